@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+// Thin launcher: the compiled CLI lives in dist/ (built by `npm install` via the prepare script).
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const entry = join(root, "dist", "src", "cli", "main.js");
+if (!existsSync(entry)) {
+  process.stderr.write("decidua: the build is missing (dist/). Run `npm install` or `npm run build` first.\n");
+  process.exit(2);
+}
+const { main } = await import(entry);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,2 @@
+// Public surface of the interop domain.
+export {};

@@ -1,0 +1,2 @@
+// Public surface of the server domain.
+export {};

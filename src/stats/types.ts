@@ -1,0 +1,202 @@
+/**
+ * The meta-analysis contract: input rows, options and the result object printed by `decidua meta --json`.
+ * Field names follow the issue's JSON contract (and metafor's names where it has them).
+ * Analysis scale: log for OR and RR (and Peto OR); raw for RD, MD, SMD and GEN.
+ */
+import { z } from "zod";
+
+export const MeasureSchema = z.enum(["OR", "RR", "RD", "MD", "SMD", "GEN"]);
+export type Measure = z.infer<typeof MeasureSchema>;
+export const MethodSchema = z.enum(["IV", "MH", "PETO"]);
+export type Method = z.infer<typeof MethodSchema>;
+export const ModelSchema = z.enum(["fixed", "random", "auto"]);
+export type ModelChoice = z.infer<typeof ModelSchema>;
+export const Tau2MethodSchema = z.enum(["DL", "REML", "PM", "ML", "HE", "SJ", "EB"]);
+export type Tau2Method = z.infer<typeof Tau2MethodSchema>;
+export const TestSchema = z.enum(["z", "knha"]);
+export type TestType = z.infer<typeof TestSchema>;
+
+/** One study row as read from CSV/XLSX, after header aliasing. Exactly one data shape is filled. */
+export const BinaryDataSchema = z.object({
+  kind: z.literal("binary"),
+  events_t: z.number().int().nonnegative(),
+  total_t: z.number().int().positive(),
+  events_c: z.number().int().nonnegative(),
+  total_c: z.number().int().positive(),
+});
+export const ContinuousDataSchema = z.object({
+  kind: z.literal("continuous"),
+  mean_t: z.number(),
+  sd_t: z.number().nonnegative(),
+  total_t: z.number().int().positive(),
+  mean_c: z.number(),
+  sd_c: z.number().nonnegative(),
+  total_c: z.number().int().positive(),
+});
+export const GenericDataSchema = z.object({
+  kind: z.literal("generic"),
+  yi: z.number(),
+  vi: z.number().nonnegative(),
+});
+export const StudyDataSchema = z.discriminatedUnion("kind", [BinaryDataSchema, ContinuousDataSchema, GenericDataSchema]);
+export type BinaryData = z.infer<typeof BinaryDataSchema>;
+export type ContinuousData = z.infer<typeof ContinuousDataSchema>;
+export type GenericData = z.infer<typeof GenericDataSchema>;
+export type StudyData = z.infer<typeof StudyDataSchema>;
+
+export const StudyRowSchema = z.object({
+  study: z.string().min(1),
+  /** 1-based row in the source file (header = 1), for error messages. */
+  row: z.number().int().positive().optional(),
+  year: z.number().int().optional(),
+  subgroup: z.string().optional(),
+  data: StudyDataSchema,
+});
+export type StudyRow = z.infer<typeof StudyRowSchema>;
+
+export const MetaOptionsSchema = z.object({
+  measure: MeasureSchema.optional(),
+  method: MethodSchema.default("IV"),
+  model: ModelSchema.default("random"),
+  tau2: Tau2MethodSchema.default("REML"),
+  test: TestSchema.default("z"),
+  preset: z.enum(["revman5"]).optional(),
+  /** SMD small-sample correction: metafor's exact Hedges' g (default) or RevMan's approximation. */
+  smdCorrection: z.enum(["exact", "approx"]).default("exact"),
+  subgroup: z.string().optional(),
+  leaveOneOut: z.boolean().default(false),
+  cumulative: z.boolean().default(false),
+  bias: z.boolean().default(false),
+  level: z.number().gt(0).lt(100).default(95),
+});
+export type MetaOptions = z.input<typeof MetaOptionsSchema>;
+export type ResolvedMetaOptions = z.output<typeof MetaOptionsSchema>;
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+
+export const TransformedSchema = z.object({
+  estimate: num,
+  ci_lb: num,
+  ci_ub: num,
+  pi_lb: nullableNum,
+  pi_ub: nullableNum,
+});
+
+export const PooledSchema = z.object({
+  estimate: num,
+  se: num,
+  /** z or t statistic (t with Knapp-Hartung). */
+  zval: num,
+  pval: num,
+  ci_lb: num,
+  ci_ub: num,
+  /** Prediction interval as metafor's predict(); equals the CI for fixed-effect models. */
+  pi_lb: nullableNum,
+  pi_ub: nullableNum,
+  /** Degrees of freedom of the t distribution with Knapp-Hartung, else null. */
+  df: nullableNum,
+  /** exp() of the estimate and limits for OR/RR (Peto OR too); absent for RD, MD, SMD, GEN. */
+  transformed: TransformedSchema.optional(),
+});
+export type Pooled = z.infer<typeof PooledSchema>;
+
+export const HeterogeneitySchema = z.object({
+  tau2: num,
+  tau: num,
+  tau2_se: nullableNum,
+  /** Q-profile confidence interval for tau² (null for fixed effect or k < 2). */
+  tau2_ci: z.tuple([num, num]).nullable(),
+  QE: num,
+  QE_df: num,
+  QE_pval: num,
+  /** Percent. */
+  I2: num,
+  I2_ci: z.tuple([num, num]).nullable(),
+  H2: num,
+  H2_ci: z.tuple([num, num]).nullable(),
+});
+export type Heterogeneity = z.infer<typeof HeterogeneitySchema>;
+
+export const StudyResultSchema = z.object({
+  study: z.string(),
+  row: z.number().int().optional(),
+  year: z.number().int().optional(),
+  subgroup: z.string().optional(),
+  data: StudyDataSchema,
+  /** Effect on the analysis scale, null when excluded. */
+  yi: nullableNum,
+  vi: nullableNum,
+  ci_lb: nullableNum,
+  ci_ub: nullableNum,
+  /** Weight in percent of the total in the (overall) model; 0 when excluded. */
+  weight: num,
+  included: z.boolean(),
+  /** Why a study was left out (e.g. "double-zero study: no information for OR"). */
+  excluded_reason: z.string().optional(),
+  /** True when 0.5 was added to the cells of this study. */
+  continuity_corrected: z.boolean().default(false),
+});
+export type StudyResult = z.infer<typeof StudyResultSchema>;
+
+export const SubgroupResultSchema = z.object({
+  name: z.string(),
+  k: z.number().int(),
+  pooled: PooledSchema,
+  heterogeneity: HeterogeneitySchema,
+});
+export type SubgroupResult = z.infer<typeof SubgroupResultSchema>;
+
+export const LeaveOneOutRowSchema = z.object({
+  omitted: z.string(),
+  estimate: num,
+  se: num,
+  ci_lb: num,
+  ci_ub: num,
+  pval: num,
+  tau2: num,
+  I2: num,
+  QE: num,
+});
+export const CumulativeRowSchema = LeaveOneOutRowSchema.omit({ omitted: true }).extend({ added: z.string(), k: z.number().int() });
+
+export const BiasSchema = z.object({
+  egger: z.object({ statistic: num, df: num, pval: num, intercept: num, intercept_se: num }),
+  begg: z.object({ tau: num, pval: num }),
+  trimfill: z.object({ k0: z.number().int(), side: z.enum(["left", "right"]), estimate: num, se: num, ci_lb: num, ci_ub: num, tau2: num }),
+});
+
+export const FunnelDataSchema = z.object({
+  /** Points: effect (analysis scale) and its standard error. */
+  points: z.array(z.object({ study: z.string(), yi: num, sei: num, filled: z.boolean() })),
+  /** Centre line (pooled estimate) and the SE range for drawing pseudo-CI and contour regions. */
+  centre: num,
+  se_max: num,
+  /** Contour levels (two-sided p) for the significance regions around 0 (or the null). */
+  contours: z.array(num),
+  null_value: num,
+});
+
+export const MetaResultSchema = z.object({
+  measure: MeasureSchema,
+  /** Number of studies included in the model. */
+  k: z.number().int(),
+  model: z.enum(["fixed", "random"]),
+  method: MethodSchema,
+  tau2_method: Tau2MethodSchema.nullable(),
+  test: TestSchema,
+  preset: z.enum(["revman5"]).nullable(),
+  level: num,
+  pooled: PooledSchema,
+  heterogeneity: HeterogeneitySchema,
+  studies: z.array(StudyResultSchema),
+  subgroups: z.array(SubgroupResultSchema).optional(),
+  subgroup_test: z.object({ Q: num, df: num, pval: num }).optional(),
+  leave_one_out: z.array(LeaveOneOutRowSchema).optional(),
+  cumulative: z.array(CumulativeRowSchema).optional(),
+  bias: BiasSchema.optional(),
+  funnel: FunnelDataSchema.optional(),
+  /** Human notes (e.g. the Cochrane Handbook caution when the model was chosen from I²). */
+  notes: z.array(z.string()),
+});
+export type MetaResult = z.infer<typeof MetaResultSchema>;
