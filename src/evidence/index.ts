@@ -1,2 +1,3 @@
 // Public surface of the evidence domain.
-export {};
+export * from "./audit/index.js";
+export * from "./plots/index.js";
