@@ -1,2 +1,11 @@
 // Public surface of the store domain.
-export {};
+export { Store, NotFoundError, ConflictError } from "./store.js";
+export type { User, PatientRow, PatientInput, HistoryEntry, FollowupRow, AuditInput, AuditEntry, AuditFilter, Actor, StoreOptions } from "./store.js";
+export { connect, resolveDbConfig, DbConfigSchema, DEFAULT_SQLITE_FILE } from "./db.js";
+export type { DbConfig, Engine } from "./db.js";
+export { migrateToLatest } from "./migrations.js";
+export { hashPassword, verifyPassword, generatePassword, DEFAULT_SCRYPT_LOG_N } from "./passwords.js";
+export { backupStore, restoreStore, parseBackup, BackupSchema } from "./backup.js";
+export type { Backup } from "./backup.js";
+export { ROLES, TABLES } from "./schema.js";
+export type { Role, Database as StoreDatabase, TableName } from "./schema.js";

@@ -1,0 +1,44 @@
+/** Opens a kysely connection to SQLite (better-sqlite3) or PostgreSQL (pg) from one config. */
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import Database from "better-sqlite3";
+import pg from "pg";
+import { z } from "zod";
+import type { Database as Schema } from "./schema.js";
+
+export type Engine = "sqlite" | "postgres";
+
+export const DbConfigSchema = z.discriminatedUnion("engine", [
+  z.object({ engine: z.literal("sqlite"), file: z.string().min(1) }),
+  z.object({ engine: z.literal("postgres"), url: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgres://") }),
+]);
+export type DbConfig = z.infer<typeof DbConfigSchema>;
+
+export const DEFAULT_SQLITE_FILE = "./decidua.sqlite";
+
+/**
+ * Resolves the database from CLI option, DECIDUA_DB and DATABASE_URL (in that order of precedence);
+ * default ./decidua.sqlite. A value starting with postgres:// selects PostgreSQL.
+ */
+export function resolveDbConfig(option: string | undefined, env: NodeJS.ProcessEnv = process.env): DbConfig {
+  const value = option ?? env.DECIDUA_DB ?? env.DATABASE_URL ?? DEFAULT_SQLITE_FILE;
+  if (/^postgres(ql)?:\/\//.test(value)) return { engine: "postgres", url: value };
+  return { engine: "sqlite", file: value.replace(/^sqlite:(\/\/)?/, "") };
+}
+
+export interface Connection {
+  db: Kysely<Schema>;
+  engine: Engine;
+}
+
+export function connect(config: DbConfig): Connection {
+  if (config.engine === "sqlite") {
+    const sqlite = new Database(config.file);
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("synchronous = NORMAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma("busy_timeout = 5000");
+    return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }), engine: "sqlite" };
+  }
+  const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), engine: "postgres" };
+}

@@ -1,0 +1,100 @@
+/**
+ * Table types of the Decidua store (kysely). One schema for SQLite and PostgreSQL: ids are text (uuid),
+ * timestamps are ISO-8601 text, JSON documents are text; only audit_log.id is an integer sequence.
+ */
+import type { Generated } from "kysely";
+
+export const ROLES = ["clinician", "researcher", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: Role;
+  password_hash: string;
+  /** 0 | 1 (integer on both engines). */
+  disabled: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** sha256 (hex) of the session token; the token itself is only in the cookie. */
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface PatientsTable {
+  id: string;
+  pseudonym_id: string;
+  display_name: string;
+  date_of_birth: string;
+  /** JSON text of the PatientRecord. */
+  record: string;
+  version: number;
+  /** Stable per-patient date shift for the pseudonymised view (days, never 0). */
+  date_shift_days: number;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  updated_by: string;
+}
+
+export interface RecordHistoryTable {
+  id: string;
+  patient_id: string;
+  /** The version these values had before they were replaced. */
+  version: number;
+  display_name: string;
+  date_of_birth: string;
+  record: string;
+  changed_at: string;
+  changed_by: string;
+}
+
+export interface FollowupsTable {
+  id: string;
+  patient_id: string;
+  kind: string;
+  date: string;
+  /** JSON text of the whole follow-up (kind, date and the kind's fields). */
+  data: string;
+  created_at: string;
+  created_by: string;
+}
+
+export interface EvidenceTable {
+  id: string;
+  /** JSON text of the evidence base as seeded. */
+  content: string;
+  source: string;
+  loaded_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  username: string | null;
+  action: string;
+  patient_id: string | null;
+  route: string;
+  status: number | null;
+  detail: string | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  patients: PatientsTable;
+  record_history: RecordHistoryTable;
+  followups: FollowupsTable;
+  evidence: EvidenceTable;
+  audit_log: AuditLogTable;
+}
+
+/** Tables in dependency order (parents first): the order of backup and restore. */
+export const TABLES = ["users", "sessions", "patients", "record_history", "followups", "evidence", "audit_log"] as const;
+export type TableName = (typeof TABLES)[number];
