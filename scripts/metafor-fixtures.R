@@ -42,6 +42,11 @@ pair <- function(a, b) {
   a <- num(a); b <- num(b)
   if (is.null(a) || is.null(b)) NULL else c(a, b)
 }
+# weights() returns one value per fitted study; spread them back over all input rows (0 for the others).
+full_weights <- function(w, not_na, n) {
+  if (length(w) == n) return(ifelse(is.na(w), 0, as.numeric(w)))
+  out <- rep(0, n); out[not_na] <- as.numeric(w); out
+}
 compact <- function(l) l[!vapply(l, is.null, logical(1))]
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -141,7 +146,7 @@ fit_model <- function(rows, o) {
     het <- list(tau2 = 0, tau = 0, tau2_se = NULL, tau2_ci = NULL, QE = num(mh$QE), QE_df = df,
                 QE_pval = num(mh$QEp), I2 = num(mh$I2), I2_ci = NULL, H2 = num(mh$H2), H2_ci = NULL)
     if (model == "fixed") {
-      w <- weights(mh)
+      w <- full_weights(weights(mh), mh$not.na, nrow(rows))
       w[!ok] <- 0
       p <- list(estimate = num(mh$beta), se = num(mh$se), zval = num(mh$zval), pval = num(mh$pval),
                 ci_lb = num(mh$ci.lb), ci_ub = num(mh$ci.ub), pi_lb = num(mh$ci.lb), pi_ub = num(mh$ci.ub), df = NULL)
@@ -165,7 +170,7 @@ fit_model <- function(rows, o) {
     pt <- rma.peto(ai = rows$events_t, n1i = rows$total_t, ci = rows$events_c, n2i = rows$total_c,
                    add = c(0, 0), to = c("none", "none"), drop00 = c(TRUE, TRUE), slab = rows$study)
     k <- sum(ok)
-    w <- weights(pt); w[!ok] <- 0
+    w <- full_weights(weights(pt), pt$not.na, nrow(rows)); w[!ok] <- 0
     p <- list(estimate = num(pt$beta), se = num(pt$se), zval = num(pt$zval), pval = num(pt$pval),
               ci_lb = num(pt$ci.lb), ci_ub = num(pt$ci.ub), pi_lb = num(pt$ci.lb), pi_ub = num(pt$ci.ub), df = NULL)
     het <- list(tau2 = 0, tau = 0, QE = num(pt$QE), QE_df = k - 1, QE_pval = num(pt$QEp), I2 = num(pt$I2),

@@ -1,1 +1,428 @@
-export {};
+/**
+ * Study tables for the meta-analysis: CSV or XLSX with a header row, read into StudyRow[].
+ *
+ * Two layers:
+ * - `studyRowsFromTable` (pure): a table of strings -> validated StudyRow[] (column aliases, numbers, ranges).
+ * - `readStudyTable` / `parseStudyFile`: bytes of a CSV or XLSX file -> table of strings (no file system access:
+ *   the caller reads the bytes, so the same code serves the CLI, the server and the browser).
+ *
+ * Every problem is one InputError naming the file, the row (header = row 1) and the column, and why.
+ */
+import { InputError } from "../shared/errors.js";
+import { StudyRowSchema, type StudyData, type StudyRow } from "./types.js";
+
+/** A table of strings as read from a file; `line` is the row number a person sees in the file (header = 1). */
+export interface StudyTable {
+  file: string;
+  header: string[];
+  headerLine: number;
+  rows: { line: number; cells: string[] }[];
+}
+
+export interface StudyInputOptions {
+  /** Name of the column holding the subgroup (matched case-insensitively). */
+  subgroup?: string;
+  /** Fewest studies accepted (default 2). */
+  minStudies?: number;
+  /** Why that many are needed, for the error message (e.g. "for --bias"). */
+  minStudiesReason?: string;
+  /** Told the header cells that match no known column (they are not used). */
+  onIgnoredColumns?: (headers: string[]) => void;
+}
+
+/** The canonical column names Decidua reads, by data shape. */
+export const STUDY_COLUMNS = {
+  binary: ["events_t", "total_t", "events_c", "total_c"],
+  continuous: ["mean_t", "sd_t", "total_t", "mean_c", "sd_c", "total_c"],
+  generic: ["yi", "vi", "sei"],
+} as const;
+
+type Field =
+  | "study"
+  | "year"
+  | "events_t"
+  | "total_t"
+  | "events_c"
+  | "total_c"
+  | "mean_t"
+  | "sd_t"
+  | "mean_c"
+  | "sd_c"
+  | "yi"
+  | "vi"
+  | "sei";
+
+/** Header aliases, compared after normalising (lower case, runs of non-alphanumerics -> one space). */
+export const STUDY_COLUMN_ALIASES: Record<Field, readonly string[]> = {
+  study: ["study", "study or subgroup", "studlab", "slab", "study name", "study id", "trial", "author", "authors"],
+  year: ["year", "publication year", "pub year"],
+  events_t: ["events t", "ai", "experimental events", "intervention events", "treatment events", "event e", "events e"],
+  total_t: ["total t", "n1i", "experimental total", "intervention total", "treatment total", "n e", "n t", "n1"],
+  events_c: ["events c", "ci", "control events", "event c"],
+  total_c: ["total c", "n2i", "control total", "n c", "n2"],
+  mean_t: ["mean t", "m1i", "experimental mean", "intervention mean", "treatment mean", "mean e"],
+  sd_t: ["sd t", "sd1i", "experimental sd", "intervention sd", "treatment sd", "sd e"],
+  mean_c: ["mean c", "m2i", "control mean", "mean c"],
+  sd_c: ["sd c", "sd2i", "control sd"],
+  yi: ["yi", "te", "effect", "estimate", "log effect"],
+  vi: ["vi", "variance", "var"],
+  sei: ["sei", "se", "sete", "standard error", "std error"],
+};
+
+/** Columns RevMan 5 writes as computed output in its exports; they are read past, not used. */
+const IGNORED_OUTPUT_COLUMNS: readonly RegExp[] = [
+  /^weight$/,
+  /95 ci/,
+  /^(odds ratio|risk ratio|risk difference|mean difference|std mean difference|peto odds ratio)\b/,
+];
+
+export function normaliseHeader(h: string): string {
+  return h
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+}
+
+const ALIAS_TO_FIELD: Map<string, Field> = (() => {
+  const m = new Map<string, Field>();
+  for (const [field, aliases] of Object.entries(STUDY_COLUMN_ALIASES) as [Field, readonly string[]][]) {
+    for (const a of aliases) m.set(normaliseHeader(a), field);
+  }
+  return m;
+})();
+
+interface ColumnMap {
+  fields: Map<Field, number>;
+  subgroup: number | undefined;
+}
+
+function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
+  const loc = { file: table.file, row: table.headerLine };
+  const fields = new Map<Field, number>();
+  const studyCandidates: { col: number; rank: number }[] = [];
+  const unknown: string[] = [];
+  let subgroup: number | undefined;
+  const wantedSubgroup = options.subgroup === undefined ? undefined : normaliseHeader(options.subgroup);
+
+  table.header.forEach((raw, col) => {
+    const h = normaliseHeader(raw);
+    if (h === "") {
+      const hasData = table.rows.some((r) => (r.cells[col] ?? "").trim() !== "");
+      if (hasData) throw new InputError(`column ${col + 1} has data but no header`, loc);
+      return;
+    }
+    if (wantedSubgroup !== undefined && h === wantedSubgroup) {
+      if (subgroup !== undefined) throw new InputError(`two columns are named "${options.subgroup}"`, { ...loc, field: raw });
+      subgroup = col;
+      return;
+    }
+    const field = ALIAS_TO_FIELD.get(h);
+    if (field === "study") {
+      studyCandidates.push({ col, rank: STUDY_COLUMN_ALIASES.study.indexOf(h) });
+      return;
+    }
+    if (field !== undefined) {
+      const prev = fields.get(field);
+      if (prev !== undefined) {
+        throw new InputError(
+          `ambiguous columns: "${table.header[prev]}" and "${raw}" both mean ${field}`,
+          { ...loc, field: raw },
+        );
+      }
+      fields.set(field, col);
+      return;
+    }
+    if (IGNORED_OUTPUT_COLUMNS.some((re) => re.test(h))) return;
+    unknown.push(raw);
+  });
+
+  if (options.subgroup !== undefined && subgroup === undefined) {
+    throw new InputError(`no column named "${options.subgroup}" for --subgroup (columns: ${table.header.join(", ")})`, loc);
+  }
+  if (unknown.length > 0) options.onIgnoredColumns?.(unknown);
+  studyCandidates.sort((a, b) => a.rank - b.rank);
+  const study = studyCandidates[0];
+  if (study === undefined) throw new InputError(`missing required column "study"`, { ...loc, field: "study" });
+  fields.set("study", study.col);
+  return { fields, subgroup };
+}
+
+type Shape = StudyData["kind"];
+
+function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
+  const loc = { file: table.file, row: table.headerLine };
+  const has = (f: Field): boolean => fields.has(f);
+  const complete: Shape[] = [];
+  if (STUDY_COLUMNS.binary.every((f) => has(f))) complete.push("binary");
+  if (STUDY_COLUMNS.continuous.every((f) => has(f))) complete.push("continuous");
+  if (has("yi") && (has("vi") || has("sei"))) complete.push("generic");
+  if (has("vi") && has("sei")) {
+    throw new InputError(`ambiguous columns: both a variance ("vi") and a standard error ("sei") column`, {
+      ...loc,
+      field: table.header[fields.get("sei") ?? 0],
+    });
+  }
+  if (complete.length > 1) {
+    throw new InputError(`ambiguous column set: the header fits ${complete.join(" and ")} data; keep one kind of columns`, loc);
+  }
+  const only = complete[0];
+  if (only !== undefined) {
+    const extra = [...fields.keys()].filter((f) => {
+      if (f === "study" || f === "year") return false;
+      if (only === "generic") return !["yi", "vi", "sei"].includes(f);
+      return !(STUDY_COLUMNS[only] as readonly string[]).includes(f);
+    });
+    if (extra.length > 0) {
+      throw new InputError(
+        `ambiguous column set: ${only} data, but also ${extra.map((f) => `"${table.header[fields.get(f) ?? 0]}"`).join(", ")}`,
+        { ...loc, field: table.header[fields.get(extra[0] as Field) ?? 0] },
+      );
+    }
+    return only;
+  }
+  // Nothing complete: name what is missing for the closest shape.
+  const candidates: { shape: Shape; need: readonly string[] }[] = [
+    { shape: "binary", need: STUDY_COLUMNS.binary },
+    { shape: "continuous", need: STUDY_COLUMNS.continuous },
+    { shape: "generic", need: has("sei") ? ["yi", "sei"] : ["yi", "vi"] },
+  ];
+  let best: { shape: Shape; missing: string[]; present: number } | undefined;
+  for (const c of candidates) {
+    const present = c.need.filter((f) => has(f as Field)).length;
+    const missing = c.need.filter((f) => !has(f as Field));
+    if (present > 0 && (best === undefined || present > best.present)) best = { shape: c.shape, missing, present };
+  }
+  if (best === undefined) {
+    throw new InputError(
+      `unknown column set: no effect-size data columns (expected ${STUDY_COLUMNS.binary.join(",")} | ` +
+        `${STUDY_COLUMNS.continuous.join(",")} | yi,vi | yi,sei)`,
+      loc,
+    );
+  }
+  throw new InputError(
+    `missing required column${best.missing.length > 1 ? "s" : ""} ${best.missing.map((m) => `"${m}"`).join(", ")} for ${best.shape} data`,
+    { ...loc, field: best.missing[0] },
+  );
+}
+
+/** Pure: a table of strings -> validated study rows. */
+export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions = {}): StudyRow[] {
+  if (table.header.length === 0 || table.header.every((h) => h.trim() === "")) {
+    throw new InputError("empty file: no header row", { file: table.file });
+  }
+  const { fields, subgroup } = mapColumns(table, options);
+  const shape = detectShape(table, fields);
+  const out: StudyRow[] = [];
+  const seen = new Map<string, number>();
+
+  for (const r of table.rows) {
+    if (r.cells.every((c) => c.trim() === "")) continue;
+    const cell = (f: Field): { text: string; header: string } => {
+      const col = fields.get(f);
+      if (col === undefined) throw new Error(`internal: column ${f} not mapped`);
+      return { text: (r.cells[col] ?? "").trim(), header: table.header[col] ?? f };
+    };
+    const where = (header: string) => ({ file: table.file, row: r.line, field: header });
+    const number = (f: Field): number => {
+      const { text, header } = cell(f);
+      if (text === "") throw new InputError(`empty cell: a number is required`, where(header));
+      const v = Number(text);
+      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !Number.isFinite(v)) {
+        throw new InputError(`not a number: "${text}"`, where(header));
+      }
+      return v;
+    };
+    const count = (f: Field, positive: boolean): number => {
+      const v = number(f);
+      const { header } = cell(f);
+      if (!Number.isInteger(v)) throw new InputError(`not a whole number: ${v}`, where(header));
+      if (v < 0) throw new InputError(`negative count: ${v}`, where(header));
+      if (positive && v === 0) throw new InputError(`total must be at least 1`, where(header));
+      return v;
+    };
+
+    const studyCell = cell("study");
+    if (studyCell.text === "") throw new InputError("empty study name", where(studyCell.header));
+    const prev = seen.get(studyCell.text);
+    if (prev !== undefined) {
+      throw new InputError(`duplicate study name "${studyCell.text}" (also on row ${prev})`, where(studyCell.header));
+    }
+    seen.set(studyCell.text, r.line);
+
+    let data: StudyData;
+    if (shape === "binary") {
+      const events_t = count("events_t", false);
+      const total_t = count("total_t", true);
+      const events_c = count("events_c", false);
+      const total_c = count("total_c", true);
+      if (events_t > total_t) {
+        throw new InputError(`events (${events_t}) above total (${total_t})`, where(cell("events_t").header));
+      }
+      if (events_c > total_c) {
+        throw new InputError(`events (${events_c}) above total (${total_c})`, where(cell("events_c").header));
+      }
+      data = { kind: "binary", events_t, total_t, events_c, total_c };
+    } else if (shape === "continuous") {
+      const sd = (f: Field): number => {
+        const v = number(f);
+        if (v < 0) throw new InputError(`negative SD: ${v}`, where(cell(f).header));
+        return v;
+      };
+      data = {
+        kind: "continuous",
+        mean_t: number("mean_t"),
+        sd_t: sd("sd_t"),
+        total_t: count("total_t", true),
+        mean_c: number("mean_c"),
+        sd_c: sd("sd_c"),
+        total_c: count("total_c", true),
+      };
+    } else {
+      const yi = number("yi");
+      let vi: number;
+      if (fields.has("sei")) {
+        const sei = number("sei");
+        if (sei <= 0) throw new InputError(`standard error must be positive: ${sei}`, where(cell("sei").header));
+        vi = sei * sei;
+      } else {
+        vi = number("vi");
+        if (vi <= 0) throw new InputError(`variance must be positive: ${vi}`, where(cell("vi").header));
+      }
+      data = { kind: "generic", yi, vi };
+    }
+
+    const row: StudyRow = { study: studyCell.text, row: r.line, data };
+    if (fields.has("year")) {
+      const y = cell("year");
+      if (y.text !== "") {
+        const v = number("year");
+        if (!Number.isInteger(v)) throw new InputError(`year is not a whole number: ${y.text}`, where(y.header));
+        row.year = v;
+      }
+    }
+    if (subgroup !== undefined) {
+      const text = (r.cells[subgroup] ?? "").trim();
+      const header = table.header[subgroup] ?? "subgroup";
+      if (text === "") throw new InputError(`empty subgroup`, where(header));
+      row.subgroup = text;
+    }
+    const checked = StudyRowSchema.safeParse(row);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      throw new InputError(issue?.message ?? "invalid row", { file: table.file, row: r.line, field: issue?.path.join(".") });
+    }
+    out.push(row);
+  }
+
+  if (out.length === 0) throw new InputError("empty file: no study rows under the header", { file: table.file });
+  const min = options.minStudies ?? 2;
+  if (out.length < min) {
+    throw new InputError(
+      `too few studies: ${out.length} (at least ${min} needed${options.minStudiesReason ? ` ${options.minStudiesReason}` : ""})`,
+      { file: table.file },
+    );
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bytes -> table
+// ---------------------------------------------------------------------------------------------------------------
+
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+}
+
+async function csvTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
+  const { parse } = await import("csv-parse/sync");
+  const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
+  if (text.trim() === "") throw new InputError("empty file", { file });
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? "";
+  const delimiter = [",", ";", "\t"].reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best), ",");
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    records = parse(text, { delimiter, info: true, skip_empty_lines: true, relax_quotes: false }) as unknown as {
+      record: string[];
+      info: { lines: number };
+    }[];
+  } catch (e) {
+    const err = e as { message?: string; lines?: number };
+    const reason = (err.message ?? String(e)).replace(/^Invalid Record Length: /, "").replace(/^[A-Z_]+: /, "");
+    throw new InputError(`not a valid CSV: ${reason}`, err.lines !== undefined ? { file, row: err.lines } : { file });
+  }
+  const [head, ...rest] = records;
+  if (head === undefined) throw new InputError("empty file", { file });
+  return {
+    file,
+    header: head.record,
+    headerLine: head.info.lines,
+    rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })),
+  };
+}
+
+function excelCellText(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") return String(v);
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object") {
+    const o = v as { result?: unknown; richText?: { text: string }[]; text?: unknown; error?: unknown };
+    if (o.richText !== undefined) return o.richText.map((t) => t.text).join("");
+    if ("result" in o) return excelCellText(o.result);
+    if (o.error !== undefined) return String(o.error);
+    if (o.text !== undefined) return excelCellText(o.text);
+  }
+  return String(v);
+}
+
+async function xlsxTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
+  const ExcelJS = (await import("exceljs")).default;
+  const wb = new ExcelJS.Workbook();
+  try {
+    // exceljs's typings ask for a Node Buffer; it reads any ArrayBuffer view.
+    await wb.xlsx.load(bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
+  } catch (e) {
+    throw new InputError(`not a readable XLSX workbook: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+  const ws = wb.worksheets[0];
+  if (ws === undefined) throw new InputError("empty file: the workbook has no worksheet", { file });
+  const lines: { line: number; cells: string[] }[] = [];
+  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const cells: string[] = [];
+    const n = row.cellCount;
+    for (let c = 1; c <= n; c++) cells.push(excelCellText(row.getCell(c).value).trim());
+    lines.push({ line: rowNumber, cells });
+  });
+  const nonEmpty = lines.filter((l) => l.cells.some((c) => c !== ""));
+  const [head, ...rest] = nonEmpty;
+  if (head === undefined) throw new InputError("empty file: the first worksheet has no cells", { file });
+  let width = head.cells.length;
+  while (width > 0 && head.cells[width - 1] === "") width--;
+  return {
+    file,
+    header: head.cells.slice(0, width),
+    headerLine: head.line,
+    rows: rest.map((r) => {
+      for (let c = width; c < r.cells.length; c++) {
+        if (r.cells[c] !== "") throw new InputError(`cell in column ${c + 1} has data but no header`, { file, row: r.line });
+      }
+      return { line: r.line, cells: r.cells.slice(0, width).concat(Array(Math.max(0, width - r.cells.length)).fill("")) };
+    }),
+  };
+}
+
+/** Bytes of a CSV (comma, semicolon or tab separated) or XLSX file -> table of strings. */
+export async function readStudyTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
+  if (bytes.length === 0) throw new InputError("empty file", { file });
+  const lower = file.toLowerCase();
+  if (lower.endsWith(".xlsx") || isZip(bytes)) return xlsxTable(file, bytes);
+  if (lower.endsWith(".xls")) throw new InputError("old .xls workbooks are not read: save as .xlsx or .csv", { file });
+  return csvTable(file, bytes);
+}
+
+/** Bytes of a study file -> validated StudyRow[]. */
+export async function parseStudyFile(file: string, bytes: Uint8Array, options: StudyInputOptions = {}): Promise<StudyRow[]> {
+  return studyRowsFromTable(await readStudyTable(file, bytes), options);
+}
