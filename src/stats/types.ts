@@ -161,9 +161,34 @@ export const LeaveOneOutRowSchema = z.object({
 export const CumulativeRowSchema = LeaveOneOutRowSchema.omit({ omitted: true }).extend({ added: z.string(), k: z.number().int() });
 
 export const BiasSchema = z.object({
-  egger: z.object({ statistic: num, df: num, pval: num, intercept: num, intercept_se: num }),
-  begg: z.object({ tau: num, pval: num }),
-  trimfill: z.object({ k0: z.number().int(), side: z.enum(["left", "right"]), estimate: num, se: num, ci_lb: num, ci_ub: num, tau2: num }),
+  /**
+   * Egger (regtest model = "lm", predictor = "sei"): statistic = t of the sei coefficient, df = k - 2.
+   * intercept/intercept_se = that coefficient (Egger's intercept in the classical SND-on-precision form);
+   * limit_* = regtest's limit estimate (effect as sei -> 0) with its t-based CI.
+   */
+  egger: z.object({
+    statistic: num,
+    df: num,
+    pval: num,
+    intercept: num,
+    intercept_se: num,
+    limit_estimate: num.optional(),
+    limit_ci_lb: num.optional(),
+    limit_ci_ub: num.optional(),
+  }),
+  /** Begg (ranktest): Kendall's tau; exact = p from the exact null distribution (no ties). */
+  begg: z.object({ tau: num, pval: num, exact: z.boolean().optional() }),
+  trimfill: z.object({
+    k0: z.number().int(),
+    side: z.enum(["left", "right"]),
+    estimate: num,
+    se: num,
+    ci_lb: num,
+    ci_ub: num,
+    tau2: num,
+    pval: num.optional(),
+    se_k0: num.optional(),
+  }),
 });
 
 export const FunnelDataSchema = z.object({

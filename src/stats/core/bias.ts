@@ -1,0 +1,252 @@
+/**
+ * Small-study bias: Egger's regression test (metafor regtest(model = "lm", predictor = "sei")),
+ * Begg and Mazumdar's rank correlation (ranktest, Kendall's tau with R's exact p when there are no
+ * ties), Duval and Tweedie's trim-and-fill (trimfill, L0 estimator).
+ */
+import { InputError } from "../../shared/errors.js";
+import { critValue, pvalNormal, pvalT } from "./dist.js";
+import { metaRegCoef } from "./metareg.js";
+import { rmaUni, type RmaMethod, type RmaUniResult } from "./rma.js";
+import type { TestType } from "../types.js";
+
+export interface EggerResult {
+  /** t statistic of the sei coefficient (Egger's asymmetry term). */
+  statistic: number;
+  df: number;
+  pval: number;
+  /** Egger's intercept in the classical SND-on-precision form = coefficient of sei in yi ~ sei (weights 1/vi). */
+  intercept: number;
+  intercept_se: number;
+  /** Limit estimate (effect as sei -> 0) with its t-based CI, as regtest's est/ci.lb/ci.ub. */
+  limit_estimate: number;
+  limit_ci_lb: number;
+  limit_ci_ub: number;
+}
+
+/** Egger's regression test, classical weighted least squares (k >= 3). */
+export function eggerTest(yi: ArrayLike<number>, vi: ArrayLike<number>, level = 95): EggerResult {
+  const k = yi.length;
+  if (k < 3) throw new InputError(`Egger's test needs at least 3 studies (k = ${k})`);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  for (let i = 0; i < k; i++) {
+    const w = 1 / (vi[i] as number);
+    const x = Math.sqrt(vi[i] as number);
+    const y = yi[i] as number;
+    s0 += w;
+    s1 += w * x;
+    s2 += w * x * x;
+    t0 += w * y;
+    t1 += w * x * y;
+  }
+  const det = s0 * s2 - s1 * s1;
+  const b0 = (s2 * t0 - s1 * t1) / det;
+  const b1 = (s0 * t1 - s1 * t0) / det;
+  let rss = 0;
+  for (let i = 0; i < k; i++) {
+    const r = (yi[i] as number) - b0 - b1 * Math.sqrt(vi[i] as number);
+    rss += r * r / (vi[i] as number);
+  }
+  const df = k - 2;
+  const sigma2 = rss / df;
+  const se0 = Math.sqrt((sigma2 * s2) / det);
+  const se1 = Math.sqrt((sigma2 * s0) / det);
+  const t = b1 / se1;
+  const crit = critValue(level, df);
+  return { statistic: t, df, pval: pvalT(t, df), intercept: b1, intercept_se: se1, limit_estimate: b0, limit_ci_lb: b0 - crit * se0, limit_ci_ub: b0 + crit * se0 };
+}
+
+/** Number of permutations of n items with each number of inversions (Mahonian numbers), as doubles. */
+function mahonian(n: number): Float64Array {
+  let row = new Float64Array([1]);
+  for (let m = 2; m <= n; m++) {
+    const max = (m * (m - 1)) / 2;
+    const next = new Float64Array(max + 1);
+    // next[j] = sum_{i=0}^{m-1} row[j - i]
+    let acc = 0;
+    for (let j = 0; j <= max; j++) {
+      acc += j < row.length ? (row[j] as number) : 0;
+      if (j - m >= 0 && j - m < row.length) acc -= row[j - m] as number;
+      next[j] = acc;
+    }
+    row = next;
+  }
+  return row;
+}
+
+/** R's pkendall(q, n): P(T <= q) for T = number of concordant pairs under independence. */
+function pkendall(q: number, n: number): number {
+  const qq = Math.floor(q + 1e-7);
+  if (qq < 0) return 0;
+  if (qq > (n * (n - 1)) / 2) return 1;
+  const counts = mahonian(n);
+  let s = 0;
+  for (let j = 0; j <= qq; j++) s += counts[j] as number;
+  let fact = 1;
+  for (let i = 2; i <= n; i++) fact *= i;
+  return s / fact;
+}
+
+export interface KendallResult {
+  tau: number;
+  pval: number;
+  exact: boolean;
+}
+
+/** Kendall's tau-b and its two-sided p-value as R's cor.test(method = "kendall", exact = TRUE). */
+export function kendallTest(x: ArrayLike<number>, y: ArrayLike<number>): KendallResult {
+  const n = x.length;
+  let conc = 0;
+  let disc = 0;
+  let tx = 0;
+  let ty = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const dx = Math.sign((x[i] as number) - (x[j] as number));
+      const dy = Math.sign((y[i] as number) - (y[j] as number));
+      if (dx === 0) tx++;
+      if (dy === 0) ty++;
+      const s = dx * dy;
+      if (s > 0) conc++;
+      else if (s < 0) disc++;
+    }
+  }
+  const n0 = (n * (n - 1)) / 2;
+  const tau = (conc - disc) / Math.sqrt((n0 - tx) * (n0 - ty));
+  const ties = new Set(Array.from(x)).size < n || new Set(Array.from(y)).size < n;
+  if (!ties && n <= 170) {
+    const q = Math.round(((tau + 1) * n * (n - 1)) / 4);
+    const p = q > (n * (n - 1)) / 4 ? 1 - pkendall(q - 1, n) : pkendall(q, n);
+    return { tau, pval: Math.min(2 * p, 1), exact: true };
+  }
+  const tieCounts = (v: ArrayLike<number>): number[] => {
+    const m = new Map<number, number>();
+    for (let i = 0; i < n; i++) m.set(v[i] as number, (m.get(v[i] as number) ?? 0) + 1);
+    return [...m.values()].filter((c) => c > 1);
+  };
+  const xt = tieCounts(x);
+  const yt = tieCounts(y);
+  const T1 = xt.reduce((s, t) => s + (t * (t - 1)) / 2, 0);
+  const T2 = yt.reduce((s, t) => s + (t * (t - 1)) / 2, 0);
+  const S = tau * Math.sqrt((n0 - T1) * (n0 - T2));
+  const v0 = n * (n - 1) * (2 * n + 5);
+  const vt = xt.reduce((s, t) => s + t * (t - 1) * (2 * t + 5), 0);
+  const vu = yt.reduce((s, t) => s + t * (t - 1) * (2 * t + 5), 0);
+  const v1 = xt.reduce((s, t) => s + t * (t - 1), 0) * yt.reduce((s, t) => s + t * (t - 1), 0);
+  const v2 = xt.reduce((s, t) => s + t * (t - 1) * (t - 2), 0) * yt.reduce((s, t) => s + t * (t - 1) * (t - 2), 0);
+  const varS = (v0 - vt - vu) / 18 + v1 / (2 * n * (n - 1)) + v2 / (9 * n * (n - 1) * (n - 2));
+  const z = S / Math.sqrt(varS);
+  return { tau, pval: pvalNormal(z), exact: false };
+}
+
+/** Begg and Mazumdar's rank correlation test as metafor ranktest (k >= 3). */
+export function beggTest(yi: ArrayLike<number>, vi: ArrayLike<number>): KendallResult {
+  const k = yi.length;
+  if (k < 3) throw new InputError(`Begg's test needs at least 3 studies (k = ${k})`);
+  let sw = 0;
+  let swy = 0;
+  for (let i = 0; i < k; i++) {
+    const w = 1 / (vi[i] as number);
+    sw += w;
+    swy += w * (yi[i] as number);
+  }
+  const theta = swy / sw;
+  const vb = 1 / sw;
+  const ystar = new Float64Array(k);
+  for (let i = 0; i < k; i++) ystar[i] = ((yi[i] as number) - theta) / Math.sqrt((vi[i] as number) - vb);
+  return kendallTest(ystar, vi);
+}
+
+export interface TrimFillResult {
+  k0: number;
+  se_k0: number;
+  side: "left" | "right";
+  /** Model fitted to the observed plus filled studies (z test, as metafor trimfill). */
+  fit: RmaUniResult;
+  estimate: number;
+  se: number;
+  ci_lb: number;
+  ci_ub: number;
+  pval: number;
+  tau2: number;
+  /** Filled studies (analysis scale). */
+  filled: { yi: number; vi: number }[];
+}
+
+/** Duval and Tweedie's trim-and-fill, L0 estimator, as metafor trimfill.rma.uni. */
+export function trimAndFill(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, options: { method?: RmaMethod; level?: number; side?: "left" | "right" } = {}): TrimFillResult {
+  const method = options.method ?? "REML";
+  const level = options.level ?? 95;
+  const k = yiIn.length;
+  if (k < 3) throw new InputError(`trim-and-fill needs at least 3 studies (k = ${k})`);
+  let side = options.side;
+  if (side === undefined) {
+    const sei = Float64Array.from(viIn, (v) => Math.sqrt(v));
+    side = metaRegCoef(yiIn, viIn, sei, method).slope < 0 ? "right" : "left";
+  }
+  const sign = side === "right" ? -1 : 1;
+  const order = Array.from({ length: k }, (_, i) => i).sort((a, b) => sign * (yiIn[a] as number) - sign * (yiIn[b] as number));
+  const yi = Float64Array.from(order, (i) => sign * (yiIn[i] as number));
+  const vi = Float64Array.from(order, (i) => viIn[i] as number);
+  let k0 = 0;
+  let k0sav = -1;
+  let iter = 0;
+  let beta = 0;
+  let se_k0 = 0;
+  const yc = new Float64Array(k);
+  while (Math.abs(k0 - k0sav) > 0) {
+    k0sav = k0;
+    iter++;
+    if (iter > 100) throw new InputError("trim-and-fill did not converge in 100 iterations");
+    const fit = rmaUni(yi.subarray(0, k - k0), vi.subarray(0, k - k0), { method, level });
+    beta = fit.beta;
+    for (let i = 0; i < k; i++) yc[i] = (yi[i] as number) - beta;
+    // rank(abs(yc), ties.method = "first")
+    const idx = Array.from({ length: k }, (_, i) => i).sort((a, b) => Math.abs(yc[a] as number) - Math.abs(yc[b] as number) || a - b);
+    let Sr = 0;
+    for (let r = 0; r < k; r++) {
+      const i = idx[r] as number;
+      if ((yc[i] as number) > 0) Sr += r + 1;
+    }
+    let k0raw = (4 * Sr - k * (k + 1)) / (2 * k - 1);
+    const varSr = (1 / 24) * (k * (k + 1) * (2 * k + 1) + 10 * k0raw ** 3 + 27 * k0raw ** 2 + 17 * k0raw - 18 * k * k0raw ** 2 - 18 * k * k0raw + 6 * k * k * k0raw);
+    se_k0 = Math.max(0, (4 * Math.sqrt(varSr)) / (2 * k - 1));
+    k0raw = Math.max(0, rRound(k0raw));
+    k0 = k0raw;
+  }
+  const filled: { yi: number; vi: number }[] = [];
+  let fit: RmaUniResult;
+  if (k0 > 0) {
+    const yAll = new Float64Array(k + k0);
+    const vAll = new Float64Array(k + k0);
+    for (let i = 0; i < k; i++) {
+      yAll[i] = yiIn[i] as number;
+      vAll[i] = viIn[i] as number;
+    }
+    for (let j = 0; j < k0; j++) {
+      const i = k - k0 + j;
+      // yi.c - beta (side-adjusted), then mirrored
+      const c = (yc[i] as number) - beta;
+      const y = -1 * (side === "right" ? -c : c);
+      yAll[k + j] = y;
+      vAll[k + j] = vi[i] as number;
+      filled.push({ yi: y, vi: vi[i] as number });
+    }
+    fit = rmaUni(yAll, vAll, { method, level });
+  } else {
+    fit = rmaUni(yiIn, viIn, { method, level });
+  }
+  return { k0, se_k0, side, fit, estimate: fit.beta, se: fit.se, ci_lb: fit.ci_lb, ci_ub: fit.ci_ub, pval: fit.pval, tau2: fit.tau2, filled };
+}
+
+/** R's round(): IEC 60559 round half to even. */
+function rRound(x: number): number {
+  const r = Math.round(x);
+  if (Math.abs(x - Math.trunc(x)) === 0.5) return 2 * Math.round(x / 2);
+  return r;
+}
+
+export type { TestType };

@@ -1,0 +1,135 @@
+/**
+ * Probability helpers for the meta-analysis core (thin wrappers over @stdlib), written so that small
+ * upper-tail p-values keep their relative precision (as R's lower.tail = FALSE does), plus a port of
+ * R's Brent root finder (R_zeroin2, used by uniroot) so that estimators that metafor obtains with
+ * uniroot (Paule-Mandel, Q-profile limits) stop at the same point as metafor.
+ */
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import tCdf from "@stdlib/stats-base-dists-t-cdf";
+import tQuantile from "@stdlib/stats-base-dists-t-quantile";
+import chisqQuantile from "@stdlib/stats-base-dists-chisquare-quantile";
+import gammainc from "@stdlib/math-base-special-gammainc";
+
+/** Two-sided p-value of a z statistic: 2 * pnorm(|z|, lower.tail = FALSE). */
+export function pvalNormal(z: number): number {
+  return 2 * normalCdf(-Math.abs(z), 0, 1);
+}
+
+/** Two-sided p-value of a t statistic: 2 * pt(|t|, df, lower.tail = FALSE). */
+export function pvalT(t: number, df: number): number {
+  return 2 * tCdf(-Math.abs(t), df);
+}
+
+/** Upper tail of chi-square: pchisq(x, df, lower.tail = FALSE). */
+export function pchisqUpper(x: number, df: number): number {
+  if (!(x > 0)) return 1;
+  if (x === Infinity) return 0;
+  return gammainc(x / 2, df / 2, true, true);
+}
+
+/** qnorm(p). */
+export function qnorm(p: number): number {
+  return normalQuantile(p, 0, 1);
+}
+
+/** qt(p, df). */
+export function qt(p: number, df: number): number {
+  return tQuantile(p, df);
+}
+
+/** qchisq(p, df) (lower tail). */
+export function qchisq(p: number, df: number): number {
+  return chisqQuantile(p, df);
+}
+
+/** Standard normal cdf. */
+export function pnorm(z: number): number {
+  return normalCdf(z, 0, 1);
+}
+
+/** Critical value of a two-sided interval: z or t (when df is given). level is in percent. */
+export function critValue(level: number, df: number | null): number {
+  const alpha = 1 - level / 100;
+  return df === null ? -normalQuantile(alpha / 2, 0, 1) : -tQuantile(alpha / 2, df);
+}
+
+const DBL_EPSILON = 2.220446049250313e-16;
+
+/** Default uniroot tolerance in R and metafor: .Machine$double.eps^0.25. */
+export const UNIROOT_TOL = Math.pow(DBL_EPSILON, 0.25);
+
+/**
+ * Root of f in [lower, upper] by Brent's method, a faithful port of R's R_zeroin2 (as called by uniroot,
+ * with f evaluated at both ends first). Returns NaN when the search fails to converge in maxit steps.
+ */
+export function zeroin(f: (x: number) => number, lower: number, upper: number, tol: number, maxit: number): number {
+  let a = lower;
+  let b = upper;
+  let fa = f(a);
+  let fb = f(b);
+  let c = a;
+  let fc = fa;
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  let left = maxit + 1;
+  while (left-- > 0) {
+    const prevStep = b - a;
+    if (Math.abs(fc) < Math.abs(fb)) {
+      a = b;
+      b = c;
+      c = a;
+      fa = fb;
+      fb = fc;
+      fc = fa;
+    }
+    const tolAct = 2 * DBL_EPSILON * Math.abs(b) + tol / 2;
+    let newStep = (c - b) / 2;
+    if (Math.abs(newStep) <= tolAct || fb === 0) return b;
+    if (Math.abs(prevStep) >= tolAct && Math.abs(fa) > Math.abs(fb)) {
+      let p: number;
+      let q: number;
+      const cb = c - b;
+      if (a === c) {
+        const t1 = fb / fa;
+        p = cb * t1;
+        q = 1 - t1;
+      } else {
+        const qq = fa / fc;
+        const t1 = fb / fc;
+        const t2 = fb / fa;
+        p = t2 * (cb * qq * (qq - t1) - (b - a) * (t1 - 1));
+        q = (qq - 1) * (t1 - 1) * (t2 - 1);
+      }
+      if (p > 0) q = -q;
+      else p = -p;
+      if (p < 0.75 * cb * q - Math.abs(tolAct * q) / 2 && p < Math.abs((prevStep * q) / 2)) newStep = p / q;
+    }
+    if (Math.abs(newStep) < tolAct) newStep = newStep > 0 ? tolAct : -tolAct;
+    a = b;
+    fa = fb;
+    b += newStep;
+    fb = f(b);
+    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
+      c = a;
+      fc = fa;
+    }
+  }
+  return NaN;
+}
+
+/** R's median. */
+export function median(x: ArrayLike<number>): number {
+  const s = Array.from(x).sort((p, q) => p - q);
+  const n = s.length;
+  if (n === 0) return NaN;
+  const h = n >> 1;
+  return n % 2 === 1 ? (s[h] as number) : ((s[h - 1] as number) + (s[h] as number)) / 2;
+}
+
+/** R's mad() with constant 1.4826. */
+export function mad(x: ArrayLike<number>): number {
+  const m = median(x);
+  const d = Array.from(x, (v) => Math.abs(v - m));
+  return 1.4826 * median(d);
+}

@@ -1,0 +1,231 @@
+/**
+ * Mantel-Haenszel (OR with the Robins-Breslow-Greenland variance, RR, RD) and Peto odds-ratio pooling,
+ * as metafor's rma.mh and rma.peto: the pooled estimate uses the uncorrected 2x2 counts (metafor's
+ * add = c(1/2, 0)); heterogeneity (QE, I², H²) uses the per-study escalc estimates with 0.5 added to
+ * zero cells and double-zero studies dropped (drop00 = c(TRUE, FALSE)).
+ * Option `addInMH` = 0.5 adds 0.5 to every cell of zero-cell studies inside the MH sums too (RevMan 5).
+ */
+import { InputError } from "../../shared/errors.js";
+import { critValue, pchisqUpper, pvalNormal } from "./dist.js";
+
+/** 2x2 tables: ai/bi events/non-events in the treatment arm, ci/di in the control arm. */
+export interface TwoByTwo {
+  ai: ArrayLike<number>;
+  bi: ArrayLike<number>;
+  ci: ArrayLike<number>;
+  di: ArrayLike<number>;
+}
+
+export interface RmaMHOptions {
+  level?: number;
+  /** Added to every cell of a study with a zero cell inside the MH sums (metafor default 0; RevMan 5: 0.5). */
+  addInMH?: number;
+}
+
+export interface RmaMHResult {
+  measure: "OR" | "RR" | "RD" | "PETO";
+  /** Tables used in the pooled estimate. */
+  k: number;
+  /** Tables with a finite per-study estimate (used for QE). */
+  k_yi: number;
+  beta: number;
+  se: number;
+  zval: number;
+  pval: number;
+  ci_lb: number;
+  ci_ub: number;
+  QE: number;
+  QEp: number;
+  I2: number;
+  H2: number;
+  /** Per-study estimate (escalc, 0.5 added to zero cells; NaN for double-zero studies). */
+  yi: Float64Array;
+  vi: Float64Array;
+  /** MH (or Peto) weights of each table, not normalised. */
+  weights: Float64Array;
+}
+
+function perStudy(t: TwoByTwo, measure: "OR" | "RR" | "RD" | "PETO", k: number): { yi: Float64Array; vi: Float64Array } {
+  const yi = new Float64Array(k);
+  const vi = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let a = t.ai[i] as number;
+    let b = t.bi[i] as number;
+    let c = t.ci[i] as number;
+    let d = t.di[i] as number;
+    if ((a === 0 && c === 0) || (b === 0 && d === 0)) {
+      yi[i] = NaN;
+      vi[i] = NaN;
+      continue;
+    }
+    if (a === 0 || b === 0 || c === 0 || d === 0) {
+      a += 0.5;
+      b += 0.5;
+      c += 0.5;
+      d += 0.5;
+    }
+    const n1 = a + b;
+    const n2 = c + d;
+    if (measure === "OR") {
+      yi[i] = Math.log(a / b) - Math.log(c / d);
+      vi[i] = 1 / a + 1 / b + 1 / c + 1 / d;
+    } else if (measure === "RR") {
+      yi[i] = Math.log(a / n1) - Math.log(c / n2);
+      vi[i] = 1 / a - 1 / n1 + 1 / c - 1 / n2;
+    } else if (measure === "RD") {
+      const p1 = a / n1;
+      const p2 = c / n2;
+      yi[i] = p1 - p2;
+      vi[i] = (p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2;
+    } else {
+      const n = n1 + n2;
+      const xt = a + c;
+      const yt = b + d;
+      const e = (xt * n1) / n;
+      const v = (xt * yt * (n1 / n) * (n2 / n)) / (n - 1);
+      yi[i] = (a - e) / v;
+      vi[i] = 1 / v;
+    }
+  }
+  return { yi, vi };
+}
+
+function heterogeneity(yi: Float64Array, vi: Float64Array, beta: number): { QE: number; QEp: number; I2: number; H2: number; k_yi: number } {
+  let q = 0;
+  let kyi = 0;
+  for (let i = 0; i < yi.length; i++) {
+    const y = yi[i] as number;
+    if (Number.isNaN(y)) continue;
+    kyi++;
+    q += (y - beta) * (y - beta) / (vi[i] as number);
+  }
+  if (kyi > 1) {
+    const QE = Math.max(0, q);
+    return { QE, QEp: pchisqUpper(QE, kyi - 1), I2: Math.max(0, (100 * (QE - (kyi - 1))) / QE), H2: QE / (kyi - 1), k_yi: kyi };
+  }
+  return { QE: 0, QEp: 1, I2: 0, H2: 1, k_yi: kyi };
+}
+
+/** Mantel-Haenszel pooling of 2x2 tables (rma.mh). */
+export function rmaMH(tables: TwoByTwo, measure: "OR" | "RR" | "RD", options: RmaMHOptions = {}): RmaMHResult {
+  const k = tables.ai.length;
+  if (k < 1) throw new InputError("no studies to pool (k = 0)");
+  const level = options.level ?? 95;
+  const add = options.addInMH ?? 0;
+  const weights = new Float64Array(k);
+  let beta: number;
+  let se: number;
+  // sums
+  let R = 0;
+  let S = 0;
+  let sPR = 0;
+  let sPSQR = 0;
+  let sQS = 0;
+  let sA = 0;
+  let sC = 0;
+  let rrNum = 0;
+  let rdNum = 0;
+  let rdDen = 0;
+  let rdV1 = 0;
+  let rdV2 = 0;
+  for (let i = 0; i < k; i++) {
+    let a = tables.ai[i] as number;
+    let b = tables.bi[i] as number;
+    let c = tables.ci[i] as number;
+    let d = tables.di[i] as number;
+    if (add > 0 && (a === 0 || b === 0 || c === 0 || d === 0)) {
+      a += add;
+      b += add;
+      c += add;
+      d += add;
+    }
+    const n1 = a + b;
+    const n2 = c + d;
+    const N = n1 + n2;
+    if (measure === "OR") {
+      const P = a / N + d / N;
+      const Q = b / N + c / N;
+      const Ri = (a / N) * d;
+      const Si = (b / N) * c;
+      R += Ri;
+      S += Si;
+      sPR += P * Ri;
+      sPSQR += P * Si + Q * Ri;
+      sQS += Q * Si;
+      weights[i] = Si;
+    } else if (measure === "RR") {
+      R += a * (n2 / N);
+      S += c * (n1 / N);
+      sA += a;
+      sC += c;
+      rrNum += (n1 / N) * (n2 / N) * (a + c) - (a / N) * c;
+      weights[i] = c * (n1 / N);
+    } else {
+      rdNum += a * (n2 / N) - c * (n1 / N);
+      rdDen += n1 * (n2 / N);
+      rdV1 += c * (n1 / N) ** 2 - a * (n2 / N) ** 2 + ((n1 / N) * (n2 / N) * (n2 - n1)) / 2;
+      rdV2 += (a * (n2 - c)) / N + (c * (n1 - a)) / N;
+      weights[i] = n1 * (n2 / N);
+    }
+  }
+  if (measure === "OR") {
+    if (R === 0 || S === 0) throw new InputError("Mantel-Haenszel odds ratio cannot be estimated: no events or no non-events in one arm across all studies");
+    beta = Math.log(R / S);
+    se = Math.sqrt(0.5 * (sPR / (R * R) + sPSQR / (R * S) + sQS / (S * S)));
+  } else if (measure === "RR") {
+    if (sA === 0 || sC === 0) throw new InputError("Mantel-Haenszel risk ratio cannot be estimated: no events in one arm across all studies");
+    beta = Math.log(R / S);
+    se = Math.sqrt(rrNum / (R * S));
+  } else {
+    beta = rdNum / rdDen;
+    se = Math.sqrt((beta * rdV1 + rdV2 / 2) / (rdDen * rdDen));
+  }
+  const zval = beta / se;
+  const crit = critValue(level, null);
+  const { yi, vi } = perStudy(tables, measure, k);
+  const het = heterogeneity(yi, vi, beta);
+  return { measure, k, k_yi: het.k_yi, beta, se, zval, pval: pvalNormal(zval), ci_lb: beta - crit * se, ci_ub: beta + crit * se, QE: het.QE, QEp: het.QEp, I2: het.I2, H2: het.H2, yi, vi, weights };
+}
+
+/** Peto's one-step odds ratio (rma.peto). */
+export function rmaPeto(tables: TwoByTwo, options: { level?: number } = {}): RmaMHResult {
+  const k = tables.ai.length;
+  if (k < 1) throw new InputError("no studies to pool (k = 0)");
+  const level = options.level ?? 95;
+  const weights = new Float64Array(k);
+  let sOE = 0;
+  let sV = 0;
+  let sOE2V = 0;
+  let sVpos = 0;
+  for (let i = 0; i < k; i++) {
+    const a = tables.ai[i] as number;
+    const b = tables.bi[i] as number;
+    const c = tables.ci[i] as number;
+    const d = tables.di[i] as number;
+    const n1 = a + b;
+    const n2 = c + d;
+    const N = n1 + n2;
+    const xt = a + c;
+    const yt = b + d;
+    const E = (xt * n1) / N;
+    const V = (xt * yt * (n1 / N) * (n2 / N)) / (N - 1);
+    weights[i] = V;
+    sOE += a - E;
+    sV += V;
+    if (V > 0) {
+      sOE2V += (a - E) * (a - E) / V;
+      sVpos += V;
+    }
+  }
+  if (sV === 0) throw new InputError("Peto odds ratio cannot be estimated: every study has zero variance (no events or only events)");
+  const beta = sOE / sV;
+  const se = Math.sqrt(1 / sV);
+  const zval = beta / se;
+  const crit = critValue(level, null);
+  const { yi, vi } = perStudy(tables, "PETO", k);
+  let kyi = 0;
+  for (let i = 0; i < k; i++) if (!Number.isNaN(yi[i] as number)) kyi++;
+  const QE = Math.max(0, sOE2V - (sOE * sOE) / sVpos);
+  const het = kyi > 1 ? { QE, QEp: pchisqUpper(QE, kyi - 1), I2: Math.max(0, (100 * (QE - (kyi - 1))) / QE), H2: QE / (kyi - 1) } : { QE: 0, QEp: 1, I2: 0, H2: 1 };
+  return { measure: "PETO", k, k_yi: kyi, beta, se, zval, pval: pvalNormal(zval), ci_lb: beta - crit * se, ci_ub: beta + crit * se, ...het, yi, vi, weights };
+}

@@ -1,0 +1,535 @@
+/**
+ * metaAnalysis: the one entry point of the meta-analysis engine. It validates the options once, computes
+ * per-study effect sizes, pools them (inverse variance, Mantel-Haenszel or Peto; fixed or random effects),
+ * and adds the requested extras (subgroups, leave-one-out, cumulative, small-study bias, funnel data).
+ * Defaults follow metafor (random effects, REML, z test); preset "revman5" follows RevMan 5.3.
+ */
+import { z } from "zod";
+import { InputError } from "../shared/errors.js";
+import { beggTest, eggerTest, trimAndFill } from "./core/bias.js";
+import { critValue, pchisqUpper } from "./core/dist.js";
+import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
+import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
+import { rmaUni, tau2ConfInt, type RmaMethod, type RmaUniResult } from "./core/rma.js";
+import { cumulative as cumulativeRun, leaveOneOut as leaveOneOutRun } from "./core/sensitivity.js";
+import {
+  MetaOptionsSchema,
+  type Heterogeneity,
+  type Measure,
+  type MetaOptions,
+  type MetaResult,
+  type Method,
+  type Pooled,
+  type ResolvedMetaOptions,
+  type StudyResult,
+  type StudyRow,
+  type SubgroupResult,
+  type Tau2Method,
+  type TestType,
+} from "./types.js";
+
+/** Settings after defaults, the preset and the data kind have been applied. */
+export interface MetaSettings {
+  measure: Measure;
+  method: Method;
+  model: "fixed" | "random" | "auto";
+  tau2: Tau2Method;
+  test: TestType;
+  level: number;
+  preset: "revman5" | null;
+  smdCorrection: "exact" | "approx";
+  /** Continuity correction added to zero-cell studies inside the MH sums (0 = metafor, 0.5 = RevMan 5). */
+  addInMH: number;
+  subgroup: string | undefined;
+  leaveOneOut: boolean;
+  cumulative: boolean;
+  bias: boolean;
+}
+
+/** One fit of the chosen model to a subset of studies, in a uniform shape. */
+export interface CoreFit {
+  k: number;
+  beta: number;
+  se: number;
+  zval: number;
+  pval: number;
+  ci_lb: number;
+  ci_ub: number;
+  pi_lb: number;
+  pi_ub: number;
+  df: number | null;
+  tau2: number;
+  se_tau2: number | null;
+  QE: number;
+  QE_df: number;
+  QEp: number;
+  I2: number;
+  H2: number;
+  vt: number;
+  /** Row index of each entry of weights. */
+  rowIndex: number[];
+  /** Model weights (not normalised), aligned with rowIndex. */
+  weights: Float64Array;
+  /** Per-study estimates the heterogeneity and bias statistics use (row indices in yvIndex). */
+  y: Float64Array;
+  v: Float64Array;
+  yvIndex: number[];
+  /** True when the Q-profile CI for tau² applies (inverse-variance random-effects model). */
+  qprofile: boolean;
+  kind: "IV" | "MH" | "PETO";
+}
+
+const DEFAULT_RESOLVED: ResolvedMetaOptions = MetaOptionsSchema.parse({});
+
+/** Parses options (zod) and applies the preset and the data kind. Call once per analysis. */
+export function resolveSettings(rows: readonly StudyRow[], options: MetaOptions | undefined): MetaSettings {
+  let o: ResolvedMetaOptions;
+  if (options === undefined) o = DEFAULT_RESOLVED;
+  else {
+    const parsed = MetaOptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const field = issue?.path.join(".") ?? "";
+      throw new InputError(`invalid option: ${issue?.message ?? "bad value"}`, field === "" ? {} : { field });
+    }
+    o = parsed.data;
+  }
+  const measure = resolveMeasure(rows, o.measure);
+  const kind = rows[0]?.data.kind;
+  const revman = o.preset === "revman5";
+  let method: Method = o.method;
+  if (revman && options?.method === undefined) method = kind === "binary" && measure !== "SMD" && measure !== "MD" && measure !== "GEN" ? "MH" : "IV";
+  if (method !== "IV") {
+    if (kind !== "binary") throw new InputError(`method ${method} needs binary (2x2) data`, { field: "method" });
+    if (method === "PETO" && measure !== "OR") throw new InputError("the Peto method estimates an odds ratio; use measure OR", { field: "method" });
+  }
+  const tau2: Tau2Method = revman && options?.tau2 === undefined ? "DL" : o.tau2;
+  const smdCorrection = revman && options?.smdCorrection === undefined ? "approx" : o.smdCorrection;
+  return {
+    measure,
+    method,
+    model: o.model,
+    tau2,
+    test: o.test,
+    level: o.level,
+    preset: o.preset ?? null,
+    smdCorrection,
+    addInMH: revman ? 0.5 : 0,
+    subgroup: o.subgroup,
+    leaveOneOut: o.leaveOneOut,
+    cumulative: o.cumulative,
+    bias: o.bias,
+  };
+}
+
+interface Context {
+  rows: readonly StudyRow[];
+  s: MetaSettings;
+  es: EffectSizes;
+  ai: Float64Array;
+  bi: Float64Array;
+  ci: Float64Array;
+  di: Float64Array;
+}
+
+function buildContext(rows: readonly StudyRow[], s: MetaSettings): Context {
+  const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection });
+  const k = rows.length;
+  const ai = new Float64Array(k);
+  const bi = new Float64Array(k);
+  const ci = new Float64Array(k);
+  const di = new Float64Array(k);
+  if (s.method !== "IV") {
+    for (let i = 0; i < k; i++) {
+      const d = (rows[i] as StudyRow).data;
+      if (d.kind === "binary") {
+        ai[i] = d.events_t;
+        bi[i] = d.total_t - d.events_t;
+        ci[i] = d.events_c;
+        di[i] = d.total_c - d.events_c;
+      }
+    }
+  }
+  return { rows, s, es, ai, bi, ci, di };
+}
+
+function fromUni(r: RmaUniResult, rowIndex: number[], y: Float64Array, v: Float64Array, qprofile: boolean): CoreFit {
+  return {
+    k: r.k,
+    beta: r.beta,
+    se: r.se,
+    zval: r.zval,
+    pval: r.pval,
+    ci_lb: r.ci_lb,
+    ci_ub: r.ci_ub,
+    pi_lb: r.pi_lb,
+    pi_ub: r.pi_ub,
+    df: r.df,
+    tau2: r.tau2,
+    se_tau2: r.se_tau2,
+    QE: r.QE,
+    QE_df: Math.max(0, r.k - 1),
+    QEp: r.QEp,
+    I2: r.I2,
+    H2: r.H2,
+    vt: r.vt,
+    rowIndex,
+    weights: r.weights,
+    y,
+    v,
+    yvIndex: rowIndex,
+    qprofile,
+    kind: "IV",
+  };
+}
+
+/** Fits the model ("fixed" or "random") to the given rows (indices of included studies). */
+function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "random"): CoreFit {
+  const { s, es } = ctx;
+  const k = subset.length;
+  if (s.method === "IV") {
+    const y = new Float64Array(k);
+    const v = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      const i = subset[j] as number;
+      y[j] = es.yi[i] as number;
+      v[j] = es.vi[i] as number;
+    }
+    const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
+    return fromUni(rmaUni(y, v, { method, test: s.test, level: s.level }), subset as number[], y, v, model === "random");
+  }
+  const t = {
+    ai: Float64Array.from(subset, (i) => ctx.ai[i] as number),
+    bi: Float64Array.from(subset, (i) => ctx.bi[i] as number),
+    ci: Float64Array.from(subset, (i) => ctx.ci[i] as number),
+    di: Float64Array.from(subset, (i) => ctx.di[i] as number),
+  };
+  const mh: RmaMHResult = s.method === "MH" ? rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH }) : rmaPeto(t, { level: s.level });
+  const yvIndex: number[] = [];
+  const yl: number[] = [];
+  const vl: number[] = [];
+  for (let j = 0; j < k; j++) {
+    if (!Number.isNaN(mh.yi[j] as number)) {
+      yvIndex.push(subset[j] as number);
+      yl.push(mh.yi[j] as number);
+      vl.push(mh.vi[j] as number);
+    }
+  }
+  const y = Float64Array.from(yl);
+  const v = Float64Array.from(vl);
+  const qdf = Math.max(0, mh.k_yi - 1);
+  if (model === "fixed") {
+    return {
+      k,
+      beta: mh.beta,
+      se: mh.se,
+      zval: mh.zval,
+      pval: mh.pval,
+      ci_lb: mh.ci_lb,
+      ci_ub: mh.ci_ub,
+      pi_lb: mh.ci_lb,
+      pi_ub: mh.ci_ub,
+      df: null,
+      tau2: 0,
+      se_tau2: null,
+      QE: mh.QE,
+      QE_df: qdf,
+      QEp: mh.QEp,
+      I2: mh.I2,
+      H2: mh.H2,
+      vt: NaN,
+      rowIndex: subset as number[],
+      weights: mh.weights,
+      y,
+      v,
+      yvIndex,
+      qprofile: false,
+      kind: s.method === "MH" ? "MH" : "PETO",
+    };
+  }
+  // Random effects as RevMan 5: DerSimonian-Laird with Q from the MH (or Peto) estimate and IV weights.
+  let sw = 0;
+  let sw2 = 0;
+  for (let j = 0; j < y.length; j++) {
+    const w = 1 / (v[j] as number);
+    sw += w;
+    sw2 += w * w;
+  }
+  const tau2 = mh.k_yi > 1 ? Math.max(0, (mh.QE - qdf) / (sw - sw2 / sw)) : 0;
+  const r = rmaUni(y, v, { method: "DL", tau2Fixed: tau2, test: s.test, level: s.level });
+  const weights = new Float64Array(k);
+  for (let j = 0, m = 0; j < k; j++) {
+    if (yvIndex[m] === subset[j]) weights[j] = r.weights[m++] as number;
+  }
+  return {
+    ...fromUni(r, subset as number[], y, v, false),
+    k,
+    QE: mh.QE,
+    QE_df: qdf,
+    QEp: mh.QEp,
+    I2: mh.I2,
+    H2: mh.H2,
+    weights,
+    yvIndex,
+    kind: s.method === "MH" ? "MH" : "PETO",
+  };
+}
+
+function pooledOf(f: CoreFit, measure: Measure, method: Method): Pooled {
+  const p: Pooled = {
+    estimate: f.beta,
+    se: f.se,
+    zval: f.zval,
+    pval: f.pval,
+    ci_lb: f.ci_lb,
+    ci_ub: f.ci_ub,
+    pi_lb: f.pi_lb,
+    pi_ub: f.pi_ub,
+    df: f.df,
+  };
+  if (isRatioMeasure(measure) || method === "PETO") {
+    p.transformed = { estimate: Math.exp(f.beta), ci_lb: Math.exp(f.ci_lb), ci_ub: Math.exp(f.ci_ub), pi_lb: Math.exp(f.pi_lb), pi_ub: Math.exp(f.pi_ub) };
+  }
+  return p;
+}
+
+function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
+  const h: Heterogeneity = {
+    tau2: f.tau2,
+    tau: Math.sqrt(f.tau2),
+    tau2_se: f.se_tau2,
+    tau2_ci: null,
+    QE: f.QE,
+    QE_df: f.QE_df,
+    QE_pval: f.QEp,
+    I2: f.I2,
+    I2_ci: null,
+    H2: f.H2,
+    H2_ci: null,
+  };
+  if (f.qprofile && f.k >= 2) {
+    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level });
+    h.tau2_ci = ci.tau2;
+    h.I2_ci = ci.I2;
+    h.H2_ci = ci.H2;
+  }
+  return h;
+}
+
+function includedIndices(ctx: Context, among?: readonly number[]): number[] {
+  const out: number[] = [];
+  const src = among ?? ctx.rows.map((_, i) => i);
+  for (const i of src) if (ctx.es.included[i] === 1) out.push(i);
+  return out;
+}
+
+function requireK(k: number, model: "fixed" | "random", what: string): void {
+  if (k < 1) throw new InputError(`${what}: no study has usable data (k = 0)`);
+  if (model === "random" && k < 2) throw new InputError(`${what}: a random-effects model needs at least 2 studies (k = ${k}); use --model fixed`);
+}
+
+/**
+ * Runs a meta-analysis of the rows (one data kind) with the given options and returns the result contract.
+ * Throws InputError for unusable input (mixed data kinds, impossible counts, too few studies, bad options).
+ */
+export function metaAnalysis(rows: readonly StudyRow[], options?: MetaOptions): MetaResult {
+  if (rows.length === 0) throw new InputError("no studies: the data set is empty");
+  const s = resolveSettings(rows, options);
+  return metaAnalysisWith(rows, s);
+}
+
+/** metaAnalysis with settings already resolved (skips option parsing; for loops and benchmarks). */
+export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): MetaResult {
+  const ctx = buildContext(rows, s);
+  const notes: string[] = [];
+  const incl = includedIndices(ctx);
+  const nExcluded = rows.length - incl.length;
+  if (nExcluded > 0) notes.push(`${nExcluded} of ${rows.length} studies were left out of the model (see each study's excluded_reason).`);
+  let model: "fixed" | "random";
+  let fit: CoreFit;
+  if (s.model === "auto") {
+    requireK(incl.length, "fixed", "meta-analysis");
+    const fe = fitSubset(ctx, incl, "fixed");
+    const i2 = fe.QE_df > 0 ? Math.max(0, (100 * (fe.QE - fe.QE_df)) / fe.QE) : 0;
+    model = i2 < 50 || incl.length < 2 ? "fixed" : "random";
+    fit = model === "fixed" ? fe : fitSubset(ctx, incl, "random");
+    notes.push(
+      `Model chosen from I² (${i2.toFixed(1)}% ${i2 < 50 ? "< 50%: fixed effect" : ">= 50%: random effects"}). The Cochrane Handbook cautions against picking the model from a heterogeneity statistic; choose it in advance from how the studies were designed.`,
+    );
+  } else {
+    model = s.model;
+    requireK(incl.length, model, "meta-analysis");
+    fit = fitSubset(ctx, incl, model);
+  }
+  if (s.method !== "IV" && model === "random") {
+    notes.push(`Random effects with ${s.method === "MH" ? "Mantel-Haenszel" : "Peto"} pooling: tau² by DerSimonian-Laird from the ${s.method}-based Q statistic, as RevMan 5.`);
+  }
+  if (s.preset === "revman5") notes.push("Preset revman5: results follow RevMan 5.3 (Deeks & Higgins 2010), not metafor, where the two differ.");
+
+  // studies
+  const totalW = fit.weights.reduce((a, b) => a + b, 0);
+  const wByRow = new Float64Array(rows.length);
+  for (let j = 0; j < fit.rowIndex.length; j++) wByRow[fit.rowIndex[j] as number] = (100 * (fit.weights[j] as number)) / totalW;
+  const studies: StudyResult[] = new Array<StudyResult>(rows.length);
+  const crit = critValue(s.level, null);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as StudyRow;
+    const ok = ctx.es.included[i] === 1;
+    const y = ok ? (ctx.es.yi[i] as number) : null;
+    const v = ok ? (ctx.es.vi[i] as number) : null;
+    const st: StudyResult = {
+      study: r.study,
+      data: r.data,
+      yi: y,
+      vi: v,
+      ci_lb: y === null || v === null ? null : y - crit * Math.sqrt(v),
+      ci_ub: y === null || v === null ? null : y + crit * Math.sqrt(v),
+      weight: wByRow[i] as number,
+      included: ok,
+      continuity_corrected: ctx.es.corrected[i] === 1,
+    };
+    if (r.row !== undefined) st.row = r.row;
+    if (r.year !== undefined) st.year = r.year;
+    if (r.subgroup !== undefined) st.subgroup = r.subgroup;
+    const reason = ctx.es.reasons[i];
+    if (reason !== undefined) st.excluded_reason = reason;
+    studies[i] = st;
+  }
+
+  const result: MetaResult = {
+    measure: s.measure,
+    k: incl.length,
+    model,
+    method: s.method,
+    tau2_method: model === "random" ? (s.method === "IV" ? s.tau2 : "DL") : null,
+    test: s.test,
+    preset: s.preset,
+    level: s.level,
+    pooled: pooledOf(fit, s.measure, s.method),
+    heterogeneity: heterogeneityOf(fit, s.level),
+    studies,
+    notes,
+  };
+
+  if (s.subgroup !== undefined) addSubgroups(ctx, result, model, notes);
+  if (s.leaveOneOut) {
+    if (incl.length < 2) throw new InputError(`leave-one-out needs at least 2 studies (k = ${incl.length})`);
+    result.leave_one_out = leaveOneOutRun(incl, (sub) => sensFit(ctx, sub, model)).map((r) => ({
+      omitted: (rows[r.omittedIndex] as StudyRow).study,
+      estimate: r.beta,
+      se: r.se,
+      ci_lb: r.ci_lb,
+      ci_ub: r.ci_ub,
+      pval: r.pval,
+      tau2: r.tau2,
+      I2: r.I2,
+      QE: r.QE,
+    }));
+  }
+  if (s.cumulative) {
+    const byYear = incl.every((i) => (rows[i] as StudyRow).year !== undefined);
+    const order = byYear ? [...incl].sort((a, b) => ((rows[a] as StudyRow).year as number) - ((rows[b] as StudyRow).year as number)) : incl;
+    result.cumulative = cumulativeRun(order, (sub) => sensFit(ctx, sub, model)).map((r) => ({
+      added: (rows[r.addedIndex] as StudyRow).study,
+      k: r.k,
+      estimate: r.beta,
+      se: r.se,
+      ci_lb: r.ci_lb,
+      ci_ub: r.ci_ub,
+      pval: r.pval,
+      tau2: r.tau2,
+      I2: r.I2,
+      QE: r.QE,
+    }));
+    if (!byYear) notes.push("Cumulative analysis in row order (not every study has a year).");
+  }
+  addBiasAndFunnel(ctx, result, fit, model);
+  return result;
+}
+
+function sensFit(ctx: Context, subset: number[], model: "fixed" | "random"): CoreFit {
+  // leave-one-out / cumulative steps may have a single study: fit it as metafor does (tau² = 0)
+  return fitSubset(ctx, subset, model);
+}
+
+function addSubgroups(ctx: Context, result: MetaResult, model: "fixed" | "random", notes: string[]): void {
+  const name = ctx.s.subgroup as string;
+  const groups = new Map<string, number[]>();
+  ctx.rows.forEach((r, i) => {
+    if (r.subgroup === undefined || r.subgroup === "") {
+      throw new InputError(`study "${r.study}" has no value in the subgroup column`, { ...(r.row === undefined ? {} : { row: r.row }), field: name });
+    }
+    const g = groups.get(r.subgroup);
+    if (g === undefined) groups.set(r.subgroup, [i]);
+    else g.push(i);
+  });
+  const subgroups: SubgroupResult[] = [];
+  for (const [g, members] of groups) {
+    const inc = includedIndices(ctx, members);
+    if (inc.length === 0) {
+      notes.push(`Subgroup "${g}" has no study with usable data and is not pooled.`);
+      continue;
+    }
+    const f = fitSubset(ctx, inc, model);
+    subgroups.push({ name: g, k: inc.length, pooled: pooledOf(f, ctx.s.measure, ctx.s.method), heterogeneity: heterogeneityOf(f, ctx.s.level) });
+  }
+  result.subgroups = subgroups;
+  if (subgroups.length >= 2) result.subgroup_test = subgroupDifferenceTest(subgroups.map((sg) => ({ estimate: sg.pooled.estimate, se: sg.pooled.se })));
+  else notes.push("Test for subgroup differences needs at least 2 pooled subgroups.");
+}
+
+/** Test for subgroup differences: Q = sum (theta_g - theta_bar)² / se_g², df = groups - 1 (RevMan 5). */
+export function subgroupDifferenceTest(groups: readonly { estimate: number; se: number }[]): { Q: number; df: number; pval: number } {
+  if (groups.length < 2) throw new InputError("the test for subgroup differences needs at least 2 subgroups");
+  let sw = 0;
+  let swy = 0;
+  for (const g of groups) {
+    const w = 1 / (g.se * g.se);
+    sw += w;
+    swy += w * g.estimate;
+  }
+  const m = swy / sw;
+  let Q = 0;
+  for (const g of groups) Q += (g.estimate - m) ** 2 / (g.se * g.se);
+  const df = groups.length - 1;
+  return { Q, df, pval: pchisqUpper(Q, df) };
+}
+
+/** Subgroup analysis: each subgroup pooled separately with its own tau², plus the difference test. */
+export function subgroupAnalysis(rows: readonly StudyRow[], options: MetaOptions & { subgroup: string }): { subgroups: SubgroupResult[]; subgroup_test?: { Q: number; df: number; pval: number }; notes: string[] } {
+  const r = metaAnalysis(rows, options);
+  const out: { subgroups: SubgroupResult[]; subgroup_test?: { Q: number; df: number; pval: number }; notes: string[] } = { subgroups: r.subgroups ?? [], notes: r.notes };
+  if (r.subgroup_test !== undefined) out.subgroup_test = r.subgroup_test;
+  return out;
+}
+
+function addBiasAndFunnel(ctx: Context, result: MetaResult, fit: CoreFit, model: "fixed" | "random"): void {
+  const { s, rows } = ctx;
+  const tfMethod: RmaMethod = model === "fixed" ? "FE" : s.method === "IV" ? s.tau2 : "DL";
+  let filled: { yi: number; vi: number }[] = [];
+  if (s.bias) {
+    if (fit.y.length < 3) throw new InputError(`small-study bias tests need at least 3 studies (k = ${fit.y.length})`);
+    const eg = eggerTest(fit.y, fit.v, s.level);
+    const bg = beggTest(fit.y, fit.v);
+    const tf = trimAndFill(fit.y, fit.v, { method: tfMethod, level: s.level });
+    filled = tf.filled;
+    result.bias = {
+      egger: { statistic: eg.statistic, df: eg.df, pval: eg.pval, intercept: eg.intercept, intercept_se: eg.intercept_se, limit_estimate: eg.limit_estimate, limit_ci_lb: eg.limit_ci_lb, limit_ci_ub: eg.limit_ci_ub },
+      begg: { tau: bg.tau, pval: bg.pval, exact: bg.exact },
+      trimfill: { k0: tf.k0, side: tf.side, estimate: tf.estimate, se: tf.se, ci_lb: tf.ci_lb, ci_ub: tf.ci_ub, tau2: tf.tau2, pval: tf.pval, se_k0: tf.se_k0 },
+    };
+  }
+  const points: { study: string; yi: number; sei: number; filled: boolean }[] = [];
+  let seMax = 0;
+  for (let j = 0; j < fit.yvIndex.length; j++) {
+    const sei = Math.sqrt(fit.v[j] as number);
+    if (sei > seMax) seMax = sei;
+    points.push({ study: (rows[fit.yvIndex[j] as number] as StudyRow).study, yi: fit.y[j] as number, sei, filled: false });
+  }
+  filled.forEach((f, j) => {
+    const sei = Math.sqrt(f.vi);
+    if (sei > seMax) seMax = sei;
+    points.push({ study: `Filled ${j + 1}`, yi: f.yi, sei, filled: true });
+  });
+  result.funnel = { points, centre: fit.beta, se_max: seMax, contours: [0.1, 0.05, 0.01], null_value: 0 };
+}
