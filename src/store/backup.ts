@@ -11,6 +11,7 @@ import { ROLES, TABLES, type TableName } from "./schema.js";
 const str = z.string();
 const int = z.coerce.number().int();
 const RowSchemas = {
+  settings: z.object({ key: str, value: str }),
   users: z.object({ id: str, username: str, display_name: str, role: z.enum(ROLES), password_hash: str, disabled: int, created_at: str }),
   sessions: z.object({ id: str, user_id: str, csrf_token: str, created_at: str, expires_at: str }),
   patients: z.object({ id: str, pseudonym_id: str, display_name: str, date_of_birth: str, record: str, version: int, date_shift_days: int, created_at: str, created_by: str, updated_at: str, updated_by: str }),
@@ -26,6 +27,7 @@ export const BackupSchema = z.object({
   engine: z.enum(["sqlite", "postgres"]),
   createdAt: z.string(),
   tables: z.object({
+    settings: z.array(RowSchemas.settings).default([]),
     users: z.array(RowSchemas.users),
     sessions: z.array(RowSchemas.sessions),
     patients: z.array(RowSchemas.patients),
@@ -41,7 +43,7 @@ export async function backupStore(store: Store, now: Date = new Date()): Promise
   // One read transaction so the dump is a consistent snapshot.
   const tables = await store.db.transaction().execute(async (trx) => {
     const out: Record<string, unknown[]> = {};
-    for (const t of TABLES) out[t] = await trx.selectFrom(t).selectAll().orderBy(t === "audit_log" ? "id" : t === "record_history" ? "version" : "id").execute();
+    for (const t of TABLES) out[t] = await trx.selectFrom(t).selectAll().orderBy(t === "settings" ? "key" : "id").execute();
     return out;
   });
   return BackupSchema.parse({ format: "decidua-backup", version: 1, engine: store.engine, createdAt: now.toISOString(), tables });

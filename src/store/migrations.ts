@@ -103,6 +103,18 @@ function migrations(engine: Engine): Record<string, Migration> {
         throw new Error("the initial migration is not reversible");
       },
     },
+    "0002_settings": {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable("settings")
+          .addColumn("key", "text", (c) => c.primaryKey())
+          .addColumn("value", "text", (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.dropTable("settings").execute();
+      },
+    },
   };
 }
 

@@ -85,7 +85,14 @@ export interface AuditLogTable {
   detail: string | null;
 }
 
+/** Installation settings (e.g. the generated cookie-signing secret). */
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
 export interface Database {
+  settings: SettingsTable;
   users: UsersTable;
   sessions: SessionsTable;
   patients: PatientsTable;
@@ -96,5 +103,5 @@ export interface Database {
 }
 
 /** Tables in dependency order (parents first): the order of backup and restore. */
-export const TABLES = ["users", "sessions", "patients", "record_history", "followups", "evidence", "audit_log"] as const;
+export const TABLES = ["settings", "users", "sessions", "patients", "record_history", "followups", "evidence", "audit_log"] as const;
 export type TableName = (typeof TABLES)[number];

@@ -411,6 +411,21 @@ export class Store {
     });
   }
 
+  // ── settings ─────────────────────────────────────────────────────────────────────────────────────
+
+  async getSetting(key: string): Promise<string | null> {
+    const r = await this.db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+    return r ? r.value : null;
+  }
+
+  /** The stored value, or `make()` stored now if there is none (first writer wins). */
+  async getOrCreateSetting(key: string, make: () => string): Promise<string> {
+    const existing = await this.getSetting(key);
+    if (existing !== null) return existing;
+    await this.db.insertInto("settings").values({ key, value: make() }).onConflict((oc) => oc.column("key").doNothing()).execute();
+    return (await this.getSetting(key)) ?? make();
+  }
+
   // ── evidence ─────────────────────────────────────────────────────────────────────────────────────
 
   async putEvidence(id: string, content: unknown, source: string): Promise<void> {

@@ -1,0 +1,83 @@
+/**
+ * Sessions (cookie), CSRF (header must equal the session's token on every non-GET), and role checks.
+ * Routes declare `config: { roles: [...] }` (default: any signed-in user) or `config: { public: true }`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { Role, User } from "../store/index.js";
+import { HttpError } from "./errors.js";
+
+export const SESSION_COOKIE = "decidua_session";
+export const CSRF_COOKIE = "decidua_csrf";
+export const CSRF_HEADER = "x-csrf-token";
+
+export interface AuthContext {
+  user: User;
+  csrfToken: string;
+  token: string;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    auth: AuthContext | null;
+  }
+  interface FastifyContextConfig {
+    /** No session needed (login, health, docs, static files). */
+    public?: boolean;
+    /** Roles allowed; default: every role. */
+    roles?: readonly Role[];
+    /** Exempt from the CSRF header check (login only). */
+    noCsrf?: boolean;
+  }
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+export function installAuth(app: FastifyInstance): void {
+  app.decorateRequest("auth", null);
+  app.addHook("onRequest", async (req: FastifyRequest) => {
+    const cfg = req.routeOptions.config;
+    const raw = req.cookies[SESSION_COOKIE];
+    if (raw !== undefined) {
+      const unsigned = req.unsignCookie(raw);
+      if (unsigned.valid && unsigned.value !== null) {
+        const s = await app.store.getSession(unsigned.value);
+        if (s) req.auth = { user: s.user, csrfToken: s.csrfToken, token: unsigned.value };
+      }
+    }
+    const isApi = req.url.startsWith("/api/") && !req.url.startsWith("/api/docs");
+    if (!isApi || cfg.public === true) return;
+    if (req.auth === null) throw new HttpError(401, "UNAUTHENTICATED", "sign in first");
+    if (!SAFE_METHODS.has(req.method) && cfg.noCsrf !== true) {
+      const header = req.headers[CSRF_HEADER];
+      if (typeof header !== "string" || header !== req.auth.csrfToken) {
+        throw new HttpError(403, "CSRF", `missing or wrong ${CSRF_HEADER} header`);
+      }
+    }
+    if (cfg.roles !== undefined && !cfg.roles.includes(req.auth.user.role)) {
+      throw new HttpError(403, "FORBIDDEN", `the ${req.auth.user.role} role may not use ${req.method} ${req.routeOptions.url ?? req.url}`);
+    }
+  });
+}
+
+/** The signed-in user (routes behind the auth hook). */
+export function userOf(req: FastifyRequest): User {
+  if (req.auth === null) throw new HttpError(401, "UNAUTHENTICATED", "sign in first");
+  return req.auth.user;
+}
+
+export function setSessionCookies(req: FastifyRequest, reply: FastifyReply, token: string, csrfToken: string, ttlMs: number): void {
+  const secure = req.protocol === "https";
+  const maxAge = Math.floor(ttlMs / 1000);
+  void reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: "strict", secure, path: "/", signed: true, maxAge });
+  void reply.setCookie(CSRF_COOKIE, csrfToken, { httpOnly: false, sameSite: "strict", secure, path: "/", maxAge });
+}
+
+export function clearSessionCookies(reply: FastifyReply): void {
+  void reply.clearCookie(SESSION_COOKIE, { path: "/" });
+  void reply.clearCookie(CSRF_COOKIE, { path: "/" });
+}
+
+/** "GET /api/patients/:id": the route as written in the audit log. */
+export function routeOf(req: FastifyRequest): string {
+  return `${req.method} ${req.routeOptions.url ?? req.url}`;
+}

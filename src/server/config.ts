@@ -1,0 +1,36 @@
+/** Server configuration (validated with zod): database, first administrator, cookies, limits. */
+import { z } from "zod";
+import { DbConfigSchema } from "../store/index.js";
+
+export const ServerConfigSchema = z.object({
+  db: DbConfigSchema,
+  /** Username of the first administrator, created when the database has no user. */
+  adminUsername: z.string().default("admin"),
+  /** Its password; when absent one is generated and reported once through onAdminCreated. */
+  adminPassword: z.string().min(10, "the administrator password needs at least 10 characters").optional(),
+  /** Secret for signing the session cookie (>= 32 chars); when absent one is generated and kept in the database. */
+  cookieSecret: z.string().min(32, "the cookie secret needs at least 32 characters").optional(),
+  /** Seed the evidence base and the two example patients of source 001 into an empty database. */
+  seed: z.boolean().default(true),
+  /** Directory of the built web UI (default <package>/dist/web). */
+  webRoot: z.string().optional(),
+  loginRateLimit: z.object({ max: z.number().int().positive(), timeWindowMs: z.number().int().positive() }).default({ max: 10, timeWindowMs: 60_000 }),
+  sessionTtlMs: z.number().int().positive().default(12 * 60 * 60 * 1000),
+  /** log2 of scrypt's N for new password hashes (default 17; tests use less). */
+  scryptLogN: z.number().int().min(10).max(20).optional(),
+  /** Trust X-Forwarded-* from a reverse proxy (then Secure cookies follow X-Forwarded-Proto). */
+  trustProxy: z.boolean().default(false),
+  logger: z.boolean().default(false),
+  /** Request body limit in bytes (workbench uploads travel base64 in JSON). */
+  bodyLimit: z.number().int().positive().default(8 * 1024 * 1024),
+});
+export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
+export type ServerConfig = z.output<typeof ServerConfigSchema>;
+
+/** Non-serialisable hooks. */
+export interface ServerHooks {
+  /** Called once when the first administrator is created with a generated password. */
+  onAdminCreated?: (username: string, password: string) => void;
+  /** Clock for "today" (assessments) and timestamps. */
+  now?: () => Date;
+}

@@ -1,0 +1,90 @@
+/** HTTP errors and the one error body the API returns: {error: {message, code, field?, row?, issues?}}. */
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
+import { ZodError, type z } from "zod";
+import { isInputError } from "../shared/errors.js";
+import { ConflictError, NotFoundError } from "../store/index.js";
+
+export type ErrorCode = "VALIDATION" | "UNAUTHENTICATED" | "CSRF" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "TOO_LARGE" | "UNAVAILABLE" | "INTERNAL";
+
+export interface ErrorBody {
+  error: { message: string; code: ErrorCode; field?: string; row?: number; issues?: Array<{ field: string; message: string }> };
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly field?: string,
+    readonly row?: number,
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+export const forbidden = (why = "your role may not do this"): HttpError => new HttpError(403, "FORBIDDEN", why);
+export const notFound = (what: string): HttpError => new HttpError(404, "NOT_FOUND", `${what} not found`);
+export const unavailable = (what: string): HttpError => new HttpError(503, "UNAVAILABLE", `${what} is not available yet`);
+
+/** Dotted field path: record.losses.0.gestationalWeek. */
+export function dottedPath(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+/** Converts D's bracket paths (losses[2].gestationalWeek) to the API's dotted form (losses.2.gestationalWeek). */
+export function bracketsToDots(path: string): string {
+  return path.replace(/\[(\d+)\]/g, ".$1").replace(/^\./, "");
+}
+
+export function zodErrorBody(err: ZodError | z.core.$ZodError, prefix = ""): ErrorBody {
+  const issues = err.issues.map((i) => ({ field: [prefix, dottedPath(i.path)].filter((s) => s !== "").join("."), message: i.message }));
+  const first = issues[0];
+  const body: ErrorBody = {
+    error: { code: "VALIDATION", message: first ? (first.field ? `${first.field}: ${first.message}` : first.message) : "invalid input", issues },
+  };
+  if (first?.field) body.error.field = first.field;
+  return body;
+}
+
+function hasValidationContext(e: unknown): e is { validationContext: string } {
+  return typeof e === "object" && e !== null && "validationContext" in e;
+}
+
+export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  if (err instanceof ZodError) {
+    const where = hasValidationContext(err) && err.validationContext !== "body" ? "" : "";
+    void reply.code(400).send(zodErrorBody(err, where));
+    return;
+  }
+  if (err instanceof HttpError) {
+    const body: ErrorBody = { error: { message: err.message, code: err.code } };
+    if (err.field !== undefined) body.error.field = err.field;
+    if (err.row !== undefined) body.error.row = err.row;
+    void reply.code(err.statusCode).send(body);
+    return;
+  }
+  if (isInputError(err)) {
+    const body: ErrorBody = { error: { message: err.message, code: "VALIDATION" } };
+    if (err.location.field !== undefined) body.error.field = bracketsToDots(err.location.field);
+    if (err.location.row !== undefined) body.error.row = err.location.row;
+    void reply.code(400).send(body);
+    return;
+  }
+  if (err instanceof NotFoundError) {
+    void reply.code(404).send({ error: { message: err.message, code: "NOT_FOUND" } } satisfies ErrorBody);
+    return;
+  }
+  if (err instanceof ConflictError) {
+    void reply.code(409).send({ error: { message: err.message, code: "CONFLICT" } } satisfies ErrorBody);
+    return;
+  }
+  const status = "statusCode" in err && typeof err.statusCode === "number" ? err.statusCode : 500;
+  if (status >= 400 && status < 500) {
+    const code: ErrorCode = status === 413 ? "TOO_LARGE" : status === 429 ? "RATE_LIMITED" : status === 404 ? "NOT_FOUND" : status === 401 ? "UNAUTHENTICATED" : status === 403 ? "FORBIDDEN" : "VALIDATION";
+    void reply.code(status).send({ error: { message: err.message, code } } satisfies ErrorBody);
+    return;
+  }
+  req.log.error({ err }, "internal error");
+  void reply.code(500).send({ error: { message: "internal error", code: "INTERNAL" } } satisfies ErrorBody);
+}

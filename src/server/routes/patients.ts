@@ -1,0 +1,133 @@
+/**
+ * Patients, their history, assessment, plan and follow-ups. Every read and write of patient data is written to
+ * the audit log (writes inside their transaction, reads before the answer is sent).
+ */
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { TherapyIdSchema } from "../../shared/therapies.js";
+import type { PatientRow } from "../../store/index.js";
+import { routeOf, userOf } from "../auth.js";
+import { RecordBodySchema } from "../core.js";
+import { notFound } from "../errors.js";
+import { pseudonymiseValue } from "../pseudonym.js";
+import { IdParams, IsoDate, PatientSchema, PatientSummarySchema } from "./schemas.js";
+import { followupView, isPseudonymised, patientSummary, patientView } from "./views.js";
+
+const ListQuery = z.object({
+  q: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+const PatientBody = z.object({
+  displayName: z.string().trim().min(1, "enter the patient's name").max(200),
+  dateOfBirth: IsoDate,
+  record: RecordBodySchema,
+});
+const UpdateBody = PatientBody.extend({ version: z.number().int().min(1) });
+const AssessmentQuery = z.object({ date: IsoDate.optional() });
+const PlanBody = z.object({ therapy: TherapyIdSchema, startDate: IsoDate });
+
+const Text = z.string().max(2000);
+export const FollowUpSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("pregnancy"), date: IsoDate, note: Text.optional() }),
+  z.object({ kind: z.literal("loss"), date: IsoDate, gestationalWeek: z.number().min(0).max(45, "impossible gestational week: over 45"), note: Text.optional() }),
+  z.object({ kind: z.literal("live-birth"), date: IsoDate, gestationalWeek: z.number().min(20, "a live birth is recorded from 20 weeks").max(45).optional(), note: Text.optional() }),
+  z.object({ kind: z.literal("adverse-reaction"), date: IsoDate, therapy: TherapyIdSchema, description: z.string().min(1, "describe the reaction").max(2000), severity: z.enum(["mild", "moderate", "severe"]) }),
+  z.object({ kind: z.literal("antibody-result"), date: IsoDate, test: z.string().min(1).max(200), value: z.number().optional(), unit: z.string().max(50).optional(), positive: z.boolean(), note: Text.optional() }),
+]);
+const FollowupParams = z.object({ id: z.uuid(), followupId: z.uuid() });
+
+const writers = { roles: ["clinician", "admin"] as const };
+const readers = { roles: ["clinician", "researcher", "admin"] as const };
+
+export async function patientRoutes(app: FastifyInstance): Promise<void> {
+  const actor = (req: FastifyRequest) => ({ username: userOf(req).username, route: routeOf(req) });
+  const auditRead = (req: FastifyRequest, action: string, patientId: string | null, detail?: string) =>
+    app.store.audit(null, { username: userOf(req).username, action, patientId, route: routeOf(req), status: 200, detail: detail ?? null });
+  const load = async (id: string): Promise<PatientRow> => {
+    const p = await app.store.getPatient(id);
+    if (p === null) throw notFound(`patient ${id}`);
+    return p;
+  };
+
+  app.get("/api/patients", { config: readers, schema: { tags: ["patients"], summary: "List and search patients", querystring: ListQuery, response: { 200: z.object({ patients: z.array(PatientSummarySchema), total: z.number(), pseudonymised: z.boolean() }) } } }, async (req) => {
+    const q = req.query as z.infer<typeof ListQuery>;
+    const pseudo = isPseudonymised(userOf(req).role);
+    const { patients, total } = await app.store.listPatients({ q: q.q, limit: q.limit, offset: q.offset, pseudonymOnly: pseudo });
+    await auditRead(req, "patient.list", null, `${patients.length} of ${total}${q.q ? `, search "${q.q}"` : ""}`);
+    return { patients: patients.map((p) => patientSummary(p, pseudo)), total, pseudonymised: pseudo };
+  });
+
+  app.post("/api/patients", { config: writers, schema: { tags: ["patients"], summary: "Create a patient", body: PatientBody, response: { 201: z.object({ patient: PatientSchema }) } } }, async (req, reply) => {
+    const body = req.body as z.infer<typeof PatientBody>;
+    app.core.checkRecord(body.record);
+    const p = await app.store.createPatient(body, actor(req));
+    return reply.code(201).send({ patient: patientView(p, false) });
+  });
+
+  app.get("/api/patients/:id", { config: readers, schema: { tags: ["patients"], summary: "One patient with the record", params: IdParams, response: { 200: z.object({ patient: PatientSchema }) } } }, async (req) => {
+    const { id } = req.params as z.infer<typeof IdParams>;
+    const p = await load(id);
+    await auditRead(req, "patient.read", id);
+    return { patient: patientView(p, isPseudonymised(userOf(req).role)) };
+  });
+
+  app.put("/api/patients/:id", { config: writers, schema: { tags: ["patients"], summary: "Update a patient (send the version you loaded; 409 if stale)", params: IdParams, body: UpdateBody, response: { 200: z.object({ patient: PatientSchema }) } } }, async (req) => {
+    const { id } = req.params as z.infer<typeof IdParams>;
+    const body = req.body as z.infer<typeof UpdateBody>;
+    app.core.checkRecord(body.record);
+    const p = await app.store.updatePatient(id, { displayName: body.displayName, dateOfBirth: body.dateOfBirth, record: body.record }, body.version, actor(req));
+    return { patient: patientView(p, false) };
+  });
+
+  app.get("/api/patients/:id/history", { config: writers, schema: { tags: ["patients"], summary: "Previous versions, newest first", params: IdParams } }, async (req) => {
+    const { id } = req.params as z.infer<typeof IdParams>;
+    await load(id);
+    const history = await app.store.patientHistory(id);
+    await auditRead(req, "patient.history", id);
+    return { history };
+  });
+
+  app.get("/api/patients/:id/assessment", { config: readers, schema: { tags: ["assessment"], summary: "The assessment of every therapy for this patient (clinical/assessPatient)", params: IdParams, querystring: AssessmentQuery } }, async (req) => {
+    const { id } = req.params as z.infer<typeof IdParams>;
+    const { date } = req.query as z.infer<typeof AssessmentQuery>;
+    const p = await load(id);
+    const pseudo = isPseudonymised(userOf(req).role);
+    const today = date ?? app.now().toISOString().slice(0, 10);
+    const assessment = app.core.assess(p.record, today);
+    await auditRead(req, "patient.assessment", id);
+    return { patient: patientSummary(p, pseudo), assessment: pseudo ? pseudonymiseValue(assessment, p.dateShiftDays) : assessment };
+  });
+
+  app.post("/api/patients/:id/plan", { config: writers, schema: { tags: ["assessment"], summary: "A dated treatment plan for one therapy", params: IdParams, body: PlanBody } }, async (req) => {
+    const { id } = req.params as z.infer<typeof IdParams>;
+    const body = req.body as z.infer<typeof PlanBody>;
+    const p = await load(id);
+    const plan = app.core.plan(p.record, body.therapy, body.startDate);
+    await auditRead(req, "patient.plan", id, `${body.therapy} from ${body.startDate}`);
+    return { plan };
+  });
+
+  app.get("/api/patients/:id/followups", { config: readers, schema: { tags: ["follow-ups"], summary: "Follow-up results and outcomes", params: IdParams } }, async (req) => {
+    const { id } = req.params as z.infer<typeof IdParams>;
+    const p = await load(id);
+    const pseudo = isPseudonymised(userOf(req).role);
+    const rows = await app.store.listFollowups(id);
+    await auditRead(req, "followup.read", id);
+    return { followups: rows.map((f) => followupView(f, p, pseudo)) };
+  });
+
+  app.post("/api/patients/:id/followups", { config: writers, schema: { tags: ["follow-ups"], summary: "Record a follow-up result or outcome", params: IdParams, body: FollowUpSchema } }, async (req, reply) => {
+    const { id } = req.params as z.infer<typeof IdParams>;
+    const body = req.body as z.infer<typeof FollowUpSchema>;
+    const p = await load(id);
+    const f = await app.store.addFollowup(id, body, actor(req));
+    return reply.code(201).send({ followup: followupView(f, p, false) });
+  });
+
+  app.delete("/api/patients/:id/followups/:followupId", { config: writers, schema: { tags: ["follow-ups"], summary: "Delete a follow-up entered in error", params: FollowupParams } }, async (req, reply) => {
+    const { id, followupId } = req.params as z.infer<typeof FollowupParams>;
+    await app.store.deleteFollowup(id, followupId, actor(req));
+    return reply.code(204).send();
+  });
+}
