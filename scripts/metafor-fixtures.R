@@ -231,7 +231,11 @@ defaults <- list(method = "IV", model = "random", tau2 = "REML", test = "z", lea
 make_case <- function(id, dataset, description, rows, opts) {
   o <- modifyList(defaults, opts)
   if (is.null(o$measure)) o$measure <- switch(row_kind(rows), binary = "OR", continuous = "MD", generic = "GEN")
-  if (identical(o$preset, "revman5") && row_kind(rows) == "binary" && is.null(opts$method)) o$method <- "MH"
+  if (identical(o$preset, "revman5")) {
+    # RevMan 5: MH for dichotomous data, DerSimonian-Laird for random effects (recorded explicitly in options)
+    if (row_kind(rows) == "binary" && is.null(opts$method)) o$method <- "MH"
+    o$tau2 <- "DL"
+  }
   m <- fit_model(rows, o)
   z <- qnorm(0.975)
   es <- m$es
@@ -381,7 +385,7 @@ write_cases("egger2001", list(
 ))
 
 # Yusuf 1985 (beta blockers), table 6.
-d <- dat.yusuf1985[dat.yusuf1985$table == "6", ]
+d <- dat.yusuf1985[dat.yusuf1985$table == "6" & !is.na(dat.yusuf1985$ai), ]
 yus <- binary_rows(d$trial, d$ai, d$n1i, d$ci, d$n2i)
 write_cases("yusuf1985", list(
   make_case("yusuf-peto", "dat.yusuf1985", "Peto OR (table 6)", yus, list(method = "PETO", model = "fixed")),
