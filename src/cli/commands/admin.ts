@@ -1,10 +1,101 @@
+import { readFileSync, writeFileSync, renameSync } from "node:fs";
 import type { Command } from "commander";
+import { z } from "zod";
+import { InputError } from "../../shared/errors.js";
+import { ConflictError, Store, backupStore, generatePassword, parseBackup, resolveDbConfig, restoreStore, ROLES, TABLES } from "../../store/index.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
-/** Registers the `admin` command(s). */
+async function withStore<T>(db: string | undefined, f: (s: Store) => Promise<T>): Promise<T> {
+  const store = await Store.open(resolveDbConfig(db));
+  try {
+    return await f(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const UserOptions = z.object({
+  username: z.string().regex(/^[a-z0-9._-]{3,40}$/, "3 to 40 characters: lower-case letters, digits, dot, underscore, hyphen"),
+  role: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }),
+  name: z.string().min(1).optional(),
+  password: z.string().min(10, "at least 10 characters").optional(),
+});
+
+/** Registers `backup`, `restore` and `admin` (accounts from the command line). */
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
   void setExit;
+  const dbOption = ["--db <file-or-url>", "SQLite file or postgres:// URL (env DECIDUA_DB or DATABASE_URL; default ./decidua.sqlite)"] as const;
+
+  program
+    .command("backup")
+    .description("write every table of the database to a JSON file (restorable into SQLite or PostgreSQL)")
+    .argument("<file>", "output file (JSON)")
+    .option(...dbOption)
+    .action(async (file: string, opts: { db?: string }) => {
+      const dump = await withStore(opts.db, (s) => backupStore(s));
+      const tmp = `${file}.tmp-${process.pid}`;
+      writeFileSync(tmp, JSON.stringify(dump));
+      renameSync(tmp, file);
+      io.out(`backup written to ${file}: ${TABLES.map((t) => `${t} ${dump.tables[t].length}`).join(", ")}\n`);
+    });
+
+  program
+    .command("restore")
+    .description("load a backup file into an empty database (one transaction: all or nothing)")
+    .argument("<file>", "backup file written by `decidua backup`")
+    .option(...dbOption)
+    .action(async (file: string, opts: { db?: string }) => {
+      let text: string;
+      try {
+        text = readFileSync(file, "utf8");
+      } catch (e) {
+        throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
+      }
+      const dump = parseBackup(text, file);
+      const counts = await withStore(opts.db, (s) => restoreStore(s, dump));
+      io.out(`restored ${file}: ${TABLES.map((t) => `${t} ${counts[t]}`).join(", ")}\n`);
+    });
+
+  const admin = program.command("admin").description("manage accounts from the command line");
+  admin
+    .command("add-user")
+    .description("create an account; prints the password once when none is given")
+    .requiredOption("--username <name>", "login name")
+    .requiredOption("--role <role>", `one of ${ROLES.join(", ")}`)
+    .option("--name <display name>", "name shown in the application")
+    .option("--password <password>", "password (at least 10 characters); generated when absent")
+    .option(...dbOption)
+    .action(async (opts: { username: string; role: string; name?: string; password?: string; db?: string }) => {
+      const r = UserOptions.safeParse(opts);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        throw new InputError(issue?.message ?? "invalid option", { field: `--${String(issue?.path[0] ?? "?")}` });
+      }
+      const password = r.data.password ?? generatePassword();
+      await withStore(opts.db, (s) =>
+        s.createUser({ username: r.data.username, displayName: r.data.name ?? r.data.username, role: r.data.role, password }, { username: "cli", route: "decidua admin add-user" }).catch((e: unknown) => {
+          if (e instanceof ConflictError) throw new InputError(e.message, { field: "--username" });
+          throw e;
+        }),
+      );
+      io.out(`created ${r.data.role} ${r.data.username}${opts.password ? "" : `; password: ${password}`}\n`);
+    });
+
+  admin
+    .command("reset-password")
+    .description("set a new password for an account (ends its sessions); prints it when generated")
+    .requiredOption("--username <name>", "login name")
+    .option("--password <password>", "new password (at least 10 characters); generated when absent")
+    .option(...dbOption)
+    .action(async (opts: { username: string; password?: string; db?: string }) => {
+      if (opts.password !== undefined && opts.password.length < 10) throw new InputError("at least 10 characters", { field: "--password" });
+      const password = opts.password ?? generatePassword();
+      await withStore(opts.db, async (s) => {
+        const user = (await s.listUsers()).find((u) => u.username === opts.username);
+        if (!user) throw new InputError(`no account "${opts.username}"`, { field: "--username" });
+        await s.updateUser(user.id, { password }, { username: "cli", route: "decidua admin reset-password" });
+      });
+      io.out(`password of ${opts.username} reset${opts.password ? "" : `: ${password}`}\n`);
+    });
 }
