@@ -1,0 +1,208 @@
+/** Entry point of the browser application: session check, shell, routes. */
+import { render, type ComponentChildren, type JSX } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { api, setCsrfToken, setUnauthenticatedHandler, type User } from "./api.js";
+import { Icon, Logo, Spinner, initials } from "./components/ui.js";
+import { installLinkInterceptor, matchPath, navigate, useLocation } from "./router.js";
+import { SessionContext } from "./session.js";
+import { LoginPage } from "./pages/Login.js";
+import { PatientsPage, NewPatientPage } from "./pages/Patients.js";
+import { PatientPage } from "./pages/Patient.js";
+import { EvidencePage } from "./pages/Evidence.js";
+import { WorkbenchPage } from "./pages/Workbench.js";
+import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
+import { ResearchPage } from "./pages/Research.js";
+import { NotFound } from "./pages/NotFound.js";
+
+interface Route {
+  pattern: string;
+  render: (p: Record<string, string>) => JSX.Element;
+  crumb: string;
+  roles?: User["role"][];
+}
+
+const ROUTES: Route[] = [
+  { pattern: "/patients", render: () => <PatientsPage />, crumb: "Patients" },
+  { pattern: "/patients/new", render: () => <NewPatientPage />, crumb: "New patient", roles: ["clinician", "admin"] },
+  { pattern: "/patients/:id", render: (p) => <PatientPage id={p["id"] ?? ""} tab="record" />, crumb: "Patient record" },
+  { pattern: "/patients/:id/assessment", render: (p) => <PatientPage id={p["id"] ?? ""} tab="assessment" />, crumb: "Assessment" },
+  { pattern: "/patients/:id/plan", render: (p) => <PatientPage id={p["id"] ?? ""} tab="plan" />, crumb: "Plan & follow-up" },
+  { pattern: "/patients/:id/history", render: (p) => <PatientPage id={p["id"] ?? ""} tab="history" />, crumb: "History" },
+  { pattern: "/evidence", render: () => <EvidencePage therapy={null} />, crumb: "Evidence" },
+  { pattern: "/evidence/:therapy", render: (p) => <EvidencePage therapy={p["therapy"] ?? null} />, crumb: "Evidence" },
+  { pattern: "/workbench", render: () => <WorkbenchPage />, crumb: "Analysis workbench" },
+  { pattern: "/research", render: () => <ResearchPage />, crumb: "Research export", roles: ["researcher", "admin"] },
+  { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
+  { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
+];
+
+function NavLink(props: { href: string; children: ComponentChildren; path: string; exact?: boolean }): JSX.Element {
+  const active = props.exact ? props.path === props.href : props.path === props.href || props.path.startsWith(props.href + "/");
+  return (
+    <a href={props.href} aria-current={active ? "page" : undefined}>
+      {props.children}
+    </a>
+  );
+}
+
+function Shell(props: { user: User; path: string; crumb: string; children: ComponentChildren; onLogout: () => void }): JSX.Element {
+  const u = props.user;
+  return (
+    <div class="shell">
+      <a class="skip-link" href="#main">
+        Skip to content
+      </a>
+      <aside class="sidenav" aria-label="Main navigation">
+        <div class="brand">
+          <Logo />
+          <div>
+            Decidua
+            <small>RPL immunotherapy</small>
+          </div>
+        </div>
+        <nav>
+          <div class="nav-section">Clinic</div>
+          <NavLink href="/patients" path={props.path}>
+            <Icon name="patients" /> Patients
+          </NavLink>
+          <div class="nav-section">Evidence</div>
+          <NavLink href="/evidence" path={props.path}>
+            <Icon name="evidence" /> Evidence browser
+          </NavLink>
+          <NavLink href="/workbench" path={props.path}>
+            <Icon name="workbench" /> Analysis workbench
+          </NavLink>
+          {u.role === "researcher" || u.role === "admin" ? (
+            <NavLink href="/research" path={props.path}>
+              <Icon name="download" /> Research export
+            </NavLink>
+          ) : null}
+          {u.role === "admin" ? (
+            <>
+              <div class="nav-section">Administration</div>
+              <NavLink href="/admin/users" path={props.path}>
+                <Icon name="admin" /> Users
+              </NavLink>
+              <NavLink href="/admin/audit" path={props.path}>
+                <Icon name="plan" /> Audit log
+              </NavLink>
+            </>
+          ) : null}
+        </nav>
+        <div class="nav-foot">
+          Decision support only. Verdicts cite their sources; clinical judgement remains yours.
+        </div>
+      </aside>
+      <header class="topbar">
+        <div class="crumbs" aria-label="Location">
+          <span>Decidua</span>
+          <span aria-hidden="true">/</span>
+          <b>{props.crumb}</b>
+        </div>
+        <div class="spacer" />
+        {u.role === "researcher" ? (
+          <span class="badge violet sm" title="Names are hidden and dates shifted per patient">
+            Pseudonymised view
+          </span>
+        ) : null}
+        <div class="userchip">
+          <div class="avatar" aria-hidden="true">
+            {initials(u.displayName || u.username)}
+          </div>
+          <div class="who">
+            <b data-testid="current-user">{u.displayName || u.username}</b>
+            <span>
+              <span class="role-pill" data-testid="current-role">
+                {u.role}
+              </span>
+            </span>
+          </div>
+          <button type="button" class="btn ghost sm" onClick={props.onLogout} title="Sign out">
+            <Icon name="logout" size={16} /> Sign out
+          </button>
+        </div>
+      </header>
+      <main class="main" id="main" tabIndex={-1}>
+        {props.children}
+      </main>
+    </div>
+  );
+}
+
+function App(): JSX.Element {
+  const path = useLocation();
+  const [user, setUser] = useState<User | null>(null);
+  const [checked, setChecked] = useState(false);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => {
+      setUser(null);
+      navigate("/login", true);
+    });
+    api<{ user: User; csrfToken: string }>("GET", "/api/auth/me").then(
+      (r) => {
+        setCsrfToken(r.csrfToken);
+        setUser(r.user);
+        setChecked(true);
+      },
+      () => setChecked(true),
+    );
+  }, []);
+
+  if (!checked) {
+    return (
+      <div style="padding:48px">
+        <Spinner label="Starting Decidua…" />
+      </div>
+    );
+  }
+
+  if (!user) {
+    if (path !== "/login") navigate("/login", true);
+    return (
+      <LoginPage
+        onLogin={(u, csrf) => {
+          setCsrfToken(csrf);
+          setUser(u);
+          const next = new URLSearchParams(window.location.search).get("next");
+          navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/patients", true);
+        }}
+      />
+    );
+  }
+
+  if (path === "/" || path === "/login") {
+    navigate("/patients", true);
+  }
+
+  const logout = (): void => {
+    api("POST", "/api/auth/logout").finally(() => {
+      setUser(null);
+      setCsrfToken("");
+      navigate("/login", true);
+    });
+  };
+
+  let content: JSX.Element = <NotFound />;
+  let crumb = "Not found";
+  for (const r of ROUTES) {
+    const params = matchPath(r.pattern, path === "/" || path === "/login" ? "/patients" : path);
+    if (params) {
+      crumb = r.crumb;
+      content = r.roles && !r.roles.includes(user.role) ? <NotFound forbidden /> : r.render(params);
+      break;
+    }
+  }
+
+  return (
+    <SessionContext.Provider value={{ user, logout }}>
+      <Shell user={user} path={path} crumb={crumb} onLogout={logout}>
+        {content}
+      </Shell>
+    </SessionContext.Provider>
+  );
+}
+
+installLinkInterceptor();
+const root = document.getElementById("app");
+if (root) render(<App />, root);

@@ -1,0 +1,202 @@
+/** Administration: users and the append-only audit log (view and CSV export). */
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import { api, apiBlob, ApiError, downloadBlob, qs, type AuditEntry, type Role, type User } from "../api.js";
+import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Spinner, fmtDate } from "../components/ui.js";
+import { SelectField, TextField, opts, useForm, type Json } from "../components/form.js";
+import { useDebounced, useLoad } from "../hooks.js";
+
+const ROLE_TONE: Record<Role, string> = { clinician: "info", researcher: "violet", admin: "warn" };
+
+function fmtTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return `${fmtDate(iso.slice(0, 10))} ${d.toISOString().slice(11, 19)}`;
+}
+
+export function AdminUsersPage(): JSX.Element {
+  const users = useLoad(() => api<{ users: User[] }>("GET", "/api/users"), []);
+  const form = useForm({ role: "clinician" } as Json);
+  const [created, setCreated] = useState<{ user: User; password: string } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function create(e: Event): Promise<void> {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<{ user: User; password: string }>("POST", "/api/users", form.value);
+      setCreated(r);
+      form.reset({ role: "clinician" });
+      users.reload();
+    } catch (err) {
+      if (err instanceof ApiError) {
+        form.setIssues(err.issues);
+        setError(err.message);
+      } else setError(String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function toggle(u: User): Promise<void> {
+    try {
+      await api("PATCH", `/api/users/${u.id}`, { disabled: !u.disabled });
+      users.reload();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  return (
+    <>
+      <PageHead title="Users" sub="Accounts and roles. Disabling a user ends their sessions." />
+      <div class="grid side">
+        <Card title="Accounts" tight>
+          {users.error ? (
+            <div class="card-body">
+              <Alert tone="error">{users.error.message}</Alert>
+            </div>
+          ) : !users.data ? (
+            <div class="card-body">
+              <Spinner />
+            </div>
+          ) : (
+            <DataTable
+              caption="Users"
+              rows={users.data.users}
+              rowKey={(u) => u.id}
+              columns={[
+                { key: "name", label: "Name", render: (u) => <><b>{u.displayName}</b><div class="small muted mono">{u.username}</div></> },
+                { key: "role", label: "Role", render: (u) => <Badge tone={ROLE_TONE[u.role]} small plain>{u.role}</Badge> },
+                { key: "status", label: "Status", render: (u) => (u.disabled ? <Badge tone="danger" small>disabled</Badge> : <Badge tone="ok" small>active</Badge>) },
+                { key: "created", label: "Created", render: (u) => <span class="num">{fmtDate(u.createdAt)}</span> },
+                {
+                  key: "act",
+                  label: "",
+                  render: (u) => (
+                    <Button size="sm" variant={u.disabled ? undefined : "danger"} onClick={() => void toggle(u)}>
+                      {u.disabled ? "Enable" : "Disable"}
+                    </Button>
+                  ),
+                },
+              ]}
+            />
+          )}
+        </Card>
+        <form onSubmit={create} noValidate>
+          <Card
+            title="Add a user"
+            foot={
+              <Button type="submit" variant="primary" busy={busy}>
+                Create user
+              </Button>
+            }
+          >
+            <div class="stack">
+              {error ? <Alert tone="error">{error}</Alert> : null}
+              {created ? (
+                <Alert tone="ok">
+                  Created <b>{created.user.username}</b>. Initial password (shown once): <code data-testid="new-password">{created.password}</code>
+                </Alert>
+              ) : null}
+              <TextField form={form} path="username" label="Username" hint="3–40 characters: a–z, 0–9, . _ -" required autoComplete="off" />
+              <TextField form={form} path="displayName" label="Display name" required />
+              <SelectField form={form} path="role" label="Role" options={opts(["clinician", "Clinician"], ["researcher", "Researcher (pseudonymised data only)"], ["admin", "Administrator"])} emptyLabel="Choose a role" />
+              <TextField form={form} path="password" label="Password" type="password" hint="Optional, at least 10 characters; generated when empty." autoComplete="new-password" />
+            </div>
+          </Card>
+        </form>
+      </div>
+    </>
+  );
+}
+
+const AUDIT_PAGE = 50;
+
+export function AdminAuditPage(): JSX.Element {
+  const [username, setUsername] = useState("");
+  const [action, setAction] = useState("");
+  const [patientId, setPatientId] = useState("");
+  const [offset, setOffset] = useState(0);
+  const filterKey = useDebounced(JSON.stringify({ username, action, patientId }), 250);
+  const filters = JSON.parse(filterKey) as { username: string; action: string; patientId: string };
+  const log = useLoad(
+    () => api<{ entries: AuditEntry[]; total: number }>("GET", `/api/audit${qs({ ...filters, limit: AUDIT_PAGE, offset })}`),
+    [filters.username, filters.action, filters.patientId, offset],
+  );
+  const [exporting, setExporting] = useState(false);
+
+  async function exportCsv(): Promise<void> {
+    setExporting(true);
+    try {
+      downloadBlob(await apiBlob("GET", `/api/audit.csv${qs(filters)}`), "decidua-audit.csv");
+    } finally {
+      setExporting(false);
+    }
+  }
+
+  const total = log.data?.total ?? 0;
+  return (
+    <>
+      <PageHead
+        title="Audit log"
+        sub="Every read and write of patient data, append-only."
+        actions={
+          <Button onClick={() => void exportCsv()} busy={exporting}>
+            <Icon name="download" size={16} /> Export CSV
+          </Button>
+        }
+      />
+      <Card
+        title={<span>Entries <span class="muted small num">({total})</span></span>}
+        actions={
+          <div class="row">
+            <label class="sr-only" for="audit-user">Username</label>
+            <input id="audit-user" class="input" style="width:150px" placeholder="Username" value={username} onInput={(e) => { setUsername(e.currentTarget.value); setOffset(0); }} />
+            <label class="sr-only" for="audit-action">Action</label>
+            <input id="audit-action" class="input" style="width:170px" placeholder="Action (patient.read…)" value={action} onInput={(e) => { setAction(e.currentTarget.value); setOffset(0); }} />
+            <label class="sr-only" for="audit-patient">Patient id</label>
+            <input id="audit-patient" class="input" style="width:200px" placeholder="Patient id" value={patientId} onInput={(e) => { setPatientId(e.currentTarget.value); setOffset(0); }} />
+          </div>
+        }
+        tight
+      >
+        {log.error ? (
+          <div class="card-body"><Alert tone="error">{log.error.message}</Alert></div>
+        ) : !log.data ? (
+          <div class="card-body"><Spinner /></div>
+        ) : (
+          <DataTable
+            caption="Audit log"
+            compact
+            rows={log.data.entries}
+            rowKey={(e) => String(e.id)}
+            columns={[
+              { key: "at", label: "Time (UTC)", render: (e) => <span class="num mono">{fmtTime(e.at)}</span> },
+              { key: "user", label: "User", render: (e) => e.username ?? <span class="muted">—</span> },
+              { key: "action", label: "Action", render: (e) => <code>{e.action}</code> },
+              { key: "patient", label: "Patient", render: (e) => (e.patientId ? <a class="mono small" href={`/patients/${e.patientId}`}>{e.patientId.slice(0, 8)}…</a> : <span class="muted">—</span>) },
+              { key: "route", label: "Route", render: (e) => <span class="small mono muted">{e.route}</span> },
+              {
+                key: "status",
+                label: "Status",
+                render: (e) =>
+                  e.status === null ? <span class="muted">—</span> : <Badge tone={e.status < 400 ? "ok" : e.status < 500 ? "warn" : "danger"} small plain>{e.status}</Badge>,
+              },
+              { key: "detail", label: "Detail", render: (e) => <span class="small">{e.detail ?? ""}</span> },
+            ]}
+          />
+        )}
+        {total > AUDIT_PAGE ? (
+          <div class="card-foot">
+            <span class="small muted" style="margin-right:auto">{offset + 1}–{Math.min(offset + AUDIT_PAGE, total)} of {total}</span>
+            <Button size="sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - AUDIT_PAGE))}>Previous</Button>
+            <Button size="sm" disabled={offset + AUDIT_PAGE >= total} onClick={() => setOffset(offset + AUDIT_PAGE)}>Next</Button>
+          </div>
+        ) : null}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+/** One patient: banner, tabs (record, assessment, plan & follow-up, history). */
+import type { JSX } from "preact";
+import { api, patientLabel, type Patient } from "../api.js";
+import { Alert, Badge, Spinner, fmtDate, initials } from "../components/ui.js";
+import { useLoad } from "../hooks.js";
+import { canEditPatients, useSession } from "../session.js";
+import { recordFacts, type PatientRecordInput } from "../record.js";
+import { RecordForm } from "./RecordForm.js";
+import { AssessmentView } from "./Assessment.js";
+import { PlanView } from "./Plan.js";
+import { HistoryView } from "./History.js";
+
+export type PatientTab = "record" | "assessment" | "plan" | "history";
+
+export function PatientBanner(props: { p: Patient }): JSX.Element {
+  const p = props.p;
+  const facts = recordFacts(p.record as PatientRecordInput);
+  const pseudo = p.pseudonymised || p.displayName === null;
+  return (
+    <div class="banner" data-testid="patient-banner">
+      <div class="avatar" aria-hidden="true" style={pseudo ? "background:var(--violet-bg);color:var(--violet)" : undefined}>
+        {pseudo ? "P" : initials(p.displayName ?? "?")}
+      </div>
+      <div style="flex:1;min-width:200px">
+        <div class="name" data-testid="patient-name">
+          {pseudo ? <span class="pseudo" style="font-size:16px">{p.pseudonymId}</span> : patientLabel(p)}
+        </div>
+        <div class="meta">
+          {!pseudo ? <span class="mono">{p.pseudonymId}</span> : <span>Pseudonymised · dates shifted</span>}
+          <span>
+            DOB <b class="num">{fmtDate(p.dateOfBirth)}</b>
+          </span>
+          {facts.age !== undefined ? (
+            <span>
+              Age <b>{facts.age}</b>
+            </span>
+          ) : null}
+          <span>
+            Losses <b>{facts.losses}</b>
+          </span>
+          <span>
+            Live births <b>{facts.liveBirths}</b> {facts.losses >= 2 ? <span class="muted">({facts.liveBirths > 0 ? "secondary" : "primary"})</span> : null}
+          </span>
+        </div>
+      </div>
+      <div class="row">
+        {facts.losses >= 3 ? <Badge tone="warn" small>RPL ≥3 losses</Badge> : facts.losses >= 2 ? <Badge tone="warn" small>RPL (ESHRE ≥2)</Badge> : null}
+        <span class="small muted">
+          v{p.version} · updated {fmtDate(p.updatedAt)} by {p.updatedBy}
+        </span>
+      </div>
+    </div>
+  );
+}
+
+export function PatientPage(props: { id: string; tab: PatientTab }): JSX.Element {
+  const { user } = useSession();
+  const pat = useLoad(() => api<{ patient: Patient }>("GET", `/api/patients/${props.id}`), [props.id]);
+  const base = `/patients/${props.id}`;
+  const tabs: Array<[PatientTab, string, string]> = [
+    ["record", "Record", base],
+    ["assessment", "Assessment", `${base}/assessment`],
+    ["plan", "Plan & follow-up", `${base}/plan`],
+    ["history", "History", `${base}/history`],
+  ];
+
+  if (pat.error) return <Alert tone="error">{pat.error.message}</Alert>;
+  if (!pat.data) return <Spinner label="Loading the record…" />;
+  const p = pat.data.patient;
+  const canEdit = canEditPatients(user) && !p.pseudonymised;
+
+  return (
+    <>
+      <PatientBanner p={p} />
+      <nav class="tabs" aria-label="Patient sections">
+        {tabs.map(([id, label, href]) => (
+          <a key={id} href={href} aria-current={props.tab === id ? "page" : undefined}>
+            {label}
+          </a>
+        ))}
+      </nav>
+      {props.tab === "record" ? <RecordForm patient={p} canEdit={canEdit} onSaved={(np) => pat.setData({ patient: np })} /> : null}
+      {props.tab === "assessment" ? <AssessmentView patient={p} /> : null}
+      {props.tab === "plan" ? <PlanView patient={p} canEdit={canEdit} /> : null}
+      {props.tab === "history" ? <HistoryView patient={p} /> : null}
+    </>
+  );
+}

@@ -1,0 +1,189 @@
+/** Patients: searchable list and creation. */
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import { api, ApiError, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
+import { Alert, Button, Card, DataTable, Empty, Icon, PageHead, Spinner, fmtDate, initials } from "../components/ui.js";
+import { TextField, useForm, type Json } from "../components/form.js";
+import { useDebounced, useLoad } from "../hooks.js";
+import { navigate } from "../router.js";
+import { canEditPatients, useSession } from "../session.js";
+import { emptyRecord, recordForSave } from "../record.js";
+
+const PAGE = 25;
+
+export function PatientsPage(): JSX.Element {
+  const { user } = useSession();
+  const [q, setQ] = useState(new URLSearchParams(window.location.search).get("q") ?? "");
+  const [offset, setOffset] = useState(0);
+  const dq = useDebounced(q, 250);
+  const list = useLoad(
+    () => api<{ patients: PatientSummary[]; total: number; pseudonymised: boolean }>("GET", `/api/patients${qs({ q: dq, limit: PAGE, offset })}`),
+    [dq, offset],
+  );
+  const pseudo = list.data?.pseudonymised ?? user.role === "researcher";
+  const total = list.data?.total ?? 0;
+
+  return (
+    <>
+      <PageHead
+        title="Patients"
+        sub={pseudo ? "Pseudonymised view: names are hidden and dates are shifted per patient." : "Recurrent pregnancy loss clinic: records, assessments and plans."}
+        actions={
+          canEditPatients(user) ? (
+            <a class="btn primary" href="/patients/new">
+              <Icon name="plus" size={16} /> New patient
+            </a>
+          ) : null
+        }
+      />
+      <Card
+        title={
+          <span>
+            {pseudo ? "Pseudonymised patients" : "All patients"} <span class="muted small num">({total})</span>
+          </span>
+        }
+        actions={
+          <div class="searchbox" role="search">
+            <Icon name="search" />
+            <label class="sr-only" for="patient-search">
+              Search patients
+            </label>
+            <input
+              id="patient-search"
+              class="input"
+              type="search"
+              placeholder={pseudo ? "Search by pseudonym (P-…)" : "Search by name or pseudonym"}
+              value={q}
+              onInput={(e) => {
+                setQ(e.currentTarget.value);
+                setOffset(0);
+              }}
+            />
+          </div>
+        }
+        tight
+      >
+        {list.error ? (
+          <div class="card-body">
+            <Alert tone="error">{list.error.message}</Alert>
+          </div>
+        ) : list.data === null ? (
+          <div class="card-body">
+            <Spinner />
+          </div>
+        ) : (
+          <DataTable
+            caption="Patients"
+            rows={list.data.patients}
+            rowKey={(p) => p.id}
+            onRowClick={(p) => navigate(`/patients/${p.id}`)}
+            empty={
+              <Empty title={dq ? "No patient matches this search" : "No patients yet"}>
+                {canEditPatients(user) && !dq ? <p>Create the first record with “New patient”.</p> : null}
+              </Empty>
+            }
+            columns={[
+              {
+                key: "name",
+                label: pseudo ? "Pseudonym" : "Patient",
+                render: (p) => (
+                  <div class="row" style="flex-wrap:nowrap">
+                    <span class="avatar" aria-hidden="true" style={pseudo ? "background:var(--violet-bg);color:var(--violet)" : undefined}>
+                      {pseudo ? "P" : initials(p.displayName ?? "?")}
+                    </span>
+                    <div>
+                      <a href={`/patients/${p.id}`} data-testid="patient-link">
+                        <b>{patientLabel(p)}</b>
+                      </a>
+                      {!pseudo ? <div class="small muted mono">{p.pseudonymId}</div> : null}
+                    </div>
+                  </div>
+                ),
+              },
+              { key: "dob", label: pseudo ? "Date of birth (shifted)" : "Date of birth", render: (p) => <span class="num">{fmtDate(p.dateOfBirth)}</span> },
+              { key: "updated", label: "Last updated", render: (p) => <span class="num">{fmtDate(p.updatedAt)} <span class="muted small">by {p.updatedBy}</span></span> },
+              { key: "version", label: "Version", num: true, render: (p) => <span class="num">v{p.version}</span> },
+              {
+                key: "open",
+                label: "",
+                render: (p) => (
+                  <div class="row" style="justify-content:flex-end">
+                    <a class="btn sm" href={`/patients/${p.id}/assessment`}>
+                      Assessment
+                    </a>
+                  </div>
+                ),
+              },
+            ]}
+          />
+        )}
+        {total > PAGE ? (
+          <div class="card-foot">
+            <span class="small muted" style="margin-right:auto">
+              {offset + 1}–{Math.min(offset + PAGE, total)} of {total}
+            </span>
+            <Button size="sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>
+              Previous
+            </Button>
+            <Button size="sm" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)}>
+              Next
+            </Button>
+          </div>
+        ) : null}
+      </Card>
+    </>
+  );
+}
+
+export function NewPatientPage(): JSX.Element {
+  const form = useForm({ displayName: "", dateOfBirth: "" } as Json);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: Event): Promise<void> {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = { displayName: form.get("displayName") ?? "", dateOfBirth: form.get("dateOfBirth") ?? "", record: recordForSave(emptyRecord()) };
+      const r = await api<{ patient: Patient }>("POST", "/api/patients", body);
+      navigate(`/patients/${r.patient.id}`);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        form.setIssues(err.issues);
+        setError(err.issues.length > 0 ? "Please correct the highlighted fields." : err.message);
+      } else setError(String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <PageHead title="New patient" sub="Identity first; the history, work-up and immune panel are entered in the record." />
+      <form onSubmit={submit} noValidate style="max-width:640px">
+        <Card
+          title="Identity"
+          foot={
+            <>
+              <a class="btn" href="/patients">
+                Cancel
+              </a>
+              <Button type="submit" variant="primary" busy={busy}>
+                Create patient
+              </Button>
+            </>
+          }
+        >
+          <div class="stack">
+            {error ? <Alert tone="error">{error}</Alert> : null}
+            <div class="form-grid">
+              <TextField form={form} path="displayName" label="Full name" required class="span-2" autoComplete="off" />
+              <TextField form={form} path="dateOfBirth" label="Date of birth" type="date" required />
+            </div>
+          </div>
+        </Card>
+      </form>
+    </>
+  );
+}

@@ -1,0 +1,197 @@
+/** Treatment plan as a dated timeline; follow-up results and outcomes. */
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import { api, ApiError, type FollowUp, type Patient, type StoredFollowUp } from "../api.js";
+import { Alert, Badge, Button, Card, Empty, Icon, Spinner, fmtDate } from "../components/ui.js";
+import { NumberField, SelectField, TextField, opts, useForm, type Json } from "../components/form.js";
+import { useLoad, useTherapies } from "../hooks.js";
+import { PlanTimeline, type PlanLike } from "../components/PlanTimeline.js";
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function therapyFromQuery(): string {
+  return new URLSearchParams(window.location.search).get("therapy") ?? "lit";
+}
+
+export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Element {
+  const p = props.patient;
+  const [therapy, setTherapy] = useState(therapyFromQuery());
+  const [start, setStart] = useState(today());
+  const [plan, setPlan] = useState<PlanLike | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const followups = useLoad(() => api<{ followups: StoredFollowUp[] }>("GET", `/api/patients/${p.id}/followups`), [p.id]);
+  const therapies = useTherapies();
+
+  async function makePlan(e?: Event): Promise<void> {
+    e?.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api<{ plan: PlanLike }>("POST", `/api/patients/${p.id}/plan`, { therapy, startDate: start });
+      setPlan(r.plan);
+    } catch (err) {
+      setPlan(null);
+      setError(err instanceof Error ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div class="grid" style="grid-template-columns:minmax(0,1.4fr) minmax(0,1fr);align-items:start">
+      <div class="stack">
+        <Card
+          title="Treatment plan"
+          actions={
+            <form class="row no-print" onSubmit={makePlan} aria-label="Plan options">
+              <label class="sr-only" for="plan-therapy">Therapy</label>
+              <select id="plan-therapy" class="input" style="width:auto" value={therapy} onChange={(e) => setTherapy(e.currentTarget.value)}>
+                {(therapies.length > 0 ? therapies : [{ id: therapy, name: therapy }]).map((o) => (
+                  <option key={o.id} value={o.id}>{o.name}</option>
+                ))}
+              </select>
+              <label class="sr-only" for="plan-start">Start date</label>
+              <input id="plan-start" class="input" type="date" style="width:auto" value={start} onInput={(e) => setStart(e.currentTarget.value)} />
+              <Button type="submit" variant="primary" busy={busy}>
+                <Icon name="plan" size={16} /> Build plan
+              </Button>
+            </form>
+          }
+        >
+          {error ? <Alert tone="warn">{error}</Alert> : null}
+          {busy ? <Spinner label="Building the plan…" /> : null}
+          {!plan && !busy && !error ? (
+            <Empty title="No plan built yet">Choose a therapy and a start date (for LIT: the day of the first injection), then “Build plan”.</Empty>
+          ) : null}
+          {plan ? <PlanTimeline plan={plan} followups={followups.data?.followups ?? []} /> : null}
+        </Card>
+      </div>
+      <div class="stack">
+        {props.canEdit ? <FollowUpForm patientId={p.id} onAdded={followups.reload} /> : null}
+        <Card title="Follow-up and outcomes" tight>
+          {followups.error ? (
+            <div class="card-body"><Alert tone="error">{followups.error.message}</Alert></div>
+          ) : !followups.data ? (
+            <div class="card-body"><Spinner /></div>
+          ) : followups.data.followups.length === 0 ? (
+            <Empty title="Nothing recorded yet">Antibody results, pregnancies, losses, births and adverse reactions appear here.</Empty>
+          ) : (
+            <ul class="list-plain" style="padding:4px 18px" data-testid="followups">
+              {followups.data.followups.map((f) => (
+                <li key={f.id} class="row" style="align-items:flex-start;flex-wrap:nowrap">
+                  <span class="num small muted" style="width:92px;flex:none">{fmtDate(f.date)}</span>
+                  <div style="flex:1">{describeFollowUp(f)}</div>
+                  {props.canEdit ? (
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      aria-label="Delete this entry"
+                      onClick={() => {
+                        void api("DELETE", `/api/patients/${p.id}/followups/${f.id}`).then(followups.reload);
+                      }}
+                    >
+                      ✕
+                    </Button>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
+
+export function describeFollowUp(f: FollowUp): JSX.Element {
+  switch (f.kind) {
+    case "pregnancy":
+      return <><Badge tone="info" small>pregnancy</Badge> <span>Positive test / confirmed pregnancy</span>{f.note ? <div class="small muted">{f.note}</div> : null}</>;
+    case "loss":
+      return <><Badge tone="danger" small>loss</Badge> <span>Pregnancy loss at week {f.gestationalWeek}</span>{f.note ? <div class="small muted">{f.note}</div> : null}</>;
+    case "live-birth":
+      return <><Badge tone="ok" small>live birth</Badge> <span>{f.gestationalWeek !== undefined ? `Live birth at week ${f.gestationalWeek}` : "Live birth"}</span>{f.note ? <div class="small muted">{f.note}</div> : null}</>;
+    case "adverse-reaction":
+      return <><Badge tone={f.severity === "severe" ? "danger" : "warn"} small>{`adverse reaction · ${f.severity}`}</Badge> <span>{f.therapy}: {f.description}</span></>;
+    case "antibody-result":
+      return (
+        <>
+          <Badge tone={f.positive ? "ok" : "warn"} small>{f.positive ? "antibody positive" : "antibody negative"}</Badge>{" "}
+          <span>{f.test}{f.value !== undefined ? ` ${f.value}${f.unit ? ` ${f.unit}` : ""}` : ""}</span>
+          {!f.positive ? <div class="small" style="color:var(--warn)">No antibody response: reconsider, do not continue by default.</div> : null}
+          {f.note ? <div class="small muted">{f.note}</div> : null}
+        </>
+      );
+  }
+}
+
+function FollowUpForm(props: { patientId: string; onAdded: () => void }): JSX.Element {
+  const form = useForm({ kind: "antibody-result", date: today(), test: "Anti-paternal cytotoxic antibodies (WBC cross-match)" } as Json);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const kind = form.get("kind");
+  const therapies = useTherapies();
+
+  async function submit(e: Event): Promise<void> {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const v = form.value as Record<string, Json>;
+      const body: Record<string, Json> = {};
+      const keep: Record<string, string[]> = {
+        pregnancy: ["kind", "date", "note"],
+        loss: ["kind", "date", "gestationalWeek", "note"],
+        "live-birth": ["kind", "date", "gestationalWeek", "note"],
+        "adverse-reaction": ["kind", "date", "therapy", "description", "severity"],
+        "antibody-result": ["kind", "date", "test", "value", "unit", "positive", "note"],
+      };
+      for (const k of keep[String(kind)] ?? []) if (v[k] !== undefined && v[k] !== "") body[k] = v[k] as Json;
+      await api("POST", `/api/patients/${props.patientId}/followups`, body);
+      form.reset({ kind: String(kind), date: today(), ...(kind === "antibody-result" ? { test: String(v["test"] ?? "") } : {}) });
+      props.onAdded();
+    } catch (err) {
+      if (err instanceof ApiError) {
+        form.setIssues(err.issues);
+        setError(err.message);
+      } else setError(String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Record a follow-up">
+      <Card title="Record a result or outcome" foot={<Button type="submit" variant="primary" busy={busy}>Add</Button>}>
+        <div class="stack">
+          {error ? <Alert tone="error">{error}</Alert> : null}
+          <div class="form-grid" style="grid-template-columns:1fr 1fr">
+            <SelectField form={form} path="kind" label="Kind" emptyLabel="Choose…" options={opts(["antibody-result", "Antibody result"], ["pregnancy", "Pregnancy"], ["loss", "Pregnancy loss"], ["live-birth", "Live birth"], ["adverse-reaction", "Adverse reaction"])} />
+            <TextField form={form} path="date" label="Date" type="date" />
+            {kind === "antibody-result" ? (
+              <>
+                <TextField form={form} path="test" label="Test" class="span-all" />
+                <SelectField form={form} path="positive" label="Result" asBoolean emptyLabel="Choose…" options={opts(["true", "Positive"], ["false", "Negative"])} />
+                <NumberField form={form} path="value" label="Value (optional)" />
+                <TextField form={form} path="unit" label="Unit" placeholder="e.g. % shift" />
+              </>
+            ) : null}
+            {kind === "loss" || kind === "live-birth" ? <NumberField form={form} path="gestationalWeek" label="Gestational week" unit="wk" /> : null}
+            {kind === "adverse-reaction" ? (
+              <>
+                <SelectField form={form} path="therapy" label="Therapy" emptyLabel="Choose…" options={therapies.map((t) => ({ value: t.id, label: t.name }))} />
+                <SelectField form={form} path="severity" label="Severity" emptyLabel="Choose…" options={opts(["mild", "Mild"], ["moderate", "Moderate"], ["severe", "Severe"])} />
+                <TextField form={form} path="description" label="Description" class="span-all" />
+              </>
+            ) : (
+              <TextField form={form} path="note" label="Note" class="span-all" />
+            )}
+          </div>
+        </div>
+      </Card>
+    </form>
+  );
+}
