@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { packageRoot } from "../../src/server/paths.js";
+import type { MetaResult } from "../../src/stats/types.js";
 import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
 
 const record = { losses: [{ gestationalWeek: 7, kind: "clinical", date: "2024-02-10" }, { gestationalWeek: 9, kind: "clinical", date: "2024-09-01" }], age: 34 };
@@ -215,5 +219,47 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     expect(errorOf(r).message).toMatch(/too many sign-in attempts/);
     // another account from the same address is not locked out
     expect((await new Client(srv.base).login("admin", ADMIN_PASSWORD)).status).toBe(200);
+  });
+});
+
+describe("workbench (POST /api/meta)", () => {
+  let srv: TestServer;
+  let user: Client;
+  beforeAll(async () => {
+    srv = await startServer("sqlite");
+    const admin = new Client(srv.base);
+    await admin.login("admin", ADMIN_PASSWORD);
+    user = await userClient(srv.base, admin, "res.meta", "researcher");
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+  const upload = (name: string, content: string | Buffer) => ({ name, contentBase64: Buffer.from(content).toString("base64") });
+
+  it("analyses an uploaded CSV like metafor (BCG, RR, REML)", async () => {
+    const csv = readFileSync(join(packageRoot(), "examples/meta/bcg.csv"));
+    const r = await user.req("POST", "/api/meta", { file: upload("bcg.csv", csv), options: { measure: "RR", model: "random", tau2: "REML" } });
+    expect(r.status).toBe(200);
+    const res = (r.body as { result: MetaResult }).result;
+    // metafor 3.8: rma(measure = "RR", ai = tpos, bi = tneg, ci = cpos, di = cneg, data = dat.bcg)
+    expect(res.k).toBe(13);
+    expect(res.pooled.estimate).toBeCloseTo(-0.7145, 3);
+    expect(res.heterogeneity.tau2).toBeCloseTo(0.3132, 3);
+    expect(res.heterogeneity.I2).toBeCloseTo(92.22, 1);
+    const dl = await user.req("POST", "/api/meta/results.csv", { file: upload("bcg.csv", csv), options: { measure: "RR", tau2: "DL" } });
+    expect(dl.headers.get("content-type")).toMatch(/text\/csv/);
+    const lines = dl.text.trim().split("\r\n");
+    expect(lines).toHaveLength(1 + 13 + 1);
+    expect(lines[lines.length - 1]).toMatch(/^"?pooled \(random, DL, k = 13\)/);
+  });
+
+  it("names the row and column of a bad cell, and the option field", async () => {
+    const bad = await user.req("POST", "/api/meta", { file: upload("bad.csv", "study,events_t,total_t,events_c,total_c\nA,4,123,11,139\nB,x,306,29,303\n"), options: {} });
+    expect(bad.status).toBe(400);
+    expect(errorOf(bad)).toMatchObject({ code: "VALIDATION", row: 3, field: "events_t" });
+    const opt = await user.req("POST", "/api/meta", { file: upload("bcg.csv", "x"), options: { measure: "XX" } });
+    expect(errorOf(opt).field).toBe("options.measure");
+    const ext = await user.req("POST", "/api/meta", { file: upload("bcg.txt", "x"), options: {} });
+    expect(errorOf(ext).field).toBe("file.name");
   });
 });

@@ -1,6 +1,7 @@
 /** The analysis workbench: an uploaded CSV/XLSX (base64 in JSON) and options -> MetaResult, plots, downloads. */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
+import { MetaOptionsSchema } from "../../stats/types.js";
 import { HttpError } from "../errors.js";
 
 export const MetaBody = z.object({
@@ -8,34 +9,35 @@ export const MetaBody = z.object({
     name: z.string().regex(/\.(csv|xlsx)$/i, "the file must be .csv or .xlsx"),
     contentBase64: z.string().min(1, "the file is empty"),
   }),
-  options: z.record(z.string(), z.unknown()).default({}),
+  options: MetaOptionsSchema.default(MetaOptionsSchema.parse({})),
 });
 
 export async function metaRoutes(app: FastifyInstance): Promise<void> {
-  const run = (body: z.infer<typeof MetaBody>) => {
+  const run = async (body: z.infer<typeof MetaBody>) => {
     const content = Buffer.from(body.file.contentBase64, "base64");
     if (content.length === 0) throw new HttpError(400, "VALIDATION", "the file is empty", "file.contentBase64");
     return app.core.meta({ name: body.file.name, content }, body.options);
   };
 
   app.post("/api/meta", { schema: { tags: ["workbench"], summary: "Meta-analysis of an uploaded CSV/XLSX (same engine as `decidua meta`)", body: MetaBody } }, async (req) => {
-    const r = run(req.body as z.infer<typeof MetaBody>);
+    const r = await run(req.body as z.infer<typeof MetaBody>);
     return { result: r.result, forestSvg: r.forestSvg, funnelSvg: r.funnelSvg };
   });
 
   app.post("/api/meta/forest.png", { schema: { tags: ["workbench"], summary: "Forest plot as PNG", body: MetaBody } }, async (req, reply) => {
-    const r = run(req.body as z.infer<typeof MetaBody>);
+    const r = await run(req.body as z.infer<typeof MetaBody>);
+    if (r.forestSvg === null) throw new HttpError(503, "UNAVAILABLE", "plots are not available yet");
     return reply.type("image/png").header("content-disposition", 'attachment; filename="forest.png"').send(app.core.svgToPng(r.forestSvg));
   });
 
   app.post("/api/meta/funnel.png", { schema: { tags: ["workbench"], summary: "Funnel plot as PNG", body: MetaBody } }, async (req, reply) => {
-    const r = run(req.body as z.infer<typeof MetaBody>);
+    const r = await run(req.body as z.infer<typeof MetaBody>);
     if (r.funnelSvg === null) throw new HttpError(400, "VALIDATION", "no funnel plot for this analysis (needs at least 3 studies)");
     return reply.type("image/png").header("content-disposition", 'attachment; filename="funnel.png"').send(app.core.svgToPng(r.funnelSvg));
   });
 
   app.post("/api/meta/results.csv", { schema: { tags: ["workbench"], summary: "Per-study results and the pooled row as CSV", body: MetaBody } }, async (req, reply) => {
-    const r = run(req.body as z.infer<typeof MetaBody>);
+    const r = await run(req.body as z.infer<typeof MetaBody>);
     return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="meta-results.csv"').send(r.csv);
   });
 }
