@@ -1,1 +1,22 @@
-export {};
+// Plots of meta-analysis results: SVG strings from pure functions, and PNG rendering.
+export { forestPlotSvg, ForestPlotOptionsSchema, studyLabel, subgroupDifferenceText } from "./forest.js";
+export type { ForestPlotOptions } from "./forest.js";
+export { funnelPlotSvg, funnelDataFromResult, FunnelPlotOptionsSchema } from "./funnel.js";
+export type { FunnelPlotOptions } from "./funnel.js";
+export { svgToPng, SvgToPngOptionsSchema } from "./png.js";
+export type { SvgToPngOptions } from "./png.js";
+export { forestLinearAxis, forestLogAxis, isRatioMeasure, logTicks, niceSymmetricMax, tickLabel, LOG_FOREST_RANGES } from "./axis.js";
+export type { Axis } from "./axis.js";
+export {
+  escapeXml,
+  formatFixed,
+  formatP,
+  formatPercent,
+  formatPlain,
+  linearDigits,
+  textWidth,
+  wrapText,
+  SvgBuilder,
+  PLOT_FONT_FAMILY,
+} from "./svg.js";
+export type { TextAnchor, TextOptions } from "./svg.js";
