@@ -14,6 +14,7 @@ import { rmaUni, tau2ConfInt, type RmaMethod, type RmaUniResult } from "./core/r
 import { cumulative as cumulativeRun, leaveOneOut as leaveOneOutRun } from "./core/sensitivity.js";
 import {
   MetaOptionsSchema,
+  type MetaFunnelData,
   type Heterogeneity,
   type Measure,
   type MetaOptions,
@@ -44,6 +45,8 @@ export interface MetaSettings {
   leaveOneOut: boolean;
   cumulative: boolean;
   bias: boolean;
+  /** Build result.funnel (always done when bias is true). */
+  funnel: boolean;
 }
 
 /** One fit of the chosen model to a subset of studies, in a uniform shape. */
@@ -103,7 +106,7 @@ export function resolveSettings(rows: readonly StudyRow[], options: MetaOptions 
     if (kind !== "binary") throw new InputError(`method ${method} needs binary (2x2) data`, { field: "method" });
     if (method === "PETO" && measure !== "OR") throw new InputError("the Peto method estimates an odds ratio; use measure OR", { field: "method" });
   }
-  const tau2: Tau2Method = revman && options?.tau2 === undefined ? "DL" : o.tau2;
+  const tau2: Tau2Method = revman ? "DL" : o.tau2;
   const smdCorrection = revman && options?.smdCorrection === undefined ? "approx" : o.smdCorrection;
   return {
     measure,
@@ -119,6 +122,7 @@ export function resolveSettings(rows: readonly StudyRow[], options: MetaOptions 
     leaveOneOut: o.leaveOneOut,
     cumulative: o.cumulative,
     bias: o.bias,
+    funnel: o.funnel,
   };
 }
 
@@ -198,25 +202,34 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
     const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
     return fromUni(rmaUni(y, v, { method, test: s.test, level: s.level }), subset as number[], y, v, model === "random");
   }
-  const t = {
-    ai: Float64Array.from(subset, (i) => ctx.ai[i] as number),
-    bi: Float64Array.from(subset, (i) => ctx.bi[i] as number),
-    ci: Float64Array.from(subset, (i) => ctx.ci[i] as number),
-    di: Float64Array.from(subset, (i) => ctx.di[i] as number),
-  };
-  const mh: RmaMHResult = s.method === "MH" ? rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH }) : rmaPeto(t, { level: s.level });
-  const yvIndex: number[] = [];
-  const yl: number[] = [];
-  const vl: number[] = [];
+  const t = { ai: new Float64Array(k), bi: new Float64Array(k), ci: new Float64Array(k), di: new Float64Array(k) };
   for (let j = 0; j < k; j++) {
+    const i = subset[j] as number;
+    t.ai[j] = ctx.ai[i] as number;
+    t.bi[j] = ctx.bi[i] as number;
+    t.ci[j] = ctx.ci[i] as number;
+    t.di[j] = ctx.di[i] as number;
+  }
+  let mh: RmaMHResult;
+  if (s.method === "MH") {
+    const py = new Float64Array(k);
+    const pv = new Float64Array(k);
+    for (let j = 0; j < k; j++) {
+      py[j] = es.yi[subset[j] as number] as number;
+      pv[j] = es.vi[subset[j] as number] as number;
+    }
+    mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv } });
+  } else mh = rmaPeto(t, { level: s.level });
+  const yvIndex: number[] = [];
+  const y = new Float64Array(mh.k_yi);
+  const v = new Float64Array(mh.k_yi);
+  for (let j = 0, m = 0; j < k; j++) {
     if (!Number.isNaN(mh.yi[j] as number)) {
       yvIndex.push(subset[j] as number);
-      yl.push(mh.yi[j] as number);
-      vl.push(mh.vi[j] as number);
+      y[m] = mh.yi[j] as number;
+      v[m++] = mh.vi[j] as number;
     }
   }
-  const y = Float64Array.from(yl);
-  const v = Float64Array.from(vl);
   const qdf = Math.max(0, mh.k_yi - 1);
   if (model === "fixed") {
     return {
@@ -372,11 +385,18 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
   for (let j = 0; j < fit.rowIndex.length; j++) wByRow[fit.rowIndex[j] as number] = (100 * (fit.weights[j] as number)) / totalW;
   const studies: StudyResult[] = new Array<StudyResult>(rows.length);
   const crit = critValue(s.level, null);
+  // Peto: each study's estimate is its own (O - E)/V log odds ratio
+  const peto = s.method === "PETO" ? rmaPeto({ ai: ctx.ai, bi: ctx.bi, ci: ctx.ci, di: ctx.di }, { level: s.level }) : undefined;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as StudyRow;
     const ok = ctx.es.included[i] === 1;
-    const y = ok ? (ctx.es.yi[i] as number) : null;
-    const v = ok ? (ctx.es.vi[i] as number) : null;
+    let y = ok ? (ctx.es.yi[i] as number) : null;
+    let v = ok ? (ctx.es.vi[i] as number) : null;
+    if (peto !== undefined) {
+      const py = peto.yi[i] as number;
+      y = ok && !Number.isNaN(py) ? py : null;
+      v = ok && !Number.isNaN(py) ? (peto.vi[i] as number) : null;
+    }
     const st: StudyResult = {
       study: r.study,
       data: r.data,
@@ -386,7 +406,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
       ci_ub: y === null || v === null ? null : y + crit * Math.sqrt(v),
       weight: wByRow[i] as number,
       included: ok,
-      continuity_corrected: ctx.es.corrected[i] === 1,
+      continuity_corrected: peto === undefined && ctx.es.corrected[i] === 1,
     };
     if (r.row !== undefined) st.row = r.row;
     if (r.year !== undefined) st.year = r.year;
@@ -519,6 +539,11 @@ function addBiasAndFunnel(ctx: Context, result: MetaResult, fit: CoreFit, model:
       trimfill: { k0: tf.k0, side: tf.side, estimate: tf.estimate, se: tf.se, ci_lb: tf.ci_lb, ci_ub: tf.ci_ub, tau2: tf.tau2, pval: tf.pval, se_k0: tf.se_k0 },
     };
   }
+  if (s.bias || s.funnel) result.funnel = funnelData(rows, fit, filled);
+}
+
+/** Funnel-plot data: observed (and filled) studies with their standard errors, centre and contour levels. */
+function funnelData(rows: readonly StudyRow[], fit: CoreFit, filled: readonly { yi: number; vi: number }[]): MetaFunnelData {
   const points: { study: string; yi: number; sei: number; filled: boolean }[] = [];
   let seMax = 0;
   for (let j = 0; j < fit.yvIndex.length; j++) {
@@ -531,5 +556,5 @@ function addBiasAndFunnel(ctx: Context, result: MetaResult, fit: CoreFit, model:
     if (sei > seMax) seMax = sei;
     points.push({ study: `Filled ${j + 1}`, yi: f.yi, sei, filled: true });
   });
-  result.funnel = { points, centre: fit.beta, se_max: seMax, contours: [0.1, 0.05, 0.01], null_value: 0 };
+  return { points, centre: fit.beta, se_max: seMax, contours: [0.1, 0.05, 0.01], null_value: 0 };
 }

@@ -67,6 +67,8 @@ export const MetaOptionsSchema = z.object({
   leaveOneOut: z.boolean().default(false),
   cumulative: z.boolean().default(false),
   bias: z.boolean().default(false),
+  /** Include result.funnel (contour-enhanced funnel plot data); always included when bias is true. */
+  funnel: z.boolean().default(false),
   level: z.number().gt(0).lt(100).default(95),
 });
 export type MetaOptions = z.input<typeof MetaOptionsSchema>;
@@ -201,6 +203,11 @@ export const FunnelDataSchema = z.object({
   contours: z.array(num),
   null_value: num,
 });
+
+export type MetaFunnelData = z.infer<typeof FunnelDataSchema>;
+export type MetaBias = z.infer<typeof BiasSchema>;
+export type MetaLeaveOneOutRow = z.infer<typeof LeaveOneOutRowSchema>;
+export type MetaCumulativeRow = z.infer<typeof CumulativeRowSchema>;
 
 export const MetaResultSchema = z.object({
   measure: MeasureSchema,

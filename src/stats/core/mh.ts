@@ -2,7 +2,8 @@
  * Mantel-Haenszel (OR with the Robins-Breslow-Greenland variance, RR, RD) and Peto odds-ratio pooling,
  * as metafor's rma.mh and rma.peto: the pooled estimate uses the uncorrected 2x2 counts (metafor's
  * add = c(1/2, 0)); heterogeneity (QE, I², H²) uses the per-study escalc estimates with 0.5 added to
- * zero cells and double-zero studies dropped (drop00 = c(TRUE, FALSE)).
+ * zero cells; double-zero studies are dropped for OR and RR and kept for RD (as in effectSizes).
+ * Peto per-study estimates (O - E)/V need no correction and get none.
  * Option `addInMH` = 0.5 adds 0.5 to every cell of zero-cell studies inside the MH sums too (RevMan 5).
  */
 import { InputError } from "../../shared/errors.js";
@@ -20,6 +21,8 @@ export interface RmaMHOptions {
   level?: number;
   /** Added to every cell of a study with a zero cell inside the MH sums (metafor default 0; RevMan 5: 0.5). */
   addInMH?: number;
+  /** Per-study estimates already computed by effectSizes (same tables, same order), to skip recomputing them. */
+  perStudy?: { yi: Float64Array; vi: Float64Array };
 }
 
 export interface RmaMHResult {
@@ -53,12 +56,12 @@ function perStudy(t: TwoByTwo, measure: "OR" | "RR" | "RD" | "PETO", k: number):
     let b = t.bi[i] as number;
     let c = t.ci[i] as number;
     let d = t.di[i] as number;
-    if ((a === 0 && c === 0) || (b === 0 && d === 0)) {
+    if (measure !== "RD" && ((a === 0 && c === 0) || (b === 0 && d === 0))) {
       yi[i] = NaN;
       vi[i] = NaN;
       continue;
     }
-    if (a === 0 || b === 0 || c === 0 || d === 0) {
+    if (measure !== "PETO" && (a === 0 || b === 0 || c === 0 || d === 0)) {
       a += 0.5;
       b += 0.5;
       c += 0.5;
@@ -182,7 +185,7 @@ export function rmaMH(tables: TwoByTwo, measure: "OR" | "RR" | "RD", options: Rm
   }
   const zval = beta / se;
   const crit = critValue(level, null);
-  const { yi, vi } = perStudy(tables, measure, k);
+  const { yi, vi } = options.perStudy ?? perStudy(tables, measure, k);
   const het = heterogeneity(yi, vi, beta);
   return { measure, k, k_yi: het.k_yi, beta, se, zval, pval: pvalNormal(zval), ci_lb: beta - crit * se, ci_ub: beta + crit * se, QE: het.QE, QEp: het.QEp, I2: het.I2, H2: het.H2, yi, vi, weights };
 }
