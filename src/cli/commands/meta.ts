@@ -1,10 +1,421 @@
+/**
+ * `decidua meta FILE [options]`: meta-analysis of a CSV/XLSX study table (see docs/meta-cli.md).
+ *
+ * Thin adapter: read the file, validate the options with zod, call the engine (metaAnalysis) and the plot
+ * functions, and only when everything has been computed write the plot files and print the summary or JSON.
+ */
+import { access, constants, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Command } from "commander";
+import { z } from "zod";
+import { InputError, isInputError } from "../../shared/errors.js";
+import { parseStudyFile } from "../../stats/input.js";
+import { metaAnalysis } from "../../stats/meta.js";
+import { forestPlotSvg, funnelPlotSvg, svgToPng } from "../../stats/plots/index.js";
+import {
+  MeasureSchema,
+  MethodSchema,
+  ModelSchema,
+  Tau2MethodSchema,
+  TestSchema,
+  type MetaOptions,
+  type MetaResult,
+  type Pooled,
+  type StudyResult,
+  type StudyRow,
+} from "../../stats/types.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
-/** Registers the `meta` command(s). */
+const upper = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
+const lower = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
+const svgPath = z
+  .string()
+  .min(1)
+  .refine((p) => p.toLowerCase().endsWith(".svg"), { message: "must name an .svg file" });
+
+/** The command-line options as commander hands them over, validated. */
+export const MetaCliOptionsSchema = z.object({
+  measure: upper(MeasureSchema).optional(),
+  method: upper(MethodSchema).optional(),
+  model: lower(ModelSchema).optional(),
+  tau2: upper(Tau2MethodSchema).optional(),
+  test: lower(TestSchema).optional(),
+  subgroup: z.string().min(1).optional(),
+  leaveOneOut: z.boolean().optional(),
+  cumulative: z.boolean().optional(),
+  bias: z.boolean().optional(),
+  preset: lower(z.enum(["revman5"])).optional(),
+  smdCorrection: lower(z.enum(["exact", "approx"])).optional(),
+  json: z.boolean().optional(),
+  forest: svgPath.optional(),
+  funnel: svgPath.optional(),
+  png: z.boolean().optional(),
+});
+export type MetaCliOptions = z.infer<typeof MetaCliOptionsSchema>;
+
+const FLAG: Record<string, string> = {
+  measure: "--measure",
+  method: "--method",
+  model: "--model",
+  tau2: "--tau2",
+  test: "--test",
+  subgroup: "--subgroup",
+  preset: "--preset",
+  smdCorrection: "--smd-correction",
+  forest: "--forest",
+  funnel: "--funnel",
+};
+
+function parseCliOptions(raw: Record<string, unknown>): MetaCliOptions {
+  const parsed = MetaCliOptionsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data as MetaCliOptions;
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? "");
+  const given = raw[key];
+  const why = issue?.code === "invalid_value" ? `"${String(given)}" is not one of ${issue.values.map(String).join(", ")}` : (issue?.message ?? "bad value");
+  throw new InputError(why, { field: FLAG[key] ?? key });
+}
+
+function engineOptions(o: MetaCliOptions): MetaOptions {
+  const out: MetaOptions = {};
+  if (o.measure !== undefined) out.measure = o.measure as MetaOptions["measure"];
+  if (o.method !== undefined) out.method = o.method as MetaOptions["method"];
+  if (o.model !== undefined) out.model = o.model as MetaOptions["model"];
+  if (o.tau2 !== undefined) out.tau2 = o.tau2 as MetaOptions["tau2"];
+  if (o.test !== undefined) out.test = o.test as MetaOptions["test"];
+  if (o.preset !== undefined) out.preset = o.preset as MetaOptions["preset"];
+  if (o.smdCorrection !== undefined) out.smdCorrection = o.smdCorrection as MetaOptions["smdCorrection"];
+  if (o.subgroup !== undefined) out.subgroup = o.subgroup;
+  if (o.leaveOneOut === true) out.leaveOneOut = true;
+  if (o.cumulative === true) out.cumulative = true;
+  if (o.bias === true) out.bias = true;
+  return out;
+}
+
+/** Engine errors know rows and options, not the file: add it (and name options by their flags). */
+function withFile(e: unknown, file: string): unknown {
+  if (!isInputError(e) || e.location.file !== undefined) return e;
+  const field = e.location.field;
+  const loc = { ...e.location, file, ...(field !== undefined && FLAG[field] !== undefined ? { field: FLAG[field] } : {}) };
+  return new InputError(e.reason, loc);
+}
+
+async function readInput(file: string): Promise<Uint8Array> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new InputError("not a file", { file });
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    if (isInputError(e)) throw e;
+    const code = (e as { code?: string }).code;
+    throw new InputError(code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(e)})`, { file });
+  }
+}
+
+async function checkWritable(path: string, flag: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`cannot write ${path}: directory ${dir} does not exist or is not writable`, { field: flag });
+  }
+}
+
+interface OutputFile {
+  path: string;
+  content: string | Uint8Array;
+}
+
+/** Writes every file to a temporary name first, then renames them all: a failure leaves no partial output. */
+async function writeAll(files: OutputFile[]): Promise<void> {
+  const tmp = files.map((f, i) => ({ ...f, tmp: `${f.path}.${process.pid}.${i}.tmp` }));
+  try {
+    for (const f of tmp) await writeFile(f.tmp, f.content);
+  } catch (e) {
+    await Promise.all(tmp.map((f) => unlink(f.tmp).catch(() => undefined)));
+    throw new InputError(`cannot write ${tmp.find(() => true)?.path ?? "output"}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  for (const f of tmp) await rename(f.tmp, f.path);
+}
+
+/** Runs one meta-analysis from the command line; returns what to print (stdout). */
+export async function runMetaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
+  const o = parseCliOptions(rawOptions);
+  if (o.png === true && o.forest === undefined && o.funnel === undefined) {
+    throw new InputError("--png writes a PNG beside each SVG: give --forest and/or --funnel too", { field: "--png" });
+  }
+  if (o.forest !== undefined && o.funnel !== undefined && o.forest === o.funnel) {
+    throw new InputError("--forest and --funnel name the same file", { field: "--funnel" });
+  }
+  if (o.forest !== undefined) await checkWritable(o.forest, "--forest");
+  if (o.funnel !== undefined) await checkWritable(o.funnel, "--funnel");
+
+  const bytes = await readInput(file);
+  const ignored: string[] = [];
+  const needsThree = o.bias === true;
+  const rows: StudyRow[] = await parseStudyFile(file, bytes, {
+    ...(o.subgroup !== undefined ? { subgroup: o.subgroup } : {}),
+    minStudies: needsThree ? 3 : 2,
+    ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
+    onIgnoredColumns: (h) => ignored.push(...h),
+  });
+
+  const options = engineOptions(o);
+  let result: MetaResult;
+  const files: OutputFile[] = [];
+  try {
+    result = metaAnalysis(rows, options);
+    if (o.forest !== undefined) {
+      const svg = forestPlotSvg(result);
+      files.push({ path: o.forest, content: svg });
+      if (o.png === true) files.push({ path: o.forest.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
+    }
+    if (o.funnel !== undefined) {
+      const svg = funnelPlotSvg(result);
+      files.push({ path: o.funnel, content: svg });
+      if (o.png === true) files.push({ path: o.funnel.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
+    }
+  } catch (e) {
+    throw withFile(e, file);
+  }
+  const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatMetaSummary(result, file);
+  await writeAll(files);
+  const stderr =
+    (ignored.length > 0 ? `decidua: note: column${ignored.length > 1 ? "s" : ""} not used: ${ignored.join(", ")}\n` : "") +
+    files.map((f) => `decidua: wrote ${f.path}\n`).join("");
+  return { stdout, stderr };
+}
+
+/** Registers the `meta` command. */
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  program
+    .command("meta")
+    .description("meta-analysis of a CSV/XLSX study table (binary counts, means and SDs, or yi with vi/sei)")
+    .argument("<file>", "CSV or XLSX file with a header row")
+    .option("--measure <measure>", "effect measure: OR|RR|RD (binary), MD|SMD (continuous), GEN (yi/vi)")
+    .option("--method <method>", "pooling: IV|MH|PETO (default IV)")
+    .option("--model <model>", "fixed|random|auto (auto: I² < 50% fixed, else random) (default random)")
+    .option("--tau2 <estimator>", "tau² estimator: DL|REML|PM|ML|HE|SJ|EB (default REML)")
+    .option("--test <test>", "z|knha (Knapp-Hartung) (default z)")
+    .option("--subgroup <column>", "pool within the groups of this column and test the differences")
+    .option("--leave-one-out", "leave-one-out sensitivity analysis")
+    .option("--cumulative", "cumulative meta-analysis (by year, else row order)")
+    .option("--bias", "small-study bias: Egger, Begg, trim-and-fill")
+    .option("--preset <preset>", "revman5: reproduce RevMan 5.3 (MH, DL with MH-based Q, 0.5 in MH)")
+    .option("--smd-correction <kind>", "exact (metafor, default) | approx (RevMan) Hedges' g correction")
+    .option("--json", "print one JSON object (the MetaResult) instead of the summary")
+    .option("--forest <file.svg>", "write a forest plot")
+    .option("--funnel <file.svg>", "write a funnel plot")
+    .option("--png", "also write FILE.png beside each SVG")
+    .action(async (file: string, raw: Record<string, unknown>) => {
+      const { stdout, stderr } = await runMetaCommand(file, raw);
+      io.out(stdout);
+      if (stderr !== "") io.err(stderr);
+      setExit(0);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The readable summary (RevMan-like)
+// ---------------------------------------------------------------------------------------------------------------
+
+const MEASURE_NAME: Record<string, string> = {
+  OR: "Odds Ratio",
+  RR: "Risk Ratio",
+  RD: "Risk Difference",
+  MD: "Mean Difference",
+  SMD: "Std. Mean Difference",
+  GEN: "Effect (generic inverse variance)",
+};
+
+function isRatio(r: MetaResult): boolean {
+  return r.measure === "OR" || r.measure === "RR" || r.method === "PETO";
+}
+
+function fmt(x: number, digits = 2): string {
+  if (!Number.isFinite(x)) return String(x);
+  const s = x.toFixed(digits);
+  return s === `-${(0).toFixed(digits)}` ? (0).toFixed(digits) : s;
+}
+
+/** P value as RevMan prints it. */
+export function formatPValue(p: number): string {
+  if (p < 0.00001) return "P < 0.00001";
+  if (p < 0.001) return `P = ${p.toFixed(1 - Math.floor(Math.log10(p)))}`;
+  if (p < 0.01) return `P = ${p.toFixed(3)}`;
+  return `P = ${p.toFixed(2)}`;
+}
+
+function effectText(r: MetaResult, est: number, lb: number, ub: number): string {
+  const t = isRatio(r) ? Math.exp : (x: number) => x;
+  return `${fmt(t(est))} [${fmt(t(lb))}, ${fmt(t(ub))}]`;
+}
+
+function pooledText(r: MetaResult, p: Pooled): string {
+  return effectText(r, p.estimate, p.ci_lb, p.ci_ub);
+}
+
+function pad(s: string, n: number, right = false): string {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+function dataCells(s: StudyResult): string[] {
+  const d = s.data;
+  if (d.kind === "binary") return [String(d.events_t), String(d.total_t), String(d.events_c), String(d.total_c)];
+  if (d.kind === "continuous") {
+    return [fmt(d.mean_t), fmt(d.sd_t), String(d.total_t), fmt(d.mean_c), fmt(d.sd_c), String(d.total_c)];
+  }
+  return [fmt(d.yi, 4), fmt(Math.sqrt(d.vi), 4)];
+}
+
+function dataHeader(r: MetaResult): string[] {
+  const d = r.studies[0]?.data;
+  if (d?.kind === "binary") return ["Events", "Total", "Events", "Total"];
+  if (d?.kind === "continuous") return ["Mean", "SD", "Total", "Mean", "SD", "Total"];
+  return ["yi", "SE"];
+}
+
+function heterogeneityLine(r: MetaResult, h: MetaResult["heterogeneity"], model: "fixed" | "random"): string {
+  if (h.QE_df < 1) return "Heterogeneity: not applicable";
+  const tau = model === "random" ? `Tau² = ${fmt(h.tau2, 4)}; ` : "";
+  void r;
+  return `Heterogeneity: ${tau}Chi² = ${fmt(h.QE)}, df = ${h.QE_df} (${formatPValue(h.QE_pval)}); I² = ${Math.round(h.I2)}%`;
+}
+
+function overallLine(p: Pooled): string {
+  const stat = p.df === null ? `Z = ${fmt(Math.abs(p.zval))}` : `t = ${fmt(Math.abs(p.zval))}, df = ${p.df}`;
+  return `Test for overall effect: ${stat} (${formatPValue(p.pval)})`;
+}
+
+/** RevMan-like text summary of a result. */
+export function formatMetaSummary(r: MetaResult, file: string): string {
+  const lines: string[] = [];
+  const method = r.method === "MH" ? "M-H" : r.method === "PETO" ? "Peto" : "IV";
+  const model = r.model === "random" ? "Random" : "Fixed";
+  const measureName = r.method === "PETO" ? "Peto Odds Ratio" : (MEASURE_NAME[r.measure] ?? r.measure);
+  lines.push(`${file}: ${measureName} (${method}, ${model}, ${r.level}% CI)`);
+  const extra: string[] = [];
+  if (r.model === "random") extra.push(`tau² estimator ${r.tau2_method ?? "?"}`);
+  if (r.test === "knha") extra.push("Knapp-Hartung t test");
+  if (r.preset !== null) extra.push(`preset ${r.preset}`);
+  if (extra.length > 0) lines.push(extra.join("; "));
+  lines.push("");
+
+  const head = dataHeader(r);
+  const half = head.length / 2;
+  const nameW = Math.max(24, ...r.studies.map((s) => s.study.length + 2));
+  const cellW = 8;
+  const effLabel = `${r.method === "PETO" ? "OR" : r.measure} [${r.level}% CI]`;
+  const groupLine =
+    r.studies[0]?.data.kind === "generic"
+      ? pad("", nameW) + pad("", cellW * head.length)
+      : pad("", nameW) + pad("Experimental", cellW * half) + pad("Control", cellW * half);
+  lines.push(groupLine.trimEnd());
+  lines.push(
+    pad("Study", nameW) + head.map((h) => pad(h, cellW, true)).join("") + pad("Weight", 9, true) + "   " + effLabel,
+  );
+
+  const studyLine = (s: StudyResult): string => {
+    const cells = dataCells(s)
+      .map((c) => pad(c, cellW, true))
+      .join("");
+    const eff =
+      s.included && s.yi !== null && s.ci_lb !== null && s.ci_ub !== null
+        ? effectText(r, s.yi, s.ci_lb, s.ci_ub)
+        : `Not estimable${s.excluded_reason ? ` (${s.excluded_reason})` : ""}`;
+    const w = s.included ? `${s.weight.toFixed(1)}%` : "";
+    return pad(s.study + (s.continuity_corrected ? " *" : ""), nameW) + cells + pad(w, 9, true) + "   " + eff;
+  };
+
+  const totals = (studies: StudyResult[]): string => {
+    const d = studies.map((s) => s.data);
+    if (d.every((x) => x.kind === "binary")) {
+      const b = d as Extract<StudyRow["data"], { kind: "binary" }>[];
+      const sum = (f: (x: (typeof b)[number]) => number) => b.reduce((a, x) => a + f(x), 0);
+      return pad(String(sum((x) => x.events_t)), cellW, true) + pad("", cellW) + pad(String(sum((x) => x.events_c)), cellW, true);
+    }
+    return "";
+  };
+  const totalN = (studies: StudyResult[]): string => {
+    const d = studies.map((s) => s.data);
+    if (d.every((x) => x.kind === "binary")) {
+      const b = d as Extract<StudyRow["data"], { kind: "binary" }>[];
+      return pad("", cellW) + pad(String(b.reduce((a, x) => a + x.total_t, 0)), cellW, true) + pad("", cellW) + pad(String(b.reduce((a, x) => a + x.total_c, 0)), cellW, true);
+    }
+    if (d.every((x) => x.kind === "continuous")) {
+      const c = d as Extract<StudyRow["data"], { kind: "continuous" }>[];
+      return pad("", cellW * 2) + pad(String(c.reduce((a, x) => a + x.total_t, 0)), cellW, true) + pad("", cellW * 2) + pad(String(c.reduce((a, x) => a + x.total_c, 0)), cellW, true);
+    }
+    return pad("", cellW * head.length);
+  };
+
+  const block = (title: string, studies: StudyResult[], pooled: Pooled, het: MetaResult["heterogeneity"], k: number): void => {
+    const w = studies.reduce((a, s) => a + (s.included ? s.weight : 0), 0);
+    lines.push(pad(`${title} (${r.level}% CI)`, nameW) + totalN(studies) + pad(`${w.toFixed(1)}%`, 9, true) + "   " + pooledText(r, pooled));
+    const t = totals(studies);
+    if (t !== "") lines.push(pad("Total events", nameW) + t);
+    lines.push(heterogeneityLine(r, het, r.model));
+    lines.push(overallLine(pooled));
+    if (r.model === "random" && pooled.pi_lb !== null && pooled.pi_ub !== null && k >= 3) {
+      lines.push(`Prediction interval: ${effectText(r, pooled.estimate, pooled.pi_lb, pooled.pi_ub).replace(/^[^[]*/, "")}`);
+    }
+  };
+
+  if (r.subgroups !== undefined && r.subgroups.length > 0) {
+    for (const g of r.subgroups) {
+      const members = r.studies.filter((s) => s.subgroup === g.name);
+      lines.push("");
+      lines.push(`${g.name}`);
+      for (const s of members) lines.push(studyLine(s));
+      block("Subtotal", members, g.pooled, g.heterogeneity, g.k);
+    }
+    lines.push("");
+  } else {
+    for (const s of r.studies) lines.push(studyLine(s));
+    lines.push("");
+  }
+  block("Total", r.studies, r.pooled, r.heterogeneity, r.k);
+  if (r.subgroup_test !== undefined) {
+    const t = r.subgroup_test;
+    const i2 = t.Q > 0 && t.df > 0 ? Math.max(0, ((t.Q - t.df) / t.Q) * 100) : 0;
+    lines.push(`Test for subgroup differences: Chi² = ${fmt(t.Q)}, df = ${t.df} (${formatPValue(t.pval)}), I² = ${fmt(i2, 1)}%`);
+  }
+  if (r.heterogeneity.tau2_ci !== null && r.model === "random") {
+    const h = r.heterogeneity;
+    const ci = h.tau2_ci as [number, number];
+    const i2 = h.I2_ci;
+    lines.push(
+      `Tau² ${fmt(h.tau2, 4)} [${fmt(ci[0], 4)}, ${fmt(ci[1], 4)}]` + (i2 !== null ? `; I² ${fmt(h.I2, 1)}% [${fmt(i2[0], 1)}, ${fmt(i2[1], 1)}]` : "") + ` (Q-profile)`,
+    );
+  }
+  if (r.studies.some((s) => s.continuity_corrected)) lines.push("* 0.5 added to every cell of this study (zero cell)");
+
+  if (r.leave_one_out !== undefined) {
+    lines.push("", "Leave-one-out");
+    lines.push(pad("Omitted", nameW) + pad(effLabel, 28) + pad("P", 10) + pad("Tau²", 10) + "I²");
+    for (const l of r.leave_one_out) {
+      lines.push(pad(l.omitted, nameW) + pad(effectText(r, l.estimate, l.ci_lb, l.ci_ub), 28) + pad(formatPValue(l.pval).replace("P ", "").replace("= ", ""), 10) + pad(fmt(l.tau2, 4), 10) + `${fmt(l.I2, 1)}%`);
+    }
+  }
+  if (r.cumulative !== undefined) {
+    lines.push("", "Cumulative");
+    lines.push(pad("Added", nameW) + pad("k", 5) + pad(effLabel, 28) + pad("P", 10) + pad("Tau²", 10) + "I²");
+    for (const c of r.cumulative) {
+      lines.push(pad(c.added, nameW) + pad(String(c.k), 5) + pad(effectText(r, c.estimate, c.ci_lb, c.ci_ub), 28) + pad(formatPValue(c.pval).replace("P ", "").replace("= ", ""), 10) + pad(fmt(c.tau2, 4), 10) + `${fmt(c.I2, 1)}%`);
+    }
+  }
+  if (r.bias !== undefined) {
+    const b = r.bias;
+    lines.push("", "Small-study effects");
+    lines.push(`Egger's regression test: intercept ${fmt(b.egger.intercept, 3)} (SE ${fmt(b.egger.intercept_se, 3)}), t = ${fmt(b.egger.statistic)}, df = ${b.egger.df} (${formatPValue(b.egger.pval)})`);
+    lines.push(`Begg's rank correlation: Kendall's tau = ${fmt(b.begg.tau, 3)} (${formatPValue(b.begg.pval)})`);
+    const tf = b.trimfill;
+    lines.push(`Trim-and-fill (L0): ${tf.k0} stud${tf.k0 === 1 ? "y" : "ies"} filled on the ${tf.side}; adjusted ${effectText(r, tf.estimate, tf.ci_lb, tf.ci_ub)}`);
+  }
+  if (r.notes.length > 0) {
+    lines.push("", "Notes");
+    for (const n of r.notes) lines.push(`- ${n}`);
+  }
+  return `${lines.join("\n")}\n`;
 }
