@@ -53,6 +53,7 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
         Skip to content
       </a>
       <aside class="sidenav" aria-label="Main navigation">
+        <div class="sidenav-inner">
         <div class="brand">
           <Logo />
           <div>
@@ -91,6 +92,7 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
         </nav>
         <div class="nav-foot">
           Decision support only. Verdicts cite their sources; clinical judgement remains yours.
+        </div>
         </div>
       </aside>
       <header class="topbar">

@@ -46,7 +46,7 @@ Example E,2019,27,45,20,47
 
 interface MetaResponse {
   result: MetaResult;
-  forestSvg: string;
+  forestSvg: string | null;
   funnelSvg: string | null;
 }
 
@@ -104,9 +104,11 @@ export function WorkbenchPage(): JSX.Element {
       setRes(await api<MetaResponse>("POST", "/api/meta", body()));
       setTab("forest");
     } catch (err) {
+      setRes(null);
       setError(err instanceof Error ? err : new Error(String(err)));
     } finally {
       setBusy(false);
+      requestAnimationFrame(() => document.getElementById("wb-results")?.scrollIntoView({ block: "start" }));
     }
   }
 
@@ -115,7 +117,7 @@ export function WorkbenchPage(): JSX.Element {
     const stem = (file?.name ?? "analysis").replace(/\.[^.]+$/, "");
     setDl(kind);
     try {
-      if (kind === "svg") downloadBlob(new Blob([res.forestSvg], { type: "image/svg+xml" }), `${stem}-forest.svg`);
+      if (kind === "svg" && res.forestSvg) downloadBlob(new Blob([res.forestSvg], { type: "image/svg+xml" }), `${stem}-forest.svg`);
       else if (kind === "funnel-svg" && res.funnelSvg) downloadBlob(new Blob([res.funnelSvg], { type: "image/svg+xml" }), `${stem}-funnel.svg`);
       else if (kind === "png") downloadBlob(await apiBlob("POST", "/api/meta/forest.png", body()), `${stem}-forest.png`);
       else if (kind === "csv") downloadBlob(await apiBlob("POST", "/api/meta/results.csv", body()), `${stem}-results.csv`);
@@ -230,7 +232,7 @@ export function WorkbenchPage(): JSX.Element {
           </Card>
         </form>
 
-        <div class="stack" aria-live="polite">
+        <div class="stack" aria-live="polite" id="wb-results" style="scroll-margin-top:72px">
           {busy ? (
             <Card>
               <Progress label="Running the meta-analysis…" />
@@ -238,8 +240,11 @@ export function WorkbenchPage(): JSX.Element {
           ) : null}
           {error ? (
             <Alert tone="error">
-              <b>{apiErr?.row !== undefined ? `Row ${apiErr.row}` : "Analysis failed"}</b>
-              {apiErr?.field ? <> · field <code>{apiErr.field}</code></> : null}: {error.message}
+              <b>
+                {apiErr?.row !== undefined ? `Row ${apiErr.row}` : "The analysis could not run"}
+                {apiErr?.field ? <> · column <code>{apiErr.field}</code></> : null}
+              </b>
+              <div>{error.message}</div>
             </Alert>
           ) : null}
           {!res && !busy && !error ? (
@@ -280,7 +285,7 @@ export function WorkbenchPage(): JSX.Element {
                     { id: "sensitivity", label: "Sensitivity & bias" },
                   ]}
                 />
-                {tab === "forest" ? <Svg markup={res.forestSvg} label="Forest plot" testId="forest-plot" /> : null}
+                {tab === "forest" ? (res.forestSvg ? <Svg markup={res.forestSvg} label="Forest plot" testId="forest-plot" /> : <p class="muted">The forest plot is not available from the server yet.</p>) : null}
                 {tab === "funnel" ? (res.funnelSvg ? <Svg markup={res.funnelSvg} label="Funnel plot" testId="funnel-plot" /> : <p class="muted">No funnel plot for this analysis.</p>) : null}
                 {tab === "studies" ? <StudiesTable r={r} /> : null}
                 {tab === "sensitivity" ? <Sensitivity r={r} /> : null}

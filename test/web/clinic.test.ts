@@ -1,0 +1,204 @@
+/**
+ * The clinic in a real browser: log in, create the two patients of source 001 through the forms, read the
+ * assessment (LIT protocol-eligible for profile a with the uterine NK finding; premature for profile b with its
+ * missing tests), build the LIT plan, record a follow-up, and check that a researcher never sees a name.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { buildWeb, createUser, launchBrowser, login, logout, shot, startServer, type Browser, type TestServer } from "./harness.js";
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+const CLINICIAN = { username: "drlee", password: "clinician-pass-1" };
+const RESEARCHER = { username: "research1", password: "researcher-pass-1" };
+const NAME_A = "Anna Quentin-Profila";
+const NAME_B = "Beatrice Okafor-Profilb";
+let patientA = "";
+let patientB = "";
+
+beforeAll(async () => {
+  buildWeb();
+  server = await startServer();
+  await createUser(server.base, CLINICIAN.username, "clinician", CLINICIAN.password);
+  await createUser(server.base, RESEARCHER.username, "researcher", RESEARCHER.password);
+  browser = await launchBrowser();
+  page = browser.page;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function fill(name: string, value: string): Promise<void> {
+  await page.locator(`[name="${name}"]`).fill(value);
+}
+async function choose(name: string, value: string): Promise<void> {
+  await page.locator(`select[name="${name}"]`).selectOption(value);
+}
+
+async function createPatient(name: string, dob: string): Promise<string> {
+  await page.getByRole("link", { name: "New patient" }).click();
+  await fill("displayName", name);
+  await fill("dateOfBirth", dob);
+  await page.getByRole("button", { name: "Create patient" }).click();
+  await page.getByTestId("patient-name").filter({ hasText: name }).waitFor();
+  const m = /\/patients\/([0-9a-f-]{36})/.exec(page.url());
+  if (!m?.[1]) throw new Error(`no patient id in ${page.url()}`);
+  return m[1];
+}
+
+async function addLoss(i: number, week: string, date: string, karyotype?: string): Promise<void> {
+  await page.getByRole("button", { name: "Add a loss" }).click();
+  await fill(`record.losses.${i}.gestationalWeek`, week);
+  await fill(`record.losses.${i}.date`, date);
+  await choose(`record.losses.${i}.kind`, "clinical");
+  if (karyotype) await choose(`record.losses.${i}.embryoKaryotype.result`, karyotype);
+}
+
+async function save(): Promise<void> {
+  await page.getByRole("button", { name: "Save record" }).last().click();
+}
+
+function therapyCard(id: string) {
+  return page.locator(`[data-therapy="${id}"]`);
+}
+
+describe("clinic", () => {
+  test("sign-in errors are shown, then a clinician signs in", async () => {
+    await page.goto(`${server.base}/patients`);
+    await page.getByRole("heading", { name: "Sign in" }).waitFor();
+    await page.getByLabel("Username").fill(CLINICIAN.username);
+    await page.getByLabel("Password").fill("wrong-password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect(page.getByRole("alert").textContent()).resolves.toContain("Wrong username or password");
+    await shot(page, "01-login-error", false);
+    await login(page, server.base, CLINICIAN.username, CLINICIAN.password);
+    await expect(page.getByTestId("current-role").textContent()).resolves.toBe("clinician");
+    await shot(page, "02-patients");
+  });
+
+  test("profile (a) entered through the forms: a rejected value is explained beside its field and nothing is lost", async () => {
+    patientA = await createPatient(NAME_A, "1990-03-14");
+    await fill("record.age", "35");
+    await fill("record.weight.value", "64");
+    await addLoss(0, "7", "2022-01-10", "normal");
+    await addLoss(1, "8", "2022-08-02");
+    await addLoss(2, "6", "2023-03-20");
+    await addLoss(3, "50", "2024-01-15");
+    // Complete negative work-up (source 001, profile a).
+    await choose("record.workup.karyotypeFemale.result", "normal");
+    await fill("record.workup.karyotypeFemale.detail", "46,XX");
+    await choose("record.workup.karyotypeMale.result", "normal");
+    await fill("record.workup.karyotypeMale.detail", "46,XY");
+    await choose("record.workup.uterineAnatomy.method", "hysteroscopy");
+    await choose("record.workup.uterineAnatomy.result", "normal");
+    await choose("record.workup.thrombophilia.result", "normal");
+    await fill("record.workup.thyroid.date", "2024-03-01");
+    await fill("record.workup.thyroid.tsh.value", "1.8");
+    await page.getByRole("button", { name: "Add an aPL test" }).click();
+    await fill("record.workup.antiphospholipid.0.date", "2024-03-01");
+    await choose("record.workup.antiphospholipid.0.lupusAnticoagulant", "negative");
+    await fill("record.workup.antiphospholipid.0.aclIgG.value", "4");
+    await fill("record.workup.antiphospholipid.0.aclIgM.value", "3");
+    await fill("record.workup.antiphospholipid.0.b2gpiIgG.value", "2");
+    await fill("record.workup.antiphospholipid.0.b2gpiIgM.value", "2");
+    // Immune panel: elevated uterine NK.
+    await fill("record.immune.uterineNk.value", "11.5");
+    await fill("record.immune.peripheralNk.value", "10");
+
+    await save();
+    const err = page.locator('[data-field="record.losses.3.gestationalWeek"] .err');
+    await err.waitFor();
+    expect(await err.textContent()).toMatch(/gestational week/i);
+    await expect(page.getByTestId("save-error").textContent()).resolves.toMatch(/not saved/);
+    await shot(page, "03-record-validation");
+    // Nothing typed was lost.
+    expect(await page.locator('[name="record.immune.uterineNk.value"]').inputValue()).toBe("11.5");
+    expect(await page.locator('[name="record.workup.karyotypeMale.detail"]').inputValue()).toBe("46,XY");
+
+    await fill("record.losses.3.gestationalWeek", "9");
+    await save();
+    await page.getByTestId("save-ok").waitFor();
+    expect(await page.locator('[data-field="record.losses.3.gestationalWeek"] .err').count()).toBe(0);
+    await shot(page, "04-record-saved");
+  });
+
+  test("profile (a): LIT is protocol-eligible and cites the uterine NK finding", async () => {
+    await page.getByRole("link", { name: "Assessment" }).click();
+    const lit = therapyCard("lit");
+    await lit.waitFor();
+    await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("protocol-eligible");
+    await expect(lit.locator("[data-status]").first().textContent()).resolves.toBe("protocol-eligible");
+    await lit.locator(".card-head").click();
+    const findings = lit.getByTestId("findings");
+    await findings.waitFor();
+    const text = (await findings.textContent()) ?? "";
+    expect(text).toMatch(/uterine NK/i);
+    expect(text).toContain("11.5");
+    await shot(page, "05-assessment-a");
+  });
+
+  test("profile (a): the LIT plan is a dated timeline; a follow-up result is recorded", async () => {
+    await page.getByRole("link", { name: "Plan & follow-up" }).click();
+    await page.locator("#plan-therapy").selectOption("lit");
+    await page.locator("#plan-start").fill("2025-01-06");
+    await page.getByRole("button", { name: "Build plan" }).click();
+    const plan = page.getByTestId("plan");
+    await plan.waitFor();
+    const steps = plan.locator("[data-step]");
+    expect(await steps.count()).toBeGreaterThanOrEqual(3);
+    expect((await steps.first().textContent()) ?? "").toContain("2025");
+    await page.locator('select[name="positive"]').selectOption("false");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await page.getByTestId("followups").filter({ hasText: "antibody negative" }).waitFor();
+    await shot(page, "06-plan");
+  });
+
+  test("profile (b): LIT is premature and names the missing investigations", async () => {
+    await page.getByRole("link", { name: "Patients" }).first().click();
+    patientB = await createPatient(NAME_B, "1993-07-02");
+    await addLoss(0, "8", "2024-02-01", "abnormal");
+    await fill("record.losses.0.embryoKaryotype.detail", "47,XX,+16");
+    await addLoss(1, "7", "2024-09-12");
+    await save();
+    await page.getByTestId("save-ok").waitFor();
+    await page.getByRole("link", { name: "Assessment" }).click();
+    const lit = therapyCard("lit");
+    await lit.waitFor();
+    await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("premature");
+    await lit.locator(".card-head").click();
+    const missing = lit.getByTestId("missing");
+    await missing.waitFor();
+    const text = ((await missing.textContent()) ?? "").toLowerCase();
+    expect(text).toMatch(/karyotype/);
+    expect(text).toMatch(/uterine|anatomy/);
+    expect(text).toMatch(/antiphospholipid/);
+    await shot(page, "07-assessment-b");
+    await page.getByRole("link", { name: "History" }).click();
+    await page.getByText("Version 1 → 2").waitFor();
+    await shot(page, "08-history");
+  });
+
+  test("a researcher sees pseudonyms and shifted dates, never a name", async () => {
+    await logout(page);
+    await login(page, server.base, RESEARCHER.username, RESEARCHER.password);
+    await page.getByTestId("patient-link").first().waitFor();
+    const list = (await page.locator("main").textContent()) ?? "";
+    expect(list).not.toContain(NAME_A);
+    expect(list).not.toContain(NAME_B);
+    expect(list).toMatch(/P-[A-Z0-9]{4,}/);
+    await shot(page, "09-researcher-patients");
+    await page.goto(`${server.base}/patients/${patientA}`);
+    await page.getByTestId("patient-banner").waitFor();
+    const whole = (await page.content()) ?? "";
+    expect(whole).not.toContain(NAME_A);
+    expect(whole).not.toContain("Quentin");
+    expect(await page.getByTestId("patient-name").textContent()).toMatch(/^P-/);
+    await shot(page, "10-researcher-record");
+    await page.goto(`${server.base}/patients/${patientB}/assessment`);
+    await therapyCard("lit").waitFor();
+    expect(await page.content()).not.toContain("Okafor");
+  });
+});
