@@ -1,2 +1,20 @@
-// Public surface of the clinical domain.
-export {};
+// Public surface of the clinical domain: patient record, diagnosis, immune findings, verdicts, plans, voices.
+export { PatientRecordSchema, parsePatientRecord, normaliseRecord, patientRecordJsonSchema, parseTitre } from "./record.js";
+export type { PatientRecord, PatientRecordInput, Measured, Loss, AplTest } from "./record.js";
+export { DEFAULT_CLINIC_CONFIG, makeClinicConfig, MARKER_IDS } from "./config.js";
+export type { ClinicConfig, ClinicOverride, CutOff, MarkerId } from "./config.js";
+export { CITATIONS as CLINICAL_CITATIONS, GUIDELINE_POSITIONS as CLINICAL_GUIDELINE_POSITIONS } from "./sources.js";
+export type { Citation as ClinicalCitation, GuidelinePosition as ClinicalGuidelinePosition } from "./sources.js";
+export { diagnose } from "./diagnosis.js";
+export type { Diagnosis, WorkupItem, WorkupItemId, WorkupStatus, Cause, CauseId, ApsAssessment, LossView } from "./diagnosis.js";
+export { readImmuneFindings } from "./immune.js";
+export type { ImmuneFinding, ImmuneMarkerId, FindingStatus } from "./immune.js";
+export { THERAPY_RULES, VERDICT_STATUSES, APPLICABLE_STATUSES } from "./verdicts.js";
+export type { VerdictStatus, VerdictCore, VerdictFinding, MissingItem, SafetyCheck, CoIntervention } from "./verdicts.js";
+export { planProtocol, protocolFor, computeDose, roundDose } from "./protocols.js";
+export type { Plan, PlannedStep, PlanStatus, Protocol, ProtocolStep, DoseSpec, DoseResult } from "./protocols.js";
+export { fallbackEvidenceLookup, cachedLookup } from "./evidence.js";
+export type { EvidenceLookup, TherapyEvidenceView, VerdictGuideline, VerdictEvidence, PatientSubgroup } from "./evidence.js";
+export { assessPatient, assessRecord, patientSubgroups } from "./assess.js";
+export type { Assessment, AssessOptions, TherapyAssessment } from "./assess.js";
+export { patientSummary, clinicianSummary } from "./voices.js";

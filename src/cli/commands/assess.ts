@@ -1,10 +1,124 @@
+import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { z } from "zod";
+import { assessPatient, type Assessment } from "../../clinical/assess.js";
+import { makeClinicConfig } from "../../clinical/config.js";
+import { patientRecordJsonSchema } from "../../clinical/record.js";
+import { InputError } from "../../shared/errors.js";
+import { THERAPY_IDS } from "../../shared/therapies.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
-/** Registers the `assess` command(s). */
+const DateOption = z.iso.date({ error: "must be a date written YYYY-MM-DD" });
+
+const AssessOptionsSchema = z.object({
+  json: z.boolean().optional(),
+  plan: DateOption.optional(),
+  today: DateOption.optional(),
+  clinic: z.string().optional(),
+  schema: z.boolean().optional(),
+});
+
+function readJson(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read ${what}: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new InputError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+}
+
+/** The JSON printed by `decidua assess --json`. */
+export function assessmentJson(a: Assessment): unknown {
+  const therapies: Record<string, unknown> = {};
+  for (const t of THERAPY_IDS) {
+    const v = a.therapies[t];
+    therapies[t] = {
+      name: v.name,
+      status: v.status,
+      headline: v.headline,
+      reasons: v.reasons,
+      unmet: v.unmet,
+      findings: v.findings,
+      missing: v.missing,
+      guideline: v.guideline,
+      evidence: v.evidence,
+      coInterventions: v.coInterventions,
+      safetyChecks: v.safetyChecks,
+      ...(v.researchNote !== undefined ? { researchNote: v.researchNote } : {}),
+      plan: v.plan,
+    };
+  }
+  return {
+    patientId: a.patientId ?? null,
+    today: a.today,
+    clinicConfig: a.clinicConfig,
+    diagnosis: a.diagnosis,
+    workup: a.workup,
+    immune: a.immune,
+    subgroups: a.subgroups,
+    therapies,
+    patientSummary: a.patientSummary,
+    clinicianSummary: a.clinicianSummary,
+  };
+}
+
+function text(a: Assessment): string {
+  const lines: string[] = [];
+  lines.push(`Assessment${a.patientId !== undefined ? ` of ${a.patientId}` : ""} on ${a.today} (${a.clinicConfig})`, "");
+  lines.push("Clinician view:", ...a.clinicianSummary.map((l) => `  ${l}`), "");
+  for (const t of THERAPY_IDS) {
+    const v = a.therapies[t];
+    if (v.missing.length > 0) lines.push(`  ${v.name} – missing: ${v.missing.map((m) => m.label).join("; ")}`);
+    if (v.plan !== null) {
+      lines.push(`  ${v.name} – plan (${v.plan.status}): ${v.plan.statusNote}`);
+      for (const s of v.plan.steps) lines.push(`    ${s.date ?? "(undated)"}  ${s.label}${s.dose !== undefined ? ` – ${s.dose.text}` : ""}${s.status !== "scheduled" ? ` [${s.status}]` : ""}`);
+    }
+  }
+  lines.push("", "For the patient:", ...a.patientSummary.map((l) => `  ${l}`), "");
+  return lines.join("\n");
+}
+
+/** Registers `decidua assess FILE [--json] [--plan START_DATE]`. */
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  program
+    .command("assess")
+    .description("Assess a patient record (JSON): diagnosis, work-up, immune findings and a verdict per immunotherapy")
+    .argument("[file]", "patient record (JSON; see schemas/patient-record.schema.json)")
+    .option("--json", "print the assessment as JSON")
+    .option("--plan <start>", "build dated plans from this start date (YYYY-MM-DD) for recommended / protocol-eligible therapies")
+    .option("--today <date>", "assessment date (YYYY-MM-DD); defaults to today's date")
+    .option("--clinic <file>", "clinic configuration (JSON) overriding the default cut-offs")
+    .option("--schema", "print the patient record's JSON Schema and exit")
+    .action((file: string | undefined, rawOpts: unknown) => {
+      const parsed = AssessOptionsSchema.safeParse(rawOpts);
+      if (!parsed.success) {
+        const i = parsed.error.issues[0];
+        throw new InputError(i?.message ?? "invalid option", { field: `--${String(i?.path[0] ?? "")}` });
+      }
+      const opts = parsed.data;
+      if (opts.schema === true) {
+        io.out(`${JSON.stringify(patientRecordJsonSchema(), null, 2)}\n`);
+        return;
+      }
+      if (file === undefined) {
+        io.err("decidua assess: a patient record file is required\n");
+        setExit(2);
+        return;
+      }
+      const config = opts.clinic !== undefined ? makeClinicConfig(readJson(opts.clinic, "clinic configuration"), opts.clinic) : undefined;
+      const today = opts.today ?? new Date().toISOString().slice(0, 10);
+      const a = assessPatient(readJson(file, "patient record"), {
+        today,
+        file,
+        ...(config !== undefined ? { config } : {}),
+        ...(opts.plan !== undefined ? { planStart: opts.plan } : {}),
+      });
+      io.out(opts.json === true ? `${JSON.stringify(assessmentJson(a), null, 2)}\n` : text(a));
+    });
 }

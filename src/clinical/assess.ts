@@ -1,0 +1,105 @@
+/**
+ * assessPatient: record -> diagnosis, work-up, immune findings, a verdict per therapy (with evidence, guideline
+ * positions and, on request, a dated plan) and the two voices. Pure: `today` and the plan start are passed in,
+ * the evidence arrives as an EvidenceLookup (see evidence.ts), the clinic's cut-offs as a ClinicConfig.
+ */
+import { THERAPY_IDS, type TherapyId } from "../shared/therapies.js";
+import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
+import { diagnose, type Diagnosis, type WorkupItem } from "./diagnosis.js";
+import { cachedLookup, fallbackEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type VerdictEvidence, type VerdictGuideline } from "./evidence.js";
+import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
+import { planProtocol, type Plan } from "./protocols.js";
+import { parsePatientRecord, type PatientRecord } from "./record.js";
+import { THERAPY_RULES, type RuleContext, type VerdictCore } from "./verdicts.js";
+import { clinicianSummary, patientSummary } from "./voices.js";
+
+export interface AssessOptions {
+  /** The assessment date (YYYY-MM-DD). */
+  today: string;
+  config?: ClinicConfig;
+  /** Evidence and guideline positions per therapy; defaults to the clinical fallback (verified positions only). */
+  evidence?: EvidenceLookup;
+  /** When given, a dated plan is built for each therapy that is recommended or protocol-eligible. */
+  planStart?: string;
+}
+
+export interface TherapyAssessment extends VerdictCore {
+  guideline: VerdictGuideline[];
+  evidence: VerdictEvidence;
+  plan: Plan | null;
+}
+
+export interface Assessment {
+  patientId?: string;
+  today: string;
+  clinicConfig: string;
+  diagnosis: Diagnosis;
+  workup: WorkupItem[];
+  immune: ImmuneFinding[];
+  subgroups: PatientSubgroup[];
+  therapies: Record<TherapyId, TherapyAssessment>;
+  patientSummary: string[];
+  clinicianSummary: string[];
+}
+
+export function patientSubgroups(r: PatientRecord, dx: Diagnosis, immune: ImmuneFinding[]): PatientSubgroup[] {
+  const s: PatientSubgroup[] = [];
+  if (dx.type === "primary") s.push("primary-rpl");
+  if (dx.type === "secondary") s.push("secondary-rpl");
+  const ana = immune.find((f) => f.marker === "ana");
+  if (ana?.status === "abnormal") s.push("ana-positive");
+  if (ana?.status === "normal") s.push("ana-negative");
+  if (dx.aps.laboratory === "persistent") s.push("apl-positive");
+  if (immune.some((f) => f.marker === "th1Th2Ratio" && f.status === "abnormal")) s.push("th1-th2-elevated");
+  if (immune.some((f) => (f.marker === "il33" || f.marker === "sst2") && f.status === "abnormal")) s.push("il33-sst2-elevated");
+  if (immune.some((f) => (f.marker === "peripheralNk" || f.marker === "uterineNk" || f.marker === "nkCytotoxicity") && f.status === "abnormal")) s.push("nk-elevated");
+  if (dx.rif.met) s.push("recurrent-implantation-failure");
+  if (r.currentPregnancy?.bleeding === true) s.push("bleeding-in-pregnancy");
+  if (dx.lossCount >= 4) s.push("four-or-more-losses");
+  return s;
+}
+
+/** Assesses an already validated, normalised record. */
+export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment {
+  const config = opts.config ?? DEFAULT_CLINIC_CONFIG;
+  const lookup = opts.evidence ?? DEFAULT_LOOKUP;
+  const dx = diagnose(r, config);
+  const immune = readImmuneFindings(r, config);
+  const ctx: RuleContext = { r, dx, immune, config };
+  const subgroups = patientSubgroups(r, dx, immune);
+  const cores = {} as Record<TherapyId, VerdictCore>;
+  const therapies = {} as Record<TherapyId, TherapyAssessment>;
+  for (const t of THERAPY_IDS) {
+    const core = THERAPY_RULES[t](ctx);
+    cores[t] = core;
+    const ev = lookup(t, subgroups);
+    const plan =
+      opts.planStart !== undefined && (core.status === "recommended" || core.status === "protocol-eligible")
+        ? planProtocol(t, r, { start: opts.planStart, config, today: opts.today })
+        : null;
+    therapies[t] = { ...core, guideline: ev.guideline, evidence: ev.evidence, plan };
+  }
+  const a: Assessment = {
+    today: opts.today,
+    clinicConfig: config.name,
+    diagnosis: dx,
+    workup: dx.workup,
+    immune,
+    subgroups,
+    therapies,
+    patientSummary: patientSummary(dx, immune, cores),
+    clinicianSummary: clinicianSummary(dx, immune, cores),
+  };
+  if (r.id !== undefined) a.patientId = r.id;
+  return a;
+}
+
+const DEFAULT_LOOKUP = cachedLookup(fallbackEvidenceLookup);
+
+/**
+ * Validates a patient record as written (JSON), then assesses it. Bad input throws an InputError naming the field.
+ * For many assessments against one evidence base, pass a lookup built once (cachedLookup / evidenceLookupFromBase).
+ */
+export function assessPatient(input: unknown, opts: AssessOptions & { file?: string }): Assessment {
+  return assessRecord(parsePatientRecord(input, opts.file), opts);
+}

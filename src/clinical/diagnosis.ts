@@ -1,0 +1,376 @@
+/**
+ * Diagnosis: does the history meet the RPL definitions (ESHRE ≥2 losses, RCOG ≥3 first-trimester losses), is it
+ * primary or secondary, which losses are explained, is there APS by the Sydney criteria, and which standard
+ * investigations are done, normal, abnormal or missing. A missing investigation is named, never assumed normal.
+ * Pure: `today` is passed in.
+ */
+import { exceeds, type ClinicConfig } from "./config.js";
+import type { AplTest, Loss, Measured, PatientRecord } from "./record.js";
+import { CITATIONS, type Citation } from "./sources.js";
+
+export type WorkupItemId = "karyotype-female" | "karyotype-male" | "uterine-anatomy" | "antiphospholipid" | "thyroid" | "thrombophilia";
+
+export type WorkupStatus = "normal" | "abnormal" | "missing" | "incomplete";
+
+export interface WorkupItem {
+  id: WorkupItemId;
+  label: string;
+  status: WorkupStatus;
+  /** What was found, or what still has to be done. */
+  detail: string;
+  date?: string;
+  /** Who asks for this investigation (paraphrased). */
+  guidance: string;
+}
+
+export type CauseId = "aps" | "uterine-anomaly" | "parental-chromosomal" | "hereditary-thrombophilia" | "thyroid-dysfunction";
+
+export interface Cause {
+  id: CauseId;
+  label: string;
+  detail: string;
+}
+
+export interface LossView {
+  index: number;
+  date?: string;
+  gestationalWeek: number;
+  kind: Loss["kind"];
+  trimester: 1 | 2 | 3;
+  /** Counted towards RPL (before 24 weeks, not ectopic or molar). */
+  countsForRpl: boolean;
+  explained: boolean;
+  explanation?: string;
+}
+
+export type AplAntibody = "lupusAnticoagulant" | "aclIgG" | "aclIgM" | "b2gpiIgG" | "b2gpiIgM";
+
+export interface AplReading {
+  antibody: AplAntibody;
+  date: string;
+  positive: boolean | null;
+  value?: number;
+  unit?: string;
+  cutOff: string;
+}
+
+export interface ApsAssessment {
+  /** persistent: positive twice ≥12 weeks apart; single-positive: repeat needed; transient: positive then negative. */
+  laboratory: "persistent" | "single-positive" | "transient" | "negative" | "not-tested";
+  persistentAntibodies: AplAntibody[];
+  readings: AplReading[];
+  /** Date from which a confirmatory repeat can be taken (12 weeks after the first positive). */
+  repeatDueFrom?: string;
+  clinical: { met: boolean; criteria: string[] };
+  /** Sydney APS: a clinical and a laboratory criterion. */
+  met: boolean;
+  source: Citation;
+}
+
+export interface Diagnosis {
+  /** Losses counted for RPL (before 24 weeks, not ectopic or molar). */
+  lossCount: number;
+  firstTrimesterLossCount: number;
+  explainedLossCount: number;
+  unexplainedLossCount: number;
+  unexplainedFirstTrimesterLossCount: number;
+  /** Longest run of consecutive unexplained losses before 10 weeks (Sydney clinical criterion). */
+  consecutiveUnexplainedBefore10Weeks: number;
+  stillbirths: number;
+  losses: LossView[];
+  definitions: {
+    eshre: { met: boolean; rule: string; count: number; source: Citation };
+    rcog: { met: boolean; rule: string; count: number; source: Citation };
+  };
+  type: "primary" | "secondary" | "none";
+  typeNote?: string;
+  rif: { met: boolean; failedCycles: number; goodEmbryosInFailedCycles: number; rule: string; source: Citation };
+  aps: ApsAssessment;
+  causes: Cause[];
+  workup: WorkupItem[];
+  missingWorkup: WorkupItem[];
+  workupComplete: boolean;
+}
+
+const DAY_MS = 86_400_000;
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(b) - Date.parse(a)) / DAY_MS);
+}
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(date) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+function trimester(week: number): 1 | 2 | 3 {
+  return week < 13 ? 1 : week < 28 ? 2 : 3;
+}
+
+function lossViews(r: PatientRecord): LossView[] {
+  return r.losses.map((l) => {
+    const countsForRpl = l.gestationalWeek < 24 && (l.kind === "biochemical" || l.kind === "clinical");
+    const v: LossView = {
+      index: l.index,
+      gestationalWeek: l.gestationalWeek,
+      kind: l.kind,
+      trimester: trimester(l.gestationalWeek),
+      countsForRpl,
+      explained: l.embryoKaryotype === "abnormal",
+    };
+    if (l.date !== undefined) v.date = l.date;
+    if (v.explained) v.explanation = `abnormal embryo karyotype${l.embryoKaryotypeDetail !== undefined ? ` (${l.embryoKaryotypeDetail})` : ""}`;
+    return v;
+  });
+}
+
+/** Losses and births in time order when all are dated; otherwise the order written in the record. */
+function chronology(r: PatientRecord): { kind: "loss" | "birth"; loss?: Loss; date?: string }[] {
+  const events: { kind: "loss" | "birth"; loss?: Loss; date?: string }[] = [
+    ...r.losses.map((l) => ({ kind: "loss" as const, loss: l, ...(l.date !== undefined ? { date: l.date } : {}) })),
+    ...r.liveBirths.map((b) => ({ kind: "birth" as const, ...(b.date !== undefined ? { date: b.date } : {}) })),
+  ];
+  if (events.every((e) => e.date !== undefined)) events.sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : 0));
+  return events;
+}
+
+function consecutiveEarlyUnexplained(r: PatientRecord): number {
+  let best = 0;
+  let run = 0;
+  for (const e of chronology(r)) {
+    const l = e.loss;
+    if (e.kind === "loss" && l !== undefined && l.gestationalWeek < 10 && l.embryoKaryotype !== "abnormal" && l.kind !== "ectopic" && l.kind !== "molar") {
+      run++;
+      best = Math.max(best, run);
+    } else run = 0;
+  }
+  return best;
+}
+
+function rplType(r: PatientRecord): { type: Diagnosis["type"]; note?: string } {
+  if (r.liveBirths.length === 0) return { type: r.losses.length > 0 ? "primary" : "none" };
+  const dated = r.liveBirths.every((b) => b.date !== undefined) && r.losses.every((l) => l.date !== undefined);
+  if (!dated) return { type: "secondary", note: "a live birth is recorded; dates are missing, so its order relative to the losses is assumed to precede them" };
+  const lastLoss = r.losses.reduce<string>((m, l) => (l.date! > m ? l.date! : m), "");
+  const anyBirthBeforeLoss = r.liveBirths.some((b) => b.date! < lastLoss);
+  return anyBirthBeforeLoss ? { type: "secondary" } : { type: "primary", note: "the live birth(s) came after the losses" };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// APS (Sydney criteria, Miyakis 2006)
+
+function readApl(t: AplTest): AplReading[] {
+  const out: AplReading[] = [];
+  if (t.lupusAnticoagulant !== undefined)
+    out.push({ antibody: "lupusAnticoagulant", date: t.date, positive: t.lupusAnticoagulant === "positive", cutOff: "present (ISTH guidelines)" });
+  const acl = (antibody: "aclIgG" | "aclIgM", m: (Measured & { percentile99?: number }) | undefined, unit: string) => {
+    if (m === undefined) return;
+    const limit = m.percentile99 !== undefined ? Math.min(40, m.percentile99) : 40;
+    const cutOff = m.percentile99 !== undefined ? `> 40 ${unit} or > 99th percentile (${m.percentile99} ${unit})` : `> 40 ${unit}`;
+    out.push({ antibody, date: t.date, positive: m.value > limit, value: m.value, unit, cutOff });
+  };
+  acl("aclIgG", t.aclIgG, "GPL");
+  acl("aclIgM", t.aclIgM, "MPL");
+  const b2 = (antibody: "b2gpiIgG" | "b2gpiIgM", m: (Measured & { percentile99?: number }) | undefined) => {
+    if (m === undefined) return;
+    if (m.percentile99 === undefined)
+      out.push({ antibody, date: t.date, positive: null, value: m.value, unit: m.unit, cutOff: "> 99th percentile of the laboratory (not given)" });
+    else out.push({ antibody, date: t.date, positive: m.value > m.percentile99, value: m.value, unit: m.unit, cutOff: `> ${m.percentile99} U/mL (99th percentile)` });
+  };
+  b2("b2gpiIgG", t.b2gpiIgG);
+  b2("b2gpiIgM", t.b2gpiIgM);
+  return out;
+}
+
+function assessAps(r: PatientRecord, losses: LossView[], consecutive: number): ApsAssessment {
+  const tests = [...r.workup.antiphospholipid].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const readings = tests.flatMap(readApl);
+  const persistent: AplAntibody[] = [];
+  let anyPositive = false;
+  let firstPositive: string | undefined;
+  let transient = false;
+  const antibodies: AplAntibody[] = ["lupusAnticoagulant", "aclIgG", "aclIgM", "b2gpiIgG", "b2gpiIgM"];
+  for (const ab of antibodies) {
+    const rs = readings.filter((x) => x.antibody === ab);
+    const pos = rs.filter((x) => x.positive === true);
+    if (pos.length === 0) continue;
+    anyPositive = true;
+    const first = pos[0]!;
+    if (firstPositive === undefined || first.date < firstPositive) firstPositive = first.date;
+    if (pos.some((p) => daysBetween(first.date, p.date) >= 84)) persistent.push(ab);
+    else if (rs.some((x) => x.positive === false && x.date > first.date)) transient = true;
+  }
+  let laboratory: ApsAssessment["laboratory"];
+  if (tests.length === 0) laboratory = "not-tested";
+  else if (persistent.length > 0) laboratory = "persistent";
+  else if (anyPositive && !transient) laboratory = "single-positive";
+  else if (anyPositive) laboratory = "transient";
+  else laboratory = "negative";
+
+  const criteria: string[] = [];
+  if (consecutive >= 3) criteria.push(`${consecutive} consecutive unexplained losses before 10 weeks`);
+  const lateDeath = losses.find((l) => l.gestationalWeek >= 10 && l.kind === "clinical" && !l.explained);
+  if (lateDeath !== undefined) criteria.push(`fetal death at ${lateDeath.gestationalWeek} weeks (≥10 weeks)`);
+  const preterm = r.liveBirths.find((b) => b.gestationalWeek < 34 && b.preeclampsiaOrPlacentalInsufficiency === true);
+  if (preterm !== undefined) criteria.push(`preterm birth at ${preterm.gestationalWeek} weeks for pre-eclampsia or placental insufficiency`);
+  const clinical = { met: criteria.length > 0, criteria };
+  const a: ApsAssessment = {
+    laboratory,
+    persistentAntibodies: persistent,
+    readings,
+    clinical,
+    met: laboratory === "persistent" && clinical.met,
+    source: CITATIONS.miyakis2006,
+  };
+  if (laboratory === "single-positive" && firstPositive !== undefined) a.repeatDueFrom = addDays(firstPositive, 84);
+  return a;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Work-up
+
+function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig): WorkupItem[] {
+  const w = r.workup;
+  const items: WorkupItem[] = [];
+  const kar = (id: "karyotype-female" | "karyotype-male", who: string, k: typeof w.karyotypeFemale) => {
+    const base = { id, label: `Karyotype (${who})`, guidance: "Chromosomal causes: ESHRE after individual risk assessment; RCOG when a pregnancy-tissue result is unbalanced or no tissue was tested" };
+    if (k === undefined) items.push({ ...base, status: "missing", detail: `${who}'s karyotype not recorded` });
+    else {
+      const it: WorkupItem = { ...base, status: k.result, detail: k.result === "normal" ? "normal" : `abnormal${k.detail !== undefined ? `: ${k.detail}` : ""}` };
+      if (k.date !== undefined) it.date = k.date;
+      items.push(it);
+    }
+  };
+  kar("karyotype-female", "woman", w.karyotypeFemale);
+  kar("karyotype-male", "partner", w.karyotypeMale);
+
+  const ua = w.uterineAnatomy;
+  const uaBase = { id: "uterine-anatomy" as const, label: "Uterine anatomy", guidance: "ESHRE: all women, 3D transvaginal ultrasound preferred; RCOG: 3D ultrasound" };
+  if (ua === undefined) items.push({ ...uaBase, status: "missing", detail: "no 3D ultrasound, hysteroscopy or sonohysterography recorded" });
+  else {
+    const it: WorkupItem = {
+      ...uaBase,
+      status: ua.result,
+      detail: `${ua.method}: ${ua.result}${ua.finding !== undefined ? ` (${ua.finding})` : ""}${ua.method === "2d-ultrasound" ? "; 2D ultrasound may miss anomalies, 3D is preferred" : ""}`,
+    };
+    if (ua.date !== undefined) it.date = ua.date;
+    items.push(it);
+  }
+
+  const aplBase = { id: "antiphospholipid" as const, label: "Antiphospholipid antibodies", guidance: "ESHRE: lupus anticoagulant and anticardiolipin IgG/IgM after two losses (anti-β2GPI can be considered); RCOG: before pregnancy" };
+  const tests = w.antiphospholipid;
+  if (tests.length === 0) items.push({ ...aplBase, status: "missing", detail: "lupus anticoagulant and anticardiolipin IgG/IgM not recorded" });
+  else {
+    const lastDate = tests.reduce((m, t) => (t.date > m ? t.date : m), "");
+    const lacks: string[] = [];
+    if (!tests.some((t) => t.lupusAnticoagulant !== undefined)) lacks.push("lupus anticoagulant");
+    if (!tests.some((t) => t.aclIgG !== undefined)) lacks.push("anticardiolipin IgG");
+    if (!tests.some((t) => t.aclIgM !== undefined)) lacks.push("anticardiolipin IgM");
+    if (aps.laboratory === "persistent") {
+      items.push({ ...aplBase, status: "abnormal", detail: `persistently positive ≥12 weeks apart: ${aps.persistentAntibodies.join(", ")}`, date: lastDate });
+    } else if (aps.laboratory === "single-positive") {
+      items.push({
+        ...aplBase,
+        status: "incomplete",
+        detail: `positive once; confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: positive twice ≥12 weeks apart)`,
+        date: lastDate,
+      });
+    } else if (lacks.length > 0) {
+      items.push({ ...aplBase, status: "incomplete", detail: `not tested: ${lacks.join(", ")}`, date: lastDate });
+    } else {
+      items.push({ ...aplBase, status: "normal", detail: aps.laboratory === "transient" ? "a positive result was not confirmed 12 weeks later (transient)" : "negative", date: lastDate });
+    }
+  }
+
+  const th = w.thyroid;
+  const thBase = { id: "thyroid" as const, label: "Thyroid function (TSH, TPO antibodies)", guidance: "ESHRE: TSH and TPO antibodies; RCOG: thyroid function and TPO antibodies" };
+  if (th === undefined) items.push({ ...thBase, status: "missing", detail: "TSH not recorded" });
+  else {
+    const tshCut = config.cutOffs.tsh;
+    const high = tshCut !== null && exceeds(th.tsh.value, tshCut);
+    const tpoLimit = th.tpoAb?.upperLimit ?? config.cutOffs.tpoAb?.value;
+    const tpoPos = th.tpoAb !== undefined && tpoLimit !== undefined && th.tpoAb.value > tpoLimit;
+    const parts = [`TSH ${th.tsh.value} mU/L${tshCut !== null ? ` (${high ? "above" : "within"} ${tshCut.value} mU/L)` : ""}`];
+    if (th.tpoAb !== undefined) parts.push(`TPO antibodies ${th.tpoAb.value} kU/L (${tpoPos ? "positive" : "negative"})`);
+    else parts.push("TPO antibodies not recorded");
+    const it: WorkupItem = { ...thBase, status: high ? "abnormal" : th.tpoAb === undefined ? "incomplete" : "normal", detail: parts.join("; ") };
+    if (high) it.detail += "; repeat TSH with free T4/T3 and TPO antibodies and treat thyroid dysfunction first";
+    if (tpoPos && !high) it.detail += "; euthyroid with TPO antibodies: levothyroxine did not improve live birth (TABLET, T4LIFE)";
+    const d = th.date ?? th.tsh.date;
+    if (d !== undefined) it.date = d;
+    items.push(it);
+  }
+
+  const tp = w.thrombophilia;
+  const tpBase = { id: "thrombophilia" as const, label: "Hereditary thrombophilia screen", guidance: "ESHRE: not routine (research or additional risk factors); part of the work-up the LIT protocols require to exclude thrombophilic causes" };
+  if (tp === undefined) items.push({ ...tpBase, status: "missing", detail: "no thrombophilia screen recorded" });
+  else {
+    const it: WorkupItem = { ...tpBase, status: tp.result, detail: tp.result === "normal" ? "normal" : `abnormal: ${(tp.findings ?? ["unspecified"]).join(", ")}` };
+    if (tp.date !== undefined) it.date = tp.date;
+    items.push(it);
+  }
+  return items;
+}
+
+function causesFrom(items: WorkupItem[], aps: ApsAssessment): Cause[] {
+  const causes: Cause[] = [];
+  const item = (id: WorkupItemId) => items.find((i) => i.id === id);
+  if (aps.met) causes.push({ id: "aps", label: "Antiphospholipid syndrome", detail: `Sydney criteria met: ${aps.persistentAntibodies.join(", ")} persistent; ${aps.clinical.criteria.join("; ")}` });
+  const ua = item("uterine-anatomy");
+  if (ua?.status === "abnormal") causes.push({ id: "uterine-anomaly", label: "Uterine anomaly", detail: ua.detail });
+  for (const id of ["karyotype-female", "karyotype-male"] as const) {
+    const k = item(id);
+    if (k?.status === "abnormal") causes.push({ id: "parental-chromosomal", label: "Parental chromosomal abnormality", detail: `${k.label}: ${k.detail}` });
+  }
+  const tp = item("thrombophilia");
+  if (tp?.status === "abnormal") causes.push({ id: "hereditary-thrombophilia", label: "Hereditary thrombophilia", detail: tp.detail });
+  const th = item("thyroid");
+  if (th?.status === "abnormal") causes.push({ id: "thyroid-dysfunction", label: "Thyroid dysfunction (hormonal)", detail: th.detail });
+  return causes;
+}
+
+/** Recurrent implantation failure (Coughlan 2014): ≥3 failed cycles with ≥4 good-quality embryos in total, woman under 40. */
+function assessRif(r: PatientRecord): Diagnosis["rif"] {
+  const failed = r.transfers.filter((t) => t.outcome === "no-implantation" || t.outcome === "biochemical");
+  const good = failed.filter((t) => t.quality === "good").reduce((s, t) => s + t.embryos, 0);
+  const ageOk = r.age === undefined || r.age < 40;
+  return {
+    met: failed.length >= 3 && good >= 4 && ageOk,
+    failedCycles: failed.length,
+    goodEmbryosInFailedCycles: good,
+    rule: "no pregnancy after ≥4 good-quality embryos over ≥3 transfers, woman under 40",
+    source: CITATIONS.coughlan2014,
+  };
+}
+
+export function diagnose(r: PatientRecord, config: ClinicConfig): Diagnosis {
+  const losses = lossViews(r);
+  const counted = losses.filter((l) => l.countsForRpl);
+  const firstTri = counted.filter((l) => l.trimester === 1);
+  const unexplained = counted.filter((l) => !l.explained);
+  const consecutive = consecutiveEarlyUnexplained(r);
+  const aps = assessAps(r, losses, consecutive);
+  const workup = workupItems(r, aps, config);
+  const missingWorkup = workup.filter((i) => i.status === "missing" || i.status === "incomplete");
+  const t = rplType(r);
+  const d: Diagnosis = {
+    lossCount: counted.length,
+    firstTrimesterLossCount: firstTri.length,
+    explainedLossCount: counted.length - unexplained.length,
+    unexplainedLossCount: unexplained.length,
+    unexplainedFirstTrimesterLossCount: unexplained.filter((l) => l.trimester === 1).length,
+    consecutiveUnexplainedBefore10Weeks: consecutive,
+    stillbirths: losses.filter((l) => l.gestationalWeek >= 24 && l.kind === "clinical").length,
+    losses,
+    definitions: {
+      eshre: { met: counted.length >= 2, rule: "≥2 pregnancy losses before 24 weeks, including non-visualised (biochemical) losses", count: counted.length, source: CITATIONS.eshreRplDefinition },
+      rcog: { met: firstTri.length >= 3, rule: "≥3 first-trimester miscarriages", count: firstTri.length, source: CITATIONS.rcog2023 },
+    },
+    type: t.type,
+    rif: assessRif(r),
+    aps,
+    causes: causesFrom(workup, aps),
+    workup,
+    missingWorkup,
+    workupComplete: missingWorkup.length === 0,
+  };
+  if (t.note !== undefined) d.typeNote = t.note;
+  return d;
+}

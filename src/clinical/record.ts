@@ -1,0 +1,537 @@
+/**
+ * The patient record: the JSON a clinic keeps for a woman (or couple) with recurrent pregnancy loss.
+ *
+ * PatientRecordSchema describes the record as written (values with their units, dates as YYYY-MM-DD);
+ * parsePatientRecord validates it, rejects impossible values naming the field path, and converts every value to
+ * the canonical unit (see units.ts). The rules (diagnosis, immune findings, verdicts) only see the normalised
+ * PatientRecord.
+ */
+import { z } from "zod";
+import { InputError } from "../shared/errors.js";
+import { TherapyIdSchema, type TherapyId } from "../shared/therapies.js";
+import {
+  ACL_IGG_UNITS,
+  ACL_IGM_UNITS,
+  B2GPI_IGG_UNITS,
+  B2GPI_IGM_UNITS,
+  CREATININE_UNITS,
+  CYTOKINE_UNITS,
+  EGFR_UNITS,
+  FREE_T4_UNITS,
+  PERCENT_UNITS,
+  SST2_UNITS,
+  TPO_UNITS,
+  TSH_UNITS,
+  WEIGHT_UNITS,
+  toCanonical,
+  unitNames,
+  type UnitFamily,
+} from "./units.js";
+
+const IsoDate = z.iso.date({ error: "must be a date written YYYY-MM-DD" });
+
+/** A measured value with its unit; range limits apply after conversion to the canonical unit. */
+function quantity<E extends z.ZodRawShape = Record<never, never>>(f: UnitFamily, min: number, max: number, what: string, extra?: E) {
+  const units = unitNames(f);
+  return z
+    .strictObject({
+      value: z.number({ error: "must be a number" }),
+      unit: z.enum(units, { error: `unit must be one of ${units.join(", ")}` }),
+      date: IsoDate.optional(),
+      ...(extra ?? ({} as E)),
+    })
+    .superRefine((raw, ctx) => {
+      const q = raw as unknown as { value: number; unit: string };
+      if (!Number.isFinite(q.value)) return;
+      if (!(q.unit in f.factors)) return;
+      const v = toCanonical(f, q.value, q.unit);
+      if (v < min || v > max) {
+        const shown = q.unit === f.canonical ? `${q.value} ${q.unit}` : `${q.value} ${q.unit} = ${round4(v)} ${f.canonical}`;
+        ctx.addIssue({
+          code: "custom",
+          path: ["value"],
+          message: `impossible ${what}: ${shown} (must be between ${min} and ${max} ${f.canonical})`,
+        });
+      }
+    });
+}
+
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+const Ratio = (what: string, max: number) =>
+  z.strictObject({
+    value: z.number().min(0, { error: `impossible ${what}: a ratio cannot be negative` }).max(max, { error: `impossible ${what}: over ${max}` }),
+    date: IsoDate.optional(),
+  });
+
+const PosNeg = z.enum(["positive", "negative"], { error: 'must be "positive" or "negative"' });
+const NormalAbnormal = z.enum(["normal", "abnormal"], { error: 'must be "normal" or "abnormal"' });
+const LabFlag = z.enum(["elevated", "normal", "low"], { error: 'must be "elevated", "normal" or "low"' });
+
+/** A titre such as "1:160", "1/160", "160", "negative" or "<1:40". */
+const TITRE_RE = /^\s*(?:(negative|neg|not detected)|<\s*1\s*[:/]\s*(\d+)|(?:1\s*[:/]\s*)?(\d+))\s*$/i;
+export function parseTitre(text: string): number | null {
+  const m = TITRE_RE.exec(text);
+  if (m === null) return null;
+  if (m[1] !== undefined || m[2] !== undefined) return 0;
+  const d = Number(m[3]);
+  return Number.isInteger(d) && d >= 1 ? d : null;
+}
+
+const LossSchema = z.strictObject({
+  date: IsoDate.optional(),
+  gestationalWeek: z
+    .number({ error: "must be a number of completed weeks" })
+    .min(0, { error: "impossible gestational week: below 0" })
+    .max(45, { error: "impossible gestational week: over 45" }),
+  /** biochemical = positive hCG without an intrauterine pregnancy on ultrasound; ectopic and molar do not count as RPL. */
+  kind: z.enum(["biochemical", "clinical", "ectopic", "molar"], { error: 'must be "biochemical", "clinical", "ectopic" or "molar"' }),
+  /** Karyotype of the embryo / products of conception, if tested. */
+  embryoKaryotype: z
+    .strictObject({
+      result: z.enum(["normal", "abnormal", "failed", "not-tested"], { error: 'must be "normal", "abnormal", "failed" or "not-tested"' }),
+      detail: z.string().optional(),
+    })
+    .optional(),
+  fetalHeartActivitySeen: z.boolean().optional(),
+  /** Therapies given during that pregnancy (e.g. "lmwh-aspirin": a loss despite treatment). */
+  treatedWith: z.array(TherapyIdSchema).optional(),
+});
+
+const BirthSchema = z.strictObject({
+  date: IsoDate.optional(),
+  gestationalWeek: z.number().min(20, { error: "a live birth is recorded from 20 weeks" }).max(45, { error: "impossible gestational week: over 45" }),
+  /** Preterm birth for pre-eclampsia, eclampsia or placental insufficiency (Sydney clinical criterion when < 34 weeks). */
+  preeclampsiaOrPlacentalInsufficiency: z.boolean().optional(),
+});
+
+const TransferSchema = z.strictObject({
+  date: IsoDate.optional(),
+  embryos: z.number().int({ error: "must be a whole number" }).min(1, { error: "at least one embryo per transfer" }).max(5, { error: "more than 5 embryos in one transfer" }),
+  quality: z.enum(["good", "fair", "poor"], { error: 'must be "good", "fair" or "poor"' }),
+  stage: z.enum(["cleavage", "blastocyst"]).optional(),
+  euploidTested: z.boolean().optional(),
+  outcome: z.enum(["no-implantation", "biochemical", "miscarriage", "ongoing", "live-birth"], {
+    error: 'must be "no-implantation", "biochemical", "miscarriage", "ongoing" or "live-birth"',
+  }),
+});
+
+const KaryotypeSchema = z.strictObject({
+  result: NormalAbnormal,
+  detail: z.string().optional(),
+  date: IsoDate.optional(),
+});
+
+const AntibodyValue = (f: UnitFamily, what: string) =>
+  quantity(f, 0, 10000, what, {
+    /** The laboratory's 99th percentile (upper reference limit), in the same unit. */
+    percentile99: z.number().positive({ error: "the 99th percentile must be positive" }).optional(),
+  });
+
+const AplTestSchema = z.strictObject({
+  date: IsoDate,
+  lupusAnticoagulant: PosNeg.optional(),
+  aclIgG: AntibodyValue(ACL_IGG_UNITS, "anticardiolipin IgG (IgG is reported in GPL units)").optional(),
+  aclIgM: AntibodyValue(ACL_IGM_UNITS, "anticardiolipin IgM (IgM is reported in MPL units)").optional(),
+  b2gpiIgG: AntibodyValue(B2GPI_IGG_UNITS, "anti-β2-glycoprotein I IgG").optional(),
+  b2gpiIgM: AntibodyValue(B2GPI_IGM_UNITS, "anti-β2-glycoprotein I IgM").optional(),
+});
+
+const ThyroidSchema = z.strictObject({
+  date: IsoDate.optional(),
+  tsh: quantity(TSH_UNITS, 0, 500, "TSH"),
+  freeT4: quantity(FREE_T4_UNITS, 0, 200, "free T4").optional(),
+  tpoAb: quantity(TPO_UNITS, 0, 100000, "TPO antibodies", {
+    upperLimit: z.number().positive().optional(),
+  }).optional(),
+});
+
+const THROMBOPHILIAS = [
+  "factor-v-leiden",
+  "prothrombin-g20210a",
+  "protein-s-deficiency",
+  "protein-c-deficiency",
+  "antithrombin-deficiency",
+  "other",
+] as const;
+
+const WorkupSchema = z.strictObject({
+  karyotypeFemale: KaryotypeSchema.optional(),
+  karyotypeMale: KaryotypeSchema.optional(),
+  uterineAnatomy: z
+    .strictObject({
+      method: z.enum(["3d-ultrasound", "hysteroscopy", "sonohysterography", "mri", "2d-ultrasound"], {
+        error: 'must be "3d-ultrasound", "hysteroscopy", "sonohysterography", "mri" or "2d-ultrasound"',
+      }),
+      result: NormalAbnormal,
+      finding: z.string().optional(),
+      date: IsoDate.optional(),
+    })
+    .optional(),
+  antiphospholipid: z.array(AplTestSchema).optional(),
+  thyroid: ThyroidSchema.optional(),
+  thrombophilia: z
+    .strictObject({
+      result: NormalAbnormal,
+      findings: z.array(z.enum(THROMBOPHILIAS)).optional(),
+      date: IsoDate.optional(),
+    })
+    .optional(),
+});
+
+const PctValue = <E extends z.ZodRawShape = Record<never, never>>(what: string, extra?: E) => quantity(PERCENT_UNITS, 0, 100, what, extra);
+const Cytokine = (what: string) =>
+  quantity(CYTOKINE_UNITS, 0, 1e7, what, { labFlag: LabFlag.optional() });
+
+const ImmuneSchema = z.strictObject({
+  /** CD3−CD56+ NK cells as % of peripheral lymphocytes. */
+  peripheralNk: PctValue("peripheral NK percentage").optional(),
+  /** NK cytotoxicity at effector:target 25:1, % target cells killed. */
+  nkCytotoxicity: PctValue("NK cytotoxicity").optional(),
+  /** CD56+ uterine NK cells as % of endometrial stromal cells (biopsy LH+7 to +9 or cycle day 21). */
+  uterineNk: PctValue("uterine NK percentage", { cycleDay: z.number().int().min(1).max(60).optional() }).optional(),
+  th1Th2Ratio: Ratio("Th1/Th2 ratio", 1000).optional(),
+  tnfIl10Ratio: Ratio("TNF-α/IL-10 ratio", 1000).optional(),
+  il33: Cytokine("IL-33").optional(),
+  sst2: quantity(SST2_UNITS, 0, 1e5, "sST2", { labFlag: LabFlag.optional() }).optional(),
+  ana: z
+    .strictObject({
+      titre: z.string().refine((t) => parseTitre(t) !== null, { error: 'unparseable titre: write it as "1:160", "negative" or "<1:40"' }),
+      pattern: z.string().optional(),
+      date: IsoDate.optional(),
+    })
+    .optional(),
+  /** Anti-paternal cytotoxic antibodies / WBC cross-match before any LIT (absence is the finding LIT clinics look for). */
+  antiPaternalAntibodies: z
+    .strictObject({
+      result: PosNeg,
+      method: z.enum(["cdc", "flow-crossmatch"]).optional(),
+      date: IsoDate.optional(),
+    })
+    .optional(),
+  cytokines: z
+    .strictObject({
+      ifnGamma: Cytokine("IFN-γ").optional(),
+      tnfAlpha: Cytokine("TNF-α").optional(),
+      il4: Cytokine("IL-4").optional(),
+      il10: Cytokine("IL-10").optional(),
+      tgfBeta: Cytokine("TGF-β").optional(),
+    })
+    .optional(),
+});
+
+const ScreenResult = z.enum(["negative", "positive", "immune", "treated", "not-tested"], {
+  error: 'must be "negative", "positive", "immune", "treated" or "not-tested"',
+});
+
+const SafetySchema = z.strictObject({
+  igaDeficiency: z.boolean().optional(),
+  allergies: z.array(z.enum(["egg", "soy", "peanut", "aspirin", "heparin", "tacrolimus", "blood-products"])).optional(),
+  tb: ScreenResult.optional(),
+  hepatitisB: ScreenResult.optional(),
+  diabetes: z.boolean().optional(),
+  hypertension: z.boolean().optional(),
+  egfr: quantity(EGFR_UNITS, 0, 250, "eGFR").optional(),
+  creatinine: quantity(CREATININE_UNITS, 5, 3000, "creatinine").optional(),
+  g6pdDeficiency: z.boolean().optional(),
+  retinopathy: z.boolean().optional(),
+  porphyria: z.boolean().optional(),
+  liverDisease: z.boolean().optional(),
+  psoriasis: z.boolean().optional(),
+  thrombosisHistory: z.boolean().optional(),
+  bleedingDisorder: z.boolean().optional(),
+});
+
+const FollowUpSchema = z.strictObject({
+  test: z.enum(["anti-paternal-antibody"], { error: 'must be "anti-paternal-antibody"' }),
+  date: IsoDate,
+  result: PosNeg,
+});
+
+export const PatientRecordSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    id: z.string().min(1).optional(),
+    /** Age in completed years at the assessment. */
+    age: z.number().int({ error: "must be whole years" }).min(12, { error: "impossible age: under 12" }).max(65, { error: "impossible age: over 65" }).optional(),
+    weight: quantity(WEIGHT_UNITS, 25, 300, "weight").optional(),
+    losses: z.array(LossSchema),
+    liveBirths: z.array(BirthSchema).optional(),
+    ivf: z.strictObject({ transfers: z.array(TransferSchema) }).optional(),
+    workup: WorkupSchema.optional(),
+    immune: ImmuneSchema.optional(),
+    safety: SafetySchema.optional(),
+    partner: z
+      .strictObject({
+        /** Partner's infection screen (donor of lymphocytes for LIT). */
+        hiv: ScreenResult.optional(),
+        hepatitisB: ScreenResult.optional(),
+        hepatitisC: ScreenResult.optional(),
+      })
+      .optional(),
+    currentPregnancy: z
+      .strictObject({
+        gestationalWeek: z.number().min(0, { error: "impossible gestational week: below 0" }).max(45, { error: "impossible gestational week: over 45" }).optional(),
+        lastMenstrualPeriod: IsoDate.optional(),
+        positiveTestDate: IsoDate.optional(),
+        bleeding: z.boolean().optional(),
+      })
+      .optional(),
+    followUps: z.array(FollowUpSchema).optional(),
+  })
+  .describe("Decidua patient record (recurrent pregnancy loss work-up, immune panel, safety items)");
+
+export type PatientRecordInput = z.input<typeof PatientRecordSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// The normalised record the rules read: canonical units, numbers and flags.
+
+export interface Measured {
+  value: number;
+  unit: string;
+  date?: string;
+  /** The value and unit as written, when a conversion was applied. */
+  original?: { value: number; unit: string };
+}
+
+export interface Loss {
+  index: number;
+  date?: string;
+  gestationalWeek: number;
+  kind: "biochemical" | "clinical" | "ectopic" | "molar";
+  embryoKaryotype: "normal" | "abnormal" | "failed" | "not-tested";
+  embryoKaryotypeDetail?: string;
+  fetalHeartActivitySeen?: boolean;
+  treatedWith: TherapyId[];
+}
+
+export interface AplTest {
+  date: string;
+  lupusAnticoagulant?: "positive" | "negative";
+  aclIgG?: Measured & { percentile99?: number };
+  aclIgM?: Measured & { percentile99?: number };
+  b2gpiIgG?: Measured & { percentile99?: number };
+  b2gpiIgM?: Measured & { percentile99?: number };
+}
+
+export interface PatientRecord {
+  id?: string;
+  age?: number;
+  weightKg?: Measured;
+  losses: Loss[];
+  liveBirths: { date?: string; gestationalWeek: number; preeclampsiaOrPlacentalInsufficiency?: boolean }[];
+  transfers: z.output<typeof TransferSchema>[];
+  workup: {
+    karyotypeFemale?: z.output<typeof KaryotypeSchema>;
+    karyotypeMale?: z.output<typeof KaryotypeSchema>;
+    uterineAnatomy?: NonNullable<z.output<typeof WorkupSchema>["uterineAnatomy"]>;
+    antiphospholipid: AplTest[];
+    /** True when the record has an antiphospholipid entry at all (even an empty list means "asked, none done"). */
+    thyroid?: { date?: string; tsh: Measured; freeT4?: Measured; tpoAb?: Measured & { upperLimit?: number } };
+    thrombophilia?: NonNullable<z.output<typeof WorkupSchema>["thrombophilia"]>;
+  };
+  immune: {
+    peripheralNk?: Measured;
+    nkCytotoxicity?: Measured;
+    uterineNk?: Measured & { cycleDay?: number };
+    th1Th2Ratio?: Measured;
+    tnfIl10Ratio?: Measured;
+    il33?: Measured & { labFlag?: "elevated" | "normal" | "low" };
+    sst2?: Measured & { labFlag?: "elevated" | "normal" | "low" };
+    ana?: { titre: string; reciprocal: number; pattern?: string; date?: string };
+    antiPaternalAntibodies?: { result: "positive" | "negative"; method?: "cdc" | "flow-crossmatch"; date?: string };
+    cytokines: Partial<Record<"ifnGamma" | "tnfAlpha" | "il4" | "il10" | "tgfBeta", Measured & { labFlag?: "elevated" | "normal" | "low" }>>;
+  };
+  safety: Omit<z.output<typeof SafetySchema>, "egfr" | "creatinine" | "allergies"> & {
+    egfr?: Measured;
+    creatinine?: Measured;
+    allergies: string[];
+  };
+  partner: { hiv?: ScreenStatus; hepatitisB?: ScreenStatus; hepatitisC?: ScreenStatus };
+  currentPregnancy?: z.output<typeof PatientRecordSchema>["currentPregnancy"];
+  followUps: z.output<typeof FollowUpSchema>[];
+}
+export type ScreenStatus = z.output<typeof ScreenResult>;
+
+type RawQuantity = { value: number; unit: string; date?: string | undefined };
+
+function measured(f: UnitFamily, q: RawQuantity): Measured {
+  const v = toCanonical(f, q.value, q.unit);
+  const m: Measured = { value: round4(v), unit: f.canonical };
+  if (q.date !== undefined) m.date = q.date;
+  if (q.unit !== f.canonical) m.original = { value: q.value, unit: q.unit };
+  return m;
+}
+
+function measuredOpt<T extends RawQuantity>(f: UnitFamily, q: T | undefined): Measured | undefined {
+  return q === undefined ? undefined : measured(f, q);
+}
+
+function withP99(f: UnitFamily, q: (RawQuantity & { percentile99?: number | undefined }) | undefined) {
+  if (q === undefined) return undefined;
+  const m: Measured & { percentile99?: number } = measured(f, q);
+  if (q.percentile99 !== undefined) m.percentile99 = round4(toCanonical(f, q.percentile99, q.unit));
+  return m;
+}
+
+function flagged(f: UnitFamily, q: (RawQuantity & { labFlag?: "elevated" | "normal" | "low" | undefined }) | undefined) {
+  if (q === undefined) return undefined;
+  const m: Measured & { labFlag?: "elevated" | "normal" | "low" } = measured(f, q);
+  if (q.labFlag !== undefined) m.labFlag = q.labFlag;
+  return m;
+}
+
+function ratio(r: { value: number; date?: string | undefined } | undefined): Measured | undefined {
+  if (r === undefined) return undefined;
+  const m: Measured = { value: r.value, unit: "ratio" };
+  if (r.date !== undefined) m.date = r.date;
+  return m;
+}
+
+/** Drops keys whose value is undefined so the normalised record stays a clean JSON object. */
+function clean<T extends object>(o: T): T {
+  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
+  return o;
+}
+
+/** Converts a validated record to canonical units. Pure; the input must have passed PatientRecordSchema. */
+export function normaliseRecord(r: z.output<typeof PatientRecordSchema>): PatientRecord {
+  const w = r.workup ?? {};
+  const im = r.immune ?? {};
+  const s = r.safety ?? {};
+  const cyt = im.cytokines ?? {};
+  const cytokines: PatientRecord["immune"]["cytokines"] = {};
+  for (const k of ["ifnGamma", "tnfAlpha", "il4", "il10", "tgfBeta"] as const) {
+    const v = flagged(CYTOKINE_UNITS, cyt[k]);
+    if (v !== undefined) cytokines[k] = v;
+  }
+  const thyroid = w.thyroid;
+  const tpo = thyroid?.tpoAb;
+  return clean({
+    id: r.id,
+    age: r.age,
+    weightKg: measuredOpt(WEIGHT_UNITS, r.weight),
+    losses: r.losses.map((l, index) =>
+      clean({
+        index,
+        date: l.date,
+        gestationalWeek: l.gestationalWeek,
+        kind: l.kind,
+        embryoKaryotype: l.embryoKaryotype?.result ?? "not-tested",
+        embryoKaryotypeDetail: l.embryoKaryotype?.detail,
+        fetalHeartActivitySeen: l.fetalHeartActivitySeen,
+        treatedWith: l.treatedWith ?? [],
+      }),
+    ),
+    liveBirths: r.liveBirths ?? [],
+    transfers: r.ivf?.transfers ?? [],
+    workup: clean({
+      karyotypeFemale: w.karyotypeFemale,
+      karyotypeMale: w.karyotypeMale,
+      uterineAnatomy: w.uterineAnatomy,
+      antiphospholipid: (w.antiphospholipid ?? []).map((t) =>
+        clean({
+          date: t.date,
+          lupusAnticoagulant: t.lupusAnticoagulant,
+          aclIgG: withP99(ACL_IGG_UNITS, t.aclIgG),
+          aclIgM: withP99(ACL_IGM_UNITS, t.aclIgM),
+          b2gpiIgG: withP99(B2GPI_IGG_UNITS, t.b2gpiIgG),
+          b2gpiIgM: withP99(B2GPI_IGM_UNITS, t.b2gpiIgM),
+        }),
+      ),
+      thyroid:
+        thyroid === undefined
+          ? undefined
+          : clean({
+              date: thyroid.date,
+              tsh: measured(TSH_UNITS, thyroid.tsh),
+              freeT4: measuredOpt(FREE_T4_UNITS, thyroid.freeT4),
+              tpoAb: tpo === undefined ? undefined : clean({ ...measured(TPO_UNITS, tpo), upperLimit: tpo.upperLimit }),
+            }),
+      thrombophilia: w.thrombophilia,
+    }),
+    immune: clean({
+      peripheralNk: measuredOpt(PERCENT_UNITS, im.peripheralNk),
+      nkCytotoxicity: measuredOpt(PERCENT_UNITS, im.nkCytotoxicity),
+      uterineNk: im.uterineNk === undefined ? undefined : clean({ ...measured(PERCENT_UNITS, im.uterineNk), cycleDay: im.uterineNk.cycleDay }),
+      th1Th2Ratio: ratio(im.th1Th2Ratio),
+      tnfIl10Ratio: ratio(im.tnfIl10Ratio),
+      il33: flagged(CYTOKINE_UNITS, im.il33),
+      sst2: flagged(SST2_UNITS, im.sst2),
+      ana:
+        im.ana === undefined
+          ? undefined
+          : clean({ titre: im.ana.titre, reciprocal: parseTitre(im.ana.titre) ?? 0, pattern: im.ana.pattern, date: im.ana.date }),
+      antiPaternalAntibodies: im.antiPaternalAntibodies,
+      cytokines,
+    }),
+    safety: clean({
+      ...s,
+      egfr: measuredOpt(EGFR_UNITS, s.egfr),
+      creatinine: measuredOpt(CREATININE_UNITS, s.creatinine),
+      allergies: s.allergies ?? [],
+    }),
+    partner: r.partner ?? {},
+    currentPregnancy: r.currentPregnancy,
+    followUps: r.followUps ?? [],
+  }) as PatientRecord;
+}
+
+/** Formats a zod path as the field name people read: losses[2].gestationalWeek. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else out += out === "" ? String(p) : `.${String(p)}`;
+  }
+  return out;
+}
+
+/**
+ * Validates and normalises a record. Bad input throws an InputError naming the field path and why (all problems
+ * are listed, the first one is the error's field).
+ */
+export function parsePatientRecord(input: unknown, file?: string): PatientRecord {
+  const res = PatientRecordSchema.safeParse(input);
+  if (!res.success) {
+    const issues = res.error.issues;
+    const first = issues[0];
+    const field = first === undefined ? "" : formatPath(first.path);
+    const lines = issues.map((i) => {
+      const p = formatPath(i.path);
+      return p === "" ? i.message : `${p}: ${i.message}`;
+    });
+    const reason = first !== undefined && issues.length === 1 ? first.message : lines.join("; ");
+    const loc: { file?: string; field?: string } = {};
+    if (file !== undefined) loc.file = file;
+    if (field !== "") loc.field = field;
+    throw new InputError(reason, loc);
+  }
+  const rec = normaliseRecord(res.data);
+  checkDates(rec, file);
+  return rec;
+}
+
+/** Consistency checks across fields that a schema cannot express (dates in order). */
+function checkDates(r: PatientRecord, file?: string): void {
+  const fail = (field: string, why: string): never => {
+    const loc: { file?: string; field: string } = { field };
+    if (file !== undefined) loc.file = file;
+    throw new InputError(why, loc);
+  };
+  const cp = r.currentPregnancy;
+  if (cp?.lastMenstrualPeriod !== undefined && cp.positiveTestDate !== undefined && cp.positiveTestDate < cp.lastMenstrualPeriod)
+    fail("currentPregnancy.positiveTestDate", "the positive test is dated before the last menstrual period");
+}
+
+/** The JSON Schema of the patient record as written (generated from PatientRecordSchema). */
+export function patientRecordJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(PatientRecordSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return {
+    ...schema,
+    $id: "https://decidua.example/schemas/patient-record.schema.json",
+    title: "Decidua patient record",
+  };
+}
