@@ -109,6 +109,8 @@ export interface StoreOptions {
    * Throwing from it must roll the whole write back.
    */
   faultPoint?: (point: string) => void;
+  /** How long a found session is cached in this process (ms, default 5000; 0 = no cache). */
+  sessionCacheMs?: number;
 }
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -145,6 +147,8 @@ export class Store {
   private readonly scryptLogN: number;
   private readonly now: () => Date;
   private readonly faultPoint: (point: string) => void;
+  private readonly sessionCacheMs: number;
+  private readonly sessionCache = new Map<string, { value: { user: User; csrfToken: string; expiresAt: string }; until: number }>();
 
   private constructor(db: Kysely<Database>, engine: Engine, options: StoreOptions) {
     this.db = db;
@@ -152,6 +156,7 @@ export class Store {
     this.scryptLogN = options.scryptLogN ?? DEFAULT_SCRYPT_LOG_N;
     this.now = options.now ?? (() => new Date());
     this.faultPoint = options.faultPoint ?? (() => {});
+    this.sessionCacheMs = options.sessionCacheMs ?? 5000;
   }
 
   /** Connects and runs the migrations. */
@@ -225,7 +230,10 @@ export class Store {
       if (Object.keys(values).length > 0) await trx.updateTable("users").set(values).where("id", "=", id).execute();
       const r = await trx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       if (!r) throw new NotFoundError(`no user ${id}`);
-      if (patch.disabled === true || hash !== undefined) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+      if (patch.disabled === true || hash !== undefined || patch.role !== undefined) {
+        await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+        this.sessionCache.clear();
+      }
       if (actor) {
         const changed = Object.keys(patch).filter((k) => k !== "password").concat(hash ? ["password"] : []);
         await this.audit(trx, { username: actor.username, action: "user.update", route: actor.route, detail: `${r.username}: ${changed.join(", ")}` });
@@ -257,14 +265,33 @@ export class Store {
     return { token, csrfToken, expiresAt };
   }
 
-  /** The live session behind a cookie token with its (enabled) user, or null. */
+  /**
+   * The live session behind a cookie token with its (enabled) user, or null. Found sessions are cached in this
+   * process for `sessionCacheMs` (default 5 s); logout, password change and disabling clear the cache at once
+   * here, and within that time in other processes sharing the database.
+   */
   async getSession(token: string): Promise<{ user: User; csrfToken: string; expiresAt: string } | null> {
+    const key = sha256(token);
+    const nowIso = this.iso();
+    const cached = this.sessionCache.get(key);
+    if (cached !== undefined && cached.until > this.now().getTime()) {
+      return cached.value.expiresAt > nowIso ? cached.value : null;
+    }
+    const found = await this.loadSession(key);
+    if (found !== null && this.sessionCacheMs > 0) {
+      if (this.sessionCache.size > 10_000) this.sessionCache.clear();
+      this.sessionCache.set(key, { value: found, until: this.now().getTime() + this.sessionCacheMs });
+    }
+    return found;
+  }
+
+  private async loadSession(key: string): Promise<{ user: User; csrfToken: string; expiresAt: string } | null> {
     const r = await this.db
       .selectFrom("sessions")
       .innerJoin("users", "users.id", "sessions.user_id")
       .selectAll("users")
       .select(["sessions.csrf_token", "sessions.expires_at"])
-      .where("sessions.id", "=", sha256(token))
+      .where("sessions.id", "=", key)
       .executeTakeFirst();
     if (!r) return null;
     if (r.expires_at <= this.iso() || Number(r.disabled) === 1) return null;
@@ -272,6 +299,7 @@ export class Store {
   }
 
   async deleteSession(token: string): Promise<void> {
+    this.sessionCache.delete(sha256(token));
     await this.db.deleteFrom("sessions").where("id", "=", sha256(token)).execute();
   }
 
