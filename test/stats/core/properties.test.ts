@@ -1,0 +1,81 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { metaAnalysis, rmaUni, type StudyRow, type Tau2Method } from "../../../src/stats/index.js";
+
+const relClose = (a: number, b: number, rel = 1e-8): boolean => Math.abs(a - b) <= rel * Math.max(1, Math.abs(a), Math.abs(b));
+
+const studyArb = fc.record({
+  yi: fc.double({ min: -3, max: 3, noNaN: true }),
+  vi: fc.double({ min: 0.005, max: 2, noNaN: true }),
+});
+const studiesArb = fc.array(studyArb, { minLength: 2, maxLength: 25 });
+const methodArb = fc.constantFrom<Tau2Method>("DL", "REML", "PM", "ML", "HE", "SJ", "EB");
+
+function generic(studies: { yi: number; vi: number }[]): StudyRow[] {
+  return studies.map((s, i) => ({ study: `S${i}`, data: { kind: "generic", yi: s.yi, vi: s.vi } }));
+}
+
+describe("properties of the pooling", () => {
+  it("tau² is never negative, for every estimator", () => {
+    fc.assert(
+      fc.property(studiesArb, methodArb, (studies, method) => {
+        const r = rmaUni(studies.map((s) => s.yi), studies.map((s) => s.vi), { method });
+        expect(r.tau2).toBeGreaterThanOrEqual(0);
+        expect(r.I2).toBeGreaterThanOrEqual(0);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("permuting the studies changes no pooled number", () => {
+    fc.assert(
+      fc.property(
+        studiesArb.chain((s) => fc.tuple(fc.constant(s), fc.shuffledSubarray(s.map((_, i) => i), { minLength: s.length, maxLength: s.length }))),
+        methodArb,
+        ([studies, perm], method) => {
+          const a = metaAnalysis(generic(studies), { tau2: method });
+          const b = metaAnalysis(generic(perm.map((i) => studies[i]!)), { tau2: method });
+          for (const key of ["estimate", "se", "ci_lb", "ci_ub", "pi_lb", "pi_ub"] as const) {
+            expect(relClose(a.pooled[key] as number, b.pooled[key] as number, 1e-6)).toBe(true);
+          }
+          expect(relClose(a.heterogeneity.tau2, b.heterogeneity.tau2, 1e-6)).toBe(true);
+          expect(relClose(a.heterogeneity.QE, b.heterogeneity.QE, 1e-8)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("a study split into two halves (vi doubled, twice) leaves the fixed-effect result unchanged", () => {
+    fc.assert(
+      fc.property(studiesArb, fc.nat(), (studies, pick) => {
+        const j = pick % studies.length;
+        const s = studies[j]!;
+        const split = [...studies.slice(0, j), { yi: s.yi, vi: 2 * s.vi }, { yi: s.yi, vi: 2 * s.vi }, ...studies.slice(j + 1)];
+        const a = metaAnalysis(generic(studies), { model: "fixed" });
+        const b = metaAnalysis(generic(split), { model: "fixed" });
+        expect(relClose(a.pooled.estimate, b.pooled.estimate, 1e-9)).toBe(true);
+        expect(relClose(a.pooled.se, b.pooled.se, 1e-9)).toBe(true);
+        expect(relClose(a.pooled.ci_lb, b.pooled.ci_lb, 1e-9)).toBe(true);
+        expect(relClose(a.pooled.pval, b.pooled.pval, 1e-6)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("Mantel-Haenszel weights sum to 100% and tau² stays 0 under a fixed effect", () => {
+    const tableArb = fc
+      .record({ n1: fc.integer({ min: 5, max: 300 }), n2: fc.integer({ min: 5, max: 300 }), p1: fc.double({ min: 0.05, max: 0.95, noNaN: true }), p2: fc.double({ min: 0.05, max: 0.95, noNaN: true }) })
+      .map(({ n1, n2, p1, p2 }) => ({ events_t: Math.round(n1 * p1), total_t: n1, events_c: Math.round(n2 * p2), total_c: n2 }));
+    fc.assert(
+      fc.property(fc.array(tableArb, { minLength: 2, maxLength: 20 }), fc.constantFrom("OR" as const, "RR" as const, "RD" as const), (tables, measure) => {
+        const rows: StudyRow[] = tables.map((t, i) => ({ study: `T${i}`, data: { kind: "binary", ...t } }));
+        const r = metaAnalysis(rows, { method: "MH", model: "fixed", measure });
+        const total = r.studies.reduce((acc, s) => acc + s.weight, 0);
+        expect(relClose(total, 100, 1e-9)).toBe(true);
+        expect(r.heterogeneity.tau2).toBe(0);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
