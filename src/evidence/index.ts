@@ -1,3 +1,9 @@
 // Public surface of the evidence domain.
 export * from "./audit/index.js";
 export * from "./plots/index.js";
+export * from "./schema.js";
+export * from "./validate.js";
+export * from "./load.js";
+export * from "./select.js";
+export * from "./grade.js";
+export * from "./api.js";

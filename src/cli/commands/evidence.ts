@@ -1,10 +1,161 @@
+/**
+ * `decidua evidence ...`: the evidence base on the command line (thin adapter over src/evidence).
+ *   validate  [--data DIR] [--json]           check every file and entry; exit 2 when any problem
+ *   reproduce [--data DIR] [--json]           our pooled results beside the published ones
+ *   show THERAPY [--subgroup S] [--json]      the evidence for one therapy (API output)
+ *   sof [--json]                              GRADE Summary-of-Findings rows for every therapy
+ */
 import type { Command } from "commander";
+import { z } from "zod";
+import { evidenceForAllTherapies, evidenceForTherapy, type TherapyEvidence } from "../../evidence/api.js";
+import { defaultEvidenceDir, loadEvidenceBase, readEvidenceBase } from "../../evidence/load.js";
+import { ivigLiveBirthComparison, reproduceAll, type ComparisonEntry, type Reproduction } from "../../evidence/reproduce.js";
+import { EvidenceSubgroupSchema, formatEvidenceProblem, type EvidenceBase } from "../../evidence/schema.js";
+import { InputError } from "../../shared/errors.js";
+import { TherapyIdSchema } from "../../shared/therapies.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
-/** Registers the `evidence` command(s). */
+const DataOptionsSchema = z.object({ data: z.string().min(1).optional(), json: z.boolean().optional() });
+const ShowOptionsSchema = DataOptionsSchema.extend({ subgroup: z.string().optional() });
+
+function parseOptions<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const r = schema.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new InputError(issue?.message ?? "bad option", { field: `--${String(issue?.path[0] ?? "")}` });
+  }
+  return r.data;
+}
+
+function baseFrom(dir: string | undefined): EvidenceBase {
+  return loadEvidenceBase(dir ?? defaultEvidenceDir());
+}
+
+const f2 = (x: number): string => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+
+function reproductionText(r: Reproduction): string {
+  const p = r.published;
+  const lines = [
+    `${r.label}${r.subgroup !== null ? ` [${r.subgroup}]` : ""}`,
+    `  published: ${p.measure} ${p.estimate} (${p.ci_low} to ${p.ci_high})${p.k !== null ? `, k = ${p.k}` : ""}${p.participants !== null ? `, n = ${p.participants}` : ""}; method ${p.method ?? "not stated"}, model ${p.model ?? "not stated"}`,
+    r.ours === null
+      ? "  ours: no trial of this analysis has counts in the base"
+      : `  ours (${r.settings}): ${r.ours.measure} ${f2(r.ours.estimate)} (${f2(r.ours.ci_low)} to ${f2(r.ours.ci_high)}), k = ${r.ours.k}, n = ${r.ours.participants}, I² = ${r.ours.I2.toFixed(0)}%`,
+  ];
+  for (const row of r.included) lines.push(`    + ${row.label}: ${row.counts.events_t}/${row.counts.total_t} vs ${row.counts.events_c}/${row.counts.total_c} (${row.definition}; ${row.analysis}; ${row.status})`);
+  for (const e of r.excluded) lines.push(`    - ${e.label}: ${e.reason}`);
+  for (const d of r.differences) lines.push(`  * ${d}`);
+  return lines.join("\n");
+}
+
+function comparisonText(e: ComparisonEntry): string {
+  const m = e.measure === "PetoOR" ? "Peto OR" : e.measure;
+  return `  ${e.who === "decidua" ? "[ours]" : "[published]"} ${e.label}: ${m} ${f2(e.estimate)} (${f2(e.ci_low)} to ${f2(e.ci_high)})${e.k !== null ? `, k = ${e.k}` : ""}${e.participants !== null ? `, n = ${e.participants}` : ""}; ${e.method}. ${e.note}`;
+}
+
+function evidenceText(e: TherapyEvidence): string {
+  const lines = [`${e.name} (${e.therapy})${e.subgroup !== null ? `, subgroup ${e.subgroup}` : ""}`];
+  if (e.regulatoryStatus !== null) lines.push(`  regulatory: ${e.regulatoryStatus}`);
+  if (e.summary !== null) {
+    const s = e.summary;
+    lines.push(`  summary: ${s.relative.text}; ${s.absolute.text} at a baseline of ${s.absolute.baselinePer1000} per 1000; ${s.studies} studies, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}`);
+    lines.push(`    basis: ${s.basis}`);
+    lines.push(`    baseline: ${s.baselineRisk.source}`);
+    for (const r of s.reasons) lines.push(`    - ${r}`);
+  } else lines.push(`  summary: none (${e.summaryNote})`);
+  if (e.subgroupNote !== null) lines.push(`  subgroup: ${e.subgroupNote}`);
+  if (e.conflicts.length > 0) {
+    lines.push("  published results (side by side, not averaged):");
+    for (const c of e.conflicts) lines.push(`    ${c.direction.padEnd(20)} ${c.text} [${c.designClass}]`);
+    if (e.conflictNote !== null) lines.push(`  CONFLICT: ${e.conflictNote}`);
+  }
+  lines.push("  guideline positions:");
+  for (const g of e.guidelines) lines.push(`    ${g.body} ${g.year}: ${g.direction}${g.strength !== null ? ` (${g.strength})` : ""}${g.verified ? "" : " [UNVERIFIED]"}: ${g.statement} (${g.citation.link ?? g.citation.text})`);
+  return lines.join("\n");
+}
+
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
-  void program;
-  void io;
-  void setExit;
+  const ev = program.command("evidence").description("the sourced evidence base: validate, reproduce, show, sof");
+
+  ev.command("validate")
+    .description("check every file and entry of the evidence base; exit 2 when any problem")
+    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option("--json", "print {ok, problems:[{file, entry, field, message}]}")
+    .action((raw: unknown) => {
+      const o = parseOptions(DataOptionsSchema, raw);
+      const dir = o.data ?? defaultEvidenceDir();
+      const { base, problems } = readEvidenceBase(dir);
+      if (o.json === true) io.out(JSON.stringify({ ok: problems.length === 0, dir, problems }, null, 2) + "\n");
+      else if (problems.length === 0) {
+        io.out(
+          `evidence base OK (${dir}): ${base.sources.length} sources, ${base.therapies.length} therapies, ${base.guidelines.length} guideline positions (${base.guidelines.filter((g) => g.verified).length} verified), ${base.trials.length} trials, ${base.metaAnalyses.length} meta-analyses, ${base.prisma.length} PRISMA flows\n`,
+        );
+      } else {
+        io.err(`evidence base in ${dir}: ${problems.length} problem(s)\n`);
+        for (const p of problems) io.err(`  ${formatEvidenceProblem(p)}\n`);
+      }
+      if (problems.length > 0) setExit(2);
+    });
+
+  ev.command("reproduce")
+    .description("run every stored meta-analysis with study-level data and show our result beside the published one")
+    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option("--json", "print {reproductions, ivigLiveBirth} as JSON")
+    .action((raw: unknown) => {
+      const o = parseOptions(DataOptionsSchema, raw);
+      const base = baseFrom(o.data);
+      const reproductions = reproduceAll(base);
+      const ivig = ivigLiveBirthComparison(base);
+      if (o.json === true) {
+        io.out(JSON.stringify({ reproductions, ivigLiveBirth: ivig }, null, 2) + "\n");
+        return;
+      }
+      io.out("IVIG and live birth: published and Decidua results side by side (not averaged)\n");
+      for (const e of ivig.entries) io.out(comparisonText(e) + "\n");
+      for (const x of ivig.explanation) io.out(`  * ${x}\n`);
+      io.out("\nReproductions\n");
+      for (const r of reproductions) io.out(reproductionText(r) + "\n\n");
+    });
+
+  ev.command("show")
+    .description("the evidence for one therapy: summary of findings, published results side by side, guideline positions")
+    .argument("<therapy>", `therapy id (${TherapyIdSchema.options.join(", ")})`)
+    .option("--subgroup <subgroup>", `patient subgroup (${EvidenceSubgroupSchema.options.join(", ")})`)
+    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option("--json", "print the API result as JSON")
+    .action((therapyRaw: string, raw: unknown) => {
+      const o = parseOptions(ShowOptionsSchema, raw);
+      const therapy = TherapyIdSchema.safeParse(therapyRaw);
+      if (!therapy.success) throw new InputError(`unknown therapy "${therapyRaw}" (use ${TherapyIdSchema.options.join(", ")})`, { field: "therapy" });
+      let subgroup: z.infer<typeof EvidenceSubgroupSchema> | undefined;
+      if (o.subgroup !== undefined) {
+        const s = EvidenceSubgroupSchema.safeParse(o.subgroup);
+        if (!s.success) throw new InputError(`unknown subgroup "${o.subgroup}" (use ${EvidenceSubgroupSchema.options.join(", ")})`, { field: "--subgroup" });
+        subgroup = s.data;
+      }
+      const e = evidenceForTherapy(baseFrom(o.data), therapy.data, subgroup === undefined ? {} : { subgroup });
+      io.out(o.json === true ? JSON.stringify(e, null, 2) + "\n" : evidenceText(e) + "\n");
+    });
+
+  ev.command("sof")
+    .description("GRADE Summary-of-Findings rows (live birth) for every therapy")
+    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option("--json", "print the rows as JSON")
+    .action((raw: unknown) => {
+      const o = parseOptions(DataOptionsSchema, raw);
+      const all = evidenceForAllTherapies(baseFrom(o.data));
+      if (o.json === true) {
+        io.out(JSON.stringify(all.map((e) => ({ therapy: e.therapy, summary: e.summary, summaryNote: e.summaryNote })), null, 2) + "\n");
+        return;
+      }
+      for (const e of all) {
+        const s = e.summary;
+        io.out(
+          s === null
+            ? `${e.name}: no summary (${e.summaryNote})\n`
+            : `${e.name}: ${s.relative.text}; ${s.absolute.text}; ${s.studies} studies, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
+        );
+      }
+    });
 }

@@ -1,0 +1,412 @@
+/**
+ * The evidence API the rest of Decidua uses (pure): for a therapy, and a patient subgroup where the data allow,
+ * the best evidence summary (a GRADE Summary-of-Findings row), the published results side by side (never
+ * averaged), the guideline positions with their citations and verified flags, and the therapy's regimens,
+ * safety, contraindications and monitoring.
+ *
+ * "Best" evidence is chosen by design, then size: an IPD meta-analysis of placebo-controlled RCTs, then
+ * aggregate meta-analyses of placebo-controlled RCTs, then RCTs with any control, then reviews that do not
+ * state their designs, then reviews mixing randomised and non-randomised studies; ties go to more participants,
+ * more studies and the newer review. A therapy without a pooled result falls back to its best randomised trial
+ * with a reported effect.
+ */
+import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
+import { summaryOfFindings, type SofRow, type StudyForGrade } from "./grade.js";
+import type { EvidenceBase, GuidelinePosition, MetaAnalysis, PublishedResult, PublishedRegimen, SourcedStatement, EvidenceSubgroup, TargetFinding, EvidenceTrial, EvidenceTrialOutcome } from "./schema.js";
+import { citationFor, completeCounts, placeboRctRows, pooledControlRisk, primaryLiveBirthOutcome, type CitationView } from "./select.js";
+
+export interface EvidenceQuery {
+  subgroup?: EvidenceSubgroup;
+}
+
+export type EffectDirection = "favours treatment" | "favours control" | "no clear difference";
+
+/** One published result, shown beside the others. */
+export interface PublishedResultView {
+  metaAnalysis: string;
+  result: string;
+  label: string;
+  year: number;
+  kind: MetaAnalysis["kind"];
+  designClass: MetaAnalysis["designClass"];
+  designsIncluded: string;
+  population: string;
+  comparison: string;
+  outcome: string;
+  outcomeIsFailure: boolean;
+  subgroup: EvidenceSubgroup | null;
+  measure: PublishedResult["measure"];
+  method: string | null;
+  model: "fixed" | "random" | null;
+  estimate: number;
+  ci_low: number;
+  ci_high: number;
+  I2: number | null;
+  k: number | null;
+  participants: number | null;
+  direction: EffectDirection;
+  text: string;
+  citation: CitationView;
+}
+
+export interface GuidelineView extends GuidelinePosition {
+  citation: CitationView;
+}
+
+export interface TrialView {
+  id: string;
+  label: string;
+  year: number | null;
+  design: string;
+  population: string;
+  subgroups: EvidenceSubgroup[];
+  found: boolean;
+  /** The live-birth-family row used as this trial's main result, if any, in words. */
+  mainResult: string | null;
+  citation: CitationView;
+}
+
+export interface TherapyEvidence {
+  therapy: TherapyId;
+  name: string;
+  regulatoryStatus: string | null;
+  mechanism: SourcedStatement[];
+  targetedFindings: TargetFinding[];
+  regimens: PublishedRegimen[];
+  safety: SourcedStatement[];
+  contraindications: SourcedStatement[];
+  monitoring: SourcedStatement[];
+  coInterventions: SourcedStatement[];
+  /** The subgroup asked for (null when none). */
+  subgroup: EvidenceSubgroup | null;
+  /** What the base has (or lacks) for that subgroup, in words; null when no subgroup was asked for. */
+  subgroupNote: string | null;
+  /** The best evidence summary, or null when no result with a CI exists (see summaryNote). */
+  summary: SofRow | null;
+  summaryNote: string;
+  /** Published pooled results for this therapy and outcome (live birth), side by side: never averaged. */
+  conflicts: PublishedResultView[];
+  /** Null when the results agree in direction; otherwise which disagree. */
+  conflictNote: string | null;
+  guidelines: GuidelineView[];
+  trials: TrialView[];
+  /** Every source cited anywhere in this answer, by id. */
+  citations: Record<string, CitationView>;
+}
+
+const DESIGN_RANK: Record<MetaAnalysis["designClass"], number> = {
+  "rct-placebo": 3,
+  "rct-any-control": 2,
+  "not-stated": 1,
+  "mixed-randomised-non-randomised": 0,
+};
+
+function rankOf(m: MetaAnalysis): number {
+  return DESIGN_RANK[m.designClass] * 2 + (m.kind === "ipd" && m.designClass === "rct-placebo" ? 1 : 0);
+}
+
+function isRatio(measure: PublishedResult["measure"]): boolean {
+  return measure === "OR" || measure === "RR" || measure === "PetoOR";
+}
+
+export function effectDirection(r: Pick<PublishedResult, "measure" | "ci_low" | "ci_high" | "outcomeIsFailure">, desirable = true): EffectDirection {
+  const nullValue = isRatio(r.measure) ? 1 : 0;
+  if (r.ci_low <= nullValue && r.ci_high >= nullValue) return "no clear difference";
+  const up = r.ci_low > nullValue;
+  const good = r.outcomeIsFailure ? !up : up;
+  return good === desirable ? "favours treatment" : "favours control";
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
+function resultText(m: MetaAnalysis, r: PublishedResult): string {
+  const measure = r.measure === "PetoOR" ? "Peto OR" : r.measure;
+  const bits = [`${measure} ${fmt(r.estimate)} (${fmt(r.ci_low)} to ${fmt(r.ci_high)})`];
+  if (r.k !== null) bits.push(`${r.k} studies`);
+  if (r.participants !== null) bits.push(`${r.participants} participants`);
+  if (r.I2 !== null) bits.push(`I² ${r.I2}%`);
+  return `${m.label}: ${bits.join(", ")}${r.outcomeIsFailure ? " [outcome is NO live birth]" : ""}`;
+}
+
+function viewResult(base: EvidenceBase, m: MetaAnalysis, r: PublishedResult): PublishedResultView {
+  return {
+    metaAnalysis: m.id,
+    result: r.id,
+    label: m.label,
+    year: m.year,
+    kind: m.kind,
+    designClass: m.designClass,
+    designsIncluded: m.designsIncluded,
+    population: m.population,
+    comparison: r.comparison,
+    outcome: r.outcomeDefinition,
+    outcomeIsFailure: r.outcomeIsFailure,
+    subgroup: r.subgroup ?? null,
+    measure: r.measure,
+    method: r.method,
+    model: r.model,
+    estimate: r.estimate,
+    ci_low: r.ci_low,
+    ci_high: r.ci_high,
+    I2: r.I2,
+    k: r.k,
+    participants: r.participants,
+    direction: effectDirection(r),
+    text: resultText(m, r),
+    citation: citationFor(base, m.source),
+  };
+}
+
+/** Published live-birth results for a therapy: for the subgroup if given (and present), else overall. */
+export function liveBirthResults(base: EvidenceBase, therapy: TherapyId, subgroup?: EvidenceSubgroup): Array<{ m: MetaAnalysis; r: PublishedResult }> {
+  const out: Array<{ m: MetaAnalysis; r: PublishedResult }> = [];
+  for (const m of base.metaAnalyses) {
+    if (m.therapy !== therapy) continue;
+    for (const r of m.results) {
+      if (r.outcome !== "live-birth") continue;
+      if ((r.subgroup ?? undefined) !== subgroup) continue;
+      out.push({ m, r });
+    }
+  }
+  return out;
+}
+
+/** Orders results best first (see the module comment). */
+export function rankResults(list: Array<{ m: MetaAnalysis; r: PublishedResult }>): Array<{ m: MetaAnalysis; r: PublishedResult }> {
+  return [...list].sort(
+    (a, b) =>
+      Number(a.r.outcomeIsFailure) - Number(b.r.outcomeIsFailure) ||
+      Number(!isRatio(a.r.measure)) - Number(!isRatio(b.r.measure)) ||
+      rankOf(b.m) - rankOf(a.m) ||
+      (b.r.participants ?? 0) - (a.r.participants ?? 0) ||
+      (b.r.k ?? 0) - (a.r.k ?? 0) ||
+      b.m.year - a.m.year,
+  );
+}
+
+function trialDesignText(t: EvidenceTrial): string {
+  const rand = t.design.randomised === true ? "randomised" : t.design.randomised === false ? "NON-randomised" : "randomisation not confirmed";
+  return `${rand}, ${t.design.blinding}, control: ${t.design.control}${t.design.controlDetail !== undefined ? ` (${t.design.controlDetail})` : ""}`;
+}
+
+function outcomeText(o: EvidenceTrialOutcome): string {
+  const c = completeCounts(o);
+  const counts = c === null ? "counts not available" : `${c.events_t}/${c.total_t} vs ${c.events_c}/${c.total_c}`;
+  return `${o.definition}: ${counts} [${o.analysis}; ${o.status}${o.derivation !== undefined ? `: ${o.derivation}` : ""}]`;
+}
+
+function studyForGrade(t: EvidenceTrial, participants: number): StudyForGrade {
+  return { label: t.label, randomised: t.design.randomised, participants, rob: t.rob };
+}
+
+/** The studies behind a published result, as far as the base knows them; else the therapy's placebo RCTs as proxy. */
+function studiesBehind(base: EvidenceBase, therapy: TherapyId, r: PublishedResult): { studies: StudyForGrade[]; proxy: boolean } {
+  if (r.trials !== null && r.trials.length > 0) {
+    const studies: StudyForGrade[] = [];
+    for (const it of r.trials) {
+      const t = base.trials.find((x) => x.id === it.trial);
+      if (t === undefined) continue;
+      const o = it.outcome === null ? null : t.outcomes.find((x) => x.id === it.outcome);
+      const n = o !== undefined && o !== null ? (o.total_t ?? 0) + (o.total_c ?? 0) : 0;
+      studies.push(studyForGrade(t, n > 0 ? n : 1));
+    }
+    return { studies, proxy: false };
+  }
+  const rows = placeboRctRows(base, therapy);
+  return { studies: rows.map((x) => studyForGrade(x.trial, x.counts.total_t + x.counts.total_c)), proxy: true };
+}
+
+function conflictsAmong(views: PublishedResultView[]): string | null {
+  const dirs = new Set(views.map((v) => v.direction));
+  if (dirs.size <= 1) return null;
+  const name = (v: PublishedResultView): string =>
+    views.filter((w) => w.label === v.label).length > 1 ? `${v.label} [${v.comparison}]` : v.label;
+  const by = (d: EffectDirection): string =>
+    views
+      .filter((v) => v.direction === d)
+      .map((v) => `${name(v)} (${v.designClass})`)
+      .join(", ");
+  return [...dirs].map((d) => `${d}: ${by(d)}`).join(" | ");
+}
+
+/** Builds the SoF row from the best published result. */
+function sofFromPublished(base: EvidenceBase, therapy: TherapyId, best: { m: MetaAnalysis; r: PublishedResult }, all: PublishedResultView[], indirect: string[]): { row: SofRow | null; note: string } {
+  const { m, r } = best;
+  if (r.measure !== "OR" && r.measure !== "RR" && r.measure !== "PetoOR") return { row: null, note: `best result (${m.label}) is not a ratio` };
+  const rows = placeboRctRows(base, therapy);
+  const baseline = pooledControlRisk(rows.map((x) => x.counts));
+  if (baseline === null || baseline <= 0 || baseline >= 1) return { row: null, note: `no control-arm counts in the base to set a baseline risk for ${THERAPY_NAMES[therapy]}` };
+  const { studies, proxy } = studiesBehind(base, therapy, r);
+  // Only results of the same or a stronger design class count against the best one; weaker designs that disagree
+  // are shown side by side but do not rate the certainty down.
+  const credibleConflict = conflictsAmong(all.filter((v) => DESIGN_RANK[v.designClass] >= DESIGN_RANK[m.designClass]));
+  const reasonsIndirect = [...indirect];
+  const trialKinds = new Set(rows.map((x) => x.outcome.outcome));
+  if (trialKinds.size > 1) reasonsIndirect.push(`the trials' outcomes differ (${[...trialKinds].join(", ")}), not all are live birth`);
+  const row = summaryOfFindings({
+    therapy,
+    outcome: "live birth",
+    comparison: r.comparison,
+    population: m.population,
+    basis: `${m.label} (${m.kind === "ipd" ? "individual-participant-data meta-analysis" : "meta-analysis"}; ${m.designsIncluded})${proxy ? "; risk of bias judged from the placebo-controlled RCTs in the base, as the review's trial list is not stored" : ""}`,
+    effect: { measure: r.measure, estimate: r.estimate, ci_low: r.ci_low, ci_high: r.ci_high },
+    desirable: true,
+    baselineRisk: baseline,
+    baselineSource: `pooled control-arm risk of the ${rows.length} randomised placebo-controlled trial(s) with counts in the base (${rows.map((x) => `${x.trial.label} ${x.counts.events_c}/${x.counts.total_c}`).join(", ")})`,
+    participants: r.participants,
+    studies: r.k ?? studies.length,
+    studyDetails: studies,
+    allRandomised: m.designClass === "rct-placebo" || m.designClass === "rct-any-control",
+    I2: r.I2,
+    conflicts: credibleConflict === null ? [] : [credibleConflict],
+    indirectness: reasonsIndirect,
+    publicationBias: null,
+  });
+  return { row, note: `best available: ${resultText(m, r)}` };
+}
+
+/** Builds the SoF row from the best randomised trial with a reported effect (no pooled result exists). */
+function sofFromTrial(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup | undefined, indirect: string[]): { row: SofRow | null; note: string } {
+  const candidates: Array<{ t: EvidenceTrial; o: EvidenceTrialOutcome }> = [];
+  for (const t of base.trials) {
+    if (t.therapy !== therapy || t.design.randomised !== true) continue;
+    for (const o of t.outcomes) if (o.reported !== undefined && completeCounts(o) !== null && (o.reported.measure === "OR" || o.reported.measure === "RR")) candidates.push({ t, o });
+  }
+  candidates.sort((a, b) => {
+    const sa = subgroup !== undefined && a.t.subgroups.includes(subgroup) ? 1 : 0;
+    const sb = subgroup !== undefined && b.t.subgroups.includes(subgroup) ? 1 : 0;
+    const na = (a.o.total_t ?? 0) + (a.o.total_c ?? 0);
+    const nb = (b.o.total_t ?? 0) + (b.o.total_c ?? 0);
+    return sb - sa || nb - na;
+  });
+  const best = candidates[0];
+  if (best === undefined) {
+    const withPct = base.trials.filter((t) => t.therapy === therapy).flatMap((t) => t.outcomes.map((o) => `${t.label}: ${o.definition}`));
+    return {
+      row: null,
+      note:
+        withPct.length > 0
+          ? `no pooled result and no randomised trial with counts and a reported effect; the base holds only: ${withPct.join("; ")}`
+          : `no trial or meta-analysis of ${THERAPY_NAMES[therapy]} in the base`,
+    };
+  }
+  const { t, o } = best;
+  const c = completeCounts(o);
+  const rep = o.reported;
+  if (c === null || rep === undefined || (rep.measure !== "OR" && rep.measure !== "RR")) return { row: null, note: "internal: candidate lost its counts" };
+  const reasons = [...indirect];
+  // A healthy newborn is a (stricter) live birth, so it is not counted as indirect; other outcomes are.
+  if (o.outcome !== "live-birth" && o.outcome !== "healthy-newborn") reasons.push(`outcome is '${o.definition}', not live birth`);
+  if (subgroup !== undefined && !t.subgroups.includes(subgroup)) reasons.push(`trial population is not the requested subgroup (${subgroup})`);
+  const row = summaryOfFindings({
+    therapy,
+    outcome: o.outcome === "live-birth" ? "live birth" : o.definition,
+    comparison: t.comparison,
+    population: t.population,
+    basis: `single randomised trial: ${t.label} (effect as reported by the trial)`,
+    effect: { measure: rep.measure, estimate: rep.estimate, ci_low: rep.ci_low, ci_high: rep.ci_high },
+    desirable: true,
+    baselineRisk: c.events_c / c.total_c,
+    baselineSource: `control arm of ${t.label} (${c.events_c}/${c.total_c})`,
+    participants: c.total_t + c.total_c,
+    studies: 1,
+    studyDetails: [studyForGrade(t, c.total_t + c.total_c)],
+    allRandomised: true,
+    I2: null,
+    conflicts: [],
+    indirectness: reasons,
+    publicationBias: null,
+  });
+  return { row, note: `best available: single trial ${t.label}, ${rep.measure} ${rep.estimate} (${rep.ci_low} to ${rep.ci_high})` };
+}
+
+function subgroupNoteFor(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup, hasPooled: boolean): string {
+  const trials = base.trials.filter((t) => t.therapy === therapy && (t.subgroups.includes(subgroup) || t.outcomes.some((o) => o.subgroup === subgroup)));
+  const trialText =
+    trials.length > 0
+      ? ` Trials in the base for this subgroup: ${trials.map((t) => `${t.label} (${trialDesignText(t)}; ${t.outcomes.filter((o) => o.subgroup === undefined || o.subgroup === subgroup).map(outcomeText).join("; ")})`).join(" / ")}.`
+      : " No trial in the base reports this subgroup.";
+  return hasPooled
+    ? `Pooled results specific to ${subgroup} are shown.${trialText}`
+    : `No pooled result specific to ${subgroup}; the summary is for the overall RPL population and is indirect for this patient.${trialText}`;
+}
+
+/** The evidence Decidua has for a therapy (and a subgroup where the data allow). Pure. */
+export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts: EvidenceQuery = {}): TherapyEvidence {
+  const info = base.therapies.find((t) => t.id === therapy);
+  if (info === undefined) throw new Error(`therapy "${therapy}" is not in the evidence base`);
+  const subgroup = opts.subgroup;
+  let list = subgroup !== undefined ? liveBirthResults(base, therapy, subgroup) : [];
+  const hasPooledSubgroup = list.length > 0;
+  if (!hasPooledSubgroup) list = liveBirthResults(base, therapy);
+  const ranked = rankResults(list);
+  const views = ranked.map(({ m, r }) => viewResult(base, m, r));
+  const indirect: string[] = [];
+  if (subgroup !== undefined && !hasPooledSubgroup) indirect.push(`evidence is from the overall RPL population, not the ${subgroup} subgroup`);
+
+  const best = ranked[0];
+  let summary: { row: SofRow | null; note: string };
+  if (best !== undefined) summary = sofFromPublished(base, therapy, best, views, indirect);
+  else summary = sofFromTrial(base, therapy, subgroup, []);
+
+  const guidelines: GuidelineView[] = base.guidelines
+    .filter((g) => g.therapies.includes(therapy))
+    .sort((a, b) => b.year - a.year || a.body.localeCompare(b.body))
+    .map((g) => ({ ...g, citation: citationFor(base, g.source) }));
+
+  const trials: TrialView[] = base.trials
+    .filter((t) => t.therapy === therapy)
+    .map((t) => {
+      const o = primaryLiveBirthOutcome(t);
+      return {
+        id: t.id,
+        label: t.label,
+        year: t.year,
+        design: trialDesignText(t),
+        population: t.population,
+        subgroups: t.subgroups,
+        found: t.found,
+        mainResult: o === null ? null : outcomeText(o),
+        citation: citationFor(base, t.source),
+      };
+    });
+
+  const citations: Record<string, CitationView> = {};
+  const cite = (id: string): void => {
+    citations[id] = citationFor(base, id);
+  };
+  for (const s of [...info.mechanism, ...info.safety, ...info.contraindications, ...info.monitoring, ...info.coInterventions]) cite(s.source);
+  for (const r of info.regimens) cite(r.source);
+  for (const g of guidelines) cite(g.source);
+  for (const v of views) cite(v.citation.id);
+  for (const t of trials) cite(t.citation.id);
+
+  return {
+    therapy,
+    name: info.name,
+    regulatoryStatus: info.regulatoryStatus ?? null,
+    mechanism: info.mechanism,
+    targetedFindings: info.targetedFindings,
+    regimens: info.regimens,
+    safety: info.safety,
+    contraindications: info.contraindications,
+    monitoring: info.monitoring,
+    coInterventions: info.coInterventions,
+    subgroup: subgroup ?? null,
+    subgroupNote: subgroup === undefined ? null : subgroupNoteFor(base, therapy, subgroup, hasPooledSubgroup),
+    summary: summary.row,
+    summaryNote: summary.note,
+    conflicts: views,
+    conflictNote: conflictsAmong(views),
+    guidelines,
+    trials,
+    citations,
+  };
+}
+
+/** evidenceForTherapy for every therapy in the base. */
+export function evidenceForAllTherapies(base: EvidenceBase, opts: EvidenceQuery = {}): TherapyEvidence[] {
+  return base.therapies.map((t) => evidenceForTherapy(base, t.id, opts));
+}
