@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { buildServer } from "../../src/server/app.js";
+import type { ServerConfigInput } from "../../src/server/config.js";
 
 export const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 export const SHOTS = process.env["DECIDUA_SHOTS"] ?? "/tmp/shots";
@@ -24,7 +25,7 @@ export function buildWeb(): void {
   execFileSync(process.execPath, ["scripts/build-web.mjs"], { stdio: "inherit" });
 }
 
-export async function startServer(): Promise<TestServer> {
+export async function startServer(overrides: Partial<ServerConfigInput> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "decidua-web-"));
   const app = await buildServer({
     db: { engine: "sqlite", file: join(dir, "decidua.db") },
@@ -34,6 +35,7 @@ export async function startServer(): Promise<TestServer> {
     webRoot: "dist/web",
     loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
     scryptLogN: 10,
+    ...overrides,
   });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const port = (app.server.address() as AddressInfo).port;

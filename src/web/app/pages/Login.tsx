@@ -55,7 +55,7 @@ export function LoginPage(props: { onLogin: (u: User, csrf: string) => void }): 
             <h2 id="login-h">Sign in</h2>
           </div>
           <div class="card-body stack">
-            {error ? <Alert tone={error.tone}>{error.msg}</Alert> : null}
+            {error ? <Alert tone={error.tone} role="alert">{error.msg}</Alert> : null}
             <div class="field">
               <label for="username">Username</label>
               <input id="username" name="username" class="input" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required autoFocus />

@@ -1,0 +1,101 @@
+/**
+ * The remaining pages in a real browser: evidence browser, users, audit log (view and CSV export), research
+ * export, and the sign-in rate-limit message. Screenshots of each page go to /tmp/shots.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Page } from "playwright-core";
+import { ADMIN_PASSWORD, buildWeb, launchBrowser, login, logout, shot, startServer, type Browser, type TestServer } from "./harness.js";
+
+let server: TestServer;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  buildWeb();
+  server = await startServer();
+  browser = await launchBrowser();
+  page = browser.page;
+  await login(page, server.base, "admin", ADMIN_PASSWORD);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("pages", () => {
+  test("evidence browser: therapies, Summary of Findings and the forest plot for IVIG", async () => {
+    await page.getByRole("link", { name: "Evidence browser" }).click();
+    await page.locator('[data-therapy-link="ivig"]').click();
+    await page.getByRole("heading", { name: /IVIG|immunoglobulin/i }).first().waitFor();
+    await page.getByTestId("sof").waitFor();
+    await shot(page, "30-evidence-summary");
+    await page.getByRole("tab", { name: "Forest & funnel" }).click();
+    await page.getByTestId("evidence-forest").locator("svg").waitFor();
+    await shot(page, "31-evidence-forest");
+    await page.getByRole("tab", { name: "Risk of bias" }).click();
+    await page.waitForTimeout(500);
+    await shot(page, "32-evidence-rob");
+    await page.getByRole("tab", { name: /^Audit/ }).click();
+    await page.waitForTimeout(300);
+    await shot(page, "33-evidence-audit");
+  });
+
+  test("users: an administrator adds a clinician and sees the password once", async () => {
+    await page.getByRole("link", { name: "Users" }).click();
+    await page.locator('[name="username"]').fill("nurse.kim");
+    await page.locator('[name="displayName"]').fill("Kim Nurse");
+    await page.locator('select[name="role"]').selectOption("clinician");
+    await page.getByRole("button", { name: "Create user" }).click();
+    const pw = await page.getByTestId("new-password").textContent();
+    expect((pw ?? "").length).toBeGreaterThanOrEqual(10);
+    await page.getByRole("cell", { name: /Kim Nurse/ }).waitFor();
+    await shot(page, "34-admin-users");
+  });
+
+  test("audit log: entries listed, filtered and exported as CSV", async () => {
+    await page.getByRole("link", { name: "Audit log" }).click();
+    await page.getByRole("cell", { name: "user.create" }).first().waitFor();
+    await shot(page, "35-admin-audit");
+    await page.locator("#audit-action").fill("user.create");
+    await page.waitForTimeout(600);
+    const actions = await page.locator("table.data tbody td:nth-child(3)").allTextContents();
+    expect(actions.length).toBeGreaterThan(0);
+    for (const a of actions) expect(a).toBe("user.create");
+    const [dl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export CSV" }).click()]);
+    const path = join(tmpdir(), `decidua-audit-${process.pid}.csv`);
+    await dl.saveAs(path);
+    expect(readFileSync(path, "utf8")).toContain("user.create");
+  });
+
+  test("research export page", async () => {
+    await page.getByRole("link", { name: "Research export" }).click();
+    await page.getByRole("button", { name: /JSON/ }).waitFor();
+    await shot(page, "36-research", false);
+    await logout(page);
+  });
+
+  test("sign-in is rate-limited and says so", async () => {
+    const limited = await startServerWithLimit();
+    try {
+      await page.goto(`${limited.base}/login`);
+      for (let i = 0; i < 4; i++) {
+        await page.getByLabel("Username").fill("admin");
+        await page.getByLabel("Password").fill(`not-the-password-${i}`);
+        await page.getByRole("button", { name: "Sign in" }).click();
+        await page.getByRole("alert").first().waitFor();
+      }
+      await expect(page.getByRole("alert").first().textContent()).resolves.toMatch(/Too many sign-in attempts/);
+      await shot(page, "37-login-rate-limited", false);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+async function startServerWithLimit(): Promise<TestServer> {
+  return startServer({ loginRateLimit: { max: 2, timeWindowMs: 60_000 }, seed: false });
+}
