@@ -61,23 +61,32 @@ save("rob-summary", robSummarySvg(ILLUSTRATIVE_ROB1, { title: "Risk of bias summ
 save("rob-summary-weighted", robSummarySvg(ILLUSTRATIVE_ROB1, { title: "Risk of bias summary, weighted by study weight", weighted: true }));
 save("prisma-gao2025", prismaFlowSvg(GAO2025_PRISMA, { title: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)" }));
 
-// Real engine results, once src/stats/meta.ts exists.
+// Real engine results (src/stats/meta.ts) on the example files, across measures.
+type Engine = { metaAnalysis: (rows: unknown, options?: unknown) => MetaResult };
+type Input = { parseStudyFile: (file: string, bytes: Uint8Array, options?: { subgroup?: string }) => Promise<unknown[]> };
 try {
-  const modPath = "../src/stats/meta.js";
-  const mod = (await import(modPath)) as { metaAnalysis?: (rows: unknown, options?: unknown) => MetaResult };
-  if (typeof mod.metaAnalysis === "function") {
-    const rows = (JSON.parse(readFileSync("test/plots/fixtures/ivig-or-subgroups-random.json", "utf8")) as MetaResult).studies.map((s, i) => ({
-      study: s.study,
-      row: i + 2,
-      subgroup: s.subgroup,
-      data: s.data,
-    }));
-    const rm = mod.metaAnalysis(rows, { measure: "OR", method: "MH", model: "fixed", preset: "revman5" });
-    save("engine-ivig-revman5", forestPlotSvg(rm, { title: "IVIG vs placebo: live birth (engine, RevMan 5 preset)", experimentalLabel: "IVIG", controlLabel: "Placebo", favoursLeft: "Favours placebo", favoursRight: "Favours IVIG" }));
-    const sg = mod.metaAnalysis(rows, { measure: "OR", model: "random", subgroup: "subgroup", bias: true });
-    save("engine-ivig-subgroups", forestPlotSvg(sg, { title: "IVIG vs placebo: live birth by placebo type (engine, REML)", experimentalLabel: "IVIG", controlLabel: "Placebo", favoursLeft: "Favours placebo", favoursRight: "Favours IVIG" }));
-    save("engine-ivig-funnel", funnelPlotSvg(sg, { title: "IVIG vs placebo: live birth (engine)" }));
-  }
+  const enginePath = "../src/stats/meta.js";
+  const inputPath = "../src/stats/input.js";
+  const { metaAnalysis } = (await import(enginePath)) as Engine;
+  const { parseStudyFile } = (await import(inputPath)) as Input;
+  const rowsOf = async (file: string, subgroup?: string): Promise<unknown[]> =>
+    parseStudyFile(file, new Uint8Array(readFileSync(file)), subgroup !== undefined ? { subgroup } : {});
+  const ivigLabels = { experimentalLabel: "IVIG", controlLabel: "Placebo", favoursLeft: "Favours placebo", favoursRight: "Favours IVIG" };
+
+  const ivigRows = await rowsOf("examples/meta/ivig-live-birth.csv", "Placebo");
+  const rm = metaAnalysis(ivigRows, { preset: "revman5", model: "auto" });
+  save("engine-ivig-revman5", forestPlotSvg(rm, { title: "IVIG vs placebo: live birth (examples/meta/ivig-live-birth.csv, RevMan 5 preset)", ...ivigLabels }));
+  const sg = metaAnalysis(ivigRows, { measure: "OR", model: "random", subgroup: "Placebo", bias: true });
+  save("engine-ivig-subgroups", forestPlotSvg(sg, { title: "IVIG vs placebo: live birth by placebo (REML)", ...ivigLabels }));
+  save("engine-ivig-funnel", funnelPlotSvg(sg, { title: "IVIG vs placebo: live birth, trim-and-fill" }));
+
+  const bcg = await rowsOf("examples/meta/bcg.csv", "allocation");
+  save("engine-bcg-rr-subgroups", forestPlotSvg(metaAnalysis(bcg, { measure: "RR", subgroup: "allocation" }), { title: "BCG vaccine and tuberculosis (dat.bcg), RR by allocation", experimentalLabel: "BCG", controlLabel: "No BCG" }));
+  save("engine-bcg-rd", forestPlotSvg(metaAnalysis(bcg, { measure: "RD", method: "MH", model: "fixed" }), { title: "BCG vaccine: risk difference (M-H, fixed)", experimentalLabel: "BCG", controlLabel: "No BCG" }));
+  save("engine-normand-smd", forestPlotSvg(metaAnalysis(await rowsOf("examples/meta/normand1999.csv"), { measure: "SMD" }), { title: "Length of stay: standardised mean difference" }));
+  const molloy = metaAnalysis(await rowsOf("examples/meta/molloy2014-generic.csv", "design"), { measure: "GEN", subgroup: "design", bias: true });
+  save("engine-molloy-generic", forestPlotSvg(molloy, { title: "Conscientiousness and medication adherence (dat.molloy2014), generic IV", favoursLeft: "Negative", favoursRight: "Positive" }));
+  save("engine-molloy-funnel", funnelPlotSvg(molloy, { title: "dat.molloy2014: funnel", xLabel: "Fisher's z" }));
 } catch (e) {
   process.stdout.write(`engine samples skipped: ${e instanceof Error ? e.message : String(e)}\n`);
 }

@@ -77,7 +77,7 @@ export function studyLabel(s: Pick<StudyResult, "study" | "year">): string {
 
 function heterogeneityText(h: Heterogeneity, k: number, random: boolean): string {
   if (k < 2) return "Heterogeneity: Not applicable";
-  const tau = random ? `Tau² = ${formatFixed(h.tau2, h.tau2 > 0 && h.tau2 < 0.005 ? 3 : 2)}; ` : "";
+  const tau = random ? `Tau² = ${formatFixed(h.tau2, h.tau2 >= 0.0005 && h.tau2 < 0.005 ? 3 : 2)}; ` : "";
   return `Heterogeneity: ${tau}Chi² = ${formatFixed(h.QE, 2)}, df = ${formatPlain(h.QE_df, 2)} (P ${formatP(h.QE_pval)}); I² = ${Math.round(h.I2)}%`;
 }
 
@@ -114,7 +114,7 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
       ? ["Events", "Total", "Events", "Total"]
       : kind === "continuous"
         ? ["Mean", "SD", "Total", "Mean", "SD", "Total"]
-        : [ratio ? `log[${measureName(result.measure, result.method)}]` : "Estimate", "SE"];
+        : [ratio ? `log[${measureName(result.measure, result.method)}]` : "Effect", "SE"];
   const armSpan = kind === "binary" ? 2 : kind === "continuous" ? 3 : 0;
 
   const studyData = (s: StudyResult): (Cell | undefined)[] => {

@@ -63,7 +63,8 @@ export function funnelPlotSvg(resultInput: MetaResult, optionsInput: FunnelPlotO
 
   // ---- scales ----
   const seTop = Math.max(data.se_max, ...data.points.map((p) => p.sei), 1e-9);
-  const yScale = scaleLinear().domain([0, seTop]).nice(5);
+  // Head-room so that the largest-SE points are not cut by the frame.
+  const yScale = scaleLinear().domain([0, seTop * 1.03]).nice(5);
   const yMax = yScale.domain()[1] ?? seTop;
   const xs = [
     ...data.points.map((p) => p.yi),
@@ -134,7 +135,9 @@ export function funnelPlotSvg(resultInput: MetaResult, optionsInput: FunnelPlotO
   svg.line(cx, Y(0), X(data.centre + zCi * yMax), Y(yMax), { "stroke-dasharray": "4 3", "stroke-width": 0.9, class: "pseudo-ci" });
   svg.line(cx, Y(0), cx, Y(yMax), { "stroke-width": 1, class: "centre-line", "data-value": String(data.centre) });
 
-  // Points: observed filled, trim-and-fill hollow.
+  svg.close("g");
+
+  // Points (outside the clip): observed filled, trim-and-fill hollow.
   for (const p of data.points) {
     svg.circle(X(p.yi), Y(p.sei), 3.3, {
       fill: p.filled ? "#ffffff" : "#000000",
@@ -144,7 +147,6 @@ export function funnelPlotSvg(resultInput: MetaResult, optionsInput: FunnelPlotO
       "data-study": p.study,
     });
   }
-  svg.close("g");
   svg.rect(x0, y0, plotW, plotH, { fill: "none", stroke: "#000", "stroke-width": 0.8, class: "frame" });
 
   // ---- axes ----

@@ -88,12 +88,17 @@ export function formatPlain(x: number, maxDigits = 2): string {
   return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
 }
 
-/** P value as RevMan prints it: "< 0.00001", 2 decimals from 0.01, 3 below, one significant digit below 0.001. */
+/**
+ * P value as RevMan prints it: "< 0.00001", 2 decimals from 0.01, 3 below, one significant digit below 0.001;
+ * unlike RevMan, a value that would print as 0.05 gets its third decimal (0.046, 0.055).
+ */
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return "NA";
   if (p < 0.00001) return "< 0.00001";
   if (p < 0.001) return `= ${String(Number(p.toPrecision(1)))}`;
   if (p < 0.01) return `= ${formatFixed(p, 3)}`;
+  // "P = 0.05" would hide which side of 0.05 the value lies: give a third decimal there.
+  if (formatFixed(p, 2) === "0.05" && formatFixed(p, 3) !== "0.050") return `= ${formatFixed(p, 3)}`;
   return `= ${formatFixed(p, 2)}`;
 }
 
