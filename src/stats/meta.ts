@@ -191,38 +191,52 @@ function fromUni(r: RmaUniResult, rowIndex: number[], y: Float64Array, v: Float6
 function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "random"): CoreFit {
   const { s, es } = ctx;
   const k = subset.length;
+  // every row, in row order: use the context arrays without copying
+  let identity = k === ctx.rows.length;
+  for (let j = 0; identity && j < k; j++) if (subset[j] !== j) identity = false;
   if (s.method === "IV") {
-    const y = new Float64Array(k);
-    const v = new Float64Array(k);
-    for (let j = 0; j < k; j++) {
-      const i = subset[j] as number;
-      y[j] = es.yi[i] as number;
-      v[j] = es.vi[i] as number;
+    let y = es.yi;
+    let v = es.vi;
+    if (!identity) {
+      y = new Float64Array(k);
+      v = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        const i = subset[j] as number;
+        y[j] = es.yi[i] as number;
+        v[j] = es.vi[i] as number;
+      }
     }
     const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
     return fromUni(rmaUni(y, v, { method, test: s.test, level: s.level }), subset as number[], y, v, model === "random");
   }
-  const t = { ai: new Float64Array(k), bi: new Float64Array(k), ci: new Float64Array(k), di: new Float64Array(k) };
-  for (let j = 0; j < k; j++) {
-    const i = subset[j] as number;
-    t.ai[j] = ctx.ai[i] as number;
-    t.bi[j] = ctx.bi[i] as number;
-    t.ci[j] = ctx.ci[i] as number;
-    t.di[j] = ctx.di[i] as number;
+  const t = identity ? { ai: ctx.ai, bi: ctx.bi, ci: ctx.ci, di: ctx.di } : { ai: new Float64Array(k), bi: new Float64Array(k), ci: new Float64Array(k), di: new Float64Array(k) };
+  if (!identity) {
+    for (let j = 0; j < k; j++) {
+      const i = subset[j] as number;
+      t.ai[j] = ctx.ai[i] as number;
+      t.bi[j] = ctx.bi[i] as number;
+      t.ci[j] = ctx.ci[i] as number;
+      t.di[j] = ctx.di[i] as number;
+    }
   }
   let mh: RmaMHResult;
   if (s.method === "MH") {
-    const py = new Float64Array(k);
-    const pv = new Float64Array(k);
-    for (let j = 0; j < k; j++) {
-      py[j] = es.yi[subset[j] as number] as number;
-      pv[j] = es.vi[subset[j] as number] as number;
+    let py = es.yi;
+    let pv = es.vi;
+    if (!identity) {
+      py = new Float64Array(k);
+      pv = new Float64Array(k);
+      for (let j = 0; j < k; j++) {
+        py[j] = es.yi[subset[j] as number] as number;
+        pv[j] = es.vi[subset[j] as number] as number;
+      }
     }
     mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv } });
   } else mh = rmaPeto(t, { level: s.level });
   const yvIndex: number[] = [];
-  const y = new Float64Array(mh.k_yi);
-  const v = new Float64Array(mh.k_yi);
+  const allYi = mh.k_yi === k;
+  const y = allYi ? mh.yi : new Float64Array(mh.k_yi);
+  const v = allYi ? mh.vi : new Float64Array(mh.k_yi);
   for (let j = 0, m = 0; j < k; j++) {
     if (!Number.isNaN(mh.yi[j] as number)) {
       yvIndex.push(subset[j] as number);
@@ -498,8 +512,11 @@ function addSubgroups(ctx: Context, result: MetaResult, model: "fixed" | "random
   else notes.push("Test for subgroup differences needs at least 2 pooled subgroups.");
 }
 
-/** Test for subgroup differences: Q = sum (theta_g - theta_bar)² / se_g², df = groups - 1 (RevMan 5). */
-export function subgroupDifferenceTest(groups: readonly { estimate: number; se: number }[]): { Q: number; df: number; pval: number } {
+/**
+ * Test for subgroup differences: Q = sum (theta_g - theta_bar)² / se_g², df = groups - 1, with
+ * I² = max(0, (Q - df) / Q) in percent (RevMan 5).
+ */
+export function subgroupDifferenceTest(groups: readonly { estimate: number; se: number }[]): { Q: number; df: number; pval: number; I2: number } {
   if (groups.length < 2) throw new InputError("the test for subgroup differences needs at least 2 subgroups");
   let sw = 0;
   let swy = 0;
@@ -512,13 +529,13 @@ export function subgroupDifferenceTest(groups: readonly { estimate: number; se: 
   let Q = 0;
   for (const g of groups) Q += (g.estimate - m) ** 2 / (g.se * g.se);
   const df = groups.length - 1;
-  return { Q, df, pval: pchisqUpper(Q, df) };
+  return { Q, df, pval: pchisqUpper(Q, df), I2: Q > 0 ? Math.max(0, (100 * (Q - df)) / Q) : 0 };
 }
 
 /** Subgroup analysis: each subgroup pooled separately with its own tau², plus the difference test. */
-export function subgroupAnalysis(rows: readonly StudyRow[], options: MetaOptions & { subgroup: string }): { subgroups: SubgroupResult[]; subgroup_test?: { Q: number; df: number; pval: number }; notes: string[] } {
+export function subgroupAnalysis(rows: readonly StudyRow[], options: MetaOptions & { subgroup: string }): { subgroups: SubgroupResult[]; subgroup_test?: MetaResult["subgroup_test"]; notes: string[] } {
   const r = metaAnalysis(rows, options);
-  const out: { subgroups: SubgroupResult[]; subgroup_test?: { Q: number; df: number; pval: number }; notes: string[] } = { subgroups: r.subgroups ?? [], notes: r.notes };
+  const out: { subgroups: SubgroupResult[]; subgroup_test?: MetaResult["subgroup_test"]; notes: string[] } = { subgroups: r.subgroups ?? [], notes: r.notes };
   if (r.subgroup_test !== undefined) out.subgroup_test = r.subgroup_test;
   return out;
 }

@@ -223,7 +223,8 @@ export const MetaResultSchema = z.object({
   heterogeneity: HeterogeneitySchema,
   studies: z.array(StudyResultSchema),
   subgroups: z.array(SubgroupResultSchema).optional(),
-  subgroup_test: z.object({ Q: num, df: num, pval: num }).optional(),
+  /** Q across subgroup estimates (df = groups - 1); I² (percent) of that Q as RevMan prints it. */
+  subgroup_test: z.object({ Q: num, df: num, pval: num, I2: num.optional() }).optional(),
   leave_one_out: z.array(LeaveOneOutRowSchema).optional(),
   cumulative: z.array(CumulativeRowSchema).optional(),
   bias: BiasSchema.optional(),
