@@ -43,7 +43,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
   const storeOptions = { now, ...(config.scryptLogN !== undefined ? { scryptLogN: config.scryptLogN } : {}) };
   const store = await Store.open(config.db, storeOptions);
   try {
-    if (config.seed) await seedDatabase(store, now());
+    if (config.seed) await seedDatabase(store, now(), { validateRecord: (r) => void CoreServices.checkRecord(r) });
     await ensureAdmin(store, config.adminUsername, config.adminPassword, hooks.onAdminCreated);
     const cookieSecret = config.cookieSecret ?? (await store.getOrCreateSetting("cookie-secret", () => randomBytes(32).toString("base64url")));
     const core = await CoreServices.create(store);

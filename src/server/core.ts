@@ -2,14 +2,18 @@
  * The server's window on the pure core: record validation (clinical/), assessment and plans (clinical/),
  * the evidence base (evidence/) and the workbench (stats/). Routes call only this; it holds no domain logic.
  *
+ * Live: record validation (PatientRecordSchema, parsePatientRecord), assessment (assessRecord) and plans
+ * (planProtocol) from src/clinical; the workbench analysis (parseStudyFile + metaAnalysis) from src/stats.
+ *
  * PENDING (answer 503 UNAVAILABLE until the core module lands in main; see API.md):
- *   - record validation with PatientRecordSchema        (helper D, src/clinical/record.ts)
- *   - assessment (assessPatient) and plan               (helper D, src/clinical)
  *   - evidence base load + evidenceForTherapy + plots   (helper C1, src/evidence)
  *   - workbench plots: forestPlotSvg, funnelPlotSvg, svgToPng (helper B, src/stats/plots); the analysis itself
  *     (A2's parseStudyFile + A1's metaAnalysis) is live
  */
 import { z } from "zod";
+import { PatientRecordSchema, assessRecord, cachedLookup, fallbackEvidenceLookup, parsePatientRecord, planProtocol } from "../clinical/index.js";
+import type { Assessment, EvidenceLookup, PatientRecord, Plan } from "../clinical/index.js";
+import { InputError, isInputError } from "../shared/errors.js";
 import type { TherapyId } from "../shared/therapies.js";
 import { THERAPY_IDS, THERAPY_NAMES } from "../shared/therapies.js";
 import type { Store } from "../store/index.js";
@@ -19,8 +23,17 @@ import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { toCsv } from "./csv.js";
 import { unavailable } from "./errors.js";
 
-/** The patient record as the API accepts it (until D's PatientRecordSchema lands: any object with `losses`). */
-export const RecordBodySchema: z.ZodType<Record<string, unknown>> = z.looseObject({ losses: z.array(z.unknown()) });
+/** The patient record as the API accepts it: helper D's schema (values with units, dates YYYY-MM-DD). */
+export const RecordBodySchema = PatientRecordSchema;
+export type RecordBody = z.output<typeof PatientRecordSchema>;
+
+/** A stored follow-up as the clinical rules read it (anti-paternal antibody results after LIT update the plan). */
+export interface ClinicalFollowUp {
+  kind: string;
+  date: string;
+  test?: unknown;
+  positive?: unknown;
+}
 
 export interface MetaUpload {
   name: string;
@@ -28,33 +41,74 @@ export interface MetaUpload {
 }
 
 export class CoreServices {
-  private constructor(private readonly evidence: unknown) {}
+  /** Normalised records by patient id and version (records are immutable per version). */
+  private readonly normalised = new Map<string, PatientRecord>();
+  private readonly lookup: EvidenceLookup;
+
+  private constructor(private readonly evidence: unknown) {
+    this.lookup = cachedLookup(fallbackEvidenceLookup);
+  }
 
   static async create(store: Store): Promise<CoreServices> {
     const stored = await store.getEvidence("default");
     return new CoreServices(stored?.content ?? null);
   }
 
-  /** Full validation of a record beyond its schema (cross-field checks); throws InputError naming the field. */
-  checkRecord(record: unknown): void {
-    void record;
+  checkRecord(record: unknown): PatientRecord {
+    return CoreServices.checkRecord(record);
+  }
+
+  /** Full validation of a record (schema and cross-field checks); InputError with field "record.<path>". */
+  static checkRecord(record: unknown): PatientRecord {
+    try {
+      return parsePatientRecord(record);
+    } catch (e) {
+      if (isInputError(e)) {
+        const field = e.location.field !== undefined ? `record.${e.location.field.replace(/\[(\d+)\]/g, ".$1")}` : "record";
+        throw new InputError(e.reason, { field });
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The record as the rules read it, with the stored anti-paternal antibody follow-ups merged into
+   * record.followUps; cached per patient version and follow-up set.
+   */
+  private normalise(key: string, record: unknown, followups: readonly ClinicalFollowUp[]): PatientRecord {
+    const extra = followups.filter((f) => f.kind === "antibody-result" && f.test === "anti-paternal-antibody" && typeof f.positive === "boolean");
+    const cacheKey = `${key}|${extra.map((f) => `${f.date}:${String(f.positive)}`).join(",")}`;
+    const hit = this.normalised.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const base = record as Record<string, unknown>;
+    const merged =
+      extra.length === 0
+        ? base
+        : {
+            ...base,
+            followUps: [
+              ...(Array.isArray(base.followUps) ? (base.followUps as unknown[]) : []),
+              ...extra.map((f) => ({ test: "anti-paternal-antibody", date: f.date, result: f.positive === true ? "positive" : "negative" })),
+            ],
+          };
+    const r = this.checkRecord(merged);
+    if (this.normalised.size > 5000) this.normalised.clear();
+    this.normalised.set(cacheKey, r);
+    return r;
   }
 
   therapies(): Array<{ id: TherapyId; name: string }> {
     return THERAPY_IDS.map((id) => ({ id, name: THERAPY_NAMES[id] }));
   }
 
-  assess(record: unknown, today: string): unknown {
-    void record;
-    void today;
-    throw unavailable("the patient assessment (clinical/assessPatient)");
+  /** helper D's assessment of the patient on `today`. `key` identifies the record version (patient id and version). */
+  assess(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string): Assessment {
+    return assessRecord(this.normalise(key, record, followups), { today, evidence: this.lookup });
   }
 
-  plan(record: unknown, therapy: TherapyId, startDate: string): unknown {
-    void record;
-    void therapy;
-    void startDate;
-    throw unavailable("the treatment plan (clinical)");
+  /** A dated plan for one therapy from `startDate` (helper D's planProtocol). */
+  plan(key: string, record: unknown, followups: readonly ClinicalFollowUp[], therapy: TherapyId, startDate: string, today: string): Plan {
+    return planProtocol(therapy, this.normalise(key, record, followups), { start: startDate, today });
   }
 
   evidenceFor(therapy: TherapyId): unknown {

@@ -5,7 +5,8 @@
  */
 const DATE_PREFIX = /^(\d{4})-(\d{2})-(\d{2})/;
 /** Keys dropped from pseudonymised documents (identifiers and free text that may hold names). */
-const DROPPED_KEYS = new Set(["id", "name", "displayName", "note", "notes", "comment", "comments"]);
+const DROPPED_KEYS = new Set(["id", "patientId", "name", "displayName", "note", "notes", "comment", "comments"]);
+const ANY_DATE = /\b(\d{4})-(\d{2})-(\d{2})\b/g;
 
 /** Shifts a string that starts with a YYYY-MM-DD date by `days`, keeping whatever follows (time, zone). */
 export function shiftDateString(value: string, days: number): string {
@@ -18,10 +19,15 @@ export function shiftDateString(value: string, days: number): string {
   return iso + value.slice(10);
 }
 
-/** Deep copy with every date string shifted and identifying keys removed (`keepKeys` are kept at top level). */
+/** Shifts every YYYY-MM-DD date inside a text (e.g. "last loss on 2024-02-14"). */
+export function shiftDatesInText(value: string, days: number): string {
+  return value.replace(ANY_DATE, (d) => shiftDateString(d, days));
+}
+
+/** Deep copy with every date (also dates inside texts) shifted and identifying keys removed (`keepKeys` are kept at top level). */
 export function pseudonymiseValue(value: unknown, days: number, keepTopKeys: ReadonlySet<string> = new Set()): unknown {
   const walk = (v: unknown, top: boolean): unknown => {
-    if (typeof v === "string") return shiftDateString(v, days);
+    if (typeof v === "string") return shiftDatesInText(v, days);
     if (Array.isArray(v)) return v.map((x) => walk(x, false));
     if (v !== null && typeof v === "object") {
       const out: Record<string, unknown> = {};

@@ -19,6 +19,8 @@ export const EXAMPLE_PATIENTS = [
 export interface SeedHooks {
   /** Evidence base to store (e.g. helper C1's loadDefaultEvidenceBase()); null when it cannot be loaded. */
   loadEvidence?: () => unknown;
+  /** Validates an example record (throws InputError); the record is stored as written. */
+  validateRecord?: (record: unknown) => void;
 }
 
 /** Seeds once per database (a `seeded` setting marks it); returns what was added. */
@@ -39,6 +41,7 @@ export async function seedDatabase(store: Store, now: Date, hooks: SeedHooks = {
     const path = join(root, ex.file);
     if (!existsSync(path)) continue;
     const record = JSON.parse(readFileSync(path, "utf8")) as unknown;
+    hooks.validateRecord?.(record);
     await store.createPatient({ displayName: ex.displayName, dateOfBirth: ex.dateOfBirth, record }, SEED_ACTOR);
     patients++;
   }

@@ -33,7 +33,7 @@ export const FollowUpSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("loss"), date: IsoDate, gestationalWeek: z.number().min(0).max(45, "impossible gestational week: over 45"), note: Text.optional() }),
   z.object({ kind: z.literal("live-birth"), date: IsoDate, gestationalWeek: z.number().min(20, "a live birth is recorded from 20 weeks").max(45).optional(), note: Text.optional() }),
   z.object({ kind: z.literal("adverse-reaction"), date: IsoDate, therapy: TherapyIdSchema, description: z.string().min(1, "describe the reaction").max(2000), severity: z.enum(["mild", "moderate", "severe"]) }),
-  z.object({ kind: z.literal("antibody-result"), date: IsoDate, test: z.string().min(1).max(200), value: z.number().optional(), unit: z.string().max(50).optional(), positive: z.boolean(), note: Text.optional() }),
+  z.object({ kind: z.literal("antibody-result"), date: IsoDate, test: z.string().min(1).max(200).describe('"anti-paternal-antibody" results feed the LIT plan'), value: z.number().optional(), unit: z.string().max(50).optional(), positive: z.boolean(), note: Text.optional() }),
 ]);
 const FollowupParams = z.object({ id: z.uuid(), followupId: z.uuid() });
 
@@ -44,6 +44,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   const actor = (req: FastifyRequest) => ({ username: userOf(req).username, route: routeOf(req) });
   const auditRead = (req: FastifyRequest, action: string, patientId: string | null, detail?: string) =>
     app.store.audit(null, { username: userOf(req).username, action, patientId, route: routeOf(req), status: 200, detail: detail ?? null });
+  const followupsFor = async (id: string) => (await app.store.listFollowups(id)).map((f) => f.data as { kind: string; date: string });
   const load = async (id: string): Promise<PatientRow> => {
     const p = await app.store.getPatient(id);
     if (p === null) throw notFound(`patient ${id}`);
@@ -94,7 +95,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const p = await load(id);
     const pseudo = isPseudonymised(userOf(req).role);
     const today = date ?? app.now().toISOString().slice(0, 10);
-    const assessment = app.core.assess(p.record, today);
+    const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, await followupsFor(p.id), today);
     await auditRead(req, "patient.assessment", id);
     return { patient: patientSummary(p, pseudo), assessment: pseudo ? pseudonymiseValue(assessment, p.dateShiftDays) : assessment };
   });
@@ -103,7 +104,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as z.infer<typeof IdParams>;
     const body = req.body as z.infer<typeof PlanBody>;
     const p = await load(id);
-    const plan = app.core.plan(p.record, body.therapy, body.startDate);
+    const plan = app.core.plan(`${p.id}@${p.version}`, p.record, await followupsFor(p.id), body.therapy, body.startDate, app.now().toISOString().slice(0, 10));
     await auditRead(req, "patient.plan", id, `${body.therapy} from ${body.startDate}`);
     return { plan };
   });

@@ -1,0 +1,109 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Assessment, Plan } from "../../src/clinical/index.js";
+import { packageRoot } from "../../src/server/paths.js";
+import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+
+interface Summary {
+  id: string;
+  displayName: string | null;
+  pseudonymId: string;
+}
+
+const profileA = JSON.parse(readFileSync(join(packageRoot(), "examples/patients/profile-a.json"), "utf8")) as Record<string, unknown>;
+
+describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded patients on %s", (engine) => {
+  let srv: TestServer;
+  let admin: Client;
+  let clinician: Client;
+  let researcher: Client;
+  let patients: Summary[];
+
+  beforeAll(async () => {
+    srv = await startServer(engine, { seed: true }, () => new Date("2026-11-20T10:00:00Z"));
+    admin = new Client(srv.base);
+    await admin.login("admin", ADMIN_PASSWORD);
+    clinician = await userClient(srv.base, admin, "dr.assess", "clinician");
+    researcher = await userClient(srv.base, admin, "res.assess", "researcher");
+    patients = ((await clinician.req("GET", "/api/patients")).body as { patients: Summary[] }).patients;
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  const byName = (prefix: string) => patients.find((p) => p.displayName?.startsWith(prefix))!;
+
+  it("seeds the two example patients of source 001 on first start", () => {
+    expect(patients.map((p) => p.displayName).sort()).toEqual(["Example A (hypothetical, source 001)", "Example B (hypothetical, source 001)"]);
+  });
+
+  it("profile (a): LIT protocol-eligible with the uterine NK finding", async () => {
+    const r = await clinician.req("GET", `/api/patients/${byName("Example A").id}/assessment`);
+    expect(r.status).toBe(200);
+    const a = (r.body as { assessment: Assessment }).assessment;
+    expect(a.today).toBe("2026-11-20");
+    expect(a.therapies.lit.status).toBe("protocol-eligible");
+    expect(a.therapies.lit.findings.some((f) => f.id === "uterineNk" && f.role === "supports")).toBe(true);
+  });
+
+  it("profile (b): LIT premature with its missing tests", async () => {
+    const r = await clinician.req("GET", `/api/patients/${byName("Example B").id}/assessment?date=2026-11-20`);
+    const a = (r.body as { assessment: Assessment }).assessment;
+    expect(a.therapies.lit.status).toBe("premature");
+    expect(a.therapies.lit.missing.length).toBeGreaterThan(0);
+  });
+
+  it("a dated LIT plan from the start date; an anti-paternal antibody follow-up reaches the plan", async () => {
+    const id = byName("Example A").id;
+    const r = await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-12-01" });
+    expect(r.status).toBe(200);
+    const plan = (r.body as { plan: Plan }).plan;
+    expect(plan.therapy).toBe("lit");
+    expect(plan.start).toBe("2026-12-01");
+    expect(plan.steps.length).toBeGreaterThan(0);
+    const first = plan.steps.find((s) => s.date !== null);
+    expect(first?.date! >= "2026-12-01").toBe(true);
+    const f = await clinician.req("POST", `/api/patients/${id}/followups`, { kind: "antibody-result", date: "2027-01-20", test: "anti-paternal-antibody", positive: true });
+    expect(f.status).toBe(201);
+    const after = (await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-12-01" })).body as { plan: Plan };
+    expect(JSON.stringify(after.plan)).not.toBe(JSON.stringify(plan));
+    const badTherapy = await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "aspirin", startDate: "2026-12-01" });
+    expect(errorOf(badTherapy).field).toBe("therapy");
+    expect((await researcher.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-12-01" })).status).toBe(403);
+  });
+
+  it("record validation names the field path inside the record", async () => {
+    const bad = structuredClone(profileA) as { losses: Array<{ gestationalWeek: number }> };
+    bad.losses[1]!.gestationalWeek = 60;
+    const r = await clinician.req("POST", "/api/patients", { displayName: "Bad Week", dateOfBirth: "1990-01-01", record: bad });
+    expect(r.status).toBe(400);
+    expect(errorOf(r).field).toBe("record.losses.1.gestationalWeek");
+    expect(errorOf(r).message).toMatch(/over 45/);
+    const unit = structuredClone(profileA) as { immune: { uterineNk: { unit: string } } };
+    unit.immune.uterineNk.unit = "cells";
+    const u = await clinician.req("POST", "/api/patients", { displayName: "Bad Unit", dateOfBirth: "1990-01-01", record: unit });
+    expect(errorOf(u).field).toBe("record.immune.uterineNk.unit");
+    // a cross-field rule checked after the schema (positive test before the last period)
+    const order = { ...profileA, currentPregnancy: { lastMenstrualPeriod: "2026-10-01", positiveTestDate: "2026-09-01" } };
+    const o = await clinician.req("POST", "/api/patients", { displayName: "Bad Order", dateOfBirth: "1990-01-01", record: order });
+    expect(o.status).toBe(400);
+    expect(errorOf(o).field).toBe("record.currentPregnancy.positiveTestDate");
+    // nothing was saved
+    expect(((await clinician.req("GET", "/api/patients?q=Bad")).body as { total: number }).total).toBe(0);
+  });
+
+  it("a researcher's assessment carries no record id and only shifted dates; assessment reads are audited", async () => {
+    const id = byName("Example A").id;
+    const r = await researcher.req("GET", `/api/patients/${id}/assessment?date=2026-11-20`);
+    expect(r.status).toBe(200);
+    const body = r.body as { patient: Summary; assessment: Assessment };
+    expect(body.patient.displayName).toBeNull();
+    expect(body.assessment.patientId).toBeUndefined();
+    expect(body.assessment.therapies.lit.status).toBe("protocol-eligible");
+    expect(body.assessment.today).not.toBe("2026-11-20");
+    for (const d of ["2022-03-10", "2024-02-14", "2024-06-12"]) expect(r.text).not.toContain(d);
+    const audit = (await admin.req("GET", `/api/audit?patientId=${id}&action=patient.assessment`)).body as { entries: Array<{ username: string }> };
+    expect(audit.entries.map((e) => e.username)).toEqual(expect.arrayContaining(["res.assess", "dr.assess"]));
+  });
+});
