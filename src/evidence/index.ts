@@ -7,3 +7,5 @@ export * from "./load.js";
 export * from "./select.js";
 export * from "./grade.js";
 export * from "./api.js";
+export * from "./reproduce.js";
+export * from "./plot-inputs.js";

@@ -445,6 +445,8 @@ export const PrismaFlowSchema = z
     id: EvidenceIdSchema,
     metaAnalysis: EvidenceIdSchema,
     source: EvidenceIdSchema,
+    /** Databases searched, as the review lists them. */
+    databases: z.array(z.string()).default([]),
     identified: prismaCount,
     duplicatesRemoved: prismaCount,
     screened: prismaCount,

@@ -1,0 +1,72 @@
+/**
+ * Maps the evidence base onto the inputs of the evidence plots (src/evidence/plots): a robvis-style RoB 1 table
+ * from the trials' risk-of-bias judgements, and PRISMA 2020 counts from a stored flow. Pure.
+ */
+import type { PrismaCounts, RobJudgement, RobTable } from "./plots/types.js";
+import type { EvidenceBase, PrismaFlow } from "./schema.js";
+import { ROB1_DOMAIN_LABELS, ROB1_DOMAINS } from "./schema.js";
+import { completeCounts, primaryLiveBirthOutcome } from "./select.js";
+
+export interface RobTableQuery {
+  /** Only these trial ids (in this order); default: every trial with a risk-of-bias assessment. */
+  trials?: string[];
+  /** Only trials of this therapy. */
+  therapy?: string;
+}
+
+/**
+ * A RoB 1 table of the trials that carry an assessment (others are left out, since a plot of "not assessed"
+ * everywhere says nothing). Study weight = participants in the trial's main live-birth row, when known.
+ */
+export function robTableFromBase(base: EvidenceBase, q: RobTableQuery = {}): RobTable | null {
+  const pool = q.trials !== undefined ? q.trials.map((id) => base.trials.find((t) => t.id === id)).filter((t) => t !== undefined) : base.trials;
+  const studies = pool
+    .filter((t) => t.rob !== null && (q.therapy === undefined || t.therapy === q.therapy))
+    .map((t) => {
+      const judgements: Record<string, RobJudgement> = {};
+      for (const d of ROB1_DOMAINS) judgements[ROB1_DOMAIN_LABELS[d]] = t.rob?.domains[d] ?? "not assessed";
+      const o = primaryLiveBirthOutcome(t);
+      const c = o === null ? null : completeCounts(o);
+      const study: RobTable["studies"][number] = { study: t.label, judgements };
+      if (c !== null) study.weight = c.total_t + c.total_c;
+      return study;
+    });
+  if (studies.length === 0) return null;
+  return { tool: "RoB1", domains: ROB1_DOMAINS.map((d) => ROB1_DOMAIN_LABELS[d]), studies };
+}
+
+/**
+ * PRISMA 2020 counts from a stored flow. Counts the review does not report stay null ("not reported"); when only
+ * the total of full-text exclusions is known, it is one line listing the reasons without per-reason counts.
+ */
+export function prismaCountsFromFlow(flow: PrismaFlow): PrismaCounts {
+  const databases = flow.databases.length > 0 ? flow.databases.join(", ") : "Databases";
+  const identified = flow.identified ?? 0;
+  const screened = flow.screened ?? identified - (flow.duplicatesRemoved ?? 0);
+  const assessed = flow.fullTextAssessed ?? 0;
+  const excluded = flow.excludedFullText ?? 0;
+  return {
+    identified: [{ source: databases, n: identified }],
+    duplicatesRemoved: flow.duplicatesRemoved,
+    automationRemoved: null,
+    otherRemoved: null,
+    screened,
+    excludedScreening: flow.excludedScreening ?? 0,
+    reportsSought: assessed,
+    reportsNotRetrieved: null,
+    reportsAssessed: assessed,
+    reportsExcluded:
+      excluded > 0
+        ? [{ reason: flow.excludedFullTextReasons.length > 0 ? `${flow.excludedFullTextReasons.join(", ")} (per-reason counts not reported)` : "reasons not reported", n: excluded }]
+        : [],
+    studiesIncluded: flow.included ?? 0,
+    reportsIncluded: flow.included ?? 0,
+  };
+}
+
+/** The PRISMA counts of a meta-analysis in the base (null when none is stored). */
+export function prismaCountsFor(base: EvidenceBase, metaAnalysisId: string): PrismaCounts | null {
+  const flow = base.prisma.find((p) => p.metaAnalysis === metaAnalysisId);
+  if (flow === undefined) return null;
+  return prismaCountsFromFlow(flow);
+}

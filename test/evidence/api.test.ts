@@ -1,0 +1,83 @@
+import { describe, expect, it } from "vitest";
+import { evidenceForTherapy, effectDirection } from "../../src/evidence/api.js";
+import { loadDefaultEvidenceBase } from "../../src/evidence/load.js";
+import { THERAPY_IDS } from "../../src/shared/therapies.js";
+import { main } from "../../src/cli/main.js";
+
+const base = loadDefaultEvidenceBase();
+
+describe("evidenceForTherapy", () => {
+  it("returns a citation (with a link or the exact citation) and a verified flag for every guideline position of every therapy", () => {
+    for (const id of THERAPY_IDS) {
+      const e = evidenceForTherapy(base, id);
+      expect(e.guidelines.length).toBeGreaterThan(0);
+      for (const g of e.guidelines) {
+        expect(g.citation.text).not.toMatch(/^unknown source/);
+        expect(g.citation.link !== null || base.sources.find((s) => s.id === g.source)?.noIdentifierReason !== undefined).toBe(true);
+        expect(typeof g.verified).toBe("boolean");
+        expect(e.citations[g.source]).toEqual(g.citation);
+      }
+    }
+  });
+
+  it("shows IVIG's conflicting meta-analyses side by side and picks the IPD analysis of placebo RCTs as best", () => {
+    const e = evidenceForTherapy(base, "ivig");
+    const gao = e.conflicts.find((c) => c.metaAnalysis === "gao-2025");
+    const cochrane = e.conflicts.find((c) => c.metaAnalysis === "cochrane-2014-ivig");
+    expect(gao?.direction).toBe("favours treatment");
+    expect(cochrane?.direction).toBe("no clear difference");
+    expect(e.conflictNote).toContain("Gao 2025");
+    expect(e.summary?.relative).toMatchObject({ measure: "RR", estimate: 1.02 });
+    expect(e.summary?.basis).toContain("IPD");
+    // baseline risk: pooled control arms of the placebo RCTs in the base
+    expect(e.summary?.baselineRisk.source).toContain("Christiansen 2015 20/40");
+    expect(e.regimens.some((r) => r.id === "ivig-yamada-2022")).toBe(true);
+  });
+
+  it("uses subgroup results when they exist (secondary RPL) and says when they do not (ANA-positive for LIT)", () => {
+    const sec = evidenceForTherapy(base, "ivig", { subgroup: "secondary-rpl" });
+    expect(sec.conflicts.every((c) => c.subgroup === "secondary-rpl")).toBe(true);
+    expect(sec.conflicts.map((c) => c.metaAnalysis)).toContain("hutton-2007");
+    const ana = evidenceForTherapy(base, "lit", { subgroup: "ana-positive" });
+    expect(ana.subgroupNote).toContain("No pooled result specific to ana-positive");
+    expect(ana.subgroupNote).toContain("Dashti 2025");
+    expect(ana.summary?.domains.indirectness.reason).toContain("not the ana-positive subgroup");
+  });
+
+  it("falls back to the randomised trial for tacrolimus and to 'no summary' with what exists for prednisolone", () => {
+    const t = evidenceForTherapy(base, "tacrolimus");
+    expect(t.summary?.relative).toMatchObject({ measure: "OR", estimate: 2.3, ci_low: 1.1, ci_high: 4.81 });
+    expect(t.summary?.baselineRisk.source).toContain("47/74");
+    const p = evidenceForTherapy(base, "prednisolone");
+    expect(p.summary).toBeNull();
+    expect(p.summaryNote).toContain("Tang 2013");
+  });
+
+  it("reads the direction of failure outcomes (no live birth) the right way round", () => {
+    expect(effectDirection({ measure: "RR", ci_low: 0.5, ci_high: 0.9, outcomeIsFailure: true })).toBe("favours treatment");
+    expect(effectDirection({ measure: "RR", ci_low: 0.5, ci_high: 0.9, outcomeIsFailure: false })).toBe("favours control");
+    expect(effectDirection({ measure: "MD", ci_low: -549.37, ci_high: 107.88, outcomeIsFailure: false })).toBe("no clear difference");
+  });
+});
+
+describe("decidua evidence show / sof", () => {
+  it("shows a therapy with its guideline positions and marks unverified ones", async () => {
+    const out: string[] = [];
+    const code = await main(["evidence", "show", "lit"], { out: (t) => out.push(t), err: () => undefined });
+    expect(code).toBe(0);
+    expect(out.join("")).toContain("FDA 2002: research-only");
+    expect(out.join("")).toContain("[UNVERIFIED]");
+  });
+  it("rejects an unknown therapy or subgroup with exit 2", async () => {
+    const err: string[] = [];
+    expect(await main(["evidence", "show", "aspirin"], { out: () => undefined, err: (t) => err.push(t) })).toBe(2);
+    expect(await main(["evidence", "show", "ivig", "--subgroup", "blue"], { out: () => undefined, err: (t) => err.push(t) })).toBe(2);
+    expect(err.join("")).toContain('unknown subgroup "blue"');
+  });
+  it("prints SoF rows for every therapy as JSON", async () => {
+    const out: string[] = [];
+    await main(["evidence", "sof", "--json"], { out: (t) => out.push(t), err: () => undefined });
+    const rows = JSON.parse(out.join("")) as Array<{ therapy: string }>;
+    expect(rows.map((r) => r.therapy).sort()).toEqual([...THERAPY_IDS].sort());
+  });
+});
