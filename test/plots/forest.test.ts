@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../src/shared/errors.js";
-import { forestPlotSvg, LOG_FOREST_RANGES, textWidth } from "../../src/stats/plots/index.js";
+import { forestPlotSvg, LOG_FOREST_RANGES } from "../../src/stats/plots/index.js";
 import { MetaResultSchema, type MetaResult } from "../../src/stats/types.js";
-import { all, byClass, fitAxis, num, parseSvg, polygonPoints, texts, type El } from "./svg-parse.js";
+import { all, byClass, fitAxis, num, overlaps, parseSvg, polygonPoints, textBoxes, texts, type El } from "./svg-parse.js";
 
 const fixture = (name: string): MetaResult =>
   MetaResultSchema.parse(JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), "utf8")));
@@ -23,35 +23,6 @@ function diamondExtent(d: El): { left: number; right: number; centre: number } {
   const xs = pts.map((p) => p[0]);
   const top = pts.reduce((a, p) => (p[1] < a[1] ? p : a));
   return { left: Math.min(...xs), right: Math.max(...xs), centre: top[0] };
-}
-
-/** Text boxes from anchor, baseline and our font metrics; overlapping boxes on the same line mean clashing text. */
-function textBoxes(svg: El): Array<{ t: string; x0: number; x1: number; y0: number; y1: number }> {
-  const root = num(svg, "font-size");
-  return texts(svg)
-    .filter((t) => t.attrs.transform === undefined && t.text !== "")
-    .map((t) => {
-      const size = t.attrs["font-size"] !== undefined ? Number(t.attrs["font-size"]) : root;
-      const w = textWidth(t.text, size, t.attrs["font-weight"] === "bold");
-      const x = num(t, "x");
-      const y = num(t, "y");
-      const anchor = t.attrs["text-anchor"] ?? "start";
-      const x0 = anchor === "middle" ? x - w / 2 : anchor === "end" ? x - w : x;
-      return { t: t.text, x0, x1: x0 + w, y0: y - 0.75 * size, y1: y + 0.2 * size };
-    });
-}
-
-function overlaps(svg: El): string[] {
-  const boxes = textBoxes(svg);
-  const out: string[] = [];
-  for (let i = 0; i < boxes.length; i++) {
-    for (let j = i + 1; j < boxes.length; j++) {
-      const a = boxes[i]!;
-      const b = boxes[j]!;
-      if (a.x0 < b.x1 + 3 && b.x0 < a.x1 + 3 && a.y0 < b.y1 - 0.5 && b.y0 < a.y1 - 0.5) out.push(`"${a.t}" / "${b.t}"`);
-    }
-  }
-  return out;
 }
 
 describe("forestPlotSvg: binary, Mantel-Haenszel, 11 trials with 2 double-zero", () => {

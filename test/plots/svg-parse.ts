@@ -1,3 +1,5 @@
+import { textWidth } from "../../src/stats/plots/svg.js";
+
 /**
  * A small, strict XML reader for the tests: elements with attributes and text, entity decoding, and
  * a check that tags balance (so a broken plot fails here, not only in a viewer).
@@ -92,4 +94,42 @@ export function fitAxis(ticks: Array<{ value: number; x: number }>, log: boolean
   const b = (last.x - first.x) / (f(last.value) - f(first.value));
   const a = first.x - b * f(first.value);
   return (v) => a + b * f(v);
+}
+
+export interface TextBox {
+  t: string;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/** Boxes of the (unrotated) text elements from anchor, baseline and the plots' font metrics. */
+export function textBoxes(svg: El): TextBox[] {
+  const root = num(svg, "font-size");
+  return texts(svg)
+    .filter((t) => t.attrs.transform === undefined && t.text !== "")
+    .map((t) => {
+      const size = t.attrs["font-size"] !== undefined ? Number(t.attrs["font-size"]) : root;
+      const w = textWidth(t.text, size, t.attrs["font-weight"] === "bold");
+      const x = num(t, "x");
+      const y = num(t, "y");
+      const anchor = t.attrs["text-anchor"] ?? "start";
+      const x0 = anchor === "middle" ? x - w / 2 : anchor === "end" ? x - w : x;
+      return { t: t.text, x0, x1: x0 + w, y0: y - 0.75 * size, y1: y + 0.2 * size };
+    });
+}
+
+/** Pairs of texts closer than 3 px on the same line (clashing or unreadably tight). */
+export function overlaps(svg: El): string[] {
+  const boxes = textBoxes(svg);
+  const out: string[] = [];
+  for (let i = 0; i < boxes.length; i++) {
+    for (let j = i + 1; j < boxes.length; j++) {
+      const a = boxes[i]!;
+      const b = boxes[j]!;
+      if (a.x0 < b.x1 + 3 && b.x0 < a.x1 + 3 && a.y0 < b.y1 - 0.5 && b.y0 < a.y1 - 0.5) out.push(`"${a.t}" / "${b.t}"`);
+    }
+  }
+  return out;
 }

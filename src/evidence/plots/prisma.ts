@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { parseOrInputError } from "../../stats/plots/common.js";
-import { SvgBuilder, wrapText } from "../../stats/plots/svg.js";
+import { SvgBuilder, widthWithTitle, wrapText } from "../../stats/plots/svg.js";
 import { InputError } from "../../shared/errors.js";
 import { PrismaCountsSchema, type PrismaCounts, type ResolvedPrismaCounts } from "./types.js";
 
@@ -181,5 +181,5 @@ export function prismaFlowSvg(countsInput: PrismaCounts, optionsInput: PrismaOpt
     const cy = (span.top + span.bottom) / 2;
     svg.text(cx, cy, phase, { anchor: "middle", bold: true, rotate: -90 });
   }
-  return svg.toString(totalW, y - 22 + margin, o.title ?? "PRISMA 2020 flow diagram");
+  return svg.toString(widthWithTitle(totalW, o.title), y - 22 + margin, o.title ?? "PRISMA 2020 flow diagram");
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { parseOrInputError } from "../../stats/plots/common.js";
-import { SvgBuilder, textWidth, wrapText } from "../../stats/plots/svg.js";
+import { SvgBuilder, textWidth, widthWithTitle, wrapText } from "../../stats/plots/svg.js";
 import { InputError } from "../../shared/errors.js";
 import { ROB_JUDGEMENTS_BY_TOOL, RobTableSchema, type RobJudgement, type RobTable, type RobTool } from "./types.js";
 
@@ -153,7 +153,7 @@ export function robTrafficLightSvg(tableInput: RobTable, optionsInput: RobPlotOp
     lx += 20 + textWidth(label, fs) + 16;
   }
   width = Math.max(width, lx + margin);
-  return svg.toString(width, y + margin + 4, o.title ?? `Risk of bias (${t.tool}): traffic-light plot`);
+  return svg.toString(widthWithTitle(width, o.title), y + margin + 4, o.title ?? `Risk of bias (${t.tool}): traffic-light plot`);
 }
 
 export const RobSummaryOptionsSchema = RobPlotOptionsSchema.extend({
@@ -263,5 +263,5 @@ export function robSummarySvg(tableInput: RobTable, optionsInput: RobSummaryOpti
   width = Math.max(width, lx + margin);
   const what = o.weighted ? "weighted by study weight" : "percentage of studies";
   svg.text(barX, y + fs + 10, `Bars: ${what}${o.weighted ? "" : ` (n = ${t.studies.length})`}`, { size: fs - 1, italic: true, fill: "#444" });
-  return svg.toString(width, y + fs + 10 + margin, o.title ?? `Risk of bias (${t.tool}): summary plot`);
+  return svg.toString(widthWithTitle(width, o.title), y + fs + 10 + margin, o.title ?? `Risk of bias (${t.tool}): summary plot`);
 }

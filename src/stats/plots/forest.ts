@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { Heterogeneity, MetaResult, Pooled, StudyResult } from "../types.js";
 import { forestLinearAxis, forestLogAxis, isRatioMeasure, tickLabel, type Axis } from "./axis.js";
 import { measureName, methodText, parseMetaResult, parseOrInputError } from "./common.js";
-import { arrowHead, formatFixed, formatP, formatPercent, formatPlain, linearDigits, r2, SvgBuilder, textWidth, wrapText } from "./svg.js";
+import { arrowHead, formatFixed, formatP, formatPercent, formatPlain, linearDigits, SvgBuilder, textWidth, widthWithTitle, wrapText } from "./svg.js";
 
 export const ForestPlotOptionsSchema = z.object({
   title: z.string().optional(),
@@ -325,7 +325,7 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
   const graphX0 = estColX + estColW + gap + Math.max(0, leftSpill - gap);
   const axis = axisAt(graphX0);
   const graphX1 = graphX0 + graphW;
-  const totalW = graphX1 + rightSpill + margin;
+  const totalW = widthWithTitle(graphX1 + rightSpill + margin, o.title);
 
   // ---- y positions ---------------------------------------------------------------------------------------
   const rowH = Math.round(fs * 1.5);

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { FunnelDataSchema, type MetaResult } from "../types.js";
 import { isRatioMeasure, logTicks, tickLabel } from "./axis.js";
 import { measureName, parseMetaResult, parseOrInputError } from "./common.js";
-import { formatPlain, SvgBuilder, textWidth } from "./svg.js";
+import { formatPlain, SvgBuilder, textWidth, widthWithTitle } from "./svg.js";
 
 type FunnelData = z.infer<typeof FunnelDataSchema>;
 
@@ -194,5 +194,5 @@ export function funnelPlotSvg(resultInput: MetaResult, optionsInput: FunnelPlotO
     item((cy) => svg.line(lx, cy, lx + 16, cy, { "stroke-width": 0.9, "stroke-dasharray": "4 3" }), `Pseudo ${formatPlain(result.level, 1)}% CI`);
     height = Math.max(height, ly + 12);
   }
-  return svg.toString(width, height, o.title ?? "Funnel plot");
+  return svg.toString(widthWithTitle(width, o.title), height, o.title ?? "Funnel plot");
 }

@@ -16,6 +16,7 @@ export {
   linearDigits,
   textWidth,
   wrapText,
+  widthWithTitle,
   SvgBuilder,
   PLOT_FONT_FAMILY,
 } from "./svg.js";

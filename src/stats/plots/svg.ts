@@ -223,6 +223,11 @@ export class SvgBuilder {
   }
 }
 
+/** Canvas width that also fits a bold 13 px title drawn at x = 12. */
+export function widthWithTitle(width: number, title: string | undefined): number {
+  return title === undefined || title === "" ? width : Math.max(width, 12 + textWidth(title, 13, true) + 12);
+}
+
 /** Arrowhead path pointing left (dir = -1) or right (dir = 1) with its tip at (x, y). */
 export function arrowHead(x: number, y: number, dir: -1 | 1, size = 4): string {
   const bx = x - dir * size * 1.4;
