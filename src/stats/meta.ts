@@ -134,6 +134,8 @@ interface Context {
   bi: Float64Array;
   ci: Float64Array;
   di: Float64Array;
+  /** Set when a single-study fit had to use the z test instead of Knapp-Hartung (t with 0 df is undefined). */
+  knhaFallback: boolean;
 }
 
 function buildContext(rows: readonly StudyRow[], s: MetaSettings): Context {
@@ -154,7 +156,7 @@ function buildContext(rows: readonly StudyRow[], s: MetaSettings): Context {
       }
     }
   }
-  return { rows, s, es, ai, bi, ci, di };
+  return { rows, s, es, ai, bi, ci, di, knhaFallback: false };
 }
 
 function fromUni(r: RmaUniResult, rowIndex: number[], y: Float64Array, v: Float64Array, qprofile: boolean): CoreFit {
@@ -187,6 +189,15 @@ function fromUni(r: RmaUniResult, rowIndex: number[], y: Float64Array, v: Float6
   };
 }
 
+/** The test for a fit of k studies: Knapp-Hartung needs k >= 2 (metafor gives NA); one study falls back to z. */
+function testFor(ctx: Context, k: number): TestType {
+  if (ctx.s.test === "knha" && k < 2) {
+    ctx.knhaFallback = true;
+    return "z";
+  }
+  return ctx.s.test;
+}
+
 /** Fits the model ("fixed" or "random") to the given rows (indices of included studies). */
 function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "random"): CoreFit {
   const { s, es } = ctx;
@@ -207,7 +218,7 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
       }
     }
     const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
-    return fromUni(rmaUni(y, v, { method, test: s.test, level: s.level }), subset as number[], y, v, model === "random");
+    return fromUni(rmaUni(y, v, { method, test: testFor(ctx, k), level: s.level }), subset as number[], y, v, model === "random");
   }
   const t = identity ? { ai: ctx.ai, bi: ctx.bi, ci: ctx.ci, di: ctx.di } : { ai: new Float64Array(k), bi: new Float64Array(k), ci: new Float64Array(k), di: new Float64Array(k) };
   if (!identity) {
@@ -283,7 +294,7 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
     sw2 += w * w;
   }
   const tau2 = mh.k_yi > 1 ? Math.max(0, (mh.QE - qdf) / (sw - sw2 / sw)) : 0;
-  const r = rmaUni(y, v, { method: "DL", tau2Fixed: tau2, test: s.test, level: s.level });
+  const r = rmaUni(y, v, { method: "DL", tau2Fixed: tau2, test: testFor(ctx, y.length), level: s.level });
   const weights = new Float64Array(k);
   for (let j = 0, m = 0; j < k; j++) {
     if (yvIndex[m] === subset[j]) weights[j] = r.weights[m++] as number;
@@ -478,6 +489,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
     if (!byYear) notes.push("Cumulative analysis in row order (not every study has a year).");
   }
   addBiasAndFunnel(ctx, result, fit, model);
+  if (ctx.knhaFallback) notes.push("Knapp-Hartung needs at least 2 studies: single-study fits (a subgroup, a leave-one-out or cumulative step) use the z test.");
   return result;
 }
 

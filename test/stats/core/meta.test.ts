@@ -122,6 +122,18 @@ describe("metaAnalysis", () => {
     expect(r.cumulative!.at(-1)!.estimate).toBeCloseTo(r.pooled.estimate, 12);
   });
 
+  it("Knapp-Hartung: a single-study subgroup uses the z test, so every number stays defined", () => {
+    const r = metaAnalysis(rows.slice(0, 4), { subgroup: "therapy", test: "knha", model: "fixed", measure: "RD" });
+    expect(MetaResultSchema.safeParse(r).success).toBe(true);
+    expect(r.subgroups!.map((g) => g.k)).toEqual([2, 2]);
+    const one = metaAnalysis([...rows.slice(0, 2), rows[3]!], { subgroup: "therapy", test: "knha" });
+    expect(one.subgroups![1]!.pooled.df).toBeNull();
+    expect(Number.isFinite(one.subgroups![1]!.pooled.pval)).toBe(true);
+    expect(one.subgroups![0]!.pooled.df).toBe(1);
+    expect(one.notes.join(" ")).toMatch(/Knapp-Hartung needs at least 2 studies/);
+    expect(MetaResultSchema.safeParse(one).success).toBe(true);
+  });
+
   it("funnel data include filled studies when bias tests run", () => {
     const r = metaAnalysis(rows, { bias: true, model: "fixed" });
     expect(r.funnel!.points.filter((p) => p.filled).length).toBe(r.bias!.trimfill.k0);
