@@ -543,6 +543,25 @@ wald <- function(e) list(yi = as.numeric(e$yi), vi = as.numeric(e$vi),
                          ci_lb = as.numeric(e$yi) - qnorm(0.975) * sqrt(as.numeric(e$vi)),
                          ci_ub = as.numeric(e$yi) + qnorm(0.975) * sqrt(as.numeric(e$vi)))
 fi <- fisher.test(tab)
+# fisher.test solves for the conditional MLE and its exact limits with uniroot's default tolerance (~1e-4), so its
+# figures are good to about 5 digits only. The same equations solved to 1e-13 (fisher.test's own method):
+cond_or <- local({
+  m <- sum(tab[, 1]); n <- sum(tab[, 2]); k <- sum(tab[1, ]); x <- tab[1, 1]
+  support <- max(0, k - n):min(k, m)
+  logdc <- dhyper(support, m, n, k, log = TRUE)
+  dn <- function(ncp) { d <- logdc + log(ncp) * support; d <- exp(d - max(d)); d / sum(d) }
+  mn <- function(ncp) sum(support * dn(ncp))
+  pn <- function(q, ncp, upper) { d <- dn(ncp); if (upper) sum(d[support >= q]) else sum(d[support <= q]) }
+  tol <- 1e-13
+  mle <- if (mn(1) > x) uniroot(function(t) mn(t) - x, c(1e-10, 1), tol = tol)$root
+         else 1 / uniroot(function(t) mn(1 / t) - x, c(1e-10, 1), tol = tol)$root
+  alpha <- 0.025
+  f_u <- function(t) pn(x, t, FALSE) - alpha
+  upper <- if (f_u(1) < 0) uniroot(f_u, c(1e-10, 1), tol = tol)$root else 1 / uniroot(function(t) f_u(1 / t), c(1e-10, 1), tol = tol)$root
+  f_l <- function(t) pn(x, t, TRUE) - alpha
+  lower <- if (f_l(1) < 0) 1 / uniroot(function(t) f_l(1 / t), c(1e-10, 1), tol = tol)$root else uniroot(f_l, c(1e-10, 1), tol = tol)$root
+  list(estimate = mle, ci = c(lower, upper))
+})
 tac <- list(
   id = "tacrolimus-2x2", source = "shared/sources/002 (tacrolimus RCT): 60/75 vs 47/74 healthy newborns",
   reference = paste("R", R.version.string, "stats + metafor", as.character(packageVersion("metafor"))),
@@ -553,7 +572,8 @@ tac <- list(
     rd = wald(rd),
     pearson = list(statistic = unname(chisq.test(tab, correct = FALSE)$statistic), pval = chisq.test(tab, correct = FALSE)$p.value),
     yates = list(statistic = unname(chisq.test(tab, correct = TRUE)$statistic), pval = chisq.test(tab, correct = TRUE)$p.value),
-    fisher = list(pval = fi$p.value, conditional_or = unname(fi$estimate), conditional_or_ci = as.numeric(fi$conf.int))
+    fisher = list(pval = fi$p.value, conditional_or = cond_or$estimate, conditional_or_ci = cond_or$ci,
+                  fisher_test_printed = list(conditional_or = unname(fi$estimate), conditional_or_ci = as.numeric(fi$conf.int)))
   )
 )
 writeLines(toJSON(tac, auto_unbox = TRUE, digits = NA, pretty = TRUE), file.path(out_dir, "tacrolimus.json"))
