@@ -3,12 +3,10 @@
  * the evidence base (evidence/) and the workbench (stats/). Routes call only this; it holds no domain logic.
  *
  * Live: record validation (PatientRecordSchema, parsePatientRecord), assessment (assessRecord) and plans
- * (planProtocol) from src/clinical; the workbench analysis (parseStudyFile + metaAnalysis) from src/stats.
+ * (planProtocol) from src/clinical; the workbench analysis (parseStudyFile + metaAnalysis) and its plots (forestPlotSvg, funnelPlotSvg, svgToPng) from src/stats.
  *
  * PENDING (answer 503 UNAVAILABLE until the core module lands in main; see API.md):
  *   - evidence base load + evidenceForTherapy + plots   (helper C1, src/evidence)
- *   - workbench plots: forestPlotSvg, funnelPlotSvg, svgToPng (helper B, src/stats/plots); the analysis itself
- *     (A2's parseStudyFile + A1's metaAnalysis) is live
  */
 import { z } from "zod";
 import { PatientRecordSchema, assessRecord, cachedLookup, fallbackEvidenceLookup, parsePatientRecord, planProtocol } from "../clinical/index.js";
@@ -20,6 +18,7 @@ import type { Store } from "../store/index.js";
 import { parseStudyFile } from "../stats/input.js";
 import { metaAnalysis } from "../stats/meta.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
+import { forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
 import { toCsv } from "./csv.js";
 import { unavailable } from "./errors.js";
 
@@ -125,15 +124,16 @@ export class CoreServices {
   }
 
   /** The workbench: the same parsing and analysis as `decidua meta` (InputError names the file's row and column). */
-  async meta(file: MetaUpload, options: MetaOptions): Promise<{ result: MetaResult; forestSvg: string | null; funnelSvg: string | null; csv: string }> {
+  async meta(file: MetaUpload, options: MetaOptions, plot: ForestPlotOptions = {}): Promise<{ result: MetaResult; forestSvg: string; funnelSvg: string | null; csv: string }> {
     const rows = await parseStudyFile(file.name, new Uint8Array(file.content), options.subgroup !== undefined ? { subgroup: options.subgroup } : {});
     const result = metaAnalysis(rows, options);
-    return { result, forestSvg: null, funnelSvg: null, csv: metaResultCsv(result) };
+    const forestSvg = forestPlotSvg(result, plot);
+    const funnelSvg = result.k >= 3 ? funnelPlotSvg(result, plot.title !== undefined ? { title: plot.title } : {}) : null;
+    return { result, forestSvg, funnelSvg, csv: metaResultCsv(result) };
   }
 
   svgToPng(svg: string): Buffer {
-    void svg;
-    throw unavailable("PNG rendering (stats/plots/svgToPng)");
+    return Buffer.from(svgToPng(svg));
   }
 }
 

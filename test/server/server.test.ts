@@ -246,6 +246,13 @@ describe("workbench (POST /api/meta)", () => {
     expect(res.pooled.estimate).toBeCloseTo(-0.7145, 3);
     expect(res.heterogeneity.tau2).toBeCloseTo(0.3132, 3);
     expect(res.heterogeneity.I2).toBeCloseTo(92.22, 1);
+    const svg = (r.body as { forestSvg: string; funnelSvg: string | null });
+    expect(svg.forestSvg.startsWith("<svg")).toBe(true);
+    expect(svg.forestSvg).toContain("Aronson 1948");
+    expect(svg.funnelSvg?.startsWith("<svg")).toBe(true);
+    const png = await fetch(srv.base + "/api/meta/forest.png", { method: "POST", headers: { "content-type": "application/json", cookie: [...user.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-csrf-token": user.csrf! }, body: JSON.stringify({ file: upload("bcg.csv", csv), options: { measure: "RR" } }) });
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect([...new Uint8Array(await png.arrayBuffer()).slice(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
     const dl = await user.req("POST", "/api/meta/results.csv", { file: upload("bcg.csv", csv), options: { measure: "RR", tau2: "DL" } });
     expect(dl.headers.get("content-type")).toMatch(/text\/csv/);
     const lines = dl.text.trim().split("\r\n");

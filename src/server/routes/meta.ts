@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { MetaOptionsSchema } from "../../stats/types.js";
+import { ForestPlotOptionsSchema } from "../../stats/plots/index.js";
 import { HttpError } from "../errors.js";
 
 export const MetaBody = z.object({
@@ -10,13 +11,15 @@ export const MetaBody = z.object({
     contentBase64: z.string().min(1, "the file is empty"),
   }),
   options: MetaOptionsSchema.default(MetaOptionsSchema.parse({})),
+  /** Forest plot labels and layout (title, favoursLeft/Right, experimentalLabel, ...). */
+  plot: ForestPlotOptionsSchema.partial().default({}),
 });
 
 export async function metaRoutes(app: FastifyInstance): Promise<void> {
   const run = async (body: z.infer<typeof MetaBody>) => {
     const content = Buffer.from(body.file.contentBase64, "base64");
     if (content.length === 0) throw new HttpError(400, "VALIDATION", "the file is empty", "file.contentBase64");
-    return app.core.meta({ name: body.file.name, content }, body.options);
+    return app.core.meta({ name: body.file.name, content }, body.options, body.plot);
   };
 
   app.post("/api/meta", { schema: { tags: ["workbench"], summary: "Meta-analysis of an uploaded CSV/XLSX (same engine as `decidua meta`)", body: MetaBody } }, async (req) => {
@@ -26,13 +29,12 @@ export async function metaRoutes(app: FastifyInstance): Promise<void> {
 
   app.post("/api/meta/forest.png", { schema: { tags: ["workbench"], summary: "Forest plot as PNG", body: MetaBody } }, async (req, reply) => {
     const r = await run(req.body as z.infer<typeof MetaBody>);
-    if (r.forestSvg === null) throw new HttpError(503, "UNAVAILABLE", "plots are not available yet");
     return reply.type("image/png").header("content-disposition", 'attachment; filename="forest.png"').send(app.core.svgToPng(r.forestSvg));
   });
 
   app.post("/api/meta/funnel.png", { schema: { tags: ["workbench"], summary: "Funnel plot as PNG", body: MetaBody } }, async (req, reply) => {
     const r = await run(req.body as z.infer<typeof MetaBody>);
-    if (r.funnelSvg === null) throw new HttpError(400, "VALIDATION", "no funnel plot for this analysis (needs at least 3 studies)");
+    if (r.funnelSvg === null) throw new HttpError(400, "VALIDATION", "no funnel plot for this analysis (needs at least 3 studies)", "file");
     return reply.type("image/png").header("content-disposition", 'attachment; filename="funnel.png"').send(app.core.svgToPng(r.funnelSvg));
   });
 
