@@ -5,7 +5,7 @@ export { funnelPlotSvg, funnelDataFromResult, FunnelPlotOptionsSchema } from "./
 export type { FunnelPlotOptions } from "./funnel.js";
 export { svgToPng, SvgToPngOptionsSchema } from "./png.js";
 export type { SvgToPngOptions } from "./png.js";
-export { forestLinearAxis, forestLogAxis, isRatioMeasure, logTicks, niceSymmetricMax, tickLabel, LOG_FOREST_RANGES } from "./axis.js";
+export { forestLinearAxis, forestLogAxis, logTicks, niceSymmetricMax, tickLabel, LOG_FOREST_RANGES } from "./axis.js";
 export type { Axis } from "./axis.js";
 export {
   escapeXml,

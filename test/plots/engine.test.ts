@@ -1,0 +1,37 @@
+// The plots on results of the real engine (src/stats/meta.ts) read from the example files.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseStudyFile } from "../../src/stats/input.js";
+import { metaAnalysis } from "../../src/stats/meta.js";
+import { forestPlotSvg, funnelPlotSvg } from "../../src/stats/plots/index.js";
+import { byClass, fitAxis, num, overlaps, parseSvg, polygonPoints, texts } from "./svg-parse.js";
+
+const file = "examples/meta/ivig-live-birth.csv";
+const rows = await parseStudyFile(file, new Uint8Array(readFileSync(file)), { subgroup: "Placebo" });
+
+describe("plots of engine results: IVIG live birth", () => {
+  it("RevMan 5 preset: diamond on the pooled OR, squares for every study, the I² model note printed", () => {
+    const r = metaAnalysis(rows, { preset: "revman5", model: "auto" });
+    const svg = parseSvg(forestPlotSvg(r));
+    const ticks = byClass(svg, "tick").map((t) => ({ value: Number(t.attrs["data-value"]), x: num(t, "x1") }));
+    const map = fitAxis(ticks, true);
+    const xs = polygonPoints(byClass(svg, "diamond")[0]!).map((p) => p[0]);
+    expect(Math.min(...xs)).toBeCloseTo(map(Math.exp(r.pooled.ci_lb)), 1);
+    expect(Math.max(...xs)).toBeCloseTo(map(Math.exp(r.pooled.ci_ub)), 1);
+    const squares = byClass(svg, "square");
+    expect(squares).toHaveLength(r.studies.filter((s) => s.included).length);
+    expect(squares.reduce((a, s) => a + Number(s.attrs["data-weight"]), 0)).toBeCloseTo(100, 6);
+    expect(texts(svg).map((t) => t.text)).toContain("M-H, Fixed, 95% CI");
+    expect(r.notes.length).toBeGreaterThan(0);
+    expect(byClass(svg, "note").length).toBeGreaterThanOrEqual(r.notes.length);
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("subgroups by placebo and a funnel with the engine's funnel data", () => {
+    const r = metaAnalysis(rows, { measure: "OR", subgroup: "Placebo", bias: true });
+    const svg = parseSvg(forestPlotSvg(r));
+    expect(byClass(svg, "diamond")).toHaveLength((r.subgroups ?? []).length + 1);
+    const f = parseSvg(funnelPlotSvg(r));
+    expect(byClass(f, "point")).toHaveLength(r.funnel!.points.length);
+  });
+});
