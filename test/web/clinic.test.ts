@@ -65,6 +65,12 @@ function therapyCard(id: string) {
   return page.locator(`[data-therapy="${id}"]`);
 }
 
+async function openCard(id: string): Promise<void> {
+  const card = therapyCard(id);
+  if ((await card.getAttribute("data-open")) !== "true") await card.locator(".card-head").click();
+  await card.locator(".card-body").waitFor();
+}
+
 describe("clinic", () => {
   test("sign-in errors are shown, then a clinician signs in", async () => {
     await page.goto(`${server.base}/patients`);
@@ -97,6 +103,7 @@ describe("clinic", () => {
     await choose("record.workup.thrombophilia.result", "normal");
     await fill("record.workup.thyroid.date", "2024-03-01");
     await fill("record.workup.thyroid.tsh.value", "1.8");
+    await fill("record.workup.thyroid.tpoAb.value", "12");
     await page.getByRole("button", { name: "Add an aPL test" }).click();
     await fill("record.workup.antiphospholipid.0.date", "2024-03-01");
     await choose("record.workup.antiphospholipid.0.lupusAnticoagulant", "negative");
@@ -131,7 +138,7 @@ describe("clinic", () => {
     await lit.waitFor();
     await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("protocol-eligible");
     await expect(lit.locator("[data-status]").first().textContent()).resolves.toBe("protocol-eligible");
-    await lit.locator(".card-head").click();
+    await openCard("lit");
     const findings = lit.getByTestId("findings");
     await findings.waitFor();
     const text = (await findings.textContent()) ?? "";
@@ -168,7 +175,7 @@ describe("clinic", () => {
     const lit = therapyCard("lit");
     await lit.waitFor();
     await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("premature");
-    await lit.locator(".card-head").click();
+    await openCard("lit");
     const missing = lit.getByTestId("missing");
     await missing.waitFor();
     const text = ((await missing.textContent()) ?? "").toLowerCase();

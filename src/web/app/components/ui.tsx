@@ -269,8 +269,8 @@ export function Logo(): JSX.Element {
 }
 
 export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? "?") + (parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? "") : "")).toUpperCase();
+  const parts = name.trim().split(/\s+/).filter((w) => /^\p{L}/u.test(w));
+  return ((parts[0]?.[0] ?? "?") + (parts[1]?.[0] ?? "")).toUpperCase();
 }
 
 export function fmtDate(d: string | null | undefined): string {

@@ -64,25 +64,26 @@ export function AssessmentView(props: { patient: Patient }): JSX.Element {
           </div>
         </div>
 
-        <div class="grid cols-3">
+        <div class="grid cols-2">
           <DiagnosisCard as={as} />
           <WorkupCard items={as.workup} />
-          <Card title="Clinician's view">
-            <ul class="small" style="margin:0;padding-left:18px" data-testid="clinician-summary">
-              {as.clinicianSummary.map((s) => (
-                <li key={s} style="margin-bottom:4px">{s}</li>
-              ))}
-            </ul>
-          </Card>
         </div>
+
+        <Card title="Clinician's view">
+          <ul class="small clinician-list" data-testid="clinician-summary">
+            {as.clinicianSummary.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ul>
+        </Card>
 
         <ImmuneCard findings={as.immune} />
 
         <div>
           <h2 style="margin:8px 0 10px">Therapies</h2>
           <div class="stack">
-            {therapies.map((t) => (
-              <TherapyCard key={t.therapy} t={t} patientId={p.id} />
+            {therapies.map((t, i) => (
+              <TherapyCard key={t.therapy} t={t} patientId={p.id} initiallyOpen={i === 0 && (t.status === "recommended" || t.status === "protocol-eligible")} />
             ))}
           </div>
         </div>
@@ -241,9 +242,9 @@ function ImmuneCard(props: { findings: ImmuneFinding[] }): JSX.Element {
 
 const ROLE_TONE: Record<string, string> = { supports: "info", against: "danger", context: "muted" };
 
-function TherapyCard(props: { t: TherapyAssessment; patientId: string }): JSX.Element {
+function TherapyCard(props: { t: TherapyAssessment; patientId: string; initiallyOpen: boolean }): JSX.Element {
   const t = props.t;
-  const [open, setOpen] = useState(t.status === "protocol-eligible" || t.status === "recommended");
+  const [open, setOpen] = useState(props.initiallyOpen);
   const [showPlot, setShowPlot] = useState(false);
   const bodyId = `therapy-${t.therapy}-body`;
   return (
