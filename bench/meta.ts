@@ -5,11 +5,13 @@
  *  - MH: Mantel-Haenszel OR, fixed effect (`metaAnalysis` with method MH).
  * If Rscript is on the PATH, the same generated data go to R metafor in the same run (escalc + rma(method="REML"),
  * and rma.mh), timed inside R with proc.time() around the fitting loop only (reading and splitting the data excluded).
+ * Rates are per second of CPU time (user + system) on both sides, so a busy shared machine distorts them less;
+ * wall-clock rates are reported beside them.
  * See bench/README.md for the figures.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { metaAnalysis } from "../src/stats/meta.js";
@@ -86,19 +88,30 @@ export function generateBinaryMetaAnalyses(count = BENCH_ANALYSES, seed = BENCH_
   return out;
 }
 
-function timeRuns(data: StudyRow[][], run: (rows: StudyRow[]) => number): { perSecond: number; seconds: number; check: number } {
-  // Warm-up on the first 1,000 (JIT), then the whole set timed three times; the median run is reported.
+interface Timing {
+  /** Analyses per second of CPU time (user + system of this process): one core's throughput. */
+  perSecond: number;
+  /** Analyses per second of wall-clock time (lower when the machine is shared). */
+  perWallSecond: number;
+  cpuSeconds: number;
+  check: number;
+}
+
+function timeRuns(data: StudyRow[][], run: (rows: StudyRow[]) => number): Timing {
+  // Warm-up pass (JIT) done by the caller; the whole set is timed three times and the median run is reported.
   let check = 0;
-  for (let i = 0; i < Math.min(1000, data.length); i++) check += run(data[i] as StudyRow[]);
-  const times: number[] = [];
+  const runs: { cpu: number; wall: number }[] = [];
   for (let rep = 0; rep < 3; rep++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     for (const rows of data) check += run(rows);
-    times.push((performance.now() - t0) / 1000);
+    const wall = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    runs.push({ cpu: (c.user + c.system) / 1e6, wall });
   }
-  times.sort((x, y) => x - y);
-  const seconds = times[1] as number;
-  return { perSecond: data.length / seconds, seconds, check };
+  runs.sort((x, y) => x.cpu - y.cpu);
+  const mid = runs[1] as { cpu: number; wall: number };
+  return { perSecond: data.length / mid.cpu, perWallSecond: data.length / mid.wall, cpuSeconds: mid.cpu, check };
 }
 
 const R_SCRIPT = `
@@ -114,16 +127,19 @@ reml <- function() for (x in parts) {
 mh <- function() for (x in parts) {
   try(rma.mh(ai = x$ai, n1i = x$n1i, ci = x$ci, n2i = x$n2i, measure = "OR"), silent = TRUE)
 }
-t1 <- proc.time()[["elapsed"]]; reml(); t2 <- proc.time()[["elapsed"]]
-mh(); t3 <- proc.time()[["elapsed"]]
-cat(sprintf('{"n": %d, "reml_seconds": %.6f, "mh_seconds": %.6f, "metafor": "%s", "r": "%s"}\\n',
-            n, t2 - t1, t3 - t2, as.character(packageVersion("metafor")), R.version$version.string))
+cpu <- function() { p <- proc.time(); p[["user.self"]] + p[["sys.self"]] }
+t1 <- cpu(); w1 <- proc.time()[["elapsed"]]; reml(); t2 <- cpu(); w2 <- proc.time()[["elapsed"]]
+mh(); t3 <- cpu(); w3 <- proc.time()[["elapsed"]]
+cat(sprintf('{"n": %d, "reml_seconds": %.6f, "mh_seconds": %.6f, "reml_wall": %.6f, "mh_wall": %.6f, "metafor": "%s", "r": "%s"}\\n',
+            n, t2 - t1, t3 - t2, w2 - w1, w3 - w2, as.character(packageVersion("metafor")), R.version$version.string))
 `;
 
 interface RTiming {
   n: number;
   reml_seconds: number;
   mh_seconds: number;
+  reml_wall: number;
+  mh_wall: number;
   metafor: string;
   r: string;
 }
@@ -175,15 +191,19 @@ export async function runMetaBench(o: BenchLog): Promise<Record<string, number |
   const mh = timeRuns(data, mhRun);
   if (!Number.isFinite(reml.check) || !Number.isFinite(mh.check)) throw new Error("bench: a meta-analysis gave a non-finite estimate");
   if (remlFailed > 0 || mhFailed > 0) o.log(`  (stopped without a result: REML ${remlFailed} per pass over the data, MH ${mhFailed})`);
-  o.log(`  decidua REML random effects: ${Math.round(reml.perSecond)} analyses/s (${reml.seconds.toFixed(3)} s for ${data.length}; target >= 20000)`);
-  o.log(`  decidua MH fixed effect:     ${Math.round(mh.perSecond)} analyses/s (${mh.seconds.toFixed(3)} s for ${data.length}; target >= 50000)`);
+  o.log(`  load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores; rates per CPU second (wall-clock in brackets)`);
+  o.log(`  decidua REML random effects: ${Math.round(reml.perSecond)} analyses/s [${Math.round(reml.perWallSecond)}] (target >= 20000)`);
+  o.log(`  decidua MH fixed effect:     ${Math.round(mh.perSecond)} analyses/s [${Math.round(mh.perWallSecond)}] (target >= 50000)`);
 
   const out: Record<string, number | string | null> = {
     meta_analyses: data.length,
     meta_seed: BENCH_SEED,
+    load_avg_1m: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
     reml_per_s: Math.round(reml.perSecond),
+    reml_wall_per_s: Math.round(reml.perWallSecond),
     reml_not_converged: remlFailed,
     mh_per_s: Math.round(mh.perSecond),
+    mh_wall_per_s: Math.round(mh.perWallSecond),
   };
 
   const rN = Math.min(data.length, Number(process.env.DECIDUA_BENCH_R_N ?? 2000));
@@ -198,6 +218,8 @@ export async function runMetaBench(o: BenchLog): Promise<Record<string, number |
   out.metafor = `metafor ${r.metafor}, ${r.r}; first ${r.n} of the ${data.length} analyses`;
   out.metafor_reml_per_s = Math.round(rReml * 10) / 10;
   out.metafor_mh_per_s = Math.round(rMh * 10) / 10;
+  out.metafor_reml_wall_per_s = Math.round((r.n / r.reml_wall) * 10) / 10;
+  out.metafor_mh_wall_per_s = Math.round((r.n / r.mh_wall) * 10) / 10;
   out.reml_speedup = Math.round(reml.perSecond / rReml);
   out.mh_speedup = Math.round(mh.perSecond / rMh);
   o.log(`  metafor ${r.metafor} (first ${r.n} analyses): REML ${rReml.toFixed(1)}/s, MH ${rMh.toFixed(1)}/s`);
