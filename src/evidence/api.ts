@@ -11,9 +11,10 @@
  * with a reported effect.
  */
 import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
-import { summaryOfFindings, type SofRow, type StudyForGrade } from "./grade.js";
+import { twoByTwo } from "../stats/trial/twoByTwo.js";
+import { summaryOfFindings, type RelativeEffect, type SofRow, type StudyForGrade } from "./grade.js";
 import type { EvidenceBase, GuidelinePosition, MetaAnalysis, PublishedResult, PublishedRegimen, SourcedStatement, EvidenceSubgroup, TargetFinding, EvidenceTrial, EvidenceTrialOutcome } from "./schema.js";
-import { citationFor, completeCounts, placeboRctRows, pooledControlRisk, primaryLiveBirthOutcome, type CitationView } from "./select.js";
+import { citationFor, completeCounts, placeboRctRows, pooledControlRisk, primaryLiveBirthOutcome, type CitationView, type CompletePairCounts } from "./select.js";
 
 export interface EvidenceQuery {
   subgroup?: EvidenceSubgroup;
@@ -267,46 +268,63 @@ function sofFromPublished(base: EvidenceBase, therapy: TherapyId, best: { m: Met
   return { row, note: `best available: ${resultText(m, r)}` };
 }
 
-/** Builds the SoF row from the best randomised trial with a reported effect (no pooled result exists). */
+/** Subgroups that define a different population from "RPL in general" (a trial in one is indirect for others). */
+const POPULATION_SUBGROUPS: readonly EvidenceSubgroup[] = ["bleeding-in-pregnancy", "recurrent-implantation-failure", "apl-positive", "nk-elevated", "th1-th2-elevated", "il33-sst2-elevated"];
+
+/**
+ * Builds the SoF row from the best randomised trial (no pooled result exists): trials in the requested subgroup
+ * first (without one, trials not confined to a special population), then the larger. The effect is the one the
+ * trial reports; when it reports none, the risk ratio computed from its counts (Wald CI on the log scale).
+ */
 function sofFromTrial(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup | undefined, indirect: string[]): { row: SofRow | null; note: string } {
-  const candidates: Array<{ t: EvidenceTrial; o: EvidenceTrialOutcome }> = [];
+  const candidates: Array<{ t: EvidenceTrial; o: EvidenceTrialOutcome; c: CompletePairCounts }> = [];
   for (const t of base.trials) {
     if (t.therapy !== therapy || t.design.randomised !== true) continue;
-    for (const o of t.outcomes) if (o.reported !== undefined && completeCounts(o) !== null && (o.reported.measure === "OR" || o.reported.measure === "RR")) candidates.push({ t, o });
+    const o = (subgroup !== undefined ? primaryLiveBirthOutcome(t, subgroup) : null) ?? primaryLiveBirthOutcome(t);
+    const c = o === null ? null : completeCounts(o);
+    if (o !== null && c !== null) candidates.push({ t, o, c });
   }
-  candidates.sort((a, b) => {
-    const sa = subgroup !== undefined && a.t.subgroups.includes(subgroup) ? 1 : 0;
-    const sb = subgroup !== undefined && b.t.subgroups.includes(subgroup) ? 1 : 0;
-    const na = (a.o.total_t ?? 0) + (a.o.total_c ?? 0);
-    const nb = (b.o.total_t ?? 0) + (b.o.total_c ?? 0);
-    return sb - sa || nb - na;
-  });
+  const special = (t: EvidenceTrial): number => (t.subgroups.some((g) => POPULATION_SUBGROUPS.includes(g)) ? 1 : 0);
+  const inGroup = (x: { t: EvidenceTrial; o: EvidenceTrialOutcome }): number => (subgroup !== undefined && (x.t.subgroups.includes(subgroup) || x.o.subgroup === subgroup) ? 1 : 0);
+  candidates.sort(
+    (a, b) =>
+      inGroup(b) - inGroup(a) ||
+      (subgroup === undefined ? special(a.t) - special(b.t) : 0) ||
+      b.c.total_t + b.c.total_c - (a.c.total_t + a.c.total_c),
+  );
   const best = candidates[0];
   if (best === undefined) {
-    const withPct = base.trials.filter((t) => t.therapy === therapy).flatMap((t) => t.outcomes.map((o) => `${t.label}: ${o.definition}`));
+    const held = base.trials.filter((t) => t.therapy === therapy).flatMap((t) => t.outcomes.map((o) => `${t.label}: ${o.definition}`));
     return {
       row: null,
       note:
-        withPct.length > 0
-          ? `no pooled result and no randomised trial with counts and a reported effect; the base holds only: ${withPct.join("; ")}`
+        held.length > 0
+          ? `no pooled result and no randomised trial with counts; the base holds only: ${held.join("; ")}`
           : `no trial or meta-analysis of ${THERAPY_NAMES[therapy]} in the base`,
     };
   }
-  const { t, o } = best;
-  const c = completeCounts(o);
-  const rep = o.reported;
-  if (c === null || rep === undefined || (rep.measure !== "OR" && rep.measure !== "RR")) return { row: null, note: "internal: candidate lost its counts" };
+  const { t, o, c } = best;
+  let effect: RelativeEffect;
+  let effectSource: string;
+  if (o.reported !== undefined && (o.reported.measure === "OR" || o.reported.measure === "RR")) {
+    effect = { measure: o.reported.measure, estimate: o.reported.estimate, ci_low: o.reported.ci_low, ci_high: o.reported.ci_high };
+    effectSource = "effect as reported by the trial";
+  } else {
+    const rr = twoByTwo({ eventsT: c.events_t, totalT: c.total_t, eventsC: c.events_c, totalC: c.total_c }).riskRatio;
+    effect = { measure: "RR", estimate: rr.estimate, ci_low: rr.ci_low, ci_high: rr.ci_high };
+    effectSource = "risk ratio computed by Decidua from the trial's counts (Wald CI, log scale)";
+  }
   const reasons = [...indirect];
   // A healthy newborn is a (stricter) live birth, so it is not counted as indirect; other outcomes are.
   if (o.outcome !== "live-birth" && o.outcome !== "healthy-newborn") reasons.push(`outcome is '${o.definition}', not live birth`);
-  if (subgroup !== undefined && !t.subgroups.includes(subgroup)) reasons.push(`trial population is not the requested subgroup (${subgroup})`);
+  if (subgroup !== undefined && inGroup(best) === 0) reasons.push(`trial population is not the requested subgroup (${subgroup})`);
   const row = summaryOfFindings({
     therapy,
     outcome: o.outcome === "live-birth" ? "live birth" : o.definition,
     comparison: t.comparison,
     population: t.population,
-    basis: `single randomised trial: ${t.label} (effect as reported by the trial)`,
-    effect: { measure: rep.measure, estimate: rep.estimate, ci_low: rep.ci_low, ci_high: rep.ci_high },
+    basis: `single randomised trial: ${t.label} (${effectSource})`,
+    effect,
     desirable: true,
     baselineRisk: c.events_c / c.total_c,
     baselineSource: `control arm of ${t.label} (${c.events_c}/${c.total_c})`,
@@ -319,7 +337,7 @@ function sofFromTrial(base: EvidenceBase, therapy: TherapyId, subgroup: Evidence
     indirectness: reasons,
     publicationBias: null,
   });
-  return { row, note: `best available: single trial ${t.label}, ${rep.measure} ${rep.estimate} (${rep.ci_low} to ${rep.ci_high})` };
+  return { row, note: `best available: single trial ${t.label}, ${effect.measure} ${fmt(effect.estimate)} (${fmt(effect.ci_low)} to ${fmt(effect.ci_high)}), ${effectSource}` };
 }
 
 function subgroupNoteFor(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup, hasPooled: boolean): string {

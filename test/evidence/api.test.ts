@@ -81,3 +81,19 @@ describe("decidua evidence show / sof", () => {
     expect(rows.map((r) => r.therapy).sort()).toEqual([...THERAPY_IDS].sort());
   });
 });
+
+describe("trial-based summaries", () => {
+  it("prefers the trial of the requested subgroup and computes its RR from the counts when none is reported (PRISM)", () => {
+    const e = evidenceForTherapy(base, "progesterone", { subgroup: "bleeding-in-pregnancy" });
+    // (1513/2025) / (1459/2013), computed by hand
+    expect(e.summary?.relative.measure).toBe("RR");
+    expect(e.summary?.relative.estimate).toBeCloseTo(1513 / 2025 / (1459 / 2013), 10);
+    expect(e.summary?.basis).toContain("PRISM 2019");
+    expect(e.summary?.basis).toContain("computed by Decidua");
+  });
+  it("without a subgroup uses the RPL trial (PROMISE, RR 1.04 as reported), not the bleeding trial", () => {
+    const e = evidenceForTherapy(base, "progesterone");
+    expect(e.summary?.relative).toMatchObject({ measure: "RR", estimate: 1.04, ci_low: 0.94, ci_high: 1.15 });
+    expect(e.summary?.domains.riskOfBias.downgrade).toBe(0);
+  });
+});

@@ -59,7 +59,7 @@ function evidenceText(e: TherapyEvidence): string {
   if (e.regulatoryStatus !== null) lines.push(`  regulatory: ${e.regulatoryStatus}`);
   if (e.summary !== null) {
     const s = e.summary;
-    lines.push(`  summary: ${s.relative.text}; ${s.absolute.text} at a baseline of ${s.absolute.baselinePer1000} per 1000; ${s.studies} studies, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}`);
+    lines.push(`  summary: ${s.relative.text}; ${s.absolute.text} at a baseline of ${s.absolute.baselinePer1000} per 1000; ${s.studies} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}`);
     lines.push(`    basis: ${s.basis}`);
     lines.push(`    baseline: ${s.baselineRisk.source}`);
     for (const r of s.reasons) lines.push(`    - ${r}`);
@@ -154,7 +154,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         io.out(
           s === null
             ? `${e.name}: no summary (${e.summaryNote})\n`
-            : `${e.name}: ${s.relative.text}; ${s.absolute.text}; ${s.studies} studies, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
+            : `${e.name}: ${s.relative.text}; ${s.absolute.text}; ${s.studies} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
         );
       }
     });
