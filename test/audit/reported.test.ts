@@ -172,6 +172,14 @@ describe("other disagreements", () => {
     expect(failed(r)).toContain("p-vs-counts");
     expect(r.problems).toContain("OR printed as 2.40 but the counts 60/75 vs 47/74 give OR = 2.298");
   });
+  it("flags non-positive ratios and reversed bounds", () => {
+    expect(auditReportedResult({ measure: "OR", estimate: "0.50", ci_low: "0.00", ci_high: "1.20" }).problems).toEqual([
+      "the OR and its CI must be positive, but 0.00 is printed (OR 0.50, 95% CI 0.00 to 1.20)",
+    ]);
+    expect(auditReportedResult({ measure: "MD", estimate: "1.0", ci_low: "2.0", ci_high: "0.5" }).problems).toEqual([
+      "the CI bounds are reversed: lower bound 2.0 is above upper bound 0.5",
+    ]);
+  });
   it("rejects unknown measures and unreadable numbers with InputError", () => {
     expect(() => auditReportedResult({ measure: "XYZ", estimate: "1" })).toThrow(InputError);
     expect(() => auditReportedResult({ measure: "OR", estimate: "1,5" })).toThrow(/estimate/);

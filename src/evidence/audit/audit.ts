@@ -140,7 +140,7 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
     let usable = true;
     if (ratio && [est, lo, hi].some((v) => v !== null && v.value <= 0)) {
       const bad = [est, lo, hi].filter((v): v is Printed => v !== null && v.value <= 0).map((v) => v.text);
-      add("ratio-positive", false, `printed ${bad.join(", ")}`, `a ${name} and its CI must be positive, but ${bad.join(" and ")} ${bad.length === 1 ? "is" : "are"} printed (${name} ${est?.text ?? "?"}, ${ciText})`);
+      add("ratio-positive", false, `printed ${bad.join(", ")}`, `the ${name} and its CI must be positive, but ${bad.join(" and ")} ${bad.length === 1 ? "is" : "are"} printed (${name} ${est?.text ?? "?"}, ${ciText})`);
       usable = false;
     }
     if (usable && lo.value > hi.value) {
