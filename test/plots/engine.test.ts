@@ -35,3 +35,29 @@ describe("plots of engine results: IVIG live birth", () => {
     expect(byClass(f, "point")).toHaveLength(r.funnel!.points.length);
   });
 });
+
+describe("plots of engine results: small and awkward cases", () => {
+  it("a one-study subgroup says 'Not applicable' for heterogeneity and still gets its diamond", () => {
+    const some = rows.filter((r) => r.study !== "Stephenson 2010");
+    const r = metaAnalysis(some, { measure: "OR", model: "fixed", method: "MH", subgroup: "Placebo" });
+    const saline = r.subgroups!.find((g) => g.k === 1)!;
+    expect(saline).toBeDefined();
+    const svg = parseSvg(forestPlotSvg(r));
+    expect(texts(svg).map((t) => t.text)).toContain("Heterogeneity: Not applicable");
+    expect(byClass(svg, "diamond").filter((d) => d.attrs["data-subgroup"] === saline.name)).toHaveLength(1);
+    expect(overlaps(svg)).toEqual([]);
+  });
+
+  it("a double-zero study in the engine's result is listed as Not estimable", () => {
+    const withZero = [
+      ...rows,
+      { study: "Zero 2001", row: 99, year: 2001, subgroup: "saline", data: { kind: "binary" as const, events_t: 0, total_t: 10, events_c: 0, total_c: 12 } },
+    ];
+    const r = metaAnalysis(withZero, { measure: "OR", method: "MH", model: "fixed" });
+    expect(r.studies.find((s) => s.study === "Zero 2001")!.included).toBe(false);
+    const svg = parseSvg(forestPlotSvg(r));
+    expect(byClass(svg, "not-estimable")).toHaveLength(1);
+    expect(byClass(svg, "square").map((s) => s.attrs["data-study"])).not.toContain("Zero 2001");
+    expect(texts(svg).filter((t) => t.text === "Zero 2001")).toHaveLength(1);
+  });
+});

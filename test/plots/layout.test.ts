@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../../src/evidence/plots/index.js";
-import { forestPlotSvg, funnelPlotSvg } from "../../src/stats/plots/index.js";
+import { forestPlotSvg, funnelPlotSvg, svgToPng } from "../../src/stats/plots/index.js";
 import { MetaResultSchema, type MetaResult } from "../../src/stats/types.js";
 import { GAO2025_PRISMA, ILLUSTRATIVE_ROB1 } from "./evidence-samples.js";
 import { byClass, num, overlaps, parseSvg, textBoxes } from "./svg-parse.js";
@@ -38,6 +38,13 @@ describe("layout of every plot", () => {
       expect(overlaps(svg)).toEqual([]);
     });
   }
+
+  it("every plot parses in resvg's strict XML reader and renders", () => {
+    for (const [name, draw] of plots) {
+      const png = svgToPng(draw(), { width: 300 });
+      expect(png.length, name).toBeGreaterThan(1000);
+    }
+  });
 
   it("PRISMA: every line of text in a box stays inside that box", () => {
     const svg = parseSvg(prismaFlowSvg(GAO2025_PRISMA));
