@@ -348,6 +348,8 @@ export interface PatientRecord {
     egfr?: Measured;
     creatinine?: Measured;
     allergies: string[];
+    /** False when the record says nothing about allergies (an empty list means "none"). */
+    allergiesRecorded: boolean;
   };
   partner: { hiv?: ScreenStatus; hepatitisB?: ScreenStatus; hepatitisC?: ScreenStatus };
   currentPregnancy?: z.output<typeof PatientRecordSchema>["currentPregnancy"];
@@ -472,6 +474,7 @@ export function normaliseRecord(r: z.output<typeof PatientRecordSchema>): Patien
       egfr: measuredOpt(EGFR_UNITS, s.egfr),
       creatinine: measuredOpt(CREATININE_UNITS, s.creatinine),
       allergies: s.allergies ?? [],
+      allergiesRecorded: s.allergies !== undefined,
     }),
     partner: r.partner ?? {},
     currentPregnancy: r.currentPregnancy,

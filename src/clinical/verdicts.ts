@@ -161,7 +161,7 @@ function flag(id: string, label: string, value: boolean | undefined, severity: S
 
 function allergy(ctx: RuleContext, kinds: string[], label: string, severity: SafetyCheck["severity"], problem: string): SafetyCheck {
   const hit = kinds.filter((k) => ctx.r.safety.allergies.includes(k));
-  const recorded = ctx.r.safety.allergies.length > 0 || "allergies" in ctx.r.safety;
+  const recorded = ctx.r.safety.allergiesRecorded;
   return {
     id: `allergy-${kinds.join("-")}`,
     label,
@@ -612,6 +612,10 @@ function lmwhVerdict(ctx: RuleContext): VerdictCore {
       { ...base, reasons, unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"], findings: [aplFinding, lossF], missing: [], researchNote: `${reasons[1]} ${RESEARCH_MEANING}` },
       reasons[0]!,
     );
+  }
+  if (dx.lossCount < 2) {
+    const reasons = [`${dx.lossCount} loss(es) and no persistent antiphospholipid antibodies: not recurrent pregnancy loss, nothing for heparin and aspirin to treat.`];
+    return verdict(therapy, "not-indicated", { ...base, reasons, unmet: [], findings: [aplFinding, lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against")], missing: [] }, reasons[0]!);
   }
   if (dx.aps.laboratory === "not-tested" || aplItem.status === "incomplete" || aplItem.status === "missing") {
     const reasons = [
