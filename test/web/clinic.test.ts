@@ -157,9 +157,14 @@ describe("clinic", () => {
     const steps = plan.locator("[data-step]");
     expect(await steps.count()).toBeGreaterThanOrEqual(3);
     expect((await steps.first().textContent()) ?? "").toContain("2025");
+    await expect(plan.locator(".badge").first().textContent()).resolves.toBe("awaiting result");
+    // The antibody check after the sensitisation course comes back negative: the plan says reconsider.
+    await page.locator('select[name="test"]').selectOption("anti-paternal-antibody");
+    await page.locator('[name="date"]').fill("2025-03-17");
     await page.locator('select[name="positive"]').selectOption("false");
     await page.getByRole("button", { name: "Add", exact: true }).click();
     await page.getByTestId("followups").filter({ hasText: "antibody negative" }).waitFor();
+    await plan.locator(".badge").first().filter({ hasText: "reconsider" }).waitFor();
     await shot(page, "06-plan");
   });
 

@@ -116,7 +116,10 @@ export async function launchBrowser(): Promise<Browser> {
 
 export async function shot(page: Page, name: string, fullPage = true): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
+  // Sticky bars repeat in the middle of a full-page capture; make them static for the picture only.
+  const style = fullPage ? await page.addStyleTag({ content: ".sidenav-inner,.topbar,nav.card{position:static!important}" }) : null;
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+  if (style) await style.evaluate((el) => (el as unknown as { remove: () => void }).remove());
 }
 
 export async function login(page: Page, base: string, username: string, password: string): Promise<void> {

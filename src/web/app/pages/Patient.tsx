@@ -57,11 +57,12 @@ export function PatientPage(props: { id: string; tab: PatientTab }): JSX.Element
   const { user } = useSession();
   const pat = useLoad(() => api<{ patient: Patient }>("GET", `/api/patients/${props.id}`), [props.id]);
   const base = `/patients/${props.id}`;
+  const researcher = user.role === "researcher";
   const tabs: Array<[PatientTab, string, string]> = [
     ["record", "Record", base],
     ["assessment", "Assessment", `${base}/assessment`],
-    ["plan", "Plan & follow-up", `${base}/plan`],
-    ["history", "History", `${base}/history`],
+    ["plan", researcher ? "Follow-up" : "Plan & follow-up", `${base}/plan`],
+    ...(researcher ? [] : ([["history", "History", `${base}/history`]] as Array<[PatientTab, string, string]>)),
   ];
 
   if (pat.error) return <Alert tone="error">{pat.error.message}</Alert>;

@@ -41,7 +41,8 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
   }
 
   return (
-    <div class="grid" style="grid-template-columns:minmax(0,1.4fr) minmax(0,1fr);align-items:start">
+    <div class="grid" style={props.canEdit ? "grid-template-columns:minmax(0,1.4fr) minmax(0,1fr);align-items:start" : undefined}>
+      {props.canEdit ? (
       <div class="stack">
         <Card
           title="Treatment plan"
@@ -69,8 +70,17 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
           {plan ? <PlanTimeline plan={plan} followups={followups.data?.followups ?? []} /> : null}
         </Card>
       </div>
+      ) : null}
       <div class="stack">
-        {props.canEdit ? <FollowUpForm patientId={p.id} onAdded={followups.reload} /> : null}
+        {props.canEdit ? (
+          <FollowUpForm
+            patientId={p.id}
+            onAdded={() => {
+              followups.reload();
+              if (plan) void makePlan();
+            }}
+          />
+        ) : null}
         <Card title="Follow-up and outcomes" tight>
           {followups.error ? (
             <div class="card-body"><Alert tone="error">{followups.error.message}</Alert></div>
@@ -120,16 +130,25 @@ export function describeFollowUp(f: FollowUp): JSX.Element {
       return (
         <>
           <Badge tone={f.positive ? "ok" : "warn"} small>{f.positive ? "antibody positive" : "antibody negative"}</Badge>{" "}
-          <span>{f.test}{f.value !== undefined ? ` ${f.value}${f.unit ? ` ${f.unit}` : ""}` : ""}</span>
-          {!f.positive ? <div class="small" style="color:var(--warn)">No antibody response: reconsider, do not continue by default.</div> : null}
+          <span>{TEST_LABEL.get(f.test) ?? f.test}{f.value !== undefined ? ` ${f.value}${f.unit ? ` ${f.unit}` : ""}` : ""}</span>
+          {!f.positive && f.test === "anti-paternal-antibody" ? <div class="small" style="color:var(--warn)">No antibody response: reconsider, do not continue by default.</div> : null}
           {f.note ? <div class="small muted">{f.note}</div> : null}
         </>
       );
   }
 }
 
+/** Follow-up tests; "anti-paternal-antibody" is the one the LIT plan reads (API.md). */
+const TESTS: Array<[string, string]> = [
+  ["anti-paternal-antibody", "Anti-paternal cytotoxic antibodies / WBC cross-match"],
+  ["antiphospholipid-repeat", "Antiphospholipid antibodies (repeat)"],
+  ["beta-hcg", "Serial β-hCG"],
+  ["other", "Other"],
+];
+const TEST_LABEL = new Map(TESTS);
+
 function FollowUpForm(props: { patientId: string; onAdded: () => void }): JSX.Element {
-  const form = useForm({ kind: "antibody-result", date: today(), test: "Anti-paternal cytotoxic antibodies (WBC cross-match)" } as Json);
+  const form = useForm({ kind: "antibody-result", date: today(), test: "anti-paternal-antibody" } as Json);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const kind = form.get("kind");
@@ -173,7 +192,7 @@ function FollowUpForm(props: { patientId: string; onAdded: () => void }): JSX.El
             <TextField form={form} path="date" label="Date" type="date" />
             {kind === "antibody-result" ? (
               <>
-                <TextField form={form} path="test" label="Test" class="span-all" />
+                <SelectField form={form} path="test" label="Test" class="span-all" emptyLabel="Choose…" options={opts(...TESTS)} />
                 <SelectField form={form} path="positive" label="Result" asBoolean emptyLabel="Choose…" options={opts(["true", "Positive"], ["false", "Negative"])} />
                 <NumberField form={form} path="value" label="Value (optional)" />
                 <TextField form={form} path="unit" label="Unit" placeholder="e.g. % shift" />
