@@ -88,6 +88,7 @@ describe("text extraction on the paraphrased fixtures (always run)", () => {
       "Weight rose (MD = 1.2 [0.4, 2.0]).",
       "Odds rose (OR 1.9 (1.2-3.0); p<.01).",
       "Hazard fell (hazard ratio 0.75; 90% confidence interval: 0.60–0.94).",
+      "Scores fell (SMD, –0.38; 95% CI, –0.70 to –0.06; P value of 0.02).",
     ].join("\n\n");
     const r = extractReportedResults(text).map((x) => x.input);
     expect(r.map((x) => [x.measure, x.estimate, x.ci_low, x.ci_high, x.level])).toEqual([
@@ -95,13 +96,31 @@ describe("text extraction on the paraphrased fixtures (always run)", () => {
       ["MD", "1.2", "0.4", "2.0", 95],
       ["OR", "1.9", "1.2", "3.0", 95],
       ["HR", "0.75", "0.60", "0.94", 90],
+      ["SMD", "-0.38", "-0.70", "-0.06", 95],
     ]);
+    expect(r[4]?.p).toEqual({ relation: "=", value: "0.02" });
     expect(r[2]?.p).toEqual({ relation: "<", value: "0.01" });
   });
 });
 
 const s004 = sourceText("004_");
 const s002 = sourceText("002_");
+describe("the same result printed twice", () => {
+  it("flags a second printing with another CI or P", () => {
+    const text = [
+      "# Abstract",
+      "Live births rose (OR=2.24, 95% CI=1.68~2.98, P<0.00001).",
+      "# Results",
+      "Live births rose (OR=2.24, 95% CI=1.68~2.89, P<0.00001).",
+    ].join("\n\n");
+    const e = auditArticleText(text).results.filter((r) => r.kind === "effect");
+    expect(e.map((x) => x.consistent)).toEqual([true, false]);
+    expect(e[1]?.problems).toContain(
+      'the same OR 2.24 is printed differently in "Abstract" (OR=2.24, 95% CI=1.68~2.98, P<0.00001): CI 1.68 to 2.98 there, 1.68 to 2.89 here',
+    );
+  });
+});
+
 describe.runIf(s004 !== null && s002 !== null)("text extraction on the original source documents 004 and 002", () => {
   it("source 004", () => {
     expectIvigAudit(auditArticleText(s004 ?? ""));

@@ -36,6 +36,8 @@ export function normaliseArticleText(raw: string): string {
     .replace(/I\s*\^\s*\{?2\}?/g, "I2")
     .replace(/I²/g, "I2")
     .replace(/\u2212/g, "-")
+    // an en or em dash used as a minus sign ("MD = –0.38", "(–1.2 to 0.4)"); between digits it stays a range
+    .replace(/(^|[\s=(\[:,;])[\u2013\u2014](?=\d)/g, "$1-")
     .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, " ")
     // a word broken across a line or page break: "infe-\n\nrior" -> "inferior"
     .replace(/([a-z])-[ \t]*\n(?:[ \t]*\n)*[ \t]*([a-z])/g, "$1$2");
@@ -108,15 +110,15 @@ const NUM = String.raw`-?\d+(?:\.\d+)?|-?\.\d+`;
 const MEASURE_WORDS =
   String.raw`Peto\s+OR|SMD|WMD|IRR|OR|RR|HR|MD|RD|[Oo]dds\s+ratio|[Rr]isk\s+ratio|[Rr]elative\s+risk|[Hh]azard\s+ratio|(?:[Ww]eighted\s+|[Ss]tandardi[sz]ed\s+)?[Mm]ean\s+difference|[Rr]isk\s+difference`;
 const MEASURE_RE = new RegExp(
-  String.raw`(?<![A-Za-z])(${MEASURE_WORDS})(?![A-Za-z])\s*(?:[:=]|\bwas\b|\bof\b|\bis\b)?\s*(${NUM})(?:\s*[(\[]\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]])?`,
+  String.raw`(?<![A-Za-z])(${MEASURE_WORDS})(?![A-Za-z])\s*(?:[:=,]|\bwas\b|\bof\b|\bis\b)?\s*(${NUM})(?:\s*[(\[]\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]])?`,
   "g",
 );
 const CI_RE = new RegExp(
-  String.raw`(?:(\d{2}(?:\.\d+)?)\s*%\s*)?(?:CI|CIs|[Cc]onfidence\s+[Ii]ntervals?)\s*(?:[:=]|\bwas\b|\bof\b)?\s*[(\[]?\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]]?`,
+  String.raw`(?:(\d{2}(?:\.\d+)?)\s*%\s*)?(?:CI|CIs|[Cc]onfidence\s+[Ii]ntervals?)\s*(?:[:=,]|\bwas\b|\bof\b)?\s*[(\[]?\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]]?`,
   "g",
 );
 const Z_RE = new RegExp(String.raw`(?<![A-Za-z])[Zz]\s*[=:]\s*(${NUM})`, "g");
-const P_RE = /(?<![A-Za-z])[Pp]\s*(?:-?\s*value)?\s*(<=|>=|=|<|>|≤|≥)\s*(\d*\.?\d+)/g;
+const P_RE = /(?<![A-Za-z])[Pp]\s*(?:-?\s*value)?\s*(<=|>=|=|<|>|≤|≥|\bof\b|\bwas\b)\s*(\d*\.?\d+)/g;
 const I2_RE = /(?<![A-Za-z])I2\s*(?:value\s+of|statistic\s+of|=|:|was|of)?\s*(\d+(?:\.\d+)?)\s*%/g;
 
 const NUMBER_WORDS: Record<string, number> = {
@@ -325,7 +327,8 @@ export function extractReportedResults(rawText: string): ExtractedResult[] {
     };
     if (z !== undefined) input.z = z.groups[0] ?? "";
     if (p !== undefined) {
-      const rel = p.groups[0] ?? "=";
+      const relText = p.groups[0] ?? "=";
+      const rel = relText === "of" || relText === "was" ? "=" : relText;
       input.p = { relation: rel === "≤" ? "<=" : rel === "≥" ? ">=" : (rel as "=" | "<" | ">" | "<=" | ">="), value: (p.groups[1] ?? "").replace(/^\./, "0.") };
     }
     const k = kFor.get(r);
@@ -444,6 +447,7 @@ export function auditArticleText(rawText: string): TextAudit {
     const a = auditReportedResult(r.input);
     items.push({ kind: "effect", quote: r.quote, consistent: a.consistent, problems: a.problems, section: r.section, reported: r.input, audit: a, k_quotes: r.k_quotes });
   }
+  crossCheckRepeats(items);
   const arms = findArmSizes(text);
   const sectionTitle = (s: Sentence): string => model.sections[s.section]?.title ?? "";
   for (const s of model.sentences) {
@@ -493,4 +497,34 @@ function totalItem(s: string, arms: Map<string, { n: number; quote: string }>): 
     return { kind: "total", quote: `${s.trim()} [arms: ${a.quote}; ${b.quote}]`, consistent: problems.length === 0, problems };
   }
   return null;
+}
+
+function printedP(p: ReportedResultInput["p"]): string | undefined {
+  if (p === undefined) return undefined;
+  if (typeof p === "object") return `${p.relation === "=" ? "" : p.relation}${String(p.value)}`;
+  return String(p);
+}
+
+/**
+ * The same result printed twice (abstract and body: same measure and estimate) must be printed alike: a second
+ * printing with another CI, Z or P is flagged on the later one.
+ */
+function crossCheckRepeats(items: TextAuditItem[]): void {
+  const effects = items.filter((i) => i.kind === "effect" && i.reported !== undefined);
+  effects.forEach((later, j) => {
+    const b = later.reported;
+    if (b === undefined) return;
+    const earlier = effects.slice(0, j).find((e) => e.reported?.measure === b.measure && String(e.reported.estimate) === String(b.estimate));
+    const a = earlier?.reported;
+    if (earlier === undefined || a === undefined) return;
+    const diffs: string[] = [];
+    if (String(a.ci_low) !== String(b.ci_low) || String(a.ci_high) !== String(b.ci_high)) diffs.push(`CI ${String(a.ci_low)} to ${String(a.ci_high)} there, ${String(b.ci_low)} to ${String(b.ci_high)} here`);
+    if (a.z !== undefined && b.z !== undefined && String(a.z) !== String(b.z)) diffs.push(`Z ${String(a.z)} there, ${String(b.z)} here`);
+    const pa = printedP(a.p);
+    const pb = printedP(b.p);
+    if (pa !== undefined && pb !== undefined && pa !== pb) diffs.push(`P ${pa} there, ${pb} here`);
+    if (diffs.length === 0) return;
+    later.problems.push(`the same ${b.measure} ${String(b.estimate)} is printed differently in "${earlier.section}" (${earlier.quote}): ${diffs.join("; ")}`);
+    later.consistent = false;
+  });
 }
