@@ -105,6 +105,14 @@ describe("text extraction on the paraphrased fixtures (always run)", () => {
 
 const s004 = sourceText("004_");
 const s002 = sourceText("002_");
+describe("study counts", () => {
+  it("reads 'k = N' beside the written counts", () => {
+    const text = "## Pain\n\nFive trials were pooled. Pain fell (k = 4; MD -1.2, 95% CI -2.0 to -0.4).";
+    const r = extractReportedResults(text);
+    expect(r[0]?.input.k_stated).toEqual([5, 4]);
+  });
+});
+
 describe("the same result printed twice", () => {
   it("flags a second printing with another CI or P", () => {
     const text = [

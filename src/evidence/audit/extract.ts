@@ -245,6 +245,7 @@ export function extractReportedResults(rawText: string): ExtractedResult[] {
       if (/^\s+(?:were|was)\s+excluded/i.test(after)) continue;
       ks.push({ value: countValue(m[1] ?? ""), start: s.start + m.index });
     }
+    for (const km of s.text.matchAll(/(?<![A-Za-z])k\s*=\s*(\d+)\b/g)) ks.push({ value: Number(km[1]), start: s.start + (km.index ?? 0) });
     if (ks.length > 0) kBySentence.set(si, ks);
     const i2s = findAll(I2_RE, s.text, "i2", s.start).map((t) => ({ value: t.groups[0] ?? "", start: t.start }));
     if (i2s.length > 0) i2BySentence.set(si, i2s);
