@@ -86,14 +86,13 @@ describe("forestPlotSvg: binary, Mantel-Haenszel, 11 trials with 2 double-zero",
     expect(all_).toContain("1018");
     expect(all_).toContain("98"); // 4+34+7+6+1+0+11+2+0+0+33
     expect(all_).toContain("147"); // 5+50+16+5+8+0+12+7+0+1+43
-    expect(all_).toContain("0.61");
-    expect(all_).toContain("[0.46, 0.80]");
+    expect(all_).toContain("0.61 [0.46, 0.80]");
     expect(all_).toContain("Heterogeneity: Chi² = 6.53, df = 8 (P = 0.59); I² = 0%");
     expect(all_).toContain("Test for overall effect: Z = 3.51 (P = 0.0004)");
     expect(all_).toContain("Favours [experimental]");
     expect(all_).toContain("Favours [control]");
-    // Egypt 1996b: 1/94 vs 8/96 -> OR = (1*88)/(93*8) = 0.118
-    expect(all_).toContain("0.12");
+    // Egypt 1996b: 1/94 vs 8/96 -> OR = (1*88)/(93*8) = 0.118, SE = sqrt(1/1 + 1/93 + 1/8 + 1/88) = 1.07
+    expect(all_).toContain("0.12 [0.01, 0.97]");
     expect(all_).toContain("100.0%");
   });
 
@@ -179,8 +178,8 @@ describe("forestPlotSvg: continuous mean difference", () => {
     expect(v[0]).toBe(-v[v.length - 1]!);
     const steps = ax.ticks.slice(1).map((t, i) => t.x - ax.ticks[i]!.x);
     for (const s of steps) expect(s).toBeCloseTo(steps[0]!, 1);
-    // Edinburgh: 55 - 75 = -20.00 with SDs 47/64, n 155/156
-    expect(lines).toContain("-20.00");
+    // Edinburgh: 55 - 75 = -20.00, SE = sqrt(47²/155 + 64²/156) = 6.36, CI -20 ± 1.96 x 6.36
+    expect(lines).toContain("-20.00 [-32.47, -7.53]");
   });
 
   it("maps the diamond to the pooled MD interval on the linear scale", () => {

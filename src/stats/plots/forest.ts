@@ -296,7 +296,7 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
   const rightSpill = Math.max(
     lastTick !== undefined ? probe.toPx(lastTick) + textWidth(tickLabel(lastTick), fs) / 2 - graphW : 0,
     nullX0 + 8 + textWidth(favoursRight, favSize) - graphW,
-    (textWidth(mText, fs, true) - graphW) / 2,
+    (Math.max(textWidth(mText, fs, true), textWidth(mName, fs, true)) - graphW) / 2,
     0,
   );
 
@@ -390,8 +390,13 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
       if (c !== undefined) svg.text(dataX[i] ?? 0, b, c.text, { anchor: "end", bold: c.bold === true });
     });
     if (r.weight !== undefined) svg.text(weightX, b, r.weight.text, { anchor: "end", bold: r.weight.bold === true, cls: "weight" });
-    if (r.est !== undefined) svg.text(estRightX, b, r.est.text, { anchor: "end", bold: r.est.bold === true, cls: "estimate" });
-    if (r.ci !== undefined) svg.text(ciX, b, r.ci.text, { bold: r.ci.bold === true, cls: "ci-text" });
+    if (r.est !== undefined) {
+      // One string "2.24 [1.68, 2.98]", started so that the estimate's last digit lines up on estRightX.
+      const text = r.ci !== undefined ? `${r.est.text} ${r.ci.text}` : r.est.text;
+      svg.text(estRightX - w(r.est), b, text, { bold: r.est.bold === true, cls: "estimate" });
+    } else if (r.ci !== undefined) {
+      svg.text(ciX, b, r.ci.text, { bold: r.ci.bold === true, cls: "ci-text" });
+    }
     if (r.whole !== undefined) svg.text(estBlockX, b, r.whole.text, { bold: r.whole.bold === true, cls: "not-estimable" });
 
     const gr = r.graphic;
