@@ -77,13 +77,17 @@ describe("workbench", () => {
 
   test("SVG and CSV downloads", async () => {
     await page.getByRole("tab", { name: "Forest plot" }).click();
-    const [svgDl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "SVG" }).click()]);
+    const [svgDl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "SVG", exact: true }).click()]);
     const svgPath = join(dir, "f.svg");
     await svgDl.saveAs(svgPath);
     const svg = readFileSync(svgPath, "utf8");
     expect(svg).toContain("<svg");
     expect(svg).toContain("Charlie 2015");
-    const [csvDl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "CSV" }).click()]);
+    const [pngDl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "PNG", exact: true }).click()]);
+    const pngPath = join(dir, "f.png");
+    await pngDl.saveAs(pngPath);
+    expect([...readFileSync(pngPath).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    const [csvDl] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "CSV", exact: true }).click()]);
     const csvPath = join(dir, "r.csv");
     await csvDl.saveAs(csvPath);
     const csv = readFileSync(csvPath, "utf8");
