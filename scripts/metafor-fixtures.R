@@ -478,6 +478,8 @@ write_cases("normand1999", list(
   make_case("normand-md-dl", "dat.normand1999", "MD DL", nor, list(measure = "MD", tau2 = "DL")),
   make_case("normand-md-fixed", "dat.normand1999", "MD fixed", nor, list(measure = "MD", model = "fixed")),
   make_case("normand-md-reml-knha", "dat.normand1999", "MD REML Knapp-Hartung", nor, list(measure = "MD", test = "knha")),
+  make_case("normand-smd-reml-knha-sensitivity", "dat.normand1999", "SMD REML Knapp-Hartung, leave-one-out, cumulative",
+            nor, list(measure = "SMD", test = "knha", leaveOneOut = TRUE, cumulative = TRUE)),
   make_case("normand-smd-reml", "dat.normand1999", "SMD (exact Hedges g) REML", nor, list(measure = "SMD")),
   make_case("normand-smd-sj", "dat.normand1999", "SMD SJ", nor, list(measure = "SMD", tau2 = "SJ")),
   make_case("normand-smd-approx-dl", "dat.normand1999", "SMD with RevMan's approximate correction, DL", nor,

@@ -307,11 +307,9 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
   const nameW = Math.max(24, ...r.studies.map((s) => s.study.length + 2));
   const cellW = 8;
   const effLabel = `${r.method === "PETO" ? "OR" : r.measure} [${r.level}% CI]`;
-  const groupLine =
-    r.studies[0]?.data.kind === "generic"
-      ? pad("", nameW) + pad("", cellW * head.length)
-      : pad("", nameW) + pad("Experimental", cellW * half) + pad("Control", cellW * half);
-  lines.push(groupLine.trimEnd());
+  if (r.studies[0]?.data.kind !== "generic") {
+    lines.push((pad("", nameW) + pad("Experimental", cellW * half) + pad("Control", cellW * half)).trimEnd());
+  }
   lines.push(
     pad("Study", nameW) + head.map((h) => pad(h, cellW, true)).join("") + pad("Weight", 9, true) + "   " + effLabel,
   );
