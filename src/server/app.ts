@@ -20,6 +20,7 @@ import { packageRoot } from "./paths.js";
 import { ensureAdmin, seedDatabase } from "./seed.js";
 import { jsonSerializerCompiler, swaggerTransform, zodValidatorCompiler } from "./zod.js";
 import { CoreServices } from "./core.js";
+import { loadDefaultEvidenceBase } from "../evidence/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { userRoutes } from "./routes/users.js";
 import { patientRoutes } from "./routes/patients.js";
@@ -43,7 +44,13 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
   const storeOptions = { now, ...(config.scryptLogN !== undefined ? { scryptLogN: config.scryptLogN } : {}) };
   const store = await Store.open(config.db, storeOptions);
   try {
-    if (config.seed) await seedDatabase(store, now(), { validateRecord: (r) => void CoreServices.checkRecord(r) });
+    if (config.seed) {
+      await seedDatabase(store, now(), {
+        validateRecord: (r) => void CoreServices.checkRecord(r),
+        loadEvidence: () => loadDefaultEvidenceBase(),
+        warn: (m) => process.emitWarning(m),
+      });
+    }
     await ensureAdmin(store, config.adminUsername, config.adminPassword, hooks.onAdminCreated);
     const cookieSecret = config.cookieSecret ?? (await store.getOrCreateSetting("cookie-secret", () => randomBytes(32).toString("base64url")));
     const core = await CoreServices.create(store);

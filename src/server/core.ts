@@ -4,9 +4,8 @@
  *
  * Live: record validation (PatientRecordSchema, parsePatientRecord), assessment (assessRecord) and plans
  * (planProtocol) from src/clinical; the workbench analysis (parseStudyFile + metaAnalysis) and its plots (forestPlotSvg, funnelPlotSvg, svgToPng) from src/stats.
- *
- * PENDING (answer 503 UNAVAILABLE until the core module lands in main; see API.md):
- *   - evidence base load + evidenceForTherapy + plots   (helper C1, src/evidence)
+ * The evidence base (src/evidence) is read from the store (seeded from data/ on first start) and re-validated
+ * entry by entry with the evidence schemas; without one the evidence routes answer 503.
  */
 import { z } from "zod";
 import { PatientRecordSchema, assessRecord, cachedLookup, fallbackEvidenceLookup, parsePatientRecord, planProtocol } from "../clinical/index.js";
@@ -21,6 +20,9 @@ import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
 import { toCsv } from "./csv.js";
 import { unavailable } from "./errors.js";
+import { EVIDENCE_FILES, evidenceForTherapy, placeboRctRows, reproduceAll, robTableFromBase, auditEvidenceBase, robTrafficLightSvg } from "../evidence/index.js";
+import type { BaseAuditEntry, EvidenceBase, EvidenceSubgroup, Reproduction, TherapyEvidence } from "../evidence/index.js";
+import type { StudyRow } from "../stats/types.js";
 
 /** The patient record as the API accepts it: helper D's schema (values with units, dates YYYY-MM-DD). */
 export const RecordBodySchema = PatientRecordSchema;
@@ -44,13 +46,40 @@ export class CoreServices {
   private readonly normalised = new Map<string, PatientRecord>();
   private readonly lookup: EvidenceLookup;
 
-  private constructor(private readonly evidence: unknown) {
+  private constructor(private readonly evidence: EvidenceBase | null) {
     this.lookup = cachedLookup(fallbackEvidenceLookup);
   }
 
   static async create(store: Store): Promise<CoreServices> {
     const stored = await store.getEvidence("default");
-    return new CoreServices(stored?.content ?? null);
+    return new CoreServices(stored === null ? null : CoreServices.parseEvidence(stored.content));
+  }
+
+  /** Re-validates a stored evidence base entry by entry; throws InputError naming the table, entry and field. */
+  static parseEvidence(content: unknown): EvidenceBase {
+    const c = (content ?? {}) as Record<string, unknown>;
+    const table = <S extends z.ZodType>(k: keyof typeof EVIDENCE_FILES, schema: S): Array<z.output<S>> => {
+      const r = z.array(schema).safeParse(c[k] ?? []);
+      if (!r.success) {
+        const issue = r.error.issues[0];
+        throw new InputError(`stored evidence base: ${issue?.message ?? "invalid"}`, { file: EVIDENCE_FILES[k].file, field: issue?.path.join(".") ?? "" });
+      }
+      return r.data;
+    };
+    const F = EVIDENCE_FILES;
+    return {
+      sources: table("sources", F.sources.schema),
+      therapies: table("therapies", F.therapies.schema),
+      guidelines: table("guidelines", F.guidelines.schema),
+      trials: table("trials", F.trials.schema),
+      metaAnalyses: table("metaAnalyses", F.metaAnalyses.schema),
+      prisma: table("prisma", F.prisma.schema),
+    };
+  }
+
+  private base(): EvidenceBase {
+    if (this.evidence === null) throw unavailable("the evidence base (run the server with seeding, or restore a backup with one)");
+    return this.evidence;
   }
 
   checkRecord(record: unknown): PatientRecord {
@@ -110,17 +139,47 @@ export class CoreServices {
     return planProtocol(therapy, this.normalise(key, record, followups), { start: startDate, today });
   }
 
-  evidenceFor(therapy: TherapyId): unknown {
-    void therapy;
-    void this.evidence;
-    throw unavailable("the evidence base (evidence/evidenceForTherapy)");
+  /** helper C1's evidence for a therapy (Summary of Findings, published results side by side, guidelines, trials). */
+  evidenceFor(therapy: TherapyId, subgroup?: EvidenceSubgroup): TherapyEvidence {
+    const base = this.base();
+    if (!base.therapies.some((t) => t.id === therapy)) throw new InputError(`the evidence base has no entry for "${therapy}"`, { field: "therapy" });
+    return evidenceForTherapy(base, therapy, subgroup !== undefined ? { subgroup } : {});
   }
 
-  evidencePlot(therapy: TherapyId, outcome: string, kind: "forest" | "funnel"): string {
-    void therapy;
-    void outcome;
-    void kind;
-    throw unavailable("evidence plots");
+  /**
+   * The therapy's placebo-controlled randomised trials with complete live-birth counts, pooled by the engine
+   * (OR, inverse variance, random effects with DerSimonian-Laird as in RevMan; fixed effect with one trial).
+   * Null when the base holds no such trial.
+   */
+  therapyTrialsAnalysis(therapy: TherapyId): { rows: StudyRow[]; result: MetaResult } | null {
+    const rows: StudyRow[] = placeboRctRows(this.base(), therapy).map((x) => ({
+      study: x.trial.label,
+      ...(x.trial.year !== null && x.trial.year !== undefined ? { year: x.trial.year } : {}),
+      data: { kind: "binary", events_t: x.counts.events_t, total_t: x.counts.total_t, events_c: x.counts.events_c, total_c: x.counts.total_c },
+    }));
+    if (rows.length === 0) return null;
+    const result = metaAnalysis(rows, { measure: "OR", method: "IV", model: rows.length >= 2 ? "random" : "fixed", tau2: "DL" });
+    return { rows, result };
+  }
+
+  evidencePlot(therapy: TherapyId, kind: "forest" | "funnel" | "rob"): string | null {
+    if (kind === "rob") {
+      const table = robTableFromBase(this.base(), { therapy });
+      return table === null ? null : robTrafficLightSvg(table, { title: `${THERAPY_NAMES[therapy]}: risk of bias (RoB 1)` });
+    }
+    const a = this.therapyTrialsAnalysis(therapy);
+    if (a === null) return null;
+    const title = `${THERAPY_NAMES[therapy]} vs placebo: live birth`;
+    if (kind === "forest") return forestPlotSvg(a.result, { title, favoursLeft: "Favours placebo", favoursRight: `Favours ${therapy === "lit" ? "LIT" : THERAPY_NAMES[therapy]}`, experimentalLabel: "Treatment", controlLabel: "Placebo" });
+    return a.result.k >= 3 ? funnelPlotSvg(a.result, { title }) : null;
+  }
+
+  reproductions(): Reproduction[] {
+    return reproduceAll(this.base());
+  }
+
+  numberAudit(): BaseAuditEntry[] {
+    return auditEvidenceBase(this.base());
   }
 
   /** The workbench: the same parsing and analysis as `decidua meta` (InputError names the file's row and column). */

@@ -21,6 +21,7 @@ export interface SeedHooks {
   loadEvidence?: () => unknown;
   /** Validates an example record (throws InputError); the record is stored as written. */
   validateRecord?: (record: unknown) => void;
+  warn?: (message: string) => void;
 }
 
 /** Seeds once per database (a `seeded` setting marks it); returns what was added. */
@@ -28,7 +29,12 @@ export async function seedDatabase(store: Store, now: Date, hooks: SeedHooks = {
   const done = await store.getSetting("seeded");
   let evidence = false;
   if ((await store.getEvidence("default")) === null && hooks.loadEvidence) {
-    const base = hooks.loadEvidence();
+    let base: unknown = null;
+    try {
+      base = hooks.loadEvidence();
+    } catch (e) {
+      hooks.warn?.(`the evidence base was not seeded: ${e instanceof Error ? e.message : String(e)}`);
+    }
     if (base !== null && base !== undefined) {
       await store.putEvidence("default", base, "data/ (seeded on first start)");
       evidence = true;

@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TherapyEvidence } from "../../src/evidence/index.js";
+import type { MetaResult } from "../../src/stats/types.js";
+import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+
+describe("evidence routes (seeded evidence base)", () => {
+  let srv: TestServer;
+  let researcher: Client;
+  beforeAll(async () => {
+    srv = await startServer("sqlite", { seed: true });
+    const admin = new Client(srv.base);
+    await admin.login("admin", ADMIN_PASSWORD);
+    researcher = await userClient(srv.base, admin, "res.evidence", "researcher");
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  it("lists the therapies", async () => {
+    const r = (await researcher.req("GET", "/api/evidence/therapies")).body as { therapies: Array<{ id: string; name: string }> };
+    expect(r.therapies.map((t) => t.id)).toContain("lit");
+    expect(r.therapies.find((t) => t.id === "ivig")?.name).toMatch(/immunoglobulin/i);
+  });
+
+  it("IVIG: published results side by side with a conflict note, guideline positions, a Summary-of-Findings row and the pooled placebo trials", async () => {
+    const r = await researcher.req("GET", "/api/evidence/therapies/ivig");
+    expect(r.status).toBe(200);
+    const b = r.body as { evidence: TherapyEvidence; placeboTrials: MetaResult | null };
+    expect(b.evidence.conflicts.length).toBeGreaterThanOrEqual(2);
+    expect(b.evidence.conflictNote).not.toBeNull();
+    // source 004 (Gao 2025) reports OR 2.24 for live birth
+    expect(b.evidence.conflicts.some((c) => c.measure === "OR" && c.estimate === 2.24)).toBe(true);
+    expect(b.evidence.guidelines.length).toBeGreaterThan(0);
+    expect(b.evidence.summary).not.toBeNull();
+    expect(b.placeboTrials?.k).toBeGreaterThanOrEqual(2);
+    const forest = await researcher.req("GET", "/api/evidence/therapies/ivig/forest.svg");
+    expect(forest.headers.get("content-type")).toMatch(/image\/svg\+xml/);
+    for (const s of b.placeboTrials!.studies) expect(forest.text).toContain(s.study.replace(/&/g, "&amp;"));
+    expect((await researcher.req("GET", "/api/evidence/therapies/ivig/rob.svg")).text.startsWith("<svg")).toBe(true);
+  });
+
+  it("plots that cannot be drawn are 404 with the reason; unknown therapies name the field", async () => {
+    const f = await researcher.req("GET", "/api/evidence/therapies/g-csf/forest.svg");
+    expect(f.status).toBe(404);
+    expect(errorOf(f).message).toMatch(/too few trials/);
+    const u = await researcher.req("GET", "/api/evidence/therapies/aspirin");
+    expect(errorOf(u)).toMatchObject({ code: "VALIDATION", field: "therapy" });
+    const sg = await researcher.req("GET", "/api/evidence/therapies/ivig?subgroup=everyone");
+    expect(errorOf(sg).field).toBe("subgroup");
+  });
+
+  it("reproductions and audit flags of published numbers", async () => {
+    const rep = (await researcher.req("GET", "/api/evidence/reproductions")).body as { reproductions: Array<{ metaAnalysis: string }> };
+    expect(rep.reproductions.length).toBeGreaterThan(0);
+    const audit = (await researcher.req("GET", "/api/evidence/audit")).body as { entries: Array<{ where: string }> };
+    expect(audit.entries.some((e) => e.where.startsWith("gao-2025"))).toBe(true);
+  });
+});
