@@ -6,6 +6,7 @@ import { useLoad } from "../hooks.js";
 import { canEditPatients, useSession } from "../session.js";
 import { recordFacts, type PatientRecordInput } from "../record.js";
 import { RecordForm } from "./RecordForm.js";
+import { RecordSummary } from "./RecordSummary.js";
 import { AssessmentView } from "./Assessment.js";
 import { PlanView } from "./Plan.js";
 import { HistoryView } from "./History.js";
@@ -80,7 +81,13 @@ export function PatientPage(props: { id: string; tab: PatientTab }): JSX.Element
           </a>
         ))}
       </nav>
-      {props.tab === "record" ? <RecordForm patient={p} canEdit={canEdit} onSaved={(np) => pat.setData({ patient: np })} /> : null}
+      {props.tab === "record" ? (
+        canEdit ? (
+          <RecordForm patient={p} canEdit={canEdit} onSaved={(np) => pat.setData({ patient: np })} />
+        ) : (
+          <RecordSummary record={p.record as PatientRecordInput} note={p.pseudonymised ? "Pseudonymised record: no name, dates shifted by a fixed per-patient offset. Read-only." : "Read-only."} />
+        )
+      ) : null}
       {props.tab === "assessment" ? <AssessmentView patient={p} /> : null}
       {props.tab === "plan" ? <PlanView patient={p} canEdit={canEdit} /> : null}
       {props.tab === "history" ? <HistoryView patient={p} /> : null}
