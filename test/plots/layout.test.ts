@@ -14,6 +14,8 @@ const plots: Array<[string, () => string]> = [
   ["forest, binary", () => forestPlotSvg(fixture("hahn2001-or-mh-fixed"), { title: longTitle })],
   ["forest, subgroups", () => forestPlotSvg(fixture("ivig-or-subgroups-random"), { title: "IVIG" })],
   ["forest, MD", () => forestPlotSvg(fixture("normand1999-md-random"))],
+  ["forest, subgroups without overall, 14 px", () => forestPlotSvg(fixture("ivig-or-subgroups-random"), { showOverall: false, fontSize: 14, graphWidth: 300 })],
+  ["forest, long labels", () => forestPlotSvg(fixture("hahn2001-or-mh-fixed"), { experimentalLabel: "Reduced-osmolarity oral rehydration solution", controlLabel: "WHO standard ORS", favoursLeft: "Favours reduced-osmolarity solution", favoursRight: "Favours the WHO standard solution" })],
   ["forest, generic, 37 studies", () => forestPlotSvg(fixture("hackshaw1998-funnel-trimfill"))],
   ["funnel, trim-and-fill", () => funnelPlotSvg(fixture("hackshaw1998-funnel-trimfill"), { title: longTitle })],
   ["funnel, computed", () => funnelPlotSvg(fixture("normand1999-md-random"))],

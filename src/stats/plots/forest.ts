@@ -241,7 +241,7 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
   let studyW = Math.max(textWidth(studyHeader, fs, true), ...rows.filter((r) => r.kind !== "note").map((r) => w(r.label)));
   const dataW = dataHeaders.map((h, i) => Math.max(textWidth(h, fs, true), ...rows.map((r) => w(r.data?.[i]))));
   if (armSpan > 0) {
-    // The arm labels span their columns: widen the last column of a span when a label is wider.
+    // The arm labels span their columns: share out the extra width when a label is wider than its columns.
     const spans: Array<[number, string]> = [
       [0, o.experimentalLabel],
       [armSpan, o.controlLabel],
@@ -250,7 +250,7 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
       const need = textWidth(label, fs, true);
       let have = 0;
       for (let i = start; i < start + armSpan; i++) have += (dataW[i] ?? 0) + (i > start ? gap : 0);
-      if (need > have) dataW[start + armSpan - 1] = (dataW[start + armSpan - 1] ?? 0) + (need - have);
+      if (need > have) for (let i = start; i < start + armSpan; i++) dataW[i] = (dataW[i] ?? 0) + (need - have) / armSpan;
     }
   }
   const weightW = Math.max(textWidth("Weight", fs, true), ...rows.map((r) => w(r.weight)));
