@@ -1,0 +1,111 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { assessPatient } from "../../src/clinical/index.js";
+import { EXAMPLES, readJson } from "./helpers.js";
+
+const today = "2024-09-01";
+
+describe("acceptance profile (a): four unexplained first-trimester losses, complete negative work-up, raised uterine NK", () => {
+  const a = assessPatient(readJson(join(EXAMPLES, "profile-a.json")), { today });
+  const lit = a.therapies.lit;
+
+  it("meets ESHRE and RCOG definitions with 4 unexplained losses and a complete, normal work-up", () => {
+    expect(a.diagnosis.lossCount).toBe(4);
+    expect(a.diagnosis.unexplainedFirstTrimesterLossCount).toBe(4);
+    expect(a.diagnosis.definitions.eshre.met).toBe(true);
+    expect(a.diagnosis.definitions.rcog.met).toBe(true);
+    expect(a.diagnosis.type).toBe("primary");
+    expect(a.diagnosis.workupComplete).toBe(true);
+    expect(a.diagnosis.workup.map((w) => [w.id, w.status])).toEqual([
+      ["karyotype-female", "normal"],
+      ["karyotype-male", "normal"],
+      ["uterine-anatomy", "normal"],
+      ["antiphospholipid", "normal"],
+      ["thyroid", "normal"],
+      ["thrombophilia", "normal"],
+    ]);
+    expect(a.diagnosis.aps.met).toBe(false);
+    expect(a.diagnosis.causes).toEqual([]);
+  });
+
+  it("LIT is protocol-eligible, citing the uterine NK finding with value, 5% cut-off and Quenby 2005", () => {
+    expect(lit.status).toBe("protocol-eligible");
+    const unk = lit.findings.find((f) => f.id === "uterineNk");
+    expect(unk).toBeDefined();
+    expect(unk!.role).toBe("supports");
+    expect(unk!.value).toBe(9.5);
+    expect(unk!.unit).toBe("%");
+    expect(unk!.cutOff).toBe("≥ 5%");
+    expect(unk!.source).toBe("Quenby 2005");
+    expect(unk!.reading).toContain("9.5%");
+    const losses = lit.findings.find((f) => f.id === "unexplained-losses");
+    expect(losses?.value).toBe(4);
+    expect(losses?.role).toBe("supports");
+    expect(lit.missing).toEqual([]);
+  });
+
+  it("places LIT within a protocol with progesterone and low-dose aspirin", () => {
+    const co = lit.coInterventions.map((c) => c.therapy);
+    expect(co).toContain("progesterone");
+    expect(co).toContain("lmwh-aspirin");
+    expect(lit.coInterventions.find((c) => c.therapy === "lmwh-aspirin")!.label).toMatch(/low-dose aspirin/i);
+  });
+
+  it("states that guidelines advise against LIT outside research, and what protocol-eligible means", () => {
+    expect(lit.researchNote).toMatch(/Guidelines advise against LIT outside research/);
+    expect(lit.researchNote).toMatch(/ESHRE/);
+    expect(lit.researchNote).toMatch(/FDA/);
+    expect(lit.researchNote).toMatch(/IND/);
+    expect(lit.researchNote).toMatch(/informed consent/);
+    expect(lit.headline).toMatch(/advise against LIT outside research/);
+    expect(lit.guideline.some((g) => g.body === "FDA" && g.verified)).toBe(true);
+  });
+
+  it("marks the uterine NK finding research-grade and keeps the patient summary honest", () => {
+    const unk = a.immune.find((f) => f.marker === "uterineNk")!;
+    expect(unk.status).toBe("abnormal");
+    expect(unk.researchGrade).toBe(true);
+    const text = a.patientSummary.join(" ");
+    expect(text).toMatch(/do not recommend routine use/);
+    expect(text).toMatch(/Nobody can promise/);
+    expect(text).not.toMatch(/guarantee|will work for you|proven to work/i);
+  });
+
+  it("progesterone and heparin/aspirin on their own are not indicated (no bleeding, no APS)", () => {
+    expect(a.therapies.progesterone.status).toBe("not-indicated");
+    expect(a.therapies["lmwh-aspirin"].status).toBe("not-indicated");
+  });
+});
+
+describe("acceptance profile (b): two losses, one chromosomally abnormal, work-up incomplete", () => {
+  const a = assessPatient(readJson(join(EXAMPLES, "profile-b.json")), { today });
+  const lit = a.therapies.lit;
+
+  it("LIT is premature", () => {
+    expect(lit.status).toBe("premature");
+  });
+
+  it("names the chromosomal explanation and the loss count", () => {
+    const explained = lit.findings.find((f) => f.id === "explained-loss:1");
+    expect(explained?.reading).toMatch(/abnormal embryo karyotype \(47,XX,\+16\)/);
+    const count = lit.findings.find((f) => f.id === "unexplained-losses");
+    expect(count?.value).toBe(1);
+    expect(count?.cutOff).toBe("≥ 3");
+    expect(count?.role).toBe("against");
+    expect(lit.unmet.join(" ")).toMatch(/1 recorded, 1 of 2 losses explained by an abnormal embryo karyotype/);
+    expect(a.diagnosis.lossCount).toBe(2);
+    expect(a.diagnosis.definitions.rcog.met).toBe(false);
+  });
+
+  it("lists each missing investigation", () => {
+    const ids = lit.missing.map((m) => m.id);
+    for (const id of ["karyotype-female", "karyotype-male", "uterine-anatomy", "antiphospholipid", "thrombophilia", "thyroid"]) expect(ids).toContain(id);
+    // thyroid: TSH done, TPO antibodies missing
+    expect(lit.missing.find((m) => m.id === "thyroid")!.detail).toMatch(/TPO antibodies not recorded/);
+    expect(a.diagnosis.workupComplete).toBe(false);
+  });
+
+  it("no therapy is offered before the work-up: nothing is recommended or protocol-eligible", () => {
+    for (const v of Object.values(a.therapies)) expect(["recommended", "protocol-eligible"]).not.toContain(v.status);
+  });
+});

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { THERAPY_IDS } from "../../src/shared/therapies.js";
+import { EXAMPLES } from "./helpers.js";
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const code = await main(args, { out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+const tmp = mkdtempSync(join(tmpdir(), "decidua-assess-"));
+
+describe("decidua assess", () => {
+  it("prints JSON with diagnosis, work-up, immune findings and per therapy status, findings, missing, guideline, evidence, plan", async () => {
+    const r = await run(["assess", join(EXAMPLES, "profile-a.json"), "--json", "--today", "2024-09-01", "--plan", "2024-09-02"]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as {
+      diagnosis: { lossCount: number };
+      workup: unknown[];
+      immune: unknown[];
+      therapies: Record<string, { status: string; findings: unknown[]; missing: unknown[]; guideline: unknown[]; evidence: { summary: string }; plan: { steps: { id: string; date: string | null }[] } | null }>;
+    };
+    expect(j.diagnosis.lossCount).toBe(4);
+    expect(j.workup).toHaveLength(6);
+    expect(j.immune.length).toBeGreaterThan(5);
+    expect(Object.keys(j.therapies).sort()).toEqual([...THERAPY_IDS].sort());
+    for (const t of THERAPY_IDS) for (const k of ["status", "findings", "missing", "guideline", "evidence", "plan"]) expect(j.therapies[t], `${t}.${k}`).toHaveProperty(k);
+    expect(j.therapies["lit"]!.status).toBe("protocol-eligible");
+    expect(j.therapies["lit"]!.plan!.steps[0]).toMatchObject({ id: "lit-injection-1", date: "2024-09-02" });
+    expect(j.therapies["tacrolimus"]!.plan).toBeNull();
+  });
+
+  it("prints the clinician and patient views as text", async () => {
+    const r = await run(["assess", join(EXAMPLES, "profile-b.json"), "--today", "2024-09-01"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Clinician view:/);
+    expect(r.out).toMatch(/Lymphocyte immunisation therapy \(LIT\): premature/);
+    expect(r.out).toMatch(/For the patient:/);
+  });
+
+  it("bad input: exit 2 with the field named", async () => {
+    const f = join(tmp, "bad.json");
+    writeFileSync(f, JSON.stringify({ losses: [{ gestationalWeek: 47, kind: "clinical" }] }));
+    const r = await run(["assess", f, "--json"]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(/field "losses\[0\]\.gestationalWeek": impossible gestational week: over 45/);
+  });
+
+  it("invalid JSON, a missing file and a bad --plan date: exit 2", async () => {
+    const f = join(tmp, "broken.json");
+    writeFileSync(f, "{ not json");
+    expect((await run(["assess", f])).code).toBe(2);
+    expect((await run(["assess", join(tmp, "nope.json")])).err).toMatch(/cannot read patient record/);
+    const bad = await run(["assess", join(EXAMPLES, "profile-a.json"), "--plan", "next week"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--plan/);
+  });
+
+  it("--schema prints the JSON Schema", async () => {
+    const r = await run(["assess", "--schema"]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { title: string }).title).toBe("Decidua patient record");
+  });
+});
