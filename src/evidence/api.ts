@@ -261,7 +261,7 @@ function sofFromPublished(base: EvidenceBase, therapy: TherapyId, best: { m: Met
     studyDetails: studies,
     allRandomised: m.designClass === "rct-placebo" || m.designClass === "rct-any-control",
     I2: r.I2,
-    conflicts: credibleConflict === null ? [] : [credibleConflict],
+    conflicts: credibleConflict === null ? [] : [`published meta-analyses disagree: ${credibleConflict}`],
     indirectness: reasonsIndirect,
     publicationBias: null,
   });
@@ -276,7 +276,18 @@ const POPULATION_SUBGROUPS: readonly EvidenceSubgroup[] = ["bleeding-in-pregnanc
  * first (without one, trials not confined to a special population), then the larger. The effect is the one the
  * trial reports; when it reports none, the risk ratio computed from its counts (Wald CI on the log scale).
  */
-function sofFromTrial(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup | undefined, indirect: string[]): { row: SofRow | null; note: string } {
+/** Direction of a trial outcome: from its reported effect, else its counts (RR), else the direction its source states. */
+export function trialDirection(o: EvidenceTrialOutcome): EffectDirection | null {
+  if (o.reported !== undefined) return effectDirection({ measure: o.reported.measure, ci_low: o.reported.ci_low, ci_high: o.reported.ci_high, outcomeIsFailure: o.outcome === "miscarriage" });
+  const c = completeCounts(o);
+  if (c !== null) {
+    const rr = twoByTwo({ eventsT: c.events_t, totalT: c.total_t, eventsC: c.events_c, totalC: c.total_c }).riskRatio;
+    return effectDirection({ measure: "RR", ci_low: rr.ci_low, ci_high: rr.ci_high, outcomeIsFailure: o.outcome === "miscarriage" });
+  }
+  return o.statedDirection ?? null;
+}
+
+function sofFromTrial(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup | undefined, indirect: string[]): { row: SofRow | null; note: string; conflict?: string | null } {
   const candidates: Array<{ t: EvidenceTrial; o: EvidenceTrialOutcome; c: CompletePairCounts }> = [];
   for (const t of base.trials) {
     if (t.therapy !== therapy || t.design.randomised !== true) continue;
@@ -304,6 +315,15 @@ function sofFromTrial(base: EvidenceBase, therapy: TherapyId, subgroup: Evidence
     };
   }
   const { t, o, c } = best;
+  const bestDirection = trialDirection(o);
+  const disagreeing = base.trials
+    .filter((x) => x.therapy === therapy && x.id !== t.id && x.design.randomised === true)
+    .flatMap((x) => {
+      const xo = (subgroup !== undefined ? primaryLiveBirthOutcome(x, subgroup) : null) ?? primaryLiveBirthOutcome(x) ?? x.outcomes.find((y) => y.statedDirection !== undefined) ?? null;
+      const d = xo === null ? null : trialDirection(xo);
+      return d !== null && d !== bestDirection && xo !== null ? [`${x.label}: ${d}${completeCounts(xo) === null ? " (direction as stated; counts not in the base)" : ""}`] : [];
+    });
+  const conflictText = disagreeing.length > 0 ? `${t.label}: ${bestDirection} | ${disagreeing.join(" | ")}` : null;
   let effect: RelativeEffect;
   let effectSource: string;
   if (o.reported !== undefined && (o.reported.measure === "OR" || o.reported.measure === "RR")) {
@@ -333,11 +353,11 @@ function sofFromTrial(base: EvidenceBase, therapy: TherapyId, subgroup: Evidence
     studyDetails: [studyForGrade(t, c.total_t + c.total_c)],
     allRandomised: true,
     I2: null,
-    conflicts: [],
+    conflicts: conflictText === null ? [] : [`randomised trials disagree: ${conflictText}`],
     indirectness: reasons,
     publicationBias: null,
   });
-  return { row, note: `best available: single trial ${t.label}, ${effect.measure} ${fmt(effect.estimate)} (${fmt(effect.ci_low)} to ${fmt(effect.ci_high)}), ${effectSource}` };
+  return { row, conflict: conflictText, note: `best available: single trial ${t.label}, ${effect.measure} ${fmt(effect.estimate)} (${fmt(effect.ci_low)} to ${fmt(effect.ci_high)}), ${effectSource}` };
 }
 
 function subgroupNoteFor(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup, hasPooled: boolean): string {
@@ -365,7 +385,7 @@ export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts:
   if (subgroup !== undefined && !hasPooledSubgroup) indirect.push(`evidence is from the overall RPL population, not the ${subgroup} subgroup`);
 
   const best = ranked[0];
-  let summary: { row: SofRow | null; note: string };
+  let summary: { row: SofRow | null; note: string; conflict?: string | null };
   if (best !== undefined) summary = sofFromPublished(base, therapy, best, views, indirect);
   else summary = sofFromTrial(base, therapy, subgroup, []);
 
@@ -417,7 +437,7 @@ export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts:
     summary: summary.row,
     summaryNote: summary.note,
     conflicts: views,
-    conflictNote: conflictsAmong(views),
+    conflictNote: conflictsAmong(views) ?? summary.conflict ?? null,
     guidelines,
     trials,
     citations,

@@ -8,8 +8,8 @@
  * - risk of bias: -1 when most of the information (by participants) comes from trials with a high or
  *   unassessed/unclear judgement for sequence generation or allocation concealment; -2 when most comes from
  *   trials with any domain at high risk;
- * - inconsistency: -1 for I² >= 50%, -2 for I² >= 75%, and -1 when published meta-analyses of the same question
- *   disagree in direction (given by the caller as conflicts);
+ * - inconsistency: -1 for I² >= 50%, -2 for I² >= 75%, and -1 when published meta-analyses (or randomised
+ *   trials) of the same question disagree in direction (given by the caller as conflict descriptions);
  * - indirectness: -1 per distinct reason given (e.g. mixed outcome definitions, population differs), at most -2;
  * - imprecision: -1 when the CI includes no effect or the participants fall short of the optimal information
  *   size (OIS: alpha 0.05, power 0.8, relative risk reduction 25% of the less frequent state); -2 when the CI
@@ -192,7 +192,7 @@ export function assessInconsistency(I2: number | null, conflicts: string[], stud
   } else if (I2 === null && studies > 1) parts.push("I² not reported");
   if (conflicts.length > 0) {
     down = Math.min(2, down + 1);
-    parts.push(`published meta-analyses disagree: ${conflicts.join("; ")}`);
+    parts.push(conflicts.join("; "));
   }
   if (down === 0) return { downgrade: 0, reason: parts.length > 0 ? parts.join("; ") : studies > 1 ? `I² = ${Math.round(I2 ?? 0)}%, no conflicting meta-analyses` : "single study" };
   return { downgrade: down as 1 | 2, reason: parts.join("; ") };

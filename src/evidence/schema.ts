@@ -207,6 +207,8 @@ export const EvidenceTrialOutcomeSchema = z
     derivation: z.string().optional(),
     /** Which numbers are missing or partial, when some are null. */
     missingNote: z.string().optional(),
+    /** The direction a source states when it gives no counts (e.g. "no significant difference"). */
+    statedDirection: z.enum(["favours treatment", "no clear difference", "favours control"]).optional(),
     /** The effect the trial report itself prints (for the audit), e.g. the source-002 OR 2.30 (1.10 to 4.81), P = 0.03. */
     reported: z
       .object({

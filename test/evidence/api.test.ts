@@ -97,3 +97,13 @@ describe("trial-based summaries", () => {
     expect(e.summary?.domains.riskOfBias.downgrade).toBe(0);
   });
 });
+
+describe("conflicting randomised trials without a pooled result", () => {
+  it("rates G-CSF down for inconsistency when the larger trial (RESPONSE, no counts) found no difference", () => {
+    const e = evidenceForTherapy(base, "g-csf");
+    expect(e.summary?.basis).toContain("Scarpellini 2009");
+    expect(e.summary?.domains.inconsistency.downgrade).toBe(1);
+    expect(e.summary?.domains.inconsistency.reason).toContain("RESPONSE 2019: no clear difference");
+    expect(e.conflictNote).toContain("RESPONSE 2019");
+  });
+});

@@ -68,8 +68,8 @@ function evidenceText(e: TherapyEvidence): string {
   if (e.conflicts.length > 0) {
     lines.push("  published results (side by side, not averaged):");
     for (const c of e.conflicts) lines.push(`    ${c.direction.padEnd(20)} ${c.text} [${c.designClass}]`);
-    if (e.conflictNote !== null) lines.push(`  CONFLICT: ${e.conflictNote}`);
   }
+  if (e.conflictNote !== null) lines.push(`  CONFLICT: ${e.conflictNote}`);
   lines.push("  guideline positions:");
   for (const g of e.guidelines) lines.push(`    ${g.body} ${g.year}: ${g.direction}${g.strength !== null ? ` (${g.strength})` : ""}${g.verified ? "" : " [UNVERIFIED]"}: ${g.statement} (${g.citation.link ?? g.citation.text})`);
   return lines.join("\n");
