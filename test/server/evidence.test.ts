@@ -40,7 +40,9 @@ describe("evidence routes (seeded evidence base)", () => {
   });
 
   it("plots that cannot be drawn are 404 with the reason; unknown therapies name the field", async () => {
-    const f = await researcher.req("GET", "/api/evidence/therapies/g-csf/forest.svg");
+    // low-dose IL-2 has only an open-label, uncontrolled proof-of-concept study (FACIL-2): no placebo trial to plot
+    expect(((await researcher.req("GET", "/api/evidence/therapies/il2-treg")).body as { placeboTrials: unknown }).placeboTrials).toBeNull();
+    const f = await researcher.req("GET", "/api/evidence/therapies/il2-treg/forest.svg");
     expect(f.status).toBe(404);
     expect(errorOf(f).message).toMatch(/too few trials/);
     const u = await researcher.req("GET", "/api/evidence/therapies/aspirin");
