@@ -170,7 +170,17 @@ describe("other disagreements", () => {
     const r = auditReportedResult({ ...tacrolimus, estimate: "2.40", ci_low: "1.15", ci_high: "5.02", p: "0.02" });
     expect(failed(r)).toContain("estimate-vs-counts");
     expect(failed(r)).toContain("p-vs-counts");
-    expect(r.problems).toContain("OR printed as 2.40 but the counts 60/75 vs 47/74 give OR = 2.298");
+    expect(r.problems).toContain("OR printed as 2.40 but the counts 60/75 vs 47/74 give OR = 2.298 (conditional MLE 2.285)");
+  });
+  it("accepts a single trial reported with Fisher's exact interval and conditional MLE (R's fisher.test)", () => {
+    // fisher.test on 60/75 vs 47/74: odds ratio 2.285, 95% CI 1.037 to 5.189 (test/trial/reference.json)
+    const r = auditReportedResult({ ...tacrolimus, estimate: "2.28", ci_low: "1.04", ci_high: "5.19", p: "P = 0.030" });
+    expect(r.problems).toEqual([]);
+    expect(r.checks.find((c) => c.name === "ci-method")?.status).toBe("pass");
+    expect(r.checks.find((c) => c.name === "ci-symmetric")?.status).toBe("not checked");
+    expect(r.checks.find((c) => c.name === "estimate-vs-counts")?.detail).toMatch(/the printed OR is the conditional MLE/);
+    // without the counts the same numbers are not a Wald interval: the CI is asymmetric around 2.28
+    expect(failed(auditReportedResult({ measure: "OR", estimate: "2.28", ci_low: "1.04", ci_high: "5.19" }))).toEqual(["ci-symmetric"]);
   });
   it("flags non-positive ratios and reversed bounds", () => {
     expect(auditReportedResult({ measure: "OR", estimate: "0.50", ci_low: "0.00", ci_high: "1.20" }).problems).toEqual([

@@ -109,12 +109,13 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
   const ratio = RATIO_MEASURES.has(code);
   const name = measureName(code);
   const nullText = ratio ? `${name} = 1` : `${name} = 0`;
-  const problems: string[] = [];
   const checks: AuditCheck[] = [];
+  const problemOf = new Map<AuditCheck, string>();
   const derived: AuditDerived = {};
   const add = (nameOf: string, ok: boolean | null, detail: string, problem?: string): void => {
-    checks.push({ name: nameOf, status: ok === null ? "not checked" : ok ? "pass" : "fail", detail });
-    if (ok === false && problem !== undefined) problems.push(problem);
+    const check: AuditCheck = { name: nameOf, status: ok === null ? "not checked" : ok ? "pass" : "fail", detail };
+    checks.push(check);
+    if (ok === false && problem !== undefined) problemOf.set(check, problem);
   };
 
   const est = r.estimate === undefined ? null : need(parsePrinted(r.estimate, r.decimals?.estimate), "estimate", r.estimate);
@@ -301,15 +302,31 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
       const tab = twoByTwo({ eventsT: t.events, totalT: t.total, eventsC: c.events, totalC: c.total, level });
       const eff = code === "OR" ? tab.oddsRatio : code === "RR" ? tab.riskRatio : tab.riskDifference;
       const countsText = `${t.events}/${t.total} vs ${c.events}/${c.total}`;
+      // An OR may be reported with Fisher's exact conditional interval (and the conditional MLE): the Wald-based
+      // checks (symmetry, Z and P from the CI, SE) then do not apply.
+      const fisherCi =
+        code === "OR" && lo !== null && hi !== null && tab.fisher.ci_low >= lo.range.lo && tab.fisher.ci_low <= lo.range.hi && tab.fisher.ci_high >= hi.range.lo && tab.fisher.ci_high <= hi.range.hi;
+      if (fisherCi) {
+        add("ci-method", true, `the CI is the exact conditional (Fisher) interval for the counts: ${fmtSig(tab.fisher.ci_low, 4)} to ${fmtSig(tab.fisher.ci_high, 4)}`);
+        for (const ch of checks) {
+          if (["ci-symmetric", "z-vs-ci", "p-vs-ci", "significance"].includes(ch.name) && ch.status !== "not checked") {
+            ch.status = "not checked";
+            ch.detail += " (not applicable: the CI is Fisher's exact interval, not a Wald interval)";
+          }
+        }
+      }
       if (est !== null) {
+        const sampleFits = eff.estimate >= est.range.lo && eff.estimate <= est.range.hi;
+        const cmle = tab.fisher.conditionalOddsRatio;
+        const cmleFits = code === "OR" && cmle >= est.range.lo && cmle <= est.range.hi;
         add(
           "estimate-vs-counts",
-          eff.estimate >= est.range.lo && eff.estimate <= est.range.hi,
-          `counts give ${name} = ${fmtSig(eff.estimate, 4)}`,
-          `${name} printed as ${est.text} but the counts ${countsText} give ${name} = ${fmtSig(eff.estimate, 4)}${tab.continuityCorrected ? " (0.5 added to each cell)" : ""}`,
+          sampleFits || cmleFits,
+          `counts give ${name} = ${fmtSig(eff.estimate, 4)}${code === "OR" ? ` (conditional MLE ${fmtSig(cmle, 4)})` : ""}${!sampleFits && cmleFits ? ": the printed OR is the conditional MLE" : ""}`,
+          `${name} printed as ${est.text} but the counts ${countsText} give ${name} = ${fmtSig(eff.estimate, 4)}${tab.continuityCorrected ? " (0.5 added to each cell)" : ""}${code === "OR" ? ` (conditional MLE ${fmtSig(cmle, 4)})` : ""}`,
         );
       }
-      if (derived.se_range !== undefined && derived.se !== undefined) {
+      if (!fisherCi && derived.se_range !== undefined && derived.se !== undefined) {
         const [a, b] = derived.se_range;
         add(
           "se-vs-counts",
@@ -352,6 +369,7 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
     add("i2-range", i2.value >= 0 && i2.value <= 100, `I² ${i2.text}%`, `I² printed as ${i2.text}% is outside 0 to 100%`);
   }
 
+  const problems = checks.filter((ch) => ch.status === "fail").map((ch) => problemOf.get(ch) ?? `${ch.name}: ${ch.detail}`);
   return { ...(r.label !== undefined ? { label: r.label } : {}), measure: code, consistent: problems.length === 0, problems, checks, derived };
 }
 
