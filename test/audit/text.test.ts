@@ -89,6 +89,7 @@ describe("text extraction on the paraphrased fixtures (always run)", () => {
       "Odds rose (OR 1.9 (1.2-3.0); p<.01).",
       "Hazard fell (hazard ratio 0.75; 90% confidence interval: 0.60–0.94).",
       "Scores fell (SMD, –0.38; 95% CI, –0.70 to –0.06; P value of 0.02).",
+      "In the table, RR (95% CI): 1.10 (0.95-1.27).",
     ].join("\n\n");
     const r = extractReportedResults(text).map((x) => x.input);
     expect(r.map((x) => [x.measure, x.estimate, x.ci_low, x.ci_high, x.level])).toEqual([
@@ -97,6 +98,7 @@ describe("text extraction on the paraphrased fixtures (always run)", () => {
       ["OR", "1.9", "1.2", "3.0", 95],
       ["HR", "0.75", "0.60", "0.94", 90],
       ["SMD", "-0.38", "-0.70", "-0.06", 95],
+      ["RR", "1.10", "0.95", "1.27", 95],
     ]);
     expect(r[4]?.p).toEqual({ relation: "=", value: "0.02" });
     expect(r[2]?.p).toEqual({ relation: "<", value: "0.01" });

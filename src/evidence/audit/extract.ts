@@ -56,7 +56,8 @@ function splitSentences(par: string, parStart: number, section: number, out: Sen
   while ((m = re.exec(par)) !== null) {
     const before = par.slice(last, m.index);
     const word = /([A-Za-z.]+)$/.exec(before)?.[1]?.toLowerCase() ?? "";
-    if (ABBREVIATIONS.has(word) || /^[A-Z]$/.test(/([A-Za-z])$/.exec(before)?.[1] ?? "x") && /\s[A-Z]$/.test(before)) continue;
+    // no split after an abbreviation ("Fig. 3", "vs. placebo") or an initial ("Carp H. J.")
+    if (ABBREVIATIONS.has(word) || /(?:^|\s)[A-Z]$/.test(before)) continue;
     const end = m.index + m[0].trimEnd().length;
     const text = par.slice(last, end);
     if (text.trim() !== "") out.push({ text, start: parStart + last, section });
@@ -110,7 +111,7 @@ const NUM = String.raw`-?\d+(?:\.\d+)?|-?\.\d+`;
 const MEASURE_WORDS =
   String.raw`Peto\s+OR|SMD|WMD|IRR|OR|RR|HR|MD|RD|[Oo]dds\s+ratio|[Rr]isk\s+ratio|[Rr]elative\s+risk|[Hh]azard\s+ratio|(?:[Ww]eighted\s+|[Ss]tandardi[sz]ed\s+)?[Mm]ean\s+difference|[Rr]isk\s+difference`;
 const MEASURE_RE = new RegExp(
-  String.raw`(?<![A-Za-z])(${MEASURE_WORDS})(?![A-Za-z])\s*(?:[:=,]|\bwas\b|\bof\b|\bis\b)?\s*(${NUM})(?:\s*[(\[]\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]])?`,
+  String.raw`(?<![A-Za-z])(${MEASURE_WORDS})(?![A-Za-z])(?:\s*\(\s*\d{2}\s*%\s*CI\s*\))?\s*(?:[:=,]|\bwas\b|\bof\b|\bis\b)?\s*(${NUM})(?:\s*[(\[]\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]])?`,
   "g",
 );
 const CI_RE = new RegExp(
