@@ -31,7 +31,7 @@ describe("pages", () => {
     await page.getByRole("link", { name: "Evidence browser" }).click();
     await page.locator('[data-therapy-link="ivig"]').click();
     await page.getByRole("heading", { name: /IVIG|immunoglobulin/i }).first().waitFor();
-    await page.getByTestId("sof").waitFor();
+    await page.getByTestId("conflicts").waitFor();
     await shot(page, "30-evidence-summary");
     await page.getByRole("tab", { name: "Forest & funnel" }).click();
     await page.getByTestId("evidence-forest").locator("svg").waitFor();
@@ -40,8 +40,15 @@ describe("pages", () => {
     await page.waitForTimeout(500);
     await shot(page, "32-evidence-rob");
     await page.getByRole("tab", { name: /^Audit/ }).click();
-    await page.waitForTimeout(300);
+    const flags = page.getByTestId("audit-flags");
+    await flags.waitFor();
+    // Source 004 (Gao 2025) prints P = 0.04 for a CI that implies P ≈ 0.06: the audit must flag it.
+    expect(await flags.locator(".badge", { hasText: "inconsistent" }).count()).toBeGreaterThan(0);
+    expect(await flags.locator(".badge", { hasText: /^consistent$/ }).count()).toBeGreaterThan(0);
     await shot(page, "33-evidence-audit");
+    await page.getByRole("tab", { name: "Reproduction" }).click();
+    await page.waitForTimeout(500);
+    await shot(page, "33b-evidence-reproduction");
   });
 
   test("users: an administrator adds a clinician and sees the password once", async () => {

@@ -6,15 +6,15 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { TherapyEvidence, PublishedResultView } from "../../../evidence/api.js";
 import type { PublishedRegimen, SourcedStatement } from "../../../evidence/schema.js";
-import type { AuditResult } from "../../../evidence/audit/types.js";
-import { api, qs } from "../api.js";
+import type { BaseAuditEntry } from "../../../evidence/audit/base.js";
+import type { Reproduction } from "../../../evidence/reproduce.js";
+import type { MetaResult } from "../../../stats/types.js";
+import { api } from "../api.js";
 import { useLoad } from "../hooks.js";
 import { RemoteSvg } from "./Svg.js";
 import { Alert, Badge, Card, Spinner, Tabs, fmtNum } from "./ui.js";
 
-/** Audit flags as the server may attach them to the evidence answer. */
-export type AuditFlag = AuditResult & { id?: string; quote?: string };
-export type TherapyEvidenceResponse = { therapy: string; evidence: TherapyEvidence & { audit?: AuditFlag[] } };
+export type TherapyEvidenceResponse = { therapy: string; evidence: TherapyEvidence; placeboTrials: MetaResult | null };
 
 const CERTAINTY_TONE: Record<string, string> = { high: "ok", moderate: "info", low: "warn", "very low": "danger" };
 const DIRECTION_TONE: Record<string, string> = { "favours treatment": "ok", "favours control": "danger", "no clear difference": "muted" };
@@ -23,11 +23,23 @@ export function useTherapyEvidence(therapy: string) {
   return useLoad(() => api<TherapyEvidenceResponse>("GET", `/api/evidence/therapies/${encodeURIComponent(therapy)}`), [therapy]);
 }
 
-export function outcomesOf(ev: TherapyEvidence): string[] {
-  const set = new Set<string>();
-  if (ev.summary) set.add(ev.summary.outcome);
-  for (const c of ev.conflicts) set.add(c.outcome);
-  return [...set];
+/** The audit entries and reproductions that concern this therapy's meta-analyses and trials. */
+function relatedIds(ev: TherapyEvidence): Set<string> {
+  return new Set([...ev.conflicts.map((c) => c.metaAnalysis), ...ev.trials.map((t) => t.id)]);
+}
+
+function useAuditFor(ev: TherapyEvidence | null) {
+  const all = useLoad(() => api<{ entries: BaseAuditEntry[] }>("GET", "/api/evidence/audit"), []);
+  if (!ev || !all.data) return { entries: null as BaseAuditEntry[] | null, error: all.error };
+  const ids = relatedIds(ev);
+  return { entries: all.data.entries.filter((e) => ids.has(e.where.split(" / ")[0] ?? "")), error: all.error };
+}
+
+function useReproductionsFor(ev: TherapyEvidence | null) {
+  const all = useLoad(() => api<{ reproductions: Reproduction[] }>("GET", "/api/evidence/reproductions"), []);
+  if (!ev || !all.data) return { list: null as Reproduction[] | null, error: all.error };
+  const ids = relatedIds(ev);
+  return { list: all.data.reproductions.filter((r) => ids.has(r.metaAnalysis)), error: all.error };
 }
 
 export function SofTable(props: { ev: TherapyEvidence }): JSX.Element {
@@ -102,25 +114,78 @@ export function ConflictGrid(props: { ev: TherapyEvidence }): JSX.Element | null
   );
 }
 
-export function AuditFlags(props: { flags: AuditFlag[] | undefined }): JSX.Element {
-  const flags = props.flags ?? [];
-  if (flags.length === 0) return <p class="small muted">No audit result for this therapy.</p>;
+function printedP(p: NonNullable<BaseAuditEntry["reported"]["p"]>): string {
+  const t = typeof p === "object" ? `${p.relation} ${String(p.value)}` : String(p);
+  return /^\s*p/i.test(t) ? t.replace(/^\s*p\s*/i, "") : t;
+}
+
+export function AuditFlags(props: { entries: BaseAuditEntry[] }): JSX.Element {
+  const flags = [...props.entries].sort((a, b) => Number(a.audit.consistent) - Number(b.audit.consistent));
+  if (flags.length === 0) return <p class="small muted">No published number of this therapy could be checked.</p>;
   return (
     <ul class="list-plain" data-testid="audit-flags">
-      {flags.map((f, i) => (
-        <li key={f.id ?? f.label ?? i} class="small">
+      {flags.map((f) => (
+        <li key={f.where} class="small">
           <div class="row" style="gap:6px">
-            {f.consistent ? <Badge tone="ok" small>consistent</Badge> : <Badge tone="danger" small>inconsistent</Badge>}
-            <b>{f.label ?? f.quote ?? f.measure}</b>
+            {f.audit.consistent ? <Badge tone="ok" small>consistent</Badge> : <Badge tone="danger" small>inconsistent</Badge>}
+            <b>{f.reported.label ?? f.where}</b>
+            <span class="muted num">
+              {f.audit.measure} {String(f.reported.estimate)} ({String(f.reported.ci_low)} to {String(f.reported.ci_high)})
+              {f.reported.z !== undefined ? ` · Z = ${String(f.reported.z)}` : ""}
+              {f.reported.p !== undefined ? ` · P ${printedP(f.reported.p)}` : ""}
+            </span>
           </div>
-          {f.problems.length > 0 ? (
+          {f.audit.problems.length > 0 ? (
             <ul style="margin:4px 0 0;padding-left:18px;color:var(--danger)">
-              {f.problems.map((p) => <li key={p}>{p}</li>)}
+              {f.audit.problems.map((p) => <li key={p}>{p}</li>)}
             </ul>
           ) : null}
         </li>
       ))}
     </ul>
+  );
+}
+
+function ReproductionList(props: { list: Reproduction[] }): JSX.Element {
+  if (props.list.length === 0) return <p class="small muted">No published meta-analysis of this therapy has study-level data in the base.</p>;
+  return (
+    <div class="stack">
+      {props.list.map((r) => (
+        <div key={`${r.metaAnalysis}/${r.result}`} style="border:1px solid var(--border);border-radius:var(--radius-sm);padding:12px 14px">
+          <div class="row" style="justify-content:space-between">
+            <b>{r.label}</b>
+            <span class="small muted">{r.outcome}{r.subgroup ? ` · ${r.subgroup}` : ""}</span>
+          </div>
+          <div class="grid cols-2" style="margin-top:8px">
+            <div class="conflicts" style="grid-template-columns:1fr">
+              <div class="c">
+                <div class="small muted">Published</div>
+                <div class="est">{r.published.measure} {fmtNum(r.published.estimate)} ({fmtNum(r.published.ci_low)} to {fmtNum(r.published.ci_high)})</div>
+                <div class="small muted">k = {r.published.k ?? "?"} · {r.published.method ?? "method not stated"}{r.published.model ? `, ${r.published.model}` : ""}</div>
+              </div>
+            </div>
+            <div class="conflicts" style="grid-template-columns:1fr">
+              <div class="c">
+                <div class="small muted">Decidua</div>
+                {r.ours ? (
+                  <>
+                    <div class="est">{r.ours.measure} {fmtNum(r.ours.estimate)} ({fmtNum(r.ours.ci_low)} to {fmtNum(r.ours.ci_high)})</div>
+                    <div class="small muted">k = {r.ours.k} · {r.settings}</div>
+                  </>
+                ) : (
+                  <div class="small muted">No study row with counts.</div>
+                )}
+              </div>
+            </div>
+          </div>
+          {r.differences.length > 0 ? (
+            <ul class="small" style="margin:8px 0 0;padding-left:18px">
+              {r.differences.map((d) => <li key={d}>{d}</li>)}
+            </ul>
+          ) : null}
+        </div>
+      ))}
+    </div>
   );
 }
 
@@ -145,47 +210,53 @@ export function GuidelineList(props: { ev: TherapyEvidence }): JSX.Element {
   );
 }
 
-/** Forest plot with an outcome choice; compact mode for the assessment cards. */
+/** Summary of Findings and the forest plot of the placebo-controlled trials; compact mode for the assessment cards. */
 export function TherapyEvidencePanel(props: { therapy: string; compact?: boolean }): JSX.Element {
   const ev = useTherapyEvidence(props.therapy);
-  const [outcome, setOutcome] = useState<string | null>(null);
   if (ev.error) return <Alert tone="warn">Evidence not available: {ev.error.message}</Alert>;
   if (!ev.data) return <Spinner label="Loading the evidence…" />;
   const e = ev.data.evidence;
-  const outs = outcomesOf(e);
-  const current = outcome ?? outs[0] ?? "live-birth";
   return (
     <div class="stack">
       <SofTable ev={e} />
-      <div class="row">
-        <label class="small muted" for={`outcome-${props.therapy}`}>Outcome</label>
-        <select id={`outcome-${props.therapy}`} class="input" style="width:auto" value={current} onChange={(x) => setOutcome(x.currentTarget.value)}>
-          {(outs.length > 0 ? outs : ["live-birth"]).map((o) => <option key={o} value={o}>{o}</option>)}
-        </select>
-      </div>
-      <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/forest.svg${qs({ outcome: current })}`} label="Forest plot" testId="evidence-forest" />
+      <PlaceboPooled r={ev.data.placeboTrials} />
+      <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/forest.svg`} label="Forest plot" testId="evidence-forest" />
       {!props.compact ? <ConflictGrid ev={e} /> : null}
     </div>
   );
 }
 
+function PlaceboPooled(props: { r: MetaResult | null }): JSX.Element | null {
+  const r = props.r;
+  if (!r) return null;
+  const t = r.pooled.transformed;
+  const est = t ?? r.pooled;
+  return (
+    <div class="small">
+      <b>Placebo-controlled trials pooled by Decidua</b> (live birth, {r.measure}, {r.method}, {r.model}
+      {r.tau2_method ? `/${r.tau2_method}` : ""}): {fmtNum(est.estimate)} ({fmtNum(est.ci_lb)} to {fmtNum(est.ci_ub)}), k = {r.k}, I² = {fmtNum(r.heterogeneity.I2, 0)}%
+    </div>
+  );
+}
+
+type EvidenceTab = "summary" | "plots" | "rob" | "audit" | "reproduction" | "trials" | "therapy";
+
 export function EvidenceDetail(props: { therapy: string }): JSX.Element {
   const ev = useTherapyEvidence(props.therapy);
-  const [tab, setTab] = useState<"summary" | "plots" | "rob" | "audit" | "trials" | "therapy">("summary");
-  const [outcome, setOutcome] = useState<string | null>(null);
+  const [tab, setTab] = useState<EvidenceTab>("summary");
+  const e = ev.data?.evidence ?? null;
+  const audit = useAuditFor(e);
+  const repro = useReproductionsFor(e);
   if (ev.error) return <Alert tone="warn">Evidence not available: {ev.error.message}</Alert>;
-  if (!ev.data) return <Spinner label="Loading the evidence…" />;
-  const e = ev.data.evidence;
-  const outs = outcomesOf(e);
-  const current = outcome ?? outs[0] ?? "live-birth";
-  const flagged = (e.audit ?? []).filter((f) => !f.consistent).length;
+  if (!ev.data || !e) return <Spinner label="Loading the evidence…" />;
+  const flagged = (audit.entries ?? []).filter((f) => !f.audit.consistent).length;
   return (
     <div class="stack">
       <Card>
-        <div class="row" style="justify-content:space-between">
-          <div>
+        <div class="row" style="justify-content:space-between;align-items:flex-start">
+          <div style="flex:1;min-width:240px">
             <h2>{e.name}</h2>
-            {e.regulatoryStatus ? <div class="small muted">{e.regulatoryStatus}</div> : null}
+            {e.regulatoryStatus ? <div class="small muted" style="margin-top:2px">{e.regulatoryStatus}</div> : null}
           </div>
           <div class="row">
             {e.summary ? <Badge tone={CERTAINTY_TONE[e.summary.certainty] ?? "muted"}>{`certainty: ${e.summary.certainty}`}</Badge> : <Badge tone="muted">no pooled estimate</Badge>}
@@ -193,7 +264,6 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
             {flagged > 0 ? <Badge tone="danger">{`${flagged} audit flag${flagged === 1 ? "" : "s"}`}</Badge> : null}
           </div>
         </div>
-        {e.subgroupNote ? <p class="small muted" style="margin-top:6px">{e.subgroupNote}</p> : null}
       </Card>
       <Tabs
         label="Evidence views"
@@ -204,48 +274,47 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
           { id: "plots", label: "Forest & funnel" },
           { id: "rob", label: "Risk of bias" },
           { id: "audit", label: `Audit${flagged ? ` (${flagged})` : ""}` },
+          { id: "reproduction", label: "Reproduction" },
           { id: "trials", label: `Trials (${e.trials.length})` },
           { id: "therapy", label: "Therapy & guidelines" },
         ]}
       />
       {tab === "summary" ? (
         <>
-          <Card title="Summary of findings"><SofTable ev={e} /></Card>
+          <Card title="Summary of findings">
+            <div class="stack">
+              <SofTable ev={e} />
+              <PlaceboPooled r={ev.data.placeboTrials} />
+            </div>
+          </Card>
           <Card title="Published results, side by side" actions={<span class="small muted">never averaged</span>}>
             {e.conflicts.length === 0 ? <p class="small muted">No published pooled result.</p> : <ConflictGrid ev={e} />}
           </Card>
         </>
       ) : null}
       {tab === "plots" ? (
-        <Card
-          title="Forest plot"
-          actions={
-            <div class="row">
-              <label class="small muted" for="ev-outcome">Outcome</label>
-              <select id="ev-outcome" class="input" style="width:auto" value={current} onChange={(x) => setOutcome(x.currentTarget.value)}>
-                {(outs.length > 0 ? outs : ["live-birth"]).map((o) => <option key={o} value={o}>{o}</option>)}
-              </select>
-            </div>
-          }
-        >
-          <div class="stack">
-            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/forest.svg${qs({ outcome: current })}`} label="Forest plot" testId="evidence-forest" />
-            <h4>Funnel plot</h4>
-            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/funnel.svg${qs({ outcome: current })}`} label="Funnel plot" testId="evidence-funnel" />
-          </div>
-        </Card>
+        <>
+          <Card title="Forest plot" actions={<span class="small muted">placebo-controlled RCTs with complete live-birth counts</span>}>
+            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/forest.svg`} label="Forest plot" testId="evidence-forest" />
+          </Card>
+          <Card title="Funnel plot">
+            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/funnel.svg`} label="Funnel plot" testId="evidence-funnel" />
+          </Card>
+        </>
       ) : null}
       {tab === "rob" ? (
         <Card title="Risk of bias (RoB 1)">
-          <div class="stack">
-            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/rob.svg${qs({ kind: "traffic-light" })}`} label="Risk-of-bias traffic-light plot" testId="rob-traffic" />
-            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/rob.svg${qs({ kind: "summary" })}`} label="Risk-of-bias summary plot" testId="rob-summary" />
-          </div>
+          <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/rob.svg`} label="Risk-of-bias traffic-light plot" testId="rob-traffic" />
         </Card>
       ) : null}
       {tab === "audit" ? (
         <Card title="Audit of published numbers" actions={<span class="small muted">estimate, CI, Z, P and counts checked against each other</span>}>
-          <AuditFlags flags={e.audit} />
+          {audit.error ? <Alert tone="warn">{audit.error.message}</Alert> : audit.entries === null ? <Spinner /> : <AuditFlags entries={audit.entries} />}
+        </Card>
+      ) : null}
+      {tab === "reproduction" ? (
+        <Card title="Published meta-analyses recomputed from the study rows">
+          {repro.error ? <Alert tone="warn">{repro.error.message}</Alert> : repro.list === null ? <Spinner /> : <ReproductionList list={repro.list} />}
         </Card>
       ) : null}
       {tab === "trials" ? (

@@ -2,7 +2,7 @@
 import type { JSX } from "preact";
 import { useMemo } from "preact/hooks";
 import { useLoad } from "../hooks.js";
-import { apiText } from "../api.js";
+import { ApiError, apiText } from "../api.js";
 import { Alert, Spinner } from "./ui.js";
 
 export function sanitizeSvg(markup: string): string {
@@ -26,7 +26,7 @@ export function Svg(props: { markup: string; label: string; testId?: string }): 
 /** Loads an SVG from a GET route of the API and shows it. */
 export function RemoteSvg(props: { src: string; label: string; testId?: string }): JSX.Element {
   const svg = useLoad(() => apiText("GET", props.src), [props.src]);
-  if (svg.error) return <Alert tone="warn">{props.label}: {svg.error.message}</Alert>;
+  if (svg.error) return <Alert tone={svg.error instanceof ApiError && svg.error.status === 404 ? "info" : "warn"}>{props.label}: {svg.error.message}</Alert>;
   if (svg.data === null) return <Spinner label={`Drawing ${props.label.toLowerCase()}…`} />;
   return <Svg markup={svg.data} label={props.label} testId={props.testId} />;
 }
