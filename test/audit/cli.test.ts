@@ -103,6 +103,11 @@ describe("decidua audit over the evidence base", () => {
     expect(entries[0]?.reported.estimate).toBe("1.50");
     expect(entries[3]?.audit.checks.find((c) => c.name === "estimate-vs-counts")?.status).toBe("pass");
   });
+  it("exit 2 for a missing evidence-base directory", async () => {
+    const r = await run(["audit", "--data", join(dir, "no-such-dir")]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no-such-dir, field "--data": no evidence-base directory here');
+  });
   it("flags source 004's three results in the repository's data/ and passes the consistent ones", async () => {
     const r = await run(["audit", "--json"]);
     expect(r.code).toBe(1);

@@ -5,6 +5,7 @@
  *   decidua audit --json-input FILE    a JSON array of reported results
  * Exit code: 0 when every result is consistent, 1 when any is flagged, 2 on bad input.
  */
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -129,6 +130,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         return;
       }
       const dir = o.data ?? defaultEvidenceDir();
+      if (!existsSync(dir)) throw new InputError("no evidence-base directory here", { file: dir, field: "--data" });
       const { base, problems } = readEvidenceBase(dir);
       if (problems.length > 0) {
         io.err(`decidua: note: the evidence base in ${dir} has ${problems.length} validation problem${problems.length === 1 ? "" : "s"} (see \`decidua evidence validate\`); auditing the entries that passed\n`);
