@@ -270,3 +270,37 @@ export function summaryOfFindings(input: SofInput): SofRow {
     reasons,
   };
 }
+
+/**
+ * A plain-language statement of a SoF row in GRADE's informative-statement style (Santesso N et al., J Clin
+ * Epidemiol 2020;119:126-135): the verb carries the certainty ("increases" / "probably increases" / "may
+ * increase" / "we are very uncertain"), and the absolute numbers carry the size, without promise or dismissal.
+ */
+export function plainLanguageStatement(row: SofRow, therapyName: string): string {
+  const r = row.relative;
+  const crosses = r.ci_low <= 1 && r.ci_high >= 1;
+  const up = r.ci_low > 1;
+  const outcome = row.outcome;
+  let verdict: string;
+  if (row.certainty === "very low") verdict = `We are very uncertain whether ${therapyName} changes the chance of ${outcome}`;
+  else if (crosses) {
+    verdict =
+      row.certainty === "high"
+        ? `${therapyName} makes little or no difference to the chance of ${outcome}`
+        : row.certainty === "moderate"
+          ? `${therapyName} probably makes little or no difference to the chance of ${outcome}`
+          : `${therapyName} may make little or no difference to the chance of ${outcome}`;
+  } else {
+    const verb = up ? "increase" : "reduce";
+    verdict =
+      row.certainty === "high"
+        ? `${therapyName} ${verb}s the chance of ${outcome}`
+        : row.certainty === "moderate"
+          ? `${therapyName} probably ${verb}s the chance of ${outcome}`
+          : `${therapyName} may ${verb} the chance of ${outcome}`;
+  }
+  const a = row.absolute;
+  const lo = a.baselinePer1000 + a.differenceCiLow;
+  const hi = a.baselinePer1000 + a.differenceCiHigh;
+  return `${verdict} (${row.certainty} certainty evidence). Out of 1000 women, about ${a.baselinePer1000} would have this outcome without treatment and about ${a.treatedPer1000} with it (somewhere between ${lo} and ${hi}).`;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { absoluteEffect, optimalInformationSize, summaryOfFindings, type SofInput } from "../../src/evidence/grade.js";
+import { absoluteEffect, optimalInformationSize, plainLanguageStatement, summaryOfFindings, type SofInput } from "../../src/evidence/grade.js";
 import type { RobAssessment } from "../../src/evidence/schema.js";
 
 const lowRob: RobAssessment = {
@@ -105,5 +105,21 @@ describe("summaryOfFindings", () => {
     const row = summaryOfFindings(input({ participants: 200, I2: 0 }));
     expect(row.domains.imprecision.downgrade).toBe(1);
     expect(row.domains.imprecision.reason).toContain("fewer than the optimal information size of 488");
+  });
+});
+
+describe("plainLanguageStatement", () => {
+  it("lets the verb carry the certainty and the numbers carry the size", () => {
+    const moderate = summaryOfFindings(input());
+    expect(plainLanguageStatement(moderate, "IVIG")).toBe(
+      "IVIG probably increases the chance of live birth (moderate certainty evidence). Out of 1000 women, about 500 would have this outcome without treatment and about 667 with it (somewhere between 524 and 800).",
+    );
+    const veryLow = summaryOfFindings(
+      input({ effect: { measure: "RR", estimate: 1.02, ci_low: 0.7, ci_high: 1.5 }, I2: 80, participants: 100, allRandomised: false, studyDetails: [{ label: "O", randomised: false, participants: 100, rob: null }] }),
+    );
+    expect(plainLanguageStatement(veryLow, "IVIG")).toMatch(/^We are very uncertain whether IVIG changes the chance of live birth/);
+    const low = summaryOfFindings(input({ effect: { measure: "RR", estimate: 1.0, ci_low: 0.95, ci_high: 1.05 }, I2: 0, participants: 5000, studyDetails: [{ label: "A", randomised: true, participants: 5000, rob: { ...lowRob, domains: { ...lowRob.domains, random_sequence: "unclear" } } }] }));
+    expect(low.certainty).toBe("low");
+    expect(plainLanguageStatement(low, "X")).toMatch(/^X may make little or no difference/);
   });
 });
