@@ -298,13 +298,13 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
             <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/forest.svg`} label="Forest plot" testId="evidence-forest" />
           </Card>
           <Card title="Funnel plot">
-            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/funnel.svg`} label="Funnel plot" testId="evidence-funnel" />
+            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/funnel.svg`} label="Funnel plot" testId="evidence-funnel" natural />
           </Card>
         </>
       ) : null}
       {tab === "rob" ? (
         <Card title="Risk of bias (RoB 1)">
-          <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/rob.svg`} label="Risk-of-bias traffic-light plot" testId="rob-traffic" />
+          <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/rob.svg`} label="Risk-of-bias traffic-light plot" testId="rob-traffic" natural />
         </Card>
       ) : null}
       {tab === "audit" ? (

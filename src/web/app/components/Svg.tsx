@@ -18,15 +18,16 @@ export function sanitizeSvg(markup: string): string {
   return new XMLSerializer().serializeToString(root);
 }
 
-export function Svg(props: { markup: string; label: string; testId?: string }): JSX.Element {
+/** `natural`: keep the plot's own size (square plots such as funnels), else fill the width. */
+export function Svg(props: { markup: string; label: string; testId?: string; natural?: boolean }): JSX.Element {
   const clean = useMemo(() => sanitizeSvg(props.markup), [props.markup]);
-  return <div class="figure" role="img" aria-label={props.label} data-testid={props.testId} dangerouslySetInnerHTML={{ __html: clean }} />;
+  return <div class={props.natural ? "figure natural" : "figure"} role="img" aria-label={props.label} data-testid={props.testId} dangerouslySetInnerHTML={{ __html: clean }} />;
 }
 
 /** Loads an SVG from a GET route of the API and shows it. */
-export function RemoteSvg(props: { src: string; label: string; testId?: string }): JSX.Element {
+export function RemoteSvg(props: { src: string; label: string; testId?: string; natural?: boolean }): JSX.Element {
   const svg = useLoad(() => apiText("GET", props.src), [props.src]);
   if (svg.error) return <Alert tone={svg.error instanceof ApiError && svg.error.status === 404 ? "info" : "warn"}>{props.label}: {svg.error.message}</Alert>;
   if (svg.data === null) return <Spinner label={`Drawing ${props.label.toLowerCase()}…`} />;
-  return <Svg markup={svg.data} label={props.label} testId={props.testId} />;
+  return <Svg markup={svg.data} label={props.label} testId={props.testId} natural={props.natural} />;
 }

@@ -286,7 +286,7 @@ export function WorkbenchPage(): JSX.Element {
                   ]}
                 />
                 {tab === "forest" ? (res.forestSvg ? <Svg markup={res.forestSvg} label="Forest plot" testId="forest-plot" /> : <p class="muted">The forest plot is not available from the server yet.</p>) : null}
-                {tab === "funnel" ? (res.funnelSvg ? <Svg markup={res.funnelSvg} label="Funnel plot" testId="funnel-plot" /> : <p class="muted">No funnel plot for this analysis.</p>) : null}
+                {tab === "funnel" ? (res.funnelSvg ? <Svg markup={res.funnelSvg} label="Funnel plot" testId="funnel-plot" natural /> : <p class="muted">No funnel plot for this analysis.</p>) : null}
                 {tab === "studies" ? <StudiesTable r={r} /> : null}
                 {tab === "sensitivity" ? <Sensitivity r={r} /> : null}
               </Card>
