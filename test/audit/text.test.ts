@@ -107,6 +107,17 @@ describe("text extraction on the paraphrased fixtures (always run)", () => {
 
 const s004 = sourceText("004_");
 const s002 = sourceText("002_");
+describe("RevMan footers", () => {
+  it("does not take the heterogeneity P for the effect's P", () => {
+    const text =
+      "Live birth (OR 1.50, 95% CI 1.10 to 2.05); heterogeneity: Chi² = 12.30, df = 5 (P = 0.03); I² = 59%; test for overall effect: Z = 2.56 (P = 0.01).";
+    const r = extractReportedResults(text);
+    expect(r[0]?.input.p).toEqual({ relation: "=", value: "0.01" });
+    expect(r[0]?.input.z).toBe("2.56");
+    expect(r[0]?.input.i2).toBe("59");
+  });
+});
+
 describe("study counts", () => {
   it("reads 'k = N' beside the written counts", () => {
     const text = "## Pain\n\nFive trials were pooled. Pain fell (k = 4; MD -1.2, 95% CI -2.0 to -0.4).";

@@ -133,6 +133,17 @@ const K_RE = new RegExp(
   "gi",
 );
 
+/**
+ * A P that belongs to a heterogeneity or subgroup test (RevMan footers: "Chi² = 12.3, df = 5 (P = 0.03); I² = 59%")
+ * rather than to the effect: a chi-square, Q, df, tau² or "heterogeneity" shortly before it, with no Z in between.
+ */
+function isHeterogeneityP(sentence: string, pos: number): boolean {
+  const before = sentence.slice(Math.max(0, pos - 60), pos);
+  const lastZ = before.search(/(?<![A-Za-z])Z\s*[=:][^=:]*$/);
+  const context = lastZ >= 0 ? before.slice(lastZ) : before;
+  return lastZ < 0 && /(chi|χ|(?<![A-Za-z])Q\s*=|(?<![A-Za-z])df\s*=|tau|heterogeneity|subgroup differences)/i.test(context);
+}
+
 function countValue(word: string): number {
   const w = word.toLowerCase();
   return NUMBER_WORDS[w] ?? Number(w);
@@ -214,7 +225,7 @@ export function extractReportedResults(rawText: string): ExtractedResult[] {
     const others = [
       ...findAll(CI_RE, s.text, "ci", s.start),
       ...findAll(Z_RE, s.text, "z", s.start),
-      ...findAll(P_RE, s.text, "p", s.start),
+      ...findAll(P_RE, s.text, "p", s.start).filter((t) => !isHeterogeneityP(s.text, t.start - s.start)),
       ...findAll(I2_RE, s.text, "i2", s.start),
     ].filter((t) => !measures.some((m) => t.start < m.end && m.start < t.end));
     const mine = new Map<Token, Token[]>(measures.map((m) => [m, []]));
