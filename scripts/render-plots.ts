@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MetaResultSchema, type MetaResult } from "../src/stats/types.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng } from "../src/stats/plots/index.js";
-import { prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../src/evidence/plots/index.js";
-import { GAO2025_PRISMA, ILLUSTRATIVE_ROB1 } from "../test/plots/evidence-samples.js";
+import { pooledComparisonSvg, prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../src/evidence/plots/index.js";
+import { GAO2025_BIRTH_WEIGHT, GAO2025_PRISMA, ILLUSTRATIVE_ROB1, IVIG_LIVE_BIRTH_PUBLISHED } from "../test/plots/evidence-samples.js";
 
 const dir = process.argv[2];
 if (dir === undefined) {
@@ -61,6 +61,8 @@ save("rob-summary", robSummarySvg(ILLUSTRATIVE_ROB1, { title: "Risk of bias summ
 save("rob-summary-weighted", robSummarySvg(ILLUSTRATIVE_ROB1, { title: "Risk of bias summary, weighted by study weight", weighted: true }));
 save("prisma-gao2025", prismaFlowSvg(GAO2025_PRISMA, { title: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)" }));
 
+save("comparison-birth-weight", pooledComparisonSvg(GAO2025_BIRTH_WEIGHT, { title: "Source 004: birth weight as printed" }));
+
 // Real engine results (src/stats/meta.ts) on the example files, across measures.
 type Engine = { metaAnalysis: (rows: unknown, options?: unknown) => MetaResult };
 type Input = { parseStudyFile: (file: string, bytes: Uint8Array, options?: { subgroup?: string }) => Promise<unknown[]> };
@@ -79,6 +81,14 @@ try {
   const sg = metaAnalysis(ivigRows, { measure: "OR", model: "random", subgroup: "Placebo", bias: true });
   save("engine-ivig-subgroups", forestPlotSvg(sg, { title: "IVIG vs placebo: live birth by placebo (REML)", ...ivigLabels }));
   save("engine-ivig-funnel", funnelPlotSvg(sg, { title: "IVIG vs placebo: live birth, trim-and-fill" }));
+  const ours = rm.pooled.transformed!;
+  save(
+    "comparison-ivig-live-birth",
+    pooledComparisonSvg(
+      [...IVIG_LIVE_BIRTH_PUBLISHED, { label: "Decidua (8 trials)", detail: "RevMan 5 preset, examples file", measure: "OR", estimate: ours.estimate, ci_lb: ours.ci_lb, ci_ub: ours.ci_ub, k: rm.k, ours: true }],
+      { title: "IVIG vs placebo, live birth: pooled results side by side", favoursLeft: "Favours placebo", favoursRight: "Favours IVIG" },
+    ),
+  );
 
   const bcg = await rowsOf("examples/meta/bcg.csv", "allocation");
   save("engine-bcg-rr-subgroups", forestPlotSvg(metaAnalysis(bcg, { measure: "RR", subgroup: "allocation" }), { title: "BCG vaccine and tuberculosis (dat.bcg), RR by allocation", experimentalLabel: "BCG", controlLabel: "No BCG" }));

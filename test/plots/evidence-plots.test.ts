@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   checkPrismaCounts,
+  pooledComparisonSvg,
   prismaFlowSvg,
   ROB_COLOURS,
   robDomainShares,
@@ -10,8 +11,8 @@ import {
   type RobTable,
 } from "../../src/evidence/plots/index.js";
 import { InputError } from "../../src/shared/errors.js";
-import { GAO2025_PRISMA, ILLUSTRATIVE_ROB1, ROB1_DOMAINS } from "./evidence-samples.js";
-import { byClass, num, parseSvg, texts } from "./svg-parse.js";
+import { GAO2025_BIRTH_WEIGHT, GAO2025_PRISMA, ILLUSTRATIVE_ROB1, IVIG_LIVE_BIRTH_PUBLISHED, ROB1_DOMAINS } from "./evidence-samples.js";
+import { byClass, fitAxis, num, parseSvg, polygonPoints, texts } from "./svg-parse.js";
 
 function inputError(fn: () => unknown): InputError {
   try {
@@ -175,5 +176,37 @@ describe("prismaFlowSvg", () => {
   it("rejects negative or fractional counts through the schema", () => {
     expect(inputError(() => prismaFlowSvg({ ...GAO2025_PRISMA, screened: -1 })).location.field).toBe("screened");
     expect(inputError(() => prismaFlowSvg({ ...GAO2025_PRISMA, excludedScreening: 1.5 })).location.field).toBe("excludedScreening");
+  });
+});
+
+describe("pooledComparisonSvg", () => {
+  it("draws each published result as a diamond over its CI on one log axis, ours hollow", () => {
+    const rows = [...IVIG_LIVE_BIRTH_PUBLISHED, { label: "Ours", measure: "OR" as const, estimate: 1.2, ci_lb: 0.82, ci_ub: 1.76, ours: true }];
+    const svg = parseSvg(pooledComparisonSvg(rows, { favoursLeft: "Favours placebo", favoursRight: "Favours IVIG" }));
+    const ticks = byClass(svg, "tick").map((t) => ({ value: Number(t.attrs["data-value"]), x: num(t, "x1") }));
+    const map = fitAxis(ticks, true);
+    for (const r of rows) {
+      const d = byClass(svg, "diamond").find((e) => e.attrs["data-label"] === r.label)!;
+      const xs = polygonPoints(d).map((p) => p[0]);
+      expect(Math.min(...xs)).toBeCloseTo(map(r.ci_lb), 1);
+      expect(Math.max(...xs)).toBeCloseTo(map(r.ci_ub), 1);
+      expect(d.attrs.fill).toBe(r.label === "Ours" ? "#ffffff" : "#000000");
+    }
+    const words = texts(svg).map((t) => t.text);
+    expect(words).toContain("2.24 [1.68, 2.98]");
+    expect(words).toContain("0.98 [0.61, 1.58]");
+  });
+
+  it("marks an estimate that lies outside its own CI instead of drawing a diamond", () => {
+    const svg = parseSvg(pooledComparisonSvg(GAO2025_BIRTH_WEIGHT));
+    expect(byClass(svg, "diamond")).toHaveLength(0);
+    expect(byClass(svg, "flag").map((t) => t.text)).toEqual(["estimate outside its CI"]);
+    expect(texts(svg).map((t) => t.text)).toContain("220.74 [-549.37, 107.88]");
+  });
+
+  it("refuses to put ratios and differences on one axis, or a reversed interval", () => {
+    const e = inputError(() => pooledComparisonSvg([...IVIG_LIVE_BIRTH_PUBLISHED, ...GAO2025_BIRTH_WEIGHT]));
+    expect(e.location.field).toBe(`${IVIG_LIVE_BIRTH_PUBLISHED.length}.measure`);
+    expect(inputError(() => pooledComparisonSvg([{ label: "x", measure: "OR", estimate: 1, ci_lb: 2, ci_ub: 0.5 }])).location.field).toBe("0.ci_lb");
   });
 });

@@ -4,7 +4,7 @@
  * excluded on title/abstract (duplicates were counted among them, not separately), 51 full texts, 40 excluded,
  * 11 included. ILLUSTRATIVE_ROB1: made-up judgements for eight unnamed trials, to exercise the plots only.
  */
-import type { PrismaCounts, RobTable } from "../../src/evidence/plots/index.js";
+import type { PooledComparisonRow, PrismaCounts, RobTable } from "../../src/evidence/plots/index.js";
 
 export const GAO2025_PRISMA: PrismaCounts = {
   identified: [{ source: "Databases: PubMed, Medline, Embase, Web of Science", n: 585 }],
@@ -58,3 +58,21 @@ export const ILLUSTRATIVE_ROB1: RobTable = {
     weight,
   })),
 };
+
+/**
+ * IVIG vs placebo, live birth, as published (../shared/evidence/published_meta_analyses.csv), plus a slot for
+ * Decidua's reproduction. The Egerup 2015 result is for NO live birth and is left out (opposite direction).
+ */
+export const IVIG_LIVE_BIRTH_PUBLISHED: PooledComparisonRow[] = [
+  { label: "Gao 2025", detail: "11 studies, RevMan 5.3", measure: "OR", estimate: 2.24, ci_lb: 1.68, ci_ub: 2.98, k: 11 },
+  { label: "Cochrane (Wong 2014)", detail: "8 RCTs, Peto fixed", measure: "Peto OR", estimate: 0.98, ci_lb: 0.61, ci_ub: 1.58, k: 8 },
+  { label: "Hutton 2007", detail: "8 RCTs", measure: "OR", estimate: 1.28, ci_lb: 0.78, ci_ub: 2.1, k: 8 },
+  { label: "Wang 2016", detail: "11 RCTs", measure: "RR", estimate: 1.25, ci_lb: 1.0, ci_ub: 1.56, k: 11 },
+  { label: "Ling 2024", detail: "12 studies, any control", measure: "OR", estimate: 1.07, ci_lb: 0.65, ci_ub: 1.75, k: 12 },
+  { label: "ESHRE 2024 IPD (abstract)", detail: "10 RCTs, ITT", measure: "RR", estimate: 1.02, ci_lb: 0.86, ci_ub: 1.22, k: 10 },
+];
+
+/** Source 004's birth-weight result: an MD whose sign contradicts its own CI (reported as printed). */
+export const GAO2025_BIRTH_WEIGHT: PooledComparisonRow[] = [
+  { label: "Gao 2025 (as printed)", detail: "birth weight, g", measure: "MD", estimate: 220.74, ci_lb: -549.37, ci_ub: 107.88 },
+];

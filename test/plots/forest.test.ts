@@ -234,6 +234,20 @@ describe("forestPlotSvg: edge cases", () => {
     }
   });
 
+  it("plots GEN results on a log axis with exp() labels when asked (log hazard ratios and the like)", () => {
+    const r = structuredClone(fixture("hackshaw1998-funnel-trimfill"));
+    r.measure = "GEN";
+    delete r.pooled.transformed;
+    const linear = parseSvg(forestPlotSvg(r));
+    expect(byClass(linear, "tick").map((t) => Number(t.attrs["data-value"]))).toContain(0);
+    const svg = parseSvg(forestPlotSvg(r, { logScale: true }));
+    const ax = axisOf(svg, true);
+    expect(ax.ticks.map((t) => t.value)).toContain(1);
+    const ext = diamondExtent(byClass(svg, "diamond")[0]!);
+    expect(ext.left).toBeCloseTo(ax.map(Math.exp(r.pooled.ci_lb)), 1);
+    expect(ext.right).toBeCloseTo(ax.map(Math.exp(r.pooled.ci_ub)), 1);
+  });
+
   it("writes Knapp-Hartung results as t with df", () => {
     const r = structuredClone(normand);
     r.test = "knha";

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../../src/evidence/plots/index.js";
+import { pooledComparisonSvg, prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../../src/evidence/plots/index.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng } from "../../src/stats/plots/index.js";
 import { MetaResultSchema, type MetaResult } from "../../src/stats/types.js";
-import { GAO2025_PRISMA, ILLUSTRATIVE_ROB1 } from "./evidence-samples.js";
+import { GAO2025_BIRTH_WEIGHT, GAO2025_PRISMA, ILLUSTRATIVE_ROB1, IVIG_LIVE_BIRTH_PUBLISHED } from "./evidence-samples.js";
 import { byClass, num, overlaps, parseSvg, textBoxes } from "./svg-parse.js";
 
 const fixture = (name: string): MetaResult =>
@@ -23,6 +23,8 @@ const plots: Array<[string, () => string]> = [
   ["RoB summary", () => robSummarySvg(ILLUSTRATIVE_ROB1, { title: "RoB" })],
   ["RoB summary, weighted", () => robSummarySvg(ILLUSTRATIVE_ROB1, { weighted: true })],
   ["PRISMA", () => prismaFlowSvg(GAO2025_PRISMA, { title: longTitle })],
+  ["pooled results side by side", () => pooledComparisonSvg([...IVIG_LIVE_BIRTH_PUBLISHED, { label: "Ours", measure: "OR", estimate: 1.2, ci_lb: 0.8, ci_ub: 1.8, ours: true }], { favoursLeft: "Favours placebo", favoursRight: "Favours IVIG" })],
+  ["estimate outside its CI", () => pooledComparisonSvg(GAO2025_BIRTH_WEIGHT, { title: "Birth weight" })],
 ];
 
 describe("layout of every plot", () => {

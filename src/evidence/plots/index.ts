@@ -21,3 +21,5 @@ export {
 export type { RobPlotOptions, RobSummaryOptions } from "./rob.js";
 export { prismaFlowSvg, checkPrismaCounts, PrismaOptionsSchema } from "./prisma.js";
 export type { PrismaOptions } from "./prisma.js";
+export { pooledComparisonSvg, PooledComparisonRowSchema, PooledComparisonOptionsSchema } from "./comparison.js";
+export type { PooledComparisonRow, PooledComparisonOptions } from "./comparison.js";

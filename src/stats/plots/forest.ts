@@ -35,6 +35,8 @@ export const ForestPlotOptionsSchema = z.object({
   graphWidth: z.number().min(80).max(1000).default(220),
   fontSize: z.number().min(6).max(24).default(11),
   squareColour: z.string().regex(/^#[0-9a-fA-F]{3,8}$/).default("#1f4e8c"),
+  /** For GEN results whose effects are logs of ratios (e.g. log hazard ratios): plot exp() on a log axis. */
+  logScale: z.boolean().default(false),
 });
 export type ForestPlotOptions = z.input<typeof ForestPlotOptionsSchema>;
 
@@ -97,7 +99,7 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
   const result = parseMetaResult(resultInput);
   const o = parseOrInputError(ForestPlotOptionsSchema, optionsInput, "forest plot options");
   const fs = o.fontSize;
-  const ratio = isRatioMeasure(result.measure);
+  const ratio = isRatioMeasure(result.measure) || (result.measure === "GEN" && o.logScale);
   const toDisplay = (v: number): number => (ratio ? Math.exp(v) : v);
   const kind = dataKind(result.studies);
   const random = result.model === "random";

@@ -28,6 +28,8 @@ export const FunnelPlotOptionsSchema = z.object({
   /** Draw the significance contours (default true). */
   contours: z.boolean().default(true),
   legend: z.boolean().default(true),
+  /** For GEN results whose effects are logs of ratios: label the x axis with exp() values on a log scale. */
+  logScale: z.boolean().default(false),
 });
 export type FunnelPlotOptions = z.input<typeof FunnelPlotOptionsSchema>;
 
@@ -55,7 +57,7 @@ export function funnelPlotSvg(resultInput: MetaResult, optionsInput: FunnelPlotO
   const o = parseOrInputError(FunnelPlotOptionsSchema, optionsInput, "funnel plot options");
   const data = funnelDataFromResult(result);
   const fs = o.fontSize;
-  const ratio = isRatioMeasure(result.measure);
+  const ratio = isRatioMeasure(result.measure) || (result.measure === "GEN" && o.logScale);
   const zCi = quantile(1 - (1 - result.level / 100) / 2, 0, 1);
   const levels = [...new Set(data.contours.filter((p) => p > 0 && p < 1))].sort((a, b) => b - a); // 0.10, 0.05, 0.01
   const zOf = (p: number): number => quantile(1 - p / 2, 0, 1);
