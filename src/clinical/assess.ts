@@ -6,7 +6,7 @@
 import { THERAPY_IDS, type TherapyId } from "../shared/therapies.js";
 import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
 import { diagnose, type Diagnosis, type WorkupItem } from "./diagnosis.js";
-import { cachedLookup, fallbackEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type VerdictEvidence, type VerdictGuideline } from "./evidence.js";
+import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type VerdictEvidence, type VerdictGuideline } from "./evidence.js";
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { parsePatientRecord, type PatientRecord } from "./record.js";
@@ -17,7 +17,7 @@ export interface AssessOptions {
   /** The assessment date (YYYY-MM-DD). */
   today: string;
   config?: ClinicConfig;
-  /** Evidence and guideline positions per therapy; defaults to the clinical fallback (verified positions only). */
+  /** Evidence and guideline positions per therapy (evidenceLookupFromBase); without it the fields say none was passed. */
   evidence?: EvidenceLookup;
   /** When given, a dated plan is built for each therapy that is recommended or protocol-eligible. */
   planStart?: string;
@@ -94,11 +94,11 @@ export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment 
   return a;
 }
 
-const DEFAULT_LOOKUP = cachedLookup(fallbackEvidenceLookup);
+const DEFAULT_LOOKUP = noEvidenceLookup;
 
 /**
  * Validates a patient record as written (JSON), then assesses it. Bad input throws an InputError naming the field.
- * For many assessments against one evidence base, pass a lookup built once (cachedLookup / evidenceLookupFromBase).
+ * For many assessments, build the lookup once (evidenceLookupFromBase) and pass it every time.
  */
 export function assessPatient(input: unknown, opts: AssessOptions & { file?: string }): Assessment {
   return assessRecord(parsePatientRecord(input, opts.file), opts);

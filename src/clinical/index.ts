@@ -13,7 +13,8 @@ export { THERAPY_RULES, VERDICT_STATUSES, APPLICABLE_STATUSES } from "./verdicts
 export type { VerdictStatus, VerdictCore, VerdictFinding, MissingItem, SafetyCheck, CoIntervention } from "./verdicts.js";
 export { planProtocol, protocolFor, computeDose, roundDose } from "./protocols.js";
 export type { Plan, PlannedStep, PlanStatus, Protocol, ProtocolStep, DoseSpec, DoseResult } from "./protocols.js";
-export { fallbackEvidenceLookup, cachedLookup } from "./evidence.js";
+export { noEvidenceLookup, cachedLookup } from "./evidence.js";
+export { evidenceLookupFromBase, evidenceView, chooseSubgroup, SUBGROUP_PRIORITY } from "./evidence-base.js";
 export type { EvidenceLookup, TherapyEvidenceView, VerdictGuideline, VerdictEvidence, PatientSubgroup } from "./evidence.js";
 export { assessPatient, assessRecord, patientSubgroups } from "./assess.js";
 export type { Assessment, AssessOptions, TherapyAssessment } from "./assess.js";

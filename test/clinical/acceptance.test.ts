@@ -1,12 +1,12 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { assessPatient } from "../../src/clinical/index.js";
-import { EXAMPLES, readJson } from "./helpers.js";
+import { EXAMPLES, evidenceLookup, readJson } from "./helpers.js";
 
 const today = "2024-09-01";
 
 describe("acceptance profile (a): four unexplained first-trimester losses, complete negative work-up, raised uterine NK", () => {
-  const a = assessPatient(readJson(join(EXAMPLES, "profile-a.json")), { today });
+  const a = assessPatient(readJson(join(EXAMPLES, "profile-a.json")), { today, evidence: evidenceLookup() });
   const lit = a.therapies.lit;
 
   it("meets ESHRE and RCOG definitions with 4 unexplained losses and a complete, normal work-up", () => {
@@ -58,7 +58,11 @@ describe("acceptance profile (a): four unexplained first-trimester losses, compl
     expect(lit.researchNote).toMatch(/IND/);
     expect(lit.researchNote).toMatch(/informed consent/);
     expect(lit.headline).toMatch(/advise against LIT outside research/);
-    expect(lit.guideline.some((g) => g.body === "FDA" && g.verified)).toBe(true);
+    // guideline positions come from the evidence base, each with its citation and verified flag
+    expect(lit.guideline.some((g) => g.body === "FDA" && g.verified && g.direction === "research-only")).toBe(true);
+    expect(lit.guideline.some((g) => g.body === "ESHRE" && g.direction === "against")).toBe(true);
+    expect(lit.evidence.origin).toBe("evidence-base");
+    expect(lit.evidence.subgroupNote).toMatch(/nk-elevated/);
   });
 
   it("marks the uterine NK finding research-grade and keeps the patient summary honest", () => {

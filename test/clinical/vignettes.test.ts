@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { APPLICABLE_STATUSES, assessPatient, type Assessment, type VerdictStatus } from "../../src/clinical/index.js";
 import { THERAPY_IDS, type TherapyId } from "../../src/shared/therapies.js";
-import { EXAMPLES, VIGNETTES, readJson, vignetteFiles } from "./helpers.js";
+import { EXAMPLES, VIGNETTES, evidenceLookup, readJson, vignetteFiles } from "./helpers.js";
 
 interface Expectation {
   description: string;
@@ -53,12 +53,17 @@ describe("vignettes (examples/patients/vignettes)", () => {
 
   it("every verdict names its sources: findings carry a source, and evidence and criteria are cited", () => {
     for (const f of files) {
-      const a = assessPatient(readJson(join(VIGNETTES, f)), { today: "2025-02-15" });
+      const a = assessPatient(readJson(join(VIGNETTES, f)), { today: "2025-02-15", evidence: evidenceLookup() });
       for (const t of THERAPY_IDS) {
         const v = a.therapies[t];
         expect(v.criteriaSource.length, `${f} ${t}`).toBeGreaterThan(0);
-        expect(v.evidence.sources.length, `${f} ${t}`).toBeGreaterThan(0);
+        expect(v.evidence.origin).toBe("evidence-base");
         expect(v.evidence.summary.length).toBeGreaterThan(10);
+        expect(v.guideline.length, `${f} ${t} guideline positions`).toBeGreaterThan(0);
+        for (const g of v.guideline) {
+          expect(g.citation.length, `${f} ${t} guideline citation`).toBeGreaterThan(5);
+          expect(typeof g.verified).toBe("boolean");
+        }
         for (const x of v.findings) expect(x.source, `${f} ${t} ${x.id}`).not.toBe("");
         if (v.status === "protocol-eligible") {
           expect(v.researchNote, `${f} ${t}`).toMatch(/research/i);

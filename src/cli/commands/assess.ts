@@ -3,6 +3,9 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { assessPatient, type Assessment } from "../../clinical/assess.js";
 import { makeClinicConfig } from "../../clinical/config.js";
+import type { EvidenceLookup } from "../../clinical/evidence.js";
+import { evidenceLookupFromBase } from "../../clinical/evidence-base.js";
+import { loadDefaultEvidenceBase } from "../../evidence/load.js";
 import { patientRecordJsonSchema } from "../../clinical/record.js";
 import { InputError } from "../../shared/errors.js";
 import { THERAPY_IDS } from "../../shared/therapies.js";
@@ -113,9 +116,17 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       }
       const config = opts.clinic !== undefined ? makeClinicConfig(readJson(opts.clinic, "clinic configuration"), opts.clinic) : undefined;
       const today = opts.today ?? new Date().toISOString().slice(0, 10);
-      const a = assessPatient(readJson(file, "patient record"), {
+      const record = readJson(file, "patient record");
+      let evidence: EvidenceLookup | undefined;
+      try {
+        evidence = evidenceLookupFromBase(loadDefaultEvidenceBase());
+      } catch (e) {
+        io.err(`decidua assess: warning: the evidence base could not be loaded (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); verdicts are given without evidence summaries\n`);
+      }
+      const a = assessPatient(record, {
         today,
         file,
+        ...(evidence !== undefined ? { evidence } : {}),
         ...(config !== undefined ? { config } : {}),
         ...(opts.plan !== undefined ? { planStart: opts.plan } : {}),
       });

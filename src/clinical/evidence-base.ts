@@ -1,0 +1,89 @@
+/**
+ * The bridge from the evidence base (src/evidence, evidenceForTherapy) to the assessment's EvidenceLookup.
+ * Per therapy it asks for the patient subgroup that matters most for that therapy (e.g. raised IL-33/sST2 for
+ * tacrolimus), and caches every answer: the evidence API does real work (GRADE rows, conflicts), the assessment
+ * must not repeat it per patient.
+ */
+import { evidenceForTherapy, type TherapyEvidence } from "../evidence/api.js";
+import type { EvidenceBase } from "../evidence/schema.js";
+import type { TherapyId } from "../shared/therapies.js";
+import type { EvidenceLookup, PatientSubgroup, TherapyEvidenceView, VerdictGuideline } from "./evidence.js";
+
+/** Which patient subgroup to ask the evidence base about, per therapy, most specific first. */
+export const SUBGROUP_PRIORITY: Record<TherapyId, readonly PatientSubgroup[]> = {
+  lit: ["nk-elevated", "ana-positive", "ana-negative", "recurrent-implantation-failure", "secondary-rpl", "primary-rpl"],
+  ivig: ["four-or-more-losses", "secondary-rpl", "primary-rpl"],
+  tacrolimus: ["il33-sst2-elevated", "th1-th2-elevated", "recurrent-implantation-failure"],
+  prednisolone: ["nk-elevated"],
+  "lmwh-aspirin": ["apl-positive"],
+  hydroxychloroquine: ["apl-positive", "ana-positive"],
+  intralipid: ["nk-elevated", "recurrent-implantation-failure"],
+  "tnf-inhibitor": [],
+  "g-csf": ["primary-rpl", "secondary-rpl"],
+  progesterone: ["bleeding-in-pregnancy"],
+  "il2-treg": [],
+};
+
+export function chooseSubgroup(therapy: TherapyId, subgroups: readonly PatientSubgroup[]): PatientSubgroup | undefined {
+  return SUBGROUP_PRIORITY[therapy].find((s) => subgroups.includes(s));
+}
+
+export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
+  const guideline: VerdictGuideline[] = te.guidelines.map((g) => {
+    const v: VerdictGuideline = {
+      body: g.body,
+      year: g.year,
+      statement: g.statement,
+      strength: g.strength,
+      direction: g.direction,
+      population: g.population,
+      citation: g.citation.text,
+      verified: g.verified,
+    };
+    if (g.citation.link !== null) v.url = g.citation.link;
+    if (g.unverifiedNote !== undefined) v.unverifiedNote = g.unverifiedNote;
+    return v;
+  });
+  const s = te.summary;
+  const summary =
+    s === null
+      ? te.summaryNote
+      : `${s.relative.text} for ${s.outcome}; ${s.absolute.text}; certainty ${s.certainty}${s.reasons.length > 0 ? ` (${s.reasons.join("; ")})` : ""}. Basis: ${s.basis}.`;
+  const conflicts = te.conflicts.map((c) => `${c.text} — ${c.direction}`);
+  if (te.conflictNote !== null) conflicts.push(`Disagreement: ${te.conflictNote}`);
+  const sourceIds = new Set<string>([...te.conflicts.map((c) => c.citation.id), ...te.trials.map((t) => t.citation.id)]);
+  const sources = [...sourceIds].map((id) => te.citations[id]).filter((c) => c !== undefined).map((c) => (c.link !== null ? `${c.text} (${c.link})` : c.text));
+  const view: TherapyEvidenceView = {
+    guideline,
+    evidence: { origin: "evidence-base", summary, bestEstimate: te.summaryNote, conflicts, sources },
+  };
+  if (s !== null) view.evidence.certainty = s.certainty;
+  if (te.subgroupNote !== null) view.evidence.subgroupNote = te.subgroupNote;
+  return view;
+}
+
+/**
+ * An EvidenceLookup over a loaded evidence base. Answers are cached per therapy and chosen subgroup, so after the
+ * first patient of a kind an assessment costs no evidence work. Pass `warm: true` to compute all answers now.
+ */
+export function evidenceLookupFromBase(base: EvidenceBase, opts: { warm?: boolean } = {}): EvidenceLookup {
+  const cache = new Map<string, TherapyEvidenceView>();
+  const known = new Set(base.therapies.map((t) => t.id));
+  const get = (therapy: TherapyId, subgroup: PatientSubgroup | undefined): TherapyEvidenceView => {
+    const key = `${therapy}|${subgroup ?? ""}`;
+    let v = cache.get(key);
+    if (v === undefined) {
+      v = known.has(therapy)
+        ? evidenceView(evidenceForTherapy(base, therapy, subgroup !== undefined ? { subgroup } : {}))
+        : { guideline: [], evidence: { origin: "evidence-base", summary: `The evidence base has no entry for ${therapy}.`, conflicts: [], sources: [] } };
+      cache.set(key, v);
+    }
+    return v;
+  };
+  if (opts.warm === true)
+    for (const t of Object.keys(SUBGROUP_PRIORITY) as TherapyId[]) {
+      get(t, undefined);
+      for (const s of SUBGROUP_PRIORITY[t]) get(t, s);
+    }
+  return (therapy, subgroups) => get(therapy, chooseSubgroup(therapy, subgroups));
+}
