@@ -145,6 +145,19 @@ describe("clinic", () => {
     expect(text).toMatch(/uterine NK/i);
     expect(text).toContain("11.5");
     await shot(page, "05-assessment-a");
+    // The printable patient summary: in print, only the plain-language summary remains.
+    await page.evaluate(() => {
+      document.body.dataset["print"] = "summary";
+    });
+    await page.emulateMedia({ media: "print" });
+    expect(await page.getByTestId("patient-summary").isVisible()).toBe(true);
+    expect(await therapyCard("lit").isVisible()).toBe(false);
+    expect(await page.locator(".sidenav").isVisible()).toBe(false);
+    await shot(page, "05b-print-summary");
+    await page.emulateMedia({ media: "screen" });
+    await page.evaluate(() => {
+      delete document.body.dataset["print"];
+    });
   });
 
   test("profile (a): the LIT plan is a dated timeline; a follow-up result is recorded", async () => {

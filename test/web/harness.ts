@@ -76,7 +76,7 @@ export async function createUser(base: string, username: string, role: "clinicia
 }
 
 function displayNameFor(u: string): string {
-  return u === "drlee" ? "Dr Hana Lee" : u === "resarch1" ? "Ravi Research" : u.charAt(0).toUpperCase() + u.slice(1);
+  return u === "drlee" ? "Dr Hana Lee" : u === "research1" ? "Ravi Research" : u.charAt(0).toUpperCase() + u.slice(1);
 }
 
 export interface Browser {
