@@ -111,6 +111,22 @@ paired_out <- lapply(paired, function(s) {
        signedRank = list(statistic = unname(w$statistic), p = w$p.value, method = w$method))
 })
 
-cat(toJSON(list(r_version = R.version.string, two_by_two = two_by_two, two_sample = two_sample_out, paired = paired_out),
+# Welch's t from summary statistics: data built with exactly the given mean and SD (scaled 1..n), so t.test on
+# them is the reference for the formula applied to (mean, SD, n).
+with_stats <- function(mean, sd, n) { z <- as.numeric(scale(seq_len(n))); mean + sd * z }
+summary_cases <- list(
+  list(name = "NK cells % (illustrative)", x = list(mean = 15.4, sd = 2.3, n = 42), y = list(mean = 12.1, sd = 3.9, n = 38)),
+  list(name = "birth weight g (illustrative)", x = list(mean = 3150, sd = 410, n = 12), y = list(mean = 3320, sd = 520, n = 9)),
+  list(name = "small groups", x = list(mean = 1.2, sd = 0.4, n = 3), y = list(mean = 0.7, sd = 0.9, n = 4))
+)
+summary_out <- lapply(summary_cases, function(s) {
+  tt <- t.test(with_stats(s$x$mean, s$x$sd, s$x$n), with_stats(s$y$mean, s$y$sd, s$y$n))
+  list(name = s$name, x = s$x, y = s$y,
+       welch = list(statistic = unname(tt$statistic), df = unname(tt$parameter), p = tt$p.value,
+                    estimate = unname(tt$estimate[1] - tt$estimate[2]), ci_low = tt$conf.int[1], ci_high = tt$conf.int[2]))
+})
+
+cat(toJSON(list(r_version = R.version.string, two_by_two = two_by_two, two_sample = two_sample_out, paired = paired_out,
+                summary_welch = summary_out),
            auto_unbox = TRUE, digits = NA, pretty = TRUE))
 cat("\n")

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { mannWhitneyU, pairedTTest, twoByTwo, welchTTest, wilcoxonSignedRank } from "../../src/stats/trial/index.js";
+import { mannWhitneyU, pairedTTest, twoByTwo, welchTTest, welchTTestFromSummary, wilcoxonSignedRank } from "../../src/stats/trial/index.js";
 
 // Reference values produced by test/trial/reference.R (R's t.test, wilcox.test, chisq.test, fisher.test, metafor escalc).
 const effect = z.object({ estimate: z.number(), ci_low: z.number(), ci_high: z.number(), se: z.number(), z: z.number(), p: z.number() });
@@ -37,6 +37,14 @@ const Reference = z.object({
   ),
   paired: z.array(
     z.object({ name: z.string(), x: z.array(z.number()), y: z.array(z.number()), paired: tTest, signedRank: stat.extend({ method: z.string() }) }),
+  ),
+  summary_welch: z.array(
+    z.object({
+      name: z.string(),
+      x: z.object({ mean: z.number(), sd: z.number(), n: z.number() }),
+      y: z.object({ mean: z.number(), sd: z.number(), n: z.number() }),
+      welch: tTest,
+    }),
   ),
 });
 const ref = Reference.parse(JSON.parse(readFileSync(new URL("./reference.json", import.meta.url), "utf8")));
@@ -115,6 +123,20 @@ describe("paired tests against R", () => {
       close(v.statistic, s.signedRank.statistic);
       close(v.p, s.signedRank.p);
       expect(v.exact).toBe(s.signedRank.method.includes("exact"));
+    });
+  }
+});
+
+describe("Welch's t from summary statistics against R", () => {
+  for (const s of ref.summary_welch) {
+    it(s.name, () => {
+      const w = welchTTestFromSummary(s.x, s.y);
+      close(w.statistic, s.welch.statistic);
+      close(w.df, s.welch.df);
+      close(w.p, s.welch.p);
+      close(w.estimate, s.welch.estimate);
+      close(w.ci_low, s.welch.ci_low);
+      close(w.ci_high, s.welch.ci_high);
     });
   }
 });

@@ -90,6 +90,36 @@ export function welchTTest(x: readonly number[], y: readonly number[], level = 9
   return { statistic: t, df, p: twoSidedTP(t, df), estimate: est, ci_low: est - q * se, ci_high: est + q * se, level, method: "Welch two-sample t test" };
 }
 
+export interface GroupSummaryStats {
+  mean: number;
+  sd: number;
+  n: number;
+}
+
+/**
+ * Welch's t test from published summary statistics (mean, SD and size of each group), as R's t.test on data
+ * with those means and SDs. For checking papers that print mean ± SD per arm.
+ */
+export function welchTTestFromSummary(x: GroupSummaryStats, y: GroupSummaryStats, level = 95): TTestResult {
+  for (const [g, name] of [
+    [x, "x"],
+    [y, "y"],
+  ] as const) {
+    if (!Number.isFinite(g.mean)) throw new InputError("mean is not a finite number", { field: `${name}.mean` });
+    if (!(g.sd >= 0)) throw new InputError("SD must be a non-negative number", { field: `${name}.sd` });
+    if (!Number.isInteger(g.n) || g.n < 2) throw new InputError("needs at least 2 observations", { field: `${name}.n` });
+  }
+  const vx = (x.sd * x.sd) / x.n;
+  const vy = (y.sd * y.sd) / y.n;
+  const se = Math.sqrt(vx + vy);
+  if (!(se > 0)) throw new InputError("Welch's t test: both SDs are zero, the data are essentially constant");
+  const df = (vx + vy) ** 2 / (vx ** 2 / (x.n - 1) + vy ** 2 / (y.n - 1));
+  const est = x.mean - y.mean;
+  const t = est / se;
+  const q = qtDist(1 - (1 - level / 100) / 2, df);
+  return { statistic: t, df, p: twoSidedTP(t, df), estimate: est, ci_low: est - q * se, ci_high: est + q * se, level, method: "Welch two-sample t test" };
+}
+
 /** Paired t test on x - y, two-sided, as R's t.test(x, y, paired = TRUE). */
 export function pairedTTest(x: readonly number[], y: readonly number[], level = 95): TTestResult {
   const xs = finiteValues(x, "x");
