@@ -85,7 +85,7 @@ export interface CoreFit {
 const DEFAULT_RESOLVED: ResolvedMetaOptions = MetaOptionsSchema.parse({});
 
 /** Parses options (zod) and applies the preset and the data kind. Call once per analysis. */
-export function resolveSettings(rows: readonly StudyRow[], options: MetaOptions | undefined): MetaSettings {
+export function resolveMetaSettings(rows: readonly StudyRow[], options: MetaOptions | undefined): MetaSettings {
   let o: ResolvedMetaOptions;
   if (options === undefined) o = DEFAULT_RESOLVED;
   else {
@@ -372,7 +372,7 @@ function requireK(k: number, model: "fixed" | "random", what: string): void {
  */
 export function metaAnalysis(rows: readonly StudyRow[], options?: MetaOptions): MetaResult {
   if (rows.length === 0) throw new InputError("no studies: the data set is empty");
-  const s = resolveSettings(rows, options);
+  const s = resolveMetaSettings(rows, options);
   return metaAnalysisWith(rows, s);
 }
 

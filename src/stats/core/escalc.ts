@@ -41,7 +41,7 @@ export const MEASURES_BY_KIND = {
 } as const satisfies Record<StudyRow["data"]["kind"], readonly Measure[]>;
 
 /** The data kind shared by all rows (InputError if rows mix kinds or there are none). */
-export function dataKind(rows: readonly StudyRow[]): StudyRow["data"]["kind"] {
+export function studyDataKind(rows: readonly StudyRow[]): StudyRow["data"]["kind"] {
   const first = rows[0];
   if (first === undefined) throw new InputError("no studies: the data set is empty");
   const kind = first.data.kind;
@@ -55,7 +55,7 @@ export function dataKind(rows: readonly StudyRow[]): StudyRow["data"]["kind"] {
 
 /** The measure to use: the one asked (checked against the data) or the default for the data kind. */
 export function resolveMeasure(rows: readonly StudyRow[], measure: Measure | undefined): Measure {
-  const kind = dataKind(rows);
+  const kind = studyDataKind(rows);
   const allowed: readonly Measure[] = MEASURES_BY_KIND[kind];
   if (measure === undefined) return allowed[0] as Measure;
   if (!allowed.includes(measure)) {
