@@ -535,6 +535,21 @@ write_cases("bangertdrowns2004", list(
             list(measure = "GEN", tau2 = "SJ", subgroup = "grade"))
 ))
 
+# Published-style input: BCG risk ratios given only as estimate and 95% CI rounded to 2 decimals; yi and vi are
+# back-calculated (yi = log RR, se = (log upper - log lower) / (2 z)). The rows keep the printed numbers
+# (estimate, ci_lb, ci_ub) beside yi and vi so the CLI test can feed the printed form.
+es <- escalc("RR", ai = bcg$events_t, n1i = bcg$total_t, ci = bcg$events_c, n2i = bcg$total_c)
+printed <- data.frame(estimate = round(exp(es$yi), 2), ci_lb = round(exp(es$yi - qnorm(0.975) * sqrt(es$vi)), 2),
+                      ci_ub = round(exp(es$yi + qnorm(0.975) * sqrt(es$vi)), 2))
+back <- generic_rows(bcg$study, log(printed$estimate),
+                     ((log(printed$ci_ub) - log(printed$ci_lb)) / (2 * qnorm(0.975)))^2, bcg$year)
+back <- cbind(back, printed)
+write_cases("bcg-interval", list(
+  make_case("bcg-interval-rr-reml", "dat.bcg", "RR from printed estimates and 95% CIs, REML", back, list(measure = "RR")),
+  make_case("bcg-interval-rr-fixed", "dat.bcg", "RR from printed estimates and 95% CIs, fixed", back,
+            list(measure = "RR", model = "fixed"))
+))
+
 # Tacrolimus RCT (shared/sources/002): 60/75 vs 47/74 healthy newborns. One 2x2 table: the single-trial statistics
 # (OR with Wald CI, Pearson chi-square with and without Yates, Fisher's exact test) for the trial2x2 code.
 tab <- matrix(c(60, 75 - 60, 47, 74 - 47), nrow = 2, byrow = TRUE)

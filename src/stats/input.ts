@@ -9,6 +9,7 @@
  * Every problem is one InputError naming the file, the row (header = row 1) and the column, and why.
  */
 import { InputError } from "../shared/errors.js";
+import { effectFromCI } from "./core/escalc.js";
 import { StudyRowSchema, type StudyData, type StudyRow } from "./types.js";
 
 /** A table of strings as read from a file; `line` is the row number a person sees in the file (header = 1). */
@@ -26,6 +27,11 @@ export interface StudyInputOptions {
   minStudies?: number;
   /** Why that many are needed, for the error message (e.g. "for --bias"). */
   minStudiesReason?: string;
+  /**
+   * Scale of an estimate with its 95% CI (columns estimate, ci_lb, ci_ub): "log" for ratios (OR, RR: yi = log
+   * estimate, se from the log limits), "raw" for differences. Required when the file has such columns.
+   */
+  intervalScale?: "log" | "raw";
   /** Told the header cells that match no known column (they are not used). */
   onIgnoredColumns?: (headers: string[]) => void;
 }
@@ -35,6 +41,7 @@ export const STUDY_COLUMNS = {
   binary: ["events_t", "total_t", "events_c", "total_c"],
   continuous: ["mean_t", "sd_t", "total_t", "mean_c", "sd_c", "total_c"],
   generic: ["yi", "vi", "sei"],
+  interval: ["estimate", "ci_lb", "ci_ub"],
 } as const;
 
 type Field =
@@ -50,7 +57,10 @@ type Field =
   | "sd_c"
   | "yi"
   | "vi"
-  | "sei";
+  | "sei"
+  | "estimate"
+  | "ci_lb"
+  | "ci_ub";
 
 /** Header aliases, compared after normalising (lower case, runs of non-alphanumerics -> one space). */
 export const STUDY_COLUMN_ALIASES: Record<Field, readonly string[]> = {
@@ -64,9 +74,12 @@ export const STUDY_COLUMN_ALIASES: Record<Field, readonly string[]> = {
   sd_t: ["sd t", "sd1i", "experimental sd", "intervention sd", "treatment sd", "sd e"],
   mean_c: ["mean c", "m2i", "control mean", "mean c"],
   sd_c: ["sd c", "sd2i", "control sd"],
-  yi: ["yi", "te", "effect", "estimate", "log effect"],
+  yi: ["yi", "te", "effect", "log effect"],
   vi: ["vi", "variance", "var"],
   sei: ["sei", "se", "sete", "standard error", "std error"],
+  estimate: ["estimate", "est", "point estimate", "effect estimate"],
+  ci_lb: ["ci lb", "lower", "lower ci", "ci lower", "lower 95 ci", "lcl", "lower limit"],
+  ci_ub: ["ci ub", "upper", "upper ci", "ci upper", "upper 95 ci", "ucl", "upper limit"],
 };
 
 /** Columns RevMan 5 writes as computed output in its exports; they are read past, not used. */
@@ -148,7 +161,7 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   return { fields, subgroup };
 }
 
-type Shape = StudyData["kind"];
+type Shape = StudyData["kind"] | "interval";
 
 function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
   const loc = { file: table.file, row: table.headerLine };
@@ -157,6 +170,7 @@ function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
   if (STUDY_COLUMNS.binary.every((f) => has(f))) complete.push("binary");
   if (STUDY_COLUMNS.continuous.every((f) => has(f))) complete.push("continuous");
   if (has("yi") && (has("vi") || has("sei"))) complete.push("generic");
+  if (has("estimate") && has("ci_lb") && has("ci_ub")) complete.push("interval");
   if (has("vi") && has("sei")) {
     throw new InputError(`ambiguous columns: both a variance ("vi") and a standard error ("sei") column`, {
       ...loc,
@@ -171,6 +185,7 @@ function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
     const extra = [...fields.keys()].filter((f) => {
       if (f === "study" || f === "year") return false;
       if (only === "generic") return !["yi", "vi", "sei"].includes(f);
+      if (only === "interval") return !["estimate", "ci_lb", "ci_ub"].includes(f);
       return !(STUDY_COLUMNS[only] as readonly string[]).includes(f);
     });
     if (extra.length > 0) {
@@ -186,6 +201,7 @@ function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
     { shape: "binary", need: STUDY_COLUMNS.binary },
     { shape: "continuous", need: STUDY_COLUMNS.continuous },
     { shape: "generic", need: has("sei") ? ["yi", "sei"] : ["yi", "vi"] },
+    { shape: "interval", need: STUDY_COLUMNS.interval },
   ];
   let best: { shape: Shape; missing: string[]; present: number } | undefined;
   for (const c of candidates) {
@@ -196,7 +212,7 @@ function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
   if (best === undefined) {
     throw new InputError(
       `unknown column set: no effect-size data columns (expected ${STUDY_COLUMNS.binary.join(",")} | ` +
-        `${STUDY_COLUMNS.continuous.join(",")} | yi,vi | yi,sei)`,
+        `${STUDY_COLUMNS.continuous.join(",")} | yi,vi | yi,sei | estimate,ci_lb,ci_ub)`,
       loc,
     );
   }
@@ -213,6 +229,12 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
   }
   const { fields, subgroup } = mapColumns(table, options);
   const shape = detectShape(table, fields);
+  if (shape === "interval" && options.intervalScale === undefined) {
+    throw new InputError(
+      "estimates with confidence intervals need the measure: --measure OR or RR for ratios (log scale), RD, MD, SMD or GEN for differences",
+      { file: table.file, row: table.headerLine, field: table.header[fields.get("estimate") ?? 0] },
+    );
+  }
   const out: StudyRow[] = [];
   const seen = new Map<string, number>();
 
@@ -278,6 +300,17 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
         sd_c: sd("sd_c"),
         total_c: count("total_c", true),
       };
+    } else if (shape === "interval") {
+      const estimate = number("estimate");
+      const lower = number("ci_lb");
+      const upper = number("ci_ub");
+      try {
+        const e = effectFromCI({ estimate, lower, upper, ratio: options.intervalScale === "log" });
+        data = { kind: "generic", yi: e.yi, vi: e.vi };
+      } catch (err) {
+        if (err instanceof InputError) throw new InputError(err.reason, where(cell("estimate").header));
+        throw err;
+      }
     } else {
       const yi = number("yi");
       let vi: number;

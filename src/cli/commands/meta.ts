@@ -156,6 +156,7 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
   const needsThree = o.bias === true;
   const rows: StudyRow[] = await parseStudyFile(file, bytes, {
     ...(o.subgroup !== undefined ? { subgroup: o.subgroup } : {}),
+    ...(o.measure !== undefined ? { intervalScale: o.measure === "OR" || o.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),
     minStudies: needsThree ? 3 : 2,
     ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
     onIgnoredColumns: (h) => ignored.push(...h),

@@ -97,6 +97,21 @@ describe("studyRowsFromTable: shapes and aliases", () => {
     expect(sei[1]?.data).toEqual({ kind: "generic", yi: -0.1, vi: 0.25 });
   });
 
+  it("back-calculates yi and vi from an estimate with its 95% CI (log scale for ratios)", () => {
+    const z = 1.959963984540054;
+    const log = studyRowsFromTable(table("study,estimate,lower,upper\nA,2.3,1.1,4.8\nB,0.8,0.5,1.3"), { intervalScale: "log" });
+    const a = log[0]?.data;
+    expect(a?.kind).toBe("generic");
+    if (a?.kind !== "generic") throw new Error("not generic");
+    expect(a.yi).toBeCloseTo(Math.log(2.3), 14);
+    expect(a.vi).toBeCloseTo(((Math.log(4.8) - Math.log(1.1)) / (2 * z)) ** 2, 14);
+    const raw = studyRowsFromTable(table("study,estimate,ci_lb,ci_ub\nA,-1.5,-2.5,-0.5\nB,0.2,-0.1,0.5"), { intervalScale: "raw" });
+    const r0 = raw[0]?.data;
+    if (r0?.kind !== "generic") throw new Error("not generic");
+    expect(r0.yi).toBe(-1.5);
+    expect(r0.vi).toBeCloseTo((2 / (2 * z)) ** 2, 14);
+  });
+
   it("prefers a column called study over trial/author and reports unused columns", () => {
     const ignored: string[] = [];
     const rows = studyRowsFromTable(table("author,study,notes,yi,vi\nX,A,n1,0.1,0.1\nY,B,n2,0.2,0.1"), {
@@ -143,6 +158,9 @@ describe("studyRowsFromTable: errors name file, row and column", () => {
     ["too few studies", "study,yi,vi\nA,0.1,0.1", {}, "t.csv: too few studies: 1 (at least 2 needed)"],
     ["too few studies for bias", "study,yi,vi\nA,0.1,0.1\nB,0.2,0.1", { minStudies: 3, minStudiesReason: "for --bias" }, "t.csv: too few studies: 2 (at least 3 needed for --bias)"],
     ["header only", "study,yi,vi", {}, "t.csv: empty file: no study rows under the header"],
+    ["interval data without a scale", "study,estimate,lower,upper\nA,2,1,3\nB,2,1,3", {}, 't.csv, row 1, field "estimate": estimates with confidence intervals need the measure'],
+    ["estimate outside its interval", "study,estimate,lower,upper\nA,2,1,3\nB,4,1,3", { intervalScale: "log" }, 't.csv, row 3, field "estimate": estimate 4 is not inside its interval 1 to 3'],
+    ["ratio interval at zero", "study,estimate,lower,upper\nA,2,1,3\nB,1,0,3", { intervalScale: "log" }, 't.csv, row 3, field "estimate": a ratio and its interval must be > 0'],
   ];
   for (const [name, csv, opts, message] of cases) {
     it(name, () => {

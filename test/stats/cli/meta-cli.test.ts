@@ -105,6 +105,26 @@ describe("decidua meta: results", () => {
     expectClose(MetaResultSchema.parse(JSON.parse(g.out)).pooled.se, (fixture("molloy2014", "molloy-gen-fixed").expected as { pooled: { se: number } }).pooled.se);
   });
 
+  it("reads published estimates with 95% CIs (--measure RR: log scale) as metafor on the back-calculated values", async () => {
+    const c = JSON.parse(readFileSync(join(root, "fixtures/metafor/bcg-interval.json"), "utf8")) as {
+      id: string;
+      rows: { study: string; estimate: number; ci_lb: number; ci_ub: number }[];
+      expected: { pooled: { estimate: number; se: number }; heterogeneity: { tau2: number } };
+    }[];
+    const reml = c.find((x) => x.id === "bcg-interval-rr-reml");
+    if (reml === undefined) throw new Error("fixture bcg-interval-rr-reml missing");
+    const csv = write("printed.csv", "Study,Estimate,Lower,Upper\n" + reml.rows.map((r) => `${r.study},${r.estimate},${r.ci_lb},${r.ci_ub}`).join("\n") + "\n");
+    const r = await run(csv, "--measure", "RR", "--json");
+    expect(r.code).toBe(0);
+    const result = MetaResultSchema.parse(JSON.parse(r.out));
+    expectClose(result.pooled.estimate, reml.expected.pooled.estimate);
+    expectClose(result.pooled.se, reml.expected.pooled.se);
+    expectClose(result.heterogeneity.tau2, reml.expected.heterogeneity.tau2);
+    const bad = await run(csv);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/printed\.csv, row 1, field "Estimate": estimates with confidence intervals need the measure/);
+  });
+
   it("prints a RevMan-like summary without --json", async () => {
     const r = await run(example("bcg.csv"), "--measure", "RR", "--subgroup", "allocation");
     expect(r.code).toBe(0);
