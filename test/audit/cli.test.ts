@@ -37,6 +37,11 @@ describe("decidua audit --text", () => {
     expect(r.out).toContain("ok       P = 0.03, odds ratio = 2.30; 95% confidence interval (1.10 ~ 4.81)");
     expect(r.out).toMatch(/4 results: 4 consistent, 0 flagged\n$/);
   });
+  it("takes the article as a plain argument too", async () => {
+    const r = await run(["audit", join(here, "fixtures", "tacrolimus-trial-paraphrase.txt"), "--json"]);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { results: Item[] }).results).toHaveLength(4);
+  });
   it("exit 2 for a missing file", async () => {
     const r = await run(["audit", "--text", join(dir, "nope.txt")]);
     expect(r.code).toBe(2);

@@ -3,6 +3,7 @@
  *   decidua audit                      every published number in the evidence base (data/)
  *   decidua audit --text FILE          results found in a plain-text article
  *   decidua audit --json-input FILE    a JSON array of reported results
+ *   decidua audit FILE                 FILE.json as --json-input, any other file as --text
  * Exit code: 0 when every result is consistent, 1 when any is flagged, 2 on bad input.
  */
 import { existsSync } from "node:fs";
@@ -90,12 +91,18 @@ function printItems(io: CliIO, items: AuditCliItem[], json: boolean, extra: Reco
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
   program
     .command("audit")
+    .argument("[file]", "an article (plain text) or a .json file of reported results; without it, the evidence base")
     .description("check that reported estimates, CIs, Z, P, counts, percentages and study counts agree (exit 1 when any result is flagged)")
     .option("--text <file>", "find and audit the results in a plain-text article")
     .option("--json-input <file>", "audit a JSON array of reported results")
     .option("--data <dir>", "evidence base directory (default: the repository's data/)")
     .option("--json", "print JSON: {results: [{quote, consistent, problems, ...}], summary}")
-    .action(async (raw: Record<string, unknown>) => {
+    .action(async (file: string | undefined, raw: Record<string, unknown>) => {
+      if (file !== undefined) {
+        if (raw["text"] !== undefined || raw["jsonInput"] !== undefined) throw new InputError("give the file either as an argument or with --text / --json-input", { file });
+        if (file.toLowerCase().endsWith(".json")) raw["jsonInput"] = file;
+        else raw["text"] = file;
+      }
       const parsed = AuditCliSchema.safeParse(raw);
       if (!parsed.success) throw new InputError(parsed.error.issues[0]?.message ?? "bad option", { field: String(parsed.error.issues[0]?.path[0] ?? "") });
       const o = parsed.data;
