@@ -97,3 +97,14 @@ describe("funnelPlotSvg without result.funnel", () => {
     expect(texts(svg).map((t) => t.text)).not.toContain("Added by trim-and-fill");
   });
 });
+
+describe("funnelPlotSvg inlined twice in one page", () => {
+  it("gives different funnels different clip ids (and the same funnel the same one)", () => {
+    const id = (svg: string): string => /<clipPath id="([^"]+)"/.exec(svg)![1]!;
+    const a = funnelPlotSvg(hackshaw);
+    const b = funnelPlotSvg(normand);
+    expect(id(a)).not.toBe(id(b));
+    expect(id(a)).toBe(id(funnelPlotSvg(hackshaw)));
+    expect(a).toContain(`clip-path="url(#${id(a)})"`);
+  });
+});

@@ -13,7 +13,7 @@ import { z } from "zod";
 import { FunnelDataSchema, type MetaResult } from "../types.js";
 import { isRatioMeasure, logTicks, tickLabel } from "./axis.js";
 import { measureName, parseMetaResult, parseOrInputError } from "./common.js";
-import { formatPlain, SvgBuilder, textWidth, widthWithTitle } from "./svg.js";
+import { formatPlain, shortHash, SvgBuilder, textWidth, widthWithTitle } from "./svg.js";
 
 type FunnelData = z.infer<typeof FunnelDataSchema>;
 
@@ -97,8 +97,10 @@ export function funnelPlotSvg(resultInput: MetaResult, optionsInput: FunnelPlotO
 
   const svg = new SvgBuilder(fs);
   if (titleH > 0) svg.text(12, 12 + 13, o.title as string, { size: 13, bold: true, cls: "title" });
-  svg.raw(`<defs><clipPath id="funnel-clip"><rect x="${x0}" y="${y0}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
-  svg.open("g", { "clip-path": "url(#funnel-clip)" });
+  // The clip id must be unique when several plots are inlined in one HTML page: derive it from the content.
+  const clipId = `funnel-clip-${shortHash(JSON.stringify([data, lo, hi, yMax, plotW, plotH, o.title ?? ""]))}`;
+  svg.raw(`<defs><clipPath id="${clipId}"><rect x="${x0}" y="${y0}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
+  svg.open("g", { "clip-path": `url(#${clipId})` });
 
   // Contour regions: background = most significant band, then ever narrower triangles.
   const legendRegions: Array<{ fill: string; label: string }> = [];

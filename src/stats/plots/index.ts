@@ -17,6 +17,7 @@ export {
   textWidth,
   wrapText,
   widthWithTitle,
+  shortHash,
   SvgBuilder,
   PLOT_FONT_FAMILY,
 } from "./svg.js";

@@ -215,8 +215,9 @@ export class SvgBuilder {
   toString(width: number, height: number, title?: string): string {
     const w = Math.ceil(width);
     const h = Math.ceil(height);
+    const label = title !== undefined ? ` role="img" aria-label="${escapeXml(title)}"` : "";
     const head =
-      `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"` +
+      `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}"${label}` +
       ` font-family="${escapeXml(PLOT_FONT_FAMILY)}" font-size="${this.defaultSize}">`;
     const t = title !== undefined ? `<title>${escapeXml(title)}</title>` : "";
     return `${head}\n${t}<rect x="0" y="0" width="${w}" height="${h}" fill="#fff"/>\n${this.parts.join("\n")}\n</svg>\n`;
@@ -226,6 +227,16 @@ export class SvgBuilder {
 /** Canvas width that also fits a bold 13 px title drawn at x = 12. */
 export function widthWithTitle(width: number, title: string | undefined): number {
   return title === undefined || title === "" ? width : Math.max(width, 12 + textWidth(title, 13, true) + 12);
+}
+
+/** Short deterministic hash (FNV-1a, base 36) for ids that must differ between plots inlined in one page. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
 }
 
 /** Arrowhead path pointing left (dir = -1) or right (dir = 1) with its tip at (x, y). */
