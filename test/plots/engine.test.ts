@@ -7,7 +7,7 @@ import { forestPlotSvg, funnelPlotSvg } from "../../src/stats/plots/index.js";
 import { byClass, fitAxis, num, overlaps, parseSvg, polygonPoints, texts } from "./svg-parse.js";
 
 const file = "examples/meta/ivig-live-birth.csv";
-const rows = await parseStudyFile(file, new Uint8Array(readFileSync(file)), { subgroup: "Placebo" });
+const rows = await parseStudyFile(file, new Uint8Array(readFileSync(new URL(`../../${file}`, import.meta.url))), { subgroup: "Placebo" });
 
 describe("plots of engine results: IVIG live birth", () => {
   it("RevMan 5 preset: diamond on the pooled OR, squares for every study, the I² model note printed", () => {
