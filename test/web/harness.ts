@@ -127,7 +127,7 @@ export async function login(page: Page, base: string, username: string, password
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.getByTestId("current-user").waitFor();
+  await page.getByTestId("current-user").waitFor({ state: "attached" });
 }
 
 export async function logout(page: Page): Promise<void> {
