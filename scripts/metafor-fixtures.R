@@ -488,6 +488,14 @@ write_cases("normand1999", list(
             list(measure = "SMD", model = "random", preset = "revman5", smdCorrection = "approx"))
 ))
 
+# Normand 1999: every estimator for MD and SMD as well.
+nor_cases <- list()
+for (m in c("MD", "SMD")) for (t in setdiff(estimators, if (m == "MD") c("REML", "DL") else c("REML", "SJ"))) {
+  nor_cases[[length(nor_cases) + 1]] <- make_case(sprintf("normand-%s-%s", tolower(m), tolower(t)), "dat.normand1999",
+                                                  paste(m, t), nor, list(measure = m, tau2 = t))
+}
+write_cases("normand1999-estimators", nor_cases)
+
 # Curtis 1998 (CO2 and plant mass): SMD with subgroups by functional group, bias tests.
 d <- dat.curtis1998
 cur <- continuous_rows(paste0(d$paper, "-", d$id), d$m1i, d$sd1i, d$n1i, d$m2i, d$sd2i, d$n2i, group = d$fungrp)
