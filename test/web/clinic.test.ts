@@ -144,6 +144,10 @@ describe("clinic", () => {
     const text = (await findings.textContent()) ?? "";
     expect(text).toMatch(/uterine NK/i);
     expect(text).toContain("11.5");
+    // The card's evidence: guideline positions with citations, then the forest plot from the evidence API.
+    expect(((await lit.getByTestId("guidelines").textContent()) ?? "").length).toBeGreaterThan(20);
+    await lit.getByRole("button", { name: "Show forest plot and Summary of Findings" }).click();
+    await lit.getByTestId("evidence-forest").locator("svg").waitFor();
     await shot(page, "05-assessment-a");
     // The printable patient summary: in print, only the plain-language summary remains.
     await page.evaluate(() => {
