@@ -54,6 +54,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await ensureAdmin(store, config.adminUsername, config.adminPassword, hooks.onAdminCreated);
     const cookieSecret = config.cookieSecret ?? (await store.getOrCreateSetting("cookie-secret", () => randomBytes(32).toString("base64url")));
     const core = await CoreServices.create(store);
+    core.cacheAssessments = config.assessmentCache;
 
     const app = Fastify({ logger: config.logger, trustProxy: config.trustProxy, bodyLimit: config.bodyLimit });
     app.decorate("store", store);

@@ -21,6 +21,8 @@ export const ServerConfigSchema = z.object({
   /** Trust X-Forwarded-* from a reverse proxy (then Secure cookies follow X-Forwarded-Proto). */
   trustProxy: z.boolean().default(false),
   logger: z.boolean().default(false),
+  /** Memoise assessments per record version, follow-ups and date (pure results; default on). */
+  assessmentCache: z.boolean().default(true),
   /** Request body limit in bytes (workbench uploads travel base64 in JSON). */
   bodyLimit: z.number().int().positive().default(8 * 1024 * 1024),
 });

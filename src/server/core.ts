@@ -8,7 +8,7 @@
  * entry by entry with the evidence schemas; without one the evidence routes answer 503.
  */
 import { z } from "zod";
-import { PatientRecordSchema, assessRecord, cachedLookup, fallbackEvidenceLookup, parsePatientRecord, planProtocol } from "../clinical/index.js";
+import { PatientRecordSchema, assessRecord, evidenceLookupFromBase, noEvidenceLookup, parsePatientRecord, planProtocol } from "../clinical/index.js";
 import type { Assessment, EvidenceLookup, PatientRecord, Plan } from "../clinical/index.js";
 import { InputError, isInputError } from "../shared/errors.js";
 import type { TherapyId } from "../shared/therapies.js";
@@ -44,10 +44,14 @@ export interface MetaUpload {
 export class CoreServices {
   /** Normalised records by patient id and version (records are immutable per version). */
   private readonly normalised = new Map<string, PatientRecord>();
+  private readonly assessments = new Map<string, string>();
+  /** Set from the server config (default true). */
+  cacheAssessments = true;
   private readonly lookup: EvidenceLookup;
 
   private constructor(private readonly evidence: EvidenceBase | null) {
-    this.lookup = cachedLookup(fallbackEvidenceLookup);
+    // the assessment's evidence and guideline positions come from the same base as the evidence routes
+    this.lookup = evidence !== null ? evidenceLookupFromBase(evidence, { warm: true }) : noEvidenceLookup;
   }
 
   static async create(store: Store): Promise<CoreServices> {
@@ -132,6 +136,25 @@ export class CoreServices {
   /** helper D's assessment of the patient on `today`. `key` identifies the record version (patient id and version). */
   assess(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string): Assessment {
     return assessRecord(this.normalise(key, record, followups), { today, evidence: this.lookup });
+  }
+
+  /**
+   * The assessment as JSON text, memoised per record version, follow-up set and date (the assessment is a pure
+   * function of these and the evidence base, which is fixed for the server's life). `assessmentCache: false`
+   * in the server config turns this off.
+   */
+  assessJson(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string): string {
+    if (!this.cacheAssessments) return JSON.stringify(this.assess(key, record, followups, today));
+    const cacheKey = `${key}|${today}|${followups.map((f) => JSON.stringify(f)).join(",")}`;
+    const hit = this.assessments.get(cacheKey);
+    if (hit !== undefined) return hit;
+    const json = JSON.stringify(this.assess(key, record, followups, today));
+    if (this.assessments.size >= 1000) {
+      const oldest = this.assessments.keys().next();
+      if (oldest.done !== true) this.assessments.delete(oldest.value);
+    }
+    this.assessments.set(cacheKey, json);
+    return json;
   }
 
   /** A dated plan for one therapy from `startDate` (helper D's planProtocol). */

@@ -89,15 +89,21 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     return { history };
   });
 
-  app.get("/api/patients/:id/assessment", { config: readers, schema: { tags: ["assessment"], summary: "The assessment of every therapy for this patient (clinical/assessPatient)", params: IdParams, querystring: AssessmentQuery } }, async (req) => {
+  app.get("/api/patients/:id/assessment", { config: readers, schema: { tags: ["assessment"], summary: "The assessment of every therapy for this patient (clinical/assessPatient)", params: IdParams, querystring: AssessmentQuery } }, async (req, reply) => {
     const { id } = req.params as z.infer<typeof IdParams>;
     const { date } = req.query as z.infer<typeof AssessmentQuery>;
     const p = await load(id);
     const pseudo = isPseudonymised(userOf(req).role);
     const today = date ?? app.now().toISOString().slice(0, 10);
-    const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, await followupsFor(p.id), today);
+    const followups = await followupsFor(id);
+    if (pseudo) {
+      const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, followups, today);
+      await auditRead(req, "patient.assessment", id);
+      return { patient: patientSummary(p, true), assessment: pseudonymiseValue(assessment, p.dateShiftDays) };
+    }
+    const json = app.core.assessJson(`${p.id}@${p.version}`, p.record, followups, today);
     await auditRead(req, "patient.assessment", id);
-    return { patient: patientSummary(p, pseudo), assessment: pseudo ? pseudonymiseValue(assessment, p.dateShiftDays) : assessment };
+    return reply.type("application/json; charset=utf-8").send(`{"patient":${JSON.stringify(patientSummary(p, false))},"assessment":${json}}`);
   });
 
   app.post("/api/patients/:id/plan", { config: writers, schema: { tags: ["assessment"], summary: "A dated treatment plan for one therapy", params: IdParams, body: PlanBody } }, async (req) => {
