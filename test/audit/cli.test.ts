@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
-import { auditEvidenceBase } from "../../src/evidence/audit/index.js";
+import { auditEvidenceBase, auditPrismaFlows } from "../../src/evidence/audit/index.js";
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
@@ -108,6 +108,18 @@ describe("decidua audit over the evidence base", () => {
     expect(entries[0]?.reported.estimate).toBe("1.50");
     expect(entries[3]?.audit.checks.find((c) => c.name === "estimate-vs-counts")?.status).toBe("pass");
   });
+  it("checks that PRISMA counts add up and end at the review's number of studies", () => {
+    const flow = { id: "f", metaAnalysis: "review", identified: 585, duplicatesRemoved: null, screened: 585, excludedScreening: 534, fullTextAssessed: 51, excludedFullText: 40, included: 11 };
+    const ok = auditPrismaFlows({ metaAnalyses: [{ id: "review", studiesIncluded: 11, results: [] }], trials: [], prisma: [flow] });
+    expect(ok.map((e) => [e.consistent, e.quote])).toEqual([
+      [true, "PRISMA flow: identified 585, screened 585, excluded at screening 534, full texts 51, excluded at full text 40, included 11"],
+    ]);
+    const bad = auditPrismaFlows({ metaAnalyses: [{ id: "review", studiesIncluded: 12, results: [] }], trials: [], prisma: [{ ...flow, excludedFullText: 41 }] });
+    expect(bad[0]?.problems).toEqual([
+      "full texts assessed minus those excluded should equal studies included: 51 - 41 = 10, but 11 are stated (difference 1)",
+      "the flow ends with 11 studies but the review states 12 included studies",
+    ]);
+  });
   it("exit 2 for a missing evidence-base directory", async () => {
     const r = await run(["audit", "--data", join(dir, "no-such-dir")]);
     expect(r.code).toBe(2);
@@ -125,5 +137,6 @@ describe("decidua audit over the evidence base", () => {
     expect(find("OR 2.24 (95% CI 1.68 to 2.98)").map((x) => x.consistent)).toEqual([true]);
     expect(find("OR 0.46 (95% CI 0.22 to 0.95)").map((x) => x.consistent)).toEqual([true]);
     expect(find("OR 2.30 (95% CI 1.10 to 4.81)").map((x) => x.consistent)).toEqual([true]);
+    expect(find("PRISMA flow: identified 585").map((x) => x.consistent)).toEqual([true]);
   });
 });

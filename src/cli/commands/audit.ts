@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
-import { auditArticleText, auditEvidenceBase, auditReportedResult, ReportedResultSchema } from "../../evidence/audit/index.js";
+import { auditArticleText, auditEvidenceBase, auditPrismaFlows, auditReportedResult, ReportedResultSchema } from "../../evidence/audit/index.js";
 import type { ReportedResultInput } from "../../evidence/audit/index.js";
 import { defaultEvidenceDir, readEvidenceBase } from "../../evidence/load.js";
 import { InputError } from "../../shared/errors.js";
@@ -143,7 +143,10 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         io.err(`decidua: note: the evidence base in ${dir} has ${problems.length} validation problem${problems.length === 1 ? "" : "s"} (see \`decidua evidence validate\`); auditing the entries that passed\n`);
       }
       const entries = auditEvidenceBase(base);
-      const items: AuditCliItem[] = entries.map((e) => ({ quote: renderReported(e.reported), consistent: e.audit.consistent, problems: e.audit.problems, where: e.where }));
+      const items: AuditCliItem[] = [
+        ...entries.map((e) => ({ quote: renderReported(e.reported), consistent: e.audit.consistent, problems: e.audit.problems, where: e.where })),
+        ...auditPrismaFlows(base).map((f) => ({ quote: f.quote, consistent: f.consistent, problems: f.problems, where: f.where })),
+      ];
       setExit(printItems(io, items, json, { data: dir }));
     });
 }

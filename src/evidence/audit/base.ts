@@ -37,7 +37,30 @@ export interface MetaAnalysisLike {
   id: string;
   label?: string | undefined;
   source?: string | undefined;
+  /** Studies included in the review as the text states it. */
+  studiesIncluded?: number | null | undefined;
   results: PublishedResultLike[];
+}
+
+/** A PRISMA 2020 flow as stored in the base (null: not reported). */
+export interface PrismaFlowLike {
+  id: string;
+  metaAnalysis: string;
+  identified: number | null;
+  duplicatesRemoved: number | null;
+  screened: number | null;
+  excludedScreening: number | null;
+  fullTextAssessed: number | null;
+  excludedFullText: number | null;
+  included: number | null;
+}
+
+export interface PrismaAuditEntry {
+  where: string;
+  /** The flow as numbers, e.g. "identified 585, screened 585, excluded 534, full text 51, excluded 40, included 11". */
+  quote: string;
+  consistent: boolean;
+  problems: string[];
 }
 
 export interface TrialOutcomeLike {
@@ -60,6 +83,7 @@ export interface TrialLike {
 export interface EvidenceBaseLike {
   metaAnalyses: MetaAnalysisLike[];
   trials: TrialLike[];
+  prisma?: PrismaFlowLike[] | undefined;
 }
 
 export interface BaseAuditEntry {
@@ -138,6 +162,43 @@ export function auditEvidenceBase(base: EvidenceBaseLike): BaseAuditEntry[] {
       const reported = reportedFromTrialOutcome(t, o);
       if (reported !== null) out.push({ where: `${t.id} / ${o.id}`, reported, audit: auditReportedResult(reported) });
     }
+  }
+  return out;
+}
+
+/**
+ * Do a review's PRISMA counts add up? identified - duplicates = screened, screened - excluded = full texts,
+ * full texts - excluded = included, and included = the number of studies the review states.
+ */
+export function auditPrismaFlows(base: EvidenceBaseLike): PrismaAuditEntry[] {
+  const out: PrismaAuditEntry[] = [];
+  for (const f of base.prisma ?? []) {
+    const problems: string[] = [];
+    const step = (a: number | null, minus: number | null, equals: number | null, what: string): void => {
+      if (a === null || minus === null || equals === null) return;
+      if (a - minus !== equals) problems.push(`${what}: ${a} - ${minus} = ${a - minus}, but ${equals} are stated (difference ${equals - (a - minus)})`);
+    };
+    step(f.identified, f.duplicatesRemoved, f.screened, "records identified minus duplicates removed should equal records screened");
+    step(f.screened, f.excludedScreening, f.fullTextAssessed, "records screened minus those excluded should equal full texts assessed");
+    step(f.fullTextAssessed, f.excludedFullText, f.included, "full texts assessed minus those excluded should equal studies included");
+    const review = base.metaAnalyses.find((m) => m.id === f.metaAnalysis);
+    if (review?.studiesIncluded != null && f.included !== null && review.studiesIncluded !== f.included) {
+      problems.push(`the flow ends with ${f.included} studies but the review states ${review.studiesIncluded} included studies`);
+    }
+    const parts: [string, number | null][] = [
+      ["identified", f.identified],
+      ["duplicates removed", f.duplicatesRemoved],
+      ["screened", f.screened],
+      ["excluded at screening", f.excludedScreening],
+      ["full texts", f.fullTextAssessed],
+      ["excluded at full text", f.excludedFullText],
+      ["included", f.included],
+    ];
+    const quote = parts
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(", ");
+    out.push({ where: f.id, quote: `PRISMA flow: ${quote}`, consistent: problems.length === 0, problems });
   }
   return out;
 }

@@ -7,5 +7,5 @@ export { parsePrinted, decimalsOfNumber } from "./printed.js";
 export type { Printed as PrintedNumber, Interval as PrintedInterval } from "./printed.js";
 export { ReportedResultSchema, PrintedValueSchema, PrintedPSchema, ArmCountsSchema } from "./types.js";
 export type { ReportedResult, ReportedResultInput, AuditResult, AuditCheck, AuditDerived, CheckStatus, ArmCounts, PRelation } from "./types.js";
-export { auditEvidenceBase, reportedFromPublished, reportedFromTrialOutcome } from "./base.js";
-export type { BaseAuditEntry, EvidenceBaseLike, MetaAnalysisLike, PublishedResultLike, TrialLike, TrialOutcomeLike } from "./base.js";
+export { auditEvidenceBase, auditPrismaFlows, reportedFromPublished, reportedFromTrialOutcome } from "./base.js";
+export type { BaseAuditEntry, EvidenceBaseLike, MetaAnalysisLike, PrismaAuditEntry, PrismaFlowLike, PublishedResultLike, TrialLike, TrialOutcomeLike } from "./base.js";
