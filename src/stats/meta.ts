@@ -4,7 +4,6 @@
  * and adds the requested extras (subgroups, leave-one-out, cumulative, small-study bias, funnel data).
  * Defaults follow metafor (random effects, REML, z test); preset "revman5" follows RevMan 5.3.
  */
-import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import { beggTest, eggerTest, trimAndFill } from "./core/bias.js";
 import { critValue, pchisqUpper } from "./core/dist.js";

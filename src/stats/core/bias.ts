@@ -7,7 +7,6 @@ import { InputError } from "../../shared/errors.js";
 import { critValue, pvalNormal, pvalT } from "./dist.js";
 import { metaRegCoef } from "./metareg.js";
 import { rmaUni, type RmaMethod, type RmaUniResult } from "./rma.js";
-import type { TestType } from "../types.js";
 
 export interface EggerResult {
   /** t statistic of the sei coefficient (Egger's asymmetry term). */
@@ -249,4 +248,3 @@ function rRound(x: number): number {
   return r;
 }
 
-export type { TestType };

@@ -167,7 +167,6 @@ export function estimateTau2(y: ArrayLike<number>, v: ArrayLike<number>, method:
       let sw = 0;
       let sw2 = 0;
       let sw3 = 0;
-      let swv = 0;
       let sw2v = 0;
       let sw3v = 0;
       let sw2v2 = 0;
@@ -179,7 +178,6 @@ export function estimateTau2(y: ArrayLike<number>, v: ArrayLike<number>, method:
         sw += w;
         sw2 += w * w;
         sw3 += w * w * w;
-        swv += w * vi;
         sw2v += w * w * vi;
         sw3v += w * w * w * vi;
         sw2v2 += w * w * vi * vi;
@@ -194,7 +192,6 @@ export function estimateTau2(y: ArrayLike<number>, v: ArrayLike<number>, method:
       // tr(PVPV) and tr(PVP) for P = W - w w'/sum(w), V = diag(v)
       const trPVPV = sw2v2 - (2 * sw3v2) / sw + (sw2v * sw2v) / (sw * sw);
       const trPVP = sw2v - (2 * sw3v) / sw + (sw2 * sw2v) / (sw * sw);
-      void swv;
       const se = Math.sqrt(((tau0 * tau0) / ((k - p) * (k - p))) * (2 * trPVPV + 4 * t * trPVP + 2 * t * t * sumPP(sw, sw2, sw3)));
       return { tau2: t, se_tau2: se };
     }

@@ -13,11 +13,6 @@ export interface SensitivityFit {
   QE: number;
 }
 
-export interface LeaveOneOutRow extends SensitivityFit {
-  /** Position (0-based, in the given index list) of the omitted study. */
-  omittedIndex: number;
-}
-
 /** Refits the model once per study with that study left out, in input order. */
 export function leaveOneOut<F extends SensitivityFit>(indices: readonly number[], fit: (subset: number[]) => F): (F & { omittedIndex: number })[] {
   const out: (F & { omittedIndex: number })[] = [];
