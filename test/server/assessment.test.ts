@@ -73,6 +73,20 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
     expect((await researcher.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-12-01" })).status).toBe(403);
   });
 
+  it("the assessment follows the record: a new version is assessed afresh (no stale memoised answer)", async () => {
+    const created = (await clinician.req("POST", "/api/patients", { displayName: "Cache Check", dateOfBirth: "1990-01-01", record: profileA })).body as { patient: { id: string } };
+    const id = created.patient.id;
+    const before = ((await clinician.req("GET", `/api/patients/${id}/assessment?date=2026-11-20`)).body as { assessment: Assessment }).assessment;
+    expect(before.therapies.lit.status).toBe("protocol-eligible");
+    const withoutNk = structuredClone(profileA) as { immune: Record<string, unknown> };
+    delete withoutNk.immune.uterineNk;
+    delete withoutNk.immune.peripheralNk;
+    expect((await clinician.req("PUT", `/api/patients/${id}`, { displayName: "Cache Check", dateOfBirth: "1990-01-01", record: withoutNk, version: 1 })).status).toBe(200);
+    const after = ((await clinician.req("GET", `/api/patients/${id}/assessment?date=2026-11-20`)).body as { assessment: Assessment }).assessment;
+    expect(after.therapies.lit.status).not.toBe("protocol-eligible");
+    expect(after.therapies.lit.findings.some((f) => f.id === "uterineNk")).toBe(false);
+  });
+
   it("record validation names the field path inside the record", async () => {
     const bad = structuredClone(profileA) as { losses: Array<{ gestationalWeek: number }> };
     bad.losses[1]!.gestationalWeek = 60;
