@@ -61,3 +61,17 @@ describe("plots of engine results: small and awkward cases", () => {
     expect(texts(svg).filter((t) => t.text === "Zero 2001")).toHaveLength(1);
   });
 });
+
+describe("plots of engine results: a subgroup the engine cannot pool", () => {
+  it("keeps the subgroup's heading and studies, with its subtotal Not estimable", () => {
+    const b = (study: string, subgroup: string, et: number, nt: number, ec: number, nc: number) => ({ study, subgroup, data: { kind: "binary" as const, events_t: et, total_t: nt, events_c: ec, total_c: nc } });
+    const r = metaAnalysis([b("A", "x", 3, 20, 6, 20), b("B", "x", 4, 30, 9, 31), b("C", "y", 0, 10, 0, 10), b("D", "x", 5, 25, 7, 25)], { measure: "OR", method: "MH", model: "fixed", subgroup: "sg" });
+    const svg = parseSvg(forestPlotSvg(r));
+    const lines = texts(svg).map((t) => t.text);
+    const at = lines.indexOf("y");
+    expect(at).toBeGreaterThan(lines.indexOf("x"));
+    expect(lines.indexOf("C")).toBeGreaterThan(at);
+    expect(byClass(svg, "not-estimable").length).toBe(2); // the study and its subtotal
+    expect(lines).not.toContain("Not in a subgroup");
+  });
+});

@@ -221,9 +221,18 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
       rows.push(...footerFor(b.studies, b.group.pooled, b.group.heterogeneity, b.group.k, `Subtotal (${formatPlain(result.level, 2)}% CI)`, "subtotal", b.name));
       rows.push({ kind: "blank" });
     }
-    if (orphans.length > 0) {
-      rows.push({ kind: "heading", label: { text: "Not in a subgroup", bold: true } });
-      for (const s of orphans) rows.push(studyRow(s));
+    // Studies whose subgroup the engine could not pool (e.g. only double-zero studies), then those without one.
+    const orphanNames = [...new Set(orphans.map((s) => s.subgroup ?? ""))].sort((a, b) => (a === "" ? 1 : b === "" ? -1 : 0));
+    for (const name of orphanNames) {
+      const studies = orphans.filter((s) => (s.subgroup ?? "") === name);
+      rows.push({ kind: "heading", label: { text: name === "" ? "Not in a subgroup" : name, bold: true } });
+      for (const s of studies) rows.push(studyRow(s));
+      if (name !== "") {
+        rows.push({ kind: "subtotal", label: { text: `Subtotal (${formatPlain(result.level, 2)}% CI)`, bold: true }, data: totals(studies, true).n, whole: { text: "Not estimable", bold: true } });
+        if (kind === "binary") rows.push({ kind: "events", label: { text: "Total events" }, data: totals(studies, false).events });
+        rows.push({ kind: "note", label: { text: "Heterogeneity: Not applicable" } });
+        rows.push({ kind: "note", label: { text: "Test for overall effect: Not applicable" } });
+      }
       rows.push({ kind: "blank" });
     }
     if (o.showOverall) rows.push(...footerFor(result.studies, result.pooled, result.heterogeneity, result.k, `Total (${formatPlain(result.level, 2)}% CI)`, "total"));
