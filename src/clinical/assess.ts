@@ -40,6 +40,24 @@ export interface Assessment {
   therapies: Record<TherapyId, TherapyAssessment>;
   patientSummary: string[];
   clinicianSummary: string[];
+  /** Data problems that do not stop the assessment (e.g. a date after the assessment date), with the field. */
+  warnings: string[];
+}
+
+/** Dates recorded after the assessment date: reported, not fatal (a record may be assessed as of an earlier day). */
+export function dateWarnings(r: PatientRecord, today: string): string[] {
+  const w: string[] = [];
+  const check = (field: string, d: string | undefined) => {
+    if (d !== undefined && d > today) w.push(`${field}: ${d} is after the assessment date ${today}`);
+  };
+  r.losses.forEach((l) => check(`losses[${l.index}].date`, l.date));
+  r.liveBirths.forEach((b, i) => check(`liveBirths[${i}].date`, b.date));
+  r.transfers.forEach((t, i) => check(`ivf.transfers[${i}].date`, t.date));
+  r.workup.antiphospholipid.forEach((t, i) => check(`workup.antiphospholipid[${i}].date`, t.date));
+  r.followUps.forEach((f, i) => check(`followUps[${i}].date`, f.date));
+  check("currentPregnancy.lastMenstrualPeriod", r.currentPregnancy?.lastMenstrualPeriod);
+  check("currentPregnancy.positiveTestDate", r.currentPregnancy?.positiveTestDate);
+  return w;
 }
 
 export function patientSubgroups(r: PatientRecord, dx: Diagnosis, immune: ImmuneFinding[]): PatientSubgroup[] {
@@ -89,6 +107,7 @@ export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment 
     therapies,
     patientSummary: patientSummary(dx, immune, cores),
     clinicianSummary: clinicianSummary(dx, immune, cores),
+    warnings: dateWarnings(r, opts.today),
   };
   if (r.id !== undefined) a.patientId = r.id;
   return a;

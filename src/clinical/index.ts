@@ -16,6 +16,6 @@ export type { Plan, PlannedStep, PlanStatus, Protocol, ProtocolStep, DoseSpec, D
 export { noEvidenceLookup, cachedLookup } from "./evidence.js";
 export { evidenceLookupFromBase, evidenceView, chooseSubgroup, SUBGROUP_PRIORITY } from "./evidence-base.js";
 export type { EvidenceLookup, TherapyEvidenceView, VerdictGuideline, VerdictEvidence, PatientSubgroup } from "./evidence.js";
-export { assessPatient, assessRecord, patientSubgroups } from "./assess.js";
+export { assessPatient, assessRecord, patientSubgroups, dateWarnings } from "./assess.js";
 export type { Assessment, AssessOptions, TherapyAssessment } from "./assess.js";
 export { patientSummary, clinicianSummary } from "./voices.js";

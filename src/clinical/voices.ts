@@ -47,7 +47,7 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
   const abnormal = immune.filter((f) => f.status === "abnormal");
   if (abnormal.length > 0)
     out.push(
-      `Your immune tests showed: ${abnormal.map((f) => f.reading).join("; ")}. These tests are not standard: the main guidelines do not recommend them outside research because it is not proven that the results predict or change what happens in a pregnancy.`,
+      `Your immune tests showed: ${abnormal.map(plainReading).join("; ")}. These tests are not standard: the main guidelines do not recommend them outside research because it is not proven that the results predict or change what happens in a pregnancy.`,
     );
 
   const recommended = THERAPY_IDS.filter((t) => verdicts[t].status === "recommended");
@@ -91,6 +91,15 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
   out.push(`Immune (${measured.length} measured, research-grade except aPL/thyroid): ${abn.length > 0 ? abn.map((f) => f.reading).join("; ") : "no abnormal marker"}.`);
   for (const t of THERAPY_IDS) out.push(verdicts[t].headline);
   return out;
+}
+
+function plainReading(f: ImmuneFinding): string {
+  const name = f.label.split(" (")[0]!;
+  if (f.cutOff === null || typeof f.cutOff.value !== "number") return `${name}: ${f.status === "abnormal" ? "outside the usual range" : "within the usual range"}`;
+  const unit = f.unit === "%" ? "%" : f.unit === "ratio" || f.unit === "titre" ? "" : ` ${f.unit ?? ""}`;
+  const value = f.unit === "titre" ? String(f.value) : `${String(f.value)}${unit}`;
+  const cut = f.unit === "titre" ? `1:${f.cutOff.value}` : `${f.cutOff.value}${f.cutOff.unit === "%" ? "%" : ""}`;
+  return `${name} ${value}, ${f.cutOff.comparator === ">=" ? "at or above" : "above"} the cut-off of ${cut} used by ${f.source?.label ?? "the laboratory"}`;
 }
 
 function cap(s: string): string {

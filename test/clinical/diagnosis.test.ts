@@ -169,3 +169,11 @@ describe("immune findings against the clinic's cut-offs", () => {
     expect((err as InputError).location).toEqual({ file: "clinic.json", field: "lit.injections" });
   });
 });
+
+describe("dates after the assessment date", () => {
+  it("are reported as warnings naming the field, not silently accepted", () => {
+    const a = assessPatient({ losses: [L(6, "clinical", { date: "2024-01-01" }), L(7, "clinical", { date: "2025-06-01" })] }, { today: "2025-01-01" });
+    expect(a.warnings).toEqual(["losses[1].date: 2025-06-01 is after the assessment date 2025-01-01"]);
+    expect(assessPatient({ losses: [L(6, "clinical", { date: "2024-01-01" })] }, { today: "2025-01-01" }).warnings).toEqual([]);
+  });
+});

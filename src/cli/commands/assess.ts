@@ -68,12 +68,15 @@ export function assessmentJson(a: Assessment): unknown {
     therapies,
     patientSummary: a.patientSummary,
     clinicianSummary: a.clinicianSummary,
+    warnings: a.warnings,
   };
 }
 
 function text(a: Assessment): string {
   const lines: string[] = [];
   lines.push(`Assessment${a.patientId !== undefined ? ` of ${a.patientId}` : ""} on ${a.today} (${a.clinicConfig})`, "");
+  for (const w of a.warnings) lines.push(`Warning: ${w}`);
+  if (a.warnings.length > 0) lines.push("");
   lines.push("Clinician view:", ...a.clinicianSummary.map((l) => `  ${l}`), "");
   for (const t of THERAPY_IDS) {
     const v = a.therapies[t];
