@@ -398,17 +398,21 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
                   </ul>
                 )}
               </div>
-              <div class="no-print">
-                {showPlot ? (
-                  <TherapyEvidencePanel therapy={t.therapy} compact />
-                ) : (
+              {!showPlot ? (
+                <div class="no-print">
                   <Button size="sm" onClick={() => setShowPlot(true)}>
                     Show forest plot and Summary of Findings
                   </Button>
-                )}
-              </div>
+                </div>
+              ) : null}
             </div>
           </div>
+          {showPlot ? (
+            <div class="no-print" style="margin-top:16px;padding-top:14px;border-top:1px solid var(--border)">
+              <h4 style="margin-bottom:8px">Summary of Findings and forest plot</h4>
+              <TherapyEvidencePanel therapy={t.therapy} compact />
+            </div>
+          ) : null}
         </div>
       ) : null}
     </section>
