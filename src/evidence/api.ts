@@ -12,7 +12,7 @@
  */
 import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
 import { twoByTwo } from "../stats/trial/twoByTwo.js";
-import { summaryOfFindings, type RelativeEffect, type SofRow, type StudyForGrade } from "./grade.js";
+import { plainLanguageStatement, summaryOfFindings, type RelativeEffect, type SofRow, type StudyForGrade } from "./grade.js";
 import type { EvidenceBase, GuidelinePosition, MetaAnalysis, PublishedResult, PublishedRegimen, SourcedStatement, EvidenceSubgroup, TargetFinding, EvidenceTrial, EvidenceTrialOutcome } from "./schema.js";
 import { citationFor, completeCounts, placeboRctRows, pooledControlRisk, primaryLiveBirthOutcome, type CitationView, type CompletePairCounts } from "./select.js";
 
@@ -84,6 +84,8 @@ export interface TherapyEvidence {
   subgroupNote: string | null;
   /** The best evidence summary, or null when no result with a CI exists (see summaryNote). */
   summary: SofRow | null;
+  /** The summary in plain language (GRADE informative statement), null without a summary. */
+  summaryPlain: string | null;
   summaryNote: string;
   /** Published pooled results for this therapy and outcome (live birth), side by side: never averaged. */
   conflicts: PublishedResultView[];
@@ -128,7 +130,8 @@ function resultText(m: MetaAnalysis, r: PublishedResult): string {
   if (r.k !== null) bits.push(`${r.k} studies`);
   if (r.participants !== null) bits.push(`${r.participants} participants`);
   if (r.I2 !== null) bits.push(`I² ${r.I2}%`);
-  return `${m.label}: ${bits.join(", ")}${r.outcomeIsFailure ? " [outcome is NO live birth]" : ""}`;
+  const siblings = m.results.filter((x) => x.outcome === r.outcome && x.subgroup === r.subgroup).length;
+  return `${m.label}${siblings > 1 ? ` [${r.comparison}]` : ""}: ${bits.join(", ")}${r.outcomeIsFailure ? " [outcome is NO live birth]" : ""}`;
 }
 
 function viewResult(base: EvidenceBase, m: MetaAnalysis, r: PublishedResult): PublishedResultView {
@@ -160,15 +163,21 @@ function viewResult(base: EvidenceBase, m: MetaAnalysis, r: PublishedResult): Pu
   };
 }
 
-/** Published live-birth results for a therapy: for the subgroup if given (and present), else overall. */
+/**
+ * Published live-birth results for a therapy: with a subgroup, the results for that subgroup (including overall
+ * results of reviews whose whole population is that subgroup); without one, the overall results.
+ */
 export function liveBirthResults(base: EvidenceBase, therapy: TherapyId, subgroup?: EvidenceSubgroup): Array<{ m: MetaAnalysis; r: PublishedResult }> {
   const out: Array<{ m: MetaAnalysis; r: PublishedResult }> = [];
   for (const m of base.metaAnalyses) {
     if (m.therapy !== therapy) continue;
     for (const r of m.results) {
       if (r.outcome !== "live-birth") continue;
-      if ((r.subgroup ?? undefined) !== subgroup) continue;
-      out.push({ m, r });
+      const matches =
+        subgroup === undefined
+          ? r.subgroup === undefined
+          : r.subgroup === subgroup || (r.subgroup === undefined && m.populationSubgroups.includes(subgroup));
+      if (matches) out.push({ m, r });
     }
   }
   return out;
@@ -238,14 +247,26 @@ function sofFromPublished(base: EvidenceBase, therapy: TherapyId, best: { m: Met
   if (r.measure !== "OR" && r.measure !== "RR" && r.measure !== "PetoOR") return { row: null, note: `best result (${m.label}) is not a ratio` };
   const rows = placeboRctRows(base, therapy);
   const baseline = pooledControlRisk(rows.map((x) => x.counts));
-  if (baseline === null || baseline <= 0 || baseline >= 1) return { row: null, note: `no control-arm counts in the base to set a baseline risk for ${THERAPY_NAMES[therapy]}` };
+  if (baseline === null || baseline <= 0 || baseline >= 1)
+    return {
+      row: null,
+      note: `best available: ${resultText(m, r)}; no GRADE row because the base has no control-arm counts for ${THERAPY_NAMES[therapy]} to set a baseline risk (absolute effects would be guesses)`,
+    };
   const { studies, proxy } = studiesBehind(base, therapy, r);
   // Only results of the same or a stronger design class count against the best one; weaker designs that disagree
   // are shown side by side but do not rate the certainty down.
   const credibleConflict = conflictsAmong(all.filter((v) => DESIGN_RANK[v.designClass] >= DESIGN_RANK[m.designClass]));
   const reasonsIndirect = [...indirect];
-  const trialKinds = new Set(rows.map((x) => x.outcome.outcome));
-  if (trialKinds.size > 1) reasonsIndirect.push(`the trials' outcomes differ (${[...trialKinds].join(", ")}), not all are live birth`);
+  if (!proxy && r.trials !== null) {
+    // Only when the review's own trial rows are known: do they measure the same outcome?
+    const kinds = new Set(
+      r.trials.flatMap((it) => {
+        const o = it.outcome === null ? undefined : base.trials.find((t) => t.id === it.trial)?.outcomes.find((x) => x.id === it.outcome);
+        return o === undefined ? [] : [o.outcome];
+      }),
+    );
+    if (kinds.size > 1) reasonsIndirect.push(`the pooled trials' outcomes differ (${[...kinds].join(", ")}), not all are live birth`);
+  }
   const row = summaryOfFindings({
     therapy,
     outcome: "live birth",
@@ -435,6 +456,7 @@ export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts:
     subgroup: subgroup ?? null,
     subgroupNote: subgroup === undefined ? null : subgroupNoteFor(base, therapy, subgroup, hasPooledSubgroup),
     summary: summary.row,
+    summaryPlain: summary.row === null ? null : plainLanguageStatement(summary.row, info.name),
     summaryNote: summary.note,
     conflicts: views,
     conflictNote: conflictsAmong(views) ?? summary.conflict ?? null,

@@ -414,6 +414,8 @@ export const MetaAnalysisSchema = z
      */
     designClass: z.enum(["rct-placebo", "rct-any-control", "mixed-randomised-non-randomised", "not-stated"]),
     population: z.string().min(3),
+    /** Patient subgroups the review's whole population belongs to (e.g. ["apl-positive"]); its overall results then answer questions about them directly. */
+    populationSubgroups: z.array(EvidenceSubgroupSchema).default([]),
     /** Inclusion of designs, e.g. "RCTs, placebo control" or "RCTs and non-randomised studies". */
     designsIncluded: z.string().min(3),
     /** Software/approach as printed (e.g. "RevMan 5.3; FE if I2 < 50% else RE"). */

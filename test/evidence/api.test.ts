@@ -107,3 +107,14 @@ describe("conflicting randomised trials without a pooled result", () => {
     expect(e.conflictNote).toContain("RESPONSE 2019");
   });
 });
+
+describe("reviews confined to a subgroup", () => {
+  it("answers an APS question with the aPL-positive review's overall result, and says why there is no GRADE row", () => {
+    const e = evidenceForTherapy(base, "lmwh-aspirin", { subgroup: "apl-positive" });
+    expect(e.subgroupNote).toContain("Pooled results specific to apl-positive");
+    expect(e.conflicts[0]).toMatchObject({ metaAnalysis: "aps-heparin-aspirin-2021", estimate: 1.27, direction: "favours treatment" });
+    expect(e.summary).toBeNull();
+    expect(e.summaryNote).toContain("no control-arm counts");
+    expect(e.guidelines.find((g) => g.id === "eshre-2017-aps-lda-heparin")?.verified).toBe(true);
+  });
+});

@@ -60,6 +60,7 @@ function evidenceText(e: TherapyEvidence): string {
   if (e.summary !== null) {
     const s = e.summary;
     lines.push(`  summary: ${s.relative.text}; ${s.absolute.text} at a baseline of ${s.absolute.baselinePer1000} per 1000; ${s.studies} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}`);
+    if (e.summaryPlain !== null) lines.push(`    in words: ${e.summaryPlain}`);
     lines.push(`    basis: ${s.basis}`);
     lines.push(`    baseline: ${s.baselineRisk.source}`);
     for (const r of s.reasons) lines.push(`    - ${r}`);
