@@ -384,9 +384,12 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     const h = r.heterogeneity;
     const ci = h.tau2_ci as [number, number];
     const i2 = h.I2_ci;
-    lines.push(
-      `Tau² ${fmt(h.tau2, 4)} [${fmt(ci[0], 4)}, ${fmt(ci[1], 4)}]` + (i2 !== null ? `; I² ${fmt(h.I2, 1)}% [${fmt(i2[0], 1)}, ${fmt(i2[1], 1)}]` : "") + ` (Q-profile)`,
-    );
+    // metafor searches the Q-profile limits up to max(100, 10 tau²) and reports that bound when the limit lies beyond.
+    const bound = Math.max(100, 10 * h.tau2);
+    const beyond = ci[1] >= bound * (1 - 1e-9);
+    const upperText = beyond ? `> ${fmt(bound, 0)}` : fmt(ci[1], 4);
+    const i2Text = i2 === null ? "" : `; I² ${fmt(h.I2, 1)}% [${fmt(i2[0], 1)}, ${beyond ? "> " : ""}${fmt(i2[1], 1)}]`;
+    lines.push(`Tau² ${fmt(h.tau2, 4)} [${fmt(ci[0], 4)}, ${upperText}]${i2Text} (Q-profile)`);
   }
   if (r.studies.some((s) => s.continuity_corrected)) lines.push("* 0.5 added to every cell of this study (zero cell)");
 

@@ -144,6 +144,17 @@ describe("decidua meta: results", () => {
     expect(r.out).toMatch(/^Aronson 1948 +4 +123 +11 +139 +\d+\.\d% +0\.41 \[0\.13, 1\.26\]$/m);
   });
 
+  it("marks continuity-corrected and not estimable studies, and a Q-profile limit beyond metafor's search bound", async () => {
+    const csv = write("zeros.csv", "study,events_t,total_t,events_c,total_c\nA,0,10,0,12\nB,0,15,3,14\nC,2,20,5,20\n");
+    const r = await run(csv);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^A +0 +10 +0 +12 +Not estimable \(double-zero/m);
+    expect(r.out).toMatch(/^B \* +0 +15 +3 +14 +\d+\.\d%/m);
+    expect(r.out).toContain("* 0.5 added to every cell of this study (zero cell)");
+    // R: confint(rma(escalc("OR", ..., drop00 = TRUE))) prints tau² 0 [0, >100], I² 0 [0, >98.3964]
+    expect(r.out).toMatch(/^Tau² 0\.0000 \[0\.0000, > 100\]; I² 0\.0% \[0\.0, > 98\.4\] \(Q-profile\)$/m);
+  });
+
   it("--model auto prints the Cochrane Handbook caution", async () => {
     const r = await run(example("ivig-live-birth.csv"), "--preset", "revman5", "--model", "auto");
     expect(r.code).toBe(0);
