@@ -148,6 +148,14 @@ describe("forestPlotSvg: subgroups, random effects", () => {
     expect(num(pi[0]!, "x") + num(pi[0]!, "width")).toBeCloseTo(ax.map(p.pi_ub!), 1);
   });
 
+  it("leaves the prediction interval out for the revman5 preset unless asked", () => {
+    const r = structuredClone(ivig);
+    r.preset = "revman5";
+    expect(byClass(parseSvg(forestPlotSvg(r)), "prediction-interval")).toHaveLength(0);
+    expect(byClass(parseSvg(forestPlotSvg(r, { predictionInterval: true })), "prediction-interval")).toHaveLength(1);
+    expect(byClass(parseSvg(forestPlotSvg(ivig, { predictionInterval: false })), "prediction-interval")).toHaveLength(0);
+  });
+
   it("chooses the smallest symmetric ladder range that holds every interval", () => {
     const values = ax.ticks.map((t) => t.value);
     const max = Math.max(...values);

@@ -26,8 +26,8 @@ export const ForestPlotOptionsSchema = z.object({
   digits: z.number().int().min(0).max(6).optional(),
   /** Axis limits on the display scale (ratios for OR/RR). */
   axisLimits: z.tuple([z.number(), z.number()]).optional(),
-  /** Prediction-interval row under the total (random effects only). Default true. */
-  predictionInterval: z.boolean().default(true),
+  /** Prediction-interval row under the total (random effects, k >= 3). Default: yes, except with the revman5 preset (RevMan 5 has none). */
+  predictionInterval: z.boolean().optional(),
   /** Overall total when subgroups are shown. Default true. */
   showOverall: z.boolean().default(true),
   /** Print result.notes under the plot. Default true. */
@@ -103,6 +103,7 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
   const toDisplay = (v: number): number => (ratio ? Math.exp(v) : v);
   const kind = dataKind(result.studies);
   const random = result.model === "random";
+  const showPi = o.predictionInterval ?? result.preset !== "revman5";
 
   const widths = result.studies.filter((s) => s.included && s.ci_lb !== null && s.ci_ub !== null).map((s) => (s.ci_ub ?? 0) - (s.ci_lb ?? 0));
   widths.push(result.pooled.ci_ub - result.pooled.ci_lb);
@@ -196,7 +197,7 @@ export function forestPlotSvg(resultInput: MetaResult, optionsInput: ForestPlotO
       sum.whole = { text: "Not estimable", bold: true };
     }
     out.push(sum);
-    if (role === "total" && random && o.predictionInterval && k >= 3 && pooled.pi_lb !== null && pooled.pi_ub !== null) {
+    if (role === "total" && random && showPi && k >= 3 && pooled.pi_lb !== null && pooled.pi_ub !== null) {
       out.push({
         kind: "pi",
         label: { text: "Prediction interval" },
