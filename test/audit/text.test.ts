@@ -126,6 +126,25 @@ describe("study counts", () => {
   });
 });
 
+describe("Cochrane-style lists of results", () => {
+  it("reads 'Peto odds ratio (Peto OR) x, 95% confidence interval (CI) a to b' and attributes each '(k trials, n women)'", () => {
+    const text = [
+      "We found 20 eligible trials. No form of immunotherapy changed live birth:",
+      "partner lymphocytes (12 trials, 641 women), Peto odds ratio (Peto OR) 1.23, 95% confidence interval (CI) 0.89 to 1.70;",
+      "donor lymphocytes (three trials, 156 women), Peto OR 1.39, 95% CI 0.68 to 2.82; trophoblast membranes (one trial,",
+      "37 women), Peto OR 0.40, 95% CI 0.11 to 1.45; immunoglobulin (eight trials, 303 women), Peto OR 0.98, 95% CI 0.61 to 1.58.",
+    ].join(" ");
+    const r = extractReportedResults(text);
+    expect(r.map((x) => [x.input.measure, x.input.estimate, x.input.ci_low, x.input.ci_high, x.input.k_stated])).toEqual([
+      ["Peto OR", "1.23", "0.89", "1.70", [12]],
+      ["Peto OR", "1.39", "0.68", "2.82", [3]],
+      ["Peto OR", "0.40", "0.11", "1.45", [1]],
+      ["Peto OR", "0.98", "0.61", "1.58", [8]],
+    ]);
+    expect(auditArticleText(text).results.every((x) => x.consistent)).toBe(true);
+  });
+});
+
 describe("the same result printed twice", () => {
   it("flags a second printing with another CI or P", () => {
     const text = [

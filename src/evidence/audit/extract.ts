@@ -109,13 +109,13 @@ export function buildTextModel(text: string): TextModel {
 
 const NUM = String.raw`-?\d+(?:\.\d+)?|-?\.\d+`;
 const MEASURE_WORDS =
-  String.raw`Peto\s+OR|SMD|WMD|IRR|OR|RR|HR|MD|RD|[Oo]dds\s+ratio|[Rr]isk\s+ratio|[Rr]elative\s+risk|[Hh]azard\s+ratio|(?:[Ww]eighted\s+|[Ss]tandardi[sz]ed\s+)?[Mm]ean\s+difference|[Rr]isk\s+difference`;
+  String.raw`Peto\s+OR|[Pp]eto\s+odds\s+ratio|SMD|WMD|IRR|OR|RR|HR|MD|RD|[Oo]dds\s+ratio|[Rr]isk\s+ratio|[Rr]elative\s+risk|[Hh]azard\s+ratio|(?:[Ww]eighted\s+|[Ss]tandardi[sz]ed\s+)?[Mm]ean\s+difference|[Rr]isk\s+difference`;
 const MEASURE_RE = new RegExp(
-  String.raw`(?<![A-Za-z])(${MEASURE_WORDS})(?![A-Za-z])(?:\s*\(\s*\d{2}\s*%\s*CI\s*\))?\s*(?:[:=,]|\bwas\b|\bof\b|\bis\b)?\s*(${NUM})(?:\s*[(\[]\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]])?`,
+  String.raw`(?<![A-Za-z])(${MEASURE_WORDS})(?![A-Za-z])(?:\s*\(\s*(?:\d{2}\s*%\s*CI|[A-Za-z][A-Za-z ]{0,19})\s*\))?\s*(?:[:=,]|\bwas\b|\bof\b|\bis\b)?\s*(${NUM})(?:\s*[(\[]\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]])?`,
   "g",
 );
 const CI_RE = new RegExp(
-  String.raw`(?:(\d{2}(?:\.\d+)?)\s*%\s*)?(?:CI|CIs|[Cc]onfidence\s+[Ii]ntervals?)\s*(?:[:=,]|\bwas\b|\bof\b)?\s*[(\[]?\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]]?`,
+  String.raw`(?:(\d{2}(?:\.\d+)?)\s*%\s*)?(?:CI|CIs|[Cc]onfidence\s+[Ii]ntervals?(?:\s*\(CI\))?)\s*(?:[:=,]|\bwas\b|\bof\b)?\s*[(\[]?\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]]?`,
   "g",
 );
 const Z_RE = new RegExp(String.raw`(?<![A-Za-z])[Zz]\s*[=:]\s*(${NUM})`, "g");
@@ -129,7 +129,7 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 const NUMBER_WORD_RE = Object.keys(NUMBER_WORDS).join("|");
 const K_RE = new RegExp(
-  String.raw`(?<![A-Za-z0-9.])(${NUMBER_WORD_RE}|\d+)\s+(?:(?:included|relevant|eligible|randomi[sz]ed|controlled|clinical|original|separate|individual|independent)\s+)*(?:studies|trials|articles|RCTs|publications)\b`,
+  String.raw`(?<![A-Za-z0-9.])(${NUMBER_WORD_RE}|\d+)\s+(?:(?:included|relevant|eligible|randomi[sz]ed|controlled|clinical|original|separate|individual|independent)\s+)*(?:studies|study|trials|trial|articles|article|RCTs|RCT|publications)\b`,
   "gi",
 );
 
@@ -188,7 +188,7 @@ interface ResultDraft {
 
 function measureCode(word: string): string {
   const w = word.replace(/\s+/g, " ").toLowerCase();
-  if (w === "peto or") return "Peto OR";
+  if (w === "peto or" || w === "peto odds ratio") return "Peto OR";
   if (w === "odds ratio") return "OR";
   if (w === "risk ratio" || w === "relative risk") return "RR";
   if (w === "hazard ratio") return "HR";
@@ -301,8 +301,9 @@ export function extractReportedResults(rawText: string): ExtractedResult[] {
           tie = false;
         } else if (score === bestScore && score > 0) tie = true;
       }
-      if (best !== undefined && !tie) return rs.find((r) => r.sentence === best);
-      return rs.find((r) => r.sentence >= si) ?? rs[rs.length - 1];
+      // Without a distinguishing word the count may describe the whole review ("Twenty trials were included"):
+      // it is not attributed to any one of several results.
+      return best !== undefined && !tie ? rs.find((r) => r.sentence === best) : undefined;
     };
     sentences.forEach((s, si) => {
       if (s.section !== sec) return;
