@@ -18,6 +18,8 @@ export interface StudyTable {
   header: string[];
   headerLine: number;
   rows: { line: number; cells: string[] }[];
+  /** Numbers may use a decimal comma (semicolon-separated CSV as European spreadsheets write it). */
+  decimalComma?: boolean;
 }
 
 export interface StudyInputOptions {
@@ -247,8 +249,9 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
     };
     const where = (header: string) => ({ file: table.file, row: r.line, field: header });
     const number = (f: Field): number => {
-      const { text, header } = cell(f);
-      if (text === "") throw new InputError(`empty cell: a number is required`, where(header));
+      const { text: raw, header } = cell(f);
+      if (raw === "") throw new InputError(`empty cell: a number is required`, where(header));
+      const text = table.decimalComma === true && /^[+-]?\d*,\d+$/.test(raw) ? raw.replace(",", ".") : raw;
       const v = Number(text);
       if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !Number.isFinite(v)) {
         throw new InputError(`not a number: "${text}"`, where(header));
@@ -391,6 +394,7 @@ async function csvTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
     header: head.record,
     headerLine: head.info.lines,
     rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })),
+    decimalComma: delimiter === ";",
   };
 }
 

@@ -183,6 +183,16 @@ describe("parseStudyFile: CSV and XLSX bytes", () => {
     }
   });
 
+  it("reads decimal commas in semicolon-separated CSV", async () => {
+    const rows = await parseStudyFile("eu.csv", enc("study;yi;vi\nA;0,25;0,04\nB;-1,5;,5\n"));
+    expect(rows.map((r) => r.data)).toEqual([
+      { kind: "generic", yi: 0.25, vi: 0.04 },
+      { kind: "generic", yi: -1.5, vi: 0.5 },
+    ]);
+    const e = await inputErrorAsync(() => parseStudyFile("us.csv", enc('study,yi,vi\nA,"0,25",0.04\nB,1,1\n')));
+    expect(e.message).toBe('us.csv, row 2, field "yi": not a number: "0,25"');
+  });
+
   it("reads quoted study names with commas", async () => {
     const rows = await parseStudyFile("x.csv", enc('study,yi,vi\n"Smith, J 2001",0.1,0.2\n"Doe, A",0.3,0.4\n'));
     expect(rows.map((r) => r.study)).toEqual(["Smith, J 2001", "Doe, A"]);
