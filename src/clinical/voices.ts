@@ -6,7 +6,7 @@
 import { THERAPY_IDS, type TherapyId } from "../shared/therapies.js";
 import type { Diagnosis } from "./diagnosis.js";
 import type { ImmuneFinding } from "./immune.js";
-import type { VerdictCore } from "./verdicts.js";
+import type { VerdictCore, VerdictFinding } from "./verdicts.js";
 
 const PLAIN_NAMES: Record<TherapyId, string> = {
   lit: "lymphocyte immunisation (injections of your partner's white blood cells)",
@@ -55,12 +55,12 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
   const premature = THERAPY_IDS.filter((t) => verdicts[t].status === "premature");
   for (const t of recommended) out.push(`${cap(PLAIN_NAMES[t])}: guidelines support this for someone in your situation. ${verdicts[t].reasons[0] ?? ""}`.trim());
   for (const t of eligible) {
-    const support = verdicts[t].findings.filter((f) => f.role === "supports").map((f) => f.reading);
+    const support = verdicts[t].findings.filter((f) => f.role === "supports").map(plainFinding);
     out.push(`${cap(PLAIN_NAMES[t])}: your history matches what a published treatment protocol looks for (${support.join("; ")}).`);
   }
   if (eligible.length > 0)
     out.push(
-      `For ${eligible.length === 1 ? "this treatment" : "these treatments"}, guidelines do not recommend routine use, because the studies disagree on whether ${eligible.length === 1 ? "it helps" : "they help"}. ${eligible.length === 1 ? "It" : "Each"} can be considered only within research or a formal protocol, after an open conversation about what is known, what is not, the risks and the alternatives, and with your written consent. Nobody can promise that ${eligible.length === 1 ? "it" : "any of them"} will work; asking about ${eligible.length === 1 ? "it" : "them"} is still a reasonable question.`,
+      `For ${eligible.length === 1 ? "this treatment" : "these treatments"}, guidelines do not recommend routine use, because the evidence that ${eligible.length === 1 ? "it helps" : "they help"} is uncertain or conflicting. ${eligible.length === 1 ? "It" : "Each"} can be considered only within research or a formal protocol, after an open conversation about what is known, what is not, the risks and the alternatives, and with your written consent. Nobody can promise that ${eligible.length === 1 ? "it" : "any of them"} will work; asking about ${eligible.length === 1 ? "it" : "them"} is still a reasonable question.`,
     );
   if (premature.length > 0) {
     const why: string[] = [];
@@ -99,7 +99,14 @@ function plainReading(f: ImmuneFinding): string {
   const unit = f.unit === "%" ? "%" : f.unit === "ratio" || f.unit === "titre" ? "" : ` ${f.unit ?? ""}`;
   const value = f.unit === "titre" ? String(f.value) : `${String(f.value)}${unit}`;
   const cut = f.unit === "titre" ? `1:${f.cutOff.value}` : `${f.cutOff.value}${f.cutOff.unit === "%" ? "%" : ""}`;
-  return `${name} ${value}, ${f.cutOff.comparator === ">=" ? "at or above" : "above"} the cut-off of ${cut} used by ${f.source?.label ?? "the laboratory"}`;
+  return `${name} ${value} (${f.cutOff.comparator === ">=" ? "at or above" : "above"} the cut-off of ${cut}, from ${f.source?.label ?? "the laboratory"})`;
+}
+
+function plainFinding(f: VerdictFinding): string {
+  if (f.id === "unexplained-losses" || f.id === "losses") return `${String(f.value)} ${f.label.toLowerCase()} (the protocol asks for ${f.cutOff ?? ""})`;
+  if (f.unit !== null && typeof f.value === "number" && f.cutOff !== null)
+    return `${f.label.split(" (")[0]!} ${f.value}${f.unit === "%" ? "%" : f.unit === "ratio" ? "" : ` ${f.unit}`} (cut-off ${f.cutOff})`;
+  return f.reading;
 }
 
 function cap(s: string): string {
