@@ -15,7 +15,7 @@ export const ROB_COLOURS: Record<RobJudgement, string> = {
   unclear: "#E2DF07",
   "some concerns": "#E2DF07",
   high: "#BF0000",
-  "not assessed": "#B3B3B3",
+  "not assessed": "#D9D9D9",
 };
 
 /** Symbols inside the circles: RoB 1 uses +, ?, -; RoB 2 follows robvis (+, -, x). */
