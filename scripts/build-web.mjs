@@ -1,9 +1,12 @@
 // Bundles the browser application (src/web/app) into dist/web with esbuild.
+// Usage: node scripts/build-web.mjs [OUTDIR]   (default dist/web; the browser tests build into a temp dir)
 import { build } from "esbuild";
 import { cpSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
 
 const entry = "src/web/app/main.tsx";
-mkdirSync("dist/web", { recursive: true });
+const outdir = process.argv[2] ?? "dist/web";
+mkdirSync(outdir, { recursive: true });
 if (existsSync(entry)) {
   await build({
     entryPoints: [entry],
@@ -14,8 +17,9 @@ if (existsSync(entry)) {
     target: "es2022",
     jsx: "automatic",
     jsxImportSource: "preact",
-    outfile: "dist/web/app.js",
+    outfile: join(outdir, "app.js"),
     logLevel: "warning",
+    legalComments: "none",
   });
 }
-if (existsSync("src/web/public")) cpSync("src/web/public", "dist/web", { recursive: true });
+if (existsSync("src/web/public")) cpSync("src/web/public", outdir, { recursive: true });

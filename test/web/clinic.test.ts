@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { buildWeb, createUser, launchBrowser, login, logout, shot, startServer, type Browser, type TestServer } from "./harness.js";
+import { apiSession, buildWeb, createUser, launchBrowser, login, logout, shot, startServer, type Browser, type TestServer } from "./harness.js";
 
 let server: TestServer;
 let browser: Browser;
@@ -208,6 +208,22 @@ describe("clinic", () => {
     await page.getByRole("link", { name: "History" }).click();
     await page.getByText("Version 1 → 2").waitFor();
     await shot(page, "08-history");
+  });
+
+  test("a save that crosses someone else's is refused and keeps the draft", async () => {
+    await page.getByRole("link", { name: "Record", exact: true }).click();
+    await page.locator('[name="record.age"]').waitFor();
+    // Someone else saves the same record in between (through the API, as another session).
+    const other = await apiSession(server.base, CLINICIAN.username, CLINICIAN.password);
+    const cur = (await other("GET", `/api/patients/${patientB}`)).json as { patient: { displayName: string; dateOfBirth: string; version: number; record: Record<string, unknown> } };
+    const p = cur.patient;
+    const put = await other("PUT", `/api/patients/${patientB}`, { displayName: p.displayName, dateOfBirth: p.dateOfBirth, record: { ...p.record, age: 31 }, version: p.version });
+    expect(put.status).toBe(200);
+    await fill("record.age", "32");
+    await save();
+    await expect(page.getByTestId("save-error").textContent()).resolves.toMatch(/Someone else saved/);
+    expect(await page.locator('[name="record.age"]').inputValue()).toBe("32");
+    await shot(page, "08b-conflict", false);
   });
 
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {

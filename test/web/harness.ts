@@ -20,9 +20,19 @@ export interface TestServer {
   close: () => Promise<void>;
 }
 
-/** Bundles the browser app into dist/web (esbuild, well under a second) so the test sees the current source. */
-export function buildWeb(): void {
-  execFileSync(process.execPath, ["scripts/build-web.mjs"], { stdio: "inherit" });
+/**
+ * Bundles the browser app (esbuild, well under a second) into a directory of this test process, so the test
+ * sees the current source and parallel test files never read each other's half-written bundle.
+ */
+let webRoot: string | null = null;
+export function buildWeb(): string {
+  if (webRoot === null) {
+    const dir = mkdtempSync(join(tmpdir(), "decidua-webroot-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    webRoot = dir;
+  }
+  execFileSync(process.execPath, ["scripts/build-web.mjs", webRoot], { stdio: "inherit" });
+  return webRoot;
 }
 
 export async function startServer(overrides: Partial<ServerConfigInput> = {}): Promise<TestServer> {
@@ -32,7 +42,7 @@ export async function startServer(overrides: Partial<ServerConfigInput> = {}): P
     adminPassword: ADMIN_PASSWORD,
     cookieSecret: "browser-tests-cookie-secret-0123456789abcdef",
     seed: true,
-    webRoot: "dist/web",
+    webRoot: webRoot ?? buildWeb(),
     loginRateLimit: { max: 1000, timeWindowMs: 60_000 },
     scryptLogN: 10,
     ...overrides,

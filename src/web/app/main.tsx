@@ -160,7 +160,7 @@ function App(): JSX.Element {
   }
 
   if (!user) {
-    if (path !== "/login") navigate("/login", true);
+    if (path !== "/login") navigate(path === "/" ? "/login" : `/login?next=${encodeURIComponent(path + window.location.search)}`, true);
     return (
       <LoginPage
         onLogin={(u, csrf) => {
