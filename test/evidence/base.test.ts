@@ -116,3 +116,37 @@ describe("a corrupted copy of the base", () => {
     expect(out.join("")).toMatch(/^evidence base OK/);
   });
 });
+
+describe("file-level problems", () => {
+  it("reports an unreadable file, invalid JSON and a non-array, each with its file, and still checks the rest", () => {
+    const dir = corruptCopy((d) => {
+      rmSync(join(d, "prisma.json"));
+      writeFileSync(join(d, "guidelines.json"), "[{ not json");
+      writeFileSync(join(d, "therapies.json"), JSON.stringify({ id: "lit" }));
+    });
+    const { problems } = readEvidenceBase(dir);
+    const byFile = (f: string) => problems.filter((p) => p.file === f).map((p) => p.message).join(" | ");
+    expect(byFile("prisma.json")).toContain("cannot read");
+    expect(byFile("guidelines.json")).toContain("not valid JSON");
+    expect(byFile("therapies.json")).toContain("must hold a JSON array");
+    // with no therapies loaded, every therapy id is reported missing
+    expect(problems.filter((p) => p.file === "therapies.json" && p.message === "therapy missing from the base")).toHaveLength(11);
+  });
+
+  it("prints every problem as JSON with --json", async () => {
+    const dir = corruptCopy((d) =>
+      editJson(d, "sources.json", (sources) => {
+        const s = sources.find((x) => x.id === "coulam-1995") as Record<string, unknown>;
+        delete s.noIdentifierReason;
+      }),
+    );
+    const out: string[] = [];
+    const code = await main(["evidence", "validate", "--data", dir, "--json"], { out: (t) => out.push(t), err: () => undefined });
+    expect(code).toBe(2);
+    const json = JSON.parse(out.join("")) as { ok: boolean; problems: Array<{ file: string; entry: string; field: string; message: string }> };
+    expect(json.ok).toBe(false);
+    expect(json.problems).toEqual([
+      { file: "sources.json", entry: "coulam-1995", field: "pmid", message: "no PMID, DOI, PMCID or URL, and no noIdentifierReason saying why the citation alone must do" },
+    ]);
+  });
+});
