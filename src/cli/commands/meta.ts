@@ -120,6 +120,8 @@ async function checkWritable(path: string, flag: string): Promise<void> {
   } catch {
     throw new InputError(`cannot write ${path}: directory ${dir} does not exist or is not writable`, { field: flag });
   }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile()) throw new InputError(`cannot write ${path}: it is a directory or special file`, { field: flag });
 }
 
 interface OutputFile {
@@ -130,11 +132,16 @@ interface OutputFile {
 /** Writes every file to a temporary name first, then renames them all: a failure leaves no partial output. */
 async function writeAll(files: OutputFile[]): Promise<void> {
   const tmp = files.map((f, i) => ({ ...f, tmp: `${f.path}.${process.pid}.${i}.tmp` }));
+  let current = "";
   try {
-    for (const f of tmp) await writeFile(f.tmp, f.content);
+    for (const f of tmp) {
+      current = f.path;
+      await writeFile(f.tmp, f.content);
+    }
   } catch (e) {
     await Promise.all(tmp.map((f) => unlink(f.tmp).catch(() => undefined)));
-    throw new InputError(`cannot write ${tmp.find(() => true)?.path ?? "output"}: ${e instanceof Error ? e.message : String(e)}`);
+    const code = (e as { code?: string }).code;
+    throw new InputError(`cannot write ${current} (${code ?? (e instanceof Error ? e.message : String(e))})`);
   }
   for (const f of tmp) await rename(f.tmp, f.path);
 }
@@ -148,8 +155,14 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
   if (o.forest !== undefined && o.funnel !== undefined && o.forest === o.funnel) {
     throw new InputError("--forest and --funnel name the same file", { field: "--funnel" });
   }
-  if (o.forest !== undefined) await checkWritable(o.forest, "--forest");
-  if (o.funnel !== undefined) await checkWritable(o.funnel, "--funnel");
+  for (const [path, flag] of [
+    [o.forest, "--forest"],
+    [o.funnel, "--funnel"],
+  ] as const) {
+    if (path === undefined) continue;
+    await checkWritable(path, flag);
+    if (o.png === true) await checkWritable(path.replace(/\.svg$/i, ".png"), flag);
+  }
 
   const bytes = await readInput(file);
   const ignored: string[] = [];

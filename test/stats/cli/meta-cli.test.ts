@@ -3,7 +3,7 @@
  * which `npm test` runs first). Expected numbers come from the R metafor fixtures, not from the engine.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -40,6 +40,7 @@ function expectClose(actual: number, expected: number): void {
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "decidua-meta-"));
+  mkdirSync(join(dir, "subdir.svg"));
 });
 afterAll(() => {
   /* temporary directory left to the OS */
@@ -197,6 +198,7 @@ describe("decidua meta: bad input is exit code 2, one message, no output", () =>
     ["--subgroup column absent", () => [example("bcg.csv"), "--subgroup", "dose"], /bcg\.csv, row 1: no column named "dose" for --subgroup/],
     ["--png without a plot", () => [example("bcg.csv"), "--png"], /field "--png": --png writes a PNG beside each SVG/],
     ["--forest not an .svg", () => [example("bcg.csv"), "--forest", join(dir, "f.pdf")], /field "--forest": must name an \.svg file/],
+    ["--funnel onto a directory", () => [example("bcg.csv"), "--forest", join(dir, "ok.svg"), "--funnel", join(dir, "subdir.svg")], /field "--funnel": cannot write .*subdir\.svg: it is a directory/],
     ["--forest in a missing directory", () => [example("bcg.csv"), "--forest", join(dir, "no/such/dir/f.svg")], /field "--forest": cannot write .*does not exist or is not writable/],
   ];
   for (const [name, args, message] of cases) {
