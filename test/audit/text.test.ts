@@ -107,6 +107,23 @@ describe("text extraction on the paraphrased fixtures (always run)", () => {
 
 const s004 = sourceText("004_");
 const s002 = sourceText("002_");
+describe("trial-report notations", () => {
+  it("reads qualified estimates, Lancet decimals, bracketed percentages and randomised totals", () => {
+    const text = [
+      "Of the women screened, 90 women were randomised to the drug (n = 46) or to placebo (n = 44).",
+      "Ongoing pregnancy was commoner on the drug (28/46 [60·9%] vs. 17/44 [38·6%]).",
+      "Among secondary losses the drug looked helpful (RR for miscarriage 0.71, 95%CI 0.52–0.97, p = 0.03).",
+    ].join(" ");
+    const a = auditArticleText(text);
+    expect(a.results.map((r) => [r.kind, r.quote, r.consistent])).toEqual([
+      ["effect", "RR for miscarriage 0.71, 95%CI 0.52–0.97, p = 0.03", true],
+      ["total", "90 women were randomised to the drug (n = 46) or to placebo (n = 44)", true],
+      ["percentage", "28/46 [60.9%]", true],
+      ["percentage", "17/44 [38.6%]", true],
+    ]);
+  });
+});
+
 describe("RevMan footers", () => {
   it("does not take the heterogeneity P for the effect's P", () => {
     const text =

@@ -36,6 +36,8 @@ export function normaliseArticleText(raw: string): string {
     .replace(/I\s*\^\s*\{?2\}?/g, "I2")
     .replace(/I²/g, "I2")
     .replace(/\u2212/g, "-")
+    // Lancet-style decimal point: "62·0%"
+    .replace(/(\d)\u00b7(\d)/g, "$1.$2")
     // an en or em dash used as a minus sign ("MD = –0.38", "(–1.2 to 0.4)"); between digits it stays a range
     .replace(/(^|[\s=(\[:,;])[\u2013\u2014](?=\d)/g, "$1-")
     .replace(/[\u00a0\u2000-\u200a\u202f\u205f\u3000]/g, " ")
@@ -111,7 +113,7 @@ const NUM = String.raw`-?\d+(?:\.\d+)?|-?\.\d+`;
 const MEASURE_WORDS =
   String.raw`Peto\s+OR|[Pp]eto\s+odds\s+ratio|SMD|WMD|IRR|OR|RR|HR|MD|RD|[Oo]dds\s+ratio|[Rr]isk\s+ratio|[Rr]elative\s+risk|[Hh]azard\s+ratio|(?:[Ww]eighted\s+|[Ss]tandardi[sz]ed\s+)?[Mm]ean\s+difference|[Rr]isk\s+difference`;
 const MEASURE_RE = new RegExp(
-  String.raw`(?<![A-Za-z])(${MEASURE_WORDS})(?![A-Za-z])(?:\s*\(\s*(?:\d{2}\s*%\s*CI|[A-Za-z][A-Za-z ]{0,19})\s*\))?\s*(?:[:=,]|\bwas\b|\bof\b|\bis\b)?\s*(${NUM})(?:\s*[(\[]\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]])?`,
+  String.raw`(?<![A-Za-z])(${MEASURE_WORDS})(?![A-Za-z])(?:\s*\(\s*(?:\d{2}\s*%\s*CI|[A-Za-z][A-Za-z ]{0,19})\s*\))?(?:\s+(?:for|of)\s+[a-z][a-z -]{0,30}?(?=\s*[:=,]?\s*-?\d))?\s*(?:[:=,]|\bwas\b|\bof\b|\bis\b)?\s*(${NUM})(?:\s*[(\[]\s*(${NUM})\s*(?:~|to|–|—|,|;|-)\s*(${NUM})\s*[)\]])?`,
   "g",
 );
 const CI_RE = new RegExp(
@@ -358,15 +360,24 @@ export function extractReportedResults(rawText: string): ExtractedResult[] {
         input.single_study = true;
       }
     }
-    input.label = text.slice(start, end);
+    const quote = cleanQuote(text.slice(start, end));
+    input.label = quote;
     return {
-      quote: text.slice(start, end),
+      quote,
       offset: start,
       section: sections[sentence?.section ?? 0]?.title ?? "",
       input,
       k_quotes: k?.quotes ?? [],
     };
   });
+}
+
+/** Collapse whitespace and drop a closing bracket whose opening one lies outside the quote. */
+function cleanQuote(q: string): string {
+  let out = q.replace(/\s+/g, " ").trim();
+  const count = (c: string): number => out.split(c).length - 1;
+  while ((out.endsWith(")") && count(")") > count("(")) || (out.endsWith("]") && count("]") > count("["))) out = out.slice(0, -1).trimEnd();
+  return out;
 }
 
 function stripTokens(s: string, rs: ResultDraft[], base: number): string {
@@ -469,10 +480,10 @@ export function auditArticleText(rawText: string): TextAudit {
       if (cp.total === undefined || cp.label === undefined) continue;
       items.push(percentItem(cp.events, cp.total, cp.percent, cp.quote, sectionTitle(s), arms.get(cp.label)));
     }
-    for (const m of s.text.matchAll(/(\d+(?:\.\d+)?)\s*%\s*\(\s*(\d+)\s*\/\s*(\d+)\s*\)/g)) {
+    for (const m of s.text.matchAll(/(\d+(?:\.\d+)?)\s*%\s*[(\[]\s*(\d+)\s*\/\s*(\d+)\s*[)\]]/g)) {
       items.push(percentItem(Number(m[2]), Number(m[3]), m[1] ?? "", m[0], sectionTitle(s)));
     }
-    for (const m of s.text.matchAll(/(?<![\d.])(\d+)\s*\/\s*(\d+)\s*\(\s*(\d+(?:\.\d+)?)\s*%\s*\)/g)) {
+    for (const m of s.text.matchAll(/(?<![\d.])(\d+)\s*\/\s*(\d+)\s*[(\[]\s*(\d+(?:\.\d+)?)\s*%\s*[)\]]/g)) {
       items.push(percentItem(Number(m[1]), Number(m[2]), m[3] ?? "", m[0], sectionTitle(s)));
     }
     const total = totalItem(s.text, arms);
@@ -485,7 +496,9 @@ const PEOPLE = String.raw`(?:patients|participants|women|subjects|couples|pregna
 
 /** "comprising 264 patients, with 108 patients accepting IVIG and 156 patients accepting placebo": do the arms add up? */
 function totalItem(s: string, arms: Map<string, { n: number; quote: string }>): Omit<TextAuditItem, "section"> | null {
-  const t = new RegExp(String.raw`\b(?:comprising(?:\s+a\s+total\s+of)?|[Aa]\s+total\s+of|total\s+of|involving|including)\s+(\d+)\s+${PEOPLE}\b`, "i").exec(s);
+  const t =
+    new RegExp(String.raw`\b(?:comprising(?:\s+a\s+total\s+of)?|[Aa]\s+total\s+of|total\s+of|involving|including)\s+(\d+)\s+${PEOPLE}\b`, "i").exec(s) ??
+    new RegExp(String.raw`(?<![\d.])(\d+)\s+${PEOPLE}\s+were\s+(?:randomly\s+assigned|randomi[sz]ed|allocated|enrolled)\b`, "i").exec(s);
   if (t === null) return null;
   const total = Number(t[1]);
   const rest = s.slice(t.index + t[0].length);
@@ -497,8 +510,9 @@ function totalItem(s: string, arms: Map<string, { n: number; quote: string }>): 
   if (found.length === 2) {
     const [a, b] = found.map((m) => Number(m[1] ?? m[2]));
     const last = found[1];
-    const end = t.index + t[0].length + (last?.index ?? 0) + (last?.[0].length ?? 0);
-    const quote = s.slice(t.index, end);
+    let end = t.index + t[0].length + (last?.index ?? 0) + (last?.[0].length ?? 0);
+    if (/^\s*[)\]]/.test(s.slice(end)) && s.slice(t.index, end).includes("(")) end = s.indexOf(")", end) + 1 || s.indexOf("]", end) + 1;
+    const quote = cleanQuote(s.slice(t.index, end));
     const sum = (a ?? 0) + (b ?? 0);
     const problems = sum === total ? [] : [`the arms (${a} + ${b} = ${sum}) do not add up to the stated total of ${total} (difference ${sum - total})`];
     return { kind: "total", quote, consistent: problems.length === 0, problems };
