@@ -1,6 +1,6 @@
 /** Patients: searchable list and creation. */
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
 import { Alert, Button, Card, DataTable, Empty, Icon, PageHead, Spinner, fmtDate, initials } from "../components/ui.js";
 import { TextField, useForm, type Json } from "../components/form.js";
@@ -21,6 +21,18 @@ export function PatientsPage(): JSX.Element {
     [dq, offset],
   );
   const pseudo = list.data?.pseudonymised ?? user.role === "researcher";
+  useEffect(() => {
+    // "/" jumps to the search box, as in most clinical systems.
+    const onKey = (e: KeyboardEvent): void => {
+      const t = e.target as HTMLElement | null;
+      if (e.key === "/" && t && !["INPUT", "SELECT", "TEXTAREA"].includes(t.tagName)) {
+        e.preventDefault();
+        document.getElementById("patient-search")?.focus();
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, []);
   const total = list.data?.total ?? 0;
 
   return (
@@ -52,7 +64,7 @@ export function PatientsPage(): JSX.Element {
               id="patient-search"
               class="input"
               type="search"
-              placeholder={pseudo ? "Search by pseudonym (P-…)" : "Search by name or pseudonym"}
+              placeholder={pseudo ? "Search by pseudonym (P-…)  /" : "Search by name or pseudonym  /"}
               value={q}
               onInput={(e) => {
                 setQ(e.currentTarget.value);

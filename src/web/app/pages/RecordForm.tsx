@@ -28,6 +28,19 @@ const SECTIONS: Array<[string, string]> = [
   ["sec-safety", "Safety"],
 ];
 
+const TREATMENTS = opts(
+  ["lmwh-aspirin", "LMWH + aspirin"],
+  ["progesterone", "Progesterone"],
+  ["prednisolone", "Prednisolone"],
+  ["ivig", "IVIG"],
+  ["lit", "LIT"],
+  ["tacrolimus", "Tacrolimus"],
+  ["intralipid", "Intralipid"],
+  ["hydroxychloroquine", "Hydroxychloroquine"],
+  ["g-csf", "G-CSF"],
+  ["tnf-inhibitor", "TNF-α inhibitor"],
+  ["il2-treg", "Low-dose IL-2"],
+);
 const SCREEN = opts(["negative", "Negative"], ["positive", "Positive"], ["immune", "Immune"], ["treated", "Treated"], ["not-tested", "Not tested"]);
 const NORMAL_ABNORMAL = opts(["normal", "Normal"], ["abnormal", "Abnormal"]);
 const POS_NEG = opts(["negative", "Negative"], ["positive", "Positive"]);
@@ -63,11 +76,9 @@ function Repeat(props: {
           </span>
           {props.row(`${props.path}.${i}`, i)}
           {!props.disabled ? (
-            <div class="field" style="justify-content:flex-end">
-              <Button size="sm" variant="ghost" onClick={() => props.form.set(`${props.path}.${i}`, undefined)} aria-label={`Remove ${props.title.toLowerCase()} ${i + 1}`}>
-                Remove
-              </Button>
-            </div>
+            <button type="button" class="remove" onClick={() => props.form.set(`${props.path}.${i}`, undefined)} aria-label={`Remove ${props.title.toLowerCase()} ${i + 1}`}>
+              Remove
+            </button>
           ) : null}
         </div>
       ))}
@@ -217,6 +228,10 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
                     <SelectField form={f} path={`${b}.embryoKaryotype.result`} label="Embryo / POC karyotype" options={opts(["not-tested", "Not tested"], ["normal", "Normal"], ["abnormal", "Abnormal"], ["failed", "Failed"])} />
                     <TextField form={f} path={`${b}.embryoKaryotype.detail`} label="Karyotype detail" placeholder="e.g. 47,XX,+16" />
                     <YesNoField form={f} path={`${b}.fetalHeartActivitySeen`} label="Fetal heart seen" />
+                    <details class="span-all treated" open={Array.isArray(f.get(`${b}.treatedWith`))}>
+                      <summary class="small">Treatment given in that pregnancy</summary>
+                      <MultiCheck form={f} path={`${b}.treatedWith`} label="Treated with" options={TREATMENTS} />
+                    </details>
                   </>
                 )}
               />
