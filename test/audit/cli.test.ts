@@ -29,6 +29,8 @@ describe("decidua audit --text", () => {
     const j = JSON.parse(r.out) as { results: Item[]; summary: { flagged: number } };
     expect(j.results.every((x) => typeof x.quote === "string" && typeof x.consistent === "boolean" && Array.isArray(x.problems))).toBe(true);
     expect(j.summary.flagged).toBe(4);
+    const adverse = (j.results as (Item & { reported?: { k_stated?: number[] } })[]).filter((x) => x.quote.startsWith("OR=4.47"));
+    expect(adverse.map((x) => x.reported?.k_stated)).toEqual([undefined, [3, 4]]);
     expect(j.results.filter((x) => !x.consistent).map((x) => x.quote.slice(0, 9))).toEqual(["OR=1.50, ", "OR=1.50, ", "MD=220.74", "OR=4.47, "]);
   });
   it("exits 0 when every result is consistent", async () => {

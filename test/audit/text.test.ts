@@ -124,6 +124,16 @@ describe("trial-report notations", () => {
   });
 });
 
+describe("unreadable numbers", () => {
+  it("flags a P above 1 instead of stopping", () => {
+    const a = auditArticleText("Odds rose (OR 1.9, 95% CI 1.2 to 3.0, P = 1.5). Odds fell (OR 0.50, 95% CI 0.30 to 0.83).");
+    expect(a.results.map((r) => [r.consistent, r.problems])).toEqual([
+      [false, ['cannot be audited: field "p": not a printed P value: {"relation":"=","value":"1.5"}']],
+      [true, []],
+    ]);
+  });
+});
+
 describe("RevMan footers", () => {
   it("does not take the heterogeneity P for the effect's P", () => {
     const text =

@@ -31,6 +31,8 @@ export interface AuditCliItem {
   kind?: string;
   section?: string;
   where?: string;
+  /** For effects read from a text: the numbers as read (measure, estimate, CI, Z, P, study counts). */
+  reported?: ReportedResultInput;
 }
 
 async function readText(file: string): Promise<string> {
@@ -117,6 +119,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
           problems: r.problems,
           kind: r.kind,
           section: r.section,
+          ...(r.reported !== undefined ? { reported: r.reported } : {}),
         }));
         setExit(printItems(io, items, json, { file: o.text }));
         return;

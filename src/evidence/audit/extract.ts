@@ -4,6 +4,7 @@
  * (1.10 ~ 4.81)"), I², the study counts the text states for each analysis, "n (x%)" / "x% (a/b)" count and
  * percentage pairs, and per-arm participant numbers with their total. Pure functions over the text.
  */
+import { InputError } from "../../shared/errors.js";
 import { auditReportedResult } from "./audit.js";
 import { parsePrinted } from "./printed.js";
 import type { AuditResult, ReportedResultInput } from "./types.js";
@@ -469,7 +470,15 @@ export function auditArticleText(rawText: string): TextAudit {
   const model = buildTextModel(text);
   const items: TextAuditItem[] = [];
   for (const r of extractReportedResults(rawText)) {
-    const a = auditReportedResult(r.input);
+    let a: AuditResult;
+    try {
+      a = auditReportedResult(r.input);
+    } catch (e) {
+      // A number in the text that cannot stand for what it claims (e.g. "P = 1.5"): reported, not fatal.
+      if (!(e instanceof InputError)) throw e;
+      items.push({ kind: "effect", quote: r.quote, consistent: false, problems: [`cannot be audited: ${e.message}`], section: r.section, reported: r.input, k_quotes: r.k_quotes });
+      continue;
+    }
     items.push({ kind: "effect", quote: r.quote, consistent: a.consistent, problems: a.problems, section: r.section, reported: r.input, audit: a, k_quotes: r.k_quotes });
   }
   crossCheckRepeats(items);
