@@ -452,6 +452,7 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
   const positiveTest = r.currentPregnancy?.positiveTestDate;
   const dates = new Map<string, string | null>();
   const steps: PlannedStep[] = [];
+  const windowNotes: string[] = [];
   for (const s of p.steps) {
     let date: string | null = null;
     let until: string | undefined;
@@ -472,8 +473,15 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
         when = a.to !== undefined ? `gestational weeks ${a.from}–${a.to}` : `gestational week ${a.from}`;
         if (lmp !== undefined) {
           date = addDays(lmp, a.from * 7);
-          if (date < opts.start && a.to !== undefined) date = opts.start;
-          if (a.to !== undefined) until = addDays(lmp, a.to * 7 + 6);
+          if (a.to !== undefined) {
+            until = addDays(lmp, a.to * 7 + 6);
+            if (date < opts.start) date = opts.start;
+            if (date > until) {
+              windowNotes.push(`${s.label}: the window (gestational weeks ${a.from}–${a.to}, ending ${until}) has passed at the plan start ${opts.start}.`);
+              date = null;
+              until = undefined;
+            }
+          }
         }
         break;
       }
@@ -500,6 +508,10 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
       }
     }
     if (s.optional === true) ps.optional = true;
+    if (date === null && until === undefined && s.anchor.kind === "gestational-week" && lmp !== undefined && s.anchor.to !== undefined) {
+      ps.status = "on-hold";
+      ps.note = "window passed";
+    }
     steps.push(ps);
   }
 
@@ -537,6 +549,7 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
     }
   }
 
+  if (windowNotes.length > 0) statusNote = `${windowNotes.join(" ")} ${statusNote}`;
   return {
     therapy,
     protocol: p.name,

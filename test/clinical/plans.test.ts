@@ -144,3 +144,12 @@ describe("plans within the assessment", () => {
     expect(a.therapies.lit.plan).toBeNull();
   });
 });
+
+describe("pregnancy windows", () => {
+  it("says when the IVIG window (weeks 4–6) has passed instead of dating it", () => {
+    const p = planProtocol("ivig", rec({ currentPregnancy: { lastMenstrualPeriod: "2025-01-01" } }), { start: "2025-03-01" });
+    expect(p.steps[0]!.date).toBeNull();
+    expect(p.steps[0]!.status).toBe("on-hold");
+    expect(p.statusNote).toMatch(/window \(gestational weeks 4–6, ending 2025-02-18\) has passed/);
+  });
+});
