@@ -270,13 +270,13 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
         value={tab}
         onChange={setTab}
         tabs={[
-          { id: "summary", label: "Summary of findings" },
+          { id: "summary", label: "Summary" },
           { id: "plots", label: "Forest & funnel" },
           { id: "rob", label: "Risk of bias" },
           { id: "audit", label: `Audit${flagged ? ` (${flagged})` : ""}` },
           { id: "reproduction", label: "Reproduction" },
           { id: "trials", label: `Trials (${e.trials.length})` },
-          { id: "therapy", label: "Therapy & guidelines" },
+          { id: "therapy", label: "Guidelines & regimens" },
         ]}
       />
       {tab === "summary" ? (

@@ -11,6 +11,17 @@ import { emptyRecord, recordForSave } from "../record.js";
 
 const PAGE = 25;
 
+/** Completed years from a YYYY-MM-DD date of birth (approximate for pseudonymised, shifted dates). */
+function ageFrom(dob: string | null): number | null {
+  if (!dob) return null;
+  const d = new Date(`${dob.slice(0, 10)}T00:00:00Z`);
+  if (Number.isNaN(d.getTime())) return null;
+  const now = new Date();
+  let age = now.getUTCFullYear() - d.getUTCFullYear();
+  if (now.getUTCMonth() < d.getUTCMonth() || (now.getUTCMonth() === d.getUTCMonth() && now.getUTCDate() < d.getUTCDate())) age -= 1;
+  return age;
+}
+
 export function PatientsPage(): JSX.Element {
   const { user } = useSession();
   const [q, setQ] = useState(new URLSearchParams(window.location.search).get("q") ?? "");
@@ -113,6 +124,8 @@ export function PatientsPage(): JSX.Element {
                 ),
               },
               { key: "dob", label: pseudo ? "Date of birth (shifted)" : "Date of birth", render: (p) => <span class="num">{fmtDate(p.dateOfBirth)}</span> },
+              { key: "age", label: "Age", num: true, render: (p) => <span class="num">{ageFrom(p.dateOfBirth) ?? "—"}</span> },
+              { key: "created", label: "Created", render: (p) => <span class="num">{fmtDate(p.createdAt)} <span class="muted small">by {p.createdBy}</span></span> },
               { key: "updated", label: "Last updated", render: (p) => <span class="num">{fmtDate(p.updatedAt)} <span class="muted small">by {p.updatedBy}</span></span> },
               { key: "version", label: "Version", num: true, render: (p) => <span class="num">v{p.version}</span> },
               {
