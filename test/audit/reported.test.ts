@@ -189,6 +189,10 @@ describe("other disagreements", () => {
     expect(auditReportedResult({ measure: "MD", estimate: "1.0", ci_low: "2.0", ci_high: "0.5" }).problems).toEqual([
       "the CI bounds are reversed: lower bound 2.0 is above upper bound 0.5",
     ]);
+    // a CI printed too coarsely to have width is not checked (and not flagged)
+    const flat = auditReportedResult({ measure: "RR", estimate: "0.05", ci_low: "0.05", ci_high: "0.05", p: "0.5" });
+    expect(flat.problems).toEqual([]);
+    expect(flat.checks.map((c) => [c.name, c.status])).toEqual([["ci-width", "not checked"]]);
   });
   it("rejects unknown measures and unreadable numbers with InputError", () => {
     expect(() => auditReportedResult({ measure: "XYZ", estimate: "1" })).toThrow(InputError);

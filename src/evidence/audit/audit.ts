@@ -148,6 +148,11 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
       add("ci-order", false, `${lo.text} > ${hi.text}`, `the CI bounds are reversed: lower bound ${lo.text} is above upper bound ${hi.text}`);
       usable = false;
     }
+    if (usable && lo.value === hi.value) {
+      // Too few printed digits to tell the bounds apart: nothing to check against, but not an inconsistency.
+      add("ci-width", null, `both bounds printed as ${lo.text}: the CI checks need more printed digits`);
+      usable = false;
+    }
     if (usable) {
       const loR: Interval = ratio ? { lo: Math.max(lo.range.lo, 1e-300), hi: lo.range.hi } : lo.range;
       const hiR: Interval = ratio ? { lo: Math.max(hi.range.lo, 1e-300), hi: hi.range.hi } : hi.range;
@@ -159,7 +164,7 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
       derived.se = sePoint;
       derived.se_range = [seRange.lo, seRange.hi];
       derived.ci_centre = gi(centreG);
-      const centreText = (v: number): string => (ratio ? fmtSig(v) : fmtSig(v));
+      const centreText = (v: number): string => fmtSig(v);
       const zCentre = absRange(rangeOver([loR, hiR], (l, h) => (g(l) + g(h)) / 2 / seOf(l, h)));
       let estInside = true;
       if (est !== null) {
