@@ -81,7 +81,7 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
 export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts: Record<TherapyId, VerdictCore>): string[] {
   const out: string[] = [];
   out.push(
-    `RPL: ESHRE ${dx.definitions.eshre.met ? "met" : "not met"} (${dx.lossCount} losses < 24 wk); RCOG ${dx.definitions.rcog.met ? "met" : "not met"} (${dx.firstTrimesterLossCount} first-trimester); ${dx.type}${dx.typeNote !== undefined ? ` (${dx.typeNote})` : ""}; unexplained ${dx.unexplainedLossCount}/${dx.lossCount}${dx.rif.met ? "; RIF" : ""}.`,
+    `RPL: ESHRE ${dx.definitions.eshre.met ? "met" : "not met"} (${plural(dx.lossCount, "loss", "losses")} < 24 wk); RCOG ${dx.definitions.rcog.met ? "met" : "not met"} (${dx.firstTrimesterLossCount} first-trimester); ${dx.definitions.eshre.met ? `${dx.type}${dx.typeNote !== undefined ? ` (${dx.typeNote})` : ""}; ` : ""}unexplained ${dx.unexplainedLossCount}/${dx.lossCount}${dx.rif.met ? `; RIF (${dx.rif.failedCycles} failed transfers, ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos)` : ""}.`,
   );
   out.push(`APS (Sydney): laboratory ${dx.aps.laboratory}; clinical ${dx.aps.clinical.met ? dx.aps.clinical.criteria.join(", ") : "not met"}; ${dx.aps.met ? "APS" : "no APS"}.`);
   out.push(`Work-up: ${dx.workup.map((w) => `${w.label.split(" (")[0]} ${w.status}`).join("; ")}.`);
