@@ -46,6 +46,12 @@ describe("pages", () => {
     expect(await flags.locator(".badge", { hasText: "inconsistent" }).count()).toBeGreaterThan(0);
     expect(await flags.locator(".badge", { hasText: /^consistent$/ }).count()).toBeGreaterThan(0);
     await shot(page, "33-evidence-audit");
+    // Asked for a subgroup, the base says what it has for it (LIT in ANA-positive women: source 000's trial).
+    await page.locator('[data-therapy-link="lit"]').click();
+    await page.locator("#ev-subgroup").selectOption("ana-positive");
+    await page.getByText(/ana-positive/i).first().waitFor();
+    await shot(page, "33c-evidence-subgroup", false);
+    await page.locator('[data-therapy-link="ivig"]').click();
     await page.getByRole("tab", { name: "Reproduction" }).click();
     await page.waitForTimeout(500);
     await shot(page, "33b-evidence-reproduction");

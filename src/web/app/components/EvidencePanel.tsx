@@ -5,11 +5,11 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { TherapyEvidence, PublishedResultView } from "../../../evidence/api.js";
-import type { PublishedRegimen, SourcedStatement } from "../../../evidence/schema.js";
+import type { EvidenceSubgroup, PublishedRegimen, SourcedStatement } from "../../../evidence/schema.js";
 import type { BaseAuditEntry } from "../../../evidence/audit/base.js";
 import type { Reproduction } from "../../../evidence/reproduce.js";
 import type { MetaResult } from "../../../stats/types.js";
-import { api } from "../api.js";
+import { api, qs } from "../api.js";
 import { useLoad } from "../hooks.js";
 import { RemoteSvg } from "./Svg.js";
 import { Alert, Badge, Card, Spinner, Tabs, fmtNum } from "./ui.js";
@@ -19,9 +19,26 @@ export type TherapyEvidenceResponse = { therapy: string; evidence: TherapyEviden
 const CERTAINTY_TONE: Record<string, string> = { high: "ok", moderate: "info", low: "warn", "very low": "danger" };
 const DIRECTION_TONE: Record<string, string> = { "favours treatment": "ok", "favours control": "danger", "no clear difference": "muted" };
 
-export function useTherapyEvidence(therapy: string) {
-  return useLoad(() => api<TherapyEvidenceResponse>("GET", `/api/evidence/therapies/${encodeURIComponent(therapy)}`), [therapy]);
+export function useTherapyEvidence(therapy: string, subgroup: EvidenceSubgroup | "" = "") {
+  return useLoad(() => api<TherapyEvidenceResponse>("GET", `/api/evidence/therapies/${encodeURIComponent(therapy)}${qs({ subgroup })}`), [therapy, subgroup]);
 }
+
+/** Patient subgroups the evidence base can be asked about (EvidenceSubgroupSchema, src/evidence/schema.ts). */
+const SUBGROUPS: Array<[EvidenceSubgroup, string]> = [
+  ["primary-rpl", "Primary RPL"],
+  ["secondary-rpl", "Secondary RPL"],
+  ["ana-positive", "ANA positive"],
+  ["ana-negative", "ANA negative"],
+  ["apl-positive", "aPL positive"],
+  ["th1-th2-elevated", "Th1/Th2 elevated"],
+  ["il33-sst2-elevated", "IL-33/sST2 elevated"],
+  ["nk-elevated", "NK elevated"],
+  ["recurrent-implantation-failure", "Recurrent implantation failure"],
+  ["bleeding-in-pregnancy", "Bleeding in pregnancy"],
+  ["four-or-more-losses", "Four or more losses"],
+  ["pre-conception-start", "Started before conception"],
+  ["post-conception-start", "Started after conception"],
+];
 
 /** The audit entries and reproductions that concern this therapy's meta-analyses and trials. */
 function relatedIds(ev: TherapyEvidence): Set<string> {
@@ -242,13 +259,24 @@ function PlaceboPooled(props: { r: MetaResult | null }): JSX.Element | null {
 type EvidenceTab = "summary" | "plots" | "rob" | "audit" | "reproduction" | "trials" | "therapy";
 
 export function EvidenceDetail(props: { therapy: string }): JSX.Element {
-  const ev = useTherapyEvidence(props.therapy);
+  const [subgroup, setSubgroup] = useState<EvidenceSubgroup | "">("");
+  const ev = useTherapyEvidence(props.therapy, subgroup);
   const [tab, setTab] = useState<EvidenceTab>("summary");
   const e = ev.data?.evidence ?? null;
   const audit = useAuditFor(e);
   const repro = useReproductionsFor(e);
   if (ev.error) return <Alert tone="warn">Evidence not available: {ev.error.message}</Alert>;
   if (!ev.data || !e) return <Spinner label="Loading the evidence…" />;
+  const subgroupPicker = (
+    <div class="row" style="margin-top:10px">
+      <label class="small muted" for="ev-subgroup">Patient subgroup</label>
+      <select id="ev-subgroup" class="input" style="width:auto" value={subgroup} onChange={(x) => setSubgroup(x.currentTarget.value as EvidenceSubgroup | "")}>
+        <option value="">All patients</option>
+        {SUBGROUPS.map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+      </select>
+      {ev.loading ? <span class="spinner" aria-hidden="true" /> : null}
+    </div>
+  );
   const flagged = (audit.entries ?? []).filter((f) => !f.audit.consistent).length;
   return (
     <div class="stack">
@@ -264,6 +292,8 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
             {flagged > 0 ? <Badge tone="danger">{`${flagged} audit flag${flagged === 1 ? "" : "s"}`}</Badge> : null}
           </div>
         </div>
+        {subgroupPicker}
+        {e.subgroupNote ? <p class="small muted" style="margin:6px 0 0">{e.subgroupNote}</p> : null}
       </Card>
       <Tabs
         label="Evidence views"
