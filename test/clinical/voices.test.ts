@@ -1,0 +1,37 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { assessPatient } from "../../src/clinical/index.js";
+import { EXAMPLES, VIGNETTES, readJson, vignetteFiles } from "./helpers.js";
+
+const assess = (file: string) => assessPatient(readJson(file), { today: "2025-02-15" });
+
+describe("the two voices", () => {
+  it("never promise an outcome and never dismiss (every vignette)", () => {
+    for (const f of vignetteFiles()) {
+      const text = assess(join(VIGNETTES, f)).patientSummary.join(" ");
+      expect(text, f).not.toMatch(/guarantee|will work for you|proven to work|\bcure\b|pointless|waste of time|cannot help you/i);
+      expect(text, f).toMatch(/Many people with recurrent losses go on to have a baby/);
+    }
+  });
+
+  it("profile (b): names the chromosomal explanation and the missing tests in plain words", () => {
+    const text = assess(join(EXAMPLES, "profile-b.json")).patientSummary.join(" ");
+    expect(text).toMatch(/chromosome change/);
+    expect(text).toMatch(/Karyotype \(woman\)/);
+    expect(text).toMatch(/It is too early to decide about lymphocyte immunisation/);
+  });
+
+  it("APS: the patient is told the finding has its own treatment and that guidelines support heparin + aspirin", () => {
+    const text = assess(join(VIGNETTES, "v07-aps-three-losses.json")).patientSummary.join(" ");
+    expect(text).toMatch(/antiphospholipid syndrome/);
+    expect(text).toMatch(/has its own treatment and comes first/);
+    expect(text).toMatch(/Heparin injections with low-dose aspirin: guidelines support this/);
+  });
+
+  it("the clinician view has one headline per therapy and the APS and work-up lines", () => {
+    const a = assess(join(EXAMPLES, "profile-a.json"));
+    expect(a.clinicianSummary.filter((l) => / — /.test(l))).toHaveLength(11);
+    expect(a.clinicianSummary[1]).toMatch(/^APS \(Sydney\): laboratory negative/);
+    expect(a.clinicianSummary[2]).toMatch(/^Work-up: .*Antiphospholipid antibodies normal/);
+  });
+});
