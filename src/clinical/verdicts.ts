@@ -360,6 +360,18 @@ const LIT_CO: CoIntervention[] = [
 ];
 
 function litVerdict(ctx: RuleContext): VerdictCore {
+  const v = litLadder(ctx);
+  const ana = ctx.immune.find((f) => f.marker === "ana");
+  if (ana !== undefined && ana.status === "abnormal" && (v.status === "protocol-eligible" || v.status === "premature")) {
+    const f = immuneFinding(ana, "context");
+    f.source = CITATIONS.dashti2025.label;
+    f.reading += `; in the LIT trial of ANA-positive women (${CITATIONS.dashti2025.label}) outcomes improved, but less than in ANA-negative women`;
+    v.findings.push(f);
+  }
+  return v;
+}
+
+function litLadder(ctx: RuleContext): VerdictCore {
   return immunotherapyVerdict(ctx, {
     therapy: "lit",
     minLosses: 3,
