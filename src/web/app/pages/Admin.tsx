@@ -5,6 +5,15 @@ import { api, apiBlob, ApiError, downloadBlob, qs, type AuditEntry, type Role, t
 import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Spinner, fmtDate } from "../components/ui.js";
 import { SelectField, TextField, opts, useForm, type Json } from "../components/form.js";
 import { useDebounced, useLoad } from "../hooks.js";
+import { useSession } from "../session.js";
+
+/** 16 characters from a 57-symbol alphabet without look-alikes (about 93 bits), from the browser CSPRNG. */
+function generatePassword(): string {
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  const bytes = new Uint32Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
+}
 
 const ROLE_TONE: Record<Role, string> = { clinician: "info", researcher: "violet", admin: "warn" };
 
@@ -15,6 +24,7 @@ function fmtTime(iso: string): string {
 }
 
 export function AdminUsersPage(): JSX.Element {
+  const me = useSession().user;
   const users = useLoad(() => api<{ users: User[] }>("GET", "/api/users"), []);
   const form = useForm({ role: "clinician" } as Json);
   const [created, setCreated] = useState<{ user: User; password: string } | null>(null);
@@ -40,13 +50,21 @@ export function AdminUsersPage(): JSX.Element {
     }
   }
 
-  async function toggle(u: User): Promise<void> {
+  async function patch(u: User, body: Partial<{ disabled: boolean; role: Role; password: string }>): Promise<boolean> {
+    setError(null);
     try {
-      await api("PATCH", `/api/users/${u.id}`, { disabled: !u.disabled });
+      await api("PATCH", `/api/users/${u.id}`, body);
       users.reload();
+      return true;
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err));
+      return false;
     }
+  }
+
+  async function resetPassword(u: User): Promise<void> {
+    const password = generatePassword();
+    if (await patch(u, { password })) setCreated({ user: u, password });
   }
 
   return (
@@ -69,16 +87,39 @@ export function AdminUsersPage(): JSX.Element {
               rowKey={(u) => u.id}
               columns={[
                 { key: "name", label: "Name", render: (u) => <><b>{u.displayName}</b><div class="small muted mono">{u.username}</div></> },
-                { key: "role", label: "Role", render: (u) => <Badge tone={ROLE_TONE[u.role]} small plain>{u.role}</Badge> },
+                {
+                  key: "role",
+                  label: "Role",
+                  render: (u) => (
+                    <div class="row" style="gap:6px;flex-wrap:nowrap">
+                      <Badge tone={ROLE_TONE[u.role]} small plain>{u.role}</Badge>
+                      <label class="sr-only" for={`role-${u.id}`}>Role of {u.username}</label>
+                      <select id={`role-${u.id}`} class="input" style="height:28px;width:auto;font-size:12px" value={u.role} disabled={u.id === me.id} onChange={(e) => void patch(u, { role: e.currentTarget.value as Role })}>
+                        <option value="clinician">clinician</option>
+                        <option value="researcher">researcher</option>
+                        <option value="admin">admin</option>
+                      </select>
+                    </div>
+                  ),
+                },
                 { key: "status", label: "Status", render: (u) => (u.disabled ? <Badge tone="danger" small>disabled</Badge> : <Badge tone="ok" small>active</Badge>) },
                 { key: "created", label: "Created", render: (u) => <span class="num">{fmtDate(u.createdAt)}</span> },
                 {
                   key: "act",
                   label: "",
                   render: (u) => (
-                    <Button size="sm" variant={u.disabled ? undefined : "danger"} onClick={() => void toggle(u)}>
-                      {u.disabled ? "Enable" : "Disable"}
-                    </Button>
+                    <div class="row" style="gap:6px;flex-wrap:nowrap;justify-content:flex-end">
+                      <Button size="sm" onClick={() => void resetPassword(u)}>
+                        Reset password
+                      </Button>
+                      {u.id !== me.id ? (
+                        <Button size="sm" variant={u.disabled ? undefined : "danger"} onClick={() => void patch(u, { disabled: !u.disabled })}>
+                          {u.disabled ? "Enable" : "Disable"}
+                        </Button>
+                      ) : (
+                        <span class="small muted">you</span>
+                      )}
+                    </div>
                   ),
                 },
               ]}
@@ -98,7 +139,7 @@ export function AdminUsersPage(): JSX.Element {
               {error ? <Alert tone="error">{error}</Alert> : null}
               {created ? (
                 <Alert tone="ok">
-                  Created <b>{created.user.username}</b>. Initial password (shown once): <code data-testid="new-password">{created.password}</code>
+                  <b>{created.user.username}</b>: password (shown once, pass it on securely): <code data-testid="new-password">{created.password}</code>
                 </Alert>
               ) : null}
               <TextField form={form} path="username" label="Username" hint="3–40 characters: a–z, 0–9, . _ -" required autoComplete="off" />
