@@ -18,6 +18,19 @@ import { citationFor, completeCounts, placeboRctRows, pooledControlRisk, primary
 
 export interface EvidenceQuery {
   subgroup?: EvidenceSubgroup;
+  /**
+   * Every subgroup the patient belongs to, in order of preference (e.g. ["secondary-rpl", "ana-positive"]): the
+   * first with pooled results of its own is used; without any, the first is used (for its notes). Ignored when
+   * `subgroup` is given.
+   */
+  subgroups?: EvidenceSubgroup[];
+}
+
+/** The one subgroup a query resolves to (see EvidenceQuery.subgroups). */
+export function resolveSubgroup(base: EvidenceBase, therapy: TherapyId, opts: EvidenceQuery): EvidenceSubgroup | undefined {
+  if (opts.subgroup !== undefined) return opts.subgroup;
+  const list = opts.subgroups ?? [];
+  return list.find((g) => liveBirthResults(base, therapy, g).length > 0) ?? list[0];
 }
 
 export type EffectDirection = "favours treatment" | "favours control" | "no clear difference";
@@ -396,7 +409,7 @@ function subgroupNoteFor(base: EvidenceBase, therapy: TherapyId, subgroup: Evide
 export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts: EvidenceQuery = {}): TherapyEvidence {
   const info = base.therapies.find((t) => t.id === therapy);
   if (info === undefined) throw new Error(`therapy "${therapy}" is not in the evidence base`);
-  const subgroup = opts.subgroup;
+  const subgroup = resolveSubgroup(base, therapy, opts);
   let list = subgroup !== undefined ? liveBirthResults(base, therapy, subgroup) : [];
   const hasPooledSubgroup = list.length > 0;
   if (!hasPooledSubgroup) list = liveBirthResults(base, therapy);

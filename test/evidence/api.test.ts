@@ -118,3 +118,13 @@ describe("reviews confined to a subgroup", () => {
     expect(e.guidelines.find((g) => g.id === "eshre-2017-aps-lda-heparin")?.verified).toBe(true);
   });
 });
+
+describe("several patient subgroups", () => {
+  it("uses the first subgroup that has pooled results of its own", () => {
+    const e = evidenceForTherapy(base, "ivig", { subgroups: ["ana-positive", "secondary-rpl"] });
+    expect(e.subgroup).toBe("secondary-rpl");
+    const none = evidenceForTherapy(base, "lit", { subgroups: ["ana-positive", "th1-th2-elevated"] });
+    expect(none.subgroup).toBe("ana-positive");
+    expect(none.subgroupNote).toContain("No pooled result specific to ana-positive");
+  });
+});
