@@ -8,9 +8,10 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import os from "node:os";
 import autocannon from "autocannon";
 import type { BenchLog } from "./meta.js";
-import type { StandaloneReady, StandaloneRequest } from "../src/server/standalone.js";
+import type { StandaloneCpu, StandaloneReady, StandaloneRequest } from "../src/server/standalone.js";
 
 export interface LoadBenchOptions {
   /** Seconds of measurement (default 10) after `warmupSeconds` (default 2). */
@@ -52,14 +53,33 @@ export async function runLoadBench(o: BenchLog, opts: LoadBenchOptions = {}): Pr
       return { load_endpoint: endpoint, load_status: `not measured: HTTP ${probe.status}` };
     }
     if (warmup > 0) await autocannon({ url, connections, duration: warmup, headers: { cookie } });
+    const serverCpu = () =>
+      new Promise<number>((resolve) => {
+        const on = (m: unknown) => {
+          if (typeof m === "object" && m !== null && "cpuMicros" in m) {
+            child.off("message", on);
+            resolve((m as StandaloneCpu).cpuMicros);
+          }
+        };
+        child.on("message", on);
+        child.send("cpu");
+      });
+    const cpu0 = await serverCpu();
+    const wall0 = performance.now();
     const r = await autocannon({ url, connections, duration, headers: { cookie } });
+    const cpuPerRequest = (await serverCpu()) - cpu0;
+    const wallMs = performance.now() - wall0;
+    const serverCpuShare = cpuPerRequest / 1000 / wallMs;
+    const cpuMicrosPerRequest = r.requests.total > 0 ? cpuPerRequest / r.requests.total : null;
+    const load = os.loadavg()[0] ?? 0;
     const rps = r.requests.average;
     const ok = r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
     const meets = ok && r.latency.p99 < TARGET_P99_MS && rps >= TARGET_RPS;
     o.log(
       `load: GET /api/patients/:id${endpoint}, ${connections} connections, ${duration} s (after ${warmup} s warm-up), SQLite: ` +
         `${rps.toFixed(0)} req/s, latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ` +
-        `${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}; targets p99 < ${TARGET_P99_MS} ms and >= ${TARGET_RPS} req/s: ${meets ? "met" : "NOT met"}`,
+        `${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}; server CPU ${cpuMicrosPerRequest === null ? "?" : cpuMicrosPerRequest.toFixed(0)} µs/request, ` +
+        `server process used ${(serverCpuShare * 100).toFixed(0)}% of one core; machine load average ${load.toFixed(1)} on ${os.cpus().length} cores; targets p99 < ${TARGET_P99_MS} ms and >= ${TARGET_RPS} req/s: ${meets ? "met" : "NOT met"}`,
     );
     return {
       load_endpoint: `GET /api/patients/:id${endpoint}`,
@@ -72,6 +92,9 @@ export async function runLoadBench(o: BenchLog, opts: LoadBenchOptions = {}): Pr
       load_requests_total: r.requests.total,
       load_non2xx: r.non2xx,
       load_errors: r.errors,
+      load_server_cpu_us_per_request: cpuMicrosPerRequest === null ? null : Math.round(cpuMicrosPerRequest),
+      load_server_core_share: Math.round(serverCpuShare * 100) / 100,
+      load_machine_loadavg_1m: Math.round(load * 10) / 10,
       load_targets_met: meets ? "yes" : "no",
     };
   } finally {

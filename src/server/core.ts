@@ -44,7 +44,7 @@ export interface MetaUpload {
 export class CoreServices {
   /** Normalised records by patient id and version (records are immutable per version). */
   private readonly normalised = new Map<string, PatientRecord>();
-  private readonly assessments = new Map<string, string>();
+  private readonly assessments = new Map<string, Buffer>();
   /** Set from the server config (default true). */
   cacheAssessments = true;
   private readonly lookup: EvidenceLookup;
@@ -139,22 +139,24 @@ export class CoreServices {
   }
 
   /**
-   * The assessment as JSON text, memoised per record version, follow-up set and date (the assessment is a pure
-   * function of these and the evidence base, which is fixed for the server's life). `assessmentCache: false`
-   * in the server config turns this off.
+   * The body of GET /api/patients/:id/assessment, `{"patient": …, "assessment": …}`, as UTF-8 bytes, memoised per
+   * record version, follow-up set and date: the assessment is a pure function of these and the evidence base
+   * (fixed for the server's life), and the patient summary is fixed per version. Bytes rather than text, so a
+   * cache hit costs neither serialisation nor encoding. `assessmentCache: false` in the server config turns it off.
    */
-  assessJson(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string): string {
-    if (!this.cacheAssessments) return JSON.stringify(this.assess(key, record, followups, today));
+  assessmentBody(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string, patientJson: () => string): Buffer {
+    const make = () => Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record, followups, today))}}`, "utf8");
+    if (!this.cacheAssessments) return make();
     const cacheKey = `${key}|${today}|${followups.map((f) => JSON.stringify(f)).join(",")}`;
     const hit = this.assessments.get(cacheKey);
     if (hit !== undefined) return hit;
-    const json = JSON.stringify(this.assess(key, record, followups, today));
+    const body = make();
     if (this.assessments.size >= 1000) {
       const oldest = this.assessments.keys().next();
       if (oldest.done !== true) this.assessments.delete(oldest.value);
     }
-    this.assessments.set(cacheKey, json);
-    return json;
+    this.assessments.set(cacheKey, body);
+    return body;
   }
 
   /** A dated plan for one therapy from `startDate` (helper D's planProtocol). */

@@ -22,6 +22,9 @@ export interface StandaloneReady {
   port: number;
   patientId: string;
 }
+export interface StandaloneCpu {
+  cpuMicros: number;
+}
 
 async function start(req: StandaloneRequest): Promise<void> {
   const app = await buildServer({ db: req.db, adminPassword: req.adminPassword, seed: true, logger: false });
@@ -33,6 +36,11 @@ async function start(req: StandaloneRequest): Promise<void> {
   process.send?.(ready);
   process.on("message", (m: unknown) => {
     if (m === "stop") void app.close().then(() => process.exit(0));
+    // CPU time used by this process so far (µs), so a benchmark can compute CPU per request
+    if (m === "cpu") {
+      const u = process.cpuUsage();
+      process.send?.({ cpuMicros: u.user + u.system });
+    }
   });
 }
 

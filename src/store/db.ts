@@ -1,5 +1,5 @@
 /** Opens a kysely connection to SQLite (better-sqlite3) or PostgreSQL (pg) from one config. */
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase, type SqliteStatement } from "kysely";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { z } from "zod";
@@ -37,8 +37,31 @@ export function connect(config: DbConfig): Connection {
     sqlite.pragma("synchronous = NORMAL");
     sqlite.pragma("foreign_keys = ON");
     sqlite.pragma("busy_timeout = 5000");
-    return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }), engine: "sqlite" };
+    return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), engine: "sqlite" };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: 10 });
   return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), engine: "postgres" };
+}
+
+/**
+ * kysely prepares every query anew; SQLite's statement compilation is a large share of a small query's cost.
+ * This keeps the prepared statements of the most recent distinct SQL texts (queries are built from a few
+ * templates, so the hit rate is near 100%). Statements are used one at a time on the one connection.
+ */
+function withStatementCache(db: Database.Database, max = 256): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => db.close(),
+    prepare: (sql: string): SqliteStatement => {
+      const hit = cache.get(sql);
+      if (hit !== undefined) return hit;
+      const stmt = db.prepare(sql);
+      if (cache.size >= max) {
+        const oldest = cache.keys().next();
+        if (oldest.done !== true) cache.delete(oldest.value);
+      }
+      cache.set(sql, stmt);
+      return stmt;
+    },
+  };
 }

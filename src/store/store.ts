@@ -24,7 +24,7 @@ export interface PatientRow {
   pseudonymId: string;
   displayName: string;
   dateOfBirth: string;
-  record: unknown;
+  readonly record: unknown;
   version: number;
   dateShiftDays: number;
   createdAt: string;
@@ -121,20 +121,41 @@ function toUser(r: UsersTable): User {
   return { id: r.id, username: r.username, displayName: r.display_name, role: r.role, disabled: Number(r.disabled) === 1, createdAt: r.created_at };
 }
 
+/** A patient row whose record JSON is parsed on first use (most hot reads only need the version). */
+class StoredPatient implements PatientRow {
+  readonly id: string;
+  readonly pseudonymId: string;
+  readonly displayName: string;
+  readonly dateOfBirth: string;
+  readonly version: number;
+  readonly dateShiftDays: number;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly updatedAt: string;
+  readonly updatedBy: string;
+  #json: string;
+  #record: { value: unknown } | null = null;
+  constructor(r: PatientsTable) {
+    this.id = r.id;
+    this.pseudonymId = r.pseudonym_id;
+    this.displayName = r.display_name;
+    this.dateOfBirth = r.date_of_birth;
+    this.#json = r.record;
+    this.version = Number(r.version);
+    this.dateShiftDays = Number(r.date_shift_days);
+    this.createdAt = r.created_at;
+    this.createdBy = r.created_by;
+    this.updatedAt = r.updated_at;
+    this.updatedBy = r.updated_by;
+  }
+  get record(): unknown {
+    if (this.#record === null) this.#record = { value: JSON.parse(this.#json) as unknown };
+    return this.#record.value;
+  }
+}
+
 function toPatient(r: PatientsTable): PatientRow {
-  return {
-    id: r.id,
-    pseudonymId: r.pseudonym_id,
-    displayName: r.display_name,
-    dateOfBirth: r.date_of_birth,
-    record: JSON.parse(r.record) as unknown,
-    version: Number(r.version),
-    dateShiftDays: Number(r.date_shift_days),
-    createdAt: r.created_at,
-    createdBy: r.created_by,
-    updatedAt: r.updated_at,
-    updatedBy: r.updated_by,
-  };
+  return new StoredPatient(r);
 }
 
 function sha256(s: string): string {

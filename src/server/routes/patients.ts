@@ -101,9 +101,9 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
       await auditRead(req, "patient.assessment", id);
       return { patient: patientSummary(p, true), assessment: pseudonymiseValue(assessment, p.dateShiftDays) };
     }
-    const json = app.core.assessJson(`${p.id}@${p.version}`, p.record, followups, today);
+    const body = app.core.assessmentBody(`${p.id}@${p.version}`, p.record, followups, today, () => JSON.stringify(patientSummary(p, false)));
     await auditRead(req, "patient.assessment", id);
-    return reply.type("application/json; charset=utf-8").send(`{"patient":${JSON.stringify(patientSummary(p, false))},"assessment":${json}}`);
+    return reply.type("application/json; charset=utf-8").send(body);
   });
 
   app.post("/api/patients/:id/plan", { config: writers, schema: { tags: ["assessment"], summary: "A dated treatment plan for one therapy", params: IdParams, body: PlanBody } }, async (req) => {
