@@ -226,6 +226,23 @@ describe("clinic", () => {
     await shot(page, "08b-conflict", false);
   });
 
+  test("an ended session asks for the password over the page; the draft survives and saves", async () => {
+    await page.reload();
+    await page.locator('[name="record.age"]').waitFor();
+    await fill("record.age", "33");
+    await browser.context.clearCookies();
+    await save();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("heading", { name: "Your session has ended" }).waitFor();
+    await shot(page, "08c-session-ended", false);
+    await dialog.getByLabel("Password").fill(CLINICIAN.password);
+    await dialog.getByRole("button", { name: "Sign in" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(await page.locator('[name="record.age"]').inputValue()).toBe("33");
+    await save();
+    await page.getByTestId("save-ok").waitFor();
+  });
+
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {
     await logout(page);
     await login(page, server.base, RESEARCHER.username, RESEARCHER.password);

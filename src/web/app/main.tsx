@@ -1,6 +1,6 @@
 /** Entry point of the browser application: session check, shell, routes. */
 import { render, type ComponentChildren, type JSX } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { api, setCsrfToken, setUnauthenticatedHandler, type User } from "./api.js";
 import { Icon, Logo, Spinner, initials } from "./components/ui.js";
 import { installLinkInterceptor, matchPath, navigate, useLocation } from "./router.js";
@@ -135,11 +135,16 @@ function App(): JSX.Element {
   const path = useLocation();
   const [user, setUser] = useState<User | null>(null);
   const [checked, setChecked] = useState(false);
+  const [expired, setExpired] = useState(false);
+  const userRef = useRef<User | null>(null);
+  userRef.current = user;
 
   useEffect(() => {
     setUnauthenticatedHandler(() => {
-      setUser(null);
-      navigate("/login", true);
+      // Signed in a moment ago: the session ended (expiry, sign-out elsewhere). Keep the page and its unsaved
+      // work, and ask for the password over it; otherwise go to the sign-in page.
+      if (userRef.current) setExpired(true);
+      else navigate("/login", true);
     });
     api<{ user: User; csrfToken: string }>("GET", "/api/auth/me").then(
       (r) => {
@@ -201,6 +206,22 @@ function App(): JSX.Element {
       <Shell user={user} path={path} crumb={crumb} onLogout={logout}>
         {content}
       </Shell>
+      {expired ? (
+        <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="login-h">
+          <LoginPage
+            compact
+            username={user.username}
+            onLogin={(u, csrf) => {
+              setCsrfToken(csrf);
+              setExpired(false);
+              if (u.id !== user.id) {
+                setUser(u);
+                navigate("/patients", true);
+              }
+            }}
+          />
+        </div>
+      ) : null}
     </SessionContext.Provider>
   );
 }

@@ -4,8 +4,8 @@ import { useState } from "preact/hooks";
 import { api, ApiError, type User } from "../api.js";
 import { Alert, Button, Logo } from "../components/ui.js";
 
-export function LoginPage(props: { onLogin: (u: User, csrf: string) => void }): JSX.Element {
-  const [username, setUsername] = useState("");
+export function LoginPage(props: { onLogin: (u: User, csrf: string) => void; compact?: boolean; username?: string }): JSX.Element {
+  const [username, setUsername] = useState(props.username ?? "");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<{ msg: string; tone: "error" | "warn" } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,6 +30,31 @@ export function LoginPage(props: { onLogin: (u: User, csrf: string) => void }): 
     }
   }
 
+  const formEl = (
+        <form class="card" onSubmit={submit} aria-labelledby="login-h" noValidate>
+          <div class="card-head">
+            <h2 id="login-h">{props.compact ? "Your session has ended" : "Sign in"}</h2>
+          </div>
+          <div class="card-body stack">
+            {props.compact ? <p class="small muted" style="margin:0">Sign in again to continue. Nothing on the page was lost: unsaved changes are still there.</p> : null}
+            {error ? <Alert tone={error.tone} role="alert">{error.msg}</Alert> : null}
+            <div class="field">
+              <label for="username">Username</label>
+              <input id="username" name="username" class="input" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required autoFocus={!props.username} />
+            </div>
+            <div class="field">
+              <label for="password">Password</label>
+              <input id="password" name="password" class="input" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required autoFocus={Boolean(props.username)} />
+            </div>
+            <Button type="submit" variant="primary" class="block" busy={busy}>
+              Sign in
+            </Button>
+            <p class="small muted" style="margin:0">Access to patient data is logged. Contact your administrator if you cannot sign in.</p>
+          </div>
+        </form>
+  );
+  if (props.compact) return formEl;
+
   return (
     <div class="login-wrap">
       <aside class="login-art">
@@ -50,26 +75,7 @@ export function LoginPage(props: { onLogin: (u: User, csrf: string) => void }): 
         </ul>
       </aside>
       <main class="login-form">
-        <form class="card" onSubmit={submit} aria-labelledby="login-h" noValidate>
-          <div class="card-head">
-            <h2 id="login-h">Sign in</h2>
-          </div>
-          <div class="card-body stack">
-            {error ? <Alert tone={error.tone} role="alert">{error.msg}</Alert> : null}
-            <div class="field">
-              <label for="username">Username</label>
-              <input id="username" name="username" class="input" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} required autoFocus />
-            </div>
-            <div class="field">
-              <label for="password">Password</label>
-              <input id="password" name="password" class="input" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} required />
-            </div>
-            <Button type="submit" variant="primary" class="block" busy={busy}>
-              Sign in
-            </Button>
-            <p class="small muted" style="margin:0">Access to patient data is logged. Contact your administrator if you cannot sign in.</p>
-          </div>
-        </form>
+        {formEl}
       </main>
     </div>
   );
