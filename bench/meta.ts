@@ -10,7 +10,7 @@
  * See bench/README.md for the figures.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -120,16 +120,24 @@ args <- commandArgs(trailingOnly = TRUE)
 d <- read.csv(args[1])
 n <- as.integer(args[2])
 parts <- split(d, d$id)[seq_len(n)]
-reml <- function() for (x in parts) {
+fits_reml <- vector("list", n)
+fits_mh <- vector("list", n)
+reml <- function() for (i in seq_len(n)) {
+  x <- parts[[i]]
   es <- escalc("OR", ai = x$ai, n1i = x$n1i, ci = x$ci, n2i = x$n2i, drop00 = TRUE)
-  try(rma(es$yi, es$vi, method = "REML"), silent = TRUE)
+  fits_reml[[i]] <<- try(rma(es$yi, es$vi, method = "REML"), silent = TRUE)
 }
-mh <- function() for (x in parts) {
-  try(rma.mh(ai = x$ai, n1i = x$n1i, ci = x$ci, n2i = x$n2i, measure = "OR"), silent = TRUE)
+mh <- function() for (i in seq_len(n)) {
+  x <- parts[[i]]
+  fits_mh[[i]] <<- try(rma.mh(ai = x$ai, n1i = x$n1i, ci = x$ci, n2i = x$n2i, measure = "OR"), silent = TRUE)
 }
 cpu <- function() { p <- proc.time(); p[["user.self"]] + p[["sys.self"]] }
 t1 <- cpu(); w1 <- proc.time()[["elapsed"]]; reml(); t2 <- cpu(); w2 <- proc.time()[["elapsed"]]
 mh(); t3 <- cpu(); w3 <- proc.time()[["elapsed"]]
+get <- function(f, what) if (inherits(f, "try-error")) NA else as.numeric(f[[what]])[1]
+est <- data.frame(reml_beta = sapply(fits_reml, get, "beta"), reml_tau2 = sapply(fits_reml, get, "tau2"),
+                  mh_beta = sapply(fits_mh, get, "beta"), mh_se = sapply(fits_mh, get, "se"))
+write.csv(est, args[3], row.names = FALSE)
 cat(sprintf('{"n": %d, "reml_seconds": %.6f, "mh_seconds": %.6f, "reml_wall": %.6f, "mh_wall": %.6f, "metafor": "%s", "r": "%s"}\\n',
             n, t2 - t1, t3 - t2, w2 - w1, w3 - w2, as.character(packageVersion("metafor")), R.version$version.string))
 `;
@@ -142,6 +150,8 @@ interface RTiming {
   mh_wall: number;
   metafor: string;
   r: string;
+  /** metafor's estimates per analysis (NaN where rma stopped): REML beta and tau², MH beta and se. */
+  estimates: { reml_beta: number; reml_tau2: number; mh_beta: number; mh_se: number }[];
 }
 
 function runMetafor(data: StudyRow[][], n: number): RTiming | string {
@@ -155,10 +165,23 @@ function runMetafor(data: StudyRow[][], n: number): RTiming | string {
     });
     writeFileSync(join(dir, "data.csv"), `${lines.join("\n")}\n`);
     writeFileSync(join(dir, "bench.R"), R_SCRIPT);
-    const res = spawnSync("Rscript", [join(dir, "bench.R"), join(dir, "data.csv"), String(n)], { encoding: "utf8", maxBuffer: 1 << 24 });
+    const res = spawnSync("Rscript", [join(dir, "bench.R"), join(dir, "data.csv"), String(n), join(dir, "est.csv")], {
+      encoding: "utf8",
+      maxBuffer: 1 << 24,
+    });
     if (res.status !== 0) return `Rscript failed: ${res.stderr.slice(0, 500)}`;
     const last = res.stdout.trim().split("\n").pop() ?? "";
-    return JSON.parse(last) as RTiming;
+    const timing = JSON.parse(last) as Omit<RTiming, "estimates">;
+    const num = (x: string | undefined): number => (x === undefined || x === "NA" ? NaN : Number(x));
+    const estimates = readFileSync(join(dir, "est.csv"), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((line) => {
+        const [a, b, c, d] = line.split(",");
+        return { reml_beta: num(a), reml_tau2: num(b), mh_beta: num(c), mh_se: num(d) };
+      });
+    return { ...timing, estimates };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -224,5 +247,32 @@ export async function runMetaBench(o: BenchLog): Promise<Record<string, number |
   out.mh_speedup = Math.round(mh.perSecond / rMh);
   o.log(`  metafor ${r.metafor} (first ${r.n} analyses): REML ${rReml.toFixed(1)}/s, MH ${rMh.toFixed(1)}/s`);
   o.log(`  ratio decidua/metafor: REML x${out.reml_speedup}, MH x${out.mh_speedup}`);
+
+  // The same analyses must give the same numbers: largest relative difference from metafor (untimed).
+  const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-8);
+  let worstReml = 0;
+  let worstMh = 0;
+  let compared = 0;
+  r.estimates.forEach((e, i) => {
+    const rows = data[i] as StudyRow[];
+    if (Number.isFinite(e.reml_beta)) {
+      try {
+        const m = metaAnalysis(rows, { measure: "OR", model: "random", tau2: "REML" });
+        worstReml = Math.max(worstReml, rel(m.pooled.estimate, e.reml_beta), Math.abs(m.heterogeneity.tau2 - e.reml_tau2) > 1e-10 ? rel(m.heterogeneity.tau2, e.reml_tau2) : 0);
+        compared++;
+      } catch (err) {
+        if (!isInputError(err)) throw err;
+        worstReml = Infinity;
+      }
+    }
+    if (Number.isFinite(e.mh_beta)) {
+      const m = metaAnalysis(rows, { measure: "OR", method: "MH", model: "fixed" });
+      worstMh = Math.max(worstMh, rel(m.pooled.estimate, e.mh_beta), rel(m.pooled.se, e.mh_se));
+    }
+  });
+  out.metafor_compared = compared;
+  out.metafor_max_rel_diff_reml = worstReml;
+  out.metafor_max_rel_diff_mh = worstMh;
+  o.log(`  agreement with metafor on those ${compared} analyses: max relative difference REML ${worstReml.toExponential(2)}, MH ${worstMh.toExponential(2)}`);
   return out;
 }
