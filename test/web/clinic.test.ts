@@ -42,6 +42,7 @@ async function createPatient(name: string, dob: string): Promise<string> {
   await page.getByRole("link", { name: "New patient" }).click();
   await fill("displayName", name);
   await fill("dateOfBirth", dob);
+  await shot(page, "02b-new-patient", false);
   await page.getByRole("button", { name: "Create patient" }).click();
   await page.getByTestId("patient-name").filter({ hasText: name }).waitFor();
   const m = /\/patients\/([0-9a-f-]{36})/.exec(page.url());

@@ -113,7 +113,7 @@ export async function launchBrowser(): Promise<Browser> {
     ],
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(30_000);
   return {
     context,
     page,

@@ -93,6 +93,9 @@ describe("pages", () => {
     await page.getByRole("link", { name: "Research export" }).click();
     await page.getByRole("button", { name: /JSON/ }).waitFor();
     await shot(page, "36-research", false);
+    await page.goto(`${server.base}/no/such/page`);
+    await page.getByText("Page not found").waitFor();
+    await shot(page, "38-not-found", false);
     await logout(page);
   });
 
