@@ -95,7 +95,24 @@ export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment 
       opts.planStart !== undefined && (core.status === "recommended" || core.status === "protocol-eligible")
         ? planProtocol(t, r, { start: opts.planStart, config, today: opts.today })
         : null;
-    therapies[t] = { ...core, guideline: ev.guideline, evidence: ev.evidence, plan };
+    const ta: TherapyAssessment = {
+      therapy: core.therapy,
+      name: core.name,
+      status: core.status,
+      headline: core.headline,
+      reasons: core.reasons,
+      unmet: core.unmet,
+      findings: core.findings,
+      missing: core.missing,
+      safetyChecks: core.safetyChecks,
+      coInterventions: core.coInterventions,
+      criteriaSource: core.criteriaSource,
+      guideline: ev.guideline,
+      evidence: ev.evidence,
+      plan,
+    };
+    if (core.researchNote !== undefined) ta.researchNote = core.researchNote;
+    therapies[t] = ta;
   }
   const a: Assessment = {
     today: opts.today,

@@ -122,11 +122,10 @@ function lossViews(r: PatientRecord): LossView[] {
 }
 
 /** Losses and births in time order when all are dated; otherwise the order written in the record. */
-function chronology(r: PatientRecord): { kind: "loss" | "birth"; loss?: Loss; date?: string }[] {
-  const events: { kind: "loss" | "birth"; loss?: Loss; date?: string }[] = [
-    ...r.losses.map((l) => ({ kind: "loss" as const, loss: l, ...(l.date !== undefined ? { date: l.date } : {}) })),
-    ...r.liveBirths.map((b) => ({ kind: "birth" as const, ...(b.date !== undefined ? { date: b.date } : {}) })),
-  ];
+function chronology(r: PatientRecord): { kind: "loss" | "birth"; loss: Loss | null; date: string | undefined }[] {
+  const events: { kind: "loss" | "birth"; loss: Loss | null; date: string | undefined }[] = [];
+  for (const l of r.losses) events.push({ kind: "loss", loss: l, date: l.date });
+  for (const b of r.liveBirths) events.push({ kind: "birth", loss: null, date: b.date });
   if (events.every((e) => e.date !== undefined)) events.sort((a, b) => (a.date! < b.date! ? -1 : a.date! > b.date! ? 1 : 0));
   return events;
 }
@@ -136,7 +135,7 @@ function consecutiveEarlyUnexplained(r: PatientRecord): number {
   let run = 0;
   for (const e of chronology(r)) {
     const l = e.loss;
-    if (e.kind === "loss" && l !== undefined && l.gestationalWeek < 10 && l.embryoKaryotype !== "abnormal" && l.kind !== "ectopic" && l.kind !== "molar") {
+    if (e.kind === "loss" && l !== null && l.gestationalWeek < 10 && l.embryoKaryotype !== "abnormal" && l.kind !== "ectopic" && l.kind !== "molar") {
       run++;
       best = Math.max(best, run);
     } else run = 0;
@@ -226,14 +225,21 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number): A
 // ---------------------------------------------------------------------------------------------------------------
 // Work-up
 
+/** Builds a work-up item field by field (object spreads are slow on this hot path). */
+function wi(base: { id: WorkupItemId; label: string; guidance: string }, rest: { status: WorkupStatus; detail: string; date?: string }): WorkupItem {
+  const it: WorkupItem = { id: base.id, label: base.label, status: rest.status, detail: rest.detail, guidance: base.guidance };
+  if (rest.date !== undefined) it.date = rest.date;
+  return it;
+}
+
 function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig): WorkupItem[] {
   const w = r.workup;
   const items: WorkupItem[] = [];
   const kar = (id: "karyotype-female" | "karyotype-male", who: string, k: typeof w.karyotypeFemale) => {
     const base = { id, label: `Karyotype (${who})`, guidance: "Chromosomal causes: ESHRE after individual risk assessment; RCOG when a pregnancy-tissue result is unbalanced or no tissue was tested" };
-    if (k === undefined) items.push({ ...base, status: "missing", detail: `${who}'s karyotype not recorded` });
+    if (k === undefined) items.push(wi(base, { status: "missing", detail: `${who}'s karyotype not recorded` }));
     else {
-      const it: WorkupItem = { ...base, status: k.result, detail: k.result === "normal" ? "normal" : `abnormal${k.detail !== undefined ? `: ${k.detail}` : ""}` };
+      const it: WorkupItem = wi(base, { status: k.result, detail: k.result === "normal" ? "normal" : `abnormal${k.detail !== undefined ? `: ${k.detail}` : ""}` });
       if (k.date !== undefined) it.date = k.date;
       items.push(it);
     }
@@ -243,20 +249,15 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
 
   const ua = w.uterineAnatomy;
   const uaBase = { id: "uterine-anatomy" as const, label: "Uterine anatomy", guidance: "ESHRE: all women, 3D transvaginal ultrasound preferred; RCOG: 3D ultrasound" };
-  if (ua === undefined) items.push({ ...uaBase, status: "missing", detail: "no 3D ultrasound, hysteroscopy or sonohysterography recorded" });
+  if (ua === undefined) items.push(wi(uaBase, { status: "missing", detail: "no 3D ultrasound, hysteroscopy or sonohysterography recorded" }));
   else {
-    const it: WorkupItem = {
-      ...uaBase,
-      status: ua.result,
-      detail: `${ua.method}: ${ua.result}${ua.finding !== undefined ? ` (${ua.finding})` : ""}${ua.method === "2d-ultrasound" ? "; 2D ultrasound may miss anomalies, 3D is preferred" : ""}`,
-    };
-    if (ua.date !== undefined) it.date = ua.date;
-    items.push(it);
+    const detail = `${ua.method}: ${ua.result}${ua.finding !== undefined ? ` (${ua.finding})` : ""}${ua.method === "2d-ultrasound" ? "; 2D ultrasound may miss anomalies, 3D is preferred" : ""}`;
+    items.push(wi(uaBase, ua.date !== undefined ? { status: ua.result, detail, date: ua.date } : { status: ua.result, detail }));
   }
 
   const aplBase = { id: "antiphospholipid" as const, label: "Antiphospholipid antibodies", guidance: "ESHRE: lupus anticoagulant and anticardiolipin IgG/IgM after two losses (anti-β2GPI can be considered); RCOG: before pregnancy" };
   const tests = w.antiphospholipid;
-  if (tests.length === 0) items.push({ ...aplBase, status: "missing", detail: "lupus anticoagulant and anticardiolipin IgG/IgM not recorded" });
+  if (tests.length === 0) items.push(wi(aplBase, { status: "missing", detail: "lupus anticoagulant and anticardiolipin IgG/IgM not recorded" }));
   else {
     const lastDate = tests.reduce((m, t) => (t.date > m ? t.date : m), "");
     const lacks: string[] = [];
@@ -264,24 +265,25 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
     if (!tests.some((t) => t.aclIgG !== undefined)) lacks.push("anticardiolipin IgG");
     if (!tests.some((t) => t.aclIgM !== undefined)) lacks.push("anticardiolipin IgM");
     if (aps.laboratory === "persistent") {
-      items.push({ ...aplBase, status: "abnormal", detail: `persistently positive ≥12 weeks apart: ${aps.persistentAntibodies.join(", ")}`, date: lastDate });
+      items.push(wi(aplBase, { status: "abnormal", detail: `persistently positive ≥12 weeks apart: ${aps.persistentAntibodies.join(", ")}`, date: lastDate }));
     } else if (aps.laboratory === "single-positive") {
-      items.push({
-        ...aplBase,
-        status: "incomplete",
-        detail: `positive once; confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: positive twice ≥12 weeks apart)`,
-        date: lastDate,
-      });
+      items.push(
+        wi(aplBase, {
+          status: "incomplete",
+          detail: `positive once; confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: positive twice ≥12 weeks apart)`,
+          date: lastDate,
+        }),
+      );
     } else if (lacks.length > 0) {
-      items.push({ ...aplBase, status: "incomplete", detail: `not tested: ${lacks.join(", ")}`, date: lastDate });
+      items.push(wi(aplBase, { status: "incomplete", detail: `not tested: ${lacks.join(", ")}`, date: lastDate }));
     } else {
-      items.push({ ...aplBase, status: "normal", detail: aps.laboratory === "transient" ? "a positive result was not confirmed 12 weeks later (transient)" : "negative", date: lastDate });
+      items.push(wi(aplBase, { status: "normal", detail: aps.laboratory === "transient" ? "a positive result was not confirmed 12 weeks later (transient)" : "negative", date: lastDate }));
     }
   }
 
   const th = w.thyroid;
   const thBase = { id: "thyroid" as const, label: "Thyroid function (TSH, TPO antibodies)", guidance: "ESHRE: TSH and TPO antibodies; RCOG: thyroid function and TPO antibodies" };
-  if (th === undefined) items.push({ ...thBase, status: "missing", detail: "TSH not recorded" });
+  if (th === undefined) items.push(wi(thBase, { status: "missing", detail: "TSH not recorded" }));
   else {
     const tshCut = config.cutOffs.tsh;
     const high = tshCut !== null && exceeds(th.tsh.value, tshCut);
@@ -290,7 +292,7 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
     const parts = [`TSH ${th.tsh.value} mU/L${tshCut !== null ? ` (${high ? "above" : "within"} ${tshCut.value} mU/L)` : ""}`];
     if (th.tpoAb !== undefined) parts.push(`TPO antibodies ${th.tpoAb.value} kU/L (${tpoPos ? "positive" : "negative"})`);
     else parts.push("TPO antibodies not recorded");
-    const it: WorkupItem = { ...thBase, status: high ? "abnormal" : th.tpoAb === undefined ? "incomplete" : "normal", detail: parts.join("; ") };
+    const it: WorkupItem = wi(thBase, { status: high ? "abnormal" : th.tpoAb === undefined ? "incomplete" : "normal", detail: parts.join("; ") });
     if (high) it.detail += "; repeat TSH with free T4/T3 and TPO antibodies and treat thyroid dysfunction first";
     if (tpoPos && !high) it.detail += "; euthyroid with TPO antibodies: levothyroxine did not improve live birth (TABLET, T4LIFE)";
     const d = th.date ?? th.tsh.date;
@@ -300,9 +302,9 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
 
   const tp = w.thrombophilia;
   const tpBase = { id: "thrombophilia" as const, label: "Hereditary thrombophilia screen", guidance: "ESHRE: not routine (research or additional risk factors); part of the work-up the LIT protocols require to exclude thrombophilic causes" };
-  if (tp === undefined) items.push({ ...tpBase, status: "missing", detail: "no thrombophilia screen recorded" });
+  if (tp === undefined) items.push(wi(tpBase, { status: "missing", detail: "no thrombophilia screen recorded" }));
   else {
-    const it: WorkupItem = { ...tpBase, status: tp.result, detail: tp.result === "normal" ? "normal" : `abnormal: ${(tp.findings ?? ["unspecified"]).join(", ")}` };
+    const it: WorkupItem = wi(tpBase, { status: tp.result, detail: tp.result === "normal" ? "normal" : `abnormal: ${(tp.findings ?? ["unspecified"]).join(", ")}` });
     if (tp.date !== undefined) it.date = tp.date;
     items.push(it);
   }

@@ -67,16 +67,21 @@ export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
  * first patient of a kind an assessment costs no evidence work. Pass `warm: true` to compute all answers now.
  */
 export function evidenceLookupFromBase(base: EvidenceBase, opts: { warm?: boolean } = {}): EvidenceLookup {
-  const cache = new Map<string, TherapyEvidenceView>();
+  const cache = new Map<TherapyId, Map<PatientSubgroup | "", TherapyEvidenceView>>();
   const known = new Set(base.therapies.map((t) => t.id));
   const get = (therapy: TherapyId, subgroup: PatientSubgroup | undefined): TherapyEvidenceView => {
-    const key = `${therapy}|${subgroup ?? ""}`;
-    let v = cache.get(key);
+    let byGroup = cache.get(therapy);
+    if (byGroup === undefined) {
+      byGroup = new Map();
+      cache.set(therapy, byGroup);
+    }
+    const key = subgroup ?? "";
+    let v = byGroup.get(key);
     if (v === undefined) {
       v = known.has(therapy)
         ? evidenceView(evidenceForTherapy(base, therapy, subgroup !== undefined ? { subgroup } : {}))
         : { guideline: [], evidence: { origin: "evidence-base", summary: `The evidence base has no entry for ${therapy}.`, conflicts: [], sources: [] } };
-      cache.set(key, v);
+      byGroup.set(key, v);
     }
     return v;
   };

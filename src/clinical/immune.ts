@@ -68,29 +68,37 @@ function fmt(n: number): string {
 }
 
 function against(marker: ImmuneMarkerId, m: Measured | undefined, c: CutOff | null, researchGrade: boolean, note?: string): ImmuneFinding {
+  // Built field by field (no object spread): this runs ~10 times per assessment and spreads of varying shapes are slow.
   const label = MARKER_LABELS[marker];
-  const base = { marker, label, researchGrade, ...(note !== undefined ? { guidelineNote: note } : {}) };
-  if (m === undefined)
-    return { ...base, status: "missing", reading: `${label}: not measured`, value: null, unit: null, cutOff: c === null ? null : { comparator: c.comparator, value: c.value, unit: c.unit }, source: c?.source ?? null };
+  const f: ImmuneFinding = {
+    marker,
+    label,
+    status: "missing",
+    reading: `${label}: not measured`,
+    value: null,
+    unit: null,
+    cutOff: c === null ? null : { comparator: c.comparator, value: c.value, unit: c.unit },
+    source: c === null ? null : c.source,
+    researchGrade,
+  };
+  if (note !== undefined) f.guidelineNote = note;
+  if (m === undefined) return f;
+  if (m.date !== undefined) f.date = m.date;
+  if (m.original !== undefined) f.original = m.original;
+  f.value = m.value;
+  f.unit = m.unit;
   const unitText = m.unit === "ratio" ? "" : m.unit === "%" ? "%" : ` ${m.unit}`;
-  const extra: Partial<ImmuneFinding> = {};
-  if (m.date !== undefined) extra.date = m.date;
-  if (m.original !== undefined) extra.original = m.original;
-  if (c === null)
-    return { ...base, ...extra, status: "no-cut-off", reading: `${label} ${fmt(m.value)}${unitText}: no validated cut-off`, value: m.value, unit: m.unit, cutOff: null, source: null };
+  if (c === null) {
+    f.status = "no-cut-off";
+    f.reading = `${label} ${fmt(m.value)}${unitText}: no validated cut-off`;
+    return f;
+  }
   const high = exceeds(m.value, c);
   const cmp = high ? (c.comparator === ">" ? ">" : "≥") : c.comparator === ">" ? "≤" : "<";
   const cUnit = c.unit === "ratio" ? "" : c.unit === "%" ? "%" : ` ${c.unit}`;
-  return {
-    ...base,
-    ...extra,
-    status: high ? "abnormal" : "normal",
-    reading: `${label} ${fmt(m.value)}${unitText} ${cmp} ${fmt(c.value)}${cUnit} (${c.source.label})`,
-    value: m.value,
-    unit: m.unit,
-    cutOff: { comparator: c.comparator, value: c.value, unit: c.unit },
-    source: c.source,
-  };
+  f.status = high ? "abnormal" : "normal";
+  f.reading = `${label} ${fmt(m.value)}${unitText} ${cmp} ${fmt(c.value)}${cUnit} (${c.source.label})`;
+  return f;
 }
 
 /** IL-33 / sST2 and single cytokines: no validated cut-off; a laboratory flag, when given, is reported as such. */

@@ -198,8 +198,49 @@ function workupMissing(dx: Diagnosis): MissingItem[] {
 const RESEARCH_MEANING =
   "Protocol-eligible means the patient meets a published protocol's or trial's criteria, not that guidelines endorse it: it belongs in a research setting (registered trial or approved protocol) with written informed consent that states the uncertain benefit, the risks and the alternatives.";
 
+interface BaseParts {
+  safetyChecks: SafetyCheck[];
+  coInterventions: CoIntervention[];
+  criteriaSource: string[];
+}
+interface RestParts {
+  reasons: string[];
+  unmet: string[];
+  findings: VerdictFinding[];
+  missing: MissingItem[];
+  researchNote?: string;
+}
+/** Joins the parts of a verdict field by field (object spreads are slow on this hot path). */
+function withBase(base: BaseParts, rest: RestParts): Omit<VerdictCore, "therapy" | "name" | "status" | "headline"> {
+  const p: Omit<VerdictCore, "therapy" | "name" | "status" | "headline"> = {
+    reasons: rest.reasons,
+    unmet: rest.unmet,
+    findings: rest.findings,
+    missing: rest.missing,
+    safetyChecks: base.safetyChecks,
+    coInterventions: base.coInterventions,
+    criteriaSource: base.criteriaSource,
+  };
+  if (rest.researchNote !== undefined) p.researchNote = rest.researchNote;
+  return p;
+}
+
 function verdict(therapy: TherapyId, status: VerdictStatus, parts: Omit<VerdictCore, "therapy" | "name" | "status" | "headline">, headline: string): VerdictCore {
-  return { therapy, name: THERAPY_NAMES[therapy], status, headline: `${THERAPY_NAMES[therapy]}: ${status} — ${headline}`, ...parts };
+  const v: VerdictCore = {
+    therapy,
+    name: THERAPY_NAMES[therapy],
+    status,
+    headline: `${THERAPY_NAMES[therapy]}: ${status} — ${headline}`,
+    reasons: parts.reasons,
+    unmet: parts.unmet,
+    findings: parts.findings,
+    missing: parts.missing,
+    safetyChecks: parts.safetyChecks,
+    coInterventions: parts.coInterventions,
+    criteriaSource: parts.criteriaSource,
+  };
+  if (parts.researchNote !== undefined) v.researchNote = parts.researchNote;
+  return v;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -249,14 +290,14 @@ function immunotherapyVerdict(ctx: RuleContext, spec: ImmunoSpec): VerdictCore {
       findings.push(...explained);
       reasons.push(`Every counted loss has a chromosomal explanation (${dx.explainedLossCount} of ${dx.lossCount}).`);
     }
-    return verdict(spec.therapy, "contraindicated", { ...base, reasons, unmet, findings, missing }, reasons[0] ?? "");
+    return verdict(spec.therapy, "contraindicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0] ?? "");
   }
 
   const rifOk = spec.allowRif && dx.rif.met;
   if (dx.lossCount < 2 && !rifOk) {
     findings.push(lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against"));
     reasons.push(`${dx.lossCount} pregnancy loss${dx.lossCount === 1 ? "" : "es"} recorded: this is not recurrent pregnancy loss (ESHRE: 2 or more)${spec.allowRif ? ", and recurrent implantation failure is not established" : ""}.`);
-    return verdict(spec.therapy, "not-indicated", { ...base, reasons, unmet, findings, missing }, reasons[0]!);
+    return verdict(spec.therapy, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
   }
 
   // Loss criterion
@@ -286,7 +327,7 @@ function immunotherapyVerdict(ctx: RuleContext, spec: ImmunoSpec): VerdictCore {
   if (spec.primaryOnly === true && dx.type === "secondary") {
     findings.push({ id: "rpl-type", label: "RPL type", value: "secondary", unit: null, cutOff: "primary", source: spec.lossSource.label, role: "against", reading: `Secondary RPL: the trial enrolled women with primary RPL only (${spec.lossSource.label})` });
     reasons.push(`The trial criteria (${spec.lossSource.label}) are for primary RPL; this is secondary RPL.`);
-    return verdict(spec.therapy, "not-indicated", { ...base, reasons, unmet, findings, missing }, reasons[0]!);
+    return verdict(spec.therapy, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
   }
   const thyroid = dx.causes.find((c) => c.id === "thyroid-dysfunction");
   if (thyroid !== undefined) {
@@ -329,11 +370,11 @@ function immunotherapyVerdict(ctx: RuleContext, spec: ImmunoSpec): VerdictCore {
     }
     reasons.push(...unmet);
     const head = short.join("; ");
-    return verdict(spec.therapy, "premature", { ...base, reasons, unmet, findings, missing }, head);
+    return verdict(spec.therapy, "premature", withBase(base, { reasons, unmet, findings, missing }), head);
   }
   if (spec.markers !== null && supporting.length === 0) {
     reasons.push(`No finding supports it: the markers the protocol selects on are within their cut-offs (${spec.markerSource?.label ?? spec.criteria}).`);
-    return verdict(spec.therapy, "not-indicated", { ...base, reasons, unmet, findings, missing }, reasons[0]!);
+    return verdict(spec.therapy, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
   }
   const why = [
     rifOk && !lossesOk ? `recurrent implantation failure (${dx.rif.failedCycles} failed transfers)` : `${count} ${scope.toLowerCase()}`,
@@ -345,7 +386,7 @@ function immunotherapyVerdict(ctx: RuleContext, spec: ImmunoSpec): VerdictCore {
   return verdict(
     spec.therapy,
     "protocol-eligible",
-    { ...base, reasons, unmet, findings, missing, researchNote: `${spec.guidelineCaveat} ${RESEARCH_MEANING}` },
+    withBase(base, { reasons, unmet, findings, missing, researchNote: `${spec.guidelineCaveat} ${RESEARCH_MEANING}` }),
     `${why.join("; ")}. ${spec.guidelineCaveat}`,
   );
 }
@@ -548,16 +589,16 @@ function hcqVerdict(ctx: RuleContext): VerdictCore {
     aps.role = "supports";
     if (blocking.length > 0) {
       const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
-      return verdict("hydroxychloroquine", "contraindicated", { ...base, reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] }, reasons[0]!);
+      return verdict("hydroxychloroquine", "contraindicated", withBase(base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] }), reasons[0]!);
     }
     const refractory = r.losses.filter((l) => l.treatedWith.includes("lmwh-aspirin"));
     if (refractory.length > 0) {
       const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${GUIDELINE_POSITIONS.acrRefractoryHcq.statement} (ACR 2020, verified).`];
       const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin (refractory obstetric APS)` };
-      return verdict("hydroxychloroquine", "recommended", { ...base, reasons, unmet: [], findings: [aps, f], missing: [] }, reasons[0]!);
+      return verdict("hydroxychloroquine", "recommended", withBase(base, { reasons, unmet: [], findings: [aps, f], missing: [] }), reasons[0]!);
     }
     const reasons = ["APS without a loss on standard treatment: LMWH + low-dose aspirin first; hydroxychloroquine is considered when APS proves refractory (ACR 2020)."];
-    return verdict("hydroxychloroquine", "not-indicated", { ...base, reasons, unmet: [], findings: [aps], missing: [] }, reasons[0]!);
+    return verdict("hydroxychloroquine", "not-indicated", withBase(base, { reasons, unmet: [], findings: [aps], missing: [] }), reasons[0]!);
   }
   return immunotherapyVerdict(ctx, {
     therapy: "hydroxychloroquine",
@@ -587,7 +628,7 @@ function lmwhVerdict(ctx: RuleContext): VerdictCore {
   const blocking = safetyChecks.filter((c) => c.status === "problem");
   if (blocking.length > 0) {
     const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
-    return verdict(therapy, "contraindicated", { ...base, reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] }, reasons[0]!);
+    return verdict(therapy, "contraindicated", withBase(base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] }), reasons[0]!);
   }
   const aplItem = dx.workup.find((w) => w.id === "antiphospholipid")!;
   const aplFinding: VerdictFinding = {
@@ -607,12 +648,12 @@ function lmwhVerdict(ctx: RuleContext): VerdictCore {
         `Antiphospholipid syndrome (Sydney criteria: ${dx.aps.persistentAntibodies.join(", ")} persistent; ${dx.aps.clinical.criteria.join("; ")}).`,
         `${GUIDELINE_POSITIONS.eshreAps3.statement} (ESHRE 2017, conditional). ${GUIDELINE_POSITIONS.acrApsStandard.statement} (ACR 2020, strong).`,
       ];
-      return verdict(therapy, "recommended", { ...base, reasons, unmet: [], findings: [aplFinding, lossF], missing: [] }, `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`);
+      return verdict(therapy, "recommended", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] }), `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`);
     }
     lossF.role = "context";
     if (dx.lossCount < 2) {
       const reasons = [`Persistent antiphospholipid antibodies with ${dx.lossCount} loss(es): not obstetric APS and not RPL; no pregnancy treatment is indicated on these grounds (thromboprophylaxis is a separate decision).`];
-      return verdict(therapy, "not-indicated", { ...base, reasons, unmet: [], findings: [aplFinding, lossF], missing: [] }, reasons[0]!);
+      return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] }), reasons[0]!);
     }
     const reasons = [
       `Persistent antiphospholipid antibodies with ${dx.lossCount} loss(es), short of the clinical criteria for APS with three or more losses.`,
@@ -621,13 +662,13 @@ function lmwhVerdict(ctx: RuleContext): VerdictCore {
     return verdict(
       therapy,
       "protocol-eligible",
-      { ...base, reasons, unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"], findings: [aplFinding, lossF], missing: [], researchNote: `${reasons[1]} ${RESEARCH_MEANING}` },
+      withBase(base, { reasons, unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"], findings: [aplFinding, lossF], missing: [], researchNote: `${reasons[1]} ${RESEARCH_MEANING}` }),
       reasons[0]!,
     );
   }
   if (dx.lossCount < 2) {
     const reasons = [`${dx.lossCount} loss(es) and no persistent antiphospholipid antibodies: not recurrent pregnancy loss, nothing for heparin and aspirin to treat.`];
-    return verdict(therapy, "not-indicated", { ...base, reasons, unmet: [], findings: [aplFinding, lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against")], missing: [] }, reasons[0]!);
+    return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against")], missing: [] }), reasons[0]!);
   }
   if (dx.aps.laboratory === "not-tested" || aplItem.status === "incomplete" || aplItem.status === "missing") {
     const reasons = [
@@ -638,14 +679,14 @@ function lmwhVerdict(ctx: RuleContext): VerdictCore {
     return verdict(
       therapy,
       "premature",
-      { ...base, reasons, unmet: reasons, findings: [aplFinding], missing: [{ id: dx.aps.laboratory === "single-positive" ? "antiphospholipid-repeat" : "antiphospholipid", label: aplItem.label, detail: aplItem.detail }] },
+      withBase(base, { reasons, unmet: reasons, findings: [aplFinding], missing: [{ id: dx.aps.laboratory === "single-positive" ? "antiphospholipid-repeat" : "antiphospholipid", label: aplItem.label, detail: aplItem.detail }] }),
       reasons[0]!,
     );
   }
   const untreated = dx.causes.filter((c) => c.id === "uterine-anomaly" || c.id === "parental-chromosomal");
   if (untreated.length > 0) {
     const reasons = untreated.map((c) => `The losses have an explanation heparin and aspirin do not treat: ${c.label.toLowerCase()} (${c.detail}).`);
-    return verdict(therapy, "contraindicated", { ...base, reasons, unmet: [], findings: [aplFinding, ...untreated.map(causeFinding)], missing: [] }, reasons[0]!);
+    return verdict(therapy, "contraindicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, ...untreated.map(causeFinding)], missing: [] }), reasons[0]!);
   }
   const thrombo = dx.causes.find((c) => c.id === "hereditary-thrombophilia");
   if (thrombo !== undefined) {
@@ -656,14 +697,14 @@ function lmwhVerdict(ctx: RuleContext): VerdictCore {
       `Hereditary thrombophilia (${thrombo.detail}): ${GUIDELINE_POSITIONS.eshreThrombophilia.statement} (ESHRE 2017). ALIFE2 found no benefit (72% vs 71%).`,
       "Thromboprophylaxis for venous thromboembolism risk is a separate decision.",
     ];
-    return verdict(therapy, "not-indicated", { ...base, reasons, unmet: [], findings: [aplFinding, f], missing: [] }, reasons[0]!);
+    return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, f], missing: [] }), reasons[0]!);
   }
   const reasons = [
     dx.lossCount < 2
       ? `${dx.lossCount} loss(es): not recurrent pregnancy loss, and no antiphospholipid syndrome.`
       : "No antiphospholipid syndrome: heparin/aspirin did not improve live birth in unexplained RPL (ESHRE advises against it; wording unverified). Low-dose aspirin may still appear as a co-intervention in an immunotherapy protocol.",
   ];
-  return verdict(therapy, "not-indicated", { ...base, reasons, unmet: [], findings: [aplFinding], missing: [] }, reasons[0]!);
+  return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding], missing: [] }), reasons[0]!);
 }
 
 function progesteroneVerdict(ctx: RuleContext): VerdictCore {
@@ -673,17 +714,17 @@ function progesteroneVerdict(ctx: RuleContext): VerdictCore {
   const base = { safetyChecks: [soy], coInterventions: [] as CoIntervention[], criteriaSource: ["PRISM 2019 (bleeding in early pregnancy after miscarriage)", "PROMISE 2015 (no bleeding)"] };
   if (soy.status === "problem") {
     const reasons = [`Safety: ${soy.detail}.`];
-    return verdict(therapy, "contraindicated", { ...base, reasons, unmet: [], findings: [safetyFinding(soy)], missing: [] }, reasons[0]!);
+    return verdict(therapy, "contraindicated", withBase(base, { reasons, unmet: [], findings: [safetyFinding(soy)], missing: [] }), reasons[0]!);
   }
   const cp = r.currentPregnancy;
   const lossF = lossFinding("losses", "Previous pregnancy losses", dx.lossCount, 1, CITATIONS.prism2019, dx.lossCount >= 1 ? "supports" : "against");
   if (cp === undefined) {
     const reasons = ["Not pregnant now: progesterone has no proven benefit without bleeding (PROMISE); if bleeding occurs in a future pregnancy after a previous miscarriage, vaginal progesterone becomes the recommended option (PRISM)."];
-    return verdict(therapy, "not-indicated", { ...base, reasons, unmet: [], findings: [lossF], missing: [] }, reasons[0]!);
+    return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [lossF], missing: [] }), reasons[0]!);
   }
   if (cp.bleeding === undefined) {
     const reasons = ["Pregnant now, but whether there is bleeding is not recorded: the indication depends on it."];
-    return verdict(therapy, "premature", { ...base, reasons, unmet: reasons, findings: [lossF], missing: [{ id: "bleeding", label: "Bleeding in the current pregnancy", detail: "record whether there is vaginal bleeding" }] }, reasons[0]!);
+    return verdict(therapy, "premature", withBase(base, { reasons, unmet: reasons, findings: [lossF], missing: [{ id: "bleeding", label: "Bleeding in the current pregnancy", detail: "record whether there is vaginal bleeding" }] }), reasons[0]!);
   }
   const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: cp.bleeding ? "yes" : "no", unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding ? "supports" : "against", reading: `Bleeding in the current pregnancy: ${cp.bleeding ? "yes" : "no"}` };
   if (cp.bleeding && dx.lossCount >= 1) {
@@ -691,14 +732,14 @@ function progesteroneVerdict(ctx: RuleContext): VerdictCore {
       `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es): vaginal micronised progesterone 400 mg twice daily to 16 weeks improved live births (PRISM; ≥3 previous losses 72% vs 57%).`,
       "Guideline support: NICE NG126 offers it in this situation, and ESHRE 2022 and RCOG 2023 reportedly support it (positions as reported in secondary sources; not yet verified against the guideline text).",
     ];
-    return verdict(therapy, "recommended", { ...base, reasons, unmet: [], findings: [bleedF, lossF], missing: [] }, reasons[0]!);
+    return verdict(therapy, "recommended", withBase(base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] }), reasons[0]!);
   }
   const reasons = [
     cp.bleeding
       ? "Bleeding without a previous loss: the PRISM benefit was in women with previous miscarriage."
       : "Pregnant without bleeding: progesterone did not improve live births in unexplained recurrent miscarriage without bleeding (PROMISE, 65.8% vs 63.3%).",
   ];
-  return verdict(therapy, "not-indicated", { ...base, reasons, unmet: [], findings: [bleedF, lossF], missing: [] }, reasons[0]!);
+  return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] }), reasons[0]!);
 }
 
 export const THERAPY_RULES: Record<TherapyId, (ctx: RuleContext) => VerdictCore> = {
