@@ -44,8 +44,10 @@ export function installAuth(app: FastifyInstance): void {
         if (s) req.auth = { user: s.user, csrfToken: s.csrfToken, token: unsigned.value };
       }
     }
-    const isApi = req.url.startsWith("/api/") && !req.url.startsWith("/api/docs");
-    if (!isApi || cfg.public === true) return;
+    // declared API routes only (static files, the UI's client-side routes and 404s need no session)
+    const route = req.routeOptions.url ?? "";
+    const isApi = route.startsWith("/api/") && !route.startsWith("/api/docs");
+    if (!isApi || cfg.public === true || req.is404) return;
     if (req.auth === null) throw new HttpError(401, "UNAUTHENTICATED", "sign in first");
     if (!SAFE_METHODS.has(req.method) && cfg.noCsrf !== true) {
       const header = req.headers[CSRF_HEADER];

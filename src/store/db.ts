@@ -40,6 +40,11 @@ export function connect(config: DbConfig): Connection {
     return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }), engine: "sqlite" };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: 10 });
+  // An idle connection closed by the server (restart, failover, dropped database) must not crash the process;
+  // the pool discards it and the next query opens a new one.
+  pool.on("error", (err) => {
+    process.emitWarning(`PostgreSQL connection lost: ${err.message}`);
+  });
   return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), engine: "postgres" };
 }
 

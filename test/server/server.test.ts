@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/server/paths.js";
@@ -135,11 +136,21 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     expect(list.patients.every((x) => x.displayName === null)).toBe(true);
     expect((await researcher.req("GET", "/api/patients?q=Beatriz")).body).toMatchObject({ total: 0 });
     expect((await researcher.req("GET", `/api/patients?q=${p.pseudonymId}`)).body).toMatchObject({ total: 1 });
+    await clinician.req("POST", `/api/patients/${p.id}/followups`, { kind: "pregnancy", date: "2026-04-01", note: "told by Beatriz's sister" });
+    const fu = (await researcher.req("GET", `/api/patients/${p.id}/followups`)).body as { followups: Array<{ date: string; note?: string }> };
+    expect(fu.followups[0]?.date).not.toBe("2026-04-01");
+    expect(Math.round((Date.parse(fu.followups[0]!.date) - Date.parse("2026-04-01")) / 86_400_000)).toBe(shift);
+    expect(fu.followups[0]?.note).toBeUndefined();
     const exp = await researcher.req("GET", "/api/research/export?format=csv");
     expect(exp.status).toBe(200);
     expect(exp.text).toContain(p.pseudonymId);
     expect(exp.text).not.toContain("Beatriz");
     expect(exp.text).not.toContain("1990-03-15");
+    expect(exp.text).not.toContain("2026-04-01");
+    const json = (await researcher.req("GET", "/api/research/export?format=json")).body as { patients: Array<{ pseudonymId: string; followups: unknown[] }> };
+    expect(json.patients.find((x) => x.pseudonymId === p.pseudonymId)?.followups).toHaveLength(1);
+    const exports = (await admin.req("GET", "/api/audit?action=research.export")).body as { entries: Array<{ username: string }> };
+    expect(exports.entries.filter((e) => e.username === "res.jones").length).toBe(2);
     const write = await researcher.req("PUT", `/api/patients/${p.id}`, { displayName: "X", dateOfBirth: "1990-03-15", record, version: 1 });
     expect(write.status).toBe(403);
     expect(errorOf(write).code).toBe("FORBIDDEN");
@@ -268,5 +279,42 @@ describe("workbench (POST /api/meta)", () => {
     expect(errorOf(opt).field).toBe("options.measure");
     const ext = await user.req("POST", "/api/meta", { file: upload("bcg.txt", "x"), options: {} });
     expect(errorOf(ext).field).toBe("file.name");
+  });
+});
+
+describe("web UI hosting and proxies", () => {
+  let srv: TestServer;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "decidua-web-"));
+    writeFileSync(join(dir, "index.html"), "<!doctype html><title>Decidua test UI</title>");
+    writeFileSync(join(dir, "app.js"), "console.log('app')");
+    srv = await startServer("sqlite", { webRoot: dir, trustProxy: true, seed: false });
+  });
+  afterAll(async () => {
+    await srv.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("serves the UI at /, its files, and index.html for client-side routes; the API keeps JSON 404s", async () => {
+    const root = await fetch(srv.base + "/");
+    expect(root.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await root.text()).toContain("Decidua test UI");
+    const js = await fetch(srv.base + "/app.js");
+    expect(js.headers.get("content-type")).toMatch(/javascript/);
+    const deep = await fetch(srv.base + "/patients/123/assessment");
+    expect(deep.status).toBe(200);
+    expect(await deep.text()).toContain("Decidua test UI");
+    const api = await fetch(srv.base + "/api/patients/x/y/z");
+    expect(api.status).toBe(404);
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+  });
+
+  it("behind an https proxy (trustProxy) the cookies are Secure", async () => {
+    const r = await srv.app.inject({ method: "POST", url: "/api/auth/login", headers: { "x-forwarded-proto": "https" }, payload: { username: "admin", password: ADMIN_PASSWORD } });
+    expect(r.statusCode).toBe(200);
+    const cookies = ([] as string[]).concat(r.headers["set-cookie"] ?? []);
+    expect(cookies.length).toBe(2);
+    for (const c of cookies) expect(c).toMatch(/; Secure/);
   });
 });
