@@ -94,6 +94,31 @@ describe("workbench", () => {
     for (const s of STUDIES) expect(csv).toContain(s[0]);
   });
 
+  test("an XLSX file with sensitivity analyses: same numbers as the API, leave-one-out and bias tests shown", async () => {
+    const xlsx = "examples/meta/bcg-metafor-names.xlsx";
+    await page.locator("#wb-file").setInputFiles(xlsx);
+    await page.locator("#wb-measure").selectOption("RR");
+    await page.locator("#wb-method").selectOption("IV");
+    await page.locator("#wb-model").selectOption("random");
+    await page.locator("#wb-tau2").selectOption("REML");
+    await page.getByLabel("Leave-one-out").check();
+    await page.getByLabel(/Small-study bias/).check();
+    await page.getByRole("button", { name: "Run analysis" }).click();
+    await page.getByTestId("pooled-estimate").waitFor();
+    const call = await apiSession(server.base, "admin", ADMIN_PASSWORD);
+    const r = await call("POST", "/api/meta", {
+      file: { name: "bcg-metafor-names.xlsx", contentBase64: readFileSync(xlsx).toString("base64") },
+      options: { measure: "RR", method: "IV", model: "random", tau2: "REML", test: "z", level: 95, smdCorrection: "exact", leaveOneOut: true, cumulative: false, bias: true },
+    });
+    expect(r.status).toBe(200);
+    const res = (r.json as { result: { pooled: { transformed: { estimate: number } }; leave_one_out: Array<{ omitted: string }> } }).result;
+    expect(await page.getByTestId("pooled-estimate").textContent()).toBe(res.pooled.transformed.estimate.toFixed(2));
+    await page.getByRole("tab", { name: "Sensitivity & bias" }).click();
+    await page.getByText("Egger's test").waitFor();
+    for (const row of res.leave_one_out) await page.getByRole("cell", { name: row.omitted, exact: true }).first().waitFor();
+    await shot(page, "22b-workbench-sensitivity");
+  });
+
   test("a bad row is reported with its row number", async () => {
     await page.locator("#wb-file").setInputFiles(bad);
     await page.getByRole("button", { name: "Run analysis" }).click();

@@ -285,3 +285,9 @@ export function fmtNum(x: number | null | undefined, digits = 2): string {
   if (x === null || x === undefined || !Number.isFinite(x)) return "—";
   return x.toFixed(digits);
 }
+
+/** A p-value as people read it: "<0.001" below one in a thousand, else three decimals. */
+export function fmtP(p: number | null | undefined): string {
+  if (p === null || p === undefined || !Number.isFinite(p)) return "—";
+  return p < 0.001 ? "<0.001" : p.toFixed(3);
+}

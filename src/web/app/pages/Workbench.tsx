@@ -3,7 +3,7 @@ import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
 import type { MetaResult } from "../../../stats/types.js";
 import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
-import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Progress, Stat, Tabs, fmtNum } from "../components/ui.js";
+import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Progress, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
 
 interface Options {
@@ -66,6 +66,12 @@ function optionsBody(o: Options): Record<string, unknown> {
 }
 
 const RATIO = new Set(["OR", "RR"]);
+
+/** "= 0.189" or "< 0.001", to follow a "p". */
+function pEq(p: number): string {
+  const t = fmtP(p);
+  return t.startsWith("<") ? "< 0.001" : `= ${t}`;
+}
 
 export function WorkbenchPage(): JSX.Element {
   const [file, setFile] = useState<{ name: string; contentBase64: string; size: number } | null>(null);
@@ -259,8 +265,8 @@ export function WorkbenchPage(): JSX.Element {
             <>
               <div class="grid cols-4">
                 <Stat label={`Pooled ${r.measure} (${r.model === "random" ? "random" : "fixed"})`} value={<span data-testid="pooled-estimate">{fmtNum(est.estimate)}</span>} hint={`${r.level}% CI ${fmtNum(est.ci_lb)} to ${fmtNum(est.ci_ub)}`} />
-                <Stat label="p-value" value={r.pooled.pval < 0.001 ? "<0.001" : fmtNum(r.pooled.pval, 3)} hint={`${r.test === "knha" ? "t" : "z"} = ${fmtNum(r.pooled.zval)}`} />
-                <Stat label="Heterogeneity I²" value={`${fmtNum(r.heterogeneity.I2, 1)}%`} hint={`τ² = ${fmtNum(r.heterogeneity.tau2, 3)} · Q p = ${fmtNum(r.heterogeneity.QE_pval, 3)}`} />
+                <Stat label="p-value" value={fmtP(r.pooled.pval)} hint={`${r.test === "knha" ? "t" : "z"} = ${fmtNum(r.pooled.zval)}`} />
+                <Stat label="Heterogeneity I²" value={`${fmtNum(r.heterogeneity.I2, 1)}%`} hint={`τ² = ${fmtNum(r.heterogeneity.tau2, 3)} · Q p ${pEq(r.heterogeneity.QE_pval)}`} />
                 <Stat label="Studies" value={r.k} hint={`${r.method}${r.tau2_method ? ` · ${r.tau2_method}` : ""}${r.preset ? ` · ${r.preset}` : ""}`} />
               </div>
               {r.notes.length > 0 ? <Alert tone="info">{r.notes.map((n) => <div key={n}>{n}</div>)}</Alert> : null}
@@ -350,7 +356,7 @@ function Sensitivity(props: { r: MetaResult }): JSX.Element {
             { key: "e", label: r.measure, num: true, render: (s) => `${t(s.pooled.estimate)} (${t(s.pooled.ci_lb)} to ${t(s.pooled.ci_ub)})` },
             { key: "i2", label: "I²", num: true, render: (s) => `${fmtNum(s.heterogeneity.I2, 1)}%` },
           ]} />
-          {r.subgroup_test ? <p class="small muted">Test for subgroup differences: Q = {fmtNum(r.subgroup_test.Q)}, df = {r.subgroup_test.df}, p = {fmtNum(r.subgroup_test.pval, 3)}</p> : null}
+          {r.subgroup_test ? <p class="small muted">Test for subgroup differences: Q = {fmtNum(r.subgroup_test.Q)}, df = {r.subgroup_test.df}, p {pEq(r.subgroup_test.pval)}</p> : null}
         </div>
       ) : null}
       {r.leave_one_out ? (
@@ -359,7 +365,7 @@ function Sensitivity(props: { r: MetaResult }): JSX.Element {
           <DataTable compact rows={r.leave_one_out} rowKey={(s) => s.omitted} columns={[
             { key: "o", label: "Omitted", render: (s) => s.omitted },
             { key: "e", label: r.measure, num: true, render: (s) => `${t(s.estimate)} (${t(s.ci_lb)} to ${t(s.ci_ub)})` },
-            { key: "p", label: "p", num: true, render: (s) => fmtNum(s.pval, 3) },
+            { key: "p", label: "p", num: true, render: (s) => fmtP(s.pval) },
             { key: "i2", label: "I²", num: true, render: (s) => `${fmtNum(s.I2, 1)}%` },
           ]} />
         </div>
@@ -375,10 +381,10 @@ function Sensitivity(props: { r: MetaResult }): JSX.Element {
         </div>
       ) : null}
       {r.bias ? (
-        <dl class="facts">
-          <dt>Egger's test</dt><dd>intercept {fmtNum(r.bias.egger.intercept)} (SE {fmtNum(r.bias.egger.intercept_se)}), p = {fmtNum(r.bias.egger.pval, 3)}</dd>
-          <dt>Begg's test</dt><dd>Kendall's τ = {fmtNum(r.bias.begg.tau, 3)}, p = {fmtNum(r.bias.begg.pval, 3)}</dd>
-          <dt>Trim and fill</dt><dd>{r.bias.trimfill.k0} studies filled on the {r.bias.trimfill.side}; adjusted {r.measure} {t(r.bias.trimfill.estimate)} ({t(r.bias.trimfill.ci_lb)} to {t(r.bias.trimfill.ci_ub)})</dd>
+        <dl class="facts" style="margin-top:8px">
+          <dt>Egger's test</dt><dd>intercept {fmtNum(r.bias.egger.intercept)} (SE {fmtNum(r.bias.egger.intercept_se)}), p {pEq(r.bias.egger.pval)}</dd>
+          <dt>Begg's test</dt><dd>Kendall's τ = {fmtNum(r.bias.begg.tau, 3)}, p {pEq(r.bias.begg.pval)}</dd>
+          <dt>Trim and fill</dt><dd>{r.bias.trimfill.k0} {r.bias.trimfill.k0 === 1 ? "study" : "studies"} filled on the {r.bias.trimfill.side}; adjusted {r.measure} {t(r.bias.trimfill.estimate)} ({t(r.bias.trimfill.ci_lb)} to {t(r.bias.trimfill.ci_ub)})</dd>
         </dl>
       ) : null}
       {!r.subgroups && !r.leave_one_out && !r.cumulative && !r.bias ? <p class="muted">Tick leave-one-out, cumulative or small-study bias and run again.</p> : null}
