@@ -6,12 +6,14 @@
  *
  * "Best" evidence is chosen by design, then size: an IPD meta-analysis of placebo-controlled RCTs, then
  * aggregate meta-analyses of placebo-controlled RCTs, then RCTs with any control, then reviews that do not
- * state their designs, then reviews mixing randomised and non-randomised studies; ties go to more participants,
- * more studies and the newer review. A therapy without a pooled result falls back to its best randomised trial
+ * state their designs, then reviews mixing randomised and non-randomised studies; within a class, reviews before
+ * meta-analyses inside a trial report; ties go to more participants, more studies and the newer review. Results
+ * with concerns (stored, or problems the audit finds in their printed numbers) are ranked after clean ones. A therapy without a pooled result falls back to its best randomised trial
  * with a reported effect.
  */
 import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
 import { twoByTwo } from "../stats/trial/twoByTwo.js";
+import { auditEvidenceBase } from "./audit/index.js";
 import { plainLanguageStatement, summaryOfFindings, type RelativeEffect, type SofRow, type StudyForGrade } from "./grade.js";
 import type { EvidenceBase, GuidelinePosition, MetaAnalysis, PublishedResult, PublishedRegimen, SourcedStatement, EvidenceSubgroup, TargetFinding, EvidenceTrial, EvidenceTrialOutcome } from "./schema.js";
 import { citationFor, completeCounts, placeboRctRows, pooledControlRisk, primaryLiveBirthOutcome, type CitationView, type CompletePairCounts } from "./select.js";
@@ -59,6 +61,8 @@ export interface PublishedResultView {
   k: number | null;
   participants: number | null;
   direction: EffectDirection;
+  /** Stored concerns and the audit's problems ("audit: ...") with this result; empty when none. */
+  concerns: string[];
   text: string;
   citation: CitationView;
 }
@@ -147,7 +151,20 @@ function resultText(m: MetaAnalysis, r: PublishedResult): string {
   return `${m.label}${siblings > 1 ? ` [${r.comparison}]` : ""}: ${bits.join(", ")}${r.outcomeIsFailure ? " [outcome is NO live birth]" : ""}`;
 }
 
-function viewResult(base: EvidenceBase, m: MetaAnalysis, r: PublishedResult): PublishedResultView {
+/** Concerns per "meta-analysis id / result id": the stored ones plus every problem the audit finds in the printed numbers. */
+export function resultConcerns(base: EvidenceBase): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of base.metaAnalyses) for (const r of m.results) if (r.concerns.length > 0) out.set(`${m.id} / ${r.id}`, [...r.concerns]);
+  for (const entry of auditEvidenceBase(base)) {
+    if (entry.audit.consistent) continue;
+    const list = out.get(entry.where) ?? [];
+    list.push(...entry.audit.problems.map((p) => `audit: ${p}`));
+    out.set(entry.where, list);
+  }
+  return out;
+}
+
+function viewResult(base: EvidenceBase, m: MetaAnalysis, r: PublishedResult, concerns: Map<string, string[]>): PublishedResultView {
   return {
     metaAnalysis: m.id,
     result: r.id,
@@ -171,6 +188,7 @@ function viewResult(base: EvidenceBase, m: MetaAnalysis, r: PublishedResult): Pu
     k: r.k,
     participants: r.participants,
     direction: effectDirection(r),
+    concerns: concerns.get(`${m.id} / ${r.id}`) ?? [],
     text: resultText(m, r),
     citation: citationFor(base, m.source),
   };
@@ -196,13 +214,18 @@ export function liveBirthResults(base: EvidenceBase, therapy: TherapyId, subgrou
   return out;
 }
 
-/** Orders results best first (see the module comment). */
-export function rankResults(list: Array<{ m: MetaAnalysis; r: PublishedResult }>): Array<{ m: MetaAnalysis; r: PublishedResult }> {
+const KIND_RANK: Record<MetaAnalysis["kind"], number> = { ipd: 2, aggregate: 1, "in-paper": 0 };
+
+/** Orders results best first (see the module comment); results with concerns (stored or from the audit) go after clean ones. */
+export function rankResults(list: Array<{ m: MetaAnalysis; r: PublishedResult }>, concerns: Map<string, string[]> = new Map()): Array<{ m: MetaAnalysis; r: PublishedResult }> {
+  const troubled = (x: { m: MetaAnalysis; r: PublishedResult }): number => ((concerns.get(`${x.m.id} / ${x.r.id}`) ?? []).length > 0 ? 1 : 0);
   return [...list].sort(
     (a, b) =>
       Number(a.r.outcomeIsFailure) - Number(b.r.outcomeIsFailure) ||
+      troubled(a) - troubled(b) ||
       Number(!isRatio(a.r.measure)) - Number(!isRatio(b.r.measure)) ||
       rankOf(b.m) - rankOf(a.m) ||
+      KIND_RANK[b.m.kind] - KIND_RANK[a.m.kind] ||
       (b.r.participants ?? 0) - (a.r.participants ?? 0) ||
       (b.r.k ?? 0) - (a.r.k ?? 0) ||
       b.m.year - a.m.year,
@@ -255,10 +278,31 @@ function conflictsAmong(views: PublishedResultView[]): string | null {
 }
 
 /** Builds the SoF row from the best published result. */
-function sofFromPublished(base: EvidenceBase, therapy: TherapyId, best: { m: MetaAnalysis; r: PublishedResult }, all: PublishedResultView[], indirect: string[]): { row: SofRow | null; note: string } {
+const COMPLEMENT: Partial<Record<EvidenceSubgroup, EvidenceSubgroup>> = { "primary-rpl": "secondary-rpl", "secondary-rpl": "primary-rpl", "ana-positive": "ana-negative", "ana-negative": "ana-positive" };
+
+/**
+ * Placebo-RCT rows for the baseline risk: with a subgroup, the trials confined to it (listing it and not its
+ * complement) when there are any; otherwise all of the therapy's placebo RCTs.
+ */
+function baselineRows(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup | undefined): { rows: ReturnType<typeof placeboRctRows>; scope: string } {
+  const all = placeboRctRows(base, therapy);
+  if (subgroup === undefined) return { rows: all, scope: "" };
+  const other = COMPLEMENT[subgroup];
+  const only = all.filter((x) => x.trial.subgroups.includes(subgroup) && (other === undefined || !x.trial.subgroups.includes(other)));
+  return only.length > 0 ? { rows: only, scope: ` confined to ${subgroup}` } : { rows: all, scope: "" };
+}
+
+function sofFromPublished(
+  base: EvidenceBase,
+  therapy: TherapyId,
+  best: { m: MetaAnalysis; r: PublishedResult },
+  all: PublishedResultView[],
+  indirect: string[],
+  subgroup: EvidenceSubgroup | undefined,
+): { row: SofRow | null; note: string } {
   const { m, r } = best;
   if (r.measure !== "OR" && r.measure !== "RR" && r.measure !== "PetoOR") return { row: null, note: `best result (${m.label}) is not a ratio` };
-  const rows = placeboRctRows(base, therapy);
+  const { rows, scope } = baselineRows(base, therapy, subgroup);
   const baseline = pooledControlRisk(rows.map((x) => x.counts));
   if (baseline === null || baseline <= 0 || baseline >= 1)
     return {
@@ -289,9 +333,9 @@ function sofFromPublished(base: EvidenceBase, therapy: TherapyId, best: { m: Met
     effect: { measure: r.measure, estimate: r.estimate, ci_low: r.ci_low, ci_high: r.ci_high },
     desirable: true,
     baselineRisk: baseline,
-    baselineSource: `pooled control-arm risk of the ${rows.length} randomised placebo-controlled trial(s) with counts in the base (${rows.map((x) => `${x.trial.label} ${x.counts.events_c}/${x.counts.total_c}`).join(", ")})`,
+    baselineSource: `pooled control-arm risk of the ${rows.length} randomised placebo-controlled trial(s)${scope} with counts in the base (${rows.map((x) => `${x.trial.label} ${x.counts.events_c}/${x.counts.total_c}`).join(", ")})`,
     participants: r.participants,
-    studies: r.k ?? studies.length,
+    studies: r.k ?? (proxy ? null : studies.length),
     studyDetails: studies,
     allRandomised: m.designClass === "rct-placebo" || m.designClass === "rct-any-control",
     I2: r.I2,
@@ -413,14 +457,15 @@ export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts:
   let list = subgroup !== undefined ? liveBirthResults(base, therapy, subgroup) : [];
   const hasPooledSubgroup = list.length > 0;
   if (!hasPooledSubgroup) list = liveBirthResults(base, therapy);
-  const ranked = rankResults(list);
-  const views = ranked.map(({ m, r }) => viewResult(base, m, r));
+  const concerns = resultConcerns(base);
+  const ranked = rankResults(list, concerns);
+  const views = ranked.map(({ m, r }) => viewResult(base, m, r, concerns));
   const indirect: string[] = [];
   if (subgroup !== undefined && !hasPooledSubgroup) indirect.push(`evidence is from the overall RPL population, not the ${subgroup} subgroup`);
 
   const best = ranked[0];
   let summary: { row: SofRow | null; note: string; conflict?: string | null };
-  if (best !== undefined) summary = sofFromPublished(base, therapy, best, views, indirect);
+  if (best !== undefined) summary = sofFromPublished(base, therapy, best, views, indirect, hasPooledSubgroup ? subgroup : undefined);
   else summary = sofFromTrial(base, therapy, subgroup, []);
 
   const guidelines: GuidelineView[] = base.guidelines

@@ -57,7 +57,8 @@ export interface SofInput {
   baselineRisk: number;
   baselineSource: string;
   participants: number | null;
-  studies: number;
+  /** Number of studies pooled, null when the source does not say. */
+  studies: number | null;
   /** The studies behind the effect as far as known (for risk of bias and the starting level). */
   studyDetails: StudyForGrade[];
   /** Whether all studies are randomised (overrides studyDetails when the studies are not known individually). */
@@ -91,7 +92,7 @@ export interface SofRow {
   baselineRisk: { risk: number; source: string };
   absolute: AbsoluteEffect;
   participants: number | null;
-  studies: number;
+  studies: number | null;
   startingLevel: GradeCertainty;
   certainty: GradeCertainty;
   domains: {
@@ -180,7 +181,8 @@ export function assessRiskOfBias(studies: StudyForGrade[]): GradeDomain {
   return { downgrade: 0, reason: "most information comes from trials at low risk of bias for selection" };
 }
 
-export function assessInconsistency(I2: number | null, conflicts: string[], studies: number): GradeDomain {
+export function assessInconsistency(I2: number | null, conflicts: string[], studiesKnown: number | null): GradeDomain {
+  const studies = studiesKnown ?? 2;
   const parts: string[] = [];
   let down = 0;
   if (I2 !== null && I2 >= 75) {
@@ -217,9 +219,10 @@ export function assessImprecision(effect: RelativeEffect, participants: number |
   return { downgrade: 0, reason: `CI excludes no effect and ${participants ?? "?"} participants meet the optimal information size (${ois})` };
 }
 
-export function assessPublicationBias(studies: number, pb: SofInput["publicationBias"]): GradeDomain {
+export function assessPublicationBias(studies: number | null, pb: SofInput["publicationBias"]): GradeDomain {
   if (pb !== null && pb.suspected) return { downgrade: 1, reason: pb.reason };
   if (pb !== null) return { downgrade: 0, reason: pb.reason };
+  if (studies === null) return { downgrade: 0, reason: "not assessable: the number of studies is not reported" };
   if (studies < 10) return { downgrade: 0, reason: `not assessable with ${studies} stud${studies === 1 ? "y" : "ies"} (funnel tests need about 10)` };
   return { downgrade: 0, reason: "not detected" };
 }

@@ -380,6 +380,8 @@ export const PublishedResultSchema = z
     status: ValueStatusSchema,
     /** Where in the source the numbers appear (section/table), to help a reader check. */
     location: z.string().optional(),
+    /** Reasons to trust this result less that the audit cannot see (e.g. arms apparently reversed). */
+    concerns: z.array(z.string().min(3)).default([]),
     /** The numbers exactly as printed (keeps trailing zeros such as "1.50", which the audit's rounding needs). */
     printed: z
       .object({ estimate: z.string(), ci_low: z.string(), ci_high: z.string(), z: z.string().optional(), I2: z.string().optional() })

@@ -128,3 +128,27 @@ describe("several patient subgroups", () => {
     expect(none.subgroupNote).toContain("No pooled result specific to ana-positive");
   });
 });
+
+describe("concerns and subgroup baselines", () => {
+  it("attaches stored concerns and the audit's problems to published results and ranks troubled ones last", () => {
+    const e = evidenceForTherapy(base, "ivig", { subgroup: "secondary-rpl" });
+    const gao = e.conflicts.find((c) => c.metaAnalysis === "gao-2025");
+    expect(gao?.concerns.some((c) => c.startsWith("audit: "))).toBe(true); // OR 1.50 (0.98-2.30) with P = 0.04
+    const ma = e.conflicts.find((c) => c.metaAnalysis === "ma-2023");
+    expect(ma?.concerns.some((c) => c.startsWith("audit: "))).toBe(true); // RR 1.05 (0.90-1.22) with P = 0.03
+    // among results on live birth itself (failure outcomes such as "no live birth" always come last)
+    const direct = e.conflicts.filter((c) => !c.outcomeIsFailure);
+    const firstTroubled = direct.findIndex((c) => c.concerns.length > 0);
+    expect(firstTroubled).toBeGreaterThan(0);
+    expect(direct.slice(firstTroubled).every((c) => c.concerns.length > 0)).toBe(true);
+    const overall = evidenceForTherapy(base, "ivig");
+    expect(overall.conflicts.find((c) => c.metaAnalysis === "gao-2025")?.concerns.join(" ")).toContain("847");
+  });
+
+  it("sets a subgroup's baseline risk from the trials confined to it (secondary RPL: 40/81)", () => {
+    const e = evidenceForTherapy(base, "ivig", { subgroup: "secondary-rpl" });
+    expect(e.summary?.baselineRisk.risk).toBeCloseTo((5 + 20 + 15) / (17 + 40 + 24), 12);
+    expect(e.summary?.baselineRisk.source).toContain("confined to secondary-rpl");
+    expect(e.summary?.studies).toBeNull();
+  });
+});

@@ -59,7 +59,7 @@ function evidenceText(e: TherapyEvidence): string {
   if (e.regulatoryStatus !== null) lines.push(`  regulatory: ${e.regulatoryStatus}`);
   if (e.summary !== null) {
     const s = e.summary;
-    lines.push(`  summary: ${s.relative.text}; ${s.absolute.text} at a baseline of ${s.absolute.baselinePer1000} per 1000; ${s.studies} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}`);
+    lines.push(`  summary: ${s.relative.text}; ${s.absolute.text} at a baseline of ${s.absolute.baselinePer1000} per 1000; ${s.studies ?? "?"} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}`);
     if (e.summaryPlain !== null) lines.push(`    in words: ${e.summaryPlain}`);
     lines.push(`    basis: ${s.basis}`);
     lines.push(`    baseline: ${s.baselineRisk.source}`);
@@ -155,7 +155,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         io.out(
           s === null
             ? `${e.name}: no summary (${e.summaryNote})\n`
-            : `${e.name}: ${s.relative.text}; ${s.absolute.text}; ${s.studies} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
+            : `${e.name}: ${s.relative.text}; ${s.absolute.text}; ${s.studies ?? "?"} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
         );
       }
     });
