@@ -247,6 +247,8 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
   const [open, setOpen] = useState(props.initiallyOpen);
   const [showPlot, setShowPlot] = useState(false);
   const bodyId = `therapy-${t.therapy}-body`;
+  // Criteria not met that the reasons already state are not repeated.
+  const unmet = t.unmet.filter((u) => !t.reasons.includes(u));
   return (
     <section class={cx("card therapy", `s-${t.status}`)} data-therapy={t.therapy} data-open={open ? "true" : "false"} aria-label={t.name}>
       <div
@@ -317,11 +319,11 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
                   </ul>
                 </div>
               ) : null}
-              {t.unmet.length > 0 ? (
+              {unmet.length > 0 ? (
                 <div>
                   <h4 style="margin-bottom:4px">Criteria not met</h4>
                   <ul class="small" style="margin:0;padding-left:18px" data-testid="unmet">
-                    {t.unmet.map((u) => <li key={u}>{u}</li>)}
+                    {unmet.map((u) => <li key={u}>{u}</li>)}
                   </ul>
                 </div>
               ) : null}
@@ -375,7 +377,14 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
                     </div>
                   </div>
                 ) : null}
-                {t.evidence.sources.length > 0 ? <div class="cite" style="margin-top:6px">Sources: {t.evidence.sources.join(" · ")}</div> : null}
+                {t.evidence.sources.length > 0 ? (
+                  <details class="cite" style="margin-top:6px">
+                    <summary style="cursor:pointer">Sources ({t.evidence.sources.length})</summary>
+                    <ul style="margin:4px 0 0;padding-left:16px">
+                      {t.evidence.sources.map((x) => <li key={x}>{x}</li>)}
+                    </ul>
+                  </details>
+                ) : null}
               </div>
               <div>
                 <h4 style="margin-bottom:4px">Guideline positions</h4>
