@@ -61,7 +61,7 @@ export interface ApsAssessment {
   readings: AplReading[];
   /** Date from which a confirmatory repeat can be taken (12 weeks after the first positive). */
   repeatDueFrom?: string;
-  clinical: { met: boolean; criteria: string[] };
+  clinical: { met: boolean; criteria: string[]; note?: string };
   /** Sydney APS: a clinical and a laboratory criterion. */
   met: boolean;
   source: Citation;
@@ -178,7 +178,7 @@ function readApl(t: AplTest): AplReading[] {
   return out;
 }
 
-function assessAps(r: PatientRecord, losses: LossView[], consecutive: number): ApsAssessment {
+function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, config: ClinicConfig): ApsAssessment {
   const tests = [...r.workup.antiphospholipid].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const readings = tests.flatMap(readApl);
   const persistent: AplAntibody[] = [];
@@ -204,12 +204,24 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number): A
   else laboratory = "negative";
 
   const criteria: string[] = [];
-  if (consecutive >= 3) criteria.push(`${consecutive} consecutive unexplained losses before 10 weeks`);
+  const notes: string[] = [];
+  // Sydney: the early-loss criterion needs maternal anatomical or hormonal and parental chromosomal causes excluded.
+  const w = r.workup;
+  const tshCut = config.cutOffs.tsh;
+  const otherCauses: string[] = [];
+  if (w.uterineAnatomy?.result === "abnormal") otherCauses.push("uterine anomaly");
+  if (w.karyotypeFemale?.result === "abnormal" || w.karyotypeMale?.result === "abnormal") otherCauses.push("parental chromosomal abnormality");
+  if (w.thyroid !== undefined && tshCut !== null && exceeds(w.thyroid.tsh.value, tshCut)) otherCauses.push("thyroid dysfunction");
+  if (consecutive >= 3) {
+    if (otherCauses.length === 0) criteria.push(`${consecutive} consecutive unexplained losses before 10 weeks`);
+    else notes.push(`${consecutive} consecutive early losses do not count as the Sydney clinical criterion while ${otherCauses.join(" and ")} may explain them`);
+  }
   const lateDeath = losses.find((l) => l.gestationalWeek >= 10 && l.kind === "clinical" && !l.explained);
   if (lateDeath !== undefined) criteria.push(`fetal death at ${lateDeath.gestationalWeek} weeks (≥10 weeks)`);
   const preterm = r.liveBirths.find((b) => b.gestationalWeek < 34 && b.preeclampsiaOrPlacentalInsufficiency === true);
   if (preterm !== undefined) criteria.push(`preterm birth at ${preterm.gestationalWeek} weeks for pre-eclampsia or placental insufficiency`);
-  const clinical = { met: criteria.length > 0, criteria };
+  const clinical: ApsAssessment["clinical"] = { met: criteria.length > 0, criteria };
+  if (notes.length > 0) clinical.note = notes.join("; ");
   const a: ApsAssessment = {
     laboratory,
     persistentAntibodies: persistent,
@@ -348,7 +360,7 @@ export function diagnose(r: PatientRecord, config: ClinicConfig): Diagnosis {
   const firstTri = counted.filter((l) => l.trimester === 1);
   const unexplained = counted.filter((l) => !l.explained);
   const consecutive = consecutiveEarlyUnexplained(r);
-  const aps = assessAps(r, losses, consecutive);
+  const aps = assessAps(r, losses, consecutive, config);
   const workup = workupItems(r, aps, config);
   const missingWorkup = workup.filter((i) => i.status === "missing" || i.status === "incomplete");
   const t = rplType(r);

@@ -177,3 +177,21 @@ describe("dates after the assessment date", () => {
     expect(assessPatient({ losses: [L(6, "clinical", { date: "2024-01-01" })] }, { today: "2025-01-01" }).warnings).toEqual([]);
   });
 });
+
+describe("Sydney early-loss criterion needs other causes excluded", () => {
+  const apl = [
+    { date: "2024-01-01", lupusAnticoagulant: "positive" },
+    { date: "2024-05-01", lupusAnticoagulant: "positive" },
+  ];
+  it("a septate uterus keeps three early losses from counting, so persistent LA alone is not APS", () => {
+    const d = dx({ losses: [L(6), L(7), L(8)], workup: { antiphospholipid: apl, uterineAnatomy: { method: "hysteroscopy", result: "abnormal", finding: "septum" } } });
+    expect(d.aps.laboratory).toBe("persistent");
+    expect(d.aps.clinical.met).toBe(false);
+    expect(d.aps.clinical.note).toMatch(/uterine anomaly/);
+    expect(d.aps.met).toBe(false);
+  });
+  it("with a normal uterus the same history is APS", () => {
+    const d = dx({ losses: [L(6), L(7), L(8)], workup: { antiphospholipid: apl, uterineAnatomy: { method: "hysteroscopy", result: "normal" } } });
+    expect(d.aps.met).toBe(true);
+  });
+});
