@@ -369,7 +369,8 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     if (t !== "") lines.push(pad("Total events", nameW) + t);
     lines.push(heterogeneityLine(r, het, r.model));
     lines.push(overallLine(pooled));
-    if (r.model === "random" && pooled.pi_lb !== null && pooled.pi_ub !== null && k >= 3) {
+    // RevMan 5.3 prints no prediction interval; with the preset the summary follows it (as the forest plot does).
+    if (r.model === "random" && r.preset === null && pooled.pi_lb !== null && pooled.pi_ub !== null && k >= 3) {
       lines.push(`Prediction interval: ${effectText(r, pooled.estimate, pooled.pi_lb, pooled.pi_ub).replace(/^[^[]*/, "")}`);
     }
   };

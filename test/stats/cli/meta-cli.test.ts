@@ -161,6 +161,14 @@ describe("decidua meta: results", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Cochrane Handbook/);
     expect(r.out).toContain("Odds Ratio (M-H, Fixed, 95% CI)");
+    const random = await run(example("bcg.csv"), "--preset", "revman5", "--model", "random", "--measure", "RR");
+    const exp = fixture("bcg", "bcg-revman5-rr-random").expected as { pooled: { transformed: { estimate: number; ci_lb: number; ci_ub: number } } };
+    const t = exp.pooled.transformed;
+    expect(random.out).toContain("Risk Ratio (M-H, Random, 95% CI)");
+    expect(random.out).toMatch(new RegExp(`^Total \\(95% CI\\).* ${t.estimate.toFixed(2)} \\[${t.ci_lb.toFixed(2)}, ${t.ci_ub.toFixed(2)}\\]$`, "m"));
+    expect(random.out).not.toContain("Prediction interval");
+    const metafor = await run(example("bcg.csv"), "--measure", "RR");
+    expect(metafor.out).toMatch(/^Prediction interval: \[\d\.\d\d, \d\.\d\d\]$/m);
   });
 
   it("--forest/--funnel write SVG and --png a PNG beside each", async () => {
