@@ -271,6 +271,18 @@ describe("workbench (POST /api/meta)", () => {
     expect(lines[lines.length - 1]).toMatch(/^"?pooled \(random, DL, k = 13\)/);
   });
 
+  it("reads XLSX uploads too (same numbers as the CSV)", async () => {
+    const xlsx = readFileSync(join(packageRoot(), "examples/meta/bcg-metafor-names.xlsx"));
+    const csv = readFileSync(join(packageRoot(), "examples/meta/bcg.csv"));
+    const a = await user.req("POST", "/api/meta", { file: upload("bcg.xlsx", xlsx), options: { measure: "RR" } });
+    const b = await user.req("POST", "/api/meta", { file: upload("bcg.csv", csv), options: { measure: "RR" } });
+    expect(a.status).toBe(200);
+    const ra = (a.body as { result: MetaResult }).result;
+    const rb = (b.body as { result: MetaResult }).result;
+    expect(ra.k).toBe(rb.k);
+    expect(ra.pooled.estimate).toBeCloseTo(rb.pooled.estimate, 10);
+  });
+
   it("names the row and column of a bad cell, and the option field", async () => {
     const bad = await user.req("POST", "/api/meta", { file: upload("bad.csv", "study,events_t,total_t,events_c,total_c\nA,4,123,11,139\nB,x,306,29,303\n"), options: {} });
     expect(bad.status).toBe(400);

@@ -37,6 +37,7 @@ export function authRoutes(limit: { max: number; timeWindowMs: number }, ttlMs: 
           await app.store.audit(null, { username: body.username, action: "auth.login-failed", route: routeOf(req), status: 401 });
           throw new HttpError(401, "UNAUTHENTICATED", "wrong username or password");
         }
+        await app.store.deleteExpiredSessions();
         const s = await app.store.createSession(user.id, ttlMs);
         await app.store.audit(null, { username: user.username, action: "auth.login", route: routeOf(req), status: 200 });
         setSessionCookies(req, reply, s.token, s.csrfToken, ttlMs);
