@@ -151,8 +151,14 @@ function resultText(m: MetaAnalysis, r: PublishedResult): string {
   return `${m.label}${siblings > 1 ? ` [${r.comparison}]` : ""}: ${bits.join(", ")}${r.outcomeIsFailure ? " [outcome is NO live birth]" : ""}`;
 }
 
+// Memo of resultConcerns per base object: the result depends only on the (immutable) base, so caching it changes
+// no output; it saves re-auditing every published number on each call.
+const concernsMemo = new WeakMap<EvidenceBase, Map<string, string[]>>();
+
 /** Concerns per "meta-analysis id / result id": the stored ones plus every problem the audit finds in the printed numbers. */
 export function resultConcerns(base: EvidenceBase): Map<string, string[]> {
+  const memo = concernsMemo.get(base);
+  if (memo !== undefined) return memo;
   const out = new Map<string, string[]>();
   for (const m of base.metaAnalyses) for (const r of m.results) if (r.concerns.length > 0) out.set(`${m.id} / ${r.id}`, [...r.concerns]);
   for (const entry of auditEvidenceBase(base)) {
@@ -161,6 +167,7 @@ export function resultConcerns(base: EvidenceBase): Map<string, string[]> {
     list.push(...entry.audit.problems.map((p) => `audit: ${p}`));
     out.set(entry.where, list);
   }
+  concernsMemo.set(base, out);
   return out;
 }
 
@@ -188,7 +195,7 @@ function viewResult(base: EvidenceBase, m: MetaAnalysis, r: PublishedResult, con
     k: r.k,
     participants: r.participants,
     direction: effectDirection(r),
-    concerns: concerns.get(`${m.id} / ${r.id}`) ?? [],
+    concerns: [...(concerns.get(`${m.id} / ${r.id}`) ?? [])],
     text: resultText(m, r),
     citation: citationFor(base, m.source),
   };
