@@ -337,6 +337,11 @@ for (m in c("OR", "RR", "RD")) {
   }
 }
 cases[[length(cases) + 1]] <- make_case("bcg-peto", "dat.bcg", "Peto OR", bcg, list(method = "PETO", model = "fixed"))
+cases[[length(cases) + 1]] <- make_case("bcg-peto-sensitivity", "dat.bcg", "Peto OR by allocation, leave-one-out, cumulative",
+                                        bcg, list(method = "PETO", model = "fixed", subgroup = "alloc", leaveOneOut = TRUE,
+                                                  cumulative = TRUE))
+cases[[length(cases) + 1]] <- make_case("bcg-or-mh-sensitivity", "dat.bcg", "OR MH by allocation, cumulative", bcg,
+                                        list(measure = "OR", method = "MH", model = "fixed", subgroup = "alloc", cumulative = TRUE))
 cases[[length(cases) + 1]] <- make_case("bcg-rr-subgroups", "dat.bcg", "RR REML by allocation, subgroup test",
                                         bcg, list(measure = "RR", subgroup = "alloc"))
 cases[[length(cases) + 1]] <- make_case("bcg-rr-subgroups-dl", "dat.bcg", "RR DL by allocation", bcg,
