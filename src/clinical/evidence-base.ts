@@ -57,6 +57,13 @@ export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
     guideline,
     evidence: { origin: "evidence-base", summary, bestEstimate: te.summaryNote, conflicts, sources },
   };
+  const stmt = (x: { text: string; source: string; verified: boolean }) => `${x.text} [${x.source}${x.verified ? "" : ", unverified"}]`;
+  view.evidence.regimens = te.regimens.map((r) => `${r.label}: ${r.dose}, ${r.route}, ${r.timing}, ${r.duration} [${r.source}${r.verified ? "" : ", unverified"}]`);
+  view.evidence.safety = te.safety.map(stmt);
+  view.evidence.contraindications = te.contraindications.map(stmt);
+  view.evidence.monitoring = te.monitoring.map(stmt);
+  view.evidence.coInterventions = te.coInterventions.map(stmt);
+  if (te.regulatoryStatus !== null) view.evidence.regulatoryStatus = te.regulatoryStatus;
   if (s !== null) view.evidence.certainty = s.certainty;
   if (te.subgroupNote !== null) view.evidence.subgroupNote = te.subgroupNote;
   return view;

@@ -45,6 +45,13 @@ export interface VerdictEvidence {
   conflicts: string[];
   subgroupNote?: string;
   sources: string[];
+  /** From the evidence base's therapy entry (each statement with its source and verified flag). */
+  regimens?: string[];
+  safety?: string[];
+  contraindications?: string[];
+  monitoring?: string[];
+  coInterventions?: string[];
+  regulatoryStatus?: string;
 }
 
 export interface TherapyEvidenceView {

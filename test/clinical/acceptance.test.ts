@@ -113,3 +113,14 @@ describe("acceptance profile (b): two losses, one chromosomally abnormal, work-u
     for (const v of Object.values(a.therapies)) expect(["recommended", "protocol-eligible"]).not.toContain(v.status);
   });
 });
+
+describe("evidence from the evidence base in the verdict", () => {
+  it("LIT carries the base's regimens, safety, monitoring and regulatory status with their sources", () => {
+    const a = assessPatient(readJson(join(EXAMPLES, "profile-a.json")), { today, evidence: evidenceLookup() });
+    const e = a.therapies.lit.evidence;
+    expect(e.regimens!.length).toBeGreaterThan(0);
+    expect(e.safety!.length).toBeGreaterThan(0);
+    for (const x of [...e.regimens!, ...e.safety!]) expect(x).toMatch(/\[[a-z0-9-]+(, unverified)?\]$/);
+    expect(e.regulatoryStatus).toMatch(/IND|investigational/i);
+  });
+});
