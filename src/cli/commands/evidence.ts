@@ -68,7 +68,10 @@ function evidenceText(e: TherapyEvidence): string {
   if (e.subgroupNote !== null) lines.push(`  subgroup: ${e.subgroupNote}`);
   if (e.conflicts.length > 0) {
     lines.push("  published results (side by side, not averaged):");
-    for (const c of e.conflicts) lines.push(`    ${c.direction.padEnd(20)} ${c.text} [${c.designClass}]`);
+    for (const c of e.conflicts) {
+      lines.push(`    ${c.direction.padEnd(20)} ${c.text} [${c.designClass}]`);
+      for (const k of c.concerns) lines.push(`${" ".repeat(25)}! ${k}`);
+    }
   }
   if (e.conflictNote !== null) lines.push(`  CONFLICT: ${e.conflictNote}`);
   lines.push("  guideline positions:");
