@@ -19,7 +19,7 @@ export function LoginPage(props: { onLogin: (u: User, csrf: string) => void; com
       props.onLogin(r.user, r.csrfToken);
     } catch (err) {
       if (err instanceof ApiError && err.code === "RATE_LIMITED") {
-        setError({ msg: "Too many sign-in attempts from this computer. Wait a minute, then try again.", tone: "warn" });
+        setError({ msg: "Too many sign-in attempts for this account from this computer. Wait a minute, then try again.", tone: "warn" });
       } else if (err instanceof ApiError && err.status === 401) {
         setError({ msg: "Wrong username or password.", tone: "error" });
       } else {
