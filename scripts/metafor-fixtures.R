@@ -344,6 +344,8 @@ cases[[length(cases) + 1]] <- make_case("bcg-or-mh-sensitivity", "dat.bcg", "OR 
                                         list(measure = "OR", method = "MH", model = "fixed", subgroup = "alloc", cumulative = TRUE))
 cases[[length(cases) + 1]] <- make_case("bcg-rr-subgroups", "dat.bcg", "RR REML by allocation, subgroup test",
                                         bcg, list(measure = "RR", subgroup = "alloc"))
+cases[[length(cases) + 1]] <- make_case("bcg-rr-subgroups-knha", "dat.bcg", "RR REML Knapp-Hartung by allocation, bias",
+                                        bcg, list(measure = "RR", test = "knha", subgroup = "alloc", bias = TRUE))
 cases[[length(cases) + 1]] <- make_case("bcg-rr-subgroups-dl", "dat.bcg", "RR DL by allocation", bcg,
                                         list(measure = "RR", tau2 = "DL", subgroup = "alloc"))
 cases[[length(cases) + 1]] <- make_case("bcg-rr-subgroups-fixed", "dat.bcg", "RR fixed by allocation", bcg,
