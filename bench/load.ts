@@ -1,101 +1,103 @@
 /**
  * Load test of the assessment endpoint (issue #5): the server runs in a child process on loopback with a fresh
- * SQLite database and one seeded patient; autocannon drives GET /api/patients/:id/assessment with a signed-in
- * session at 50 concurrent connections for a bounded time. Every request also writes its audit-log entry.
+ * SQLite database and one seeded patient (profile (a) of source 001); autocannon drives
+ * GET /api/patients/:id/assessment with a signed-in session at 50 concurrent connections for a bounded time.
+ * Every request also reads the session, the patient and its follow-ups and appends its audit-log entry.
+ *
+ * Two runs: the server as configured by default (assessments memoised per record version, follow-ups and date),
+ * then a shorter one with the memo off (every request runs the whole assessment and serialises it).
+ * Besides latency and throughput it reports the server's CPU time per request, which does not depend on how
+ * busy the rest of the machine is.
  */
-import { fork } from "node:child_process";
+import { fork, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import os from "node:os";
 import autocannon from "autocannon";
 import type { BenchLog } from "./meta.js";
 import type { StandaloneCpu, StandaloneReady, StandaloneRequest } from "../src/server/standalone.js";
 
 export interface LoadBenchOptions {
-  /** Seconds of measurement (default 10) after `warmupSeconds` (default 2). */
+  /** Seconds of measurement of the main run (default 10, env DECIDUA_LOAD_SECONDS) after `warmupSeconds` (2). */
   durationSeconds?: number;
   warmupSeconds?: number;
   connections?: number;
-  /** Path after /api/patients/:id (default "/assessment"). */
-  endpoint?: string;
+  /** Seconds of the run without the assessment memo (default 5; 0 skips it). */
+  uncachedSeconds?: number;
 }
 
-const TARGET_P99_MS = 25;
-const TARGET_RPS = 1000;
+export const LOAD_TARGETS = { p99Ms: 25, requestsPerSecond: 1000 } as const;
 
-export async function runLoadBench(o: BenchLog, opts: LoadBenchOptions = {}): Promise<Record<string, number | string | null>> {
-  const duration = opts.durationSeconds ?? Number(process.env.DECIDUA_LOAD_SECONDS ?? 10);
-  const warmup = opts.warmupSeconds ?? 2;
-  const connections = opts.connections ?? 50;
-  const endpoint = opts.endpoint ?? "/assessment";
-  const dir = mkdtempSync(join(tmpdir(), "decidua-load-"));
+export interface LoadRun {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  /** Server process CPU time per request (µs). */
+  serverCpuMicrosPerRequest: number | null;
+  /** Share of one core the server process got during the run. */
+  serverCoreShare: number;
+  loadAverage1m: number;
+}
+
+function serverModulePath(): string {
   // dist/bench/load.js -> dist/src/server/standalone.js; under tsx the .ts source
-  let serverModule = fileURLToPath(new URL("../src/server/standalone.js", import.meta.url));
-  if (!existsSync(serverModule)) serverModule = serverModule.replace(/\.js$/, ".ts");
-  const child = fork(serverModule, [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: process.execArgv });
+  const js = fileURLToPath(new URL("../src/server/standalone.js", import.meta.url));
+  return existsSync(js) ? js : js.replace(/\.js$/, ".ts");
+}
+
+function ask<T>(child: ChildProcess, message: unknown, pick: (m: unknown) => T | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (m: unknown) => {
+      const v = pick(m);
+      if (v !== undefined) {
+        child.off("message", onMessage);
+        child.off("exit", onExit);
+        resolve(v);
+      }
+    };
+    const onExit = (code: number | null) => reject(new Error(`server process exited (${code})`));
+    child.on("message", onMessage);
+    child.once("exit", onExit);
+    child.send(message as object);
+  });
+}
+
+async function measure(assessmentCache: boolean, duration: number, warmup: number, connections: number): Promise<LoadRun> {
+  const dir = mkdtempSync(join(os.tmpdir(), "decidua-load-"));
+  const child = fork(serverModulePath(), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: process.execArgv });
   try {
-    const request: StandaloneRequest = { db: { engine: "sqlite", file: join(dir, "load.sqlite") }, adminPassword: "load-test-admin-pw", patientFile: "examples/patients/profile-a.json" };
-    const ready = await new Promise<StandaloneReady>((resolve, reject) => {
-      child.once("message", (m) => resolve(m as StandaloneReady));
-      child.once("exit", (code) => reject(new Error(`server process exited (${code})`)));
-      child.send(request);
-    });
+    const request: StandaloneRequest = { db: { engine: "sqlite", file: join(dir, "load.sqlite") }, adminPassword: "load-test-admin-pw", patientFile: "examples/patients/profile-a.json", assessmentCache };
+    const ready = await ask(child, request, (m) => (typeof m === "object" && m !== null && "port" in m ? (m as StandaloneReady) : undefined));
     const base = `http://127.0.0.1:${ready.port}`;
     const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: request.adminPassword }) });
     if (login.status !== 200) throw new Error(`login failed: ${login.status}`);
     const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const url = `${base}/api/patients/${ready.patientId}${endpoint}`;
+    const url = `${base}/api/patients/${ready.patientId}/assessment`;
     const probe = await fetch(url, { headers: { cookie } });
-    if (probe.status !== 200) {
-      o.log(`load: ${endpoint} answered ${probe.status} (${(await probe.text()).slice(0, 200)}); not measured`);
-      return { load_endpoint: endpoint, load_status: `not measured: HTTP ${probe.status}` };
-    }
+    if (probe.status !== 200) throw new Error(`the assessment endpoint answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
     if (warmup > 0) await autocannon({ url, connections, duration: warmup, headers: { cookie } });
-    const serverCpu = () =>
-      new Promise<number>((resolve) => {
-        const on = (m: unknown) => {
-          if (typeof m === "object" && m !== null && "cpuMicros" in m) {
-            child.off("message", on);
-            resolve((m as StandaloneCpu).cpuMicros);
-          }
-        };
-        child.on("message", on);
-        child.send("cpu");
-      });
-    const cpu0 = await serverCpu();
+    const cpu = () => ask(child, "cpu", (m) => (typeof m === "object" && m !== null && "cpuMicros" in m ? (m as StandaloneCpu).cpuMicros : undefined));
+    const cpu0 = await cpu();
     const wall0 = performance.now();
     const r = await autocannon({ url, connections, duration, headers: { cookie } });
-    const cpuPerRequest = (await serverCpu()) - cpu0;
+    const cpuUsed = (await cpu()) - cpu0;
     const wallMs = performance.now() - wall0;
-    const serverCpuShare = cpuPerRequest / 1000 / wallMs;
-    const cpuMicrosPerRequest = r.requests.total > 0 ? cpuPerRequest / r.requests.total : null;
-    const load = os.loadavg()[0] ?? 0;
-    const rps = r.requests.average;
-    const ok = r.non2xx === 0 && r.errors === 0 && r.timeouts === 0;
-    const meets = ok && r.latency.p99 < TARGET_P99_MS && rps >= TARGET_RPS;
-    o.log(
-      `load: GET /api/patients/:id${endpoint}, ${connections} connections, ${duration} s (after ${warmup} s warm-up), SQLite: ` +
-        `${rps.toFixed(0)} req/s, latency p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, max ${r.latency.max} ms; ` +
-        `${r.requests.total} requests, non-2xx ${r.non2xx}, errors ${r.errors}; server CPU ${cpuMicrosPerRequest === null ? "?" : cpuMicrosPerRequest.toFixed(0)} µs/request, ` +
-        `server process used ${(serverCpuShare * 100).toFixed(0)}% of one core; machine load average ${load.toFixed(1)} on ${os.cpus().length} cores; targets p99 < ${TARGET_P99_MS} ms and >= ${TARGET_RPS} req/s: ${meets ? "met" : "NOT met"}`,
-    );
     return {
-      load_endpoint: `GET /api/patients/:id${endpoint}`,
-      load_connections: connections,
-      load_duration_s: duration,
-      load_requests_per_s: Math.round(rps),
-      load_latency_p50_ms: r.latency.p50,
-      load_latency_p99_ms: r.latency.p99,
-      load_latency_max_ms: r.latency.max,
-      load_requests_total: r.requests.total,
-      load_non2xx: r.non2xx,
-      load_errors: r.errors,
-      load_server_cpu_us_per_request: cpuMicrosPerRequest === null ? null : Math.round(cpuMicrosPerRequest),
-      load_server_core_share: Math.round(serverCpuShare * 100) / 100,
-      load_machine_loadavg_1m: Math.round(load * 10) / 10,
-      load_targets_met: meets ? "yes" : "no",
+      requestsPerSecond: r.requests.average,
+      p50Ms: r.latency.p50,
+      p99Ms: r.latency.p99,
+      maxMs: r.latency.max,
+      requests: r.requests.total,
+      non2xx: r.non2xx,
+      errors: r.errors + r.timeouts,
+      serverCpuMicrosPerRequest: r.requests.total > 0 ? cpuUsed / r.requests.total : null,
+      serverCoreShare: cpuUsed / 1000 / wallMs,
+      loadAverage1m: os.loadavg()[0] ?? 0,
     };
   } finally {
     child.send("stop");
@@ -111,4 +113,52 @@ export async function runLoadBench(o: BenchLog, opts: LoadBenchOptions = {}): Pr
     });
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function describeRun(label: string, r: LoadRun, connections: number, seconds: number): string {
+  return (
+    `load (${label}): GET /api/patients/:id/assessment, ${connections} connections, ${seconds} s, SQLite: ` +
+    `${r.requestsPerSecond.toFixed(0)} req/s, latency p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; ${r.requests} requests, ` +
+    `non-2xx ${r.non2xx}, errors ${r.errors}; server CPU ${r.serverCpuMicrosPerRequest === null ? "?" : r.serverCpuMicrosPerRequest.toFixed(0)} µs/request ` +
+    `(the server got ${(r.serverCoreShare * 100).toFixed(0)}% of one core; load average ${r.loadAverage1m.toFixed(1)} on ${os.cpus().length} cores)`
+  );
+}
+
+export function meetsTargets(r: LoadRun): boolean {
+  return r.non2xx === 0 && r.errors === 0 && r.p99Ms < LOAD_TARGETS.p99Ms && r.requestsPerSecond >= LOAD_TARGETS.requestsPerSecond;
+}
+
+export async function runLoadBench(o: BenchLog, opts: LoadBenchOptions = {}): Promise<Record<string, number | string | null>> {
+  const duration = opts.durationSeconds ?? Number(process.env.DECIDUA_LOAD_SECONDS ?? 10);
+  const warmup = opts.warmupSeconds ?? 2;
+  const connections = opts.connections ?? 50;
+  const uncachedSeconds = opts.uncachedSeconds ?? 5;
+  const main = await measure(true, duration, warmup, connections);
+  o.log(describeRun("default server", main, connections, duration));
+  o.log(`load: targets p99 < ${LOAD_TARGETS.p99Ms} ms and >= ${LOAD_TARGETS.requestsPerSecond} assessments/s: ${meetsTargets(main) ? "met" : "NOT met"}`);
+  const out: Record<string, number | string | null> = {
+    load_endpoint: "GET /api/patients/:id/assessment",
+    load_connections: connections,
+    load_duration_s: duration,
+    load_requests_per_s: Math.round(main.requestsPerSecond),
+    load_latency_p50_ms: main.p50Ms,
+    load_latency_p99_ms: main.p99Ms,
+    load_latency_max_ms: main.maxMs,
+    load_requests_total: main.requests,
+    load_non2xx: main.non2xx,
+    load_errors: main.errors,
+    load_server_cpu_us_per_request: main.serverCpuMicrosPerRequest === null ? null : Math.round(main.serverCpuMicrosPerRequest),
+    load_server_core_share: Math.round(main.serverCoreShare * 100) / 100,
+    load_machine_loadavg_1m: Math.round(main.loadAverage1m * 10) / 10,
+    load_targets_met: meetsTargets(main) ? "yes" : "no",
+  };
+  if (uncachedSeconds > 0) {
+    const raw = await measure(false, uncachedSeconds, 1, connections);
+    o.log(describeRun("assessment memo off", raw, connections, uncachedSeconds));
+    out.load_uncached_requests_per_s = Math.round(raw.requestsPerSecond);
+    out.load_uncached_latency_p50_ms = raw.p50Ms;
+    out.load_uncached_latency_p99_ms = raw.p99Ms;
+    out.load_uncached_server_cpu_us_per_request = raw.serverCpuMicrosPerRequest === null ? null : Math.round(raw.serverCpuMicrosPerRequest);
+  }
+  return out;
 }

@@ -16,8 +16,10 @@ export const StandaloneRequestSchema = z.object({
   adminPassword: z.string().min(10),
   /** Example record file (relative to the package) for the patient to create; a minimal record when absent. */
   patientFile: z.string().optional(),
+  /** Memoise assessments (the server default); false measures the full computation per request. */
+  assessmentCache: z.boolean().default(true),
 });
-export type StandaloneRequest = z.infer<typeof StandaloneRequestSchema>;
+export type StandaloneRequest = z.input<typeof StandaloneRequestSchema>;
 export interface StandaloneReady {
   port: number;
   patientId: string;
@@ -27,7 +29,7 @@ export interface StandaloneCpu {
 }
 
 async function start(req: StandaloneRequest): Promise<void> {
-  const app = await buildServer({ db: req.db, adminPassword: req.adminPassword, seed: true, logger: false });
+  const app = await buildServer({ db: req.db, adminPassword: req.adminPassword, seed: true, logger: false, assessmentCache: req.assessmentCache });
   const path = req.patientFile ? join(packageRoot(), req.patientFile) : null;
   const record = path !== null && existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as unknown) : { losses: [] };
   const p = await app.store.createPatient({ displayName: "Load Test", dateOfBirth: "1988-01-01", record }, { username: "bench", route: "bench" });
