@@ -550,6 +550,25 @@ write_cases("bangertdrowns2004", list(
             list(measure = "GEN", tau2 = "SJ", subgroup = "grade"))
 ))
 
+# Synthetic zero-cell patterns: no events in either arm, all events in both arms (also "double zero" for OR and
+# RR: the non-event cells are both 0), a single zero cell, a full arm, and ordinary tables.
+zc <- binary_rows(c("none-none", "all-all", "zero-one-arm", "full-one-arm", "ordinary-1", "ordinary-2", "ordinary-3"),
+                  c(0, 10, 0, 5, 2, 4, 7), c(10, 10, 15, 5, 20, 30, 25), c(0, 12, 3, 3, 5, 6, 9), c(12, 12, 14, 8, 20, 31, 26),
+                  year = c(2001, 2002, 2003, 2004, 2005, 2006, 2007))
+write_cases("zero-cells", list(
+  make_case("zero-or-reml", "synthetic", "OR REML: both kinds of double zero left out", zc, list(measure = "OR", leaveOneOut = TRUE)),
+  make_case("zero-rr-dl", "synthetic", "RR DL", zc, list(measure = "RR", tau2 = "DL", cumulative = TRUE)),
+  make_case("zero-rd-reml", "synthetic", "RD REML: double zeros kept", zc, list(measure = "RD")),
+  make_case("zero-or-mh", "synthetic", "OR MH", zc, list(measure = "OR", method = "MH", model = "fixed")),
+  make_case("zero-rr-mh", "synthetic", "RR MH", zc, list(measure = "RR", method = "MH", model = "fixed")),
+  make_case("zero-rd-mh", "synthetic", "RD MH: double zeros kept", zc, list(measure = "RD", method = "MH", model = "fixed")),
+  make_case("zero-peto", "synthetic", "Peto OR", zc, list(method = "PETO", model = "fixed")),
+  make_case("zero-revman5-or", "synthetic", "RevMan 5: OR MH fixed with 0.5 inside MH", zc,
+            list(measure = "OR", model = "fixed", preset = "revman5")),
+  make_case("zero-revman5-rr-random", "synthetic", "RevMan 5: RR random", zc,
+            list(measure = "RR", model = "random", preset = "revman5"))
+))
+
 # Published-style input: BCG risk ratios given only as estimate and 95% CI rounded to 2 decimals; yi and vi are
 # back-calculated (yi = log RR, se = (log upper - log lower) / (2 z)). The rows keep the printed numbers
 # (estimate, ci_lb, ci_ub) beside yi and vi so the CLI test can feed the printed form.
