@@ -336,7 +336,7 @@ function causesFrom(items: WorkupItem[], aps: ApsAssessment): Cause[] {
   const tp = item("thrombophilia");
   if (tp?.status === "abnormal") causes.push({ id: "hereditary-thrombophilia", label: "Hereditary thrombophilia", detail: tp.detail });
   const th = item("thyroid");
-  if (th?.status === "abnormal") causes.push({ id: "thyroid-dysfunction", label: "Thyroid dysfunction (hormonal)", detail: th.detail });
+  if (th?.status === "abnormal") causes.push({ id: "thyroid-dysfunction", label: "Thyroid function needing follow-up (hormonal cause not excluded)", detail: th.detail });
   return causes;
 }
 

@@ -332,8 +332,8 @@ function immunotherapyVerdict(ctx: RuleContext, spec: ImmunoSpec): VerdictCore {
   const thyroid = dx.causes.find((c) => c.id === "thyroid-dysfunction");
   if (thyroid !== undefined) {
     findings.push(causeFinding(thyroid));
-    short.push("thyroid dysfunction to treat first");
-    unmet.push(`Hormonal causes excluded: thyroid dysfunction to be treated and re-tested first (${thyroid.detail}).`);
+    short.push("thyroid function to clarify or treat first");
+    unmet.push(`Hormonal causes excluded: thyroid function to be clarified (free T4, TPO antibodies) and any dysfunction treated first (${thyroid.detail}).`);
   }
   const wm = workupMissing(dx);
   if (wm.length > 0) {

@@ -38,7 +38,9 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
     out.push(s);
   }
   if (dx.causes.length > 0)
-    out.push(`The tests found something that can explain losses: ${dx.causes.map((c) => c.label.toLowerCase()).join(", ")}. That finding has its own treatment and comes first.`);
+    out.push(
+      `The tests found something that can explain losses or needs attention first: ${dx.causes.map((c) => c.label.charAt(0).toLowerCase() + c.label.slice(1)).join(", ")}. That finding has its own treatment and comes first.`,
+    );
   if (dx.missingWorkup.length > 0)
     out.push(
       `Some standard tests are not done or not complete yet: ${dx.missingWorkup.map((w) => w.label).join("; ")}. Until they are, a cause that has a proven treatment could be missed.`,
