@@ -63,6 +63,24 @@ describe("decidua assess", () => {
     expect(bad.err).toMatch(/--plan/);
   });
 
+  it("--clinic applies the clinic's cut-offs (uterine NK 10%: profile (a) no longer qualifies for LIT)", async () => {
+    const clinic = join(tmp, "clinic.json");
+    writeFileSync(
+      clinic,
+      JSON.stringify({ name: "Clinic Y", cutOffs: { uterineNk: { comparator: ">=", value: 10, unit: "%", source: { id: "clinic-y", label: "Clinic Y", reference: "local" } } } }),
+    );
+    const r = await run(["assess", join(EXAMPLES, "profile-a.json"), "--json", "--today", "2024-09-01", "--clinic", clinic]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { clinicConfig: string; therapies: Record<string, { status: string }> };
+    expect(j.clinicConfig).toBe("Clinic Y");
+    expect(j.therapies["lit"]!.status).toBe("not-indicated");
+    const badClinic = join(tmp, "bad-clinic.json");
+    writeFileSync(badClinic, JSON.stringify({ lit: { injections: 7 } }));
+    const bad = await run(["assess", join(EXAMPLES, "profile-a.json"), "--clinic", badClinic]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/field "lit.injections"/);
+  });
+
   it("--schema prints the JSON Schema", async () => {
     const r = await run(["assess", "--schema"]);
     expect(r.code).toBe(0);

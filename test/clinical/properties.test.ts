@@ -68,3 +68,13 @@ describe("properties", () => {
     );
   });
 });
+
+describe("purity", () => {
+  it("assessing does not change the input and gives the same answer twice", () => {
+    const input = structuredClone(profileA);
+    const a1 = assessPatient(input, { today: "2024-09-01", planStart: "2024-09-02" });
+    expect(input).toEqual(profileA);
+    const a2 = assessPatient(input, { today: "2024-09-01", planStart: "2024-09-02" });
+    expect(JSON.stringify(a2)).toBe(JSON.stringify(a1));
+  });
+});
