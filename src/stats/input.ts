@@ -110,7 +110,13 @@ const ALIAS_TO_FIELD: Map<string, Field> = (() => {
 interface ColumnMap {
   fields: Map<Field, number>;
   subgroup: number | undefined;
+  /** Subgroups from RevMan 5 heading rows (--subgroup "Study or Subgroup"). */
+  headings: boolean;
 }
+
+/** RevMan 5 writes these summary rows into its data exports under "Study or Subgroup"; they are not studies. */
+const REVMAN_SUMMARY_ROW = /^(sub)?total \(\d+(\.\d+)?% ci\)|^total events|^heterogeneity:|^test for (overall effect|subgroup differences)/i;
+const REVMAN_STUDY_HEADER = "study or subgroup";
 
 function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   const loc = { file: table.file, row: table.headerLine };
@@ -119,6 +125,7 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   const unknown: string[] = [];
   let subgroup: number | undefined;
   const wantedSubgroup = options.subgroup === undefined ? undefined : normaliseHeader(options.subgroup);
+  const headings = wantedSubgroup === REVMAN_STUDY_HEADER && table.header.some((h) => normaliseHeader(h) === REVMAN_STUDY_HEADER);
 
   table.header.forEach((raw, col) => {
     const h = normaliseHeader(raw);
@@ -127,7 +134,7 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
       if (hasData) throw new InputError(`column ${col + 1} has data but no header`, loc);
       return;
     }
-    if (wantedSubgroup !== undefined && h === wantedSubgroup) {
+    if (wantedSubgroup !== undefined && h === wantedSubgroup && !headings) {
       if (subgroup !== undefined) throw new InputError(`two columns are named "${options.subgroup}"`, { ...loc, field: raw });
       subgroup = col;
       return;
@@ -152,7 +159,7 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
     unknown.push(raw);
   });
 
-  if (options.subgroup !== undefined && subgroup === undefined) {
+  if (options.subgroup !== undefined && subgroup === undefined && !headings) {
     throw new InputError(`no column named "${options.subgroup}" for --subgroup (columns: ${table.header.join(", ")})`, loc);
   }
   if (unknown.length > 0) options.onIgnoredColumns?.(unknown);
@@ -160,7 +167,7 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   const study = studyCandidates[0];
   if (study === undefined) throw new InputError(`missing required column "study"`, { ...loc, field: "study" });
   fields.set("study", study.col);
-  return { fields, subgroup };
+  return { fields, subgroup, headings };
 }
 
 type Shape = StudyData["kind"] | "interval";
@@ -229,7 +236,11 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
   if (table.header.length === 0 || table.header.every((h) => h.trim() === "")) {
     throw new InputError("empty file: no header row", { file: table.file });
   }
-  const { fields, subgroup } = mapColumns(table, options);
+  const { fields, subgroup, headings } = mapColumns(table, options);
+  const studyCol = fields.get("study") ?? 0;
+  const revmanExport = normaliseHeader(table.header[studyCol] ?? "") === REVMAN_STUDY_HEADER;
+  const dataCols = [...fields.entries()].filter(([f]) => f !== "study" && f !== "year").map(([, c]) => c);
+  let heading: string | undefined;
   const shape = detectShape(table, fields);
   if (shape === "interval" && options.intervalScale === undefined) {
     throw new InputError(
@@ -242,6 +253,15 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
 
   for (const r of table.rows) {
     if (r.cells.every((c) => c.trim() === "")) continue;
+    if (revmanExport) {
+      // A RevMan 5 export: skip its summary rows; a label with no data is a subgroup heading.
+      const label = (r.cells[studyCol] ?? "").trim();
+      if (REVMAN_SUMMARY_ROW.test(label)) continue;
+      if (label !== "" && dataCols.every((c) => (r.cells[c] ?? "").trim() === "")) {
+        heading = label;
+        continue;
+      }
+    }
     const cell = (f: Field): { text: string; header: string } => {
       const col = fields.get(f);
       if (col === undefined) throw new Error(`internal: column ${f} not mapped`);
@@ -337,7 +357,12 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
         row.year = v;
       }
     }
-    if (subgroup !== undefined) {
+    if (headings) {
+      if (heading === undefined) {
+        throw new InputError("a study comes before any subgroup heading row", where(table.header[studyCol] ?? "study"));
+      }
+      row.subgroup = heading;
+    } else if (subgroup !== undefined) {
       const text = (r.cells[subgroup] ?? "").trim();
       const header = table.header[subgroup] ?? "subgroup";
       if (text === "") throw new InputError(`empty subgroup`, where(header));

@@ -72,6 +72,49 @@ describe("studyRowsFromTable: shapes and aliases", () => {
     expect(ignored).toEqual([]);
   });
 
+  it("reads a RevMan 5 data export with subgroup headings and summary rows", () => {
+    const t: StudyTable = {
+      file: "revman.csv",
+      header: ["Study or Subgroup", "Experimental Events", "Experimental Total", "Control Events", "Control Total", "Weight", "Odds Ratio M-H, Fixed, 95% CI"],
+      headerLine: 1,
+      rows: [
+        ["1.1.1 Albumin placebo", "", "", "", "", "", ""],
+        ["Christiansen 1995", "9", "17", "5", "17", "7.5%", "2.70 [0.66, 11.09]"],
+        ["Coulam 1995", "18", "47", "11", "48", "18.8%", "2.09 [0.85, 5.10]"],
+        ["Subtotal (95% CI)", "", "64", "", "65", "26.3%", "2.25 [1.07, 4.73]"],
+        ["Total events", "27", "", "16", "", "", ""],
+        ["Heterogeneity: Chi² = 0.09, df = 1 (P = 0.76); I² = 0%", "", "", "", "", "", ""],
+        ["Test for overall effect: Z = 2.13 (P = 0.03)", "", "", "", "", "", ""],
+        ["1.1.2 Saline placebo", "", "", "", "", "", ""],
+        ["Stephenson 2010", "16", "23", "15", "24", "10.2%", "1.37 [0.41, 4.61]"],
+        ["Total (95% CI)", "", "87", "", "89", "100.0%", "1.20 [0.82, 1.77]"],
+        ["Test for subgroup differences: Chi² = 0.01, df = 1 (P = 0.94), I² = 0%", "", "", "", "", "", ""],
+      ].map((cells, i) => ({ line: i + 2, cells })),
+    };
+    const grouped = studyRowsFromTable(t, { subgroup: "Study or Subgroup" });
+    expect(grouped.map((r) => [r.study, r.row, r.subgroup])).toEqual([
+      ["Christiansen 1995", 3, "1.1.1 Albumin placebo"],
+      ["Coulam 1995", 4, "1.1.1 Albumin placebo"],
+      ["Stephenson 2010", 10, "1.1.2 Saline placebo"],
+    ]);
+    expect(grouped[2]?.data).toEqual({ kind: "binary", events_t: 16, total_t: 23, events_c: 15, total_c: 24 });
+    const plain = studyRowsFromTable(t);
+    expect(plain.map((r) => [r.study, r.subgroup])).toEqual([
+      ["Christiansen 1995", undefined],
+      ["Coulam 1995", undefined],
+      ["Stephenson 2010", undefined],
+    ]);
+    const noHeading: StudyTable = { ...t, rows: t.rows.slice(1) };
+    expect(inputError(() => studyRowsFromTable(noHeading, { subgroup: "study or subgroup" })).message).toBe(
+      'revman.csv, row 3, field "Study or Subgroup": a study comes before any subgroup heading row',
+    );
+  });
+
+  it("outside a RevMan export a row without data is an error, not a heading", () => {
+    const e = inputError(() => studyRowsFromTable(table("study,events_t,total_t,events_c,total_c\nGroup A,,,,\nB,1,10,2,10\nC,1,10,2,10")));
+    expect(e.message).toBe('t.csv, row 2, field "events_t": empty cell: a number is required');
+  });
+
   it("reads continuous rows (RevMan and metafor names)", () => {
     const revman = studyRowsFromTable(
       table(
