@@ -91,7 +91,7 @@ const IGNORED_OUTPUT_COLUMNS: readonly RegExp[] = [
   /^(odds ratio|risk ratio|risk difference|mean difference|std mean difference|peto odds ratio)\b/,
 ];
 
-export function normaliseHeader(h: string): string {
+export function normaliseStudyHeader(h: string): string {
   return h
     .trim()
     .toLowerCase()
@@ -102,7 +102,7 @@ export function normaliseHeader(h: string): string {
 const ALIAS_TO_FIELD: Map<string, Field> = (() => {
   const m = new Map<string, Field>();
   for (const [field, aliases] of Object.entries(STUDY_COLUMN_ALIASES) as [Field, readonly string[]][]) {
-    for (const a of aliases) m.set(normaliseHeader(a), field);
+    for (const a of aliases) m.set(normaliseStudyHeader(a), field);
   }
   return m;
 })();
@@ -124,11 +124,11 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   const studyCandidates: { col: number; rank: number }[] = [];
   const unknown: string[] = [];
   let subgroup: number | undefined;
-  const wantedSubgroup = options.subgroup === undefined ? undefined : normaliseHeader(options.subgroup);
-  const headings = wantedSubgroup === REVMAN_STUDY_HEADER && table.header.some((h) => normaliseHeader(h) === REVMAN_STUDY_HEADER);
+  const wantedSubgroup = options.subgroup === undefined ? undefined : normaliseStudyHeader(options.subgroup);
+  const headings = wantedSubgroup === REVMAN_STUDY_HEADER && table.header.some((h) => normaliseStudyHeader(h) === REVMAN_STUDY_HEADER);
 
   table.header.forEach((raw, col) => {
-    const h = normaliseHeader(raw);
+    const h = normaliseStudyHeader(raw);
     if (h === "") {
       const hasData = table.rows.some((r) => (r.cells[col] ?? "").trim() !== "");
       if (hasData) throw new InputError(`column ${col + 1} has data but no header`, loc);
@@ -238,7 +238,7 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
   }
   const { fields, subgroup, headings } = mapColumns(table, options);
   const studyCol = fields.get("study") ?? 0;
-  const revmanExport = normaliseHeader(table.header[studyCol] ?? "") === REVMAN_STUDY_HEADER;
+  const revmanExport = normaliseStudyHeader(table.header[studyCol] ?? "") === REVMAN_STUDY_HEADER;
   const dataCols = [...fields.entries()].filter(([f]) => f !== "study" && f !== "year").map(([, c]) => c);
   let heading: string | undefined;
   const shape = detectShape(table, fields);
