@@ -169,6 +169,7 @@ export class Store {
   private readonly now: () => Date;
   private readonly faultPoint: (point: string) => void;
   private readonly sessionCacheMs: number;
+  private readonly auditQueue: Array<{ entry: AuditInput; at: string; resolve: () => void; reject: (e: unknown) => void }> = [];
   private readonly sessionCache = new Map<string, { value: { user: User; csrfToken: string; expiresAt: string }; until: number }>();
 
   private constructor(db: Kysely<Database>, engine: Engine, options: StoreOptions) {
@@ -498,6 +499,34 @@ export class Store {
       .insertInto("audit_log")
       .values({ at: this.iso(), username: entry.username, action: entry.action, patient_id: entry.patientId ?? null, route: entry.route, status: entry.status ?? null, detail: entry.detail ?? null })
       .execute();
+  }
+
+  /**
+   * Appends a read's audit entry with others queued in the same turn of the event loop, in one multi-row insert
+   * (group commit). The promise settles when this entry is stored, so callers answer only after it is written.
+   */
+  auditRead(entry: AuditInput): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.auditQueue.push({ entry, at: this.iso(), resolve, reject });
+      if (this.auditQueue.length === 1) setImmediate(() => void this.flushAudit());
+    });
+  }
+
+  private async flushAudit(): Promise<void> {
+    const batch = this.auditQueue.splice(0, this.auditQueue.length);
+    if (batch.length === 0) return;
+    try {
+      for (let i = 0; i < batch.length; i += 200) {
+        const chunk = batch.slice(i, i + 200);
+        await this.db
+          .insertInto("audit_log")
+          .values(chunk.map(({ entry, at }) => ({ at, username: entry.username, action: entry.action, patient_id: entry.patientId ?? null, route: entry.route, status: entry.status ?? null, detail: entry.detail ?? null })))
+          .execute();
+      }
+      for (const b of batch) b.resolve();
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+    }
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<{ entries: AuditEntry[]; total: number }> {

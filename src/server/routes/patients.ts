@@ -43,7 +43,7 @@ const readers = { roles: ["clinician", "researcher", "admin"] as const };
 export async function patientRoutes(app: FastifyInstance): Promise<void> {
   const actor = (req: FastifyRequest) => ({ username: userOf(req).username, route: routeOf(req) });
   const auditRead = (req: FastifyRequest, action: string, patientId: string | null, detail?: string) =>
-    app.store.audit(null, { username: userOf(req).username, action, patientId, route: routeOf(req), status: 200, detail: detail ?? null });
+    app.store.auditRead({ username: userOf(req).username, action, patientId, route: routeOf(req), status: 200, detail: detail ?? null });
   const followupsFor = async (id: string) => (await app.store.listFollowups(id)).map((f) => f.data as { kind: string; date: string });
   const load = async (id: string): Promise<PatientRow> => {
     const p = await app.store.getPatient(id);
