@@ -21,6 +21,8 @@ export interface AssessOptions {
   evidence?: EvidenceLookup;
   /** When given, a dated plan is built for each therapy that is recommended or protocol-eligible. */
   planStart?: string;
+  /** First day of the planned conception cycle, to date pregnancy steps provisionally (see PlanOptions). */
+  assumedLmp?: string;
 }
 
 export interface TherapyAssessment extends VerdictCore {
@@ -93,7 +95,7 @@ export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment 
     const ev = lookup(t, subgroups);
     const plan =
       opts.planStart !== undefined && (core.status === "recommended" || core.status === "protocol-eligible")
-        ? planProtocol(t, r, { start: opts.planStart, config, today: opts.today })
+        ? planProtocol(t, r, { start: opts.planStart, config, today: opts.today, ...(opts.assumedLmp !== undefined ? { assumedLmp: opts.assumedLmp } : {}) })
         : null;
     const ta: TherapyAssessment = {
       therapy: core.therapy,

@@ -409,6 +409,8 @@ export interface PlannedStep {
   dose?: DoseResult;
   repeat?: { count: number; everyDays: number; dates?: string[] };
   optional?: boolean;
+  /** Dated from an assumed conception cycle (PlanOptions.assumedLmp), not a recorded pregnancy. */
+  provisional?: boolean;
   status: "scheduled" | "on-hold" | "completed";
   note?: string;
 }
@@ -434,6 +436,11 @@ export interface PlanOptions {
   config?: ClinicConfig;
   /** Used with currentPregnancy.gestationalWeek when no last menstrual period is recorded. */
   today?: string;
+  /**
+   * For a patient not yet pregnant: the first day of the planned conception cycle. Pregnancy-anchored steps are then
+   * dated provisionally (gestational weeks from this date; positive test assumed at 4 weeks).
+   */
+  assumedLmp?: string;
 }
 
 function lmpOf(r: PatientRecord, today: string | undefined): string | undefined {
@@ -448,8 +455,10 @@ function lmpOf(r: PatientRecord, today: string | undefined): string | undefined 
 export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOptions): Plan {
   const config = opts.config ?? DEFAULT_CLINIC_CONFIG;
   const p = protocolFor(therapy, config);
-  const lmp = lmpOf(r, opts.today);
-  const positiveTest = r.currentPregnancy?.positiveTestDate;
+  const recordedLmp = lmpOf(r, opts.today);
+  const provisional = recordedLmp === undefined && r.currentPregnancy === undefined && opts.assumedLmp !== undefined;
+  const lmp = provisional ? opts.assumedLmp : recordedLmp;
+  const positiveTest = r.currentPregnancy?.positiveTestDate ?? (provisional && lmp !== undefined ? addDays(lmp, 28) : undefined);
   const dates = new Map<string, string | null>();
   const steps: PlannedStep[] = [];
   const windowNotes: string[] = [];
@@ -508,6 +517,10 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
       }
     }
     if (s.optional === true) ps.optional = true;
+    if (provisional && date !== null && (a.kind === "gestational-week" || a.kind === "positive-test")) {
+      ps.provisional = true;
+      ps.note = `provisional: assumes a pregnancy from the cycle starting ${lmp ?? ""} (positive test at 4 weeks)`;
+    }
     if (date === null && until === undefined && s.anchor.kind === "gestational-week" && lmp !== undefined && s.anchor.to !== undefined) {
       ps.status = "on-hold";
       ps.note = "window passed";

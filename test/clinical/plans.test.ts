@@ -153,3 +153,23 @@ describe("pregnancy windows", () => {
     expect(p.statusNote).toMatch(/window \(gestational weeks 4–6, ending 2025-02-18\) has passed/);
   });
 });
+
+describe("provisional dates for a planned conception cycle", () => {
+  it("dates IVIG and the LIT pregnancy booster from an assumed LMP and marks them provisional", () => {
+    const ivig = planProtocol("ivig", rec(), { start: "2025-03-01", assumedLmp: "2025-04-01" });
+    expect(ivig.steps[0]!.date).toBe("2025-04-29");
+    expect(ivig.steps[0]!.provisional).toBe(true);
+    expect(ivig.steps[0]!.note).toMatch(/assumes a pregnancy from the cycle starting 2025-04-01/);
+    const lit = planProtocol("lit", rec(), { start: "2025-01-06", assumedLmp: "2025-04-01" });
+    const booster = lit.steps.find((s) => s.id === "booster-pregnancy")!;
+    expect(booster.date).toBe("2025-05-06");
+    expect(booster.provisional).toBe(true);
+    expect(lit.steps.find((s) => s.id === "early-monitoring")!.date).toBe("2025-04-29");
+    expect(lit.steps.find((s) => s.id === "lit-injection-1")!.provisional).toBeUndefined();
+  });
+  it("a recorded pregnancy wins over an assumed LMP", () => {
+    const p = planProtocol("ivig", rec({ currentPregnancy: { lastMenstrualPeriod: "2025-01-01" } }), { start: "2025-01-20", assumedLmp: "2025-04-01" });
+    expect(p.steps[0]!.date).toBe("2025-01-29");
+    expect(p.steps[0]!.provisional).toBeUndefined();
+  });
+});

@@ -17,6 +17,7 @@ const DateOption = z.iso.date({ error: "must be a date written YYYY-MM-DD" });
 const AssessOptionsSchema = z.object({
   json: z.boolean().optional(),
   plan: DateOption.optional(),
+  lmp: DateOption.optional(),
   today: DateOption.optional(),
   clinic: z.string().optional(),
   schema: z.boolean().optional(),
@@ -83,9 +84,10 @@ function text(a: Assessment): string {
     if (v.missing.length > 0) lines.push(`  ${v.name} – missing: ${v.missing.map((m) => m.label).join("; ")}`);
     if (v.plan !== null) {
       lines.push(`  ${v.name} – plan (${v.plan.status}): ${v.plan.statusNote}`);
-      for (const s of v.plan.steps) lines.push(`    ${s.date ?? "(undated)"}  ${s.label}${s.dose !== undefined ? ` – ${s.dose.text}` : ""}${s.status !== "scheduled" ? ` [${s.status}]` : ""}`);
+      for (const s of v.plan.steps) lines.push(`    ${s.date ?? "(undated)"}${s.provisional === true ? "*" : ""}  ${s.label}${s.dose !== undefined ? ` – ${s.dose.text}` : ""}${s.status !== "scheduled" ? ` [${s.status}]` : ""}`);
     }
   }
+  if (THERAPY_IDS.some((t) => a.therapies[t].plan?.steps.some((s) => s.provisional === true) === true)) lines.push("  * provisional: dated from the assumed conception cycle (--lmp)");
   lines.push("", "For the patient:", ...a.patientSummary.map((l) => `  ${l}`), "");
   return lines.join("\n");
 }
@@ -98,6 +100,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .argument("[file]", "patient record (JSON; see schemas/patient-record.schema.json)")
     .option("--json", "print the assessment as JSON")
     .option("--plan <start>", "build dated plans from this start date (YYYY-MM-DD) for recommended / protocol-eligible therapies")
+    .option("--lmp <date>", "with --plan: first day of the planned conception cycle, to date pregnancy steps provisionally")
     .option("--today <date>", "assessment date (YYYY-MM-DD); defaults to today's date")
     .option("--clinic <file>", "clinic configuration (JSON) overriding the default cut-offs")
     .option("--schema", "print the patient record's JSON Schema and exit")
@@ -132,6 +135,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         ...(evidence !== undefined ? { evidence } : {}),
         ...(config !== undefined ? { config } : {}),
         ...(opts.plan !== undefined ? { planStart: opts.plan } : {}),
+        ...(opts.lmp !== undefined ? { assumedLmp: opts.lmp } : {}),
       });
       io.out(opts.json === true ? `${JSON.stringify(assessmentJson(a), null, 2)}\n` : text(a));
     });
