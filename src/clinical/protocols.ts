@@ -161,17 +161,17 @@ export function litProtocol(config: ClinicConfig = DEFAULT_CLINIC_CONFIG): Proto
       anchor: { kind: "after-step", step: "booster-preconception", offsetDays: 7 },
     },
     {
+      id: "early-monitoring",
+      label: "Serial β-hCG and early ultrasound",
+      kind: "monitoring",
+      anchor: { kind: "positive-test" },
+    },
+    {
       id: "booster-pregnancy",
       label: "Optional booster in early pregnancy",
       kind: "injection",
       anchor: { kind: "gestational-week", from: 5, to: 7 },
       optional: true,
-    },
-    {
-      id: "early-monitoring",
-      label: "Serial β-hCG and early ultrasound",
-      kind: "monitoring",
-      anchor: { kind: "positive-test" },
     },
   );
   return {
@@ -529,7 +529,9 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
   }
 
   let status: PlanStatus = "scheduled";
-  let statusNote = "Dated from the start; steps tied to a pregnancy are dated once the pregnancy is recorded.";
+  let statusNote = provisional
+    ? `Dated from the start; pregnancy steps are provisional, assuming conception in the cycle starting ${lmp ?? ""}.`
+    : "Dated from the start; steps tied to a pregnancy are dated once the pregnancy is recorded.";
   if (therapy === "lit") {
     const check = steps.find((s) => s.id === "antibody-check");
     const results = r.followUps
