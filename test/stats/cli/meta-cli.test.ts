@@ -3,7 +3,7 @@
  * which `npm test` runs first). Expected numbers come from the R metafor fixtures, not from the engine.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -43,7 +43,7 @@ beforeAll(() => {
   mkdirSync(join(dir, "subdir.svg"));
 });
 afterAll(() => {
-  /* temporary directory left to the OS */
+  rmSync(dir, { recursive: true, force: true });
 });
 
 function write(name: string, text: string): string {
