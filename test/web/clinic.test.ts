@@ -166,7 +166,10 @@ describe("clinic", () => {
   });
 
   test("profile (a): the LIT plan is a dated timeline; a follow-up result is recorded", async () => {
-    await page.getByRole("link", { name: "Plan & follow-up" }).click();
+    // From the LIT card straight to its plan, built from today.
+    await therapyCard("lit").getByRole("link", { name: "Plan this therapy" }).click();
+    await page.getByTestId("plan").waitFor();
+    expect(await page.locator("#plan-therapy").inputValue()).toBe("lit");
     await page.locator("#plan-therapy").selectOption("lit");
     await page.locator("#plan-start").fill("2025-01-06");
     await page.getByRole("button", { name: "Build plan" }).click();

@@ -1,6 +1,6 @@
 /** Treatment plan as a dated timeline; follow-up results and outcomes. */
 import type { JSX } from "preact";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, type FollowUp, type Patient, type StoredFollowUp } from "../api.js";
 import { Alert, Badge, Button, Card, Empty, Icon, Spinner, fmtDate } from "../components/ui.js";
 import { NumberField, SelectField, TextField, opts, useForm, type Json } from "../components/form.js";
@@ -24,6 +24,12 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
   const [error, setError] = useState<string | null>(null);
   const followups = useLoad(() => api<{ followups: StoredFollowUp[] }>("GET", `/api/patients/${p.id}/followups`), [p.id]);
   const therapies = useTherapies();
+
+  // Arriving from an assessment card ("Plan this therapy"): build the plan straight away, from today.
+  useEffect(() => {
+    if (props.canEdit && new URLSearchParams(window.location.search).has("therapy")) void makePlan();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
 
   async function makePlan(e?: Event): Promise<void> {
     e?.preventDefault();
