@@ -32,16 +32,31 @@ declare module "fastify" {
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** Signed cookie values this server already verified (the HMAC check is deterministic); bounded. */
+function verifier(): (raw: string, unsign: (v: string) => { valid: boolean; value: string | null }) => string | null {
+  const verified = new Map<string, string>();
+  return (raw, unsign) => {
+    const hit = verified.get(raw);
+    if (hit !== undefined) return hit;
+    const u = unsign(raw);
+    if (!u.valid || u.value === null) return null;
+    if (verified.size >= 10_000) verified.clear();
+    verified.set(raw, u.value);
+    return u.value;
+  };
+}
+
 export function installAuth(app: FastifyInstance): void {
   app.decorateRequest("auth", null);
+  const verifiedToken = verifier();
   app.addHook("onRequest", async (req: FastifyRequest) => {
     const cfg = req.routeOptions.config;
     const raw = req.cookies[SESSION_COOKIE];
     if (raw !== undefined) {
-      const unsigned = req.unsignCookie(raw);
-      if (unsigned.valid && unsigned.value !== null) {
-        const s = await app.store.getSession(unsigned.value);
-        if (s) req.auth = { user: s.user, csrfToken: s.csrfToken, token: unsigned.value };
+      const token = verifiedToken(raw, (v) => req.unsignCookie(v));
+      if (token !== null) {
+        const s = await app.store.getSession(token);
+        if (s) req.auth = { user: s.user, csrfToken: s.csrfToken, token };
       }
     }
     // declared API routes only (static files, the UI's client-side routes and 404s need no session)

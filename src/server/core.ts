@@ -144,8 +144,8 @@ export class CoreServices {
    * (fixed for the server's life), and the patient summary is fixed per version. Bytes rather than text, so a
    * cache hit costs neither serialisation nor encoding. `assessmentCache: false` in the server config turns it off.
    */
-  assessmentBody(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string, patientJson: () => string): Buffer {
-    const make = () => Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record, followups, today))}}`, "utf8");
+  assessmentBody(key: string, record: () => unknown, followups: readonly ClinicalFollowUp[], today: string, patientJson: () => string): Buffer {
+    const make = () => Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record(), followups, today))}}`, "utf8");
     if (!this.cacheAssessments) return make();
     const cacheKey = `${key}|${today}|${followups.map((f) => JSON.stringify(f)).join(",")}`;
     const hit = this.assessments.get(cacheKey);

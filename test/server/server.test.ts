@@ -46,6 +46,18 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     expect((me.body as { user: { username: string; role: string } }).user).toMatchObject({ username: "dr.smith", role: "clinician" });
   });
 
+  it("a session cookie with a tampered signature is refused", async () => {
+    const c = new Client(srv.base);
+    await c.login("dr.smith", "dr.smith-password-123");
+    expect((await c.req("GET", "/api/auth/me")).status).toBe(200);
+    const raw = decodeURIComponent(c.cookies.get("decidua_session")!);
+    const dot = raw.lastIndexOf(".");
+    const sig = raw.slice(dot + 1);
+    const forged = raw.slice(0, dot + 1) + (sig[0] === "A" ? "B" : "A") + sig.slice(1);
+    c.cookies.set("decidua_session", encodeURIComponent(forged));
+    expect((await c.req("GET", "/api/auth/me")).status).toBe(401);
+  });
+
   it("marks the cookie Secure behind an https proxy", async () => {
     const r = await srv.app.inject({ method: "POST", url: "/api/auth/login", headers: { "x-forwarded-proto": "https" }, payload: { username: "admin", password: ADMIN_PASSWORD } });
     // trustProxy is off by default: the forwarded header is ignored

@@ -101,7 +101,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
       await auditRead(req, "patient.assessment", id);
       return { patient: patientSummary(p, true), assessment: pseudonymiseValue(assessment, p.dateShiftDays) };
     }
-    const body = app.core.assessmentBody(`${p.id}@${p.version}`, p.record, followups, today, () => JSON.stringify(patientSummary(p, false)));
+    const body = app.core.assessmentBody(`${p.id}@${p.version}`, () => p.record, followups, today, () => JSON.stringify(patientSummary(p, false)));
     await auditRead(req, "patient.assessment", id);
     return reply.type("application/json; charset=utf-8").send(body);
   });
