@@ -374,7 +374,11 @@ export class Store {
   async updatePatient(id: string, input: PatientInput, expectedVersion: number, actor: Actor): Promise<PatientRow> {
     const at = this.iso();
     return this.db.transaction().execute(async (trx) => {
-      const current = await trx.selectFrom("patients").selectAll().where("id", "=", id).executeTakeFirst();
+      // PostgreSQL: lock the row, so a concurrent save waits and then sees the new version (409, not a
+      // unique-key error on record_history). SQLite runs one write transaction at a time anyway.
+      let select = trx.selectFrom("patients").selectAll().where("id", "=", id);
+      if (this.engine === "postgres") select = select.forUpdate();
+      const current = await select.executeTakeFirst();
       if (!current) throw new NotFoundError(`no patient ${id}`);
       if (Number(current.version) !== expectedVersion) {
         throw new ConflictError(`patient was changed by ${current.updated_by} at ${current.updated_at} (version ${current.version}, you edited version ${expectedVersion}); reload and apply your changes again`);

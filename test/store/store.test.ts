@@ -106,6 +106,19 @@ describe.each(ENGINES)("store on %s", (engine) => {
     expect(audit.entries.map((e) => e.action)).toEqual(["patient.update", "patient.update", "patient.create"]);
   });
 
+  it("two saves of the same version at once: one wins, the other gets a conflict, history has one entry", async () => {
+    const p = await store.createPatient({ displayName: "Race", dateOfBirth: "1990-01-01", record: recordA }, actor);
+    const results = await Promise.allSettled([
+      store.updatePatient(p.id, { displayName: "Race", dateOfBirth: "1990-01-01", record: { by: "a" } }, 1, actor),
+      store.updatePatient(p.id, { displayName: "Race", dateOfBirth: "1990-01-01", record: { by: "b" } }, 1, actor),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.find((r) => r.status === "rejected");
+    expect(rejected?.status === "rejected" && rejected.reason instanceof ConflictError).toBe(true);
+    expect((await store.getPatient(p.id))?.version).toBe(2);
+    expect(await store.patientHistory(p.id)).toHaveLength(1);
+  });
+
   it.each(["patient.update:history-written", "patient.update:patient-written", "patient.update:audit-written"])(
     "a failure mid-save (%s) leaves nothing half-written",
     async (point) => {
