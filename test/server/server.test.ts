@@ -211,6 +211,21 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     await expect(srv.app.store.db.updateTable("audit_log").set({ username: "x" }).execute()).rejects.toThrow(/append-only/);
   });
 
+  it("changing one's password checks the current one and ends the old sessions", async () => {
+    const c = await userClient(srv.base, admin, "pw.user", "clinician");
+    const wrong = await c.req("POST", "/api/auth/password", { currentPassword: "nope", newPassword: "brand-new-password-1" });
+    expect(wrong.status).toBe(400);
+    expect(errorOf(wrong).field).toBe("currentPassword");
+    const short = await c.req("POST", "/api/auth/password", { currentPassword: "pw.user-password-123", newPassword: "short" });
+    expect(errorOf(short).field).toBe("newPassword");
+    expect((await c.req("POST", "/api/auth/password", { currentPassword: "pw.user-password-123", newPassword: "brand-new-password-1" })).status).toBe(204);
+    expect((await c.req("GET", "/api/auth/me")).status).toBe(401);
+    expect((await new Client(srv.base).login("pw.user", "pw.user-password-123")).status).toBe(401);
+    expect((await new Client(srv.base).login("pw.user", "brand-new-password-1")).status).toBe(200);
+    const audit = (await admin.req("GET", "/api/audit?action=user.update")).body as { entries: Array<{ username: string; detail: string }> };
+    expect(audit.entries.some((e) => e.username === "pw.user" && /password/.test(e.detail))).toBe(true);
+  });
+
   it("logout ends the session", async () => {
     const c = await userClient(srv.base, admin, "bye.user", "clinician");
     expect((await c.req("POST", "/api/auth/logout")).status).toBe(204);
@@ -224,6 +239,9 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/patients", "/api/patients/{id}", "/api/patients/{id}/assessment", "/api/meta", "/api/audit"]));
     expect(Object.keys(doc.paths["/api/patients"]!.post!.requestBody!.content["application/json"]!.schema.properties!)).toEqual(["displayName", "dateOfBirth", "record"]);
+    const ui = await fetch(srv.base + "/api/docs");
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/swagger/i);
     const nf = await admin.req("GET", "/api/nope");
     expect(nf.status).toBe(404);
     expect(errorOf(nf).code).toBe("NOT_FOUND");
