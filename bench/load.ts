@@ -2,7 +2,8 @@
  * Load test of the assessment endpoint (issue #5): the server runs in a child process on loopback with a fresh
  * SQLite database and one seeded patient (profile (a) of source 001); autocannon drives
  * GET /api/patients/:id/assessment with a signed-in session at 50 concurrent connections for a bounded time.
- * Every request also reads the session, the patient and its follow-ups and appends its audit-log entry.
+ * Every request also reads the session, the patient and its follow-ups and appends its audit-log entry; like a
+ * browser, the client accepts gzip.
  *
  * Two runs: the server as configured by default (assessments memoised per record version, follow-ups and date),
  * then a shorter one with the memo off (every request runs the whole assessment and serialises it).
@@ -80,11 +81,13 @@ async function measure(assessmentCache: boolean, duration: number, warmup: numbe
     const url = `${base}/api/patients/${ready.patientId}/assessment`;
     const probe = await fetch(url, { headers: { cookie } });
     if (probe.status !== 200) throw new Error(`the assessment endpoint answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
-    if (warmup > 0) await autocannon({ url, connections, duration: warmup, headers: { cookie } });
+    // as a browser does: the session cookie, and gzip accepted
+    const headers = { cookie, "accept-encoding": "gzip" };
+    if (warmup > 0) await autocannon({ url, connections, duration: warmup, headers });
     const cpu = () => ask(child, "cpu", (m) => (typeof m === "object" && m !== null && "cpuMicros" in m ? (m as StandaloneCpu).cpuMicros : undefined));
     const cpu0 = await cpu();
     const wall0 = performance.now();
-    const r = await autocannon({ url, connections, duration, headers: { cookie } });
+    const r = await autocannon({ url, connections, duration, headers });
     const cpuUsed = (await cpu()) - cpu0;
     const wallMs = performance.now() - wall0;
     return {

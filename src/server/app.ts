@@ -38,6 +38,20 @@ declare module "fastify" {
   }
 }
 
+/** The web UI loads only its own script, styles and images; plots arrive as SVG text or from the API. */
+const UI_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ");
+
 export async function buildServer(configInput: ServerConfigInput, hooks: ServerHooks = {}): Promise<FastifyInstance> {
   const config = ServerConfigSchema.parse(configInput);
   const now = hooks.now ?? (() => new Date());
@@ -78,6 +92,18 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     });
     await app.register(swaggerUi, { routePrefix: "/api/docs", uiConfig: { docExpansion: "list" } });
     installAuth(app);
+    app.addHook("onSend", async (req, reply, payload) => {
+      void reply.header("x-content-type-options", "nosniff");
+      void reply.header("referrer-policy", "no-referrer");
+      void reply.header("x-frame-options", "DENY");
+      if (req.url.startsWith("/api/")) {
+        // patient data must not linger in browser or proxy caches
+        if (!req.url.startsWith("/api/docs")) void reply.header("cache-control", "no-store");
+      } else {
+        void reply.header("content-security-policy", UI_CSP);
+      }
+      return payload;
+    });
 
     app.get("/api/health", { config: { public: true } }, async () => ({ ok: true, engine: store.engine }));
     await app.register(authRoutes(config.loginRateLimit, config.sessionTtlMs));

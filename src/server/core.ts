@@ -7,6 +7,7 @@
  * The evidence base (src/evidence) is read from the store (seeded from data/ on first start) and re-validated
  * entry by entry with the evidence schemas; without one the evidence routes answer 503.
  */
+import { gzipSync } from "node:zlib";
 import { z } from "zod";
 import { PatientRecordSchema, assessRecord, evidenceLookupFromBase, noEvidenceLookup, parsePatientRecord, planProtocol } from "../clinical/index.js";
 import type { Assessment, EvidenceLookup, PatientRecord, Plan } from "../clinical/index.js";
@@ -36,6 +37,16 @@ export interface ClinicalFollowUp {
   positive?: unknown;
 }
 
+/** A JSON answer as bytes, with its gzip form made on first request (memoised with it). */
+export class AssessmentBody {
+  #gzip: Buffer | null = null;
+  constructor(readonly json: Buffer) {}
+  get gzip(): Buffer {
+    if (this.#gzip === null) this.#gzip = gzipSync(this.json, { level: 6 });
+    return this.#gzip;
+  }
+}
+
 export interface MetaUpload {
   name: string;
   content: Buffer;
@@ -44,7 +55,7 @@ export interface MetaUpload {
 export class CoreServices {
   /** Normalised records by patient id and version (records are immutable per version). */
   private readonly normalised = new Map<string, PatientRecord>();
-  private readonly assessments = new Map<string, Buffer>();
+  private readonly assessments = new Map<string, AssessmentBody>();
   /** Set from the server config (default true). */
   cacheAssessments = true;
   private readonly lookup: EvidenceLookup;
@@ -144,8 +155,8 @@ export class CoreServices {
    * (fixed for the server's life), and the patient summary is fixed per version. Bytes rather than text, so a
    * cache hit costs neither serialisation nor encoding. `assessmentCache: false` in the server config turns it off.
    */
-  assessmentBody(key: string, record: () => unknown, followups: readonly ClinicalFollowUp[], today: string, patientJson: () => string): Buffer {
-    const make = () => Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record(), followups, today))}}`, "utf8");
+  assessmentBody(key: string, record: () => unknown, followups: readonly ClinicalFollowUp[], today: string, patientJson: () => string): AssessmentBody {
+    const make = (): AssessmentBody => new AssessmentBody(Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record(), followups, today))}}`, "utf8"));
     if (!this.cacheAssessments) return make();
     const cacheKey = `${key}|${today}|${followups.map((f) => JSON.stringify(f)).join(",")}`;
     const hit = this.assessments.get(cacheKey);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Assessment, Plan } from "../../src/clinical/index.js";
@@ -45,6 +46,19 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
     expect(a.today).toBe("2026-11-20");
     expect(a.therapies.lit.status).toBe("protocol-eligible");
     expect(a.therapies.lit.findings.some((f) => f.id === "uterineNk" && f.role === "supports")).toBe(true);
+  });
+
+  it("the assessment travels gzip-compressed to clients that accept it, identical once decompressed", async () => {
+    const id = byName("Example A").id;
+    const url = `/api/patients/${id}/assessment?date=2026-11-20`;
+    const cookie = [...clinician.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    const plain = await srv.app.inject({ url, headers: { cookie, "accept-encoding": "identity" } });
+    const gz = await srv.app.inject({ url, headers: { cookie, "accept-encoding": "gzip, deflate, br" } });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(gz.headers["content-encoding"]).toBe("gzip");
+    expect(gz.headers.vary).toMatch(/accept-encoding/i);
+    expect(gz.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+    expect(JSON.parse(gunzipSync(gz.rawPayload).toString("utf8"))).toEqual(JSON.parse(plain.body));
   });
 
   it("profile (b): LIT premature with its missing tests", async () => {

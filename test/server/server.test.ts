@@ -341,6 +341,8 @@ describe("web UI hosting and proxies", () => {
   it("serves the UI at /, its files, and index.html for client-side routes; the API keeps JSON 404s", async () => {
     const root = await fetch(srv.base + "/");
     expect(root.headers.get("content-type")).toMatch(/text\/html/);
+    expect(root.headers.get("content-security-policy")).toMatch(/script-src 'self'/);
+    expect(root.headers.get("x-frame-options")).toBe("DENY");
     expect(await root.text()).toContain("Decidua test UI");
     const js = await fetch(srv.base + "/app.js");
     expect(js.headers.get("content-type")).toMatch(/javascript/);
@@ -349,6 +351,7 @@ describe("web UI hosting and proxies", () => {
     expect(await deep.text()).toContain("Decidua test UI");
     const api = await fetch(srv.base + "/api/patients/x/y/z");
     expect(api.status).toBe(404);
+    expect(api.headers.get("cache-control")).toBe("no-store");
     expect(((await api.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
   });
 

@@ -103,7 +103,10 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     }
     const body = app.core.assessmentBody(`${p.id}@${p.version}`, () => p.record, followups, today, () => JSON.stringify(patientSummary(p, false)));
     await auditRead(req, "patient.assessment", id);
-    return reply.type("application/json; charset=utf-8").send(body);
+    void reply.type("application/json; charset=utf-8").header("vary", "accept-encoding");
+    // the answer is about 60 kB of JSON; browsers accept gzip, and the compressed form is memoised with it
+    if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? ""))) return reply.header("content-encoding", "gzip").send(body.gzip);
+    return reply.send(body.json);
   });
 
   app.post("/api/patients/:id/plan", { config: writers, schema: { tags: ["assessment"], summary: "A dated treatment plan for one therapy", params: IdParams, body: PlanBody } }, async (req) => {
