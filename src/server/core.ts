@@ -151,17 +151,23 @@ export class CoreServices {
 
   /**
    * The body of GET /api/patients/:id/assessment, `{"patient": …, "assessment": …}`, as UTF-8 bytes, memoised per
-   * record version, follow-up set and date: the assessment is a pure function of these and the evidence base
+   * `key` (patient id, record version and follow-up revision) and date; the follow-ups are read only on a miss: the assessment is a pure function of these and the evidence base
    * (fixed for the server's life), and the patient summary is fixed per version. Bytes rather than text, so a
    * cache hit costs neither serialisation nor encoding. `assessmentCache: false` in the server config turns it off.
    */
-  assessmentBody(key: string, record: () => unknown, followups: readonly ClinicalFollowUp[], today: string, patientJson: () => string): AssessmentBody {
-    const make = (): AssessmentBody => new AssessmentBody(Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record(), followups, today))}}`, "utf8"));
+  async assessmentBody(
+    key: string,
+    record: () => unknown,
+    followups: () => Promise<readonly ClinicalFollowUp[]>,
+    today: string,
+    patientJson: () => string,
+  ): Promise<AssessmentBody> {
+    const make = async (): Promise<AssessmentBody> => new AssessmentBody(Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record(), await followups(), today))}}`, "utf8"));
     if (!this.cacheAssessments) return make();
-    const cacheKey = `${key}|${today}|${followups.map((f) => JSON.stringify(f)).join(",")}`;
+    const cacheKey = `${key}|${today}`;
     const hit = this.assessments.get(cacheKey);
     if (hit !== undefined) return hit;
-    const body = make();
+    const body = await make();
     if (this.assessments.size >= 1000) {
       const oldest = this.assessments.keys().next();
       if (oldest.done !== true) this.assessments.delete(oldest.value);

@@ -14,7 +14,7 @@ const RowSchemas = {
   settings: z.object({ key: str, value: str }),
   users: z.object({ id: str, username: str, display_name: str, role: z.enum(ROLES), password_hash: str, disabled: int, created_at: str }),
   sessions: z.object({ id: str, user_id: str, csrf_token: str, created_at: str, expires_at: str }),
-  patients: z.object({ id: str, pseudonym_id: str, display_name: str, date_of_birth: str, record: str, version: int, date_shift_days: int, created_at: str, created_by: str, updated_at: str, updated_by: str }),
+  patients: z.object({ id: str, pseudonym_id: str, display_name: str, date_of_birth: str, record: str, version: int, date_shift_days: int, followups_rev: int.default(0), created_at: str, created_by: str, updated_at: str, updated_by: str }),
   record_history: z.object({ id: str, patient_id: str, version: int, display_name: str, date_of_birth: str, record: str, changed_at: str, changed_by: str }),
   followups: z.object({ id: str, patient_id: str, kind: str, date: str, data: str, created_at: str, created_by: str }),
   evidence: z.object({ id: str, content: str, source: str, loaded_at: str }),

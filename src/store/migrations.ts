@@ -115,6 +115,15 @@ function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.dropTable("settings").execute();
       },
     },
+    "0003_followups_rev": {
+      // bumped with every follow-up written or deleted: a cheap "have the follow-ups changed?" for caches
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable("patients").addColumn("followups_rev", "integer", (c) => c.notNull().defaultTo(0)).execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable("patients").dropColumn("followups_rev").execute();
+      },
+    },
   };
 }
 

@@ -37,6 +37,8 @@ export interface PatientsTable {
   version: number;
   /** Stable per-patient date shift for the pseudonymised view (days, never 0). */
   date_shift_days: number;
+  /** +1 with every follow-up added or deleted (cache key for derived answers). */
+  followups_rev: number;
   created_at: string;
   created_by: string;
   updated_at: string;

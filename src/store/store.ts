@@ -4,7 +4,7 @@
  * runs in one transaction, the audit entry included: on failure nothing is written.
  */
 import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
-import { type Kysely, type Transaction, sql } from "kysely";
+import { CompiledQuery, type Kysely, type Transaction, sql } from "kysely";
 import { connect, type DbConfig, type Engine } from "./db.js";
 import { migrateToLatest } from "./migrations.js";
 import { DEFAULT_SCRYPT_LOG_N, hashPassword, verifyPassword } from "./passwords.js";
@@ -27,6 +27,8 @@ export interface PatientRow {
   readonly record: unknown;
   version: number;
   dateShiftDays: number;
+  /** Changes whenever a follow-up of this patient is added or deleted. */
+  followupsRev: number;
   createdAt: string;
   createdBy: string;
   updatedAt: string;
@@ -129,6 +131,7 @@ class StoredPatient implements PatientRow {
   readonly dateOfBirth: string;
   readonly version: number;
   readonly dateShiftDays: number;
+  readonly followupsRev: number;
   readonly createdAt: string;
   readonly createdBy: string;
   readonly updatedAt: string;
@@ -143,6 +146,7 @@ class StoredPatient implements PatientRow {
     this.#json = r.record;
     this.version = Number(r.version);
     this.dateShiftDays = Number(r.date_shift_days);
+    this.followupsRev = Number(r.followups_rev ?? 0);
     this.createdAt = r.created_at;
     this.createdBy = r.created_by;
     this.updatedAt = r.updated_at;
@@ -350,6 +354,7 @@ export class Store {
         record: JSON.stringify(input.record),
         version: 1,
         date_shift_days: shift,
+        followups_rev: 0,
         created_at: at,
         created_by: actor.username,
         updated_at: at,
@@ -362,8 +367,13 @@ export class Store {
     });
   }
 
+  /** The hot read (every assessment): compiled once, executed with the id. */
+  private readonly patientByIdSql = (): string => (this.patientByIdCompiled ??= this.db.selectFrom("patients").selectAll().where("id", "=", "").compile().sql);
+  private patientByIdCompiled: string | undefined;
+
   async getPatient(id: string): Promise<PatientRow | null> {
-    const r = await this.db.selectFrom("patients").selectAll().where("id", "=", id).executeTakeFirst();
+    const res = await this.db.executeQuery<PatientsTable>(CompiledQuery.raw(this.patientByIdSql(), [id]));
+    const r = res.rows[0];
     return r ? toPatient(r) : null;
   }
 
@@ -451,6 +461,7 @@ export class Store {
       const p = await trx.selectFrom("patients").select("id").where("id", "=", patientId).executeTakeFirst();
       if (!p) throw new NotFoundError(`no patient ${patientId}`);
       await trx.insertInto("followups").values(row).execute();
+      await trx.updateTable("patients").set((eb) => ({ followups_rev: eb("followups_rev", "+", 1) })).where("id", "=", patientId).execute();
       this.faultPoint("followup.create:followup-written");
       await this.audit(trx, { username: actor.username, action: "followup.create", patientId, route: actor.route, detail: data.kind });
     });
@@ -461,6 +472,7 @@ export class Store {
     await this.db.transaction().execute(async (trx) => {
       const r = await trx.deleteFrom("followups").where("id", "=", followupId).where("patient_id", "=", patientId).executeTakeFirst();
       if (Number(r.numDeletedRows) !== 1) throw new NotFoundError(`no follow-up ${followupId} for patient ${patientId}`);
+      await trx.updateTable("patients").set((eb) => ({ followups_rev: eb("followups_rev", "+", 1) })).where("id", "=", patientId).execute();
       await this.audit(trx, { username: actor.username, action: "followup.delete", patientId, route: actor.route, detail: followupId });
     });
   }

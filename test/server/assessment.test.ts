@@ -101,6 +101,18 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
     expect(after.therapies.lit.findings.some((f) => f.id === "uterineNk")).toBe(false);
   });
 
+  it("a new follow-up is seen by the next assessment (the memo is keyed by the follow-up revision)", async () => {
+    const created = (await clinician.req("POST", "/api/patients", { displayName: "Follow Check", dateOfBirth: "1990-01-01", record: profileA })).body as { patient: { id: string } };
+    const id = created.patient.id;
+    const url = `/api/patients/${id}/assessment?date=2026-11-20`;
+    const before = ((await clinician.req("GET", url)).body as { assessment: Assessment }).assessment;
+    expect(before.warnings.some((w) => w.startsWith("followUps"))).toBe(false);
+    // an antibody result dated after the assessment date is flagged by the rules
+    expect((await clinician.req("POST", `/api/patients/${id}/followups`, { kind: "antibody-result", date: "2026-12-05", test: "anti-paternal-antibody", positive: false })).status).toBe(201);
+    const after = ((await clinician.req("GET", url)).body as { assessment: Assessment }).assessment;
+    expect(after.warnings.some((w) => w.startsWith("followUps[0].date: 2026-12-05"))).toBe(true);
+  });
+
   it("record validation names the field path inside the record", async () => {
     const bad = structuredClone(profileA) as { losses: Array<{ gestationalWeek: number }> };
     bad.losses[1]!.gestationalWeek = 60;

@@ -158,11 +158,14 @@ describe.each(ENGINES)("store on %s", (engine) => {
     const list = await store.listFollowups(p.id);
     expect(list.map((f) => f.kind)).toEqual(["pregnancy", "loss"]);
     expect(list[1]?.data.gestationalWeek).toBe(8);
+    expect((await store.getPatient(p.id))?.followupsRev).toBe(2);
     fault = "followup.create:followup-written";
     await expect(store.addFollowup(p.id, { kind: "live-birth", date: "2026-09-01" }, actor)).rejects.toThrow(/injected/);
     expect((await store.listFollowups(p.id)).length).toBe(2);
+    expect((await store.getPatient(p.id))?.followupsRev).toBe(2);
     await store.deleteFollowup(p.id, list[0]!.id, actor);
     expect((await store.listFollowups(p.id)).map((f) => f.kind)).toEqual(["loss"]);
+    expect((await store.getPatient(p.id))?.followupsRev).toBe(3);
     expect((await store.listAudit({ patientId: p.id })).entries.map((e) => e.action)).toEqual(["followup.delete", "followup.create", "followup.create", "patient.create"]);
   });
 

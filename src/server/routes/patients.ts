@@ -95,13 +95,12 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const p = await load(id);
     const pseudo = isPseudonymised(userOf(req).role);
     const today = date ?? app.now().toISOString().slice(0, 10);
-    const followups = await followupsFor(id);
     if (pseudo) {
-      const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, followups, today);
+      const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, await followupsFor(id), today);
       await auditRead(req, "patient.assessment", id);
       return { patient: patientSummary(p, true), assessment: pseudonymiseValue(assessment, p.dateShiftDays) };
     }
-    const body = app.core.assessmentBody(`${p.id}@${p.version}`, () => p.record, followups, today, () => JSON.stringify(patientSummary(p, false)));
+    const body = await app.core.assessmentBody(`${p.id}@${p.version}#${p.followupsRev}`, () => p.record, () => followupsFor(id), today, () => JSON.stringify(patientSummary(p, false)));
     await auditRead(req, "patient.assessment", id);
     void reply.type("application/json; charset=utf-8").header("vary", "accept-encoding");
     // the answer is about 60 kB of JSON; browsers accept gzip, and the compressed form is memoised with it
