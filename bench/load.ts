@@ -42,6 +42,10 @@ export interface LoadRun {
   serverCpuMicrosPerRequest: number | null;
   /** Share of one core the server process got during the run. */
   serverCoreShare: number;
+  /** The load generator's (this process's) CPU time per request (µs) and share of one core. */
+  clientCpuMicrosPerRequest: number | null;
+  clientCoreShare: number;
+  bytesPerResponse: number;
   loadAverage1m: number;
 }
 
@@ -86,8 +90,10 @@ async function measure(assessmentCache: boolean, duration: number, warmup: numbe
     if (warmup > 0) await autocannon({ url, connections, duration: warmup, headers });
     const cpu = () => ask(child, "cpu", (m) => (typeof m === "object" && m !== null && "cpuMicros" in m ? (m as StandaloneCpu).cpuMicros : undefined));
     const cpu0 = await cpu();
+    const client0 = process.cpuUsage();
     const wall0 = performance.now();
     const r = await autocannon({ url, connections, duration, headers });
+    const client = process.cpuUsage(client0);
     const cpuUsed = (await cpu()) - cpu0;
     const wallMs = performance.now() - wall0;
     return {
@@ -100,6 +106,9 @@ async function measure(assessmentCache: boolean, duration: number, warmup: numbe
       errors: r.errors + r.timeouts,
       serverCpuMicrosPerRequest: r.requests.total > 0 ? cpuUsed / r.requests.total : null,
       serverCoreShare: cpuUsed / 1000 / wallMs,
+      clientCpuMicrosPerRequest: r.requests.total > 0 ? (client.user + client.system) / r.requests.total : null,
+      clientCoreShare: (client.user + client.system) / 1000 / wallMs,
+      bytesPerResponse: r.requests.total > 0 ? r.throughput.total / r.requests.total : 0,
       loadAverage1m: os.loadavg()[0] ?? 0,
     };
   } finally {
@@ -123,7 +132,8 @@ function describeRun(label: string, r: LoadRun, connections: number, seconds: nu
     `load (${label}): GET /api/patients/:id/assessment, ${connections} connections, ${seconds} s, SQLite: ` +
     `${r.requestsPerSecond.toFixed(0)} req/s, latency p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, max ${r.maxMs} ms; ${r.requests} requests, ` +
     `non-2xx ${r.non2xx}, errors ${r.errors}; server CPU ${r.serverCpuMicrosPerRequest === null ? "?" : r.serverCpuMicrosPerRequest.toFixed(0)} µs/request ` +
-    `(the server got ${(r.serverCoreShare * 100).toFixed(0)}% of one core; load average ${r.loadAverage1m.toFixed(1)} on ${os.cpus().length} cores)`
+    `(the server got ${(r.serverCoreShare * 100).toFixed(0)}% of one core); load generator ${r.clientCpuMicrosPerRequest === null ? "?" : r.clientCpuMicrosPerRequest.toFixed(0)} µs/request ` +
+    `(${(r.clientCoreShare * 100).toFixed(0)}% of one core); ${(r.bytesPerResponse / 1024).toFixed(1)} KiB per answer; load average ${r.loadAverage1m.toFixed(1)} on ${os.cpus().length} cores`
   );
 }
 
@@ -152,6 +162,9 @@ export async function runLoadBench(o: BenchLog, opts: LoadBenchOptions = {}): Pr
     load_errors: main.errors,
     load_server_cpu_us_per_request: main.serverCpuMicrosPerRequest === null ? null : Math.round(main.serverCpuMicrosPerRequest),
     load_server_core_share: Math.round(main.serverCoreShare * 100) / 100,
+    load_client_cpu_us_per_request: main.clientCpuMicrosPerRequest === null ? null : Math.round(main.clientCpuMicrosPerRequest),
+    load_client_core_share: Math.round(main.clientCoreShare * 100) / 100,
+    load_bytes_per_answer: Math.round(main.bytesPerResponse),
     load_machine_loadavg_1m: Math.round(main.loadAverage1m * 10) / 10,
     load_targets_met: meetsTargets(main) ? "yes" : "no",
   };
