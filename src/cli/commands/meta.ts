@@ -12,6 +12,7 @@ import { InputError, isInputError } from "../../shared/errors.js";
 import { parseStudyFile } from "../../stats/input.js";
 import { metaAnalysis } from "../../stats/meta.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng } from "../../stats/plots/index.js";
+import type { ForestPlotOptions } from "../../stats/plots/index.js";
 import {
   MeasureSchema,
   MethodSchema,
@@ -51,6 +52,11 @@ export const MetaCliOptionsSchema = z.object({
   forest: svgPath.optional(),
   funnel: svgPath.optional(),
   png: z.boolean().optional(),
+  title: z.string().min(1).optional(),
+  labelE: z.string().min(1).optional(),
+  labelC: z.string().min(1).optional(),
+  favoursLeft: z.string().min(1).optional(),
+  favoursRight: z.string().min(1).optional(),
 });
 export type MetaCliOptions = z.infer<typeof MetaCliOptionsSchema>;
 
@@ -65,6 +71,11 @@ const FLAG: Record<string, string> = {
   smdCorrection: "--smd-correction",
   forest: "--forest",
   funnel: "--funnel",
+  title: "--title",
+  labelE: "--label-e",
+  labelC: "--label-c",
+  favoursLeft: "--favours-left",
+  favoursRight: "--favours-right",
 };
 
 function parseCliOptions(raw: Record<string, unknown>): MetaCliOptions {
@@ -90,6 +101,19 @@ function engineOptions(o: MetaCliOptions): MetaOptions {
   if (o.leaveOneOut === true) out.leaveOneOut = true;
   if (o.cumulative === true) out.cumulative = true;
   if (o.bias === true) out.bias = true;
+  // The funnel plot draws trim-and-fill studies only from result.funnel, which the engine builds on request.
+  if (o.funnel !== undefined) out.funnel = true;
+  return out;
+}
+
+/** Forest-plot labels from the command line (RevMan's "Favours [experimental]" side depends on the outcome). */
+function forestOptions(o: MetaCliOptions): ForestPlotOptions {
+  const out: ForestPlotOptions = {};
+  if (o.title !== undefined) out.title = o.title;
+  if (o.labelE !== undefined) out.experimentalLabel = o.labelE;
+  if (o.labelC !== undefined) out.controlLabel = o.labelC;
+  if (o.favoursLeft !== undefined) out.favoursLeft = o.favoursLeft;
+  if (o.favoursRight !== undefined) out.favoursRight = o.favoursRight;
   return out;
 }
 
@@ -181,7 +205,7 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
   try {
     result = metaAnalysis(rows, options);
     if (o.forest !== undefined) {
-      const svg = forestPlotSvg(result);
+      const svg = forestPlotSvg(result, forestOptions(o));
       files.push({ path: o.forest, content: svg });
       if (o.png === true) files.push({ path: o.forest.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
     }
@@ -222,6 +246,11 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--forest <file.svg>", "write a forest plot")
     .option("--funnel <file.svg>", "write a funnel plot")
     .option("--png", "also write FILE.png beside each SVG")
+    .option("--title <text>", "forest plot title")
+    .option("--label-e <text>", "forest plot: name of the experimental arm (default Experimental)")
+    .option("--label-c <text>", "forest plot: name of the control arm (default Control)")
+    .option("--favours-left <text>", "forest plot: label left of the line of no effect (default Favours [experimental])")
+    .option("--favours-right <text>", "forest plot: label right of the line of no effect (default Favours [control])")
     .action(async (file: string, raw: Record<string, unknown>) => {
       const { stdout, stderr } = await runMetaCommand(file, raw);
       io.out(stdout);

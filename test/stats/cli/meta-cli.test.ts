@@ -184,6 +184,31 @@ describe("decidua meta: results", () => {
     }
     expect(r.err).toContain(`decidua: wrote ${forest}\n`);
   });
+
+  it("forest labels come from the command line (a good outcome favours the treatment on the right)", async () => {
+    const forest = join(dir, "labels.svg");
+    const r = await run(example("ivig-live-birth.csv"), "--forest", forest, "--title", "IVIG & live birth", "--label-e", "IVIG", "--label-c", "Placebo", "--favours-left", "Favours placebo", "--favours-right", "Favours IVIG");
+    expect(r.code).toBe(0);
+    const svg = readFileSync(forest, "utf8");
+    expect(svg).toContain("IVIG &amp; live birth");
+    expect(svg).toContain(">Placebo<");
+    expect(svg).toContain(">Favours IVIG<");
+    expect(svg).toContain(">Favours placebo<");
+    expect(svg).not.toContain("Favours [experimental]");
+    // the right-hand label sits right of the left-hand one
+    const x = (label: string): number => Number(new RegExp(`<text[^>]*x="([\\d.]+)"[^>]*>${label}<`).exec(svg)?.[1]);
+    expect(x("Favours IVIG")).toBeGreaterThan(x("Favours placebo"));
+  });
+
+  it("--funnel with --bias draws the studies trim-and-fill adds, hollow", async () => {
+    const funnel = join(dir, "tf.svg");
+    const r = await run(example("bcg.csv"), "--measure", "RR", "--bias", "--funnel", funnel, "--json");
+    expect(r.code).toBe(0);
+    const k0 = (JSON.parse(r.out) as { bias: { trimfill: { k0: number } } }).bias.trimfill.k0;
+    expect(k0).toBeGreaterThan(0);
+    const svg = readFileSync(funnel, "utf8");
+    expect(svg.match(/class="point filled"/g)?.length).toBe(k0);
+  });
 });
 
 describe("decidua meta: bad input is exit code 2, one message, no output", () => {
