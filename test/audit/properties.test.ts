@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { auditReportedResult } from "../../src/evidence/audit/index.js";
-import { twoSidedNormalP } from "../../src/stats/trial/distributions.js";
+import { pvalNormal as twoSidedNormalP } from "../../src/stats/core/dist.js";
 
 const Z975 = 1.959963984540054;
 

@@ -3,7 +3,7 @@
  * each other, allowing for the rounding of every printed digit? Pure function; see docs/audit.md.
  */
 import { InputError } from "../../shared/errors.js";
-import { qnormStd, twoSidedNormalP } from "../../stats/trial/distributions.js";
+import { pvalNormal, qnorm } from "../../stats/core/dist.js";
 import { twoByTwo } from "../../stats/trial/twoByTwo.js";
 import { fmtNum, fmtP, overlaps, parsePrinted, rangeOver } from "./printed.js";
 import type { Interval, Printed } from "./printed.js";
@@ -81,7 +81,7 @@ function describeP(p: PrintedP): string {
 }
 
 function pRangeFromZ(z: Interval): Interval {
-  return { lo: twoSidedNormalP(z.hi), hi: twoSidedNormalP(Math.max(0, z.lo)) };
+  return { lo: pvalNormal(z.hi), hi: pvalNormal(Math.max(0, z.lo)) };
 }
 
 /** |f| range from a signed range. */
@@ -130,7 +130,7 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
   const zAbs: Interval | null = zp === null ? null : absRange(zp.range);
   const level = r.level;
   const alpha = Math.round((100 - level) * 1e9) / 1e11;
-  const zcrit = qnormStd(1 - alpha / 2);
+  const zcrit = qnorm(1 - alpha / 2);
   const g = ratio ? (x: number) => Math.log(Math.max(x, 1e-300)) : (x: number) => x;
   const gi = ratio ? (x: number) => Math.exp(x) : (x: number) => x;
   const ciText = lo !== null && hi !== null ? `${level}% CI ${lo.text} to ${hi.text}` : "";
@@ -213,7 +213,7 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
         zPoint = Math.abs(centreG) / sePoint;
       }
       pImplied = pRangeFromZ(zImplied);
-      const pPoint = twoSidedNormalP(zPoint);
+      const pPoint = pvalNormal(zPoint);
       derived.z = zPoint;
       derived.z_range = [zImplied.lo, zImplied.hi];
       derived.p = pPoint;
@@ -260,8 +260,8 @@ export function auditReportedResult(input: ReportedResultInput): AuditResult {
     add(
       "p-vs-z",
       overlaps(pp.range, pz),
-      `P from printed Z: ${fmtP(twoSidedNormalP(Math.abs(zp.value)))}`,
-      `${describeP(pp)} but the printed Z = ${zp.text} implies P = ${fmtP(twoSidedNormalP(Math.abs(zp.value)))} (${fmtP(pz.lo)} to ${fmtP(pz.hi)} allowing for rounding)`,
+      `P from printed Z: ${fmtP(pvalNormal(Math.abs(zp.value)))}`,
+      `${describeP(pp)} but the printed Z = ${zp.text} implies P = ${fmtP(pvalNormal(Math.abs(zp.value)))} (${fmtP(pz.lo)} to ${fmtP(pz.hi)} allowing for rounding)`,
     );
   }
 

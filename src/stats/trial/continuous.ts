@@ -6,7 +6,8 @@
  * variance and the continuity correction.
  */
 import { InputError } from "../../shared/errors.js";
-import { exactRankSumTwoSidedP, exactSignedRankTwoSidedP, qtDist, twoSidedNormalP, twoSidedTP } from "./distributions.js";
+import { pvalNormal, pvalT, qt } from "../core/dist.js";
+import { exactRankSumTwoSidedP, exactSignedRankTwoSidedP } from "./distributions.js";
 
 export interface TTestResult {
   /** t statistic. */
@@ -86,8 +87,8 @@ export function welchTTest(x: readonly number[], y: readonly number[], level = 9
   const df = (vx + vy) ** 2 / (vx ** 2 / (xs.length - 1) + vy ** 2 / (ys.length - 1));
   const est = mean(xs) - mean(ys);
   const t = est / se;
-  const q = qtDist(1 - (1 - level / 100) / 2, df);
-  return { statistic: t, df, p: twoSidedTP(t, df), estimate: est, ci_low: est - q * se, ci_high: est + q * se, level, method: "Welch two-sample t test" };
+  const q = qt(1 - (1 - level / 100) / 2, df);
+  return { statistic: t, df, p: pvalT(t, df), estimate: est, ci_low: est - q * se, ci_high: est + q * se, level, method: "Welch two-sample t test" };
 }
 
 export interface GroupSummaryStats {
@@ -116,8 +117,8 @@ export function welchTTestFromSummary(x: GroupSummaryStats, y: GroupSummaryStats
   const df = (vx + vy) ** 2 / (vx ** 2 / (x.n - 1) + vy ** 2 / (y.n - 1));
   const est = x.mean - y.mean;
   const t = est / se;
-  const q = qtDist(1 - (1 - level / 100) / 2, df);
-  return { statistic: t, df, p: twoSidedTP(t, df), estimate: est, ci_low: est - q * se, ci_high: est + q * se, level, method: "Welch two-sample t test" };
+  const q = qt(1 - (1 - level / 100) / 2, df);
+  return { statistic: t, df, p: pvalT(t, df), estimate: est, ci_low: est - q * se, ci_high: est + q * se, level, method: "Welch two-sample t test" };
 }
 
 /** Paired t test on x - y, two-sided, as R's t.test(x, y, paired = TRUE). */
@@ -133,8 +134,8 @@ export function pairedTTest(x: readonly number[], y: readonly number[], level = 
   const est = mean(d);
   const t = est / se;
   const df = n - 1;
-  const q = qtDist(1 - (1 - level / 100) / 2, df);
-  return { statistic: t, df, p: twoSidedTP(t, df), estimate: est, ci_low: est - q * se, ci_high: est + q * se, level, method: "paired t test" };
+  const q = qt(1 - (1 - level / 100) / 2, df);
+  return { statistic: t, df, p: pvalT(t, df), estimate: est, ci_low: est - q * se, ci_high: est + q * se, level, method: "paired t test" };
 }
 
 export interface WilcoxonOptions {
@@ -169,7 +170,7 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[], options
   const zval = (zRaw - corr) / sigma;
   return {
     statistic: w,
-    p: twoSidedNormalP(zval),
+    p: pvalNormal(zval),
     exact: false,
     continuityCorrection: correct,
     n: nx + ny,
@@ -216,7 +217,7 @@ export function wilcoxonSignedRank(x: readonly number[], y?: readonly number[], 
   const zval = (zRaw - corr) / sigma;
   return {
     statistic: v,
-    p: twoSidedNormalP(zval),
+    p: pvalNormal(zval),
     exact: false,
     continuityCorrection: correct,
     n,

@@ -1,45 +1,9 @@
 /**
- * Distribution helpers for the single-trial tests: thin wrappers over @stdlib (normal, t, chi-square,
- * hypergeometric) and the exact null distributions of the Wilcoxon statistics (counted by dynamic
+ * Distribution helpers for the single-trial tests (normal, t and chi-square come from ../core/dist.ts):
+ * the hypergeometric density (@stdlib) and the exact null distributions of the Wilcoxon statistics (counted by dynamic
  * programming, as R's pwilcox/psignrank).
  */
-import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
-import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
-import tCdf from "@stdlib/stats-base-dists-t-cdf";
-import tQuantile from "@stdlib/stats-base-dists-t-quantile";
-import chisqCdf from "@stdlib/stats-base-dists-chisquare-cdf";
 import hypergeometricPmf from "@stdlib/stats-base-dists-hypergeometric-pmf";
-
-/** Standard normal cumulative distribution function. */
-export function pnormStd(z: number): number {
-  return normalCdf(z, 0, 1);
-}
-
-/** Standard normal quantile. */
-export function qnormStd(p: number): number {
-  return normalQuantile(p, 0, 1);
-}
-
-/** Two-sided p-value of a standard normal statistic, computed from the lower tail (no cancellation). */
-export function twoSidedNormalP(z: number): number {
-  return Math.min(1, 2 * normalCdf(-Math.abs(z), 0, 1));
-}
-
-/** Two-sided p-value of a t statistic with df degrees of freedom. */
-export function twoSidedTP(t: number, df: number): number {
-  return Math.min(1, 2 * tCdf(-Math.abs(t), df));
-}
-
-export function qtDist(p: number, df: number): number {
-  return tQuantile(p, df);
-}
-
-/** Upper tail of the chi-square distribution; for df = 1 it is computed as 2 Phi(-sqrt(x)) to keep small p exact. */
-export function chisqUpper(x: number, df: number): number {
-  if (x <= 0) return 1;
-  if (df === 1) return 2 * normalCdf(-Math.sqrt(x), 0, 1);
-  return 1 - chisqCdf(x, df);
-}
 
 /** Central hypergeometric density: x successes among k draws from m successes and n failures (R's dhyper(x, m, n, k)). */
 export function dhyper(x: number, m: number, n: number, k: number): number {
@@ -121,71 +85,3 @@ export function exactSignedRankTwoSidedP(v: number, n: number): number {
   return Math.min(2 * p, 1);
 }
 
-/**
- * Bracketing root finder (bisection with secant/Brent steps) for a continuous f with f(lo), f(hi) of
- * opposite signs. Tolerance is tight (1e-12 relative) unlike R's uniroot default (1.2e-4).
- */
-export function findRoot(f: (x: number) => number, lo: number, hi: number, tol = 1e-13, maxIter = 500): number {
-  let a = lo;
-  let b = hi;
-  let fa = f(a);
-  let fb = f(b);
-  if (fa === 0) return a;
-  if (fb === 0) return b;
-  if (Math.sign(fa) === Math.sign(fb)) throw new Error(`findRoot: no sign change on [${lo}, ${hi}]`);
-  // Brent's method
-  let c = a;
-  let fc = fa;
-  let d = b - a;
-  let e = d;
-  for (let i = 0; i < maxIter; i++) {
-    if (Math.sign(fb) === Math.sign(fc)) {
-      c = a;
-      fc = fa;
-      d = b - a;
-      e = d;
-    }
-    if (Math.abs(fc) < Math.abs(fb)) {
-      a = b;
-      b = c;
-      c = a;
-      fa = fb;
-      fb = fc;
-      fc = fa;
-    }
-    const tol1 = 2 * Number.EPSILON * Math.abs(b) + 0.5 * tol * Math.max(Math.abs(b), 1e-300);
-    const xm = 0.5 * (c - b);
-    if (Math.abs(xm) <= tol1 || fb === 0) return b;
-    if (Math.abs(e) >= tol1 && Math.abs(fa) > Math.abs(fb)) {
-      const s = fb / fa;
-      let p: number;
-      let q: number;
-      if (a === c) {
-        p = 2 * xm * s;
-        q = 1 - s;
-      } else {
-        const qq = fa / fc;
-        const r = fb / fc;
-        p = s * (2 * xm * qq * (qq - r) - (b - a) * (r - 1));
-        q = (qq - 1) * (r - 1) * (s - 1);
-      }
-      if (p > 0) q = -q;
-      p = Math.abs(p);
-      if (2 * p < Math.min(3 * xm * q - Math.abs(tol1 * q), Math.abs(e * q))) {
-        e = d;
-        d = p / q;
-      } else {
-        d = xm;
-        e = d;
-      }
-    } else {
-      d = xm;
-      e = d;
-    }
-    a = b;
-    fa = fb;
-    b += Math.abs(d) > tol1 ? d : xm > 0 ? tol1 : -tol1;
-    fb = f(b);
-  }
-  return b;
-}

@@ -10,7 +10,8 @@
  */
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
-import { chisqUpper, dhyper, findRoot, qnormStd, twoSidedNormalP } from "./distributions.js";
+import { pchisqUpper, pvalNormal, qnorm, zeroin } from "../core/dist.js";
+import { dhyper } from "./distributions.js";
 
 export const TwoByTwoInputSchema = z
   .object({
@@ -74,8 +75,8 @@ function wald(logScale: boolean, est: number, se: number, zcrit: number): WaldEf
   const lo = est - zcrit * se;
   const hi = est + zcrit * se;
   return logScale
-    ? { estimate: Math.exp(est), ci_low: Math.exp(lo), ci_high: Math.exp(hi), se, z: zval, p: twoSidedNormalP(zval) }
-    : { estimate: est, ci_low: lo, ci_high: hi, se, z: zval, p: twoSidedNormalP(zval) };
+    ? { estimate: Math.exp(est), ci_low: Math.exp(lo), ci_high: Math.exp(hi), se, z: zval, p: pvalNormal(zval) }
+    : { estimate: est, ci_low: lo, ci_high: hi, se, z: zval, p: pvalNormal(zval) };
 }
 
 /** Pearson chi-square for a 2x2 table, optionally with Yates' correction as R applies it: |O - E| - min(0.5, |O - E|). */
@@ -95,7 +96,7 @@ export function pearsonChiSquare(a: number, b: number, c: number, d: number, yat
   const corr = yates ? Math.min(0.5, ...dev) : 0;
   let x2 = 0;
   for (let i = 0; i < 4; i++) x2 += ((dev[i] ?? 0) - corr) ** 2 / (expected[i] ?? 1);
-  return { statistic: x2, df: 1, p: chisqUpper(x2, 1) };
+  return { statistic: x2, df: 1, p: pchisqUpper(x2, 1) };
 }
 
 interface Hyper {
@@ -153,7 +154,8 @@ function solveLog(g: (lt: number) => number, target: number): number {
   while (g(lo) > target && i++ < 200) lo *= 2;
   i = 0;
   while (g(hi) < target && i++ < 200) hi *= 2;
-  return Math.exp(findRoot((lt) => g(lt) - target, lo, hi, 1e-14));
+  // On the log scale an absolute tolerance is a relative one on the odds ratio.
+  return Math.exp(zeroin((lt) => g(lt) - target, lo, hi, 1e-14, 500));
 }
 
 /** Fisher's exact test for a 2x2 table, with the conditional MLE odds ratio and exact CI, as R's fisher.test. */
@@ -204,7 +206,7 @@ export function twoByTwo(input: TwoByTwoInput): TwoByTwoResult {
   const dc = d + add;
   const n1 = ac + bc;
   const n2 = cc + dc;
-  const zcrit = qnormStd(1 - (1 - level / 100) / 2);
+  const zcrit = qnorm(1 - (1 - level / 100) / 2);
   const logOr = Math.log((ac * dc) / (bc * cc));
   const seOr = Math.sqrt(1 / ac + 1 / bc + 1 / cc + 1 / dc);
   const logRr = Math.log(ac / n1 / (cc / n2));
