@@ -5,7 +5,7 @@
  */
 import { InputError } from "../../shared/errors.js";
 import { critValue, pvalNormal, pvalT } from "./dist.js";
-import { metaRegCoef } from "./metareg.js";
+import { metaRegCoef, wlsLine } from "./metareg.js";
 import { rmaUni, type RmaMethod, type RmaUniResult } from "./rma.js";
 
 export interface EggerResult {
@@ -26,27 +26,16 @@ export interface EggerResult {
 export function eggerTest(yi: ArrayLike<number>, vi: ArrayLike<number>, level = 95): EggerResult {
   const k = yi.length;
   if (k < 3) throw new InputError(`Egger's test needs at least 3 studies (k = ${k})`);
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let t0 = 0;
-  let t1 = 0;
+  const sei = new Float64Array(k);
+  const w = new Float64Array(k);
   for (let i = 0; i < k; i++) {
-    const w = 1 / (vi[i] as number);
-    const x = Math.sqrt(vi[i] as number);
-    const y = yi[i] as number;
-    s0 += w;
-    s1 += w * x;
-    s2 += w * x * x;
-    t0 += w * y;
-    t1 += w * x * y;
+    sei[i] = Math.sqrt(vi[i] as number);
+    w[i] = 1 / (vi[i] as number);
   }
-  const det = s0 * s2 - s1 * s1;
-  const b0 = (s2 * t0 - s1 * t1) / det;
-  const b1 = (s0 * t1 - s1 * t0) / det;
+  const { intercept: b0, slope: b1, s0, s2, det } = wlsLine(yi, sei, w);
   let rss = 0;
   for (let i = 0; i < k; i++) {
-    const r = (yi[i] as number) - b0 - b1 * Math.sqrt(vi[i] as number);
+    const r = (yi[i] as number) - b0 - b1 * (sei[i] as number);
     rss += r * r / (vi[i] as number);
   }
   const df = k - 2;

@@ -172,23 +172,40 @@ export function metaRegTau2(y: ArrayLike<number>, v: ArrayLike<number>, x: Array
 
 /** Coefficients [intercept, slope] of y ~ 1 + x with weights 1/(vi + tau²). */
 export function metaRegCoef(y: ArrayLike<number>, v: ArrayLike<number>, x: ArrayLike<number>, method: RmaMethod): { intercept: number; slope: number; tau2: number } {
-  const k = y.length;
   const tau2 = metaRegTau2(y, v, x, method);
+  const w = new Float64Array(y.length);
+  for (let i = 0; i < w.length; i++) w[i] = 1 / ((v[i] as number) + tau2);
+  const line = wlsLine(y, x, w);
+  return { intercept: line.intercept, slope: line.slope, tau2 };
+}
+
+/** Weighted least-squares line y ~ a + b x, with the weighted sums S0 = Σw, S1 = Σwx, S2 = Σwx² and det = S0·S2 - S1² for standard errors. */
+export interface WlsLine {
+  intercept: number;
+  slope: number;
+  s0: number;
+  s1: number;
+  s2: number;
+  det: number;
+}
+
+/** Fits y ~ a + b x by weighted least squares (normal equations of the two-parameter model). */
+export function wlsLine(y: ArrayLike<number>, x: ArrayLike<number>, w: ArrayLike<number>): WlsLine {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let t0 = 0;
   let t1 = 0;
-  for (let i = 0; i < k; i++) {
-    const w = 1 / ((v[i] as number) + tau2);
+  for (let i = 0; i < y.length; i++) {
+    const wi = w[i] as number;
     const xi = x[i] as number;
     const yi = y[i] as number;
-    s0 += w;
-    s1 += w * xi;
-    s2 += w * xi * xi;
-    t0 += w * yi;
-    t1 += w * xi * yi;
+    s0 += wi;
+    s1 += wi * xi;
+    s2 += wi * xi * xi;
+    t0 += wi * yi;
+    t1 += wi * xi * yi;
   }
   const det = s0 * s2 - s1 * s1;
-  return { intercept: (s2 * t0 - s1 * t1) / det, slope: (s0 * t1 - s1 * t0) / det, tau2 };
+  return { intercept: (s2 * t0 - s1 * t1) / det, slope: (s0 * t1 - s1 * t0) / det, s0, s1, s2, det };
 }
