@@ -4,5 +4,4 @@ export * from "./shared/errors.js";
 export * from "./stats/index.js";
 export * from "./evidence/index.js";
 export * from "./clinical/index.js";
-export * from "./trials/index.js";
 export * from "./shared/therapies.js";

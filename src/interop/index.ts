@@ -1,2 +1,0 @@
-// Public surface of the interop domain.
-export {};

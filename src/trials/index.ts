@@ -1,2 +1,0 @@
-// Public surface of the trials domain.
-export {};
