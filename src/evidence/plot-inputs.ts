@@ -6,6 +6,7 @@ import type { PrismaCounts, RobJudgement, RobTable } from "./plots/types.js";
 import type { EvidenceBase, PrismaFlow } from "./schema.js";
 import { ROB1_DOMAIN_LABELS, ROB1_DOMAINS } from "./schema.js";
 import { completeCounts, primaryLiveBirthOutcome } from "./select.js";
+import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
 
 export interface RobTableQuery {
   /** Only these trial ids (in this order); default: every trial with a risk-of-bias assessment. */
@@ -69,4 +70,55 @@ export function prismaCountsFor(base: EvidenceBase, metaAnalysisId: string): Pri
   const flow = base.prisma.find((p) => p.metaAnalysis === metaAnalysisId);
   if (flow === undefined) return null;
   return prismaCountsFromFlow(flow);
+}
+
+/** A stored PRISMA flow as the CLI and the server list it: which review it belongs to, and a readable title. */
+export interface PrismaFlowListing {
+  /** The flow's own id (e.g. "gao-2025-prisma"). */
+  id: string;
+  /** The meta-analysis it belongs to (e.g. "gao-2025"); either id finds the flow. */
+  metaAnalysis: string;
+  therapy: TherapyId | null;
+  source: string;
+  title: string;
+}
+
+/** Short therapy name: the abbreviation in brackets when the name has one ("IVIG"), else the whole name. */
+function shortTherapyName(therapy: TherapyId): string {
+  const name = THERAPY_NAMES[therapy];
+  return /\(([^)]+)\)\s*$/.exec(name)?.[1] ?? name;
+}
+
+/** The stored flow with this flow id or meta-analysis id (null when none). */
+export function prismaFlowById(base: EvidenceBase, id: string): PrismaFlow | null {
+  return base.prisma.find((p) => p.id === id) ?? base.prisma.find((p) => p.metaAnalysis === id) ?? null;
+}
+
+/**
+ * Readable title of a PRISMA flow, from the review's entry in the base, e.g.
+ * "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)". Never a raw id.
+ */
+export function prismaFlowTitle(base: EvidenceBase, flow: PrismaFlow): string {
+  const ma = base.metaAnalyses.find((m) => m.id === flow.metaAnalysis);
+  const src = base.sources.find((s) => s.id === flow.source);
+  const doc = src?.document !== undefined ? /source document (\S+)/i.exec(src.document)?.[1] : undefined;
+  const who = ma === undefined ? (src?.citation.split(".")[0] ?? "published review") : (ma.label.split(" (")[0] ?? ma.label);
+  const what = ma === undefined ? "systematic review" : `${shortTherapyName(ma.therapy)} meta-analysis`;
+  return `PRISMA 2020 flow: ${what} (${who}${doc !== undefined ? `, source ${doc}` : ""})`;
+}
+
+/** Every stored PRISMA flow with its review and title. */
+export function prismaFlowListing(base: EvidenceBase): PrismaFlowListing[] {
+  return base.prisma.map((p) => ({
+    id: p.id,
+    metaAnalysis: p.metaAnalysis,
+    therapy: base.metaAnalyses.find((m) => m.id === p.metaAnalysis)?.therapy ?? null,
+    source: p.source,
+    title: prismaFlowTitle(base, p),
+  }));
+}
+
+/** Titles of the two robvis-style plots of a therapy's trials. */
+export function robPlotTitle(therapy: TherapyId, kind: "traffic-light" | "summary"): string {
+  return kind === "traffic-light" ? `${THERAPY_NAMES[therapy]}: risk of bias (RoB 1), per trial` : `${THERAPY_NAMES[therapy]}: risk of bias (RoB 1), share of trials per judgement`;
 }

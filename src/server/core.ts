@@ -21,7 +21,23 @@ import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
 import { toCsv } from "./csv.js";
 import { unavailable } from "./errors.js";
-import { EVIDENCE_FILES, evidenceForTherapy, placeboRctRows, reproduceAll, robTableFromBase, auditEvidenceBase, robTrafficLightSvg } from "../evidence/index.js";
+import {
+  EVIDENCE_FILES,
+  evidenceForTherapy,
+  placeboRctRows,
+  reproduceAll,
+  robTableFromBase,
+  auditEvidenceBase,
+  robTrafficLightSvg,
+  robSummarySvg,
+  robPlotTitle,
+  prismaFlowSvg,
+  prismaFlowById,
+  prismaCountsFromFlow,
+  prismaFlowTitle,
+  prismaFlowListing,
+  type PrismaFlowListing,
+} from "../evidence/index.js";
 import type { BaseAuditEntry, EvidenceBase, EvidenceSubgroup, Reproduction, TherapyEvidence } from "../evidence/index.js";
 import type { StudyRow } from "../stats/types.js";
 
@@ -204,16 +220,29 @@ export class CoreServices {
     return { rows, result };
   }
 
-  evidencePlot(therapy: TherapyId, kind: "forest" | "funnel" | "rob"): string | null {
-    if (kind === "rob") {
+  evidencePlot(therapy: TherapyId, kind: "forest" | "funnel" | "rob" | "rob-summary"): string | null {
+    if (kind === "rob" || kind === "rob-summary") {
       const table = robTableFromBase(this.base(), { therapy });
-      return table === null ? null : robTrafficLightSvg(table, { title: `${THERAPY_NAMES[therapy]}: risk of bias (RoB 1)` });
+      if (table === null) return null;
+      return kind === "rob" ? robTrafficLightSvg(table, { title: robPlotTitle(therapy, "traffic-light") }) : robSummarySvg(table, { title: robPlotTitle(therapy, "summary") });
     }
     const a = this.therapyTrialsAnalysis(therapy);
     if (a === null) return null;
     const title = `${THERAPY_NAMES[therapy]} vs placebo: live birth`;
     if (kind === "forest") return forestPlotSvg(a.result, { title, favoursLeft: "Favours placebo", favoursRight: `Favours ${therapy === "lit" ? "LIT" : THERAPY_NAMES[therapy]}`, experimentalLabel: "Treatment", controlLabel: "Placebo" });
     return a.result.k >= 3 ? funnelPlotSvg(a.result, { title }) : null;
+  }
+
+  /** The stored PRISMA 2020 flows, each with its review and a readable title. */
+  prismaFlows(): PrismaFlowListing[] {
+    return prismaFlowListing(this.base());
+  }
+
+  /** PRISMA 2020 flow diagram of a stored flow (by meta-analysis or flow id); null when there is none. */
+  prismaPlot(id: string): string | null {
+    const base = this.base();
+    const flow = prismaFlowById(base, id);
+    return flow === null ? null : prismaFlowSvg(prismaCountsFromFlow(flow), { title: prismaFlowTitle(base, flow), file: "prisma.json" });
   }
 
   reproductions(): Reproduction[] {

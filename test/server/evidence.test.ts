@@ -51,6 +51,48 @@ describe("evidence routes (seeded evidence base)", () => {
     expect(errorOf(sg).field).toBe("subgroup");
   });
 
+  it("risk-of-bias summary plot per therapy, and the PRISMA 2020 flow of Gao 2025 (source 004) with its counts", async () => {
+    const summary = await researcher.req("GET", "/api/evidence/therapies/ivig/rob-summary.svg");
+    expect(summary.status).toBe(200);
+    expect(summary.headers.get("content-type")).toMatch(/image\/svg\+xml/);
+    expect(summary.text).toContain("Random sequence generation");
+    expect(summary.text).toMatch(/n = \d+/);
+    const light = await researcher.req("GET", "/api/evidence/therapies/ivig/rob.svg");
+    expect(summary.text).not.toBe(light.text);
+
+    const list = await researcher.req("GET", "/api/evidence/prisma");
+    expect(list.status).toBe(200);
+    const flows = (list.body as { flows: Array<{ id: string; metaAnalysis: string; therapy: string | null; title: string }> }).flows;
+    const gao = flows.find((f) => f.metaAnalysis === "gao-2025");
+    expect(gao).toMatchObject({ id: "gao-2025-prisma", therapy: "ivig", title: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)" });
+    for (const id of ["gao-2025", "gao-2025-prisma"]) {
+      const r = await researcher.req("GET", `/api/evidence/prisma/${id}.svg`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get("content-type")).toMatch(/image\/svg\+xml/);
+      for (const n of [585, 534, 51, 40, 11]) expect(r.text).toContain(`(n = ${n})`);
+      expect(r.text).toContain("Gao 2025, source 004");
+    }
+  });
+
+  it("the new plot routes are in the OpenAPI document under the evidence tag", async () => {
+    const doc = (await (await fetch(srv.base + "/api/docs/json")).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    for (const p of ["/api/evidence/therapies/{therapy}/rob-summary.svg", "/api/evidence/prisma", "/api/evidence/prisma/{id}.svg"]) {
+      expect(doc.paths[p]?.get?.tags, p).toEqual(["evidence"]);
+    }
+  });
+
+  it("unknown PRISMA flows are 404; malformed ids and unknown therapies name the field", async () => {
+    const missing = await researcher.req("GET", "/api/evidence/prisma/no-such-review.svg");
+    expect(missing.status).toBe(404);
+    expect(errorOf(missing).message).toMatch(/no-such-review/);
+    const bad = await researcher.req("GET", "/api/evidence/prisma/Not_An_Id.svg");
+    expect(bad.status).toBe(400);
+    expect(errorOf(bad)).toMatchObject({ code: "VALIDATION", field: "id" });
+    const t = await researcher.req("GET", "/api/evidence/therapies/aspirin/rob-summary.svg");
+    expect(t.status).toBe(400);
+    expect(errorOf(t).field).toBe("therapy");
+  });
+
   it("reproductions and audit flags of published numbers", async () => {
     const rep = (await researcher.req("GET", "/api/evidence/reproductions")).body as { reproductions: Array<{ metaAnalysis: string }> };
     expect(rep.reproductions.length).toBeGreaterThan(0);

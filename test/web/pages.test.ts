@@ -32,12 +32,26 @@ describe("pages", () => {
     await page.locator('[data-therapy-link="ivig"]').click();
     await page.getByRole("heading", { name: /IVIG|immunoglobulin/i }).first().waitFor();
     await page.getByTestId("conflicts").waitFor();
+    // the review of source 004 (Gao 2025) with its PRISMA 2020 flow, titled by the review, counts as reported
+    const prisma = page.getByTestId("prisma-gao-2025");
+    await prisma.locator("svg").waitFor();
+    const prismaText = (await prisma.textContent()) ?? "";
+    for (const n of [585, 534, 51, 40, 11]) expect(prismaText).toContain(`(n = ${n})`);
+    expect(await page.getByRole("heading", { name: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)" }).count()).toBeGreaterThan(0);
     await shot(page, "30-evidence-summary");
     await page.getByRole("tab", { name: "Forest & funnel" }).click();
     await page.getByTestId("evidence-forest").locator("svg").waitFor();
     await shot(page, "31-evidence-forest");
     await page.getByRole("tab", { name: "Risk of bias" }).click();
-    await page.waitForTimeout(500);
+    // both robvis-style plots: the traffic light (one row per trial) and the summary (one bar per domain)
+    const traffic = page.getByTestId("rob-traffic");
+    const robSummary = page.getByTestId("rob-summary");
+    await traffic.locator("svg").waitFor();
+    await robSummary.locator("svg").waitFor();
+    expect(await traffic.textContent()).toContain("Jafarzadeh 2019");
+    const summaryText = (await robSummary.textContent()) ?? "";
+    expect(summaryText).toContain("Random sequence generation");
+    expect(summaryText).toMatch(/percentage of studies \(n = \d+\)/);
     await shot(page, "32-evidence-rob");
     await page.getByRole("tab", { name: /^Audit/ }).click();
     const flags = page.getByTestId("audit-flags");

@@ -4,13 +4,20 @@
  *   reproduce [--data DIR] [--json]           our pooled results beside the published ones
  *   show THERAPY [--subgroup S] [--json]      the evidence for one therapy (API output)
  *   sof [--json]                              GRADE Summary-of-Findings rows for every therapy
+ *   plot KIND --out FILE.svg [--therapy ID] [--prisma ID] [--png]
+ *                                             rob | rob-summary (robvis style, per therapy) | prisma (PRISMA 2020 flow)
  */
+import { access, constants, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { evidenceForAllTherapies, evidenceForTherapy, type TherapyEvidence } from "../../evidence/api.js";
 import { defaultEvidenceDir, loadEvidenceBase, readEvidenceBase } from "../../evidence/load.js";
 import { ivigLiveBirthComparison, reproduceAll, type ComparisonEntry, type Reproduction } from "../../evidence/reproduce.js";
 import { EvidenceSubgroupSchema, formatEvidenceProblem, type EvidenceBase } from "../../evidence/schema.js";
+import { prismaFlowById, prismaCountsFromFlow, prismaFlowTitle, robPlotTitle, robTableFromBase } from "../../evidence/plot-inputs.js";
+import { prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../../evidence/plots/index.js";
+import { svgToPng } from "../../stats/plots/index.js";
 import { InputError } from "../../shared/errors.js";
 import { TherapyIdSchema } from "../../shared/therapies.js";
 import type { CliIO } from "../main.js";
@@ -18,6 +25,67 @@ import type { SetExit } from "./index.js";
 
 const DataOptionsSchema = z.object({ data: z.string().min(1).optional(), json: z.boolean().optional() });
 const ShowOptionsSchema = DataOptionsSchema.extend({ subgroup: z.string().optional() });
+
+export const EvidencePlotKindSchema = z.enum(["rob", "rob-summary", "prisma"]);
+export type EvidencePlotKind = z.infer<typeof EvidencePlotKindSchema>;
+const PlotOptionsSchema = z
+  .object({
+    out: z.string().min(1, "--out FILE.svg is required").regex(/\.svg$/i, "--out must name a .svg file"),
+    therapy: z.string().min(1).optional(),
+    prisma: z.string().min(1).optional(),
+    png: z.boolean().optional(),
+    data: z.string().min(1).optional(),
+  })
+  .strict();
+
+/**
+ * The SVG of one evidence plot, drawn from the base (pure apart from the base passed in). InputError names the
+ * option at fault: the kind, --therapy or --prisma.
+ */
+export function evidencePlotSvg(base: EvidenceBase, kindRaw: string, o: { therapy?: string | undefined; prisma?: string | undefined }): string {
+  const kind = EvidencePlotKindSchema.safeParse(kindRaw);
+  if (!kind.success) throw new InputError(`unknown plot kind "${kindRaw}" (use ${EvidencePlotKindSchema.options.join(", ")})`, { field: "KIND" });
+  if (kind.data === "prisma") {
+    if (o.therapy !== undefined) throw new InputError("--therapy does not apply to the PRISMA flow (give --prisma ID)", { field: "--therapy" });
+    const ids = base.prisma.map((p) => `${p.metaAnalysis} or ${p.id}`).join("; ");
+    if (o.prisma === undefined) throw new InputError(`the PRISMA flow needs --prisma ID (stored: ${ids || "none"})`, { field: "--prisma" });
+    const flow = prismaFlowById(base, o.prisma);
+    if (flow === null) throw new InputError(`no PRISMA flow "${o.prisma}" in the evidence base (stored: ${ids || "none"})`, { field: "--prisma" });
+    return prismaFlowSvg(prismaCountsFromFlow(flow), { title: prismaFlowTitle(base, flow), file: "prisma.json" });
+  }
+  if (o.prisma !== undefined) throw new InputError(`--prisma applies to the prisma plot only, not ${kind.data}`, { field: "--prisma" });
+  if (o.therapy === undefined) throw new InputError(`the ${kind.data} plot needs --therapy ID (${TherapyIdSchema.options.join(", ")})`, { field: "--therapy" });
+  const therapy = TherapyIdSchema.safeParse(o.therapy);
+  if (!therapy.success) throw new InputError(`unknown therapy "${o.therapy}" (use ${TherapyIdSchema.options.join(", ")})`, { field: "--therapy" });
+  const table = robTableFromBase(base, { therapy: therapy.data });
+  if (table === null) throw new InputError(`no trial of ${therapy.data} carries a risk-of-bias assessment in the evidence base`, { field: "--therapy" });
+  return kind.data === "rob"
+    ? robTrafficLightSvg(table, { title: robPlotTitle(therapy.data, "traffic-light") })
+    : robSummarySvg(table, { title: robPlotTitle(therapy.data, "summary") });
+}
+
+async function checkWritable(path: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`cannot write ${path}: directory ${dir} does not exist or is not writable`, { field: "--out" });
+  }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile()) throw new InputError(`cannot write ${path}: it is a directory or special file`, { field: "--out" });
+}
+
+/** Writes every file under a temporary name, then renames them: a failure leaves no partial output. */
+async function writeAll(files: Array<{ path: string; content: string | Uint8Array }>): Promise<void> {
+  const tmp = files.map((f, i) => ({ ...f, tmp: `${f.path}.${process.pid}.${i}.tmp` }));
+  try {
+    for (const f of tmp) await writeFile(f.tmp, f.content);
+  } catch (e) {
+    await Promise.all(tmp.map((f) => unlink(f.tmp).catch(() => undefined)));
+    throw new InputError(`cannot write ${files.map((f) => f.path).join(", ")} (${(e as { code?: string }).code ?? String(e)})`, { field: "--out" });
+  }
+  for (const f of tmp) await rename(f.tmp, f.path);
+}
 
 function parseOptions<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const r = schema.safeParse(raw);
@@ -140,6 +208,24 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       }
       const e = evidenceForTherapy(baseFrom(o.data), therapy.data, subgroup === undefined ? {} : { subgroup });
       io.out(o.json === true ? JSON.stringify(e, null, 2) + "\n" : evidenceText(e) + "\n");
+    });
+
+  ev.command("plot")
+    .description("draw an evidence plot as SVG: rob (traffic light) or rob-summary for a therapy's trials, prisma (PRISMA 2020 flow of a review)")
+    .argument("<kind>", `plot kind (${EvidencePlotKindSchema.options.join(", ")})`)
+    .requiredOption("--out <file>", "SVG file to write")
+    .option("--therapy <id>", `therapy for rob and rob-summary (${TherapyIdSchema.options.join(", ")})`)
+    .option("--prisma <id>", "meta-analysis (or PRISMA flow) id for prisma, e.g. gao-2025")
+    .option("--png", "also write FILE.png beside the SVG")
+    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .action(async (kind: string, raw: unknown) => {
+      const o = parseOptions(PlotOptionsSchema, raw);
+      const svg = evidencePlotSvg(baseFrom(o.data), kind, o);
+      const files: Array<{ path: string; content: string | Uint8Array }> = [{ path: o.out, content: svg }];
+      if (o.png === true) files.push({ path: o.out.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
+      for (const f of files) await checkWritable(f.path);
+      await writeAll(files);
+      io.out(files.map((f) => `wrote ${f.path}\n`).join(""));
     });
 
   ev.command("sof")

@@ -7,6 +7,18 @@ import { notFound } from "../errors.js";
 
 const TherapyParams = z.object({ therapy: TherapyIdSchema });
 const EvidenceQuery = z.object({ subgroup: EvidenceSubgroupSchema.optional() });
+/** A PRISMA flow is named by its meta-analysis id (e.g. gao-2025) or its own id (gao-2025-prisma). */
+const PrismaParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, "a PRISMA flow id is lower-case letters, digits and hyphens") });
+const PrismaListing = z.object({
+  flows: z.array(z.object({ id: z.string(), metaAnalysis: z.string(), therapy: TherapyIdSchema.nullable(), source: z.string(), title: z.string() })),
+});
+
+const PLOT_SUMMARY: Record<"forest" | "funnel" | "rob" | "rob-summary", string> = {
+  forest: "Forest plot of the therapy's placebo-controlled trials (SVG)",
+  funnel: "Funnel plot of the therapy's placebo-controlled trials (SVG)",
+  rob: "Risk-of-bias traffic-light plot (robvis style, RoB 1) of the therapy's assessed trials (SVG)",
+  "rob-summary": "Risk-of-bias summary plot (robvis style: share of trials per judgement and domain) of the therapy's assessed trials (SVG)",
+};
 
 export async function evidenceRoutes(app: FastifyInstance): Promise<void> {
   app.get("/api/evidence/therapies", { schema: { tags: ["evidence"], summary: "The therapies Decidua reasons about", response: { 200: z.object({ therapies: z.array(z.object({ id: TherapyIdSchema, name: z.string() })) }) } } }, async () => ({
@@ -20,14 +32,25 @@ export async function evidenceRoutes(app: FastifyInstance): Promise<void> {
     return { therapy, evidence: app.core.evidenceFor(therapy, subgroup), placeboTrials: trials === null ? null : trials.result };
   });
 
-  for (const kind of ["forest", "funnel", "rob"] as const) {
-    app.get(`/api/evidence/therapies/:therapy/${kind}.svg`, { schema: { tags: ["evidence"], summary: `${kind === "rob" ? "Risk-of-bias traffic-light" : kind} plot of the therapy's placebo-controlled trials (SVG)`, params: TherapyParams } }, async (req, reply) => {
+  for (const kind of ["forest", "funnel", "rob", "rob-summary"] as const) {
+    app.get(`/api/evidence/therapies/:therapy/${kind}.svg`, { schema: { tags: ["evidence"], summary: PLOT_SUMMARY[kind], params: TherapyParams } }, async (req, reply) => {
       const { therapy } = req.params as z.infer<typeof TherapyParams>;
       const svg = app.core.evidencePlot(therapy, kind);
-      if (svg === null) throw notFound(`a ${kind} plot for ${therapy} (too few trials with usable data)`);
+      if (svg === null) throw notFound(kind === "rob" || kind === "rob-summary" ? `a risk-of-bias plot for ${therapy} (no trial with a risk-of-bias assessment)` : `a ${kind} plot for ${therapy} (too few trials with usable data)`);
       return reply.type("image/svg+xml").send(svg);
     });
   }
+
+  app.get("/api/evidence/prisma", { schema: { tags: ["evidence"], summary: "The stored PRISMA 2020 flows: review, therapy and title of each", response: { 200: PrismaListing } } }, async () => ({
+    flows: app.core.prismaFlows(),
+  }));
+
+  app.get("/api/evidence/prisma/:id.svg", { schema: { tags: ["evidence"], summary: "PRISMA 2020 flow diagram of a review, from the counts it reports (SVG); id = meta-analysis id (e.g. gao-2025) or flow id", params: PrismaParams } }, async (req, reply) => {
+    const { id } = req.params as z.infer<typeof PrismaParams>;
+    const svg = app.core.prismaPlot(id);
+    if (svg === null) throw notFound(`a PRISMA flow "${id}" (GET /api/evidence/prisma lists the stored ones)`);
+    return reply.type("image/svg+xml").send(svg);
+  });
 
   app.get("/api/evidence/reproductions", { schema: { tags: ["evidence"], summary: "Published meta-analyses recomputed from the study-level data in the base, with differences" } }, async () => ({
     reproductions: app.core.reproductions(),

@@ -8,6 +8,7 @@ import type { TherapyEvidence, PublishedResultView } from "../../../evidence/api
 import type { EvidenceSubgroup, PublishedRegimen, SourcedStatement } from "../../../evidence/schema.js";
 import type { BaseAuditEntry } from "../../../evidence/audit/base.js";
 import type { Reproduction } from "../../../evidence/reproduce.js";
+import type { PrismaFlowListing } from "../../../evidence/plot-inputs.js";
 import type { MetaResult } from "../../../stats/types.js";
 import { api, qs } from "../api.js";
 import { useLoad } from "../hooks.js";
@@ -57,6 +58,12 @@ function useReproductionsFor(ev: TherapyEvidence | null) {
   if (!ev || !all.data) return { list: null as Reproduction[] | null, error: all.error };
   const ids = relatedIds(ev);
   return { list: all.data.reproductions.filter((r) => ids.has(r.metaAnalysis)), error: all.error };
+}
+
+/** The stored PRISMA 2020 flows of this therapy's reviews (GET /api/evidence/prisma). */
+function usePrismaFor(therapy: string) {
+  const all = useLoad(() => api<{ flows: PrismaFlowListing[] }>("GET", "/api/evidence/prisma"), []);
+  return { flows: all.data === null ? null : all.data.flows.filter((f) => f.therapy === therapy), error: all.error };
 }
 
 export function SofTable(props: { ev: TherapyEvidence }): JSX.Element {
@@ -265,6 +272,7 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
   const e = ev.data?.evidence ?? null;
   const audit = useAuditFor(e);
   const repro = useReproductionsFor(e);
+  const prisma = usePrismaFor(props.therapy);
   if (ev.error) return <Alert tone="warn">Evidence not available: {ev.error.message}</Alert>;
   if (!ev.data || !e) return <Spinner label="Loading the evidence…" />;
   const subgroupPicker = (
@@ -320,6 +328,11 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
           <Card title="Published results, side by side" actions={<span class="small muted">never averaged</span>}>
             {e.conflicts.length === 0 ? <p class="small muted">No published pooled result.</p> : <ConflictGrid ev={e} />}
           </Card>
+          {(prisma.flows ?? []).map((f) => (
+            <Card key={f.id} title={f.title} actions={<span class="small muted">how the review found its studies, as it reports the counts</span>}>
+              <RemoteSvg src={`/api/evidence/prisma/${encodeURIComponent(f.metaAnalysis)}.svg`} label={f.title} testId={`prisma-${f.metaAnalysis}`} natural />
+            </Card>
+          ))}
         </>
       ) : null}
       {tab === "plots" ? (
@@ -333,9 +346,14 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
         </>
       ) : null}
       {tab === "rob" ? (
-        <Card title="Risk of bias (RoB 1)">
-          <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/rob.svg`} label="Risk-of-bias traffic-light plot" testId="rob-traffic" natural />
-        </Card>
+        <>
+          <Card title="Risk of bias (RoB 1): per trial" actions={<span class="small muted">traffic-light plot</span>}>
+            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/rob.svg`} label="Risk-of-bias traffic-light plot" testId="rob-traffic" natural />
+          </Card>
+          <Card title="Risk of bias (RoB 1): summary" actions={<span class="small muted">share of trials per judgement, domain by domain</span>}>
+            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/rob-summary.svg`} label="Risk-of-bias summary plot" testId="rob-summary" />
+          </Card>
+        </>
       ) : null}
       {tab === "audit" ? (
         <Card title="Audit of published numbers" actions={<span class="small muted">estimate, CI, Z, P and counts checked against each other</span>}>

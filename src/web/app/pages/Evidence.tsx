@@ -9,7 +9,7 @@ export function EvidencePage(props: { therapy: string | null }): JSX.Element {
   const current = props.therapy ?? therapies[0]?.id ?? null;
   return (
     <>
-      <PageHead title="Evidence browser" sub="Per therapy and outcome: Summary of Findings, published results side by side, forest and risk-of-bias plots, and the audit of published numbers." />
+      <PageHead title="Evidence browser" sub="Per therapy and outcome: Summary of Findings, published results side by side with the reviews' PRISMA flows, forest and risk-of-bias plots, and the audit of published numbers." />
       <div class="grid" style="grid-template-columns:240px minmax(0,1fr);align-items:start">
         <nav class="card" aria-label="Therapies" style="padding:6px;position:sticky;top:72px">
           {therapies.length === 0 ? <div style="padding:10px"><Spinner /></div> : null}
