@@ -9,3 +9,4 @@ export * from "./grade.js";
 export * from "./api.js";
 export * from "./reproduce.js";
 export * from "./plot-inputs.js";
+export * from "./outcomes.js";

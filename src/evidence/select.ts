@@ -7,7 +7,8 @@ import type { EvidenceAnalysisSet, EvidenceBase, EvidenceSource, EvidenceOutcome
 /** Outcomes that trials used in place of live birth (each keeps its own definition in the row). */
 export const LIVE_BIRTH_FAMILY: readonly EvidenceOutcomeKind[] = ["live-birth", "success", "term-delivery", "healthy-newborn", "pregnancy-28w", "ongoing-pregnancy-22w", "ongoing-pregnancy-20w", "ongoing-pregnancy"];
 
-const ANALYSIS_PREFERENCE: readonly EvidenceAnalysisSet[] = ["itt", "not-stated", "completers", "per-protocol", "pregnant-only", "conceived-only"];
+/** Analysis sets from closest to intention to treat to furthest (which row of a trial stands for an outcome). */
+export const ANALYSIS_PREFERENCE: readonly EvidenceAnalysisSet[] = ["itt", "not-stated", "completers", "per-protocol", "pregnant-only", "conceived-only"];
 
 export interface CompletePairCounts {
   events_t: number;

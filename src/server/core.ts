@@ -24,7 +24,11 @@ import { unavailable } from "./errors.js";
 import {
   EVIDENCE_FILES,
   evidenceForTherapy,
-  placeboRctRows,
+  therapyOutcomeStudyRows,
+  therapyOutcomeListing,
+  EVIDENCE_PLOT_OUTCOME_INFO,
+  type EvidencePlotOutcome,
+  type TherapyOutcomeListing,
   reproduceAll,
   robTableFromBase,
   auditEvidenceBase,
@@ -205,31 +209,36 @@ export class CoreServices {
   }
 
   /**
-   * The therapy's placebo-controlled randomised trials with complete live-birth counts, pooled by the engine
-   * (OR, inverse variance, random effects with DerSimonian-Laird as in RevMan; fixed effect with one trial).
-   * Null when the base holds no such trial.
+   * The therapy's placebo-controlled randomised trials with complete counts for an outcome (default live birth),
+   * pooled by the engine (OR, inverse variance, random effects with DerSimonian-Laird as in RevMan; fixed effect
+   * with one trial). Null when the base holds no such trial.
    */
-  therapyTrialsAnalysis(therapy: TherapyId): { rows: StudyRow[]; result: MetaResult } | null {
-    const rows: StudyRow[] = placeboRctRows(this.base(), therapy).map((x) => ({
-      study: x.trial.label,
-      ...(x.trial.year !== null && x.trial.year !== undefined ? { year: x.trial.year } : {}),
-      data: { kind: "binary", events_t: x.counts.events_t, total_t: x.counts.total_t, events_c: x.counts.events_c, total_c: x.counts.total_c },
-    }));
+  therapyTrialsAnalysis(therapy: TherapyId, outcome: EvidencePlotOutcome = "live-birth"): { rows: StudyRow[]; result: MetaResult } | null {
+    const rows: StudyRow[] = therapyOutcomeStudyRows(this.base(), therapy, outcome);
     if (rows.length === 0) return null;
     const result = metaAnalysis(rows, { measure: "OR", method: "IV", model: rows.length >= 2 ? "random" : "fixed", tau2: "DL" });
     return { rows, result };
   }
 
-  evidencePlot(therapy: TherapyId, kind: "forest" | "funnel" | "rob" | "rob-summary"): string | null {
+  /** The outcomes of a therapy's placebo-controlled trials that carry arm counts, with k per outcome. */
+  therapyOutcomes(therapy: TherapyId): TherapyOutcomeListing[] {
+    return therapyOutcomeListing(this.base(), therapy);
+  }
+
+  evidencePlot(therapy: TherapyId, kind: "forest" | "funnel" | "rob" | "rob-summary", outcome: EvidencePlotOutcome = "live-birth"): string | null {
     if (kind === "rob" || kind === "rob-summary") {
       const table = robTableFromBase(this.base(), { therapy });
       if (table === null) return null;
       return kind === "rob" ? robTrafficLightSvg(table, { title: robPlotTitle(therapy, "traffic-light") }) : robSummarySvg(table, { title: robPlotTitle(therapy, "summary") });
     }
-    const a = this.therapyTrialsAnalysis(therapy);
+    const a = this.therapyTrialsAnalysis(therapy, outcome);
     if (a === null) return null;
-    const title = `${THERAPY_NAMES[therapy]} vs placebo: live birth`;
-    if (kind === "forest") return forestPlotSvg(a.result, { title, favoursLeft: "Favours placebo", favoursRight: `Favours ${therapy === "lit" ? "LIT" : THERAPY_NAMES[therapy]}`, experimentalLabel: "Treatment", controlLabel: "Placebo" });
+    const info = EVIDENCE_PLOT_OUTCOME_INFO[outcome];
+    const title = `${THERAPY_NAMES[therapy]} vs placebo: ${info.label}`;
+    const treatment = `Favours ${therapy === "lit" ? "LIT" : THERAPY_NAMES[therapy]}`;
+    // an odds ratio above 1 means more events with treatment: good for live birth, bad for miscarriage
+    const [favoursLeft, favoursRight] = info.higherIsBetter ? ["Favours placebo", treatment] : [treatment, "Favours placebo"];
+    if (kind === "forest") return forestPlotSvg(a.result, { title, favoursLeft, favoursRight, experimentalLabel: "Treatment", controlLabel: "Placebo" });
     return a.result.k >= 3 ? funnelPlotSvg(a.result, { title }) : null;
   }
 

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TherapyEvidence } from "../../src/evidence/index.js";
 import type { MetaResult } from "../../src/stats/types.js";
@@ -76,7 +77,7 @@ describe("evidence routes (seeded evidence base)", () => {
 
   it("the new plot routes are in the OpenAPI document under the evidence tag", async () => {
     const doc = (await (await fetch(srv.base + "/api/docs/json")).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
-    for (const p of ["/api/evidence/therapies/{therapy}/rob-summary.svg", "/api/evidence/prisma", "/api/evidence/prisma/{id}.svg"]) {
+    for (const p of ["/api/evidence/therapies/{therapy}/rob-summary.svg", "/api/evidence/therapies/{therapy}/outcomes", "/api/evidence/prisma", "/api/evidence/prisma/{id}.svg"]) {
       expect(doc.paths[p]?.get?.tags, p).toEqual(["evidence"]);
     }
   });
@@ -91,6 +92,56 @@ describe("evidence routes (seeded evidence base)", () => {
     const t = await researcher.req("GET", "/api/evidence/therapies/aspirin/rob-summary.svg");
     expect(t.status).toBe(400);
     expect(errorOf(t).field).toBe("therapy");
+  });
+
+  it("outcomes per therapy with k, and forest/funnel plots per outcome (?outcome=, default live birth)", async () => {
+    // expected trials read from data/trials.json directly: IVIG placebo RCTs with complete overall miscarriage counts
+    type RawTrial = { label: string; therapy: string; design: { randomised: boolean; control: string }; outcomes: Array<{ outcome: string; subgroup?: string; events_t: number | null; total_t: number | null; events_c: number | null; total_c: number | null }> };
+    const rawJson = JSON.parse(readFileSync(new URL("../../data/trials.json", import.meta.url), "utf8")) as RawTrial[] | { trials: RawTrial[] };
+    const raw = Array.isArray(rawJson) ? rawJson : rawJson.trials;
+    const miscarriageTrials = raw.filter(
+      (t) =>
+        t.therapy === "ivig" &&
+        t.design.randomised &&
+        (t.design.control === "placebo" || t.design.control === "basic-therapy-plus-placebo") &&
+        t.outcomes.some((o) => o.outcome === "miscarriage" && o.subgroup === undefined && o.events_t !== null && o.total_t !== null && o.events_c !== null && o.total_c !== null),
+    );
+    expect(miscarriageTrials.length).toBeGreaterThan(0);
+
+    const r = await researcher.req("GET", "/api/evidence/therapies/ivig/outcomes");
+    expect(r.status).toBe(200);
+    const outcomes = (r.body as { therapy: string; outcomes: Array<{ outcome: string; label: string; k: number }> }).outcomes;
+    const ev = (await researcher.req("GET", "/api/evidence/therapies/ivig")).body as { placeboTrials: MetaResult | null };
+    expect(outcomes.find((o) => o.outcome === "live-birth")?.k).toBe(ev.placeboTrials?.k);
+    expect(outcomes.find((o) => o.outcome === "miscarriage")?.k).toBe(miscarriageTrials.length);
+    for (const o of outcomes) expect(o.k).toBeGreaterThan(0);
+
+    const forest = await researcher.req("GET", "/api/evidence/therapies/ivig/forest.svg?outcome=miscarriage");
+    expect(forest.status).toBe(200);
+    expect(forest.headers.get("content-type")).toMatch(/image\/svg\+xml/);
+    expect(forest.text).toContain("vs placebo: miscarriage");
+    for (const t of miscarriageTrials) expect(forest.text).toContain(t.label.replace(/&/g, "&amp;"));
+    // a live-birth-only trial is not in the miscarriage plot
+    expect(forest.text).not.toContain("Yamada 2022");
+    // existing callers unchanged: no parameter = live birth
+    const plain = await researcher.req("GET", "/api/evidence/therapies/ivig/forest.svg");
+    expect(plain.text).toContain("vs placebo: live birth");
+    expect(plain.text).toBe((await researcher.req("GET", "/api/evidence/therapies/ivig/forest.svg?outcome=live-birth")).text);
+    expect(plain.text).not.toBe(forest.text);
+    // k = 1: no funnel plot for miscarriage, but one for live birth
+    expect((await researcher.req("GET", "/api/evidence/therapies/ivig/funnel.svg?outcome=miscarriage")).status).toBe(404);
+    expect((await researcher.req("GET", "/api/evidence/therapies/ivig/funnel.svg?outcome=live-birth")).status).toBe(200);
+
+    for (const path of ["forest.svg?outcome=happiness", "funnel.svg?outcome=happiness"]) {
+      const bad = await researcher.req("GET", `/api/evidence/therapies/ivig/${path}`);
+      expect(bad.status, path).toBe(400);
+      expect(errorOf(bad), path).toMatchObject({ code: "VALIDATION", field: "outcome" });
+    }
+    // an outcome no trial of the therapy carries: 404 with the reason
+    const none = await researcher.req("GET", "/api/evidence/therapies/ivig/forest.svg?outcome=adverse-reaction");
+    expect(none.status).toBe(404);
+    expect(errorOf(none).message).toMatch(/too few trials/);
+    expect((await researcher.req("GET", "/api/evidence/therapies/aspirin/outcomes")).status).toBe(400);
   });
 
   it("reproductions and audit flags of published numbers", async () => {

@@ -2,11 +2,17 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { TherapyIdSchema } from "../../shared/therapies.js";
-import { EvidenceSubgroupSchema } from "../../evidence/index.js";
+import { EvidencePlotOutcomeSchema, EvidenceSubgroupSchema } from "../../evidence/index.js";
 import { notFound } from "../errors.js";
 
 const TherapyParams = z.object({ therapy: TherapyIdSchema });
 const EvidenceQuery = z.object({ subgroup: EvidenceSubgroupSchema.optional() });
+/** forest.svg and funnel.svg: which outcome (default live birth, so older callers get what they always got). */
+const PlotQuery = z.object({ outcome: EvidencePlotOutcomeSchema.default("live-birth") });
+const OutcomeListing = z.object({
+  therapy: TherapyIdSchema,
+  outcomes: z.array(z.object({ outcome: EvidencePlotOutcomeSchema, label: z.string(), k: z.number().int().positive(), higherIsBetter: z.boolean() })),
+});
 /** A PRISMA flow is named by its meta-analysis id (e.g. gao-2025) or its own id (gao-2025-prisma). */
 const PrismaParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, "a PRISMA flow id is lower-case letters, digits and hyphens") });
 const PrismaListing = z.object({
@@ -14,8 +20,8 @@ const PrismaListing = z.object({
 });
 
 const PLOT_SUMMARY: Record<"forest" | "funnel" | "rob" | "rob-summary", string> = {
-  forest: "Forest plot of the therapy's placebo-controlled trials (SVG)",
-  funnel: "Funnel plot of the therapy's placebo-controlled trials (SVG)",
+  forest: "Forest plot of the therapy's placebo-controlled trials for an outcome (?outcome=, default live-birth; SVG)",
+  funnel: "Funnel plot of the therapy's placebo-controlled trials for an outcome (?outcome=, default live-birth; SVG, needs k >= 3)",
   rob: "Risk-of-bias traffic-light plot (robvis style, RoB 1) of the therapy's assessed trials (SVG)",
   "rob-summary": "Risk-of-bias summary plot (robvis style: share of trials per judgement and domain) of the therapy's assessed trials (SVG)",
 };
@@ -32,11 +38,22 @@ export async function evidenceRoutes(app: FastifyInstance): Promise<void> {
     return { therapy, evidence: app.core.evidenceFor(therapy, subgroup), placeboTrials: trials === null ? null : trials.result };
   });
 
-  for (const kind of ["forest", "funnel", "rob", "rob-summary"] as const) {
-    app.get(`/api/evidence/therapies/:therapy/${kind}.svg`, { schema: { tags: ["evidence"], summary: PLOT_SUMMARY[kind], params: TherapyParams } }, async (req, reply) => {
+  app.get(
+    "/api/evidence/therapies/:therapy/outcomes",
+    { schema: { tags: ["evidence"], summary: "Outcomes of the therapy's placebo-controlled RCTs that carry arm counts, with the number of trials (k) per outcome; each can be drawn with forest.svg?outcome=…", params: TherapyParams, response: { 200: OutcomeListing } } },
+    async (req) => {
       const { therapy } = req.params as z.infer<typeof TherapyParams>;
-      const svg = app.core.evidencePlot(therapy, kind);
-      if (svg === null) throw notFound(kind === "rob" || kind === "rob-summary" ? `a risk-of-bias plot for ${therapy} (no trial with a risk-of-bias assessment)` : `a ${kind} plot for ${therapy} (too few trials with usable data)`);
+      return { therapy, outcomes: app.core.therapyOutcomes(therapy) };
+    },
+  );
+
+  for (const kind of ["forest", "funnel", "rob", "rob-summary"] as const) {
+    const plotsOutcome = kind === "forest" || kind === "funnel";
+    app.get(`/api/evidence/therapies/:therapy/${kind}.svg`, { schema: { tags: ["evidence"], summary: PLOT_SUMMARY[kind], params: TherapyParams, ...(plotsOutcome ? { querystring: PlotQuery } : {}) } }, async (req, reply) => {
+      const { therapy } = req.params as z.infer<typeof TherapyParams>;
+      const { outcome } = plotsOutcome ? (req.query as z.infer<typeof PlotQuery>) : { outcome: "live-birth" as const };
+      const svg = app.core.evidencePlot(therapy, kind, outcome);
+      if (svg === null) throw notFound(kind === "rob" || kind === "rob-summary" ? `a risk-of-bias plot for ${therapy} (no trial with a risk-of-bias assessment)` : `a ${kind} plot of ${outcome} for ${therapy} (too few trials with usable data)`);
       return reply.type("image/svg+xml").send(svg);
     });
   }
