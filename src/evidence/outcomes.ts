@@ -92,12 +92,21 @@ export interface TherapyOutcomeListing {
   /** Number of placebo-controlled randomised trials with complete counts for it. */
   k: number;
   higherIsBetter: boolean;
+  /** The trials in the plot, each with its own definition of the outcome and the analysis set it was counted in. */
+  trials: Array<{ trial: string; study: string; definition: string; analysis: EvidenceTrialOutcome["analysis"] }>;
 }
 
 /** The outcomes of a therapy for which at least one placebo-controlled randomised trial has arm counts (k >= 1). */
 export function therapyOutcomeListing(base: EvidenceBase, therapy: string): TherapyOutcomeListing[] {
   return EVIDENCE_PLOT_OUTCOMES.map((outcome) => {
     const info = EVIDENCE_PLOT_OUTCOME_INFO[outcome];
-    return { outcome, label: info.label, k: therapyOutcomeRows(base, therapy, outcome).length, higherIsBetter: info.higherIsBetter };
+    const rows = therapyOutcomeRows(base, therapy, outcome);
+    return {
+      outcome,
+      label: info.label,
+      k: rows.length,
+      higherIsBetter: info.higherIsBetter,
+      trials: rows.map((r) => ({ trial: r.trial.id, study: r.row.study, definition: r.definition, analysis: r.outcome.analysis })),
+    };
   }).filter((x) => x.k > 0);
 }

@@ -30,7 +30,10 @@ describe("outcomes per therapy and their study rows", () => {
     // no IVIG trial carries adverse-reaction or clinical-pregnancy counts: not listed
     expect(byOutcome.has("adverse-reaction")).toBe(false);
     expect(byOutcome.has("clinical-pregnancy")).toBe(false);
-    for (const x of list) expect(x.k).toBeGreaterThan(0);
+    for (const x of list) {
+      expect(x.k).toBeGreaterThan(0);
+      expect(x.k).toBe(x.trials.length);
+    }
     // a therapy without placebo RCTs lists nothing
     expect(therapyOutcomeListing(base, "il2-treg")).toEqual([]);
   });

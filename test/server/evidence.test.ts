@@ -115,6 +115,10 @@ describe("evidence routes (seeded evidence base)", () => {
     expect(outcomes.find((o) => o.outcome === "live-birth")?.k).toBe(ev.placeboTrials?.k);
     expect(outcomes.find((o) => o.outcome === "miscarriage")?.k).toBe(miscarriageTrials.length);
     for (const o of outcomes) expect(o.k).toBeGreaterThan(0);
+    // each trial keeps its own definition of the outcome
+    const misc = (r.body as { outcomes: Array<{ outcome: string; trials: Array<{ study: string; definition: string }> }> }).outcomes.find((o) => o.outcome === "miscarriage");
+    expect(misc?.trials.map((t) => t.study)).toEqual(miscarriageTrials.map((t) => t.label));
+    expect(misc?.trials.every((t) => /miscarriage/i.test(t.definition))).toBe(true);
 
     const forest = await researcher.req("GET", "/api/evidence/therapies/ivig/forest.svg?outcome=miscarriage");
     expect(forest.status).toBe(200);

@@ -40,8 +40,29 @@ describe("pages", () => {
     expect(await page.getByRole("heading", { name: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)" }).count()).toBeGreaterThan(0);
     await shot(page, "30-evidence-summary");
     await page.getByRole("tab", { name: "Forest & funnel" }).click();
-    await page.getByTestId("evidence-forest").locator("svg").waitFor();
+    const forest = page.getByTestId("evidence-forest");
+    await forest.locator("svg").waitFor();
+    const liveBirthForest = (await forest.textContent()) ?? "";
+    expect(liveBirthForest).toContain("vs placebo: live birth");
+    expect(liveBirthForest).toContain("Yamada 2022");
     await shot(page, "31-evidence-forest");
+    // outcome picker: the outcomes with counts, from GET /api/evidence/therapies/ivig/outcomes; miscarriage redraws the plot
+    const picker = page.locator("#ev-outcome");
+    await picker.locator('option[value="miscarriage"]').waitFor({ state: "attached" });
+    expect(await picker.locator("option").allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^live birth \(k = \d+\)$/), "miscarriage (k = 1)"]));
+    await picker.selectOption("miscarriage");
+    await forest.locator("text.title", { hasText: "vs placebo: miscarriage" }).waitFor();
+    const miscarriageForest = (await forest.textContent()) ?? "";
+    expect(miscarriageForest).not.toBe(liveBirthForest);
+    expect(miscarriageForest).toContain("Coulam 1995");
+    expect(miscarriageForest).not.toContain("Yamada 2022");
+    // the trial's own definition of the outcome (data/trials.json) is shown with it
+    expect(await page.getByTestId("outcome-definitions").textContent()).toMatch(/Coulam 1995.*miscarriage among women who conceived/);
+    // one trial: no funnel plot, and the page says why
+    await page.getByText(/Funnel plot: .*too few trials/).waitFor();
+    await shot(page, "31b-evidence-forest-miscarriage");
+    await picker.selectOption("live-birth");
+    await forest.locator("text.title", { hasText: "vs placebo: live birth" }).waitFor();
     await page.getByRole("tab", { name: "Risk of bias" }).click();
     // both robvis-style plots: the traffic light (one row per trial) and the summary (one bar per domain)
     const traffic = page.getByTestId("rob-traffic");

@@ -11,7 +11,7 @@ const EvidenceQuery = z.object({ subgroup: EvidenceSubgroupSchema.optional() });
 const PlotQuery = z.object({ outcome: EvidencePlotOutcomeSchema.default("live-birth") });
 const OutcomeListing = z.object({
   therapy: TherapyIdSchema,
-  outcomes: z.array(z.object({ outcome: EvidencePlotOutcomeSchema, label: z.string(), k: z.number().int().positive(), higherIsBetter: z.boolean() })),
+  outcomes: z.array(z.object({ outcome: EvidencePlotOutcomeSchema, label: z.string(), k: z.number().int().positive(), higherIsBetter: z.boolean(), trials: z.array(z.object({ trial: z.string(), study: z.string(), definition: z.string(), analysis: z.string() })) })),
 });
 /** A PRISMA flow is named by its meta-analysis id (e.g. gao-2025) or its own id (gao-2025-prisma). */
 const PrismaParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, "a PRISMA flow id is lower-case letters, digits and hyphens") });

@@ -9,6 +9,7 @@ import type { EvidenceSubgroup, PublishedRegimen, SourcedStatement } from "../..
 import type { BaseAuditEntry } from "../../../evidence/audit/base.js";
 import type { Reproduction } from "../../../evidence/reproduce.js";
 import type { PrismaFlowListing } from "../../../evidence/plot-inputs.js";
+import type { EvidencePlotOutcome, TherapyOutcomeListing } from "../../../evidence/outcomes.js";
 import type { MetaResult } from "../../../stats/types.js";
 import { api, qs } from "../api.js";
 import { useLoad } from "../hooks.js";
@@ -58,6 +59,11 @@ function useReproductionsFor(ev: TherapyEvidence | null) {
   if (!ev || !all.data) return { list: null as Reproduction[] | null, error: all.error };
   const ids = relatedIds(ev);
   return { list: all.data.reproductions.filter((r) => ids.has(r.metaAnalysis)), error: all.error };
+}
+
+/** The outcomes of this therapy's placebo-controlled trials that carry arm counts (GET /api/evidence/therapies/:therapy/outcomes). */
+function useOutcomesFor(therapy: string) {
+  return useLoad(() => api<{ therapy: string; outcomes: TherapyOutcomeListing[] }>("GET", `/api/evidence/therapies/${encodeURIComponent(therapy)}/outcomes`), [therapy]);
 }
 
 /** The stored PRISMA 2020 flows of this therapy's reviews (GET /api/evidence/prisma). */
@@ -273,6 +279,8 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
   const audit = useAuditFor(e);
   const repro = useReproductionsFor(e);
   const prisma = usePrismaFor(props.therapy);
+  const outcomes = useOutcomesFor(props.therapy);
+  const [outcome, setOutcome] = useState<EvidencePlotOutcome>("live-birth");
   if (ev.error) return <Alert tone="warn">Evidence not available: {ev.error.message}</Alert>;
   if (!ev.data || !e) return <Spinner label="Loading the evidence…" />;
   const subgroupPicker = (
@@ -337,11 +345,39 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
       ) : null}
       {tab === "plots" ? (
         <>
-          <Card title="Forest plot" actions={<span class="small muted">placebo-controlled RCTs with complete live-birth counts</span>}>
-            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/forest.svg`} label="Forest plot" testId="evidence-forest" />
+          <Card
+            title="Forest plot"
+            actions={
+              <div class="row">
+                <label class="small muted" for="ev-outcome">Outcome</label>
+                <select id="ev-outcome" class="input" style="width:auto" value={outcome} onChange={(x) => setOutcome(x.currentTarget.value as EvidencePlotOutcome)} disabled={!outcomes.data}>
+                  {(outcomes.data?.outcomes ?? [{ outcome: "live-birth" as const, label: "live birth", k: 0, higherIsBetter: true }]).map((o) => (
+                    <option key={o.outcome} value={o.outcome}>{o.k > 0 ? `${o.label} (k = ${o.k})` : o.label}</option>
+                  ))}
+                </select>
+              </div>
+            }
+          >
+            <p class="small muted" style="margin:0 0 8px">
+              Placebo-controlled RCTs with complete {outcomes.data?.outcomes.find((o) => o.outcome === outcome)?.label ?? outcome.replace(/-/g, " ")} counts
+              {outcome === "live-birth" ? " (live birth, or the closest outcome each trial reported)" : ""}.
+            </p>
+            {outcomes.data?.outcomes.find((o) => o.outcome === outcome)?.trials.length ? (
+              <details class="small muted" style="margin:0 0 8px" data-testid="outcome-definitions">
+                <summary>Each trial's definition of the outcome</summary>
+                <ul style="margin:4px 0 0;padding-left:18px">
+                  {(outcomes.data.outcomes.find((o) => o.outcome === outcome)?.trials ?? []).map((t) => (
+                    <li key={t.trial}>
+                      <b>{t.study}</b>: {t.definition} ({t.analysis})
+                    </li>
+                  ))}
+                </ul>
+              </details>
+            ) : null}
+            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/forest.svg${qs({ outcome })}`} label="Forest plot" testId="evidence-forest" />
           </Card>
           <Card title="Funnel plot">
-            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/funnel.svg`} label="Funnel plot" testId="evidence-funnel" natural />
+            <RemoteSvg src={`/api/evidence/therapies/${props.therapy}/funnel.svg${qs({ outcome })}`} label="Funnel plot" testId="evidence-funnel" natural />
           </Card>
         </>
       ) : null}
