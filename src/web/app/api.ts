@@ -1,14 +1,8 @@
 /** The browser's only way to the server: the JSON API of src/server/API.md. */
 
-export type Role = "clinician" | "researcher" | "admin";
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  disabled: boolean;
-  createdAt: string;
-}
+// Shapes the API returns as the store defines them (type-only: nothing of the server reaches the bundle).
+export type { Role } from "../../store/schema.js";
+export type { AuditEntry, User } from "../../store/store.js";
 
 /** One problem reported by the API, with the dotted path of the field it concerns. */
 export interface ApiIssue {
@@ -152,16 +146,6 @@ export type FollowUp =
   | { kind: "antibody-result"; date: string; test: string; value?: number; unit?: string; positive: boolean; note?: string };
 export type StoredFollowUp = FollowUp & { id: string; createdAt: string; createdBy: string };
 
-export interface AuditEntry {
-  id: number;
-  at: string;
-  username: string | null;
-  action: string;
-  patientId: string | null;
-  route: string;
-  status: number | null;
-  detail: string | null;
-}
 
 /** The name to show for a patient: the pseudonym when the view is pseudonymised. */
 export function patientLabel(p: { displayName: string | null; pseudonymId: string }): string {
