@@ -10,7 +10,7 @@ import { critValue, pchisqUpper } from "./core/dist.js";
 import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
 import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
 import { rmaUni, tau2ConfInt, type RmaMethod, type RmaUniResult } from "./core/rma.js";
-import { cumulative as cumulativeRun, leaveOneOut as leaveOneOutRun } from "./core/sensitivity.js";
+import { cumulative as cumulativeRun, leaveOneOut as leaveOneOutRun, type SensitivityFit } from "./core/sensitivity.js";
 import {
   MetaOptionsSchema,
   type MetaFunnelData,
@@ -460,14 +460,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
     if (incl.length < 2) throw new InputError(`leave-one-out needs at least 2 studies (k = ${incl.length})`);
     result.leave_one_out = leaveOneOutRun(incl, (sub) => sensFit(ctx, sub, model)).map((r) => ({
       omitted: (rows[r.omittedIndex] as StudyRow).study,
-      estimate: r.beta,
-      se: r.se,
-      ci_lb: r.ci_lb,
-      ci_ub: r.ci_ub,
-      pval: r.pval,
-      tau2: r.tau2,
-      I2: r.I2,
-      QE: r.QE,
+      ...sensitivityRow(r),
     }));
   }
   if (s.cumulative) {
@@ -476,14 +469,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
     result.cumulative = cumulativeRun(order, (sub) => sensFit(ctx, sub, model)).map((r) => ({
       added: (rows[r.addedIndex] as StudyRow).study,
       k: r.k,
-      estimate: r.beta,
-      se: r.se,
-      ci_lb: r.ci_lb,
-      ci_ub: r.ci_ub,
-      pval: r.pval,
-      tau2: r.tau2,
-      I2: r.I2,
-      QE: r.QE,
+      ...sensitivityRow(r),
     }));
     if (!byYear) notes.push("Cumulative analysis in row order (not every study has a year).");
   }
@@ -585,4 +571,9 @@ function funnelData(rows: readonly StudyRow[], fit: CoreFit, filled: readonly { 
     points.push({ study: `Filled ${j + 1}`, yi: f.yi, sei, filled: true });
   });
   return { points, centre: fit.beta, se_max: seMax, contours: [0.1, 0.05, 0.01], null_value: 0 };
+}
+
+/** The columns leave-one-out and cumulative rows share (metafor's leave1out/cumul output). */
+function sensitivityRow(r: SensitivityFit): { estimate: number; se: number; ci_lb: number; ci_ub: number; pval: number; tau2: number; I2: number; QE: number } {
+  return { estimate: r.beta, se: r.se, ci_lb: r.ci_lb, ci_ub: r.ci_ub, pval: r.pval, tau2: r.tau2, I2: r.I2, QE: r.QE };
 }
