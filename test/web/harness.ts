@@ -144,3 +144,27 @@ export async function logout(page: Page): Promise<void> {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in" }).waitFor();
 }
+
+/** A test file's usual start: the UI built, a fresh server, one browser, signed in as the administrator. */
+export interface AdminSession {
+  server: TestServer;
+  browser: Browser;
+  page: Page;
+  close: () => Promise<void>;
+}
+
+export async function openAdminSession(): Promise<AdminSession> {
+  buildWeb();
+  const server = await startServer();
+  const browser = await launchBrowser();
+  await login(browser.page, server.base, "admin", ADMIN_PASSWORD);
+  return {
+    server,
+    browser,
+    page: browser.page,
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

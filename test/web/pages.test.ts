@@ -7,23 +7,21 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { ADMIN_PASSWORD, apiSession, buildWeb, launchBrowser, login, logout, shot, startServer, type Browser, type TestServer } from "./harness.js";
+import { apiSession, login, logout, shot, startServer, type Browser, type TestServer, openAdminSession, type AdminSession } from "./harness.js";
 
 let server: TestServer;
 let browser: Browser;
 let page: Page;
 
+let session: AdminSession;
+
 beforeAll(async () => {
-  buildWeb();
-  server = await startServer();
-  browser = await launchBrowser();
-  page = browser.page;
-  await login(page, server.base, "admin", ADMIN_PASSWORD);
+  session = await openAdminSession();
+  ({ server, browser, page } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe("pages", () => {

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { ADMIN_PASSWORD, apiSession, buildWeb, launchBrowser, login, shot, startServer, type Browser, type TestServer } from "./harness.js";
+import { ADMIN_PASSWORD, apiSession, shot, type Browser, type TestServer, openAdminSession, type AdminSession } from "./harness.js";
 
 let server: TestServer;
 let browser: Browser;
@@ -24,19 +24,17 @@ const CSV = ["study,year,events_t,total_t,events_c,total_c", ...STUDIES.map((s) 
 const good = join(dir, "ivig-example.csv");
 const bad = join(dir, "broken.csv");
 
+let session: AdminSession;
+
 beforeAll(async () => {
-  buildWeb();
   writeFileSync(good, CSV);
   writeFileSync(bad, "study,events_t,total_t,events_c,total_c\nA,3,10,2,10\nB,-4,12,3,12\n");
-  server = await startServer();
-  browser = await launchBrowser();
-  page = browser.page;
-  await login(page, server.base, "admin", ADMIN_PASSWORD);
+  session = await openAdminSession();
+  ({ server, browser, page } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await session?.close();
 });
 
 describe("workbench", () => {
