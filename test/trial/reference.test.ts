@@ -59,6 +59,12 @@ function close(actual: number, expected: number, rel = 5e-7): void {
   expect(Math.abs(actual - expected), `actual ${actual}, expected ${expected}`).toBeLessThanOrEqual(tol);
 }
 
+type TTestFields = { statistic: number; df: number; p: number; estimate: number; ci_low: number; ci_high: number };
+/** Compares the six fields R's t.test reports. */
+function closeTTest(actual: TTestFields, expected: TTestFields): void {
+  for (const f of ["statistic", "df", "p", "estimate", "ci_low", "ci_high"] as const) close(actual[f], expected[f]);
+}
+
 function closeEffect(actual: { estimate: number; ci_low: number; ci_high: number; se: number; z: number; p: number }, expected: z.infer<typeof effect>): void {
   close(actual.estimate, expected.estimate);
   close(actual.ci_low, expected.ci_low);
@@ -93,12 +99,7 @@ describe("two-sample tests against R", () => {
   for (const s of ref.two_sample) {
     it(s.name, () => {
       const w = welchTTest(s.x, s.y);
-      close(w.statistic, s.welch.statistic);
-      close(w.df, s.welch.df);
-      close(w.p, s.welch.p);
-      close(w.estimate, s.welch.estimate);
-      close(w.ci_low, s.welch.ci_low);
-      close(w.ci_high, s.welch.ci_high);
+      closeTTest(w, s.welch);
       const u = mannWhitneyU(s.x, s.y);
       close(u.statistic, s.rankSum.statistic);
       close(u.p, s.rankSum.p);
@@ -113,12 +114,7 @@ describe("paired tests against R", () => {
   for (const s of ref.paired) {
     it(s.name, () => {
       const t = pairedTTest(s.x, s.y);
-      close(t.statistic, s.paired.statistic);
-      close(t.df, s.paired.df);
-      close(t.p, s.paired.p);
-      close(t.estimate, s.paired.estimate);
-      close(t.ci_low, s.paired.ci_low);
-      close(t.ci_high, s.paired.ci_high);
+      closeTTest(t, s.paired);
       const v = wilcoxonSignedRank(s.x, s.y);
       close(v.statistic, s.signedRank.statistic);
       close(v.p, s.signedRank.p);
@@ -131,12 +127,7 @@ describe("Welch's t from summary statistics against R", () => {
   for (const s of ref.summary_welch) {
     it(s.name, () => {
       const w = welchTTestFromSummary(s.x, s.y);
-      close(w.statistic, s.welch.statistic);
-      close(w.df, s.welch.df);
-      close(w.p, s.welch.p);
-      close(w.estimate, s.welch.estimate);
-      close(w.ci_low, s.welch.ci_low);
-      close(w.ci_high, s.welch.ci_high);
+      closeTTest(w, s.welch);
     });
   }
 });
