@@ -8,7 +8,7 @@ export type { MetaSettings, CoreFit } from "./meta.js";
 export { effectSizes, effectFromCI, viFromSei, hedgesCorrection, isDoubleZero, isRatioMeasure, resolveMeasure, studyDataKind } from "./core/escalc.js";
 export type { EffectSizes, EffectSizeOptions, SmdCorrection } from "./core/escalc.js";
 export { rmaUni, estimateTau2, tau2ConfInt, qStatistic } from "./core/rma.js";
-export type { RmaMethod, RmaUniOptions, RmaUniResult, Tau2ConfInt } from "./core/rma.js";
+export type { PooledFit, RmaMethod, RmaUniOptions, RmaUniResult, Tau2ConfInt } from "./core/rma.js";
 export { rmaMH, rmaPeto } from "./core/mh.js";
 export type { TwoByTwo, RmaMHOptions, RmaMHResult } from "./core/mh.js";
 export { leaveOneOut, cumulative } from "./core/sensitivity.js";

@@ -9,7 +9,7 @@ import { beggTest, eggerTest, trimAndFill } from "./core/bias.js";
 import { critValue, pchisqUpper } from "./core/dist.js";
 import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
 import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
-import { rmaUni, tau2ConfInt, type RmaMethod, type RmaUniResult } from "./core/rma.js";
+import { rmaUni, tau2ConfInt, type PooledFit, type RmaMethod, type RmaUniResult } from "./core/rma.js";
 import { cumulative as cumulativeRun, leaveOneOut as leaveOneOutRun, type SensitivityFit } from "./core/sensitivity.js";
 import {
   MetaOptionsSchema,
@@ -49,24 +49,13 @@ export interface MetaSettings {
 }
 
 /** One fit of the chosen model to a subset of studies, in a uniform shape. */
-export interface CoreFit {
-  k: number;
-  beta: number;
-  se: number;
-  zval: number;
-  pval: number;
-  ci_lb: number;
-  ci_ub: number;
+export interface CoreFit extends PooledFit {
   pi_lb: number;
   pi_ub: number;
   df: number | null;
   tau2: number;
   se_tau2: number | null;
-  QE: number;
   QE_df: number;
-  QEp: number;
-  I2: number;
-  H2: number;
   vt: number;
   /** Row index of each entry of weights. */
   rowIndex: number[];

@@ -8,6 +8,7 @@
  */
 import { InputError } from "../../shared/errors.js";
 import { critValue, pchisqUpper, pvalNormal } from "./dist.js";
+import type { PooledFit } from "./rma.js";
 
 /** 2x2 tables: ai/bi events/non-events in the treatment arm, ci/di in the control arm. */
 export interface TwoByTwo {
@@ -25,22 +26,11 @@ export interface RmaMHOptions {
   perStudy?: { yi: Float64Array; vi: Float64Array };
 }
 
-export interface RmaMHResult {
+/** k counts the tables used in the pooled estimate. */
+export interface RmaMHResult extends PooledFit {
   measure: "OR" | "RR" | "RD" | "PETO";
-  /** Tables used in the pooled estimate. */
-  k: number;
   /** Tables with a finite per-study estimate (used for QE). */
   k_yi: number;
-  beta: number;
-  se: number;
-  zval: number;
-  pval: number;
-  ci_lb: number;
-  ci_ub: number;
-  QE: number;
-  QEp: number;
-  I2: number;
-  H2: number;
   /** Per-study estimate (escalc, 0.5 added to zero cells; NaN for double-zero studies). */
   yi: Float64Array;
   vi: Float64Array;

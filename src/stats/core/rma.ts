@@ -22,17 +22,25 @@ export interface RmaUniOptions {
   tau2Fixed?: number;
 }
 
-export interface RmaUniResult {
+/** The pooled estimate every model reports (metafor's b, se, zval, pval, ci.lb, ci.ub) and its heterogeneity Q. */
+export interface PooledFit {
   k: number;
-  method: RmaMethod;
-  test: TestType;
-  level: number;
   beta: number;
   se: number;
   zval: number;
   pval: number;
   ci_lb: number;
   ci_ub: number;
+  QE: number;
+  QEp: number;
+  I2: number;
+  H2: number;
+}
+
+export interface RmaUniResult extends PooledFit {
+  method: RmaMethod;
+  test: TestType;
+  level: number;
   /** Prediction interval as predict.rma (equals the CI when tau² = 0 under a fixed-effect model). */
   pi_lb: number;
   pi_ub: number;
@@ -40,10 +48,6 @@ export interface RmaUniResult {
   df: number | null;
   tau2: number;
   se_tau2: number | null;
-  QE: number;
-  QEp: number;
-  I2: number;
-  H2: number;
   /** Typical within-study variance (k-1)/tr(P) used for I² and H². */
   vt: number;
   /** Model weights 1/(vi + tau²) (not normalised). */
