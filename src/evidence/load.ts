@@ -2,7 +2,7 @@
  * The evidence base's only I/O: read the JSON files of a data directory, validate every entry with its zod schema
  * and the cross-file checks, and report every problem with its file, entry and field.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
@@ -65,6 +65,10 @@ function readArrayFile<S extends z.ZodType>(dir: string, file: string, schema: S
 export function readEvidenceBase(dir: string): EvidenceReadResult {
   const problems: EvidenceProblem[] = [];
   const invalid = new Set<string>();
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    const empty: EvidenceBase = { sources: [], therapies: [], guidelines: [], trials: [], metaAnalyses: [], prisma: [] };
+    return { base: empty, problems: [{ file: dir, entry: "(directory)", message: "no evidence base here: the directory does not exist" }] };
+  }
   const base: EvidenceBase = {
     sources: readArrayFile(dir, EVIDENCE_FILES.sources.file, EVIDENCE_FILES.sources.schema, problems, invalid),
     therapies: readArrayFile(dir, EVIDENCE_FILES.therapies.file, EVIDENCE_FILES.therapies.schema, problems, invalid),

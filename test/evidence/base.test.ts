@@ -133,6 +133,16 @@ describe("file-level problems", () => {
     expect(problems.filter((p) => p.file === "therapies.json" && p.message === "therapy missing from the base")).toHaveLength(11);
   });
 
+  it("reports a data directory that does not exist as one problem, not one per file", async () => {
+    const missing = join(tmpdir(), "decidua-no-such-evidence-dir");
+    const { problems } = readEvidenceBase(missing);
+    expect(problems).toEqual([{ file: missing, entry: "(directory)", message: "no evidence base here: the directory does not exist" }]);
+    const err: string[] = [];
+    const code = await main(["evidence", "validate", "--data", missing], { out: () => undefined, err: (t) => err.push(t) });
+    expect(code).toBe(2);
+    expect(err.join("")).toContain("the directory does not exist");
+  });
+
   it("prints every problem as JSON with --json", async () => {
     const dir = corruptCopy((d) =>
       editJson(d, "sources.json", (sources) => {
