@@ -4,7 +4,7 @@
  */
 import type { ComponentChildren, JSX } from "preact";
 import { useMemo, useState } from "preact/hooks";
-import type { ApiIssue } from "../api.js";
+import { ApiError, type ApiIssue } from "../api.js";
 import { cx } from "./ui.js";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -378,4 +378,34 @@ export function MultiCheck(props: BaseProps & { options: Array<{ value: string; 
 /** Yes / No / not recorded for an optional boolean. */
 export function YesNoField(props: BaseProps): JSX.Element {
   return <SelectField {...props} asBoolean options={[{ value: "true", label: "Yes" }, { value: "false", label: "No" }]} />;
+}
+
+/** A form's submit cycle: busy while the request runs, the API's field issues shown beside their fields. */
+export interface Submitter {
+  busy: boolean;
+  error: string | null;
+  setError: (message: string | null) => void;
+  /** Runs the action; an ApiError sets the form's field issues and the message from describe (default: its own). */
+  run: (event: Event | null, action: () => Promise<void>, describe?: (err: ApiError) => string) => Promise<void>;
+}
+
+export function useSubmit(form: Pick<FormState, "setIssues">): Submitter {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function run(event: Event | null, action: () => Promise<void>, describe: (err: ApiError) => string = (err) => err.message): Promise<void> {
+    event?.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      if (err instanceof ApiError) {
+        form.setIssues(err.issues);
+        setError(describe(err));
+      } else setError(String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, run };
 }

@@ -1,9 +1,9 @@
 /** Administration: users and the append-only audit log (view and CSV export). */
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { api, apiBlob, ApiError, downloadBlob, qs, type AuditEntry, type Role, type User } from "../api.js";
+import { api, apiBlob, downloadBlob, qs, type AuditEntry, type Role, type User } from "../api.js";
 import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Spinner, fmtDate } from "../components/ui.js";
-import { SelectField, TextField, opts, useForm, type Json } from "../components/form.js";
+import { SelectField, TextField, opts, useForm, useSubmit, type Json } from "../components/form.js";
 import { useDebounced, useLoad } from "../hooks.js";
 import { useSession } from "../session.js";
 
@@ -28,26 +28,15 @@ export function AdminUsersPage(): JSX.Element {
   const users = useLoad(() => api<{ users: User[] }>("GET", "/api/users"), []);
   const form = useForm({ role: "clinician" } as Json);
   const [created, setCreated] = useState<{ user: User; password: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useSubmit(form);
 
   async function create(e: Event): Promise<void> {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(e, async () => {
       const r = await api<{ user: User; password: string }>("POST", "/api/users", form.value);
       setCreated(r);
       form.reset({ role: "clinician" });
       users.reload();
-    } catch (err) {
-      if (err instanceof ApiError) {
-        form.setIssues(err.issues);
-        setError(err.message);
-      } else setError(String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   async function patch(u: User, body: Partial<{ disabled: boolean; role: Role; password: string }>): Promise<boolean> {

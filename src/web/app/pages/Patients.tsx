@@ -1,9 +1,9 @@
 /** Patients: searchable list and creation. */
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
+import { api, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
 import { Alert, Button, Card, DataTable, Empty, Icon, PageHead, Spinner, fmtDate, initials } from "../components/ui.js";
-import { TextField, useForm, type Json } from "../components/form.js";
+import { TextField, useForm, useSubmit, type Json } from "../components/form.js";
 import { useDebounced, useLoad } from "../hooks.js";
 import { navigate } from "../router.js";
 import { canEditPatients, useSession } from "../session.js";
@@ -162,25 +162,18 @@ export function PatientsPage(): JSX.Element {
 
 export function NewPatientPage(): JSX.Element {
   const form = useForm({ displayName: "", dateOfBirth: "" } as Json);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useSubmit(form);
 
   async function submit(e: Event): Promise<void> {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const body = { displayName: form.get("displayName") ?? "", dateOfBirth: form.get("dateOfBirth") ?? "", record: recordForSave(emptyRecord()) };
-      const r = await api<{ patient: Patient }>("POST", "/api/patients", body);
-      navigate(`/patients/${r.patient.id}`);
-    } catch (err) {
-      if (err instanceof ApiError) {
-        form.setIssues(err.issues);
-        setError(err.issues.length > 0 ? "Please correct the highlighted fields." : err.message);
-      } else setError(String(err));
-    } finally {
-      setBusy(false);
-    }
+    await run(
+      e,
+      async () => {
+        const body = { displayName: form.get("displayName") ?? "", dateOfBirth: form.get("dateOfBirth") ?? "", record: recordForSave(emptyRecord()) };
+        const r = await api<{ patient: Patient }>("POST", "/api/patients", body);
+        navigate(`/patients/${r.patient.id}`);
+      },
+      (err) => (err.issues.length > 0 ? "Please correct the highlighted fields." : err.message),
+    );
   }
 
   return (

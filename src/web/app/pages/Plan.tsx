@@ -1,9 +1,9 @@
 /** Treatment plan as a dated timeline; follow-up results and outcomes. */
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, type FollowUp, type Patient, type StoredFollowUp } from "../api.js";
+import { api, type FollowUp, type Patient, type StoredFollowUp } from "../api.js";
 import { Alert, Badge, Button, Card, Empty, Icon, Spinner, fmtDate } from "../components/ui.js";
-import { NumberField, SelectField, TextField, opts, useForm, type Json } from "../components/form.js";
+import { NumberField, SelectField, TextField, opts, useForm, useSubmit, type Json } from "../components/form.js";
 import { useLoad, useTherapies } from "../hooks.js";
 import { PlanTimeline, type PlanLike } from "../components/PlanTimeline.js";
 
@@ -155,16 +155,12 @@ const TEST_LABEL = new Map(TESTS);
 
 function FollowUpForm(props: { patientId: string; onAdded: () => void }): JSX.Element {
   const form = useForm({ kind: "antibody-result", date: today(), test: "anti-paternal-antibody" } as Json);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit(form);
   const kind = form.get("kind");
   const therapies = useTherapies();
 
   async function submit(e: Event): Promise<void> {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(e, async () => {
       const v = form.value as Record<string, Json>;
       const body: Record<string, Json> = {};
       const keep: Record<string, string[]> = {
@@ -178,14 +174,7 @@ function FollowUpForm(props: { patientId: string; onAdded: () => void }): JSX.El
       await api("POST", `/api/patients/${props.patientId}/followups`, body);
       form.reset({ kind: String(kind), date: today(), ...(kind === "antibody-result" ? { test: String(v["test"] ?? "") } : {}) });
       props.onAdded();
-    } catch (err) {
-      if (err instanceof ApiError) {
-        form.setIssues(err.issues);
-        setError(err.message);
-      } else setError(String(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (

@@ -1,7 +1,7 @@
 /** The patient record form: history, work-up, immune panel, safety. Errors from the API appear beside their field. */
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, type ApiIssue, type Patient } from "../api.js";
+import { api, type ApiIssue, type Patient } from "../api.js";
 import { Alert, Button, Card, Icon } from "../components/ui.js";
 import {
   CheckField,
@@ -13,6 +13,7 @@ import {
   YesNoField,
   opts,
   useForm,
+  useSubmit,
   type FormState,
   type Json,
 } from "../components/form.js";
@@ -97,9 +98,8 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
   const p = props.patient;
   const form = useForm(draftOf(p));
   const [version, setVersion] = useState(p.version);
-  const [busy, setBusy] = useState(false);
   const [issues, setIssues] = useState<ApiIssue[]>([]);
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmit(form);
   const [saved, setSaved] = useState<string | null>(null);
   const ro = !props.canEdit;
 
@@ -112,33 +112,29 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
   }, [p.id, p.version]);
 
   async function save(e?: Event): Promise<void> {
-    e?.preventDefault();
-    setBusy(true);
-    setError(null);
     setSaved(null);
-    try {
-      const body = {
-        displayName: form.get("displayName") ?? "",
-        dateOfBirth: form.get("dateOfBirth") ?? "",
-        record: recordForSave(form.get("record")),
-        version,
-      };
-      const r = await api<{ patient: Patient }>("PUT", `/api/patients/${p.id}`, body);
-      setIssues([]);
-      form.reset(draftOf(r.patient));
-      setVersion(r.patient.version);
-      setSaved(`Saved as version ${r.patient.version}.`);
-      props.onSaved(r.patient);
-    } catch (err) {
-      if (err instanceof ApiError) {
-        form.setIssues(err.issues);
+    await run(
+      e ?? null,
+      async () => {
+        const body = {
+          displayName: form.get("displayName") ?? "",
+          dateOfBirth: form.get("dateOfBirth") ?? "",
+          record: recordForSave(form.get("record")),
+          version,
+        };
+        const r = await api<{ patient: Patient }>("PUT", `/api/patients/${p.id}`, body);
+        setIssues([]);
+        form.reset(draftOf(r.patient));
+        setVersion(r.patient.version);
+        setSaved(`Saved as version ${r.patient.version}.`);
+        props.onSaved(r.patient);
+      },
+      (err) => {
         setIssues(err.issues);
-        if (err.code === "CONFLICT") setError("Someone else saved this record after you opened it. Your changes are still here: copy what you need, then reload the page.");
-        else setError(err.issues.length > 0 ? `The record was not saved: ${err.issues.length === 1 ? "one field needs" : `${err.issues.length} fields need`} attention. Nothing you typed was lost.` : err.message);
-      } else setError(String(err));
-    } finally {
-      setBusy(false);
-    }
+        if (err.code === "CONFLICT") return "Someone else saved this record after you opened it. Your changes are still here: copy what you need, then reload the page.";
+        return err.issues.length > 0 ? `The record was not saved: ${err.issues.length === 1 ? "one field needs" : `${err.issues.length} fields need`} attention. Nothing you typed was lost.` : err.message;
+      },
+    );
   }
 
   function focusField(field: string): void {
