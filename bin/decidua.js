@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// Thin launcher: the compiled CLI lives in dist/ (built by `npm install` via the prepare script).
+// Thin launcher: the bundled CLI lives in dist/cli (built by `npm install` via the prepare script; scripts/build-cli.mjs).
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const entry = join(root, "dist", "src", "cli", "main.js");
+const entry = join(root, "dist", "cli", "main.js");
 if (!existsSync(entry)) {
   process.stderr.write("decidua: the build is missing (dist/). Run `npm install` or `npm run build` first.\n");
   process.exit(2);

@@ -22,10 +22,15 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   let code = 0;
-  registerCommands(program, io, (c) => {
-    code = c;
-  });
   try {
+    await registerCommands(
+      program,
+      io,
+      (c) => {
+        code = c;
+      },
+      argv,
+    );
     await program.parseAsync(argv, { from: "user" });
     return code;
   } catch (e) {
