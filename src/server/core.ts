@@ -15,7 +15,7 @@ import { InputError, isInputError } from "../shared/errors.js";
 import type { TherapyId } from "../shared/therapies.js";
 import { THERAPY_IDS, THERAPY_NAMES } from "../shared/therapies.js";
 import type { Store } from "../store/index.js";
-import { parseStudyFile } from "../stats/input.js";
+import { analyseStudyTable } from "../app/meta.js";
 import { metaAnalysis } from "../stats/meta.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
@@ -262,13 +262,15 @@ export class CoreServices {
     return auditEvidenceBase(this.base());
   }
 
-  /** The workbench: the same parsing and analysis as `decidua meta` (InputError names the file's row and column). */
+  /** The workbench: the use case `decidua meta` runs (app/meta.ts), with a forest plot and, from k = 3, a funnel plot. */
   async meta(file: MetaUpload, options: MetaOptions, plot: ForestPlotOptions = {}): Promise<{ result: MetaResult; forestSvg: string; funnelSvg: string | null; csv: string }> {
-    const rows = await parseStudyFile(file.name, new Uint8Array(file.content), options.subgroup !== undefined ? { subgroup: options.subgroup } : {});
-    const result = metaAnalysis(rows, options);
-    const forestSvg = forestPlotSvg(result, plot);
-    const funnelSvg = result.k >= 3 ? funnelPlotSvg(result, plot.title !== undefined ? { title: plot.title } : {}) : null;
-    return { result, forestSvg, funnelSvg, csv: metaResultCsv(result) };
+    const a = await analyseStudyTable(
+      { file: file.name, bytes: new Uint8Array(file.content) },
+      options,
+      { forest: plot, funnel: plot.title !== undefined ? { title: plot.title } : true },
+      "skip",
+    );
+    return { result: a.result, forestSvg: a.forestSvg ?? "", funnelSvg: a.funnelSvg, csv: metaResultCsv(a.result) };
   }
 
   svgToPng(svg: string): Buffer {

@@ -88,14 +88,13 @@ export function resolveMetaSettings(rows: readonly StudyRow[], options: MetaOpti
   const measure = resolveMeasure(rows, o.measure);
   const kind = rows[0]?.data.kind;
   const revman = o.preset === "revman5";
-  let method: Method = o.method;
-  if (revman && options?.method === undefined) method = kind === "binary" && measure !== "SMD" && measure !== "MD" && measure !== "GEN" ? "MH" : "IV";
+  const method: Method = o.method ?? (revman && kind === "binary" && measure !== "SMD" && measure !== "MD" && measure !== "GEN" ? "MH" : "IV");
   if (method !== "IV") {
     if (kind !== "binary") throw new InputError(`method ${method} needs binary (2x2) data`, { field: "method" });
     if (method === "PETO" && measure !== "OR") throw new InputError("the Peto method estimates an odds ratio; use measure OR", { field: "method" });
   }
   const tau2: Tau2Method = revman ? "DL" : o.tau2;
-  const smdCorrection = revman && options?.smdCorrection === undefined ? "approx" : o.smdCorrection;
+  const smdCorrection = o.smdCorrection ?? (revman ? "approx" : "exact");
   return {
     measure,
     method,

@@ -56,13 +56,15 @@ export type StudyRow = z.infer<typeof StudyRowSchema>;
 
 export const MetaOptionsSchema = z.object({
   measure: MeasureSchema.optional(),
-  method: MethodSchema.default("IV"),
+  /** Default IV; with the RevMan 5 preset and binary data, MH (resolved in stats/meta.ts from the options given). */
+  method: MethodSchema.optional(),
   model: ModelSchema.default("random"),
   tau2: Tau2MethodSchema.default("REML"),
   test: TestSchema.default("z"),
   preset: z.enum(["revman5"]).optional(),
   /** SMD small-sample correction: metafor's exact Hedges' g (default) or RevMan's approximation. */
-  smdCorrection: z.enum(["exact", "approx"]).default("exact"),
+  /** Default exact; with the RevMan 5 preset, approx. */
+  smdCorrection: z.enum(["exact", "approx"]).optional(),
   subgroup: z.string().optional(),
   leaveOneOut: z.boolean().default(false),
   cumulative: z.boolean().default(false),

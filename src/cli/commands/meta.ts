@@ -1,17 +1,17 @@
 /**
  * `decidua meta FILE [options]`: meta-analysis of a CSV/XLSX study table (see docs/meta-cli.md).
  *
- * Thin adapter: read the file, validate the options with zod, call the engine (metaAnalysis) and the plot
- * functions, and only when everything has been computed write the plot files and print the summary or JSON.
+ * Thin adapter: read the file, validate the options with zod, run the use case the workbench runs too
+ * (app/meta.ts analyseStudyTable), and only when everything has been computed write the plot files and print the
+ * summary or JSON.
  */
 import { access, constants, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, isInputError } from "../../shared/errors.js";
-import { parseStudyFile } from "../../stats/input.js";
-import { metaAnalysis } from "../../stats/meta.js";
-import { forestPlotSvg, funnelPlotSvg, svgToPng } from "../../stats/plots/index.js";
+import { analyseStudyTable, type TableAnalysis } from "../../app/meta.js";
+import { svgToPng } from "../../stats/plots/index.js";
 import type { ForestPlotOptions } from "../../stats/plots/index.js";
 import {
   MeasureSchema,
@@ -101,8 +101,6 @@ function engineOptions(o: MetaCliOptions): MetaOptions {
   if (o.leaveOneOut === true) out.leaveOneOut = true;
   if (o.cumulative === true) out.cumulative = true;
   if (o.bias === true) out.bias = true;
-  // The funnel plot draws trim-and-fill studies only from result.funnel, which the engine builds on request.
-  if (o.funnel !== undefined) out.funnel = true;
   return out;
 }
 
@@ -117,12 +115,12 @@ function forestOptions(o: MetaCliOptions): ForestPlotOptions {
   return out;
 }
 
-/** Engine errors know rows and options, not the file: add it (and name options by their flags). */
-function withFile(e: unknown, file: string): unknown {
-  if (!isInputError(e) || e.location.file !== undefined) return e;
+/** Engine errors name options by the engine's names: name them by their flags. */
+function withFlags(e: unknown): unknown {
+  if (!isInputError(e)) return e;
   const field = e.location.field;
-  const loc = { ...e.location, file, ...(field !== undefined && FLAG[field] !== undefined ? { field: FLAG[field] } : {}) };
-  return new InputError(e.reason, loc);
+  if (field === undefined || FLAG[field] === undefined) return e;
+  return new InputError(e.reason, { ...e.location, field: FLAG[field] });
 }
 
 async function readInput(file: string): Promise<Uint8Array> {
@@ -189,33 +187,24 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
   }
 
   const bytes = await readInput(file);
-  const ignored: string[] = [];
-  const needsThree = o.bias === true;
-  const rows: StudyRow[] = await parseStudyFile(file, bytes, {
-    ...(o.subgroup !== undefined ? { subgroup: o.subgroup } : {}),
-    ...(o.measure !== undefined ? { intervalScale: o.measure === "OR" || o.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),
-    minStudies: needsThree ? 3 : 2,
-    ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
-    onIgnoredColumns: (h) => ignored.push(...h),
-  });
-
-  const options = engineOptions(o);
-  let result: MetaResult;
-  const files: OutputFile[] = [];
+  let analysis: TableAnalysis;
   try {
-    result = metaAnalysis(rows, options);
-    if (o.forest !== undefined) {
-      const svg = forestPlotSvg(result, forestOptions(o));
-      files.push({ path: o.forest, content: svg });
-      if (o.png === true) files.push({ path: o.forest.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-    }
-    if (o.funnel !== undefined) {
-      const svg = funnelPlotSvg(result);
-      files.push({ path: o.funnel, content: svg });
-      if (o.png === true) files.push({ path: o.funnel.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-    }
+    analysis = await analyseStudyTable({ file, bytes }, engineOptions(o), {
+      forest: o.forest !== undefined ? forestOptions(o) : false,
+      funnel: o.funnel !== undefined,
+    });
   } catch (e) {
-    throw withFile(e, file);
+    throw withFlags(e);
+  }
+  const { result, ignoredColumns: ignored } = analysis;
+  const files: OutputFile[] = [];
+  for (const [path, svg] of [
+    [o.forest, analysis.forestSvg],
+    [o.funnel, analysis.funnelSvg],
+  ] as const) {
+    if (path === undefined || svg === null) continue;
+    files.push({ path, content: svg });
+    if (o.png === true) files.push({ path: path.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
   }
   const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatMetaSummary(result, file);
   await writeAll(files);

@@ -1,0 +1,76 @@
+/**
+ * Use case: a meta-analysis of an uploaded or named study table (CSV/XLSX), as `decidua meta` and the workbench
+ * (POST /api/meta) both run it. Everything that turns engine options into parsing options lives here once, so the
+ * two cannot drift: the scale of a table of estimates with CIs follows `--measure`, `--bias` needs three studies,
+ * the funnel's trim-and-fill points are computed when a funnel plot is asked for.
+ */
+import { InputError, isInputError } from "../shared/errors.js";
+import { parseStudyFile } from "../stats/input.js";
+import { metaAnalysis } from "../stats/meta.js";
+import { forestPlotSvg, funnelPlotSvg, type ForestPlotOptions } from "../stats/plots/index.js";
+import type { MetaOptions, MetaResult, StudyRow } from "../stats/types.js";
+
+export interface StudyTable {
+  /** The file's name (its extension chooses CSV or XLSX; errors name it). */
+  file: string;
+  bytes: Uint8Array;
+}
+
+export interface PlotRequest {
+  /** Forest plot options, or false for no forest plot. */
+  forest?: ForestPlotOptions | false;
+  /** A funnel plot: its title, or true for the default; false or absent for none. */
+  funnel?: { title?: string } | boolean;
+}
+
+export interface TableAnalysis {
+  rows: StudyRow[];
+  result: MetaResult;
+  /** Header cells of the table that no input column used (the CLI prints them as a note). */
+  ignoredColumns: string[];
+  forestSvg: string | null;
+  /** Null when not asked for, or when the analysis has fewer than three studies and the caller allowed that. */
+  funnelSvg: string | null;
+}
+
+/** Engine errors know rows and options, not the file: add it. */
+function withFile(e: unknown, file: string): unknown {
+  if (!isInputError(e) || e.location.file !== undefined) return e;
+  return new InputError(e.reason, { ...e.location, file });
+}
+
+/**
+ * Parses the table and runs the analysis with `options` (the engine's own option names), drawing the plots asked
+ * for. `funnelNeedsThree: "skip"` returns no funnel for k < 3 instead of an error (the workbench shows none).
+ */
+export async function analyseStudyTable(
+  table: StudyTable,
+  options: MetaOptions,
+  plots: PlotRequest = {},
+  funnelNeedsThree: "skip" | "draw" = "draw",
+): Promise<TableAnalysis> {
+  const ignoredColumns: string[] = [];
+  const needsThree = options.bias === true;
+  const rows = await parseStudyFile(table.file, table.bytes, {
+    ...(options.subgroup !== undefined ? { subgroup: options.subgroup } : {}),
+    ...(options.measure !== undefined ? { intervalScale: options.measure === "OR" || options.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),
+    minStudies: needsThree ? 3 : 2,
+    ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
+    onIgnoredColumns: (h) => ignoredColumns.push(...h),
+  });
+  const wantFunnel = plots.funnel !== undefined && plots.funnel !== false;
+  // The funnel plot draws trim-and-fill studies only from result.funnel, which the engine builds on request.
+  const engineOptions: MetaOptions = wantFunnel ? { ...options, funnel: true } : options;
+  try {
+    const result = metaAnalysis(rows, engineOptions);
+    const forestSvg = plots.forest === undefined || plots.forest === false ? null : forestPlotSvg(result, plots.forest);
+    let funnelSvg: string | null = null;
+    if (wantFunnel && !(funnelNeedsThree === "skip" && result.k < 3)) {
+      const title = typeof plots.funnel === "object" ? plots.funnel.title : undefined;
+      funnelSvg = funnelPlotSvg(result, title !== undefined ? { title } : {});
+    }
+    return { rows, result, ignoredColumns, forestSvg, funnelSvg };
+  } catch (e) {
+    throw withFile(e, table.file);
+  }
+}
