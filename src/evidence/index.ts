@@ -3,6 +3,7 @@ export * from "./audit/index.js";
 export * from "./plots/index.js";
 export * from "./schema.js";
 export * from "./validate.js";
+export * from "./parse.js";
 export * from "./load.js";
 export * from "./select.js";
 export * from "./grade.js";

@@ -5,28 +5,15 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { z } from "zod";
 import { InputError } from "../shared/errors.js";
+import { parseEvidenceContent, type EvidenceReadResult } from "./parse.js";
 import type { EvidenceBase, EvidenceProblem } from "./schema.js";
 import { EVIDENCE_FILES, formatEvidenceProblem } from "./schema.js";
-import { validateEvidenceBase } from "./validate.js";
 
-export interface EvidenceReadResult {
-  /** The base with every entry that passed its schema (entries that failed are left out). */
-  base: EvidenceBase;
-  /** Every problem: schema errors per entry, unreadable files, and the cross-file checks. */
-  problems: EvidenceProblem[];
-}
+export type { EvidenceReadResult } from "./parse.js";
 
-function entryName(raw: unknown, index: number): string {
-  if (typeof raw === "object" && raw !== null && "id" in raw) {
-    const id = (raw as { id: unknown }).id;
-    if (typeof id === "string" && id !== "") return `${id} (#${index + 1})`;
-  }
-  return `#${index + 1}`;
-}
-
-function readArrayFile<S extends z.ZodType>(dir: string, file: string, schema: S, problems: EvidenceProblem[], invalidIds: Set<string>): Array<z.output<S>> {
+/** Reads one file of the base as JSON; a problem (and no entries) when it cannot be read or parsed. */
+function readJsonFile(dir: string, file: string, problems: EvidenceProblem[]): unknown {
   const path = join(dir, file);
   let text: string;
   try {
@@ -35,30 +22,12 @@ function readArrayFile<S extends z.ZodType>(dir: string, file: string, schema: S
     problems.push({ file, entry: "(file)", message: `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}` });
     return [];
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch (e) {
     problems.push({ file, entry: "(file)", message: `not valid JSON: ${e instanceof Error ? e.message : String(e)}` });
     return [];
   }
-  if (!Array.isArray(json)) {
-    problems.push({ file, entry: "(file)", message: "the file must hold a JSON array of entries" });
-    return [];
-  }
-  const out: Array<z.output<S>> = [];
-  json.forEach((raw: unknown, i: number) => {
-    const r = schema.safeParse(raw);
-    if (r.success) {
-      out.push(r.data);
-      return;
-    }
-    if (typeof raw === "object" && raw !== null && typeof (raw as { id?: unknown }).id === "string") invalidIds.add((raw as { id: string }).id);
-    for (const issue of r.error.issues) {
-      problems.push({ file, entry: entryName(raw, i), field: issue.path.map(String).join("."), message: issue.message });
-    }
-  });
-  return out;
 }
 
 /** Reads and checks a data directory; never throws for bad content (see `problems`). */
@@ -69,16 +38,10 @@ export function readEvidenceBase(dir: string): EvidenceReadResult {
     const empty: EvidenceBase = { sources: [], therapies: [], guidelines: [], trials: [], metaAnalyses: [], prisma: [] };
     return { base: empty, problems: [{ file: dir, entry: "(directory)", message: "no evidence base here: the directory does not exist" }] };
   }
-  const base: EvidenceBase = {
-    sources: readArrayFile(dir, EVIDENCE_FILES.sources.file, EVIDENCE_FILES.sources.schema, problems, invalid),
-    therapies: readArrayFile(dir, EVIDENCE_FILES.therapies.file, EVIDENCE_FILES.therapies.schema, problems, invalid),
-    guidelines: readArrayFile(dir, EVIDENCE_FILES.guidelines.file, EVIDENCE_FILES.guidelines.schema, problems, invalid),
-    trials: readArrayFile(dir, EVIDENCE_FILES.trials.file, EVIDENCE_FILES.trials.schema, problems, invalid),
-    metaAnalyses: readArrayFile(dir, EVIDENCE_FILES.metaAnalyses.file, EVIDENCE_FILES.metaAnalyses.schema, problems, invalid),
-    prisma: readArrayFile(dir, EVIDENCE_FILES.prisma.file, EVIDENCE_FILES.prisma.schema, problems, invalid),
-  };
-  problems.push(...validateEvidenceBase(base, invalid));
-  return { base, problems };
+  const content: Record<string, unknown> = {};
+  for (const key of Object.keys(EVIDENCE_FILES) as Array<keyof typeof EVIDENCE_FILES>) content[key] = readJsonFile(dir, EVIDENCE_FILES[key].file, problems);
+  const parsed = parseEvidenceContent(content);
+  return { base: parsed.base, problems: [...problems, ...parsed.problems] };
 }
 
 /** Reads a data directory and throws an InputError naming every problem (the first one's file as location). */

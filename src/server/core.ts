@@ -22,8 +22,9 @@ import { forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "
 import { toCsv } from "./csv.js";
 import { unavailable } from "./errors.js";
 import {
-  EVIDENCE_FILES,
   evidenceForTherapy,
+  formatEvidenceProblem,
+  parseEvidenceContent,
   therapyOutcomeStudyRows,
   therapyOutcomeListing,
   EVIDENCE_PLOT_OUTCOME_INFO,
@@ -90,26 +91,20 @@ export class CoreServices {
     return new CoreServices(stored === null ? null : CoreServices.parseEvidence(stored.content));
   }
 
-  /** Re-validates a stored evidence base entry by entry; throws InputError naming the table, entry and field. */
+  /**
+   * Re-validates a stored evidence base with the checks `decidua evidence validate` runs on data/ (every entry's
+   * schema and the cross-file references); throws InputError naming every problem, the first one's file as location.
+   */
   static parseEvidence(content: unknown): EvidenceBase {
-    const c = (content ?? {}) as Record<string, unknown>;
-    const table = <S extends z.ZodType>(k: keyof typeof EVIDENCE_FILES, schema: S): Array<z.output<S>> => {
-      const r = z.array(schema).safeParse(c[k] ?? []);
-      if (!r.success) {
-        const issue = r.error.issues[0];
-        throw new InputError(`stored evidence base: ${issue?.message ?? "invalid"}`, { file: EVIDENCE_FILES[k].file, field: issue?.path.join(".") ?? "" });
-      }
-      return r.data;
-    };
-    const F = EVIDENCE_FILES;
-    return {
-      sources: table("sources", F.sources.schema),
-      therapies: table("therapies", F.therapies.schema),
-      guidelines: table("guidelines", F.guidelines.schema),
-      trials: table("trials", F.trials.schema),
-      metaAnalyses: table("metaAnalyses", F.metaAnalyses.schema),
-      prisma: table("prisma", F.prisma.schema),
-    };
+    const { base, problems } = parseEvidenceContent((content ?? {}) as Record<string, unknown>);
+    const first = problems[0];
+    if (first !== undefined) {
+      throw new InputError(`stored evidence base: ${problems.length} problem(s):\n  ${problems.map(formatEvidenceProblem).join("\n  ")}`, {
+        file: first.file,
+        ...(first.field !== undefined ? { field: first.field } : {}),
+      });
+    }
+    return base;
   }
 
   private base(): EvidenceBase {
