@@ -7,7 +7,9 @@
  * trial's own definition of the outcome and the analysis set it was counted in.
  */
 import { z } from "zod";
-import type { StudyRow } from "../stats/types.js";
+import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
+import { metaAnalysis } from "../stats/meta.js";
+import type { MetaResult, StudyRow } from "../stats/types.js";
 import type { EvidenceBase, EvidenceOutcomeKind, EvidenceTrial, EvidenceTrialOutcome } from "./schema.js";
 import { ANALYSIS_PREFERENCE, completeCounts, placeboRctRows, type CompletePairCounts } from "./select.js";
 
@@ -109,4 +111,27 @@ export function therapyOutcomeListing(base: EvidenceBase, therapy: string): Ther
       trials: rows.map((r) => ({ trial: r.trial.id, study: r.row.study, definition: r.definition, analysis: r.outcome.analysis })),
     };
   }).filter((x) => x.k > 0);
+}
+
+/**
+ * The pooled analysis the evidence browser shows for a therapy and outcome: its placebo-controlled randomised trials
+ * with complete counts, odds ratio by inverse variance, random effects with DerSimonian-Laird as RevMan 5 (fixed
+ * effect with one trial). Null when the base holds no such trial.
+ */
+export function therapyOutcomeAnalysis(base: EvidenceBase, therapy: TherapyId, outcome: EvidencePlotOutcome = "live-birth"): { rows: StudyRow[]; result: MetaResult } | null {
+  const rows = therapyOutcomeStudyRows(base, therapy, outcome);
+  if (rows.length === 0) return null;
+  const result = metaAnalysis(rows, { measure: "OR", method: "IV", model: rows.length >= 2 ? "random" : "fixed", tau2: "DL" });
+  return { rows, result };
+}
+
+/**
+ * The forest plot's title and labels for a therapy and outcome. An odds ratio above 1 means more events with the
+ * therapy: good for live birth (favours the therapy on the right), bad for miscarriage (on the left).
+ */
+export function therapyOutcomePlotLabels(therapy: TherapyId, outcome: EvidencePlotOutcome): { title: string; favoursLeft: string; favoursRight: string; experimentalLabel: string; controlLabel: string } {
+  const info = EVIDENCE_PLOT_OUTCOME_INFO[outcome];
+  const treatment = `Favours ${therapy === "lit" ? "LIT" : THERAPY_NAMES[therapy]}`;
+  const [favoursLeft, favoursRight] = info.higherIsBetter ? ["Favours placebo", treatment] : [treatment, "Favours placebo"];
+  return { title: `${THERAPY_NAMES[therapy]} vs placebo: ${info.label}`, favoursLeft, favoursRight, experimentalLabel: "Treatment", controlLabel: "Placebo" };
 }

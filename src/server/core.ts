@@ -3,7 +3,8 @@
  * the evidence base (evidence/) and the workbench (stats/). Routes call only this; it holds no domain logic.
  *
  * Live: record validation (PatientRecordSchema, parsePatientRecord), assessment (assessRecord) and plans
- * (planProtocol) from src/clinical; the workbench analysis (parseStudyFile + metaAnalysis) and its plots (forestPlotSvg, funnelPlotSvg, svgToPng) from src/stats.
+ * (planProtocol) from src/clinical; the workbench analysis through the use case `decidua meta` runs (src/app/meta.ts);
+ * the evidence browser's analyses and plots from src/evidence.
  * The evidence base (src/evidence) is read from the store (seeded from data/ on first start) and re-validated
  * entry by entry with the evidence schemas; without one the evidence routes answer 503.
  */
@@ -16,7 +17,6 @@ import type { TherapyId } from "../shared/therapies.js";
 import { THERAPY_IDS, THERAPY_NAMES } from "../shared/therapies.js";
 import type { Store } from "../store/index.js";
 import { analyseStudyTable } from "../app/meta.js";
-import { metaAnalysis } from "../stats/meta.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
 import { toCsv } from "./csv.js";
@@ -25,9 +25,9 @@ import {
   evidenceForTherapy,
   formatEvidenceProblem,
   parseEvidenceContent,
-  therapyOutcomeStudyRows,
+  therapyOutcomeAnalysis,
+  therapyOutcomePlotLabels,
   therapyOutcomeListing,
-  EVIDENCE_PLOT_OUTCOME_INFO,
   type EvidencePlotOutcome,
   type TherapyOutcomeListing,
   reproduceAll,
@@ -203,16 +203,9 @@ export class CoreServices {
     return evidenceForTherapy(base, therapy, subgroup !== undefined ? { subgroup } : {});
   }
 
-  /**
-   * The therapy's placebo-controlled randomised trials with complete counts for an outcome (default live birth),
-   * pooled by the engine (OR, inverse variance, random effects with DerSimonian-Laird as in RevMan; fixed effect
-   * with one trial). Null when the base holds no such trial.
-   */
+  /** The pooled analysis of a therapy's placebo-controlled trials for an outcome (evidence/outcomes.ts). */
   therapyTrialsAnalysis(therapy: TherapyId, outcome: EvidencePlotOutcome = "live-birth"): { rows: StudyRow[]; result: MetaResult } | null {
-    const rows: StudyRow[] = therapyOutcomeStudyRows(this.base(), therapy, outcome);
-    if (rows.length === 0) return null;
-    const result = metaAnalysis(rows, { measure: "OR", method: "IV", model: rows.length >= 2 ? "random" : "fixed", tau2: "DL" });
-    return { rows, result };
+    return therapyOutcomeAnalysis(this.base(), therapy, outcome);
   }
 
   /** The outcomes of a therapy's placebo-controlled trials that carry arm counts, with k per outcome. */
@@ -228,13 +221,9 @@ export class CoreServices {
     }
     const a = this.therapyTrialsAnalysis(therapy, outcome);
     if (a === null) return null;
-    const info = EVIDENCE_PLOT_OUTCOME_INFO[outcome];
-    const title = `${THERAPY_NAMES[therapy]} vs placebo: ${info.label}`;
-    const treatment = `Favours ${therapy === "lit" ? "LIT" : THERAPY_NAMES[therapy]}`;
-    // an odds ratio above 1 means more events with treatment: good for live birth, bad for miscarriage
-    const [favoursLeft, favoursRight] = info.higherIsBetter ? ["Favours placebo", treatment] : [treatment, "Favours placebo"];
-    if (kind === "forest") return forestPlotSvg(a.result, { title, favoursLeft, favoursRight, experimentalLabel: "Treatment", controlLabel: "Placebo" });
-    return a.result.k >= 3 ? funnelPlotSvg(a.result, { title }) : null;
+    const labels = therapyOutcomePlotLabels(therapy, outcome);
+    if (kind === "forest") return forestPlotSvg(a.result, labels);
+    return a.result.k >= 3 ? funnelPlotSvg(a.result, { title: labels.title }) : null;
   }
 
   /** The stored PRISMA 2020 flows, each with its review and a readable title. */
