@@ -3,14 +3,15 @@
  * and the cross-file checks, and report every problem with its file, entry and field.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
 import { InputError } from "../shared/errors.js";
+import { packageRoot } from "../shared/package-root.js";
 import { parseEvidenceContent, type EvidenceReadResult } from "./parse.js";
 import type { EvidenceBase, EvidenceProblem } from "./schema.js";
 import { EVIDENCE_FILES, formatEvidenceProblem } from "./schema.js";
 
 export type { EvidenceReadResult } from "./parse.js";
+export { packageRoot } from "../shared/package-root.js";
 
 /** Reads one file of the base as JSON; a problem (and no entries) when it cannot be read or parsed. */
 function readJsonFile(dir: string, file: string, problems: EvidenceProblem[]): unknown {
@@ -53,25 +54,6 @@ export function loadEvidenceBase(dir: string): EvidenceBase {
     throw new InputError(`the evidence base in ${dir} has ${problems.length} problem(s):\n  ${lines}`, { file: join(dir, first.file) });
   }
   return base;
-}
-
-/** The package root (the directory holding decidua's package.json), found from this module's location. */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = join(dir, "package.json");
-    if (existsSync(pkg)) {
-      try {
-        const name = (JSON.parse(readFileSync(pkg, "utf8")) as { name?: unknown }).name;
-        if (name === "decidua") return dir;
-      } catch {
-        // not ours; keep walking up
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("cannot find decidua's package.json above " + fileURLToPath(import.meta.url));
-    dir = parent;
-  }
 }
 
 /** The repository's data/ directory (works from src/ under tsx/vitest and from dist/ after the build). */

@@ -16,7 +16,7 @@ import { Store } from "../store/index.js";
 import { installAuth } from "./auth.js";
 import { ServerConfigSchema, type ServerConfigInput, type ServerHooks } from "./config.js";
 import { errorHandler } from "./errors.js";
-import { packageRoot } from "./paths.js";
+import { packageRoot } from "../shared/package-root.js";
 import { ensureAdmin, seedDatabase } from "./seed.js";
 import { jsonSerializerCompiler, swaggerTransform, zodValidatorCompiler } from "./zod.js";
 import { CoreServices } from "./core.js";

@@ -46,7 +46,7 @@ import {
 import type { BaseAuditEntry, EvidenceBase, EvidenceSubgroup, Reproduction, TherapyEvidence } from "../evidence/index.js";
 import type { StudyRow } from "../stats/types.js";
 
-/** The patient record as the API accepts it: helper D's schema (values with units, dates YYYY-MM-DD). */
+/** The patient record as the API accepts it: schema (values with units, dates YYYY-MM-DD). */
 export const RecordBodySchema = PatientRecordSchema;
 export type RecordBody = z.output<typeof PatientRecordSchema>;
 
@@ -159,7 +159,7 @@ export class CoreServices {
     return THERAPY_IDS.map((id) => ({ id, name: THERAPY_NAMES[id] }));
   }
 
-  /** helper D's assessment of the patient on `today`. `key` identifies the record version (patient id and version). */
+  /** assessment of the patient on `today`. `key` identifies the record version (patient id and version). */
   assess(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string): Assessment {
     return assessRecord(this.normalise(key, record, followups), { today, evidence: this.lookup });
   }
@@ -191,12 +191,12 @@ export class CoreServices {
     return body;
   }
 
-  /** A dated plan for one therapy from `startDate` (helper D's planProtocol). */
+  /** A dated plan for one therapy from `startDate` (planProtocol). */
   plan(key: string, record: unknown, followups: readonly ClinicalFollowUp[], therapy: TherapyId, startDate: string, today: string): Plan {
     return planProtocol(therapy, this.normalise(key, record, followups), { start: startDate, today });
   }
 
-  /** helper C1's evidence for a therapy (Summary of Findings, published results side by side, guidelines, trials). */
+  /** evidence for a therapy (Summary of Findings, published results side by side, guidelines, trials). */
   evidenceFor(therapy: TherapyId, subgroup?: EvidenceSubgroup): TherapyEvidence {
     const base = this.base();
     if (!base.therapies.some((t) => t.id === therapy)) throw new InputError(`the evidence base has no entry for "${therapy}"`, { field: "therapy" });

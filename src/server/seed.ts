@@ -6,18 +6,18 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Store } from "../store/index.js";
 import { generatePassword } from "../store/index.js";
-import { packageRoot } from "./paths.js";
+import { packageRoot } from "../shared/package-root.js";
 
 export const SEED_ACTOR = { username: "seed", route: "seed" };
 
-/** The example patients (helper D's files); display names say they are hypothetical. */
+/** The example patients (examples/patients); display names say they are hypothetical. */
 export const EXAMPLE_PATIENTS = [
   { file: "examples/patients/profile-a.json", displayName: "Example A (hypothetical, source 001)", dateOfBirth: "1989-03-14" },
   { file: "examples/patients/profile-b.json", displayName: "Example B (hypothetical, source 001)", dateOfBirth: "1991-07-02" },
 ] as const;
 
 export interface SeedHooks {
-  /** Evidence base to store (e.g. helper C1's loadDefaultEvidenceBase()); null when it cannot be loaded. */
+  /** Evidence base to store (e.g. loadDefaultEvidenceBase()); null when it cannot be loaded. */
   loadEvidence?: () => unknown;
   /** Validates an example record (throws InputError); the record is stored as written. */
   validateRecord?: (record: unknown) => void;

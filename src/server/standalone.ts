@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { buildServer } from "./app.js";
 import { DbConfigSchema } from "../store/index.js";
-import { packageRoot } from "./paths.js";
+import { packageRoot } from "../shared/package-root.js";
 
 export const StandaloneRequestSchema = z.object({
   db: DbConfigSchema,

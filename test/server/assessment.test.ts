@@ -3,7 +3,7 @@ import { gunzipSync } from "node:zlib";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Assessment, Plan } from "../../src/clinical/index.js";
-import { packageRoot } from "../../src/server/paths.js";
+import { packageRoot } from "../../src/shared/package-root.js";
 import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
 
 interface Summary {

@@ -1,4 +1,4 @@
-/** The evidence browser: therapies, per-therapy evidence (helper C1) and plots as SVG. */
+/** The evidence browser: therapies, per-therapy evidence and plots as SVG. */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { TherapyIdSchema } from "../../shared/therapies.js";

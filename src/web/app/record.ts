@@ -1,4 +1,4 @@
-/** The patient record as the forms edit it (helper D's PatientRecordInput, src/clinical/record.ts). */
+/** The patient record as the forms edit it (PatientRecordInput, src/clinical/record.ts). */
 import type { PatientRecordInput } from "../../clinical/record.js";
 import {
   ACL_IGG_UNITS,

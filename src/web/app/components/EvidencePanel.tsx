@@ -1,5 +1,5 @@
 /**
- * Evidence for one therapy (GET /api/evidence/therapies/:therapy, helper C1's TherapyEvidence): Summary-of-Findings
+ * Evidence for one therapy (GET /api/evidence/therapies/:therapy, TherapyEvidence): Summary-of-Findings
  * row, published results side by side, forest and risk-of-bias plots, audit flags, guideline positions, trials.
  */
 import type { JSX } from "preact";
