@@ -1,6 +1,6 @@
 /**
  * ClinicConfig: the cut-offs and protocol choices a clinic can set. The defaults are the cut-offs of
- * ../shared/clinical/REFERENCE.md §3 with their sources. A clinic overrides them with makeClinicConfig(partial),
+ * with their sources (each cut-off names the publication it comes from). A clinic overrides them with makeClinicConfig(partial),
  * which validates the override (zod) so a server can accept it from a file or a form.
  */
 import { z } from "zod";
@@ -63,7 +63,7 @@ const cut = (comparator: ">" | ">=", value: number, unit: string, source: Citati
 });
 
 export const DEFAULT_CLINIC_CONFIG: ClinicConfig = {
-  name: "Decidua defaults (REFERENCE.md §3)",
+  name: "Decidua defaults (each cut-off with its source)",
   cutOffs: {
     peripheralNk: cut(">", 12, "%", CITATIONS.lee2013, {
       alternatives: [

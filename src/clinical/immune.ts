@@ -126,7 +126,7 @@ export function readImmuneFindings(r: PatientRecord, config: ClinicConfig): Immu
   const im = r.immune;
   const c = config.cutOffs;
   const il33Note =
-    "No validated cut-off; studies disagree on the direction (higher in Zhao 2022, lower IL-33 in Hu 2016). Research only; the tacrolimus RCT (source 002) selected women with raised IL-33/sST2.";
+    "No validated cut-off; studies disagree on the direction (higher in Zhao 2022, lower IL-33 in Hu 2016). Research only; the tacrolimus RCT (Liu 2023) selected women with raised IL-33/sST2.";
   const out: ImmuneFinding[] = [
     against("peripheralNk", im.peripheralNk, c.peripheralNk, true, nkNote),
     against("nkCytotoxicity", im.nkCytotoxicity, c.nkCytotoxicity, true, nkNote),
@@ -152,7 +152,7 @@ export function readImmuneFindings(r: PatientRecord, config: ClinicConfig): Immu
     out.push(f);
   }
 
-  // Anti-paternal antibodies before LIT: absence is what LIT clinics select on (source 001); not a validated marker.
+  // Anti-paternal antibodies before LIT: absence is what LIT clinics select on (9M Fertility LIT explainer); not a validated marker.
   const apa = im.antiPaternalAntibodies;
   const apaNote = `${GUIDELINE_POSITIONS.eshreAntiHla.statement} (ESHRE 2017). Cross-match shift thresholds are laboratory-specific (no published cut-off).`;
   if (apa === undefined)
@@ -173,7 +173,7 @@ export function readImmuneFindings(r: PatientRecord, config: ClinicConfig): Immu
       marker: "antiPaternalAntibodies",
       label: MARKER_LABELS.antiPaternalAntibodies,
       status: apa.result === "negative" ? "abnormal" : "normal",
-      reading: `Anti-paternal antibodies ${apa.result === "negative" ? "absent" : "present"}${apa.method !== undefined ? ` (${apa.method})` : ""}: ${apa.result === "negative" ? "the absence LIT clinics select on" : "present"} (source 001)`,
+      reading: `Anti-paternal antibodies ${apa.result === "negative" ? "absent" : "present"}${apa.method !== undefined ? ` (${apa.method})` : ""}: ${apa.result === "negative" ? "the absence LIT clinics select on" : "present"} (9M Fertility LIT explainer)`,
       value: apa.result,
       unit: "result",
       cutOff: { comparator: "absent", value: "no antibodies", unit: "result" },

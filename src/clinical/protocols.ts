@@ -214,7 +214,7 @@ export const IVIG_PROTOCOL: Protocol = {
 
 export const TACROLIMUS_PROTOCOL: Protocol = {
   therapy: "tacrolimus",
-  name: "Tacrolimus 0.05–0.1 mg/kg/day from the end of menses to the next menses or to 10 weeks of pregnancy (source 002)",
+  name: "Tacrolimus 0.05–0.1 mg/kg/day from the end of menses to the next menses or to 10 weeks of pregnancy (Liu 2023)",
   sources: [CITATIONS.zhao2023tacrolimus],
   steps: [
     {
@@ -244,7 +244,7 @@ export const TACROLIMUS_PROTOCOL: Protocol = {
   ],
   stopRules: ["Rising creatinine, hyperkalaemia, new hypertension or hyperglycaemia: stop and review"],
   continueRules: ["Pregnant: continue to 10 weeks"],
-  notes: ["Nakagawa's regimen (1–4 mg/day by Th1/Th2 ratio) differs from source 002's weight-based dose."],
+  notes: ["Nakagawa's regimen (1–4 mg/day by Th1/Th2 ratio) differs from Liu 2023's weight-based dose."],
 };
 
 export const PREDNISOLONE_PROTOCOL: Protocol = {

@@ -1,7 +1,7 @@
 /**
  * The citations the clinical rules rest on (cut-offs, trial inclusion criteria, protocol doses), and the small
- * table of guideline positions the verdict logic needs. Only positions read in the source ([V] in
- * ../shared/clinical/REFERENCE.md) are in GUIDELINE_POSITIONS; the full set with strengths lives in the evidence
+ * table of guideline positions the verdict logic needs. Only positions whose wording was read are in
+ * GUIDELINE_POSITIONS; the full set with strengths lives in the evidence
  * base (src/evidence), which the assessment receives as a parameter.
  */
 
@@ -32,9 +32,9 @@ export const CITATIONS = {
   vomstein2021: c("vomstein-2021", "Vomstein 2021", "J Clin Med 2021;10:869, table 2 (ANA titre)", { url: "https://pmc.ncbi.nlm.nih.gov/articles/PMC7923780/" }),
   miyakis2006: c("miyakis-2006", "Miyakis 2006 (Sydney criteria)", "J Thromb Haemost 2006;4:295"),
   ijfs2015: c("ijfs-2015", "IJFS 2015 P-110", "Int J Fertil Steril 2015 (WBC cross-match 2 weeks after LIT; 45% positive after 2, 76% after 3 injections)"),
-  dashti2025: c("dashti-2025", "Dashti 2025 (source 000)", "J Reprod Immunol 2025;168:104432: LIT in ANA-positive and ANA-negative RPL; outcomes improved in both, more in ANA-negative", { url: "https://doi.org/10.1016/j.jri.2025.104432" }),
-  source001: c("source-001", "Clinic LIT explainer (source 001)", "../shared/sources/001: LIT selection criteria and the two profiles"),
-  zhao2023tacrolimus: c("tacrolimus-rct-002", "Tacrolimus RCT (source 002)", "RCT, 149 women, ≥3 serial losses with raised IL-33/sST2 or Th1/Th2; tacrolimus 0.05–0.1 mg/kg/day; OR 2.30 (1.10–4.81)"),
+  dashti2025: c("dashti-2025", "Dashti 2025", "J Reprod Immunol 2025;168:104432: LIT in ANA-positive and ANA-negative RPL; outcomes improved in both, more in ANA-negative", { url: "https://doi.org/10.1016/j.jri.2025.104432" }),
+  source001: c("9m-fertility-lit-explainer", "9M Fertility LIT explainer", "9M Fertility (Hyderabad, India), patient-information web page on LIT for recurrent miscarriage: selection criteria and two illustrative profiles"),
+  zhao2023tacrolimus: c("liu-2023", "Liu 2023 (tacrolimus RCT)", "Eur J Clin Pharmacol 2023, doi:10.1007/s00228-023-03473-9: RCT, 149 women, ≥3 serial losses with raised IL-33/sST2 or Th1/Th2; tacrolimus 0.05–0.1 mg/kg/day; OR 2.30 (1.10–4.81)", { pmid: "36912957" }),
   yamada2022: c("yamada-2022", "Yamada 2022", "IVIG 400 mg/kg/day x5 from 4–6 weeks, ≥4 unexplained losses", { url: "https://pmc.ncbi.nlm.nih.gov/articles/PMC9251568/" }),
   tang2013: c("tang-2013", "Tang 2013", "Prednisolone 20 mg/day in women with raised uNK: LBR 60% vs 40%, not significant"),
   dakhly2016: c("dakhly-2016", "Dakhly 2016", "Int J Gynaecol Obstet 2016: intralipid in women with NK > 12%, no benefit"),

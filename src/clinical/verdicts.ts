@@ -1,7 +1,7 @@
 /**
  * A verdict per therapy: recommended | protocol-eligible | premature | not-indicated | contraindicated, with the
  * findings behind it (value, cut-off, source), what is missing, the criteria not met, safety checks and the
- * co-interventions the protocol pairs it with. Criteria: LIT from source 001, tacrolimus from source 002, the
+ * co-interventions the protocol pairs it with. Criteria: LIT from the 9M Fertility LIT explainer, tacrolimus from Liu 2023, the
  * others from the trials' inclusion criteria and verified guideline positions (sources.ts). Pure functions.
  */
 import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
@@ -395,9 +395,9 @@ function immunotherapyVerdict(ctx: RuleContext, spec: ImmunoSpec): VerdictCore {
 // Therapy rules
 
 const LIT_CO: CoIntervention[] = [
-  { therapy: "progesterone", label: "Progesterone from ovulation", note: "Luteal support within the broader protocol (source 001)" },
-  { therapy: "lmwh-aspirin", label: "Low-dose aspirin", note: "Aspirin alone, not heparin, within the broader protocol (source 001)" },
-  { label: "Early pregnancy monitoring", note: "Serial β-hCG and early ultrasound (source 001)" },
+  { therapy: "progesterone", label: "Progesterone from ovulation", note: "Luteal support within the broader protocol (9M Fertility LIT explainer)" },
+  { therapy: "lmwh-aspirin", label: "Low-dose aspirin", note: "Aspirin alone, not heparin, within the broader protocol (9M Fertility LIT explainer)" },
+  { label: "Early pregnancy monitoring", note: "Serial β-hCG and early ultrasound (9M Fertility LIT explainer)" },
 ];
 
 function litVerdict(ctx: RuleContext): VerdictCore {
@@ -429,7 +429,7 @@ function litLadder(ctx: RuleContext): VerdictCore {
       { id: "transfusion-risks", label: "Transfusion-type risks", status: "ok", severity: "caution", detail: "discuss infection transmission and alloimmunisation (judged low, Kling 2006); Ober 1999 found more losses after LIT", source: CITATIONS.kling2006.label },
     ],
     coInterventions: LIT_CO,
-    criteria: "the LIT protocol of source 001 (≥3 unexplained first-trimester losses or RIF with good-quality embryos, causes excluded, an immune finding)",
+    criteria: "the LIT protocol of the 9M Fertility LIT explainer (≥3 unexplained first-trimester losses or RIF with good-quality embryos, causes excluded, an immune finding)",
     guidelineCaveat:
       "Guidelines advise against LIT outside research: ESHRE advises against LIT for RPL (position as reported; Decidua has not verified its wording) and the FDA allows it only as an investigational treatment under an IND (verified); Choosing Wisely Canada 2022 also advises against it.",
   });
@@ -473,8 +473,8 @@ function tacrolimusVerdict(ctx: RuleContext): VerdictCore {
       flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "tacrolimus raises blood pressure: monitor closely"),
       allergy(c, ["tacrolimus"], "Tacrolimus hypersensitivity", "contraindication", "known hypersensitivity"),
     ],
-    coInterventions: [{ label: "Basic therapy of the trial", note: "Both arms of source 002 received the trial's basic therapy; tacrolimus was added to it" }],
-    criteria: "the tacrolimus RCT of source 002 (≥3 serial losses with raised IL-33/sST2 or Th1/Th2)",
+    coInterventions: [{ label: "Basic therapy of the trial", note: "Both arms of Liu 2023 received the trial's basic therapy; tacrolimus was added to it" }],
+    criteria: "the tacrolimus RCT of Liu 2023 (≥3 serial losses with raised IL-33/sST2 or Th1/Th2)",
     guidelineCaveat: "No guideline recommends tacrolimus for RPL (ESHRE makes no recommendation); the evidence is one RCT.",
   });
 }

@@ -96,15 +96,14 @@ export function prismaFlowById(base: EvidenceBase, id: string): PrismaFlow | nul
 
 /**
  * Readable title of a PRISMA flow, from the review's entry in the base, e.g.
- * "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)". Never a raw id.
+ * "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025)". Never a raw id.
  */
 export function prismaFlowTitle(base: EvidenceBase, flow: PrismaFlow): string {
   const ma = base.metaAnalyses.find((m) => m.id === flow.metaAnalysis);
   const src = base.sources.find((s) => s.id === flow.source);
-  const doc = src?.document !== undefined ? /source document (\S+)/i.exec(src.document)?.[1] : undefined;
   const who = ma === undefined ? (src?.citation.split(".")[0] ?? "published review") : (ma.label.split(" (")[0] ?? ma.label);
   const what = ma === undefined ? "systematic review" : `${shortTherapyName(ma.therapy)} meta-analysis`;
-  return `PRISMA 2020 flow: ${what} (${who}${doc !== undefined ? `, source ${doc}` : ""})`;
+  return `PRISMA 2020 flow: ${what} (${who})`;
 }
 
 /** Every stored PRISMA flow with its review and title. */

@@ -5,7 +5,7 @@
  * other than ITT, derived counts, method/model not stated). Results that print pooled event counts are also
  * recomputed from those counts (a crude, single-table estimate).
  *
- * For IVIG and live birth, `ivigLiveBirthComparison` puts side by side source 004's OR 2.24, the Cochrane
+ * For IVIG and live birth, `ivigLiveBirthComparison` puts side by side Gao 2025's OR 2.24, the Cochrane
  * review's Peto OR 0.98 (8 trials), the individual-participant RR 1.02 and our own pooled estimates.
  */
 import { metaAnalysis } from "../stats/meta.js";
@@ -292,7 +292,7 @@ function oursEntry(label: string, rows: ReproducedRow[], options: MetaOptions, m
   };
 }
 
-/** Source 004's OR 2.24, Cochrane's Peto OR 0.98, the IPD RR 1.02 and ours, side by side (never averaged). */
+/** Gao 2025's OR 2.24, Cochrane's Peto OR 0.98, the IPD RR 1.02 and ours, side by side (never averaged). */
 export function ivigLiveBirthComparison(base: EvidenceBase): IvigLiveBirthComparison {
   const gao = base.metaAnalyses.find((m) => m.id === "gao-2025")?.results.find((r) => r.id === "live-birth");
   const gaoRepro = gao !== undefined ? reproduceStudyLevel(base, base.metaAnalyses.find((m) => m.id === "gao-2025") as MetaAnalysis, gao) : null;
@@ -303,12 +303,12 @@ export function ivigLiveBirthComparison(base: EvidenceBase): IvigLiveBirthCompar
     publishedEntry(base, "cochrane-2014-ivig", "live-birth", "randomised placebo-controlled trials only"),
     publishedEntry(base, "eshre-2024-ipd", "live-birth-itt", "individual participant data, intention to treat"),
     oursEntry(
-      "Decidua: source 004's trials that have counts in the base",
+      "Decidua: Gao 2025's trials that have counts in the base",
       gaoRows,
       { measure: "OR", method: "MH", model: "fixed", preset: "revman5" },
-      "Mantel-Haenszel OR, fixed effect (RevMan 5 settings, as source 004 states FE)",
-      "the randomised trials of source 004's list with counts",
-      `${gaoRows.length} of 11 trials; rows as source 004's Table 1 sizes suggest (e.g. Coulam 1995 conceivers only)`,
+      "Mantel-Haenszel OR, fixed effect (RevMan 5 settings, as Gao 2025 states FE)",
+      "the randomised trials of Gao 2025's list with counts",
+      `${gaoRows.length} of 11 trials; rows as Gao 2025's Table 1 sizes suggest (e.g. Coulam 1995 conceivers only)`,
     ),
     oursEntry(
       "Decidua: all placebo-controlled RCTs with counts in the base (Peto, as Cochrane)",
@@ -329,11 +329,11 @@ export function ivigLiveBirthComparison(base: EvidenceBase): IvigLiveBirthCompar
   ];
   const excluded = gaoRepro?.excluded ?? [];
   const explanation = [
-    "Source 004 (Gao 2025) pools 11 studies to OR 2.24 with a fixed-effect model; its list includes Jafarzadeh 2019 (non-randomised, untreated control) and Peero 2024 (by its title a retrospective review in recurrent implantation failure), although the review states it included placebo-controlled RCTs only.",
+    "Gao 2025 pools 11 studies to OR 2.24 with a fixed-effect model; its list includes Jafarzadeh 2019 (non-randomised, untreated control) and Peero 2024 (by its title a retrospective review in recurrent implantation failure), although the review states it included placebo-controlled RCTs only.",
     "The Cochrane review (8 placebo-controlled RCTs, Peto OR 0.98) and the individual-participant-data analysis (10 RCTs, ITT RR 1.02) find no effect on live birth.",
-    `We could include ${gaoRows.length} of source 004's 11 trials; not included: ${excluded.map((e) => `${e.label} (${e.reason})`).join("; ")}.`,
+    `We could include ${gaoRows.length} of Gao 2025's 11 trials; not included: ${excluded.map((e) => `${e.label} (${e.reason})`).join("; ")}.`,
     "Our all-RCT analyses add German RSA/IVIG 1994, Perino 1997 and Yamada 2022 (ongoing pregnancy at 22 weeks, as its live-birth counts are not in the base); outcome definitions therefore differ between trials (live birth, 'success', term delivery, ongoing pregnancy).",
-    "Coulam 1995 enters source 004's analysis with 61 women (those who conceived), our all-RCT analysis with the 95 randomised (ITT, derived denominators); Stephenson 2010 counts only women with an index pregnancy in both.",
+    "Coulam 1995 enters Gao 2025's analysis with 61 women (those who conceived), our all-RCT analysis with the 95 randomised (ITT, derived denominators); Stephenson 2010 counts only women with an index pregnancy in both.",
     "These results are shown side by side, not averaged: they answer different questions (different trials, designs and analysis sets).",
   ];
   return { entries: entries.filter((e): e is ComparisonEntry => e !== null), included: gaoRows, excluded, explanation };

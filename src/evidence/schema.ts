@@ -26,7 +26,7 @@ export const SourceKindSchema = z.enum([
   "guideline",
   "regulator",
   "review",
-  "source-document",
+  "clinic-information",
   "secondary",
   "product-information",
 ]);
@@ -43,8 +43,6 @@ export const EvidenceSourceSchema = z
     url: z.url().optional(),
     /** Required when none of pmid, doi, pmcid or url is given: why the exact citation is all there is. */
     noIdentifierReason: z.string().optional(),
-    /** For the project's shared documents, e.g. "source document 004". */
-    document: z.string().optional(),
     note: z.string().optional(),
   })
   .strict();

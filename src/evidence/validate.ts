@@ -17,6 +17,44 @@ const F = {
   prisma: EVIDENCE_FILES.prisma.file,
 };
 
+/**
+ * Text that points into the project's development material instead of a publication a reader can look up: the
+ * shared folder, its numbered source documents, the project's reference notes, or how a text was looked up.
+ * Every citation and note in the base must name the public publication (authors, year, title, journal or web page).
+ */
+const DEVELOPMENT_MATERIAL: ReadonlyArray<{ pattern: RegExp; why: string }> = [
+  { pattern: /(^|[^a-z])shared\/(sources|evidence|clinical)\b/i, why: "a path into the project's shared folder" },
+  { pattern: /\bsources?\/\d{3}_|\b\d{3}_[0-9a-f]{8,}\b/i, why: "a project source file" },
+  { pattern: /\bsource (document )?0\d\d\b/i, why: "a numbered project source document" },
+  { pattern: /\bREFERENCE\.md\b|\bproject reference\b/i, why: "the project's reference notes" },
+  { pattern: /\bsearch tool\b/i, why: "how a text was looked up, not where it was published" },
+];
+
+/** The first development-material reference in a text, with why it is refused; null when there is none. */
+export function developmentMaterialReference(text: string): string | null {
+  for (const d of DEVELOPMENT_MATERIAL) {
+    const m = d.pattern.exec(text);
+    if (m !== null) return `points into development material ("${m[0].replace(/^[^a-z0-9]/i, "")}": ${d.why}); cite the publication instead`;
+  }
+  return null;
+}
+
+/** Every string of an entry, with its dotted path. */
+function* strings(value: unknown, path: string): Generator<[string, string]> {
+  if (typeof value === "string") yield [path, value];
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, path === "" ? String(i) : `${path}.${i}`);
+  else if (typeof value === "object" && value !== null) for (const [k, v] of Object.entries(value)) yield* strings(v, path === "" ? k : `${path}.${k}`);
+}
+
+function checkCitations(file: string, entries: ReadonlyArray<{ id: string }>, out: EvidenceProblem[]): void {
+  for (const e of entries) {
+    for (const [field, text] of strings(e, "")) {
+      const why = developmentMaterialReference(text);
+      if (why !== null) out.push({ file, entry: e.id, field, message: why });
+    }
+  }
+}
+
 function duplicates(ids: string[]): string[] {
   const seen = new Set<string>();
   const dup = new Set<string>();
@@ -79,6 +117,13 @@ export function validateEvidenceBase(base: EvidenceBase, invalidIds: ReadonlySet
   ] as const) {
     for (const d of duplicates(ids)) out.push({ file: F[key], entry: d, field: "id", message: "duplicate id" });
   }
+
+  checkCitations(F.sources, base.sources, out);
+  checkCitations(F.therapies, base.therapies, out);
+  checkCitations(F.guidelines, base.guidelines, out);
+  checkCitations(F.trials, base.trials, out);
+  checkCitations(F.metaAnalyses, base.metaAnalyses, out);
+  checkCitations(F.prisma, base.prisma, out);
 
   for (const s of base.sources) {
     if (s.pmid === undefined && s.doi === undefined && s.pmcid === undefined && s.url === undefined && (s.noIdentifierReason ?? "").trim() === "")

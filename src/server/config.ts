@@ -10,7 +10,7 @@ export const ServerConfigSchema = z.object({
   adminPassword: z.string().min(10, "the administrator password needs at least 10 characters").optional(),
   /** Secret for signing the session cookie (>= 32 chars); when absent one is generated and kept in the database. */
   cookieSecret: z.string().min(32, "the cookie secret needs at least 32 characters").optional(),
-  /** Seed the evidence base and the two example patients of source 001 into an empty database. */
+  /** Seed the evidence base and the two example patients of the 9M Fertility LIT explainer into an empty database. */
   seed: z.boolean().default(true),
   /** Directory of the built web UI (default <package>/dist/web). */
   webRoot: z.string().optional(),

@@ -1,5 +1,5 @@
 /**
- * First start: the evidence base and the two example patients of source 001 go into an empty database, and the
+ * First start: the evidence base and the two example patients of the 9M Fertility LIT explainer go into an empty database, and the
  * first administrator is created (its password printed once unless given through the environment).
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -12,8 +12,8 @@ export const SEED_ACTOR = { username: "seed", route: "seed" };
 
 /** The example patients (examples/patients); display names say they are hypothetical. */
 export const EXAMPLE_PATIENTS = [
-  { file: "examples/patients/profile-a.json", displayName: "Example A (hypothetical, source 001)", dateOfBirth: "1989-03-14" },
-  { file: "examples/patients/profile-b.json", displayName: "Example B (hypothetical, source 001)", dateOfBirth: "1991-07-02" },
+  { file: "examples/patients/profile-a.json", displayName: "Example A (hypothetical profile from a clinic LIT explainer)", dateOfBirth: "1989-03-14" },
+  { file: "examples/patients/profile-b.json", displayName: "Example B (hypothetical profile from a clinic LIT explainer)", dateOfBirth: "1991-07-02" },
 ] as const;
 
 export interface SeedHooks {

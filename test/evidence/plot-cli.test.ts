@@ -34,7 +34,7 @@ describe("decidua evidence plot", () => {
     expect(svg.startsWith("<svg")).toBe(true);
     // the counts as source 004 reports them (data/prisma.json), each in its own box
     for (const n of [585, 534, 51, 40, 11]) expect(svg).toContain(`(n = ${n})`);
-    expect(svg).toContain("PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)");
+    expect(svg).toContain("PRISMA 2020 flow: IVIG meta-analysis (Gao 2025)");
     expect(svg).not.toMatch(/<title>[^<]*gao-2025/);
     const png = readFileSync(join(dir, "prisma.png"));
     expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);

@@ -35,7 +35,7 @@ describe("IVIG and live birth, side by side", () => {
   });
 
   it("pools source 004's trials that have counts with the engine, matching R metafor's rma.mh", () => {
-    const ours = entry("Decidua: source 004's trials");
+    const ours = entry("Decidua: Gao 2025's trials");
     expect(cmp.included.map((r) => [r.label, r.counts.events_t, r.counts.total_t, r.counts.events_c, r.counts.total_c])).toEqual(
       R.gao_rows.map((r) => [r.study, r.ai, r.n1i, r.ci, r.n2i]),
     );

@@ -36,7 +36,7 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
   const byName = (prefix: string) => patients.find((p) => p.displayName?.startsWith(prefix))!;
 
   it("seeds the two example patients of source 001 on first start", () => {
-    expect(patients.map((p) => p.displayName).sort()).toEqual(["Example A (hypothetical, source 001)", "Example B (hypothetical, source 001)"]);
+    expect(patients.map((p) => p.displayName).sort()).toEqual(["Example A (hypothetical profile from a clinic LIT explainer)", "Example B (hypothetical profile from a clinic LIT explainer)"]);
   });
 
   it("profile (a): LIT protocol-eligible with the uterine NK finding", async () => {

@@ -65,13 +65,13 @@ describe("evidence routes (seeded evidence base)", () => {
     expect(list.status).toBe(200);
     const flows = (list.body as { flows: Array<{ id: string; metaAnalysis: string; therapy: string | null; title: string }> }).flows;
     const gao = flows.find((f) => f.metaAnalysis === "gao-2025");
-    expect(gao).toMatchObject({ id: "gao-2025-prisma", therapy: "ivig", title: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)" });
+    expect(gao).toMatchObject({ id: "gao-2025-prisma", therapy: "ivig", title: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025)" });
     for (const id of ["gao-2025", "gao-2025-prisma"]) {
       const r = await researcher.req("GET", `/api/evidence/prisma/${id}.svg`);
       expect(r.status).toBe(200);
       expect(r.headers.get("content-type")).toMatch(/image\/svg\+xml/);
       for (const n of [585, 534, 51, 40, 11]) expect(r.text).toContain(`(n = ${n})`);
-      expect(r.text).toContain("Gao 2025, source 004");
+      expect(r.text).toContain("IVIG meta-analysis (Gao 2025)");
     }
   });
 

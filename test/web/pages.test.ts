@@ -35,7 +35,7 @@ describe("pages", () => {
     await prisma.locator("svg").waitFor();
     const prismaText = (await prisma.textContent()) ?? "";
     for (const n of [585, 534, 51, 40, 11]) expect(prismaText).toContain(`(n = ${n})`);
-    expect(await page.getByRole("heading", { name: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025, source 004)" }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole("heading", { name: "PRISMA 2020 flow: IVIG meta-analysis (Gao 2025)" }).count()).toBeGreaterThan(0);
     await shot(page, "30-evidence-summary");
     await page.getByRole("tab", { name: "Forest & funnel" }).click();
     const forest = page.getByTestId("evidence-forest");

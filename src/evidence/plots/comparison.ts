@@ -1,6 +1,6 @@
 /**
  * Pooled results of several meta-analyses side by side (a "summary forest"), so that conflicting answers to the
- * same question are shown next to each other rather than averaged: e.g. for IVIG and live birth, source 004's
+ * same question are shown next to each other rather than averaged: e.g. for IVIG and live birth, Gao 2025's
  * OR 2.24, the Cochrane review's Peto OR 0.98, the individual-participant RR 1.02 and Decidua's own reproduction.
  * Pure function returning an SVG string.
  */
