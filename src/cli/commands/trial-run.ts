@@ -9,7 +9,9 @@ import { parse } from "csv-parse/sync";
 import { InputError } from "../../shared/errors.js";
 import { HmacDrbg } from "../../store/drbg.js";
 import { analyseByStratum, analyseMarkers, analysePrimary, type PrimaryAnalysis } from "../../trials/analysis.js";
+import { evidenceDraft } from "../../trials/evidence.js";
 import { participantsFromRows } from "../../trials/participants.js";
+import { parseProtocol } from "../../trials/protocol.js";
 import { allocationTable, allocationTableCsv, type StratumFactor } from "../../trials/randomisation.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
@@ -95,7 +97,23 @@ function primaryJson(a: PrimaryAnalysis) {
   return { set: a.set, treatment: a.treatment, control: a.control, ...a.summary, notes: a.notes };
 }
 
-export function analyseCsv(file: string, text: string, o: AnalyseOptions): Record<string, unknown> & { text: string } {
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+}
+
+function parseJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new InputError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+}
+
+export function analyseCsv(file: string, text: string, o: AnalyseOptions): { json: Record<string, unknown>; text: string; arms: { treatment: string; control: string }; itt: PrimaryAnalysis; pp: PrimaryAnalysis | null } {
   if (o.arm === undefined) throw new InputError("is required (the column with the arm)", { field: "--arm" });
   if (o.outcome === undefined) throw new InputError("is required (the column with the primary outcome)", { field: "--outcome" });
   let records: string[][];
@@ -145,14 +163,11 @@ export function analyseCsv(file: string, text: string, o: AnalyseOptions): Recor
   }
   for (const n of t.notes) lines.push(`Note: ${n}`);
   return {
-    file,
-    arms,
-    primary: primaryJson(itt),
-    perProtocol: pp !== null ? primaryJson(pp) : null,
-    strata,
-    markers,
-    notes: t.notes,
+    json: { file, arms, primary: primaryJson(itt), perProtocol: pp !== null ? primaryJson(pp) : null, strata, markers, notes: t.notes },
     text: lines.join("\n") + "\n",
+    arms,
+    itt,
+    pp,
   };
 }
 
@@ -188,14 +203,32 @@ export function registerTrialCommand(program: Command, io: CliIO, setExit: SetEx
     .option("--treatment <value>", "which arm value is the treatment (default: the arm not called placebo/control)")
     .option("--json", "print JSON")
     .action(async (file: string, o: AnalyseOptions) => {
-      let text: string;
-      try {
-        text = await readFile(file, "utf8");
-      } catch (e) {
-        throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
-      }
-      const { text: out, ...json } = analyseCsv(file, text, o);
-      io.out(o.json === true ? JSON.stringify(json, null, 2) + "\n" : out);
+      const text = await readText(file);
+      const a = analyseCsv(file, text, o);
+      io.out(o.json === true ? JSON.stringify(a.json, null, 2) + "\n" : a.text);
+      setExit(0);
+    });
+  trial
+    .command("evidence-draft")
+    .argument("<file>", "participant CSV of the finished trial")
+    .description("the trial's primary outcome as a draft entry of the evidence base ({trial, source} in the data/ format)")
+    .option("--protocol <file>", "the trial protocol (JSON)")
+    .option("--arm <column>", "column with the allocated arm (values are the protocol's arm ids)")
+    .option("--outcome <column>", "column with the primary outcome")
+    .option("--per-protocol <column>", "column flagging the per-protocol set; adds the per-protocol outcome")
+    .option("--as-of <date>", "date of the extraction, YYYY-MM-DD (default: today)")
+    .action(async (file: string, o: AnalyseOptions & { protocol?: string; asOf?: string }) => {
+      if (o.protocol === undefined) throw new InputError("is required", { field: "--protocol" });
+      const protocol = parseProtocol(parseJson(o.protocol, await readText(o.protocol)), o.protocol);
+      const asOf = o.asOf ?? new Date().toISOString().slice(0, 10);
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new InputError("must be a date written YYYY-MM-DD", { field: "--as-of" });
+      const treatment = protocol.arms.find((a) => !a.placebo)?.id ?? protocol.arms[0]?.id;
+      const a = analyseCsv(file, await readText(file), { ...o, ...(treatment !== undefined ? { treatment } : {}) });
+      const arms = a.arms;
+      for (const arm of [arms.treatment, arms.control])
+        if (!protocol.arms.some((x) => x.id === arm)) throw new InputError(`arm "${arm}" is not an arm id of the protocol (${protocol.arms.map((x) => x.id).join(", ")})`, { file, field: o.arm });
+      const results = [{ outcome: protocol.primaryOutcome, analysis: a.itt }, ...(a.pp !== null ? [{ outcome: protocol.primaryOutcome, analysis: a.pp }] : [])];
+      io.out(JSON.stringify(evidenceDraft(protocol, results, { asOf, treatment: arms.treatment, control: arms.control }), null, 2) + "\n");
       setExit(0);
     });
 }
