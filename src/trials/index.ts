@@ -10,3 +10,4 @@ export * from "./consort.js";
 export * from "./analysis.js";
 export * from "./participants.js";
 export * from "./evidence.js";
+export * from "./roles.js";
