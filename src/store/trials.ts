@@ -636,4 +636,6 @@ export class TrialStore {
 /** A trial role that may not do the action (HTTP 403). */
 export class ForbiddenTrialError extends Error {
   override readonly name = "ForbiddenTrialError";
+  /** Read by the server's error handler (403 FORBIDDEN). */
+  readonly statusCode = 403;
 }

@@ -11,3 +11,4 @@ export * from "./analysis.js";
 export * from "./participants.js";
 export * from "./evidence.js";
 export * from "./roles.js";
+export * from "./forms.js";
