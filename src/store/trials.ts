@@ -278,16 +278,16 @@ export class TrialStore {
     return rows.map((r) => ({ userId: r.user_id, username: r.username, role: r.role }));
   }
 
-  /** Adds or changes a member's trial role (the coordinator, or an admin). */
-  async setMember(trialId: string, member: { userId: string; role: TrialRole }, actor: TrialActor): Promise<void> {
+  /** Adds or changes a member's trial role (the coordinator, or an admin); `user` is a user id or a username. */
+  async setMember(trialId: string, member: { user: string; role: TrialRole }, actor: TrialActor): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await this.access(trx, trialId, actor, actor.role === "admin" ? "admin-view" : "manage-members");
-      const user = await trx.selectFrom("users").select(["id", "username", "role"]).where("id", "=", member.userId).executeTakeFirst();
-      if (user === undefined) throw new NotFoundError(`no user ${member.userId}`);
+      const user = await trx.selectFrom("users").select(["id", "username", "role"]).where((eb) => eb.or([eb("id", "=", member.user), eb("username", "=", member.user)])).executeTakeFirst();
+      if (user === undefined) throw new InputError(`no user "${member.user}"`, { field: "user" });
       if (user.role === "clinician" && member.role === "statistician") throw new InputError("a clinician account cannot be the trial statistician", { field: "role" });
-      const existing = await this.roleOf(trx, trialId, member.userId);
-      if (existing === null) await trx.insertInto("trial_members").values({ trial_id: trialId, user_id: member.userId, role: member.role, added_at: this.iso(), added_by: actor.username }).execute();
-      else await trx.updateTable("trial_members").set({ role: member.role }).where("trial_id", "=", trialId).where("user_id", "=", member.userId).execute();
+      const existing = await this.roleOf(trx, trialId, user.id);
+      if (existing === null) await trx.insertInto("trial_members").values({ trial_id: trialId, user_id: user.id, role: member.role, added_at: this.iso(), added_by: actor.username }).execute();
+      else await trx.updateTable("trial_members").set({ role: member.role }).where("trial_id", "=", trialId).where("user_id", "=", user.id).execute();
       await this.audit(trx, actor, "trial.member", `${trialId}: ${user.username} ${existing ?? "none"} -> ${member.role}`);
     });
   }

@@ -64,9 +64,9 @@ describe("trial routes (real HTTP server, SQLite)", () => {
     const r = await coord.req("POST", "/api/trials", { protocol });
     expect(r.status).toBe(201);
     trialId = (r.body as { trial: { id: string } }).trial.id;
-    expect((await coord.req("PUT", `/api/trials/${trialId}/members`, { userId: ids.inv, role: "investigator" })).status).toBe(200);
-    expect((await coord.req("PUT", `/api/trials/${trialId}/members`, { userId: ids.stat, role: "statistician" })).status).toBe(200);
-    expect((await inv.req("PUT", `/api/trials/${trialId}/members`, { userId: ids.outsider, role: "investigator" })).status).toBe(403);
+    expect((await coord.req("PUT", `/api/trials/${trialId}/members`, { user: ids.inv, role: "investigator" })).status).toBe(200);
+    expect((await coord.req("PUT", `/api/trials/${trialId}/members`, { user: ids.stat, role: "statistician" })).status).toBe(200);
+    expect((await inv.req("PUT", `/api/trials/${trialId}/members`, { user: ids.outsider, role: "investigator" })).status).toBe(403);
     expect(((await outsider.req("GET", "/api/trials")).body as { trials: unknown[] }).trials).toEqual([]);
     expect((await outsider.req("GET", `/api/trials/${trialId}`)).status).toBe(404);
     expect((await outsider.req("GET", `/api/trials/${trialId}/participants`)).status).toBe(404);

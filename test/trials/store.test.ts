@@ -50,9 +50,9 @@ describe.each(ENGINES)("trial store on %s", (engine) => {
     const t = await trials.createTrial(tacrolimus, a("coord"));
     trialId = t.id;
     expect(t.myRole).toBe("coordinator");
-    await trials.setMember(trialId, { userId: a("inv").userId, role: "investigator" }, a("coord"));
-    await trials.setMember(trialId, { userId: a("stat").userId, role: "statistician" }, a("coord"));
-    await expect(trials.setMember(trialId, { userId: a("outsider").userId, role: "investigator" }, a("inv"))).rejects.toBeInstanceOf(ForbiddenTrialError);
+    await trials.setMember(trialId, { user: a("inv").userId, role: "investigator" }, a("coord"));
+    await trials.setMember(trialId, { user: a("stat").userId, role: "statistician" }, a("coord"));
+    await expect(trials.setMember(trialId, { user: a("outsider").userId, role: "investigator" }, a("inv"))).rejects.toBeInstanceOf(ForbiddenTrialError);
     expect((await trials.listTrials(a("outsider"))).length).toBe(0);
     await expect(trials.getTrial(trialId, a("outsider"))).rejects.toBeInstanceOf(NotFoundError);
     await expect(trials.participants(trialId, a("outsider"))).rejects.toBeInstanceOf(NotFoundError);

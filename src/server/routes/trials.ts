@@ -27,7 +27,7 @@ const TrialParams = z.object({ id: z.uuid() });
 const ParticipantParams = z.object({ id: z.uuid(), pid: z.uuid() });
 const ExportParams = z.object({ id: z.uuid(), form: z.enum(["participants", "visits", "markers", "outcomes", "adverse_events", "data_dictionary", "analysis.R"]) });
 const CreateBody = z.object({ protocol: z.unknown() });
-const MemberBody = z.strictObject({ userId: z.uuid(), role: z.enum(TRIAL_ROLES) });
+const MemberBody = z.strictObject({ user: z.string().min(1).max(200), role: z.enum(TRIAL_ROLES) });
 const EnrolBody = z.strictObject({
   patientId: z.uuid(),
   groupId: z.string().min(1).optional(),
