@@ -9,3 +9,6 @@ export { backupStore, restoreStore, parseBackup, BackupSchema } from "./backup.j
 export type { Backup } from "./backup.js";
 export { ROLES, TABLES } from "./schema.js";
 export type { Role, Database as StoreDatabase, TableName } from "./schema.js";
+export { TrialStore, ForbiddenTrialError } from "./trials.js";
+export type { TrialActor, TrialSummary, TrialView, TrialOutcome, AllocationView, ParticipantView, TrialTables } from "./trials.js";
+export { HmacDrbg, newTrialSeed } from "./drbg.js";

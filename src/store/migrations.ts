@@ -2,7 +2,7 @@
  * The one migration set for both engines. Engine differences are confined to the audit log's integer
  * sequence and the append-only triggers.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import type { Engine } from "./db.js";
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -122,6 +122,148 @@ function migrations(engine: Engine): Record<string, Migration> {
       },
       async down(db: Kysely<unknown>): Promise<void> {
         await db.schema.alterTable("patients").dropColumn("followups_rev").execute();
+      },
+    },
+    "0006_trials": {
+      // the trial module (src/store/trials.ts): protocols, per-trial roles, participants, consent, final allocations,
+      // unblinding, visits, markers, outcomes, adverse events. Allocations cannot be updated or deleted (triggers).
+      async up(db: Kysely<unknown>): Promise<void> {
+        const ts = (c: ColumnDefinitionBuilder) => c.notNull();
+        await db.schema
+          .createTable("trials")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("registration", "text", (c) => c.notNull().unique())
+          .addColumn("title", "text", (c) => c.notNull())
+          .addColumn("protocol", "text", (c) => c.notNull())
+          .addColumn("seed", "text", (c) => c.notNull())
+          .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('recruiting', 'closed')`))
+          .addColumn("allocated_count", "integer", (c) => c.notNull().defaultTo(0))
+          .addColumn("created_at", "text", ts)
+          .addColumn("created_by", "text", ts)
+          .execute();
+        await db.schema
+          .createTable("trial_members")
+          .addColumn("trial_id", "text", (c) => c.notNull().references("trials.id"))
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("role", "text", (c) => c.notNull().check(sql`role in ('coordinator', 'investigator', 'statistician')`))
+          .addColumn("added_at", "text", ts)
+          .addColumn("added_by", "text", ts)
+          .addPrimaryKeyConstraint("trial_members_pk", ["trial_id", "user_id"])
+          .execute();
+        await db.schema
+          .createTable("trial_participants")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("trial_id", "text", (c) => c.notNull().references("trials.id"))
+          .addColumn("patient_id", "text", (c) => c.notNull().references("patients.id"))
+          .addColumn("study_id", "text", (c) => c.notNull())
+          .addColumn("group_id", "text")
+          .addColumn("eligibility_status", "text", (c) => c.notNull().check(sql`eligibility_status in ('eligible', 'not-eligible', 'incomplete', 'comparison-group')`))
+          .addColumn("eligibility", "text", (c) => c.notNull())
+          .addColumn("record_version", "integer", (c) => c.notNull())
+          .addColumn("strata", "text", (c) => c.notNull())
+          .addColumn("exclusion_reason", "text")
+          .addColumn("created_at", "text", ts)
+          .addColumn("created_by", "text", ts)
+          .addUniqueConstraint("trial_participants_patient", ["trial_id", "patient_id"])
+          .addUniqueConstraint("trial_participants_study_id", ["trial_id", "study_id"])
+          .execute();
+        await db.schema
+          .createTable("trial_consents")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("participant_id", "text", (c) => c.notNull().references("trial_participants.id"))
+          .addColumn("taken_by", "text", ts)
+          .addColumn("consented_on", "text", ts)
+          .addColumn("sheet_version", "text", ts)
+          .addColumn("created_at", "text", ts)
+          .addColumn("created_by", "text", ts)
+          .execute();
+        await db.schema
+          .createTable("trial_allocations")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("trial_id", "text", (c) => c.notNull().references("trials.id"))
+          .addColumn("participant_id", "text", (c) => c.notNull().unique().references("trial_participants.id"))
+          .addColumn("sequence", "integer", (c) => c.notNull())
+          .addColumn("arm", "text", ts)
+          .addColumn("kit_code", "text")
+          .addColumn("stratum", "text", ts)
+          .addColumn("block", "integer")
+          .addColumn("method", "text", ts)
+          .addColumn("allocated_on", "text", ts)
+          .addColumn("allocated_at", "text", ts)
+          .addColumn("allocated_by", "text", ts)
+          .addUniqueConstraint("trial_allocations_sequence", ["trial_id", "sequence"])
+          .addUniqueConstraint("trial_allocations_kit", ["trial_id", "kit_code"])
+          .execute();
+        if (engine === "sqlite") {
+          await sql`create trigger trial_allocations_no_update before update on trial_allocations
+            begin select raise(abort, 'an allocation is final and cannot be edited'); end`.execute(db);
+          await sql`create trigger trial_allocations_no_delete before delete on trial_allocations
+            begin select raise(abort, 'an allocation is final and cannot be deleted'); end`.execute(db);
+        } else {
+          await sql`create or replace function decidua_allocation_final() returns trigger language plpgsql as $$
+            begin raise exception 'an allocation is final and cannot be edited or deleted'; end $$`.execute(db);
+          await sql`create trigger trial_allocations_final before update or delete on trial_allocations
+            for each row execute function decidua_allocation_final()`.execute(db);
+        }
+        await db.schema
+          .createTable("trial_unblindings")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("allocation_id", "text", (c) => c.notNull().references("trial_allocations.id"))
+          .addColumn("reason", "text", ts)
+          .addColumn("unblinded_at", "text", ts)
+          .addColumn("unblinded_by", "text", ts)
+          .execute();
+        await db.schema
+          .createTable("trial_visits")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("participant_id", "text", (c) => c.notNull().references("trial_participants.id"))
+          .addColumn("visit_id", "text", ts)
+          .addColumn("date", "text", ts)
+          .addColumn("out_of_window_reason", "text")
+          .addColumn("created_at", "text", ts)
+          .addColumn("created_by", "text", ts)
+          .addUniqueConstraint("trial_visits_once", ["participant_id", "visit_id"])
+          .execute();
+        await db.schema
+          .createTable("trial_markers")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("participant_id", "text", (c) => c.notNull().references("trial_participants.id"))
+          .addColumn("visit_id", "text", ts)
+          .addColumn("marker", "text", ts)
+          .addColumn("value", "real", (c) => c.notNull())
+          .addColumn("unit", "text", ts)
+          .addColumn("method", "text")
+          .addColumn("created_at", "text", ts)
+          .addColumn("created_by", "text", ts)
+          .addUniqueConstraint("trial_markers_once", ["participant_id", "visit_id", "marker"])
+          .execute();
+        await db.schema
+          .createTable("trial_outcomes")
+          .addColumn("participant_id", "text", (c) => c.primaryKey().references("trial_participants.id"))
+          .addColumn("data", "text", ts)
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("updated_at", "text", ts)
+          .addColumn("updated_by", "text", ts)
+          .execute();
+        await db.schema
+          .createTable("trial_adverse_events")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("participant_id", "text", (c) => c.notNull().references("trial_participants.id"))
+          .addColumn("term", "text", ts)
+          .addColumn("onset", "text", ts)
+          .addColumn("serious", "integer", (c) => c.notNull())
+          .addColumn("severity", "text", ts)
+          .addColumn("related", "text", ts)
+          .addColumn("created_at", "text", ts)
+          .addColumn("created_by", "text", ts)
+          .execute();
+        for (const t of ["trial_participants", "trial_visits", "trial_markers", "trial_adverse_events", "trial_consents"]) {
+          const col = t === "trial_participants" ? "trial_id" : "participant_id";
+          await db.schema.createIndex(`${t}_${col}`).on(t).column(col).execute();
+        }
+      },
+      async down(): Promise<void> {
+        throw new Error("the trials migration is not reversible (allocations are final)");
       },
     },
   };

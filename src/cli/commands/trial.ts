@@ -11,6 +11,7 @@ import { mannWhitneyU, pairedTTest, twoByTwo, welchTTest, wilcoxonSignedRank } f
 import type { TTestResult, TwoByTwoResult, WilcoxonResult } from "../../stats/trial/index.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
+import { registerTrialCommand } from "./trial-run.js";
 
 const countOption = (flag: string) =>
   z
@@ -192,8 +193,9 @@ function markersText(r: MarkersResult): string {
   return lines.join("\n") + "\n";
 }
 
-/** Registers `trial2x2` and `markers`. */
+/** Registers `trial2x2`, `markers` and `trial` (allocation-table, analyse). */
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
+  registerTrialCommand(program, io, setExit);
   program
     .command("trial2x2")
     .description("one trial's 2x2 table: OR, RR, RD with Wald CI; Pearson chi-square with and without Yates; Fisher's exact test")

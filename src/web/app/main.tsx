@@ -12,6 +12,7 @@ import { EvidencePage } from "./pages/Evidence.js";
 import { WorkbenchPage } from "./pages/Workbench.js";
 import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
 import { ResearchPage } from "./pages/Research.js";
+import { TrialPage, TrialsPage } from "./pages/Trials.js";
 import { NotFound } from "./pages/NotFound.js";
 
 interface Route {
@@ -32,6 +33,8 @@ const ROUTES: Route[] = [
   { pattern: "/evidence/:therapy", render: (p) => <EvidencePage therapy={p["therapy"] ?? null} />, crumb: "Evidence" },
   { pattern: "/workbench", render: () => <WorkbenchPage />, crumb: "Analysis workbench" },
   { pattern: "/research", render: () => <ResearchPage />, crumb: "Research export", roles: ["researcher", "admin"] },
+  { pattern: "/trials", render: () => <TrialsPage canCreate={true} />, crumb: "Trials" },
+  { pattern: "/trials/:id", render: (p) => <TrialPage id={p["id"] ?? ""} />, crumb: "Trial" },
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
 ];
@@ -72,6 +75,9 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
           </NavLink>
           <NavLink href="/workbench" path={props.path}>
             <Icon name="workbench" /> Analysis workbench
+          </NavLink>
+          <NavLink href="/trials" path={props.path}>
+            <Icon name="plan" /> Trials
           </NavLink>
           {u.role === "researcher" || u.role === "admin" ? (
             <NavLink href="/research" path={props.path}>

@@ -1,0 +1,287 @@
+/**
+ * Trials: the list of the user's trials and a new trial from its protocol; one trial's participants with
+ * enrolment (eligibility from the stored record, criterion by criterion) → consent → allocation → visits →
+ * outcome, and the CONSORT flow. Everything goes through the trial API (src/server/routes/trials.ts).
+ */
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import type { ParticipantView, TrialSummary, TrialView } from "../../../store/trials.js";
+import type { CriterionResult, EligibilityResult } from "../../../trials/eligibility.js";
+import { ApiError, api } from "../api.js";
+import { RemoteSvg } from "../components/Svg.js";
+import { Alert, Badge, Button, Card, DataTable, Empty, PageHead, Spinner, Tabs } from "../components/ui.js";
+import { useLoad } from "../hooks.js";
+import { navigate } from "../router.js";
+
+function errText(e: unknown): string {
+  return e instanceof ApiError ? `${e.message}${e.field !== undefined ? ` (${e.field})` : ""}` : e instanceof Error ? e.message : String(e);
+}
+
+/** Runs an API call, showing its error; returns true on success. */
+function useAction(): { busy: boolean; error: string | null; run: (f: () => Promise<unknown>) => Promise<boolean>; clear: () => void } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return {
+    busy,
+    error,
+    clear: () => setError(null),
+    run: async (f) => {
+      setBusy(true);
+      setError(null);
+      try {
+        await f();
+        return true;
+      } catch (e) {
+        setError(errText(e));
+        return false;
+      } finally {
+        setBusy(false);
+      }
+    },
+  };
+}
+
+export function TrialsPage(props: { canCreate: boolean }): JSX.Element {
+  const list = useLoad(() => api<{ trials: TrialSummary[] }>("GET", "/api/trials"), []);
+  const [protocol, setProtocol] = useState("");
+  const act = useAction();
+  return (
+    <>
+      <PageHead title="Trials" sub="Randomised trials you have a role in: enrolment, concealed allocation, visits, outcomes, CONSORT." />
+      <Card title="Your trials">
+        {list.loading ? <Spinner /> : list.error ? <Alert tone="error">{list.error.message}</Alert> : (
+          <DataTable
+            caption="Trials"
+            rows={list.data?.trials ?? []}
+            rowKey={(t) => t.id}
+            onRowClick={(t) => navigate(`/trials/${t.id}`)}
+            empty={<Empty title="No trials">You see a trial once its coordinator gives you a role in it.</Empty>}
+            columns={[
+              { key: "reg", label: "Registration", render: (t) => <a href={`/trials/${t.id}`}>{t.registration}</a> },
+              { key: "title", label: "Title", render: (t) => t.title },
+              { key: "role", label: "Your role", render: (t) => <Badge tone="info">{t.myRole ?? "admin"}</Badge> },
+              { key: "n", label: "Allocated / target", num: true, render: (t) => `${t.allocated} / ${t.targetSize}` },
+            ]}
+          />
+        )}
+      </Card>
+      {props.canCreate ? (
+        <Card title="New trial" foot={<Button variant="primary" busy={act.busy} onClick={() => void act.run(async () => {
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(protocol);
+          } catch {
+            throw new Error("the protocol is not valid JSON");
+          }
+          const r = await api<{ trial: TrialView }>("POST", "/api/trials", { protocol: parsed });
+          navigate(`/trials/${r.trial.id}`);
+        })}>Create trial</Button>}>
+          <div class="stack">
+            {act.error ? <Alert tone="error">{act.error}</Alert> : null}
+            <label for="trial-protocol">Protocol (JSON: registration, arms, ratio, strata, randomisation, visits, eligibility, outcomes)</label>
+            <textarea id="trial-protocol" class="input" rows={10} value={protocol} onInput={(e) => setProtocol(e.currentTarget.value)} />
+          </div>
+        </Card>
+      ) : null}
+    </>
+  );
+}
+
+function CriterionRow(props: { c: CriterionResult; depth?: number }): JSX.Element {
+  const tone = props.c.outcome === "met" ? "ok" : props.c.outcome === "missing" ? "warn" : "error";
+  return (
+    <li style={`margin-left:${(props.depth ?? 0) * 16}px`} data-outcome={props.c.outcome}>
+      <Badge tone={tone} small>{props.c.outcome}</Badge> <strong>{props.c.label}</strong>: {props.c.finding}
+      {props.c.children ? <ul class="plain">{props.c.children.map((ch, i) => <CriterionRow key={i} c={ch} depth={(props.depth ?? 0) + 1} />)}</ul> : null}
+    </li>
+  );
+}
+
+function EligibilityView(props: { e: EligibilityResult }): JSX.Element {
+  return (
+    <div class="stack" data-testid="eligibility">
+      <div>
+        Eligibility: <Badge tone={props.e.status === "eligible" ? "ok" : props.e.status === "incomplete" ? "warn" : "error"}>{props.e.status}</Badge>
+      </div>
+      <ul class="plain">
+        {props.e.inclusion.map((c, i) => <CriterionRow key={`i${i}`} c={c} />)}
+        {props.e.exclusion.map((c, i) => <CriterionRow key={`e${i}`} c={{ ...c, label: `Exclusion: ${c.label}` }} />)}
+      </ul>
+      {props.e.missing.length > 0 ? <Alert tone="warn">Missing, needed to decide: {props.e.missing.join("; ")}</Alert> : null}
+    </div>
+  );
+}
+
+function ParticipantPanel(props: { trial: TrialView; p: ParticipantView; onChange: () => void }): JSX.Element {
+  const { trial, p } = props;
+  const base = `/api/trials/${trial.id}/participants/${p.id}`;
+  const act = useAction();
+  const today = new Date().toISOString().slice(0, 10);
+  const [takenBy, setTakenBy] = useState("");
+  const [consentedOn, setConsentedOn] = useState(today);
+  const [sheet, setSheet] = useState(trial.protocol.informationSheets[0] ?? "");
+  const [visitId, setVisitId] = useState(trial.protocol.visits[0]?.id ?? "");
+  const [visitDate, setVisitDate] = useState(today);
+  const [reason, setReason] = useState("");
+  const o = p.outcome?.data ?? {};
+  const [liveBirth, setLiveBirth] = useState(o.liveBirth === true);
+  const [healthy, setHealthy] = useState(o.healthyNewborn === true);
+  const [conceptionDate, setConceptionDate] = useState(o.conceptionDate ?? "");
+  const done = async (f: () => Promise<unknown>) => {
+    if (await act.run(f)) props.onChange();
+  };
+  return (
+    <Card title={`Participant ${p.studyId}`} id="participant-panel">
+      <div class="stack">
+        {act.error ? <Alert tone="error">{act.error}</Alert> : null}
+        {p.eligibility ? <EligibilityView e={p.eligibility} /> : <p>Comparison group: {p.groupId}</p>}
+        <h3>Consent</h3>
+        {p.consent ? (
+          <p data-testid="consent">Consent taken by {p.consent.takenBy} on {p.consent.consentedOn} (information sheet {p.consent.sheetVersion}).</p>
+        ) : (
+          <div class="row">
+            <label for="consent-by">Taken by</label>
+            <input id="consent-by" class="input" value={takenBy} onInput={(e) => setTakenBy(e.currentTarget.value)} />
+            <label for="consent-on">Date</label>
+            <input id="consent-on" type="date" class="input" value={consentedOn} onInput={(e) => setConsentedOn(e.currentTarget.value)} />
+            <label for="consent-sheet">Information sheet</label>
+            <select id="consent-sheet" class="input" value={sheet} onChange={(e) => setSheet(e.currentTarget.value)}>
+              {trial.protocol.informationSheets.map((s) => <option key={s} value={s}>{s}</option>)}
+            </select>
+            <Button busy={act.busy} onClick={() => void done(() => api("POST", `${base}/consent`, { takenBy, consentedOn, sheetVersion: sheet }))}>Record consent</Button>
+          </div>
+        )}
+        <h3>Allocation</h3>
+        {p.allocation ? (
+          <p data-testid="allocation">
+            Sequence {p.allocation.sequence}
+            {p.allocation.kitCode ? <>, kit <strong>{p.allocation.kitCode}</strong></> : null}
+            {p.allocation.arm ? <>, arm <strong>{p.allocation.arm}</strong></> : <> (arm concealed)</>}, allocated {p.allocation.allocatedOn}. Final.
+          </p>
+        ) : p.groupId === null ? (
+          <Button variant="primary" busy={act.busy} onClick={() => void done(() => api("POST", `${base}/allocation`))}>Allocate</Button>
+        ) : null}
+        {p.visits.length > 0 ? (
+          <>
+            <h3>Visits</h3>
+            <DataTable
+              compact
+              caption="Visits"
+              rows={p.visits}
+              rowKey={(v) => v.visit}
+              columns={[
+                { key: "v", label: "Visit", render: (v) => v.label },
+                { key: "w", label: "Window", render: (v) => (v.window ? `${v.window.earliest} to ${v.window.latest}` : "not anchored yet") },
+                { key: "s", label: "Status", render: (v) => <span data-visit-status={v.visit}>{v.status}</span> },
+                { key: "d", label: "Date", render: (v) => v.date ?? "" },
+              ]}
+            />
+            <div class="row">
+              <label for="visit-id">Visit</label>
+              <select id="visit-id" class="input" value={visitId} onChange={(e) => setVisitId(e.currentTarget.value)}>
+                {trial.protocol.visits.map((v) => <option key={v.id} value={v.id}>{v.label}</option>)}
+              </select>
+              <label for="visit-date">Visit date</label>
+              <input id="visit-date" type="date" class="input" value={visitDate} onInput={(e) => setVisitDate(e.currentTarget.value)} />
+              <label for="visit-reason">Reason if outside the window</label>
+              <input id="visit-reason" class="input" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+              <Button busy={act.busy} onClick={() => void done(() => api("POST", `${base}/visits`, { visitId, date: visitDate, ...(reason.trim() !== "" ? { outOfWindowReason: reason } : {}) }))}>Record visit</Button>
+            </div>
+          </>
+        ) : null}
+        {p.allocation || p.groupId !== null ? (
+          <>
+            <h3>Outcome</h3>
+            <div class="row">
+              <label for="out-conception">Conception date</label>
+              <input id="out-conception" type="date" class="input" value={conceptionDate} onInput={(e) => setConceptionDate(e.currentTarget.value)} />
+              <label><input id="out-live" type="checkbox" checked={liveBirth} onChange={(e) => setLiveBirth(e.currentTarget.checked)} /> Live birth</label>
+              <label><input id="out-healthy" type="checkbox" checked={healthy} onChange={(e) => setHealthy(e.currentTarget.checked)} /> Healthy newborn</label>
+              <Button
+                busy={act.busy}
+                onClick={() =>
+                  void done(() =>
+                    api("PUT", `${base}/outcome`, {
+                      version: p.outcome?.version ?? 0,
+                      data: { ...o, ...(conceptionDate !== "" ? { conception: true, conceptionDate } : {}), liveBirth, healthyNewborn: healthy },
+                    }),
+                  )
+                }
+              >
+                Save outcome
+              </Button>
+            </div>
+            {p.outcome ? <p data-testid="outcome-saved">Outcome form version {p.outcome.version}.</p> : null}
+          </>
+        ) : null}
+      </div>
+    </Card>
+  );
+}
+
+export function TrialPage(props: { id: string }): JSX.Element {
+  const trial = useLoad(() => api<{ trial: TrialView }>("GET", `/api/trials/${props.id}`), [props.id]);
+  const parts = useLoad(() => api<{ participants: ParticipantView[] }>("GET", `/api/trials/${props.id}/participants`), [props.id]);
+  const [tab, setTab] = useState<"participants" | "consort">("participants");
+  const [selected, setSelected] = useState<string | null>(null);
+  const [patientId, setPatientId] = useState("");
+  const [preview, setPreview] = useState<EligibilityResult | null>(null);
+  const [consortTick, setConsortTick] = useState(0);
+  const act = useAction();
+  if (trial.loading) return <Spinner />;
+  if (trial.error || trial.data === null) return <Alert tone="error">{trial.error?.message ?? "not found"}</Alert>;
+  const t = trial.data.trial;
+  const mayEnrol = t.myRole === "coordinator" || t.myRole === "investigator";
+  const current = parts.data?.participants.find((p) => p.id === selected) ?? null;
+  return (
+    <>
+      <PageHead title={t.title} sub={<>Registration {t.registration} · your role: <span data-testid="trial-role">{t.myRole ?? "admin"}</span> · {t.allocated} of {t.targetSize} allocated · {t.protocol.blinding}</>} />
+      <Tabs label="Trial" value={tab} onChange={(v) => { setTab(v); setConsortTick((x) => x + 1); }} tabs={[{ id: "participants", label: "Participants" }, { id: "consort", label: "CONSORT flow" }]} />
+      {tab === "consort" ? (
+        <Card title="CONSORT 2025 flow diagram">
+          <RemoteSvg key={consortTick} src={`/api/trials/${t.id}/consort.svg`} label="CONSORT flow diagram" testId="consort" />
+        </Card>
+      ) : (
+        <>
+          {mayEnrol ? (
+            <Card title="Enrol a candidate">
+              <div class="stack">
+                {act.error ? <Alert tone="error">{act.error}</Alert> : null}
+                <div class="row">
+                  <label for="enrol-patient">Patient id</label>
+                  <input id="enrol-patient" class="input" style="width:340px" value={patientId} onInput={(e) => setPatientId(e.currentTarget.value.trim())} />
+                  <Button busy={act.busy} onClick={() => void act.run(async () => setPreview((await api<{ eligibility: EligibilityResult }>("GET", `/api/trials/${t.id}/eligibility?patientId=${encodeURIComponent(patientId)}`)).eligibility))}>Check eligibility</Button>
+                  <Button variant="primary" busy={act.busy} onClick={() => void act.run(async () => {
+                    const r = await api<{ participant: ParticipantView }>("POST", `/api/trials/${t.id}/participants`, { patientId });
+                    setSelected(r.participant.id);
+                    setPreview(null);
+                    parts.reload();
+                  })}>Enrol</Button>
+                </div>
+                {preview ? <EligibilityView e={preview} /> : null}
+              </div>
+            </Card>
+          ) : null}
+          <Card title="Participants">
+            {parts.loading ? <Spinner /> : parts.error ? <Alert tone="error">{parts.error.message}</Alert> : (
+              <DataTable
+                caption="Participants"
+                rows={parts.data?.participants ?? []}
+                rowKey={(p) => p.id}
+                onRowClick={(p) => setSelected(p.id)}
+                empty={<Empty title="No participants yet" />}
+                columns={[
+                  { key: "s", label: "Study id", render: (p) => <button type="button" class="btn ghost sm" data-study-id={p.studyId} onClick={() => setSelected(p.id)}>{p.studyId}</button> },
+                  { key: "e", label: "Eligibility", render: (p) => p.eligibilityStatus },
+                  { key: "c", label: "Consent", render: (p) => (p.consent ? p.consent.consentedOn : "—") },
+                  { key: "a", label: "Allocation", render: (p) => (p.allocation ? `#${p.allocation.sequence}${p.allocation.kitCode ? ` ${p.allocation.kitCode}` : ""}${p.allocation.arm ? ` ${p.allocation.arm}` : ""}` : "—") },
+                ]}
+              />
+            )}
+          </Card>
+          {current ? <ParticipantPanel key={`${current.id}-${current.outcome?.version ?? 0}-${current.visits.filter((v) => v.date).length}-${current.consent ? 1 : 0}-${current.allocation ? 1 : 0}`} trial={t} p={current} onChange={() => { parts.reload(); trial.reload(); }} /> : null}
+        </>
+      )}
+    </>
+  );
+}
