@@ -14,6 +14,9 @@ await build({
   outdir: "dist/cli",
   logLevel: "warning",
   legalComments: "none",
+  // smaller files parse faster; identifiers kept so that an internal error's stack trace stays readable
+  minifyWhitespace: true,
+  minifySyntax: true,
   external: ["fastify", "@fastify/*", "pg", "better-sqlite3", "kysely", "exceljs", "@resvg/resvg-js", "preact", "preact/*"],
   // Bundled CommonJS packages call require(); give the ESM chunks one.
   banner: { js: "import { createRequire as __decidua_createRequire } from 'node:module'; const require = __decidua_createRequire(import.meta.url);" },

@@ -6,6 +6,7 @@
  */
 import { InputError, isInputError } from "../shared/errors.js";
 import { parseStudyFile } from "../stats/input.js";
+import { compareWithRevman, decodeRevman5, parseRevman5, revmanOptions, revmanOutcome, type RevmanCheck, type RevmanOutcome } from "../stats/revman5.js";
 import { metaAnalysis } from "../stats/meta.js";
 import { forestPlotSvg, funnelPlotSvg, type ForestPlotOptions } from "../stats/plots/index.js";
 import type { MetaOptions, MetaResult, StudyRow } from "../stats/types.js";
@@ -14,6 +15,8 @@ export interface StudyTable {
   /** The file's name (its extension chooses CSV or XLSX; errors name it). */
   file: string;
   bytes: Uint8Array;
+  /** For a RevMan 5 review (.rm5): the outcome to analyse, e.g. "CMP-001.01". */
+  outcome?: string;
 }
 
 export interface PlotRequest {
@@ -31,6 +34,8 @@ export interface TableAnalysis {
   forestSvg: string | null;
   /** Null when not asked for, or when the analysis has fewer than three studies and the caller allowed that. */
   funnelSvg: string | null;
+  /** For a RevMan 5 review: the outcome analysed (with its stored settings) and every number RevMan stored beside ours. */
+  revman?: { outcome: RevmanOutcome; checks: RevmanCheck[] };
 }
 
 /** Engine errors know rows and options, not the file: add it. */
@@ -51,13 +56,34 @@ export async function analyseStudyTable(
 ): Promise<TableAnalysis> {
   const ignoredColumns: string[] = [];
   const needsThree = options.bias === true;
-  const rows = await parseStudyFile(table.file, table.bytes, {
+  let revman: RevmanOutcome | undefined;
+  if (/\.rm5$/i.test(table.file)) {
+    revman = revmanOutcome(parseRevman5(decodeRevman5(table.bytes), table.file), table.outcome, table.file);
+    options = revmanOptions(revman, options);
+  } else if (table.outcome !== undefined) {
+    throw new InputError("--outcome chooses an outcome of a RevMan 5 review (.rm5); this file is a study table", { file: table.file, field: "--outcome" });
+  }
+  const rows = revman !== undefined ? revman.studies.map((s) => s.row) : await parseStudyFile(table.file, table.bytes, {
     ...(options.subgroup !== undefined ? { subgroup: options.subgroup } : {}),
     ...(options.measure !== undefined ? { intervalScale: options.measure === "OR" || options.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),
     minStudies: needsThree ? 3 : 2,
     ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
     onIgnoredColumns: (h) => ignoredColumns.push(...h),
   });
+  if (revman !== undefined && plots.forest !== undefined && plots.forest !== false) {
+    // RevMan's own labels for the arms and the sides of the plot, unless the caller set them
+    const f = plots.forest;
+    plots = {
+      ...plots,
+      forest: {
+        title: f.title ?? (revman.name || revman.comparison),
+        experimentalLabel: f.experimentalLabel ?? revman.groupLabels[0],
+        controlLabel: f.controlLabel ?? revman.groupLabels[1],
+        favoursLeft: f.favoursLeft ?? revman.graphLabels[0],
+        favoursRight: f.favoursRight ?? revman.graphLabels[1],
+      },
+    };
+  }
   const wantFunnel = plots.funnel !== undefined && plots.funnel !== false;
   // The funnel plot draws trim-and-fill studies only from result.funnel, which the engine builds on request.
   const engineOptions: MetaOptions = wantFunnel ? { ...options, funnel: true } : options;
@@ -69,7 +95,8 @@ export async function analyseStudyTable(
       const title = typeof plots.funnel === "object" ? plots.funnel.title : undefined;
       funnelSvg = funnelPlotSvg(result, title !== undefined ? { title } : {});
     }
-    return { rows, result, ignoredColumns, forestSvg, funnelSvg };
+    const base: TableAnalysis = { rows, result, ignoredColumns, forestSvg, funnelSvg };
+    return revman === undefined ? base : { ...base, revman: { outcome: revman, checks: compareWithRevman(revman, result) } };
   } catch (e) {
     throw withFile(e, table.file);
   }

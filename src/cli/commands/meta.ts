@@ -43,6 +43,7 @@ export const MetaCliOptionsSchema = z.object({
   tau2: upper(Tau2MethodSchema).optional(),
   test: lower(TestSchema).optional(),
   subgroup: z.string().min(1).optional(),
+  outcome: z.string().min(1).optional(),
   leaveOneOut: z.boolean().optional(),
   cumulative: z.boolean().optional(),
   bias: z.boolean().optional(),
@@ -67,6 +68,7 @@ const FLAG: Record<string, string> = {
   tau2: "--tau2",
   test: "--test",
   subgroup: "--subgroup",
+  outcome: "--outcome",
   preset: "--preset",
   smdCorrection: "--smd-correction",
   forest: "--forest",
@@ -189,7 +191,7 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
   const bytes = await readInput(file);
   let analysis: TableAnalysis;
   try {
-    analysis = await analyseStudyTable({ file, bytes }, engineOptions(o), {
+    analysis = await analyseStudyTable({ file, bytes, ...(o.outcome !== undefined ? { outcome: o.outcome } : {}) }, engineOptions(o), {
       forest: o.forest !== undefined ? forestOptions(o) : false,
       funnel: o.funnel !== undefined,
     });
@@ -206,7 +208,11 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
     files.push({ path, content: svg });
     if (o.png === true) files.push({ path: path.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
   }
-  const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatMetaSummary(result, file);
+  const revman = analysis.revman;
+  const stdout =
+    o.json === true
+      ? `${JSON.stringify(revman === undefined ? result : { ...result, revman: revmanJson(revman) }, null, 2)}\n`
+      : formatMetaSummary(result, revman === undefined ? file : `${file} ${revman.outcome.id} ${revman.outcome.name}`) + (revman === undefined ? "" : formatRevmanChecks(revman));
   await writeAll(files);
   const stderr =
     (ignored.length > 0 ? `decidua: note: column${ignored.length > 1 ? "s" : ""} not used: ${ignored.join(", ")}\n` : "") +
@@ -214,18 +220,46 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
   return { stdout, stderr };
 }
 
+/** The RevMan outcome's stored settings and the number-by-number comparison, for --json. */
+function revmanJson(r: NonNullable<TableAnalysis["revman"]>): Record<string, unknown> {
+  const o = r.outcome;
+  const worst = r.checks.reduce((m, c) => Math.max(m, c.relativeDifference), 0);
+  return {
+    outcome: o.id,
+    name: o.name,
+    comparison: o.comparison,
+    settings: { type: o.type, method: o.method, model: o.model, effect_measure: o.measureLabel, ci_study: o.studyLevel, ci_total: o.totalLevel },
+    stored_results: o.calculated,
+    checks: r.checks.map((c) => ({ quantity: c.quantity, revman: c.revman, decidua: c.decidua, relative_difference: c.relativeDifference })),
+    max_relative_difference: worst,
+  };
+}
+
+/** "RevMan 5 stored results: …" lines under the summary. */
+function formatRevmanChecks(r: NonNullable<TableAnalysis["revman"]>): string {
+  const o = r.outcome;
+  const lines = ["", `RevMan 5 settings stored with ${o.id}: ${o.type} data, ${o.method === "MH" ? "M-H" : o.method === "PETO" ? "Peto" : "IV"}, ${o.model === "random" ? "Random" : "Fixed"}, ${o.measureLabel}, ${o.totalLevel}% CI`];
+  if (r.checks.length === 0) lines.push("The file stores no RevMan results for this outcome to compare with.");
+  else {
+    const worst = r.checks.reduce((m, c) => (c.relativeDifference > m.relativeDifference ? c : m));
+    lines.push(`RevMan's stored results: ${r.checks.length} numbers compared; largest relative difference ${worst.relativeDifference.toExponential(1)} (${worst.quantity})`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 /** Registers the `meta` command. */
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
   program
     .command("meta")
     .description("meta-analysis of a CSV/XLSX study table (binary counts, means and SDs, or yi with vi/sei)")
-    .argument("<file>", "CSV or XLSX file with a header row")
+    .argument("<file>", "CSV or XLSX file with a header row, or a RevMan 5 review (.rm5) with --outcome")
     .option("--measure <measure>", "effect measure: OR|RR|RD (binary), MD|SMD (continuous), GEN (yi/vi)")
     .option("--method <method>", "pooling: IV|MH|PETO (default IV)")
     .option("--model <model>", "fixed|random|auto (auto: I² < 50% fixed, else random) (default random)")
     .option("--tau2 <estimator>", "tau² estimator: DL|REML|PM|ML|HE|SJ|EB (default REML)")
     .option("--test <test>", "z|knha (Knapp-Hartung) (default z)")
     .option("--subgroup <column>", "pool within the groups of this column and test the differences")
+    .option("--outcome <id>", "RevMan 5 file: the outcome to analyse (e.g. CMP-001.01), with the settings stored in the file")
     .option("--leave-one-out", "leave-one-out sensitivity analysis")
     .option("--cumulative", "cumulative meta-analysis (by year, else row order)")
     .option("--bias", "small-study bias: Egger, Begg, trim-and-fill")
