@@ -595,17 +595,21 @@ export class TrialStore {
     return v;
   }
 
-  /** Everyone assessed, as the CONSORT flow needs them (arms as ids; no identities). */
-  async consortCandidates(trialId: string, actor: TrialActor): Promise<{ protocol: TrialProtocol; candidates: ConsortCandidate[]; groups: { label: string; n: number }[] }> {
+  /**
+   * Everyone assessed, as the CONSORT flow needs them (no identities). In a blinded trial, a viewer who may not see
+   * arms gets the allocated participants under one concealed arm ("arms concealed"), so counts by arm cannot
+   * unblind anyone.
+   */
+  async consortCandidates(trialId: string, actor: TrialActor): Promise<{ protocol: TrialProtocol; arms: { id: string; label: string }[]; candidates: ConsortCandidate[]; groups: { label: string; n: number }[] }> {
     const { role, protocol } = await this.access(this.db, trialId, actor, "view");
+    const concealed = protocol.blinding !== "open" && !mayDo(role, "see-arms");
     const rows = await this.db.selectFrom("trial_participants").selectAll().where("trial_id", "=", trialId).execute();
     await this.store.auditRead({ username: actor.username, action: "trial.consort", route: actor.route, detail: trialId });
     const views = await this.views(trialId, "statistician", protocol, rows, this.iso().slice(0, 10));
-    void role;
     const randomisable = views.filter((v) => v.groupId === null);
     const candidates: ConsortCandidate[] = randomisable.map((v) => {
       const o = v.outcome?.data;
-      const c: ConsortCandidate = { arm: v.allocation?.arm ?? null };
+      const c: ConsortCandidate = { arm: v.allocation === null ? null : concealed ? "concealed" : v.allocation.arm };
       if (v.allocation === null) c.exclusionReason = v.exclusionReason ?? (v.eligibilityStatus === "incomplete" ? "eligibility not yet decided (findings missing)" : v.consent === null ? "consent not recorded" : "not yet randomised");
       if (o !== undefined) {
         c.receivedAllocated = o.receivedAllocated;
@@ -619,7 +623,8 @@ export class TrialStore {
       return c;
     });
     const groups = protocol.groups.map((g) => ({ label: g.label, n: views.filter((v) => v.groupId === g.id).length }));
-    return { protocol, candidates, groups };
+    const arms = concealed ? [{ id: "concealed", label: `${protocol.arms.map((a) => a.id).join(" or ")} (arms concealed)` }] : protocol.arms.map((a) => ({ id: a.id, label: a.label }));
+    return { protocol, arms, candidates, groups };
   }
 
   /** Participant data with arms for the unblinded statistician (analysis and exports). */
