@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Kysely, type Transaction } from "kysely";
+import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import type { EligibilityResult } from "../trials/eligibility.js";
 import { parseProtocol, type TrialProtocol } from "../trials/protocol.js";
@@ -644,3 +645,30 @@ export class ForbiddenTrialError extends Error {
   /** Read by the server's error handler (403 FORBIDDEN). */
   readonly statusCode = 403;
 }
+
+// ── backup / restore ─────────────────────────────────────────────────────────────────────────────
+
+const bStr = z.string();
+const bInt = z.coerce.number().int();
+const bOpt = z.string().nullable();
+/** Row schemas of the trial tables (backup files), in dependency order, with the column a dump is ordered by. */
+export const TRIAL_BACKUP_TABLES = {
+  trials: { order: "id", row: z.object({ id: bStr, registration: bStr, title: bStr, protocol: bStr, seed: bStr, status: z.enum(["recruiting", "closed"]), allocated_count: bInt, created_at: bStr, created_by: bStr }) },
+  trial_members: { order: "added_at", row: z.object({ trial_id: bStr, user_id: bStr, role: z.enum(["coordinator", "investigator", "statistician"]), added_at: bStr, added_by: bStr }) },
+  trial_participants: {
+    order: "id",
+    row: z.object({ id: bStr, trial_id: bStr, patient_id: bStr, study_id: bStr, group_id: bOpt, eligibility_status: z.enum(["eligible", "not-eligible", "incomplete", "comparison-group"]), eligibility: bStr, record_version: bInt, strata: bStr, exclusion_reason: bOpt, created_at: bStr, created_by: bStr }),
+  },
+  trial_consents: { order: "id", row: z.object({ id: bStr, participant_id: bStr, taken_by: bStr, consented_on: bStr, sheet_version: bStr, created_at: bStr, created_by: bStr }) },
+  trial_allocations: {
+    order: "id",
+    row: z.object({ id: bStr, trial_id: bStr, participant_id: bStr, sequence: bInt, arm: bStr, kit_code: bOpt, stratum: bStr, block: bInt.nullable(), method: bStr, allocated_on: bStr, allocated_at: bStr, allocated_by: bStr }),
+  },
+  trial_unblindings: { order: "id", row: z.object({ id: bStr, allocation_id: bStr, reason: bStr, unblinded_at: bStr, unblinded_by: bStr }) },
+  trial_visits: { order: "id", row: z.object({ id: bStr, participant_id: bStr, visit_id: bStr, date: bStr, out_of_window_reason: bOpt, created_at: bStr, created_by: bStr }) },
+  trial_markers: { order: "id", row: z.object({ id: bStr, participant_id: bStr, visit_id: bStr, marker: bStr, value: z.coerce.number(), unit: bStr, method: bOpt, created_at: bStr, created_by: bStr }) },
+  trial_outcomes: { order: "participant_id", row: z.object({ participant_id: bStr, data: bStr, version: bInt, updated_at: bStr, updated_by: bStr }) },
+  trial_adverse_events: { order: "id", row: z.object({ id: bStr, participant_id: bStr, term: bStr, onset: bStr, serious: bInt, severity: bStr, related: bStr, created_at: bStr, created_by: bStr }) },
+} as const;
+export type TrialTableName = keyof typeof TRIAL_BACKUP_TABLES;
+export const TRIAL_TABLE_NAMES = Object.keys(TRIAL_BACKUP_TABLES) as TrialTableName[];
