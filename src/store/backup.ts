@@ -2,11 +2,12 @@
  * Backup and restore: a JSON dump of every table, restorable into an empty database of either engine.
  * Restore runs in one transaction: a bad file or a non-empty target leaves the database untouched.
  */
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import type { Store } from "./store.js";
 import { ROLES, TABLES, type TableName } from "./schema.js";
+import { TRIAL_BACKUP_TABLES, TRIAL_TABLE_NAMES } from "./trials.js";
 
 const str = z.string();
 const int = z.coerce.number().int();
@@ -35,6 +36,8 @@ export const BackupSchema = z.object({
     followups: z.array(RowSchemas.followups),
     evidence: z.array(RowSchemas.evidence),
     audit_log: z.array(RowSchemas.audit_log),
+    // the trial module's tables (migration 0006_trials); absent in older backups
+    ...(Object.fromEntries(TRIAL_TABLE_NAMES.map((t) => [t, z.array(TRIAL_BACKUP_TABLES[t].row).default([])])) as { [K in keyof typeof TRIAL_BACKUP_TABLES]: z.ZodDefault<z.ZodArray<(typeof TRIAL_BACKUP_TABLES)[K]["row"]>> }),
   }),
 });
 export type Backup = z.infer<typeof BackupSchema>;
@@ -44,6 +47,8 @@ export async function backupStore(store: Store, now: Date = new Date()): Promise
   const tables = await store.db.transaction().execute(async (trx) => {
     const out: Record<string, unknown[]> = {};
     for (const t of TABLES) out[t] = await trx.selectFrom(t).selectAll().orderBy(t === "settings" ? "key" : "id").execute();
+    const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
+    for (const t of TRIAL_TABLE_NAMES) out[t] = await db.selectFrom(t).selectAll().orderBy(TRIAL_BACKUP_TABLES[t].order).execute();
     return out;
   });
   return BackupSchema.parse({ format: "decidua-backup", version: 1, engine: store.engine, createdAt: now.toISOString(), tables });
@@ -81,6 +86,13 @@ export async function restoreStore(store: Store, backup: Backup): Promise<Record
         // Each table's rows match its own schema (validated by BackupSchema); kysely cannot see the pairing.
         await trx.insertInto(t).values(chunk as never).execute();
       }
+    }
+    const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
+    for (const t of TRIAL_TABLE_NAMES) {
+      const r = await db.selectFrom(t).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      if (Number(r.n) > 0) throw new InputError(`the target database is not empty (table ${t} has ${Number(r.n)} rows); restore needs an empty database`);
+      const rows = backup.tables[t];
+      for (let i = 0; i < rows.length; i += 200) await db.insertInto(t).values(rows.slice(i, i + 200) as never).execute();
     }
     if (store.engine === "postgres" && backup.tables.audit_log.length > 0) {
       await sql`select setval(pg_get_serial_sequence('audit_log', 'id'), (select max(id) from audit_log))`.execute(trx);

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { type Kysely, type Transaction } from "kysely";
+import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import type { EligibilityResult } from "../trials/eligibility.js";
 import { parseProtocol, type TrialProtocol } from "../trials/protocol.js";
@@ -595,17 +596,21 @@ export class TrialStore {
     return v;
   }
 
-  /** Everyone assessed, as the CONSORT flow needs them (arms as ids; no identities). */
-  async consortCandidates(trialId: string, actor: TrialActor): Promise<{ protocol: TrialProtocol; candidates: ConsortCandidate[]; groups: { label: string; n: number }[] }> {
+  /**
+   * Everyone assessed, as the CONSORT flow needs them (no identities). In a blinded trial, a viewer who may not see
+   * arms gets the allocated participants under one concealed arm ("arms concealed"), so counts by arm cannot
+   * unblind anyone.
+   */
+  async consortCandidates(trialId: string, actor: TrialActor): Promise<{ protocol: TrialProtocol; arms: { id: string; label: string }[]; candidates: ConsortCandidate[]; groups: { label: string; n: number }[] }> {
     const { role, protocol } = await this.access(this.db, trialId, actor, "view");
+    const concealed = protocol.blinding !== "open" && !mayDo(role, "see-arms");
     const rows = await this.db.selectFrom("trial_participants").selectAll().where("trial_id", "=", trialId).execute();
     await this.store.auditRead({ username: actor.username, action: "trial.consort", route: actor.route, detail: trialId });
     const views = await this.views(trialId, "statistician", protocol, rows, this.iso().slice(0, 10));
-    void role;
     const randomisable = views.filter((v) => v.groupId === null);
     const candidates: ConsortCandidate[] = randomisable.map((v) => {
       const o = v.outcome?.data;
-      const c: ConsortCandidate = { arm: v.allocation?.arm ?? null };
+      const c: ConsortCandidate = { arm: v.allocation === null ? null : concealed ? "concealed" : v.allocation.arm };
       if (v.allocation === null) c.exclusionReason = v.exclusionReason ?? (v.eligibilityStatus === "incomplete" ? "eligibility not yet decided (findings missing)" : v.consent === null ? "consent not recorded" : "not yet randomised");
       if (o !== undefined) {
         c.receivedAllocated = o.receivedAllocated;
@@ -619,7 +624,8 @@ export class TrialStore {
       return c;
     });
     const groups = protocol.groups.map((g) => ({ label: g.label, n: views.filter((v) => v.groupId === g.id).length }));
-    return { protocol, candidates, groups };
+    const arms = concealed ? [{ id: "concealed", label: `${protocol.arms.map((a) => a.id).join(" or ")} (arms concealed)` }] : protocol.arms.map((a) => ({ id: a.id, label: a.label }));
+    return { protocol, arms, candidates, groups };
   }
 
   /** Participant data with arms for the unblinded statistician (analysis and exports). */
@@ -639,3 +645,30 @@ export class ForbiddenTrialError extends Error {
   /** Read by the server's error handler (403 FORBIDDEN). */
   readonly statusCode = 403;
 }
+
+// ── backup / restore ─────────────────────────────────────────────────────────────────────────────
+
+const bStr = z.string();
+const bInt = z.coerce.number().int();
+const bOpt = z.string().nullable();
+/** Row schemas of the trial tables (backup files), in dependency order, with the column a dump is ordered by. */
+export const TRIAL_BACKUP_TABLES = {
+  trials: { order: "id", row: z.object({ id: bStr, registration: bStr, title: bStr, protocol: bStr, seed: bStr, status: z.enum(["recruiting", "closed"]), allocated_count: bInt, created_at: bStr, created_by: bStr }) },
+  trial_members: { order: "added_at", row: z.object({ trial_id: bStr, user_id: bStr, role: z.enum(["coordinator", "investigator", "statistician"]), added_at: bStr, added_by: bStr }) },
+  trial_participants: {
+    order: "id",
+    row: z.object({ id: bStr, trial_id: bStr, patient_id: bStr, study_id: bStr, group_id: bOpt, eligibility_status: z.enum(["eligible", "not-eligible", "incomplete", "comparison-group"]), eligibility: bStr, record_version: bInt, strata: bStr, exclusion_reason: bOpt, created_at: bStr, created_by: bStr }),
+  },
+  trial_consents: { order: "id", row: z.object({ id: bStr, participant_id: bStr, taken_by: bStr, consented_on: bStr, sheet_version: bStr, created_at: bStr, created_by: bStr }) },
+  trial_allocations: {
+    order: "id",
+    row: z.object({ id: bStr, trial_id: bStr, participant_id: bStr, sequence: bInt, arm: bStr, kit_code: bOpt, stratum: bStr, block: bInt.nullable(), method: bStr, allocated_on: bStr, allocated_at: bStr, allocated_by: bStr }),
+  },
+  trial_unblindings: { order: "id", row: z.object({ id: bStr, allocation_id: bStr, reason: bStr, unblinded_at: bStr, unblinded_by: bStr }) },
+  trial_visits: { order: "id", row: z.object({ id: bStr, participant_id: bStr, visit_id: bStr, date: bStr, out_of_window_reason: bOpt, created_at: bStr, created_by: bStr }) },
+  trial_markers: { order: "id", row: z.object({ id: bStr, participant_id: bStr, visit_id: bStr, marker: bStr, value: z.coerce.number(), unit: bStr, method: bOpt, created_at: bStr, created_by: bStr }) },
+  trial_outcomes: { order: "participant_id", row: z.object({ participant_id: bStr, data: bStr, version: bInt, updated_at: bStr, updated_by: bStr }) },
+  trial_adverse_events: { order: "id", row: z.object({ id: bStr, participant_id: bStr, term: bStr, onset: bStr, serious: bInt, severity: bStr, related: bStr, created_at: bStr, created_by: bStr }) },
+} as const;
+export type TrialTableName = keyof typeof TRIAL_BACKUP_TABLES;
+export const TRIAL_TABLE_NAMES = Object.keys(TRIAL_BACKUP_TABLES) as TrialTableName[];

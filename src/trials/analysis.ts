@@ -335,3 +335,35 @@ export function adverseEventTable(events: readonly AdverseEvent[], armSizes: Rea
   }
   return out;
 }
+
+export interface BaselineComparison {
+  arm: string;
+  n: number;
+  referenceN: number;
+  /** Arm mean minus reference mean (Welch t) and the rank-sum test. */
+  welch: TTestResult | null;
+  rankSum: WilcoxonResult | null;
+}
+
+/**
+ * Baseline (pre) values of each arm against a non-randomised comparison group (e.g. healthy pregnant women):
+ * Welch's t and the Wilcoxon rank-sum test. Descriptive: the comparison group is not randomised.
+ */
+export function compareBaselineWithReference(participants: readonly AnalysisParticipant[], reference: readonly AnalysisParticipant[], arms: readonly string[], level = 95): { comparisons: BaselineComparison[]; notes: string[] } {
+  const notes: string[] = [];
+  const ref = reference.map((p) => p.pre).filter((v): v is number => typeof v === "number");
+  const comparisons = arms.map((arm) => {
+    const x = participants.filter((p) => p.arm === arm).map((p) => p.pre).filter((v): v is number => typeof v === "number");
+    const attempt = <T>(f: () => T, what: string): T | null => {
+      try {
+        return f();
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        notes.push(`${what} (${arm}): ${e.reason}`);
+        return null;
+      }
+    };
+    return { arm, n: x.length, referenceN: ref.length, welch: attempt(() => welchTTest(x, ref, level), "Welch t"), rankSum: attempt(() => mannWhitneyU(x, ref), "rank-sum test") };
+  });
+  return { comparisons, notes };
+}

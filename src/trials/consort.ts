@@ -122,7 +122,8 @@ export function consortSvg(f: ConsortFlow, options: { title?: string; fontSize?:
   const left = margin + phaseW + 14;
   const flowW = k * boxW + (k - 1) * gap;
   const sideW = 250;
-  const totalW = left + Math.max(flowW, boxW + 56 + sideW) + margin + (f.groups.length > 0 ? sideW + gap : 0);
+  const rightEdge = Math.max(flowW, flowW / 2 + boxW / 2 + 56 + sideW);
+  const totalW = left + rightEdge + margin + (f.groups.length > 0 ? sideW + gap : 0);
   const svg = new SvgBuilder(fs);
   let y = margin;
   if (options.title !== undefined && options.title !== "") {
@@ -159,7 +160,7 @@ export function consortSvg(f: ConsortFlow, options: { title?: string; fontSize?:
   arrow(cx, y + hA, cx, randTop);
   const hR = box(mainX, randTop, boxW, ["Randomised", `(n = ${f.randomised})`], "randomised");
   if (f.groups.length > 0) {
-    const gx = left + Math.max(flowW, boxW + 56 + sideW) + gap;
+    const gx = left + rightEdge + gap;
     box(gx, y, sideW, ["Non-randomised comparison group(s):", ...f.groups.map((g) => `  ${g.label} (n = ${g.n})`)], "groups");
   }
   y = randTop + hR;

@@ -16,10 +16,14 @@ export interface ParticipantColumns {
   id?: string | undefined;
   /** The arm value that is the treatment; by default the arm that is not called placebo/control, else the first seen. */
   treatment?: string | undefined;
+  /** An arm-column value marking a non-randomised comparison group (e.g. healthy pregnant women): not an arm. */
+  reference?: string | undefined;
 }
 
 export interface ParticipantTable {
   participants: AnalysisParticipant[];
+  /** Members of the comparison group (`reference`), with their baseline (pre) values when given. */
+  reference: AnalysisParticipant[];
   treatment: string;
   control: string;
   notes: string[];
@@ -50,11 +54,11 @@ export function participantsFromRows(header: readonly string[], rows: readonly (
   const notes: string[] = [];
   const order: string[] = [];
   const seen = new Set<string>();
-  const participants = rows.map((rec, i): AnalysisParticipant => {
+  const all = rows.map((rec, i): AnalysisParticipant => {
     const row = i + 2;
     const arm = (rec[ai] ?? "").trim();
     if (arm === "") throw new InputError("empty arm", loc({ row, field: cols.arm }));
-    if (!order.includes(arm)) order.push(arm);
+    if (!order.includes(arm) && arm !== cols.reference) order.push(arm);
     const rawOutcome = (rec[oi] ?? "").trim().toLowerCase();
     let outcome: boolean | null;
     if (MISSING.has(rawOutcome)) outcome = null;
@@ -91,6 +95,9 @@ export function participantsFromRows(header: readonly string[], rows: readonly (
     }
     return p;
   });
+  const participants = all.filter((p) => p.arm !== cols.reference);
+  const reference = cols.reference !== undefined ? all.filter((p) => p.arm === cols.reference) : [];
+  if (cols.reference !== undefined && reference.length === 0) throw new InputError(`no row has "${cols.reference}" in "${cols.arm}"`, loc({ field: "--reference" }));
   if (order.length !== 2) throw new InputError(`expected exactly two arms in "${cols.arm}", found ${order.length}${order.length > 0 ? `: ${order.join(", ")}` : ""}`, loc({ field: cols.arm }));
   let treatment: string;
   if (cols.treatment !== undefined) {
@@ -102,5 +109,5 @@ export function participantsFromRows(header: readonly string[], rows: readonly (
     notes.push(`treatment arm: "${treatment}" (${controls.length === 1 ? `"${controls[0] ?? ""}" is the control` : "the first arm in the file"}; set --treatment to choose)`);
   }
   const control = order.find((a) => a !== treatment) ?? "";
-  return { participants, treatment, control, notes };
+  return { participants, reference, treatment, control, notes };
 }

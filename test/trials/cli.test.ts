@@ -129,6 +129,25 @@ describe("decidua trial analyse", () => {
     expect(j.markers.withinArm.map((w) => w.pairs)).toEqual([99, 99]);
     expect(j.markers.ancova.arm.estimate).toBeLessThan(-2);
   });
+  it("the simulated source-000 design: LIT vs routine within ANA strata, pre/post NK, healthy women as comparison group", async () => {
+    const f = join(EX, "lit-ana-simulated.csv");
+    const r = await run(["trial", "analyse", f, "--arm", "group", "--outcome", "live_birth", "--strata", "ana", "--pre", "nk_pre", "--post", "nk_post", "--treatment", "lit", "--reference", "healthy", "--id", "id", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as {
+      primary: { treatment: { n: number }; control: { n: number } };
+      strata: { strata: { stratum: string }[] };
+      baselineVsReference: { comparisons: { arm: string; n: number; referenceN: number; welch: { estimate: number } }[] };
+    };
+    expect(j.primary.treatment.n + j.primary.control.n).toBe(198);
+    expect(j.strata.strata.map((s) => s.stratum).sort()).toEqual(["negative", "positive"]);
+    expect(j.baselineVsReference.comparisons.map((c) => [c.arm, c.n, c.referenceN])).toEqual([
+      ["lit", 99, 50],
+      ["routine", 99, 50],
+    ]);
+    const bad = await run(["trial", "analyse", f, "--arm", "group", "--outcome", "live_birth", "--reference", "controls"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/no row has "controls"/);
+  });
   it.each([
     ["no column", "id,arm,y\n1,a,1\n2,b,0\n", ["--arm", "arm", "--outcome", "outcome"], /no column "outcome"/],
     ["bad outcome", "id,arm,y\n1,a,1\n2,b,maybe\n", ["--arm", "arm", "--outcome", "y"], /row 3, field "y": outcome "maybe"/],

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ConflictError, ForbiddenTrialError, NotFoundError, Store, TrialStore, type TrialActor } from "../../src/store/index.js";
+import { ConflictError, ForbiddenTrialError, NotFoundError, Store, TrialStore, backupStore, parseBackup, restoreStore, type TrialActor } from "../../src/store/index.js";
 import { InputError } from "../../src/shared/errors.js";
 import type { EligibilityResult } from "../../src/trials/eligibility.js";
 import { createTestDb, ENGINES, type TestDb } from "../store/engines.js";
@@ -159,5 +159,24 @@ describe.each(ENGINES)("trial store on %s", (engine) => {
     const c = await trials.consortCandidates(t.id, a("coord"));
     expect(c.groups).toEqual([{ label: "healthy pregnant women", n: 1 }]);
     expect(c.candidates.length).toBe(2);
+  });
+
+  it("backup and restore carry the trial tables (allocations included) to an empty database", async () => {
+    const backup = await backupStore(store);
+    expect(backup.tables.trial_allocations.length).toBe(22);
+    expect(backup.tables.trial_members.length).toBeGreaterThan(0);
+    const target = await createTestDb(engine);
+    const other = await Store.open(target.config, { scryptLogN: 10 });
+    try {
+      await restoreStore(other, parseBackup(JSON.stringify(backup)));
+      const restored = new TrialStore(other);
+      const before = await trials.unblindedData(trialId, a("stat"));
+      const after = await restored.unblindedData(trialId, a("stat"));
+      expect(after.participants.map((p) => [p.studyId, p.allocation?.sequence, p.allocation?.arm, p.allocation?.kitCode])).toEqual(before.participants.map((p) => [p.studyId, p.allocation?.sequence, p.allocation?.arm, p.allocation?.kitCode]));
+      await expect(restoreStore(other, parseBackup(JSON.stringify(backup)))).rejects.toThrow(/not empty/);
+    } finally {
+      await other.close();
+      await target.drop();
+    }
   });
 });

@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { parse } from "csv-parse/sync";
 import { InputError } from "../../shared/errors.js";
 import { HmacDrbg } from "../../store/drbg.js";
-import { analyseByStratum, analyseMarkers, analysePrimary, type PrimaryAnalysis } from "../../trials/analysis.js";
+import { analyseByStratum, analyseMarkers, analysePrimary, compareBaselineWithReference, type PrimaryAnalysis } from "../../trials/analysis.js";
 import { evidenceDraft } from "../../trials/evidence.js";
 import { participantsFromRows } from "../../trials/participants.js";
 import { parseProtocol } from "../../trials/protocol.js";
@@ -83,6 +83,7 @@ interface AnalyseOptions {
   perProtocol?: string;
   id?: string;
   treatment?: string;
+  reference?: string;
   json?: boolean;
 }
 
@@ -124,12 +125,13 @@ export function analyseCsv(file: string, text: string, o: AnalyseOptions): { jso
   }
   const header = records[0];
   if (header === undefined || records.length < 2) throw new InputError("the file has no data rows", { file });
-  const t = participantsFromRows(header, records.slice(1), { arm: o.arm, outcome: o.outcome, strata: o.strata, pre: o.pre, post: o.post, perProtocol: o.perProtocol, id: o.id, treatment: o.treatment }, file);
+  const t = participantsFromRows(header, records.slice(1), { arm: o.arm, outcome: o.outcome, strata: o.strata, pre: o.pre, post: o.post, perProtocol: o.perProtocol, id: o.id, treatment: o.treatment, reference: o.reference }, file);
   const arms = { treatment: t.treatment, control: t.control };
   const itt = analysePrimary(t.participants, arms, "itt");
   const pp = o.perProtocol !== undefined ? analysePrimary(t.participants, arms, "per-protocol") : null;
   const strata = o.strata !== undefined ? analyseByStratum(t.participants, arms) : null;
   const markers = o.pre !== undefined ? analyseMarkers(t.participants, arms) : null;
+  const baseline = o.reference !== undefined && o.pre !== undefined ? compareBaselineWithReference(t.participants, t.reference, [arms.treatment, arms.control]) : null;
   const lines: string[] = [`${file}: ${t.treatment} vs ${t.control}`];
   const show = (a: PrimaryAnalysis) => {
     const s = a.summary;
@@ -161,9 +163,15 @@ export function analyseCsv(file: string, text: string, o: AnalyseOptions): { jso
     if (markers.ancova !== null) lines.push(`  ANCOVA (post ~ pre + arm): arm ${fmt(markers.ancova.arm.estimate)} (95% CI ${fmt(markers.ancova.arm.ci_low)} to ${fmt(markers.ancova.arm.ci_high)}), P = ${fmtP(markers.ancova.arm.p)}`);
     for (const n of markers.notes) lines.push(`  Note: ${n}`);
   }
+  if (baseline !== null) {
+    lines.push(`Baseline ${o.pre ?? ""} against the comparison group "${o.reference ?? ""}" (not randomised; descriptive)`);
+    for (const c of baseline.comparisons)
+      lines.push(`  ${c.arm.padEnd(14)} n = ${c.n} vs ${c.referenceN}: difference ${fmt(c.welch?.estimate)} (Welch P = ${fmtP(c.welch?.p)}; rank sum P = ${fmtP(c.rankSum?.p)})`);
+    for (const n of baseline.notes) lines.push(`  Note: ${n}`);
+  }
   for (const n of t.notes) lines.push(`Note: ${n}`);
   return {
-    json: { file, arms, primary: primaryJson(itt), perProtocol: pp !== null ? primaryJson(pp) : null, strata, markers, notes: t.notes },
+    json: { file, arms, primary: primaryJson(itt), perProtocol: pp !== null ? primaryJson(pp) : null, strata, markers, baselineVsReference: baseline, notes: t.notes },
     text: lines.join("\n") + "\n",
     arms,
     itt,
@@ -201,6 +209,7 @@ export function registerTrialCommand(program: Command, io: CliIO, setExit: SetEx
     .option("--per-protocol <column>", "column flagging the per-protocol set (1/0)")
     .option("--id <column>", "column with the participant id")
     .option("--treatment <value>", "which arm value is the treatment (default: the arm not called placebo/control)")
+    .option("--reference <value>", "arm-column value of a non-randomised comparison group (e.g. healthy); its --pre values are compared with each arm's")
     .option("--json", "print JSON")
     .action(async (file: string, o: AnalyseOptions) => {
       const text = await readText(file);

@@ -190,7 +190,7 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
 
   const flowOf = async (req: FastifyRequest, id: string) => {
     const c = await trials.consortCandidates(id, actorOf(req));
-    return { protocol: c.protocol, flow: consortFlow(c.candidates, c.protocol.arms, c.groups) };
+    return { protocol: c.protocol, flow: consortFlow(c.candidates, c.arms, c.groups) };
   };
   app.get("/api/trials/:id/consort", { schema: { tags, summary: "CONSORT 2025 flow counts computed from the data", params: TrialParams } }, async (req) => ({ flow: (await flowOf(req, (req.params as { id: string }).id)).flow }));
   app.get("/api/trials/:id/consort.svg", { schema: { tags, summary: "CONSORT 2025 flow diagram (SVG)", params: TrialParams } }, async (req, reply) => {
