@@ -358,3 +358,15 @@ gu <- with(dat.gurusamy2011, data.frame(study = study, treatment = treatment, ev
                                         stringsAsFactors = FALSE))
 write_cases("gurusamy2011", cases_for("gurusamy2011-or", "dat.gurusamy2011",
   "liver resection, mortality, odds ratio, many zero cells", gu, "binary", "OR", "Control/Placebo"))
+
+# Stowe 2010: Parkinson's disease, off-time, MD; one three-arm study (wide -> long). netmeta's published output for
+# these data (Balduzzi et al. 2023, J Stat Softw 106(2), the netmeta vignette) is checked in test/stats/nma/netmeta-published.test.ts.
+sw <- dat.stowe2010
+swl <- do.call(rbind, lapply(seq_len(nrow(sw)), function(i) {
+  r <- sw[i, ]
+  d <- data.frame(study = r$study, treatment = c(r$t1, r$t2, r$t3), mean = c(r$y1, r$y2, r$y3),
+                  sd = c(r$sd1, r$sd2, r$sd3), total = c(r$n1, r$n2, r$n3), stringsAsFactors = FALSE)
+  d[!is.na(d$treatment) & d$treatment != "", ]
+}))
+write_cases("stowe2010", cases_for("stowe2010-md", "dat.stowe2010",
+  "Parkinson's disease, off-time, mean difference, one three-arm study", swl, "continuous", "MD", "Placebo"))

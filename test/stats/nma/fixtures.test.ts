@@ -11,7 +11,7 @@ import { nmaStudiesFromTable } from "../../../src/stats/nma/input.js";
 import { prepareNetwork } from "../../../src/stats/nma/prepare.js";
 import { networkMetaAnalysis } from "../../../src/stats/nma/analysis.js";
 import { NmaResultSchema, type NmaResult } from "../../../src/stats/nma/types.js";
-import type { StudyTable } from "../../../src/stats/input.js";
+import { tableFromRows } from "./helpers.js";
 
 const REL = 1e-6;
 const ABS = 1e-8;
@@ -34,10 +34,6 @@ const Case = z.object({
 });
 type Case = z.infer<typeof Case>;
 
-export function tableFromRows(file: string, rows: Record<string, string | number>[]): StudyTable {
-  const header = Object.keys(rows[0] ?? {});
-  return { file, header, headerLine: 1, rows: rows.map((r, i) => ({ line: i + 2, cells: header.map((h) => String(r[h] ?? "")) })) };
-}
 
 /** Compares every field of `expected` (R) with `actual` (engine); returns the paths that differ. */
 function compare(expected: unknown, actual: unknown, path: string, out: string[], counted: { n: number }): void {
