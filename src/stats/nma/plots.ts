@@ -48,12 +48,13 @@ export function networkPlotSvg(result: NmaResult, options: NetworkPlotOptions = 
   const radius = (v: number): number => Math.max(minR, maxR * Math.sqrt(v / maxSize));
   const labelW = Math.max(...result.treatments.map((t) => textWidth(t.treatment, fs, true)));
   const margin = 24 + maxR + labelW;
+  const vMargin = 16 + maxR + 2 * fs;
   const ring = o.size / 2;
   const width = widthWithTitle(2 * (ring + margin), o.title);
   const top = o.title !== undefined ? 30 : 8;
   const cx = width / 2;
-  const cy = top + ring + margin;
-  const height = cy + ring + margin + 40;
+  const cy = top + ring + vMargin;
+  const height = cy + ring + vMargin + 40;
   const pos = new Map<string, [number, number]>();
   result.treatments.forEach((t, i) => {
     const a = -Math.PI / 2 + (2 * Math.PI * i) / n;
