@@ -50,6 +50,8 @@ export function networkMetaAnalysis(data: NmaData, rawOptions: NmaOptions = {}):
   for (const s of data.studies) for (const a of s.arms) if (!seen.includes(a)) seen.push(a);
   const studyCount = new Map<string, number>(seen.map((t) => [t, 0]));
   for (const s of data.studies) for (const a of s.arms) studyCount.set(a, (studyCount.get(a) ?? 0) + 1);
+  const onlyExcluded = [...new Set(data.droppedTreatments ?? [])].filter((t) => !seen.includes(t));
+  if (onlyExcluded.length > 0) notes.push(`not in the network (only in studies left out): ${onlyExcluded.join(", ")}`);
   assertConnected(seen, data.studies);
   if (seen.length < 2) throw new InputError("a network needs at least two treatments");
   let reference: string;

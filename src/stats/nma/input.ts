@@ -49,7 +49,18 @@ export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (heade
   if (table.header.length === 0 || table.header.every((h) => h.trim() === "")) throw new InputError("empty file: no header row", { file: table.file });
   const cols = new Map<Field, number>();
   const unknown: string[] = [];
+  // Several columns may name the study (e.g. "id" and "study"): the best-ranked alias wins, the others are not used.
+  const studyCandidates = table.header
+    .map((raw, col) => ({ col, raw, rank: NMA_COLUMN_ALIASES.study.indexOf(normaliseStudyHeader(raw)) }))
+    .filter((c) => c.rank >= 0)
+    .sort((a, b) => a.rank - b.rank);
+  const studyCol = studyCandidates[0]?.col;
   table.header.forEach((raw, col) => {
+    if (studyCandidates.some((c) => c.col === col)) {
+      if (col === studyCol) cols.set("study", col);
+      else unknown.push(raw);
+      return;
+    }
     const h = normaliseStudyHeader(raw);
     if (h === "") {
       if (table.rows.some((r) => (r.cells[col] ?? "").trim() !== "")) throw new InputError(`column ${col + 1} has data but no header`, headLoc);
@@ -158,7 +169,7 @@ export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (heade
       }
       const arms = (entry as Extract<NmaStudyInput, { kind: "arms" }>).arms;
       const dup = arms.find((a) => a.treatment === treatment);
-      if (dup !== undefined) throw new InputError(`study "${study}" has two arms of treatment "${treatment}" (also on row ${dup.row ?? "?"}); combine them into one arm`, where("treatment"));
+      if (dup !== undefined) throw new InputError(`study "${study}" has two arms of treatment "${treatment}" (also on row ${dup.row ?? "?"}): combine them into one arm, or, if these are two studies with the same label, give each its own label`, where("treatment"));
       arms.push(arm);
     }
   }

@@ -158,17 +158,21 @@ export function prepareNetwork(input: readonly NmaStudyInput[], measure: NmaMeas
   const m = resolveNmaMeasure(kind, measure);
   const studies: NmaStudy[] = [];
   const excluded: NmaData["excluded"] = [];
+  const droppedTreatments: string[] = [];
   for (const s of input) {
     if (s.kind === "arms") {
       if (s.arms.length < 2) throw new InputError(`study "${s.study}" has one arm (${s.arms[0]?.treatment ?? "?"}); a study needs at least two treatments`, loc(s));
       const kinds = new Set(s.arms.map((a) => a.kind));
       if (kinds.size > 1 || (s.arms[0]?.kind === "continuous") !== (kind === "continuous")) throw new InputError(`study "${s.study}" mixes arm data kinds`, loc(s));
       const r = armStudy(s, m);
-      if ("excluded" in r) excluded.push({ study: s.study, reason: r.excluded });
+      if ("excluded" in r) {
+        excluded.push({ study: s.study, reason: r.excluded });
+        droppedTreatments.push(...s.arms.map((a) => a.treatment));
+      }
       else studies.push(r);
     } else {
       studies.push(contrastStudy(s));
     }
   }
-  return { kind, measure: m, studies, excluded };
+  return { kind, measure: m, studies, excluded, droppedTreatments };
 }

@@ -54,6 +54,8 @@ export interface NmaData {
   studies: NmaStudy[];
   /** Studies left out, with the reason (double-zero studies for OR and RR). */
   excluded: { study: string; reason: string }[];
+  /** Treatments of the studies left out (a treatment only there is not in the network). */
+  droppedTreatments?: string[];
 }
 
 export const NmaOptionsSchema = z.object({

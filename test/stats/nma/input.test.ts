@@ -123,3 +123,18 @@ describe("nma input", () => {
     expect(r.estimates.map((e) => e.treatment)).toEqual(["a", "c", "d"]);
   });
 });
+
+describe("nma input: study label columns and dropped treatments", () => {
+  it("with both id and study columns the study column names the study; id is not used", () => {
+    const notUsed: string[] = [];
+    const t = table("id,study,treatment,events,total\n1,S,a,1,10\n2,S,b,2,10\n3,T,a,3,10\n4,T,b,4,10");
+    const { studies } = nmaStudiesFromTable(t, (h) => notUsed.push(...h));
+    expect(studies.map((s) => s.study)).toEqual(["S", "T"]);
+    expect(notUsed).toEqual(["id"]);
+  });
+
+  it("a treatment only in a study left out is named in the notes", () => {
+    const t = table("study,treatment,events,total\nS,a,0,20\nS,z,0,20\nT,a,3,30\nT,b,4,30\nU,a,2,30\nU,b,6,30");
+    expect(nmaFromTable(t).notes).toContain("not in the network (only in studies left out): z");
+  });
+});
