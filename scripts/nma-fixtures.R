@@ -370,3 +370,11 @@ swl <- do.call(rbind, lapply(seq_len(nrow(sw)), function(i) {
 }))
 write_cases("stowe2010", cases_for("stowe2010-md", "dat.stowe2010",
   "Parkinson's disease, off-time, mean difference, one three-arm study", swl, "continuous", "MD", "Placebo"))
+
+# Baker 2009: COPD exacerbations, OR; multi-arm studies and a study with no events in any arm (left out). netmeta's
+# published output for these data (Balduzzi et al. 2023) is checked in test/stats/nma/netmeta-published.test.ts.
+bk <- with(dat.baker2009, data.frame(study = paste0(study, " (", id, ")"), treatment = treatment, events = exac,
+                                     total = total, stringsAsFactors = FALSE))
+write_cases("baker2009", cases_for("baker2009-or", "dat.baker2009",
+  "COPD, exacerbations, odds ratio, 8 treatments, multi-arm studies, a study without events left out", bk,
+  "binary", "OR", "Placebo"))
