@@ -2,7 +2,8 @@
  * Network meta-analysis speed: one network of 10 treatments and 50 studies (40 two-arm, 10 three-arm; binary arms,
  * fixed seed), the complete `decidua nma --json` result (preparation with escalc, fixed and REML fits, generalised
  * DL, Q decomposition by design, node-splitting, P-scores, league table), timed over 200 runs after 50 untimed
- * warm-up runs; the median and 95th percentile of the wall-clock time per analysis are reported (target: < 10 ms).
+ * warm-up runs: CPU time per analysis (process.cpuUsage, robust on a shared machine) and the median and 95th
+ * percentile of the wall-clock time (target: < 10 ms).
  * If Rscript is on the PATH, the same network is fitted by metafor's rma.mv (REML, the model of docs/nma.md) in the
  * same run, timed inside R over 5 fits, and its tau² and estimates are compared with the engine's.
  */
@@ -80,18 +81,21 @@ export async function runNmaBench(o: { log: (s: string) => void }): Promise<Reco
   let result = run();
   for (let i = 0; i < 50; i++) result = run();
   const times: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < 200; i++) {
     const t0 = performance.now();
     result = run();
     times.push(performance.now() - t0);
   }
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000 / 200;
   times.sort((a, b) => a - b);
   const median = times[100] as number;
   const p95 = times[190] as number;
   o.log("");
   o.log("Network meta-analysis (10 treatments, 50 studies incl. 10 three-arm; full result, REML)");
-  o.log(`  median ${median.toFixed(3)} ms, 95th percentile ${p95.toFixed(3)} ms per analysis (target < 10 ms)`);
-  const out: Record<string, number | string | null> = { nma_median_ms: median, nma_p95_ms: p95, nma_tau2: result.heterogeneity.tau2 };
+  o.log(`  ${cpuMs.toFixed(3)} ms of CPU per analysis (mean of 200); wall clock median ${median.toFixed(3)} ms, 95th percentile ${p95.toFixed(3)} ms (target < 10 ms)`);
+  const out: Record<string, number | string | null> = { nma_cpu_ms: cpuMs, nma_median_ms: median, nma_p95_ms: p95, nma_tau2: result.heterogeneity.tau2 };
   if (process.env.DECIDUA_BENCH_NO_R === "1") return out;
   const probe = spawnSync("Rscript", ["--version"], { encoding: "utf8" });
   if (probe.error !== undefined || probe.status !== 0) {

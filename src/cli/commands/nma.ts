@@ -156,7 +156,8 @@ export function formatNmaSummary(r: NmaResult, file: string): string {
   const lines: string[] = [];
   const model = r.model === "random" ? `random effects, tau² ${r.tau2_method ?? ""}`.trim() : "fixed effect";
   lines.push(`${file}: network meta-analysis, ${MEASURE_NAME[r.measure] ?? r.measure}${ratio ? " (analysed on the log scale)" : ""}, ${model}, ${r.level}% CI`);
-  lines.push(`${r.n} treatments, ${r.k} studies (${r.multi_arm} multi-arm), ${r.m} contrasts, ${r.designs} designs; reference: ${r.reference}`);
+  const count = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
+  lines.push(`${count(r.n, "treatment", "treatments")}, ${count(r.k, "study", "studies")} (${r.multi_arm} multi-arm), ${count(r.m, "contrast", "contrasts")}, ${count(r.designs, "design", "designs")}; reference: ${r.reference}`);
   lines.push("");
   const nameW = Math.max(24, ...r.treatments.map((t) => t.treatment.length + 2));
   const label = r.measure === "GEN" ? "Estimate" : r.measure;

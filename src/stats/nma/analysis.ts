@@ -112,8 +112,10 @@ export function networkMetaAnalysis(data: NmaData, rawOptions: NmaOptions = {}):
   let trace2Within = 0;
   const byDesign: NmaResult["inconsistency"]["by_design"] = [];
   const designNets: { net: NetworkStudy[]; cols: Int32Array; p: number }[] = [];
+  const byDesignMembers = new Map<string, NetworkStudy[]>(designs.map((dn) => [dn, []]));
+  net.forEach((st, i) => byDesignMembers.get(designNames[i] as string)?.push(st));
   for (const dn of designs) {
-    const members = net.filter((_, i) => designNames[i] === dn);
+    const members = byDesignMembers.get(dn) ?? [];
     const local = dn.split(":").map((t) => order.get(t) as number);
     const localIndex = new Map(local.map((t, i) => [t, i]));
     const dnet = members.map((s) => ({ arms: Int32Array.from(Array.from(s.arms, (a) => localIndex.get(a) as number)), y: s.y, V: s.V }));
@@ -145,26 +147,35 @@ export function networkMetaAnalysis(data: NmaData, rawOptions: NmaOptions = {}):
     by_design: byDesign,
   };
 
-  // Node-splitting by back-calculation, under the model of the estimates.
+  // Node-splitting by back-calculation, under the model of the estimates. Direct evidence per pair, accumulated
+  // over the pairs of arms of every study (inverse-variance pooling of the pairwise contrasts).
+  const pairW = new Float64Array(n * n);
+  const pairWY = new Float64Array(n * n);
+  const pairK = new Int32Array(n * n);
+  for (const s of net) {
+    const q = s.y.length;
+    const c = (a: number): number => (a === 0 ? 0 : (s.y[a - 1] as number));
+    const v = (a: number, b: number): number => (a === 0 || b === 0 ? 0 : (s.V[(a - 1) * q + (b - 1)] as number));
+    for (let a = 0; a <= q; a++) {
+      for (let b = a + 1; b <= q; b++) {
+        const ta = s.arms[a] as number;
+        const tb = s.arms[b] as number;
+        // pair (i, j) with i < j; contrast = theta_j - theta_i
+        const [i, j, ai, aj] = ta < tb ? [ta, tb, a, b] : [tb, ta, b, a];
+        const y = c(aj) - c(ai);
+        const vv = v(aj, aj) + v(ai, ai) - 2 * v(ai, aj) + useTau2;
+        pairW[i * n + j] = (pairW[i * n + j] as number) + 1 / vv;
+        pairWY[i * n + j] = (pairWY[i * n + j] as number) + y / vv;
+        pairK[i * n + j] = (pairK[i * n + j] as number) + 1;
+      }
+    }
+  }
   const nodeSplit: NmaResult["node_split"] = [];
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      let sw = 0;
-      let swy = 0;
-      let k = 0;
-      for (const s of net) {
-        const ai = s.arms.indexOf(i);
-        const aj = s.arms.indexOf(j);
-        if (ai < 0 || aj < 0) continue;
-        const q = s.y.length;
-        const c = (a: number): number => (a === 0 ? 0 : (s.y[a - 1] as number));
-        const v = (a: number, b: number): number => (a === 0 || b === 0 ? 0 : (s.V[(a - 1) * q + (b - 1)] as number));
-        const y = c(aj) - c(ai);
-        const vv = v(aj, aj) + v(ai, ai) - 2 * v(ai, aj) + useTau2;
-        sw += 1 / vv;
-        swy += y / vv;
-        k++;
-      }
+      const k = pairK[i * n + j] as number;
+      const sw = pairW[i * n + j] as number;
+      const swy = pairWY[i * n + j] as number;
       if (k === 0) continue;
       const dirEst = swy / sw;
       const dirVar = 1 / sw;

@@ -65,6 +65,16 @@ function addXtMX(out: Float64Array, p: number, cols: Int32Array, arms: Int32Arra
   }
 }
 
+/** out += m x x' for a contrast row x with +1 in column ct and -1 in column cb (-1 = reference, no column). */
+function addScalar(out: Float64Array, p: number, ct: number, cb: number, m: number): void {
+  if (ct >= 0) out[ct * p + ct] = (out[ct * p + ct] as number) + m;
+  if (cb >= 0) out[cb * p + cb] = (out[cb * p + cb] as number) + m;
+  if (ct >= 0 && cb >= 0) {
+    out[ct * p + cb] = (out[ct * p + cb] as number) - m;
+    out[cb * p + ct] = (out[cb * p + ct] as number) - m;
+  }
+}
+
 /** Σ_s = (I + J) / 2 of size q. */
 function sigma(q: number): Float64Array {
   const s = new Float64Array(q * q).fill(0.5);
@@ -89,13 +99,33 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
   const XtWX = new Float64Array(p * p);
   const XtWy = new Float64Array(p);
   const Ws: Float64Array[] = [];
-  const As: Float64Array[] = [];
   let trA = 0;
   let trAA = 0;
   const K = derivatives ? new Float64Array(p * p) : undefined;
   const K2 = derivatives ? new Float64Array(p * p) : undefined;
   for (const s of studies) {
     const q = s.y.length;
+    if (q === 1) {
+      // Two-arm study: every matrix is a scalar (Σ = 1).
+      const w = 1 / ((s.V[0] as number) + tau2);
+      if (!(w > 0) || !Number.isFinite(w)) throw new InputError("a study's variance is not positive");
+      const W = new Float64Array(1);
+      W[0] = w;
+      Ws.push(W);
+      const ct = cols[s.arms[1] as number] as number;
+      const cb = cols[s.arms[0] as number] as number;
+      addScalar(XtWX, p, ct, cb, w);
+      const wy = w * (s.y[0] as number);
+      if (ct >= 0) XtWy[ct] = (XtWy[ct] as number) + wy;
+      if (cb >= 0) XtWy[cb] = (XtWy[cb] as number) - wy;
+      if (derivatives && K !== undefined && K2 !== undefined) {
+        trA += w;
+        trAA += w * w;
+        addScalar(K, p, ct, cb, w * w);
+        addScalar(K2, p, ct, cb, w * w * w);
+      }
+      continue;
+    }
     const omega = Float64Array.from(s.V);
     if (tau2 !== 0) {
       for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) omega[i * q + j] = (omega[i * q + j] as number) + tau2 * (i === j ? 1 : 0.5);
@@ -116,7 +146,6 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
     if (derivatives && K !== undefined && K2 !== undefined) {
       const S = sigma(q);
       const A = mul(W, S, q); // W Σ
-      As.push(A);
       trA += traceProduct(W, S, q);
       trAA += traceProduct(A, A, q);
       const AW = mul(A, W, q); // W Σ W
