@@ -6,6 +6,7 @@ import os from "node:os";
 import { runMetaBench } from "./meta.js";
 import { runLoadBench } from "./load.js";
 import { runStartupBench } from "./startup.js";
+import { runNmaBench } from "./nma.js";
 
 const json = process.argv.includes("--json");
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
@@ -13,6 +14,7 @@ const sections: Record<string, unknown> = { machine };
 const meta = await runMetaBench({ log: json ? () => {} : (s) => console.log(s) });
 Object.assign(sections, meta);
 Object.assign(sections, runStartupBench({ log: json ? () => {} : (s) => console.log(s) }));
+Object.assign(sections, await runNmaBench({ log: json ? () => {} : (s) => console.log(s) }));
 if (!process.argv.includes("--meta-only")) {
   const load = await runLoadBench({ log: json ? () => {} : (s) => console.log(s) });
   Object.assign(sections, load);

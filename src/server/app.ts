@@ -25,6 +25,7 @@ import { authRoutes } from "./routes/auth.js";
 import { userRoutes } from "./routes/users.js";
 import { patientRoutes } from "./routes/patients.js";
 import { evidenceRoutes } from "./routes/evidence.js";
+import { evidenceNetworkRoutes } from "./routes/evidence-network.js";
 import { metaRoutes } from "./routes/meta.js";
 import { researchRoutes } from "./routes/research.js";
 import { auditRoutes } from "./routes/audit.js";
@@ -111,6 +112,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(userRoutes);
     await app.register(patientRoutes);
     await app.register(evidenceRoutes);
+    await app.register(evidenceNetworkRoutes);
     await app.register(metaRoutes);
     await app.register(researchRoutes);
     await app.register(auditRoutes);

@@ -43,6 +43,8 @@ import {
   prismaFlowListing,
   type PrismaFlowListing,
 } from "../evidence/index.js";
+import { liveBirthNetwork, type LiveBirthNetwork } from "../evidence/network.js";
+import { networkPlotSvg, nmaForestPlotSvg } from "../stats/nma/plots.js";
 import type { BaseAuditEntry, EvidenceBase, EvidenceSubgroup, Reproduction, TherapyEvidence } from "../evidence/index.js";
 import type { StudyRow } from "../stats/types.js";
 
@@ -224,6 +226,20 @@ export class CoreServices {
     const labels = therapyOutcomePlotLabels(therapy, outcome);
     if (kind === "forest") return forestPlotSvg(a.result, labels);
     return a.result.k >= 3 ? funnelPlotSvg(a.result, { title: labels.title }) : null;
+  }
+
+  /** The immunotherapy network for live birth from the base's placebo-controlled trials, with its caveats. */
+  liveBirthNetwork(): LiveBirthNetwork {
+    return liveBirthNetwork(this.base());
+  }
+
+  /** Network graph or forest plot (vs placebo) of that network; null when it has too few trials. */
+  liveBirthNetworkPlot(kind: "network" | "forest"): string | null {
+    const n = this.liveBirthNetwork();
+    if (n.result === null) return null;
+    return kind === "network"
+      ? networkPlotSvg(n.result, { title: "Immunotherapy network: live birth (placebo-controlled RCTs in the base)" })
+      : nmaForestPlotSvg(n.result, { title: "Live birth, each therapy vs placebo (network estimates, OR)", favoursLeft: "Favours placebo", favoursRight: "Favours therapy" });
   }
 
   /** The stored PRISMA 2020 flows, each with its review and a readable title. */

@@ -16,7 +16,8 @@ export interface CommandModule {
  */
 export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => Promise<CommandModule> }[] = [
   { names: ["meta"], load: () => import("./meta.js") },
-  { names: ["trial2x2", "markers"], load: () => import("./trial.js") },
+  { names: ["trial2x2", "markers", "trial"], load: () => import("./trial.js") },
+  { names: ["nma"], load: () => import("./nma.js") },
   { names: ["evidence"], load: () => import("./evidence.js") },
   { names: ["audit"], load: () => import("./audit.js") },
   { names: ["assess"], load: () => import("./assess.js") },

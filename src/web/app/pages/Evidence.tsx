@@ -2,6 +2,7 @@
 import type { JSX } from "preact";
 import { Card, PageHead, Spinner } from "../components/ui.js";
 import { EvidenceDetail } from "../components/EvidencePanel.js";
+import { EvidenceNetwork } from "../components/EvidenceNetwork.js";
 import { useTherapies } from "../hooks.js";
 
 export function EvidencePage(props: { therapy: string | null }): JSX.Element {
@@ -25,8 +26,11 @@ export function EvidencePage(props: { therapy: string | null }): JSX.Element {
               {t.name}
             </a>
           ))}
+          <a href="/evidence/network" class="btn ghost sm" style="justify-content:flex-start;width:100%;white-space:normal;height:auto;min-height:30px;padding:6px 10px;text-align:left;margin-top:6px;border-top:1px solid var(--line, #ddd)" aria-current={current === "network" ? "page" : undefined} data-therapy-link="network">
+            All therapies: live-birth network
+          </a>
         </nav>
-        <div>{current ? <EvidenceDetail key={current} therapy={current} /> : <Card><Spinner /></Card>}</div>
+        <div>{current === "network" ? <EvidenceNetwork /> : current ? <EvidenceDetail key={current} therapy={current} /> : <Card><Spinner /></Card>}</div>
       </div>
     </>
   );

@@ -1,0 +1,209 @@
+/**
+ * `decidua nma FILE [options]`: network meta-analysis of a CSV/XLSX file of arms or contrasts (see docs/nma.md).
+ *
+ * Thin adapter: validate the options with zod, read the file, call the core (src/stats/nma), build the plots, and
+ * only when everything has been computed write the plot files and print the summary or the JSON.
+ */
+import type { Command } from "commander";
+import { z } from "zod";
+import { InputError, isInputError } from "../../shared/errors.js";
+import { readStudyTable } from "../../stats/input.js";
+import { nmaFromTable, nmaForestPlotSvg, networkPlotSvg, nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
+import { svgToPng } from "../../stats/plots/png.js";
+import { formatFixed, formatP } from "../../stats/plots/svg.js";
+import { checkWritablePath, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
+import type { CliIO } from "../main.js";
+import type { SetExit } from "./index.js";
+
+const upper = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
+const lower = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
+const svgPath = z
+  .string()
+  .min(1)
+  .refine((p) => p.toLowerCase().endsWith(".svg"), { message: "must name an .svg file" });
+
+export const NmaCliOptionsSchema = z.object({
+  measure: upper(NmaMeasureSchema).optional(),
+  reference: z.string().min(1).optional(),
+  model: lower(NmaModelSchema).optional(),
+  tau2: upper(NmaTau2MethodSchema).optional(),
+  largerBetter: z.boolean().optional(),
+  json: z.boolean().optional(),
+  network: svgPath.optional(),
+  forest: svgPath.optional(),
+  png: z.boolean().optional(),
+  title: z.string().min(1).optional(),
+});
+export type NmaCliOptions = z.infer<typeof NmaCliOptionsSchema>;
+
+const FLAG: Record<string, string> = {
+  measure: "--measure",
+  reference: "--reference",
+  model: "--model",
+  tau2: "--tau2",
+  network: "--network",
+  forest: "--forest",
+  title: "--title",
+};
+
+function parseCliOptions(raw: Record<string, unknown>): NmaCliOptions {
+  const parsed = NmaCliOptionsSchema.safeParse(raw);
+  if (parsed.success) return parsed.data as NmaCliOptions;
+  const issue = parsed.error.issues[0];
+  const key = String(issue?.path[0] ?? "");
+  const why = issue?.code === "invalid_value" ? `"${String(raw[key])}" is not one of ${issue.values.map(String).join(", ")}` : (issue?.message ?? "bad value");
+  throw new InputError(why, { field: FLAG[key] ?? key });
+}
+
+function flagged(e: unknown): unknown {
+  if (!isInputError(e)) return e;
+  const f = e.location.field;
+  if (f === undefined || FLAG[f] === undefined) return e;
+  return new InputError(e.reason, { ...e.location, field: FLAG[f] });
+}
+
+/** Runs one network meta-analysis from the command line; returns what to print. */
+export async function runNmaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
+  const o = parseCliOptions(rawOptions);
+  if (o.png === true && o.network === undefined && o.forest === undefined) {
+    throw new InputError("--png writes a PNG beside each SVG: give --network and/or --forest too", { field: "--png" });
+  }
+  if (o.network !== undefined && o.network === o.forest) throw new InputError("--network and --forest name the same file", { field: "--forest" });
+  for (const [path, flag] of [
+    [o.network, "--network"],
+    [o.forest, "--forest"],
+  ] as const) {
+    if (path === undefined) continue;
+    await checkWritablePath(path, flag);
+    if (o.png === true) await checkWritablePath(path.replace(/\.svg$/i, ".png"), flag);
+  }
+  const table = await readStudyTable(file, await readInputFile(file));
+  const options: NmaOptions = {};
+  if (o.measure !== undefined) options.measure = o.measure as NmaOptions["measure"];
+  if (o.reference !== undefined) options.reference = o.reference;
+  if (o.model !== undefined) options.model = o.model as NmaOptions["model"];
+  if (o.tau2 !== undefined) options.tau2 = o.tau2 as NmaOptions["tau2"];
+  if (o.largerBetter === true) options.largerBetter = true;
+  const ignored: string[] = [];
+  const files: OutputFile[] = [];
+  let result: NmaResult;
+  try {
+    result = nmaFromTable(table, options, (h) => ignored.push(...h));
+    const title = o.title;
+    if (o.network !== undefined) {
+      const svg = networkPlotSvg(result, title !== undefined ? { title } : {});
+      files.push({ path: o.network, content: svg });
+      if (o.png === true) files.push({ path: o.network.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
+    }
+    if (o.forest !== undefined) {
+      const svg = nmaForestPlotSvg(result, title !== undefined ? { title } : {});
+      files.push({ path: o.forest, content: svg });
+      if (o.png === true) files.push({ path: o.forest.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
+    }
+  } catch (e) {
+    throw flagged(e);
+  }
+  const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatNmaSummary(result, file);
+  await writeAllFiles(files);
+  const stderr =
+    (ignored.length > 0 ? `decidua: note: column${ignored.length > 1 ? "s" : ""} not used: ${ignored.join(", ")}\n` : "") +
+    files.map((f) => `decidua: wrote ${f.path}\n`).join("");
+  return { stdout, stderr };
+}
+
+export function register(program: Command, io: CliIO, setExit: SetExit): void {
+  program
+    .command("nma")
+    .description("network meta-analysis of arm-level rows (study,treatment,events,total | study,treatment,mean,sd,total) or contrasts (study,treatment1,treatment2,yi,sei)")
+    .argument("<file>", "CSV or XLSX file with a header row")
+    .option("--measure <measure>", "OR|RR|RD (counts), MD|SMD (means); for contrasts the scale of yi (OR/RR: log ratios) (default OR, MD, GEN)")
+    .option("--reference <treatment>", "reference treatment (default: the treatment in the most studies)")
+    .option("--model <model>", "fixed|random (default random)")
+    .option("--tau2 <estimator>", "REML (as metafor rma.mv, default) | DL (netmeta's generalised DerSimonian-Laird)")
+    .option("--larger-better", "the outcome is good (e.g. live birth): larger effects rank higher in the P-scores")
+    .option("--json", "print one JSON object instead of the summary")
+    .option("--network <file.svg>", "write the network graph")
+    .option("--forest <file.svg>", "write a forest plot of every treatment vs the reference")
+    .option("--png", "also write FILE.png beside each SVG")
+    .option("--title <text>", "plot title")
+    .action(async (file: string, raw: Record<string, unknown>) => {
+      const { stdout, stderr } = await runNmaCommand(file, raw);
+      io.out(stdout);
+      if (stderr !== "") io.err(stderr);
+      setExit(0);
+    });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The readable summary
+// ---------------------------------------------------------------------------------------------------------------
+
+const MEASURE_NAME: Record<string, string> = { OR: "odds ratio", RR: "risk ratio", RD: "risk difference", MD: "mean difference", SMD: "standardised mean difference", GEN: "effect (as given)" };
+
+function pad(s: string, n: number, right = false): string {
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+function pText(p: number | null): string {
+  return p === null ? "P not applicable" : `P ${formatP(p)}`;
+}
+
+/** Text summary a reviewer can read: estimates, heterogeneity, inconsistency, ranking, league table, node-splitting. */
+export function formatNmaSummary(r: NmaResult, file: string): string {
+  const ratio = nmaIsRatio(r.measure);
+  const show = (x: number): number => (ratio ? Math.exp(x) : x);
+  const eff = (e: { estimate: number; ci_lb: number; ci_ub: number }): string => `${formatFixed(show(e.estimate), 2)} [${formatFixed(show(e.ci_lb), 2)}, ${formatFixed(show(e.ci_ub), 2)}]`;
+  const lines: string[] = [];
+  const model = r.model === "random" ? `random effects, tau² ${r.tau2_method ?? ""}`.trim() : "fixed effect";
+  lines.push(`${file}: network meta-analysis, ${MEASURE_NAME[r.measure] ?? r.measure}${ratio ? " (analysed on the log scale)" : ""}, ${model}, ${r.level}% CI`);
+  const count = (k: number, one: string, many: string): string => `${k} ${k === 1 ? one : many}`;
+  lines.push(`${count(r.n, "treatment", "treatments")}, ${count(r.k, "study", "studies")} (${r.multi_arm} multi-arm), ${count(r.m, "contrast", "contrasts")}, ${count(r.designs, "design", "designs")}; reference: ${r.reference}`);
+  lines.push("");
+  const nameW = Math.max(24, ...r.treatments.map((t) => t.treatment.length + 2));
+  const label = r.measure === "GEN" ? "Estimate" : r.measure;
+  lines.push(pad(`Treatment vs ${r.reference}`, nameW) + pad(`${label} [${r.level}% CI]`, 30) + pad(`SE${ratio ? " (log)" : ""}`, 12) + "P");
+  for (const e of r.estimates) lines.push(pad(e.treatment, nameW) + pad(eff(e), 30) + pad(formatFixed(e.se, 4), 12) + formatP(e.pval).replace(/^= /, ""));
+  lines.push("");
+  const h = r.heterogeneity;
+  lines.push(`Heterogeneity: tau² = ${formatFixed(h.tau2, 4)} (${r.tau2_method ?? "-"}${r.model === "fixed" ? ", not used by the fixed-effect estimates" : ""}); Q = ${formatFixed(h.Q, 2)}, df = ${h.Q_df} (${pText(h.Q_pval)}); I² = ${h.I2 === null ? "not applicable" : `${formatFixed(h.I2, 1)}%`}`);
+  const inc = r.inconsistency;
+  lines.push("Design-by-treatment decomposition of Q (Krahn et al. 2013):");
+  const qLine = (name: string, q: { Q: number; df: number; pval: number | null }): string => `  ${pad(name, 40)}Q = ${pad(formatFixed(q.Q, 2), 9)} df = ${pad(String(q.df), 4)} ${pText(q.pval)}`;
+  lines.push(qLine("total", inc.total));
+  lines.push(qLine("within designs (heterogeneity)", inc.within_designs));
+  lines.push(qLine("between designs (inconsistency)", inc.between_designs));
+  if (inc.between_designs_random !== null) lines.push(qLine(`between designs, random (tau² = ${formatFixed(inc.between_designs_random.tau2_within, 4)})`, inc.between_designs_random));
+  const hetDesigns = inc.by_design.filter((d) => d.df > 0);
+  if (hetDesigns.length > 0) {
+    lines.push("  within each design with more than one study:");
+    for (const d of hetDesigns) lines.push(`    ${pad(d.design, 36)}Q = ${pad(formatFixed(d.Q, 2), 9)} df = ${pad(String(d.df), 4)} ${pText(d.pval)}`);
+  }
+  lines.push("");
+  lines.push(`P-scores (${r.pscore_direction}; 1 = better than every other treatment with certainty):`);
+  for (const p of [...r.pscores].sort((a, b) => b.pscore - a.pscore)) lines.push(`  ${pad(p.treatment, nameW)}${formatFixed(p.pscore, 3)}`);
+  lines.push("");
+  lines.push(`League table: each cell is the ROW treatment relative to the COLUMN treatment, ${label}${ratio ? " (ratio)" : ""} [${r.level}% CI]`);
+  const cellW = Math.max(22, ...r.league.treatments.map((t) => t.length + 2));
+  lines.push(pad("", nameW) + r.league.treatments.map((t) => pad(t, cellW)).join(""));
+  r.league.cells.forEach((row, i) => {
+    lines.push(pad(r.league.treatments[i] as string, nameW) + row.map((c) => pad(c === null ? "—" : eff(c), cellW)).join(""));
+  });
+  lines.push("");
+  if (r.node_split.length === 0) {
+    lines.push("Node-splitting: no comparison has both direct and indirect evidence.");
+  } else {
+    lines.push(`Node-splitting (back-calculation, as netmeta's netsplit; ${r.model === "random" ? "random" : "fixed"} effects): direct vs indirect evidence`);
+    const cw = Math.max(28, ...r.node_split.map((s) => s.comparison.length + 2));
+    lines.push(pad("Comparison", cw) + pad("k", 4) + pad("direct", 26) + pad("indirect", 26) + pad("network", 26) + "difference P");
+    for (const s of r.node_split) {
+      lines.push(pad(s.comparison, cw) + pad(String(s.k), 4) + pad(eff(s.direct), 26) + pad(eff(s.indirect), 26) + pad(eff(s.nma), 26) + formatP(s.difference.pval).replace(/^= /, ""));
+    }
+    lines.push("  (difference = direct minus indirect, on the analysis scale; a small P flags inconsistency in that loop)");
+  }
+  if (r.notes.length > 0) {
+    lines.push("", "Notes");
+    for (const n of r.notes) lines.push(`- ${n}`);
+  }
+  lines.push("- network estimates mix direct and indirect evidence; they assume the treatments are transitive (similar patients, outcome definitions and co-interventions across comparisons)");
+  return `${lines.join("\n")}\n`;
+}

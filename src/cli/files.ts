@@ -1,0 +1,54 @@
+/**
+ * File helpers of the command-line adapter: read an input file with a located error, check that an output path can
+ * be written before any work is done, and write several output files all-or-nothing.
+ */
+import { access, constants, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { InputError, isInputError } from "../shared/errors.js";
+
+/** Bytes of an input file; a missing or unreadable file is an InputError naming it. */
+export async function readInputFile(file: string): Promise<Uint8Array> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new InputError("not a file", { file });
+    return new Uint8Array(await readFile(file));
+  } catch (e) {
+    if (isInputError(e)) throw e;
+    const code = (e as { code?: string }).code;
+    throw new InputError(code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(e)})`, { file });
+  }
+}
+
+/** InputError (naming the flag) when `path` cannot be written: no such directory, not writable, or a directory. */
+export async function checkWritablePath(path: string, flag: string): Promise<void> {
+  const dir = dirname(path);
+  try {
+    await access(dir, constants.W_OK);
+  } catch {
+    throw new InputError(`cannot write ${path}: directory ${dir} does not exist or is not writable`, { field: flag });
+  }
+  const existing = await stat(path).catch(() => undefined);
+  if (existing !== undefined && !existing.isFile()) throw new InputError(`cannot write ${path}: it is a directory or special file`, { field: flag });
+}
+
+export interface OutputFile {
+  path: string;
+  content: string | Uint8Array;
+}
+
+/** Writes every file to a temporary name first, then renames them all: a failure leaves no partial output. */
+export async function writeAllFiles(files: readonly OutputFile[]): Promise<void> {
+  const tmp = files.map((f, i) => ({ ...f, tmp: `${f.path}.${process.pid}.${i}.tmp` }));
+  let current = "";
+  try {
+    for (const f of tmp) {
+      current = f.path;
+      await writeFile(f.tmp, f.content);
+    }
+  } catch (e) {
+    await Promise.all(tmp.map((f) => unlink(f.tmp).catch(() => undefined)));
+    const code = (e as { code?: string }).code;
+    throw new InputError(`cannot write ${current} (${code ?? (e instanceof Error ? e.message : String(e))})`);
+  }
+  for (const f of tmp) await rename(f.tmp, f.path);
+}
