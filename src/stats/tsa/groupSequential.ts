@@ -52,10 +52,19 @@ export function qnorm(p: number): number {
   if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
   if (p > 0.5) return -qnorm(1 - p);
   let x = qnormApprox(p);
-  for (let i = 0; i < 2; i++) {
+  if (!Number.isFinite(x)) {
+    // The library gives −Infinity below p ≈ 1e-18: start from the tail asymptote instead.
+    const t = -2 * Math.log(p);
+    x = -Math.sqrt(t - Math.log(t) - Math.log(2 * Math.PI));
+  }
+  // Newton on log Φ(x) = log p (well-conditioned in the far tail).
+  for (let i = 0; i < 8; i++) {
+    const cdf = normalCdf(x);
     const d = INV_SQRT_2PI * Math.exp(-0.5 * x * x);
-    if (!(d > 0)) break;
-    x -= (normalCdf(x) - p) / d;
+    if (!(cdf > 0 && d > 0)) break;
+    const step = (Math.log(cdf) - Math.log(p)) / (d / cdf);
+    x -= step;
+    if (Math.abs(step) <= 1e-15 * Math.abs(x)) break;
   }
   return x;
 }
