@@ -10,9 +10,9 @@
  *
  * and the probability of leaving the region at look k is the same integral with the normal tail in place of
  * the density. The grid is composite Gauss–Legendre (8 nodes per panel) on each continuation interval, truncated
- * at θ t_k ± 8 √t_k (the mass beyond is below 1e-15); panels are no wider than √t_k (the scale of f_k) nor
- * than 3 √Δ_{k+1} (three SDs of the kernel that integrates it), so the narrow kernels of closely spaced looks are
- * resolved. Boundaries agree with a grid four times as fine to about 1e-10 and with an independent fine-grid
+ * at θ t_k ± 8 √t_k (the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k) nor
+ * than 4 √Δ_{k+1} (four SDs of the kernel that integrates it), so the narrow kernels of closely spaced looks are
+ * resolved. Boundaries agree with a grid four times as fine to about 1e-7 and with an independent fine-grid
  * Simpson computation in R to 1e-7 (test/stats/tsa/boundaries.test.ts, docs/tsa.md).
  *
  * Pure functions over numbers; no I/O.
@@ -128,15 +128,15 @@ function panelNodes(intervals: Intervals, mean: number, sd: number, panelWidth: 
   return { x, w };
 }
 
-/** Integration grid: panels of 8 Gauss–Legendre nodes no wider than √t_k and 3 √Δ_{k+1}, divided by `resolution`. */
+/** Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k and 4 √Δ_{k+1}, divided by `resolution`. */
 export interface GridOptions {
   /** Refinement factor (default 1); tests use 2 or 4 to show the default grid's error. */
   resolution?: number;
 }
 
 function panelWidthFor(t: number, nextDelta: number | undefined, resolution: number): number {
-  const shape = Math.sqrt(t) / resolution;
-  return nextDelta === undefined ? shape : Math.min(shape, (3 * Math.sqrt(nextDelta)) / resolution);
+  const shape = (1.5 * Math.sqrt(t)) / resolution;
+  return nextDelta === undefined ? shape : Math.min(shape, (4 * Math.sqrt(nextDelta)) / resolution);
 }
 
 /** Look 1: S_1 ~ N(θ t_1, t_1) restricted to the continuation intervals. */
@@ -163,8 +163,8 @@ function nextGrid(prev: StageGrid, t: number, theta: number, intervals: Interval
   const pg = prev.g;
   const m = px.length;
   const inv = 1 / sdInc;
-  // The kernel is negligible (< e^-50) beyond 10 increment SDs; px is sorted, so scan only the band.
-  const band = 10 * sdInc;
+  // The kernel is negligible (< e^-37) beyond 8.6 increment SDs; px is sorted, so scan only the band.
+  const band = 8.6 * sdInc;
   let start = 0;
   for (let i = 0; i < x.length; i++) {
     const centre = (x[i] as number) - shift;
@@ -304,7 +304,7 @@ export interface FutilityDesign {
 }
 
 /** One-sided beta-spending futility bounds f_k (lower, may be negative) for the efficacy bounds c, at drift θ. */
-function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number): number[] {
+function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[] = []): number[] {
   const K = fractions.length;
   const f: number[] = [];
   let grid: StageGrid | undefined;
@@ -320,8 +320,9 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
       const g = grid;
       const p = (z: number): number => cumBeta + lowerFrom(g, t, theta, z * st);
       const dp = (z: number): number => st * densityFrom(g, t, theta, z * st);
-      const guess = target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8;
+      const guess = starts[k] ?? (target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8);
       fk = solveMonotone(p, dp, target, -20, 20, guess, true, false);
+      starts[k] = fk;
     }
     f.push(fk);
     const ck = c[k] as number;
@@ -338,7 +339,7 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
 }
 
 /** Two-sided inner bounds a_k ≥ 0 at drift θ; stages flagged in `none` have no futility region. Final look uncapped. */
-function twoSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], none: readonly boolean[], theta: number, res: number): { a: number[]; spent: number[] } {
+function twoSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], none: readonly boolean[], theta: number, res: number, starts: number[] = []): { a: number[]; spent: number[] } {
   const K = fractions.length;
   const a: number[] = [];
   const spent: number[] = [];
@@ -359,7 +360,8 @@ function twoSidedFutility(fractions: readonly number[], c: readonly number[], sp
         g === undefined
           ? INV_SQRT_2PI * (Math.exp(-0.5 * (z - st * theta) ** 2) + Math.exp(-0.5 * (z + st * theta) ** 2))
           : st * (densityFrom(g, t, theta, z * st) + densityFrom(g, t, theta, -z * st));
-      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, false);
+      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, false);
+      starts[k] = ak;
       if (k < K - 1 && ak > ck) ak = ck;
     }
     cum += ak > 0 ? inner(ak) : 0;
@@ -380,6 +382,22 @@ function twoSidedFutility(fractions: readonly number[], c: readonly number[], sp
  * guess + 0.5] widened towards [lo0, hi0] until it holds a sign change; tolerance `tol` on θ.
  */
 function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number): number {
+  // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger) ...
+  let x0 = guess + 0.15;
+  let x1 = guess + 0.3;
+  let f0 = h(x0);
+  let f1 = h(x1);
+  for (let it = 0; it < 30 && Number.isFinite(f0) && Number.isFinite(f1) && f1 !== f0; it++) {
+    if (Math.abs(f1) < 1e-13) return x1;
+    const x2 = x1 - (f1 * (x1 - x0)) / (f1 - f0);
+    if (!(x2 > lo0 && x2 < hi0) || Math.abs(x2 - x1) > 2) break;
+    if (Math.abs(x2 - x1) < tol) return x2;
+    x0 = x1;
+    f0 = f1;
+    x1 = x2;
+    f1 = h(x1);
+  }
+  // ... and a bracketing search when they do not settle.
   let lo = Math.max(lo0, guess - 0.25);
   let hi = Math.min(hi0, guess + 0.5);
   let flo = h(lo);
@@ -434,12 +452,14 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
   if (fractions[K - 1] !== 1) throw new RangeError("the futility design needs its last information fraction at 1");
   const spend = fractions.map((t) => obrienFlemingBetaSpent(t, beta));
   const cK = efficacy[K - 1] as number;
-  const lastOneSided = (theta: number): number => (oneSidedFutility(fractions, efficacy, spend, theta, res)[K - 1] as number) - cK;
+  // Each pass starts its root searches from the previous pass's bounds (they move little with the drift).
+  const oneStarts: number[] = [];
+  const lastOneSided = (theta: number): number => (oneSidedFutility(fractions, efficacy, spend, theta, res, oneStarts)[K - 1] as number) - cK;
   // The drift of the fixed design with the same α and β is a close first guess (the inflation is small).
   const fixedDrift = cK - qnorm(beta);
   // The one-sided design only tells which looks get no futility bound (the sign of f_k): a looser tolerance.
-  const oneTheta = solveDrift(lastOneSided, -4, 10, fixedDrift, 1e-9);
-  const one = oneSidedFutility(fractions, efficacy, spend, oneTheta, res);
+  const oneTheta = solveDrift(lastOneSided, -4, 10, fixedDrift, 1e-7);
+  const one = oneSidedFutility(fractions, efficacy, spend, oneTheta, res, oneStarts);
   const none = one.map((f, k) => k < K - 1 && f < 0);
   let kMin = -1;
   for (let k = 0; k < K - 1; k++) {
@@ -454,10 +474,11 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
     for (let k = 0; k < kMin; k++) adjusted[k] = 0;
     for (let k = kMin - 1; k < K; k++) adjusted[k] = (((spend[k] as number) - base) / (beta - base)) * beta;
   }
-  const last = (theta: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, res).a[K - 1] as number) - cK;
+  const twoStarts: number[] = [];
+  const last = (theta: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, res, twoStarts).a[K - 1] as number) - cK;
   // The two-sided design is symmetric in the drift: search θ ≥ 0.
   const drift = solveDrift(last, 0, 10, fixedDrift, 1e-12);
-  const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res);
+  const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts);
   const futility = design.a.slice(0, K - 1).map((a) => (a <= 1e-5 ? null : a));
   return { futility, drift, betaSpent: design.spent };
 }
