@@ -163,8 +163,8 @@ function nextGrid(prev: StageGrid, t: number, theta: number, intervals: Interval
   const pg = prev.g;
   const m = px.length;
   const inv = 1 / sdInc;
-  // The kernel is negligible (< e^-37) beyond 8.6 increment SDs; px is sorted, so scan only the band.
-  const band = 8.6 * sdInc;
+  // The kernel is negligible (< e^-32) beyond 8 increment SDs; px is sorted, so scan only the band.
+  const band = 8 * sdInc;
   let start = 0;
   for (let i = 0; i < x.length; i++) {
     const centre = (x[i] as number) - shift;
@@ -381,10 +381,11 @@ function twoSidedFutility(fractions: readonly number[], c: readonly number[], sp
  * Root of the increasing h(θ) = 0 (regula falsi, Illinois variant), starting from a bracket [guess − 0.25,
  * guess + 0.5] widened towards [lo0, hi0] until it holds a sign change; tolerance `tol` on θ.
  */
-function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number): number {
-  // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger) ...
-  let x0 = guess + 0.15;
-  let x1 = guess + 0.3;
+function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number, start?: readonly [number, number]): number {
+  // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger), or from
+  // the two given points ...
+  let x0 = start?.[0] ?? guess + 0.15;
+  let x1 = start?.[1] ?? guess + 0.3;
   let f0 = h(x0);
   let f1 = h(x1);
   for (let it = 0; it < 30 && Number.isFinite(f0) && Number.isFinite(f1) && f1 !== f0; it++) {
@@ -454,12 +455,19 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
   const cK = efficacy[K - 1] as number;
   // Each pass starts its root searches from the previous pass's bounds (they move little with the drift).
   const oneStarts: number[] = [];
-  const lastOneSided = (theta: number): number => (oneSidedFutility(fractions, efficacy, spend, theta, res, oneStarts)[K - 1] as number) - cK;
+  // Searches run on a grid half as fine first (a quarter of the work per pass); only the last steps use the full grid.
+  const coarse = res / 2;
+  const lastOneSided = (theta: number, r: number): number => (oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts)[K - 1] as number) - cK;
   // The drift of the fixed design with the same α and β is a close first guess (the inflation is small).
   const fixedDrift = cK - qnorm(beta);
   // The one-sided design only tells which looks get no futility bound (the sign of f_k): a looser tolerance.
-  const oneTheta = solveDrift(lastOneSided, -4, 10, fixedDrift, 1e-7);
-  const one = oneSidedFutility(fractions, efficacy, spend, oneTheta, res, oneStarts);
+  // Only the signs of its bounds are used: the coarse grid decides unless a bound lies within 1e-3 of 0.
+  let oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-7);
+  let one = oneSidedFutility(fractions, efficacy, spend, oneTheta, coarse, oneStarts);
+  if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-3)) {
+    oneTheta = solveDrift((th) => lastOneSided(th, res), -4, 10, fixedDrift, 1e-9, [oneTheta, oneTheta + 1e-4]);
+    one = oneSidedFutility(fractions, efficacy, spend, oneTheta, res, oneStarts);
+  }
   const none = one.map((f, k) => k < K - 1 && f < 0);
   let kMin = -1;
   for (let k = 0; k < K - 1; k++) {
@@ -475,9 +483,10 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
     for (let k = kMin - 1; k < K; k++) adjusted[k] = (((spend[k] as number) - base) / (beta - base)) * beta;
   }
   const twoStarts: number[] = [];
-  const last = (theta: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, res, twoStarts).a[K - 1] as number) - cK;
-  // The two-sided design is symmetric in the drift: search θ ≥ 0.
-  const drift = solveDrift(last, 0, 10, fixedDrift, 1e-12);
+  const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts).a[K - 1] as number) - cK;
+  // The two-sided design is symmetric in the drift: search θ ≥ 0; coarse first, then polish on the full grid.
+  const roughDrift = solveDrift((th) => last(th, coarse), 0, 10, fixedDrift, 1e-7);
+  const drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, roughDrift + 1e-5]);
   const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts);
   const futility = design.a.slice(0, K - 1).map((a) => (a <= 1e-5 ? null : a));
   return { futility, drift, betaSpent: design.spent };
