@@ -52,3 +52,8 @@ export async function writeAllFiles(files: readonly OutputFile[]): Promise<void>
   }
   for (const f of tmp) await rename(f.tmp, f.path);
 }
+
+/** JSON with infinite numbers written as the strings "Inf" / "-Inf" (NaN as null). */
+export function toJsonWithInf(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? "Inf" : "-Inf") : v), 2);
+}

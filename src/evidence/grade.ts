@@ -14,6 +14,8 @@
  * - imprecision: -1 when the CI includes no effect or the participants fall short of the optimal information
  *   size (OIS: alpha 0.05, power 0.8, relative risk reduction 25% of the less frequent state); -2 when the CI
  *   includes both appreciable benefit and appreciable harm (ratio beyond 1.25 and below 0.8 of each other side);
+ *   when the caller gives a required information size (the diversity-adjusted RIS of a trial sequential analysis,
+ *   `decidua tsa`), the participants are compared with it instead of the OIS;
  * - publication bias: -1 when the caller reports a suspicion (e.g. Egger's test P < 0.1 with k >= 10);
  *   with fewer than 10 studies it is stated as not assessable, without rating down.
  */
@@ -68,6 +70,12 @@ export interface SofInput {
   conflicts: string[];
   indirectness: string[];
   publicationBias: { suspected: boolean; reason: string } | null;
+  /**
+   * A required information size to judge the participants against, in place of the default OIS: the
+   * diversity-adjusted required information size of a trial sequential analysis (TsaResult.ris_adjusted), with
+   * what it assumes (e.g. "TSA: Pc 43%, RRR 20%, alpha 5%, power 80%, D² 0%").
+   */
+  informationSize?: { participants: number; basis: string } | null;
 }
 
 export interface AbsoluteEffect {
@@ -205,17 +213,20 @@ export function assessIndirectness(reasons: string[]): GradeDomain {
   return { downgrade: Math.min(2, reasons.length) as 1 | 2, reason: reasons.join("; ") };
 }
 
-export function assessImprecision(effect: RelativeEffect, participants: number | null, baselineRisk: number): GradeDomain {
+export function assessImprecision(effect: RelativeEffect, participants: number | null, baselineRisk: number, informationSize?: SofInput["informationSize"]): GradeDomain {
   const crosses = effect.ci_low < 1 && effect.ci_high > 1;
-  const ois = optimalInformationSize(baselineRisk);
+  const given = informationSize ?? null;
+  const ois = given !== null ? Math.ceil(given.participants) : optimalInformationSize(baselineRisk);
+  const sizeName = given !== null ? `diversity-adjusted required information size of ${ois} (${given.basis})` : `optimal information size of ${ois}`;
   const wideBoth = effect.ci_low < 0.8 && effect.ci_high > 1.25;
   if (crosses && wideBoth)
     return { downgrade: 2, reason: `the CI (${fmt(effect.ci_low)} to ${fmt(effect.ci_high)}) includes both appreciable benefit and appreciable harm` };
   const parts: string[] = [];
   if (crosses) parts.push(`the CI (${fmt(effect.ci_low)} to ${fmt(effect.ci_high)}) includes no effect`);
   if (participants === null) parts.push("number of participants not known, so the optimal information size cannot be checked");
-  else if (participants < ois) parts.push(`${participants} participants, fewer than the optimal information size of ${ois}`);
+  else if (participants < ois) parts.push(`${participants} participants, fewer than the ${sizeName}`);
   if (parts.length > 0) return { downgrade: 1, reason: parts.join("; ") };
+  if (given !== null) return { downgrade: 0, reason: `CI excludes no effect and ${participants ?? "?"} participants meet the ${sizeName}` };
   return { downgrade: 0, reason: `CI excludes no effect and ${participants ?? "?"} participants meet the optimal information size (${ois})` };
 }
 
@@ -234,7 +245,7 @@ export function summaryOfFindings(input: SofInput): SofRow {
     riskOfBias: assessRiskOfBias(input.studyDetails),
     inconsistency: assessInconsistency(input.I2, input.conflicts, input.studies),
     indirectness: assessIndirectness(input.indirectness),
-    imprecision: assessImprecision(input.effect, input.participants, input.baselineRisk),
+    imprecision: assessImprecision(input.effect, input.participants, input.baselineRisk, input.informationSize),
     publicationBias: assessPublicationBias(input.studies, input.publicationBias),
   };
   if (!randomised && domains.riskOfBias.downgrade > 0) {

@@ -64,7 +64,7 @@ export function evidencePlotSvg(base: EvidenceBase, kindRaw: string, o: { therap
     : robSummarySvg(table, { title: robPlotTitle(therapy.data, "summary") });
 }
 
-async function checkWritable(path: string): Promise<void> {
+async function checkWritablePath(path: string): Promise<void> {
   const dir = dirname(path);
   try {
     await access(dir, constants.W_OK);
@@ -223,7 +223,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       const svg = evidencePlotSvg(baseFrom(o.data), kind, o);
       const files: Array<{ path: string; content: string | Uint8Array }> = [{ path: o.out, content: svg }];
       if (o.png === true) files.push({ path: o.out.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-      for (const f of files) await checkWritable(f.path);
+      for (const f of files) await checkWritablePath(f.path);
       await writeAll(files);
       io.out(files.map((f) => `wrote ${f.path}\n`).join(""));
     });

@@ -18,6 +18,7 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ["meta"], load: () => import("./meta.js") },
   { names: ["trial2x2", "markers", "trial"], load: () => import("./trial.js") },
   { names: ["nma"], load: () => import("./nma.js") },
+  { names: ["tsa"], load: () => import("./tsa.js") },
   { names: ["evidence"], load: () => import("./evidence.js") },
   { names: ["audit"], load: () => import("./audit.js") },
   { names: ["assess"], load: () => import("./assess.js") },

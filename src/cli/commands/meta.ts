@@ -137,7 +137,7 @@ async function readInput(file: string): Promise<Uint8Array> {
   }
 }
 
-async function checkWritable(path: string, flag: string): Promise<void> {
+async function checkWritablePath(path: string, flag: string): Promise<void> {
   const dir = dirname(path);
   try {
     await access(dir, constants.W_OK);
@@ -184,8 +184,8 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
     [o.funnel, "--funnel"],
   ] as const) {
     if (path === undefined) continue;
-    await checkWritable(path, flag);
-    if (o.png === true) await checkWritable(path.replace(/\.svg$/i, ".png"), flag);
+    await checkWritablePath(path, flag);
+    if (o.png === true) await checkWritablePath(path.replace(/\.svg$/i, ".png"), flag);
   }
 
   const bytes = await readInput(file);

@@ -22,3 +22,5 @@ export {
   PLOT_FONT_FAMILY,
 } from "./svg.js";
 export type { TextAnchor, TextOptions } from "./svg.js";
+export { tsaPlotSvg, TsaPlotOptionsSchema } from "./tsa.js";
+export type { TsaPlotOptions } from "./tsa.js";
