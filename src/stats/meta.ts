@@ -7,6 +7,8 @@
 import { InputError } from "../shared/errors.js";
 import { beggTest, eggerTest, trimAndFill } from "./core/bias.js";
 import { critValue, pchisqUpper } from "./core/dist.js";
+import { i2FromQ } from "./core/heterogeneity.js";
+import { revmanTau2FromQ } from "./core/revman.js";
 import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
 import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
 import { rmaUni, tau2ConfInt, type PooledFit, type RmaMethod, type RmaUniResult } from "./core/rma.js";
@@ -274,14 +276,7 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
     };
   }
   // Random effects as RevMan 5: DerSimonian-Laird with Q from the MH (or Peto) estimate and IV weights.
-  let sw = 0;
-  let sw2 = 0;
-  for (let j = 0; j < y.length; j++) {
-    const w = 1 / (v[j] as number);
-    sw += w;
-    sw2 += w * w;
-  }
-  const tau2 = mh.k_yi > 1 ? Math.max(0, (mh.QE - qdf) / (sw - sw2 / sw)) : 0;
+  const tau2 = revmanTau2FromQ(mh.QE, qdf, v);
   const r = rmaUni(y, v, { method: "DL", tau2Fixed: tau2, test: testFor(ctx, y.length), level: s.level });
   const weights = new Float64Array(k);
   for (let j = 0, m = 0; j < k; j++) {
@@ -376,7 +371,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
   if (s.model === "auto") {
     requireK(incl.length, "fixed", "meta-analysis");
     const fe = fitSubset(ctx, incl, "fixed");
-    const i2 = fe.QE_df > 0 ? Math.max(0, (100 * (fe.QE - fe.QE_df)) / fe.QE) : 0;
+    const i2 = i2FromQ(fe.QE, fe.QE_df);
     model = i2 < 50 || incl.length < 2 ? "fixed" : "random";
     fit = model === "fixed" ? fe : fitSubset(ctx, incl, "random");
     notes.push(
@@ -515,7 +510,7 @@ export function subgroupDifferenceTest(groups: readonly { estimate: number; se: 
   let Q = 0;
   for (const g of groups) Q += (g.estimate - m) ** 2 / (g.se * g.se);
   const df = groups.length - 1;
-  return { Q, df, pval: pchisqUpper(Q, df), I2: Q > 0 ? Math.max(0, (100 * (Q - df)) / Q) : 0 };
+  return { Q, df, pval: pchisqUpper(Q, df), I2: i2FromQ(Q, df) };
 }
 
 /** Subgroup analysis: each subgroup pooled separately with its own tau², plus the difference test. */

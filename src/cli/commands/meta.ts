@@ -9,6 +9,9 @@ import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, isInputError } from "../../shared/errors.js";
+import { isRatioMeasure } from "../../stats/core/escalc.js";
+import { i2FromQ } from "../../stats/core/heterogeneity.js";
+import { revmanPValue } from "../../stats/core/revman.js";
 import { parseStudyFile } from "../../stats/input.js";
 import { metaAnalysis } from "../../stats/meta.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng } from "../../stats/plots/index.js";
@@ -273,7 +276,7 @@ const MEASURE_NAME: Record<string, string> = {
 };
 
 function isRatio(r: MetaResult): boolean {
-  return r.measure === "OR" || r.measure === "RR" || r.method === "PETO";
+  return isRatioMeasure(r.measure) || r.method === "PETO";
 }
 
 function fmt(x: number, digits = 2): string {
@@ -282,13 +285,8 @@ function fmt(x: number, digits = 2): string {
   return s === `-${(0).toFixed(digits)}` ? (0).toFixed(digits) : s;
 }
 
-/** P value as RevMan prints it. */
-export function formatPValue(p: number): string {
-  if (p < 0.00001) return "P < 0.00001";
-  if (p < 0.001) return `P = ${p.toFixed(1 - Math.floor(Math.log10(p)))}`;
-  if (p < 0.01) return `P = ${p.toFixed(3)}`;
-  return `P = ${p.toFixed(2)}`;
-}
+/** P value as RevMan prints it ("P = 0.05" for p = 0.046); the one definition is in stats/core/revman.ts. */
+export const formatPValue = revmanPValue;
 
 function effectText(r: MetaResult, est: number, lb: number, ub: number): string {
   const t = isRatio(r) ? Math.exp : (x: number) => x;
@@ -420,7 +418,7 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
   block("Total", r.studies, r.pooled, r.heterogeneity, r.k);
   if (r.subgroup_test !== undefined) {
     const t = r.subgroup_test;
-    const i2 = t.Q > 0 && t.df > 0 ? Math.max(0, ((t.Q - t.df) / t.Q) * 100) : 0;
+    const i2 = t.I2 ?? i2FromQ(t.Q, t.df);
     lines.push(`Test for subgroup differences: Chi² = ${fmt(t.Q)}, df = ${t.df} (${formatPValue(t.pval)}), I² = ${fmt(i2, 1)}%`);
   }
   if (r.heterogeneity.tau2_ci !== null && r.model === "random") {

@@ -9,6 +9,7 @@ import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import chisqQuantile from "@stdlib/stats-base-dists-chisquare-quantile";
+import betainc from "@stdlib/math-base-special-betainc";
 import gammainc from "@stdlib/math-base-special-gammainc";
 
 /** Two-sided p-value of a z statistic: 2 * pnorm(|z|, lower.tail = FALSE). */
@@ -26,6 +27,14 @@ export function pchisqUpper(x: number, df: number): number {
   if (!(x > 0)) return 1;
   if (x === Infinity) return 0;
   return gammainc(x / 2, df / 2, true, true);
+}
+
+/** Upper tail of F(df1, df2): pf(x, df1, df2, lower.tail = FALSE) = I_{df2/(df2 + df1 x)}(df2/2, df1/2). */
+export function pfUpper(x: number, df1: number, df2: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (!(x > 0)) return 1;
+  if (x === Infinity) return 0;
+  return betainc(df2 / (df2 + df1 * x), df2 / 2, df1 / 2, true, false);
 }
 
 /** qnorm(p). */
