@@ -2,11 +2,14 @@
  * metaAnalysis: the one entry point of the meta-analysis engine. It validates the options once, computes
  * per-study effect sizes, pools them (inverse variance, Mantel-Haenszel or Peto; fixed or random effects),
  * and adds the requested extras (subgroups, leave-one-out, cumulative, small-study bias, funnel data).
- * Defaults follow metafor (random effects, REML, z test); preset "revman5" follows RevMan 5.3.
+ * Defaults follow metafor: random effects, REML, z test for inverse variance; fixed effect for Mantel-Haenszel and
+ * Peto (rma.mh, rma.peto; RevMan's "M-H, Fixed"). Preset "revman5" follows RevMan 5.3, "revman-web" RevMan's 2025
+ * random-effects methods (REML, Q-profile CI for tau², Hartung-Knapp-Sidik-Jonkman CI, prediction interval).
  */
 import { InputError } from "../shared/errors.js";
 import { beggTest, eggerTest, trimAndFill } from "./core/bias.js";
 import { critValue, pchisqUpper } from "./core/dist.js";
+import { repeatedLabelsWarning, uniqueStudyLabels } from "./core/labels.js";
 import { i2FromQ } from "./core/heterogeneity.js";
 import { revmanTau2FromQ } from "./core/revman.js";
 import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
@@ -21,6 +24,7 @@ import {
   type MetaOptions,
   type MetaResult,
   type Method,
+  type Preset,
   type Pooled,
   type ResolvedMetaOptions,
   type StudyResult,
@@ -35,10 +39,12 @@ export interface MetaSettings {
   measure: Measure;
   method: Method;
   model: "fixed" | "random" | "auto";
+  /** Whether the model was asked for or is the default for the method and preset. */
+  modelSource: "option" | "default";
   tau2: Tau2Method;
   test: TestType;
   level: number;
-  preset: "revman5" | null;
+  preset: Preset | null;
   smdCorrection: "exact" | "approx";
   /** Continuity correction added to zero-cell studies inside the MH sums (0 = metafor, 0.5 = RevMan 5). */
   addInMH: number;
@@ -48,6 +54,14 @@ export interface MetaSettings {
   bias: boolean;
   /** Build result.funnel (always done when bias is true). */
   funnel: boolean;
+  mods: string[] | undefined;
+  permutations: number | undefined;
+  seed: number;
+  influence: boolean;
+  gosh: boolean;
+  goshSubsets: number;
+  failSafe: boolean;
+  profileCi: boolean;
 }
 
 /** One fit of the chosen model to a subset of studies, in a uniform shape. */
@@ -90,29 +104,45 @@ export function resolveMetaSettings(rows: readonly StudyRow[], options: MetaOpti
   const measure = resolveMeasure(rows, o.measure);
   const kind = rows[0]?.data.kind;
   const revman = o.preset === "revman5";
+  const revmanWeb = o.preset === "revman-web";
+  // RevMan's model default: fixed effect (RevMan 5 and "M-H, Fixed"); RevMan's 2025 methods are random-effects methods.
+  const modelSource = o.model === undefined ? "default" : "option";
   let method: Method = o.method;
-  if (revman && options?.method === undefined) method = kind === "binary" && measure !== "SMD" && measure !== "MD" && measure !== "GEN" ? "MH" : "IV";
+  const binaryRatio = kind === "binary" && measure !== "SMD" && measure !== "MD" && measure !== "GEN";
+  const model = o.model ?? (revmanWeb ? "random" : revman || method !== "IV" ? "fixed" : "random");
+  // RevMan pools dichotomous data by Mantel-Haenszel; its 2025 random-effects methods use inverse variance.
+  if ((revman || (revmanWeb && model === "fixed")) && options?.method === undefined && binaryRatio) method = "MH";
   if (method !== "IV") {
     if (kind !== "binary") throw new InputError(`method ${method} needs binary (2x2) data`, { field: "method" });
     if (method === "PETO" && measure !== "OR") throw new InputError("the Peto method estimates an odds ratio; use measure OR", { field: "method" });
   }
-  const tau2: Tau2Method = revman ? "DL" : o.tau2;
-  const smdCorrection = revman && options?.smdCorrection === undefined ? "approx" : o.smdCorrection;
+  const tau2: Tau2Method = revman ? "DL" : revmanWeb ? "REML" : o.tau2;
+  const smdCorrection = (revman || revmanWeb) && options?.smdCorrection === undefined ? "approx" : o.smdCorrection;
+  const test = revmanWeb && options?.test === undefined ? "knha" : o.test;
   return {
     measure,
     method,
-    model: o.model,
+    model,
+    modelSource,
     tau2,
-    test: o.test,
+    test,
     level: o.level,
     preset: o.preset ?? null,
     smdCorrection,
-    addInMH: revman ? 0.5 : 0,
+    addInMH: revman || revmanWeb ? 0.5 : 0,
     subgroup: o.subgroup,
     leaveOneOut: o.leaveOneOut,
     cumulative: o.cumulative,
     bias: o.bias,
     funnel: o.funnel,
+    mods: o.mods,
+    permutations: o.permutations,
+    seed: o.seed,
+    influence: o.influence,
+    gosh: o.gosh,
+    goshSubsets: o.goshSubsets,
+    failSafe: o.failSafe,
+    profileCi: o.profileCi,
   };
 }
 
@@ -360,9 +390,10 @@ export function metaAnalysis(rows: readonly StudyRow[], options?: MetaOptions): 
 }
 
 /** metaAnalysis with settings already resolved (skips option parsing; for loops and benchmarks). */
-export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): MetaResult {
-  const ctx = buildContext(rows, s);
+export function metaAnalysisWith(rowsIn: readonly StudyRow[], s: MetaSettings): MetaResult {
   const notes: string[] = [];
+  const rows = uniqueLabels(rowsIn, notes);
+  const ctx = buildContext(rows, s);
   const incl = includedIndices(ctx);
   const nExcluded = rows.length - incl.length;
   if (nExcluded > 0) notes.push(`${nExcluded} of ${rows.length} studies were left out of the model (see each study's excluded_reason).`);
@@ -381,6 +412,10 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
     model = s.model;
     requireK(incl.length, model, "meta-analysis");
     fit = fitSubset(ctx, incl, model);
+    if (s.modelSource === "default" && (s.method !== "IV" || s.preset !== null)) {
+      const why = s.preset === "revman-web" ? "preset revman-web (RevMan's random-effects methods)" : s.preset === "revman5" ? "preset revman5 (RevMan 5's default)" : `${s.method === "MH" ? "Mantel-Haenszel" : "Peto"} pooling (as metafor's ${s.method === "MH" ? "rma.mh" : "rma.peto"} and RevMan's default)`;
+      notes.push(`${model === "fixed" ? "Fixed-effect" : "Random-effects"} model: the default for ${why}; choose the model with --model.`);
+    }
   }
   if (s.method !== "IV" && model === "random") {
     notes.push(`Random effects with ${s.method === "MH" ? "Mantel-Haenszel" : "Peto"} pooling: tau² by DerSimonian-Laird from the ${s.method}-based Q statistic, as RevMan 5.`);
@@ -428,6 +463,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
     measure: s.measure,
     k: incl.length,
     model,
+    model_source: s.model === "auto" ? "auto" : s.modelSource,
     method: s.method,
     tau2_method: model === "random" ? (s.method === "IV" ? s.tau2 : "DL") : null,
     test: s.test,
@@ -460,6 +496,21 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
   addBiasAndFunnel(ctx, result, fit, model);
   if (ctx.knhaFallback) notes.push("Knapp-Hartung needs at least 2 studies: single-study fits (a subgroup, a leave-one-out or cumulative step) use the z test.");
   return result;
+}
+
+/** Repeated study labels made unique by row (a copy; the caller's rows are not changed), with a note. */
+function uniqueLabels(rows: readonly StudyRow[], notes: string[]): readonly StudyRow[] {
+  const seen = new Set<string>();
+  let repeated = false;
+  for (const r of rows) {
+    if (seen.has(r.study)) repeated = true;
+    seen.add(r.study);
+  }
+  if (!repeated) return rows;
+  const copy = rows.map((r) => ({ ...r }));
+  const labels = uniqueStudyLabels(copy);
+  notes.push(`Warning: ${repeatedLabelsWarning(labels)}.`);
+  return copy;
 }
 
 function sensFit(ctx: Context, subset: number[], model: "fixed" | "random"): CoreFit {
@@ -529,7 +580,7 @@ function addBiasAndFunnel(ctx: Context, result: MetaResult, fit: CoreFit, model:
     if (fit.y.length < 3) throw new InputError(`small-study bias tests need at least 3 studies (k = ${fit.y.length})`);
     const eg = eggerTest(fit.y, fit.v, s.level);
     const bg = beggTest(fit.y, fit.v);
-    const tf = trimAndFill(fit.y, fit.v, { method: tfMethod, level: s.level });
+    const tf = trimAndFill(fit.y, fit.v, { method: tfMethod, level: s.level, test: s.method === "IV" ? s.test : "z" });
     filled = tf.filled;
     result.bias = {
       egger: { statistic: eg.statistic, df: eg.df, pval: eg.pval, intercept: eg.intercept, intercept_se: eg.intercept_se, limit_estimate: eg.limit_estimate, limit_ci_lb: eg.limit_ci_lb, limit_ci_ub: eg.limit_ci_ub },

@@ -20,6 +20,7 @@ import {
   MeasureSchema,
   MethodSchema,
   ModelSchema,
+  PresetSchema,
   Tau2MethodSchema,
   TestSchema,
   type MetaOptions,
@@ -32,6 +33,16 @@ import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
 const upper = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
+/** Matches an enum value case-insensitively and hands over its canonical spelling (HSK -> HSk). */
+const anyCase = <T extends string>(values: readonly T[], s: z.ZodType) =>
+  z.preprocess((v) => (typeof v === "string" ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v), s);
+const positiveInt = (flag: string) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/, { message: "must be a whole number" })
+    .transform(Number)
+    .refine((n) => n > 0, { message: "must be at least 1" })
+    .describe(flag);
 const lower = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
 const svgPath = z
   .string()
@@ -43,13 +54,36 @@ export const MetaCliOptionsSchema = z.object({
   measure: upper(MeasureSchema).optional(),
   method: upper(MethodSchema).optional(),
   model: lower(ModelSchema).optional(),
-  tau2: upper(Tau2MethodSchema).optional(),
+  tau2: anyCase(Tau2MethodSchema.options, Tau2MethodSchema).optional(),
   test: lower(TestSchema).optional(),
   subgroup: z.string().min(1).optional(),
   leaveOneOut: z.boolean().optional(),
   cumulative: z.boolean().optional(),
   bias: z.boolean().optional(),
-  preset: lower(z.enum(["revman5"])).optional(),
+  preset: lower(PresetSchema).optional(),
+  level: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*$/, { message: "must be a number (percent, e.g. 90)" })
+    .transform(Number)
+    .refine((v) => v > 0 && v < 100, { message: "must be between 0 and 100 (percent)" })
+    .optional(),
+  mods: z
+    .string()
+    .transform((s) => s.split(",").map((c) => c.trim()))
+    .refine((a) => a.every((c) => c !== ""), { message: "names one or more columns, separated by commas" })
+    .optional(),
+  permutations: positiveInt("--permutations").optional(),
+  seed: z.string().regex(/^\s*\d+\s*$/, { message: "must be a whole number" }).transform(Number).optional(),
+  influence: z.boolean().optional(),
+  gosh: z.boolean().optional(),
+  goshSubsets: positiveInt("--gosh-subsets").optional(),
+  fsn: z.boolean().optional(),
+  profileCi: z.boolean().optional(),
+  bubble: svgPath.optional(),
+  baujat: svgPath.optional(),
+  radial: svgPath.optional(),
+  labbe: svgPath.optional(),
+  goshPlot: svgPath.optional(),
   smdCorrection: lower(z.enum(["exact", "approx"])).optional(),
   json: z.boolean().optional(),
   forest: svgPath.optional(),
@@ -71,6 +105,16 @@ const FLAG: Record<string, string> = {
   test: "--test",
   subgroup: "--subgroup",
   preset: "--preset",
+  level: "--level",
+  mods: "--mods",
+  permutations: "--permutations",
+  seed: "--seed",
+  goshSubsets: "--gosh-subsets",
+  bubble: "--bubble",
+  baujat: "--baujat",
+  radial: "--radial",
+  labbe: "--labbe",
+  goshPlot: "--gosh-plot",
   smdCorrection: "--smd-correction",
   forest: "--forest",
   funnel: "--funnel",
@@ -104,9 +148,25 @@ function engineOptions(o: MetaCliOptions): MetaOptions {
   if (o.leaveOneOut === true) out.leaveOneOut = true;
   if (o.cumulative === true) out.cumulative = true;
   if (o.bias === true) out.bias = true;
+  if (o.level !== undefined) out.level = o.level;
+  if (o.mods !== undefined) out.mods = o.mods;
+  if (o.permutations !== undefined) out.permutations = o.permutations;
+  if (o.seed !== undefined) out.seed = o.seed;
+  if (o.influence === true || o.baujat !== undefined) out.influence = true;
+  if (o.gosh === true || o.goshPlot !== undefined) out.gosh = true;
+  if (o.goshSubsets !== undefined) out.goshSubsets = o.goshSubsets;
+  if (o.fsn === true) out.failSafe = true;
+  if (o.profileCi === true) out.profileCi = true;
   // The funnel plot draws trim-and-fill studies only from result.funnel, which the engine builds on request.
   if (o.funnel !== undefined) out.funnel = true;
   return out;
+}
+
+/** True when the model will be fixed effect: asked for, or the default of MH, Peto and the revman5 preset. */
+function fixedModel(o: MetaCliOptions): boolean {
+  if (o.model !== undefined) return o.model === "fixed";
+  if (o.preset === "revman-web") return false;
+  return o.preset === "revman5" || o.method === "MH" || o.method === "PETO";
 }
 
 /** Forest-plot labels from the command line (RevMan's "Favours [experimental]" side depends on the outcome). */
@@ -193,13 +253,17 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
 
   const bytes = await readInput(file);
   const ignored: string[] = [];
+  const warnings: string[] = [];
   const needsThree = o.bias === true;
   const rows: StudyRow[] = await parseStudyFile(file, bytes, {
     ...(o.subgroup !== undefined ? { subgroup: o.subgroup } : {}),
     ...(o.measure !== undefined ? { intervalScale: o.measure === "OR" || o.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),
-    minStudies: needsThree ? 3 : 2,
+    // one study is enough for a fixed-effect model (as metafor); random effects need two
+    minStudies: needsThree ? 3 : fixedModel(o) ? 1 : 2,
     ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
+    ...(o.mods !== undefined ? { mods: o.mods } : {}),
     onIgnoredColumns: (h) => ignored.push(...h),
+    onWarning: (w) => warnings.push(w),
   });
 
   const options = engineOptions(o);
@@ -220,12 +284,21 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
   } catch (e) {
     throw withFile(e, file);
   }
-  const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatMetaSummary(result, file);
+  const stdout = o.json === true ? `${metaResultJson(result)}\n` : formatMetaSummary(result, file);
   await writeAll(files);
   const stderr =
+    warnings.map((w) => `decidua: warning: ${w}\n`).join("") +
     (ignored.length > 0 ? `decidua: note: column${ignored.length > 1 ? "s" : ""} not used: ${ignored.join(", ")}\n` : "") +
     files.map((f) => `decidua: wrote ${f.path}\n`).join("");
   return { stdout, stderr };
+}
+
+/**
+ * The result as JSON. JSON has no infinity: an infinite number (e.g. z when SE = 0, an open CI limit) is written as
+ * the string "Inf" or "-Inf", as R's jsonlite does; NaN is written as null.
+ */
+export function metaResultJson(result: unknown): string {
+  return JSON.stringify(result, (_key, value: unknown) => (value === Infinity ? "Inf" : value === -Infinity ? "-Inf" : value), 2);
 }
 
 /** Registers the `meta` command. */
@@ -236,14 +309,28 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .argument("<file>", "CSV or XLSX file with a header row")
     .option("--measure <measure>", "effect measure: OR|RR|RD (binary), MD|SMD (continuous), GEN (yi/vi)")
     .option("--method <method>", "pooling: IV|MH|PETO (default IV)")
-    .option("--model <model>", "fixed|random|auto (auto: I² < 50% fixed, else random) (default random)")
-    .option("--tau2 <estimator>", "tau² estimator: DL|REML|PM|ML|HE|SJ|EB (default REML)")
+    .option("--model <model>", "fixed|random|auto (auto: I² < 50% fixed, else random) (default random for IV; fixed for MH, PETO and --preset revman5)")
+    .option("--tau2 <estimator>", "tau² estimator: DL|REML|PM|PMM|ML|HE|HS|HSk|SJ|EB (default REML)")
+    .option("--level <percent>", "confidence level in percent (default 95)")
     .option("--test <test>", "z|knha (Knapp-Hartung) (default z)")
     .option("--subgroup <column>", "pool within the groups of this column and test the differences")
     .option("--leave-one-out", "leave-one-out sensitivity analysis")
     .option("--cumulative", "cumulative meta-analysis (by year, else row order)")
     .option("--bias", "small-study bias: Egger, Begg, trim-and-fill")
-    .option("--preset <preset>", "revman5: reproduce RevMan 5.3 (MH, DL with MH-based Q, 0.5 in MH)")
+    .option("--preset <preset>", "revman5: RevMan 5.3 (MH fixed; DL with MH-based Q for random); revman-web: RevMan's 2025 random effects (REML, HKSJ, Q-profile, prediction interval)")
+    .option("--mods <columns>", "meta-regression on these columns (comma-separated; numeric or categorical)")
+    .option("--permutations <n>", "permutation test of the meta-regression with n random permutations (exact when fewer exist)")
+    .option("--seed <n>", "seed of the random permutations and GOSH subsets")
+    .option("--influence", "influence diagnostics (metafor influence()) and Baujat data")
+    .option("--gosh", "GOSH: all subsets for k <= 15, else --gosh-subsets random subsets")
+    .option("--gosh-subsets <n>", "number of random GOSH subsets when k > 15 (default 10000)")
+    .option("--fsn", "fail-safe N: Rosenthal, Orwin, Rosenberg")
+    .option("--profile-ci", "profile-likelihood CI for tau² beside the Q-profile one (ML/REML)")
+    .option("--bubble <file.svg>", "write a bubble plot of the meta-regression (first numeric moderator)")
+    .option("--baujat <file.svg>", "write a Baujat plot")
+    .option("--radial <file.svg>", "write a radial (Galbraith) plot")
+    .option("--labbe <file.svg>", "write a L'Abbé plot (binary data)")
+    .option("--gosh-plot <file.svg>", "write a GOSH plot (estimate against I²)")
     .option("--smd-correction <kind>", "exact (metafor, default) | approx (RevMan) Hedges' g correction")
     .option("--json", "print one JSON object (the MetaResult) instead of the summary")
     .option("--forest <file.svg>", "write a forest plot")

@@ -6,6 +6,7 @@
 import { InputError } from "../../shared/errors.js";
 import { critValue, pvalNormal, pvalT } from "./dist.js";
 import { metaRegCoef, wlsLine } from "./metareg.js";
+import type { TestType } from "../types.js";
 import { rmaUni, type RmaMethod, type RmaUniResult } from "./rma.js";
 
 export interface EggerResult {
@@ -152,7 +153,7 @@ export interface TrimFillResult {
   k0: number;
   se_k0: number;
   side: "left" | "right";
-  /** Model fitted to the observed plus filled studies (z test, as metafor trimfill). */
+  /** Model fitted to the observed plus filled studies (z test, as metafor trimfill); the original model when k0 = 0. */
   fit: RmaUniResult;
   estimate: number;
   se: number;
@@ -165,7 +166,7 @@ export interface TrimFillResult {
 }
 
 /** Duval and Tweedie's trim-and-fill, L0 estimator, as metafor trimfill.rma.uni. */
-export function trimAndFill(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, options: { method?: RmaMethod; level?: number; side?: "left" | "right" } = {}): TrimFillResult {
+export function trimAndFill(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, options: { method?: RmaMethod; level?: number; side?: "left" | "right"; test?: TestType } = {}): TrimFillResult {
   const method = options.method ?? "REML";
   const level = options.level ?? 95;
   const k = yiIn.length;
@@ -225,7 +226,8 @@ export function trimAndFill(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, op
     }
     fit = rmaUni(yAll, vAll, { method, level });
   } else {
-    fit = rmaUni(yiIn, viIn, { method, level });
+    // no study filled: metafor returns the original model, with its test (Knapp-Hartung included)
+    fit = rmaUni(yiIn, viIn, { method, level, test: options.test ?? "z" });
   }
   return { k0, se_k0, side, fit, estimate: fit.beta, se: fit.se, ci_lb: fit.ci_lb, ci_ub: fit.ci_ub, pval: fit.pval, tau2: fit.tau2, filled };
 }

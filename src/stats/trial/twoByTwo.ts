@@ -125,7 +125,9 @@ function hyperSetup(a: number, b: number, c: number, d: number): Hyper {
 /** Noncentral hypergeometric probabilities for odds ratio exp(logNcp) (R's dnhyper). */
 function dnhyper(h: Hyper, logNcp: number): number[] {
   const dl = h.logdc.map((v, i) => v + logNcp * (h.support[i] ?? 0));
-  const max = Math.max(...dl);
+  // a loop, not Math.max(...dl): the support has min(m, k) - max(0, k - n) + 1 points (500,001 for 250,000 per arm)
+  let max = -Infinity;
+  for (const v of dl) if (v > max) max = v;
   const e = dl.map((v) => Math.exp(v - max));
   const s = e.reduce((acc, v) => acc + v, 0);
   return e.map((v) => v / s);
