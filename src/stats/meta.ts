@@ -10,6 +10,13 @@ import { InputError } from "../shared/errors.js";
 import { beggTest, eggerTest, trimAndFill } from "./core/bias.js";
 import { critValue, pchisqUpper } from "./core/dist.js";
 import { repeatedLabelsWarning, uniqueStudyLabels } from "./core/labels.js";
+import { moderatorDesign, interceptOnly } from "./core/design.js";
+import { failSafeN } from "./core/failsafe.js";
+import { gosh } from "./core/gosh.js";
+import { influenceDiagnostics } from "./core/influence.js";
+import { rmaMods } from "./core/metareg.js";
+import { permutationTest } from "./core/permutation.js";
+import { interceptDesign, tau2ProfileCi } from "./core/tau2.js";
 import { i2FromQ } from "./core/heterogeneity.js";
 import { revmanTau2FromQ } from "./core/revman.js";
 import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
@@ -22,6 +29,7 @@ import {
   type Heterogeneity,
   type Measure,
   type MetaOptions,
+  type MetaRegression,
   type MetaResult,
   type Method,
   type Preset,
@@ -494,6 +502,7 @@ export function metaAnalysisWith(rowsIn: readonly StudyRow[], s: MetaSettings): 
     if (!byYear) notes.push("Cumulative analysis in row order (not every study has a year).");
   }
   addBiasAndFunnel(ctx, result, fit, model);
+  addModelDiagnostics(ctx, result, fit, model, incl);
   if (ctx.knhaFallback) notes.push("Knapp-Hartung needs at least 2 studies: single-study fits (a subgroup, a leave-one-out or cumulative step) use the z test.");
   return result;
 }
@@ -611,4 +620,85 @@ function funnelData(rows: readonly StudyRow[], fit: CoreFit, filled: readonly { 
 /** The columns leave-one-out and cumulative rows share (metafor's leave1out/cumul output). */
 function sensitivityRow(r: SensitivityFit): { estimate: number; se: number; ci_lb: number; ci_ub: number; pval: number; tau2: number; I2: number; QE: number } {
   return { estimate: r.beta, se: r.se, ci_lb: r.ci_lb, ci_ub: r.ci_ub, pval: r.pval, tau2: r.tau2, I2: r.I2, QE: r.QE };
+}
+
+/** The inverse-variance analyses beyond pooling: meta-regression, influence, GOSH, fail-safe N, profile-likelihood CI. */
+function addModelDiagnostics(ctx: Context, result: MetaResult, fit: CoreFit, model: "fixed" | "random", incl: number[]): void {
+  const { s, rows } = ctx;
+  const wanted = s.mods !== undefined || s.influence || s.gosh || s.failSafe || s.profileCi;
+  if (!wanted) return;
+  const which = [s.mods !== undefined ? "--mods" : "", s.influence ? "--influence" : "", s.gosh ? "--gosh" : "", s.profileCi ? "--profile-ci" : ""].filter((x) => x !== "");
+  if (s.method !== "IV" && which.length > 0) {
+    throw new InputError(`${which.join(", ")} need${which.length === 1 ? "s" : ""} inverse-variance pooling (metafor's rma.uni); use --method IV`, { field: "method" });
+  }
+  const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
+  const y = fit.y;
+  const v = fit.v;
+  const opts = { method, test: s.test, level: s.level };
+  let design = interceptOnly(y.length);
+  if (s.mods !== undefined) {
+    design = moderatorDesign(rows, incl, s.mods);
+    const mr = rmaMods(y, v, design.X, design.names, opts);
+    const reg: MetaRegression = {
+      moderators: design.moderators,
+      k: mr.k,
+      test: mr.test,
+      tau2: mr.tau2,
+      tau2_se: mr.se_tau2,
+      coefficients: mr.coefficients,
+      QM: mr.QM,
+      QM_df: mr.QM_df,
+      QM_df2: mr.QM_df2,
+      QM_pval: mr.QM_pval,
+      QE: mr.QE,
+      QE_df: mr.QE_df,
+      QE_pval: mr.QE_pval,
+      R2: mr.R2,
+      I2: mr.I2,
+      H2: mr.H2,
+    };
+    if (s.permutations !== undefined) reg.permutation = permutationTest(y, v, design.X, design.names, mr, { ...opts, iterations: s.permutations, seed: s.seed });
+    const numeric = design.moderators.filter((m) => m.kind === "numeric");
+    if (design.p === 2 && numeric.length === 1) reg.bubble = bubbleData(rows, incl, y, mr, design.X, (numeric[0] as { name: string }).name);
+    result.meta_regression = reg;
+  }
+  if (s.influence) {
+    if (y.length < design.p + 2) throw new InputError(`influence diagnostics need at least ${design.p + 2} studies (k = ${y.length})`);
+    const inf = influenceDiagnostics(y, v, design.X, design.names, opts);
+    result.influence = inf.rows.map((r, j) => ({ study: (rows[incl[j] as number] as StudyRow).study, ...r }));
+    result.baujat = inf.baujat.map((b, j) => ({ study: (rows[incl[j] as number] as StudyRow).study, ...b }));
+  }
+  if (s.gosh) {
+    const g = gosh(y, v, method, { subsets: s.goshSubsets, seed: s.seed });
+    result.gosh = g;
+    result.notes.push(g.exact ? `GOSH: all ${g.subsets} subsets of the ${y.length} studies.` : `GOSH: ${g.subsets} random subsets of the ${y.length} studies (k > 15), seed ${s.seed}.`);
+  }
+  if (s.failSafe) result.fail_safe = failSafeN(y, v);
+  if (s.profileCi) {
+    if (model !== "random" || y.length < 2) throw new InputError("--profile-ci needs a random-effects model with at least 2 studies", { field: "profileCi" });
+    result.heterogeneity.tau2_ci_pl = tau2ProfileCi(interceptDesign(y, v), fit.tau2, s.tau2 !== "ML", s.level);
+  }
+}
+
+/** Bubble-plot data as metafor's regplot: the studies (size by weight) and the fitted line with its CI on a grid. */
+function bubbleData(rows: readonly StudyRow[], incl: readonly number[], y: ArrayLike<number>, mr: ReturnType<typeof rmaMods>, X: Float64Array, name: string): NonNullable<MetaRegression["bubble"]> {
+  const k = mr.k;
+  let sw = 0;
+  for (let i = 0; i < k; i++) sw += mr.weights[i] as number;
+  const points = Array.from({ length: k }, (_, i) => ({ study: (rows[incl[i] as number] as StudyRow).study, x: X[2 * i + 1] as number, yi: y[i] as number, weight: (100 * (mr.weights[i] as number)) / sw }));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    lo = Math.min(lo, p.x);
+    hi = Math.max(hi, p.x);
+  }
+  const [b0, b1] = [mr.coefficients[0]?.estimate ?? NaN, mr.coefficients[1]?.estimate ?? NaN];
+  const crit = critValue(mr.level, mr.df);
+  const line = Array.from({ length: 101 }, (_, j) => {
+    const x = lo + ((hi - lo) * j) / 100;
+    const pred = b0 + b1 * x;
+    const se = Math.sqrt((mr.vb[0] as number) + 2 * x * (mr.vb[1] as number) + x * x * (mr.vb[3] as number));
+    return { x, pred, ci_lb: pred - crit * se, ci_ub: pred + crit * se };
+  });
+  return { moderator: name, points, line };
 }

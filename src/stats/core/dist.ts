@@ -37,6 +37,13 @@ export function pfUpper(x: number, df1: number, df2: number): number {
   return betainc(df2 / (df2 + df1 * x), df2 / 2, df1 / 2, true, false);
 }
 
+/** Lower tail of chi-square: pchisq(x, df). */
+export function pchisq(x: number, df: number): number {
+  if (!(x > 0)) return 0;
+  if (x === Infinity) return 1;
+  return gammainc(x / 2, df / 2, true, false);
+}
+
 /** qnorm(p). */
 export function qnorm(p: number): number {
   return normalQuantile(p, 0, 1);

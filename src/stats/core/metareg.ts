@@ -59,6 +59,8 @@ export interface MetaRegResult {
   H2: number;
   /** t degrees of freedom with Knapp-Hartung, else null. */
   df: number | null;
+  /** Knapp-Hartung scale s²_w = RSS/(k - p) (1 with the z test). */
+  s2w: number;
   /** Model weights 1/(v + tau²) and fitted values X b. */
   weights: Float64Array;
   fitted: Float64Array;
@@ -97,8 +99,9 @@ export function rmaMods(y: ArrayLike<number>, v: ArrayLike<number>, X: Float64Ar
   }
   const vb = Float64Array.from(f.inv);
   let df: number | null = null;
+  let s2w = 1;
   if (test === "knha") {
-    const s2w = rss <= CONTROL.knhaEps ? 0 : rss / (k - p);
+    s2w = rss <= CONTROL.knhaEps ? 0 : rss / (k - p);
     for (let i = 0; i < vb.length; i++) vb[i] = (vb[i] as number) * s2w;
     df = k - p;
   }
@@ -145,7 +148,7 @@ export function rmaMods(y: ArrayLike<number>, v: ArrayLike<number>, X: Float64Ar
   }
   let R2: number | null = null;
   if (m > 0 && options.skipR2 !== true) R2 = r2(y, v, method, tau2, QE, k, p);
-  return { k, p, method, test, level, coefficients, vb, tau2, se_tau2, QE, QE_df, QE_pval: pchisqUpper(QE, k - p), QM, QM_df: m, QM_df2, QM_pval, R2, I2, H2, df, weights, fitted };
+  return { k, p, method, test, level, coefficients, vb, tau2, se_tau2, QE, QE_df, QE_pval: pchisqUpper(QE, k - p), QM, QM_df: m, QM_df2, QM_pval, R2, I2, H2, df, s2w, weights, fitted };
 }
 
 /**

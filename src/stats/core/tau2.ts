@@ -495,3 +495,25 @@ export function tau2Of(d: Tau2Design, method: Tau2Method): Tau2Estimate {
   if (d.k <= d.p) throw new InputError(`too few studies to estimate tau² (k = ${d.k}, ${d.p} coefficient${d.p > 1 ? "s" : ""})`);
   return TAU2_ESTIMATORS[method](d);
 }
+
+/**
+ * Profile-likelihood confidence interval for tau² as metafor's confint.rma.uni(type = "PL"): the tau² values where
+ * -2 (ll(tau²) - ll(tau²_hat)) = qchisq(level, 1), with ll the restricted log likelihood (the full one for ML fits)
+ * and the coefficients profiled out; searched with uniroot on [tau2.min, tau²_hat] and [tau²_hat, tau2.max]
+ * (tau2.min = min(0, tau²_hat), tau2.max = max(100, 10 tau²_hat)); a limit beyond the search range is the range end.
+ */
+export function tau2ProfileCi(d: Tau2Design, tau2Hat: number, reml: boolean, level: number): [number, number] {
+  const s = emptyStats();
+  const llHat = logLik(d, tau2Hat, reml, s);
+  const objective = qchisq(level / 100, 1);
+  const f = (t: number): number => -2 * (logLik(d, t, reml, s) - llHat) - objective;
+  const tmin = Math.min(0, tau2Hat);
+  const tmax = Math.max(CONTROL.confintTau2MaxFloor, 10 * tau2Hat, 10 * tmin);
+  let lb: number;
+  if (f(tmin) < 0) lb = tmin;
+  else lb = zeroin(f, tmin, tau2Hat, CONTROL.tol, CONTROL.confintMaxiter);
+  let ub: number;
+  if (f(tmax) < 0) ub = tmax;
+  else ub = zeroin(f, tau2Hat, tmax, CONTROL.tol, CONTROL.confintMaxiter);
+  return [lb, ub];
+}
