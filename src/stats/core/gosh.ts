@@ -1,7 +1,8 @@
 /**
  * GOSH (graphical display of study heterogeneity; Olkin, Dahabreh & Trikalinos 2012) as metafor's gosh.rma: the
  * model refitted to subsets of the studies, recording k, the estimate, I² and tau² of each. With k <= 15 every one
- * of the 2^k - 1 non-empty subsets is fitted, in metafor's order (subset s holds study j when bit j of s is set);
+ * of the 2^k - 1 non-empty subsets is fitted, in metafor's order (by size, then by the bit mask in which bit j
+ * stands for study j);
  * beyond, `subsets` random subsets: a size drawn from Binomial(k, 1/2) (at least 1) and that many studies at random.
  */
 import { rmaUni, type RmaMethod } from "./rma.js";
@@ -45,8 +46,14 @@ export function gosh(y: ArrayLike<number>, v: ArrayLike<number>, method: RmaMeth
   };
   if (exact) {
     const n = 2 ** k;
+    const popcount = (m: number): number => {
+      let c = 0;
+      for (let x = m; x > 0; x >>>= 1) c += x & 1;
+      return c;
+    };
+    const masks = Array.from({ length: n - 1 }, (_, i) => i + 1).sort((a, b) => popcount(a) - popcount(b) || a - b);
     const members: number[] = [];
-    for (let s = 1; s < n; s++) {
+    for (const s of masks) {
       members.length = 0;
       for (let j = 0; j < k; j++) if ((s >>> j) & 1) members.push(j);
       fit(members);
