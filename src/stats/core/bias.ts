@@ -85,26 +85,12 @@ export interface KendallResult {
   exact: boolean;
 }
 
-/** Kendall's tau-b and its two-sided p-value as R's cor.test(method = "kendall", exact = TRUE). */
+/** Kendall's tau-b and its two-sided p-value as R's cor.test(method = "kendall", exact = TRUE); S in O(n log n). */
 export function kendallTest(x: ArrayLike<number>, y: ArrayLike<number>): KendallResult {
   const n = x.length;
-  let conc = 0;
-  let disc = 0;
-  let tx = 0;
-  let ty = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const dx = Math.sign((x[i] as number) - (x[j] as number));
-      const dy = Math.sign((y[i] as number) - (y[j] as number));
-      if (dx === 0) tx++;
-      if (dy === 0) ty++;
-      const s = dx * dy;
-      if (s > 0) conc++;
-      else if (s < 0) disc++;
-    }
-  }
+  const { S: s, tx, ty } = kendallS(x, y);
   const n0 = (n * (n - 1)) / 2;
-  const tau = (conc - disc) / Math.sqrt((n0 - tx) * (n0 - ty));
+  const tau = s / Math.sqrt((n0 - tx) * (n0 - ty));
   const ties = new Set(Array.from(x)).size < n || new Set(Array.from(y)).size < n;
   if (!ties && n <= 170) {
     const q = Math.round(((tau + 1) * n * (n - 1)) / 4);
@@ -129,6 +115,62 @@ export function kendallTest(x: ArrayLike<number>, y: ArrayLike<number>): Kendall
   const varS = (v0 - vt - vu) / 18 + v1 / (2 * n * (n - 1)) + v2 / (9 * n * (n - 1) * (n - 2));
   const z = S / Math.sqrt(varS);
   return { tau, pval: pvalNormal(z), exact: false };
+}
+
+/**
+ * Kendall's S = concordant - discordant pairs and the numbers of pairs tied in x and in y, in O(n log n) by
+ * Knight's (1966) algorithm: sort by x (then y), count the discordant pairs as the exchanges of a merge sort on y.
+ */
+export function kendallS(x: ArrayLike<number>, y: ArrayLike<number>): { S: number; tx: number; ty: number } {
+  const n = x.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number) || (y[a] as number) - (y[b] as number));
+  const n0 = (n * (n - 1)) / 2;
+  let tx = 0;
+  let txy = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && (x[idx[j] as number] as number) === (x[idx[i] as number] as number)) j++;
+    const t = j - i;
+    tx += (t * (t - 1)) / 2;
+    // ties in both x and y within this run (sorted by y inside it)
+    for (let a = i; a < j; ) {
+      let b = a + 1;
+      while (b < j && (y[idx[b] as number] as number) === (y[idx[a] as number] as number)) b++;
+      txy += ((b - a) * (b - a - 1)) / 2;
+      a = b;
+    }
+    i = j;
+  }
+  // merge sort of y in x order, counting exchanges (pairs with y out of order, ties in y not counted)
+  let a = Float64Array.from(idx, (i) => y[i] as number);
+  let buf = new Float64Array(n);
+  let swaps = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      while (i < mid && j < hi) {
+        if ((a[j] as number) < (a[i] as number)) {
+          buf[o++] = a[j++] as number;
+          swaps += mid - i;
+        } else buf[o++] = a[i++] as number;
+      }
+      while (i < mid) buf[o++] = a[i++] as number;
+      while (j < hi) buf[o++] = a[j++] as number;
+    }
+    [a, buf] = [buf, a];
+  }
+  let ty = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && a[j] === a[i]) j++;
+    ty += ((j - i) * (j - i - 1)) / 2;
+    i = j;
+  }
+  return { S: n0 - tx - ty + txy - 2 * swaps, tx, ty };
 }
 
 /** Begg and Mazumdar's rank correlation test as metafor ranktest (k >= 3). */
