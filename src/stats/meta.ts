@@ -169,10 +169,12 @@ interface Context {
 function buildContext(rows: readonly StudyRow[], s: MetaSettings): Context {
   const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection });
   const k = rows.length;
-  const ai = new Float64Array(k);
-  const bi = new Float64Array(k);
-  const ci = new Float64Array(k);
-  const di = new Float64Array(k);
+  // the 2x2 counts are needed by MH and Peto only
+  const n = s.method === "IV" ? 0 : k;
+  const ai = new Float64Array(n);
+  const bi = new Float64Array(n);
+  const ci = new Float64Array(n);
+  const di = new Float64Array(n);
   if (s.method !== "IV") {
     for (let i = 0; i < k; i++) {
       const d = (rows[i] as StudyRow).data;
@@ -509,12 +511,19 @@ export function metaAnalysisWith(rowsIn: readonly StudyRow[], s: MetaSettings): 
 
 /** Repeated study labels made unique by row (a copy; the caller's rows are not changed), with a note. */
 function uniqueLabels(rows: readonly StudyRow[], notes: string[]): readonly StudyRow[] {
-  const seen = new Set<string>();
   let repeated = false;
-  for (const r of rows) {
-    if (seen.has(r.study)) repeated = true;
-    seen.add(r.study);
-  }
+  if (rows.length <= 48) {
+    // small tables (most analyses): pairwise comparison allocates nothing
+    for (let i = 1; i < rows.length && !repeated; i++) {
+      const label = (rows[i] as StudyRow).study;
+      for (let j = 0; j < i; j++) {
+        if ((rows[j] as StudyRow).study === label) {
+          repeated = true;
+          break;
+        }
+      }
+    }
+  } else repeated = new Set(rows.map((r) => r.study)).size < rows.length;
   if (!repeated) return rows;
   const copy = rows.map((r) => ({ ...r }));
   const labels = uniqueStudyLabels(copy);

@@ -54,9 +54,39 @@ export function qt(p: number, df: number): number {
   return tQuantile(p, df);
 }
 
-/** qchisq(p, df) (lower tail). */
+/**
+ * Memo of a deterministic quantile function of (p, df): the same few (p, df) pairs recur in every analysis (the
+ * Q-profile limits at k - 1 df, the critical values at the confidence level), and the inverse incomplete gamma or
+ * beta behind each costs as much as a whole REML fit. Caching returns the identical double, so it changes no result.
+ */
+function memo2(f: (p: number, df: number) => number, max = 4096): (p: number, df: number) => number {
+  const cache = new Map<number, Map<number, number>>();
+  let size = 0;
+  return (p, df) => {
+    let byDf = cache.get(p);
+    if (byDf === undefined) {
+      byDf = new Map();
+      cache.set(p, byDf);
+    }
+    let v = byDf.get(df);
+    if (v === undefined) {
+      v = f(p, df);
+      if (size++ > max) {
+        cache.clear();
+        size = 0;
+      } else byDf.set(df, v);
+    }
+    return v;
+  };
+}
+
+const qchisqMemo = memo2((p, df) => chisqQuantile(p, df));
+const qtMemo = memo2((p, df) => tQuantile(p, df));
+const qnormMemo = memo2((p) => normalQuantile(p, 0, 1));
+
+/** qchisq(p, df) (lower tail), memoised. */
 export function qchisq(p: number, df: number): number {
-  return chisqQuantile(p, df);
+  return qchisqMemo(p, df);
 }
 
 /** Standard normal cdf. */
@@ -67,7 +97,7 @@ export function pnorm(z: number): number {
 /** Critical value of a two-sided interval: z or t (when df is given). level is in percent. */
 export function critValue(level: number, df: number | null): number {
   const alpha = 1 - level / 100;
-  return df === null ? -normalQuantile(alpha / 2, 0, 1) : -tQuantile(alpha / 2, df);
+  return df === null ? -qnormMemo(alpha / 2, 0) : -qtMemo(alpha / 2, df);
 }
 
 const DBL_EPSILON = 2.220446049250313e-16;
