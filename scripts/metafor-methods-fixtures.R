@@ -248,3 +248,17 @@ def[[length(def) + 1]] <- case("bcg1-rr-fixed", "dat.bcg (first trial)", "k = 1 
   list(k = 1, pooled = compact(list(estimate = num(f1$beta), se = num(f1$se), zval = num(f1$zval), pval = num(f1$pval),
        ci_lb = num(f1$ci.lb), ci_ub = num(f1$ci.ub)))))
 write_cases("defaults", def)
+
+# ---------------------------------------------------------------------------------------------------------------
+# trial2x2 with 250,000 and 1,000,000 per arm (the hypergeometric support has 2,500 to 600,001 points)
+# ---------------------------------------------------------------------------------------------------------------
+big <- lapply(list(c(1200, 250000, 1300, 250000), c(300000, 1000000, 301000, 1000000)), function(t) {
+  tab <- matrix(c(t[1], t[2] - t[1], t[3], t[4] - t[3]), nrow = 2, byrow = TRUE)
+  f <- fisher.test(tab)
+  list(table = list(events_t = t[1], total_t = t[2], events_c = t[3], total_c = t[4]),
+       expected = list(fisher_p = f$p.value, pearson_p = chisq.test(tab, correct = FALSE)$p.value))
+})
+dir.create(file.path("fixtures", "trial"), showWarnings = FALSE)
+writeLines(toJSON(list(reference = paste("R", R.version.string), cases = big), auto_unbox = TRUE, digits = NA, pretty = TRUE),
+           file.path("fixtures", "trial", "large-2x2.json"))
+cat("fixtures/trial/large-2x2.json\n")

@@ -14,7 +14,7 @@ import { i2FromQ } from "../../stats/core/heterogeneity.js";
 import { revmanPValue } from "../../stats/core/revman.js";
 import { parseStudyFile } from "../../stats/input.js";
 import { metaAnalysis } from "../../stats/meta.js";
-import { forestPlotSvg, funnelPlotSvg, svgToPng } from "../../stats/plots/index.js";
+import { baujatPlotSvg, bubblePlotSvg, forestPlotSvg, funnelPlotSvg, goshPlotSvg, labbePlotSvg, radialPlotSvg, svgToPng } from "../../stats/plots/index.js";
 import type { ForestPlotOptions } from "../../stats/plots/index.js";
 import {
   MeasureSchema,
@@ -236,16 +236,27 @@ async function writeAll(files: OutputFile[]): Promise<void> {
 /** Runs one meta-analysis from the command line; returns what to print (stdout). */
 export async function runMetaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
   const o = parseCliOptions(rawOptions);
-  if (o.png === true && o.forest === undefined && o.funnel === undefined) {
+  if (o.png === true && o.forest === undefined && o.funnel === undefined && o.bubble === undefined && o.baujat === undefined && o.radial === undefined && o.labbe === undefined && o.goshPlot === undefined) {
     throw new InputError("--png writes a PNG beside each SVG: give --forest and/or --funnel too", { field: "--png" });
   }
-  if (o.forest !== undefined && o.funnel !== undefined && o.forest === o.funnel) {
-    throw new InputError("--forest and --funnel name the same file", { field: "--funnel" });
-  }
-  for (const [path, flag] of [
+  const plotFlags = [
     [o.forest, "--forest"],
     [o.funnel, "--funnel"],
-  ] as const) {
+    [o.bubble, "--bubble"],
+    [o.baujat, "--baujat"],
+    [o.radial, "--radial"],
+    [o.labbe, "--labbe"],
+    [o.goshPlot, "--gosh-plot"],
+  ] as const;
+  const seenPaths = new Map<string, string>();
+  for (const [path, flag] of plotFlags) {
+    if (path === undefined) continue;
+    const other = seenPaths.get(path);
+    if (other !== undefined) throw new InputError(`${other} and ${flag} name the same file`, { field: flag });
+    seenPaths.set(path, flag);
+  }
+  if (o.bubble !== undefined && o.mods === undefined) throw new InputError("--bubble plots a meta-regression: give --mods COLUMN too", { field: "--bubble" });
+  for (const [path, flag] of plotFlags) {
     if (path === undefined) continue;
     await checkWritable(path, flag);
     if (o.png === true) await checkWritable(path.replace(/\.svg$/i, ".png"), flag);
@@ -280,6 +291,19 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
       const svg = funnelPlotSvg(result);
       files.push({ path: o.funnel, content: svg });
       if (o.png === true) files.push({ path: o.funnel.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
+    }
+    const diagnostic = [
+      [o.bubble, bubblePlotSvg],
+      [o.baujat, baujatPlotSvg],
+      [o.radial, radialPlotSvg],
+      [o.labbe, labbePlotSvg],
+      [o.goshPlot, goshPlotSvg],
+    ] as const;
+    for (const [path, draw] of diagnostic) {
+      if (path === undefined) continue;
+      const svg = draw(result);
+      files.push({ path, content: svg });
+      if (o.png === true) files.push({ path: path.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
     }
   } catch (e) {
     throw withFile(e, file);
@@ -542,6 +566,45 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     lines.push(`Begg's rank correlation: Kendall's tau = ${fmt(b.begg.tau, 3)} (${formatPValue(b.begg.pval)})`);
     const tf = b.trimfill;
     lines.push(`Trim-and-fill (L0): ${tf.k0} stud${tf.k0 === 1 ? "y" : "ies"} filled on the ${tf.side}; adjusted ${effectText(r, tf.estimate, tf.ci_lb, tf.ci_ub)}`);
+  }
+  if (r.heterogeneity.tau2_ci_pl !== undefined) {
+    const [lb, ub] = r.heterogeneity.tau2_ci_pl;
+    lines.push(`Tau² ${fmt(r.heterogeneity.tau2, 4)} [${fmt(lb, 4)}, ${fmt(ub, 4)}] (profile likelihood, ${r.level}% CI)`);
+  }
+  if (r.meta_regression !== undefined) {
+    const m = r.meta_regression;
+    lines.push("", `Meta-regression (${m.k} studies; ${m.test === "knha" ? "Knapp-Hartung t and F tests" : "z and chi-square tests"}; coefficients on the analysis scale)`);
+    for (const mod of m.moderators) {
+      if (mod.kind === "categorical") lines.push(`  ${mod.name}: categorical, reference level "${mod.reference ?? ""}"`);
+    }
+    const w = Math.max(12, ...m.coefficients.map((c) => c.name.length + 2));
+    lines.push(pad("", w) + pad("estimate", 11, true) + pad("SE", 10, true) + pad(m.test === "knha" ? "t" : "z", 9, true) + pad("P", 12, true) + `   ${r.level}% CI`);
+    for (const c of m.coefficients) {
+      lines.push(pad(c.name, w) + pad(fmt(c.estimate, 4), 11, true) + pad(fmt(c.se, 4), 10, true) + pad(fmt(c.zval), 9, true) + pad(formatPValue(c.pval), 12, true) + `   [${fmt(c.ci_lb, 4)}, ${fmt(c.ci_ub, 4)}]`);
+    }
+    const qm = m.QM_df2 === null ? `QM = ${fmt(m.QM)}, df = ${m.QM_df}` : `F = ${fmt(m.QM)}, df = ${m.QM_df}, ${m.QM_df2}`;
+    lines.push(`Test of moderators: ${qm} (${formatPValue(m.QM_pval)})`);
+    lines.push(`Residual heterogeneity: QE = ${fmt(m.QE)}, df = ${m.QE_df} (${formatPValue(m.QE_pval)}); Tau² = ${fmt(m.tau2, 4)}; I² = ${fmt(m.I2, 1)}%${m.R2 === null ? "" : `; R² = ${fmt(m.R2, 1)}%`}`);
+    if (m.permutation !== undefined) {
+      const p = m.permutation;
+      lines.push(`Permutation test (${p.exact ? `exact, all ${p.iterations} distinct permutations` : `${p.iterations} random permutations, seed ${p.seed ?? ""}`}): moderators ${formatPValue(p.QM_pval)}`);
+    }
+  }
+  if (r.influence !== undefined) {
+    lines.push("", "Influence diagnostics (metafor influence(); * = influential)");
+    const w = Math.max(12, ...r.influence.map((x) => x.study.length + 2));
+    lines.push(pad("Study", w) + ["rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat", "weight"].map((h) => pad(h, 10, true)).join("") + "  dfbetas");
+    for (const x of r.influence) {
+      const cells = [x.rstudent, x.dffits, x.cook_d, x.cov_r, x.tau2_del, x.QE_del, x.hat, x.weight].map((v) => pad(fmt(v, 3), 10, true)).join("");
+      lines.push(pad(x.study, w) + cells + "  " + x.dfbetas.map((d) => fmt(d, 3)).join(" ") + (x.inf ? "  *" : ""));
+    }
+  }
+  if (r.fail_safe !== undefined) {
+    const f = r.fail_safe;
+    lines.push("", "Fail-safe N");
+    lines.push(`Rosenthal: ${f.rosenthal.fsnum} (alpha ${f.rosenthal.alpha}, observed one-sided ${formatPValue(f.rosenthal.pval)})`);
+    lines.push(`Orwin: ${f.orwin.fsnum} (target effect ${fmt(f.orwin.target, 4)})`);
+    lines.push(`Rosenberg: ${f.rosenberg.fsnum} (alpha ${f.rosenberg.alpha}, observed ${formatPValue(f.rosenberg.pval)})`);
   }
   if (r.notes.length > 0) {
     lines.push("", "Notes");
