@@ -8,6 +8,7 @@
 import { InputError } from "../../shared/errors.js";
 import type { TestType } from "../types.js";
 import { critValue, pchisqUpper, pfUpper, pvalNormal, pvalT } from "./dist.js";
+import { h2FromQ, i2FromQ } from "./heterogeneity.js";
 import type { RmaMethod } from "./rma.js";
 import { CONTROL, emptyStats, interceptDesign, regressionDesign, tau2Of, wls, type Tau2Design } from "./tau2.js";
 
@@ -140,8 +141,8 @@ export function rmaMods(y: ArrayLike<number>, v: ArrayLike<number>, X: Float64Ar
   let I2: number;
   let H2: number;
   if (method === "FE") {
-    I2 = Math.max(0, (100 * (QE - (k - p))) / QE);
-    H2 = QE / (k - p);
+    I2 = i2FromQ(QE, k - p);
+    H2 = h2FromQ(QE, k - p);
   } else {
     I2 = (100 * tau2) / (vt + tau2);
     H2 = tau2 / vt + 1;

@@ -67,8 +67,11 @@ export interface Tau2Design {
   readonly p: number;
   readonly y: ArrayLike<number>;
   readonly v: ArrayLike<number>;
-  /** Fills `out` with the sums of the fit with weights 1/(v + tau2), or unit weights for "ols". */
-  stats(tau2: number | "ols", out: WeightedStats): WeightedStats;
+  /**
+   * Fills `out` with the sums of the fit with weights 1/(v + tau2), or unit weights for "ols". With `vTerms` false
+   * the traces involving V (trPV, trPVP, trPVPV) may be left out (NaN): the likelihood iterations do not use them.
+   */
+  stats(tau2: number | "ols", out: WeightedStats, vTerms?: boolean): WeightedStats;
   /** y'P y at weights 1/(v + tau2) (the generalised Q statistic), without the traces. */
   q(tau2: number): number;
 }
@@ -90,9 +93,10 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau
     p: 1,
     y,
     v,
-    stats(tau2, out) {
+    stats(tau2, out, vTerms = true) {
       const ols = tau2 === "ols";
       const t = ols ? 0 : tau2;
+      if (!vTerms && !ols) return likelihoodSums(y, v, k, t, out);
       let sw = 0;
       let sw2 = 0;
       let sw3 = 0;
@@ -142,6 +146,42 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau
       return qStatistic(y, v, tau2);
     },
   };
+}
+
+/** The sums the (RE)ML iterations need (no V traces): the same arithmetic as the full pass, fewer terms. */
+function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t: number, out: WeightedStats): WeightedStats {
+  let sw = 0;
+  let sw2 = 0;
+  let sw3 = 0;
+  let swy = 0;
+  for (let i = 0; i < k; i++) {
+    const w = 1 / ((v[i] as number) + t);
+    const w2 = w * w;
+    sw += w;
+    sw2 += w2;
+    sw3 += w2 * w;
+    swy += w * (y[i] as number);
+  }
+  const m = swy / sw;
+  let yPy = 0;
+  let yPPy = 0;
+  for (let i = 0; i < k; i++) {
+    const w = 1 / ((v[i] as number) + t);
+    const r = w * ((y[i] as number) - m);
+    yPy += r * ((y[i] as number) - m);
+    yPPy += r * r;
+  }
+  out.sw = sw;
+  out.sw2 = sw2;
+  out.yPy = yPy;
+  out.yPPy = yPPy;
+  out.trP = sw - sw2 / sw;
+  out.trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
+  out.trPV = NaN;
+  out.trPVP = NaN;
+  out.trPVPV = NaN;
+  out.logdet = Math.log(sw);
+  return out;
 }
 
 /** Q(tau2) = sum w (y - ybar_w)², w = 1/(v + tau2): the generalised Q statistic of the intercept-only model. */
@@ -356,7 +396,7 @@ function mul(A: Float64Array, B: Float64Array, out: Float64Array, p: number): vo
 /** The restricted (or full) log likelihood at tau2, as metafor's ll0 check computes it. */
 export function logLik(d: Tau2Design, tau2: number, reml: boolean, s: WeightedStats = emptyStats()): number {
   const { k, p, v } = d;
-  d.stats(tau2, s);
+  d.stats(tau2, s, false);
   let slog = 0;
   for (let i = 0; i < k; i++) slog += Math.log((v[i] as number) + tau2);
   if (!reml) return -0.5 * k * Math.log(2 * Math.PI) - 0.5 * slog - 0.5 * s.yPy;
@@ -425,7 +465,7 @@ function fisherScoring(d: Tau2Design, method: "ML" | "REML" | "EB"): Tau2Estimat
   while (change > CONTROL.threshold) {
     iter++;
     const old = tau2;
-    d.stats(tau2, s);
+    d.stats(tau2, s, false);
     let adj = step(s, k, p) * CONTROL.stepadj;
     if (Number.isNaN(adj)) adj = 0;
     while (tau2 + adj < CONTROL.tau2Min) adj /= 2;
@@ -443,7 +483,7 @@ function fisherScoring(d: Tau2Design, method: "ML" | "REML" | "EB"): Tau2Estimat
   }
   tau2 = Math.max(CONTROL.tau2Min, tau2);
   if (method === "EB") return { tau2, se_tau2: seMoment(d, tau2) };
-  d.stats(tau2, s);
+  d.stats(tau2, s, false);
   return { tau2, se_tau2: method === "ML" ? Math.sqrt(2 / s.sw2) : Math.sqrt(2 / s.trPP) };
 }
 

@@ -36,12 +36,17 @@ interface Scatter {
 function scatterSvg(s: Scatter): string {
   const fs = 11;
   const pts = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  const xs = [...pts.map((p) => p.x), ...(s.xInclude ?? [])];
-  const ys = [...pts.map((p) => p.y), ...(s.yInclude ?? []), ...(s.lines ?? []).flatMap((l) => l.points.map((q) => q[1]).filter(Number.isFinite))];
+  const xs = pts.map((p) => p.x).concat(s.xInclude ?? []);
+  const ys = pts.map((p) => p.y).concat(s.yInclude ?? [], (s.lines ?? []).flatMap((l) => l.points.map((q) => q[1]).filter(Number.isFinite)));
   if (xs.length === 0) throw new InputError(`${s.title}: nothing to plot`);
   const span = (v: number[]): [number, number] => {
-    let lo = Math.min(...v);
-    let hi = Math.max(...v);
+    // loops, not Math.min(...v): a GOSH plot can hold a million points
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const x of v) {
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
     if (lo === hi) {
       lo -= 0.5;
       hi += 0.5;
@@ -99,7 +104,7 @@ function scatterSvg(s: Scatter): string {
 export function bubblePlotSvg(result: MetaResult): string {
   const b = result.meta_regression?.bubble;
   if (b === undefined) throw new InputError("the bubble plot needs a meta-regression on one numeric moderator (--mods COLUMN)", { field: "bubble" });
-  const maxW = Math.max(...b.points.map((p) => p.weight));
+  const maxW = b.points.reduce((m, p) => Math.max(m, p.weight), 0);
   return scatterSvg({
     title: `Bubble plot: ${result.measure} against ${b.moderator}`,
     xLabel: b.moderator,
@@ -133,7 +138,7 @@ export function radialPlotSvg(result: MetaResult): string {
   if (st.length === 0) throw new InputError("the radial plot needs at least one included study", { field: "radial" });
   const z = critValue(result.level, null);
   const xs = st.map((s) => 1 / Math.sqrt(s.vi as number));
-  const xMax = Math.max(...xs) * 1.05;
+  const xMax = xs.reduce((m, x) => Math.max(m, x), 0) * 1.05;
   const b = result.pooled.estimate;
   return scatterSvg({
     title: "Radial (Galbraith) plot",
