@@ -247,6 +247,17 @@ f1 <- rma(dd$yi[1], dd$vi[1], method = "FE")
 def[[length(def) + 1]] <- case("bcg1-rr-fixed", "dat.bcg (first trial)", "k = 1 with --model fixed", one, list(measure = "RR", model = "fixed"),
   list(k = 1, pooled = compact(list(estimate = num(f1$beta), se = num(f1$se), zval = num(f1$zval), pval = num(f1$pval),
        ci_lb = num(f1$ci.lb), ci_ub = num(f1$ci.ub)))))
+# --level: every interval at 90% (rma level = 90, predict, confint)
+fit90 <- rma(dd$yi, dd$vi, method = "REML", level = 90)
+ci90 <- confint(fit90)$random
+pr90 <- predict(fit90)
+def[[length(def) + 1]] <- case("bcg-rr-reml-level90", "dat.bcg", "--level 90: CI, prediction interval and Q-profile CI at 90%", bcg,
+  list(measure = "RR", level = 90),
+  list(level = 90, pooled = list(ci_lb = num(fit90$ci.lb), ci_ub = num(fit90$ci.ub), pi_lb = num(pr90$pi.lb), pi_ub = num(pr90$pi.ub)),
+       heterogeneity = list(tau2_ci = pair(ci90["tau^2", "ci.lb"], ci90["tau^2", "ci.ub"]), I2_ci = pair(ci90["I^2(%)", "ci.lb"], ci90["I^2(%)", "ci.ub"]))))
+mr90 <- rma(yi, vi, mods = ~ ablat, data = dd, method = "REML", test = "knha", level = 90)
+def[[length(def) + 1]] <- case("bcg-rr-ablat-knha-level90", "dat.bcg", "--level 90 with --mods and Knapp-Hartung", bcg,
+  list(measure = "RR", level = 90, mods = I("ablat"), test = "knha"), list(meta_regression = metareg_of(mr90)))
 write_cases("defaults", def)
 
 # ---------------------------------------------------------------------------------------------------------------
