@@ -16,3 +16,4 @@ export type { SensitivityFit } from "./core/sensitivity.js";
 export { eggerTest, beggTest, kendallTest, trimAndFill } from "./core/bias.js";
 export type { EggerResult, KendallResult, TrimFillResult } from "./core/bias.js";
 export { metaRegCoef, metaRegTau2 } from "./core/metareg.js";
+export { repeatedLabelsWarning, uniqueStudyLabels } from "./core/labels.js";

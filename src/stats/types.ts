@@ -80,17 +80,18 @@ export const MetaOptionsSchema = z.object({
   mods: z.array(z.string().min(1)).min(1).optional(),
   /** Permutation test of the meta-regression (as metafor permutest): number of random permutations (exact when fewer exist). */
   permutations: z.number().int().positive().max(1_000_000).optional(),
-  /** Seed of the random permutations and of the GOSH subset sample. */
-  seed: z.number().int().nonnegative().default(20_251_201),
+  // The options below have their defaults applied in resolveMetaSettings (fewer zod defaults: cheaper per analysis).
+  /** Seed of the random permutations and of the GOSH subset sample (default 20251201). */
+  seed: z.number().int().nonnegative().optional(),
   /** Influence diagnostics (metafor influence()), Baujat data. */
-  influence: z.boolean().default(false),
-  /** GOSH: every subset for k <= 15, else this many random subsets (default 10,000). */
-  gosh: z.boolean().default(false),
-  goshSubsets: z.number().int().positive().max(1_000_000).default(10_000),
+  influence: z.boolean().optional(),
+  /** GOSH: every subset for k <= 15, else goshSubsets random subsets (default 10,000). */
+  gosh: z.boolean().optional(),
+  goshSubsets: z.number().int().positive().max(1_000_000).optional(),
   /** Fail-safe N (Rosenthal, Orwin, Rosenberg as metafor fsn). */
-  failSafe: z.boolean().default(false),
-  /** Profile-likelihood CI for tau² (confint(type = "PL")) beside the Q-profile one (ML/REML fits). */
-  profileCi: z.boolean().default(false),
+  failSafe: z.boolean().optional(),
+  /** Profile-likelihood CI for tau² (confint(type = "PL")) beside the Q-profile one. */
+  profileCi: z.boolean().optional(),
 });
 export type MetaOptions = z.input<typeof MetaOptionsSchema>;
 export type ResolvedMetaOptions = z.output<typeof MetaOptionsSchema>;

@@ -107,13 +107,18 @@ export const UNIROOT_TOL = Math.pow(DBL_EPSILON, 0.25);
 
 /**
  * Root of f in [lower, upper] by Brent's method, a faithful port of R's R_zeroin2 (as called by uniroot,
- * with f evaluated at both ends first). Returns NaN when the search fails to converge in maxit steps.
+ * with f evaluated at both ends first; `fLower`/`fUpper` pass those two values when they are known). Returns NaN when the search fails to converge in maxit steps.
  */
 export function zeroin(f: (x: number) => number, lower: number, upper: number, tol: number, maxit: number): number {
+  return zeroinFrom(f, lower, upper, f(lower), f(upper), tol, maxit);
+}
+
+/** zeroin with f(lower) and f(upper) already known (the same values: the search costs two evaluations less). */
+export function zeroinFrom(f: (x: number) => number, lower: number, upper: number, fLower: number, fUpper: number, tol: number, maxit: number): number {
   let a = lower;
   let b = upper;
-  let fa = f(a);
-  let fb = f(b);
+  let fa = fLower;
+  let fb = fUpper;
   let c = a;
   let fc = fa;
   if (fa === 0) return a;

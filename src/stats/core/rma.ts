@@ -8,7 +8,7 @@
  */
 import { InputError } from "../../shared/errors.js";
 import type { Tau2Method, TestType } from "../types.js";
-import { critValue, pchisqUpper, pvalNormal, pvalT, qchisq, zeroin } from "./dist.js";
+import { critValue, pchisqUpper, pvalNormal, pvalT, qchisq, zeroinFrom } from "./dist.js";
 import { h2FromQ, i2FromQ } from "./heterogeneity.js";
 import { CONTROL, interceptDesign, qStatistic, tau2Of, type Tau2Estimate } from "./tau2.js";
 
@@ -188,7 +188,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   } else if (qMax > critL) {
     ub = tau2max;
   } else {
-    ub = zeroin((t) => qStatistic(yi, vi, t) - critL, tau2min, tau2max, CONTROL.tol, CONTROL.confintMaxiter);
+    ub = zeroinFrom((t) => qStatistic(yi, vi, t) - critL, tau2min, tau2max, qMin - critL, qMax - critL, CONTROL.tol, CONTROL.confintMaxiter);
   }
   if (qMax > critU) {
     lb = tau2max;
@@ -196,7 +196,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   } else if (qMin < critU) {
     lb = tau2min;
   } else {
-    lb = zeroin((t) => qStatistic(yi, vi, t) - critU, tau2min, tau2max, CONTROL.tol, CONTROL.confintMaxiter);
+    lb = zeroinFrom((t) => qStatistic(yi, vi, t) - critU, tau2min, tau2max, qMin - critU, qMax - critU, CONTROL.tol, CONTROL.confintMaxiter);
   }
   const vt = fit.vt;
   return {

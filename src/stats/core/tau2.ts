@@ -9,7 +9,7 @@
  */
 import { InputError } from "../../shared/errors.js";
 import type { Tau2Method } from "../types.js";
-import { mad, qchisq, UNIROOT_TOL, zeroin } from "./dist.js";
+import { mad, qchisq, UNIROOT_TOL, zeroinFrom } from "./dist.js";
 
 const DBL_EPSILON = 2.220446049250313e-16;
 
@@ -435,11 +435,13 @@ function hunterSchmidt(d: Tau2Design, rescale: boolean): Tau2Estimate {
 function pauleMandel(d: Tau2Design, target: number, name: string): Tau2Estimate {
   if (!allPositive(d.v)) throw new InputError(`the ${name} estimator needs positive sampling variances`);
   let tau2: number;
-  if (d.q(CONTROL.tau2Min) < target) tau2 = CONTROL.tau2Min;
+  const qMin = d.q(CONTROL.tau2Min);
+  if (qMin < target) tau2 = CONTROL.tau2Min;
   else {
     const tau2max = Math.max(CONTROL.tau2MaxFloor, 10 * mad(d.y) ** 2);
-    if (d.q(tau2max) > target) throw new InputError(`${name}: tau² exceeds the search limit ${tau2max}; try another tau² estimator`);
-    tau2 = zeroin((x) => d.q(x) - target, CONTROL.tau2Min, tau2max, CONTROL.tol, CONTROL.maxiter);
+    const qMax = d.q(tau2max);
+    if (qMax > target) throw new InputError(`${name}: tau² exceeds the search limit ${tau2max}; try another tau² estimator`);
+    tau2 = zeroinFrom((x) => d.q(x) - target, CONTROL.tau2Min, tau2max, qMin - target, qMax - target, CONTROL.tol, CONTROL.maxiter);
     if (Number.isNaN(tau2)) throw new InputError(`${name}: the search for tau² did not converge`);
   }
   tau2 = Math.max(CONTROL.tau2Min, tau2);
@@ -550,10 +552,12 @@ export function tau2ProfileCi(d: Tau2Design, tau2Hat: number, reml: boolean, lev
   const tmin = Math.min(0, tau2Hat);
   const tmax = Math.max(CONTROL.confintTau2MaxFloor, 10 * tau2Hat, 10 * tmin);
   let lb: number;
-  if (f(tmin) < 0) lb = tmin;
-  else lb = zeroin(f, tmin, tau2Hat, CONTROL.tol, CONTROL.confintMaxiter);
+  const fMin = f(tmin);
+  if (fMin < 0) lb = tmin;
+  else lb = zeroinFrom(f, tmin, tau2Hat, fMin, f(tau2Hat), CONTROL.tol, CONTROL.confintMaxiter);
   let ub: number;
-  if (f(tmax) < 0) ub = tmax;
-  else ub = zeroin(f, tau2Hat, tmax, CONTROL.tol, CONTROL.confintMaxiter);
+  const fMax = f(tmax);
+  if (fMax < 0) ub = tmax;
+  else ub = zeroinFrom(f, tau2Hat, tmax, f(tau2Hat), fMax, CONTROL.tol, CONTROL.confintMaxiter);
   return [lb, ub];
 }
