@@ -508,7 +508,7 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     lines.push(heterogeneityLine(r, het, r.model));
     lines.push(overallLine(pooled));
     // RevMan 5.3 prints no prediction interval; with the preset the summary follows it (as the forest plot does).
-    if (r.model === "random" && r.preset === null && pooled.pi_lb !== null && pooled.pi_ub !== null && k >= 3) {
+    if (r.model === "random" && r.preset !== "revman5" && pooled.pi_lb !== null && pooled.pi_ub !== null && k >= 3) {
       lines.push(`Prediction interval: ${effectText(r, pooled.estimate, pooled.pi_lb, pooled.pi_ub).replace(/^[^[]*/, "")}`);
     }
   };

@@ -90,6 +90,15 @@ describe("decidua meta: defaults and fixes (issue 14)", () => {
     expect(rnd.model_source).toBe("option");
   });
 
+  it("--preset revman-web prints the Knapp-Hartung test and the prediction interval (RevMan shows it)", async () => {
+    const r = await run(example("bcg.csv"), "--preset", "revman-web");
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Odds Ratio \(IV, Random, 95% CI\)/);
+    expect(r.out).toMatch(/tau² estimator REML; Knapp-Hartung t test; preset revman-web/);
+    expect(r.out).toMatch(/Test for overall effect: t = [\d.]+, df = 12/);
+    expect(r.out).toMatch(/^Prediction interval: \[/m);
+  });
+
   it("one study fits with --model fixed; repeated labels are kept with a warning", async () => {
     const one = join(dir, "one.csv");
     writeFileSync(one, "study,events_t,total_t,events_c,total_c\nA,4,123,11,139\n");
