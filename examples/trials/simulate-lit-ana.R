@@ -1,4 +1,4 @@
-# A simulated data set with the design of source 000 (LIT in ANA-positive and ANA-negative RPL, randomised 1:1 within
+# A simulated data set with the design of Dashti 2025 (LIT in ANA-positive and ANA-negative RPL, randomised 1:1 within
 # the ANA stratum against routine treatment, plus healthy pregnant women as a non-randomised comparison group; NK % and
 # Th1/Th2 before and after). The effect sizes are invented for the example; they are NOT the trial's results.
 # Run from the repository root:  Rscript examples/trials/simulate-lit-ana.R

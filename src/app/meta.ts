@@ -31,11 +31,20 @@ export interface TableAnalysis {
   result: MetaResult;
   /** Header cells of the table that no input column used (the CLI prints them as a note). */
   ignoredColumns: string[];
+  /** Warnings about the input (e.g. repeated study labels made unique by row). */
+  warnings: string[];
   forestSvg: string | null;
   /** Null when not asked for, or when the analysis has fewer than three studies and the caller allowed that. */
   funnelSvg: string | null;
   /** For a RevMan 5 review: the outcome analysed (with its stored settings) and every number RevMan stored beside ours. */
   revman?: { outcome: RevmanOutcome; checks: RevmanCheck[] };
+}
+
+/** True when the model will be fixed effect: asked for, or the default of MH, Peto and the revman5 preset. */
+function fixedModel(o: MetaOptions): boolean {
+  if (o.model !== undefined) return o.model === "fixed";
+  if (o.preset === "revman-web") return false;
+  return o.preset === "revman5" || o.method === "MH" || o.method === "PETO";
 }
 
 /** Engine errors know rows and options, not the file: add it. */
@@ -55,6 +64,7 @@ export async function analyseStudyTable(
   funnelNeedsThree: "skip" | "draw" = "draw",
 ): Promise<TableAnalysis> {
   const ignoredColumns: string[] = [];
+  const warnings: string[] = [];
   const needsThree = options.bias === true;
   let revman: RevmanOutcome | undefined;
   if (/\.rm5$/i.test(table.file)) {
@@ -66,9 +76,12 @@ export async function analyseStudyTable(
   const rows = revman !== undefined ? revman.studies.map((s) => s.row) : await parseStudyFile(table.file, table.bytes, {
     ...(options.subgroup !== undefined ? { subgroup: options.subgroup } : {}),
     ...(options.measure !== undefined ? { intervalScale: options.measure === "OR" || options.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),
-    minStudies: needsThree ? 3 : 2,
+    // one study is enough for a fixed-effect model (as metafor); random effects need two
+    minStudies: needsThree ? 3 : fixedModel(options) ? 1 : 2,
     ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
+    ...(options.mods !== undefined ? { mods: options.mods } : {}),
     onIgnoredColumns: (h) => ignoredColumns.push(...h),
+    onWarning: (w) => warnings.push(w),
   });
   if (revman !== undefined && plots.forest !== undefined && plots.forest !== false) {
     // RevMan's own labels for the arms and the sides of the plot, unless the caller set them
@@ -95,7 +108,7 @@ export async function analyseStudyTable(
       const title = typeof plots.funnel === "object" ? plots.funnel.title : undefined;
       funnelSvg = funnelPlotSvg(result, title !== undefined ? { title } : {});
     }
-    const base: TableAnalysis = { rows, result, ignoredColumns, forestSvg, funnelSvg };
+    const base: TableAnalysis = { rows, result, ignoredColumns, warnings, forestSvg, funnelSvg };
     return revman === undefined ? base : { ...base, revman: { outcome: revman, checks: compareWithRevman(revman, result) } };
   } catch (e) {
     throw withFile(e, table.file);

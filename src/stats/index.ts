@@ -17,3 +17,4 @@ export { eggerTest, beggTest, kendallTest, trimAndFill } from "./core/bias.js";
 export type { EggerResult, KendallResult, TrimFillResult } from "./core/bias.js";
 export { metaRegCoef, metaRegTau2 } from "./core/metareg.js";
 export * as nma from "./nma/index.js";
+export { repeatedLabelsWarning, uniqueStudyLabels } from "./core/labels.js";

@@ -10,6 +10,7 @@
  */
 import { InputError } from "../shared/errors.js";
 import { effectFromCI } from "./core/escalc.js";
+import { repeatedLabelsWarning, uniqueStudyLabels } from "./core/labels.js";
 import { StudyRowSchema, type StudyData, type StudyRow } from "./types.js";
 
 /** A table of strings as read from a file; `line` is the row number a person sees in the file (header = 1). */
@@ -36,6 +37,10 @@ export interface StudyInputOptions {
   intervalScale?: "log" | "raw";
   /** Told the header cells that match no known column (they are not used). */
   onIgnoredColumns?: (headers: string[]) => void;
+  /** Moderator columns for meta-regression (matched case-insensitively); their cells go to StudyRow.moderators. */
+  mods?: readonly string[];
+  /** Told each warning about the input (e.g. repeated study labels, made unique by row). */
+  onWarning?: (message: string) => void;
 }
 
 /** The canonical column names Decidua reads, by data shape. */
@@ -110,6 +115,8 @@ const ALIAS_TO_FIELD: Map<string, Field> = (() => {
 interface ColumnMap {
   fields: Map<Field, number>;
   subgroup: number | undefined;
+  /** Moderator name (as asked) -> column. */
+  mods: Map<string, number>;
   /** Subgroups from RevMan 5 heading rows (--subgroup "Study or Subgroup"). */
   headings: boolean;
 }
@@ -124,6 +131,8 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   const studyCandidates: { col: number; rank: number }[] = [];
   const unknown: string[] = [];
   let subgroup: number | undefined;
+  const mods = new Map<string, number>();
+  const wantedMods = new Map((options.mods ?? []).map((m) => [normaliseStudyHeader(m), m] as const));
   const wantedSubgroup = options.subgroup === undefined ? undefined : normaliseStudyHeader(options.subgroup);
   const headings = wantedSubgroup === REVMAN_STUDY_HEADER && table.header.some((h) => normaliseStudyHeader(h) === REVMAN_STUDY_HEADER);
 
@@ -137,6 +146,12 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
     if (wantedSubgroup !== undefined && h === wantedSubgroup && !headings) {
       if (subgroup !== undefined) throw new InputError(`two columns are named "${options.subgroup}"`, { ...loc, field: raw });
       subgroup = col;
+      return;
+    }
+    const mod = wantedMods.get(h);
+    if (mod !== undefined) {
+      if (mods.has(mod)) throw new InputError(`two columns are named "${mod}"`, { ...loc, field: raw });
+      mods.set(mod, col);
       return;
     }
     const field = ALIAS_TO_FIELD.get(h);
@@ -162,12 +177,15 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   if (options.subgroup !== undefined && subgroup === undefined && !headings) {
     throw new InputError(`no column named "${options.subgroup}" for --subgroup (columns: ${table.header.join(", ")})`, loc);
   }
+  for (const m of options.mods ?? []) {
+    if (!mods.has(m)) throw new InputError(`no column named "${m}" for --mods (columns: ${table.header.join(", ")})`, { ...loc, field: "--mods" });
+  }
   if (unknown.length > 0) options.onIgnoredColumns?.(unknown);
   studyCandidates.sort((a, b) => a.rank - b.rank);
   const study = studyCandidates[0];
   if (study === undefined) throw new InputError(`missing required column "study"`, { ...loc, field: "study" });
   fields.set("study", study.col);
-  return { fields, subgroup, headings };
+  return { fields, subgroup, mods, headings };
 }
 
 type Shape = StudyData["kind"] | "interval";
@@ -236,7 +254,7 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
   if (table.header.length === 0 || table.header.every((h) => h.trim() === "")) {
     throw new InputError("empty file: no header row", { file: table.file });
   }
-  const { fields, subgroup, headings } = mapColumns(table, options);
+  const { fields, subgroup, mods, headings } = mapColumns(table, options);
   const studyCol = fields.get("study") ?? 0;
   const revmanExport = normaliseStudyHeader(table.header[studyCol] ?? "") === REVMAN_STUDY_HEADER;
   const dataCols = [...fields.entries()].filter(([f]) => f !== "study" && f !== "year").map(([, c]) => c);
@@ -249,7 +267,6 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
     );
   }
   const out: StudyRow[] = [];
-  const seen = new Map<string, number>();
 
   for (const r of table.rows) {
     if (r.cells.every((c) => c.trim() === "")) continue;
@@ -289,11 +306,6 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
 
     const studyCell = cell("study");
     if (studyCell.text === "") throw new InputError("empty study name", where(studyCell.header));
-    const prev = seen.get(studyCell.text);
-    if (prev !== undefined) {
-      throw new InputError(`duplicate study name "${studyCell.text}" (also on row ${prev})`, where(studyCell.header));
-    }
-    seen.set(studyCell.text, r.line);
 
     let data: StudyData;
     if (shape === "binary") {
@@ -368,6 +380,15 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
       if (text === "") throw new InputError(`empty subgroup`, where(header));
       row.subgroup = text;
     }
+    if (mods.size > 0) {
+      const values: Record<string, string> = {};
+      for (const [name, col] of mods) {
+        const text = (r.cells[col] ?? "").trim();
+        if (text === "") throw new InputError(`empty moderator value`, where(table.header[col] ?? name));
+        values[name] = text;
+      }
+      row.moderators = values;
+    }
     const checked = StudyRowSchema.safeParse(row);
     if (!checked.success) {
       const issue = checked.error.issues[0];
@@ -377,6 +398,8 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
   }
 
   if (out.length === 0) throw new InputError("empty file: no study rows under the header", { file: table.file });
+  const renamed = uniqueStudyLabels(out);
+  if (renamed.length > 0) options.onWarning?.(`${table.file}: ${repeatedLabelsWarning(renamed)}`);
   const min = options.minStudies ?? 2;
   if (out.length < min) {
     throw new InputError(
@@ -488,3 +511,4 @@ export async function readStudyTable(file: string, bytes: Uint8Array): Promise<S
 export async function parseStudyFile(file: string, bytes: Uint8Array, options: StudyInputOptions = {}): Promise<StudyRow[]> {
   return studyRowsFromTable(await readStudyTable(file, bytes), options);
 }
+

@@ -2,11 +2,22 @@
  * metaAnalysis: the one entry point of the meta-analysis engine. It validates the options once, computes
  * per-study effect sizes, pools them (inverse variance, Mantel-Haenszel or Peto; fixed or random effects),
  * and adds the requested extras (subgroups, leave-one-out, cumulative, small-study bias, funnel data).
- * Defaults follow metafor (random effects, REML, z test); preset "revman5" follows RevMan 5.3.
+ * Defaults follow metafor: random effects, REML, z test for inverse variance; fixed effect for Mantel-Haenszel and
+ * Peto (rma.mh, rma.peto; RevMan's "M-H, Fixed"). Preset "revman5" follows RevMan 5.3, "revman-web" RevMan's 2025
+ * random-effects methods (REML, Q-profile CI for tau², Hartung-Knapp-Sidik-Jonkman CI, prediction interval).
  */
 import { InputError } from "../shared/errors.js";
 import { beggTest, eggerTest, trimAndFill } from "./core/bias.js";
 import { critValue, pchisqUpper } from "./core/dist.js";
+import { moderatorDesign, interceptOnly } from "./core/design.js";
+import { failSafeN } from "./core/failsafe.js";
+import { gosh } from "./core/gosh.js";
+import { influenceDiagnostics } from "./core/influence.js";
+import { rmaMods } from "./core/metareg.js";
+import { permutationTest } from "./core/permutation.js";
+import { interceptDesign, tau2ProfileCi } from "./core/tau2.js";
+import { i2FromQ } from "./core/heterogeneity.js";
+import { revmanTau2FromQ } from "./core/revman.js";
 import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
 import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
 import { rmaUni, tau2ConfInt, type PooledFit, type RmaMethod, type RmaUniResult } from "./core/rma.js";
@@ -17,8 +28,10 @@ import {
   type Heterogeneity,
   type Measure,
   type MetaOptions,
+  type MetaRegression,
   type MetaResult,
   type Method,
+  type Preset,
   type Pooled,
   type ResolvedMetaOptions,
   type StudyResult,
@@ -33,10 +46,12 @@ export interface MetaSettings {
   measure: Measure;
   method: Method;
   model: "fixed" | "random" | "auto";
+  /** Whether the model was asked for or is the default for the method and preset. */
+  modelSource: "option" | "default";
   tau2: Tau2Method;
   test: TestType;
   level: number;
-  preset: "revman5" | null;
+  preset: Preset | null;
   smdCorrection: "exact" | "approx";
   /** Continuity correction added to zero-cell studies inside the MH sums (0 = metafor, 0.5 = RevMan 5). */
   addInMH: number;
@@ -46,6 +61,14 @@ export interface MetaSettings {
   bias: boolean;
   /** Build result.funnel (always done when bias is true). */
   funnel: boolean;
+  mods: string[] | undefined;
+  permutations: number | undefined;
+  seed: number;
+  influence: boolean;
+  gosh: boolean;
+  goshSubsets: number;
+  failSafe: boolean;
+  profileCi: boolean;
 }
 
 /** One fit of the chosen model to a subset of studies, in a uniform shape. */
@@ -88,28 +111,44 @@ export function resolveMetaSettings(rows: readonly StudyRow[], options: MetaOpti
   const measure = resolveMeasure(rows, o.measure);
   const kind = rows[0]?.data.kind;
   const revman = o.preset === "revman5";
-  const method: Method = o.method ?? (revman && kind === "binary" && measure !== "SMD" && measure !== "MD" && measure !== "GEN" ? "MH" : "IV");
+  const revmanWeb = o.preset === "revman-web";
+  // RevMan's model default: fixed effect (RevMan 5 and "M-H, Fixed"); RevMan's 2025 methods are random-effects methods.
+  const modelSource = o.model === undefined ? "default" : "option";
+  const binaryRatio = kind === "binary" && measure !== "SMD" && measure !== "MD" && measure !== "GEN";
+  const model = o.model ?? (revmanWeb ? "random" : revman || (o.method !== undefined && o.method !== "IV") ? "fixed" : "random");
+  // RevMan pools dichotomous data by Mantel-Haenszel; its 2025 random-effects methods use inverse variance.
+  const method: Method = o.method ?? ((revman || (revmanWeb && model === "fixed")) && binaryRatio ? "MH" : "IV");
   if (method !== "IV") {
     if (kind !== "binary") throw new InputError(`method ${method} needs binary (2x2) data`, { field: "method" });
     if (method === "PETO" && measure !== "OR") throw new InputError("the Peto method estimates an odds ratio; use measure OR", { field: "method" });
   }
-  const tau2: Tau2Method = revman ? "DL" : o.tau2;
-  const smdCorrection = o.smdCorrection ?? (revman ? "approx" : "exact");
+  const tau2: Tau2Method = revman ? "DL" : revmanWeb ? "REML" : o.tau2;
+  const smdCorrection = o.smdCorrection ?? (revman || revmanWeb ? "approx" : "exact");
+  const test = revmanWeb && options?.test === undefined ? "knha" : o.test;
   return {
     measure,
     method,
-    model: o.model,
+    model,
+    modelSource,
     tau2,
-    test: o.test,
+    test,
     level: o.level,
     preset: o.preset ?? null,
     smdCorrection,
-    addInMH: revman ? 0.5 : 0,
+    addInMH: revman || revmanWeb ? 0.5 : 0,
     subgroup: o.subgroup,
     leaveOneOut: o.leaveOneOut,
     cumulative: o.cumulative,
     bias: o.bias,
     funnel: o.funnel,
+    mods: o.mods,
+    permutations: o.permutations,
+    seed: o.seed ?? 20_251_201,
+    influence: o.influence === true,
+    gosh: o.gosh === true,
+    goshSubsets: o.goshSubsets ?? 10_000,
+    failSafe: o.failSafe === true,
+    profileCi: o.profileCi === true,
   };
 }
 
@@ -128,10 +167,12 @@ interface Context {
 function buildContext(rows: readonly StudyRow[], s: MetaSettings): Context {
   const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection });
   const k = rows.length;
-  const ai = new Float64Array(k);
-  const bi = new Float64Array(k);
-  const ci = new Float64Array(k);
-  const di = new Float64Array(k);
+  // the 2x2 counts are needed by MH and Peto only
+  const n = s.method === "IV" ? 0 : k;
+  const ai = new Float64Array(n);
+  const bi = new Float64Array(n);
+  const ci = new Float64Array(n);
+  const di = new Float64Array(n);
   if (s.method !== "IV") {
     for (let i = 0; i < k; i++) {
       const d = (rows[i] as StudyRow).data;
@@ -273,14 +314,7 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
     };
   }
   // Random effects as RevMan 5: DerSimonian-Laird with Q from the MH (or Peto) estimate and IV weights.
-  let sw = 0;
-  let sw2 = 0;
-  for (let j = 0; j < y.length; j++) {
-    const w = 1 / (v[j] as number);
-    sw += w;
-    sw2 += w * w;
-  }
-  const tau2 = mh.k_yi > 1 ? Math.max(0, (mh.QE - qdf) / (sw - sw2 / sw)) : 0;
+  const tau2 = revmanTau2FromQ(mh.QE, qdf, v);
   const r = rmaUni(y, v, { method: "DL", tau2Fixed: tau2, test: testFor(ctx, y.length), level: s.level });
   const weights = new Float64Array(k);
   for (let j = 0, m = 0; j < k; j++) {
@@ -364,9 +398,12 @@ export function metaAnalysis(rows: readonly StudyRow[], options?: MetaOptions): 
 }
 
 /** metaAnalysis with settings already resolved (skips option parsing; for loops and benchmarks). */
-export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): MetaResult {
-  const ctx = buildContext(rows, s);
+export function metaAnalysisWith(rowsIn: readonly StudyRow[], s: MetaSettings): MetaResult {
   const notes: string[] = [];
+  // Repeated labels are made unique where rows enter (stats/input.ts for files; core/labels.ts for other callers):
+  // a check here would cost about 1 µs per analysis, a tenth of a Mantel-Haenszel analysis.
+  const rows = rowsIn;
+  const ctx = buildContext(rows, s);
   const incl = includedIndices(ctx);
   const nExcluded = rows.length - incl.length;
   if (nExcluded > 0) notes.push(`${nExcluded} of ${rows.length} studies were left out of the model (see each study's excluded_reason).`);
@@ -375,7 +412,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
   if (s.model === "auto") {
     requireK(incl.length, "fixed", "meta-analysis");
     const fe = fitSubset(ctx, incl, "fixed");
-    const i2 = fe.QE_df > 0 ? Math.max(0, (100 * (fe.QE - fe.QE_df)) / fe.QE) : 0;
+    const i2 = i2FromQ(fe.QE, fe.QE_df);
     model = i2 < 50 || incl.length < 2 ? "fixed" : "random";
     fit = model === "fixed" ? fe : fitSubset(ctx, incl, "random");
     notes.push(
@@ -385,6 +422,10 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
     model = s.model;
     requireK(incl.length, model, "meta-analysis");
     fit = fitSubset(ctx, incl, model);
+    if (s.modelSource === "default" && (s.method !== "IV" || s.preset !== null)) {
+      const why = s.preset === "revman-web" ? "preset revman-web (RevMan's random-effects methods)" : s.preset === "revman5" ? "preset revman5 (RevMan 5's default)" : `${s.method === "MH" ? "Mantel-Haenszel" : "Peto"} pooling (as metafor's ${s.method === "MH" ? "rma.mh" : "rma.peto"} and RevMan's default)`;
+      notes.push(`${model === "fixed" ? "Fixed-effect" : "Random-effects"} model: the default for ${why}; choose the model with --model.`);
+    }
   }
   if (s.method !== "IV" && model === "random") {
     notes.push(`Random effects with ${s.method === "MH" ? "Mantel-Haenszel" : "Peto"} pooling: tau² by DerSimonian-Laird from the ${s.method}-based Q statistic, as RevMan 5.`);
@@ -432,6 +473,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
     measure: s.measure,
     k: incl.length,
     model,
+    model_source: s.model === "auto" ? "auto" : s.modelSource,
     method: s.method,
     tau2_method: model === "random" ? (s.method === "IV" ? s.tau2 : "DL") : null,
     test: s.test,
@@ -462,6 +504,7 @@ export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): Me
     if (!byYear) notes.push("Cumulative analysis in row order (not every study has a year).");
   }
   addBiasAndFunnel(ctx, result, fit, model);
+  addModelDiagnostics(ctx, result, fit, model, incl);
   if (ctx.knhaFallback) notes.push("Knapp-Hartung needs at least 2 studies: single-study fits (a subgroup, a leave-one-out or cumulative step) use the z test.");
   return result;
 }
@@ -514,7 +557,7 @@ export function subgroupDifferenceTest(groups: readonly { estimate: number; se: 
   let Q = 0;
   for (const g of groups) Q += (g.estimate - m) ** 2 / (g.se * g.se);
   const df = groups.length - 1;
-  return { Q, df, pval: pchisqUpper(Q, df), I2: Q > 0 ? Math.max(0, (100 * (Q - df)) / Q) : 0 };
+  return { Q, df, pval: pchisqUpper(Q, df), I2: i2FromQ(Q, df) };
 }
 
 /** Subgroup analysis: each subgroup pooled separately with its own tau², plus the difference test. */
@@ -533,7 +576,7 @@ function addBiasAndFunnel(ctx: Context, result: MetaResult, fit: CoreFit, model:
     if (fit.y.length < 3) throw new InputError(`small-study bias tests need at least 3 studies (k = ${fit.y.length})`);
     const eg = eggerTest(fit.y, fit.v, s.level);
     const bg = beggTest(fit.y, fit.v);
-    const tf = trimAndFill(fit.y, fit.v, { method: tfMethod, level: s.level });
+    const tf = trimAndFill(fit.y, fit.v, { method: tfMethod, level: s.level, test: s.method === "IV" ? s.test : "z" });
     filled = tf.filled;
     result.bias = {
       egger: { statistic: eg.statistic, df: eg.df, pval: eg.pval, intercept: eg.intercept, intercept_se: eg.intercept_se, limit_estimate: eg.limit_estimate, limit_ci_lb: eg.limit_ci_lb, limit_ci_ub: eg.limit_ci_ub },
@@ -564,4 +607,85 @@ function funnelData(rows: readonly StudyRow[], fit: CoreFit, filled: readonly { 
 /** The columns leave-one-out and cumulative rows share (metafor's leave1out/cumul output). */
 function sensitivityRow(r: SensitivityFit): { estimate: number; se: number; ci_lb: number; ci_ub: number; pval: number; tau2: number; I2: number; QE: number } {
   return { estimate: r.beta, se: r.se, ci_lb: r.ci_lb, ci_ub: r.ci_ub, pval: r.pval, tau2: r.tau2, I2: r.I2, QE: r.QE };
+}
+
+/** The inverse-variance analyses beyond pooling: meta-regression, influence, GOSH, fail-safe N, profile-likelihood CI. */
+function addModelDiagnostics(ctx: Context, result: MetaResult, fit: CoreFit, model: "fixed" | "random", incl: number[]): void {
+  const { s, rows } = ctx;
+  const wanted = s.mods !== undefined || s.influence || s.gosh || s.failSafe || s.profileCi;
+  if (!wanted) return;
+  const which = [s.mods !== undefined ? "--mods" : "", s.influence ? "--influence" : "", s.gosh ? "--gosh" : "", s.profileCi ? "--profile-ci" : ""].filter((x) => x !== "");
+  if (s.method !== "IV" && which.length > 0) {
+    throw new InputError(`${which.join(", ")} need${which.length === 1 ? "s" : ""} inverse-variance pooling (metafor's rma.uni); use --method IV`, { field: "method" });
+  }
+  const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
+  const y = fit.y;
+  const v = fit.v;
+  const opts = { method, test: s.test, level: s.level };
+  let design = interceptOnly(y.length);
+  if (s.mods !== undefined) {
+    design = moderatorDesign(rows, incl, s.mods);
+    const mr = rmaMods(y, v, design.X, design.names, opts);
+    const reg: MetaRegression = {
+      moderators: design.moderators,
+      k: mr.k,
+      test: mr.test,
+      tau2: mr.tau2,
+      tau2_se: mr.se_tau2,
+      coefficients: mr.coefficients,
+      QM: mr.QM,
+      QM_df: mr.QM_df,
+      QM_df2: mr.QM_df2,
+      QM_pval: mr.QM_pval,
+      QE: mr.QE,
+      QE_df: mr.QE_df,
+      QE_pval: mr.QE_pval,
+      R2: mr.R2,
+      I2: mr.I2,
+      H2: mr.H2,
+    };
+    if (s.permutations !== undefined) reg.permutation = permutationTest(y, v, design.X, design.names, mr, { ...opts, iterations: s.permutations, seed: s.seed });
+    const numeric = design.moderators.filter((m) => m.kind === "numeric");
+    if (design.p === 2 && numeric.length === 1) reg.bubble = bubbleData(rows, incl, y, mr, design.X, (numeric[0] as { name: string }).name);
+    result.meta_regression = reg;
+  }
+  if (s.influence) {
+    if (y.length < design.p + 2) throw new InputError(`influence diagnostics need at least ${design.p + 2} studies (k = ${y.length})`);
+    const inf = influenceDiagnostics(y, v, design.X, design.names, opts);
+    result.influence = inf.rows.map((r, j) => ({ study: (rows[incl[j] as number] as StudyRow).study, ...r }));
+    result.baujat = inf.baujat.map((b, j) => ({ study: (rows[incl[j] as number] as StudyRow).study, ...b }));
+  }
+  if (s.gosh) {
+    const g = gosh(y, v, method, { subsets: s.goshSubsets, seed: s.seed });
+    result.gosh = g;
+    result.notes.push(g.exact ? `GOSH: all ${g.subsets} subsets of the ${y.length} studies.` : `GOSH: ${g.subsets} random subsets of the ${y.length} studies (k > 15), seed ${s.seed}.`);
+  }
+  if (s.failSafe) result.fail_safe = failSafeN(y, v);
+  if (s.profileCi) {
+    if (model !== "random" || y.length < 2) throw new InputError("--profile-ci needs a random-effects model with at least 2 studies", { field: "profileCi" });
+    result.heterogeneity.tau2_ci_pl = tau2ProfileCi(interceptDesign(y, v), fit.tau2, s.tau2 !== "ML", s.level);
+  }
+}
+
+/** Bubble-plot data as metafor's regplot: the studies (size by weight) and the fitted line with its CI on a grid. */
+function bubbleData(rows: readonly StudyRow[], incl: readonly number[], y: ArrayLike<number>, mr: ReturnType<typeof rmaMods>, X: Float64Array, name: string): NonNullable<MetaRegression["bubble"]> {
+  const k = mr.k;
+  let sw = 0;
+  for (let i = 0; i < k; i++) sw += mr.weights[i] as number;
+  const points = Array.from({ length: k }, (_, i) => ({ study: (rows[incl[i] as number] as StudyRow).study, x: X[2 * i + 1] as number, yi: y[i] as number, weight: (100 * (mr.weights[i] as number)) / sw }));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const p of points) {
+    lo = Math.min(lo, p.x);
+    hi = Math.max(hi, p.x);
+  }
+  const [b0, b1] = [mr.coefficients[0]?.estimate ?? NaN, mr.coefficients[1]?.estimate ?? NaN];
+  const crit = critValue(mr.level, mr.df);
+  const line = Array.from({ length: 101 }, (_, j) => {
+    const x = lo + ((hi - lo) * j) / 100;
+    const pred = b0 + b1 * x;
+    const se = Math.sqrt((mr.vb[0] as number) + 2 * x * (mr.vb[1] as number) + x * x * (mr.vb[3] as number));
+    return { x, pred, ci_lb: pred - crit * se, ci_ub: pred + crit * se };
+  });
+  return { moderator: name, points, line };
 }

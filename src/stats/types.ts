@@ -11,10 +11,13 @@ export const MethodSchema = z.enum(["IV", "MH", "PETO"]);
 export type Method = z.infer<typeof MethodSchema>;
 export const ModelSchema = z.enum(["fixed", "random", "auto"]);
 export type ModelChoice = z.infer<typeof ModelSchema>;
-export const Tau2MethodSchema = z.enum(["DL", "REML", "PM", "ML", "HE", "SJ", "EB"]);
+export const Tau2MethodSchema = z.enum(["DL", "REML", "PM", "ML", "HE", "SJ", "EB", "HS", "HSk", "PMM"]);
 export type Tau2Method = z.infer<typeof Tau2MethodSchema>;
 export const TestSchema = z.enum(["z", "knha"]);
 export type TestType = z.infer<typeof TestSchema>;
+/** revman5: RevMan 5.3 (Deeks & Higgins 2010); revman-web: RevMan's 2025 random-effects methods (docs/stats.md). */
+export const PresetSchema = z.enum(["revman5", "revman-web"]);
+export type Preset = z.infer<typeof PresetSchema>;
 
 /** One study row as read from CSV/XLSX, after header aliasing. Exactly one data shape is filled. */
 export const BinaryDataSchema = z.object({
@@ -50,6 +53,8 @@ export const StudyRowSchema = z.object({
   row: z.number().int().positive().optional(),
   year: z.number().int().optional(),
   subgroup: z.string().optional(),
+  /** Moderator values for meta-regression (--mods), as written in the file; numeric or categorical. */
+  moderators: z.record(z.string(), z.string()).optional(),
   data: StudyDataSchema,
 });
 export type StudyRow = z.infer<typeof StudyRowSchema>;
@@ -58,10 +63,11 @@ export const MetaOptionsSchema = z.object({
   measure: MeasureSchema.optional(),
   /** Default IV; with the RevMan 5 preset and binary data, MH (resolved in stats/meta.ts from the options given). */
   method: MethodSchema.optional(),
-  model: ModelSchema.default("random"),
+  /** Default: random effects for inverse variance; fixed effect for MH and Peto and for the revman5 preset. */
+  model: ModelSchema.optional(),
   tau2: Tau2MethodSchema.default("REML"),
   test: TestSchema.default("z"),
-  preset: z.enum(["revman5"]).optional(),
+  preset: PresetSchema.optional(),
   /** SMD small-sample correction: metafor's exact Hedges' g (default) or RevMan's approximation. */
   /** Default exact; with the RevMan 5 preset, approx. */
   smdCorrection: z.enum(["exact", "approx"]).optional(),
@@ -72,6 +78,22 @@ export const MetaOptionsSchema = z.object({
   /** Include result.funnel (contour-enhanced funnel plot data); always included when bias is true. */
   funnel: z.boolean().default(false),
   level: z.number().gt(0).lt(100).default(95),
+  /** Meta-regression on these moderator columns (StudyRow.moderators): numeric, or categorical (dummy coded). */
+  mods: z.array(z.string().min(1)).min(1).optional(),
+  /** Permutation test of the meta-regression (as metafor permutest): number of random permutations (exact when fewer exist). */
+  permutations: z.number().int().positive().max(1_000_000).optional(),
+  // The options below have their defaults applied in resolveMetaSettings (fewer zod defaults: cheaper per analysis).
+  /** Seed of the random permutations and of the GOSH subset sample (default 20251201). */
+  seed: z.number().int().nonnegative().optional(),
+  /** Influence diagnostics (metafor influence()), Baujat data. */
+  influence: z.boolean().optional(),
+  /** GOSH: every subset for k <= 15, else goshSubsets random subsets (default 10,000). */
+  gosh: z.boolean().optional(),
+  goshSubsets: z.number().int().positive().max(1_000_000).optional(),
+  /** Fail-safe N (Rosenthal, Orwin, Rosenberg as metafor fsn). */
+  failSafe: z.boolean().optional(),
+  /** Profile-likelihood CI for tau² (confint(type = "PL")) beside the Q-profile one. */
+  profileCi: z.boolean().optional(),
 });
 export type MetaOptions = z.input<typeof MetaOptionsSchema>;
 export type ResolvedMetaOptions = z.output<typeof MetaOptionsSchema>;
@@ -119,6 +141,8 @@ export const HeterogeneitySchema = z.object({
   I2_ci: z.tuple([num, num]).nullable(),
   H2: num,
   H2_ci: z.tuple([num, num]).nullable(),
+  /** Profile-likelihood CI for tau² (metafor confint(type = "PL")), when asked for (ML/REML fits). */
+  tau2_ci_pl: z.tuple([num, num]).optional(),
 });
 export type Heterogeneity = z.infer<typeof HeterogeneitySchema>;
 
@@ -207,6 +231,78 @@ export const FunnelDataSchema = z.object({
 });
 
 export type MetaFunnelData = z.infer<typeof FunnelDataSchema>;
+
+export const MetaRegressionSchema = z.object({
+  /** The moderator columns and how each entered the model. */
+  moderators: z.array(z.object({ name: z.string(), kind: z.enum(["numeric", "categorical"]), levels: z.array(z.string()).optional(), reference: z.string().optional() })),
+  k: z.number().int(),
+  test: TestSchema,
+  tau2: num,
+  tau2_se: nullableNum,
+  /** Coefficients (intercept first; a categorical moderator gives one per level but the reference). */
+  coefficients: z.array(z.object({ name: z.string(), estimate: num, se: num, zval: num, pval: num, ci_lb: num, ci_ub: num })),
+  /** Omnibus test of the moderators: chi-square with QM_df (z test) or F(QM_df, QM_df2) (Knapp-Hartung). */
+  QM: num,
+  QM_df: num,
+  QM_df2: nullableNum,
+  QM_pval: num,
+  /** Residual heterogeneity. */
+  QE: num,
+  QE_df: num,
+  QE_pval: num,
+  /** Percent of tau² accounted for (metafor's R², proportional reduction against the intercept-only model). */
+  R2: nullableNum,
+  I2: num,
+  H2: num,
+  /** Permutation test (metafor permutest): p-values of QM and of each coefficient. */
+  permutation: z
+    .object({ exact: z.boolean(), iterations: z.number().int(), seed: z.number().int().nullable(), QM_pval: num, pval: z.array(num) })
+    .optional(),
+  /** Bubble-plot data (metafor regplot): the first numeric moderator, each study's point and size, the fitted line. */
+  bubble: z
+    .object({
+      moderator: z.string(),
+      points: z.array(z.object({ study: z.string(), x: num, yi: num, weight: num })),
+      line: z.array(z.object({ x: num, pred: num, ci_lb: num, ci_ub: num })),
+    })
+    .optional(),
+});
+export type MetaRegression = z.infer<typeof MetaRegressionSchema>;
+
+/** metafor influence(): one row per included study. */
+export const InfluenceRowSchema = z.object({
+  study: z.string(),
+  rstudent: num,
+  dffits: num,
+  cook_d: num,
+  cov_r: num,
+  tau2_del: num,
+  QE_del: num,
+  hat: num,
+  /** Weight in percent. */
+  weight: num,
+  /** One value per coefficient (the intercept only for a model without moderators). */
+  dfbetas: z.array(num),
+  /** True when metafor marks the study influential (any of its criteria met). */
+  inf: z.boolean(),
+});
+export const BaujatPointSchema = z.object({ study: z.string(), x: num, y: num });
+export const GoshSchema = z.object({
+  /** All 2^k - 1 subsets (exact) or a random sample of that many subsets. */
+  exact: z.boolean(),
+  subsets: z.number().int(),
+  seed: z.number().int().nullable(),
+  /** Per subset: number of studies, estimate, I², tau² (aligned arrays). */
+  k: z.array(z.number().int()),
+  estimate: z.array(num),
+  I2: z.array(num),
+  tau2: z.array(num),
+});
+export const FailSafeSchema = z.object({
+  rosenthal: z.object({ fsnum: num, alpha: num, pval: num }),
+  orwin: z.object({ fsnum: num, target: num }),
+  rosenberg: z.object({ fsnum: num, alpha: num, pval: num }),
+});
 export type MetaBias = z.infer<typeof BiasSchema>;
 export type MetaLeaveOneOutRow = z.infer<typeof LeaveOneOutRowSchema>;
 export type MetaCumulativeRow = z.infer<typeof CumulativeRowSchema>;
@@ -219,7 +315,9 @@ export const MetaResultSchema = z.object({
   method: MethodSchema,
   tau2_method: Tau2MethodSchema.nullable(),
   test: TestSchema,
-  preset: z.enum(["revman5"]).nullable(),
+  preset: PresetSchema.nullable(),
+  /** How the model was chosen: "option" (asked for), "default" (the default for the method or preset) or "auto". */
+  model_source: z.enum(["option", "default", "auto"]).optional(),
   level: num,
   pooled: PooledSchema,
   heterogeneity: HeterogeneitySchema,
@@ -231,6 +329,12 @@ export const MetaResultSchema = z.object({
   cumulative: z.array(CumulativeRowSchema).optional(),
   bias: BiasSchema.optional(),
   funnel: FunnelDataSchema.optional(),
+  meta_regression: MetaRegressionSchema.optional(),
+  influence: z.array(InfluenceRowSchema).optional(),
+  baujat: z.array(BaujatPointSchema).optional(),
+  gosh: GoshSchema.optional(),
+  fail_safe: FailSafeSchema.optional(),
+  /** Radial (Galbraith) and L'Abbé plot data are derived from `studies` by the plot functions. */
   /** Human notes (e.g. the Cochrane Handbook caution when the model was chosen from I²). */
   notes: z.array(z.string()),
 });

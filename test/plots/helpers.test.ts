@@ -7,9 +7,9 @@ describe("number formatting", () => {
     expect(formatP(0.00044)).toBe("= 0.0004");
     expect(formatP(0.0032)).toBe("= 0.003");
     expect(formatP(0.588)).toBe("= 0.59");
-    expect(formatP(0.0549)).toBe("= 0.055");
+    expect(formatP(0.0549)).toBe("= 0.05"); // issue 8: RevMan prints P = 0.05 (was "= 0.055")
     expect(formatP(0.0551)).toBe("= 0.06");
-    expect(formatP(0.0461)).toBe("= 0.046");
+    expect(formatP(0.0461)).toBe("= 0.05"); // issue 8: RevMan prints P = 0.05 (was "= 0.046")
     expect(formatP(0.0502)).toBe("= 0.05");
     expect(formatP(0.04)).toBe("= 0.04");
   });

@@ -5,18 +5,21 @@
  * (app/meta.ts analyseStudyTable), and only when everything has been computed write the plot files and print the
  * summary or JSON.
  */
-import { access, constants, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, isInputError } from "../../shared/errors.js";
+import { isRatioMeasure } from "../../stats/core/escalc.js";
+import { i2FromQ } from "../../stats/core/heterogeneity.js";
+import { revmanPValue } from "../../stats/core/revman.js";
 import { analyseStudyTable, type TableAnalysis } from "../../app/meta.js";
-import { svgToPng } from "../../stats/plots/index.js";
+import { baujatPlotSvg, bubblePlotSvg, goshPlotSvg, labbePlotSvg, radialPlotSvg, svgToPng } from "../../stats/plots/index.js";
+import { checkWritablePath, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
 import type { ForestPlotOptions } from "../../stats/plots/index.js";
 import {
   MeasureSchema,
   MethodSchema,
   ModelSchema,
+  PresetSchema,
   Tau2MethodSchema,
   TestSchema,
   type MetaOptions,
@@ -29,6 +32,16 @@ import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
 const upper = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
+/** Matches an enum value case-insensitively and hands over its canonical spelling (HSK -> HSk). */
+const anyCase = <T extends string>(values: readonly T[], s: z.ZodType) =>
+  z.preprocess((v) => (typeof v === "string" ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v), s);
+const positiveInt = (flag: string) =>
+  z
+    .string()
+    .regex(/^\s*\d+\s*$/, { message: "must be a whole number" })
+    .transform(Number)
+    .refine((n) => n > 0, { message: "must be at least 1" })
+    .describe(flag);
 const lower = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
 const svgPath = z
   .string()
@@ -40,14 +53,37 @@ export const MetaCliOptionsSchema = z.object({
   measure: upper(MeasureSchema).optional(),
   method: upper(MethodSchema).optional(),
   model: lower(ModelSchema).optional(),
-  tau2: upper(Tau2MethodSchema).optional(),
+  tau2: anyCase(Tau2MethodSchema.options, Tau2MethodSchema).optional(),
   test: lower(TestSchema).optional(),
   subgroup: z.string().min(1).optional(),
   outcome: z.string().min(1).optional(),
   leaveOneOut: z.boolean().optional(),
   cumulative: z.boolean().optional(),
   bias: z.boolean().optional(),
-  preset: lower(z.enum(["revman5"])).optional(),
+  preset: lower(PresetSchema).optional(),
+  level: z
+    .string()
+    .regex(/^\s*\d+(\.\d+)?\s*$/, { message: "must be a number (percent, e.g. 90)" })
+    .transform(Number)
+    .refine((v) => v > 0 && v < 100, { message: "must be between 0 and 100 (percent)" })
+    .optional(),
+  mods: z
+    .string()
+    .transform((s) => s.split(",").map((c) => c.trim()))
+    .refine((a) => a.every((c) => c !== ""), { message: "names one or more columns, separated by commas" })
+    .optional(),
+  permutations: positiveInt("--permutations").optional(),
+  seed: z.string().regex(/^\s*\d+\s*$/, { message: "must be a whole number" }).transform(Number).optional(),
+  influence: z.boolean().optional(),
+  gosh: z.boolean().optional(),
+  goshSubsets: positiveInt("--gosh-subsets").optional(),
+  fsn: z.boolean().optional(),
+  profileCi: z.boolean().optional(),
+  bubble: svgPath.optional(),
+  baujat: svgPath.optional(),
+  radial: svgPath.optional(),
+  labbe: svgPath.optional(),
+  goshPlot: svgPath.optional(),
   smdCorrection: lower(z.enum(["exact", "approx"])).optional(),
   json: z.boolean().optional(),
   forest: svgPath.optional(),
@@ -70,6 +106,16 @@ const FLAG: Record<string, string> = {
   subgroup: "--subgroup",
   outcome: "--outcome",
   preset: "--preset",
+  level: "--level",
+  mods: "--mods",
+  permutations: "--permutations",
+  seed: "--seed",
+  goshSubsets: "--gosh-subsets",
+  bubble: "--bubble",
+  baujat: "--baujat",
+  radial: "--radial",
+  labbe: "--labbe",
+  goshPlot: "--gosh-plot",
   smdCorrection: "--smd-correction",
   forest: "--forest",
   funnel: "--funnel",
@@ -103,6 +149,15 @@ function engineOptions(o: MetaCliOptions): MetaOptions {
   if (o.leaveOneOut === true) out.leaveOneOut = true;
   if (o.cumulative === true) out.cumulative = true;
   if (o.bias === true) out.bias = true;
+  if (o.level !== undefined) out.level = o.level;
+  if (o.mods !== undefined) out.mods = o.mods;
+  if (o.permutations !== undefined) out.permutations = o.permutations;
+  if (o.seed !== undefined) out.seed = o.seed;
+  if (o.influence === true || o.baujat !== undefined) out.influence = true;
+  if (o.gosh === true || o.goshPlot !== undefined) out.gosh = true;
+  if (o.goshSubsets !== undefined) out.goshSubsets = o.goshSubsets;
+  if (o.fsn === true) out.failSafe = true;
+  if (o.profileCi === true) out.profileCi = true;
   return out;
 }
 
@@ -125,96 +180,72 @@ function withFlags(e: unknown): unknown {
   return new InputError(e.reason, { ...e.location, field: FLAG[field] });
 }
 
-async function readInput(file: string): Promise<Uint8Array> {
-  try {
-    const s = await stat(file);
-    if (!s.isFile()) throw new InputError("not a file", { file });
-    return new Uint8Array(await readFile(file));
-  } catch (e) {
-    if (isInputError(e)) throw e;
-    const code = (e as { code?: string }).code;
-    throw new InputError(code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(e)})`, { file });
-  }
-}
-
-async function checkWritablePath(path: string, flag: string): Promise<void> {
-  const dir = dirname(path);
-  try {
-    await access(dir, constants.W_OK);
-  } catch {
-    throw new InputError(`cannot write ${path}: directory ${dir} does not exist or is not writable`, { field: flag });
-  }
-  const existing = await stat(path).catch(() => undefined);
-  if (existing !== undefined && !existing.isFile()) throw new InputError(`cannot write ${path}: it is a directory or special file`, { field: flag });
-}
-
-interface OutputFile {
-  path: string;
-  content: string | Uint8Array;
-}
-
-/** Writes every file to a temporary name first, then renames them all: a failure leaves no partial output. */
-async function writeAll(files: OutputFile[]): Promise<void> {
-  const tmp = files.map((f, i) => ({ ...f, tmp: `${f.path}.${process.pid}.${i}.tmp` }));
-  let current = "";
-  try {
-    for (const f of tmp) {
-      current = f.path;
-      await writeFile(f.tmp, f.content);
-    }
-  } catch (e) {
-    await Promise.all(tmp.map((f) => unlink(f.tmp).catch(() => undefined)));
-    const code = (e as { code?: string }).code;
-    throw new InputError(`cannot write ${current} (${code ?? (e instanceof Error ? e.message : String(e))})`);
-  }
-  for (const f of tmp) await rename(f.tmp, f.path);
-}
-
 /** Runs one meta-analysis from the command line; returns what to print (stdout). */
 export async function runMetaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
   const o = parseCliOptions(rawOptions);
-  if (o.png === true && o.forest === undefined && o.funnel === undefined) {
+  if (o.png === true && o.forest === undefined && o.funnel === undefined && o.bubble === undefined && o.baujat === undefined && o.radial === undefined && o.labbe === undefined && o.goshPlot === undefined) {
     throw new InputError("--png writes a PNG beside each SVG: give --forest and/or --funnel too", { field: "--png" });
   }
-  if (o.forest !== undefined && o.funnel !== undefined && o.forest === o.funnel) {
-    throw new InputError("--forest and --funnel name the same file", { field: "--funnel" });
-  }
-  for (const [path, flag] of [
+  const plotFlags = [
     [o.forest, "--forest"],
     [o.funnel, "--funnel"],
-  ] as const) {
+    [o.bubble, "--bubble"],
+    [o.baujat, "--baujat"],
+    [o.radial, "--radial"],
+    [o.labbe, "--labbe"],
+    [o.goshPlot, "--gosh-plot"],
+  ] as const;
+  const seenPaths = new Map<string, string>();
+  for (const [path, flag] of plotFlags) {
+    if (path === undefined) continue;
+    const other = seenPaths.get(path);
+    if (other !== undefined) throw new InputError(`${other} and ${flag} name the same file`, { field: flag });
+    seenPaths.set(path, flag);
+  }
+  if (o.bubble !== undefined && o.mods === undefined) throw new InputError("--bubble plots a meta-regression: give --mods COLUMN too", { field: "--bubble" });
+  for (const [path, flag] of plotFlags) {
     if (path === undefined) continue;
     await checkWritablePath(path, flag);
     if (o.png === true) await checkWritablePath(path.replace(/\.svg$/i, ".png"), flag);
   }
 
-  const bytes = await readInput(file);
+  const bytes = await readInputFile(file);
   let analysis: TableAnalysis;
+  const files: OutputFile[] = [];
   try {
     analysis = await analyseStudyTable({ file, bytes, ...(o.outcome !== undefined ? { outcome: o.outcome } : {}) }, engineOptions(o), {
       forest: o.forest !== undefined ? forestOptions(o) : false,
       funnel: o.funnel !== undefined,
     });
+    const diagnostic = [
+      [o.bubble, bubblePlotSvg],
+      [o.baujat, baujatPlotSvg],
+      [o.radial, radialPlotSvg],
+      [o.labbe, labbePlotSvg],
+      [o.goshPlot, goshPlotSvg],
+    ] as const;
+    const svgs: Array<readonly [string | undefined, string | null]> = [
+      [o.forest, analysis.forestSvg],
+      [o.funnel, analysis.funnelSvg],
+      ...diagnostic.map(([path, draw]) => [path, path === undefined ? null : draw(analysis.result)] as const),
+    ];
+    for (const [path, svg] of svgs) {
+      if (path === undefined || svg === null) continue;
+      files.push({ path, content: svg });
+      if (o.png === true) files.push({ path: path.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
+    }
   } catch (e) {
     throw withFlags(e);
   }
-  const { result, ignoredColumns: ignored } = analysis;
-  const files: OutputFile[] = [];
-  for (const [path, svg] of [
-    [o.forest, analysis.forestSvg],
-    [o.funnel, analysis.funnelSvg],
-  ] as const) {
-    if (path === undefined || svg === null) continue;
-    files.push({ path, content: svg });
-    if (o.png === true) files.push({ path: path.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-  }
+  const { result, ignoredColumns: ignored, warnings } = analysis;
   const revman = analysis.revman;
   const stdout =
     o.json === true
-      ? `${JSON.stringify(revman === undefined ? result : { ...result, revman: revmanJson(revman) }, null, 2)}\n`
+      ? `${metaResultJson(revman === undefined ? result : { ...result, revman: revmanJson(revman) })}\n`
       : formatMetaSummary(result, revman === undefined ? file : `${file} ${revman.outcome.id} ${revman.outcome.name}`) + (revman === undefined ? "" : formatRevmanChecks(revman));
-  await writeAll(files);
+  await writeAllFiles(files);
   const stderr =
+    warnings.map((w) => `decidua: warning: ${w}\n`).join("") +
     (ignored.length > 0 ? `decidua: note: column${ignored.length > 1 ? "s" : ""} not used: ${ignored.join(", ")}\n` : "") +
     files.map((f) => `decidua: wrote ${f.path}\n`).join("");
   return { stdout, stderr };
@@ -247,6 +278,14 @@ function formatRevmanChecks(r: NonNullable<TableAnalysis["revman"]>): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The result as JSON. JSON has no infinity: an infinite number (e.g. z when SE = 0, an open CI limit) is written as
+ * the string "Inf" or "-Inf", as R's jsonlite does; NaN is written as null.
+ */
+export function metaResultJson(result: unknown): string {
+  return JSON.stringify(result, (_key, value: unknown) => (value === Infinity ? "Inf" : value === -Infinity ? "-Inf" : value), 2);
+}
+
 /** Registers the `meta` command. */
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
   program
@@ -255,15 +294,29 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .argument("<file>", "CSV or XLSX file with a header row, or a RevMan 5 review (.rm5) with --outcome")
     .option("--measure <measure>", "effect measure: OR|RR|RD (binary), MD|SMD (continuous), GEN (yi/vi)")
     .option("--method <method>", "pooling: IV|MH|PETO (default IV)")
-    .option("--model <model>", "fixed|random|auto (auto: I² < 50% fixed, else random) (default random)")
-    .option("--tau2 <estimator>", "tau² estimator: DL|REML|PM|ML|HE|SJ|EB (default REML)")
+    .option("--model <model>", "fixed|random|auto (auto: I² < 50% fixed, else random) (default random for IV; fixed for MH, PETO and --preset revman5)")
+    .option("--tau2 <estimator>", "tau² estimator: DL|REML|PM|PMM|ML|HE|HS|HSk|SJ|EB (default REML)")
+    .option("--level <percent>", "confidence level in percent (default 95)")
     .option("--test <test>", "z|knha (Knapp-Hartung) (default z)")
     .option("--subgroup <column>", "pool within the groups of this column and test the differences")
     .option("--outcome <id>", "RevMan 5 file: the outcome to analyse (e.g. CMP-001.01), with the settings stored in the file")
     .option("--leave-one-out", "leave-one-out sensitivity analysis")
     .option("--cumulative", "cumulative meta-analysis (by year, else row order)")
     .option("--bias", "small-study bias: Egger, Begg, trim-and-fill")
-    .option("--preset <preset>", "revman5: reproduce RevMan 5.3 (MH, DL with MH-based Q, 0.5 in MH)")
+    .option("--preset <preset>", "revman5: RevMan 5.3 (MH fixed; DL with MH-based Q for random); revman-web: RevMan's 2025 random effects (REML, HKSJ, Q-profile, prediction interval)")
+    .option("--mods <columns>", "meta-regression on these columns (comma-separated; numeric or categorical)")
+    .option("--permutations <n>", "permutation test of the meta-regression with n random permutations (exact when fewer exist)")
+    .option("--seed <n>", "seed of the random permutations and GOSH subsets")
+    .option("--influence", "influence diagnostics (metafor influence()) and Baujat data")
+    .option("--gosh", "GOSH: all subsets for k <= 15, else --gosh-subsets random subsets")
+    .option("--gosh-subsets <n>", "number of random GOSH subsets when k > 15 (default 10000)")
+    .option("--fsn", "fail-safe N: Rosenthal, Orwin, Rosenberg")
+    .option("--profile-ci", "profile-likelihood CI for tau² beside the Q-profile one (ML/REML)")
+    .option("--bubble <file.svg>", "write a bubble plot of the meta-regression (first numeric moderator)")
+    .option("--baujat <file.svg>", "write a Baujat plot")
+    .option("--radial <file.svg>", "write a radial (Galbraith) plot")
+    .option("--labbe <file.svg>", "write a L'Abbé plot (binary data)")
+    .option("--gosh-plot <file.svg>", "write a GOSH plot (estimate against I²)")
     .option("--smd-correction <kind>", "exact (metafor, default) | approx (RevMan) Hedges' g correction")
     .option("--json", "print one JSON object (the MetaResult) instead of the summary")
     .option("--forest <file.svg>", "write a forest plot")
@@ -296,7 +349,7 @@ const MEASURE_NAME: Record<string, string> = {
 };
 
 function isRatio(r: MetaResult): boolean {
-  return r.measure === "OR" || r.measure === "RR" || r.method === "PETO";
+  return isRatioMeasure(r.measure) || r.method === "PETO";
 }
 
 function fmt(x: number, digits = 2): string {
@@ -305,13 +358,8 @@ function fmt(x: number, digits = 2): string {
   return s === `-${(0).toFixed(digits)}` ? (0).toFixed(digits) : s;
 }
 
-/** P value as RevMan prints it. */
-export function formatPValue(p: number): string {
-  if (p < 0.00001) return "P < 0.00001";
-  if (p < 0.001) return `P = ${p.toFixed(1 - Math.floor(Math.log10(p)))}`;
-  if (p < 0.01) return `P = ${p.toFixed(3)}`;
-  return `P = ${p.toFixed(2)}`;
-}
+/** P value as RevMan prints it ("P = 0.05" for p = 0.046); the one definition is in stats/core/revman.ts. */
+export const formatPValue = revmanPValue;
 
 function effectText(r: MetaResult, est: number, lb: number, ub: number): string {
   const t = isRatio(r) ? Math.exp : (x: number) => x;
@@ -422,7 +470,7 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     lines.push(heterogeneityLine(r, het, r.model));
     lines.push(overallLine(pooled));
     // RevMan 5.3 prints no prediction interval; with the preset the summary follows it (as the forest plot does).
-    if (r.model === "random" && r.preset === null && pooled.pi_lb !== null && pooled.pi_ub !== null && k >= 3) {
+    if (r.model === "random" && r.preset !== "revman5" && pooled.pi_lb !== null && pooled.pi_ub !== null && k >= 3) {
       lines.push(`Prediction interval: ${effectText(r, pooled.estimate, pooled.pi_lb, pooled.pi_ub).replace(/^[^[]*/, "")}`);
     }
   };
@@ -443,7 +491,7 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
   block("Total", r.studies, r.pooled, r.heterogeneity, r.k);
   if (r.subgroup_test !== undefined) {
     const t = r.subgroup_test;
-    const i2 = t.Q > 0 && t.df > 0 ? Math.max(0, ((t.Q - t.df) / t.Q) * 100) : 0;
+    const i2 = t.I2 ?? i2FromQ(t.Q, t.df);
     lines.push(`Test for subgroup differences: Chi² = ${fmt(t.Q)}, df = ${t.df} (${formatPValue(t.pval)}), I² = ${fmt(i2, 1)}%`);
   }
   if (r.heterogeneity.tau2_ci !== null && r.model === "random") {
@@ -480,6 +528,45 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     lines.push(`Begg's rank correlation: Kendall's tau = ${fmt(b.begg.tau, 3)} (${formatPValue(b.begg.pval)})`);
     const tf = b.trimfill;
     lines.push(`Trim-and-fill (L0): ${tf.k0} stud${tf.k0 === 1 ? "y" : "ies"} filled on the ${tf.side}; adjusted ${effectText(r, tf.estimate, tf.ci_lb, tf.ci_ub)}`);
+  }
+  if (r.heterogeneity.tau2_ci_pl !== undefined) {
+    const [lb, ub] = r.heterogeneity.tau2_ci_pl;
+    lines.push(`Tau² ${fmt(r.heterogeneity.tau2, 4)} [${fmt(lb, 4)}, ${fmt(ub, 4)}] (profile likelihood, ${r.level}% CI)`);
+  }
+  if (r.meta_regression !== undefined) {
+    const m = r.meta_regression;
+    lines.push("", `Meta-regression (${m.k} studies; ${m.test === "knha" ? "Knapp-Hartung t and F tests" : "z and chi-square tests"}; coefficients on the analysis scale)`);
+    for (const mod of m.moderators) {
+      if (mod.kind === "categorical") lines.push(`  ${mod.name}: categorical, reference level "${mod.reference ?? ""}"`);
+    }
+    const w = Math.max(12, ...m.coefficients.map((c) => c.name.length + 2));
+    lines.push(pad("", w) + pad("estimate", 11, true) + pad("SE", 10, true) + pad(m.test === "knha" ? "t" : "z", 9, true) + pad("P", 12, true) + `   ${r.level}% CI`);
+    for (const c of m.coefficients) {
+      lines.push(pad(c.name, w) + pad(fmt(c.estimate, 4), 11, true) + pad(fmt(c.se, 4), 10, true) + pad(fmt(c.zval), 9, true) + pad(formatPValue(c.pval), 12, true) + `   [${fmt(c.ci_lb, 4)}, ${fmt(c.ci_ub, 4)}]`);
+    }
+    const qm = m.QM_df2 === null ? `QM = ${fmt(m.QM)}, df = ${m.QM_df}` : `F = ${fmt(m.QM)}, df = ${m.QM_df}, ${m.QM_df2}`;
+    lines.push(`Test of moderators: ${qm} (${formatPValue(m.QM_pval)})`);
+    lines.push(`Residual heterogeneity: QE = ${fmt(m.QE)}, df = ${m.QE_df} (${formatPValue(m.QE_pval)}); Tau² = ${fmt(m.tau2, 4)}; I² = ${fmt(m.I2, 1)}%${m.R2 === null ? "" : `; R² = ${fmt(m.R2, 1)}%`}`);
+    if (m.permutation !== undefined) {
+      const p = m.permutation;
+      lines.push(`Permutation test (${p.exact ? `exact, all ${p.iterations} distinct permutations` : `${p.iterations} random permutations, seed ${p.seed ?? ""}`}): moderators ${formatPValue(p.QM_pval)}`);
+    }
+  }
+  if (r.influence !== undefined) {
+    lines.push("", "Influence diagnostics (metafor influence(); * = influential)");
+    const w = Math.max(12, ...r.influence.map((x) => x.study.length + 2));
+    lines.push(pad("Study", w) + ["rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat", "weight"].map((h) => pad(h, 10, true)).join("") + "  dfbetas");
+    for (const x of r.influence) {
+      const cells = [x.rstudent, x.dffits, x.cook_d, x.cov_r, x.tau2_del, x.QE_del, x.hat, x.weight].map((v) => pad(fmt(v, 3), 10, true)).join("");
+      lines.push(pad(x.study, w) + cells + "  " + x.dfbetas.map((d) => fmt(d, 3)).join(" ") + (x.inf ? "  *" : ""));
+    }
+  }
+  if (r.fail_safe !== undefined) {
+    const f = r.fail_safe;
+    lines.push("", "Fail-safe N");
+    lines.push(`Rosenthal: ${f.rosenthal.fsnum} (alpha ${f.rosenthal.alpha}, observed one-sided ${formatPValue(f.rosenthal.pval)})`);
+    lines.push(`Orwin: ${f.orwin.fsnum} (target effect ${fmt(f.orwin.target, 4)})`);
+    lines.push(`Rosenberg: ${f.rosenberg.fsnum} (alpha ${f.rosenberg.alpha}, observed ${formatPValue(f.rosenberg.pval)})`);
   }
   if (r.notes.length > 0) {
     lines.push("", "Notes");

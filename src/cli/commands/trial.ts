@@ -13,11 +13,13 @@ import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 import { registerTrialCommand } from "./trial-run.js";
 
+/** A count as the CSV cells take it: a whole number, also written with an exponent (1e+06). */
 const countOption = (flag: string) =>
   z
     .string({ message: "is required" })
-    .regex(/^\s*\d+\s*$/, { message: "must be a whole number" })
+    .regex(/^\s*[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/, { message: "must be a whole number" })
     .transform((s) => Number(s))
+    .refine((n) => Number.isSafeInteger(n) && n >= 0, { message: "must be a whole number" })
     .describe(flag);
 
 const TwoByTwoCliSchema = z.object({

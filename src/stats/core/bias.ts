@@ -6,6 +6,7 @@
 import { InputError } from "../../shared/errors.js";
 import { critValue, pvalNormal, pvalT } from "./dist.js";
 import { metaRegCoef, wlsLine } from "./metareg.js";
+import type { TestType } from "../types.js";
 import { rmaUni, type RmaMethod, type RmaUniResult } from "./rma.js";
 
 export interface EggerResult {
@@ -84,26 +85,12 @@ export interface KendallResult {
   exact: boolean;
 }
 
-/** Kendall's tau-b and its two-sided p-value as R's cor.test(method = "kendall", exact = TRUE). */
+/** Kendall's tau-b and its two-sided p-value as R's cor.test(method = "kendall", exact = TRUE); S in O(n log n). */
 export function kendallTest(x: ArrayLike<number>, y: ArrayLike<number>): KendallResult {
   const n = x.length;
-  let conc = 0;
-  let disc = 0;
-  let tx = 0;
-  let ty = 0;
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const dx = Math.sign((x[i] as number) - (x[j] as number));
-      const dy = Math.sign((y[i] as number) - (y[j] as number));
-      if (dx === 0) tx++;
-      if (dy === 0) ty++;
-      const s = dx * dy;
-      if (s > 0) conc++;
-      else if (s < 0) disc++;
-    }
-  }
+  const { S: s, tx, ty } = kendallS(x, y);
   const n0 = (n * (n - 1)) / 2;
-  const tau = (conc - disc) / Math.sqrt((n0 - tx) * (n0 - ty));
+  const tau = s / Math.sqrt((n0 - tx) * (n0 - ty));
   const ties = new Set(Array.from(x)).size < n || new Set(Array.from(y)).size < n;
   if (!ties && n <= 170) {
     const q = Math.round(((tau + 1) * n * (n - 1)) / 4);
@@ -130,6 +117,62 @@ export function kendallTest(x: ArrayLike<number>, y: ArrayLike<number>): Kendall
   return { tau, pval: pvalNormal(z), exact: false };
 }
 
+/**
+ * Kendall's S = concordant - discordant pairs and the numbers of pairs tied in x and in y, in O(n log n) by
+ * Knight's (1966) algorithm: sort by x (then y), count the discordant pairs as the exchanges of a merge sort on y.
+ */
+export function kendallS(x: ArrayLike<number>, y: ArrayLike<number>): { S: number; tx: number; ty: number } {
+  const n = x.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => (x[a] as number) - (x[b] as number) || (y[a] as number) - (y[b] as number));
+  const n0 = (n * (n - 1)) / 2;
+  let tx = 0;
+  let txy = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && (x[idx[j] as number] as number) === (x[idx[i] as number] as number)) j++;
+    const t = j - i;
+    tx += (t * (t - 1)) / 2;
+    // ties in both x and y within this run (sorted by y inside it)
+    for (let a = i; a < j; ) {
+      let b = a + 1;
+      while (b < j && (y[idx[b] as number] as number) === (y[idx[a] as number] as number)) b++;
+      txy += ((b - a) * (b - a - 1)) / 2;
+      a = b;
+    }
+    i = j;
+  }
+  // merge sort of y in x order, counting exchanges (pairs with y out of order, ties in y not counted)
+  let a = Float64Array.from(idx, (i) => y[i] as number);
+  let buf = new Float64Array(n);
+  let swaps = 0;
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let o = lo;
+      while (i < mid && j < hi) {
+        if ((a[j] as number) < (a[i] as number)) {
+          buf[o++] = a[j++] as number;
+          swaps += mid - i;
+        } else buf[o++] = a[i++] as number;
+      }
+      while (i < mid) buf[o++] = a[i++] as number;
+      while (j < hi) buf[o++] = a[j++] as number;
+    }
+    [a, buf] = [buf, a];
+  }
+  let ty = 0;
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && a[j] === a[i]) j++;
+    ty += ((j - i) * (j - i - 1)) / 2;
+    i = j;
+  }
+  return { S: n0 - tx - ty + txy - 2 * swaps, tx, ty };
+}
+
 /** Begg and Mazumdar's rank correlation test as metafor ranktest (k >= 3). */
 export function beggTest(yi: ArrayLike<number>, vi: ArrayLike<number>): KendallResult {
   const k = yi.length;
@@ -152,7 +195,7 @@ export interface TrimFillResult {
   k0: number;
   se_k0: number;
   side: "left" | "right";
-  /** Model fitted to the observed plus filled studies (z test, as metafor trimfill). */
+  /** Model fitted to the observed plus filled studies (z test, as metafor trimfill); the original model when k0 = 0. */
   fit: RmaUniResult;
   estimate: number;
   se: number;
@@ -165,7 +208,7 @@ export interface TrimFillResult {
 }
 
 /** Duval and Tweedie's trim-and-fill, L0 estimator, as metafor trimfill.rma.uni. */
-export function trimAndFill(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, options: { method?: RmaMethod; level?: number; side?: "left" | "right" } = {}): TrimFillResult {
+export function trimAndFill(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, options: { method?: RmaMethod; level?: number; side?: "left" | "right"; test?: TestType } = {}): TrimFillResult {
   const method = options.method ?? "REML";
   const level = options.level ?? 95;
   const k = yiIn.length;
@@ -225,7 +268,8 @@ export function trimAndFill(yiIn: ArrayLike<number>, viIn: ArrayLike<number>, op
     }
     fit = rmaUni(yAll, vAll, { method, level });
   } else {
-    fit = rmaUni(yiIn, viIn, { method, level });
+    // no study filled: metafor returns the original model, with its test (Knapp-Hartung included)
+    fit = rmaUni(yiIn, viIn, { method, level, test: options.test ?? "z" });
   }
   return { k0, se_k0, side, fit, estimate: fit.beta, se: fit.se, ci_lb: fit.ci_lb, ci_ub: fit.ci_ub, pval: fit.pval, tau2: fit.tau2, filled };
 }

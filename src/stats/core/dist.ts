@@ -9,6 +9,7 @@ import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import tCdf from "@stdlib/stats-base-dists-t-cdf";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import chisqQuantile from "@stdlib/stats-base-dists-chisquare-quantile";
+import betainc from "@stdlib/math-base-special-betainc";
 import gammainc from "@stdlib/math-base-special-gammainc";
 
 /** Two-sided p-value of a z statistic: 2 * pnorm(|z|, lower.tail = FALSE). */
@@ -28,6 +29,21 @@ export function pchisqUpper(x: number, df: number): number {
   return gammainc(x / 2, df / 2, true, true);
 }
 
+/** Upper tail of F(df1, df2): pf(x, df1, df2, lower.tail = FALSE) = I_{df2/(df2 + df1 x)}(df2/2, df1/2). */
+export function pfUpper(x: number, df1: number, df2: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (!(x > 0)) return 1;
+  if (x === Infinity) return 0;
+  return betainc(df2 / (df2 + df1 * x), df2 / 2, df1 / 2, true, false);
+}
+
+/** Lower tail of chi-square: pchisq(x, df). */
+export function pchisq(x: number, df: number): number {
+  if (!(x > 0)) return 0;
+  if (x === Infinity) return 1;
+  return gammainc(x / 2, df / 2, true, false);
+}
+
 /** qnorm(p). */
 export function qnorm(p: number): number {
   return normalQuantile(p, 0, 1);
@@ -38,9 +54,39 @@ export function qt(p: number, df: number): number {
   return tQuantile(p, df);
 }
 
-/** qchisq(p, df) (lower tail). */
+/**
+ * Memo of a deterministic quantile function of (p, df): the same few (p, df) pairs recur in every analysis (the
+ * Q-profile limits at k - 1 df, the critical values at the confidence level), and the inverse incomplete gamma or
+ * beta behind each costs as much as a whole REML fit. Caching returns the identical double, so it changes no result.
+ */
+function memo2(f: (p: number, df: number) => number, max = 4096): (p: number, df: number) => number {
+  const cache = new Map<number, Map<number, number>>();
+  let size = 0;
+  return (p, df) => {
+    let byDf = cache.get(p);
+    if (byDf === undefined) {
+      byDf = new Map();
+      cache.set(p, byDf);
+    }
+    let v = byDf.get(df);
+    if (v === undefined) {
+      v = f(p, df);
+      if (size++ > max) {
+        cache.clear();
+        size = 0;
+      } else byDf.set(df, v);
+    }
+    return v;
+  };
+}
+
+const qchisqMemo = memo2((p, df) => chisqQuantile(p, df));
+const qtMemo = memo2((p, df) => tQuantile(p, df));
+const qnormMemo = memo2((p) => normalQuantile(p, 0, 1));
+
+/** qchisq(p, df) (lower tail), memoised. */
 export function qchisq(p: number, df: number): number {
-  return chisqQuantile(p, df);
+  return qchisqMemo(p, df);
 }
 
 /** Standard normal cdf. */
@@ -51,7 +97,7 @@ export function pnorm(z: number): number {
 /** Critical value of a two-sided interval: z or t (when df is given). level is in percent. */
 export function critValue(level: number, df: number | null): number {
   const alpha = 1 - level / 100;
-  return df === null ? -normalQuantile(alpha / 2, 0, 1) : -tQuantile(alpha / 2, df);
+  return df === null ? -qnormMemo(alpha / 2, 0) : -qtMemo(alpha / 2, df);
 }
 
 const DBL_EPSILON = 2.220446049250313e-16;
@@ -61,13 +107,18 @@ export const UNIROOT_TOL = Math.pow(DBL_EPSILON, 0.25);
 
 /**
  * Root of f in [lower, upper] by Brent's method, a faithful port of R's R_zeroin2 (as called by uniroot,
- * with f evaluated at both ends first). Returns NaN when the search fails to converge in maxit steps.
+ * with f evaluated at both ends first; `fLower`/`fUpper` pass those two values when they are known). Returns NaN when the search fails to converge in maxit steps.
  */
 export function zeroin(f: (x: number) => number, lower: number, upper: number, tol: number, maxit: number): number {
+  return zeroinFrom(f, lower, upper, f(lower), f(upper), tol, maxit);
+}
+
+/** zeroin with f(lower) and f(upper) already known (the same values: the search costs two evaluations less). */
+export function zeroinFrom(f: (x: number) => number, lower: number, upper: number, fLower: number, fUpper: number, tol: number, maxit: number): number {
   let a = lower;
   let b = upper;
-  let fa = f(a);
-  let fb = f(b);
+  let fa = fLower;
+  let fb = fUpper;
   let c = a;
   let fc = fa;
   if (fa === 0) return a;

@@ -115,20 +115,9 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
           dd += add;
           corrected[i] = 1;
         }
-        const n1 = a + b;
-        const n2 = c + dd;
-        const p1 = a / n1;
-        const p2 = c / n2;
-        if (measure === "OR") {
-          y = Math.log(p1 / (1 - p1)) - Math.log(p2 / (1 - p2));
-          v = 1 / a + 1 / b + 1 / c + 1 / dd;
-        } else if (measure === "RR") {
-          y = Math.log(p1) - Math.log(p2);
-          v = 1 / a - 1 / n1 + 1 / c - 1 / n2;
-        } else {
-          y = p1 - p2;
-          v = (p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2;
-        }
+        twoByTwoEffect(measure, a, b, c, dd, yi, vi, i);
+        y = yi[i] as number;
+        v = vi[i] as number;
       }
     } else if (d.kind === "continuous") {
       if (measure !== "MD" && measure !== "SMD") {
@@ -175,9 +164,31 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
   return { measure, k, yi, vi, included, corrected, reasons };
 }
 
-/** True for measures analysed on the log scale (reported back with exp()). */
+/** True for measures analysed on the log scale (reported back with exp()); the Peto OR is an OR. */
 export function isRatioMeasure(measure: Measure): boolean {
   return measure === "OR" || measure === "RR";
+}
+
+/**
+ * The per-study effect of one 2x2 table as escalc, written into yi[i] and vi[i]: log odds ratio log(a/b) - log(c/d)
+ * with variance 1/a + 1/b + 1/c + 1/d, log risk ratio with 1/a - 1/n1 + 1/c - 1/n2, or risk difference with
+ * p1(1 - p1)/n1 + p2(1 - p2)/n2. The cells are used as given (any continuity correction already added).
+ */
+export function twoByTwoEffect(measure: "OR" | "RR" | "RD", a: number, b: number, c: number, d: number, yi: Float64Array, vi: Float64Array, i: number): void {
+  const n1 = a + b;
+  const n2 = c + d;
+  if (measure === "OR") {
+    yi[i] = Math.log(a / b) - Math.log(c / d);
+    vi[i] = 1 / a + 1 / b + 1 / c + 1 / d;
+  } else if (measure === "RR") {
+    yi[i] = Math.log(a / n1) - Math.log(c / n2);
+    vi[i] = 1 / a - 1 / n1 + 1 / c - 1 / n2;
+  } else {
+    const p1 = a / n1;
+    const p2 = c / n2;
+    yi[i] = p1 - p2;
+    vi[i] = (p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2;
+  }
 }
 
 /**

@@ -1,173 +1,227 @@
 /**
- * Meta-regression with one moderator (y ~ 1 + x) as metafor's rma.uni(yi, vi, mods = x, method),
- * fitted with the dense projection matrix P = W - W X (X'WX)^-1 X'W. Used where metafor fits such a
- * model internally (trim-and-fill chooses its side from the sign of the slope on sqrt(vi)).
+ * Meta-regression y ~ X as metafor's rma.uni(yi, vi, mods = X, method, test): coefficients with SE and CI, the
+ * omnibus test QM of every coefficient but the intercept (chi-square, or F with Knapp-Hartung), the residual
+ * heterogeneity QE, tau² by the estimator table (tau2.ts, the same table as the intercept-only model), I², H² and
+ * R² (metafor's default: the proportional reduction of tau² against the intercept-only model with the same
+ * estimator). Every trace is computed from p x p matrices: O(k p²) per fit, no k x k matrix.
  */
 import { InputError } from "../../shared/errors.js";
-import { mad, UNIROOT_TOL, zeroin } from "./dist.js";
+import type { TestType } from "../types.js";
+import { critValue, pchisqUpper, pfUpper, pvalNormal, pvalT } from "./dist.js";
+import { h2FromQ, i2FromQ } from "./heterogeneity.js";
 import type { RmaMethod } from "./rma.js";
+import { CONTROL, emptyStats, interceptDesign, regressionDesign, tau2Of, wls, type Tau2Design } from "./tau2.js";
 
-interface Proj {
-  P: Float64Array;
-  /** (X'WX)^-1 as [a, b, d] for the symmetric 2x2 [[a, b], [b, d]]. */
-  inv: [number, number, number];
-  logdet: number;
+export interface MetaRegOptions {
+  method?: RmaMethod;
+  test?: TestType;
+  /** Confidence level in percent (default 95). */
+  level?: number;
+  /** Use this tau² instead of estimating it. */
+  tau2Fixed?: number;
+  /** Skip R² (it needs the intercept-only fit); used inside permutation and influence loops. */
+  skipR2?: boolean;
 }
 
-function projection(x: ArrayLike<number>, w: ArrayLike<number>, k: number): Proj {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  for (let i = 0; i < k; i++) {
-    const wi = w[i] as number;
-    const xi = x[i] as number;
-    s0 += wi;
-    s1 += wi * xi;
-    s2 += wi * xi * xi;
-  }
-  const det = s0 * s2 - s1 * s1;
-  if (!(det > 0)) throw new InputError("moderator has no spread; the regression cannot be fitted");
-  const a = s2 / det;
-  const b = -s1 / det;
-  const d = s0 / det;
-  const P = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    const wi = w[i] as number;
-    const xi = x[i] as number;
-    for (let j = 0; j < k; j++) {
-      const wj = w[j] as number;
-      const xj = x[j] as number;
-      const h = a + b * (xi + xj) + d * xi * xj;
-      P[i * k + j] = (i === j ? wi : 0) - wi * wj * h;
-    }
-  }
-  return { P, inv: [a, b, d], logdet: Math.log(det) };
+export interface MetaRegCoefficient {
+  name: string;
+  estimate: number;
+  se: number;
+  /** z (or t with Knapp-Hartung). */
+  zval: number;
+  pval: number;
+  ci_lb: number;
+  ci_ub: number;
 }
 
-function quad(P: Float64Array, y: ArrayLike<number>, k: number): number {
-  let s = 0;
-  for (let i = 0; i < k; i++) {
-    let r = 0;
-    for (let j = 0; j < k; j++) r += (P[i * k + j] as number) * (y[j] as number);
-    s += (y[i] as number) * r;
-  }
-  return s;
+export interface MetaRegResult {
+  k: number;
+  p: number;
+  method: RmaMethod;
+  test: TestType;
+  level: number;
+  coefficients: MetaRegCoefficient[];
+  /** Variance-covariance matrix of the coefficients (p x p, row-major). */
+  vb: Float64Array;
+  tau2: number;
+  se_tau2: number | null;
+  /** Residual heterogeneity: QE with k - p degrees of freedom. */
+  QE: number;
+  QE_df: number;
+  QE_pval: number;
+  /** Omnibus test of the moderators (every coefficient but the intercept): chi-square with m df, or F(m, k - p). */
+  QM: number;
+  QM_df: number;
+  QM_df2: number | null;
+  QM_pval: number;
+  /** Percent; null for a model without moderators. */
+  R2: number | null;
+  I2: number;
+  H2: number;
+  /** t degrees of freedom with Knapp-Hartung, else null. */
+  df: number | null;
+  /** Knapp-Hartung scale s²_w = RSS/(k - p) (1 with the z test). */
+  s2w: number;
+  /** Model weights 1/(v + tau²) and fitted values X b. */
+  weights: Float64Array;
+  fitted: Float64Array;
 }
 
-function py(P: Float64Array, y: ArrayLike<number>, k: number): Float64Array {
-  const out = new Float64Array(k);
-  for (let i = 0; i < k; i++) {
-    let r = 0;
-    for (let j = 0; j < k; j++) r += (P[i * k + j] as number) * (y[j] as number);
-    out[i] = r;
-  }
-  return out;
-}
-
-function weightsFor(v: ArrayLike<number>, tau2: number, k: number): Float64Array {
-  const w = new Float64Array(k);
-  for (let i = 0; i < k; i++) w[i] = 1 / ((v[i] as number) + tau2);
-  return w;
-}
-
-/** tau² of the model y ~ 1 + x by the given estimator, as metafor rma.uni with p = 2. */
-export function metaRegTau2(y: ArrayLike<number>, v: ArrayLike<number>, x: ArrayLike<number>, method: RmaMethod): number {
+/** Fits y ~ X (k x p row-major; the first column the intercept when names[0] is "intrcpt"). */
+export function rmaMods(y: ArrayLike<number>, v: ArrayLike<number>, X: Float64Array, names: readonly string[], options: MetaRegOptions = {}): MetaRegResult {
+  const method = options.method ?? "REML";
+  const test = options.test ?? "z";
+  const level = options.level ?? 95;
   const k = y.length;
-  const p = 2;
-  if (method === "FE") return 0;
-  if (k <= p) throw new InputError("too few studies for a meta-regression");
-  let ym = 0;
-  for (let i = 0; i < k; i++) ym += y[i] as number;
-  ym /= k;
-  const ymc = Float64Array.from(y, (t) => t - ym);
-  const ones = new Float64Array(k).fill(1);
-  const he = (): number => {
-    const pr = projection(x, ones, k);
-    const rss = quad(pr.P, ymc, k);
-    let trPV = 0;
-    for (let i = 0; i < k; i++) trPV += (pr.P[i * k + i] as number) * (v[i] as number);
-    return (rss - trPV) / (k - p);
-  };
-  const qOf = (t: number): number => quad(projection(x, weightsFor(v, t, k), k).P, ymc, k);
-  let tau2: number;
-  switch (method) {
-    case "HE":
-      tau2 = he();
-      break;
-    case "DL": {
-      const pr = projection(x, weightsFor(v, 0, k), k);
-      let trP = 0;
-      for (let i = 0; i < k; i++) trP += pr.P[i * k + i] as number;
-      tau2 = (quad(pr.P, ymc, k) - (k - p)) / trP;
-      break;
+  const p = names.length;
+  if (v.length !== k || X.length !== k * p) throw new InputError("yi, vi and the moderators differ in length");
+  if (k <= p) throw new InputError(`a meta-regression with ${p} coefficients needs more than ${p} studies (k = ${k})`);
+  const design = regressionDesign(y, v, X, p);
+  let tau2 = 0;
+  let se_tau2: number | null = null;
+  if (method !== "FE") {
+    if (options.tau2Fixed !== undefined) tau2 = options.tau2Fixed;
+    else {
+      const est = tau2Of(design, method);
+      tau2 = est.tau2;
+      se_tau2 = est.se_tau2;
     }
-    case "SJ": {
-      let ss = 0;
-      for (let i = 0; i < k; i++) ss += (ymc[i] as number) ** 2;
-      const t0 = ss / k;
-      tau2 = (t0 * qOf(t0)) / (k - p);
-      break;
+  }
+  const weights = new Float64Array(k);
+  for (let i = 0; i < k; i++) weights[i] = 1 / ((v[i] as number) + tau2);
+  const f = wls(X, p, y, weights);
+  const fitted = new Float64Array(k);
+  let rss = 0;
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let a = 0; a < p; a++) s += (X[i * p + a] as number) * (f.b[a] as number);
+    fitted[i] = s;
+    rss += (weights[i] as number) * ((y[i] as number) - s) ** 2;
+  }
+  const vb = Float64Array.from(f.inv);
+  let df: number | null = null;
+  let s2w = 1;
+  if (test === "knha") {
+    s2w = rss <= CONTROL.knhaEps ? 0 : rss / (k - p);
+    for (let i = 0; i < vb.length; i++) vb[i] = (vb[i] as number) * s2w;
+    df = k - p;
+  }
+  const crit = critValue(level, df);
+  const coefficients: MetaRegCoefficient[] = names.map((name, a) => {
+    const estimate = f.b[a] as number;
+    const se = Math.sqrt(vb[a * p + a] as number);
+    const zval = estimate / se;
+    return { name, estimate, se, zval, pval: df === null ? pvalNormal(zval) : pvalT(zval, df), ci_lb: estimate - crit * se, ci_ub: estimate + crit * se };
+  });
+  // QM: Wald test of coefficients 2..p
+  const m = p - 1;
+  let QM = 0;
+  if (m > 0) {
+    const sub = new Float64Array(m * m);
+    for (let a = 0; a < m; a++) for (let c = 0; c < m; c++) sub[a * m + c] = vb[(a + 1) * p + (c + 1)] as number;
+    const inv = new Float64Array(m * m);
+    const ok = invertSpdPlain(sub, m, inv);
+    if (!ok) QM = NaN;
+    else {
+      for (let a = 0; a < m; a++) for (let c = 0; c < m; c++) QM += (f.b[a + 1] as number) * (inv[a * m + c] as number) * (f.b[c + 1] as number);
     }
-    case "PM": {
-      if (qOf(0) < k - p) tau2 = 0;
-      else {
-        const max = Math.max(100, 10 * mad(y) ** 2);
-        if (qOf(max) > k - p) throw new InputError("Paule-Mandel: tau² exceeds the search limit");
-        tau2 = zeroin((t) => qOf(t) - (k - p), 0, max, UNIROOT_TOL, 100);
+  }
+  let QM_df2: number | null = null;
+  let QM_pval: number;
+  if (df !== null) {
+    QM = m > 0 ? QM / m : QM;
+    QM_df2 = k - p;
+    QM_pval = m > 0 ? pfUpper(QM, m, k - p) : NaN;
+  } else QM_pval = m > 0 ? pchisqUpper(QM, m) : NaN;
+  // residual heterogeneity from weights 1/v
+  const s0 = design.stats(0, emptyStats());
+  const QE = Math.max(0, s0.yPy);
+  const QE_df = k - p;
+  const vt = (k - p) / s0.trP;
+  let I2: number;
+  let H2: number;
+  if (method === "FE") {
+    I2 = i2FromQ(QE, k - p);
+    H2 = h2FromQ(QE, k - p);
+  } else {
+    I2 = (100 * tau2) / (vt + tau2);
+    H2 = tau2 / vt + 1;
+  }
+  let R2: number | null = null;
+  if (m > 0 && options.skipR2 !== true) R2 = r2(y, v, method, tau2, QE, k, p);
+  return { k, p, method, test, level, coefficients, vb, tau2, se_tau2, QE, QE_df, QE_pval: pchisqUpper(QE, k - p), QM, QM_df: m, QM_df2, QM_pval, R2, I2, H2, df, s2w, weights, fitted };
+}
+
+/**
+ * R² as metafor (r2def = "1"): random effects 100 max(0, (tau²_0 - tau²) / tau²_0) with tau²_0 from the
+ * intercept-only model by the same estimator (0 when tau²_0 = 0); fixed effect: the adjusted R² of the weighted
+ * least-squares regression (weights 1/v), 100 max(0, 1 - (QE / (k - p)) / (Q_0 / (k - 1))).
+ */
+function r2(y: ArrayLike<number>, v: ArrayLike<number>, method: RmaMethod, tau2: number, QE: number, k: number, p: number): number {
+  const d0: Tau2Design = interceptDesign(y, v);
+  if (method === "FE") {
+    const q0 = d0.stats(0, emptyStats()).yPy;
+    if (q0 === 0) return 0;
+    return Math.max(0, 100 * (1 - QE / (k - p) / (q0 / (k - 1))));
+  }
+  const t0 = tau2Of(d0, method).tau2;
+  if (t0 === 0) return 0;
+  return Math.max(0, 100 * ((t0 - tau2) / t0));
+}
+
+/** Plain Gauss-Jordan inverse of a small symmetric matrix (false when singular). */
+function invertSpdPlain(a: Float64Array, n: number, inv: Float64Array): boolean {
+  const m = Float64Array.from(a);
+  inv.fill(0);
+  for (let i = 0; i < n; i++) inv[i * n + i] = 1;
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r * n + c] as number) > Math.abs(m[piv * n + c] as number)) piv = r;
+    const pv = m[piv * n + c] as number;
+    if (!(Math.abs(pv) > 0)) return false;
+    if (piv !== c) {
+      for (let j = 0; j < n; j++) {
+        const t = m[c * n + j] as number;
+        m[c * n + j] = m[piv * n + j] as number;
+        m[piv * n + j] = t;
+        const u = inv[c * n + j] as number;
+        inv[c * n + j] = inv[piv * n + j] as number;
+        inv[piv * n + j] = u;
       }
-      break;
     }
-    default: {
-      tau2 = Math.max(0, he());
-      let change = 1;
-      let iter = 0;
-      while (change > 1e-5) {
-        iter++;
-        const old = tau2;
-        const w = weightsFor(v, tau2, k);
-        const pr = projection(x, w, k);
-        const Py = py(pr.P, ymc, k);
-        let yPPy = 0;
-        let yPy = 0;
-        for (let i = 0; i < k; i++) {
-          yPPy += (Py[i] as number) ** 2;
-          yPy += (Py[i] as number) * (ymc[i] as number);
-        }
-        let trP = 0;
-        let trPP = 0;
-        let sw = 0;
-        let sw2 = 0;
-        for (let i = 0; i < k; i++) {
-          trP += pr.P[i * k + i] as number;
-          sw += w[i] as number;
-          sw2 += (w[i] as number) ** 2;
-          for (let j = 0; j < k; j++) trPP += (pr.P[i * k + j] as number) ** 2;
-        }
-        let adj: number;
-        if (method === "ML") adj = (yPPy - sw) / sw2;
-        else if (method === "REML") adj = (yPPy - trP) / trPP;
-        else adj = ((yPy * k) / (k - p) - k) / sw;
-        if (Number.isNaN(adj)) adj = 0;
-        while (tau2 + adj < 0) adj /= 2;
-        tau2 += adj;
-        change = Math.abs(old - tau2);
-        if (iter > 100) throw new InputError("Fisher scoring algorithm did not converge in the meta-regression");
-      }
-      if (method === "ML" || method === "REML") {
-        const ll = (t: number): number => {
-          const w = weightsFor(v, t, k);
-          const pr = projection(x, w, k);
-          const rss = quad(pr.P, ymc, k);
-          let slog = 0;
-          for (let i = 0; i < k; i++) slog += Math.log((v[i] as number) + t);
-          if (method === "ML") return -0.5 * k * Math.log(2 * Math.PI) - 0.5 * slog - 0.5 * rss;
-          return -0.5 * (k - p) * Math.log(2 * Math.PI) - 0.5 * slog - 0.5 * pr.logdet - 0.5 * rss;
-        };
-        if (ll(0) - ll(tau2) > UNIROOT_TOL && tau2 > 1e-5) tau2 = 0;
+    for (let j = 0; j < n; j++) {
+      m[c * n + j] = (m[c * n + j] as number) / pv;
+      inv[c * n + j] = (inv[c * n + j] as number) / pv;
+    }
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r * n + c] as number;
+      if (f === 0) continue;
+      for (let j = 0; j < n; j++) {
+        m[r * n + j] = (m[r * n + j] as number) - f * (m[c * n + j] as number);
+        inv[r * n + j] = (inv[r * n + j] as number) - f * (inv[c * n + j] as number);
       }
     }
   }
-  return Math.max(0, tau2);
+  return true;
+}
+
+/** The design matrix [1, x] of a one-moderator model. */
+export function interceptAndSlope(x: ArrayLike<number>): Float64Array {
+  const k = x.length;
+  const X = new Float64Array(2 * k);
+  for (let i = 0; i < k; i++) {
+    X[2 * i] = 1;
+    X[2 * i + 1] = x[i] as number;
+  }
+  return X;
+}
+
+/** tau² of the model y ~ 1 + x by the given estimator, as metafor rma.uni with p = 2 (the same estimator table). */
+export function metaRegTau2(y: ArrayLike<number>, v: ArrayLike<number>, x: ArrayLike<number>, method: RmaMethod): number {
+  if (method === "FE") return 0;
+  if (y.length <= 2) throw new InputError("too few studies for a meta-regression");
+  return tau2Of(regressionDesign(y, v, interceptAndSlope(x), 2), method).tau2;
 }
 
 /** Coefficients [intercept, slope] of y ~ 1 + x with weights 1/(vi + tau²). */

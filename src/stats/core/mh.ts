@@ -8,6 +8,8 @@
  */
 import { InputError } from "../../shared/errors.js";
 import { critValue, pchisqUpper, pvalNormal } from "./dist.js";
+import { twoByTwoEffect } from "./escalc.js";
+import { h2FromQ, i2FromQ } from "./heterogeneity.js";
 import type { PooledFit } from "./rma.js";
 
 /** 2x2 tables: ai/bi events/non-events in the treatment arm, ci/di in the control arm. */
@@ -57,28 +59,19 @@ function perStudy(t: TwoByTwo, measure: "OR" | "RR" | "RD" | "PETO", k: number):
       c += 0.5;
       d += 0.5;
     }
+    if (measure !== "PETO") {
+      twoByTwoEffect(measure, a, b, c, d, yi, vi, i);
+      continue;
+    }
     const n1 = a + b;
     const n2 = c + d;
-    if (measure === "OR") {
-      yi[i] = Math.log(a / b) - Math.log(c / d);
-      vi[i] = 1 / a + 1 / b + 1 / c + 1 / d;
-    } else if (measure === "RR") {
-      yi[i] = Math.log(a / n1) - Math.log(c / n2);
-      vi[i] = 1 / a - 1 / n1 + 1 / c - 1 / n2;
-    } else if (measure === "RD") {
-      const p1 = a / n1;
-      const p2 = c / n2;
-      yi[i] = p1 - p2;
-      vi[i] = (p1 * (1 - p1)) / n1 + (p2 * (1 - p2)) / n2;
-    } else {
-      const n = n1 + n2;
-      const xt = a + c;
-      const yt = b + d;
-      const e = (xt * n1) / n;
-      const v = (xt * yt * (n1 / n) * (n2 / n)) / (n - 1);
-      yi[i] = (a - e) / v;
-      vi[i] = 1 / v;
-    }
+    const n = n1 + n2;
+    const xt = a + c;
+    const yt = b + d;
+    const e = (xt * n1) / n;
+    const v = (xt * yt * (n1 / n) * (n2 / n)) / (n - 1);
+    yi[i] = (a - e) / v;
+    vi[i] = 1 / v;
   }
   return { yi, vi };
 }
@@ -94,7 +87,7 @@ function heterogeneity(yi: Float64Array, vi: Float64Array, beta: number): { QE: 
   }
   if (kyi > 1) {
     const QE = Math.max(0, q);
-    return { QE, QEp: pchisqUpper(QE, kyi - 1), I2: Math.max(0, (100 * (QE - (kyi - 1))) / QE), H2: QE / (kyi - 1), k_yi: kyi };
+    return { QE, QEp: pchisqUpper(QE, kyi - 1), I2: i2FromQ(QE, kyi - 1), H2: h2FromQ(QE, kyi - 1), k_yi: kyi };
   }
   return { QE: 0, QEp: 1, I2: 0, H2: 1, k_yi: kyi };
 }
@@ -219,6 +212,6 @@ export function rmaPeto(tables: TwoByTwo, options: { level?: number } = {}): Rma
   let kyi = 0;
   for (let i = 0; i < k; i++) if (!Number.isNaN(yi[i] as number)) kyi++;
   const QE = Math.max(0, sOE2V - (sOE * sOE) / sVpos);
-  const het = kyi > 1 ? { QE, QEp: pchisqUpper(QE, kyi - 1), I2: Math.max(0, (100 * (QE - (kyi - 1))) / QE), H2: QE / (kyi - 1) } : { QE: 0, QEp: 1, I2: 0, H2: 1 };
+  const het = kyi > 1 ? { QE, QEp: pchisqUpper(QE, kyi - 1), I2: i2FromQ(QE, kyi - 1), H2: h2FromQ(QE, kyi - 1) } : { QE: 0, QEp: 1, I2: 0, H2: 1 };
   return { measure: "PETO", k, k_yi: kyi, beta, se, zval, pval: pvalNormal(zval), ci_lb: beta - crit * se, ci_ub: beta + crit * se, ...het, yi, vi, weights };
 }

@@ -8,7 +8,11 @@
  */
 import { InputError } from "../../shared/errors.js";
 import type { Tau2Method, TestType } from "../types.js";
-import { critValue, mad, pchisqUpper, pvalNormal, pvalT, qchisq, UNIROOT_TOL, zeroin } from "./dist.js";
+import { critValue, pchisqUpper, pvalNormal, pvalT, qchisq, zeroinFrom } from "./dist.js";
+import { h2FromQ, i2FromQ } from "./heterogeneity.js";
+import { CONTROL, interceptDesign, qStatistic, tau2Of, type Tau2Estimate } from "./tau2.js";
+
+export { qStatistic } from "./tau2.js";
 
 /** "FE" = fixed effect (metafor's method = "EE"/"FE"); otherwise the tau² estimator. */
 export type RmaMethod = "FE" | Tau2Method;
@@ -54,240 +58,9 @@ export interface RmaUniResult extends PooledFit {
   weights: Float64Array;
 }
 
-const CONTROL = { threshold: 1e-5, maxiter: 100, tol: UNIROOT_TOL };
-
-/** Q(tau2) = sum w (y - ybar_w)², w = 1/(v + tau2): the generalised Q statistic. */
-export function qStatistic(y: ArrayLike<number>, v: ArrayLike<number>, tau2: number): number {
-  const k = y.length;
-  let sw = 0;
-  let swy = 0;
-  for (let i = 0; i < k; i++) {
-    const w = 1 / ((v[i] as number) + tau2);
-    sw += w;
-    swy += w * (y[i] as number);
-  }
-  const m = swy / sw;
-  let q = 0;
-  for (let i = 0; i < k; i++) {
-    const d = (y[i] as number) - m;
-    q += d * d / ((v[i] as number) + tau2);
-  }
-  return q;
-}
-
-interface Tau2Estimate {
-  tau2: number;
-  se_tau2: number | null;
-}
-
-function heEstimate(y: ArrayLike<number>, v: ArrayLike<number>, k: number): { tau2: number; trPV: number; trPVPV: number } {
-  let sy = 0;
-  let sv = 0;
-  let sv2 = 0;
-  for (let i = 0; i < k; i++) {
-    sy += y[i] as number;
-    sv += v[i] as number;
-    sv2 += (v[i] as number) * (v[i] as number);
-  }
-  const ybar = sy / k;
-  let rss = 0;
-  for (let i = 0; i < k; i++) {
-    const d = (y[i] as number) - ybar;
-    rss += d * d;
-  }
-  const trPV = sv - sv / k;
-  const trPVPV = sv2 - (2 * sv2) / k + (sv * sv) / (k * k);
-  return { tau2: (rss - trPV) / (k - 1), trPV, trPVPV };
-}
-
-/** tr(PP) = sum(P*P) for intercept-only P built from weights w. */
-function sumPP(sw: number, sw2: number, sw3: number): number {
-  return sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
-}
-
-function reml_ll(y: ArrayLike<number>, v: ArrayLike<number>, k: number, tau2: number, ml: boolean): number {
-  let sw = 0;
-  let swy = 0;
-  let slog = 0;
-  for (let i = 0; i < k; i++) {
-    const vt = (v[i] as number) + tau2;
-    const w = 1 / vt;
-    sw += w;
-    swy += w * (y[i] as number);
-    slog += Math.log(vt);
-  }
-  const m = swy / sw;
-  let rss = 0;
-  for (let i = 0; i < k; i++) {
-    const d = (y[i] as number) - m;
-    rss += (d * d) / ((v[i] as number) + tau2);
-  }
-  if (ml) return -0.5 * k * Math.log(2 * Math.PI) - 0.5 * slog - 0.5 * rss;
-  return -0.5 * (k - 1) * Math.log(2 * Math.PI) - 0.5 * slog - 0.5 * Math.log(sw) - 0.5 * rss;
-}
-
-/** Estimates tau² for an intercept-only model exactly as metafor 3.8 rma.uni (k >= 2). */
+/** Estimates tau² for an intercept-only model exactly as metafor 3.8 rma.uni (k >= 2), from the estimator table. */
 export function estimateTau2(y: ArrayLike<number>, v: ArrayLike<number>, method: Tau2Method): Tau2Estimate {
-  const k = y.length;
-  const p = 1;
-  switch (method) {
-    case "HE": {
-      const he = heEstimate(y, v, k);
-      const t = Math.max(0, he.tau2);
-      const se = Math.sqrt((1 / ((k - p) * (k - p))) * (2 * he.trPVPV + 4 * t * he.trPV + 2 * t * t * (k - p)));
-      return { tau2: t, se_tau2: se };
-    }
-    case "DL": {
-      let sw = 0;
-      let sw2 = 0;
-      let sw3 = 0;
-      let swy = 0;
-      for (let i = 0; i < k; i++) {
-        const w = 1 / (v[i] as number);
-        sw += w;
-        sw2 += w * w;
-        sw3 += w * w * w;
-        swy += w * (y[i] as number);
-      }
-      const m = swy / sw;
-      let rss = 0;
-      for (let i = 0; i < k; i++) {
-        const d = (y[i] as number) - m;
-        rss += d * d / (v[i] as number);
-      }
-      const trP = sw - sw2 / sw;
-      const raw = (rss - (k - p)) / trP;
-      const t = Math.max(0, raw);
-      const se = Math.sqrt((1 / (trP * trP)) * (2 * (k - p) + 4 * t * trP + 2 * t * t * sumPP(sw, sw2, sw3)));
-      return { tau2: t, se_tau2: se };
-    }
-    case "SJ": {
-      let sy = 0;
-      for (let i = 0; i < k; i++) sy += y[i] as number;
-      const ybar = sy / k;
-      let ss = 0;
-      for (let i = 0; i < k; i++) ss += ((y[i] as number) - ybar) ** 2;
-      const tau0 = ss / k;
-      let sw = 0;
-      let sw2 = 0;
-      let sw3 = 0;
-      let sw2v = 0;
-      let sw3v = 0;
-      let sw2v2 = 0;
-      let sw3v2 = 0;
-      let swy = 0;
-      for (let i = 0; i < k; i++) {
-        const vi = v[i] as number;
-        const w = 1 / (vi + tau0);
-        sw += w;
-        sw2 += w * w;
-        sw3 += w * w * w;
-        sw2v += w * w * vi;
-        sw3v += w * w * w * vi;
-        sw2v2 += w * w * vi * vi;
-        sw3v2 += w * w * w * vi * vi;
-        swy += w * (y[i] as number);
-      }
-      const m = swy / sw;
-      let rss = 0;
-      for (let i = 0; i < k; i++) rss += ((y[i] as number) - m) ** 2 / ((v[i] as number) + tau0);
-      const raw = (tau0 * rss) / (k - p);
-      const t = Math.max(0, raw);
-      // tr(PVPV) and tr(PVP) for P = W - w w'/sum(w), V = diag(v)
-      const trPVPV = sw2v2 - (2 * sw3v2) / sw + (sw2v * sw2v) / (sw * sw);
-      const trPVP = sw2v - (2 * sw3v) / sw + (sw2 * sw2v) / (sw * sw);
-      const se = Math.sqrt(((tau0 * tau0) / ((k - p) * (k - p))) * (2 * trPVPV + 4 * t * trPVP + 2 * t * t * sumPP(sw, sw2, sw3)));
-      return { tau2: t, se_tau2: se };
-    }
-    case "PM": {
-      const target = k - p;
-      let t: number;
-      if (qStatistic(y, v, 0) < target) {
-        t = 0;
-      } else {
-        const tau2max = Math.max(100, 10 * mad(y) ** 2);
-        if (qStatistic(y, v, tau2max) > target) {
-          throw new InputError(`Paule-Mandel: tau² exceeds the search limit ${tau2max}; try another tau² estimator`);
-        }
-        t = zeroin((x) => qStatistic(y, v, x) - target, 0, tau2max, CONTROL.tol, CONTROL.maxiter);
-        if (Number.isNaN(t)) throw new InputError("Paule-Mandel: the search for tau² did not converge");
-      }
-      t = Math.max(0, t);
-      return { tau2: t, se_tau2: pmSe(v, k, t) };
-    }
-    case "ML":
-    case "REML":
-    case "EB": {
-      let tau2 = Math.max(0, heEstimate(y, v, k).tau2);
-      let change = CONTROL.threshold + 1;
-      let iter = 0;
-      while (change > CONTROL.threshold) {
-        iter++;
-        const old = tau2;
-        let sw = 0;
-        let sw2 = 0;
-        let sw3 = 0;
-        let swy = 0;
-        for (let i = 0; i < k; i++) {
-          const w = 1 / ((v[i] as number) + tau2);
-          sw += w;
-          sw2 += w * w;
-          sw3 += w * w * w;
-          swy += w * (y[i] as number);
-        }
-        const m = swy / sw;
-        let yPy = 0;
-        let yPPy = 0;
-        for (let i = 0; i < k; i++) {
-          const w = 1 / ((v[i] as number) + tau2);
-          const r = w * ((y[i] as number) - m);
-          yPy += r * ((y[i] as number) - m);
-          yPPy += r * r;
-        }
-        let adj: number;
-        if (method === "ML") adj = (yPPy - sw) / sw2;
-        else if (method === "REML") adj = (yPPy - (sw - sw2 / sw)) / sumPP(sw, sw2, sw3);
-        else adj = ((yPy * k) / (k - p) - k) / sw;
-        if (Number.isNaN(adj)) adj = 0;
-        while (tau2 + adj < 0) adj /= 2;
-        tau2 = tau2 + adj;
-        change = Math.abs(old - tau2);
-        if (iter > CONTROL.maxiter) {
-          throw new InputError("Fisher scoring algorithm did not converge (as metafor would stop); try another tau² estimator");
-        }
-      }
-      if (method !== "EB") {
-        let allPos = true;
-        for (let i = 0; i < k; i++) if (!((v[i] as number) > 0)) allPos = false;
-        if (allPos) {
-          const ll0 = reml_ll(y, v, k, 0, method === "ML");
-          const ll = reml_ll(y, v, k, tau2, method === "ML");
-          if (ll0 - ll > CONTROL.tol && tau2 > CONTROL.threshold) tau2 = 0;
-        }
-      }
-      tau2 = Math.max(0, tau2);
-      let sw = 0;
-      let sw2 = 0;
-      let sw3 = 0;
-      for (let i = 0; i < k; i++) {
-        const w = 1 / ((v[i] as number) + tau2);
-        sw += w;
-        sw2 += w * w;
-        sw3 += w * w * w;
-      }
-      let se: number;
-      if (method === "ML") se = Math.sqrt(2 / sw2);
-      else if (method === "REML") se = Math.sqrt(2 / sumPP(sw, sw2, sw3));
-      else se = pmSe(v, k, tau2);
-      return { tau2, se_tau2: se };
-    }
-  }
-}
-
-function pmSe(v: ArrayLike<number>, k: number, tau2: number): number {
-  let sw = 0;
-  for (let i = 0; i < k; i++) sw += 1 / ((v[i] as number) + tau2);
-  return Math.sqrt((2 * k * k) / (k - 1) / (sw * sw));
+  return tau2Of(interceptDesign(y, v), method);
 }
 
 /**
@@ -329,7 +102,7 @@ export function rmaUni(yi: ArrayLike<number>, vi: ArrayLike<number>, options: Rm
       const d = (yi[i] as number) - beta;
       rss += (weights[i] as number) * d * d;
     }
-    const s2w = rss <= 2.220446049250313e-16 ? 0 : rss / (k - 1);
+    const s2w = rss <= CONTROL.knhaEps ? 0 : rss / (k - 1);
     vb *= s2w;
     df = k - 1;
   }
@@ -377,8 +150,8 @@ export function rmaUni(yi: ArrayLike<number>, vi: ArrayLike<number>, options: Rm
     const trP = s0 - s02 / s0;
     vt = (k - 1) / trP;
     if (method === "FE") {
-      I2 = Math.max(0, (100 * (QE - (k - 1))) / QE);
-      H2 = QE / (k - 1);
+      I2 = i2FromQ(QE, k - 1);
+      H2 = h2FromQ(QE, k - 1);
     } else {
       I2 = (100 * tau2) / (vt + tau2);
       H2 = tau2 / vt + 1;
@@ -402,7 +175,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   if (k < 2) throw new InputError("a confidence interval for tau² needs at least 2 studies");
   const alpha = 1 - fit.level / 100;
   const tau2min = Math.min(0, fit.tau2);
-  const tau2max = Math.max(100, fit.tau2 * 10, tau2min * 10);
+  const tau2max = Math.max(CONTROL.confintTau2MaxFloor, fit.tau2 * 10, tau2min * 10);
   const critU = qchisq(1 - alpha / 2, k - 1);
   const critL = qchisq(alpha / 2, k - 1);
   const qMax = qStatistic(yi, vi, tau2max);
@@ -415,7 +188,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   } else if (qMax > critL) {
     ub = tau2max;
   } else {
-    ub = zeroin((t) => qStatistic(yi, vi, t) - critL, tau2min, tau2max, UNIROOT_TOL, 1000);
+    ub = zeroinFrom((t) => qStatistic(yi, vi, t) - critL, tau2min, tau2max, qMin - critL, qMax - critL, CONTROL.tol, CONTROL.confintMaxiter);
   }
   if (qMax > critU) {
     lb = tau2max;
@@ -423,7 +196,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   } else if (qMin < critU) {
     lb = tau2min;
   } else {
-    lb = zeroin((t) => qStatistic(yi, vi, t) - critU, tau2min, tau2max, UNIROOT_TOL, 1000);
+    lb = zeroinFrom((t) => qStatistic(yi, vi, t) - critU, tau2min, tau2max, qMin - critU, qMax - critU, CONTROL.tol, CONTROL.confintMaxiter);
   }
   const vt = fit.vt;
   return {

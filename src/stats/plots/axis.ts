@@ -3,7 +3,6 @@
  * (ratios for OR/RR, raw differences otherwise); the mapping to pixels uses d3-scale.
  */
 import { scaleLinear, scaleLog } from "d3-scale";
-import type { Measure } from "../types.js";
 
 export interface Axis {
   kind: "log" | "linear";
@@ -17,10 +16,8 @@ export interface Axis {
   nullValue: number;
 }
 
-/** OR and RR (and Peto OR) are pooled on the log scale and plotted on a log axis. */
-export function isRatioMeasure(measure: Measure): boolean {
-  return measure === "OR" || measure === "RR";
-}
+/** OR and RR (and Peto OR) are pooled on the log scale and plotted on a log axis (one definition, in core/escalc.ts). */
+export { isRatioMeasure } from "../core/escalc.js";
 
 /** Symmetric log ranges as RevMan offers them, each with its tick marks. */
 export const LOG_FOREST_RANGES: ReadonlyArray<{ max: number; ticks: number[] }> = [

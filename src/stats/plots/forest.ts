@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { Heterogeneity, MetaResult, Pooled, StudyResult } from "../types.js";
 import { forestLinearAxis, forestLogAxis, isRatioMeasure, tickLabel, type Axis } from "./axis.js";
+import { i2FromQ } from "../core/heterogeneity.js";
 import { measureName, methodText, parseMetaResult, parseOrInputError } from "./common.js";
 import { arrowHead, formatFixed, formatP, formatPercent, formatPlain, linearDigits, SvgBuilder, textWidth, widthWithTitle, wrapText } from "./svg.js";
 
@@ -90,7 +91,7 @@ function overallEffectText(p: Pooled): string {
 
 /** Test for subgroup differences with I² = (Q - df) / Q, as RevMan prints it. */
 export function subgroupDifferenceText(t: { Q: number; df: number; pval: number }): string {
-  const i2 = t.Q > 0 ? Math.max(0, ((t.Q - t.df) / t.Q) * 100) : 0;
+  const i2 = i2FromQ(t.Q, t.df);
   return `Test for subgroup differences: Chi² = ${formatFixed(t.Q, 2)}, df = ${formatPlain(t.df, 2)} (P ${formatP(t.pval)}), I² = ${formatFixed(i2, 1)}%`;
 }
 

@@ -4,6 +4,7 @@ export type { ForestPlotOptions } from "./forest.js";
 export { funnelPlotSvg, funnelDataFromResult, FunnelPlotOptionsSchema } from "./funnel.js";
 export type { FunnelPlotOptions } from "./funnel.js";
 export { svgToPng, SvgToPngOptionsSchema } from "./png.js";
+export { baujatPlotSvg, bubblePlotSvg, goshPlotSvg, labbePlotSvg, radialPlotSvg } from "./diagnostics.js";
 export type { SvgToPngOptions } from "./png.js";
 export { forestLinearAxis, forestLogAxis, logTicks, niceSymmetricMax, tickLabel, LOG_FOREST_RANGES } from "./axis.js";
 export type { Axis } from "./axis.js";

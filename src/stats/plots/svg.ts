@@ -3,6 +3,7 @@
  * metric-compatible with Arial), word wrapping, RevMan-style number formatting and a tiny element builder.
  * Pure functions, no I/O.
  */
+import { revmanP } from "../core/revman.js";
 
 /** Font stack written into every plot. Liberation Sans (installed) is metric-compatible with Arial. */
 export const PLOT_FONT_FAMILY = "'Liberation Sans', Arial, Helvetica, 'DejaVu Sans', sans-serif";
@@ -88,19 +89,8 @@ export function formatPlain(x: number, maxDigits = 2): string {
   return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
 }
 
-/**
- * P value as RevMan prints it: "< 0.00001", 2 decimals from 0.01, 3 below, one significant digit below 0.001;
- * unlike RevMan, a value that would print as 0.05 gets its third decimal (0.046, 0.055).
- */
-export function formatP(p: number): string {
-  if (!Number.isFinite(p)) return "NA";
-  if (p < 0.00001) return "< 0.00001";
-  if (p < 0.001) return `= ${String(Number(p.toPrecision(1)))}`;
-  if (p < 0.01) return `= ${formatFixed(p, 3)}`;
-  // "P = 0.05" would hide which side of 0.05 the value lies: give a third decimal there.
-  if (formatFixed(p, 2) === "0.05" && formatFixed(p, 3) !== "0.050") return `= ${formatFixed(p, 3)}`;
-  return `= ${formatFixed(p, 2)}`;
-}
+/** P value as RevMan prints it ("= 0.05", "< 0.00001"): the one definition in core/revman.ts. */
+export const formatP = revmanP;
 
 /** Percentage with one decimal (RevMan weights: "12.3%"). */
 export function formatPercent(x: number, digits = 1): string {

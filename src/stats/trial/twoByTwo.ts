@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { pchisqUpper, pvalNormal, qnorm, zeroin } from "../core/dist.js";
+import gammaln from "@stdlib/math-base-special-gammaln";
 import { dhyper } from "./distributions.js";
 
 export const TwoByTwoInputSchema = z
@@ -100,11 +101,19 @@ export function pearsonChiSquare(a: number, b: number, c: number, d: number, yat
 }
 
 interface Hyper {
-  support: number[];
-  logdc: number[];
+  /** log dhyper over the support lo..hi (index i is the value lo + i). */
+  logdc: Float64Array;
   x: number;
   lo: number;
   hi: number;
+}
+
+/** Up to this many support points the density is taken point by point from @stdlib; beyond, by its ratio recurrence. */
+const DIRECT_SUPPORT = 10_000;
+
+/** log choose(n, k) from log-gamma (finite everywhere, so the log density is concave over the whole support). */
+function lchoose(n: number, k: number): number {
+  return gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1);
 }
 
 function hyperSetup(a: number, b: number, c: number, d: number): Hyper {
@@ -113,37 +122,76 @@ function hyperSetup(a: number, b: number, c: number, d: number): Hyper {
   const k = a + b;
   const lo = Math.max(0, k - n);
   const hi = Math.min(k, m);
-  const support: number[] = [];
-  const logdc: number[] = [];
-  for (let s = lo; s <= hi; s++) {
-    support.push(s);
-    logdc.push(Math.log(dhyper(s, m, n, k)));
+  const logdc = new Float64Array(hi - lo + 1);
+  const total = lchoose(m + n, k);
+  if (hi - lo <= DIRECT_SUPPORT) {
+    for (let s = lo; s <= hi; s++) {
+      // the @stdlib density where it is representable (as R's dhyper), log-gamma in the far tails
+      const p = dhyper(s, m, n, k);
+      logdc[s - lo] = p > 0 ? Math.log(p) : lchoose(m, s) + lchoose(n, k - s) - total;
+    }
+  } else {
+    // large tables: the density at the mode, then the ratio f(s + 1)/f(s) = (m - s)(k - s) / ((s + 1)(n - k + s + 1))
+    const mode = Math.min(hi, Math.max(lo, Math.floor(((k + 1) * (m + 1)) / (m + n + 2))));
+    logdc[mode - lo] = Math.log(dhyper(mode, m, n, k));
+    for (let s = mode + 1; s <= hi; s++) logdc[s - lo] = (logdc[s - 1 - lo] as number) + Math.log(((m - s + 1) * (k - s + 1)) / (s * (n - k + s)));
+    for (let s = mode - 1; s >= lo; s--) logdc[s - lo] = (logdc[s + 1 - lo] as number) - Math.log(((m - s) * (k - s)) / ((s + 1) * (n - k + s + 1)));
   }
-  return { support, logdc, x: a, lo, hi };
+  return { logdc, x: a, lo, hi };
 }
 
-/** Noncentral hypergeometric probabilities for odds ratio exp(logNcp) (R's dnhyper). */
-function dnhyper(h: Hyper, logNcp: number): number[] {
-  const dl = h.logdc.map((v, i) => v + logNcp * (h.support[i] ?? 0));
-  const max = Math.max(...dl);
-  const e = dl.map((v) => Math.exp(v - max));
-  const s = e.reduce((acc, v) => acc + v, 0);
-  return e.map((v) => v / s);
+/** exp() of anything below this is 0 in double precision: points that far under the mode add exactly nothing. */
+const EXP_UNDERFLOW = -746;
+
+/**
+ * The window of the support that carries the noncentral density for odds ratio exp(logNcp), and its log maximum.
+ * The log density logdc + logNcp s is concave (log-concave hypergeometric), so its mode is found by bisection and the
+ * window grows from it until the density underflows: the sums below equal R's dnhyper over the whole support but
+ * cost O(window), not O(support) (600,001 points for 1,000,000 per arm).
+ */
+function hyperWindow(h: Hyper, logNcp: number): { from: number; to: number; max: number } {
+  const dl = (i: number): number => (h.logdc[i] as number) + logNcp * (h.lo + i);
+  let a = 0;
+  let b = h.logdc.length - 1;
+  while (a < b) {
+    const mid = (a + b) >> 1;
+    if (dl(mid) < dl(mid + 1)) a = mid + 1;
+    else b = mid;
+  }
+  const max = dl(a);
+  let from = a;
+  while (from > 0 && dl(from - 1) - max > EXP_UNDERFLOW) from--;
+  let to = a;
+  while (to < h.logdc.length - 1 && dl(to + 1) - max > EXP_UNDERFLOW) to++;
+  return { from, to, max };
+}
+
+/** Calls f(value, unnormalised density) over the window and returns the normalising sum. */
+function hyperSum(h: Hyper, logNcp: number, f: (value: number, e: number) => void): number {
+  const w = hyperWindow(h, logNcp);
+  let sum = 0;
+  for (let i = w.from; i <= w.to; i++) {
+    const e = Math.exp((h.logdc[i] as number) + logNcp * (h.lo + i) - w.max);
+    sum += e;
+    f(h.lo + i, e);
+  }
+  return sum;
 }
 
 function mnhyper(h: Hyper, logNcp: number): number {
-  const d = dnhyper(h, logNcp);
-  return d.reduce((acc, p, i) => acc + p * (h.support[i] ?? 0), 0);
+  let m = 0;
+  const sum = hyperSum(h, logNcp, (v, e) => {
+    m += v * e;
+  });
+  return m / sum;
 }
 
 function pnhyper(h: Hyper, q: number, logNcp: number, upper: boolean): number {
-  const d = dnhyper(h, logNcp);
-  let s = 0;
-  for (let i = 0; i < d.length; i++) {
-    const v = h.support[i] ?? 0;
-    if (upper ? v >= q : v <= q) s += d[i] ?? 0;
-  }
-  return s;
+  let p = 0;
+  const sum = hyperSum(h, logNcp, (v, e) => {
+    if (upper ? v >= q : v <= q) p += e;
+  });
+  return p / sum;
 }
 
 /** Solve an increasing function g(logt) = target over log t, expanding the bracket as needed. */
@@ -161,10 +209,19 @@ function solveLog(g: (lt: number) => number, target: number): number {
 /** Fisher's exact test for a 2x2 table, with the conditional MLE odds ratio and exact CI, as R's fisher.test. */
 export function fisherExactTest(a: number, b: number, c: number, d: number, level = 95): FisherResult {
   const h = hyperSetup(a, b, c, d);
-  const d1 = dnhyper(h, 0);
-  const obs = d1[h.x - h.lo] ?? 0;
+  // R: sum(d[d <= d[x - lo + 1] * relErr]) with d = dnhyper(1), the central density normalised
+  const w = hyperWindow(h, 0);
+  const obsLog = (h.logdc[h.x - h.lo] as number) - w.max;
   const relErr = 1 + 1e-7;
-  const p = Math.min(1, d1.filter((v) => v <= obs * relErr).reduce((s, v) => s + v, 0));
+  const obs = Math.exp(obsLog);
+  let total = 0;
+  let tail = 0;
+  for (let i = w.from; i <= w.to; i++) {
+    const e = Math.exp((h.logdc[i] as number) - w.max);
+    total += e;
+    if (e <= obs * relErr) tail += e;
+  }
+  const p = Math.min(1, tail / total);
   let mle: number;
   if (h.lo === h.hi) mle = Number.NaN;
   else if (h.x === h.lo) mle = 0;

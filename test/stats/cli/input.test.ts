@@ -155,6 +155,20 @@ describe("studyRowsFromTable: shapes and aliases", () => {
     expect(r0.vi).toBeCloseTo((2 / (2 * z)) ** 2, 14);
   });
 
+  it("keeps repeated study labels (issue 14: allowed with a warning), made unique by row", () => {
+    const warnings: string[] = [];
+    const rows = studyRowsFromTable(table("study,yi,vi\nSmith 2001,0.1,0.1\nJones 2002,0.3,0.2\nSmith 2001,0.2,0.1"), { onWarning: (w) => warnings.push(w) });
+    expect(rows.map((r) => r.study)).toEqual(["Smith 2001 (row 2)", "Jones 2002", "Smith 2001 (row 4)"]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/t\.csv: study label "Smith 2001" repeated; made unique by row/);
+  });
+
+  it("reads moderator columns for --mods as text, case-insensitively", () => {
+    const rows = studyRowsFromTable(table("study,yi,vi,Latitude,Alloc\nA,0.1,0.1,44,random\nB,0.2,0.1,13,alternate"), { mods: ["latitude", "alloc"] });
+    expect(rows.map((r) => r.moderators)).toEqual([{ latitude: "44", alloc: "random" }, { latitude: "13", alloc: "alternate" }]);
+    expect(() => studyRowsFromTable(table("study,yi,vi\nA,0.1,0.1\nB,0.2,0.1"), { mods: ["dose"] })).toThrow(/no column named "dose" for --mods/);
+  });
+
   it("prefers a column called study over trial/author and reports unused columns", () => {
     const ignored: string[] = [];
     const rows = studyRowsFromTable(table("author,study,notes,yi,vi\nX,A,n1,0.1,0.1\nY,B,n2,0.2,0.1"), {
@@ -189,7 +203,6 @@ describe("studyRowsFromTable: errors name file, row and column", () => {
     ["empty cell", "study,yi,vi\nA,0.1,\nB,0.2,0.1", {}, 't.csv, row 2, field "vi": empty cell: a number is required'],
     ["non-positive variance", "study,yi,vi\nA,0.1,0\nB,0.2,0.1", {}, 't.csv, row 2, field "vi": variance must be positive: 0'],
     ["empty study name", "study,yi,vi\n,0.1,0.1\nB,0.2,0.1", {}, 't.csv, row 2, field "study": empty study name'],
-    ["duplicate study", "study,yi,vi\nA,0.1,0.1\nA,0.2,0.1", {}, 't.csv, row 3, field "study": duplicate study name "A" (also on row 2)'],
     ["missing required column", "study,events_t,total_t,events_c\nA,1,10,2\nB,1,10,2", {}, 't.csv, row 1, field "total_c": missing required column "total_c" for binary data'],
     ["missing study column", "events_t,total_t,events_c,total_c\n1,10,2,10\n1,10,2,10", {}, 't.csv, row 1, field "study": missing required column "study"'],
     ["unknown column set", "study,weight,colour\nA,1,red\nB,2,blue", {}, "t.csv, row 1: unknown column set: no effect-size data columns"],

@@ -1,0 +1,275 @@
+# Reference values for the methods beyond pooling, computed with R metafor (3.8.1 in Debian):
+# meta-regression (rma with mods, permutest), influence() and baujat(), gosh(), fsn(), confint(type = "PL"), the
+# HS, HSk and PMM estimators, and the defaults of issue 14 (MH/Peto and revman5 fixed effect, revman-web, trim-and-fill
+# under Knapp-Hartung with k0 = 0, k = 1).
+#
+#   Rscript scripts/metafor-methods-fixtures.R     (from the repository root; writes fixtures/metafor-methods/*.json)
+#
+# Each file is an array of cases { id, dataset, description, reference, rows, options, expected }. `options` are the
+# engine's MetaOptions as given (anything not given is the engine's default); `expected` uses the field names of the
+# JSON contract (src/stats/types.ts) and holds only what R computed. test/stats/fixtures/methods.test.ts runs each.
+#
+# Notes on what is compared:
+# - baujat(): metafor returns the plotted coordinates invisibly (x, y), compared as baujat[].x/y.
+# - gosh(): only exact cases (k <= 15: every subset, metafor's order) are compared; random subsets use R's RNG.
+# - permutest(): only exact cases (the distinct permutations are no more than `iter`) are compared.
+# - confint(type = "PL"): metafor 3.8.1 offers the profile-likelihood CI for tau² directly (no need for profile()).
+
+suppressPackageStartupMessages({
+  library(metafor)
+  library(jsonlite)
+})
+
+out_dir <- file.path("fixtures", "metafor-methods")
+dir.create(out_dir, recursive = TRUE, showWarnings = FALSE)
+ref <- paste("R metafor", as.character(packageVersion("metafor")))
+
+num <- function(x) { x <- as.numeric(x); if (length(x) != 1 || is.na(x) || !is.finite(x)) NULL else x }
+compact <- function(l) l[!vapply(l, is.null, logical(1))]
+pair <- function(a, b) { a <- num(a); b <- num(b); if (is.null(a) || is.null(b)) NULL else c(a, b) }
+
+write_cases <- function(name, cases) {
+  path <- file.path(out_dir, paste0(name, ".json"))
+  writeLines(toJSON(cases, auto_unbox = TRUE, digits = NA, null = "null", na = "null", pretty = TRUE), path)
+  cat(sprintf("%-44s %3d cases\n", path, length(cases)))
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Datasets as Decidua rows (binary counts or yi/vi), with moderator columns
+# ---------------------------------------------------------------------------------------------------------------
+d <- dat.bcg
+bcg <- data.frame(study = paste(d$author, d$year), events_t = d$tpos, total_t = d$tpos + d$tneg,
+                  events_c = d$cpos, total_c = d$cpos + d$cneg, year = d$year, ablat = d$ablat,
+                  alloc = as.character(d$alloc), stringsAsFactors = FALSE)
+es_bcg <- escalc("RR", ai = bcg$events_t, n1i = bcg$total_t, ci = bcg$events_c, n2i = bcg$total_c)
+
+d <- dat.bangertdrowns2004
+d <- d[!is.na(d$yi) & !is.na(d$vi) & !is.na(d$length) & !is.na(d$grade), ]
+ban <- data.frame(study = paste(d$author, d$year, d$id), yi = d$yi, vi = d$vi, length = d$length,
+                  grade = paste0("g", d$grade), stringsAsFactors = FALSE)
+
+d <- dat.normand1999
+nor <- data.frame(study = as.character(d$source), mean_t = d$m1i, sd_t = d$sd1i, total_t = d$n1i,
+                  mean_c = d$m2i, sd_c = d$sd2i, total_c = d$n2i, stringsAsFactors = FALSE)
+es_nor <- escalc("MD", m1i = nor$mean_t, sd1i = nor$sd_t, n1i = nor$total_t, m2i = nor$mean_c, sd2i = nor$sd_c, n2i = nor$total_c)
+
+d <- dat.hackshaw1998
+hac <- data.frame(study = paste(d$author, d$year), yi = d$yi, vi = d$vi, year = d$year, stringsAsFactors = FALSE)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pieces of the expected result
+# ---------------------------------------------------------------------------------------------------------------
+pooled_of <- function(fit, ratio) {
+  pr <- predict(fit)
+  p <- compact(list(estimate = num(fit$beta), se = num(fit$se), zval = num(fit$zval), pval = num(fit$pval),
+                    ci_lb = num(fit$ci.lb), ci_ub = num(fit$ci.ub), pi_lb = num(pr$pi.lb), pi_ub = num(pr$pi.ub)))
+  if (ratio) p$transformed <- list(estimate = exp(p$estimate), ci_lb = exp(p$ci_lb), ci_ub = exp(p$ci_ub))
+  p
+}
+het_of <- function(fit, random) {
+  h <- compact(list(tau2 = num(fit$tau2), QE = num(fit$QE), QE_df = fit$k - fit$p, QE_pval = num(fit$QEp),
+                    I2 = num(fit$I2), H2 = num(fit$H2)))
+  if (random) {
+    h$tau2_se <- num(fit$se.tau2)
+    ci <- confint(fit)$random
+    h$tau2_ci <- pair(ci["tau^2", "ci.lb"], ci["tau^2", "ci.ub"])
+    h$I2_ci <- pair(ci["I^2(%)", "ci.lb"], ci["I^2(%)", "ci.ub"])
+  }
+  h
+}
+metareg_of <- function(fit) {
+  cf <- lapply(seq_len(fit$p), function(j) list(name = rownames(fit$beta)[j], estimate = num(fit$beta[j]),
+    se = num(fit$se[j]), zval = num(fit$zval[j]), pval = num(fit$pval[j]), ci_lb = num(fit$ci.lb[j]), ci_ub = num(fit$ci.ub[j])))
+  compact(list(k = fit$k, tau2 = num(fit$tau2), tau2_se = num(fit$se.tau2), coefficients = cf, QM = num(fit$QM),
+               QM_df = fit$QMdf[1], QM_df2 = if (is.na(fit$QMdf[2])) NULL else fit$QMdf[2], QM_pval = num(fit$QMp),
+               QE = num(fit$QE), QE_df = fit$k - fit$p, QE_pval = num(fit$QEp), R2 = num(fit$R2), I2 = num(fit$I2),
+               H2 = num(fit$H2)))
+}
+influence_of <- function(fit, slab) {
+  inf <- influence(fit)
+  dfb <- do.call(cbind, unclass(inf$dfbs)[seq_len(fit$p)])
+  lapply(seq_len(fit$k), function(i) compact(list(
+    study = slab[i], rstudent = num(inf$inf$rstudent[i]), dffits = num(inf$inf$dffits[i]), cook_d = num(inf$inf$cook.d[i]),
+    cov_r = num(inf$inf$cov.r[i]), tau2_del = num(inf$inf$tau2.del[i]), QE_del = num(inf$inf$QE.del[i]),
+    hat = num(inf$inf$hat[i]), weight = num(inf$inf$weight[i]), dfbetas = I(as.numeric(dfb[i, ])), inf = isTRUE(inf$is.infl[i]))))
+}
+baujat_of <- function(fit, slab) {
+  pdf(NULL); b <- baujat(fit); invisible(dev.off())
+  lapply(seq_len(fit$k), function(i) list(study = slab[i], x = b$x[i], y = b$y[i]))
+}
+
+case <- function(id, dataset, description, rows, options, expected) {
+  list(id = id, dataset = dataset, description = description, reference = ref, rows = rows, options = options,
+       expected = expected)
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Meta-regression
+# ---------------------------------------------------------------------------------------------------------------
+mr_cases <- list()
+add_mr <- function(id, dataset, description, rows, yi, vi, mods_formula, mods, method, test = "z", measure, perm = NULL, data) {
+  fit <- rma(yi, vi, mods = mods_formula, data = data, method = method, test = test)
+  exp <- list(k = fit$k, meta_regression = metareg_of(fit))
+  opts <- list(measure = measure, mods = I(mods), test = test)
+  if (method == "FE") opts$model <- "fixed" else opts$tau2 <- method
+  if (!is.null(perm)) {
+    pt <- permutest(fit, iter = perm, progbar = FALSE)
+    if (pt$exact.iter > perm) stop("permutation case must be exact: ", id)
+    exp$meta_regression$permutation <- list(exact = TRUE, iterations = pt$exact.iter, QM_pval = num(pt$QMp), pval = as.numeric(pt$pval))
+    opts$permutations <- perm
+  }
+  mr_cases[[length(mr_cases) + 1]] <<- case(id, dataset, description, rows, opts, exp)
+}
+dd <- cbind(bcg, yi = as.numeric(es_bcg$yi), vi = as.numeric(es_bcg$vi))
+for (m in c("REML", "DL", "ML", "PM", "HE", "SJ", "EB", "HS", "HSk", "PMM", "FE")) {
+  add_mr(paste0("bcg-rr-ablat-", tolower(m)), "dat.bcg", paste("RR ~ absolute latitude,", m), bcg, dd$yi, dd$vi,
+         ~ ablat, "ablat", m, measure = "RR", data = dd)
+}
+add_mr("bcg-rr-ablat-reml-knha", "dat.bcg", "RR ~ ablat, REML, Knapp-Hartung", bcg, dd$yi, dd$vi, ~ ablat, "ablat", "REML", "knha", "RR", data = dd)
+add_mr("bcg-rr-alloc-reml", "dat.bcg", "RR ~ allocation (categorical), REML", bcg, dd$yi, dd$vi, ~ alloc, "alloc", "REML", measure = "RR", data = dd)
+add_mr("bcg-rr-ablat-year-reml", "dat.bcg", "RR ~ ablat + year, REML", bcg, dd$yi, dd$vi, ~ ablat + year, c("ablat", "year"), "REML", measure = "RR", data = dd)
+add_mr("bcg-rr-ablat-alloc-dl-knha", "dat.bcg", "RR ~ ablat + alloc, DL, Knapp-Hartung", bcg, dd$yi, dd$vi, ~ ablat + alloc, c("ablat", "alloc"), "DL", "knha", "RR", data = dd)
+add_mr("bangert-length-grade-reml", "dat.bangertdrowns2004", "generic ~ length + grade, REML", ban, ban$yi, ban$vi, ~ length + grade, c("length", "grade"), "REML", measure = "GEN", data = ban)
+# exact permutation tests: 6 studies with distinct latitudes (720 permutations), 8 studies by allocation
+b6 <- bcg[1:6, ]; d6 <- dd[1:6, ]
+add_mr("bcg6-rr-ablat-perm", "dat.bcg (first 6)", "RR ~ ablat, REML, exact permutation test", b6, d6$yi, d6$vi, ~ ablat, "ablat", "REML", measure = "RR", perm = 1000, data = d6)
+b8 <- bcg[c(1, 2, 3, 4, 7, 8, 9, 10), ]; d8 <- dd[c(1, 2, 3, 4, 7, 8, 9, 10), ]
+add_mr("bcg8-rr-alloc-perm-knha", "dat.bcg (8 trials)", "RR ~ allocation, DL, Knapp-Hartung, exact permutation test", b8, d8$yi, d8$vi, ~ alloc, "alloc", "DL", "knha", "RR", perm = 1000, data = d8)
+write_cases("meta-regression", mr_cases)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Influence, Baujat, GOSH, fail-safe N, profile-likelihood CI, HS/HSk/PMM
+# ---------------------------------------------------------------------------------------------------------------
+inf_cases <- list()
+add_inf <- function(id, dataset, description, rows, yi, vi, slab, method, test = "z", measure, mods_formula = NULL, mods = NULL, data = NULL) {
+  fit <- if (is.null(mods_formula)) rma(yi, vi, method = method, test = test) else rma(yi, vi, mods = mods_formula, data = data, method = method, test = test)
+  opts <- list(measure = measure, influence = TRUE, test = test)
+  if (!is.null(mods)) opts$mods <- I(mods)
+  if (method == "FE") opts$model <- "fixed" else opts$tau2 <- method
+  inf_cases[[length(inf_cases) + 1]] <<- case(id, dataset, description, rows, opts,
+    list(influence = influence_of(fit, slab), baujat = baujat_of(fit, slab)))
+}
+add_inf("bcg-rr-reml-influence", "dat.bcg", "RR REML influence and Baujat", bcg, dd$yi, dd$vi, bcg$study, "REML", measure = "RR")
+add_inf("bcg-rr-fe-influence", "dat.bcg", "RR fixed effect influence and Baujat", bcg, dd$yi, dd$vi, bcg$study, "FE", measure = "RR")
+add_inf("bcg-rr-dl-knha-influence", "dat.bcg", "RR DL Knapp-Hartung influence", bcg, dd$yi, dd$vi, bcg$study, "DL", "knha", "RR")
+add_inf("bcg-rr-ablat-reml-influence", "dat.bcg", "RR ~ ablat REML influence", bcg, dd$yi, dd$vi, bcg$study, "REML", measure = "RR", mods_formula = ~ ablat, mods = "ablat", data = dd)
+add_inf("hackshaw-reml-influence", "dat.hackshaw1998", "generic log OR REML influence", hac, hac$yi, hac$vi, hac$study, "REML", measure = "GEN")
+write_cases("influence", inf_cases)
+
+gosh_cases <- list()
+add_gosh <- function(id, dataset, description, rows, yi, vi, method, measure) {
+  fit <- rma(yi, vi, method = method)
+  g <- gosh(fit, progbar = FALSE)
+  opts <- list(measure = measure, gosh = TRUE)
+  if (method == "FE") opts$model <- "fixed" else opts$tau2 <- method
+  gosh_cases[[length(gosh_cases) + 1]] <<- case(id, dataset, description, rows, opts,
+    list(gosh = list(exact = TRUE, subsets = nrow(g$res), k = as.integer(g$res$k), estimate = as.numeric(g$res$estimate),
+                     I2 = as.numeric(g$res$I2), tau2 = as.numeric(if (is.null(g$res$tau2)) rep(0, nrow(g$res)) else g$res$tau2))))
+}
+add_gosh("bcg6-rr-reml-gosh", "dat.bcg (first 6)", "GOSH, RR REML, all 63 subsets", b6, d6$yi, d6$vi, "REML", "RR")
+add_gosh("bcg8-rr-fe-gosh", "dat.bcg (8 trials)", "GOSH, RR fixed effect, all 255 subsets", b8, d8$yi, d8$vi, "FE", "RR")
+write_cases("gosh", gosh_cases)
+
+misc <- list()
+fsn_of <- function(yi, vi) {
+  r <- fsn(yi, vi, type = "Rosenthal"); o <- fsn(yi, vi, type = "Orwin"); b <- fsn(yi, vi, type = "Rosenberg")
+  list(rosenthal = list(fsnum = r$fsnum, alpha = r$alpha, pval = r$pval), orwin = list(fsnum = o$fsnum, target = o$target),
+       rosenberg = list(fsnum = b$fsnum, alpha = b$alpha, pval = b$pval))
+}
+misc[[length(misc) + 1]] <- case("bcg-rr-fsn", "dat.bcg", "fail-safe N (Rosenthal, Orwin, Rosenberg)", bcg, list(measure = "RR", failSafe = TRUE),
+                                 list(fail_safe = fsn_of(dd$yi, dd$vi)))
+misc[[length(misc) + 1]] <- case("hackshaw-fsn", "dat.hackshaw1998", "fail-safe N", hac, list(measure = "GEN", failSafe = TRUE),
+                                 list(fail_safe = fsn_of(hac$yi, hac$vi)))
+for (m in c("REML", "ML")) for (ds in c("bcg", "normand", "hackshaw")) {
+  if (ds == "bcg") { rows <- bcg; yi <- dd$yi; vi <- dd$vi; meas <- "RR" }
+  if (ds == "normand") { rows <- nor; yi <- es_nor$yi; vi <- es_nor$vi; meas <- "MD" }
+  if (ds == "hackshaw") { rows <- hac; yi <- hac$yi; vi <- hac$vi; meas <- "GEN" }
+  fit <- rma(yi, vi, method = m)
+  ci <- confint(fit, type = "PL")$random
+  misc[[length(misc) + 1]] <- case(paste0(ds, "-", tolower(m), "-pl"), ds, paste("profile-likelihood CI for tau²,", m), rows,
+    list(measure = meas, tau2 = m, profileCi = TRUE),
+    list(heterogeneity = list(tau2 = num(fit$tau2), tau2_ci_pl = pair(ci["tau^2", "ci.lb"], ci["tau^2", "ci.ub"]))))
+}
+for (m in c("HS", "HSk", "PMM")) for (ds in c("bcg", "normand", "hackshaw")) {
+  if (ds == "bcg") { rows <- bcg; yi <- dd$yi; vi <- dd$vi; meas <- "RR" }
+  if (ds == "normand") { rows <- nor; yi <- es_nor$yi; vi <- es_nor$vi; meas <- "MD" }
+  if (ds == "hackshaw") { rows <- hac; yi <- hac$yi; vi <- hac$vi; meas <- "GEN" }
+  for (t in c("z", "knha")) {
+    fit <- rma(yi, vi, method = m, test = t)
+    misc[[length(misc) + 1]] <- case(paste0(ds, "-", tolower(m), "-", t), ds, paste("tau² estimator", m, "test", t), rows,
+      list(measure = meas, tau2 = m, test = t),
+      list(pooled = pooled_of(fit, meas %in% c("OR", "RR")), heterogeneity = het_of(fit, TRUE)))
+  }
+}
+write_cases("estimators-and-diagnostics", misc)
+
+# ---------------------------------------------------------------------------------------------------------------
+# Defaults and fixes of issue 14
+# ---------------------------------------------------------------------------------------------------------------
+def <- list()
+mh <- rma.mh(measure = "OR", ai = bcg$events_t, n1i = bcg$total_t, ci = bcg$events_c, n2i = bcg$total_c)
+def[[length(def) + 1]] <- case("bcg-or-mh-default-fixed", "dat.bcg", "--method MH without --model: fixed effect (rma.mh)", bcg,
+  list(measure = "OR", method = "MH"),
+  list(model = "fixed", model_source = "default", pooled = compact(list(estimate = num(mh$beta), se = num(mh$se), zval = num(mh$zval),
+       pval = num(mh$pval), ci_lb = num(mh$ci.lb), ci_ub = num(mh$ci.ub))), heterogeneity = list(QE = num(mh$QE), I2 = num(mh$I2))))
+pt <- rma.peto(ai = bcg$events_t, n1i = bcg$total_t, ci = bcg$events_c, n2i = bcg$total_c)
+def[[length(def) + 1]] <- case("bcg-peto-default-fixed", "dat.bcg", "--method PETO without --model: fixed effect (rma.peto)", bcg,
+  list(method = "PETO"),
+  list(model = "fixed", pooled = compact(list(estimate = num(pt$beta), se = num(pt$se), ci_lb = num(pt$ci.lb), ci_ub = num(pt$ci.ub)))))
+mh5 <- rma.mh(measure = "RR", ai = bcg$events_t, n1i = bcg$total_t, ci = bcg$events_c, n2i = bcg$total_c, add = c(1/2, 1/2), to = c("only0", "only0"))
+def[[length(def) + 1]] <- case("bcg-rr-revman5-default-fixed", "dat.bcg", "--preset revman5 without --model: MH fixed effect", bcg,
+  list(measure = "RR", preset = "revman5"),
+  list(model = "fixed", method = "MH", pooled = compact(list(estimate = num(mh5$beta), se = num(mh5$se), ci_lb = num(mh5$ci.lb), ci_ub = num(mh5$ci.ub)))))
+for (ds in c("bcg", "normand", "hackshaw")) {
+  if (ds == "bcg") { rows <- bcg; yi <- dd$yi; vi <- dd$vi; meas <- "RR" }
+  if (ds == "normand") { rows <- nor; yi <- es_nor$yi; vi <- es_nor$vi; meas <- "MD" }
+  if (ds == "hackshaw") { rows <- hac; yi <- hac$yi; vi <- hac$vi; meas <- "GEN" }
+  fit <- rma(yi, vi, method = "REML", test = "knha")
+  def[[length(def) + 1]] <- case(paste0(ds, "-revman-web"), ds, "--preset revman-web: REML, HKSJ, Q-profile, t-based prediction interval", rows,
+    list(measure = meas, preset = "revman-web"),
+    list(model = "random", method = "IV", tau2_method = "REML", test = "knha", pooled = c(pooled_of(fit, meas %in% c("OR", "RR")), list(df = fit$k - 1)),
+         heterogeneity = het_of(fit, TRUE)))
+}
+# trim-and-fill under Knapp-Hartung when no study is filled: metafor returns the original (Knapp-Hartung) model
+tf_rows <- list(hackshaw = list(rows = hac, yi = hac$yi, vi = hac$vi, meas = "GEN"), normand = list(rows = nor, yi = es_nor$yi, vi = es_nor$vi, meas = "MD"),
+                bcg = list(rows = bcg, yi = dd$yi, vi = dd$vi, meas = "RR"))
+for (nm in names(tf_rows)) {
+  t <- tf_rows[[nm]]
+  fit <- rma(t$yi, t$vi, method = "REML", test = "knha")
+  tf <- trimfill(fit)
+  def[[length(def) + 1]] <- case(paste0(nm, "-trimfill-knha"), nm, sprintf("trim-and-fill under Knapp-Hartung (k0 = %d)", tf$k0), t$rows,
+    list(measure = t$meas, test = "knha", bias = TRUE),
+    list(bias = list(trimfill = compact(list(k0 = tf$k0, side = tf$side, estimate = num(tf$beta), se = num(tf$se), ci_lb = num(tf$ci.lb),
+                                              ci_ub = num(tf$ci.ub), pval = num(tf$pval), tau2 = num(tf$tau2))))))
+}
+one <- bcg[1, ]
+f1 <- rma(dd$yi[1], dd$vi[1], method = "FE")
+def[[length(def) + 1]] <- case("bcg1-rr-fixed", "dat.bcg (first trial)", "k = 1 with --model fixed", one, list(measure = "RR", model = "fixed"),
+  list(k = 1, pooled = compact(list(estimate = num(f1$beta), se = num(f1$se), zval = num(f1$zval), pval = num(f1$pval),
+       ci_lb = num(f1$ci.lb), ci_ub = num(f1$ci.ub)))))
+# --level: every interval at 90% (rma level = 90, predict, confint)
+fit90 <- rma(dd$yi, dd$vi, method = "REML", level = 90)
+ci90 <- confint(fit90)$random
+pr90 <- predict(fit90)
+def[[length(def) + 1]] <- case("bcg-rr-reml-level90", "dat.bcg", "--level 90: CI, prediction interval and Q-profile CI at 90%", bcg,
+  list(measure = "RR", level = 90),
+  list(level = 90, pooled = list(ci_lb = num(fit90$ci.lb), ci_ub = num(fit90$ci.ub), pi_lb = num(pr90$pi.lb), pi_ub = num(pr90$pi.ub)),
+       heterogeneity = list(tau2_ci = pair(ci90["tau^2", "ci.lb"], ci90["tau^2", "ci.ub"]), I2_ci = pair(ci90["I^2(%)", "ci.lb"], ci90["I^2(%)", "ci.ub"]))))
+mr90 <- rma(yi, vi, mods = ~ ablat, data = dd, method = "REML", test = "knha", level = 90)
+def[[length(def) + 1]] <- case("bcg-rr-ablat-knha-level90", "dat.bcg", "--level 90 with --mods and Knapp-Hartung", bcg,
+  list(measure = "RR", level = 90, mods = I("ablat"), test = "knha"), list(meta_regression = metareg_of(mr90)))
+write_cases("defaults", def)
+
+# ---------------------------------------------------------------------------------------------------------------
+# trial2x2 with 250,000 and 1,000,000 per arm (the hypergeometric support has 2,500 to 600,001 points)
+# ---------------------------------------------------------------------------------------------------------------
+big <- lapply(list(c(1200, 250000, 1300, 250000), c(300000, 1000000, 301000, 1000000)), function(t) {
+  tab <- matrix(c(t[1], t[2] - t[1], t[3], t[4] - t[3]), nrow = 2, byrow = TRUE)
+  f <- fisher.test(tab)
+  list(table = list(events_t = t[1], total_t = t[2], events_c = t[3], total_c = t[4]),
+       expected = list(fisher_p = f$p.value, pearson_p = chisq.test(tab, correct = FALSE)$p.value))
+})
+dir.create(file.path("fixtures", "trial"), showWarnings = FALSE)
+writeLines(toJSON(list(reference = paste("R", R.version.string), cases = big), auto_unbox = TRUE, digits = NA, pretty = TRUE),
+           file.path("fixtures", "trial", "large-2x2.json"))
+cat("fixtures/trial/large-2x2.json\n")
