@@ -3,14 +3,15 @@
  * positions and, on request, a dated plan) and the two voices. Pure: `today` and the plan start are passed in,
  * the evidence arrives as an EvidenceLookup (see evidence.ts), the clinic's cut-offs as a ClinicConfig.
  */
-import { THERAPY_IDS, type TherapyId } from "../shared/therapies.js";
+import { THERAPY_IDS, type TherapyId } from "../shared/therapy-ids.js";
 import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
-import { diagnose, type Diagnosis, type WorkupItem } from "./diagnosis.js";
+import { diagnose, type Diagnosis } from "./diagnosis.js";
 import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type VerdictEvidence, type VerdictGuideline } from "./evidence.js";
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { parsePatientRecord, type PatientRecord } from "./record.js";
-import { THERAPY_RULES, type RuleContext, type VerdictCore } from "./verdicts.js";
+import { THERAPIES } from "./therapies/index.js";
+import type { RuleContext, VerdictCore } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
 
 export interface AssessOptions {
@@ -36,7 +37,6 @@ export interface Assessment {
   today: string;
   clinicConfig: string;
   diagnosis: Diagnosis;
-  workup: WorkupItem[];
   immune: ImmuneFinding[];
   subgroups: PatientSubgroup[];
   therapies: Record<TherapyId, TherapyAssessment>;
@@ -90,37 +90,23 @@ export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment 
   const cores = {} as Record<TherapyId, VerdictCore>;
   const therapies = {} as Record<TherapyId, TherapyAssessment>;
   for (const t of THERAPY_IDS) {
-    const core = THERAPY_RULES[t](ctx);
+    const core = THERAPIES[t].verdict(ctx);
     cores[t] = core;
     const ev = lookup(t, subgroups);
-    const plan =
+    // The verdict object itself becomes the therapy's assessment: evidence and plan are added, nothing is copied.
+    const ta = core as TherapyAssessment;
+    ta.guideline = ev.guideline;
+    ta.evidence = ev.evidence;
+    ta.plan =
       opts.planStart !== undefined && (core.status === "recommended" || core.status === "protocol-eligible")
         ? planProtocol(t, r, { start: opts.planStart, config, today: opts.today, ...(opts.assumedLmp !== undefined ? { assumedLmp: opts.assumedLmp } : {}) })
         : null;
-    const ta: TherapyAssessment = {
-      therapy: core.therapy,
-      name: core.name,
-      status: core.status,
-      headline: core.headline,
-      reasons: core.reasons,
-      unmet: core.unmet,
-      findings: core.findings,
-      missing: core.missing,
-      safetyChecks: core.safetyChecks,
-      coInterventions: core.coInterventions,
-      criteriaSource: core.criteriaSource,
-      guideline: ev.guideline,
-      evidence: ev.evidence,
-      plan,
-    };
-    if (core.researchNote !== undefined) ta.researchNote = core.researchNote;
     therapies[t] = ta;
   }
   const a: Assessment = {
     today: opts.today,
     clinicConfig: config.name,
     diagnosis: dx,
-    workup: dx.workup,
     immune,
     subgroups,
     therapies,

@@ -5,6 +5,7 @@
  * Pure: `today` is passed in.
  */
 import { exceeds, type ClinicConfig } from "./config.js";
+import { addDays, daysBetween } from "./dates.js";
 import type { AplTest, Loss, Measured, PatientRecord } from "./record.js";
 import { CITATIONS, type Citation } from "./sources.js";
 
@@ -92,13 +93,7 @@ export interface Diagnosis {
   workupComplete: boolean;
 }
 
-const DAY_MS = 86_400_000;
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(b) - Date.parse(a)) / DAY_MS);
-}
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(date) + days * DAY_MS).toISOString().slice(0, 10);
-}
+export { addDays, daysBetween } from "./dates.js";
 
 function trimester(week: number): 1 | 2 | 3 {
   return week < 13 ? 1 : week < 28 ? 2 : 3;

@@ -3,7 +3,7 @@
  * The evidence base (src/evidence) provides it through evidenceLookupFromBase (evidence-base.ts); without one,
  * noEvidenceLookup says that no evidence was passed.
  */
-import type { TherapyId } from "../shared/therapies.js";
+import type { TherapyId } from "../shared/therapy-ids.js";
 import type { Citation, GuidelinePosition } from "./sources.js";
 
 /** Patient subgroups an evidence summary can be specific to (names shared with the evidence base). */

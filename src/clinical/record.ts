@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
-import { TherapyIdSchema, type TherapyId } from "../shared/therapies.js";
+import { TherapyIdSchema, type TherapyId } from "../shared/therapy-ids.js";
 import {
   ACL_IGG_UNITS,
   ACL_IGM_UNITS,

@@ -3,24 +3,11 @@
  * no promise, no dismissal) and the clinician's concise view. Both are built only from the verdicts and findings,
  * so they can never say more than the rules found.
  */
-import { THERAPY_IDS, type TherapyId } from "../shared/therapies.js";
+import { THERAPY_IDS, type TherapyId } from "../shared/therapy-ids.js";
+import { PLAIN_NAMES } from "./therapies/index.js";
 import type { Diagnosis } from "./diagnosis.js";
 import type { ImmuneFinding } from "./immune.js";
 import type { VerdictCore, VerdictFinding } from "./verdicts.js";
-
-const PLAIN_NAMES: Record<TherapyId, string> = {
-  lit: "lymphocyte immunisation (injections of your partner's white blood cells)",
-  ivig: "immunoglobulin infusions (IVIG)",
-  tacrolimus: "tacrolimus (a medicine that dampens the immune response)",
-  prednisolone: "prednisolone (a steroid)",
-  "lmwh-aspirin": "heparin injections with low-dose aspirin",
-  hydroxychloroquine: "hydroxychloroquine",
-  intralipid: "intralipid infusions",
-  "tnf-inhibitor": "TNF-blocking medicines",
-  "g-csf": "G-CSF injections",
-  progesterone: "progesterone",
-  "il2-treg": "low-dose IL-2",
-};
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
