@@ -9,7 +9,8 @@ import { diagnose, type Diagnosis } from "./diagnosis.js";
 import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type VerdictEvidence, type VerdictGuideline } from "./evidence.js";
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
-import { parsePatientRecord, type PatientRecord } from "./record.js";
+import { ageOn } from "./dates.js";
+import { checkRecordOn, parsePatientRecord, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
 import type { RuleContext, VerdictCore } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
@@ -24,6 +25,10 @@ export interface AssessOptions {
   planStart?: string;
   /** First day of the planned conception cycle, to date pregnancy steps provisionally (see PlanOptions). */
   assumedLmp?: string;
+  /** The patient's date of birth (kept by the store beside the record): results before it, losses before age 10 and a contradicting `age` are rejected. */
+  dateOfBirth?: string;
+  /** The record's file, named in errors. */
+  file?: string;
 }
 
 export interface TherapyAssessment extends VerdictCore {
@@ -42,24 +47,11 @@ export interface Assessment {
   therapies: Record<TherapyId, TherapyAssessment>;
   patientSummary: string[];
   clinicianSummary: string[];
-  /** Data problems that do not stop the assessment (e.g. a date after the assessment date), with the field. */
+  /**
+   * Data problems that do not stop the assessment, with the field. Dates after the assessment date, results before
+   * birth and impossible ages are not warnings: they are rejected (checkRecordOn).
+   */
   warnings: string[];
-}
-
-/** Dates recorded after the assessment date: reported, not fatal (a record may be assessed as of an earlier day). */
-export function dateWarnings(r: PatientRecord, today: string): string[] {
-  const w: string[] = [];
-  const check = (field: string, d: string | undefined) => {
-    if (d !== undefined && d > today) w.push(`${field}: ${d} is after the assessment date ${today}`);
-  };
-  r.losses.forEach((l) => check(`losses[${l.index}].date`, l.date));
-  r.liveBirths.forEach((b, i) => check(`liveBirths[${i}].date`, b.date));
-  r.transfers.forEach((t, i) => check(`ivf.transfers[${i}].date`, t.date));
-  r.workup.antiphospholipid.forEach((t, i) => check(`workup.antiphospholipid[${i}].date`, t.date));
-  r.followUps.forEach((f, i) => check(`followUps[${i}].date`, f.date));
-  check("currentPregnancy.lastMenstrualPeriod", r.currentPregnancy?.lastMenstrualPeriod);
-  check("currentPregnancy.positiveTestDate", r.currentPregnancy?.positiveTestDate);
-  return w;
 }
 
 export function patientSubgroups(r: PatientRecord, dx: Diagnosis, immune: ImmuneFinding[]): PatientSubgroup[] {
@@ -80,7 +72,10 @@ export function patientSubgroups(r: PatientRecord, dx: Diagnosis, immune: Immune
 }
 
 /** Assesses an already validated, normalised record. */
-export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment {
+export function assessRecord(record: PatientRecord, opts: AssessOptions): Assessment {
+  checkRecordOn(record, opts.dateOfBirth !== undefined ? { today: opts.today, dateOfBirth: opts.dateOfBirth } : { today: opts.today }, opts.file);
+  // with a date of birth, the age on the assessment date is derived from it (a recorded age is the age when written)
+  const r = opts.dateOfBirth !== undefined ? { ...record, age: ageOn(opts.dateOfBirth, opts.today) } : record;
   const config = opts.config ?? DEFAULT_CLINIC_CONFIG;
   const lookup = opts.evidence ?? DEFAULT_LOOKUP;
   const dx = diagnose(r, config);
@@ -112,7 +107,7 @@ export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment 
     therapies,
     patientSummary: patientSummary(dx, immune, cores),
     clinicianSummary: clinicianSummary(dx, immune, cores),
-    warnings: dateWarnings(r, opts.today),
+    warnings: [],
   };
   if (r.id !== undefined) a.patientId = r.id;
   return a;
@@ -124,6 +119,6 @@ const DEFAULT_LOOKUP = noEvidenceLookup;
  * Validates a patient record as written (JSON), then assesses it. Bad input throws an InputError naming the field.
  * For many assessments, build the lookup once (evidenceLookupFromBase) and pass it every time.
  */
-export function assessPatient(input: unknown, opts: AssessOptions & { file?: string }): Assessment {
+export function assessPatient(input: unknown, opts: AssessOptions): Assessment {
   return assessRecord(parsePatientRecord(input, opts.file), opts);
 }

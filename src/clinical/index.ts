@@ -1,5 +1,5 @@
 // Public surface of the clinical domain: patient record, diagnosis, immune findings, verdicts, plans, voices.
-export { PatientRecordSchema, parsePatientRecord, normaliseRecord, patientRecordJsonSchema, parseTitre } from "./record.js";
+export { PatientRecordSchema, parsePatientRecord, normaliseRecord, patientRecordJsonSchema, parseTitre, checkRecordOn, datedFields, LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, TB_STATUSES, NK_SPECIMENS, KARYOTYPE_ABNORMALITIES } from "./record.js";
 export type { PatientRecord, PatientRecordInput, Measured, Loss, AplTest } from "./record.js";
 export { DEFAULT_CLINIC_CONFIG, makeClinicConfig, MARKER_IDS } from "./config.js";
 export type { ClinicConfig, ClinicOverride, CutOff, MarkerId } from "./config.js";
@@ -20,6 +20,6 @@ export type { Plan, PlannedStep, PlanStatus, Protocol, ProtocolStep, DoseSpec, D
 export { noEvidenceLookup, cachedLookup } from "./evidence.js";
 export { evidenceLookupFromBase, evidenceView, chooseSubgroup, SUBGROUP_PRIORITY } from "./evidence-base.js";
 export type { EvidenceLookup, TherapyEvidenceView, VerdictGuideline, VerdictEvidence, PatientSubgroup } from "./evidence.js";
-export { assessPatient, assessRecord, patientSubgroups, dateWarnings } from "./assess.js";
+export { assessPatient, assessRecord, patientSubgroups } from "./assess.js";
 export type { Assessment, AssessOptions, TherapyAssessment } from "./assess.js";
 export { patientSummary, clinicianSummary } from "./voices.js";

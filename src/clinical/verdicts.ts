@@ -9,7 +9,7 @@ import type { CauseId, Diagnosis } from "./diagnosis.js";
 import type { ImmuneFinding, ImmuneMarkerId } from "./immune.js";
 import type { PatientRecord } from "./record.js";
 import { CITATIONS, type Citation } from "./sources.js";
-import { VERDICT_STATUSES, type VerdictStatus } from "./status.js";
+import { VERDICT_STATUSES, type ReasonKind, type VerdictStatus } from "./status.js";
 import type { TherapyDefinition } from "./therapies/definition.js";
 
 export { VERDICT_STATUSES };
@@ -52,6 +52,8 @@ export interface VerdictCore {
   therapy: TherapyId;
   name: string;
   status: VerdictStatus;
+  /** Why, for machines: the web, the patient text and EHR cards branch on this (status.ts). */
+  reasonKind: ReasonKind;
   /** One line for the clinician. */
   headline: string;
   reasons: string[];
@@ -64,6 +66,18 @@ export interface VerdictCore {
   /** For protocol-eligible: what that means and which guideline positions stand against routine use. */
   researchNote?: string;
   criteriaSource: string[];
+  /** The best trial in exactly the population the protocol selects found no benefit (also said in the headline). */
+  noBenefitInSelection?: string;
+  /** A benefit this verdict cites: the assessment words it from the evidence block (evidence.ts), so the two agree. */
+  benefitClaim?: BenefitClaim;
+}
+
+/** A cited benefit: which trial, in which subgroup it was reported; worded from the evidence block's CI. */
+export interface BenefitClaim {
+  trial: string;
+  outcome: string;
+  /** The subgroup the reported benefit holds in (e.g. "women with 3 or more previous miscarriages"). */
+  subgroup: string;
 }
 
 export interface RuleContext {
@@ -164,12 +178,71 @@ export function screen(id: string, label: string, v: string | undefined, severit
   return { id, label, status: "ok", severity, detail: v, source: source.label };
 }
 
-/** Tuberculosis before an immunosuppressant: for TNF-α inhibitors a contraindication, for steroids a caution. */
+/**
+ * Tuberculosis before an immunosuppressant. TNF-α inhibitors: active TB, untreated latent TB, or a positive screen
+ * not recorded as latent or active are contraindications; treated latent TB is a caution. Steroids: a caution.
+ */
 export function tbCheck(ctx: RuleContext, therapy: "tnf-inhibitor" | "prednisolone"): SafetyCheck {
-  return therapy === "tnf-inhibitor"
-    ? screen("tb", "Tuberculosis screen", ctx.r.safety.tb, "contraindication", "TB infection: TNF inhibitors reactivate tuberculosis")
-    : screen("tb", "Tuberculosis status", ctx.r.safety.tb, "caution", "TB infection: steroids can reactivate it");
+  const tb = ctx.r.safety.tb;
+  const tnf = therapy === "tnf-inhibitor";
+  const id = "tb";
+  const label = tnf ? "Tuberculosis screen" : "Tuberculosis status";
+  const source = CITATIONS.decidua.label;
+  if (tb === undefined || tb === "not-tested") return { id, label, status: "unknown", severity: tnf ? "contraindication" : "caution", detail: "not tested: screen (IGRA or TST) before starting", source };
+  if (tb === "negative") return { id, label, status: "ok", severity: tnf ? "contraindication" : "caution", detail: "negative", source };
+  if (tb === "latent-treated")
+    return { id, label, status: "problem", severity: "caution", detail: tnf ? "latent TB, treated: monitor for reactivation during treatment" : "latent TB, treated: steroids can reactivate it; monitor", source };
+  const what = tb === "active" ? "active tuberculosis" : tb === "latent-untreated" ? "latent TB (IGRA/TST positive), not treated" : "TB screen positive, latent or active not recorded";
+  if (!tnf)
+    return tb === "active"
+      ? { id, label, status: "problem", severity: "contraindication", detail: "active tuberculosis: systemic steroids worsen it; treat TB first", source }
+      : { id, label, status: "problem", severity: "caution", detail: `${what}: steroids can reactivate it; monitor`, source };
+  return { id, label, status: "problem", severity: "contraindication", detail: `${what}: TNF inhibitors reactivate tuberculosis${tb === "latent-untreated" ? " (treat latent TB first)" : tb === "positive" ? " (record whether latent or active)" : ""}`, source };
 }
+
+/** A current systemic infection before an immunosuppressant or immunostimulant: a harm. */
+export function infectionCheck(ctx: RuleContext): SafetyCheck {
+  return flag("active-infection", "Active infection", ctx.r.safety.activeInfection, "contraindication", "current systemic infection: treat it before starting");
+}
+
+/** Current medications, for interactions: a caution listing them (unknown when the record does not say). */
+export function medicationsCheck(ctx: RuleContext, why: string): SafetyCheck {
+  const r = ctx.r;
+  const id = "medications";
+  const label = "Current medications";
+  const source = CITATIONS.decidua.label;
+  if (!r.medicationsRecorded) return { id, label, status: "unknown", severity: "caution", detail: `not recorded: ${why}`, source };
+  if (r.medications.length === 0) return { id, label, status: "ok", severity: "caution", detail: "none recorded", source };
+  return { id, label, status: "problem", severity: "caution", detail: `${r.medications.map((m) => `${m.name}${m.dose !== undefined ? ` ${m.dose}` : ""}`).join(", ")}: ${why}`, source };
+}
+
+/** IgA deficiency before IVIG: with anti-IgA antibodies (or not tested for them) anaphylaxis is a harm; without them an IgA-depleted product is a caution. */
+export function igaCheck(ctx: RuleContext): SafetyCheck {
+  const s = ctx.r.safety;
+  const id = "iga-deficiency";
+  const label = "IgA deficiency";
+  const source = CITATIONS.decidua.label;
+  const level = s.igaLevel;
+  const deficient = s.igaDeficiency === true || (level !== undefined && level.value < IGA_DEFICIENCY_G_PER_L);
+  const levelText = level !== undefined ? `IgA ${level.value} g/L${level.original !== undefined ? ` (entered ${level.original.value} ${level.original.unit})` : ""}` : "IgA level not recorded";
+  if (!deficient) {
+    if (s.igaDeficiency === undefined && level === undefined) return { id, label, status: "unknown", severity: "contraindication", detail: "not recorded: measure IgA before the first infusion", source };
+    return { id, label, status: "ok", severity: "contraindication", detail: level !== undefined ? `${levelText}: not deficient` : "none recorded", source };
+  }
+  const anti = s.antiIgaAntibodies;
+  if (anti === "negative") return { id, label, status: "problem", severity: "caution", detail: `IgA deficiency (${levelText}) without anti-IgA antibodies: use an IgA-depleted product`, source };
+  return {
+    id,
+    label,
+    status: "problem",
+    severity: "contraindication",
+    detail: `IgA deficiency (${levelText})${anti === "positive" ? " with anti-IgA antibodies" : ", anti-IgA antibodies not tested"}: risk of anaphylaxis with IgA-containing products`,
+    source,
+  };
+}
+
+/** Selective IgA deficiency: serum IgA below 0.07 g/L. */
+export const IGA_DEFICIENCY_G_PER_L = 0.07;
 
 export function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["severity"], why: string): SafetyCheck {
   const e = ctx.r.safety.egfr;
@@ -202,10 +275,17 @@ export interface RestParts {
   findings: VerdictFinding[];
   missing: MissingItem[];
   researchNote?: string;
+  benefitClaim?: BenefitClaim;
 }
-/** Joins the parts of a verdict field by field (object spreads are slow on this hot path). */
-export function withBase(base: BaseParts, rest: RestParts): Omit<VerdictCore, "therapy" | "name" | "status" | "headline"> {
-  const p: Omit<VerdictCore, "therapy" | "name" | "status" | "headline"> = {
+
+/** Builds a verdict in one step, field by field (object spreads are slow on this hot path); nothing is copied twice. */
+export function verdict(def: Pick<TherapyDefinition, "id" | "name">, status: VerdictStatus, reasonKind: ReasonKind, headline: string, base: BaseParts, rest: RestParts): VerdictCore {
+  const v: VerdictCore = {
+    therapy: def.id,
+    name: def.name,
+    status,
+    reasonKind,
+    headline: `${def.name}: ${status} — ${headline}`,
     reasons: rest.reasons,
     unmet: rest.unmet,
     findings: rest.findings,
@@ -214,26 +294,20 @@ export function withBase(base: BaseParts, rest: RestParts): Omit<VerdictCore, "t
     coInterventions: base.coInterventions,
     criteriaSource: base.criteriaSource,
   };
-  if (rest.researchNote !== undefined) p.researchNote = rest.researchNote;
-  return p;
+  if (rest.researchNote !== undefined) v.researchNote = rest.researchNote;
+  if (rest.benefitClaim !== undefined) v.benefitClaim = rest.benefitClaim;
+  return v;
 }
 
-export function verdict(def: Pick<TherapyDefinition, "id" | "name">, status: VerdictStatus, parts: Omit<VerdictCore, "therapy" | "name" | "status" | "headline">, headline: string): VerdictCore {
-  const v: VerdictCore = {
-    therapy: def.id,
-    name: def.name,
-    status,
-    headline: `${def.name}: ${status} — ${headline}`,
-    reasons: parts.reasons,
-    unmet: parts.unmet,
-    findings: parts.findings,
-    missing: parts.missing,
-    safetyChecks: parts.safetyChecks,
-    coInterventions: parts.coInterventions,
-    criteriaSource: parts.criteriaSource,
-  };
-  if (parts.researchNote !== undefined) v.researchNote = parts.researchNote;
-  return v;
+/** The safety problems that decide a verdict (severity contraindication). */
+export function blockingSafety(checks: readonly SafetyCheck[]): SafetyCheck[] {
+  return checks.filter((s) => s.status === "problem" && s.severity === "contraindication");
+}
+
+/** A contraindicated verdict: there is a harm, and every reason names it. */
+export function safetyVerdict(def: Pick<TherapyDefinition, "id" | "name">, base: BaseParts, blocking: readonly SafetyCheck[]): VerdictCore {
+  const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
+  return verdict(def, "contraindicated", "safety", reasons[0]!, base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -252,50 +326,71 @@ export interface ImmunoSpec {
   treats: readonly CauseId[];
   criteria: string;
   guidelineCaveat: string;
+  /** When the best trial in exactly the population this protocol selects found no benefit: said in the headline. */
+  noBenefitInSelection?: string;
 }
 
+/** Causes that explain losses and have their own management (thyroid dysfunction is a step to clarify, not an explanation). */
+const EXPLAINING_CAUSES: readonly CauseId[] = ["aps", "uterine-anomaly", "parental-chromosomal", "hereditary-thrombophilia"];
+
+/**
+ * The ladder (issue 9 §1), in order:
+ * 1. a safety contraindication → contraindicated (safety);
+ * 2. a cause this therapy does not treat, or every counted loss chromosomally explained → not-indicated
+ *    (explained-by-other-cause);
+ * 3. not RPL (fewer than 2 losses, no RIF) → not-indicated (pattern-mismatch);
+ * 4. fewer qualifying losses than the protocol asks: not-indicated naming the protocol (pattern-mismatch when the
+ *    losses are of a kind the protocol does not select, e.g. cervical insufficiency; otherwise
+ *    criterion-not-completable); a primary-RPL-only trial for secondary RPL likewise;
+ * 5. a pre-conception protocol for a patient already pregnant → not-indicated (timing-mismatch);
+ * 6. selecting markers measured and all within their cut-offs → not-indicated (marker-normal);
+ * 7. a named investigation pending (work-up, thyroid follow-up, aPL repeat or conflict, selecting marker) →
+ *    premature (investigation-pending / conflicting-results): never for a further loss;
+ * 8. otherwise → protocol-eligible (criteria-met).
+ */
 export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, spec: ImmunoSpec): VerdictCore {
-  const { dx } = ctx;
+  const { dx, r } = ctx;
   const safetyChecks = def.safetyChecks(ctx);
-  const base = { safetyChecks, coInterventions: def.coInterventions, criteriaSource: [spec.criteria] };
+  const base: BaseParts = { safetyChecks, coInterventions: def.coInterventions, criteriaSource: [spec.criteria] };
   const findings: VerdictFinding[] = [];
   const missing: MissingItem[] = [];
   const reasons: string[] = [];
   const unmet: string[] = [];
+  const rest = (): RestParts => ({ reasons, unmet, findings, missing });
 
-  const blocking = safetyChecks.filter((s) => s.status === "problem" && s.severity === "contraindication");
-  const untreated = dx.causes.filter((c) => c.id !== "thyroid-dysfunction" && !spec.treats.includes(c.id));
-  const explained = explainedLossFindings(dx);
-  const allExplained = dx.lossCount > 0 && dx.unexplainedLossCount === 0 && !(spec.allowRif && dx.rif.met);
-  if (blocking.length > 0 || untreated.length > 0 || allExplained) {
-    for (const s of blocking) {
-      findings.push(safetyFinding(s));
-      reasons.push(`Safety: ${s.label.toLowerCase()}: ${s.detail}.`);
-    }
+  // 1. harm
+  const blocking = blockingSafety(safetyChecks);
+  if (blocking.length > 0) return safetyVerdict(def, base, blocking);
+
+  // 2. explained by another cause
+  const untreated = dx.causes.filter((c) => EXPLAINING_CAUSES.includes(c.id) && !spec.treats.includes(c.id));
+  const rifOk = spec.allowRif && dx.rif.met;
+  const allExplained = dx.lossCount > 0 && dx.unexplainedLossCount === 0 && dx.explainedLossCount > 0 && !rifOk;
+  if (untreated.length > 0 || allExplained) {
     for (const c of untreated) {
       findings.push(causeFinding(c));
       reasons.push(`The losses have an explanation this therapy does not treat: ${c.label.toLowerCase()} (${c.detail}); that cause has its own management.`);
     }
     if (allExplained) {
-      findings.push(...explained);
-      reasons.push(`Every counted loss has a chromosomal explanation (${dx.explainedLossCount} of ${dx.lossCount}).`);
+      findings.push(...explainedLossFindings(dx));
+      reasons.push(`Every counted loss has a chromosomal explanation (${dx.explainedLossCount} of ${dx.lossCount}): there is no unexplained loss for an immunotherapy to address.`);
     }
-    return verdict(def, "contraindicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0] ?? "");
+    return verdict(def, "not-indicated", "explained-by-other-cause", reasons[0]!, base, rest());
   }
 
-  const rifOk = spec.allowRif && dx.rif.met;
+  // 3. not recurrent pregnancy loss
   if (dx.lossCount < 2 && !rifOk) {
     findings.push(lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against"));
     reasons.push(`${dx.lossCount} pregnancy loss${dx.lossCount === 1 ? "" : "es"} recorded: this is not recurrent pregnancy loss (ESHRE: 2 or more)${spec.allowRif ? ", and recurrent implantation failure is not established" : ""}.`);
-    return verdict(def, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
+    return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, rest());
   }
 
-  // Loss criterion
+  // 4. the protocol's loss criterion
   const count = spec.lossScope === "first-trimester" ? dx.unexplainedFirstTrimesterLossCount : dx.unexplainedLossCount;
   const scope = spec.lossScope === "first-trimester" ? "Unexplained first-trimester losses" : "Unexplained losses";
   const lossesOk = count >= spec.minLosses;
   findings.push(lossFinding("unexplained-losses", scope, count, spec.minLosses, spec.lossSource, lossesOk || rifOk ? "supports" : "against"));
-  findings.push(...explained);
+  findings.push(...explainedLossFindings(dx));
   if (rifOk)
     findings.push({
       id: "recurrent-implantation-failure",
@@ -307,76 +402,97 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
       role: "supports",
       reading: `${dx.rif.failedCycles} failed transfers with ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos (${dx.rif.rule}; ${dx.rif.source.label})`,
     });
-  const short: string[] = [];
   if (!lossesOk && !rifOk) {
-    short.push(`${count} ${scope.toLowerCase()} (≥ ${spec.minLosses} needed${dx.explainedLossCount > 0 ? `; ${dx.explainedLossCount} explained by embryo karyotype` : ""})`);
-    unmet.push(
-      `${spec.minLosses} or more ${scope.toLowerCase()}${spec.allowRif ? " (or recurrent implantation failure with good-quality embryos)" : ""} (${spec.lossSource.label}): ${count} recorded${dx.explainedLossCount > 0 ? `, ${dx.explainedLossCount} of ${dx.lossCount} losses explained by an abnormal embryo karyotype` : ""}.`,
-    );
+    const notSelected = dx.losses.filter((l) => l.countsForRpl && l.mechanismExcluded);
+    const secondTrimester = spec.lossScope === "first-trimester" ? dx.losses.filter((l) => l.countsForRpl && !l.explained && !l.mechanismExcluded && l.trimester !== 1) : [];
+    const otherPattern = notSelected.length + secondTrimester.length;
+    const asked = `${spec.minLosses} or more ${scope.toLowerCase()}${spec.allowRif ? " (or recurrent implantation failure with good-quality embryos)" : ""}`;
+    const why: string[] = [];
+    if (dx.explainedLossCount > 0) why.push(`${dx.explainedLossCount} of ${dx.lossCount} losses explained by an abnormal embryo karyotype`);
+    if (notSelected.length > 0) why.push(`${notSelected.length} ${notSelected.length === 1 ? "loss" : "losses"} from ${[...new Set(notSelected.map((l) => l.mechanismLabel))].join(" / ")}, a mechanism this protocol does not select`);
+    if (secondTrimester.length > 0) why.push(`${secondTrimester.length} second-trimester or later ${secondTrimester.length === 1 ? "loss" : "losses"}, outside the first-trimester pattern it selects`);
+    const text = `${spec.criteria} asks for ${asked}; the record has ${count}${why.length > 0 ? ` (${why.join("; ")})` : ""}.`;
+    unmet.push(`${asked} (${spec.lossSource.label}): ${count} recorded${why.length > 0 ? `, ${why.join("; ")}` : ""}.`);
+    reasons.push(`Not indicated: ${text}`);
+    const kind: ReasonKind = otherPattern > 0 && count + otherPattern >= spec.minLosses ? "pattern-mismatch" : "criterion-not-completable";
+    return verdict(def, "not-indicated", kind, `${spec.criteria} asks for ${asked}; the record has ${count}`, base, rest());
   }
   if (spec.primaryOnly === true && dx.type === "secondary") {
     findings.push({ id: "rpl-type", label: "RPL type", value: "secondary", unit: null, cutOff: "primary", source: spec.lossSource.label, role: "against", reading: `Secondary RPL: the trial enrolled women with primary RPL only (${spec.lossSource.label})` });
     reasons.push(`The trial criteria (${spec.lossSource.label}) are for primary RPL; this is secondary RPL.`);
-    return verdict(def, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
-  }
-  const thyroid = dx.causes.find((c) => c.id === "thyroid-dysfunction");
-  if (thyroid !== undefined) {
-    findings.push(causeFinding(thyroid));
-    short.push("thyroid function to clarify or treat first");
-    unmet.push(`Hormonal causes excluded: thyroid function to be clarified (free T4, TPO antibodies) and any dysfunction treated first (${thyroid.detail}).`);
-  }
-  const wm = workupMissing(dx);
-  if (wm.length > 0) {
-    missing.push(...wm);
-    short.push(`work-up incomplete: ${wm.map((m) => m.label).join(", ")}`);
-    unmet.push(`Structural, chromosomal, hormonal and thrombophilic causes excluded: the work-up is incomplete (${wm.map((m) => m.label.toLowerCase()).join("; ")}).`);
+    return verdict(def, "not-indicated", "criterion-not-completable", reasons[0]!, base, rest());
   }
 
-  // Immune finding
+  // 5. a protocol that starts before conception, for a patient who is pregnant
+  const protocol = def.protocol(ctx.config);
+  if (protocol.starts === "before-conception" && r.currentPregnancy !== undefined) {
+    const week = r.currentPregnancy.gestationalWeek;
+    reasons.push(`The protocol starts before conception (${protocol.name}); the patient is already pregnant${week !== undefined ? ` (${week} weeks)` : ""}, so it cannot be followed in this pregnancy.`);
+    findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: week ?? "pregnant", unit: week !== undefined ? "weeks" : null, cutOff: "not pregnant at the start", source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
+    return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
+  }
+
+  // 6. the selecting markers
   let supporting: ImmuneFinding[] = [];
+  let notMeasured: ImmuneFinding[] = [];
   let markersMeasured = true;
   if (spec.markers !== null) {
     const rel = ctx.immune.filter((f) => spec.markers!.includes(f.marker));
     supporting = rel.filter((f) => f.status === "abnormal");
     const measured = rel.filter((f) => f.status === "normal" || f.status === "abnormal");
     markersMeasured = measured.length > 0;
+    notMeasured = rel.filter((f) => f.status === "missing" || f.status === "no-cut-off");
     for (const f of supporting) findings.push(immuneFinding(f, "supports"));
     if (supporting.length === 0) for (const f of measured) findings.push(immuneFinding(f, "against"));
-    const notMeasured = rel.filter((f) => f.status === "missing" || f.status === "no-cut-off");
-    if (!markersMeasured)
-      for (const f of notMeasured)
-        missing.push({
-          id: f.marker,
-          label: f.label,
-          detail: f.status === "missing" ? "not measured (research-grade marker)" : "measured, but no validated cut-off and no laboratory flag",
-        });
+    if (markersMeasured && supporting.length === 0) {
+      const names = measured.map((f) => f.label.split(" (")[0]!).join(", ");
+      reasons.push(
+        `No finding supports it: the selecting marker${measured.length === 1 ? "" : "s"} measured (${names}) ${measured.length === 1 ? "is" : "are"} within the cut-off (${spec.markerSource?.label ?? spec.criteria})${notMeasured.length > 0 ? `; not measured: ${notMeasured.map((f) => f.label.split(" (")[0]!).join(", ")}` : ""}.`,
+      );
+      return verdict(def, "not-indicated", "marker-normal", reasons[0]!, base, rest());
+    }
   }
 
-  if (unmet.length > 0 || !markersMeasured) {
-    if (!markersMeasured && spec.markers !== null) {
-      const labels = ctx.immune.filter((f) => spec.markers!.includes(f.marker)).map((f) => f.label);
-      unmet.push(`An immune finding the protocol selects on, none measured yet: ${labels.join("; ")} (${spec.markerSource?.label ?? spec.criteria}).`);
-      short.push("no selecting immune marker measured");
-    }
-    const head = short.join("; ");
-    return verdict(def, "premature", withBase(base, { reasons, unmet, findings, missing }), head);
+  // 7. a named investigation pending
+  const short: string[] = [];
+  let kind: ReasonKind = "investigation-pending";
+  const thyroid = dx.causes.find((c) => c.id === "thyroid-dysfunction");
+  if (thyroid !== undefined) {
+    findings.push(causeFinding(thyroid));
+    missing.push({ id: "thyroid-follow-up", label: "Thyroid follow-up (free T4, TPO antibodies; treat dysfunction)", detail: thyroid.detail });
+    short.push("thyroid function to clarify or treat first");
+    unmet.push(`Hormonal causes excluded: thyroid function to be clarified (free T4, TPO antibodies) and any dysfunction treated first (${thyroid.detail}).`);
   }
-  if (spec.markers !== null && supporting.length === 0) {
-    reasons.push(`No finding supports it: the markers the protocol selects on are within their cut-offs (${spec.markerSource?.label ?? spec.criteria}).`);
-    return verdict(def, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
+  const wm = workupMissing(dx);
+  if (wm.length > 0) {
+    missing.push(...wm);
+    if (dx.aps.conflict !== undefined) kind = "conflicting-results";
+    short.push(`work-up incomplete: ${wm.map((m) => m.label).join(", ")}`);
+    unmet.push(`Structural, chromosomal, hormonal and thrombophilic causes excluded: the work-up is incomplete (${wm.map((m) => `${m.label.toLowerCase()}: ${m.detail}`).join("; ")}).`);
   }
+  if (!markersMeasured && spec.markers !== null) {
+    for (const f of notMeasured)
+      missing.push({ id: f.marker, label: f.label, detail: f.status === "missing" ? "not measured (research-grade marker)" : "measured, but no validated cut-off and no laboratory flag" });
+    const labels = notMeasured.map((f) => f.label);
+    unmet.push(`An immune finding the protocol selects on, none measured yet: ${labels.join("; ")} (${spec.markerSource?.label ?? spec.criteria}).`);
+    short.push("no selecting immune marker measured");
+  }
+  if (missing.length > 0) {
+    reasons.push(`Pending before this can be decided: ${missing.map((m) => m.label).join("; ")}.`);
+    return verdict(def, "premature", kind, short.join("; "), base, rest());
+  }
+
+  // 8. eligible
   const why = [
     rifOk && !lossesOk ? `recurrent implantation failure (${dx.rif.failedCycles} failed transfers)` : `${count} ${scope.toLowerCase()}`,
     dx.workupComplete ? "complete negative standard work-up" : "",
     ...supporting.map((f) => f.reading),
   ].filter((s) => s !== "");
   reasons.push(`Meets the criteria of ${spec.criteria}: ${why.join("; ")}.`);
+  if (spec.noBenefitInSelection !== undefined) reasons.push(spec.noBenefitInSelection);
   reasons.push(spec.guidelineCaveat);
-  return verdict(
-    def,
-    "protocol-eligible",
-    withBase(base, { reasons, unmet, findings, missing, researchNote: `${spec.guidelineCaveat} ${RESEARCH_MEANING}` }),
-    `${why.join("; ")}. ${spec.guidelineCaveat}`,
-  );
+  const headline = spec.noBenefitInSelection !== undefined ? `${spec.noBenefitInSelection} Meets ${spec.criteria}: ${why.join("; ")}. ${spec.guidelineCaveat}` : `${why.join("; ")}. ${spec.guidelineCaveat}`;
+  const v = verdict(def, "protocol-eligible", "criteria-met", headline, base, { reasons, unmet, findings, missing, researchNote: `${spec.guidelineCaveat} ${RESEARCH_MEANING}` });
+  if (spec.noBenefitInSelection !== undefined) v.noBenefitInSelection = spec.noBenefitInSelection;
+  return v;
 }
-

@@ -189,7 +189,10 @@ describe("clinic", () => {
     await shot(page, "06-plan");
   });
 
-  test("profile (b): LIT is premature and names the missing investigations", async () => {
+  // issue 9 §1: premature never rests on the loss count: LIT is not-indicated (the protocol asks for 3 unexplained
+  // first-trimester losses); the missing investigations are named by the work-up card and by heparin + aspirin,
+  // whose verdict they decide.
+  test("profile (b): LIT is not indicated and the missing investigations are named", async () => {
     await page.getByRole("link", { name: "Patients" }).first().click();
     patientB = await createPatient(NAME_B, "1993-07-02");
     await addLoss(0, "8", "2024-02-01", "abnormal");
@@ -200,14 +203,17 @@ describe("clinic", () => {
     await page.getByRole("link", { name: "Assessment" }).click();
     const lit = therapyCard("lit");
     await lit.waitFor();
-    await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("premature");
-    await openCard("lit");
-    const missing = lit.getByTestId("missing");
+    await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("not-indicated");
+    const workup = ((await page.getByTestId("workup").textContent()) ?? "").toLowerCase();
+    expect(workup).toMatch(/karyotype.*missing/);
+    expect(workup).toMatch(/uterine anatomy.*missing/);
+    expect(workup).toMatch(/antiphospholipid.*missing/);
+    const heparin = therapyCard("lmwh-aspirin");
+    await expect(heparin.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("premature");
+    await openCard("lmwh-aspirin");
+    const missing = heparin.getByTestId("missing");
     await missing.waitFor();
-    const text = ((await missing.textContent()) ?? "").toLowerCase();
-    expect(text).toMatch(/karyotype/);
-    expect(text).toMatch(/uterine|anatomy/);
-    expect(text).toMatch(/antiphospholipid/);
+    expect(((await missing.textContent()) ?? "").toLowerCase()).toMatch(/antiphospholipid/);
     await shot(page, "07-assessment-b");
     await page.getByRole("link", { name: "History" }).click();
     await page.getByText("Version 1 → 2").waitFor();

@@ -1,7 +1,7 @@
 /** G-CSF: Scarpellini 2009 criteria (primary RPL, ≥4 losses); RESPONSE 2019 found no benefit. */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { immunotherapyVerdict } from "../verdicts.js";
+import { flag, immunotherapyVerdict } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -29,7 +29,7 @@ export const gcsf: TherapyDefinition = {
   name: "G-CSF",
   plainName: "G-CSF injections",
   applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  safetyChecks: () => [],
+  safetyChecks: (c) => [flag("sickle-cell", "Sickle cell disease", c.r.safety.sickleCellDisease, "contraindication", "G-CSF can precipitate sickle crises")],
   coInterventions: [],
   verdict: (ctx) =>
     immunotherapyVerdict(ctx, gcsf, {

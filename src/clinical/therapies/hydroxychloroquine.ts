@@ -1,7 +1,7 @@
 /** Hydroxychloroquine: refractory obstetric APS (ACR 2020); outside APS, the HCQ RCT in unexplained recurrent miscarriage. */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
-import { causeFinding, egfrCheck, flag, immunotherapyVerdict, safetyFinding, verdict, withBase, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { blockingSafety, causeFinding, egfrCheck, flag, immunotherapyVerdict, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -20,22 +20,19 @@ function rule(ctx: RuleContext): VerdictCore {
   const { r, dx } = ctx;
   const safetyChecks = hydroxychloroquine.safetyChecks(ctx);
   if (dx.aps.met) {
-    const blocking = safetyChecks.filter((c) => c.status === "problem" && c.severity === "contraindication");
+    const blocking = blockingSafety(safetyChecks);
     const base = { safetyChecks, coInterventions: [{ therapy: "lmwh-aspirin" as const, label: "LMWH + low-dose aspirin", note: "HCQ is added to, not substituted for, standard APS treatment" }], criteriaSource: ["ACR 2020 (refractory obstetric APS)"] };
     const aps = causeFinding(dx.causes.find((c) => c.id === "aps")!);
     aps.role = "supports";
-    if (blocking.length > 0) {
-      const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
-      return verdict(hydroxychloroquine, "contraindicated", withBase(base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] }), reasons[0]!);
-    }
+    if (blocking.length > 0) return safetyVerdict(hydroxychloroquine, base, blocking);
     const refractory = r.losses.filter((l) => l.treatedWith.includes("lmwh-aspirin"));
     if (refractory.length > 0) {
       const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${GUIDELINE_POSITIONS.acrRefractoryHcq.statement} (ACR 2020, verified).`];
       const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin (refractory obstetric APS)` };
-      return verdict(hydroxychloroquine, "recommended", withBase(base, { reasons, unmet: [], findings: [aps, f], missing: [] }), reasons[0]!);
+      return verdict(hydroxychloroquine, "recommended", "guideline-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps, f], missing: [] });
     }
     const reasons = ["APS without a loss on standard treatment: LMWH + low-dose aspirin first; hydroxychloroquine is considered when APS proves refractory (ACR 2020)."];
-    return verdict(hydroxychloroquine, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aps], missing: [] }), reasons[0]!);
+    return verdict(hydroxychloroquine, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps], missing: [] });
   }
   return immunotherapyVerdict(ctx, hydroxychloroquine, {
     minLosses: 3,
@@ -45,7 +42,8 @@ function rule(ctx: RuleContext): VerdictCore {
     markers: null,
     treats: ["aps"],
     criteria: "the HCQ RCT in unexplained recurrent miscarriage (200 mg twice daily before conception)",
-    guidelineCaveat: "No guideline recommends hydroxychloroquine for unexplained RPL; the RCT's difference in ongoing pregnancy was not significant (figures in the evidence block).",
+    guidelineCaveat: "No guideline recommends hydroxychloroquine for unexplained RPL.",
+    noBenefitInSelection: "The RCT in unexplained recurrent miscarriage (the population this protocol selects) found no significant difference in ongoing pregnancy (figures in the evidence block).",
   });
 }
 

@@ -1,7 +1,7 @@
 /** Low-dose IL-2 / Treg therapy: FACIL-2 (open-label proof-of-concept). */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { immunotherapyVerdict } from "../verdicts.js";
+import { immunotherapyVerdict, infectionCheck } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -21,7 +21,7 @@ export const il2Treg: TherapyDefinition = {
   name: "Low-dose IL-2 / Treg therapy",
   plainName: "low-dose IL-2",
   applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  safetyChecks: () => [],
+  safetyChecks: (c) => [infectionCheck(c)],
   coInterventions: [],
   verdict: (ctx) =>
     immunotherapyVerdict(ctx, il2Treg, {

@@ -1,7 +1,7 @@
 /** Intravenous immunoglobulin (IVIG): Yamada 2022 criteria and regimen. */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { allergy, egfrCheck, flag, immunotherapyVerdict } from "../verdicts.js";
+import { allergy, egfrCheck, flag, igaCheck, immunotherapyVerdict } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -32,7 +32,7 @@ export const ivig: TherapyDefinition = {
   plainName: "immunoglobulin infusions (IVIG)",
   applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
-    flag("iga-deficiency", "IgA deficiency", c.r.safety.igaDeficiency, "contraindication", "risk of anaphylaxis with IgA-containing products"),
+    igaCheck(c),
     egfrCheck(c, 30, "contraindication", "IVIG can cause acute renal failure"),
     flag("thrombosis", "History of thrombosis", c.r.safety.thrombosisHistory, "caution", "IVIG raises the risk of thrombosis"),
     allergy(c, ["blood-products"], "Reactions to blood products", "contraindication", "previous reaction to blood products"),

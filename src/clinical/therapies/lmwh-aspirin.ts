@@ -1,7 +1,7 @@
 /** Heparin (LMWH) + low-dose aspirin: APS (ESHRE 2017, ACR 2020); hereditary thrombophilia (ESHRE 2017, ALIFE2). */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
-import { allergy, causeFinding, flag, lossFinding, RESEARCH_MEANING, safetyFinding, verdict, withBase, type CoIntervention, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, causeFinding, flag, lossFinding, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -31,12 +31,9 @@ function rule(ctx: RuleContext): VerdictCore {
   const { dx } = ctx;
   const def = lmwhAspirin;
   const safetyChecks = def.safetyChecks(ctx);
-  const base = { safetyChecks, coInterventions: [] as CoIntervention[], criteriaSource: ["ESHRE 2017 and ACR 2020 (APS)", "ESHRE 2017 (hereditary thrombophilia)"] };
+  const base: BaseParts = { safetyChecks, coInterventions: [], criteriaSource: ["ESHRE 2017 and ACR 2020 (APS)", "ESHRE 2017 (hereditary thrombophilia)"] };
   const blocking = safetyChecks.filter((c) => c.status === "problem");
-  if (blocking.length > 0) {
-    const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
-    return verdict(def, "contraindicated", withBase(base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] }), reasons[0]!);
-  }
+  if (blocking.length > 0) return safetyVerdict(def, base, blocking);
   const aplItem = dx.workup.find((w) => w.id === "antiphospholipid")!;
   const aplFinding: VerdictFinding = {
     id: "antiphospholipid",
@@ -55,45 +52,54 @@ function rule(ctx: RuleContext): VerdictCore {
         `Antiphospholipid syndrome (Sydney criteria: ${dx.aps.persistentAntibodies.join(", ")} persistent; ${dx.aps.clinical.criteria.join("; ")}).`,
         `${GUIDELINE_POSITIONS.eshreAps3.statement} (ESHRE 2017, conditional). ${GUIDELINE_POSITIONS.acrApsStandard.statement} (ACR 2020, strong).`,
       ];
-      return verdict(def, "recommended", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] }), `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`);
+      return verdict(def, "recommended", "guideline-supported", `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`, base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] });
     }
     lossF.role = "context";
+    if (dx.lossCount >= 2 && dx.aps.clinical.mechanismPending.length > 0) {
+      const reasons = [`Persistent antiphospholipid antibodies; whether the clinical criterion is met depends on how a later loss ended: ${dx.aps.clinical.mechanismPending.join("; ")}.`];
+      return verdict(def, "premature", "investigation-pending", reasons[0]!, base, {
+        reasons,
+        unmet: [],
+        findings: [aplFinding, lossF],
+        missing: [{ id: "loss-mechanism", label: "Mechanism of the loss at 10 weeks or later", detail: dx.aps.clinical.mechanismPending.join("; ") }],
+      });
+    }
     if (dx.lossCount < 2) {
       const reasons = [`Persistent antiphospholipid antibodies with ${dx.lossCount} loss(es): not obstetric APS and not RPL; no pregnancy treatment is indicated on these grounds (thromboprophylaxis is a separate decision).`];
-      return verdict(def, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] }), reasons[0]!);
+      return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] });
     }
     const reasons = [
       `Persistent antiphospholipid antibodies with ${dx.lossCount} loss(es), short of the clinical criteria for APS with three or more losses.`,
       `${GUIDELINE_POSITIONS.eshreAps2.statement} (ESHRE 2017, good practice point).`,
     ];
-    return verdict(
-      def,
-      "protocol-eligible",
-      withBase(base, { reasons, unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"], findings: [aplFinding, lossF], missing: [], researchNote: `${reasons[1]} ${RESEARCH_MEANING}` }),
-      reasons[0]!,
-    );
+    return verdict(def, "protocol-eligible", "criteria-met", reasons[0]!, base, {
+      reasons,
+      unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"],
+      findings: [aplFinding, lossF],
+      missing: [],
+      researchNote: `${reasons[1]} ${RESEARCH_MEANING}`,
+    });
   }
   if (dx.lossCount < 2) {
     const reasons = [`${dx.lossCount} loss(es) and no persistent antiphospholipid antibodies: not recurrent pregnancy loss, nothing for heparin and aspirin to treat.`];
-    return verdict(def, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against")], missing: [] }), reasons[0]!);
+    return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against")], missing: [] });
   }
   if (dx.aps.laboratory === "not-tested" || aplItem.status === "incomplete" || aplItem.status === "missing") {
+    const conflict = dx.aps.conflict;
     const reasons = [
-      dx.aps.laboratory === "single-positive"
-        ? `A positive antiphospholipid result needs confirmation 12 weeks later (on or after ${dx.aps.repeatDueFrom}) before APS treatment is decided.`
-        : `Antiphospholipid testing is ${aplItem.status}: ${aplItem.detail}.`,
+      conflict !== undefined
+        ? `Two antiphospholipid panels on ${conflict.date} disagree (${conflict.antibodies.join(", ")}): neither result is used; repeat the panel before APS treatment is decided.`
+        : dx.aps.laboratory === "single-positive"
+          ? `A positive antiphospholipid result needs confirmation 12 weeks later (on or after ${dx.aps.repeatDueFrom}) before APS treatment is decided.`
+          : `Antiphospholipid testing is ${aplItem.status}: ${aplItem.detail}.`,
     ];
-    return verdict(
-      def,
-      "premature",
-      withBase(base, { reasons, unmet: reasons, findings: [aplFinding], missing: [{ id: dx.aps.laboratory === "single-positive" ? "antiphospholipid-repeat" : "antiphospholipid", label: aplItem.label, detail: aplItem.detail }] }),
-      reasons[0]!,
-    );
+    const id = conflict !== undefined ? "antiphospholipid-conflict" : dx.aps.laboratory === "single-positive" ? "antiphospholipid-repeat" : "antiphospholipid";
+    return verdict(def, "premature", conflict !== undefined ? "conflicting-results" : "investigation-pending", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding], missing: [{ id, label: aplItem.label, detail: aplItem.detail }] });
   }
   const untreated = dx.causes.filter((c) => c.id === "uterine-anomaly" || c.id === "parental-chromosomal");
   if (untreated.length > 0) {
     const reasons = untreated.map((c) => `The losses have an explanation heparin and aspirin do not treat: ${c.label.toLowerCase()} (${c.detail}).`);
-    return verdict(def, "contraindicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, ...untreated.map(causeFinding)], missing: [] }), reasons[0]!);
+    return verdict(def, "not-indicated", "explained-by-other-cause", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, ...untreated.map(causeFinding)], missing: [] });
   }
   const thrombo = dx.causes.find((c) => c.id === "hereditary-thrombophilia");
   if (thrombo !== undefined) {
@@ -104,12 +110,12 @@ function rule(ctx: RuleContext): VerdictCore {
       `Hereditary thrombophilia (${thrombo.detail}): ${GUIDELINE_POSITIONS.eshreThrombophilia.statement} (ESHRE 2017). ALIFE2 found no benefit (figures in the evidence block).`,
       "Thromboprophylaxis for venous thromboembolism risk is a separate decision.",
     ];
-    return verdict(def, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, f], missing: [] }), reasons[0]!);
+    return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, f], missing: [] });
   }
   const reasons = [
     "No antiphospholipid syndrome: heparin/aspirin did not improve live birth in unexplained RPL (ESHRE advises against it; wording unverified). Low-dose aspirin may still appear as a co-intervention in an immunotherapy protocol.",
   ];
-  return verdict(def, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding], missing: [] }), reasons[0]!);
+  return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding], missing: [] });
 }
 
 export const lmwhAspirin: TherapyDefinition = {

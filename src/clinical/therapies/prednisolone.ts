@@ -1,7 +1,7 @@
 /** Prednisolone for raised uterine NK cells (Quenby 2005, Tang 2013). */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { flag, immunotherapyVerdict, tbCheck } from "../verdicts.js";
+import { flag, immunotherapyVerdict, infectionCheck, tbCheck } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -30,6 +30,7 @@ export const prednisolone: TherapyDefinition = {
     flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "steroids worsen glucose control; gestational diabetes risk"),
     flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "steroids raise blood pressure"),
     tbCheck(c, "prednisolone"),
+    infectionCheck(c),
   ],
   coInterventions: [],
   verdict: (ctx) =>

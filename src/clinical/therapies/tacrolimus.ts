@@ -1,7 +1,7 @@
 /** Tacrolimus: the tacrolimus RCT (source 002) criteria and weight-based regimen. */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { allergy, egfrCheck, flag, immunotherapyVerdict } from "../verdicts.js";
+import { allergy, egfrCheck, flag, immunotherapyVerdict, infectionCheck, medicationsCheck } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -38,6 +38,8 @@ export const tacrolimus: TherapyDefinition = {
   applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
     egfrCheck(c, 60, "contraindication", "tacrolimus is nephrotoxic"),
+    infectionCheck(c),
+    medicationsCheck(c, "tacrolimus is metabolised by CYP3A4: check every current medication for interactions"),
     flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "tacrolimus raises blood glucose: monitor closely"),
     flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "tacrolimus raises blood pressure: monitor closely"),
     allergy(c, ["tacrolimus"], "Tacrolimus hypersensitivity", "contraindication", "known hypersensitivity"),

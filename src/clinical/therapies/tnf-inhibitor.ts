@@ -1,7 +1,7 @@
 /** TNF-α inhibitors for a raised TNF-α/IL-10 ratio (Winger 2011). */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { immunotherapyVerdict, screen, tbCheck } from "../verdicts.js";
+import { immunotherapyVerdict, infectionCheck, screen, tbCheck } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -23,6 +23,7 @@ export const tnfInhibitor: TherapyDefinition = {
   applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
     tbCheck(c, "tnf-inhibitor"),
+    infectionCheck(c),
     screen("hepatitis-b", "Hepatitis B screen", c.r.safety.hepatitisB, "contraindication", "hepatitis B: risk of reactivation"),
   ],
   coInterventions: [],
