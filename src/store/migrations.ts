@@ -3,6 +3,7 @@
  * sequence and the append-only triggers.
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { migrateRecordToCurrent } from "../clinical/record-migration.js";
 import type { Engine } from "./db.js";
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -124,6 +125,21 @@ function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.alterTable("patients").dropColumn("followups_rev").execute();
       },
     },
+    "0004_clinical": {
+      // issue 9: stored records (current and history) to the current record format (src/clinical/record-migration.ts)
+      async up(db: Kysely<unknown>): Promise<void> {
+        for (const table of ["patients", "record_history"] as const) {
+          const rows = await sql<{ id: string; record: string }>`select id, record from ${sql.table(table)}`.execute(db);
+          for (const row of rows.rows) {
+            const { record, changed } = migrateRecordToCurrent(JSON.parse(row.record) as unknown);
+            if (changed) await sql`update ${sql.table(table)} set record = ${JSON.stringify(record)} where id = ${row.id}`.execute(db);
+          }
+        }
+      },
+      async down(): Promise<void> {
+        // the renamed values are the same facts in the new words; there is nothing to undo
+      },
+    },
   };
 }
 
@@ -132,6 +148,12 @@ class InCodeProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations(this.engine);
   }
+}
+
+/** Brings the schema to the named migration (tests of a data migration start from the schema before it). */
+export async function migrateTo(db: Kysely<unknown>, engine: Engine, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: new InCodeProvider(engine) }).migrateTo(name);
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */
