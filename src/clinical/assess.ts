@@ -12,7 +12,7 @@ import { planProtocol, type Plan } from "./protocols.js";
 import { ageOn } from "./dates.js";
 import { checkRecordOn, parsePatientRecord, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
-import type { RuleContext, VerdictCore } from "./verdicts.js";
+import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
 
 export interface AssessOptions {
@@ -92,6 +92,8 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
     const ta = core as TherapyAssessment;
     ta.guideline = ev.guideline;
     ta.evidence = ev.evidence;
+    if (core.citedGuidelines !== undefined) markCitations(core, ev.guideline);
+    if (core.benefitClaim !== undefined) core.reasons.push(benefitSentence(core.benefitClaim, ev.evidence));
     ta.plan =
       opts.planStart !== undefined && (core.status === "recommended" || core.status === "protocol-eligible")
         ? planProtocol(t, r, { start: opts.planStart, config, today: opts.today, ...(opts.assumedLmp !== undefined ? { assumedLmp: opts.assumedLmp } : {}) })
@@ -114,6 +116,35 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
 }
 
 const DEFAULT_LOOKUP = noEvidenceLookup;
+
+/**
+ * Marks each guideline position a reason cites as verified or unverified, with the mark of the guideline list the
+ * verdict shows (the evidence base); without one, the rule's own mark. The headline, when it repeats the reason, too.
+ */
+function markCitations(v: VerdictCore, guideline: readonly VerdictGuideline[]): void {
+  for (const c of v.citedGuidelines ?? []) {
+    const listed = guideline.find((g) => g.id === c.id);
+    const verified = listed?.verified ?? c.verified;
+    c.verified = verified;
+    const before = v.reasons[c.reason];
+    if (before === undefined) continue;
+    const mark = ` [${c.body}${c.year !== undefined ? ` ${c.year}` : ""}: ${verified ? "verified" : "unverified: not read in the guideline text"}]`;
+    v.reasons[c.reason] = before + mark;
+    if (v.headline.endsWith(before)) v.headline = v.headline + mark;
+  }
+}
+
+/**
+ * A cited benefit in the words of the evidence block: "improved" only when the block's CI excludes no effect, and
+ * with the subgroup it holds in; otherwise what the block shows.
+ */
+export function benefitSentence(claim: BenefitClaim, ev: VerdictEvidence): string {
+  const e = ev.effect;
+  if (e === undefined) return `${claim.trial}: a benefit in ${claim.outcome} was reported in ${claim.subgroup}; the evidence base passed has no estimate to show it (see the evidence block).`;
+  const where = e.subgroup !== null ? `in the subgroup ${e.subgroup}` : "in the overall population";
+  if (e.excludesNoEffect && e.favoursTreatment) return `${claim.trial}: improved ${claim.outcome} ${where}: ${e.text} (certainty ${ev.certainty ?? "not graded"}).`;
+  return `${claim.trial}: ${where} the evidence block shows no clear difference in ${claim.outcome} (${e.text}; the CI includes no effect); the benefit was reported only in ${claim.subgroup}.`;
+}
 
 /**
  * Validates a patient record as written (JSON), then assesses it. Bad input throws an InputError naming the field.

@@ -324,12 +324,12 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
         }),
       );
     } else if (aps.laboratory === "persistent") {
-      items.push(wi(aplBase, { status: "abnormal", detail: `persistently positive ≥12 weeks apart: ${aps.persistentAntibodies.join(", ")}`, date: lastDate }));
+      items.push(wi(aplBase, { status: "abnormal", detail: `persistently positive ≥12 weeks apart: ${aplPositives(aps).join("; ")}`, date: lastDate }));
     } else if (aps.laboratory === "single-positive") {
       items.push(
         wi(aplBase, {
           status: "incomplete",
-          detail: `positive once; confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: positive twice ≥12 weeks apart)`,
+          detail: `positive once (${aplPositives(aps).join("; ")}); confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: positive twice ≥12 weeks apart)`,
           date: lastDate,
         }),
       );
@@ -370,10 +370,34 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
   return items;
 }
 
+export const APL_LABELS: Readonly<Record<AplAntibody, string>> = {
+  lupusAnticoagulant: "lupus anticoagulant",
+  aclIgG: "anticardiolipin IgG",
+  aclIgM: "anticardiolipin IgM",
+  b2gpiIgG: "anti-β2-glycoprotein I IgG",
+  b2gpiIgM: "anti-β2-glycoprotein I IgM",
+};
+
+/**
+ * Each positive antibody with its values, units and dates, and the interval in weeks between its first and last
+ * positive test: "anticardiolipin IgG 45 GPL (> 40 GPL) on 2024-01-10 and 52 GPL on 2024-04-20, 14.4 weeks apart".
+ */
+export function aplPositives(aps: ApsAssessment): string[] {
+  const out: string[] = [];
+  for (const ab of Object.keys(APL_LABELS) as AplAntibody[]) {
+    const pos = aps.readings.filter((x) => x.antibody === ab && x.positive === true);
+    if (pos.length === 0) continue;
+    const parts = pos.map((x, i) => `${x.value !== undefined ? `${x.value} ${x.unit ?? ""}`.trim() : "positive"}${i === 0 ? ` (${x.cutOff})` : ""} on ${x.date}`);
+    const weeks = pos.length > 1 ? Math.round((daysBetween(pos[0]!.date, pos[pos.length - 1]!.date) / 7) * 10) / 10 : null;
+    out.push(`${APL_LABELS[ab]} ${parts.join(" and ")}${weeks !== null ? `, ${weeks} weeks apart` : ", once"}`);
+  }
+  return out;
+}
+
 function causesFrom(items: WorkupItem[], aps: ApsAssessment): Cause[] {
   const causes: Cause[] = [];
   const item = (id: WorkupItemId) => items.find((i) => i.id === id);
-  if (aps.met) causes.push({ id: "aps", label: "Antiphospholipid syndrome", detail: `Sydney criteria met: ${aps.persistentAntibodies.join(", ")} persistent; ${aps.clinical.criteria.join("; ")}` });
+  if (aps.met) causes.push({ id: "aps", label: "Antiphospholipid syndrome", detail: `Sydney criteria met: ${aplPositives(aps).join("; ")} (persistent ≥ 12 weeks); ${aps.clinical.criteria.join("; ")}` });
   const ua = item("uterine-anatomy");
   if (ua?.status === "abnormal") causes.push({ id: "uterine-anomaly", label: "Uterine anomaly", detail: ua.detail });
   for (const id of ["karyotype-female", "karyotype-male"] as const) {

@@ -22,6 +22,7 @@ export function chooseSubgroup(therapy: TherapyId, subgroups: readonly PatientSu
 export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
   const guideline: VerdictGuideline[] = te.guidelines.map((g) => {
     const v: VerdictGuideline = {
+      id: g.id,
       body: g.body,
       year: g.year,
       statement: g.statement,
@@ -55,7 +56,22 @@ export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
   view.evidence.monitoring = te.monitoring.map(stmt);
   view.evidence.coInterventions = te.coInterventions.map(stmt);
   if (te.regulatoryStatus !== null) view.evidence.regulatoryStatus = te.regulatoryStatus;
-  if (s !== null) view.evidence.certainty = s.certainty;
+  if (s !== null) {
+    view.evidence.certainty = s.certainty;
+    const rel = s.relative;
+    const excludes = rel.ci_low > 1 || rel.ci_high < 1;
+    view.evidence.effect = {
+      measure: rel.measure,
+      estimate: rel.estimate,
+      ciLow: rel.ci_low,
+      ciHigh: rel.ci_high,
+      excludesNoEffect: excludes,
+      favoursTreatment: excludes && rel.ci_low > 1,
+      subgroup: te.subgroup !== null && te.conflicts.some((c) => c.subgroup === te.subgroup) ? te.subgroup : null,
+      text: `${rel.text} for ${s.outcome}`,
+      basis: s.basis,
+    };
+  }
   if (te.subgroupNote !== null) view.evidence.subgroupNote = te.subgroupNote;
   return view;
 }

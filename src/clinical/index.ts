@@ -23,3 +23,7 @@ export type { EvidenceLookup, TherapyEvidenceView, VerdictGuideline, VerdictEvid
 export { assessPatient, assessRecord, patientSubgroups } from "./assess.js";
 export type { Assessment, AssessOptions, TherapyAssessment } from "./assess.js";
 export { patientSummary, clinicianSummary } from "./voices.js";
+export { diagnosisOverview } from "./overview.js";
+export { verdictDigest, guidelineDigest } from "./digest.js";
+export { recordOverview } from "./record-overview.js";
+export type { DiagnosisOverview } from "./overview.js";

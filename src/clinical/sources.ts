@@ -73,12 +73,15 @@ export interface GuidelinePosition {
   citation: Citation;
   /** True only when the wording was read in the source. */
   verified: boolean;
+  /** The same position's id in the evidence base (data/guidelines.json): its verified mark is the one shown. */
+  guidelineId?: string;
 }
 
 const g = (p: GuidelinePosition): GuidelinePosition => p;
 
 /**
- * Minimal positions for the verdict logic, verified ([V]) only. Keys are situations the rules test, not therapies:
+ * Minimal positions for the verdict logic. The ACR 2020 positions were read in a secondary source (a Medscape
+ * summary), so they are unverified, as in the evidence base. Keys are situations the rules test, not therapies:
  * the evidence base supplies the complete list per therapy.
  */
 export const GUIDELINE_POSITIONS = {
@@ -90,6 +93,7 @@ export const GUIDELINE_POSITIONS = {
     population: "APS (laboratory criteria) with ≥3 losses",
     citation: CITATIONS.eshre2017,
     verified: true,
+    guidelineId: "eshre-2017-aps-lda-heparin",
   }),
   eshreAps2: g({
     body: "ESHRE",
@@ -99,6 +103,7 @@ export const GUIDELINE_POSITIONS = {
     population: "APS with 2 losses",
     citation: CITATIONS.eshre2017,
     verified: true,
+    guidelineId: "eshre-2017-aps-two-losses",
   }),
   eshreThrombophilia: g({
     body: "ESHRE",
@@ -108,6 +113,7 @@ export const GUIDELINE_POSITIONS = {
     population: "Hereditary thrombophilia and RPL",
     citation: CITATIONS.eshre2017,
     verified: true,
+    guidelineId: "eshre-2017-hereditary-thrombophilia",
   }),
   acrApsStandard: g({
     body: "ACR",
@@ -116,7 +122,8 @@ export const GUIDELINE_POSITIONS = {
     strength: "strong",
     population: "Obstetric APS",
     citation: CITATIONS.acr2020,
-    verified: true,
+    verified: false,
+    guidelineId: "acr-2020-obstetric-aps",
   }),
   acrRefractoryIvig: g({
     body: "ACR",
@@ -125,7 +132,7 @@ export const GUIDELINE_POSITIONS = {
     strength: "conditional",
     population: "Refractory obstetric APS",
     citation: CITATIONS.acr2020,
-    verified: true,
+    verified: false,
   }),
   acrRefractoryPrednisone: g({
     body: "ACR",
@@ -134,7 +141,7 @@ export const GUIDELINE_POSITIONS = {
     strength: "strong",
     population: "Refractory obstetric APS",
     citation: CITATIONS.acr2020,
-    verified: true,
+    verified: false,
   }),
   acrRefractoryHcq: g({
     body: "ACR",
@@ -143,7 +150,8 @@ export const GUIDELINE_POSITIONS = {
     strength: "conditional",
     population: "Refractory obstetric APS",
     citation: CITATIONS.acr2020,
-    verified: true,
+    verified: false,
+    guidelineId: "acr-2020-hcq",
   }),
   fdaLit: g({
     body: "FDA",

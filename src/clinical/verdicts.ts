@@ -8,7 +8,7 @@ import type { ClinicConfig } from "./config.js";
 import type { CauseId, Diagnosis } from "./diagnosis.js";
 import type { ImmuneFinding, ImmuneMarkerId } from "./immune.js";
 import type { PatientRecord } from "./record.js";
-import { CITATIONS, type Citation } from "./sources.js";
+import { CITATIONS, type Citation, type GuidelinePosition } from "./sources.js";
 import { VERDICT_STATUSES, type ReasonKind, type VerdictStatus } from "./status.js";
 import type { TherapyDefinition } from "./therapies/definition.js";
 
@@ -70,6 +70,33 @@ export interface VerdictCore {
   noBenefitInSelection?: string;
   /** A benefit this verdict cites: the assessment words it from the evidence block (evidence.ts), so the two agree. */
   benefitClaim?: BenefitClaim;
+  /** Guideline positions cited in the reasons: the assessment marks each verified/unverified as the guideline list does. */
+  citedGuidelines?: CitedGuideline[];
+}
+
+export interface CitedGuideline {
+  /** Index of the reason that cites it. */
+  reason: number;
+  /** Id in the evidence base (data/guidelines.json). */
+  id: string;
+  body: string;
+  year?: number;
+  /** The rule's own mark (sources.ts), used when no evidence base was passed. */
+  verified: boolean;
+}
+
+/** A guideline position as a reason quotes it (its verified mark is added by the assessment, from the guideline list). */
+export function positionText(p: GuidelinePosition): string {
+  return `${p.statement.replace(/\.$/, "")} (${p.body}${p.year !== undefined ? ` ${p.year}` : ""}${p.strength !== undefined ? `, ${p.strength}` : ""})`;
+}
+
+/** Records that reasons[reason] cites the position p. */
+export function cited(reason: number, ...ps: GuidelinePosition[]): CitedGuideline[] {
+  return ps.filter((p) => p.guidelineId !== undefined).map((p) => {
+    const c: CitedGuideline = { reason, id: p.guidelineId!, body: p.body, verified: p.verified };
+    if (p.year !== undefined) c.year = p.year;
+    return c;
+  });
 }
 
 /** A cited benefit: which trial, in which subgroup it was reported; worded from the evidence block's CI. */
@@ -276,6 +303,7 @@ export interface RestParts {
   missing: MissingItem[];
   researchNote?: string;
   benefitClaim?: BenefitClaim;
+  citedGuidelines?: CitedGuideline[];
 }
 
 /** Builds a verdict in one step, field by field (object spreads are slow on this hot path); nothing is copied twice. */
@@ -296,6 +324,7 @@ export function verdict(def: Pick<TherapyDefinition, "id" | "name">, status: Ver
   };
   if (rest.researchNote !== undefined) v.researchNote = rest.researchNote;
   if (rest.benefitClaim !== undefined) v.benefitClaim = rest.benefitClaim;
+  if (rest.citedGuidelines !== undefined && rest.citedGuidelines.length > 0) v.citedGuidelines = rest.citedGuidelines;
   return v;
 }
 

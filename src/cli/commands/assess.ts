@@ -7,6 +7,7 @@ import type { EvidenceLookup } from "../../clinical/evidence.js";
 import { evidenceLookupFromBase } from "../../clinical/evidence-base.js";
 import { loadDefaultEvidenceBase } from "../../evidence/load.js";
 import { patientRecordJsonSchema } from "../../clinical/record.js";
+import { verdictDigest } from "../../clinical/digest.js";
 import { InputError } from "../../shared/errors.js";
 import { THERAPY_IDS } from "../../shared/therapy-ids.js";
 import type { CliIO } from "../main.js";
@@ -51,6 +52,12 @@ function text(a: Assessment): string {
   for (const w of a.warnings) lines.push(`Warning: ${w}`);
   if (a.warnings.length > 0) lines.push("");
   lines.push("Clinician view:", ...a.clinicianSummary.map((l) => `  ${l}`), "");
+  lines.push("Verdicts (status, why, evidence certainty, guideline positions):");
+  for (const t of THERAPY_IDS) {
+    const v = a.therapies[t];
+    lines.push(`  ${v.name}: ${v.status} · ${verdictDigest(v)}`);
+  }
+  lines.push("");
   for (const t of THERAPY_IDS) {
     const v = a.therapies[t];
     if (v.missing.length > 0) lines.push(`  ${v.name} – missing: ${v.missing.map((m) => m.label).join("; ")}`);

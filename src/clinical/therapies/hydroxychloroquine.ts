@@ -1,7 +1,7 @@
 /** Hydroxychloroquine: refractory obstetric APS (ACR 2020); outside APS, the HCQ RCT in unexplained recurrent miscarriage. */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
-import { blockingSafety, causeFinding, egfrCheck, flag, immunotherapyVerdict, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { blockingSafety, causeFinding, cited, egfrCheck, positionText, flag, immunotherapyVerdict, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -27,9 +27,9 @@ function rule(ctx: RuleContext): VerdictCore {
     if (blocking.length > 0) return safetyVerdict(hydroxychloroquine, base, blocking);
     const refractory = r.losses.filter((l) => l.treatedWith.includes("lmwh-aspirin"));
     if (refractory.length > 0) {
-      const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${GUIDELINE_POSITIONS.acrRefractoryHcq.statement} (ACR 2020, verified).`];
+      const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${positionText(GUIDELINE_POSITIONS.acrRefractoryHcq)}.`];
       const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin (refractory obstetric APS)` };
-      return verdict(hydroxychloroquine, "recommended", "guideline-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps, f], missing: [] });
+      return verdict(hydroxychloroquine, "recommended", "guideline-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps, f], missing: [], citedGuidelines: cited(0, GUIDELINE_POSITIONS.acrRefractoryHcq) });
     }
     const reasons = ["APS without a loss on standard treatment: LMWH + low-dose aspirin first; hydroxychloroquine is considered when APS proves refractory (ACR 2020)."];
     return verdict(hydroxychloroquine, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps], missing: [] });

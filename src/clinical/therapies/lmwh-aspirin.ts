@@ -1,7 +1,8 @@
 /** Heparin (LMWH) + low-dose aspirin: APS (ESHRE 2017, ACR 2020); hereditary thrombophilia (ESHRE 2017, ALIFE2). */
+import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
-import { allergy, causeFinding, flag, lossFinding, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, causeFinding, cited, flag, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -49,10 +50,16 @@ function rule(ctx: RuleContext): VerdictCore {
     const lossF = lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 3, CITATIONS.eshre2017, "supports");
     if (dx.aps.met && (dx.lossCount >= 3 || dx.aps.clinical.criteria.some((c) => !c.includes("consecutive")))) {
       const reasons = [
-        `Antiphospholipid syndrome (Sydney criteria: ${dx.aps.persistentAntibodies.join(", ")} persistent; ${dx.aps.clinical.criteria.join("; ")}).`,
-        `${GUIDELINE_POSITIONS.eshreAps3.statement} (ESHRE 2017, conditional). ${GUIDELINE_POSITIONS.acrApsStandard.statement} (ACR 2020, strong).`,
+        `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${dx.aps.clinical.criteria.join("; ")}.`,
+        `${positionText(GUIDELINE_POSITIONS.eshreAps3)}. ${positionText(GUIDELINE_POSITIONS.acrApsStandard)}.`,
       ];
-      return verdict(def, "recommended", "guideline-supported", `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`, base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] });
+      return verdict(def, "recommended", "guideline-supported", `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`, base, {
+        reasons,
+        unmet: [],
+        findings: [aplFinding, lossF],
+        missing: [],
+        citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard),
+      });
     }
     lossF.role = "context";
     if (dx.lossCount >= 2 && dx.aps.clinical.mechanismPending.length > 0) {
@@ -69,8 +76,8 @@ function rule(ctx: RuleContext): VerdictCore {
       return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] });
     }
     const reasons = [
-      `Persistent antiphospholipid antibodies with ${dx.lossCount} loss(es), short of the clinical criteria for APS with three or more losses.`,
-      `${GUIDELINE_POSITIONS.eshreAps2.statement} (ESHRE 2017, good practice point).`,
+      `Persistent antiphospholipid antibodies (${aplPositives(dx.aps).join("; ")}) with ${dx.lossCount} loss(es), short of the clinical criteria for APS with three or more losses.`,
+      `${positionText(GUIDELINE_POSITIONS.eshreAps2)}.`,
     ];
     return verdict(def, "protocol-eligible", "criteria-met", reasons[0]!, base, {
       reasons,
@@ -78,6 +85,7 @@ function rule(ctx: RuleContext): VerdictCore {
       findings: [aplFinding, lossF],
       missing: [],
       researchNote: `${reasons[1]} ${RESEARCH_MEANING}`,
+      citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps2),
     });
   }
   if (dx.lossCount < 2) {
@@ -107,10 +115,10 @@ function rule(ctx: RuleContext): VerdictCore {
     f.role = "context";
     f.source = CITATIONS.eshre2017.label;
     const reasons = [
-      `Hereditary thrombophilia (${thrombo.detail}): ${GUIDELINE_POSITIONS.eshreThrombophilia.statement} (ESHRE 2017). ALIFE2 found no benefit (figures in the evidence block).`,
+      `Hereditary thrombophilia (${thrombo.detail}): ${positionText(GUIDELINE_POSITIONS.eshreThrombophilia)}. ALIFE2 found no benefit (figures in the evidence block).`,
       "Thromboprophylaxis for venous thromboembolism risk is a separate decision.",
     ];
-    return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, f], missing: [] });
+    return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, f], missing: [], citedGuidelines: cited(0, GUIDELINE_POSITIONS.eshreThrombophilia) });
   }
   const reasons = [
     "No antiphospholipid syndrome: heparin/aspirin did not improve live birth in unexplained RPL (ESHRE advises against it; wording unverified). Low-dose aspirin may still appear as a co-intervention in an immunotherapy protocol.",

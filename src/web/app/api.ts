@@ -1,4 +1,5 @@
 /** The browser's only way to the server: the JSON API of src/server/API.md. */
+import type { DiagnosisOverview } from "../../clinical/overview.js";
 
 // Shapes the API returns as the store defines them (type-only: nothing of the server reaches the bundle).
 export type { Role } from "../../store/schema.js";
@@ -131,6 +132,8 @@ export interface PatientSummary {
   createdBy: string;
   updatedAt: string;
   updatedBy: string;
+  /** The diagnosis line and what needs doing, from the core's diagnosis (null when the stored record does not validate). */
+  diagnosis?: DiagnosisOverview | null;
 }
 
 export interface Patient<R = unknown> extends PatientSummary {

@@ -6,6 +6,8 @@ import type { WorkupItem } from "../../../clinical/diagnosis.js";
 import type { ImmuneFinding } from "../../../clinical/immune.js";
 import { api, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
 import { STATUS_MEANINGS, STATUS_ORDER, VERDICT_STATUSES } from "../../../clinical/status.js";
+import { diagnosisOverview } from "../../../clinical/overview.js";
+import { verdictDigest } from "../../../clinical/digest.js";
 import { Alert, Badge, Button, Card, Icon, Spinner, StatusBadge, cx, fmtDate } from "../components/ui.js";
 import { useLoad } from "../hooks.js";
 import { TherapyEvidencePanel } from "../components/EvidencePanel.js";
@@ -121,6 +123,7 @@ function DiagnosisCard(props: { as: Assessment }): JSX.Element {
   const dx = props.as.diagnosis;
   return (
     <Card title="Diagnosis">
+      <p class="small" data-testid="assessment-diagnosis">{diagnosisOverview(dx).label}</p>
       <dl class="facts">
         <dt>Losses counted</dt>
         <dd>
@@ -268,6 +271,7 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
         <h3>{t.name}</h3>
         <StatusBadge status={t.status} />
         <div class="summary-line">{t.headline}</div>
+        <div class="small muted" data-testid="verdict-digest">{verdictDigest(t)}</div>
       </div>
       {open ? (
         <div class="card-body" id={bodyId}>
