@@ -24,6 +24,7 @@ import { loadDefaultEvidenceBase } from "../evidence/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { userRoutes } from "./routes/users.js";
 import { patientRoutes } from "./routes/patients.js";
+import { clinicalPlanRoutes } from "./routes/clinical-plans.js";
 import { evidenceRoutes } from "./routes/evidence.js";
 import { metaRoutes } from "./routes/meta.js";
 import { researchRoutes } from "./routes/research.js";
@@ -109,6 +110,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(authRoutes(config.loginRateLimit, config.sessionTtlMs));
     await app.register(userRoutes);
     await app.register(patientRoutes);
+    await app.register(clinicalPlanRoutes);
     await app.register(evidenceRoutes);
     await app.register(metaRoutes);
     await app.register(researchRoutes);

@@ -135,9 +135,48 @@ function migrations(engine: Engine): Record<string, Migration> {
             if (changed) await sql`update ${sql.table(table)} set record = ${JSON.stringify(record)} where id = ${row.id}`.execute(db);
           }
         }
+        // issue 9 §5: plans kept with version, author and override reason; therapies started/stopped; follow-ups
+        // marked entered in error instead of deleted
+        await db.schema
+          .createTable("clinical_plans")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("patient_id", "text", (c) => c.notNull().references("patients.id"))
+          .addColumn("therapy", "text", (c) => c.notNull())
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("start_date", "text", (c) => c.notNull())
+          .addColumn("verdict_status", "text", (c) => c.notNull())
+          .addColumn("override_reason", "text")
+          .addColumn("plan", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addUniqueConstraint("clinical_plans_version", ["patient_id", "therapy", "version"])
+          .execute();
+        await db.schema
+          .createTable("therapy_events")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("patient_id", "text", (c) => c.notNull().references("patients.id"))
+          .addColumn("therapy", "text", (c) => c.notNull())
+          .addColumn("event", "text", (c) => c.notNull().check(sql`event in ('started', 'stopped')`))
+          .addColumn("date", "text", (c) => c.notNull())
+          .addColumn("note", "text")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("followup_errors")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("followup_id", "text", (c) => c.notNull().unique().references("followups.id"))
+          .addColumn("patient_id", "text", (c) => c.notNull().references("patients.id"))
+          .addColumn("reason", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
       },
-      async down(): Promise<void> {
-        // the renamed values are the same facts in the new words; there is nothing to undo
+      async down(db: Kysely<unknown>): Promise<void> {
+        // the renamed record values are the same facts in the new words: nothing to undo there
+        await db.schema.dropTable("followup_errors").execute();
+        await db.schema.dropTable("therapy_events").execute();
+        await db.schema.dropTable("clinical_plans").execute();
       },
     },
   };

@@ -45,7 +45,10 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   const actor = (req: FastifyRequest) => ({ username: userOf(req).username, route: routeOf(req) });
   const auditRead = (req: FastifyRequest, action: string, patientId: string | null, detail?: string) =>
     app.store.auditRead({ username: userOf(req).username, action, patientId, route: routeOf(req), status: 200, detail: detail ?? null });
-  const followupsFor = async (id: string) => (await app.store.listFollowups(id)).map((f) => f.data as { kind: string; date: string });
+  const followupsFor = async (id: string) => {
+    const errors = await app.store.followupErrors(id);
+    return (await app.store.listFollowups(id)).filter((f) => !errors.has(f.id)).map((f) => f.data as { kind: string; date: string });
+  };
   const todayOf = (): string => app.now().toISOString().slice(0, 10);
   const load = async (id: string): Promise<PatientRow> => {
     const p = await app.store.getPatient(id);
@@ -124,8 +127,14 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const p = await load(id);
     const pseudo = isPseudonymised(userOf(req).role);
     const rows = await app.store.listFollowups(id);
+    const errors = await app.store.followupErrors(id);
     await auditRead(req, "followup.read", id);
-    return { followups: rows.map((f) => followupView(f, p, pseudo)) };
+    // a researcher sees that an entry was withdrawn, not the free-text reason, who or when
+    const mark = (fid: string) => {
+      const e = errors.get(fid);
+      return e === undefined ? {} : { enteredInError: pseudo ? true : { reason: e.reason, at: e.at, by: e.by } };
+    };
+    return { followups: rows.map((f) => ({ ...followupView(f, p, pseudo), ...mark(f.id) })) };
   });
 
   app.post("/api/patients/:id/followups", { config: writers, schema: { tags: ["follow-ups"], summary: "Record a follow-up result or outcome", params: IdParams, body: FollowUpSchema } }, async (req, reply) => {
@@ -139,9 +148,8 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send({ followup: followupView(f, p, false) });
   });
 
-  app.delete("/api/patients/:id/followups/:followupId", { config: writers, schema: { tags: ["follow-ups"], summary: "Delete a follow-up entered in error", params: FollowupParams } }, async (req, reply) => {
-    const { id, followupId } = req.params as z.infer<typeof FollowupParams>;
-    await app.store.deleteFollowup(id, followupId, actor(req));
-    return reply.code(204).send();
+  // issue 9 §5: follow-ups are never deleted; a mistaken one is marked entered in error, with a reason
+  app.delete("/api/patients/:id/followups/:followupId", { config: writers, schema: { tags: ["follow-ups"], summary: "Refused: follow-ups are kept; mark one entered in error instead", params: FollowupParams } }, async (_req, reply) => {
+    return reply.code(409).send({ error: { code: "CONFLICT", message: "follow-ups are never deleted: mark it as entered in error (POST …/entered-in-error with a reason)", field: "followupId" } });
   });
 }

@@ -147,7 +147,7 @@ export type FollowUp =
   | { kind: "live-birth"; date: string; gestationalWeek?: number; note?: string }
   | { kind: "adverse-reaction"; date: string; therapy: string; description: string; severity: "mild" | "moderate" | "severe" }
   | { kind: "antibody-result"; date: string; test: string; value?: number; unit?: string; positive: boolean; note?: string };
-export type StoredFollowUp = FollowUp & { id: string; createdAt: string; createdBy: string };
+export type StoredFollowUp = FollowUp & { id: string; createdAt: string; createdBy: string; enteredInError?: { reason: string; at: string; by: string } | true };
 
 
 /** The name to show for a patient: the pseudonym when the view is pseudonymised. */

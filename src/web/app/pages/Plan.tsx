@@ -99,17 +99,22 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
               {followups.data.followups.map((f) => (
                 <li key={f.id} class="row" style="align-items:flex-start;flex-wrap:nowrap">
                   <span class="num small muted" style="width:92px;flex:none">{fmtDate(f.date)}</span>
-                  <div style="flex:1">{describeFollowUp(f)}</div>
-                  {props.canEdit ? (
+                  <div style="flex:1">
+                    <span style={f.enteredInError ? "text-decoration:line-through" : undefined}>{describeFollowUp(f)}</span>
+                    {f.enteredInError ? <div class="small muted" data-testid="entered-in-error">Entered in error{typeof f.enteredInError === "object" ? `: ${f.enteredInError.reason} (${f.enteredInError.by})` : ""}</div> : null}
+                  </div>
+                  {props.canEdit && !f.enteredInError ? (
                     <Button
                       size="sm"
                       variant="ghost"
-                      aria-label="Delete this entry"
+                      aria-label="Mark this entry as entered in error"
                       onClick={() => {
-                        void api("DELETE", `/api/patients/${p.id}/followups/${f.id}`).then(followups.reload);
+                        const reason = window.prompt("Why was this entered in error? (kept in the history)");
+                        if (reason !== null && reason.trim().length >= 3)
+                          void api("POST", `/api/patients/${p.id}/followups/${f.id}/entered-in-error`, { reason: reason.trim() }).then(followups.reload);
                       }}
                     >
-                      ✕
+                      Entered in error
                     </Button>
                   ) : null}
                 </li>
