@@ -253,6 +253,22 @@ describe("clinic", () => {
     await page.getByTestId("save-ok").waitFor();
   });
 
+  // issue 9 §5: plans are kept; planning a not-indicated therapy demands an override reason, stored and shown
+  test("a kept plan survives a reload; an override reason is demanded and shown", async () => {
+    await page.goto(`${server.base}/patients/${patientB}/plan?therapy=lit`);
+    await page.getByTestId("plan").waitFor();
+    await page.getByRole("button", { name: "Keep this plan" }).click();
+    await expect(page.getByTestId("keep-error").textContent()).resolves.toMatch(/needs an override reason/);
+    await page.locator('[name="overrideReason"]').fill("approved research protocol, written consent");
+    await page.getByRole("button", { name: "Keep this plan" }).click();
+    await page.getByTestId("override-reason").waitFor();
+    await page.reload();
+    await page.getByTestId("kept-plans").waitFor();
+    await expect(page.getByTestId("override-reason").textContent()).resolves.toMatch(/approved research protocol, written consent/);
+    await expect(page.getByTestId("kept-plans").textContent()).resolves.toMatch(/version 1 .* by drlee · verdict then: not-indicated/);
+    await shot(page, "08d-kept-plan", false);
+  });
+
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {
     await logout(page);
     await login(page, server.base, RESEARCHER.username, RESEARCHER.password);
