@@ -25,5 +25,6 @@ export type { Assessment, AssessOptions, TherapyAssessment } from "./assess.js";
 export { patientSummary, clinicianSummary } from "./voices.js";
 export { diagnosisOverview } from "./overview.js";
 export { verdictDigest, guidelineDigest } from "./digest.js";
+export { fieldLabel } from "./field-labels.js";
 export { recordOverview } from "./record-overview.js";
 export type { DiagnosisOverview } from "./overview.js";

@@ -267,6 +267,13 @@ describe("clinic", () => {
     await expect(page.getByTestId("override-reason").textContent()).resolves.toMatch(/approved research protocol, written consent/);
     await expect(page.getByTestId("kept-plans").textContent()).resolves.toMatch(/version 1 .* by drlee · verdict then: not-indicated/);
     await shot(page, "08d-kept-plan", false);
+    // issue 9 §5: the history speaks in clinicians' words and shows every change
+    await page.getByRole("link", { name: "History" }).click();
+    await page.getByText("Version 1 → 2").waitFor();
+    const history = (await page.locator("main").textContent()) ?? "";
+    expect(history).toMatch(/Loss 1: gestational week/);
+    expect(history).toMatch(/Age/);
+    expect(history).not.toMatch(/record\.|losses\[|gestationalWeek/);
   });
 
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {
