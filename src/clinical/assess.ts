@@ -3,14 +3,16 @@
  * positions and, on request, a dated plan) and the two voices. Pure: `today` and the plan start are passed in,
  * the evidence arrives as an EvidenceLookup (see evidence.ts), the clinic's cut-offs as a ClinicConfig.
  */
-import { THERAPY_IDS, type TherapyId } from "../shared/therapies.js";
+import { THERAPY_IDS, type TherapyId } from "../shared/therapy-ids.js";
 import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
-import { diagnose, type Diagnosis, type WorkupItem } from "./diagnosis.js";
+import { diagnose, type Diagnosis } from "./diagnosis.js";
 import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type VerdictEvidence, type VerdictGuideline } from "./evidence.js";
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
-import { parsePatientRecord, type PatientRecord } from "./record.js";
-import { THERAPY_RULES, type RuleContext, type VerdictCore } from "./verdicts.js";
+import { ageOn } from "./dates.js";
+import { checkRecordOn, parsePatientRecord, type PatientRecord } from "./record.js";
+import { THERAPIES } from "./therapies/index.js";
+import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
 
 export interface AssessOptions {
@@ -23,6 +25,10 @@ export interface AssessOptions {
   planStart?: string;
   /** First day of the planned conception cycle, to date pregnancy steps provisionally (see PlanOptions). */
   assumedLmp?: string;
+  /** The patient's date of birth (kept by the store beside the record): results before it, losses before age 10 and a contradicting `age` are rejected. */
+  dateOfBirth?: string;
+  /** The record's file, named in errors. */
+  file?: string;
 }
 
 export interface TherapyAssessment extends VerdictCore {
@@ -36,30 +42,16 @@ export interface Assessment {
   today: string;
   clinicConfig: string;
   diagnosis: Diagnosis;
-  workup: WorkupItem[];
   immune: ImmuneFinding[];
   subgroups: PatientSubgroup[];
   therapies: Record<TherapyId, TherapyAssessment>;
   patientSummary: string[];
   clinicianSummary: string[];
-  /** Data problems that do not stop the assessment (e.g. a date after the assessment date), with the field. */
+  /**
+   * Data problems that do not stop the assessment, with the field. Dates after the assessment date, results before
+   * birth and impossible ages are not warnings: they are rejected (checkRecordOn).
+   */
   warnings: string[];
-}
-
-/** Dates recorded after the assessment date: reported, not fatal (a record may be assessed as of an earlier day). */
-export function dateWarnings(r: PatientRecord, today: string): string[] {
-  const w: string[] = [];
-  const check = (field: string, d: string | undefined) => {
-    if (d !== undefined && d > today) w.push(`${field}: ${d} is after the assessment date ${today}`);
-  };
-  r.losses.forEach((l) => check(`losses[${l.index}].date`, l.date));
-  r.liveBirths.forEach((b, i) => check(`liveBirths[${i}].date`, b.date));
-  r.transfers.forEach((t, i) => check(`ivf.transfers[${i}].date`, t.date));
-  r.workup.antiphospholipid.forEach((t, i) => check(`workup.antiphospholipid[${i}].date`, t.date));
-  r.followUps.forEach((f, i) => check(`followUps[${i}].date`, f.date));
-  check("currentPregnancy.lastMenstrualPeriod", r.currentPregnancy?.lastMenstrualPeriod);
-  check("currentPregnancy.positiveTestDate", r.currentPregnancy?.positiveTestDate);
-  return w;
 }
 
 export function patientSubgroups(r: PatientRecord, dx: Diagnosis, immune: ImmuneFinding[]): PatientSubgroup[] {
@@ -80,7 +72,10 @@ export function patientSubgroups(r: PatientRecord, dx: Diagnosis, immune: Immune
 }
 
 /** Assesses an already validated, normalised record. */
-export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment {
+export function assessRecord(record: PatientRecord, opts: AssessOptions): Assessment {
+  checkRecordOn(record, opts.dateOfBirth !== undefined ? { today: opts.today, dateOfBirth: opts.dateOfBirth } : { today: opts.today }, opts.file);
+  // with a date of birth, the age on the assessment date is derived from it (a recorded age is the age when written)
+  const r = opts.dateOfBirth !== undefined ? { ...record, age: ageOn(opts.dateOfBirth, opts.today) } : record;
   const config = opts.config ?? DEFAULT_CLINIC_CONFIG;
   const lookup = opts.evidence ?? DEFAULT_LOOKUP;
   const dx = diagnose(r, config);
@@ -90,43 +85,31 @@ export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment 
   const cores = {} as Record<TherapyId, VerdictCore>;
   const therapies = {} as Record<TherapyId, TherapyAssessment>;
   for (const t of THERAPY_IDS) {
-    const core = THERAPY_RULES[t](ctx);
+    const core = THERAPIES[t].verdict(ctx);
     cores[t] = core;
     const ev = lookup(t, subgroups);
-    const plan =
+    // The verdict object itself becomes the therapy's assessment: evidence and plan are added, nothing is copied.
+    const ta = core as TherapyAssessment;
+    ta.guideline = ev.guideline;
+    ta.evidence = ev.evidence;
+    if (core.citedGuidelines !== undefined) markCitations(core, ev.guideline);
+    if (core.benefitClaim !== undefined) core.reasons.push(benefitSentence(core.benefitClaim, ev.evidence));
+    ta.plan =
       opts.planStart !== undefined && (core.status === "recommended" || core.status === "protocol-eligible")
         ? planProtocol(t, r, { start: opts.planStart, config, today: opts.today, ...(opts.assumedLmp !== undefined ? { assumedLmp: opts.assumedLmp } : {}) })
         : null;
-    const ta: TherapyAssessment = {
-      therapy: core.therapy,
-      name: core.name,
-      status: core.status,
-      headline: core.headline,
-      reasons: core.reasons,
-      unmet: core.unmet,
-      findings: core.findings,
-      missing: core.missing,
-      safetyChecks: core.safetyChecks,
-      coInterventions: core.coInterventions,
-      criteriaSource: core.criteriaSource,
-      guideline: ev.guideline,
-      evidence: ev.evidence,
-      plan,
-    };
-    if (core.researchNote !== undefined) ta.researchNote = core.researchNote;
     therapies[t] = ta;
   }
   const a: Assessment = {
     today: opts.today,
     clinicConfig: config.name,
     diagnosis: dx,
-    workup: dx.workup,
     immune,
     subgroups,
     therapies,
     patientSummary: patientSummary(dx, immune, cores),
     clinicianSummary: clinicianSummary(dx, immune, cores),
-    warnings: dateWarnings(r, opts.today),
+    warnings: [],
   };
   if (r.id !== undefined) a.patientId = r.id;
   return a;
@@ -135,9 +118,38 @@ export function assessRecord(r: PatientRecord, opts: AssessOptions): Assessment 
 const DEFAULT_LOOKUP = noEvidenceLookup;
 
 /**
+ * Marks each guideline position a reason cites as verified or unverified, with the mark of the guideline list the
+ * verdict shows (the evidence base); without one, the rule's own mark. The headline, when it repeats the reason, too.
+ */
+function markCitations(v: VerdictCore, guideline: readonly VerdictGuideline[]): void {
+  for (const c of v.citedGuidelines ?? []) {
+    const listed = guideline.find((g) => g.id === c.id);
+    const verified = listed?.verified ?? c.verified;
+    c.verified = verified;
+    const before = v.reasons[c.reason];
+    if (before === undefined) continue;
+    const mark = ` [${c.body}${c.year !== undefined ? ` ${c.year}` : ""}: ${verified ? "verified" : "unverified: not read in the guideline text"}]`;
+    v.reasons[c.reason] = before + mark;
+    if (v.headline.endsWith(before)) v.headline = v.headline + mark;
+  }
+}
+
+/**
+ * A cited benefit in the words of the evidence block: "improved" only when the block's CI excludes no effect, and
+ * with the subgroup it holds in; otherwise what the block shows.
+ */
+export function benefitSentence(claim: BenefitClaim, ev: VerdictEvidence): string {
+  const e = ev.effect;
+  if (e === undefined) return `${claim.trial}: a benefit in ${claim.outcome} was reported in ${claim.subgroup}; the evidence base passed has no estimate to show it (see the evidence block).`;
+  const where = e.subgroup !== null ? `in the subgroup ${e.subgroup}` : "in the overall population";
+  if (e.excludesNoEffect && e.favoursTreatment) return `${claim.trial}: improved ${claim.outcome} ${where}: ${e.text} (certainty ${ev.certainty ?? "not graded"}).`;
+  return `${claim.trial}: ${where} the evidence block shows no clear difference in ${claim.outcome} (${e.text}; the CI includes no effect); the benefit was reported only in ${claim.subgroup}.`;
+}
+
+/**
  * Validates a patient record as written (JSON), then assesses it. Bad input throws an InputError naming the field.
  * For many assessments, build the lookup once (evidenceLookupFromBase) and pass it every time.
  */
-export function assessPatient(input: unknown, opts: AssessOptions & { file?: string }): Assessment {
+export function assessPatient(input: unknown, opts: AssessOptions): Assessment {
   return assessRecord(parsePatientRecord(input, opts.file), opts);
 }

@@ -5,7 +5,8 @@
  * Pure: `today` is passed in.
  */
 import { exceeds, type ClinicConfig } from "./config.js";
-import type { AplTest, Loss, Measured, PatientRecord } from "./record.js";
+import { addDays, daysBetween } from "./dates.js";
+import { LOSS_MECHANISM_LABELS, type AplTest, type Loss, type LossMechanism, type Measured, type PatientRecord } from "./record.js";
 import { CITATIONS, type Citation } from "./sources.js";
 
 export type WorkupItemId = "karyotype-female" | "karyotype-male" | "uterine-anatomy" | "antiphospholipid" | "thyroid" | "thrombophilia";
@@ -39,8 +40,16 @@ export interface LossView {
   trimester: 1 | 2 | 3;
   /** Counted towards RPL (before 24 weeks, not ectopic or molar). */
   countsForRpl: boolean;
+  /** Explained by an abnormal embryo karyotype. */
   explained: boolean;
   explanation?: string;
+  mechanism?: LossMechanism;
+  mechanismLabel?: string;
+  /**
+   * A mechanism with its own management that immunotherapy protocols do not select (cervical insufficiency):
+   * counted for the RPL definitions, not as an unexplained (immunological) loss.
+   */
+  mechanismExcluded: boolean;
 }
 
 export type AplAntibody = "lupusAnticoagulant" | "aclIgG" | "aclIgM" | "b2gpiIgG" | "b2gpiIgM";
@@ -55,13 +64,24 @@ export interface AplReading {
 }
 
 export interface ApsAssessment {
-  /** persistent: positive twice ≥12 weeks apart; single-positive: repeat needed; transient: positive then negative. */
-  laboratory: "persistent" | "single-positive" | "transient" | "negative" | "not-tested";
+  /**
+   * persistent: positive twice ≥12 weeks apart; single-positive: repeat needed; transient: positive then negative;
+   * conflicting: two panels of the same day disagree (neither is used; a repeat is needed).
+   */
+  laboratory: "persistent" | "single-positive" | "transient" | "negative" | "not-tested" | "conflicting";
+  /** Two panels on the same day that disagree: the date and the antibodies; their readings are not used. */
+  conflict?: { date: string; antibodies: AplAntibody[] };
   persistentAntibodies: AplAntibody[];
   readings: AplReading[];
   /** Date from which a confirmatory repeat can be taken (12 weeks after the first positive). */
   repeatDueFrom?: string;
-  clinical: { met: boolean; criteria: string[]; note?: string };
+  clinical: {
+    met: boolean;
+    criteria: string[];
+    note?: string;
+    /** Losses at ≥ 10 weeks whose mechanism is not recorded: a fetal death would meet the criterion, a pre-viable delivery would not. */
+    mechanismPending: string[];
+  };
   /** Sydney APS: a clinical and a laboratory criterion. */
   met: boolean;
   source: Citation;
@@ -92,13 +112,7 @@ export interface Diagnosis {
   workupComplete: boolean;
 }
 
-const DAY_MS = 86_400_000;
-export function daysBetween(a: string, b: string): number {
-  return Math.round((Date.parse(b) - Date.parse(a)) / DAY_MS);
-}
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(date) + days * DAY_MS).toISOString().slice(0, 10);
-}
+export { addDays, daysBetween } from "./dates.js";
 
 function trimester(week: number): 1 | 2 | 3 {
   return week < 13 ? 1 : week < 28 ? 2 : 3;
@@ -114,7 +128,12 @@ function lossViews(r: PatientRecord): LossView[] {
       trimester: trimester(l.gestationalWeek),
       countsForRpl,
       explained: l.embryoKaryotype === "abnormal",
+      mechanismExcluded: l.mechanism === "cervical-insufficiency",
     };
+    if (l.mechanism !== undefined) {
+      v.mechanism = l.mechanism;
+      v.mechanismLabel = LOSS_MECHANISM_LABELS[l.mechanism];
+    }
     if (l.date !== undefined) v.date = l.date;
     if (v.explained) v.explanation = `abnormal embryo karyotype${l.embryoKaryotypeDetail !== undefined ? ` (${l.embryoKaryotypeDetail})` : ""}`;
     return v;
@@ -180,7 +199,20 @@ function readApl(t: AplTest): AplReading[] {
 
 function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, config: ClinicConfig): ApsAssessment {
   const tests = [...r.workup.antiphospholipid].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  const readings = tests.flatMap(readApl);
+  const all = tests.flatMap(readApl);
+  // Two panels of the same day that disagree on an antibody: a conflict; neither reading is used.
+  const conflictKeys = new Set<string>();
+  let conflict: ApsAssessment["conflict"];
+  for (const x of all) {
+    if (x.positive === null) continue;
+    const other = all.find((y) => y !== x && y.antibody === x.antibody && y.date === x.date && y.positive !== null && y.positive !== x.positive);
+    if (other !== undefined) {
+      conflictKeys.add(`${x.antibody}@${x.date}`);
+      if (conflict === undefined) conflict = { date: x.date, antibodies: [] };
+      if (conflict.date === x.date && !conflict.antibodies.includes(x.antibody)) conflict.antibodies.push(x.antibody);
+    }
+  }
+  const readings = all.filter((x) => !conflictKeys.has(`${x.antibody}@${x.date}`));
   const persistent: AplAntibody[] = [];
   let anyPositive = false;
   let firstPositive: string | undefined;
@@ -199,6 +231,7 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, co
   let laboratory: ApsAssessment["laboratory"];
   if (tests.length === 0) laboratory = "not-tested";
   else if (persistent.length > 0) laboratory = "persistent";
+  else if (conflict !== undefined) laboratory = "conflicting";
   else if (anyPositive && !transient) laboratory = "single-positive";
   else if (anyPositive) laboratory = "transient";
   else laboratory = "negative";
@@ -216,20 +249,25 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, co
     if (otherCauses.length === 0) criteria.push(`${consecutive} consecutive unexplained losses before 10 weeks`);
     else notes.push(`${consecutive} consecutive early losses do not count as the Sydney clinical criterion while ${otherCauses.join(" and ")} may explain them`);
   }
-  const lateDeath = losses.find((l) => l.gestationalWeek >= 10 && l.kind === "clinical" && !l.explained);
+  // A fetal death ≥ 10 weeks counts only when recorded as one: a pre-viable delivery, PPROM or cervical insufficiency is not.
+  const late = losses.filter((l) => l.gestationalWeek >= 10 && l.kind === "clinical" && !l.explained);
+  const lateDeath = late.find((l) => l.mechanism === "fetal-death");
   if (lateDeath !== undefined) criteria.push(`fetal death at ${lateDeath.gestationalWeek} weeks (≥10 weeks)`);
+  const mechanismPending =
+    lateDeath === undefined ? late.filter((l) => l.mechanism === undefined).map((l) => `loss ${l.index + 1} at ${l.gestationalWeek} weeks: record whether it was a fetal death (a pre-viable delivery does not meet the criterion)`) : [];
   const preterm = r.liveBirths.find((b) => b.gestationalWeek < 34 && b.preeclampsiaOrPlacentalInsufficiency === true);
   if (preterm !== undefined) criteria.push(`preterm birth at ${preterm.gestationalWeek} weeks for pre-eclampsia or placental insufficiency`);
-  const clinical: ApsAssessment["clinical"] = { met: criteria.length > 0, criteria };
+  const clinical: ApsAssessment["clinical"] = { met: criteria.length > 0, criteria, mechanismPending };
   if (notes.length > 0) clinical.note = notes.join("; ");
   const a: ApsAssessment = {
     laboratory,
     persistentAntibodies: persistent,
-    readings,
+    readings: all,
     clinical,
     met: laboratory === "persistent" && clinical.met,
     source: CITATIONS.miyakis2006,
   };
+  if (conflict !== undefined) a.conflict = conflict;
   if (laboratory === "single-positive" && firstPositive !== undefined) a.repeatDueFrom = addDays(firstPositive, 84);
   return a;
 }
@@ -251,7 +289,8 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
     const base = { id, label: `Karyotype (${who})`, guidance: "Chromosomal causes: ESHRE after individual risk assessment; RCOG when a pregnancy-tissue result is unbalanced or no tissue was tested" };
     if (k === undefined) items.push(wi(base, { status: "missing", detail: `${who}'s karyotype not recorded` }));
     else {
-      const it: WorkupItem = wi(base, { status: k.result, detail: k.result === "normal" ? "normal" : `abnormal${k.detail !== undefined ? `: ${k.detail}` : ""}` });
+      const kind = k.abnormality !== undefined ? ` (${k.abnormality.replace(/-/g, " ")})` : k.result === "abnormal" ? " (kind not recorded)" : "";
+      const it: WorkupItem = wi(base, { status: k.result, detail: k.result === "normal" ? "normal" : `abnormal${kind}${k.detail !== undefined ? `: ${k.detail}` : ""}` });
       if (k.date !== undefined) it.date = k.date;
       items.push(it);
     }
@@ -276,13 +315,21 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
     if (!tests.some((t) => t.lupusAnticoagulant !== undefined)) lacks.push("lupus anticoagulant");
     if (!tests.some((t) => t.aclIgG !== undefined)) lacks.push("anticardiolipin IgG");
     if (!tests.some((t) => t.aclIgM !== undefined)) lacks.push("anticardiolipin IgM");
-    if (aps.laboratory === "persistent") {
-      items.push(wi(aplBase, { status: "abnormal", detail: `persistently positive ≥12 weeks apart: ${aps.persistentAntibodies.join(", ")}`, date: lastDate }));
+    if (aps.laboratory === "conflicting" && aps.conflict !== undefined) {
+      items.push(
+        wi(aplBase, {
+          status: "incomplete",
+          detail: `two panels on ${aps.conflict.date} disagree (${aps.conflict.antibodies.join(", ")}): neither result is used; repeat the panel`,
+          date: lastDate,
+        }),
+      );
+    } else if (aps.laboratory === "persistent") {
+      items.push(wi(aplBase, { status: "abnormal", detail: `persistently positive ≥12 weeks apart: ${aplPositives(aps).join("; ")}`, date: lastDate }));
     } else if (aps.laboratory === "single-positive") {
       items.push(
         wi(aplBase, {
           status: "incomplete",
-          detail: `positive once; confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: positive twice ≥12 weeks apart)`,
+          detail: `positive once (${aplPositives(aps).join("; ")}); confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: positive twice ≥12 weeks apart)`,
           date: lastDate,
         }),
       );
@@ -323,10 +370,34 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
   return items;
 }
 
+export const APL_LABELS: Readonly<Record<AplAntibody, string>> = {
+  lupusAnticoagulant: "lupus anticoagulant",
+  aclIgG: "anticardiolipin IgG",
+  aclIgM: "anticardiolipin IgM",
+  b2gpiIgG: "anti-β2-glycoprotein I IgG",
+  b2gpiIgM: "anti-β2-glycoprotein I IgM",
+};
+
+/**
+ * Each positive antibody with its values, units and dates, and the interval in weeks between its first and last
+ * positive test: "anticardiolipin IgG 45 GPL (> 40 GPL) on 2024-01-10 and 52 GPL on 2024-04-20, 14.4 weeks apart".
+ */
+export function aplPositives(aps: ApsAssessment): string[] {
+  const out: string[] = [];
+  for (const ab of Object.keys(APL_LABELS) as AplAntibody[]) {
+    const pos = aps.readings.filter((x) => x.antibody === ab && x.positive === true);
+    if (pos.length === 0) continue;
+    const parts = pos.map((x, i) => `${x.value !== undefined ? `${x.value} ${x.unit ?? ""}`.trim() : "positive"}${i === 0 ? ` (${x.cutOff})` : ""} on ${x.date}`);
+    const weeks = pos.length > 1 ? Math.round((daysBetween(pos[0]!.date, pos[pos.length - 1]!.date) / 7) * 10) / 10 : null;
+    out.push(`${APL_LABELS[ab]} ${parts.join(" and ")}${weeks !== null ? `, ${weeks} weeks apart` : ", once"}`);
+  }
+  return out;
+}
+
 function causesFrom(items: WorkupItem[], aps: ApsAssessment): Cause[] {
   const causes: Cause[] = [];
   const item = (id: WorkupItemId) => items.find((i) => i.id === id);
-  if (aps.met) causes.push({ id: "aps", label: "Antiphospholipid syndrome", detail: `Sydney criteria met: ${aps.persistentAntibodies.join(", ")} persistent; ${aps.clinical.criteria.join("; ")}` });
+  if (aps.met) causes.push({ id: "aps", label: "Antiphospholipid syndrome", detail: `Sydney criteria met: ${aplPositives(aps).join("; ")} (persistent ≥ 12 weeks); ${aps.clinical.criteria.join("; ")}` });
   const ua = item("uterine-anatomy");
   if (ua?.status === "abnormal") causes.push({ id: "uterine-anomaly", label: "Uterine anomaly", detail: ua.detail });
   for (const id of ["karyotype-female", "karyotype-male"] as const) {
@@ -358,7 +429,7 @@ export function diagnose(r: PatientRecord, config: ClinicConfig): Diagnosis {
   const losses = lossViews(r);
   const counted = losses.filter((l) => l.countsForRpl);
   const firstTri = counted.filter((l) => l.trimester === 1);
-  const unexplained = counted.filter((l) => !l.explained);
+  const unexplained = counted.filter((l) => !l.explained && !l.mechanismExcluded);
   const consecutive = consecutiveEarlyUnexplained(r);
   const aps = assessAps(r, losses, consecutive, config);
   const workup = workupItems(r, aps, config);
@@ -367,7 +438,7 @@ export function diagnose(r: PatientRecord, config: ClinicConfig): Diagnosis {
   const d: Diagnosis = {
     lossCount: counted.length,
     firstTrimesterLossCount: firstTri.length,
-    explainedLossCount: counted.length - unexplained.length,
+    explainedLossCount: counted.filter((l) => l.explained).length,
     unexplainedLossCount: unexplained.length,
     unexplainedFirstTrimesterLossCount: unexplained.filter((l) => l.trimester === 1).length,
     consecutiveUnexplainedBefore10Weeks: consecutive,

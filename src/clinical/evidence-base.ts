@@ -6,23 +6,14 @@
  */
 import { evidenceForTherapy, type TherapyEvidence } from "../evidence/api.js";
 import type { EvidenceBase } from "../evidence/schema.js";
-import type { TherapyId } from "../shared/therapies.js";
+import { THERAPY_IDS, type TherapyId } from "../shared/therapy-ids.js";
+import { THERAPIES } from "./therapies/index.js";
 import type { EvidenceLookup, PatientSubgroup, TherapyEvidenceView, VerdictGuideline } from "./evidence.js";
 
-/** Which patient subgroup to ask the evidence base about, per therapy, most specific first. */
-export const SUBGROUP_PRIORITY: Record<TherapyId, readonly PatientSubgroup[]> = {
-  lit: ["nk-elevated", "ana-positive", "ana-negative", "recurrent-implantation-failure", "secondary-rpl", "primary-rpl"],
-  ivig: ["four-or-more-losses", "secondary-rpl", "primary-rpl"],
-  tacrolimus: ["il33-sst2-elevated", "th1-th2-elevated", "recurrent-implantation-failure"],
-  prednisolone: ["nk-elevated"],
-  "lmwh-aspirin": ["apl-positive"],
-  hydroxychloroquine: ["apl-positive", "ana-positive"],
-  intralipid: ["nk-elevated", "recurrent-implantation-failure"],
-  "tnf-inhibitor": [],
-  "g-csf": ["primary-rpl", "secondary-rpl"],
-  progesterone: ["bleeding-in-pregnancy"],
-  "il2-treg": [],
-};
+/** Which patient subgroup to ask the evidence base about, per therapy, most specific first (from each definition). */
+export const SUBGROUP_PRIORITY: Readonly<Record<TherapyId, readonly PatientSubgroup[]>> = Object.fromEntries(
+  THERAPY_IDS.map((t) => [t, THERAPIES[t].evidenceSubgroups]),
+) as Record<TherapyId, readonly PatientSubgroup[]>;
 
 export function chooseSubgroup(therapy: TherapyId, subgroups: readonly PatientSubgroup[]): PatientSubgroup | undefined {
   return SUBGROUP_PRIORITY[therapy].find((s) => subgroups.includes(s));
@@ -31,6 +22,7 @@ export function chooseSubgroup(therapy: TherapyId, subgroups: readonly PatientSu
 export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
   const guideline: VerdictGuideline[] = te.guidelines.map((g) => {
     const v: VerdictGuideline = {
+      id: g.id,
       body: g.body,
       year: g.year,
       statement: g.statement,
@@ -64,7 +56,22 @@ export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
   view.evidence.monitoring = te.monitoring.map(stmt);
   view.evidence.coInterventions = te.coInterventions.map(stmt);
   if (te.regulatoryStatus !== null) view.evidence.regulatoryStatus = te.regulatoryStatus;
-  if (s !== null) view.evidence.certainty = s.certainty;
+  if (s !== null) {
+    view.evidence.certainty = s.certainty;
+    const rel = s.relative;
+    const excludes = rel.ci_low > 1 || rel.ci_high < 1;
+    view.evidence.effect = {
+      measure: rel.measure,
+      estimate: rel.estimate,
+      ciLow: rel.ci_low,
+      ciHigh: rel.ci_high,
+      excludesNoEffect: excludes,
+      favoursTreatment: excludes && rel.ci_low > 1,
+      subgroup: te.subgroup !== null && te.conflicts.some((c) => c.subgroup === te.subgroup) ? te.subgroup : null,
+      text: `${rel.text} for ${s.outcome}`,
+      basis: s.basis,
+    };
+  }
   if (te.subgroupNote !== null) view.evidence.subgroupNote = te.subgroupNote;
   return view;
 }

@@ -3,7 +3,7 @@
  * The evidence base (src/evidence) provides it through evidenceLookupFromBase (evidence-base.ts); without one,
  * noEvidenceLookup says that no evidence was passed.
  */
-import type { TherapyId } from "../shared/therapies.js";
+import type { TherapyId } from "../shared/therapy-ids.js";
 import type { Citation, GuidelinePosition } from "./sources.js";
 
 /** Patient subgroups an evidence summary can be specific to (names shared with the evidence base). */
@@ -21,6 +21,8 @@ export type PatientSubgroup =
   | "four-or-more-losses";
 
 export interface VerdictGuideline {
+  /** The position's id in the evidence base, when it comes from there. */
+  id?: string;
   body: string;
   year?: number;
   statement: string;
@@ -41,6 +43,8 @@ export interface VerdictEvidence {
   summary: string;
   /** Best pooled/trial result, as text with its source. */
   bestEstimate?: string;
+  /** The best estimate as numbers, with whether its CI excludes no effect and the population it holds in. */
+  effect?: EvidenceEffect;
   certainty?: string;
   conflicts: string[];
   subgroupNote?: string;
@@ -52,6 +56,21 @@ export interface VerdictEvidence {
   monitoring?: string[];
   coInterventions?: string[];
   regulatoryStatus?: string;
+}
+
+export interface EvidenceEffect {
+  measure: string;
+  estimate: number;
+  ciLow: number;
+  ciHigh: number;
+  /** The 95% CI excludes no effect (ratio 1). */
+  excludesNoEffect: boolean;
+  favoursTreatment: boolean;
+  /** The subgroup the estimate is specific to, or null for the overall RPL population. */
+  subgroup: string | null;
+  /** "RR 1.03 (95% CI 0.99 to 1.07) for live birth". */
+  text: string;
+  basis: string;
 }
 
 export interface TherapyEvidenceView {

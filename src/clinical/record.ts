@@ -8,7 +8,8 @@
  */
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
-import { TherapyIdSchema, type TherapyId } from "../shared/therapies.js";
+import { ageOn } from "./dates.js";
+import { TherapyIdSchema, type TherapyId } from "../shared/therapy-ids.js";
 import {
   ACL_IGG_UNITS,
   ACL_IGM_UNITS,
@@ -18,6 +19,7 @@ import {
   CYTOKINE_UNITS,
   EGFR_UNITS,
   FREE_T4_UNITS,
+  IGA_UNITS,
   PERCENT_UNITS,
   SST2_UNITS,
   TPO_UNITS,
@@ -80,6 +82,19 @@ export function parseTitre(text: string): number | null {
   return Number.isInteger(d) && d >= 1 ? d : null;
 }
 
+/** How a pregnancy was lost, where known (issue 9 §2). */
+export const LOSS_MECHANISMS = ["embryonic-death", "fetal-death", "pre-viable-delivery", "cervical-insufficiency", "pprom", "ectopic", "molar"] as const;
+export type LossMechanism = (typeof LOSS_MECHANISMS)[number];
+export const LOSS_MECHANISM_LABELS: Readonly<Record<LossMechanism, string>> = {
+  "embryonic-death": "embryonic death",
+  "fetal-death": "fetal death",
+  "pre-viable-delivery": "pre-viable delivery",
+  "cervical-insufficiency": "cervical insufficiency (painless dilatation)",
+  pprom: "preterm pre-viable rupture of membranes",
+  ectopic: "ectopic pregnancy",
+  molar: "molar pregnancy",
+};
+
 const LossSchema = z.strictObject({
   date: IsoDate.optional(),
   gestationalWeek: z
@@ -96,6 +111,10 @@ const LossSchema = z.strictObject({
     })
     .optional(),
   fetalHeartActivitySeen: z.boolean().optional(),
+  /** Trimester as recorded (1: < 13 weeks, 2: 13–27, 3: ≥ 28); must agree with the gestational week. */
+  trimester: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: "must be 1, 2 or 3" }).optional(),
+  /** Mechanism of the loss where known; cervical insufficiency is not an unexplained immunological loss. */
+  mechanism: z.enum(LOSS_MECHANISMS, { error: `must be one of ${LOSS_MECHANISMS.join(", ")}` }).optional(),
   /** Therapies given during that pregnancy (e.g. "lmwh-aspirin": a loss despite treatment). */
   treatedWith: z.array(TherapyIdSchema).optional(),
 });
@@ -118,8 +137,11 @@ const TransferSchema = z.strictObject({
   }),
 });
 
+export const KARYOTYPE_ABNORMALITIES = ["balanced-translocation", "robertsonian-translocation", "inversion", "other"] as const;
 const KaryotypeSchema = z.strictObject({
   result: NormalAbnormal,
+  /** The kind of abnormality (an abnormal result only). */
+  abnormality: z.enum(KARYOTYPE_ABNORMALITIES, { error: `must be one of ${KARYOTYPE_ABNORMALITIES.join(", ")}` }).optional(),
   detail: z.string().optional(),
   date: IsoDate.optional(),
 });
@@ -185,13 +207,16 @@ const PctValue = <E extends z.ZodRawShape = Record<never, never>>(what: string, 
 const Cytokine = (what: string) =>
   quantity(CYTOKINE_UNITS, 0, 1e7, what, { labFlag: LabFlag.optional() });
 
+/** Where NK cells were counted: never assumed; a value entered under the other field's specimen is rejected. */
+export const NK_SPECIMENS = ["peripheral-blood", "endometrial-biopsy"] as const;
+
 const ImmuneSchema = z.strictObject({
   /** CD3−CD56+ NK cells as % of peripheral lymphocytes. */
-  peripheralNk: PctValue("peripheral NK percentage").optional(),
+  peripheralNk: PctValue("peripheral NK percentage", { specimen: z.enum(NK_SPECIMENS, { error: `must be one of ${NK_SPECIMENS.join(", ")}` }).optional() }).optional(),
   /** NK cytotoxicity at effector:target 25:1, % target cells killed. */
   nkCytotoxicity: PctValue("NK cytotoxicity").optional(),
   /** CD56+ uterine NK cells as % of endometrial stromal cells (biopsy LH+7 to +9 or cycle day 21). */
-  uterineNk: PctValue("uterine NK percentage", { cycleDay: z.number().int().min(1).max(60).optional() }).optional(),
+  uterineNk: PctValue("uterine NK percentage", { cycleDay: z.number().int().min(1).max(60).optional(), specimen: z.enum(NK_SPECIMENS, { error: `must be one of ${NK_SPECIMENS.join(", ")}` }).optional() }).optional(),
   th1Th2Ratio: Ratio("Th1/Th2 ratio", 1000).optional(),
   tnfIl10Ratio: Ratio("TNF-α/IL-10 ratio", 1000).optional(),
   il33: Cytokine("IL-33").optional(),
@@ -226,10 +251,18 @@ const ScreenResult = z.enum(["negative", "positive", "immune", "treated", "not-t
   error: 'must be "negative", "positive", "immune", "treated" or "not-tested"',
 });
 
+/** Tuberculosis: latent (IGRA/TST positive) untreated or treated, active; "positive" when the record does not say which. */
+export const TB_STATUSES = ["negative", "latent-untreated", "latent-treated", "active", "positive", "not-tested"] as const;
+const TbStatus = z.enum(TB_STATUSES, { error: `must be one of ${TB_STATUSES.join(", ")}` });
+
 const SafetySchema = z.strictObject({
   igaDeficiency: z.boolean().optional(),
+  /** Serum IgA (selective IgA deficiency: below 0.07 g/L). */
+  igaLevel: quantity(IGA_UNITS, 0, 50, "IgA level").optional(),
+  /** Anti-IgA antibodies, if tested (IVIG anaphylaxis risk in IgA deficiency). */
+  antiIgaAntibodies: z.enum(["positive", "negative", "not-tested"], { error: 'must be "positive", "negative" or "not-tested"' }).optional(),
   allergies: z.array(z.enum(["egg", "soy", "peanut", "aspirin", "heparin", "tacrolimus", "blood-products"])).optional(),
-  tb: ScreenResult.optional(),
+  tb: TbStatus.optional(),
   hepatitisB: ScreenResult.optional(),
   diabetes: z.boolean().optional(),
   hypertension: z.boolean().optional(),
@@ -242,6 +275,16 @@ const SafetySchema = z.strictObject({
   psoriasis: z.boolean().optional(),
   thrombosisHistory: z.boolean().optional(),
   bleedingDisorder: z.boolean().optional(),
+  /** A current systemic infection (a harm with immunosuppressants and immunostimulants). */
+  activeInfection: z.boolean().optional(),
+  /** Sickle cell disease (G-CSF can precipitate sickle crises). */
+  sickleCellDisease: z.boolean().optional(),
+});
+
+const MedicationSchema = z.strictObject({
+  name: z.string().min(1, { error: "the medication needs a name" }),
+  dose: z.string().optional(),
+  since: IsoDate.optional(),
 });
 
 const FollowUpSchema = z.strictObject({
@@ -280,6 +323,8 @@ export const PatientRecordSchema = z
       })
       .optional(),
     followUps: z.array(FollowUpSchema).optional(),
+    /** Medications the patient takes now. */
+    medications: z.array(MedicationSchema).optional(),
   })
   .describe("Decidua patient record (recurrent pregnancy loss work-up, immune panel, safety items)");
 
@@ -301,6 +346,8 @@ export interface Loss {
   date?: string;
   gestationalWeek: number;
   kind: "biochemical" | "clinical" | "ectopic" | "molar";
+  mechanism?: LossMechanism;
+  trimester?: 1 | 2 | 3;
   embryoKaryotype: "normal" | "abnormal" | "failed" | "not-tested";
   embryoKaryotypeDetail?: string;
   fetalHeartActivitySeen?: boolean;
@@ -333,9 +380,9 @@ export interface PatientRecord {
     thrombophilia?: NonNullable<z.output<typeof WorkupSchema>["thrombophilia"]>;
   };
   immune: {
-    peripheralNk?: Measured;
+    peripheralNk?: Measured & { specimen?: NkSpecimen };
     nkCytotoxicity?: Measured;
-    uterineNk?: Measured & { cycleDay?: number };
+    uterineNk?: Measured & { cycleDay?: number; specimen?: NkSpecimen };
     th1Th2Ratio?: Measured;
     tnfIl10Ratio?: Measured;
     il33?: Measured & { labFlag?: "elevated" | "normal" | "low" };
@@ -344,8 +391,9 @@ export interface PatientRecord {
     antiPaternalAntibodies?: { result: "positive" | "negative"; method?: "cdc" | "flow-crossmatch"; date?: string };
     cytokines: Partial<Record<"ifnGamma" | "tnfAlpha" | "il4" | "il10" | "tgfBeta", Measured & { labFlag?: "elevated" | "normal" | "low" }>>;
   };
-  safety: Omit<z.output<typeof SafetySchema>, "egfr" | "creatinine" | "allergies"> & {
+  safety: Omit<z.output<typeof SafetySchema>, "egfr" | "creatinine" | "allergies" | "igaLevel"> & {
     egfr?: Measured;
+    igaLevel?: Measured;
     creatinine?: Measured;
     allergies: string[];
     /** False when the record says nothing about allergies (an empty list means "none"). */
@@ -354,7 +402,12 @@ export interface PatientRecord {
   partner: { hiv?: ScreenStatus; hepatitisB?: ScreenStatus; hepatitisC?: ScreenStatus };
   currentPregnancy?: z.output<typeof PatientRecordSchema>["currentPregnancy"];
   followUps: z.output<typeof FollowUpSchema>[];
+  medications: z.output<typeof MedicationSchema>[];
+  /** False when the record says nothing about medications (an empty list means "none"). */
+  medicationsRecorded: boolean;
 }
+export type NkSpecimen = (typeof NK_SPECIMENS)[number];
+export type TbStatus = (typeof TB_STATUSES)[number];
 export type ScreenStatus = z.output<typeof ScreenResult>;
 
 type RawQuantity = { value: number; unit: string; date?: string | undefined };
@@ -421,6 +474,8 @@ export function normaliseRecord(r: z.output<typeof PatientRecordSchema>): Patien
         date: l.date,
         gestationalWeek: l.gestationalWeek,
         kind: l.kind,
+        mechanism: l.mechanism,
+        trimester: l.trimester,
         embryoKaryotype: l.embryoKaryotype?.result ?? "not-tested",
         embryoKaryotypeDetail: l.embryoKaryotype?.detail,
         fetalHeartActivitySeen: l.fetalHeartActivitySeen,
@@ -455,9 +510,9 @@ export function normaliseRecord(r: z.output<typeof PatientRecordSchema>): Patien
       thrombophilia: w.thrombophilia,
     }),
     immune: clean({
-      peripheralNk: measuredOpt(PERCENT_UNITS, im.peripheralNk),
+      peripheralNk: im.peripheralNk === undefined ? undefined : clean({ ...measured(PERCENT_UNITS, im.peripheralNk), specimen: im.peripheralNk.specimen }),
       nkCytotoxicity: measuredOpt(PERCENT_UNITS, im.nkCytotoxicity),
-      uterineNk: im.uterineNk === undefined ? undefined : clean({ ...measured(PERCENT_UNITS, im.uterineNk), cycleDay: im.uterineNk.cycleDay }),
+      uterineNk: im.uterineNk === undefined ? undefined : clean({ ...measured(PERCENT_UNITS, im.uterineNk), cycleDay: im.uterineNk.cycleDay, specimen: im.uterineNk.specimen }),
       th1Th2Ratio: ratio(im.th1Th2Ratio),
       tnfIl10Ratio: ratio(im.tnfIl10Ratio),
       il33: flagged(CYTOKINE_UNITS, im.il33),
@@ -472,6 +527,7 @@ export function normaliseRecord(r: z.output<typeof PatientRecordSchema>): Patien
     safety: clean({
       ...s,
       egfr: measuredOpt(EGFR_UNITS, s.egfr),
+      igaLevel: measuredOpt(IGA_UNITS, s.igaLevel),
       creatinine: measuredOpt(CREATININE_UNITS, s.creatinine),
       allergies: s.allergies ?? [],
       allergiesRecorded: s.allergies !== undefined,
@@ -479,6 +535,8 @@ export function normaliseRecord(r: z.output<typeof PatientRecordSchema>): Patien
     partner: r.partner ?? {},
     currentPregnancy: r.currentPregnancy,
     followUps: r.followUps ?? [],
+    medications: r.medications ?? [],
+    medicationsRecorded: r.medications !== undefined,
   }) as PatientRecord;
 }
 
@@ -517,16 +575,115 @@ export function parsePatientRecord(input: unknown, file?: string): PatientRecord
   return rec;
 }
 
-/** Consistency checks across fields that a schema cannot express (dates in order). */
-function checkDates(r: PatientRecord, file?: string): void {
-  const fail = (field: string, why: string): never => {
+function failer(file: string | undefined): (field: string, why: string) => never {
+  return (field, why) => {
     const loc: { file?: string; field: string } = { field };
     if (file !== undefined) loc.file = file;
     throw new InputError(why, loc);
   };
+}
+
+function trimesterOf(week: number): 1 | 2 | 3 {
+  return week < 13 ? 1 : week < 28 ? 2 : 3;
+}
+
+/** Consistency checks across fields that a schema cannot express: a record that cannot describe an impossible history. */
+function checkDates(r: PatientRecord, file?: string): void {
+  const fail = failer(file);
   const cp = r.currentPregnancy;
   if (cp?.lastMenstrualPeriod !== undefined && cp.positiveTestDate !== undefined && cp.positiveTestDate < cp.lastMenstrualPeriod)
     fail("currentPregnancy.positiveTestDate", "the positive test is dated before the last menstrual period");
+  r.losses.forEach((l, i) => {
+    if (l.trimester !== undefined && l.trimester !== trimesterOf(l.gestationalWeek))
+      fail(`losses[${i}].trimester`, `trimester ${l.trimester} contradicts the gestational week ${l.gestationalWeek} (trimester ${trimesterOf(l.gestationalWeek)})`);
+    const m = l.mechanism;
+    const special = (x: string | undefined) => x === "ectopic" || x === "molar";
+    if (m !== undefined && (special(m) || special(l.kind)) && m !== l.kind) fail(`losses[${i}].mechanism`, `mechanism "${m}" contradicts kind "${l.kind}"`);
+    if ((m === "cervical-insufficiency" || m === "pprom" || m === "pre-viable-delivery") && l.gestationalWeek < 12)
+      fail(`losses[${i}].mechanism`, `${LOSS_MECHANISM_LABELS[m]} at ${l.gestationalWeek} weeks is not possible: it is a loss from 12 weeks on`);
+    if (m === "fetal-death" && l.gestationalWeek < 10) fail(`losses[${i}].mechanism`, `a fetal death is from 10 weeks on; at ${l.gestationalWeek} weeks record "embryonic-death"`);
+  });
+  for (const k of ["karyotypeFemale", "karyotypeMale"] as const) {
+    const kt = r.workup[k];
+    if (kt?.abnormality !== undefined && kt.result !== "abnormal") fail(`workup.${k}.abnormality`, "an abnormality kind is recorded with a normal karyotype");
+  }
+  if (r.immune.peripheralNk?.specimen === "endometrial-biopsy") fail("immune.peripheralNk.specimen", "peripheral NK cells are counted in peripheral blood; an endometrial biopsy count belongs in immune.uterineNk");
+  if (r.immune.uterineNk?.specimen === "peripheral-blood") fail("immune.uterineNk.specimen", "uterine NK cells are counted in an endometrial biopsy; a blood count belongs in immune.peripheralNk");
+  const iga = r.safety.igaLevel;
+  if (iga !== undefined && r.safety.igaDeficiency !== undefined) {
+    const low = iga.value < 0.07;
+    if (low !== r.safety.igaDeficiency)
+      fail("safety.igaDeficiency", `IgA deficiency recorded as ${r.safety.igaDeficiency ? "yes" : "no"}, but the IgA level is ${iga.value} g/L (deficiency: below 0.07 g/L)`);
+  }
+}
+
+export interface RecordDateContext {
+  /** The assessment date (YYYY-MM-DD): nothing in the record may be dated after it. */
+  today: string;
+  /** The patient's date of birth, when known (the store keeps it beside the record). */
+  dateOfBirth?: string;
+}
+
+/** Every dated item of a record with the field path it was written at. */
+export function datedFields(r: PatientRecord): { field: string; date: string }[] {
+  const out: { field: string; date: string }[] = [];
+  const add = (field: string, d: string | undefined) => {
+    if (d !== undefined) out.push({ field, date: d });
+  };
+  r.losses.forEach((l, i) => add(`losses[${i}].date`, l.date));
+  r.liveBirths.forEach((b, i) => add(`liveBirths[${i}].date`, b.date));
+  r.transfers.forEach((t, i) => add(`ivf.transfers[${i}].date`, t.date));
+  const w = r.workup;
+  add("workup.karyotypeFemale.date", w.karyotypeFemale?.date);
+  add("workup.karyotypeMale.date", w.karyotypeMale?.date);
+  add("workup.uterineAnatomy.date", w.uterineAnatomy?.date);
+  w.antiphospholipid.forEach((t, i) => {
+    add(`workup.antiphospholipid[${i}].date`, t.date);
+    for (const k of ["aclIgG", "aclIgM", "b2gpiIgG", "b2gpiIgM"] as const) add(`workup.antiphospholipid[${i}].${k}.date`, t[k]?.date);
+  });
+  add("workup.thyroid.date", w.thyroid?.date);
+  add("workup.thyroid.tsh.date", w.thyroid?.tsh.date);
+  add("workup.thyroid.freeT4.date", w.thyroid?.freeT4?.date);
+  add("workup.thyroid.tpoAb.date", w.thyroid?.tpoAb?.date);
+  add("workup.thrombophilia.date", w.thrombophilia?.date);
+  const im = r.immune;
+  for (const k of ["peripheralNk", "nkCytotoxicity", "uterineNk", "th1Th2Ratio", "tnfIl10Ratio", "il33", "sst2", "ana", "antiPaternalAntibodies"] as const) add(`immune.${k}.date`, im[k]?.date);
+  for (const [k, v] of Object.entries(im.cytokines)) add(`immune.cytokines.${k}.date`, v?.date);
+  add("weight.date", r.weightKg?.date);
+  add("safety.egfr.date", r.safety.egfr?.date);
+  add("safety.creatinine.date", r.safety.creatinine?.date);
+  add("safety.igaLevel.date", r.safety.igaLevel?.date);
+  add("currentPregnancy.lastMenstrualPeriod", r.currentPregnancy?.lastMenstrualPeriod);
+  add("currentPregnancy.positiveTestDate", r.currentPregnancy?.positiveTestDate);
+  r.followUps.forEach((f, i) => add(`followUps[${i}].date`, f.date));
+  r.medications.forEach((m, i) => add(`medications[${i}].since`, m.since));
+  return out;
+}
+
+/**
+ * Checks a record against the assessment date and the date of birth (issue 9 §3): nothing dated after the
+ * assessment date, no result dated before birth, no loss before the age of 10, no `age` that contradicts the
+ * date of birth. Each is an InputError naming the field (CLI exit 2, HTTP 400): rejected, not warned about.
+ */
+export function checkRecordOn(r: PatientRecord, ctx: RecordDateContext, file?: string): void {
+  const fail = failer(file);
+  const { today, dateOfBirth } = ctx;
+  if (dateOfBirth !== undefined && dateOfBirth > today) fail("dateOfBirth", `${dateOfBirth} is after the assessment date ${today}`);
+  for (const { field, date } of datedFields(r)) {
+    if (date > today) fail(field, `${date} is after the assessment date ${today}: a record cannot hold a date in the future`);
+    if (dateOfBirth !== undefined && date < dateOfBirth) fail(field, `${date} is before the date of birth ${dateOfBirth}`);
+  }
+  if (dateOfBirth !== undefined) {
+    r.losses.forEach((l, i) => {
+      if (l.date !== undefined && ageOn(dateOfBirth, l.date) < 10) fail(`losses[${i}].date`, `a pregnancy loss on ${l.date} would be at age ${ageOn(dateOfBirth, l.date)} (date of birth ${dateOfBirth}); losses before the age of 10 are not possible`);
+    });
+    // `age` is the age when it was written: it cannot exceed the age on the assessment date (a stale, younger age
+    // is tolerated: the rules then use the age from the date of birth).
+    if (r.age !== undefined) {
+      const now = ageOn(dateOfBirth, today);
+      if (r.age > now) fail("age", `age ${r.age} contradicts the date of birth ${dateOfBirth}: the patient is ${now} on ${today}`);
+    }
+  }
 }
 
 /** The JSON Schema of the patient record as written (generated from PatientRecordSchema). */

@@ -31,19 +31,19 @@ export const CITATIONS = {
   winger2011: c("winger-2011", "Winger 2011", "Am J Reprod Immunol 2011;65:610 (TNF-α/IL-10 normal 13.2–30.6)"),
   vomstein2021: c("vomstein-2021", "Vomstein 2021", "J Clin Med 2021;10:869, table 2 (ANA titre)", { url: "https://pmc.ncbi.nlm.nih.gov/articles/PMC7923780/" }),
   miyakis2006: c("miyakis-2006", "Miyakis 2006 (Sydney criteria)", "J Thromb Haemost 2006;4:295"),
-  ijfs2015: c("ijfs-2015", "IJFS 2015 P-110", "Int J Fertil Steril 2015 (WBC cross-match 2 weeks after LIT; 45% positive after 2, 76% after 3 injections)"),
+  ijfs2015: c("ijfs-2015", "IJFS 2015 P-110", "Int J Fertil Steril 2015 congress abstract P-110: white-blood-cell cross-match 2 weeks after lymphocyte immunotherapy"),
   dashti2025: c("dashti-2025", "Dashti 2025", "J Reprod Immunol 2025;168:104432: LIT in ANA-positive and ANA-negative RPL; outcomes improved in both, more in ANA-negative", { url: "https://doi.org/10.1016/j.jri.2025.104432" }),
   source001: c("9m-fertility-lit-explainer", "9M Fertility LIT explainer", "9M Fertility (Hyderabad, India), patient-information web page on LIT for recurrent miscarriage: selection criteria and two illustrative profiles"),
-  zhao2023tacrolimus: c("liu-2023", "Liu 2023 (tacrolimus RCT)", "Eur J Clin Pharmacol 2023, doi:10.1007/s00228-023-03473-9: RCT, 149 women, ≥3 serial losses with raised IL-33/sST2 or Th1/Th2; tacrolimus 0.05–0.1 mg/kg/day; OR 2.30 (1.10–4.81)", { pmid: "36912957" }),
+  zhao2023tacrolimus: c("liu-2023", "Liu 2023 (tacrolimus RCT)", "Liu J et al. Tacrolimus improved the pregnancy outcomes of patients with refractory recurrent spontaneous abortion and immune bias disorders: a randomized controlled trial. Eur J Clin Pharmacol 2023 (≥3 serial losses with raised IL-33/sST2 or Th1/Th2; tacrolimus 0.05–0.1 mg/kg/day)", { pmid: "36912957", url: "https://doi.org/10.1007/s00228-023-03473-9" }),
   yamada2022: c("yamada-2022", "Yamada 2022", "IVIG 400 mg/kg/day x5 from 4–6 weeks, ≥4 unexplained losses", { url: "https://pmc.ncbi.nlm.nih.gov/articles/PMC9251568/" }),
-  tang2013: c("tang-2013", "Tang 2013", "Prednisolone 20 mg/day in women with raised uNK: LBR 60% vs 40%, not significant"),
+  tang2013: c("tang-2013", "Tang 2013", "Tang AW et al. Hum Reprod 2013: pilot RCT of prednisolone 20 mg/day in recurrent miscarriage with raised uterine NK cells"),
   dakhly2016: c("dakhly-2016", "Dakhly 2016", "Int J Gynaecol Obstet 2016: intralipid in women with NK > 12%, no benefit"),
   scarpellini2009: c("scarpellini-2009", "Scarpellini 2009", "G-CSF 1 µg/kg/day from ovulation + 6 days, unexplained primary RM"),
   response2019: c("response-2019", "RESPONSE 2019", "G-CSF 130 µg/day from 3–5 weeks: no benefit", { url: "https://eprints.soton.ac.uk/426208" }),
-  hcqRct: c("hcq-rct", "HCQ RCT (unexplained RM)", "200 mg twice daily preconception: ongoing pregnancy 67.9% vs 57.7%, not significant", { url: "http://journals.ekb.eg/article_462416_0.html" }),
-  prism2019: c("prism-2019", "PRISM 2019", "Vaginal progesterone 400 mg twice daily with bleeding; ≥3 prior losses: 72% vs 57%"),
-  promise2015: c("promise-2015", "PROMISE 2015", "Progesterone without bleeding in unexplained RM: 65.8% vs 63.3%"),
-  alife2: c("alife2-2023", "ALIFE2 2023", "LMWH in inherited thrombophilia: no benefit (LBR 72% vs 71%)", { pmid: "37271152" }),
+  hcqRct: c("hcq-rct", "HCQ RCT (unexplained RM)", "Randomised trial of hydroxychloroquine 200 mg twice daily before conception in unexplained recurrent miscarriage (Egyptian Knowledge Bank journal article 462416)", { url: "http://journals.ekb.eg/article_462416_0.html" }),
+  prism2019: c("prism-2019", "PRISM 2019", "Coomarasamy A et al. A randomized trial of progesterone in women with bleeding in early pregnancy. N Engl J Med 2019;380:1815-1824"),
+  promise2015: c("promise-2015", "PROMISE 2015", "Coomarasamy A et al. A randomized trial of progesterone in women with recurrent miscarriages. N Engl J Med 2015;373:2141-2148"),
+  alife2: c("alife2-2023", "ALIFE2 2023", "Quenby S et al. Heparin for women with recurrent miscarriage and inherited thrombophilia (ALIFE2): an international open-label randomised controlled trial. Lancet 2023", { pmid: "37271152" }),
   facil2: c("facil-2", "FACIL-2 (NCT03970954)", "Open-label proof-of-concept: low-dose IL-2 3 MIU/day x5 from 10 days after menses, women with ≥5 unexplained early losses"),
   coughlan2014: c("coughlan-2014", "Coughlan 2014", "Reprod Biomed Online 2014;28:14 (RIF: no pregnancy after ≥4 good-quality embryos in ≥3 cycles, under 40)"),
   aoki1993: c("aoki-1993", "Aoki 1993", "Irradiated partner lymphocytes at about 5 and 7 weeks of pregnancy", { pmid: "8372875" }),
@@ -73,12 +73,15 @@ export interface GuidelinePosition {
   citation: Citation;
   /** True only when the wording was read in the source. */
   verified: boolean;
+  /** The same position's id in the evidence base (data/guidelines.json): its verified mark is the one shown. */
+  guidelineId?: string;
 }
 
 const g = (p: GuidelinePosition): GuidelinePosition => p;
 
 /**
- * Minimal positions for the verdict logic, verified ([V]) only. Keys are situations the rules test, not therapies:
+ * Minimal positions for the verdict logic. The ACR 2020 positions were read in a secondary source (a Medscape
+ * summary), so they are unverified, as in the evidence base. Keys are situations the rules test, not therapies:
  * the evidence base supplies the complete list per therapy.
  */
 export const GUIDELINE_POSITIONS = {
@@ -90,6 +93,7 @@ export const GUIDELINE_POSITIONS = {
     population: "APS (laboratory criteria) with ≥3 losses",
     citation: CITATIONS.eshre2017,
     verified: true,
+    guidelineId: "eshre-2017-aps-lda-heparin",
   }),
   eshreAps2: g({
     body: "ESHRE",
@@ -99,6 +103,7 @@ export const GUIDELINE_POSITIONS = {
     population: "APS with 2 losses",
     citation: CITATIONS.eshre2017,
     verified: true,
+    guidelineId: "eshre-2017-aps-two-losses",
   }),
   eshreThrombophilia: g({
     body: "ESHRE",
@@ -108,6 +113,7 @@ export const GUIDELINE_POSITIONS = {
     population: "Hereditary thrombophilia and RPL",
     citation: CITATIONS.eshre2017,
     verified: true,
+    guidelineId: "eshre-2017-hereditary-thrombophilia",
   }),
   acrApsStandard: g({
     body: "ACR",
@@ -116,7 +122,8 @@ export const GUIDELINE_POSITIONS = {
     strength: "strong",
     population: "Obstetric APS",
     citation: CITATIONS.acr2020,
-    verified: true,
+    verified: false,
+    guidelineId: "acr-2020-obstetric-aps",
   }),
   acrRefractoryIvig: g({
     body: "ACR",
@@ -125,7 +132,7 @@ export const GUIDELINE_POSITIONS = {
     strength: "conditional",
     population: "Refractory obstetric APS",
     citation: CITATIONS.acr2020,
-    verified: true,
+    verified: false,
   }),
   acrRefractoryPrednisone: g({
     body: "ACR",
@@ -134,7 +141,7 @@ export const GUIDELINE_POSITIONS = {
     strength: "strong",
     population: "Refractory obstetric APS",
     citation: CITATIONS.acr2020,
-    verified: true,
+    verified: false,
   }),
   acrRefractoryHcq: g({
     body: "ACR",
@@ -143,7 +150,8 @@ export const GUIDELINE_POSITIONS = {
     strength: "conditional",
     population: "Refractory obstetric APS",
     citation: CITATIONS.acr2020,
-    verified: true,
+    verified: false,
+    guidelineId: "acr-2020-hcq",
   }),
   fdaLit: g({
     body: "FDA",

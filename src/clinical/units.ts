@@ -48,6 +48,9 @@ export const CREATININE_UNITS = family("µmol/L", { "µmol/L": 1, "umol/L": 1, "
 /** eGFR: mL/min/1.73 m². */
 export const EGFR_UNITS = family("mL/min/1.73m2", { "mL/min/1.73m2": 1, "mL/min/1.73 m²": 1, "mL/min": 1 });
 
+/** Serum IgA: g/L canonical; mg/dL x 0.01. */
+export const IGA_UNITS = family("g/L", { "g/L": 1, "mg/dL": 0.01 });
+
 export function unitNames(f: UnitFamily): [string, ...string[]] {
   const names = Object.keys(f.factors);
   const first = names[0];

@@ -1,33 +1,19 @@
 /**
- * A verdict per therapy: recommended | protocol-eligible | premature | not-indicated | contraindicated, with the
- * findings behind it (value, cut-off, source), what is missing, the criteria not met, safety checks and the
- * co-interventions the protocol pairs it with. Criteria: LIT from the 9M Fertility LIT explainer, tacrolimus from Liu 2023, the
- * others from the trials' inclusion criteria and verified guideline positions (sources.ts). Pure functions.
+ * What every verdict is made of (findings, missing items, safety checks, co-interventions), the builders the
+ * therapy definitions share (src/clinical/therapies/), and the generic ladder for immunotherapies without
+ * guideline support. The rule of each therapy lives in its definition; the statuses in status.ts. Pure functions.
  */
-import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
+import type { TherapyId } from "../shared/therapy-ids.js";
 import type { ClinicConfig } from "./config.js";
 import type { CauseId, Diagnosis } from "./diagnosis.js";
 import type { ImmuneFinding, ImmuneMarkerId } from "./immune.js";
 import type { PatientRecord } from "./record.js";
-import { CITATIONS, GUIDELINE_POSITIONS, type Citation } from "./sources.js";
+import { CITATIONS, type Citation, type GuidelinePosition } from "./sources.js";
+import { VERDICT_STATUSES, type ReasonKind, type VerdictStatus } from "./status.js";
+import type { TherapyDefinition } from "./therapies/definition.js";
 
-export const VERDICT_STATUSES = ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"] as const;
-export type VerdictStatus = (typeof VERDICT_STATUSES)[number];
-
-/** Statuses each therapy can reach (no guideline endorses most immunotherapies, so they cannot be "recommended"). */
-export const APPLICABLE_STATUSES: Record<TherapyId, readonly VerdictStatus[]> = {
-  lit: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  ivig: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  tacrolimus: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  prednisolone: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  "lmwh-aspirin": ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  hydroxychloroquine: ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  intralipid: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  "tnf-inhibitor": ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  "g-csf": ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-  progesterone: ["recommended", "premature", "not-indicated", "contraindicated"],
-  "il2-treg": ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
-};
+export { VERDICT_STATUSES };
+export type { VerdictStatus };
 
 export interface VerdictFinding {
   /** Stable id: an immune marker ("uterineNk"), "unexplained-losses", "cause:aps", "explained-loss:1", "safety:igaDeficiency". */
@@ -66,6 +52,8 @@ export interface VerdictCore {
   therapy: TherapyId;
   name: string;
   status: VerdictStatus;
+  /** Why, for machines: the web, the patient text and EHR cards branch on this (status.ts). */
+  reasonKind: ReasonKind;
   /** One line for the clinician. */
   headline: string;
   reasons: string[];
@@ -78,6 +66,45 @@ export interface VerdictCore {
   /** For protocol-eligible: what that means and which guideline positions stand against routine use. */
   researchNote?: string;
   criteriaSource: string[];
+  /** The best trial in exactly the population the protocol selects found no benefit (also said in the headline). */
+  noBenefitInSelection?: string;
+  /** A benefit this verdict cites: the assessment words it from the evidence block (evidence.ts), so the two agree. */
+  benefitClaim?: BenefitClaim;
+  /** Guideline positions cited in the reasons: the assessment marks each verified/unverified as the guideline list does. */
+  citedGuidelines?: CitedGuideline[];
+}
+
+export interface CitedGuideline {
+  /** Index of the reason that cites it. */
+  reason: number;
+  /** Id in the evidence base (data/guidelines.json). */
+  id: string;
+  body: string;
+  year?: number;
+  /** The rule's own mark (sources.ts), used when no evidence base was passed. */
+  verified: boolean;
+}
+
+/** A guideline position as a reason quotes it (its verified mark is added by the assessment, from the guideline list). */
+export function positionText(p: GuidelinePosition): string {
+  return `${p.statement.replace(/\.$/, "")} (${p.body}${p.year !== undefined ? ` ${p.year}` : ""}${p.strength !== undefined ? `, ${p.strength}` : ""})`;
+}
+
+/** Records that reasons[reason] cites the position p. */
+export function cited(reason: number, ...ps: GuidelinePosition[]): CitedGuideline[] {
+  return ps.filter((p) => p.guidelineId !== undefined).map((p) => {
+    const c: CitedGuideline = { reason, id: p.guidelineId!, body: p.body, verified: p.verified };
+    if (p.year !== undefined) c.year = p.year;
+    return c;
+  });
+}
+
+/** A cited benefit: which trial, in which subgroup it was reported; worded from the evidence block's CI. */
+export interface BenefitClaim {
+  trial: string;
+  outcome: string;
+  /** The subgroup the reported benefit holds in (e.g. "women with 3 or more previous miscarriages"). */
+  subgroup: string;
 }
 
 export interface RuleContext {
@@ -112,7 +139,7 @@ export function immuneFinding(f: ImmuneFinding, role: VerdictFinding["role"]): V
   };
 }
 
-function lossFinding(id: string, label: string, count: number, min: number, source: Citation, role: VerdictFinding["role"]): VerdictFinding {
+export function lossFinding(id: string, label: string, count: number, min: number, source: Citation, role: VerdictFinding["role"]): VerdictFinding {
   return {
     id,
     label,
@@ -125,11 +152,11 @@ function lossFinding(id: string, label: string, count: number, min: number, sour
   };
 }
 
-function causeFinding(c: Diagnosis["causes"][number]): VerdictFinding {
+export function causeFinding(c: Diagnosis["causes"][number]): VerdictFinding {
   return { id: `cause:${c.id}`, label: c.label, value: c.detail, unit: null, cutOff: null, source: c.id === "aps" ? CITATIONS.miyakis2006.label : "standard work-up", role: "against", reading: `${c.label}: ${c.detail}` };
 }
 
-function explainedLossFindings(dx: Diagnosis): VerdictFinding[] {
+export function explainedLossFindings(dx: Diagnosis): VerdictFinding[] {
   return dx.losses
     .filter((l) => l.countsForRpl && l.explained)
     .map((l) => ({
@@ -144,11 +171,11 @@ function explainedLossFindings(dx: Diagnosis): VerdictFinding[] {
     }));
 }
 
-function safetyFinding(s: SafetyCheck): VerdictFinding {
+export function safetyFinding(s: SafetyCheck): VerdictFinding {
   return { id: `safety:${s.id}`, label: s.label, value: s.detail, unit: null, cutOff: null, source: s.source, role: "against", reading: `${s.label}: ${s.detail}` };
 }
 
-function flag(id: string, label: string, value: boolean | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua): SafetyCheck {
+export function flag(id: string, label: string, value: boolean | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua): SafetyCheck {
   return {
     id,
     label,
@@ -159,7 +186,7 @@ function flag(id: string, label: string, value: boolean | undefined, severity: S
   };
 }
 
-function allergy(ctx: RuleContext, kinds: string[], label: string, severity: SafetyCheck["severity"], problem: string): SafetyCheck {
+export function allergy(ctx: RuleContext, kinds: string[], label: string, severity: SafetyCheck["severity"], problem: string): SafetyCheck {
   const hit = kinds.filter((k) => ctx.r.safety.allergies.includes(k));
   const recorded = ctx.r.safety.allergiesRecorded;
   return {
@@ -172,13 +199,79 @@ function allergy(ctx: RuleContext, kinds: string[], label: string, severity: Saf
   };
 }
 
-function screen(id: string, label: string, v: string | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua): SafetyCheck {
+export function screen(id: string, label: string, v: string | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua): SafetyCheck {
   if (v === undefined || v === "not-tested") return { id, label, status: "unknown", severity, detail: "not tested: screen before starting", source: source.label };
   if (v === "positive") return { id, label, status: "problem", severity, detail: problem, source: source.label };
   return { id, label, status: "ok", severity, detail: v, source: source.label };
 }
 
-function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["severity"], why: string): SafetyCheck {
+/**
+ * Tuberculosis before an immunosuppressant. TNF-α inhibitors: active TB, untreated latent TB, or a positive screen
+ * not recorded as latent or active are contraindications; treated latent TB is a caution. Steroids: a caution.
+ */
+export function tbCheck(ctx: RuleContext, therapy: "tnf-inhibitor" | "prednisolone"): SafetyCheck {
+  const tb = ctx.r.safety.tb;
+  const tnf = therapy === "tnf-inhibitor";
+  const id = "tb";
+  const label = tnf ? "Tuberculosis screen" : "Tuberculosis status";
+  const source = CITATIONS.decidua.label;
+  if (tb === undefined || tb === "not-tested") return { id, label, status: "unknown", severity: tnf ? "contraindication" : "caution", detail: "not tested: screen (IGRA or TST) before starting", source };
+  if (tb === "negative") return { id, label, status: "ok", severity: tnf ? "contraindication" : "caution", detail: "negative", source };
+  if (tb === "latent-treated")
+    return { id, label, status: "problem", severity: "caution", detail: tnf ? "latent TB, treated: monitor for reactivation during treatment" : "latent TB, treated: steroids can reactivate it; monitor", source };
+  const what = tb === "active" ? "active tuberculosis" : tb === "latent-untreated" ? "latent TB (IGRA/TST positive), not treated" : "TB screen positive, latent or active not recorded";
+  if (!tnf)
+    return tb === "active"
+      ? { id, label, status: "problem", severity: "contraindication", detail: "active tuberculosis: systemic steroids worsen it; treat TB first", source }
+      : { id, label, status: "problem", severity: "caution", detail: `${what}: steroids can reactivate it; monitor`, source };
+  return { id, label, status: "problem", severity: "contraindication", detail: `${what}: TNF inhibitors reactivate tuberculosis${tb === "latent-untreated" ? " (treat latent TB first)" : tb === "positive" ? " (record whether latent or active)" : ""}`, source };
+}
+
+/** A current systemic infection before an immunosuppressant or immunostimulant: a harm. */
+export function infectionCheck(ctx: RuleContext): SafetyCheck {
+  return flag("active-infection", "Active infection", ctx.r.safety.activeInfection, "contraindication", "current systemic infection: treat it before starting");
+}
+
+/** Current medications, for interactions: a caution listing them (unknown when the record does not say). */
+export function medicationsCheck(ctx: RuleContext, why: string): SafetyCheck {
+  const r = ctx.r;
+  const id = "medications";
+  const label = "Current medications";
+  const source = CITATIONS.decidua.label;
+  if (!r.medicationsRecorded) return { id, label, status: "unknown", severity: "caution", detail: `not recorded: ${why}`, source };
+  if (r.medications.length === 0) return { id, label, status: "ok", severity: "caution", detail: "none recorded", source };
+  return { id, label, status: "problem", severity: "caution", detail: `${r.medications.map((m) => `${m.name}${m.dose !== undefined ? ` ${m.dose}` : ""}`).join(", ")}: ${why}`, source };
+}
+
+/** IgA deficiency before IVIG: with anti-IgA antibodies (or not tested for them) anaphylaxis is a harm; without them an IgA-depleted product is a caution. */
+export function igaCheck(ctx: RuleContext): SafetyCheck {
+  const s = ctx.r.safety;
+  const id = "iga-deficiency";
+  const label = "IgA deficiency";
+  const source = CITATIONS.decidua.label;
+  const level = s.igaLevel;
+  const deficient = s.igaDeficiency === true || (level !== undefined && level.value < IGA_DEFICIENCY_G_PER_L);
+  const levelText = level !== undefined ? `IgA ${level.value} g/L${level.original !== undefined ? ` (entered ${level.original.value} ${level.original.unit})` : ""}` : "IgA level not recorded";
+  if (!deficient) {
+    if (s.igaDeficiency === undefined && level === undefined) return { id, label, status: "unknown", severity: "contraindication", detail: "not recorded: measure IgA before the first infusion", source };
+    return { id, label, status: "ok", severity: "contraindication", detail: level !== undefined ? `${levelText}: not deficient` : "none recorded", source };
+  }
+  const anti = s.antiIgaAntibodies;
+  if (anti === "negative") return { id, label, status: "problem", severity: "caution", detail: `IgA deficiency (${levelText}) without anti-IgA antibodies: use an IgA-depleted product`, source };
+  return {
+    id,
+    label,
+    status: "problem",
+    severity: "contraindication",
+    detail: `IgA deficiency (${levelText})${anti === "positive" ? " with anti-IgA antibodies" : ", anti-IgA antibodies not tested"}: risk of anaphylaxis with IgA-containing products`,
+    source,
+  };
+}
+
+/** Selective IgA deficiency: serum IgA below 0.07 g/L. */
+export const IGA_DEFICIENCY_G_PER_L = 0.07;
+
+export function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["severity"], why: string): SafetyCheck {
   const e = ctx.r.safety.egfr;
   if (e === undefined) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: "eGFR not recorded: check before starting", source: CITATIONS.decidua.label };
   return {
@@ -191,28 +284,36 @@ function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["severit
   };
 }
 
-function workupMissing(dx: Diagnosis): MissingItem[] {
+export function workupMissing(dx: Diagnosis): MissingItem[] {
   return dx.missingWorkup.map((w) => ({ id: w.id, label: w.label, detail: w.detail }));
 }
 
-const RESEARCH_MEANING =
+export const RESEARCH_MEANING =
   "Protocol-eligible means the patient meets a published protocol's or trial's criteria, not that guidelines endorse it: it belongs in a research setting (registered trial or approved protocol) with written informed consent that states the uncertain benefit, the risks and the alternatives.";
 
-interface BaseParts {
+export interface BaseParts {
   safetyChecks: SafetyCheck[];
   coInterventions: CoIntervention[];
   criteriaSource: string[];
 }
-interface RestParts {
+export interface RestParts {
   reasons: string[];
   unmet: string[];
   findings: VerdictFinding[];
   missing: MissingItem[];
   researchNote?: string;
+  benefitClaim?: BenefitClaim;
+  citedGuidelines?: CitedGuideline[];
 }
-/** Joins the parts of a verdict field by field (object spreads are slow on this hot path). */
-function withBase(base: BaseParts, rest: RestParts): Omit<VerdictCore, "therapy" | "name" | "status" | "headline"> {
-  const p: Omit<VerdictCore, "therapy" | "name" | "status" | "headline"> = {
+
+/** Builds a verdict in one step, field by field (object spreads are slow on this hot path); nothing is copied twice. */
+export function verdict(def: Pick<TherapyDefinition, "id" | "name">, status: VerdictStatus, reasonKind: ReasonKind, headline: string, base: BaseParts, rest: RestParts): VerdictCore {
+  const v: VerdictCore = {
+    therapy: def.id,
+    name: def.name,
+    status,
+    reasonKind,
+    headline: `${def.name}: ${status} — ${headline}`,
     reasons: rest.reasons,
     unmet: rest.unmet,
     findings: rest.findings,
@@ -221,33 +322,27 @@ function withBase(base: BaseParts, rest: RestParts): Omit<VerdictCore, "therapy"
     coInterventions: base.coInterventions,
     criteriaSource: base.criteriaSource,
   };
-  if (rest.researchNote !== undefined) p.researchNote = rest.researchNote;
-  return p;
+  if (rest.researchNote !== undefined) v.researchNote = rest.researchNote;
+  if (rest.benefitClaim !== undefined) v.benefitClaim = rest.benefitClaim;
+  if (rest.citedGuidelines !== undefined && rest.citedGuidelines.length > 0) v.citedGuidelines = rest.citedGuidelines;
+  return v;
 }
 
-function verdict(therapy: TherapyId, status: VerdictStatus, parts: Omit<VerdictCore, "therapy" | "name" | "status" | "headline">, headline: string): VerdictCore {
-  const v: VerdictCore = {
-    therapy,
-    name: THERAPY_NAMES[therapy],
-    status,
-    headline: `${THERAPY_NAMES[therapy]}: ${status} — ${headline}`,
-    reasons: parts.reasons,
-    unmet: parts.unmet,
-    findings: parts.findings,
-    missing: parts.missing,
-    safetyChecks: parts.safetyChecks,
-    coInterventions: parts.coInterventions,
-    criteriaSource: parts.criteriaSource,
-  };
-  if (parts.researchNote !== undefined) v.researchNote = parts.researchNote;
-  return v;
+/** The safety problems that decide a verdict (severity contraindication). */
+export function blockingSafety(checks: readonly SafetyCheck[]): SafetyCheck[] {
+  return checks.filter((s) => s.status === "problem" && s.severity === "contraindication");
+}
+
+/** A contraindicated verdict: there is a harm, and every reason names it. */
+export function safetyVerdict(def: Pick<TherapyDefinition, "id" | "name">, base: BaseParts, blocking: readonly SafetyCheck[]): VerdictCore {
+  const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
+  return verdict(def, "contraindicated", "safety", reasons[0]!, base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] });
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // The generic ladder for immunotherapies without guideline support
 
-interface ImmunoSpec {
-  therapy: TherapyId;
+export interface ImmunoSpec {
   minLosses: number;
   /** Which losses count towards the criterion. */
   lossScope: "first-trimester" | "any";
@@ -258,54 +353,73 @@ interface ImmunoSpec {
   markers: readonly ImmuneMarkerId[] | null;
   markerSource?: Citation;
   treats: readonly CauseId[];
-  safety: (ctx: RuleContext) => SafetyCheck[];
-  coInterventions: CoIntervention[];
   criteria: string;
   guidelineCaveat: string;
+  /** When the best trial in exactly the population this protocol selects found no benefit: said in the headline. */
+  noBenefitInSelection?: string;
 }
 
-function immunotherapyVerdict(ctx: RuleContext, spec: ImmunoSpec): VerdictCore {
-  const { dx } = ctx;
-  const safetyChecks = spec.safety(ctx);
-  const base = { safetyChecks, coInterventions: spec.coInterventions, criteriaSource: [spec.criteria] };
+/** Causes that explain losses and have their own management (thyroid dysfunction is a step to clarify, not an explanation). */
+const EXPLAINING_CAUSES: readonly CauseId[] = ["aps", "uterine-anomaly", "parental-chromosomal", "hereditary-thrombophilia"];
+
+/**
+ * The ladder (issue 9 §1), in order:
+ * 1. a safety contraindication → contraindicated (safety);
+ * 2. a cause this therapy does not treat, or every counted loss chromosomally explained → not-indicated
+ *    (explained-by-other-cause);
+ * 3. not RPL (fewer than 2 losses, no RIF) → not-indicated (pattern-mismatch);
+ * 4. fewer qualifying losses than the protocol asks: not-indicated naming the protocol (pattern-mismatch when the
+ *    losses are of a kind the protocol does not select, e.g. cervical insufficiency; otherwise
+ *    criterion-not-completable); a primary-RPL-only trial for secondary RPL likewise;
+ * 5. a pre-conception protocol for a patient already pregnant → not-indicated (timing-mismatch);
+ * 6. selecting markers measured and all within their cut-offs → not-indicated (marker-normal);
+ * 7. a named investigation pending (work-up, thyroid follow-up, aPL repeat or conflict, selecting marker) →
+ *    premature (investigation-pending / conflicting-results): never for a further loss;
+ * 8. otherwise → protocol-eligible (criteria-met).
+ */
+export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, spec: ImmunoSpec): VerdictCore {
+  const { dx, r } = ctx;
+  const safetyChecks = def.safetyChecks(ctx);
+  const base: BaseParts = { safetyChecks, coInterventions: def.coInterventions, criteriaSource: [spec.criteria] };
   const findings: VerdictFinding[] = [];
   const missing: MissingItem[] = [];
   const reasons: string[] = [];
   const unmet: string[] = [];
+  const rest = (): RestParts => ({ reasons, unmet, findings, missing });
 
-  const blocking = safetyChecks.filter((s) => s.status === "problem" && s.severity === "contraindication");
-  const untreated = dx.causes.filter((c) => c.id !== "thyroid-dysfunction" && !spec.treats.includes(c.id));
-  const explained = explainedLossFindings(dx);
-  const allExplained = dx.lossCount > 0 && dx.unexplainedLossCount === 0 && !(spec.allowRif && dx.rif.met);
-  if (blocking.length > 0 || untreated.length > 0 || allExplained) {
-    for (const s of blocking) {
-      findings.push(safetyFinding(s));
-      reasons.push(`Safety: ${s.label.toLowerCase()}: ${s.detail}.`);
-    }
+  // 1. harm
+  const blocking = blockingSafety(safetyChecks);
+  if (blocking.length > 0) return safetyVerdict(def, base, blocking);
+
+  // 2. explained by another cause
+  const untreated = dx.causes.filter((c) => EXPLAINING_CAUSES.includes(c.id) && !spec.treats.includes(c.id));
+  const rifOk = spec.allowRif && dx.rif.met;
+  const allExplained = dx.lossCount > 0 && dx.unexplainedLossCount === 0 && dx.explainedLossCount > 0 && !rifOk;
+  if (untreated.length > 0 || allExplained) {
     for (const c of untreated) {
       findings.push(causeFinding(c));
       reasons.push(`The losses have an explanation this therapy does not treat: ${c.label.toLowerCase()} (${c.detail}); that cause has its own management.`);
     }
     if (allExplained) {
-      findings.push(...explained);
-      reasons.push(`Every counted loss has a chromosomal explanation (${dx.explainedLossCount} of ${dx.lossCount}).`);
+      findings.push(...explainedLossFindings(dx));
+      reasons.push(`Every counted loss has a chromosomal explanation (${dx.explainedLossCount} of ${dx.lossCount}): there is no unexplained loss for an immunotherapy to address.`);
     }
-    return verdict(spec.therapy, "contraindicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0] ?? "");
+    return verdict(def, "not-indicated", "explained-by-other-cause", reasons[0]!, base, rest());
   }
 
-  const rifOk = spec.allowRif && dx.rif.met;
+  // 3. not recurrent pregnancy loss
   if (dx.lossCount < 2 && !rifOk) {
     findings.push(lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against"));
     reasons.push(`${dx.lossCount} pregnancy loss${dx.lossCount === 1 ? "" : "es"} recorded: this is not recurrent pregnancy loss (ESHRE: 2 or more)${spec.allowRif ? ", and recurrent implantation failure is not established" : ""}.`);
-    return verdict(spec.therapy, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
+    return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, rest());
   }
 
-  // Loss criterion
+  // 4. the protocol's loss criterion
   const count = spec.lossScope === "first-trimester" ? dx.unexplainedFirstTrimesterLossCount : dx.unexplainedLossCount;
   const scope = spec.lossScope === "first-trimester" ? "Unexplained first-trimester losses" : "Unexplained losses";
   const lossesOk = count >= spec.minLosses;
   findings.push(lossFinding("unexplained-losses", scope, count, spec.minLosses, spec.lossSource, lossesOk || rifOk ? "supports" : "against"));
-  findings.push(...explained);
+  findings.push(...explainedLossFindings(dx));
   if (rifOk)
     findings.push({
       id: "recurrent-implantation-failure",
@@ -317,441 +431,97 @@ function immunotherapyVerdict(ctx: RuleContext, spec: ImmunoSpec): VerdictCore {
       role: "supports",
       reading: `${dx.rif.failedCycles} failed transfers with ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos (${dx.rif.rule}; ${dx.rif.source.label})`,
     });
-  const short: string[] = [];
   if (!lossesOk && !rifOk) {
-    short.push(`${count} ${scope.toLowerCase()} (≥ ${spec.minLosses} needed${dx.explainedLossCount > 0 ? `; ${dx.explainedLossCount} explained by embryo karyotype` : ""})`);
-    unmet.push(
-      `${spec.minLosses} or more ${scope.toLowerCase()}${spec.allowRif ? " (or recurrent implantation failure with good-quality embryos)" : ""} (${spec.lossSource.label}): ${count} recorded${dx.explainedLossCount > 0 ? `, ${dx.explainedLossCount} of ${dx.lossCount} losses explained by an abnormal embryo karyotype` : ""}.`,
-    );
+    const notSelected = dx.losses.filter((l) => l.countsForRpl && l.mechanismExcluded);
+    const secondTrimester = spec.lossScope === "first-trimester" ? dx.losses.filter((l) => l.countsForRpl && !l.explained && !l.mechanismExcluded && l.trimester !== 1) : [];
+    const otherPattern = notSelected.length + secondTrimester.length;
+    const asked = `${spec.minLosses} or more ${scope.toLowerCase()}${spec.allowRif ? " (or recurrent implantation failure with good-quality embryos)" : ""}`;
+    const why: string[] = [];
+    if (dx.explainedLossCount > 0) why.push(`${dx.explainedLossCount} of ${dx.lossCount} losses explained by an abnormal embryo karyotype`);
+    if (notSelected.length > 0) why.push(`${notSelected.length} ${notSelected.length === 1 ? "loss" : "losses"} from ${[...new Set(notSelected.map((l) => l.mechanismLabel))].join(" / ")}, a mechanism this protocol does not select`);
+    if (secondTrimester.length > 0) why.push(`${secondTrimester.length} second-trimester or later ${secondTrimester.length === 1 ? "loss" : "losses"}, outside the first-trimester pattern it selects`);
+    const text = `${spec.criteria} asks for ${asked}; the record has ${count}${why.length > 0 ? ` (${why.join("; ")})` : ""}.`;
+    unmet.push(`${asked} (${spec.lossSource.label}): ${count} recorded${why.length > 0 ? `, ${why.join("; ")}` : ""}.`);
+    reasons.push(`Not indicated: ${text}`);
+    const kind: ReasonKind = otherPattern > 0 && count + otherPattern >= spec.minLosses ? "pattern-mismatch" : "criterion-not-completable";
+    return verdict(def, "not-indicated", kind, `${spec.criteria} asks for ${asked}; the record has ${count}`, base, rest());
   }
   if (spec.primaryOnly === true && dx.type === "secondary") {
     findings.push({ id: "rpl-type", label: "RPL type", value: "secondary", unit: null, cutOff: "primary", source: spec.lossSource.label, role: "against", reading: `Secondary RPL: the trial enrolled women with primary RPL only (${spec.lossSource.label})` });
     reasons.push(`The trial criteria (${spec.lossSource.label}) are for primary RPL; this is secondary RPL.`);
-    return verdict(spec.therapy, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
-  }
-  const thyroid = dx.causes.find((c) => c.id === "thyroid-dysfunction");
-  if (thyroid !== undefined) {
-    findings.push(causeFinding(thyroid));
-    short.push("thyroid function to clarify or treat first");
-    unmet.push(`Hormonal causes excluded: thyroid function to be clarified (free T4, TPO antibodies) and any dysfunction treated first (${thyroid.detail}).`);
-  }
-  const wm = workupMissing(dx);
-  if (wm.length > 0) {
-    missing.push(...wm);
-    short.push(`work-up incomplete: ${wm.map((m) => m.label).join(", ")}`);
-    unmet.push(`Structural, chromosomal, hormonal and thrombophilic causes excluded: the work-up is incomplete (${wm.map((m) => m.label.toLowerCase()).join("; ")}).`);
+    return verdict(def, "not-indicated", "criterion-not-completable", reasons[0]!, base, rest());
   }
 
-  // Immune finding
+  // 5. a protocol that starts before conception, for a patient who is pregnant
+  const protocol = def.protocol(ctx.config);
+  if (protocol.starts === "before-conception" && r.currentPregnancy !== undefined) {
+    const week = r.currentPregnancy.gestationalWeek;
+    reasons.push(`The protocol starts before conception (${protocol.name}); the patient is already pregnant${week !== undefined ? ` (${week} weeks)` : ""}, so it cannot be followed in this pregnancy.`);
+    findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: week ?? "pregnant", unit: week !== undefined ? "weeks" : null, cutOff: "not pregnant at the start", source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
+    return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
+  }
+
+  // 6. the selecting markers
   let supporting: ImmuneFinding[] = [];
+  let notMeasured: ImmuneFinding[] = [];
   let markersMeasured = true;
   if (spec.markers !== null) {
     const rel = ctx.immune.filter((f) => spec.markers!.includes(f.marker));
     supporting = rel.filter((f) => f.status === "abnormal");
     const measured = rel.filter((f) => f.status === "normal" || f.status === "abnormal");
     markersMeasured = measured.length > 0;
+    notMeasured = rel.filter((f) => f.status === "missing" || f.status === "no-cut-off");
     for (const f of supporting) findings.push(immuneFinding(f, "supports"));
     if (supporting.length === 0) for (const f of measured) findings.push(immuneFinding(f, "against"));
-    const notMeasured = rel.filter((f) => f.status === "missing" || f.status === "no-cut-off");
-    if (!markersMeasured)
-      for (const f of notMeasured)
-        missing.push({
-          id: f.marker,
-          label: f.label,
-          detail: f.status === "missing" ? "not measured (research-grade marker)" : "measured, but no validated cut-off and no laboratory flag",
-        });
+    if (markersMeasured && supporting.length === 0) {
+      const names = measured.map((f) => f.label.split(" (")[0]!).join(", ");
+      reasons.push(
+        `No finding supports it: the selecting marker${measured.length === 1 ? "" : "s"} measured (${names}) ${measured.length === 1 ? "is" : "are"} within the cut-off (${spec.markerSource?.label ?? spec.criteria})${notMeasured.length > 0 ? `; not measured: ${notMeasured.map((f) => f.label.split(" (")[0]!).join(", ")}` : ""}.`,
+      );
+      return verdict(def, "not-indicated", "marker-normal", reasons[0]!, base, rest());
+    }
   }
 
-  if (unmet.length > 0 || !markersMeasured) {
-    if (!markersMeasured && spec.markers !== null) {
-      const labels = ctx.immune.filter((f) => spec.markers!.includes(f.marker)).map((f) => f.label);
-      unmet.push(`An immune finding the protocol selects on, none measured yet: ${labels.join("; ")} (${spec.markerSource?.label ?? spec.criteria}).`);
-      short.push("no selecting immune marker measured");
-    }
-    reasons.push(...unmet);
-    const head = short.join("; ");
-    return verdict(spec.therapy, "premature", withBase(base, { reasons, unmet, findings, missing }), head);
+  // 7. a named investigation pending
+  const short: string[] = [];
+  let kind: ReasonKind = "investigation-pending";
+  const thyroid = dx.causes.find((c) => c.id === "thyroid-dysfunction");
+  if (thyroid !== undefined) {
+    findings.push(causeFinding(thyroid));
+    missing.push({ id: "thyroid-follow-up", label: "Thyroid follow-up (free T4, TPO antibodies; treat dysfunction)", detail: thyroid.detail });
+    short.push("thyroid function to clarify or treat first");
+    unmet.push(`Hormonal causes excluded: thyroid function to be clarified (free T4, TPO antibodies) and any dysfunction treated first (${thyroid.detail}).`);
   }
-  if (spec.markers !== null && supporting.length === 0) {
-    reasons.push(`No finding supports it: the markers the protocol selects on are within their cut-offs (${spec.markerSource?.label ?? spec.criteria}).`);
-    return verdict(spec.therapy, "not-indicated", withBase(base, { reasons, unmet, findings, missing }), reasons[0]!);
+  const wm = workupMissing(dx);
+  if (wm.length > 0) {
+    missing.push(...wm);
+    if (dx.aps.conflict !== undefined) kind = "conflicting-results";
+    short.push(`work-up incomplete: ${wm.map((m) => m.label).join(", ")}`);
+    unmet.push(`Structural, chromosomal, hormonal and thrombophilic causes excluded: the work-up is incomplete (${wm.map((m) => `${m.label.toLowerCase()}: ${m.detail}`).join("; ")}).`);
   }
+  if (!markersMeasured && spec.markers !== null) {
+    for (const f of notMeasured)
+      missing.push({ id: f.marker, label: f.label, detail: f.status === "missing" ? "not measured (research-grade marker)" : "measured, but no validated cut-off and no laboratory flag" });
+    const labels = notMeasured.map((f) => f.label);
+    unmet.push(`An immune finding the protocol selects on, none measured yet: ${labels.join("; ")} (${spec.markerSource?.label ?? spec.criteria}).`);
+    short.push("no selecting immune marker measured");
+  }
+  if (missing.length > 0) {
+    reasons.push(`Pending before this can be decided: ${missing.map((m) => m.label).join("; ")}.`);
+    return verdict(def, "premature", kind, short.join("; "), base, rest());
+  }
+
+  // 8. eligible
   const why = [
     rifOk && !lossesOk ? `recurrent implantation failure (${dx.rif.failedCycles} failed transfers)` : `${count} ${scope.toLowerCase()}`,
     dx.workupComplete ? "complete negative standard work-up" : "",
     ...supporting.map((f) => f.reading),
   ].filter((s) => s !== "");
   reasons.push(`Meets the criteria of ${spec.criteria}: ${why.join("; ")}.`);
+  if (spec.noBenefitInSelection !== undefined) reasons.push(spec.noBenefitInSelection);
   reasons.push(spec.guidelineCaveat);
-  return verdict(
-    spec.therapy,
-    "protocol-eligible",
-    withBase(base, { reasons, unmet, findings, missing, researchNote: `${spec.guidelineCaveat} ${RESEARCH_MEANING}` }),
-    `${why.join("; ")}. ${spec.guidelineCaveat}`,
-  );
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Therapy rules
-
-const LIT_CO: CoIntervention[] = [
-  { therapy: "progesterone", label: "Progesterone from ovulation", note: "Luteal support within the broader protocol (9M Fertility LIT explainer)" },
-  { therapy: "lmwh-aspirin", label: "Low-dose aspirin", note: "Aspirin alone, not heparin, within the broader protocol (9M Fertility LIT explainer)" },
-  { label: "Early pregnancy monitoring", note: "Serial β-hCG and early ultrasound (9M Fertility LIT explainer)" },
-];
-
-function litVerdict(ctx: RuleContext): VerdictCore {
-  const v = litLadder(ctx);
-  const ana = ctx.immune.find((f) => f.marker === "ana");
-  if (ana !== undefined && ana.status === "abnormal" && (v.status === "protocol-eligible" || v.status === "premature")) {
-    const f = immuneFinding(ana, "context");
-    f.source = CITATIONS.dashti2025.label;
-    f.reading += `; in the LIT trial of ANA-positive women (${CITATIONS.dashti2025.label}) outcomes improved, but less than in ANA-negative women`;
-    v.findings.push(f);
-  }
+  const headline = spec.noBenefitInSelection !== undefined ? `${spec.noBenefitInSelection} Meets ${spec.criteria}: ${why.join("; ")}. ${spec.guidelineCaveat}` : `${why.join("; ")}. ${spec.guidelineCaveat}`;
+  const v = verdict(def, "protocol-eligible", "criteria-met", headline, base, { reasons, unmet, findings, missing, researchNote: `${spec.guidelineCaveat} ${RESEARCH_MEANING}` });
+  if (spec.noBenefitInSelection !== undefined) v.noBenefitInSelection = spec.noBenefitInSelection;
   return v;
 }
-
-function litLadder(ctx: RuleContext): VerdictCore {
-  return immunotherapyVerdict(ctx, {
-    therapy: "lit",
-    minLosses: 3,
-    lossScope: "first-trimester",
-    lossSource: CITATIONS.source001,
-    allowRif: true,
-    markers: ["peripheralNk", "nkCytotoxicity", "uterineNk", "th1Th2Ratio", "tnfIl10Ratio", "antiPaternalAntibodies"],
-    markerSource: CITATIONS.source001,
-    treats: [],
-    safety: (c) => [
-      screen("partner-hiv", "Partner's HIV status (lymphocyte donor)", c.r.partner.hiv, "contraindication", "partner HIV positive: do not use his cells"),
-      screen("partner-hbv", "Partner's hepatitis B status", c.r.partner.hepatitisB, "contraindication", "partner hepatitis B positive: do not use his cells"),
-      screen("partner-hcv", "Partner's hepatitis C status", c.r.partner.hepatitisC, "contraindication", "partner hepatitis C positive: do not use his cells"),
-      { id: "transfusion-risks", label: "Transfusion-type risks", status: "ok", severity: "caution", detail: "discuss infection transmission and alloimmunisation (judged low, Kling 2006); Ober 1999 found more losses after LIT", source: CITATIONS.kling2006.label },
-    ],
-    coInterventions: LIT_CO,
-    criteria: "the LIT protocol of the 9M Fertility LIT explainer (≥3 unexplained first-trimester losses or RIF with good-quality embryos, causes excluded, an immune finding)",
-    guidelineCaveat:
-      "Guidelines advise against LIT outside research: ESHRE advises against LIT for RPL (position as reported; Decidua has not verified its wording) and the FDA allows it only as an investigational treatment under an IND (verified); Choosing Wisely Canada 2022 also advises against it.",
-  });
-}
-
-function ivigVerdict(ctx: RuleContext): VerdictCore {
-  return immunotherapyVerdict(ctx, {
-    therapy: "ivig",
-    minLosses: 4,
-    lossScope: "any",
-    lossSource: CITATIONS.yamada2022,
-    allowRif: false,
-    markers: null,
-    treats: [],
-    safety: (c) => [
-      flag("iga-deficiency", "IgA deficiency", c.r.safety.igaDeficiency, "contraindication", "risk of anaphylaxis with IgA-containing products"),
-      egfrCheck(c, 30, "contraindication", "IVIG can cause acute renal failure"),
-      flag("thrombosis", "History of thrombosis", c.r.safety.thrombosisHistory, "caution", "IVIG raises the risk of thrombosis"),
-      allergy(c, ["blood-products"], "Reactions to blood products", "contraindication", "previous reaction to blood products"),
-    ],
-    coInterventions: [],
-    criteria: "Yamada 2022 (≥4 unexplained losses; 400 mg/kg/day for 5 days from 4–6 weeks)",
-    guidelineCaveat:
-      "Guidelines do not endorse IVIG for RPL: ESHRE 2017 advised against it (a 2022 revision for ≥4 unexplained losses is reported but unverified), Choosing Wisely Canada 2022 and the Australian NBA do not support it.",
-  });
-}
-
-function tacrolimusVerdict(ctx: RuleContext): VerdictCore {
-  return immunotherapyVerdict(ctx, {
-    therapy: "tacrolimus",
-    minLosses: 3,
-    lossScope: "any",
-    lossSource: CITATIONS.zhao2023tacrolimus,
-    allowRif: false,
-    markers: ["th1Th2Ratio", "il33", "sst2"],
-    markerSource: CITATIONS.zhao2023tacrolimus,
-    treats: [],
-    safety: (c) => [
-      egfrCheck(c, 60, "contraindication", "tacrolimus is nephrotoxic"),
-      flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "tacrolimus raises blood glucose: monitor closely"),
-      flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "tacrolimus raises blood pressure: monitor closely"),
-      allergy(c, ["tacrolimus"], "Tacrolimus hypersensitivity", "contraindication", "known hypersensitivity"),
-    ],
-    coInterventions: [{ label: "Basic therapy of the trial", note: "Both arms of Liu 2023 received the trial's basic therapy; tacrolimus was added to it" }],
-    criteria: "the tacrolimus RCT of Liu 2023 (≥3 serial losses with raised IL-33/sST2 or Th1/Th2)",
-    guidelineCaveat: "No guideline recommends tacrolimus for RPL (ESHRE makes no recommendation); the evidence is one RCT.",
-  });
-}
-
-function prednisoloneVerdict(ctx: RuleContext): VerdictCore {
-  return immunotherapyVerdict(ctx, {
-    therapy: "prednisolone",
-    minLosses: 3,
-    lossScope: "any",
-    lossSource: CITATIONS.tang2013,
-    allowRif: false,
-    markers: ["uterineNk"],
-    markerSource: CITATIONS.quenby2005,
-    treats: [],
-    safety: (c) => [
-      flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "steroids worsen glucose control; gestational diabetes risk"),
-      flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "steroids raise blood pressure"),
-      screen("tb", "Tuberculosis status", c.r.safety.tb, "caution", "TB infection: steroids can reactivate it"),
-    ],
-    coInterventions: [],
-    criteria: "Quenby 2005 / Tang 2013 (recurrent miscarriage with uterine NK ≥ 5%)",
-    guidelineCaveat:
-      "Guidelines do not endorse glucocorticoids for RPL, including with raised NK cells (Choosing Wisely Canada 2022; ESHRE reportedly likewise); the ACR strongly advises against prednisone in refractory obstetric APS.",
-  });
-}
-
-function intralipidVerdict(ctx: RuleContext): VerdictCore {
-  return immunotherapyVerdict(ctx, {
-    therapy: "intralipid",
-    minLosses: 3,
-    lossScope: "any",
-    lossSource: CITATIONS.dakhly2016,
-    allowRif: true,
-    markers: ["peripheralNk", "nkCytotoxicity"],
-    markerSource: CITATIONS.dakhly2016,
-    treats: [],
-    safety: (c) => [allergy(c, ["egg", "soy", "peanut"], "Egg, soy or peanut allergy", "contraindication", "intralipid contains soybean oil and egg phospholipids")],
-    coInterventions: [],
-    criteria: "Dakhly 2016 (peripheral NK > 12%)",
-    guidelineCaveat: "Guidelines do not endorse intralipid (ESHRE reportedly advises against it), and the RCT in women with NK > 12% found no benefit.",
-  });
-}
-
-function tnfVerdict(ctx: RuleContext): VerdictCore {
-  return immunotherapyVerdict(ctx, {
-    therapy: "tnf-inhibitor",
-    minLosses: 3,
-    lossScope: "any",
-    lossSource: CITATIONS.winger2011,
-    allowRif: true,
-    markers: ["tnfIl10Ratio"],
-    markerSource: CITATIONS.winger2011,
-    treats: [],
-    safety: (c) => [
-      screen("tb", "Tuberculosis screen", c.r.safety.tb, "contraindication", "TB infection: TNF inhibitors reactivate tuberculosis"),
-      screen("hepatitis-b", "Hepatitis B screen", c.r.safety.hepatitisB, "contraindication", "hepatitis B: risk of reactivation"),
-    ],
-    coInterventions: [],
-    criteria: "Winger 2011 (TNF-α/IL-10 ratio above 30.6)",
-    guidelineCaveat: "No guideline supports TNF-α inhibitors for RPL (insufficient evidence); data are observational.",
-  });
-}
-
-function gcsfVerdict(ctx: RuleContext): VerdictCore {
-  return immunotherapyVerdict(ctx, {
-    therapy: "g-csf",
-    minLosses: 4,
-    lossScope: "any",
-    lossSource: CITATIONS.scarpellini2009,
-    primaryOnly: true,
-    allowRif: false,
-    markers: null,
-    treats: [],
-    safety: () => [],
-    coInterventions: [],
-    criteria: "Scarpellini 2009 (≥4 unexplained losses, primary RPL)",
-    guidelineCaveat: "Guidelines do not endorse G-CSF for unexplained RPL (ESHRE reportedly advises against it); the larger RESPONSE trial found no benefit.",
-  });
-}
-
-function il2Verdict(ctx: RuleContext): VerdictCore {
-  return immunotherapyVerdict(ctx, {
-    therapy: "il2-treg",
-    minLosses: 5,
-    lossScope: "first-trimester",
-    lossSource: CITATIONS.facil2,
-    allowRif: false,
-    markers: null,
-    treats: [],
-    safety: () => [],
-    coInterventions: [],
-    criteria: "FACIL-2 (≥5 unexplained early losses; open-label proof-of-concept)",
-    guidelineCaveat: "Experimental: no guideline addresses low-dose IL-2; available only within a trial.",
-  });
-}
-
-function hcqVerdict(ctx: RuleContext): VerdictCore {
-  const { r, dx } = ctx;
-  const s = r.safety;
-  const safetyChecks: SafetyCheck[] = [
-    flag("retinopathy", "Retinopathy", s.retinopathy, "contraindication", "pre-existing retinopathy"),
-    flag("g6pd", "G6PD deficiency", s.g6pdDeficiency, "contraindication", "risk of haemolysis"),
-    flag("porphyria", "Porphyria", s.porphyria, "contraindication", "porphyria"),
-    flag("liver", "Liver disease", s.liverDisease, "contraindication", "liver failure"),
-    flag("psoriasis", "Psoriasis", s.psoriasis, "contraindication", "may worsen psoriasis"),
-    egfrCheck(ctx, 30, "contraindication", "kidney failure"),
-  ];
-  if (dx.aps.met) {
-    const blocking = safetyChecks.filter((c) => c.status === "problem" && c.severity === "contraindication");
-    const base = { safetyChecks, coInterventions: [{ therapy: "lmwh-aspirin" as const, label: "LMWH + low-dose aspirin", note: "HCQ is added to, not substituted for, standard APS treatment" }], criteriaSource: ["ACR 2020 (refractory obstetric APS)"] };
-    const aps = causeFinding(dx.causes.find((c) => c.id === "aps")!);
-    aps.role = "supports";
-    if (blocking.length > 0) {
-      const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
-      return verdict("hydroxychloroquine", "contraindicated", withBase(base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] }), reasons[0]!);
-    }
-    const refractory = r.losses.filter((l) => l.treatedWith.includes("lmwh-aspirin"));
-    if (refractory.length > 0) {
-      const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${GUIDELINE_POSITIONS.acrRefractoryHcq.statement} (ACR 2020, verified).`];
-      const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin (refractory obstetric APS)` };
-      return verdict("hydroxychloroquine", "recommended", withBase(base, { reasons, unmet: [], findings: [aps, f], missing: [] }), reasons[0]!);
-    }
-    const reasons = ["APS without a loss on standard treatment: LMWH + low-dose aspirin first; hydroxychloroquine is considered when APS proves refractory (ACR 2020)."];
-    return verdict("hydroxychloroquine", "not-indicated", withBase(base, { reasons, unmet: [], findings: [aps], missing: [] }), reasons[0]!);
-  }
-  return immunotherapyVerdict(ctx, {
-    therapy: "hydroxychloroquine",
-    minLosses: 3,
-    lossScope: "any",
-    lossSource: CITATIONS.hcqRct,
-    allowRif: false,
-    markers: null,
-    treats: ["aps"],
-    safety: () => safetyChecks,
-    coInterventions: [],
-    criteria: "the HCQ RCT in unexplained recurrent miscarriage (200 mg twice daily before conception)",
-    guidelineCaveat: "No guideline recommends hydroxychloroquine for unexplained RPL; the RCT's difference (67.9% vs 57.7%) was not significant.",
-  });
-}
-
-function lmwhVerdict(ctx: RuleContext): VerdictCore {
-  const { r, dx } = ctx;
-  const s = r.safety;
-  const safetyChecks: SafetyCheck[] = [
-    flag("bleeding-disorder", "Bleeding disorder", s.bleedingDisorder, "contraindication", "bleeding disorder"),
-    allergy(ctx, ["heparin"], "Heparin allergy or heparin-induced thrombocytopenia", "contraindication", "heparin allergy"),
-    allergy(ctx, ["aspirin"], "Aspirin allergy", "contraindication", "aspirin allergy"),
-  ];
-  const therapy: TherapyId = "lmwh-aspirin";
-  const base = { safetyChecks, coInterventions: [] as CoIntervention[], criteriaSource: ["ESHRE 2017 and ACR 2020 (APS)", "ESHRE 2017 (hereditary thrombophilia)"] };
-  const blocking = safetyChecks.filter((c) => c.status === "problem");
-  if (blocking.length > 0) {
-    const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
-    return verdict(therapy, "contraindicated", withBase(base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] }), reasons[0]!);
-  }
-  const aplItem = dx.workup.find((w) => w.id === "antiphospholipid")!;
-  const aplFinding: VerdictFinding = {
-    id: "antiphospholipid",
-    label: "Antiphospholipid antibodies",
-    value: dx.aps.laboratory,
-    unit: null,
-    cutOff: "aCL > 40 GPL/MPL or > 99th percentile; anti-β2GPI > 99th percentile; LA present; twice ≥ 12 weeks apart",
-    source: CITATIONS.miyakis2006.label,
-    role: dx.aps.laboratory === "persistent" ? "supports" : "context",
-    reading: `Antiphospholipid antibodies: ${aplItem.detail} (Sydney criteria, Miyakis 2006)`,
-  };
-  if (dx.aps.laboratory === "persistent") {
-    const lossF = lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 3, CITATIONS.eshre2017, "supports");
-    if (dx.aps.met && (dx.lossCount >= 3 || dx.aps.clinical.criteria.some((c) => !c.includes("consecutive")))) {
-      const reasons = [
-        `Antiphospholipid syndrome (Sydney criteria: ${dx.aps.persistentAntibodies.join(", ")} persistent; ${dx.aps.clinical.criteria.join("; ")}).`,
-        `${GUIDELINE_POSITIONS.eshreAps3.statement} (ESHRE 2017, conditional). ${GUIDELINE_POSITIONS.acrApsStandard.statement} (ACR 2020, strong).`,
-      ];
-      return verdict(therapy, "recommended", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] }), `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`);
-    }
-    lossF.role = "context";
-    if (dx.lossCount < 2) {
-      const reasons = [`Persistent antiphospholipid antibodies with ${dx.lossCount} loss(es): not obstetric APS and not RPL; no pregnancy treatment is indicated on these grounds (thromboprophylaxis is a separate decision).`];
-      return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] }), reasons[0]!);
-    }
-    const reasons = [
-      `Persistent antiphospholipid antibodies with ${dx.lossCount} loss(es), short of the clinical criteria for APS with three or more losses.`,
-      `${GUIDELINE_POSITIONS.eshreAps2.statement} (ESHRE 2017, good practice point).`,
-    ];
-    return verdict(
-      therapy,
-      "protocol-eligible",
-      withBase(base, { reasons, unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"], findings: [aplFinding, lossF], missing: [], researchNote: `${reasons[1]} ${RESEARCH_MEANING}` }),
-      reasons[0]!,
-    );
-  }
-  if (dx.lossCount < 2) {
-    const reasons = [`${dx.lossCount} loss(es) and no persistent antiphospholipid antibodies: not recurrent pregnancy loss, nothing for heparin and aspirin to treat.`];
-    return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against")], missing: [] }), reasons[0]!);
-  }
-  if (dx.aps.laboratory === "not-tested" || aplItem.status === "incomplete" || aplItem.status === "missing") {
-    const reasons = [
-      dx.aps.laboratory === "single-positive"
-        ? `A positive antiphospholipid result needs confirmation 12 weeks later (on or after ${dx.aps.repeatDueFrom}) before APS treatment is decided.`
-        : `Antiphospholipid testing is ${aplItem.status}: ${aplItem.detail}.`,
-    ];
-    return verdict(
-      therapy,
-      "premature",
-      withBase(base, { reasons, unmet: reasons, findings: [aplFinding], missing: [{ id: dx.aps.laboratory === "single-positive" ? "antiphospholipid-repeat" : "antiphospholipid", label: aplItem.label, detail: aplItem.detail }] }),
-      reasons[0]!,
-    );
-  }
-  const untreated = dx.causes.filter((c) => c.id === "uterine-anomaly" || c.id === "parental-chromosomal");
-  if (untreated.length > 0) {
-    const reasons = untreated.map((c) => `The losses have an explanation heparin and aspirin do not treat: ${c.label.toLowerCase()} (${c.detail}).`);
-    return verdict(therapy, "contraindicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, ...untreated.map(causeFinding)], missing: [] }), reasons[0]!);
-  }
-  const thrombo = dx.causes.find((c) => c.id === "hereditary-thrombophilia");
-  if (thrombo !== undefined) {
-    const f = causeFinding(thrombo);
-    f.role = "context";
-    f.source = CITATIONS.eshre2017.label;
-    const reasons = [
-      `Hereditary thrombophilia (${thrombo.detail}): ${GUIDELINE_POSITIONS.eshreThrombophilia.statement} (ESHRE 2017). ALIFE2 found no benefit (72% vs 71%).`,
-      "Thromboprophylaxis for venous thromboembolism risk is a separate decision.",
-    ];
-    return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding, f], missing: [] }), reasons[0]!);
-  }
-  const reasons = [
-    dx.lossCount < 2
-      ? `${dx.lossCount} loss(es): not recurrent pregnancy loss, and no antiphospholipid syndrome.`
-      : "No antiphospholipid syndrome: heparin/aspirin did not improve live birth in unexplained RPL (ESHRE advises against it; wording unverified). Low-dose aspirin may still appear as a co-intervention in an immunotherapy protocol.",
-  ];
-  return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [aplFinding], missing: [] }), reasons[0]!);
-}
-
-function progesteroneVerdict(ctx: RuleContext): VerdictCore {
-  const { r, dx } = ctx;
-  const therapy: TherapyId = "progesterone";
-  const soy = allergy(ctx, ["soy"], "Soy allergy", "contraindication", "micronised progesterone capsules (Utrogestan) contain soya lecithin; consider a product without it");
-  const base = { safetyChecks: [soy], coInterventions: [] as CoIntervention[], criteriaSource: ["PRISM 2019 (bleeding in early pregnancy after miscarriage)", "PROMISE 2015 (no bleeding)"] };
-  if (soy.status === "problem") {
-    const reasons = [`Safety: ${soy.detail}.`];
-    return verdict(therapy, "contraindicated", withBase(base, { reasons, unmet: [], findings: [safetyFinding(soy)], missing: [] }), reasons[0]!);
-  }
-  const cp = r.currentPregnancy;
-  const lossF = lossFinding("losses", "Previous pregnancy losses", dx.lossCount, 1, CITATIONS.prism2019, dx.lossCount >= 1 ? "supports" : "against");
-  if (cp === undefined) {
-    const reasons = ["Not pregnant now: progesterone has no proven benefit without bleeding (PROMISE); if bleeding occurs in a future pregnancy after a previous miscarriage, vaginal progesterone becomes the recommended option (PRISM)."];
-    return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [lossF], missing: [] }), reasons[0]!);
-  }
-  if (cp.bleeding === undefined) {
-    const reasons = ["Pregnant now, but whether there is bleeding is not recorded: the indication depends on it."];
-    return verdict(therapy, "premature", withBase(base, { reasons, unmet: reasons, findings: [lossF], missing: [{ id: "bleeding", label: "Bleeding in the current pregnancy", detail: "record whether there is vaginal bleeding" }] }), reasons[0]!);
-  }
-  const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: cp.bleeding ? "yes" : "no", unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding ? "supports" : "against", reading: `Bleeding in the current pregnancy: ${cp.bleeding ? "yes" : "no"}` };
-  if (cp.bleeding && dx.lossCount >= 1) {
-    const reasons = [
-      `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es): vaginal micronised progesterone 400 mg twice daily to 16 weeks improved live births (PRISM; ≥3 previous losses 72% vs 57%).`,
-      "Guideline support: NICE NG126 offers it in this situation, and ESHRE 2022 and RCOG 2023 reportedly support it (positions as reported in secondary sources; not yet verified against the guideline text).",
-    ];
-    return verdict(therapy, "recommended", withBase(base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] }), reasons[0]!);
-  }
-  const reasons = [
-    cp.bleeding
-      ? "Bleeding without a previous loss: the PRISM benefit was in women with previous miscarriage."
-      : "Pregnant without bleeding: progesterone did not improve live births in unexplained recurrent miscarriage without bleeding (PROMISE, 65.8% vs 63.3%).",
-  ];
-  return verdict(therapy, "not-indicated", withBase(base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] }), reasons[0]!);
-}
-
-export const THERAPY_RULES: Record<TherapyId, (ctx: RuleContext) => VerdictCore> = {
-  lit: litVerdict,
-  ivig: ivigVerdict,
-  tacrolimus: tacrolimusVerdict,
-  prednisolone: prednisoloneVerdict,
-  "lmwh-aspirin": lmwhVerdict,
-  hydroxychloroquine: hcqVerdict,
-  intralipid: intralipidVerdict,
-  "tnf-inhibitor": tnfVerdict,
-  "g-csf": gcsfVerdict,
-  progesterone: progesteroneVerdict,
-  "il2-treg": il2Verdict,
-};

@@ -3,48 +3,54 @@
  * no promise, no dismissal) and the clinician's concise view. Both are built only from the verdicts and findings,
  * so they can never say more than the rules found.
  */
-import { THERAPY_IDS, type TherapyId } from "../shared/therapies.js";
+import { THERAPY_IDS, type TherapyId } from "../shared/therapy-ids.js";
+import { DEFAULT_CLINIC_CONFIG } from "./config.js";
+import { PLAIN_NAMES, THERAPIES } from "./therapies/index.js";
 import type { Diagnosis } from "./diagnosis.js";
 import type { ImmuneFinding } from "./immune.js";
 import type { VerdictCore, VerdictFinding } from "./verdicts.js";
-
-const PLAIN_NAMES: Record<TherapyId, string> = {
-  lit: "lymphocyte immunisation (injections of your partner's white blood cells)",
-  ivig: "immunoglobulin infusions (IVIG)",
-  tacrolimus: "tacrolimus (a medicine that dampens the immune response)",
-  prednisolone: "prednisolone (a steroid)",
-  "lmwh-aspirin": "heparin injections with low-dose aspirin",
-  hydroxychloroquine: "hydroxychloroquine",
-  intralipid: "intralipid infusions",
-  "tnf-inhibitor": "TNF-blocking medicines",
-  "g-csf": "G-CSF injections",
-  progesterone: "progesterone",
-  "il2-treg": "low-dose IL-2",
-};
 
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Causes that explain losses (thyroid dysfunction needs attention first but is not read as the explanation). */
+const EXPLAINING = new Set(["aps", "uterine-anomaly", "parental-chromosomal", "hereditary-thrombophilia"]);
+
+function names(ts: readonly TherapyId[]): string {
+  const n = ts.map((t) => PLAIN_NAMES[t]);
+  return n.length <= 1 ? (n[0] ?? "") : `${n.slice(0, -1).join(", ")} and ${n[n.length - 1]!}`;
+}
+
+/**
+ * The patient's summary. Every sentence about a therapy is chosen by its verdict's reasonKind, so the text states
+ * the true reason (a missing test, a normal marker, a different history, a harm) and cannot contradict the verdict:
+ * when a cause that explains the losses was found, it does not also say the losses have no explanation.
+ */
 export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts: Record<TherapyId, VerdictCore>): string[] {
   const out: string[] = [];
+  const explaining = dx.causes.filter((c) => EXPLAINING.has(c.id));
+  const attention = dx.causes.filter((c) => !EXPLAINING.has(c.id));
+  const cervical = dx.losses.filter((l) => l.countsForRpl && l.mechanismExcluded).length;
   const losses = plural(dx.lossCount, "pregnancy loss", "pregnancy losses");
   if (dx.lossCount === 0) out.push("Your record shows no pregnancy loss so far.");
   else {
     let s = `Your record shows ${losses}.`;
     if (dx.explainedLossCount > 0)
       s += ` In ${plural(dx.explainedLossCount, "of them", "of them")} the pregnancy tissue showed a chromosome change, which is the most common reason for a single miscarriage and usually happens by chance; it means ${dx.explainedLossCount === 1 ? "that loss has" : "those losses have"} an explanation.`;
-    if (dx.unexplainedLossCount > 0) s += ` ${plural(dx.unexplainedLossCount, "loss has", "losses have")} no explanation yet.`;
+    if (cervical > 0)
+      s += ` ${cervical === 1 ? "One loss" : `${cervical} losses`} in the middle of pregnancy came from the cervix opening too early (cervical insufficiency); that has its own treatment, such as a stitch in the cervix, and is not what immune treatments aim at.`;
+    if (dx.unexplainedLossCount > 0 && explaining.length === 0) s += ` ${plural(dx.unexplainedLossCount, "loss has", "losses have")} no explanation yet.`;
     out.push(s);
   }
-  if (dx.causes.length > 0)
+  if (explaining.length > 0)
     out.push(
-      `The tests found something that can explain losses or needs attention first: ${dx.causes.map((c) => c.label.charAt(0).toLowerCase() + c.label.slice(1)).join(", ")}. That finding has its own treatment and comes first.`,
+      `The tests found something that can explain the losses: ${explaining.map((c) => c.label.charAt(0).toLowerCase() + c.label.slice(1)).join(", ")}. That finding has its own treatment and comes first.`,
     );
+  if (attention.length > 0) out.push(`A test result needs attention first: ${attention.map((c) => c.label.charAt(0).toLowerCase() + c.label.slice(1)).join(", ")}.`);
+  if (dx.aps.conflict !== undefined) out.push(`Two antiphospholipid antibody tests taken on the same day (${dx.aps.conflict.date}) disagree, so neither is used; the test needs to be repeated.`);
   if (dx.missingWorkup.length > 0)
-    out.push(
-      `Some standard tests are not done or not complete yet: ${dx.missingWorkup.map((w) => w.label).join("; ")}. Until they are, a cause that has a proven treatment could be missed.`,
-    );
+    out.push(`Some standard tests are not done or not complete yet: ${dx.missingWorkup.map((w) => w.label).join("; ")}. Until they are, a cause that has a proven treatment could be missed.`);
   else if (dx.lossCount >= 2 && dx.causes.length === 0) out.push("The standard tests that look for known causes have all come back normal. That is common, and it does not mean nothing can be done.");
   const abnormal = immune.filter((f) => f.status === "abnormal");
   if (abnormal.length > 0)
@@ -52,27 +58,40 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
       `Your immune tests showed: ${abnormal.map(plainReading).join("; ")}. These tests are not standard: the main guidelines do not recommend them outside research because it is not proven that the results predict or change what happens in a pregnancy.`,
     );
 
-  const recommended = THERAPY_IDS.filter((t) => verdicts[t].status === "recommended");
-  const eligible = THERAPY_IDS.filter((t) => verdicts[t].status === "protocol-eligible");
-  const premature = THERAPY_IDS.filter((t) => verdicts[t].status === "premature");
-  for (const t of recommended) out.push(`${cap(PLAIN_NAMES[t])}: guidelines support this for someone in your situation. ${verdicts[t].reasons[0] ?? ""}`.trim());
+  const by = (status: VerdictCore["status"], kind?: VerdictCore["reasonKind"]) => THERAPY_IDS.filter((t) => verdicts[t].status === status && (kind === undefined || verdicts[t].reasonKind === kind));
+  for (const t of by("recommended")) out.push(`${cap(PLAIN_NAMES[t])}: guidelines support this for someone in your situation. ${verdicts[t].reasons[0] ?? ""}`.trim());
+  const eligible = by("protocol-eligible");
   for (const t of eligible) {
     const support = verdicts[t].findings.filter((f) => f.role === "supports").map(plainFinding);
-    out.push(`${cap(PLAIN_NAMES[t])}: your history matches what a published treatment protocol looks for (${support.join("; ")}).`);
+    const noBenefit = verdicts[t].noBenefitInSelection !== undefined ? " The best study in people like you found no benefit." : "";
+    out.push(`${cap(PLAIN_NAMES[t])}: your history matches what a published treatment protocol looks for (${support.join("; ")}).${noBenefit}`);
   }
   if (eligible.length > 0)
     out.push(
       `For ${eligible.length === 1 ? "this treatment" : "these treatments"}, guidelines do not recommend routine use, because the evidence that ${eligible.length === 1 ? "it helps" : "they help"} is uncertain or conflicting. ${eligible.length === 1 ? "It" : "Each"} can be considered only within research or a formal protocol, after an open conversation about what is known, what is not, the risks and the alternatives, and with your written consent. Nobody can promise that ${eligible.length === 1 ? "it" : "any of them"} will work; asking about ${eligible.length === 1 ? "it" : "them"} is still a reasonable question.`,
     );
-  if (premature.length > 0) {
-    const why: string[] = [];
-    if (premature.some((t) => verdicts[t].missing.some((m) => dx.missingWorkup.some((w) => w.id === m.id)))) why.push("the standard tests listed above come first");
-    if (premature.some((t) => verdicts[t].findings.some((f) => f.id === "unexplained-losses" && f.role === "against")))
-      why.push("the published protocols were studied in people with more unexplained losses than your record shows so far");
-    if (premature.some((t) => verdicts[t].missing.some((m) => !dx.missingWorkup.some((w) => w.id === m.id) && m.id !== "bleeding")))
-      why.push("some protocols also rely on immune test results that are not available");
-    if (premature.some((t) => verdicts[t].missing.some((m) => m.id === "bleeding"))) why.push("for progesterone, whether there is bleeding in this pregnancy matters");
-    out.push(`It is too early to decide about ${premature.map((t) => PLAIN_NAMES[t]).join(", ")}: ${why.join("; ")}.`);
+  // premature: grouped by the same pending items, each named
+  const pending = new Map<string, TherapyId[]>();
+  for (const t of by("premature")) {
+    const key = verdicts[t].missing.map((m) => m.label).join("; ");
+    pending.set(key, [...(pending.get(key) ?? []), t]);
+  }
+  for (const [items, ts] of pending) out.push(`It is too early to decide about ${names(ts)}: first ${items}. The answer may change once ${items.includes(";") ? "these are" : "this is"} done.`);
+  const otherCause = by("not-indicated", "explained-by-other-cause");
+  if (otherCause.length > 0) out.push(`${cap(names(otherCause))} ${otherCause.length === 1 ? "is" : "are"} not a treatment for what the tests found; the treatment of that finding comes first.`);
+  const different = [...by("not-indicated", "criterion-not-completable"), ...by("not-indicated", "pattern-mismatch")];
+  if (different.length > 0)
+    out.push(`${cap(names(different))}: the published protocols were designed for patients whose history differs from yours, so ${different.length === 1 ? "it is" : "they are"} not a treatment for your situation.`);
+  const timing = by("not-indicated", "timing-mismatch");
+  const before = timing.filter((t) => THERAPIES[t].protocol(DEFAULT_CLINIC_CONFIG).starts === "before-conception");
+  const during = timing.filter((t) => !before.includes(t));
+  if (before.length > 0) out.push(`${cap(names(before))}: ${before.length === 1 ? "its protocol starts" : "their protocols start"} before a pregnancy, so ${before.length === 1 ? "it" : "they"} cannot be started in this pregnancy.`);
+  if (during.length > 0) out.push(`${cap(names(during))}: used during a pregnancy (for example when there is bleeding after a previous loss), not before one.`);
+  const normal = by("not-indicated", "marker-normal");
+  if (normal.length > 0) out.push(`${cap(names(normal))}: the test result${normal.length === 1 ? " it relies" : "s they rely"} on ${normal.length === 1 ? "is" : "are"} in the usual range, so nothing in your results points to ${normal.length === 1 ? "it" : "them"}.`);
+  for (const t of by("contraindicated")) {
+    const harm = verdicts[t].safetyChecks.filter((c) => c.status === "problem" && c.severity === "contraindication").map((c) => c.label.toLowerCase());
+    out.push(`${cap(PLAIN_NAMES[t])} could harm you because of ${harm.join(", ")}; it should not be used.`);
   }
   out.push(
     "Many people with recurrent losses go on to have a baby, with or without treatment. A good next question for your clinic is: which specific finding in my case supports this treatment? This summary lists the finding behind every answer.",

@@ -24,6 +24,7 @@ import { loadDefaultEvidenceBase } from "../evidence/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { userRoutes } from "./routes/users.js";
 import { patientRoutes } from "./routes/patients.js";
+import { clinicalPlanRoutes } from "./routes/clinical-plans.js";
 import { evidenceRoutes } from "./routes/evidence.js";
 import { evidenceNetworkRoutes } from "./routes/evidence-network.js";
 import { metaRoutes } from "./routes/meta.js";
@@ -111,6 +112,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(authRoutes(config.loginRateLimit, config.sessionTtlMs));
     await app.register(userRoutes);
     await app.register(patientRoutes);
+    await app.register(clinicalPlanRoutes);
     await app.register(evidenceRoutes);
     await app.register(evidenceNetworkRoutes);
     await app.register(metaRoutes);

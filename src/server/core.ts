@@ -10,8 +10,9 @@
  */
 import { gzipSync } from "node:zlib";
 import { z } from "zod";
-import { PatientRecordSchema, assessRecord, evidenceLookupFromBase, noEvidenceLookup, parsePatientRecord, planProtocol } from "../clinical/index.js";
+import { PatientRecordSchema, assessRecord, checkRecordOn, evidenceLookupFromBase, noEvidenceLookup, parsePatientRecord, planProtocol } from "../clinical/index.js";
 import type { Assessment, EvidenceLookup, PatientRecord, Plan } from "../clinical/index.js";
+import type { RecordDateContext } from "../clinical/record.js";
 import { InputError, isInputError } from "../shared/errors.js";
 import type { TherapyId } from "../shared/therapies.js";
 import { THERAPY_IDS, THERAPY_NAMES } from "../shared/therapies.js";
@@ -75,6 +76,20 @@ export interface MetaUpload {
   content: Buffer;
 }
 
+/** Runs a record check and names a failing field as the API does: "record.<path>" (dateOfBirth stays top-level). */
+function inRecord<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (isInputError(e)) {
+      const raw = e.location.field;
+      const field = raw === undefined ? "record" : raw === "dateOfBirth" ? raw : `record.${raw.replace(/\[(\d+)\]/g, ".$1")}`;
+      throw new InputError(e.reason, { field });
+    }
+    throw e;
+  }
+}
+
 export class CoreServices {
   /** Normalised records by patient id and version (records are immutable per version). */
   private readonly normalised = new Map<string, PatientRecord>();
@@ -114,21 +129,20 @@ export class CoreServices {
     return this.evidence;
   }
 
-  checkRecord(record: unknown): PatientRecord {
-    return CoreServices.checkRecord(record);
+  checkRecord(record: unknown, on?: RecordDateContext): PatientRecord {
+    return CoreServices.checkRecord(record, on);
   }
 
-  /** Full validation of a record (schema and cross-field checks); InputError with field "record.<path>". */
-  static checkRecord(record: unknown): PatientRecord {
-    try {
-      return parsePatientRecord(record);
-    } catch (e) {
-      if (isInputError(e)) {
-        const field = e.location.field !== undefined ? `record.${e.location.field.replace(/\[(\d+)\]/g, ".$1")}` : "record";
-        throw new InputError(e.reason, { field });
-      }
-      throw e;
-    }
+  /**
+   * Full validation of a record (schema and cross-field checks; with `on`, also nothing dated after that day, no
+   * result before the date of birth, no impossible age); InputError with field "record.<path>".
+   */
+  static checkRecord(record: unknown, on?: RecordDateContext): PatientRecord {
+    return inRecord(() => {
+      const r = parsePatientRecord(record);
+      if (on !== undefined) checkRecordOn(r, on);
+      return r;
+    });
   }
 
   /**
@@ -161,9 +175,10 @@ export class CoreServices {
     return THERAPY_IDS.map((id) => ({ id, name: THERAPY_NAMES[id] }));
   }
 
-  /** assessment of the patient on `today`. `key` identifies the record version (patient id and version). */
-  assess(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string): Assessment {
-    return assessRecord(this.normalise(key, record, followups), { today, evidence: this.lookup });
+  /** The assessment of the patient on `today`. `key` identifies the record version (patient id and version). */
+  assess(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string, dateOfBirth?: string): Assessment {
+    const r = this.normalise(key, record, followups);
+    return inRecord(() => assessRecord(r, dateOfBirth !== undefined ? { today, evidence: this.lookup, dateOfBirth } : { today, evidence: this.lookup }));
   }
 
   /**
@@ -178,8 +193,9 @@ export class CoreServices {
     followups: () => Promise<readonly ClinicalFollowUp[]>,
     today: string,
     patientJson: () => string,
+    dateOfBirth?: string,
   ): Promise<AssessmentBody> {
-    const make = async (): Promise<AssessmentBody> => new AssessmentBody(Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record(), await followups(), today))}}`, "utf8"));
+    const make = async (): Promise<AssessmentBody> => new AssessmentBody(Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record(), await followups(), today, dateOfBirth))}}`, "utf8"));
     if (!this.cacheAssessments) return make();
     const cacheKey = `${key}|${today}`;
     const hit = this.assessments.get(cacheKey);

@@ -1,32 +1,7 @@
-/** The immunotherapies Decidua reasons about, by stable id (used by evidence/, clinical/, server/ and web/). */
-import { z } from "zod";
-
-export const THERAPY_IDS = [
-  "lit",
-  "ivig",
-  "tacrolimus",
-  "prednisolone",
-  "lmwh-aspirin",
-  "hydroxychloroquine",
-  "intralipid",
-  "tnf-inhibitor",
-  "g-csf",
-  "progesterone",
-  "il2-treg",
-] as const;
-export const TherapyIdSchema = z.enum(THERAPY_IDS);
-export type TherapyId = z.infer<typeof TherapyIdSchema>;
-
-export const THERAPY_NAMES: Record<TherapyId, string> = {
-  lit: "Lymphocyte immunisation therapy (LIT)",
-  ivig: "Intravenous immunoglobulin (IVIG)",
-  tacrolimus: "Tacrolimus",
-  prednisolone: "Prednisolone",
-  "lmwh-aspirin": "Heparin (LMWH) + low-dose aspirin",
-  hydroxychloroquine: "Hydroxychloroquine",
-  intralipid: "Intralipid",
-  "tnf-inhibitor": "TNF-α inhibitors",
-  "g-csf": "G-CSF",
-  progesterone: "Progesterone",
-  "il2-treg": "Low-dose IL-2 / Treg therapy",
-};
+/**
+ * The immunotherapies Decidua reasons about, by stable id (used by evidence/, clinical/, server/ and web/).
+ * The ids are the shared vocabulary (therapy-ids.ts); names come from each therapy's one definition
+ * (src/clinical/therapies/).
+ */
+export { THERAPY_IDS, TherapyIdSchema, type TherapyId } from "./therapy-ids.js";
+export { THERAPY_NAMES } from "../clinical/therapies/index.js";

@@ -18,6 +18,9 @@ const RowSchemas = {
   patients: z.object({ id: str, pseudonym_id: str, display_name: str, date_of_birth: str, record: str, version: int, date_shift_days: int, followups_rev: int.default(0), created_at: str, created_by: str, updated_at: str, updated_by: str }),
   record_history: z.object({ id: str, patient_id: str, version: int, display_name: str, date_of_birth: str, record: str, changed_at: str, changed_by: str }),
   followups: z.object({ id: str, patient_id: str, kind: str, date: str, data: str, created_at: str, created_by: str }),
+  clinical_plans: z.object({ id: str, patient_id: str, therapy: str, version: int, start_date: str, verdict_status: str, override_reason: str.nullable(), plan: str, created_at: str, created_by: str }),
+  therapy_events: z.object({ id: str, patient_id: str, therapy: str, event: str, date: str, note: str.nullable(), created_at: str, created_by: str }),
+  followup_errors: z.object({ id: str, followup_id: str, patient_id: str, reason: str, created_at: str, created_by: str }),
   evidence: z.object({ id: str, content: str, source: str, loaded_at: str }),
   audit_log: z.object({ id: int, at: str, username: str.nullable(), action: str, patient_id: str.nullable(), route: str, status: int.nullable(), detail: str.nullable() }),
 } satisfies Record<TableName, z.ZodType>;
@@ -34,6 +37,9 @@ export const BackupSchema = z.object({
     patients: z.array(RowSchemas.patients),
     record_history: z.array(RowSchemas.record_history),
     followups: z.array(RowSchemas.followups),
+    clinical_plans: z.array(RowSchemas.clinical_plans).default([]),
+    therapy_events: z.array(RowSchemas.therapy_events).default([]),
+    followup_errors: z.array(RowSchemas.followup_errors).default([]),
     evidence: z.array(RowSchemas.evidence),
     audit_log: z.array(RowSchemas.audit_log),
     // the trial module's tables (migration 0006_trials); absent in older backups

@@ -1,6 +1,6 @@
 // Public surface of the store domain.
 export { Store, NotFoundError, ConflictError } from "./store.js";
-export type { User, PatientRow, PatientInput, HistoryEntry, FollowupRow, AuditInput, AuditEntry, AuditFilter, Actor, StoreOptions } from "./store.js";
+export type { User, PatientRow, PatientInput, HistoryEntry, FollowupRow, AuditInput, AuditEntry, AuditFilter, Actor, StoreOptions, PlanRow, TherapyEventRow } from "./store.js";
 export { connect, resolveDbConfig, DbConfigSchema, DEFAULT_SQLITE_FILE } from "./db.js";
 export type { DbConfig, Engine } from "./db.js";
 export { migrateToLatest } from "./migrations.js";

@@ -3,6 +3,7 @@
  * sequence and the append-only triggers.
  */
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { migrateRecordToCurrent } from "../clinical/record-migration.js";
 import type { Engine } from "./db.js";
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -266,6 +267,60 @@ function migrations(engine: Engine): Record<string, Migration> {
         throw new Error("the trials migration is not reversible (allocations are final)");
       },
     },
+    "0004_clinical": {
+      // issue 9: stored records (current and history) to the current record format (src/clinical/record-migration.ts)
+      async up(db: Kysely<unknown>): Promise<void> {
+        for (const table of ["patients", "record_history"] as const) {
+          const rows = await sql<{ id: string; record: string }>`select id, record from ${sql.table(table)}`.execute(db);
+          for (const row of rows.rows) {
+            const { record, changed } = migrateRecordToCurrent(JSON.parse(row.record) as unknown);
+            if (changed) await sql`update ${sql.table(table)} set record = ${JSON.stringify(record)} where id = ${row.id}`.execute(db);
+          }
+        }
+        // issue 9 §5: plans kept with version, author and override reason; therapies started/stopped; follow-ups
+        // marked entered in error instead of deleted
+        await db.schema
+          .createTable("clinical_plans")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("patient_id", "text", (c) => c.notNull().references("patients.id"))
+          .addColumn("therapy", "text", (c) => c.notNull())
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("start_date", "text", (c) => c.notNull())
+          .addColumn("verdict_status", "text", (c) => c.notNull())
+          .addColumn("override_reason", "text")
+          .addColumn("plan", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addUniqueConstraint("clinical_plans_version", ["patient_id", "therapy", "version"])
+          .execute();
+        await db.schema
+          .createTable("therapy_events")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("patient_id", "text", (c) => c.notNull().references("patients.id"))
+          .addColumn("therapy", "text", (c) => c.notNull())
+          .addColumn("event", "text", (c) => c.notNull().check(sql`event in ('started', 'stopped')`))
+          .addColumn("date", "text", (c) => c.notNull())
+          .addColumn("note", "text")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("followup_errors")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("followup_id", "text", (c) => c.notNull().unique().references("followups.id"))
+          .addColumn("patient_id", "text", (c) => c.notNull().references("patients.id"))
+          .addColumn("reason", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        // the renamed record values are the same facts in the new words: nothing to undo there
+        await db.schema.dropTable("followup_errors").execute();
+        await db.schema.dropTable("therapy_events").execute();
+        await db.schema.dropTable("clinical_plans").execute();
+      },
+    },
   };
 }
 
@@ -274,6 +329,12 @@ class InCodeProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return migrations(this.engine);
   }
+}
+
+/** Brings the schema to the named migration (tests of a data migration start from the schema before it). */
+export async function migrateTo(db: Kysely<unknown>, engine: Engine, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider: new InCodeProvider(engine) }).migrateTo(name);
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */

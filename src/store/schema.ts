@@ -68,6 +68,46 @@ export interface FollowupsTable {
   created_by: string;
 }
 
+/** A treatment plan as built and kept (issue 9 §5): one row per saved version. */
+export interface ClinicalPlansTable {
+  id: string;
+  patient_id: string;
+  therapy: string;
+  /** 1, 2, … per patient and therapy. */
+  version: number;
+  start_date: string;
+  /** The verdict status when the plan was made. */
+  verdict_status: string;
+  /** Required when the status was neither recommended nor protocol-eligible. */
+  override_reason: string | null;
+  /** JSON text of the dated plan. */
+  plan: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** A therapy actually started or stopped, and when. */
+export interface TherapyEventsTable {
+  id: string;
+  patient_id: string;
+  therapy: string;
+  event: string;
+  date: string;
+  note: string | null;
+  created_at: string;
+  created_by: string;
+}
+
+/** A follow-up marked as entered in error (the follow-up itself is kept). */
+export interface FollowupErrorsTable {
+  id: string;
+  followup_id: string;
+  patient_id: string;
+  reason: string;
+  created_at: string;
+  created_by: string;
+}
+
 export interface EvidenceTable {
   id: string;
   /** JSON text of the evidence base as seeded. */
@@ -100,10 +140,13 @@ export interface Database {
   patients: PatientsTable;
   record_history: RecordHistoryTable;
   followups: FollowupsTable;
+  clinical_plans: ClinicalPlansTable;
+  therapy_events: TherapyEventsTable;
+  followup_errors: FollowupErrorsTable;
   evidence: EvidenceTable;
   audit_log: AuditLogTable;
 }
 
 /** Tables in dependency order (parents first): the order of backup and restore. */
-export const TABLES = ["settings", "users", "sessions", "patients", "record_history", "followups", "evidence", "audit_log"] as const;
+export const TABLES = ["settings", "users", "sessions", "patients", "record_history", "followups", "clinical_plans", "therapy_events", "followup_errors", "evidence", "audit_log"] as const;
 export type TableName = (typeof TABLES)[number];

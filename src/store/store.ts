@@ -477,6 +477,72 @@ export class Store {
     });
   }
 
+  // ── plans and therapy decisions (issue 9 §5) ─────────────────────────────────────────────────────
+
+  /** Keeps a built plan as the next version for this patient and therapy (audited in the same transaction). */
+  async savePlan(patientId: string, input: { therapy: string; startDate: string; verdictStatus: string; overrideReason: string | null; plan: unknown }, actor: Actor): Promise<PlanRow> {
+    return this.db.transaction().execute(async (trx) => {
+      const p = await trx.selectFrom("patients").select("id").where("id", "=", patientId).executeTakeFirst();
+      if (!p) throw new NotFoundError(`no patient ${patientId}`);
+      const last = await trx.selectFrom("clinical_plans").select((eb) => eb.fn.max("version").as("v")).where("patient_id", "=", patientId).where("therapy", "=", input.therapy).executeTakeFirst();
+      const row = {
+        id: randomUUID(),
+        patient_id: patientId,
+        therapy: input.therapy,
+        version: Number(last?.v ?? 0) + 1,
+        start_date: input.startDate,
+        verdict_status: input.verdictStatus,
+        override_reason: input.overrideReason,
+        plan: JSON.stringify(input.plan),
+        created_at: this.iso(),
+        created_by: actor.username,
+      };
+      await trx.insertInto("clinical_plans").values(row).execute();
+      await this.audit(trx, { username: actor.username, action: "plan.save", patientId, route: actor.route, detail: `${input.therapy} v${row.version} from ${input.startDate}${input.overrideReason !== null ? `; override: ${input.overrideReason}` : ""}` });
+      return planRow(row);
+    });
+  }
+
+  async listPlans(patientId: string): Promise<PlanRow[]> {
+    const rows = await this.db.selectFrom("clinical_plans").selectAll().where("patient_id", "=", patientId).orderBy("created_at", "desc").orderBy("version", "desc").execute();
+    return rows.map(planRow);
+  }
+
+  async addTherapyEvent(patientId: string, input: { therapy: string; event: "started" | "stopped"; date: string; note: string | null }, actor: Actor): Promise<TherapyEventRow> {
+    const row = { id: randomUUID(), patient_id: patientId, therapy: input.therapy, event: input.event, date: input.date, note: input.note, created_at: this.iso(), created_by: actor.username };
+    await this.db.transaction().execute(async (trx) => {
+      const p = await trx.selectFrom("patients").select("id").where("id", "=", patientId).executeTakeFirst();
+      if (!p) throw new NotFoundError(`no patient ${patientId}`);
+      await trx.insertInto("therapy_events").values(row).execute();
+      await this.audit(trx, { username: actor.username, action: `therapy.${input.event}`, patientId, route: actor.route, detail: `${input.therapy} on ${input.date}` });
+    });
+    return { id: row.id, patientId, therapy: row.therapy, event: input.event, date: row.date, note: row.note, createdAt: row.created_at, createdBy: row.created_by };
+  }
+
+  async listTherapyEvents(patientId: string): Promise<TherapyEventRow[]> {
+    const rows = await this.db.selectFrom("therapy_events").selectAll().where("patient_id", "=", patientId).orderBy("date").orderBy("created_at").execute();
+    return rows.map((r) => ({ id: r.id, patientId: r.patient_id, therapy: r.therapy, event: r.event as "started" | "stopped", date: r.date, note: r.note, createdAt: r.created_at, createdBy: r.created_by }));
+  }
+
+  /** Marks a follow-up as entered in error, with the reason; the follow-up stays (never deleted). */
+  async markFollowupInError(patientId: string, followupId: string, reason: string, actor: Actor): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const f = await trx.selectFrom("followups").select("id").where("id", "=", followupId).where("patient_id", "=", patientId).executeTakeFirst();
+      if (!f) throw new NotFoundError(`no follow-up ${followupId} for patient ${patientId}`);
+      const already = await trx.selectFrom("followup_errors").select("id").where("followup_id", "=", followupId).executeTakeFirst();
+      if (already) throw new ConflictError(`follow-up ${followupId} is already marked as entered in error`);
+      await trx.insertInto("followup_errors").values({ id: randomUUID(), followup_id: followupId, patient_id: patientId, reason, created_at: this.iso(), created_by: actor.username }).execute();
+      await trx.updateTable("patients").set((eb) => ({ followups_rev: eb("followups_rev", "+", 1) })).where("id", "=", patientId).execute();
+      await this.audit(trx, { username: actor.username, action: "followup.entered-in-error", patientId, route: actor.route, detail: `${followupId}: ${reason}` });
+    });
+  }
+
+  /** Follow-ups marked as entered in error: follow-up id → reason, who, when. */
+  async followupErrors(patientId: string): Promise<Map<string, { reason: string; at: string; by: string }>> {
+    const rows = await this.db.selectFrom("followup_errors").selectAll().where("patient_id", "=", patientId).execute();
+    return new Map(rows.map((r) => [r.followup_id, { reason: r.reason, at: r.created_at, by: r.created_by }]));
+  }
+
   // ── settings ─────────────────────────────────────────────────────────────────────────────────────
 
   async getSetting(key: string): Promise<string | null> {
@@ -564,4 +630,43 @@ async function dummyHash(logN: number): Promise<string> {
   const h = await hashPassword(randomBytes(12).toString("hex"), logN);
   DUMMY_HASHES.set(logN, h);
   return h;
+}
+
+export interface PlanRow {
+  id: string;
+  patientId: string;
+  therapy: string;
+  version: number;
+  startDate: string;
+  verdictStatus: string;
+  overrideReason: string | null;
+  plan: unknown;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface TherapyEventRow {
+  id: string;
+  patientId: string;
+  therapy: string;
+  event: "started" | "stopped";
+  date: string;
+  note: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
+function planRow(r: { id: string; patient_id: string; therapy: string; version: number; start_date: string; verdict_status: string; override_reason: string | null; plan: string; created_at: string; created_by: string }): PlanRow {
+  return {
+    id: r.id,
+    patientId: r.patient_id,
+    therapy: r.therapy,
+    version: Number(r.version),
+    startDate: r.start_date,
+    verdictStatus: r.verdict_status,
+    overrideReason: r.override_reason,
+    plan: JSON.parse(r.plan) as unknown,
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+  };
 }

@@ -85,8 +85,12 @@ describe("acceptance profile (b): two losses, one chromosomally abnormal, work-u
   const a = assessPatient(readJson(join(EXAMPLES, "profile-b.json")), { today });
   const lit = a.therapies.lit;
 
-  it("LIT is premature", () => {
-    expect(lit.status).toBe("premature");
+  // issue 9 §1: premature never rests on the loss count alone; the LIT protocol asks for 3 unexplained
+  // first-trimester losses and the record has 1, so LIT is not-indicated and says which protocol asked for what.
+  it("LIT is not indicated: the protocol asks for more unexplained losses than the record has", () => {
+    expect(lit.status).toBe("not-indicated");
+    expect(lit.reasonKind).toBe("criterion-not-completable");
+    expect(lit.headline).toMatch(/LIT protocol .* asks for 3 or more unexplained first-trimester losses/);
   });
 
   it("names the chromosomal explanation and the loss count", () => {
@@ -102,10 +106,12 @@ describe("acceptance profile (b): two losses, one chromosomally abnormal, work-u
   });
 
   it("lists each missing investigation", () => {
-    const ids = lit.missing.map((m) => m.id);
+    // issue 9 §1: the missing work-up is named by the diagnosis; it no longer makes LIT "premature"
+    const missing = a.diagnosis.missingWorkup;
+    const ids = missing.map((m) => m.id);
     for (const id of ["karyotype-female", "karyotype-male", "uterine-anatomy", "antiphospholipid", "thrombophilia", "thyroid"]) expect(ids).toContain(id);
     // thyroid: TSH done, TPO antibodies missing
-    expect(lit.missing.find((m) => m.id === "thyroid")!.detail).toMatch(/TPO antibodies not recorded/);
+    expect(missing.find((m) => m.id === "thyroid")!.detail).toMatch(/TPO antibodies not recorded/);
     expect(a.diagnosis.workupComplete).toBe(false);
   });
 

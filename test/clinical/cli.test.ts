@@ -40,7 +40,8 @@ describe("decidua assess", () => {
     const r = await run(["assess", join(EXAMPLES, "profile-b.json"), "--today", "2024-09-01"]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/Clinician view:/);
-    expect(r.out).toMatch(/Lymphocyte immunisation therapy \(LIT\): premature/);
+    // issue 9 §1: profile (b) has too few unexplained losses for the LIT protocol: not-indicated, never premature
+    expect(r.out).toMatch(/Lymphocyte immunisation therapy \(LIT\): not-indicated/);
     expect(r.out).toMatch(/For the patient:/);
   });
 

@@ -171,9 +171,17 @@ describe("immune findings against the clinic's cut-offs", () => {
 });
 
 describe("dates after the assessment date", () => {
-  it("are reported as warnings naming the field, not silently accepted", () => {
-    const a = assessPatient({ losses: [L(6, "clinical", { date: "2024-01-01" }), L(7, "clinical", { date: "2025-06-01" })] }, { today: "2025-01-01" });
-    expect(a.warnings).toEqual(["losses[1].date: 2025-06-01 is after the assessment date 2025-01-01"]);
+  // issue 9 §3: future dates are rejected naming the field, "not accepted with a warning"
+  it("are rejected naming the field, not silently accepted", () => {
+    let err: unknown;
+    try {
+      assessPatient({ losses: [L(6, "clinical", { date: "2024-01-01" }), L(7, "clinical", { date: "2025-06-01" })] }, { today: "2025-01-01" });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).location.field).toBe("losses[1].date");
+    expect((err as InputError).message).toMatch(/2025-06-01 is after the assessment date 2025-01-01/);
     expect(assessPatient({ losses: [L(6, "clinical", { date: "2024-01-01" })] }, { today: "2025-01-01" }).warnings).toEqual([]);
   });
 });

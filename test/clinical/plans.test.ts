@@ -140,7 +140,9 @@ describe("plans within the assessment", () => {
     expect(lmwh.plan).not.toBeNull();
     expect(lmwh.plan!.steps.find((s) => s.id === "lmwh-start")!.date).toBe("2025-01-29");
     expect(lmwh.plan!.steps.find((s) => s.id === "lda-start")!.dose!.text).toMatch(/75–100 mg/);
-    expect(a.therapies.lit.status).toBe("contraindicated");
+    // issue 9 §1: losses explained by APS make LIT not-indicated (contraindicated is kept for a harm)
+    expect(a.therapies.lit.status).toBe("not-indicated");
+    expect(a.therapies.lit.reasonKind).toBe("explained-by-other-cause");
     expect(a.therapies.lit.plan).toBeNull();
   });
 });

@@ -1,24 +1,33 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { APPLICABLE_STATUSES, assessPatient, type Assessment, type VerdictStatus } from "../../src/clinical/index.js";
+import { APPLICABLE_STATUSES, REASON_KIND_STATUS, assessPatient, type Assessment, type ReasonKind, type VerdictStatus } from "../../src/clinical/index.js";
 import { THERAPY_IDS, type TherapyId } from "../../src/shared/therapies.js";
 import { EXAMPLES, VIGNETTES, evidenceLookup, readJson, vignetteFiles } from "./helpers.js";
 
 interface Expectation {
   description: string;
+  /** One line of clinical reasoning for the expected statuses. */
+  rationale: string;
   today: string;
-  therapies: Record<TherapyId, { status: VerdictStatus; findings?: string[]; missing?: string[] }>;
+  therapies: Record<TherapyId, { status: VerdictStatus; reasonKind?: ReasonKind; findings?: string[]; missing?: string[] }>;
 }
 
 const expected = readJson(join(VIGNETTES, "expected.json")) as Record<string, Expectation>;
 const files = vignetteFiles();
 
 describe("vignettes (examples/patients/vignettes)", () => {
+  it("issue 9: at least 60 vignettes, covering second-trimester and cervical-insufficiency losses, latent TB, IgA levels, a pregnant patient and a pre-conception protocol, three- vs four-loss protocols", () => {
+    expect(files.length).toBeGreaterThanOrEqual(60);
+    const text = JSON.stringify(files.map((f) => readJson(join(VIGNETTES, f))));
+    for (const needle of ['"cervical-insufficiency"', '"latent-untreated"', '"latent-treated"', '"igaLevel"', '"antiIgaAntibodies"', '"currentPregnancy"', '"fetal-death"', '"pre-viable-delivery"']) expect(text).toContain(needle);
+  });
+
   it("has at least 25 vignettes, each with an expectation for all eleven therapies", () => {
     expect(files.length).toBeGreaterThanOrEqual(25);
     for (const f of files) {
       const key = f.replace(/\.json$/, "");
       expect(expected[key], key).toBeDefined();
+      expect(expected[key]!.rationale.length, `${key} rationale`).toBeGreaterThan(20);
       expect(Object.keys(expected[key]!.therapies).sort()).toEqual([...THERAPY_IDS].sort());
     }
   });
@@ -33,6 +42,8 @@ describe("vignettes (examples/patients/vignettes)", () => {
         const e = exp.therapies[t];
         const v = a.therapies[t];
         expect(v.status, `${key} ${t}: ${v.headline}`).toBe(e.status);
+        if (e.reasonKind !== undefined) expect(v.reasonKind, `${key} ${t} reasonKind`).toBe(e.reasonKind);
+        expect(REASON_KIND_STATUS[v.reasonKind], `${key} ${t}: reasonKind ${v.reasonKind} stands behind its status`).toBe(v.status);
         const ids = v.findings.map((x) => x.id);
         for (const id of e.findings ?? []) expect(ids, `${key} ${t} findings`).toContain(id);
         if (e.missing !== undefined) expect(v.missing.map((m) => m.id).sort(), `${key} ${t} missing`).toEqual([...e.missing].sort());

@@ -18,7 +18,10 @@ describe("the two voices", () => {
     const text = assess(join(EXAMPLES, "profile-b.json")).patientSummary.join(" ");
     expect(text).toMatch(/chromosome change/);
     expect(text).toMatch(/Karyotype \(woman\)/);
-    expect(text).toMatch(/It is too early to decide about lymphocyte immunisation/);
+    // issue 9 §1: LIT is no longer "premature" on the loss count; the text states the true reason and names the pending test
+    expect(text).toMatch(/Lymphocyte immunisation .*the published protocols were designed for patients whose history differs from yours/);
+    expect(text).toMatch(/It is too early to decide about heparin injections with low-dose aspirin: first Antiphospholipid antibodies/);
+    expect(text).not.toMatch(/It is too early to decide about lymphocyte immunisation/);
   });
 
   it("APS: the patient is told the finding has its own treatment and that guidelines support heparin + aspirin", () => {

@@ -61,30 +61,36 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
     expect(JSON.parse(gunzipSync(gz.rawPayload).toString("utf8"))).toEqual(JSON.parse(plain.body));
   });
 
-  it("profile (b): LIT premature with its missing tests", async () => {
+  // issue 9 §1: premature never rests on the loss count; profile (b) has too few unexplained losses for the LIT
+  // protocol (not-indicated, naming it), and the missing tests are named by the diagnosis and by the therapy they decide.
+  it("profile (b): LIT not indicated (loss criterion), the missing tests named", async () => {
     const r = await clinician.req("GET", `/api/patients/${byName("Example B").id}/assessment?date=2026-11-20`);
     const a = (r.body as { assessment: Assessment }).assessment;
-    expect(a.therapies.lit.status).toBe("premature");
-    expect(a.therapies.lit.missing.length).toBeGreaterThan(0);
+    expect(a.therapies.lit.status).toBe("not-indicated");
+    expect(a.therapies.lit.reasonKind).toBe("criterion-not-completable");
+    expect(a.diagnosis.missingWorkup.length).toBeGreaterThan(0);
+    expect(a.therapies["lmwh-aspirin"].status).toBe("premature");
+    expect(a.therapies["lmwh-aspirin"].missing.length).toBeGreaterThan(0);
   });
 
+  // issue 9 §3: a follow-up cannot be dated after the server's day (2026-11-20), so the plan starts in the past
   it("a dated LIT plan from the start date; an anti-paternal antibody follow-up reaches the plan", async () => {
     const id = byName("Example A").id;
-    const r = await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-12-01" });
+    const r = await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-08-03" });
     expect(r.status).toBe(200);
     const plan = (r.body as { plan: Plan }).plan;
     expect(plan.therapy).toBe("lit");
-    expect(plan.start).toBe("2026-12-01");
+    expect(plan.start).toBe("2026-08-03");
     expect(plan.steps.length).toBeGreaterThan(0);
     const first = plan.steps.find((s) => s.date !== null);
-    expect(first?.date! >= "2026-12-01").toBe(true);
-    const f = await clinician.req("POST", `/api/patients/${id}/followups`, { kind: "antibody-result", date: "2027-01-20", test: "anti-paternal-antibody", positive: true });
+    expect(first?.date! >= "2026-08-03").toBe(true);
+    const f = await clinician.req("POST", `/api/patients/${id}/followups`, { kind: "antibody-result", date: "2026-11-10", test: "anti-paternal-antibody", positive: true });
     expect(f.status).toBe(201);
-    const after = (await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-12-01" })).body as { plan: Plan };
+    const after = (await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-08-03" })).body as { plan: Plan };
     expect(JSON.stringify(after.plan)).not.toBe(JSON.stringify(plan));
-    const badTherapy = await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "aspirin", startDate: "2026-12-01" });
+    const badTherapy = await clinician.req("POST", `/api/patients/${id}/plan`, { therapy: "aspirin", startDate: "2026-08-03" });
     expect(errorOf(badTherapy).field).toBe("therapy");
-    expect((await researcher.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-12-01" })).status).toBe(403);
+    expect((await researcher.req("POST", `/api/patients/${id}/plan`, { therapy: "lit", startDate: "2026-08-03" })).status).toBe(403);
   });
 
   it("the assessment follows the record: a new version is assessed afresh (no stale memoised answer)", async () => {
@@ -107,10 +113,17 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
     const url = `/api/patients/${id}/assessment?date=2026-11-20`;
     const before = ((await clinician.req("GET", url)).body as { assessment: Assessment }).assessment;
     expect(before.warnings.some((w) => w.startsWith("followUps"))).toBe(false);
-    // an antibody result dated after the assessment date is flagged by the rules
-    expect((await clinician.req("POST", `/api/patients/${id}/followups`, { kind: "antibody-result", date: "2026-12-05", test: "anti-paternal-antibody", positive: false })).status).toBe(201);
-    const after = ((await clinician.req("GET", url)).body as { assessment: Assessment }).assessment;
-    expect(after.warnings.some((w) => w.startsWith("followUps[0].date: 2026-12-05"))).toBe(true);
+    // issue 9 §3: a follow-up dated in the future is rejected naming the field, not accepted with a warning
+    const future = "2026-11-25"; // the server's clock says 2026-11-20
+    const rejected = await clinician.req("POST", `/api/patients/${id}/followups`, { kind: "antibody-result", date: future, test: "anti-paternal-antibody", positive: false });
+    expect(rejected.status).toBe(400);
+    expect(errorOf(rejected).field).toBe("date");
+    // a result after the assessment date: the assessment as of that earlier date is refused, naming the field
+    expect((await clinician.req("POST", `/api/patients/${id}/followups`, { kind: "antibody-result", date: "2026-11-15", test: "anti-paternal-antibody", positive: false })).status).toBe(201);
+    const after = await clinician.req("GET", `/api/patients/${id}/assessment?date=2026-11-10`);
+    expect(after.status).toBe(400);
+    expect(errorOf(after).field).toBe("record.followUps.0.date");
+    expect(errorOf(after).message).toMatch(/2026-11-15 is after the assessment date 2026-11-10/);
   });
 
   it("record validation names the field path inside the record", async () => {

@@ -175,6 +175,7 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     expect((await clinician.req("GET", "/api/research/export")).status).toBe(403);
   });
 
+  // issue 9 §5: "follow-ups ... are never deleted (a mistaken follow-up is marked as entered in error, with a reason)"
   it("follow-ups: create, list, delete, audited", async () => {
     const p = ((await clinician.req("POST", "/api/patients", { displayName: "Carla Dias", dateOfBirth: "1987-01-01", record })).body as PatientBody).patient;
     const f = await clinician.req("POST", `/api/patients/${p.id}/followups`, { kind: "antibody-result", date: "2026-02-01", test: "anti-paternal cytotoxic antibody", positive: true });
@@ -183,11 +184,13 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     const list = (await clinician.req("GET", `/api/patients/${p.id}/followups`)).body as { followups: Array<{ id: string; kind: string; positive?: boolean }> };
     expect(list.followups.map((x) => x.kind)).toEqual(["antibody-result", "loss"]);
     expect(list.followups[0]?.positive).toBe(true);
-    expect((await clinician.req("DELETE", `/api/patients/${p.id}/followups/${list.followups[1]!.id}`)).status).toBe(204);
-    const after = (await clinician.req("GET", `/api/patients/${p.id}/followups`)).body as { followups: unknown[] };
-    expect(after.followups).toHaveLength(1);
+    expect((await clinician.req("DELETE", `/api/patients/${p.id}/followups/${list.followups[1]!.id}`)).status).toBe(409);
+    expect((await clinician.req("POST", `/api/patients/${p.id}/followups/${list.followups[1]!.id}/entered-in-error`, { reason: "wrong patient's result" })).status).toBe(204);
+    const after = (await clinician.req("GET", `/api/patients/${p.id}/followups`)).body as { followups: Array<{ enteredInError?: { reason: string } }> };
+    expect(after.followups).toHaveLength(2);
+    expect(after.followups[1]!.enteredInError!.reason).toBe("wrong patient's result");
     const audit = (await admin.req("GET", `/api/audit?patientId=${p.id}`)).body as { entries: Array<{ action: string }> };
-    expect(audit.entries.map((e) => e.action)).toEqual(["followup.read", "followup.delete", "followup.read", "followup.create", "followup.create", "patient.create"]);
+    expect(audit.entries.map((e) => e.action)).toEqual(["followup.read", "followup.entered-in-error", "followup.read", "followup.create", "followup.create", "patient.create"]);
   });
 
   it("admin manages users; a disabled user's session ends", async () => {

@@ -189,7 +189,10 @@ describe("clinic", () => {
     await shot(page, "06-plan");
   });
 
-  test("profile (b): LIT is premature and names the missing investigations", async () => {
+  // issue 9 §1: premature never rests on the loss count: LIT is not-indicated (the protocol asks for 3 unexplained
+  // first-trimester losses); the missing investigations are named by the work-up card and by heparin + aspirin,
+  // whose verdict they decide.
+  test("profile (b): LIT is not indicated and the missing investigations are named", async () => {
     await page.getByRole("link", { name: "Patients" }).first().click();
     patientB = await createPatient(NAME_B, "1993-07-02");
     await addLoss(0, "8", "2024-02-01", "abnormal");
@@ -200,14 +203,17 @@ describe("clinic", () => {
     await page.getByRole("link", { name: "Assessment" }).click();
     const lit = therapyCard("lit");
     await lit.waitFor();
-    await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("premature");
-    await openCard("lit");
-    const missing = lit.getByTestId("missing");
+    await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("not-indicated");
+    const workup = ((await page.getByTestId("workup").textContent()) ?? "").toLowerCase();
+    expect(workup).toMatch(/karyotype.*missing/);
+    expect(workup).toMatch(/uterine anatomy.*missing/);
+    expect(workup).toMatch(/antiphospholipid.*missing/);
+    const heparin = therapyCard("lmwh-aspirin");
+    await expect(heparin.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("premature");
+    await openCard("lmwh-aspirin");
+    const missing = heparin.getByTestId("missing");
     await missing.waitFor();
-    const text = ((await missing.textContent()) ?? "").toLowerCase();
-    expect(text).toMatch(/karyotype/);
-    expect(text).toMatch(/uterine|anatomy/);
-    expect(text).toMatch(/antiphospholipid/);
+    expect(((await missing.textContent()) ?? "").toLowerCase()).toMatch(/antiphospholipid/);
     await shot(page, "07-assessment-b");
     await page.getByRole("link", { name: "History" }).click();
     await page.getByText("Version 1 → 2").waitFor();
@@ -245,6 +251,29 @@ describe("clinic", () => {
     expect(await page.locator('[name="record.age"]').inputValue()).toBe("33");
     await save();
     await page.getByTestId("save-ok").waitFor();
+  });
+
+  // issue 9 §5: plans are kept; planning a not-indicated therapy demands an override reason, stored and shown
+  test("a kept plan survives a reload; an override reason is demanded and shown", async () => {
+    await page.goto(`${server.base}/patients/${patientB}/plan?therapy=lit`);
+    await page.getByTestId("plan").waitFor();
+    await page.getByRole("button", { name: "Keep this plan" }).click();
+    await expect(page.getByTestId("keep-error").textContent()).resolves.toMatch(/needs an override reason/);
+    await page.locator('[name="overrideReason"]').fill("approved research protocol, written consent");
+    await page.getByRole("button", { name: "Keep this plan" }).click();
+    await page.getByTestId("override-reason").waitFor();
+    await page.reload();
+    await page.getByTestId("kept-plans").waitFor();
+    await expect(page.getByTestId("override-reason").textContent()).resolves.toMatch(/approved research protocol, written consent/);
+    await expect(page.getByTestId("kept-plans").textContent()).resolves.toMatch(/version 1 .* by drlee · verdict then: not-indicated/);
+    await shot(page, "08d-kept-plan", false);
+    // issue 9 §5: the history speaks in clinicians' words and shows every change
+    await page.getByRole("link", { name: "History" }).click();
+    await page.getByText("Version 1 → 2").waitFor();
+    const history = (await page.locator("main").textContent()) ?? "";
+    expect(history).toMatch(/Loss 1: gestational week/);
+    expect(history).toMatch(/Age/);
+    expect(history).not.toMatch(/record\.|losses\[|gestationalWeek/);
   });
 
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {

@@ -7,8 +7,9 @@ import type { EvidenceLookup } from "../../clinical/evidence.js";
 import { evidenceLookupFromBase } from "../../clinical/evidence-base.js";
 import { loadDefaultEvidenceBase } from "../../evidence/load.js";
 import { patientRecordJsonSchema } from "../../clinical/record.js";
+import { verdictDigest } from "../../clinical/digest.js";
 import { InputError } from "../../shared/errors.js";
-import { THERAPY_IDS } from "../../shared/therapies.js";
+import { THERAPY_IDS } from "../../shared/therapy-ids.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -37,40 +38,12 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
-/** The JSON printed by `decidua assess --json`. */
+/**
+ * The JSON printed by `decidua assess --json`: the assessment as the core made it, with `patientId` always present
+ * and the work-up at the top level (the command's documented output; it is the diagnosis's own list).
+ */
 export function assessmentJson(a: Assessment): unknown {
-  const therapies: Record<string, unknown> = {};
-  for (const t of THERAPY_IDS) {
-    const v = a.therapies[t];
-    therapies[t] = {
-      name: v.name,
-      status: v.status,
-      headline: v.headline,
-      reasons: v.reasons,
-      unmet: v.unmet,
-      findings: v.findings,
-      missing: v.missing,
-      guideline: v.guideline,
-      evidence: v.evidence,
-      coInterventions: v.coInterventions,
-      safetyChecks: v.safetyChecks,
-      ...(v.researchNote !== undefined ? { researchNote: v.researchNote } : {}),
-      plan: v.plan,
-    };
-  }
-  return {
-    patientId: a.patientId ?? null,
-    today: a.today,
-    clinicConfig: a.clinicConfig,
-    diagnosis: a.diagnosis,
-    workup: a.workup,
-    immune: a.immune,
-    subgroups: a.subgroups,
-    therapies,
-    patientSummary: a.patientSummary,
-    clinicianSummary: a.clinicianSummary,
-    warnings: a.warnings,
-  };
+  return { patientId: a.patientId ?? null, ...a, workup: a.diagnosis.workup };
 }
 
 function text(a: Assessment): string {
@@ -79,6 +52,12 @@ function text(a: Assessment): string {
   for (const w of a.warnings) lines.push(`Warning: ${w}`);
   if (a.warnings.length > 0) lines.push("");
   lines.push("Clinician view:", ...a.clinicianSummary.map((l) => `  ${l}`), "");
+  lines.push("Verdicts (status, why, evidence certainty, guideline positions):");
+  for (const t of THERAPY_IDS) {
+    const v = a.therapies[t];
+    lines.push(`  ${v.name}: ${v.status} · ${verdictDigest(v)}`);
+  }
+  lines.push("");
   for (const t of THERAPY_IDS) {
     const v = a.therapies[t];
     if (v.missing.length > 0) lines.push(`  ${v.name} – missing: ${v.missing.map((m) => m.label).join("; ")}`);

@@ -8,6 +8,7 @@ import { TherapyIdSchema } from "../../shared/therapies.js";
 import type { PatientRow } from "../../store/index.js";
 import { routeOf, userOf } from "../auth.js";
 import { RecordBodySchema } from "../core.js";
+import { InputError } from "../../shared/errors.js";
 import { notFound } from "../errors.js";
 import { pseudonymiseValue } from "../pseudonym.js";
 import { IdParams, IsoDate, PatientSchema, PatientSummarySchema } from "./schemas.js";
@@ -44,7 +45,11 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   const actor = (req: FastifyRequest) => ({ username: userOf(req).username, route: routeOf(req) });
   const auditRead = (req: FastifyRequest, action: string, patientId: string | null, detail?: string) =>
     app.store.auditRead({ username: userOf(req).username, action, patientId, route: routeOf(req), status: 200, detail: detail ?? null });
-  const followupsFor = async (id: string) => (await app.store.listFollowups(id)).map((f) => f.data as { kind: string; date: string });
+  const followupsFor = async (id: string) => {
+    const errors = await app.store.followupErrors(id);
+    return (await app.store.listFollowups(id)).filter((f) => !errors.has(f.id)).map((f) => f.data as { kind: string; date: string });
+  };
+  const todayOf = (): string => app.now().toISOString().slice(0, 10);
   const load = async (id: string): Promise<PatientRow> => {
     const p = await app.store.getPatient(id);
     if (p === null) throw notFound(`patient ${id}`);
@@ -61,7 +66,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
 
   app.post("/api/patients", { config: writers, schema: { tags: ["patients"], summary: "Create a patient", body: PatientBody, response: { 201: z.object({ patient: PatientSchema }) } } }, async (req, reply) => {
     const body = req.body as z.infer<typeof PatientBody>;
-    app.core.checkRecord(body.record);
+    app.core.checkRecord(body.record, { today: todayOf(), dateOfBirth: body.dateOfBirth });
     const p = await app.store.createPatient(body, actor(req));
     return reply.code(201).send({ patient: patientView(p, false) });
   });
@@ -76,7 +81,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   app.put("/api/patients/:id", { config: writers, schema: { tags: ["patients"], summary: "Update a patient (send the version you loaded; 409 if stale)", params: IdParams, body: UpdateBody, response: { 200: z.object({ patient: PatientSchema }) } } }, async (req) => {
     const { id } = req.params as z.infer<typeof IdParams>;
     const body = req.body as z.infer<typeof UpdateBody>;
-    app.core.checkRecord(body.record);
+    app.core.checkRecord(body.record, { today: todayOf(), dateOfBirth: body.dateOfBirth });
     const p = await app.store.updatePatient(id, { displayName: body.displayName, dateOfBirth: body.dateOfBirth, record: body.record }, body.version, actor(req));
     return { patient: patientView(p, false) };
   });
@@ -96,11 +101,11 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const pseudo = isPseudonymised(userOf(req).role);
     const today = date ?? app.now().toISOString().slice(0, 10);
     if (pseudo) {
-      const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, await followupsFor(id), today);
+      const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, await followupsFor(id), today, p.dateOfBirth);
       await auditRead(req, "patient.assessment", id);
       return { patient: patientSummary(p, true), assessment: pseudonymiseValue(assessment, p.dateShiftDays) };
     }
-    const body = await app.core.assessmentBody(`${p.id}@${p.version}#${p.followupsRev}`, () => p.record, () => followupsFor(id), today, () => JSON.stringify(patientSummary(p, false)));
+    const body = await app.core.assessmentBody(`${p.id}@${p.version}#${p.followupsRev}`, () => p.record, () => followupsFor(id), today, () => JSON.stringify(patientSummary(p, false)), p.dateOfBirth);
     await auditRead(req, "patient.assessment", id);
     void reply.type("application/json; charset=utf-8").header("vary", "accept-encoding");
     // the answer is about 60 kB of JSON; browsers accept gzip, and the compressed form is memoised with it
@@ -122,21 +127,29 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const p = await load(id);
     const pseudo = isPseudonymised(userOf(req).role);
     const rows = await app.store.listFollowups(id);
+    const errors = await app.store.followupErrors(id);
     await auditRead(req, "followup.read", id);
-    return { followups: rows.map((f) => followupView(f, p, pseudo)) };
+    // a researcher sees that an entry was withdrawn, not the free-text reason, who or when
+    const mark = (fid: string) => {
+      const e = errors.get(fid);
+      return e === undefined ? {} : { enteredInError: pseudo ? true : { reason: e.reason, at: e.at, by: e.by } };
+    };
+    return { followups: rows.map((f) => ({ ...followupView(f, p, pseudo), ...mark(f.id) })) };
   });
 
   app.post("/api/patients/:id/followups", { config: writers, schema: { tags: ["follow-ups"], summary: "Record a follow-up result or outcome", params: IdParams, body: FollowUpSchema } }, async (req, reply) => {
     const { id } = req.params as z.infer<typeof IdParams>;
     const body = req.body as z.infer<typeof FollowUpSchema>;
     const p = await load(id);
+    // a follow-up that reports an outcome cannot be dated in the future or before the patient's birth (issue 9 §3)
+    if (body.date > todayOf()) throw new InputError(`${body.date} is after today ${todayOf()}: a follow-up cannot report an outcome in the future`, { field: "date" });
+    if (body.date < p.dateOfBirth) throw new InputError(`${body.date} is before the date of birth ${p.dateOfBirth}`, { field: "date" });
     const f = await app.store.addFollowup(id, body, actor(req));
     return reply.code(201).send({ followup: followupView(f, p, false) });
   });
 
-  app.delete("/api/patients/:id/followups/:followupId", { config: writers, schema: { tags: ["follow-ups"], summary: "Delete a follow-up entered in error", params: FollowupParams } }, async (req, reply) => {
-    const { id, followupId } = req.params as z.infer<typeof FollowupParams>;
-    await app.store.deleteFollowup(id, followupId, actor(req));
-    return reply.code(204).send();
+  // issue 9 §5: follow-ups are never deleted; a mistaken one is marked entered in error, with a reason
+  app.delete("/api/patients/:id/followups/:followupId", { config: writers, schema: { tags: ["follow-ups"], summary: "Refused: follow-ups are kept; mark one entered in error instead", params: FollowupParams } }, async (_req, reply) => {
+    return reply.code(409).send({ error: { code: "CONFLICT", message: "follow-ups are never deleted: mark it as entered in error (POST …/entered-in-error with a reason)", field: "followupId" } });
   });
 }

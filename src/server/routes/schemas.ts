@@ -16,5 +16,10 @@ export const PatientSummarySchema = z.object({
   createdBy: z.string(),
   updatedAt: z.string(),
   updatedBy: z.string(),
+  diagnosis: z
+    .object({ label: z.string(), eshre: z.boolean(), rcog: z.boolean(), type: z.enum(["primary", "secondary", "none"]), lossCount: z.number(), aps: z.boolean(), needs: z.array(z.string()) })
+    .nullable()
+    .optional()
+    .describe("The diagnosis line and what needs doing (clinical/overview.ts): the same diagnosis as the assessment"),
 });
 export const PatientSchema = PatientSummarySchema.extend({ record: z.record(z.string(), z.unknown()), pseudonymised: z.boolean() });

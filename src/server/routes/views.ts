@@ -1,5 +1,6 @@
 /** What the API shows of a stored patient: identified (clinician, admin) or pseudonymised (researcher). */
 import type { FollowupRow, PatientRow, Role } from "../../store/index.js";
+import { recordOverview } from "../../clinical/record-overview.js";
 import { pseudonymiseValue, shiftDateString } from "../pseudonym.js";
 
 export function isPseudonymised(role: Role): boolean {
@@ -18,6 +19,8 @@ export function patientSummary(p: PatientRow, pseudo: boolean) {
     createdBy: p.createdBy,
     updatedAt: shift(p.updatedAt),
     updatedBy: p.updatedBy,
+    // the diagnosis line and what needs doing, from the same core diagnosis as the assessment (no dates in it)
+    diagnosis: recordOverview(p.record),
   };
 }
 

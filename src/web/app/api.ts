@@ -1,4 +1,5 @@
 /** The browser's only way to the server: the JSON API of src/server/API.md. */
+import type { DiagnosisOverview } from "../../clinical/overview.js";
 
 // Shapes the API returns as the store defines them (type-only: nothing of the server reaches the bundle).
 export type { Role } from "../../store/schema.js";
@@ -131,6 +132,8 @@ export interface PatientSummary {
   createdBy: string;
   updatedAt: string;
   updatedBy: string;
+  /** The diagnosis line and what needs doing, from the core's diagnosis (null when the stored record does not validate). */
+  diagnosis?: DiagnosisOverview | null;
 }
 
 export interface Patient<R = unknown> extends PatientSummary {
@@ -144,7 +147,7 @@ export type FollowUp =
   | { kind: "live-birth"; date: string; gestationalWeek?: number; note?: string }
   | { kind: "adverse-reaction"; date: string; therapy: string; description: string; severity: "mild" | "moderate" | "severe" }
   | { kind: "antibody-result"; date: string; test: string; value?: number; unit?: string; positive: boolean; note?: string };
-export type StoredFollowUp = FollowUp & { id: string; createdAt: string; createdBy: string };
+export type StoredFollowUp = FollowUp & { id: string; createdAt: string; createdBy: string; enteredInError?: { reason: string; at: string; by: string } | true };
 
 
 /** The name to show for a patient: the pseudonym when the view is pseudonymised. */

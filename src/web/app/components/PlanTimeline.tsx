@@ -65,7 +65,7 @@ export function PlanTimeline(props: { plan: Plan; followups: StoredFollowUp[] })
             ) : null}
             {s.repeat ? (
               <div class="dose">
-                {s.repeat.count} × every {s.repeat.everyDays} days
+                {s.repeat.text}
                 {s.repeat.dates && s.repeat.dates.length > 0 ? <span class="muted">: {s.repeat.dates.map(fmtDate).join(", ")}</span> : null}
               </div>
             ) : null}

@@ -1,6 +1,7 @@
 /** Decidua's small component set: cards, badges, buttons, fields, tables, feedback. */
 import type { ButtonHTMLAttributes, ComponentChildren, JSX } from "preact";
 import { useState } from "preact/hooks";
+import { STATUS_LABELS, STATUS_MEANINGS } from "../../../clinical/status.js";
 
 export function cx(...parts: Array<string | false | null | undefined>): string {
   return parts.filter(Boolean).join(" ");
@@ -54,21 +55,9 @@ export function Badge(props: { tone: string; children: ComponentChildren; small?
   );
 }
 
-export const STATUS_LABEL: Record<string, string> = {
-  recommended: "Recommended",
-  "protocol-eligible": "Protocol-eligible",
-  premature: "Premature",
-  "not-indicated": "Not indicated",
-  contraindicated: "Contraindicated",
-};
-
-export const STATUS_EXPLAIN: Record<string, string> = {
-  recommended: "Guideline-supported for this patient.",
-  "protocol-eligible": "Meets a published protocol's criteria, not endorsed by guidelines: research setting and informed consent.",
-  premature: "Criteria not met yet or the work-up is incomplete.",
-  "not-indicated": "No finding supports it.",
-  contraindicated: "Losses explained by something it does not treat, or a safety contraindication applies.",
-};
+/** Labels and meanings of the verdict statuses: the core's one table (src/clinical/status.ts). */
+export const STATUS_LABEL: Readonly<Record<string, string>> = STATUS_LABELS;
+export const STATUS_EXPLAIN: Readonly<Record<string, string>> = STATUS_MEANINGS;
 
 export function StatusBadge(props: { status: string; small?: boolean }): JSX.Element {
   return (

@@ -5,11 +5,13 @@ import type { Assessment, TherapyAssessment } from "../../../clinical/assess.js"
 import type { WorkupItem } from "../../../clinical/diagnosis.js";
 import type { ImmuneFinding } from "../../../clinical/immune.js";
 import { api, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
-import { Alert, Badge, Button, Card, Icon, Spinner, StatusBadge, STATUS_EXPLAIN, cx, fmtDate } from "../components/ui.js";
+import { STATUS_MEANINGS, STATUS_ORDER, VERDICT_STATUSES } from "../../../clinical/status.js";
+import { diagnosisOverview } from "../../../clinical/overview.js";
+import { verdictDigest } from "../../../clinical/digest.js";
+import { Alert, Badge, Button, Card, Icon, Spinner, StatusBadge, cx, fmtDate } from "../components/ui.js";
 import { useLoad } from "../hooks.js";
 import { TherapyEvidencePanel } from "../components/EvidencePanel.js";
 
-const ORDER: Record<string, number> = { recommended: 0, "protocol-eligible": 1, premature: 2, contraindicated: 3, "not-indicated": 4 };
 
 const WORKUP_TONE: Record<string, string> = { normal: "ok", abnormal: "danger", missing: "warn", incomplete: "warn" };
 const FINDING_TONE: Record<string, string> = { abnormal: "danger", normal: "ok", missing: "muted", "no-cut-off": "muted" };
@@ -29,7 +31,7 @@ export function AssessmentView(props: { patient: Patient }): JSX.Element {
   if (a.error) return <Alert tone="warn">The assessment could not be made: {a.error.message}</Alert>;
   if (!a.data) return <Spinner label="Assessing…" />;
   const as = a.data.assessment;
-  const therapies = Object.values(as.therapies).sort((x, y) => (ORDER[x.status] ?? 9) - (ORDER[y.status] ?? 9));
+  const therapies = Object.values(as.therapies).sort((x, y) => STATUS_ORDER[x.status] - STATUS_ORDER[y.status]);
   const counts = therapies.reduce<Record<string, number>>((m, t) => ((m[t.status] = (m[t.status] ?? 0) + 1), m), {});
 
   function printSummary(): void {
@@ -47,7 +49,7 @@ export function AssessmentView(props: { patient: Patient }): JSX.Element {
       <div class="no-print-summary stack">
         <div class="row no-print" style="justify-content:space-between">
           <div class="row">
-            {Object.keys(ORDER)
+            {VERDICT_STATUSES
               .filter((s) => counts[s])
               .map((s) => (
                 <span key={s} class="row" style="gap:4px">
@@ -66,7 +68,7 @@ export function AssessmentView(props: { patient: Patient }): JSX.Element {
 
         <div class="grid cols-2">
           <DiagnosisCard as={as} />
-          <WorkupCard items={as.workup} />
+          <WorkupCard items={as.diagnosis.workup} />
         </div>
 
         <Card title="Clinician's view">
@@ -121,6 +123,7 @@ function DiagnosisCard(props: { as: Assessment }): JSX.Element {
   const dx = props.as.diagnosis;
   return (
     <Card title="Diagnosis">
+      <p class="small" data-testid="assessment-diagnosis">{diagnosisOverview(dx).label}</p>
       <dl class="facts">
         <dt>Losses counted</dt>
         <dd>
@@ -247,8 +250,7 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
   const [open, setOpen] = useState(props.initiallyOpen);
   const [showPlot, setShowPlot] = useState(false);
   const bodyId = `therapy-${t.therapy}-body`;
-  // Criteria not met that the reasons already state are not repeated.
-  const unmet = t.unmet.filter((u) => !t.reasons.includes(u));
+  const unmet = t.unmet;
   return (
     <section class={cx("card therapy", `s-${t.status}`)} data-therapy={t.therapy} data-open={open ? "true" : "false"} aria-label={t.name}>
       <div
@@ -269,12 +271,13 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
         <h3>{t.name}</h3>
         <StatusBadge status={t.status} />
         <div class="summary-line">{t.headline}</div>
+        <div class="small muted" data-testid="verdict-digest">{verdictDigest(t)}</div>
       </div>
       {open ? (
         <div class="card-body" id={bodyId}>
           <div class="grid cols-2">
             <div class="stack">
-              <div class="small muted">{STATUS_EXPLAIN[t.status]}</div>
+              <div class="small muted">{STATUS_MEANINGS[t.status]}</div>
               {t.researchNote ? <Alert tone="info">{t.researchNote}</Alert> : null}
               {t.reasons.length > 0 ? (
                 <div>

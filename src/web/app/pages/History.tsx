@@ -4,6 +4,7 @@ import { api, type Patient } from "../api.js";
 import { Alert, Card, Empty, Spinner, fmtDate } from "../components/ui.js";
 import { useLoad } from "../hooks.js";
 import type { Json } from "../components/form.js";
+import { fieldLabel } from "../../../clinical/field-labels.js";
 
 interface HistoryEntry {
   version: number;
@@ -21,12 +22,27 @@ function flatten(x: Json | undefined, prefix: string, out: Map<string, string>):
   else out.set(prefix, String(x));
 }
 
-/** Field-level differences between two versions (older → newer). */
+/** Joins a measured value with its unit ("…uterineNk.value" 9.5 and "…uterineNk.unit" % → "…uterineNk" "9.5 %"). */
+function withUnits(m: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of m) {
+    if (k.endsWith(".unit") && m.has(k.replace(/\.unit$/, ".value"))) continue;
+    if (k.endsWith(".value")) {
+      const unit = m.get(k.replace(/\.value$/, ".unit"));
+      out.set(k.replace(/\.value$/, ""), unit !== undefined ? `${v} ${unit}` : v);
+    } else out.set(k, v);
+  }
+  return out;
+}
+
+/** Field-level differences between two versions (older → newer), values with their units. */
 export function diffVersions(older: Json, newer: Json): Array<{ field: string; before?: string; after?: string }> {
-  const a = new Map<string, string>();
-  const b = new Map<string, string>();
-  flatten(older, "", a);
-  flatten(newer, "", b);
+  const a0 = new Map<string, string>();
+  const b0 = new Map<string, string>();
+  flatten(older, "", a0);
+  flatten(newer, "", b0);
+  const a = withUnits(a0);
+  const b = withUnits(b0);
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
   return keys.filter((k) => a.get(k) !== b.get(k)).map((k) => ({ field: k, before: a.get(k), after: b.get(k) }));
 }
@@ -55,9 +71,9 @@ export function HistoryView(props: { patient: Patient }): JSX.Element {
                 <table class="data compact" style="margin-top:6px">
                   <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
                   <tbody>
-                    {d.slice(0, 40).map((x) => (
+                    {d.map((x) => (
                       <tr key={x.field}>
-                        <td><code>{x.field.replace(/^record\./, "")}</code></td>
+                        <td title={x.field}>{fieldLabel(x.field)}</td>
                         <td>{x.before ?? <span class="muted">—</span>}</td>
                         <td>{x.after ?? <span class="muted">—</span>}</td>
                       </tr>
@@ -65,7 +81,6 @@ export function HistoryView(props: { patient: Patient }): JSX.Element {
                   </tbody>
                 </table>
               )}
-              {d.length > 40 ? <p class="small muted">…and {d.length - 40} more fields.</p> : null}
             </li>
           );
         })}

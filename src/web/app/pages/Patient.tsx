@@ -37,15 +37,19 @@ export function PatientBanner(props: { p: Patient }): JSX.Element {
             </span>
           ) : null}
           <span>
-            Losses <b>{facts.losses}</b>
+            Losses counted <b>{p.diagnosis?.lossCount ?? "—"}</b>
           </span>
           <span>
-            Live births <b>{facts.liveBirths}</b> {facts.losses >= 2 ? <span class="muted">({facts.liveBirths > 0 ? "secondary" : "primary"})</span> : null}
+            Live births <b>{facts.liveBirths}</b>
           </span>
         </div>
       </div>
       <div class="row">
-        {facts.losses >= 3 ? <Badge tone="warn" small>RPL ≥3 losses</Badge> : facts.losses >= 2 ? <Badge tone="warn" small>RPL (ESHRE ≥2)</Badge> : null}
+        {p.diagnosis ? (
+          <Badge tone={p.diagnosis.eshre ? "warn" : "muted"} small>
+            <span data-testid="banner-diagnosis">{p.diagnosis.label}</span>
+          </Badge>
+        ) : null}
         <span class="small muted">
           v{p.version} · updated {fmtDate(p.updatedAt)} by {p.updatedBy}
         </span>

@@ -125,6 +125,25 @@ export function PatientsPage(): JSX.Element {
               },
               { key: "dob", label: pseudo ? "Date of birth (shifted)" : "Date of birth", render: (p) => <span class="num">{fmtDate(p.dateOfBirth)}</span> },
               { key: "age", label: "Age", num: true, render: (p) => <span class="num">{ageFrom(p.dateOfBirth) ?? "—"}</span> },
+              {
+                key: "diagnosis",
+                label: "Diagnosis · what needs doing",
+                render: (p) =>
+                  p.diagnosis ? (
+                    <div data-testid="patient-diagnosis">
+                      <div class="small">{p.diagnosis.label}</div>
+                      {p.diagnosis.needs.length > 0 ? (
+                        <div class="small muted" title={p.diagnosis.needs.join("\n")}>
+                          To do: {p.diagnosis.needs.map((n) => n.split(":")[0]).join("; ")}
+                        </div>
+                      ) : (
+                        <div class="small muted">Work-up complete</div>
+                      )}
+                    </div>
+                  ) : (
+                    <span class="small muted">record needs correction</span>
+                  ),
+              },
               { key: "created", label: "Created", render: (p) => <span class="num">{fmtDate(p.createdAt)} <span class="muted small">by {p.createdBy}</span></span> },
               { key: "updated", label: "Last updated", render: (p) => <span class="num">{fmtDate(p.updatedAt)} <span class="muted small">by {p.updatedBy}</span></span> },
               { key: "version", label: "Version", num: true, render: (p) => <span class="num">v{p.version}</span> },

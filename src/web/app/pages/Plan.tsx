@@ -7,6 +7,17 @@ import { NumberField, SelectField, TextField, opts, useForm, useSubmit, type Jso
 import { useLoad, useTherapies } from "../hooks.js";
 import { PlanTimeline, type PlanLike } from "../components/PlanTimeline.js";
 
+interface KeptPlan {
+  id: string;
+  therapy: string;
+  version: number;
+  startDate: string;
+  verdictStatus: string;
+  overrideReason: string | null;
+  createdAt: string;
+  createdBy: string;
+}
+
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -23,6 +34,24 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const followups = useLoad(() => api<{ followups: StoredFollowUp[] }>("GET", `/api/patients/${p.id}/followups`), [p.id]);
+  const kept = useLoad(
+    () => (props.canEdit ? api<{ plans: KeptPlan[] }>("GET", `/api/patients/${p.id}/plans`) : Promise.resolve({ plans: [] as KeptPlan[] })),
+    [p.id],
+  );
+  const [override, setOverride] = useState("");
+  const [keepError, setKeepError] = useState<{ message: string; field?: string } | null>(null);
+
+  async function keepPlan(): Promise<void> {
+    setKeepError(null);
+    try {
+      await api("POST", `/api/patients/${p.id}/plans`, { therapy, startDate: start, ...(override.trim() !== "" ? { overrideReason: override.trim() } : {}) });
+      setOverride("");
+      kept.reload();
+    } catch (err) {
+      const e = err as { message?: string; field?: string };
+      setKeepError({ message: e.message ?? String(err), ...(e.field !== undefined ? { field: e.field } : {}) });
+    }
+  }
   const therapies = useTherapies();
 
   // Arriving from an assessment card ("Plan this therapy"): build the plan straight away, from today.
@@ -74,6 +103,30 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
             <Empty title="No plan built yet">Choose a therapy and a start date (for LIT: the day of the first injection), then “Build plan”.</Empty>
           ) : null}
           {plan ? <PlanTimeline plan={plan} followups={followups.data?.followups ?? []} /> : null}
+          {plan ? (
+            <div class="stack no-print" style="margin-top:12px" data-testid="keep-plan">
+              <label class="small" for="plan-override">Override reason (needed when the verdict is neither recommended nor protocol-eligible)</label>
+              <input id="plan-override" name="overrideReason" class="input" value={override} onInput={(e) => setOverride(e.currentTarget.value)} aria-invalid={keepError?.field === "overrideReason" ? "true" : undefined} />
+              {keepError ? <Alert tone="warn"><span data-testid="keep-error">{keepError.message}</span></Alert> : null}
+              <div>
+                <Button onClick={() => void keepPlan()}>Keep this plan</Button>
+              </div>
+            </div>
+          ) : null}
+        </Card>
+        <Card title="Kept plans" tight>
+          {!kept.data || kept.data.plans.length === 0 ? (
+            <Empty title="No plan kept yet">Build a plan, then “Keep this plan”: it is stored with its version, author and date.</Empty>
+          ) : (
+            <ul class="list-plain" style="padding:4px 18px" data-testid="kept-plans">
+              {kept.data.plans.map((k) => (
+                <li key={k.id} class="small">
+                  <b>{(therapies.find((t) => t.id === k.therapy)?.name) ?? k.therapy}</b> · version {k.version} · from {fmtDate(k.startDate)} · kept {fmtDate(k.createdAt)} by {k.createdBy} · verdict then: {k.verdictStatus}
+                  {k.overrideReason !== null ? <div class="muted" data-testid="override-reason">Override reason: {k.overrideReason}</div> : null}
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
       </div>
       ) : null}
@@ -99,17 +152,22 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
               {followups.data.followups.map((f) => (
                 <li key={f.id} class="row" style="align-items:flex-start;flex-wrap:nowrap">
                   <span class="num small muted" style="width:92px;flex:none">{fmtDate(f.date)}</span>
-                  <div style="flex:1">{describeFollowUp(f)}</div>
-                  {props.canEdit ? (
+                  <div style="flex:1">
+                    <span style={f.enteredInError ? "text-decoration:line-through" : undefined}>{describeFollowUp(f)}</span>
+                    {f.enteredInError ? <div class="small muted" data-testid="entered-in-error">Entered in error{typeof f.enteredInError === "object" ? `: ${f.enteredInError.reason} (${f.enteredInError.by})` : ""}</div> : null}
+                  </div>
+                  {props.canEdit && !f.enteredInError ? (
                     <Button
                       size="sm"
                       variant="ghost"
-                      aria-label="Delete this entry"
+                      aria-label="Mark this entry as entered in error"
                       onClick={() => {
-                        void api("DELETE", `/api/patients/${p.id}/followups/${f.id}`).then(followups.reload);
+                        const reason = window.prompt("Why was this entered in error? (kept in the history)");
+                        if (reason !== null && reason.trim().length >= 3)
+                          void api("POST", `/api/patients/${p.id}/followups/${f.id}/entered-in-error`, { reason: reason.trim() }).then(followups.reload);
                       }}
                     >
-                      ✕
+                      Entered in error
                     </Button>
                   ) : null}
                 </li>

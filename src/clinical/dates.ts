@@ -1,0 +1,32 @@
+/** Calendar arithmetic on ISO dates (YYYY-MM-DD), in UTC days. Pure. */
+
+const DAY_MS = 86_400_000;
+
+export function daysBetween(a: string, b: string): number {
+  return Math.round((Date.parse(b) - Date.parse(a)) / DAY_MS);
+}
+
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(date) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Completed years between a date of birth and a later date. */
+export function ageOn(dateOfBirth: string, date: string): number {
+  const [by, bm, bd] = dateOfBirth.split("-").map(Number) as [number, number, number];
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+}
+
+/** "1 week", "2 weeks", "10 days": durations as a clinician writes them. */
+export function durationText(days: number): string {
+  if (days % 7 === 0) {
+    const w = days / 7;
+    return `${w} ${w === 1 ? "week" : "weeks"}`;
+  }
+  return `${days} ${days === 1 ? "day" : "days"}`;
+}
+
+const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+export function ordinal(n: number): string {
+  return ORDINALS[n - 1] ?? `${n}th`;
+}

@@ -1,0 +1,35 @@
+/**
+ * One definition per therapy: everything Decidua knows about it in one place — ids and names (clinical and
+ * plain), the statuses it can reach, its verdict rule and safety checks, its protocol (and how follow-up results
+ * change a plan), its co-interventions, the patient-voice text and which evidence subgroup to ask about.
+ * The registry (index.ts) lists them; adding a therapy means adding one file here and its vignettes.
+ */
+import type { TherapyId } from "../../shared/therapy-ids.js";
+import type { ClinicConfig } from "../config.js";
+import type { PatientSubgroup } from "../evidence.js";
+import type { Plan, PlanOptions, Protocol } from "../protocols.js";
+import type { PatientRecord } from "../record.js";
+import type { VerdictStatus } from "../status.js";
+import type { CoIntervention, RuleContext, SafetyCheck, VerdictCore } from "../verdicts.js";
+
+export interface TherapyDefinition {
+  id: TherapyId;
+  /** Clinical name ("Lymphocyte immunisation therapy (LIT)"). */
+  name: string;
+  /** Plain name for the patient ("lymphocyte immunisation (injections of your partner's white blood cells)"). */
+  plainName: string;
+  /** Statuses this therapy can reach (no guideline endorses most immunotherapies, so they cannot be "recommended"). */
+  applicableStatuses: readonly VerdictStatus[];
+  /** Safety checks before starting (ok | problem | unknown). */
+  safetyChecks: (ctx: RuleContext) => SafetyCheck[];
+  /** What the protocol pairs it with. */
+  coInterventions: CoIntervention[];
+  /** The verdict rule. */
+  verdict: (ctx: RuleContext) => VerdictCore;
+  /** The protocol as data (steps, doses, monitoring, stop and continue rules). */
+  protocol: (config: ClinicConfig) => Protocol;
+  /** How follow-up results after the start change a built plan (e.g. the antibody check after LIT). */
+  followUp?: (plan: Plan, r: PatientRecord, opts: PlanOptions) => void;
+  /** Evidence mapping: which patient subgroup to ask the evidence base about, most specific first. */
+  evidenceSubgroups: readonly PatientSubgroup[];
+}

@@ -1,0 +1,70 @@
+/** Hydroxychloroquine: refractory obstetric APS (ACR 2020); outside APS, the HCQ RCT in unexplained recurrent miscarriage. */
+import type { Protocol } from "../protocols.js";
+import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
+import { blockingSafety, causeFinding, cited, egfrCheck, positionText, flag, immunotherapyVerdict, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import type { TherapyDefinition } from "./definition.js";
+
+const PROTOCOL: Protocol = {
+  therapy: "hydroxychloroquine",
+  name: "Hydroxychloroquine 200 mg twice daily from before conception",
+  starts: "before-conception",
+  sources: [CITATIONS.hcqRct, CITATIONS.acr2020],
+  steps: [{ id: "hcq-start", label: "Hydroxychloroquine from before conception", kind: "medication", anchor: { kind: "start", offsetDays: 0 }, dose: { kind: "fixed", text: "200 mg orally twice daily" } }],
+  monitoring: ["Baseline eye examination", "Liver and kidney function"],
+  stopRules: ["Visual symptoms or rash: stop and review"],
+  continueRules: ["In APS: continue with LMWH and aspirin through pregnancy"],
+  notes: [],
+};
+
+function rule(ctx: RuleContext): VerdictCore {
+  const { r, dx } = ctx;
+  const safetyChecks = hydroxychloroquine.safetyChecks(ctx);
+  if (dx.aps.met) {
+    const blocking = blockingSafety(safetyChecks);
+    const base = { safetyChecks, coInterventions: [{ therapy: "lmwh-aspirin" as const, label: "LMWH + low-dose aspirin", note: "HCQ is added to, not substituted for, standard APS treatment" }], criteriaSource: ["ACR 2020 (refractory obstetric APS)"] };
+    const aps = causeFinding(dx.causes.find((c) => c.id === "aps")!);
+    aps.role = "supports";
+    if (blocking.length > 0) return safetyVerdict(hydroxychloroquine, base, blocking);
+    const refractory = r.losses.filter((l) => l.treatedWith.includes("lmwh-aspirin"));
+    if (refractory.length > 0) {
+      const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${positionText(GUIDELINE_POSITIONS.acrRefractoryHcq)}.`];
+      const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin (refractory obstetric APS)` };
+      return verdict(hydroxychloroquine, "recommended", "guideline-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps, f], missing: [], citedGuidelines: cited(0, GUIDELINE_POSITIONS.acrRefractoryHcq) });
+    }
+    const reasons = ["APS without a loss on standard treatment: LMWH + low-dose aspirin first; hydroxychloroquine is considered when APS proves refractory (ACR 2020)."];
+    return verdict(hydroxychloroquine, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps], missing: [] });
+  }
+  return immunotherapyVerdict(ctx, hydroxychloroquine, {
+    minLosses: 3,
+    lossScope: "any",
+    lossSource: CITATIONS.hcqRct,
+    allowRif: false,
+    markers: null,
+    treats: ["aps"],
+    criteria: "the HCQ RCT in unexplained recurrent miscarriage (200 mg twice daily before conception)",
+    guidelineCaveat: "No guideline recommends hydroxychloroquine for unexplained RPL.",
+    noBenefitInSelection: "The RCT in unexplained recurrent miscarriage (the population this protocol selects) found no significant difference in ongoing pregnancy (figures in the evidence block).",
+  });
+}
+
+export const hydroxychloroquine: TherapyDefinition = {
+  id: "hydroxychloroquine",
+  name: "Hydroxychloroquine",
+  plainName: "hydroxychloroquine",
+  applicableStatuses: ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"],
+  safetyChecks: (c) => {
+    const s = c.r.safety;
+    return [
+      flag("retinopathy", "Retinopathy", s.retinopathy, "contraindication", "pre-existing retinopathy"),
+      flag("g6pd", "G6PD deficiency", s.g6pdDeficiency, "contraindication", "risk of haemolysis"),
+      flag("porphyria", "Porphyria", s.porphyria, "contraindication", "porphyria"),
+      flag("liver", "Liver disease", s.liverDisease, "contraindication", "liver failure"),
+      flag("psoriasis", "Psoriasis", s.psoriasis, "contraindication", "may worsen psoriasis"),
+      egfrCheck(c, 30, "contraindication", "kidney failure"),
+    ];
+  },
+  coInterventions: [],
+  verdict: rule,
+  protocol: () => PROTOCOL,
+  evidenceSubgroups: ["apl-positive", "ana-positive"],
+};

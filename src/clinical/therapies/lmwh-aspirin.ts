@@ -1,0 +1,143 @@
+/** Heparin (LMWH) + low-dose aspirin: APS (ESHRE 2017, ACR 2020); hereditary thrombophilia (ESHRE 2017, ALIFE2). */
+import { aplPositives } from "../diagnosis.js";
+import type { Protocol } from "../protocols.js";
+import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
+import { allergy, causeFinding, cited, flag, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import type { TherapyDefinition } from "./definition.js";
+
+const PROTOCOL: Protocol = {
+  therapy: "lmwh-aspirin",
+  name: "Low-dose aspirin before conception and prophylactic LMWH from the positive test to 6 weeks post partum",
+  starts: "either",
+  sources: [CITATIONS.eshre2017, CITATIONS.acr2020],
+  steps: [
+    { id: "lda-start", name: "the start of aspirin", label: "Low-dose aspirin daily, from before conception", kind: "medication", anchor: { kind: "start", offsetDays: 0 }, dose: { kind: "fixed", text: "75–100 mg orally once daily" } },
+    {
+      id: "lmwh-start",
+      name: "the start of LMWH",
+      label: "Prophylactic LMWH from the positive pregnancy test",
+      kind: "medication",
+      anchor: { kind: "positive-test" },
+      dose: { kind: "fixed", text: "enoxaparin 40 mg (or dalteparin 5000 IU, tinzaparin 4500 IU) subcutaneously once daily; adjust outside 50–90 kg per local protocol" },
+    },
+    { id: "lmwh-stop", label: "Continue LMWH to 6 (–12) weeks post partum", kind: "medication", anchor: { kind: "text", text: "6–12 weeks post partum" } },
+  ],
+  monitoring: ["Bleeding and bruising (minor bleeding more frequent, ALIFE2)", "Platelet count if unfractionated heparin is used"],
+  stopRules: ["Major bleeding: stop and review", "Stop aspirin/LMWH before delivery or regional anaesthesia per obstetric protocol"],
+  continueRules: ["Continue through pregnancy to 6 weeks post partum"],
+  notes: [],
+};
+
+function rule(ctx: RuleContext): VerdictCore {
+  const { dx } = ctx;
+  const def = lmwhAspirin;
+  const safetyChecks = def.safetyChecks(ctx);
+  const base: BaseParts = { safetyChecks, coInterventions: [], criteriaSource: ["ESHRE 2017 and ACR 2020 (APS)", "ESHRE 2017 (hereditary thrombophilia)"] };
+  const blocking = safetyChecks.filter((c) => c.status === "problem");
+  if (blocking.length > 0) return safetyVerdict(def, base, blocking);
+  const aplItem = dx.workup.find((w) => w.id === "antiphospholipid")!;
+  const aplFinding: VerdictFinding = {
+    id: "antiphospholipid",
+    label: "Antiphospholipid antibodies",
+    value: dx.aps.laboratory,
+    unit: null,
+    cutOff: "aCL > 40 GPL/MPL or > 99th percentile; anti-β2GPI > 99th percentile; LA present; twice ≥ 12 weeks apart",
+    source: CITATIONS.miyakis2006.label,
+    role: dx.aps.laboratory === "persistent" ? "supports" : "context",
+    reading: `Antiphospholipid antibodies: ${aplItem.detail} (Sydney criteria, Miyakis 2006)`,
+  };
+  if (dx.aps.laboratory === "persistent") {
+    const lossF = lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 3, CITATIONS.eshre2017, "supports");
+    if (dx.aps.met && (dx.lossCount >= 3 || dx.aps.clinical.criteria.some((c) => !c.includes("consecutive")))) {
+      const reasons = [
+        `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${dx.aps.clinical.criteria.join("; ")}.`,
+        `${positionText(GUIDELINE_POSITIONS.eshreAps3)}. ${positionText(GUIDELINE_POSITIONS.acrApsStandard)}.`,
+      ];
+      return verdict(def, "recommended", "guideline-supported", `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`, base, {
+        reasons,
+        unmet: [],
+        findings: [aplFinding, lossF],
+        missing: [],
+        citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard),
+      });
+    }
+    lossF.role = "context";
+    if (dx.lossCount >= 2 && dx.aps.clinical.mechanismPending.length > 0) {
+      const reasons = [`Persistent antiphospholipid antibodies; whether the clinical criterion is met depends on how a later loss ended: ${dx.aps.clinical.mechanismPending.join("; ")}.`];
+      return verdict(def, "premature", "investigation-pending", reasons[0]!, base, {
+        reasons,
+        unmet: [],
+        findings: [aplFinding, lossF],
+        missing: [{ id: "loss-mechanism", label: "Mechanism of the loss at 10 weeks or later", detail: dx.aps.clinical.mechanismPending.join("; ") }],
+      });
+    }
+    if (dx.lossCount < 2) {
+      const reasons = [`Persistent antiphospholipid antibodies with ${dx.lossCount} loss(es): not obstetric APS and not RPL; no pregnancy treatment is indicated on these grounds (thromboprophylaxis is a separate decision).`];
+      return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, lossF], missing: [] });
+    }
+    const reasons = [
+      `Persistent antiphospholipid antibodies (${aplPositives(dx.aps).join("; ")}) with ${dx.lossCount} loss(es), short of the clinical criteria for APS with three or more losses.`,
+      `${positionText(GUIDELINE_POSITIONS.eshreAps2)}.`,
+    ];
+    return verdict(def, "protocol-eligible", "criteria-met", reasons[0]!, base, {
+      reasons,
+      unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"],
+      findings: [aplFinding, lossF],
+      missing: [],
+      researchNote: `${reasons[1]} ${RESEARCH_MEANING}`,
+      citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps2),
+    });
+  }
+  if (dx.lossCount < 2) {
+    const reasons = [`${dx.lossCount} loss(es) and no persistent antiphospholipid antibodies: not recurrent pregnancy loss, nothing for heparin and aspirin to treat.`];
+    return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against")], missing: [] });
+  }
+  if (dx.aps.laboratory === "not-tested" || aplItem.status === "incomplete" || aplItem.status === "missing") {
+    const conflict = dx.aps.conflict;
+    const reasons = [
+      conflict !== undefined
+        ? `Two antiphospholipid panels on ${conflict.date} disagree (${conflict.antibodies.join(", ")}): neither result is used; repeat the panel before APS treatment is decided.`
+        : dx.aps.laboratory === "single-positive"
+          ? `A positive antiphospholipid result needs confirmation 12 weeks later (on or after ${dx.aps.repeatDueFrom}) before APS treatment is decided.`
+          : `Antiphospholipid testing is ${aplItem.status}: ${aplItem.detail}.`,
+    ];
+    const id = conflict !== undefined ? "antiphospholipid-conflict" : dx.aps.laboratory === "single-positive" ? "antiphospholipid-repeat" : "antiphospholipid";
+    return verdict(def, "premature", conflict !== undefined ? "conflicting-results" : "investigation-pending", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding], missing: [{ id, label: aplItem.label, detail: aplItem.detail }] });
+  }
+  const untreated = dx.causes.filter((c) => c.id === "uterine-anomaly" || c.id === "parental-chromosomal");
+  if (untreated.length > 0) {
+    const reasons = untreated.map((c) => `The losses have an explanation heparin and aspirin do not treat: ${c.label.toLowerCase()} (${c.detail}).`);
+    return verdict(def, "not-indicated", "explained-by-other-cause", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, ...untreated.map(causeFinding)], missing: [] });
+  }
+  const thrombo = dx.causes.find((c) => c.id === "hereditary-thrombophilia");
+  if (thrombo !== undefined) {
+    const f = causeFinding(thrombo);
+    f.role = "context";
+    f.source = CITATIONS.eshre2017.label;
+    const reasons = [
+      `Hereditary thrombophilia (${thrombo.detail}): ${positionText(GUIDELINE_POSITIONS.eshreThrombophilia)}. ALIFE2 found no benefit (figures in the evidence block).`,
+      "Thromboprophylaxis for venous thromboembolism risk is a separate decision.",
+    ];
+    return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding, f], missing: [], citedGuidelines: cited(0, GUIDELINE_POSITIONS.eshreThrombophilia) });
+  }
+  const reasons = [
+    "No antiphospholipid syndrome: heparin/aspirin did not improve live birth in unexplained RPL (ESHRE advises against it; wording unverified). Low-dose aspirin may still appear as a co-intervention in an immunotherapy protocol.",
+  ];
+  return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding], missing: [] });
+}
+
+export const lmwhAspirin: TherapyDefinition = {
+  id: "lmwh-aspirin",
+  name: "Heparin (LMWH) + low-dose aspirin",
+  plainName: "heparin injections with low-dose aspirin",
+  applicableStatuses: ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"],
+  safetyChecks: (c) => [
+    flag("bleeding-disorder", "Bleeding disorder", c.r.safety.bleedingDisorder, "contraindication", "bleeding disorder"),
+    allergy(c, ["heparin"], "Heparin allergy or heparin-induced thrombocytopenia", "contraindication", "heparin allergy"),
+    allergy(c, ["aspirin"], "Aspirin allergy", "contraindication", "aspirin allergy"),
+  ],
+  coInterventions: [],
+  verdict: rule,
+  protocol: () => PROTOCOL,
+  evidenceSubgroups: ["apl-positive"],
+};

@@ -1,0 +1,70 @@
+/** Progesterone: bleeding in early pregnancy after a previous loss (PRISM); no benefit without bleeding (PROMISE). */
+import type { Protocol } from "../protocols.js";
+import { CITATIONS } from "../sources.js";
+import { allergy, lossFinding, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import type { TherapyDefinition } from "./definition.js";
+
+const PROTOCOL: Protocol = {
+  therapy: "progesterone",
+  name: "Vaginal micronised progesterone 400 mg twice daily from bleeding to 16 weeks (PRISM)",
+  starts: "in-pregnancy",
+  sources: [CITATIONS.prism2019],
+  steps: [
+    { id: "progesterone", label: "Vaginal micronised progesterone from the onset of bleeding", kind: "medication", anchor: { kind: "start", offsetDays: 0 }, dose: { kind: "fixed", text: "400 mg vaginally twice daily" } },
+    { id: "progesterone-stop", label: "Stop at 16 weeks of gestation", kind: "medication", anchor: { kind: "gestational-week", from: 16 } },
+  ],
+  monitoring: ["Ultrasound to confirm an intrauterine pregnancy"],
+  stopRules: ["Pregnancy loss: stop"],
+  continueRules: ["Continue to 16 weeks"],
+  notes: ["Utrogestan contains soya lecithin."],
+};
+
+function rule(ctx: RuleContext): VerdictCore {
+  const { r, dx } = ctx;
+  const def = progesterone;
+  const [soy] = def.safetyChecks(ctx) as [ReturnType<typeof allergy>];
+  const base: BaseParts = { safetyChecks: [soy], coInterventions: [], criteriaSource: ["PRISM 2019 (bleeding in early pregnancy after miscarriage)", "PROMISE 2015 (no bleeding)"] };
+  if (soy.status === "problem") return safetyVerdict(def, base, [soy]);
+  const cp = r.currentPregnancy;
+  const lossF = lossFinding("losses", "Previous pregnancy losses", dx.lossCount, 1, CITATIONS.prism2019, dx.lossCount >= 1 ? "supports" : "against");
+  if (cp === undefined) {
+    const reasons = ["Not pregnant now: progesterone has no proven benefit without bleeding (PROMISE); if bleeding occurs in a future pregnancy after a previous miscarriage, vaginal progesterone becomes the recommended option (PRISM)."];
+    return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [lossF], missing: [] });
+  }
+  if (cp.bleeding === undefined) {
+    const reasons = ["Pregnant now, but whether there is bleeding is not recorded: the indication depends on it."];
+    return verdict(def, "premature", "investigation-pending", reasons[0]!, base, { reasons, unmet: [], findings: [lossF], missing: [{ id: "bleeding", label: "Bleeding in the current pregnancy", detail: "record whether there is vaginal bleeding" }] });
+  }
+  const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: cp.bleeding ? "yes" : "no", unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding ? "supports" : "against", reading: `Bleeding in the current pregnancy: ${cp.bleeding ? "yes" : "no"}` };
+  if (cp.bleeding && dx.lossCount >= 1) {
+    const reasons = [
+      `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es): vaginal micronised progesterone 400 mg twice daily to 16 weeks (PRISM).`,
+      "Guideline support: NICE NG126 offers it in this situation, and ESHRE 2022 and RCOG 2023 reportedly support it (positions as reported in secondary sources; not yet verified against the guideline text).",
+    ];
+    return verdict(def, "recommended", "guideline-supported", reasons[0]!, base, {
+      reasons,
+      unmet: [],
+      findings: [bleedF, lossF],
+      missing: [],
+      benefitClaim: { trial: "PRISM 2019", outcome: "live births", subgroup: "women with previous miscarriages (largest in those with 3 or more)" },
+    });
+  }
+  const reasons = [
+    cp.bleeding
+      ? "Bleeding without a previous loss: the PRISM benefit was in women with previous miscarriage."
+      : "Pregnant without bleeding: progesterone did not improve live births in unexplained recurrent miscarriage without bleeding (PROMISE; figures in the evidence block).",
+  ];
+  return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] });
+}
+
+export const progesterone: TherapyDefinition = {
+  id: "progesterone",
+  name: "Progesterone",
+  plainName: "progesterone",
+  applicableStatuses: ["recommended", "premature", "not-indicated", "contraindicated"],
+  safetyChecks: (c) => [allergy(c, ["soy"], "Soy allergy", "contraindication", "micronised progesterone capsules (Utrogestan) contain soya lecithin; consider a product without it")],
+  coInterventions: [],
+  verdict: rule,
+  protocol: () => PROTOCOL,
+  evidenceSubgroups: ["bleeding-in-pregnancy"],
+};

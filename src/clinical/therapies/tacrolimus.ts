@@ -1,0 +1,62 @@
+/** Tacrolimus: the tacrolimus RCT (Liu 2023) criteria and weight-based regimen. */
+import type { Protocol } from "../protocols.js";
+import { CITATIONS } from "../sources.js";
+import { allergy, egfrCheck, flag, immunotherapyVerdict, infectionCheck, medicationsCheck } from "../verdicts.js";
+import type { TherapyDefinition } from "./definition.js";
+
+const PROTOCOL: Protocol = {
+  therapy: "tacrolimus",
+  name: "Tacrolimus 0.05–0.1 mg/kg/day from the end of menses to the next menses or to 10 weeks of pregnancy (Liu 2023)",
+  starts: "before-conception",
+  sources: [CITATIONS.zhao2023tacrolimus],
+  steps: [
+    {
+      id: "tacrolimus-start",
+      name: "the start of tacrolimus",
+      label: "Start tacrolimus at the end of menses",
+      kind: "medication",
+      anchor: { kind: "start", offsetDays: 0 },
+      dose: { kind: "per-kg", min: 0.05, max: 0.1, unit: "mg", per: "day", strengths: "tacrolimusMg", text: "orally, in two divided doses" },
+    },
+    { id: "tacrolimus-stop-no-pregnancy", label: "If not pregnant: stop at the start of the next menses (then restart after it ends)", kind: "decision", anchor: { kind: "text", text: "next menses" } },
+    { id: "tacrolimus-stop-pregnancy", label: "If pregnant: continue to 10 weeks of gestation, then stop", kind: "medication", anchor: { kind: "gestational-week", from: 10 } },
+  ],
+  monitoring: [
+    "Blood glucose, blood pressure, renal function and potassium (transplant practice; not reported in the RPL trials)",
+    "Trough levels are transplant practice, not reported in these RPL studies",
+    "Interacting drugs (CYP3A4 inhibitors and inducers)",
+  ],
+  stopRules: ["Rising creatinine, hyperkalaemia, new hypertension or hyperglycaemia: stop and review"],
+  continueRules: ["Pregnant: continue to 10 weeks"],
+  notes: ["Nakagawa's regimen (1–4 mg/day by Th1/Th2 ratio) differs from Liu 2023's weight-based dose."],
+};
+
+export const tacrolimus: TherapyDefinition = {
+  id: "tacrolimus",
+  name: "Tacrolimus",
+  plainName: "tacrolimus (a medicine that dampens the immune response)",
+  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
+  safetyChecks: (c) => [
+    egfrCheck(c, 60, "contraindication", "tacrolimus is nephrotoxic"),
+    infectionCheck(c),
+    medicationsCheck(c, "tacrolimus is metabolised by CYP3A4: check every current medication for interactions"),
+    flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "tacrolimus raises blood glucose: monitor closely"),
+    flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "tacrolimus raises blood pressure: monitor closely"),
+    allergy(c, ["tacrolimus"], "Tacrolimus hypersensitivity", "contraindication", "known hypersensitivity"),
+  ],
+  coInterventions: [{ label: "Basic therapy of the trial", note: "Both arms of Liu 2023 received the trial's basic therapy; tacrolimus was added to it" }],
+  verdict: (ctx) =>
+    immunotherapyVerdict(ctx, tacrolimus, {
+      minLosses: 3,
+      lossScope: "any",
+      lossSource: CITATIONS.zhao2023tacrolimus,
+      allowRif: false,
+      markers: ["th1Th2Ratio", "il33", "sst2"],
+      markerSource: CITATIONS.zhao2023tacrolimus,
+      treats: [],
+      criteria: "the tacrolimus RCT of Liu 2023 (≥3 serial losses with raised IL-33/sST2 or Th1/Th2)",
+      guidelineCaveat: "No guideline recommends tacrolimus for RPL (ESHRE makes no recommendation); the evidence is one RCT.",
+    }),
+  protocol: () => PROTOCOL,
+  evidenceSubgroups: ["il33-sst2-elevated", "th1-th2-elevated", "recurrent-implantation-failure"],
+};

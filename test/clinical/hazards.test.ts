@@ -1,0 +1,300 @@
+/**
+ * The controls of docs/safety/hazard-log.md, one test each (named "Hxx ..." as the log names them). Each test
+ * exercises the control on real records and fails when the control is removed.
+ */
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import {
+  REASON_KIND_STATUS,
+  assessPatient,
+  diagnosisOverview,
+  parsePatientRecord,
+  planProtocol,
+  recordOverview,
+  type Assessment,
+} from "../../src/clinical/index.js";
+import { InputError } from "../../src/shared/errors.js";
+import { THERAPY_IDS } from "../../src/shared/therapy-ids.js";
+import { EXAMPLES, VIGNETTES, evidenceLookup, readJson, vignetteFiles } from "./helpers.js";
+
+const today = "2025-02-15";
+const vignette = (key: string): Record<string, unknown> => readJson(join(VIGNETTES, `${key}.json`)) as Record<string, unknown>;
+const assess = (rec: unknown, opts: { evidence?: boolean; dateOfBirth?: string } = {}): Assessment =>
+  assessPatient(rec, { today, ...(opts.evidence === true ? { evidence: evidenceLookup() } : {}), ...(opts.dateOfBirth !== undefined ? { dateOfBirth: opts.dateOfBirth } : {}) });
+const all = (): Array<[string, Assessment]> => vignetteFiles().map((f) => [f, assess(readJson(join(VIGNETTES, f)))]);
+const rejects = (f: () => unknown, field: string, why: RegExp): void => {
+  let err: unknown;
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
+  expect(err, field).toBeInstanceOf(InputError);
+  expect((err as InputError).location.field).toBe(field);
+  expect((err as InputError).message).toMatch(why);
+};
+
+describe("hazard controls (docs/safety/hazard-log.md)", () => {
+  it("H01 contraindicated is only ever a harm: every contraindicated verdict names a safety problem", () => {
+    for (const [f, a] of all())
+      for (const t of THERAPY_IDS) {
+        const v = a.therapies[t];
+        if (v.status !== "contraindicated") continue;
+        expect(v.reasonKind, `${f} ${t}`).toBe("safety");
+        expect(v.safetyChecks.some((s) => s.status === "problem" && s.severity === "contraindication"), `${f} ${t}`).toBe(true);
+      }
+    const aps = assess(vignette("v07-aps-three-losses"));
+    expect(aps.therapies.lit.status).toBe("not-indicated");
+    expect(aps.therapies.lit.reasonKind).toBe("explained-by-other-cause");
+  });
+
+  it("H02 no verdict and no sentence invites waiting for another miscarriage", () => {
+    for (const [f, a] of all()) {
+      const text = [...a.patientSummary, ...a.clinicianSummary, ...THERAPY_IDS.flatMap((t) => [...a.therapies[t].reasons, ...a.therapies[t].missing.map((m) => `${m.label} ${m.detail}`)])].join(" ");
+      expect(text, f).not.toMatch(/\b(wait|until)\b[^.]*\b(another|further|more|next)\b[^.]*\b(loss|losses|miscarriage)/i);
+      expect(text, f).not.toMatch(/another (loss|miscarriage)/i);
+      for (const t of THERAPY_IDS) {
+        const v = a.therapies[t];
+        if (v.status !== "premature") continue;
+        expect(v.missing.length, `${f} ${t}`).toBeGreaterThan(0);
+        expect(v.missing.some((m) => /loss(es)?$/i.test(m.label) && !/mechanism/i.test(m.label)), `${f} ${t}`).toBe(false);
+      }
+    }
+  });
+
+  it("H03 a protocol asking for more losses than the patient has: not-indicated, naming the protocol and what it asked for", () => {
+    const a = assess(vignette("v47-three-losses-four-loss-protocols"));
+    expect(a.therapies.ivig.status).toBe("not-indicated");
+    expect(a.therapies.ivig.reasonKind).toBe("criterion-not-completable");
+    expect(a.therapies.ivig.headline).toMatch(/Yamada 2022 .* asks for 4 or more unexplained losses; the record has 3/);
+  });
+
+  it("H04 a pre-conception protocol is not protocol-eligible for a pregnant patient, and says why", () => {
+    const a = assess(vignette("v44-pregnant-unk-preconception-protocols"));
+    for (const t of ["prednisolone", "lit"] as const) {
+      expect(a.therapies[t].status).toBe("not-indicated");
+      expect(a.therapies[t].reasonKind).toBe("timing-mismatch");
+      expect(a.therapies[t].headline).toMatch(/starts before conception/);
+    }
+    expect(assess(vignette("v45-pregnant-four-losses-ivig")).therapies.ivig.status).toBe("protocol-eligible");
+  });
+
+  it("H05 when the best trial in exactly the selected population found no benefit, the headline says so", () => {
+    const a = assess(vignette("v05-peripheral-nk-raised"));
+    expect(a.therapies.intralipid.status).toBe("protocol-eligible");
+    expect(a.therapies.intralipid.headline).toMatch(/found no benefit/);
+    expect(a.therapies.intralipid.noBenefitInSelection).toBeDefined();
+    expect(a.patientSummary.join(" ")).toMatch(/Intralipid infusions: .*found no benefit/);
+  });
+
+  it("H06 the patient text states the true reason: a missing test is named as missing, not as 'more losses'", () => {
+    const a = assess(vignette("v51-uterine-anatomy-not-done"));
+    const text = a.patientSummary.join(" ");
+    expect(text).toMatch(/too early to decide about [^:]*prednisolone[^:]*: first Uterine anatomy/);
+    expect(text).not.toMatch(/more unexplained losses/);
+    const normal = assess(vignette("v21-five-losses-normal-panel")).patientSummary.join(" ");
+    expect(normal).toMatch(/in the usual range/);
+  });
+
+  it("H07 the patient text never contradicts itself: no 'no explanation yet' beside an explaining finding", () => {
+    for (const [f, a] of all()) {
+      const text = a.patientSummary.join(" ");
+      if (/can explain the losses/.test(text)) expect(text, f).not.toMatch(/no explanation yet/);
+    }
+    expect(assess(vignette("v12-balanced-translocation")).patientSummary.join(" ")).toMatch(/can explain the losses/);
+  });
+
+  it("H08 second-trimester losses from cervical insufficiency are not counted as unexplained immunological losses", () => {
+    const a = assess(vignette("v31-cervical-insufficiency-second-trimester"));
+    expect(a.diagnosis.lossCount).toBe(3);
+    expect(a.diagnosis.unexplainedLossCount).toBe(1);
+    expect(a.therapies.prednisolone.status).toBe("not-indicated");
+    expect(a.therapies.prednisolone.reasonKind).toBe("pattern-mismatch");
+    expect(a.therapies.prednisolone.headline).toMatch(/the record has 1/);
+  });
+
+  it("H09 a pre-viable delivery is not read as a fetal death ≥ 10 weeks for APS; an unrecorded mechanism is asked for", () => {
+    const pv = assess(vignette("v34-apl-persistent-pre-viable-delivery"));
+    expect(pv.diagnosis.aps.met).toBe(false);
+    expect(pv.therapies["lmwh-aspirin"].status).toBe("protocol-eligible");
+    const unknown = assess(vignette("v35-apl-persistent-mechanism-unrecorded"));
+    expect(unknown.therapies["lmwh-aspirin"].status).toBe("premature");
+    expect(unknown.therapies["lmwh-aspirin"].missing.map((m) => m.id)).toEqual(["loss-mechanism"]);
+    expect(assess(vignette("v29-aps-fetal-death-two-losses")).diagnosis.aps.met).toBe(true);
+  });
+
+  it("H10 untreated latent TB is a contraindication for TNF-α inhibitors; treated latent TB a caution", () => {
+    const un = assess(vignette("v37-latent-tb-untreated")).therapies["tnf-inhibitor"];
+    expect(un.status).toBe("contraindicated");
+    expect(un.reasons.join(" ")).toMatch(/latent TB .*not treated/);
+    expect(assess(vignette("v38-latent-tb-treated")).therapies["tnf-inhibitor"].status).toBe("protocol-eligible");
+    expect(assess(vignette("v39-active-tb-unk")).therapies.prednisolone.status).toBe("contraindicated");
+  });
+
+  it("H11 a positive TB screen not recorded as latent or active is never read as safe", () => {
+    const v = assess(vignette("v04-tnf-il10-tb-positive")).therapies["tnf-inhibitor"];
+    expect(v.status).toBe("contraindicated");
+    expect(v.reasons.join(" ")).toMatch(/record whether latent or active/);
+  });
+
+  it("H12 IgA deficiency is read from the IgA level (any unit) and anti-IgA antibodies, not only a yes/no", () => {
+    expect(assess(vignette("v43-iga-mg-dl-low")).therapies.ivig.status).toBe("contraindicated");
+    expect(assess(vignette("v41-iga-low-anti-iga-positive")).therapies.ivig.status).toBe("contraindicated");
+    expect(assess(vignette("v40-iga-low-no-anti-iga")).therapies.ivig.status).toBe("protocol-eligible");
+    rejects(() => parsePatientRecord({ losses: [], safety: { igaDeficiency: false, igaLevel: { value: 0.02, unit: "g/L" } } }), "safety.igaDeficiency", /0\.02 g\/L/);
+  });
+
+  it("H13 a parental karyotype abnormality is named by its kind", () => {
+    const a = assess(vignette("v54-paternal-inversion"));
+    expect(a.diagnosis.causes.find((c) => c.id === "parental-chromosomal")!.detail).toMatch(/inversion/);
+    rejects(() => parsePatientRecord({ losses: [], workup: { karyotypeMale: { result: "normal", abnormality: "inversion" } } }), "workup.karyotypeMale.abnormality", /normal karyotype/);
+  });
+
+  it("H14 the NK specimen is never assumed: a count under the other specimen's field is rejected", () => {
+    rejects(() => parsePatientRecord({ losses: [], immune: { uterineNk: { value: 12, unit: "%", specimen: "peripheral-blood" } } }), "immune.uterineNk.specimen", /endometrial biopsy/);
+    rejects(() => parsePatientRecord({ losses: [], immune: { peripheralNk: { value: 12, unit: "%", specimen: "endometrial-biopsy" } } }), "immune.peripheralNk.specimen", /peripheral blood/);
+  });
+
+  it("H15 a future-dated item is always rejected, naming the field", () => {
+    const fields = ["losses.0.date", "liveBirths.0.date", "workup.antiphospholipid.0.date", "workup.thyroid.date", "immune.uterineNk.date", "followUps.0.date", "currentPregnancy.positiveTestDate", "medications.0.since"];
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.integer({ min: 1, max: 4000 }), (path, days) => {
+        const rec = structuredClone(readJson(join(EXAMPLES, "profile-a.json"))) as Record<string, unknown>;
+        rec.liveBirths = [{ gestationalWeek: 39, date: "2020-01-01" }];
+        rec.followUps = [{ test: "anti-paternal-antibody", date: "2024-01-01", result: "positive" }];
+        rec.medications = [{ name: "folic acid", since: "2024-01-01" }];
+        rec.currentPregnancy = { positiveTestDate: "2025-01-01" };
+        const future = new Date(Date.parse(today) + days * 86_400_000).toISOString().slice(0, 10);
+        const keys = path.split(".");
+        let o = rec as Record<string, unknown>;
+        for (const k of keys.slice(0, -1)) o = o[k] as Record<string, unknown>;
+        o[keys[keys.length - 1]!] = future;
+        const want = path.replace(/\.(\d+)\./g, "[$1].");
+        rejects(() => assessPatient(rec, { today }), want, /after the assessment date/);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("H16 losses before the age of 10 and results dated before birth are rejected", () => {
+    const rec = { losses: [{ date: "1995-05-01", gestationalWeek: 7, kind: "clinical" }] };
+    rejects(() => assess(rec, { dateOfBirth: "1990-01-01" }), "losses[0].date", /age 5/);
+    rejects(() => assess({ losses: [], workup: { thyroid: { date: "1985-01-01", tsh: { value: 2, unit: "mU/L" } } } }, { dateOfBirth: "1990-01-01" }), "workup.thyroid.date", /before the date of birth/);
+  });
+
+  it("H17 an age that contradicts the date of birth is rejected; the rules use the age from the date of birth", () => {
+    rejects(() => assess({ age: 45, losses: [] }, { dateOfBirth: "1990-01-01" }), "age", /the patient is 35 on 2025-02-15/);
+    const rif = { age: 30, losses: [], ivf: { transfers: [1, 2, 3].map((i) => ({ date: `2024-0${i}-01`, embryos: 2, quality: "good", outcome: "no-implantation" })) } };
+    expect(assess(rif).diagnosis.rif.met).toBe(true);
+    expect(assess(rif, { dateOfBirth: "1980-01-01" }).diagnosis.rif.met).toBe(false); // 45 on the assessment date
+  });
+
+  it("H18 two aPL panels of the same day that disagree are a conflict: neither wins, a repeat is asked for", () => {
+    const a = assess(vignette("v52-apl-same-day-conflict"));
+    expect(a.diagnosis.aps.laboratory).toBe("conflicting");
+    const v = a.therapies["lmwh-aspirin"];
+    expect(v.status).toBe("premature");
+    expect(v.reasonKind).toBe("conflicting-results");
+    expect(v.headline).toMatch(/disagree .*repeat/);
+    expect(a.patientSummary.join(" ")).toMatch(/disagree, so neither is used/);
+    expect(assess(vignette("v53-apl-same-day-agree")).diagnosis.aps.laboratory).toBe("negative");
+  });
+
+  it("H19 the banner and the assessment read the same diagnosis", () => {
+    for (const f of [...vignetteFiles().map((x) => join(VIGNETTES, x)), join(EXAMPLES, "profile-a.json"), join(EXAMPLES, "profile-b.json")]) {
+      const rec = readJson(f);
+      expect(recordOverview(rec)!.label, f).toBe(diagnosisOverview(assessPatient(rec, { today }).diagnosis).label);
+    }
+    const b = recordOverview(readJson(join(EXAMPLES, "profile-b.json")))!;
+    expect(b.label).toMatch(/^RPL \(ESHRE met, RCOG not met\)/);
+    expect(recordOverview(vignette("v36-ectopic-and-molar-not-counted"))!.lossCount).toBe(2);
+  });
+
+  it("H20 the APS finding names each positive antibody with value, unit, dates and the interval in weeks", () => {
+    const text = assess(vignette("v07-aps-three-losses")).therapies["lmwh-aspirin"].reasons[0]!;
+    expect(text).toMatch(/anticardiolipin IgG \d+ GPL \(> 40 GPL\) on \d{4}-\d\d-\d\d and \d+ GPL on \d{4}-\d\d-\d\d, [\d.]+ weeks apart/);
+    expect(text).toMatch(/lupus anticoagulant positive .* on \d{4}-\d\d-\d\d and positive on \d{4}-\d\d-\d\d, [\d.]+ weeks apart/);
+  });
+
+  it("H21 a cited benefit agrees with the evidence block: 'improved' only where its CI excludes no effect, with the subgroup", () => {
+    const v = assess(vignette("v16-pregnant-bleeding"), { evidence: true }).therapies.progesterone;
+    const claim = v.reasons.find((r) => r.startsWith("PRISM"))!;
+    const e = v.evidence.effect!;
+    if (e.excludesNoEffect && e.favoursTreatment) expect(claim).toMatch(/improved/);
+    else {
+      expect(claim).not.toMatch(/improved/);
+      expect(claim).toMatch(/no clear difference/);
+    }
+    expect(claim).toContain(e.text);
+    expect(claim).toMatch(/previous miscarriages/);
+    for (const [f, a] of vignetteFiles().map((x) => [x, assess(readJson(join(VIGNETTES, x)), { evidence: true })] as const))
+      for (const t of THERAPY_IDS) for (const r of a.therapies[t].reasons) if (/improved live birth/.test(r)) expect(a.therapies[t].evidence.effect?.excludesNoEffect, `${f} ${t}`).toBe(true);
+  });
+
+  it("H22 a guideline position cited in a reason carries the same verified mark as in the guideline list", () => {
+    for (const key of ["v07-aps-three-losses", "v08-aps-refractory", "v09-apl-persistent-two-losses", "v13-factor-v-leiden"]) {
+      const a = assess(vignette(key), { evidence: true });
+      for (const t of THERAPY_IDS) {
+        const v = a.therapies[t];
+        for (const c of v.citedGuidelines ?? []) {
+          const listed = v.guideline.find((g) => g.id === c.id)!;
+          expect(listed, `${key} ${t} ${c.id}`).toBeDefined();
+          const mark = `[${c.body} ${c.year}: ${listed.verified ? "verified" : "unverified"}`;
+          expect(v.reasons[c.reason], `${key} ${t} ${c.id}`).toContain(mark);
+        }
+      }
+    }
+    const hcq = assess(vignette("v08-aps-refractory"), { evidence: true }).therapies.hydroxychloroquine;
+    expect(hcq.reasons[0]).toMatch(/\[ACR 2020: unverified/);
+  });
+
+  it("H23 no missed contraindication: every recorded harm decides the verdict of the therapy it concerns", () => {
+    for (const [f, a] of all())
+      for (const t of THERAPY_IDS) {
+        const v = a.therapies[t];
+        if (v.safetyChecks.some((s) => s.status === "problem" && s.severity === "contraindication")) expect(v.status, `${f} ${t}`).toBe("contraindicated");
+      }
+    expect(assess(vignette("v06-peripheral-nk-soy-allergy")).therapies.intralipid.status).toBe("contraindicated");
+    expect(assess(vignette("v58-sickle-cell-gcsf")).therapies["g-csf"].status).toBe("contraindicated");
+    expect(assess(vignette("v57-active-infection-th1th2")).therapies.tacrolimus.status).toBe("contraindicated");
+  });
+
+  it("H24 a missing investigation is never read as normal: removing a work-up item makes it missing and no verdict more permissive", () => {
+    const base = vignette("v60-unk-specimen-recorded");
+    const before = assess(base);
+    expect(before.therapies.prednisolone.status).toBe("protocol-eligible");
+    for (const item of ["karyotypeFemale", "karyotypeMale", "uterineAnatomy", "antiphospholipid", "thyroid", "thrombophilia"]) {
+      const rec = structuredClone(base) as { workup: Record<string, unknown> };
+      delete rec.workup[item];
+      const a = assess(rec);
+      expect(a.diagnosis.workupComplete, item).toBe(false);
+      expect(a.therapies.prednisolone.status, item).toBe("premature");
+      expect(a.therapies.prednisolone.missing.length, item).toBeGreaterThan(0);
+    }
+  });
+
+  it("H26 evidence numbers come from data/: no result percentages written into the clinical code", () => {
+    const dir = join(import.meta.dirname, "..", "..", "src", "clinical");
+    const files = [...readdirSync(dir).filter((f) => f.endsWith(".ts")).map((f) => join(dir, f)), ...readdirSync(join(dir, "therapies")).map((f) => join(dir, "therapies", f))];
+    for (const f of files) expect(readFileSync(f, "utf8"), f).not.toMatch(/\d+(\.\d+)?% vs \d+(\.\d+)?%|OR \d\.\d+ \(\d/);
+  });
+
+  it("H30 every verdict's reasonKind stands behind its status (web, patient text and EHR card branch on it)", () => {
+    for (const [f, a] of all()) for (const t of THERAPY_IDS) expect(REASON_KIND_STATUS[a.therapies[t].reasonKind], `${f} ${t}`).toBe(a.therapies[t].status);
+  });
+
+  it("H31 plan steps read as a clinician writes them, never with internal ids or '1 weeks'", () => {
+    const p = planProtocol("lit", parsePatientRecord(readJson(join(EXAMPLES, "profile-a.json"))), { start: "2024-09-02", today: "2024-09-01" });
+    const whens = p.steps.map((s) => s.when);
+    expect(whens).toContain("2 weeks after the third injection");
+    expect(whens).toContain("1 week after the antibody check");
+    for (const w of whens) {
+      expect(w).not.toMatch(/lit-injection|antibody-check|booster-preconception/);
+      expect(w).not.toMatch(/\b1 weeks\b/);
+    }
+    const ivig = planProtocol("ivig", parsePatientRecord({ losses: [], weight: { value: 60, unit: "kg" }, currentPregnancy: { lastMenstrualPeriod: "2025-01-10" } }), { start: "2025-02-10", today: "2025-02-10" });
+    expect(ivig.steps[0]!.repeat!.text).toBe("daily for 5 days");
+  });
+});

@@ -1,0 +1,76 @@
+/** Issue 9 §5 on a real server and both engines: plans kept with version, author and date; override reasons; therapy events; entered-in-error follow-ups. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+
+interface Summary { id: string; displayName: string | null }
+interface Saved { id: string; therapy: string; version: number; verdictStatus: string; overrideReason: string | null; createdBy: string; createdAt: string; plan: { steps: unknown[] } }
+
+describe.each(["sqlite", "postgres"] as const)("kept plans and decisions on %s", (engine) => {
+  let srv: TestServer;
+  let clinician: Client;
+  let admin: Client;
+  let researcher: Client;
+  let a: string;
+  let b: string;
+
+  beforeAll(async () => {
+    srv = await startServer(engine, { seed: true }, () => new Date("2026-11-20T10:00:00Z"));
+    admin = new Client(srv.base);
+    await admin.login("admin", ADMIN_PASSWORD);
+    clinician = await userClient(srv.base, admin, "dr.plans", "clinician");
+    researcher = await userClient(srv.base, admin, "res.plans", "researcher");
+    const patients = ((await clinician.req("GET", "/api/patients")).body as { patients: Summary[] }).patients;
+    a = patients.find((p) => p.displayName?.startsWith("Example A"))!.id;
+    b = patients.find((p) => p.displayName?.startsWith("Example B"))!.id;
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  it("a built plan is stored with version, who and when, listed on the patient and audited", async () => {
+    const r1 = await clinician.req("POST", `/api/patients/${a}/plans`, { therapy: "lit", startDate: "2026-12-01" });
+    expect(r1.status).toBe(201);
+    const p1 = (r1.body as { plan: Saved }).plan;
+    expect(p1).toMatchObject({ therapy: "lit", version: 1, verdictStatus: "protocol-eligible", overrideReason: null, createdBy: "dr.plans" });
+    expect(p1.plan.steps.length).toBeGreaterThan(0);
+    const p2 = ((await clinician.req("POST", `/api/patients/${a}/plans`, { therapy: "lit", startDate: "2026-12-15" })).body as { plan: Saved }).plan;
+    expect(p2.version).toBe(2);
+    const list = (await clinician.req("GET", `/api/patients/${a}/plans`)).body as { plans: Saved[] };
+    expect(list.plans.map((p) => p.version)).toEqual([2, 1]);
+    const audit = (await admin.req("GET", `/api/audit?patientId=${a}`)).body as { entries: Array<{ action: string; detail: string | null }> };
+    expect(audit.entries.filter((e) => e.action === "plan.save").map((e) => e.detail)).toEqual(["lit v2 from 2026-12-15", "lit v1 from 2026-12-01"]);
+    expect((await researcher.req("GET", `/api/patients/${a}/plans`)).status).toBe(403);
+  });
+
+  it("planning a therapy that is neither recommended nor protocol-eligible needs an override reason, stored and shown", async () => {
+    const refused = await clinician.req("POST", `/api/patients/${b}/plans`, { therapy: "lit", startDate: "2026-12-01" });
+    expect(refused.status).toBe(400);
+    expect(errorOf(refused).field).toBe("overrideReason");
+    expect(errorOf(refused).message).toMatch(/not-indicated for this patient: planning it needs an override reason/);
+    const ok = await clinician.req("POST", `/api/patients/${b}/plans`, { therapy: "lit", startDate: "2026-12-01", overrideReason: "approved trial protocol, ethics ref 24/123" });
+    expect(ok.status).toBe(201);
+    const list = (await clinician.req("GET", `/api/patients/${b}/plans`)).body as { plans: Saved[] };
+    expect(list.plans[0]).toMatchObject({ verdictStatus: "not-indicated", overrideReason: "approved trial protocol, ethics ref 24/123" });
+  });
+
+  it("therapies started and stopped are recorded; future dates are refused", async () => {
+    expect((await clinician.req("POST", `/api/patients/${a}/therapy-events`, { therapy: "lit", event: "started", date: "2026-11-01" })).status).toBe(201);
+    expect((await clinician.req("POST", `/api/patients/${a}/therapy-events`, { therapy: "lit", event: "stopped", date: "2026-11-18", note: "no antibody response" })).status).toBe(201);
+    const future = await clinician.req("POST", `/api/patients/${a}/therapy-events`, { therapy: "lit", event: "stopped", date: "2026-12-18" });
+    expect(future.status).toBe(400);
+    expect(errorOf(future).field).toBe("date");
+    const list = (await clinician.req("GET", `/api/patients/${a}/plans`)).body as { therapyEvents: Array<{ event: string; date: string; note: string | null }> };
+    expect(list.therapyEvents.map((e) => `${e.event} ${e.date}`)).toEqual(["started 2026-11-01", "stopped 2026-11-18"]);
+  });
+
+  it("a follow-up entered in error is kept, marked, and no longer read by the rules", async () => {
+    const f = (await clinician.req("POST", `/api/patients/${a}/followups`, { kind: "antibody-result", date: "2026-11-19", test: "anti-paternal-antibody", positive: false })).body as { followup: { id: string } };
+    const before = (await clinician.req("POST", `/api/patients/${a}/plan`, { therapy: "lit", startDate: "2026-09-01" })).body as { plan: { status: string } };
+    expect(before.plan.status).toBe("reconsider");
+    expect((await clinician.req("POST", `/api/patients/${a}/followups/${f.followup.id}/entered-in-error`, { reason: "result of another patient" })).status).toBe(204);
+    const after = (await clinician.req("POST", `/api/patients/${a}/plan`, { therapy: "lit", startDate: "2026-09-01" })).body as { plan: { status: string } };
+    expect(after.plan.status).toBe("awaiting-result");
+    const again = await clinician.req("POST", `/api/patients/${a}/followups/${f.followup.id}/entered-in-error`, { reason: "twice" });
+    expect(again.status).toBe(409);
+  });
+});
