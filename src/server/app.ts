@@ -28,6 +28,8 @@ import { evidenceRoutes } from "./routes/evidence.js";
 import { metaRoutes } from "./routes/meta.js";
 import { researchRoutes } from "./routes/research.js";
 import { auditRoutes } from "./routes/audit.js";
+import { cdsRoutes } from "./routes/cds.js";
+import { fhirAdminRoutes } from "./routes/fhir-admin.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -113,6 +115,8 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(metaRoutes);
     await app.register(researchRoutes);
     await app.register(auditRoutes);
+    await app.register(cdsRoutes);
+    await app.register(fhirAdminRoutes);
 
     const webRoot = resolve(config.webRoot ?? join(packageRoot(), "dist", "web"));
     const hasIndex = existsSync(join(webRoot, "index.html"));
