@@ -30,6 +30,7 @@ import { researchRoutes } from "./routes/research.js";
 import { auditRoutes } from "./routes/audit.js";
 import { cdsRoutes } from "./routes/cds.js";
 import { fhirAdminRoutes } from "./routes/fhir-admin.js";
+import { smartRoutes } from "./routes/smart.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -117,6 +118,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(auditRoutes);
     await app.register(cdsRoutes);
     await app.register(fhirAdminRoutes);
+    await app.register(smartRoutes);
 
     const webRoot = resolve(config.webRoot ?? join(packageRoot(), "dist", "web"));
     const hasIndex = existsSync(join(webRoot, "index.html"));

@@ -27,7 +27,15 @@ interface SmartLaunchesTable {
   created_at: string;
   expires_at: string;
 }
+interface SmartEhrsTable {
+  iss: string;
+  client_id: string;
+  label: string;
+  created_at: string;
+  created_by: string;
+}
 interface FhirTables {
+  smart_ehrs: SmartEhrsTable;
   cds_clients: CdsClientsTable;
   ehr_users: EhrUsersTable;
   smart_launches: SmartLaunchesTable;
@@ -102,4 +110,27 @@ export async function takeSmartLaunch(s: Store, state: string, now: string): Pro
   await db(s).deleteFrom("smart_launches").where("state", "=", state).execute();
   if (r.expires_at < now) return null;
   return { iss: r.iss, data: JSON.parse(r.data) as unknown };
+}
+
+export interface SmartEhr {
+  iss: string;
+  clientId: string;
+  label: string;
+}
+/** EHRs Decidua may be launched from (SMART on FHIR): the FHIR base URL and Decidua's client_id there. */
+export async function putSmartEhr(s: Store, e: SmartEhr, actor: { username: string; route: string }, at: string): Promise<void> {
+  await db(s)
+    .transaction()
+    .execute(async (tx) => {
+      await tx.deleteFrom("smart_ehrs").where("iss", "=", e.iss).execute();
+      await tx.insertInto("smart_ehrs").values({ iss: e.iss, client_id: e.clientId, label: e.label, created_at: at, created_by: actor.username }).execute();
+      await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "smart-ehr.put", route: actor.route, status: 200, detail: JSON.stringify(e) });
+    });
+}
+export async function getSmartEhr(s: Store, iss: string): Promise<SmartEhr | null> {
+  const r = await db(s).selectFrom("smart_ehrs").selectAll().where("iss", "=", iss).executeTakeFirst();
+  return r === undefined ? null : { iss: r.iss, clientId: r.client_id, label: r.label };
+}
+export async function listSmartEhrs(s: Store): Promise<SmartEhr[]> {
+  return (await db(s).selectFrom("smart_ehrs").selectAll().orderBy("iss").execute()).map((r) => ({ iss: r.iss, clientId: r.client_id, label: r.label }));
 }

@@ -147,6 +147,14 @@ function migrations(engine: Engine): Record<string, Migration> {
           .addPrimaryKeyConstraint("ehr_users_pk", ["iss", "ehr_user"])
           .execute();
         await db.schema
+          .createTable("smart_ehrs")
+          .addColumn("iss", "text", (c) => c.primaryKey())
+          .addColumn("client_id", "text", (c) => c.notNull())
+          .addColumn("label", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
           .createTable("smart_launches")
           .addColumn("state", "text", (c) => c.primaryKey())
           .addColumn("iss", "text", (c) => c.notNull())
@@ -157,6 +165,7 @@ function migrations(engine: Engine): Record<string, Migration> {
       },
       async down(db: Kysely<unknown>): Promise<void> {
         await db.schema.dropTable("smart_launches").execute();
+        await db.schema.dropTable("smart_ehrs").execute();
         await db.schema.dropTable("ehr_users").execute();
         await db.schema.dropTable("cds_clients").execute();
       },

@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { routeOf, userOf } from "../auth.js";
 import { HttpError, notFound } from "../errors.js";
-import { deleteCdsClient, listCdsClients, listEhrUsers, mapEhrUser, putCdsClient } from "../../store/fhir.js";
+import { deleteCdsClient, listCdsClients, listEhrUsers, listSmartEhrs, mapEhrUser, putCdsClient, putSmartEhr } from "../../store/fhir.js";
 
 const admin = { roles: ["admin"] as const };
 const Jwks = z.strictObject({ keys: z.array(z.looseObject({ kty: z.string() })).min(1, { error: "the JWKS needs at least one key" }) });
@@ -20,7 +20,18 @@ const ClientBody = z
   .refine((b) => (b.jwksUrl === undefined) !== (b.jwks === undefined), { error: "give either jwksUrl or jwks", path: ["jwksUrl"] });
 const EhrUserBody = z.strictObject({ iss: z.url({ error: "iss must be the EHR's FHIR base URL" }), ehrUser: z.string().min(1).max(500), userId: z.string().min(1) });
 
+const SmartEhrBody = z.strictObject({ iss: z.url({ error: "iss must be the EHR's FHIR base URL" }), clientId: z.string().min(1).max(500), label: z.string().min(1).max(200) });
+
 export async function fhirAdminRoutes(app: FastifyInstance): Promise<void> {
+  app.get("/api/fhir/smart-ehrs", { config: admin, schema: { tags: ["fhir"], summary: "EHRs that may launch Decidua (SMART on FHIR)" } }, async (req) => {
+    await app.store.audit(null, { username: userOf(req).username, action: "smart-ehr.list", route: routeOf(req), status: 200 });
+    return { ehrs: await listSmartEhrs(app.store) };
+  });
+  app.put("/api/fhir/smart-ehrs", { config: admin, schema: { tags: ["fhir"], summary: "Register an EHR (FHIR base URL and Decidua's client_id there)", body: SmartEhrBody } }, async (req) => {
+    const b = req.body as z.infer<typeof SmartEhrBody>;
+    await putSmartEhr(app.store, b, { username: userOf(req).username, route: routeOf(req) }, app.now().toISOString());
+    return { ok: true };
+  });
   app.get("/api/fhir/cds-clients", { config: admin, schema: { tags: ["fhir"], summary: "CDS Hooks clients allowed to call Decidua" } }, async (req) => {
     await app.store.audit(null, { username: userOf(req).username, action: "cds-client.list", route: routeOf(req), status: 200 });
     return { clients: await listCdsClients(app.store) };

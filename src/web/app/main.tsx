@@ -13,6 +13,7 @@ import { WorkbenchPage } from "./pages/Workbench.js";
 import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
 import { ResearchPage } from "./pages/Research.js";
 import { NotFound } from "./pages/NotFound.js";
+import { EhrViewPage } from "./pages/EhrView.js";
 
 interface Route {
   pattern: string;
@@ -34,6 +35,7 @@ const ROUTES: Route[] = [
   { pattern: "/research", render: () => <ResearchPage />, crumb: "Research export", roles: ["researcher", "admin"] },
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
+  { pattern: "/ehr/:id", render: (p) => <EhrViewPage id={p["id"] ?? ""} />, crumb: "From the EHR", roles: ["clinician"] },
 ];
 
 function NavLink(props: { href: string; children: ComponentChildren; path: string; exact?: boolean }): JSX.Element {
