@@ -4,6 +4,7 @@
  * Done when the EHR launch of profile (a) shows Decidua's assessment "from the EHR at <time>" with the uterine NK
  * finding — the same verdicts as the CDS Hooks cards and the typed-in record.
  */
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assessPatient } from "../../src/clinical/assess.js";
 import { apiSession, ADMIN_PASSWORD, buildWeb, createUser, launchBrowser, shot, startServer, type Browser, type TestServer } from "../web/harness.js";
@@ -74,6 +75,17 @@ describe("SMART on FHIR app launch", () => {
     await page.getByText("Bea Example").waitFor();
     expect(as.lastScope).toBe("launch/patient openid fhirUser patient/*.rs");
     expect(await page.locator('tr[data-therapy="lit"] [data-status]').getAttribute("data-status")).toBe("premature");
+  });
+
+  it("the patient page imports a Bundle file from the EHR and lists what it did not read", async () => {
+    const page = browser.page;
+    const list = (await page.evaluate(async (u) => (await fetch(u)).json(), `${srv.base}/api/patients`)) as { patients: { id: string }[] };
+    const id = list.patients[0]!.id;
+    await page.goto(`${srv.base}/patients/${id}`);
+    await page.getByTestId("fhir-import-file").setInputFiles(join(import.meta.dirname, "..", "..", "examples", "fhir", "profile-a.bundle.json"));
+    await page.getByTestId("fhir-import-result").waitFor();
+    expect(await page.getByTestId("fhir-import-result").textContent()).toMatch(/Imported from the EHR at .*3 item\(s\) not read.*Observation\/rpl-a-hb/);
+    await shot(page, "fhir-import-patient-page");
   });
 
   it("refuses an EHR user with no Decidua clinician, an unregistered EHR and a replayed state", async () => {
