@@ -56,6 +56,7 @@ export const OBSERVATION_TARGETS = {
   /** Creatinine 113.12 g/mol. */
   creatinine: { kind: "quantity", recordUnit: "µmol/L", ucum: "umol/L", molecularWeight: 113.12 },
   pregnancyOutcome: { kind: "pregnancy-outcome" },
+  pregnancyStatus: { kind: "pregnancy-status" },
   gestationalAge: { kind: "quantity", recordUnit: "wk", ucum: "wk" },
   karyotype: { kind: "karyotype" },
   pregnancyCount: { kind: "count" },
@@ -66,7 +67,7 @@ export const OBSERVATION_TARGETS = {
   hepatitisC: { kind: "presence" },
   tbScreen: { kind: "presence" },
   antiPaternalAntibodies: { kind: "presence" },
-} as const satisfies Record<string, QuantityTarget | { kind: "presence" | "ratio" | "titre" | "pregnancy-outcome" | "karyotype" | "count" }>;
+} as const satisfies Record<string, QuantityTarget | { kind: "presence" | "ratio" | "titre" | "pregnancy-outcome" | "pregnancy-status" | "karyotype" | "count" }>;
 
 export type ObservationTarget = keyof typeof OBSERVATION_TARGETS;
 const OBSERVATION_TARGET_NAMES = Object.keys(OBSERVATION_TARGETS) as [ObservationTarget, ...ObservationTarget[]];
@@ -142,6 +143,7 @@ export const DEFAULT_CODES = {
     obs(LOINC, "14682-9", "creatinine"), // Creatinine [Moles/volume] in Serum or Plasma
     obs(LOINC, "63893-2", "pregnancyOutcome"), // Outcome of pregnancy
     obs(LOINC, "18185-9", "gestationalAge"), // Gestational age
+    obs(LOINC, "82810-3", "pregnancyStatus"), // Pregnancy status
     obs(LOINC, "29770-5", "karyotype"), // Karyotype [Identifier] in Blood or Tissue Nominal
     obs(LOINC, "11996-6", "pregnancyCount"), // [#] Pregnancies
     obs(LOINC, "11612-9", "lossCount"), // [#] Abortions
@@ -224,5 +226,7 @@ export const DEFAULT_CODE_MAP: CodeMap = makeCodeMap();
 /** Qualitative results as EHRs code them. */
 export const POSITIVE_CODES = new Set([codeKey(SNOMED, "10828004"), codeKey(SNOMED, "260373001"), codeKey(V3_INTERPRETATION, "POS"), codeKey(V3_INTERPRETATION, "DET")]);
 export const NEGATIVE_CODES = new Set([codeKey(SNOMED, "260385009"), codeKey(SNOMED, "260415000"), codeKey(V3_INTERPRETATION, "NEG"), codeKey(V3_INTERPRETATION, "ND")]);
+/** SNOMED CT 77386006 Pregnant. */
+export const PREGNANT_CODES = new Set([codeKey(SNOMED, "77386006")]);
 export const NORMAL_CODES = new Set([codeKey(SNOMED, "17621005"), codeKey(V3_INTERPRETATION, "N")]);
 export const ABNORMAL_CODES = new Set([codeKey(SNOMED, "263654008"), codeKey(V3_INTERPRETATION, "A"), codeKey(V3_INTERPRETATION, "AA")]);

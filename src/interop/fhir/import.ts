@@ -21,6 +21,7 @@ import {
   NORMAL_CODES,
   OBSERVATION_TARGETS,
   POSITIVE_CODES,
+  PREGNANT_CODES,
   UCUM,
   V3_INTERPRETATION,
   type AllergyTarget,
@@ -326,6 +327,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   const presenceResults: Partial<Record<string, Dated<Presence>[]>> = {};
   let ana: Dated<{ titre: string }>[] = [];
   const safety: Record<string, unknown> = {};
+  const pregnancy: Dated<{ gestationalWeek?: number }>[] = [];
   const allergies = new Set<AllergyTarget>();
   let allergyResources = 0;
   let allergyUnreadable = 0;
@@ -409,6 +411,14 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
         const weeks = Math.floor(ga.value + 1e-9);
         if (outcome === "live-birth") births.push({ ...(date !== undefined ? { date } : {}), gestationalWeek: weeks });
         else losses.push({ ...(date !== undefined ? { date } : {}), gestationalWeek: weeks, kind: outcome, source: o });
+        return;
+      }
+      case "pregnancy-status": {
+        if (!hasCode(PREGNANT_CODES, [o.valueCodeableConcept])) return skip(ctx, o, o.valueCodeableConcept, "pregnancy status other than pregnant: not read");
+        const gaComp = (o.component ?? []).find((c) => lookup(ctx.codes.observations, c.code) === "gestationalAge");
+        const i = gaComp === undefined ? -1 : (o.component ?? []).indexOf(gaComp);
+        const ga = gaComp === undefined ? undefined : quantity(ctx, r, `component[${i}].valueQuantity`, gaComp.valueQuantity, OBSERVATION_TARGETS.gestationalAge);
+        pregnancy.push({ date, value: ga === undefined ? {} : { gestationalWeek: Math.floor(ga.value + 1e-9) }, source: r });
         return;
       }
       case "karyotype": {
@@ -726,6 +736,11 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     if (l !== undefined) partner[k] = l.value;
   }
   if (Object.keys(partner).length > 0) record.partner = partner;
+  const preg = latest(ctx, pregnancy, "pregnancy status");
+  if (preg !== undefined) {
+    record.currentPregnancy = preg.value;
+    prov.currentPregnancy = ref(preg.source);
+  }
   if (patient.id !== undefined) record.id = patient.id;
 
   const normalised = validate(record, ctx, opts);
