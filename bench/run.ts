@@ -9,6 +9,7 @@ import { runLoadBench } from "./load.js";
 import { runStartupBench } from "./startup.js";
 import { runNmaBench } from "./nma.js";
 import { runTsaBench } from "./tsa.js";
+import { runCdsBench } from "./cds.js";
 
 const json = process.argv.includes("--json");
 const log = { log: json ? () => {} : (s: string) => console.log(s) };
@@ -22,5 +23,8 @@ if (!metaOnly && !tsaOnly) {
   Object.assign(sections, runStartupBench(log));
   Object.assign(sections, await runNmaBench(log));
   Object.assign(sections, await runLoadBench(log));
+}
+if (!process.argv.includes("--meta-only") || process.argv.includes("--cds")) {
+  Object.assign(sections, await runCdsBench({ log: json ? () => {} : (s) => console.log(s) }));
 }
 if (json) console.log(JSON.stringify(sections));

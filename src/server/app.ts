@@ -31,6 +31,10 @@ import { metaRoutes } from "./routes/meta.js";
 import { researchRoutes } from "./routes/research.js";
 import { auditRoutes } from "./routes/audit.js";
 import { trialRoutes } from "./routes/trials.js";
+import { cdsRoutes } from "./routes/cds.js";
+import { fhirAdminRoutes } from "./routes/fhir-admin.js";
+import { smartRoutes } from "./routes/smart.js";
+import { fhirImportRoutes } from "./routes/fhir-import.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -119,6 +123,10 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(researchRoutes);
     await app.register(auditRoutes);
     await app.register(trialRoutes);
+    await app.register(cdsRoutes);
+    await app.register(fhirAdminRoutes);
+    await app.register(smartRoutes);
+    await app.register(fhirImportRoutes);
 
     const webRoot = resolve(config.webRoot ?? join(packageRoot(), "dist", "web"));
     const hasIndex = existsSync(join(webRoot, "index.html"));

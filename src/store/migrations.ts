@@ -321,6 +321,52 @@ function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.dropTable("clinical_plans").execute();
       },
     },
+    "0008_fhir": {
+      // CDS Hooks clients allowed to call Decidua (issuer + JWKS), EHR users mapped to Decidua users (SMART launch),
+      // and pending SMART authorisation requests (state, PKCE verifier)
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable("cds_clients")
+          .addColumn("iss", "text", (c) => c.primaryKey())
+          .addColumn("label", "text", (c) => c.notNull())
+          .addColumn("jwks_url", "text")
+          .addColumn("jwks", "text")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("ehr_users")
+          .addColumn("iss", "text", (c) => c.notNull())
+          .addColumn("ehr_user", "text", (c) => c.notNull())
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("ehr_users_pk", ["iss", "ehr_user"])
+          .execute();
+        await db.schema
+          .createTable("smart_ehrs")
+          .addColumn("iss", "text", (c) => c.primaryKey())
+          .addColumn("client_id", "text", (c) => c.notNull())
+          .addColumn("label", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("smart_launches")
+          .addColumn("state", "text", (c) => c.primaryKey())
+          .addColumn("iss", "text", (c) => c.notNull())
+          .addColumn("data", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("expires_at", "text", (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.dropTable("smart_launches").execute();
+        await db.schema.dropTable("smart_ehrs").execute();
+        await db.schema.dropTable("ehr_users").execute();
+        await db.schema.dropTable("cds_clients").execute();
+      },
+    },
   };
 }
 

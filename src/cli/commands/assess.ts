@@ -1,7 +1,10 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { assessPatient, type Assessment } from "../../clinical/assess.js";
+import { assessPatient, assessRecord, type Assessment } from "../../clinical/assess.js";
+import { bundleToRecord, type FhirImport } from "../../interop/fhir/import.js";
+import { makeCodeMap } from "../../interop/fhir/codes.js";
+import { assessmentToBundle } from "../../interop/fhir/export.js";
 import { makeClinicConfig } from "../../clinical/config.js";
 import type { EvidenceLookup } from "../../clinical/evidence.js";
 import { evidenceLookupFromBase } from "../../clinical/evidence-base.js";
@@ -22,6 +25,8 @@ const AssessOptionsSchema = z.object({
   today: DateOption.optional(),
   clinic: z.string().optional(),
   schema: z.boolean().optional(),
+  fhirCodes: z.string().optional(),
+  fhirOut: z.string().optional(),
 });
 
 function readJson(file: string, what: string): unknown {
@@ -71,6 +76,26 @@ function text(a: Assessment): string {
   return lines.join("\n");
 }
 
+function makeCodeMapFrom(file: string) {
+  try {
+    return makeCodeMap(readJson(file, "FHIR code map"));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const issue = (e as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+    throw new InputError(`invalid code map: ${issue?.message ?? String(e)}`, { file, field: issue?.path.map(String).join(".") ?? "" });
+  }
+}
+
+function importText(imp: FhirImport): string {
+  const lines = [`Read from a FHIR R4 Bundle: ${imp.patient.fhirId}, ${imp.resourceCount} resources.`];
+  for (const w of imp.warnings) lines.push(`Warning: ${w}`);
+  if (imp.unmapped.length > 0) {
+    lines.push(`Not read into the record (${imp.unmapped.length}):`);
+    for (const u of imp.unmapped) lines.push(`  ${u.resource}  ${u.code}  – ${u.reason}`);
+  }
+  return `${lines.join("\n")}\n\n`;
+}
+
 /** Registers `decidua assess FILE [--json] [--plan START_DATE]`. */
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
   program
@@ -83,6 +108,8 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--today <date>", "assessment date (YYYY-MM-DD); defaults to today's date")
     .option("--clinic <file>", "clinic configuration (JSON) overriding the default cut-offs")
     .option("--schema", "print the patient record's JSON Schema and exit")
+    .option("--fhir-codes <file>", "with a FHIR Bundle: the clinic's local codes (JSON code map, see docs/interop.md)")
+    .option("--fhir-out <file>", "also write the assessment as a FHIR R4 Bundle (GuidanceResponse, DetectedIssue, CarePlan, DocumentReference)")
     .action((file: string | undefined, rawOpts: unknown) => {
       const parsed = AssessOptionsSchema.safeParse(rawOpts);
       if (!parsed.success) {
@@ -108,14 +135,32 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       } catch (e) {
         io.err(`decidua assess: warning: the evidence base could not be loaded (${e instanceof Error ? e.message.split("\n")[0] : String(e)}); verdicts are given without evidence summaries\n`);
       }
-      const a = assessPatient(record, {
+      const assessOpts = {
         today,
         file,
         ...(evidence !== undefined ? { evidence } : {}),
         ...(config !== undefined ? { config } : {}),
         ...(opts.plan !== undefined ? { planStart: opts.plan } : {}),
         ...(opts.lmp !== undefined ? { assumedLmp: opts.lmp } : {}),
-      });
-      io.out(opts.json === true ? `${JSON.stringify(assessmentJson(a), null, 2)}\n` : text(a));
+      };
+      // a FHIR R4 Bundle (an EHR export) is mapped to the record first; a Decidua record is assessed as it is
+      const isBundle = typeof record === "object" && record !== null && (record as { resourceType?: unknown }).resourceType === "Bundle";
+      let imp: FhirImport | undefined;
+      if (isBundle) {
+        const codeMap = opts.fhirCodes !== undefined ? makeCodeMapFrom(opts.fhirCodes) : undefined;
+        imp = bundleToRecord(record, { today, file, ...(codeMap !== undefined ? { codeMap } : {}) });
+      }
+      const a = imp !== undefined ? assessRecord(imp.normalised, assessOpts) : assessPatient(record, assessOpts);
+      if (opts.fhirOut !== undefined) {
+        const b = assessmentToBundle(a, { patientReference: `Patient/${imp?.patient.fhirId ?? a.patientId ?? "unknown"}`, now: new Date().toISOString(), evidenceVersion: evidence !== undefined ? "data/ (bundled)" : "none" });
+        writeFileSync(opts.fhirOut, `${JSON.stringify(b, null, 2)}\n`);
+      }
+      if (opts.json === true) {
+        const out = assessmentJson(a) as Record<string, unknown>;
+        if (imp !== undefined) out.fhirImport = { patient: imp.patient, resourceCount: imp.resourceCount, unmapped: imp.unmapped, warnings: imp.warnings, record: imp.record };
+        io.out(`${JSON.stringify(out, null, 2)}\n`);
+      } else {
+        io.out(`${imp !== undefined ? importText(imp) : ""}${text(a)}`);
+      }
     });
 }

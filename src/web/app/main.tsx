@@ -14,6 +14,7 @@ import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
 import { ResearchPage } from "./pages/Research.js";
 import { TrialPage, TrialsPage } from "./pages/Trials.js";
 import { NotFound } from "./pages/NotFound.js";
+import { EhrViewPage } from "./pages/EhrView.js";
 
 interface Route {
   pattern: string;
@@ -37,6 +38,7 @@ const ROUTES: Route[] = [
   { pattern: "/trials/:id", render: (p) => <TrialPage id={p["id"] ?? ""} />, crumb: "Trial" },
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
+  { pattern: "/ehr/:id", render: (p) => <EhrViewPage id={p["id"] ?? ""} />, crumb: "From the EHR", roles: ["clinician"] },
 ];
 
 function NavLink(props: { href: string; children: ComponentChildren; path: string; exact?: boolean }): JSX.Element {

@@ -10,6 +10,7 @@ import { RecordSummary } from "./RecordSummary.js";
 import { AssessmentView } from "./Assessment.js";
 import { PlanView } from "./Plan.js";
 import { HistoryView } from "./History.js";
+import { FhirPanel } from "./FhirPanel.js";
 
 export type PatientTab = "record" | "assessment" | "plan" | "history";
 
@@ -87,7 +88,10 @@ export function PatientPage(props: { id: string; tab: PatientTab }): JSX.Element
       </nav>
       {props.tab === "record" ? (
         canEdit ? (
-          <RecordForm patient={p} canEdit={canEdit} onSaved={(np) => pat.setData({ patient: np })} />
+          <>
+            <RecordForm patient={p} canEdit={canEdit} onSaved={(np) => pat.setData({ patient: np })} />
+            <FhirPanel patient={p} onImported={(np) => pat.setData({ patient: np })} />
+          </>
         ) : (
           <RecordSummary record={p.record as PatientRecordInput} note={p.pseudonymised ? "Pseudonymised record: no name, dates shifted by a fixed per-patient offset. Read-only." : "Read-only."} />
         )

@@ -1,0 +1,153 @@
+import { describe, expect, it } from "vitest";
+import { assessPatient, assessRecord } from "../../src/clinical/assess.js";
+import { parsePatientRecord } from "../../src/clinical/record.js";
+import { InputError } from "../../src/shared/errors.js";
+import { THERAPY_IDS } from "../../src/shared/therapies.js";
+import { bundleToRecord } from "../../src/interop/fhir/import.js";
+import { DECIDUA_LOCAL, LOINC, makeCodeMap, SNOMED } from "../../src/interop/fhir/codes.js";
+import { convertUcum } from "../../src/interop/fhir/ucum.js";
+import { obs, profileBundle, profileRecord, TODAY, withResources } from "./helpers.js";
+
+const UCUM = "http://unitsofmeasure.org";
+const q = (value: number, code: string) => ({ value, unit: code, system: UCUM, code });
+
+function inputError(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("FHIR R4 Bundle → patient record", () => {
+  for (const p of ["a", "b"] as const) {
+    it(`profile (${p}) as the EHR holds it gives the same verdict for every therapy as the typed-in record`, () => {
+      const imp = bundleToRecord(profileBundle(p), { today: TODAY });
+      const fromFhir = assessRecord(imp.normalised, { today: TODAY });
+      const typed = assessPatient(profileRecord(p), { today: TODAY });
+      for (const t of THERAPY_IDS) expect(fromFhir.therapies[t].status, t).toBe(typed.therapies[t].status);
+      expect(fromFhir.diagnosis.lossCount).toBe(typed.diagnosis.lossCount);
+      // the record as written passes the same validation as a typed-in one
+      expect(parsePatientRecord(imp.record)).toEqual(imp.normalised);
+    });
+  }
+
+  it("converts non-SI units with UCUM and keeps what was written", () => {
+    const imp = bundleToRecord(profileBundle("a"), { today: TODAY });
+    const r = imp.normalised;
+    expect(r.age).toBe(33);
+    expect(r.weightKg?.value).toBeCloseTo(138.9 * 0.45359237, 4); // [lb_av]
+    expect(r.losses.map((l) => l.gestationalWeek)).toEqual([7, 8, 6, 9]); // 58 d = 8 completed weeks
+    expect(r.workup.thyroid?.tsh.value).toBeCloseTo(1.6, 10); // u[IU]/mL = m[IU]/L
+    expect(r.workup.thyroid?.tpoAb?.value).toBeCloseTo(12, 10); // [IU]/mL = k[IU]/L
+    expect(r.workup.antiphospholipid[0]?.b2gpiIgG?.percentile99).toBe(20);
+    expect(r.immune.uterineNk?.value).toBe(9.5);
+    expect(r.losses[1]?.embryoKaryotype).toBe("normal");
+    expect(r.workup.karyotypeMale?.detail).toBe("46,XY");
+    expect(r.partner).toEqual({ hiv: "negative", hepatitisB: "negative", hepatitisC: "negative" });
+    expect(r.safety.allergiesRecorded).toBe(true);
+    expect(imp.provenance["immune.uterineNk"]).toBe("Observation/rpl-a-unk");
+  });
+
+  it("lists every resource it could not map with the resource and the code", () => {
+    const imp = bundleToRecord(profileBundle("a"), { today: TODAY });
+    const byRes = new Map(imp.unmapped.map((u) => [u.resource, u]));
+    expect(byRes.get("Observation/rpl-a-hb")?.code).toContain("http://loinc.org|718-7");
+    expect(byRes.get("MedicationStatement/rpl-a-folate")?.code).toContain("4511");
+    expect(byRes.get("Condition/rpl-a-rm")?.reason).toMatch(/derives/);
+    expect(imp.unmapped).toHaveLength(3);
+  });
+
+  it("converts creatinine mg/dL to µmol/L with its molar mass and eGFR annotations", () => {
+    const imp = bundleToRecord(
+      withResources(obs("c", LOINC, "2160-0", { valueQuantity: q(0.8, "mg/dL") }), obs("e", LOINC, "62238-1", { valueQuantity: q(1.5, "mL/s/{1.73_m2}") })),
+      { today: TODAY },
+    );
+    expect(imp.normalised.safety.creatinine?.value).toBeCloseTo((0.8 * 10 * 1000) / 113.12, 3);
+    expect(imp.normalised.safety.egfr?.value).toBeCloseTo(90, 6);
+    const pct = convertUcum(0.095, "1", "%");
+    expect(pct.ok && pct.value).toBeCloseTo(9.5, 10);
+  });
+
+  it("does not assume normal: a karyotype or hysteroscopy without a result is listed, not recorded", () => {
+    const imp = bundleToRecord(
+      withResources(
+        obs("k", LOINC, "29770-5", { valueString: "46,XX,t(11;22)(q23;q11.2)" }),
+        { resourceType: "Procedure", id: "h", status: "completed", code: { coding: [{ system: SNOMED, code: "233545006" }] }, subject: { reference: "Patient/rpl-a" }, performedDateTime: "2024-05-01" },
+        obs("t", LOINC, "3016-3", { status: "preliminary", valueQuantity: q(2, "m[IU]/L") }),
+      ),
+      { today: TODAY },
+    );
+    expect(imp.normalised.workup.karyotypeFemale).toBeUndefined();
+    expect(imp.normalised.workup.uterineAnatomy).toBeUndefined();
+    expect(imp.normalised.workup.thyroid).toBeUndefined();
+    expect(imp.unmapped.map((u) => u.resource).sort()).toEqual(["Observation/k", "Observation/t", "Procedure/h"]);
+    const a = assessRecord(imp.normalised, { today: TODAY });
+    expect(a.diagnosis.workup.find((w) => w.id === "karyotype-female")?.status).toBe("missing");
+    expect(a.diagnosis.workup.find((w) => w.id === "uterine-anatomy")?.status).toBe("missing");
+    expect(a.diagnosis.workup.find((w) => w.id === "thyroid")?.status).toBe("missing");
+  });
+
+  it("reads egg/soy/peanut allergies and warns when an allergy cannot be read", () => {
+    const allergy = (id: string, code: string) => ({ resourceType: "AllergyIntolerance", id, code: { coding: [{ system: SNOMED, code }] }, patient: { reference: "Patient/rpl-a" } });
+    const imp = bundleToRecord(withResources(allergy("x1", "213020009"), allergy("x2", "91935009"), allergy("x3", "300913006")), { today: TODAY });
+    expect(imp.normalised.safety.allergies).toEqual(["egg", "peanut"]);
+    expect(imp.warnings.join(" ")).toMatch(/1 allergy record\(s\) could not be read/);
+    expect(imp.unmapped.find((u) => u.resource === "AllergyIntolerance/x3")?.code).toContain("300913006");
+    // no AllergyIntolerance at all: allergies are not recorded (not "none")
+    expect(bundleToRecord(withResources(), { today: TODAY }).normalised.safety.allergiesRecorded).toBe(false);
+  });
+
+  it("warns when the EHR counts more losses than it records with a gestational age", () => {
+    const imp = bundleToRecord(withResources(obs("n", LOINC, "11612-9", { valueQuantity: { value: 3 } })), { today: TODAY });
+    expect(imp.warnings[0]).toMatch(/counts 3 pregnancy losses but only 0/);
+  });
+
+  it("reads a clinic's local codes from its code map", () => {
+    const codeMap = makeCodeMap({ observations: [{ system: "urn:clinic:lab", code: "UNK56", target: "uterineNk" }] });
+    const b = withResources(obs("u", "urn:clinic:lab", "UNK56", { valueQuantity: q(0.12, "1") }));
+    expect(bundleToRecord(b, { today: TODAY }).normalised.immune.uterineNk).toBeUndefined();
+    expect(bundleToRecord(b, { today: TODAY, codeMap }).normalised.immune.uterineNk?.value).toBeCloseTo(12, 10);
+    expect(() => makeCodeMap({ observations: [{ system: "x", code: "y", target: "nonsense" }] })).toThrow();
+  });
+
+  describe("errors name the resource and the field", () => {
+    it("rejects a Bundle that is not R4", () => {
+      const stu3 = withResources({ resourceType: "Condition", id: "c1", clinicalStatus: "active", code: { coding: [{ system: SNOMED, code: "55464009" }] }, subject: { reference: "Patient/rpl-a" } });
+      const e = inputError(() => bundleToRecord(stu3, { today: TODAY, file: "old.json" }));
+      expect(e.message).toMatch(/not FHIR R4/);
+      expect(e.location).toEqual({ file: "old.json", field: "entry[1] (Condition/c1).clinicalStatus" });
+      const r5 = withResources({ resourceType: "MedicationUsage", id: "m1", status: "recorded" });
+      expect(inputError(() => bundleToRecord(r5, { today: TODAY })).message).toMatch(/MedicationUsage is a R5/);
+      expect(inputError(() => bundleToRecord({ resourceType: "Bundle", type: "bogus" }, { today: TODAY })).location.field).toBe("Bundle.type");
+      expect(inputError(() => bundleToRecord({ resourceType: "Parameters" }, { today: TODAY })).message).toMatch(/no Patient/);
+    });
+
+    it("rejects a resource that fails its R4 schema", () => {
+      const e = inputError(() => bundleToRecord(withResources({ resourceType: "Observation", id: "o1", status: "final", subject: { reference: "Patient/rpl-a" } }), { today: TODAY }));
+      expect(e.location.field).toBe("entry[1] (Observation/o1).code");
+      const e2 = inputError(() => bundleToRecord(withResources(obs("o2", LOINC, "3016-3", { valueQuantity: { value: "1.6", code: "m[IU]/L" } })), { today: TODAY }));
+      expect(e2.location.field).toBe("entry[1] (Observation/o2).valueQuantity.value");
+    });
+
+    it("rejects an unknown or inconvertible unit", () => {
+      const e = inputError(() => bundleToRecord(withResources(obs("o3", LOINC, "3016-3", { valueQuantity: q(1.6, "mIU per litre") })), { today: TODAY }));
+      expect(e.location.field).toBe("Observation/o3.valueQuantity.code");
+      expect(e.reason).toMatch(/unknown unit/);
+      const e2 = inputError(() => bundleToRecord(withResources(obs("o4", LOINC, "3016-3", { valueQuantity: q(1.6, "mg") })), { today: TODAY }));
+      expect(e2.reason).toMatch(/cannot be converted/);
+      const e3 = inputError(() => bundleToRecord(withResources(obs("o5", LOINC, "3016-3", { valueQuantity: { value: 1.6 } })), { today: TODAY }));
+      expect(e3.reason).toMatch(/no unit/);
+    });
+
+    it("names the resource when the mapped record fails the record's validation", () => {
+      const e = inputError(() =>
+        bundleToRecord(withResources(obs("w", DECIDUA_LOCAL, "uterine-nk-percent", { valueQuantity: q(140, "%") })), { today: TODAY }),
+      );
+      expect(e.location.field).toBe("Observation/w → immune.uterineNk.value");
+      expect(e.reason).toMatch(/impossible uterine NK/);
+    });
+  });
+});

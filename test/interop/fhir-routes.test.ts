@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Client, ADMIN_PASSWORD, errorOf, startServer, userClient, type TestServer } from "../server/helpers.js";
+import { r4Errors } from "./r4-validator.js";
+import { profileBundle } from "./helpers.js";
+
+for (const engine of ["sqlite", "postgres"] as const) {
+  describe(`FHIR import / export of a stored patient (${engine})`, () => {
+    let srv: TestServer;
+    let doc: Client;
+    let researcher: Client;
+    let patient: { id: string; version: number };
+
+    beforeAll(async () => {
+      srv = await startServer(engine);
+      const admin = new Client(srv.base);
+      await admin.login("admin", ADMIN_PASSWORD);
+      doc = await userClient(srv.base, admin, "drfhir", "clinician");
+      researcher = await userClient(srv.base, admin, "resfhir", "researcher");
+      const r = await doc.req("POST", "/api/patients", { displayName: "Bea Example", dateOfBirth: "1995-03-02", record: { losses: [] } });
+      expect(r.status).toBe(201);
+      patient = (r.body as { patient: { id: string; version: number } }).patient;
+    });
+    afterAll(async () => srv?.close());
+
+    it("imports a Bundle as a new record version and lists what it did not read", async () => {
+      const r = await doc.req("POST", `/api/patients/${patient.id}/fhir-import`, { bundle: profileBundle("a"), version: patient.version });
+      expect(r.status).toBe(200);
+      const body = r.body as { patient: { version: number; record: { losses: unknown[]; immune: { uterineNk: { value: number } } } }; unmapped: { resource: string }[] };
+      expect(body.patient.version).toBe(patient.version + 1);
+      expect(body.patient.record.losses).toHaveLength(4);
+      expect(body.patient.record.immune.uterineNk.value).toBe(9.5);
+      expect(body.unmapped.map((u) => u.resource)).toContain("MedicationStatement/rpl-a-folate");
+      patient.version = body.patient.version;
+      const a = await doc.req("GET", `/api/patients/${patient.id}/assessment`);
+      expect((a.body as { assessment: { therapies: { lit: { status: string } } } }).assessment.therapies.lit.status).toBe("protocol-eligible");
+    });
+
+    it("a bad Bundle is a 400 naming the resource and field, and writes nothing", async () => {
+      const b = profileBundle("a");
+      (b.entry.find((e) => e.resource.id === "rpl-a-tsh")!.resource as { valueQuantity: { code: string } }).valueQuantity.code = "zz";
+      const r = await doc.req("POST", `/api/patients/${patient.id}/fhir-import`, { bundle: b, version: patient.version });
+      expect(r.status).toBe(400);
+      expect(errorOf(r).field).toBe("Observation/rpl-a-tsh.valueQuantity.code");
+      const stu3 = await doc.req("POST", `/api/patients/${patient.id}/fhir-import`, { bundle: { resourceType: "Bundle", type: "collection", entry: [{ resource: { resourceType: "ProcedureRequest" } }] }, version: patient.version });
+      expect(stu3.status).toBe(400);
+      expect(errorOf(stu3).message).toMatch(/not FHIR R4/);
+      const p = await doc.req("GET", `/api/patients/${patient.id}`);
+      expect((p.body as { patient: { version: number } }).patient.version).toBe(patient.version);
+      expect((await researcher.req("POST", `/api/patients/${patient.id}/fhir-import`, { bundle: profileBundle("a"), version: patient.version })).status).toBe(403);
+    });
+
+    it("exports the assessment as a valid R4 Bundle (clinicians only)", async () => {
+      const r = await doc.req("GET", `/api/patients/${patient.id}/assessment.fhir`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get("content-type")).toMatch(/application\/fhir\+json/);
+      const b = JSON.parse(r.text) as { resourceType: string; entry: { resource: { resourceType: string } }[] };
+      expect(r4Errors(b)).toEqual([]);
+      expect(b.entry.filter((e) => e.resource.resourceType === "GuidanceResponse")).toHaveLength(11);
+      expect((await researcher.req("GET", `/api/patients/${patient.id}/assessment.fhir`)).status).toBe(403);
+    });
+  });
+}
