@@ -5,13 +5,19 @@
 import os from "node:os";
 import { runMetaBench } from "./meta.js";
 import { runLoadBench } from "./load.js";
+import { runScreeningBench } from "./screening.js";
 
 const json = process.argv.includes("--json");
 const machine = `${os.cpus()[0]?.model ?? "unknown CPU"} x${os.cpus().length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${os.platform()} ${os.release()}`;
 const sections: Record<string, unknown> = { machine };
-const meta = await runMetaBench({ log: json ? () => {} : (s) => console.log(s) });
-Object.assign(sections, meta);
-if (!process.argv.includes("--meta-only")) {
+if (process.argv.includes("--screening-only")) {
+  Object.assign(sections, await runScreeningBench({ log: json ? () => {} : (s) => console.log(s) }));
+} else {
+  const meta = await runMetaBench({ log: json ? () => {} : (s) => console.log(s) });
+  Object.assign(sections, meta);
+  if (!process.argv.includes("--meta-only")) Object.assign(sections, await runScreeningBench({ log: json ? () => {} : (s) => console.log(s) }));
+}
+if (!process.argv.includes("--meta-only") && !process.argv.includes("--screening-only")) {
   const load = await runLoadBench({ log: json ? () => {} : (s) => console.log(s) });
   Object.assign(sections, load);
 }

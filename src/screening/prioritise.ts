@@ -4,8 +4,9 @@
  * The queue only REORDERS the records: every record is still screened by people, and nothing is excluded by it.
  *
  * TF-IDF: term counts, idf = ln((1 + n) / (1 + df)) + 1 (smoothed), each document scaled to unit Euclidean length.
- * Naive Bayes: theta_cj = (sum of x_ij over documents of class c + alpha) / (sum over j of the same + alpha * V);
- * a record's score is sum_j x_j (ln theta_1j - ln theta_0j), i.e. the log-likelihood ratio with equal class
+ * Naive Bayes: theta_cj = (s * sum of x_ij over documents of class c + alpha) / (s * sum over j of the same + alpha V),
+ * with s = 1 for the irrelevant class and s = (irrelevant mass / relevant mass) for the relevant class (class
+ * balancing); a record's score is sum_j x_j (ln theta_1j - ln theta_0j), the log-likelihood ratio with equal class
  * priors (so the rarity of relevant records does not swamp the ranking).
  */
 
@@ -61,30 +62,58 @@ export function tfidfFeatures(texts: readonly string[]): FeatureMatrix {
 
 export const NB_ALPHA = 3.822;
 
-/** Per-feature log-likelihood ratio weights learned from labelled rows (relevant = true). */
-export function naiveBayesWeights(X: FeatureMatrix, labelled: ReadonlyArray<{ row: number; relevant: boolean }>, alpha = NB_ALPHA): Float64Array {
-  const V = X.vocabularySize;
-  const f1 = new Float64Array(V);
-  const f0 = new Float64Array(V);
-  let t1 = 0;
-  let t0 = 0;
-  for (const { row, relevant } of labelled) {
-    const r = X.rows[row];
-    if (r === undefined) throw new Error(`row ${row} is out of range`);
-    const f = relevant ? f1 : f0;
-    for (let k = 0; k < r.idx.length; k++) {
-      const j = r.idx[k] as number;
-      const v = r.val[k] as number;
-      f[j] = (f[j] as number) + v;
-      if (relevant) t1 += v;
-      else t0 += v;
-    }
+/** Per-class sums of the TF-IDF features of the labelled rows (updated one decision at a time). */
+export interface ClassSums {
+  relevant: Float64Array;
+  irrelevant: Float64Array;
+  totalRelevant: number;
+  totalIrrelevant: number;
+}
+
+export function emptySums(vocabularySize: number): ClassSums {
+  return { relevant: new Float64Array(vocabularySize), irrelevant: new Float64Array(vocabularySize), totalRelevant: 0, totalIrrelevant: 0 };
+}
+
+export function addToSums(sums: ClassSums, r: SparseRow, relevant: boolean): void {
+  const f = relevant ? sums.relevant : sums.irrelevant;
+  let t = 0;
+  for (let k = 0; k < r.idx.length; k++) {
+    const j = r.idx[k] as number;
+    const v = r.val[k] as number;
+    f[j] = (f[j] as number) + v;
+    t += v;
   }
+  if (relevant) sums.totalRelevant += t;
+  else sums.totalIrrelevant += t;
+}
+
+/**
+ * Log-likelihood-ratio weights from class sums. The relevant class is weighted up to the same total mass as the
+ * irrelevant one (as if its records were resampled until the classes balance, in the spirit of ASReview's
+ * "double" balancing); without it, every word unseen in both classes would favour relevance simply because the
+ * irrelevant class is larger.
+ */
+export function weightsFromSums(sums: ClassSums, alpha = NB_ALPHA): Float64Array {
+  const V = sums.relevant.length;
+  const scale = sums.totalRelevant > 0 && sums.totalIrrelevant > 0 ? sums.totalIrrelevant / sums.totalRelevant : 1;
+  const t1 = sums.totalRelevant * scale;
+  const t0 = sums.totalIrrelevant;
   const d1 = Math.log(t1 + alpha * V);
   const d0 = Math.log(t0 + alpha * V);
   const w = new Float64Array(V);
-  for (let j = 0; j < V; j++) w[j] = Math.log((f1[j] as number) + alpha) - d1 - (Math.log((f0[j] as number) + alpha) - d0);
+  for (let j = 0; j < V; j++) w[j] = Math.log((sums.relevant[j] as number) * scale + alpha) - d1 - (Math.log((sums.irrelevant[j] as number) + alpha) - d0);
   return w;
+}
+
+/** Per-feature log-likelihood ratio weights learned from labelled rows (relevant = true). */
+export function naiveBayesWeights(X: FeatureMatrix, labelled: ReadonlyArray<{ row: number; relevant: boolean }>, alpha = NB_ALPHA): Float64Array {
+  const sums = emptySums(X.vocabularySize);
+  for (const { row, relevant } of labelled) {
+    const r = X.rows[row];
+    if (r === undefined) throw new Error(`row ${row} is out of range`);
+    addToSums(sums, r, relevant);
+  }
+  return weightsFromSums(sums, alpha);
 }
 
 export function scoreRow(r: SparseRow, w: Float64Array): number {

@@ -6,7 +6,7 @@
  * WSS@95 = (N - n95) / N - 0.05, n95 = records screened (priors included) when recall first reaches 95 %
  * (Cohen et al., JAMIA 2006). Recall@10% = relevant found after screening ceil(0.10 N) records / all relevant.
  */
-import { type FeatureMatrix, naiveBayesWeights, scoreRow, type SparseRow } from "./prioritise.js";
+import { addToSums, emptySums, type FeatureMatrix, scoreRow, type SparseRow, weightsFromSums } from "./prioritise.js";
 
 /** Deterministic PRNG (mulberry32) so that runs are reproducible from a seed. */
 export function mulberry32(seed: number): () => number {
@@ -83,13 +83,14 @@ export function simulateScreening(X: FeatureMatrix, labels: readonly boolean[], 
   const cut10 = Math.ceil(0.1 * n);
   const every = Math.max(1, opts.retrainEvery ?? 1);
   let found = order.filter((i) => labels[i] === true).length;
+  const sums = emptySums(X.vocabularySize);
+  for (const i of order) addToSums(sums, X.rows[i] as SparseRow, labels[i] === true);
   const scores = new Float64Array(n);
   while (order.length < n) {
     if (found >= target95 && order.length >= cut10) break;
-    const labelled = order.map((row) => ({ row, relevant: labels[row] === true }));
-    const w = naiveBayesWeights(X, labelled);
+    const w = weightsFromSums(sums);
     for (let i = 0; i < n; i++) if (done[i] === 0) scores[i] = scoreRow(X.rows[i] as SparseRow, w);
-    // take the `every` best unscreened records, then retrain
+    // take the `every` best unscreened records (ties: lower index), then retrain
     for (let t = 0; t < every && order.length < n; t++) {
       let best = -1;
       let bestScore = -Infinity;
@@ -100,7 +101,9 @@ export function simulateScreening(X: FeatureMatrix, labels: readonly boolean[], 
       if (best < 0) break;
       done[best] = 1;
       order.push(best);
-      if (labels[best] === true) found++;
+      const rel = labels[best] === true;
+      if (rel) found++;
+      addToSums(sums, X.rows[best] as SparseRow, rel);
     }
   }
   for (let i = 0; i < n; i++) if (done[i] === 0) order.push(i);

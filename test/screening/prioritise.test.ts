@@ -19,7 +19,12 @@ describe("TF-IDF + naive Bayes", () => {
     const r0 = X.rows[0]!;
     const t1 = (r0.val[0] as number) + (r0.val[1] as number);
     const t0 = X.rows[1]!.val[0] as number;
-    expect(w[0]).toBeCloseTo(Math.log((r0.val[0] as number) + 1) - Math.log(t1 + 3) - (Math.log(1) - Math.log(t0 + 3)), 12);
+    const scale = t0 / t1; // the relevant class weighted up to the irrelevant mass
+    expect(w[0]).toBeCloseTo(Math.log((r0.val[0] as number) * scale + 1) - Math.log(t1 * scale + 3) - (Math.log(1) - Math.log(t0 + 3)), 12);
+    // a word seen in neither class weighs nothing once the classes are balanced
+    const X2 = tfidfFeatures(["a1", "b1 b2 b3", "c9"]);
+    const w2 = naiveBayesWeights(X2, [{ row: 0, relevant: true }, { row: 1, relevant: false }], 1);
+    expect(w2[4]).toBeCloseTo(0, 12);
   });
 
   it("ranks records like the relevant ones first; keeps the given order before it can train", () => {
