@@ -28,6 +28,7 @@ import { evidenceRoutes } from "./routes/evidence.js";
 import { metaRoutes } from "./routes/meta.js";
 import { researchRoutes } from "./routes/research.js";
 import { auditRoutes } from "./routes/audit.js";
+import { screeningRoutes } from "./routes/screening.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -113,6 +114,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(metaRoutes);
     await app.register(researchRoutes);
     await app.register(auditRoutes);
+    await app.register(screeningRoutes);
 
     const webRoot = resolve(config.webRoot ?? join(packageRoot(), "dist", "web"));
     const hasIndex = existsSync(join(webRoot, "index.html"));
