@@ -12,6 +12,7 @@ import { EvidencePage } from "./pages/Evidence.js";
 import { WorkbenchPage } from "./pages/Workbench.js";
 import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
 import { ResearchPage } from "./pages/Research.js";
+import { ScreeningListPage, ScreeningReviewPage } from "./pages/Screening.js";
 import { NotFound } from "./pages/NotFound.js";
 
 interface Route {
@@ -32,6 +33,9 @@ const ROUTES: Route[] = [
   { pattern: "/evidence/:therapy", render: (p) => <EvidencePage therapy={p["therapy"] ?? null} />, crumb: "Evidence" },
   { pattern: "/workbench", render: () => <WorkbenchPage />, crumb: "Analysis workbench" },
   { pattern: "/research", render: () => <ResearchPage />, crumb: "Research export", roles: ["researcher", "admin"] },
+  { pattern: "/screening", render: () => <ScreeningListPage />, crumb: "Study selection" },
+  { pattern: "/screening/:id", render: (p) => <ScreeningReviewPage id={p["id"] ?? ""} tab="overview" />, crumb: "Review" },
+  { pattern: "/screening/:id/:tab", render: (p) => <ScreeningReviewPage id={p["id"] ?? ""} tab={p["tab"] ?? "overview"} />, crumb: "Review" },
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
 ];
@@ -72,6 +76,9 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
           </NavLink>
           <NavLink href="/workbench" path={props.path}>
             <Icon name="workbench" /> Analysis workbench
+          </NavLink>
+          <NavLink href="/screening" path={props.path}>
+            <Icon name="search" /> Study selection
           </NavLink>
           {u.role === "researcher" || u.role === "admin" ? (
             <NavLink href="/research" path={props.path}>
