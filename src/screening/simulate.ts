@@ -35,6 +35,8 @@ export interface SimulationOptions {
   seed: number;
   /** Retrain after this many new labels (1 = after every decision, as ASReview). */
   retrainEvery?: number;
+  /** Naive Bayes smoothing (default NB_ALPHA, ASReview's value). */
+  alpha?: number;
 }
 
 export function metricsFromOrder(order: readonly number[], labels: readonly boolean[]): SimulationResult {
@@ -88,7 +90,7 @@ export function simulateScreening(X: FeatureMatrix, labels: readonly boolean[], 
   const scores = new Float64Array(n);
   while (order.length < n) {
     if (found >= target95 && order.length >= cut10) break;
-    const w = weightsFromSums(sums);
+    const w = weightsFromSums(sums, opts.alpha);
     for (let i = 0; i < n; i++) if (done[i] === 0) scores[i] = scoreRow(X.rows[i] as SparseRow, w);
     // take the `every` best unscreened records (ties: lower index), then retrain
     for (let t = 0; t < every && order.length < n; t++) {
