@@ -15,8 +15,8 @@ const STOP_WORDS = new Set(
 );
 
 /** Lower-cased word tokens of two or more characters, stop words removed. */
-export function tokenize(text: string): string[] {
-  return (text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[a-z0-9]{2,}/g) ?? []).filter((t) => !STOP_WORDS.has(t));
+export function tokenize(text: string, stopWords: ReadonlySet<string> = STOP_WORDS): string[] {
+  return (text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").match(/[a-z0-9]{2,}/g) ?? []).filter((t) => !stopWords.has(t));
 }
 
 export interface SparseRow {
@@ -29,11 +29,11 @@ export interface FeatureMatrix {
   vocabularySize: number;
 }
 
-export function tfidfFeatures(texts: readonly string[]): FeatureMatrix {
+export function tfidfFeatures(texts: readonly string[], stopWords: ReadonlySet<string> = STOP_WORDS): FeatureMatrix {
   const vocab = new Map<string, number>();
   const counts: Array<Map<number, number>> = texts.map((t) => {
     const m = new Map<number, number>();
-    for (const tok of tokenize(t)) {
+    for (const tok of tokenize(t, stopWords)) {
       let j = vocab.get(tok);
       if (j === undefined) vocab.set(tok, (j = vocab.size));
       m.set(j, (m.get(j) ?? 0) + 1);
