@@ -39,3 +39,16 @@ describe("decidua screening check", () => {
     expect(m.err).toMatch(/mapping\.title/);
   });
 });
+
+describe("a labelled dataset in SYNERGY's CSV layout converted to RIS", () => {
+  it("keeps PMID (from the PubMed URL), DOI (from the doi.org URL), title, abstract, authors and year through RIS", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "decidua-syn-")), "synergy.ris");
+    const r = await run(["screening", "check", fx("synergy-layout.csv"), "--map", "title=title,abstract=abstract,authors=authors,year=year,doi=doi,pmid=pmid", "--to-ris", out]);
+    expect(r.code).toBe(0);
+    expect(parseRis(readFileSync(out, "utf8"), "synergy.ris")).toEqual([
+      { sourceIndex: 1, pmid: "30000001", doi: "10.5555/syn.1", title: "Intravenous immunoglobulin versus placebo in recurrent miscarriage, a trial", abstract: "Randomised, double-blind; live birth was the primary outcome.", authors: ["Berg, Ulla", "Nilsson, Per"], journal: null, year: 2011 },
+      { sourceIndex: 2, pmid: "30000002", doi: null, title: "Thyroid autoimmunity and early pregnancy loss", abstract: 'A cohort, with "quoted" words and a comma, inside.', authors: ["Kato, Yui"], journal: null, year: 2016 },
+      { sourceIndex: 3, pmid: null, doi: "10.5555/syn.3", title: "Leukocyte immunotherapy: a meta-analysis", abstract: null, authors: [], journal: null, year: 2009 },
+    ]);
+  });
+});
