@@ -136,6 +136,9 @@ describe.each(["sqlite", "postgres"] as const)("screening API on %s", (engine) =
     const pj = (await lead.req("GET", `/api/screening/reviews/${reviewId}/export/prisma.json`)).body as { searches: Array<{ database: string; searchString: string }>; counts: unknown };
     expect(pj.counts).toEqual(p.counts);
     expect(pj.searches.map((s) => s.database)).toEqual(["Embase", "PubMed", "CENTRAL"]);
+    const ris = await lead.req("GET", `/api/screening/reviews/${reviewId}/export/included.ris`);
+    expect(ris.status).toBe(200);
+    expect(ris.text.match(/^TY  - /gm)).toHaveLength(1);
     const audit = (await admin.req("GET", "/api/audit?action=screening.decision.create&limit=100")).body as { total: number };
     expect(audit.total).toBe(14 + 6);
     expect(((await admin.req("GET", "/api/audit?action=screening.resolve")).body as { total: number }).total).toBe(4);

@@ -17,6 +17,7 @@ import {
   IMPORT_FORMATS,
   parseSearchExport,
   prioritisedQueue,
+  recordsToRis,
   type ReviewProtocol,
   ReviewProtocolSchema,
   reviewState,
@@ -320,6 +321,15 @@ export async function screeningRoutes(app: FastifyInstance): Promise<void> {
     const rows = selectionRows(records.filter((r) => screened.has(r.id)).map((r) => ({ ...r, sourceDatabase: db.get(r.importId) ?? "" })), state.titleAbstract, state.fullText);
     await app.store.audit(null, { username: userOf(req).username, action: "screening.export.selection", route: routeOf(req), status: 200, detail: `${id}: ${rows.length} records` });
     return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="selection.csv"').send(toCsv(EXPORT_HEADER, rows));
+  });
+
+  app.get("/api/screening/reviews/:id/export/included.ris", { schema: { tags: ["screening"], summary: "The included reports as RIS (for extraction or a reference manager)", params: ReviewParams } }, async (req, reply) => {
+    const { id } = req.params as z.infer<typeof ReviewParams>;
+    const { review } = await access(req, id, false);
+    const { records, state } = await load(id, review.protocol);
+    const included = records.filter((r) => state.fullText.get(r.id)?.outcome === "include");
+    await app.store.audit(null, { username: userOf(req).username, action: "screening.export.included", route: routeOf(req), status: 200, detail: `${id}: ${included.length} records` });
+    return reply.type("application/x-research-info-systems; charset=utf-8").header("content-disposition", 'attachment; filename="included.ris"').send(recordsToRis(included));
   });
 
   app.get("/api/screening/reviews/:id/export/prisma.json", { schema: { tags: ["screening"], summary: "PRISMA counts as JSON", params: ReviewParams } }, async (req, reply) => {

@@ -478,7 +478,7 @@ function PrismaTab(props: { id: string }): JSX.Element {
   return (
     <div class="stack">
       {error ? <Alert tone="error">{error}</Alert> : null}
-      <Card title="PRISMA 2020 flow" foot={<><Button onClick={() => void dl("selection.csv", "selection.csv")} data-testid="export-csv">Included/excluded (CSV)</Button> <Button onClick={() => void dl("prisma.json", "prisma.json")} data-testid="export-prisma">PRISMA counts (JSON)</Button></>}>
+      <Card title="PRISMA 2020 flow" foot={<><Button onClick={() => void dl("selection.csv", "selection.csv")} data-testid="export-csv">Included/excluded (CSV)</Button> <Button onClick={() => void dl("prisma.json", "prisma.json")} data-testid="export-prisma">PRISMA counts (JSON)</Button> <Button onClick={() => void dl("included.ris", "included.ris")} data-testid="export-ris">Included reports (RIS)</Button></>}>
         {p.svg ? <Svg markup={p.svg} label="PRISMA 2020 flow diagram" testId="prisma-svg" /> : <Alert tone="warn">The diagram is drawn when screening is finished: {p.pending.titleAbstract} record(s) at title/abstract and {p.pending.fullText} at full text still need votes or a resolution.</Alert>}
         <pre data-testid="prisma-counts">{JSON.stringify(p.counts, null, 2)}</pre>
         <ul>{p.notes.map((n) => <li key={n}>{n}</li>)}</ul>
