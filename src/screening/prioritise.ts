@@ -68,10 +68,13 @@ export interface ClassSums {
   irrelevant: Float64Array;
   totalRelevant: number;
   totalIrrelevant: number;
+  /** Labelled records per class. */
+  nRelevant: number;
+  nIrrelevant: number;
 }
 
 export function emptySums(vocabularySize: number): ClassSums {
-  return { relevant: new Float64Array(vocabularySize), irrelevant: new Float64Array(vocabularySize), totalRelevant: 0, totalIrrelevant: 0 };
+  return { relevant: new Float64Array(vocabularySize), irrelevant: new Float64Array(vocabularySize), totalRelevant: 0, totalIrrelevant: 0, nRelevant: 0, nIrrelevant: 0 };
 }
 
 export function addToSums(sums: ClassSums, r: SparseRow, relevant: boolean): void {
@@ -83,25 +86,43 @@ export function addToSums(sums: ClassSums, r: SparseRow, relevant: boolean): voi
     f[j] = (f[j] as number) + v;
     t += v;
   }
-  if (relevant) sums.totalRelevant += t;
-  else sums.totalIrrelevant += t;
+  if (relevant) {
+    sums.totalRelevant += t;
+    sums.nRelevant += 1;
+  } else {
+    sums.totalIrrelevant += t;
+    sums.nIrrelevant += 1;
+  }
 }
 
 /**
- * Log-likelihood-ratio weights from class sums. The relevant class is weighted up to the same total mass as the
- * irrelevant one (as if its records were resampled until the classes balance, in the spirit of ASReview's
- * "double" balancing); without it, every word unseen in both classes would favour relevance simply because the
- * irrelevant class is larger.
+ * Class weights of ASReview's "double" balancing, in expectation instead of by resampling: with n1 relevant and
+ * n0 irrelevant labelled records (n = n1 + n0), w1 = a (n1/n0)^-alpha, w0 = 1 - (1 - b)(1 + ln n)^-beta
+ * (a = 2.155, alpha = 0.94, b = 0.789, beta = 1), a training set of n records holds
+ * n1' = clamp(w1 n1 n / (w1 n1 + w0 n0), 1, n - 2) relevant and n - n1' irrelevant ones, so each relevant record
+ * counts n1'/n1 times and each irrelevant one (n - n1')/n0 times.
+ */
+export function doubleBalanceFactors(nRelevant: number, nIrrelevant: number): { relevant: number; irrelevant: number } {
+  if (nRelevant === 0 || nIrrelevant === 0) return { relevant: 1, irrelevant: 1 };
+  const n = nRelevant + nIrrelevant;
+  const w1 = 2.155 * (nRelevant / nIrrelevant) ** -0.94;
+  const w0 = 1 - (1 - 0.789) * (1 + Math.log(n)) ** -1;
+  const n1 = Math.max(1, Math.min(n - 2, (w1 * nRelevant * n) / (w1 * nRelevant + w0 * nIrrelevant)));
+  return { relevant: n1 / nRelevant, irrelevant: (n - n1) / nIrrelevant };
+}
+
+/**
+ * Log-likelihood-ratio weights from class sums, each class's sums scaled by its double-balancing factor
+ * (`doubleBalanceFactors`). Without balancing, every word unseen in both classes would favour relevance simply
+ * because the irrelevant class is larger; with it the relevant records weigh as ASReview's resampling makes them.
  */
 export function weightsFromSums(sums: ClassSums, alpha = NB_ALPHA): Float64Array {
   const V = sums.relevant.length;
-  const scale = sums.totalRelevant > 0 && sums.totalIrrelevant > 0 ? sums.totalIrrelevant / sums.totalRelevant : 1;
-  const t1 = sums.totalRelevant * scale;
-  const t0 = sums.totalIrrelevant;
-  const d1 = Math.log(t1 + alpha * V);
-  const d0 = Math.log(t0 + alpha * V);
+  const f = doubleBalanceFactors(sums.nRelevant, sums.nIrrelevant);
+  const d1 = Math.log(sums.totalRelevant * f.relevant + alpha * V);
+  const d0 = Math.log(sums.totalIrrelevant * f.irrelevant + alpha * V);
   const w = new Float64Array(V);
-  for (let j = 0; j < V; j++) w[j] = Math.log((sums.relevant[j] as number) * scale + alpha) - d1 - (Math.log((sums.irrelevant[j] as number) + alpha) - d0);
+  for (let j = 0; j < V; j++) w[j] = Math.log((sums.relevant[j] as number) * f.relevant + alpha) - d1 - (Math.log((sums.irrelevant[j] as number) * f.irrelevant + alpha) - d0);
   return w;
 }
 

@@ -1,6 +1,6 @@
 // The queue model on small hand-made data: features, weights, ordering, stopping aid, simulation metrics.
 import { describe, expect, it } from "vitest";
-import { metricsFromOrder, naiveBayesWeights, prioritisedQueue, simulateScreening, stoppingAid, tfidfFeatures, tokenize } from "../../src/screening/index.js";
+import { doubleBalanceFactors, metricsFromOrder, naiveBayesWeights, prioritisedQueue, simulateScreening, stoppingAid, tfidfFeatures, tokenize } from "../../src/screening/index.js";
 
 describe("TF-IDF + naive Bayes", () => {
   it("tokenizes, weighs and normalises", () => {
@@ -19,12 +19,17 @@ describe("TF-IDF + naive Bayes", () => {
     const r0 = X.rows[0]!;
     const t1 = (r0.val[0] as number) + (r0.val[1] as number);
     const t0 = X.rows[1]!.val[0] as number;
-    const scale = t0 / t1; // the relevant class weighted up to the irrelevant mass
-    expect(w[0]).toBeCloseTo(Math.log((r0.val[0] as number) * scale + 1) - Math.log(t1 * scale + 3) - (Math.log(1) - Math.log(t0 + 3)), 12);
-    // a word seen in neither class weighs nothing once the classes are balanced
-    const X2 = tfidfFeatures(["a1", "b1 b2 b3", "c9"]);
-    const w2 = naiveBayesWeights(X2, [{ row: 0, relevant: true }, { row: 1, relevant: false }], 1);
-    expect(w2[4]).toBeCloseTo(0, 12);
+    // one record per class: double balancing leaves both weights at 1 (n1' is clamped to 1 of n = 2)
+    expect(doubleBalanceFactors(1, 1)).toEqual({ relevant: 1, irrelevant: 1 });
+    expect(w[0]).toBeCloseTo(Math.log((r0.val[0] as number) + 1) - Math.log(t1 + 3) - (Math.log(1) - Math.log(t0 + 3)), 12);
+    // 2 relevant, 8 irrelevant: w1 = 2.155 (2/8)^-0.94, w0 = 1 - 0.211 / (1 + ln 10), n1' = w1·2·10 / (w1·2 + w0·8)
+    const w1 = 2.155 * 0.25 ** -0.94;
+    const w0 = 1 - 0.211 / (1 + Math.log(10));
+    const n1 = (w1 * 2 * 10) / (w1 * 2 + w0 * 8);
+    const f = doubleBalanceFactors(2, 8);
+    expect(f.relevant).toBeCloseTo(n1 / 2, 12);
+    expect(f.irrelevant).toBeCloseTo((10 - n1) / 8, 12);
+    expect(f.relevant).toBeGreaterThan(f.irrelevant); // the rare class is weighted up
   });
 
   it("ranks records like the relevant ones first; keeps the given order before it can train", () => {
