@@ -35,6 +35,7 @@ import { cdsRoutes } from "./routes/cds.js";
 import { fhirAdminRoutes } from "./routes/fhir-admin.js";
 import { smartRoutes } from "./routes/smart.js";
 import { fhirImportRoutes } from "./routes/fhir-import.js";
+import { screeningRoutes } from "./routes/screening.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -127,6 +128,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(fhirAdminRoutes);
     await app.register(smartRoutes);
     await app.register(fhirImportRoutes);
+    await app.register(screeningRoutes);
 
     const webRoot = resolve(config.webRoot ?? join(packageRoot(), "dist", "web"));
     const hasIndex = existsSync(join(webRoot, "index.html"));

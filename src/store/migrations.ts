@@ -367,6 +367,112 @@ function migrations(engine: Engine): Record<string, Migration> {
         await db.schema.dropTable("cds_clients").execute();
       },
     },
+    "0007_screening": {
+      // study selection (src/store/screening.ts): reviews, members, imports, records, duplicate decisions,
+      // screening decisions with their history, conflict resolutions
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable("screening_reviews")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("title", "text", (c) => c.notNull())
+          .addColumn("protocol", "text", (c) => c.notNull())
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("screening_members")
+          .addColumn("review_id", "text", (c) => c.notNull().references("screening_reviews.id"))
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("member_role", "text", (c) => c.notNull().check(sql`member_role in ('lead', 'reviewer')`))
+          .addColumn("added_at", "text", (c) => c.notNull())
+          .addColumn("added_by", "text", (c) => c.notNull())
+          .addPrimaryKeyConstraint("screening_members_pk", ["review_id", "user_id"])
+          .execute();
+        await db.schema
+          .createTable("screening_imports")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("review_id", "text", (c) => c.notNull().references("screening_reviews.id"))
+          .addColumn("file_name", "text", (c) => c.notNull())
+          .addColumn("format", "text", (c) => c.notNull())
+          .addColumn("source_database", "text", (c) => c.notNull())
+          .addColumn("search_date", "text", (c) => c.notNull())
+          .addColumn("search_string", "text", (c) => c.notNull())
+          .addColumn("record_count", "integer", (c) => c.notNull())
+          .addColumn("imported_at", "text", (c) => c.notNull())
+          .addColumn("imported_by", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("screening_records")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("review_id", "text", (c) => c.notNull().references("screening_reviews.id"))
+          .addColumn("import_id", "text", (c) => c.notNull().references("screening_imports.id"))
+          .addColumn("position", "integer", (c) => c.notNull())
+          .addColumn("source_index", "integer", (c) => c.notNull())
+          .addColumn("pmid", "text")
+          .addColumn("doi", "text")
+          .addColumn("title", "text", (c) => c.notNull())
+          .addColumn("abstract", "text")
+          .addColumn("authors", "text", (c) => c.notNull())
+          .addColumn("journal", "text")
+          .addColumn("year", "integer")
+          .addUniqueConstraint("screening_records_position", ["review_id", "position"])
+          .execute();
+        await db.schema
+          .createTable("screening_duplicate_decisions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("review_id", "text", (c) => c.notNull().references("screening_reviews.id"))
+          .addColumn("record_a", "text", (c) => c.notNull().references("screening_records.id"))
+          .addColumn("record_b", "text", (c) => c.notNull().references("screening_records.id"))
+          .addColumn("duplicate", "integer", (c) => c.notNull())
+          .addColumn("decided_at", "text", (c) => c.notNull())
+          .addColumn("decided_by", "text", (c) => c.notNull())
+          .addUniqueConstraint("screening_duplicate_pair", ["review_id", "record_a", "record_b"])
+          .execute();
+        await db.schema
+          .createTable("screening_decisions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("review_id", "text", (c) => c.notNull().references("screening_reviews.id"))
+          .addColumn("record_id", "text", (c) => c.notNull().references("screening_records.id"))
+          .addColumn("stage", "text", (c) => c.notNull().check(sql`stage in ('title_abstract', 'full_text')`))
+          .addColumn("reviewer_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("vote", "text", (c) => c.notNull().check(sql`vote in ('include', 'exclude', 'maybe')`))
+          .addColumn("reason", "text")
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("decided_at", "text", (c) => c.notNull())
+          .addUniqueConstraint("screening_decision_one", ["record_id", "stage", "reviewer_id"])
+          .execute();
+        await db.schema.createIndex("screening_decisions_review").on("screening_decisions").columns(["review_id", "stage"]).execute();
+        await db.schema
+          .createTable("screening_decision_history")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("decision_id", "text", (c) => c.notNull().references("screening_decisions.id"))
+          .addColumn("version", "integer", (c) => c.notNull())
+          .addColumn("vote", "text", (c) => c.notNull())
+          .addColumn("reason", "text")
+          .addColumn("change_reason", "text")
+          .addColumn("decided_at", "text", (c) => c.notNull())
+          .addUniqueConstraint("screening_decision_history_version", ["decision_id", "version"])
+          .execute();
+        await db.schema
+          .createTable("screening_resolutions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("review_id", "text", (c) => c.notNull().references("screening_reviews.id"))
+          .addColumn("record_id", "text", (c) => c.notNull().references("screening_records.id"))
+          .addColumn("stage", "text", (c) => c.notNull().check(sql`stage in ('title_abstract', 'full_text')`))
+          .addColumn("outcome", "text", (c) => c.notNull().check(sql`outcome in ('include', 'exclude', 'not_retrieved')`))
+          .addColumn("reason", "text")
+          .addColumn("note", "text", (c) => c.notNull())
+          .addColumn("resolved_at", "text", (c) => c.notNull())
+          .addColumn("resolved_by", "text", (c) => c.notNull())
+          .addUniqueConstraint("screening_resolution_one", ["record_id", "stage"])
+          .execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        for (const t of ["screening_resolutions", "screening_decision_history", "screening_decisions", "screening_duplicate_decisions", "screening_records", "screening_imports", "screening_members", "screening_reviews"]) {
+          await db.schema.dropTable(t).execute();
+        }
+      },
+    },
   };
 }
 

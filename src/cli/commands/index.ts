@@ -22,6 +22,7 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ["evidence"], load: () => import("./evidence.js") },
   { names: ["audit"], load: () => import("./audit.js") },
   { names: ["assess"], load: () => import("./assess.js") },
+  { names: ["screening"], load: () => import("./screening.js") },
   { names: ["serve"], load: () => import("./serve.js") },
   { names: ["backup", "restore", "admin"], load: () => import("./admin.js") },
 ];

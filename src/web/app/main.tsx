@@ -13,6 +13,7 @@ import { WorkbenchPage } from "./pages/Workbench.js";
 import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
 import { ResearchPage } from "./pages/Research.js";
 import { TrialPage, TrialsPage } from "./pages/Trials.js";
+import { ScreeningListPage, ScreeningReviewPage } from "./pages/Screening.js";
 import { NotFound } from "./pages/NotFound.js";
 import { EhrViewPage } from "./pages/EhrView.js";
 
@@ -36,6 +37,9 @@ const ROUTES: Route[] = [
   { pattern: "/research", render: () => <ResearchPage />, crumb: "Research export", roles: ["researcher", "admin"] },
   { pattern: "/trials", render: () => <TrialsPage canCreate={true} />, crumb: "Trials" },
   { pattern: "/trials/:id", render: (p) => <TrialPage id={p["id"] ?? ""} />, crumb: "Trial" },
+  { pattern: "/screening", render: () => <ScreeningListPage />, crumb: "Study selection" },
+  { pattern: "/screening/:id", render: (p) => <ScreeningReviewPage id={p["id"] ?? ""} tab="overview" />, crumb: "Review" },
+  { pattern: "/screening/:id/:tab", render: (p) => <ScreeningReviewPage id={p["id"] ?? ""} tab={p["tab"] ?? "overview"} />, crumb: "Review" },
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
   { pattern: "/ehr/:id", render: (p) => <EhrViewPage id={p["id"] ?? ""} />, crumb: "From the EHR", roles: ["clinician"] },
@@ -80,6 +84,9 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
           </NavLink>
           <NavLink href="/trials" path={props.path}>
             <Icon name="plan" /> Trials
+          </NavLink>
+          <NavLink href="/screening" path={props.path}>
+            <Icon name="search" /> Study selection
           </NavLink>
           {u.role === "researcher" || u.role === "admin" ? (
             <NavLink href="/research" path={props.path}>

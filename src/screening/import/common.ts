@@ -1,0 +1,46 @@
+/** Helpers shared by the importers: located errors and the final check of each record. */
+import { InputError } from "../../shared/errors.js";
+import { type BibRecord, clean } from "../record.js";
+
+/** An error about record `n` (1-based) of `file`, starting at `line`, in `field`. */
+export function recordError(file: string, n: number, line: number | undefined, field: string, reason: string): InputError {
+  const loc: { file: string; row?: number; field: string } = { file, field };
+  if (line !== undefined) loc.row = line;
+  return new InputError(`record ${n}: ${reason}`, loc);
+}
+
+/** Strips a byte-order mark and normalises line ends. */
+export function textLines(text: string): string[] {
+  return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n");
+}
+
+export interface DraftRecord {
+  pmid: string | null;
+  doi: string | null;
+  title: string | null;
+  abstract: string | null;
+  authors: string[];
+  journal: string | null;
+  year: number | null;
+}
+
+/** Turns a draft into a record, refusing one without a title (the one field screening cannot do without). */
+export function finishRecord(d: DraftRecord, file: string, n: number, line: number | undefined, titleField: string): BibRecord {
+  const title = clean(d.title);
+  if (title === null) throw recordError(file, n, line, titleField, "the record has no title");
+  return {
+    sourceIndex: n,
+    pmid: d.pmid,
+    doi: d.doi,
+    title,
+    abstract: clean(d.abstract),
+    authors: d.authors.map((a) => a.trim()).filter((a) => a !== ""),
+    journal: clean(d.journal),
+    year: d.year,
+  };
+}
+
+/** An empty file (or one with only blank lines) is refused, not read as zero records. */
+export function refuseEmpty(text: string, file: string, format: string): void {
+  if (text.replace(/^\uFEFF/, "").trim() === "") throw new InputError(`the file is empty; expected ${format}`, { file });
+}

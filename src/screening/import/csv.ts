@@ -1,0 +1,93 @@
+/**
+ * CSV import with a column mapping: the user names which column holds the title, abstract, authors and so on.
+ * A mapping that names a column the file does not have is refused before any row is read.
+ */
+import { parse } from "csv-parse/sync";
+import { z } from "zod";
+import { InputError } from "../../shared/errors.js";
+import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
+import { finishRecord, recordError, refuseEmpty } from "./common.js";
+
+const column = z.string().trim().min(1);
+export const CsvMappingSchema = z.object({
+  title: column,
+  abstract: column.optional(),
+  authors: column.optional(),
+  /** How authors are separated in the authors column (default ";"). */
+  authorSeparator: z.string().min(1).default(";"),
+  journal: column.optional(),
+  year: column.optional(),
+  doi: column.optional(),
+  pmid: column.optional(),
+  /** Field delimiter (default ","). */
+  delimiter: z.string().length(1).default(","),
+});
+export type CsvMapping = z.output<typeof CsvMappingSchema>;
+export type CsvMappingInput = z.input<typeof CsvMappingSchema>;
+
+const MAPPED = ["title", "abstract", "authors", "journal", "year", "doi", "pmid"] as const;
+
+export function parseCsvRecords(text: string, file: string, mappingInput: CsvMappingInput): BibRecord[] {
+  const parsedMapping = CsvMappingSchema.safeParse(mappingInput);
+  if (!parsedMapping.success) {
+    const issue = parsedMapping.error.issues[0];
+    throw new InputError(`invalid column mapping: ${issue?.message ?? "?"}`, { file, field: `mapping.${issue?.path.map(String).join(".") ?? ""}` });
+  }
+  const mapping = parsedMapping.data;
+  refuseEmpty(text, file, "CSV");
+  let rows: string[][];
+  try {
+    rows = parse(text, { bom: true, delimiter: mapping.delimiter, relax_column_count: false, skip_empty_lines: true }) as string[][];
+  } catch (e) {
+    const err = e as { message?: string; lines?: number };
+    const loc: { file: string; row?: number } = { file };
+    if (typeof err.lines === "number") loc.row = err.lines;
+    throw new InputError(`not a readable CSV file: ${err.message ?? String(e)}`, loc);
+  }
+  const header = (rows[0] ?? []).map((h) => h.trim());
+  const index = new Map<string, number>();
+  header.forEach((h, i) => index.set(h.toLowerCase(), i));
+  const col: Partial<Record<(typeof MAPPED)[number], number>> = {};
+  for (const key of MAPPED) {
+    const name = mapping[key];
+    if (name === undefined) continue;
+    const i = index.get(name.toLowerCase());
+    if (i === undefined) {
+      throw new InputError(`the mapping names column "${name}" for ${key}, but the header has only: ${header.join(", ")}`, { file, row: 1, field: `mapping.${key}` });
+    }
+    col[key] = i;
+  }
+  if (rows.length < 2) throw new InputError("the CSV file has a header but no records", { file, row: 1 });
+  return rows.slice(1).map((row, idx) => {
+    const n = idx + 1;
+    const line = idx + 2;
+    const get = (key: (typeof MAPPED)[number]): string | null => {
+      const i = col[key];
+      if (i === undefined) return null;
+      const v = row[i];
+      return v === undefined || v.trim() === "" ? null : v.trim();
+    };
+    const yearRaw = get("year");
+    const year = yearOf(yearRaw);
+    if (yearRaw !== null && year === null) throw recordError(file, n, line, mapping.year ?? "year", `"${yearRaw}" is not a publication year`);
+    const pmidRaw = get("pmid");
+    const pmid = normalisePmid(pmidRaw);
+    if (pmidRaw !== null && pmid === null) throw recordError(file, n, line, mapping.pmid ?? "pmid", `"${pmidRaw}" is not a PubMed id`);
+    const authorsRaw = get("authors");
+    return finishRecord(
+      {
+        pmid,
+        doi: normaliseDoi(get("doi")),
+        title: get("title"),
+        abstract: get("abstract"),
+        authors: authorsRaw === null ? [] : authorsRaw.split(mapping.authorSeparator),
+        journal: get("journal"),
+        year,
+      },
+      file,
+      n,
+      line,
+      mapping.title,
+    );
+  });
+}

@@ -1,0 +1,38 @@
+/** One entry point for every import format. */
+import { InputError } from "../../shared/errors.js";
+import type { BibRecord, ImportFormat } from "../record.js";
+import { parseCsvRecords, type CsvMappingInput } from "./csv.js";
+import { parseMedline } from "./medline.js";
+import { parsePubmedXml } from "./pubmed-xml.js";
+import { parseRis } from "./ris.js";
+
+export { CsvMappingSchema, type CsvMapping, type CsvMappingInput } from "./csv.js";
+export { parseCsvRecords, parseMedline, parsePubmedXml, parseRis };
+
+/** Parses a whole file in the named format: all records, or an InputError and none. */
+export function parseSearchExport(format: ImportFormat, text: string, file: string, mapping?: CsvMappingInput): BibRecord[] {
+  switch (format) {
+    case "ris":
+      return parseRis(text, file);
+    case "medline":
+      return parseMedline(text, file);
+    case "pubmed-xml":
+      return parsePubmedXml(text, file);
+    case "csv":
+      if (mapping === undefined) throw new InputError("a CSV import needs a column mapping (at least the title column)", { file, field: "mapping" });
+      return parseCsvRecords(text, file, mapping);
+  }
+}
+
+/** Guesses the format from the file name and its first non-blank line (the user can always say it). */
+export function guessFormat(fileName: string, text: string): ImportFormat | null {
+  const head = text.replace(/^\uFEFF/, "").trimStart().slice(0, 400);
+  if (/^<\?xml|^<!DOCTYPE PubmedArticleSet|^<PubmedArticleSet/.test(head)) return "pubmed-xml";
+  if (/^TY  - /.test(head)) return "ris";
+  if (/^PMID- /.test(head)) return "medline";
+  if (/\.ris$/i.test(fileName)) return "ris";
+  if (/\.nbib$/i.test(fileName)) return "medline";
+  if (/\.xml$/i.test(fileName)) return "pubmed-xml";
+  if (/\.csv$/i.test(fileName)) return "csv";
+  return null;
+}

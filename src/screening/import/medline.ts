@@ -1,0 +1,89 @@
+/**
+ * PubMed MEDLINE format (the .nbib / .txt "MEDLINE" export): each line is a tag of up to four characters, padded
+ * to four, then "- " and the value; continuation lines start with six spaces; records are separated by blank lines
+ * and start with PMID. Read: PMID, TI (BTI for books), AB, FAU (AU when no full names), JT (TA), DP, and the DOI
+ * from LID / AID values marked "[doi]".
+ */
+import { InputError } from "../../shared/errors.js";
+import { type BibRecord, normaliseDoi, yearOf } from "../record.js";
+import { finishRecord, recordError, refuseEmpty, textLines } from "./common.js";
+
+const TAG_LINE = /^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$/;
+
+interface RawMedline {
+  line: number;
+  fields: Map<string, string[]>;
+}
+
+/** Parses a MEDLINE-format export. Throws InputError (file, record, line, field) for anything else. */
+export function parseMedline(text: string, file: string): BibRecord[] {
+  refuseEmpty(text, file, "PubMed MEDLINE format");
+  const lines = textLines(text);
+  const raws: RawMedline[] = [];
+  let cur: RawMedline | null = null;
+  let lastTag: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i] ?? "";
+    if (line.trim() === "") {
+      if (cur !== null) raws.push(cur);
+      cur = null;
+      lastTag = null;
+      continue;
+    }
+    if (/^ {6}\S/.test(line) || (/^\s+\S/.test(line) && cur !== null && lastTag !== null)) {
+      if (cur === null || lastTag === null) throw new InputError(`not a MEDLINE file: line ${lineNo} continues no field`, { file, row: lineNo });
+      const list = cur.fields.get(lastTag) as string[];
+      list[list.length - 1] = `${list[list.length - 1] ?? ""} ${line.trim()}`;
+      continue;
+    }
+    const m = TAG_LINE.exec(line);
+    if (m === null || line.indexOf("- ") !== 4) {
+      throw new InputError(`not a MEDLINE file: line ${lineNo} is not a MEDLINE tag line ("TAG - value", the tag padded to four characters)`, { file, row: lineNo });
+    }
+    const tag = m[1] as string;
+    const value = (m[2] ?? "").trim();
+    if (cur === null) {
+      if (tag !== "PMID") throw recordError(file, raws.length + 1, lineNo, "PMID", `a MEDLINE record starts with "PMID- ", found "${tag}"`);
+      cur = { line: lineNo, fields: new Map() };
+    }
+    const list = cur.fields.get(tag);
+    if (list === undefined) cur.fields.set(tag, [value]);
+    else list.push(value);
+    lastTag = tag;
+  }
+  if (cur !== null) raws.push(cur);
+  if (raws.length === 0) throw new InputError("not a MEDLINE file: no record found", { file });
+  return raws.map((r, idx) => {
+    const n = idx + 1;
+    const one = (tag: string): string | null => r.fields.get(tag)?.[0] ?? null;
+    const pmidRaw = one("PMID") ?? "";
+    if (!/^\d{1,9}$/.test(pmidRaw)) throw recordError(file, n, r.line, "PMID", `"${pmidRaw}" is not a PubMed id`);
+    let doi: string | null = null;
+    for (const v of [...(r.fields.get("LID") ?? []), ...(r.fields.get("AID") ?? [])]) {
+      if (/\[doi\]\s*$/i.test(v)) {
+        doi = normaliseDoi(v.replace(/\[doi\]\s*$/i, ""));
+        if (doi !== null) break;
+      }
+    }
+    const dp = one("DP");
+    const year = yearOf(dp);
+    if (dp !== null && year === null) throw recordError(file, n, r.line, "DP", `"${dp}" is not a publication date`);
+    const fullNames = r.fields.get("FAU") ?? [];
+    return finishRecord(
+      {
+        pmid: String(Number(pmidRaw)),
+        doi,
+        title: one("TI") ?? one("BTI"),
+        abstract: one("AB"),
+        authors: fullNames.length > 0 ? fullNames : (r.fields.get("AU") ?? []),
+        journal: one("JT") ?? one("TA"),
+        year,
+      },
+      file,
+      n,
+      r.line,
+      "TI",
+    );
+  });
+}

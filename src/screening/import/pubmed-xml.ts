@@ -1,0 +1,117 @@
+/**
+ * PubMed XML (the efetch / "Save as XML" PubmedArticleSet). Parsed with fast-xml-parser. Read per PubmedArticle:
+ * MedlineCitation/PMID, Article/ArticleTitle, Article/Abstract/AbstractText (all parts, with their labels),
+ * Article/AuthorList/Author (LastName + ForeName, or CollectiveName), Article/Journal/Title, the year from
+ * JournalIssue/PubDate (Year or MedlineDate), and the DOI from PubmedData/ArticleIdList or ELocationID.
+ * PubmedBookArticle records are read from BookDocument the same way.
+ */
+import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { InputError } from "../../shared/errors.js";
+import { type BibRecord, normaliseDoi, yearOf } from "../record.js";
+import { finishRecord, recordError, refuseEmpty } from "./common.js";
+
+type Node = Record<string, unknown>;
+
+const asArray = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Text content of a node whose inner markup (<i>, <sup>, …) was kept raw: tags stripped, entities decoded. */
+function textOf(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === "string" || typeof v === "number") return decode(String(v).replace(/<[^>]*>/g, ""));
+  if (isNode(v)) return textOf(v["#text"]);
+  return null;
+}
+
+function decode(s: string): string {
+  return s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&amp;/g, "&");
+}
+
+const child = (n: unknown, ...path: string[]): unknown => {
+  let cur: unknown = n;
+  for (const p of path) {
+    if (!isNode(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+};
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: "@",
+  // inline markup inside titles and abstracts stays raw text, stripped by textOf
+  stopNodes: ["*.ArticleTitle", "*.AbstractText", "*.BookTitle", "*.VernacularTitle"],
+  processEntities: false,
+  parseTagValue: false,
+  isArray: (name: string) => ["PubmedArticle", "PubmedBookArticle", "Author", "AbstractText", "ArticleId", "ELocationID"].includes(name),
+});
+
+export function parsePubmedXml(text: string, file: string): BibRecord[] {
+  refuseEmpty(text, file, "PubMed XML");
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) {
+    throw new InputError(`not well-formed XML: ${valid.err.msg}`, { file, row: valid.err.line });
+  }
+  const doc = parser.parse(text) as Node;
+  const set = doc["PubmedArticleSet"];
+  if (!isNode(set)) {
+    const root = Object.keys(doc).find((k) => !k.startsWith("?")) ?? "(none)";
+    throw new InputError(`not a PubMed XML file: the root element is <${root}>, expected <PubmedArticleSet>`, { file, field: root });
+  }
+  const articles: Array<{ kind: "article" | "book"; node: unknown }> = [
+    ...asArray(set["PubmedArticle"]).map((node) => ({ kind: "article" as const, node })),
+    ...asArray(set["PubmedBookArticle"]).map((node) => ({ kind: "book" as const, node })),
+  ];
+  if (articles.length === 0) throw new InputError("the PubmedArticleSet holds no PubmedArticle", { file, field: "PubmedArticleSet" });
+  return articles.map(({ kind, node }, idx) => {
+    const n = idx + 1;
+    const base = kind === "article" ? child(node, "MedlineCitation") : child(node, "BookDocument");
+    const article = kind === "article" ? child(base, "Article") : base;
+    const pmid = textOf(child(base, "PMID"))?.trim() ?? "";
+    if (!/^\d{1,9}$/.test(pmid)) throw recordError(file, n, undefined, "PMID", `"${pmid}" is not a PubMed id`);
+    const abstractParts = asArray(child(article, "Abstract", "AbstractText")).map((p) => {
+      const label = isNode(p) && typeof p["@Label"] === "string" ? `${p["@Label"]}: ` : "";
+      return `${label}${textOf(p) ?? ""}`.trim();
+    });
+    const authors = asArray(child(article, "AuthorList", "Author")).flatMap((a) => {
+      const collective = textOf(child(a, "CollectiveName"));
+      if (collective !== null) return [collective];
+      const last = textOf(child(a, "LastName"));
+      const fore = textOf(child(a, "ForeName")) ?? textOf(child(a, "Initials"));
+      if (last === null) return [];
+      return [fore === null ? last : `${last}, ${fore}`];
+    });
+    const ids = [
+      ...asArray(child(node, "PubmedData", "ArticleIdList", "ArticleId")),
+      ...asArray(child(article, "ELocationID")).map((e) => (isNode(e) ? { ...e, "@IdType": e["@EIdType"] } : e)),
+    ];
+    const doiNode = ids.find((i) => isNode(i) && i["@IdType"] === "doi");
+    const pubDate = kind === "article" ? child(article, "Journal", "JournalIssue", "PubDate") : child(article, "Book", "PubDate");
+    const yearText = textOf(child(pubDate, "Year")) ?? textOf(child(pubDate, "MedlineDate"));
+    const year = yearOf(yearText);
+    if (yearText !== null && year === null) throw recordError(file, n, undefined, "PubDate", `"${yearText}" is not a publication year (PMID ${pmid})`);
+    const title = kind === "article" ? textOf(child(article, "ArticleTitle")) : (textOf(child(article, "ArticleTitle")) ?? textOf(child(article, "Book", "BookTitle")));
+    return finishRecord(
+      {
+        pmid: String(Number(pmid)),
+        doi: normaliseDoi(textOf(doiNode)),
+        title,
+        abstract: abstractParts.length > 0 ? abstractParts.join(" ") : null,
+        authors,
+        journal: kind === "article" ? textOf(child(article, "Journal", "Title")) : textOf(child(article, "Book", "BookTitle")),
+        year,
+      },
+      file,
+      n,
+      undefined,
+      "ArticleTitle",
+    );
+  });
+}

@@ -1,0 +1,109 @@
+/**
+ * RIS (Research Information Systems) reader. Follows the RIS specification: a tag line is two characters (a capital
+ * letter then a capital letter or digit), two spaces, a hyphen and a space, then the value; a record starts with TY
+ * and ends with ER; a line without a tag continues the value of the previous tag (wrapped abstracts).
+ * Titles: TI, T1 (CT, BT as fallbacks); abstract: AB, N2; authors: AU, A1 (A2-A4 are editors, not read as authors);
+ * journal: T2, JO, JF, JA, J2; year: PY, Y1, DA; DOI: DO (or a doi.org URL in UR); PMID: AN or a PubMed URL / "PMID:" note.
+ */
+import { InputError } from "../../shared/errors.js";
+import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
+import { type DraftRecord, finishRecord, recordError, refuseEmpty, textLines } from "./common.js";
+
+const TAG_LINE = /^([A-Z][A-Z0-9])  -(?:\s*$| (.*)$)/;
+
+interface RawRis {
+  line: number;
+  fields: Map<string, string[]>;
+}
+
+function first(r: RawRis, ...tags: string[]): string | null {
+  for (const t of tags) {
+    const v = r.fields.get(t)?.find((s) => s.trim() !== "");
+    if (v !== undefined) return v;
+  }
+  return null;
+}
+
+function pmidOf(r: RawRis): string | null {
+  const an = first(r, "AN");
+  if (an !== null && /^\s*(PMID:?\s*)?\d{1,9}\s*$/i.test(an)) return normalisePmid(an);
+  for (const t of ["UR", "L2", "N1", "M1"]) {
+    for (const v of r.fields.get(t) ?? []) {
+      const m = /pubmed(?:\.ncbi\.nlm\.nih\.gov\/|\/|\.gov\/)(\d{1,9})|PMID:?\s*(\d{1,9})/i.exec(v);
+      if (m !== null) return String(Number(m[1] ?? m[2]));
+    }
+  }
+  return null;
+}
+
+function doiOf(r: RawRis): string | null {
+  const d = normaliseDoi(first(r, "DO", "DI"));
+  if (d !== null) return d;
+  for (const v of r.fields.get("UR") ?? []) {
+    if (/doi\.org\//i.test(v)) return normaliseDoi(v);
+  }
+  return null;
+}
+
+/** Parses a RIS export. Throws InputError (file, record, line, field) for anything that is not RIS. */
+export function parseRis(text: string, file: string): BibRecord[] {
+  refuseEmpty(text, file, "RIS");
+  const lines = textLines(text);
+  const raws: RawRis[] = [];
+  let cur: RawRis | null = null;
+  let lastTag: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i] ?? "";
+    const m = TAG_LINE.exec(line);
+    if (m !== null) {
+      const tag = m[1] as string;
+      const value = (m[2] ?? "").trim();
+      if (tag === "TY") {
+        if (cur !== null) throw recordError(file, raws.length + 1, cur.line, "ER", `record starting at line ${cur.line} has no ER line before the next TY (line ${lineNo})`);
+        if (value === "") throw recordError(file, raws.length + 1, lineNo, "TY", "TY (reference type) is empty");
+        cur = { line: lineNo, fields: new Map([["TY", [value]]]) };
+        lastTag = "TY";
+        continue;
+      }
+      if (cur === null) {
+        throw new InputError(`not a RIS file: line ${lineNo} has tag ${tag} outside a record (every record starts with "TY  - ")`, { file, row: lineNo, field: tag });
+      }
+      if (tag === "ER") {
+        raws.push(cur);
+        cur = null;
+        lastTag = null;
+        continue;
+      }
+      const list = cur.fields.get(tag);
+      if (list === undefined) cur.fields.set(tag, [value]);
+      else list.push(value);
+      lastTag = tag;
+      continue;
+    }
+    if (line.trim() === "") continue;
+    if (cur === null || lastTag === null) {
+      const hint = raws.length === 0 ? "not a RIS file" : "text outside a record";
+      throw new InputError(`${hint}: line ${lineNo} is not a RIS tag line ("XX  - value")`, { file, row: lineNo });
+    }
+    // continuation of the previous tag's value
+    const list = cur.fields.get(lastTag) as string[];
+    list[list.length - 1] = `${list[list.length - 1] ?? ""} ${line.trim()}`;
+  }
+  if (cur !== null) throw recordError(file, raws.length + 1, cur.line, "ER", `record starting at line ${cur.line} is not closed by an ER line`);
+  if (raws.length === 0) throw new InputError("not a RIS file: no record (TY ... ER) found", { file });
+  return raws.map((r, idx) => {
+    const draft: DraftRecord = {
+      pmid: pmidOf(r),
+      doi: doiOf(r),
+      title: first(r, "TI", "T1", "CT", "BT"),
+      abstract: first(r, "AB", "N2"),
+      authors: [...(r.fields.get("AU") ?? []), ...(r.fields.get("A1") ?? [])],
+      journal: first(r, "T2", "JO", "JF", "JA", "J2"),
+      year: yearOf(first(r, "PY", "Y1", "DA")),
+    };
+    const yearRaw = first(r, "PY", "Y1");
+    if (yearRaw !== null && draft.year === null) throw recordError(file, idx + 1, r.line, r.fields.has("PY") ? "PY" : "Y1", `"${yearRaw}" is not a publication year`);
+    return finishRecord(draft, file, idx + 1, r.line, "TI");
+  });
+}

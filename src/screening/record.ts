@@ -1,0 +1,51 @@
+/**
+ * A bibliographic record from a search export, in the shape every importer produces.
+ */
+import { z } from "zod";
+
+export const BibRecordSchema = z.object({
+  /** 1-based position of the record in its file (for messages and for PRISMA tracing). */
+  sourceIndex: z.number().int().positive(),
+  pmid: z.string().regex(/^\d{1,9}$/).nullable(),
+  /** Normalised DOI (lower case, without resolver prefix). */
+  doi: z.string().min(3).nullable(),
+  title: z.string().min(1),
+  abstract: z.string().nullable(),
+  authors: z.array(z.string().min(1)),
+  journal: z.string().nullable(),
+  year: z.number().int().min(1000).max(3000).nullable(),
+});
+export type BibRecord = z.output<typeof BibRecordSchema>;
+
+/** The formats an import can be in. */
+export const IMPORT_FORMATS = ["ris", "medline", "pubmed-xml", "csv"] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** "https://doi.org/10.1000/ABC" , "doi:10.1000/abc" → "10.1000/abc"; null when no DOI can be read. */
+export function normaliseDoi(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  const m = /10\.\d{4,9}\/\S+/.exec(raw.trim());
+  if (m === null) return null;
+  return m[0].replace(/[.,;]+$/, "").toLowerCase();
+}
+
+/** "PMID: 123", "https://pubmed.ncbi.nlm.nih.gov/123" → "123"; null when none. */
+export function normalisePmid(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  const m = /(\d{1,9})\s*\/?\s*$/.exec(raw.trim());
+  return m === null ? null : String(Number(m[1]));
+}
+
+/** The first four-digit year in a date string ("2019/05/01", "2019 May", "2019"). */
+export function yearOf(raw: string | null | undefined): number | null {
+  if (raw === null || raw === undefined) return null;
+  const m = /(1[5-9]\d\d|2\d\d\d)/.exec(raw);
+  return m === null ? null : Number(m[1]);
+}
+
+/** Collapses whitespace; empty → null. */
+export function clean(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined) return null;
+  const s = raw.replace(/\s+/g, " ").trim();
+  return s === "" ? null : s;
+}

@@ -1,0 +1,145 @@
+// Importers on small exports written by hand from each format's documentation (RIS spec, NLM MEDLINE/PubMed
+// format, PubMed DTD, a CENTRAL-style CSV), and the located errors for bad input.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/shared/errors.js";
+import { guessFormat, parseCsvRecords, parseMedline, parsePubmedXml, parseRis, parseSearchExport } from "../../src/screening/index.js";
+
+const fx = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
+
+function inputError(f: () => unknown): InputError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error("expected an InputError");
+}
+
+describe("RIS", () => {
+  it("reads every field of four records, continuation lines and alternative tags", () => {
+    const r = parseRis(fx("search-embase.ris"), "search-embase.ris");
+    expect(r).toHaveLength(4);
+    expect(r[0]).toEqual({
+      sourceIndex: 1,
+      pmid: "31000001",
+      doi: "10.1234/ejri.2019.0041",
+      title: "Intravenous immunoglobulin in women with unexplained recurrent miscarriage: a randomised placebo-controlled trial",
+      abstract:
+        "Background: recurrent pregnancy loss without a known cause has been treated with immunomodulation. Methods: women with three or more losses were randomised to immunoglobulin or albumin. Results: live birth did not differ between the groups.",
+      authors: ["Hansen, Maria", "Larsen, Peter K.", "Okafor, Adaeze"],
+      journal: "Example Journal of Reproductive Immunology",
+      year: 2019,
+    });
+    expect(r[1]).toMatchObject({ title: "Lymphocyte immunisation therapy and live birth after recurrent pregnancy loss", authors: ["Chen, Wei", "Moreau, Claire"], year: 2021, journal: "Fertility Examples", doi: "10.5555/fertex.2021.77", pmid: null, abstract: "A cohort of couples treated with paternal lymphocyte immunisation." });
+    expect(r[2]).toMatchObject({ doi: "10.1234/ejri.2019.0041", journal: "Eur J Reprod Immunol", abstract: null });
+    expect(r[3]).toMatchObject({ pmid: "29000002", doi: null, journal: "Immunology of Early Pregnancy", year: 2018 });
+  });
+
+  it("accepts CRLF line ends and an ER line without a trailing space", () => {
+    expect(parseRis(fx("crlf.ris"), "crlf.ris")).toMatchObject([{ title: "Heparin and aspirin for antiphospholipid syndrome", year: 2020, authors: ["Rossi, Anna"] }]);
+  });
+
+  it("a record without a title: file, record number, line and field", () => {
+    const e = inputError(() => parseRis(fx("no-title.ris"), "no-title.ris"));
+    expect(e.location).toEqual({ file: "no-title.ris", row: 7, field: "TI" });
+    expect(e.message).toBe('no-title.ris, row 7, field "TI": record 2: the record has no title');
+  });
+
+  it("a file that is not RIS, an unclosed record, a year that is not one", () => {
+    expect(inputError(() => parseRis(fx("not-ris.txt"), "not-ris.txt")).message).toMatch(/^not-ris\.txt, row 1: not a RIS file/);
+    const u = inputError(() => parseRis(fx("unclosed.ris"), "unclosed.ris"));
+    expect(u.location).toMatchObject({ row: 5, field: "ER" });
+    expect(u.reason).toMatch(/^record 2: .*not closed by an ER line/);
+    expect(inputError(() => parseRis(fx("bad-year.ris"), "bad-year.ris")).location).toMatchObject({ field: "PY", row: 1 });
+    expect(inputError(() => parseRis("", "empty.ris")).reason).toMatch(/empty/);
+  });
+});
+
+describe("PubMed MEDLINE (.nbib)", () => {
+  it("reads PMID, wrapped TI and AB, full author names, JT, DP year and the [doi] LID", () => {
+    const r = parseMedline(fx("pubmed.nbib"), "pubmed.nbib");
+    expect(r).toHaveLength(3);
+    expect(r[0]).toEqual({
+      sourceIndex: 1,
+      pmid: "31000001",
+      doi: "10.1234/ejri.2019.0041",
+      title: "Intravenous immunoglobulin in women with unexplained recurrent miscarriage: a randomised placebo-controlled trial.",
+      abstract: "BACKGROUND: Recurrent pregnancy loss without a known cause has been treated with immunomodulation. METHODS: Women with three or more losses were randomised. RESULTS: Live birth did not differ between the groups.",
+      authors: ["Hansen, Maria", "Larsen, Peter K"],
+      journal: "Example Journal of Reproductive Immunology",
+      year: 2019,
+    });
+    expect(r[1]).toMatchObject({ pmid: "31000003", year: 2022, authors: ["Suzuki K"], doi: "10.7777/ajer.2022.15" });
+    expect(r[2]).toMatchObject({ title: "[Progesterone in threatened miscarriage: a survey of practice].", authors: ["Müller, Jürgen"], abstract: null, doi: null });
+  });
+
+  it("a record without TI and a file not starting with PMID are located", () => {
+    const e = inputError(() => parseMedline(fx("medline-no-title.txt"), "medline-no-title.txt"));
+    expect(e.location).toEqual({ file: "medline-no-title.txt", row: 6, field: "TI" });
+    expect(e.reason).toBe("record 2: the record has no title");
+    expect(inputError(() => parseMedline(fx("medline-bad-start.txt"), "x.txt")).location).toMatchObject({ field: "PMID", row: 1 });
+    expect(inputError(() => parseMedline(fx("search-embase.ris"), "x.nbib")).reason).toMatch(/not a MEDLINE file|starts with "PMID- "/);
+  });
+});
+
+describe("PubMed XML", () => {
+  it("reads structured abstracts with labels, inline markup, collective authors, ELocationID/ArticleId DOI and MedlineDate", () => {
+    const r = parsePubmedXml(fx("pubmed.xml"), "pubmed.xml");
+    expect(r).toEqual([
+      {
+        sourceIndex: 1,
+        pmid: "31000007",
+        doi: "10.4321/jeog.2020.12.4.100",
+        title: "Intralipid infusion and live birth in women with recurrent loss: a pilot trial.",
+        abstract: "BACKGROUND: Lipid emulsions have been proposed to lower NK cell activity. RESULTS: Live birth rates were 55% and 52% (P > 0.05).",
+        authors: ["Ibrahim, Layla", "Example RPL Trial Group"],
+        journal: "Journal of Example Obstetrics & Gynaecology",
+        year: 2020,
+      },
+      { sourceIndex: 2, pmid: "31000008", doi: null, title: "Granulocyte colony-stimulating factor in recurrent miscarriage.", abstract: null, authors: ["Kowalski, A"], journal: "Example Reviews in Reproduction", year: 2021 },
+    ]);
+  });
+
+  it("refuses broken XML (with its line), another XML vocabulary, and a record with no ArticleTitle", () => {
+    const broken = inputError(() => parsePubmedXml(fx("broken.xml"), "broken.xml"));
+    expect(broken.location.file).toBe("broken.xml");
+    expect(broken.location.row).toBeGreaterThanOrEqual(3);
+    expect(inputError(() => parsePubmedXml(fx("not-pubmed.xml"), "n.xml")).reason).toMatch(/root element is <records>/);
+    const e = inputError(() => parsePubmedXml(fx("pubmed-no-title.xml"), "p.xml"));
+    expect(e.location).toEqual({ file: "p.xml", field: "ArticleTitle" });
+    expect(e.reason).toBe("record 2: the record has no title");
+  });
+});
+
+describe("CSV with a column mapping", () => {
+  const mapping = { title: "Title", abstract: "Abstract", authors: "Author(s)", journal: "Source", year: "Year", doi: "DOI", pmid: "PubMed ID" };
+  it("maps the named columns (case-insensitive) and splits authors", () => {
+    const r = parseCsvRecords(fx("central.csv"), "central.csv", mapping);
+    expect(r).toHaveLength(3);
+    expect(r[0]).toEqual({ sourceIndex: 1, pmid: null, doi: "10.9999/exob.2014.3", title: "Low molecular weight heparin for recurrent miscarriage, a multicentre trial", abstract: "Women with two or more losses, randomised.", authors: ["Visser, Anne", "de Boer, Kees"], journal: "Example Obstetrics", year: 2014 });
+    expect(r[1]).toMatchObject({ pmid: "31000001", abstract: null });
+    expect(r[2]).toMatchObject({ doi: "10.8888/exl.2023.1" });
+  });
+
+  it("a mapping naming a missing column, a row without a title, no mapping at all", () => {
+    const e = inputError(() => parseCsvRecords(fx("central.csv"), "central.csv", { ...mapping, abstract: "Summary" }));
+    expect(e.location).toEqual({ file: "central.csv", row: 1, field: "mapping.abstract" });
+    expect(e.reason).toMatch(/column "Summary"/);
+    const t = inputError(() => parseCsvRecords(fx("central-no-title.csv"), "c.csv", { title: "Title", year: "Year" }));
+    expect(t.location).toEqual({ file: "c.csv", row: 3, field: "Title" });
+    expect(t.reason).toBe("record 2: the record has no title");
+    expect(inputError(() => parseSearchExport("csv", fx("central.csv"), "c.csv")).location.field).toBe("mapping");
+  });
+});
+
+describe("format guess", () => {
+  it("from content first, then the file name", () => {
+    expect(guessFormat("a.txt", fx("search-embase.ris"))).toBe("ris");
+    expect(guessFormat("a.txt", fx("pubmed.nbib"))).toBe("medline");
+    expect(guessFormat("a.txt", fx("pubmed.xml"))).toBe("pubmed-xml");
+    expect(guessFormat("a.csv", fx("central.csv"))).toBe("csv");
+    expect(guessFormat("a.doc", "hello")).toBeNull();
+  });
+});
