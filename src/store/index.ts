@@ -1,6 +1,6 @@
 // Public surface of the store domain.
 export { Store, NotFoundError, ConflictError } from "./store.js";
-export type { User, PatientRow, PatientInput, HistoryEntry, FollowupRow, AuditInput, AuditEntry, AuditFilter, Actor, StoreOptions } from "./store.js";
+export type { User, PatientRow, PatientSummaryRow, PatientInput, HistoryEntry, FollowupRow, AuditInput, AuditEntry, Origin, AuditFilter, Actor, StoreOptions } from "./store.js";
 export { connect, resolveDbConfig, DbConfigSchema, DEFAULT_SQLITE_FILE } from "./db.js";
 export type { DbConfig, Engine } from "./db.js";
 export { migrateToLatest } from "./migrations.js";
@@ -9,3 +9,5 @@ export { backupStore, restoreStore, parseBackup, BackupSchema } from "./backup.j
 export type { Backup } from "./backup.js";
 export { ROLES, TABLES } from "./schema.js";
 export type { Role, Database as StoreDatabase, TableName } from "./schema.js";
+export { ChainVerifier, GENESIS_HASH, entryHash, canonicalEntry } from "./audit-chain.js";
+export type { ChainReport, ChainBreak, ChainedEntry } from "./audit-chain.js";

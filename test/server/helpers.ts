@@ -10,6 +10,8 @@ export const ADMIN_PASSWORD = "admin-password-for-tests";
 export interface TestServer {
   app: FastifyInstance;
   base: string;
+  /** The server's database (for tests that work on it directly, e.g. tampering). */
+  config: TestDb["config"];
   close: () => Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startServer(engine: "sqlite" | "postgres", extra: Partial<
   return {
     app,
     base: `http://127.0.0.1:${port}`,
+    config: tdb.config,
     close: async () => {
       await app.close();
       await tdb.drop();

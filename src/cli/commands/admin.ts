@@ -1,4 +1,5 @@
-import { readFileSync, writeFileSync, renameSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync, renameSync } from "node:fs";
+import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
@@ -13,6 +14,17 @@ async function withStore<T>(db: string | undefined, f: (s: Store) => Promise<T>)
   } finally {
     await store.close();
   }
+}
+
+/** The audit fields of a command-line action: who ran it (the OS account) and from where (this host's CLI). */
+export function cliActor(command: string): { username: string; route: string; clientIp: string; userAgent: string } {
+  let os = "unknown";
+  try {
+    os = userInfo().username;
+  } catch {
+    // no passwd entry for this uid
+  }
+  return { username: "cli", route: `decidua ${command}`, clientIp: "cli", userAgent: `decidua-cli (os user ${os}, pid ${process.pid})` };
 }
 
 const UserOptions = z.object({
@@ -33,9 +45,15 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .argument("<file>", "output file (JSON)")
     .option(...dbOption)
     .action(async (file: string, opts: { db?: string }) => {
-      const dump = await withStore(opts.db, (s) => backupStore(s));
+      const dump = await withStore(opts.db, async (s) => {
+        const d = await backupStore(s);
+        await s.audit(null, { ...cliActor("backup"), action: "store.backup", status: 0, detail: `${file}: ${TABLES.map((t) => `${t} ${d.tables[t].length}`).join(", ")} (sessions left out)` });
+        return d;
+      });
       const tmp = `${file}.tmp-${process.pid}`;
-      writeFileSync(tmp, JSON.stringify(dump));
+      // only the owner may read a backup (it holds every patient and the password hashes)
+      writeFileSync(tmp, JSON.stringify(dump), { mode: 0o600 });
+      chmodSync(tmp, 0o600);
       renameSync(tmp, file);
       io.out(`backup written to ${file}: ${TABLES.map((t) => `${t} ${dump.tables[t].length}`).join(", ")}\n`);
     });
@@ -53,7 +71,11 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
       }
       const dump = parseBackup(text, file);
-      const counts = await withStore(opts.db, (s) => restoreStore(s, dump));
+      const counts = await withStore(opts.db, async (s) => {
+        const c = await restoreStore(s, dump, file);
+        await s.audit(null, { ...cliActor("restore"), action: "store.restore", status: 0, detail: `${file} (backup of ${dump.createdAt}): ${TABLES.map((t) => `${t} ${c[t]}`).join(", ")}` });
+        return c;
+      });
       io.out(`restored ${file}: ${TABLES.map((t) => `${t} ${counts[t]}`).join(", ")}\n`);
     });
 
@@ -74,7 +96,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       }
       const password = r.data.password ?? generatePassword();
       await withStore(opts.db, (s) =>
-        s.createUser({ username: r.data.username, displayName: r.data.name ?? r.data.username, role: r.data.role, password }, { username: "cli", route: "decidua admin add-user" }).catch((e: unknown) => {
+        s.createUser({ username: r.data.username, displayName: r.data.name ?? r.data.username, role: r.data.role, password }, cliActor("admin add-user")).catch((e: unknown) => {
           if (e instanceof ConflictError) throw new InputError(e.message, { field: "--username" });
           throw e;
         }),
@@ -94,7 +116,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       await withStore(opts.db, async (s) => {
         const user = (await s.listUsers()).find((u) => u.username === opts.username);
         if (!user) throw new InputError(`no account "${opts.username}"`, { field: "--username" });
-        await s.updateUser(user.id, { password }, { username: "cli", route: "decidua admin reset-password" });
+        await s.updateUser(user.id, { password }, cliActor("admin reset-password"));
       });
       io.out(`password of ${opts.username} reset${opts.password ? "" : `: ${password}`}\n`);
     });

@@ -7,10 +7,11 @@ import * as audit from "./audit.js";
 import * as assess from "./assess.js";
 import * as serve from "./serve.js";
 import * as admin from "./admin.js";
+import * as auditTrail from "./audit-trail.js";
 
 /** A command reports a non-zero exit through setExit (thrown InputErrors become exit 2 in main). */
 export type SetExit = (code: number) => void;
 
 export function registerCommands(program: Command, io: CliIO, setExit: SetExit): void {
-  for (const m of [meta, trial, evidence, audit, assess, serve, admin]) m.register(program, io, setExit);
+  for (const m of [meta, trial, evidence, audit, assess, serve, admin, auditTrail]) m.register(program, io, setExit);
 }

@@ -1,7 +1,7 @@
 /** POST /api/auth/login, POST /api/auth/logout, GET /api/auth/me, POST /api/auth/password. */
 import type { FastifyInstance, FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { clearSessionCookies, routeOf, setSessionCookies, userOf } from "../auth.js";
+import { actorOf, clearSessionCookies, originOf, routeOf, setSessionCookies, userOf } from "../auth.js";
 import { HttpError } from "../errors.js";
 import { UserSchema } from "./schemas.js";
 
@@ -34,12 +34,13 @@ export function authRoutes(limit: { max: number; timeWindowMs: number }, ttlMs: 
         const body = req.body as z.infer<typeof LoginBody>;
         const user = await app.store.authenticate(body.username, body.password);
         if (user === null) {
-          await app.store.audit(null, { username: body.username, action: "auth.login-failed", route: routeOf(req), status: 401 });
+          req.audited = true;
+          await app.store.audit(null, { ...originOf(req, null), username: body.username, action: "auth.login-failed", route: routeOf(req), status: 401 });
           throw new HttpError(401, "UNAUTHENTICATED", "wrong username or password");
         }
         await app.store.deleteExpiredSessions();
         const s = await app.store.createSession(user.id, ttlMs);
-        await app.store.audit(null, { username: user.username, action: "auth.login", route: routeOf(req), status: 200 });
+        await app.store.audit(null, { ...originOf(req, s.token), username: user.username, action: "auth.login", route: routeOf(req), status: 200 });
         setSessionCookies(req, reply, s.token, s.csrfToken, ttlMs);
         return { user, csrfToken: s.csrfToken };
       },
@@ -48,7 +49,7 @@ export function authRoutes(limit: { max: number; timeWindowMs: number }, ttlMs: 
     app.post("/api/auth/logout", { schema: { tags: ["auth"], summary: "Sign out" } }, async (req, reply) => {
       const user = userOf(req);
       if (req.auth) await app.store.deleteSession(req.auth.token);
-      await app.store.audit(null, { username: user.username, action: "auth.logout", route: routeOf(req), status: 204 });
+      await app.store.audit(null, { ...actorOf(req), action: "auth.logout", status: 204 });
       clearSessionCookies(reply);
       return reply.code(204).send();
     });
@@ -62,7 +63,7 @@ export function authRoutes(limit: { max: number; timeWindowMs: number }, ttlMs: 
       const user = userOf(req);
       const body = req.body as z.infer<typeof PasswordBody>;
       if ((await app.store.authenticate(user.username, body.currentPassword)) === null) throw new HttpError(400, "VALIDATION", "the current password is wrong", "currentPassword");
-      await app.store.updateUser(user.id, { password: body.newPassword }, { username: user.username, route: routeOf(req) });
+      await app.store.updateUser(user.id, { password: body.newPassword }, actorOf(req));
       clearSessionCookies(reply);
       return reply.code(204).send();
     });

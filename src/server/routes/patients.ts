@@ -6,9 +6,10 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { TherapyIdSchema } from "../../shared/therapies.js";
 import type { PatientRow } from "../../store/index.js";
-import { routeOf, userOf } from "../auth.js";
+import { actorOf, userOf } from "../auth.js";
 import { RecordBodySchema } from "../core.js";
-import { notFound } from "../errors.js";
+import { HttpError, notFound } from "../errors.js";
+import { DEFAULT_LIMITS, type InputLimits } from "../input-guard.js";
 import { pseudonymiseValue } from "../pseudonym.js";
 import { IdParams, IsoDate, PatientSchema, PatientSummarySchema } from "./schemas.js";
 import { followupView, isPseudonymised, patientSummary, patientView } from "./views.js";
@@ -37,13 +38,29 @@ export const FollowUpSchema = z.discriminatedUnion("kind", [
 ]);
 const FollowupParams = z.object({ id: z.uuid(), followupId: z.uuid() });
 
-const writers = { roles: ["clinician", "admin"] as const };
-const readers = { roles: ["clinician", "researcher", "admin"] as const };
+/** How much one record may hold: generous for any real history, far below what could exhaust the server. */
+export const RECORD_LIMITS: InputLimits = {
+  ...DEFAULT_LIMITS,
+  maxString: 2000,
+  maxArray: 100,
+  fields: {
+    "record.losses": { maxArray: 30 },
+    "record.liveBirths": { maxArray: 20 },
+    "record.ivf.transfers": { maxArray: 50 },
+    "record.workup.antiphospholipid": { maxArray: 50 },
+    "record.followUps": { maxArray: 100 },
+  },
+};
+/** Follow-ups one patient may have. */
+export const MAX_FOLLOWUPS = 500;
+
+const writers = { roles: ["clinician", "admin"] as const, inputLimits: RECORD_LIMITS };
+const readers = { roles: ["clinician", "researcher", "admin"] as const, inputLimits: RECORD_LIMITS };
 
 export async function patientRoutes(app: FastifyInstance): Promise<void> {
-  const actor = (req: FastifyRequest) => ({ username: userOf(req).username, route: routeOf(req) });
+  const actor = actorOf;
   const auditRead = (req: FastifyRequest, action: string, patientId: string | null, detail?: string) =>
-    app.store.auditRead({ username: userOf(req).username, action, patientId, route: routeOf(req), status: 200, detail: detail ?? null });
+    app.store.auditRead({ ...actorOf(req), action, patientId, status: 200, detail: detail ?? null });
   const followupsFor = async (id: string) => (await app.store.listFollowups(id)).map((f) => f.data as { kind: string; date: string });
   const load = async (id: string): Promise<PatientRow> => {
     const p = await app.store.getPatient(id);
@@ -54,7 +71,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   app.get("/api/patients", { config: readers, schema: { tags: ["patients"], summary: "List and search patients", querystring: ListQuery, response: { 200: z.object({ patients: z.array(PatientSummarySchema), total: z.number(), pseudonymised: z.boolean() }) } } }, async (req) => {
     const q = req.query as z.infer<typeof ListQuery>;
     const pseudo = isPseudonymised(userOf(req).role);
-    const { patients, total } = await app.store.listPatients({ q: q.q, limit: q.limit, offset: q.offset, pseudonymOnly: pseudo });
+    const { patients, total } = await app.store.listPatientSummaries({ q: q.q, limit: q.limit, offset: q.offset, pseudonymOnly: pseudo });
     await auditRead(req, "patient.list", null, `${patients.length} of ${total}${q.q ? `, search "${q.q}"` : ""}`);
     return { patients: patients.map((p) => patientSummary(p, pseudo)), total, pseudonymised: pseudo };
   });
@@ -130,6 +147,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as z.infer<typeof IdParams>;
     const body = req.body as z.infer<typeof FollowUpSchema>;
     const p = await load(id);
+    if ((await app.store.countFollowups(id)) >= MAX_FOLLOWUPS) throw new HttpError(400, "VALIDATION", `a patient can have at most ${MAX_FOLLOWUPS} follow-ups`, "kind");
     const f = await app.store.addFollowup(id, body, actor(req));
     return reply.code(201).send({ followup: followupView(f, p, false) });
   });

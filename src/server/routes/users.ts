@@ -2,7 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { generatePassword } from "../../store/index.js";
-import { routeOf, userOf } from "../auth.js";
+import { actorOf, userOf } from "../auth.js";
 import { HttpError } from "../errors.js";
 import { IdParams, RoleSchema, UserSchema } from "./schemas.js";
 
@@ -32,7 +32,7 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
       const body = req.body as z.infer<typeof CreateUser>;
       const password = body.password ?? generatePassword();
       try {
-        const user = await app.store.createUser({ username: body.username, displayName: body.displayName, role: body.role, password }, { username: userOf(req).username, route: routeOf(req) });
+        const user = await app.store.createUser({ username: body.username, displayName: body.displayName, role: body.role, password }, actorOf(req));
         return reply.code(201).send({ user, password });
       } catch (e) {
         if (e instanceof Error && e.name === "ConflictError") throw new HttpError(409, "CONFLICT", e.message, "username");
@@ -48,6 +48,6 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     if (id === me.id && (body.disabled === true || (body.role !== undefined && body.role !== "admin"))) {
       throw new HttpError(400, "VALIDATION", "you cannot disable yourself or drop your own administrator role", body.disabled === true ? "disabled" : "role");
     }
-    return { user: await app.store.updateUser(id, body, { username: me.username, route: routeOf(req) }) };
+    return { user: await app.store.updateUser(id, body, actorOf(req)) };
   });
 }

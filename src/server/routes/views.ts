@@ -1,12 +1,12 @@
 /** What the API shows of a stored patient: identified (clinician, admin) or pseudonymised (researcher). */
-import type { FollowupRow, PatientRow, Role } from "../../store/index.js";
+import type { FollowupRow, PatientRow, PatientSummaryRow, Role } from "../../store/index.js";
 import { pseudonymiseValue, shiftDateString } from "../pseudonym.js";
 
 export function isPseudonymised(role: Role): boolean {
   return role === "researcher";
 }
 
-export function patientSummary(p: PatientRow, pseudo: boolean) {
+export function patientSummary(p: PatientSummaryRow, pseudo: boolean) {
   const shift = (s: string) => (pseudo ? shiftDateString(s, p.dateShiftDays) : s);
   return {
     id: p.id,
