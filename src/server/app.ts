@@ -112,6 +112,8 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
       // fastify's own errors (a URL that does not decode, ...) in the API's error shape, through the same hooks
       frameworkErrors: (err, _req, reply) => {
         const body: ErrorBody = { error: { message: `bad request: ${err.message}`, code: "VALIDATION" } };
+        // these answers skip the onSend hooks: the same headers set here
+        for (const [k, v] of Object.entries({ "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY", "cache-control": "no-store", "content-security-policy": UI_CSP })) void reply.header(k, v);
         void (reply as unknown as FastifyReply).code(400).type("application/json; charset=utf-8").send(JSON.stringify(body));
       },
     });

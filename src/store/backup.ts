@@ -86,7 +86,7 @@ export function parseBackup(text: string, file = "backup"): Backup {
 const NUL = /\u0000/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** JSON text escaping a NUL or a lone surrogate (record, follow-up and evidence documents). */
-const ESCAPED_BAD = /\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])/;
+const ESCAPED_BAD = /\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
 
 /**
  * Every text of every row must be storable in both engines: no NUL byte (PostgreSQL rejects it), no lone

@@ -90,11 +90,13 @@ describe.each(ENGINES)("fuzzing every route on %s", (engine) => {
         const fill = (value: string) => path.replace(/\{(\w+)\}/g, (_x, name: string) => (name === "id" && path.startsWith("/api/users") ? (value === "" ? userId : value) : name === "id" ? (value === "" ? patientId : value) : name === "therapy" ? (value === "" ? "lit" : value) : value === "" ? "00000000-0000-4000-8000-000000000000" : value));
         const key = `${method} ${path}`;
         for (const c of [admin, anon]) {
-          for (const bad of ["%00", "%ED%A0%80", "%F0%9F", encodeURIComponent(LONG.slice(0, 3000)), "..%2f..%2fetc%2fpasswd"]) await send(c, method, fill(bad));
-          for (const q of ["q=%00", "limit=%ED%A0%80", "date=" + "9".repeat(3000), "subgroup=%00&outcome=%00", "format=%00", `q=${"a".repeat(5000)}`]) await send(c, method, `${fill("")}?${q}`);
+          const paths = c === admin ? ["%00", "%ED%A0%80", "%F0%9F", encodeURIComponent(LONG.slice(0, 3000)), "..%2f..%2fetc%2fpasswd"] : ["%00", "%ED%A0%80"];
+          for (const bad of paths) await send(c, method, fill(bad));
+          const queries = c === admin ? ["q=%00&format=%00", "limit=%ED%A0%80&subgroup=%00&outcome=%00", "date=" + "9".repeat(3000), `q=${"a".repeat(5000)}`] : ["q=%00"];
+          for (const q of queries) await send(c, method, `${fill("")}?${q}`);
           if (method !== "GET" && method !== "DELETE") {
             const valid = base[key] ?? { x: "y" };
-            const variants = c === admin ? [...mutations(valid, NUL), ...mutations(valid, SURROGATE), ...mutations(valid, LONG)] : mutations(valid, NUL).slice(0, 6);
+            const variants = c === admin ? [...mutations(valid, NUL), ...mutations(valid, SURROGATE).slice(0, 6), ...mutations(valid, LONG).slice(0, 4)] : mutations(valid, NUL).slice(0, 3);
             for (const b of variants) await send(c, method, fill(""), b);
           }
         }
