@@ -10,9 +10,9 @@ import { actorOf, userOf } from "../auth.js";
 import { RecordBodySchema } from "../core.js";
 import { HttpError, notFound } from "../errors.js";
 import { DEFAULT_LIMITS, type InputLimits } from "../input-guard.js";
-import { pseudonymiseValue } from "../pseudonym.js";
+import { researchAssessment } from "../research-view.js";
 import { IdParams, IsoDate, PatientSchema, PatientSummarySchema } from "./schemas.js";
-import { followupView, isPseudonymised, patientSummary, patientView } from "./views.js";
+import { dayZeroOf, followupView, isPseudonymised, patientSummary, patientView } from "./views.js";
 
 const ListQuery = z.object({
   q: z.string().max(200).optional(),
@@ -87,7 +87,8 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as z.infer<typeof IdParams>;
     const p = await load(id);
     await auditRead(req, "patient.read", id);
-    return { patient: patientView(p, isPseudonymised(userOf(req).role)) };
+    const pseudo = isPseudonymised(userOf(req).role);
+    return { patient: patientView(p, pseudo, pseudo ? await app.store.listFollowups(id) : []) };
   });
 
   app.put("/api/patients/:id", { config: writers, schema: { tags: ["patients"], summary: "Update a patient (send the version you loaded; 409 if stale)", params: IdParams, body: UpdateBody, response: { 200: z.object({ patient: PatientSchema }) } } }, async (req) => {
@@ -113,9 +114,11 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const pseudo = isPseudonymised(userOf(req).role);
     const today = date ?? app.now().toISOString().slice(0, 10);
     if (pseudo) {
-      const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, await followupsFor(id), today);
+      const rows = await app.store.listFollowups(id);
+      const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, rows.map((f) => f.data as { kind: string; date: string }), today);
       await auditRead(req, "patient.assessment", id);
-      return { patient: patientSummary(p, true), assessment: pseudonymiseValue(assessment, p.dateShiftDays) };
+      const day0 = dayZeroOf(p, rows);
+      return { patient: patientSummary(p, true, day0), assessment: researchAssessment(assessment, day0) };
     }
     const body = await app.core.assessmentBody(`${p.id}@${p.version}#${p.followupsRev}`, () => p.record, () => followupsFor(id), today, () => JSON.stringify(patientSummary(p, false)));
     await auditRead(req, "patient.assessment", id);
@@ -140,7 +143,8 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const pseudo = isPseudonymised(userOf(req).role);
     const rows = await app.store.listFollowups(id);
     await auditRead(req, "followup.read", id);
-    return { followups: rows.map((f) => followupView(f, p, pseudo)) };
+    const day0 = pseudo ? dayZeroOf(p, rows) : null;
+    return { followups: rows.map((f) => followupView(f, p, pseudo, day0)) };
   });
 
   app.post("/api/patients/:id/followups", { config: writers, schema: { tags: ["follow-ups"], summary: "Record a follow-up result or outcome", params: IdParams, body: FollowUpSchema } }, async (req, reply) => {

@@ -11,10 +11,13 @@ export const PatientSummarySchema = z.object({
   pseudonymId: z.string(),
   displayName: z.string().nullable(),
   dateOfBirth: z.string().nullable(),
+  /** Research view only: completed years on the patient's day 0 (no date of birth is shown). */
+  ageYears: z.number().int().nullable().optional(),
   version: z.number().int(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  updatedAt: z.string(),
-  updatedBy: z.string(),
+  /** Null in the research view (no calendar dates for researchers). */
+  createdAt: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
 });
 export const PatientSchema = PatientSummarySchema.extend({ record: z.record(z.string(), z.unknown()), pseudonymised: z.boolean() });
