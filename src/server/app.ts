@@ -169,7 +169,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     });
 
     app.get("/api/health", { config: { public: true } }, async () => ({ ok: true, engine: store.engine }));
-    await app.register(authRoutes(config.loginRateLimit, config.sessionTtlMs));
+    await app.register(authRoutes(config.loginRateLimit, config.sessionTtlMs, config.loginAddressLimit));
     await app.register(userRoutes);
     await app.register(patientRoutes);
     await app.register(evidenceRoutes);

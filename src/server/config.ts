@@ -14,7 +14,10 @@ export const ServerConfigSchema = z.object({
   seed: z.boolean().default(true),
   /** Directory of the built web UI (default <package>/dist/web). */
   webRoot: z.string().optional(),
+  /** Sign-in attempts per user name (from any address). */
   loginRateLimit: z.object({ max: z.number().int().positive(), timeWindowMs: z.number().int().positive() }).default({ max: 10, timeWindowMs: 60_000 }),
+  /** Sign-in attempts per client address (across user names). */
+  loginAddressLimit: z.object({ max: z.number().int().positive(), timeWindowMs: z.number().int().positive() }).default({ max: 50, timeWindowMs: 60_000 }),
   sessionTtlMs: z.number().int().positive().default(12 * 60 * 60 * 1000),
   /** log2 of scrypt's N for new password hashes (default 17; tests use less). */
   scryptLogN: z.number().int().min(10).max(20).optional(),

@@ -4,7 +4,8 @@ export type { User, PatientRow, PatientSummaryRow, PatientInput, HistoryEntry, F
 export { connect, resolveDbConfig, DbConfigSchema, DEFAULT_SQLITE_FILE } from "./db.js";
 export type { DbConfig, Engine } from "./db.js";
 export { migrateToLatest } from "./migrations.js";
-export { hashPassword, verifyPassword, generatePassword, DEFAULT_SCRYPT_LOG_N } from "./passwords.js";
+export { hashPassword, verifyPassword, generatePassword, DEFAULT_SCRYPT_LOG_N, PasswordBusyError, hashingLoad } from "./passwords.js";
+export { passwordProblem, MIN_PASSWORD_LENGTH } from "./password-policy.js";
 export { backupStore, restoreStore, parseBackup, BackupSchema } from "./backup.js";
 export type { Backup } from "./backup.js";
 export { ROLES, TABLES } from "./schema.js";

@@ -9,10 +9,46 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 const KEY_LENGTH = 32;
 export const DEFAULT_SCRYPT_LOG_N = 17;
 
+/**
+ * Bounded hashing: at most MAX_PARALLEL scrypt computations at once (each holds 128 MiB at N = 2^17), at most
+ * MAX_WAITING waiting behind them; beyond that the caller gets PasswordBusyError (HTTP 503) at once instead of
+ * queueing memory and delaying every sign-in.
+ */
+export const MAX_PARALLEL_HASHES = 2;
+export const MAX_WAITING_HASHES = 64;
+let running = 0;
+const waiting: Array<() => void> = [];
+
+export class PasswordBusyError extends Error {
+  override readonly name = "PasswordBusyError";
+}
+
+async function bounded<T>(f: () => Promise<T>): Promise<T> {
+  if (running >= MAX_PARALLEL_HASHES) {
+    if (waiting.length >= MAX_WAITING_HASHES) throw new PasswordBusyError("too many sign-ins at once; try again in a few seconds");
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else running += 1;
+  try {
+    return await f();
+  } finally {
+    const next = waiting.shift();
+    if (next !== undefined) next();
+    else running -= 1;
+  }
+}
+
+/** scrypt calls in progress and waiting (for tests and the benchmark). */
+export function hashingLoad(): { running: number; waiting: number } {
+  return { running, waiting: waiting.length };
+}
+
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));
-  });
+  return bounded(
+    () =>
+      new Promise<Buffer>((resolve, reject) => {
+        scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));
+      }),
+  );
 }
 
 function options(logN: number, r: number, p: number): ScryptOptions {

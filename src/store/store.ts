@@ -272,7 +272,12 @@ export class Store {
       if (patch.displayName !== undefined) values.display_name = patch.displayName;
       if (patch.role !== undefined) values.role = patch.role;
       if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
-      if (hash !== undefined) values.password_hash = hash;
+      if (hash !== undefined) {
+        values.password_hash = hash;
+        // the replaced hash joins the history (reuse check)
+        const old = await trx.selectFrom("users").select("password_hash").where("id", "=", id).executeTakeFirst();
+        if (old !== undefined) await trx.insertInto("password_history").values({ id: randomUUID(), user_id: id, password_hash: old.password_hash, changed_at: this.iso() }).execute();
+      }
       if (Object.keys(values).length > 0) await trx.updateTable("users").set(values).where("id", "=", id).execute();
       const r = await trx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       if (!r) throw new NotFoundError(`no user ${id}`);
@@ -286,6 +291,14 @@ export class Store {
       }
       return toUser(r);
     });
+  }
+
+  /** True when `password` is the user's current password or one of the `recent` before it (reuse check). */
+  async passwordReused(userId: string, password: string, recent = 4): Promise<boolean> {
+    const cur = await this.db.selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirst();
+    const hist = await this.db.selectFrom("password_history").select("password_hash").where("user_id", "=", userId).orderBy("changed_at", "desc").limit(recent).execute();
+    for (const h of [cur?.password_hash, ...hist.map((r) => r.password_hash)]) if (h !== undefined && (await verifyPassword(password, h))) return true;
+    return false;
   }
 
   /** The user if the password is right and the account enabled, else null (same time either way for unknown users). */

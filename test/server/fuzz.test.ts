@@ -59,7 +59,7 @@ describe.each(ENGINES)("fuzzing every route on %s", (engine) => {
   let patientId: string;
   let userId: string;
   beforeAll(async () => {
-    srv = await startServer(engine, { loginRateLimit: { max: 1000, timeWindowMs: 60_000 } });
+    srv = await startServer(engine, { loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, loginAddressLimit: { max: 5000, timeWindowMs: 60_000 } });
     admin = new Client(srv.base);
     await admin.login("admin", ADMIN_PASSWORD);
     const p = await admin.req("POST", "/api/patients", { displayName: "Fuzz Base", dateOfBirth: "1990-01-01", record: RECORD });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/server/paths.js";
 import type { MetaResult } from "../../src/stats/types.js";
 import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+import { userPassword } from "./helpers.js";
 
 const record = { losses: [{ gestationalWeek: 7, kind: "clinical", date: "2024-02-10" }, { gestationalWeek: 9, kind: "clinical", date: "2024-09-01" }], age: 34 };
 
@@ -48,7 +49,7 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
 
   it("a session cookie with a tampered signature is refused", async () => {
     const c = new Client(srv.base);
-    await c.login("dr.smith", "dr.smith-password-123");
+    await c.login("dr.smith", userPassword("dr.smith"));
     expect((await c.req("GET", "/api/auth/me")).status).toBe(200);
     const raw = decodeURIComponent(c.cookies.get("decidua_session")!);
     const dot = raw.lastIndexOf(".");
@@ -220,11 +221,11 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     const wrong = await c.req("POST", "/api/auth/password", { currentPassword: "nope", newPassword: "brand-new-password-1" });
     expect(wrong.status).toBe(400);
     expect(errorOf(wrong).field).toBe("currentPassword");
-    const short = await c.req("POST", "/api/auth/password", { currentPassword: "pw.user-password-123", newPassword: "short" });
+    const short = await c.req("POST", "/api/auth/password", { currentPassword: userPassword("pw.user"), newPassword: "short" });
     expect(errorOf(short).field).toBe("newPassword");
-    expect((await c.req("POST", "/api/auth/password", { currentPassword: "pw.user-password-123", newPassword: "brand-new-password-1" })).status).toBe(204);
+    expect((await c.req("POST", "/api/auth/password", { currentPassword: userPassword("pw.user"), newPassword: "brand-new-password-1" })).status).toBe(204);
     expect((await c.req("GET", "/api/auth/me")).status).toBe(401);
-    expect((await new Client(srv.base).login("pw.user", "pw.user-password-123")).status).toBe(401);
+    expect((await new Client(srv.base).login("pw.user", userPassword("pw.user"))).status).toBe(401);
     expect((await new Client(srv.base).login("pw.user", "brand-new-password-1")).status).toBe(200);
     const audit = (await admin.req("GET", "/api/audit?action=user.update")).body as { entries: Array<{ username: string; detail: string }> };
     expect(audit.entries.some((e) => e.username === "pw.user" && /password/.test(e.detail))).toBe(true);
@@ -258,7 +259,7 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     for (let i = 0; i < 6; i++) statuses.push((await c.login("target.user", "wrong-password")).status);
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect(statuses.slice(4)).toEqual([429, 429]);
-    const r = await c.login("target.user", "target.user-password-123");
+    const r = await c.login("target.user", userPassword("target.user"));
     expect(r.status).toBe(429);
     expect(errorOf(r).code).toBe("RATE_LIMITED");
     expect(errorOf(r).message).toMatch(/too many sign-in attempts/);

@@ -3,7 +3,7 @@ import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
-import { ConflictError, Store, backupStore, generatePassword, parseBackup, resolveDbConfig, restoreStore, ROLES, TABLES } from "../../store/index.js";
+import { ConflictError, Store, backupStore, passwordProblem, generatePassword, parseBackup, resolveDbConfig, restoreStore, ROLES, TABLES } from "../../store/index.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -94,6 +94,8 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         const issue = r.error.issues[0];
         throw new InputError(issue?.message ?? "invalid option", { field: `--${String(issue?.path[0] ?? "?")}` });
       }
+      const problem = r.data.password !== undefined ? passwordProblem(r.data.password, r.data.username) : null;
+      if (problem !== null) throw new InputError(problem, { field: "--password" });
       const password = r.data.password ?? generatePassword();
       await withStore(opts.db, (s) =>
         s.createUser({ username: r.data.username, displayName: r.data.name ?? r.data.username, role: r.data.role, password }, cliActor("admin add-user")).catch((e: unknown) => {
@@ -116,6 +118,9 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       await withStore(opts.db, async (s) => {
         const user = (await s.listUsers()).find((u) => u.username === opts.username);
         if (!user) throw new InputError(`no account "${opts.username}"`, { field: "--username" });
+        const problem = opts.password !== undefined ? passwordProblem(opts.password, opts.username) : null;
+        if (problem !== null) throw new InputError(problem, { field: "--password" });
+        if (opts.password !== undefined && (await s.passwordReused(user.id, opts.password))) throw new InputError("this account used this password recently", { field: "--password" });
         await s.updateUser(user.id, { password }, cliActor("admin reset-password"));
       });
       io.out(`password of ${opts.username} reset${opts.password ? "" : `: ${password}`}\n`);
