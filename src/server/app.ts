@@ -21,6 +21,7 @@ import { packageRoot } from "./paths.js";
 import { ensureAdmin, seedDatabase } from "./seed.js";
 import { jsonSerializerCompiler, swaggerTransform, zodValidatorCompiler } from "./zod.js";
 import { CoreServices } from "./core.js";
+import { WorkbenchPool } from "./workbench-pool.js";
 import { loadDefaultEvidenceBase } from "../evidence/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { userRoutes } from "./routes/users.js";
@@ -34,6 +35,7 @@ declare module "fastify" {
   interface FastifyInstance {
     store: Store;
     core: CoreServices;
+    workbench: WorkbenchPool;
     /** "Now" for the server (assessment date default, timestamps). */
     now: () => Date;
   }
@@ -119,8 +121,11 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     });
     app.decorate("store", store);
     app.decorate("core", core);
+    const workbench = new WorkbenchPool(config.workbench);
+    app.decorate("workbench", workbench);
     app.decorate("now", now);
     app.addHook("onClose", async () => {
+      await workbench.close();
       await store.close();
     });
     app.setValidatorCompiler(zodValidatorCompiler);
