@@ -15,7 +15,7 @@ export const DEFAULT_SCRYPT_LOG_N = 17;
  * queueing memory and delaying every sign-in.
  */
 export const MAX_PARALLEL_HASHES = 2;
-export const MAX_WAITING_HASHES = 64;
+export const MAX_WAITING_HASHES = 16;
 let running = 0;
 const waiting: Array<() => void> = [];
 
