@@ -23,10 +23,11 @@ export class PasswordBusyError extends Error {
   override readonly name = "PasswordBusyError";
 }
 
-async function bounded<T>(f: () => Promise<T>): Promise<T> {
+/** Hashes for existing accounts wait ahead of the dummy hashes of unknown user names, and are never shed. */
+async function bounded<T>(f: () => Promise<T>, urgent: boolean): Promise<T> {
   if (running >= MAX_PARALLEL_HASHES) {
-    if (waiting.length >= MAX_WAITING_HASHES) throw new PasswordBusyError("too many sign-ins at once; try again in a few seconds");
-    await new Promise<void>((resolve) => waiting.push(resolve));
+    if (!urgent && waiting.length >= MAX_WAITING_HASHES) throw new PasswordBusyError("too many sign-ins at once; try again in a few seconds");
+    await new Promise<void>((resolve) => (urgent ? waiting.unshift(resolve) : waiting.push(resolve)));
   } else running += 1;
   try {
     return await f();
@@ -42,12 +43,13 @@ export function hashingLoad(): { running: number; waiting: number } {
   return { running, waiting: waiting.length };
 }
 
-function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
+function scrypt(password: string, salt: Buffer, options: ScryptOptions, urgent = true): Promise<Buffer> {
   return bounded(
     () =>
       new Promise<Buffer>((resolve, reject) => {
         scryptCb(password, salt, KEY_LENGTH, options, (err, key) => (err ? reject(err) : resolve(key)));
       }),
+    urgent,
   );
 }
 
@@ -64,14 +66,15 @@ export async function hashPassword(password: string, logN: number = DEFAULT_SCRY
   return `scrypt$${logN}$${r}$${p}$${salt.toString("base64")}$${key.toString("base64")}`;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** `dummy`: the equal-time check of an unknown user name (may be shed under load; waits behind real accounts). */
+export async function verifyPassword(password: string, stored: string, dummy = false): Promise<boolean> {
   const parts = stored.split("$");
   if (parts.length !== 6 || parts[0] !== "scrypt") return false;
   const [logN, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
   if (![logN, r, p].every((n) => Number.isInteger(n) && n > 0) || logN > 22) return false;
   const salt = Buffer.from(parts[4] ?? "", "base64");
   const expected = Buffer.from(parts[5] ?? "", "base64");
-  const key = await scrypt(password, salt, options(logN, r, p));
+  const key = await scrypt(password, salt, options(logN, r, p), !dummy);
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 

@@ -306,7 +306,7 @@ export class Store {
     const r = await this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
     if (!r) {
       // Spend comparable time so unknown usernames cannot be told apart by timing.
-      await verifyPassword(password, DUMMY_HASHES.get(this.scryptLogN) ?? (await dummyHash(this.scryptLogN)));
+      await verifyPassword(password, DUMMY_HASHES.get(this.scryptLogN) ?? (await dummyHash(this.scryptLogN)), true);
       return null;
     }
     const ok = await verifyPassword(password, r.password_hash);
