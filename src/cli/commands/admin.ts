@@ -5,6 +5,7 @@ import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { ConflictError, Store, backupStore, passwordProblem, generatePassword, parseBackup, resolveDbConfig, restoreStore, ROLES, TABLES } from "../../store/index.js";
 import type { CliIO } from "../main.js";
+import { decryptBackup, encryptBackup, isEncryptedBackup } from "../../store/backup-crypto.js";
 import type { SetExit } from "./index.js";
 
 async function withStore<T>(db: string | undefined, f: (s: Store) => Promise<T>): Promise<T> {
@@ -27,6 +28,23 @@ export function cliActor(command: string): { username: string; route: string; cl
   return { username: "cli", route: `decidua ${command}`, clientIp: "cli", userAgent: `decidua-cli (os user ${os}, pid ${process.pid})` };
 }
 
+/** The backup passphrase: a named environment variable, DECIDUA_BACKUP_PASSPHRASE, or asked for on the terminal. */
+async function passphraseFrom(variable: string | undefined, io: CliIO): Promise<string> {
+  const name = variable ?? "DECIDUA_BACKUP_PASSPHRASE";
+  const v = process.env[name];
+  if (v !== undefined && v !== "") return v;
+  if (variable !== undefined) throw new InputError(`the environment variable ${variable} is not set`, { field: "--passphrase-env" });
+  if (!process.stdin.isTTY) throw new InputError("no passphrase: set DECIDUA_BACKUP_PASSPHRASE or use --passphrase-env", { field: "passphrase" });
+  io.err("backup passphrase: ");
+  const { createInterface } = await import("node:readline/promises");
+  const rl = createInterface({ input: process.stdin, terminal: false });
+  try {
+    return (await rl.question("")).trim();
+  } finally {
+    rl.close();
+  }
+}
+
 const UserOptions = z.object({
   username: z.string().regex(/^[a-z0-9._-]{3,40}$/, "3 to 40 characters: lower-case letters, digits, dot, underscore, hyphen"),
   role: z.enum(ROLES, { error: `must be one of ${ROLES.join(", ")}` }),
@@ -44,7 +62,10 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .description("write every table of the database to a JSON file (restorable into SQLite or PostgreSQL)")
     .argument("<file>", "output file (JSON)")
     .option(...dbOption)
-    .action(async (file: string, opts: { db?: string }) => {
+    .option("--encrypt", "encrypt with a passphrase (AES-256-GCM, scrypt key): from --passphrase-env, DECIDUA_BACKUP_PASSPHRASE, or asked for")
+    .option("--passphrase-env <variable>", "name of the environment variable holding the passphrase")
+    .action(async (file: string, opts: { db?: string; encrypt?: boolean; passphraseEnv?: string }) => {
+      const passphrase = opts.encrypt === true ? await passphraseFrom(opts.passphraseEnv, io) : null;
       const dump = await withStore(opts.db, async (s) => {
         const d = await backupStore(s);
         await s.audit(null, { ...cliActor("backup"), action: "store.backup", status: 0, detail: `${file}: ${TABLES.map((t) => `${t} ${d.tables[t].length}`).join(", ")} (sessions left out)` });
@@ -52,7 +73,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       });
       const tmp = `${file}.tmp-${process.pid}`;
       // only the owner may read a backup (it holds every patient and the password hashes)
-      writeFileSync(tmp, JSON.stringify(dump), { mode: 0o600 });
+      writeFileSync(tmp, passphrase === null ? JSON.stringify(dump) : encryptBackup(JSON.stringify(dump), passphrase), { mode: 0o600 });
       chmodSync(tmp, 0o600);
       renameSync(tmp, file);
       io.out(`backup written to ${file}: ${TABLES.map((t) => `${t} ${dump.tables[t].length}`).join(", ")}\n`);
@@ -63,13 +84,15 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .description("load a backup file into an empty database (one transaction: all or nothing)")
     .argument("<file>", "backup file written by `decidua backup`")
     .option(...dbOption)
-    .action(async (file: string, opts: { db?: string }) => {
+    .option("--passphrase-env <variable>", "for an encrypted backup: the environment variable holding the passphrase (else DECIDUA_BACKUP_PASSPHRASE, else asked for)")
+    .action(async (file: string, opts: { db?: string; passphraseEnv?: string }) => {
       let text: string;
       try {
         text = readFileSync(file, "utf8");
       } catch (e) {
         throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
       }
+      if (isEncryptedBackup(text)) text = decryptBackup(text, await passphraseFrom(opts.passphraseEnv, io), file);
       const dump = parseBackup(text, file);
       const counts = await withStore(opts.db, async (s) => {
         const c = await restoreStore(s, dump, file);
