@@ -231,7 +231,13 @@ export function researchAssessment(assessment: unknown, day0: string | null): un
     if (typeof v === "object") {
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        if (ASSESSMENT_FREE_TEXT.has(k) || k === "today") continue;
+        // left empty rather than removed, so readers of the assessment's shape (the web UI) keep working
+        if (ASSESSMENT_FREE_TEXT.has(k) || k === "today") {
+          if (k === "patientId") continue;
+          if (typeof x === "string") out[k] = "";
+          else if (Array.isArray(x)) out[k] = [];
+          continue;
+        }
         if (typeof x === "string" && DATE.test(x)) {
           if (fromToday) continue;
           const d = relativeDay(x, day0);

@@ -142,7 +142,7 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
     expect(body.patient.displayName).toBeNull();
     expect(body.assessment.patientId).toBeUndefined();
     expect(body.assessment.therapies.lit.status).toBe("protocol-eligible");
-    expect(body.assessment.today).toBeUndefined();
+    expect(body.assessment.today).toBe("");
     const plain = await clinician.req("GET", `/api/patients/${id}/assessment?date=2026-11-20`);
     const datesIn = (text: string) => new Set(text.match(/\b\d{4}-\d{2}-\d{2}\b/g) ?? []);
     const clinicianDates = [...datesIn(JSON.stringify((plain.body as { assessment: unknown }).assessment))];

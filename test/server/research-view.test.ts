@@ -121,7 +121,7 @@ describe.each(ENGINES)("the research view under attack on %s", (engine) => {
     expect(Object.keys(p.record)).not.toContain("$schema");
     expect(Object.keys(p.record)).not.toContain("id");
     const assessment = (await researcher.req("GET", `/api/patients/${patientId}/assessment`)).body as { assessment: Record<string, unknown> & { therapies: Record<string, { status: string }> } };
-    expect(assessment.assessment.today).toBeUndefined();
+    expect(assessment.assessment.today).toBe("");
     expect(typeof assessment.assessment.therapies.lit?.status).toBe("string");
     // tidy tables: no JSON in a cell
     for (const [name, bytes] of Object.entries(files)) if (name.endsWith(".csv")) expect(strFromU8(bytes)).not.toMatch(/(^|,)"?[[{]/m);
