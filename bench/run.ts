@@ -12,6 +12,7 @@ import { runNmaBench } from "./nma.js";
 import { runTsaBench } from "./tsa.js";
 import { runCdsBench } from "./cds.js";
 import { runScreeningBench } from "./screening.js";
+import { runProtectionBench } from "./protection.js";
 
 const json = process.argv.includes("--json");
 const log = { log: json ? () => {} : (s: string) => console.log(s) };
@@ -26,5 +27,6 @@ if (only === undefined) {
   Object.assign(sections, await runNmaBench(log));
   Object.assign(sections, await runLoadBench(log));
   Object.assign(sections, await runCdsBench(log));
+  Object.assign(sections, await runProtectionBench(log));
 }
 if (json) console.log(JSON.stringify(sections));

@@ -12,7 +12,8 @@ if (existsSync(entry)) {
     entryPoints: [entry],
     bundle: true,
     minify: true,
-    sourcemap: true,
+    // no source maps in the served bundle (DECIDUA_WEB_SOURCEMAP=1 for local debugging only)
+    sourcemap: process.env.DECIDUA_WEB_SOURCEMAP === "1",
     format: "esm",
     target: "es2022",
     jsx: "automatic",

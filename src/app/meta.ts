@@ -62,6 +62,8 @@ export async function analyseStudyTable(
   options: MetaOptions,
   plots: PlotRequest = {},
   funnelNeedsThree: "skip" | "draw" = "draw",
+  /** Called with the parsed rows before any analysis (e.g. the workbench's limits on k); may throw. */
+  checkRows: (rows: readonly StudyRow[]) => void = () => {},
 ): Promise<TableAnalysis> {
   const ignoredColumns: string[] = [];
   const warnings: string[] = [];
@@ -97,6 +99,7 @@ export async function analyseStudyTable(
       },
     };
   }
+  checkRows(rows);
   const wantFunnel = plots.funnel !== undefined && plots.funnel !== false;
   // The funnel plot draws trim-and-fill studies only from result.funnel, which the engine builds on request.
   const engineOptions: MetaOptions = wantFunnel ? { ...options, funnel: true } : options;

@@ -6,20 +6,22 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import fastifyStatic from "@fastify/static";
 import { Store } from "../store/index.js";
-import { installAuth } from "./auth.js";
+import { installAuth, originOf, routeOf } from "./auth.js";
 import { ServerConfigSchema, type ServerConfigInput, type ServerHooks } from "./config.js";
-import { errorHandler } from "./errors.js";
+import { HttpError, errorHandler, type ErrorBody } from "./errors.js";
+import { DEFAULT_LIMITS, findInputProblem } from "./input-guard.js";
 import { packageRoot } from "../shared/package-root.js";
 import { ensureAdmin, seedDatabase } from "./seed.js";
 import { jsonSerializerCompiler, swaggerTransform, zodValidatorCompiler } from "./zod.js";
 import { CoreServices } from "./core.js";
+import { WorkbenchPool } from "./workbench-pool.js";
 import { loadDefaultEvidenceBase } from "../evidence/index.js";
 import { authRoutes } from "./routes/auth.js";
 import { userRoutes } from "./routes/users.js";
@@ -41,6 +43,7 @@ declare module "fastify" {
   interface FastifyInstance {
     store: Store;
     core: CoreServices;
+    workbench: WorkbenchPool;
     /** "Now" for the server (assessment date default, timestamps). */
     now: () => Date;
   }
@@ -60,6 +63,40 @@ const UI_CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+const DEFAULT_ROUTE_BODY_LIMIT = 256 * 1024;
+
+/** Refused requests written to the audit log (with who, from where and why). */
+const REFUSALS = new Set([401, 403, 404, 409, 413, 422, 429]);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * One audit entry per refused API request (401, 403, 404, 409, 413, 422, 429 and rate-limited logins), written
+ * before the answer leaves. The patient a request named goes into the detail, not the patient column: no patient
+ * data was read or written.
+ */
+async function auditRefusal(store: Store, req: FastifyRequest, status: number, payload: unknown): Promise<void> {
+  req.audited = true;
+  let code = "";
+  if (typeof payload === "string" && payload.length < 20_000) {
+    try {
+      const body = JSON.parse(payload) as { error?: { code?: unknown } };
+      if (typeof body.error?.code === "string") code = body.error.code;
+    } catch {
+      // not JSON: no code
+    }
+  }
+  const params = (req.params ?? {}) as Record<string, unknown>;
+  const patient = typeof params.id === "string" && UUID.test(params.id) && (req.routeOptions.url ?? "").startsWith("/api/patients/") ? ` patient ${params.id}` : "";
+  const body = req.body as { username?: unknown } | undefined;
+  const username = req.auth?.user.username ?? (typeof body?.username === "string" ? body.username.slice(0, 100) : null);
+  const route = req.routeOptions.url !== undefined ? routeOf(req) : `${req.method} ${req.url.split("?")[0]!.slice(0, 300)}`;
+  try {
+    await store.auditRead({ ...originOf(req), username, action: status === 429 ? "request.rate-limited" : "request.refused", route, status, detail: `${code || status}${patient}` });
+  } catch (e) {
+    req.log.error({ err: e }, "audit entry of a refused request not written");
+  }
+}
+
 export async function buildServer(configInput: ServerConfigInput, hooks: ServerHooks = {}): Promise<FastifyInstance> {
   const config = ServerConfigSchema.parse(configInput);
   const now = hooks.now ?? (() => new Date());
@@ -78,11 +115,25 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     const core = await CoreServices.create(store);
     core.cacheAssessments = config.assessmentCache;
 
-    const app = Fastify({ logger: config.logger, trustProxy: config.trustProxy, bodyLimit: config.bodyLimit });
+    const app = Fastify({
+      logger: config.logger,
+      trustProxy: config.trustProxy,
+      bodyLimit: config.bodyLimit,
+      // fastify's own errors (a URL that does not decode, ...) in the API's error shape, through the same hooks
+      frameworkErrors: (err, _req, reply) => {
+        const body: ErrorBody = { error: { message: `bad request: ${err.message}`, code: "VALIDATION" } };
+        // these answers skip the onSend hooks: the same headers set here
+        for (const [k, v] of Object.entries({ "x-content-type-options": "nosniff", "referrer-policy": "no-referrer", "x-frame-options": "DENY", "cache-control": "no-store", "content-security-policy": UI_CSP })) void reply.header(k, v);
+        void (reply as unknown as FastifyReply).code(400).type("application/json; charset=utf-8").send(JSON.stringify(body));
+      },
+    });
     app.decorate("store", store);
     app.decorate("core", core);
+    const workbench = new WorkbenchPool(config.workbench);
+    app.decorate("workbench", workbench);
     app.decorate("now", now);
     app.addHook("onClose", async () => {
+      await workbench.close();
       await store.close();
     });
     app.setValidatorCompiler(zodValidatorCompiler);
@@ -98,15 +149,32 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
       },
       transform: swaggerTransform,
     });
-    await app.register(swaggerUi, { routePrefix: "/api/docs", uiConfig: { docExpansion: "list" } });
+    await app.register(swaggerUi, { routePrefix: "/api/docs", uiConfig: { docExpansion: "list" }, staticCSP: true });
+    // request bodies: the workbench (uploads in base64) may use the configured limit, every other route 256 kB
+    app.addHook("onRoute", (route) => {
+      if (route.bodyLimit === undefined && !route.url.startsWith("/api/meta")) route.bodyLimit = DEFAULT_ROUTE_BODY_LIMIT;
+    });
     installAuth(app);
+    // text the databases cannot store, and sizes beyond the route's limits: 400 naming the field, before validation
+    app.addHook("preValidation", async (req) => {
+      const limits = req.routeOptions.config.inputLimits ?? DEFAULT_LIMITS;
+      for (const part of [req.params, req.query, req.body]) {
+        const problem = findInputProblem(part, limits);
+        if (problem !== null) throw new HttpError(400, "VALIDATION", problem.message, problem.field);
+      }
+    });
     app.addHook("onSend", async (req, reply, payload) => {
       void reply.header("x-content-type-options", "nosniff");
       void reply.header("referrer-policy", "no-referrer");
       void reply.header("x-frame-options", "DENY");
-      if (req.url.startsWith("/api/")) {
+      if (req.url.startsWith("/api/") && !req.url.startsWith("/api/docs") && REFUSALS.has(reply.statusCode) && !req.audited) await auditRefusal(store, req, reply.statusCode, payload);
+      if (req.url.startsWith("/api/docs")) {
+        // the API description: the same headers as the UI (swagger-ui sets its own script hashes when it can)
+        if (!reply.hasHeader("content-security-policy")) void reply.header("content-security-policy", UI_CSP);
+        void reply.header("cache-control", "no-store");
+      } else if (req.url.startsWith("/api/")) {
         // patient data must not linger in browser or proxy caches
-        if (!req.url.startsWith("/api/docs")) void reply.header("cache-control", "no-store");
+        void reply.header("cache-control", "no-store");
       } else {
         void reply.header("content-security-policy", UI_CSP);
       }
@@ -114,7 +182,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     });
 
     app.get("/api/health", { config: { public: true } }, async () => ({ ok: true, engine: store.engine }));
-    await app.register(authRoutes(config.loginRateLimit, config.sessionTtlMs));
+    await app.register(authRoutes(config.loginRateLimit, config.sessionTtlMs, config.loginAddressLimit));
     await app.register(userRoutes);
     await app.register(patientRoutes);
     await app.register(clinicalPlanRoutes);
@@ -132,7 +200,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
 
     const webRoot = resolve(config.webRoot ?? join(packageRoot(), "dist", "web"));
     const hasIndex = existsSync(join(webRoot, "index.html"));
-    if (existsSync(webRoot)) await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: hasIndex ? "index.html" : false, wildcard: true });
+    if (existsSync(webRoot)) await app.register(fastifyStatic, { root: webRoot, prefix: "/", index: hasIndex ? "index.html" : false, wildcard: true, allowedPath: (path) => !path.endsWith(".map") });
     app.setNotFoundHandler((req, reply) => {
       if (req.url.startsWith("/api/") || req.method !== "GET") {
         void reply.code(404).send({ error: { message: `no route ${req.method} ${req.url.split("?")[0]}`, code: "NOT_FOUND" } });

@@ -3,8 +3,10 @@
  * Routes declare `config: { roles: [...] }` (default: any signed-in user) or `config: { public: true }`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { Role, User } from "../store/index.js";
+import { createHash } from "node:crypto";
+import type { Actor, Origin, Role, User } from "../store/index.js";
 import { HttpError } from "./errors.js";
+import type { InputLimits } from "./input-guard.js";
 
 export const SESSION_COOKIE = "decidua_session";
 export const CSRF_COOKIE = "decidua_csrf";
@@ -19,6 +21,8 @@ export interface AuthContext {
 declare module "fastify" {
   interface FastifyRequest {
     auth: AuthContext | null;
+    /** Set when a handler wrote this request's audit entry itself (the refusal hook then writes none). */
+    audited: boolean;
   }
   interface FastifyContextConfig {
     /** No session needed (login, health, docs, static files). */
@@ -27,6 +31,8 @@ declare module "fastify" {
     roles?: readonly Role[];
     /** Exempt from the CSRF header check (login only). */
     noCsrf?: boolean;
+    /** String, list and nesting limits of the request's params, query and body (default DEFAULT_LIMITS). */
+    inputLimits?: InputLimits;
   }
 }
 
@@ -48,6 +54,7 @@ function verifier(): (raw: string, unsign: (v: string) => { valid: boolean; valu
 
 export function installAuth(app: FastifyInstance): void {
   app.decorateRequest("auth", null);
+  app.decorateRequest("audited", false);
   const verifiedToken = verifier();
   app.addHook("onRequest", async (req: FastifyRequest) => {
     const cfg = req.routeOptions.config;
@@ -97,4 +104,27 @@ export function clearSessionCookies(reply: FastifyReply): void {
 /** "GET /api/patients/:id": the route as written in the audit log. */
 export function routeOf(req: FastifyRequest): string {
   return `${req.method} ${req.routeOptions.url ?? req.url}`;
+}
+
+/**
+ * From where a request came, for the audit log: client address (the proxy's X-Forwarded-For only with
+ * trustProxy), user agent (first 300 characters) and a short session id (first 16 hex digits of the stored
+ * session id, itself the sha-256 of the token: enough to match the sessions table, useless as a cookie).
+ */
+export function originOf(req: FastifyRequest, token: string | null = req.auth?.token ?? null): Origin {
+  const ua = req.headers["user-agent"];
+  return {
+    clientIp: req.ip,
+    userAgent: typeof ua === "string" && ua !== "" ? ua.slice(0, 300) : null,
+    sessionId: token === null ? null : sessionRef(token),
+  };
+}
+
+export function sessionRef(token: string): string {
+  return createHash("sha256").update(token).digest("hex").slice(0, 16);
+}
+
+/** Who writes, through which route, from where (recorded with the write in its transaction). */
+export function actorOf(req: FastifyRequest): Actor {
+  return { username: userOf(req).username, route: routeOf(req), ...originOf(req) };
 }

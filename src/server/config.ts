@@ -14,7 +14,10 @@ export const ServerConfigSchema = z.object({
   seed: z.boolean().default(true),
   /** Directory of the built web UI (default <package>/dist/web). */
   webRoot: z.string().optional(),
+  /** Sign-in attempts per user name (from any address). */
   loginRateLimit: z.object({ max: z.number().int().positive(), timeWindowMs: z.number().int().positive() }).default({ max: 10, timeWindowMs: 60_000 }),
+  /** Sign-in attempts per client address (across user names). */
+  loginAddressLimit: z.object({ max: z.number().int().positive(), timeWindowMs: z.number().int().positive() }).default({ max: 50, timeWindowMs: 60_000 }),
   sessionTtlMs: z.number().int().positive().default(12 * 60 * 60 * 1000),
   /** log2 of scrypt's N for new password hashes (default 17; tests use less). */
   scryptLogN: z.number().int().min(10).max(20).optional(),
@@ -23,6 +26,16 @@ export const ServerConfigSchema = z.object({
   logger: z.boolean().default(false),
   /** Memoise assessments per record version, follow-ups and date (pure results; default on). */
   assessmentCache: z.boolean().default(true),
+  /** The workbench's worker pool: threads, queue, time budget per job, study limits (413 / 422 beyond). */
+  workbench: z
+    .object({
+      threads: z.number().int().min(1).max(16).default(1),
+      maxQueue: z.number().int().min(0).default(8),
+      timeBudgetMs: z.number().int().positive().default(15_000),
+      maxStudies: z.number().int().positive().default(1000),
+      maxPlotStudies: z.number().int().positive().default(300),
+    })
+    .default({ threads: 1, maxQueue: 8, timeBudgetMs: 15_000, maxStudies: 1000, maxPlotStudies: 300 }),
   /** Request body limit in bytes (workbench uploads travel base64 in JSON). */
   bodyLimit: z.number().int().positive().default(8 * 1024 * 1024),
 });

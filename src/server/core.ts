@@ -294,6 +294,50 @@ export class CoreServices {
   }
 }
 
+/** Limits of one workbench request (the analysis runs in a worker, src/server/workbench-pool.ts). */
+export interface WorkbenchLimits {
+  /** Most studies an analysis may have (413 beyond). */
+  maxStudies: number;
+  /** Most studies a PNG plot may draw (422 beyond). */
+  maxPlotStudies: number;
+}
+
+export type WorkbenchJob = { file: MetaUpload; options: MetaOptions; plot: ForestPlotOptions; png: "forest" | "funnel" | null; limits: WorkbenchLimits };
+export interface WorkbenchOutput {
+  result: MetaResult;
+  forestSvg: string;
+  funnelSvg: string | null;
+  csv: string;
+  png: Uint8Array | null;
+}
+
+/** Thrown (in the worker) when the input is larger than the limits: the route answers 413 or 422. */
+export class WorkbenchLimitError extends Error {
+  override readonly name = "WorkbenchLimitError";
+  constructor(readonly status: 413 | 422, message: string, readonly field: string) {
+    super(message);
+  }
+}
+
+/** The workbench computation (parse, analyse, plot), run inside a worker thread. */
+export async function runWorkbench(job: WorkbenchJob): Promise<WorkbenchOutput> {
+  // the use case `decidua meta` runs (app/meta.ts), with the workbench's limits checked before any analysis
+  const a = await analyseStudyTable(
+    { file: job.file.name, bytes: new Uint8Array(job.file.content) },
+    job.options,
+    { forest: job.plot, funnel: job.plot.title !== undefined ? { title: job.plot.title } : true },
+    "skip",
+    (rows) => {
+      if (rows.length > job.limits.maxStudies) throw new WorkbenchLimitError(413, `the file has ${rows.length} studies; the workbench analyses at most ${job.limits.maxStudies}`, "file");
+      if (job.png !== null && rows.length > job.limits.maxPlotStudies) throw new WorkbenchLimitError(422, `a ${job.png} plot of ${rows.length} studies is not drawn; at most ${job.limits.maxPlotStudies} (the analysis itself is available from /api/meta)`, "file");
+    },
+  );
+  const { result, funnelSvg } = a;
+  const forestSvg = a.forestSvg ?? "";
+  const svg = job.png === "forest" ? forestSvg : job.png === "funnel" ? funnelSvg : null;
+  return { result, forestSvg, funnelSvg, csv: metaResultCsv(result), png: svg === null ? null : svgToPng(svg) };
+}
+
 /** One row per study and the pooled row, on the analysis scale and (for OR/RR) back-transformed. */
 export function metaResultCsv(r: MetaResult): string {
   const ratio = r.pooled.transformed !== undefined;

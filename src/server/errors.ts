@@ -2,7 +2,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError, type z } from "zod";
 import { isInputError } from "../shared/errors.js";
-import { ConflictError, NotFoundError } from "../store/index.js";
+import { ConflictError, NotFoundError, PasswordBusyError } from "../store/index.js";
 
 export type ErrorCode = "VALIDATION" | "UNAUTHENTICATED" | "CSRF" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "TOO_LARGE" | "UNAVAILABLE" | "INTERNAL";
 
@@ -73,6 +73,10 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   }
   if (err instanceof NotFoundError) {
     void reply.code(404).send({ error: { message: err.message, code: "NOT_FOUND" } } satisfies ErrorBody);
+    return;
+  }
+  if (err instanceof PasswordBusyError) {
+    void reply.code(503).header("retry-after", "5").send({ error: { message: err.message, code: "UNAVAILABLE" } } satisfies ErrorBody);
     return;
   }
   if (err instanceof ConflictError) {

@@ -6,6 +6,7 @@ import { type Kysely, sql } from "kysely";
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import type { Store } from "./store.js";
+import { ChainVerifier, GENESIS_HASH, chainStartMarker, entryHash } from "./audit-chain.js";
 import { ROLES, TABLES, type TableName } from "./schema.js";
 import { TRIAL_BACKUP_TABLES, TRIAL_TABLE_NAMES } from "./trials.js";
 
@@ -22,7 +23,22 @@ const RowSchemas = {
   therapy_events: z.object({ id: str, patient_id: str, therapy: str, event: str, date: str, note: str.nullable(), created_at: str, created_by: str }),
   followup_errors: z.object({ id: str, followup_id: str, patient_id: str, reason: str, created_at: str, created_by: str }),
   evidence: z.object({ id: str, content: str, source: str, loaded_at: str }),
-  audit_log: z.object({ id: int, at: str, username: str.nullable(), action: str, patient_id: str.nullable(), route: str, status: int.nullable(), detail: str.nullable() }),
+  audit_log: z.object({
+    id: int,
+    at: str,
+    username: str.nullable(),
+    action: str,
+    patient_id: str.nullable(),
+    route: str,
+    status: int.nullable(),
+    detail: str.nullable(),
+    // migration 0005: from where, and the hash chain (absent in older backups: chained on restore)
+    client_ip: str.nullable().default(null),
+    user_agent: str.nullable().default(null),
+    session_id: str.nullable().default(null),
+    prev_hash: str.nullable().default(null),
+    hash: str.nullable().default(null),
+  }),
 } satisfies Record<TableName, z.ZodType>;
 
 export const BackupSchema = z.object({
@@ -33,7 +49,7 @@ export const BackupSchema = z.object({
   tables: z.object({
     settings: z.array(RowSchemas.settings).default([]),
     users: z.array(RowSchemas.users),
-    sessions: z.array(RowSchemas.sessions),
+    sessions: z.array(RowSchemas.sessions).default([]),
     patients: z.array(RowSchemas.patients),
     record_history: z.array(RowSchemas.record_history),
     followups: z.array(RowSchemas.followups),
@@ -48,11 +64,12 @@ export const BackupSchema = z.object({
 });
 export type Backup = z.infer<typeof BackupSchema>;
 
+/** Every table in one consistent snapshot. Sessions are left out (a restored database starts signed out). */
 export async function backupStore(store: Store, now: Date = new Date()): Promise<Backup> {
   // One read transaction so the dump is a consistent snapshot.
   const tables = await store.db.transaction().execute(async (trx) => {
     const out: Record<string, unknown[]> = {};
-    for (const t of TABLES) out[t] = await trx.selectFrom(t).selectAll().orderBy(t === "settings" ? "key" : "id").execute();
+    for (const t of TABLES) out[t] = t === "sessions" ? [] : await trx.selectFrom(t).selectAll().orderBy(t === "settings" ? "key" : "id").execute();
     const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
     for (const t of TRIAL_TABLE_NAMES) out[t] = await db.selectFrom(t).selectAll().orderBy(TRIAL_BACKUP_TABLES[t].order).execute();
     return out;
@@ -73,24 +90,96 @@ export function parseBackup(text: string, file = "backup"): Backup {
     const issue = r.error.issues[0];
     throw new InputError(issue?.message ?? "invalid backup", { file, field: issue?.path.join(".") });
   }
+  checkStorable(r.data, file);
   return r.data;
 }
 
+const NUL = /\u0000/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** JSON text escaping a NUL or a lone surrogate (record, follow-up and evidence documents). */
+const ESCAPED_BAD = /\\u0000|\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}/;
+
+/**
+ * Every text of every row must be storable in both engines: no NUL byte (PostgreSQL rejects it), no lone
+ * surrogate (not UTF-8). The error names the file, table, row (1-based) and column.
+ */
+export function checkStorable(backup: Backup, file = "backup"): void {
+  for (const t of TABLES) {
+    const rows = backup.tables[t] as ReadonlyArray<Record<string, unknown>>;
+    rows.forEach((row, i) => {
+      for (const [col, v] of Object.entries(row)) {
+        if (typeof v !== "string") continue;
+        const why = NUL.test(v) ? "a NUL byte (\\u0000)" : LONE_SURROGATE.test(v) ? "a lone UTF-16 surrogate" : ESCAPED_BAD.test(v) ? "an escaped NUL byte or lone surrogate in its JSON" : null;
+        if (why !== null) throw new InputError(`table ${t}, row ${i + 1}, column ${col}: contains ${why}, which cannot be stored`, { file, row: i + 1, field: `tables.${t}.${i}.${col}` });
+      }
+    });
+  }
+}
+
+type AuditRow = Backup["tables"]["audit_log"][number];
+
+/**
+ * The backup's audit entries as they will be stored: a chained backup must verify (a break is reported as the
+ * file, table, row and column); an older backup without hashes is chained now, followed by a chain-start marker.
+ */
+function chainedAuditRows(rows: readonly AuditRow[], file: string): { rows: AuditRow[]; head: { id: number; hash: string; at: string } } {
+  const sorted = [...rows].sort((a, b) => a.id - b.id);
+  if (sorted.length === 0) return { rows: [], head: { id: 0, hash: GENESIS_HASH, at: "" } };
+  const chained = sorted.every((r) => r.hash !== null && r.prev_hash !== null);
+  if (chained) {
+    const v = new ChainVerifier();
+    sorted.forEach((r, i) => {
+      if (!v.add(r)) {
+        const b = v.broken;
+        throw new InputError(`the audit log in the backup does not verify: ${b?.reason ?? "broken"}`, { file, row: i + 1, field: `tables.audit_log.${i}.hash` });
+      }
+    });
+    const last = sorted[sorted.length - 1]!;
+    const report = v.finish({ lastId: last.id, hash: last.hash ?? "", lastAt: last.at });
+    if (!report.ok) {
+      const i = sorted.findIndex((r) => r.id === report.firstBroken?.id);
+      throw new InputError(`the audit log in the backup does not verify: ${report.firstBroken?.reason ?? "broken"}`, { file, row: i + 1, field: `tables.audit_log.${Math.max(i, 0)}.at` });
+    }
+    return { rows: sorted, head: { id: last.id, hash: last.hash ?? "", at: sorted.reduce((m, r) => (r.at > m ? r.at : m), "") } };
+  }
+  const out: AuditRow[] = [];
+  let prev = GENESIS_HASH;
+  let lastAt = "";
+  sorted.forEach((r) => {
+    const base = { ...r, client_ip: r.client_ip ?? null, user_agent: r.user_agent ?? null, session_id: r.session_id ?? null };
+    const hash = entryHash(prev, base);
+    out.push({ ...base, prev_hash: prev, hash });
+    prev = hash;
+    if (r.at > lastAt) lastAt = r.at;
+  });
+  const marker = chainStartMarker(sorted[sorted.length - 1]!.id + 1, lastAt, "restore of a backup without a hash chain", sorted.length);
+  const markerHash = entryHash(prev, marker);
+  out.push({ ...marker, prev_hash: prev, hash: markerHash });
+  return { rows: out, head: { id: marker.id, hash: markerHash, at: marker.at } };
+}
+
 /** Restores into an empty database (no users, no patients, no audit entries); throws InputError otherwise. */
-export async function restoreStore(store: Store, backup: Backup): Promise<Record<TableName, number>> {
+export async function restoreStore(store: Store, backup: Backup, file = "backup"): Promise<Record<TableName, number>> {
   const counts = {} as Record<TableName, number>;
   await store.db.transaction().execute(async (trx) => {
     for (const t of TABLES) {
       const r = await trx.selectFrom(t).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
       if (Number(r.n) > 0) throw new InputError(`the target database is not empty (table ${t} has ${Number(r.n)} rows); restore needs an empty database`);
     }
+    const audit = chainedAuditRows(backup.tables.audit_log, file);
     for (const t of TABLES) {
-      const rows = backup.tables[t];
+      const rows = t === "audit_log" ? audit.rows : backup.tables[t];
       counts[t] = rows.length;
       for (let i = 0; i < rows.length; i += 200) {
         const chunk = rows.slice(i, i + 200);
         // Each table's rows match its own schema (validated by BackupSchema); kysely cannot see the pairing.
-        await trx.insertInto(t).values(chunk as never).execute();
+        try {
+          await trx.insertInto(t).values(chunk as never).execute();
+        } catch (e) {
+          const pgCol = typeof e === "object" && e !== null && "column" in e && typeof e.column === "string" ? e.column : undefined;
+          const msg = e instanceof Error ? e.message : String(e);
+          throw new InputError(`table ${t}, rows ${i + 1} to ${i + chunk.length}${pgCol ? `, column ${pgCol}` : ""}: the database refused them (${msg})`, { file, row: i + 1, field: `tables.${t}.${i}${pgCol ? `.${pgCol}` : ""}` });
+        }
       }
     }
     const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
@@ -100,6 +189,7 @@ export async function restoreStore(store: Store, backup: Backup): Promise<Record
       const rows = backup.tables[t];
       for (let i = 0; i < rows.length; i += 200) await db.insertInto(t).values(rows.slice(i, i + 200) as never).execute();
     }
+    await trx.updateTable("audit_head").set({ last_id: audit.head.id, hash: audit.head.hash, last_at: audit.head.at }).where("id", "=", 1).execute();
     if (store.engine === "postgres" && backup.tables.audit_log.length > 0) {
       await sql`select setval(pg_get_serial_sequence('audit_log', 'id'), (select max(id) from audit_log))`.execute(trx);
     }

@@ -4,6 +4,7 @@
  */
 import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
 import { migrateRecordToCurrent } from "../clinical/record-migration.js";
+import { GENESIS_HASH, chainStartMarker, entryHash, type ChainedEntry } from "./audit-chain.js";
 import type { Engine } from "./db.js";
 
 function migrations(engine: Engine): Record<string, Migration> {
@@ -471,6 +472,64 @@ function migrations(engine: Engine): Record<string, Migration> {
         for (const t of ["screening_resolutions", "screening_decision_history", "screening_decisions", "screening_duplicate_decisions", "screening_records", "screening_imports", "screening_members", "screening_reviews"]) {
           await db.schema.dropTable(t).execute();
         }
+      },
+    },
+    "0005_protection": {
+      // the audit log's "from where" and hash chain (src/store/audit-chain.ts), its head row, password history
+      async up(db: Kysely<unknown>): Promise<void> {
+        for (const col of ["client_ip", "user_agent", "session_id", "prev_hash", "hash"]) {
+          await db.schema.alterTable("audit_log").addColumn(col, "text").execute();
+        }
+        await db.schema
+          .createTable("audit_head")
+          .addColumn("id", "integer", (c) => c.primaryKey())
+          .addColumn("last_id", "integer", (c) => c.notNull())
+          .addColumn("hash", "text", (c) => c.notNull())
+          .addColumn("last_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable("password_history")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("user_id", "text", (c) => c.notNull().references("users.id").onDelete("cascade"))
+          .addColumn("password_hash", "text", (c) => c.notNull())
+          .addColumn("changed_at", "text", (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex("password_history_user").on("password_history").column("user_id").execute();
+        // chain the entries written before this migration (the append-only trigger is lifted for this one update)
+        type Row = Omit<ChainedEntry, "client_ip" | "user_agent" | "session_id" | "prev_hash" | "hash">;
+        const rows = (await sql<Row>`select id, at, username, action, patient_id, route, status, detail from audit_log order by id`.execute(db)).rows;
+        if (engine === "sqlite") await sql`drop trigger audit_log_no_update`.execute(db);
+        else await sql`alter table audit_log disable trigger audit_log_no_update`.execute(db);
+        let prev = GENESIS_HASH;
+        let lastId = 0;
+        let lastAt = "";
+        for (const r of rows) {
+          const e = { ...r, id: Number(r.id), status: r.status === null ? null : Number(r.status), client_ip: null, user_agent: null, session_id: null };
+          const hash = entryHash(prev, e);
+          await sql`update audit_log set prev_hash = ${prev}, hash = ${hash} where id = ${e.id}`.execute(db);
+          prev = hash;
+          lastId = e.id;
+          lastAt = e.at > lastAt ? e.at : lastAt;
+        }
+        if (engine === "sqlite") {
+          await sql`create trigger audit_log_no_update before update on audit_log
+            begin select raise(abort, 'audit_log is append-only'); end`.execute(db);
+        } else {
+          await sql`alter table audit_log enable trigger audit_log_no_update`.execute(db);
+        }
+        // a chained marker after older entries: they were chained retroactively (their times were not checked when written)
+        if (rows.length > 0) {
+          const marker = chainStartMarker(lastId + 1, lastAt, "migration 0005_protection", rows.length);
+          const markerHash = entryHash(prev, marker);
+          await sql`insert into audit_log (id, at, username, action, patient_id, route, status, detail, client_ip, user_agent, session_id, prev_hash, hash)
+            values (${marker.id}, ${marker.at}, null, ${marker.action}, null, ${marker.route}, null, ${marker.detail}, null, null, null, ${prev}, ${markerHash})`.execute(db);
+          prev = markerHash;
+          lastId = marker.id;
+        }
+        await sql`insert into audit_head (id, last_id, hash, last_at) values (1, ${lastId}, ${prev}, ${lastAt})`.execute(db);
+      },
+      async down(): Promise<void> {
+        throw new Error("0005_protection is not reversible (the audit chain must not be dropped)");
       },
     },
   };

@@ -125,6 +125,29 @@ export interface AuditLogTable {
   route: string;
   status: number | null;
   detail: string | null;
+  /** From where (migration 0005): client address, user agent, session (first 16 hex of the stored session id). */
+  client_ip: string | null;
+  user_agent: string | null;
+  session_id: string | null;
+  /** Hash chain (migration 0005, src/store/audit-chain.ts): the previous entry's hash and this entry's. */
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** The end of the audit hash chain (one row, id 1), written with every append; also the append lock. */
+export interface AuditHeadTable {
+  id: number;
+  last_id: number;
+  hash: string;
+  last_at: string;
+}
+
+/** Earlier password hashes of a user (reuse check); migration 0005. */
+export interface PasswordHistoryTable {
+  id: string;
+  user_id: string;
+  password_hash: string;
+  changed_at: string;
 }
 
 /** Installation settings (e.g. the generated cookie-signing secret). */
@@ -145,6 +168,8 @@ export interface Database {
   followup_errors: FollowupErrorsTable;
   evidence: EvidenceTable;
   audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  password_history: PasswordHistoryTable;
 }
 
 /** Tables in dependency order (parents first): the order of backup and restore. */

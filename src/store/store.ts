@@ -4,11 +4,12 @@
  * runs in one transaction, the audit entry included: on failure nothing is written.
  */
 import { createHash, randomBytes, randomInt, randomUUID } from "node:crypto";
-import { CompiledQuery, type Kysely, type Transaction, sql } from "kysely";
+import { CompiledQuery, type Insertable, type Kysely, type Transaction, sql } from "kysely";
 import { connect, type DbConfig, type Engine } from "./db.js";
 import { migrateToLatest } from "./migrations.js";
 import { DEFAULT_SCRYPT_LOG_N, hashPassword, verifyPassword } from "./passwords.js";
-import type { Database, PatientsTable, Role, UsersTable } from "./schema.js";
+import type { AuditLogTable, Database, PatientsTable, Role, UsersTable } from "./schema.js";
+import { ChainVerifier, entryHash, type ChainReport } from "./audit-chain.js";
 
 export interface User {
   id: string;
@@ -35,6 +36,9 @@ export interface PatientRow {
   updatedBy: string;
 }
 
+/** A patient without the record: what the patient list reads. */
+export type PatientSummaryRow = Omit<PatientRow, "record">;
+
 export interface PatientInput {
   displayName: string;
   dateOfBirth: string;
@@ -60,7 +64,14 @@ export interface FollowupRow {
   createdBy: string;
 }
 
-export interface AuditInput {
+/** From where a request came: client address, user agent, session (a short id derived from the stored session id). */
+export interface Origin {
+  clientIp?: string | null;
+  userAgent?: string | null;
+  sessionId?: string | null;
+}
+
+export interface AuditInput extends Origin {
   username: string | null;
   action: string;
   patientId?: string | null;
@@ -78,6 +89,10 @@ export interface AuditEntry {
   route: string;
   status: number | null;
   detail: string | null;
+  clientIp: string | null;
+  userAgent: string | null;
+  sessionId: string | null;
+  hash: string | null;
 }
 
 export interface AuditFilter {
@@ -89,9 +104,14 @@ export interface AuditFilter {
 }
 
 /** Who does a write and through which route: recorded in the same transaction as the write. */
-export interface Actor {
+export interface Actor extends Origin {
   username: string;
   route: string;
+}
+
+/** The audit fields of an actor's write (who, through which route, from where). */
+function fromActor(actor: Actor): Pick<AuditInput, "username" | "route" | "clientIp" | "userAgent" | "sessionId"> {
+  return { username: actor.username, route: actor.route, clientIp: actor.clientIp ?? null, userAgent: actor.userAgent ?? null, sessionId: actor.sessionId ?? null };
 }
 
 export class NotFoundError extends Error {
@@ -226,7 +246,7 @@ export class Store {
       const existing = await trx.selectFrom("users").select("id").where("username", "=", input.username).executeTakeFirst();
       if (existing !== undefined) throw new ConflictError(`user "${input.username}" already exists`);
       await trx.insertInto("users").values(row).execute();
-      if (actor) await this.audit(trx, { username: actor.username, action: "user.create", route: actor.route, detail: `${input.username} (${input.role})` });
+      if (actor) await this.audit(trx, { ...fromActor(actor), action: "user.create", detail: `${input.username} (${input.role})` });
     });
     return toUser(row);
   }
@@ -252,7 +272,12 @@ export class Store {
       if (patch.displayName !== undefined) values.display_name = patch.displayName;
       if (patch.role !== undefined) values.role = patch.role;
       if (patch.disabled !== undefined) values.disabled = patch.disabled ? 1 : 0;
-      if (hash !== undefined) values.password_hash = hash;
+      if (hash !== undefined) {
+        values.password_hash = hash;
+        // the replaced hash joins the history (reuse check)
+        const old = await trx.selectFrom("users").select("password_hash").where("id", "=", id).executeTakeFirst();
+        if (old !== undefined) await trx.insertInto("password_history").values({ id: randomUUID(), user_id: id, password_hash: old.password_hash, changed_at: this.iso() }).execute();
+      }
       if (Object.keys(values).length > 0) await trx.updateTable("users").set(values).where("id", "=", id).execute();
       const r = await trx.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       if (!r) throw new NotFoundError(`no user ${id}`);
@@ -262,10 +287,18 @@ export class Store {
       }
       if (actor) {
         const changed = Object.keys(patch).filter((k) => k !== "password").concat(hash ? ["password"] : []);
-        await this.audit(trx, { username: actor.username, action: "user.update", route: actor.route, detail: `${r.username}: ${changed.join(", ")}` });
+        await this.audit(trx, { ...fromActor(actor), action: "user.update", detail: `${r.username}: ${changed.join(", ")}` });
       }
       return toUser(r);
     });
+  }
+
+  /** True when `password` is the user's current password or one of the `recent` before it (reuse check). */
+  async passwordReused(userId: string, password: string, recent = 4): Promise<boolean> {
+    const cur = await this.db.selectFrom("users").select("password_hash").where("id", "=", userId).executeTakeFirst();
+    const hist = await this.db.selectFrom("password_history").select("password_hash").where("user_id", "=", userId).orderBy("changed_at", "desc").limit(recent).execute();
+    for (const h of [cur?.password_hash, ...hist.map((r) => r.password_hash)]) if (h !== undefined && (await verifyPassword(password, h))) return true;
+    return false;
   }
 
   /** The user if the password is right and the account enabled, else null (same time either way for unknown users). */
@@ -273,7 +306,7 @@ export class Store {
     const r = await this.db.selectFrom("users").selectAll().where("username", "=", username).executeTakeFirst();
     if (!r) {
       // Spend comparable time so unknown usernames cannot be told apart by timing.
-      await verifyPassword(password, DUMMY_HASHES.get(this.scryptLogN) ?? (await dummyHash(this.scryptLogN)));
+      await verifyPassword(password, DUMMY_HASHES.get(this.scryptLogN) ?? (await dummyHash(this.scryptLogN)), true);
       return null;
     }
     const ok = await verifyPassword(password, r.password_hash);
@@ -362,7 +395,7 @@ export class Store {
       };
       await trx.insertInto("patients").values(row).execute();
       this.faultPoint("patient.create:patient-written");
-      await this.audit(trx, { username: actor.username, action: "patient.create", patientId: row.id, route: actor.route });
+      await this.audit(trx, { ...fromActor(actor), action: "patient.create", patientId: row.id, route: actor.route });
       return toPatient(row);
     });
   }
@@ -416,7 +449,7 @@ export class Store {
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) !== 1) throw new ConflictError("patient was changed concurrently; reload");
       this.faultPoint("patient.update:patient-written");
-      await this.audit(trx, { username: actor.username, action: "patient.update", patientId: id, route: actor.route, detail: `version ${expectedVersion} -> ${next}` });
+      await this.audit(trx, { ...fromActor(actor), action: "patient.update", patientId: id, detail: `version ${expectedVersion} -> ${next}` });
       this.faultPoint("patient.update:audit-written");
       const updated = await trx.selectFrom("patients").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
       return toPatient(updated);
@@ -424,6 +457,51 @@ export class Store {
   }
 
   async listPatients(filter: { q?: string; limit?: number; offset?: number; pseudonymOnly?: boolean } = {}): Promise<{ patients: PatientRow[]; total: number }> {
+    const { query, total } = await this.patientQuery(filter);
+    const rows = await query
+      .selectAll()
+      .orderBy("updated_at", "desc")
+      .orderBy("id")
+      .limit(filter.limit ?? 50)
+      .offset(filter.offset ?? 0)
+      .execute();
+    return { patients: rows.map(toPatient), total };
+  }
+
+  /** The patient list: summary columns only (the record is not read). */
+  async listPatientSummaries(filter: { q?: string; limit?: number; offset?: number; pseudonymOnly?: boolean } = {}): Promise<{ patients: PatientSummaryRow[]; total: number }> {
+    const { query, total } = await this.patientQuery(filter);
+    const rows = await query
+      .select(["id", "pseudonym_id", "display_name", "date_of_birth", "version", "date_shift_days", "followups_rev", "created_at", "created_by", "updated_at", "updated_by"])
+      .orderBy("updated_at", "desc")
+      .orderBy("id")
+      .limit(filter.limit ?? 50)
+      .offset(filter.offset ?? 0)
+      .execute();
+    return {
+      patients: rows.map((r) => ({
+        id: r.id,
+        pseudonymId: r.pseudonym_id,
+        displayName: r.display_name,
+        dateOfBirth: r.date_of_birth,
+        version: Number(r.version),
+        dateShiftDays: Number(r.date_shift_days),
+        followupsRev: Number(r.followups_rev ?? 0),
+        createdAt: r.created_at,
+        createdBy: r.created_by,
+        updatedAt: r.updated_at,
+        updatedBy: r.updated_by,
+      })),
+      total,
+    };
+  }
+
+  async countFollowups(patientId: string): Promise<number> {
+    const r = await this.db.selectFrom("followups").select((eb) => eb.fn.countAll().as("n")).where("patient_id", "=", patientId).executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  private async patientQuery(filter: { q?: string; pseudonymOnly?: boolean }) {
     let query = this.db.selectFrom("patients");
     const q = filter.q?.trim();
     if (q) {
@@ -433,14 +511,7 @@ export class Store {
         : query.where((eb) => eb.or([eb(sql`lower(display_name)`, "like", sql`${like} escape '\\'`), eb(sql`lower(pseudonym_id)`, "like", sql`${like} escape '\\'`)]));
     }
     const total = await query.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
-    const rows = await query
-      .selectAll()
-      .orderBy("updated_at", "desc")
-      .orderBy("id")
-      .limit(filter.limit ?? 50)
-      .offset(filter.offset ?? 0)
-      .execute();
-    return { patients: rows.map(toPatient), total: Number(total.n) };
+    return { query, total: Number(total.n) };
   }
 
   async patientHistory(id: string): Promise<HistoryEntry[]> {
@@ -463,7 +534,7 @@ export class Store {
       await trx.insertInto("followups").values(row).execute();
       await trx.updateTable("patients").set((eb) => ({ followups_rev: eb("followups_rev", "+", 1) })).where("id", "=", patientId).execute();
       this.faultPoint("followup.create:followup-written");
-      await this.audit(trx, { username: actor.username, action: "followup.create", patientId, route: actor.route, detail: data.kind });
+      await this.audit(trx, { ...fromActor(actor), action: "followup.create", patientId, detail: data.kind });
     });
     return { id: row.id, patientId, kind: row.kind, date: row.date, data, createdAt: row.created_at, createdBy: row.created_by };
   }
@@ -473,7 +544,7 @@ export class Store {
       const r = await trx.deleteFrom("followups").where("id", "=", followupId).where("patient_id", "=", patientId).executeTakeFirst();
       if (Number(r.numDeletedRows) !== 1) throw new NotFoundError(`no follow-up ${followupId} for patient ${patientId}`);
       await trx.updateTable("patients").set((eb) => ({ followups_rev: eb("followups_rev", "+", 1) })).where("id", "=", patientId).execute();
-      await this.audit(trx, { username: actor.username, action: "followup.delete", patientId, route: actor.route, detail: followupId });
+      await this.audit(trx, { ...fromActor(actor), action: "followup.delete", patientId, detail: followupId });
     });
   }
 
@@ -577,14 +648,55 @@ export class Store {
 
   /** Appends one audit entry (inside `db` when given, so it commits or rolls back with the write). */
   async audit(db: Db | null, entry: AuditInput): Promise<void> {
-    await (db ?? this.db)
-      .insertInto("audit_log")
-      .values({ at: this.iso(), username: entry.username, action: entry.action, patient_id: entry.patientId ?? null, route: entry.route, status: entry.status ?? null, detail: entry.detail ?? null })
-      .execute();
+    if (db !== null) {
+      await this.appendAudit(db, [{ entry, at: this.iso() }]);
+      return;
+    }
+    await this.db.transaction().execute((trx) => this.appendAudit(trx, [{ entry, at: this.iso() }]));
   }
 
   /**
-   * Appends a read's audit entry with others queued in the same turn of the event loop, in one multi-row insert
+   * Appends entries to the hash chain inside `trx`. The head row is taken first with an UPDATE, which locks it
+   * (PostgreSQL: a row lock held to commit; SQLite: the write lock), so parallel appends from any number of
+   * connections or processes form one chain: each reads the head only after the previous append committed.
+   * Ids are assigned here (head + 1, no gaps); an entry's time is never earlier than the previous entry's.
+   */
+  private async appendAudit(trx: Db, items: ReadonlyArray<{ entry: AuditInput; at: string }>): Promise<void> {
+    if (items.length === 0) return;
+    await trx.updateTable("audit_head").set((eb) => ({ last_id: eb.ref("last_id") })).where("id", "=", 1).execute();
+    const head = await trx.selectFrom("audit_head").selectAll().where("id", "=", 1).executeTakeFirst();
+    if (head === undefined) throw new Error("the audit head row is missing: run `decidua audit verify`");
+    let prev = head.hash;
+    let id = Number(head.last_id);
+    let lastAt = head.last_at;
+    const rows: Array<Insertable<AuditLogTable>> = [];
+    for (const { entry, at: when } of items) {
+      id += 1;
+      const at = when < lastAt ? lastAt : when;
+      const e = {
+        id,
+        at,
+        username: entry.username,
+        action: entry.action,
+        patient_id: entry.patientId ?? null,
+        route: entry.route,
+        status: entry.status ?? null,
+        detail: entry.detail ?? null,
+        client_ip: entry.clientIp ?? null,
+        user_agent: entry.userAgent ?? null,
+        session_id: entry.sessionId ?? null,
+      };
+      const hash = entryHash(prev, e);
+      rows.push({ ...e, prev_hash: prev, hash });
+      prev = hash;
+      lastAt = at;
+    }
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto("audit_log").values(rows.slice(i, i + 200)).execute();
+    await trx.updateTable("audit_head").set({ last_id: id, hash: prev, last_at: lastAt }).where("id", "=", 1).execute();
+  }
+
+  /**
+   * Appends a read's audit entry with others queued in the same turn of the event loop, in one transaction
    * (group commit). The promise settles when this entry is stored, so callers answer only after it is written.
    */
   auditRead(entry: AuditInput): Promise<void> {
@@ -598,17 +710,33 @@ export class Store {
     const batch = this.auditQueue.splice(0, this.auditQueue.length);
     if (batch.length === 0) return;
     try {
-      for (let i = 0; i < batch.length; i += 200) {
-        const chunk = batch.slice(i, i + 200);
-        await this.db
-          .insertInto("audit_log")
-          .values(chunk.map(({ entry, at }) => ({ at, username: entry.username, action: entry.action, patient_id: entry.patientId ?? null, route: entry.route, status: entry.status ?? null, detail: entry.detail ?? null })))
-          .execute();
-      }
+      await this.db.transaction().execute((trx) => this.appendAudit(trx, batch));
       for (const b of batch) b.resolve();
     } catch (e) {
       for (const b of batch) b.reject(e);
     }
+  }
+
+  /** Checks the whole hash chain and the head row (src/store/audit-chain.ts); reports the first broken entry. */
+  async verifyAudit(pageSize = 5000): Promise<ChainReport> {
+    const v = new ChainVerifier();
+    let after = Number.NEGATIVE_INFINITY;
+    for (;;) {
+      let q = this.db.selectFrom("audit_log").selectAll().orderBy("id").limit(pageSize);
+      if (Number.isFinite(after)) q = q.where("id", ">", after);
+      const rows = await q.execute();
+      for (const r of rows) if (!v.add({ ...r, id: Number(r.id), status: r.status === null ? null : Number(r.status) })) break;
+      if (v.broken !== null || rows.length < pageSize) break;
+      after = Number(rows[rows.length - 1]!.id);
+    }
+    const head = await this.db.selectFrom("audit_head").selectAll().where("id", "=", 1).executeTakeFirst();
+    return v.finish(head === undefined ? null : { lastId: Number(head.last_id), hash: head.hash, lastAt: head.last_at });
+  }
+
+  /** The current end of the chain (id and hash) as the head row records it. */
+  async auditHead(): Promise<{ id: number; hash: string; at: string } | null> {
+    const head = await this.db.selectFrom("audit_head").selectAll().where("id", "=", 1).executeTakeFirst();
+    return head === undefined ? null : { id: Number(head.last_id), hash: head.hash, at: head.last_at };
   }
 
   async listAudit(filter: AuditFilter = {}): Promise<{ entries: AuditEntry[]; total: number }> {
@@ -619,7 +747,20 @@ export class Store {
     const total = await q.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
     const rows = await q.selectAll().orderBy("id", "desc").limit(filter.limit ?? 100).offset(filter.offset ?? 0).execute();
     return {
-      entries: rows.map((r) => ({ id: Number(r.id), at: r.at, username: r.username, action: r.action, patientId: r.patient_id, route: r.route, status: r.status === null ? null : Number(r.status), detail: r.detail })),
+      entries: rows.map((r) => ({
+        id: Number(r.id),
+        at: r.at,
+        username: r.username,
+        action: r.action,
+        patientId: r.patient_id,
+        route: r.route,
+        status: r.status === null ? null : Number(r.status),
+        detail: r.detail,
+        clientIp: r.client_ip,
+        userAgent: r.user_agent,
+        sessionId: r.session_id,
+        hash: r.hash,
+      })),
       total: Number(total.n),
     };
   }

@@ -10,6 +10,8 @@ export const ADMIN_PASSWORD = "admin-password-for-tests";
 export interface TestServer {
   app: FastifyInstance;
   base: string;
+  /** The server's database (for tests that work on it directly, e.g. tampering). */
+  config: TestDb["config"];
   close: () => Promise<void>;
 }
 
@@ -24,6 +26,7 @@ export async function startServer(engine: "sqlite" | "postgres", extra: Partial<
   return {
     app,
     base: `http://127.0.0.1:${port}`,
+    config: tdb.config,
     close: async () => {
       await app.close();
       await tdb.drop();
@@ -71,9 +74,16 @@ export class Client {
   }
 }
 
+/** A password the policy accepts (it must not contain the user name); stable per user name. */
+export function userPassword(username: string): string {
+  let h = 0;
+  for (const c of username) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return `Tangerine-orbit-${h.toString(36)}-kettle`;
+}
+
 /** Creates a user through the admin API and returns a client signed in as that user. */
 export async function userClient(base: string, admin: Client, username: string, role: "clinician" | "researcher" | "admin"): Promise<Client> {
-  const password = `${username}-password-123`;
+  const password = userPassword(username);
   const r = await admin.req("POST", "/api/users", { username, displayName: username, role, password });
   if (r.status !== 201) throw new Error(`cannot create ${username}: ${r.text}`);
   const c = new Client(base);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/shared/package-root.js";
 import type { MetaResult } from "../../src/stats/types.js";
 import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+import { userPassword } from "./helpers.js";
 
 const record = { losses: [{ gestationalWeek: 7, kind: "clinical", date: "2024-02-10" }, { gestationalWeek: 9, kind: "clinical", date: "2024-09-01" }], age: 34 };
 
@@ -48,7 +49,7 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
 
   it("a session cookie with a tampered signature is refused", async () => {
     const c = new Client(srv.base);
-    await c.login("dr.smith", "dr.smith-password-123");
+    await c.login("dr.smith", userPassword("dr.smith"));
     expect((await c.req("GET", "/api/auth/me")).status).toBe(200);
     const raw = decodeURIComponent(c.cookies.get("decidua_session")!);
     const dot = raw.lastIndexOf(".");
@@ -127,7 +128,9 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     expect(errorOf(badId)).toMatchObject({ field: "id", code: "VALIDATION" });
   });
 
-  it("researchers see no names and dates shifted by a stable per-patient offset, and cannot write", async () => {
+  it("researchers see no names and no calendar dates (days from the first loss, age in years), and cannot write", async () => {
+    // issue 10 replaced the per-patient date shift (recoverable from the shifted "today" and record metadata)
+    // with no calendar dates at all for researchers: see docs/security.md and test/server/research-view.test.ts
     const created = await clinician.req("POST", "/api/patients", { displayName: "Beatriz Costa", dateOfBirth: "1990-03-15", record });
     const p = (created.body as PatientBody).patient;
     const a = (await researcher.req("GET", `/api/patients/${p.id}`)).body as PatientBody;
@@ -135,31 +138,30 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     expect(a.patient.displayName).toBeNull();
     expect(a.patient.pseudonymised).toBe(true);
     expect(JSON.stringify(a)).not.toContain("Beatriz");
-    const dob = a.patient.dateOfBirth!;
-    expect(dob).not.toBe("1990-03-15");
-    expect(b.patient.dateOfBirth).toBe(dob);
-    const shift = Math.round((Date.parse(dob) - Date.parse("1990-03-15")) / 86_400_000);
-    expect(Math.abs(shift)).toBeGreaterThanOrEqual(1);
-    const losses = a.patient.record.losses as Array<{ date: string }>;
-    expect(Math.round((Date.parse(losses[0]!.date) - Date.parse("2024-02-10")) / 86_400_000)).toBe(shift);
-    expect(Math.round((Date.parse(losses[1]!.date) - Date.parse("2024-09-01")) / 86_400_000)).toBe(shift);
+    expect(a.patient.dateOfBirth).toBeNull();
+    expect((a.patient as unknown as { createdAt: unknown }).createdAt).toBeNull();
+    expect(b.patient).toEqual(a.patient);
+    expect((a.patient as unknown as { ageYears: number }).ageYears).toBe(33);
+    const losses = a.patient.record.losses as Array<{ day: number; date?: string }>;
+    expect(losses.map((l) => l.day)).toEqual([0, 204]);
+    expect(losses.every((l) => l.date === undefined)).toBe(true);
     const list = (await researcher.req("GET", "/api/patients?limit=500")).body as { patients: Array<{ displayName: string | null }>; pseudonymised: boolean };
     expect(list.pseudonymised).toBe(true);
     expect(list.patients.every((x) => x.displayName === null)).toBe(true);
     expect((await researcher.req("GET", "/api/patients?q=Beatriz")).body).toMatchObject({ total: 0 });
     expect((await researcher.req("GET", `/api/patients?q=${p.pseudonymId}`)).body).toMatchObject({ total: 1 });
     await clinician.req("POST", `/api/patients/${p.id}/followups`, { kind: "pregnancy", date: "2026-04-01", note: "told by Beatriz's sister" });
-    const fu = (await researcher.req("GET", `/api/patients/${p.id}/followups`)).body as { followups: Array<{ date: string; note?: string }> };
-    expect(fu.followups[0]?.date).not.toBe("2026-04-01");
-    expect(Math.round((Date.parse(fu.followups[0]!.date) - Date.parse("2026-04-01")) / 86_400_000)).toBe(shift);
+    const fu = (await researcher.req("GET", `/api/patients/${p.id}/followups`)).body as { followups: Array<{ date?: string; day: number; note?: string }> };
+    expect(fu.followups[0]?.date).toBeUndefined();
+    expect(fu.followups[0]?.day).toBe(Math.round((Date.parse("2026-04-01") - Date.parse("2024-02-10")) / 86_400_000));
     expect(fu.followups[0]?.note).toBeUndefined();
     const exp = await researcher.req("GET", "/api/research/export?format=csv");
     expect(exp.status).toBe(200);
     expect(exp.text).toContain(p.pseudonymId);
     expect(exp.text).not.toContain("Beatriz");
-    // this patient's row: shifted date of birth, no original dates (other patients' shifted dates may collide)
+    // this patient's row: age in years on day 0, no dates
     const row = exp.text.split("\r\n").find((l) => l.startsWith(p.pseudonymId))!;
-    expect(row.split(",")[1]).toBe(dob);
+    expect(row.split(",")[1]).toBe("33");
     expect(row).not.toContain("1990-03-15");
     expect(row).not.toContain("2024-02-10");
     const json = (await researcher.req("GET", "/api/research/export?format=json")).body as { patients: Array<{ pseudonymId: string; followups: unknown[] }> };
@@ -222,11 +224,11 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     const wrong = await c.req("POST", "/api/auth/password", { currentPassword: "nope", newPassword: "brand-new-password-1" });
     expect(wrong.status).toBe(400);
     expect(errorOf(wrong).field).toBe("currentPassword");
-    const short = await c.req("POST", "/api/auth/password", { currentPassword: "pw.user-password-123", newPassword: "short" });
+    const short = await c.req("POST", "/api/auth/password", { currentPassword: userPassword("pw.user"), newPassword: "short" });
     expect(errorOf(short).field).toBe("newPassword");
-    expect((await c.req("POST", "/api/auth/password", { currentPassword: "pw.user-password-123", newPassword: "brand-new-password-1" })).status).toBe(204);
+    expect((await c.req("POST", "/api/auth/password", { currentPassword: userPassword("pw.user"), newPassword: "brand-new-password-1" })).status).toBe(204);
     expect((await c.req("GET", "/api/auth/me")).status).toBe(401);
-    expect((await new Client(srv.base).login("pw.user", "pw.user-password-123")).status).toBe(401);
+    expect((await new Client(srv.base).login("pw.user", userPassword("pw.user"))).status).toBe(401);
     expect((await new Client(srv.base).login("pw.user", "brand-new-password-1")).status).toBe(200);
     const audit = (await admin.req("GET", "/api/audit?action=user.update")).body as { entries: Array<{ username: string; detail: string }> };
     expect(audit.entries.some((e) => e.username === "pw.user" && /password/.test(e.detail))).toBe(true);
@@ -260,7 +262,7 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     for (let i = 0; i < 6; i++) statuses.push((await c.login("target.user", "wrong-password")).status);
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect(statuses.slice(4)).toEqual([429, 429]);
-    const r = await c.login("target.user", "target.user-password-123");
+    const r = await c.login("target.user", userPassword("target.user"));
     expect(r.status).toBe(429);
     expect(errorOf(r).code).toBe("RATE_LIMITED");
     expect(errorOf(r).message).toMatch(/too many sign-in attempts/);

@@ -20,7 +20,14 @@ export const COMMAND_MODULES: readonly { names: readonly string[]; load: () => P
   { names: ["nma"], load: () => import("./nma.js") },
   { names: ["tsa"], load: () => import("./tsa.js") },
   { names: ["evidence"], load: () => import("./evidence.js") },
-  { names: ["audit"], load: () => import("./audit.js") },
+  // `audit verify` (the audit trail's hash chain) is a subcommand of the evidence `audit` command: register it after.
+  {
+    names: ["audit"],
+    load: async () => {
+      const [evidenceAudit, auditTrail] = await Promise.all([import("./audit.js"), import("./audit-trail.js")]);
+      return { register: (p, io, setExit) => [evidenceAudit, auditTrail].forEach((m) => m.register(p, io, setExit)) };
+    },
+  },
   { names: ["assess"], load: () => import("./assess.js") },
   { names: ["screening"], load: () => import("./screening.js") },
   { names: ["serve"], load: () => import("./serve.js") },

@@ -38,7 +38,7 @@ export async function runServe(opts: { port?: string | number; host?: string; db
     },
     {
       onAdminCreated: (username, password) => {
-        io.out(`\nFirst start: created the administrator account.\n  username: ${username}\n  password: ${password}\nThis password is shown only once: sign in and change it (or set DECIDUA_ADMIN_PASSWORD before the first start).\n\n`);
+        io.out(`\nFirst start: created the administrator account.\n  username: ${username}\n  password: ${password}\nThis password is shown only once: sign in and change it (Password, top right; /account/password), or set DECIDUA_ADMIN_PASSWORD before the first start.\n\n`);
       },
     },
   );

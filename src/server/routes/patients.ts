@@ -6,13 +6,14 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { TherapyIdSchema } from "../../shared/therapies.js";
 import type { PatientRow } from "../../store/index.js";
-import { routeOf, userOf } from "../auth.js";
+import { actorOf, userOf } from "../auth.js";
 import { RecordBodySchema } from "../core.js";
 import { InputError } from "../../shared/errors.js";
-import { notFound } from "../errors.js";
-import { pseudonymiseValue } from "../pseudonym.js";
+import { HttpError, notFound } from "../errors.js";
+import { DEFAULT_LIMITS, type InputLimits } from "../input-guard.js";
+import { researchAssessment } from "../research-view.js";
 import { IdParams, IsoDate, PatientSchema, PatientSummarySchema } from "./schemas.js";
-import { followupView, isPseudonymised, patientSummary, patientView } from "./views.js";
+import { dayZeroOf, followupView, isPseudonymised, patientSummary, patientView } from "./views.js";
 
 const ListQuery = z.object({
   q: z.string().max(200).optional(),
@@ -38,13 +39,29 @@ export const FollowUpSchema = z.discriminatedUnion("kind", [
 ]);
 const FollowupParams = z.object({ id: z.uuid(), followupId: z.uuid() });
 
-const writers = { roles: ["clinician", "admin"] as const };
-const readers = { roles: ["clinician", "researcher", "admin"] as const };
+/** How much one record may hold: generous for any real history, far below what could exhaust the server. */
+export const RECORD_LIMITS: InputLimits = {
+  ...DEFAULT_LIMITS,
+  maxString: 2000,
+  maxArray: 100,
+  fields: {
+    "record.losses": { maxArray: 30 },
+    "record.liveBirths": { maxArray: 20 },
+    "record.ivf.transfers": { maxArray: 50 },
+    "record.workup.antiphospholipid": { maxArray: 50 },
+    "record.followUps": { maxArray: 100 },
+  },
+};
+/** Follow-ups one patient may have. */
+export const MAX_FOLLOWUPS = 500;
+
+const writers = { roles: ["clinician", "admin"] as const, inputLimits: RECORD_LIMITS };
+const readers = { roles: ["clinician", "researcher", "admin"] as const, inputLimits: RECORD_LIMITS };
 
 export async function patientRoutes(app: FastifyInstance): Promise<void> {
-  const actor = (req: FastifyRequest) => ({ username: userOf(req).username, route: routeOf(req) });
+  const actor = actorOf;
   const auditRead = (req: FastifyRequest, action: string, patientId: string | null, detail?: string) =>
-    app.store.auditRead({ username: userOf(req).username, action, patientId, route: routeOf(req), status: 200, detail: detail ?? null });
+    app.store.auditRead({ ...actorOf(req), action, patientId, status: 200, detail: detail ?? null });
   const followupsFor = async (id: string) => {
     const errors = await app.store.followupErrors(id);
     return (await app.store.listFollowups(id)).filter((f) => !errors.has(f.id)).map((f) => f.data as { kind: string; date: string });
@@ -59,7 +76,10 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   app.get("/api/patients", { config: readers, schema: { tags: ["patients"], summary: "List and search patients", querystring: ListQuery, response: { 200: z.object({ patients: z.array(PatientSummarySchema), total: z.number(), pseudonymised: z.boolean() }) } } }, async (req) => {
     const q = req.query as z.infer<typeof ListQuery>;
     const pseudo = isPseudonymised(userOf(req).role);
-    const { patients, total } = await app.store.listPatients({ q: q.q, limit: q.limit, offset: q.offset, pseudonymOnly: pseudo });
+    // Researchers get summary columns only; the clinic's list shows each patient's diagnosis and what needs doing,
+    // which the record decides (the record itself is not sent).
+    const filter = { q: q.q, limit: q.limit, offset: q.offset, pseudonymOnly: pseudo };
+    const { patients, total } = pseudo ? await app.store.listPatientSummaries(filter) : await app.store.listPatients(filter);
     await auditRead(req, "patient.list", null, `${patients.length} of ${total}${q.q ? `, search "${q.q}"` : ""}`);
     return { patients: patients.map((p) => patientSummary(p, pseudo)), total, pseudonymised: pseudo };
   });
@@ -75,7 +95,8 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as z.infer<typeof IdParams>;
     const p = await load(id);
     await auditRead(req, "patient.read", id);
-    return { patient: patientView(p, isPseudonymised(userOf(req).role)) };
+    const pseudo = isPseudonymised(userOf(req).role);
+    return { patient: patientView(p, pseudo, pseudo ? await app.store.listFollowups(id) : []) };
   });
 
   app.put("/api/patients/:id", { config: writers, schema: { tags: ["patients"], summary: "Update a patient (send the version you loaded; 409 if stale)", params: IdParams, body: UpdateBody, response: { 200: z.object({ patient: PatientSchema }) } } }, async (req) => {
@@ -101,9 +122,11 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const pseudo = isPseudonymised(userOf(req).role);
     const today = date ?? app.now().toISOString().slice(0, 10);
     if (pseudo) {
+      const rows = await app.store.listFollowups(id);
       const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, await followupsFor(id), today, p.dateOfBirth);
       await auditRead(req, "patient.assessment", id);
-      return { patient: patientSummary(p, true), assessment: pseudonymiseValue(assessment, p.dateShiftDays) };
+      const day0 = dayZeroOf(p, rows);
+      return { patient: patientSummary(p, true, day0), assessment: researchAssessment(assessment, day0) };
     }
     const body = await app.core.assessmentBody(`${p.id}@${p.version}#${p.followupsRev}`, () => p.record, () => followupsFor(id), today, () => JSON.stringify(patientSummary(p, false)), p.dateOfBirth);
     await auditRead(req, "patient.assessment", id);
@@ -134,7 +157,8 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
       const e = errors.get(fid);
       return e === undefined ? {} : { enteredInError: pseudo ? true : { reason: e.reason, at: e.at, by: e.by } };
     };
-    return { followups: rows.map((f) => ({ ...followupView(f, p, pseudo), ...mark(f.id) })) };
+    const day0 = pseudo ? dayZeroOf(p, rows) : null;
+    return { followups: rows.map((f) => ({ ...followupView(f, p, pseudo, day0), ...mark(f.id) })) };
   });
 
   app.post("/api/patients/:id/followups", { config: writers, schema: { tags: ["follow-ups"], summary: "Record a follow-up result or outcome", params: IdParams, body: FollowUpSchema } }, async (req, reply) => {
@@ -144,6 +168,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     // a follow-up that reports an outcome cannot be dated in the future or before the patient's birth (issue 9 §3)
     if (body.date > todayOf()) throw new InputError(`${body.date} is after today ${todayOf()}: a follow-up cannot report an outcome in the future`, { field: "date" });
     if (body.date < p.dateOfBirth) throw new InputError(`${body.date} is before the date of birth ${p.dateOfBirth}`, { field: "date" });
+    if ((await app.store.countFollowups(id)) >= MAX_FOLLOWUPS) throw new HttpError(400, "VALIDATION", `a patient can have at most ${MAX_FOLLOWUPS} follow-ups`, "kind");
     const f = await app.store.addFollowup(id, body, actor(req));
     return reply.code(201).send({ followup: followupView(f, p, false) });
   });

@@ -1,34 +1,61 @@
-/** Research export: every patient pseudonymised (no names, shifted dates, pseudonym ids), as JSON or CSV. */
+/**
+ * Research export (src/server/research-export.ts): every patient in the research view — allow-listed coded
+ * fields, days relative to day 0, no names, no free text, no calendar dates — as a zip of tidy CSVs with a data
+ * dictionary and an R reader (default), the patients table alone (csv), or JSON. The audit entry lists the
+ * patients exported.
+ */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { routeOf, userOf } from "../auth.js";
-import { toCsv } from "../csv.js";
-import { followupView, patientView } from "./views.js";
+import { THERAPY_IDS } from "../../shared/therapies.js";
+import { actorOf } from "../auth.js";
+import { researchExportZip, patientsCsv, type ResearchPatient } from "../research-export.js";
+import { dayZero, researchFollowup, researchRecord, researchSummary } from "../research-view.js";
 
-const ExportQuery = z.object({ format: z.enum(["json", "csv"]).default("json") });
+const ExportQuery = z.object({ format: z.enum(["zip", "csv", "json"]).default("zip") });
+const CODE = /^[a-z0-9][a-z0-9-]{0,59}$/;
 
 export async function researchRoutes(app: FastifyInstance): Promise<void> {
-  app.get("/api/research/export", { config: { roles: ["researcher", "admin"] }, schema: { tags: ["research"], summary: "Pseudonymised export of all patients", querystring: ExportQuery } }, async (req, reply) => {
+  app.get("/api/research/export", { config: { roles: ["researcher", "admin"] }, schema: { tags: ["research"], summary: "Research export of all patients: zip of tidy CSVs + data dictionary + R reader (default), csv (patients table) or json", querystring: ExportQuery } }, async (req, reply) => {
     const { format } = req.query as z.infer<typeof ExportQuery>;
-    const rows: Array<{ pseudonymId: string; dateOfBirth: string | null; record: Record<string, unknown>; followups: Array<Record<string, unknown>> }> = [];
+    const today = app.now().toISOString().slice(0, 10);
+    const patientIds: string[] = [];
+    const out: ResearchPatient[] = [];
     for (let offset = 0; ; offset += 500) {
       const page = await app.store.listPatients({ limit: 500, offset });
       for (const p of page.patients) {
-        const v = patientView(p, true);
-        const followups = (await app.store.listFollowups(p.id)).map((f) => {
-          const { id: _id, createdBy: _by, ...rest } = followupView(f, p, true);
-          return rest;
+        patientIds.push(p.id);
+        const rows = await app.store.listFollowups(p.id);
+        const day0 = dayZero(p.record, rows.map((f) => f.data));
+        const hasLossDate = Array.isArray((p.record as { losses?: unknown }).losses) && ((p.record as { losses: Array<{ date?: unknown }> }).losses).some((l) => typeof l?.date === "string");
+        let therapies: ResearchPatient["therapies"] = [];
+        try {
+          const a = app.core.assess(`${p.id}@${p.version}`, p.record, rows.map((f) => f.data as { kind: string; date: string }), today);
+          therapies = THERAPY_IDS.filter((t) => a.therapies[t] !== undefined).map((t) => {
+            const ta = a.therapies[t];
+            const plan = ta.plan;
+            return {
+              therapy: t,
+              status: CODE.test(String(ta.status)) ? String(ta.status) : null,
+              plan: plan === null ? null : { protocol: CODE.test(plan.protocol) ? plan.protocol : null, status: CODE.test(plan.status) ? plan.status : null, steps: plan.steps.length },
+            };
+          });
+        } catch {
+          // a stored record the rules cannot read: exported without verdicts
+        }
+        out.push({
+          pseudonymId: p.pseudonymId,
+          ageYears: researchSummary(p, day0).ageYears,
+          day0: day0 === null ? "none" : hasLossDate ? "first-loss" : "earliest-date",
+          record: researchRecord(p.record, day0),
+          followups: rows.map((f) => researchFollowup(f.data, day0)),
+          therapies,
         });
-        rows.push({ pseudonymId: v.pseudonymId, dateOfBirth: v.dateOfBirth, record: v.record, followups });
       }
       if (page.patients.length < 500) break;
     }
-    await app.store.audit(null, { username: userOf(req).username, action: "research.export", route: routeOf(req), status: 200, detail: `${rows.length} patients, ${format}` });
-    if (format === "json") return { patients: rows };
-    const csv = toCsv(
-      ["pseudonymId", "dateOfBirth", "losses", "liveBirths", "followups", "record"],
-      rows.map((r) => [r.pseudonymId, r.dateOfBirth, Array.isArray(r.record.losses) ? r.record.losses.length : "", Array.isArray(r.record.liveBirths) ? r.record.liveBirths.length : 0, r.followups.length, JSON.stringify(r.record)]),
-    );
-    return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="decidua-research-export.csv"').send(csv);
+    await app.store.audit(null, { ...actorOf(req), action: "research.export", status: 200, detail: `${out.length} patients, ${format}: ${patientIds.join(" ")}` });
+    if (format === "json") return { patients: out.map((p) => ({ pseudonymId: p.pseudonymId, ageYears: p.ageYears, day0: p.day0, record: p.record, followups: p.followups, verdicts: p.therapies })) };
+    if (format === "csv") return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="decidua-research-patients.csv"').send(patientsCsv(out));
+    return reply.type("application/zip").header("content-disposition", 'attachment; filename="decidua-research-export.zip"').send(Buffer.from(researchExportZip(out)));
   });
 }

@@ -11,11 +11,14 @@ export const PatientSummarySchema = z.object({
   pseudonymId: z.string(),
   displayName: z.string().nullable(),
   dateOfBirth: z.string().nullable(),
+  /** Research view only: completed years on the patient's day 0 (no date of birth is shown). */
+  ageYears: z.number().int().nullable().optional(),
   version: z.number().int(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  updatedAt: z.string(),
-  updatedBy: z.string(),
+  /** Null in the research view (no calendar dates for researchers). */
+  createdAt: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
   diagnosis: z
     .object({ label: z.string(), eshre: z.boolean(), rcog: z.boolean(), type: z.enum(["primary", "secondary", "none"]), lossCount: z.number(), aps: z.boolean(), needs: z.array(z.string()) })
     .nullable()

@@ -1,8 +1,8 @@
 /** Administrators manage accounts: GET/POST /api/users, PATCH /api/users/:id. */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { generatePassword } from "../../store/index.js";
-import { routeOf, userOf } from "../auth.js";
+import { generatePassword, passwordProblem } from "../../store/index.js";
+import { actorOf, userOf } from "../auth.js";
 import { HttpError } from "../errors.js";
 import { IdParams, RoleSchema, UserSchema } from "./schemas.js";
 
@@ -30,9 +30,11 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     { config: admin, schema: { tags: ["users"], summary: "Create an account (admin); the password is returned once", body: CreateUser, response: { 201: z.object({ user: UserSchema, password: z.string() }) } } },
     async (req, reply) => {
       const body = req.body as z.infer<typeof CreateUser>;
+      const problem = body.password !== undefined ? passwordProblem(body.password, body.username) : null;
+      if (problem !== null) throw new HttpError(400, "VALIDATION", `password: ${problem}`, "password");
       const password = body.password ?? generatePassword();
       try {
-        const user = await app.store.createUser({ username: body.username, displayName: body.displayName, role: body.role, password }, { username: userOf(req).username, route: routeOf(req) });
+        const user = await app.store.createUser({ username: body.username, displayName: body.displayName, role: body.role, password }, actorOf(req));
         return reply.code(201).send({ user, password });
       } catch (e) {
         if (e instanceof Error && e.name === "ConflictError") throw new HttpError(409, "CONFLICT", e.message, "username");
@@ -48,6 +50,13 @@ export async function userRoutes(app: FastifyInstance): Promise<void> {
     if (id === me.id && (body.disabled === true || (body.role !== undefined && body.role !== "admin"))) {
       throw new HttpError(400, "VALIDATION", "you cannot disable yourself or drop your own administrator role", body.disabled === true ? "disabled" : "role");
     }
-    return { user: await app.store.updateUser(id, body, { username: me.username, route: routeOf(req) }) };
+    if (body.password !== undefined) {
+      const target = await app.store.getUser(id);
+      if (target === null) throw new HttpError(404, "NOT_FOUND", `user ${id} not found`);
+      const problem = passwordProblem(body.password, target.username);
+      if (problem !== null) throw new HttpError(400, "VALIDATION", `password: ${problem}`, "password");
+      if (await app.store.passwordReused(id, body.password)) throw new HttpError(400, "VALIDATION", "password: this account used this password recently", "password");
+    }
+    return { user: await app.store.updateUser(id, body, actorOf(req)) };
   });
 }

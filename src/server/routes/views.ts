@@ -1,35 +1,45 @@
-/** What the API shows of a stored patient: identified (clinician, admin) or pseudonymised (researcher). */
-import type { FollowupRow, PatientRow, Role } from "../../store/index.js";
+/**
+ * What the API shows of a stored patient: identified (clinician, admin) or the research view (researcher):
+ * allow-listed coded fields, no calendar dates (days relative to day 0), no names (src/server/research-view.ts).
+ */
+import type { FollowupRow, PatientRow, PatientSummaryRow, Role } from "../../store/index.js";
 import { recordOverview } from "../../clinical/record-overview.js";
-import { pseudonymiseValue, shiftDateString } from "../pseudonym.js";
+import { dayZero, researchFollowup, researchRecord, researchSummary } from "../research-view.js";
 
 export function isPseudonymised(role: Role): boolean {
   return role === "researcher";
 }
 
-export function patientSummary(p: PatientRow, pseudo: boolean) {
-  const shift = (s: string) => (pseudo ? shiftDateString(s, p.dateShiftDays) : s);
+/** Day 0 of a stored patient (first recorded loss, else the earliest recorded date). */
+export function dayZeroOf(p: PatientRow, followups: readonly FollowupRow[] = []): string | null {
+  return dayZero(p.record, followups.map((f) => f.data));
+}
+
+export function patientSummary(p: PatientSummaryRow | PatientRow, pseudo: boolean, day0: string | null = null) {
+  if (pseudo) return researchSummary(p, day0);
   return {
     id: p.id,
     pseudonymId: p.pseudonymId,
-    displayName: pseudo ? null : p.displayName,
-    dateOfBirth: shift(p.dateOfBirth),
+    displayName: p.displayName,
+    dateOfBirth: p.dateOfBirth,
     version: p.version,
-    createdAt: shift(p.createdAt),
+    createdAt: p.createdAt,
     createdBy: p.createdBy,
-    updatedAt: shift(p.updatedAt),
+    updatedAt: p.updatedAt,
     updatedBy: p.updatedBy,
     // the diagnosis line and what needs doing, from the same core diagnosis as the assessment (no dates in it)
-    diagnosis: recordOverview(p.record),
+    // (only when the record was read: the researcher's list reads summary columns only)
+    diagnosis: "record" in p ? recordOverview(p.record) : null,
   };
 }
 
-export function patientView(p: PatientRow, pseudo: boolean) {
-  const record = (pseudo ? pseudonymiseValue(p.record, p.dateShiftDays) : p.record) as Record<string, unknown>;
-  return { ...patientSummary(p, pseudo), record, pseudonymised: pseudo };
+export function patientView(p: PatientRow, pseudo: boolean, followups: readonly FollowupRow[] = []) {
+  if (!pseudo) return { ...patientSummary(p, false), record: p.record as Record<string, unknown>, pseudonymised: false };
+  const day0 = dayZeroOf(p, followups);
+  return { ...researchSummary(p, day0), record: researchRecord(p.record, day0), pseudonymised: true };
 }
 
-export function followupView(f: FollowupRow, p: PatientRow, pseudo: boolean) {
-  const data = pseudo ? (pseudonymiseValue(f.data, p.dateShiftDays) as Record<string, unknown>) : f.data;
-  return { ...data, id: f.id, kind: f.kind, date: pseudo ? shiftDateString(f.date, p.dateShiftDays) : f.date, createdAt: pseudo ? shiftDateString(f.createdAt, p.dateShiftDays) : f.createdAt, createdBy: f.createdBy };
+export function followupView(f: FollowupRow, p: PatientRow, pseudo: boolean, day0: string | null = null) {
+  if (pseudo) return { ...researchFollowup(f.data, day0), id: f.id };
+  return { ...f.data, id: f.id, kind: f.kind, date: f.date, createdAt: f.createdAt, createdBy: f.createdBy };
 }

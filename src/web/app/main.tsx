@@ -11,6 +11,7 @@ import { PatientPage } from "./pages/Patient.js";
 import { EvidencePage } from "./pages/Evidence.js";
 import { WorkbenchPage } from "./pages/Workbench.js";
 import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
+import { PasswordPage } from "./pages/Password.js";
 import { ResearchPage } from "./pages/Research.js";
 import { TrialPage, TrialsPage } from "./pages/Trials.js";
 import { ScreeningListPage, ScreeningReviewPage } from "./pages/Screening.js";
@@ -43,6 +44,7 @@ const ROUTES: Route[] = [
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
   { pattern: "/ehr/:id", render: (p) => <EhrViewPage id={p["id"] ?? ""} />, crumb: "From the EHR", roles: ["clinician"] },
+  { pattern: "/account/password", render: () => <PasswordPage />, crumb: "Change password" },
 ];
 
 function NavLink(props: { href: string; children: ComponentChildren; path: string; exact?: boolean }): JSX.Element {
@@ -118,7 +120,7 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
         </div>
         <div class="spacer" />
         {u.role === "researcher" ? (
-          <span class="badge violet sm" title="Names are hidden and dates shifted per patient">
+          <span class="badge violet sm" title="Names, free text and calendar dates are hidden">
             Pseudonymised view
           </span>
         ) : null}
@@ -134,6 +136,9 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
               </span>
             </span>
           </div>
+          <a class="btn ghost sm" href="/account/password" title="Change your password" data-testid="change-password">
+            Password
+          </a>
           <button type="button" class="btn ghost sm" onClick={props.onLogout} title="Sign out">
             <Icon name="logout" size={16} /> Sign out
           </button>

@@ -2,6 +2,13 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { api, apiBlob, downloadBlob, qs, type AuditEntry, type Role, type User } from "../api.js";
+
+interface AuditVerifyReport {
+  ok: boolean;
+  entries: number;
+  recordedHead: { id: number; hash: string; at: string } | null;
+  firstBroken: { id: number | null; reason: string } | null;
+}
 import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Spinner, fmtDate } from "../components/ui.js";
 import { SelectField, TextField, opts, useForm, useSubmit, type Json } from "../components/form.js";
 import { useDebounced, useLoad } from "../hooks.js";
@@ -157,6 +164,7 @@ export function AdminAuditPage(): JSX.Element {
     [filters.username, filters.action, filters.patientId, offset],
   );
   const [exporting, setExporting] = useState(false);
+  const chain = useLoad(() => api<AuditVerifyReport>("GET", "/api/audit/verify"), []);
 
   async function exportCsv(): Promise<void> {
     setExporting(true);
@@ -179,6 +187,33 @@ export function AdminAuditPage(): JSX.Element {
           </Button>
         }
       />
+      <Card title="Hash chain" tight>
+        <div class="card-body" data-testid="audit-chain">
+          {chain.error ? (
+            <Alert tone="error">{chain.error.message}</Alert>
+          ) : !chain.data ? (
+            <Spinner />
+          ) : (
+            <>
+              {chain.data.ok ? (
+                <Alert tone="ok">Intact: {chain.data.entries} entries chained.</Alert>
+              ) : (
+                <Alert tone="error">
+                  Broken{chain.data.firstBroken?.id != null ? ` at entry #${chain.data.firstBroken.id}` : ""}: {chain.data.firstBroken?.reason}
+                </Alert>
+              )}
+              <p class="small">
+                Head hash (record it outside Decidua, e.g. in a dated note, to prove later that no entry up to here was changed):
+              </p>
+              <p>
+                <span class="small muted">entry #{chain.data.recordedHead?.id ?? 0}</span>{" "}
+                <code class="mono small" data-testid="audit-head-hash" style="word-break:break-all">{chain.data.recordedHead?.hash ?? "—"}</code>
+              </p>
+              <Button size="sm" onClick={() => chain.reload()}>Verify again</Button>
+            </>
+          )}
+        </div>
+      </Card>
       <Card
         title={<span>Entries <span class="muted small num">({total})</span></span>}
         actions={
@@ -215,6 +250,7 @@ export function AdminAuditPage(): JSX.Element {
                 render: (e) =>
                   e.status === null ? <span class="muted">—</span> : <Badge tone={e.status < 400 ? "ok" : e.status < 500 ? "warn" : "danger"} small plain>{e.status}</Badge>,
               },
+              { key: "from", label: "From", render: (e) => <span class="small mono muted" title={e.userAgent ?? ""}>{e.clientIp ?? "—"}{e.sessionId ? ` · ${e.sessionId.slice(0, 8)}` : ""}</span> },
               { key: "detail", label: "Detail", render: (e) => <span class="small">{e.detail ?? ""}</span> },
             ]}
           />

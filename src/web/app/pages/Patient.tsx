@@ -28,7 +28,7 @@ export function PatientBanner(props: { p: Patient }): JSX.Element {
           {pseudo ? <span class="pseudo" style="font-size:16px">{p.pseudonymId}</span> : patientLabel(p)}
         </div>
         <div class="meta">
-          {!pseudo ? <span class="mono">{p.pseudonymId}</span> : <span>Pseudonymised · dates shifted</span>}
+          {!pseudo ? <span class="mono">{p.pseudonymId}</span> : <span>Pseudonymised · days from the first loss, no dates</span>}
           <span>
             DOB <b class="num">{fmtDate(p.dateOfBirth)}</b>
           </span>
@@ -93,7 +93,7 @@ export function PatientPage(props: { id: string; tab: PatientTab }): JSX.Element
             <FhirPanel patient={p} onImported={(np) => pat.setData({ patient: np })} />
           </>
         ) : (
-          <RecordSummary record={p.record as PatientRecordInput} note={p.pseudonymised ? "Pseudonymised record: no name, dates shifted by a fixed per-patient offset. Read-only." : "Read-only."} />
+          <RecordSummary record={p.record as PatientRecordInput} note={p.pseudonymised ? "Research view: coded fields only, no name, no free text, days counted from the first recorded loss instead of dates. Read-only." : "Read-only."} />
         )
       ) : null}
       {props.tab === "assessment" ? <AssessmentView patient={p} /> : null}

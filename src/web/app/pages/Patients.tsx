@@ -50,7 +50,7 @@ export function PatientsPage(): JSX.Element {
     <>
       <PageHead
         title="Patients"
-        sub={pseudo ? "Pseudonymised view: names are hidden and dates are shifted per patient." : "Recurrent pregnancy loss clinic: records, assessments and plans."}
+        sub={pseudo ? "Research view: names, free text and calendar dates are hidden." : "Recurrent pregnancy loss clinic: records, assessments and plans."}
         actions={
           canEditPatients(user) ? (
             <a class="btn primary" href="/patients/new">

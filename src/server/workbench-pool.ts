@@ -1,0 +1,62 @@
+/**
+ * CPU-heavy workbench requests (analyses and plots of uploaded study tables) run in a pool of worker threads
+ * (piscina), so the event loop keeps answering other requests (`/api/health`, sign-ins, records) while they
+ * compute. Each job has a time budget (the worker is stopped when it runs out: 422), the queue is bounded (503
+ * when full), and the number of studies is limited (413 for the analysis, 422 for a PNG plot).
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import { InputError } from "../shared/errors.js";
+import type { MetaOptions } from "../stats/types.js";
+import type { ForestPlotOptions } from "../stats/plots/index.js";
+import type { MetaUpload, WorkbenchLimits, WorkbenchOutput } from "./core.js";
+import { HttpError } from "./errors.js";
+import type { WorkerAnswer } from "./meta-worker.js";
+
+export interface WorkbenchPoolOptions extends WorkbenchLimits {
+  threads: number;
+  /** Jobs waiting for a thread before new ones are refused (503). */
+  maxQueue: number;
+  /** Wall-clock budget of one job (ms). */
+  timeBudgetMs: number;
+}
+
+/** The worker module: compiled JavaScript next to this file, or (tests running the TypeScript sources) through tsx. */
+function workerFile(): { filename: string; execArgv: string[] } {
+  const js = fileURLToPath(new URL("./meta-worker.js", import.meta.url));
+  if (existsSync(js)) return { filename: js, execArgv: [] };
+  return { filename: fileURLToPath(new URL("./meta-worker.ts", import.meta.url)), execArgv: ["--import", "tsx"] };
+}
+
+export class WorkbenchPool {
+  private readonly pool: Piscina;
+  constructor(private readonly o: WorkbenchPoolOptions) {
+    const w = workerFile();
+    this.pool = new Piscina({ filename: w.filename, execArgv: w.execArgv, minThreads: 0, maxThreads: o.threads, maxQueue: o.maxQueue, idleTimeout: 30_000 });
+  }
+
+  async run(file: MetaUpload, options: MetaOptions, plot: ForestPlotOptions, png: "forest" | "funnel" | null = null): Promise<WorkbenchOutput> {
+    if (this.pool.queueSize >= this.o.maxQueue) throw new HttpError(503, "UNAVAILABLE", "the workbench is busy; try again in a moment");
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), this.o.timeBudgetMs);
+    let answer: WorkerAnswer;
+    try {
+      answer = (await this.pool.run({ file: { name: file.name, content: new Uint8Array(file.content) }, options, plot, png, limits: { maxStudies: this.o.maxStudies, maxPlotStudies: this.o.maxPlotStudies } }, { signal: ac.signal })) as WorkerAnswer;
+    } catch (e) {
+      if (ac.signal.aborted) throw new HttpError(422, "TOO_LARGE", `the analysis did not finish within its time budget of ${Math.round(this.o.timeBudgetMs / 1000)} s; use fewer studies`, "file");
+      if (e instanceof Error && /queue is at limit/i.test(e.message)) throw new HttpError(503, "UNAVAILABLE", "the workbench is busy; try again in a moment");
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (answer.ok) return { ...answer.out, png: answer.out.png === null ? null : Buffer.from(answer.out.png) };
+    if (answer.input !== undefined) throw new InputError(answer.input.reason, answer.input.location);
+    if (answer.limit !== undefined) throw new HttpError(answer.limit.status, "TOO_LARGE", answer.limit.message, answer.limit.field);
+    throw new Error(answer.message ?? "workbench worker failed");
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
