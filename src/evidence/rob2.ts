@@ -7,27 +7,34 @@
  *
  * Pure: answers to the signalling questions in, proposed ("algorithm") and final judgements out. No I/O, no clock.
  *
- * Where each algorithm was read (facts only; wording below is ours):
+ * Where each algorithm was read (facts only; wording below is ours). The official flow-chart figures of the 2019 full
+ * guidance were not reachable as text from this project's tools, so every mapping rests on at least two secondary
+ * readings of them that agree, and on the tool's criteria tables where a reproduction was found:
  * - Question ids, follow-on conditions ("If Y/PY/NI to 2.1 or 2.2", "If N/PN/NI to 4.1 and 4.2", ...) and response
- *   options (NA only on follow-on questions; 3.2 has no NI): the RoB 2 guidance/cribsheet of 22 August 2019 (Box for
- *   domain 4 read in a reproduction of the full guidance, 9pdf.org "signalling questions, criteria for judging risk
- *   of bias"; the cribsheet's question list as reproduced on scribd "RoB 2.0 Indicaciones").
- * - Domain 1: the guidance's criteria table (low / some concerns / high in words), as reproduced in Table 2 of
- *   Syst Rev 2021;10:171 (PMC8191126); the flow chart order (1.2 first, then 1.1, then 1.3) cross-checked against
- *   two independent implementations: CoRATES (InfinityBowman/corates, packages/shared/src/checklists/rob2/
- *   scoring-domains.ts) and eagent (Younthing/eagent, src/rob2/decision_rules.py). All three agree.
- * - Domain 2 (assignment): two parts, worst of the two (guidance flow chart for the effect of assignment). Part 1
- *   (2.1-2.5) and part 2 (2.6-2.7) cross-checked in CoRATES and eagent; they agree leaf by leaf.
- * - Domain 3: guidance flow chart 3.1 -> 3.2 -> 3.3 -> 3.4; CoRATES and eagent agree.
- * - Domain 4: guidance flow chart with two 4.3 branches (4.2 N/PN vs 4.2 NI: "no information" on comparability of
- *   measurement caps the branch at some concerns unless 4.5 is Y/PY/NI). CoRATES keeps the two branches as the
- *   guidance does; eagent merges 4.2 NI into 4.2 N/PN (it would give "low" where the guidance gives "some
- *   concerns") — we follow the guidance and CoRATES, and the tests pin the 4.2 NI branch.
+ *   options (NA only on follow-on questions; 3.2 has no NI): the 22 August 2019 cribsheet/template as reproduced on
+ *   scribd ("RoB 2.0 Indicaciones", short version) and a reproduction of the full guidance's domain 4 box
+ *   (9pdf.org, "signalling questions, criteria for judging risk of bias"), cross-checked with CoRATES'
+ *   question schema (conditions identical). One conflict: CoRATES offers NI on 3.2; the 2019 template lists
+ *   NA/Y/PY/PN/N only ("evidence that the result was not biased" either exists or not), and we follow the template.
+ * - Domain 1: the guidance's criteria table (low / some concerns / high in words) as reproduced in Table 2 of
+ *   Syst Rev 2021;10:171 (PMC8191126); the flow-chart order (1.2, then 1.1, then 1.3) and leaves from two
+ *   independent implementations: CoRATES (InfinityBowman/corates, packages/shared/src/checklists/rob2/
+ *   scoring-domains.ts) and eagent (Younthing/eagent, src/rob2/decision_rules.py). All three agree. (That table's
+ *   domain 2 rows are the 2016 per-protocol version and were not used.)
+ * - Domain 2 (effect of assignment): two parts, the worse of the two; part 1 (2.1-2.5) and part 2 (2.6-2.7) leaf by
+ *   leaf in CoRATES and eagent, which agree (including 2.3 Y/PY + 2.4 N/PN -> some concerns).
+ * - Domain 3: 3.1 -> 3.2 -> 3.3 -> 3.4; CoRATES and eagent agree.
+ * - Domain 4: two 4.3 branches (4.2 N/PN vs 4.2 NI: no information on comparable measurement caps the branch at
+ *   some concerns unless 4.5 is Y/PY/NI). CoRATES (which states it follows the official decision diagrams) keeps
+ *   the two branches; eagent merges 4.2 NI into 4.2 N/PN (it would give "low" where the guidance gives "some concerns") — we follow CoRATES,
+ *   and the tests pin the 4.2 NI branch (leaves D4.7-D4.10).
  * - Domain 5: 5.2/5.3 first (either Y/PY -> high; neither Y/PY but at least one NI -> some concerns; both N/PN ->
  *   5.1 decides low vs some concerns); CoRATES and eagent agree.
- * - Overall: low only if every domain is low; high if any domain is high; otherwise some concerns. The guidance
- *   also allows "high" when several domains have some concerns that together substantially lower confidence: that
- *   is a reviewer's escalation here, never automatic, and it needs a written reason.
+ * - Overall: BMJ 2019;366:l4898 and Cochrane Handbook v6 chapter 8 (key points; domain and overall judgements
+ *   may be overridden with justification): low only if every domain is low; high
+ *   if any domain is high; otherwise some concerns. The guidance also allows "high" when several domains have some
+ *   concerns that together substantially lower confidence: that is a reviewer's escalation here, never automatic,
+ *   and it needs a written reason.
  */
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
