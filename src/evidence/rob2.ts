@@ -317,8 +317,8 @@ export const Rob2AssessmentInputSchema = z.object({
   /** The outcome / result assessed (RoB 2 is result-specific). */
   outcome: z.string().min(1).optional(),
   effect: z.literal("assignment").default("assignment"),
-  answers: z.object({ D1: DomainAnswersSchema, D2: DomainAnswersSchema, D3: DomainAnswersSchema, D4: DomainAnswersSchema, D5: DomainAnswersSchema }).partial(),
-  overrides: z.object({ D1: Rob2OverrideSchema, D2: Rob2OverrideSchema, D3: Rob2OverrideSchema, D4: Rob2OverrideSchema, D5: Rob2OverrideSchema }).partial().default({}),
+  answers: z.object({ D1: DomainAnswersSchema, D2: DomainAnswersSchema, D3: DomainAnswersSchema, D4: DomainAnswersSchema, D5: DomainAnswersSchema }).partial().strict(),
+  overrides: z.object({ D1: Rob2OverrideSchema, D2: Rob2OverrideSchema, D3: Rob2OverrideSchema, D4: Rob2OverrideSchema, D5: Rob2OverrideSchema }).partial().strict().default({}),
   overallEscalation: Rob2EscalationSchema.optional(),
   /** Study weight for the weighted summary plot (e.g. participants). */
   weight: z.number().nonnegative().optional(),

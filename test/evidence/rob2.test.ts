@@ -272,6 +272,10 @@ describe("RoB 2: reviewer override of a domain judgement", () => {
   it("rejects a judgement that is not low / some concerns / high", () => {
     expect(() => assessRob2({ study: "A", answers: LOW_ALL, overrides: { D1: { judgement: "unclear" as never, reason: "x" } } })).toThrow(InputError);
   });
+  it("rejects an unknown domain key instead of dropping it", () => {
+    expect(() => assessRob2({ study: "A", answers: { ...LOW_ALL, D6: { "6.1": "Y" } } as never })).toThrow(InputError);
+    expect(() => assessRob2({ study: "A", answers: LOW_ALL, overrides: { D0: { judgement: "low", reason: "x" } } as never })).toThrow(InputError);
+  });
   it("names the study and domain when answers are incomplete", () => {
     expect(() => assessRob2({ study: "Trial X", answers: { ...LOW_ALL, D2: { "2.1": "Y", "2.2": "N", "2.6": "Y" } } })).toThrow(/study "Trial X": 2\.3 is not answered/);
   });
