@@ -11,3 +11,4 @@ export * from "./api.js";
 export * from "./reproduce.js";
 export * from "./plot-inputs.js";
 export * from "./outcomes.js";
+export * from "./rob2.js";
