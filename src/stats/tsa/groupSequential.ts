@@ -485,8 +485,13 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
   const twoStarts: number[] = [];
   const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts).a[K - 1] as number) - cK;
   // The two-sided design is symmetric in the drift: search θ ≥ 0; coarse first, then polish on the full grid.
-  const roughDrift = solveDrift((th) => last(th, coarse), 0, 10, fixedDrift, 1e-7);
-  const drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, roughDrift + 1e-5]);
+  const roughDrift = solveDrift((th) => last(th, coarse), 0, 10, fixedDrift, 1e-8);
+  // One Newton step on the full grid with the coarse grid's slope (both grids agree to ~1e-7, so the step leaves
+  // an error of order 1e-13 in θ); the bracketing search remains the fallback.
+  const slope = (last(roughDrift + 1e-4, coarse) - last(roughDrift, coarse)) / 1e-4;
+  const hFull = last(roughDrift, res);
+  let drift = roughDrift - hFull / slope;
+  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, roughDrift + 1e-5]);
   const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts);
   const futility = design.a.slice(0, K - 1).map((a) => (a <= 1e-5 ? null : a));
   return { futility, drift, betaSpent: design.spent };
