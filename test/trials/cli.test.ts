@@ -168,6 +168,26 @@ describe("decidua trial analyse", () => {
   });
 });
 
+describe("decidua trial sample-size", () => {
+  it("two proportions as power.prop.test, a marker with 2:1 allocation as pwr.t2n.test, dropout", async () => {
+    const r = await run(["trial", "sample-size", "--p1", "0.8", "--p2", "0.635", "--dropout", "0.1", "--json"]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out) as { method: string; n1: number; analysed: { n1: number }; recruited: { total: number } };
+    expect(j.method).toBe("power.prop.test");
+    expect(j.n1).toBeCloseTo(115.68593, 4);
+    expect(j.recruited.total).toBe(258);
+    const m = await run(["trial", "sample-size", "--delta", "1", "--sd", "2", "--ratio", "2:1"]);
+    expect(m.code).toBe(0);
+    expect(m.out).toContain("pwr.t2n.test");
+    expect(m.out).toContain("n1 = 95.4838");
+    const bad = await run(["trial", "sample-size", "--p1", "0.8"]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--p2/);
+    const bad2 = await run(["trial", "sample-size", "--p1", "0.8", "--p2", "1.2"]);
+    expect(bad2.code).toBe(2);
+  });
+});
+
 describe("decidua trial evidence-draft", () => {
   it("writes a draft entry that `decidua evidence validate` accepts once added to the data directory", async () => {
     const r = await run(["trial", "evidence-draft", join(EX, "tacrolimus-002.csv"), "--protocol", join(EX, "tacrolimus-protocol.json"), "--arm", "arm", "--outcome", "healthy_newborn", "--as-of", "2026-12-01"]);

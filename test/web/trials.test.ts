@@ -22,6 +22,7 @@ beforeAll(async () => {
   page = browser.page;
   await createUser(server.base, "coordinator1", "researcher", "coordinator-password-1");
   await createUser(server.base, "investigator1", "clinician", "investigator-password-1");
+  await createUser(server.base, "statistician1", "researcher", "statistician-password-1");
   const inv = await apiSession(server.base, "investigator1", "investigator-password-1");
   const r = await inv("POST", "/api/patients", {
     displayName: "Trial Candidate",
@@ -61,6 +62,7 @@ describe("trials in the browser", () => {
     const trialId = trialUrl.split("/").pop() ?? "";
     const coord = await apiSession(server.base, "coordinator1", "coordinator-password-1");
     expect((await coord("PUT", `/api/trials/${trialId}/members`, { user: "investigator1", role: "investigator" })).status).toBe(200);
+    expect((await coord("PUT", `/api/trials/${trialId}/members`, { user: "statistician1", role: "statistician" })).status).toBe(200);
     await shot(page, "60-trial-created");
     await logout(page);
   });
@@ -94,6 +96,13 @@ describe("trials in the browser", () => {
     await page.getByLabel("Visit", { exact: true }).selectOption("baseline");
     await page.getByRole("button", { name: "Record visit" }).click();
     await page.locator('[data-visit-status="baseline"]', { hasText: /^done$/ }).waitFor();
+    await page.getByLabel("Marker", { exact: true }).selectOption("th1Th2Ratio");
+    await page.getByLabel("Value", { exact: true }).fill("11.2");
+    await page.getByRole("button", { name: "Record marker" }).click();
+    await page.getByTestId("markers").getByText(/Th1\/Th2 ratio .* 11\.2 ratio \(flow cytometry\)/).waitFor();
+    await page.getByLabel("Adverse event", { exact: true }).fill("tremor");
+    await page.getByRole("button", { name: "Record adverse event" }).click();
+    await page.getByTestId("adverse-events").getByText(/tremor \(mild, possibly\)/).waitFor();
     // a visit outside its window without a reason is refused with the reason field named
     await page.getByLabel("Visit", { exact: true }).selectOption("pregnancy-test");
     await page.getByRole("button", { name: "Record visit" }).click();
@@ -124,5 +133,18 @@ describe("trials in the browser", () => {
     await page.getByRole("tab", { name: "CONSORT flow" }).click();
     await page.getByTestId("consort").locator("svg").waitFor();
     expect((await page.getByTestId("consort").textContent()) ?? "").toMatch(/Randomised\s*\(n = 1\)/);
+  });
+
+  test("statistician: the analysis tab (no result while an arm is empty) and the exports", async () => {
+    await logout(page);
+    await login(page, server.base, "statistician1", "statistician-password-1");
+    await page.goto(trialUrl);
+    await page.getByTestId("trial-role").waitFor();
+    await page.getByRole("tab", { name: "Analysis & exports" }).click();
+    await page.getByText(/No result yet: primary outcome: an arm has no participant/).waitFor();
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "participants", exact: true }).click();
+    expect((await download).suggestedFilename()).toBe("participants.csv");
+    await shot(page, "63-trial-analysis");
   });
 });

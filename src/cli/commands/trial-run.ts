@@ -11,6 +11,7 @@ import { HmacDrbg } from "../../store/drbg.js";
 import { analyseByStratum, analyseMarkers, analysePrimary, compareBaselineWithReference, type PrimaryAnalysis } from "../../trials/analysis.js";
 import { evidenceDraft } from "../../trials/evidence.js";
 import { participantsFromRows } from "../../trials/participants.js";
+import { sampleSizeTwoMeans, sampleSizeTwoProportions } from "../../trials/sampleSize.js";
 import { parseProtocol } from "../../trials/protocol.js";
 import { allocationTable, allocationTableCsv, type StratumFactor } from "../../trials/randomisation.js";
 import type { CliIO } from "../main.js";
@@ -194,6 +195,48 @@ export function registerTrialCommand(program: Command, io: CliIO, setExit: SetEx
     .option("--kits", "add a kit code per row (placebo-controlled trials)")
     .action((o: AllocationOptions) => {
       io.out(allocationTableCommand(o));
+      setExit(0);
+    });
+  trial
+    .command("sample-size")
+    .description("sample size for two proportions (--p1 --p2) or a continuous marker (--delta --sd), as R power.prop.test / power.t.test / pwr")
+    .option("--p1 <p>", "proportion in the first arm")
+    .option("--p2 <p>", "proportion in the second arm")
+    .option("--delta <d>", "difference in means")
+    .option("--sd <sd>", "common standard deviation")
+    .option("--power <power>", "power (default 0.8)")
+    .option("--alpha <alpha>", "two-sided significance level (default 0.05)")
+    .option("--ratio <r1:r2>", "allocation ratio (default 1:1)")
+    .option("--dropout <fraction>", "expected dropout, 0 to < 1 (default 0)")
+    .option("--json", "print JSON")
+    .action((o: Record<string, string | boolean | undefined>) => {
+      const num = (k: string): number | undefined => {
+        const v = o[k];
+        if (v === undefined) return undefined;
+        if (typeof v !== "string" || !/^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(v)) throw new InputError(`"${String(v)}" is not a number`, { field: `--${k}` });
+        return Number(v);
+      };
+      const ratio = typeof o["ratio"] === "string" ? intList(o["ratio"], "--ratio", /:/) : [1, 1];
+      if (ratio.length !== 2) throw new InputError("two ratio parts (r1:r2)", { field: "--ratio" });
+      const common = { ratio: ratio as [number, number], ...(num("power") !== undefined ? { power: num("power") } : {}), ...(num("alpha") !== undefined ? { alpha: num("alpha") } : {}), ...(num("dropout") !== undefined ? { dropout: num("dropout") } : {}) };
+      const p1 = num("p1");
+      const p2 = num("p2");
+      const delta = num("delta");
+      const sd = num("sd");
+      let r;
+      try {
+        if (p1 !== undefined && p2 !== undefined) r = sampleSizeTwoProportions({ p1, p2, ...common });
+        else if (delta !== undefined && sd !== undefined) r = sampleSizeTwoMeans({ delta, sd, ...common });
+        else throw new InputError("give --p1 and --p2, or --delta and --sd", { field: p1 !== undefined || p2 !== undefined ? "--p2" : "--delta" });
+      } catch (e) {
+        if (e instanceof InputError && e.location.field !== undefined && !e.location.field.startsWith("--")) throw new InputError(e.reason, { field: `--${e.location.field.split(".")[0] ?? ""}` });
+        throw e;
+      }
+      io.out(
+        o["json"] === true
+          ? JSON.stringify(r, null, 2) + "\n"
+          : `${r.formula}\n  n1 = ${r.n1.toFixed(4)}, n2 = ${r.n2.toFixed(4)} (exact root)\n  analyse ${r.analysed.n1} + ${r.analysed.n2} = ${r.analysed.total} (power ${r.achievedPower.toFixed(4)}); recruit ${r.recruited.n1} + ${r.recruited.n2} = ${r.recruited.total}\n`,
+      );
       setExit(0);
     });
   trial

@@ -7,7 +7,8 @@ import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { ParticipantView, TrialSummary, TrialView } from "../../../store/trials.js";
 import type { CriterionResult, EligibilityResult } from "../../../trials/eligibility.js";
-import { ApiError, api } from "../api.js";
+import { TRIAL_MARKERS, TRIAL_MARKER_IDS, type TrialMarkerId } from "../../../trials/markers.js";
+import { ApiError, api, apiBlob, downloadBlob } from "../api.js";
 import { RemoteSvg } from "../components/Svg.js";
 import { Alert, Badge, Button, Card, DataTable, Empty, PageHead, Spinner, Tabs } from "../components/ui.js";
 import { useLoad } from "../hooks.js";
@@ -212,6 +213,7 @@ function ParticipantPanel(props: { trial: TrialView; p: ParticipantView; onChang
               </Button>
             </div>
             {p.outcome ? <p data-testid="outcome-saved">Outcome form version {p.outcome.version}.</p> : null}
+            <MarkersAndEvents trial={trial} p={p} base={base} done={done} busy={act.busy} />
           </>
         ) : null}
       </div>
@@ -219,10 +221,111 @@ function ParticipantPanel(props: { trial: TrialView; p: ParticipantView; onChang
   );
 }
 
+function MarkersAndEvents(props: { trial: TrialView; p: ParticipantView; base: string; done: (f: () => Promise<unknown>) => Promise<void>; busy: boolean }): JSX.Element {
+  const { trial, p, base, done } = props;
+  const recorded = p.visits.filter((v) => v.date !== undefined);
+  const [marker, setMarker] = useState<TrialMarkerId>("nkPercent");
+  const [value, setValue] = useState("");
+  const [unit, setUnit] = useState<string>(TRIAL_MARKERS.nkPercent.units[0]);
+  const [mVisit, setMVisit] = useState(recorded[0]?.visit ?? "");
+  const [term, setTerm] = useState("");
+  const [serious, setSerious] = useState(false);
+  const [severity, setSeverity] = useState("mild");
+  const [related, setRelated] = useState("possibly");
+  const [onset, setOnset] = useState(new Date().toISOString().slice(0, 10));
+  const [reason, setReason] = useState("");
+  const [unblindedArm, setUnblindedArm] = useState<string | null>(null);
+  const role = trial.myRole;
+  return (
+    <>
+      <h3>Markers</h3>
+      {p.markers.length > 0 ? (
+        <ul class="plain" data-testid="markers">
+          {p.markers.map((m, i) => <li key={i}>{m.visitId}: {TRIAL_MARKERS[m.marker as TrialMarkerId]?.label ?? m.marker} {m.value} {m.unit}{m.method ? ` (${m.method})` : ""}</li>)}
+        </ul>
+      ) : null}
+      {recorded.length > 0 && role !== "statistician" ? (
+        <div class="row">
+          <label for="m-visit">Marker visit</label>
+          <select id="m-visit" class="input" value={mVisit} onChange={(e) => setMVisit(e.currentTarget.value)}>{recorded.map((v) => <option key={v.visit} value={v.visit}>{v.label}</option>)}</select>
+          <label for="m-marker">Marker</label>
+          <select id="m-marker" class="input" value={marker} onChange={(e) => { const m = e.currentTarget.value as TrialMarkerId; setMarker(m); setUnit(TRIAL_MARKERS[m].units[0]); }}>
+            {TRIAL_MARKER_IDS.map((m) => <option key={m} value={m}>{TRIAL_MARKERS[m].label}</option>)}
+          </select>
+          <label for="m-value">Value</label>
+          <input id="m-value" class="input" inputMode="decimal" value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+          <label for="m-unit">Unit</label>
+          <select id="m-unit" class="input" value={unit} onChange={(e) => setUnit(e.currentTarget.value)}>{TRIAL_MARKERS[marker].units.map((u) => <option key={u} value={u}>{u}</option>)}</select>
+          <Button busy={props.busy} onClick={() => void done(() => api("POST", `${base}/markers`, { visitId: mVisit, marker, value: Number(value), unit, method: TRIAL_MARKERS[marker].method }))}>Record marker</Button>
+        </div>
+      ) : null}
+      <h3>Adverse events</h3>
+      {p.adverseEvents.length > 0 ? <ul class="plain" data-testid="adverse-events">{p.adverseEvents.map((e) => <li key={e.id}>{e.onset}: {e.term} ({e.severity}{e.serious ? ", serious" : ""}, {e.related})</li>)}</ul> : <p>None recorded.</p>}
+      {role !== "statistician" ? (
+        <div class="row">
+          <label for="ae-term">Adverse event</label>
+          <input id="ae-term" class="input" value={term} onInput={(e) => setTerm(e.currentTarget.value)} />
+          <label for="ae-onset">Onset</label>
+          <input id="ae-onset" type="date" class="input" value={onset} onInput={(e) => setOnset(e.currentTarget.value)} />
+          <label for="ae-severity">Severity</label>
+          <select id="ae-severity" class="input" value={severity} onChange={(e) => setSeverity(e.currentTarget.value)}>{["mild", "moderate", "severe"].map((x) => <option key={x}>{x}</option>)}</select>
+          <label for="ae-related">Related</label>
+          <select id="ae-related" class="input" value={related} onChange={(e) => setRelated(e.currentTarget.value)}>{["not related", "unlikely", "possibly", "probably", "definitely"].map((x) => <option key={x}>{x}</option>)}</select>
+          <label><input id="ae-serious" type="checkbox" checked={serious} onChange={(e) => setSerious(e.currentTarget.checked)} /> Serious</label>
+          <Button busy={props.busy} onClick={() => void done(() => api("POST", `${base}/adverse-events`, { term, onset, serious, severity, related }))}>Record adverse event</Button>
+        </div>
+      ) : null}
+      {p.allocation && (role === "coordinator" || role === "statistician") && trial.protocol.blinding !== "open" ? (
+        <>
+          <h3>Emergency unblinding</h3>
+          <div class="row">
+            <label for="unblind-reason">Reason</label>
+            <input id="unblind-reason" class="input" value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+            <Button variant="danger" busy={props.busy} onClick={() => void done(async () => { const r = await api<{ unblinded: { arm: string } }>("POST", `${base}/unblinding`, { reason }); setUnblindedArm(r.unblinded.arm); })}>Unblind</Button>
+          </div>
+          {unblindedArm !== null ? <Alert tone="warn">Unblinded: allocated to {unblindedArm}. The unblinding and its reason are recorded.</Alert> : null}
+        </>
+      ) : null}
+    </>
+  );
+}
+
+interface AnalysisBody {
+  arms: { treatment: string; control: string };
+  primary: (Record<string, number | null> & { treatment: { events: number; n: number }; control: { events: number; n: number }; notes: string[] }) | null;
+  notes: string[];
+}
+
+function AnalysisTab(props: { trial: TrialView }): JSX.Element {
+  const id = props.trial.id;
+  const a = useLoad(() => api<AnalysisBody>("GET", `/api/trials/${id}/analysis`), [id]);
+  const act = useAction();
+  const forms = ["participants", "visits", "markers", "outcomes", "adverse_events", "data_dictionary", "analysis.R"];
+  const f = (x: number | null | undefined, d = 2) => (x === null || x === undefined || !Number.isFinite(x) ? "—" : x.toFixed(d));
+  return (
+    <>
+      <Card title="Primary outcome (intention to treat)">
+        {a.loading ? <Spinner /> : a.error ? <Alert tone="warn">{a.error.message}</Alert> : a.data?.primary ? (
+          <div data-testid="analysis-primary">
+            <p>{a.data.arms.treatment}: {a.data.primary.treatment.events}/{a.data.primary.treatment.n}; {a.data.arms.control}: {a.data.primary.control.events}/{a.data.primary.control.n}</p>
+            <p>OR {f(a.data.primary["or"])} (95% CI {f(a.data.primary["or_ci_lb"])} to {f(a.data.primary["or_ci_ub"])}); RR {f(a.data.primary["rr"], 3)}; RD {f(a.data.primary["rd"], 3)}; Fisher P = {f(a.data.primary["fisher_p"], 4)}; chi-square P = {f(a.data.primary["chisq_p"], 4)}</p>
+          </div>
+        ) : <Alert tone="info">No result yet: {a.data?.notes.join("; ")}</Alert>}
+      </Card>
+      <Card title="Exports (pseudonymised)">
+        {act.error ? <Alert tone="error">{act.error}</Alert> : null}
+        <div class="row">
+          {forms.map((x) => <Button key={x} size="sm" onClick={() => void act.run(async () => downloadBlob(await apiBlob("GET", `/api/trials/${id}/export/${x}`), x.endsWith(".R") ? x : `${x}.csv`))}>{x}</Button>)}
+        </div>
+      </Card>
+    </>
+  );
+}
+
 export function TrialPage(props: { id: string }): JSX.Element {
   const trial = useLoad(() => api<{ trial: TrialView }>("GET", `/api/trials/${props.id}`), [props.id]);
   const parts = useLoad(() => api<{ participants: ParticipantView[] }>("GET", `/api/trials/${props.id}/participants`), [props.id]);
-  const [tab, setTab] = useState<"participants" | "consort">("participants");
+  const [tab, setTab] = useState<"participants" | "consort" | "analysis">("participants");
   const [selected, setSelected] = useState<string | null>(null);
   const [patientId, setPatientId] = useState("");
   const [preview, setPreview] = useState<EligibilityResult | null>(null);
@@ -236,8 +339,8 @@ export function TrialPage(props: { id: string }): JSX.Element {
   return (
     <>
       <PageHead title={t.title} sub={<>Registration {t.registration} · your role: <span data-testid="trial-role">{t.myRole ?? "admin"}</span> · {t.allocated} of {t.targetSize} allocated · {t.protocol.blinding}</>} />
-      <Tabs label="Trial" value={tab} onChange={(v) => { setTab(v); setConsortTick((x) => x + 1); }} tabs={[{ id: "participants", label: "Participants" }, { id: "consort", label: "CONSORT flow" }]} />
-      {tab === "consort" ? (
+      <Tabs label="Trial" value={tab} onChange={(v) => { setTab(v); setConsortTick((x) => x + 1); }} tabs={[{ id: "participants", label: "Participants" }, { id: "consort", label: "CONSORT flow" }, ...(t.myRole === "statistician" ? [{ id: "analysis" as const, label: "Analysis & exports" }] : [])]} />
+      {tab === "analysis" ? <AnalysisTab trial={t} /> : tab === "consort" ? (
         <Card title="CONSORT 2025 flow diagram">
           <RemoteSvg key={consortTick} src={`/api/trials/${t.id}/consort.svg`} label="CONSORT flow diagram" testId="consort" />
         </Card>
