@@ -25,7 +25,7 @@ describe("SMART on FHIR app launch", () => {
     as = await installSmartAs(ehr, { clientId: "decidua-test-client", redirectUri: () => `${srv.base}/smart/callback` });
     const admin = await apiSession(srv.base, "admin", ADMIN_PASSWORD);
     expect((await admin("PUT", "/api/fhir/smart-ehrs", { iss: ehr.fhirBase, clientId: "decidua-test-client", label: "Test EHR" })).status).toBe(200);
-    await createUser(srv.base, "drlee", "clinician", "drlee-password-123");
+    await createUser(srv.base, "drlee", "clinician", "uterine-NK-cells-9.5-percent");
     const users = (await admin("GET", "/api/users")).json as { users: { id: string; username: string }[] };
     const drlee = users.users.find((u) => u.username === "drlee")!;
     expect((await admin("PUT", "/api/fhir/ehr-users", { iss: ehr.fhirBase, ehrUser: `${ehr.fhirBase}/Practitioner/dr-a`, userId: drlee.id })).status).toBe(200);
