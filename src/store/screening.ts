@@ -330,7 +330,13 @@ export class ScreeningStore {
       if (prior === undefined) {
         id = randomUUID();
         version = 1;
-        await trx.insertInto("screening_decisions").values({ id, review_id: reviewId, record_id: input.recordId, stage: input.stage, reviewer_id: input.reviewerId, vote: input.vote, reason: input.reason, version, decided_at: at }).execute();
+        try {
+          await trx.insertInto("screening_decisions").values({ id, review_id: reviewId, record_id: input.recordId, stage: input.stage, reviewer_id: input.reviewerId, vote: input.vote, reason: input.reason, version, decided_at: at }).execute();
+        } catch (e) {
+          // a simultaneous first vote by the same reviewer won the race: this one is a change and needs its reason
+          if (isUniqueViolation(e)) throw new ConflictError("this reviewer's vote on this record was recorded by another request just now; reload and change it with a reason if needed");
+          throw e;
+        }
       } else {
         if (prior.vote === input.vote && prior.reason === input.reason) throw new ConflictError("the decision is unchanged");
         if (input.changeReason === null || input.changeReason.trim() === "") throw new ConflictError("changing a decision needs a reason for the change (changeReason)");
@@ -409,4 +415,10 @@ export class ScreeningStore {
     const rows = await q.orderBy("resolved_at").execute();
     return rows.map((r) => ({ recordId: r.record_id, stage: r.stage, outcome: r.outcome, reason: r.reason, note: r.note, resolvedAt: r.resolved_at, resolvedBy: r.resolved_by }));
   }
+}
+
+/** A unique-constraint violation on either engine (SQLite's SQLITE_CONSTRAINT_UNIQUE, PostgreSQL's 23505). */
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
 }

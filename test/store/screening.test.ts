@@ -96,4 +96,15 @@ describe.each(ENGINES)("screening store on %s", (engine) => {
     await expect(ss.decideDuplicate(reviewId, recordIds[1] as string, recordIds[2] as string, true, actor("bob"))).rejects.toBeInstanceOf(ConflictError);
     expect(await ss.duplicateDecisions(reviewId)).toHaveLength(1);
   });
+
+  it("two simultaneous first votes by one reviewer on one record: one is stored, the other is a conflict (never a 500)", async () => {
+    await ss.addImport(reviewId, { fileName: "race.ris", format: "ris", sourceDatabase: "Embase", searchDate: "2026-02-02", searchString: "race" }, [rec(90)], actor("ann"));
+    const target = (await ss.records(reviewId)).find((r) => r.sourceIndex === 90 && r.pmid === null)!.id;
+    const vote = (v: "include" | "exclude") => ss.decide(reviewId, { recordId: target, reviewerId: bob, stage: "title_abstract", vote: v, reason: null, changeReason: null }, actor("bob"));
+    const results = await Promise.allSettled([vote("include"), vote("exclude")]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]!.reason).toBeInstanceOf(ConflictError);
+  });
 });
