@@ -8,17 +8,10 @@
  */
 import { addToSums, emptySums, type FeatureMatrix, scoreRow, type SparseRow, weightsFromSums } from "./prioritise.js";
 
-/** Deterministic PRNG (mulberry32) so that runs are reproducible from a seed. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded generator (stats/core/random.ts), so that runs are reproducible from a seed. */
+import { mulberry32 } from "../stats/core/random.js";
+
+export { mulberry32 };
 
 export interface SimulationResult {
   n: number;
