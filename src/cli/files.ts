@@ -57,3 +57,12 @@ export async function writeAllFiles(files: readonly OutputFile[]): Promise<void>
 export function toJsonWithInf(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? "Inf" : "-Inf") : v), 2);
 }
+
+/** What a command prints on stderr after its work: warnings, header columns it did not use, and the files it wrote. */
+export function outputNotes(ignoredColumns: readonly string[], files: readonly OutputFile[], warnings: readonly string[] = []): string {
+  return (
+    warnings.map((w) => `decidua: warning: ${w}\n`).join("") +
+    (ignoredColumns.length > 0 ? `decidua: note: column${ignoredColumns.length > 1 ? "s" : ""} not used: ${ignoredColumns.join(", ")}\n` : "") +
+    files.map((f) => `decidua: wrote ${f.path}\n`).join("")
+  );
+}

@@ -13,7 +13,7 @@ import { i2FromQ } from "../../stats/core/heterogeneity.js";
 import { revmanPValue } from "../../stats/core/revman.js";
 import { analyseStudyTable, type TableAnalysis } from "../../app/meta.js";
 import { baujatPlotSvg, bubblePlotSvg, goshPlotSvg, labbePlotSvg, radialPlotSvg, svgToPng } from "../../stats/plots/index.js";
-import { checkWritablePath, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
+import { checkWritablePath, outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
 import type { ForestPlotOptions } from "../../stats/plots/index.js";
 import {
   MeasureSchema,
@@ -244,10 +244,7 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
       ? `${metaResultJson(revman === undefined ? result : { ...result, revman: revmanJson(revman) })}\n`
       : formatMetaSummary(result, revman === undefined ? file : `${file} ${revman.outcome.id} ${revman.outcome.name}`) + (revman === undefined ? "" : formatRevmanChecks(revman));
   await writeAllFiles(files);
-  const stderr =
-    warnings.map((w) => `decidua: warning: ${w}\n`).join("") +
-    (ignored.length > 0 ? `decidua: note: column${ignored.length > 1 ? "s" : ""} not used: ${ignored.join(", ")}\n` : "") +
-    files.map((f) => `decidua: wrote ${f.path}\n`).join("");
+  const stderr = outputNotes(ignored, files, warnings);
   return { stdout, stderr };
 }
 

@@ -11,7 +11,7 @@ import { readStudyTable } from "../../stats/input.js";
 import { nmaFromTable, nmaForestPlotSvg, networkPlotSvg, nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
 import { svgToPng } from "../../stats/plots/png.js";
 import { formatFixed, formatP } from "../../stats/plots/svg.js";
-import { checkWritablePath, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
+import { checkWritablePath, outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -105,9 +105,7 @@ export async function runNmaCommand(file: string, rawOptions: Record<string, unk
   }
   const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatNmaSummary(result, file);
   await writeAllFiles(files);
-  const stderr =
-    (ignored.length > 0 ? `decidua: note: column${ignored.length > 1 ? "s" : ""} not used: ${ignored.join(", ")}\n` : "") +
-    files.map((f) => `decidua: wrote ${f.path}\n`).join("");
+  const stderr = outputNotes(ignored, files);
   return { stdout, stderr };
 }
 

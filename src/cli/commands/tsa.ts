@@ -9,7 +9,7 @@ import { InputError, isInputError } from "../../shared/errors.js";
 import { parseStudyFile } from "../../stats/input.js";
 import { svgToPng, tsaPlotSvg } from "../../stats/plots/index.js";
 import { trialSequentialAnalysis, type TsaOptions, type TsaResult } from "../../stats/tsa/index.js";
-import { checkWritablePath, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
+import { checkWritablePath, outputNotes, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -114,9 +114,7 @@ export async function runTsaCommand(file: string, rawOptions: Record<string, unk
   }
   const stdout = o.json === true ? `${toJsonWithInf(result)}\n` : formatTsaSummary(result, file);
   await writeAllFiles(files);
-  const stderr =
-    (ignored.length > 0 ? `decidua: note: column${ignored.length > 1 ? "s" : ""} not used: ${ignored.join(", ")}\n` : "") +
-    files.map((f) => `decidua: wrote ${f.path}\n`).join("");
+  const stderr = outputNotes(ignored, files);
   return { stdout, stderr };
 }
 
