@@ -17,6 +17,7 @@ import { performance } from "node:perf_hooks";
 import { metaAnalysis } from "../src/stats/meta.js";
 import { isInputError } from "../src/shared/errors.js";
 import type { StudyRow } from "../src/stats/types.js";
+import { mulberry32 } from "../src/stats/core/random.js";
 
 export interface BenchLog {
   log: (s: string) => void;
@@ -25,17 +26,6 @@ export interface BenchLog {
 export const BENCH_SEED = 20_251_122;
 export const BENCH_ANALYSES = 10_000;
 
-/** mulberry32: small, fast, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(u: () => number): number {
   const u1 = Math.max(u(), 1e-300);
@@ -66,7 +56,7 @@ function binomial(u: () => number, n: number, p: number): number {
  * true log OR = -0.3 + N(0, 0.3²).
  */
 export function generateBinaryMetaAnalyses(count = BENCH_ANALYSES, seed = BENCH_SEED): StudyRow[][] {
-  const u = rng(seed);
+  const u = mulberry32(seed);
   const out: StudyRow[][] = [];
   for (let a = 0; a < count; a++) {
     const k = 5 + Math.floor(u() * 36);

@@ -13,23 +13,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { networkMetaAnalysis, prepareNetwork, type NmaStudyInput } from "../src/stats/nma/index.js";
+import { mulberry32 } from "../src/stats/core/random.js";
 
 export const NMA_BENCH_SEED = 20_261_201;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 10 treatments (T1 = placebo-like reference), 50 studies; every study includes T1 or a neighbour so the network is connected. */
 export function generateNetwork(seed = NMA_BENCH_SEED, treatments = 10, studies = 50): NmaStudyInput[] {
-  const u = rng(seed);
+  const u = mulberry32(seed);
   const names = Array.from({ length: treatments }, (_, i) => `T${i + 1}`);
   const effect = names.map((_, i) => (i === 0 ? 0 : -0.1 * i + 0.2 * (u() - 0.5)));
   const out: NmaStudyInput[] = [];
