@@ -5,28 +5,16 @@
  * the entry. Pure functions over plain rows: the store reads the rows, these decide whether they still hold.
  */
 import { createHash } from "node:crypto";
+import type { Selectable } from "kysely";
+import type { AuditLogTable } from "./schema.js";
 
 export const GENESIS_HASH = "0".repeat(64);
 export const CHAIN_VERSION = "decidua-audit-v1";
 /** The entry migration 0005 appends after chaining the older entries; times are checked from it on. */
 export const CHAIN_START_ACTION = "audit.chain-start";
 
-/** The columns an entry's hash covers (the stored row, as the database returns it). */
-export interface ChainedEntry {
-  id: number;
-  at: string;
-  username: string | null;
-  action: string;
-  patient_id: string | null;
-  route: string;
-  status: number | null;
-  detail: string | null;
-  client_ip: string | null;
-  user_agent: string | null;
-  session_id: string | null;
-  prev_hash: string | null;
-  hash: string | null;
-}
+/** The columns an entry's hash covers: the stored audit_log row as the database returns it (store/schema.ts). */
+export type ChainedEntry = Selectable<AuditLogTable>;
 
 /** The marker appended after entries that were chained retroactively (migration 0005, restore of an old backup). */
 export function chainStartMarker(id: number, lastAt: string, route: string, earlier: number): Omit<ChainedEntry, "hash" | "prev_hash"> {
