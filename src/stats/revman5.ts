@@ -125,37 +125,48 @@ function unescapeId(id: string): string {
   return id.replace(/_x([0-9a-fA-F]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-function storedOf(n: Node): RevmanStoredResult {
-  const out: RevmanStoredResult = {};
-  const set = (k: keyof RevmanStoredResult, v: number | undefined): void => {
-    if (v !== undefined) out[k] = v;
-  };
-  set("effect", num(n, "EFFECT_SIZE"));
-  set("ciLower", num(n, "CI_START"));
-  set("ciUpper", num(n, "CI_END"));
-  set("logEffect", num(n, "LOG_EFFECT_SIZE"));
-  set("se", num(n, "SE"));
-  set("variance", num(n, "VAR"));
-  set("weight", num(n, "WEIGHT"));
+/** RevMan's attribute for each stored number (a study row or a pooled line). */
+const STORED_ATTRIBUTES = {
+  effect: "EFFECT_SIZE",
+  ciLower: "CI_START",
+  ciUpper: "CI_END",
+  logEffect: "LOG_EFFECT_SIZE",
+  se: "SE",
+  variance: "VAR",
+  weight: "WEIGHT",
+} as const satisfies Record<keyof RevmanStoredResult, string>;
+
+/** The numbers a pooled line (total or subgroup) adds. */
+const POOLED_ATTRIBUTES = {
+  ...STORED_ATTRIBUTES,
+  chi2: "CHI2",
+  df: "DF",
+  pChi2: "P_CHI2",
+  i2: "I2",
+  tau2: "TAU2",
+  z: "Z",
+  pZ: "P_Z",
+  subgroupChi2: "Q",
+  subgroupP: "P_Q",
+  subgroupI2: "I2_Q",
+} as const satisfies Partial<Record<keyof RevmanPooledStored, string>>;
+
+/** The stored numbers RevMan wrote (it writes "" for results it did not compute: those are left out). */
+function storedNumbers<K extends string>(n: Node, attributes: Readonly<Record<K, string>>): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = {};
+  for (const [key, name] of Object.entries(attributes) as Array<[K, string]>) {
+    const v = num(n, name);
+    if (v !== undefined) out[key] = v;
+  }
   return out;
 }
 
+function storedOf(n: Node): RevmanStoredResult {
+  return storedNumbers(n, STORED_ATTRIBUTES);
+}
+
 function pooledOf(n: Node): RevmanPooledStored {
-  const out: RevmanPooledStored = { ...storedOf(n) };
-  const set = (k: keyof RevmanPooledStored, v: number | undefined): void => {
-    if (v !== undefined) out[k] = v;
-  };
-  set("chi2", num(n, "CHI2"));
-  set("df", num(n, "DF"));
-  set("pChi2", num(n, "P_CHI2"));
-  set("i2", num(n, "I2"));
-  set("tau2", num(n, "TAU2"));
-  set("z", num(n, "Z"));
-  set("pZ", num(n, "P_Z"));
-  set("subgroupChi2", num(n, "Q"));
-  set("subgroupP", num(n, "P_Q"));
-  set("subgroupI2", num(n, "I2_Q"));
-  return out;
+  return storedNumbers(n, POOLED_ATTRIBUTES);
 }
 
 const MEASURES: Record<string, { measure: Measure; method?: Method }> = {
