@@ -23,7 +23,7 @@ const RowSchemas = {
   therapy_events: z.object({ id: str, patient_id: str, therapy: str, event: str, date: str, note: str.nullable(), created_at: str, created_by: str }),
   followup_errors: z.object({ id: str, followup_id: str, patient_id: str, reason: str, created_at: str, created_by: str }),
   evidence: z.object({ id: str, content: str, source: str, loaded_at: str }),
-  evidence_versions: z.object({ id: int, content: str, content_hash: str, last_revision: int, note: str, published_at: str, published_by: str }),
+  evidence_versions: z.object({ id: int, content: str, content_hash: str, last_revision: int, note: str, impact: str.default("[]"), published_at: str, published_by: str }),
   evidence_revisions: z.object({ id: int, at: str, actor: str, why: str, kind: str, table_name: str, entry_id: str, before: str.nullable(), after: str.nullable(), base_version: int }),
   evidence_draft: z.object({ id: int, content: str, base_version: int, last_revision: int, updated_at: str, updated_by: str }),
   audit_log: z.object({

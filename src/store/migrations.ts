@@ -69,6 +69,7 @@ async function createEvidenceVersionTables(db: Kysely<unknown>, engine: Engine):
     .addColumn("content_hash", "text", nn)
     .addColumn("last_revision", "integer", nn)
     .addColumn("note", "text", nn)
+    .addColumn("impact", "text", nn)
     .addColumn("published_at", "text", nn)
     .addColumn("published_by", "text", nn)
     .execute();
@@ -107,8 +108,8 @@ async function createEvidenceVersionTables(db: Kysely<unknown>, engine: Engine):
   if (seeded !== undefined) {
     const content = canonicalJson(JSON.parse(seeded.content) as unknown);
     const hash = createHash("sha256").update(content).digest("hex");
-    await sql`insert into evidence_versions (id, content, content_hash, last_revision, note, published_at, published_by)
-      values (1, ${content}, ${hash}, 0, ${"the base seeded from data/ (migration 0009)"}, ${seeded.loaded_at}, ${"seed"})`.execute(db);
+    await sql`insert into evidence_versions (id, content, content_hash, last_revision, note, impact, published_at, published_by)
+      values (1, ${content}, ${hash}, 0, ${"the base seeded from data/ (migration 0009)"}, ${"[]"}, ${seeded.loaded_at}, ${"seed"})`.execute(db);
     await sql`insert into evidence_draft (id, content, base_version, last_revision, updated_at, updated_by)
       values (1, ${content}, 1, 0, ${seeded.loaded_at}, ${"seed"})`.execute(db);
   }

@@ -129,6 +129,8 @@ export interface EvidenceVersionsTable {
   /** The last revision included (0 for the seeded version). */
   last_revision: number;
   note: string;
+  /** JSON text: the stored patients whose verdicts changed with this version (patient id, therapy, status before → after). */
+  impact: string;
   published_at: string;
   published_by: string;
 }
