@@ -39,9 +39,13 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
     expect(v.current.number).toBe(1);
     expect(v.current.label).toBe("evidence v1, published 2026-12-03");
     expect(v.current.contentHash).toMatch(/^[0-9a-f]{64}$/);
-    const a = (await clinician.req("GET", `/api/patients/${patients[0]!.id}/assessment`)).body as { assessment: { evidenceVersion: { number: number; label: string }; patientSummary: string[] } };
+    const a = (await clinician.req("GET", `/api/patients/${patients[0]!.id}/assessment`)).body as { assessment: { evidenceVersion: { number: number; label: string; contentHash: string }; patientSummary: string[] } };
     expect(a.assessment.evidenceVersion).toMatchObject({ number: 1, label: "evidence v1, published 2026-12-03" });
     expect(a.assessment.patientSummary.at(-1)).toContain("evidence v1, published 2026-12-03");
+    // a researcher learns the version by number only (its publication date would give the patient's day 0 away)
+    const researcher = await userClient(srv.base, admin, "res.ev", "researcher");
+    const r = (await researcher.req("GET", `/api/patients/${patients[0]!.id}/assessment`)).body as { assessment: { evidenceVersion: Record<string, unknown> } };
+    expect(r.assessment.evidenceVersion).toEqual({ number: 1, contentHash: a.assessment.evidenceVersion.contentHash, label: "evidence v1" });
   });
 
   it("reviewers see no patient and clinicians cannot change the draft", async () => {
