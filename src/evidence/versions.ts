@@ -80,3 +80,11 @@ export function applyEvidenceChange(content: EvidenceContent, change: EvidenceCh
   rows[i] = change.entry;
   return { content: { ...content, [change.table]: rows }, entryId: id, before, after: change.entry };
 }
+
+/**
+ * A base's content as the data/ files hold it: one JSON array per file, one-space indentation, a final newline.
+ * `decidua evidence export` writes these; `decidua evidence validate` reads them back.
+ */
+export function evidenceFiles(content: EvidenceContent): Array<{ file: string; text: string }> {
+  return EVIDENCE_TABLES.map((t) => ({ file: EVIDENCE_FILES[t].file, text: `${JSON.stringify(content[t] ?? [], null, 1)}\n` }));
+}
