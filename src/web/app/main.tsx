@@ -17,12 +17,18 @@ import { TrialPage, TrialsPage } from "./pages/Trials.js";
 import { ScreeningListPage, ScreeningReviewPage } from "./pages/Screening.js";
 import { NotFound } from "./pages/NotFound.js";
 import { EhrViewPage } from "./pages/EhrView.js";
+import { ReviewPage } from "./pages/Review.js";
 
 interface Route {
   pattern: string;
   render: (p: Record<string, string>) => JSX.Element;
   crumb: string;
   roles?: User["role"][];
+}
+
+/** Where a user lands after signing in: evidence reviewers see no patient. */
+function homeOf(u: User): string {
+  return u.role === "reviewer" ? "/review" : "/patients";
 }
 
 /** Who reads patients (the API refuses everyone else, e.g. evidence reviewers). */
@@ -39,6 +45,7 @@ const ROUTES: Route[] = [
   { pattern: "/evidence/:therapy", render: (p) => <EvidencePage therapy={p["therapy"] ?? null} />, crumb: "Evidence" },
   { pattern: "/workbench", render: () => <WorkbenchPage />, crumb: "Analysis workbench" },
   { pattern: "/research", render: () => <ResearchPage />, crumb: "Research export", roles: ["researcher", "admin"] },
+  { pattern: "/review", render: () => <ReviewPage />, crumb: "Evidence review", roles: ["reviewer", "admin"] },
   { pattern: "/trials", render: () => <TrialsPage canCreate={true} />, crumb: "Trials" },
   { pattern: "/trials/:id", render: (p) => <TrialPage id={p["id"] ?? ""} />, crumb: "Trial" },
   { pattern: "/screening", render: () => <ScreeningListPage />, crumb: "Study selection" },
@@ -88,6 +95,11 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
           <NavLink href="/evidence" path={props.path}>
             <Icon name="evidence" /> Evidence browser
           </NavLink>
+          {u.role === "reviewer" || u.role === "admin" ? (
+            <NavLink href="/review" path={props.path}>
+              <Icon name="evidence" /> Evidence review
+            </NavLink>
+          ) : null}
           <NavLink href="/workbench" path={props.path}>
             <Icon name="workbench" /> Analysis workbench
           </NavLink>
@@ -199,14 +211,14 @@ function App(): JSX.Element {
           setCsrfToken(csrf);
           setUser(u);
           const next = new URLSearchParams(window.location.search).get("next");
-          navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/patients", true);
+          navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : homeOf(u), true);
         }}
       />
     );
   }
 
   if (path === "/" || path === "/login") {
-    navigate("/patients", true);
+    navigate(homeOf(user), true);
   }
 
   const logout = (): void => {
@@ -220,7 +232,7 @@ function App(): JSX.Element {
   let content: JSX.Element = <NotFound />;
   let crumb = "Not found";
   for (const r of ROUTES) {
-    const params = matchPath(r.pattern, path === "/" || path === "/login" ? "/patients" : path);
+    const params = matchPath(r.pattern, path === "/" || path === "/login" ? homeOf(user) : path);
     if (params) {
       crumb = r.crumb;
       content = r.roles && !r.roles.includes(user.role) ? <NotFound forbidden /> : r.render(params);
@@ -243,7 +255,7 @@ function App(): JSX.Element {
               setExpired(false);
               if (u.id !== user.id) {
                 setUser(u);
-                navigate("/patients", true);
+                navigate(homeOf(u), true);
               }
             }}
           />
