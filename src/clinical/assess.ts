@@ -14,6 +14,7 @@ import { checkRecordOn, parsePatientRecord, type PatientRecord } from "./record.
 import { THERAPIES } from "./therapies/index.js";
 import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
+import { evidenceVersionLabel, type EvidenceVersionRef } from "../evidence/versions.js";
 
 export interface AssessOptions {
   /** The assessment date (YYYY-MM-DD). */
@@ -29,6 +30,8 @@ export interface AssessOptions {
   dateOfBirth?: string;
   /** The record's file, named in errors. */
   file?: string;
+  /** The published evidence version the lookup was built from (issue 11): named in the assessment and both voices. */
+  evidenceVersion?: EvidenceVersionRef;
 }
 
 export interface TherapyAssessment extends VerdictCore {
@@ -52,6 +55,8 @@ export interface Assessment {
    * birth and impossible ages are not warnings: they are rejected (checkRecordOn).
    */
   warnings: string[];
+  /** The published evidence version the verdicts rest on, with its label ("evidence v2, published 2026-12-03"). */
+  evidenceVersion?: EvidenceVersionRef & { label: string };
 }
 
 export function patientSubgroups(r: PatientRecord, dx: Diagnosis, immune: ImmuneFinding[]): PatientSubgroup[] {
@@ -112,6 +117,12 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
     warnings: [],
   };
   if (r.id !== undefined) a.patientId = r.id;
+  if (opts.evidenceVersion !== undefined) {
+    const label = evidenceVersionLabel(opts.evidenceVersion);
+    a.evidenceVersion = { ...opts.evidenceVersion, label };
+    a.patientSummary.push(`This advice rests on the clinic's ${label}.`);
+    a.clinicianSummary.push(`Verdicts rest on ${label} (sha-256 ${opts.evidenceVersion.contentHash.slice(0, 12)}…).`);
+  }
   return a;
 }
 

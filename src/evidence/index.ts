@@ -12,3 +12,6 @@ export * from "./reproduce.js";
 export * from "./plot-inputs.js";
 export * from "./outcomes.js";
 export * from "./rob2.js";
+export * from "./canonical.js";
+export * from "./versions.js";
+export * from "./diff.js";

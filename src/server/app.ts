@@ -28,6 +28,7 @@ import { userRoutes } from "./routes/users.js";
 import { patientRoutes } from "./routes/patients.js";
 import { clinicalPlanRoutes } from "./routes/clinical-plans.js";
 import { evidenceRoutes } from "./routes/evidence.js";
+import { evidenceVersionRoutes } from "./routes/evidence-versions.js";
 import { evidenceNetworkRoutes } from "./routes/evidence-network.js";
 import { metaRoutes } from "./routes/meta.js";
 import { researchRoutes } from "./routes/research.js";
@@ -187,6 +188,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(patientRoutes);
     await app.register(clinicalPlanRoutes);
     await app.register(evidenceRoutes);
+    await app.register(evidenceVersionRoutes);
     await app.register(evidenceNetworkRoutes);
     await app.register(metaRoutes);
     await app.register(researchRoutes);

@@ -16,7 +16,8 @@ import type { RecordDateContext } from "../clinical/record.js";
 import { InputError, isInputError } from "../shared/errors.js";
 import type { TherapyId } from "../shared/therapies.js";
 import { THERAPY_IDS, THERAPY_NAMES } from "../shared/therapies.js";
-import type { Store } from "../store/index.js";
+import { EvidenceStore, type EvidenceVersion, type Store } from "../store/index.js";
+import { evidenceVersionLabel, type EvidenceVersionRef } from "../evidence/versions.js";
 import { analyseStudyTable } from "../app/meta.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
@@ -96,16 +97,69 @@ export class CoreServices {
   private readonly assessments = new Map<string, AssessmentBody>();
   /** Set from the server config (default true). */
   cacheAssessments = true;
-  private readonly lookup: EvidenceLookup;
+  private lookup: EvidenceLookup;
+  private evidence: EvidenceBase | null;
+  /** The published version in use (null for a base stored before versions, or none). */
+  private version: EvidenceVersionRef | null;
+  /** Lookups of earlier versions (for the verdict-change check), by version number. */
+  private readonly lookups = new Map<number, EvidenceLookup>();
 
-  private constructor(private readonly evidence: EvidenceBase | null) {
+  private constructor(evidence: EvidenceBase | null, version: EvidenceVersionRef | null) {
     // the assessment's evidence and guideline positions come from the same base as the evidence routes
+    this.evidence = evidence;
+    this.version = version;
     this.lookup = evidence !== null ? evidenceLookupFromBase(evidence, { warm: true }) : noEvidenceLookup;
+    if (version !== null) this.lookups.set(version.number, this.lookup);
   }
 
+  /** From the latest published version (issue 11); a base stored before versions existed is used without a number. */
   static async create(store: Store): Promise<CoreServices> {
+    const latest = await new EvidenceStore(store).latestEvidenceVersion();
+    if (latest !== null) return new CoreServices(CoreServices.parseEvidence(latest.content), CoreServices.refOf(latest));
     const stored = await store.getEvidence("default");
-    return new CoreServices(stored === null ? null : CoreServices.parseEvidence(stored.content));
+    return new CoreServices(stored === null ? null : CoreServices.parseEvidence(stored.content), null);
+  }
+
+  private static refOf(v: EvidenceVersionRef): EvidenceVersionRef {
+    return { number: v.number, publishedAt: v.publishedAt, contentHash: v.contentHash };
+  }
+
+  /**
+   * Switches to a newly published version without a restart: the evidence routes and every later assessment read
+   * it; memoised assessments of the old version are dropped (their cache key names the version, too).
+   */
+  useEvidenceVersion(v: EvidenceVersion): void {
+    const base = CoreServices.parseEvidence(v.content);
+    const lookup = evidenceLookupFromBase(base, { warm: true });
+    this.evidence = base;
+    this.lookup = lookup;
+    this.version = CoreServices.refOf(v);
+    this.lookups.set(v.number, lookup);
+    this.assessments.clear();
+  }
+
+  /** The evidence lookup of a base (memoised for published versions by number). */
+  lookupFor(base: EvidenceBase, version?: number): EvidenceLookup {
+    if (version !== undefined) {
+      const hit = this.lookups.get(version);
+      if (hit !== undefined) return hit;
+    }
+    const lookup = evidenceLookupFromBase(base);
+    if (version !== undefined) {
+      if (this.lookups.size > 8) this.lookups.clear();
+      this.lookups.set(version, lookup);
+    }
+    return lookup;
+  }
+
+  /** The version in use, or null. */
+  evidenceVersion(): EvidenceVersionRef | null {
+    return this.version;
+  }
+
+  /** The base in use (null when none is stored). */
+  evidenceBase(): EvidenceBase | null {
+    return this.evidence;
   }
 
   /**
@@ -177,8 +231,20 @@ export class CoreServices {
 
   /** The assessment of the patient on `today`. `key` identifies the record version (patient id and version). */
   assess(key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string, dateOfBirth?: string): Assessment {
+    return this.assessUnder(this.lookup, this.version, key, record, followups, today, dateOfBirth);
+  }
+
+  /** The assessment under a given evidence lookup (the verdict-change check assesses under two bases). */
+  assessUnder(lookup: EvidenceLookup, version: EvidenceVersionRef | null, key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string, dateOfBirth?: string): Assessment {
     const r = this.normalise(key, record, followups);
-    return inRecord(() => assessRecord(r, dateOfBirth !== undefined ? { today, evidence: this.lookup, dateOfBirth } : { today, evidence: this.lookup }));
+    return inRecord(() =>
+      assessRecord(r, {
+        today,
+        evidence: lookup,
+        ...(dateOfBirth !== undefined ? { dateOfBirth } : {}),
+        ...(version !== null ? { evidenceVersion: version } : {}),
+      }),
+    );
   }
 
   /**
@@ -197,7 +263,7 @@ export class CoreServices {
   ): Promise<AssessmentBody> {
     const make = async (): Promise<AssessmentBody> => new AssessmentBody(Buffer.from(`{"patient":${patientJson()},"assessment":${JSON.stringify(this.assess(key, record(), await followups(), today, dateOfBirth))}}`, "utf8"));
     if (!this.cacheAssessments) return make();
-    const cacheKey = `${key}|${today}`;
+    const cacheKey = `${key}|${today}|v${this.version?.number ?? 0}`;
     const hit = this.assessments.get(cacheKey);
     if (hit !== undefined) return hit;
     const body = await make();
@@ -210,8 +276,9 @@ export class CoreServices {
   }
 
   /** A dated plan for one therapy from `startDate` (planProtocol). */
-  plan(key: string, record: unknown, followups: readonly ClinicalFollowUp[], therapy: TherapyId, startDate: string, today: string): Plan {
-    return planProtocol(therapy, this.normalise(key, record, followups), { start: startDate, today });
+  plan(key: string, record: unknown, followups: readonly ClinicalFollowUp[], therapy: TherapyId, startDate: string, today: string): Plan & { evidenceVersion?: EvidenceVersionRef & { label: string } } {
+    const plan = planProtocol(therapy, this.normalise(key, record, followups), { start: startDate, today });
+    return this.version === null ? plan : { ...plan, evidenceVersion: { ...this.version, label: evidenceVersionLabel(this.version) } };
   }
 
   /** evidence for a therapy (Summary of Findings, published results side by side, guidelines, trials). */

@@ -232,6 +232,12 @@ export function researchAssessment(assessment: unknown, day0: string | null): un
       const out: Record<string, unknown> = {};
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
         // left empty rather than removed, so readers of the assessment's shape (the web UI) keep working
+        // the evidence version by number and hash only: its publication date would give day 0 away, too
+        if (k === "evidenceVersion" && typeof x === "object" && x !== null) {
+          const ev = x as { number?: unknown; contentHash?: unknown };
+          out[k] = { number: ev.number, contentHash: ev.contentHash, label: `evidence v${String(ev.number)}` };
+          continue;
+        }
         if (ASSESSMENT_FREE_TEXT.has(k) || k === "today") {
           if (k === "patientId") continue;
           if (typeof x === "string") out[k] = "";

@@ -5,7 +5,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Store } from "../store/index.js";
-import { generatePassword } from "../store/index.js";
+import { EvidenceStore, generatePassword } from "../store/index.js";
+import type { EvidenceContent } from "../evidence/versions.js";
 import { packageRoot } from "../shared/package-root.js";
 
 export const SEED_ACTOR = { username: "seed", route: "seed" };
@@ -38,6 +39,18 @@ export async function seedDatabase(store: Store, now: Date, hooks: SeedHooks = {
     if (base !== null && base !== undefined) {
       await store.putEvidence("default", base, "data/ (seeded on first start)");
       evidence = true;
+    }
+  }
+  // the stored base becomes published version 1 (issue 11; also after restoring a backup made before versions)
+  const versions = new EvidenceStore(store, () => now);
+  if ((await versions.latestEvidenceVersionNumber()) === 0) {
+    const stored = await store.getEvidence("default");
+    if (stored !== null) {
+      try {
+        await versions.seedEvidence(stored.content as EvidenceContent, SEED_ACTOR, `the base seeded from ${stored.source}`);
+      } catch (e) {
+        hooks.warn?.(`the stored evidence base was not published as v1: ${e instanceof Error ? e.message : String(e)}`);
+      }
     }
   }
   if (done !== null) return { patients: 0, evidence };

@@ -15,3 +15,5 @@ export type { TrialActor, TrialSummary, TrialView, TrialOutcome, AllocationView,
 export { HmacDrbg, newTrialSeed } from "./drbg.js";
 export { ChainVerifier, GENESIS_HASH, entryHash, canonicalEntry } from "./audit-chain.js";
 export type { ChainReport, ChainBreak, ChainedEntry } from "./audit-chain.js";
+export { EvidenceStore, assertPublishable } from "./evidence.js";
+export type { EvidenceVersion, EvidenceVersionSummary, EvidenceDraft, EvidenceRevision, VerdictChange } from "./evidence.js";

@@ -1,6 +1,7 @@
 /**
  * `decidua evidence ...`: the evidence base on the command line (thin adapter over src/evidence).
- *   validate  [--data DIR] [--json]           check every file and entry; exit 2 when any problem
+ *   validate  [DIR | --data DIR] [--json]     check every file and entry; exit 2 when any problem
+ *   export DIR [--version N] [--db DB]        write a published version of the stored base as data/ files
  *   reproduce [--data DIR] [--json]           our pooled results beside the published ones
  *   show THERAPY [--subgroup S] [--json]      the evidence for one therapy (API output)
  *   sof [--json]                              GRADE Summary-of-Findings rows for every therapy
@@ -24,6 +25,10 @@ import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
 const DataOptionsSchema = z.object({ data: z.string().min(1).optional(), json: z.boolean().optional() });
+const ExportOptionsSchema = z.object({
+  version: z.coerce.number({ error: "--version must be a whole number" }).int("--version must be a whole number").positive("--version must be 1 or more").optional(),
+  db: z.string().min(1).optional(),
+});
 const ShowOptionsSchema = DataOptionsSchema.extend({ subgroup: z.string().optional() });
 
 export const EvidencePlotKindSchema = z.enum(["rob", "rob-summary", "prisma"]);
@@ -152,11 +157,12 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
 
   ev.command("validate")
     .description("check every file and entry of the evidence base; exit 2 when any problem")
+    .argument("[dir]", "data directory (same as --data)")
     .option("--data <dir>", "data directory (default: the repository's data/)")
     .option("--json", "print {ok, problems:[{file, entry, field, message}]}")
-    .action((raw: unknown) => {
+    .action((dirArg: string | undefined, raw: unknown) => {
       const o = parseOptions(DataOptionsSchema, raw);
-      const dir = o.data ?? defaultEvidenceDir();
+      const dir = dirArg ?? o.data ?? defaultEvidenceDir();
       const { base, problems } = readEvidenceBase(dir);
       if (o.json === true) io.out(JSON.stringify({ ok: problems.length === 0, dir, problems }, null, 2) + "\n");
       else if (problems.length === 0) {
@@ -168,6 +174,18 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         for (const p of problems) io.err(`  ${formatEvidenceProblem(p)}\n`);
       }
       if (problems.length > 0) setExit(2);
+    });
+
+  ev.command("export")
+    .description("write the current published version of the stored evidence base (or --version N) as data/-format JSON files")
+    .argument("<dir>", "output directory (created if missing; the six files are replaced)")
+    .option("--version <n>", "published version number (default: the latest)")
+    .option("--db <file-or-url>", "SQLite file or postgres:// URL (env DECIDUA_DB or DATABASE_URL; default ./decidua.sqlite)")
+    .action(async (dir: string, raw: unknown) => {
+      const o = parseOptions(ExportOptionsSchema, raw);
+      const { exportEvidenceVersion } = await import("../evidence-export.js");
+      const v = await exportEvidenceVersion(dir, o.db, o.version);
+      io.out(`evidence v${v.number} (published ${v.publishedAt.slice(0, 10)}, sha-256 ${v.contentHash.slice(0, 16)}…) written to ${dir}: ${v.files.join(", ")}\n`);
     });
 
   ev.command("reproduce")

@@ -17,6 +17,7 @@ import { TrialPage, TrialsPage } from "./pages/Trials.js";
 import { ScreeningListPage, ScreeningReviewPage } from "./pages/Screening.js";
 import { NotFound } from "./pages/NotFound.js";
 import { EhrViewPage } from "./pages/EhrView.js";
+import { ReviewPage } from "./pages/Review.js";
 
 interface Route {
   pattern: string;
@@ -25,17 +26,26 @@ interface Route {
   roles?: User["role"][];
 }
 
+/** Where a user lands after signing in: evidence reviewers see no patient. */
+function homeOf(u: User): string {
+  return u.role === "reviewer" ? "/review" : "/patients";
+}
+
+/** Who reads patients (the API refuses everyone else, e.g. evidence reviewers). */
+const PATIENT_READERS: User["role"][] = ["clinician", "researcher", "admin"];
+
 const ROUTES: Route[] = [
-  { pattern: "/patients", render: () => <PatientsPage />, crumb: "Patients" },
+  { pattern: "/patients", render: () => <PatientsPage />, crumb: "Patients", roles: PATIENT_READERS },
   { pattern: "/patients/new", render: () => <NewPatientPage />, crumb: "New patient", roles: ["clinician", "admin"] },
-  { pattern: "/patients/:id", render: (p) => <PatientPage id={p["id"] ?? ""} tab="record" />, crumb: "Patient record" },
-  { pattern: "/patients/:id/assessment", render: (p) => <PatientPage id={p["id"] ?? ""} tab="assessment" />, crumb: "Assessment" },
-  { pattern: "/patients/:id/plan", render: (p) => <PatientPage id={p["id"] ?? ""} tab="plan" />, crumb: "Plan & follow-up" },
-  { pattern: "/patients/:id/history", render: (p) => <PatientPage id={p["id"] ?? ""} tab="history" />, crumb: "History" },
+  { pattern: "/patients/:id", render: (p) => <PatientPage id={p["id"] ?? ""} tab="record" />, crumb: "Patient record", roles: PATIENT_READERS },
+  { pattern: "/patients/:id/assessment", render: (p) => <PatientPage id={p["id"] ?? ""} tab="assessment" />, crumb: "Assessment", roles: PATIENT_READERS },
+  { pattern: "/patients/:id/plan", render: (p) => <PatientPage id={p["id"] ?? ""} tab="plan" />, crumb: "Plan & follow-up", roles: PATIENT_READERS },
+  { pattern: "/patients/:id/history", render: (p) => <PatientPage id={p["id"] ?? ""} tab="history" />, crumb: "History", roles: PATIENT_READERS },
   { pattern: "/evidence", render: () => <EvidencePage therapy={null} />, crumb: "Evidence" },
   { pattern: "/evidence/:therapy", render: (p) => <EvidencePage therapy={p["therapy"] ?? null} />, crumb: "Evidence" },
   { pattern: "/workbench", render: () => <WorkbenchPage />, crumb: "Analysis workbench" },
   { pattern: "/research", render: () => <ResearchPage />, crumb: "Research export", roles: ["researcher", "admin"] },
+  { pattern: "/review", render: () => <ReviewPage />, crumb: "Evidence review", roles: ["reviewer", "admin"] },
   { pattern: "/trials", render: () => <TrialsPage canCreate={true} />, crumb: "Trials" },
   { pattern: "/trials/:id", render: (p) => <TrialPage id={p["id"] ?? ""} />, crumb: "Trial" },
   { pattern: "/screening", render: () => <ScreeningListPage />, crumb: "Study selection" },
@@ -73,14 +83,23 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
           </div>
         </div>
         <nav>
-          <div class="nav-section">Clinic</div>
-          <NavLink href="/patients" path={props.path}>
-            <Icon name="patients" /> Patients
-          </NavLink>
+          {PATIENT_READERS.includes(u.role) ? (
+            <>
+              <div class="nav-section">Clinic</div>
+              <NavLink href="/patients" path={props.path}>
+                <Icon name="patients" /> Patients
+              </NavLink>
+            </>
+          ) : null}
           <div class="nav-section">Evidence</div>
           <NavLink href="/evidence" path={props.path}>
             <Icon name="evidence" /> Evidence browser
           </NavLink>
+          {u.role === "reviewer" || u.role === "admin" ? (
+            <NavLink href="/review" path={props.path}>
+              <Icon name="evidence" /> Evidence review
+            </NavLink>
+          ) : null}
           <NavLink href="/workbench" path={props.path}>
             <Icon name="workbench" /> Analysis workbench
           </NavLink>
@@ -192,14 +211,14 @@ function App(): JSX.Element {
           setCsrfToken(csrf);
           setUser(u);
           const next = new URLSearchParams(window.location.search).get("next");
-          navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : "/patients", true);
+          navigate(next && next.startsWith("/") && !next.startsWith("//") ? next : homeOf(u), true);
         }}
       />
     );
   }
 
   if (path === "/" || path === "/login") {
-    navigate("/patients", true);
+    navigate(homeOf(user), true);
   }
 
   const logout = (): void => {
@@ -213,7 +232,7 @@ function App(): JSX.Element {
   let content: JSX.Element = <NotFound />;
   let crumb = "Not found";
   for (const r of ROUTES) {
-    const params = matchPath(r.pattern, path === "/" || path === "/login" ? "/patients" : path);
+    const params = matchPath(r.pattern, path === "/" || path === "/login" ? homeOf(user) : path);
     if (params) {
       crumb = r.crumb;
       content = r.roles && !r.roles.includes(user.role) ? <NotFound forbidden /> : r.render(params);
@@ -236,7 +255,7 @@ function App(): JSX.Element {
               setExpired(false);
               if (u.id !== user.id) {
                 setUser(u);
-                navigate("/patients", true);
+                navigate(homeOf(u), true);
               }
             }}
           />

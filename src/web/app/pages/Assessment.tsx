@@ -71,6 +71,12 @@ export function AssessmentView(props: { patient: Patient }): JSX.Element {
           <WorkupCard items={as.diagnosis.workup} />
         </div>
 
+        {as.evidenceVersion !== undefined ? (
+          <div class="small muted" data-testid="evidence-version" title={`sha-256 ${as.evidenceVersion.contentHash}`}>
+            Verdicts rest on <b>{as.evidenceVersion.label}</b>
+          </div>
+        ) : null}
+
         <Card title="Clinician's view">
           <ul class="small clinician-list" data-testid="clinician-summary">
             {as.clinicianSummary.map((s) => (

@@ -8,6 +8,7 @@ import { recordFacts, type PatientRecordInput } from "../record.js";
 import { RecordForm } from "./RecordForm.js";
 import { RecordSummary } from "./RecordSummary.js";
 import { AssessmentView } from "./Assessment.js";
+import { PatientEvidenceNotice } from "../components/EvidenceNotice.js";
 import { PlanView } from "./Plan.js";
 import { HistoryView } from "./History.js";
 import { FhirPanel } from "./FhirPanel.js";
@@ -79,6 +80,7 @@ export function PatientPage(props: { id: string; tab: PatientTab }): JSX.Element
   return (
     <>
       <PatientBanner p={p} />
+      {!p.pseudonymised ? <PatientEvidenceNotice patientId={p.id} /> : null}
       <nav class="tabs" aria-label="Patient sections">
         {tabs.map(([id, label, href]) => (
           <a key={id} href={href} aria-current={props.tab === id ? "page" : undefined}>

@@ -2,7 +2,8 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
-import { Alert, Button, Card, DataTable, Empty, Icon, PageHead, Spinner, fmtDate, initials } from "../components/ui.js";
+import { Alert, Badge, Button, Card, DataTable, Empty, Icon, PageHead, Spinner, fmtDate, initials } from "../components/ui.js";
+import { loadNotices } from "../components/EvidenceNotice.js";
 import { TextField, useForm, useSubmit, type Json } from "../components/form.js";
 import { useDebounced, useLoad } from "../hooks.js";
 import { navigate } from "../router.js";
@@ -32,6 +33,9 @@ export function PatientsPage(): JSX.Element {
     [dq, offset],
   );
   const pseudo = list.data?.pseudonymised ?? user.role === "researcher";
+  const notices = useLoad(() => (user.role === "clinician" || user.role === "admin" ? loadNotices() : Promise.resolve(null)), [user.role]);
+  const changedBy = new Map<string, string[]>();
+  for (const c of notices.data?.changes ?? []) changedBy.set(c.patientId, [...(changedBy.get(c.patientId) ?? []), c.text]);
   useEffect(() => {
     // "/" jumps to the search box, as in most clinical systems.
     const onKey = (e: KeyboardEvent): void => {
@@ -119,6 +123,12 @@ export function PatientsPage(): JSX.Element {
                         <b>{patientLabel(p)}</b>
                       </a>
                       {!pseudo ? <div class="small muted mono">{p.pseudonymId}</div> : null}
+                      {changedBy.has(p.id) && notices.data?.version ? (
+                        <div class="small" data-testid="evidence-notice-mark" title={changedBy.get(p.id)!.join("\n")}>
+                          <Badge tone="warn" small>verdict changed with evidence v{notices.data.version.number}</Badge> {changedBy.get(p.id)![0]}
+                          {changedBy.get(p.id)!.length > 1 ? ` (+${changedBy.get(p.id)!.length - 1})` : ""}
+                        </div>
+                      ) : null}
                     </div>
                   </div>
                 ),
