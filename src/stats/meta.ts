@@ -95,19 +95,50 @@ export interface CoreFit extends PooledFit {
 
 const DEFAULT_RESOLVED: ResolvedMetaOptions = MetaOptionsSchema.parse({});
 
+/**
+ * The options of the previous call and zod's output for them: a loop of analyses with the same options (the
+ * bench, leave-one-out drivers, the server's repeated requests) parses them once. Zod stays the only validator:
+ * only options that passed are remembered, and only when every value is a string, number, boolean or undefined
+ * (an array such as --mods is parsed every time, as it may have changed in place).
+ */
+let lastOptions: { given: Record<string, unknown>; count: number; parsed: ResolvedMetaOptions } | undefined;
+
+function sameAsLast(options: Record<string, unknown>): boolean {
+  const last = lastOptions;
+  if (last === undefined) return false;
+  let count = 0;
+  for (const name in options) {
+    if (!Object.is(options[name], last.given[name]) || !(name in last.given)) return false;
+    count++;
+  }
+  return count === last.count;
+}
+
+function parseMetaOptions(options: MetaOptions): ResolvedMetaOptions {
+  const given = options as Record<string, unknown>;
+  if (sameAsLast(given)) return (lastOptions as { parsed: ResolvedMetaOptions }).parsed;
+  const parsed = MetaOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") ?? "";
+    throw new InputError(`invalid option: ${issue?.message ?? "bad value"}`, field === "" ? {} : { field });
+  }
+  const copy: Record<string, unknown> = {};
+  let count = 0;
+  let primitive = true;
+  for (const name in given) {
+    const v = given[name];
+    if (v !== null && (typeof v === "object" || typeof v === "function")) primitive = false;
+    copy[name] = v;
+    count++;
+  }
+  lastOptions = primitive ? { given: copy, count, parsed: Object.freeze(parsed.data) } : undefined;
+  return parsed.data;
+}
+
 /** Parses options (zod) and applies the preset and the data kind. Call once per analysis. */
 export function resolveMetaSettings(rows: readonly StudyRow[], options: MetaOptions | undefined): MetaSettings {
-  let o: ResolvedMetaOptions;
-  if (options === undefined) o = DEFAULT_RESOLVED;
-  else {
-    const parsed = MetaOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join(".") ?? "";
-      throw new InputError(`invalid option: ${issue?.message ?? "bad value"}`, field === "" ? {} : { field });
-    }
-    o = parsed.data;
-  }
+  const o = options === undefined ? DEFAULT_RESOLVED : parseMetaOptions(options);
   const measure = resolveMeasure(rows, o.measure);
   const kind = rows[0]?.data.kind;
   const revman = o.preset === "revman5";
