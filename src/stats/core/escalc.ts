@@ -9,6 +9,7 @@ import gammaln from "@stdlib/math-base-special-gammaln";
 import { InputError } from "../../shared/errors.js";
 import type { Measure, StudyRow } from "../types.js";
 import { qnorm } from "./dist.js";
+import { FRESH_ARRAYS, type ArrayAllocator } from "./scratch.js";
 
 export type SmdCorrection = "exact" | "approx";
 
@@ -17,6 +18,8 @@ export interface EffectSizeOptions {
   smdCorrection?: SmdCorrection;
   /** Continuity correction added to every cell of a study with a zero cell (default 0.5; 0 = none). */
   add?: number;
+  /** Where the arrays of the result come from (default: fresh arrays; meta.ts passes its per-analysis scratch). */
+  alloc?: ArrayAllocator;
 }
 
 export interface EffectSizes {
@@ -84,10 +87,11 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
   const k = rows.length;
   const add = options.add ?? 0.5;
   const approx = options.smdCorrection === "approx";
-  const yi = new Float64Array(k);
-  const vi = new Float64Array(k);
-  const included = new Uint8Array(k);
-  const corrected = new Uint8Array(k);
+  const alloc = options.alloc ?? FRESH_ARRAYS;
+  const yi = alloc.f64(k);
+  const vi = alloc.f64(k);
+  const included = alloc.u8(k);
+  const corrected = alloc.u8(k);
   const reasons: (string | undefined)[] = new Array<string | undefined>(k);
   for (let i = 0; i < k; i++) {
     const r = rows[i] as StudyRow;

@@ -24,6 +24,8 @@ export interface RmaUniOptions {
   level?: number;
   /** Use this tau² instead of estimating it (metafor's tau2 = value). */
   tau2Fixed?: number;
+  /** Array of length k to hold the weights of the result (default: a new one). */
+  weights?: Float64Array | undefined;
 }
 
 /** The pooled estimate every model reports (metafor's b, se, zval, pval, ci.lb, ci.ub) and its heterogeneity Q. */
@@ -84,7 +86,7 @@ export function rmaUni(yi: ArrayLike<number>, vi: ArrayLike<number>, options: Rm
       se_tau2 = est.se_tau2;
     }
   }
-  const weights = new Float64Array(k);
+  const weights = options.weights ?? new Float64Array(k);
   let sw = 0;
   let swy = 0;
   for (let i = 0; i < k; i++) {

@@ -44,3 +44,31 @@ describe("remembered option parses", () => {
     expect(b.meta_regression?.coefficients[1]?.name).toBe("year");
   });
 });
+
+describe("scratch memory reused between analyses", () => {
+  const other: StudyRow[] = Array.from({ length: 60 }, (_, i) => bin(`S${i}`, 3 + (i % 7), 40 + i, 5 + (i % 5), 45 + i));
+
+  it("a result is not changed by the analyses run after it", () => {
+    for (const o of [{ measure: "OR" }, { measure: "RR", method: "MH" }, { measure: "OR", method: "PETO" }, { measure: "RD", method: "MH", model: "random" }] satisfies MetaOptions[]) {
+      const first = metaAnalysis(rows, { ...o, leaveOneOut: true, bias: true });
+      const copy = structuredClone(first);
+      metaAnalysis(other, { ...o, cumulative: true });
+      metaAnalysis(rows.slice(0, 3), o);
+      expect(first).toEqual(copy);
+      expect(metaAnalysis(rows, { ...o, leaveOneOut: true, bias: true })).toEqual(copy);
+    }
+  });
+
+  it("views handed out before the buffer grows keep their values", async () => {
+    const { Scratch } = await import("../../../src/stats/core/scratch.js");
+    const s = new Scratch();
+    const a = s.f64(1000);
+    a.fill(7);
+    const b = s.f64(5000);
+    b.fill(3);
+    expect(a.every((x) => x === 7)).toBe(true);
+    expect(b.length).toBe(5000);
+    s.release();
+    expect(s.f64(10).every((x) => x === 0)).toBe(true);
+  });
+});
