@@ -405,7 +405,7 @@ function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
     H2_ci: null,
   };
   if (f.qprofile && f.k >= 2) {
-    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level });
+    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE });
     h.tau2_ci = ci.tau2;
     h.I2_ci = ci.I2;
     h.H2_ci = ci.H2;
@@ -481,7 +481,8 @@ function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): 
   if (s.preset === "revman5") notes.push("Preset revman5: results follow RevMan 5.3 (Deeks & Higgins 2010), not metafor, where the two differ.");
 
   // studies
-  const totalW = fit.weights.reduce((a, b) => a + b, 0);
+  let totalW = 0;
+  for (let j = 0; j < fit.weights.length; j++) totalW += fit.weights[j] as number;
   const wByRow = scratch.f64(rows.length);
   for (let j = 0; j < fit.rowIndex.length; j++) wByRow[fit.rowIndex[j] as number] = (100 * (fit.weights[j] as number)) / totalW;
   const studies: StudyResult[] = new Array<StudyResult>(rows.length);
@@ -498,13 +499,14 @@ function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): 
       y = ok && !Number.isNaN(py) ? py : null;
       v = ok && !Number.isNaN(py) ? (peto.vi[i] as number) : null;
     }
+    const half = y === null || v === null ? NaN : crit * Math.sqrt(v);
     const st: StudyResult = {
       study: r.study,
       data: r.data,
       yi: y,
       vi: v,
-      ci_lb: y === null || v === null ? null : y - crit * Math.sqrt(v),
-      ci_ub: y === null || v === null ? null : y + crit * Math.sqrt(v),
+      ci_lb: y === null ? null : y - half,
+      ci_ub: y === null ? null : y + half,
       weight: wByRow[i] as number,
       included: ok,
       continuity_corrected: peto === undefined && ctx.es.corrected[i] === 1,

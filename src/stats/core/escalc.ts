@@ -32,7 +32,7 @@ export interface EffectSizes {
   included: Uint8Array;
   /** 1 when 0.5 was added to the cells of the study. */
   corrected: Uint8Array;
-  /** Reason a study was excluded (undefined when included). */
+  /** Reason a study was excluded (undefined when included; an empty array when no study was excluded). */
   reasons: (string | undefined)[];
 }
 
@@ -92,7 +92,7 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
   const vi = alloc.f64(k);
   const included = alloc.u8(k);
   const corrected = alloc.u8(k);
-  const reasons: (string | undefined)[] = new Array<string | undefined>(k);
+  let reasons: (string | undefined)[] = [];
   for (let i = 0; i < k; i++) {
     const r = rows[i] as StudyRow;
     const d = r.data;
@@ -158,6 +158,7 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
     if (reason !== undefined) {
       yi[i] = NaN;
       vi[i] = NaN;
+      if (reasons.length === 0) reasons = new Array<string | undefined>(k);
       reasons[i] = reason;
     } else {
       yi[i] = y;

@@ -477,11 +477,13 @@ function fisherScoring(d: Tau2Design, method: "ML" | "REML" | "EB"): Tau2Estimat
       throw new InputError("Fisher scoring algorithm did not converge (as metafor would stop); try another tau² estimator");
     }
   }
-  if (method !== "EB" && CONTROL.ll0check && allPositive(d.v)) {
+  // metafor's ll0 check (the likelihoods are only compared when tau² exceeds the threshold, the one case where the
+  // comparison can change tau²)
+  if (method !== "EB" && CONTROL.ll0check && tau2 > CONTROL.threshold && allPositive(d.v)) {
     const reml = method === "REML";
     const ll0 = logLik(d, 0, reml, s);
     const ll = logLik(d, tau2, reml, s);
-    if (ll0 - ll > CONTROL.tol && tau2 > CONTROL.threshold) tau2 = 0;
+    if (ll0 - ll > CONTROL.tol) tau2 = 0;
   }
   tau2 = Math.max(CONTROL.tau2Min, tau2);
   if (method === "EB") return { tau2, se_tau2: seMoment(d, tau2) };
