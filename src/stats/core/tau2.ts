@@ -404,11 +404,11 @@ export function logLik(d: Tau2Design, tau2: number, reml: boolean, s: WeightedSt
 }
 
 /**
- * metafor's ll0 check: does the (restricted) log likelihood at tau² = 0 exceed the one at tau2 by more than
- * CONTROL.tol? The difference of the two is computed directly, with sum log(v + tau²) - sum log(v) as the logarithm
+ * For metafor's ll0 check: ll(0) - ll(tau2), the (restricted) log likelihood at tau² = 0 minus the one at tau2
+ * (tau2 is set to 0 when this exceeds CONTROL.tol). The difference is computed directly, with sum log(v + tau²) - sum log(v) as the logarithm
  * of prod (1 + tau²/v): one logarithm instead of 2k, and no two large sums subtracted. Leaves the sums at tau2 in s.
  */
-function ll0Exceeds(d: Tau2Design, tau2: number, reml: boolean, s: WeightedStats): boolean {
+export function ll0Gap(d: Tau2Design, tau2: number, reml: boolean, s: WeightedStats = emptyStats()): number {
   const { k, v } = d;
   d.stats(0, s, false);
   const yPy0 = s.yPy;
@@ -428,8 +428,7 @@ function ll0Exceeds(d: Tau2Design, tau2: number, reml: boolean, s: WeightedStats
     logRatio = 0;
     for (let i = 0; i < k; i++) logRatio += Math.log1p(tau2 / (v[i] as number));
   }
-  const gap = 0.5 * logRatio + 0.5 * (s.yPy - yPy0) + (reml ? 0.5 * (s.logdet - logdet0) : 0);
-  return gap > CONTROL.tol;
+  return 0.5 * logRatio + 0.5 * (s.yPy - yPy0) + (reml ? 0.5 * (s.logdet - logdet0) : 0);
 }
 
 function allPositive(v: ArrayLike<number>): boolean {
@@ -510,7 +509,7 @@ function fisherScoring(d: Tau2Design, method: "ML" | "REML" | "EB"): Tau2Estimat
   // comparison can change tau²)
   let sumsAtTau2 = false;
   if (method !== "EB" && CONTROL.ll0check && tau2 > CONTROL.threshold && allPositive(d.v)) {
-    if (ll0Exceeds(d, tau2, method === "REML", s)) tau2 = 0;
+    if (ll0Gap(d, tau2, method === "REML", s) > CONTROL.tol) tau2 = 0;
     else sumsAtTau2 = true;
   }
   tau2 = Math.max(CONTROL.tau2Min, tau2);

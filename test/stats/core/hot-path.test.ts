@@ -72,3 +72,25 @@ describe("scratch memory reused between analyses", () => {
     expect(s.f64(10).every((x) => x === 0)).toBe(true);
   });
 });
+
+describe("the ll0 check's likelihood gap", () => {
+  it("equals logLik(0) - logLik(tau²) for small and large k and for tau² far above the variances", async () => {
+    const { interceptDesign, ll0Gap, logLik } = await import("../../../src/stats/core/tau2.js");
+    let seed = 7;
+    const u = (): number => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (const k of [2, 5, 23, 400, 3000]) {
+      const y = Array.from({ length: k }, () => u() * 2 - 1);
+      const v = Array.from({ length: k }, () => 0.001 + u() * 0.2);
+      const d = interceptDesign(y, v);
+      for (const tau2 of [1e-4, 0.05, 3, 1e4]) {
+        for (const reml of [true, false]) {
+          const direct = logLik(d, 0, reml) - logLik(d, tau2, reml);
+          expect(Math.abs(ll0Gap(d, tau2, reml) - direct)).toBeLessThan(1e-9 * Math.max(1, Math.abs(direct)));
+        }
+      }
+    }
+  });
+});
