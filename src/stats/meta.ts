@@ -21,6 +21,7 @@ import { revmanTau2FromQ } from "./core/revman.js";
 import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
 import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
 import { rmaUni, tau2ConfInt, type PooledFit, type RmaMethod, type RmaUniResult } from "./core/rma.js";
+import { acquireScratch, type Scratch } from "./core/scratch.js";
 import { cumulative as cumulativeRun, leaveOneOut as leaveOneOutRun, type SensitivityFit } from "./core/sensitivity.js";
 import {
   MetaOptionsSchema,
@@ -95,19 +96,50 @@ export interface CoreFit extends PooledFit {
 
 const DEFAULT_RESOLVED: ResolvedMetaOptions = MetaOptionsSchema.parse({});
 
+/**
+ * The options of the previous call and zod's output for them: a loop of analyses with the same options (the
+ * bench, leave-one-out drivers, the server's repeated requests) parses them once. Zod stays the only validator:
+ * only options that passed are remembered, and only when every value is a string, number, boolean or undefined
+ * (an array such as --mods is parsed every time, as it may have changed in place).
+ */
+let lastOptions: { given: Record<string, unknown>; count: number; parsed: ResolvedMetaOptions } | undefined;
+
+function sameAsLast(options: Record<string, unknown>): boolean {
+  const last = lastOptions;
+  if (last === undefined) return false;
+  let count = 0;
+  for (const name in options) {
+    if (!Object.is(options[name], last.given[name]) || !(name in last.given)) return false;
+    count++;
+  }
+  return count === last.count;
+}
+
+function parseMetaOptions(options: MetaOptions): ResolvedMetaOptions {
+  const given = options as Record<string, unknown>;
+  if (sameAsLast(given)) return (lastOptions as { parsed: ResolvedMetaOptions }).parsed;
+  const parsed = MetaOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue?.path.join(".") ?? "";
+    throw new InputError(`invalid option: ${issue?.message ?? "bad value"}`, field === "" ? {} : { field });
+  }
+  const copy: Record<string, unknown> = {};
+  let count = 0;
+  let primitive = true;
+  for (const name in given) {
+    const v = given[name];
+    if (v !== null && (typeof v === "object" || typeof v === "function")) primitive = false;
+    copy[name] = v;
+    count++;
+  }
+  lastOptions = primitive ? { given: copy, count, parsed: Object.freeze(parsed.data) } : undefined;
+  return parsed.data;
+}
+
 /** Parses options (zod) and applies the preset and the data kind. Call once per analysis. */
 export function resolveMetaSettings(rows: readonly StudyRow[], options: MetaOptions | undefined): MetaSettings {
-  let o: ResolvedMetaOptions;
-  if (options === undefined) o = DEFAULT_RESOLVED;
-  else {
-    const parsed = MetaOptionsSchema.safeParse(options);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const field = issue?.path.join(".") ?? "";
-      throw new InputError(`invalid option: ${issue?.message ?? "bad value"}`, field === "" ? {} : { field });
-    }
-    o = parsed.data;
-  }
+  const o = options === undefined ? DEFAULT_RESOLVED : parseMetaOptions(options);
   const measure = resolveMeasure(rows, o.measure);
   const kind = rows[0]?.data.kind;
   const revman = o.preset === "revman5";
@@ -160,20 +192,24 @@ interface Context {
   bi: Float64Array;
   ci: Float64Array;
   di: Float64Array;
+  /** Working arrays of this analysis (released when metaAnalysisWith returns; never part of the result). */
+  scratch: Scratch;
   /** Set when a single-study fit had to use the z test instead of Knapp-Hartung (t with 0 df is undefined). */
   knhaFallback: boolean;
 }
 
-function buildContext(rows: readonly StudyRow[], s: MetaSettings): Context {
-  const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection });
+/** The 2x2 counts of an inverse-variance analysis: none (they are needed by MH and Peto only). */
+const NO_COUNTS = new Float64Array(0);
+
+function buildContext(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): Context {
+  const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection, alloc: scratch });
   const k = rows.length;
-  // the 2x2 counts are needed by MH and Peto only
-  const n = s.method === "IV" ? 0 : k;
-  const ai = new Float64Array(n);
-  const bi = new Float64Array(n);
-  const ci = new Float64Array(n);
-  const di = new Float64Array(n);
-  if (s.method !== "IV") {
+  const iv = s.method === "IV";
+  const ai = iv ? NO_COUNTS : scratch.f64(k);
+  const bi = iv ? NO_COUNTS : scratch.f64(k);
+  const ci = iv ? NO_COUNTS : scratch.f64(k);
+  const di = iv ? NO_COUNTS : scratch.f64(k);
+  if (!iv) {
     for (let i = 0; i < k; i++) {
       const d = (rows[i] as StudyRow).data;
       if (d.kind === "binary") {
@@ -184,7 +220,7 @@ function buildContext(rows: readonly StudyRow[], s: MetaSettings): Context {
       }
     }
   }
-  return { rows, s, es, ai, bi, ci, di, knhaFallback: false };
+  return { rows, s, es, ai, bi, ci, di, scratch, knhaFallback: false };
 }
 
 function fromUni(r: RmaUniResult, rowIndex: number[], y: Float64Array, v: Float64Array, qprofile: boolean): CoreFit {
@@ -246,7 +282,8 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
       }
     }
     const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
-    return fromUni(rmaUni(y, v, { method, test: testFor(ctx, k), level: s.level }), subset as number[], y, v, model === "random");
+    const weights = identity ? ctx.scratch.f64(k) : undefined;
+    return fromUni(rmaUni(y, v, { method, test: testFor(ctx, k), level: s.level, weights }), subset as number[], y, v, model === "random");
   }
   const t = identity ? { ai: ctx.ai, bi: ctx.bi, ci: ctx.ci, di: ctx.di } : { ai: new Float64Array(k), bi: new Float64Array(k), ci: new Float64Array(k), di: new Float64Array(k) };
   if (!identity) {
@@ -270,7 +307,8 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
         pv[j] = es.vi[subset[j] as number] as number;
       }
     }
-    mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv } });
+    const weights = identity ? ctx.scratch.f64(k) : undefined;
+    mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv }, weights });
   } else mh = rmaPeto(t, { level: s.level });
   const yvIndex: number[] = [];
   const allYi = mh.k_yi === k;
@@ -367,7 +405,7 @@ function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
     H2_ci: null,
   };
   if (f.qprofile && f.k >= 2) {
-    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level });
+    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE });
     h.tau2_ci = ci.tau2;
     h.I2_ci = ci.I2;
     h.H2_ci = ci.H2;
@@ -377,8 +415,10 @@ function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
 
 function includedIndices(ctx: Context, among?: readonly number[]): number[] {
   const out: number[] = [];
-  const src = among ?? ctx.rows.map((_, i) => i);
-  for (const i of src) if (ctx.es.included[i] === 1) out.push(i);
+  const inc = ctx.es.included;
+  if (among === undefined) {
+    for (let i = 0; i < inc.length; i++) if (inc[i] === 1) out.push(i);
+  } else for (const i of among) if (inc[i] === 1) out.push(i);
   return out;
 }
 
@@ -398,12 +438,20 @@ export function metaAnalysis(rows: readonly StudyRow[], options?: MetaOptions): 
 }
 
 /** metaAnalysis with settings already resolved (skips option parsing; for loops and benchmarks). */
-export function metaAnalysisWith(rowsIn: readonly StudyRow[], s: MetaSettings): MetaResult {
+export function metaAnalysisWith(rows: readonly StudyRow[], s: MetaSettings): MetaResult {
+  const scratch = acquireScratch();
+  try {
+    return analyse(rows, s, scratch);
+  } finally {
+    scratch.release();
+  }
+}
+
+function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): MetaResult {
   const notes: string[] = [];
   // Repeated labels are made unique where rows enter (stats/input.ts for files; core/labels.ts for other callers):
   // a check here would cost about 1 µs per analysis, a tenth of a Mantel-Haenszel analysis.
-  const rows = rowsIn;
-  const ctx = buildContext(rows, s);
+  const ctx = buildContext(rows, s, scratch);
   const incl = includedIndices(ctx);
   const nExcluded = rows.length - incl.length;
   if (nExcluded > 0) notes.push(`${nExcluded} of ${rows.length} studies were left out of the model (see each study's excluded_reason).`);
@@ -433,8 +481,9 @@ export function metaAnalysisWith(rowsIn: readonly StudyRow[], s: MetaSettings): 
   if (s.preset === "revman5") notes.push("Preset revman5: results follow RevMan 5.3 (Deeks & Higgins 2010), not metafor, where the two differ.");
 
   // studies
-  const totalW = fit.weights.reduce((a, b) => a + b, 0);
-  const wByRow = new Float64Array(rows.length);
+  let totalW = 0;
+  for (let j = 0; j < fit.weights.length; j++) totalW += fit.weights[j] as number;
+  const wByRow = scratch.f64(rows.length);
   for (let j = 0; j < fit.rowIndex.length; j++) wByRow[fit.rowIndex[j] as number] = (100 * (fit.weights[j] as number)) / totalW;
   const studies: StudyResult[] = new Array<StudyResult>(rows.length);
   const crit = critValue(s.level, null);
@@ -450,13 +499,14 @@ export function metaAnalysisWith(rowsIn: readonly StudyRow[], s: MetaSettings): 
       y = ok && !Number.isNaN(py) ? py : null;
       v = ok && !Number.isNaN(py) ? (peto.vi[i] as number) : null;
     }
+    const half = y === null || v === null ? NaN : crit * Math.sqrt(v);
     const st: StudyResult = {
       study: r.study,
       data: r.data,
       yi: y,
       vi: v,
-      ci_lb: y === null || v === null ? null : y - crit * Math.sqrt(v),
-      ci_ub: y === null || v === null ? null : y + crit * Math.sqrt(v),
+      ci_lb: y === null ? null : y - half,
+      ci_ub: y === null ? null : y + half,
       weight: wByRow[i] as number,
       included: ok,
       continuity_corrected: peto === undefined && ctx.es.corrected[i] === 1,

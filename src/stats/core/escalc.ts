@@ -9,6 +9,7 @@ import gammaln from "@stdlib/math-base-special-gammaln";
 import { InputError } from "../../shared/errors.js";
 import type { Measure, StudyRow } from "../types.js";
 import { qnorm } from "./dist.js";
+import { FRESH_ARRAYS, type ArrayAllocator } from "./scratch.js";
 
 export type SmdCorrection = "exact" | "approx";
 
@@ -17,6 +18,8 @@ export interface EffectSizeOptions {
   smdCorrection?: SmdCorrection;
   /** Continuity correction added to every cell of a study with a zero cell (default 0.5; 0 = none). */
   add?: number;
+  /** Where the arrays of the result come from (default: fresh arrays; meta.ts passes its per-analysis scratch). */
+  alloc?: ArrayAllocator;
 }
 
 export interface EffectSizes {
@@ -29,7 +32,7 @@ export interface EffectSizes {
   included: Uint8Array;
   /** 1 when 0.5 was added to the cells of the study. */
   corrected: Uint8Array;
-  /** Reason a study was excluded (undefined when included). */
+  /** Reason a study was excluded (undefined when included; an empty array when no study was excluded). */
   reasons: (string | undefined)[];
 }
 
@@ -84,11 +87,12 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
   const k = rows.length;
   const add = options.add ?? 0.5;
   const approx = options.smdCorrection === "approx";
-  const yi = new Float64Array(k);
-  const vi = new Float64Array(k);
-  const included = new Uint8Array(k);
-  const corrected = new Uint8Array(k);
-  const reasons: (string | undefined)[] = new Array<string | undefined>(k);
+  const alloc = options.alloc ?? FRESH_ARRAYS;
+  const yi = alloc.f64(k);
+  const vi = alloc.f64(k);
+  const included = alloc.u8(k);
+  const corrected = alloc.u8(k);
+  let reasons: (string | undefined)[] = [];
   for (let i = 0; i < k; i++) {
     const r = rows[i] as StudyRow;
     const d = r.data;
@@ -154,6 +158,7 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
     if (reason !== undefined) {
       yi[i] = NaN;
       vi[i] = NaN;
+      if (reasons.length === 0) reasons = new Array<string | undefined>(k);
       reasons[i] = reason;
     } else {
       yi[i] = y;

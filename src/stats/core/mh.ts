@@ -26,6 +26,8 @@ export interface RmaMHOptions {
   addInMH?: number;
   /** Per-study estimates already computed by effectSizes (same tables, same order), to skip recomputing them. */
   perStudy?: { yi: Float64Array; vi: Float64Array };
+  /** Array of length k to hold the weights of the result (default: a new one). */
+  weights?: Float64Array | undefined;
 }
 
 /** k counts the tables used in the pooled estimate. */
@@ -98,7 +100,7 @@ export function rmaMH(tables: TwoByTwo, measure: "OR" | "RR" | "RD", options: Rm
   if (k < 1) throw new InputError("no studies to pool (k = 0)");
   const level = options.level ?? 95;
   const add = options.addInMH ?? 0;
-  const weights = new Float64Array(k);
+  const weights = options.weights ?? new Float64Array(k);
   let beta: number;
   let se: number;
   // sums

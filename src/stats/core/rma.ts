@@ -24,6 +24,8 @@ export interface RmaUniOptions {
   level?: number;
   /** Use this tau² instead of estimating it (metafor's tau2 = value). */
   tau2Fixed?: number;
+  /** Array of length k to hold the weights of the result (default: a new one). */
+  weights?: Float64Array | undefined;
 }
 
 /** The pooled estimate every model reports (metafor's b, se, zval, pval, ci.lb, ci.ub) and its heterogeneity Q. */
@@ -84,7 +86,7 @@ export function rmaUni(yi: ArrayLike<number>, vi: ArrayLike<number>, options: Rm
       se_tau2 = est.se_tau2;
     }
   }
-  const weights = new Float64Array(k);
+  const weights = options.weights ?? new Float64Array(k);
   let sw = 0;
   let swy = 0;
   for (let i = 0; i < k; i++) {
@@ -168,9 +170,11 @@ export interface Tau2ConfInt {
 
 /**
  * Q-profile confidence interval for tau² (Viechtbauer 2007) as metafor's confint.rma.uni(type = "QP"),
- * with the matching I² and H² limits. Needs k >= 2 and a random-effects fit.
+ * with the matching I² and H² limits. Needs k >= 2 and a random-effects fit. `fit.QE`, when given, must be
+ * rmaUni's QE for the same yi and vi: it is Q(0) computed by the same operations in the same order, so the
+ * search starts from it instead of computing Q(0) again.
  */
-export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: Pick<RmaUniResult, "tau2" | "vt" | "level">): Tau2ConfInt {
+export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: Pick<RmaUniResult, "tau2" | "vt" | "level"> & { QE?: number }): Tau2ConfInt {
   const k = yi.length;
   if (k < 2) throw new InputError("a confidence interval for tau² needs at least 2 studies");
   const alpha = 1 - fit.level / 100;
@@ -179,7 +183,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   const critU = qchisq(1 - alpha / 2, k - 1);
   const critL = qchisq(alpha / 2, k - 1);
   const qMax = qStatistic(yi, vi, tau2max);
-  const qMin = qStatistic(yi, vi, tau2min);
+  const qMin = tau2min === 0 && fit.QE !== undefined ? fit.QE : qStatistic(yi, vi, tau2min);
   let lb = NaN;
   let ub = NaN;
   if (qMin < critL) {

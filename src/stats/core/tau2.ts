@@ -403,6 +403,34 @@ export function logLik(d: Tau2Design, tau2: number, reml: boolean, s: WeightedSt
   return -0.5 * (k - p) * Math.log(2 * Math.PI) - 0.5 * slog - 0.5 * s.logdet - 0.5 * s.yPy;
 }
 
+/**
+ * For metafor's ll0 check: ll(0) - ll(tau2), the (restricted) log likelihood at tau² = 0 minus the one at tau2
+ * (tau2 is set to 0 when this exceeds CONTROL.tol). The difference is computed directly, with sum log(v + tau²) - sum log(v) as the logarithm
+ * of prod (1 + tau²/v): one logarithm instead of 2k, and no two large sums subtracted. Leaves the sums at tau2 in s.
+ */
+export function ll0Gap(d: Tau2Design, tau2: number, reml: boolean, s: WeightedStats = emptyStats()): number {
+  const { k, v } = d;
+  d.stats(0, s, false);
+  const yPy0 = s.yPy;
+  const logdet0 = s.logdet;
+  d.stats(tau2, s, false);
+  let logRatio = 0;
+  let prod = 1;
+  for (let i = 0; i < k; i++) {
+    prod *= 1 + tau2 / (v[i] as number);
+    if (prod > 1e250) {
+      logRatio += Math.log(prod);
+      prod = 1;
+    }
+  }
+  logRatio += Math.log(prod);
+  if (!Number.isFinite(logRatio)) {
+    logRatio = 0;
+    for (let i = 0; i < k; i++) logRatio += Math.log1p(tau2 / (v[i] as number));
+  }
+  return 0.5 * logRatio + 0.5 * (s.yPy - yPy0) + (reml ? 0.5 * (s.logdet - logdet0) : 0);
+}
+
 function allPositive(v: ArrayLike<number>): boolean {
   for (let i = 0; i < v.length; i++) if (!((v[i] as number) > 0)) return false;
   return true;
@@ -477,15 +505,16 @@ function fisherScoring(d: Tau2Design, method: "ML" | "REML" | "EB"): Tau2Estimat
       throw new InputError("Fisher scoring algorithm did not converge (as metafor would stop); try another tau² estimator");
     }
   }
-  if (method !== "EB" && CONTROL.ll0check && allPositive(d.v)) {
-    const reml = method === "REML";
-    const ll0 = logLik(d, 0, reml, s);
-    const ll = logLik(d, tau2, reml, s);
-    if (ll0 - ll > CONTROL.tol && tau2 > CONTROL.threshold) tau2 = 0;
+  // metafor's ll0 check (the likelihoods are only compared when tau² exceeds the threshold, the one case where the
+  // comparison can change tau²)
+  let sumsAtTau2 = false;
+  if (method !== "EB" && CONTROL.ll0check && tau2 > CONTROL.threshold && allPositive(d.v)) {
+    if (ll0Gap(d, tau2, method === "REML", s) > CONTROL.tol) tau2 = 0;
+    else sumsAtTau2 = true;
   }
   tau2 = Math.max(CONTROL.tau2Min, tau2);
   if (method === "EB") return { tau2, se_tau2: seMoment(d, tau2) };
-  d.stats(tau2, s, false);
+  if (!sumsAtTau2) d.stats(tau2, s, false);
   return { tau2, se_tau2: method === "ML" ? Math.sqrt(2 / s.sw2) : Math.sqrt(2 / s.trPP) };
 }
 

@@ -1,0 +1,96 @@
+/**
+ * The speed work on the meta-analysis hot path (docs/stats.md, "Speed") must not change what a call returns:
+ * remembered option parses follow the options given, and scratch memory reused between analyses never leaks one
+ * analysis's numbers into another's result.
+ */
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../../src/shared/errors.js";
+import { metaAnalysis, type MetaOptions, type StudyRow } from "../../../src/stats/index.js";
+
+const bin = (study: string, et: number, nt: number, ec: number, nc: number): StudyRow => ({
+  study,
+  data: { kind: "binary", events_t: et, total_t: nt, events_c: ec, total_c: nc },
+});
+
+const rows: StudyRow[] = [bin("A", 20, 45, 14, 44), bin("B", 12, 30, 13, 31), bin("C", 30, 40, 18, 41), bin("D", 9, 20, 2, 19), bin("E", 4, 50, 9, 52)];
+
+describe("remembered option parses", () => {
+  it("an options object changed in place between calls is parsed again", () => {
+    const o: MetaOptions = { measure: "OR", tau2: "REML" };
+    expect(metaAnalysis(rows, o).tau2_method).toBe("REML");
+    o.tau2 = "DL";
+    expect(metaAnalysis(rows, o).tau2_method).toBe("DL");
+    delete o.tau2;
+    o.level = 90;
+    const r = metaAnalysis(rows, o);
+    expect(r.tau2_method).toBe("REML");
+    expect(r.level).toBe(90);
+  });
+
+  it("invalid options after valid ones still fail, and a field added later counts", () => {
+    metaAnalysis(rows, { measure: "OR", level: 95 });
+    expect(() => metaAnalysis(rows, { measure: "OR", level: 150 })).toThrow(InputError);
+    expect(metaAnalysis(rows, { measure: "OR", level: 95, model: "fixed" }).model).toBe("fixed");
+    expect(metaAnalysis(rows, { measure: "OR", level: 95 }).model).toBe("random");
+  });
+
+  it("an array option changed in place is parsed again", () => {
+    const withMods = rows.map((r, i) => ({ ...r, moderators: { dose: String(i + 1), year: String(2000 + 3 * i) } }));
+    const mods = ["dose"];
+    const a = metaAnalysis(withMods, { mods });
+    mods[0] = "year";
+    const b = metaAnalysis(withMods, { mods });
+    expect(a.meta_regression?.coefficients[1]?.name).toBe("dose");
+    expect(b.meta_regression?.coefficients[1]?.name).toBe("year");
+  });
+});
+
+describe("scratch memory reused between analyses", () => {
+  const other: StudyRow[] = Array.from({ length: 60 }, (_, i) => bin(`S${i}`, 3 + (i % 7), 40 + i, 5 + (i % 5), 45 + i));
+
+  it("a result is not changed by the analyses run after it", () => {
+    for (const o of [{ measure: "OR" }, { measure: "RR", method: "MH" }, { measure: "OR", method: "PETO" }, { measure: "RD", method: "MH", model: "random" }] satisfies MetaOptions[]) {
+      const first = metaAnalysis(rows, { ...o, leaveOneOut: true, bias: true });
+      const copy = structuredClone(first);
+      metaAnalysis(other, { ...o, cumulative: true });
+      metaAnalysis(rows.slice(0, 3), o);
+      expect(first).toEqual(copy);
+      expect(metaAnalysis(rows, { ...o, leaveOneOut: true, bias: true })).toEqual(copy);
+    }
+  });
+
+  it("views handed out before the buffer grows keep their values", async () => {
+    const { Scratch } = await import("../../../src/stats/core/scratch.js");
+    const s = new Scratch();
+    const a = s.f64(1000);
+    a.fill(7);
+    const b = s.f64(5000);
+    b.fill(3);
+    expect(a.every((x) => x === 7)).toBe(true);
+    expect(b.length).toBe(5000);
+    s.release();
+    expect(s.f64(10).every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe("the ll0 check's likelihood gap", () => {
+  it("equals logLik(0) - logLik(tau²) for small and large k and for tau² far above the variances", async () => {
+    const { interceptDesign, ll0Gap, logLik } = await import("../../../src/stats/core/tau2.js");
+    let seed = 7;
+    const u = (): number => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (const k of [2, 5, 23, 400, 3000]) {
+      const y = Array.from({ length: k }, () => u() * 2 - 1);
+      const v = Array.from({ length: k }, () => 0.001 + u() * 0.2);
+      const d = interceptDesign(y, v);
+      for (const tau2 of [1e-4, 0.05, 3, 1e4]) {
+        for (const reml of [true, false]) {
+          const direct = logLik(d, 0, reml) - logLik(d, tau2, reml);
+          expect(Math.abs(ll0Gap(d, tau2, reml) - direct)).toBeLessThan(1e-9 * Math.max(1, Math.abs(direct)));
+        }
+      }
+    }
+  });
+});
