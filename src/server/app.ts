@@ -30,6 +30,7 @@ import { clinicalPlanRoutes } from "./routes/clinical-plans.js";
 import { evidenceRoutes } from "./routes/evidence.js";
 import { evidenceNetworkRoutes } from "./routes/evidence-network.js";
 import { metaRoutes } from "./routes/meta.js";
+import { nmaTsaRoutes } from "./routes/nma-tsa.js";
 import { researchRoutes } from "./routes/research.js";
 import { auditRoutes } from "./routes/audit.js";
 import { trialRoutes } from "./routes/trials.js";
@@ -152,7 +153,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(swaggerUi, { routePrefix: "/api/docs", uiConfig: { docExpansion: "list" }, staticCSP: true });
     // request bodies: the workbench (uploads in base64) may use the configured limit, every other route 256 kB
     app.addHook("onRoute", (route) => {
-      if (route.bodyLimit === undefined && !route.url.startsWith("/api/meta")) route.bodyLimit = DEFAULT_ROUTE_BODY_LIMIT;
+      if (route.bodyLimit === undefined && !/^\/api\/(meta|nma|tsa)(\/|$)/.test(route.url)) route.bodyLimit = DEFAULT_ROUTE_BODY_LIMIT;
     });
     installAuth(app);
     // text the databases cannot store, and sizes beyond the route's limits: 400 naming the field, before validation
@@ -189,6 +190,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(evidenceRoutes);
     await app.register(evidenceNetworkRoutes);
     await app.register(metaRoutes);
+    await app.register(nmaTsaRoutes);
     await app.register(researchRoutes);
     await app.register(auditRoutes);
     await app.register(trialRoutes);
