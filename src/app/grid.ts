@@ -6,12 +6,9 @@
  */
 import { isInputError } from "../shared/errors.js";
 import { parseStudyFile } from "../stats/input.js";
+import { gridCsv, type GridTable } from "./grid-csv.js";
 
-export interface GridTable {
-  /** Header cells (canonical names such as study, events_t, total_t, ... or yi, vi / yi, sei). */
-  columns: readonly string[];
-  rows: ReadonlyArray<readonly string[]>;
-}
+export { gridCsv, type GridTable };
 
 export interface GridProblem {
   /** 0-based index of the grid row, or null for a problem of the whole table (e.g. a missing column). */
@@ -19,25 +16,6 @@ export interface GridProblem {
   /** The column (as the parser names it), when the problem is in one cell. */
   field: string | null;
   reason: string;
-}
-
-function cell(s: string): string {
-  const t = s.replace(/[\r\n]+/g, " ");
-  return /[",]/.test(t) || /^\s|\s$/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-}
-
-/** The grid as CSV text (header on line 1, grid row i on line i + 2); blank rows are left out. */
-export function gridCsv(g: GridTable, keep?: readonly number[]): { csv: string; lines: number[] } {
-  const lines: number[] = [];
-  const out = [g.columns.map(cell).join(",")];
-  const idx = keep ?? g.rows.map((_, i) => i);
-  for (const i of idx) {
-    const r = g.rows[i] ?? [];
-    if (r.every((c) => c.trim() === "")) continue;
-    lines.push(i);
-    out.push(g.columns.map((_, j) => cell(r[j] ?? "")).join(","));
-  }
-  return { csv: `${out.join("\n")}\n`, lines };
 }
 
 /** Every problem the parser finds, at most one per row (and at most `maxProblems`). */
