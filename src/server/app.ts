@@ -31,6 +31,7 @@ import { evidenceRoutes } from "./routes/evidence.js";
 import { evidenceVersionRoutes } from "./routes/evidence-versions.js";
 import { evidenceNetworkRoutes } from "./routes/evidence-network.js";
 import { metaRoutes } from "./routes/meta.js";
+import { nmaTsaRoutes } from "./routes/nma-tsa.js";
 import { researchRoutes } from "./routes/research.js";
 import { auditRoutes } from "./routes/audit.js";
 import { trialRoutes } from "./routes/trials.js";
@@ -153,7 +154,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(swaggerUi, { routePrefix: "/api/docs", uiConfig: { docExpansion: "list" }, staticCSP: true });
     // request bodies: the workbench (uploads in base64) may use the configured limit, every other route 256 kB
     app.addHook("onRoute", (route) => {
-      if (route.bodyLimit === undefined && !route.url.startsWith("/api/meta")) route.bodyLimit = DEFAULT_ROUTE_BODY_LIMIT;
+      if (route.bodyLimit === undefined && !/^\/api\/(meta|nma|tsa)(\/|$)/.test(route.url)) route.bodyLimit = DEFAULT_ROUTE_BODY_LIMIT;
     });
     installAuth(app);
     // text the databases cannot store, and sizes beyond the route's limits: 400 naming the field, before validation
@@ -191,6 +192,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(evidenceVersionRoutes);
     await app.register(evidenceNetworkRoutes);
     await app.register(metaRoutes);
+    await app.register(nmaTsaRoutes);
     await app.register(researchRoutes);
     await app.register(auditRoutes);
     await app.register(trialRoutes);

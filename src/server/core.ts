@@ -19,8 +19,13 @@ import { THERAPY_IDS, THERAPY_NAMES } from "../shared/therapies.js";
 import { EvidenceStore, type EvidenceVersion, type Store } from "../store/index.js";
 import { evidenceVersionLabel, type EvidenceVersionRef } from "../evidence/versions.js";
 import { analyseStudyTable } from "../app/meta.js";
+import { analyseNetworkTable } from "../app/nma.js";
+import { analyseTsaTable, tsaJson } from "../app/tsa.js";
+import { metaBundle, nmaBundle, type BundleVersions } from "./bundle.js";
+import { nmaIsRatio, type NmaOptions, type NmaResult } from "../stats/nma/index.js";
+import type { TsaOptions, TsaResult } from "../stats/tsa/index.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
-import { forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
+import { baujatPlotSvg, bubblePlotSvg, forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
 import { toCsv } from "./csv.js";
 import { unavailable } from "./errors.js";
 import {
@@ -369,11 +374,49 @@ export interface WorkbenchLimits {
   maxPlotStudies: number;
 }
 
-export type WorkbenchJob = { file: MetaUpload; options: MetaOptions; plot: ForestPlotOptions; png: "forest" | "funnel" | null; limits: WorkbenchLimits };
+/** The plots of a meta-analysis the workbench can draw (and render as PNG). */
+export const META_PLOTS = ["forest", "funnel", "baujat", "bubble"] as const;
+export type MetaPlotName = (typeof META_PLOTS)[number];
+export const NMA_PLOTS = ["network", "forest"] as const;
+export type NmaPlotName = (typeof NMA_PLOTS)[number];
+
+export type WorkbenchJob =
+  | { kind?: "meta"; file: MetaUpload; options: MetaOptions; plot: ForestPlotOptions; png: MetaPlotName | null; limits: WorkbenchLimits; bundle?: BundleVersions }
+  | { kind: "nma"; file: MetaUpload; options: NmaOptions; plot: NmaPlotBody; png: NmaPlotName | null; limits: WorkbenchLimits; bundle?: BundleVersions }
+  | { kind: "tsa"; file: MetaUpload; options: TsaOptions; plot: { title?: string }; png: "tsa" | null; limits: WorkbenchLimits };
+
+export interface NmaPlotBody {
+  title?: string;
+  favoursLeft?: string;
+  favoursRight?: string;
+}
+
 export interface WorkbenchOutput {
   result: MetaResult;
   forestSvg: string;
   funnelSvg: string | null;
+  /** Baujat plot (when the influence diagnostics were asked for), bubble plot (meta-regression on a numeric moderator). */
+  baujatSvg: string | null;
+  bubbleSvg: string | null;
+  csv: string;
+  png: Uint8Array | null;
+  /** The reproducible bundle (zip), when asked for. */
+  bundle: Uint8Array | null;
+}
+
+export interface NmaWorkbenchOutput {
+  result: NmaResult;
+  networkSvg: string;
+  forestSvg: string;
+  csv: string;
+  png: Uint8Array | null;
+  bundle: Uint8Array | null;
+}
+
+export interface TsaWorkbenchOutput {
+  /** The result as `decidua tsa --json` prints it (infinite boundaries as "Inf"), parsed back. */
+  result: unknown;
+  plotSvg: string;
   csv: string;
   png: Uint8Array | null;
 }
@@ -386,23 +429,93 @@ export class WorkbenchLimitError extends Error {
   }
 }
 
+function studyLimits(job: { png: string | null; limits: WorkbenchLimits }, k: number, what = "studies"): void {
+  if (k > job.limits.maxStudies) throw new WorkbenchLimitError(413, `the file has ${k} ${what}; the workbench analyses at most ${job.limits.maxStudies}`, "file");
+  if (job.png !== null && k > job.limits.maxPlotStudies) throw new WorkbenchLimitError(422, `a ${job.png} plot of ${k} ${what} is not drawn; at most ${job.limits.maxPlotStudies} (the analysis itself is available without the PNG)`, "file");
+}
+
+/** A plot that needs data the analysis may not have (e.g. a bubble plot without a numeric moderator): null then. */
+function optionalPlot(f: () => string): string | null {
+  try {
+    return f();
+  } catch (e) {
+    if (isInputError(e)) return null;
+    throw e;
+  }
+}
+
 /** The workbench computation (parse, analyse, plot), run inside a worker thread. */
-export async function runWorkbench(job: WorkbenchJob): Promise<WorkbenchOutput> {
+export async function runWorkbench(job: WorkbenchJob & { kind?: "meta" }): Promise<WorkbenchOutput> {
   // the use case `decidua meta` runs (app/meta.ts), with the workbench's limits checked before any analysis
   const a = await analyseStudyTable(
     { file: job.file.name, bytes: new Uint8Array(job.file.content) },
     job.options,
     { forest: job.plot, funnel: job.plot.title !== undefined ? { title: job.plot.title } : true },
     "skip",
-    (rows) => {
-      if (rows.length > job.limits.maxStudies) throw new WorkbenchLimitError(413, `the file has ${rows.length} studies; the workbench analyses at most ${job.limits.maxStudies}`, "file");
-      if (job.png !== null && rows.length > job.limits.maxPlotStudies) throw new WorkbenchLimitError(422, `a ${job.png} plot of ${rows.length} studies is not drawn; at most ${job.limits.maxPlotStudies} (the analysis itself is available from /api/meta)`, "file");
-    },
+    (rows) => studyLimits(job, rows.length),
   );
   const { result, funnelSvg } = a;
   const forestSvg = a.forestSvg ?? "";
-  const svg = job.png === "forest" ? forestSvg : job.png === "funnel" ? funnelSvg : null;
-  return { result, forestSvg, funnelSvg, csv: metaResultCsv(result), png: svg === null ? null : svgToPng(svg) };
+  const baujatSvg = result.baujat !== undefined ? optionalPlot(() => baujatPlotSvg(result)) : null;
+  const bubbleSvg = result.meta_regression?.bubble !== undefined ? optionalPlot(() => bubblePlotSvg(result)) : null;
+  const svgs: Record<MetaPlotName, string | null> = { forest: forestSvg, funnel: funnelSvg, baujat: baujatSvg, bubble: bubbleSvg };
+  const svg = job.png === null ? null : svgs[job.png];
+  if (job.png !== null && job.png !== "funnel" && svg === null) throw new WorkbenchLimitError(422, `no ${job.png} plot for this analysis (${PLOT_NEEDS[job.png]})`, "plot");
+  const csv = metaResultCsv(result);
+  const bundle = job.bundle === undefined ? null : metaBundle({ file: job.file.name, bytes: new Uint8Array(job.file.content), rows: a.rows, options: job.options, result, csv, versions: job.bundle });
+  return { result, forestSvg, funnelSvg, baujatSvg, bubbleSvg, csv, png: svg === null ? null : svgToPng(svg), bundle };
+}
+
+const PLOT_NEEDS: Record<MetaPlotName, string> = {
+  forest: "",
+  funnel: "needs at least 3 studies",
+  baujat: "tick the influence diagnostics",
+  bubble: "needs a meta-regression on a numeric moderator",
+};
+
+/** The NMA page's computation: the use case `decidua nma` runs (app/nma.ts), both plots, CSV, optional bundle. */
+export async function runNmaWorkbench(job: Extract<WorkbenchJob, { kind: "nma" }>): Promise<NmaWorkbenchOutput> {
+  const title = job.plot.title !== undefined ? { title: job.plot.title } : {};
+  const forest = { ...(job.plot.favoursLeft ? { favoursLeft: job.plot.favoursLeft } : {}), ...(job.plot.favoursRight ? { favoursRight: job.plot.favoursRight } : {}) };
+  const a = await analyseNetworkTable({ file: job.file.name, bytes: new Uint8Array(job.file.content) }, job.options, { ...title, network: true, forest }, (n) => studyLimits(job, n, "rows"));
+  const networkSvg = a.networkSvg ?? "";
+  const forestSvg = a.forestSvg ?? "";
+  const svg = job.png === "network" ? networkSvg : job.png === "forest" ? forestSvg : null;
+  const csv = nmaResultCsv(a.result);
+  const bundle = job.bundle === undefined ? null : await nmaBundle({ file: job.file.name, bytes: new Uint8Array(job.file.content), options: job.options, result: a.result, csv, versions: job.bundle });
+  return { result: a.result, networkSvg, forestSvg, csv, png: svg === null ? null : svgToPng(svg), bundle };
+}
+
+/** The TSA page's computation: the use case `decidua tsa` runs (app/tsa.ts), its plot and CSV. */
+export async function runTsaWorkbench(job: Extract<WorkbenchJob, { kind: "tsa" }>): Promise<TsaWorkbenchOutput> {
+  const a = await analyseTsaTable({ file: job.file.name, bytes: new Uint8Array(job.file.content) }, job.options, job.plot, (rows) => studyLimits(job, rows.length));
+  const plotSvg = a.plotSvg ?? "";
+  return { result: JSON.parse(tsaJson(a.result)) as unknown, plotSvg, csv: tsaResultCsv(a.result), png: job.png === "tsa" ? svgToPng(plotSvg) : null };
+}
+
+/** Every treatment vs the reference, then the league table's pairs, on the display scale (ratios for OR/RR). */
+export function nmaResultCsv(r: NmaResult): string {
+  const ratio = nmaIsRatio(r.measure);
+  const show = (x: number): number => (ratio ? Math.exp(x) : x);
+  const ps = new Map(r.pscores.map((p) => [p.treatment, p.pscore]));
+  const header = ["treatment", "versus", "estimate", "se", "ci_lb", "ci_ub", "pval", ...(ratio ? [r.measure, `${r.measure}_ci_lb`, `${r.measure}_ci_ub`] : []), "pscore"];
+  const rows: unknown[][] = r.estimates.map((e) => [e.treatment, r.reference, e.estimate, e.se, e.ci_lb, e.ci_ub, e.pval, ...(ratio ? [show(e.estimate), show(e.ci_lb), show(e.ci_ub)] : []), ps.get(e.treatment) ?? ""]);
+  r.league.cells.forEach((row, i) =>
+    row.forEach((c, j) => {
+      if (c === null || i === j) return;
+      rows.push([r.league.treatments[i], r.league.treatments[j], c.estimate, "", c.ci_lb, c.ci_ub, "", ...(ratio ? [show(c.estimate), show(c.ci_lb), show(c.ci_ub)] : []), ""]);
+    }),
+  );
+  return toCsv(header, rows);
+}
+
+/** One row per look (study added), with the z-curve and the boundaries. */
+export function tsaResultCsv(r: TsaResult): string {
+  const f = (x: number | null): unknown => (x === null ? "" : Number.isFinite(x) ? x : x > 0 ? "Inf" : "-Inf");
+  return toCsv(
+    ["study", "n", "fraction", "z", "boundary", "futility"],
+    r.looks.map((l) => [l.study, l.n, l.fraction, f(l.z), f(l.boundary), f(l.futility)]),
+  );
 }
 
 /** One row per study and the pooled row, on the analysis scale and (for OR/RR) back-transformed. */

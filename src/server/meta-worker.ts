@@ -1,18 +1,22 @@
 /**
- * Worker thread of the workbench pool (piscina): runs one workbench job and returns the output, or the error
- * as plain data (an InputError's reason and location, or a limit), so the main thread can answer 400/413/422.
+ * Worker thread of the workbench pool (piscina): runs one workbench job (meta-analysis, network meta-analysis or
+ * trial sequential analysis) and returns the output, or the error as plain data (an InputError's reason and
+ * location, or a limit), so the main thread can answer 400/413/422.
  */
 import { isInputError } from "../shared/errors.js";
-import { WorkbenchLimitError, runWorkbench, type WorkbenchJob, type WorkbenchOutput } from "./core.js";
+import { WorkbenchLimitError, runNmaWorkbench, runTsaWorkbench, runWorkbench, type NmaWorkbenchOutput, type TsaWorkbenchOutput, type WorkbenchJob, type WorkbenchOutput } from "./core.js";
+
+export type WorkerOutput = WorkbenchOutput | NmaWorkbenchOutput | TsaWorkbenchOutput;
 
 export type WorkerAnswer =
-  | { ok: true; out: WorkbenchOutput }
+  | { ok: true; out: WorkerOutput }
   | { ok: false; input?: { reason: string; location: Record<string, unknown> }; limit?: { status: 413 | 422; message: string; field: string }; message?: string };
 
 export default async function work(job: WorkbenchJob): Promise<WorkerAnswer> {
   try {
-    const content = Buffer.from(job.file.content);
-    return { ok: true, out: await runWorkbench({ ...job, file: { name: job.file.name, content } }) };
+    const file = { name: job.file.name, content: Buffer.from(job.file.content) };
+    const out = job.kind === "nma" ? await runNmaWorkbench({ ...job, file }) : job.kind === "tsa" ? await runTsaWorkbench({ ...job, file }) : await runWorkbench({ ...job, file });
+    return { ok: true, out };
   } catch (e) {
     if (isInputError(e)) return { ok: false, input: { reason: e.reason, location: { ...e.location } } };
     if (e instanceof WorkbenchLimitError) return { ok: false, limit: { status: e.status, message: e.message, field: e.field } };

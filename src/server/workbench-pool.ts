@@ -10,9 +10,12 @@ import { Piscina } from "piscina";
 import { InputError } from "../shared/errors.js";
 import type { MetaOptions } from "../stats/types.js";
 import type { ForestPlotOptions } from "../stats/plots/index.js";
-import type { MetaUpload, WorkbenchLimits, WorkbenchOutput } from "./core.js";
+import type { MetaPlotName, MetaUpload, NmaPlotBody, NmaPlotName, NmaWorkbenchOutput, TsaWorkbenchOutput, WorkbenchJob, WorkbenchLimits, WorkbenchOutput } from "./core.js";
+import type { NmaOptions } from "../stats/nma/index.js";
+import type { TsaOptions } from "../stats/tsa/index.js";
+import { bundleVersions } from "./bundle.js";
 import { HttpError } from "./errors.js";
-import type { WorkerAnswer } from "./meta-worker.js";
+import type { WorkerAnswer, WorkerOutput } from "./meta-worker.js";
 
 export interface WorkbenchPoolOptions extends WorkbenchLimits {
   threads: number;
@@ -36,13 +39,36 @@ export class WorkbenchPool {
     this.pool = new Piscina({ filename: w.filename, execArgv: w.execArgv, minThreads: 0, maxThreads: o.threads, maxQueue: o.maxQueue, idleTimeout: 30_000 });
   }
 
-  async run(file: MetaUpload, options: MetaOptions, plot: ForestPlotOptions, png: "forest" | "funnel" | null = null): Promise<WorkbenchOutput> {
+  /** A meta-analysis (`decidua meta`); `png` renders that plot; `bundle` adds the reproducible bundle. */
+  async run(file: MetaUpload, options: MetaOptions, plot: ForestPlotOptions, png: MetaPlotName | null = null, bundle = false): Promise<WorkbenchOutput> {
+    return (await this.job({ file: this.copy(file), options, plot, png, limits: this.limits(), ...(bundle ? { bundle: bundleVersions() } : {}) })) as WorkbenchOutput;
+  }
+
+  /** A network meta-analysis (`decidua nma`). */
+  async runNma(file: MetaUpload, options: NmaOptions, plot: NmaPlotBody, png: NmaPlotName | null = null, bundle = false): Promise<NmaWorkbenchOutput> {
+    return (await this.job({ kind: "nma", file: this.copy(file), options, plot, png, limits: this.limits(), ...(bundle ? { bundle: bundleVersions() } : {}) })) as NmaWorkbenchOutput;
+  }
+
+  /** A trial sequential analysis (`decidua tsa`). */
+  async runTsa(file: MetaUpload, options: TsaOptions, plot: { title?: string }, png: "tsa" | null = null): Promise<TsaWorkbenchOutput> {
+    return (await this.job({ kind: "tsa", file: this.copy(file), options, plot, png, limits: this.limits() })) as TsaWorkbenchOutput;
+  }
+
+  private limits(): WorkbenchLimits {
+    return { maxStudies: this.o.maxStudies, maxPlotStudies: this.o.maxPlotStudies };
+  }
+
+  private copy(file: MetaUpload): MetaUpload {
+    return { name: file.name, content: new Uint8Array(file.content) as Buffer };
+  }
+
+  private async job(job: WorkbenchJob): Promise<WorkerOutput> {
     if (this.pool.queueSize >= this.o.maxQueue) throw new HttpError(503, "UNAVAILABLE", "the workbench is busy; try again in a moment");
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), this.o.timeBudgetMs);
     let answer: WorkerAnswer;
     try {
-      answer = (await this.pool.run({ file: { name: file.name, content: new Uint8Array(file.content) }, options, plot, png, limits: { maxStudies: this.o.maxStudies, maxPlotStudies: this.o.maxPlotStudies } }, { signal: ac.signal })) as WorkerAnswer;
+      answer = (await this.pool.run(job, { signal: ac.signal })) as WorkerAnswer;
     } catch (e) {
       if (ac.signal.aborted) throw new HttpError(422, "TOO_LARGE", `the analysis did not finish within its time budget of ${Math.round(this.o.timeBudgetMs / 1000)} s; use fewer studies`, "file");
       if (e instanceof Error && /queue is at limit/i.test(e.message)) throw new HttpError(503, "UNAVAILABLE", "the workbench is busy; try again in a moment");
@@ -50,7 +76,10 @@ export class WorkbenchPool {
     } finally {
       clearTimeout(timer);
     }
-    if (answer.ok) return { ...answer.out, png: answer.out.png === null ? null : Buffer.from(answer.out.png) };
+    if (answer.ok) {
+      const out = answer.out as WorkerOutput & { bundle?: Uint8Array | null };
+      return { ...out, png: out.png === null ? null : Buffer.from(out.png), ...(out.bundle !== undefined ? { bundle: out.bundle === null ? null : Buffer.from(out.bundle) } : {}) } as WorkerOutput;
+    }
     if (answer.input !== undefined) throw new InputError(answer.input.reason, answer.input.location);
     if (answer.limit !== undefined) throw new HttpError(answer.limit.status, "TOO_LARGE", answer.limit.message, answer.limit.field);
     throw new Error(answer.message ?? "workbench worker failed");

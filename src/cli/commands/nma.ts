@@ -7,8 +7,8 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, isInputError } from "../../shared/errors.js";
-import { readStudyTable } from "../../stats/input.js";
-import { nmaFromTable, nmaForestPlotSvg, networkPlotSvg, nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
+import { analyseNetworkTable, type NetworkAnalysis } from "../../app/nma.js";
+import { nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
 import { svgToPng } from "../../stats/plots/png.js";
 import { formatFixed, formatP } from "../../stats/plots/svg.js";
 import { checkWritablePath, outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
@@ -77,31 +77,29 @@ export async function runNmaCommand(file: string, rawOptions: Record<string, unk
     await checkWritablePath(path, flag);
     if (o.png === true) await checkWritablePath(path.replace(/\.svg$/i, ".png"), flag);
   }
-  const table = await readStudyTable(file, await readInputFile(file));
+  const bytes = await readInputFile(file);
   const options: NmaOptions = {};
   if (o.measure !== undefined) options.measure = o.measure as NmaOptions["measure"];
   if (o.reference !== undefined) options.reference = o.reference;
   if (o.model !== undefined) options.model = o.model as NmaOptions["model"];
   if (o.tau2 !== undefined) options.tau2 = o.tau2 as NmaOptions["tau2"];
   if (o.largerBetter === true) options.largerBetter = true;
-  const ignored: string[] = [];
   const files: OutputFile[] = [];
-  let result: NmaResult;
+  let a: NetworkAnalysis;
   try {
-    result = nmaFromTable(table, options, (h) => ignored.push(...h));
-    const title = o.title;
-    if (o.network !== undefined) {
-      const svg = networkPlotSvg(result, title !== undefined ? { title } : {});
-      files.push({ path: o.network, content: svg });
-      if (o.png === true) files.push({ path: o.network.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-    }
-    if (o.forest !== undefined) {
-      const svg = nmaForestPlotSvg(result, title !== undefined ? { title } : {});
-      files.push({ path: o.forest, content: svg });
-      if (o.png === true) files.push({ path: o.forest.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-    }
+    // the use case the workbench's NMA page runs too (src/app/nma.ts)
+    a = await analyseNetworkTable({ file, bytes }, options, { ...(o.title !== undefined ? { title: o.title } : {}), network: o.network !== undefined, forest: o.forest !== undefined });
   } catch (e) {
     throw flagged(e);
+  }
+  const { result, ignoredColumns: ignored } = a;
+  for (const [path, svg] of [
+    [o.network, a.networkSvg],
+    [o.forest, a.forestSvg],
+  ] as const) {
+    if (path === undefined || svg === null) continue;
+    files.push({ path, content: svg });
+    if (o.png === true) files.push({ path: path.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
   }
   const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatNmaSummary(result, file);
   await writeAllFiles(files);

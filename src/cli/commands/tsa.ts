@@ -6,9 +6,9 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { InputError, isInputError } from "../../shared/errors.js";
-import { parseStudyFile } from "../../stats/input.js";
-import { svgToPng, tsaPlotSvg } from "../../stats/plots/index.js";
-import { trialSequentialAnalysis, type TsaOptions, type TsaResult } from "../../stats/tsa/index.js";
+import { analyseTsaTable, type TsaAnalysis } from "../../app/tsa.js";
+import { svgToPng } from "../../stats/plots/index.js";
+import type { TsaOptions, TsaResult } from "../../stats/tsa/index.js";
 import { checkWritablePath, outputNotes, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
@@ -98,19 +98,18 @@ export async function runTsaCommand(file: string, rawOptions: Record<string, unk
     if (o.png === true) await checkWritablePath(o.plot.replace(/\.svg$/i, ".png"), "--plot");
   }
   const bytes = await readInputFile(file);
-  const ignored: string[] = [];
-  const rows = await parseStudyFile(file, bytes, { minStudies: 1, onIgnoredColumns: (h) => ignored.push(...h) });
-  let result: TsaResult;
   const files: OutputFile[] = [];
+  let a: TsaAnalysis;
   try {
-    result = trialSequentialAnalysis(rows, engineOptions(o));
-    if (o.plot !== undefined) {
-      const svg = tsaPlotSvg(result, o.title !== undefined ? { title: o.title } : {});
-      files.push({ path: o.plot, content: svg });
-      if (o.png === true) files.push({ path: o.plot.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-    }
+    // the use case the workbench's TSA page runs too (src/app/tsa.ts)
+    a = await analyseTsaTable({ file, bytes }, engineOptions(o), o.plot !== undefined ? (o.title !== undefined ? { title: o.title } : {}) : false);
   } catch (e) {
     throw withFile(e, file);
+  }
+  const { result, ignoredColumns: ignored } = a;
+  if (o.plot !== undefined && a.plotSvg !== null) {
+    files.push({ path: o.plot, content: a.plotSvg });
+    if (o.png === true) files.push({ path: o.plot.replace(/\.svg$/i, ".png"), content: svgToPng(a.plotSvg) });
   }
   const stdout = o.json === true ? `${toJsonWithInf(result)}\n` : formatTsaSummary(result, file);
   await writeAllFiles(files);

@@ -10,6 +10,8 @@ import { PatientsPage, NewPatientPage } from "./pages/Patients.js";
 import { PatientPage } from "./pages/Patient.js";
 import { EvidencePage } from "./pages/Evidence.js";
 import { WorkbenchPage } from "./pages/Workbench.js";
+import { WorkbenchNmaPage } from "./pages/WorkbenchNma.js";
+import { WorkbenchTsaPage } from "./pages/WorkbenchTsa.js";
 import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
 import { PasswordPage } from "./pages/Password.js";
 import { ResearchPage } from "./pages/Research.js";
@@ -44,6 +46,8 @@ const ROUTES: Route[] = [
   { pattern: "/evidence", render: () => <EvidencePage therapy={null} />, crumb: "Evidence" },
   { pattern: "/evidence/:therapy", render: (p) => <EvidencePage therapy={p["therapy"] ?? null} />, crumb: "Evidence" },
   { pattern: "/workbench", render: () => <WorkbenchPage />, crumb: "Analysis workbench" },
+  { pattern: "/workbench/nma", render: () => <WorkbenchNmaPage />, crumb: "Network meta-analysis" },
+  { pattern: "/workbench/tsa", render: () => <WorkbenchTsaPage />, crumb: "Trial sequential analysis" },
   { pattern: "/research", render: () => <ResearchPage />, crumb: "Research export", roles: ["researcher", "admin"] },
   { pattern: "/review", render: () => <ReviewPage />, crumb: "Evidence review", roles: ["reviewer", "admin"] },
   { pattern: "/trials", render: () => <TrialsPage canCreate={true} />, crumb: "Trials" },

@@ -1,10 +1,17 @@
-/** Analysis workbench: upload CSV/XLSX, choose options, run `decidua meta` through the API, download plots and results. */
+/**
+ * Analysis workbench (pairwise): type or paste the studies into the grid (or upload CSV/XLSX), choose options or a
+ * preset, run `decidua meta`'s use case through the API, download every plot (SVG, PNG), the results (CSV) and the
+ * reproducible bundle (input, options, versions, equivalent R script).
+ */
 import type { JSX } from "preact";
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { MetaResult } from "../../../stats/types.js";
+import { gridCsv } from "../../../app/grid-csv.js";
 import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
 import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Progress, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
+import { DataGrid, type GridColumn, type GridProblem } from "../components/DataGrid.js";
+import { FileDrop, WorkbenchTabs, textToBase64, type PickedFile } from "../components/FileDrop.js";
 
 interface Options {
   measure: string;
@@ -16,10 +23,14 @@ interface Options {
   smdCorrection: string;
   preset: string;
   subgroup: string;
+  mods: string;
   leaveOneOut: boolean;
   cumulative: boolean;
   bias: boolean;
+  influence: boolean;
 }
+
+type PresetKey = "method" | "model" | "tau2" | "test" | "smdCorrection";
 
 const DEFAULTS: Options = {
   measure: "",
@@ -31,9 +42,76 @@ const DEFAULTS: Options = {
   smdCorrection: "exact",
   preset: "",
   subgroup: "",
+  mods: "",
   leaveOneOut: false,
   cumulative: false,
   bias: false,
+  influence: false,
+};
+
+/** What each preset sets in the form (the engine resolves the same from the preset: src/stats/meta.ts). */
+function presetValues(preset: string, binary: boolean): Pick<Options, PresetKey> {
+  if (preset === "revman5") return { method: binary ? "MH" : "IV", model: "fixed", tau2: "DL", test: "z", smdCorrection: "approx" };
+  if (preset === "revman-web") return { method: "IV", model: "random", tau2: "REML", test: "knha", smdCorrection: "approx" };
+  return { method: "IV", model: "random", tau2: "REML", test: "z", smdCorrection: "exact" };
+}
+
+const PRESET_NOTE: Record<string, string> = {
+  "": "metafor's defaults: inverse variance, random effects, REML τ², z test, exact Hedges' g.",
+  revman5: "RevMan 5: Mantel-Haenszel fixed effect for counts (inverse variance otherwise), DerSimonian-Laird τ² when random, z test, RevMan's approximate Hedges' g, no prediction interval.",
+  "revman-web": "RevMan (2025): random effects with REML τ², Hartung-Knapp-Sidik-Jonkman CI, prediction interval, RevMan's approximate Hedges' g.",
+};
+
+type DataType = "binary" | "continuous" | "generic-vi" | "generic-sei";
+
+const DATA_COLUMNS: Record<DataType, GridColumn[]> = {
+  binary: [
+    { name: "events_t", label: "Events (exp.)", numeric: true },
+    { name: "total_t", label: "Total (exp.)", numeric: true },
+    { name: "events_c", label: "Events (ctrl)", numeric: true },
+    { name: "total_c", label: "Total (ctrl)", numeric: true },
+  ],
+  continuous: [
+    { name: "mean_t", label: "Mean (exp.)", numeric: true },
+    { name: "sd_t", label: "SD (exp.)", numeric: true },
+    { name: "total_t", label: "Total (exp.)", numeric: true },
+    { name: "mean_c", label: "Mean (ctrl)", numeric: true },
+    { name: "sd_c", label: "SD (ctrl)", numeric: true },
+    { name: "total_c", label: "Total (ctrl)", numeric: true },
+  ],
+  "generic-vi": [
+    { name: "yi", label: "Effect yi", numeric: true },
+    { name: "vi", label: "Variance vi", numeric: true },
+  ],
+  "generic-sei": [
+    { name: "yi", label: "Effect yi", numeric: true },
+    { name: "sei", label: "SE sei", numeric: true },
+  ],
+};
+
+const EXAMPLE_ROWS: Record<DataType, string[][]> = {
+  binary: [
+    ["Example A", "2001", "22", "40", "15", "41"],
+    ["Example B", "2005", "31", "52", "24", "50"],
+    ["Example C", "2009", "18", "30", "16", "33"],
+    ["Example D", "2014", "45", "70", "33", "68"],
+    ["Example E", "2019", "27", "45", "20", "47"],
+  ],
+  continuous: [
+    ["Example A", "2001", "5.1", "1.2", "40", "4.6", "1.3", "41"],
+    ["Example B", "2005", "4.8", "1.1", "52", "4.7", "1.0", "50"],
+    ["Example C", "2009", "5.5", "1.6", "30", "4.9", "1.4", "33"],
+  ],
+  "generic-vi": [
+    ["Example A", "2001", "0.41", "0.09"],
+    ["Example B", "2005", "0.22", "0.05"],
+    ["Example C", "2009", "0.35", "0.12"],
+  ],
+  "generic-sei": [
+    ["Example A", "2001", "0.41", "0.30"],
+    ["Example B", "2005", "0.22", "0.22"],
+    ["Example C", "2009", "0.35", "0.35"],
+  ],
 };
 
 const EXAMPLE_CSV = `study,year,events_t,total_t,events_c,total_c
@@ -48,20 +126,25 @@ interface MetaResponse {
   result: MetaResult;
   forestSvg: string | null;
   funnelSvg: string | null;
+  baujatSvg: string | null;
+  bubbleSvg: string | null;
 }
 
-function toBase64(buf: ArrayBuffer): string {
-  const bytes = new Uint8Array(buf);
-  let s = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+function modsList(o: Options): string[] {
+  return o.mods.split(",").map((m) => m.trim()).filter((m) => m !== "");
 }
 
-function optionsBody(o: Options): Record<string, unknown> {
-  const out: Record<string, unknown> = { method: o.method, model: o.model, tau2: o.tau2, test: o.test, level: o.level, smdCorrection: o.smdCorrection, leaveOneOut: o.leaveOneOut, cumulative: o.cumulative, bias: o.bias };
+function optionsBody(o: Options, touched: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { level: o.level, leaveOneOut: o.leaveOneOut, cumulative: o.cumulative, bias: o.bias };
+  // under a preset the engine resolves method, model, tau², test and SMD correction (as the form shows them);
+  // what the user changed after choosing it is sent as an override
+  for (const k of ["method", "model", "tau2", "test", "smdCorrection"] as const) if (o.preset === "" || touched.has(k)) out[k] = o[k];
   if (o.measure) out["measure"] = o.measure;
   if (o.preset) out["preset"] = o.preset;
   if (o.subgroup.trim()) out["subgroup"] = o.subgroup.trim();
+  const mods = modsList(o);
+  if (mods.length > 0) out["mods"] = mods;
+  if (o.influence) out["influence"] = true;
   return out;
 }
 
@@ -73,34 +156,98 @@ function pEq(p: number): string {
   return t.startsWith("<") ? "< 0.001" : `= ${t}`;
 }
 
+/** Favours labels: for a harmful outcome (loss) the intervention is favoured left of the line of no effect, for a good one (live birth) right. */
+function favours(good: boolean): { left: string; right: string } {
+  return good ? { left: "Favours [control]", right: "Favours [experimental]" } : { left: "Favours [experimental]", right: "Favours [control]" };
+}
+
+type PlotTab = "forest" | "funnel" | "baujat" | "bubble";
+type ResultTab = PlotTab | "studies" | "sensitivity";
+
 export function WorkbenchPage(): JSX.Element {
-  const [file, setFile] = useState<{ name: string; contentBase64: string; size: number } | null>(null);
+  const [source, setSource] = useState<"grid" | "file">("grid");
+  const [file, setFile] = useState<PickedFile | null>(null);
+  const [dataType, setDataType] = useState<DataType>("binary");
+  const [rows, setRows] = useState<string[][]>(EXAMPLE_ROWS.binary);
+  const [problems, setProblems] = useState<GridProblem[]>([]);
   const [opt, setOpt] = useState<Options>(DEFAULTS);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [good, setGood] = useState(false);
+  const [fav, setFav] = useState(favours(false));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [res, setRes] = useState<MetaResponse | null>(null);
-  const [tab, setTab] = useState<"forest" | "funnel" | "studies" | "sensitivity">("forest");
-  const [over, setOver] = useState(false);
+  const [tab, setTab] = useState<ResultTab>("forest");
   const [dl, setDl] = useState("");
-  const inputRef = useRef<HTMLInputElement>(null);
+  const checkSeq = useRef(0);
 
-  async function takeFile(f: File): Promise<void> {
-    setFile({ name: f.name, contentBase64: toBase64(await f.arrayBuffer()), size: f.size });
-    setRes(null);
-    setError(null);
-  }
+  const columns: GridColumn[] = [
+    { name: "study", label: "Study" },
+    { name: "year", label: "Year", numeric: true },
+    ...DATA_COLUMNS[dataType],
+    ...(opt.subgroup.trim() ? [{ name: opt.subgroup.trim(), label: opt.subgroup.trim() }] : []),
+    ...modsList(opt).map((m) => ({ name: m, label: m })),
+  ];
+  const width = columns.length;
+  const gridRows = rows.map((r) => (r.length >= width ? r.slice(0, width) : [...r, ...Array<string>(width - r.length).fill("")]));
+  const binary = source === "grid" ? dataType === "binary" : ["OR", "RR", "RD", ""].includes(opt.measure);
+
+  // validation in place: the server's parser checks the grid as it is edited (debounced)
+  useEffect(() => {
+    if (source !== "grid") return;
+    const seq = ++checkSeq.current;
+    const t = setTimeout(() => {
+      const mods = modsList(opt);
+      api<{ problems: GridProblem[] }>("POST", "/api/meta/grid-check", {
+        columns: columns.map((c) => c.name),
+        rows: gridRows,
+        options: { ...(opt.subgroup.trim() ? { subgroup: opt.subgroup.trim() } : {}), ...(mods.length > 0 ? { mods } : {}), ...(opt.measure ? { measure: opt.measure } : {}) },
+      }).then(
+        (r) => {
+          if (seq === checkSeq.current) setProblems(r.problems);
+        },
+        () => {},
+      );
+    }, 350);
+    return () => clearTimeout(t);
+  }, [source, JSON.stringify(gridRows), JSON.stringify(columns.map((c) => c.name)), opt.measure]);
 
   function set<K extends keyof Options>(k: K, v: Options[K]): void {
     setOpt((o) => ({ ...o, [k]: v }));
+    setTouched((t) => new Set(t).add(k));
+  }
+
+  function choosePreset(p: string): void {
+    setOpt((o) => ({ ...o, preset: p, ...presetValues(p, binary) }));
+    setTouched(new Set());
+  }
+
+  function chooseDataType(d: DataType): void {
+    setDataType(d);
+    // keep study and year; the data columns start empty (or with the example when the grid held the example)
+    const isExample = JSON.stringify(rows) === JSON.stringify(EXAMPLE_ROWS[dataType]);
+    setRows(isExample ? EXAMPLE_ROWS[d] : rows.map((r) => [r[0] ?? "", r[1] ?? ""]));
+    setRes(null);
+  }
+
+  function toggleGood(g: boolean): void {
+    setGood(g);
+    // swap the two labels, so edited wording moves with its side
+    setFav((f) => ({ left: f.right, right: f.left }));
+  }
+
+  function upload(): { name: string; contentBase64: string } {
+    if (source === "file") return { name: file?.name ?? "", contentBase64: file?.contentBase64 ?? "" };
+    return { name: "grid.csv", contentBase64: textToBase64(gridCsv({ columns: columns.map((c) => c.name), rows: gridRows }).csv) };
   }
 
   function body(): unknown {
-    return { file: { name: file?.name ?? "", contentBase64: file?.contentBase64 ?? "" }, options: optionsBody(opt) };
+    return { file: upload(), options: optionsBody(opt, touched), plot: { favoursLeft: fav.left, favoursRight: fav.right } };
   }
 
   async function run(e?: Event): Promise<void> {
     e?.preventDefault();
-    if (!file) {
+    if (source === "file" && !file) {
       setError(new Error("Choose a CSV or XLSX file first."));
       return;
     }
@@ -112,21 +259,31 @@ export function WorkbenchPage(): JSX.Element {
     } catch (err) {
       setRes(null);
       setError(err instanceof Error ? err : new Error(String(err)));
+      if (source === "grid" && err instanceof ApiError && err.row !== undefined) {
+        // the parser's row (file line) -> the grid row
+        const at = gridCsv({ columns: columns.map((c) => c.name), rows: gridRows }).lines[err.row - 2];
+        if (at !== undefined) setProblems((ps) => [...ps.filter((p) => p.row !== at), { row: at, field: err.field ?? null, reason: err.message }]);
+      }
     } finally {
       setBusy(false);
       requestAnimationFrame(() => document.getElementById("wb-results")?.scrollIntoView({ block: "start" }));
     }
   }
 
-  async function download(kind: "svg" | "png" | "csv" | "funnel-svg"): Promise<void> {
+  const stem = source === "file" ? (file?.name ?? "analysis").replace(/\.[^.]+$/, "") : "grid";
+  const plotSvg = (t: ResultTab): string | null => (!res ? null : t === "forest" ? res.forestSvg : t === "funnel" ? res.funnelSvg : t === "baujat" ? res.baujatSvg : t === "bubble" ? res.bubbleSvg : null);
+  const shownPlot: PlotTab = tab === "funnel" || tab === "baujat" || tab === "bubble" ? tab : "forest";
+
+  async function download(kind: "svg" | "png" | "csv" | "bundle"): Promise<void> {
     if (!res) return;
-    const stem = (file?.name ?? "analysis").replace(/\.[^.]+$/, "");
     setDl(kind);
     try {
-      if (kind === "svg" && res.forestSvg) downloadBlob(new Blob([res.forestSvg], { type: "image/svg+xml" }), `${stem}-forest.svg`);
-      else if (kind === "funnel-svg" && res.funnelSvg) downloadBlob(new Blob([res.funnelSvg], { type: "image/svg+xml" }), `${stem}-funnel.svg`);
-      else if (kind === "png") downloadBlob(await apiBlob("POST", "/api/meta/forest.png", body()), `${stem}-forest.png`);
+      if (kind === "svg") {
+        const svg = plotSvg(shownPlot);
+        if (svg) downloadBlob(new Blob([svg], { type: "image/svg+xml" }), `${stem}-${shownPlot}.svg`);
+      } else if (kind === "png") downloadBlob(await apiBlob("POST", `/api/meta/${shownPlot}.png`, body()), `${stem}-${shownPlot}.png`);
       else if (kind === "csv") downloadBlob(await apiBlob("POST", "/api/meta/results.csv", body()), `${stem}-results.csv`);
+      else downloadBlob(await apiBlob("POST", "/api/meta/bundle.zip", body()), `${stem}-bundle.zip`);
     } catch (err) {
       setError(err instanceof Error ? err : new Error(String(err)));
     } finally {
@@ -138,80 +295,77 @@ export function WorkbenchPage(): JSX.Element {
   const tr = r?.pooled.transformed;
   const est = r ? (tr && RATIO.has(r.measure) ? tr : r.pooled) : null;
   const apiErr = error instanceof ApiError ? error : null;
+  const rowProblems = problems.filter((p) => p.row !== null);
+  const tableProblems = problems.filter((p) => p.row === null);
+  const plotTabs: Array<{ id: ResultTab; label: string }> = [
+    { id: "forest", label: "Forest plot" },
+    { id: "funnel", label: "Funnel plot" },
+    ...(res?.baujatSvg ? [{ id: "baujat" as const, label: "Baujat plot" }] : []),
+    ...(res?.bubbleSvg ? [{ id: "bubble" as const, label: "Bubble plot" }] : []),
+    { id: "studies", label: "Studies" },
+    { id: "sensitivity", label: "Sensitivity & bias" },
+  ];
 
   return (
     <>
-      <PageHead title="Analysis workbench" sub="The same engine and plots as “decidua meta”: pooled effect, heterogeneity, sensitivity and small-study bias." />
-      <div class="grid" style="grid-template-columns:370px minmax(0,1fr);align-items:start">
-        <form onSubmit={run} noValidate>
-          <Card title="Data and options" foot={<Button type="submit" variant="primary" busy={busy} class="block">Run analysis</Button>}>
+      <PageHead title="Analysis workbench" sub="The same engine and plots as “decidua meta”: pooled effect, heterogeneity, meta-regression, influence, sensitivity and small-study bias." />
+      <WorkbenchTabs current="meta" />
+      <form onSubmit={run} noValidate class="stack">
+        <Card title="Data">
+          <div class="stack">
+            <div class="row" style="gap:12px;flex-wrap:wrap;align-items:end">
+              <fieldset class="group" style="margin:0">
+                <legend>Source</legend>
+                <label class="check"><input type="radio" name="wb-source" checked={source === "grid"} onChange={() => setSource("grid")} /> Enter or paste in the grid</label>
+                <label class="check"><input type="radio" name="wb-source" checked={source === "file"} onChange={() => setSource("file")} /> Upload a file</label>
+              </fieldset>
+              {source === "grid" ? (
+                <Sel id="wb-datatype" label="Data type" value={dataType} onChange={(v) => chooseDataType(v as DataType)} options={[["binary", "Dichotomous (events / total)"], ["continuous", "Continuous (mean, SD, n)"], ["generic-vi", "Generic (yi, vi)"], ["generic-sei", "Generic (yi, SE)"]]} />
+              ) : null}
+            </div>
+            {source === "grid" ? (
+              <>
+                <DataGrid columns={columns} rows={gridRows} onChange={(x) => { setRows(x); setRes(null); }} problems={problems} />
+                <div class="row" style="gap:8px">
+                  <Button size="sm" onClick={() => setRows([...gridRows, columns.map(() => "")])}><Icon name="plus" size={14} /> Add row</Button>
+                  <Button size="sm" onClick={() => setRows([columns.map(() => "")])}>Clear</Button>
+                  <span class="small muted">Paste rows copied from a spreadsheet into any cell (a header row is matched to the columns by name).</span>
+                </div>
+                {rowProblems.length > 0 || tableProblems.length > 0 ? (
+                  <ul class="grid-problems" data-testid="grid-problems" aria-live="polite">
+                    {tableProblems.map((p) => <li key={`t-${p.reason}`}>{p.reason}</li>)}
+                    {rowProblems.map((p) => (
+                      <li key={`${p.row}-${p.field}`}>Row {(p.row ?? 0) + 1}{p.field ? <> · <code>{p.field}</code></> : null}: {p.reason}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </>
+            ) : (
+              <>
+                <FileDrop id="wb-file" file={file} hint="one row per study" onFile={(f) => { setFile(f); setSource("file"); setRes(null); setError(null); }} />
+                <div class="small muted">
+                  Columns: <code>study</code> and either <code>events_t, total_t, events_c, total_c</code>, or <code>mean_t, sd_t, total_t, mean_c, sd_c, total_c</code>, or <code>yi, vi</code>.{" "}
+                  <a href="#" onClick={(e) => { e.preventDefault(); downloadBlob(new Blob([EXAMPLE_CSV], { type: "text/csv" }), "example.csv"); }}>Example file</a>
+                </div>
+              </>
+            )}
+            {source === "grid" ? (
+              <div class="sr-only">
+                <FileDrop id="wb-file" file={file} hint="one row per study" onFile={(f) => { setFile(f); setSource("file"); setRes(null); setError(null); }} />
+              </div>
+            ) : null}
+          </div>
+        </Card>
+        <div class="grid" style="grid-template-columns:400px minmax(0,1fr);align-items:start">
+          <Card title="Options" foot={<Button type="submit" variant="primary" busy={busy} class="block">Run analysis</Button>}>
             <div class="stack">
-              <div
-                class={`dropzone${over ? " over" : ""}`}
-                role="button"
-                tabIndex={0}
-                aria-label="Choose a CSV or XLSX file"
-                onClick={() => inputRef.current?.click()}
-                onKeyDown={(e) => {
-                  if (e.key === "Enter" || e.key === " ") {
-                    e.preventDefault();
-                    inputRef.current?.click();
-                  }
-                }}
-                onDragOver={(e) => {
-                  e.preventDefault();
-                  setOver(true);
-                }}
-                onDragLeave={() => setOver(false)}
-                onDrop={(e) => {
-                  e.preventDefault();
-                  setOver(false);
-                  const f = e.dataTransfer?.files[0];
-                  if (f) void takeFile(f);
-                }}
-              >
-                {file ? (
-                  <>
-                    <b data-testid="file-name">{file.name}</b>
-                    <div class="small muted">{(file.size / 1024).toFixed(1)} kB · click to replace</div>
-                  </>
-                ) : (
-                  <>
-                    <b>Drop a CSV or XLSX file here</b>
-                    <div class="small muted">or click to choose · one row per study</div>
-                  </>
-                )}
-              </div>
-              <input
-                ref={inputRef}
-                id="wb-file"
-                type="file"
-                accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                class="sr-only"
-                aria-label="Data file"
-                onChange={(e) => {
-                  const f = e.currentTarget.files?.[0];
-                  if (f) void takeFile(f);
-                }}
-              />
-              <div class="small muted">
-                Columns: <code>study</code> and either <code>events_t, total_t, events_c, total_c</code>, or <code>mean_t, sd_t, total_t, mean_c, sd_c, total_c</code>, or <code>yi, vi</code>.{" "}
-                <a
-                  href="#"
-                  onClick={(e) => {
-                    e.preventDefault();
-                    downloadBlob(new Blob([EXAMPLE_CSV], { type: "text/csv" }), "example.csv");
-                  }}
-                >
-                  Example file
-                </a>
-              </div>
-              <hr class="divider" />
+              <Sel id="wb-preset" label="Preset" value={opt.preset} onChange={choosePreset} options={[["", "None (metafor defaults)"], ["revman5", "RevMan 5"], ["revman-web", "RevMan (2025, web)"]]} />
+              <p class="small muted" data-testid="preset-note" style="margin:0">{PRESET_NOTE[opt.preset]}</p>
               <div class="form-grid" style="grid-template-columns:1fr 1fr">
                 <Sel id="wb-measure" label="Measure" value={opt.measure} onChange={(v) => set("measure", v)} options={[["", "From the data"], ["OR", "Odds ratio"], ["RR", "Risk ratio"], ["RD", "Risk difference"], ["MD", "Mean difference"], ["SMD", "Std. mean difference"], ["GEN", "Generic (yi, vi)"]]} />
                 <Sel id="wb-method" label="Method" value={opt.method} onChange={(v) => set("method", v)} options={[["IV", "Inverse variance"], ["MH", "Mantel-Haenszel"], ["PETO", "Peto"]]} />
                 <Sel id="wb-model" label="Model" value={opt.model} onChange={(v) => set("model", v)} options={[["random", "Random effects"], ["fixed", "Fixed effect"], ["auto", "Auto (from I²)"]]} />
-                <Sel id="wb-tau2" label="τ² estimator" value={opt.tau2} onChange={(v) => set("tau2", v)} options={[["REML", "REML"], ["DL", "DerSimonian-Laird"], ["PM", "Paule-Mandel"], ["ML", "ML"], ["HE", "Hedges"], ["SJ", "Sidik-Jonkman"], ["EB", "Empirical Bayes"]]} />
+                <Sel id="wb-tau2" label="τ² estimator" value={opt.tau2} onChange={(v) => set("tau2", v)} options={[["REML", "REML"], ["DL", "DerSimonian-Laird"], ["PM", "Paule-Mandel"], ["PMM", "Median-unbiased PM"], ["ML", "ML"], ["HE", "Hedges"], ["HS", "Hunter-Schmidt"], ["HSk", "Hunter-Schmidt (k)"], ["SJ", "Sidik-Jonkman"], ["EB", "Empirical Bayes"]]} />
                 <Sel id="wb-test" label="Test" value={opt.test} onChange={(v) => set("test", v)} options={[["z", "z (normal)"], ["knha", "Knapp-Hartung (t)"]]} />
                 <div class="field">
                   <label for="wb-level">Confidence level</label>
@@ -221,85 +375,96 @@ export function WorkbenchPage(): JSX.Element {
                   </div>
                   {apiErr?.field === "options.level" ? <div class="err">{apiErr.message}</div> : null}
                 </div>
-                <Sel id="wb-preset" label="Preset" value={opt.preset} onChange={(v) => set("preset", v)} options={[["", "None (metafor)"], ["revman5", "RevMan 5"]]} />
                 <Sel id="wb-smd" label="SMD correction" value={opt.smdCorrection} onChange={(v) => set("smdCorrection", v)} options={[["exact", "Exact (metafor)"], ["approx", "Approximate (RevMan)"]]} />
-                <div class="field" style="grid-column:1/-1">
+                <div class="field">
                   <label for="wb-subgroup">Subgroup column</label>
                   <input id="wb-subgroup" class="input" placeholder="e.g. subgroup" value={opt.subgroup} onInput={(e) => set("subgroup", e.currentTarget.value)} />
                 </div>
+                <div class="field" style="grid-column:1/-1">
+                  <label for="wb-mods">Meta-regression moderators</label>
+                  <input id="wb-mods" class="input" placeholder="e.g. ablat, allocation" value={opt.mods} onInput={(e) => set("mods", e.currentTarget.value)} />
+                </div>
               </div>
+              <fieldset class="group">
+                <legend>Forest plot labels</legend>
+                <label class="check"><input type="checkbox" checked={good} onChange={(e) => toggleGood(e.currentTarget.checked)} /> Good outcome (e.g. live birth): a ratio above 1 favours the intervention</label>
+                <div class="form-grid" style="grid-template-columns:1fr 1fr">
+                  <div class="field">
+                    <label for="wb-fav-left">Left of the line</label>
+                    <input id="wb-fav-left" class="input" value={fav.left} onInput={(e) => setFav((f) => ({ ...f, left: e.currentTarget.value }))} />
+                  </div>
+                  <div class="field">
+                    <label for="wb-fav-right">Right of the line</label>
+                    <input id="wb-fav-right" class="input" value={fav.right} onInput={(e) => setFav((f) => ({ ...f, right: e.currentTarget.value }))} />
+                  </div>
+                </div>
+              </fieldset>
               <fieldset class="group">
                 <legend>Extra analyses</legend>
                 <label class="check"><input type="checkbox" checked={opt.leaveOneOut} onChange={(e) => set("leaveOneOut", e.currentTarget.checked)} /> Leave-one-out</label>
                 <label class="check"><input type="checkbox" checked={opt.cumulative} onChange={(e) => set("cumulative", e.currentTarget.checked)} /> Cumulative (by year)</label>
                 <label class="check"><input type="checkbox" checked={opt.bias} onChange={(e) => set("bias", e.currentTarget.checked)} /> Small-study bias (Egger, Begg, trim-and-fill)</label>
+                <label class="check"><input type="checkbox" checked={opt.influence} onChange={(e) => set("influence", e.currentTarget.checked)} /> Influence diagnostics (Baujat plot)</label>
               </fieldset>
             </div>
           </Card>
-        </form>
 
-        <div class="stack" aria-live="polite" id="wb-results" style="scroll-margin-top:72px">
-          {busy ? (
-            <Card>
-              <Progress label="Running the meta-analysis…" />
-            </Card>
-          ) : null}
-          {error ? (
-            <Alert tone="error">
-              <b>
-                {apiErr?.row !== undefined ? `Row ${apiErr.row}` : "The analysis could not run"}
-                {apiErr?.field ? <> · column <code>{apiErr.field}</code></> : null}
-              </b>
-              <div>{error.message}</div>
-            </Alert>
-          ) : null}
-          {!res && !busy && !error ? (
-            <Card>
-              <div class="empty">
-                <b>No analysis yet</b>
-                Upload a file and press “Run analysis”. Results, the forest plot and the funnel plot appear here.
-              </div>
-            </Card>
-          ) : null}
-          {r && est && res ? (
-            <>
-              <div class="grid cols-4">
-                <Stat label={`Pooled ${r.measure} (${r.model === "random" ? "random" : "fixed"})`} value={<span data-testid="pooled-estimate">{fmtNum(est.estimate)}</span>} hint={`${r.level}% CI ${fmtNum(est.ci_lb)} to ${fmtNum(est.ci_ub)}`} />
-                <Stat label="p-value" value={fmtP(r.pooled.pval)} hint={`${r.test === "knha" ? "t" : "z"} = ${fmtNum(r.pooled.zval)}`} />
-                <Stat label="Heterogeneity I²" value={`${fmtNum(r.heterogeneity.I2, 1)}%`} hint={`τ² = ${fmtNum(r.heterogeneity.tau2, 3)} · Q p ${pEq(r.heterogeneity.QE_pval)}`} />
-                <Stat label="Studies" value={r.k} hint={`${r.method}${r.tau2_method ? ` · ${r.tau2_method}` : ""}${r.preset ? ` · ${r.preset}` : ""}`} />
-              </div>
-              {r.notes.length > 0 ? <Alert tone="info">{r.notes.map((n) => <div key={n}>{n}</div>)}</Alert> : null}
-              <Card
-                title="Results"
-                actions={
-                  <div class="row">
-                    <Button size="sm" onClick={() => void download("svg")} busy={dl === "svg"}><Icon name="download" size={14} /> SVG</Button>
-                    <Button size="sm" onClick={() => void download("png")} busy={dl === "png"}><Icon name="download" size={14} /> PNG</Button>
-                    <Button size="sm" onClick={() => void download("csv")} busy={dl === "csv"}><Icon name="download" size={14} /> CSV</Button>
-                  </div>
-                }
-              >
-                <Tabs
-                  label="Result views"
-                  value={tab}
-                  onChange={setTab}
-                  tabs={[
-                    { id: "forest", label: "Forest plot" },
-                    { id: "funnel", label: "Funnel plot" },
-                    { id: "studies", label: "Studies" },
-                    { id: "sensitivity", label: "Sensitivity & bias" },
-                  ]}
-                />
-                {tab === "forest" ? (res.forestSvg ? <Svg markup={res.forestSvg} label="Forest plot" testId="forest-plot" /> : <p class="muted">The forest plot is not available from the server yet.</p>) : null}
-                {tab === "funnel" ? (res.funnelSvg ? <Svg markup={res.funnelSvg} label="Funnel plot" testId="funnel-plot" natural /> : <p class="muted">No funnel plot for this analysis.</p>) : null}
-                {tab === "studies" ? <StudiesTable r={r} /> : null}
-                {tab === "sensitivity" ? <Sensitivity r={r} /> : null}
+          <div class="stack" aria-live="polite" id="wb-results" style="scroll-margin-top:72px">
+            {busy ? (
+              <Card>
+                <Progress label="Running the meta-analysis…" />
               </Card>
-            </>
-          ) : null}
+            ) : null}
+            {error ? (
+              <Alert tone="error">
+                <b>
+                  {apiErr?.row !== undefined ? `Row ${apiErr.row}` : "The analysis could not run"}
+                  {apiErr?.field ? <> · column <code>{apiErr.field}</code></> : null}
+                </b>
+                <div>{error.message}</div>
+              </Alert>
+            ) : null}
+            {!res && !busy && !error ? (
+              <Card>
+                <div class="empty">
+                  <b>No analysis yet</b>
+                  Enter the studies (or upload a file) and press “Run analysis”. Results and every plot appear here.
+                </div>
+              </Card>
+            ) : null}
+            {r && est && res ? (
+              <>
+                <div class="grid cols-4">
+                  <Stat label={`Pooled ${r.measure} (${r.model === "random" ? "random" : "fixed"})`} value={<span data-testid="pooled-estimate">{fmtNum(est.estimate)}</span>} hint={`${r.level}% CI ${fmtNum(est.ci_lb)} to ${fmtNum(est.ci_ub)}`} />
+                  <Stat label="p-value" value={fmtP(r.pooled.pval)} hint={`${r.test === "knha" ? "t" : "z"} = ${fmtNum(r.pooled.zval)}`} />
+                  <Stat label="Heterogeneity I²" value={`${fmtNum(r.heterogeneity.I2, 1)}%`} hint={`τ² = ${fmtNum(r.heterogeneity.tau2, 3)} · Q p ${pEq(r.heterogeneity.QE_pval)}`} />
+                  <Stat label="Studies" value={r.k} hint={`${r.method}${r.tau2_method ? ` · ${r.tau2_method}` : ""}${r.preset ? ` · ${r.preset}` : ""}`} />
+                </div>
+                {r.notes.length > 0 ? <Alert tone="info">{r.notes.map((n) => <div key={n}>{n}</div>)}</Alert> : null}
+                <Card
+                  title="Results"
+                  actions={
+                    <div class="row">
+                      <Button size="sm" onClick={() => void download("svg")} busy={dl === "svg"} title={`The ${shownPlot} plot as SVG`}><Icon name="download" size={14} /> SVG</Button>
+                      <Button size="sm" onClick={() => void download("png")} busy={dl === "png"} title={`The ${shownPlot} plot as PNG`}><Icon name="download" size={14} /> PNG</Button>
+                      <Button size="sm" onClick={() => void download("csv")} busy={dl === "csv"}><Icon name="download" size={14} /> CSV</Button>
+                      <Button size="sm" onClick={() => void download("bundle")} busy={dl === "bundle"} title="Input, options, versions and an equivalent R script (zip)"><Icon name="download" size={14} /> Bundle</Button>
+                    </div>
+                  }
+                >
+                  <Tabs label="Result views" value={tab} onChange={setTab} tabs={plotTabs} />
+                  {tab === "forest" ? (res.forestSvg ? <Svg markup={res.forestSvg} label="Forest plot" testId="forest-plot" /> : <p class="muted">No forest plot.</p>) : null}
+                  {tab === "funnel" ? (res.funnelSvg ? <Svg markup={res.funnelSvg} label="Funnel plot" testId="funnel-plot" natural /> : <p class="muted">No funnel plot for this analysis (needs at least 3 studies).</p>) : null}
+                  {tab === "baujat" && res.baujatSvg ? <Svg markup={res.baujatSvg} label="Baujat plot" testId="baujat-plot" natural /> : null}
+                  {tab === "bubble" && res.bubbleSvg ? <Svg markup={res.bubbleSvg} label="Bubble plot" testId="bubble-plot" natural /> : null}
+                  {tab === "studies" ? <StudiesTable r={r} /> : null}
+                  {tab === "sensitivity" ? <Sensitivity r={r} /> : null}
+                </Card>
+              </>
+            ) : null}
+          </div>
         </div>
-      </div>
+      </form>
     </>
   );
 }
@@ -387,7 +552,32 @@ function Sensitivity(props: { r: MetaResult }): JSX.Element {
           <dt>Trim and fill</dt><dd>{r.bias.trimfill.k0} {r.bias.trimfill.k0 === 1 ? "study" : "studies"} filled on the {r.bias.trimfill.side}; adjusted {r.measure} {t(r.bias.trimfill.estimate)} ({t(r.bias.trimfill.ci_lb)} to {t(r.bias.trimfill.ci_ub)})</dd>
         </dl>
       ) : null}
-      {!r.subgroups && !r.leave_one_out && !r.cumulative && !r.bias ? <p class="muted">Tick leave-one-out, cumulative or small-study bias and run again.</p> : null}
+      {r.meta_regression ? (
+        <div>
+          <h4 style="margin-bottom:6px">Meta-regression</h4>
+          <DataTable compact rows={r.meta_regression.coefficients} rowKey={(c) => c.name} columns={[
+            { key: "n", label: "Coefficient", render: (c) => c.name },
+            { key: "e", label: "Estimate", num: true, render: (c) => <span data-testid={`coef-${c.name}`}>{fmtNum(c.estimate, 4)}</span> },
+            { key: "se", label: "SE", num: true, render: (c) => fmtNum(c.se, 4) },
+            { key: "ci", label: `${r.level}% CI`, num: true, render: (c) => `${fmtNum(c.ci_lb, 4)} to ${fmtNum(c.ci_ub, 4)}` },
+            { key: "p", label: "p", num: true, render: (c) => fmtP(c.pval) },
+          ]} />
+          <p class="small muted">QM = {fmtNum(r.meta_regression.QM)} (df = {r.meta_regression.QM_df}), p {pEq(r.meta_regression.QM_pval)}; residual QE = {fmtNum(r.meta_regression.QE)}, df = {r.meta_regression.QE_df}; R² = {r.meta_regression.R2 === null ? "—" : `${fmtNum(r.meta_regression.R2, 1)}%`}</p>
+        </div>
+      ) : null}
+      {r.influence ? (
+        <div>
+          <h4 style="margin-bottom:6px">Influence diagnostics</h4>
+          <DataTable compact rows={r.influence} rowKey={(x) => x.study} columns={[
+            { key: "s", label: "Study", render: (x) => x.study },
+            { key: "rs", label: "rstudent", num: true, render: (x) => fmtNum(x.rstudent, 3) },
+            { key: "cd", label: "Cook's d", num: true, render: (x) => fmtNum(x.cook_d, 3) },
+            { key: "h", label: "hat", num: true, render: (x) => fmtNum(x.hat, 3) },
+            { key: "i", label: "", render: (x) => (x.inf ? <Badge tone="warn" small>influential</Badge> : null) },
+          ]} />
+        </div>
+      ) : null}
+      {!r.subgroups && !r.leave_one_out && !r.cumulative && !r.bias && !r.meta_regression && !r.influence ? <p class="muted">Tick leave-one-out, cumulative, small-study bias or influence (or give moderators) and run again.</p> : null}
     </div>
   );
 }

@@ -1,0 +1,55 @@
+/**
+ * Use case: a trial sequential analysis of a binary study table, as `decidua tsa` and the workbench's TSA page
+ * (POST /api/tsa) both run it: parse the table (one study is enough), run the engine (src/stats/tsa), draw the
+ * plot when asked. The command and the route only translate flags or HTTP bodies into these options.
+ */
+import { InputError, isInputError } from "../shared/errors.js";
+import { parseStudyFile } from "../stats/input.js";
+import { tsaPlotSvg } from "../stats/plots/index.js";
+import { trialSequentialAnalysis, type TsaOptions, type TsaResult } from "../stats/tsa/index.js";
+import type { StudyRow } from "../stats/types.js";
+
+export interface TsaTable {
+  file: string;
+  bytes: Uint8Array;
+}
+
+export interface TsaAnalysis {
+  rows: StudyRow[];
+  result: TsaResult;
+  ignoredColumns: string[];
+  plotSvg: string | null;
+}
+
+/** Engine errors know rows and options, not the file: add it. */
+function withFile(e: unknown, file: string): unknown {
+  if (!isInputError(e) || e.location.file !== undefined) return e;
+  return new InputError(e.reason, { ...e.location, file });
+}
+
+/**
+ * Parses the table and runs the TSA with `options`; `plot` draws the TSA plot (false: none). `checkRows` sees the
+ * parsed rows before the analysis (the workbench's limits) and may throw.
+ */
+export async function analyseTsaTable(
+  table: TsaTable,
+  options: TsaOptions,
+  plot: { title?: string } | false = false,
+  checkRows: (rows: readonly StudyRow[]) => void = () => {},
+): Promise<TsaAnalysis> {
+  const ignoredColumns: string[] = [];
+  const rows = await parseStudyFile(table.file, table.bytes, { minStudies: 1, onIgnoredColumns: (h) => ignoredColumns.push(...h) });
+  checkRows(rows);
+  try {
+    const result = trialSequentialAnalysis(rows, options);
+    const plotSvg = plot === false ? null : tsaPlotSvg(result, plot.title !== undefined ? { title: plot.title } : {});
+    return { rows, result, ignoredColumns, plotSvg };
+  } catch (e) {
+    throw withFile(e, table.file);
+  }
+}
+
+/** JSON as `decidua tsa --json` writes it: infinite numbers (e.g. an unreachable futility boundary) as "Inf"/"-Inf". */
+export function tsaJson(value: unknown, indent?: number): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? "Inf" : "-Inf") : v), indent);
+}

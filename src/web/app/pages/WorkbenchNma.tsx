@@ -1,0 +1,226 @@
+/**
+ * The workbench's network meta-analysis page: upload arm-level or contrast rows, choose the options of
+ * `decidua nma`, and see the same result (POST /api/nma runs the command's use case, src/app/nma.ts): estimates vs
+ * the reference, heterogeneity and inconsistency, P-scores, league table, node-splitting, network and forest plots
+ * (SVG, PNG), CSV and the reproducible bundle.
+ */
+import type { JSX } from "preact";
+import { useState } from "preact/hooks";
+import type { NmaResult } from "../../../stats/nma/types.js";
+import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
+import { Alert, Button, Card, DataTable, Icon, PageHead, Progress, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
+import { Svg } from "../components/Svg.js";
+import { FileDrop, WorkbenchTabs, type PickedFile } from "../components/FileDrop.js";
+
+interface NmaForm {
+  measure: string;
+  reference: string;
+  model: string;
+  tau2: string;
+  largerBetter: boolean;
+  favoursLeft: string;
+  favoursRight: string;
+}
+
+interface NmaResponse {
+  result: NmaResult;
+  networkSvg: string;
+  forestSvg: string;
+}
+
+const RATIO = new Set(["OR", "RR"]);
+
+export function WorkbenchNmaPage(): JSX.Element {
+  const [file, setFile] = useState<PickedFile | null>(null);
+  const [f, setF] = useState<NmaForm>({ measure: "", reference: "", model: "random", tau2: "REML", largerBetter: false, favoursLeft: "", favoursRight: "" });
+  const [busy, setBusy] = useState(false);
+  const [dl, setDl] = useState("");
+  const [error, setError] = useState<Error | null>(null);
+  const [res, setRes] = useState<NmaResponse | null>(null);
+  const [tab, setTab] = useState<"network" | "forest" | "league" | "split">("network");
+
+  const set = <K extends keyof NmaForm>(k: K, v: NmaForm[K]): void => setF((o) => ({ ...o, [k]: v }));
+
+  function body(): unknown {
+    const options: Record<string, unknown> = { model: f.model, tau2: f.tau2 };
+    if (f.measure) options["measure"] = f.measure;
+    if (f.reference.trim()) options["reference"] = f.reference.trim();
+    if (f.largerBetter) options["largerBetter"] = true;
+    const plot: Record<string, string> = {};
+    if (f.favoursLeft.trim()) plot["favoursLeft"] = f.favoursLeft.trim();
+    if (f.favoursRight.trim()) plot["favoursRight"] = f.favoursRight.trim();
+    return { file: { name: file?.name ?? "", contentBase64: file?.contentBase64 ?? "" }, options, plot };
+  }
+
+  async function run(e?: Event): Promise<void> {
+    e?.preventDefault();
+    if (!file) {
+      setError(new Error("Choose a CSV or XLSX file first."));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      setRes(await api<NmaResponse>("POST", "/api/nma", body()));
+    } catch (err) {
+      setRes(null);
+      setError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function download(kind: "svg" | "png" | "csv" | "bundle"): Promise<void> {
+    if (!res) return;
+    const plot = tab === "forest" ? "forest" : "network";
+    const stem = (file?.name ?? "nma").replace(/\.[^.]+$/, "");
+    setDl(kind);
+    try {
+      if (kind === "svg") downloadBlob(new Blob([plot === "forest" ? res.forestSvg : res.networkSvg], { type: "image/svg+xml" }), `${stem}-${plot}.svg`);
+      else if (kind === "png") downloadBlob(await apiBlob("POST", `/api/nma/${plot}.png`, body()), `${stem}-${plot}.png`);
+      else if (kind === "csv") downloadBlob(await apiBlob("POST", "/api/nma/results.csv", body()), `${stem}-nma-results.csv`);
+      else downloadBlob(await apiBlob("POST", "/api/nma/bundle.zip", body()), `${stem}-nma-bundle.zip`);
+    } catch (err) {
+      setError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setDl("");
+    }
+  }
+
+  const r = res?.result;
+  const ratio = r ? RATIO.has(r.measure) : false;
+  const show = (x: number): string => fmtNum(ratio ? Math.exp(x) : x);
+  const apiErr = error instanceof ApiError ? error : null;
+
+  return (
+    <>
+      <PageHead title="Network meta-analysis" sub="The same model and output as “decidua nma”: every treatment against the reference, ranking, league table, inconsistency." />
+      <WorkbenchTabs current="nma" />
+      <div class="grid" style="grid-template-columns:370px minmax(0,1fr);align-items:start">
+        <form onSubmit={run} noValidate>
+          <Card title="Data and options" foot={<Button type="submit" variant="primary" busy={busy} class="block">Run network meta-analysis</Button>}>
+            <div class="stack">
+              <FileDrop id="nma-file" file={file} hint="one row per arm or per contrast" onFile={(x) => { setFile(x); setRes(null); setError(null); }} />
+              <div class="small muted">
+                Columns: <code>study, treatment, events, total</code>, or <code>study, treatment, mean, sd, total</code>, or contrasts <code>study, treatment1, treatment2, yi, sei</code>.
+              </div>
+              <div class="form-grid" style="grid-template-columns:1fr 1fr">
+                <div class="field">
+                  <label for="nma-measure">Measure</label>
+                  <select id="nma-measure" class="input" value={f.measure} onChange={(e) => set("measure", e.currentTarget.value)}>
+                    {[["", "From the data"], ["OR", "Odds ratio"], ["RR", "Risk ratio"], ["RD", "Risk difference"], ["MD", "Mean difference"], ["SMD", "Std. mean difference"]].map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+                  </select>
+                </div>
+                <div class="field">
+                  <label for="nma-reference">Reference treatment</label>
+                  <input id="nma-reference" class="input" placeholder="most studied" value={f.reference} onInput={(e) => set("reference", e.currentTarget.value)} />
+                </div>
+                <div class="field">
+                  <label for="nma-model">Model</label>
+                  <select id="nma-model" class="input" value={f.model} onChange={(e) => set("model", e.currentTarget.value)}>
+                    <option value="random">Random effects</option>
+                    <option value="fixed">Fixed effect</option>
+                  </select>
+                </div>
+                <div class="field">
+                  <label for="nma-tau2">τ² estimator</label>
+                  <select id="nma-tau2" class="input" value={f.tau2} onChange={(e) => set("tau2", e.currentTarget.value)}>
+                    <option value="REML">REML (metafor rma.mv)</option>
+                    <option value="DL">Generalised DL (netmeta)</option>
+                  </select>
+                </div>
+              </div>
+              <label class="check"><input type="checkbox" checked={f.largerBetter} onChange={(e) => set("largerBetter", e.currentTarget.checked)} /> Good outcome (e.g. live birth): larger effects rank higher</label>
+              <fieldset class="group">
+                <legend>Forest plot labels (blank: from the outcome's direction)</legend>
+                <div class="form-grid" style="grid-template-columns:1fr 1fr">
+                  <div class="field"><label for="nma-fav-left">Left</label><input id="nma-fav-left" class="input" value={f.favoursLeft} onInput={(e) => set("favoursLeft", e.currentTarget.value)} /></div>
+                  <div class="field"><label for="nma-fav-right">Right</label><input id="nma-fav-right" class="input" value={f.favoursRight} onInput={(e) => set("favoursRight", e.currentTarget.value)} /></div>
+                </div>
+              </fieldset>
+            </div>
+          </Card>
+        </form>
+        <div class="stack" aria-live="polite">
+          {busy ? <Card><Progress label="Fitting the network…" /></Card> : null}
+          {error ? (
+            <Alert tone="error">
+              <b>{apiErr?.row !== undefined ? `Row ${apiErr.row}` : "The analysis could not run"}{apiErr?.field ? <> · <code>{apiErr.field}</code></> : null}</b>
+              <div>{error.message}</div>
+            </Alert>
+          ) : null}
+          {!res && !busy && !error ? <Card><div class="empty"><b>No analysis yet</b>Upload a table of arms or contrasts and press “Run network meta-analysis”.</div></Card> : null}
+          {r && res ? (
+            <>
+              <div class="grid cols-4">
+                <Stat label="Treatments" value={r.n} hint={`reference: ${r.reference}`} />
+                <Stat label="Studies" value={r.k} hint={`${r.multi_arm} multi-arm · ${r.designs} designs`} />
+                <Stat label="τ²" value={<span data-testid="nma-tau2" data-value={String(r.heterogeneity.tau2)}>{fmtNum(r.heterogeneity.tau2, 4)}</span>} hint={`${r.model === "random" ? `random, ${r.tau2_method ?? ""}` : "fixed effect"}`} />
+                <Stat label="Q" value={<span data-testid="nma-q" data-value={String(r.heterogeneity.Q)}>{fmtNum(r.heterogeneity.Q)}</span>} hint={`df ${r.heterogeneity.Q_df}, p ${fmtP(r.heterogeneity.Q_pval)}; between designs p ${fmtP(r.inconsistency.between_designs.pval)}`} />
+              </div>
+              {r.notes.length > 0 ? <Alert tone="info">{r.notes.map((n) => <div key={n}>{n}</div>)}</Alert> : null}
+              <Card title={`Every treatment vs ${r.reference} (${r.measure}${ratio ? ", ratio scale" : ""})`}>
+                <DataTable
+                  caption="Network estimates"
+                  compact
+                  rows={r.estimates}
+                  rowKey={(e) => e.treatment}
+                  columns={[
+                    { key: "t", label: "Treatment", render: (e) => e.treatment },
+                    { key: "e", label: r.measure, num: true, render: (e) => <span data-testid={`nma-est-${e.treatment}`} data-value={String(e.estimate)} data-se={String(e.se)}>{show(e.estimate)}</span> },
+                    { key: "ci", label: `${r.level}% CI`, num: true, render: (e) => `${show(e.ci_lb)} to ${show(e.ci_ub)}` },
+                    { key: "p", label: "p", num: true, render: (e) => fmtP(e.pval) },
+                    { key: "ps", label: "P-score", num: true, render: (e) => { const p = r.pscores.find((x) => x.treatment === e.treatment); return <span data-testid={`nma-pscore-${e.treatment}`} data-value={p ? String(p.pscore) : ""}>{p ? fmtNum(p.pscore, 3) : "—"}</span>; } },
+                  ]}
+                />
+                <p class="small muted">P-scores: {r.pscore_direction}. Network estimates mix direct and indirect evidence and assume transitivity.</p>
+              </Card>
+              <Card
+                title="Plots and tables"
+                actions={
+                  <div class="row">
+                    <Button size="sm" onClick={() => void download("svg")} busy={dl === "svg"}><Icon name="download" size={14} /> SVG</Button>
+                    <Button size="sm" onClick={() => void download("png")} busy={dl === "png"}><Icon name="download" size={14} /> PNG</Button>
+                    <Button size="sm" onClick={() => void download("csv")} busy={dl === "csv"}><Icon name="download" size={14} /> CSV</Button>
+                    <Button size="sm" onClick={() => void download("bundle")} busy={dl === "bundle"}><Icon name="download" size={14} /> Bundle</Button>
+                  </div>
+                }
+              >
+                <Tabs label="NMA views" value={tab} onChange={setTab} tabs={[{ id: "network", label: "Network" }, { id: "forest", label: "Forest plot" }, { id: "league", label: "League table" }, { id: "split", label: "Node-splitting" }]} />
+                {tab === "network" ? <Svg markup={res.networkSvg} label="Network graph" testId="network-plot" natural /> : null}
+                {tab === "forest" ? <Svg markup={res.forestSvg} label="NMA forest plot" testId="nma-forest-plot" /> : null}
+                {tab === "league" ? (
+                  <div style="overflow-x:auto">
+                    <p class="small muted">Each cell: the row treatment relative to the column treatment, {r.measure} [{r.level}% CI].</p>
+                    <table class="data compact">
+                      <thead><tr><th />{r.league.treatments.map((t) => <th key={t}>{t}</th>)}</tr></thead>
+                      <tbody>
+                        {r.league.cells.map((row, i) => (
+                          <tr key={r.league.treatments[i]}>
+                            <th>{r.league.treatments[i]}</th>
+                            {row.map((c, j) => <td key={j} class="small">{c === null ? "—" : `${show(c.estimate)} [${show(c.ci_lb)}, ${show(c.ci_ub)}]`}</td>)}
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                ) : null}
+                {tab === "split" ? (
+                  r.node_split.length === 0 ? <p class="muted">No comparison has both direct and indirect evidence.</p> : (
+                    <DataTable compact rows={r.node_split} rowKey={(s) => s.comparison} columns={[
+                      { key: "c", label: "Comparison", render: (s) => s.comparison },
+                      { key: "k", label: "k", num: true, render: (s) => s.k },
+                      { key: "d", label: "Direct", num: true, render: (s) => `${show(s.direct.estimate)} [${show(s.direct.ci_lb)}, ${show(s.direct.ci_ub)}]` },
+                      { key: "i", label: "Indirect", num: true, render: (s) => `${show(s.indirect.estimate)} [${show(s.indirect.ci_lb)}, ${show(s.indirect.ci_ub)}]` },
+                      { key: "p", label: "Difference p", num: true, render: (s) => fmtP(s.difference.pval) },
+                    ]} />
+                  )
+                ) : null}
+              </Card>
+            </>
+          ) : null}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The reproducible bundle's R script (src/app/r-script.ts): it carries the analysis' options, the generator still
+ * writes the scripts that were run through R (fixtures/workbench/*.R, scripts/workbench-r-fixtures.ts), and what R
+ * computed from them equals Decidua's numbers. No R is needed here.
+ */
+import { readFileSync } from "node:fs";
+import { unzipSync, strFromU8 } from "fflate";
+import { describe, expect, it } from "vitest";
+import { metaRScript, nmaRScript } from "../../src/app/r-script.js";
+import type { MetaResult } from "../../src/stats/types.js";
+import type { NmaResult } from "../../src/stats/nma/index.js";
+import { WORKBENCH_R_CASES, analyseCase, bundleForCase } from "./r-bundle-cases.js";
+
+const R = JSON.parse(readFileSync("fixtures/workbench/r-results.json", "utf8")) as { cases: Record<string, Record<string, unknown>> };
+
+function close(actual: number, expected: number, rel = 1e-6): void {
+  expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(expected)));
+}
+
+describe("the R script carries the options", () => {
+  it("tau² estimator, test, level, measure and moderators of a pairwise analysis", async () => {
+    const c = WORKBENCH_R_CASES.find((x) => x.name === "bcg-or-dl-knha-90")!;
+    const x = await analyseCase(c);
+    const result = (x.a as { result: MetaResult }).result;
+    const s = metaRScript(result, c.options, "binary", { decidua: "1.2.3" });
+    expect(s).toContain('escalc(measure = "OR"');
+    expect(s).toContain('method = "DL"');
+    expect(s).toContain('test = "knha"');
+    expect(s).toContain("level = 90");
+    expect(s).toContain("Decidua 1.2.3");
+    // a different option must change the script
+    const fixed = metaRScript({ ...result, model: "fixed" }, { ...c.options, model: "fixed" }, "binary", { decidua: "1.2.3" });
+    expect(fixed).toContain('method = "EE"');
+    expect(fixed).not.toContain('method = "DL"');
+    const mh = metaRScript({ ...result, method: "MH", model: "fixed" }, { method: "MH" }, "binary", { decidua: "x" });
+    expect(mh).toContain("rma.mh(");
+    const peto = metaRScript({ ...result, method: "PETO", model: "fixed" }, { method: "PETO" }, "binary", { decidua: "x" });
+    expect(peto).toContain("rma.peto(");
+    const extras = metaRScript(result, { leaveOneOut: true, bias: true, influence: true }, "binary", { decidua: "x" });
+    for (const f of ["leave1out(res)", "regtest(res)", "ranktest(res)", "trimfill(res)", "influence(res)"]) expect(extras).toContain(f);
+  });
+
+  it("the moderators of a meta-regression", async () => {
+    const c = WORKBENCH_R_CASES.find((x) => x.name === "bcg-latitude-mods")!;
+    const x = await analyseCase(c);
+    expect(metaRScript((x.a as { result: MetaResult }).result, c.options, "binary", { decidua: "x" })).toContain("mods = ~ ablat");
+  });
+
+  it("reference, model and tau² estimator of a network", async () => {
+    const c = WORKBENCH_R_CASES.find((x) => x.name === "linde-nma-dl")!;
+    const x = await analyseCase(c);
+    const s = nmaRScript((x.a as { result: NmaResult }).result, c.options, "contrast", { decidua: "x" });
+    expect(s).toContain('reference <- "Placebo"');
+    expect(s).toContain('measure <- "OR"');
+    expect(s).toContain("tau2 = tau2_dl");
+    expect(s).toContain("rma.mv(");
+  });
+});
+
+describe("the bundle", () => {
+  it("holds the input, data, options, versions, results and the script", async () => {
+    const zip = unzipSync(await bundleForCase(WORKBENCH_R_CASES[1]!));
+    expect(Object.keys(zip).sort()).toEqual(["README.txt", "analysis.R", "data.csv", "input/bcg.csv", "options.json", "result.json", "results.csv", "versions.json"]);
+    expect(strFromU8(zip["input/bcg.csv"]!)).toBe(readFileSync("examples/meta/bcg.csv", "utf8"));
+    const options = JSON.parse(strFromU8(zip["options.json"]!)) as { given: unknown; resolved: { tau2_method: string; level: number } };
+    expect(options.given).toEqual(WORKBENCH_R_CASES[1]!.options);
+    expect(options.resolved.tau2_method).toBe("DL");
+    expect(options.resolved.level).toBe(90);
+    expect(strFromU8(zip["data.csv"]!).split(/\r?\n/)[0]).toBe("study,year,events_t,total_t,events_c,total_c");
+  });
+});
+
+describe("R's results from the committed scripts equal Decidua's", () => {
+  for (const c of WORKBENCH_R_CASES) {
+    it(c.name, async () => {
+      const zip = unzipSync(await bundleForCase(c));
+      // the generator still writes the script that R ran
+      expect(strFromU8(zip["analysis.R"]!)).toBe(readFileSync(`fixtures/workbench/${c.name}.R`, "utf8"));
+      const r = R.cases[c.name] as Record<string, unknown>;
+      expect(r).toBeDefined();
+      const x = await analyseCase(c);
+      if (x.kind === "meta") {
+        const res = x.a.result;
+        const coef = res.meta_regression?.coefficients[0];
+        const p = coef ?? res.pooled;
+        close(p.estimate, r["estimate"] as number);
+        close(p.se, r["se"] as number);
+        close(p.ci_lb, r["ci_lb"] as number);
+        close(p.ci_ub, r["ci_ub"] as number);
+        if (res.model === "random") close(res.meta_regression?.tau2 ?? res.heterogeneity.tau2, r["tau2"] as number);
+        close(res.meta_regression?.QE ?? res.heterogeneity.QE, r["QE"] as number);
+        expect(res.k).toBe(r["k"]);
+      } else {
+        const res = x.a.result;
+        expect(res.reference).toBe(r["reference"]);
+        const est = r["estimates"] as Array<{ treatment: string; estimate: number; se: number; ci_lb: number; ci_ub: number }>;
+        expect(est.length).toBe(res.estimates.length);
+        for (const e of est) {
+          const d = res.estimates.find((y) => y.treatment === e.treatment)!;
+          close(d.estimate, e.estimate, 1e-5);
+          close(d.se, e.se, 1e-5);
+          close(d.ci_lb, e.ci_lb, 1e-5);
+          close(d.ci_ub, e.ci_ub, 1e-5);
+        }
+        if (res.model === "random") close(res.heterogeneity.tau2, r["tau2"] as number, 1e-5);
+        close(res.heterogeneity.Q, r["Q"] as number);
+        expect(res.heterogeneity.Q_df).toBe(r["Q_df"]);
+      }
+    });
+  }
+});
