@@ -63,7 +63,7 @@ export const ExtractionArmSchema = z
   })
   .strict();
 
-export const DichotomousDataSchema = z
+export const ExtractionDichotomousSchema = z
   .object({
     type: z.literal("dichotomous"),
     events_t: count,
@@ -75,7 +75,7 @@ export const DichotomousDataSchema = z
 
 const mean = z.number().nullable();
 const sd = z.number().nonnegative("a standard deviation cannot be negative").nullable();
-export const ContinuousDataSchema = z
+export const ExtractionContinuousSchema = z
   .object({
     type: z.literal("continuous"),
     unit: z.string().trim().default(""),
@@ -98,7 +98,7 @@ export const ExtractionOutcomeSchema = z
     /** When the outcome was measured, e.g. "birth", "12 weeks' gestation". */
     timePoint: text,
     subgroup: EvidenceSubgroupSchema.optional(),
-    data: z.discriminatedUnion("type", [DichotomousDataSchema, ContinuousDataSchema]),
+    data: z.discriminatedUnion("type", [ExtractionDichotomousSchema, ExtractionContinuousSchema]),
     status: z.enum(["reported", "derived", "missing"]),
     derivation: DerivationSchema.optional(),
     missingNote: z.string().trim().min(1).optional(),

@@ -12,3 +12,5 @@ export * from "./reproduce.js";
 export * from "./plot-inputs.js";
 export * from "./outcomes.js";
 export * from "./rob2.js";
+export * from "./robins-i.js";
+export * from "./extraction.js";
