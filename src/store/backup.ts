@@ -23,6 +23,9 @@ const RowSchemas = {
   therapy_events: z.object({ id: str, patient_id: str, therapy: str, event: str, date: str, note: str.nullable(), created_at: str, created_by: str }),
   followup_errors: z.object({ id: str, followup_id: str, patient_id: str, reason: str, created_at: str, created_by: str }),
   evidence: z.object({ id: str, content: str, source: str, loaded_at: str }),
+  evidence_versions: z.object({ id: int, content: str, content_hash: str, last_revision: int, note: str, published_at: str, published_by: str }),
+  evidence_revisions: z.object({ id: int, at: str, actor: str, why: str, kind: str, table_name: str, entry_id: str, before: str.nullable(), after: str.nullable(), base_version: int }),
+  evidence_draft: z.object({ id: int, content: str, base_version: int, last_revision: int, updated_at: str, updated_by: str }),
   audit_log: z.object({
     id: int,
     at: str,
@@ -57,6 +60,10 @@ export const BackupSchema = z.object({
     therapy_events: z.array(RowSchemas.therapy_events).default([]),
     followup_errors: z.array(RowSchemas.followup_errors).default([]),
     evidence: z.array(RowSchemas.evidence),
+    // evidence versions, revisions and the draft (migration 0009); absent in older backups
+    evidence_versions: z.array(RowSchemas.evidence_versions).default([]),
+    evidence_revisions: z.array(RowSchemas.evidence_revisions).default([]),
+    evidence_draft: z.array(RowSchemas.evidence_draft).default([]),
     audit_log: z.array(RowSchemas.audit_log),
     // the trial module's tables (migration 0006_trials); absent in older backups
     ...(Object.fromEntries(TRIAL_TABLE_NAMES.map((t) => [t, z.array(TRIAL_BACKUP_TABLES[t].row).default([])])) as { [K in keyof typeof TRIAL_BACKUP_TABLES]: z.ZodDefault<z.ZodArray<(typeof TRIAL_BACKUP_TABLES)[K]["row"]>> }),

@@ -2,10 +2,117 @@
  * The one migration set for both engines. Engine differences are confined to the audit log's integer
  * sequence and the append-only triggers.
  */
-import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider, Migrator, sql } from "kysely";
+import { createHash } from "node:crypto";
+import { type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationInfo, type MigrationProvider, type MigrationResult, Migrator, sql } from "kysely";
 import { migrateRecordToCurrent } from "../clinical/record-migration.js";
+import { canonicalJson } from "../evidence/canonical.js";
 import { GENESIS_HASH, chainStartMarker, entryHash, type ChainedEntry } from "./audit-chain.js";
 import type { Engine } from "./db.js";
+import { ROLES } from "./schema.js";
+
+/** The SQL list of the roles the users.role CHECK constraint accepts (from ROLES). */
+function roleCheckList(): string {
+  return ROLES.map((r) => `'${r}'`).join(", ");
+}
+
+/**
+ * Migrations that must run outside kysely's migration transaction, per engine. SQLite cannot change a CHECK
+ * constraint in place: the table is rebuilt (SQLite's "12-step" ALTER procedure), which needs `PRAGMA foreign_keys = OFF`,
+ * and that pragma is a no-op inside a transaction. Such a migration opens its own transaction for all its writes.
+ */
+const OUTSIDE_TRANSACTION: Record<Engine, ReadonlySet<string>> = {
+  sqlite: new Set(["0009_evidence_versions"]),
+  postgres: new Set(),
+};
+
+/**
+ * users.role accepts every role in ROLES (issue 11: `reviewer`). SQLite: rebuild `users` from its own stored
+ * definition with only the CHECK list changed — with foreign keys OFF, so dropping the old table neither cascades to
+ * sessions/password history/EHR links nor fails, and renaming the copy leaves the children's `REFERENCES "users"`
+ * as they are; `PRAGMA foreign_key_check` must come back empty before commit. PostgreSQL: drop and re-add the
+ * constraint (ALTER TABLE in the migration's transaction). Rows are copied column for column; nothing is deleted.
+ */
+async function widenRoleCheck(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  if (engine === "postgres") {
+    const checks = await sql<{ conname: string }>`select conname from pg_constraint
+      where conrelid = 'users'::regclass and contype = 'c' and pg_get_constraintdef(oid) like '%role%'`.execute(db);
+    for (const c of checks.rows) await sql`alter table users drop constraint ${sql.id(c.conname)}`.execute(db);
+    await sql`alter table users add constraint users_role_check check (role in (${sql.raw(roleCheckList())}))`.execute(db);
+    return;
+  }
+  const def = (await sql<{ sql: string }>`select sql from sqlite_master where type = 'table' and name = 'users'`.execute(db)).rows[0]?.sql;
+  if (def === undefined) throw new Error("0009_evidence_versions: table users not found");
+  const check = /role\s+in\s*\(([^)]*)\)/i;
+  const m = check.exec(def);
+  if (m === null) throw new Error("0009_evidence_versions: the CHECK constraint on users.role was not found in the table definition");
+  if (m[1]!.replace(/\s/g, "") === roleCheckList().replace(/\s/g, "")) return; // already widened (a re-run)
+  const head = /^create\s+table\s+("users"|users)/i;
+  if (!head.test(def)) throw new Error("0009_evidence_versions: unexpected definition of table users");
+  const copyDef = def.replace(head, 'create table "users_0009"').replace(check, `role in (${roleCheckList()})`);
+  const indexes = (await sql<{ sql: string }>`select sql from sqlite_master where type in ('index', 'trigger') and tbl_name = 'users' and sql is not null`.execute(db)).rows;
+  await sql.raw(copyDef).execute(db);
+  await sql`insert into users_0009 select * from users`.execute(db);
+  await sql`drop table users`.execute(db);
+  await sql`alter table users_0009 rename to users`.execute(db);
+  for (const ix of indexes) await sql.raw(ix.sql).execute(db);
+  const broken = (await sql<Record<string, unknown>>`pragma foreign_key_check`.execute(db)).rows;
+  if (broken.length > 0) throw new Error(`0009_evidence_versions: ${broken.length} row(s) would lose their parent (${JSON.stringify(broken[0])})`);
+}
+
+/** Tables of the evidence versions (issue 11 §2); v1 is the base already stored in `evidence`, if any. */
+async function createEvidenceVersionTables(db: Kysely<unknown>, engine: Engine): Promise<void> {
+  const nn = (c: ColumnDefinitionBuilder) => c.notNull();
+  await db.schema
+    .createTable("evidence_versions")
+    .addColumn("id", "integer", (c) => c.primaryKey())
+    .addColumn("content", "text", nn)
+    .addColumn("content_hash", "text", nn)
+    .addColumn("last_revision", "integer", nn)
+    .addColumn("note", "text", nn)
+    .addColumn("published_at", "text", nn)
+    .addColumn("published_by", "text", nn)
+    .execute();
+  await db.schema
+    .createTable("evidence_revisions")
+    .addColumn("id", "integer", (c) => c.primaryKey())
+    .addColumn("at", "text", nn)
+    .addColumn("actor", "text", nn)
+    .addColumn("why", "text", nn)
+    .addColumn("kind", "text", (c) => c.notNull().check(sql`kind in ('add', 'replace', 'delete')`))
+    .addColumn("table_name", "text", nn)
+    .addColumn("entry_id", "text", nn)
+    .addColumn("before", "text")
+    .addColumn("after", "text")
+    .addColumn("base_version", "integer", nn)
+    .execute();
+  await db.schema
+    .createTable("evidence_draft")
+    .addColumn("id", "integer", (c) => c.primaryKey())
+    .addColumn("content", "text", nn)
+    .addColumn("base_version", "integer", nn)
+    .addColumn("last_revision", "integer", nn)
+    .addColumn("updated_at", "text", nn)
+    .addColumn("updated_by", "text", nn)
+    .execute();
+  // published versions and revisions are never changed or removed
+  for (const t of ["evidence_versions", "evidence_revisions"]) {
+    if (engine === "sqlite") {
+      await sql.raw(`create trigger ${t}_no_update before update on ${t} begin select raise(abort, '${t} is append-only'); end`).execute(db);
+      await sql.raw(`create trigger ${t}_no_delete before delete on ${t} begin select raise(abort, '${t} is append-only'); end`).execute(db);
+    } else {
+      await sql.raw(`create trigger ${t}_append_only before update or delete on ${t} for each row execute function decidua_audit_append_only()`).execute(db);
+    }
+  }
+  const seeded = (await sql<{ content: string; loaded_at: string }>`select content, loaded_at from evidence where id = 'default'`.execute(db)).rows[0];
+  if (seeded !== undefined) {
+    const content = canonicalJson(JSON.parse(seeded.content) as unknown);
+    const hash = createHash("sha256").update(content).digest("hex");
+    await sql`insert into evidence_versions (id, content, content_hash, last_revision, note, published_at, published_by)
+      values (1, ${content}, ${hash}, 0, ${"the base seeded from data/ (migration 0009)"}, ${seeded.loaded_at}, ${"seed"})`.execute(db);
+    await sql`insert into evidence_draft (id, content, base_version, last_revision, updated_at, updated_by)
+      values (1, ${content}, 1, 0, ${seeded.loaded_at}, ${"seed"})`.execute(db);
+  }
+}
 
 function migrations(engine: Engine): Record<string, Migration> {
   return {
@@ -532,6 +639,31 @@ function migrations(engine: Engine): Record<string, Migration> {
         throw new Error("0005_protection is not reversible (the audit chain must not be dropped)");
       },
     },
+
+    "0009_evidence_versions": {
+      // issue 11: the reviewer role (users.role CHECK widened, no row lost) and the evidence base's draft, revisions and
+      // published versions. On SQLite this runs outside the migrator's transaction (OUTSIDE_TRANSACTION) and takes its own.
+      async up(db: Kysely<unknown>): Promise<void> {
+        if (engine === "postgres") {
+          await widenRoleCheck(db, engine);
+          await createEvidenceVersionTables(db, engine);
+          return;
+        }
+        const fk = Number((await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db)).rows[0]?.foreign_keys ?? 0);
+        await sql`pragma foreign_keys = off`.execute(db);
+        try {
+          await db.transaction().execute(async (trx) => {
+            await widenRoleCheck(trx, engine);
+            await createEvidenceVersionTables(trx, engine);
+          });
+        } finally {
+          if (fk === 1) await sql`pragma foreign_keys = on`.execute(db);
+        }
+      },
+      async down(): Promise<void> {
+        throw new Error("0009_evidence_versions is not reversible (published evidence versions are kept)");
+      },
+    },
   };
 }
 
@@ -542,19 +674,43 @@ class InCodeProvider implements MigrationProvider {
   }
 }
 
+/**
+ * Runs the pending migrations up to `target` (or all) in order: consecutive ordinary migrations in one transaction,
+ * each migration named in OUTSIDE_TRANSACTION alone without the migrator's transaction (it takes its own).
+ */
+async function runMigrations(db: Kysely<unknown>, engine: Engine, target?: string): Promise<{ results: MigrationResult[]; error?: unknown }> {
+  const provider = new InCodeProvider(engine);
+  const infos: readonly MigrationInfo[] = await new Migrator({ db, provider }).getMigrations();
+  const names = infos.map((i) => i.name);
+  if (target !== undefined && !names.includes(target)) return { results: [], error: new Error(`migration ${target} does not exist`) };
+  const end = target === undefined ? names.length : names.indexOf(target) + 1;
+  const pending = infos.slice(0, end).filter((i) => i.executedAt === undefined).map((i) => i.name);
+  const results: MigrationResult[] = [];
+  let i = 0;
+  while (i < pending.length) {
+    const alone = OUTSIDE_TRANSACTION[engine].has(pending[i]!);
+    let j = i;
+    if (!alone) while (j + 1 < pending.length && !OUTSIDE_TRANSACTION[engine].has(pending[j + 1]!)) j++;
+    const r = await new Migrator({ db, provider, disableTransactions: alone }).migrateTo(pending[j]!);
+    results.push(...(r.results ?? []));
+    if (r.error !== undefined) return { results, error: r.error };
+    i = j + 1;
+  }
+  return { results };
+}
+
 /** Brings the schema to the named migration (tests of a data migration start from the schema before it). */
 export async function migrateTo(db: Kysely<unknown>, engine: Engine, name: string): Promise<void> {
-  const { error } = await new Migrator({ db, provider: new InCodeProvider(engine) }).migrateTo(name);
+  const { error } = await runMigrations(db, engine, name);
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error));
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<unknown>, engine: Engine): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new InCodeProvider(engine) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await runMigrations(db, engine);
   if (error !== undefined) {
-    const failed = results?.find((r) => r.status === "Error")?.migrationName ?? "?";
+    const failed = results.find((r) => r.status === "Error")?.migrationName ?? "?";
     throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+  return results.filter((r) => r.status === "Success").map((r) => r.migrationName);
 }

@@ -4,7 +4,7 @@
  */
 import type { Generated } from "kysely";
 
-export const ROLES = ["clinician", "researcher", "admin"] as const;
+export const ROLES = ["clinician", "researcher", "reviewer", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface UsersTable {
@@ -116,6 +116,52 @@ export interface EvidenceTable {
   loaded_at: string;
 }
 
+/**
+ * A published version of the evidence base (migration 0009): immutable (triggers refuse update and delete).
+ * `id` is the version number (1 = the base seeded from data/).
+ */
+export interface EvidenceVersionsTable {
+  id: number;
+  /** Canonical JSON text of the whole base (sorted keys, no spaces; src/evidence/canonical.ts). */
+  content: string;
+  /** sha-256 (hex) of `content`. */
+  content_hash: string;
+  /** The last revision included (0 for the seeded version). */
+  last_revision: number;
+  note: string;
+  published_at: string;
+  published_by: string;
+}
+
+/** One change to the working draft (who, when, why, what): append-only like the audit log. */
+export interface EvidenceRevisionsTable {
+  /** 1, 2, … in the order the changes were made. */
+  id: number;
+  at: string;
+  actor: string;
+  why: string;
+  /** add | replace | delete */
+  kind: string;
+  /** The table of the base (trials, guidelines, metaAnalyses, therapies, sources, prisma). */
+  table_name: string;
+  entry_id: string;
+  /** JSON text of the entry before and after (null when added / deleted). */
+  before: string | null;
+  after: string | null;
+  /** The published version the draft rested on when this change was made. */
+  base_version: number;
+}
+
+/** The working draft (one row, id 1): the latest version plus every revision since. */
+export interface EvidenceDraftTable {
+  id: number;
+  content: string;
+  base_version: number;
+  last_revision: number;
+  updated_at: string;
+  updated_by: string;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -167,11 +213,14 @@ export interface Database {
   therapy_events: TherapyEventsTable;
   followup_errors: FollowupErrorsTable;
   evidence: EvidenceTable;
+  evidence_versions: EvidenceVersionsTable;
+  evidence_revisions: EvidenceRevisionsTable;
+  evidence_draft: EvidenceDraftTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   password_history: PasswordHistoryTable;
 }
 
 /** Tables in dependency order (parents first): the order of backup and restore. */
-export const TABLES = ["settings", "users", "sessions", "patients", "record_history", "followups", "clinical_plans", "therapy_events", "followup_errors", "evidence", "audit_log"] as const;
+export const TABLES = ["settings", "users", "sessions", "patients", "record_history", "followups", "clinical_plans", "therapy_events", "followup_errors", "evidence", "evidence_versions", "evidence_revisions", "evidence_draft", "audit_log"] as const;
 export type TableName = (typeof TABLES)[number];

@@ -25,13 +25,16 @@ interface Route {
   roles?: User["role"][];
 }
 
+/** Who reads patients (the API refuses everyone else, e.g. evidence reviewers). */
+const PATIENT_READERS: User["role"][] = ["clinician", "researcher", "admin"];
+
 const ROUTES: Route[] = [
-  { pattern: "/patients", render: () => <PatientsPage />, crumb: "Patients" },
+  { pattern: "/patients", render: () => <PatientsPage />, crumb: "Patients", roles: PATIENT_READERS },
   { pattern: "/patients/new", render: () => <NewPatientPage />, crumb: "New patient", roles: ["clinician", "admin"] },
-  { pattern: "/patients/:id", render: (p) => <PatientPage id={p["id"] ?? ""} tab="record" />, crumb: "Patient record" },
-  { pattern: "/patients/:id/assessment", render: (p) => <PatientPage id={p["id"] ?? ""} tab="assessment" />, crumb: "Assessment" },
-  { pattern: "/patients/:id/plan", render: (p) => <PatientPage id={p["id"] ?? ""} tab="plan" />, crumb: "Plan & follow-up" },
-  { pattern: "/patients/:id/history", render: (p) => <PatientPage id={p["id"] ?? ""} tab="history" />, crumb: "History" },
+  { pattern: "/patients/:id", render: (p) => <PatientPage id={p["id"] ?? ""} tab="record" />, crumb: "Patient record", roles: PATIENT_READERS },
+  { pattern: "/patients/:id/assessment", render: (p) => <PatientPage id={p["id"] ?? ""} tab="assessment" />, crumb: "Assessment", roles: PATIENT_READERS },
+  { pattern: "/patients/:id/plan", render: (p) => <PatientPage id={p["id"] ?? ""} tab="plan" />, crumb: "Plan & follow-up", roles: PATIENT_READERS },
+  { pattern: "/patients/:id/history", render: (p) => <PatientPage id={p["id"] ?? ""} tab="history" />, crumb: "History", roles: PATIENT_READERS },
   { pattern: "/evidence", render: () => <EvidencePage therapy={null} />, crumb: "Evidence" },
   { pattern: "/evidence/:therapy", render: (p) => <EvidencePage therapy={p["therapy"] ?? null} />, crumb: "Evidence" },
   { pattern: "/workbench", render: () => <WorkbenchPage />, crumb: "Analysis workbench" },
@@ -73,10 +76,14 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
           </div>
         </div>
         <nav>
-          <div class="nav-section">Clinic</div>
-          <NavLink href="/patients" path={props.path}>
-            <Icon name="patients" /> Patients
-          </NavLink>
+          {PATIENT_READERS.includes(u.role) ? (
+            <>
+              <div class="nav-section">Clinic</div>
+              <NavLink href="/patients" path={props.path}>
+                <Icon name="patients" /> Patients
+              </NavLink>
+            </>
+          ) : null}
           <div class="nav-section">Evidence</div>
           <NavLink href="/evidence" path={props.path}>
             <Icon name="evidence" /> Evidence browser

@@ -22,7 +22,7 @@ function generatePassword(): string {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }
 
-const ROLE_TONE: Record<Role, string> = { clinician: "info", researcher: "violet", admin: "warn" };
+const ROLE_TONE: Record<Role, string> = { clinician: "info", researcher: "violet", reviewer: "ok", admin: "warn" };
 
 function fmtTime(iso: string): string {
   const d = new Date(iso);
@@ -93,6 +93,7 @@ export function AdminUsersPage(): JSX.Element {
                       <select id={`role-${u.id}`} class="input" style="height:28px;width:auto;font-size:12px" value={u.role} disabled={u.id === me.id} onChange={(e) => void patch(u, { role: e.currentTarget.value as Role })}>
                         <option value="clinician">clinician</option>
                         <option value="researcher">researcher</option>
+                        <option value="reviewer">reviewer</option>
                         <option value="admin">admin</option>
                       </select>
                     </div>
@@ -140,7 +141,7 @@ export function AdminUsersPage(): JSX.Element {
               ) : null}
               <TextField form={form} path="username" label="Username" hint="3–40 characters: a–z, 0–9, . _ -" required autoComplete="off" />
               <TextField form={form} path="displayName" label="Display name" required />
-              <SelectField form={form} path="role" label="Role" options={opts(["clinician", "Clinician"], ["researcher", "Researcher (pseudonymised data only)"], ["admin", "Administrator"])} emptyLabel="Choose a role" />
+              <SelectField form={form} path="role" label="Role" options={opts(["clinician", "Clinician"], ["researcher", "Researcher (pseudonymised data only)"], ["reviewer", "Evidence reviewer (keeps the evidence base)"], ["admin", "Administrator"])} emptyLabel="Choose a role" />
               <TextField form={form} path="password" label="Password" type="password" hint="Optional, at least 10 characters; generated when empty." autoComplete="new-password" />
             </div>
           </Card>
