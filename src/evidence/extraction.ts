@@ -500,3 +500,18 @@ export function extractionToTrialEntry(agreedInput: Extraction, meta: TrialEntry
   }
   return r.data;
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Blinding
+
+/** Independent extractions per study. */
+export const EXTRACTORS_PER_STUDY = 2;
+
+/**
+ * Whether `viewerId` may see the content of the extraction by `ownerId`: always their own; another reviewer's only
+ * once the study has its two extractions and both are submitted (so neither can be influenced by the other).
+ */
+export function extractionVisible(viewerId: string, ownerId: string, statuses: readonly { reviewerId: string; status: "draft" | "submitted" }[]): boolean {
+  if (viewerId === ownerId) return true;
+  return statuses.length >= EXTRACTORS_PER_STUDY && statuses.every((s) => s.status === "submitted");
+}
