@@ -82,7 +82,7 @@ export function userPassword(username: string): string {
 }
 
 /** Creates a user through the admin API and returns a client signed in as that user. */
-export async function userClient(base: string, admin: Client, username: string, role: "clinician" | "researcher" | "admin"): Promise<Client> {
+export async function userClient(base: string, admin: Client, username: string, role: "clinician" | "researcher" | "reviewer" | "admin"): Promise<Client> {
   const password = userPassword(username);
   const r = await admin.req("POST", "/api/users", { username, displayName: username, role, password });
   if (r.status !== 201) throw new Error(`cannot create ${username}: ${r.text}`);
