@@ -79,7 +79,7 @@ export async function apiSession(base: string, username: string, password: strin
   };
 }
 
-export async function createUser(base: string, username: string, role: "clinician" | "researcher" | "admin", password: string): Promise<void> {
+export async function createUser(base: string, username: string, role: "clinician" | "researcher" | "reviewer" | "admin", password: string): Promise<void> {
   const call = await apiSession(base, "admin", ADMIN_PASSWORD);
   const r = await call("POST", "/api/users", { username, displayName: displayNameFor(username), role, password });
   if (r.status !== 201) throw new Error(`create user ${username}: ${r.status} ${JSON.stringify(r.json)}`);
