@@ -15,3 +15,5 @@ export * from "./rob2.js";
 export * from "./canonical.js";
 export * from "./versions.js";
 export * from "./diff.js";
+export * from "./robins-i.js";
+export * from "./extraction.js";

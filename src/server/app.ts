@@ -40,6 +40,7 @@ import { fhirAdminRoutes } from "./routes/fhir-admin.js";
 import { smartRoutes } from "./routes/smart.js";
 import { fhirImportRoutes } from "./routes/fhir-import.js";
 import { screeningRoutes } from "./routes/screening.js";
+import { extractionRoutes } from "./routes/extraction.js";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -201,6 +202,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(smartRoutes);
     await app.register(fhirImportRoutes);
     await app.register(screeningRoutes);
+    await app.register(extractionRoutes);
 
     const webRoot = resolve(config.webRoot ?? join(packageRoot(), "dist", "web"));
     const hasIndex = existsSync(join(webRoot, "index.html"));

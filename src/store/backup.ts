@@ -26,6 +26,10 @@ const RowSchemas = {
   evidence_versions: z.object({ id: int, content: str, content_hash: str, last_revision: int, note: str, impact: str.default("[]"), published_at: str, published_by: str }),
   evidence_revisions: z.object({ id: int, at: str, actor: str, why: str, kind: str, table_name: str, entry_id: str, before: str.nullable(), after: str.nullable(), base_version: int }),
   evidence_draft: z.object({ id: int, content: str, base_version: int, last_revision: int, updated_at: str, updated_by: str }),
+  extractions: z.object({ id: str, study: str, reviewer_id: str, status: z.enum(["draft", "submitted"]), content: str, version: int, created_at: str, updated_at: str, submitted_at: str.nullable() }),
+  extraction_reconciliations: z.object({ id: str, study: str, extraction_a: str, extraction_b: str, agreed: str, meta: str, reconciled_at: str, reconciled_by: str }),
+  extraction_resolutions: z.object({ id: str, reconciliation_id: str, position: int, path: str, value_a: str.nullable(), value_b: str.nullable(), choice: z.enum(["a", "b", "new"]), value: str.nullable(), reason: str }),
+  rob_assessments: z.object({ id: str, study: str, outcome: str, tool: z.enum(["rob2", "robins-i"]), version: int, input: str, result: str, overall_algorithm: str, overall_final: str, assessor: str, assessed_at: str }),
   audit_log: z.object({
     id: int,
     at: str,
@@ -64,6 +68,11 @@ export const BackupSchema = z.object({
     evidence_versions: z.array(RowSchemas.evidence_versions).default([]),
     evidence_revisions: z.array(RowSchemas.evidence_revisions).default([]),
     evidence_draft: z.array(RowSchemas.evidence_draft).default([]),
+    // extractions, reconciliations and RoB assessments (migration 0010); absent in older backups
+    extractions: z.array(RowSchemas.extractions).default([]),
+    extraction_reconciliations: z.array(RowSchemas.extraction_reconciliations).default([]),
+    extraction_resolutions: z.array(RowSchemas.extraction_resolutions).default([]),
+    rob_assessments: z.array(RowSchemas.rob_assessments).default([]),
     audit_log: z.array(RowSchemas.audit_log),
     // the trial module's tables (migration 0006_trials); absent in older backups
     ...(Object.fromEntries(TRIAL_TABLE_NAMES.map((t) => [t, z.array(TRIAL_BACKUP_TABLES[t].row).default([])])) as { [K in keyof typeof TRIAL_BACKUP_TABLES]: z.ZodDefault<z.ZodArray<(typeof TRIAL_BACKUP_TABLES)[K]["row"]>> }),

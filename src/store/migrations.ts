@@ -665,6 +665,78 @@ function migrations(engine: Engine): Record<string, Migration> {
         throw new Error("0009_evidence_versions is not reversible (published evidence versions are kept)");
       },
     },
+    "0010_extraction": {
+      // issue 11 §4-5: dual data extraction (blinded until both are submitted), reconciliation with one row per resolved
+      // disagreement, and RoB 2 / ROBINS-I assessments (every save a new version). Reconciliations, their resolutions and
+      // assessment versions are never changed or removed (triggers).
+      async up(db: Kysely<unknown>): Promise<void> {
+        const nn = (c: ColumnDefinitionBuilder) => c.notNull();
+        await db.schema
+          .createTable("extractions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("study", "text", nn)
+          .addColumn("reviewer_id", "text", (c) => c.notNull().references("users.id"))
+          .addColumn("status", "text", (c) => c.notNull().check(sql`status in ('draft', 'submitted')`))
+          .addColumn("content", "text", nn)
+          .addColumn("version", "integer", nn)
+          .addColumn("created_at", "text", nn)
+          .addColumn("updated_at", "text", nn)
+          .addColumn("submitted_at", "text")
+          .addUniqueConstraint("extractions_one_per_reviewer", ["study", "reviewer_id"])
+          .execute();
+        await db.schema.createIndex("extractions_study").on("extractions").column("study").execute();
+        await db.schema
+          .createTable("extraction_reconciliations")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("study", "text", (c) => c.notNull().unique())
+          .addColumn("extraction_a", "text", (c) => c.notNull().references("extractions.id"))
+          .addColumn("extraction_b", "text", (c) => c.notNull().references("extractions.id"))
+          .addColumn("agreed", "text", nn)
+          .addColumn("meta", "text", nn)
+          .addColumn("reconciled_at", "text", nn)
+          .addColumn("reconciled_by", "text", nn)
+          .execute();
+        await db.schema
+          .createTable("extraction_resolutions")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("reconciliation_id", "text", (c) => c.notNull().references("extraction_reconciliations.id"))
+          .addColumn("position", "integer", nn)
+          .addColumn("path", "text", nn)
+          .addColumn("value_a", "text")
+          .addColumn("value_b", "text")
+          .addColumn("choice", "text", (c) => c.notNull().check(sql`choice in ('a', 'b', 'new')`))
+          .addColumn("value", "text")
+          .addColumn("reason", "text", nn)
+          .addUniqueConstraint("extraction_resolutions_path", ["reconciliation_id", "path"])
+          .execute();
+        await db.schema
+          .createTable("rob_assessments")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("study", "text", nn)
+          .addColumn("outcome", "text", nn)
+          .addColumn("tool", "text", (c) => c.notNull().check(sql`tool in ('rob2', 'robins-i')`))
+          .addColumn("version", "integer", nn)
+          .addColumn("input", "text", nn)
+          .addColumn("result", "text", nn)
+          .addColumn("overall_algorithm", "text", nn)
+          .addColumn("overall_final", "text", nn)
+          .addColumn("assessor", "text", nn)
+          .addColumn("assessed_at", "text", nn)
+          .addUniqueConstraint("rob_assessments_version", ["study", "outcome", "tool", "version"])
+          .execute();
+        for (const t of ["extraction_reconciliations", "extraction_resolutions", "rob_assessments"]) {
+          if (engine === "sqlite") {
+            await sql.raw(`create trigger ${t}_no_update before update on ${t} begin select raise(abort, '${t} is append-only'); end`).execute(db);
+            await sql.raw(`create trigger ${t}_no_delete before delete on ${t} begin select raise(abort, '${t} is append-only'); end`).execute(db);
+          } else {
+            await sql.raw(`create trigger ${t}_append_only before update or delete on ${t} for each row execute function decidua_audit_append_only()`).execute(db);
+          }
+        }
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        for (const t of ["rob_assessments", "extraction_resolutions", "extraction_reconciliations", "extractions"]) await db.schema.dropTable(t).execute();
+      },
+    },
   };
 }
 

@@ -164,6 +164,66 @@ export interface EvidenceDraftTable {
   updated_by: string;
 }
 
+/** One reviewer's extraction of one study (migration 0010): a draft until submitted, then fixed. */
+export interface ExtractionsTable {
+  id: string;
+  /** The trial id in the evidence base (e.g. "dashti-2025"). */
+  study: string;
+  reviewer_id: string;
+  status: "draft" | "submitted";
+  /** JSON text of the extraction form (src/evidence/extraction.ts). */
+  content: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  submitted_at: string | null;
+}
+
+/** The agreed extraction of a study from its two submitted extractions (one per study; append-only). */
+export interface ExtractionReconciliationsTable {
+  id: string;
+  study: string;
+  extraction_a: string;
+  extraction_b: string;
+  /** JSON text of the agreed extraction. */
+  agreed: string;
+  /** JSON text of the trial entry's metadata (therapy, label, year, comparison). */
+  meta: string;
+  reconciled_at: string;
+  reconciled_by: string;
+}
+
+/** How one disagreement was settled (append-only). Values are JSON text; null = the field was absent. */
+export interface ExtractionResolutionsTable {
+  id: string;
+  reconciliation_id: string;
+  position: number;
+  path: string;
+  value_a: string | null;
+  value_b: string | null;
+  choice: "a" | "b" | "new";
+  value: string | null;
+  reason: string;
+}
+
+/** One saved version of a RoB 2 or ROBINS-I assessment of a study's result (append-only; the current one is the highest version). */
+export interface RobAssessmentsTable {
+  id: string;
+  study: string;
+  /** The outcome / result assessed ("" = the study as a whole). */
+  outcome: string;
+  tool: "rob2" | "robins-i";
+  version: number;
+  /** JSON text of the answers, overrides (each with its reason) and overall override / escalation. */
+  input: string;
+  /** JSON text of the computed assessment (algorithm and final judgement per domain and overall). */
+  result: string;
+  overall_algorithm: string;
+  overall_final: string;
+  assessor: string;
+  assessed_at: string;
+}
+
 export interface AuditLogTable {
   id: Generated<number>;
   at: string;
@@ -218,11 +278,15 @@ export interface Database {
   evidence_versions: EvidenceVersionsTable;
   evidence_revisions: EvidenceRevisionsTable;
   evidence_draft: EvidenceDraftTable;
+  extractions: ExtractionsTable;
+  extraction_reconciliations: ExtractionReconciliationsTable;
+  extraction_resolutions: ExtractionResolutionsTable;
+  rob_assessments: RobAssessmentsTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
   password_history: PasswordHistoryTable;
 }
 
 /** Tables in dependency order (parents first): the order of backup and restore. */
-export const TABLES = ["settings", "users", "sessions", "patients", "record_history", "followups", "clinical_plans", "therapy_events", "followup_errors", "evidence", "evidence_versions", "evidence_revisions", "evidence_draft", "audit_log"] as const;
+export const TABLES = ["settings", "users", "sessions", "patients", "record_history", "followups", "clinical_plans", "therapy_events", "followup_errors", "evidence", "evidence_versions", "evidence_revisions", "evidence_draft", "extractions", "extraction_reconciliations", "extraction_resolutions", "rob_assessments", "audit_log"] as const;
 export type TableName = (typeof TABLES)[number];

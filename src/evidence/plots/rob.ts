@@ -15,10 +15,14 @@ export const ROB_COLOURS: Record<RobJudgement, string> = {
   unclear: "#E2DF07",
   "some concerns": "#E2DF07",
   high: "#BF0000",
+  moderate: "#E2DF07",
+  serious: "#BF0000",
+  critical: "#820000",
+  "no information": "#4EA1F7",
   "not assessed": "#D9D9D9",
 };
 
-/** Symbols inside the circles: RoB 1 uses +, ?, -; RoB 2 follows robvis (+, -, x). */
+/** Symbols inside the circles: RoB 1 uses +, ?, -; RoB 2 follows robvis (+, -, x); ROBINS-I follows robvis (+, -, x, !, ?). */
 export function robSymbol(tool: RobTool, j: RobJudgement): string {
   switch (j) {
     case "low":
@@ -29,6 +33,14 @@ export function robSymbol(tool: RobTool, j: RobJudgement): string {
       return "−";
     case "high":
       return tool === "RoB1" ? "−" : "×";
+    case "moderate":
+      return "−";
+    case "serious":
+      return "×";
+    case "critical":
+      return "!";
+    case "no information":
+      return "?";
     case "not assessed":
       return "";
   }
@@ -45,12 +57,20 @@ export function robJudgementLabel(j: RobJudgement): string {
       return "Some concerns";
     case "high":
       return "High risk of bias";
+    case "moderate":
+      return "Moderate risk of bias";
+    case "serious":
+      return "Serious risk of bias";
+    case "critical":
+      return "Critical risk of bias";
+    case "no information":
+      return "No information";
     case "not assessed":
       return "Not assessed";
   }
 }
 
-const symbolFill = (j: RobJudgement): string => (j === "high" || j === "low" ? "#ffffff" : "#000000");
+const symbolFill = (j: RobJudgement): string => (j === "high" || j === "low" || j === "serious" || j === "critical" ? "#ffffff" : "#000000");
 
 function parseTable(table: unknown): RobTable {
   return parseOrInputError(RobTableSchema, table, "risk-of-bias table");
@@ -166,7 +186,7 @@ export type RobSummaryOptions = z.input<typeof RobSummaryOptionsSchema>;
 /** Share of (weighted) studies per judgement in one domain; null domain = overall. Fractions sum to 1. */
 export function robDomainShares(tableInput: RobTable, domain: string | null, weighted = false): Record<RobJudgement, number> {
   const t = parseTable(tableInput);
-  const shares: Record<RobJudgement, number> = { low: 0, unclear: 0, "some concerns": 0, high: 0, "not assessed": 0 };
+  const shares: Record<RobJudgement, number> = { low: 0, unclear: 0, "some concerns": 0, high: 0, moderate: 0, serious: 0, critical: 0, "no information": 0, "not assessed": 0 };
   let total = 0;
   t.studies.forEach((s, i) => {
     if (weighted && s.weight === undefined) throw new InputError(`study "${s.study}" has no weight for the weighted summary`, { field: `studies.${i}.weight` });

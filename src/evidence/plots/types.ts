@@ -3,16 +3,20 @@
  */
 import { z } from "zod";
 
-export const RobToolSchema = z.enum(["RoB1", "RoB2"]);
+export const RobToolSchema = z.enum(["RoB1", "RoB2", "ROBINS-I"]);
 export type RobTool = z.infer<typeof RobToolSchema>;
 
-/** RoB 1 judges low / unclear / high; RoB 2 judges low / some concerns / high. "not assessed" fits both. */
-export const RobJudgementSchema = z.enum(["low", "unclear", "high", "some concerns", "not assessed"]);
+/**
+ * RoB 1 judges low / unclear / high; RoB 2 judges low / some concerns / high; ROBINS-I judges low / moderate /
+ * serious / critical / no information. "not assessed" fits all three.
+ */
+export const RobJudgementSchema = z.enum(["low", "unclear", "high", "some concerns", "moderate", "serious", "critical", "no information", "not assessed"]);
 export type RobJudgement = z.infer<typeof RobJudgementSchema>;
 
 export const ROB_JUDGEMENTS_BY_TOOL: Record<RobTool, readonly RobJudgement[]> = {
   RoB1: ["low", "unclear", "high", "not assessed"],
   RoB2: ["low", "some concerns", "high", "not assessed"],
+  "ROBINS-I": ["low", "moderate", "serious", "critical", "no information", "not assessed"],
 };
 
 export const RobStudySchema = z.object({

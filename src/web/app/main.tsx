@@ -18,6 +18,8 @@ import { ResearchPage } from "./pages/Research.js";
 import { TrialPage, TrialsPage } from "./pages/Trials.js";
 import { ScreeningListPage, ScreeningReviewPage } from "./pages/Screening.js";
 import { NotFound } from "./pages/NotFound.js";
+import { ExtractionListPage, ExtractionStudyPage } from "./pages/Extraction.js";
+import { RiskOfBiasPage } from "./pages/RiskOfBias.js";
 import { EhrViewPage } from "./pages/EhrView.js";
 import { ReviewPage } from "./pages/Review.js";
 
@@ -55,6 +57,9 @@ const ROUTES: Route[] = [
   { pattern: "/screening", render: () => <ScreeningListPage />, crumb: "Study selection" },
   { pattern: "/screening/:id", render: (p) => <ScreeningReviewPage id={p["id"] ?? ""} tab="overview" />, crumb: "Review" },
   { pattern: "/screening/:id/:tab", render: (p) => <ScreeningReviewPage id={p["id"] ?? ""} tab={p["tab"] ?? "overview"} />, crumb: "Review" },
+  { pattern: "/extraction", render: () => <ExtractionListPage />, crumb: "Data extraction", roles: ["reviewer", "admin"] },
+  { pattern: "/extraction/:study", render: (p) => <ExtractionStudyPage study={p["study"] ?? ""} />, crumb: "Data extraction", roles: ["reviewer", "admin"] },
+  { pattern: "/rob", render: () => <RiskOfBiasPage />, crumb: "Risk of bias", roles: ["reviewer", "admin"] },
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
   { pattern: "/ehr/:id", render: (p) => <EhrViewPage id={p["id"] ?? ""} />, crumb: "From the EHR", roles: ["clinician"] },
@@ -113,6 +118,16 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
           <NavLink href="/screening" path={props.path}>
             <Icon name="search" /> Study selection
           </NavLink>
+          {u.role === "reviewer" || u.role === "admin" ? (
+            <>
+              <NavLink href="/extraction" path={props.path}>
+                <Icon name="plan" /> Data extraction
+              </NavLink>
+              <NavLink href="/rob" path={props.path}>
+                <Icon name="evidence" /> Risk of bias
+              </NavLink>
+            </>
+          ) : null}
           {u.role === "researcher" || u.role === "admin" ? (
             <NavLink href="/research" path={props.path}>
               <Icon name="download" /> Research export

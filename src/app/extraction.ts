@@ -1,0 +1,102 @@
+/**
+ * Use cases of data extraction and risk of bias (issue 11 §4-5), as the server's routes call them: the pure rules
+ * (src/evidence/extraction.ts, rob2.ts, robins-i.ts) applied to what the store holds (src/store/extraction.ts).
+ *
+ * `reconciledTrialEntry(store, study)` is the agreed extraction as a data/trials.json entry: the input of the
+ * evidence draft (an add or replace of the trial in the draft base).
+ */
+import {
+  compareExtractions,
+  extractionToTrialEntry,
+  parseExtraction,
+  reconcile,
+  type Disagreement,
+  type ResolutionInput,
+  type TrialEntryMeta,
+} from "../evidence/extraction.js";
+import { assessRob2, robTableFromRob2, type Rob2Assessment, type Rob2AssessmentInput } from "../evidence/rob2.js";
+import { assessRobinsI, robTableFromRobinsI, type RobinsAssessment, type RobinsAssessmentInput } from "../evidence/robins-i.js";
+import { robSummarySvg, robTrafficLightSvg } from "../evidence/plots/rob.js";
+import type { EvidenceTrial } from "../evidence/schema.js";
+import { InputError } from "../shared/errors.js";
+import type { Actor } from "../store/store.js";
+import { ConflictError, NotFoundError } from "../store/store.js";
+import type { ExtractionStore, RobToolId, StoredExtraction, StoredReconciliation, StoredRobAssessment } from "../store/extraction.js";
+
+/**
+ * Saves a reviewer's extraction of `study`. A draft may be incomplete (it must be a JSON object of this study); a
+ * submission must pass the whole form's checks (InputError naming the field otherwise, nothing written).
+ */
+export async function saveExtraction(es: ExtractionStore, study: string, reviewerId: string, content: unknown, submit: boolean, actor: Actor): Promise<StoredExtraction> {
+  if (typeof content !== "object" || content === null || Array.isArray(content)) throw new InputError("the extraction must be a JSON object", { field: "content" });
+  const claimed = (content as { study?: unknown }).study;
+  if (claimed !== undefined && claimed !== study) throw new InputError(`the form is of study "${String(claimed)}", not "${study}"`, { field: "content.study" });
+  const stored = submit ? parseExtraction({ ...content, study }) : { ...content, study };
+  return es.save(study, reviewerId, stored, submit, actor);
+}
+
+/** The study's two submitted extractions, parsed (ConflictError until both are submitted). */
+async function submittedPair(es: ExtractionStore, study: string): Promise<[StoredExtraction, StoredExtraction]> {
+  const all = await es.all(study);
+  if (all.length === 0) throw new NotFoundError(`no extraction of study ${study}`);
+  const sub = all.filter((e) => e.status === "submitted");
+  if (sub.length < 2) throw new ConflictError(`study ${study} has ${sub.length} submitted extraction(s); the comparison needs both (blinding)`);
+  return [sub[0]!, sub[1]!];
+}
+
+export interface ComparisonView {
+  study: string;
+  reviewerA: string;
+  reviewerB: string;
+  disagreements: Disagreement[];
+}
+
+/** Every disagreement between the two submitted extractions, side by side (A is the extraction started first). */
+export async function studyDisagreements(es: ExtractionStore, study: string): Promise<ComparisonView> {
+  const [a, b] = await submittedPair(es, study);
+  return { study, reviewerA: a.reviewer, reviewerB: b.reviewer, disagreements: compareExtractions(parseExtraction(a.content, "extraction A"), parseExtraction(b.content, "extraction B")) };
+}
+
+/** Reconciles the two submitted extractions with one resolution per disagreement and stores the result. */
+export async function reconcileStudy(es: ExtractionStore, study: string, resolutions: readonly ResolutionInput[], meta: TrialEntryMeta, actor: Actor): Promise<StoredReconciliation> {
+  const [a, b] = await submittedPair(es, study);
+  const r = reconcile(parseExtraction(a.content, "extraction A"), parseExtraction(b.content, "extraction B"), resolutions);
+  // the trial entry must be valid before anything is stored
+  extractionToTrialEntry(r.agreed, meta);
+  return es.saveReconciliation(study, { extractionA: a.id, extractionB: b.id, versions: [a.version, b.version], agreed: r.agreed, meta, resolutions: r.resolved }, actor);
+}
+
+/**
+ * The reconciled study as a data/trials.json entry (EvidenceTrialSchema): what the evidence draft takes.
+ * NotFoundError when the study has not been reconciled.
+ */
+export async function reconciledTrialEntry(es: ExtractionStore, study: string): Promise<EvidenceTrial> {
+  const e = await es.reconciledTrialEntry(study);
+  if (e === null) throw new NotFoundError(`study ${study} has not been reconciled`);
+  return e;
+}
+
+export type RobInput = { tool: "rob2"; assessment: Rob2AssessmentInput } | { tool: "robins-i"; assessment: RobinsAssessmentInput };
+
+/** Runs the tool's algorithms (InputError on bad answers, overrides without a reason, …) and stores a new version. */
+export async function saveRobAssessment(es: ExtractionStore, input: RobInput, actor: Actor): Promise<StoredRobAssessment> {
+  if (input.tool === "rob2") {
+    const r = assessRob2(input.assessment);
+    const overrides = Object.values(r.domains).flatMap((d) => (d.override !== null ? [`${d.domain} ${d.algorithm} → ${d.override.judgement}: ${d.override.reason}`] : []));
+    if (r.overall.escalation !== null) overrides.push(`overall → high: ${r.overall.escalation.reason}`);
+    return es.saveRob({ study: r.study, outcome: r.outcome ?? "", tool: "rob2", input: input.assessment, result: r, overallAlgorithm: r.overall.algorithm, overallFinal: r.overall.final, overrides }, actor);
+  }
+  const r = assessRobinsI(input.assessment);
+  const overrides = Object.values(r.domains).flatMap((d) => (d.override !== null ? [`${d.domain} ${d.algorithm} → ${d.override.judgement}: ${d.override.reason}`] : []));
+  if (r.overall.override !== null) overrides.push(`overall ${r.overall.algorithm} → ${r.overall.override.judgement}: ${r.overall.override.reason}`);
+  return es.saveRob({ study: r.study, outcome: r.outcome ?? "", tool: "robins-i", input: input.assessment, result: r, overallAlgorithm: r.overall.algorithm, overallFinal: r.overall.final, overrides }, actor);
+}
+
+/** robvis-style plot (traffic light or summary) from the stored final judgements of one tool; null when none is stored. */
+export async function robPlotFromStore(es: ExtractionStore, tool: RobToolId, kind: "traffic-light" | "summary"): Promise<string | null> {
+  const current = await es.currentRob(tool);
+  if (current.length === 0) return null;
+  const table = tool === "rob2" ? robTableFromRob2(current.map((c) => c.result as Rob2Assessment)) : robTableFromRobinsI(current.map((c) => c.result as RobinsAssessment));
+  const title = `${tool === "rob2" ? "RoB 2" : "ROBINS-I"}: ${kind === "traffic-light" ? "judgement per study and domain" : "share of studies per judgement"} (stored assessments)`;
+  return kind === "traffic-light" ? robTrafficLightSvg(table, { title }) : robSummarySvg(table, { title });
+}
