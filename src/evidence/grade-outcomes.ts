@@ -169,6 +169,8 @@ export interface SofOutcomeRow {
   /** The model, e.g. "inverse variance, random effects (DerSimonian-Laird)". */
   model: string | null;
   heterogeneity: { I2: number; tau2: number; pi_low: number | null; pi_high: number | null } | null;
+  /** Egger's regression test P (k >= 10 only), else null. */
+  eggerP: number | null;
   /** Assumed (control) risk, how it was chosen and from which arms. */
   assumed: { risk: number; per1000: number; rule: "pooled" | "median"; source: string } | null;
   /** Corresponding (intervention) risk per 1000 with its CI. */
@@ -339,11 +341,15 @@ export function assessInconsistencyPooled(x: { k: number; I2: number; ci_low: nu
   return { downgrade: down, reason: parts.join("; ") };
 }
 
+function pText(p: number): string {
+  return p < 0.001 ? "P < 0.001" : `P = ${p.toFixed(3)}`;
+}
+
 export function assessPublicationBiasPooled(k: number, egger: { pval: number } | null): GradeDomain {
   if (k < 10) return { downgrade: 0, reason: `not assessable: ${k} trial${k === 1 ? "" : "s"}, funnel-asymmetry tests need at least 10 (not rated down)` };
   if (egger === null) return { downgrade: 0, reason: "Egger's test could not be computed (not rated down)" };
-  if (egger.pval < 0.1) return { downgrade: 1, reason: `suspected: Egger's regression test for funnel asymmetry P = ${egger.pval.toFixed(3)} (< 0.10)` };
-  return { downgrade: 0, reason: `not detected: Egger's regression test P = ${egger.pval.toFixed(3)} (>= 0.10; the test has low power)` };
+  if (egger.pval < 0.1) return { downgrade: 1, reason: `suspected: Egger's regression test for funnel asymmetry ${pText(egger.pval)} (< 0.10)` };
+  return { downgrade: 0, reason: `not detected: Egger's regression test ${pText(egger.pval)} (>= 0.10; the test has low power)` };
 }
 
 function assessIndirectnessDefault(outcome: SofOutcome, rows: readonly TherapyOutcomeRow[]): GradeDomain {
@@ -424,6 +430,7 @@ function noDataRow(outcome: SofOutcome, therapyName: string): SofOutcomeRow {
     relative: null,
     model: null,
     heterogeneity: null,
+    eggerP: null,
     assumed: null,
     corresponding: null,
     difference: null,
@@ -514,6 +521,7 @@ function outcomeRow(base: EvidenceBase, therapy: TherapyId, intervention: string
     relative: { ...effect, text: `${measureName} ${f2(effect.estimate)} (${f2(effect.ci_low)} to ${f2(effect.ci_high)})` },
     model: studies >= 2 ? "inverse variance, random effects (DerSimonian-Laird)" : "single trial (inverse variance)",
     heterogeneity: { I2: het.I2, tau2: het.tau2, pi_low: studies >= 2 ? tr.pi_lb : null, pi_high: studies >= 2 ? tr.pi_ub : null },
+    eggerP: result.bias?.egger.pval ?? null,
     assumed: { risk: acr, per1000: per(acr), rule: o.baseline, source: assumedSource },
     corresponding: { per1000: per(cr(effect.estimate)), ciLow: per(cr(effect.ci_low)), ciHigh: per(cr(effect.ci_high)) },
     difference: { ...diff, text: `${diffWords(diff.per1000)} per 1000 (from ${diffWords(diff.ciLow)} to ${diffWords(diff.ciHigh)})` },
