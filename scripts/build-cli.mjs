@@ -17,7 +17,7 @@ await build({
   // smaller files parse faster; identifiers kept so that an internal error's stack trace stays readable
   minifyWhitespace: true,
   minifySyntax: true,
-  external: ["fastify", "@fastify/*", "pg", "better-sqlite3", "kysely", "exceljs", "@resvg/resvg-js", "preact", "preact/*"],
+  external: ["fastify", "@fastify/*", "pg", "better-sqlite3", "kysely", "exceljs", "docx", "@resvg/resvg-js", "preact", "preact/*"],
   // Bundled CommonJS packages call require(); give the ESM chunks one.
   banner: { js: "import { createRequire as __decidua_createRequire } from 'node:module'; const require = __decidua_createRequire(import.meta.url);" },
 });

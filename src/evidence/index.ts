@@ -17,3 +17,4 @@ export * from "./versions.js";
 export * from "./diff.js";
 export * from "./robins-i.js";
 export * from "./extraction.js";
+export * from "./grade-outcomes.js";

@@ -69,18 +69,23 @@ function bestRow(trial: EvidenceTrial, kinds: readonly EvidenceOutcomeKind[]): E
  * For "live-birth" exactly the rows of placeboRctRows.
  */
 export function therapyOutcomeRows(base: EvidenceBase, therapy: string, outcome: EvidencePlotOutcome): TherapyOutcomeRow[] {
-  const picked: Array<{ trial: EvidenceTrial; outcome: EvidenceTrialOutcome; counts: CompletePairCounts }> = [];
-  if (outcome === "live-birth") picked.push(...placeboRctRows(base, therapy));
-  else {
-    const kinds = EVIDENCE_PLOT_OUTCOME_INFO[outcome].kinds;
-    for (const t of base.trials) {
-      if (t.therapy !== therapy || !isPlaceboRct(t)) continue;
-      const o = bestRow(t, kinds);
-      const c = o === null ? null : completeCounts(o);
-      if (o !== null && c !== null) picked.push({ trial: t, outcome: o, counts: c });
-    }
+  if (outcome === "live-birth") return placeboRctRows(base, therapy).map((x) => ({ ...x, row: studyRow(x.trial, x.counts), definition: x.outcome.definition }));
+  return placeboRctKindRows(base, therapy, EVIDENCE_PLOT_OUTCOME_INFO[outcome].kinds);
+}
+
+/**
+ * Randomised placebo-controlled trials of a therapy with complete arm counts for one of the outcome kinds (closest
+ * kind first, then the analysis set closest to ITT; overall population only), one row per trial.
+ */
+export function placeboRctKindRows(base: EvidenceBase, therapy: string, kinds: readonly EvidenceOutcomeKind[]): TherapyOutcomeRow[] {
+  const picked: TherapyOutcomeRow[] = [];
+  for (const t of base.trials) {
+    if (t.therapy !== therapy || !isPlaceboRct(t)) continue;
+    const o = bestRow(t, kinds);
+    const c = o === null ? null : completeCounts(o);
+    if (o !== null && c !== null) picked.push({ trial: t, outcome: o, counts: c, row: studyRow(t, c), definition: o.definition });
   }
-  return picked.map((x) => ({ ...x, row: studyRow(x.trial, x.counts), definition: x.outcome.definition }));
+  return picked;
 }
 
 /** The study rows (engine input) of a therapy and outcome. */

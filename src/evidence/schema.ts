@@ -163,6 +163,10 @@ export const EvidenceOutcomeKindSchema = z.enum([
   "clinical-pregnancy",
   "ongoing-pregnancy",
   "birth-weight",
+  /** Birth before 37 completed weeks among the births (the trial's own definition in the row). */
+  "preterm-birth",
+  /** Congenital anomalies among the babies born (the trial's own definition in the row). */
+  "congenital-anomaly",
 ]);
 export type EvidenceOutcomeKind = z.infer<typeof EvidenceOutcomeKindSchema>;
 

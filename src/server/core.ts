@@ -24,6 +24,8 @@ import { analyseTsaTable, tsaJson } from "../app/tsa.js";
 import { metaBundle, nmaBundle, type BundleVersions } from "./bundle.js";
 import { nmaIsRatio, type NmaOptions, type NmaResult } from "../stats/nma/index.js";
 import type { TsaOptions, TsaResult } from "../stats/tsa/index.js";
+import { exportSummaryOfFindings, type SofExport, type SofFormat } from "../app/sof.js";
+import type { SofTableOptions } from "../evidence/grade-outcomes.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { baujatPlotSvg, bubblePlotSvg, forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
 import { toCsv } from "./csv.js";
@@ -296,6 +298,14 @@ export class CoreServices {
   /** The pooled analysis of a therapy's placebo-controlled trials for an outcome (evidence/outcomes.ts). */
   therapyTrialsAnalysis(therapy: TherapyId, outcome: EvidencePlotOutcome = "live-birth"): { rows: StudyRow[]; result: MetaResult } | null {
     return therapyOutcomeAnalysis(this.base(), therapy, outcome);
+  }
+
+  /**
+   * The GRADE Summary-of-Findings table of a therapy vs placebo, every outcome, as JSON, CSV or DOCX (the use case
+   * `decidua evidence sof THERAPY` runs). `options.rob2` takes stored RoB 2 assessments (read before RoB 1 entries).
+   */
+  summaryOfFindings(therapy: TherapyId, format: SofFormat, options: SofTableOptions = {}): Promise<SofExport> {
+    return exportSummaryOfFindings(this.base(), therapy, format, options);
   }
 
   /** The outcomes of a therapy's placebo-controlled trials that carry arm counts, with k per outcome. */

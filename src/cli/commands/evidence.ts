@@ -4,11 +4,13 @@
  *   export DIR [--version N] [--db DB]        write a published version of the stored base as data/ files
  *   reproduce [--data DIR] [--json]           our pooled results beside the published ones
  *   show THERAPY [--subgroup S] [--json]      the evidence for one therapy (API output)
- *   sof [--json]                              GRADE Summary-of-Findings rows for every therapy
+ *   sof [--json]                              GRADE Summary-of-Findings rows (live birth) for every therapy
+ *   sof THERAPY [--format json|csv|docx] [--out FILE] [--measure RR|OR] [--baseline pooled|median]
+ *       [--overrides FILE.json] [--rob2 FILE.json]  the therapy's full SoF table vs placebo, every outcome
  *   plot KIND --out FILE.svg [--therapy ID] [--prisma ID] [--png]
  *                                             rob | rob-summary (robvis style, per therapy) | prisma (PRISMA 2020 flow)
  */
-import { access, constants, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { access, constants, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -19,6 +21,9 @@ import { EvidenceSubgroupSchema, formatEvidenceProblem, type EvidenceBase } from
 import { prismaFlowById, prismaCountsFromFlow, prismaFlowTitle, robPlotTitle, robTableFromBase } from "../../evidence/plot-inputs.js";
 import { prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../../evidence/plots/index.js";
 import { svgToPng } from "../../stats/plots/index.js";
+import { exportSummaryOfFindings, parseSofFormat } from "../../app/sof.js";
+import type { SofTable, SofTableOptions } from "../../evidence/grade-outcomes.js";
+import { assessRob2, type Rob2Assessment, type Rob2AssessmentInput } from "../../evidence/rob2.js";
 import { InputError } from "../../shared/errors.js";
 import { TherapyIdSchema } from "../../shared/therapies.js";
 import type { CliIO } from "../main.js";
@@ -30,6 +35,14 @@ const ExportOptionsSchema = z.object({
   db: z.string().min(1).optional(),
 });
 const ShowOptionsSchema = DataOptionsSchema.extend({ subgroup: z.string().optional() });
+const SofOptionsSchema = DataOptionsSchema.extend({
+  format: z.string().optional(),
+  out: z.string().min(1).optional(),
+  measure: z.string().optional(),
+  baseline: z.string().optional(),
+  overrides: z.string().min(1).optional(),
+  rob2: z.string().min(1).optional(),
+});
 
 export const EvidencePlotKindSchema = z.enum(["rob", "rob-summary", "prisma"]);
 export type EvidencePlotKind = z.infer<typeof EvidencePlotKindSchema>;
@@ -247,23 +260,102 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     });
 
   ev.command("sof")
-    .description("GRADE Summary-of-Findings rows (live birth) for every therapy")
+    .description("GRADE Summary of Findings: without THERAPY, the live-birth row of every therapy; with THERAPY, its full table vs placebo (every outcome) as text, json, csv or docx")
+    .argument("[therapy]", `therapy id (${TherapyIdSchema.options.join(", ")})`)
+    .option("--format <format>", "json | csv | docx (default: from --out's extension, else text)")
+    .option("--out <file>", "file to write (required for docx)")
+    .option("--measure <measure>", "RR (default) or OR")
+    .option("--baseline <rule>", "assumed control risk: pooled (default) or median of the trials' control arms")
+    .option("--overrides <file>", "JSON file of a reviewer's GRADE domain ratings: {outcome: {domain: {downgrade, reason}}}")
+    .option("--rob2 <file>", "JSON file: array of RoB 2 assessments (answers per domain) to read instead of the RoB 1 entries")
     .option("--data <dir>", "data directory (default: the repository's data/)")
-    .option("--json", "print the rows as JSON")
-    .action((raw: unknown) => {
-      const o = parseOptions(DataOptionsSchema, raw);
-      const all = evidenceForAllTherapies(baseFrom(o.data));
-      if (o.json === true) {
-        io.out(JSON.stringify(all.map((e) => ({ therapy: e.therapy, summary: e.summary, summaryNote: e.summaryNote })), null, 2) + "\n");
+    .option("--json", "print as JSON (same as --format json)")
+    .action(async (therapyRaw: string | undefined, raw: unknown) => {
+      const o = parseOptions(SofOptionsSchema, raw);
+      if (therapyRaw === undefined) {
+        for (const [flag, v] of [["--format", o.format], ["--out", o.out], ["--measure", o.measure], ["--baseline", o.baseline], ["--overrides", o.overrides], ["--rob2", o.rob2]] as const)
+          if (v !== undefined) throw new InputError(`${flag} needs a THERAPY (e.g. decidua evidence sof ivig ${flag} …)`, { field: flag });
+        sofAllText(io, baseFrom(o.data), o.json === true);
         return;
       }
-      for (const e of all) {
-        const s = e.summary;
-        io.out(
-          s === null
-            ? `${e.name}: no summary (${e.summaryNote})\n`
-            : `${e.name}: ${s.relative.text}; ${s.absolute.text}; ${s.studies ?? "?"} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
-        );
-      }
+      const fromExt = o.out?.match(/\.(json|csv|docx)$/i)?.[1];
+      const format = o.format !== undefined ? parseSofFormat(o.format, "--format") : o.json === true ? "json" : fromExt !== undefined ? parseSofFormat(fromExt, "--out") : null;
+      if (format === "docx" && o.out === undefined) throw new InputError("--format docx needs --out FILE.docx", { field: "--out" });
+      const options: SofTableOptions = {};
+      if (o.measure !== undefined) options.measure = parseChoice(o.measure.toUpperCase(), ["RR", "OR"] as const, "--measure");
+      if (o.baseline !== undefined) options.baseline = parseChoice(o.baseline.toLowerCase(), ["pooled", "median"] as const, "--baseline");
+      if (o.overrides !== undefined) options.overrides = await readJsonFile(o.overrides, "--overrides");
+      if (o.rob2 !== undefined) options.rob2 = rob2FromFile(await readJsonFile(o.rob2, "--rob2"), o.rob2);
+      const ex = await exportSummaryOfFindings(baseFrom(o.data), therapyRaw, format ?? "json", options);
+      if (o.out !== undefined) {
+        await checkWritablePath(o.out);
+        await writeAll([{ path: o.out, content: ex.body }]);
+        io.out(`wrote ${o.out} (${ex.format}, ${ex.table.outcomes.length} outcomes)\n`);
+      } else if (format === null) io.out(sofTableText(ex.table));
+      else io.out(typeof ex.body === "string" ? ex.body : Buffer.from(ex.body).toString("utf8"));
     });
+}
+
+function sofAllText(io: CliIO, base: EvidenceBase, json: boolean): void {
+  const all = evidenceForAllTherapies(base);
+  if (json) {
+    io.out(JSON.stringify(all.map((e) => ({ therapy: e.therapy, summary: e.summary, summaryNote: e.summaryNote })), null, 2) + "\n");
+    return;
+  }
+  for (const e of all) {
+    const s = e.summary;
+    io.out(
+      s === null
+        ? `${e.name}: no summary (${e.summaryNote})\n`
+        : `${e.name}: ${s.relative.text}; ${s.absolute.text}; ${s.studies ?? "?"} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
+    );
+  }
+}
+
+function sofTableText(t: SofTable): string {
+  const lines = [`Summary of findings: ${t.comparison}`, `  ${t.basis}`];
+  for (const r of t.outcomes) {
+    if (r.status !== "estimated" || r.relative === null || r.certainty === null || r.difference === null || r.assumed === null)
+      lines.push(`  ${r.label}: ${r.status}${r.note !== null ? ` (${r.note})` : ""}`);
+    else
+      lines.push(
+        `  ${r.label}: ${r.relative.text}; ${r.assumed.per1000} per 1000 with placebo, ${r.difference.text}; ${r.participants} participants (${r.studies} RCT${r.studies === 1 ? "" : "s"}); ${r.certainty.symbols} ${r.certainty.level.toUpperCase()} [${r.footnotes.join(",")}]`,
+        `    ${r.statement}`,
+      );
+  }
+  lines.push("  Footnotes:");
+  for (const f of t.footnotes) lines.push(`    ${f.mark}. ${f.text}`);
+  return lines.join("\n") + "\n";
+}
+
+function parseChoice<T extends string>(v: string, options: readonly T[], field: string): T {
+  const hit = options.find((x) => x === v);
+  if (hit === undefined) throw new InputError(`${field} must be one of ${options.join(", ")} (got "${v}")`, { field });
+  return hit;
+}
+
+async function readJsonFile(path: string, field: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw new InputError(`cannot read ${path} (${(e as { code?: string }).code ?? String(e)})`, { file: path, field });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new InputError(`${path} is not JSON: ${e instanceof Error ? e.message : String(e)}`, { file: path, field });
+  }
+}
+
+function rob2FromFile(raw: unknown, file: string): Rob2Assessment[] {
+  if (!Array.isArray(raw)) throw new InputError("expected a JSON array of RoB 2 assessments", { file, field: "--rob2" });
+  return raw.map((a: unknown, i) => {
+    try {
+      return assessRob2(a as Rob2AssessmentInput);
+    } catch (e) {
+      if (e instanceof InputError) throw new InputError(`assessment #${i + 1}: ${e.reason}`, { file, field: e.location.field ?? "--rob2" });
+      throw e;
+    }
+  });
 }

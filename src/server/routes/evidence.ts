@@ -13,6 +13,11 @@ const OutcomeListing = z.object({
   therapy: TherapyIdSchema,
   outcomes: z.array(z.object({ outcome: EvidencePlotOutcomeSchema, label: z.string(), k: z.number().int().positive(), higherIsBetter: z.boolean(), trials: z.array(z.object({ trial: z.string(), study: z.string(), definition: z.string(), analysis: z.string() })) })),
 });
+/** Summary of findings: the relative measure and the assumed control risk (both stated in the table). */
+const SofQuery = z.object({ measure: z.enum(["RR", "OR"]).default("RR"), baseline: z.enum(["pooled", "median"]).default("pooled") });
+function sofOptions(q: z.infer<typeof SofQuery>): { measure: "RR" | "OR"; baseline: "pooled" | "median" } {
+  return { measure: q.measure, baseline: q.baseline };
+}
 /** A PRISMA flow is named by its meta-analysis id (e.g. gao-2025) or its own id (gao-2025-prisma). */
 const PrismaParams = z.object({ id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,79}$/, "a PRISMA flow id is lower-case letters, digits and hyphens") });
 const PrismaListing = z.object({
@@ -46,6 +51,33 @@ export async function evidenceRoutes(app: FastifyInstance): Promise<void> {
       return { therapy, outcomes: app.core.therapyOutcomes(therapy) };
     },
   );
+
+  app.get(
+    "/api/evidence/therapies/:therapy/sof",
+    { schema: { tags: ["evidence"], summary: "GRADE Summary-of-Findings table of the therapy vs placebo: every outcome (no-data rows included), relative and absolute effects per 1000 from a stated assumed risk, certainty per domain with reasons, footnotes, plain-language statements", params: TherapyParams, querystring: SofQuery } },
+    async (req) => {
+      const { therapy } = req.params as z.infer<typeof TherapyParams>;
+      const q = req.query as z.infer<typeof SofQuery>;
+      const ex = await app.core.summaryOfFindings(therapy, "json", sofOptions(q));
+      return { therapy, table: ex.table };
+    },
+  );
+
+  for (const format of ["csv", "docx"] as const) {
+    app.get(
+      `/api/evidence/therapies/:therapy/sof.${format}`,
+      { schema: { tags: ["evidence"], summary: `The Summary-of-Findings table as ${format === "csv" ? "CSV (one row per outcome)" : "a Word document (DOCX: title, table, footnotes, GRADE legend)"}, as a download`, params: TherapyParams, querystring: SofQuery } },
+      async (req, reply) => {
+        const { therapy } = req.params as z.infer<typeof TherapyParams>;
+        const q = req.query as z.infer<typeof SofQuery>;
+        const ex = await app.core.summaryOfFindings(therapy, format, sofOptions(q));
+        return reply
+          .type(ex.contentType)
+          .header("content-disposition", `attachment; filename="${ex.filename}"`)
+          .send(typeof ex.body === "string" ? ex.body : Buffer.from(ex.body));
+      },
+    );
+  }
 
   for (const kind of ["forest", "funnel", "rob", "rob-summary"] as const) {
     const plotsOutcome = kind === "forest" || kind === "funnel";

@@ -14,6 +14,7 @@ import type { MetaResult } from "../../../stats/types.js";
 import { api, qs } from "../api.js";
 import { useLoad } from "../hooks.js";
 import { RemoteSvg } from "./Svg.js";
+import { SofFullTable } from "./SofFullTable.js";
 import { Alert, Badge, Card, Spinner, Tabs, fmtNum } from "./ui.js";
 
 export type TherapyEvidenceResponse = { therapy: string; evidence: TherapyEvidence; placeboTrials: MetaResult | null };
@@ -269,7 +270,7 @@ function PlaceboPooled(props: { r: MetaResult | null }): JSX.Element | null {
   );
 }
 
-type EvidenceTab = "summary" | "plots" | "rob" | "audit" | "reproduction" | "trials" | "therapy";
+type EvidenceTab = "summary" | "sof" | "plots" | "rob" | "audit" | "reproduction" | "trials" | "therapy";
 
 export function EvidenceDetail(props: { therapy: string }): JSX.Element {
   const [subgroup, setSubgroup] = useState<EvidenceSubgroup | "">("");
@@ -317,6 +318,7 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
         onChange={setTab}
         tabs={[
           { id: "summary", label: "Summary" },
+          { id: "sof", label: "Summary of findings (GRADE)" },
           { id: "plots", label: "Forest & funnel" },
           { id: "rob", label: "Risk of bias" },
           { id: "audit", label: `Audit${flagged ? ` (${flagged})` : ""}` },
@@ -342,6 +344,11 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
             </Card>
           ))}
         </>
+      ) : null}
+      {tab === "sof" ? (
+        <Card title="Summary of findings: every outcome, GRADE" actions={<span class="small muted">pooled from the base's placebo-controlled RCTs</span>}>
+          <SofFullTable therapy={props.therapy} />
+        </Card>
       ) : null}
       {tab === "plots" ? (
         <>

@@ -1,0 +1,53 @@
+/** The Summary-of-Findings routes: JSON table, CSV and DOCX downloads, refusals naming the field. */
+import JSZip from "jszip";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SofTable } from "../../src/evidence/grade-outcomes.js";
+import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+
+describe("GET /api/evidence/therapies/:therapy/sof[.csv|.docx]", () => {
+  let srv: TestServer;
+  let clinician: Client;
+  beforeAll(async () => {
+    srv = await startServer("sqlite", { seed: true });
+    const admin = new Client(srv.base);
+    await admin.login("admin", ADMIN_PASSWORD);
+    clinician = await userClient(srv.base, admin, "clin.sof", "clinician");
+  });
+  afterAll(async () => {
+    await srv.close();
+  });
+
+  it("JSON: every outcome, no-data rows kept, certainty with symbols", async () => {
+    const r = await clinician.req("GET", "/api/evidence/therapies/ivig/sof");
+    expect(r.status).toBe(200);
+    const t = (r.body as { table: SofTable }).table;
+    expect(t.outcomes.map((o) => o.outcome)).toEqual(["live-birth", "ongoing-pregnancy", "miscarriage", "adverse-events", "preterm-birth", "congenital-anomalies"]);
+    expect(t.outcomes.find((o) => o.outcome === "adverse-events")?.status).toBe("no data");
+    expect(t.outcomes[0]!.certainty!.symbols).toMatch(/^[⊕◯]{4}$/);
+    const or = (await clinician.req("GET", "/api/evidence/therapies/ivig/sof?measure=OR&baseline=median")).body as { table: SofTable };
+    expect(or.table.measure).toBe("OR");
+    expect(or.table.outcomes[0]!.assumed!.rule).toBe("median");
+  });
+
+  it("CSV and DOCX are downloads with the same numbers", async () => {
+    const csv = await clinician.req("GET", "/api/evidence/therapies/ivig/sof.csv");
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toMatch(/^text\/csv/);
+    expect(csv.headers.get("content-disposition")).toBe('attachment; filename="sof-ivig.csv"');
+    expect(csv.text.split("\r\n")[1]).toMatch(/^Live birth,estimated,9,/);
+    const res = await fetch(`${srv.base}/api/evidence/therapies/ivig/sof.docx`, { headers: { cookie: [...clinician.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+    expect(res.headers.get("content-disposition")).toBe('attachment; filename="sof-ivig.docx"');
+    const xml = await (await JSZip.loadAsync(new Uint8Array(await res.arrayBuffer()))).file("word/document.xml")!.async("string");
+    const json = ((await clinician.req("GET", "/api/evidence/therapies/ivig/sof")).body as { table: SofTable }).table;
+    expect(xml).toContain(json.outcomes[0]!.relative!.text);
+    expect(xml).toContain("Congenital anomalies");
+  });
+
+  it("refuses an unknown therapy or measure with 400 naming the field, and needs a session", async () => {
+    expect(errorOf(await clinician.req("GET", "/api/evidence/therapies/aspirin/sof.docx"))).toMatchObject({ code: "VALIDATION", field: "therapy" });
+    expect(errorOf(await clinician.req("GET", "/api/evidence/therapies/ivig/sof?measure=HR")).field).toBe("measure");
+    expect((await new Client(srv.base).req("GET", "/api/evidence/therapies/ivig/sof.csv")).status).toBe(401);
+  });
+});
