@@ -12,3 +12,4 @@ export * from "./reproduce.js";
 export * from "./plot-inputs.js";
 export * from "./outcomes.js";
 export * from "./rob2.js";
+export * from "./coverage.js";

@@ -4,6 +4,7 @@
  *   reproduce [--data DIR] [--json]           our pooled results beside the published ones
  *   show THERAPY [--subgroup S] [--json]      the evidence for one therapy (API output)
  *   sof [--json]                              GRADE Summary-of-Findings rows for every therapy
+ *   coverage [--data DIR] [--json]            trials per therapy, outcomes with counts, trials with RoB 1 / RoB 2
  *   plot KIND --out FILE.svg [--therapy ID] [--prisma ID] [--png]
  *                                             rob | rob-summary (robvis style, per therapy) | prisma (PRISMA 2020 flow)
  */
@@ -11,6 +12,7 @@ import { access, constants, rename, stat, unlink, writeFile } from "node:fs/prom
 import { dirname } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { coverageTable, evidenceCoverage } from "../../evidence/coverage.js";
 import { evidenceForAllTherapies, evidenceForTherapy, type TherapyEvidence } from "../../evidence/api.js";
 import { defaultEvidenceDir, loadEvidenceBase, readEvidenceBase } from "../../evidence/load.js";
 import { ivigLiveBirthComparison, reproduceAll, type ComparisonEntry, type Reproduction } from "../../evidence/reproduce.js";
@@ -226,6 +228,16 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       for (const f of files) await checkWritablePath(f.path);
       await writeAll(files);
       io.out(files.map((f) => `wrote ${f.path}\n`).join(""));
+    });
+
+  ev.command("coverage")
+    .description("how much of the base is filled in: trials per therapy, outcomes with arm counts, trials with RoB 1 / RoB 2")
+    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option("--json", "print the coverage as JSON")
+    .action((raw: unknown) => {
+      const o = parseOptions(DataOptionsSchema, raw);
+      const c = evidenceCoverage(baseFrom(o.data));
+      io.out(o.json === true ? JSON.stringify(c, null, 2) + "\n" : coverageTable(c) + "\n");
     });
 
   ev.command("sof")
