@@ -139,6 +139,8 @@ export const GuidelinePositionSchema = z
     strength: z.string().nullable(),
     population: z.string().min(3),
     source: EvidenceIdSchema,
+    /** Where in the guideline the position is stated (section, recommendation number, table or page), never its wording; required when verified. */
+    location: z.string().min(3).optional(),
     verified: z.boolean(),
     /** How and where the wording was checked (required when verified). */
     verification: z.string().optional(),

@@ -168,6 +168,8 @@ export function validateEvidenceBase(base: EvidenceBase, invalidIds: ReadonlySet
     refSource(F.guidelines, g.id, "source", g.source);
     if (g.verified && (g.verification ?? "").trim() === "")
       out.push({ file: F.guidelines, entry: g.id, field: "verification", message: "verified position must say where its wording was read" });
+    if (g.verified && (g.location ?? "").trim() === "")
+      out.push({ file: F.guidelines, entry: g.id, field: "location", message: "verified position must say where in the guideline it is stated (section, recommendation, table or page)" });
     if (!g.verified && (g.unverifiedNote ?? "").trim() === "")
       out.push({ file: F.guidelines, entry: g.id, field: "unverifiedNote", message: "position not verified: say what is unverified" });
   }

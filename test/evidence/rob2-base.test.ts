@@ -48,3 +48,13 @@ describe("RoB 2 in the evidence base", () => {
     expect(reparse(broken)).toContainEqual(expect.objectContaining({ entry: `${t.id} / rob2`, field: "rob2.outcome" }));
   });
 });
+
+describe("guideline positions", () => {
+  it("a verified position without the location of its passage is refused", () => {
+    const v = base.guidelines.find((g) => g.verified)!;
+    expect(v.location).toBeDefined();
+    const { location: _dropped, ...rest } = v;
+    const problems = reparse({ ...base, guidelines: base.guidelines.map((g) => (g.id === v.id ? rest : g)) });
+    expect(problems).toContainEqual(expect.objectContaining({ file: "guidelines.json", entry: v.id, field: "location" }));
+  });
+});
