@@ -18,3 +18,4 @@ export * from "./diff.js";
 export * from "./robins-i.js";
 export * from "./extraction.js";
 export * from "./grade-outcomes.js";
+export * from "./coverage.js";

@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { TherapyIdSchema } from "../shared/therapies.js";
+import { Rob2AnswerSchema, Rob2JudgementSchema, Rob2OverrideSchema } from "./rob2.js";
 
 /** Stable ids: lower-case words joined by hyphens (e.g. "christiansen-2002"). */
 export const EvidenceIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "ids are lower-case letters, digits and hyphens");
@@ -138,6 +139,8 @@ export const GuidelinePositionSchema = z
     strength: z.string().nullable(),
     population: z.string().min(3),
     source: EvidenceIdSchema,
+    /** Where in the guideline the position is stated (section, recommendation number, table or page), never its wording; required when verified. */
+    location: z.string().min(3).optional(),
     verified: z.boolean(),
     /** How and where the wording was checked (required when verified). */
     verification: z.string().optional(),
@@ -273,6 +276,34 @@ export const RobAssessmentSchema = z
   .strict();
 export type RobAssessment = z.infer<typeof RobAssessmentSchema>;
 
+const Rob2DomainAnswersSchema = z.record(z.string(), Rob2AnswerSchema);
+const Rob2FinalSchema = z.union([Rob2JudgementSchema, z.literal("not assessed")]);
+
+/**
+ * A RoB 2 assessment of one result of a trial (effect of assignment): the answers to the signalling questions per
+ * domain (src/evidence/rob2.ts vocabulary; a domain without answers is "not assessed"), any reviewer override with
+ * its reason, and the final judgements, which `decidua evidence validate` recomputes with the published algorithms.
+ */
+export const TrialRob2Schema = z
+  .object({
+    tool: z.literal("RoB2"),
+    /** Who judged: a published review (source id) or "decidua" (our reading of the published methods). */
+    assessor: z.string().min(2),
+    /** Where the methods were read (a source id). */
+    source: EvidenceIdSchema,
+    /** The trial outcome row the judgement is for (RoB 2 is result-specific). */
+    outcome: EvidenceIdSchema,
+    answers: z.object({ D1: Rob2DomainAnswersSchema, D2: Rob2DomainAnswersSchema, D3: Rob2DomainAnswersSchema, D4: Rob2DomainAnswersSchema, D5: Rob2DomainAnswersSchema }).partial().strict(),
+    overrides: z.object({ D1: Rob2OverrideSchema, D2: Rob2OverrideSchema, D3: Rob2OverrideSchema, D4: Rob2OverrideSchema, D5: Rob2OverrideSchema }).partial().strict().default({}),
+    /** Final judgement per domain and overall (must equal the algorithm's result after overrides). */
+    judgements: z.object({ D1: Rob2FinalSchema, D2: Rob2FinalSchema, D3: Rob2FinalSchema, D4: Rob2FinalSchema, D5: Rob2FinalSchema }).strict(),
+    overall: Rob2FinalSchema,
+    /** Why the answers were given: what the published methods say, per domain (paraphrase). */
+    basis: z.string().min(3),
+  })
+  .strict();
+export type TrialRob2 = z.infer<typeof TrialRob2Schema>;
+
 export const EvidenceTrialDesignSchema = z
   .object({
     randomised: z.boolean().nullable(),
@@ -309,6 +340,8 @@ export const EvidenceTrialSchema = z
     /** Subgroups the population belongs to or that the trial reports separately. */
     subgroups: z.array(EvidenceSubgroupSchema).default([]),
     rob: RobAssessmentSchema.nullable(),
+    /** Risk of bias 2.0, for trials whose methods are public (absent: not assessed). */
+    rob2: TrialRob2Schema.optional(),
     source: EvidenceIdSchema,
     note: z.string().optional(),
   })

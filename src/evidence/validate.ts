@@ -7,6 +7,8 @@
 import { THERAPY_IDS } from "../shared/therapies.js";
 import type { EvidenceBase, EvidenceProblem, EvidenceTrial, EvidenceTrialOutcome } from "./schema.js";
 import { EVIDENCE_FILES } from "./schema.js";
+import { assessRob2, ROB2_DOMAINS } from "./rob2.js";
+import { isInputError } from "../shared/errors.js";
 
 const F = {
   sources: EVIDENCE_FILES.sources.file,
@@ -95,6 +97,25 @@ function checkOutcomeCounts(trial: EvidenceTrial, o: EvidenceTrialOutcome, out: 
     out.push({ file: F.trials, entry, field: "status", message: `status "${o.status}" but some counts are missing (use status "missing" with a missingNote)` });
 }
 
+/** A stored RoB 2 assessment must be what the published algorithms give for its answers (after overrides). */
+function checkRob2(trial: EvidenceTrial, out: EvidenceProblem[]): void {
+  const r = trial.rob2;
+  if (r === undefined) return;
+  const entry = `${trial.id} / rob2`;
+  if (!trial.outcomes.some((o) => o.id === r.outcome)) out.push({ file: F.trials, entry, field: "rob2.outcome", message: `trial has no outcome "${r.outcome}"` });
+  try {
+    const a = assessRob2({ study: trial.label, outcome: r.outcome, answers: r.answers, overrides: r.overrides });
+    for (const d of ROB2_DOMAINS) {
+      if (a.domains[d].final !== r.judgements[d])
+        out.push({ file: F.trials, entry, field: `rob2.judgements.${d}`, message: `stored "${r.judgements[d]}" but the answers give "${a.domains[d].final}"${a.domains[d].leaf !== null ? ` (leaf ${a.domains[d].leaf})` : ""}` });
+    }
+    if (a.overall.final !== r.overall) out.push({ file: F.trials, entry, field: "rob2.overall", message: `stored "${r.overall}" but the domain judgements give "${a.overall.final}"` });
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    out.push({ file: F.trials, entry, field: `rob2.${e.location.field ?? "answers"}`, message: e.reason });
+  }
+}
+
 /** Every cross-file problem in the base (empty when the base is consistent); `invalidIds` are ids of entries that failed their schema. */
 export function validateEvidenceBase(base: EvidenceBase, invalidIds: ReadonlySet<string> = new Set()): EvidenceProblem[] {
   const out: EvidenceProblem[] = [];
@@ -147,6 +168,8 @@ export function validateEvidenceBase(base: EvidenceBase, invalidIds: ReadonlySet
     refSource(F.guidelines, g.id, "source", g.source);
     if (g.verified && (g.verification ?? "").trim() === "")
       out.push({ file: F.guidelines, entry: g.id, field: "verification", message: "verified position must say where its wording was read" });
+    if (g.verified && (g.location ?? "").trim() === "")
+      out.push({ file: F.guidelines, entry: g.id, field: "location", message: "verified position must say where in the guideline it is stated (section, recommendation, table or page)" });
     if (!g.verified && (g.unverifiedNote ?? "").trim() === "")
       out.push({ file: F.guidelines, entry: g.id, field: "unverifiedNote", message: "position not verified: say what is unverified" });
   }
@@ -154,6 +177,8 @@ export function validateEvidenceBase(base: EvidenceBase, invalidIds: ReadonlySet
   for (const t of base.trials) {
     refSource(F.trials, t.id, "source", t.source);
     if (t.rob !== null) refSource(F.trials, t.id, "rob.source", t.rob.source);
+    if (t.rob2 !== undefined) refSource(F.trials, t.id, "rob2.source", t.rob2.source);
+    checkRob2(t, out);
     for (const d of duplicates(t.outcomes.map((o) => o.id))) out.push({ file: F.trials, entry: t.id, field: "outcomes", message: `duplicate outcome id "${d}"` });
     t.outcomes.forEach((o, i) => {
       refSource(F.trials, `${t.id} / outcome ${o.id}`, `outcomes.${i}.source`, o.source);

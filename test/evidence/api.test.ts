@@ -44,12 +44,14 @@ describe("evidenceForTherapy", () => {
     expect(ana.summary?.domains.indirectness.reason).toContain("not the ana-positive subgroup");
   });
 
-  it("falls back to the randomised trial for tacrolimus and to 'no summary' with what exists for prednisolone", () => {
+  it("falls back to the randomised trial for tacrolimus and for prednisolone (Tang 2013, counts 12/20 vs 8/20)", () => {
     const t = evidenceForTherapy(base, "tacrolimus");
     expect(t.summary?.relative).toMatchObject({ measure: "OR", estimate: 2.3, ci_low: 1.1, ci_high: 4.81 });
     expect(t.summary?.baselineRisk.source).toContain("47/74");
     const p = evidenceForTherapy(base, "prednisolone");
-    expect(p.summary).toBeNull();
+    expect(p.summary?.basis).toContain("Tang 2013");
+    // (12/20) / (8/20), computed by hand
+    expect(p.summary?.relative.estimate).toBeCloseTo(12 / 20 / (8 / 20), 10);
     expect(p.summaryNote).toContain("Tang 2013");
   });
 
@@ -99,12 +101,13 @@ describe("trial-based summaries", () => {
 });
 
 describe("conflicting randomised trials without a pooled result", () => {
-  it("rates G-CSF down for inconsistency when the larger trial (RESPONSE, no counts) found no difference", () => {
+  it("rates G-CSF down for inconsistency: the larger trial (RESPONSE, live birth 45/76 vs 48/74) found no difference, Scarpellini 2009 a benefit", () => {
     const e = evidenceForTherapy(base, "g-csf");
-    expect(e.summary?.basis).toContain("Scarpellini 2009");
+    expect(e.summary?.basis).toContain("RESPONSE 2019");
     expect(e.summary?.domains.inconsistency.downgrade).toBe(1);
     expect(e.summary?.domains.inconsistency.reason).toContain("RESPONSE 2019: no clear difference");
-    expect(e.conflictNote).toContain("RESPONSE 2019");
+    expect(e.summary?.domains.inconsistency.reason).toContain("Scarpellini 2009: favours treatment");
+    expect(e.conflictNote).toContain("Scarpellini 2009");
   });
 });
 

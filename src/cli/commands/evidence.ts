@@ -7,17 +7,26 @@
  *   sof [--json]                              GRADE Summary-of-Findings rows (live birth) for every therapy
  *   sof THERAPY [--format json|csv|docx] [--out FILE] [--measure RR|OR] [--baseline pooled|median]
  *       [--overrides FILE.json] [--rob2 FILE.json]  the therapy's full SoF table vs placebo, every outcome
+ *   coverage [--data DIR] [--json]            trials per therapy, outcomes with counts, trials with RoB 1 / RoB 2
+ *   import-rm5 FILE.rm5 --out DIR --therapy ID --citation TEXT [--source-id ID] [--doi D] [--pmid P]
+ *              [--outcome-kind CMP-001.01=live-birth ...] [--id-prefix P] [--data DIR]
+ *                                             a RevMan 5 review as data/-format sources.json + trials.json
  *   plot KIND --out FILE.svg [--therapy ID] [--prisma ID] [--png]
  *                                             rob | rob-summary (robvis style, per therapy) | prisma (PRISMA 2020 flow)
  */
-import { access, constants, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { existsSync } from "node:fs";
+import { access, constants, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { importRevman5Review } from "../../app/import-rm5.js";
+import { coverageTable, evidenceCoverage } from "../../evidence/coverage.js";
+import { evidenceIdFrom } from "../../evidence/import-rm5.js";
+import { readInputFile } from "../files.js";
 import { evidenceForAllTherapies, evidenceForTherapy, type TherapyEvidence } from "../../evidence/api.js";
 import { defaultEvidenceDir, loadEvidenceBase, readEvidenceBase } from "../../evidence/load.js";
 import { ivigLiveBirthComparison, reproduceAll, type ComparisonEntry, type Reproduction } from "../../evidence/reproduce.js";
-import { EvidenceSubgroupSchema, formatEvidenceProblem, type EvidenceBase } from "../../evidence/schema.js";
+import { EvidenceIdSchema, EvidenceOutcomeKindSchema, EvidenceSubgroupSchema, formatEvidenceProblem, type EvidenceBase } from "../../evidence/schema.js";
 import { prismaFlowById, prismaCountsFromFlow, prismaFlowTitle, robPlotTitle, robTableFromBase } from "../../evidence/plot-inputs.js";
 import { prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../../evidence/plots/index.js";
 import { svgToPng } from "../../stats/plots/index.js";
@@ -42,6 +51,17 @@ const SofOptionsSchema = DataOptionsSchema.extend({
   baseline: z.string().optional(),
   overrides: z.string().min(1).optional(),
   rob2: z.string().min(1).optional(),
+});
+const ImportRm5OptionsSchema = z.object({
+  out: z.string().min(1),
+  therapy: z.string().min(1),
+  citation: z.string().min(10, "the citation must name the review (authors, title, journal, year)"),
+  sourceId: z.string().min(1).optional(),
+  doi: z.string().regex(/^10\.\d{4,9}\/\S+$/, "a DOI starts with 10.").optional(),
+  pmid: z.string().regex(/^\d{5,9}$/, "a PMID is 5 to 9 digits").optional(),
+  outcomeKind: z.array(z.string()).optional(),
+  idPrefix: z.string().min(1).optional(),
+  data: z.string().min(1).optional(),
 });
 
 export const EvidencePlotKindSchema = z.enum(["rob", "rob-summary", "prisma"]);
@@ -257,6 +277,66 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       for (const f of files) await checkWritablePath(f.path);
       await writeAll(files);
       io.out(files.map((f) => `wrote ${f.path}\n`).join(""));
+    });
+
+  ev.command("coverage")
+    .description("how much of the base is filled in: trials per therapy, outcomes with arm counts, trials with RoB 1 / RoB 2")
+    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option("--json", "print the coverage as JSON")
+    .action((raw: unknown) => {
+      const o = parseOptions(DataOptionsSchema, raw);
+      const c = evidenceCoverage(baseFrom(o.data));
+      io.out(o.json === true ? JSON.stringify(c, null, 2) + "\n" : coverageTable(c) + "\n");
+    });
+
+  ev.command("import-rm5")
+    .description("a RevMan 5 review (.rm5) as evidence-base entries: studies as trials, dichotomous data as outcome rows, the RoB 1 table, the review as source; written as data/-format JSON (sources.json, trials.json) in --out")
+    .argument("<file>", "RevMan 5 review (.rm5)")
+    .requiredOption("--out <dir>", "directory to write sources.json and trials.json to (created if missing; existing files are never overwritten)")
+    .requiredOption("--therapy <id>", `which therapy the review's experimental arm is (${TherapyIdSchema.options.join(", ")})`)
+    .requiredOption("--citation <text>", "the review's citation as a reader would look it up (authors, title, journal, year)")
+    .option("--source-id <id>", "id of the review's source entry (default: from the review's title)")
+    .option("--doi <doi>", "the review's DOI")
+    .option("--pmid <pmid>", "the review's PMID")
+    .option("--outcome-kind <id=kind>", "outcome kind of a RevMan outcome (repeatable), e.g. CMP-001.01=live-birth", (v: string, prev: string[] = []) => [...prev, v])
+    .option("--id-prefix <prefix>", "prefix for every imported trial id")
+    .option("--data <dir>", "the base the import must fit (default: the repository's data/)")
+    .action(async (file: string, raw: unknown) => {
+      const o = parseOptions(ImportRm5OptionsSchema, raw);
+      const therapy = TherapyIdSchema.safeParse(o.therapy);
+      if (!therapy.success) throw new InputError(`unknown therapy "${o.therapy}" (use ${TherapyIdSchema.options.join(", ")})`, { field: "--therapy" });
+      const outcomeKinds: Record<string, z.infer<typeof EvidenceOutcomeKindSchema>> = {};
+      for (const pair of o.outcomeKind ?? []) {
+        const m = /^([^=]+)=(.+)$/.exec(pair);
+        const kind = EvidenceOutcomeKindSchema.safeParse(m?.[2]);
+        if (m === null || !kind.success) throw new InputError(`"${pair}" is not OUTCOME_ID=KIND with KIND one of ${EvidenceOutcomeKindSchema.options.join(", ")}`, { field: "--outcome-kind" });
+        outcomeKinds[m[1]!] = kind.data;
+      }
+      const bytes = await readInputFile(file);
+      const base = baseFrom(o.data);
+      const sourceId = o.sourceId ?? `review-${evidenceIdFrom(file.replace(/^.*[\\/]/, "").replace(/\.rm5$/i, ""))}`;
+      if (!EvidenceIdSchema.safeParse(sourceId).success) throw new InputError(`"${sourceId}" is not an evidence id (lower-case letters, digits and hyphens)`, { field: "--source-id" });
+      const result = importRevman5Review(bytes, base, {
+        file,
+        therapy: therapy.data,
+        source: { id: sourceId, citation: o.citation, ...(o.doi !== undefined ? { doi: o.doi } : {}), ...(o.pmid !== undefined ? { pmid: o.pmid } : {}) },
+        outcomeKinds,
+        ...(o.idPrefix !== undefined ? { idPrefix: o.idPrefix } : {}),
+      });
+      const targets = [
+        { path: join(o.out, "sources.json"), content: JSON.stringify(result.content.sources, null, 2) + "\n" },
+        { path: join(o.out, "trials.json"), content: JSON.stringify(result.content.trials, null, 2) + "\n" },
+      ];
+      for (const t of targets) if (existsSync(t.path)) throw new InputError(`${t.path} exists: the import never overwrites a file (choose an empty --out directory)`, { field: "--out" });
+      await mkdir(o.out, { recursive: true }).catch((e: unknown) => {
+        throw new InputError(`cannot create ${o.out} (${(e as { code?: string }).code ?? String(e)})`, { field: "--out" });
+      });
+      for (const t of targets) await checkWritablePath(t.path);
+      await writeAll(targets);
+      const rows = result.content.trials.reduce((n, t) => n + t.outcomes.length, 0);
+      io.out(`imported "${result.title}": ${result.content.trials.length} trials, ${rows} outcome rows, ${result.content.trials.filter((t) => t.rob !== null).length} with RoB 1\n`);
+      for (const s of result.skipped) io.out(`  skipped ${s.element}: ${s.reason}\n`);
+      for (const t of targets) io.out(`wrote ${t.path}\n`);
     });
 
   ev.command("sof")
