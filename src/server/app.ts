@@ -200,7 +200,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(cdsRoutes);
     await app.register(fhirAdminRoutes);
     await app.register(smartRoutes);
-    await app.register(fhirImportRoutes);
+    await app.register(fhirImportRoutes, { ehrReadLimits: config.fhirImport });
     await app.register(screeningRoutes);
     await app.register(extractionRoutes);
 

@@ -38,6 +38,14 @@ export const ServerConfigSchema = z.object({
     .default({ threads: 1, maxQueue: 8, timeBudgetMs: 15_000, maxStudies: 1000, maxPlotStudies: 300 }),
   /** Request body limit in bytes (workbench uploads travel base64 in JSON). */
   bodyLimit: z.number().int().positive().default(8 * 1024 * 1024),
+  /** Limits of an import from a configured FHIR server (the whole read, each request, bytes in all). */
+  fhirImport: z
+    .object({
+      totalMs: z.number().int().positive().default(20_000),
+      requestMs: z.number().int().positive().default(8_000),
+      maxBytes: z.number().int().positive().default(20 * 1024 * 1024),
+    })
+    .default({ totalMs: 20_000, requestMs: 8_000, maxBytes: 20 * 1024 * 1024 }),
 });
 export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
 export type ServerConfig = z.output<typeof ServerConfigSchema>;

@@ -9,6 +9,7 @@ import type { Store } from "./store.js";
 import { ChainVerifier, GENESIS_HASH, chainStartMarker, entryHash } from "./audit-chain.js";
 import { ROLES, TABLES, type TableName } from "./schema.js";
 import { TRIAL_BACKUP_TABLES, TRIAL_TABLE_NAMES } from "./trials.js";
+import { FHIR_BACKUP_TABLES, FHIR_TABLE_NAMES } from "./fhir.js";
 
 const str = z.string();
 const int = z.coerce.number().int();
@@ -76,6 +77,8 @@ export const BackupSchema = z.object({
     audit_log: z.array(RowSchemas.audit_log),
     // the trial module's tables (migration 0006_trials); absent in older backups
     ...(Object.fromEntries(TRIAL_TABLE_NAMES.map((t) => [t, z.array(TRIAL_BACKUP_TABLES[t].row).default([])])) as { [K in keyof typeof TRIAL_BACKUP_TABLES]: z.ZodDefault<z.ZodArray<(typeof TRIAL_BACKUP_TABLES)[K]["row"]>> }),
+    // the EHR integration's tables (migrations 0008_fhir, 0011_fhir_servers); absent in older backups
+    ...(Object.fromEntries(FHIR_TABLE_NAMES.map((t) => [t, z.array(FHIR_BACKUP_TABLES[t].row).default([])])) as { [K in keyof typeof FHIR_BACKUP_TABLES]: z.ZodDefault<z.ZodArray<(typeof FHIR_BACKUP_TABLES)[K]["row"]>> }),
   }),
 });
 export type Backup = z.infer<typeof BackupSchema>;
@@ -88,6 +91,11 @@ export async function backupStore(store: Store, now: Date = new Date()): Promise
     for (const t of TABLES) out[t] = t === "sessions" ? [] : await trx.selectFrom(t).selectAll().orderBy(t === "settings" ? "key" : "id").execute();
     const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
     for (const t of TRIAL_TABLE_NAMES) out[t] = await db.selectFrom(t).selectAll().orderBy(TRIAL_BACKUP_TABLES[t].order).execute();
+    for (const t of FHIR_TABLE_NAMES) {
+      let q = db.selectFrom(t).selectAll();
+      for (const c of FHIR_BACKUP_TABLES[t].order) q = q.orderBy(c);
+      out[t] = await q.execute();
+    }
     return out;
   });
   return BackupSchema.parse({ format: "decidua-backup", version: 1, engine: store.engine, createdAt: now.toISOString(), tables });
@@ -200,6 +208,12 @@ export async function restoreStore(store: Store, backup: Backup, file = "backup"
     }
     const db = trx as unknown as Kysely<Record<string, Record<string, unknown>>>;
     for (const t of TRIAL_TABLE_NAMES) {
+      const r = await db.selectFrom(t).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      if (Number(r.n) > 0) throw new InputError(`the target database is not empty (table ${t} has ${Number(r.n)} rows); restore needs an empty database`);
+      const rows = backup.tables[t];
+      for (let i = 0; i < rows.length; i += 200) await db.insertInto(t).values(rows.slice(i, i + 200) as never).execute();
+    }
+    for (const t of FHIR_TABLE_NAMES) {
       const r = await db.selectFrom(t).select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
       if (Number(r.n) > 0) throw new InputError(`the target database is not empty (table ${t} has ${Number(r.n)} rows); restore needs an empty database`);
       const rows = backup.tables[t];

@@ -1,8 +1,11 @@
 /**
- * The store's tables for the EHR integration (migration 0008_fhir): allowed CDS Hooks clients, EHR users mapped to
- * Decidua users, and pending SMART on FHIR authorisations. Functions over the Store's kysely instance.
+ * The store's tables for the EHR integration (migrations 0008_fhir, 0011_fhir_servers): allowed CDS Hooks clients,
+ * EHR users mapped to Decidua users, EHRs registered for SMART launches, pending SMART on FHIR authorisations, and
+ * the FHIR servers a clinician may import a record from. Functions over the Store's kysely instance.
  */
+import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
+import { z } from "zod";
 import type { Store } from "./store.js";
 
 interface CdsClientsTable {
@@ -34,7 +37,16 @@ interface SmartEhrsTable {
   created_at: string;
   created_by: string;
 }
+interface FhirServersTable {
+  id: string;
+  label: string;
+  base_url: string;
+  bearer_token: string | null;
+  created_at: string;
+  created_by: string;
+}
 interface FhirTables {
+  fhir_servers: FhirServersTable;
   smart_ehrs: SmartEhrsTable;
   cds_clients: CdsClientsTable;
   ehr_users: EhrUsersTable;
@@ -134,3 +146,71 @@ export async function getSmartEhr(s: Store, iss: string): Promise<SmartEhr | nul
 export async function listSmartEhrs(s: Store): Promise<SmartEhr[]> {
   return (await db(s).selectFrom("smart_ehrs").selectAll().orderBy("iss").execute()).map((r) => ({ iss: r.iss, clientId: r.client_id, label: r.label }));
 }
+
+/** A FHIR server configured for imports on the patient page; the token is never sent to the browser. */
+export interface FhirServer {
+  id: string;
+  label: string;
+  baseUrl: string;
+  hasToken: boolean;
+  createdAt: string;
+  createdBy: string;
+}
+const toServer = (r: FhirServersTable): FhirServer => ({ id: r.id, label: r.label, baseUrl: r.base_url, hasToken: r.bearer_token !== null, createdAt: r.created_at, createdBy: r.created_by });
+
+export async function listFhirServers(s: Store): Promise<FhirServer[]> {
+  return (await db(s).selectFrom("fhir_servers").selectAll().orderBy("label").orderBy("id").execute()).map(toServer);
+}
+/** The server with its bearer token (for the server-side read only). */
+export async function getFhirServer(s: Store, id: string): Promise<(FhirServer & { bearerToken: string | null }) | null> {
+  const r = await db(s).selectFrom("fhir_servers").selectAll().where("id", "=", id).executeTakeFirst();
+  return r === undefined ? null : { ...toServer(r), bearerToken: r.bearer_token };
+}
+/**
+ * Adds a server or, for a base URL already configured, replaces its label and token (`bearerToken` undefined keeps
+ * the stored one, null removes it); the audit entry is in the same transaction and never holds the token.
+ */
+export async function putFhirServer(s: Store, v: { label: string; baseUrl: string; bearerToken?: string | null }, actor: { username: string; route: string }, at: string): Promise<FhirServer> {
+  const baseUrl = v.baseUrl.replace(/\/+$/, "");
+  const id = await db(s)
+    .transaction()
+    .execute(async (tx) => {
+      const old = await tx.selectFrom("fhir_servers").selectAll().where("base_url", "=", baseUrl).executeTakeFirst();
+      const token = v.bearerToken === undefined ? (old?.bearer_token ?? null) : v.bearerToken;
+      const id = old?.id ?? randomUUID();
+      if (old !== undefined) await tx.updateTable("fhir_servers").set({ label: v.label, bearer_token: token }).where("id", "=", id).execute();
+      else await tx.insertInto("fhir_servers").values({ id, label: v.label, base_url: baseUrl, bearer_token: token, created_at: at, created_by: actor.username }).execute();
+      await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "fhir-server.put", route: actor.route, status: 200, detail: JSON.stringify({ id, baseUrl, label: v.label, token: token !== null }) });
+      return id;
+    });
+  return toServer((await db(s).selectFrom("fhir_servers").selectAll().where("id", "=", id).executeTakeFirstOrThrow()));
+}
+export async function deleteFhirServer(s: Store, id: string, actor: { username: string; route: string }): Promise<boolean> {
+  return db(s)
+    .transaction()
+    .execute(async (tx) => {
+      const r = await tx.deleteFrom("fhir_servers").where("id", "=", id).executeTakeFirst();
+      const n = Number(r.numDeletedRows);
+      if (n > 0) await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "fhir-server.delete", route: actor.route, status: 200, detail: JSON.stringify({ id }) });
+      return n > 0;
+    });
+}
+
+// ── backup / restore ─────────────────────────────────────────────────────────────────────────────
+
+const bStr = z.string();
+const bOpt = z.string().nullable();
+/**
+ * Row schemas of the EHR integration's tables in backup files (parents first), with the columns a dump is ordered by.
+ * `smart_launches` is left out, like sessions: a pending authorisation (state, PKCE verifier) lives ten minutes and a
+ * restored database starts without any. The FHIR servers' bearer tokens travel like the other secrets of a backup
+ * (the cookie-signing secret, password hashes): in the file, which `decidua backup --encrypt` protects.
+ */
+export const FHIR_BACKUP_TABLES = {
+  cds_clients: { order: ["iss"], row: z.object({ iss: bStr, label: bStr, jwks_url: bOpt, jwks: bOpt, created_at: bStr, created_by: bStr }) },
+  smart_ehrs: { order: ["iss"], row: z.object({ iss: bStr, client_id: bStr, label: bStr, created_at: bStr, created_by: bStr }) },
+  ehr_users: { order: ["iss", "ehr_user"], row: z.object({ iss: bStr, ehr_user: bStr, user_id: bStr, created_at: bStr, created_by: bStr }) },
+  fhir_servers: { order: ["id"], row: z.object({ id: bStr, label: bStr, base_url: bStr, bearer_token: bOpt, created_at: bStr, created_by: bStr }) },
+} as const;
+export type FhirTableName = keyof typeof FHIR_BACKUP_TABLES;
+export const FHIR_TABLE_NAMES = Object.keys(FHIR_BACKUP_TABLES) as FhirTableName[];

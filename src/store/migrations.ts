@@ -737,6 +737,24 @@ function migrations(engine: Engine): Record<string, Migration> {
         for (const t of ["rob_assessments", "extraction_resolutions", "extraction_reconciliations", "extractions"]) await db.schema.dropTable(t).execute();
       },
     },
+    "0011_fhir_servers": {
+      // FHIR servers an administrator configured for importing a patient's record on the patient page
+      // (base URL, optional bearer token for server-to-server reads)
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable("fhir_servers")
+          .addColumn("id", "text", (c) => c.primaryKey())
+          .addColumn("label", "text", (c) => c.notNull())
+          .addColumn("base_url", "text", (c) => c.notNull().unique())
+          .addColumn("bearer_token", "text")
+          .addColumn("created_at", "text", (c) => c.notNull())
+          .addColumn("created_by", "text", (c) => c.notNull())
+          .execute();
+      },
+      async down(db: Kysely<unknown>): Promise<void> {
+        await db.schema.dropTable("fhir_servers").execute();
+      },
+    },
   };
 }
 

@@ -5,8 +5,9 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { FhirRouter, MemoryRepository, type HttpMethod } from "@medplum/fhir-router";
-import type { Resource } from "@medplum/fhirtypes";
+import { allOk, parseSearchRequest } from "@medplum/core";
+import { FhirRouter, MemoryRepository, type FhirRequest, type FhirRepository, type FhirResponse, type HttpMethod } from "@medplum/fhir-router";
+import type { Bundle, CapabilityStatement, Resource } from "@medplum/fhirtypes";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
 import { loadR4Definitions } from "./r4-validator.js";
 
@@ -38,10 +39,45 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startEhr(bundles: { entry?: { resource?: unknown }[] }[] = []): Promise<TestEhr> {
+/** Resource types of the Patient compartment that the test EHR's $everything returns. */
+const COMPARTMENT = ["Observation", "Condition", "Procedure", "DiagnosticReport", "AllergyIntolerance", "MedicationStatement", "RelatedPerson", "Encounter"] as const;
+
+/**
+ * Patient/$everything (FHIR R4 OperationDefinition Patient-everything), registered on Medplum's router as Medplum's
+ * own server does: the Patient and the resources of its compartment, read with the repository's search.
+ */
+async function patientEverything(req: FhirRequest, repo: FhirRepository): Promise<FhirResponse> {
+  const id = req.params.id ?? "";
+  const patient = await repo.readResource("Patient", id);
+  const entry: NonNullable<Bundle["entry"]> = [{ resource: patient }];
+  for (const t of COMPARTMENT) for (const r of await repo.searchResources(parseSearchRequest(`${t}?patient=Patient/${id}&_count=1000`))) entry.push({ resource: r });
+  return [allOk, { resourceType: "Bundle", type: "searchset", total: entry.length, entry } as Bundle];
+}
+
+/** `everything`: offer Patient/$everything (and say so in the CapabilityStatement at /fhir/metadata). */
+export async function startEhr(bundles: { entry?: { resource?: unknown }[] }[] = [], opts: { everything?: boolean } = {}): Promise<TestEhr> {
   loadR4Definitions();
   const repo = new MemoryRepository();
   const router = new FhirRouter();
+  if (opts.everything === true) router.add("GET", "Patient/:id/$everything", patientEverything);
+  const capability: CapabilityStatement = {
+    resourceType: "CapabilityStatement",
+    status: "active",
+    date: "2026-12-01",
+    kind: "instance",
+    fhirVersion: "4.0.1",
+    format: ["json"],
+    rest: [
+      {
+        mode: "server",
+        resource: (["Patient", ...COMPARTMENT] as const).map((type) => ({
+          type,
+          interaction: [{ code: "read" as const }, { code: "search-type" as const }],
+          ...(type === "Patient" && opts.everything === true ? { operation: [{ name: "everything", definition: "http://hl7.org/fhir/OperationDefinition/Patient-everything" }] } : {}),
+        })),
+      },
+    ],
+  };
   for (const b of bundles) for (const e of b.entry ?? []) if (e.resource !== undefined) await repo.updateResource(e.resource as Resource);
   const { publicKey, privateKey } = await generateKeyPair("ES384");
   const other = await generateKeyPair("ES384");
@@ -65,6 +101,11 @@ export async function startEhr(bundles: { entry?: { resource?: unknown }[] }[] =
       if (!url.pathname.startsWith("/fhir/")) {
         res.writeHead(404);
         return res.end();
+      }
+      if (url.pathname === "/fhir/metadata") {
+        // the CapabilityStatement is public (FHIR R4 http.html#capabilities)
+        res.writeHead(200, { "content-type": "application/fhir+json" });
+        return res.end(JSON.stringify(capability));
       }
       const auth = req.headers.authorization;
       if (typeof auth !== "string" || !tokens.has(auth.replace(/^Bearer /, ""))) {

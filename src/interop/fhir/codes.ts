@@ -119,12 +119,17 @@ export const codeKey = (system: string, code: string): string => `${system}|${co
 
 const obs = (system: string, code: string, target: ObservationTarget) => ({ system, code, target });
 
-/** The default terminology. Every code here is a published LOINC / SNOMED CT / RxNorm code or a Decidua local code. */
+/**
+ * The default terminology: LOINC / SNOMED CT / RxNorm codes (each with its check in CODE_CHECKS below) and Decidua
+ * local codes.
+ */
 export const DEFAULT_CODES = {
   observations: [
     obs(LOINC, "29463-7", "weight"), // Body weight
     obs(LOINC, "3141-9", "weight"), // Body weight Measured
-    obs(LOINC, "3016-3", "tsh"), // Thyrotropin [Units/volume] in Serum or Plasma
+    obs(LOINC, "3016-3", "tsh"), // Thyrotropin [Units/volume] in Serum or Plasma (no detection limit: older assays)
+    obs(LOINC, "11579-0", "tsh"), // Thyrotropin … by Detection limit <= 0.05 mIU/L (2nd generation, the routine TSH)
+    obs(LOINC, "11580-8", "tsh"), // Thyrotropin … by Detection limit <= 0.005 mIU/L (3rd generation)
     obs(LOINC, "3024-7", "freeT4"), // Thyroxine (T4) free [Mass/volume] in Serum or Plasma
     obs(LOINC, "14920-3", "freeT4"), // Thyroxine (T4) free [Moles/volume] in Serum or Plasma
     obs(LOINC, "8099-4", "tpoAb"), // Thyroperoxidase Ab [Units/volume] in Serum or Plasma
@@ -149,7 +154,8 @@ export const DEFAULT_CODES = {
     obs(LOINC, "11612-9", "lossCount"), // [#] Abortions
     obs(LOINC, "11636-8", "liveBirthCount"), // [#] Births.live
     obs(LOINC, "75622-1", "hiv"), // HIV 1 and 2 Ab and HIV1 p24 Ag [Presence] in Serum or Plasma
-    obs(LOINC, "5196-1", "hepatitisB"), // Hepatitis B virus surface Ag [Presence] in Serum
+    obs(LOINC, "5196-1", "hepatitisB"), // Hepatitis B virus surface Ag [Presence] in Serum or Plasma by Immunoassay
+    obs(LOINC, "5195-3", "hepatitisB"), // Hepatitis B virus surface Ag [Presence] in Serum
     obs(LOINC, "16128-1", "hepatitisC"), // Hepatitis C virus Ab [Presence] in Serum
     obs(DECIDUA_LOCAL, "peripheral-nk-percent", "peripheralNk"),
     obs(DECIDUA_LOCAL, "uterine-nk-percent", "uterineNk"),
@@ -205,6 +211,95 @@ export const DEFAULT_CODES = {
     { system: DECIDUA_LOCAL, code: "biochemical-pregnancy", target: "biochemical" },
   ],
 } satisfies CodeMapInput;
+
+/**
+ * Where each international code of DEFAULT_CODES was checked (2026-12-01), keyed "system|code". `verified: true`
+ * means a public page showed this code with the meaning used here: loinc.org, an HL7 FHIR specification or
+ * implementation guide, or a laboratory's published test catalogue naming the code. `verified: false` means it
+ * could not be confirmed from a public source in that check: the code has a valid check digit (LOINC mod 10,
+ * SNOMED CT Verhoeff) and is still read, but it is unconfirmed and a clinic must check it against its terminology
+ * server before relying on it (docs/interop.md lists them). test/interop/fhir-codes.test.ts keeps this table
+ * complete.
+ */
+export interface CodeCheck {
+  verified: boolean;
+  /** The page the code was checked on (verified), or why it is not verified. */
+  source: string;
+}
+const ok = (source: string): CodeCheck => ({ verified: true, source });
+const NOT_FOUND = "not confirmed from a public source in the 2026-12-01 check (check digit valid)";
+const no = (note?: string): CodeCheck => ({ verified: false, source: note === undefined ? NOT_FOUND : `${NOT_FOUND}; ${note}` });
+const IPS_PREGNANCIES = "https://hl7.org/fhir/uv/ips/2019Sep/ValueSet-pregnancies-summary-uv-ips.html";
+const LOINC_TSH = "https://loinc.org/LP14487-0/";
+export const CODE_CHECKS: Readonly<Record<string, CodeCheck>> = {
+  // LOINC
+  [codeKey(LOINC, "29463-7")]: ok("https://hl7.org/fhir/us/vitals/STU1/Observation-bodyWeight-example.html (Body weight)"),
+  [codeKey(LOINC, "3141-9")]: ok("https://hl7.org/fhir/2018Jan/observation-example.html (Body weight Measured)"),
+  [codeKey(LOINC, "3016-3")]: ok(`${LOINC_TSH} (Thyrotropin [Units/volume] in Serum or Plasma; LOINC advises it only for older assays)`),
+  [codeKey(LOINC, "11579-0")]: ok(`${LOINC_TSH} (TSH, detection limit <= 0.05 mIU/L)`),
+  [codeKey(LOINC, "11580-8")]: ok(`${LOINC_TSH} (TSH, detection limit <= 0.005 mIU/L); also Labcorp's thyroid panel LOINC map`),
+  [codeKey(LOINC, "3024-7")]: no("seen only in third-party code, consistently as free T4 mass/volume"),
+  [codeKey(LOINC, "14920-3")]: no("seen only in third-party code, consistently as free T4 moles/volume"),
+  [codeKey(LOINC, "8099-4")]: ok("https://avh.testcatalog.org/show/THYROPER- (Mayo Clinic Laboratories: Thyroperoxidase Ab, S) and https://clevelandcliniclabs.com/test/thyroid-peroxidase-antibody/"),
+  [codeKey(LOINC, "75514-0")]: ok("LOINC panel 75515-7 as exported from RELMA (docplayer.net/21015489): Lupus anticoagulant two screening tests W Reflex [interpretation]"),
+  [codeKey(LOINC, "75882-1")]: ok("https://billingscliniclaboratory.testcatalog.org/show/ALUPI (Mayo: Lupus Anticoagulant Tech Interp of the PT/aPTT/dRVVT profile)"),
+  [codeKey(LOINC, "3181-5")]: ok("https://www.clinicaldiagnosticlab.com/cardiolipin-antibody-igg (ARUP-based catalogue: Cardiolipin Antibody IgG, GPL)"),
+  [codeKey(LOINC, "3182-3")]: ok("https://forum.loinc.org/t/cardiolipin-igm-igg-suggested-unit/783 (anti-cardiolipin IgM, units/volume, MPL)"),
+  [codeKey(LOINC, "44448-9")]: no("the IgG partner of 44449-7; not seen on a public page"),
+  [codeKey(LOINC, "44449-7")]: ok("https://inovalaboratories.testcatalog.org/show/B2GPM (Mayo: Beta 2 GP1 Ab IgM, S)"),
+  [codeKey(LOINC, "5048-4")]: no(),
+  [codeKey(LOINC, "8061-4")]: no(),
+  [codeKey(LOINC, "62238-1")]: no(),
+  [codeKey(LOINC, "98979-8")]: no("the Swiss lab IG (ch.fhir.ig.ch-lab-report) names 98980-6 as its creatinine + cystatin C sibling"),
+  [codeKey(LOINC, "33914-3")]: no(),
+  [codeKey(LOINC, "2160-0")]: no(),
+  [codeKey(LOINC, "14682-9")]: no(),
+  [codeKey(LOINC, "63893-2")]: no(),
+  [codeKey(LOINC, "18185-9")]: no(),
+  [codeKey(LOINC, "82810-3")]: ok("https://hl7.org/fhir/uv/ips/Observation-pregnancy-status-example.html (Pregnancy status)"),
+  [codeKey(LOINC, "29770-5")]: no(),
+  [codeKey(LOINC, "11996-6")]: no("not in the IPS pregnancies summary value set, which has 11612-9 and 11636-8"),
+  [codeKey(LOINC, "11612-9")]: ok(`${IPS_PREGNANCIES} ([#] Abortions)`),
+  [codeKey(LOINC, "11636-8")]: ok(`${IPS_PREGNANCIES} ([#] Births.live)`),
+  [codeKey(LOINC, "75622-1")]: no(),
+  [codeKey(LOINC, "5196-1")]: ok("https://www.healthassure.in/codes/loinc-5196-1-hbv-surface-ag-ia-ql (secondary copy of the LOINC name: HBsAg [Presence] in Serum or Plasma by Immunoassay)"),
+  [codeKey(LOINC, "5195-3")]: ok("https://loinc.org/5195-3/ (Hepatitis B virus surface Ag [Presence] in Serum)"),
+  [codeKey(LOINC, "16128-1")]: no(),
+  // SNOMED CT
+  [codeKey(SNOMED, "102878001")]: no(),
+  [codeKey(SNOMED, "55464009")]: no("OpenCodelists' antiphospholipid syndrome list is published in CTV3, not SNOMED CT"),
+  [codeKey(SNOMED, "234467004")]: no(),
+  [codeKey(SNOMED, "40930008")]: no(),
+  [codeKey(SNOMED, "21983002")]: no(),
+  [codeKey(SNOMED, "34486009")]: no(),
+  [codeKey(SNOMED, "29260007")]: no(),
+  [codeKey(SNOMED, "56717001")]: no(),
+  [codeKey(SNOMED, "73211009")]: no(),
+  [codeKey(SNOMED, "44054006")]: no(),
+  [codeKey(SNOMED, "46635009")]: no(),
+  [codeKey(SNOMED, "38341003")]: no(),
+  [codeKey(SNOMED, "17369002")]: no(),
+  [codeKey(SNOMED, "233545006")]: no(),
+  [codeKey(SNOMED, "88355005")]: no(),
+  [codeKey(SNOMED, "213020009")]: no(),
+  [codeKey(SNOMED, "782594005")]: no(),
+  [codeKey(SNOMED, "91935009")]: ok("https://build.fhir.org/ig/hl7ch/ch-allergyintolerance/ (example Usecase-6: Allergy to peanut (finding)) and the HL7 Europe base example"),
+  [codeKey(SNOMED, "716186003")]: ok("https://build.fhir.org/ig/HL7/fhir-ips/ValueSet-absent-or-unknown-snomed-uv-ips.html (No known allergy (situation))"),
+  [codeKey(SNOMED, "34801009")]: no(),
+  [codeKey(SNOMED, "417044008")]: no(),
+  [codeKey(SNOMED, "281050002")]: no(),
+  [codeKey(SNOMED, "77386006")]: ok("https://hl7.org/fhir/uv/ips/ValueSet-pregnancy-status-uv-ips.json.html (LA15173-0 Pregnant ~ SNOMED CT 77386006)"),
+  [codeKey(SNOMED, "10828004")]: ok("https://loinc.org/10675-7/ (answer list LL360-9: Positive (qualifier value))"),
+  [codeKey(SNOMED, "260385009")]: ok("https://loinc.org/10675-7/ (answer list LL360-9: Negative (qualifier value))"),
+  [codeKey(SNOMED, "260373001")]: ok("https://hl7.org/fhir/us/covid19library/informative1/ValueSet-detected-not-detected-value-set.json.html (Detected (qualifier value))"),
+  [codeKey(SNOMED, "260415000")]: ok("https://hl7.org/fhir/us/covid19library/informative1/ValueSet-detected-not-detected-value-set.json.html (Not detected (qualifier value))"),
+  [codeKey(SNOMED, "17621005")]: no(),
+  [codeKey(SNOMED, "263654008")]: no(),
+  // RxNorm (allergy to a drug)
+  [codeKey(RXNORM, "1191")]: no(),
+  [codeKey(RXNORM, "5224")]: no(),
+  [codeKey(RXNORM, "42316")]: no(),
+};
 
 /** The default terminology merged with a clinic's codes (the clinic's win on a clash). */
 export function makeCodeMap(extra?: unknown): CodeMap {

@@ -3,10 +3,19 @@
  * mapping to the patient record is src/interop/fhir/import.ts.
  */
 export class FhirUnavailableError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The HTTP status the FHIR server answered with (absent when it did not answer or sent no usable body). */
+    readonly upstreamStatus?: number,
+  ) {
     super(message);
     this.name = "FhirUnavailableError";
   }
+}
+
+/** Bytes still allowed for one whole read (shared by all its requests). */
+export interface FhirByteBudget {
+  bytesLeft: number;
 }
 
 export interface FhirReadOptions {
@@ -16,26 +25,67 @@ export interface FhirReadOptions {
   timeoutMs?: number;
   /** At most this many pages per search. */
   maxPages?: number;
+  /** Absolute time (ms since the epoch) by which the whole read must be done; each request gets what is left. */
+  deadline?: number;
+  /** Size limit shared by the requests of one read; a body beyond it is refused. */
+  budget?: FhirByteBudget;
+}
+
+/** Reads a response body as text, refusing it once it exceeds the budget (the connection is then cancelled). */
+async function boundedText(res: Response, budget: FhirByteBudget | undefined, what: string): Promise<string> {
+  if (budget === undefined) return res.text();
+  const declared = Number(res.headers.get("content-length") ?? NaN);
+  const tooBig = () => new FhirUnavailableError(`${what} is larger than the size limit for one import`);
+  if (Number.isFinite(declared) && declared > budget.bytesLeft) {
+    await res.body?.cancel();
+    throw tooBig();
+  }
+  if (res.body === null) return "";
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    budget.bytesLeft -= value.byteLength;
+    if (budget.bytesLeft < 0) {
+      await reader.cancel();
+      throw tooBig();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** GET one FHIR URL (absolute, or relative to `base`) as JSON; throws FhirUnavailableError on any failure. */
 export async function fhirGet(base: string, path: string, o: FhirReadOptions = {}): Promise<Record<string, unknown>> {
   const url = /^https?:\/\//.test(path) ? path : `${base.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;
-  let res: Response;
+  const what = path.split("?")[0];
+  const left = o.deadline !== undefined ? o.deadline - Date.now() : Infinity;
+  if (left <= 0) throw new FhirUnavailableError(`the FHIR server ${base} did not finish in time (before ${what})`);
+  const timeout = Math.max(1, Math.min(o.timeoutMs ?? 5000, left));
+  let text: string;
   try {
-    res = await fetch(url, {
+    const res = await fetch(url, {
       headers: { accept: "application/fhir+json", ...(o.accessToken !== undefined ? { authorization: `Bearer ${o.accessToken}` } : {}) },
-      signal: AbortSignal.timeout(o.timeoutMs ?? 5000),
+      signal: AbortSignal.timeout(timeout),
       redirect: "error",
     });
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new FhirUnavailableError(`the FHIR server ${base} answered ${res.status} to ${what}`, res.status);
+    }
+    text = await boundedText(res, o.budget, `the FHIR server's answer to ${what}`);
   } catch (e) {
-    throw new FhirUnavailableError(`the FHIR server ${base} did not answer ${path.split("?")[0]} (${e instanceof Error ? e.message : String(e)})`);
+    if (e instanceof FhirUnavailableError) throw e;
+    const why = e instanceof Error && (e.name === "TimeoutError" || e.name === "AbortError") ? `no answer within ${timeout} ms` : e instanceof Error ? e.message : String(e);
+    throw new FhirUnavailableError(`the FHIR server ${base} did not answer ${what} (${why})`);
   }
-  if (!res.ok) throw new FhirUnavailableError(`the FHIR server ${base} answered ${res.status} to ${path.split("?")[0]}`);
   try {
-    return (await res.json()) as Record<string, unknown>;
+    const json = JSON.parse(text) as unknown;
+    if (json === null || typeof json !== "object" || Array.isArray(json)) throw new Error("not an object");
+    return json as Record<string, unknown>;
   } catch {
-    throw new FhirUnavailableError(`the FHIR server ${base} sent something that is not JSON for ${path.split("?")[0]}`);
+    throw new FhirUnavailableError(`the FHIR server ${base} sent something that is not a JSON resource for ${what}`);
   }
 }
 

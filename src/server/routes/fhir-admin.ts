@@ -1,12 +1,13 @@
 /**
  * Administration of the EHR integration (admin role): the CDS Hooks clients allowed to call Decidua (issuer and
- * JWKS URL or inline JWKS) and the EHR users mapped to Decidua users for SMART launches.
+ * JWKS URL or inline JWKS), the EHR users mapped to Decidua users for SMART launches, and the FHIR servers a
+ * clinician may import a record from on the patient page (base URL, optional bearer token).
  */
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { routeOf, userOf } from "../auth.js";
 import { HttpError, notFound } from "../errors.js";
-import { deleteCdsClient, listCdsClients, listEhrUsers, listSmartEhrs, mapEhrUser, putCdsClient, putSmartEhr } from "../../store/fhir.js";
+import { deleteCdsClient, deleteFhirServer, listCdsClients, listEhrUsers, listSmartEhrs, mapEhrUser, putCdsClient, putFhirServer, putSmartEhr } from "../../store/fhir.js";
 
 const admin = { roles: ["admin"] as const };
 const Jwks = z.strictObject({ keys: z.array(z.looseObject({ kty: z.string() })).min(1, { error: "the JWKS needs at least one key" }) });
@@ -22,7 +23,24 @@ const EhrUserBody = z.strictObject({ iss: z.url({ error: "iss must be the EHR's 
 
 const SmartEhrBody = z.strictObject({ iss: z.url({ error: "iss must be the EHR's FHIR base URL" }), clientId: z.string().min(1).max(500), label: z.string().min(1).max(200) });
 
+const FhirServerBody = z.strictObject({
+  label: z.string().min(1).max(200),
+  baseUrl: z.url({ protocol: /^https?$/, error: "baseUrl must be the FHIR server's http(s) base URL" }).max(500),
+  /** A bearer token for server-to-server reads; null removes the stored one, absent keeps it. */
+  bearerToken: z.string().min(1).max(4000).nullable().optional(),
+});
+
 export async function fhirAdminRoutes(app: FastifyInstance): Promise<void> {
+  app.put("/api/fhir/servers", { config: admin, schema: { tags: ["fhir"], summary: "Configure a FHIR server for imports on the patient page (same base URL: replaces label and token)", body: FhirServerBody } }, async (req) => {
+    const b = req.body as z.infer<typeof FhirServerBody>;
+    const server = await putFhirServer(app.store, { label: b.label, baseUrl: b.baseUrl, ...(b.bearerToken !== undefined ? { bearerToken: b.bearerToken } : {}) }, { username: userOf(req).username, route: routeOf(req) }, app.now().toISOString());
+    return { server };
+  });
+  app.delete("/api/fhir/servers/:serverId", { config: admin, schema: { tags: ["fhir"], summary: "Remove a configured FHIR server", params: z.object({ serverId: z.string().min(1).max(100) }) } }, async (req) => {
+    const { serverId } = req.params as { serverId: string };
+    if (!(await deleteFhirServer(app.store, serverId, { username: userOf(req).username, route: routeOf(req) }))) throw notFound(`FHIR server ${serverId}`);
+    return { ok: true };
+  });
   app.get("/api/fhir/smart-ehrs", { config: admin, schema: { tags: ["fhir"], summary: "EHRs that may launch Decidua (SMART on FHIR)" } }, async (req) => {
     await app.store.audit(null, { username: userOf(req).username, action: "smart-ehr.list", route: routeOf(req), status: 200 });
     return { ehrs: await listSmartEhrs(app.store) };

@@ -1,22 +1,183 @@
 /**
- * FHIR import and export for stored patients: a Bundle (an EHR export) becomes the patient's record (a new version,
- * validated like a typed-in record, with the unmapped items returned), and the assessment is exported as a FHIR R4
- * Bundle. Clinicians and administrators only (the export identifies the patient).
+ * FHIR import and export for stored patients: a Bundle (an EHR export) or the record read from a FHIR server an
+ * administrator configured becomes the patient's record (a new version, validated like a typed-in record, with the
+ * unmapped items returned), and the assessment is exported as a FHIR R4 Bundle. Clinicians and administrators only
+ * (the export identifies the patient).
+ *
+ * From a FHIR server the import has two steps: a preview (search the server's patients, read one, map it: nothing is
+ * written; the mapped record and every unmapped item are returned and kept in server memory for 15 minutes), then
+ * the save of exactly that preview as a new record version. A server that does not answer, answers an error, is too
+ * slow or too large is a 502 (a 404 when it has no such patient) and nothing is written.
  */
+import { randomBytes } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { bundleToRecord } from "../../interop/fhir/import.js";
+import { bundleToRecord, type FhirImport, type UnmappedItem } from "../../interop/fhir/import.js";
 import { assessmentToBundle } from "../../interop/fhir/export.js";
+import type { PatientRecordInput } from "../../clinical/record.js";
+import { getFhirServer, listFhirServers, type FhirServer } from "../../store/fhir.js";
 import { routeOf, userOf } from "../auth.js";
-import { notFound } from "../errors.js";
+import { HttpError, notFound } from "../errors.js";
 import { patientView } from "./views.js";
 import { evidenceVersion } from "../fhir/common.js";
+import { FhirUnavailableError } from "../fhir/client.js";
+import { readEhrPatientRecord, searchEhrPatients, type EhrReadLimits } from "../fhir/read.js";
 
 const writers = { roles: ["clinician", "admin"] as const };
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 const ImportBody = z.object({ bundle: z.unknown(), version: z.number().int().positive() });
+const ServerParams = z.object({ serverId: z.string().min(1).max(100) });
+const PatientSearch = z
+  .object({ identifier: z.string().min(1).max(200).optional(), name: z.string().min(1).max(200).optional() })
+  .refine((q) => q.identifier !== undefined || q.name !== undefined, { error: "give identifier or name", path: ["identifier"] });
+const PreviewBody = z.strictObject({ serverId: z.string().min(1).max(100), ehrPatientId: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, { error: "a FHIR id: letters, digits, '-' and '.', at most 64" }) });
+const SaveBody = z.strictObject({ previewId: z.string().min(1).max(100), version: z.number().int().positive() });
 
-export async function fhirImportRoutes(app: FastifyInstance): Promise<void> {
+/** Limits of a read from a configured FHIR server (tests shorten them). */
+export interface FhirImportRouteOptions {
+  ehrReadLimits?: EhrReadLimits;
+}
+
+interface ServerPreview {
+  id: string;
+  userId: string;
+  patientId: string;
+  server: Pick<FhirServer, "id" | "label" | "baseUrl">;
+  ehrPatientId: string;
+  method: "$everything" | "search";
+  readAt: string;
+  imp: FhirImport;
+  expires: number;
+}
+const previews = new WeakMap<FastifyInstance, Map<string, ServerPreview>>();
+function previewStore(app: FastifyInstance): Map<string, ServerPreview> {
+  let m = previews.get(app);
+  if (m === undefined) {
+    m = new Map();
+    previews.set(app, m);
+  }
+  return m;
+}
+
+/** The FHIR server's failure as an HTTP error: its 404 is ours, everything else is a bad gateway. */
+function upstreamError(e: FhirUnavailableError, what: string): HttpError {
+  if (e.upstreamStatus === 404 || e.upstreamStatus === 410) return new HttpError(404, "NOT_FOUND", `${what}: ${e.message}`);
+  return new HttpError(502, "UNAVAILABLE", `${what}: ${e.message}. Nothing was imported.`);
+}
+
+function previewBody(p: ServerPreview) {
+  return {
+    previewId: p.id,
+    server: p.server,
+    ehrPatient: p.imp.patient,
+    method: p.method,
+    readAt: p.readAt,
+    record: p.imp.record as PatientRecordInput,
+    unmapped: p.imp.unmapped as UnmappedItem[],
+    warnings: p.imp.warnings,
+    resourceCount: p.imp.resourceCount,
+  };
+}
+
+export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRouteOptions = {}): Promise<void> {
+  const limits = opts.ehrReadLimits ?? {};
+  const server = async (id: string) => {
+    const s = await getFhirServer(app.store, id);
+    if (s === null) throw notFound(`FHIR server ${id}`);
+    return s;
+  };
+
+  app.get("/api/fhir/servers", { config: writers, schema: { tags: ["fhir"], summary: "FHIR servers a record can be imported from (configured by an administrator; tokens are never shown)" } }, async () => {
+    return { servers: await listFhirServers(app.store) };
+  });
+
+  app.get(
+    "/api/fhir/servers/:serverId/patients",
+    { config: writers, schema: { tags: ["fhir"], summary: "Search the FHIR server's patients by identifier (system|value or value) or name", params: ServerParams, querystring: PatientSearch } },
+    async (req) => {
+      const { serverId } = req.params as z.infer<typeof ServerParams>;
+      const q = req.query as z.infer<typeof PatientSearch>;
+      const s = await server(serverId);
+      const u = userOf(req);
+      try {
+        const patients = await searchEhrPatients(s.baseUrl, s.bearerToken, q, limits);
+        await app.store.auditRead({ username: u.username, action: "ehr.search", route: routeOf(req), status: 200, detail: JSON.stringify({ server: s.baseUrl, query: q, hits: patients.length }) });
+        return { patients };
+      } catch (e) {
+        if (!(e instanceof FhirUnavailableError)) throw e;
+        await app.store.audit(null, { username: u.username, action: "ehr.search", route: routeOf(req), status: 502, detail: JSON.stringify({ server: s.baseUrl, why: e.message }) });
+        throw upstreamError(e, "patient search");
+      }
+    },
+  );
+
+  app.post(
+    "/api/patients/:id/fhir-server-import/preview",
+    { config: writers, schema: { tags: ["fhir"], summary: "Read a patient from a configured FHIR server and map it (nothing is written)", params: IdParams, body: PreviewBody } },
+    async (req) => {
+      const { id } = req.params as z.infer<typeof IdParams>;
+      const body = req.body as z.infer<typeof PreviewBody>;
+      const p = await app.store.getPatient(id);
+      if (p === null) throw notFound(`patient ${id}`);
+      const s = await server(body.serverId);
+      const u = userOf(req);
+      const now = app.now();
+      let read: Awaited<ReturnType<typeof readEhrPatientRecord>>;
+      try {
+        read = await readEhrPatientRecord(s.baseUrl, s.bearerToken, body.ehrPatientId, limits);
+      } catch (e) {
+        if (!(e instanceof FhirUnavailableError)) throw e;
+        await app.store.audit(null, { username: u.username, action: "ehr.read", patientId: id, route: routeOf(req), status: 502, detail: JSON.stringify({ server: s.baseUrl, ehrPatient: body.ehrPatientId, why: e.message }) });
+        throw upstreamError(e, `reading Patient/${body.ehrPatientId} from ${s.label}`);
+      }
+      const imp = bundleToRecord(read.parts, { today: now.toISOString().slice(0, 10), patientId: body.ehrPatientId, file: s.baseUrl });
+      app.core.checkRecord({ ...imp.record, id: (p.record as { id?: string }).id ?? imp.record.id });
+      const store = previewStore(app);
+      for (const [k, v] of store) if (v.expires < now.getTime()) store.delete(k);
+      const preview: ServerPreview = {
+        id: randomBytes(18).toString("base64url"),
+        userId: u.id,
+        patientId: id,
+        server: { id: s.id, label: s.label, baseUrl: s.baseUrl },
+        ehrPatientId: body.ehrPatientId,
+        method: read.method,
+        readAt: now.toISOString(),
+        imp,
+        expires: now.getTime() + 15 * 60_000,
+      };
+      store.set(preview.id, preview);
+      await app.store.auditRead({ username: u.username, action: "ehr.read", patientId: id, route: routeOf(req), status: 200, detail: JSON.stringify({ server: s.baseUrl, ehrPatient: body.ehrPatientId, method: read.method, resources: imp.resourceCount, unmapped: imp.unmapped.length }) });
+      return previewBody(preview);
+    },
+  );
+
+  app.post(
+    "/api/patients/:id/fhir-server-import",
+    { config: writers, schema: { tags: ["fhir"], summary: "Save a preview read from a FHIR server as the patient's new record version (send the version you loaded)", params: IdParams, body: SaveBody } },
+    async (req) => {
+      const { id } = req.params as z.infer<typeof IdParams>;
+      const body = req.body as z.infer<typeof SaveBody>;
+      const u = userOf(req);
+      const pv = previewStore(app).get(body.previewId);
+      if (pv === undefined || pv.expires < app.now().getTime() || pv.userId !== u.id || pv.patientId !== id) throw notFound("import preview (read the EHR again)");
+      const p = await app.store.getPatient(id);
+      if (p === null) throw notFound(`patient ${id}`);
+      const record = { ...pv.imp.record, id: (p.record as { id?: string }).id ?? pv.imp.record.id };
+      app.core.checkRecord(record);
+      const np = await app.store.updatePatient(id, { displayName: p.displayName, dateOfBirth: pv.imp.patient.birthDate ?? p.dateOfBirth, record }, body.version, { username: u.username, route: routeOf(req) });
+      previewStore(app).delete(pv.id);
+      await app.store.audit(null, {
+        username: u.username,
+        action: "patient.fhir-import",
+        patientId: id,
+        route: routeOf(req),
+        status: 200,
+        detail: JSON.stringify({ server: pv.server.baseUrl, ehrPatient: pv.ehrPatientId, readAt: pv.readAt, method: pv.method, resources: pv.imp.resourceCount, unmapped: pv.imp.unmapped.length }),
+      });
+      return { patient: patientView(np, false), unmapped: pv.imp.unmapped, warnings: pv.imp.warnings, importedAt: pv.readAt, source: pv.server };
+    },
+  );
+
   app.post(
     "/api/patients/:id/fhir-import",
     { config: writers, schema: { tags: ["fhir"], summary: "Replace the patient's record with one read from a FHIR R4 Bundle (send the version you loaded)", params: IdParams, body: ImportBody } },
