@@ -46,7 +46,10 @@ const FOLLOWUP_KIND: Record<string, string> = {
   "antibody-result": "antibody result",
 };
 
-/** The whole history, newest first (ties: the later-written kind of event first, as they happened). */
+/** Within one timestamp, the order things can happen in: a record exists before a plan is kept from it, a follow-up before it is withdrawn. */
+const KIND_ORDER: Record<HistoryEventKind, number> = { "record-created": 0, "record-changed": 1, "plan-kept": 2, "therapy-event": 3, "follow-up": 4, "entered-in-error": 5 };
+
+/** The whole history, newest first (within one timestamp, in the order the events can happen, reversed). */
 export function patientHistoryEvents(h: HistoryInput): HistoryEvent[] {
   const out: HistoryEvent[] = [];
   // version v was written by whoever replaced v-1 (or created the patient for v = 1)
@@ -74,5 +77,5 @@ export function patientHistoryEvents(h: HistoryInput): HistoryEvent[] {
     const err = h.followupErrors.get(f.id);
     if (err !== undefined) out.push({ at: err.at, by: err.by, kind: "entered-in-error", title: `Follow-up marked entered in error: ${what} on ${f.date}`, detail: [`reason: ${err.reason}`], followup });
   }
-  return out.sort((a, b) => b.at.localeCompare(a.at));
+  return out.sort((a, b) => b.at.localeCompare(a.at) || KIND_ORDER[b.kind] - KIND_ORDER[a.kind] || (b.version ?? 0) - (a.version ?? 0));
 }
