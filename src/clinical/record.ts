@@ -583,7 +583,8 @@ function failer(file: string | undefined): (field: string, why: string) => never
   };
 }
 
-function trimesterOf(week: number): 1 | 2 | 3 {
+/** The trimester of a gestational week (first: up to 12 + 6, second: to 27 + 6, third after). */
+export function trimesterOf(week: number): 1 | 2 | 3 {
   return week < 13 ? 1 : week < 28 ? 2 : 3;
 }
 
