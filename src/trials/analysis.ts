@@ -7,7 +7,7 @@
  * logistic regression; pre/post markers within each arm (paired t, Wilcoxon signed rank) and between arms (change
  * scores: Welch t, Wilcoxon rank sum; ANCOVA of post on baseline and arm); and the adverse-event table.
  */
-import { InputError } from "../shared/errors.js";
+import { InputError, noteRefusals } from "../shared/errors.js";
 import { pchisqUpper } from "../stats/core/dist.js";
 import { rmaMH } from "../stats/core/mh.js";
 import { mannWhitneyU, pairedTTest, twoByTwo, welchTTest, wilcoxonSignedRank } from "../stats/trial/index.js";
@@ -258,15 +258,7 @@ export function analyseMarkers(participants: readonly AnalysisParticipant[], arm
   const complete = participants.filter((p) => (p.arm === arms.treatment || p.arm === arms.control) && typeof p.pre === "number" && typeof p.post === "number");
   const incomplete = participants.filter((p) => p.arm === arms.treatment || p.arm === arms.control).length - complete.length;
   if (incomplete > 0) notes.push(`${incomplete} participant(s) without both a baseline and a follow-up value left out`);
-  const tryTest = <T>(f: () => T, what: string): T | null => {
-    try {
-      return f();
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      notes.push(`${what}: ${e.reason}`);
-      return null;
-    }
-  };
+  const tryTest = noteRefusals(notes);
   const withinArm: ArmMarkers[] = [arms.treatment, arms.control].map((arm) => {
     const r = complete.filter((p) => p.arm === arm);
     const pre = r.map((p) => p.pre as number);
