@@ -1,6 +1,6 @@
 /** Issue 9 §5 on a real server and both engines: plans kept with version, author and date; override reasons; therapy events; entered-in-error follow-ups. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+import { adminClient, Client, errorOf, startServer, type TestServer, userClient } from "./helpers.js";
 
 interface Summary { id: string; displayName: string | null }
 interface Saved { id: string; therapy: string; version: number; verdictStatus: string; overrideReason: string | null; createdBy: string; createdAt: string; plan: { steps: unknown[] } }
@@ -15,8 +15,7 @@ describe.each(["sqlite", "postgres"] as const)("kept plans and decisions on %s",
 
   beforeAll(async () => {
     srv = await startServer(engine, { seed: true }, () => new Date("2026-11-20T10:00:00Z"));
-    admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    admin = await adminClient(srv.base);
     clinician = await userClient(srv.base, admin, "dr.plans", "clinician");
     researcher = await userClient(srv.base, admin, "res.plans", "researcher");
     const patients = ((await clinician.req("GET", "/api/patients")).body as { patients: Summary[] }).patients;
