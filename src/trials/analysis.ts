@@ -193,11 +193,13 @@ export function analyseByStratum(participants: readonly AnalysisParticipant[], a
       let sumA = 0;
       let sumE = 0;
       let sumV = 0;
-      full.forEach((_, k) => {
+      // stratum k's table: events a of n1 in the treatment arm, n2 in control, m1 events in all
+      const margins = (k: number) => {
         const a = ai[k] ?? 0;
-        const n1 = a + (bi[k] ?? 0);
-        const n2 = (ci[k] ?? 0) + (di[k] ?? 0);
-        const m1 = a + (ci[k] ?? 0);
+        return { a, n1: a + (bi[k] ?? 0), n2: (ci[k] ?? 0) + (di[k] ?? 0), m1: a + (ci[k] ?? 0) };
+      };
+      full.forEach((_, k) => {
+        const { a, n1, n2, m1 } = margins(k);
         const e = expectedUnderOr(n1, n2, m1, psi);
         const v = 1 / (1 / e + 1 / (n1 - e) + 1 / (m1 - e) + 1 / (n2 - m1 + e));
         bd += (a - e) ** 2 / v;
@@ -212,10 +214,7 @@ export function analyseByStratum(participants: readonly AnalysisParticipant[], a
       let dev = 0;
       let varSum = 0;
       full.forEach((_, k) => {
-        const a = ai[k] ?? 0;
-        const n1 = a + (bi[k] ?? 0);
-        const n2 = (ci[k] ?? 0) + (di[k] ?? 0);
-        const m1 = a + (ci[k] ?? 0);
+        const { a, n1, n2, m1 } = margins(k);
         const m2 = n1 + n2 - m1;
         const N = n1 + n2;
         dev += a - (n1 * m1) / N;
