@@ -66,3 +66,12 @@ export function outputNotes(ignoredColumns: readonly string[], files: readonly O
     files.map((f) => `decidua: wrote ${f.path}\n`).join("")
   );
 }
+
+/** A JSON text parsed; invalid JSON is an InputError naming the file. */
+export function parseJsonText(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new InputError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+}

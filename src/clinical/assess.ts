@@ -10,7 +10,7 @@ import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type Verdi
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { ageOn } from "./dates.js";
-import { checkRecordOn, parsePatientRecord, type PatientRecord } from "./record.js";
+import { checkRecordOn, parsePatientRecord, staleAge, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
 import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
@@ -116,6 +116,8 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
     clinicianSummary: clinicianSummary(dx, immune, cores),
     warnings: [],
   };
+  const stale = staleAge(record, opts.dateOfBirth !== undefined ? { today: opts.today, dateOfBirth: opts.dateOfBirth } : { today: opts.today });
+  if (stale !== null) a.warnings.push(stale.text);
   if (r.id !== undefined) a.patientId = r.id;
   if (opts.evidenceVersion !== undefined) {
     const label = evidenceVersionLabel(opts.evidenceVersion);

@@ -8,18 +8,10 @@ import { InputError } from "../shared/errors.js";
 import { formatPath } from "./record.js";
 import { CITATIONS, type Citation } from "./sources.js";
 
-export const MARKER_IDS = [
-  "peripheralNk",
-  "nkCytotoxicity",
-  "uterineNk",
-  "th1Th2Ratio",
-  "tnfIl10Ratio",
-  "il33",
-  "sst2",
-  "ana",
-  "tsh",
-  "tpoAb",
-] as const;
+/** The immune markers read against a clinic cut-off (clinical/immune.ts adds those read without one). */
+export const CUT_OFF_IMMUNE_MARKERS = ["peripheralNk", "nkCytotoxicity", "uterineNk", "th1Th2Ratio", "tnfIl10Ratio", "il33", "sst2", "ana"] as const;
+/** Every marker with a configurable cut-off: the immune ones and the thyroid tests. */
+export const MARKER_IDS = [...CUT_OFF_IMMUNE_MARKERS, "tsh", "tpoAb"] as const;
 export type MarkerId = (typeof MARKER_IDS)[number];
 
 export interface CutOff {

@@ -6,7 +6,7 @@
  */
 import { exceeds, type ClinicConfig } from "./config.js";
 import { addDays, daysBetween } from "./dates.js";
-import { LOSS_MECHANISM_LABELS, type AplTest, type Loss, type LossMechanism, type Measured, type PatientRecord } from "./record.js";
+import { LOSS_MECHANISM_LABELS, trimesterOf, type AplTest, type Loss, type LossMechanism, type Measured, type PatientRecord } from "./record.js";
 import { CITATIONS, type Citation } from "./sources.js";
 
 export type WorkupItemId = "karyotype-female" | "karyotype-male" | "uterine-anatomy" | "antiphospholipid" | "thyroid" | "thrombophilia";
@@ -112,11 +112,6 @@ export interface Diagnosis {
   workupComplete: boolean;
 }
 
-export { addDays, daysBetween } from "./dates.js";
-
-function trimester(week: number): 1 | 2 | 3 {
-  return week < 13 ? 1 : week < 28 ? 2 : 3;
-}
 
 function lossViews(r: PatientRecord): LossView[] {
   return r.losses.map((l) => {
@@ -125,7 +120,7 @@ function lossViews(r: PatientRecord): LossView[] {
       index: l.index,
       gestationalWeek: l.gestationalWeek,
       kind: l.kind,
-      trimester: trimester(l.gestationalWeek),
+      trimester: trimesterOf(l.gestationalWeek),
       countsForRpl,
       explained: l.embryoKaryotype === "abnormal",
       mechanismExcluded: l.mechanism === "cervical-insufficiency",

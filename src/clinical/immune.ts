@@ -3,25 +3,13 @@
  * and marked research-grade where ESHRE/RCOG advise against testing it. A marker that was not measured is
  * reported as "missing"; a marker without a validated cut-off is "no-cut-off" unless the laboratory flagged it.
  */
-import { exceeds, type ClinicConfig, type CutOff } from "./config.js";
+import { CUT_OFF_IMMUNE_MARKERS, exceeds, type ClinicConfig, type CutOff } from "./config.js";
 import type { Measured, PatientRecord } from "./record.js";
 import { CITATIONS, GUIDELINE_POSITIONS, type Citation } from "./sources.js";
 
-export type ImmuneMarkerId =
-  | "peripheralNk"
-  | "nkCytotoxicity"
-  | "uterineNk"
-  | "th1Th2Ratio"
-  | "tnfIl10Ratio"
-  | "il33"
-  | "sst2"
-  | "ana"
-  | "antiPaternalAntibodies"
-  | "ifnGamma"
-  | "tnfAlpha"
-  | "il4"
-  | "il10"
-  | "tgfBeta";
+/** Every immune marker the record holds and the findings name (the trial module's eligibility rules use the same list). */
+export const IMMUNE_MARKER_IDS = [...CUT_OFF_IMMUNE_MARKERS, "antiPaternalAntibodies", "ifnGamma", "tnfAlpha", "il4", "il10", "tgfBeta"] as const;
+export type ImmuneMarkerId = (typeof IMMUNE_MARKER_IDS)[number];
 
 export type FindingStatus = "abnormal" | "normal" | "missing" | "no-cut-off";
 

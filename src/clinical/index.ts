@@ -1,5 +1,5 @@
 // Public surface of the clinical domain: patient record, diagnosis, immune findings, verdicts, plans, voices.
-export { PatientRecordSchema, parsePatientRecord, normaliseRecord, patientRecordJsonSchema, parseTitre, checkRecordOn, datedFields, LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, TB_STATUSES, NK_SPECIMENS, KARYOTYPE_ABNORMALITIES } from "./record.js";
+export { PatientRecordSchema, parsePatientRecord, normaliseRecord, patientRecordJsonSchema, parseTitre, checkRecordOn, datedFields, staleAge, LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, TB_STATUSES, NK_SPECIMENS, KARYOTYPE_ABNORMALITIES } from "./record.js";
 export type { PatientRecord, PatientRecordInput, Measured, Loss, AplTest } from "./record.js";
 export { DEFAULT_CLINIC_CONFIG, makeClinicConfig, MARKER_IDS } from "./config.js";
 export type { ClinicConfig, ClinicOverride, CutOff, MarkerId } from "./config.js";
@@ -27,4 +27,6 @@ export { diagnosisOverview } from "./overview.js";
 export { verdictDigest, guidelineDigest } from "./digest.js";
 export { fieldLabel } from "./field-labels.js";
 export { recordOverview } from "./record-overview.js";
+export { dueSteps } from "./due-steps.js";
+export type { DueStep, DueOptions, KeptPlan, TherapyEvent } from "./due-steps.js";
 export type { DiagnosisOverview } from "./overview.js";

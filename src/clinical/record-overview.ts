@@ -1,13 +1,23 @@
 /** The diagnosis overview of a stored record (server side: validates the record, then diagnoses it). */
 import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
+import { ageOn } from "./dates.js";
 import { diagnose } from "./diagnosis.js";
 import { diagnosisOverview, type DiagnosisOverview } from "./overview.js";
-import { parsePatientRecord } from "./record.js";
+import { parsePatientRecord, staleAge } from "./record.js";
 
-/** The overview of a stored record, or null when it does not pass the record schema (the record page names why). */
-export function recordOverview(record: unknown, config: ClinicConfig = DEFAULT_CLINIC_CONFIG): DiagnosisOverview | null {
+/**
+ * The overview of a stored record, or null when it does not pass the record schema (the record page names why).
+ * With today's date and the date of birth, a stale recorded age is among what needs doing (`staleAge`).
+ */
+export function recordOverview(record: unknown, config: ClinicConfig = DEFAULT_CLINIC_CONFIG, on?: { today: string; dateOfBirth: string }): DiagnosisOverview | null {
   try {
-    return diagnosisOverview(diagnose(parsePatientRecord(record), config));
+    const parsed = parsePatientRecord(record);
+    // as the assessment does: with a date of birth the rules read the age on `today` from it
+    const r = on !== undefined ? { ...parsed, age: ageOn(on.dateOfBirth, on.today) } : parsed;
+    const o = diagnosisOverview(diagnose(r, config));
+    const stale = on !== undefined ? staleAge(parsed, on) : null;
+    if (stale !== null) o.needs.push(stale.text);
+    return o;
   } catch {
     return null;
   }

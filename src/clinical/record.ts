@@ -583,7 +583,8 @@ function failer(file: string | undefined): (field: string, why: string) => never
   };
 }
 
-function trimesterOf(week: number): 1 | 2 | 3 {
+/** The trimester of a gestational week (first: up to 12 + 6, second: to 27 + 6, third after). */
+export function trimesterOf(week: number): 1 | 2 | 3 {
   return week < 13 ? 1 : week < 28 ? 2 : 3;
 }
 
@@ -677,13 +678,25 @@ export function checkRecordOn(r: PatientRecord, ctx: RecordDateContext, file?: s
     r.losses.forEach((l, i) => {
       if (l.date !== undefined && ageOn(dateOfBirth, l.date) < 10) fail(`losses[${i}].date`, `a pregnancy loss on ${l.date} would be at age ${ageOn(dateOfBirth, l.date)} (date of birth ${dateOfBirth}); losses before the age of 10 are not possible`);
     });
-    // `age` is the age when it was written: it cannot exceed the age on the assessment date (a stale, younger age
-    // is tolerated: the rules then use the age from the date of birth).
+    // `age` is the age when it was written: it cannot exceed the age on the assessment date (refused). A younger
+    // age is what a stored record becomes after a birthday: `staleAge` flags it in the assessment's warnings and
+    // in the patient list's "needs doing", and the rules use the age from the date of birth.
     if (r.age !== undefined) {
       const now = ageOn(dateOfBirth, today);
       if (r.age > now) fail("age", `age ${r.age} contradicts the date of birth ${dateOfBirth}: the patient is ${now} on ${today}`);
     }
   }
+}
+
+/**
+ * A recorded `age` younger than the age from the date of birth on `today` (a record written before a birthday),
+ * or null. The rules use the age from the date of birth; the assessment and the patient list flag the stale value.
+ */
+export function staleAge(r: { age?: number | undefined }, ctx: { today: string; dateOfBirth?: string }): { recorded: number; fromBirth: number; text: string } | null {
+  if (r.age === undefined || ctx.dateOfBirth === undefined) return null;
+  const fromBirth = ageOn(ctx.dateOfBirth, ctx.today);
+  if (r.age >= fromBirth) return null;
+  return { recorded: r.age, fromBirth, text: `Age: the record says ${r.age}, but the date of birth ${ctx.dateOfBirth} gives ${fromBirth} on ${ctx.today}; the rules use ${fromBirth} (correct the record)` };
 }
 
 /** The JSON Schema of the patient record as written (generated from PatientRecordSchema). */

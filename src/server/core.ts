@@ -26,6 +26,8 @@ import { nmaIsRatio, type NmaOptions, type NmaResult } from "../stats/nma/index.
 import type { TsaOptions, TsaResult } from "../stats/tsa/index.js";
 import { exportSummaryOfFindings, type SofExport, type SofFormat } from "../app/sof.js";
 import type { SofTableOptions } from "../evidence/grade-outcomes.js";
+import { antibodyFollowups, recordWithFollowups, type ClinicalFollowUp } from "../app/followups.js";
+export type { ClinicalFollowUp } from "../app/followups.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { baujatPlotSvg, bubblePlotSvg, forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
 import { toCsv } from "./csv.js";
@@ -61,13 +63,6 @@ import type { StudyRow } from "../stats/types.js";
 export const RecordBodySchema = PatientRecordSchema;
 export type RecordBody = z.output<typeof PatientRecordSchema>;
 
-/** A stored follow-up as the clinical rules read it (anti-paternal antibody results after LIT update the plan). */
-export interface ClinicalFollowUp {
-  kind: string;
-  date: string;
-  test?: unknown;
-  positive?: unknown;
-}
 
 /** A JSON answer as bytes, with its gzip form made on first request (memoised with it). */
 export class AssessmentBody {
@@ -211,21 +206,10 @@ export class CoreServices {
    * record.followUps; cached per patient version and follow-up set.
    */
   private normalise(key: string, record: unknown, followups: readonly ClinicalFollowUp[]): PatientRecord {
-    const extra = followups.filter((f) => f.kind === "antibody-result" && f.test === "anti-paternal-antibody" && typeof f.positive === "boolean");
-    const cacheKey = `${key}|${extra.map((f) => `${f.date}:${String(f.positive)}`).join(",")}`;
+    const cacheKey = `${key}|${antibodyFollowups(followups).map((f) => `${f.date}:${String(f.positive)}`).join(",")}`;
     const hit = this.normalised.get(cacheKey);
     if (hit !== undefined) return hit;
-    const base = record as Record<string, unknown>;
-    const merged =
-      extra.length === 0
-        ? base
-        : {
-            ...base,
-            followUps: [
-              ...(Array.isArray(base.followUps) ? (base.followUps as unknown[]) : []),
-              ...extra.map((f) => ({ test: "anti-paternal-antibody", date: f.date, result: f.positive === true ? "positive" : "negative" })),
-            ],
-          };
+    const merged = recordWithFollowups(record, followups);
     const r = this.checkRecord(merged);
     if (this.normalised.size > 5000) this.normalised.clear();
     this.normalised.set(cacheKey, r);

@@ -31,3 +31,19 @@ export function formatInputError(reason: string, loc: InputLocation): string {
 export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
 }
+
+/**
+ * A runner for analyses that may each refuse their input: `run(f, what)` returns f's result, or null with the
+ * InputError's reason added to `notes` as "what: reason" (any other error is thrown).
+ */
+export function noteRefusals(notes: string[]): <T>(f: () => T, what: string) => T | null {
+  return <T>(f: () => T, what: string): T | null => {
+    try {
+      return f();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      notes.push(`${what}: ${e.reason}`);
+      return null;
+    }
+  };
+}

@@ -320,8 +320,7 @@ export class ScreeningStore {
   ): Promise<StoredDecision> {
     const at = this.iso();
     return this.db.transaction().execute(async (trx) => {
-      const rec = await trx.selectFrom("screening_records").select("id").where("id", "=", input.recordId).where("review_id", "=", reviewId).executeTakeFirst();
-      if (rec === undefined) throw new NotFoundError(`record ${input.recordId} not found in this review`);
+      await recordInReview(trx, reviewId, input.recordId);
       const resolved = await trx.selectFrom("screening_resolutions").select("id").where("record_id", "=", input.recordId).where("stage", "=", input.stage).executeTakeFirst();
       if (resolved !== undefined) throw new ConflictError("this record has been resolved at this stage; its votes can no longer change");
       const prior = await trx.selectFrom("screening_decisions").selectAll().where("record_id", "=", input.recordId).where("stage", "=", input.stage).where("reviewer_id", "=", input.reviewerId).executeTakeFirst();
@@ -395,8 +394,7 @@ export class ScreeningStore {
   async resolve(reviewId: string, input: { recordId: string; stage: Stage; outcome: Resolution["outcome"]; reason: string | null; note: string }, actor: Actor): Promise<StoredResolution> {
     const at = this.iso();
     await this.db.transaction().execute(async (trx) => {
-      const rec = await trx.selectFrom("screening_records").select("id").where("id", "=", input.recordId).where("review_id", "=", reviewId).executeTakeFirst();
-      if (rec === undefined) throw new NotFoundError(`record ${input.recordId} not found in this review`);
+      await recordInReview(trx, reviewId, input.recordId);
       const prior = await trx.selectFrom("screening_resolutions").select("id").where("record_id", "=", input.recordId).where("stage", "=", input.stage).executeTakeFirst();
       if (prior !== undefined) throw new ConflictError("this record has already been resolved at this stage");
       if (input.outcome !== "not_retrieved") {
@@ -421,4 +419,10 @@ export class ScreeningStore {
 function isUniqueViolation(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "23505";
+}
+
+/** Refuses (NotFoundError) a record id that is not in the review. */
+async function recordInReview(trx: Transaction<ScreeningDatabase>, reviewId: string, recordId: string): Promise<void> {
+  const rec = await trx.selectFrom("screening_records").select("id").where("id", "=", recordId).where("review_id", "=", reviewId).executeTakeFirst();
+  if (rec === undefined) throw new NotFoundError(`record ${recordId} not found in this review`);
 }

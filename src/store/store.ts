@@ -569,7 +569,7 @@ export class Store {
         created_by: actor.username,
       };
       await trx.insertInto("clinical_plans").values(row).execute();
-      await this.audit(trx, { username: actor.username, action: "plan.save", patientId, route: actor.route, detail: `${input.therapy} v${row.version} from ${input.startDate}${input.overrideReason !== null ? `; override: ${input.overrideReason}` : ""}` });
+      await this.audit(trx, { ...fromActor(actor), action: "plan.save", patientId, detail: `${input.therapy} v${row.version} from ${input.startDate}${input.overrideReason !== null ? `; override: ${input.overrideReason}` : ""}` });
       return planRow(row);
     });
   }
@@ -579,20 +579,34 @@ export class Store {
     return rows.map(planRow);
   }
 
+  /** The kept plans and therapy events of several patients at once (the patient list's due steps), by patient id. */
+  async plansAndEventsFor(patientIds: readonly string[]): Promise<Map<string, { plans: PlanRow[]; therapyEvents: TherapyEventRow[] }>> {
+    const out = new Map<string, { plans: PlanRow[]; therapyEvents: TherapyEventRow[] }>(patientIds.map((id) => [id, { plans: [], therapyEvents: [] }]));
+    if (patientIds.length === 0) return out;
+    const ids = [...patientIds];
+    const [plans, events] = await Promise.all([
+      this.db.selectFrom("clinical_plans").selectAll().where("patient_id", "in", ids).orderBy("created_at", "desc").orderBy("version", "desc").execute(),
+      this.db.selectFrom("therapy_events").selectAll().where("patient_id", "in", ids).orderBy("date").orderBy("created_at").execute(),
+    ]);
+    for (const r of plans) out.get(r.patient_id)?.plans.push(planRow(r));
+    for (const r of events) out.get(r.patient_id)?.therapyEvents.push(therapyEventRow(r));
+    return out;
+  }
+
   async addTherapyEvent(patientId: string, input: { therapy: string; event: "started" | "stopped"; date: string; note: string | null }, actor: Actor): Promise<TherapyEventRow> {
     const row = { id: randomUUID(), patient_id: patientId, therapy: input.therapy, event: input.event, date: input.date, note: input.note, created_at: this.iso(), created_by: actor.username };
     await this.db.transaction().execute(async (trx) => {
       const p = await trx.selectFrom("patients").select("id").where("id", "=", patientId).executeTakeFirst();
       if (!p) throw new NotFoundError(`no patient ${patientId}`);
       await trx.insertInto("therapy_events").values(row).execute();
-      await this.audit(trx, { username: actor.username, action: `therapy.${input.event}`, patientId, route: actor.route, detail: `${input.therapy} on ${input.date}` });
+      await this.audit(trx, { ...fromActor(actor), action: `therapy.${input.event}`, patientId, detail: `${input.therapy} on ${input.date}` });
     });
-    return { id: row.id, patientId, therapy: row.therapy, event: input.event, date: row.date, note: row.note, createdAt: row.created_at, createdBy: row.created_by };
+    return therapyEventRow(row);
   }
 
   async listTherapyEvents(patientId: string): Promise<TherapyEventRow[]> {
     const rows = await this.db.selectFrom("therapy_events").selectAll().where("patient_id", "=", patientId).orderBy("date").orderBy("created_at").execute();
-    return rows.map((r) => ({ id: r.id, patientId: r.patient_id, therapy: r.therapy, event: r.event as "started" | "stopped", date: r.date, note: r.note, createdAt: r.created_at, createdBy: r.created_by }));
+    return rows.map(therapyEventRow);
   }
 
   /** Marks a follow-up as entered in error, with the reason; the follow-up stays (never deleted). */
@@ -604,7 +618,7 @@ export class Store {
       if (already) throw new ConflictError(`follow-up ${followupId} is already marked as entered in error`);
       await trx.insertInto("followup_errors").values({ id: randomUUID(), followup_id: followupId, patient_id: patientId, reason, created_at: this.iso(), created_by: actor.username }).execute();
       await trx.updateTable("patients").set((eb) => ({ followups_rev: eb("followups_rev", "+", 1) })).where("id", "=", patientId).execute();
-      await this.audit(trx, { username: actor.username, action: "followup.entered-in-error", patientId, route: actor.route, detail: `${followupId}: ${reason}` });
+      await this.audit(trx, { ...fromActor(actor), action: "followup.entered-in-error", patientId, detail: `${followupId}: ${reason}` });
     });
   }
 
@@ -810,4 +824,8 @@ function planRow(r: { id: string; patient_id: string; therapy: string; version: 
     createdAt: r.created_at,
     createdBy: r.created_by,
   };
+}
+
+function therapyEventRow(r: { id: string; patient_id: string; therapy: string; event: string; date: string; note: string | null; created_at: string; created_by: string }): TherapyEventRow {
+  return { id: r.id, patientId: r.patient_id, therapy: r.therapy, event: r.event as "started" | "stopped", date: r.date, note: r.note, createdAt: r.created_at, createdBy: r.created_by };
 }

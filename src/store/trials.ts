@@ -14,7 +14,7 @@ import { parseProtocol, type TrialProtocol } from "../trials/protocol.js";
 import { kitCode, minimise, permutedBlocks, stratumKey, type PriorAllocation } from "../trials/randomisation.js";
 import { mayDo, type TrialAction, type TrialRole } from "../trials/roles.js";
 import { checkVisitDate, visitSchedule, type VisitState } from "../trials/visits.js";
-import type { ConsortCandidate } from "../trials/consort.js";
+import type { AllocationCourse, ConsortCandidate } from "../trials/consort.js";
 import { HmacDrbg, newTrialSeed } from "./drbg.js";
 import type { Database, Role } from "./schema.js";
 import { ConflictError, NotFoundError, type Store } from "./store.js";
@@ -157,7 +157,7 @@ export interface TrialView extends TrialSummary {
 }
 
 /** Outcome fields (validated at the boundary; see src/server/routes/trials.ts). */
-export interface TrialOutcome {
+export interface TrialOutcome extends AllocationCourse {
   conception?: boolean | undefined;
   conceptionDate?: string | undefined;
   miscarriage?: boolean | undefined;
@@ -165,12 +165,6 @@ export interface TrialOutcome {
   liveBirth?: boolean | undefined;
   healthyNewborn?: boolean | undefined;
   birthWeightG?: number | undefined;
-  receivedAllocated?: boolean | undefined;
-  notReceivedReason?: string | undefined;
-  lostToFollowUp?: boolean | undefined;
-  lostReason?: string | undefined;
-  discontinued?: boolean | undefined;
-  discontinuedReason?: string | undefined;
   perProtocol?: boolean | undefined;
 }
 

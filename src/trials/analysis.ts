@@ -7,7 +7,7 @@
  * logistic regression; pre/post markers within each arm (paired t, Wilcoxon signed rank) and between arms (change
  * scores: Welch t, Wilcoxon rank sum; ANCOVA of post on baseline and arm); and the adverse-event table.
  */
-import { InputError } from "../shared/errors.js";
+import { InputError, noteRefusals } from "../shared/errors.js";
 import { pchisqUpper } from "../stats/core/dist.js";
 import { rmaMH } from "../stats/core/mh.js";
 import { mannWhitneyU, pairedTTest, twoByTwo, welchTTest, wilcoxonSignedRank } from "../stats/trial/index.js";
@@ -193,11 +193,13 @@ export function analyseByStratum(participants: readonly AnalysisParticipant[], a
       let sumA = 0;
       let sumE = 0;
       let sumV = 0;
-      full.forEach((_, k) => {
+      // stratum k's table: events a of n1 in the treatment arm, n2 in control, m1 events in all
+      const margins = (k: number) => {
         const a = ai[k] ?? 0;
-        const n1 = a + (bi[k] ?? 0);
-        const n2 = (ci[k] ?? 0) + (di[k] ?? 0);
-        const m1 = a + (ci[k] ?? 0);
+        return { a, n1: a + (bi[k] ?? 0), n2: (ci[k] ?? 0) + (di[k] ?? 0), m1: a + (ci[k] ?? 0) };
+      };
+      full.forEach((_, k) => {
+        const { a, n1, n2, m1 } = margins(k);
         const e = expectedUnderOr(n1, n2, m1, psi);
         const v = 1 / (1 / e + 1 / (n1 - e) + 1 / (m1 - e) + 1 / (n2 - m1 + e));
         bd += (a - e) ** 2 / v;
@@ -212,10 +214,7 @@ export function analyseByStratum(participants: readonly AnalysisParticipant[], a
       let dev = 0;
       let varSum = 0;
       full.forEach((_, k) => {
-        const a = ai[k] ?? 0;
-        const n1 = a + (bi[k] ?? 0);
-        const n2 = (ci[k] ?? 0) + (di[k] ?? 0);
-        const m1 = a + (ci[k] ?? 0);
+        const { a, n1, n2, m1 } = margins(k);
         const m2 = n1 + n2 - m1;
         const N = n1 + n2;
         dev += a - (n1 * m1) / N;
@@ -258,15 +257,7 @@ export function analyseMarkers(participants: readonly AnalysisParticipant[], arm
   const complete = participants.filter((p) => (p.arm === arms.treatment || p.arm === arms.control) && typeof p.pre === "number" && typeof p.post === "number");
   const incomplete = participants.filter((p) => p.arm === arms.treatment || p.arm === arms.control).length - complete.length;
   if (incomplete > 0) notes.push(`${incomplete} participant(s) without both a baseline and a follow-up value left out`);
-  const tryTest = <T>(f: () => T, what: string): T | null => {
-    try {
-      return f();
-    } catch (e) {
-      if (!(e instanceof InputError)) throw e;
-      notes.push(`${what}: ${e.reason}`);
-      return null;
-    }
-  };
+  const tryTest = noteRefusals(notes);
   const withinArm: ArmMarkers[] = [arms.treatment, arms.control].map((arm) => {
     const r = complete.filter((p) => p.arm === arm);
     const pre = r.map((p) => p.pre as number);

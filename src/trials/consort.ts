@@ -5,11 +5,8 @@
 import { InputError } from "../shared/errors.js";
 import { SvgBuilder, wrapText } from "../stats/plots/svg.js";
 
-export interface ConsortCandidate {
-  /** Randomised arm id, or null when not randomised. */
-  arm: string | null;
-  /** Why a candidate assessed for eligibility was not randomised (e.g. "not meeting inclusion criteria", "declined"). */
-  exclusionReason?: string | undefined;
+/** What happened to a randomised participant after allocation, as the CONSORT flow counts it (and the trial store keeps it). */
+export interface AllocationCourse {
   /** false = did not receive the allocated intervention. */
   receivedAllocated?: boolean | undefined;
   notReceivedReason?: string | undefined;
@@ -17,6 +14,13 @@ export interface ConsortCandidate {
   lostReason?: string | undefined;
   discontinued?: boolean | undefined;
   discontinuedReason?: string | undefined;
+}
+
+export interface ConsortCandidate extends AllocationCourse {
+  /** Randomised arm id, or null when not randomised. */
+  arm: string | null;
+  /** Why a candidate assessed for eligibility was not randomised (e.g. "not meeting inclusion criteria", "declined"). */
+  exclusionReason?: string | undefined;
   /** Included in the primary analysis (default: randomised and not lost to follow-up). */
   analysed?: boolean | undefined;
   excludedFromAnalysisReason?: string | undefined;

@@ -6,27 +6,12 @@
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import { TherapyIdSchema } from "../shared/therapies.js";
+import { IMMUNE_MARKER_IDS } from "../clinical/immune.js";
 
 /** Ids inside a protocol: lower-case letters, digits, hyphens and underscores. */
 export const TrialIdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, "ids are lower-case letters, digits, hyphens and underscores");
 
-const IMMUNE_MARKERS = [
-  "peripheralNk",
-  "nkCytotoxicity",
-  "uterineNk",
-  "th1Th2Ratio",
-  "tnfIl10Ratio",
-  "il33",
-  "sst2",
-  "ana",
-  "antiPaternalAntibodies",
-  "ifnGamma",
-  "tnfAlpha",
-  "il4",
-  "il10",
-  "tgfBeta",
-] as const;
-export const ImmuneMarkerSchema = z.enum(IMMUNE_MARKERS);
+export const ImmuneMarkerSchema = z.enum(IMMUNE_MARKER_IDS);
 
 /** One eligibility rule over the patient record; every rule reads a clinical finding (src/clinical). */
 export type Criterion =

@@ -3,7 +3,7 @@
  * whether a visit date falls inside it, and which visits are done, due, missed or upcoming on a given day
  * (`today` is passed in).
  */
-import { addDays, daysBetween } from "../clinical/diagnosis.js";
+import { addDays, daysBetween } from "../clinical/dates.js";
 import { InputError } from "../shared/errors.js";
 import type { Visit } from "./protocol.js";
 

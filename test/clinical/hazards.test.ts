@@ -10,6 +10,7 @@ import {
   REASON_KIND_STATUS,
   assessPatient,
   diagnosisOverview,
+  dueSteps,
   parsePatientRecord,
   planProtocol,
   recordOverview,
@@ -17,6 +18,7 @@ import {
 } from "../../src/clinical/index.js";
 import { InputError } from "../../src/shared/errors.js";
 import { THERAPY_IDS } from "../../src/shared/therapy-ids.js";
+import { patientHistoryEvents } from "../../src/app/patient-history.js";
 import { EXAMPLES, VIGNETTES, evidenceLookup, readJson, vignetteFiles } from "./helpers.js";
 
 const today = "2025-02-15";
@@ -296,5 +298,45 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     }
     const ivig = planProtocol("ivig", parsePatientRecord({ losses: [], weight: { value: 60, unit: "kg" }, currentPregnancy: { lastMenstrualPeriod: "2025-01-10" } }), { start: "2025-02-10", today: "2025-02-10" });
     expect(ivig.steps[0]!.repeat!.text).toBe("daily for 5 days");
+  });
+  it("H33 a stale recorded age is flagged, and the banner, list and assessment all read the age from the date of birth", () => {
+    const rif = { age: 38, losses: [], ivf: { transfers: [1, 2, 3].map((i) => ({ date: `2024-0${i}-01`, embryos: 2, quality: "good", outcome: "no-implantation" })) } };
+    const a = assess(rif, { dateOfBirth: "1984-01-01" }); // 41 on the assessment date
+    expect(a.warnings.join(" ")).toMatch(/the record says 38, but the date of birth 1984-01-01 gives 41 on 2025-02-15; the rules use 41/);
+    expect(a.diagnosis.rif.met).toBe(false);
+    const o = recordOverview(rif, undefined, { today, dateOfBirth: "1984-01-01" })!;
+    expect(o.label).toBe(diagnosisOverview(a.diagnosis).label);
+    expect(o.needs.join(" ")).toMatch(/the record says 38/);
+    // an age that is the age from the date of birth is not flagged
+    expect(assess({ ...rif, age: 41 }, { dateOfBirth: "1984-01-01" }).warnings).toEqual([]);
+    expect(recordOverview({ ...rif, age: 41 }, undefined, { today, dateOfBirth: "1984-01-01" })!.needs.join(" ")).not.toMatch(/record says/);
+  });
+
+  it("H34 a kept plan's due and overdue steps reach the patient list; a superseded or stopped plan's do not", () => {
+    const plan = planProtocol("lit", parsePatientRecord(readJson(join(EXAMPLES, "profile-a.json"))), { start: "2025-02-10", today });
+    const kept = { therapy: "lit", version: 2, createdAt: "2025-02-09T10:00:00Z", plan };
+    const due = dueSteps([kept, { ...kept, version: 1, plan: { steps: [{ label: "Old step", date: today, status: "scheduled" }] } }], [], today);
+    expect(due.length).toBeGreaterThan(0);
+    expect(due[0]).toMatchObject({ therapy: "lit", planVersion: 2, state: "overdue", date: "2025-02-10" });
+    expect(due[0]!.text).toMatch(/^LIT: .* overdue since 2025-02-10$/);
+    expect(due.some((d) => d.step === "Old step")).toBe(false);
+    for (const d of due) expect(d.date >= "2025-02-01" && d.date <= "2025-02-22", d.text).toBe(true);
+    expect(dueSteps([kept], [{ therapy: "lit", event: "stopped", date: "2025-02-12", createdAt: "2025-02-12T09:00:00Z" }], today)).toEqual([]);
+    expect(dueSteps([kept], [{ therapy: "lit", event: "stopped", date: "2025-01-12", createdAt: "2025-01-12T09:00:00Z" }], today).length).toBe(due.length);
+  });
+
+  it("H35 the record history shows plans, overrides, therapy events, follow-ups and entries in error beside the versions, in time order", () => {
+    const events = patientHistoryEvents({
+      patient: { version: 2, createdAt: "2025-01-01T09:00:00Z", createdBy: "drlee", updatedAt: "2025-01-05T09:00:00Z", updatedBy: "drkim" },
+      versions: [{ version: 1, changedAt: "2025-01-05T09:00:00Z", changedBy: "drkim" }],
+      plans: [{ id: "p1", therapy: "lit", version: 1, startDate: "2025-01-10", verdictStatus: "not-indicated", overrideReason: "research protocol, consent", createdAt: "2025-01-06T09:00:00Z", createdBy: "drlee" }],
+      therapyEvents: [{ id: "e1", therapy: "lit", event: "started", date: "2025-01-10", note: null, createdAt: "2025-01-10T12:00:00Z", createdBy: "drlee" }],
+      followups: [{ id: "f1", kind: "antibody-result", date: "2025-02-01", data: { kind: "antibody-result", date: "2025-02-01", test: "anti-paternal-antibody", positive: false }, createdAt: "2025-02-01T10:00:00Z", createdBy: "drkim" }],
+      followupErrors: new Map([["f1", { reason: "result of another patient", at: "2025-02-02T10:00:00Z", by: "drlee" }]]),
+    });
+    expect(events.map((e) => `${e.kind} ${e.by}`)).toEqual(["entered-in-error drlee", "follow-up drkim", "therapy-event drlee", "plan-kept drlee", "record-changed drkim", "record-created drlee"]);
+    expect(events.find((e) => e.kind === "plan-kept")).toMatchObject({ title: "Plan kept: Lymphocyte immunisation therapy (LIT), version 1, starting 2025-01-10", detail: ["verdict then: not-indicated", "override reason: research protocol, consent"] });
+    expect(events[0]!.detail).toEqual(["reason: result of another patient"]);
+    for (const e of events) expect(e.title).not.toMatch(/\blit\b|antibody-result|overrideReason/);
   });
 });

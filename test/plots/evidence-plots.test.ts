@@ -10,19 +10,9 @@ import {
   type PrismaCounts,
   type RobTable,
 } from "../../src/evidence/plots/index.js";
-import { InputError } from "../../src/shared/errors.js";
 import { GAO2025_BIRTH_WEIGHT, GAO2025_PRISMA, ILLUSTRATIVE_ROB1, IVIG_LIVE_BIRTH_PUBLISHED, ROB1_DOMAINS } from "./evidence-samples.js";
 import { byClass, fitAxis, num, parseSvg, polygonPoints, texts } from "./svg-parse.js";
-
-function inputError(fn: () => unknown): InputError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
+import { inputError } from "../support/input-error.js";
 
 describe("robTrafficLightSvg", () => {
   const raw = robTrafficLightSvg(ILLUSTRATIVE_ROB1);

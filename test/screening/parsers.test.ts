@@ -2,20 +2,10 @@
 // format, PubMed DTD, a CENTRAL-style CSV), and the located errors for bad input.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../src/shared/errors.js";
 import { guessFormat, parseCsvRecords, parseMedline, parsePubmedXml, parseRis, parseSearchExport } from "../../src/screening/index.js";
+import { inputError } from "../support/input-error.js";
 
 const fx = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
-
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("RIS", () => {
   it("reads every field of four records, continuation lines and alternative tags", () => {

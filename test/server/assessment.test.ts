@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Assessment, Plan } from "../../src/clinical/index.js";
 import { packageRoot } from "../../src/shared/package-root.js";
-import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+import { adminClient, Client, errorOf, startServer, type TestServer, userClient } from "./helpers.js";
 
 interface Summary {
   id: string;
@@ -23,8 +23,7 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
 
   beforeAll(async () => {
     srv = await startServer(engine, { seed: true }, () => new Date("2026-11-20T10:00:00Z"));
-    admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    admin = await adminClient(srv.base);
     clinician = await userClient(srv.base, admin, "dr.assess", "clinician");
     researcher = await userClient(srv.base, admin, "res.assess", "researcher");
     patients = ((await clinician.req("GET", "/api/patients")).body as { patients: Summary[] }).patients;

@@ -14,7 +14,7 @@ import { main } from "../../src/cli/main.js";
 import { Store } from "../../src/store/index.js";
 import type { DbConfig } from "../../src/store/index.js";
 import { createTestDb, ENGINES } from "../store/engines.js";
-import { ADMIN_PASSWORD, Client, startServer, userClient, type TestServer } from "./helpers.js";
+import { adminClient, Client, startServer, type TestServer, userClient } from "./helpers.js";
 
 interface Entry {
   id: number;
@@ -62,8 +62,7 @@ describe.each(ENGINES)("audit trail over HTTP and CLI on %s", (engine) => {
   let dir: string;
   beforeAll(async () => {
     srv = await startServer(engine, { loginRateLimit: { max: 3, timeWindowMs: 60_000 } });
-    admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    admin = await adminClient(srv.base);
     dir = mkdtempSync(join(tmpdir(), "decidua-audit-"));
   });
   afterAll(async () => {

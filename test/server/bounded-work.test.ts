@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES } from "../store/engines.js";
-import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, userPassword, type TestServer } from "./helpers.js";
+import { adminClient, Client, errorOf, startServer, type TestServer, userClient, userPassword } from "./helpers.js";
 
 function studies(k: number): string {
   const rows = ["study,events_t,total_t,events_c,total_c"];
@@ -19,8 +19,7 @@ describe.each(ENGINES)("bounded work on %s", (engine) => {
   let admin: Client;
   beforeAll(async () => {
     srv = await startServer(engine, { loginAddressLimit: { max: 40, timeWindowMs: 60_000 }, workbench: { threads: 1, maxQueue: 4, timeBudgetMs: 20_000, maxStudies: 1000, maxPlotStudies: 300 } });
-    admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    admin = await adminClient(srv.base);
   });
   afterAll(async () => {
     await srv.close();

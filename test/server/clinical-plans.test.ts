@@ -1,6 +1,6 @@
 /** Issue 9 §5 on a real server and both engines: plans kept with version, author and date; override reasons; therapy events; entered-in-error follow-ups. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+import { adminClient, Client, errorOf, startServer, type TestServer, userClient } from "./helpers.js";
 
 interface Summary { id: string; displayName: string | null }
 interface Saved { id: string; therapy: string; version: number; verdictStatus: string; overrideReason: string | null; createdBy: string; createdAt: string; plan: { steps: unknown[] } }
@@ -15,8 +15,7 @@ describe.each(["sqlite", "postgres"] as const)("kept plans and decisions on %s",
 
   beforeAll(async () => {
     srv = await startServer(engine, { seed: true }, () => new Date("2026-11-20T10:00:00Z"));
-    admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    admin = await adminClient(srv.base);
     clinician = await userClient(srv.base, admin, "dr.plans", "clinician");
     researcher = await userClient(srv.base, admin, "res.plans", "researcher");
     const patients = ((await clinician.req("GET", "/api/patients")).body as { patients: Summary[] }).patients;
@@ -72,5 +71,33 @@ describe.each(["sqlite", "postgres"] as const)("kept plans and decisions on %s",
     expect(after.plan.status).toBe("awaiting-result");
     const again = await clinician.req("POST", `/api/patients/${a}/followups/${f.followup.id}/entered-in-error`, { reason: "twice" });
     expect(again.status).toBe(409);
+  });
+  it("the history lists kept plans, overrides, therapy events, follow-ups and entries in error beside the versions; the list shows due steps", async () => {
+    type Ev = { kind: string; at: string; by: string; title: string; detail: string[] };
+    const h = (await clinician.req("GET", `/api/patients/${a}/history`)).body as { history: unknown[]; events: Ev[] };
+    const kinds = h.events.map((e) => e.kind);
+    expect(kinds.filter((k) => k === "plan-kept").length).toBe(2);
+    expect(kinds.filter((k) => k === "therapy-event").length).toBe(2);
+    expect(kinds).toContain("follow-up");
+    expect(kinds).toContain("entered-in-error");
+    expect(kinds[kinds.length - 1]).toBe("record-created");
+    expect([...h.events].sort((x, y) => y.at.localeCompare(x.at)).map((e) => e.at)).toEqual(h.events.map((e) => e.at));
+    expect(h.events.find((e) => e.kind === "entered-in-error")).toMatchObject({ by: "dr.plans", detail: ["reason: result of another patient"] });
+    expect(h.events.find((e) => e.kind === "therapy-event" && e.title.includes("stopped"))).toMatchObject({ title: "Lymphocyte immunisation therapy (LIT) stopped on 2026-11-18", detail: ["no antibody response"] });
+    const hb = (await clinician.req("GET", `/api/patients/${b}/history`)).body as { events: Ev[] };
+    expect(hb.events.find((e) => e.kind === "plan-kept")!.detail).toEqual(["verdict then: not-indicated", "override reason: approved trial protocol, ethics ref 24/123"]);
+    const audit = (await admin.req("GET", `/api/audit?patientId=${a}`)).body as { entries: Array<{ action: string }> };
+    expect(audit.entries[0]!.action).toBe("patient.history");
+
+    // a plan starting in two days: its first step is due on the patient list (the server's today, 2026-11-20)
+    expect((await clinician.req("POST", `/api/patients/${a}/plans`, { therapy: "lit", startDate: "2026-11-22" })).status).toBe(201);
+    type Row = { id: string; due?: Array<{ therapy: string; planVersion: number; date: string; state: string; text: string }> };
+    const list = ((await clinician.req("GET", "/api/patients")).body as { patients: Row[] }).patients;
+    const due = list.find((p) => p.id === a)!.due!;
+    expect(due[0]).toMatchObject({ therapy: "lit", planVersion: 3, date: "2026-11-22", state: "due" });
+    expect(due[0]!.text).toMatch(/^LIT: .+ due 2026-11-22$/);
+    expect(list.find((p) => p.id === b)!.due).toEqual([]); // its plan starts 2026-12-01, beyond the 7 days
+    const res = ((await researcher.req("GET", "/api/patients")).body as { patients: Row[] }).patients;
+    for (const p of res) expect(p.due).toBeUndefined();
   });
 });

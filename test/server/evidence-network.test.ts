@@ -1,14 +1,13 @@
 /** GET /api/evidence/network and its plots on a real server with the seeded evidence base. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, startServer, userClient, type TestServer } from "./helpers.js";
+import { adminClient, Client, startServer, type TestServer, userClient } from "./helpers.js";
 
 describe("evidence network routes", () => {
   let srv: TestServer;
   let researcher: Client;
   beforeAll(async () => {
     srv = await startServer("sqlite", { seed: true });
-    const admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    const admin = await adminClient(srv.base);
     researcher = await userClient(srv.base, admin, "res.network", "researcher");
   });
   afterAll(async () => {

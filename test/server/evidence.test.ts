@@ -2,15 +2,14 @@ import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TherapyEvidence } from "../../src/evidence/index.js";
 import type { MetaResult } from "../../src/stats/types.js";
-import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+import { adminClient, Client, errorOf, startServer, type TestServer, userClient } from "./helpers.js";
 
 describe("evidence routes (seeded evidence base)", () => {
   let srv: TestServer;
   let researcher: Client;
   beforeAll(async () => {
     srv = await startServer("sqlite", { seed: true });
-    const admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    const admin = await adminClient(srv.base);
     researcher = await userClient(srv.base, admin, "res.evidence", "researcher");
   });
   afterAll(async () => {

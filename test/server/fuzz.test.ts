@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ENGINES } from "../store/engines.js";
-import { ADMIN_PASSWORD, Client, errorOf, startServer, type TestServer } from "./helpers.js";
+import { adminClient, Client, errorOf, startServer, type TestServer } from "./helpers.js";
 
 const NUL = "bad\u0000text";
 const SURROGATE = "bad\uD800text";
@@ -60,8 +60,7 @@ describe.each(ENGINES)("fuzzing every route on %s", (engine) => {
   let userId: string;
   beforeAll(async () => {
     srv = await startServer(engine, { loginRateLimit: { max: 1000, timeWindowMs: 60_000 }, loginAddressLimit: { max: 5000, timeWindowMs: 60_000 } });
-    admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    admin = await adminClient(srv.base);
     const p = await admin.req("POST", "/api/patients", { displayName: "Fuzz Base", dateOfBirth: "1990-01-01", record: RECORD });
     patientId = (p.body as { patient: { id: string } }).patient.id;
     userId = ((await admin.req("GET", "/api/users")).body as { users: Array<{ id: string }> }).users[0]!.id;

@@ -95,3 +95,11 @@ export async function userClient(base: string, admin: Client, username: string, 
 export function errorOf(r: Res): { message: string; code: string; field?: string; row?: number; issues?: Array<{ field: string; message: string }> } {
   return (r.body as { error: { message: string; code: string; field?: string } }).error;
 }
+
+/** A client signed in as the seeded administrator (throws when the sign-in fails). */
+export async function adminClient(base: string): Promise<Client> {
+  const admin = new Client(base);
+  const r = await admin.login("admin", ADMIN_PASSWORD);
+  if (r.status !== 200) throw new Error(`cannot sign in as admin: ${r.text}`);
+  return admin;
+}

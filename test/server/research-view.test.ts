@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unzipSync, strFromU8 } from "fflate";
 import { ENGINES } from "../store/engines.js";
 import { researchRecord } from "../../src/server/research-view.js";
-import { ADMIN_PASSWORD, Client, startServer, userClient, type TestServer } from "./helpers.js";
+import { adminClient, Client, startServer, type TestServer, userClient } from "./helpers.js";
 
 const ID = ["Zelda", "Quixote", "555-867-5309", "12 Main Street", "MRN-99887766", "evil.example", "zq@mail.test"];
 const plant = (where: string) => `${where}: Zelda Quixote, 12 Main Street, 555-867-5309, MRN-99887766, zq@mail.test, seen 2024-03-05`;
@@ -61,8 +61,7 @@ describe.each(ENGINES)("the research view under attack on %s", (engine) => {
   let patientId: string;
   beforeAll(async () => {
     srv = await startServer(engine, {}, () => new Date("2026-11-20T10:00:00Z"));
-    const admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    const admin = await adminClient(srv.base);
     const clinician = await userClient(srv.base, admin, "dr.plant", "clinician");
     researcher = await userClient(srv.base, admin, "res.attack", "researcher");
     const created = await clinician.req("POST", "/api/patients", { displayName: "Zelda Quixote", dateOfBirth: "1987-04-23", record: RECORD });

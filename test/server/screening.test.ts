@@ -2,7 +2,7 @@
 // full-text reasons, PRISMA, exports, kappa, audit.
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, Client, errorOf, startServer, type TestServer, userClient } from "./helpers.js";
+import { adminClient, Client, errorOf, startServer, type TestServer, userClient } from "./helpers.js";
 
 const fx = (name: string): string => readFileSync(new URL(`../screening/fixtures/${name}`, import.meta.url), "utf8");
 const protocol = {
@@ -25,8 +25,7 @@ describe.each(["sqlite", "postgres"] as const)("screening API on %s", (engine) =
 
   beforeAll(async () => {
     srv = await startServer(engine);
-    admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    admin = await adminClient(srv.base);
     lead = await userClient(srv.base, admin, "lead.r", "researcher");
     rev = await userClient(srv.base, admin, "second.c", "clinician");
     outsider = await userClient(srv.base, admin, "other.r", "researcher");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/shared/package-root.js";
 import type { MetaResult } from "../../src/stats/types.js";
-import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
+import { ADMIN_PASSWORD, adminClient, Client, errorOf, startServer, type TestServer, userClient } from "./helpers.js";
 import { userPassword } from "./helpers.js";
 
 const record = { losses: [{ gestationalWeek: 7, kind: "clinical", date: "2024-02-10" }, { gestationalWeek: 9, kind: "clinical", date: "2024-09-01" }], age: 34 };
@@ -276,8 +276,7 @@ describe("workbench (POST /api/meta)", () => {
   let user: Client;
   beforeAll(async () => {
     srv = await startServer("sqlite");
-    const admin = new Client(srv.base);
-    await admin.login("admin", ADMIN_PASSWORD);
+    const admin = await adminClient(srv.base);
     user = await userClient(srv.base, admin, "res.meta", "researcher");
   });
   afterAll(async () => {

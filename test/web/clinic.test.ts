@@ -274,6 +274,12 @@ describe("clinic", () => {
     expect(history).toMatch(/Loss 1: gestational week/);
     expect(history).toMatch(/Age/);
     expect(history).not.toMatch(/record\.|losses\[|gestationalWeek/);
+    // issue 9 §5: the kept plan and its override reason stand in the history beside the versions, with who
+    const kept = page.getByTestId("history-events").locator('[data-kind="plan-kept"]');
+    await expect(kept.textContent()).resolves.toMatch(/Plan kept: Lymphocyte immunisation therapy \(LIT\), version 1.*by drlee.*override reason: approved research protocol, written consent/);
+    // the plan was kept from today: its first step is due on the patient list
+    await page.getByRole("link", { name: "Patients" }).first().click();
+    await expect(page.getByTestId("patient-due").first().textContent()).resolves.toMatch(/LIT: .+ due today/);
   });
 
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {

@@ -13,6 +13,7 @@ import { patientRecordJsonSchema } from "../../clinical/record.js";
 import { verdictDigest } from "../../clinical/digest.js";
 import { InputError } from "../../shared/errors.js";
 import { THERAPY_IDS } from "../../shared/therapy-ids.js";
+import { parseJsonText } from "../files.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -36,11 +37,7 @@ function readJson(file: string, what: string): unknown {
   } catch (e) {
     throw new InputError(`cannot read ${what}: ${e instanceof Error ? e.message : String(e)}`, { file });
   }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new InputError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
+  return parseJsonText(file, text);
 }
 
 /**

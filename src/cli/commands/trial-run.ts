@@ -5,7 +5,8 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { parse } from "csv-parse/sync";
+import { csvTable } from "../csv-table.js";
+import { parseJsonText } from "../files.js";
 import { InputError } from "../../shared/errors.js";
 import { HmacDrbg } from "../../store/drbg.js";
 import { analyseByStratum, analyseMarkers, analysePrimary, compareBaselineWithReference, type PrimaryAnalysis } from "../../trials/analysis.js";
@@ -107,26 +108,11 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-function parseJson(file: string, text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw new InputError(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
-}
-
 export function analyseCsv(file: string, text: string, o: AnalyseOptions): { json: Record<string, unknown>; text: string; arms: { treatment: string; control: string }; itt: PrimaryAnalysis; pp: PrimaryAnalysis | null } {
   if (o.arm === undefined) throw new InputError("is required (the column with the arm)", { field: "--arm" });
   if (o.outcome === undefined) throw new InputError("is required (the column with the primary outcome)", { field: "--outcome" });
-  let records: string[][];
-  try {
-    records = parse(text, { skip_empty_lines: true, relax_column_count: false, trim: true, bom: true }) as string[][];
-  } catch (e) {
-    throw new InputError(`not a readable CSV: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
-  const header = records[0];
-  if (header === undefined || records.length < 2) throw new InputError("the file has no data rows", { file });
-  const t = participantsFromRows(header, records.slice(1), { arm: o.arm, outcome: o.outcome, strata: o.strata, pre: o.pre, post: o.post, perProtocol: o.perProtocol, id: o.id, treatment: o.treatment, reference: o.reference }, file);
+  const { header, rows } = csvTable(file, text);
+  const t = participantsFromRows(header, rows, { arm: o.arm, outcome: o.outcome, strata: o.strata, pre: o.pre, post: o.post, perProtocol: o.perProtocol, id: o.id, treatment: o.treatment, reference: o.reference }, file);
   const arms = { treatment: t.treatment, control: t.control };
   const itt = analysePrimary(t.participants, arms, "itt");
   const pp = o.perProtocol !== undefined ? analysePrimary(t.participants, arms, "per-protocol") : null;
@@ -271,7 +257,7 @@ export function registerTrialCommand(program: Command, io: CliIO, setExit: SetEx
     .option("--as-of <date>", "date of the extraction, YYYY-MM-DD (default: today)")
     .action(async (file: string, o: AnalyseOptions & { protocol?: string; asOf?: string }) => {
       if (o.protocol === undefined) throw new InputError("is required", { field: "--protocol" });
-      const protocol = parseProtocol(parseJson(o.protocol, await readText(o.protocol)), o.protocol);
+      const protocol = parseProtocol(parseJsonText(o.protocol, await readText(o.protocol)), o.protocol);
       const asOf = o.asOf ?? new Date().toISOString().slice(0, 10);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new InputError("must be a date written YYYY-MM-DD", { field: "--as-of" });
       const treatment = protocol.arms.find((a) => !a.placebo)?.id ?? protocol.arms[0]?.id;

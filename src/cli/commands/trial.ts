@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
-import { parse } from "csv-parse/sync";
+import { csvTable } from "../csv-table.js";
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { mannWhitneyU, pairedTTest, twoByTwo, welchTTest, wilcoxonSignedRank } from "../../stats/trial/index.js";
@@ -106,14 +106,7 @@ export interface MarkersResult {
 
 /** Parse the markers CSV into the two groups' values (paired by id when asked). Throws InputError with file/row/field. */
 export function markersFromCsv(file: string, text: string, opts: { group: string; value: string; pairedBy?: string }): MarkersResult {
-  let records: string[][];
-  try {
-    records = parse(text, { skip_empty_lines: true, relax_column_count: false, trim: true, bom: true }) as string[][];
-  } catch (e) {
-    throw new InputError(`not a readable CSV: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
-  const header = records[0];
-  if (header === undefined || records.length < 2) throw new InputError("the file has no data rows", { file });
+  const { header, rows: records } = csvTable(file, text);
   const col = (name: string, flag: string): number => {
     const i = header.findIndex((h) => h === name);
     if (i < 0) throw new InputError(`no column "${name}" (named by ${flag}); columns are: ${header.join(", ")}`, { file, field: name });
@@ -125,7 +118,7 @@ export function markersFromCsv(file: string, text: string, opts: { group: string
   const notes: string[] = [];
   const order: string[] = [];
   const rows: { group: string; value: number; id: string; row: number }[] = [];
-  records.slice(1).forEach((rec, i) => {
+  records.forEach((rec, i) => {
     const row = i + 2;
     const g = rec[gi] ?? "";
     const raw = rec[vi] ?? "";

@@ -10,7 +10,7 @@ import type { PatientSubgroup } from "../evidence.js";
 import type { Plan, PlanOptions, Protocol } from "../protocols.js";
 import type { PatientRecord } from "../record.js";
 import type { VerdictStatus } from "../status.js";
-import type { CoIntervention, RuleContext, SafetyCheck, VerdictCore } from "../verdicts.js";
+import { immunotherapyVerdict, type CoIntervention, type ImmunoSpec, type RuleContext, type SafetyCheck, type VerdictCore } from "../verdicts.js";
 
 export interface TherapyDefinition {
   id: TherapyId;
@@ -33,3 +33,37 @@ export interface TherapyDefinition {
   /** Evidence mapping: which patient subgroup to ask the evidence base about, most specific first. */
   evidenceSubgroups: readonly PatientSubgroup[];
 }
+
+/** The statuses of an immunotherapy no guideline endorses: protocol-eligible at best, never "recommended". */
+export const IMMUNOTHERAPY_STATUSES: readonly VerdictStatus[] = ["protocol-eligible", "premature", "not-indicated", "contraindicated"];
+
+/** An immunotherapy selected by its trial protocol's rule (`immunotherapyVerdict`), as its file writes it. */
+export interface ImmunotherapyParts extends Pick<TherapyDefinition, "id" | "name" | "plainName" | "safetyChecks" | "evidenceSubgroups" | "followUp"> {
+  /** What the protocol pairs it with (default: nothing). */
+  coInterventions?: CoIntervention[];
+  /** Who the trial protocol selects: losses, markers, criteria and the guideline caveat. */
+  selection: ImmunoSpec;
+  /** What the rule adds to the protocol's selection (e.g. LIT: the ANA finding as context). */
+  refine?: (v: VerdictCore, ctx: RuleContext) => VerdictCore;
+  /** The protocol (its therapy is this one); a function when it depends on the clinic's configuration. */
+  protocol: ProtocolBody | ((config: ClinicConfig) => ProtocolBody);
+}
+
+/** The definition of an immunotherapy: its verdict is the protocol's selection rule, its statuses IMMUNOTHERAPY_STATUSES. */
+export function immunotherapy(parts: ImmunotherapyParts): TherapyDefinition {
+  const { selection, refine, protocol, coInterventions, ...rest } = parts;
+  const def: TherapyDefinition = {
+    ...rest,
+    applicableStatuses: IMMUNOTHERAPY_STATUSES,
+    coInterventions: coInterventions ?? [],
+    verdict: (ctx) => {
+      const v = immunotherapyVerdict(ctx, def, selection);
+      return refine !== undefined ? refine(v, ctx) : v;
+    },
+    protocol: (config) => ({ therapy: parts.id, ...(typeof protocol === "function" ? protocol(config) : protocol) }),
+  };
+  return def;
+}
+
+/** A protocol as a therapy's file writes it (the factory adds the therapy id). */
+export type ProtocolBody = Omit<Protocol, "therapy">;

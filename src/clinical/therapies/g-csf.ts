@@ -1,11 +1,9 @@
 /** G-CSF: Scarpellini 2009 criteria (primary RPL, ≥4 losses); RESPONSE 2019 found no benefit. */
-import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { flag, immunotherapyVerdict } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { flag} from "../verdicts.js";
+import { immunotherapy, type ProtocolBody } from "./definition.js";
 
-const PROTOCOL: Protocol = {
-  therapy: "g-csf",
+const PROTOCOL: ProtocolBody = {
   name: "G-CSF 1 µg/kg/day from 6 days after ovulation (Scarpellini 2009)",
   starts: "before-conception",
   sources: [CITATIONS.scarpellini2009, CITATIONS.response2019],
@@ -24,25 +22,22 @@ const PROTOCOL: Protocol = {
   notes: [],
 };
 
-export const gcsf: TherapyDefinition = {
+export const gcsf = immunotherapy({
   id: "g-csf",
   name: "G-CSF",
   plainName: "G-CSF injections",
-  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [flag("sickle-cell", "Sickle cell disease", c.r.safety.sickleCellDisease, "contraindication", "G-CSF can precipitate sickle crises")],
-  coInterventions: [],
-  verdict: (ctx) =>
-    immunotherapyVerdict(ctx, gcsf, {
-      minLosses: 4,
-      lossScope: "any",
-      lossSource: CITATIONS.scarpellini2009,
-      primaryOnly: true,
-      allowRif: false,
-      markers: null,
-      treats: [],
-      criteria: "Scarpellini 2009 (≥4 unexplained losses, primary RPL)",
-      guidelineCaveat: "Guidelines do not endorse G-CSF for unexplained RPL (ESHRE reportedly advises against it); the larger RESPONSE trial found no benefit.",
-    }),
-  protocol: () => PROTOCOL,
+  selection: {
+    minLosses: 4,
+    lossScope: "any",
+    lossSource: CITATIONS.scarpellini2009,
+    primaryOnly: true,
+    allowRif: false,
+    markers: null,
+    treats: [],
+    criteria: "Scarpellini 2009 (≥4 unexplained losses, primary RPL)",
+    guidelineCaveat: "Guidelines do not endorse G-CSF for unexplained RPL (ESHRE reportedly advises against it); the larger RESPONSE trial found no benefit.",
+  },
+  protocol: PROTOCOL,
   evidenceSubgroups: ["primary-rpl", "secondary-rpl"],
-};
+});

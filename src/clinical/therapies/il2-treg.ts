@@ -1,11 +1,9 @@
 /** Low-dose IL-2 / Treg therapy: FACIL-2 (open-label proof-of-concept). */
-import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { immunotherapyVerdict, infectionCheck } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { infectionCheck } from "../verdicts.js";
+import { immunotherapy, type ProtocolBody } from "./definition.js";
 
-const PROTOCOL: Protocol = {
-  therapy: "il2-treg",
+const PROTOCOL: ProtocolBody = {
   name: "Low-dose IL-2 3 MIU/day for 5 days, starting 10 days after the onset of menses, up to 5 cycles (FACIL-2)",
   starts: "before-conception",
   sources: [CITATIONS.facil2],
@@ -16,24 +14,21 @@ const PROTOCOL: Protocol = {
   notes: [],
 };
 
-export const il2Treg: TherapyDefinition = {
+export const il2Treg = immunotherapy({
   id: "il2-treg",
   name: "Low-dose IL-2 / Treg therapy",
   plainName: "low-dose IL-2",
-  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [infectionCheck(c)],
-  coInterventions: [],
-  verdict: (ctx) =>
-    immunotherapyVerdict(ctx, il2Treg, {
-      minLosses: 5,
-      lossScope: "first-trimester",
-      lossSource: CITATIONS.facil2,
-      allowRif: false,
-      markers: null,
-      treats: [],
-      criteria: "FACIL-2 (≥5 unexplained early losses; open-label proof-of-concept)",
-      guidelineCaveat: "Experimental: no guideline addresses low-dose IL-2; available only within a trial.",
-    }),
-  protocol: () => PROTOCOL,
+  selection: {
+    minLosses: 5,
+    lossScope: "first-trimester",
+    lossSource: CITATIONS.facil2,
+    allowRif: false,
+    markers: null,
+    treats: [],
+    criteria: "FACIL-2 (≥5 unexplained early losses; open-label proof-of-concept)",
+    guidelineCaveat: "Experimental: no guideline addresses low-dose IL-2; available only within a trial.",
+  },
+  protocol: PROTOCOL,
   evidenceSubgroups: [],
-};
+});

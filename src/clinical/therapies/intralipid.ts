@@ -1,11 +1,9 @@
 /** Intralipid for raised peripheral NK cells (Dakhly 2016). */
-import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { allergy, immunotherapyVerdict } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { allergy} from "../verdicts.js";
+import { immunotherapy, type ProtocolBody } from "./definition.js";
 
-const PROTOCOL: Protocol = {
-  therapy: "intralipid",
+const PROTOCOL: ProtocolBody = {
   name: "Intralipid 20% infusion within a week of the positive test, then every 2 weeks to 12 weeks",
   starts: "in-pregnancy",
   sources: [CITATIONS.dakhly2016],
@@ -19,26 +17,23 @@ const PROTOCOL: Protocol = {
   notes: ["Licensed only for parenteral nutrition."],
 };
 
-export const intralipid: TherapyDefinition = {
+export const intralipid = immunotherapy({
   id: "intralipid",
   name: "Intralipid",
   plainName: "intralipid infusions",
-  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [allergy(c, ["egg", "soy", "peanut"], "Egg, soy or peanut allergy", "contraindication", "intralipid contains soybean oil and egg phospholipids")],
-  coInterventions: [],
-  verdict: (ctx) =>
-    immunotherapyVerdict(ctx, intralipid, {
-      minLosses: 3,
-      lossScope: "any",
-      lossSource: CITATIONS.dakhly2016,
-      allowRif: true,
-      markers: ["peripheralNk", "nkCytotoxicity"],
-      markerSource: CITATIONS.dakhly2016,
-      treats: [],
-      criteria: "Dakhly 2016 (peripheral NK > 12%)",
-      guidelineCaveat: "Guidelines do not endorse intralipid (ESHRE reportedly advises against it).",
-      noBenefitInSelection: "The RCT in exactly this selection (women with peripheral NK > 12%, Dakhly 2016) found no benefit in live births.",
-    }),
-  protocol: () => PROTOCOL,
+  selection: {
+    minLosses: 3,
+    lossScope: "any",
+    lossSource: CITATIONS.dakhly2016,
+    allowRif: true,
+    markers: ["peripheralNk", "nkCytotoxicity"],
+    markerSource: CITATIONS.dakhly2016,
+    treats: [],
+    criteria: "Dakhly 2016 (peripheral NK > 12%)",
+    guidelineCaveat: "Guidelines do not endorse intralipid (ESHRE reportedly advises against it).",
+    noBenefitInSelection: "The RCT in exactly this selection (women with peripheral NK > 12%, Dakhly 2016) found no benefit in live births.",
+  },
+  protocol: PROTOCOL,
   evidenceSubgroups: ["nk-elevated", "recurrent-implantation-failure"],
-};
+});

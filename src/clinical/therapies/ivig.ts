@@ -1,11 +1,9 @@
 /** Intravenous immunoglobulin (IVIG): Yamada 2022 criteria and regimen. */
-import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { allergy, egfrCheck, flag, igaCheck, immunotherapyVerdict } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { allergy, egfrCheck, flag, igaCheck} from "../verdicts.js";
+import { immunotherapy, type ProtocolBody } from "./definition.js";
 
-const PROTOCOL: Protocol = {
-  therapy: "ivig",
+const PROTOCOL: ProtocolBody = {
   name: "IVIG 400 mg/kg/day for 5 days starting between 4 and 6 weeks of gestation (Yamada 2022)",
   starts: "in-pregnancy",
   sources: [CITATIONS.yamada2022],
@@ -26,30 +24,27 @@ const PROTOCOL: Protocol = {
   notes: ["Older trials gave 400–500 mg/kg before conception or at the positive test."],
 };
 
-export const ivig: TherapyDefinition = {
+export const ivig = immunotherapy({
   id: "ivig",
   name: "Intravenous immunoglobulin (IVIG)",
   plainName: "immunoglobulin infusions (IVIG)",
-  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
     igaCheck(c),
     egfrCheck(c, 30, "contraindication", "IVIG can cause acute renal failure"),
     flag("thrombosis", "History of thrombosis", c.r.safety.thrombosisHistory, "caution", "IVIG raises the risk of thrombosis"),
     allergy(c, ["blood-products"], "Reactions to blood products", "contraindication", "previous reaction to blood products"),
   ],
-  coInterventions: [],
-  verdict: (ctx) =>
-    immunotherapyVerdict(ctx, ivig, {
-      minLosses: 4,
-      lossScope: "any",
-      lossSource: CITATIONS.yamada2022,
-      allowRif: false,
-      markers: null,
-      treats: [],
-      criteria: "Yamada 2022 (≥4 unexplained losses; 400 mg/kg/day for 5 days from 4–6 weeks)",
-      guidelineCaveat:
-        "Guidelines do not endorse IVIG for RPL: ESHRE 2017 advised against it (a 2022 revision for ≥4 unexplained losses is reported but unverified), Choosing Wisely Canada 2022 and the Australian NBA do not support it.",
-    }),
-  protocol: () => PROTOCOL,
+  selection: {
+    minLosses: 4,
+    lossScope: "any",
+    lossSource: CITATIONS.yamada2022,
+    allowRif: false,
+    markers: null,
+    treats: [],
+    criteria: "Yamada 2022 (≥4 unexplained losses; 400 mg/kg/day for 5 days from 4–6 weeks)",
+    guidelineCaveat:
+      "Guidelines do not endorse IVIG for RPL: ESHRE 2017 advised against it (a 2022 revision for ≥4 unexplained losses is reported but unverified), Choosing Wisely Canada 2022 and the Australian NBA do not support it.",
+  },
+  protocol: PROTOCOL,
   evidenceSubgroups: ["four-or-more-losses", "secondary-rpl", "primary-rpl"],
-};
+});

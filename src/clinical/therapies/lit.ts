@@ -1,13 +1,13 @@
 /** Lymphocyte immunisation therapy (LIT): criteria and protocol of the clinic's LIT explainer (9M Fertility LIT explainer). */
 import type { ClinicConfig } from "../config.js";
 import { addDays } from "../dates.js";
-import type { Plan, PlanOptions, Protocol, ProtocolStep } from "../protocols.js";
+import type { Plan, PlanOptions, ProtocolStep } from "../protocols.js";
 import type { PatientRecord } from "../record.js";
 import { CITATIONS } from "../sources.js";
-import { immuneFinding, immunotherapyVerdict, screen, type RuleContext, type VerdictCore } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { immuneFinding, screen, type RuleContext, type VerdictCore } from "../verdicts.js";
+import { immunotherapy, type ProtocolBody } from "./definition.js";
 
-function protocol(config: ClinicConfig): Protocol {
+function protocol(config: ClinicConfig): ProtocolBody {
   const n = config.lit.injections;
   const gap = config.lit.intervalWeeks * 7;
   const steps: ProtocolStep[] = [];
@@ -54,7 +54,6 @@ function protocol(config: ClinicConfig): Protocol {
     { id: "booster-pregnancy", label: "Optional booster in early pregnancy", kind: "injection", anchor: { kind: "gestational-week", from: 5, to: 7 }, optional: true },
   );
   return {
-    therapy: "lit",
     name: `LIT: ${n} sensitisation injections ${config.lit.intervalWeeks} weeks apart, antibody check, booster`,
     starts: "before-conception",
     sources: [CITATIONS.source001, CITATIONS.pandey2004, CITATIONS.ijfs2015, CITATIONS.aoki1993],
@@ -106,19 +105,8 @@ function followUp(plan: Plan, r: PatientRecord, opts: PlanOptions): void {
   }
 }
 
-function verdict(ctx: RuleContext): VerdictCore {
-  const v = immunotherapyVerdict(ctx, lit, {
-    minLosses: 3,
-    lossScope: "first-trimester",
-    lossSource: CITATIONS.source001,
-    allowRif: true,
-    markers: ["peripheralNk", "nkCytotoxicity", "uterineNk", "th1Th2Ratio", "tnfIl10Ratio", "antiPaternalAntibodies"],
-    markerSource: CITATIONS.source001,
-    treats: [],
-    criteria: "the LIT protocol of the 9M Fertility LIT explainer (≥3 unexplained first-trimester losses or RIF with good-quality embryos, causes excluded, an immune finding)",
-    guidelineCaveat:
-      "Guidelines advise against LIT outside research: ESHRE advises against LIT for RPL (position as reported; Decidua has not verified its wording) and the FDA allows it only as an investigational treatment under an IND (verified); Choosing Wisely Canada 2022 also advises against it.",
-  });
+/** The ANA finding as context: the LIT trial of ANA-positive women found a smaller improvement. */
+function refine(v: VerdictCore, ctx: RuleContext): VerdictCore {
   const ana = ctx.immune.find((f) => f.marker === "ana");
   if (ana !== undefined && ana.status === "abnormal" && (v.status === "protocol-eligible" || v.status === "premature")) {
     const f = immuneFinding(ana, "context");
@@ -129,11 +117,10 @@ function verdict(ctx: RuleContext): VerdictCore {
   return v;
 }
 
-export const lit: TherapyDefinition = {
+export const lit = immunotherapy({
   id: "lit",
   name: "Lymphocyte immunisation therapy (LIT)",
   plainName: "lymphocyte immunisation (injections of your partner's white blood cells)",
-  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
     screen("partner-hiv", "Partner's HIV status (lymphocyte donor)", c.r.partner.hiv, "contraindication", "partner HIV positive: do not use his cells"),
     screen("partner-hbv", "Partner's hepatitis B status", c.r.partner.hepatitisB, "contraindication", "partner hepatitis B positive: do not use his cells"),
@@ -145,8 +132,20 @@ export const lit: TherapyDefinition = {
     { therapy: "lmwh-aspirin", label: "Low-dose aspirin", note: "Aspirin alone, not heparin, within the broader protocol (9M Fertility LIT explainer)" },
     { label: "Early pregnancy monitoring", note: "Serial β-hCG and early ultrasound (9M Fertility LIT explainer)" },
   ],
-  verdict,
+  selection: {
+    minLosses: 3,
+    lossScope: "first-trimester",
+    lossSource: CITATIONS.source001,
+    allowRif: true,
+    markers: ["peripheralNk", "nkCytotoxicity", "uterineNk", "th1Th2Ratio", "tnfIl10Ratio", "antiPaternalAntibodies"],
+    markerSource: CITATIONS.source001,
+    treats: [],
+    criteria: "the LIT protocol of the 9M Fertility LIT explainer (≥3 unexplained first-trimester losses or RIF with good-quality embryos, causes excluded, an immune finding)",
+    guidelineCaveat:
+      "Guidelines advise against LIT outside research: ESHRE advises against LIT for RPL (position as reported; Decidua has not verified its wording) and the FDA allows it only as an investigational treatment under an IND (verified); Choosing Wisely Canada 2022 also advises against it.",
+  },
+  refine,
   protocol,
   followUp,
   evidenceSubgroups: ["nk-elevated", "ana-positive", "ana-negative", "recurrent-implantation-failure", "secondary-rpl", "primary-rpl"],
-};
+});

@@ -1,11 +1,9 @@
 /** Prednisolone for raised uterine NK cells (Quenby 2005, Tang 2013). */
-import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { flag, immunotherapyVerdict, infectionCheck, tbCheck } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { flag, infectionCheck, tbCheck } from "../verdicts.js";
+import { immunotherapy, type ProtocolBody } from "./definition.js";
 
-const PROTOCOL: Protocol = {
-  therapy: "prednisolone",
+const PROTOCOL: ProtocolBody = {
   name: "Prednisolone 20 mg/day on cycle days 1–21 before conception; in pregnancy 20 mg for 6 weeks then taper (Quenby 2005, Tang 2013)",
   starts: "before-conception",
   sources: [CITATIONS.quenby2005, CITATIONS.tang2013],
@@ -21,31 +19,28 @@ const PROTOCOL: Protocol = {
   notes: ["Risks include gestational diabetes, hypertension and preterm rupture of membranes."],
 };
 
-export const prednisolone: TherapyDefinition = {
+export const prednisolone = immunotherapy({
   id: "prednisolone",
   name: "Prednisolone",
   plainName: "prednisolone (a steroid)",
-  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
     flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "steroids worsen glucose control; gestational diabetes risk"),
     flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "steroids raise blood pressure"),
     tbCheck(c, "prednisolone"),
     infectionCheck(c),
   ],
-  coInterventions: [],
-  verdict: (ctx) =>
-    immunotherapyVerdict(ctx, prednisolone, {
-      minLosses: 3,
-      lossScope: "any",
-      lossSource: CITATIONS.tang2013,
-      allowRif: false,
-      markers: ["uterineNk"],
-      markerSource: CITATIONS.quenby2005,
-      treats: [],
-      criteria: "Quenby 2005 / Tang 2013 (recurrent miscarriage with uterine NK ≥ 5%)",
-      guidelineCaveat:
-        "Guidelines do not endorse glucocorticoids for RPL, including with raised NK cells (Choosing Wisely Canada 2022; ESHRE reportedly likewise); the ACR strongly advises against prednisone in refractory obstetric APS.",
-    }),
-  protocol: () => PROTOCOL,
+  selection: {
+    minLosses: 3,
+    lossScope: "any",
+    lossSource: CITATIONS.tang2013,
+    allowRif: false,
+    markers: ["uterineNk"],
+    markerSource: CITATIONS.quenby2005,
+    treats: [],
+    criteria: "Quenby 2005 / Tang 2013 (recurrent miscarriage with uterine NK ≥ 5%)",
+    guidelineCaveat:
+      "Guidelines do not endorse glucocorticoids for RPL, including with raised NK cells (Choosing Wisely Canada 2022; ESHRE reportedly likewise); the ACR strongly advises against prednisone in refractory obstetric APS.",
+  },
+  protocol: PROTOCOL,
   evidenceSubgroups: ["nk-elevated"],
-};
+});

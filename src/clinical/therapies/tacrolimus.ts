@@ -1,11 +1,9 @@
 /** Tacrolimus: the tacrolimus RCT (Liu 2023) criteria and weight-based regimen. */
-import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { allergy, egfrCheck, flag, immunotherapyVerdict, infectionCheck, medicationsCheck } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { allergy, egfrCheck, flag, infectionCheck, medicationsCheck } from "../verdicts.js";
+import { immunotherapy, type ProtocolBody } from "./definition.js";
 
-const PROTOCOL: Protocol = {
-  therapy: "tacrolimus",
+const PROTOCOL: ProtocolBody = {
   name: "Tacrolimus 0.05–0.1 mg/kg/day from the end of menses to the next menses or to 10 weeks of pregnancy (Liu 2023)",
   starts: "before-conception",
   sources: [CITATIONS.zhao2023tacrolimus],
@@ -31,11 +29,10 @@ const PROTOCOL: Protocol = {
   notes: ["Nakagawa's regimen (1–4 mg/day by Th1/Th2 ratio) differs from Liu 2023's weight-based dose."],
 };
 
-export const tacrolimus: TherapyDefinition = {
+export const tacrolimus = immunotherapy({
   id: "tacrolimus",
   name: "Tacrolimus",
   plainName: "tacrolimus (a medicine that dampens the immune response)",
-  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
     egfrCheck(c, 60, "contraindication", "tacrolimus is nephrotoxic"),
     infectionCheck(c),
@@ -45,18 +42,17 @@ export const tacrolimus: TherapyDefinition = {
     allergy(c, ["tacrolimus"], "Tacrolimus hypersensitivity", "contraindication", "known hypersensitivity"),
   ],
   coInterventions: [{ label: "Basic therapy of the trial", note: "Both arms of Liu 2023 received the trial's basic therapy; tacrolimus was added to it" }],
-  verdict: (ctx) =>
-    immunotherapyVerdict(ctx, tacrolimus, {
-      minLosses: 3,
-      lossScope: "any",
-      lossSource: CITATIONS.zhao2023tacrolimus,
-      allowRif: false,
-      markers: ["th1Th2Ratio", "il33", "sst2"],
-      markerSource: CITATIONS.zhao2023tacrolimus,
-      treats: [],
-      criteria: "the tacrolimus RCT of Liu 2023 (≥3 serial losses with raised IL-33/sST2 or Th1/Th2)",
-      guidelineCaveat: "No guideline recommends tacrolimus for RPL (ESHRE makes no recommendation); the evidence is one RCT.",
-    }),
-  protocol: () => PROTOCOL,
+  selection: {
+    minLosses: 3,
+    lossScope: "any",
+    lossSource: CITATIONS.zhao2023tacrolimus,
+    allowRif: false,
+    markers: ["th1Th2Ratio", "il33", "sst2"],
+    markerSource: CITATIONS.zhao2023tacrolimus,
+    treats: [],
+    criteria: "the tacrolimus RCT of Liu 2023 (≥3 serial losses with raised IL-33/sST2 or Th1/Th2)",
+    guidelineCaveat: "No guideline recommends tacrolimus for RPL (ESHRE makes no recommendation); the evidence is one RCT.",
+  },
+  protocol: PROTOCOL,
   evidenceSubgroups: ["il33-sst2-elevated", "th1-th2-elevated", "recurrent-implantation-failure"],
-};
+});

@@ -1,11 +1,9 @@
 /** TNF-α inhibitors for a raised TNF-α/IL-10 ratio (Winger 2011). */
-import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
-import { immunotherapyVerdict, infectionCheck, screen, tbCheck } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { infectionCheck, screen, tbCheck } from "../verdicts.js";
+import { immunotherapy, type ProtocolBody } from "./definition.js";
 
-const PROTOCOL: Protocol = {
-  therapy: "tnf-inhibitor",
+const PROTOCOL: ProtocolBody = {
   name: "Adalimumab 40 mg subcutaneously (schedule unverified)",
   starts: "before-conception",
   sources: [CITATIONS.winger2011],
@@ -16,29 +14,26 @@ const PROTOCOL: Protocol = {
   notes: ["Infants exposed in utero should not receive live vaccines (BCG) early (UKTIS)."],
 };
 
-export const tnfInhibitor: TherapyDefinition = {
+export const tnfInhibitor = immunotherapy({
   id: "tnf-inhibitor",
   name: "TNF-α inhibitors",
   plainName: "TNF-blocking medicines",
-  applicableStatuses: ["protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
     tbCheck(c, "tnf-inhibitor"),
     infectionCheck(c),
     screen("hepatitis-b", "Hepatitis B screen", c.r.safety.hepatitisB, "contraindication", "hepatitis B: risk of reactivation"),
   ],
-  coInterventions: [],
-  verdict: (ctx) =>
-    immunotherapyVerdict(ctx, tnfInhibitor, {
-      minLosses: 3,
-      lossScope: "any",
-      lossSource: CITATIONS.winger2011,
-      allowRif: true,
-      markers: ["tnfIl10Ratio"],
-      markerSource: CITATIONS.winger2011,
-      treats: [],
-      criteria: "Winger 2011 (TNF-α/IL-10 ratio above 30.6)",
-      guidelineCaveat: "No guideline supports TNF-α inhibitors for RPL (insufficient evidence); data are observational.",
-    }),
-  protocol: () => PROTOCOL,
+  selection: {
+    minLosses: 3,
+    lossScope: "any",
+    lossSource: CITATIONS.winger2011,
+    allowRif: true,
+    markers: ["tnfIl10Ratio"],
+    markerSource: CITATIONS.winger2011,
+    treats: [],
+    criteria: "Winger 2011 (TNF-α/IL-10 ratio above 30.6)",
+    guidelineCaveat: "No guideline supports TNF-α inhibitors for RPL (insufficient evidence); data are observational.",
+  },
+  protocol: PROTOCOL,
   evidenceSubgroups: [],
-};
+});

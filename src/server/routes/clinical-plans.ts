@@ -4,12 +4,12 @@
  * Hooks' overrideReasons); therapies started and stopped; follow-ups marked entered in error (never deleted).
  * Every read and write is audited (writes inside their transaction).
  */
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { TherapyIdSchema } from "../../shared/therapy-ids.js";
-import { routeOf, userOf } from "../auth.js";
-import { notFound } from "../errors.js";
+import { actorOf } from "../auth.js";
+import { patientAccess } from "./patient-access.js";
 import { IdParams, IsoDate } from "./schemas.js";
 
 const PlanSaveBody = z.object({
@@ -25,17 +25,8 @@ const writers = { roles: ["clinician", "admin"] as const };
 const readers = { roles: ["clinician", "admin"] as const };
 
 export async function clinicalPlanRoutes(app: FastifyInstance): Promise<void> {
-  const actor = (req: FastifyRequest) => ({ username: userOf(req).username, route: routeOf(req) });
-  const today = (): string => app.now().toISOString().slice(0, 10);
-  const load = async (id: string) => {
-    const p = await app.store.getPatient(id);
-    if (p === null) throw notFound(`patient ${id}`);
-    return p;
-  };
-  const followupsFor = async (id: string) => {
-    const errors = await app.store.followupErrors(id);
-    return (await app.store.listFollowups(id)).filter((f) => !errors.has(f.id)).map((f) => f.data as { kind: string; date: string });
-  };
+  const actor = actorOf;
+  const { load, followupsFor, today } = patientAccess(app);
 
   app.post("/api/patients/:id/plans", { config: writers, schema: { tags: ["assessment"], summary: "Build and keep a plan (override reason needed unless recommended or protocol-eligible)", params: IdParams, body: PlanSaveBody } }, async (req, reply) => {
     const { id } = req.params as z.infer<typeof IdParams>;
@@ -56,7 +47,7 @@ export async function clinicalPlanRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as z.infer<typeof IdParams>;
     await load(id);
     const [plans, events] = await Promise.all([app.store.listPlans(id), app.store.listTherapyEvents(id)]);
-    await app.store.auditRead({ username: userOf(req).username, action: "plan.read", patientId: id, route: routeOf(req), status: 200, detail: `${plans.length} plans` });
+    await app.store.auditRead({ ...actorOf(req), action: "plan.read", patientId: id, status: 200, detail: `${plans.length} plans` });
     return { plans, therapyEvents: events };
   });
 

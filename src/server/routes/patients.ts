@@ -5,11 +5,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { TherapyIdSchema } from "../../shared/therapies.js";
-import type { PatientRow } from "../../store/index.js";
 import { actorOf, userOf } from "../auth.js";
 import { RecordBodySchema } from "../core.js";
 import { InputError } from "../../shared/errors.js";
-import { HttpError, notFound } from "../errors.js";
+import { FollowUpSchema } from "../../app/followups.js";
+import { patientHistoryEvents } from "../../app/patient-history.js";
+import { dueSteps } from "../../clinical/due-steps.js";
+import { HttpError } from "../errors.js";
+import { patientAccess } from "./patient-access.js";
 import { DEFAULT_LIMITS, type InputLimits } from "../input-guard.js";
 import { researchAssessment } from "../research-view.js";
 import { IdParams, IsoDate, PatientSchema, PatientSummarySchema } from "./schemas.js";
@@ -29,14 +32,7 @@ const UpdateBody = PatientBody.extend({ version: z.number().int().min(1) });
 const AssessmentQuery = z.object({ date: IsoDate.optional() });
 const PlanBody = z.object({ therapy: TherapyIdSchema, startDate: IsoDate });
 
-const Text = z.string().max(2000);
-export const FollowUpSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("pregnancy"), date: IsoDate, note: Text.optional() }),
-  z.object({ kind: z.literal("loss"), date: IsoDate, gestationalWeek: z.number().min(0).max(45, "impossible gestational week: over 45"), note: Text.optional() }),
-  z.object({ kind: z.literal("live-birth"), date: IsoDate, gestationalWeek: z.number().min(20, "a live birth is recorded from 20 weeks").max(45).optional(), note: Text.optional() }),
-  z.object({ kind: z.literal("adverse-reaction"), date: IsoDate, therapy: TherapyIdSchema, description: z.string().min(1, "describe the reaction").max(2000), severity: z.enum(["mild", "moderate", "severe"]) }),
-  z.object({ kind: z.literal("antibody-result"), date: IsoDate, test: z.string().min(1).max(200).describe('"anti-paternal-antibody" results feed the LIT plan'), value: z.number().optional(), unit: z.string().max(50).optional(), positive: z.boolean(), note: Text.optional() }),
-]);
+export { FollowUpSchema };
 const FollowupParams = z.object({ id: z.uuid(), followupId: z.uuid() });
 
 /** How much one record may hold: generous for any real history, far below what could exhaust the server. */
@@ -62,16 +58,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
   const actor = actorOf;
   const auditRead = (req: FastifyRequest, action: string, patientId: string | null, detail?: string) =>
     app.store.auditRead({ ...actorOf(req), action, patientId, status: 200, detail: detail ?? null });
-  const followupsFor = async (id: string) => {
-    const errors = await app.store.followupErrors(id);
-    return (await app.store.listFollowups(id)).filter((f) => !errors.has(f.id)).map((f) => f.data as { kind: string; date: string });
-  };
-  const todayOf = (): string => app.now().toISOString().slice(0, 10);
-  const load = async (id: string): Promise<PatientRow> => {
-    const p = await app.store.getPatient(id);
-    if (p === null) throw notFound(`patient ${id}`);
-    return p;
-  };
+  const { load, followupsFor, today: todayOf } = patientAccess(app);
 
   app.get("/api/patients", { config: readers, schema: { tags: ["patients"], summary: "List and search patients", querystring: ListQuery, response: { 200: z.object({ patients: z.array(PatientSummarySchema), total: z.number(), pseudonymised: z.boolean() }) } } }, async (req) => {
     const q = req.query as z.infer<typeof ListQuery>;
@@ -80,15 +67,25 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     // which the record decides (the record itself is not sent).
     const filter = { q: q.q, limit: q.limit, offset: q.offset, pseudonymOnly: pseudo };
     const { patients, total } = pseudo ? await app.store.listPatientSummaries(filter) : await app.store.listPatients(filter);
+    // the steps of kept plans that are due or overdue today (researchers see no plans and no dates)
+    const today = todayOf();
+    const kept = pseudo ? new Map() : await app.store.plansAndEventsFor(patients.map((p) => p.id));
     await auditRead(req, "patient.list", null, `${patients.length} of ${total}${q.q ? `, search "${q.q}"` : ""}`);
-    return { patients: patients.map((p) => patientSummary(p, pseudo)), total, pseudonymised: pseudo };
+    return {
+      patients: patients.map((p) => {
+        const k = kept.get(p.id);
+        return patientSummary(p, pseudo, null, pseudo ? {} : { today, due: k === undefined ? [] : dueSteps(k.plans, k.therapyEvents, today) });
+      }),
+      total,
+      pseudonymised: pseudo,
+    };
   });
 
   app.post("/api/patients", { config: writers, schema: { tags: ["patients"], summary: "Create a patient", body: PatientBody, response: { 201: z.object({ patient: PatientSchema }) } } }, async (req, reply) => {
     const body = req.body as z.infer<typeof PatientBody>;
     app.core.checkRecord(body.record, { today: todayOf(), dateOfBirth: body.dateOfBirth });
     const p = await app.store.createPatient(body, actor(req));
-    return reply.code(201).send({ patient: patientView(p, false) });
+    return reply.code(201).send({ patient: patientView(p, false, [], todayOf()) });
   });
 
   app.get("/api/patients/:id", { config: readers, schema: { tags: ["patients"], summary: "One patient with the record", params: IdParams, response: { 200: z.object({ patient: PatientSchema }) } } }, async (req) => {
@@ -96,7 +93,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const p = await load(id);
     await auditRead(req, "patient.read", id);
     const pseudo = isPseudonymised(userOf(req).role);
-    return { patient: patientView(p, pseudo, pseudo ? await app.store.listFollowups(id) : []) };
+    return { patient: patientView(p, pseudo, pseudo ? await app.store.listFollowups(id) : [], todayOf()) };
   });
 
   app.put("/api/patients/:id", { config: writers, schema: { tags: ["patients"], summary: "Update a patient (send the version you loaded; 409 if stale)", params: IdParams, body: UpdateBody, response: { 200: z.object({ patient: PatientSchema }) } } }, async (req) => {
@@ -104,15 +101,17 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const body = req.body as z.infer<typeof UpdateBody>;
     app.core.checkRecord(body.record, { today: todayOf(), dateOfBirth: body.dateOfBirth });
     const p = await app.store.updatePatient(id, { displayName: body.displayName, dateOfBirth: body.dateOfBirth, record: body.record }, body.version, actor(req));
-    return { patient: patientView(p, false) };
+    return { patient: patientView(p, false, [], todayOf()) };
   });
 
-  app.get("/api/patients/:id/history", { config: writers, schema: { tags: ["patients"], summary: "Previous versions, newest first", params: IdParams } }, async (req) => {
+  app.get("/api/patients/:id/history", { config: writers, schema: { tags: ["patients"], summary: "Previous versions, newest first, and every event of the record (versions, kept plans, therapies started and stopped, follow-ups, entries in error) in time order", params: IdParams } }, async (req) => {
     const { id } = req.params as z.infer<typeof IdParams>;
-    await load(id);
-    const history = await app.store.patientHistory(id);
+    const p = await load(id);
+    const [history, kept, followups, followupErrors] = await Promise.all([app.store.patientHistory(id), app.store.plansAndEventsFor([id]), app.store.listFollowups(id), app.store.followupErrors(id)]);
+    const { plans, therapyEvents } = kept.get(id) ?? { plans: [], therapyEvents: [] };
+    const events = patientHistoryEvents({ patient: p, versions: history, plans, therapyEvents, followups, followupErrors });
     await auditRead(req, "patient.history", id);
-    return { history };
+    return { history, events };
   });
 
   app.get("/api/patients/:id/assessment", { config: readers, schema: { tags: ["assessment"], summary: "The assessment of every therapy for this patient (clinical/assessPatient)", params: IdParams, querystring: AssessmentQuery } }, async (req, reply) => {
@@ -120,7 +119,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const { date } = req.query as z.infer<typeof AssessmentQuery>;
     const p = await load(id);
     const pseudo = isPseudonymised(userOf(req).role);
-    const today = date ?? app.now().toISOString().slice(0, 10);
+    const today = date ?? todayOf();
     if (pseudo) {
       const rows = await app.store.listFollowups(id);
       const assessment = app.core.assess(`${p.id}@${p.version}`, p.record, await followupsFor(id), today, p.dateOfBirth);
@@ -128,7 +127,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
       const day0 = dayZeroOf(p, rows);
       return { patient: patientSummary(p, true, day0), assessment: researchAssessment(assessment, day0) };
     }
-    const body = await app.core.assessmentBody(`${p.id}@${p.version}#${p.followupsRev}`, () => p.record, () => followupsFor(id), today, () => JSON.stringify(patientSummary(p, false)), p.dateOfBirth);
+    const body = await app.core.assessmentBody(`${p.id}@${p.version}#${p.followupsRev}`, () => p.record, () => followupsFor(id), today, () => JSON.stringify(patientSummary(p, false, null, { today })), p.dateOfBirth);
     await auditRead(req, "patient.assessment", id);
     void reply.type("application/json; charset=utf-8").header("vary", "accept-encoding");
     // the answer is about 60 kB of JSON; browsers accept gzip, and the compressed form is memoised with it
@@ -140,7 +139,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as z.infer<typeof IdParams>;
     const body = req.body as z.infer<typeof PlanBody>;
     const p = await load(id);
-    const plan = app.core.plan(`${p.id}@${p.version}`, p.record, await followupsFor(p.id), body.therapy, body.startDate, app.now().toISOString().slice(0, 10));
+    const plan = app.core.plan(`${p.id}@${p.version}`, p.record, await followupsFor(p.id), body.therapy, body.startDate, todayOf());
     await auditRead(req, "patient.plan", id, `${body.therapy} from ${body.startDate}`);
     return { plan };
   });

@@ -24,5 +24,9 @@ export const PatientSummarySchema = z.object({
     .nullable()
     .optional()
     .describe("The diagnosis line and what needs doing (clinical/overview.ts): the same diagnosis as the assessment"),
+  due: z
+    .array(z.object({ therapy: z.string(), therapyName: z.string(), planVersion: z.number().int(), step: z.string(), date: z.string(), until: z.string().optional(), state: z.enum(["due", "overdue"]), text: z.string() }))
+    .optional()
+    .describe("The patient list only: steps of the kept plans due within 7 days or overdue within 14 (clinical/due-steps.ts), on the server's today"),
 });
 export const PatientSchema = PatientSummarySchema.extend({ record: z.record(z.string(), z.unknown()), pseudonymised: z.boolean() });

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { DEFAULT_CLINIC_CONFIG } from "../../clinical/config.js";
 import { parsePatientRecord } from "../../clinical/record.js";
-import { InputError } from "../../shared/errors.js";
+import { InputError, noteRefusals } from "../../shared/errors.js";
 import { TrialStore, type ParticipantView, type TrialActor, type TrialOutcome } from "../../store/trials.js";
 import { NotFoundError } from "../../store/store.js";
 import { adverseEventTable, analyseByStratum, analyseMarkers, analysePrimary, type AnalysisParticipant } from "../../trials/analysis.js";
@@ -205,15 +205,7 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
     const arms = twoArms(protocol);
     const people = analysisParticipants(protocol, participants);
     const notes: string[] = [];
-    const attempt = <T>(f: () => T, what: string): T | null => {
-      try {
-        return f();
-      } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        notes.push(`${what}: ${e.reason}`);
-        return null;
-      }
-    };
+    const attempt = noteRefusals(notes);
     const itt = attempt(() => analysePrimary(people, arms, "itt"), "primary outcome");
     const pp = attempt(() => analysePrimary(people, arms, "per-protocol"), "per protocol");
     const strata = protocol.strata.length > 0 ? attempt(() => analyseByStratum(people, arms), "by stratum") : null;

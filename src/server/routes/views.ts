@@ -4,6 +4,7 @@
  */
 import type { FollowupRow, PatientRow, PatientSummaryRow, Role } from "../../store/index.js";
 import { recordOverview } from "../../clinical/record-overview.js";
+import type { DueStep } from "../../clinical/due-steps.js";
 import { dayZero, researchFollowup, researchRecord, researchSummary } from "../research-view.js";
 
 export function isPseudonymised(role: Role): boolean {
@@ -15,7 +16,13 @@ export function dayZeroOf(p: PatientRow, followups: readonly FollowupRow[] = [])
   return dayZero(p.record, followups.map((f) => f.data));
 }
 
-export function patientSummary(p: PatientSummaryRow | PatientRow, pseudo: boolean, day0: string | null = null) {
+/** What the identified summary adds when the caller knows them: today's date (the age check) and the due plan steps. */
+export interface SummaryContext {
+  today?: string;
+  due?: DueStep[];
+}
+
+export function patientSummary(p: PatientSummaryRow | PatientRow, pseudo: boolean, day0: string | null = null, ctx: SummaryContext = {}) {
   if (pseudo) return researchSummary(p, day0);
   return {
     id: p.id,
@@ -29,12 +36,13 @@ export function patientSummary(p: PatientSummaryRow | PatientRow, pseudo: boolea
     updatedBy: p.updatedBy,
     // the diagnosis line and what needs doing, from the same core diagnosis as the assessment (no dates in it)
     // (only when the record was read: the researcher's list reads summary columns only)
-    diagnosis: "record" in p ? recordOverview(p.record) : null,
+    diagnosis: "record" in p ? recordOverview(p.record, undefined, ctx.today !== undefined ? { today: ctx.today, dateOfBirth: p.dateOfBirth } : undefined) : null,
+    ...(ctx.due !== undefined ? { due: ctx.due } : {}),
   };
 }
 
-export function patientView(p: PatientRow, pseudo: boolean, followups: readonly FollowupRow[] = []) {
-  if (!pseudo) return { ...patientSummary(p, false), record: p.record as Record<string, unknown>, pseudonymised: false };
+export function patientView(p: PatientRow, pseudo: boolean, followups: readonly FollowupRow[] = [], today?: string) {
+  if (!pseudo) return { ...patientSummary(p, false, null, today !== undefined ? { today } : {}), record: p.record as Record<string, unknown>, pseudonymised: false };
   const day0 = dayZeroOf(p, followups);
   return { ...researchSummary(p, day0), record: researchRecord(p.record, day0), pseudonymised: true };
 }

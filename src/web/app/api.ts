@@ -1,5 +1,7 @@
 /** The browser's only way to the server: the JSON API of src/server/API.md. */
 import type { DiagnosisOverview } from "../../clinical/overview.js";
+import type { DueStep } from "../../clinical/due-steps.js";
+export type { HistoryEvent } from "../../app/patient-history.js";
 
 // Shapes the API returns as the store defines them (type-only: nothing of the server reaches the bundle).
 export type { Role } from "../../store/schema.js";
@@ -134,6 +136,8 @@ export interface PatientSummary {
   updatedBy: string;
   /** The diagnosis line and what needs doing, from the core's diagnosis (null when the stored record does not validate). */
   diagnosis?: DiagnosisOverview | null;
+  /** The patient list: steps of kept plans due or overdue today (the server's date). */
+  due?: DueStep[];
 }
 
 export interface Patient<R = unknown> extends PatientSummary {

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../src/shared/errors.js";
 import { parseStudyFile, studyRowsFromTable, type StudyTable } from "../../../src/stats/input.js";
+import { inputError, inputErrorAsync } from "../../support/input-error.js";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -14,26 +14,6 @@ function table(csv: string, file = "t.csv"): StudyTable {
     headerLine: 1,
     rows: rest.map((l, i) => ({ line: i + 2, cells: l.split(",") })),
   };
-}
-
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("no InputError thrown");
-}
-
-async function inputErrorAsync(f: () => Promise<unknown>): Promise<InputError> {
-  try {
-    await f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("no InputError thrown");
 }
 
 describe("studyRowsFromTable: shapes and aliases", () => {

@@ -1,7 +1,8 @@
-/** Record history: every previous version, who changed it and what changed. */
+/** Record history: every version with what changed, and every plan, therapy event and follow-up, with who and when. */
 import type { JSX } from "preact";
-import { api, type Patient } from "../api.js";
-import { Alert, Card, Empty, Spinner, fmtDate } from "../components/ui.js";
+import { api, type FollowUp, type HistoryEvent, type Patient } from "../api.js";
+import { Alert, Badge, Card, Spinner, fmtDate } from "../components/ui.js";
+import { describeFollowUp } from "./Plan.js";
 import { useLoad } from "../hooks.js";
 import type { Json } from "../components/form.js";
 import { fieldLabel } from "../../../clinical/field-labels.js";
@@ -47,40 +48,71 @@ export function diffVersions(older: Json, newer: Json): Array<{ field: string; b
   return keys.filter((k) => a.get(k) !== b.get(k)).map((k) => ({ field: k, before: a.get(k), after: b.get(k) }));
 }
 
+const KIND_TONE: Record<HistoryEvent["kind"], string> = {
+  "record-created": "info",
+  "record-changed": "info",
+  "plan-kept": "ok",
+  "therapy-event": "violet",
+  "follow-up": "muted",
+  "entered-in-error": "warn",
+};
+const KIND_LABEL: Record<HistoryEvent["kind"], string> = {
+  "record-created": "record",
+  "record-changed": "record",
+  "plan-kept": "plan",
+  "therapy-event": "therapy",
+  "follow-up": "follow-up",
+  "entered-in-error": "entered in error",
+};
+
+function ChangeTable(props: { changes: Array<{ field: string; before?: string; after?: string }> }): JSX.Element {
+  if (props.changes.length === 0) return <p class="small muted">No field changed.</p>;
+  return (
+    <table class="data compact" style="margin-top:6px">
+      <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
+      <tbody>
+        {props.changes.map((x) => (
+          <tr key={x.field}>
+            <td title={x.field}>{fieldLabel(x.field)}</td>
+            <td>{x.before ?? <span class="muted">—</span>}</td>
+            <td>{x.after ?? <span class="muted">—</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/**
+ * Every event of the record, newest first: record versions with their field changes, plans kept (verdict then,
+ * override reason), therapies started and stopped, follow-ups and entries marked entered in error, with who and when.
+ */
 export function HistoryView(props: { patient: Patient }): JSX.Element {
   const p = props.patient;
-  const h = useLoad(() => api<{ history: HistoryEntry[] }>("GET", `/api/patients/${p.id}/history`), [p.id, p.version]);
+  const h = useLoad(() => api<{ history: HistoryEntry[]; events: HistoryEvent[] }>("GET", `/api/patients/${p.id}/history`), [p.id, p.version]);
   if (h.error) return <Alert tone="error">{h.error.message}</Alert>;
   if (!h.data) return <Spinner />;
-  const entries = h.data.history;
-  if (entries.length === 0) return <Card title="History"><Empty title="No earlier versions">This is the first version of the record.</Empty></Card>;
+  const { history: entries, events } = h.data;
   const snap = (e: { displayName: string | null; dateOfBirth: string | null; record: Json }): Json => ({ displayName: e.displayName, dateOfBirth: e.dateOfBirth, record: e.record });
+  const versions = new Map<number, Json>(entries.map((e) => [e.version, snap(e)]));
+  versions.set(p.version, snap({ displayName: p.displayName, dateOfBirth: p.dateOfBirth, record: p.record as Json }));
   return (
-    <Card title={`History (${entries.length} earlier version${entries.length === 1 ? "" : "s"})`} tight>
-      <ol class="list-plain" style="padding:0 18px">
-        {entries.map((e, i) => {
-          const newer = i === 0 ? snap({ displayName: p.displayName, dateOfBirth: p.dateOfBirth, record: p.record as Json }) : snap(entries[i - 1] as HistoryEntry);
-          const d = diffVersions(snap(e), newer);
+    <Card title={`History (${entries.length} earlier version${entries.length === 1 ? "" : "s"}, ${events.length} entr${events.length === 1 ? "y" : "ies"})`} tight>
+      {entries.length === 0 ? <p class="small muted" style="padding:0 18px">No earlier versions: this is the first version of the record.</p> : null}
+      <ol class="list-plain" style="padding:0 18px" data-testid="history-events">
+        {events.map((e, i) => {
+          const older = e.version !== undefined ? versions.get(e.version - 1) : undefined;
+          const newer = e.version !== undefined ? versions.get(e.version) : undefined;
           return (
-            <li key={e.version} style="padding:12px 0">
+            <li key={`${e.kind}-${e.at}-${i}`} style="padding:12px 0" data-kind={e.kind}>
               <div class="row">
-                <b>Version {e.version} → {e.version + 1}</b>
-                <span class="small muted">changed {fmtDate(e.changedAt)} {e.changedAt.slice(11, 16)} by {e.changedBy}</span>
+                <Badge tone={KIND_TONE[e.kind]} small>{KIND_LABEL[e.kind]}</Badge>
+                {e.kind === "record-changed" && e.version !== undefined ? <b>Version {e.version - 1} → {e.version}</b> : <b>{e.title}</b>}
+                <span class="small muted">{fmtDate(e.at)} {e.at.slice(11, 16)} by {e.by}</span>
               </div>
-              {d.length === 0 ? <p class="small muted">No field changed.</p> : (
-                <table class="data compact" style="margin-top:6px">
-                  <thead><tr><th>Field</th><th>Before</th><th>After</th></tr></thead>
-                  <tbody>
-                    {d.map((x) => (
-                      <tr key={x.field}>
-                        <td title={x.field}>{fieldLabel(x.field)}</td>
-                        <td>{x.before ?? <span class="muted">—</span>}</td>
-                        <td>{x.after ?? <span class="muted">—</span>}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              )}
+              {e.followup !== undefined ? <div class="small" style={e.kind === "entered-in-error" ? "text-decoration:line-through" : undefined}>{describeFollowUp({ ...e.followup.data, kind: e.followup.kind, date: e.followup.date } as FollowUp)}</div> : null}
+              {e.detail.map((d) => <div key={d} class="small muted">{d}</div>)}
+              {e.kind === "record-changed" && older !== undefined && newer !== undefined ? <ChangeTable changes={diffVersions(older, newer)} /> : null}
             </li>
           );
         })}

@@ -149,6 +149,11 @@ export function PatientsPage(): JSX.Element {
                       ) : (
                         <div class="small muted">Work-up complete</div>
                       )}
+                      {p.due !== undefined && p.due.length > 0 ? (
+                        <div class="small" data-testid="patient-due" style="color:var(--warn)">
+                          {p.due.map((d) => d.text).join("; ")}
+                        </div>
+                      ) : null}
                     </div>
                   ) : (
                     <span class="small muted">record needs correction</span>

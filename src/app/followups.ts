@@ -1,0 +1,53 @@
+/**
+ * Follow-ups as the clinical rules read them, one definition for the server and the CLI (issue 8 §5): the body a
+ * follow-up is written with (`FollowUpSchema`, also `decidua assess --followups FILE`), the rows that count (not
+ * entered in error), and the record the rules read, with anti-paternal antibody results merged into
+ * `record.followUps` (the LIT plan reads them). Pure.
+ */
+import { z } from "zod";
+import { TherapyIdSchema } from "../shared/therapy-ids.js";
+
+const IsoDate = z.iso.date({ error: "must be a date written YYYY-MM-DD" });
+const Text = z.string().max(2000);
+
+/** A follow-up result or outcome as the API and `decidua assess --followups` accept it. */
+export const FollowUpSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("pregnancy"), date: IsoDate, note: Text.optional() }),
+  z.object({ kind: z.literal("loss"), date: IsoDate, gestationalWeek: z.number().min(0).max(45, "impossible gestational week: over 45"), note: Text.optional() }),
+  z.object({ kind: z.literal("live-birth"), date: IsoDate, gestationalWeek: z.number().min(20, "a live birth is recorded from 20 weeks").max(45).optional(), note: Text.optional() }),
+  z.object({ kind: z.literal("adverse-reaction"), date: IsoDate, therapy: TherapyIdSchema, description: z.string().min(1, "describe the reaction").max(2000), severity: z.enum(["mild", "moderate", "severe"]) }),
+  z.object({ kind: z.literal("antibody-result"), date: IsoDate, test: z.string().min(1).max(200).describe('"anti-paternal-antibody" results feed the LIT plan'), value: z.number().optional(), unit: z.string().max(50).optional(), positive: z.boolean(), note: Text.optional() }),
+]);
+export type FollowUp = z.infer<typeof FollowUpSchema>;
+
+/** A stored follow-up as the clinical rules read it. */
+export interface ClinicalFollowUp {
+  kind: string;
+  date: string;
+  test?: unknown;
+  positive?: unknown;
+}
+
+/** The follow-ups the rules read: every stored one except those marked entered in error. */
+export function followupsInForce<F extends { id: string; data: Record<string, unknown> }>(rows: readonly F[], enteredInError: ReadonlyMap<string, unknown>): ClinicalFollowUp[] {
+  return rows.filter((f) => !enteredInError.has(f.id)).map((f) => f.data as unknown as ClinicalFollowUp);
+}
+
+/** The anti-paternal antibody results among the follow-ups (what the LIT plan reads). */
+export function antibodyFollowups(followups: readonly ClinicalFollowUp[]): ClinicalFollowUp[] {
+  return followups.filter((f) => f.kind === "antibody-result" && f.test === "anti-paternal-antibody" && typeof f.positive === "boolean");
+}
+
+/** The record with the anti-paternal antibody follow-ups appended to `record.followUps` (the record itself when there are none). */
+export function recordWithFollowups(record: unknown, followups: readonly ClinicalFollowUp[]): unknown {
+  const extra = antibodyFollowups(followups);
+  if (extra.length === 0) return record;
+  const base = record as Record<string, unknown>;
+  return {
+    ...base,
+    followUps: [
+      ...(Array.isArray(base.followUps) ? (base.followUps as unknown[]) : []),
+      ...extra.map((f) => ({ test: "anti-paternal-antibody", date: f.date, result: f.positive === true ? "positive" : "negative" })),
+    ],
+  };
+}
