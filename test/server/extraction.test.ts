@@ -63,7 +63,7 @@ describe.each(["sqlite", "postgres"] as const)("extraction API on %s", (engine) 
     expect((await admin.req("GET", "/api/rob/assessments/rob2/other-2020")).status).toBe(404);
     const svg = await bob.req("GET", "/api/rob/rob2/traffic-light.svg");
     expect(svg.status).toBe(200);
-    expect(svg.text).toContain('data-domain="Bias due to missing outcome data" data-judgement="high"');
+    expect(svg.text).toContain('data-domain="Bias in selection of the reported result" data-judgement="high"');
     expect((await bob.req("GET", "/api/rob/robins-i/summary.svg")).status).toBe(404);
     expect((await clin.req("GET", "/api/rob/rob2/summary.svg")).status).toBe(403);
     const audit = (await admin.req("GET", "/api/audit?limit=200")).body as { entries: Array<{ action: string }> };
