@@ -56,9 +56,14 @@ describe.each(["sqlite", "postgres"] as const)("extraction API on %s", (engine) 
     const noReason = await ann.req("POST", "/api/rob/assessments", { tool: "rob2", assessment: { study: "dashti-2025", outcome: "live birth", answers: ROB2, overrides: { D1: { judgement: "high", reason: "" } } } });
     expect(noReason.status).toBe(400);
     expect(errorOf(noReason).field).toBe("overrides.D1.reason");
+    const v2 = await bob.req("POST", "/api/rob/assessments", { tool: "rob2", assessment: { study: "dashti-2025", outcome: "live birth", answers: ROB2, overrides: { D5: { judgement: "high", reason: "only the abstract is public" } } } });
+    expect((v2.body as { assessment: { version: number; overallFinal: string } }).assessment).toMatchObject({ version: 2, overallFinal: "high" });
+    const hist = (await admin.req("GET", "/api/rob/assessments/rob2/dashti-2025?outcome=live%20birth")).body as { versions: Array<{ version: number; assessor: string; overallAlgorithm: string }> };
+    expect(hist.versions.map((x) => [x.version, x.assessor, x.overallAlgorithm])).toEqual([[1, "ann.rev", "some concerns"], [2, "bob.rev", "high"]]);
+    expect((await admin.req("GET", "/api/rob/assessments/rob2/other-2020")).status).toBe(404);
     const svg = await bob.req("GET", "/api/rob/rob2/traffic-light.svg");
     expect(svg.status).toBe(200);
-    expect(svg.text).toContain('data-judgement="some concerns"');
+    expect(svg.text).toContain('data-domain="Bias in selection of the reported result" data-judgement="high"');
     expect((await bob.req("GET", "/api/rob/robins-i/summary.svg")).status).toBe(404);
     expect((await clin.req("GET", "/api/rob/rob2/summary.svg")).status).toBe(403);
     const audit = (await admin.req("GET", "/api/audit?limit=200")).body as { entries: Array<{ action: string }> };

@@ -3,7 +3,7 @@
 // append-only rows, backups that carry the new tables.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "kysely";
-import { Store, ConflictError, backupStore } from "../../src/store/index.js";
+import { Store, ConflictError, backupStore, restoreStore } from "../../src/store/index.js";
 import { ExtractionStore } from "../../src/store/extraction.js";
 import { reconcileStudy, reconciledTrialEntry, robPlotFromStore, saveExtraction, saveRobAssessment, studyDisagreements } from "../../src/app/extraction.js";
 import { InputError } from "../../src/shared/errors.js";
@@ -97,5 +97,17 @@ describe.each(ENGINES)("extraction store on %s", (engine) => {
     expect(b.tables.extractions).toHaveLength(2);
     expect(b.tables.extraction_resolutions).toHaveLength(1);
     expect(b.tables.rob_assessments).toHaveLength(3);
+    // and restores them into an empty database of the same engine, readable as before
+    const other = await createTestDb(engine);
+    const target = await Store.open(other.config, { scryptLogN: 10 });
+    try {
+      const counts = await restoreStore(target, b);
+      expect([counts.extractions, counts.extraction_reconciliations, counts.extraction_resolutions, counts.rob_assessments]).toEqual([2, 1, 1, 3]);
+      const rec = await new ExtractionStore(target).reconciliation("dashti-2025");
+      expect(rec?.resolutions.map((r) => [r.path, r.choice, r.value])).toEqual([["population.enrolled", "a", 84]]);
+    } finally {
+      await target.close();
+      await other.drop();
+    }
   });
 });

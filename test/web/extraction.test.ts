@@ -128,5 +128,14 @@ describe("data extraction and risk of bias in the browser", () => {
     await cell.waitFor();
     expect(await cell.getAttribute("data-judgement")).toBe("some concerns");
     await shot(page, "82-rob2");
+    // ROBINS-I for a non-randomised study: its own questions and judgements, computed live
+    await pick("tool", "robins-i");
+    await pick("q-1.1", "Y");
+    await pick("q-1.2", "N");
+    expect(await page.locator('select[name="q-1.3"]').count()).toBe(0);
+    await pick("q-1.4", "N");
+    await pick("q-1.6", "N");
+    expect(await page.getByTestId("algorithm-D1").getAttribute("data-judgement")).toBe("serious");
+    expect(await page.getByTestId("overall-judgement").getAttribute("data-judgement")).toBe("serious");
   });
 });

@@ -505,8 +505,24 @@ function describeResolution(r: ResolvedDisagreement): string {
   return `${how}: ${show(r.value)}${r.reason !== "" ? ` (${r.reason})` : ""}`;
 }
 
+/**
+ * Puts the reconciled trial entry into the evidence draft (the evidence-version routes, /api/evidence/draft): replaces
+ * the trial if the draft has it, else adds it. Nothing reaches clinicians until the draft is published.
+ */
+async function toDraft(study: string, entry: unknown, why: string): Promise<string> {
+  try {
+    await api("PUT", `/api/evidence/draft/trials/${study}`, { why, entry });
+    return "replaced in the evidence draft";
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 404) throw e;
+    await api("POST", "/api/evidence/draft/trials", { why, entry });
+    return "added to the evidence draft";
+  }
+}
+
 function ReconciledView(props: { study: string; rec: StoredReconciliation }): JSX.Element {
   const entry = useLoad(() => api<{ entry: unknown }>("GET", `/api/extraction/studies/${props.study}/trial-entry`), [props.study]);
+  const [draftMsg, setDraftMsg] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   return (
     <Card title="Reconciled" id="reconciled">
       <p class="small muted">
@@ -523,6 +539,23 @@ function ReconciledView(props: { study: string; rec: StoredReconciliation }): JS
       <h3>Trial entry for the evidence draft</h3>
       {entry.error ? <Alert tone="error">{entry.error.message}</Alert> : null}
       {entry.data === null ? <Spinner /> : <pre class="small" data-testid="trial-entry">{JSON.stringify(entry.data.entry, null, 2)}</pre>}
+      {entry.data !== null ? (
+        <div class="row">
+          <Button
+            onClick={() => {
+              const data = entry.data;
+              if (data === null) return;
+              toDraft(props.study, data.entry, `data extraction of ${props.study} reconciled by ${props.rec.reconciledBy} (${props.rec.resolutions.length} disagreement(s) resolved)`).then(
+                (text) => setDraftMsg({ tone: "ok", text: `The trial entry was ${text}; publish the draft to make it count.` }),
+                (e: unknown) => setDraftMsg({ tone: "error", text: e instanceof Error ? e.message : String(e) }),
+              );
+            }}
+          >
+            Put into the evidence draft
+          </Button>
+        </div>
+      ) : null}
+      {draftMsg !== null ? <Alert tone={draftMsg.tone}>{draftMsg.text}</Alert> : null}
     </Card>
   );
 }
