@@ -110,7 +110,18 @@ export function parseRevman5ImportExtras(xml: string, file: string): Revman5Impo
   return { included, riskOfBias: out };
 }
 
-/** The RoB 1 domain an item of a review's table stands for, from its name; null when it is none of the seven. */
+/**
+ * The RoB 1 domains an item of a review's table stands for, from its name (empty when it is none of the seven).
+ * RevMan 5.0's single "Blinding?" item covers both blinding domains (participants and personnel, outcome assessment).
+ */
+export function rob1DomainsOf(itemName: string): Rob1Domain[] {
+  const n = itemName.toLowerCase().trim();
+  if (/^blinding\??$|performance bias and detection bias|detection and performance bias/.test(n)) return ["blinding_participants", "blinding_outcome"];
+  const one = rob1DomainOf(n);
+  return one === null ? [] : [one];
+}
+
+/** The one RoB 1 domain an item's name names; null when it is none of the seven (see rob1DomainsOf for "Blinding?"). */
 export function rob1DomainOf(itemName: string): Rob1Domain | null {
   const n = itemName.toLowerCase();
   if (/random sequence|sequence generation/.test(n)) return "random_sequence";
@@ -255,8 +266,8 @@ export function evidenceFromRevman5(review: RevmanReview, extras: Revman5ImportE
 
   const robByStudy = new Map<string, Partial<Record<Rob1Domain, { judgement: Rob1Judgement; item: string }>>>();
   for (const e of rob) {
-    const domain = rob1DomainOf(e.item);
-    if (domain === null) {
+    const domains = rob1DomainsOf(e.item);
+    if (domains.length === 0) {
       if (!skipped.some((s) => s.element === `QUALITY_ITEM "${e.item}"`)) skipped.push({ element: `QUALITY_ITEM "${e.item}"`, reason: "not one of the seven RoB 1 domains" });
       continue;
     }
@@ -265,10 +276,12 @@ export function evidenceFromRevman5(review: RevmanReview, extras: Revman5ImportE
       continue;
     }
     const m = robByStudy.get(e.studyId) ?? {};
-    const prev = m[domain];
     // Several items for one domain (e.g. blinding per outcome): keep the worst judgement.
     const rank: Record<Rob1Judgement, number> = { "not assessed": 0, low: 1, unclear: 2, high: 3 };
-    if (prev === undefined || rank[e.judgement] > rank[prev.judgement]) m[domain] = { judgement: e.judgement, item: e.item };
+    for (const domain of domains) {
+      const prev = m[domain];
+      if (prev === undefined || rank[e.judgement] > rank[prev.judgement]) m[domain] = { judgement: e.judgement, item: e.item };
+    }
     robByStudy.set(e.studyId, m);
   }
 

@@ -6,6 +6,7 @@ import type { PrismaCounts, RobJudgement, RobTable } from "./plots/types.js";
 import type { EvidenceBase, PrismaFlow } from "./schema.js";
 import { ROB1_DOMAIN_LABELS, ROB1_DOMAINS } from "./schema.js";
 import { completeCounts, primaryLiveBirthOutcome } from "./select.js";
+import { assessRob2, robTableFromRob2 } from "./rob2.js";
 import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
 
 export interface RobTableQuery {
@@ -34,6 +35,24 @@ export function robTableFromBase(base: EvidenceBase, q: RobTableQuery = {}): Rob
     });
   if (studies.length === 0) return null;
   return { tool: "RoB1", domains: ROB1_DOMAINS.map((d) => ROB1_DOMAIN_LABELS[d]), studies };
+}
+
+/**
+ * A RoB 2 table (robvis, `tool: "RoB2"`) of the trials that carry a RoB 2 assessment, each labelled with the outcome
+ * row it judges; the judgements are recomputed from the stored answers by the published algorithms (the same
+ * function `decidua evidence validate` checks them with). Weight = participants in the judged outcome row, when known.
+ */
+export function rob2TableFromBase(base: EvidenceBase, q: RobTableQuery = {}): RobTable | null {
+  const pool = q.trials !== undefined ? q.trials.map((id) => base.trials.find((t) => t.id === id)).filter((t) => t !== undefined) : base.trials;
+  const assessments = pool
+    .filter((t) => t.rob2 !== undefined && (q.therapy === undefined || t.therapy === q.therapy))
+    .map((t) => {
+      const r = t.rob2!;
+      const row = t.outcomes.find((o) => o.id === r.outcome);
+      const c = row === undefined ? null : completeCounts(row);
+      return assessRob2({ study: t.label, outcome: r.outcome, answers: r.answers, overrides: r.overrides, ...(c !== null ? { weight: c.total_t + c.total_c } : {}) });
+    });
+  return assessments.length === 0 ? null : robTableFromRob2(assessments);
 }
 
 /**
@@ -118,6 +137,7 @@ export function prismaFlowListing(base: EvidenceBase): PrismaFlowListing[] {
 }
 
 /** Titles of the two robvis-style plots of a therapy's trials. */
-export function robPlotTitle(therapy: TherapyId, kind: "traffic-light" | "summary"): string {
-  return kind === "traffic-light" ? `${THERAPY_NAMES[therapy]}: risk of bias (RoB 1), per trial` : `${THERAPY_NAMES[therapy]}: risk of bias (RoB 1), share of trials per judgement`;
+export function robPlotTitle(therapy: TherapyId, kind: "traffic-light" | "summary", tool: "RoB1" | "RoB2" = "RoB1"): string {
+  const t = tool === "RoB2" ? "RoB 2" : "RoB 1";
+  return kind === "traffic-light" ? `${THERAPY_NAMES[therapy]}: risk of bias (${t}), per trial` : `${THERAPY_NAMES[therapy]}: risk of bias (${t}), share of trials per judgement`;
 }

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { importRevman5Review } from "../../src/app/import-rm5.js";
 import { main } from "../../src/cli/main.js";
-import { evidenceFromRevman5, parseRevman5ImportExtras, rob1DomainOf } from "../../src/evidence/import-rm5.js";
+import { evidenceFromRevman5, parseRevman5ImportExtras, rob1DomainOf, rob1DomainsOf } from "../../src/evidence/import-rm5.js";
 import { loadDefaultEvidenceBase } from "../../src/evidence/load.js";
 import { parseEvidenceContent } from "../../src/evidence/parse.js";
 import { InputError } from "../../src/shared/errors.js";
@@ -86,6 +86,14 @@ describe("evidenceFromRevman5", () => {
     expect(rob1DomainOf("Selective reporting (reporting bias)")).toBe("selective_reporting");
     expect(rob1DomainOf("Other bias")).toBe("other_bias");
     expect(rob1DomainOf("Funding declared")).toBeNull();
+    // RevMan 5.0 item names (the original tool's questions)
+    expect(rob1DomainsOf("Adequate sequence generation?")).toEqual(["random_sequence"]);
+    expect(rob1DomainsOf("Allocation concealment?")).toEqual(["allocation_concealment"]);
+    expect(rob1DomainsOf("Blinding?")).toEqual(["blinding_participants", "blinding_outcome"]);
+    expect(rob1DomainsOf("Incomplete outcome data addressed?")).toEqual(["incomplete_outcome"]);
+    expect(rob1DomainsOf("Free of selective reporting?")).toEqual(["selective_reporting"]);
+    expect(rob1DomainsOf("Free of other bias?")).toEqual(["other_bias"]);
+    expect(rob1DomainsOf("Funding declared")).toEqual([]);
   });
 
   it("refuses a judgement RevMan does not write, naming the element", () => {

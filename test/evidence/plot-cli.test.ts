@@ -66,6 +66,29 @@ describe("decidua evidence plot", () => {
     expect([...readFileSync(join(dir, "rob-summary.png")).subarray(0, 8)]).toEqual(PNG_SIGNATURE);
   });
 
+  it("rob2 and rob2-summary: every IVIG trial with a RoB 2 assessment appears with the outcome judged and its overall judgement", async () => {
+    const base = loadEvidenceBase(defaultEvidenceDir());
+    const assessed = base.trials.filter((t) => t.therapy === "ivig" && t.rob2 !== undefined);
+    expect(assessed.length).toBeGreaterThan(1);
+    const light = join(dir, "rob2.svg");
+    const sum = join(dir, "rob2-summary.svg");
+    expect(await main(["evidence", "plot", "rob2", "--therapy", "ivig", "--out", light], capture().io)).toBe(0);
+    expect(await main(["evidence", "plot", "rob2-summary", "--therapy", "ivig", "--out", sum], capture().io)).toBe(0);
+    const svg = readFileSync(light, "utf8");
+    for (const t of assessed) expect(svg).toContain(`${t.label} (${t.rob2!.outcome})`);
+    expect(svg).toContain("risk of bias (RoB 2), per trial");
+    expect(svg).toContain("Bias arising from the randomisation process");
+    expect(readFileSync(sum, "utf8")).toContain(`n = ${assessed.length}`);
+  });
+
+  it("rob2 for a therapy without RoB 2 assessments exits 2 naming --therapy", async () => {
+    const c = capture();
+    const out = join(dir, "none.svg");
+    expect(await main(["evidence", "plot", "rob2", "--therapy", "tnf-inhibitor", "--out", out], c.io)).toBe(2);
+    expect(c.err.join("")).toContain("RoB 2 assessment");
+    expect(existsSync(out)).toBe(false);
+  });
+
   it.each([
     [["evidence", "plot", "pie", "--therapy", "ivig"], "KIND"],
     [["evidence", "plot", "rob", "--therapy", "aspirin"], "--therapy"],

@@ -12,7 +12,8 @@
  *              [--outcome-kind CMP-001.01=live-birth ...] [--id-prefix P] [--data DIR]
  *                                             a RevMan 5 review as data/-format sources.json + trials.json
  *   plot KIND --out FILE.svg [--therapy ID] [--prisma ID] [--png]
- *                                             rob | rob-summary (robvis style, per therapy) | prisma (PRISMA 2020 flow)
+ *                                             rob | rob-summary (RoB 1) | rob2 | rob2-summary (RoB 2; robvis style, per
+ *                                             therapy) | prisma (PRISMA 2020 flow)
  */
 import { existsSync } from "node:fs";
 import { access, constants, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
@@ -27,7 +28,7 @@ import { evidenceForAllTherapies, evidenceForTherapy, type TherapyEvidence } fro
 import { defaultEvidenceDir, loadEvidenceBase, readEvidenceBase } from "../../evidence/load.js";
 import { ivigLiveBirthComparison, reproduceAll, type ComparisonEntry, type Reproduction } from "../../evidence/reproduce.js";
 import { EvidenceIdSchema, EvidenceOutcomeKindSchema, EvidenceSubgroupSchema, formatEvidenceProblem, type EvidenceBase } from "../../evidence/schema.js";
-import { prismaFlowById, prismaCountsFromFlow, prismaFlowTitle, robPlotTitle, robTableFromBase } from "../../evidence/plot-inputs.js";
+import { prismaFlowById, prismaCountsFromFlow, prismaFlowTitle, rob2TableFromBase, robPlotTitle, robTableFromBase } from "../../evidence/plot-inputs.js";
 import { prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../../evidence/plots/index.js";
 import { svgToPng } from "../../stats/plots/index.js";
 import { exportSummaryOfFindings, parseSofFormat } from "../../app/sof.js";
@@ -64,7 +65,7 @@ const ImportRm5OptionsSchema = z.object({
   data: z.string().min(1).optional(),
 });
 
-export const EvidencePlotKindSchema = z.enum(["rob", "rob-summary", "prisma"]);
+export const EvidencePlotKindSchema = z.enum(["rob", "rob-summary", "rob2", "rob2-summary", "prisma"]);
 export type EvidencePlotKind = z.infer<typeof EvidencePlotKindSchema>;
 const PlotOptionsSchema = z
   .object({
@@ -95,11 +96,13 @@ export function evidencePlotSvg(base: EvidenceBase, kindRaw: string, o: { therap
   if (o.therapy === undefined) throw new InputError(`the ${kind.data} plot needs --therapy ID (${TherapyIdSchema.options.join(", ")})`, { field: "--therapy" });
   const therapy = TherapyIdSchema.safeParse(o.therapy);
   if (!therapy.success) throw new InputError(`unknown therapy "${o.therapy}" (use ${TherapyIdSchema.options.join(", ")})`, { field: "--therapy" });
-  const table = robTableFromBase(base, { therapy: therapy.data });
-  if (table === null) throw new InputError(`no trial of ${therapy.data} carries a risk-of-bias assessment in the evidence base`, { field: "--therapy" });
-  return kind.data === "rob"
-    ? robTrafficLightSvg(table, { title: robPlotTitle(therapy.data, "traffic-light") })
-    : robSummarySvg(table, { title: robPlotTitle(therapy.data, "summary") });
+  const rob2 = kind.data === "rob2" || kind.data === "rob2-summary";
+  const table = rob2 ? rob2TableFromBase(base, { therapy: therapy.data }) : robTableFromBase(base, { therapy: therapy.data });
+  if (table === null) throw new InputError(`no trial of ${therapy.data} carries a ${rob2 ? "RoB 2" : "RoB 1"} assessment in the evidence base`, { field: "--therapy" });
+  const tool = rob2 ? "RoB2" : "RoB1";
+  return kind.data === "rob" || kind.data === "rob2"
+    ? robTrafficLightSvg(table, { title: robPlotTitle(therapy.data, "traffic-light", tool) })
+    : robSummarySvg(table, { title: robPlotTitle(therapy.data, "summary", tool) });
 }
 
 async function checkWritablePath(path: string): Promise<void> {
