@@ -247,6 +247,19 @@ describe("imprecision, indirectness, publication bias", () => {
   });
 });
 
+describe("a control risk of 0", () => {
+  it("gives 0 per 1000 assumed risk, no OIS (said so) and no crash", () => {
+    const b = fixtureBase();
+    b.trials = b.trials.map((t) => ({ ...t, outcomes: t.outcomes.map((o) => (o.outcome === "preterm-birth" ? { ...o, events_c: 0 } : o)) }));
+    const r = row(summaryOfFindingsTable(b, "intralipid"), "preterm-birth");
+    expect(r.status).toBe("estimated");
+    expect(r.assumed!.per1000).toBe(0);
+    expect(r.corresponding!.per1000).toBe(0);
+    expect(r.certainty!.domains.imprecision.reason).toContain("optimal information size cannot be computed");
+    expect(r.certainty!.domains.imprecision.downgrade).toBeGreaterThan(0);
+  });
+});
+
 describe("certainty, overrides, footnotes and statements", () => {
   it("certainty = high minus the downgrades, with ⊕ symbols; each downgrade has a footnote in its row", () => {
     const t = summaryOfFindingsTable(base, "intralipid");
