@@ -64,7 +64,7 @@ describe("DOCX export", () => {
     // the numbers, read back, are the hand-checkable ones of the live-birth row
     const lb = t.outcomes[0]!;
     expect(rows[1]![1]).toBe("RR 1.28 (1.14 to 1.44)");
-    expect(rows[1]![3]).toContain(`${lb.difference!.per1000} more per 1000`);
+    expect(rows[1]![3]).toContain(`${lb.difference!.per1000} more per 1,000`);
     // every footnote is printed with its mark
     for (const f of t.footnotes) expect(paragraphs).toContain(`${f.mark} ${f.text}`);
     expect(paragraphs.some((p) => p.includes("publication bias: rated down one level: suspected: Egger"))).toBe(true);
