@@ -508,7 +508,7 @@ function outcomeRow(base: EvidenceBase, therapy: TherapyId, intervention: string
   const level = LEVELS[Math.max(0, LEVELS.indexOf("high") - total)] ?? "very low";
   const impliedRR = acr > 0 ? cr(effect.estimate) / acr : effect.estimate;
   const measureName = o.measure;
-  const numbers = `${measureName} ${f2(effect.estimate)}, 95% CI ${f2(effect.ci_low)} to ${f2(effect.ci_high)}; ${per(cr(effect.estimate))} vs ${per(acr)} per 1000`;
+  const numbers = `${measureName} ${f2(effect.estimate)}, 95% CI ${f2(effect.ci_low)} to ${f2(effect.ci_high)}; ${per(cr(effect.estimate))} vs ${per(acr)} per 1,000`;
   return {
     outcome,
     label: info.label,
@@ -524,7 +524,7 @@ function outcomeRow(base: EvidenceBase, therapy: TherapyId, intervention: string
     eggerP: result.bias?.egger.pval ?? null,
     assumed: { risk: acr, per1000: per(acr), rule: o.baseline, source: assumedSource },
     corresponding: { per1000: per(cr(effect.estimate)), ciLow: per(cr(effect.ci_low)), ciHigh: per(cr(effect.ci_high)) },
-    difference: { ...diff, text: `${diffWords(diff.per1000)} per 1000 (from ${diffWords(diff.ciLow)} to ${diffWords(diff.ciHigh)})` },
+    difference: { ...diff, text: `${diffWords(diff.per1000)} per 1,000 (from ${diffWords(diff.ciLow)} to ${diffWords(diff.ciHigh)})` },
     certainty: { start: "high", level, symbols: CERTAINTY_SYMBOLS[level], domains },
     footnotes: [],
     statement: informativeStatement(intervention, info.label, level, impliedRR, numbers),

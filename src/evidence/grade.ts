@@ -7,7 +7,8 @@
  * - start at "high" when all evidence comes from randomised trials, at "low" otherwise;
  * - risk of bias: -1 when most of the information (by participants) comes from trials with a high or
  *   unassessed/unclear judgement for sequence generation or allocation concealment; -2 when most comes from
- *   trials with any domain at high risk;
+ *   trials with any domain at high risk; "not assessed" is counted as unknown risk and named as such in the
+ *   reason, with whether it alone changes the rating (the per-outcome table, grade-outcomes.ts, reads RoB 2 too);
  * - inconsistency: -1 for I² >= 50%, -2 for I² >= 75%, and -1 when published meta-analyses (or randomised
  *   trials) of the same question disagree in direction (given by the caller as conflict descriptions);
  * - indirectness: -1 per distinct reason given (e.g. mixed outcome definitions, population differs), at most -2;
@@ -161,8 +162,10 @@ export function assessRiskOfBias(studies: StudyForGrade[]): GradeDomain {
   if (studies.length === 0 || total === 0) return { downgrade: 1, reason: "risk of bias of the trials behind this estimate is not known individually" };
   let high = 0;
   let keyUnclear = 0;
+  let keyNotAssessed = 0;
   const highNames: string[] = [];
   const unclearNames: string[] = [];
+  const notAssessedNames: string[] = [];
   for (const s of studies) {
     const d = s.rob?.domains;
     const anyHigh = s.randomised === false || (d !== undefined && Object.values(d).some((j) => j === "high"));
@@ -172,20 +175,35 @@ export function assessRiskOfBias(studies: StudyForGrade[]): GradeDomain {
       continue;
     }
     const keyOk = d !== undefined && d.random_sequence === "low" && d.allocation_concealment === "low";
-    if (!keyOk) {
+    if (keyOk) continue;
+    if (d === undefined || d.random_sequence === "not assessed" || d.allocation_concealment === "not assessed") {
+      keyNotAssessed += s.participants;
+      notAssessedNames.push(s.label);
+    } else {
       keyUnclear += s.participants;
       unclearNames.push(s.label);
     }
   }
   const shareHigh = high / total;
-  const shareUnclear = (high + keyUnclear) / total;
+  const shareUnclear = (high + keyUnclear + keyNotAssessed) / total;
+  // "Not assessed" is counted as a concern (the risk is unknown) and always named as such, never folded into "unclear".
+  const naShare = keyNotAssessed / total;
+  const naText =
+    notAssessedNames.length > 0
+      ? `${Math.round(naShare * 100)}% of participants in trials whose sequence generation/allocation concealment is NOT ASSESSED (${notAssessedNames.join(", ")}), counted as unknown risk; ${(high + keyUnclear) / total <= 0.5 && shareUnclear > 0.5 ? "this alone rates the domain down one level" : "it does not change the rating"}`
+      : null;
   if (shareHigh > 0.5)
-    return { downgrade: 2, reason: `${Math.round(shareHigh * 100)}% of participants are in studies with a domain at high risk of bias (${highNames.join(", ")})` };
-  if (shareUnclear > 0.5)
+    return { downgrade: 2, reason: `${Math.round(shareHigh * 100)}% of participants are in studies with a domain at high risk of bias (${highNames.join(", ")})${naText !== null ? `; ${naText}` : ""}` };
+  if (shareUnclear > 0.5) {
+    const parts: string[] = [];
+    if (highNames.length > 0) parts.push(`high risk: ${highNames.join(", ")}`);
+    if (unclearNames.length > 0) parts.push(`sequence generation/allocation concealment unclear: ${unclearNames.join(", ")}`);
     return {
       downgrade: 1,
-      reason: `${Math.round(shareUnclear * 100)}% of participants are in studies at high risk or with sequence generation/allocation concealment not judged low (${[...highNames, ...unclearNames].join(", ")})`,
+      reason: `${Math.round(shareUnclear * 100)}% of participants are in studies at high risk, unclear or not assessed for selection bias${parts.length > 0 ? ` (${parts.join("; ")})` : ""}${naText !== null ? `; ${naText}` : ""}`,
     };
+  }
+  if (naText !== null) return { downgrade: 0, reason: `most information comes from trials at low risk of bias for selection; ${naText}` };
   return { downgrade: 0, reason: "most information comes from trials at low risk of bias for selection" };
 }
 

@@ -108,7 +108,7 @@ describe("absolute effects per 1000 (hand calculation from the formulas)", () =>
     expect(r.corresponding).toEqual({ per1000: Math.round(1000 * pooled * ref.estimate), ciLow: Math.round(1000 * pooled * ref.ci_low), ciHigh: Math.round(1000 * pooled * ref.ci_high) });
     expect(r.difference!.per1000).toBe(Math.round(1000 * (pooled * ref.estimate - pooled)));
     expect(r.difference!.ciLow).toBe(Math.round(1000 * (pooled * ref.ci_low - pooled)));
-    expect(r.difference!.text).toBe(`${r.difference!.per1000} more per 1000 (from ${r.difference!.ciLow} more to ${r.difference!.ciHigh} more)`);
+    expect(r.difference!.text).toBe(`${r.difference!.per1000} more per 1,000 (from ${r.difference!.ciLow} more to ${r.difference!.ciHigh} more)`);
   });
 
   it("OR: corresponding risk = OR x ACR / (1 - ACR + OR x ACR)", () => {
@@ -120,7 +120,7 @@ describe("absolute effects per 1000 (hand calculation from the formulas)", () =>
     expect(r.corresponding).toEqual({ per1000: Math.round(1000 * cr(ref.estimate)), ciLow: Math.round(1000 * cr(ref.ci_low)), ciHigh: Math.round(1000 * cr(ref.ci_high)) });
     expect(r.difference!.per1000).toBe(Math.round(1000 * (cr(ref.estimate) - acr)));
     expect(r.difference!.per1000).toBeLessThan(0);
-    expect(r.difference!.text).toMatch(/^\d+ fewer per 1000/);
+    expect(r.difference!.text).toMatch(/^\d+ fewer per 1,000/);
     expect(correspondingRisk("OR", 1, 0.3)).toBeCloseTo(0.3, 12);
     expect(correspondingRisk("RR", 2, 0.3)).toBeCloseTo(0.6, 12);
   });
@@ -247,6 +247,19 @@ describe("imprecision, indirectness, publication bias", () => {
   });
 });
 
+describe("a control risk of 0", () => {
+  it("gives 0 per 1000 assumed risk, no OIS (said so) and no crash", () => {
+    const b = fixtureBase();
+    b.trials = b.trials.map((t) => ({ ...t, outcomes: t.outcomes.map((o) => (o.outcome === "preterm-birth" ? { ...o, events_c: 0 } : o)) }));
+    const r = row(summaryOfFindingsTable(b, "intralipid"), "preterm-birth");
+    expect(r.status).toBe("estimated");
+    expect(r.assumed!.per1000).toBe(0);
+    expect(r.corresponding!.per1000).toBe(0);
+    expect(r.certainty!.domains.imprecision.reason).toContain("optimal information size cannot be computed");
+    expect(r.certainty!.domains.imprecision.downgrade).toBeGreaterThan(0);
+  });
+});
+
 describe("certainty, overrides, footnotes and statements", () => {
   it("certainty = high minus the downgrades, with ⊕ symbols; each downgrade has a footnote in its row", () => {
     const t = summaryOfFindingsTable(base, "intralipid");
@@ -294,6 +307,6 @@ describe("certainty, overrides, footnotes and statements", () => {
     expect(informativeStatement("X", "Miscarriage", "low", 0.7, "n")).toBe("X may result in a reduction in miscarriage (n).");
     expect(informativeStatement("X", "Live birth", "very low", 3, "n")).toBe("The evidence is very uncertain about the effect of X on live birth (n).");
     const lb = row(summaryOfFindingsTable(base, "intralipid"), "live-birth");
-    expect(lb.statement).toMatch(/^Intralipid .* may result in an increase in live birth \(RR 1\.28, 95% CI 1\.14 to 1\.44; \d+ vs \d+ per 1000\)\.$/);
+    expect(lb.statement).toMatch(/^Intralipid .* may result in an increase in live birth \(RR 1\.28, 95% CI 1\.14 to 1\.44; \d+ vs \d+ per 1,000\)\.$/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { absoluteEffect, optimalInformationSize, plainLanguageStatement, summaryOfFindings, type SofInput } from "../../src/evidence/grade.js";
+import { absoluteEffect, assessRiskOfBias, optimalInformationSize, plainLanguageStatement, summaryOfFindings, type SofInput } from "../../src/evidence/grade.js";
 import type { RobAssessment } from "../../src/evidence/schema.js";
 
 const lowRob: RobAssessment = {
@@ -89,6 +89,32 @@ describe("summaryOfFindings", () => {
     expect(row.domains.imprecision.downgrade).toBe(2);
     expect(row.certainty).toBe("very low");
     expect(row.reasons).toHaveLength(4);
+  });
+
+  it("names 'not assessed' selection-bias domains as such and says whether they alone change the rating", () => {
+    const na: RobAssessment = { ...lowRob, domains: { ...lowRob.domains, random_sequence: "not assessed" } };
+    const unclear: RobAssessment = { ...lowRob, domains: { ...lowRob.domains, allocation_concealment: "unclear" } };
+    const alone = assessRiskOfBias([
+      { label: "NA", randomised: true, participants: 60, rob: na },
+      { label: "Low", randomised: true, participants: 40, rob: lowRob },
+    ]);
+    expect(alone.downgrade).toBe(1);
+    expect(alone.reason).toContain("60% of participants in trials whose sequence generation/allocation concealment is NOT ASSESSED (NA)");
+    expect(alone.reason).toContain("this alone rates the domain down one level");
+    const not = assessRiskOfBias([
+      { label: "NA", randomised: true, participants: 20, rob: na },
+      { label: "Low", randomised: true, participants: 80, rob: lowRob },
+    ]);
+    expect(not.downgrade).toBe(0);
+    expect(not.reason).toContain("NOT ASSESSED (NA), counted as unknown risk; it does not change the rating");
+    const both = assessRiskOfBias([
+      { label: "NA", randomised: true, participants: 20, rob: null },
+      { label: "U", randomised: true, participants: 60, rob: unclear },
+      { label: "Low", randomised: true, participants: 20, rob: lowRob },
+    ]);
+    expect(both.downgrade).toBe(1);
+    expect(both.reason).toContain("unclear: U");
+    expect(both.reason).toContain("NOT ASSESSED (NA), counted as unknown risk; it does not change the rating");
   });
 
   it("starts non-randomised evidence at low and does not count its design twice", () => {

@@ -64,7 +64,7 @@ describe("DOCX export", () => {
     // the numbers, read back, are the hand-checkable ones of the live-birth row
     const lb = t.outcomes[0]!;
     expect(rows[1]![1]).toBe("RR 1.28 (1.14 to 1.44)");
-    expect(rows[1]![3]).toContain(`${lb.difference!.per1000} more per 1000`);
+    expect(rows[1]![3]).toContain(`${lb.difference!.per1000} more per 1,000`);
     // every footnote is printed with its mark
     for (const f of t.footnotes) expect(paragraphs).toContain(`${f.mark} ${f.text}`);
     expect(paragraphs.some((p) => p.includes("publication bias: rated down one level: suspected: Egger"))).toBe(true);
@@ -151,6 +151,31 @@ describe("decidua evidence sof THERAPY", () => {
     expect(b.code).toBe(2);
     expect(b.err).toContain("overrides.live-birth.indirectness.reason");
     expect(existsSync(out)).toBe(false);
+  });
+
+  it("reads RoB 2 assessments from --rob2 before the RoB 1 entries; a bad assessment names the file and exits 2", async () => {
+    const { writeFileSync } = await import("node:fs");
+    const low = {
+      D1: { "1.1": "Y", "1.2": "Y", "1.3": "N" },
+      D2: { "2.1": "N", "2.2": "N", "2.6": "Y" },
+      D3: { "3.1": "Y" },
+      D4: { "4.1": "N", "4.2": "N", "4.3": "N" },
+      D5: { "5.1": "Y", "5.2": "N", "5.3": "N" },
+    };
+    const file = join(dir, "rob2.json");
+    writeFileSync(file, JSON.stringify([{ study: "christiansen-2015", answers: low }]));
+    const r = await run(["evidence", "sof", "ivig", "--json", "--rob2", file]);
+    expect(r.code).toBe(0);
+    type T = { outcomes: Array<{ certainty: { domains: { riskOfBias: { trials: Array<{ trial: string; judgement: string; tool: string }> } } } | null }> };
+    const trials = (JSON.parse(r.out) as T).outcomes[0]!.certainty!.domains.riskOfBias.trials;
+    expect(trials.find((t) => t.trial === "christiansen-2015")).toMatchObject({ judgement: "low", tool: "RoB 2" });
+    expect(trials.find((t) => t.trial === "christiansen-2002")).toMatchObject({ judgement: "not assessed", tool: "RoB 1" });
+    const bad = join(dir, "rob2-bad.json");
+    writeFileSync(bad, JSON.stringify([{ study: "christiansen-2015", answers: { D1: { "1.1": "Y" } } }]));
+    const b = await run(["evidence", "sof", "ivig", "--json", "--rob2", bad]);
+    expect(b.code).toBe(2);
+    expect(b.err).toContain(bad);
+    expect(b.err).toContain("assessment #1");
   });
 
   it("refuses a bad therapy, format, measure or a docx without --out (exit 2, nothing written)", async () => {

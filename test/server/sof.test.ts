@@ -1,6 +1,7 @@
 /** The Summary-of-Findings routes: JSON table, CSV and DOCX downloads, refusals naming the field. */
 import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
 import type { SofTable } from "../../src/evidence/grade-outcomes.js";
 import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
 
@@ -27,6 +28,13 @@ describe("GET /api/evidence/therapies/:therapy/sof[.csv|.docx]", () => {
     const or = (await clinician.req("GET", "/api/evidence/therapies/ivig/sof?measure=OR&baseline=median")).body as { table: SofTable };
     expect(or.table.measure).toBe("OR");
     expect(or.table.outcomes[0]!.assumed!.rule).toBe("median");
+  });
+
+  it("gives the same table as `decidua evidence sof ivig --json` (one use case, app/sof.ts)", async () => {
+    const out: string[] = [];
+    expect(await main(["evidence", "sof", "ivig", "--json", "--measure", "OR"], { out: (t) => out.push(t), err: () => undefined })).toBe(0);
+    const route = ((await clinician.req("GET", "/api/evidence/therapies/ivig/sof?measure=OR")).body as { table: SofTable }).table;
+    expect(route).toEqual(JSON.parse(out.join("")));
   });
 
   it("CSV and DOCX are downloads with the same numbers", async () => {

@@ -26,7 +26,7 @@ describe("evidence browser: Summary of findings (GRADE)", () => {
     const table = page.getByTestId("sof-full");
     await table.waitFor();
     const api = (await (await page.request.get(new URL("/api/evidence/therapies/ivig/sof", page.url()).href)).json()) as { table: SofTable };
-    const rows = table.locator("tbody tr");
+    const rows = table.locator("tr[data-outcome]");
     expect(await rows.count()).toBe(6);
     for (const r of api.table.outcomes) {
       const tr = table.locator(`tr[data-outcome="${r.outcome}"]`);
@@ -45,6 +45,11 @@ describe("evidence browser: Summary of findings (GRADE)", () => {
     const notes = page.getByTestId("sof-footnotes");
     for (const f of api.table.footnotes) expect(await notes.locator(`li[data-mark="${f.mark}"]`).textContent()).toContain(f.text);
     expect(await notes.textContent()).toContain("NOT ASSESSED");
+    // every domain with its reason, also those not rated down
+    await page.getByTestId("sof-domains").locator("summary").click();
+    const lbDomains = page.locator('[data-domains-for="live-birth"]');
+    expect(await lbDomains.locator("tr[data-domain]").count()).toBe(5);
+    expect(await lbDomains.locator('tr[data-domain="publicationBias"]').textContent()).toContain(api.table.outcomes[0]!.certainty!.domains.publicationBias.reason);
     await shot(page, "36-evidence-sof");
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("sof-docx").click()]);

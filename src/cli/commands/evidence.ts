@@ -402,7 +402,7 @@ function sofTableText(t: SofTable): string {
       lines.push(`  ${r.label}: ${r.status}${r.note !== null ? ` (${r.note})` : ""}`);
     else
       lines.push(
-        `  ${r.label}: ${r.relative.text}; ${r.assumed.per1000} per 1000 with placebo, ${r.difference.text}; ${r.participants} participants (${r.studies} RCT${r.studies === 1 ? "" : "s"}); ${r.certainty.symbols} ${r.certainty.level.toUpperCase()} [${r.footnotes.join(",")}]`,
+        `  ${r.label}: ${r.relative.text}; ${r.assumed.per1000} per 1,000 with placebo, ${r.difference.text}; ${r.participants} participants (${r.studies} RCT${r.studies === 1 ? "" : "s"}); ${r.certainty.symbols} ${r.certainty.level.toUpperCase()} [${r.footnotes.join(",")}]`,
         `    ${r.statement}`,
       );
   }

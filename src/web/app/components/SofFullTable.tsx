@@ -5,10 +5,52 @@
  */
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import type { SofOutcomeRow, SofTable } from "../../../evidence/grade-outcomes.js";
+import type { GradeDomainName, SofOutcomeRow, SofTable } from "../../../evidence/grade-outcomes.js";
 import { api, qs } from "../api.js";
 import { useLoad } from "../hooks.js";
 import { Alert, Badge, Spinner } from "./ui.js";
+
+const DOMAINS: Array<[GradeDomainName, string]> = [
+  ["riskOfBias", "Risk of bias"],
+  ["inconsistency", "Inconsistency"],
+  ["indirectness", "Indirectness"],
+  ["imprecision", "Imprecision"],
+  ["publicationBias", "Publication bias"],
+];
+const LEVELS = ["not rated down", "−1", "−2"];
+
+/** Every domain of every graded outcome with its reason (also those not rated down), and the trials' RoB judgements. */
+function DomainDetails(props: { rows: SofOutcomeRow[] }): JSX.Element {
+  return (
+    <details data-testid="sof-domains">
+      <summary class="small">Certainty assessment: every domain with its reason, and each trial's risk-of-bias judgement and weight</summary>
+      {props.rows.map((r) =>
+        r.certainty === null ? null : (
+          <div key={r.outcome} class="small" style="margin-top:8px" data-domains-for={r.outcome}>
+            <b>{r.label}</b> (start: {r.certainty.start}; result: {r.certainty.level})
+            <table class="data compact">
+              <tbody>
+                {DOMAINS.map(([d, label]) => {
+                  const dom = r.certainty!.domains[d];
+                  return (
+                    <tr key={d} data-domain={d}>
+                      <td>{label}</td>
+                      <td class="num">{LEVELS[dom.downgrade]}{dom.override !== null ? " (reviewer)" : ""}</td>
+                      <td style="white-space:normal">{dom.reason}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+            <div class="muted">
+              Trials: {r.certainty.domains.riskOfBias.trials.map((t) => `${t.label} ${t.weight.toFixed(1)}% ${t.judgement} (${t.basis})`).join("; ")}
+            </div>
+          </div>
+        ),
+      )}
+    </details>
+  );
+}
 
 const CERTAINTY_TONE: Record<string, string> = { high: "ok", moderate: "info", low: "warn", "very low": "danger" };
 
@@ -113,6 +155,7 @@ export function SofFullTable(props: { therapy: string }): JSX.Element {
           </li>
         ))}
       </ol>
+      <DomainDetails rows={t.outcomes} />
       <div class="cite">{t.basis}</div>
       <ul class="small muted" style="margin:0;padding-left:18px">
         {t.legend.map((l) => (
