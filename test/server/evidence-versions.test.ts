@@ -134,6 +134,9 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
     expect(ev.evidence.summary?.basis).toMatch(/Tang 2013/);
     const plan = (await clinician.req("POST", `/api/patients/${patients[0]!.id}/plan`, { therapy: "lit", startDate: "2026-12-10" })).body as { plan: { evidenceVersion: { number: number } } };
     expect(plan.plan.evidenceVersion.number).toBe(2);
+    const kept = await clinician.req("POST", `/api/patients/${patients[0]!.id}/plans`, { therapy: "lit", startDate: "2026-12-10", overrideReason: "test of the kept plan's evidence version" });
+    expect(kept.status).toBe(201);
+    expect((kept.body as { plan: { plan: { evidenceVersion: { label: string } } } }).plan.plan.evidenceVersion.label).toBe("evidence v2, published 2026-12-03");
 
     const n = (await clinician.req("GET", `/api/evidence/notices?patient=${patients[0]!.id}`)).body as { version: { label: string }; changes: Array<{ therapy: string; text: string }> };
     expect(n.version.label).toBe("evidence v2, published 2026-12-03");
