@@ -158,6 +158,12 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
       if (route.bodyLimit === undefined && !/^\/api\/(meta|nma|tsa)(\/|$)/.test(route.url)) route.bodyLimit = DEFAULT_ROUTE_BODY_LIMIT;
     });
     installAuth(app);
+    // a version published by another process on the same database is picked up within seconds (issue 11)
+    app.addHook("onRequest", async (req) => {
+      if (req.url.startsWith("/api/patients") || req.url.startsWith("/api/evidence") || req.url.startsWith("/cds-services") || req.url.startsWith("/api/smart")) {
+        await core.refreshEvidence(store, Date.now());
+      }
+    });
     // text the databases cannot store, and sizes beyond the route's limits: 400 naming the field, before validation
     app.addHook("preValidation", async (req) => {
       const limits = req.routeOptions.config.inputLimits ?? DEFAULT_LIMITS;

@@ -154,6 +154,19 @@ export class CoreServices {
     return lookup;
   }
 
+  private checkedAt = 0;
+  /**
+   * Picks up a version published by another server process on the same database: at most every `everyMs`, one
+   * `max(id)` query; a newer version is loaded and used (the publishing process switches at once).
+   */
+  async refreshEvidence(store: Store, nowMs: number, everyMs = 5000): Promise<void> {
+    if (nowMs - this.checkedAt < everyMs) return;
+    this.checkedAt = nowMs;
+    const es = new EvidenceStore(store);
+    const latest = await es.latestEvidenceVersionNumber();
+    if (latest > 0 && latest !== this.version?.number) this.useEvidenceVersion(await es.getEvidenceVersion(latest));
+  }
+
   /** The version in use, or null. */
   evidenceVersion(): EvidenceVersionRef | null {
     return this.version;

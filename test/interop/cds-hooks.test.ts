@@ -104,7 +104,7 @@ describe("CDS Hooks 2.0 patient-view service against a test EHR", () => {
     expect(lit!.summary).toMatch(/Uterine NK cells 9\.5% \(≥ 5%\)/);
     expect(lit!.detail).toMatch(/Uterine NK cells.*9\.5% ≥ 5% \(Quenby 2005\)/);
     expect(lit!.detail).toMatch(/From the EHR at 20\d\d-/);
-    expect(lit!.source.label).toMatch(/evidence base .*#[0-9a-f]{12}/);
+    expect(lit!.source.label).toMatch(/evidence base v1, published \d{4}-\d{2}-\d{2} #[0-9a-f]{12}/);
     expect(lit!.source.label).toMatch(/; .+ \d{4}, (verified|not verified)\)$/);
     expect(lit!.detail).toMatch(/\*\*Guidelines:\*\*\n- .+ — \*.+\* \((verified|not verified)\)/);
     const links = lit!.links as { type: string; url: string }[];

@@ -97,11 +97,14 @@ describe("decidua serve / backup / restore / admin", () => {
     const badRole = capture();
     expect(await main(["admin", "add-user", "--username", "x.y.z", "--role", "nurse", "--db", file], badRole.io)).toBe(2);
     expect(badRole.err.join("")).toMatch(/--role/);
+    expect(badRole.err.join("")).toContain("clinician, researcher, reviewer, admin");
+    expect(await main(["admin", "add-user", "--username", "rev.one", "--role", "reviewer", "--db", file], capture().io)).toBe(0);
     const reset = capture();
     expect(await main(["admin", "reset-password", "--username", "res.one", "--password", "a-new-password-1", "--db", file], reset.io)).toBe(0);
     const s = await Store.open({ engine: "sqlite", file });
     expect(await s.authenticate("res.one", pw!)).toBeNull();
     expect((await s.authenticate("res.one", "a-new-password-1"))?.role).toBe("researcher");
+    expect((await s.listUsers()).find((u) => u.username === "rev.one")?.role).toBe("reviewer");
     await s.close();
   });
 });

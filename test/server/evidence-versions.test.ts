@@ -5,6 +5,8 @@
  * and plans name it, clinicians see the notice, and nothing reached them before publishing. All audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FastifyInstance } from "fastify";
+import { buildServer } from "../../src/server/app.js";
 import { ADMIN_PASSWORD, Client, errorOf, startServer, userClient, type TestServer } from "./helpers.js";
 
 interface Summary { id: string; displayName: string | null; pseudonymId: string }
@@ -18,6 +20,7 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
   let clinician: Client;
   let patients: Summary[];
   let tang: Entry;
+  let other: FastifyInstance;
 
   beforeAll(async () => {
     srv = await startServer(engine, { seed: true }, () => new Date("2026-12-03T10:00:00Z"));
@@ -29,8 +32,11 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
     const draft = (await reviewer.req("GET", "/api/evidence/draft")).body as { draft: { content: { trials: Entry[] }; baseVersion: number; lastRevision: number } };
     expect(draft.draft.baseVersion).toBe(1);
     tang = structuredClone(draft.draft.content.trials.find((t) => t.id === "tang-2013")!);
+    // a second server process on the same database
+    other = await buildServer({ db: srv.config, adminPassword: ADMIN_PASSWORD, cookieSecret: "test-cookie-secret-0123456789abcdef", scryptLogN: 10, seed: false });
   });
   afterAll(async () => {
+    await other.close();
     await srv.close();
   });
 
@@ -128,6 +134,9 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
     expect(ev.evidence.summary?.basis).toMatch(/Tang 2013/);
     const plan = (await clinician.req("POST", `/api/patients/${patients[0]!.id}/plan`, { therapy: "lit", startDate: "2026-12-10" })).body as { plan: { evidenceVersion: { number: number } } };
     expect(plan.plan.evidenceVersion.number).toBe(2);
+    const kept = await clinician.req("POST", `/api/patients/${patients[0]!.id}/plans`, { therapy: "lit", startDate: "2026-12-10", overrideReason: "test of the kept plan's evidence version" });
+    expect(kept.status).toBe(201);
+    expect((kept.body as { plan: { plan: { evidenceVersion: { label: string } } } }).plan.plan.evidenceVersion.label).toBe("evidence v2, published 2026-12-03");
 
     const n = (await clinician.req("GET", `/api/evidence/notices?patient=${patients[0]!.id}`)).body as { version: { label: string }; changes: Array<{ therapy: string; text: string }> };
     expect(n.version.label).toBe("evidence v2, published 2026-12-03");
@@ -140,6 +149,11 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
     expect(diff.affected.find((x) => x.therapy === "prednisolone")?.displayName).toBe(patients.find((x) => x.pseudonymId === diff.affected[0]!.pseudonymId)?.displayName);
     const versions = (await reviewer.req("GET", "/api/evidence/versions")).body as { versions: Array<{ number: number; publishedBy: string; note: string }> };
     expect(versions.versions.map((x) => [x.number, x.publishedBy])).toEqual([[2, "rev.one"], [1, "seed"]]);
+
+    // the other process picks the new version up at its next check
+    expect(other.core.evidenceVersion()?.number).toBe(1);
+    await other.core.refreshEvidence(other.store, Date.now() + 60_000);
+    expect(other.core.evidenceVersion()?.number).toBe(2);
 
     const audit = (await admin.req("GET", "/api/audit?limit=200")).body as { entries: Array<{ action: string; username: string | null }> };
     const actions = audit.entries.filter((e) => e.username === "rev.one").map((e) => e.action);

@@ -14,7 +14,7 @@ import { main } from "../../src/cli/main.js";
 import { canonicalJson } from "../../src/evidence/canonical.js";
 import { loadDefaultEvidenceBase, loadEvidenceBase } from "../../src/evidence/load.js";
 import type { EvidenceContent } from "../../src/evidence/versions.js";
-import { ConflictError, EvidenceStore, Store } from "../../src/store/index.js";
+import { ConflictError, EvidenceStore, Store, backupStore, parseBackup, restoreStore } from "../../src/store/index.js";
 import { InputError } from "../../src/shared/errors.js";
 import { createTestDb, ENGINES, type TestDb } from "./engines.js";
 
@@ -86,6 +86,23 @@ describe.each(ENGINES)("evidence versions in the store on %s", (engine) => {
   it("versions and revisions cannot be changed or deleted", async () => {
     await expect(sql`update evidence_versions set note = ${"x"} where id = 1`.execute(store.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from evidence_revisions`.execute(store.db)).rejects.toThrow(/append-only/);
+  });
+
+  it("a backup carries versions, revisions and the draft; restored, they read the same", async () => {
+    const dump = await backupStore(store);
+    expect(dump.tables.evidence_versions.length).toBe(2);
+    const target = await createTestDb(engine);
+    const s2 = await Store.open(target.config, { scryptLogN: 10 });
+    try {
+      await restoreStore(s2, parseBackup(JSON.stringify(dump)));
+      const es2 = new EvidenceStore(s2);
+      expect(await es2.listEvidenceVersions()).toEqual(await es.listEvidenceVersions());
+      expect(await es2.listEvidenceRevisions()).toEqual(await es.listEvidenceRevisions());
+      expect((await es2.getEvidenceDraft()).lastRevision).toBe(3);
+    } finally {
+      await s2.close();
+      await target.drop();
+    }
   });
 
   it("export writes a version that validate accepts; the round trip gives the same base", async () => {

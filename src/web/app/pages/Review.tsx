@@ -30,7 +30,7 @@ interface Trial {
   [k: string]: unknown;
 }
 interface Revision { id: number; at: string; actor: string; why: string; kind: string; table: string; entryId: string }
-interface Draft { content: { trials?: Trial[] }; baseVersion: number; lastRevision: number; pending: Revision[] }
+interface Draft { content: { trials?: Trial[] } & Record<string, Array<{ id: string }> | undefined>; baseVersion: number; lastRevision: number; pending: Revision[] }
 interface VersionRef { number: number; label: string; publishedAt: string; publishedBy: string; note: string; contentHash: string; verdictChanges: number }
 interface FieldChange { path: string; before: unknown; after: unknown }
 interface TableDiff { added: Array<{ id: string; label: string }>; removed: Array<{ id: string; label: string }>; changed: Array<{ id: string; label: string; fields: FieldChange[]; aspects: string[] }> }
@@ -154,6 +154,107 @@ function TrialCountsForm(props: { draft: Draft; onSaved: () => void }): JSX.Elem
   );
 }
 
+/** Add, replace or delete any entry of the draft (a trial, a guideline position, a meta-analysis, …) as JSON. */
+function EntryEditor(props: { draft: Draft; onSaved: () => void }): JSX.Element {
+  const [table, setTable] = useState("trials");
+  const [mode, setMode] = useState<"add" | "replace" | "delete">("add");
+  const [id, setId] = useState("");
+  const [text, setText] = useState("");
+  const [why, setWhy] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const entries = props.draft.content[table] ?? [];
+
+  function load(): void {
+    const e = entries.find((x) => x.id === id);
+    setText(e === undefined ? "" : JSON.stringify(e, null, 1));
+    setError(e === undefined ? `no entry "${id}" in ${table}` : null);
+  }
+
+  async function save(ev: Event): Promise<void> {
+    ev.preventDefault();
+    setBusy(true);
+    setError(null);
+    setSaved(null);
+    try {
+      const expectedRevision = props.draft.lastRevision;
+      if (mode === "delete") {
+        await api("DELETE", `/api/evidence/draft/${table}/${encodeURIComponent(id)}`, { why, expectedRevision });
+      } else {
+        let entry: unknown;
+        try {
+          entry = JSON.parse(text) as unknown;
+        } catch (e) {
+          throw new Error(`the entry is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        const entryId = typeof entry === "object" && entry !== null && typeof (entry as { id?: unknown }).id === "string" ? (entry as { id: string }).id : "";
+        if (mode === "add") await api("POST", `/api/evidence/draft/${table}`, { why, entry, expectedRevision });
+        else await api("PUT", `/api/evidence/draft/${table}/${encodeURIComponent(entryId)}`, { why, entry, expectedRevision });
+      }
+      setSaved(`${mode} ${table} saved to the draft`);
+      setWhy("");
+      props.onSaved();
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form class="stack" onSubmit={(e) => void save(e)} data-testid="entry-editor">
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      {saved ? <Alert tone="ok">{saved}</Alert> : null}
+      <div class="grid cols-3">
+        <label class="field">
+          <span class="label">Table</span>
+          <select class="input" value={table} onChange={(e) => setTable(e.currentTarget.value)} aria-label="Table">
+            {Object.keys(TABLE_LABEL).map((t) => (
+              <option key={t} value={t}>{TABLE_LABEL[t]}</option>
+            ))}
+          </select>
+        </label>
+        <label class="field">
+          <span class="label">Change</span>
+          <select class="input" value={mode} onChange={(e) => setMode(e.currentTarget.value as "add" | "replace" | "delete")} aria-label="Change">
+            <option value="add">add an entry</option>
+            <option value="replace">replace an entry</option>
+            <option value="delete">delete an entry</option>
+          </select>
+        </label>
+        {mode !== "add" ? (
+          <label class="field">
+            <span class="label">Entry id</span>
+            <input class="input" list="entry-ids" value={id} onInput={(e) => setId(e.currentTarget.value)} aria-label="Entry id" />
+            <datalist id="entry-ids">
+              {entries.map((x) => <option key={x.id} value={x.id} />)}
+            </datalist>
+          </label>
+        ) : null}
+      </div>
+      {mode === "replace" ? (
+        <div>
+          <Button size="sm" onClick={load}>Load the entry</Button>
+        </div>
+      ) : null}
+      {mode !== "delete" ? (
+        <label class="field">
+          <span class="label">Entry (JSON, data/ format)</span>
+          <textarea class="input mono" rows={12} value={text} onInput={(e) => setText(e.currentTarget.value)} aria-label="Entry (JSON, data/ format)" />
+        </label>
+      ) : null}
+      <label class="field">
+        <span class="label">Reason</span>
+        <input class="input" value={why} onInput={(e) => setWhy(e.currentTarget.value)} required minLength={3} aria-label="Reason" />
+      </label>
+      <div>
+        <Button variant="primary" type="submit" busy={busy}>Save entry to draft</Button>
+      </div>
+    </form>
+  );
+}
+
 function DiffView(props: { d: DraftDiff }): JSX.Element {
   const d = props.d;
   const tables = Object.entries(d.diff.tables).filter(([, t]) => t.added.length + t.removed.length + t.changed.length > 0);
@@ -255,6 +356,9 @@ export function ReviewPage(): JSX.Element {
           {diff.error ? <Alert tone="error">{diff.error.message}</Alert> : d === null ? <Spinner label="Comparing…" /> : <DiffView d={d} />}
         </Card>
       </div>
+      <Card title="Add, replace or delete an entry">
+        {draft.data === null ? <Spinner /> : <EntryEditor key={draft.data.draft.lastRevision} draft={draft.data.draft} onSaved={reload} />}
+      </Card>
       <Card title="Patients whose verdicts would change">
         {d === null ? (
           <Spinner label="Assessing stored patients…" />
