@@ -43,7 +43,7 @@ describe("the default code map's checks", () => {
 
   it("a verified code names the public page it was checked on; an unverified one says so", () => {
     for (const [k, c] of Object.entries(CODE_CHECKS)) {
-      if (c.verified) expect(c.source, k).toMatch(/https:\/\/|RELMA/);
+      if (c.verified) expect(c.source, k).toMatch(/https?:\/\/|RELMA/);
       else expect(c.source, k).toMatch(/^not confirmed/);
     }
     // the check is honest in both directions: some codes could not be confirmed
