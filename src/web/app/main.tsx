@@ -11,6 +11,7 @@ import { PatientPage } from "./pages/Patient.js";
 import { EvidencePage } from "./pages/Evidence.js";
 import { WorkbenchPage } from "./pages/Workbench.js";
 import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
+import { AdminEhrPage } from "./pages/AdminEhr.js";
 import { PasswordPage } from "./pages/Password.js";
 import { ResearchPage } from "./pages/Research.js";
 import { TrialPage, TrialsPage } from "./pages/Trials.js";
@@ -43,6 +44,7 @@ const ROUTES: Route[] = [
   { pattern: "/screening/:id/:tab", render: (p) => <ScreeningReviewPage id={p["id"] ?? ""} tab={p["tab"] ?? "overview"} />, crumb: "Review" },
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
+  { pattern: "/admin/ehr", render: () => <AdminEhrPage />, crumb: "EHR integration", roles: ["admin"] },
   { pattern: "/ehr/:id", render: (p) => <EhrViewPage id={p["id"] ?? ""} />, crumb: "From the EHR", roles: ["clinician"] },
   { pattern: "/account/password", render: () => <PasswordPage />, crumb: "Change password" },
 ];
@@ -103,6 +105,9 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
               </NavLink>
               <NavLink href="/admin/audit" path={props.path}>
                 <Icon name="plan" /> Audit log
+              </NavLink>
+              <NavLink href="/admin/ehr" path={props.path}>
+                <Icon name="workbench" /> EHR integration
               </NavLink>
             </>
           ) : null}
