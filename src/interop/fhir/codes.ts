@@ -264,7 +264,7 @@ export const CODE_CHECKS: Readonly<Record<string, CodeCheck>> = {
   [codeKey(LOINC, "75622-1")]: no(),
   [codeKey(LOINC, "5196-1")]: ok("https://www.healthassure.in/codes/loinc-5196-1-hbv-surface-ag-ia-ql (secondary copy of the LOINC name: HBsAg [Presence] in Serum or Plasma by Immunoassay)"),
   [codeKey(LOINC, "5195-3")]: ok("https://loinc.org/5195-3/ (Hepatitis B virus surface Ag [Presence] in Serum)"),
-  [codeKey(LOINC, "16128-1")]: no(),
+  [codeKey(LOINC, "16128-1")]: ok("https://nrl.testcatalog.org/show/Hepatitis-C-Ab-1 (Hepatitis C Antibody (anti-HCV), serum) and https://labcatalog.net/tests?test=20469"),
   // SNOMED CT
   [codeKey(SNOMED, "102878001")]: no(),
   [codeKey(SNOMED, "55464009")]: no("OpenCodelists' antiphospholipid syndrome list is published in CTV3, not SNOMED CT"),
