@@ -20,6 +20,11 @@ describe("hazard log", () => {
     }
   });
 
+  it("every hazard has its own number (H01, H02, ... without gaps or repeats)", () => {
+    const ids = rows.map((r) => r[0]!);
+    expect(ids).toEqual(ids.map((_, i) => `H${String(i + 1).padStart(2, "0")}`));
+  });
+
   it("every control's test exists in the file the log names", () => {
     for (const r of rows) {
       const m = /^`([^`]+)` › "(.+)"$/.exec(r[7]!);

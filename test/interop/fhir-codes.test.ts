@@ -3,6 +3,8 @@
  * CODE_CHECKS saying where it was verified or that it was not; codes carry a valid check digit; the codes added by
  * the check (current TSH assays, HBsAg without method) are read.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CODE_CHECKS, codeKey, DECIDUA_LOCAL, DEFAULT_CODES, LOINC, NEGATIVE_CODES, NORMAL_CODES, ABNORMAL_CODES, POSITIVE_CODES, PREGNANT_CODES, RXNORM, SNOMED } from "../../src/interop/fhir/codes.js";
 import { bundleToRecord } from "../../src/interop/fhir/import.js";
@@ -43,12 +45,28 @@ describe("the default code map's checks", () => {
 
   it("a verified code names the public page it was checked on; an unverified one says so", () => {
     for (const [k, c] of Object.entries(CODE_CHECKS)) {
-      if (c.verified) expect(c.source, k).toMatch(/https:\/\/|RELMA/);
+      if (c.verified) expect(c.source, k).toMatch(/https?:\/\/|RELMA/);
       else expect(c.source, k).toMatch(/^not confirmed/);
     }
     // the check is honest in both directions: some codes could not be confirmed
     expect(Object.values(CODE_CHECKS).some((c) => !c.verified)).toBe(true);
     expect(Object.values(CODE_CHECKS).filter((c) => c.verified).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it("docs/interop.md lists the verified and the unverified codes exactly as CODE_CHECKS marks them", () => {
+    const doc = readFileSync(join(import.meta.dirname, "..", "..", "docs", "interop.md"), "utf8");
+    const section = (title: string) => {
+      const start = doc.indexOf(`*${title}*`);
+      expect(start, title).toBeGreaterThanOrEqual(0);
+      const end = doc.indexOf("\n\n", start);
+      // LOINC codes (1234-5) and SNOMED CT / RxNorm ids; the parenthesised notes carry no codes
+      return new Set([...doc.slice(start, end).replace(/\([^)]*\)/g, "").matchAll(/\b(\d{1,6}-\d|\d{4,})\b/g)].map((m) => m[1]));
+    };
+    const codeOf = (k: string) => k.slice(k.lastIndexOf("|") + 1);
+    const verified = new Set(Object.entries(CODE_CHECKS).filter(([, c]) => c.verified).map(([k]) => codeOf(k)));
+    const unverified = new Set(Object.entries(CODE_CHECKS).filter(([, c]) => !c.verified).map(([k]) => codeOf(k)));
+    expect([...section("Verified")].sort()).toEqual([...verified].sort());
+    expect([...section("Not verified")].sort()).toEqual([...unverified].sort());
   });
 
   it("every LOINC code has a valid mod-10 check digit and every SNOMED CT id a valid Verhoeff digit", () => {

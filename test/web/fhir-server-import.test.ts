@@ -8,7 +8,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_PASSWORD, apiSession, buildWeb, createUser, launchBrowser, login, shot, startServer, type Browser, type TestServer } from "./harness.js";
+import { ADMIN_PASSWORD, apiSession, buildWeb, createUser, launchBrowser, login, logout, shot, startServer, type Browser, type TestServer } from "./harness.js";
 import { startEhr, type TestEhr } from "../interop/ehr.js";
 import { profileBundle } from "../interop/helpers.js";
 
@@ -33,7 +33,6 @@ describe("patient page: import from the EHR's FHIR server", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
     srv = await startServer({ fhirImport: { totalMs: 8000, requestMs: 2500, maxBytes: 5_000_000 } });
     const admin = await apiSession(srv.base, "admin", ADMIN_PASSWORD);
-    expect((await admin("PUT", "/api/fhir/servers", { label: "Test hospital EHR", baseUrl: ehr.fhirBase, bearerToken: "browser-test-server-token" })).status).toBe(200);
     expect((await admin("PUT", "/api/fhir/servers", { label: "Down EHR", baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}/fhir` })).status).toBe(200);
     EHR_LABEL = `Test hospital EHR (${ehr.fhirBase})`;
     DOWN_LABEL = `Down EHR (http://127.0.0.1:${(silent.address() as AddressInfo).port}/fhir)`;
@@ -44,7 +43,6 @@ describe("patient page: import from the EHR's FHIR server", () => {
     patientId = (r.json as { patient: { id: string } }).patient.id;
     browser = await launchBrowser();
     page = browser.page;
-    await login(page, srv.base, CLINICIAN.username, CLINICIAN.password);
   });
   afterAll(async () => {
     await browser?.close();
@@ -55,6 +53,23 @@ describe("patient page: import from the EHR's FHIR server", () => {
   });
 
   const version = async () => ((await doc("GET", `/api/patients/${patientId}`)).json as { patient: { version: number } }).patient.version;
+
+  it("an administrator adds the EHR's FHIR server (base URL and token) on the EHR integration page", async () => {
+    await login(page, srv.base, "admin", ADMIN_PASSWORD);
+    await page.goto(`${srv.base}/admin/ehr`);
+    const form = page.getByTestId("fhir-server-form");
+    await form.locator('[name="label"]').fill("Test hospital EHR");
+    await form.locator('[name="baseUrl"]').fill(ehr.fhirBase);
+    await form.locator('[name="bearerToken"]').fill("browser-test-server-token");
+    await form.getByRole("button", { name: "Save server" }).click();
+    const row = page.locator("tr", { hasText: "Test hospital EHR" });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/stored/);
+    expect(await page.content()).not.toContain("browser-test-server-token");
+    await shot(page, "admin-ehr-fhir-servers");
+    await logout(page);
+    await login(page, srv.base, CLINICIAN.username, CLINICIAN.password);
+  });
 
   it("a server that does not answer: a clear error, nothing saved", async () => {
     await page.goto(`${srv.base}/patients/${patientId}`);

@@ -13,6 +13,7 @@ import { WorkbenchPage } from "./pages/Workbench.js";
 import { WorkbenchNmaPage } from "./pages/WorkbenchNma.js";
 import { WorkbenchTsaPage } from "./pages/WorkbenchTsa.js";
 import { AdminUsersPage, AdminAuditPage } from "./pages/Admin.js";
+import { AdminEhrPage } from "./pages/AdminEhr.js";
 import { PasswordPage } from "./pages/Password.js";
 import { ResearchPage } from "./pages/Research.js";
 import { TrialPage, TrialsPage } from "./pages/Trials.js";
@@ -62,6 +63,7 @@ const ROUTES: Route[] = [
   { pattern: "/rob", render: () => <RiskOfBiasPage />, crumb: "Risk of bias", roles: ["reviewer", "admin"] },
   { pattern: "/admin/users", render: () => <AdminUsersPage />, crumb: "Users", roles: ["admin"] },
   { pattern: "/admin/audit", render: () => <AdminAuditPage />, crumb: "Audit log", roles: ["admin"] },
+  { pattern: "/admin/ehr", render: () => <AdminEhrPage />, crumb: "EHR integration", roles: ["admin"] },
   { pattern: "/ehr/:id", render: (p) => <EhrViewPage id={p["id"] ?? ""} />, crumb: "From the EHR", roles: ["clinician"] },
   { pattern: "/account/password", render: () => <PasswordPage />, crumb: "Change password" },
 ];
@@ -141,6 +143,9 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
               </NavLink>
               <NavLink href="/admin/audit" path={props.path}>
                 <Icon name="plan" /> Audit log
+              </NavLink>
+              <NavLink href="/admin/ehr" path={props.path}>
+                <Icon name="workbench" /> EHR integration
               </NavLink>
             </>
           ) : null}
