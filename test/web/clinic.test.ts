@@ -266,6 +266,10 @@ describe("clinic", () => {
     await page.getByTestId("kept-plans").waitFor();
     await expect(page.getByTestId("override-reason").textContent()).resolves.toMatch(/approved research protocol, written consent/);
     await expect(page.getByTestId("kept-plans").textContent()).resolves.toMatch(/version 1 .* by drlee · verdict then: not-indicated/);
+    // issue 9 §5: which therapy was actually started, and when
+    await page.locator('[name="therapyEventNote"]').fill("first injection given");
+    await page.getByRole("button", { name: "Record", exact: true }).click();
+    await expect(page.getByTestId("therapy-events").textContent()).resolves.toMatch(/Lymphocyte immunisation therapy \(LIT\) started on .*first injection given/);
     await shot(page, "08d-kept-plan", false);
     // issue 9 §5: the history speaks in clinicians' words and shows every change
     await page.getByRole("link", { name: "History" }).click();
@@ -277,6 +281,7 @@ describe("clinic", () => {
     // issue 9 §5: the kept plan and its override reason stand in the history beside the versions, with who
     const kept = page.getByTestId("history-events").locator('[data-kind="plan-kept"]');
     await expect(kept.textContent()).resolves.toMatch(/Plan kept: Lymphocyte immunisation therapy \(LIT\), version 1.*by drlee.*override reason: approved research protocol, written consent/);
+    await expect(page.getByTestId("history-events").locator('[data-kind="therapy-event"]').textContent()).resolves.toMatch(/LIT\) started on .*by drlee.*first injection given/);
     // the plan was kept from today: its first step is due on the patient list
     await page.getByRole("link", { name: "Patients" }).first().click();
     await expect(page.getByTestId("patient-due").first().textContent()).resolves.toMatch(/LIT: .+ due today/);
