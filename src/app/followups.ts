@@ -5,6 +5,7 @@
  * `record.followUps` (the LIT plan reads them). Pure.
  */
 import { z } from "zod";
+import { InputError } from "../shared/errors.js";
 import { TherapyIdSchema } from "../shared/therapy-ids.js";
 
 const IsoDate = z.iso.date({ error: "must be a date written YYYY-MM-DD" });
@@ -50,4 +51,28 @@ export function recordWithFollowups(record: unknown, followups: readonly Clinica
       ...extra.map((f) => ({ test: "anti-paternal-antibody", date: f.date, result: f.positive === true ? "positive" : "negative" })),
     ],
   };
+}
+
+/**
+ * Refuses a follow-up that cannot be true (issue 9 §3): reported after `today` (an outcome in the future) or dated
+ * before the date of birth. InputError naming the field (HTTP 400, CLI exit 2).
+ */
+export function checkFollowupDate(f: { date: string }, today: string, dateOfBirth?: string, loc: { file?: string; row?: number } = {}): void {
+  if (f.date > today) throw new InputError(`${f.date} is after today ${today}: a follow-up cannot report an outcome in the future`, { ...loc, field: "date" });
+  if (dateOfBirth !== undefined && f.date < dateOfBirth) throw new InputError(`${f.date} is before the date of birth ${dateOfBirth}`, { ...loc, field: "date" });
+}
+
+/** A file of follow-ups (`decidua assess --followups FILE`): a JSON array of follow-up bodies, each checked as the API checks it. */
+export function parseFollowupList(json: unknown, today: string, file?: string): FollowUp[] {
+  const loc = file !== undefined ? { file } : {};
+  if (!Array.isArray(json)) throw new InputError("expected a JSON array of follow-ups", loc);
+  return json.map((entry: unknown, i) => {
+    const r = FollowUpSchema.safeParse(entry);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      throw new InputError(issue?.message ?? "not a follow-up", { ...loc, row: i + 1, field: issue?.path.map(String).join(".") ?? "" });
+    }
+    checkFollowupDate(r.data, today, undefined, { ...loc, row: i + 1 });
+    return r.data;
+  });
 }

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import { ageOn } from "./dates.js";
+import { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, type LossMechanism } from "./record-terms.js";
 import { TherapyIdSchema, type TherapyId } from "../shared/therapy-ids.js";
 import {
   ACL_IGG_UNITS,
@@ -82,18 +83,7 @@ export function parseTitre(text: string): number | null {
   return Number.isInteger(d) && d >= 1 ? d : null;
 }
 
-/** How a pregnancy was lost, where known (issue 9 §2). */
-export const LOSS_MECHANISMS = ["embryonic-death", "fetal-death", "pre-viable-delivery", "cervical-insufficiency", "pprom", "ectopic", "molar"] as const;
-export type LossMechanism = (typeof LOSS_MECHANISMS)[number];
-export const LOSS_MECHANISM_LABELS: Readonly<Record<LossMechanism, string>> = {
-  "embryonic-death": "embryonic death",
-  "fetal-death": "fetal death",
-  "pre-viable-delivery": "pre-viable delivery",
-  "cervical-insufficiency": "cervical insufficiency (painless dilatation)",
-  pprom: "preterm pre-viable rupture of membranes",
-  ectopic: "ectopic pregnancy",
-  molar: "molar pregnancy",
-};
+export { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, type LossMechanism } from "./record-terms.js";
 
 const LossSchema = z.strictObject({
   date: IsoDate.optional(),

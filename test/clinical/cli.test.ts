@@ -87,4 +87,25 @@ describe("decidua assess", () => {
     expect(r.code).toBe(0);
     expect((JSON.parse(r.out) as { title: string }).title).toBe("Decidua patient record");
   });
+  // issue 8 §5: follow-ups are read into the record by the same use case for the CLI and the server (app/followups.ts)
+  it("--followups: an anti-paternal antibody result updates the LIT plan as on the server; a future-dated one is exit 2", async () => {
+    const args = ["assess", join(EXAMPLES, "profile-a.json"), "--json", "--today", "2024-12-01", "--plan", "2024-09-02"];
+    const planStatus = (out: string) => (JSON.parse(out) as { therapies: { lit: { plan: { status: string } } } }).therapies.lit.plan.status;
+    const none = await run(args);
+    expect(none.code).toBe(0);
+    expect(planStatus(none.out)).toBe("awaiting-result");
+    const f = join(tmp, "followups.json");
+    writeFileSync(f, JSON.stringify([{ kind: "antibody-result", date: "2024-11-20", test: "anti-paternal-antibody", positive: false }, { kind: "pregnancy", date: "2024-11-25" }]));
+    const neg = await run([...args, "--followups", f]);
+    expect(neg.err).toBe("");
+    expect(planStatus(neg.out)).toBe("reconsider");
+    const future = join(tmp, "future.json");
+    writeFileSync(future, JSON.stringify([{ kind: "antibody-result", date: "2024-12-20", test: "anti-paternal-antibody", positive: true }]));
+    const r = await run([...args, "--followups", future]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(/row 1.*field "date".*after today 2024-12-01|field "date".*row 1/s);
+    writeFileSync(future, JSON.stringify([{ kind: "loss", date: "2024-10-01", gestationalWeek: 50 }]));
+    expect((await run([...args, "--followups", future])).err).toMatch(/gestationalWeek.*impossible gestational week: over 45/);
+  });
 });

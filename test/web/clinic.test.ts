@@ -253,6 +253,29 @@ describe("clinic", () => {
     await page.getByTestId("save-ok").waitFor();
   });
 
+  // issue 9 §2: the form records what clinicians record: loss mechanism, TB latent/treated, IgA level, NK specimen,
+  // karyotype abnormality kind, current medications
+  test("the record form takes the loss mechanism, latent TB, the IgA level, the NK specimen and current medications", async () => {
+    await page.goto(`${server.base}/patients/${patientB}`);
+    await page.locator('[name="record.age"]').waitFor();
+    await choose("record.losses.0.mechanism", "embryonic-death");
+    await choose("record.safety.tb", "latent-treated");
+    await fill("record.safety.igaLevel.value", "1.2");
+    await fill("record.immune.uterineNk.value", "2");
+    await choose("record.immune.uterineNk.specimen", "endometrial-biopsy");
+    await page.getByRole("button", { name: "Add a medication" }).click();
+    await fill("record.medications.0.name", "levothyroxine");
+    await save();
+    await page.getByTestId("save-ok").or(page.getByTestId("save-error")).first().waitFor();
+    expect(await page.getByTestId("save-error").count(), (await page.getByTestId("save-error").allTextContents()).join(" ")).toBe(0);
+    const api = await apiSession(server.base, CLINICIAN.username, CLINICIAN.password);
+    const rec = ((await api("GET", `/api/patients/${patientB}`)).json as { patient: { record: { losses: Array<{ mechanism?: string }>; safety: { tb?: string; igaLevel?: { value: number } }; medications?: Array<{ name: string }> } } }).patient.record;
+    expect(rec.losses[0]!.mechanism).toBe("embryonic-death");
+    expect(rec.safety.tb).toBe("latent-treated");
+    expect(rec.safety.igaLevel!.value).toBe(1.2);
+    expect(rec.medications![0]!.name).toBe("levothyroxine");
+  });
+
   // issue 9 §5: plans are kept; planning a not-indicated therapy demands an override reason, stored and shown
   test("a kept plan survives a reload; an override reason is demanded and shown", async () => {
     await page.goto(`${server.base}/patients/${patientB}/plan?therapy=lit`);
@@ -266,6 +289,10 @@ describe("clinic", () => {
     await page.getByTestId("kept-plans").waitFor();
     await expect(page.getByTestId("override-reason").textContent()).resolves.toMatch(/approved research protocol, written consent/);
     await expect(page.getByTestId("kept-plans").textContent()).resolves.toMatch(/version 1 .* by drlee · verdict then: not-indicated/);
+    // issue 9 §5: which therapy was actually started, and when
+    await page.locator('[name="therapyEventNote"]').fill("first injection given");
+    await page.getByRole("button", { name: "Record", exact: true }).click();
+    await expect(page.getByTestId("therapy-events").textContent()).resolves.toMatch(/Lymphocyte immunisation therapy \(LIT\) started on .*first injection given/);
     await shot(page, "08d-kept-plan", false);
     // issue 9 §5: the history speaks in clinicians' words and shows every change
     await page.getByRole("link", { name: "History" }).click();
@@ -277,6 +304,7 @@ describe("clinic", () => {
     // issue 9 §5: the kept plan and its override reason stand in the history beside the versions, with who
     const kept = page.getByTestId("history-events").locator('[data-kind="plan-kept"]');
     await expect(kept.textContent()).resolves.toMatch(/Plan kept: Lymphocyte immunisation therapy \(LIT\), version 1.*by drlee.*override reason: approved research protocol, written consent/);
+    await expect(page.getByTestId("history-events").locator('[data-kind="therapy-event"]').textContent()).resolves.toMatch(/LIT\) started on .*by drlee.*first injection given/);
     // the plan was kept from today: its first step is due on the patient list
     await page.getByRole("link", { name: "Patients" }).first().click();
     await expect(page.getByTestId("patient-due").first().textContent()).resolves.toMatch(/LIT: .+ due today/);

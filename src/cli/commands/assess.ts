@@ -14,6 +14,7 @@ import { verdictDigest } from "../../clinical/digest.js";
 import { InputError } from "../../shared/errors.js";
 import { THERAPY_IDS } from "../../shared/therapy-ids.js";
 import { parseJsonText } from "../files.js";
+import { parseFollowupList, recordWithFollowups } from "../../app/followups.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -28,6 +29,7 @@ const AssessOptionsSchema = z.object({
   schema: z.boolean().optional(),
   fhirCodes: z.string().optional(),
   fhirOut: z.string().optional(),
+  followups: z.string().optional(),
 });
 
 function readJson(file: string, what: string): unknown {
@@ -106,6 +108,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--clinic <file>", "clinic configuration (JSON) overriding the default cut-offs")
     .option("--schema", "print the patient record's JSON Schema and exit")
     .option("--fhir-codes <file>", "with a FHIR Bundle: the clinic's local codes (JSON code map, see docs/interop.md)")
+    .option("--followups <file>", "follow-up results and outcomes (JSON array, as POST /api/patients/:id/followups takes them): anti-paternal antibody results update the LIT plan")
     .option("--fhir-out <file>", "also write the assessment as a FHIR R4 Bundle (GuidanceResponse, DetectedIssue, CarePlan, DocumentReference)")
     .action((file: string | undefined, rawOpts: unknown) => {
       const parsed = AssessOptionsSchema.safeParse(rawOpts);
@@ -125,7 +128,9 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       }
       const config = opts.clinic !== undefined ? makeClinicConfig(readJson(opts.clinic, "clinic configuration"), opts.clinic) : undefined;
       const today = opts.today ?? new Date().toISOString().slice(0, 10);
-      const record = readJson(file, "patient record");
+      // follow-ups are read into the record as the server reads a stored patient's (app/followups.ts)
+      const followups = opts.followups !== undefined ? parseFollowupList(readJson(opts.followups, "follow-ups"), today, opts.followups) : [];
+      const raw = readJson(file, "patient record");
       let evidence: EvidenceLookup | undefined;
       try {
         evidence = evidenceLookupFromBase(loadDefaultEvidenceBase());
@@ -141,7 +146,9 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         ...(opts.lmp !== undefined ? { assumedLmp: opts.lmp } : {}),
       };
       // a FHIR R4 Bundle (an EHR export) is mapped to the record first; a Decidua record is assessed as it is
-      const isBundle = typeof record === "object" && record !== null && (record as { resourceType?: unknown }).resourceType === "Bundle";
+      const isBundle = typeof raw === "object" && raw !== null && (raw as { resourceType?: unknown }).resourceType === "Bundle";
+      if (isBundle && opts.followups !== undefined) throw new InputError("a FHIR Bundle carries its own results: --followups goes with a Decidua record", { field: "--followups" });
+      const record = isBundle ? raw : recordWithFollowups(raw, followups);
       let imp: FhirImport | undefined;
       if (isBundle) {
         const codeMap = opts.fhirCodes !== undefined ? makeCodeMapFrom(opts.fhirCodes) : undefined;

@@ -14,6 +14,11 @@ export function textLines(text: string): string[] {
   return text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n").split("\n");
 }
 
+/** The lines of a text with their line numbers (from 1), for parsers that name the line of a problem. */
+export function numberedLines(text: string): Array<[lineNo: number, line: string]> {
+  return textLines(text).map((line, i) => [i + 1, line]);
+}
+
 export interface DraftRecord {
   pmid: string | null;
   doi: string | null;
@@ -43,4 +48,23 @@ export function finishRecord(d: DraftRecord, file: string, n: number, line: numb
 /** An empty file (or one with only blank lines) is refused, not read as zero records. */
 export function refuseEmpty(text: string, file: string, format: string): void {
   if (text.replace(/^\uFEFF/, "").trim() === "") throw new InputError(`the file is empty; expected ${format}`, { file });
+}
+
+/** One record of a tagged export (RIS, PubMed MEDLINE): the line it starts on and each tag's values in order. */
+export interface TaggedRecord {
+  line: number;
+  fields: Map<string, string[]>;
+}
+
+/** Adds a value under its tag (a tag may repeat: authors, ids). */
+export function addTagValue(r: TaggedRecord, tag: string, value: string): void {
+  const list = r.fields.get(tag);
+  if (list === undefined) r.fields.set(tag, [value]);
+  else list.push(value);
+}
+
+/** A continuation line: its text joins the last value of the tag (wrapped titles and abstracts). */
+export function continueTagValue(r: TaggedRecord, tag: string, line: string): void {
+  const list = r.fields.get(tag) ?? [];
+  list[list.length - 1] = `${list[list.length - 1] ?? ""} ${line.trim()}`;
 }

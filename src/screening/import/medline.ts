@@ -6,25 +6,19 @@
  */
 import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, yearOf } from "../record.js";
-import { finishRecord, recordError, refuseEmpty, textLines } from "./common.js";
+import { finishRecord, recordError, refuseEmpty, numberedLines, addTagValue, continueTagValue, type TaggedRecord } from "./common.js";
 
 const TAG_LINE = /^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$/;
 
-interface RawMedline {
-  line: number;
-  fields: Map<string, string[]>;
-}
+type RawMedline = TaggedRecord;
 
 /** Parses a MEDLINE-format export. Throws InputError (file, record, line, field) for anything else. */
 export function parseMedline(text: string, file: string): BibRecord[] {
   refuseEmpty(text, file, "PubMed MEDLINE format");
-  const lines = textLines(text);
   const raws: RawMedline[] = [];
   let cur: RawMedline | null = null;
   let lastTag: string | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const line = lines[i] ?? "";
+  for (const [lineNo, line] of numberedLines(text)) {
     if (line.trim() === "") {
       if (cur !== null) raws.push(cur);
       cur = null;
@@ -33,8 +27,7 @@ export function parseMedline(text: string, file: string): BibRecord[] {
     }
     if (/^ {6}\S/.test(line) || (/^\s+\S/.test(line) && cur !== null && lastTag !== null)) {
       if (cur === null || lastTag === null) throw new InputError(`not a MEDLINE file: line ${lineNo} continues no field`, { file, row: lineNo });
-      const list = cur.fields.get(lastTag) as string[];
-      list[list.length - 1] = `${list[list.length - 1] ?? ""} ${line.trim()}`;
+      continueTagValue(cur, lastTag, line);
       continue;
     }
     const m = TAG_LINE.exec(line);
@@ -47,9 +40,7 @@ export function parseMedline(text: string, file: string): BibRecord[] {
       if (tag !== "PMID") throw recordError(file, raws.length + 1, lineNo, "PMID", `a MEDLINE record starts with "PMID- ", found "${tag}"`);
       cur = { line: lineNo, fields: new Map() };
     }
-    const list = cur.fields.get(tag);
-    if (list === undefined) cur.fields.set(tag, [value]);
-    else list.push(value);
+    addTagValue(cur, tag, value);
     lastTag = tag;
   }
   if (cur !== null) raws.push(cur);

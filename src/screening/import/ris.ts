@@ -7,14 +7,11 @@
  */
 import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
-import { type DraftRecord, finishRecord, recordError, refuseEmpty, textLines } from "./common.js";
+import { type DraftRecord, finishRecord, recordError, refuseEmpty, numberedLines, addTagValue, continueTagValue, type TaggedRecord } from "./common.js";
 
 const TAG_LINE = /^([A-Z][A-Z0-9])  -(?:\s*$| (.*)$)/;
 
-interface RawRis {
-  line: number;
-  fields: Map<string, string[]>;
-}
+type RawRis = TaggedRecord;
 
 function first(r: RawRis, ...tags: string[]): string | null {
   for (const t of tags) {
@@ -48,13 +45,10 @@ function doiOf(r: RawRis): string | null {
 /** Parses a RIS export. Throws InputError (file, record, line, field) for anything that is not RIS. */
 export function parseRis(text: string, file: string): BibRecord[] {
   refuseEmpty(text, file, "RIS");
-  const lines = textLines(text);
   const raws: RawRis[] = [];
   let cur: RawRis | null = null;
   let lastTag: string | null = null;
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const line = lines[i] ?? "";
+  for (const [lineNo, line] of numberedLines(text)) {
     const m = TAG_LINE.exec(line);
     if (m !== null) {
       const tag = m[1] as string;
@@ -75,9 +69,7 @@ export function parseRis(text: string, file: string): BibRecord[] {
         lastTag = null;
         continue;
       }
-      const list = cur.fields.get(tag);
-      if (list === undefined) cur.fields.set(tag, [value]);
-      else list.push(value);
+      addTagValue(cur, tag, value);
       lastTag = tag;
       continue;
     }
@@ -87,8 +79,7 @@ export function parseRis(text: string, file: string): BibRecord[] {
       throw new InputError(`${hint}: line ${lineNo} is not a RIS tag line ("XX  - value")`, { file, row: lineNo });
     }
     // continuation of the previous tag's value
-    const list = cur.fields.get(lastTag) as string[];
-    list[list.length - 1] = `${list[list.length - 1] ?? ""} ${line.trim()}`;
+    continueTagValue(cur, lastTag, line);
   }
   if (cur !== null) throw recordError(file, raws.length + 1, cur.line, "ER", `record starting at line ${cur.line} is not closed by an ER line`);
   if (raws.length === 0) throw new InputError("not a RIS file: no record (TY ... ER) found", { file });

@@ -7,8 +7,7 @@ import { z } from "zod";
 import { TherapyIdSchema } from "../../shared/therapies.js";
 import { actorOf, userOf } from "../auth.js";
 import { RecordBodySchema } from "../core.js";
-import { InputError } from "../../shared/errors.js";
-import { FollowUpSchema } from "../../app/followups.js";
+import { FollowUpSchema, checkFollowupDate } from "../../app/followups.js";
 import { patientHistoryEvents } from "../../app/patient-history.js";
 import { dueSteps } from "../../clinical/due-steps.js";
 import { HttpError } from "../errors.js";
@@ -165,8 +164,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const body = req.body as z.infer<typeof FollowUpSchema>;
     const p = await load(id);
     // a follow-up that reports an outcome cannot be dated in the future or before the patient's birth (issue 9 §3)
-    if (body.date > todayOf()) throw new InputError(`${body.date} is after today ${todayOf()}: a follow-up cannot report an outcome in the future`, { field: "date" });
-    if (body.date < p.dateOfBirth) throw new InputError(`${body.date} is before the date of birth ${p.dateOfBirth}`, { field: "date" });
+    checkFollowupDate(body, todayOf(), p.dateOfBirth);
     if ((await app.store.countFollowups(id)) >= MAX_FOLLOWUPS) throw new HttpError(400, "VALIDATION", `a patient can have at most ${MAX_FOLLOWUPS} follow-ups`, "kind");
     const f = await app.store.addFollowup(id, body, actor(req));
     return reply.code(201).send({ followup: followupView(f, p, false) });

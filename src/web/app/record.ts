@@ -1,46 +1,32 @@
 /** The patient record as the forms edit it (PatientRecordInput, src/clinical/record.ts). */
 import type { PatientRecordInput } from "../../clinical/record.js";
-import {
-  ACL_IGG_UNITS,
-  ACL_IGM_UNITS,
-  B2GPI_IGG_UNITS,
-  B2GPI_IGM_UNITS,
-  CREATININE_UNITS,
-  CYTOKINE_UNITS,
-  EGFR_UNITS,
-  FREE_T4_UNITS,
-  PERCENT_UNITS,
-  SST2_UNITS,
-  TPO_UNITS,
-  TSH_UNITS,
-  WEIGHT_UNITS,
-  type UnitFamily,
-} from "../../clinical/units.js";
+import * as U from "../../clinical/units.js";
 import { prune, type Json } from "./components/form.js";
 
 export type { PatientRecordInput };
 
 /** Units offered in the forms: the canonical unit first, then the usual alternatives (one spelling each). */
-function offered(f: UnitFamily, keep?: string[]): string[] {
+function offered(f: U.UnitFamily, keep?: string[]): string[] {
   const all = Object.keys(f.factors);
   const list = keep ? all.filter((u) => keep.includes(u)) : all;
   return [f.canonical, ...list.filter((u) => u !== f.canonical)];
 }
 
 export const UNITS = {
-  weight: offered(WEIGHT_UNITS),
-  percent: offered(PERCENT_UNITS),
-  tsh: offered(TSH_UNITS, ["mU/L", "mIU/L", "µIU/mL"]),
-  freeT4: offered(FREE_T4_UNITS),
-  tpo: offered(TPO_UNITS),
-  aclIgG: offered(ACL_IGG_UNITS, ["GPL", "GPL-U/mL"]),
-  aclIgM: offered(ACL_IGM_UNITS, ["MPL", "MPL-U/mL"]),
-  b2gpiIgG: offered(B2GPI_IGG_UNITS),
-  b2gpiIgM: offered(B2GPI_IGM_UNITS),
-  cytokine: offered(CYTOKINE_UNITS, ["pg/mL", "ng/L", "ng/mL"]),
-  sst2: offered(SST2_UNITS, ["ng/mL", "pg/mL"]),
-  creatinine: offered(CREATININE_UNITS, ["µmol/L", "mg/dL"]),
-  egfr: offered(EGFR_UNITS, ["mL/min/1.73m2"]),
+  weight: offered(U.WEIGHT_UNITS),
+  percent: offered(U.PERCENT_UNITS),
+  tsh: offered(U.TSH_UNITS, ["mU/L", "mIU/L", "µIU/mL"]),
+  freeT4: offered(U.FREE_T4_UNITS),
+  iga: offered(U.IGA_UNITS),
+  tpo: offered(U.TPO_UNITS),
+  aclIgG: offered(U.ACL_IGG_UNITS, ["GPL", "GPL-U/mL"]),
+  aclIgM: offered(U.ACL_IGM_UNITS, ["MPL", "MPL-U/mL"]),
+  b2gpiIgG: offered(U.B2GPI_IGG_UNITS),
+  b2gpiIgM: offered(U.B2GPI_IGM_UNITS),
+  cytokine: offered(U.CYTOKINE_UNITS, ["pg/mL", "ng/L", "ng/mL"]),
+  sst2: offered(U.SST2_UNITS, ["ng/mL", "pg/mL"]),
+  creatinine: offered(U.CREATININE_UNITS, ["µmol/L", "mg/dL"]),
+  egfr: offered(U.EGFR_UNITS, ["mL/min/1.73m2"]),
 } as const;
 
 export function emptyRecord(): Json {

@@ -3,6 +3,7 @@ import type { JSX } from "preact";
 import type { Plan, PlannedStep } from "../../../clinical/protocols.js";
 import type { StoredFollowUp } from "../api.js";
 import { Alert, Badge, fmtDate } from "./ui.js";
+import { TitledList } from "./lists.js";
 
 export type PlanLike = Plan;
 
@@ -78,14 +79,7 @@ export function PlanTimeline(props: { plan: Plan; followups: StoredFollowUp[] })
         <RuleList title="Continue if" items={plan.continueRules} />
         <RuleList title="Stop or reconsider if" items={plan.stopRules} />
       </div>
-      {plan.notes.length > 0 ? (
-        <div>
-          <h4 style="margin-bottom:4px">Notes</h4>
-          <ul class="small" style="margin:0;padding-left:18px">
-            {plan.notes.map((n) => <li key={n}>{n}</li>)}
-          </ul>
-        </div>
-      ) : null}
+      <TitledList title="Notes" items={plan.notes} itemKey={(n) => n} item={(n) => n} />
       {plan.sources.length > 0 ? <div class="cite">Sources: {plan.sources.join(" · ")}</div> : null}
     </div>
   );

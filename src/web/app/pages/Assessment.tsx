@@ -10,6 +10,7 @@ import { diagnosisOverview } from "../../../clinical/overview.js";
 import { verdictDigest } from "../../../clinical/digest.js";
 import { Alert, Badge, Button, Card, Icon, Spinner, StatusBadge, cx, fmtDate } from "../components/ui.js";
 import { useLoad } from "../hooks.js";
+import { TitledList } from "../components/lists.js";
 import { TherapyEvidencePanel } from "../components/EvidencePanel.js";
 
 
@@ -156,26 +157,8 @@ function DiagnosisCard(props: { as: Assessment }): JSX.Element {
           </>
         ) : null}
       </dl>
-      {dx.causes.length > 0 ? (
-        <div style="margin-top:10px">
-          <h4 style="margin-bottom:4px">Causes found</h4>
-          <ul class="small" style="margin:0;padding-left:18px">
-            {dx.causes.map((c) => (
-              <li key={c.id}><b>{c.label}</b>: {c.detail}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {dx.losses.some((l) => l.explained) ? (
-        <div style="margin-top:10px">
-          <h4 style="margin-bottom:4px">Explained losses</h4>
-          <ul class="small" style="margin:0;padding-left:18px">
-            {dx.losses.filter((l) => l.explained).map((l) => (
-              <li key={l.index}>Loss {l.index + 1} (week {l.gestationalWeek}): {l.explanation}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <TitledList title="Causes found" style="margin-top:10px" items={dx.causes} itemKey={(c) => c.id} item={(c) => <><b>{c.label}</b>: {c.detail}</>} />
+      <TitledList title="Explained losses" style="margin-top:10px" items={dx.losses.filter((l) => l.explained)} itemKey={(l) => l.index} item={(l) => `Loss ${l.index + 1} (week ${l.gestationalWeek}): ${l.explanation ?? ""}`} />
     </Card>
   );
 }
@@ -285,14 +268,7 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
             <div class="stack">
               <div class="small muted">{STATUS_MEANINGS[t.status]}</div>
               {t.researchNote ? <Alert tone="info">{t.researchNote}</Alert> : null}
-              {t.reasons.length > 0 ? (
-                <div>
-                  <h4 style="margin-bottom:4px">Why</h4>
-                  <ul class="small" style="margin:0;padding-left:18px">
-                    {t.reasons.map((r) => <li key={r}>{r}</li>)}
-                  </ul>
-                </div>
-              ) : null}
+              <TitledList title="Why" items={t.reasons} itemKey={(r) => r} item={(r) => r} />
               <div>
                 <h4 style="margin-bottom:4px">Findings behind this verdict</h4>
                 {t.findings.length === 0 ? (
@@ -328,14 +304,7 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
                   </ul>
                 </div>
               ) : null}
-              {unmet.length > 0 ? (
-                <div>
-                  <h4 style="margin-bottom:4px">Criteria not met</h4>
-                  <ul class="small" style="margin:0;padding-left:18px" data-testid="unmet">
-                    {unmet.map((u) => <li key={u}>{u}</li>)}
-                  </ul>
-                </div>
-              ) : null}
+              <TitledList title="Criteria not met" testId="unmet" items={unmet} itemKey={(u) => u} item={(u) => u} />
               {t.safetyChecks.length > 0 ? (
                 <div>
                   <h4 style="margin-bottom:4px">Safety checks</h4>
@@ -354,14 +323,7 @@ function TherapyCard(props: { t: TherapyAssessment; patientId: string; initially
                   </ul>
                 </div>
               ) : null}
-              {t.coInterventions.length > 0 ? (
-                <div>
-                  <h4 style="margin-bottom:4px">Paired in the protocol with</h4>
-                  <ul class="small" style="margin:0;padding-left:18px">
-                    {t.coInterventions.map((c) => <li key={c.label}><b>{c.label}</b>: {c.note}</li>)}
-                  </ul>
-                </div>
-              ) : null}
+              <TitledList title="Paired in the protocol with" items={t.coInterventions} itemKey={(c) => c.label} item={(c) => <><b>{c.label}</b>: {c.note}</>} />
               {t.criteriaSource.length > 0 ? <div class="cite">Criteria: {t.criteriaSource.join(" · ")}</div> : null}
               {t.status === "protocol-eligible" || t.status === "recommended" ? (
                 <div>

@@ -18,6 +18,15 @@ interface KeptPlan {
   createdBy: string;
 }
 
+interface TherapyEvent {
+  id: string;
+  therapy: string;
+  event: "started" | "stopped";
+  date: string;
+  note: string | null;
+  createdBy: string;
+}
+
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -35,7 +44,7 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
   const [error, setError] = useState<string | null>(null);
   const followups = useLoad(() => api<{ followups: StoredFollowUp[] }>("GET", `/api/patients/${p.id}/followups`), [p.id]);
   const kept = useLoad(
-    () => (props.canEdit ? api<{ plans: KeptPlan[] }>("GET", `/api/patients/${p.id}/plans`) : Promise.resolve({ plans: [] as KeptPlan[] })),
+    () => (props.canEdit ? api<{ plans: KeptPlan[]; therapyEvents: TherapyEvent[] }>("GET", `/api/patients/${p.id}/plans`) : Promise.resolve({ plans: [] as KeptPlan[], therapyEvents: [] as TherapyEvent[] })),
     [p.id],
   );
   const [override, setOverride] = useState("");
@@ -53,6 +62,19 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
     }
   }
   const therapies = useTherapies();
+  const nameOf = (id: string): string => therapies.find((t) => t.id === id)?.name ?? id;
+  const [event, setEvent] = useState<{ event: "started" | "stopped"; date: string; note: string }>({ event: "started", date: today(), note: "" });
+  const [eventError, setEventError] = useState<string | null>(null);
+  async function recordEvent(): Promise<void> {
+    setEventError(null);
+    try {
+      await api("POST", `/api/patients/${p.id}/therapy-events`, { therapy, event: event.event, date: event.date, ...(event.note.trim() !== "" ? { note: event.note.trim() } : {}) });
+      setEvent({ ...event, note: "" });
+      kept.reload();
+    } catch (err) {
+      setEventError(err instanceof Error ? err.message : String(err));
+    }
+  }
 
   // Arriving from an assessment card ("Plan this therapy"): build the plan straight away, from today.
   useEffect(() => {
@@ -121,12 +143,35 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
             <ul class="list-plain" style="padding:4px 18px" data-testid="kept-plans">
               {kept.data.plans.map((k) => (
                 <li key={k.id} class="small">
-                  <b>{(therapies.find((t) => t.id === k.therapy)?.name) ?? k.therapy}</b> · version {k.version} · from {fmtDate(k.startDate)} · kept {fmtDate(k.createdAt)} by {k.createdBy} · verdict then: {k.verdictStatus}
+                  <b>{nameOf(k.therapy)}</b> · version {k.version} · from {fmtDate(k.startDate)} · kept {fmtDate(k.createdAt)} by {k.createdBy} · verdict then: {k.verdictStatus}
                   {k.overrideReason !== null ? <div class="muted" data-testid="override-reason">Override reason: {k.overrideReason}</div> : null}
                 </li>
               ))}
             </ul>
           )}
+        </Card>
+        <Card title="Therapy started and stopped" tight>
+          {kept.data && kept.data.therapyEvents.length > 0 ? (
+            <ul class="list-plain" style="padding:4px 18px" data-testid="therapy-events">
+              {kept.data.therapyEvents.map((e) => (
+                <li key={e.id} class="small">
+                  <b>{nameOf(e.therapy)}</b> {e.event} on {fmtDate(e.date)} <span class="muted">(recorded by {e.createdBy})</span>
+                  {e.note !== null ? <div class="muted">{e.note}</div> : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <div class="row no-print" style="padding:8px 18px" aria-label="Record a therapy started or stopped">
+            <span class="small">{nameOf(therapy)}</span>
+            <select name="therapyEvent" class="input" style="width:auto" value={event.event} onChange={(e) => setEvent({ ...event, event: e.currentTarget.value as "started" | "stopped" })}>
+              <option value="started">started</option>
+              <option value="stopped">stopped</option>
+            </select>
+            <input name="therapyEventDate" class="input" type="date" style="width:auto" value={event.date} onInput={(e) => setEvent({ ...event, date: e.currentTarget.value })} />
+            <input name="therapyEventNote" class="input" placeholder="note (optional)" value={event.note} onInput={(e) => setEvent({ ...event, note: e.currentTarget.value })} />
+            <Button onClick={() => void recordEvent()}>Record</Button>
+          </div>
+          {eventError ? <div style="padding:0 18px 8px"><Alert tone="warn">{eventError}</Alert></div> : null}
         </Card>
       </div>
       ) : null}

@@ -18,6 +18,7 @@ import {
   type Json,
 } from "../components/form.js";
 import { UNITS, recordForSave } from "../record.js";
+import { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS } from "../../../clinical/record-terms.js";
 
 const SECTIONS: Array<[string, string]> = [
   ["sec-identity", "Identity"],
@@ -44,6 +45,27 @@ const TREATMENTS = opts(
 );
 const SCREEN = opts(["negative", "Negative"], ["positive", "Positive"], ["immune", "Immune"], ["treated", "Treated"], ["not-tested", "Not tested"]);
 const NORMAL_ABNORMAL = opts(["normal", "Normal"], ["abnormal", "Abnormal"]);
+/** Issue 9 §2: what clinicians record, in their words (the record's values: src/clinical/record.ts). */
+const LOSS_MECHANISM = opts(...LOSS_MECHANISMS.map((m): [string, string] => [m, LOSS_MECHANISM_LABELS[m].replace(/^./, (c) => c.toUpperCase())]));
+const TB = opts(["negative", "Negative"], ["latent-untreated", "Latent (IGRA/TST positive), not treated"], ["latent-treated", "Latent, treated"], ["active", "Active TB"], ["positive", "Positive, not yet classified"], ["not-tested", "Not tested"]);
+const KARYOTYPE_KIND = opts(["balanced-translocation", "Balanced translocation"], ["robertsonian-translocation", "Robertsonian translocation"], ["inversion", "Inversion"], ["other", "Other"]);
+const NK_SPECIMEN = opts(["peripheral-blood", "Peripheral blood"], ["endometrial-biopsy", "Endometrial biopsy"]);
+
+/** One partner's karyotype: result, kind of abnormality, date, detail. */
+function KaryotypeFields(props: { form: FormState; who: "Female" | "Male"; placeholder: string }): JSX.Element {
+  const path = `record.workup.karyotype${props.who}`;
+  return (
+    <fieldset class="group">
+      <legend>Karyotype, {props.who.toLowerCase()} partner</legend>
+      <div class="form-grid">
+        <SelectField form={props.form} path={`${path}.result`} label="Result" options={NORMAL_ABNORMAL} />
+        <SelectField form={props.form} path={`${path}.abnormality`} label="Kind of abnormality" options={KARYOTYPE_KIND} />
+        <TextField form={props.form} path={`${path}.date`} label="Date" type="date" />
+        <TextField form={props.form} path={`${path}.detail`} label="Detail" class="span-all" placeholder={props.placeholder} />
+      </div>
+    </fieldset>
+  );
+}
 const POS_NEG = opts(["negative", "Negative"], ["positive", "Positive"]);
 const LAB_FLAG = opts(["normal", "Normal (lab)"], ["elevated", "Elevated (lab)"], ["low", "Low (lab)"]);
 
@@ -221,6 +243,7 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
                     <TextField form={f} path={`${b}.date`} label="Date" type="date" />
                     <NumberField form={f} path={`${b}.gestationalWeek`} label="Gestational week" unit="wk" required />
                     <SelectField form={f} path={`${b}.kind`} label="Type" emptyLabel="Choose…" options={opts(["biochemical", "Biochemical"], ["clinical", "Clinical"], ["ectopic", "Ectopic"], ["molar", "Molar"])} />
+                    <SelectField form={f} path={`${b}.mechanism`} label="Mechanism (where known)" options={LOSS_MECHANISM} />
                     <SelectField form={f} path={`${b}.embryoKaryotype.result`} label="Embryo / POC karyotype" options={opts(["not-tested", "Not tested"], ["normal", "Normal"], ["abnormal", "Abnormal"], ["failed", "Failed"])} />
                     <TextField form={f} path={`${b}.embryoKaryotype.detail`} label="Karyotype detail" placeholder="e.g. 47,XX,+16" />
                     <YesNoField form={f} path={`${b}.fetalHeartActivitySeen`} label="Fetal heart seen" />
@@ -276,22 +299,8 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
 
             <Card id="sec-workup" title="Standard work-up">
               <div class="grid cols-2">
-                <fieldset class="group">
-                  <legend>Karyotype, female partner</legend>
-                  <div class="form-grid">
-                    <SelectField form={f} path="record.workup.karyotypeFemale.result" label="Result" options={NORMAL_ABNORMAL} />
-                    <TextField form={f} path="record.workup.karyotypeFemale.date" label="Date" type="date" />
-                    <TextField form={f} path="record.workup.karyotypeFemale.detail" label="Detail" class="span-all" placeholder="e.g. 46,XX" />
-                  </div>
-                </fieldset>
-                <fieldset class="group">
-                  <legend>Karyotype, male partner</legend>
-                  <div class="form-grid">
-                    <SelectField form={f} path="record.workup.karyotypeMale.result" label="Result" options={NORMAL_ABNORMAL} />
-                    <TextField form={f} path="record.workup.karyotypeMale.date" label="Date" type="date" />
-                    <TextField form={f} path="record.workup.karyotypeMale.detail" label="Detail" class="span-all" placeholder="e.g. 46,XY" />
-                  </div>
-                </fieldset>
+                <KaryotypeFields form={f} who="Female" placeholder="e.g. 46,XX" />
+                <KaryotypeFields form={f} who="Male" placeholder="e.g. 46,XY" />
                 <fieldset class="group">
                   <legend>Uterine anatomy</legend>
                   <div class="form-grid">
@@ -358,9 +367,11 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
             <Card id="sec-immune" title="Immune panel" actions={<span class="badge warn sm" title="ESHRE and RCOG advise against routine immune testing outside research">Research-grade markers</span>}>
               <div class="form-grid">
                 <QuantityField form={f} path="record.immune.peripheralNk" label="Peripheral NK (CD56+)" units={UNITS.percent} hint="of lymphocytes" />
+                <SelectField form={f} path="record.immune.peripheralNk.specimen" label="Peripheral NK specimen" options={NK_SPECIMEN} />
                 <QuantityField form={f} path="record.immune.nkCytotoxicity" label="NK cytotoxicity (25:1)" units={UNITS.percent} />
                 <QuantityField form={f} path="record.immune.uterineNk" label="Uterine NK (CD56+)" units={UNITS.percent} hint="of stromal cells" />
                 <NumberField form={f} path="record.immune.uterineNk.cycleDay" label="Biopsy cycle day" />
+                <SelectField form={f} path="record.immune.uterineNk.specimen" label="Uterine NK specimen" options={NK_SPECIMEN} />
                 <NumberField form={f} path="record.immune.th1Th2Ratio.value" label="Th1/Th2 ratio" unit="ratio" />
                 <NumberField form={f} path="record.immune.tnfIl10Ratio.value" label="TNF-α/IL-10 ratio" unit="ratio" />
                 <QuantityField form={f} path="record.immune.il33" label="IL-33" units={UNITS.cytokine} />
@@ -386,10 +397,12 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
 
             <Card id="sec-safety" title="Safety items">
               <div class="form-grid">
-                <SelectField form={f} path="record.safety.tb" label="Tuberculosis screen" options={SCREEN} />
+                <SelectField form={f} path="record.safety.tb" label="Tuberculosis" options={TB} />
                 <SelectField form={f} path="record.safety.hepatitisB" label="Hepatitis B" options={SCREEN} />
                 <QuantityField form={f} path="record.safety.egfr" label="eGFR" units={UNITS.egfr} />
                 <QuantityField form={f} path="record.safety.creatinine" label="Creatinine" units={UNITS.creatinine} />
+                <QuantityField form={f} path="record.safety.igaLevel" label="Serum IgA" units={UNITS.iga} />
+                <SelectField form={f} path="record.safety.antiIgaAntibodies" label="Anti-IgA antibodies" options={opts(["negative", "Negative"], ["positive", "Positive"], ["not-tested", "Not tested"])} />
               </div>
               <div class="form-grid" style="margin-top:10px">
                 <CheckField form={f} path="record.safety.igaDeficiency" label="IgA deficiency" />
@@ -411,6 +424,23 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
                   options={opts(["egg", "Egg"], ["soy", "Soy"], ["peanut", "Peanut"], ["aspirin", "Aspirin"], ["heparin", "Heparin"], ["tacrolimus", "Tacrolimus"], ["blood-products", "Blood products"])}
                 />
               </div>
+              <h4 style="margin:12px 0 8px">Current medications</h4>
+              <Repeat
+                form={f}
+                path="record.medications"
+                title="Medication"
+                addLabel="Add a medication"
+                blank={{}}
+                disabled={ro}
+                empty="None recorded."
+                row={(b) => (
+                  <>
+                    <TextField form={f} path={`${b}.name`} label="Medication" />
+                    <TextField form={f} path={`${b}.dose`} label="Dose" placeholder="e.g. 75 mg daily" />
+                    <TextField form={f} path={`${b}.since`} label="Since" type="date" />
+                  </>
+                )}
+              />
               <hr class="divider" />
               <h4 style="margin-bottom:8px">Partner screening (lymphocyte donor)</h4>
               <div class="form-grid">
