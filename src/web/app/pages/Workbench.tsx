@@ -11,6 +11,7 @@ import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
 import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Progress, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
 import { DataGrid, type GridColumn, type GridProblem } from "../components/DataGrid.js";
+import { favoursLabels } from "../favours.js";
 import { FileDrop, WorkbenchTabs, textToBase64, type PickedFile } from "../components/FileDrop.js";
 
 interface Options {
@@ -156,11 +157,6 @@ function pEq(p: number): string {
   return t.startsWith("<") ? "< 0.001" : `= ${t}`;
 }
 
-/** Favours labels: for a harmful outcome (loss) the intervention is favoured left of the line of no effect, for a good one (live birth) right. */
-function favours(good: boolean): { left: string; right: string } {
-  return good ? { left: "Favours [control]", right: "Favours [experimental]" } : { left: "Favours [experimental]", right: "Favours [control]" };
-}
-
 type PlotTab = "forest" | "funnel" | "baujat" | "bubble";
 type ResultTab = PlotTab | "studies" | "sensitivity";
 
@@ -173,7 +169,7 @@ export function WorkbenchPage(): JSX.Element {
   const [opt, setOpt] = useState<Options>(DEFAULTS);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [good, setGood] = useState(false);
-  const [fav, setFav] = useState(favours(false));
+  const [fav, setFav] = useState(favoursLabels(false));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [res, setRes] = useState<MetaResponse | null>(null);
