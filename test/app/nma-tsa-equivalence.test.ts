@@ -141,6 +141,22 @@ describe("workbench downloads and the grid check", () => {
     expect(csv).toContain("Christiansen 1995");
   });
 
+  it("meta-analysis: bubble plot of a meta-regression and Baujat plot as SVG and PNG; 422 when the analysis has none", async () => {
+    const lat = { file: upload("examples/meta/bcg-latitude.csv"), options: { measure: "RR", mods: ["ablat"], influence: true } };
+    const res = await admin.req("POST", "/api/meta", lat);
+    expect(res.status).toBe(200);
+    const b = res.body as { bubbleSvg: string | null; baujatSvg: string | null };
+    expect(b.bubbleSvg).toContain("Bubble plot");
+    expect(b.baujatSvg).toContain("Baujat plot");
+    for (const p of ["bubble", "baujat"]) expect([...(await raw(`/api/meta/${p}.png`, lat)).bytes.subarray(0, 4)]).toEqual(PNG);
+    const plain = { file: upload("examples/meta/bcg.csv"), options: { measure: "RR" } };
+    const none = await admin.req("POST", "/api/meta", plain);
+    expect((none.body as { bubbleSvg: unknown; baujatSvg: unknown }).bubbleSvg).toBeNull();
+    expect((await raw("/api/meta/baujat.png", plain)).status).toBe(422);
+    const zip = await raw("/api/meta/bundle.zip", lat);
+    expect(zip.bytes.subarray(0, 2).toString("latin1")).toBe("PK");
+  });
+
   it("the grid check answers the parser's problems by grid row; oversized grids are refused", async () => {
     const res = await admin.req("POST", "/api/meta/grid-check", {
       columns: ["study", "events_t", "total_t", "events_c", "total_c"],
