@@ -103,3 +103,68 @@ describe("decidua tsa and POST /api/tsa give identical results", () => {
     expect(JSON.stringify(res.body)).toContain("controlRisk");
   });
 });
+
+describe("workbench downloads and the grid check", () => {
+  const nmaBody = { file: upload(join(NMA_DIR, "hasselblad1998-smoking.csv")), options: {} };
+  const tsaBody = { file: upload(TSA_FILE), options: { measure: "RR", controlRisk: 0.43, rrr: 0.2 } };
+  const PNG = [0x89, 0x50, 0x4e, 0x47];
+  const raw = async (path: string, body: unknown): Promise<{ status: number; type: string; bytes: Buffer }> => {
+    const r = await fetch(srv.base + path, {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; "), "x-csrf-token": admin.csrf ?? "" },
+      body: JSON.stringify(body),
+    });
+    return { status: r.status, type: r.headers.get("content-type") ?? "", bytes: Buffer.from(await r.arrayBuffer()) };
+  };
+
+  it("NMA: both plots as PNG, the CSV of estimates and league pairs, the bundle", async () => {
+    for (const p of ["network", "forest"]) {
+      const r = await raw(`/api/nma/${p}.png`, nmaBody);
+      expect(r.status).toBe(200);
+      expect([...r.bytes.subarray(0, 4)]).toEqual(PNG);
+    }
+    const csv = await raw("/api/nma/results.csv", nmaBody);
+    expect(csv.type).toMatch(/text\/csv/);
+    const lines = csv.bytes.toString("utf8").trim().split(/\r?\n/);
+    expect(lines[0]).toMatch(/^treatment,versus,estimate/);
+    expect(lines.length).toBe(1 + 3 + 4 * 3); // 3 estimates vs the reference, 12 ordered pairs
+    const zip = await raw("/api/nma/bundle.zip", nmaBody);
+    expect(zip.type).toMatch(/zip/);
+    expect(zip.bytes.subarray(0, 2).toString("latin1")).toBe("PK");
+  });
+
+  it("TSA: the plot as PNG and the looks as CSV", async () => {
+    const png = await raw("/api/tsa/plot.png", tsaBody);
+    expect([...png.bytes.subarray(0, 4)]).toEqual(PNG);
+    const csv = (await raw("/api/tsa/results.csv", tsaBody)).bytes.toString("utf8");
+    expect(csv.split(/\r?\n/)[0]).toBe("study,n,fraction,z,boundary,futility");
+    expect(csv).toContain("Christiansen 1995");
+  });
+
+  it("meta-analysis: bubble plot of a meta-regression and Baujat plot as SVG and PNG; 422 when the analysis has none", async () => {
+    const lat = { file: upload("examples/meta/bcg-latitude.csv"), options: { measure: "RR", mods: ["ablat"], influence: true } };
+    const res = await admin.req("POST", "/api/meta", lat);
+    expect(res.status).toBe(200);
+    const b = res.body as { bubbleSvg: string | null; baujatSvg: string | null };
+    expect(b.bubbleSvg).toContain("Bubble plot");
+    expect(b.baujatSvg).toContain("Baujat plot");
+    for (const p of ["bubble", "baujat"]) expect([...(await raw(`/api/meta/${p}.png`, lat)).bytes.subarray(0, 4)]).toEqual(PNG);
+    const plain = { file: upload("examples/meta/bcg.csv"), options: { measure: "RR" } };
+    const none = await admin.req("POST", "/api/meta", plain);
+    expect((none.body as { bubbleSvg: unknown; baujatSvg: unknown }).bubbleSvg).toBeNull();
+    expect((await raw("/api/meta/baujat.png", plain)).status).toBe(422);
+    const zip = await raw("/api/meta/bundle.zip", lat);
+    expect(zip.bytes.subarray(0, 2).toString("latin1")).toBe("PK");
+  });
+
+  it("the grid check answers the parser's problems by grid row; oversized grids are refused", async () => {
+    const res = await admin.req("POST", "/api/meta/grid-check", {
+      columns: ["study", "events_t", "total_t", "events_c", "total_c"],
+      rows: [["A", "3", "10", "2", "10"], ["B", "11", "10", "2", "10"]],
+    });
+    expect(res.status).toBe(200);
+    expect((res.body as { problems: Array<{ row: number; field: string }> }).problems).toEqual([expect.objectContaining({ row: 1, field: "events_t" })]);
+    const big = await admin.req("POST", "/api/meta/grid-check", { columns: ["study"], rows: Array.from({ length: 1001 }, () => ["x"]) });
+    expect(big.status).toBe(400);
+  });
+});

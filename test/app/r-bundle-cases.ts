@@ -19,6 +19,8 @@ export const WORKBENCH_R_CASES: RCase[] = [
   { name: "normand-md-pm", kind: "meta", file: "examples/meta/normand1999.csv", options: { measure: "MD", tau2: "PM" } },
   { name: "normand-smd", kind: "meta", file: "examples/meta/normand1999.csv", options: { measure: "SMD" } },
   { name: "molloy-generic-sj", kind: "meta", file: "examples/meta/molloy2014-generic.csv", options: { tau2: "SJ" } },
+  { name: "bcg-revman5", kind: "meta", file: "examples/meta/bcg.csv", options: { preset: "revman5" } },
+  { name: "bcg-revman-web", kind: "meta", file: "examples/meta/bcg.csv", options: { measure: "RR", preset: "revman-web" } },
   { name: "smoking-nma-reml", kind: "nma", file: "examples/nma/hasselblad1998-smoking.csv", options: { measure: "OR" } },
   { name: "senn-nma-fixed", kind: "nma", file: "examples/nma/senn2013-hba1c.csv", options: { model: "fixed" } },
   { name: "linde-nma-dl", kind: "nma", file: "examples/nma/linde2016-contrasts.csv", options: { measure: "OR", tau2: "DL", reference: "Placebo" } },

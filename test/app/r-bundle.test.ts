@@ -8,7 +8,7 @@ import { unzipSync, strFromU8 } from "fflate";
 import { describe, expect, it } from "vitest";
 import { metaRScript, nmaRScript } from "../../src/app/r-script.js";
 import type { MetaResult } from "../../src/stats/types.js";
-import type { NmaResult } from "../../src/stats/nma/index.js";
+import type { NmaOptions, NmaResult } from "../../src/stats/nma/index.js";
 import { WORKBENCH_R_CASES, analyseCase, bundleForCase } from "./r-bundle-cases.js";
 
 const R = JSON.parse(readFileSync("fixtures/workbench/r-results.json", "utf8")) as { cases: Record<string, Record<string, unknown>> };
@@ -49,7 +49,7 @@ describe("the R script carries the options", () => {
   it("reference, model and tau² estimator of a network", async () => {
     const c = WORKBENCH_R_CASES.find((x) => x.name === "linde-nma-dl")!;
     const x = await analyseCase(c);
-    const s = nmaRScript((x.a as { result: NmaResult }).result, c.options, "contrast", { decidua: "x" });
+    const s = nmaRScript((x.a as { result: NmaResult }).result, c.options as NmaOptions, "contrast", { decidua: "x" });
     expect(s).toContain('reference <- "Placebo"');
     expect(s).toContain('measure <- "OR"');
     expect(s).toContain("tau2 = tau2_dl");

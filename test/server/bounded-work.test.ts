@@ -35,6 +35,20 @@ describe.each(ENGINES)("bounded work on %s", (engine) => {
     expect(ok.headers.get("content-type")).toBe("image/png");
   }, 60_000);
 
+  it("the NMA and TSA routes run in the same pool with the same limits (413 for too many rows, 422 for a PNG)", async () => {
+    const arms = (k: number): string => {
+      const rows = ["study,treatment,events,total"];
+      for (let i = 0; i < k; i++) rows.push(`S${i},${i % 2 === 0 ? "A" : "B"},${5 + (i % 7)},40`, `S${i},${i % 3 === 0 ? "C" : "P"},${6 + (i % 5)},40`);
+      return Buffer.from(rows.join("\n")).toString("base64");
+    };
+    const nma = await admin.req("POST", "/api/nma", { file: { name: "net.csv", contentBase64: arms(501) } });
+    expect([nma.status, errorOf(nma).field]).toEqual([413, "file"]);
+    const png = await admin.req("POST", "/api/nma/network.png", { file: { name: "net.csv", contentBase64: arms(151) } });
+    expect([png.status, errorOf(png).field]).toEqual([422, "file"]);
+    const tsa = await admin.req("POST", "/api/tsa", { file: { name: "many.csv", contentBase64: studies(1001) }, options: { measure: "RR", controlRisk: 0.3, rrr: 0.2 } });
+    expect([tsa.status, errorOf(tsa).field]).toEqual([413, "file"]);
+  }, 60_000);
+
   it("keeps /api/health fast while a heavy analysis runs in the pool", async () => {
     const heavy = admin.req("POST", "/api/meta", body(1000));
     const times: number[] = [];

@@ -88,9 +88,12 @@ describe("the data-entry grid", () => {
   test("live birth: the intervention is favoured right of the line; the run equals the API; forest SVG and bundle download", async () => {
     await page.locator("#wb-measure").selectOption("OR");
     await expect(page.locator("#wb-fav-left").inputValue()).resolves.toBe("Favours [experimental]");
+    // a named arm carries into labels still at their default
+    await page.locator("#wb-arm-exp").fill("IVIG");
+    await expect(page.locator("#wb-fav-left").inputValue()).resolves.toBe("Favours [IVIG]");
     await page.getByLabel(/Good outcome/).check();
     await expect(page.locator("#wb-fav-left").inputValue()).resolves.toBe("Favours [control]");
-    await expect(page.locator("#wb-fav-right").inputValue()).resolves.toBe("Favours [experimental]");
+    await expect(page.locator("#wb-fav-right").inputValue()).resolves.toBe("Favours [IVIG]");
     await page.locator("#wb-fav-right").fill("Favours IVIG");
     await page.getByRole("button", { name: "Run analysis" }).click();
     await page.getByTestId("pooled-estimate").waitFor();
@@ -107,6 +110,7 @@ describe("the data-entry grid", () => {
     for (const s of ["Alpha 1999", "Bravo 2004", "Delta 2016"]) expect(svg).toContain(s);
     expect(svg).toMatch(/class="favours-right"[^>]*>Favours IVIG</);
     expect(svg).toMatch(/class="favours-left"[^>]*>Favours \[control\]</);
+    expect(svg).toContain(">IVIG<");
     await shot(page, "25-workbench-grid-forest");
 
     const zip = unzipSync(new Uint8Array(await download(page, "Bundle", "bundle.zip")));
@@ -135,6 +139,7 @@ describe("NMA and TSA pages show the CLI's numbers", () => {
       pscores: Array<{ treatment: string; pscore: number }>;
       heterogeneity: { tau2: number };
     };
+    await page.goto(`${session.server.base}/workbench`);
     await page.getByRole("link", { name: "Network meta-analysis" }).click();
     await page.locator("#nma-file").setInputFiles(file);
     await page.getByLabel(/larger effects rank higher/).check();
@@ -146,7 +151,8 @@ describe("NMA and TSA pages show the CLI's numbers", () => {
       expect(await cell.getAttribute("data-value")).toBe(String(e.estimate));
       expect(await cell.getAttribute("data-se")).toBe(String(e.se));
     }
-    for (const p of cli.pscores.filter((x) => cli.estimates.some((e) => e.treatment === x.treatment))) {
+    expect(cli.pscores.length).toBe(cli.estimates.length + 1);
+    for (const p of cli.pscores) {
       expect(await page.getByTestId(`nma-pscore-${p.treatment}`).getAttribute("data-value")).toBe(String(p.pscore));
     }
     expect(await page.getByTestId("nma-tau2").getAttribute("data-value")).toBe(String(cli.heterogeneity.tau2));

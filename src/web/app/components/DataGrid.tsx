@@ -17,12 +17,40 @@ export interface GridColumn {
   numeric?: boolean;
 }
 
-/** Splits pasted text into rows of cells: tabs when there are any (spreadsheets), else commas or semicolons. */
+/** One line split at `sep`, honouring double quotes ("a, b" stays one cell; "" is a quote). */
+function splitLine(line: string, sep: string): string[] {
+  const cells: string[] = [];
+  let cur = "";
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        cur += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"' && cur.trim() === "") {
+      quoted = true;
+      cur = "";
+    } else if (ch === sep) {
+      cells.push(cur.trim());
+      cur = "";
+    } else cur += ch;
+  }
+  cells.push(cur.trim());
+  return cells;
+}
+
+/**
+ * Splits pasted text into rows of cells: at tabs when there are any (spreadsheets), else at semicolons when every
+ * line has one (European CSV), else at commas. Numbers are left as typed: the parser flags what it cannot read.
+ */
 export function splitPasted(text: string): string[][] {
   const lines = text.replace(/\r\n?/g, "\n").split("\n");
   while (lines.length > 0 && lines[lines.length - 1]!.trim() === "") lines.pop();
-  const sep = lines.some((l) => l.includes("\t")) ? "\t" : lines.some((l) => l.includes(";")) && !lines.some((l) => l.includes(",")) ? ";" : ",";
-  return lines.map((l) => l.split(sep).map((c) => c.trim().replace(/^"(.*)"$/, "$1")));
+  const sep = lines.some((l) => l.includes("\t")) ? "\t" : lines.every((l) => l.includes(";")) ? ";" : ",";
+  return lines.map((l) => splitLine(l, sep));
 }
 
 /** Pastes `block` into `rows` at (r, c); a first line naming the columns maps the block's columns by name. */

@@ -11,6 +11,7 @@ import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
 import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Progress, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
 import { DataGrid, type GridColumn, type GridProblem } from "../components/DataGrid.js";
+import { favoursLabels } from "../favours.js";
 import { FileDrop, WorkbenchTabs, textToBase64, type PickedFile } from "../components/FileDrop.js";
 
 interface Options {
@@ -156,11 +157,6 @@ function pEq(p: number): string {
   return t.startsWith("<") ? "< 0.001" : `= ${t}`;
 }
 
-/** Favours labels: for a harmful outcome (loss) the intervention is favoured left of the line of no effect, for a good one (live birth) right. */
-function favours(good: boolean): { left: string; right: string } {
-  return good ? { left: "Favours [control]", right: "Favours [experimental]" } : { left: "Favours [experimental]", right: "Favours [control]" };
-}
-
 type PlotTab = "forest" | "funnel" | "baujat" | "bubble";
 type ResultTab = PlotTab | "studies" | "sensitivity";
 
@@ -173,7 +169,8 @@ export function WorkbenchPage(): JSX.Element {
   const [opt, setOpt] = useState<Options>(DEFAULTS);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [good, setGood] = useState(false);
-  const [fav, setFav] = useState(favours(false));
+  const [fav, setFav] = useState(favoursLabels(false));
+  const [arms, setArms] = useState({ exp: "", ctrl: "" });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const [res, setRes] = useState<MetaResponse | null>(null);
@@ -230,6 +227,14 @@ export function WorkbenchPage(): JSX.Element {
     setRes(null);
   }
 
+  /** Arm names (forest plot column headers); labels still at their default follow the new names. */
+  function setArm(which: "exp" | "ctrl", v: string): void {
+    const next = { ...arms, [which]: v };
+    const was = favoursLabels(good, arms.exp.trim() || "experimental", arms.ctrl.trim() || "control");
+    setArms(next);
+    if (fav.left === was.left && fav.right === was.right) setFav(favoursLabels(good, next.exp.trim() || "experimental", next.ctrl.trim() || "control"));
+  }
+
   function toggleGood(g: boolean): void {
     setGood(g);
     // swap the two labels, so edited wording moves with its side
@@ -242,7 +247,10 @@ export function WorkbenchPage(): JSX.Element {
   }
 
   function body(): unknown {
-    return { file: upload(), options: optionsBody(opt, touched), plot: { favoursLeft: fav.left, favoursRight: fav.right } };
+    const plot: Record<string, string> = { favoursLeft: fav.left, favoursRight: fav.right };
+    if (arms.exp.trim()) plot["experimentalLabel"] = arms.exp.trim();
+    if (arms.ctrl.trim()) plot["controlLabel"] = arms.ctrl.trim();
+    return { file: upload(), options: optionsBody(opt, touched), plot };
   }
 
   async function run(e?: Event): Promise<void> {
@@ -387,6 +395,16 @@ export function WorkbenchPage(): JSX.Element {
               </div>
               <fieldset class="group">
                 <legend>Forest plot labels</legend>
+                <div class="form-grid" style="grid-template-columns:1fr 1fr">
+                  <div class="field">
+                    <label for="wb-arm-exp">Experimental arm</label>
+                    <input id="wb-arm-exp" class="input" placeholder="e.g. IVIG" value={arms.exp} onInput={(e) => setArm("exp", e.currentTarget.value)} />
+                  </div>
+                  <div class="field">
+                    <label for="wb-arm-ctrl">Control arm</label>
+                    <input id="wb-arm-ctrl" class="input" placeholder="e.g. placebo" value={arms.ctrl} onInput={(e) => setArm("ctrl", e.currentTarget.value)} />
+                  </div>
+                </div>
                 <label class="check"><input type="checkbox" checked={good} onChange={(e) => toggleGood(e.currentTarget.checked)} /> Good outcome (e.g. live birth): a ratio above 1 favours the intervention</label>
                 <div class="form-grid" style="grid-template-columns:1fr 1fr">
                   <div class="field">

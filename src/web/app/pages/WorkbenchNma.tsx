@@ -173,6 +173,10 @@ export function WorkbenchNmaPage(): JSX.Element {
                     { key: "ps", label: "P-score", num: true, render: (e) => { const p = r.pscores.find((x) => x.treatment === e.treatment); return <span data-testid={`nma-pscore-${e.treatment}`} data-value={p ? String(p.pscore) : ""}>{p ? fmtNum(p.pscore, 3) : "—"}</span>; } },
                   ]}
                 />
+                {(() => {
+                  const ref = r.pscores.find((x) => x.treatment === r.reference);
+                  return ref ? <p class="small">P-score of the reference ({r.reference}): <span data-testid={`nma-pscore-${r.reference}`} data-value={String(ref.pscore)}>{fmtNum(ref.pscore, 3)}</span></p> : null;
+                })()}
                 <p class="small muted">P-scores: {r.pscore_direction}. Network estimates mix direct and indirect evidence and assume transitivity.</p>
               </Card>
               <Card
