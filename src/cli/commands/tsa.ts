@@ -5,11 +5,12 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { InputError, isInputError } from "../../shared/errors.js";
+import { InputError } from "../../shared/errors.js";
 import { parseStudyFile } from "../../stats/input.js";
-import { svgToPng, tsaPlotSvg } from "../../stats/plots/index.js";
+import { tsaPlotSvg } from "../../stats/plots/index.js";
 import { trialSequentialAnalysis, type TsaOptions, type TsaResult } from "../../stats/tsa/index.js";
-import { checkWritablePath, outputNotes, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
+import { outputNotes, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
+import { checkPlotPaths, parseFlags, plotFiles, svgPathSchema, withFlagNames } from "../flags.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -36,11 +37,7 @@ export const TsaCliOptionsSchema = z.object({
     .optional(),
   model: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(["random", "fixed"])).optional(),
   json: z.boolean().optional(),
-  plot: z
-    .string()
-    .min(1)
-    .refine((p) => p.toLowerCase().endsWith(".svg"), { message: "must name an .svg file" })
-    .optional(),
+  plot: svgPathSchema.optional(),
   png: z.boolean().optional(),
   title: z.string().min(1).optional(),
 });
@@ -62,13 +59,7 @@ function parseCliOptions(raw: Record<string, unknown>): TsaCliOptions {
   for (const need of ["measure", "controlRisk", "rrr"]) {
     if (raw[need] === undefined) throw new InputError("required for a trial sequential analysis", { field: FLAG[need] ?? need });
   }
-  const parsed = TsaCliOptionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const key = String(issue?.path[0] ?? "");
-  const given = raw[key];
-  const why = issue?.code === "invalid_value" ? `"${String(given)}" is not one of ${issue.values.map(String).join(", ")}` : (issue?.message ?? "bad value");
-  throw new InputError(why, { field: FLAG[key] ?? key });
+  return parseFlags(TsaCliOptionsSchema, raw, FLAG);
 }
 
 function engineOptions(o: TsaCliOptions): TsaOptions {
@@ -83,20 +74,11 @@ function engineOptions(o: TsaCliOptions): TsaOptions {
   };
 }
 
-function withFile(e: unknown, file: string): unknown {
-  if (!isInputError(e) || e.location.file !== undefined) return e;
-  const field = e.location.field;
-  return new InputError(e.reason, { ...e.location, file, ...(field !== undefined && FLAG[field] !== undefined ? { field: FLAG[field] } : {}) });
-}
-
 /** Runs one TSA from the command line; returns what to print. */
 export async function runTsaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
   const o = parseCliOptions(rawOptions);
   if (o.png === true && o.plot === undefined) throw new InputError("--png writes a PNG beside the SVG: give --plot too", { field: "--png" });
-  if (o.plot !== undefined) {
-    await checkWritablePath(o.plot, "--plot");
-    if (o.png === true) await checkWritablePath(o.plot.replace(/\.svg$/i, ".png"), "--plot");
-  }
+  await checkPlotPaths([[o.plot, "--plot"]], o.png === true);
   const bytes = await readInputFile(file);
   const ignored: string[] = [];
   const rows = await parseStudyFile(file, bytes, { minStudies: 1, onIgnoredColumns: (h) => ignored.push(...h) });
@@ -104,13 +86,9 @@ export async function runTsaCommand(file: string, rawOptions: Record<string, unk
   const files: OutputFile[] = [];
   try {
     result = trialSequentialAnalysis(rows, engineOptions(o));
-    if (o.plot !== undefined) {
-      const svg = tsaPlotSvg(result, o.title !== undefined ? { title: o.title } : {});
-      files.push({ path: o.plot, content: svg });
-      if (o.png === true) files.push({ path: o.plot.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-    }
+    if (o.plot !== undefined) files.push(...plotFiles(o.plot, tsaPlotSvg(result, o.title !== undefined ? { title: o.title } : {}), o.png === true));
   } catch (e) {
-    throw withFile(e, file);
+    throw withFlagNames(e, FLAG, file);
   }
   const stdout = o.json === true ? `${toJsonWithInf(result)}\n` : formatTsaSummary(result, file);
   await writeAllFiles(files);
