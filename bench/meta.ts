@@ -24,6 +24,14 @@ export interface BenchLog {
 }
 
 export const BENCH_SEED = 20_251_122;
+
+/** The machine, Node and its flags, and the load, for every section's report (rates on a shared machine depend on them). */
+export function machineLine(): string {
+  const cpus = os.cpus();
+  const flags = process.execArgv.length > 0 ? process.execArgv.join(" ") : "no flags";
+  const load = os.loadavg().map((l) => l.toFixed(1)).join(" / ");
+  return `${cpus[0]?.model ?? "unknown CPU"} x${cpus.length}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version} (${flags}); load average ${load} (1/5/15 min)`;
+}
 export const BENCH_ANALYSES = 10_000;
 
 
@@ -204,7 +212,8 @@ export async function runMetaBench(o: BenchLog): Promise<Record<string, number |
   const mh = timeRuns(data, mhRun);
   if (!Number.isFinite(reml.check) || !Number.isFinite(mh.check)) throw new Error("bench: a meta-analysis gave a non-finite estimate");
   if (remlFailed > 0 || mhFailed > 0) o.log(`  (stopped without a result: REML ${remlFailed} per pass over the data, MH ${mhFailed})`);
-  o.log(`  load average ${os.loadavg()[0]?.toFixed(1)} on ${os.cpus().length} cores; rates per CPU second (wall-clock in brackets)`);
+  o.log(`  ${machineLine()}`);
+  o.log("  method: 3 timed passes over the data after one warm-up pass, median pass; rates per second of this process's CPU time (wall-clock in brackets)");
   o.log(`  decidua REML random effects: ${Math.round(reml.perSecond)} analyses/s [${Math.round(reml.perWallSecond)}] (target >= 150000)`);
   o.log(`  decidua MH fixed effect:     ${Math.round(mh.perSecond)} analyses/s [${Math.round(mh.perWallSecond)}] (target >= 200000)`);
 
@@ -235,7 +244,7 @@ export async function runMetaBench(o: BenchLog): Promise<Record<string, number |
   out.metafor_mh_wall_per_s = Math.round((r.n / r.mh_wall) * 10) / 10;
   out.reml_speedup = Math.round(reml.perSecond / rReml);
   out.mh_speedup = Math.round(mh.perSecond / rMh);
-  o.log(`  metafor ${r.metafor} (first ${r.n} analyses): REML ${rReml.toFixed(1)}/s, MH ${rMh.toFixed(1)}/s`);
+  o.log(`  metafor ${r.metafor} (${r.r}), same run, first ${r.n} analyses, R's proc.time() around the fitting loops: REML ${rReml.toFixed(1)}/s, MH ${rMh.toFixed(1)}/s per CPU second`);
   o.log(`  ratio decidua/metafor: REML x${out.reml_speedup}, MH x${out.mh_speedup}`);
 
   // The same analyses must give the same numbers: largest relative difference from metafor (untimed).

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { networkMetaAnalysis, prepareNetwork, type NmaStudyInput } from "../src/stats/nma/index.js";
 import { mulberry32 } from "../src/stats/core/random.js";
+import { machineLine } from "./meta.js";
 
 export const NMA_BENCH_SEED = 20_261_201;
 
@@ -85,6 +86,7 @@ export async function runNmaBench(o: { log: (s: string) => void }): Promise<Reco
   const p95 = times[190] as number;
   o.log("");
   o.log("Network meta-analysis (10 treatments, 50 studies incl. 10 three-arm; full result, REML)");
+  o.log(`  ${machineLine()}`);
   o.log(`  ${cpuMs.toFixed(3)} ms of CPU per analysis (mean of 200); wall clock median ${median.toFixed(3)} ms, 95th percentile ${p95.toFixed(3)} ms (target < 10 ms)`);
   const out: Record<string, number | string | null> = { nma_cpu_ms: cpuMs, nma_median_ms: median, nma_p95_ms: p95, nma_tau2: result.heterogeneity.tau2 };
   if (process.env.DECIDUA_BENCH_NO_R === "1") return out;

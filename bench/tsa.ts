@@ -7,7 +7,7 @@
  */
 import { trialSequentialAnalysis } from "../src/stats/tsa/index.js";
 import type { StudyRow } from "../src/stats/types.js";
-import { generateBinaryMetaAnalyses, type BenchLog } from "./meta.js";
+import { generateBinaryMetaAnalyses, machineLine, type BenchLog } from "./meta.js";
 
 export const TSA_STUDIES = 50;
 export const TSA_ANALYSES = 40;
@@ -42,6 +42,7 @@ export async function runTsaBench(o: BenchLog): Promise<Record<string, number | 
   const median = per[Math.floor(per.length / 2)] ?? NaN;
   const p90 = per[Math.floor(per.length * 0.9)] ?? NaN;
   o.log(`\nTrial sequential analysis (${TSA_STUDIES} studies, random effects DL, boundaries + futility), ${data.length} analyses`);
+  o.log(`  ${machineLine()}`);
   o.log(`  looks before the RIS: ${looksBefore} of ${TSA_STUDIES * data.length}`);
   o.log(`  CPU ms per analysis: median ${median.toFixed(2)}, 90th percentile ${p90.toFixed(2)} (wall ${wall.toFixed(2)} ms); target < 5 ms`);
   return { tsa_studies: TSA_STUDIES, tsa_analyses: data.length, tsa_cpu_ms_median: median, tsa_cpu_ms_p90: p90, tsa_wall_ms_mean: wall };

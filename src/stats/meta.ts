@@ -310,15 +310,18 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
     const weights = identity ? ctx.scratch.f64(k) : undefined;
     mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv }, weights });
   } else mh = rmaPeto(t, { level: s.level });
-  const yvIndex: number[] = [];
+  // the studies with a per-study estimate (all of them unless some are double-zero): their rows, estimates, variances
   const allYi = mh.k_yi === k;
+  const yvIndex: number[] = allYi ? (subset as number[]) : [];
   const y = allYi ? mh.yi : new Float64Array(mh.k_yi);
   const v = allYi ? mh.vi : new Float64Array(mh.k_yi);
-  for (let j = 0, m = 0; j < k; j++) {
-    if (!Number.isNaN(mh.yi[j] as number)) {
-      yvIndex.push(subset[j] as number);
-      y[m] = mh.yi[j] as number;
-      v[m++] = mh.vi[j] as number;
+  if (!allYi) {
+    for (let j = 0, m = 0; j < k; j++) {
+      if (!Number.isNaN(mh.yi[j] as number)) {
+        yvIndex.push(subset[j] as number);
+        y[m] = mh.yi[j] as number;
+        v[m++] = mh.vi[j] as number;
+      }
     }
   }
   const qdf = Math.max(0, mh.k_yi - 1);
@@ -414,11 +417,13 @@ function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
 }
 
 function includedIndices(ctx: Context, among?: readonly number[]): number[] {
-  const out: number[] = [];
   const inc = ctx.es.included;
-  if (among === undefined) {
-    for (let i = 0; i < inc.length; i++) if (inc[i] === 1) out.push(i);
-  } else for (const i of among) if (inc[i] === 1) out.push(i);
+  if (among !== undefined) return among.filter((i) => inc[i] === 1);
+  // all rows: sized once (pushing grows the array two or three times on the way to k)
+  let n = 0;
+  for (let i = 0; i < inc.length; i++) n += inc[i] as number;
+  const out = new Array<number>(n);
+  for (let i = 0, m = 0; i < inc.length; i++) if (inc[i] === 1) out[m++] = i;
   return out;
 }
 

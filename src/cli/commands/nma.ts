@@ -6,22 +6,17 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { InputError, isInputError } from "../../shared/errors.js";
+import { InputError } from "../../shared/errors.js";
 import { analyseNetworkTable, type NetworkAnalysis } from "../../app/nma.js";
 import { nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
-import { svgToPng } from "../../stats/plots/png.js";
 import { formatFixed, formatP } from "../../stats/plots/svg.js";
-import { checkWritablePath, outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
+import { outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
+import { checkPlotPaths, parseFlags, plotFiles, svgPathSchema as svgPath, withFlagNames } from "../flags.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
 const upper = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
 const lower = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
-const svgPath = z
-  .string()
-  .min(1)
-  .refine((p) => p.toLowerCase().endsWith(".svg"), { message: "must name an .svg file" });
-
 export const NmaCliOptionsSchema = z.object({
   measure: upper(NmaMeasureSchema).optional(),
   reference: z.string().min(1).optional(),
@@ -46,37 +41,20 @@ const FLAG: Record<string, string> = {
   title: "--title",
 };
 
-function parseCliOptions(raw: Record<string, unknown>): NmaCliOptions {
-  const parsed = NmaCliOptionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data as NmaCliOptions;
-  const issue = parsed.error.issues[0];
-  const key = String(issue?.path[0] ?? "");
-  const why = issue?.code === "invalid_value" ? `"${String(raw[key])}" is not one of ${issue.values.map(String).join(", ")}` : (issue?.message ?? "bad value");
-  throw new InputError(why, { field: FLAG[key] ?? key });
-}
-
-function flagged(e: unknown): unknown {
-  if (!isInputError(e)) return e;
-  const f = e.location.field;
-  if (f === undefined || FLAG[f] === undefined) return e;
-  return new InputError(e.reason, { ...e.location, field: FLAG[f] });
-}
-
 /** Runs one network meta-analysis from the command line; returns what to print. */
 export async function runNmaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
-  const o = parseCliOptions(rawOptions);
+  const o = parseFlags(NmaCliOptionsSchema, rawOptions, FLAG) as NmaCliOptions;
   if (o.png === true && o.network === undefined && o.forest === undefined) {
     throw new InputError("--png writes a PNG beside each SVG: give --network and/or --forest too", { field: "--png" });
   }
   if (o.network !== undefined && o.network === o.forest) throw new InputError("--network and --forest name the same file", { field: "--forest" });
-  for (const [path, flag] of [
-    [o.network, "--network"],
-    [o.forest, "--forest"],
-  ] as const) {
-    if (path === undefined) continue;
-    await checkWritablePath(path, flag);
-    if (o.png === true) await checkWritablePath(path.replace(/\.svg$/i, ".png"), flag);
-  }
+  await checkPlotPaths(
+    [
+      [o.network, "--network"],
+      [o.forest, "--forest"],
+    ],
+    o.png === true,
+  );
   const bytes = await readInputFile(file);
   const options: NmaOptions = {};
   if (o.measure !== undefined) options.measure = o.measure as NmaOptions["measure"];
@@ -90,17 +68,11 @@ export async function runNmaCommand(file: string, rawOptions: Record<string, unk
     // the use case the workbench's NMA page runs too (src/app/nma.ts)
     a = await analyseNetworkTable({ file, bytes }, options, { ...(o.title !== undefined ? { title: o.title } : {}), network: o.network !== undefined, forest: o.forest !== undefined });
   } catch (e) {
-    throw flagged(e);
+    throw withFlagNames(e, FLAG);
   }
   const { result, ignoredColumns: ignored } = a;
-  for (const [path, svg] of [
-    [o.network, a.networkSvg],
-    [o.forest, a.forestSvg],
-  ] as const) {
-    if (path === undefined || svg === null) continue;
-    files.push({ path, content: svg });
-    if (o.png === true) files.push({ path: path.replace(/\.svg$/i, ".png"), content: svgToPng(svg) });
-  }
+  if (o.network !== undefined && a.networkSvg !== null) files.push(...plotFiles(o.network, a.networkSvg, o.png === true));
+  if (o.forest !== undefined && a.forestSvg !== null) files.push(...plotFiles(o.forest, a.forestSvg, o.png === true));
   const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatNmaSummary(result, file);
   await writeAllFiles(files);
   const stderr = outputNotes(ignored, files);

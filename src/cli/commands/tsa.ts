@@ -5,11 +5,11 @@
  */
 import type { Command } from "commander";
 import { z } from "zod";
-import { InputError, isInputError } from "../../shared/errors.js";
+import { InputError } from "../../shared/errors.js";
 import { analyseTsaTable, type TsaAnalysis } from "../../app/tsa.js";
-import { svgToPng } from "../../stats/plots/index.js";
 import type { TsaOptions, TsaResult } from "../../stats/tsa/index.js";
-import { checkWritablePath, outputNotes, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
+import { outputNotes, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
+import { checkPlotPaths, parseFlags, plotFiles, svgPathSchema, withFlagNames } from "../flags.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -36,11 +36,7 @@ export const TsaCliOptionsSchema = z.object({
     .optional(),
   model: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(["random", "fixed"])).optional(),
   json: z.boolean().optional(),
-  plot: z
-    .string()
-    .min(1)
-    .refine((p) => p.toLowerCase().endsWith(".svg"), { message: "must name an .svg file" })
-    .optional(),
+  plot: svgPathSchema.optional(),
   png: z.boolean().optional(),
   title: z.string().min(1).optional(),
 });
@@ -62,13 +58,7 @@ function parseCliOptions(raw: Record<string, unknown>): TsaCliOptions {
   for (const need of ["measure", "controlRisk", "rrr"]) {
     if (raw[need] === undefined) throw new InputError("required for a trial sequential analysis", { field: FLAG[need] ?? need });
   }
-  const parsed = TsaCliOptionsSchema.safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const key = String(issue?.path[0] ?? "");
-  const given = raw[key];
-  const why = issue?.code === "invalid_value" ? `"${String(given)}" is not one of ${issue.values.map(String).join(", ")}` : (issue?.message ?? "bad value");
-  throw new InputError(why, { field: FLAG[key] ?? key });
+  return parseFlags(TsaCliOptionsSchema, raw, FLAG);
 }
 
 function engineOptions(o: TsaCliOptions): TsaOptions {
@@ -83,20 +73,11 @@ function engineOptions(o: TsaCliOptions): TsaOptions {
   };
 }
 
-function withFile(e: unknown, file: string): unknown {
-  if (!isInputError(e) || e.location.file !== undefined) return e;
-  const field = e.location.field;
-  return new InputError(e.reason, { ...e.location, file, ...(field !== undefined && FLAG[field] !== undefined ? { field: FLAG[field] } : {}) });
-}
-
 /** Runs one TSA from the command line; returns what to print. */
 export async function runTsaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
   const o = parseCliOptions(rawOptions);
   if (o.png === true && o.plot === undefined) throw new InputError("--png writes a PNG beside the SVG: give --plot too", { field: "--png" });
-  if (o.plot !== undefined) {
-    await checkWritablePath(o.plot, "--plot");
-    if (o.png === true) await checkWritablePath(o.plot.replace(/\.svg$/i, ".png"), "--plot");
-  }
+  await checkPlotPaths([[o.plot, "--plot"]], o.png === true);
   const bytes = await readInputFile(file);
   const files: OutputFile[] = [];
   let a: TsaAnalysis;
@@ -104,13 +85,10 @@ export async function runTsaCommand(file: string, rawOptions: Record<string, unk
     // the use case the workbench's TSA page runs too (src/app/tsa.ts)
     a = await analyseTsaTable({ file, bytes }, engineOptions(o), o.plot !== undefined ? (o.title !== undefined ? { title: o.title } : {}) : false);
   } catch (e) {
-    throw withFile(e, file);
+    throw withFlagNames(e, FLAG, file);
   }
   const { result, ignoredColumns: ignored } = a;
-  if (o.plot !== undefined && a.plotSvg !== null) {
-    files.push({ path: o.plot, content: a.plotSvg });
-    if (o.png === true) files.push({ path: o.plot.replace(/\.svg$/i, ".png"), content: svgToPng(a.plotSvg) });
-  }
+  if (o.plot !== undefined && a.plotSvg !== null) files.push(...plotFiles(o.plot, a.plotSvg, o.png === true));
   const stdout = o.json === true ? `${toJsonWithInf(result)}\n` : formatTsaSummary(result, file);
   await writeAllFiles(files);
   const stderr = outputNotes(ignored, files);

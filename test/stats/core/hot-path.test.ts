@@ -94,3 +94,22 @@ describe("the ll0 check's likelihood gap", () => {
     }
   });
 });
+
+describe("Scratch", () => {
+  it("hands out zero-filled arrays, also where an earlier analysis of another size wrote", async () => {
+    const { Scratch } = await import("../../../src/stats/core/scratch.js");
+    const s = new Scratch();
+    s.f64(3).fill(1);
+    s.f64(50).fill(2);
+    s.u8(40).fill(3);
+    s.release();
+    const a = s.f64(7);
+    const b = s.f64(20);
+    const c = s.u8(9);
+    expect([...a, ...b, ...c].every((x) => x === 0)).toBe(true);
+    b.fill(5);
+    s.release();
+    s.f64(7);
+    expect(s.f64(20).every((x) => x === 0)).toBe(true);
+  });
+});
