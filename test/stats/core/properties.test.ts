@@ -78,18 +78,11 @@ describe("properties of the pooling", () => {
   it("Mantel-Haenszel weights sum to 100% and tau² stays 0 under a fixed effect", () => {
     const tableArb = fc
       .record({ n1: fc.integer({ min: 5, max: 300 }), n2: fc.integer({ min: 5, max: 300 }), p1: fc.double({ min: 0.05, max: 0.95, noNaN: true }), p2: fc.double({ min: 0.05, max: 0.95, noNaN: true }) })
-      .map(({ n1, n2, p1, p2 }) => ({ events_t: Math.round(n1 * p1), total_t: n1, events_c: Math.round(n2 * p2), total_c: n2 }));
+      // at least one event and one non-event per arm: the degenerate tables are the next test's subject
+      .map(({ n1, n2, p1, p2 }) => ({ events_t: Math.min(n1 - 1, Math.max(1, Math.round(n1 * p1))), total_t: n1, events_c: Math.min(n2 - 1, Math.max(1, Math.round(n2 * p2))), total_c: n2 }));
     fc.assert(
       fc.property(fc.array(tableArb, { minLength: 2, maxLength: 20 }), fc.constantFrom("OR" as const, "RR" as const, "RD" as const), (tables, measure) => {
         const rows: StudyRow[] = tables.map((t, i) => ({ study: `T${i}`, data: { kind: "binary", ...t } }));
-        // Tables with no events (or only events) in both arms carry no information on a ratio scale and are left
-        // out, as metafor's rma.mh does; when every table is like that, the pooling refuses with a clear error.
-        const uninformative = (t: (typeof tables)[number]): boolean =>
-          (t.events_t === 0 && t.events_c === 0) || (t.events_t === t.total_t && t.events_c === t.total_c);
-        if (measure !== "RD" && tables.every(uninformative)) {
-          expect(() => metaAnalysis(rows, { method: "MH", model: "fixed", measure })).toThrow(/no study has usable data/);
-          return;
-        }
         const r = metaAnalysis(rows, { method: "MH", model: "fixed", measure });
         const total = r.studies.reduce((acc, s) => acc + s.weight, 0);
         expect(relClose(total, 100, 1e-9)).toBe(true);
@@ -97,5 +90,20 @@ describe("properties of the pooling", () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it("Mantel-Haenszel refuses, with a clear error, tables that carry no information on a ratio scale", () => {
+    const rows = (tables: [number, number, number, number][]): StudyRow[] =>
+      tables.map(([a, n1, c, n2], i) => ({ study: `T${i}`, data: { kind: "binary", events_t: a, total_t: n1, events_c: c, total_c: n2 } }));
+    // no events (or only events) in both arms of every study: nothing left to pool (metafor drops such studies)
+    for (const measure of ["OR", "RR"] as const) {
+      expect(() => metaAnalysis(rows([[0, 5, 0, 5], [0, 7, 0, 9]]), { method: "MH", model: "fixed", measure })).toThrow(/no study has usable data/);
+    }
+    expect(() => metaAnalysis(rows([[5, 5, 9, 9], [7, 7, 4, 4]]), { method: "MH", model: "fixed", measure: "OR" })).toThrow(/no study has usable data/);
+    // no events in one arm of every study: the MH odds ratio is 0 and cannot be estimated
+    expect(() => metaAnalysis(rows([[0, 5, 2, 5], [0, 7, 3, 9]]), { method: "MH", model: "fixed", measure: "OR" })).toThrow(/cannot be estimated/);
+    // the risk difference still pools double-zero studies (RD = 0)
+    const rd = metaAnalysis(rows([[0, 5, 0, 5], [0, 7, 0, 9]]), { method: "MH", model: "fixed", measure: "RD" });
+    expect(rd.pooled.estimate).toBe(0);
   });
 });
