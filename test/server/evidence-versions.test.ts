@@ -72,10 +72,11 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
   });
 
   it("revisions, the diff and the affected patients before publishing; clinicians' verdicts unchanged", async () => {
+    // Tang 2013 reports 12/20 vs 8/20 live births (RR 1.50); a test correction of the treated arm to 14/20 (RR 1.75)
     const filled = structuredClone(tang);
-    Object.assign(filled.outcomes[0]!, { events_t: 12, total_t: 20, events_c: 8, total_c: 20, status: "derived", derivation: "test fixture: from 60% vs 40% of 20 per arm" });
-    delete filled.outcomes[0]!.missingNote;
-    const r = await reviewer.req("PUT", "/api/evidence/draft/trials/tang-2013", { why: "counts derived from the reported percentages", entry: filled, expectedRevision: 0 });
+    expect(filled.outcomes[0]).toMatchObject({ id: "live-birth", events_t: 12, total_t: 20, events_c: 8, total_c: 20 });
+    Object.assign(filled.outcomes[0]!, { events_t: 14 });
+    const r = await reviewer.req("PUT", "/api/evidence/draft/trials/tang-2013", { why: "test fixture: a corrected count", entry: filled, expectedRevision: 0 });
     expect(r.status).toBe(200);
     expect((r.body as { lastRevision: number }).lastRevision).toBe(1);
 
@@ -89,21 +90,22 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
     expect(d.draft).toMatchObject({ lastRevision: 1, pending: 1 });
     const t = d.diff.tables.trials.changed.find((c) => c.id === "tang-2013")!;
     expect(t.aspects).toContain("counts");
-    expect(t.fields).toContainEqual({ path: "outcomes[live-birth].events_t", before: null, after: 12 });
+    expect(t.fields).toEqual([{ path: "outcomes[live-birth].events_t", before: 12, after: 14 }]);
     const sof = d.diff.sof.find((s) => s.therapy === "prednisolone")!;
-    expect(sof.before).toBeNull();
+    expect(JSON.stringify(sof.before)).toMatch(/RR 1\.50/);
+    expect(JSON.stringify(sof.after)).toMatch(/RR 1\.75/);
     expect(sof.after?.basis).toMatch(/Tang 2013/);
     const pred = d.affected.filter((a) => a.therapy === "prednisolone");
     expect(pred.length).toBe(patients.length);
     expect(pred[0]).toMatchObject({ kind: "evidence" });
-    expect(pred[0]!.before).not.toMatch(/Tang 2013: RR|RR \d/);
-    expect(pred[0]!.after).toMatch(/Tang 2013/);
+    expect(pred[0]!.before).toMatch(/1\.50/);
+    expect(pred[0]!.after).toMatch(/Tang 2013.*1\.75/s);
     // the reviewer sees pseudonym ids, never names or record ids
     expect(pred.every((a) => a.displayName === undefined && a.patientId === undefined && /^P-/.test(a.pseudonymId))).toBe(true);
 
     const a = (await clinician.req("GET", `/api/patients/${patients[0]!.id}/assessment`)).body as { assessment: { evidenceVersion: { number: number }; therapies: { prednisolone: { evidence: { bestEstimate?: string } } } } };
     expect(a.assessment.evidenceVersion.number).toBe(1);
-    expect(a.assessment.therapies.prednisolone.evidence.bestEstimate ?? "").not.toMatch(/RR \d/);
+    expect(a.assessment.therapies.prednisolone.evidence.bestEstimate ?? "").toMatch(/1\.50/);
   });
 
   it("a draft failing the cross-file checks is not published (400 naming file, entry, field); nothing written", async () => {
@@ -129,7 +131,7 @@ describe.each(["sqlite", "postgres"] as const)("living evidence on %s", (engine)
     const a = (await clinician.req("GET", `/api/patients/${patients[0]!.id}/assessment`)).body as { assessment: { evidenceVersion: { number: number; label: string }; patientSummary: string[]; therapies: { prednisolone: { evidence: { bestEstimate?: string } } } } };
     expect(a.assessment.evidenceVersion.label).toBe("evidence v2, published 2026-12-03");
     expect(a.assessment.patientSummary.join(" ")).toContain("evidence v2, published 2026-12-03");
-    expect(a.assessment.therapies.prednisolone.evidence.bestEstimate).toMatch(/Tang 2013/);
+    expect(a.assessment.therapies.prednisolone.evidence.bestEstimate).toMatch(/Tang 2013.*1\.75/s);
     const ev = (await clinician.req("GET", "/api/evidence/therapies/prednisolone")).body as { evidence: { summary: { basis: string } | null } };
     expect(ev.evidence.summary?.basis).toMatch(/Tang 2013/);
     const plan = (await clinician.req("POST", `/api/patients/${patients[0]!.id}/plan`, { therapy: "lit", startDate: "2026-12-10" })).body as { plan: { evidenceVersion: { number: number } } };
