@@ -36,7 +36,7 @@ import { assessImprecision, treatedRisk, type GradeCertainty, type GradeDomain }
 import { placeboRctKindRows, type TherapyOutcomeRow } from "./outcomes.js";
 import { ROB2_DOMAINS, type Rob2Assessment } from "./rob2.js";
 import { ROB1_DOMAINS, type EvidenceBase, type EvidenceOutcomeKind, type EvidenceTrial, type RobAssessment } from "./schema.js";
-import { LIVE_BIRTH_FAMILY } from "./select.js";
+import { LIVE_BIRTH_FAMILY, type CompletePairCounts } from "./select.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Outcomes
@@ -133,16 +133,13 @@ export interface RiskOfBiasRating extends GradeDomainRating {
   notAssessed: { share: number; trials: string[]; effect: string } | null;
 }
 
-export interface SofTrialRow {
+/** With the trial's complete arm counts (CompletePairCounts). */
+export interface SofTrialRow extends CompletePairCounts {
   trial: string;
   label: string;
   outcomeRow: string;
   definition: string;
   analysis: string;
-  events_t: number;
-  total_t: number;
-  events_c: number;
-  total_c: number;
   /** Percent weight in the pooled analysis (null when not estimable). */
   weight: number | null;
 }

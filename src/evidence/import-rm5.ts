@@ -17,7 +17,7 @@
  * assessment", "Incomplete outcome data", "Selective reporting", "Other bias"); an item named otherwise is listed as
  * skipped.
  */
-import { XMLParser } from "fast-xml-parser";
+import { attr, revman5Root, type Revman5Node } from "../stats/revman5.js";
 import { InputError } from "../shared/errors.js";
 import type { TherapyId } from "../shared/therapies.js";
 import type { RevmanOutcome, RevmanReview } from "../stats/revman5.js";
@@ -42,12 +42,7 @@ export interface RevmanRob1Entry {
   support: string;
 }
 
-type Node = Record<string, unknown>;
-
-function attr(n: Node, name: string): string | undefined {
-  const v = n[`@_${name}`];
-  return typeof v === "string" ? v : undefined;
-}
+type Node = Revman5Node;
 
 function asArray(v: unknown): Node[] {
   if (Array.isArray(v)) return v.filter((x): x is Node => typeof x === "object" && x !== null);
@@ -78,21 +73,13 @@ export interface Revman5ImportExtras {
  * file has none). InputError naming the file and the element for a judgement RevMan does not write.
  */
 export function parseRevman5ImportExtras(xml: string, file: string): Revman5ImportExtras {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "@_", parseAttributeValue: false, parseTagValue: false });
-  let doc: Node;
-  try {
-    doc = parser.parse(xml) as Node;
-  } catch (e) {
-    throw new InputError(`cannot read the XML: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
-  const review = doc["COCHRANE_REVIEW"];
-  if (typeof review !== "object" || review === null) throw new InputError("not a RevMan 5 file: the root element is not COCHRANE_REVIEW", { file });
-  const studies = ((review as Node)["STUDIES_AND_REFERENCES"] as Node | undefined)?.["STUDIES"] as Node | undefined;
+  const review = revman5Root(xml, file);
+  const studies = (review["STUDIES_AND_REFERENCES"] as Node | undefined)?.["STUDIES"] as Node | undefined;
   const included = asArray((studies?.["INCLUDED_STUDIES"] as Node | undefined)?.["STUDY"])
     .map((s) => attr(s, "ID"))
     .filter((id): id is string => id !== undefined)
     .map(unescapeId);
-  const items = asArray(((review as Node)["QUALITY_ITEMS"] as Node | undefined)?.["QUALITY_ITEM"]);
+  const items = asArray((review["QUALITY_ITEMS"] as Node | undefined)?.["QUALITY_ITEM"]);
   const out: RevmanRob1Entry[] = [];
   for (const item of items) {
     const name = textOf(item["NAME"]).trim();

@@ -15,11 +15,12 @@ import { prepareNetwork } from "../stats/nma/prepare.js";
 import type { NmaResult, NmaStudyInput } from "../stats/nma/types.js";
 import { THERAPY_IDS, THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
 import type { EvidenceBase } from "./schema.js";
-import { placeboRctRows } from "./select.js";
+import { placeboRctRows, type CompletePairCounts } from "./select.js";
 
 export const NETWORK_PLACEBO = "placebo";
 
-export interface NetworkTrial {
+/** With the trial's complete arm counts (CompletePairCounts). */
+export interface NetworkTrial extends CompletePairCounts {
   trial: string;
   study: string;
   therapy: TherapyId;
@@ -28,10 +29,6 @@ export interface NetworkTrial {
   outcome: string;
   definition: string;
   analysis: string;
-  events_t: number;
-  total_t: number;
-  events_c: number;
-  total_c: number;
 }
 
 export interface LiveBirthNetwork {

@@ -90,13 +90,41 @@ export interface RevmanReview {
   outcomes: RevmanOutcome[];
 }
 
-type Node = Record<string, unknown>;
+/** An element of a RevMan 5 file as fast-xml-parser gives it (attributes under "@_NAME"). */
+export type Revman5Node = Record<string, unknown>;
+type Node = Revman5Node;
 
 const ARRAYS = new Set(["COMPARISON", "DICH_OUTCOME", "CONT_OUTCOME", "IV_OUTCOME", "IPD_OUTCOME", "DICH_SUBGROUP", "CONT_SUBGROUP", "IV_SUBGROUP", "IPD_SUBGROUP", "DICH_DATA", "CONT_DATA", "IV_DATA", "IPD_DATA", "STUDY"]);
 
-function attr(n: Node, name: string): string | undefined {
+/** An attribute of a RevMan 5 element as text (undefined when absent). */
+export function attr(n: Node, name: string): string | undefined {
   const v = n[`@_${name}`];
   return typeof v === "string" ? v : undefined;
+}
+
+/**
+ * The COCHRANE_REVIEW element of a RevMan 5 file's XML text; `isArray` names the elements always read as lists.
+ * InputError names the file (and the line) when the text is not well-formed XML or not a RevMan 5 review.
+ */
+export function revman5Root(xml: string, file: string, isArray?: (name: string) => boolean): Node {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new InputError(`not well-formed XML: ${valid.err.msg}`, { file, row: valid.err.line });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: "@_",
+    parseAttributeValue: false,
+    parseTagValue: false,
+    ...(isArray !== undefined ? { isArray } : {}),
+  });
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (e) {
+    throw new InputError(`cannot read the XML: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+  const review = doc["COCHRANE_REVIEW"];
+  if (typeof review !== "object" || review === null) throw new InputError("not a RevMan 5 file: the root element is not COCHRANE_REVIEW", { file });
+  return review as Node;
 }
 
 /** A stored number; RevMan writes "" for results it did not compute. */
@@ -248,24 +276,7 @@ function dataRow(d: Node, type: RevmanOutcomeType, where: string, logData: boole
 
 /** Reads a RevMan 5 review from its XML text; InputError names the file and the element when it is not one. */
 export function parseRevman5(xml: string, file: string): RevmanReview {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new InputError(`not well-formed XML: ${valid.err.msg}`, { file, row: valid.err.line });
-  const parser = new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: "@_",
-    parseAttributeValue: false,
-    parseTagValue: false,
-    isArray: (name) => ARRAYS.has(name),
-  });
-  let doc: Node;
-  try {
-    doc = parser.parse(xml) as Node;
-  } catch (e) {
-    throw new InputError(`cannot read the XML: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
-  const review = doc["COCHRANE_REVIEW"];
-  if (typeof review !== "object" || review === null) throw new InputError("not a RevMan 5 file: the root element is not COCHRANE_REVIEW", { file });
-  const r = review as Node;
+  const r = revman5Root(xml, file, (name) => ARRAYS.has(name));
 
   const studies: RevmanReview["studies"] = new Map();
   const included = ((r["STUDIES_AND_REFERENCES"] as Node | undefined)?.["STUDIES"] as Node | undefined) ?? {};

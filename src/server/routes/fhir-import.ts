@@ -18,6 +18,7 @@ import type { PatientRecordInput } from "../../clinical/record.js";
 import { getFhirServer, listFhirServers, type FhirServer } from "../../store/fhir.js";
 import { routeOf, userOf } from "../auth.js";
 import { HttpError, notFound } from "../errors.js";
+import { patientAccess } from "./patient-access.js";
 import { patientView } from "./views.js";
 import { evidenceVersion } from "../fhir/common.js";
 import { FhirUnavailableError } from "../fhir/client.js";
@@ -80,6 +81,7 @@ function previewBody(p: ServerPreview) {
 }
 
 export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRouteOptions = {}): Promise<void> {
+  const patients = patientAccess(app);
   const limits = opts.ehrReadLimits ?? {};
   const server = async (id: string) => {
     const s = await getFhirServer(app.store, id);
@@ -117,8 +119,7 @@ export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRou
     async (req) => {
       const { id } = req.params as z.infer<typeof IdParams>;
       const body = req.body as z.infer<typeof PreviewBody>;
-      const p = await app.store.getPatient(id);
-      if (p === null) throw notFound(`patient ${id}`);
+      const p = await patients.load(id);
       const s = await server(body.serverId);
       const u = userOf(req);
       const now = app.now();
@@ -160,8 +161,7 @@ export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRou
       const u = userOf(req);
       const pv = previewStore(app).get(body.previewId);
       if (pv === undefined || pv.expires < app.now().getTime() || pv.userId !== u.id || pv.patientId !== id) throw notFound("import preview (read the EHR again)");
-      const p = await app.store.getPatient(id);
-      if (p === null) throw notFound(`patient ${id}`);
+      const p = await patients.load(id);
       const record = { ...pv.imp.record, id: (p.record as { id?: string }).id ?? pv.imp.record.id };
       app.core.checkRecord(record);
       const np = await app.store.updatePatient(id, { displayName: p.displayName, dateOfBirth: pv.imp.patient.birthDate ?? p.dateOfBirth, record }, body.version, { username: u.username, route: routeOf(req) });
@@ -184,9 +184,8 @@ export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRou
     async (req) => {
       const { id } = req.params as z.infer<typeof IdParams>;
       const body = req.body as z.infer<typeof ImportBody>;
-      const p = await app.store.getPatient(id);
-      if (p === null) throw notFound(`patient ${id}`);
-      const today = app.now().toISOString().slice(0, 10);
+      const p = await patients.load(id);
+      const today = patients.today();
       const imp = bundleToRecord(body.bundle, { today, file: "bundle" });
       const record = { ...imp.record, id: (p.record as { id?: string }).id ?? imp.record.id };
       app.core.checkRecord(record);
@@ -202,9 +201,8 @@ export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRou
     { config: writers, schema: { tags: ["fhir"], summary: "The assessment as a FHIR R4 Bundle (GuidanceResponse, DetectedIssue, CarePlan, DocumentReference)", params: IdParams } },
     async (req, reply) => {
       const { id } = req.params as z.infer<typeof IdParams>;
-      const p = await app.store.getPatient(id);
-      if (p === null) throw notFound(`patient ${id}`);
-      const today = app.now().toISOString().slice(0, 10);
+      const p = await patients.load(id);
+      const today = patients.today();
       const followups = (await app.store.listFollowups(id)).map((f) => f.data as { kind: string; date: string });
       const a = app.core.assess(`${p.id}@${p.version}`, p.record, followups, today);
       await app.store.auditRead({ username: userOf(req).username, action: "patient.fhir-export", patientId: id, route: routeOf(req), status: 200 });

@@ -121,21 +121,7 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau
         sw2v2 += w2 * vi * vi;
         sw3v2 += w3 * vi * vi;
       }
-      const m = swy / sw;
-      let yPy = 0;
-      let yPPy = 0;
-      for (let i = 0; i < k; i++) {
-        const w = ols ? 1 : 1 / ((v[i] as number) + t);
-        const r = w * ((y[i] as number) - m);
-        yPy += r * ((y[i] as number) - m);
-        yPPy += r * r;
-      }
-      out.sw = sw;
-      out.sw2 = sw2;
-      out.yPy = yPy;
-      out.yPPy = yPPy;
-      out.trP = sw - sw2 / sw;
-      out.trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
+      residualSums(y, v, k, ols ? null : t, swy / sw, sw, sw2, sw3, out);
       out.trPV = swv - sw2v / sw;
       out.trPVP = sw2v - (2 * sw3v) / sw + (sw2 * sw2v) / (sw * sw);
       out.trPVPV = sw2v2 - (2 * sw3v2) / sw + (sw2v * sw2v) / (sw * sw);
@@ -146,6 +132,28 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau
       return qStatistic(y, v, tau2);
     },
   };
+}
+
+/**
+ * The weighted residual sums y'Py and y'PPy about the weighted mean m, and the traces of P and PP from the weight
+ * sums, written into `out` (w = 1/(v + tau²), or 1 for `tau2 = null`, the unweighted fit). Shared by the full pass
+ * and the likelihood-only pass so both do the same arithmetic in the same order.
+ */
+function residualSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, tau2: number | null, m: number, sw: number, sw2: number, sw3: number, out: WeightedStats): void {
+  let yPy = 0;
+  let yPPy = 0;
+  for (let i = 0; i < k; i++) {
+    const w = tau2 === null ? 1 : 1 / ((v[i] as number) + tau2);
+    const r = w * ((y[i] as number) - m);
+    yPy += r * ((y[i] as number) - m);
+    yPPy += r * r;
+  }
+  out.sw = sw;
+  out.sw2 = sw2;
+  out.yPy = yPy;
+  out.yPPy = yPPy;
+  out.trP = sw - sw2 / sw;
+  out.trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
 }
 
 /** The sums the (RE)ML iterations need (no V traces): the same arithmetic as the full pass, fewer terms. */
@@ -162,21 +170,7 @@ function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t
     sw3 += w2 * w;
     swy += w * (y[i] as number);
   }
-  const m = swy / sw;
-  let yPy = 0;
-  let yPPy = 0;
-  for (let i = 0; i < k; i++) {
-    const w = 1 / ((v[i] as number) + t);
-    const r = w * ((y[i] as number) - m);
-    yPy += r * ((y[i] as number) - m);
-    yPPy += r * r;
-  }
-  out.sw = sw;
-  out.sw2 = sw2;
-  out.yPy = yPy;
-  out.yPPy = yPPy;
-  out.trP = sw - sw2 / sw;
-  out.trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
+  residualSums(y, v, k, t, swy / sw, sw, sw2, sw3, out);
   out.trPV = NaN;
   out.trPVP = NaN;
   out.trPVPV = NaN;

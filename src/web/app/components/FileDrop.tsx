@@ -1,6 +1,8 @@
 /** A drop zone with a hidden file input (CSV/XLSX), as the workbench pages use it. */
 import type { JSX } from "preact";
 import { useRef, useState } from "preact/hooks";
+import { ApiError } from "../api.js";
+import { Alert, Card, Progress } from "./ui.js";
 
 export interface PickedFile {
   name: string;
@@ -91,4 +93,23 @@ export function WorkbenchTabs(props: { current: "meta" | "nma" | "tsa" }): JSX.E
       {link("tsa", "/workbench/tsa", "Trial sequential analysis")}
     </nav>
   );
+}
+
+/**
+ * The workbench pages' status beside the form: a progress card while the analysis runs, the located error (row and
+ * column from the API's InputError) when it fails, and what to do when nothing has run yet.
+ */
+export function AnalysisStatus(props: { busy: boolean; busyLabel: string; error: Error | null; hasResult: boolean; empty: string }): JSX.Element | null {
+  const { busy, error } = props;
+  const apiErr = error instanceof ApiError ? error : null;
+  if (busy) return <Card><Progress label={props.busyLabel} /></Card>;
+  if (error)
+    return (
+      <Alert tone="error">
+        <b>{apiErr?.row !== undefined ? `Row ${apiErr.row}` : "The analysis could not run"}{apiErr?.field ? <> · <code>{apiErr.field}</code></> : null}</b>
+        <div>{error.message}</div>
+      </Alert>
+    );
+  if (!props.hasResult) return <Card><div class="empty"><b>No analysis yet</b>{props.empty}</div></Card>;
+  return null;
 }

@@ -4,15 +4,8 @@ import { api } from "../api.js";
 import { Alert, Button, Card, DataTable, PageHead, Spinner, fmtDate } from "../components/ui.js";
 import { TextField, useForm, useSubmit, type Json } from "../components/form.js";
 import { useLoad } from "../hooks.js";
+import type { FhirServer } from "../../../store/fhir.js";
 
-interface FhirServer {
-  id: string;
-  label: string;
-  baseUrl: string;
-  hasToken: boolean;
-  createdAt: string;
-  createdBy: string;
-}
 
 export function AdminEhrPage(): JSX.Element {
   const servers = useLoad(() => api<{ servers: FhirServer[] }>("GET", "/api/fhir/servers"), []);

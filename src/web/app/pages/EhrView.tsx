@@ -2,6 +2,7 @@
 import type { JSX } from "preact";
 import { api, apiBlob, downloadBlob } from "../api.js";
 import { useLoad } from "../hooks.js";
+import { UnmappedList } from "./FhirPanel.js";
 import { Alert, Button, Card, PageHead, Spinner, StatusBadge } from "../components/ui.js";
 
 interface Finding {
@@ -106,24 +107,7 @@ export function EhrViewPage(props: { id: string }): JSX.Element {
         {d.unmapped.length === 0 ? (
           <p>Every EHR item was read.</p>
         ) : (
-          <table class="table" data-testid="ehr-unmapped-table">
-            <thead>
-              <tr>
-                <th>Resource</th>
-                <th>Code</th>
-                <th>Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.unmapped.map((u) => (
-                <tr key={u.resource + u.reason}>
-                  <td>{u.resource}</td>
-                  <td>{u.code}</td>
-                  <td>{u.reason}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <UnmappedList items={d.unmapped} testId="ehr-unmapped-table" />
         )}
       </Card>
     </div>

@@ -44,7 +44,8 @@ export function ehrTime(iso: string): string {
   return new Date(iso).toLocaleString("en-GB", { timeZone: "UTC", dateStyle: "medium", timeStyle: "short" }) + " UTC";
 }
 
-function UnmappedList(props: { items: Unmapped[]; testId: string }): JSX.Element | null {
+/** The EHR items the import could not read (resource, code, why), as the patient page and the SMART view list them. */
+export function UnmappedList(props: { items: Unmapped[]; testId: string }): JSX.Element | null {
   if (props.items.length === 0) return null;
   return (
     <table class="table" data-testid={props.testId}>

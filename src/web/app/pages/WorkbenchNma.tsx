@@ -7,10 +7,10 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { NmaResult } from "../../../stats/nma/types.js";
-import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
-import { Alert, Button, Card, DataTable, Icon, PageHead, Progress, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
+import { api, apiBlob, downloadBlob } from "../api.js";
+import { Alert, Button, Card, DataTable, Icon, PageHead, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
-import { FileDrop, WorkbenchTabs, type PickedFile } from "../components/FileDrop.js";
+import { FileDrop, WorkbenchTabs, type PickedFile, AnalysisStatus } from "../components/FileDrop.js";
 
 interface NmaForm {
   measure: string;
@@ -90,7 +90,6 @@ export function WorkbenchNmaPage(): JSX.Element {
   const r = res?.result;
   const ratio = r ? RATIO.has(r.measure) : false;
   const show = (x: number): string => fmtNum(ratio ? Math.exp(x) : x);
-  const apiErr = error instanceof ApiError ? error : null;
 
   return (
     <>
@@ -142,14 +141,7 @@ export function WorkbenchNmaPage(): JSX.Element {
           </Card>
         </form>
         <div class="stack" aria-live="polite">
-          {busy ? <Card><Progress label="Fitting the network…" /></Card> : null}
-          {error ? (
-            <Alert tone="error">
-              <b>{apiErr?.row !== undefined ? `Row ${apiErr.row}` : "The analysis could not run"}{apiErr?.field ? <> · <code>{apiErr.field}</code></> : null}</b>
-              <div>{error.message}</div>
-            </Alert>
-          ) : null}
-          {!res && !busy && !error ? <Card><div class="empty"><b>No analysis yet</b>Upload a table of arms or contrasts and press “Run network meta-analysis”.</div></Card> : null}
+          <AnalysisStatus busy={busy} busyLabel="Fitting the network…" error={error} hasResult={res !== null && res !== undefined} empty="Upload a table of arms or contrasts and press “Run network meta-analysis”." />
           {r && res ? (
             <>
               <div class="grid cols-4">

@@ -7,9 +7,9 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
-import { Alert, Button, Card, DataTable, Icon, PageHead, Progress, Stat, fmtNum } from "../components/ui.js";
+import { Alert, Button, Card, DataTable, Icon, PageHead, Stat, fmtNum } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
-import { FileDrop, WorkbenchTabs, type PickedFile } from "../components/FileDrop.js";
+import { FileDrop, WorkbenchTabs, type PickedFile, AnalysisStatus } from "../components/FileDrop.js";
 
 /** A number as `decidua tsa --json` writes it: infinite values as "Inf" / "-Inf". */
 type JNum = number | "Inf" | "-Inf";
@@ -140,14 +140,7 @@ export function WorkbenchTsaPage(): JSX.Element {
           </Card>
         </form>
         <div class="stack" aria-live="polite">
-          {busy ? <Card><Progress label="Computing the boundaries…" /></Card> : null}
-          {error ? (
-            <Alert tone="error">
-              <b>{apiErr?.row !== undefined ? `Row ${apiErr.row}` : "The analysis could not run"}{apiErr?.field ? <> · <code>{apiErr.field}</code></> : null}</b>
-              <div>{error.message}</div>
-            </Alert>
-          ) : null}
-          {!res && !busy && !error ? <Card><div class="empty"><b>No analysis yet</b>Upload the trials, give the anticipated control risk and relative risk reduction, and run.</div></Card> : null}
+          <AnalysisStatus busy={busy} busyLabel="Computing the boundaries…" error={error} hasResult={res !== null && res !== undefined} empty="Upload the trials, give the anticipated control risk and relative risk reduction, and run." />
           {r && res ? (
             <>
               <div class="grid cols-4">
