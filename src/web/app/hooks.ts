@@ -78,3 +78,59 @@ export function useTherapies(): TherapyRef[] {
   }, []);
   return list;
 }
+
+export interface WorkbenchRun<R> {
+  res: R | null;
+  busy: boolean;
+  error: Error | null;
+  setError: (e: Error | null) => void;
+  /** The download in progress ("" when none). */
+  dl: string;
+  /** Posts the body to the analysis route (refuses without a file) and keeps the result or the error. */
+  run: (e?: Event) => Promise<void>;
+  /** Runs one download, marking it in progress and keeping its error. */
+  download: (kind: string, fetchAndSave: () => Promise<void>) => Promise<void>;
+  /** Forgets the result and the error (a new file was chosen). */
+  clear: () => void;
+}
+
+/** The run-and-download state of a workbench page (NMA, TSA): one analysis route, its result, its downloads. */
+export function useWorkbenchRun<R>(path: string, hasFile: boolean, body: () => unknown): WorkbenchRun<R> {
+  const [busy, setBusy] = useState(false);
+  const [dl, setDl] = useState("");
+  const [error, setError] = useState<Error | null>(null);
+  const [res, setRes] = useState<R | null>(null);
+  const asError = (err: unknown): Error => (err instanceof Error ? err : new Error(String(err)));
+  async function run(e?: Event): Promise<void> {
+    e?.preventDefault();
+    if (!hasFile) {
+      setError(new Error("Choose a CSV or XLSX file first."));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      setRes(await api<R>("POST", path, body()));
+    } catch (err) {
+      setRes(null);
+      setError(asError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+  async function download(kind: string, fetchAndSave: () => Promise<void>): Promise<void> {
+    setDl(kind);
+    try {
+      await fetchAndSave();
+    } catch (err) {
+      setError(asError(err));
+    } finally {
+      setDl("");
+    }
+  }
+  const clear = (): void => {
+    setRes(null);
+    setError(null);
+  };
+  return { res, busy, error, setError, dl, run, download, clear };
+}

@@ -7,7 +7,8 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import type { NmaResult } from "../../../stats/nma/types.js";
-import { api, apiBlob, downloadBlob } from "../api.js";
+import { apiBlob, downloadBlob } from "../api.js";
+import { useWorkbenchRun } from "../hooks.js";
 import { Alert, Button, Card, DataTable, Icon, PageHead, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
 import { FileDrop, WorkbenchTabs, type PickedFile, AnalysisStatus } from "../components/FileDrop.js";
@@ -33,10 +34,6 @@ const RATIO = new Set(["OR", "RR"]);
 export function WorkbenchNmaPage(): JSX.Element {
   const [file, setFile] = useState<PickedFile | null>(null);
   const [f, setF] = useState<NmaForm>({ measure: "", reference: "", model: "random", tau2: "REML", largerBetter: false, favoursLeft: "", favoursRight: "" });
-  const [busy, setBusy] = useState(false);
-  const [dl, setDl] = useState("");
-  const [error, setError] = useState<Error | null>(null);
-  const [res, setRes] = useState<NmaResponse | null>(null);
   const [tab, setTab] = useState<"network" | "forest" | "league" | "split">("network");
 
   const set = <K extends keyof NmaForm>(k: K, v: NmaForm[K]): void => setF((o) => ({ ...o, [k]: v }));
@@ -52,40 +49,20 @@ export function WorkbenchNmaPage(): JSX.Element {
     return { file: { name: file?.name ?? "", contentBase64: file?.contentBase64 ?? "" }, options, plot };
   }
 
-  async function run(e?: Event): Promise<void> {
-    e?.preventDefault();
-    if (!file) {
-      setError(new Error("Choose a CSV or XLSX file first."));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      setRes(await api<NmaResponse>("POST", "/api/nma", body()));
-    } catch (err) {
-      setRes(null);
-      setError(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { res, busy, error, dl, run, download: downloading, clear } = useWorkbenchRun<NmaResponse>("/api/nma", file !== null, body);
 
   async function download(kind: "svg" | "png" | "csv" | "bundle"): Promise<void> {
     if (!res) return;
     const plot = tab === "forest" ? "forest" : "network";
     const stem = (file?.name ?? "nma").replace(/\.[^.]+$/, "");
-    setDl(kind);
-    try {
+    await downloading(kind, async () => {
       if (kind === "svg") downloadBlob(new Blob([plot === "forest" ? res.forestSvg : res.networkSvg], { type: "image/svg+xml" }), `${stem}-${plot}.svg`);
       else if (kind === "png") downloadBlob(await apiBlob("POST", `/api/nma/${plot}.png`, body()), `${stem}-${plot}.png`);
       else if (kind === "csv") downloadBlob(await apiBlob("POST", "/api/nma/results.csv", body()), `${stem}-nma-results.csv`);
       else downloadBlob(await apiBlob("POST", "/api/nma/bundle.zip", body()), `${stem}-nma-bundle.zip`);
-    } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setDl("");
-    }
+    });
   }
+
 
   const r = res?.result;
   const ratio = r ? RATIO.has(r.measure) : false;
@@ -99,7 +76,7 @@ export function WorkbenchNmaPage(): JSX.Element {
         <form onSubmit={run} noValidate>
           <Card title="Data and options" foot={<Button type="submit" variant="primary" busy={busy} class="block">Run network meta-analysis</Button>}>
             <div class="stack">
-              <FileDrop id="nma-file" file={file} hint="one row per arm or per contrast" onFile={(x) => { setFile(x); setRes(null); setError(null); }} />
+              <FileDrop id="nma-file" file={file} hint="one row per arm or per contrast" onFile={(x) => { setFile(x); clear(); }} />
               <div class="small muted">
                 Columns: <code>study, treatment, events, total</code>, or <code>study, treatment, mean, sd, total</code>, or contrasts <code>study, treatment1, treatment2, yi, sei</code>.
               </div>

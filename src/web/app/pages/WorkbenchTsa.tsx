@@ -6,7 +6,8 @@
  */
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
+import { apiBlob, ApiError, downloadBlob } from "../api.js";
+import { useWorkbenchRun } from "../hooks.js";
 import { Alert, Button, Card, DataTable, Icon, PageHead, Stat, fmtNum } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
 import { FileDrop, WorkbenchTabs, type PickedFile, AnalysisStatus } from "../components/FileDrop.js";
@@ -47,10 +48,6 @@ const num = (x: JNum | null, digits = 2): string => (x === null ? "—" : typeof
 export function WorkbenchTsaPage(): JSX.Element {
   const [file, setFile] = useState<PickedFile | null>(null);
   const [f, setF] = useState<TsaForm>({ measure: "RR", controlRisk: "", rrr: "", alpha: "0.05", power: "0.8", diversity: "auto", model: "random" });
-  const [busy, setBusy] = useState(false);
-  const [dl, setDl] = useState("");
-  const [error, setError] = useState<Error | null>(null);
-  const [res, setRes] = useState<{ result: TsaJson; plotSvg: string } | null>(null);
   const set = <K extends keyof TsaForm>(k: K, v: TsaForm[K]): void => setF((o) => ({ ...o, [k]: v }));
 
   function body(): unknown {
@@ -60,38 +57,18 @@ export function WorkbenchTsaPage(): JSX.Element {
     return { file: { name: file?.name ?? "", contentBase64: file?.contentBase64 ?? "" }, options };
   }
 
-  async function run(e?: Event): Promise<void> {
-    e?.preventDefault();
-    if (!file) {
-      setError(new Error("Choose a CSV or XLSX file first."));
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    try {
-      setRes(await api<{ result: TsaJson; plotSvg: string }>("POST", "/api/tsa", body()));
-    } catch (err) {
-      setRes(null);
-      setError(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setBusy(false);
-    }
-  }
+  const { res, busy, error, dl, run, download: downloading, clear } = useWorkbenchRun<{ result: TsaJson; plotSvg: string }>("/api/tsa", file !== null, body);
 
   async function download(kind: "svg" | "png" | "csv"): Promise<void> {
     if (!res) return;
     const stem = (file?.name ?? "tsa").replace(/\.[^.]+$/, "");
-    setDl(kind);
-    try {
+    await downloading(kind, async () => {
       if (kind === "svg") downloadBlob(new Blob([res.plotSvg], { type: "image/svg+xml" }), `${stem}-tsa.svg`);
       else if (kind === "png") downloadBlob(await apiBlob("POST", "/api/tsa/plot.png", body()), `${stem}-tsa.png`);
       else downloadBlob(await apiBlob("POST", "/api/tsa/results.csv", body()), `${stem}-tsa-looks.csv`);
-    } catch (err) {
-      setError(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setDl("");
-    }
+    });
   }
+
 
   const r = res?.result;
   const apiErr = error instanceof ApiError ? error : null;
@@ -113,7 +90,7 @@ export function WorkbenchTsaPage(): JSX.Element {
         <form onSubmit={run} noValidate>
           <Card title="Data and anticipated effect" foot={<Button type="submit" variant="primary" busy={busy} class="block">Run trial sequential analysis</Button>}>
             <div class="stack">
-              <FileDrop id="tsa-file" file={file} hint="binary counts, trials in chronological order" onFile={(x) => { setFile(x); setRes(null); setError(null); }} />
+              <FileDrop id="tsa-file" file={file} hint="binary counts, trials in chronological order" onFile={(x) => { setFile(x); clear(); }} />
               <div class="form-grid" style="grid-template-columns:1fr 1fr">
                 <div class="field">
                   <label for="tsa-measure">Measure</label>
