@@ -43,6 +43,8 @@ export interface StudyForGrade {
   randomised: boolean | null;
   participants: number;
   rob: RobAssessment | null;
+  /** RoB 2 overall judgement of the result used (the trial entry's `rob2`), read before RoB 1; absent: not judged with RoB 2. */
+  rob2?: "low" | "some concerns" | "high" | "not assessed";
 }
 
 export interface SofInput {
@@ -163,20 +165,25 @@ export function assessRiskOfBias(studies: StudyForGrade[]): GradeDomain {
   let keyUnclear = 0;
   const highNames: string[] = [];
   const unclearNames: string[] = [];
+  const notAssessedNames: string[] = [];
   for (const s of studies) {
     const d = s.rob?.domains;
-    const anyHigh = s.randomised === false || (d !== undefined && Object.values(d).some((j) => j === "high"));
+    const r2 = s.rob2 !== undefined && s.rob2 !== "not assessed" ? s.rob2 : null;
+    const anyHigh = s.randomised === false || (r2 !== null ? r2 === "high" : d !== undefined && Object.values(d).some((j) => j === "high"));
     if (anyHigh) {
       high += s.participants;
-      highNames.push(s.label);
+      highNames.push(r2 !== null ? `${s.label} (RoB 2 high)` : s.label);
       continue;
     }
-    const keyOk = d !== undefined && d.random_sequence === "low" && d.allocation_concealment === "low";
+    const keyOk = r2 !== null ? r2 === "low" : d !== undefined && d.random_sequence === "low" && d.allocation_concealment === "low";
     if (!keyOk) {
       keyUnclear += s.participants;
-      unclearNames.push(s.label);
+      unclearNames.push(r2 !== null ? `${s.label} (RoB 2 some concerns)` : s.label);
+      if (r2 === null && d === undefined) notAssessedNames.push(s.label);
     }
   }
+  // a trial without any risk-of-bias assessment is counted with the unclear ones, and the reason says so
+  const notAssessed = notAssessedNames.length > 0 ? `; not assessed, counted as unclear: ${notAssessedNames.join(", ")}` : "";
   const shareHigh = high / total;
   const shareUnclear = (high + keyUnclear) / total;
   if (shareHigh > 0.5)
@@ -184,9 +191,9 @@ export function assessRiskOfBias(studies: StudyForGrade[]): GradeDomain {
   if (shareUnclear > 0.5)
     return {
       downgrade: 1,
-      reason: `${Math.round(shareUnclear * 100)}% of participants are in studies at high risk or with sequence generation/allocation concealment not judged low (${[...highNames, ...unclearNames].join(", ")})`,
+      reason: `${Math.round(shareUnclear * 100)}% of participants are in studies at high risk or with sequence generation/allocation concealment not judged low (${[...highNames, ...unclearNames].join(", ")})${notAssessed}`,
     };
-  return { downgrade: 0, reason: "most information comes from trials at low risk of bias for selection" };
+  return { downgrade: 0, reason: `most information comes from trials at low risk of bias for selection${notAssessed}` };
 }
 
 export function assessInconsistency(I2: number | null, conflicts: string[], studiesKnown: number | null): GradeDomain {

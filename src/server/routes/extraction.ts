@@ -11,7 +11,7 @@ import { z } from "zod";
 import { ResolutionSchema } from "../../evidence/extraction.js";
 import { EvidenceIdSchema } from "../../evidence/schema.js";
 import { TherapyIdSchema } from "../../shared/therapies.js";
-import { reconcileStudy, reconciledTrialEntry, robPlotFromStore, saveExtraction, saveRobAssessment, studyDisagreements, type RobInput } from "../../app/extraction.js";
+import { reconcileStudy, robPlotFromStore, trialEntryForDraft, saveExtraction, saveRobAssessment, studyDisagreements, type RobInput } from "../../app/extraction.js";
 import { ExtractionStore } from "../../store/extraction.js";
 import { actorOf, routeOf, userOf } from "../auth.js";
 import { notFound } from "../errors.js";
@@ -91,12 +91,12 @@ export async function extractionRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     "/api/extraction/studies/:study/trial-entry",
-    { config: reviewers, schema: { tags: ["extraction"], summary: "The reconciled study as a data/trials.json entry (input of the evidence draft); 404 until reconciled", params: StudyParams } },
+    { config: reviewers, schema: { tags: ["extraction"], summary: "The reconciled study as a data/trials.json entry (input of the evidence draft), with the current stored RoB 2 assessment in `rob2` (`rob` says which, or why none); 404 until reconciled", params: StudyParams } },
     async (req) => {
       const { study } = req.params as z.infer<typeof StudyParams>;
-      const entry = await reconciledTrialEntry(es, study);
+      const { entry, rob } = await trialEntryForDraft(es, study);
       await auditRead(req, "extraction.trial-entry", study);
-      return { entry };
+      return { entry, rob };
     },
   );
 
