@@ -521,7 +521,7 @@ async function toDraft(study: string, entry: unknown, why: string): Promise<stri
 }
 
 function ReconciledView(props: { study: string; rec: StoredReconciliation }): JSX.Element {
-  const entry = useLoad(() => api<{ entry: unknown }>("GET", `/api/extraction/studies/${props.study}/trial-entry`), [props.study]);
+  const entry = useLoad(() => api<{ entry: unknown; rob?: { note: string } }>("GET", `/api/extraction/studies/${props.study}/trial-entry`), [props.study]);
   const [draftMsg, setDraftMsg] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   return (
     <Card title="Reconciled" id="reconciled">
@@ -538,6 +538,11 @@ function ReconciledView(props: { study: string; rec: StoredReconciliation }): JS
       </ul>
       <h3>Trial entry for the evidence draft</h3>
       {entry.error ? <Alert tone="error">{entry.error.message}</Alert> : null}
+      {entry.data?.rob !== undefined ? (
+        <p class="small" data-testid="trial-entry-rob">
+          Risk of bias in the entry: {entry.data.rob.note}
+        </p>
+      ) : null}
       {entry.data === null ? <Spinner /> : <pre class="small" data-testid="trial-entry">{JSON.stringify(entry.data.entry, null, 2)}</pre>}
       {entry.data !== null ? (
         <div class="row">
