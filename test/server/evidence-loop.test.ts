@@ -5,7 +5,9 @@
  * the patients whose verdicts would change; after publishing, the clinician's assessment rests on the new version
  * and the prednisolone evidence names the new trial. The trial is a hypothetical test fixture (test/support).
  */
+import JSZip from "jszip";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SofTable } from "../../src/evidence/grade-outcomes.js";
 import { ADMIN_PASSWORD, Client, startServer, userClient, type TestServer } from "./helpers.js";
 import { LOOP_A, LOOP_B, LOOP_META, LOOP_ROB2, LOOP_SOURCE, LOOP_STUDY } from "../support/loop-fixture.js";
 
@@ -90,5 +92,19 @@ describe.each(["sqlite", "postgres"] as const)("the evidence loop on %s", (engin
     const notices = (await clinician.req("GET", `/api/evidence/notices?patient=${exampleA.id}`)).body as { version: { number: number }; changes: Array<{ therapy: string; text: string }> };
     expect(notices.version.number).toBe(2);
     expect(notices.changes.some((c) => c.therapy === "prednisolone" && c.text.includes("Loop fixture 2026"))).toBe(true);
+
+    // the SoF table rests on v2, says so in every format, and its risk-of-bias domain reads the trial's RoB 2
+    const sof = (await clinician.req("GET", "/api/evidence/therapies/prednisolone/sof")).body as { table: SofTable; evidenceVersion: string };
+    expect(sof.evidenceVersion).toBe("evidence v2, published 2026-12-03");
+    const lb = sof.table.outcomes.find((o) => o.outcome === "live-birth")!;
+    const robTrials = lb.certainty!.domains.riskOfBias.trials;
+    expect(robTrials.find((t) => t.label === "Loop fixture 2026")).toMatchObject({ tool: "RoB 2", judgement: "low", basis: expect.stringContaining("bob.rev") });
+    const csv = await clinician.req("GET", "/api/evidence/therapies/prednisolone/sof.csv");
+    const [head, row1] = csv.text.split("\r\n");
+    expect(head!.split(",").at(-1)).toBe("evidence_version");
+    expect(row1!.endsWith('"evidence v2, published 2026-12-03"')).toBe(true);
+    const docx = await fetch(`${srv.base}/api/evidence/therapies/prednisolone/sof.docx`, { headers: { cookie: [...clinician.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    const xml = await (await JSZip.loadAsync(new Uint8Array(await docx.arrayBuffer()))).file("word/document.xml")!.async("string");
+    expect(xml).toContain("Computed from evidence v2, published 2026-12-03.");
   });
 });
