@@ -3,7 +3,7 @@
  * through the extraction form, disagree on one number and reconcile it; one assesses its risk of bias with RoB 2;
  * the reconciled entry, carrying that RoB 2, goes into the evidence draft with the page's button; the reviewer sees
  * the affected patients and publishes; the clinician's patient page then shows the verdict-change notice naming the
- * new version and the new trial, and the assessment names the version. The trial changes the verdict for real: it is
+ * new version and the new trial, and the assessment and the SoF table name the version. The trial changes the verdict for real: it is
  * larger than Tang 2013 in the same subgroup, so it becomes the single trial the prednisolone evidence rests on.
  */
 import type { Page } from "playwright-core";
@@ -136,5 +136,13 @@ describe("the whole evidence loop in the browser", () => {
     await version.waitFor();
     expect(await version.textContent()).toMatch(/evidence v2, published \d{4}-\d{2}-\d{2}/);
     await shot(page, "92-loop-clinician");
+
+    // the SoF table in the evidence browser says which version it comes from, and grades the new trial's RoB 2
+    await page.getByRole("link", { name: "Evidence browser" }).click();
+    await page.locator('[data-therapy-link="prednisolone"]').click();
+    await page.getByRole("tab", { name: "Summary of findings (GRADE)" }).click();
+    const sofVersion = page.getByTestId("sof-evidence-version");
+    await sofVersion.waitFor();
+    expect(await sofVersion.textContent()).toMatch(/Computed from evidence v2, published \d{4}-\d{2}-\d{2}\./);
   });
 });
