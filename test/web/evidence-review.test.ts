@@ -34,19 +34,19 @@ describe("evidence review → publish → clinician", () => {
     expect(await page.getByTestId("draft-state").textContent()).toContain("Rests on evidence v1; 0 unpublished");
 
     await page.getByLabel("Trial").selectOption("tang-2013");
-    await page.getByLabel("Events, treated").fill("12");
+    await page.getByLabel("Events, treated").fill("14");
     await page.getByLabel("Total, treated").fill("20");
-    await page.getByLabel("Events, control").fill("8");
+    await page.getByLabel("Events, control").fill("6");
     await page.getByLabel("Total, control").fill("20");
     await page.getByLabel("Status of the counts").selectOption("derived");
-    await page.getByLabel("How they were derived").fill("test fixture: 60% and 40% of 20 per arm");
+    await page.getByLabel("How they were derived").fill("test fixture: 70% and 30% of 20 per arm");
     await page.getByLabel("Reason for the change").fill("counts from the reported percentages");
     await page.getByRole("button", { name: "Save to draft" }).click();
     await page.getByText("1 unpublished revision(s)").waitFor();
 
     const diff = page.getByTestId("draft-diff");
     await diff.getByText("Tang 2013").waitFor();
-    expect(await diff.textContent()).toContain("outcomes[live-birth].events_t: null → 12");
+    expect(await diff.textContent()).toContain("outcomes[live-birth].events_t: 12 → 14");
     const affected = page.getByTestId("affected-patients");
     await affected.getByText("Prednisolone").first().waitFor();
     expect(await affected.textContent()).toMatch(/P-[A-Z0-9]+/);
