@@ -43,14 +43,16 @@ describe("changes and diff", () => {
 
   it("names the changed count by outcome id, groups it as counts, and shows the therapy's SoF before and after", () => {
     const filled = structuredClone(tang);
-    Object.assign(filled.outcomes[0]!, { events_t: 12, total_t: 20, events_c: 8, total_c: 20, status: "derived", derivation: "test" });
+    // data/ holds Tang 2013's reported counts (12/20 vs 8/20); the test changes them
+    const was = tang.outcomes[0]!.events_c;
+    Object.assign(filled.outcomes[0]!, { events_t: 14, total_t: 20, events_c: 6, total_c: 20, status: "derived", derivation: "test" });
     const after: EvidenceBase = { ...base, trials: base.trials.map((t) => (t.id === "tang-2013" ? filled : t)), guidelines: base.guidelines.slice(1) };
     const d = diffEvidenceBases(base, after);
     expect(d.same).toBe(false);
     const c = d.tables.trials.changed;
     expect(c.map((x) => x.id)).toEqual(["tang-2013"]);
     expect(c[0]!.aspects).toEqual(expect.arrayContaining(["counts", "outcomes"]));
-    expect(c[0]!.fields).toContainEqual({ path: "outcomes[live-birth].total_c", before: null, after: 20 });
+    expect(c[0]!.fields).toContainEqual({ path: "outcomes[live-birth].events_c", before: was, after: 6 });
     expect(d.tables.guidelines.removed.map((g) => g.id)).toEqual([base.guidelines[0]!.id]);
     expect(d.sof.map((s) => s.therapy)).toEqual(["prednisolone"]);
     expect(diffEvidenceBases(base, base).same).toBe(true);
