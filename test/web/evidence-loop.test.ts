@@ -144,5 +144,30 @@ describe("the whole evidence loop in the browser", () => {
     const sofVersion = page.getByTestId("sof-evidence-version");
     await sofVersion.waitFor();
     expect(await sofVersion.textContent()).toMatch(/Computed from evidence v2, published \d{4}-\d{2}-\d{2}\./);
+    await logout(page);
+  });
+
+  test("a reviewer imports a RevMan 5 review into the draft; a file that is not one is refused naming the element", async () => {
+    await login(page, server.base, "annloop", PW.ann);
+    await page.goto(`${server.base}/review`);
+    await page.getByTestId("draft-state").waitFor();
+    const form = page.getByTestId("rm5-import");
+    await form.getByLabel("RevMan 5 file").setInputFiles({ name: "bad.rm5", mimeType: "application/xml", buffer: Buffer.from('<?xml version="1.0"?><REVIEW/>') });
+    await form.getByLabel("Therapy id").fill("lmwh-aspirin");
+    await form.getByLabel("Review citation").fill("Fleiss JL. The statistical basis of meta-analysis. Stat Methods Med Res 1993;2:121-145");
+    await form.getByLabel("Outcome kinds").fill("CMP-001.01=adverse-reaction");
+    await form.getByLabel("Trial id prefix").fill("fleiss");
+    await form.getByLabel("Reason for the import").fill("aspirin trials of the Fleiss 1993 review");
+    await form.getByRole("button", { name: "Import into the draft" }).click();
+    await page.getByTestId("rm5-error").waitFor();
+    expect(await page.getByTestId("rm5-error").textContent()).toMatch(/bad\.rm5.*COCHRANE_REVIEW/);
+    expect(await page.getByTestId("draft-state").textContent()).toContain("0 unpublished");
+
+    await form.getByLabel("RevMan 5 file").setInputFiles("test/stats/fixtures/revman/fleiss1993-aspirin.rm5");
+    await form.getByRole("button", { name: "Import into the draft" }).click();
+    await page.getByTestId("rm5-imported").waitFor();
+    expect(await page.getByTestId("rm5-imported").textContent()).toMatch(/12 trials \(7 with outcome rows/);
+    await page.getByText("13 unpublished revision(s)").waitFor();
+    await shot(page, "93-rm5-import");
   });
 });

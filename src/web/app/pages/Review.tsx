@@ -8,6 +8,7 @@ import { useState } from "preact/hooks";
 import { api, ApiError } from "../api.js";
 import { useLoad } from "../hooks.js";
 import { Alert, Badge, Button, Card, DataTable, PageHead, Spinner, fmtDate } from "../components/ui.js";
+import { Rm5ImportForm } from "../components/Rm5Import.js";
 
 interface Outcome {
   id: string;
@@ -255,6 +256,9 @@ export function ReviewPage(): JSX.Element {
           {diff.error ? <Alert tone="error">{diff.error.message}</Alert> : d === null ? <Spinner label="Comparing…" /> : <DiffView d={d} />}
         </Card>
       </div>
+      <Card title="Import a RevMan 5 review into the draft">
+        <Rm5ImportForm onImported={reload} />
+      </Card>
       <Card title="Patients whose verdicts would change">
         {d === null ? (
           <Spinner label="Assessing stored patients…" />
