@@ -156,7 +156,7 @@ describe("the whole evidence loop in the browser", () => {
     await form.getByLabel("Therapy id").fill("lmwh-aspirin");
     await form.getByLabel("Review citation").fill("Fleiss JL. The statistical basis of meta-analysis. Stat Methods Med Res 1993;2:121-145");
     await form.getByLabel("Outcome kinds").fill("CMP-001.01=adverse-reaction");
-    await form.getByLabel("Trial id prefix").fill("fleiss");
+    await form.getByLabel("Id prefix").fill("fleiss");
     await form.getByLabel("Reason for the import").fill("aspirin trials of the Fleiss 1993 review");
     await form.getByRole("button", { name: "Import into the draft" }).click();
     await page.getByTestId("rm5-error").waitFor();

@@ -75,8 +75,8 @@ export function Rm5ImportForm(props: { onImported: () => void }): JSX.Element {
           <input class="input" value={therapy} onInput={(e) => setTherapy(e.currentTarget.value)} aria-label="Therapy id" placeholder="e.g. lit" />
         </label>
         <label class="field">
-          <span class="label">Prefix for the trial ids (optional)</span>
-          <input class="input" value={prefix} onInput={(e) => setPrefix(e.currentTarget.value)} aria-label="Trial id prefix" />
+          <span class="label">Prefix for the imported ids (optional)</span>
+          <input class="input" value={prefix} onInput={(e) => setPrefix(e.currentTarget.value)} aria-label="Id prefix" />
         </label>
       </div>
       <label class="field">
