@@ -17,7 +17,8 @@ import {
 import { assessRob2, ROB2_DOMAINS, robTableFromRob2, type Rob2Assessment, type Rob2AssessmentInput } from "../evidence/rob2.js";
 import { assessRobinsI, robTableFromRobinsI, type RobinsAssessment, type RobinsAssessmentInput } from "../evidence/robins-i.js";
 import { robSummarySvg, robTrafficLightSvg } from "../evidence/plots/rob.js";
-import type { EvidenceTrial, TrialRob2 } from "../evidence/schema.js";
+import { EvidenceTrialSchema, type EvidenceTrial, type TrialRob2 } from "../evidence/schema.js";
+import type { EvidenceRevision, EvidenceStore } from "../store/evidence.js";
 import { InputError } from "../shared/errors.js";
 import type { Actor } from "../store/store.js";
 import { ConflictError, NotFoundError } from "../store/store.js";
@@ -149,6 +150,36 @@ export async function trialEntryForDraft(es: ExtractionStore, study: string): Pr
         ? `the stored RoB 2 assessment(s) (outcome ${stored.map((a) => `"${a.outcome}"`).join(", ")}) match no outcome row of the entry: risk of bias stays not assessed`
         : "the stored RoB 2 assessment escalates the overall judgement, which the trial entry cannot hold: risk of bias stays not assessed";
   return { entry, rob: { used: null, note: why } };
+}
+
+/**
+ * "Use this RoB 2 in the draft": the latest stored RoB 2 assessment of `study`'s result `outcome` written into the
+ * draft's entry of that trial (its `rob2` replaced) as one revision with the reason. For trials already in the base
+ * (no new extraction needed). NotFoundError when the draft has no such trial or no assessment is stored;
+ * InputError when the assessment matches none of the trial's outcome rows or escalates the overall judgement.
+ */
+export async function robIntoDraft(
+  xs: ExtractionStore,
+  es: EvidenceStore,
+  study: string,
+  outcome: string,
+  actor: Actor,
+  why: string,
+  expectedRevision?: number,
+): Promise<{ rob2: TrialRob2; revisions: EvidenceRevision[] }> {
+  const versions = await xs.robHistory(study, outcome, "rob2");
+  const latest = versions[versions.length - 1];
+  if (latest === undefined) throw new NotFoundError(`no RoB 2 assessment of ${study}${outcome !== "" ? ` (${outcome})` : ""} is stored`);
+  const draft = await es.getEvidenceDraft();
+  const raw = (draft.content.trials ?? []).find((t) => (t as { id?: unknown }).id === study) as Record<string, unknown> | undefined;
+  if (raw === undefined) throw new NotFoundError(`the evidence draft has no trial ${study} (put the reconciled extraction into the draft first)`);
+  const trial = EvidenceTrialSchema.parse(raw);
+  const row = outcomeRowFor(trial, latest.outcome);
+  if (row === null) throw new InputError(`the assessment's outcome "${latest.outcome}" matches none of ${study}'s outcome rows (${trial.outcomes.map((o) => o.id).join(", ") || "none"})`, { field: "outcome" });
+  const rob2 = trialRob2FromStored(trial, row, latest);
+  if (rob2 === null) throw new InputError("the assessment escalates the overall judgement, which a trial entry's rob2 cannot hold (the domain judgements must give the overall)", { field: "overallEscalation" });
+  const revisions = await es.reviseEvidenceDraft(actor, why, { kind: "replace", table: "trials", entry: { ...raw, rob2 } }, expectedRevision);
+  return { rob2, revisions };
 }
 
 export type RobInput = { tool: "rob2"; assessment: Rob2AssessmentInput } | { tool: "robins-i"; assessment: RobinsAssessmentInput };

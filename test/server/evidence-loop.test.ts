@@ -107,4 +107,20 @@ describe.each(["sqlite", "postgres"] as const)("the evidence loop on %s", (engin
     const xml = await (await JSZip.loadAsync(new Uint8Array(await docx.arrayBuffer()))).file("word/document.xml")!.async("string");
     expect(xml).toContain("Computed from evidence v2, published 2026-12-03.");
   });
+
+  it("a stored RoB 2 of a trial already in the base goes into the draft as one revision (\"use this RoB in the draft\")", async () => {
+    const path = "/api/rob/assessments/rob2/dashti-2025/into-draft";
+    expect((await ann.req("POST", path, { outcome: "live-birth-ana-pos", why: "RoB 2 of the ANA-positive result" })).status).toBe(404);
+    const answers = { ...LOOP_ROB2, D5: { "5.1": "NI", "5.2": "N", "5.3": "N" } };
+    expect((await ann.req("POST", "/api/rob/assessments", { tool: "rob2", assessment: { study: "dashti-2025", outcome: "live-birth-ana-pos", answers } })).status).toBe(201);
+    expect((await clinician.req("POST", path, { outcome: "live-birth-ana-pos", why: "not a reviewer" })).status).toBe(403);
+    expect((await ann.req("POST", "/api/rob/assessments/rob2/nobody-2020/into-draft", { outcome: "x", why: "no such trial" })).status).toBe(404);
+    const r = await ann.req("POST", path, { outcome: "live-birth-ana-pos", why: "RoB 2 of the ANA-positive result" });
+    expect(r.status).toBe(200);
+    expect((r.body as { rob2: { outcome: string; overall: string } }).rob2).toMatchObject({ outcome: "live-birth-ana-pos", overall: "some concerns" });
+    const draft = ((await ann.req("GET", "/api/evidence/draft")).body as { draft: Draft }).draft;
+    expect(draft.content.trials.find((t) => t.id === "dashti-2025")?.rob2).toMatchObject({ outcome: "live-birth-ana-pos", overall: "some concerns", assessor: "ann.rev" });
+    expect(draft.pending.at(-1)).toMatchObject({ actor: "ann.rev", kind: "replace", table: "trials", entryId: "dashti-2025", why: "RoB 2 of the ANA-positive result" });
+    expect(((await ann.req("GET", "/api/evidence/draft/diff")).body as { problems: unknown[] }).problems).toEqual([]);
+  });
 });
