@@ -170,4 +170,20 @@ describe("the whole evidence loop in the browser", () => {
     await page.getByText("13 unpublished revision(s)").waitFor();
     await shot(page, "93-rm5-import");
   });
+
+  test("a RoB 2 of a trial already in the base goes into the draft from the risk-of-bias page", async () => {
+    await page.goto(`${server.base}/rob`);
+    await fill("study", "dashti-2025");
+    await fill("outcome", "live-birth-ana-pos");
+    for (const answers of Object.values(LOOP_ROB2)) for (const [q, a] of Object.entries(answers)) await pick(`q-${q}`, a);
+    await page.getByRole("button", { name: "Save assessment" }).click();
+    await page.getByTestId("rob-saved").waitFor();
+    await page.getByLabel("Reason for the draft change").fill("RoB 2 of the ANA-positive live-birth result");
+    await page.getByRole("button", { name: "Use this RoB 2 in the evidence draft" }).click();
+    const msg = page.getByTestId("rob-into-draft-message");
+    await msg.waitFor();
+    expect(await msg.textContent()).toMatch(/In the evidence draft as revision #\d+: dashti-2025, outcome live-birth-ana-pos, overall low/);
+    await page.goto(`${server.base}/review`);
+    await page.getByTestId("draft-diff").getByText("Dashti 2025").first().waitFor();
+  });
 });
