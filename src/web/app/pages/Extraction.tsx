@@ -12,13 +12,15 @@ import { Alert, Badge, Button, Card, Empty, PageHead, Spinner } from "../compone
 import { useLoad } from "../hooks.js";
 import { navigate } from "../router.js";
 import { useSession } from "../session.js";
+import { THERAPY_IDS } from "../../../shared/therapy-ids.js";
 
 const OUTCOME_KINDS = ["live-birth", "ongoing-pregnancy", "ongoing-pregnancy-20w", "ongoing-pregnancy-22w", "pregnancy-28w", "clinical-pregnancy", "miscarriage", "term-delivery", "healthy-newborn", "adverse-reaction", "success", "birth-weight"];
 const ANALYSIS_SETS = ["itt", "per-protocol", "conceived-only", "pregnant-only", "completers", "not-stated"];
 const SUBGROUPS = ["", "ana-positive", "ana-negative", "primary-rpl", "secondary-rpl", "apl-positive", "th1-th2-elevated", "il33-sst2-elevated", "nk-elevated", "recurrent-implantation-failure", "bleeding-in-pregnancy", "four-or-more-losses", "pre-conception-start", "post-conception-start"];
 const BLINDING = ["double-blind", "single-blind", "open", "unclear", "not-reported"];
 const CONTROLS = ["placebo", "no-treatment", "autologous-lymphocytes", "routine-treatment", "basic-therapy-plus-placebo", "surveillance", "unknown"];
-const THERAPIES = ["lit", "ivig", "tacrolimus", "prednisolone", "heparin-aspirin", "hydroxychloroquine", "intralipid", "tnf-inhibitors", "g-csf", "progesterone", "il2"];
+// the ids the trial schema accepts (three of the former hand-written ones were refused on reconciliation)
+const THERAPIES = THERAPY_IDS;
 
 type Obj = Record<string, unknown>;
 type Form = Obj & { outcomes: Obj[]; arms: Obj[] };
