@@ -14,10 +14,11 @@ import {
   type ResolutionInput,
   type TrialEntryMeta,
 } from "../evidence/extraction.js";
-import { assessRob2, robTableFromRob2, type Rob2Assessment, type Rob2AssessmentInput } from "../evidence/rob2.js";
+import { assessRob2, ROB2_DOMAINS, robTableFromRob2, type Rob2Assessment, type Rob2AssessmentInput } from "../evidence/rob2.js";
 import { assessRobinsI, robTableFromRobinsI, type RobinsAssessment, type RobinsAssessmentInput } from "../evidence/robins-i.js";
 import { robSummarySvg, robTrafficLightSvg } from "../evidence/plots/rob.js";
-import type { EvidenceTrial } from "../evidence/schema.js";
+import { EvidenceTrialSchema, type EvidenceTrial, type TrialRob2 } from "../evidence/schema.js";
+import type { EvidenceRevision, EvidenceStore } from "../store/evidence.js";
 import { InputError } from "../shared/errors.js";
 import type { Actor } from "../store/store.js";
 import { ConflictError, NotFoundError } from "../store/store.js";
@@ -74,6 +75,111 @@ export async function reconciledTrialEntry(es: ExtractionStore, study: string): 
   const e = await es.reconciledTrialEntry(study);
   if (e === null) throw new NotFoundError(`study ${study} has not been reconciled`);
   return e;
+}
+
+/** Which stored RoB 2 assessment went into a trial entry (or why none did). */
+export interface TrialEntryRob {
+  /** The stored assessment used (its version and assessor), null when none could be used. */
+  used: { outcome: string; version: number; assessor: string; assessedAt: string; overall: string } | null;
+  /** Plain words: "RoB 2 v2 by ann.rev (2026-12-03) for outcome live-birth: some concerns", or why it stays not assessed. */
+  note: string;
+}
+
+/** The trial outcome row a stored RoB 2 result is about: its id, its outcome kind ("live birth" = live-birth), or the only row. */
+function outcomeRowFor(entry: EvidenceTrial, stored: string): string | null {
+  const s = stored.trim().toLowerCase();
+  const slug = s.replace(/\s+/g, "-");
+  const byId = entry.outcomes.find((o) => o.id === stored || o.id === slug);
+  if (byId !== undefined) return byId.id;
+  const byKind = entry.outcomes.filter((o) => o.outcome === slug);
+  if (byKind.length >= 1) return byKind[0]!.id;
+  return s === "" && entry.outcomes.length === 1 ? entry.outcomes[0]!.id : null;
+}
+
+/**
+ * A stored RoB 2 assessment as the trial entry's `rob2` field (TrialRob2Schema): the reviewer's answers and
+ * overrides, the algorithm's final judgements (which `decidua evidence validate` recomputes), assessor and date in
+ * the basis. Null when it cannot be carried: an overall escalation has no place in the field (the domain judgements
+ * must give the overall). Pure.
+ */
+export function trialRob2FromStored(entry: EvidenceTrial, outcomeRow: string, stored: StoredRobAssessment): TrialRob2 | null {
+  const input = stored.input as Rob2AssessmentInput;
+  const r = stored.result as Rob2Assessment;
+  if (r.overall.escalation !== null) return null;
+  const judgements = Object.fromEntries(ROB2_DOMAINS.map((d) => [d, r.domains[d].final])) as TrialRob2["judgements"];
+  return {
+    tool: "RoB2",
+    assessor: stored.assessor,
+    source: entry.source,
+    outcome: outcomeRow,
+    answers: input.answers,
+    overrides: input.overrides ?? {},
+    judgements,
+    overall: r.overall.final,
+    basis: `stored RoB 2 assessment v${stored.version} by ${stored.assessor} on ${stored.assessedAt.slice(0, 10)} (Decidua's risk-of-bias screen, ${r.overall.algorithm === r.overall.final ? "algorithm" : "with reviewer overrides"})`,
+  };
+}
+
+/**
+ * The reconciled study as the evidence draft takes it: the trial entry with the study's current stored RoB 2
+ * assessment in its `rob2` field (the live-birth row's first, else any row it can be matched to). Without a usable
+ * assessment the entry keeps no `rob2`, which GRADE and the evidence browser show as "not assessed". ROBINS-I
+ * judgements stay in the store: the trial schema has no field for them.
+ */
+export async function trialEntryForDraft(es: ExtractionStore, study: string): Promise<{ entry: EvidenceTrial; rob: TrialEntryRob }> {
+  const entry = await reconciledTrialEntry(es, study);
+  const stored = (await es.currentRob("rob2")).filter((a) => a.study === study);
+  const matched = stored.flatMap((a) => {
+    const row = outcomeRowFor(entry, a.outcome);
+    return row === null ? [] : [{ a, row }];
+  });
+  const liveBirth = new Set(entry.outcomes.filter((o) => o.outcome === "live-birth").map((o) => o.id));
+  matched.sort((x, y) => Number(liveBirth.has(y.row)) - Number(liveBirth.has(x.row)));
+  for (const { a, row } of matched) {
+    const rob2 = trialRob2FromStored(entry, row, a);
+    if (rob2 === null) continue;
+    return {
+      entry: { ...entry, rob2 },
+      rob: { used: { outcome: row, version: a.version, assessor: a.assessor, assessedAt: a.assessedAt, overall: rob2.overall }, note: `RoB 2 v${a.version} by ${a.assessor} (${a.assessedAt.slice(0, 10)}) for outcome ${row}: ${rob2.overall}` },
+    };
+  }
+  const why =
+    stored.length === 0
+      ? "no RoB 2 assessment of this study is stored: risk of bias stays not assessed"
+      : matched.length === 0
+        ? `the stored RoB 2 assessment(s) (outcome ${stored.map((a) => `"${a.outcome}"`).join(", ")}) match no outcome row of the entry: risk of bias stays not assessed`
+        : "the stored RoB 2 assessment escalates the overall judgement, which the trial entry cannot hold: risk of bias stays not assessed";
+  return { entry, rob: { used: null, note: why } };
+}
+
+/**
+ * "Use this RoB 2 in the draft": the latest stored RoB 2 assessment of `study`'s result `outcome` written into the
+ * draft's entry of that trial (its `rob2` replaced) as one revision with the reason. For trials already in the base
+ * (no new extraction needed). NotFoundError when the draft has no such trial or no assessment is stored;
+ * InputError when the assessment matches none of the trial's outcome rows or escalates the overall judgement.
+ */
+export async function robIntoDraft(
+  xs: ExtractionStore,
+  es: EvidenceStore,
+  study: string,
+  outcome: string,
+  actor: Actor,
+  why: string,
+  expectedRevision?: number,
+): Promise<{ rob2: TrialRob2; revisions: EvidenceRevision[] }> {
+  const versions = await xs.robHistory(study, outcome, "rob2");
+  const latest = versions[versions.length - 1];
+  if (latest === undefined) throw new NotFoundError(`no RoB 2 assessment of ${study}${outcome !== "" ? ` (${outcome})` : ""} is stored`);
+  const draft = await es.getEvidenceDraft();
+  const raw = (draft.content.trials ?? []).find((t) => (t as { id?: unknown }).id === study) as Record<string, unknown> | undefined;
+  if (raw === undefined) throw new NotFoundError(`the evidence draft has no trial ${study} (put the reconciled extraction into the draft first)`);
+  const trial = EvidenceTrialSchema.parse(raw);
+  const row = outcomeRowFor(trial, latest.outcome);
+  if (row === null) throw new InputError(`the assessment's outcome "${latest.outcome}" matches none of ${study}'s outcome rows (${trial.outcomes.map((o) => o.id).join(", ") || "none"})`, { field: "outcome" });
+  const rob2 = trialRob2FromStored(trial, row, latest);
+  if (rob2 === null) throw new InputError("the assessment escalates the overall judgement, which a trial entry's rob2 cannot hold (the domain judgements must give the overall)", { field: "overallEscalation" });
+  const revisions = await es.reviseEvidenceDraft(actor, why, { kind: "replace", table: "trials", entry: { ...raw, rob2 } }, expectedRevision);
+  return { rob2, revisions };
 }
 
 export type RobInput = { tool: "rob2"; assessment: Rob2AssessmentInput } | { tool: "robins-i"; assessment: RobinsAssessmentInput };

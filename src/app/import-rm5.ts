@@ -10,6 +10,9 @@ import { parseEvidenceContent } from "../evidence/parse.js";
 import { formatEvidenceProblem, type EvidenceBase, type EvidenceProblem, type EvidenceSource, type EvidenceTrial } from "../evidence/schema.js";
 import { InputError } from "../shared/errors.js";
 import { decodeRevman5, parseRevman5 } from "../stats/revman5.js";
+import type { EvidenceChange } from "../evidence/versions.js";
+import type { EvidenceRevision, EvidenceStore } from "../store/evidence.js";
+import type { Actor } from "../store/store.js";
 
 export interface Rm5Import {
   /** The imported entries in data/ form: one array per file of the base (sources.json, trials.json). */
@@ -43,4 +46,29 @@ export function importRevman5Review(bytes: Uint8Array, base: EvidenceBase, opts:
     throw new InputError(`the imported entries do not fit the evidence base (${problems.length} problem(s)):\n  ${problems.map(formatEvidenceProblem).join("\n  ")}`, { file: opts.file });
   }
   return { content: { sources: imported.sources, trials: imported.trials }, skipped: imported.skipped, title: review.title };
+}
+
+/**
+ * A reviewer's import of an .rm5 review into the evidence draft: checked against the draft as it stands (not the
+ * published version, so earlier unpublished work is kept), then the review's source and every imported trial are
+ * added as revisions of ONE transaction (`EvidenceStore.reviseEvidenceDraft` with a list of changes), all with the
+ * same reason. A bad file, a clash with the draft or a stale `expectedRevision` leaves the draft untouched.
+ */
+export async function importRevman5IntoDraft(
+  es: EvidenceStore,
+  actor: Actor,
+  bytes: Uint8Array,
+  opts: Rm5ImportOptions,
+  why: string,
+  expectedRevision?: number,
+): Promise<{ imported: Rm5Import; revisions: EvidenceRevision[] }> {
+  const draft = await es.getEvidenceDraft();
+  const { base } = parseEvidenceContent(draft.content as Record<string, unknown>);
+  const imported = importRevman5Review(bytes, base, opts);
+  const changes: EvidenceChange[] = [
+    ...imported.content.sources.map((entry): EvidenceChange => ({ kind: "add", table: "sources", entry: entry as unknown as Record<string, unknown> })),
+    ...imported.content.trials.map((entry): EvidenceChange => ({ kind: "add", table: "trials", entry: entry as unknown as Record<string, unknown> })),
+  ];
+  const revisions = await es.reviseEvidenceDraft(actor, why, changes, expectedRevision ?? draft.lastRevision);
+  return { imported, revisions };
 }

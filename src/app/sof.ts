@@ -27,6 +27,8 @@ export interface SofExport {
   filename: string;
   body: string | Uint8Array;
   table: SofTable;
+  /** The published evidence version the table was computed from ("evidence v2, published 2026-12-03"), null outside the store. */
+  evidenceVersion: string | null;
 }
 
 /** Parses a format name (InputError naming `field` when it is not json, csv or docx). */
@@ -37,16 +39,17 @@ export function parseSofFormat(raw: string, field = "format"): SofFormat {
 }
 
 /** The table of `therapy` (an id, checked here) rendered as `format`. */
-export async function exportSummaryOfFindings(base: EvidenceBase, therapyRaw: string, format: SofFormat, options: SofTableOptions = {}): Promise<SofExport> {
+export async function exportSummaryOfFindings(base: EvidenceBase, therapyRaw: string, format: SofFormat, options: SofTableOptions = {}, evidenceVersion: string | null = null): Promise<SofExport> {
   const therapy = TherapyIdSchema.safeParse(therapyRaw);
   if (!therapy.success) throw new InputError(`unknown therapy "${therapyRaw}" (use ${TherapyIdSchema.options.join(", ")})`, { field: "therapy" });
   const table = summaryOfFindingsTable(base, therapy.data, options);
   const filename = `sof-${therapy.data}.${format}`;
   let body: string | Uint8Array;
-  if (format === "json") body = JSON.stringify(table, null, 2) + "\n";
+  // every format names the version it rests on (a last CSV column, a line under the DOCX table) when there is one
+  if (format === "json") body = JSON.stringify(evidenceVersion === null ? table : { ...table, evidenceVersion }, null, 2) + "\n";
   else if (format === "csv") {
     const { header, rows } = sofCsvRows(table);
-    body = toCsv(header, rows);
-  } else body = await sofDocx(table);
-  return { format, contentType: SOF_CONTENT_TYPES[format], filename, body, table };
+    body = evidenceVersion === null ? toCsv(header, rows) : toCsv([...header, "evidence_version"], rows.map((r) => [...r, evidenceVersion]));
+  } else body = await sofDocx(table, evidenceVersion === null ? {} : { generatedFrom: `Computed from ${evidenceVersion}.` });
+  return { format, contentType: SOF_CONTENT_TYPES[format], filename, body, table, evidenceVersion };
 }

@@ -251,7 +251,10 @@ function outcomeText(o: EvidenceTrialOutcome): string {
 }
 
 function studyForGrade(t: EvidenceTrial, participants: number): StudyForGrade {
-  return { label: t.label, randomised: t.design.randomised, participants, rob: t.rob };
+  const o = primaryLiveBirthOutcome(t);
+  // RoB 2 is result-specific: it counts when it judges the live-birth row this estimate rests on
+  const rob2 = t.rob2 !== undefined && (o === null || t.rob2.outcome === o.id) ? { rob2: t.rob2.overall } : {};
+  return { label: t.label, randomised: t.design.randomised, participants, rob: t.rob, ...rob2 };
 }
 
 /** The studies behind a published result, as far as the base knows them; else the therapy's placebo RCTs as proxy. */

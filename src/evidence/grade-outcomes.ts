@@ -255,7 +255,7 @@ function rob2For(trial: EvidenceTrial, outcomeRow: string, outcome: SofOutcome, 
   return mine.find((a) => a.outcome === outcomeRow || a.outcome === outcome) ?? mine.find((a) => a.outcome === null) ?? null;
 }
 
-/** The judgement of one trial for one outcome: RoB 2 (when given) before RoB 1. */
+/** The judgement of one trial for one outcome: RoB 2 (passed in, then the entry's own `rob2` for this row) before RoB 1. */
 export function trialRobJudgement(trial: EvidenceTrial, outcomeRow: string, outcome: SofOutcome, rob2: readonly Rob2Assessment[]): { judgement: TrialRobJudgement; tool: TrialRob["tool"]; basis: string } {
   const a = rob2For(trial, outcomeRow, outcome, rob2);
   if (a !== null) {
@@ -267,7 +267,15 @@ export function trialRobJudgement(trial: EvidenceTrial, outcomeRow: string, outc
       basis: `RoB 2 overall (${how})${missing.length > 0 ? `; domains not assessed: ${missing.join(", ")}` : ""}`,
     };
   }
+  // the trial entry's own RoB 2 (data/trials.json `rob2`, or a stored assessment put into the evidence draft): result-specific
+  const own = trial.rob2;
+  if (own !== undefined && own.outcome === outcomeRow) {
+    const missing = ROB2_DOMAINS.filter((d) => own.judgements[d] === "not assessed");
+    const how = Object.keys(own.overrides).length > 0 ? "with reviewer overrides" : "algorithm";
+    return { judgement: own.overall, tool: "RoB 2", basis: `RoB 2 overall (${how}; ${own.assessor})${missing.length > 0 ? `; domains not assessed: ${missing.join(", ")}` : ""}` };
+  }
   if (trial.rob !== null) return { ...rob1Overall(trial.rob), tool: "RoB 1" };
+  if (own !== undefined) return { judgement: "not assessed", tool: "none", basis: `RoB 2 is judged for outcome row ${own.outcome} only, not for this result` };
   return { judgement: "not assessed", tool: "none", basis: "no risk-of-bias assessment stored" };
 }
 

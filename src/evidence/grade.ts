@@ -44,6 +44,8 @@ export interface StudyForGrade {
   randomised: boolean | null;
   participants: number;
   rob: RobAssessment | null;
+  /** RoB 2 overall judgement of the result used (the trial entry's `rob2`), read before RoB 1; absent: not judged with RoB 2. */
+  rob2?: "low" | "some concerns" | "high" | "not assessed";
 }
 
 export interface SofInput {
@@ -168,20 +170,21 @@ export function assessRiskOfBias(studies: StudyForGrade[]): GradeDomain {
   const notAssessedNames: string[] = [];
   for (const s of studies) {
     const d = s.rob?.domains;
-    const anyHigh = s.randomised === false || (d !== undefined && Object.values(d).some((j) => j === "high"));
+    const r2 = s.rob2 !== undefined && s.rob2 !== "not assessed" ? s.rob2 : null;
+    const anyHigh = s.randomised === false || (r2 !== null ? r2 === "high" : d !== undefined && Object.values(d).some((j) => j === "high"));
     if (anyHigh) {
       high += s.participants;
-      highNames.push(s.label);
+      highNames.push(r2 !== null ? `${s.label} (RoB 2 high)` : s.label);
       continue;
     }
-    const keyOk = d !== undefined && d.random_sequence === "low" && d.allocation_concealment === "low";
+    const keyOk = r2 !== null ? r2 === "low" : d !== undefined && d.random_sequence === "low" && d.allocation_concealment === "low";
     if (keyOk) continue;
-    if (d === undefined || d.random_sequence === "not assessed" || d.allocation_concealment === "not assessed") {
+    if (r2 === null && (d === undefined || d.random_sequence === "not assessed" || d.allocation_concealment === "not assessed")) {
       keyNotAssessed += s.participants;
       notAssessedNames.push(s.label);
     } else {
       keyUnclear += s.participants;
-      unclearNames.push(s.label);
+      unclearNames.push(r2 !== null ? `${s.label} (RoB 2 some concerns)` : s.label);
     }
   }
   const shareHigh = high / total;

@@ -29,6 +29,7 @@ import { patientRoutes } from "./routes/patients.js";
 import { clinicalPlanRoutes } from "./routes/clinical-plans.js";
 import { evidenceRoutes } from "./routes/evidence.js";
 import { evidenceVersionRoutes } from "./routes/evidence-versions.js";
+import { evidenceImportRoutes } from "./routes/evidence-import.js";
 import { evidenceNetworkRoutes } from "./routes/evidence-network.js";
 import { metaRoutes } from "./routes/meta.js";
 import { nmaTsaRoutes } from "./routes/nma-tsa.js";
@@ -197,6 +198,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
     await app.register(clinicalPlanRoutes);
     await app.register(evidenceRoutes);
     await app.register(evidenceVersionRoutes);
+    await app.register(evidenceImportRoutes);
     await app.register(evidenceNetworkRoutes);
     await app.register(metaRoutes);
     await app.register(nmaTsaRoutes);

@@ -302,7 +302,7 @@ export class CoreServices {
    * `decidua evidence sof THERAPY` runs). `options.rob2` takes stored RoB 2 assessments (read before RoB 1 entries).
    */
   summaryOfFindings(therapy: TherapyId, format: SofFormat, options: SofTableOptions = {}): Promise<SofExport> {
-    return exportSummaryOfFindings(this.base(), therapy, format, options);
+    return exportSummaryOfFindings(this.base(), therapy, format, options, this.version === null ? null : evidenceVersionLabel(this.version));
   }
 
   /** The outcomes of a therapy's placebo-controlled trials that carry arm counts, with k per outcome. */

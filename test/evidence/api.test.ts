@@ -96,7 +96,21 @@ describe("trial-based summaries", () => {
   it("without a subgroup uses the RPL trial (PROMISE, RR 1.04 as reported), not the bleeding trial", () => {
     const e = evidenceForTherapy(base, "progesterone");
     expect(e.summary?.relative).toMatchObject({ measure: "RR", estimate: 1.04, ci_low: 0.94, ci_high: 1.15 });
-    expect(e.summary?.domains.riskOfBias.downgrade).toBe(0);
+    // GRADE reads the trial's RoB 2 (overall some concerns: D5) before its RoB 1 (selection domains low)
+    expect(e.summary?.domains.riskOfBias.downgrade).toBe(1);
+    expect(e.summary?.domains.riskOfBias.reason).toMatch(/PROMISE.*\(RoB 2 some concerns\)/);
+  });
+  it("GRADE's risk of bias reads a trial's RoB 2 before RoB 1, and names a trial that was never assessed", () => {
+    const promise = base.trials.find((t) => t.id === "promise-2015")!;
+    const low = { ...promise, rob2: { ...promise.rob2!, judgements: { D1: "low", D2: "low", D3: "low", D4: "low", D5: "low" } as const, overall: "low" as const } };
+    const asLow = evidenceForTherapy({ ...base, trials: base.trials.map((t) => (t.id === promise.id ? low : t)) }, "progesterone");
+    expect(asLow.summary?.domains.riskOfBias.downgrade).toBe(0);
+    const high = { ...low, rob2: { ...low.rob2, overall: "high" as const } };
+    const asHigh = evidenceForTherapy({ ...base, trials: base.trials.map((t) => (t.id === promise.id ? high : t)) }, "progesterone");
+    expect(asHigh.summary?.domains.riskOfBias).toMatchObject({ downgrade: 2, reason: expect.stringContaining("(RoB 2 high)") });
+    const { rob2: _drop, ...bare } = { ...promise, rob: null };
+    const none = evidenceForTherapy({ ...base, trials: base.trials.map((t) => (t.id === promise.id ? bare : t)) }, "progesterone");
+    expect(none.summary?.domains.riskOfBias).toMatchObject({ downgrade: 1, reason: expect.stringContaining("NOT ASSESSED") });
   });
 });
 

@@ -111,10 +111,13 @@ export async function evidenceVersionRoutes(app: FastifyInstance): Promise<void>
     return reply.code(201).send(await revise(req, b.why, { kind: "add", table: table as EvidenceChange["table"], entry: b.entry }, b.expectedRevision));
   });
 
-  app.put("/api/evidence/draft/:table/:id", { config: reviewers, schema: { tags, summary: "Replace an entry of the draft (same id), with the reason", params: EntryParams, body: EntryBody } }, async (req) => {
+  app.put("/api/evidence/draft/:table/:id", { config: reviewers, schema: { tags, summary: "Replace an entry of the draft (same id), with the reason; 404 when the draft has no such entry (add it with POST)", params: EntryParams, body: EntryBody } }, async (req) => {
     const { table, id } = req.params as z.infer<typeof EntryParams>;
     const b = req.body as z.infer<typeof EntryBody>;
     if (b.entry.id !== id) throw new HttpError(400, "VALIDATION", `the entry's id (${String(b.entry.id)}) must be ${id}`, "entry.id");
+    // 404 (not 400) for an entry the draft does not hold, so a client can add it instead (the extraction page does)
+    const held = (await es.getEvidenceDraft()).content[table as EvidenceChange["table"]] ?? [];
+    if (!held.some((e) => (e as { id?: unknown }).id === id)) throw notFound(`${table} entry "${id}" in the draft`);
     return revise(req, b.why, { kind: "replace", table: table as EvidenceChange["table"], entry: b.entry }, b.expectedRevision);
   });
 

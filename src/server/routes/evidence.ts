@@ -59,7 +59,7 @@ export async function evidenceRoutes(app: FastifyInstance): Promise<void> {
       const { therapy } = req.params as z.infer<typeof TherapyParams>;
       const q = req.query as z.infer<typeof SofQuery>;
       const ex = await app.core.summaryOfFindings(therapy, "json", sofOptions(q));
-      return { therapy, table: ex.table };
+      return { therapy, table: ex.table, evidenceVersion: ex.evidenceVersion };
     },
   );
 

@@ -11,8 +11,9 @@ import { z } from "zod";
 import { ResolutionSchema } from "../../evidence/extraction.js";
 import { EvidenceIdSchema } from "../../evidence/schema.js";
 import { TherapyIdSchema } from "../../shared/therapies.js";
-import { reconcileStudy, reconciledTrialEntry, robPlotFromStore, saveExtraction, saveRobAssessment, studyDisagreements, type RobInput } from "../../app/extraction.js";
+import { reconcileStudy, robIntoDraft, robPlotFromStore, trialEntryForDraft, saveExtraction, saveRobAssessment, studyDisagreements, type RobInput } from "../../app/extraction.js";
 import { ExtractionStore } from "../../store/extraction.js";
+import { EvidenceStore } from "../../store/evidence.js";
 import { actorOf, routeOf, userOf } from "../auth.js";
 import { notFound } from "../errors.js";
 
@@ -35,6 +36,7 @@ const RobBody = z.discriminatedUnion("tool", [
 const RobListQuery = z.object({ tool: RobToolParam.optional() });
 const RobHistoryParams = z.object({ tool: RobToolParam, study: z.string().min(1).max(200) });
 const RobHistoryQuery = z.object({ outcome: z.string().max(300).default("") });
+const IntoDraftBody = z.strictObject({ outcome: z.string().max(200).default(""), why: z.string().trim().min(3, "say why the evidence base changes").max(2000), expectedRevision: z.number().int().nonnegative().optional() });
 const RobPlotParams = z.object({ tool: RobToolParam, kind: z.enum(["traffic-light", "summary"]) });
 
 export async function extractionRoutes(app: FastifyInstance): Promise<void> {
@@ -91,12 +93,12 @@ export async function extractionRoutes(app: FastifyInstance): Promise<void> {
 
   app.get(
     "/api/extraction/studies/:study/trial-entry",
-    { config: reviewers, schema: { tags: ["extraction"], summary: "The reconciled study as a data/trials.json entry (input of the evidence draft); 404 until reconciled", params: StudyParams } },
+    { config: reviewers, schema: { tags: ["extraction"], summary: "The reconciled study as a data/trials.json entry (input of the evidence draft), with the current stored RoB 2 assessment in `rob2` (`rob` says which, or why none); 404 until reconciled", params: StudyParams } },
     async (req) => {
       const { study } = req.params as z.infer<typeof StudyParams>;
-      const entry = await reconciledTrialEntry(es, study);
+      const { entry, rob } = await trialEntryForDraft(es, study);
       await auditRead(req, "extraction.trial-entry", study);
-      return { entry };
+      return { entry, rob };
     },
   );
 
@@ -125,6 +127,18 @@ export async function extractionRoutes(app: FastifyInstance): Promise<void> {
     async (req, reply) => {
       const saved = await saveRobAssessment(es, req.body as RobInput, actorOf(req));
       return reply.code(201).send({ assessment: saved });
+    },
+  );
+
+  const evidence = new EvidenceStore(app.store, app.now);
+  app.post(
+    "/api/rob/assessments/rob2/:study/into-draft",
+    { config: reviewers, schema: { tags: ["rob"], summary: "Use the latest stored RoB 2 assessment of the study's result (`outcome`) in the evidence draft: the draft's trial entry gets it as `rob2`, one revision with the reason; 404 when the draft has no such trial or no assessment is stored", params: StudyParams, body: IntoDraftBody } },
+    async (req) => {
+      const { study } = req.params as z.infer<typeof StudyParams>;
+      const b = req.body as z.infer<typeof IntoDraftBody>;
+      const { rob2, revisions } = await robIntoDraft(es, evidence, study, b.outcome, actorOf(req), b.why, b.expectedRevision);
+      return { rob2, revisions, lastRevision: revisions[revisions.length - 1]!.id };
     },
   );
 

@@ -105,7 +105,7 @@ export function SofFullTable(props: { therapy: string }): JSX.Element {
   const [baseline, setBaseline] = useState<"pooled" | "median">("pooled");
   const path = `/api/evidence/therapies/${encodeURIComponent(props.therapy)}/sof`;
   const query = qs({ measure, baseline });
-  const sof = useLoad(() => api<{ therapy: string; table: SofTable }>("GET", `${path}${query}`), [path, query]);
+  const sof = useLoad(() => api<{ therapy: string; table: SofTable; evidenceVersion?: string | null }>("GET", `${path}${query}`), [path, query]);
   if (sof.error) return <Alert tone="warn">Summary of findings not available: {sof.error.message}</Alert>;
   if (!sof.data) return <Spinner label="Grading every outcome…" />;
   const t = sof.data.table;
@@ -157,6 +157,11 @@ export function SofFullTable(props: { therapy: string }): JSX.Element {
       </ol>
       <DomainDetails rows={t.outcomes} />
       <div class="cite">{t.basis}</div>
+      {sof.data.evidenceVersion ? (
+        <div class="small" data-testid="sof-evidence-version">
+          Computed from {sof.data.evidenceVersion}.
+        </div>
+      ) : null}
       <ul class="small muted" style="margin:0;padding-left:18px">
         {t.legend.map((l) => (
           <li key={l}>{l}</li>

@@ -12,13 +12,15 @@ import { Alert, Badge, Button, Card, Empty, PageHead, Spinner } from "../compone
 import { useLoad } from "../hooks.js";
 import { navigate } from "../router.js";
 import { useSession } from "../session.js";
+import { THERAPY_IDS } from "../../../shared/therapy-ids.js";
 
 const OUTCOME_KINDS = ["live-birth", "ongoing-pregnancy", "ongoing-pregnancy-20w", "ongoing-pregnancy-22w", "pregnancy-28w", "clinical-pregnancy", "miscarriage", "term-delivery", "healthy-newborn", "adverse-reaction", "success", "birth-weight"];
 const ANALYSIS_SETS = ["itt", "per-protocol", "conceived-only", "pregnant-only", "completers", "not-stated"];
 const SUBGROUPS = ["", "ana-positive", "ana-negative", "primary-rpl", "secondary-rpl", "apl-positive", "th1-th2-elevated", "il33-sst2-elevated", "nk-elevated", "recurrent-implantation-failure", "bleeding-in-pregnancy", "four-or-more-losses", "pre-conception-start", "post-conception-start"];
 const BLINDING = ["double-blind", "single-blind", "open", "unclear", "not-reported"];
 const CONTROLS = ["placebo", "no-treatment", "autologous-lymphocytes", "routine-treatment", "basic-therapy-plus-placebo", "surveillance", "unknown"];
-const THERAPIES = ["lit", "ivig", "tacrolimus", "prednisolone", "heparin-aspirin", "hydroxychloroquine", "intralipid", "tnf-inhibitors", "g-csf", "progesterone", "il2"];
+// the ids the trial schema accepts (three of the former hand-written ones were refused on reconciliation)
+const THERAPIES = THERAPY_IDS;
 
 type Obj = Record<string, unknown>;
 type Form = Obj & { outcomes: Obj[]; arms: Obj[] };
@@ -521,7 +523,7 @@ async function toDraft(study: string, entry: unknown, why: string): Promise<stri
 }
 
 function ReconciledView(props: { study: string; rec: StoredReconciliation }): JSX.Element {
-  const entry = useLoad(() => api<{ entry: unknown }>("GET", `/api/extraction/studies/${props.study}/trial-entry`), [props.study]);
+  const entry = useLoad(() => api<{ entry: unknown; rob?: { note: string } }>("GET", `/api/extraction/studies/${props.study}/trial-entry`), [props.study]);
   const [draftMsg, setDraftMsg] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   return (
     <Card title="Reconciled" id="reconciled">
@@ -538,6 +540,11 @@ function ReconciledView(props: { study: string; rec: StoredReconciliation }): JS
       </ul>
       <h3>Trial entry for the evidence draft</h3>
       {entry.error ? <Alert tone="error">{entry.error.message}</Alert> : null}
+      {entry.data?.rob !== undefined ? (
+        <p class="small" data-testid="trial-entry-rob">
+          Risk of bias in the entry: {entry.data.rob.note}
+        </p>
+      ) : null}
       {entry.data === null ? <Spinner /> : <pre class="small" data-testid="trial-entry">{JSON.stringify(entry.data.entry, null, 2)}</pre>}
       {entry.data !== null ? (
         <div class="row">

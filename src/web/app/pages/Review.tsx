@@ -8,6 +8,7 @@ import { useState } from "preact/hooks";
 import { api, ApiError } from "../api.js";
 import { useLoad } from "../hooks.js";
 import { Alert, Badge, Button, Card, DataTable, PageHead, Spinner, fmtDate } from "../components/ui.js";
+import { Rm5ImportForm } from "../components/Rm5Import.js";
 
 interface Outcome {
   id: string;
@@ -358,6 +359,9 @@ export function ReviewPage(): JSX.Element {
       </div>
       <Card title="Add, replace or delete an entry">
         {draft.data === null ? <Spinner /> : <EntryEditor key={draft.data.draft.lastRevision} draft={draft.data.draft} onSaved={reload} />}
+      </Card>
+      <Card title="Import a RevMan 5 review into the draft">
+        <Rm5ImportForm onImported={reload} />
       </Card>
       <Card title="Patients whose verdicts would change">
         {d === null ? (

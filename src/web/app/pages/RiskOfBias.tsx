@@ -229,6 +229,7 @@ export function RiskOfBiasPage(): JSX.Element {
             </span>
           </Alert>
         ) : null}
+        {saved !== null && saved.tool === "rob2" ? <RobIntoDraft study={saved.study} outcome={saved.outcome} /> : null}
         <Button variant="primary" busy={busy} disabled={study === ""} onClick={() => void save()}>
           Save assessment
         </Button>
@@ -240,6 +241,45 @@ export function RiskOfBiasPage(): JSX.Element {
           RoB 1 judgements of the evidence base remain in the evidence browser (each therapy's risk-of-bias plots).
         </p>
       </Card>
+    </div>
+  );
+}
+
+/**
+ * "Use this RoB 2 in the evidence draft" for a trial the draft already holds (POST
+ * /api/rob/assessments/rob2/:study/into-draft): the trial entry's rob2 becomes this assessment, one revision with the
+ * reason. A new trial gets its RoB 2 when its reconciled extraction is put into the draft (the extraction page).
+ */
+function RobIntoDraft(props: { study: string; outcome: string }): JSX.Element {
+  const [why, setWhy] = useState("");
+  const [msg, setMsg] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const go = async (): Promise<void> => {
+    setBusy(true);
+    setMsg(null);
+    try {
+      const r = await api<{ rob2: { outcome: string; overall: string }; lastRevision: number }>("POST", `/api/rob/assessments/rob2/${encodeURIComponent(props.study)}/into-draft`, { outcome: props.outcome, why });
+      setMsg({ tone: "ok", text: `In the evidence draft as revision #${r.lastRevision}: ${props.study}, outcome ${r.rob2.outcome}, overall ${r.rob2.overall}. Publish the draft to make it count.` });
+    } catch (e) {
+      setMsg({ tone: "error", text: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="row" data-testid="rob-into-draft">
+      <label class="field" style="flex:1">
+        <span class="label">Reason for the draft change</span>
+        <input class="input" value={why} onInput={(e) => setWhy(e.currentTarget.value)} aria-label="Reason for the draft change" />
+      </label>
+      <Button busy={busy} disabled={why.trim().length < 3} onClick={() => void go()}>
+        Use this RoB 2 in the evidence draft
+      </Button>
+      {msg !== null ? (
+        <Alert tone={msg.tone}>
+          <span data-testid="rob-into-draft-message">{msg.text}</span>
+        </Alert>
+      ) : null}
     </div>
   );
 }
