@@ -169,7 +169,9 @@ describe("decidua evidence sof THERAPY", () => {
     type T = { outcomes: Array<{ certainty: { domains: { riskOfBias: { trials: Array<{ trial: string; judgement: string; tool: string }> } } } | null }> };
     const trials = (JSON.parse(r.out) as T).outcomes[0]!.certainty!.domains.riskOfBias.trials;
     expect(trials.find((t) => t.trial === "christiansen-2015")).toMatchObject({ judgement: "low", tool: "RoB 2" });
-    expect(trials.find((t) => t.trial === "christiansen-2002")).toMatchObject({ judgement: "not assessed", tool: "RoB 1" });
+    // a trial with the base's own RoB 2 reads it; one with RoB 1 only (selection domains not assessed) stays "not assessed"
+    expect(trials.find((t) => t.trial === "christiansen-2002")).toMatchObject({ judgement: "some concerns", tool: "RoB 2" });
+    expect(trials.find((t) => t.trial === "jablonowska-1999")).toMatchObject({ judgement: "not assessed", tool: "RoB 1" });
     const bad = join(dir, "rob2-bad.json");
     writeFileSync(bad, JSON.stringify([{ study: "christiansen-2015", answers: { D1: { "1.1": "Y" } } }]));
     const b = await run(["evidence", "sof", "ivig", "--json", "--rob2", bad]);
