@@ -37,13 +37,12 @@ import { placeboRctKindRows, type TherapyOutcomeRow } from "./outcomes.js";
 import { ROB2_DOMAINS, type Rob2Assessment } from "./rob2.js";
 import { ROB1_DOMAINS, type EvidenceBase, type EvidenceOutcomeKind, type EvidenceTrial, type RobAssessment } from "./schema.js";
 import { LIVE_BIRTH_FAMILY, type CompletePairCounts } from "./select.js";
+import { GRADE_DOMAINS, GradeOverridesSchema, SOF_OUTCOMES, type GradeDomainName, type GradeDomainOverride, type GradeOverrides, type SofOutcome } from "./grade-overrides.js";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Outcomes
 
-export const SOF_OUTCOMES = ["live-birth", "ongoing-pregnancy", "miscarriage", "adverse-events", "preterm-birth", "congenital-anomalies"] as const;
-export const SofOutcomeSchema = z.enum(SOF_OUTCOMES);
-export type SofOutcome = z.infer<typeof SofOutcomeSchema>;
+export { SOF_OUTCOMES, SofOutcomeSchema, type SofOutcome } from "./grade-overrides.js";
 
 export interface SofOutcomeInfo {
   label: string;
@@ -67,8 +66,7 @@ export const SOF_OUTCOME_INFO: Record<SofOutcome, SofOutcomeInfo> = {
 // ---------------------------------------------------------------------------------------------------------------
 // Overrides and options
 
-export const GRADE_DOMAINS = ["riskOfBias", "inconsistency", "indirectness", "imprecision", "publicationBias"] as const;
-export type GradeDomainName = (typeof GRADE_DOMAINS)[number];
+export { GRADE_DOMAINS, GradeDomainOverrideSchema, GradeOverridesSchema, type GradeDomainName, type GradeDomainOverride, type GradeOverrides } from "./grade-overrides.js";
 export const GRADE_DOMAIN_LABELS: Record<GradeDomainName, string> = {
   riskOfBias: "Risk of bias",
   inconsistency: "Inconsistency",
@@ -77,17 +75,6 @@ export const GRADE_DOMAIN_LABELS: Record<GradeDomainName, string> = {
   publicationBias: "Publication bias",
 };
 
-/** A reviewer's rating of one domain, replacing the computed one: only with a written reason. */
-export const GradeDomainOverrideSchema = z
-  .object({
-    downgrade: z.union([z.literal(0), z.literal(1), z.literal(2)]),
-    reason: z.string().trim().min(1, "an override needs a written reason"),
-  })
-  .strict();
-export type GradeDomainOverride = z.infer<typeof GradeDomainOverrideSchema>;
-
-export const GradeOverridesSchema = z.partialRecord(SofOutcomeSchema, z.partialRecord(z.enum(GRADE_DOMAINS), GradeDomainOverrideSchema));
-export type GradeOverrides = z.infer<typeof GradeOverridesSchema>;
 
 export interface SofTableOptions {
   /** Relative effect measure (default RR). */
@@ -584,7 +571,10 @@ function attachFootnotes(rows: SofOutcomeRow[]): Array<{ mark: string; text: str
 export function summaryOfFindingsTable(base: EvidenceBase, therapy: TherapyId, options: SofTableOptions = {}): SofTable {
   const record = base.therapies.find((t) => t.id === therapy);
   if (record === undefined) throw new InputError(`therapy "${therapy}" is not in the evidence base`, { field: "therapy" });
-  const overrides = parseOverrides(options.overrides);
+  // the published base's ratings first; a caller's (a CLI file) replace them domain by domain
+  const given = parseOverrides(options.overrides);
+  const overrides: GradeOverrides = { ...record.gradeOverrides };
+  for (const oc of SOF_OUTCOMES) if (given[oc] !== undefined) overrides[oc] = { ...overrides[oc], ...given[oc] };
   const measure = options.measure ?? "RR";
   const baseline = options.baseline ?? "pooled";
   const intervention = record.name;

@@ -6,6 +6,7 @@
  * saying how, or missing). Guideline positions carry `verified` (wording read in the source) or an
  * `unverifiedNote` saying what is unverified.
  */
+import { GradeOverridesSchema } from "./grade-overrides.js";
 import { z } from "zod";
 import { TherapyIdSchema } from "../shared/therapies.js";
 import { Rob2AnswerSchema, Rob2JudgementSchema, Rob2OverrideSchema } from "./rob2.js";
@@ -114,6 +115,12 @@ export const TherapyRecordSchema = z
     contraindications: z.array(SourcedStatementSchema),
     monitoring: z.array(SourcedStatementSchema),
     coInterventions: z.array(SourcedStatementSchema).default([]),
+    /**
+     * A reviewer's GRADE domain ratings for "<therapy> vs placebo", per outcome, each with its written reason (e.g.
+     * indirectness, which only a reviewer can judge). Published with the base; the Summary-of-Findings table shows
+     * the computed rating beside it.
+     */
+    gradeOverrides: GradeOverridesSchema.optional(),
   })
   .strict();
 export type TherapyRecord = z.infer<typeof TherapyRecordSchema>;

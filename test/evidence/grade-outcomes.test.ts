@@ -23,6 +23,7 @@ import { optimalInformationSize } from "../../src/evidence/grade.js";
 import { loadDefaultEvidenceBase } from "../../src/evidence/load.js";
 import { assessRob2, type Rob2AssessmentInput } from "../../src/evidence/rob2.js";
 import { isInputError } from "../../src/shared/errors.js";
+import { parseEvidenceContent } from "../../src/evidence/parse.js";
 import { FIXTURE, METAFOR, fixtureBase } from "./sof-fixture.js";
 
 const base = fixtureBase();
@@ -298,6 +299,24 @@ describe("certainty, overrides, footnotes and statements", () => {
       expect(isInputError(caught)).toBe(true);
       expect((caught as { location: { field?: string } }).location.field).toMatch(/^overrides\.live-birth/);
     }
+  });
+
+  it("a published base carries a reviewer's ratings (therapy gradeOverrides); a caller's rating of the same domain replaces it", () => {
+    const reason = "ongoing pregnancy at 22 weeks almost always ends in a live birth";
+    const published = structuredClone(base);
+    const therapy = published.therapies.find((t) => t.id === "intralipid")!;
+    therapy.gradeOverrides = { "live-birth": { indirectness: { downgrade: 0, reason } } };
+    const fromBase = row(summaryOfFindingsTable(published, "intralipid"), "live-birth").certainty!;
+    expect(fromBase.domains.indirectness).toMatchObject({ downgrade: 0, computed: { downgrade: 1 }, override: { downgrade: 0, reason } });
+    expect(fromBase.level).toBe("moderate");
+    const replaced = row(summaryOfFindingsTable(published, "intralipid", { overrides: { "live-birth": { indirectness: { downgrade: 2, reason: "a sensitivity reading" } } } }), "live-birth").certainty!;
+    expect(replaced.domains.indirectness.downgrade).toBe(2);
+    expect(replaced.domains.indirectness.reason).toContain("a sensitivity reading");
+    // the base's checks refuse a rating without a reason, naming the file, the entry and the field
+    const unreasoned = structuredClone(published);
+    unreasoned.therapies.find((t) => t.id === "intralipid")!.gradeOverrides = { "live-birth": { indirectness: { downgrade: 0, reason: " " } } };
+    const { problems } = parseEvidenceContent(unreasoned as unknown as Record<string, unknown>);
+    expect(problems).toContainEqual(expect.objectContaining({ file: "therapies.json", entry: expect.stringMatching(/^intralipid/), field: "gradeOverrides.live-birth.indirectness.reason", message: "an override needs a written reason" }));
   });
 
   it("informative statements: the verb carries the certainty, the words the size", () => {

@@ -58,4 +58,23 @@ describe("GET /api/evidence/therapies/:therapy/sof[.csv|.docx]", () => {
     expect(errorOf(await clinician.req("GET", "/api/evidence/therapies/ivig/sof?measure=HR")).field).toBe("measure");
     expect((await new Client(srv.base).req("GET", "/api/evidence/therapies/ivig/sof.csv")).status).toBe(401);
   });
+  it("a reviewer's published GRADE rating (the therapy's gradeOverrides) reaches the clinician's table, with the computed one beside it", async () => {
+    const admin = new Client(srv.base);
+    await admin.login("admin", ADMIN_PASSWORD);
+    const reviewer = await userClient(srv.base, admin, "rev.sof", "reviewer");
+    const d = (await reviewer.req("GET", "/api/evidence/draft")).body as { draft: { lastRevision: number; content: { therapies: Array<{ id: string }> } } };
+    const ivig = structuredClone(d.draft.content.therapies.find((t) => t.id === "ivig")!);
+    const reason = "test fixture: the trials' populations differ from unexplained RPL";
+    const entry = { ...ivig, gradeOverrides: { "live-birth": { indirectness: { downgrade: 1, reason } } } };
+    expect((await reviewer.req("PUT", "/api/evidence/draft/therapies/ivig", { why: "indirectness judged", entry: { ...entry, gradeOverrides: { "live-birth": { indirectness: { downgrade: 1, reason: "" } } } } })).status).toBe(400);
+    const before = ((await clinician.req("GET", "/api/evidence/therapies/ivig/sof")).body as { table: SofTable }).table.outcomes[0]!.certainty!;
+    expect((await reviewer.req("PUT", "/api/evidence/draft/therapies/ivig", { why: "indirectness judged", entry })).status).toBe(200);
+    // not before it is published
+    expect(((await clinician.req("GET", "/api/evidence/therapies/ivig/sof")).body as { table: SofTable }).table.outcomes[0]!.certainty!.domains.indirectness.override).toBeNull();
+    const pub = await reviewer.req("POST", "/api/evidence/publish", { note: "IVIG indirectness", expectedRevision: d.draft.lastRevision + 1 });
+    expect(pub.status).toBe(201);
+    const after = ((await clinician.req("GET", "/api/evidence/therapies/ivig/sof")).body as { table: SofTable }).table.outcomes[0]!.certainty!;
+    expect(after.domains.indirectness).toMatchObject({ downgrade: 1, override: { downgrade: 1, reason }, computed: { downgrade: before.domains.indirectness.computed.downgrade } });
+    expect(after.domains.indirectness.reason).toContain(reason);
+  });
 });
