@@ -1,22 +1,12 @@
 /** The live-birth network in the evidence browser, in a real browser: caveats first, estimates, plots, trials. */
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Page } from "playwright-core";
-import { openAdminSession, shot, type AdminSession } from "./harness.js";
+import { describe, expect, test } from "vitest";
+import { adminSessionHooks, shot } from "./harness.js";
 
-let session: AdminSession;
-let page: Page;
-
-beforeAll(async () => {
-  session = await openAdminSession();
-  page = session.page;
-});
-
-afterAll(async () => {
-  await session?.close();
-});
+const admin = adminSessionHooks();
 
 describe("evidence browser: live-birth network", () => {
   test("shows the caveats, the estimates vs placebo, the network graph, the league table and the trials", async () => {
+    const page = admin.page;
     await page.getByRole("link", { name: "Evidence browser" }).click();
     await page.locator('[data-therapy-link="network"]').click();
     const caveats = page.getByTestId("network-caveats");

@@ -1,25 +1,15 @@
 /** The evidence browser's Summary-of-Findings tab in a real browser: every outcome, footnotes, downloads. */
 import { readFileSync } from "node:fs";
 import JSZip from "jszip";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { Page } from "playwright-core";
+import { describe, expect, test } from "vitest";
 import type { SofTable } from "../../src/evidence/grade-outcomes.js";
-import { openAdminSession, shot, type AdminSession } from "./harness.js";
+import { adminSessionHooks, shot } from "./harness.js";
 
-let session: AdminSession;
-let page: Page;
-
-beforeAll(async () => {
-  session = await openAdminSession();
-  page = session.page;
-});
-
-afterAll(async () => {
-  await session?.close();
-});
+const admin = adminSessionHooks();
 
 describe("evidence browser: Summary of findings (GRADE)", () => {
   test("shows every outcome with the API's numbers, certainty, footnotes, and downloads the DOCX", async () => {
+    const page = admin.page;
     await page.getByRole("link", { name: "Evidence browser" }).click();
     await page.locator('[data-therapy-link="ivig"]').click();
     await page.getByRole("tab", { name: "Summary of findings (GRADE)" }).click();

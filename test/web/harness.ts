@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { buildServer } from "../../src/server/app.js";
 import type { ServerConfigInput } from "../../src/server/config.js";
 
@@ -165,6 +166,32 @@ export async function openAdminSession(): Promise<AdminSession> {
     close: async () => {
       await browser.close();
       await server.close();
+    },
+  };
+}
+
+/**
+ * Registers a test file's hooks for one signed-in admin browser session (opened before its tests, closed after);
+ * `session` and `page` are read inside the tests.
+ */
+export function adminSessionHooks(): { readonly session: AdminSession; readonly page: Page } {
+  let open: AdminSession | undefined;
+  beforeAll(async () => {
+    open = await openAdminSession();
+  });
+  afterAll(async () => {
+    await open?.close();
+  });
+  const session = (): AdminSession => {
+    if (open === undefined) throw new Error("the admin session is not open (adminSessionHooks runs in beforeAll)");
+    return open;
+  };
+  return {
+    get session() {
+      return session();
+    },
+    get page() {
+      return session().page;
     },
   };
 }
