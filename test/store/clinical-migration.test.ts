@@ -2,13 +2,13 @@
  * Migration "0004_clinical" (issue 9 §2): stored records, current and in the history, move to the current record
  * format on both engines; the migrated record passes today's schema, and records without old values are untouched.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql, type Kysely } from "kysely";
 import { parsePatientRecord } from "../../src/clinical/index.js";
 import { migrateRecordToCurrent } from "../../src/clinical/record-migration.js";
-import { connect, migrateToLatest } from "../../src/store/index.js";
+import { migrateToLatest } from "../../src/store/index.js";
 import { migrateTo } from "../../src/store/migrations.js";
-import { createTestDb, ENGINES, type TestDb } from "./engines.js";
+import { ENGINES, rawTestDb } from "./engines.js";
 
 const oldRecord = {
   losses: [
@@ -37,22 +37,10 @@ describe("record migration (pure)", () => {
 });
 
 describe.each(ENGINES)("migration 0004_clinical on %s", (engine) => {
-  let tdb: TestDb;
-  let db: Kysely<unknown>;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    tdb = await createTestDb(engine);
-    const c = connect(tdb.config);
-    db = c.db as unknown as Kysely<unknown>;
-    close = () => c.db.destroy();
-  });
-  afterAll(async () => {
-    await close();
-    await tdb.drop();
-  });
+  const handle = rawTestDb(engine);
 
   it("transforms stored records and their history, and leaves other records as they were", async () => {
+    const db = handle.db;
     await migrateTo(db, engine, "0003_followups_rev");
     const now = "2024-01-01T00:00:00.000Z";
     const patient = (id: string, record: unknown) =>

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import pg from "pg";
-import type { DbConfig } from "../../src/store/index.js";
+import { afterAll, beforeAll } from "vitest";
+import type { Kysely } from "kysely";
+import { connect, type DbConfig } from "../../src/store/index.js";
 
 export const PG_ADMIN_URL = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -41,3 +43,26 @@ export async function createTestDb(engine: "sqlite" | "postgres"): Promise<TestD
 }
 
 export const ENGINES = ["sqlite", "postgres"] as const;
+
+/**
+ * Registers a describe block's hooks for one empty database of the engine, as an untyped kysely handle (for
+ * migration tests that start from an earlier schema); `db` is read inside the tests.
+ */
+export function rawTestDb(engine: "sqlite" | "postgres"): { readonly db: Kysely<unknown> } {
+  let tdb: TestDb | undefined;
+  let db: Kysely<unknown> | undefined;
+  beforeAll(async () => {
+    tdb = await createTestDb(engine);
+    db = connect(tdb.config).db as unknown as Kysely<unknown>;
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    await tdb?.drop();
+  });
+  return {
+    get db() {
+      if (db === undefined) throw new Error("the test database is not open (rawTestDb runs in beforeAll)");
+      return db;
+    },
+  };
+}

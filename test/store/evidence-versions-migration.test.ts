@@ -5,12 +5,12 @@
  * the base already stored becomes published version 1 with its content hash.
  */
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sql, type Kysely } from "kysely";
-import { connect, migrateToLatest } from "../../src/store/index.js";
+import { migrateToLatest } from "../../src/store/index.js";
 import { migrateTo } from "../../src/store/migrations.js";
 import { canonicalJson } from "../../src/evidence/canonical.js";
-import { createTestDb, ENGINES, type TestDb } from "./engines.js";
+import { ENGINES, rawTestDb } from "./engines.js";
 
 const now = "2026-01-01T00:00:00.000Z";
 const base = { trials: [{ id: "T1", b: 2, a: 1 }], sources: [] };
@@ -21,22 +21,10 @@ async function count(db: Kysely<unknown>, table: string): Promise<number> {
 }
 
 describe.each(ENGINES)("migration 0009_evidence_versions on %s", (engine) => {
-  let tdb: TestDb;
-  let db: Kysely<unknown>;
-  let close: () => Promise<void>;
-
-  beforeAll(async () => {
-    tdb = await createTestDb(engine);
-    const c = connect(tdb.config);
-    db = c.db as unknown as Kysely<unknown>;
-    close = () => c.db.destroy();
-  });
-  afterAll(async () => {
-    await close();
-    await tdb.drop();
-  });
+  const handle = rawTestDb(engine);
 
   it("widens the role constraint and keeps every row and every foreign key", async () => {
+    const db = handle.db;
     await migrateTo(db, engine, "0008_fhir");
     for (const [id, role] of [["u1", "clinician"], ["u2", "researcher"], ["u3", "admin"]] as const) {
       await sql`insert into users (id, username, display_name, role, password_hash, disabled, created_at)
