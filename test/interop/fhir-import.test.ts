@@ -7,19 +7,11 @@ import { bundleToRecord } from "../../src/interop/fhir/import.js";
 import { DECIDUA_LOCAL, LOINC, makeCodeMap, SNOMED } from "../../src/interop/fhir/codes.js";
 import { convertUcum } from "../../src/interop/fhir/ucum.js";
 import { obs, profileBundle, profileRecord, TODAY, withResources } from "./helpers.js";
+import { inputError } from "../support/input-error.js";
 
 const UCUM = "http://unitsofmeasure.org";
 const q = (value: number, code: string) => ({ value, unit: code, system: UCUM, code });
 
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("FHIR R4 Bundle → patient record", () => {
   for (const p of ["a", "b"] as const) {

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyseStudyTable } from "../../src/app/meta.js";
 import { runMetaCommand } from "../../src/cli/commands/meta.js";
-import { isInputError } from "../../src/shared/errors.js";
+import { inputErrorAsync } from "../support/input-error.js";
 import { metaAnalysis } from "../../src/stats/meta.js";
 import { decodeRevman5, parseRevman5 } from "../../src/stats/revman5.js";
 import type { StudyRow } from "../../src/stats/types.js";
@@ -20,15 +20,6 @@ const DIR = "test/stats/fixtures/revman";
 const fleiss = { file: `${DIR}/fleiss1993-aspirin.rm5`, bytes: new Uint8Array(readFileSync(`${DIR}/fleiss1993-aspirin.rm5`)) };
 const synthetic = { file: `${DIR}/synthetic-review.rm5`, bytes: new Uint8Array(readFileSync(`${DIR}/synthetic-review.rm5`)) };
 
-async function inputError(p: Promise<unknown>): Promise<{ reason: string; location: { file?: string; field?: string; row?: number } }> {
-  try {
-    await p;
-  } catch (e) {
-    if (isInputError(e)) return e as unknown as { reason: string; location: { file?: string; field?: string } };
-    throw e;
-  }
-  throw new Error("expected an InputError");
-}
 
 describe("RevMan 5: Fleiss 1993, CMP-001.01", () => {
   it("reads the outcome's settings and studies (ids unescaped, names from the study list)", () => {
@@ -113,18 +104,18 @@ describe("RevMan 5: every outcome type and subgroups", () => {
 
 describe("RevMan 5: bad input", () => {
   it("a file that is not XML names the file and line", async () => {
-    const e = await inputError(analyseStudyTable({ file: "bad.rm5", bytes: new TextEncoder().encode("study,events\nA,1\n"), outcome: "X" }, {}));
+    const e = await inputErrorAsync(() => analyseStudyTable({ file: "bad.rm5", bytes: new TextEncoder().encode("study,events\nA,1\n"), outcome: "X" }, {}));
     expect(e.location.file).toBe("bad.rm5");
     expect(e.reason).toMatch(/not well-formed XML/);
   });
 
   it("XML that is not a RevMan review", async () => {
-    const e = await inputError(analyseStudyTable({ file: "other.rm5", bytes: new TextEncoder().encode("<?xml version=\"1.0\"?><html><body/></html>"), outcome: "X" }, {}));
+    const e = await inputErrorAsync(() => analyseStudyTable({ file: "other.rm5", bytes: new TextEncoder().encode("<?xml version=\"1.0\"?><html><body/></html>"), outcome: "X" }, {}));
     expect(e.reason).toContain("root element is not COCHRANE_REVIEW");
   });
 
   it("an outcome id that does not exist lists the ones that do", async () => {
-    const e = await inputError(analyseStudyTable({ ...fleiss, outcome: "CMP-009.01" }, {}));
+    const e = await inputErrorAsync(() => analyseStudyTable({ ...fleiss, outcome: "CMP-009.01" }, {}));
     expect(e.location.field).toBe("--outcome");
     expect(e.reason).toContain('no outcome "CMP-009.01"');
     expect(e.reason).toContain("CMP-001.01 (Aspirin for Preventing Death after Myocardial Infarction, 7 studies)");
@@ -132,7 +123,7 @@ describe("RevMan 5: bad input", () => {
 
   it("counts above totals are refused naming the study", async () => {
     const text = decodeRevman5(synthetic.bytes).replace('EVENTS_1="20" EVENTS_2="15"', 'EVENTS_1="45" EVENTS_2="15"');
-    const e = await inputError(analyseStudyTable({ file: "edited.rm5", bytes: new TextEncoder().encode(text), outcome: "CMP-001.01" }, {}));
+    const e = await inputErrorAsync(() => analyseStudyTable({ file: "edited.rm5", bytes: new TextEncoder().encode(text), outcome: "CMP-001.01" }, {}));
     expect(e.location.file).toBe("edited.rm5");
     expect(e.reason).toBe("EVENTS_1 (45) is above TOTAL_1 (40) for Alpha 2001");
     expect(e.location.field).toBe("DICH_OUTCOME CMP-001.01 subgroup Primary RPL DICH_DATA STD-Alpha 2001 EVENTS_1");
@@ -140,18 +131,18 @@ describe("RevMan 5: bad input", () => {
 
   it("a missing count names the element and attribute", async () => {
     const text = decodeRevman5(synthetic.bytes).replace('EVENTS_1="33" ', "");
-    const e = await inputError(analyseStudyTable({ file: "edited.rm5", bytes: new TextEncoder().encode(text), outcome: "CMP-001.01" }, {}));
+    const e = await inputErrorAsync(() => analyseStudyTable({ file: "edited.rm5", bytes: new TextEncoder().encode(text), outcome: "CMP-001.01" }, {}));
     expect(e.location.field).toContain("DICH_DATA STD-Beta-2 EVENTS_1");
   });
 
   it("without --outcome, a review with several outcomes lists them", async () => {
-    const e = await inputError(analyseStudyTable(fleiss, {}));
+    const e = await inputErrorAsync(() => analyseStudyTable(fleiss, {}));
     expect(e.reason).toContain("choose one with --outcome");
     expect(e.reason).toContain("CMP-001.02");
   });
 
   it("--outcome on a study table is refused", async () => {
-    const e = await inputError(analyseStudyTable({ file: "examples/meta/bcg.csv", bytes: new Uint8Array(readFileSync("examples/meta/bcg.csv")), outcome: "CMP-001.01" }, {}));
+    const e = await inputErrorAsync(() => analyseStudyTable({ file: "examples/meta/bcg.csv", bytes: new Uint8Array(readFileSync("examples/meta/bcg.csv")), outcome: "CMP-001.01" }, {}));
     expect(e.location.field).toBe("--outcome");
   });
 });

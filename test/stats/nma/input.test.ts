@@ -6,21 +6,13 @@ import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/shared/errors.js";
 import type { StudyTable } from "../../../src/stats/input.js";
 import { nmaFromTable, nmaStudiesFromTable, prepareNetwork } from "../../../src/stats/nma/index.js";
+import { inputError } from "../../support/input-error.js";
 
 function table(csv: string, file = "net.csv"): StudyTable {
   const [head, ...lines] = csv.trim().split("\n");
   return { file, header: (head ?? "").split(","), headerLine: 1, rows: lines.map((l, i) => ({ line: i + 2, cells: l.split(",") })) };
 }
 
-function inputError(f: () => unknown): InputError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e;
-    throw e;
-  }
-  throw new Error("no InputError");
-}
 
 describe("nma input", () => {
   it("reads arm-level counts with aliases, grouping a study's rows wherever they are", () => {
