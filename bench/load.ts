@@ -10,14 +10,13 @@
  * Besides latency and throughput it reports the server's CPU time per request, which does not depend on how
  * busy the rest of the machine is.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import type { BenchLog } from "./meta.js";
-import type { StandaloneCpu, StandaloneReady, StandaloneRequest } from "../src/server/standalone.js";
+import type { StandaloneCpu, StandaloneRequest } from "../src/server/standalone.js";
+import { ask, startStandaloneServer } from "./standalone-child.js";
 
 export interface LoadBenchOptions {
   /** Seconds of measurement of the main run (default 10, env DECIDUA_LOAD_SECONDS) after `warmupSeconds` (2). */
@@ -49,35 +48,14 @@ export interface LoadRun {
   loadAverage1m: number;
 }
 
-function serverModulePath(): string {
-  // dist/bench/load.js -> dist/src/server/standalone.js; under tsx the .ts source
-  const js = fileURLToPath(new URL("../src/server/standalone.js", import.meta.url));
-  return existsSync(js) ? js : js.replace(/\.js$/, ".ts");
-}
-
-function ask<T>(child: ChildProcess, message: unknown, pick: (m: unknown) => T | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onMessage = (m: unknown) => {
-      const v = pick(m);
-      if (v !== undefined) {
-        child.off("message", onMessage);
-        child.off("exit", onExit);
-        resolve(v);
-      }
-    };
-    const onExit = (code: number | null) => reject(new Error(`server process exited (${code})`));
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-    child.send(message as object);
-  });
-}
-
 async function measure(assessmentCache: boolean, duration: number, warmup: number, connections: number): Promise<LoadRun> {
   const dir = mkdtempSync(join(os.tmpdir(), "decidua-load-"));
-  const child = fork(serverModulePath(), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: process.execArgv });
+  const request: StandaloneRequest = { db: { engine: "sqlite", file: join(dir, "load.sqlite") }, adminPassword: "load-test-admin-pw", patientFile: "examples/patients/profile-a.json", assessmentCache };
+  const { child, ready } = await startStandaloneServer(request).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   try {
-    const request: StandaloneRequest = { db: { engine: "sqlite", file: join(dir, "load.sqlite") }, adminPassword: "load-test-admin-pw", patientFile: "examples/patients/profile-a.json", assessmentCache };
-    const ready = await ask(child, request, (m) => (typeof m === "object" && m !== null && "port" in m ? (m as StandaloneReady) : undefined));
     const base = `http://127.0.0.1:${ready.port}`;
     const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: request.adminPassword }) });
     if (login.status !== 200) throw new Error(`login failed: ${login.status}`);

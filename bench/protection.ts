@@ -5,35 +5,15 @@
  * 2. A sign-in flood: 200 concurrent sign-ins of unknown users; the server's peak resident memory, the answers
  *    by status, and how long a real administrator's sign-in takes in the middle of it.
  */
-import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { BenchLog } from "./meta.js";
-import type { StandaloneReady, StandaloneRequest } from "../src/server/standalone.js";
+import type { StandaloneRequest } from "../src/server/standalone.js";
+import { ask, startStandaloneServer } from "./standalone-child.js";
 
 export const PROTECTION_TARGETS = { healthP99Ms: 50 } as const;
-
-function serverModulePath(): string {
-  const js = fileURLToPath(new URL("../src/server/standalone.js", import.meta.url));
-  return existsSync(js) ? js : js.replace(/\.js$/, ".ts");
-}
-
-function ask<T>(child: ChildProcess, message: unknown, pick: (m: unknown) => T | undefined): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onMessage = (m: unknown) => {
-      const v = pick(m);
-      if (v === undefined) return;
-      child.off("message", onMessage);
-      resolve(v);
-    };
-    child.on("message", onMessage);
-    child.once("exit", (code) => reject(new Error(`server exited (${String(code)})`)));
-    child.send(message as never);
-  });
-}
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -63,9 +43,11 @@ export async function runProtectionBench(opts: BenchLog & { healthRequests?: num
   const n = opts.healthRequests ?? 300;
   const dir = mkdtempSync(join(os.tmpdir(), "decidua-protect-"));
   const request: StandaloneRequest = { db: { engine: "sqlite", file: join(dir, "bench.sqlite") }, adminPassword: "bench-admin-password-1" };
-  const child = fork(serverModulePath(), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], execArgv: process.execArgv });
+  const { child, ready } = await startStandaloneServer(request).catch((e: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  });
   try {
-    const ready = await ask(child, request, (m) => (typeof m === "object" && m !== null && "port" in m ? (m as StandaloneReady) : undefined));
     const base = `http://127.0.0.1:${ready.port}`;
     const login = await fetch(`${base}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "admin", password: request.adminPassword }) });
     const cookie = login.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
