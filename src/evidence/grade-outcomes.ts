@@ -27,7 +27,6 @@
  * ratios; the CI limits are converted the same way. Plain-language statements follow GRADE's informative
  * statements (Santesso et al., J Clin Epidemiol 2020;119:126-135).
  */
-import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
 import { metaAnalysis } from "../stats/meta.js";

@@ -34,7 +34,6 @@ function readJsonFile(dir: string, file: string, problems: EvidenceProblem[]): u
 /** Reads and checks a data directory; never throws for bad content (see `problems`). */
 export function readEvidenceBase(dir: string): EvidenceReadResult {
   const problems: EvidenceProblem[] = [];
-  const invalid = new Set<string>();
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     const empty: EvidenceBase = { sources: [], therapies: [], guidelines: [], trials: [], metaAnalyses: [], prisma: [] };
     return { base: empty, problems: [{ file: dir, entry: "(directory)", message: "no evidence base here: the directory does not exist" }] };

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { assessPatient, assessRecord } from "../../src/clinical/assess.js";
 import { parsePatientRecord } from "../../src/clinical/record.js";
-import { InputError } from "../../src/shared/errors.js";
 import { THERAPY_IDS } from "../../src/shared/therapies.js";
 import { bundleToRecord } from "../../src/interop/fhir/import.js";
 import { DECIDUA_LOCAL, LOINC, makeCodeMap, SNOMED } from "../../src/interop/fhir/codes.js";

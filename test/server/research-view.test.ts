@@ -101,7 +101,6 @@ describe.each(ENGINES)("the research view under attack on %s", (engine) => {
     expect((await researcher.req("GET", `/api/patients/${patientId}/history`)).status).toBe(403);
 
     let found = 0;
-    const planted = ID.length * texts.length;
     for (const [where, text] of texts) {
       for (const id of ID) if (text.includes(id)) (found++, expect.fail(`${where} shows "${id}"`));
       expect(ISO_DATE.test(text), `${where} shows a calendar date: ${ISO_DATE.exec(text)?.[0]}`).toBe(false);

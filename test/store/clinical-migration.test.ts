@@ -3,7 +3,7 @@
  * format on both engines; the migrated record passes today's schema, and records without old values are untouched.
  */
 import { describe, expect, it } from "vitest";
-import { sql, type Kysely } from "kysely";
+import { sql } from "kysely";
 import { parsePatientRecord } from "../../src/clinical/index.js";
 import { migrateRecordToCurrent } from "../../src/clinical/record-migration.js";
 import { migrateToLatest } from "../../src/store/index.js";

@@ -7,17 +7,16 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { apiSession, login, logout, shot, startServer, type Browser, type TestServer, openAdminSession, type AdminSession } from "./harness.js";
+import { apiSession, logout, shot, startServer, type TestServer, openAdminSession, type AdminSession } from "./harness.js";
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 
 let session: AdminSession;
 
 beforeAll(async () => {
   session = await openAdminSession();
-  ({ server, browser, page } = session);
+  ({ server, page } = session);
 });
 
 afterAll(async () => {

@@ -7,10 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Page } from "playwright-core";
-import { ADMIN_PASSWORD, apiSession, shot, type Browser, type TestServer, openAdminSession, type AdminSession } from "./harness.js";
+import { ADMIN_PASSWORD, apiSession, shot, type TestServer, openAdminSession, type AdminSession } from "./harness.js";
 
 let server: TestServer;
-let browser: Browser;
 let page: Page;
 const dir = mkdtempSync(join(tmpdir(), "decidua-wb-"));
 const STUDIES = [
@@ -30,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(good, CSV);
   writeFileSync(bad, "study,events_t,total_t,events_c,total_c\nA,3,10,2,10\nB,-4,12,3,12\n");
   session = await openAdminSession();
-  ({ server, browser, page } = session);
+  ({ server, page } = session);
 });
 
 afterAll(async () => {

@@ -43,7 +43,6 @@ import {
   type Procedure,
   type Quantity,
   type ReadResourceType,
-  type RelatedPerson,
 } from "./r4.js";
 import { convertUcum } from "./ucum.js";
 

@@ -73,7 +73,6 @@ export function authRoutes(limit: { max: number; timeWindowMs: number }, ttlMs: 
     );
 
     app.post("/api/auth/logout", { schema: { tags: ["auth"], summary: "Sign out" } }, async (req, reply) => {
-      const user = userOf(req);
       if (req.auth) await app.store.deleteSession(req.auth.token);
       await app.store.audit(null, { ...actorOf(req), action: "auth.logout", status: 204 });
       clearSessionCookies(reply);

@@ -156,7 +156,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
       return e === undefined ? {} : { enteredInError: pseudo ? true : { reason: e.reason, at: e.at, by: e.by } };
     };
     const day0 = pseudo ? dayZeroOf(p, rows) : null;
-    return { followups: rows.map((f) => ({ ...followupView(f, p, pseudo, day0), ...mark(f.id) })) };
+    return { followups: rows.map((f) => ({ ...followupView(f, pseudo, day0), ...mark(f.id) })) };
   });
 
   app.post("/api/patients/:id/followups", { config: writers, schema: { tags: ["follow-ups"], summary: "Record a follow-up result or outcome", params: IdParams, body: FollowUpSchema } }, async (req, reply) => {
@@ -167,7 +167,7 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     checkFollowupDate(body, todayOf(), p.dateOfBirth);
     if ((await app.store.countFollowups(id)) >= MAX_FOLLOWUPS) throw new HttpError(400, "VALIDATION", `a patient can have at most ${MAX_FOLLOWUPS} follow-ups`, "kind");
     const f = await app.store.addFollowup(id, body, actor(req));
-    return reply.code(201).send({ followup: followupView(f, p, false) });
+    return reply.code(201).send({ followup: followupView(f, false) });
   });
 
   // issue 9 §5: follow-ups are never deleted; a mistaken one is marked entered in error, with a reason

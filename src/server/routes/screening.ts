@@ -24,7 +24,6 @@ import {
   type ReviewState,
   selectionRows,
   STAGES,
-  type Stage,
   stoppingAid,
   tfidfFeatures,
   trainingLabels,

@@ -47,7 +47,7 @@ export function patientView(p: PatientRow, pseudo: boolean, followups: readonly 
   return { ...researchSummary(p, day0), record: researchRecord(p.record, day0), pseudonymised: true };
 }
 
-export function followupView(f: FollowupRow, p: PatientRow, pseudo: boolean, day0: string | null = null) {
+export function followupView(f: FollowupRow, pseudo: boolean, day0: string | null = null) {
   if (pseudo) return { ...researchFollowup(f.data, day0), id: f.id };
   return { ...f.data, id: f.id, kind: f.kind, date: f.date, createdAt: f.createdAt, createdBy: f.createdBy };
 }

@@ -3,7 +3,6 @@
  * Expected values are computed by hand from the documented rules (docs/nma.md), not by the engine.
  */
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../../src/shared/errors.js";
 import type { StudyTable } from "../../../src/stats/input.js";
 import { nmaFromTable, nmaStudiesFromTable, prepareNetwork } from "../../../src/stats/nma/index.js";
 import { inputError } from "../../support/input-error.js";
