@@ -40,14 +40,14 @@ export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
   const summary =
     s === null
       ? te.summaryNote
-      : `${s.relative.text} for ${s.outcome}; ${s.absolute.text}; certainty ${s.certainty}${s.reasons.length > 0 ? ` (${s.reasons.join("; ")})` : ""}. Basis: ${s.basis}.`;
+      : `${s.relative.text} for live birth; ${s.difference.text} from ${s.assumed.per1000} per 1,000 with placebo; ${s.studies} RCT${s.studies === 1 ? "" : "s"}, ${s.participants} participants; certainty ${s.certainty.level}${s.reasons.length > 0 ? ` (${s.reasons.join("; ")})` : ""}. Basis: ${s.basis}`;
   const conflicts = te.conflicts.map((c) => `${c.text} — ${c.direction}`);
   if (te.conflictNote !== null) conflicts.push(`Disagreement: ${te.conflictNote}`);
   const sourceIds = new Set<string>([...te.conflicts.map((c) => c.citation.id), ...te.trials.map((t) => t.citation.id)]);
   const sources = [...sourceIds].map((id) => te.citations[id]).filter((c) => c !== undefined).map((c) => (c.link !== null ? `${c.text} (${c.link})` : c.text));
   const view: TherapyEvidenceView = {
     guideline,
-    evidence: { origin: "evidence-base", summary, bestEstimate: te.summaryNote, conflicts, sources },
+    evidence: { origin: "evidence-base", summary, bestEstimate: s === null ? te.summaryNote : `${s.comparison}, ${s.studies} RCT${s.studies === 1 ? "" : "s"} (${s.trials.map((t) => t.label).join(", ")}), ${s.participants} participants: ${s.relative.text} for live birth`, conflicts, sources },
   };
   const stmt = (x: { text: string; source: string; verified: boolean }) => `${x.text} [${x.source}${x.verified ? "" : ", unverified"}]`;
   view.evidence.regimens = te.regimens.map((r) => `${r.label}: ${r.dose}, ${r.route}, ${r.timing}, ${r.duration} [${r.source}${r.verified ? "" : ", unverified"}]`);
@@ -57,7 +57,7 @@ export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
   view.evidence.coInterventions = te.coInterventions.map(stmt);
   if (te.regulatoryStatus !== null) view.evidence.regulatoryStatus = te.regulatoryStatus;
   if (s !== null) {
-    view.evidence.certainty = s.certainty;
+    view.evidence.certainty = s.certainty.level;
     const rel = s.relative;
     const excludes = rel.ci_low > 1 || rel.ci_high < 1;
     view.evidence.effect = {
@@ -67,8 +67,9 @@ export function evidenceView(te: TherapyEvidence): TherapyEvidenceView {
       ciHigh: rel.ci_high,
       excludesNoEffect: excludes,
       favoursTreatment: excludes && rel.ci_low > 1,
-      subgroup: te.subgroup !== null && te.conflicts.some((c) => c.subgroup === te.subgroup) ? te.subgroup : null,
-      text: `${rel.text} for ${s.outcome}`,
+      // the SoF table pools the overall population of the placebo-controlled trials
+      subgroup: null,
+      text: `${rel.text} for live birth`,
       basis: s.basis,
     };
   }

@@ -1,22 +1,22 @@
 /**
  * The evidence API the rest of Decidua uses (pure): for a therapy, and a patient subgroup where the data allow,
- * the best evidence summary (a GRADE Summary-of-Findings row), the published results side by side (never
- * averaged), the guideline positions with their citations and verified flags, and the therapy's regimens,
+ * the evidence summary (the live-birth row of its GRADE Summary-of-Findings table, grade-outcomes.ts: the one
+ * certainty Decidua states), the published results side by side (never averaged, never graded a second time), the guideline positions with their citations and verified flags, and the therapy's regimens,
  * safety, contraindications and monitoring.
  *
  * "Best" evidence is chosen by design, then size: an IPD meta-analysis of placebo-controlled RCTs, then
  * aggregate meta-analyses of placebo-controlled RCTs, then RCTs with any control, then reviews that do not
  * state their designs, then reviews mixing randomised and non-randomised studies; within a class, reviews before
  * meta-analyses inside a trial report; ties go to more participants, more studies and the newer review. Results
- * with concerns (stored, or problems the audit finds in their printed numbers) are ranked after clean ones. A therapy without a pooled result falls back to its best randomised trial
- * with a reported effect.
+ * with concerns (stored, or problems the audit finds in their printed numbers) are ranked after clean ones. The
+ * ranking orders the published results shown; it does not choose the summary.
  */
-import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
+import type { TherapyId } from "../shared/therapies.js";
 import { twoByTwo } from "../stats/trial/twoByTwo.js";
 import { auditEvidenceBase } from "./audit/index.js";
-import { plainLanguageStatement, summaryOfFindings, type RelativeEffect, type SofRow, type StudyForGrade } from "./grade.js";
+import { sofSummary, summaryOfFindingsTable, type SofSummary } from "./grade-outcomes.js";
 import type { EvidenceBase, GuidelinePosition, MetaAnalysis, PublishedResult, PublishedRegimen, SourcedStatement, EvidenceSubgroup, TargetFinding, EvidenceTrial, EvidenceTrialOutcome } from "./schema.js";
-import { citationFor, completeCounts, placeboRctRows, pooledControlRisk, primaryLiveBirthOutcome, type CitationView, type CompletePairCounts } from "./select.js";
+import { citationFor, completeCounts, primaryLiveBirthOutcome, type CitationView } from "./select.js";
 
 export interface EvidenceQuery {
   subgroup?: EvidenceSubgroup;
@@ -99,8 +99,11 @@ export interface TherapyEvidence {
   subgroup: EvidenceSubgroup | null;
   /** What the base has (or lacks) for that subgroup, in words; null when no subgroup was asked for. */
   subgroupNote: string | null;
-  /** The best evidence summary, or null when no result with a CI exists (see summaryNote). */
-  summary: SofRow | null;
+  /**
+   * The live-birth row of the therapy's Summary-of-Findings table (grade-outcomes.ts: its placebo-controlled RCTs
+   * pooled, GRADE per domain), or null when it has no estimate (see summaryNote). The only certainty stated for it.
+   */
+  summary: SofSummary | null;
   /** The summary in plain language (GRADE informative statement), null without a summary. */
   summaryPlain: string | null;
   summaryNote: string;
@@ -250,30 +253,6 @@ function outcomeText(o: EvidenceTrialOutcome): string {
   return `${o.definition}: ${counts} [${o.analysis}; ${o.status}${o.derivation !== undefined ? `: ${o.derivation}` : ""}]`;
 }
 
-function studyForGrade(t: EvidenceTrial, participants: number): StudyForGrade {
-  const o = primaryLiveBirthOutcome(t);
-  // RoB 2 is result-specific: it counts when it judges the live-birth row this estimate rests on
-  const rob2 = t.rob2 !== undefined && (o === null || t.rob2.outcome === o.id) ? { rob2: t.rob2.overall } : {};
-  return { label: t.label, randomised: t.design.randomised, participants, rob: t.rob, ...rob2 };
-}
-
-/** The studies behind a published result, as far as the base knows them; else the therapy's placebo RCTs as proxy. */
-function studiesBehind(base: EvidenceBase, therapy: TherapyId, r: PublishedResult): { studies: StudyForGrade[]; proxy: boolean } {
-  if (r.trials !== null && r.trials.length > 0) {
-    const studies: StudyForGrade[] = [];
-    for (const it of r.trials) {
-      const t = base.trials.find((x) => x.id === it.trial);
-      if (t === undefined) continue;
-      const o = it.outcome === null ? null : t.outcomes.find((x) => x.id === it.outcome);
-      const n = o !== undefined && o !== null ? (o.total_t ?? 0) + (o.total_c ?? 0) : 0;
-      studies.push(studyForGrade(t, n > 0 ? n : 1));
-    }
-    return { studies, proxy: false };
-  }
-  const rows = placeboRctRows(base, therapy);
-  return { studies: rows.map((x) => studyForGrade(x.trial, x.counts.total_t + x.counts.total_c)), proxy: true };
-}
-
 function conflictsAmong(views: PublishedResultView[]): string | null {
   const dirs = new Set(views.map((v) => v.direction));
   if (dirs.size <= 1) return null;
@@ -287,83 +266,6 @@ function conflictsAmong(views: PublishedResultView[]): string | null {
   return [...dirs].map((d) => `${d}: ${by(d)}`).join(" | ");
 }
 
-/** Builds the SoF row from the best published result. */
-const COMPLEMENT: Partial<Record<EvidenceSubgroup, EvidenceSubgroup>> = { "primary-rpl": "secondary-rpl", "secondary-rpl": "primary-rpl", "ana-positive": "ana-negative", "ana-negative": "ana-positive" };
-
-/**
- * Placebo-RCT rows for the baseline risk: with a subgroup, the trials confined to it (listing it and not its
- * complement) when there are any; otherwise all of the therapy's placebo RCTs.
- */
-function baselineRows(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup | undefined): { rows: ReturnType<typeof placeboRctRows>; scope: string } {
-  const all = placeboRctRows(base, therapy);
-  if (subgroup === undefined) return { rows: all, scope: "" };
-  const other = COMPLEMENT[subgroup];
-  const only = all.filter((x) => x.trial.subgroups.includes(subgroup) && (other === undefined || !x.trial.subgroups.includes(other)));
-  return only.length > 0 ? { rows: only, scope: ` confined to ${subgroup}` } : { rows: all, scope: "" };
-}
-
-function sofFromPublished(
-  base: EvidenceBase,
-  therapy: TherapyId,
-  best: { m: MetaAnalysis; r: PublishedResult },
-  all: PublishedResultView[],
-  indirect: string[],
-  subgroup: EvidenceSubgroup | undefined,
-): { row: SofRow | null; note: string } {
-  const { m, r } = best;
-  if (r.measure !== "OR" && r.measure !== "RR" && r.measure !== "PetoOR") return { row: null, note: `best result (${m.label}) is not a ratio` };
-  const { rows, scope } = baselineRows(base, therapy, subgroup);
-  const baseline = pooledControlRisk(rows.map((x) => x.counts));
-  if (baseline === null || baseline <= 0 || baseline >= 1)
-    return {
-      row: null,
-      note: `best available: ${resultText(m, r)}; no GRADE row because the base has no control-arm counts for ${THERAPY_NAMES[therapy]} to set a baseline risk (absolute effects would be guesses)`,
-    };
-  const { studies, proxy } = studiesBehind(base, therapy, r);
-  // Only results of the same or a stronger design class count against the best one; weaker designs that disagree
-  // are shown side by side but do not rate the certainty down.
-  const credibleConflict = conflictsAmong(all.filter((v) => DESIGN_RANK[v.designClass] >= DESIGN_RANK[m.designClass]));
-  const reasonsIndirect = [...indirect];
-  if (!proxy && r.trials !== null) {
-    // Only when the review's own trial rows are known: do they measure the same outcome?
-    const kinds = new Set(
-      r.trials.flatMap((it) => {
-        const o = it.outcome === null ? undefined : base.trials.find((t) => t.id === it.trial)?.outcomes.find((x) => x.id === it.outcome);
-        return o === undefined ? [] : [o.outcome];
-      }),
-    );
-    if (kinds.size > 1) reasonsIndirect.push(`the pooled trials' outcomes differ (${[...kinds].join(", ")}), not all are live birth`);
-  }
-  const row = summaryOfFindings({
-    therapy,
-    outcome: "live birth",
-    comparison: r.comparison,
-    population: m.population,
-    basis: `${m.label} (${m.kind === "ipd" ? "individual-participant-data meta-analysis" : "meta-analysis"}; ${m.designsIncluded})${proxy ? "; risk of bias judged from the placebo-controlled RCTs in the base, as the review's trial list is not stored" : ""}`,
-    effect: { measure: r.measure, estimate: r.estimate, ci_low: r.ci_low, ci_high: r.ci_high },
-    desirable: true,
-    baselineRisk: baseline,
-    baselineSource: `pooled control-arm risk of the ${rows.length} randomised placebo-controlled trial(s)${scope} with counts in the base (${rows.map((x) => `${x.trial.label} ${x.counts.events_c}/${x.counts.total_c}`).join(", ")})`,
-    participants: r.participants,
-    studies: r.k ?? (proxy ? null : studies.length),
-    studyDetails: studies,
-    allRandomised: m.designClass === "rct-placebo" || m.designClass === "rct-any-control",
-    I2: r.I2,
-    conflicts: credibleConflict === null ? [] : [`published meta-analyses disagree: ${credibleConflict}`],
-    indirectness: reasonsIndirect,
-    publicationBias: null,
-  });
-  return { row, note: `best available: ${resultText(m, r)}` };
-}
-
-/** Subgroups that define a different population from "RPL in general" (a trial in one is indirect for others). */
-const POPULATION_SUBGROUPS: readonly EvidenceSubgroup[] = ["bleeding-in-pregnancy", "recurrent-implantation-failure", "apl-positive", "nk-elevated", "th1-th2-elevated", "il33-sst2-elevated"];
-
-/**
- * Builds the SoF row from the best randomised trial (no pooled result exists): trials in the requested subgroup
- * first (without one, trials not confined to a special population), then the larger. The effect is the one the
- * trial reports; when it reports none, the risk ratio computed from its counts (Wald CI on the log scale).
- */
 /** Direction of a trial outcome: from its reported effect, else its counts (RR), else the direction its source states. */
 export function trialDirection(o: EvidenceTrialOutcome): EffectDirection | null {
   if (o.reported !== undefined) return effectDirection({ measure: o.reported.measure, ci_low: o.reported.ci_low, ci_high: o.reported.ci_high, outcomeIsFailure: o.outcome === "miscarriage" });
@@ -375,77 +277,20 @@ export function trialDirection(o: EvidenceTrialOutcome): EffectDirection | null 
   return o.statedDirection ?? null;
 }
 
-function sofFromTrial(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup | undefined, indirect: string[]): { row: SofRow | null; note: string; conflict?: string | null } {
-  const candidates: Array<{ t: EvidenceTrial; o: EvidenceTrialOutcome; c: CompletePairCounts }> = [];
-  for (const t of base.trials) {
-    if (t.therapy !== therapy || t.design.randomised !== true) continue;
-    const o = (subgroup !== undefined ? primaryLiveBirthOutcome(t, subgroup) : null) ?? primaryLiveBirthOutcome(t);
-    const c = o === null ? null : completeCounts(o);
-    if (o !== null && c !== null) candidates.push({ t, o, c });
-  }
-  const special = (t: EvidenceTrial): number => (t.subgroups.some((g) => POPULATION_SUBGROUPS.includes(g)) ? 1 : 0);
-  const inGroup = (x: { t: EvidenceTrial; o: EvidenceTrialOutcome }): number => (subgroup !== undefined && (x.t.subgroups.includes(subgroup) || x.o.subgroup === subgroup) ? 1 : 0);
-  candidates.sort(
-    (a, b) =>
-      inGroup(b) - inGroup(a) ||
-      (subgroup === undefined ? special(a.t) - special(b.t) : 0) ||
-      b.c.total_t + b.c.total_c - (a.c.total_t + a.c.total_c),
-  );
-  const best = candidates[0];
-  if (best === undefined) {
-    const held = base.trials.filter((t) => t.therapy === therapy).flatMap((t) => t.outcomes.map((o) => `${t.label}: ${o.definition}`));
-    return {
-      row: null,
-      note:
-        held.length > 0
-          ? `no pooled result and no randomised trial with counts; the base holds only: ${held.join("; ")}`
-          : `no trial or meta-analysis of ${THERAPY_NAMES[therapy]} in the base`,
-    };
-  }
-  const { t, o, c } = best;
-  const bestDirection = trialDirection(o);
-  const disagreeing = base.trials
-    .filter((x) => x.therapy === therapy && x.id !== t.id && x.design.randomised === true)
-    .flatMap((x) => {
-      const xo = (subgroup !== undefined ? primaryLiveBirthOutcome(x, subgroup) : null) ?? primaryLiveBirthOutcome(x) ?? x.outcomes.find((y) => y.statedDirection !== undefined) ?? null;
-      const d = xo === null ? null : trialDirection(xo);
-      return d !== null && d !== bestDirection && xo !== null ? [`${x.label}: ${d}${completeCounts(xo) === null ? " (direction as stated; counts not in the base)" : ""}`] : [];
+/**
+ * Randomised trials of the therapy whose live-birth-family results disagree in direction (shown side by side when
+ * no published pooled result exists): null when they agree or fewer than two have a direction.
+ */
+function trialConflicts(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup | undefined): string | null {
+  const dirs = base.trials
+    .filter((t) => t.therapy === therapy && t.design.randomised === true)
+    .flatMap((t) => {
+      const o = (subgroup !== undefined ? primaryLiveBirthOutcome(t, subgroup) : null) ?? primaryLiveBirthOutcome(t) ?? t.outcomes.find((y) => y.statedDirection !== undefined) ?? null;
+      const d = o === null ? null : trialDirection(o);
+      return d === null || o === null ? [] : [{ label: t.label, d, stated: completeCounts(o) === null && o.reported === undefined }];
     });
-  const conflictText = disagreeing.length > 0 ? `${t.label}: ${bestDirection} | ${disagreeing.join(" | ")}` : null;
-  let effect: RelativeEffect;
-  let effectSource: string;
-  if (o.reported !== undefined && (o.reported.measure === "OR" || o.reported.measure === "RR")) {
-    effect = { measure: o.reported.measure, estimate: o.reported.estimate, ci_low: o.reported.ci_low, ci_high: o.reported.ci_high };
-    effectSource = "effect as reported by the trial";
-  } else {
-    const rr = twoByTwo({ eventsT: c.events_t, totalT: c.total_t, eventsC: c.events_c, totalC: c.total_c }).riskRatio;
-    effect = { measure: "RR", estimate: rr.estimate, ci_low: rr.ci_low, ci_high: rr.ci_high };
-    effectSource = "risk ratio computed by Decidua from the trial's counts (Wald CI, log scale)";
-  }
-  const reasons = [...indirect];
-  // A healthy newborn is a (stricter) live birth, so it is not counted as indirect; other outcomes are.
-  if (o.outcome !== "live-birth" && o.outcome !== "healthy-newborn") reasons.push(`outcome is '${o.definition}', not live birth`);
-  if (subgroup !== undefined && inGroup(best) === 0) reasons.push(`trial population is not the requested subgroup (${subgroup})`);
-  const row = summaryOfFindings({
-    therapy,
-    outcome: o.outcome === "live-birth" ? "live birth" : o.definition,
-    comparison: t.comparison,
-    population: t.population,
-    basis: `single randomised trial: ${t.label} (${effectSource})`,
-    effect,
-    desirable: true,
-    baselineRisk: c.events_c / c.total_c,
-    baselineSource: `control arm of ${t.label} (${c.events_c}/${c.total_c})`,
-    participants: c.total_t + c.total_c,
-    studies: 1,
-    studyDetails: [studyForGrade(t, c.total_t + c.total_c)],
-    allRandomised: true,
-    I2: null,
-    conflicts: conflictText === null ? [] : [`randomised trials disagree: ${conflictText}`],
-    indirectness: reasons,
-    publicationBias: null,
-  });
-  return { row, conflict: conflictText, note: `best available: single trial ${t.label}, ${effect.measure} ${fmt(effect.estimate)} (${fmt(effect.ci_low)} to ${fmt(effect.ci_high)}), ${effectSource}` };
+  if (new Set(dirs.map((x) => x.d)).size <= 1) return null;
+  return dirs.map((x) => `${x.label}: ${x.d}${x.stated ? " (direction as stated; counts not in the base)" : ""}`).join(" | ");
 }
 
 function subgroupNoteFor(base: EvidenceBase, therapy: TherapyId, subgroup: EvidenceSubgroup, hasPooled: boolean): string {
@@ -455,8 +300,8 @@ function subgroupNoteFor(base: EvidenceBase, therapy: TherapyId, subgroup: Evide
       ? ` Trials in the base for this subgroup: ${trials.map((t) => `${t.label} (${trialDesignText(t)}; ${t.outcomes.filter((o) => o.subgroup === undefined || o.subgroup === subgroup).map(outcomeText).join("; ")})`).join(" / ")}.`
       : " No trial in the base reports this subgroup.";
   return hasPooled
-    ? `Pooled results specific to ${subgroup} are shown.${trialText}`
-    : `No pooled result specific to ${subgroup}; the summary is for the overall RPL population and is indirect for this patient.${trialText}`;
+    ? `Published pooled results specific to ${subgroup} are shown side by side; the GRADE summary is for the placebo-controlled trials of the overall RPL population.${trialText}`
+    : `No pooled result specific to ${subgroup}; the GRADE summary is for the overall RPL population and is indirect for this patient.${trialText}`;
 }
 
 /** The evidence Decidua has for a therapy (and a subgroup where the data allow). Pure. */
@@ -470,13 +315,11 @@ export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts:
   const concerns = resultConcerns(base);
   const ranked = rankResults(list, concerns);
   const views = ranked.map(({ m, r }) => viewResult(base, m, r, concerns));
-  const indirect: string[] = [];
-  if (subgroup !== undefined && !hasPooledSubgroup) indirect.push(`evidence is from the overall RPL population, not the ${subgroup} subgroup`);
-
+  // The one GRADE certainty for live birth: the Summary-of-Findings engine (grade-outcomes.ts), the same row the SoF
+  // table shows; the published results above stay side by side as evidence, not as a second certainty.
+  const sof = sofSummary(summaryOfFindingsTable(base, therapy, { outcomes: ["live-birth"] }), "live-birth");
   const best = ranked[0];
-  let summary: { row: SofRow | null; note: string; conflict?: string | null };
-  if (best !== undefined) summary = sofFromPublished(base, therapy, best, views, indirect, hasPooledSubgroup ? subgroup : undefined);
-  else summary = sofFromTrial(base, therapy, subgroup, []);
+  const published = best !== undefined ? `; best published result: ${resultText(best.m, best.r)} (side by side below, not graded separately)` : "";
 
   const guidelines: GuidelineView[] = base.guidelines
     .filter((g) => g.therapies.includes(therapy))
@@ -523,11 +366,11 @@ export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts:
     coInterventions: info.coInterventions,
     subgroup: subgroup ?? null,
     subgroupNote: subgroup === undefined ? null : subgroupNoteFor(base, therapy, subgroup, hasPooledSubgroup),
-    summary: summary.row,
-    summaryPlain: summary.row === null ? null : plainLanguageStatement(summary.row, info.name),
-    summaryNote: summary.note,
+    summary: sof.summary,
+    summaryPlain: sof.summary === null ? null : sof.summary.statement,
+    summaryNote: `${sof.note}${published}`,
     conflicts: views,
-    conflictNote: conflictsAmong(views) ?? summary.conflict ?? null,
+    conflictNote: conflictsAmong(views) ?? (best === undefined ? trialConflicts(base, therapy, subgroup) : null),
     guidelines,
     trials,
     citations,

@@ -135,7 +135,7 @@ function sofDigest(base: EvidenceBase, therapy: TherapyId): SofDigest | null {
   if (!base.therapies.some((t) => t.id === therapy)) return null;
   const s = evidenceForTherapy(base, therapy).summary;
   if (s === null) return null;
-  return { outcome: s.outcome, basis: s.basis, effect: s.relative.text, certainty: s.certainty, studies: s.studies, participants: s.participants };
+  return { outcome: s.label, basis: s.basis, effect: s.relative.text, certainty: s.certainty.level, studies: s.studies, participants: s.participants };
 }
 
 /** The differences from base `a` (e.g. the published version) to base `b` (e.g. the draft). */

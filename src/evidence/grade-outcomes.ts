@@ -593,3 +593,35 @@ export function summaryOfFindingsTable(base: EvidenceBase, therapy: TherapyId, o
     legend: [...GRADE_LEGEND],
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// One outcome's row as the evidence summary of a therapy (the verdicts, the patient summary, CDS cards)
+
+/** An estimated row of the table, with the table's comparison and basis and its downgrades in words. */
+export interface SofSummary extends SofOutcomeRow {
+  status: "estimated";
+  relative: NonNullable<SofOutcomeRow["relative"]>;
+  assumed: NonNullable<SofOutcomeRow["assumed"]>;
+  corresponding: NonNullable<SofOutcomeRow["corresponding"]>;
+  difference: NonNullable<SofOutcomeRow["difference"]>;
+  certainty: SofCertainty;
+  comparison: string;
+  basis: string;
+  /** Every domain rated down, one line each ("Imprecision (-1): ..."); empty when none. */
+  reasons: string[];
+}
+
+/**
+ * The row of `outcome` in the therapy's Summary-of-Findings table as a summary, or null with the row's note when it
+ * has no estimate (no data / not estimable). The one GRADE certainty Decidua states for that outcome.
+ */
+export function sofSummary(table: SofTable, outcome: SofOutcome = "live-birth"): { summary: SofSummary | null; note: string } {
+  const row = table.outcomes.find((r) => r.outcome === outcome);
+  if (row === undefined) return { summary: null, note: `the Summary-of-Findings table of ${table.intervention} does not list ${SOF_OUTCOME_INFO[outcome].label.toLowerCase()}` };
+  const { relative, assumed, corresponding, difference, certainty } = row;
+  if (row.status !== "estimated" || relative === null || assumed === null || corresponding === null || difference === null || certainty === null)
+    return { summary: null, note: `no GRADE estimate for ${row.label.toLowerCase()}: ${row.note ?? row.status}` };
+  const reasons = GRADE_DOMAINS.filter((d) => certainty.domains[d].downgrade > 0).map((d) => `${GRADE_DOMAIN_LABELS[d]} (-${certainty.domains[d].downgrade}): ${certainty.domains[d].reason}`);
+  const summary: SofSummary = { ...row, status: "estimated", relative, assumed, corresponding, difference, certainty, comparison: table.comparison, basis: `${table.basis} Pooled here: ${row.trials.map((t) => t.label).join(", ")}.`, reasons };
+  return { summary, note: `${table.comparison}, ${row.label.toLowerCase()}: ${relative.text}, ${row.studies} RCT${row.studies === 1 ? "" : "s"}, ${row.participants} participants; ${certainty.level} certainty` };
+}

@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { evidenceForTherapy, effectDirection } from "../../src/evidence/api.js";
+import { summaryOfFindingsTable } from "../../src/evidence/grade-outcomes.js";
 import { loadDefaultEvidenceBase } from "../../src/evidence/load.js";
 import { THERAPY_IDS } from "../../src/shared/therapies.js";
 import { main } from "../../src/cli/main.js";
 
 const base = loadDefaultEvidenceBase();
+/** The live-birth row of the therapy's Summary-of-Findings table: the one GRADE row the summary must be. */
+const sofLiveBirth = (b: typeof base, t: Parameters<typeof summaryOfFindingsTable>[1]) => summaryOfFindingsTable(b, t, { outcomes: ["live-birth"] }).outcomes[0]!;
 
 describe("evidenceForTherapy", () => {
   it("returns a citation (with a link or the exact citation) and a verified flag for every guideline position of every therapy", () => {
@@ -20,17 +23,24 @@ describe("evidenceForTherapy", () => {
     }
   });
 
-  it("shows IVIG's conflicting meta-analyses side by side and picks the IPD analysis of placebo RCTs as best", () => {
+  it("shows IVIG's conflicting meta-analyses side by side (the IPD analysis first) and grades only the SoF row", () => {
     const e = evidenceForTherapy(base, "ivig");
     const gao = e.conflicts.find((c) => c.metaAnalysis === "gao-2025");
     const cochrane = e.conflicts.find((c) => c.metaAnalysis === "cochrane-2014-ivig");
     expect(gao?.direction).toBe("favours treatment");
     expect(cochrane?.direction).toBe("no clear difference");
     expect(e.conflictNote).toContain("Gao 2025");
-    expect(e.summary?.relative).toMatchObject({ measure: "RR", estimate: 1.02 });
-    expect(e.summary?.basis).toContain("IPD");
+    expect(e.conflicts[0]?.kind).toBe("ipd");
+    // the summary is the SoF table's live-birth row (9 placebo RCTs pooled), not the published IPD result (RR 1.02)
+    const row = sofLiveBirth(base, "ivig");
+    expect(e.summary?.relative).toEqual(row.relative);
+    expect(e.summary?.certainty).toEqual(row.certainty);
+    expect(e.summary?.studies).toBe(9);
+    expect(e.summary?.relative.estimate).not.toBeCloseTo(1.02, 2);
+    expect(e.summaryNote).toContain("best published result: IPD meta-analysis");
+    expect(e.summaryNote).toContain("not graded separately");
     // baseline risk: pooled control arms of the placebo RCTs in the base
-    expect(e.summary?.baselineRisk.source).toContain("Christiansen 2015 20/40");
+    expect(e.summary?.assumed.source).toContain("Christiansen 2015 20/40");
     expect(e.regimens.some((r) => r.id === "ivig-yamada-2022")).toBe(true);
   });
 
@@ -41,18 +51,20 @@ describe("evidenceForTherapy", () => {
     const ana = evidenceForTherapy(base, "lit", { subgroup: "ana-positive" });
     expect(ana.subgroupNote).toContain("No pooled result specific to ana-positive");
     expect(ana.subgroupNote).toContain("Dashti 2025");
-    expect(ana.summary?.domains.indirectness.reason).toContain("not the ana-positive subgroup");
+    expect(ana.subgroupNote).toContain("the GRADE summary is for the overall RPL population and is indirect for this patient");
+    expect(ana.summary).toEqual(evidenceForTherapy(base, "lit").summary);
   });
 
-  it("falls back to the randomised trial for tacrolimus and for prednisolone (Tang 2013, counts 12/20 vs 8/20)", () => {
+  it("grades a single placebo-controlled trial from its counts: tacrolimus (Liu 2023) and prednisolone (Tang 2013, 12/20 vs 8/20)", () => {
     const t = evidenceForTherapy(base, "tacrolimus");
-    expect(t.summary?.relative).toMatchObject({ measure: "OR", estimate: 2.3, ci_low: 1.1, ci_high: 4.81 });
-    expect(t.summary?.baselineRisk.source).toContain("47/74");
+    expect(t.summary?.relative.measure).toBe("RR");
+    expect(t.summary?.trials.map((x) => x.label)).toEqual(["Tacrolimus RCT (Liu 2023)"]);
+    expect(t.summary?.assumed.source).toContain("47/74");
     const p = evidenceForTherapy(base, "prednisolone");
-    expect(p.summary?.basis).toContain("Tang 2013");
+    expect(p.summary?.trials.map((x) => x.label)).toEqual(["Tang 2013"]);
     // (12/20) / (8/20), computed by hand
     expect(p.summary?.relative.estimate).toBeCloseTo(12 / 20 / (8 / 20), 10);
-    expect(p.summaryNote).toContain("Tang 2013");
+    expect(p.summaryNote).toContain("1 RCT, 40 participants");
   });
 
   it("reads the direction of failure outcomes (no live birth) the right way round", () => {
@@ -84,54 +96,59 @@ describe("decidua evidence show / sof", () => {
   });
 });
 
-describe("trial-based summaries", () => {
-  it("prefers the trial of the requested subgroup and computes its RR from the counts when none is reported (PRISM)", () => {
+describe("summaries from the SoF engine", () => {
+  it("a subgroup does not change the graded row (PRISM and PROMISE pooled, vs placebo); the subgroup note says it is indirect", () => {
     const e = evidenceForTherapy(base, "progesterone", { subgroup: "bleeding-in-pregnancy" });
-    // (1513/2025) / (1459/2013), computed by hand
-    expect(e.summary?.relative.measure).toBe("RR");
-    expect(e.summary?.relative.estimate).toBeCloseTo(1513 / 2025 / (1459 / 2013), 10);
-    expect(e.summary?.basis).toContain("PRISM 2019");
-    expect(e.summary?.basis).toContain("computed by Decidua");
-  });
-  it("without a subgroup uses the RPL trial (PROMISE, RR 1.04 as reported), not the bleeding trial", () => {
-    const e = evidenceForTherapy(base, "progesterone");
-    expect(e.summary?.relative).toMatchObject({ measure: "RR", estimate: 1.04, ci_low: 0.94, ci_high: 1.15 });
-    // GRADE reads the trial's RoB 2 (overall some concerns: D5) before its RoB 1 (selection domains low)
-    expect(e.summary?.domains.riskOfBias.downgrade).toBe(1);
-    expect(e.summary?.domains.riskOfBias.reason).toMatch(/PROMISE.*\(RoB 2 some concerns\)/);
+    expect(e.summary).toEqual(evidenceForTherapy(base, "progesterone").summary);
+    expect(e.summary?.trials.map((x) => x.label).sort()).toEqual(["PRISM 2019", "PROMISE 2015"]);
+    expect(e.subgroupNote).toContain("indirect for this patient");
   });
   it("GRADE's risk of bias reads a trial's RoB 2 before RoB 1, and names a trial that was never assessed", () => {
+    const rob = (b: typeof base) => evidenceForTherapy(b, "progesterone").summary?.certainty.domains.riskOfBias;
+    expect(rob(base)?.trials.find((x) => x.label === "PROMISE 2015")).toMatchObject({ tool: "RoB 2", judgement: "some concerns" });
     const promise = base.trials.find((t) => t.id === "promise-2015")!;
-    const low = { ...promise, rob2: { ...promise.rob2!, judgements: { D1: "low", D2: "low", D3: "low", D4: "low", D5: "low" } as const, overall: "low" as const } };
-    const asLow = evidenceForTherapy({ ...base, trials: base.trials.map((t) => (t.id === promise.id ? low : t)) }, "progesterone");
-    expect(asLow.summary?.domains.riskOfBias.downgrade).toBe(0);
-    const high = { ...low, rob2: { ...low.rob2, overall: "high" as const } };
-    const asHigh = evidenceForTherapy({ ...base, trials: base.trials.map((t) => (t.id === promise.id ? high : t)) }, "progesterone");
-    expect(asHigh.summary?.domains.riskOfBias).toMatchObject({ downgrade: 2, reason: expect.stringContaining("(RoB 2 high)") });
+    const high = { ...promise, rob2: { ...promise.rob2!, overall: "high" as const } };
+    const asHigh = rob({ ...base, trials: base.trials.map((t) => (t.id === promise.id ? high : t)) });
+    expect(asHigh?.trials.find((x) => x.label === "PROMISE 2015")).toMatchObject({ tool: "RoB 2", judgement: "high" });
     const { rob2: _drop, ...bare } = { ...promise, rob: null };
-    const none = evidenceForTherapy({ ...base, trials: base.trials.map((t) => (t.id === promise.id ? bare : t)) }, "progesterone");
-    expect(none.summary?.domains.riskOfBias).toMatchObject({ downgrade: 1, reason: expect.stringContaining("NOT ASSESSED") });
+    const none = rob({ ...base, trials: base.trials.map((t) => (t.id === promise.id ? bare : t)) });
+    expect(none?.trials.find((x) => x.label === "PROMISE 2015")).toMatchObject({ tool: "none", judgement: "not assessed" });
+    expect(none?.notAssessed?.trials).toContain("PROMISE 2015");
+  });
+  it("every therapy's summary is its SoF table's live-birth row, or null when that row has no estimate", () => {
+    for (const id of THERAPY_IDS) {
+      const e = evidenceForTherapy(base, id);
+      const row = sofLiveBirth(base, id);
+      if (row.status !== "estimated") {
+        expect(e.summary).toBeNull();
+        expect(e.summaryNote).toContain("no GRADE estimate for live birth");
+      } else {
+        expect(e.summary?.relative).toEqual(row.relative);
+        expect(e.summary?.certainty.level).toBe(row.certainty?.level);
+        expect(e.summaryPlain).toBe(row.statement);
+      }
+    }
   });
 });
 
-describe("conflicting randomised trials without a pooled result", () => {
-  it("rates G-CSF down for inconsistency: the larger trial (RESPONSE, live birth 45/76 vs 48/74) found no difference, Scarpellini 2009 a benefit", () => {
+describe("conflicting randomised trials", () => {
+  it("rates G-CSF down for inconsistency from I² of its two placebo RCTs and shows the trials' directions side by side", () => {
     const e = evidenceForTherapy(base, "g-csf");
-    expect(e.summary?.basis).toContain("RESPONSE 2019");
-    expect(e.summary?.domains.inconsistency.downgrade).toBe(1);
-    expect(e.summary?.domains.inconsistency.reason).toContain("RESPONSE 2019: no clear difference");
-    expect(e.summary?.domains.inconsistency.reason).toContain("Scarpellini 2009: favours treatment");
-    expect(e.conflictNote).toContain("Scarpellini 2009");
+    expect(e.summary?.trials.map((x) => x.label).sort()).toEqual(["RESPONSE 2019", "Scarpellini 2009"]);
+    expect(e.summary?.certainty.domains.inconsistency.downgrade).toBeGreaterThan(0);
+    expect(e.summary?.certainty.domains.inconsistency.reason).toMatch(/I² = \d+%/);
+    expect(e.conflictNote).toContain("RESPONSE 2019: no clear difference");
+    expect(e.conflictNote).toContain("Scarpellini 2009: favours treatment");
   });
 });
 
 describe("reviews confined to a subgroup", () => {
   it("answers an APS question with the aPL-positive review's overall result, and says why there is no GRADE row", () => {
     const e = evidenceForTherapy(base, "lmwh-aspirin", { subgroup: "apl-positive" });
-    expect(e.subgroupNote).toContain("Pooled results specific to apl-positive");
+    expect(e.subgroupNote).toContain("Published pooled results specific to apl-positive are shown side by side");
     expect(e.conflicts[0]).toMatchObject({ metaAnalysis: "aps-heparin-aspirin-2021", estimate: 1.27, direction: "favours treatment" });
     expect(e.summary).toBeNull();
-    expect(e.summaryNote).toContain("no control-arm counts");
+    expect(e.summaryNote).toContain("no randomised placebo-controlled trial");
     expect(e.guidelines.find((g) => g.id === "eshre-2017-aps-lda-heparin")?.verified).toBe(true);
   });
 });
@@ -162,10 +179,11 @@ describe("concerns and subgroup baselines", () => {
     expect(overall.conflicts.find((c) => c.metaAnalysis === "gao-2025")?.concerns.join(" ")).toContain("847");
   });
 
-  it("sets a subgroup's baseline risk from the trials confined to it (secondary RPL: 40/81)", () => {
+  it("a subgroup's published results are shown, the graded row stays the overall SoF row (its pooled control-arm risk)", () => {
     const e = evidenceForTherapy(base, "ivig", { subgroup: "secondary-rpl" });
-    expect(e.summary?.baselineRisk.risk).toBeCloseTo((5 + 20 + 15) / (17 + 40 + 24), 12);
-    expect(e.summary?.baselineRisk.source).toContain("confined to secondary-rpl");
-    expect(e.summary?.studies).toBeNull();
+    const row = sofLiveBirth(base, "ivig");
+    expect(e.summary?.assumed.risk).toBe(row.assumed?.risk);
+    expect(e.summary?.studies).toBe(row.studies);
+    expect(e.subgroupNote).toContain("the GRADE summary is for the placebo-controlled trials of the overall RPL population");
   });
 });

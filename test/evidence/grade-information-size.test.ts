@@ -3,39 +3,19 @@
  * when given, the participants are judged against it (not the default OIS), and the reason says so.
  */
 import { describe, expect, it } from "vitest";
-import { optimalInformationSize, summaryOfFindings, type SofInput } from "../../src/evidence/grade.js";
+import { assessImprecision, optimalInformationSize, type InformationSize } from "../../src/evidence/grade.js";
 import type { StudyRow } from "../../src/stats/types.js";
 import { trialSequentialAnalysis } from "../../src/stats/tsa/index.js";
 
-function input(over: Partial<SofInput> = {}): SofInput {
-  return {
-    therapy: "ivig",
-    outcome: "live birth",
-    comparison: "IVIG vs placebo",
-    population: "RPL",
-    basis: "test",
-    effect: { measure: "RR", estimate: 1.3, ci_low: 1.05, ci_high: 1.6 },
-    desirable: true,
-    baselineRisk: 0.5,
-    baselineSource: "control arms",
-    participants: 600,
-    studies: 6,
-    studyDetails: [],
-    allRandomised: true,
-    I2: 0,
-    conflicts: [],
-    indirectness: [],
-    publicationBias: null,
-    ...over,
-  };
-}
+const EFFECT = { measure: "RR" as const, estimate: 1.3, ci_low: 1.05, ci_high: 1.6 };
+const imprecision = (participants: number, size?: InformationSize) => assessImprecision(EFFECT, participants, 0.5, size);
 
 describe("imprecision and the TSA information size", () => {
   it("without one, 600 participants meet the default OIS", () => {
     expect(optimalInformationSize(0.5)).toBeLessThan(600);
-    const row = summaryOfFindings(input());
-    expect(row.domains.imprecision.downgrade).toBe(0);
-    expect(row.domains.imprecision.reason).toMatch(/optimal information size/);
+    const d = imprecision(600);
+    expect(d.downgrade).toBe(0);
+    expect(d.reason).toMatch(/optimal information size/);
   });
 
   it("with the diversity-adjusted RIS of a TSA, 600 participants fall short and the reason names it", () => {
@@ -45,14 +25,14 @@ describe("imprecision and the TSA information size", () => {
     }));
     const tsa = trialSequentialAnalysis(rows, { measure: "RR", controlRisk: 0.43, rrr: 0.2 });
     expect(tsa.ris_adjusted).toBeGreaterThan(600);
-    const row = summaryOfFindings(input({ informationSize: { participants: tsa.ris_adjusted, basis: `TSA, D² ${(100 * tsa.diversity).toFixed(0)}%` } }));
-    expect(row.domains.imprecision.downgrade).toBe(1);
-    expect(row.domains.imprecision.reason).toMatch(new RegExp(`fewer than the diversity-adjusted required information size of ${Math.ceil(tsa.ris_adjusted)}`));
+    const d = imprecision(600, { participants: tsa.ris_adjusted, basis: `TSA, D² ${(100 * tsa.diversity).toFixed(0)}%` });
+    expect(d.downgrade).toBe(1);
+    expect(d.reason).toMatch(new RegExp(`fewer than the diversity-adjusted required information size of ${Math.ceil(tsa.ris_adjusted)}`));
   });
 
   it("a met RIS is reported as such", () => {
-    const row = summaryOfFindings(input({ participants: 1200, informationSize: { participants: 1008, basis: "TSA" } }));
-    expect(row.domains.imprecision.downgrade).toBe(0);
-    expect(row.domains.imprecision.reason).toMatch(/meet the diversity-adjusted required information size of 1008/);
+    const d = imprecision(1200, { participants: 1008, basis: "TSA" });
+    expect(d.downgrade).toBe(0);
+    expect(d.reason).toMatch(/meet the diversity-adjusted required information size of 1008/);
   });
 });

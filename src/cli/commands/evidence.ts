@@ -168,10 +168,10 @@ function evidenceText(e: TherapyEvidence): string {
   if (e.regulatoryStatus !== null) lines.push(`  regulatory: ${e.regulatoryStatus}`);
   if (e.summary !== null) {
     const s = e.summary;
-    lines.push(`  summary: ${s.relative.text}; ${s.absolute.text} at a baseline of ${s.absolute.baselinePer1000} per 1000; ${s.studies ?? "?"} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}`);
+    lines.push(`  summary: ${s.relative.text}; ${s.difference.text} at a baseline of ${s.assumed.per1000} per 1,000; ${s.studies} RCT${s.studies === 1 ? "" : "s"}, ${s.participants} participants; certainty ${s.certainty.level.toUpperCase()}`);
     if (e.summaryPlain !== null) lines.push(`    in words: ${e.summaryPlain}`);
     lines.push(`    basis: ${s.basis}`);
-    lines.push(`    baseline: ${s.baselineRisk.source}`);
+    lines.push(`    baseline: ${s.assumed.source}`);
     for (const r of s.reasons) lines.push(`    - ${r}`);
   } else lines.push(`  summary: none (${e.summaryNote})`);
   if (e.subgroupNote !== null) lines.push(`  subgroup: ${e.subgroupNote}`);
@@ -390,7 +390,7 @@ function sofAllText(io: CliIO, base: EvidenceBase, json: boolean): void {
     io.out(
       s === null
         ? `${e.name}: no summary (${e.summaryNote})\n`
-        : `${e.name}: ${s.relative.text}; ${s.absolute.text}; ${s.studies ?? "?"} stud${s.studies === 1 ? "y" : "ies"}, ${s.participants ?? "?"} participants; certainty ${s.certainty.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
+        : `${e.name}: ${s.relative.text}; ${s.difference.text}; ${s.studies} RCT${s.studies === 1 ? "" : "s"}, ${s.participants} participants; certainty ${s.certainty.level.toUpperCase()}\n${s.reasons.map((r) => `    - ${r}\n`).join("")}`,
     );
   }
 }

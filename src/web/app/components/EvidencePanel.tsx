@@ -91,16 +91,16 @@ export function SofTable(props: { ev: TherapyEvidence }): JSX.Element {
         <tbody>
           <tr>
             <td>
-              <b>{s.outcome}</b>
+              <b>{s.label}</b>
               <div class="small muted">{s.comparison}</div>
             </td>
             <td class="num">{s.relative.text}</td>
-            <td class="small">{s.absolute.text}<div class="muted">baseline {fmtNum(s.baselineRisk.risk * 1000, 0)}/1000 ({s.baselineRisk.source})</div></td>
+            <td class="small">{s.difference.text}<div class="muted">baseline {s.assumed.per1000}/1,000 ({s.assumed.source})</div></td>
             <td class="num">
               {s.participants ?? "—"} ({s.studies})
             </td>
             <td>
-              <Badge tone={CERTAINTY_TONE[s.certainty] ?? "muted"} small>{s.certainty}</Badge>
+              <Badge tone={CERTAINTY_TONE[s.certainty.level] ?? "muted"} small>{s.certainty.level}</Badge>
             </td>
           </tr>
         </tbody>
@@ -304,7 +304,7 @@ export function EvidenceDetail(props: { therapy: string }): JSX.Element {
             {e.regulatoryStatus ? <div class="small muted" style="margin-top:2px">{e.regulatoryStatus}</div> : null}
           </div>
           <div class="row">
-            {e.summary ? <Badge tone={CERTAINTY_TONE[e.summary.certainty] ?? "muted"}>{`certainty: ${e.summary.certainty}`}</Badge> : <Badge tone="muted">no pooled estimate</Badge>}
+            {e.summary ? <Badge tone={CERTAINTY_TONE[e.summary.certainty.level] ?? "muted"}>{`certainty: ${e.summary.certainty.level}`}</Badge> : <Badge tone="muted">no pooled estimate</Badge>}
             {e.conflictNote ? <Badge tone="warn">conflicting results</Badge> : null}
             {flagged > 0 ? <Badge tone="danger">{`${flagged} audit flag${flagged === 1 ? "" : "s"}`}</Badge> : null}
           </div>
