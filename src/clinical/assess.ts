@@ -85,8 +85,13 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
   const lookup = opts.evidence ?? DEFAULT_LOOKUP;
   const dx = diagnose(r, config);
   const immune = readImmuneFindings(r, config);
-  const ctx: RuleContext = { r, dx, immune, config };
   const subgroups = patientSubgroups(r, dx, immune);
+  // the rules read the published base's guideline positions (guidelineSupport); none when no base was passed
+  const guidelines = (t: TherapyId) => {
+    const ev = lookup(t, subgroups);
+    return ev.evidence.origin === "none" ? null : ev.guideline;
+  };
+  const ctx: RuleContext = { r, dx, immune, config, guidelines };
   const cores = {} as Record<TherapyId, VerdictCore>;
   const therapies = {} as Record<TherapyId, TherapyAssessment>;
   for (const t of THERAPY_IDS) {

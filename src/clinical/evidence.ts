@@ -87,7 +87,9 @@ export function citationText(c: Citation): string {
 export function guidelineView(p: GuidelinePosition): VerdictGuideline {
   const v: VerdictGuideline = { body: p.body, statement: p.statement, citation: citationText(p.citation), verified: p.verified };
   if (p.year !== undefined) v.year = p.year;
+  if (p.guidelineId !== undefined) v.id = p.guidelineId;
   if (p.strength !== undefined) v.strength = p.strength;
+  if (p.direction !== undefined) v.direction = p.direction;
   if (p.population !== undefined) v.population = p.population;
   if (p.citation.url !== undefined) v.url = p.citation.url;
   return v;

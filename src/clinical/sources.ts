@@ -69,6 +69,8 @@ export interface GuidelinePosition {
   /** Our paraphrase of the position. */
   statement: string;
   strength?: string;
+  /** The position's direction as the evidence base words it (recommended, conditional, against, research-only, no-recommendation). */
+  direction?: string;
   population?: string;
   citation: Citation;
   /** True only when the wording was read in the source. */
@@ -90,6 +92,7 @@ export const GUIDELINE_POSITIONS = {
     year: 2017,
     statement: "Women with laboratory APS and three or more losses: low-dose aspirin 75–100 mg/day before conception and prophylactic heparin from the positive pregnancy test may be considered.",
     strength: "conditional, very low quality",
+    direction: "conditional",
     population: "APS (laboratory criteria) with ≥3 losses",
     citation: CITATIONS.eshre2017,
     verified: true,
@@ -100,6 +103,7 @@ export const GUIDELINE_POSITIONS = {
     year: 2017,
     statement: "With APS and only two losses, anticoagulant treatment belongs to research settings.",
     strength: "good practice point",
+    direction: "research-only",
     population: "APS with 2 losses",
     citation: CITATIONS.eshre2017,
     verified: true,
@@ -120,6 +124,7 @@ export const GUIDELINE_POSITIONS = {
     year: 2020,
     statement: "Obstetric APS: low-dose aspirin (81–100 mg) with prophylactic LMWH, continued 6–12 weeks post partum.",
     strength: "strong",
+    direction: "recommended",
     population: "Obstetric APS",
     citation: CITATIONS.acr2020,
     verified: false,

@@ -6,6 +6,7 @@
 import type { TherapyId } from "../shared/therapy-ids.js";
 import type { ClinicConfig } from "./config.js";
 import type { CauseId, Diagnosis } from "./diagnosis.js";
+import { guidelineView, type VerdictGuideline } from "./evidence.js";
 import type { ImmuneFinding, ImmuneMarkerId } from "./immune.js";
 import type { PatientRecord } from "./record.js";
 import { CITATIONS, type Citation, type GuidelinePosition } from "./sources.js";
@@ -112,6 +113,60 @@ export interface RuleContext {
   dx: Diagnosis;
   immune: ImmuneFinding[];
   config: ClinicConfig;
+  /**
+   * The guideline positions of the published evidence base for a therapy (what the assessment's evidence lookup
+   * returns); null when no evidence base was passed. Read by `guidelineSupport`.
+   */
+  guidelines?: (therapy: TherapyId) => readonly VerdictGuideline[] | null;
+}
+
+/** Directions of a guideline position in favour of the therapy. */
+export const SUPPORTING_DIRECTIONS: readonly string[] = ["recommended", "conditional"];
+
+export interface GuidelineSupport {
+  /** True when the patient who meets the criteria is `recommended` (guideline-supported), else `protocol-eligible`. */
+  recommended: boolean;
+  /** The positions read (from the published base, or the rule's own when no base was passed), in the rule's order. */
+  positions: VerdictGuideline[];
+  /** Why the status is not `recommended` (null when it is): which positions do not raise it and why. */
+  note: string | null;
+}
+
+function positionName(g: VerdictGuideline): string {
+  return `${g.body}${g.year !== undefined ? ` ${g.year}` : ""}`;
+}
+
+/**
+ * Whether a patient who meets the criteria is `recommended` or `protocol-eligible`, read from the guideline
+ * positions of the published evidence base on this population (the rule names them by id, with its own copy as the
+ * fallback when no base was passed; sources.ts). Only a VERIFIED position in favour (direction recommended or
+ * conditional) with a stated strength makes `recommended`, and not when a verified position among them is against;
+ * an unverified position in favour never raises the status, and the note says so. A position the published base no
+ * longer holds counts for nothing.
+ */
+export function guidelineSupport(ctx: RuleContext, therapy: TherapyId, own: readonly GuidelinePosition[]): GuidelineSupport {
+  const published = ctx.guidelines?.(therapy) ?? null;
+  const positions: VerdictGuideline[] =
+    published === null
+      ? own.map(guidelineView)
+      : own.flatMap((p) => {
+          const hit = published.find((g) => g.id !== undefined && g.id === p.guidelineId);
+          return hit === undefined ? [] : [hit];
+        });
+  const inFavour = positions.filter((g) => g.direction !== undefined && SUPPORTING_DIRECTIONS.includes(g.direction));
+  const hasStrength = (g: VerdictGuideline): boolean => g.strength !== undefined && g.strength !== null && g.strength.trim() !== "";
+  const supporting = inFavour.filter((g) => g.verified && hasStrength(g));
+  const against = positions.filter((g) => g.verified && g.direction === "against");
+  if (supporting.length > 0 && against.length === 0) return { recommended: true, positions, note: null };
+  const parts: string[] = [];
+  if (against.length > 0) parts.push(`a verified position is against it (${against.map(positionName).join(", ")})`);
+  const unverified = inFavour.filter((g) => !g.verified);
+  if (unverified.length > 0) parts.push(`the position${unverified.length === 1 ? "" : "s"} in favour (${unverified.map(positionName).join(", ")}) ${unverified.length === 1 ? "is" : "are"} not verified against the guideline text, so ${unverified.length === 1 ? "it does" : "they do"} not raise the status`);
+  const noStrength = inFavour.filter((g) => g.verified && !hasStrength(g));
+  if (noStrength.length > 0) parts.push(`no strength is recorded for ${noStrength.map(positionName).join(", ")}`);
+  if (positions.length === 0) parts.push("the published evidence base holds none of the guideline positions on this population");
+  else if (inFavour.length === 0) parts.push(`the guideline positions on this population (${positions.map((g) => `${positionName(g)}: ${g.direction ?? "direction not recorded"}`).join(", ")}) do not support it outside research`);
+  return { recommended: false, positions, note: `Not guideline-supported for this patient: ${parts.join("; ")}.` };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
-import { allergy, causeFinding, cited, flag, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, causeFinding, cited, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import type { TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -53,13 +53,11 @@ function rule(ctx: RuleContext): VerdictCore {
         `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${dx.aps.clinical.criteria.join("; ")}.`,
         `${positionText(GUIDELINE_POSITIONS.eshreAps3)}. ${positionText(GUIDELINE_POSITIONS.acrApsStandard)}.`,
       ];
-      return verdict(def, "recommended", "guideline-supported", `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`, base, {
-        reasons,
-        unmet: [],
-        findings: [aplFinding, lossF],
-        missing: [],
-        citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard),
-      });
+      const parts = { reasons, unmet: [], findings: [aplFinding, lossF], missing: [], citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard) };
+      const support = guidelineSupport(ctx, def.id, [GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard]);
+      if (support.note === null) return verdict(def, "recommended", "guideline-supported", `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`, base, parts);
+      reasons.push(support.note);
+      return verdict(def, "protocol-eligible", "criteria-met", `APS with ${dx.lossCount} losses: ${support.note}`, base, { ...parts, researchNote: `${support.note} ${RESEARCH_MEANING}` });
     }
     lossF.role = "context";
     if (dx.lossCount >= 2 && dx.aps.clinical.mechanismPending.length > 0) {
@@ -79,14 +77,14 @@ function rule(ctx: RuleContext): VerdictCore {
       `Persistent antiphospholipid antibodies (${aplPositives(dx.aps).join("; ")}) with ${dx.lossCount} loss(es), short of the clinical criteria for APS with three or more losses.`,
       `${positionText(GUIDELINE_POSITIONS.eshreAps2)}.`,
     ];
-    return verdict(def, "protocol-eligible", "criteria-met", reasons[0]!, base, {
-      reasons,
-      unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"],
-      findings: [aplFinding, lossF],
-      missing: [],
-      researchNote: `${reasons[1]} ${RESEARCH_MEANING}`,
-      citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps2),
-    });
+    const parts = { reasons, unmet: ["Three or more losses (ESHRE 2017 population for heparin + aspirin in APS)"], findings: [aplFinding, lossF], missing: [], citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps2) };
+    // a published version whose position on APS with two losses is verified and in favour makes this recommended
+    const support = guidelineSupport(ctx, def.id, [GUIDELINE_POSITIONS.eshreAps2]);
+    if (support.recommended) {
+      reasons[1] = support.positions.map((g) => `${g.statement.replace(/\.$/, "")} (${g.body}${g.year !== undefined ? ` ${g.year}` : ""}, ${g.strength ?? ""}).`).join(" ");
+      return verdict(def, "recommended", "guideline-supported", reasons[0]!, base, { ...parts, unmet: [] });
+    }
+    return verdict(def, "protocol-eligible", "criteria-met", reasons[0]!, base, { ...parts, researchNote: `${reasons[1]} ${RESEARCH_MEANING}` });
   }
   if (dx.lossCount < 2) {
     const reasons = [`${dx.lossCount} loss(es) and no persistent antiphospholipid antibodies: not recurrent pregnancy loss, nothing for heparin and aspirin to treat.`];
