@@ -1,9 +1,11 @@
 /**
- * One definition per therapy: everything Decidua knows about it in one place — ids and names (clinical and
- * plain), the statuses it can reach, its verdict rule and safety checks, its protocol (and how follow-up results
- * change a plan), its co-interventions, the patient-voice text and which evidence subgroup to ask about.
- * The registry (index.ts) lists them; adding a therapy means adding one file here and its vignettes.
+ * One definition per therapy: everything Decidua knows about it in one place — the statuses it can reach, its
+ * verdict rule and safety checks, its protocol (and how follow-up results change a plan), its co-interventions and
+ * which evidence subgroup to ask about. Its names (clinical and plain, for the patient's voice) come from the one
+ * table of names, names.json, keyed by id (therapyLabels). The registry (index.ts) lists the definitions; adding a
+ * therapy means its names, one file here and its vignettes.
  */
+import NAMES from "./names.json" with { type: "json" };
 import type { TherapyId } from "../../shared/therapy-ids.js";
 import type { ClinicConfig } from "../config.js";
 import type { PatientSubgroup } from "../evidence.js";
@@ -34,11 +36,19 @@ export interface TherapyDefinition {
   evidenceSubgroups: readonly PatientSubgroup[];
 }
 
+const THERAPY_LABELS = NAMES satisfies Record<TherapyId, { name: string; plainName: string }>;
+
+/** A therapy's id with its clinical and plain names, from the table of names (names.json). */
+export function therapyLabels(id: TherapyId): Pick<TherapyDefinition, "id" | "name" | "plainName"> {
+  const n = THERAPY_LABELS[id];
+  return { id, name: n.name, plainName: n.plainName };
+}
+
 /** The statuses of an immunotherapy no guideline endorses: protocol-eligible at best, never "recommended". */
 export const IMMUNOTHERAPY_STATUSES: readonly VerdictStatus[] = ["protocol-eligible", "premature", "not-indicated", "contraindicated"];
 
 /** An immunotherapy selected by its trial protocol's rule (`immunotherapyVerdict`), as its file writes it. */
-export interface ImmunotherapyParts extends Pick<TherapyDefinition, "id" | "name" | "plainName" | "safetyChecks" | "evidenceSubgroups" | "followUp"> {
+export interface ImmunotherapyParts extends Pick<TherapyDefinition, "safetyChecks" | "evidenceSubgroups" | "followUp"> {
   /** What the protocol pairs it with (default: nothing). */
   coInterventions?: CoIntervention[];
   /** Who the trial protocol selects: losses, markers, criteria and the guideline caveat. */
@@ -50,9 +60,10 @@ export interface ImmunotherapyParts extends Pick<TherapyDefinition, "id" | "name
 }
 
 /** The definition of an immunotherapy: its verdict is the protocol's selection rule, its statuses IMMUNOTHERAPY_STATUSES. */
-export function immunotherapy(parts: ImmunotherapyParts): TherapyDefinition {
+export function immunotherapy(id: TherapyId, parts: ImmunotherapyParts): TherapyDefinition {
   const { selection, refine, protocol, coInterventions, ...rest } = parts;
   const def: TherapyDefinition = {
+    ...therapyLabels(id),
     ...rest,
     applicableStatuses: IMMUNOTHERAPY_STATUSES,
     coInterventions: coInterventions ?? [],
@@ -60,7 +71,7 @@ export function immunotherapy(parts: ImmunotherapyParts): TherapyDefinition {
       const v = immunotherapyVerdict(ctx, def, selection);
       return refine !== undefined ? refine(v, ctx) : v;
     },
-    protocol: (config) => ({ therapy: parts.id, ...(typeof protocol === "function" ? protocol(config) : protocol) }),
+    protocol: (config) => ({ therapy: id, ...(typeof protocol === "function" ? protocol(config) : protocol) }),
   };
   return def;
 }

@@ -22,10 +22,7 @@ const PROTOCOL: ProtocolBody = {
   notes: [],
 };
 
-export const gcsf = immunotherapy({
-  id: "g-csf",
-  name: "G-CSF",
-  plainName: "G-CSF injections",
+export const gcsf = immunotherapy("g-csf", {
   safetyChecks: (c) => [flag("sickle-cell", "Sickle cell disease", c.r.safety.sickleCellDisease, "contraindication", "G-CSF can precipitate sickle crises")],
   selection: {
     minLosses: 4,

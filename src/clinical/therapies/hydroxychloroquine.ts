@@ -2,7 +2,7 @@
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
 import { blockingSafety, causeFinding, cited, egfrCheck, positionText, flag, immunotherapyVerdict, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
   therapy: "hydroxychloroquine",
@@ -48,9 +48,7 @@ function rule(ctx: RuleContext): VerdictCore {
 }
 
 export const hydroxychloroquine: TherapyDefinition = {
-  id: "hydroxychloroquine",
-  name: "Hydroxychloroquine",
-  plainName: "hydroxychloroquine",
+  ...therapyLabels("hydroxychloroquine"),
   applicableStatuses: ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => {
     const s = c.r.safety;

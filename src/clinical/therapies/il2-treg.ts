@@ -14,10 +14,7 @@ const PROTOCOL: ProtocolBody = {
   notes: [],
 };
 
-export const il2Treg = immunotherapy({
-  id: "il2-treg",
-  name: "Low-dose IL-2 / Treg therapy",
-  plainName: "low-dose IL-2",
+export const il2Treg = immunotherapy("il2-treg", {
   safetyChecks: (c) => [infectionCheck(c)],
   selection: {
     minLosses: 5,

@@ -17,10 +17,7 @@ const PROTOCOL: ProtocolBody = {
   notes: ["Licensed only for parenteral nutrition."],
 };
 
-export const intralipid = immunotherapy({
-  id: "intralipid",
-  name: "Intralipid",
-  plainName: "intralipid infusions",
+export const intralipid = immunotherapy("intralipid", {
   safetyChecks: (c) => [allergy(c, ["egg", "soy", "peanut"], "Egg, soy or peanut allergy", "contraindication", "intralipid contains soybean oil and egg phospholipids")],
   selection: {
     minLosses: 3,

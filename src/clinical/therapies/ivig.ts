@@ -24,10 +24,7 @@ const PROTOCOL: ProtocolBody = {
   notes: ["Older trials gave 400–500 mg/kg before conception or at the positive test."],
 };
 
-export const ivig = immunotherapy({
-  id: "ivig",
-  name: "Intravenous immunoglobulin (IVIG)",
-  plainName: "immunoglobulin infusions (IVIG)",
+export const ivig = immunotherapy("ivig", {
   safetyChecks: (c) => [
     igaCheck(c),
     egfrCheck(c, 30, "contraindication", "IVIG can cause acute renal failure"),

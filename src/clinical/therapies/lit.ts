@@ -117,10 +117,7 @@ function refine(v: VerdictCore, ctx: RuleContext): VerdictCore {
   return v;
 }
 
-export const lit = immunotherapy({
-  id: "lit",
-  name: "Lymphocyte immunisation therapy (LIT)",
-  plainName: "lymphocyte immunisation (injections of your partner's white blood cells)",
+export const lit = immunotherapy("lit", {
   safetyChecks: (c) => [
     screen("partner-hiv", "Partner's HIV status (lymphocyte donor)", c.r.partner.hiv, "contraindication", "partner HIV positive: do not use his cells"),
     screen("partner-hbv", "Partner's hepatitis B status", c.r.partner.hepatitisB, "contraindication", "partner hepatitis B positive: do not use his cells"),

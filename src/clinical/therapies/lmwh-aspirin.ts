@@ -3,7 +3,7 @@ import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
 import { allergy, causeFinding, cited, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
   therapy: "lmwh-aspirin",
@@ -125,9 +125,7 @@ function rule(ctx: RuleContext): VerdictCore {
 }
 
 export const lmwhAspirin: TherapyDefinition = {
-  id: "lmwh-aspirin",
-  name: "Heparin (LMWH) + low-dose aspirin",
-  plainName: "heparin injections with low-dose aspirin",
+  ...therapyLabels("lmwh-aspirin"),
   applicableStatuses: ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [
     flag("bleeding-disorder", "Bleeding disorder", c.r.safety.bleedingDisorder, "contraindication", "bleeding disorder"),

@@ -19,10 +19,7 @@ const PROTOCOL: ProtocolBody = {
   notes: ["Risks include gestational diabetes, hypertension and preterm rupture of membranes."],
 };
 
-export const prednisolone = immunotherapy({
-  id: "prednisolone",
-  name: "Prednisolone",
-  plainName: "prednisolone (a steroid)",
+export const prednisolone = immunotherapy("prednisolone", {
   safetyChecks: (c) => [
     flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "steroids worsen glucose control; gestational diabetes risk"),
     flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "steroids raise blood pressure"),

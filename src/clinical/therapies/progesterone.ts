@@ -2,7 +2,7 @@
 import type { Protocol } from "../protocols.js";
 import { CITATIONS } from "../sources.js";
 import { allergy, lossFinding, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
-import type { TherapyDefinition } from "./definition.js";
+import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
   therapy: "progesterone",
@@ -58,9 +58,7 @@ function rule(ctx: RuleContext): VerdictCore {
 }
 
 export const progesterone: TherapyDefinition = {
-  id: "progesterone",
-  name: "Progesterone",
-  plainName: "progesterone",
+  ...therapyLabels("progesterone"),
   applicableStatuses: ["recommended", "premature", "not-indicated", "contraindicated"],
   safetyChecks: (c) => [allergy(c, ["soy"], "Soy allergy", "contraindication", "micronised progesterone capsules (Utrogestan) contain soya lecithin; consider a product without it")],
   coInterventions: [],

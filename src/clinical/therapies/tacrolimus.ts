@@ -29,10 +29,7 @@ const PROTOCOL: ProtocolBody = {
   notes: ["Nakagawa's regimen (1–4 mg/day by Th1/Th2 ratio) differs from Liu 2023's weight-based dose."],
 };
 
-export const tacrolimus = immunotherapy({
-  id: "tacrolimus",
-  name: "Tacrolimus",
-  plainName: "tacrolimus (a medicine that dampens the immune response)",
+export const tacrolimus = immunotherapy("tacrolimus", {
   safetyChecks: (c) => [
     egfrCheck(c, 60, "contraindication", "tacrolimus is nephrotoxic"),
     infectionCheck(c),

@@ -14,10 +14,7 @@ const PROTOCOL: ProtocolBody = {
   notes: ["Infants exposed in utero should not receive live vaccines (BCG) early (UKTIS)."],
 };
 
-export const tnfInhibitor = immunotherapy({
-  id: "tnf-inhibitor",
-  name: "TNF-α inhibitors",
-  plainName: "TNF-blocking medicines",
+export const tnfInhibitor = immunotherapy("tnf-inhibitor", {
   safetyChecks: (c) => [
     tbCheck(c, "tnf-inhibitor"),
     infectionCheck(c),
