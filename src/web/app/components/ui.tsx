@@ -177,6 +177,50 @@ export function LoadedTable<T, R>(props: Omit<DataTableProps<R>, "rows"> & { of:
   return <DataTable {...table} rows={rows(of.data)} />;
 }
 
+/**
+ * An administration page of configured entries: their table in a card beside the form that adds one (its error
+ * above the fields, its submit button in the card's foot).
+ */
+export function ListAndAddPage(props: {
+  title: string;
+  sub: string;
+  listTitle: string;
+  list: ComponentChildren;
+  addTitle: string;
+  submitLabel: string;
+  onSubmit: (e: Event) => void;
+  busy: boolean;
+  error: string | null;
+  formTestId?: string;
+  children: ComponentChildren;
+}): JSX.Element {
+  return (
+    <>
+      <PageHead title={props.title} sub={props.sub} />
+      <div class="grid side">
+        <Card title={props.listTitle} tight>
+          {props.list}
+        </Card>
+        <form onSubmit={props.onSubmit} noValidate data-testid={props.formTestId}>
+          <Card
+            title={props.addTitle}
+            foot={
+              <Button type="submit" variant="primary" busy={props.busy}>
+                {props.submitLabel}
+              </Button>
+            }
+          >
+            <div class="stack">
+              {props.error ? <Alert tone="error">{props.error}</Alert> : null}
+              {props.children}
+            </div>
+          </Card>
+        </form>
+      </div>
+    </>
+  );
+}
+
 /** A column of a DataTable. */
 export interface Column<R> {
   key: string;
