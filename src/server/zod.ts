@@ -2,7 +2,7 @@
  * zod on fastify: request parts are validated (and coerced) by zod, and route schemas are turned into JSON Schema
  * for the OpenAPI description with z.toJSONSchema.
  */
-import type { FastifySchemaCompiler } from "fastify";
+import type { FastifyInstance, FastifySchemaCompiler, FastifyTypeProvider } from "fastify";
 import { z } from "zod";
 
 function isZod(x: unknown): x is z.ZodType {
@@ -17,6 +17,20 @@ export const zodValidatorCompiler: FastifySchemaCompiler<unknown> = ({ schema })
     return r.success ? { value: r.data } : { error: r.error };
   };
 };
+
+/**
+ * fastify's type provider for these schemas: a handler's `req.params`, `req.query` and `req.body` have the types the
+ * route's zod schemas parse to (zodValidatorCompiler puts the parsed values there), so routes need no casts.
+ */
+export interface ZodTypeProvider extends FastifyTypeProvider {
+  readonly validator: this["schema"] extends z.ZodType ? z.output<this["schema"]> : unknown;
+  readonly serializer: this["schema"] extends z.ZodType ? z.input<this["schema"]> : unknown;
+}
+
+/** The instance whose routes are typed from their zod schemas. */
+export function zodRoutes(app: FastifyInstance) {
+  return app.withTypeProvider<ZodTypeProvider>();
+}
 
 /** Serializer: plain JSON (response schemas only document the shape). */
 export const jsonSerializerCompiler = () => (data: unknown): string => JSON.stringify(data);

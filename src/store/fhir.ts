@@ -4,7 +4,7 @@
  * the FHIR servers a clinician may import a record from. Functions over the Store's kysely instance.
  */
 import { randomUUID } from "node:crypto";
-import type { Kysely } from "kysely";
+import type { DeleteResult, Kysely, Transaction } from "kysely";
 import { z } from "zod";
 import type { Store } from "./store.js";
 
@@ -64,6 +64,23 @@ export interface CdsClient {
 }
 
 const db = (s: Store) => s.db as unknown as Kysely<FhirTables>;
+
+/** Who changed the EHR configuration (an administrator) and through which route. */
+export type AdminActor = { username: string; route: string };
+/** The audit entry of an administrator's change, written in the change's transaction. */
+function auditIn(s: Store, tx: Transaction<FhirTables>, actor: AdminActor, action: string, detail: unknown): Promise<void> {
+  return s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action, route: actor.route, status: 200, detail: JSON.stringify(detail) });
+}
+/** Deletes with `del` and, when a row went, writes the audit entry in the same transaction; false when there was none. */
+function deleteAudited(s: Store, actor: AdminActor, action: string, detail: unknown, del: (tx: Transaction<FhirTables>) => Promise<DeleteResult>): Promise<boolean> {
+  return db(s)
+    .transaction()
+    .execute(async (tx) => {
+      const n = Number((await del(tx)).numDeletedRows);
+      if (n > 0) await auditIn(s, tx, actor, action, detail);
+      return n > 0;
+    });
+}
 const toClient = (r: CdsClientsTable): CdsClient => ({ iss: r.iss, label: r.label, jwksUrl: r.jwks_url, jwks: r.jwks, createdAt: r.created_at, createdBy: r.created_by });
 
 export async function listCdsClients(s: Store): Promise<CdsClient[]> {
@@ -74,34 +91,27 @@ export async function getCdsClient(s: Store, iss: string): Promise<CdsClient | n
   return r === undefined ? null : toClient(r);
 }
 /** Adds or replaces a client, with its audit entry in the same transaction. */
-export async function putCdsClient(s: Store, c: { iss: string; label: string; jwksUrl: string | null; jwks: string | null }, actor: { username: string; route: string }, at: string): Promise<CdsClient> {
+export async function putCdsClient(s: Store, c: { iss: string; label: string; jwksUrl: string | null; jwks: string | null }, actor: AdminActor, at: string): Promise<CdsClient> {
   await db(s)
     .transaction()
     .execute(async (tx) => {
       await tx.deleteFrom("cds_clients").where("iss", "=", c.iss).execute();
       await tx.insertInto("cds_clients").values({ iss: c.iss, label: c.label, jwks_url: c.jwksUrl, jwks: c.jwks, created_at: at, created_by: actor.username }).execute();
-      await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "cds-client.put", route: actor.route, status: 200, detail: JSON.stringify({ iss: c.iss }) });
+      await auditIn(s, tx, actor, "cds-client.put", { iss: c.iss });
     });
   return (await getCdsClient(s, c.iss)) as CdsClient;
 }
-export async function deleteCdsClient(s: Store, iss: string, actor: { username: string; route: string }): Promise<boolean> {
-  return db(s)
-    .transaction()
-    .execute(async (tx) => {
-      const r = await tx.deleteFrom("cds_clients").where("iss", "=", iss).executeTakeFirst();
-      const n = Number(r.numDeletedRows);
-      if (n > 0) await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "cds-client.delete", route: actor.route, status: 200, detail: JSON.stringify({ iss }) });
-      return n > 0;
-    });
+export async function deleteCdsClient(s: Store, iss: string, actor: AdminActor): Promise<boolean> {
+  return deleteAudited(s, actor, "cds-client.delete", { iss }, (tx) => tx.deleteFrom("cds_clients").where("iss", "=", iss).executeTakeFirst());
 }
 
-export async function mapEhrUser(s: Store, m: { iss: string; ehrUser: string; userId: string }, actor: { username: string; route: string }, at: string): Promise<void> {
+export async function mapEhrUser(s: Store, m: { iss: string; ehrUser: string; userId: string }, actor: AdminActor, at: string): Promise<void> {
   await db(s)
     .transaction()
     .execute(async (tx) => {
       await tx.deleteFrom("ehr_users").where("iss", "=", m.iss).where("ehr_user", "=", m.ehrUser).execute();
       await tx.insertInto("ehr_users").values({ iss: m.iss, ehr_user: m.ehrUser, user_id: m.userId, created_at: at, created_by: actor.username }).execute();
-      await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "ehr-user.map", route: actor.route, status: 200, detail: JSON.stringify(m) });
+      await auditIn(s, tx, actor, "ehr-user.map", m);
     });
 }
 export async function ehrUserOf(s: Store, iss: string, ehrUser: string): Promise<string | null> {
@@ -130,13 +140,13 @@ export interface SmartEhr {
   label: string;
 }
 /** EHRs Decidua may be launched from (SMART on FHIR): the FHIR base URL and Decidua's client_id there. */
-export async function putSmartEhr(s: Store, e: SmartEhr, actor: { username: string; route: string }, at: string): Promise<void> {
+export async function putSmartEhr(s: Store, e: SmartEhr, actor: AdminActor, at: string): Promise<void> {
   await db(s)
     .transaction()
     .execute(async (tx) => {
       await tx.deleteFrom("smart_ehrs").where("iss", "=", e.iss).execute();
       await tx.insertInto("smart_ehrs").values({ iss: e.iss, client_id: e.clientId, label: e.label, created_at: at, created_by: actor.username }).execute();
-      await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "smart-ehr.put", route: actor.route, status: 200, detail: JSON.stringify(e) });
+      await auditIn(s, tx, actor, "smart-ehr.put", e);
     });
 }
 export async function getSmartEhr(s: Store, iss: string): Promise<SmartEhr | null> {
@@ -170,7 +180,7 @@ export async function getFhirServer(s: Store, id: string): Promise<(FhirServer &
  * Adds a server or, for a base URL already configured, replaces its label and token (`bearerToken` undefined keeps
  * the stored one, null removes it); the audit entry is in the same transaction and never holds the token.
  */
-export async function putFhirServer(s: Store, v: { label: string; baseUrl: string; bearerToken?: string | null }, actor: { username: string; route: string }, at: string): Promise<FhirServer> {
+export async function putFhirServer(s: Store, v: { label: string; baseUrl: string; bearerToken?: string | null }, actor: AdminActor, at: string): Promise<FhirServer> {
   const baseUrl = v.baseUrl.replace(/\/+$/, "");
   const id = await db(s)
     .transaction()
@@ -180,20 +190,13 @@ export async function putFhirServer(s: Store, v: { label: string; baseUrl: strin
       const id = old?.id ?? randomUUID();
       if (old !== undefined) await tx.updateTable("fhir_servers").set({ label: v.label, bearer_token: token }).where("id", "=", id).execute();
       else await tx.insertInto("fhir_servers").values({ id, label: v.label, base_url: baseUrl, bearer_token: token, created_at: at, created_by: actor.username }).execute();
-      await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "fhir-server.put", route: actor.route, status: 200, detail: JSON.stringify({ id, baseUrl, label: v.label, token: token !== null }) });
+      await auditIn(s, tx, actor, "fhir-server.put", { id, baseUrl, label: v.label, token: token !== null });
       return id;
     });
   return toServer((await db(s).selectFrom("fhir_servers").selectAll().where("id", "=", id).executeTakeFirstOrThrow()));
 }
-export async function deleteFhirServer(s: Store, id: string, actor: { username: string; route: string }): Promise<boolean> {
-  return db(s)
-    .transaction()
-    .execute(async (tx) => {
-      const r = await tx.deleteFrom("fhir_servers").where("id", "=", id).executeTakeFirst();
-      const n = Number(r.numDeletedRows);
-      if (n > 0) await s.audit(tx as unknown as Parameters<Store["audit"]>[0], { username: actor.username, action: "fhir-server.delete", route: actor.route, status: 200, detail: JSON.stringify({ id }) });
-      return n > 0;
-    });
+export async function deleteFhirServer(s: Store, id: string, actor: AdminActor): Promise<boolean> {
+  return deleteAudited(s, actor, "fhir-server.delete", { id }, (tx) => tx.deleteFrom("fhir_servers").where("id", "=", id).executeTakeFirst());
 }
 
 // ── backup / restore ─────────────────────────────────────────────────────────────────────────────

@@ -20,16 +20,19 @@ import type { SetExit } from "./index.js";
 
 const DateOption = z.iso.date({ error: "must be a date written YYYY-MM-DD" });
 
+/** A file named by an option (--clinic, --fhir-codes, --fhir-out, --followups). */
+const FileOption = z.string().optional();
+
 const AssessOptionsSchema = z.object({
   json: z.boolean().optional(),
   plan: DateOption.optional(),
   lmp: DateOption.optional(),
   today: DateOption.optional(),
-  clinic: z.string().optional(),
+  clinic: FileOption,
   schema: z.boolean().optional(),
-  fhirCodes: z.string().optional(),
-  fhirOut: z.string().optional(),
-  followups: z.string().optional(),
+  fhirCodes: FileOption,
+  fhirOut: FileOption,
+  followups: FileOption,
 });
 
 function readJson(file: string, what: string): unknown {

@@ -188,13 +188,16 @@ function evidenceText(e: TherapyEvidence): string {
   return lines.join("\n");
 }
 
+/** `--data DIR`, the evidence base a command reads (default: the repository's data/). */
+const DATA_OPTION = ["--data <dir>", "data directory (default: the repository's data/)"] as const;
+
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
   const ev = program.command("evidence").description("the sourced evidence base: validate, reproduce, show, sof");
 
   ev.command("validate")
     .description("check every file and entry of the evidence base; exit 2 when any problem")
     .argument("[dir]", "data directory (same as --data)")
-    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option(...DATA_OPTION)
     .option("--json", "print {ok, problems:[{file, entry, field, message}]}")
     .action((dirArg: string | undefined, raw: unknown) => {
       const o = parseOptions(DataOptionsSchema, raw);
@@ -224,31 +227,38 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       io.out(`evidence v${v.number} (published ${v.publishedAt.slice(0, 10)}, sha-256 ${v.contentHash.slice(0, 16)}…) written to ${dir}: ${v.files.join(", ")}\n`);
     });
 
-  ev.command("reproduce")
-    .description("run every stored meta-analysis with study-level data and show our result beside the published one")
-    .option("--data <dir>", "data directory (default: the repository's data/)")
-    .option("--json", "print {reproductions, ivigLiveBirth} as JSON")
-    .action((raw: unknown) => {
-      const o = parseOptions(DataOptionsSchema, raw);
-      const base = baseFrom(o.data);
-      const reproductions = reproduceAll(base);
-      const ivig = ivigLiveBirthComparison(base);
-      if (o.json === true) {
-        io.out(JSON.stringify({ reproductions, ivigLiveBirth: ivig }, null, 2) + "\n");
-        return;
-      }
-      io.out("IVIG and live birth: published and Decidua results side by side (not averaged)\n");
-      for (const e of ivig.entries) io.out(comparisonText(e) + "\n");
-      for (const x of ivig.explanation) io.out(`  * ${x}\n`);
-      io.out("\nReproductions\n");
-      for (const r of reproductions) io.out(reproductionText(r) + "\n\n");
-    });
+  /** A command that reads the base (--data) and prints one report of it: as JSON with --json, else as text. */
+  const baseReport = <T>(name: string, description: string, jsonHelp: string, report: (base: EvidenceBase) => T, text: (r: T) => string) =>
+    ev.command(name)
+      .description(description)
+      .option(...DATA_OPTION)
+      .option("--json", jsonHelp)
+      .action((raw: unknown) => {
+        const o = parseOptions(DataOptionsSchema, raw);
+        const r = report(baseFrom(o.data));
+        io.out(o.json === true ? JSON.stringify(r, null, 2) + "\n" : text(r));
+      });
+
+  baseReport(
+    "reproduce",
+    "run every stored meta-analysis with study-level data and show our result beside the published one",
+    "print {reproductions, ivigLiveBirth} as JSON",
+    (base) => ({ reproductions: reproduceAll(base), ivigLiveBirth: ivigLiveBirthComparison(base) }),
+    ({ reproductions, ivigLiveBirth: ivig }) =>
+      [
+        "IVIG and live birth: published and Decidua results side by side (not averaged)\n",
+        ...ivig.entries.map((e) => comparisonText(e) + "\n"),
+        ...ivig.explanation.map((x) => `  * ${x}\n`),
+        "\nReproductions\n",
+        ...reproductions.map((r) => reproductionText(r) + "\n\n"),
+      ].join(""),
+  );
 
   ev.command("show")
     .description("the evidence for one therapy: summary of findings, published results side by side, guideline positions")
     .argument("<therapy>", `therapy id (${TherapyIdSchema.options.join(", ")})`)
     .option("--subgroup <subgroup>", `patient subgroup (${EvidenceSubgroupSchema.options.join(", ")})`)
-    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option(...DATA_OPTION)
     .option("--json", "print the API result as JSON")
     .action((therapyRaw: string, raw: unknown) => {
       const o = parseOptions(ShowOptionsSchema, raw);
@@ -271,7 +281,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--therapy <id>", `therapy for rob and rob-summary (${TherapyIdSchema.options.join(", ")})`)
     .option("--prisma <id>", "meta-analysis (or PRISMA flow) id for prisma, e.g. gao-2025")
     .option("--png", "also write FILE.png beside the SVG")
-    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option(...DATA_OPTION)
     .action(async (kind: string, raw: unknown) => {
       const o = parseOptions(PlotOptionsSchema, raw);
       const svg = evidencePlotSvg(baseFrom(o.data), kind, o);
@@ -282,15 +292,13 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       io.out(files.map((f) => `wrote ${f.path}\n`).join(""));
     });
 
-  ev.command("coverage")
-    .description("how much of the base is filled in: trials per therapy, outcomes with arm counts, trials with RoB 1 / RoB 2")
-    .option("--data <dir>", "data directory (default: the repository's data/)")
-    .option("--json", "print the coverage as JSON")
-    .action((raw: unknown) => {
-      const o = parseOptions(DataOptionsSchema, raw);
-      const c = evidenceCoverage(baseFrom(o.data));
-      io.out(o.json === true ? JSON.stringify(c, null, 2) + "\n" : coverageTable(c) + "\n");
-    });
+  baseReport(
+    "coverage",
+    "how much of the base is filled in: trials per therapy, outcomes with arm counts, trials with RoB 1 / RoB 2",
+    "print the coverage as JSON",
+    evidenceCoverage,
+    (c) => coverageTable(c) + "\n",
+  );
 
   ev.command("import-rm5")
     .description("a RevMan 5 review (.rm5) as evidence-base entries: studies as trials, dichotomous data as outcome rows, the RoB 1 table, the review as source; written as data/-format JSON (sources.json, trials.json) in --out")
@@ -351,7 +359,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--baseline <rule>", "assumed control risk: pooled (default) or median of the trials' control arms")
     .option("--overrides <file>", "JSON file of a reviewer's GRADE domain ratings: {outcome: {domain: {downgrade, reason}}}")
     .option("--rob2 <file>", "JSON file: array of RoB 2 assessments (answers per domain) to read instead of the RoB 1 entries")
-    .option("--data <dir>", "data directory (default: the repository's data/)")
+    .option(...DATA_OPTION)
     .option("--json", "print as JSON (same as --format json)")
     .action(async (therapyRaw: string | undefined, raw: unknown) => {
       const o = parseOptions(SofOptionsSchema, raw);

@@ -9,7 +9,8 @@
 import { z } from "zod";
 import type { Assessment, TherapyAssessment } from "../../clinical/assess.js";
 import { THERAPY_IDS } from "../../shared/therapies.js";
-import { findingLines } from "../fhir/export.js";
+import { DECIDUA_FHIR } from "../fhir/codes.js";
+import { DECIDUA_THERAPY_SYSTEM, findingLines } from "../fhir/export.js";
 import type { FhirImport } from "../fhir/import.js";
 
 export const PATIENT_VIEW_SERVICE_ID = "decidua-rpl-immunotherapy";
@@ -79,7 +80,7 @@ export const FeedbackSchema = z.strictObject({
     .min(1),
 });
 
-export const OVERRIDE_REASON_SYSTEM = "https://decidua.example/fhir/CodeSystem/cds-override-reason";
+export const OVERRIDE_REASON_SYSTEM = `${DECIDUA_FHIR}/CodeSystem/cds-override-reason`;
 export const OVERRIDE_REASONS = [
   { code: "already-addressed", system: OVERRIDE_REASON_SYSTEM, display: "Already discussed or addressed with the patient" },
   { code: "patient-declined", system: OVERRIDE_REASON_SYSTEM, display: "Patient declined" },
@@ -135,7 +136,7 @@ function sourceOf(t: TherapyAssessment, o: CardOptions): Card["source"] {
   return {
     label: `Decidua (evidence base ${o.evidenceVersion}${g !== undefined ? `; ${g.body}${g.year !== undefined ? ` ${g.year}` : ""}${g.verified ? ", verified" : ", not verified"}` : ""})`,
     url: `${o.appUrl}/evidence/${t.therapy}`,
-    topic: { system: "https://decidua.example/fhir/CodeSystem/therapy", code: t.therapy, display: t.name },
+    topic: { system: DECIDUA_THERAPY_SYSTEM, code: t.therapy, display: t.name },
   };
 }
 

@@ -11,8 +11,10 @@ export const SNOMED = "http://snomed.info/sct";
 export const RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm";
 export const UCUM = "http://unitsofmeasure.org";
 export const V3_INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+/** Where Decidua's own FHIR code systems, definitions and identifiers live (and the default base of exported fullUrls). */
+export const DECIDUA_FHIR = "https://decidua.example/fhir";
 /** Decidua's local code system for items that have no LOINC / SNOMED CT code. */
-export const DECIDUA_LOCAL = "https://decidua.example/fhir/CodeSystem/rpl";
+export const DECIDUA_LOCAL = `${DECIDUA_FHIR}/CodeSystem/rpl`;
 
 /** A quantity field of the record: the record's unit name and the UCUM code it corresponds to. */
 export interface QuantityTarget {

@@ -12,11 +12,11 @@
  */
 import type { Assessment, TherapyAssessment } from "../../clinical/assess.js";
 import { THERAPY_IDS, type TherapyId } from "../../shared/therapies.js";
-import { DECIDUA_LOCAL, LOINC } from "./codes.js";
+import { DECIDUA_FHIR, DECIDUA_LOCAL, LOINC } from "./codes.js";
 
-export const DECIDUA_VERDICT_SYSTEM = "https://decidua.example/fhir/CodeSystem/verdict";
-export const DECIDUA_THERAPY_SYSTEM = "https://decidua.example/fhir/CodeSystem/therapy";
-export const DECIDUA_MODULE_BASE = "https://decidua.example/fhir/PlanDefinition";
+export const DECIDUA_VERDICT_SYSTEM = `${DECIDUA_FHIR}/CodeSystem/verdict`;
+export const DECIDUA_THERAPY_SYSTEM = `${DECIDUA_FHIR}/CodeSystem/therapy`;
+export const DECIDUA_MODULE_BASE = `${DECIDUA_FHIR}/PlanDefinition`;
 
 export interface ExportOptions {
   /** Reference to the patient in the receiving system ("Patient/123"). */
@@ -25,7 +25,7 @@ export interface ExportOptions {
   now: string;
   /** Version of the evidence base the assessment used. */
   evidenceVersion: string;
-  /** Base of the fullUrls (default https://decidua.example/fhir). */
+  /** Base of the fullUrls (default DECIDUA_FHIR, https://decidua.example/fhir). */
   base?: string;
 }
 
@@ -67,7 +67,7 @@ export function evidenceLines(t: TherapyAssessment, evidenceVersion: string): st
 
 /** Builds the assessment Bundle (type collection). */
 export function assessmentToBundle(a: Assessment, opts: ExportOptions): { resourceType: "Bundle"; type: "collection"; timestamp: string; entry: { fullUrl: string; resource: Resource }[] } {
-  const base = opts.base ?? "https://decidua.example/fhir";
+  const base = opts.base ?? DECIDUA_FHIR;
   const stem = safeId(`decidua-${opts.patientReference.split("/").pop() ?? "patient"}-${a.today}`);
   const subject = { reference: opts.patientReference };
   const resources: Resource[] = [];
@@ -99,7 +99,7 @@ export function assessmentToBundle(a: Assessment, opts: ExportOptions): { resour
     const gr: Resource = {
       resourceType: "GuidanceResponse",
       id: grId,
-      identifier: [{ system: "https://decidua.example/fhir/assessment", value: `${stem}-${therapy}` }],
+      identifier: [{ system: `${DECIDUA_FHIR}/assessment`, value: `${stem}-${therapy}` }],
       moduleUri: `${DECIDUA_MODULE_BASE}/${therapy}`,
       status: t.missing.length > 0 ? "data-required" : "success",
       subject,

@@ -551,44 +551,33 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     skip(ctx, m, m.medicationCodeableConcept, `medication (${m.status}) listed for the clinician: the Decidua record has no medication list`);
   };
 
+  /** The first pass's reader of every resource type Decidua reads, and of a server's OperationOutcome. */
+  const readers: Record<ReadResourceType | "OperationOutcome", (r: AnyResource) => void> = {
+    Patient: (r) => {
+      if (r !== (patient as unknown)) skip(ctx, r, undefined, "another patient in the Bundle: not read");
+    },
+    RelatedPerson: () => {}, // read through Observation.focus
+    Observation: (r) => readObservation(r as unknown as Observation, r),
+    Condition: (r) => readCondition(r as unknown as Condition),
+    Procedure: (r) => readProcedure(r as unknown as Procedure),
+    AllergyIntolerance: (r) => readAllergy(r as unknown as AllergyIntolerance),
+    MedicationStatement: (r) => readMedication(r as unknown as MedicationStatement),
+    DiagnosticReport: () => {}, // after procedures (a Procedure may carry its report)
+    OperationOutcome: (r) => {
+      skip(ctx, r, undefined, "the FHIR server reported a problem with this search: the record may be incomplete");
+      ctx.warnings.push(`the FHIR server returned an OperationOutcome (${ref(r)}): the record may be incomplete`);
+    },
+  };
   for (const e of entries) {
     const r = e.resource;
-    const t = r.resourceType as ReadResourceType | string;
+    const t = r.resourceType;
     const subject = (r.subject as { reference?: string } | undefined)?.reference ?? (r.patient as { reference?: string } | undefined)?.reference;
     if (t !== "Patient" && aboutOtherPatient(subject)) {
       skip(ctx, r, r.code as CodeableConcept | undefined, `about another patient (${subject}): not read`);
       continue;
     }
-    switch (t) {
-      case "Patient":
-        if (r !== (patient as unknown)) skip(ctx, r, undefined, "another patient in the Bundle: not read");
-        break;
-      case "RelatedPerson":
-        break; // read through Observation.focus
-      case "Observation":
-        readObservation(r as unknown as Observation, r);
-        break;
-      case "Condition":
-        readCondition(r as unknown as Condition);
-        break;
-      case "Procedure":
-        readProcedure(r as unknown as Procedure);
-        break;
-      case "AllergyIntolerance":
-        readAllergy(r as unknown as AllergyIntolerance);
-        break;
-      case "MedicationStatement":
-        readMedication(r as unknown as MedicationStatement);
-        break;
-      case "DiagnosticReport":
-        break; // after procedures (a Procedure may carry its report)
-      case "OperationOutcome":
-        skip(ctx, r, undefined, "the FHIR server reported a problem with this search: the record may be incomplete");
-        ctx.warnings.push(`the FHIR server returned an OperationOutcome (${ref(r)}): the record may be incomplete`);
-        break;
-      default:
-        skip(ctx, r, r.code as CodeableConcept | undefined, `${t} is not read by Decidua`);
-    }
+    if (Object.hasOwn(readers, t)) readers[t as keyof typeof readers](r);
+    else skip(ctx, r, r.code as CodeableConcept | undefined, `${t} is not read by Decidua`);
   }
   for (const e of entries) if (e.resource.resourceType === "DiagnosticReport") readReport(e.resource as unknown as DiagnosticReport);
 

@@ -31,6 +31,9 @@ const value = {
   valueDateTime: str.optional(),
 };
 
+/** effective[x]: the time or period an Observation, DiagnosticReport or similar resource is about. */
+const effective = { effectiveDateTime: str.optional(), effectivePeriod: PeriodSchema.optional() };
+
 const base = { id: str.optional(), meta: z.looseObject({ profile: z.array(str).optional() }).optional() };
 
 export const PatientSchema = z.looseObject({ ...base, resourceType: z.literal("Patient"), birthDate: str.optional(), gender: str.optional() });
@@ -47,8 +50,7 @@ export const ObservationSchema = z.looseObject({
   code: CodeableConceptSchema,
   subject: ReferenceSchema.optional(),
   focus: z.array(ReferenceSchema).optional(),
-  effectiveDateTime: str.optional(),
-  effectivePeriod: PeriodSchema.optional(),
+  ...effective,
   issued: str.optional(),
   ...value,
   dataAbsentReason: CodeableConceptSchema.optional(),
@@ -86,8 +88,7 @@ export const DiagnosticReportSchema = z.looseObject({
   status: str,
   code: CodeableConceptSchema,
   subject: ReferenceSchema.optional(),
-  effectiveDateTime: str.optional(),
-  effectivePeriod: PeriodSchema.optional(),
+  ...effective,
   issued: str.optional(),
   result: z.array(ReferenceSchema).optional(),
   conclusion: str.optional(),
@@ -108,8 +109,7 @@ export const MedicationStatementSchema = z.looseObject({
   medicationCodeableConcept: CodeableConceptSchema.optional(),
   medicationReference: ReferenceSchema.optional(),
   subject: ReferenceSchema,
-  effectiveDateTime: str.optional(),
-  effectivePeriod: PeriodSchema.optional(),
+  ...effective,
 });
 
 export type Coding = z.infer<typeof CodingSchema>;

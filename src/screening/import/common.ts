@@ -56,15 +56,47 @@ export interface TaggedRecord {
   fields: Map<string, string[]>;
 }
 
-/** Adds a value under its tag (a tag may repeat: authors, ids). */
-export function addTagValue(r: TaggedRecord, tag: string, value: string): void {
-  const list = r.fields.get(tag);
-  if (list === undefined) r.fields.set(tag, [value]);
-  else list.push(value);
-}
+/**
+ * The records of a tagged export (RIS, PubMed MEDLINE) as its lines are read: the records finished, the one open,
+ * and the tag a continuation line extends.
+ */
+export class TaggedReader {
+  readonly records: TaggedRecord[] = [];
+  open: TaggedRecord | null = null;
+  private lastTag: string | null = null;
 
-/** A continuation line: its text joins the last value of the tag (wrapped titles and abstracts). */
-export function continueTagValue(r: TaggedRecord, tag: string, line: string): void {
-  const list = r.fields.get(tag) ?? [];
-  list[list.length - 1] = `${list[list.length - 1] ?? ""} ${line.trim()}`;
+  /** Opens a record that starts on `line`. */
+  start(line: number): void {
+    this.open = { line, fields: new Map() };
+    this.lastTag = null;
+  }
+
+  /** Adds a value under its tag to the open record (a tag may repeat: authors, ids). */
+  add(tag: string, value: string): void {
+    if (this.open === null) throw new Error("TaggedReader.add: no open record");
+    const list = this.open.fields.get(tag);
+    if (list === undefined) this.open.fields.set(tag, [value]);
+    else list.push(value);
+    this.lastTag = tag;
+  }
+
+  /** Whether a continuation line has a value to extend: an open record with a tag read. */
+  canContinue(): boolean {
+    return this.open !== null && this.lastTag !== null;
+  }
+
+  /** A continuation line: its text joins the last value of the last tag (wrapped titles and abstracts); false when there is none. */
+  continue(line: string): boolean {
+    if (this.open === null || this.lastTag === null) return false;
+    const list = this.open.fields.get(this.lastTag) ?? [];
+    list[list.length - 1] = `${list[list.length - 1] ?? ""} ${line.trim()}`;
+    return true;
+  }
+
+  /** Closes the open record, if there is one. */
+  end(): void {
+    if (this.open !== null) this.records.push(this.open);
+    this.open = null;
+    this.lastTag = null;
+  }
 }

@@ -6,7 +6,7 @@
  */
 import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, yearOf } from "../record.js";
-import { finishRecord, recordError, refuseEmpty, numberedLines, addTagValue, continueTagValue, type TaggedRecord } from "./common.js";
+import { finishRecord, recordError, refuseEmpty, numberedLines, TaggedReader, type TaggedRecord } from "./common.js";
 
 const TAG_LINE = /^([A-Z][A-Z0-9]{0,3}) {0,3}- (.*)$/;
 
@@ -15,19 +15,14 @@ type RawMedline = TaggedRecord;
 /** Parses a MEDLINE-format export. Throws InputError (file, record, line, field) for anything else. */
 export function parseMedline(text: string, file: string): BibRecord[] {
   refuseEmpty(text, file, "PubMed MEDLINE format");
-  const raws: RawMedline[] = [];
-  let cur: RawMedline | null = null;
-  let lastTag: string | null = null;
+  const reader = new TaggedReader();
   for (const [lineNo, line] of numberedLines(text)) {
     if (line.trim() === "") {
-      if (cur !== null) raws.push(cur);
-      cur = null;
-      lastTag = null;
+      reader.end();
       continue;
     }
-    if (/^ {6}\S/.test(line) || (/^\s+\S/.test(line) && cur !== null && lastTag !== null)) {
-      if (cur === null || lastTag === null) throw new InputError(`not a MEDLINE file: line ${lineNo} continues no field`, { file, row: lineNo });
-      continueTagValue(cur, lastTag, line);
+    if (/^ {6}\S/.test(line) || (/^\s+\S/.test(line) && reader.canContinue())) {
+      if (!reader.continue(line)) throw new InputError(`not a MEDLINE file: line ${lineNo} continues no field`, { file, row: lineNo });
       continue;
     }
     const m = TAG_LINE.exec(line);
@@ -36,14 +31,14 @@ export function parseMedline(text: string, file: string): BibRecord[] {
     }
     const tag = m[1] as string;
     const value = (m[2] ?? "").trim();
-    if (cur === null) {
-      if (tag !== "PMID") throw recordError(file, raws.length + 1, lineNo, "PMID", `a MEDLINE record starts with "PMID- ", found "${tag}"`);
-      cur = { line: lineNo, fields: new Map() };
+    if (reader.open === null) {
+      if (tag !== "PMID") throw recordError(file, reader.records.length + 1, lineNo, "PMID", `a MEDLINE record starts with "PMID- ", found "${tag}"`);
+      reader.start(lineNo);
     }
-    addTagValue(cur, tag, value);
-    lastTag = tag;
+    reader.add(tag, value);
   }
-  if (cur !== null) raws.push(cur);
+  reader.end();
+  const raws: RawMedline[] = reader.records;
   if (raws.length === 0) throw new InputError("not a MEDLINE file: no record found", { file });
   return raws.map((r, idx) => {
     const n = idx + 1;

@@ -7,7 +7,7 @@
  */
 import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
-import { type DraftRecord, finishRecord, recordError, refuseEmpty, numberedLines, addTagValue, continueTagValue, type TaggedRecord } from "./common.js";
+import { type DraftRecord, finishRecord, recordError, refuseEmpty, numberedLines, TaggedReader, type TaggedRecord } from "./common.js";
 
 const TAG_LINE = /^([A-Z][A-Z0-9])  -(?:\s*$| (.*)$)/;
 
@@ -45,43 +45,36 @@ function doiOf(r: RawRis): string | null {
 /** Parses a RIS export. Throws InputError (file, record, line, field) for anything that is not RIS. */
 export function parseRis(text: string, file: string): BibRecord[] {
   refuseEmpty(text, file, "RIS");
-  const raws: RawRis[] = [];
-  let cur: RawRis | null = null;
-  let lastTag: string | null = null;
+  const reader = new TaggedReader();
   for (const [lineNo, line] of numberedLines(text)) {
     const m = TAG_LINE.exec(line);
     if (m !== null) {
       const tag = m[1] as string;
       const value = (m[2] ?? "").trim();
+      const open = reader.open;
       if (tag === "TY") {
-        if (cur !== null) throw recordError(file, raws.length + 1, cur.line, "ER", `record starting at line ${cur.line} has no ER line before the next TY (line ${lineNo})`);
-        if (value === "") throw recordError(file, raws.length + 1, lineNo, "TY", "TY (reference type) is empty");
-        cur = { line: lineNo, fields: new Map([["TY", [value]]]) };
-        lastTag = "TY";
+        if (open !== null) throw recordError(file, reader.records.length + 1, open.line, "ER", `record starting at line ${open.line} has no ER line before the next TY (line ${lineNo})`);
+        if (value === "") throw recordError(file, reader.records.length + 1, lineNo, "TY", "TY (reference type) is empty");
+        reader.start(lineNo);
+        reader.add("TY", value);
         continue;
       }
-      if (cur === null) {
+      if (open === null) {
         throw new InputError(`not a RIS file: line ${lineNo} has tag ${tag} outside a record (every record starts with "TY  - ")`, { file, row: lineNo, field: tag });
       }
-      if (tag === "ER") {
-        raws.push(cur);
-        cur = null;
-        lastTag = null;
-        continue;
-      }
-      addTagValue(cur, tag, value);
-      lastTag = tag;
+      if (tag === "ER") reader.end();
+      else reader.add(tag, value);
       continue;
     }
     if (line.trim() === "") continue;
-    if (cur === null || lastTag === null) {
-      const hint = raws.length === 0 ? "not a RIS file" : "text outside a record";
+    // continuation of the previous tag's value
+    if (!reader.continue(line)) {
+      const hint = reader.records.length === 0 ? "not a RIS file" : "text outside a record";
       throw new InputError(`${hint}: line ${lineNo} is not a RIS tag line ("XX  - value")`, { file, row: lineNo });
     }
-    // continuation of the previous tag's value
-    continueTagValue(cur, lastTag, line);
   }
-  if (cur !== null) throw recordError(file, raws.length + 1, cur.line, "ER", `record starting at line ${cur.line} is not closed by an ER line`);
+  if (reader.open !== null) throw recordError(file, reader.records.length + 1, reader.open.line, "ER", `record starting at line ${reader.open.line} is not closed by an ER line`);
+  const raws: RawRis[] = reader.records;
   if (raws.length === 0) throw new InputError("not a RIS file: no record (TY ... ER) found", { file });
   return raws.map((r, idx) => {
     const draft: DraftRecord = {

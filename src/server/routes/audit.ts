@@ -11,19 +11,21 @@ const AuditQuery = z.object({
   username: z.string().max(100).optional(),
   action: z.string().max(100).optional(),
 });
+/** A text column of the audit log that may be empty (null). */
+const nullableText = z.string().nullable();
 const AuditEntrySchema = z.object({
   id: z.number(),
   at: z.string(),
-  username: z.string().nullable(),
+  username: nullableText,
   action: z.string(),
-  patientId: z.string().nullable(),
+  patientId: nullableText,
   route: z.string(),
   status: z.number().nullable(),
-  detail: z.string().nullable(),
-  clientIp: z.string().nullable(),
-  userAgent: z.string().nullable(),
-  sessionId: z.string().nullable(),
-  hash: z.string().nullable(),
+  detail: nullableText,
+  clientIp: nullableText,
+  userAgent: nullableText,
+  sessionId: nullableText,
+  hash: nullableText,
 });
 const CsvQuery = AuditQuery.extend({
   limit: z.coerce.number().int().min(1).max(1_000_000).default(1_000_000),

@@ -70,6 +70,25 @@ function cors(reply: FastifyReply): void {
   void reply.header("access-control-allow-methods", "GET, POST, OPTIONS");
 }
 
+const ServiceParams = z.object({ id: z.string() });
+
+/**
+ * A call of Decidua's CDS service, checked in this order: the service id (404), the client's signed JWT (401), then
+ * the body against `schema` (400 naming the field; `invalid` when zod names no message).
+ */
+async function serviceCall<T>(app: FastifyInstance, req: FastifyRequest, reply: FastifyReply, schema: z.ZodType<T>, invalid: string): Promise<{ id: string; client: CdsClient; body: T }> {
+  cors(reply);
+  const { id } = req.params as z.infer<typeof ServiceParams>;
+  if (id !== PATIENT_VIEW_SERVICE_ID) throw new HttpError(404, "NOT_FOUND", `no CDS service ${id}`);
+  const client = await verifyClient(app, req);
+  const parsed = schema.safeParse(req.body);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new HttpError(400, "VALIDATION", `${i?.path.join(".") ?? ""}: ${i?.message ?? invalid}`, i?.path.join("."));
+  }
+  return { id, client, body: parsed.data };
+}
+
 interface ReadResult {
   ok: true;
   imp: FhirImport;
@@ -130,18 +149,9 @@ export async function cdsRoutes(app: FastifyInstance): Promise<void> {
 
   app.post(
     "/cds-services/:id",
-    { ...publicCfg, schema: { tags: ["cds-hooks"], summary: "patient-view: Decidua's cards for the patient", params: z.object({ id: z.string() }) } },
+    { ...publicCfg, schema: { tags: ["cds-hooks"], summary: "patient-view: Decidua's cards for the patient", params: ServiceParams } },
     async (req, reply) => {
-      cors(reply);
-      const { id } = req.params as { id: string };
-      if (id !== PATIENT_VIEW_SERVICE_ID) throw new HttpError(404, "NOT_FOUND", `no CDS service ${id}`);
-      const client = await verifyClient(app, req);
-      const parsed = CdsRequestSchema.safeParse(req.body);
-      if (!parsed.success) {
-        const i = parsed.error.issues[0];
-        throw new HttpError(400, "VALIDATION", `${i?.path.join(".") ?? ""}: ${i?.message ?? "invalid CDS Hooks request"}`, i?.path.join("."));
-      }
-      const body = parsed.data;
+      const { id, client, body } = await serviceCall(app, req, reply, CdsRequestSchema, "invalid CDS Hooks request");
       const now = app.now();
       const today = now.toISOString().slice(0, 10);
       const base = publicBase(req);
@@ -180,18 +190,10 @@ export async function cdsRoutes(app: FastifyInstance): Promise<void> {
 
   app.post(
     "/cds-services/:id/feedback",
-    { ...publicCfg, schema: { tags: ["cds-hooks"], summary: "Feedback on Decidua's cards (accepted / overridden with reason)", params: z.object({ id: z.string() }) } },
+    { ...publicCfg, schema: { tags: ["cds-hooks"], summary: "Feedback on Decidua's cards (accepted / overridden with reason)", params: ServiceParams } },
     async (req, reply) => {
-      cors(reply);
-      const { id } = req.params as { id: string };
-      if (id !== PATIENT_VIEW_SERVICE_ID) throw new HttpError(404, "NOT_FOUND", `no CDS service ${id}`);
-      const client = await verifyClient(app, req);
-      const parsed = FeedbackSchema.safeParse(req.body);
-      if (!parsed.success) {
-        const i = parsed.error.issues[0];
-        throw new HttpError(400, "VALIDATION", `${i?.path.join(".") ?? ""}: ${i?.message ?? "invalid feedback"}`, i?.path.join("."));
-      }
-      for (const f of parsed.data.feedback)
+      const { id, client, body } = await serviceCall(app, req, reply, FeedbackSchema, "invalid feedback");
+      for (const f of body.feedback)
         await app.store.audit(null, {
           username: `cds:${client.iss}`,
           action: `cds.feedback.${f.outcome}`,

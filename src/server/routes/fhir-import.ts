@@ -10,17 +10,19 @@
  * slow or too large is a 502 (a 404 when it has no such patient) and nothing is written.
  */
 import { randomBytes } from "node:crypto";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { bundleToRecord, type FhirImport, type UnmappedItem } from "../../interop/fhir/import.js";
 import { assessmentToBundle } from "../../interop/fhir/export.js";
 import type { PatientRecordInput } from "../../clinical/record.js";
 import { getFhirServer, listFhirServers, type FhirServer } from "../../store/fhir.js";
+import type { PatientRow } from "../../store/index.js";
 import { routeOf, userOf } from "../auth.js";
 import { HttpError, notFound } from "../errors.js";
 import { patientAccess } from "./patient-access.js";
 import { patientView } from "./views.js";
-import { evidenceVersion } from "../fhir/common.js";
+import { evidenceVersion, expiringStores, type ExpiringEntry } from "../fhir/common.js";
+import { zodRoutes } from "../zod.js";
 import { FhirUnavailableError } from "../fhir/client.js";
 import { readEhrPatientRecord, searchEhrPatients, type EhrReadLimits } from "../fhir/read.js";
 
@@ -39,26 +41,16 @@ export interface FhirImportRouteOptions {
   ehrReadLimits?: EhrReadLimits;
 }
 
-interface ServerPreview {
+interface ServerPreview extends ExpiringEntry {
   id: string;
-  userId: string;
   patientId: string;
   server: Pick<FhirServer, "id" | "label" | "baseUrl">;
   ehrPatientId: string;
   method: "$everything" | "search";
   readAt: string;
   imp: FhirImport;
-  expires: number;
 }
-const previews = new WeakMap<FastifyInstance, Map<string, ServerPreview>>();
-function previewStore(app: FastifyInstance): Map<string, ServerPreview> {
-  let m = previews.get(app);
-  if (m === undefined) {
-    m = new Map();
-    previews.set(app, m);
-  }
-  return m;
-}
+const previewStore = expiringStores<ServerPreview>();
 
 /** The FHIR server's failure as an HTTP error: its 404 is ours, everything else is a bad gateway. */
 function upstreamError(e: FhirUnavailableError, what: string): HttpError {
@@ -80,7 +72,13 @@ function previewBody(p: ServerPreview) {
   };
 }
 
+/** The imported record under the patient's own record id (the import's when the stored record has none). */
+function recordFor(p: PatientRow, imp: FhirImport): FhirImport["record"] {
+  return { ...imp.record, id: (p.record as { id?: string }).id ?? imp.record.id };
+}
+
 export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRouteOptions = {}): Promise<void> {
+  const routes = zodRoutes(app);
   const patients = patientAccess(app);
   const limits = opts.ehrReadLimits ?? {};
   const server = async (id: string) => {
@@ -88,18 +86,26 @@ export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRou
     if (s === null) throw notFound(`FHIR server ${id}`);
     return s;
   };
+  /** An import saved as the patient's new record version (checked like a typed-in record) and audited with `detail`. */
+  const saveImport = async (req: FastifyRequest, p: PatientRow, imp: FhirImport, version: number, detail: Record<string, unknown>) => {
+    const record = recordFor(p, imp);
+    app.core.checkRecord(record);
+    const u = userOf(req);
+    const np = await app.store.updatePatient(p.id, { displayName: p.displayName, dateOfBirth: imp.patient.birthDate ?? p.dateOfBirth, record }, version, { username: u.username, route: routeOf(req) });
+    await app.store.audit(null, { username: u.username, action: "patient.fhir-import", patientId: p.id, route: routeOf(req), status: 200, detail: JSON.stringify(detail) });
+    return { patient: patientView(np, false), unmapped: imp.unmapped, warnings: imp.warnings };
+  };
 
-  app.get("/api/fhir/servers", { config: writers, schema: { tags: ["fhir"], summary: "FHIR servers a record can be imported from (configured by an administrator; tokens are never shown)" } }, async () => {
+  routes.get("/api/fhir/servers", { config: writers, schema: { tags: ["fhir"], summary: "FHIR servers a record can be imported from (configured by an administrator; tokens are never shown)" } }, async () => {
     return { servers: await listFhirServers(app.store) };
   });
 
-  app.get(
+  routes.get(
     "/api/fhir/servers/:serverId/patients",
     { config: writers, schema: { tags: ["fhir"], summary: "Search the FHIR server's patients by identifier (system|value or value) or name", params: ServerParams, querystring: PatientSearch } },
     async (req) => {
-      const { serverId } = req.params as z.infer<typeof ServerParams>;
-      const q = req.query as z.infer<typeof PatientSearch>;
-      const s = await server(serverId);
+      const q = req.query;
+      const s = await server(req.params.serverId);
       const u = userOf(req);
       try {
         const patients = await searchEhrPatients(s.baseUrl, s.bearerToken, q, limits);
@@ -113,99 +119,77 @@ export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRou
     },
   );
 
-  app.post(
+  routes.post(
     "/api/patients/:id/fhir-server-import/preview",
     { config: writers, schema: { tags: ["fhir"], summary: "Read a patient from a configured FHIR server and map it (nothing is written)", params: IdParams, body: PreviewBody } },
     async (req) => {
-      const { id } = req.params as z.infer<typeof IdParams>;
-      const body = req.body as z.infer<typeof PreviewBody>;
+      const { id } = req.params;
+      const { serverId, ehrPatientId } = req.body;
       const p = await patients.load(id);
-      const s = await server(body.serverId);
+      const s = await server(serverId);
       const u = userOf(req);
       const now = app.now();
       let read: Awaited<ReturnType<typeof readEhrPatientRecord>>;
       try {
-        read = await readEhrPatientRecord(s.baseUrl, s.bearerToken, body.ehrPatientId, limits);
+        read = await readEhrPatientRecord(s.baseUrl, s.bearerToken, ehrPatientId, limits);
       } catch (e) {
         if (!(e instanceof FhirUnavailableError)) throw e;
-        await app.store.audit(null, { username: u.username, action: "ehr.read", patientId: id, route: routeOf(req), status: 502, detail: JSON.stringify({ server: s.baseUrl, ehrPatient: body.ehrPatientId, why: e.message }) });
-        throw upstreamError(e, `reading Patient/${body.ehrPatientId} from ${s.label}`);
+        await app.store.audit(null, { username: u.username, action: "ehr.read", patientId: id, route: routeOf(req), status: 502, detail: JSON.stringify({ server: s.baseUrl, ehrPatient: ehrPatientId, why: e.message }) });
+        throw upstreamError(e, `reading Patient/${ehrPatientId} from ${s.label}`);
       }
-      const imp = bundleToRecord(read.parts, { today: now.toISOString().slice(0, 10), patientId: body.ehrPatientId, file: s.baseUrl });
-      app.core.checkRecord({ ...imp.record, id: (p.record as { id?: string }).id ?? imp.record.id });
-      const store = previewStore(app);
-      for (const [k, v] of store) if (v.expires < now.getTime()) store.delete(k);
+      const imp = bundleToRecord(read.parts, { today: now.toISOString().slice(0, 10), patientId: ehrPatientId, file: s.baseUrl });
+      app.core.checkRecord(recordFor(p, imp));
       const preview: ServerPreview = {
         id: randomBytes(18).toString("base64url"),
         userId: u.id,
         patientId: id,
         server: { id: s.id, label: s.label, baseUrl: s.baseUrl },
-        ehrPatientId: body.ehrPatientId,
+        ehrPatientId,
         method: read.method,
         readAt: now.toISOString(),
         imp,
         expires: now.getTime() + 15 * 60_000,
       };
-      store.set(preview.id, preview);
-      await app.store.auditRead({ username: u.username, action: "ehr.read", patientId: id, route: routeOf(req), status: 200, detail: JSON.stringify({ server: s.baseUrl, ehrPatient: body.ehrPatientId, method: read.method, resources: imp.resourceCount, unmapped: imp.unmapped.length }) });
+      previewStore(app).put(preview.id, preview, now.getTime());
+      await app.store.auditRead({ username: u.username, action: "ehr.read", patientId: id, route: routeOf(req), status: 200, detail: JSON.stringify({ server: s.baseUrl, ehrPatient: ehrPatientId, method: read.method, resources: imp.resourceCount, unmapped: imp.unmapped.length }) });
       return previewBody(preview);
     },
   );
 
-  app.post(
+  routes.post(
     "/api/patients/:id/fhir-server-import",
     { config: writers, schema: { tags: ["fhir"], summary: "Save a preview read from a FHIR server as the patient's new record version (send the version you loaded)", params: IdParams, body: SaveBody } },
     async (req) => {
-      const { id } = req.params as z.infer<typeof IdParams>;
-      const body = req.body as z.infer<typeof SaveBody>;
-      const u = userOf(req);
-      const pv = previewStore(app).get(body.previewId);
-      if (pv === undefined || pv.expires < app.now().getTime() || pv.userId !== u.id || pv.patientId !== id) throw notFound("import preview (read the EHR again)");
-      const p = await patients.load(id);
-      const record = { ...pv.imp.record, id: (p.record as { id?: string }).id ?? pv.imp.record.id };
-      app.core.checkRecord(record);
-      const np = await app.store.updatePatient(id, { displayName: p.displayName, dateOfBirth: pv.imp.patient.birthDate ?? p.dateOfBirth, record }, body.version, { username: u.username, route: routeOf(req) });
+      const { previewId, version } = req.body;
+      const pv = previewStore(app).get(previewId, userOf(req).id, app.now().getTime());
+      if (pv === undefined || pv.patientId !== req.params.id) throw notFound("import preview (read the EHR again)");
+      const p = await patients.load(pv.patientId);
+      const saved = await saveImport(req, p, pv.imp, version, { server: pv.server.baseUrl, ehrPatient: pv.ehrPatientId, readAt: pv.readAt, method: pv.method, resources: pv.imp.resourceCount, unmapped: pv.imp.unmapped.length });
       previewStore(app).delete(pv.id);
-      await app.store.audit(null, {
-        username: u.username,
-        action: "patient.fhir-import",
-        patientId: id,
-        route: routeOf(req),
-        status: 200,
-        detail: JSON.stringify({ server: pv.server.baseUrl, ehrPatient: pv.ehrPatientId, readAt: pv.readAt, method: pv.method, resources: pv.imp.resourceCount, unmapped: pv.imp.unmapped.length }),
-      });
-      return { patient: patientView(np, false), unmapped: pv.imp.unmapped, warnings: pv.imp.warnings, importedAt: pv.readAt, source: pv.server };
+      return { ...saved, importedAt: pv.readAt, source: pv.server };
     },
   );
 
-  app.post(
+  routes.post(
     "/api/patients/:id/fhir-import",
     { config: writers, schema: { tags: ["fhir"], summary: "Replace the patient's record with one read from a FHIR R4 Bundle (send the version you loaded)", params: IdParams, body: ImportBody } },
     async (req) => {
-      const { id } = req.params as z.infer<typeof IdParams>;
-      const body = req.body as z.infer<typeof ImportBody>;
-      const p = await patients.load(id);
-      const today = patients.today();
-      const imp = bundleToRecord(body.bundle, { today, file: "bundle" });
-      const record = { ...imp.record, id: (p.record as { id?: string }).id ?? imp.record.id };
-      app.core.checkRecord(record);
-      const u = userOf(req);
-      const np = await app.store.updatePatient(id, { displayName: p.displayName, dateOfBirth: imp.patient.birthDate ?? p.dateOfBirth, record }, body.version, { username: u.username, route: routeOf(req) });
-      await app.store.audit(null, { username: u.username, action: "patient.fhir-import", patientId: id, route: routeOf(req), status: 200, detail: JSON.stringify({ ehrPatient: imp.patient.fhirId, resources: imp.resourceCount, unmapped: imp.unmapped.length }) });
-      return { patient: patientView(np, false), unmapped: imp.unmapped, warnings: imp.warnings, importedAt: app.now().toISOString() };
+      const p = await patients.load(req.params.id);
+      const imp = bundleToRecord(req.body.bundle, { today: patients.today(), file: "bundle" });
+      const saved = await saveImport(req, p, imp, req.body.version, { ehrPatient: imp.patient.fhirId, resources: imp.resourceCount, unmapped: imp.unmapped.length });
+      return { ...saved, importedAt: app.now().toISOString() };
     },
   );
 
-  app.get(
+  routes.get(
     "/api/patients/:id/assessment.fhir",
     { config: writers, schema: { tags: ["fhir"], summary: "The assessment as a FHIR R4 Bundle (GuidanceResponse, DetectedIssue, CarePlan, DocumentReference)", params: IdParams } },
     async (req, reply) => {
-      const { id } = req.params as z.infer<typeof IdParams>;
-      const p = await patients.load(id);
+      const p = await patients.load(req.params.id);
       const today = patients.today();
-      const followups = (await app.store.listFollowups(id)).map((f) => f.data as { kind: string; date: string });
+      const followups = (await app.store.listFollowups(p.id)).map((f) => f.data as { kind: string; date: string });
       const a = app.core.assess(`${p.id}@${p.version}`, p.record, followups, today);
-      await app.store.auditRead({ username: userOf(req).username, action: "patient.fhir-export", patientId: id, route: routeOf(req), status: 200 });
+      await app.store.auditRead({ username: userOf(req).username, action: "patient.fhir-export", patientId: p.id, route: routeOf(req), status: 200 });
       const b = assessmentToBundle(a, { patientReference: `Patient/${p.pseudonymId}`, now: app.now().toISOString(), evidenceVersion: await evidenceVersion(app) });
       return reply.type("application/fhir+json").header("content-disposition", `attachment; filename="decidua-assessment-${p.pseudonymId}.fhir.json"`).send(b);
     },

@@ -25,7 +25,7 @@ import { ehrUserOf, getSmartEhr, saveSmartLaunch, takeSmartLaunch } from "../../
 import { routeOf, setSessionCookies, userOf } from "../auth.js";
 import { HttpError, notFound } from "../errors.js";
 import { fhirGet, fhirSearchAll, fillTemplate, FhirUnavailableError } from "../fhir/client.js";
-import { evidenceVersion, publicBase } from "../fhir/common.js";
+import { evidenceVersion, expiringStores, publicBase } from "../fhir/common.js";
 
 export const SMART_SCOPES_EHR = "launch openid fhirUser patient/*.rs";
 export const SMART_SCOPES_STANDALONE = "launch/patient openid fhirUser patient/*.rs";
@@ -66,15 +66,7 @@ export interface EhrView {
   expires: number;
 }
 
-const views = new WeakMap<FastifyInstance, Map<string, EhrView>>();
-function viewStore(app: FastifyInstance): Map<string, EhrView> {
-  let m = views.get(app);
-  if (m === undefined) {
-    m = new Map();
-    views.set(app, m);
-  }
-  return m;
-}
+const viewStore = expiringStores<EhrView>();
 
 /** oauth4webapi insists on https; a loopback EHR (development, tests) is allowed over http. */
 function insecureOk(url: string): boolean {
@@ -211,9 +203,7 @@ export async function smartRoutes(app: FastifyInstance): Promise<void> {
       if (!(e instanceof FhirUnavailableError) && !isInputError(e)) throw e;
       view.unavailable = e.message;
     }
-    const store = viewStore(app);
-    for (const [k, v] of store) if (v.expires < now.getTime()) store.delete(k);
-    store.set(id, view);
+    viewStore(app).put(id, view, now.getTime());
     const ttl = 12 * 60 * 60 * 1000;
     const session = await app.store.createSession(user.id, ttl);
     setSessionCookies(req, reply, session.token, session.csrfToken, ttl);
@@ -236,9 +226,9 @@ export async function smartRoutes(app: FastifyInstance): Promise<void> {
     { config: { roles: ["clinician"] as const }, schema: { tags: ["smart"], summary: "The assessment of a patient opened from the EHR", params: z.object({ id: z.string().min(1).max(100) }) } },
     async (req) => {
       const { id } = req.params as { id: string };
-      const v = viewStore(app).get(id);
       const user = userOf(req);
-      if (v === undefined || v.expires < app.now().getTime() || v.userId !== user.id) throw notFound("EHR view");
+      const v = viewStore(app).get(id, user.id, app.now().getTime());
+      if (v === undefined) throw notFound("EHR view");
       await app.store.auditRead({ username: user.username, action: "ehr.view", route: routeOf(req), status: 200, detail: JSON.stringify({ iss: v.iss, ehrPatient: v.ehrPatient }) });
       const { userId: _u, expires: _e, ...out } = v;
       return out;
@@ -250,9 +240,9 @@ export async function smartRoutes(app: FastifyInstance): Promise<void> {
     { config: { roles: ["clinician"] as const }, schema: { tags: ["smart"], summary: "That assessment as a FHIR R4 Bundle", params: z.object({ id: z.string().min(1).max(100) }) } },
     async (req, reply) => {
       const { id } = req.params as { id: string };
-      const v = viewStore(app).get(id);
       const user = userOf(req);
-      if (v === undefined || v.expires < app.now().getTime() || v.userId !== user.id) throw notFound("EHR view");
+      const v = viewStore(app).get(id, user.id, app.now().getTime());
+      if (v === undefined) throw notFound("EHR view");
       if (v.assessment === null) throw new HttpError(409, "CONFLICT", "no assessment: the EHR record could not be read");
       await app.store.auditRead({ username: user.username, action: "ehr.export", route: routeOf(req), status: 200, detail: JSON.stringify({ iss: v.iss, ehrPatient: v.ehrPatient }) });
       return reply.type("application/fhir+json").send(assessmentToBundle(v.assessment, { patientReference: `Patient/${v.ehrPatient}`, now: app.now().toISOString(), evidenceVersion: v.evidenceVersion }));

@@ -1,5 +1,5 @@
 /** Entry point of the browser application: session check, shell, routes. */
-import { render, type ComponentChildren, type JSX } from "preact";
+import { Fragment, render, type ComponentChildren, type JSX } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, setCsrfToken, setUnauthenticatedHandler, type User } from "./api.js";
 import { Icon, Logo, Spinner, initials } from "./components/ui.js";
@@ -68,6 +68,42 @@ const ROUTES: Route[] = [
   { pattern: "/account/password", render: () => <PasswordPage />, crumb: "Change password" },
 ];
 
+/** Whether a route's roles let the user in (every signed-in user when it names none). */
+function allows(roles: User["role"][] | undefined, u: User): boolean {
+  return roles === undefined || roles.includes(u.role);
+}
+
+/** Whether the user may open the page at `pattern` (the route table decides). */
+function mayOpen(pattern: string, u: User): boolean {
+  return allows(ROUTES.find((r) => r.pattern === pattern)?.roles, u);
+}
+
+/** The side navigation, section by section; a link is shown to whoever may open its page, a section when it has a link. */
+const NAV: Array<{ title: string; links: Array<{ href: string; icon: Parameters<typeof Icon>[0]["name"]; label: string }> }> = [
+  { title: "Clinic", links: [{ href: "/patients", icon: "patients", label: "Patients" }] },
+  {
+    title: "Evidence",
+    links: [
+      { href: "/evidence", icon: "evidence", label: "Evidence browser" },
+      { href: "/review", icon: "evidence", label: "Evidence review" },
+      { href: "/workbench", icon: "workbench", label: "Analysis workbench" },
+      { href: "/trials", icon: "plan", label: "Trials" },
+      { href: "/screening", icon: "search", label: "Study selection" },
+      { href: "/extraction", icon: "plan", label: "Data extraction" },
+      { href: "/rob", icon: "evidence", label: "Risk of bias" },
+      { href: "/research", icon: "download", label: "Research export" },
+    ],
+  },
+  {
+    title: "Administration",
+    links: [
+      { href: "/admin/users", icon: "admin", label: "Users" },
+      { href: "/admin/audit", icon: "plan", label: "Audit log" },
+      { href: "/admin/ehr", icon: "workbench", label: "EHR integration" },
+    ],
+  },
+];
+
 function NavLink(props: { href: string; children: ComponentChildren; path: string; exact?: boolean }): JSX.Element {
   const active = props.exact ? props.path === props.href : props.path === props.href || props.path.startsWith(props.href + "/");
   return (
@@ -94,61 +130,19 @@ function Shell(props: { user: User; path: string; crumb: string; children: Compo
           </div>
         </div>
         <nav>
-          {PATIENT_READERS.includes(u.role) ? (
-            <>
-              <div class="nav-section">Clinic</div>
-              <NavLink href="/patients" path={props.path}>
-                <Icon name="patients" /> Patients
-              </NavLink>
-            </>
-          ) : null}
-          <div class="nav-section">Evidence</div>
-          <NavLink href="/evidence" path={props.path}>
-            <Icon name="evidence" /> Evidence browser
-          </NavLink>
-          {u.role === "reviewer" || u.role === "admin" ? (
-            <NavLink href="/review" path={props.path}>
-              <Icon name="evidence" /> Evidence review
-            </NavLink>
-          ) : null}
-          <NavLink href="/workbench" path={props.path}>
-            <Icon name="workbench" /> Analysis workbench
-          </NavLink>
-          <NavLink href="/trials" path={props.path}>
-            <Icon name="plan" /> Trials
-          </NavLink>
-          <NavLink href="/screening" path={props.path}>
-            <Icon name="search" /> Study selection
-          </NavLink>
-          {u.role === "reviewer" || u.role === "admin" ? (
-            <>
-              <NavLink href="/extraction" path={props.path}>
-                <Icon name="plan" /> Data extraction
-              </NavLink>
-              <NavLink href="/rob" path={props.path}>
-                <Icon name="evidence" /> Risk of bias
-              </NavLink>
-            </>
-          ) : null}
-          {u.role === "researcher" || u.role === "admin" ? (
-            <NavLink href="/research" path={props.path}>
-              <Icon name="download" /> Research export
-            </NavLink>
-          ) : null}
-          {u.role === "admin" ? (
-            <>
-              <div class="nav-section">Administration</div>
-              <NavLink href="/admin/users" path={props.path}>
-                <Icon name="admin" /> Users
-              </NavLink>
-              <NavLink href="/admin/audit" path={props.path}>
-                <Icon name="plan" /> Audit log
-              </NavLink>
-              <NavLink href="/admin/ehr" path={props.path}>
-                <Icon name="workbench" /> EHR integration
-              </NavLink>
-            </>
-          ) : null}
+          {NAV.map((section) => {
+            const links = section.links.filter((l) => mayOpen(l.href, u));
+            return links.length === 0 ? null : (
+              <Fragment key={section.title}>
+                <div class="nav-section">{section.title}</div>
+                {links.map((l) => (
+                  <NavLink key={l.href} href={l.href} path={props.path}>
+                    <Icon name={l.icon} /> {l.label}
+                  </NavLink>
+                ))}
+              </Fragment>
+            );
+          })}
         </nav>
         <div class="nav-foot">
           Decision support only. Verdicts cite their sources; clinical judgement remains yours.
@@ -259,7 +253,7 @@ function App(): JSX.Element {
     const params = matchPath(r.pattern, path === "/" || path === "/login" ? homeOf(user) : path);
     if (params) {
       crumb = r.crumb;
-      content = r.roles && !r.roles.includes(user.role) ? <NotFound forbidden /> : r.render(params);
+      content = !allows(r.roles, user) ? <NotFound forbidden /> : r.render(params);
       break;
     }
   }

@@ -154,23 +154,36 @@ function useFieldId(path: string): string {
   return useMemo(() => fieldId(path), [path]);
 }
 
+/** A field's control id, its value in the draft and its error. */
+function useField(props: BaseProps): { id: string; v: Json | undefined; err: string | undefined } {
+  return { id: useFieldId(props.path), v: props.form.get(props.path), err: props.form.errorFor(props.path) };
+}
+
+/** A draft value as an input's text: a string or number as written, anything else as empty. */
+function inputText(v: Json | undefined): string {
+  return typeof v === "string" || typeof v === "number" ? String(v) : "";
+}
+
+/**
+ * A field's control attributes: its id, the draft path it writes (`name`), and its error state for assistive
+ * technology (invalid and described by its error, else by its hint if any).
+ */
+function controlOf(id: string, name: string, err: string | undefined, hint?: ComponentChildren) {
+  return { id, name, "aria-invalid": err ? ("true" as const) : undefined, "aria-describedby": err ? `${id}-err` : hint ? `${id}-hint` : undefined };
+}
+
 export function TextField(props: BaseProps & { type?: "text" | "date" | "password" | "email"; placeholder?: string; autoComplete?: string }): JSX.Element {
-  const id = useFieldId(props.path);
-  const v = props.form.get(props.path);
-  const err = props.form.errorFor(props.path);
+  const { id, v, err } = useField(props);
   return (
     <FieldShell {...props} id={id}>
       <input
-        id={id}
-        name={props.path}
+        {...controlOf(id, props.path, err, props.hint)}
         class="input"
         type={(props.type ?? "text") as "text"}
-        value={typeof v === "string" || typeof v === "number" ? String(v) : ""}
+        value={inputText(v)}
         placeholder={props.placeholder}
         autoComplete={props.autoComplete}
         required={props.required}
-        aria-invalid={err ? "true" : undefined}
-        aria-describedby={err ? `${id}-err` : props.hint ? `${id}-hint` : undefined}
         onInput={(e) => {
           const s = e.currentTarget.value;
           props.form.set(props.path, s === "" ? undefined : s);
@@ -206,14 +219,11 @@ export function NumberField(
     <FieldShell {...props} id={id}>
       <div class="input-group">
         <input
-          id={id}
-          name={props.path}
+          {...controlOf(id, props.path, err, props.hint)}
           class="input num"
           inputMode="decimal"
-          value={typeof v === "number" || typeof v === "string" ? String(v) : ""}
+          value={inputText(v)}
           placeholder={props.placeholder}
-          aria-invalid={err ? "true" : undefined}
-          aria-describedby={err ? `${id}-err` : props.hint ? `${id}-hint` : undefined}
           onInput={(e) => props.form.set(props.path, parseNumberInput(e.currentTarget.value))}
         />
         {props.units && props.unitPath ? (
@@ -241,19 +251,14 @@ export function NumberField(
 export function SelectField(
   props: BaseProps & { options: Array<{ value: string; label: string }>; emptyLabel?: string; asBoolean?: boolean },
 ): JSX.Element {
-  const id = useFieldId(props.path);
-  const v = props.form.get(props.path);
-  const err = props.form.errorFor(props.path);
-  const cur = typeof v === "boolean" ? String(v) : typeof v === "string" || typeof v === "number" ? String(v) : "";
+  const { id, v, err } = useField(props);
+  const cur = typeof v === "boolean" ? String(v) : inputText(v);
   return (
     <FieldShell {...props} id={id}>
       <select
-        id={id}
-        name={props.path}
+        {...controlOf(id, props.path, err)}
         class="input"
         value={cur}
-        aria-invalid={err ? "true" : undefined}
-        aria-describedby={err ? `${id}-err` : undefined}
         onChange={(e) => {
           const s = e.currentTarget.value;
           if (s === "") props.form.set(props.path, undefined);
@@ -273,9 +278,7 @@ export function SelectField(
 }
 
 export function CheckField(props: BaseProps): JSX.Element {
-  const id = useFieldId(props.path);
-  const v = props.form.get(props.path);
-  const err = props.form.errorFor(props.path);
+  const { id, v, err } = useField(props);
   return (
     <div class={cx("field", props.class)} data-field={props.path}>
       <label class="check" for={id}>
@@ -308,14 +311,11 @@ export function QuantityField(props: BaseProps & { units: readonly string[]; pla
       <label for={id}>{props.label}</label>
       <div class="input-group">
         <input
-          id={id}
-          name={vPath}
+          {...controlOf(id, vPath, err, props.hint)}
           class="input num"
           inputMode="decimal"
-          value={typeof v === "number" || typeof v === "string" ? String(v) : ""}
+          value={inputText(v)}
           placeholder={props.placeholder}
-          aria-invalid={err ? "true" : undefined}
-          aria-describedby={err ? `${id}-err` : props.hint ? `${id}-hint` : undefined}
           onInput={(e) => {
             const parsed = parseNumberInput(e.currentTarget.value);
             props.form.set(vPath, parsed);

@@ -2,6 +2,7 @@
 import type { ButtonHTMLAttributes, ComponentChildren, JSX } from "preact";
 import { useState } from "preact/hooks";
 import { STATUS_LABELS, STATUS_MEANINGS } from "../../../clinical/status.js";
+import type { Loaded } from "../hooks.js";
 
 export function cx(...parts: Array<string | false | null | undefined>): string {
   return parts.filter(Boolean).join(" ");
@@ -153,6 +154,73 @@ export function Tabs<T extends string>(props: { tabs: Array<{ id: T; label: stri
   );
 }
 
+/**
+ * The rows of a load as a table in a tight card: the load's error, or a spinner until it has data (each in a card
+ * body); the table stays while the load repeats.
+ */
+export function LoadedTable<T, R>(props: Omit<DataTableProps<R>, "rows"> & { of: Loaded<T>; rows: (data: T) => R[] }): JSX.Element {
+  const { of, rows, ...table } = props;
+  if (of.error) {
+    return (
+      <div class="card-body">
+        <Alert tone="error">{of.error.message}</Alert>
+      </div>
+    );
+  }
+  if (of.data === null) {
+    return (
+      <div class="card-body">
+        <Spinner />
+      </div>
+    );
+  }
+  return <DataTable {...table} rows={rows(of.data)} />;
+}
+
+/**
+ * An administration page of configured entries: their table in a card beside the form that adds one (its error
+ * above the fields, its submit button in the card's foot).
+ */
+export function ListAndAddPage(props: {
+  title: string;
+  sub: string;
+  listTitle: string;
+  list: ComponentChildren;
+  addTitle: string;
+  submitLabel: string;
+  onSubmit: (e: Event) => void;
+  busy: boolean;
+  error: string | null;
+  formTestId?: string;
+  children: ComponentChildren;
+}): JSX.Element {
+  return (
+    <>
+      <PageHead title={props.title} sub={props.sub} />
+      <div class="grid side">
+        <Card title={props.listTitle} tight>
+          {props.list}
+        </Card>
+        <form onSubmit={props.onSubmit} noValidate data-testid={props.formTestId}>
+          <Card
+            title={props.addTitle}
+            foot={
+              <Button type="submit" variant="primary" busy={props.busy}>
+                {props.submitLabel}
+              </Button>
+            }
+          >
+            <div class="stack">
+              {props.error ? <Alert tone="error">{props.error}</Alert> : null}
+              {props.children}
+            </div>
+          </Card>
+        </form>
+      </div>
+    </>
+  );
+}
+
 /** A column of a DataTable. */
 export interface Column<R> {
   key: string;
@@ -161,7 +229,7 @@ export interface Column<R> {
   render: (row: R) => ComponentChildren;
 }
 
-export function DataTable<R>(props: {
+export interface DataTableProps<R> {
   columns: Array<Column<R>>;
   rows: R[];
   rowKey: (r: R) => string;
@@ -169,7 +237,9 @@ export function DataTable<R>(props: {
   empty?: ComponentChildren;
   caption?: string;
   compact?: boolean;
-}): JSX.Element {
+}
+
+export function DataTable<R>(props: DataTableProps<R>): JSX.Element {
   if (props.rows.length === 0) return <>{props.empty ?? <Empty title="Nothing here yet" />}</>;
   return (
     <div class="table-wrap">

@@ -9,7 +9,7 @@ interface AuditVerifyReport {
   recordedHead: { id: number; hash: string; at: string } | null;
   firstBroken: { id: number | null; reason: string } | null;
 }
-import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Spinner, fmtDate } from "../components/ui.js";
+import { Alert, Badge, Button, Card, DataTable, Icon, ListAndAddPage, LoadedTable, PageHead, Spinner, fmtDate } from "../components/ui.js";
 import { SelectField, TextField, opts, useForm, useSubmit, type Json } from "../components/form.js";
 import { useDebounced, useLoad } from "../hooks.js";
 import { useSession } from "../session.js";
@@ -64,90 +64,73 @@ export function AdminUsersPage(): JSX.Element {
   }
 
   return (
-    <>
-      <PageHead title="Users" sub="Accounts and roles. Disabling a user ends their sessions." />
-      <div class="grid side">
-        <Card title="Accounts" tight>
-          {users.error ? (
-            <div class="card-body">
-              <Alert tone="error">{users.error.message}</Alert>
-            </div>
-          ) : !users.data ? (
-            <div class="card-body">
-              <Spinner />
-            </div>
-          ) : (
-            <DataTable
-              caption="Users"
-              rows={users.data.users}
-              rowKey={(u) => u.id}
-              columns={[
-                { key: "name", label: "Name", render: (u) => <><b>{u.displayName}</b><div class="small muted mono">{u.username}</div></> },
-                {
-                  key: "role",
-                  label: "Role",
-                  render: (u) => (
-                    <div class="row" style="gap:6px;flex-wrap:nowrap">
-                      <Badge tone={ROLE_TONE[u.role]} small plain>{u.role}</Badge>
-                      <label class="sr-only" for={`role-${u.id}`}>Role of {u.username}</label>
-                      <select id={`role-${u.id}`} class="input" style="height:28px;width:auto;font-size:12px" value={u.role} disabled={u.id === me.id} onChange={(e) => void patch(u, { role: e.currentTarget.value as Role })}>
-                        <option value="clinician">clinician</option>
-                        <option value="researcher">researcher</option>
-                        <option value="reviewer">reviewer</option>
-                        <option value="admin">admin</option>
-                      </select>
-                    </div>
-                  ),
-                },
-                { key: "status", label: "Status", render: (u) => (u.disabled ? <Badge tone="danger" small>disabled</Badge> : <Badge tone="ok" small>active</Badge>) },
-                { key: "created", label: "Created", render: (u) => <span class="num">{fmtDate(u.createdAt)}</span> },
-                {
-                  key: "act",
-                  label: "",
-                  render: (u) => (
-                    <div class="row" style="gap:6px;flex-wrap:nowrap;justify-content:flex-end">
-                      <Button size="sm" onClick={() => void resetPassword(u)}>
-                        Reset password
-                      </Button>
-                      {u.id !== me.id ? (
-                        <Button size="sm" variant={u.disabled ? undefined : "danger"} onClick={() => void patch(u, { disabled: !u.disabled })}>
-                          {u.disabled ? "Enable" : "Disable"}
-                        </Button>
-                      ) : (
-                        <span class="small muted">you</span>
-                      )}
-                    </div>
-                  ),
-                },
-              ]}
-            />
-          )}
-        </Card>
-        <form onSubmit={create} noValidate>
-          <Card
-            title="Add a user"
-            foot={
-              <Button type="submit" variant="primary" busy={busy}>
-                Create user
-              </Button>
-            }
-          >
-            <div class="stack">
-              {error ? <Alert tone="error">{error}</Alert> : null}
-              {created ? (
-                <Alert tone="ok">
-                  <b>{created.user.username}</b>: password (shown once, pass it on securely): <code data-testid="new-password">{created.password}</code>
-                </Alert>
-              ) : null}
-              <TextField form={form} path="username" label="Username" hint="3–40 characters: a–z, 0–9, . _ -" required autoComplete="off" />
-              <TextField form={form} path="displayName" label="Display name" required />
-              <SelectField form={form} path="role" label="Role" options={opts(["clinician", "Clinician"], ["researcher", "Researcher (pseudonymised data only)"], ["reviewer", "Evidence reviewer (keeps the evidence base)"], ["admin", "Administrator"])} emptyLabel="Choose a role" />
-              <TextField form={form} path="password" label="Password" type="password" hint="Optional, at least 10 characters; generated when empty." autoComplete="new-password" />
-            </div>
-          </Card>
-        </form>
-      </div>
-    </>
+    <ListAndAddPage
+      title="Users"
+      sub="Accounts and roles. Disabling a user ends their sessions."
+      listTitle="Accounts"
+      list={
+        <LoadedTable
+          of={users}
+          caption="Users"
+          rows={(d) => d.users}
+          rowKey={(u) => u.id}
+          columns={[
+            { key: "name", label: "Name", render: (u) => <><b>{u.displayName}</b><div class="small muted mono">{u.username}</div></> },
+            {
+              key: "role",
+              label: "Role",
+              render: (u) => (
+                <div class="row" style="gap:6px;flex-wrap:nowrap">
+                  <Badge tone={ROLE_TONE[u.role]} small plain>{u.role}</Badge>
+                  <label class="sr-only" for={`role-${u.id}`}>Role of {u.username}</label>
+                  <select id={`role-${u.id}`} class="input" style="height:28px;width:auto;font-size:12px" value={u.role} disabled={u.id === me.id} onChange={(e) => void patch(u, { role: e.currentTarget.value as Role })}>
+                    <option value="clinician">clinician</option>
+                    <option value="researcher">researcher</option>
+                    <option value="reviewer">reviewer</option>
+                    <option value="admin">admin</option>
+                  </select>
+                </div>
+              ),
+            },
+            { key: "status", label: "Status", render: (u) => (u.disabled ? <Badge tone="danger" small>disabled</Badge> : <Badge tone="ok" small>active</Badge>) },
+            { key: "created", label: "Created", render: (u) => <span class="num">{fmtDate(u.createdAt)}</span> },
+            {
+              key: "act",
+              label: "",
+              render: (u) => (
+                <div class="row" style="gap:6px;flex-wrap:nowrap;justify-content:flex-end">
+                  <Button size="sm" onClick={() => void resetPassword(u)}>
+                    Reset password
+                  </Button>
+                  {u.id !== me.id ? (
+                    <Button size="sm" variant={u.disabled ? undefined : "danger"} onClick={() => void patch(u, { disabled: !u.disabled })}>
+                      {u.disabled ? "Enable" : "Disable"}
+                    </Button>
+                  ) : (
+                    <span class="small muted">you</span>
+                  )}
+                </div>
+              ),
+            },
+          ]}
+        />
+      }
+      addTitle="Add a user"
+      submitLabel="Create user"
+      onSubmit={create}
+      busy={busy}
+      error={error}
+    >
+      {created ? (
+        <Alert tone="ok">
+          <b>{created.user.username}</b>: password (shown once, pass it on securely): <code data-testid="new-password">{created.password}</code>
+        </Alert>
+      ) : null}
+      <TextField form={form} path="username" label="Username" hint="3–40 characters: a–z, 0–9, . _ -" required autoComplete="off" />
+      <TextField form={form} path="displayName" label="Display name" required />
+      <SelectField form={form} path="role" label="Role" options={opts(["clinician", "Clinician"], ["researcher", "Researcher (pseudonymised data only)"], ["reviewer", "Evidence reviewer (keeps the evidence base)"], ["admin", "Administrator"])} emptyLabel="Choose a role" />
+      <TextField form={form} path="password" label="Password" type="password" hint="Optional, at least 10 characters; generated when empty." autoComplete="new-password" />
+    </ListAndAddPage>
   );
 }
 

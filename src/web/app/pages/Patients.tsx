@@ -2,7 +2,7 @@
 import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
-import { Alert, Badge, Button, Card, DataTable, Empty, Icon, PageHead, Spinner, fmtDate, initials } from "../components/ui.js";
+import { Alert, Badge, Button, Card, Empty, Icon, LoadedTable, PageHead, fmtDate, initials } from "../components/ui.js";
 import { loadNotices } from "../components/EvidenceNotice.js";
 import { TextField, useForm, useSubmit, type Json } from "../components/form.js";
 import { useDebounced, useLoad } from "../hooks.js";
@@ -90,92 +90,83 @@ export function PatientsPage(): JSX.Element {
         }
         tight
       >
-        {list.error ? (
-          <div class="card-body">
-            <Alert tone="error">{list.error.message}</Alert>
-          </div>
-        ) : list.data === null ? (
-          <div class="card-body">
-            <Spinner />
-          </div>
-        ) : (
-          <DataTable
-            caption="Patients"
-            rows={list.data.patients}
-            rowKey={(p) => p.id}
-            onRowClick={(p) => navigate(`/patients/${p.id}`)}
-            empty={
-              <Empty title={dq ? "No patient matches this search" : "No patients yet"}>
-                {canEditPatients(user) && !dq ? <p>Create the first record with “New patient”.</p> : null}
-              </Empty>
-            }
-            columns={[
-              {
-                key: "name",
-                label: pseudo ? "Pseudonym" : "Patient",
-                render: (p) => (
-                  <div class="row" style="flex-wrap:nowrap">
-                    <span class="avatar" aria-hidden="true" style={pseudo ? "background:var(--violet-bg);color:var(--violet)" : undefined}>
-                      {pseudo ? "P" : initials(p.displayName ?? "?")}
-                    </span>
-                    <div>
-                      <a href={`/patients/${p.id}`} data-testid="patient-link">
-                        <b>{patientLabel(p)}</b>
-                      </a>
-                      {!pseudo ? <div class="small muted mono">{p.pseudonymId}</div> : null}
-                      {changedBy.has(p.id) && notices.data?.version ? (
-                        <div class="small" data-testid="evidence-notice-mark" title={changedBy.get(p.id)!.join("\n")}>
-                          <Badge tone="warn" small>verdict changed with evidence v{notices.data.version.number}</Badge> {changedBy.get(p.id)![0]}
-                          {changedBy.get(p.id)!.length > 1 ? ` (+${changedBy.get(p.id)!.length - 1})` : ""}
-                        </div>
-                      ) : null}
-                    </div>
-                  </div>
-                ),
-              },
-              { key: "dob", label: pseudo ? "Date of birth (shifted)" : "Date of birth", render: (p) => <span class="num">{fmtDate(p.dateOfBirth)}</span> },
-              { key: "age", label: "Age", num: true, render: (p) => <span class="num">{ageFrom(p.dateOfBirth) ?? "—"}</span> },
-              {
-                key: "diagnosis",
-                label: "Diagnosis · what needs doing",
-                render: (p) =>
-                  p.diagnosis ? (
-                    <div data-testid="patient-diagnosis">
-                      <div class="small">{p.diagnosis.label}</div>
-                      {p.diagnosis.needs.length > 0 ? (
-                        <div class="small muted" title={p.diagnosis.needs.join("\n")}>
-                          To do: {p.diagnosis.needs.map((n) => n.split(":")[0]).join("; ")}
-                        </div>
-                      ) : (
-                        <div class="small muted">Work-up complete</div>
-                      )}
-                      {p.due !== undefined && p.due.length > 0 ? (
-                        <div class="small" data-testid="patient-due" style="color:var(--warn)">
-                          {p.due.map((d) => d.text).join("; ")}
-                        </div>
-                      ) : null}
-                    </div>
-                  ) : (
-                    <span class="small muted">record needs correction</span>
-                  ),
-              },
-              { key: "created", label: "Created", render: (p) => <span class="num">{fmtDate(p.createdAt)} <span class="muted small">by {p.createdBy}</span></span> },
-              { key: "updated", label: "Last updated", render: (p) => <span class="num">{fmtDate(p.updatedAt)} <span class="muted small">by {p.updatedBy}</span></span> },
-              { key: "version", label: "Version", num: true, render: (p) => <span class="num">v{p.version}</span> },
-              {
-                key: "open",
-                label: "",
-                render: (p) => (
-                  <div class="row" style="justify-content:flex-end">
-                    <a class="btn sm" href={`/patients/${p.id}/assessment`}>
-                      Assessment
+        <LoadedTable
+          of={list}
+          caption="Patients"
+          rows={(d) => d.patients}
+          rowKey={(p) => p.id}
+          onRowClick={(p) => navigate(`/patients/${p.id}`)}
+          empty={
+            <Empty title={dq ? "No patient matches this search" : "No patients yet"}>
+              {canEditPatients(user) && !dq ? <p>Create the first record with “New patient”.</p> : null}
+            </Empty>
+          }
+          columns={[
+            {
+              key: "name",
+              label: pseudo ? "Pseudonym" : "Patient",
+              render: (p) => (
+                <div class="row" style="flex-wrap:nowrap">
+                  <span class="avatar" aria-hidden="true" style={pseudo ? "background:var(--violet-bg);color:var(--violet)" : undefined}>
+                    {pseudo ? "P" : initials(p.displayName ?? "?")}
+                  </span>
+                  <div>
+                    <a href={`/patients/${p.id}`} data-testid="patient-link">
+                      <b>{patientLabel(p)}</b>
                     </a>
+                    {!pseudo ? <div class="small muted mono">{p.pseudonymId}</div> : null}
+                    {changedBy.has(p.id) && notices.data?.version ? (
+                      <div class="small" data-testid="evidence-notice-mark" title={changedBy.get(p.id)!.join("\n")}>
+                        <Badge tone="warn" small>verdict changed with evidence v{notices.data.version.number}</Badge> {changedBy.get(p.id)![0]}
+                        {changedBy.get(p.id)!.length > 1 ? ` (+${changedBy.get(p.id)!.length - 1})` : ""}
+                      </div>
+                    ) : null}
                   </div>
+                </div>
+              ),
+            },
+            { key: "dob", label: pseudo ? "Date of birth (shifted)" : "Date of birth", render: (p) => <span class="num">{fmtDate(p.dateOfBirth)}</span> },
+            { key: "age", label: "Age", num: true, render: (p) => <span class="num">{ageFrom(p.dateOfBirth) ?? "—"}</span> },
+            {
+              key: "diagnosis",
+              label: "Diagnosis · what needs doing",
+              render: (p) =>
+                p.diagnosis ? (
+                  <div data-testid="patient-diagnosis">
+                    <div class="small">{p.diagnosis.label}</div>
+                    {p.diagnosis.needs.length > 0 ? (
+                      <div class="small muted" title={p.diagnosis.needs.join("\n")}>
+                        To do: {p.diagnosis.needs.map((n) => n.split(":")[0]).join("; ")}
+                      </div>
+                    ) : (
+                      <div class="small muted">Work-up complete</div>
+                    )}
+                    {p.due !== undefined && p.due.length > 0 ? (
+                      <div class="small" data-testid="patient-due" style="color:var(--warn)">
+                        {p.due.map((d) => d.text).join("; ")}
+                      </div>
+                    ) : null}
+                  </div>
+                ) : (
+                  <span class="small muted">record needs correction</span>
                 ),
-              },
-            ]}
-          />
-        )}
+            },
+            { key: "created", label: "Created", render: (p) => <span class="num">{fmtDate(p.createdAt)} <span class="muted small">by {p.createdBy}</span></span> },
+            { key: "updated", label: "Last updated", render: (p) => <span class="num">{fmtDate(p.updatedAt)} <span class="muted small">by {p.updatedBy}</span></span> },
+            { key: "version", label: "Version", num: true, render: (p) => <span class="num">v{p.version}</span> },
+            {
+              key: "open",
+              label: "",
+              render: (p) => (
+                <div class="row" style="justify-content:flex-end">
+                  <a class="btn sm" href={`/patients/${p.id}/assessment`}>
+                    Assessment
+                  </a>
+                </div>
+              ),
+            },
+          ]}
+        />
         {total > PAGE ? (
           <div class="card-foot">
             <span class="small muted" style="margin-right:auto">
