@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
-import type { RobJudgement, RobTable, RobTool } from "./plots/types.js";
+import { ROB_TOOL_NAMES, type RobJudgement, type RobTable, type RobTool } from "./plots/types.js";
 
 /** Answers to a signalling question: yes, probably yes, probably no, no, no information, not applicable. */
 export const RobAnswerSchema = z.enum(["Y", "PY", "PN", "N", "NI", "NA"]);
@@ -70,8 +70,13 @@ export function robOverrideSchema<J extends z.ZodType>(judgement: J) {
 }
 
 /** `{ D1: schema, D2: schema, … }`, every domain optional, no other key. */
-export function perDomainSchema<S extends z.ZodType>(domains: readonly string[], schema: S) {
-  return z.object(Object.fromEntries(domains.map((d) => [d, schema])) as Record<string, S>).partial().strict();
+export function perDomainSchema<D extends string, S extends z.ZodType>(domains: readonly D[], schema: S) {
+  return z.object(Object.fromEntries(domains.map((d) => [d, schema])) as { [K in D]: S }).partial().strict();
+}
+
+/** `{ D1: schema, D2: schema, … }`, every domain required, no other key. */
+export function everyDomainSchema<D extends string, S extends z.ZodType>(domains: readonly D[], schema: S) {
+  return z.object(Object.fromEntries(domains.map((d) => [d, schema])) as { [K in D]: S }).strict();
 }
 
 /** The fields both tools' assessment inputs share: one result of one study, its answers and overrides per domain (pass the overrides with `.default({})`). */
@@ -157,7 +162,7 @@ interface AssessedResult<D extends string> {
 
 /** A robvis-style table (input of robTrafficLightSvg / robSummarySvg) of final judgements; "not assessed" stays grey. */
 export function robTableOf<D extends string>(tool: RobTool, domains: readonly D[], labels: Record<D, string>, assessments: readonly AssessedResult<D>[]): RobTable {
-  if (assessments.length === 0) throw new InputError(`no ${tool === "RoB2" ? "RoB 2" : tool} assessments to plot`);
+  if (assessments.length === 0) throw new InputError(`no ${ROB_TOOL_NAMES[tool]} assessments to plot`);
   return {
     tool,
     domains: domains.map((d) => labels[d]),

@@ -39,6 +39,7 @@
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import type { RobTable } from "./plots/types.js";
+import type { TrialRob2 } from "./schema.js";
 import { assessmentInputShape, BASE_OPTIONS as BASE, FOLLOW_ON_OPTIONS as FOLLOW_ON, RobAnswerSchema, answerPath, answerProblems, applicableQuestionIds, checkedRule, no, ni, parseAssessmentInput, perDomainSchema, questionsOfDomain, robOverrideSchema, robTableOf, runDomains, yes, type RobAnswer, type RobAnswers, type RobDomainResult, type RobRuleLeaf, type SignallingQuestion } from "./rob-common.js";
 
 /** Answers to a signalling question: yes, probably yes, probably no, no, no information, not applicable. */
@@ -236,6 +237,9 @@ export interface Rob2Assessment {
   overall: Rob2OverallResult;
   weight?: number;
 }
+
+/** A trial entry's `rob2` (data/trials.json) as the input of assessRob2, the study named `study`. */
+export const rob2InputOf = (study: string, r: TrialRob2, weight?: number): Rob2AssessmentInput => ({ study, outcome: r.outcome, answers: r.answers, overrides: r.overrides, ...(weight !== undefined ? { weight } : {}) });
 
 /**
  * Overall RoB 2 judgement from the final domain judgements: high if any domain is high; low only if all five are

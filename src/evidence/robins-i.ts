@@ -27,6 +27,7 @@
  */
 import { z } from "zod";
 import type { RobTable } from "./plots/types.js";
+import type { TrialRobinsI } from "./schema.js";
 import { assessmentInputShape, BASE_OPTIONS as BASE, FOLLOW_ON_OPTIONS as FOLLOW_ON, RobAnswerSchema, answerPath, answerProblems, applicableQuestionIds, checkedRule, no, ni, parseAssessmentInput, perDomainSchema, questionsOfDomain, robOverrideSchema, robTableOf, runDomains, yes, type RobAnswer, type RobAnswers, type RobDomainResult, type RobRuleLeaf, type SignallingQuestion } from "./rob-common.js";
 import { InputError } from "../shared/errors.js";
 
@@ -238,6 +239,16 @@ export interface RobinsAssessment {
   overall: { algorithm: RobinsJudgement | "not assessed"; override: RobinsOverride | null; final: RobinsJudgement | "not assessed" };
   weight?: number;
 }
+
+/** A study entry's `robinsI` (data/trials.json) as the input of assessRobinsI, the study named `study`. */
+export const robinsInputOf = (study: string, r: TrialRobinsI, weight?: number): RobinsAssessmentInput => ({
+  study,
+  outcome: r.outcome,
+  answers: r.answers,
+  overrides: r.overrides,
+  ...(r.overallOverride !== undefined ? { overallOverride: r.overallOverride } : {}),
+  ...(weight !== undefined ? { weight } : {}),
+});
 
 /** Runs every domain's rule, applies overrides; InputError on bad input. */
 export function assessRobinsI(input: RobinsAssessmentInput): RobinsAssessment {

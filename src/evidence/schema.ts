@@ -9,7 +9,9 @@
 import { GradeOverridesSchema } from "./grade-overrides.js";
 import { z } from "zod";
 import { TherapyIdSchema } from "../shared/therapies.js";
-import { Rob2AnswerSchema, Rob2JudgementSchema, Rob2OverrideSchema } from "./rob2.js";
+import { everyDomainSchema } from "./rob-common.js";
+import { ROB2_DOMAINS, Rob2AnswersByDomainSchema, Rob2JudgementSchema, Rob2OverridesByDomainSchema } from "./rob2.js";
+import { ROBINS_DOMAINS, RobinsAnswersByDomainSchema, RobinsJudgementSchema, RobinsOverrideSchema, RobinsOverridesByDomainSchema } from "./robins-i.js";
 
 /** Stable ids: lower-case words joined by hyphens (e.g. "christiansen-2002"). */
 export const EvidenceIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "ids are lower-case letters, digits and hyphens");
@@ -283,7 +285,6 @@ export const RobAssessmentSchema = z
   .strict();
 export type RobAssessment = z.infer<typeof RobAssessmentSchema>;
 
-const Rob2DomainAnswersSchema = z.record(z.string(), Rob2AnswerSchema);
 const Rob2FinalSchema = z.union([Rob2JudgementSchema, z.literal("not assessed")]);
 
 /**
@@ -300,16 +301,45 @@ export const TrialRob2Schema = z
     source: EvidenceIdSchema,
     /** The trial outcome row the judgement is for (RoB 2 is result-specific). */
     outcome: EvidenceIdSchema,
-    answers: z.object({ D1: Rob2DomainAnswersSchema, D2: Rob2DomainAnswersSchema, D3: Rob2DomainAnswersSchema, D4: Rob2DomainAnswersSchema, D5: Rob2DomainAnswersSchema }).partial().strict(),
-    overrides: z.object({ D1: Rob2OverrideSchema, D2: Rob2OverrideSchema, D3: Rob2OverrideSchema, D4: Rob2OverrideSchema, D5: Rob2OverrideSchema }).partial().strict().default({}),
+    answers: Rob2AnswersByDomainSchema,
+    overrides: Rob2OverridesByDomainSchema.default({}),
     /** Final judgement per domain and overall (must equal the algorithm's result after overrides). */
-    judgements: z.object({ D1: Rob2FinalSchema, D2: Rob2FinalSchema, D3: Rob2FinalSchema, D4: Rob2FinalSchema, D5: Rob2FinalSchema }).strict(),
+    judgements: everyDomainSchema(ROB2_DOMAINS, Rob2FinalSchema),
     overall: Rob2FinalSchema,
     /** Why the answers were given: what the published methods say, per domain (paraphrase). */
     basis: z.string().min(3),
   })
   .strict();
 export type TrialRob2 = z.infer<typeof TrialRob2Schema>;
+
+const RobinsFinalSchema = z.union([RobinsJudgementSchema, z.literal("not assessed")]);
+
+/**
+ * A ROBINS-I assessment of one result of a non-randomised study (effect of assignment), stored like `rob2`: the
+ * answers per domain (src/evidence/robins-i.ts vocabulary), any reviewer override (domain or overall) with its
+ * reason, and the final judgements, which `decidua evidence validate` recomputes with the tool's rules.
+ */
+export const TrialRobinsISchema = z
+  .object({
+    tool: z.literal("ROBINS-I"),
+    /** Who judged: a published review (source id) or "decidua" / a reviewer (our reading of the published methods). */
+    assessor: z.string().min(2),
+    /** Where the methods were read (a source id). */
+    source: EvidenceIdSchema,
+    /** The study's outcome row the judgement is for (ROBINS-I is result-specific). */
+    outcome: EvidenceIdSchema,
+    answers: RobinsAnswersByDomainSchema,
+    overrides: RobinsOverridesByDomainSchema.default({}),
+    /** The reviewer's overall judgement in place of the rule's (e.g. critical), with a reason. */
+    overallOverride: RobinsOverrideSchema.optional(),
+    /** Final judgement per domain and overall (must equal the rules' result after overrides). */
+    judgements: everyDomainSchema(ROBINS_DOMAINS, RobinsFinalSchema),
+    overall: RobinsFinalSchema,
+    /** Why the answers were given: what the published methods say, per domain (paraphrase). */
+    basis: z.string().min(3),
+  })
+  .strict();
+export type TrialRobinsI = z.infer<typeof TrialRobinsISchema>;
 
 export const EvidenceTrialDesignSchema = z
   .object({
@@ -349,6 +379,8 @@ export const EvidenceTrialSchema = z
     rob: RobAssessmentSchema.nullable(),
     /** Risk of bias 2.0, for trials whose methods are public (absent: not assessed). */
     rob2: TrialRob2Schema.optional(),
+    /** ROBINS-I, for non-randomised studies (`design.randomised` false) whose methods are public (absent: not assessed). */
+    robinsI: TrialRobinsISchema.optional(),
     source: EvidenceIdSchema,
     note: z.string().optional(),
   })

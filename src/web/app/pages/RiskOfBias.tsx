@@ -229,7 +229,7 @@ export function RiskOfBiasPage(): JSX.Element {
             </span>
           </Alert>
         ) : null}
-        {saved !== null && saved.tool === "rob2" ? <RobIntoDraft study={saved.study} outcome={saved.outcome} /> : null}
+        {saved !== null ? <RobIntoDraft tool={saved.tool} study={saved.study} outcome={saved.outcome} /> : null}
         <Button variant="primary" busy={busy} disabled={study === ""} onClick={() => void save()}>
           Save assessment
         </Button>
@@ -246,11 +246,13 @@ export function RiskOfBiasPage(): JSX.Element {
 }
 
 /**
- * "Use this RoB 2 in the evidence draft" for a trial the draft already holds (POST
- * /api/rob/assessments/rob2/:study/into-draft): the trial entry's rob2 becomes this assessment, one revision with the
- * reason. A new trial gets its RoB 2 when its reconciled extraction is put into the draft (the extraction page).
+ * "Use this RoB 2 / ROBINS-I in the evidence draft" for a study the draft already holds (POST
+ * /api/rob/assessments/:tool/:study/into-draft): the entry's rob2 (randomised) or robinsI (non-randomised) becomes this
+ * assessment, one revision with the reason. A new study gets its assessment when its reconciled extraction is put
+ * into the draft (the extraction page).
  */
-function RobIntoDraft(props: { study: string; outcome: string }): JSX.Element {
+function RobIntoDraft(props: { tool: ToolId; study: string; outcome: string }): JSX.Element {
+  const name = props.tool === "rob2" ? "RoB 2" : "ROBINS-I";
   const [why, setWhy] = useState("");
   const [msg, setMsg] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -258,8 +260,10 @@ function RobIntoDraft(props: { study: string; outcome: string }): JSX.Element {
     setBusy(true);
     setMsg(null);
     try {
-      const r = await api<{ rob2: { outcome: string; overall: string }; lastRevision: number }>("POST", `/api/rob/assessments/rob2/${encodeURIComponent(props.study)}/into-draft`, { outcome: props.outcome, why });
-      setMsg({ tone: "ok", text: `In the evidence draft as revision #${r.lastRevision}: ${props.study}, outcome ${r.rob2.outcome}, overall ${r.rob2.overall}. Publish the draft to make it count.` });
+      type Field = { outcome: string; overall: string };
+      const r = await api<{ rob2?: Field; robinsI?: Field; lastRevision: number }>("POST", `/api/rob/assessments/${props.tool}/${encodeURIComponent(props.study)}/into-draft`, { outcome: props.outcome, why });
+      const f = r.rob2 ?? r.robinsI;
+      setMsg({ tone: "ok", text: `In the evidence draft as revision #${r.lastRevision}: ${props.study}, outcome ${f?.outcome ?? "?"}, overall ${f?.overall ?? "?"}. Publish the draft to make it count.` });
     } catch (e) {
       setMsg({ tone: "error", text: e instanceof Error ? e.message : String(e) });
     } finally {
@@ -273,7 +277,7 @@ function RobIntoDraft(props: { study: string; outcome: string }): JSX.Element {
         <input class="input" value={why} onInput={(e) => setWhy(e.currentTarget.value)} aria-label="Reason for the draft change" />
       </label>
       <Button busy={busy} disabled={why.trim().length < 3} onClick={() => void go()}>
-        Use this RoB 2 in the evidence draft
+        Use this {name} in the evidence draft
       </Button>
       {msg !== null ? (
         <Alert tone={msg.tone}>
