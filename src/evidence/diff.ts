@@ -163,17 +163,17 @@ export function diffEvidenceBases(a: EvidenceBase, b: EvidenceBase): EvidenceDif
 // ---------------------------------------------------------------------------------------------------------------
 // The reviewer's comparison of two versions (or a version and the draft)
 
-/** What a reviewer compares, in this order: the studies, their counts, risk of bias, GRADE ratings, guideline positions, the rest. */
-export const CHANGE_GROUPS = ["trials", "counts", "rob", "grade", "guidelines", "other"] as const;
-export type ChangeGroup = (typeof CHANGE_GROUPS)[number];
-export const CHANGE_GROUP_LABELS: Record<ChangeGroup, string> = {
-  trials: "Trials (added, removed, design, arms, outcomes)",
-  counts: "Counts",
-  rob: "Risk of bias (RoB 1, RoB 2, ROBINS-I)",
-  grade: "GRADE ratings",
-  guidelines: "Guideline positions",
-  other: "Meta-analyses, sources, therapies, PRISMA flows",
-};
+/** What a reviewer compares, in this order, with its heading: the studies, their counts, risk of bias, GRADE ratings, guideline positions, the rest. */
+const GROUPS = [
+  ["trials", "Trials (added, removed, design, arms, outcomes)"],
+  ["counts", "Counts"],
+  ["rob", "Risk of bias (RoB 1, RoB 2, ROBINS-I)"],
+  ["grade", "GRADE ratings"],
+  ["guidelines", "Guideline positions"],
+  ["other", "Meta-analyses, sources, therapies, PRISMA flows"],
+] as const;
+export type ChangeGroup = (typeof GROUPS)[number][0];
+export const CHANGE_GROUPS: readonly ChangeGroup[] = GROUPS.map(([g]) => g);
 
 /** One change on one row of the comparison: an entry added or removed, or one field before and after. */
 export interface GroupedChange {
@@ -204,7 +204,7 @@ export interface ChangeGroupView {
 
 /** The diff's entries and fields sorted into the reviewer's groups, in CHANGE_GROUPS order (every group present, empty when unchanged). */
 export function groupEvidenceChanges(diff: EvidenceDiff): ChangeGroupView[] {
-  const out = CHANGE_GROUPS.map((group) => ({ group, label: CHANGE_GROUP_LABELS[group], changes: [] as GroupedChange[] }));
+  const out: ChangeGroupView[] = GROUPS.map(([group, label]) => ({ group, label, changes: [] }));
   const add = (table: EvidenceTable, c: Omit<GroupedChange, "table">): void => {
     out[CHANGE_GROUPS.indexOf(groupOf(table, c.path))]!.changes.push({ table, ...c });
   };

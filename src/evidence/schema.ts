@@ -285,58 +285,50 @@ export const RobAssessmentSchema = z
   .strict();
 export type RobAssessment = z.infer<typeof RobAssessmentSchema>;
 
-const Rob2FinalSchema = z.union([Rob2JudgementSchema, z.literal("not assessed")]);
-
 /**
- * A RoB 2 assessment of one result of a trial (effect of assignment): the answers to the signalling questions per
- * domain (src/evidence/rob2.ts vocabulary; a domain without answers is "not assessed"), any reviewer override with
- * its reason, and the final judgements, which `decidua evidence validate` recomputes with the published algorithms.
+ * The fields a trial entry's stored risk-of-bias assessment has whichever tool judged (RoB 2 in `rob2`, ROBINS-I in
+ * `robinsI`): who judged, where the methods were read, the outcome row judged (both tools are result-specific), the
+ * answers per domain in the tool's vocabulary (a domain without answers is "not assessed"), any reviewer override with
+ * its reason, and the final judgements per domain and overall, which `decidua evidence validate` recomputes with the
+ * tool's rules.
  */
-export const TrialRob2Schema = z
-  .object({
-    tool: z.literal("RoB2"),
-    /** Who judged: a published review (source id) or "decidua" (our reading of the published methods). */
+function storedRobShape<T extends string, A extends z.ZodType, O extends z.ZodType, J extends z.ZodType, F extends z.ZodType>(tool: T, parts: { answers: A; overrides: O; judgements: J; final: F }) {
+  return {
+    tool: z.literal(tool),
+    /** Who judged: a published review (source id), "decidua" or a reviewer (our reading of the published methods). */
     assessor: z.string().min(2),
     /** Where the methods were read (a source id). */
     source: EvidenceIdSchema,
-    /** The trial outcome row the judgement is for (RoB 2 is result-specific). */
+    /** The outcome row the judgement is for. */
     outcome: EvidenceIdSchema,
-    answers: Rob2AnswersByDomainSchema,
-    overrides: Rob2OverridesByDomainSchema.default({}),
-    /** Final judgement per domain and overall (must equal the algorithm's result after overrides). */
-    judgements: everyDomainSchema(ROB2_DOMAINS, Rob2FinalSchema),
-    overall: Rob2FinalSchema,
+    answers: parts.answers,
+    /** Pass with `.default({})`. */
+    overrides: parts.overrides,
+    /** Final judgement per domain and overall (must equal the rules' result after overrides). */
+    judgements: parts.judgements,
+    overall: parts.final,
     /** Why the answers were given: what the published methods say, per domain (paraphrase). */
     basis: z.string().min(3),
-  })
+  };
+}
+
+const Rob2FinalSchema = z.union([Rob2JudgementSchema, z.literal("not assessed")]);
+const RobinsFinalSchema = z.union([RobinsJudgementSchema, z.literal("not assessed")]);
+
+/** A RoB 2 assessment of one result of a randomised trial (effect of assignment; src/evidence/rob2.ts vocabulary). */
+export const TrialRob2Schema = z
+  .object(storedRobShape("RoB2", { answers: Rob2AnswersByDomainSchema, overrides: Rob2OverridesByDomainSchema.default({}), judgements: everyDomainSchema(ROB2_DOMAINS, Rob2FinalSchema), final: Rob2FinalSchema }))
   .strict();
 export type TrialRob2 = z.infer<typeof TrialRob2Schema>;
 
-const RobinsFinalSchema = z.union([RobinsJudgementSchema, z.literal("not assessed")]);
-
 /**
- * A ROBINS-I assessment of one result of a non-randomised study (effect of assignment), stored like `rob2`: the
- * answers per domain (src/evidence/robins-i.ts vocabulary), any reviewer override (domain or overall) with its
- * reason, and the final judgements, which `decidua evidence validate` recomputes with the tool's rules.
+ * A ROBINS-I assessment of one result of a non-randomised study (effect of assignment; src/evidence/robins-i.ts
+ * vocabulary), stored like `rob2`, with the reviewer's optional overall override (e.g. critical) and its reason.
  */
 export const TrialRobinsISchema = z
   .object({
-    tool: z.literal("ROBINS-I"),
-    /** Who judged: a published review (source id) or "decidua" / a reviewer (our reading of the published methods). */
-    assessor: z.string().min(2),
-    /** Where the methods were read (a source id). */
-    source: EvidenceIdSchema,
-    /** The study's outcome row the judgement is for (ROBINS-I is result-specific). */
-    outcome: EvidenceIdSchema,
-    answers: RobinsAnswersByDomainSchema,
-    overrides: RobinsOverridesByDomainSchema.default({}),
-    /** The reviewer's overall judgement in place of the rule's (e.g. critical), with a reason. */
+    ...storedRobShape("ROBINS-I", { answers: RobinsAnswersByDomainSchema, overrides: RobinsOverridesByDomainSchema.default({}), judgements: everyDomainSchema(ROBINS_DOMAINS, RobinsFinalSchema), final: RobinsFinalSchema }),
     overallOverride: RobinsOverrideSchema.optional(),
-    /** Final judgement per domain and overall (must equal the rules' result after overrides). */
-    judgements: everyDomainSchema(ROBINS_DOMAINS, RobinsFinalSchema),
-    overall: RobinsFinalSchema,
-    /** Why the answers were given: what the published methods say, per domain (paraphrase). */
-    basis: z.string().min(3),
   })
   .strict();
 export type TrialRobinsI = z.infer<typeof TrialRobinsISchema>;
