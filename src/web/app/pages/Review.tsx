@@ -60,6 +60,27 @@ function countOrNull(s: string): number | null {
   return s.trim() === "" ? null : Number(s);
 }
 
+/** A form's change to the draft: busy while saving, the error, the saved line; `onSaved` (reload) after success. */
+function useDraftSave(onSaved: () => void) {
+  const action = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
+  const save = (change: () => Promise<unknown>, message: string): Promise<boolean> => {
+    setSaved(null);
+    return action.run(async () => {
+      await change();
+      setSaved(message);
+      onSaved();
+    });
+  };
+  const messages = (
+    <>
+      {action.error ? <Alert tone="error">{action.error}</Alert> : null}
+      {saved ? <Alert tone="ok">{saved}</Alert> : null}
+    </>
+  );
+  return { action, save, messages };
+}
+
 /** Edit one outcome's arm counts of one trial, with the reason (one revision). */
 function TrialCountsForm(props: { draft: Draft; onSaved: () => void }): JSX.Element {
   const trials = props.draft.content.trials ?? [];
@@ -69,34 +90,29 @@ function TrialCountsForm(props: { draft: Draft; onSaved: () => void }): JSX.Elem
   const outcome = trial?.outcomes.find((o) => o.id === outcomeId) ?? trial?.outcomes[0];
   const [vals, setVals] = useState<Record<string, string>>({});
   const [why, setWhy] = useState("");
-  const action = useAction();
-  const [saved, setSaved] = useState<string | null>(null);
+  const { action, save: saveChange, messages } = useDraftSave(props.onSaved);
   const val = (k: "events_t" | "total_t" | "events_c" | "total_c" | "status" | "derivation"): string => vals[k] ?? (outcome?.[k] === null || outcome?.[k] === undefined ? (k === "status" ? "reported" : "") : String(outcome[k]));
   const set = (k: string) => (e: Event) => setVals({ ...vals, [k]: (e.currentTarget as HTMLInputElement).value });
 
   async function save(e: Event): Promise<void> {
     e.preventDefault();
     if (trial === undefined || outcome === undefined) return;
-    setSaved(null);
     const status = val("status");
     const o: Outcome = { ...outcome, events_t: countOrNull(val("events_t")), total_t: countOrNull(val("total_t")), events_c: countOrNull(val("events_c")), total_c: countOrNull(val("total_c")), status };
     if (status === "derived") o.derivation = val("derivation");
     else delete o.derivation;
     if (status !== "missing") delete o.missingNote;
     const entry = { ...trial, outcomes: trial.outcomes.map((x) => (x.id === outcome.id ? o : x)) };
-    await action.run(async () => {
-      await api("PUT", `/api/evidence/draft/trials/${encodeURIComponent(trial.id)}`, { why, entry, expectedRevision: props.draft.lastRevision });
-      setSaved(`${trial.label}: ${outcome.id} saved to the draft`);
+    const change = () => api("PUT", `/api/evidence/draft/trials/${encodeURIComponent(trial.id)}`, { why, entry, expectedRevision: props.draft.lastRevision });
+    if (await saveChange(change, `${trial.label}: ${outcome.id} saved to the draft`)) {
       setVals({});
       setWhy("");
-      props.onSaved();
-    });
+    }
   }
 
   return (
     <form class="stack" onSubmit={(e) => void save(e)} data-testid="trial-counts-form">
-      {action.error ? <Alert tone="error">{action.error}</Alert> : null}
-      {saved ? <Alert tone="ok">{saved}</Alert> : null}
+      {messages}
       <div class="grid cols-2">
         <label class="field">
           <span class="label">Trial</span>
@@ -157,8 +173,7 @@ function EntryEditor(props: { draft: Draft; onSaved: () => void }): JSX.Element 
   const [id, setId] = useState("");
   const [text, setText] = useState("");
   const [why, setWhy] = useState("");
-  const action = useAction();
-  const [saved, setSaved] = useState<string | null>(null);
+  const { action, save: saveChange, messages } = useDraftSave(props.onSaved);
   const entries = props.draft.content[table] ?? [];
 
   function load(): void {
@@ -169,8 +184,7 @@ function EntryEditor(props: { draft: Draft; onSaved: () => void }): JSX.Element 
 
   async function save(ev: Event): Promise<void> {
     ev.preventDefault();
-    setSaved(null);
-    await action.run(async () => {
+    const change = async (): Promise<void> => {
       const expectedRevision = props.draft.lastRevision;
       if (mode === "delete") {
         await api("DELETE", `/api/evidence/draft/${table}/${encodeURIComponent(id)}`, { why, expectedRevision });
@@ -185,16 +199,13 @@ function EntryEditor(props: { draft: Draft; onSaved: () => void }): JSX.Element 
         if (mode === "add") await api("POST", `/api/evidence/draft/${table}`, { why, entry, expectedRevision });
         else await api("PUT", `/api/evidence/draft/${table}/${encodeURIComponent(entryId)}`, { why, entry, expectedRevision });
       }
-      setSaved(`${mode} ${table} saved to the draft`);
-      setWhy("");
-      props.onSaved();
-    });
+    };
+    if (await saveChange(change, `${mode} ${table} saved to the draft`)) setWhy("");
   }
 
   return (
     <form class="stack" onSubmit={(e) => void save(e)} data-testid="entry-editor">
-      {action.error ? <Alert tone="error">{action.error}</Alert> : null}
-      {saved ? <Alert tone="ok">{saved}</Alert> : null}
+      {messages}
       <div class="grid cols-3">
         <label class="field">
           <span class="label">Table</span>
