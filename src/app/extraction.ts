@@ -15,9 +15,10 @@ import {
   type TrialEntryMeta,
 } from "../evidence/extraction.js";
 import { assessRob2, ROB2_DOMAINS, robTableFromRob2, type Rob2Assessment, type Rob2AssessmentInput } from "../evidence/rob2.js";
-import { assessRobinsI, robTableFromRobinsI, type RobinsAssessment, type RobinsAssessmentInput } from "../evidence/robins-i.js";
+import { assessRobinsI, ROBINS_DOMAINS, robTableFromRobinsI, type RobinsAssessment, type RobinsAssessmentInput } from "../evidence/robins-i.js";
+import { ROB_TOOL_NAMES } from "../evidence/plots/types.js";
 import { robSummarySvg, robTrafficLightSvg } from "../evidence/plots/rob.js";
-import { EvidenceTrialSchema, type EvidenceTrial, type TrialRob2 } from "../evidence/schema.js";
+import { EvidenceTrialSchema, type EvidenceTrial, type TrialRob2, type TrialRobinsI } from "../evidence/schema.js";
 import type { EvidenceRevision, EvidenceStore } from "../store/evidence.js";
 import { InputError } from "../shared/errors.js";
 import type { Actor } from "../store/store.js";
@@ -77,10 +78,10 @@ export async function reconciledTrialEntry(es: ExtractionStore, study: string): 
   return e;
 }
 
-/** Which stored RoB 2 assessment went into a trial entry (or why none did). */
+/** Which stored risk-of-bias assessment (RoB 2 or ROBINS-I) went into a trial entry (or why none did). */
 export interface TrialEntryRob {
-  /** The stored assessment used (its version and assessor), null when none could be used. */
-  used: { outcome: string; version: number; assessor: string; assessedAt: string; overall: string } | null;
+  /** The stored assessment used (its tool, version and assessor), null when none could be used. */
+  used: { tool: RobToolId; outcome: string; version: number; assessor: string; assessedAt: string; overall: string } | null;
   /** Plain words: "RoB 2 v2 by ann.rev (2026-12-03) for outcome live-birth: some concerns", or why it stays not assessed. */
   note: string;
 }
@@ -96,6 +97,18 @@ function outcomeRowFor(entry: EvidenceTrial, stored: string): string | null {
   return s === "" && entry.outcomes.length === 1 ? entry.outcomes[0]!.id : null;
 }
 
+/** The fields a stored assessment brings to either tool's entry field: who, where read, which row, the answers and overrides. */
+function storedRobFields(entry: EvidenceTrial, outcomeRow: string, stored: StoredRobAssessment, input: { answers: object; overrides?: object | undefined }, changedByReviewer: boolean) {
+  return {
+    assessor: stored.assessor,
+    source: entry.source,
+    outcome: outcomeRow,
+    answers: input.answers,
+    overrides: input.overrides ?? {},
+    basis: `stored ${ROB_TOOL_NAMES[stored.tool === "rob2" ? "RoB2" : "ROBINS-I"]} assessment v${stored.version} by ${stored.assessor} on ${stored.assessedAt.slice(0, 10)} (Decidua's risk-of-bias screen, ${changedByReviewer ? "with reviewer overrides" : "algorithm"})`,
+  };
+}
+
 /**
  * A stored RoB 2 assessment as the trial entry's `rob2` field (TrialRob2Schema): the reviewer's answers and
  * overrides, the algorithm's final judgements (which `decidua evidence validate` recomputes), assessor and date in
@@ -107,28 +120,44 @@ export function trialRob2FromStored(entry: EvidenceTrial, outcomeRow: string, st
   const r = stored.result as Rob2Assessment;
   if (r.overall.escalation !== null) return null;
   const judgements = Object.fromEntries(ROB2_DOMAINS.map((d) => [d, r.domains[d].final])) as TrialRob2["judgements"];
-  return {
-    tool: "RoB2",
-    assessor: stored.assessor,
-    source: entry.source,
-    outcome: outcomeRow,
-    answers: input.answers,
-    overrides: input.overrides ?? {},
-    judgements,
-    overall: r.overall.final,
-    basis: `stored RoB 2 assessment v${stored.version} by ${stored.assessor} on ${stored.assessedAt.slice(0, 10)} (Decidua's risk-of-bias screen, ${r.overall.algorithm === r.overall.final ? "algorithm" : "with reviewer overrides"})`,
-  };
+  return { tool: "RoB2", ...storedRobFields(entry, outcomeRow, stored, input, r.overall.algorithm !== r.overall.final), judgements, overall: r.overall.final } as TrialRob2;
 }
 
 /**
- * The reconciled study as the evidence draft takes it: the trial entry with the study's current stored RoB 2
- * assessment in its `rob2` field (the live-birth row's first, else any row it can be matched to). Without a usable
- * assessment the entry keeps no `rob2`, which GRADE and the evidence browser show as "not assessed". ROBINS-I
- * judgements stay in the store: the trial schema has no field for them.
+ * A stored ROBINS-I assessment as a non-randomised study entry's `robinsI` field (TrialRobinsISchema), like
+ * trialRob2FromStored; the reviewer's overall override travels with its reason (the field holds it). Pure.
+ */
+export function trialRobinsIFromStored(entry: EvidenceTrial, outcomeRow: string, stored: StoredRobAssessment): TrialRobinsI {
+  const input = stored.input as RobinsAssessmentInput;
+  const r = stored.result as RobinsAssessment;
+  const judgements = Object.fromEntries(ROBINS_DOMAINS.map((d) => [d, r.domains[d].final])) as TrialRobinsI["judgements"];
+  const changed = r.overall.override !== null || ROBINS_DOMAINS.some((d) => r.domains[d].override !== null);
+  const out = { tool: "ROBINS-I", ...storedRobFields(entry, outcomeRow, stored, input, changed), judgements, overall: r.overall.final } as TrialRobinsI;
+  if (input.overallOverride !== undefined) out.overallOverride = input.overallOverride;
+  return out;
+}
+
+/** The tool a study entry's design calls for: ROBINS-I for a non-randomised study, RoB 2 otherwise. */
+export const robToolFor = (entry: EvidenceTrial): RobToolId => (entry.design.randomised === false ? "robins-i" : "rob2");
+
+/** A stored assessment as the entry's field of its tool (`rob2` or `robinsI`), null when the field cannot hold it. */
+function entryRobField(entry: EvidenceTrial, row: string, a: StoredRobAssessment): { rob2: TrialRob2 } | { robinsI: TrialRobinsI } | null {
+  if (a.tool === "robins-i") return { robinsI: trialRobinsIFromStored(entry, row, a) };
+  const rob2 = trialRob2FromStored(entry, row, a);
+  return rob2 === null ? null : { rob2 };
+}
+
+/**
+ * The reconciled study as the evidence draft takes it: the trial entry with the study's current stored assessment of
+ * the tool its design calls for (RoB 2 in `rob2` for a randomised trial, ROBINS-I in `robinsI` for a non-randomised
+ * study; the live-birth row's first, else any row it can be matched to). Without a usable assessment the entry keeps
+ * neither field, which GRADE and the evidence browser show as "not assessed".
  */
 export async function trialEntryForDraft(es: ExtractionStore, study: string): Promise<{ entry: EvidenceTrial; rob: TrialEntryRob }> {
   const entry = await reconciledTrialEntry(es, study);
-  const stored = (await es.currentRob("rob2")).filter((a) => a.study === study);
+  const tool = robToolFor(entry);
+  const name = ROB_TOOL_NAMES[tool === "rob2" ? "RoB2" : "ROBINS-I"];
+  const stored = (await es.currentRob(tool)).filter((a) => a.study === study);
   const matched = stored.flatMap((a) => {
     const row = outcomeRowFor(entry, a.outcome);
     return row === null ? [] : [{ a, row }];
@@ -136,27 +165,29 @@ export async function trialEntryForDraft(es: ExtractionStore, study: string): Pr
   const liveBirth = new Set(entry.outcomes.filter((o) => o.outcome === "live-birth").map((o) => o.id));
   matched.sort((x, y) => Number(liveBirth.has(y.row)) - Number(liveBirth.has(x.row)));
   for (const { a, row } of matched) {
-    const rob2 = trialRob2FromStored(entry, row, a);
-    if (rob2 === null) continue;
+    const field = entryRobField(entry, row, a);
+    if (field === null) continue;
+    const overall = "rob2" in field ? field.rob2.overall : field.robinsI.overall;
     return {
-      entry: { ...entry, rob2 },
-      rob: { used: { outcome: row, version: a.version, assessor: a.assessor, assessedAt: a.assessedAt, overall: rob2.overall }, note: `RoB 2 v${a.version} by ${a.assessor} (${a.assessedAt.slice(0, 10)}) for outcome ${row}: ${rob2.overall}` },
+      entry: { ...entry, ...field },
+      rob: { used: { tool, outcome: row, version: a.version, assessor: a.assessor, assessedAt: a.assessedAt, overall }, note: `${name} v${a.version} by ${a.assessor} (${a.assessedAt.slice(0, 10)}) for outcome ${row}: ${overall}` },
     };
   }
   const why =
     stored.length === 0
-      ? "no RoB 2 assessment of this study is stored: risk of bias stays not assessed"
+      ? `no ${name} assessment of this study is stored: risk of bias stays not assessed`
       : matched.length === 0
-        ? `the stored RoB 2 assessment(s) (outcome ${stored.map((a) => `"${a.outcome}"`).join(", ")}) match no outcome row of the entry: risk of bias stays not assessed`
+        ? `the stored ${name} assessment(s) (outcome ${stored.map((a) => `"${a.outcome}"`).join(", ")}) match no outcome row of the entry: risk of bias stays not assessed`
         : "the stored RoB 2 assessment escalates the overall judgement, which the trial entry cannot hold: risk of bias stays not assessed";
   return { entry, rob: { used: null, note: why } };
 }
 
 /**
- * "Use this RoB 2 in the draft": the latest stored RoB 2 assessment of `study`'s result `outcome` written into the
- * draft's entry of that trial (its `rob2` replaced) as one revision with the reason. For trials already in the base
- * (no new extraction needed). NotFoundError when the draft has no such trial or no assessment is stored;
- * InputError when the assessment matches none of the trial's outcome rows or escalates the overall judgement.
+ * "Use this assessment in the draft": the latest stored assessment of `study`'s result `outcome` with `tool`, which
+ * must be the one the draft entry's design calls for (RoB 2 → `rob2`, ROBINS-I → `robinsI`; InputError otherwise), written into the draft's entry of that trial
+ * as one revision with the reason. For trials already in the base (no new extraction needed). NotFoundError when the
+ * draft has no such trial or no assessment is stored; InputError when the assessment matches none of the trial's
+ * outcome rows or escalates the overall judgement.
  */
 export async function robIntoDraft(
   xs: ExtractionStore,
@@ -166,20 +197,22 @@ export async function robIntoDraft(
   actor: Actor,
   why: string,
   expectedRevision?: number,
-): Promise<{ rob2: TrialRob2; revisions: EvidenceRevision[] }> {
-  const versions = await xs.robHistory(study, outcome, "rob2");
-  const latest = versions[versions.length - 1];
-  if (latest === undefined) throw new NotFoundError(`no RoB 2 assessment of ${study}${outcome !== "" ? ` (${outcome})` : ""} is stored`);
+  tool: RobToolId = "rob2",
+): Promise<{ rob2?: TrialRob2; robinsI?: TrialRobinsI; revisions: EvidenceRevision[] }> {
   const draft = await es.getEvidenceDraft();
   const raw = (draft.content.trials ?? []).find((t) => (t as { id?: unknown }).id === study) as Record<string, unknown> | undefined;
   if (raw === undefined) throw new NotFoundError(`the evidence draft has no trial ${study} (put the reconciled extraction into the draft first)`);
   const trial = EvidenceTrialSchema.parse(raw);
+  if (robToolFor(trial) !== tool) throw new InputError(`${study} is ${trial.design.randomised === false ? "a non-randomised study: use ROBINS-I" : "a randomised trial (or of unknown design): use RoB 2"}, not ${ROB_TOOL_NAMES[tool === "rob2" ? "RoB2" : "ROBINS-I"]}`, { field: "tool" });
+  const versions = await xs.robHistory(study, outcome, tool);
+  const latest = versions[versions.length - 1];
+  if (latest === undefined) throw new NotFoundError(`no ${ROB_TOOL_NAMES[tool === "rob2" ? "RoB2" : "ROBINS-I"]} assessment of ${study}${outcome !== "" ? ` (${outcome})` : ""} is stored`);
   const row = outcomeRowFor(trial, latest.outcome);
   if (row === null) throw new InputError(`the assessment's outcome "${latest.outcome}" matches none of ${study}'s outcome rows (${trial.outcomes.map((o) => o.id).join(", ") || "none"})`, { field: "outcome" });
-  const rob2 = trialRob2FromStored(trial, row, latest);
-  if (rob2 === null) throw new InputError("the assessment escalates the overall judgement, which a trial entry's rob2 cannot hold (the domain judgements must give the overall)", { field: "overallEscalation" });
-  const revisions = await es.reviseEvidenceDraft(actor, why, { kind: "replace", table: "trials", entry: { ...raw, rob2 } }, expectedRevision);
-  return { rob2, revisions };
+  const field = entryRobField(trial, row, latest);
+  if (field === null) throw new InputError("the assessment escalates the overall judgement, which a trial entry's rob2 cannot hold (the domain judgements must give the overall)", { field: "overallEscalation" });
+  const revisions = await es.reviseEvidenceDraft(actor, why, { kind: "replace", table: "trials", entry: { ...raw, ...field } }, expectedRevision);
+  return { ...field, revisions };
 }
 
 export type RobInput = { tool: "rob2"; assessment: Rob2AssessmentInput } | { tool: "robins-i"; assessment: RobinsAssessmentInput };

@@ -7,6 +7,7 @@
  */
 import { THERAPY_IDS, type TherapyId } from "../shared/therapy-ids.js";
 import { evidenceForTherapy } from "./api.js";
+import { summaryOfFindingsTable } from "./grade-outcomes.js";
 import { canonicalJson } from "./canonical.js";
 import type { EvidenceBase } from "./schema.js";
 import type { EvidenceTable } from "./versions.js";
@@ -157,4 +158,112 @@ export function diffEvidenceBases(a: EvidenceBase, b: EvidenceBase): EvidenceDif
   }
   const same = sof.length === 0 && Object.values(tables).every((d) => d.added.length === 0 && d.removed.length === 0 && d.changed.length === 0);
   return { tables, sof, same };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The reviewer's comparison of two versions (or a version and the draft)
+
+/** What a reviewer compares, in this order, with its heading: the studies, their counts, risk of bias, GRADE ratings, guideline positions, the rest. */
+const GROUPS = [
+  ["trials", "Trials (added, removed, design, arms, outcomes)"],
+  ["counts", "Counts"],
+  ["rob", "Risk of bias (RoB 1, RoB 2, ROBINS-I)"],
+  ["grade", "GRADE ratings"],
+  ["guidelines", "Guideline positions"],
+  ["other", "Meta-analyses, sources, therapies, PRISMA flows"],
+] as const;
+export type ChangeGroup = (typeof GROUPS)[number][0];
+export const CHANGE_GROUPS: readonly ChangeGroup[] = GROUPS.map(([g]) => g);
+
+/** One change on one row of the comparison: an entry added or removed, or one field before and after. */
+export interface GroupedChange {
+  table: EvidenceTable;
+  id: string;
+  label: string;
+  kind: "added" | "removed" | "changed";
+  /** The field path for a change, null for an entry added or removed. */
+  path: string | null;
+  before: unknown;
+  after: unknown;
+}
+
+function groupOf(table: EvidenceTable, path: string | null): ChangeGroup {
+  if (table === "guidelines") return "guidelines";
+  if (table === "therapies" && path !== null && path.startsWith("gradeOverrides")) return "grade";
+  if (table !== "trials") return "other";
+  if (path === null) return "trials";
+  const aspect = trialAspect(path);
+  return aspect === "counts" ? "counts" : aspect === "rob" ? "rob" : "trials";
+}
+
+export interface ChangeGroupView {
+  group: ChangeGroup;
+  label: string;
+  changes: GroupedChange[];
+}
+
+/** The diff's entries and fields sorted into the reviewer's groups, in CHANGE_GROUPS order (every group present, empty when unchanged). */
+export function groupEvidenceChanges(diff: EvidenceDiff): ChangeGroupView[] {
+  const out: ChangeGroupView[] = GROUPS.map(([group, label]) => ({ group, label, changes: [] }));
+  const add = (table: EvidenceTable, c: Omit<GroupedChange, "table">): void => {
+    out[CHANGE_GROUPS.indexOf(groupOf(table, c.path))]!.changes.push({ table, ...c });
+  };
+  for (const [table, d] of Object.entries(diff.tables) as Array<[EvidenceTable, TableDiff]>) {
+    for (const e of d.added) add(table, { id: e.id, label: e.label, kind: "added", path: null, before: null, after: null });
+    for (const e of d.removed) add(table, { id: e.id, label: e.label, kind: "removed", path: null, before: null, after: null });
+    for (const e of d.changed) for (const f of e.fields) add(table, { id: e.id, label: e.label, kind: "changed", path: f.path, before: f.before ?? null, after: f.after ?? null });
+  }
+  return out;
+}
+
+/** The parts of one Summary-of-Findings row (one therapy, one outcome) a reviewer compares. */
+export interface SofRowDigest {
+  status: string;
+  /** The relative effect with its CI, or why there is none. */
+  effect: string;
+  /** The absolute difference per 1,000, or null. */
+  absolute: string | null;
+  certainty: string | null;
+  studies: number;
+  participants: number;
+}
+
+export interface SofRowChange {
+  therapy: TherapyId;
+  outcome: string;
+  label: string;
+  before: SofRowDigest | null;
+  after: SofRowDigest | null;
+}
+
+function sofRows(base: EvidenceBase, therapy: TherapyId): Map<string, { label: string; digest: SofRowDigest }> {
+  const out = new Map<string, { label: string; digest: SofRowDigest }>();
+  if (!base.therapies.some((t) => t.id === therapy)) return out;
+  for (const r of summaryOfFindingsTable(base, therapy).outcomes) {
+    const digest: SofRowDigest = { status: r.status, effect: r.relative?.text ?? r.note ?? r.status, absolute: r.difference?.text ?? null, certainty: r.certainty?.level ?? null, studies: r.studies, participants: r.participants };
+    out.set(r.outcome, { label: r.label, digest });
+  }
+  return out;
+}
+
+/** Every Summary-of-Findings row (therapy × outcome of the full tables) that differs between the two bases. */
+export function sofRowChanges(a: EvidenceBase, b: EvidenceBase): SofRowChange[] {
+  const out: SofRowChange[] = [];
+  for (const therapy of THERAPY_IDS) {
+    const ra = sofRows(a, therapy);
+    const rb = sofRows(b, therapy);
+    for (const outcome of new Set([...ra.keys(), ...rb.keys()])) {
+      const x = ra.get(outcome);
+      const y = rb.get(outcome);
+      if (canonicalJson(x?.digest ?? null) === canonicalJson(y?.digest ?? null)) continue;
+      out.push({ therapy, outcome, label: (y ?? x)!.label, before: x?.digest ?? null, after: y?.digest ?? null });
+    }
+  }
+  return out;
+}
+
+/** The reviewer's comparison: the diff, its changes grouped, and the Summary-of-Findings rows before and after. */
+export function compareEvidenceBases(a: EvidenceBase, b: EvidenceBase): EvidenceDiff & { groups: ChangeGroupView[]; sofRows: SofRowChange[] } {
+  const diff = diffEvidenceBases(a, b);
+  return { ...diff, groups: groupEvidenceChanges(diff), sofRows: diff.same ? [] : sofRowChanges(a, b) };
 }

@@ -1,12 +1,13 @@
 /**
- * Maps the evidence base onto the inputs of the evidence plots (src/evidence/plots): a robvis-style RoB 1 table
- * from the trials' risk-of-bias judgements, and PRISMA 2020 counts from a stored flow. Pure.
+ * Maps the evidence base onto the inputs of the evidence plots (src/evidence/plots): robvis-style RoB 1, RoB 2 and
+ * ROBINS-I tables from the trials' risk-of-bias judgements, and PRISMA 2020 counts from a stored flow. Pure.
  */
-import type { PrismaCounts, RobJudgement, RobTable } from "./plots/types.js";
-import type { EvidenceBase, PrismaFlow } from "./schema.js";
+import { ROB_TOOL_NAMES, type PrismaCounts, type RobJudgement, type RobTable, type RobTool } from "./plots/types.js";
+import type { EvidenceBase, EvidenceTrial, PrismaFlow } from "./schema.js";
 import { ROB1_DOMAIN_LABELS, ROB1_DOMAINS } from "./schema.js";
 import { completeCounts, primaryLiveBirthOutcome } from "./select.js";
-import { assessRob2, robTableFromRob2 } from "./rob2.js";
+import { assessRob2, rob2InputOf, robTableFromRob2 } from "./rob2.js";
+import { assessRobinsI, robinsInputOf, robTableFromRobinsI } from "./robins-i.js";
 import { THERAPY_NAMES, type TherapyId } from "../shared/therapies.js";
 
 export interface RobTableQuery {
@@ -21,20 +22,30 @@ export interface RobTableQuery {
  * everywhere says nothing). Study weight = participants in the trial's main live-birth row, when known.
  */
 export function robTableFromBase(base: EvidenceBase, q: RobTableQuery = {}): RobTable | null {
-  const pool = q.trials !== undefined ? q.trials.map((id) => base.trials.find((t) => t.id === id)).filter((t) => t !== undefined) : base.trials;
-  const studies = pool
-    .filter((t) => t.rob !== null && (q.therapy === undefined || t.therapy === q.therapy))
-    .map((t) => {
-      const judgements: Record<string, RobJudgement> = {};
-      for (const d of ROB1_DOMAINS) judgements[ROB1_DOMAIN_LABELS[d]] = t.rob?.domains[d] ?? "not assessed";
-      const o = primaryLiveBirthOutcome(t);
-      const c = o === null ? null : completeCounts(o);
-      const study: RobTable["studies"][number] = { study: t.label, judgements };
-      if (c !== null) study.weight = c.total_t + c.total_c;
-      return study;
-    });
+  const studies = robPool(base, q, (t) => t.rob !== null).map((t) => {
+    const judgements: Record<string, RobJudgement> = {};
+    for (const d of ROB1_DOMAINS) judgements[ROB1_DOMAIN_LABELS[d]] = t.rob?.domains[d] ?? "not assessed";
+    const o = primaryLiveBirthOutcome(t);
+    const c = o === null ? null : completeCounts(o);
+    const study: RobTable["studies"][number] = { study: t.label, judgements };
+    if (c !== null) study.weight = c.total_t + c.total_c;
+    return study;
+  });
   if (studies.length === 0) return null;
   return { tool: "RoB1", domains: ROB1_DOMAINS.map((d) => ROB1_DOMAIN_LABELS[d]), studies };
+}
+
+/** The trials of the query (in its order, or the base's) that carry `has`. */
+function robPool(base: EvidenceBase, q: RobTableQuery, has: (t: EvidenceTrial) => boolean): EvidenceTrial[] {
+  const pool = q.trials !== undefined ? q.trials.map((id) => base.trials.find((t) => t.id === id)).filter((t) => t !== undefined) : base.trials;
+  return pool.filter((t) => has(t) && (q.therapy === undefined || t.therapy === q.therapy));
+}
+
+/** Participants in a trial's outcome row, when its counts are complete (the plot's study weight). */
+function rowWeight(t: EvidenceTrial, row: string): number | undefined {
+  const o = t.outcomes.find((x) => x.id === row);
+  const c = o === undefined ? null : completeCounts(o);
+  return c === null ? undefined : c.total_t + c.total_c;
 }
 
 /**
@@ -43,16 +54,14 @@ export function robTableFromBase(base: EvidenceBase, q: RobTableQuery = {}): Rob
  * function `decidua evidence validate` checks them with). Weight = participants in the judged outcome row, when known.
  */
 export function rob2TableFromBase(base: EvidenceBase, q: RobTableQuery = {}): RobTable | null {
-  const pool = q.trials !== undefined ? q.trials.map((id) => base.trials.find((t) => t.id === id)).filter((t) => t !== undefined) : base.trials;
-  const assessments = pool
-    .filter((t) => t.rob2 !== undefined && (q.therapy === undefined || t.therapy === q.therapy))
-    .map((t) => {
-      const r = t.rob2!;
-      const row = t.outcomes.find((o) => o.id === r.outcome);
-      const c = row === undefined ? null : completeCounts(row);
-      return assessRob2({ study: t.label, outcome: r.outcome, answers: r.answers, overrides: r.overrides, ...(c !== null ? { weight: c.total_t + c.total_c } : {}) });
-    });
+  const assessments = robPool(base, q, (t) => t.rob2 !== undefined).map((t) => assessRob2(rob2InputOf(t.label, t.rob2!, rowWeight(t, t.rob2!.outcome))));
   return assessments.length === 0 ? null : robTableFromRob2(assessments);
+}
+
+/** The ROBINS-I table (robvis, `tool: "ROBINS-I"`) of the non-randomised studies that carry one, like rob2TableFromBase. */
+export function robinsITableFromBase(base: EvidenceBase, q: RobTableQuery = {}): RobTable | null {
+  const assessments = robPool(base, q, (t) => t.robinsI !== undefined).map((t) => assessRobinsI(robinsInputOf(t.label, t.robinsI!, rowWeight(t, t.robinsI!.outcome))));
+  return assessments.length === 0 ? null : robTableFromRobinsI(assessments);
 }
 
 /**
@@ -137,7 +146,7 @@ export function prismaFlowListing(base: EvidenceBase): PrismaFlowListing[] {
 }
 
 /** Titles of the two robvis-style plots of a therapy's trials. */
-export function robPlotTitle(therapy: TherapyId, kind: "traffic-light" | "summary", tool: "RoB1" | "RoB2" = "RoB1"): string {
-  const t = tool === "RoB2" ? "RoB 2" : "RoB 1";
+export function robPlotTitle(therapy: TherapyId, kind: "traffic-light" | "summary", tool: RobTool = "RoB1"): string {
+  const t = ROB_TOOL_NAMES[tool];
   return kind === "traffic-light" ? `${THERAPY_NAMES[therapy]}: risk of bias (${t}), per trial` : `${THERAPY_NAMES[therapy]}: risk of bias (${t}), share of trials per judgement`;
 }

@@ -170,20 +170,12 @@ function reproduceStudyLevel(base: EvidenceBase, m: MetaAnalysis, r: PublishedRe
     const rows = included.map((x) => studyRow(x.label, x.counts));
     ours = summarise(metaAnalysis(rows, eng.options), rows);
   }
-  return {
-    metaAnalysis: m.id,
-    result: r.id,
-    label: `${m.label}: ${r.outcomeDefinition}`,
-    kind: "study-level",
-    outcome: r.outcome,
-    subgroup: r.subgroup ?? null,
-    published: publishedOf(r),
-    ours,
-    settings: eng.text,
-    included,
-    excluded,
-    differences: differencesFor(r, included, excluded, ours, eng.notes),
-  };
+  return { ...resultHeader(m, r, "study-level"), ours, settings: eng.text, included, excluded, differences: differencesFor(r, included, excluded, ours, eng.notes) };
+}
+
+/** What names a reproduction: the published result it recomputes, and how (study-level or pooled counts). */
+function resultHeader(m: MetaAnalysis, r: PublishedResult, kind: Reproduction["kind"]): Pick<Reproduction, "metaAnalysis" | "result" | "label" | "kind" | "outcome" | "subgroup" | "published"> {
+  return { metaAnalysis: m.id, result: r.id, label: `${m.label}: ${r.outcomeDefinition}`, kind, outcome: r.outcome, subgroup: r.subgroup ?? null, published: publishedOf(r) };
 }
 
 function reproducePooledCounts(m: MetaAnalysis, r: PublishedResult): Reproduction | null {
@@ -198,20 +190,7 @@ function reproducePooledCounts(m: MetaAnalysis, r: PublishedResult): Reproductio
   if (r.k !== null && r.k > 1) d.push(`the review pooled ${r.k} studies`);
   const agrees = Math.abs(Math.log(ours.estimate) - Math.log(r.estimate)) < 0.05;
   d.push(agrees ? "crude and published estimates agree to about 5%" : `crude ${ours.estimate.toFixed(2)} vs published ${r.estimate}`);
-  return {
-    metaAnalysis: m.id,
-    result: r.id,
-    label: `${m.label}: ${r.outcomeDefinition}`,
-    kind: "pooled-counts",
-    outcome: r.outcome,
-    subgroup: r.subgroup ?? null,
-    published: publishedOf(r),
-    ours,
-    settings: `${r.measure === "RR" ? "RR" : "OR"} of the printed pooled counts (single table, Woolf/log CI)`,
-    included: [],
-    excluded: [],
-    differences: d,
-  };
+  return { ...resultHeader(m, r, "pooled-counts"), ours, settings: `${r.measure === "RR" ? "RR" : "OR"} of the printed pooled counts (single table, Woolf/log CI)`, included: [], excluded: [], differences: d };
 }
 
 /** Every reproduction the base allows. */

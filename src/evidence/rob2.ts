@@ -38,11 +38,13 @@
  */
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
-import type { RobJudgement, RobTable } from "./plots/types.js";
+import type { RobTable } from "./plots/types.js";
+import type { TrialRob2 } from "./schema.js";
+import { assessmentInputShape, BASE_OPTIONS as BASE, FOLLOW_ON_OPTIONS as FOLLOW_ON, RobAnswerSchema, answerPath, answerProblems, applicableQuestionIds, checkedRule, no, ni, parseAssessmentInput, perDomainSchema, questionsOfDomain, robOverrideSchema, robTableOf, runDomains, yes, type RobAnswer, type RobAnswers, type RobDomainResult, type RobRuleLeaf, type SignallingQuestion } from "./rob-common.js";
 
 /** Answers to a signalling question: yes, probably yes, probably no, no, no information, not applicable. */
-export const Rob2AnswerSchema = z.enum(["Y", "PY", "PN", "N", "NI", "NA"]);
-export type Rob2Answer = z.infer<typeof Rob2AnswerSchema>;
+export const Rob2AnswerSchema = RobAnswerSchema;
+export type Rob2Answer = RobAnswer;
 
 export const ROB2_DOMAINS = ["D1", "D2", "D3", "D4", "D5"] as const;
 export type Rob2Domain = (typeof ROB2_DOMAINS)[number];
@@ -58,170 +60,96 @@ export const ROB2_DOMAIN_LABELS: Record<Rob2Domain, string> = {
 export const Rob2JudgementSchema = z.enum(["low", "some concerns", "high"]);
 export type Rob2Judgement = z.infer<typeof Rob2JudgementSchema>;
 
-export type Rob2Answers = Partial<Record<string, Rob2Answer>>;
+export type Rob2Answers = RobAnswers;
 
-const yes = (a: Rob2Answer | undefined): boolean => a === "Y" || a === "PY";
-const no = (a: Rob2Answer | undefined): boolean => a === "N" || a === "PN";
-const ni = (a: Rob2Answer | undefined): boolean => a === "NI";
+export type Rob2Question = SignallingQuestion<Rob2Domain>;
 
-const BASE: readonly Rob2Answer[] = ["Y", "PY", "PN", "N", "NI"];
-const FOLLOW_ON: readonly Rob2Answer[] = ["NA", "Y", "PY", "PN", "N", "NI"];
-
-export interface Rob2Question {
-  id: string;
-  domain: Rob2Domain;
-  /** Short paraphrase of the question (use the official template for the wording). */
-  text: string;
-  options: readonly Rob2Answer[];
-  /** For a follow-on question: when it applies, in the tool's words, and the test. */
-  appliesWhen?: { text: string; test: (a: Rob2Answers) => boolean };
-}
+/** A follow-on question: [id, paraphrase, the condition in the tool's words, its test]; options NA + the base scale. */
+type FollowOn = [id: string, text: string, when: string, test: (a: Rob2Answers) => boolean, options?: readonly Rob2Answer[]];
+const q = (domain: Rob2Domain, id: string, text: string): Rob2Question => ({ id, domain, text, options: BASE });
+const f = (domain: Rob2Domain, [id, text, when, test, options]: FollowOn): Rob2Question => ({ id, domain, text, options: options ?? FOLLOW_ON, appliesWhen: { text: when, test } });
 
 export const ROB2_QUESTIONS: readonly Rob2Question[] = [
-  { id: "1.1", domain: "D1", text: "Allocation sequence random?", options: BASE },
-  { id: "1.2", domain: "D1", text: "Allocation sequence concealed until enrolment and assignment?", options: BASE },
-  { id: "1.3", domain: "D1", text: "Baseline differences suggest a problem with randomisation?", options: BASE },
-  { id: "2.1", domain: "D2", text: "Participants aware of their assigned intervention?", options: BASE },
-  { id: "2.2", domain: "D2", text: "Carers / people delivering the interventions aware of assignment?", options: BASE },
-  {
-    id: "2.3",
-    domain: "D2",
-    text: "Deviations from intended intervention that arose because of the trial context?",
-    options: FOLLOW_ON,
-    appliesWhen: { text: "Y/PY/NI to 2.1 or 2.2", test: (a) => yes(a["2.1"]) || ni(a["2.1"]) || yes(a["2.2"]) || ni(a["2.2"]) },
-  },
-  {
-    id: "2.4",
-    domain: "D2",
-    text: "Were these deviations likely to have affected the outcome?",
-    options: FOLLOW_ON,
-    appliesWhen: { text: "Y/PY to 2.3", test: (a) => yes(a["2.3"]) },
-  },
-  {
-    id: "2.5",
-    domain: "D2",
-    text: "Were these deviations balanced between groups?",
-    options: FOLLOW_ON,
-    appliesWhen: { text: "Y/PY/NI to 2.4", test: (a) => yes(a["2.4"]) || ni(a["2.4"]) },
-  },
-  { id: "2.6", domain: "D2", text: "Appropriate analysis to estimate the effect of assignment?", options: BASE },
-  {
-    id: "2.7",
-    domain: "D2",
-    text: "Potential for a substantial impact of failing to analyse participants in their randomised group?",
-    options: FOLLOW_ON,
-    appliesWhen: { text: "N/PN/NI to 2.6", test: (a) => no(a["2.6"]) || ni(a["2.6"]) },
-  },
-  { id: "3.1", domain: "D3", text: "Outcome data available for all, or nearly all, randomised participants?", options: BASE },
-  {
-    id: "3.2",
-    domain: "D3",
-    text: "Evidence that the result was not biased by missing outcome data?",
-    options: ["NA", "Y", "PY", "PN", "N"],
-    appliesWhen: { text: "N/PN/NI to 3.1", test: (a) => no(a["3.1"]) || ni(a["3.1"]) },
-  },
-  {
-    id: "3.3",
-    domain: "D3",
-    text: "Could missingness in the outcome depend on its true value?",
-    options: FOLLOW_ON,
-    appliesWhen: { text: "N/PN to 3.2", test: (a) => no(a["3.2"]) },
-  },
-  {
-    id: "3.4",
-    domain: "D3",
-    text: "Is it likely that missingness in the outcome depended on its true value?",
-    options: FOLLOW_ON,
-    appliesWhen: { text: "Y/PY/NI to 3.3", test: (a) => yes(a["3.3"]) || ni(a["3.3"]) },
-  },
-  { id: "4.1", domain: "D4", text: "Method of measuring the outcome inappropriate?", options: BASE },
-  { id: "4.2", domain: "D4", text: "Could measurement or ascertainment have differed between groups?", options: BASE },
-  {
-    id: "4.3",
-    domain: "D4",
-    text: "Outcome assessors aware of the intervention received?",
-    options: FOLLOW_ON,
-    appliesWhen: {
-      text: "N/PN/NI to 4.1 and 4.2",
-      test: (a) => (no(a["4.1"]) || ni(a["4.1"])) && (no(a["4.2"]) || ni(a["4.2"])),
-    },
-  },
-  {
-    id: "4.4",
-    domain: "D4",
-    text: "Could assessment have been influenced by knowledge of intervention received?",
-    options: FOLLOW_ON,
-    appliesWhen: { text: "Y/PY/NI to 4.3", test: (a) => yes(a["4.3"]) || ni(a["4.3"]) },
-  },
-  {
-    id: "4.5",
-    domain: "D4",
-    text: "Is it likely that assessment was influenced by knowledge of intervention received?",
-    options: FOLLOW_ON,
-    appliesWhen: { text: "Y/PY/NI to 4.4", test: (a) => yes(a["4.4"]) || ni(a["4.4"]) },
-  },
-  { id: "5.1", domain: "D5", text: "Analysed per a pre-specified plan finalised before unblinded outcome data were available?", options: BASE },
-  { id: "5.2", domain: "D5", text: "Result likely selected from multiple eligible outcome measurements?", options: BASE },
-  { id: "5.3", domain: "D5", text: "Result likely selected from multiple eligible analyses of the data?", options: BASE },
+  q("D1", "1.1", "Allocation sequence random?"),
+  q("D1", "1.2", "Allocation sequence concealed until enrolment and assignment?"),
+  q("D1", "1.3", "Baseline differences suggest a problem with randomisation?"),
+  q("D2", "2.1", "Participants aware of their assigned intervention?"),
+  q("D2", "2.2", "Carers / people delivering the interventions aware of assignment?"),
+  f("D2", ["2.3", "Deviations from intended intervention that arose because of the trial context?", "Y/PY/NI to 2.1 or 2.2", (a) => yes(a["2.1"]) || ni(a["2.1"]) || yes(a["2.2"]) || ni(a["2.2"])]),
+  f("D2", ["2.4", "Were these deviations likely to have affected the outcome?", "Y/PY to 2.3", (a) => yes(a["2.3"])]),
+  f("D2", ["2.5", "Were these deviations balanced between groups?", "Y/PY/NI to 2.4", (a) => yes(a["2.4"]) || ni(a["2.4"])]),
+  q("D2", "2.6", "Appropriate analysis to estimate the effect of assignment?"),
+  f("D2", ["2.7", "Potential for a substantial impact of failing to analyse participants in their randomised group?", "N/PN/NI to 2.6", (a) => no(a["2.6"]) || ni(a["2.6"])]),
+  q("D3", "3.1", "Outcome data available for all, or nearly all, randomised participants?"),
+  f("D3", ["3.2", "Evidence that the result was not biased by missing outcome data?", "N/PN/NI to 3.1", (a) => no(a["3.1"]) || ni(a["3.1"]), ["NA", "Y", "PY", "PN", "N"]]),
+  f("D3", ["3.3", "Could missingness in the outcome depend on its true value?", "N/PN to 3.2", (a) => no(a["3.2"])]),
+  f("D3", ["3.4", "Is it likely that missingness in the outcome depended on its true value?", "Y/PY/NI to 3.3", (a) => yes(a["3.3"]) || ni(a["3.3"])]),
+  q("D4", "4.1", "Method of measuring the outcome inappropriate?"),
+  q("D4", "4.2", "Could measurement or ascertainment have differed between groups?"),
+  f("D4", ["4.3", "Outcome assessors aware of the intervention received?", "N/PN/NI to 4.1 and 4.2", (a) => (no(a["4.1"]) || ni(a["4.1"])) && (no(a["4.2"]) || ni(a["4.2"]))]),
+  f("D4", ["4.4", "Could assessment have been influenced by knowledge of intervention received?", "Y/PY/NI to 4.3", (a) => yes(a["4.3"]) || ni(a["4.3"])]),
+  f("D4", ["4.5", "Is it likely that assessment was influenced by knowledge of intervention received?", "Y/PY/NI to 4.4", (a) => yes(a["4.4"]) || ni(a["4.4"])]),
+  q("D5", "5.1", "Analysed per a pre-specified plan finalised before unblinded outcome data were available?"),
+  q("D5", "5.2", "Result likely selected from multiple eligible outcome measurements?"),
+  q("D5", "5.3", "Result likely selected from multiple eligible analyses of the data?"),
 ];
 
-export function questionsOf(domain: Rob2Domain): readonly Rob2Question[] {
-  return ROB2_QUESTIONS.filter((q) => q.domain === domain);
-}
+export const questionsOf = (domain: Rob2Domain): readonly Rob2Question[] => questionsOfDomain(ROB2_QUESTIONS, domain);
 
 /**
  * The questions of a domain that apply given the answers so far (in order). A follow-on question whose condition
  * is not met is left out; its answer, if any, must be NA.
  */
-export function applicableQuestions(domain: Rob2Domain, answers: Rob2Answers): string[] {
-  return questionsOf(domain)
-    .filter((q) => q.appliesWhen === undefined || q.appliesWhen.test(answers))
-    .map((q) => q.id);
-}
+export const applicableQuestions = (domain: Rob2Domain, answers: Rob2Answers): string[] => applicableQuestionIds(ROB2_QUESTIONS, domain, answers);
 
-/** One leaf of a domain's flow chart: the answers that reached it and the proposed judgement. */
-export interface Rob2Leaf {
-  /** Stable id of the leaf, e.g. "D1.3" (domain, leaf number in flow-chart order). */
-  leaf: string;
-  judgement: Rob2Judgement;
-  /** The questions visited and their answers, in order (e.g. ["1.2=Y", "1.1=PY", "1.3=N"]). */
-  path: string[];
-}
+/** One leaf of a domain's flow chart (e.g. "D1.3"): the questions visited with their answers, and the proposed judgement. */
+export type Rob2Leaf = RobRuleLeaf<Rob2Judgement>;
 
 type Algorithm = (a: Rob2Answers) => Rob2Leaf;
-const step = (a: Rob2Answers, ids: string[]): string[] => ids.map((id) => `${id}=${a[id] ?? "?"}`);
+
+/**
+ * A published flow chart as data: a node asks one question and goes on by the answer's class (`y`: Y/PY, `n`: N/PN,
+ * `ni`: NI); a class it does not name (and an unanswered question) goes to `else`. A leaf is the proposed judgement.
+ */
+type FlowNode = { leaf: string; judgement: Rob2Judgement } | { ask: string; y?: FlowNode; n?: FlowNode; ni?: FlowNode; else: FlowNode };
+const end = (leaf: string, judgement: Rob2Judgement): FlowNode => ({ leaf, judgement });
+const ask = (id: string, branches: { y?: FlowNode; n?: FlowNode; ni?: FlowNode; else: FlowNode }): FlowNode => ({ ask: id, ...branches });
+
+/** Follows a flow chart from its first question to a leaf, recording the questions visited. */
+function follow(root: FlowNode): Algorithm {
+  return (a) => {
+    const visited: string[] = [];
+    let node = root;
+    while ("ask" in node) {
+      visited.push(node.ask);
+      const v = a[node.ask];
+      node = (yes(v) ? node.y : no(v) ? node.n : ni(v) ? node.ni : undefined) ?? node.else;
+    }
+    return { leaf: node.leaf, judgement: node.judgement, path: answerPath(a, visited) };
+  };
+}
 
 /** Domain 1: 1.2 (concealment) first, then 1.1 (random sequence), then 1.3 (baseline imbalance). */
-const domain1: Algorithm = (a) => {
-  if (no(a["1.2"])) return { leaf: "D1.1", judgement: "high", path: step(a, ["1.2"]) };
-  if (yes(a["1.2"])) {
-    if (no(a["1.1"])) return { leaf: "D1.2", judgement: "some concerns", path: step(a, ["1.2", "1.1"]) };
-    if (yes(a["1.3"])) return { leaf: "D1.3", judgement: "some concerns", path: step(a, ["1.2", "1.1", "1.3"]) };
-    return { leaf: "D1.4", judgement: "low", path: step(a, ["1.2", "1.1", "1.3"]) };
-  }
-  // 1.2 NI
-  if (yes(a["1.3"])) return { leaf: "D1.5", judgement: "high", path: step(a, ["1.2", "1.3"]) };
-  return { leaf: "D1.6", judgement: "some concerns", path: step(a, ["1.2", "1.3"]) };
-};
+const domain1 = follow(
+  ask("1.2", {
+    n: end("D1.1", "high"),
+    y: ask("1.1", { n: end("D1.2", "some concerns"), else: ask("1.3", { y: end("D1.3", "some concerns"), else: end("D1.4", "low") }) }),
+    // 1.2 NI
+    else: ask("1.3", { y: end("D1.5", "high"), else: end("D1.6", "some concerns") }),
+  }),
+);
 
 /** Domain 2, part 1 (2.1-2.5): deviations that arose because of the trial context. */
-const domain2Part1: Algorithm = (a) => {
-  if (no(a["2.1"]) && no(a["2.2"])) return { leaf: "D2a.1", judgement: "low", path: step(a, ["2.1", "2.2"]) };
-  const p = ["2.1", "2.2", "2.3"];
-  if (no(a["2.3"])) return { leaf: "D2a.2", judgement: "low", path: step(a, p) };
-  if (ni(a["2.3"])) return { leaf: "D2a.3", judgement: "some concerns", path: step(a, p) };
+const deviations = ask("2.3", {
+  n: end("D2a.2", "low"),
+  ni: end("D2a.3", "some concerns"),
   // 2.3 Y/PY
-  if (no(a["2.4"])) return { leaf: "D2a.4", judgement: "some concerns", path: step(a, [...p, "2.4"]) };
-  if (yes(a["2.5"])) return { leaf: "D2a.5", judgement: "some concerns", path: step(a, [...p, "2.4", "2.5"]) };
-  return { leaf: "D2a.6", judgement: "high", path: step(a, [...p, "2.4", "2.5"]) };
-};
+  else: ask("2.4", { n: end("D2a.4", "some concerns"), else: ask("2.5", { y: end("D2a.5", "some concerns"), else: end("D2a.6", "high") }) }),
+});
+const domain2Part1 = follow(ask("2.1", { n: ask("2.2", { n: end("D2a.1", "low"), else: deviations }), else: ask("2.2", { else: deviations }) }));
 
 /** Domain 2, part 2 (2.6-2.7): analysis used to estimate the effect of assignment. */
-const domain2Part2: Algorithm = (a) => {
-  if (yes(a["2.6"])) return { leaf: "D2b.1", judgement: "low", path: step(a, ["2.6"]) };
-  if (no(a["2.7"])) return { leaf: "D2b.2", judgement: "some concerns", path: step(a, ["2.6", "2.7"]) };
-  return { leaf: "D2b.3", judgement: "high", path: step(a, ["2.6", "2.7"]) };
-};
+const domain2Part2 = follow(ask("2.6", { y: end("D2b.1", "low"), else: ask("2.7", { n: end("D2b.2", "some concerns"), else: end("D2b.3", "high") }) }));
 
 const RANK: Record<Rob2Judgement, number> = { low: 0, "some concerns": 1, high: 2 };
 const worst = (js: Rob2Judgement[]): Rob2Judgement => js.reduce<Rob2Judgement>((w, j) => (RANK[j] > RANK[w] ? j : w), "low");
@@ -234,74 +162,49 @@ const domain2: Algorithm = (a) => {
 };
 
 /** Domain 3: 3.1 -> 3.2 -> 3.3 -> 3.4. */
-const domain3: Algorithm = (a) => {
-  if (yes(a["3.1"])) return { leaf: "D3.1", judgement: "low", path: step(a, ["3.1"]) };
-  if (yes(a["3.2"])) return { leaf: "D3.2", judgement: "low", path: step(a, ["3.1", "3.2"]) };
-  if (no(a["3.3"])) return { leaf: "D3.3", judgement: "low", path: step(a, ["3.1", "3.2", "3.3"]) };
-  if (no(a["3.4"])) return { leaf: "D3.4", judgement: "some concerns", path: step(a, ["3.1", "3.2", "3.3", "3.4"]) };
-  return { leaf: "D3.5", judgement: "high", path: step(a, ["3.1", "3.2", "3.3", "3.4"]) };
-};
+const domain3 = follow(
+  ask("3.1", { y: end("D3.1", "low"), else: ask("3.2", { y: end("D3.2", "low"), else: ask("3.3", { n: end("D3.3", "low"), else: ask("3.4", { n: end("D3.4", "some concerns"), else: end("D3.5", "high") }) }) }) }),
+);
 
-/** Domain 4: 4.1, 4.2, then 4.3-4.5 in two branches (4.2 N/PN or 4.2 NI). */
-const domain4: Algorithm = (a) => {
-  if (yes(a["4.1"])) return { leaf: "D4.1", judgement: "high", path: step(a, ["4.1"]) };
-  if (yes(a["4.2"])) return { leaf: "D4.2", judgement: "high", path: step(a, ["4.1", "4.2"]) };
-  const base = ["4.1", "4.2", "4.3"];
-  if (no(a["4.2"])) {
-    if (no(a["4.3"])) return { leaf: "D4.3", judgement: "low", path: step(a, base) };
-    if (no(a["4.4"])) return { leaf: "D4.4", judgement: "low", path: step(a, [...base, "4.4"]) };
-    if (no(a["4.5"])) return { leaf: "D4.5", judgement: "some concerns", path: step(a, [...base, "4.4", "4.5"]) };
-    return { leaf: "D4.6", judgement: "high", path: step(a, [...base, "4.4", "4.5"]) };
-  }
-  // 4.2 NI
-  if (no(a["4.3"])) return { leaf: "D4.7", judgement: "some concerns", path: step(a, base) };
-  if (no(a["4.4"])) return { leaf: "D4.8", judgement: "some concerns", path: step(a, [...base, "4.4"]) };
-  if (no(a["4.5"])) return { leaf: "D4.9", judgement: "some concerns", path: step(a, [...base, "4.4", "4.5"]) };
-  return { leaf: "D4.10", judgement: "high", path: step(a, [...base, "4.4", "4.5"]) };
-};
+/** Domain 4: 4.1, 4.2, then 4.3-4.5 in two branches (4.2 N/PN or 4.2 NI); only the leaves differ. */
+const assessorBranch = (leaves: [FlowNode, FlowNode, FlowNode, FlowNode]): FlowNode =>
+  ask("4.3", { n: leaves[0], else: ask("4.4", { n: leaves[1], else: ask("4.5", { n: leaves[2], else: leaves[3] }) }) });
+const domain4 = follow(
+  ask("4.1", {
+    y: end("D4.1", "high"),
+    else: ask("4.2", {
+      y: end("D4.2", "high"),
+      n: assessorBranch([end("D4.3", "low"), end("D4.4", "low"), end("D4.5", "some concerns"), end("D4.6", "high")]),
+      // 4.2 NI
+      else: assessorBranch([end("D4.7", "some concerns"), end("D4.8", "some concerns"), end("D4.9", "some concerns"), end("D4.10", "high")]),
+    }),
+  }),
+);
 
-/** Domain 5: 5.2 and 5.3 first, then 5.1. */
-const domain5: Algorithm = (a) => {
-  const sel = ["5.2", "5.3"];
-  if (yes(a["5.2"]) || yes(a["5.3"])) return { leaf: "D5.1", judgement: "high", path: step(a, sel) };
-  if (ni(a["5.2"]) || ni(a["5.3"])) return { leaf: "D5.2", judgement: "some concerns", path: step(a, sel) };
-  if (yes(a["5.1"])) return { leaf: "D5.3", judgement: "low", path: step(a, [...sel, "5.1"]) };
-  return { leaf: "D5.4", judgement: "some concerns", path: step(a, [...sel, "5.1"]) };
-};
+/** Domain 5: 5.2 and 5.3 first (either Y/PY: high; either NI: some concerns), then 5.1. */
+const selected = end("D5.1", "high");
+const domain5 = follow(
+  ask("5.2", {
+    y: ask("5.3", { else: selected }),
+    ni: ask("5.3", { y: selected, else: end("D5.2", "some concerns") }),
+    else: ask("5.3", { y: selected, ni: end("D5.2", "some concerns"), else: ask("5.1", { y: end("D5.3", "low"), else: end("D5.4", "some concerns") }) }),
+  }),
+);
 
 export const ROB2_ALGORITHMS: Record<Rob2Domain, Algorithm> = { D1: domain1, D2: domain2, D3: domain3, D4: domain4, D5: domain5 };
 
 /** Why a domain's answers cannot be run through the algorithm (empty = they can). */
 export function domainAnswerProblems(domain: Rob2Domain, answers: Rob2Answers): string[] {
-  const problems: string[] = [];
-  const known = new Set(questionsOf(domain).map((q) => q.id));
-  for (const id of Object.keys(answers)) if (!known.has(id)) problems.push(`${id} is not a signalling question of ${domain}`);
-  const applicable = new Set(applicableQuestions(domain, answers));
-  for (const q of questionsOf(domain)) {
-    const ans = answers[q.id];
-    if (applicable.has(q.id)) {
-      if (ans === undefined) problems.push(`${q.id} is not answered`);
-      else if (ans === "NA") problems.push(`${q.id}: "NA" is not an allowed answer here (it applies: ${q.appliesWhen?.text ?? "always"})`);
-      else if (!q.options.includes(ans)) problems.push(`${q.id}: "${ans}" is not an allowed answer (use ${q.options.filter((o) => o !== "NA").join(", ")})`);
-    } else if (ans !== undefined && ans !== "NA") {
-      problems.push(`${q.id} applies only if ${q.appliesWhen?.text ?? "?"}: answer NA or leave it out (got "${ans}")`);
-    }
-  }
-  return problems;
+  return answerProblems(ROB2_QUESTIONS, domain, answers);
 }
 
 /** The algorithm's proposed judgement for one domain. Throws InputError when an applicable question is unanswered or an answer contradicts the flow. */
 export function rob2DomainAlgorithm(domain: Rob2Domain, answers: Rob2Answers): Rob2Leaf {
-  const problems = domainAnswerProblems(domain, answers);
-  if (problems.length > 0) throw new InputError(problems.join("; "), { field: `answers.${domain}` });
-  return ROB2_ALGORITHMS[domain](answers);
+  return checkedRule(ROB2_QUESTIONS, ROB2_ALGORITHMS, domain, answers);
 }
 
 /** A reviewer's override of a judgement: the new judgement and a written reason (required). */
-export const Rob2OverrideSchema = z.object({
-  judgement: Rob2JudgementSchema,
-  reason: z.string().trim().min(1, "an override needs a written reason"),
-});
+export const Rob2OverrideSchema = robOverrideSchema(Rob2JudgementSchema);
 export type Rob2Override = z.infer<typeof Rob2OverrideSchema>;
 
 /** Escalation of the overall judgement to high for some concerns in several domains (the guidance allows it). */
@@ -309,31 +212,16 @@ export const Rob2EscalationSchema = z.object({
   reason: z.string().trim().min(1, "an escalation to high needs a written reason"),
 });
 
-const DomainAnswersSchema = z.record(z.string(), Rob2AnswerSchema);
+/** The answers per domain (a domain left out is "not assessed"). */
+export const Rob2AnswersByDomainSchema = perDomainSchema(ROB2_DOMAINS, z.record(z.string(), Rob2AnswerSchema));
+/** The overrides per domain. */
+export const Rob2OverridesByDomainSchema = perDomainSchema(ROB2_DOMAINS, Rob2OverrideSchema);
 
 /** One RoB 2 assessment of one result (a study's outcome). A domain left out is "not assessed". */
-export const Rob2AssessmentInputSchema = z.object({
-  study: z.string().min(1),
-  /** The outcome / result assessed (RoB 2 is result-specific). */
-  outcome: z.string().min(1).optional(),
-  effect: z.literal("assignment").default("assignment"),
-  answers: z.object({ D1: DomainAnswersSchema, D2: DomainAnswersSchema, D3: DomainAnswersSchema, D4: DomainAnswersSchema, D5: DomainAnswersSchema }).partial().strict(),
-  overrides: z.object({ D1: Rob2OverrideSchema, D2: Rob2OverrideSchema, D3: Rob2OverrideSchema, D4: Rob2OverrideSchema, D5: Rob2OverrideSchema }).partial().strict().default({}),
-  overallEscalation: Rob2EscalationSchema.optional(),
-  /** Study weight for the weighted summary plot (e.g. participants). */
-  weight: z.number().nonnegative().optional(),
-});
+export const Rob2AssessmentInputSchema = z.object({ ...assessmentInputShape(Rob2AnswersByDomainSchema, Rob2OverridesByDomainSchema.default({})), overallEscalation: Rob2EscalationSchema.optional() });
 export type Rob2AssessmentInput = z.input<typeof Rob2AssessmentInputSchema>;
 
-export interface Rob2DomainResult {
-  domain: Rob2Domain;
-  /** "not assessed" when the domain has no answers. */
-  algorithm: Rob2Judgement | "not assessed";
-  leaf: string | null;
-  path: string[];
-  override: Rob2Override | null;
-  final: Rob2Judgement | "not assessed";
-}
+export type Rob2DomainResult = RobDomainResult<Rob2Domain, Rob2Judgement>;
 
 export interface Rob2OverallResult {
   algorithm: Rob2Judgement | "not assessed";
@@ -350,6 +238,9 @@ export interface Rob2Assessment {
   weight?: number;
 }
 
+/** A trial entry's `rob2` (data/trials.json) as the input of assessRob2, the study named `study`. */
+export const rob2InputOf = (study: string, r: TrialRob2, weight?: number): Rob2AssessmentInput => ({ study, outcome: r.outcome, answers: r.answers, overrides: r.overrides, ...(weight !== undefined ? { weight } : {}) });
+
 /**
  * Overall RoB 2 judgement from the final domain judgements: high if any domain is high; low only if all five are
  * low; otherwise some concerns. A domain not assessed leaves the overall "not assessed" unless another domain is
@@ -363,26 +254,12 @@ export function rob2Overall(domains: readonly (Rob2Judgement | "not assessed")[]
 
 /** Runs every domain's algorithm, applies overrides and the optional escalation. Throws InputError on bad input. */
 export function assessRob2(input: Rob2AssessmentInput): Rob2Assessment {
-  const parsed = Rob2AssessmentInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`invalid RoB 2 assessment: ${issue?.message ?? "does not match the schema"}`, { field: issue?.path.map(String).join(".") ?? "" });
-  }
-  const a = parsed.data;
-  const domains = {} as Record<Rob2Domain, Rob2DomainResult>;
-  for (const d of ROB2_DOMAINS) {
-    const answers = a.answers[d];
-    const override = a.overrides[d] ?? null;
-    if (answers === undefined || Object.keys(answers).length === 0) {
-      if (override !== null) throw new InputError(`${d} has no answers: an algorithm judgement must exist before it can be overridden`, { field: `overrides.${d}` });
-      domains[d] = { domain: d, algorithm: "not assessed", leaf: null, path: [], override: null, final: "not assessed" };
-      continue;
-    }
-    const problems = domainAnswerProblems(d, answers);
-    if (problems.length > 0) throw new InputError(`study "${a.study}": ${problems.join("; ")}`, { field: `answers.${d}` });
-    const leaf = ROB2_ALGORITHMS[d](answers);
-    domains[d] = { domain: d, algorithm: leaf.judgement, leaf: leaf.leaf, path: leaf.path, override, final: override?.judgement ?? leaf.judgement };
-  }
+  const a = parseAssessmentInput(Rob2AssessmentInputSchema, input, "RoB 2");
+  const domains = runDomains(
+    { study: a.study, domains: ROB2_DOMAINS, questions: ROB2_QUESTIONS, rules: ROB2_ALGORITHMS, extra: () => ({}) },
+    a.answers as Partial<Record<Rob2Domain, Rob2Answers>>,
+    a.overrides as Partial<Record<Rob2Domain, Rob2Override>>,
+  );
   const finals = ROB2_DOMAINS.map((d) => domains[d].final);
   const algorithm = rob2Overall(finals);
   let escalation: { reason: string } | null = null;
@@ -412,18 +289,5 @@ export function assessRob2(input: Rob2AssessmentInput): Rob2Assessment {
  * assessed stays "not assessed" (grey), never folded into another category.
  */
 export function robTableFromRob2(assessments: readonly Rob2Assessment[]): RobTable {
-  if (assessments.length === 0) throw new InputError("no RoB 2 assessments to plot");
-  const labels = ROB2_DOMAINS.map((d) => ROB2_DOMAIN_LABELS[d]);
-  return {
-    tool: "RoB2",
-    domains: labels,
-    studies: assessments.map((s) => {
-      const judgements: Record<string, RobJudgement> = {};
-      for (const d of ROB2_DOMAINS) judgements[ROB2_DOMAIN_LABELS[d]] = s.domains[d].final;
-      const label = s.outcome !== null ? `${s.study} (${s.outcome})` : s.study;
-      const row: RobTable["studies"][number] = { study: label, judgements, overall: s.overall.final };
-      if (s.weight !== undefined) row.weight = s.weight;
-      return row;
-    }),
-  };
+  return robTableOf("RoB2", ROB2_DOMAINS, ROB2_DOMAIN_LABELS, assessments);
 }

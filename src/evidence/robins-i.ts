@@ -26,12 +26,14 @@
  *   with a written reason, which is stored and shown beside the algorithm's proposal.
  */
 import { z } from "zod";
+import type { RobTable } from "./plots/types.js";
+import type { TrialRobinsI } from "./schema.js";
+import { assessmentInputShape, BASE_OPTIONS as BASE, FOLLOW_ON_OPTIONS as FOLLOW_ON, RobAnswerSchema, answerPath, answerProblems, applicableQuestionIds, checkedRule, no, ni, parseAssessmentInput, perDomainSchema, questionsOfDomain, robOverrideSchema, robTableOf, runDomains, yes, type RobAnswer, type RobAnswers, type RobDomainResult, type RobRuleLeaf, type SignallingQuestion } from "./rob-common.js";
 import { InputError } from "../shared/errors.js";
-import type { RobJudgement, RobTable } from "./plots/types.js";
 
-export const RobinsAnswerSchema = z.enum(["Y", "PY", "PN", "N", "NI", "NA"]);
-export type RobinsAnswer = z.infer<typeof RobinsAnswerSchema>;
-export type RobinsAnswers = Partial<Record<string, RobinsAnswer>>;
+export const RobinsAnswerSchema = RobAnswerSchema;
+export type RobinsAnswer = RobAnswer;
+export type RobinsAnswers = RobAnswers;
 
 export const ROBINS_DOMAINS = ["D1", "D2", "D3", "D4", "D5", "D6", "D7"] as const;
 export type RobinsDomain = (typeof ROBINS_DOMAINS)[number];
@@ -49,22 +51,9 @@ export const ROBINS_DOMAIN_LABELS: Record<RobinsDomain, string> = {
 export const RobinsJudgementSchema = z.enum(["low", "moderate", "serious", "critical", "no information"]);
 export type RobinsJudgement = z.infer<typeof RobinsJudgementSchema>;
 
-const yes = (a: RobinsAnswer | undefined): boolean => a === "Y" || a === "PY";
-const no = (a: RobinsAnswer | undefined): boolean => a === "N" || a === "PN";
-const ni = (a: RobinsAnswer | undefined): boolean => a === "NI";
-
 const NO_NI: readonly RobinsAnswer[] = ["Y", "PY", "PN", "N"];
-const BASE: readonly RobinsAnswer[] = ["Y", "PY", "PN", "N", "NI"];
-const FOLLOW_ON: readonly RobinsAnswer[] = ["NA", "Y", "PY", "PN", "N", "NI"];
 
-export interface RobinsQuestion {
-  id: string;
-  domain: RobinsDomain;
-  /** Short paraphrase (use the official template for the wording). */
-  text: string;
-  options: readonly RobinsAnswer[];
-  appliesWhen?: { text: string; test: (a: RobinsAnswers) => boolean };
-}
+export type RobinsQuestion = SignallingQuestion<RobinsDomain>;
 
 /** Time-varying confounding must be assessed: follow-up split by intervention received and switches related to prognosis. */
 const timeVarying = (a: RobinsAnswers): boolean => yes(a["1.1"]) && yes(a["1.2"]) && yes(a["1.3"]);
@@ -105,30 +94,16 @@ export const ROBINS_QUESTIONS: readonly RobinsQuestion[] = [
   { id: "7.3", domain: "D7", text: "… from different subgroups?", options: BASE },
 ];
 
-export function robinsQuestionsOf(domain: RobinsDomain): readonly RobinsQuestion[] {
-  return ROBINS_QUESTIONS.filter((q) => q.domain === domain);
-}
+export const robinsQuestionsOf = (domain: RobinsDomain): readonly RobinsQuestion[] => questionsOfDomain(ROBINS_QUESTIONS, domain);
 
 /** The questions of a domain that apply given the answers so far (in order). */
-export function robinsApplicableQuestions(domain: RobinsDomain, answers: RobinsAnswers): string[] {
-  return robinsQuestionsOf(domain)
-    .filter((q) => q.appliesWhen === undefined || q.appliesWhen.test(answers))
-    .map((q) => q.id);
-}
+export const robinsApplicableQuestions = (domain: RobinsDomain, answers: RobinsAnswers): string[] => applicableQuestionIds(ROBINS_QUESTIONS, domain, answers);
 
-export interface RobinsLeaf {
-  /** Stable id of the rule that fired, e.g. "D1.6". */
-  leaf: string;
-  judgement: RobinsJudgement;
-  /** The questions that decided, with their answers (e.g. ["1.1=Y", "1.2=N", "1.4=PY", "1.5=Y", "1.6=N"]). */
-  path: string[];
-  /** Why, in a few words. */
-  why: string;
-}
+/** The rule that fired (e.g. "D1.6"), the questions that decided with their answers, and why, in a few words. */
+export type RobinsLeaf = RobRuleLeaf<RobinsJudgement> & { why: string };
 
 type Algorithm = (a: RobinsAnswers) => RobinsLeaf;
-const step = (a: RobinsAnswers, ids: string[]): string[] => ids.map((id) => `${id}=${a[id] ?? "?"}`);
-const leaf = (a: RobinsAnswers, id: string, judgement: RobinsJudgement, ids: string[], why: string): RobinsLeaf => ({ leaf: id, judgement, path: step(a, ids), why });
+const leaf = (a: RobinsAnswers, id: string, judgement: RobinsJudgement, ids: string[], why: string): RobinsLeaf => ({ leaf: id, judgement, path: answerPath(a, ids), why });
 
 /** Domain 1: no potential for confounding → low; otherwise moderate at best (baseline or time-varying branch). */
 const domain1: Algorithm = (a) => {
@@ -215,27 +190,12 @@ export const ROBINS_ALGORITHMS: Record<RobinsDomain, Algorithm> = { D1: domain1,
 
 /** Why a domain's answers cannot be run through its rule (empty = they can). */
 export function robinsAnswerProblems(domain: RobinsDomain, answers: RobinsAnswers): string[] {
-  const problems: string[] = [];
-  const known = new Set(robinsQuestionsOf(domain).map((q) => q.id));
-  for (const id of Object.keys(answers)) if (!known.has(id)) problems.push(`${id} is not a signalling question of ${domain}`);
-  const applicable = new Set(robinsApplicableQuestions(domain, answers));
-  for (const q of robinsQuestionsOf(domain)) {
-    const ans = answers[q.id];
-    if (applicable.has(q.id)) {
-      if (ans === undefined) problems.push(`${q.id} is not answered`);
-      else if (!q.options.includes(ans) || ans === "NA") problems.push(`${q.id}: "${ans}" is not an allowed answer here (use ${q.options.filter((o) => o !== "NA").join(", ")})`);
-    } else if (ans !== undefined && ans !== "NA") {
-      problems.push(`${q.id} applies only if ${q.appliesWhen?.text ?? "?"}: answer NA or leave it out (got "${ans}")`);
-    }
-  }
-  return problems;
+  return answerProblems(ROBINS_QUESTIONS, domain, answers);
 }
 
 /** The rule's proposed judgement for one domain; InputError when an applicable question is unanswered or an answer contradicts the flow. */
 export function robinsDomainAlgorithm(domain: RobinsDomain, answers: RobinsAnswers): RobinsLeaf {
-  const problems = robinsAnswerProblems(domain, answers);
-  if (problems.length > 0) throw new InputError(problems.join("; "), { field: `answers.${domain}` });
-  return ROBINS_ALGORITHMS[domain](answers);
+  return checkedRule(ROBINS_QUESTIONS, ROBINS_ALGORITHMS, domain, answers);
 }
 
 const RANK: Record<RobinsJudgement, number> = { low: 0, moderate: 1, "no information": 2, serious: 3, critical: 4 };
@@ -254,42 +214,22 @@ export function robinsOverall(domains: readonly (RobinsJudgement | "not assessed
   return js.reduce<RobinsJudgement>((w, j) => (RANK[j] > RANK[w] ? j : w), "low");
 }
 
-export const RobinsOverrideSchema = z.object({
-  judgement: RobinsJudgementSchema,
-  reason: z.string().trim().min(1, "an override needs a written reason"),
-});
+export const RobinsOverrideSchema = robOverrideSchema(RobinsJudgementSchema);
 export type RobinsOverride = z.infer<typeof RobinsOverrideSchema>;
 
-const DomainAnswersSchema = z.record(z.string(), RobinsAnswerSchema);
+/** The answers per domain (a domain left out is "not assessed"). */
+export const RobinsAnswersByDomainSchema = perDomainSchema(ROBINS_DOMAINS, z.record(z.string(), RobinsAnswerSchema));
+/** The overrides per domain. */
+export const RobinsOverridesByDomainSchema = perDomainSchema(ROBINS_DOMAINS, RobinsOverrideSchema);
 
 export const RobinsAssessmentInputSchema = z.object({
-  study: z.string().min(1),
-  outcome: z.string().min(1).optional(),
-  effect: z.literal("assignment").default("assignment"),
-  answers: z
-    .object({ D1: DomainAnswersSchema, D2: DomainAnswersSchema, D3: DomainAnswersSchema, D4: DomainAnswersSchema, D5: DomainAnswersSchema, D6: DomainAnswersSchema, D7: DomainAnswersSchema })
-    .partial()
-    .strict(),
-  overrides: z
-    .object({ D1: RobinsOverrideSchema, D2: RobinsOverrideSchema, D3: RobinsOverrideSchema, D4: RobinsOverrideSchema, D5: RobinsOverrideSchema, D6: RobinsOverrideSchema, D7: RobinsOverrideSchema })
-    .partial()
-    .strict()
-    .default({}),
+  ...assessmentInputShape(RobinsAnswersByDomainSchema, RobinsOverridesByDomainSchema.default({})),
   /** The reviewer's overall judgement in place of the rule's (e.g. critical for several serious domains), with a reason. */
   overallOverride: RobinsOverrideSchema.optional(),
-  weight: z.number().nonnegative().optional(),
 });
 export type RobinsAssessmentInput = z.input<typeof RobinsAssessmentInputSchema>;
 
-export interface RobinsDomainResult {
-  domain: RobinsDomain;
-  algorithm: RobinsJudgement | "not assessed";
-  leaf: string | null;
-  path: string[];
-  why: string | null;
-  override: RobinsOverride | null;
-  final: RobinsJudgement | "not assessed";
-}
+export type RobinsDomainResult = RobDomainResult<RobinsDomain, RobinsJudgement> & { why: string | null };
 
 export interface RobinsAssessment {
   study: string;
@@ -300,28 +240,24 @@ export interface RobinsAssessment {
   weight?: number;
 }
 
+/** A study entry's `robinsI` (data/trials.json) as the input of assessRobinsI, the study named `study`. */
+export const robinsInputOf = (study: string, r: TrialRobinsI, weight?: number): RobinsAssessmentInput => ({
+  study,
+  outcome: r.outcome,
+  answers: r.answers,
+  overrides: r.overrides,
+  ...(r.overallOverride !== undefined ? { overallOverride: r.overallOverride } : {}),
+  ...(weight !== undefined ? { weight } : {}),
+});
+
 /** Runs every domain's rule, applies overrides; InputError on bad input. */
 export function assessRobinsI(input: RobinsAssessmentInput): RobinsAssessment {
-  const parsed = RobinsAssessmentInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`invalid ROBINS-I assessment: ${issue?.message ?? "does not match the schema"}`, { field: issue?.path.map(String).join(".") ?? "" });
-  }
-  const a = parsed.data;
-  const domains = {} as Record<RobinsDomain, RobinsDomainResult>;
-  for (const d of ROBINS_DOMAINS) {
-    const answers = a.answers[d];
-    const override = a.overrides[d] ?? null;
-    if (answers === undefined || Object.keys(answers).length === 0) {
-      if (override !== null) throw new InputError(`${d} has no answers: an algorithm judgement must exist before it can be overridden`, { field: `overrides.${d}` });
-      domains[d] = { domain: d, algorithm: "not assessed", leaf: null, path: [], why: null, override: null, final: "not assessed" };
-      continue;
-    }
-    const problems = robinsAnswerProblems(d, answers);
-    if (problems.length > 0) throw new InputError(`study "${a.study}": ${problems.join("; ")}`, { field: `answers.${d}` });
-    const l = ROBINS_ALGORITHMS[d](answers);
-    domains[d] = { domain: d, algorithm: l.judgement, leaf: l.leaf, path: l.path, why: l.why, override, final: override?.judgement ?? l.judgement };
-  }
+  const a = parseAssessmentInput(RobinsAssessmentInputSchema, input, "ROBINS-I");
+  const domains = runDomains(
+    { study: a.study, domains: ROBINS_DOMAINS, questions: ROBINS_QUESTIONS, rules: ROBINS_ALGORITHMS, extra: (l: RobinsLeaf | null) => ({ why: l?.why ?? null }) },
+    a.answers as Partial<Record<RobinsDomain, RobinsAnswers>>,
+    a.overrides as Partial<Record<RobinsDomain, RobinsOverride>>,
+  );
   const algorithm = robinsOverall(ROBINS_DOMAINS.map((d) => domains[d].final));
   const override = a.overallOverride ?? null;
   if (override !== null && algorithm === "not assessed") throw new InputError("the overall judgement can be overridden only once every domain is assessed", { field: "overallOverride" });
@@ -332,17 +268,5 @@ export function assessRobinsI(input: RobinsAssessmentInput): RobinsAssessment {
 
 /** A robvis-style ROBINS-I table (for robTrafficLightSvg / robSummarySvg); a domain not assessed stays "not assessed". */
 export function robTableFromRobinsI(assessments: readonly RobinsAssessment[]): RobTable {
-  if (assessments.length === 0) throw new InputError("no ROBINS-I assessments to plot");
-  const labels = ROBINS_DOMAINS.map((d) => ROBINS_DOMAIN_LABELS[d]);
-  return {
-    tool: "ROBINS-I",
-    domains: labels,
-    studies: assessments.map((s) => {
-      const judgements: Record<string, RobJudgement> = {};
-      for (const d of ROBINS_DOMAINS) judgements[ROBINS_DOMAIN_LABELS[d]] = s.domains[d].final;
-      const row: RobTable["studies"][number] = { study: s.outcome !== null ? `${s.study} (${s.outcome})` : s.study, judgements, overall: s.overall.final };
-      if (s.weight !== undefined) row.weight = s.weight;
-      return row;
-    }),
-  };
+  return robTableOf("ROBINS-I", ROBINS_DOMAINS, ROBINS_DOMAIN_LABELS, assessments);
 }

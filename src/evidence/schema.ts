@@ -9,7 +9,9 @@
 import { GradeOverridesSchema } from "./grade-overrides.js";
 import { z } from "zod";
 import { TherapyIdSchema } from "../shared/therapies.js";
-import { Rob2AnswerSchema, Rob2JudgementSchema, Rob2OverrideSchema } from "./rob2.js";
+import { everyDomainSchema } from "./rob-common.js";
+import { ROB2_DOMAINS, Rob2AnswersByDomainSchema, Rob2JudgementSchema, Rob2OverridesByDomainSchema } from "./rob2.js";
+import { ROBINS_DOMAINS, RobinsAnswersByDomainSchema, RobinsJudgementSchema, RobinsOverrideSchema, RobinsOverridesByDomainSchema } from "./robins-i.js";
 
 /** Stable ids: lower-case words joined by hyphens (e.g. "christiansen-2002"). */
 export const EvidenceIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "ids are lower-case letters, digits and hyphens");
@@ -283,33 +285,53 @@ export const RobAssessmentSchema = z
   .strict();
 export type RobAssessment = z.infer<typeof RobAssessmentSchema>;
 
-const Rob2DomainAnswersSchema = z.record(z.string(), Rob2AnswerSchema);
-const Rob2FinalSchema = z.union([Rob2JudgementSchema, z.literal("not assessed")]);
-
 /**
- * A RoB 2 assessment of one result of a trial (effect of assignment): the answers to the signalling questions per
- * domain (src/evidence/rob2.ts vocabulary; a domain without answers is "not assessed"), any reviewer override with
- * its reason, and the final judgements, which `decidua evidence validate` recomputes with the published algorithms.
+ * The fields a trial entry's stored risk-of-bias assessment has whichever tool judged (RoB 2 in `rob2`, ROBINS-I in
+ * `robinsI`): who judged, where the methods were read, the outcome row judged (both tools are result-specific), the
+ * answers per domain in the tool's vocabulary (a domain without answers is "not assessed"), any reviewer override with
+ * its reason, and the final judgements per domain and overall, which `decidua evidence validate` recomputes with the
+ * tool's rules.
  */
-export const TrialRob2Schema = z
-  .object({
-    tool: z.literal("RoB2"),
-    /** Who judged: a published review (source id) or "decidua" (our reading of the published methods). */
+function storedRobShape<T extends string, A extends z.ZodType, O extends z.ZodType, J extends z.ZodType, F extends z.ZodType>(tool: T, parts: { answers: A; overrides: O; judgements: J; final: F }) {
+  return {
+    tool: z.literal(tool),
+    /** Who judged: a published review (source id), "decidua" or a reviewer (our reading of the published methods). */
     assessor: z.string().min(2),
     /** Where the methods were read (a source id). */
     source: EvidenceIdSchema,
-    /** The trial outcome row the judgement is for (RoB 2 is result-specific). */
+    /** The outcome row the judgement is for. */
     outcome: EvidenceIdSchema,
-    answers: z.object({ D1: Rob2DomainAnswersSchema, D2: Rob2DomainAnswersSchema, D3: Rob2DomainAnswersSchema, D4: Rob2DomainAnswersSchema, D5: Rob2DomainAnswersSchema }).partial().strict(),
-    overrides: z.object({ D1: Rob2OverrideSchema, D2: Rob2OverrideSchema, D3: Rob2OverrideSchema, D4: Rob2OverrideSchema, D5: Rob2OverrideSchema }).partial().strict().default({}),
-    /** Final judgement per domain and overall (must equal the algorithm's result after overrides). */
-    judgements: z.object({ D1: Rob2FinalSchema, D2: Rob2FinalSchema, D3: Rob2FinalSchema, D4: Rob2FinalSchema, D5: Rob2FinalSchema }).strict(),
-    overall: Rob2FinalSchema,
+    answers: parts.answers,
+    /** Pass with `.default({})`. */
+    overrides: parts.overrides,
+    /** Final judgement per domain and overall (must equal the rules' result after overrides). */
+    judgements: parts.judgements,
+    overall: parts.final,
     /** Why the answers were given: what the published methods say, per domain (paraphrase). */
     basis: z.string().min(3),
-  })
+  };
+}
+
+const Rob2FinalSchema = z.union([Rob2JudgementSchema, z.literal("not assessed")]);
+const RobinsFinalSchema = z.union([RobinsJudgementSchema, z.literal("not assessed")]);
+
+/** A RoB 2 assessment of one result of a randomised trial (effect of assignment; src/evidence/rob2.ts vocabulary). */
+export const TrialRob2Schema = z
+  .object(storedRobShape("RoB2", { answers: Rob2AnswersByDomainSchema, overrides: Rob2OverridesByDomainSchema.default({}), judgements: everyDomainSchema(ROB2_DOMAINS, Rob2FinalSchema), final: Rob2FinalSchema }))
   .strict();
 export type TrialRob2 = z.infer<typeof TrialRob2Schema>;
+
+/**
+ * A ROBINS-I assessment of one result of a non-randomised study (effect of assignment; src/evidence/robins-i.ts
+ * vocabulary), stored like `rob2`, with the reviewer's optional overall override (e.g. critical) and its reason.
+ */
+export const TrialRobinsISchema = z
+  .object({
+    ...storedRobShape("ROBINS-I", { answers: RobinsAnswersByDomainSchema, overrides: RobinsOverridesByDomainSchema.default({}), judgements: everyDomainSchema(ROBINS_DOMAINS, RobinsFinalSchema), final: RobinsFinalSchema }),
+    overallOverride: RobinsOverrideSchema.optional(),
+  })
+  .strict();
+export type TrialRobinsI = z.infer<typeof TrialRobinsISchema>;
 
 export const EvidenceTrialDesignSchema = z
   .object({
@@ -349,6 +371,8 @@ export const EvidenceTrialSchema = z
     rob: RobAssessmentSchema.nullable(),
     /** Risk of bias 2.0, for trials whose methods are public (absent: not assessed). */
     rob2: TrialRob2Schema.optional(),
+    /** ROBINS-I, for non-randomised studies (`design.randomised` false) whose methods are public (absent: not assessed). */
+    robinsI: TrialRobinsISchema.optional(),
     source: EvidenceIdSchema,
     note: z.string().optional(),
   })

@@ -7,7 +7,8 @@
 import { THERAPY_IDS } from "../shared/therapies.js";
 import type { EvidenceBase, EvidenceProblem, EvidenceTrial, EvidenceTrialOutcome } from "./schema.js";
 import { EVIDENCE_FILES } from "./schema.js";
-import { assessRob2, ROB2_DOMAINS } from "./rob2.js";
+import { assessRob2, rob2InputOf, ROB2_DOMAINS } from "./rob2.js";
+import { assessRobinsI, robinsInputOf, ROBINS_DOMAINS } from "./robins-i.js";
 import { isInputError } from "../shared/errors.js";
 
 const F = {
@@ -97,23 +98,49 @@ function checkOutcomeCounts(trial: EvidenceTrial, o: EvidenceTrialOutcome, out: 
     out.push({ file: F.trials, entry, field: "status", message: `status "${o.status}" but some counts are missing (use status "missing" with a missingNote)` });
 }
 
-/** A stored RoB 2 assessment must be what the published algorithms give for its answers (after overrides). */
-function checkRob2(trial: EvidenceTrial, out: EvidenceProblem[]): void {
-  const r = trial.rob2;
+interface StoredRob {
+  outcome: string;
+  judgements: Record<string, string>;
+  overall: string;
+}
+interface Recomputed {
+  domains: Record<string, { final: string; leaf: string | null }>;
+  overall: { final: string };
+}
+
+/**
+ * A trial's stored risk-of-bias assessment (`rob2` or `robinsI`) must be for one of its outcome rows, fit its design
+ * (RoB 2 for randomised trials, ROBINS-I for non-randomised studies) and be what the tool's rules give for its
+ * answers (after overrides).
+ */
+function checkStoredRob(trial: EvidenceTrial, field: "rob2" | "robinsI", r: StoredRob | undefined, domains: readonly string[], recompute: () => Recomputed, out: EvidenceProblem[]): void {
   if (r === undefined) return;
-  const entry = `${trial.id} / rob2`;
-  if (!trial.outcomes.some((o) => o.id === r.outcome)) out.push({ file: F.trials, entry, field: "rob2.outcome", message: `trial has no outcome "${r.outcome}"` });
+  const entry = `${trial.id} / ${field}`;
+  const tool = field === "rob2" ? "RoB 2" : "ROBINS-I";
+  const wrong = field === "rob2" ? trial.design.randomised === false : trial.design.randomised === true;
+  if (wrong)
+    out.push({ file: F.trials, entry, field, message: `${tool} is for ${field === "rob2" ? "randomised trials" : "non-randomised studies"}, but design.randomised is ${String(trial.design.randomised)} (use ${field === "rob2" ? "robinsI" : "rob2"})` });
+  if (!trial.outcomes.some((o) => o.id === r.outcome)) out.push({ file: F.trials, entry, field: `${field}.outcome`, message: `trial has no outcome "${r.outcome}"` });
   try {
-    const a = assessRob2({ study: trial.label, outcome: r.outcome, answers: r.answers, overrides: r.overrides });
-    for (const d of ROB2_DOMAINS) {
-      if (a.domains[d].final !== r.judgements[d])
-        out.push({ file: F.trials, entry, field: `rob2.judgements.${d}`, message: `stored "${r.judgements[d]}" but the answers give "${a.domains[d].final}"${a.domains[d].leaf !== null ? ` (leaf ${a.domains[d].leaf})` : ""}` });
+    const a = recompute();
+    for (const d of domains) {
+      const got = a.domains[d];
+      if (got !== undefined && got.final !== r.judgements[d])
+        out.push({ file: F.trials, entry, field: `${field}.judgements.${d}`, message: `stored "${r.judgements[d]}" but the answers give "${got.final}"${got.leaf !== null ? ` (leaf ${got.leaf})` : ""}` });
     }
-    if (a.overall.final !== r.overall) out.push({ file: F.trials, entry, field: "rob2.overall", message: `stored "${r.overall}" but the domain judgements give "${a.overall.final}"` });
+    if (a.overall.final !== r.overall) out.push({ file: F.trials, entry, field: `${field}.overall`, message: `stored "${r.overall}" but the domain judgements give "${a.overall.final}"` });
   } catch (e) {
     if (!isInputError(e)) throw e;
-    out.push({ file: F.trials, entry, field: `rob2.${e.location.field ?? "answers"}`, message: e.reason });
+    out.push({ file: F.trials, entry, field: `${field}.${e.location.field ?? "answers"}`, message: e.reason });
   }
+}
+
+function checkTrialRob(trial: EvidenceTrial, out: EvidenceProblem[]): void {
+  const r2 = trial.rob2;
+  checkStoredRob(trial, "rob2", r2, ROB2_DOMAINS, () => assessRob2(rob2InputOf(trial.label, r2!)), out);
+  const ri = trial.robinsI;
+  checkStoredRob(trial, "robinsI", ri, ROBINS_DOMAINS, () => assessRobinsI(robinsInputOf(trial.label, ri!)), out);
+  if (r2 !== undefined && ri !== undefined) out.push({ file: F.trials, entry: `${trial.id} / robinsI`, field: "robinsI", message: "a study carries one risk-of-bias tool: rob2 (randomised) or robinsI (non-randomised), not both" });
 }
 
 /** Every cross-file problem in the base (empty when the base is consistent); `invalidIds` are ids of entries that failed their schema. */
@@ -178,7 +205,8 @@ export function validateEvidenceBase(base: EvidenceBase, invalidIds: ReadonlySet
     refSource(F.trials, t.id, "source", t.source);
     if (t.rob !== null) refSource(F.trials, t.id, "rob.source", t.rob.source);
     if (t.rob2 !== undefined) refSource(F.trials, t.id, "rob2.source", t.rob2.source);
-    checkRob2(t, out);
+    if (t.robinsI !== undefined) refSource(F.trials, t.id, "robinsI.source", t.robinsI.source);
+    checkTrialRob(t, out);
     for (const d of duplicates(t.outcomes.map((o) => o.id))) out.push({ file: F.trials, entry: t.id, field: "outcomes", message: `duplicate outcome id "${d}"` });
     t.outcomes.forEach((o, i) => {
       refSource(F.trials, `${t.id} / outcome ${o.id}`, `outcomes.${i}.source`, o.source);

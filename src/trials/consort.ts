@@ -3,7 +3,7 @@
  * box by box, and drawn as SVG in the style of the project's PRISMA diagram (src/evidence/plots/prisma.ts).
  */
 import { InputError } from "../shared/errors.js";
-import { SvgBuilder, wrapText } from "../stats/plots/svg.js";
+import { SvgBuilder, flowDiagramMetrics, wrapText } from "../stats/plots/svg.js";
 
 /** What happened to a randomised participant after allocation, as the CONSORT flow counts it (and the trial store keeps it). */
 export interface AllocationCourse {
@@ -115,11 +115,7 @@ export function checkConsortFlow(f: ConsortFlow): void {
 /** The CONSORT 2025 flow diagram as an SVG string (one column per arm). */
 export function consortSvg(f: ConsortFlow, options: { title?: string; fontSize?: number } = {}): string {
   checkConsortFlow(f);
-  const fs = options.fontSize ?? 11;
-  const lineH = fs + 4;
-  const pad = 8;
-  const margin = 12;
-  const phaseW = 26;
+  const { fs, lineH, pad, margin, phaseW } = flowDiagramMetrics(options.fontSize ?? 11);
   const boxW = 230;
   const gap = 30;
   const k = f.arms.length;

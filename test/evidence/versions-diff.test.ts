@@ -1,7 +1,7 @@
 /** Issue 11: canonical JSON, applying a change to a draft, and the diff between two bases (pure). */
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "../../src/evidence/canonical.js";
-import { diffEvidenceBases, jsonDifferences } from "../../src/evidence/diff.js";
+import { compareEvidenceBases, diffEvidenceBases, jsonDifferences } from "../../src/evidence/diff.js";
 import { loadDefaultEvidenceBase } from "../../src/evidence/load.js";
 import { applyEvidenceChange, evidenceFiles, evidenceVersionLabel, type EvidenceContent } from "../../src/evidence/versions.js";
 import { verdictChanges, verdictChangeText } from "../../src/app/evidence-impact.js";
@@ -74,5 +74,33 @@ describe("changes and diff", () => {
     expect(files.map((f) => f.file)).toEqual(["sources.json", "therapies.json", "guidelines.json", "trials.json", "meta-analyses.json", "prisma.json"]);
     expect(JSON.parse(files[3]!.text)).toEqual(content.trials);
     expect(files[3]!.text.startsWith("[\n {")).toBe(true);
+  });
+});
+
+describe("the reviewer's comparison (compareEvidenceBases)", () => {
+  const base = loadDefaultEvidenceBase();
+  const tang = base.trials.find((t) => t.id === "tang-2013")!;
+  const therapy = base.therapies.find((t) => t.id === "prednisolone")!;
+  const changed: EvidenceBase = {
+    ...base,
+    trials: base.trials.map((t) => (t.id === tang.id ? { ...tang, outcomes: tang.outcomes.map((o) => (o.id === "live-birth" ? { ...o, events_t: 15 } : o)), rob2: { ...tang.rob2!, basis: "read again" } } : t)),
+    guidelines: base.guidelines.slice(1),
+    therapies: base.therapies.map((t) => (t.id === therapy.id ? { ...t, gradeOverrides: { "live-birth": { indirectness: { rating: "serious", reason: "test: population differs" } } } } : t)) as EvidenceBase["therapies"],
+  };
+
+  it("groups every change (counts, RoB, GRADE, guidelines) and lists the SoF rows that differ, before and after", () => {
+    const c = compareEvidenceBases(base, changed);
+    expect(c.groups.map((g) => g.group)).toEqual(["trials", "counts", "rob", "grade", "guidelines", "other"]);
+    const by = Object.fromEntries(c.groups.map((g) => [g.group, g.changes]));
+    expect(by.counts).toEqual([{ table: "trials", id: "tang-2013", label: "Tang 2013", kind: "changed", path: "outcomes[live-birth].events_t", before: 12, after: 15 }]);
+    expect(by.rob).toEqual([expect.objectContaining({ id: "tang-2013", path: "rob2.basis", after: "read again" })]);
+    expect(by.grade).toEqual([expect.objectContaining({ table: "therapies", id: "prednisolone", path: expect.stringMatching(/^gradeOverrides/) })]);
+    expect(by.guidelines).toEqual([expect.objectContaining({ id: base.guidelines[0]!.id, kind: "removed", path: null })]);
+    expect(by.trials).toEqual([]);
+    const live = c.sofRows.find((r) => r.therapy === "prednisolone" && r.outcome === "live-birth")!;
+    expect(live.before?.effect).not.toBe(live.after?.effect);
+    expect(live.before?.participants).toBe(live.after?.participants);
+    expect(c.sofRows.every((r) => r.therapy === "prednisolone")).toBe(true);
+    expect(compareEvidenceBases(base, base)).toMatchObject({ same: true, sofRows: [] });
   });
 });

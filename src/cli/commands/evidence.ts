@@ -28,7 +28,8 @@ import { evidenceForAllTherapies, evidenceForTherapy, type TherapyEvidence } fro
 import { defaultEvidenceDir, loadEvidenceBase, readEvidenceBase } from "../../evidence/load.js";
 import { ivigLiveBirthComparison, reproduceAll, type ComparisonEntry, type Reproduction } from "../../evidence/reproduce.js";
 import { EvidenceIdSchema, EvidenceOutcomeKindSchema, EvidenceSubgroupSchema, formatEvidenceProblem, type EvidenceBase } from "../../evidence/schema.js";
-import { prismaFlowById, prismaCountsFromFlow, prismaFlowTitle, rob2TableFromBase, robPlotTitle, robTableFromBase } from "../../evidence/plot-inputs.js";
+import { prismaFlowById, prismaCountsFromFlow, prismaFlowTitle, rob2TableFromBase, robinsITableFromBase, robPlotTitle, robTableFromBase } from "../../evidence/plot-inputs.js";
+import { ROB_TOOL_NAMES, type RobTable, type RobTool } from "../../evidence/plots/types.js";
 import { prismaFlowSvg, robSummarySvg, robTrafficLightSvg } from "../../evidence/plots/index.js";
 import { svgToPng } from "../../stats/plots/index.js";
 import { exportSummaryOfFindings, parseSofFormat } from "../../app/sof.js";
@@ -65,7 +66,7 @@ const ImportRm5OptionsSchema = z.object({
   data: z.string().min(1).optional(),
 });
 
-export const EvidencePlotKindSchema = z.enum(["rob", "rob-summary", "rob2", "rob2-summary", "prisma"]);
+export const EvidencePlotKindSchema = z.enum(["rob", "rob-summary", "rob2", "rob2-summary", "robins-i", "robins-i-summary", "prisma"]);
 export type EvidencePlotKind = z.infer<typeof EvidencePlotKindSchema>;
 const PlotOptionsSchema = z
   .object({
@@ -76,6 +77,10 @@ const PlotOptionsSchema = z
     data: z.string().min(1).optional(),
   })
   .strict();
+
+/** Which tool's judgements each risk-of-bias plot kind draws, and where its table comes from. */
+const ROB_PLOT_TOOL: Record<Exclude<EvidencePlotKind, "prisma">, RobTool> = { rob: "RoB1", "rob-summary": "RoB1", rob2: "RoB2", "rob2-summary": "RoB2", "robins-i": "ROBINS-I", "robins-i-summary": "ROBINS-I" };
+const ROB_TABLE: Record<RobTool, (base: EvidenceBase, q: { therapy: string }) => RobTable | null> = { RoB1: robTableFromBase, RoB2: rob2TableFromBase, "ROBINS-I": robinsITableFromBase };
 
 /**
  * The SVG of one evidence plot, drawn from the base (pure apart from the base passed in). InputError names the
@@ -96,13 +101,10 @@ export function evidencePlotSvg(base: EvidenceBase, kindRaw: string, o: { therap
   if (o.therapy === undefined) throw new InputError(`the ${kind.data} plot needs --therapy ID (${TherapyIdSchema.options.join(", ")})`, { field: "--therapy" });
   const therapy = TherapyIdSchema.safeParse(o.therapy);
   if (!therapy.success) throw new InputError(`unknown therapy "${o.therapy}" (use ${TherapyIdSchema.options.join(", ")})`, { field: "--therapy" });
-  const rob2 = kind.data === "rob2" || kind.data === "rob2-summary";
-  const table = rob2 ? rob2TableFromBase(base, { therapy: therapy.data }) : robTableFromBase(base, { therapy: therapy.data });
-  if (table === null) throw new InputError(`no trial of ${therapy.data} carries a ${rob2 ? "RoB 2" : "RoB 1"} assessment in the evidence base`, { field: "--therapy" });
-  const tool = rob2 ? "RoB2" : "RoB1";
-  return kind.data === "rob" || kind.data === "rob2"
-    ? robTrafficLightSvg(table, { title: robPlotTitle(therapy.data, "traffic-light", tool) })
-    : robSummarySvg(table, { title: robPlotTitle(therapy.data, "summary", tool) });
+  const tool = ROB_PLOT_TOOL[kind.data];
+  const table = ROB_TABLE[tool](base, { therapy: therapy.data });
+  if (table === null) throw new InputError(`no trial of ${therapy.data} carries a ${ROB_TOOL_NAMES[tool]} assessment in the evidence base`, { field: "--therapy" });
+  return kind.data.endsWith("-summary") ? robSummarySvg(table, { title: robPlotTitle(therapy.data, "summary", tool) }) : robTrafficLightSvg(table, { title: robPlotTitle(therapy.data, "traffic-light", tool) });
 }
 
 async function checkWritablePath(path: string): Promise<void> {
@@ -275,7 +277,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     });
 
   ev.command("plot")
-    .description("draw an evidence plot as SVG: rob (traffic light) or rob-summary for a therapy's trials, prisma (PRISMA 2020 flow of a review)")
+    .description("draw an evidence plot as SVG: rob / rob2 / robins-i (traffic light) or rob-summary / rob2-summary / robins-i-summary for a therapy's studies (RoB 1, RoB 2, ROBINS-I), prisma (PRISMA 2020 flow of a review)")
     .argument("<kind>", `plot kind (${EvidencePlotKindSchema.options.join(", ")})`)
     .requiredOption("--out <file>", "SVG file to write")
     .option("--therapy <id>", `therapy for rob and rob-summary (${TherapyIdSchema.options.join(", ")})`)

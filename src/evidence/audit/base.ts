@@ -97,16 +97,16 @@ function sharedDecimals(...v: number[]): number {
   return Math.max(...v.map(decimalsOfNumber));
 }
 
+/** An estimate and its CI as printed (to `d` and `dc` decimals), under its label. */
+function printedEffect(label: string, x: { measure: ReportedResultInput["measure"]; estimate: number; ci_low: number; ci_high: number }, d: number, dc: number): ReportedResultInput {
+  return { label, measure: x.measure, estimate: x.estimate.toFixed(d), ci_low: x.ci_low.toFixed(dc), ci_high: x.ci_high.toFixed(dc) };
+}
+
 /** The reported result of one published pooled result. */
 export function reportedFromPublished(m: MetaAnalysisLike, r: PublishedResultLike): ReportedResultInput {
   const d = r.decimals?.estimate ?? sharedDecimals(r.estimate, r.ci_low, r.ci_high);
-  const dc = r.decimals?.ci ?? d;
   const input: ReportedResultInput = {
-    label: `${m.id} / ${r.id}`,
-    measure: r.measure,
-    estimate: r.estimate.toFixed(d),
-    ci_low: r.ci_low.toFixed(dc),
-    ci_high: r.ci_high.toFixed(dc),
+    ...printedEffect(`${m.id} / ${r.id}`, r, d, r.decimals?.ci ?? d),
     ...(r.decimals?.z !== undefined || r.decimals?.p !== undefined
       ? { decimals: { ...(r.decimals.z !== undefined ? { z: r.decimals.z } : {}), ...(r.decimals.p !== undefined ? { p: r.decimals.p } : {}) } }
       : {}),
@@ -132,13 +132,7 @@ export function reportedFromTrialOutcome(t: TrialLike, o: TrialOutcomeLike): Rep
   const rep = o.reported;
   if (rep === undefined) return null;
   const d = sharedDecimals(rep.estimate, rep.ci_low, rep.ci_high);
-  const input: ReportedResultInput = {
-    label: `${t.id} / ${o.id}`,
-    measure: rep.measure,
-    estimate: rep.estimate.toFixed(d),
-    ci_low: rep.ci_low.toFixed(d),
-    ci_high: rep.ci_high.toFixed(d),
-  };
+  const input: ReportedResultInput = printedEffect(`${t.id} / ${o.id}`, rep, d, d);
   if (rep.z !== undefined) input.z = rep.z;
   if (rep.p_text !== undefined) input.p = rep.p_text;
   if (o.events_t !== null && o.total_t !== null && o.events_c !== null && o.total_c !== null && o.total_t > 0 && o.total_c > 0) {

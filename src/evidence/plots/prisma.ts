@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { parseOrInputError } from "../../stats/plots/common.js";
-import { SvgBuilder, widthWithTitle, wrapText } from "../../stats/plots/svg.js";
+import { SvgBuilder, flowDiagramMetrics, widthWithTitle, wrapText } from "../../stats/plots/svg.js";
 import { InputError } from "../../shared/errors.js";
 import { PrismaCountsSchema, type PrismaCounts, type ResolvedPrismaCounts } from "./types.js";
 
@@ -69,11 +69,7 @@ interface Box {
 export function prismaFlowSvg(countsInput: PrismaCounts, optionsInput: PrismaOptions = {}): string {
   const o = parseOrInputError(PrismaOptionsSchema, optionsInput, "PRISMA options");
   const c = checkPrismaCounts(countsInput, o.file);
-  const fs = o.fontSize;
-  const lineH = fs + 4;
-  const pad = 8;
-  const margin = 12;
-  const phaseW = 26;
+  const { fs, lineH, pad, margin, phaseW } = flowDiagramMetrics(o.fontSize);
   const boxW = 250;
   const colGap = 56;
   const leftX = margin + phaseW + 14;

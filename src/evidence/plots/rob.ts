@@ -22,52 +22,27 @@ export const ROB_COLOURS: Record<RobJudgement, string> = {
   "not assessed": "#D9D9D9",
 };
 
+/** Symbol inside each judgement's circle (robvis) and its legend wording. */
+const JUDGEMENT_LOOK: Record<RobJudgement, { symbol: string; label: string }> = {
+  low: { symbol: "+", label: "Low risk of bias" },
+  unclear: { symbol: "?", label: "Unclear risk of bias" },
+  "some concerns": { symbol: "−", label: "Some concerns" },
+  high: { symbol: "×", label: "High risk of bias" },
+  moderate: { symbol: "−", label: "Moderate risk of bias" },
+  serious: { symbol: "×", label: "Serious risk of bias" },
+  critical: { symbol: "!", label: "Critical risk of bias" },
+  "no information": { symbol: "?", label: "No information" },
+  "not assessed": { symbol: "", label: "Not assessed" },
+};
+
 /** Symbols inside the circles: RoB 1 uses +, ?, -; RoB 2 follows robvis (+, -, x); ROBINS-I follows robvis (+, -, x, !, ?). */
 export function robSymbol(tool: RobTool, j: RobJudgement): string {
-  switch (j) {
-    case "low":
-      return "+";
-    case "unclear":
-      return "?";
-    case "some concerns":
-      return "−";
-    case "high":
-      return tool === "RoB1" ? "−" : "×";
-    case "moderate":
-      return "−";
-    case "serious":
-      return "×";
-    case "critical":
-      return "!";
-    case "no information":
-      return "?";
-    case "not assessed":
-      return "";
-  }
+  return tool === "RoB1" && j === "high" ? "−" : JUDGEMENT_LOOK[j].symbol;
 }
 
 /** Legend wording. */
 export function robJudgementLabel(j: RobJudgement): string {
-  switch (j) {
-    case "low":
-      return "Low risk of bias";
-    case "unclear":
-      return "Unclear risk of bias";
-    case "some concerns":
-      return "Some concerns";
-    case "high":
-      return "High risk of bias";
-    case "moderate":
-      return "Moderate risk of bias";
-    case "serious":
-      return "Serious risk of bias";
-    case "critical":
-      return "Critical risk of bias";
-    case "no information":
-      return "No information";
-    case "not assessed":
-      return "Not assessed";
-  }
+  return JUDGEMENT_LOOK[j].label;
 }
 
 const symbolFill = (j: RobJudgement): string => (j === "high" || j === "low" || j === "serious" || j === "critical" ? "#ffffff" : "#000000");

@@ -5,6 +5,8 @@ import { z } from "zod";
 
 export const RobToolSchema = z.enum(["RoB1", "RoB2", "ROBINS-I"]);
 export type RobTool = z.infer<typeof RobToolSchema>;
+/** How each tool is named in titles and messages. */
+export const ROB_TOOL_NAMES: Record<RobTool, string> = { RoB1: "RoB 1", RoB2: "RoB 2", "ROBINS-I": "ROBINS-I" };
 
 /**
  * RoB 1 judges low / unclear / high; RoB 2 judges low / some concerns / high; ROBINS-I judges low / moderate /

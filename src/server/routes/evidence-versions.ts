@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { verdictChanges, verdictChangeText, type PatientVerdictChange } from "../../app/evidence-impact.js";
-import { diffEvidenceBases, formatEvidenceProblem, parseEvidenceContent, type EvidenceBase } from "../../evidence/index.js";
+import { compareEvidenceBases, diffEvidenceBases, formatEvidenceProblem, parseEvidenceContent, type EvidenceBase } from "../../evidence/index.js";
 import { EVIDENCE_TABLES, evidenceVersionLabel, type EvidenceChange, type EvidenceContent, type EvidenceVersionRef } from "../../evidence/versions.js";
 import { EvidenceStore, type EvidenceVersionSummary, type PatientRow } from "../../store/index.js";
 import { actorOf, routeOf, userOf } from "../auth.js";
@@ -26,6 +26,9 @@ const DeleteBody = z.strictObject({ why: Why, expectedRevision: z.number().int()
 const PublishBody = z.strictObject({ note: z.string().trim().min(3, "say what this version changes").max(2000), expectedRevision: z.number().int().nonnegative() });
 const VersionParams = z.object({ n: z.coerce.number().int().positive() });
 const DiffQuery = z.object({ from: z.coerce.number().int().positive().optional(), to: z.coerce.number().int().positive().optional() });
+/** A published version's number, or "draft" (the working draft; reviewers and admins only). */
+const VersionOrDraft = z.union([z.literal("draft"), z.coerce.number().int().positive()]);
+const CompareQuery = z.object({ from: VersionOrDraft, to: VersionOrDraft });
 const NoticeQuery = z.object({ patient: z.string().min(1).max(100).optional() });
 
 function ref(v: EvidenceVersionSummary) {
@@ -172,6 +175,34 @@ export async function evidenceVersionRoutes(app: FastifyInstance): Promise<void>
     const impact = mayReadPatients ? await impactOf({ base: a.base, version: from }, { base: b.base, version: to }) : null;
     if (impact !== null) await app.store.auditRead({ ...actorOf(req), action: "evidence.impact", patientId: null, status: 200, detail: `v${from} vs v${to}: ${impact.changes.length} verdict change(s)` });
     return { from: ref(a.version), to: ref(b.version), diff: diffEvidenceBases(a.base, b.base), affected: impact === null ? null : shown(req, impact.changes, impact.patients), assessedOn: impact?.on ?? null };
+  });
+
+  /** One side of a comparison: a published version or the draft, with the base it holds. */
+  const sideOf = async (which: number | "draft") => {
+    if (which !== "draft") {
+      const { base, version } = await versionBase(which);
+      return { base, version: which as number | undefined, ref: { ...ref(version), draft: false } };
+    }
+    const d = await es.getEvidenceDraft();
+    const parsed = parseOrProblems(d.content);
+    const label = `the draft (revision #${d.lastRevision}, on evidence v${d.baseVersion})`;
+    return { base: parsed.base, version: undefined, ref: { draft: true, label, baseVersion: d.baseVersion, lastRevision: d.lastRevision, pending: d.pending.length, problems: parsed.problems } };
+  };
+
+  app.get("/api/evidence/compare", { config: reviewers, schema: { tags, summary: "The reviewer's comparison of any two published versions, or a version and the draft (`draft`): changes grouped (trials, counts, risk of bias, GRADE, guideline positions, other) with before and after, every Summary-of-Findings row that differs, and which stored patients' verdicts differ (pseudonym ids for reviewers)", querystring: CompareQuery } }, async (req) => {
+    const q = req.query as z.infer<typeof CompareQuery>;
+    const [a, b] = await Promise.all([sideOf(q.from), sideOf(q.to)]);
+    const impact = await impactOf({ base: a.base, ...(a.version !== undefined ? { version: a.version } : {}) }, { base: b.base, ...(b.version !== undefined ? { version: b.version } : {}) });
+    await app.store.auditRead({ ...actorOf(req), action: "evidence.impact", patientId: null, status: 200, detail: `compare ${q.from === "draft" ? "draft" : `v${q.from}`} vs ${q.to === "draft" ? "draft" : `v${q.to}`}: ${impact.changes.length} verdict change(s) in ${impact.assessed} patients` });
+    return {
+      from: a.ref,
+      to: b.ref,
+      comparison: compareEvidenceBases(a.base, b.base),
+      affected: shown(req, impact.changes, impact.patients),
+      patientsAssessed: impact.assessed,
+      patientsSkipped: impact.skipped,
+      assessedOn: impact.on,
+    };
   });
 
   app.get("/api/evidence/notices", { config: clinic, schema: { tags, summary: "Verdicts that changed when the current version was published (all patients, or ?patient=ID)", querystring: NoticeQuery } }, async (req) => {

@@ -38,6 +38,7 @@ const RobHistoryParams = z.object({ tool: RobToolParam, study: z.string().min(1)
 const RobHistoryQuery = z.object({ outcome: z.string().max(300).default("") });
 const IntoDraftBody = z.strictObject({ outcome: z.string().max(200).default(""), why: z.string().trim().min(3, "say why the evidence base changes").max(2000), expectedRevision: z.number().int().nonnegative().optional() });
 const RobPlotParams = z.object({ tool: RobToolParam, kind: z.enum(["traffic-light", "summary"]) });
+const IntoDraftParams = StudyParams.extend({ tool: RobToolParam });
 
 export async function extractionRoutes(app: FastifyInstance): Promise<void> {
   const es = new ExtractionStore(app.store, app.now);
@@ -132,13 +133,13 @@ export async function extractionRoutes(app: FastifyInstance): Promise<void> {
 
   const evidence = new EvidenceStore(app.store, app.now);
   app.post(
-    "/api/rob/assessments/rob2/:study/into-draft",
-    { config: reviewers, schema: { tags: ["rob"], summary: "Use the latest stored RoB 2 assessment of the study's result (`outcome`) in the evidence draft: the draft's trial entry gets it as `rob2`, one revision with the reason; 404 when the draft has no such trial or no assessment is stored", params: StudyParams, body: IntoDraftBody } },
+    "/api/rob/assessments/:tool/:study/into-draft",
+    { config: reviewers, schema: { tags: ["rob"], summary: "Use the latest stored RoB 2 (`rob2`) or ROBINS-I (`robins-i`) assessment of the study's result (`outcome`) in the evidence draft: the draft's entry gets it as `rob2` (randomised) or `robinsI` (non-randomised), one revision with the reason; 400 when the tool does not fit the entry's design, 404 when the draft has no such trial or no assessment is stored", params: IntoDraftParams, body: IntoDraftBody } },
     async (req) => {
-      const { study } = req.params as z.infer<typeof StudyParams>;
+      const { study, tool } = req.params as z.infer<typeof IntoDraftParams>;
       const b = req.body as z.infer<typeof IntoDraftBody>;
-      const { rob2, revisions } = await robIntoDraft(es, evidence, study, b.outcome, actorOf(req), b.why, b.expectedRevision);
-      return { rob2, revisions, lastRevision: revisions[revisions.length - 1]!.id };
+      const { revisions, ...field } = await robIntoDraft(es, evidence, study, b.outcome, actorOf(req), b.why, b.expectedRevision, tool);
+      return { ...field, revisions, lastRevision: revisions[revisions.length - 1]!.id };
     },
   );
 

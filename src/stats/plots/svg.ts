@@ -234,3 +234,8 @@ export function arrowHead(x: number, y: number, dir: -1 | 1, size = 4): string {
   const bx = x - dir * size * 1.4;
   return `M${r2(x)},${r2(y)} L${r2(bx)},${r2(y - size)} L${r2(bx)},${r2(y + size)} Z`;
 }
+
+/** The spacing of a boxed flow diagram (PRISMA, CONSORT): font size, line height, box padding, outer margin, phase-label column. */
+export function flowDiagramMetrics(fontSize: number): { fs: number; lineH: number; pad: number; margin: number; phaseW: number } {
+  return { fs: fontSize, lineH: fontSize + 4, pad: 8, margin: 12, phaseW: 26 };
+}

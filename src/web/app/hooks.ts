@@ -134,3 +134,38 @@ export function useWorkbenchRun<R>(path: string, hasFile: boolean, body: () => u
   };
   return { res, busy, error, setError, dl, run, download, clear };
 }
+
+/** An error as a form shows it: the server's message with the field it names, if any. */
+export function errorText(e: unknown): string {
+  return e instanceof ApiError ? `${e.message}${e.field !== undefined ? ` (${e.field})` : ""}` : e instanceof Error ? e.message : String(e);
+}
+
+export interface Action {
+  busy: boolean;
+  /** The last run's error (errorText), null when it succeeded or has not run. */
+  error: string | null;
+  setError: (e: string | null) => void;
+  clear: () => void;
+  /** Runs `fn` once: busy while it runs, its error kept; true when it succeeded. */
+  run: (fn: () => Promise<unknown>) => Promise<boolean>;
+}
+
+/** A button's action (save, submit, import, compare): its busy state and its error, one pattern for every form. */
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  async function run(fn: () => Promise<unknown>): Promise<boolean> {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      setError(errorText(e));
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, clear: () => setError(null), run };
+}

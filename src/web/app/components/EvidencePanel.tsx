@@ -14,6 +14,7 @@ import type { MetaResult } from "../../../stats/types.js";
 import { api, qs } from "../api.js";
 import { useLoad } from "../hooks.js";
 import { RemoteSvg } from "./Svg.js";
+import { LineList } from "./lists.js";
 import { SofFullTable } from "./SofFullTable.js";
 import { Alert, Badge, Card, Spinner, Tabs, fmtNum } from "./ui.js";
 
@@ -105,11 +106,7 @@ export function SofTable(props: { ev: TherapyEvidence }): JSX.Element {
           </tr>
         </tbody>
       </table>
-      {s.reasons.length > 0 ? (
-        <ul class="small muted" style="margin:6px 0 0;padding-left:18px">
-          {s.reasons.map((r) => <li key={r}>{r}</li>)}
-        </ul>
-      ) : null}
+      <LineList lines={s.reasons} class="small muted" margin="6px 0 0" />
       <div class="cite" style="margin-top:4px">{s.basis}</div>
     </div>
   );
@@ -209,11 +206,7 @@ function ReproductionList(props: { list: Reproduction[] }): JSX.Element {
               </div>
             </div>
           </div>
-          {r.differences.length > 0 ? (
-            <ul class="small" style="margin:8px 0 0;padding-left:18px">
-              {r.differences.map((d) => <li key={d}>{d}</li>)}
-            </ul>
-          ) : null}
+          <LineList lines={r.differences} class="small" margin="8px 0 0" />
         </div>
       ))}
     </div>

@@ -7,7 +7,8 @@
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
 import { api } from "../api.js";
-import { Alert, Button } from "./ui.js";
+import { useAction } from "../hooks.js";
+import { AlertLine, Button } from "./ui.js";
 import { toBase64 } from "./FileDrop.js";
 
 interface ImportResult {
@@ -34,24 +35,17 @@ export function Rm5ImportForm(props: { onImported: () => void }): JSX.Element {
   const [kinds, setKinds] = useState("");
   const [prefix, setPrefix] = useState("");
   const [why, setWhy] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const [done, setDone] = useState<ImportResult | null>(null);
 
   async function submit(): Promise<void> {
     if (file === null) return;
-    setBusy(true);
-    setError(null);
     setDone(null);
-    try {
+    await action.run(async () => {
       const body = { file, therapy, citation, why, outcomeKinds: outcomeKinds(kinds), ...(prefix.trim() !== "" ? { idPrefix: prefix.trim() } : {}) };
       setDone(await api<ImportResult>("POST", "/api/evidence/draft/import/rm5", body));
       props.onImported();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   return (
@@ -92,23 +86,20 @@ export function Rm5ImportForm(props: { onImported: () => void }): JSX.Element {
         <input class="input" value={why} onInput={(e) => setWhy(e.currentTarget.value)} aria-label="Reason for the import" />
       </label>
       <div class="row">
-        <Button busy={busy} disabled={file === null} onClick={() => void submit()}>
+        <Button busy={action.busy} disabled={file === null} onClick={() => void submit()}>
           Import into the draft
         </Button>
       </div>
-      {error !== null ? (
-        <Alert tone="error">
-          <span data-testid="rm5-error">{error}</span>
-        </Alert>
-      ) : null}
-      {done !== null ? (
-        <Alert tone="ok">
-          <span data-testid="rm5-imported">
-            Imported "{done.title}": {done.trials.length} trials ({done.trials.filter((t) => t.outcomes > 0).length} with outcome rows, {done.trials.filter((t) => t.rob1).length} with RoB 1) and source {done.sources.join(", ")}.
-            {done.skipped.length > 0 ? ` Skipped: ${done.skipped.map((s) => `${s.element} (${s.reason})`).join("; ")}.` : ""}
-          </span>
-        </Alert>
-      ) : null}
+      <AlertLine tone="error" testId="rm5-error" text={action.error} />
+      <AlertLine
+        tone="ok"
+        testId="rm5-imported"
+        text={
+          done === null
+            ? null
+            : `Imported "${done.title}": ${done.trials.length} trials (${done.trials.filter((t) => t.outcomes > 0).length} with outcome rows, ${done.trials.filter((t) => t.rob1).length} with RoB 1) and source ${done.sources.join(", ")}.${done.skipped.length > 0 ? ` Skipped: ${done.skipped.map((s) => `${s.element} (${s.reason})`).join("; ")}.` : ""}`
+        }
+      />
     </div>
   );
 }

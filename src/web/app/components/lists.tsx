@@ -1,4 +1,4 @@
-/** A headed bullet list, shown only when it has items (assessment cards, plan notes). */
+/** Bullet lists shown only when they have items: headed (assessment cards, plan notes) or plain lines (reasons, differences). */
 import type { ComponentChildren, JSX } from "preact";
 
 export function TitledList<T>(props: {
@@ -17,5 +17,15 @@ export function TitledList<T>(props: {
         {props.items.map((x) => <li key={props.itemKey(x)}>{props.item(x)}</li>)}
       </ul>
     </div>
+  );
+}
+
+/** Plain text lines as a bullet list (each line its own key), nothing when there are none. */
+export function LineList(props: { lines: readonly string[]; class?: string; margin?: string }): JSX.Element | null {
+  if (props.lines.length === 0) return null;
+  return (
+    <ul class={props.class} style={`margin:${props.margin ?? "4px 0 0"};padding-left:18px`}>
+      {props.lines.map((l) => <li key={l}>{l}</li>)}
+    </ul>
   );
 }

@@ -90,6 +90,16 @@ export function Alert(props: { tone: "error" | "warn" | "info" | "ok"; children:
   );
 }
 
+/** An alert with its text in a test-addressable span, shown only when there is text (a form's error or result line). */
+export function AlertLine(props: { tone: "error" | "warn" | "info" | "ok"; testId: string; text: ComponentChildren | null }): JSX.Element | null {
+  if (props.text === null || props.text === undefined || props.text === "") return null;
+  return (
+    <Alert tone={props.tone}>
+      <span data-testid={props.testId}>{props.text}</span>
+    </Alert>
+  );
+}
+
 export function Spinner(props: { label?: string }): JSX.Element {
   return (
     <span class="row" role="status">

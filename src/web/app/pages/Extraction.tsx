@@ -8,8 +8,8 @@ import { useState } from "preact/hooks";
 import type { Disagreement, ResolutionInput, ResolvedDisagreement } from "../../../evidence/extraction.js";
 import type { ExtractionsView, StoredReconciliation, StudySummary } from "../../../store/extraction.js";
 import { ApiError, api } from "../api.js";
-import { Alert, Badge, Button, Card, Empty, PageHead, Spinner } from "../components/ui.js";
-import { useLoad } from "../hooks.js";
+import { Alert, AlertLine, Badge, Button, Card, Empty, PageHead, Spinner } from "../components/ui.js";
+import { useAction, useLoad } from "../hooks.js";
 import { navigate } from "../router.js";
 import { useSession } from "../session.js";
 import { THERAPY_IDS } from "../../../shared/therapy-ids.js";
@@ -371,24 +371,16 @@ function ReconcileScreen(props: { study: string; onDone: () => void }): JSX.Elem
     year: year !== undefined ? Number(year) : null,
     comparison: "",
   });
-  const [err, setErr] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   if (cmp.error) return <Alert tone="info">{cmp.error.message}</Alert>;
   if (cmp.data === null) return <Spinner />;
   const ds = cmp.data.disagreements;
   const choose = (path: string, r: ResolutionInput): void => setChoices((c) => ({ ...c, [path]: r }));
-  const submit = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
-    try {
+  const submit = () =>
+    action.run(async () => {
       await api("POST", `/api/extraction/studies/${props.study}/reconciliation`, { resolutions: ds.map((d) => choices[d.path]).filter((r) => r !== undefined), meta });
       props.onDone();
-    } catch (e) {
-      setErr(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
     <Card title={`Reconciliation: ${ds.length} disagreement(s)`} id="reconcile">
       <div class="table-wrap">
@@ -448,9 +440,9 @@ function ReconcileScreen(props: { study: string; onDone: () => void }): JSX.Elem
                       onClick={() => {
                         try {
                           choose(d.path, { path: d.path, choice: "new", value: JSON.parse(nv.value) as never, reason: nv.reason });
-                          setErr(null);
+                          action.clear();
                         } catch {
-                          setErr(`${d.path}: the new value is not valid JSON (numbers as 12, text in "quotes", empty as null)`);
+                          action.setError(`${d.path}: the new value is not valid JSON (numbers as 12, text in "quotes", empty as null)`);
                         }
                       }}
                     >
@@ -485,13 +477,9 @@ function ReconcileScreen(props: { study: string; onDone: () => void }): JSX.Elem
           <input class="input" name="meta.comparison" value={meta.comparison} onInput={(e) => setMeta({ ...meta, comparison: (e.target as HTMLInputElement).value })} />
         </label>
       </div>
-      {err !== null ? (
-        <Alert tone="error">
-          <span data-testid="reconcile-error">{err}</span>
-        </Alert>
-      ) : null}
+      <AlertLine tone="error" testId="reconcile-error" text={action.error} />
       <div class="row">
-        <Button variant="primary" busy={busy} onClick={() => void submit()}>
+        <Button variant="primary" busy={action.busy} onClick={() => void submit()}>
           Save reconciliation
         </Button>
         <span class="small muted">

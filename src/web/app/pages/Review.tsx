@@ -1,14 +1,16 @@
 /**
  * The evidence reviewer's area (issue 11): the draft against the published version (what changed, whether it can be
  * published, which stored patients' verdicts would change), a form to correct a trial's counts with the reason,
- * the publish button, and the list of published versions. Nothing done here reaches a clinician until published.
+ * the publish button, the comparison of any two versions (or a version and the draft), and the list of published
+ * versions. Nothing done here reaches a clinician until published.
  */
 import type { JSX } from "preact";
 import { useState } from "preact/hooks";
-import { api, ApiError } from "../api.js";
-import { useLoad } from "../hooks.js";
+import { api } from "../api.js";
+import { useAction, useLoad } from "../hooks.js";
 import { Alert, Badge, Button, Card, DataTable, PageHead, Spinner, fmtDate } from "../components/ui.js";
 import { Rm5ImportForm } from "../components/Rm5Import.js";
+import { EvidenceCompare } from "../components/EvidenceCompare.js";
 
 interface Outcome {
   id: string;
@@ -58,6 +60,27 @@ function countOrNull(s: string): number | null {
   return s.trim() === "" ? null : Number(s);
 }
 
+/** A form's change to the draft: busy while saving, the error, the saved line; `onSaved` (reload) after success. */
+function useDraftSave(onSaved: () => void) {
+  const action = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
+  const save = (change: () => Promise<unknown>, message: string): Promise<boolean> => {
+    setSaved(null);
+    return action.run(async () => {
+      await change();
+      setSaved(message);
+      onSaved();
+    });
+  };
+  const messages = (
+    <>
+      {action.error ? <Alert tone="error">{action.error}</Alert> : null}
+      {saved ? <Alert tone="ok">{saved}</Alert> : null}
+    </>
+  );
+  return { action, save, messages };
+}
+
 /** Edit one outcome's arm counts of one trial, with the reason (one revision). */
 function TrialCountsForm(props: { draft: Draft; onSaved: () => void }): JSX.Element {
   const trials = props.draft.content.trials ?? [];
@@ -67,41 +90,29 @@ function TrialCountsForm(props: { draft: Draft; onSaved: () => void }): JSX.Elem
   const outcome = trial?.outcomes.find((o) => o.id === outcomeId) ?? trial?.outcomes[0];
   const [vals, setVals] = useState<Record<string, string>>({});
   const [why, setWhy] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const { action, save: saveChange, messages } = useDraftSave(props.onSaved);
   const val = (k: "events_t" | "total_t" | "events_c" | "total_c" | "status" | "derivation"): string => vals[k] ?? (outcome?.[k] === null || outcome?.[k] === undefined ? (k === "status" ? "reported" : "") : String(outcome[k]));
   const set = (k: string) => (e: Event) => setVals({ ...vals, [k]: (e.currentTarget as HTMLInputElement).value });
 
   async function save(e: Event): Promise<void> {
     e.preventDefault();
     if (trial === undefined || outcome === undefined) return;
-    setBusy(true);
-    setError(null);
-    setSaved(null);
     const status = val("status");
     const o: Outcome = { ...outcome, events_t: countOrNull(val("events_t")), total_t: countOrNull(val("total_t")), events_c: countOrNull(val("events_c")), total_c: countOrNull(val("total_c")), status };
     if (status === "derived") o.derivation = val("derivation");
     else delete o.derivation;
     if (status !== "missing") delete o.missingNote;
     const entry = { ...trial, outcomes: trial.outcomes.map((x) => (x.id === outcome.id ? o : x)) };
-    try {
-      await api("PUT", `/api/evidence/draft/trials/${encodeURIComponent(trial.id)}`, { why, entry, expectedRevision: props.draft.lastRevision });
-      setSaved(`${trial.label}: ${outcome.id} saved to the draft`);
+    const change = () => api("PUT", `/api/evidence/draft/trials/${encodeURIComponent(trial.id)}`, { why, entry, expectedRevision: props.draft.lastRevision });
+    if (await saveChange(change, `${trial.label}: ${outcome.id} saved to the draft`)) {
       setVals({});
       setWhy("");
-      props.onSaved();
-    } catch (err) {
-      setError(err instanceof ApiError || err instanceof Error ? err.message : String(err));
-    } finally {
-      setBusy(false);
     }
   }
 
   return (
     <form class="stack" onSubmit={(e) => void save(e)} data-testid="trial-counts-form">
-      {error ? <Alert tone="error">{error}</Alert> : null}
-      {saved ? <Alert tone="ok">{saved}</Alert> : null}
+      {messages}
       <div class="grid cols-2">
         <label class="field">
           <span class="label">Trial</span>
@@ -149,7 +160,7 @@ function TrialCountsForm(props: { draft: Draft; onSaved: () => void }): JSX.Elem
         <input class="input" value={why} onInput={(e) => setWhy(e.currentTarget.value)} required minLength={3} aria-label="Reason for the change" />
       </label>
       <div>
-        <Button variant="primary" type="submit" busy={busy}>Save to draft</Button>
+        <Button variant="primary" type="submit" busy={action.busy}>Save to draft</Button>
       </div>
     </form>
   );
@@ -162,23 +173,18 @@ function EntryEditor(props: { draft: Draft; onSaved: () => void }): JSX.Element 
   const [id, setId] = useState("");
   const [text, setText] = useState("");
   const [why, setWhy] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const { action, save: saveChange, messages } = useDraftSave(props.onSaved);
   const entries = props.draft.content[table] ?? [];
 
   function load(): void {
     const e = entries.find((x) => x.id === id);
     setText(e === undefined ? "" : JSON.stringify(e, null, 1));
-    setError(e === undefined ? `no entry "${id}" in ${table}` : null);
+    action.setError(e === undefined ? `no entry "${id}" in ${table}` : null);
   }
 
   async function save(ev: Event): Promise<void> {
     ev.preventDefault();
-    setBusy(true);
-    setError(null);
-    setSaved(null);
-    try {
+    const change = async (): Promise<void> => {
       const expectedRevision = props.draft.lastRevision;
       if (mode === "delete") {
         await api("DELETE", `/api/evidence/draft/${table}/${encodeURIComponent(id)}`, { why, expectedRevision });
@@ -193,20 +199,13 @@ function EntryEditor(props: { draft: Draft; onSaved: () => void }): JSX.Element 
         if (mode === "add") await api("POST", `/api/evidence/draft/${table}`, { why, entry, expectedRevision });
         else await api("PUT", `/api/evidence/draft/${table}/${encodeURIComponent(entryId)}`, { why, entry, expectedRevision });
       }
-      setSaved(`${mode} ${table} saved to the draft`);
-      setWhy("");
-      props.onSaved();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    };
+    if (await saveChange(change, `${mode} ${table} saved to the draft`)) setWhy("");
   }
 
   return (
     <form class="stack" onSubmit={(e) => void save(e)} data-testid="entry-editor">
-      {error ? <Alert tone="error">{error}</Alert> : null}
-      {saved ? <Alert tone="ok">{saved}</Alert> : null}
+      {messages}
       <div class="grid cols-3">
         <label class="field">
           <span class="label">Table</span>
@@ -250,7 +249,7 @@ function EntryEditor(props: { draft: Draft; onSaved: () => void }): JSX.Element 
         <input class="input" value={why} onInput={(e) => setWhy(e.currentTarget.value)} required minLength={3} aria-label="Reason" />
       </label>
       <div>
-        <Button variant="primary" type="submit" busy={busy}>Save entry to draft</Button>
+        <Button variant="primary" type="submit" busy={action.busy}>Save entry to draft</Button>
       </div>
     </form>
   );
@@ -302,8 +301,7 @@ export function ReviewPage(): JSX.Element {
   const diff = useLoad(() => api<DraftDiff>("GET", "/api/evidence/draft/diff"), []);
   const versions = useLoad(() => api<{ versions: VersionRef[] }>("GET", "/api/evidence/versions"), []);
   const [note, setNote] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const action = useAction();
   const [published, setPublished] = useState<string | null>(null);
   const reload = (): void => {
     draft.reload();
@@ -312,19 +310,14 @@ export function ReviewPage(): JSX.Element {
   };
 
   async function publish(): Promise<void> {
-    if (diff.data === null) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api<{ version: VersionRef }>("POST", "/api/evidence/publish", { note, expectedRevision: diff.data.draft.lastRevision });
+    const expectedRevision = diff.data?.draft.lastRevision;
+    if (expectedRevision === undefined) return;
+    await action.run(async () => {
+      const r = await api<{ version: VersionRef }>("POST", "/api/evidence/publish", { note, expectedRevision });
       setPublished(`Published ${r.version.label}: ${r.version.verdictChanges} verdict change(s) recorded for clinicians.`);
       setNote("");
       reload();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
   if (draft.error) return <Alert tone="error">{draft.error.message}</Alert>;
@@ -387,7 +380,7 @@ export function ReviewPage(): JSX.Element {
         )}
       </Card>
       <Card title="Publish">
-        {error ? <Alert tone="error">{error}</Alert> : null}
+        {action.error ? <Alert tone="error">{action.error}</Alert> : null}
         {d !== null && !d.publishable ? (
           <Alert tone="warn">
             The draft cannot be published yet:
@@ -399,10 +392,13 @@ export function ReviewPage(): JSX.Element {
             <span class="label">Publication note</span>
             <input class="input" value={note} onInput={(e) => setNote(e.currentTarget.value)} aria-label="Publication note" />
           </label>
-          <Button variant="primary" busy={busy} disabled={d === null || !d.publishable || d.diff.same || note.trim().length < 3} onClick={() => void publish()}>
+          <Button variant="primary" busy={action.busy} disabled={d === null || !d.publishable || d.diff.same || note.trim().length < 3} onClick={() => void publish()}>
             Publish as evidence v{d ? d.published.number + 1 : "…"}
           </Button>
         </div>
+      </Card>
+      <Card title="Compare two versions">
+        {versions.data === null ? <Spinner /> : <EvidenceCompare key={versions.data.versions[0]?.number ?? 0} versions={versions.data.versions} />}
       </Card>
       <Card title="Published versions">
         {versions.data === null ? (

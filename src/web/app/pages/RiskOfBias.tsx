@@ -12,7 +12,8 @@ import { ROBINS_ALGORITHMS, ROBINS_DOMAINS, ROBINS_DOMAIN_LABELS, ROBINS_QUESTIO
 import type { StoredRobAssessment } from "../../../store/extraction.js";
 import { api } from "../api.js";
 import { RemoteSvg } from "../components/Svg.js";
-import { Alert, Badge, Button, Card, PageHead } from "../components/ui.js";
+import { AlertLine, Badge, Button, Card, PageHead } from "../components/ui.js";
+import { useAction } from "../hooks.js";
 
 type ToolId = "rob2" | "robins-i";
 type Answers = Record<string, string>;
@@ -81,10 +82,9 @@ export function RiskOfBiasPage(): JSX.Element {
   const [outcome, setOutcome] = useState("");
   const [answers, setAnswers] = useState<Record<string, Answers>>({});
   const [overrides, setOverrides] = useState<Record<string, { judgement: string; reason: string }>>({});
-  const [err, setErr] = useState<string | null>(null);
+  const action = useAction();
   const [saved, setSaved] = useState<StoredRobAssessment | null>(null);
   const [plotTick, setPlotTick] = useState(0);
-  const [busy, setBusy] = useState(false);
 
   const live = useMemo(() => {
     const rows = tool.domains.map((d) => {
@@ -108,12 +108,10 @@ export function RiskOfBiasPage(): JSX.Element {
     setAnswers({});
     setOverrides({});
     setSaved(null);
-    setErr(null);
+    action.clear();
   };
 
   const save = async (): Promise<void> => {
-    setBusy(true);
-    setErr(null);
     setSaved(null);
     const ans: Record<string, Answers> = {};
     const ovr: Record<string, { judgement: string; reason: string }> = {};
@@ -122,15 +120,11 @@ export function RiskOfBiasPage(): JSX.Element {
       const o = overrides[r.d];
       if (o !== undefined && o.judgement !== "") ovr[r.d] = o;
     }
-    try {
+    await action.run(async () => {
       const r = await api<{ assessment: StoredRobAssessment }>("POST", "/api/rob/assessments", { tool: toolId, assessment: { study, ...(outcome !== "" ? { outcome } : {}), answers: ans, overrides: ovr } });
       setSaved(r.assessment);
       setPlotTick((t) => t + 1);
-    } catch (e) {
-      setErr(e instanceof Error ? e.message : String(e));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -217,20 +211,10 @@ export function RiskOfBiasPage(): JSX.Element {
             <Badge tone={TONE[live.overall] ?? "muted"}>{live.overall}</Badge>
           </span>
         </p>
-        {err !== null ? (
-          <Alert tone="error">
-            <span data-testid="rob-error">{err}</span>
-          </Alert>
-        ) : null}
-        {saved !== null ? (
-          <Alert tone="ok">
-            <span data-testid="rob-saved">
-              Saved as version {saved.version}: algorithm {saved.overallAlgorithm}, final {saved.overallFinal}.
-            </span>
-          </Alert>
-        ) : null}
-        {saved !== null && saved.tool === "rob2" ? <RobIntoDraft study={saved.study} outcome={saved.outcome} /> : null}
-        <Button variant="primary" busy={busy} disabled={study === ""} onClick={() => void save()}>
+        <AlertLine tone="error" testId="rob-error" text={action.error} />
+        <AlertLine tone="ok" testId="rob-saved" text={saved === null ? null : `Saved as version ${saved.version}: algorithm ${saved.overallAlgorithm}, final ${saved.overallFinal}.`} />
+        {saved !== null ? <RobIntoDraft tool={saved.tool} study={saved.study} outcome={saved.outcome} /> : null}
+        <Button variant="primary" busy={action.busy} disabled={study === ""} onClick={() => void save()}>
           Save assessment
         </Button>
       </Card>
@@ -246,40 +230,35 @@ export function RiskOfBiasPage(): JSX.Element {
 }
 
 /**
- * "Use this RoB 2 in the evidence draft" for a trial the draft already holds (POST
- * /api/rob/assessments/rob2/:study/into-draft): the trial entry's rob2 becomes this assessment, one revision with the
- * reason. A new trial gets its RoB 2 when its reconciled extraction is put into the draft (the extraction page).
+ * "Use this RoB 2 / ROBINS-I in the evidence draft" for a study the draft already holds (POST
+ * /api/rob/assessments/:tool/:study/into-draft): the entry's rob2 (randomised) or robinsI (non-randomised) becomes this
+ * assessment, one revision with the reason. A new study gets its assessment when its reconciled extraction is put
+ * into the draft (the extraction page).
  */
-function RobIntoDraft(props: { study: string; outcome: string }): JSX.Element {
+function RobIntoDraft(props: { tool: ToolId; study: string; outcome: string }): JSX.Element {
+  const name = props.tool === "rob2" ? "RoB 2" : "ROBINS-I";
   const [why, setWhy] = useState("");
-  const [msg, setMsg] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
-  const go = async (): Promise<void> => {
-    setBusy(true);
-    setMsg(null);
-    try {
-      const r = await api<{ rob2: { outcome: string; overall: string }; lastRevision: number }>("POST", `/api/rob/assessments/rob2/${encodeURIComponent(props.study)}/into-draft`, { outcome: props.outcome, why });
-      setMsg({ tone: "ok", text: `In the evidence draft as revision #${r.lastRevision}: ${props.study}, outcome ${r.rob2.outcome}, overall ${r.rob2.overall}. Publish the draft to make it count.` });
-    } catch (e) {
-      setMsg({ tone: "error", text: e instanceof Error ? e.message : String(e) });
-    } finally {
-      setBusy(false);
-    }
-  };
+  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
+  const go = () =>
+    action.run(async () => {
+      setDone(null);
+      type Field = { outcome: string; overall: string };
+      const r = await api<{ rob2?: Field; robinsI?: Field; lastRevision: number }>("POST", `/api/rob/assessments/${props.tool}/${encodeURIComponent(props.study)}/into-draft`, { outcome: props.outcome, why });
+      const f = r.rob2 ?? r.robinsI;
+      setDone(`In the evidence draft as revision #${r.lastRevision}: ${props.study}, outcome ${f?.outcome ?? "?"}, overall ${f?.overall ?? "?"}. Publish the draft to make it count.`);
+    });
   return (
     <div class="row" data-testid="rob-into-draft">
       <label class="field" style="flex:1">
         <span class="label">Reason for the draft change</span>
         <input class="input" value={why} onInput={(e) => setWhy(e.currentTarget.value)} aria-label="Reason for the draft change" />
       </label>
-      <Button busy={busy} disabled={why.trim().length < 3} onClick={() => void go()}>
-        Use this RoB 2 in the evidence draft
+      <Button busy={action.busy} disabled={why.trim().length < 3} onClick={() => void go()}>
+        Use this {name} in the evidence draft
       </Button>
-      {msg !== null ? (
-        <Alert tone={msg.tone}>
-          <span data-testid="rob-into-draft-message">{msg.text}</span>
-        </Alert>
-      ) : null}
+      <AlertLine tone="ok" testId="rob-into-draft-message" text={done} />
+      <AlertLine tone="error" testId="rob-into-draft-message" text={action.error} />
     </div>
   );
 }
