@@ -408,7 +408,7 @@ function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
     H2_ci: null,
   };
   if (f.qprofile && f.k >= 2) {
-    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE });
+    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE, beta: f.beta });
     h.tau2_ci = ci.tau2;
     h.I2_ci = ci.I2;
     h.H2_ci = ci.H2;
