@@ -205,19 +205,19 @@ function buildContext(rows: readonly StudyRow[], s: MetaSettings, scratch: Scrat
   const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection, alloc: scratch });
   const k = rows.length;
   const iv = s.method === "IV";
-  const ai = iv ? NO_COUNTS : scratch.f64(k);
-  const bi = iv ? NO_COUNTS : scratch.f64(k);
-  const ci = iv ? NO_COUNTS : scratch.f64(k);
-  const di = iv ? NO_COUNTS : scratch.f64(k);
+  // every element is written below (MH and Peto need binary rows: resolveMetaSettings checked)
+  const ai = iv ? NO_COUNTS : scratch.f64Any(k);
+  const bi = iv ? NO_COUNTS : scratch.f64Any(k);
+  const ci = iv ? NO_COUNTS : scratch.f64Any(k);
+  const di = iv ? NO_COUNTS : scratch.f64Any(k);
   if (!iv) {
     for (let i = 0; i < k; i++) {
       const d = (rows[i] as StudyRow).data;
-      if (d.kind === "binary") {
-        ai[i] = d.events_t;
-        bi[i] = d.total_t - d.events_t;
-        ci[i] = d.events_c;
-        di[i] = d.total_c - d.events_c;
-      }
+      const binary = d.kind === "binary";
+      ai[i] = binary ? d.events_t : NaN;
+      bi[i] = binary ? d.total_t - d.events_t : NaN;
+      ci[i] = binary ? d.events_c : NaN;
+      di[i] = binary ? d.total_c - d.events_c : NaN;
     }
   }
   return { rows, s, es, ai, bi, ci, di, scratch, knhaFallback: false };
@@ -282,7 +282,8 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
       }
     }
     const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
-    const weights = identity ? ctx.scratch.f64(k) : undefined;
+    // rmaUni writes every weight
+    const weights = identity ? ctx.scratch.f64Any(k) : undefined;
     return fromUni(rmaUni(y, v, { method, test: testFor(ctx, k), level: s.level, weights }), subset as number[], y, v, model === "random");
   }
   const t = identity ? { ai: ctx.ai, bi: ctx.bi, ci: ctx.ci, di: ctx.di } : { ai: new Float64Array(k), bi: new Float64Array(k), ci: new Float64Array(k), di: new Float64Array(k) };
@@ -307,7 +308,8 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
         pv[j] = es.vi[subset[j] as number] as number;
       }
     }
-    const weights = identity ? ctx.scratch.f64(k) : undefined;
+    // rmaMH writes every weight
+    const weights = identity ? ctx.scratch.f64Any(k) : undefined;
     mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv }, weights });
   } else mh = rmaPeto(t, { level: s.level });
   // the studies with a per-study estimate (all of them unless some are double-zero): their rows, estimates, variances
