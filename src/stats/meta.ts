@@ -205,19 +205,19 @@ function buildContext(rows: readonly StudyRow[], s: MetaSettings, scratch: Scrat
   const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection, alloc: scratch });
   const k = rows.length;
   const iv = s.method === "IV";
-  const ai = iv ? NO_COUNTS : scratch.f64(k);
-  const bi = iv ? NO_COUNTS : scratch.f64(k);
-  const ci = iv ? NO_COUNTS : scratch.f64(k);
-  const di = iv ? NO_COUNTS : scratch.f64(k);
+  // every element is written below (MH and Peto need binary rows: resolveMetaSettings checked)
+  const ai = iv ? NO_COUNTS : scratch.f64Any(k);
+  const bi = iv ? NO_COUNTS : scratch.f64Any(k);
+  const ci = iv ? NO_COUNTS : scratch.f64Any(k);
+  const di = iv ? NO_COUNTS : scratch.f64Any(k);
   if (!iv) {
     for (let i = 0; i < k; i++) {
       const d = (rows[i] as StudyRow).data;
-      if (d.kind === "binary") {
-        ai[i] = d.events_t;
-        bi[i] = d.total_t - d.events_t;
-        ci[i] = d.events_c;
-        di[i] = d.total_c - d.events_c;
-      }
+      const binary = d.kind === "binary";
+      ai[i] = binary ? d.events_t : NaN;
+      bi[i] = binary ? d.total_t - d.events_t : NaN;
+      ci[i] = binary ? d.events_c : NaN;
+      di[i] = binary ? d.total_c - d.events_c : NaN;
     }
   }
   return { rows, s, es, ai, bi, ci, di, scratch, knhaFallback: false };
@@ -262,6 +262,14 @@ function testFor(ctx: Context, k: number): TestType {
   return ctx.s.test;
 }
 
+/** The entries of `a` at the subset's rows: `a` itself when the subset is every row in row order. */
+function atRows(a: Float64Array, subset: readonly number[], identity: boolean): Float64Array {
+  if (identity) return a;
+  const out = new Float64Array(subset.length);
+  for (let j = 0; j < subset.length; j++) out[j] = a[subset[j] as number] as number;
+  return out;
+}
+
 /** Fits the model ("fixed" or "random") to the given rows (indices of included studies). */
 function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "random"): CoreFit {
   const { s, es } = ctx;
@@ -270,44 +278,20 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
   let identity = k === ctx.rows.length;
   for (let j = 0; identity && j < k; j++) if (subset[j] !== j) identity = false;
   if (s.method === "IV") {
-    let y = es.yi;
-    let v = es.vi;
-    if (!identity) {
-      y = new Float64Array(k);
-      v = new Float64Array(k);
-      for (let j = 0; j < k; j++) {
-        const i = subset[j] as number;
-        y[j] = es.yi[i] as number;
-        v[j] = es.vi[i] as number;
-      }
-    }
+    const y = atRows(es.yi, subset, identity);
+    const v = atRows(es.vi, subset, identity);
     const method: RmaMethod = model === "fixed" ? "FE" : s.tau2;
-    const weights = identity ? ctx.scratch.f64(k) : undefined;
+    // rmaUni writes every weight
+    const weights = identity ? ctx.scratch.f64Any(k) : undefined;
     return fromUni(rmaUni(y, v, { method, test: testFor(ctx, k), level: s.level, weights }), subset as number[], y, v, model === "random");
   }
-  const t = identity ? { ai: ctx.ai, bi: ctx.bi, ci: ctx.ci, di: ctx.di } : { ai: new Float64Array(k), bi: new Float64Array(k), ci: new Float64Array(k), di: new Float64Array(k) };
-  if (!identity) {
-    for (let j = 0; j < k; j++) {
-      const i = subset[j] as number;
-      t.ai[j] = ctx.ai[i] as number;
-      t.bi[j] = ctx.bi[i] as number;
-      t.ci[j] = ctx.ci[i] as number;
-      t.di[j] = ctx.di[i] as number;
-    }
-  }
+  const t = { ai: atRows(ctx.ai, subset, identity), bi: atRows(ctx.bi, subset, identity), ci: atRows(ctx.ci, subset, identity), di: atRows(ctx.di, subset, identity) };
   let mh: RmaMHResult;
   if (s.method === "MH") {
-    let py = es.yi;
-    let pv = es.vi;
-    if (!identity) {
-      py = new Float64Array(k);
-      pv = new Float64Array(k);
-      for (let j = 0; j < k; j++) {
-        py[j] = es.yi[subset[j] as number] as number;
-        pv[j] = es.vi[subset[j] as number] as number;
-      }
-    }
-    const weights = identity ? ctx.scratch.f64(k) : undefined;
+    const py = atRows(es.yi, subset, identity);
+    const pv = atRows(es.vi, subset, identity);
+    // rmaMH writes every weight
+    const weights = identity ? ctx.scratch.f64Any(k) : undefined;
     mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv }, weights });
   } else mh = rmaPeto(t, { level: s.level });
   // the studies with a per-study estimate (all of them unless some are double-zero): their rows, estimates, variances
@@ -408,7 +392,7 @@ function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
     H2_ci: null,
   };
   if (f.qprofile && f.k >= 2) {
-    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE });
+    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE, beta: f.beta });
     h.tau2_ci = ci.tau2;
     h.I2_ci = ci.I2;
     h.H2_ci = ci.H2;

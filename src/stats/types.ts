@@ -101,6 +101,13 @@ export type ResolvedMetaOptions = z.output<typeof MetaOptionsSchema>;
 const num = z.number();
 const nullableNum = z.number().nullable();
 
+/** Required numeric fields, in this order (the rows of the sensitivity and influence tables are mostly numbers). */
+function numbers<K extends string>(...names: K[]): Record<K, typeof num> {
+  const shape = {} as Record<K, typeof num>;
+  for (const n of names) shape[n] = num;
+  return shape;
+}
+
 export const TransformedSchema = z.object({
   estimate: num,
   ci_lb: num,
@@ -177,14 +184,7 @@ export type SubgroupResult = z.infer<typeof SubgroupResultSchema>;
 
 export const LeaveOneOutRowSchema = z.object({
   omitted: z.string(),
-  estimate: num,
-  se: num,
-  ci_lb: num,
-  ci_ub: num,
-  pval: num,
-  tau2: num,
-  I2: num,
-  QE: num,
+  ...numbers("estimate", "se", "ci_lb", "ci_ub", "pval", "tau2", "I2", "QE"),
 });
 export const CumulativeRowSchema = LeaveOneOutRowSchema.omit({ omitted: true }).extend({ added: z.string(), k: z.number().int() });
 
@@ -272,13 +272,7 @@ export type MetaRegression = z.infer<typeof MetaRegressionSchema>;
 /** metafor influence(): one row per included study. */
 export const InfluenceRowSchema = z.object({
   study: z.string(),
-  rstudent: num,
-  dffits: num,
-  cook_d: num,
-  cov_r: num,
-  tau2_del: num,
-  QE_del: num,
-  hat: num,
+  ...numbers("rstudent", "dffits", "cook_d", "cov_r", "tau2_del", "QE_del", "hat"),
   /** Weight in percent. */
   weight: num,
   /** One value per coefficient (the intercept only for a model without moderators). */

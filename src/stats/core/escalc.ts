@@ -88,10 +88,11 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
   const add = options.add ?? 0.5;
   const approx = options.smdCorrection === "approx";
   const alloc = options.alloc ?? FRESH_ARRAYS;
-  const yi = alloc.f64(k);
-  const vi = alloc.f64(k);
-  const included = alloc.u8(k);
-  const corrected = alloc.u8(k);
+  // every element of the four arrays is written below
+  const yi = alloc.f64Any(k);
+  const vi = alloc.f64Any(k);
+  const included = alloc.u8Any(k);
+  const corrected = alloc.u8Any(k);
   let reasons: (string | undefined)[] = [];
   for (let i = 0; i < k; i++) {
     const r = rows[i] as StudyRow;
@@ -99,6 +100,7 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
     let y = NaN;
     let v = NaN;
     let reason: string | undefined;
+    corrected[i] = 0;
     if (d.kind === "binary") {
       if (measure !== "OR" && measure !== "RR" && measure !== "RD") {
         throw new InputError(`measure ${measure} cannot be computed from binary data`, { ...rowLoc(r), field: "measure" });
@@ -158,6 +160,7 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
     if (reason !== undefined) {
       yi[i] = NaN;
       vi[i] = NaN;
+      included[i] = 0;
       if (reasons.length === 0) reasons = new Array<string | undefined>(k);
       reasons[i] = reason;
     } else {

@@ -10,7 +10,7 @@ import { InputError } from "../../shared/errors.js";
 import type { Tau2Method, TestType } from "../types.js";
 import { critValue, pchisqUpper, pvalNormal, pvalT, qchisq, zeroinFrom } from "./dist.js";
 import { h2FromQ, i2FromQ } from "./heterogeneity.js";
-import { CONTROL, interceptDesign, qStatistic, tau2Of, type Tau2Estimate } from "./tau2.js";
+import { CONTROL, interceptDesign, tau2Of, type Tau2Estimate } from "./tau2.js";
 
 export { qStatistic } from "./tau2.js";
 
@@ -60,9 +60,12 @@ export interface RmaUniResult extends PooledFit {
   weights: Float64Array;
 }
 
-/** Estimates tau² for an intercept-only model exactly as metafor 3.8 rma.uni (k >= 2), from the estimator table. */
-export function estimateTau2(y: ArrayLike<number>, v: ArrayLike<number>, method: Tau2Method): Tau2Estimate {
-  return tau2Of(interceptDesign(y, v), method);
+/**
+ * Estimates tau² for an intercept-only model exactly as metafor 3.8 rma.uni (k >= 2), from the estimator table.
+ * `work` (length k) is working memory of the estimator (default: a new array).
+ */
+export function estimateTau2(y: ArrayLike<number>, v: ArrayLike<number>, method: Tau2Method, work?: Float64Array): Tau2Estimate {
+  return tau2Of(interceptDesign(y, v, work), method);
 }
 
 /**
@@ -76,17 +79,18 @@ export function rmaUni(yi: ArrayLike<number>, vi: ArrayLike<number>, options: Rm
   const k = yi.length;
   if (k !== vi.length) throw new InputError("yi and vi differ in length");
   if (k < 1) throw new InputError("no studies to pool (k = 0)");
+  const weights = options.weights ?? new Float64Array(k);
   let tau2 = 0;
   let se_tau2: number | null = null;
   if (method !== "FE") {
     if (options.tau2Fixed !== undefined) tau2 = options.tau2Fixed;
     else if (k >= 2) {
-      const est = estimateTau2(yi, vi, method);
+      // the weights array is the estimator's working memory until the weights are written
+      const est = estimateTau2(yi, vi, method, weights);
       tau2 = est.tau2;
       se_tau2 = est.se_tau2;
     }
   }
-  const weights = options.weights ?? new Float64Array(k);
   let sw = 0;
   let swy = 0;
   for (let i = 0; i < k; i++) {
@@ -174,7 +178,7 @@ export interface Tau2ConfInt {
  * rmaUni's QE for the same yi and vi: it is Q(0) computed by the same operations in the same order, so the
  * search starts from it instead of computing Q(0) again.
  */
-export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: Pick<RmaUniResult, "tau2" | "vt" | "level"> & { QE?: number }): Tau2ConfInt {
+export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: Pick<RmaUniResult, "tau2" | "vt" | "level"> & { QE?: number; beta?: number }): Tau2ConfInt {
   const k = yi.length;
   if (k < 2) throw new InputError("a confidence interval for tau² needs at least 2 studies");
   const alpha = 1 - fit.level / 100;
@@ -182,8 +186,10 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   const tau2max = Math.max(CONTROL.confintTau2MaxFloor, fit.tau2 * 10, tau2min * 10);
   const critU = qchisq(1 - alpha / 2, k - 1);
   const critL = qchisq(alpha / 2, k - 1);
-  const qMax = qStatistic(yi, vi, tau2max);
-  const qMin = tau2min === 0 && fit.QE !== undefined ? fit.QE : qStatistic(yi, vi, tau2min);
+  const centre = fit.beta ?? unweightedMean(yi);
+  const q = (t: number): number => qCentred(yi, vi, t, centre);
+  const qMax = q(tau2max);
+  const qMin = tau2min === 0 && fit.QE !== undefined ? fit.QE : q(tau2min);
   let lb = NaN;
   let ub = NaN;
   if (qMin < critL) {
@@ -192,7 +198,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   } else if (qMax > critL) {
     ub = tau2max;
   } else {
-    ub = zeroinFrom((t) => qStatistic(yi, vi, t) - critL, tau2min, tau2max, qMin - critL, qMax - critL, CONTROL.tol, CONTROL.confintMaxiter);
+    ub = zeroinFrom((t) => q(t) - critL, tau2min, tau2max, qMin - critL, qMax - critL, CONTROL.tol, CONTROL.confintMaxiter);
   }
   if (qMax > critU) {
     lb = tau2max;
@@ -200,7 +206,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   } else if (qMin < critU) {
     lb = tau2min;
   } else {
-    lb = zeroinFrom((t) => qStatistic(yi, vi, t) - critU, tau2min, tau2max, qMin - critU, qMax - critU, CONTROL.tol, CONTROL.confintMaxiter);
+    lb = zeroinFrom((t) => q(t) - critU, tau2min, tau2max, qMin - critU, qMax - critU, CONTROL.tol, CONTROL.confintMaxiter);
   }
   const vt = fit.vt;
   return {
@@ -208,4 +214,32 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
     I2: [(100 * lb) / (vt + lb), (100 * ub) / (vt + ub)],
     H2: [lb / vt + 1, ub / vt + 1],
   };
+}
+
+function unweightedMean(y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i] as number;
+  return s / y.length;
+}
+
+/**
+ * Q(tau2) of the intercept-only model in one pass, about a fixed centre c near the weighted means:
+ * sum w d² - (sum w d)² / sum w with d = y - c and w = 1/(v + tau2). Algebraically qStatistic's two-pass sum
+ * sum w (y - ybar_w)²; with c near ybar_w the subtracted term is small, so it loses no accuracy, and its three sums
+ * are independent (one division per study instead of two, no second pass). It rounds differently from
+ * qStatistic (the last bits), so it serves the Q-profile search only, where the root is found to CONTROL.tol.
+ */
+function qCentred(y: ArrayLike<number>, v: ArrayLike<number>, tau2: number, c: number): number {
+  let sw = 0;
+  let swd = 0;
+  let swd2 = 0;
+  for (let i = 0; i < y.length; i++) {
+    const w = 1 / ((v[i] as number) + tau2);
+    const d = (y[i] as number) - c;
+    const wd = w * d;
+    sw += w;
+    swd += wd;
+    swd2 += wd * d;
+  }
+  return swd2 - (swd * swd) / sw;
 }

@@ -8,16 +8,24 @@
  * plain numbers only.
  */
 
-/** Where an analysis takes its working arrays from (zero-filled, like `new Float64Array(n)`). */
+/**
+ * Where an analysis takes its working arrays from. f64 and u8 are zero-filled, like `new Float64Array(n)`;
+ * f64Any and u8Any hold unspecified values, for arrays the caller writes in full before reading (zero-filling a
+ * reused view costs about as much as the arithmetic of a small analysis on it).
+ */
 export interface ArrayAllocator {
   f64(n: number): Float64Array;
   u8(n: number): Uint8Array;
+  f64Any(n: number): Float64Array;
+  u8Any(n: number): Uint8Array;
 }
 
 /** Fresh arrays every time: the allocator of every caller that keeps its arrays. */
 export const FRESH_ARRAYS: ArrayAllocator = {
   f64: (n) => new Float64Array(n),
   u8: (n) => new Uint8Array(n),
+  f64Any: (n) => new Float64Array(n),
+  u8Any: (n) => new Uint8Array(n),
 };
 
 /** Arrays longer than this are allocated fresh, so one very large analysis does not keep a large buffer alive. */
@@ -25,61 +33,69 @@ const MAX_SCRATCH_ELEMENTS = 1 << 14;
 /** At most this many views are remembered per buffer. */
 const MAX_CACHED_VIEWS = 4096;
 
-export class Scratch implements ArrayAllocator {
-  private f = new Float64Array(1024);
-  private fUsed = 0;
-  private u = new Uint8Array(1024);
-  private uUsed = 0;
+/** One reused buffer of one element type, handed out as views. */
+class Pool<T extends Float64Array | Uint8Array> {
+  private buf: T;
+  private used = 0;
   /**
    * Views already made, by position and length: analyses of the same size ask for the same views in the same
-   * order, and finding one (about 10 ns) is cheaper than making one (about 45 ns). Reset when a buffer is replaced.
+   * order, and finding one (about 10 ns) is cheaper than making one (about 45 ns). Reset when the buffer is replaced.
    */
-  private fViews = new Map<number, Float64Array>();
-  private uViews = new Map<number, Uint8Array>();
-  inUse = false;
+  private readonly views = new Map<number, T>();
 
-  f64(n: number): Float64Array {
-    if (n > MAX_SCRATCH_ELEMENTS) return new Float64Array(n);
-    if (this.fUsed + n > this.f.length) {
-      // Views already handed out keep the old buffer alive and stay valid.
-      this.f = new Float64Array(Math.max(2 * this.f.length, 2 * n));
-      this.fUsed = 0;
-      this.fViews.clear();
-    }
-    const key = this.fUsed * (MAX_SCRATCH_ELEMENTS + 1) + n;
-    let view = this.fViews.get(key);
-    if (view === undefined) {
-      view = this.f.subarray(this.fUsed, this.fUsed + n);
-      if (this.fViews.size >= MAX_CACHED_VIEWS) this.fViews.clear();
-      this.fViews.set(key, view);
-    }
-    view.fill(0);
-    this.fUsed += n;
-    return view;
+  constructor(private readonly make: (n: number) => T) {
+    this.buf = make(1024);
   }
 
-  u8(n: number): Uint8Array {
-    if (n > MAX_SCRATCH_ELEMENTS) return new Uint8Array(n);
-    if (this.uUsed + n > this.u.length) {
-      this.u = new Uint8Array(Math.max(2 * this.u.length, 2 * n));
-      this.uUsed = 0;
-      this.uViews.clear();
+  take(n: number, zero: boolean): T {
+    if (n > MAX_SCRATCH_ELEMENTS) return this.make(n);
+    if (this.used + n > this.buf.length) {
+      // Views already handed out keep the old buffer alive and stay valid.
+      this.buf = this.make(Math.max(2 * this.buf.length, 2 * n));
+      this.used = 0;
+      this.views.clear();
     }
-    const key = this.uUsed * (MAX_SCRATCH_ELEMENTS + 1) + n;
-    let view = this.uViews.get(key);
+    const key = this.used * (MAX_SCRATCH_ELEMENTS + 1) + n;
+    let view = this.views.get(key);
     if (view === undefined) {
-      view = this.u.subarray(this.uUsed, this.uUsed + n);
-      if (this.uViews.size >= MAX_CACHED_VIEWS) this.uViews.clear();
-      this.uViews.set(key, view);
+      view = this.buf.subarray(this.used, this.used + n) as T;
+      if (this.views.size >= MAX_CACHED_VIEWS) this.views.clear();
+      this.views.set(key, view);
     }
-    view.fill(0);
-    this.uUsed += n;
+    if (zero) view.fill(0);
+    this.used += n;
     return view;
   }
 
   release(): void {
-    this.fUsed = 0;
-    this.uUsed = 0;
+    this.used = 0;
+  }
+}
+
+export class Scratch implements ArrayAllocator {
+  private readonly f = new Pool((n) => new Float64Array(n));
+  private readonly u = new Pool((n) => new Uint8Array(n));
+  inUse = false;
+
+  f64(n: number): Float64Array {
+    return this.f.take(n, true);
+  }
+
+  u8(n: number): Uint8Array {
+    return this.u.take(n, true);
+  }
+
+  f64Any(n: number): Float64Array {
+    return this.f.take(n, false);
+  }
+
+  u8Any(n: number): Uint8Array {
+    return this.u.take(n, false);
+  }
+
+  release(): void {
+    this.f.release();
+    this.u.release();
     this.inUse = false;
   }
 }

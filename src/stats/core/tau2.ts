@@ -85,8 +85,11 @@ export interface Tau2Estimate {
 // Designs
 // ---------------------------------------------------------------------------------------------------------------
 
-/** The intercept-only design: P = W - w w'/sum(w); every sum in one or two passes, no allocation. */
-export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau2Design {
+/**
+ * The intercept-only design: P = W - w w'/sum(w); every sum in one or two passes. `work` (length k, default a new
+ * array) holds the weights of the last pass for the second one, so each weight is divided out once.
+ */
+export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>, work: Float64Array = new Float64Array(y.length)): Tau2Design {
   const k = y.length;
   return {
     k,
@@ -96,7 +99,7 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau
     stats(tau2, out, vTerms = true) {
       const ols = tau2 === "ols";
       const t = ols ? 0 : tau2;
-      if (!vTerms && !ols) return likelihoodSums(y, v, k, t, out);
+      if (!vTerms && !ols) return likelihoodSums(y, v, k, t, out, work);
       let sw = 0;
       let sw2 = 0;
       let sw3 = 0;
@@ -109,6 +112,7 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau
       for (let i = 0; i < k; i++) {
         const vi = v[i] as number;
         const w = ols ? 1 : 1 / (vi + t);
+        work[i] = w;
         const w2 = w * w;
         const w3 = w2 * w;
         sw += w;
@@ -121,7 +125,7 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau
         sw2v2 += w2 * vi * vi;
         sw3v2 += w3 * vi * vi;
       }
-      residualSums(y, v, k, ols ? null : t, swy / sw, sw, sw2, sw3, out);
+      residualSums(y, work, k, swy / sw, sw, sw2, sw3, out);
       out.trPV = swv - sw2v / sw;
       out.trPVP = sw2v - (2 * sw3v) / sw + (sw2 * sw2v) / (sw * sw);
       out.trPVPV = sw2v2 - (2 * sw3v2) / sw + (sw2v * sw2v) / (sw * sw);
@@ -136,15 +140,14 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>): Tau
 
 /**
  * The weighted residual sums y'Py and y'PPy about the weighted mean m, and the traces of P and PP from the weight
- * sums, written into `out` (w = 1/(v + tau²), or 1 for `tau2 = null`, the unweighted fit). Shared by the full pass
- * and the likelihood-only pass so both do the same arithmetic in the same order.
+ * sums, written into `out` (w: the weights of the first pass). Shared by the full pass and the likelihood-only
+ * pass so both do the same arithmetic in the same order.
  */
-function residualSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, tau2: number | null, m: number, sw: number, sw2: number, sw3: number, out: WeightedStats): void {
+function residualSums(y: ArrayLike<number>, w: Float64Array, k: number, m: number, sw: number, sw2: number, sw3: number, out: WeightedStats): void {
   let yPy = 0;
   let yPPy = 0;
   for (let i = 0; i < k; i++) {
-    const w = tau2 === null ? 1 : 1 / ((v[i] as number) + tau2);
-    const r = w * ((y[i] as number) - m);
+    const r = (w[i] as number) * ((y[i] as number) - m);
     yPy += r * ((y[i] as number) - m);
     yPPy += r * r;
   }
@@ -157,20 +160,21 @@ function residualSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, tau
 }
 
 /** The sums the (RE)ML iterations need (no V traces): the same arithmetic as the full pass, fewer terms. */
-function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t: number, out: WeightedStats): WeightedStats {
+function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t: number, out: WeightedStats, work: Float64Array): WeightedStats {
   let sw = 0;
   let sw2 = 0;
   let sw3 = 0;
   let swy = 0;
   for (let i = 0; i < k; i++) {
     const w = 1 / ((v[i] as number) + t);
+    work[i] = w;
     const w2 = w * w;
     sw += w;
     sw2 += w2;
     sw3 += w2 * w;
     swy += w * (y[i] as number);
   }
-  residualSums(y, v, k, t, swy / sw, sw, sw2, sw3, out);
+  residualSums(y, work, k, swy / sw, sw, sw2, sw3, out);
   out.trPV = NaN;
   out.trPVP = NaN;
   out.trPVPV = NaN;

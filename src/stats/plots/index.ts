@@ -8,20 +8,7 @@ export { baujatPlotSvg, bubblePlotSvg, goshPlotSvg, labbePlotSvg, radialPlotSvg 
 export type { SvgToPngOptions } from "./png.js";
 export { forestLinearAxis, forestLogAxis, logTicks, niceSymmetricMax, tickLabel, LOG_FOREST_RANGES } from "./axis.js";
 export type { Axis } from "./axis.js";
-export {
-  escapeXml,
-  formatFixed,
-  formatP,
-  formatPercent,
-  formatPlain,
-  linearDigits,
-  textWidth,
-  wrapText,
-  widthWithTitle,
-  shortHash,
-  SvgBuilder,
-  PLOT_FONT_FAMILY,
-} from "./svg.js";
-export type { TextAnchor, TextOptions } from "./svg.js";
+// the SVG toolkit the plots share (builder, escaping, text widths, number formats), for other plot modules
+export * from "./svg.js";
 export { tsaPlotSvg, TsaPlotOptionsSchema } from "./tsa.js";
 export type { TsaPlotOptions } from "./tsa.js";

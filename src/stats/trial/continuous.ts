@@ -164,17 +164,23 @@ export function mannWhitneyU(x: readonly number[], y: readonly number[], options
   }
   if (wantExact && ties) notes.push("ties present: exact p not available, normal approximation used (as R)");
   const nt = tieSizes(all);
-  const zRaw = w - (nx * ny) / 2;
   const sigma = Math.sqrt(((nx * ny) / 12) * (nx + ny + 1 - nt.reduce((s, t) => s + t ** 3 - t, 0) / ((nx + ny) * (nx + ny - 1))));
-  const corr = correct ? Math.sign(zRaw) * 0.5 : 0;
-  const zval = (zRaw - corr) / sigma;
+  return normalApproximation("Wilcoxon rank-sum test", w, w - (nx * ny) / 2, sigma, correct, nx + ny, notes);
+}
+
+/**
+ * The normal approximation of a rank test as R's wilcox.test: z = (statistic - its mean - correction) / sigma, with
+ * the continuity correction 0.5 towards the mean when `correct`.
+ */
+function normalApproximation(test: string, statistic: number, centred: number, sigma: number, correct: boolean, n: number, notes: string[]): WilcoxonResult {
+  const corr = correct ? Math.sign(centred) * 0.5 : 0;
   return {
-    statistic: w,
-    p: pvalNormal(zval),
+    statistic,
+    p: pvalNormal((centred - corr) / sigma),
     exact: false,
     continuityCorrection: correct,
-    n: nx + ny,
-    method: `Wilcoxon rank-sum test${correct ? " with continuity correction" : ""}`,
+    n,
+    method: `${test}${correct ? " with continuity correction" : ""}`,
     notes,
   };
 }
@@ -211,17 +217,6 @@ export function wilcoxonSignedRank(x: readonly number[], y?: readonly number[], 
   }
   if (wantExact) notes.push("ties or zero differences present: exact p not available, normal approximation used (as R)");
   const nt = tieSizes(abs);
-  const zRaw = v - (n * (n + 1)) / 4;
   const sigma = Math.sqrt((n * (n + 1) * (2 * n + 1)) / 24 - nt.reduce((s, t) => s + t ** 3 - t, 0) / 48);
-  const corr = correct ? Math.sign(zRaw) * 0.5 : 0;
-  const zval = (zRaw - corr) / sigma;
-  return {
-    statistic: v,
-    p: pvalNormal(zval),
-    exact: false,
-    continuityCorrection: correct,
-    n,
-    method: `Wilcoxon signed-rank test${correct ? " with continuity correction" : ""}`,
-    notes,
-  };
+  return normalApproximation("Wilcoxon signed-rank test", v, v - (n * (n + 1)) / 4, sigma, correct, n, notes);
 }
