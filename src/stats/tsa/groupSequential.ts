@@ -29,6 +29,8 @@ const INV_SQRT_2PI = 0.3989422804014327;
 const BEYOND = 8;
 /** Grid truncation in standard deviations of S_k around its mean. */
 const TRUNCATION_SD = 8;
+/** A look whose continuation region holds θ t ± 12 √t leaves S_k normal (the mass beyond is 4e-33). */
+const FREE_SD = 12;
 /** Gauss–Legendre nodes and weights on [−1, 1], 8 points. */
 const GL_X = [-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498, 0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363];
 const GL_W = [0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620, 0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
@@ -88,34 +90,67 @@ export function obrienFlemingBetaSpent(t: number, beta: number): number {
   return 2 * normalUpper(-qnorm(beta / 2) / Math.sqrt(t));
 }
 
-/** The sub-density of S_k on its continuation region, times the quadrature weights (g = w · f_k at x). */
+/**
+ * The sub-density of S_k on its continuation region, times the quadrature weights (g = w · f_k at x), on panels
+ * of 8 Gauss–Legendre nodes (`panels`: per continuation interval its start a, panel width h, panel count n and
+ * the index of its first node). `cum` holds the prefix sums of g (cum[j] = g_0 + … + g_{j−1}), so that the nodes
+ * far on one side of a level (normal tail 1 to double precision) are summed at once. A `free` stage is one whose
+ * continuation regions so far held the whole grid window: S_k is then N(θ t_k, t_k) to 1e-15 and the look is
+ * handled in closed form.
+ */
 interface StageGrid {
+  t: number;
+  free: boolean;
   x: Float64Array;
   g: Float64Array;
-  t: number;
+  cum: Float64Array;
+  panels: Panel[];
+}
+
+interface Panel {
+  a: number;
+  h: number;
+  n: number;
+  start: number;
 }
 
 /** Continuation intervals on the S scale at one look. */
 type Intervals = ReadonlyArray<readonly [number, number]>;
 
-function panelNodes(intervals: Intervals, mean: number, sd: number, panelWidth: number): { x: Float64Array; w: Float64Array } {
-  const lo = mean - TRUNCATION_SD * sd;
-  const hi = mean + TRUNCATION_SD * sd;
-  const parts: [number, number, number][] = [];
+/** Beyond this many kernel SDs a normal tail is 1 (or 0) to double precision relative to the sums it enters. */
+const TAIL_ONE = 8.5;
+const TAIL_ZERO = 12;
+
+const freeStage = (t: number): StageGrid => ({ t, free: true, x: new Float64Array(0), g: new Float64Array(0), cum: new Float64Array(1), panels: [] });
+
+/**
+ * Grid window at look k: the continuation region within θ t ± 12 √t; a region's end beyond that is cut at
+ * θ t ± 8 √t (the mass beyond is below 1e-15, and a look whose region holds θ t ± 12 √t on both sides is free).
+ */
+function clip(intervals: Intervals, t: number, theta: number): Intervals {
+  const sd = Math.sqrt(t);
+  const mean = theta * t;
+  return intervals.map(([a, b]) => [a >= mean - FREE_SD * sd ? a : Math.max(a, mean - TRUNCATION_SD * sd), b <= mean + FREE_SD * sd ? b : Math.min(b, mean + TRUNCATION_SD * sd)] as const);
+}
+
+function covers(intervals: Intervals, t: number, theta: number): boolean {
+  const sd = Math.sqrt(t);
+  return intervals.some(([a, b]) => a <= theta * t - FREE_SD * sd && b >= theta * t + FREE_SD * sd);
+}
+
+function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; w: Float64Array; panels: Panel[] } {
+  const panels: Panel[] = [];
   let total = 0;
-  for (const [a0, b0] of intervals) {
-    const a = Math.max(a0, lo);
-    const b = Math.min(b0, hi);
+  for (const [a, b] of intervals) {
     if (!(b > a)) continue;
     const n = Math.max(1, Math.ceil((b - a) / panelWidth));
-    parts.push([a, b, n]);
+    panels.push({ a, h: (b - a) / n, n, start: total });
     total += n * GL_X.length;
   }
   const x = new Float64Array(total);
   const w = new Float64Array(total);
   let p = 0;
-  for (const [a, b, n] of parts) {
-    const h = (b - a) / n;
+  for (const { a, h, n } of panels) {
     for (let j = 0; j < n; j++) {
       const mid = a + (j + 0.5) * h;
       for (let q = 0; q < GL_X.length; q++) {
@@ -125,7 +160,7 @@ function panelNodes(intervals: Intervals, mean: number, sd: number, panelWidth: 
       }
     }
   }
-  return { x, w };
+  return { x, w, panels };
 }
 
 /** Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k and 4 √Δ_{k+1}, divided by `resolution`. */
@@ -134,81 +169,135 @@ export interface GridOptions {
   resolution?: number;
 }
 
-function panelWidthFor(t: number, nextDelta: number | undefined, resolution: number): number {
-  const shape = (1.5 * Math.sqrt(t)) / resolution;
-  return nextDelta === undefined ? shape : Math.min(shape, (4 * Math.sqrt(nextDelta)) / resolution);
+function panelWidthFor(t: number, nextDelta: number, resolution: number): number {
+  return Math.min(1.5 * Math.sqrt(t), 4 * Math.sqrt(nextDelta)) / resolution;
 }
 
-/** Look 1: S_1 ~ N(θ t_1, t_1) restricted to the continuation intervals. */
-function firstGrid(t: number, theta: number, intervals: Intervals, nextDelta: number | undefined, resolution: number): StageGrid {
-  const sd = Math.sqrt(t);
-  const mean = theta * t;
-  const { x, w } = panelNodes(intervals, mean, sd, panelWidthFor(t, nextDelta, resolution));
+function prefixSums(g: Float64Array): Float64Array {
+  const cum = new Float64Array(g.length + 1);
+  for (let j = 0; j < g.length; j++) cum[j + 1] = (cum[j] as number) + (g[j] as number);
+  return cum;
+}
+
+/**
+ * The stage at look k (information t, drift θ, continuation intervals) from the stage at look k − 1:
+ * f_k(s) = Σ_j g_j φ((s − x_j − θΔ)/√Δ)/√Δ at the new nodes (or the N(θ t, t) density from a free stage).
+ * On each panel row (the same Gauss–Legendre node q in successive panels of width h) the kernel's exponentials
+ * follow φ(e − r h) ∝ A · B^r · C_r with A = e^{−e²/2Δ}, B = e^{e h/Δ}, C_r = e^{−r²h²/2Δ}: two exponentials per
+ * node and row instead of one per term.
+ */
+function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number): StageGrid {
+  if (prev.free && covers(intervals, t, theta)) return freeStage(t);
+  const { x, w, panels } = panelNodes(clip(intervals, t, theta), panelWidthFor(t, nextDelta, resolution));
   const g = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const z = ((x[i] as number) - mean) / sd;
-    g[i] = ((w[i] as number) * INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
+  if (prev.free) {
+    const sd = Math.sqrt(t);
+    const mean = theta * t;
+    for (let i = 0; i < x.length; i++) {
+      const z = ((x[i] as number) - mean) / sd;
+      g[i] = ((w[i] as number) * INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
+    }
+    return { t, free: false, x, g, cum: prefixSums(g), panels };
   }
-  return { x, g, t };
-}
-
-/** Look k from look k − 1: f_k(s) = Σ g_j φ((s − x_j − θΔ)/√Δ)/√Δ on the new continuation intervals. */
-function nextGrid(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number | undefined, resolution: number): StageGrid {
   const delta = t - prev.t;
   const sdInc = Math.sqrt(delta);
   const shift = theta * delta;
-  const { x, w } = panelNodes(intervals, theta * t, Math.sqrt(t), panelWidthFor(t, nextDelta, resolution));
-  const g = new Float64Array(x.length);
-  const px = prev.x;
+  const band = TRUNCATION_SD * sdInc;
+  const half = -0.5 / delta;
   const pg = prev.g;
-  const m = px.length;
-  const inv = 1 / sdInc;
-  // The kernel is negligible (< e^-32) beyond 8 increment SDs; px is sorted, so scan only the band.
-  const band = 8 * sdInc;
-  let start = 0;
+  const nq = GL_X.length;
+  // Per interval of the previous stage: C_r, and the node offsets within a panel.
+  const rows = prev.panels.map((p) => {
+    const maxR = Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
+    const c = new Float64Array(maxR);
+    for (let r = 0; r < maxR; r++) c[r] = Math.exp(half * r * r * p.h * p.h);
+    const off = new Float64Array(nq);
+    for (let q = 0; q < nq; q++) off[q] = p.a + 0.5 * p.h * (1 + (GL_X[q] as number));
+    return { ...p, c, off };
+  });
   for (let i = 0; i < x.length; i++) {
     const centre = (x[i] as number) - shift;
-    while (start < m && (px[start] as number) < centre - band) start++;
     let s = 0;
-    for (let j = start; j < m; j++) {
-      const u = px[j] as number;
-      if (u > centre + band) break;
-      const z = (centre - u) * inv;
-      s += (pg[j] as number) * Math.exp(-0.5 * z * z);
+    for (const p of rows) {
+      const h = p.h;
+      let p0 = Math.floor((centre - band - p.a) / h);
+      let p1 = Math.floor((centre + band - p.a) / h);
+      if (p0 < 0) p0 = 0;
+      if (p1 > p.n - 1) p1 = p.n - 1;
+      if (p1 < p0) continue;
+      const nr = Math.min(p1 - p0 + 1, p.c.length);
+      const c = p.c;
+      const base = p.start + p0 * nq;
+      for (let q = 0; q < nq; q++) {
+        const e = centre - ((p.off[q] as number) + p0 * h);
+        let ab = Math.exp(half * e * e);
+        const b = Math.exp(e * h / delta);
+        let idx = base + q;
+        for (let r = 0; r < nr; r++) {
+          s += (pg[idx] as number) * ab * (c[r] as number);
+          ab *= b;
+          idx += nq;
+        }
+      }
     }
-    g[i] = (w[i] as number) * s * INV_SQRT_2PI * inv;
+    g[i] = (w[i] as number) * s * INV_SQRT_2PI / sdInc;
   }
-  return { x, g, t };
+  return { t, free: false, x, g, cum: prefixSums(g), panels };
 }
 
-/** P(no stop before look k and S_k > level) from the grid of look k − 1 (Δ, θ as in nextGrid). */
-function upperFrom(prev: StageGrid, t: number, theta: number, level: number): number {
-  const sdInc = Math.sqrt(t - prev.t);
+/** First index j with x[j] ≥ v (x sorted). */
+function lowerBound(x: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((x[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * P(no stop before look k and S_k > level) when `side` is 1, P(… S_k < level) when it is −1, from the stage of
+ * look k − 1 (information t and drift θ at look k): Σ_j g_j Φ(side (x_j + θΔ − level)/√Δ). Nodes more than 8.5
+ * kernel SDs on the far side count fully (prefix sums), nodes more than 12 SDs on the near side not at all.
+ */
+function crossing(prev: StageGrid, t: number, theta: number, level: number, side: 1 | -1): number {
+  if (prev.free) return normalCdf((side * (theta * t - level)) / Math.sqrt(t));
+  const sd = Math.sqrt(t - prev.t);
   const c = level - theta * (t - prev.t);
-  let s = 0;
-  for (let j = 0; j < prev.x.length; j++) s += (prev.g[j] as number) * normalUpper((c - (prev.x[j] as number)) / sdInc);
+  const x = prev.x;
+  const g = prev.g;
+  const cum = prev.cum;
+  const m = x.length;
+  // Nodes with x_j < c − 12 sd (side 1) or x_j > c + 12 sd (side −1) contribute nothing; the far ones fully.
+  const a = lowerBound(x, c - (side === 1 ? TAIL_ZERO : TAIL_ONE) * sd);
+  const b = lowerBound(x, c + (side === 1 ? TAIL_ONE : TAIL_ZERO) * sd);
+  let s = side === 1 ? (cum[m] as number) - (cum[b] as number) : (cum[a] as number);
+  const k = side * Math.SQRT1_2 / sd;
+  for (let j = a; j < b; j++) s += (g[j] as number) * 0.5 * erfc(k * (c - (x[j] as number)));
   return s;
 }
 
-/** P(no stop before look k and S_k < level). */
-function lowerFrom(prev: StageGrid, t: number, theta: number, level: number): number {
-  const sdInc = Math.sqrt(t - prev.t);
-  const c = level - theta * (t - prev.t);
-  let s = 0;
-  for (let j = 0; j < prev.x.length; j++) s += (prev.g[j] as number) * normalCdf((c - (prev.x[j] as number)) / sdInc);
-  return s;
-}
-
-/** d/dlevel of upperFrom (= −density of S_k at level on the paths still running). */
-function densityFrom(prev: StageGrid, t: number, theta: number, level: number): number {
-  const sdInc = Math.sqrt(t - prev.t);
-  const c = level - theta * (t - prev.t);
-  let s = 0;
-  for (let j = 0; j < prev.x.length; j++) {
-    const z = (c - (prev.x[j] as number)) / sdInc;
-    s += (prev.g[j] as number) * Math.exp(-0.5 * z * z);
+/** Density of S_k at level on the paths still running (d/dlevel of crossing(…, −1)). */
+function densityAt(prev: StageGrid, t: number, theta: number, level: number): number {
+  if (prev.free) {
+    const sd = Math.sqrt(t);
+    const z = (level - theta * t) / sd;
+    return (INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
   }
-  return (s * INV_SQRT_2PI) / sdInc;
+  const sd = Math.sqrt(t - prev.t);
+  const c = level - theta * (t - prev.t);
+  const x = prev.x;
+  const a = lowerBound(x, c - TAIL_ZERO * sd);
+  const b = lowerBound(x, c + TAIL_ZERO * sd);
+  const half = -0.5 / (sd * sd);
+  let s = 0;
+  for (let j = a; j < b; j++) {
+    const d = c - (x[j] as number);
+    s += (prev.g[j] as number) * Math.exp(half * d * d);
+  }
+  return (s * INV_SQRT_2PI) / sd;
 }
 
 /**
@@ -242,47 +331,49 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
 }
 
 /**
+ * The recursion shared by every design: at each look, `look` gets the stage of the previous look and returns the
+ * continuation intervals (S scale) of this one after solving its bounds; the stage is then carried to the next
+ * look at drift θ.
+ */
+function recurse(fractions: readonly number[], theta: number, res: number, look: (k: number, prev: StageGrid, t: number, st: number) => Intervals): void {
+  let prev = freeStage(0);
+  const K = fractions.length;
+  for (let k = 0; k < K; k++) {
+    const t = fractions[k] as number;
+    const iv = look(k, prev, t, Math.sqrt(t));
+    if (k < K - 1) prev = propagate(prev, t, theta, iv, (fractions[k + 1] as number) - t, res);
+  }
+}
+
+/** The S-scale interval (−c √t, c √t) of a two-sided bound c (the whole line when c is infinite). */
+const within = (c: number, st: number): [number, number] => (Number.isFinite(c) ? [-c * st, c * st] : [-Infinity, Infinity]);
+
+/**
  * Two-sided symmetric alpha-spending boundaries ±c_k (z scale) at information fractions 0 < t_1 < … < t_K ≤ 1:
  * P_0(|Z_j| < c_j for j < k, |Z_k| ≥ c_k) = α(t_k) − α(t_{k−1}). A look that may spend no more alpha (the
  * increment underflows) has c_k = Infinity. `spent` is the cumulative alpha α(t_k).
  */
 export function alphaSpendingBoundaries(fractions: readonly number[], alpha: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[] } {
   checkFractions(fractions);
-  const res = grid0.resolution ?? 1;
-  const K = fractions.length;
   const boundaries: number[] = [];
   const spent: number[] = [];
-  let grid: StageGrid | undefined;
   let prevSpent = 0;
-  for (let k = 0; k < K; k++) {
-    const t = fractions[k] as number;
-    const next = fractions[k + 1];
+  recurse(fractions, 0, grid0.resolution ?? 1, (_k, prev, t, st) => {
     const cum = obrienFlemingAlphaSpent(t, alpha);
     const inc = cum - prevSpent;
-    let c: number;
     const marginal = inc > 0 ? -qnorm(inc / 2) : Infinity;
-    if (!(inc > 0)) c = Infinity;
-    else if (grid === undefined) c = marginal;
-    else if (marginal > BEYOND) c = marginal;
-    else {
-      const g = grid;
-      const st = Math.sqrt(t);
-      const p = (z: number): number => upperFrom(g, t, 0, z * st) + lowerFrom(g, t, 0, -z * st);
-      const dp = (z: number): number => -st * (densityFrom(g, t, 0, z * st) + densityFrom(g, t, 0, -z * st));
-      const start = -qnorm(inc / 2);
-      c = p(start) < inc ? solveMonotone(p, dp, inc, 0, start, start, false, true) : start;
+    let c = marginal;
+    if (inc > 0 && !prev.free && marginal <= BEYOND) {
+      const p = (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
+      const dp = (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
+      c = p(marginal) < inc ? solveMonotone(p, dp, inc, 0, marginal, marginal, false, true) : marginal;
       if (!Number.isFinite(c)) c = Infinity;
     }
     boundaries.push(c);
     spent.push(cum);
     prevSpent = cum;
-    if (k < K - 1) {
-      const b = Number.isFinite(c) ? c * Math.sqrt(t) : Infinity;
-      const iv: Intervals = [[-b, b]];
-      const nd = (next as number) - t;
-      grid = grid === undefined ? firstGrid(t, 0, iv, nd, res) : nextGrid(grid, t, 0, iv, nd, res);
-    }
-  }
+    return [within(c, st)];
+  });
   return { boundaries, spent };
 }
 
@@ -305,36 +396,24 @@ export interface FutilityDesign {
 
 /** One-sided beta-spending futility bounds f_k (lower, may be negative) for the efficacy bounds c, at drift θ. */
 function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[] = []): number[] {
-  const K = fractions.length;
   const f: number[] = [];
-  let grid: StageGrid | undefined;
   let cumBeta = 0;
-  for (let k = 0; k < K; k++) {
-    const t = fractions[k] as number;
-    const st = Math.sqrt(t);
+  recurse(fractions, theta, res, (k, prev, t, st) => {
     const target = spend[k] as number;
     let fk: number;
-    if (grid === undefined) {
-      fk = qnorm(target) + st * theta;
-    } else {
-      const g = grid;
-      const p = (z: number): number => cumBeta + lowerFrom(g, t, theta, z * st);
-      const dp = (z: number): number => st * densityFrom(g, t, theta, z * st);
+    if (prev.free) fk = qnorm(Math.max(target - cumBeta, 0)) + st * theta;
+    else {
+      const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
+      const dp = (z: number): number => st * densityAt(prev, t, theta, z * st);
       const guess = starts[k] ?? (target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8);
       fk = solveMonotone(p, dp, target, -20, 20, guess, true, false);
       starts[k] = fk;
     }
     f.push(fk);
-    const ck = c[k] as number;
-    const up = Number.isFinite(ck) ? ck * st : Infinity;
-    if (grid === undefined) cumBeta = normalCdf(fk - st * theta);
-    else cumBeta += lowerFrom(grid, t, theta, fk * st);
-    if (k < K - 1) {
-      const iv: Intervals = fk * st < up ? [[fk * st, up]] : [];
-      const nd = (fractions[k + 1] as number) - t;
-      grid = grid === undefined ? firstGrid(t, theta, iv, nd, res) : nextGrid(grid, t, theta, iv, nd, res);
-    }
-  }
+    cumBeta += crossing(prev, t, theta, fk * st, -1);
+    const up = within(c[k] as number, st)[1];
+    return fk * st < up ? [[fk * st, up]] : [];
+  });
   return f;
 }
 
@@ -343,23 +422,14 @@ function twoSidedFutility(fractions: readonly number[], c: readonly number[], sp
   const K = fractions.length;
   const a: number[] = [];
   const spent: number[] = [];
-  let grid: StageGrid | undefined;
   let cum = 0;
-  for (let k = 0; k < K; k++) {
-    const t = fractions[k] as number;
-    const st = Math.sqrt(t);
+  recurse(fractions, theta, res, (k, prev, t, st) => {
     const ck = c[k] as number;
     const target = spend[k] as number;
-    const inner = (z: number): number =>
-      grid === undefined ? normalCdf(z - st * theta) - normalCdf(-z - st * theta) : lowerFrom(grid, t, theta, z * st) - lowerFrom(grid, t, theta, -z * st);
-    let ak: number;
-    if (none[k] === true || !(target > cum)) ak = 0;
-    else {
-      const g = grid;
-      const dp = (z: number): number =>
-        g === undefined
-          ? INV_SQRT_2PI * (Math.exp(-0.5 * (z - st * theta) ** 2) + Math.exp(-0.5 * (z + st * theta) ** 2))
-          : st * (densityFrom(g, t, theta, z * st) + densityFrom(g, t, theta, -z * st));
+    const inner = (z: number): number => crossing(prev, t, theta, z * st, -1) - crossing(prev, t, theta, -z * st, -1);
+    let ak = 0;
+    if (none[k] !== true && target > cum) {
+      const dp = (z: number): number => st * (densityAt(prev, t, theta, z * st) + densityAt(prev, t, theta, -z * st));
       ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, false);
       starts[k] = ak;
       if (k < K - 1 && ak > ck) ak = ck;
@@ -367,13 +437,9 @@ function twoSidedFutility(fractions: readonly number[], c: readonly number[], sp
     cum += ak > 0 ? inner(ak) : 0;
     a.push(ak);
     spent.push(cum);
-    if (k < K - 1) {
-      const b = Number.isFinite(ck) ? ck * st : Infinity;
-      const iv: Intervals = ak > 0 ? [[-b, -ak * st], [ak * st, b]] : [[-b, b]];
-      const nd = (fractions[k + 1] as number) - t;
-      grid = grid === undefined ? firstGrid(t, theta, iv, nd, res) : nextGrid(grid, t, theta, iv, nd, res);
-    }
-  }
+    const [lo, hi] = within(ck, st);
+    return ak > 0 ? [[lo, -ak * st], [ak * st, hi]] : [[lo, hi]];
+  });
   return { a, spent };
 }
 
