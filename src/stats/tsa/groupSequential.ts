@@ -127,15 +127,31 @@ const freeStage = (t: number): StageGrid => ({ t, free: true, x: new Float64Arra
  * Grid window at look k: the continuation region within θ t ± 12 √t; a region's end beyond that is cut at
  * θ t ± 8 √t (the mass beyond is below 1e-15, and a look whose region holds θ t ± 12 √t on both sides is free).
  */
-function clip(intervals: Intervals, t: number, theta: number): Intervals {
+function clip(intervals: Intervals, t: number, theta: number, reach: number): Intervals {
   const sd = Math.sqrt(t);
-  const mean = theta * t;
-  return intervals.map(([a, b]) => [a >= mean - FREE_SD * sd ? a : Math.max(a, mean - TRUNCATION_SD * sd), b <= mean + FREE_SD * sd ? b : Math.min(b, mean + TRUNCATION_SD * sd)] as const);
+  const lo = Math.min(theta, reach) * t;
+  const hi = Math.max(theta, reach) * t;
+  return intervals.map(([a, b]) => [a >= lo - FREE_SD * sd ? a : Math.max(a, lo - TRUNCATION_SD * sd), b <= hi + FREE_SD * sd ? b : Math.min(b, hi + TRUNCATION_SD * sd)] as const);
 }
 
-function covers(intervals: Intervals, t: number, theta: number): boolean {
+function covers(intervals: Intervals, t: number, theta: number, reach: number): boolean {
   const sd = Math.sqrt(t);
-  return intervals.some(([a, b]) => a <= theta * t - FREE_SD * sd && b >= theta * t + FREE_SD * sd);
+  return intervals.some(([a, b]) => a <= Math.min(theta, reach) * t - FREE_SD * sd && b >= Math.max(theta, reach) * t + FREE_SD * sd);
+}
+
+/**
+ * Largest drift a drift-0 stage serves by tilting (its window reaches 8 t above the mean): with a continuation
+ * region that does not depend on θ, the sub-density at drift θ is the drift-0 one times the likelihood ratio
+ * exp(θ s − θ² t / 2) of Brownian motion, on the same nodes.
+ */
+const TILT_MAX = 8;
+
+function tilt(stage: StageGrid, theta: number): StageGrid {
+  if (stage.free || theta === 0) return stage;
+  const c = -0.5 * theta * theta * stage.t;
+  const g = new Float64Array(stage.g.length);
+  for (let j = 0; j < g.length; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
+  return { ...stage, g, cum: prefixSums(g) };
 }
 
 function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; w: Float64Array; panels: Panel[] } {
@@ -186,9 +202,9 @@ function prefixSums(g: Float64Array): Float64Array {
  * follow φ(e − r h) ∝ A · B^r · C_r with A = e^{−e²/2Δ}, B = e^{e h/Δ}, C_r = e^{−r²h²/2Δ}: two exponentials per
  * node and row instead of one per term.
  */
-function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number): StageGrid {
-  if (prev.free && covers(intervals, t, theta)) return freeStage(t);
-  const { x, w, panels } = panelNodes(clip(intervals, t, theta), panelWidthFor(t, nextDelta, resolution));
+function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
+  if (prev.free && covers(intervals, t, theta, reach)) return freeStage(t);
+  const { x, w, panels } = panelNodes(clip(intervals, t, theta, reach), panelWidthFor(t, nextDelta, resolution));
   const g = new Float64Array(x.length);
   if (prev.free) {
     const sd = Math.sqrt(t);
@@ -333,16 +349,27 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
 /**
  * The recursion shared by every design: at each look, `look` gets the stage of the previous look and returns the
  * continuation intervals (S scale) of this one after solving its bounds; the stage is then carried to the next
- * look at drift θ.
+ * look at drift θ (with windows wide enough for drifts up to `reach`). It may start at look `from.k` from a
+ * given stage. Returns the stage each look saw.
  */
-function recurse(fractions: readonly number[], theta: number, res: number, look: (k: number, prev: StageGrid, t: number, st: number) => Intervals): void {
-  let prev = freeStage(0);
+function recurse(
+  fractions: readonly number[],
+  theta: number,
+  res: number,
+  look: (k: number, prev: StageGrid, t: number, st: number) => Intervals,
+  reach = theta,
+  from: { k: number; stage: StageGrid } = { k: 0, stage: freeStage(0) },
+): StageGrid[] {
+  let prev = from.stage;
   const K = fractions.length;
-  for (let k = 0; k < K; k++) {
+  const stages: StageGrid[] = [];
+  for (let k = from.k; k < K; k++) {
     const t = fractions[k] as number;
+    stages[k] = prev;
     const iv = look(k, prev, t, Math.sqrt(t));
-    if (k < K - 1) prev = propagate(prev, t, theta, iv, (fractions[k + 1] as number) - t, res);
+    if (k < K - 1) prev = propagate(prev, t, theta, iv, (fractions[k + 1] as number) - t, res, reach);
   }
+  return stages;
 }
 
 /** The S-scale interval (−c √t, c √t) of a two-sided bound c (the whole line when c is infinite). */
@@ -355,10 +382,16 @@ const within = (c: number, st: number): [number, number] => (Number.isFinite(c) 
  */
 export function alphaSpendingBoundaries(fractions: readonly number[], alpha: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[] } {
   checkFractions(fractions);
+  const { boundaries, spent } = efficacyDesign(fractions, alpha, grid0.resolution ?? 1);
+  return { boundaries, spent };
+}
+
+/** The alpha-spending recursion, with the drift-0 stages it used (they serve the futility searches by tilting). */
+function efficacyDesign(fractions: readonly number[], alpha: number, res: number): { boundaries: number[]; spent: number[]; stages: StageGrid[] } {
   const boundaries: number[] = [];
   const spent: number[] = [];
   let prevSpent = 0;
-  recurse(fractions, 0, grid0.resolution ?? 1, (_k, prev, t, st) => {
+  const stages = recurse(fractions, 0, res, (_k, prev, t, st) => {
     const cum = obrienFlemingAlphaSpent(t, alpha);
     const inc = cum - prevSpent;
     const marginal = inc > 0 ? -qnorm(inc / 2) : Infinity;
@@ -373,8 +406,13 @@ export function alphaSpendingBoundaries(fractions: readonly number[], alpha: num
     spent.push(cum);
     prevSpent = cum;
     return [within(c, st)];
-  });
-  return { boundaries, spent };
+  }, TILT_MAX);
+  return { boundaries, spent, stages };
+}
+
+/** The drift-0 stages of the efficacy-only regions (as efficacyDesign's for its own boundaries). */
+function efficacyStages(fractions: readonly number[], efficacy: readonly number[], res: number): StageGrid[] {
+  return recurse(fractions, 0, res, (k, _prev, _t, st) => [within(efficacy[k] as number, st)], TILT_MAX);
 }
 
 function checkFractions(fractions: readonly number[]): void {
@@ -418,11 +456,31 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
 }
 
 /** Two-sided inner bounds a_k ≥ 0 at drift θ; stages flagged in `none` have no futility region. Final look uncapped. */
-function twoSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], none: readonly boolean[], theta: number, res: number, starts: number[] = []): { a: number[]; spent: number[] } {
+function twoSidedFutility(
+  fractions: readonly number[],
+  c: readonly number[],
+  spend: readonly number[],
+  none: readonly boolean[],
+  theta: number,
+  res: number,
+  starts: number[],
+  base: StageGrid[] | undefined,
+): { a: number[]; spent: number[] } {
   const K = fractions.length;
   const a: number[] = [];
   const spent: number[] = [];
   let cum = 0;
+  // Up to the first look that may have a futility region the regions are the efficacy ones: start there, from
+  // the drift-0 stage tilted to θ.
+  let from: { k: number; stage: StageGrid } | undefined;
+  if (base !== undefined && theta >= 0 && theta <= TILT_MAX) {
+    const k0 = none.findIndex((n, k) => n !== true || k === K - 1);
+    for (let k = 0; k < k0; k++) {
+      a.push(0);
+      spent.push(0);
+    }
+    from = { k: k0, stage: tilt(base[k0] as StageGrid, theta) };
+  }
   recurse(fractions, theta, res, (k, prev, t, st) => {
     const ck = c[k] as number;
     const target = spend[k] as number;
@@ -439,7 +497,7 @@ function twoSidedFutility(fractions: readonly number[], c: readonly number[], sp
     spent.push(cum);
     const [lo, hi] = within(ck, st);
     return ak > 0 ? [[lo, -ak * st], [ak * st, hi]] : [[lo, hi]];
-  });
+  }, theta, from);
   return { a, spent };
 }
 
@@ -448,11 +506,13 @@ function twoSidedFutility(fractions: readonly number[], c: readonly number[], sp
  * guess + 0.5] widened towards [lo0, hi0] until it holds a sign change; tolerance `tol` on θ.
  */
 function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number, start?: readonly [number, number]): number {
-  // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger), or from
-  // the two given points ...
-  let x0 = start?.[0] ?? guess + 0.15;
-  let x1 = start?.[1] ?? guess + 0.3;
+  // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger) and a
+  // first step of slope 1 (the final bound moves with the drift almost one for one), or from the two given
+  // points ...
+  let x0 = start?.[0] ?? guess + 0.02;
   let f0 = h(x0);
+  let x1 = start?.[1] ?? x0 - Math.max(-0.5, Math.min(0.5, Number.isFinite(f0) ? f0 : 0.1));
+  if (x1 === x0) return x0;
   let f1 = h(x1);
   for (let it = 0; it < 30 && Number.isFinite(f0) && Number.isFinite(f1) && f1 !== f0; it++) {
     if (Math.abs(f1) < 1e-13) return x1;
@@ -514,7 +574,21 @@ function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, gues
  */
 export function betaSpendingFutility(fractions: readonly number[], efficacy: readonly number[], beta: number, grid0: GridOptions = {}): FutilityDesign {
   checkFractions(fractions);
+  return futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1);
+}
+
+/**
+ * Both designs of a trial sequential analysis at once: the alpha-spending boundaries and the beta-spending
+ * futility design for them (fractions ending at 1), sharing the drift-0 integration stages.
+ */
+export function groupSequentialDesign(fractions: readonly number[], alpha: number, beta: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[]; futility: FutilityDesign } {
+  checkFractions(fractions);
   const res = grid0.resolution ?? 1;
+  const eff = efficacyDesign(fractions, alpha, res);
+  return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages) };
+}
+
+function futilityDesign(fractions: readonly number[], efficacy: readonly number[], beta: number, res: number, fullStages?: StageGrid[]): FutilityDesign {
   const K = fractions.length;
   if (fractions[K - 1] !== 1) throw new RangeError("the futility design needs its last information fraction at 1");
   const spend = fractions.map((t) => obrienFlemingBetaSpent(t, beta));
@@ -523,16 +597,25 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
   const oneStarts: number[] = [];
   // Searches run on a grid half as fine first (a quarter of the work per pass); only the last steps use the full grid.
   const coarse = res / 2;
-  const lastOneSided = (theta: number, r: number): number => (oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts)[K - 1] as number) - cK;
+  // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
+  let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
+  const oneSided = (theta: number, r: number): number[] => {
+    if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts) };
+    return tried.f;
+  };
+  const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
   // The drift of the fixed design with the same α and β is a close first guess (the inflation is small).
   const fixedDrift = cK - qnorm(beta);
-  // The one-sided design only tells which looks get no futility bound (the sign of f_k): a looser tolerance.
-  // Only the signs of its bounds are used: the coarse grid decides unless a bound lies within 1e-3 of 0.
-  let oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-7);
-  let one = oneSidedFutility(fractions, efficacy, spend, oneTheta, coarse, oneStarts);
-  if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-3)) {
+  // The one-sided design only tells which looks get no futility bound (the sign of f_k), so its drift needs only
+  // a loose tolerance (1e-5 in θ moves f_k by less than 1e-5): the coarse grid decides unless a bound lies within
+  // 1e-2 of 0.
+  let oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-5);
+  // (the search's last evaluation lies within its tolerance of the root)
+  if (tried.r === coarse && Math.abs(tried.theta - oneTheta) < 1e-5) oneTheta = tried.theta;
+  let one = oneSided(oneTheta, coarse);
+  if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-2)) {
     oneTheta = solveDrift((th) => lastOneSided(th, res), -4, 10, fixedDrift, 1e-9, [oneTheta, oneTheta + 1e-4]);
-    one = oneSidedFutility(fractions, efficacy, spend, oneTheta, res, oneStarts);
+    one = oneSided(oneTheta, res);
   }
   const none = one.map((f, k) => k < K - 1 && f < 0);
   let kMin = -1;
@@ -549,7 +632,21 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
     for (let k = kMin - 1; k < K; k++) adjusted[k] = (((spend[k] as number) - base) / (beta - base)) * beta;
   }
   const twoStarts: number[] = [];
-  const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts).a[K - 1] as number) - cK;
+  // Drift-0 stages of the efficacy regions, tilted to each drift tried (computed once per grid).
+  const bases = new Map<number, StageGrid[]>();
+  if (fullStages !== undefined) bases.set(res, fullStages);
+  const baseFor = (r: number): StageGrid[] => {
+    let b = bases.get(r);
+    if (b === undefined) bases.set(r, (b = efficacyStages(fractions, efficacy, r)));
+    return b;
+  };
+  const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts, baseFor(r)).a[K - 1] as number) - cK;
+  if (none.every((n, k) => n || k === K - 1)) {
+    // Only the final look has a futility bound: every pass is a tilt and one root search, so search on the full grid.
+    const drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12);
+    const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
+    return { futility: design.a.slice(0, K - 1).map(() => null), drift, betaSpent: design.spent };
+  }
   // The two-sided design is symmetric in the drift: search θ ≥ 0; coarse first, then polish on the full grid.
   const roughDrift = solveDrift((th) => last(th, coarse), 0, 10, fixedDrift, 1e-8);
   // One Newton step on the full grid with the coarse grid's slope (both grids agree to ~1e-7, so the step leaves
@@ -558,7 +655,7 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
   const hFull = last(roughDrift, res);
   let drift = roughDrift - hFull / slope;
   if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, roughDrift + 1e-5]);
-  const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts);
+  const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
   const futility = design.a.slice(0, K - 1).map((a) => (a <= 1e-5 ? null : a));
   return { futility, drift, betaSpent: design.spent };
 }
