@@ -227,9 +227,15 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
     const maxR = Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
     const c = new Float64Array(maxR);
     for (let r = 0; r < maxR; r++) c[r] = Math.exp(half * r * r * p.h * p.h);
-    const off = new Float64Array(nq);
-    for (let q = 0; q < nq; q++) off[q] = p.a + 0.5 * p.h * (1 + (GL_X[q] as number));
-    return { ...p, c, off };
+    // Node q of panel p0 lies δ_q = h (1 + X_q) / 2 into it: e_q = E − δ_q with E = centre − a − p0 h, and
+    // B_q = e^{E h/Δ} · e^{−δ_q h/Δ}.
+    const delta_q = new Float64Array(nq);
+    const d = new Float64Array(nq);
+    for (let q = 0; q < nq; q++) {
+      delta_q[q] = 0.5 * p.h * (1 + (GL_X[q] as number));
+      d[q] = Math.exp((-(delta_q[q] as number) * p.h) / delta);
+    }
+    return { ...p, c, delta_q, d };
   });
   for (let i = 0; i < x.length; i++) {
     const centre = (x[i] as number) - shift;
@@ -244,10 +250,12 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
       const nr = Math.min(p1 - p0 + 1, p.c.length);
       const c = p.c;
       const base = p.start + p0 * nq;
+      const E = centre - p.a - p0 * h;
+      const bStar = Math.exp((E * h) / delta);
       for (let q = 0; q < nq; q++) {
-        const e = centre - ((p.off[q] as number) + p0 * h);
+        const e = E - (p.delta_q[q] as number);
         let ab = Math.exp(half * e * e);
-        const b = Math.exp(e * h / delta);
+        const b = bStar * (p.d[q] as number);
         let idx = base + q;
         for (let r = 0; r < nr; r++) {
           s += (pg[idx] as number) * ab * (c[r] as number);
