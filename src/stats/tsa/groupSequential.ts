@@ -326,7 +326,7 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
 
 /**
  * Solves p(c) = target for c in [lo, hi] where p is continuous and decreasing (increasing when `increasing`),
- * by Newton's method safeguarded with bisection, to |Δc| < 1e-12 (or the bracket's width).
+ * by Newton's method (steps of at most 1) safeguarded with bisection, to |Δc| < 1e-12 (or the bracket's width).
  */
 function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean): number {
   let lo = lo0;
@@ -346,7 +346,8 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
     else lo = c;
     let d = dp(c);
     if (logScale) d /= Math.exp(fv) * target;
-    let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - fv / d : NaN;
+    // Newton steps of at most 1 on the z scale (a flat tail can throw a full step across the bracket).
+    let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, fv / d)) : NaN;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
     if (Math.abs(next - c) < 1e-12 * Math.max(1, Math.abs(c)) || hi - lo < 1e-13) return next;
     c = next;
@@ -399,6 +400,8 @@ function efficacyDesign(fractions: readonly number[], alpha: number, res: number
   const boundaries: number[] = [];
   const spent: number[] = [];
   let prevSpent = 0;
+  // Each search starts from the marginal bound scaled as the previous look's solution was (the ratio varies slowly).
+  let ratio = 1;
   const stages = recurse(fractions, 0, res, (_k, prev, t, st) => {
     const cum = obrienFlemingAlphaSpent(t, alpha);
     const inc = cum - prevSpent;
@@ -407,8 +410,10 @@ function efficacyDesign(fractions: readonly number[], alpha: number, res: number
     if (inc > 0 && !prev.free && marginal <= BEYOND) {
       const p = (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
       const dp = (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
-      c = p(marginal) < inc ? solveMonotone(p, dp, inc, 0, marginal, marginal, false, true) : marginal;
+      // The bound lies below the marginal one (P(continue, |Z_k| ≥ c) ≤ P(|Z_k| ≥ c)).
+      c = solveMonotone(p, dp, inc, 0, marginal, ratio * marginal, false, true);
       if (!Number.isFinite(c)) c = Infinity;
+      else ratio = c / marginal;
     }
     boundaries.push(c);
     spent.push(cum);
@@ -444,6 +449,9 @@ export interface FutilityDesign {
 function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[] = []): number[] {
   const f: number[] = [];
   let cumBeta = 0;
+  // Without a start from an earlier pass, a search starts from the bound for the look's own beta, moved as the
+  // previous look's solution was moved from its own.
+  let offset = 0;
   recurse(fractions, theta, res, (k, prev, t, st) => {
     const target = spend[k] as number;
     let fk: number;
@@ -451,9 +459,10 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
     else {
       const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
       const dp = (z: number): number => st * densityAt(prev, t, theta, z * st);
-      const guess = starts[k] ?? (target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8);
-      fk = solveMonotone(p, dp, target, -20, 20, guess, true, false);
+      const own = target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8;
+      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true);
       starts[k] = fk;
+      if (Number.isFinite(fk - own)) offset = fk - own;
     }
     f.push(fk);
     cumBeta += crossing(prev, t, theta, fk * st, -1);
@@ -496,7 +505,7 @@ function twoSidedFutility(
     let ak = 0;
     if (none[k] !== true && target > cum) {
       const dp = (z: number): number => st * (densityAt(prev, t, theta, z * st) + densityAt(prev, t, theta, -z * st));
-      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, false);
+      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, true);
       starts[k] = ak;
       if (k < K - 1 && ak > ck) ak = ck;
     }
