@@ -626,9 +626,17 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
   // The one-sided design only tells which looks get no futility bound (the sign of f_k), so its drift needs only
   // a loose tolerance (1e-5 in θ moves f_k by less than 1e-5): the coarse grid decides unless a bound lies within
   // 1e-2 of 0.
-  let oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-5);
-  // (the search's last evaluation lies within its tolerance of the root)
-  if (tried.r === coarse && Math.abs(tried.theta - oneTheta) < 1e-5) oneTheta = tried.theta;
+  // A first pass at the search's starting drift often settles the signs already: the bounds move with the drift
+  // by about √t_k per unit (the final one by about 1), so when every bound is farther from 0 than twice the final
+  // bound's miss (plus 1e-2), no drift between the start and the root changes a sign.
+  const x0 = fixedDrift + 0.02;
+  const miss = lastOneSided(x0, coarse);
+  let oneTheta = x0;
+  if (!(Number.isFinite(miss) && tried.f.every((f, k) => k === K - 1 || Math.abs(f) > 2 * Math.abs(miss) + 1e-2))) {
+    oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-5);
+    // (the search's last evaluation lies within its tolerance of the root)
+    if (tried.r === coarse && Math.abs(tried.theta - oneTheta) < 1e-5) oneTheta = tried.theta;
+  }
   let one = oneSided(oneTheta, coarse);
   if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-2)) {
     oneTheta = solveDrift((th) => lastOneSided(th, res), -4, 10, fixedDrift, 1e-9, [oneTheta, oneTheta + 1e-4]);
