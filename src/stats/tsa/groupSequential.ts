@@ -29,6 +29,8 @@ const INV_SQRT_2PI = 0.3989422804014327;
 const BEYOND = 8;
 /** Grid truncation in standard deviations of S_k around its mean. */
 const TRUNCATION_SD = 8;
+/** A look whose continuation region holds θ t ± 12 √t leaves S_k normal (the mass beyond is 4e-33). */
+const FREE_SD = 12;
 /** Gauss–Legendre nodes and weights on [−1, 1], 8 points. */
 const GL_X = [-0.9602898564975363, -0.7966664774136267, -0.5255324099163290, -0.1834346424956498, 0.1834346424956498, 0.5255324099163290, 0.7966664774136267, 0.9602898564975363];
 const GL_W = [0.1012285362903763, 0.2223810344533745, 0.3137066458778873, 0.3626837833783620, 0.3626837833783620, 0.3137066458778873, 0.2223810344533745, 0.1012285362903763];
@@ -88,34 +90,83 @@ export function obrienFlemingBetaSpent(t: number, beta: number): number {
   return 2 * normalUpper(-qnorm(beta / 2) / Math.sqrt(t));
 }
 
-/** The sub-density of S_k on its continuation region, times the quadrature weights (g = w · f_k at x). */
+/**
+ * The sub-density of S_k on its continuation region, times the quadrature weights (g = w · f_k at x), on panels
+ * of 8 Gauss–Legendre nodes (`panels`: per continuation interval its start a, panel width h, panel count n and
+ * the index of its first node). `cum` holds the prefix sums of g (cum[j] = g_0 + … + g_{j−1}), so that the nodes
+ * far on one side of a level (normal tail 1 to double precision) are summed at once. A `free` stage is one whose
+ * continuation regions so far held the whole grid window: S_k is then N(θ t_k, t_k) to 1e-15 and the look is
+ * handled in closed form.
+ */
 interface StageGrid {
+  t: number;
+  free: boolean;
   x: Float64Array;
   g: Float64Array;
-  t: number;
+  cum: Float64Array;
+  panels: Panel[];
+}
+
+interface Panel {
+  a: number;
+  h: number;
+  n: number;
+  start: number;
 }
 
 /** Continuation intervals on the S scale at one look. */
 type Intervals = ReadonlyArray<readonly [number, number]>;
 
-function panelNodes(intervals: Intervals, mean: number, sd: number, panelWidth: number): { x: Float64Array; w: Float64Array } {
-  const lo = mean - TRUNCATION_SD * sd;
-  const hi = mean + TRUNCATION_SD * sd;
-  const parts: [number, number, number][] = [];
+/** Beyond this many kernel SDs a normal tail is 1 (or 0) to double precision relative to the sums it enters. */
+const TAIL_ONE = 8.5;
+const TAIL_ZERO = 12;
+
+const freeStage = (t: number): StageGrid => ({ t, free: true, x: new Float64Array(0), g: new Float64Array(0), cum: new Float64Array(1), panels: [] });
+
+/**
+ * Grid window at look k: the continuation region within θ t ± 12 √t; a region's end beyond that is cut at
+ * θ t ± 8 √t (the mass beyond is below 1e-15, and a look whose region holds θ t ± 12 √t on both sides is free).
+ */
+function clip(intervals: Intervals, t: number, theta: number, reach: number): Intervals {
+  const sd = Math.sqrt(t);
+  const lo = Math.min(theta, reach) * t;
+  const hi = Math.max(theta, reach) * t;
+  return intervals.map(([a, b]) => [a >= lo - FREE_SD * sd ? a : Math.max(a, lo - TRUNCATION_SD * sd), b <= hi + FREE_SD * sd ? b : Math.min(b, hi + TRUNCATION_SD * sd)] as const);
+}
+
+function covers(intervals: Intervals, t: number, theta: number, reach: number): boolean {
+  const sd = Math.sqrt(t);
+  return intervals.some(([a, b]) => a <= Math.min(theta, reach) * t - FREE_SD * sd && b >= Math.max(theta, reach) * t + FREE_SD * sd);
+}
+
+/**
+ * Largest drift a drift-0 stage serves by tilting (its window reaches 8 t above the mean): with a continuation
+ * region that does not depend on θ, the sub-density at drift θ is the drift-0 one times the likelihood ratio
+ * exp(θ s − θ² t / 2) of Brownian motion, on the same nodes.
+ */
+const TILT_MAX = 8;
+
+function tilt(stage: StageGrid, theta: number): StageGrid {
+  if (stage.free || theta === 0) return stage;
+  const c = -0.5 * theta * theta * stage.t;
+  const g = new Float64Array(stage.g.length);
+  for (let j = 0; j < g.length; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
+  return { ...stage, g, cum: prefixSums(g) };
+}
+
+function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; w: Float64Array; panels: Panel[] } {
+  const panels: Panel[] = [];
   let total = 0;
-  for (const [a0, b0] of intervals) {
-    const a = Math.max(a0, lo);
-    const b = Math.min(b0, hi);
+  for (const [a, b] of intervals) {
     if (!(b > a)) continue;
     const n = Math.max(1, Math.ceil((b - a) / panelWidth));
-    parts.push([a, b, n]);
+    panels.push({ a, h: (b - a) / n, n, start: total });
     total += n * GL_X.length;
   }
   const x = new Float64Array(total);
   const w = new Float64Array(total);
   let p = 0;
-  for (const [a, b, n] of parts) {
-    const h = (b - a) / n;
+  for (const { a, h, n } of panels) {
     for (let j = 0; j < n; j++) {
       const mid = a + (j + 0.5) * h;
       for (let q = 0; q < GL_X.length; q++) {
@@ -125,7 +176,7 @@ function panelNodes(intervals: Intervals, mean: number, sd: number, panelWidth: 
       }
     }
   }
-  return { x, w };
+  return { x, w, panels };
 }
 
 /** Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k and 4 √Δ_{k+1}, divided by `resolution`. */
@@ -134,86 +185,148 @@ export interface GridOptions {
   resolution?: number;
 }
 
-function panelWidthFor(t: number, nextDelta: number | undefined, resolution: number): number {
-  const shape = (1.5 * Math.sqrt(t)) / resolution;
-  return nextDelta === undefined ? shape : Math.min(shape, (4 * Math.sqrt(nextDelta)) / resolution);
+function panelWidthFor(t: number, nextDelta: number, resolution: number): number {
+  return Math.min(1.5 * Math.sqrt(t), 4 * Math.sqrt(nextDelta)) / resolution;
 }
 
-/** Look 1: S_1 ~ N(θ t_1, t_1) restricted to the continuation intervals. */
-function firstGrid(t: number, theta: number, intervals: Intervals, nextDelta: number | undefined, resolution: number): StageGrid {
-  const sd = Math.sqrt(t);
-  const mean = theta * t;
-  const { x, w } = panelNodes(intervals, mean, sd, panelWidthFor(t, nextDelta, resolution));
+function prefixSums(g: Float64Array): Float64Array {
+  const cum = new Float64Array(g.length + 1);
+  for (let j = 0; j < g.length; j++) cum[j + 1] = (cum[j] as number) + (g[j] as number);
+  return cum;
+}
+
+/**
+ * The stage at look k (information t, drift θ, continuation intervals) from the stage at look k − 1:
+ * f_k(s) = Σ_j g_j φ((s − x_j − θΔ)/√Δ)/√Δ at the new nodes (or the N(θ t, t) density from a free stage).
+ * On each panel row (the same Gauss–Legendre node q in successive panels of width h) the kernel's exponentials
+ * follow φ(e − r h) ∝ A · B^r · C_r with A = e^{−e²/2Δ}, B = e^{e h/Δ}, C_r = e^{−r²h²/2Δ}: two exponentials per
+ * node and row instead of one per term.
+ */
+function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
+  if (prev.free && covers(intervals, t, theta, reach)) return freeStage(t);
+  const { x, w, panels } = panelNodes(clip(intervals, t, theta, reach), panelWidthFor(t, nextDelta, resolution));
   const g = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const z = ((x[i] as number) - mean) / sd;
-    g[i] = ((w[i] as number) * INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
+  if (prev.free) {
+    const sd = Math.sqrt(t);
+    const mean = theta * t;
+    for (let i = 0; i < x.length; i++) {
+      const z = ((x[i] as number) - mean) / sd;
+      g[i] = ((w[i] as number) * INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
+    }
+    return { t, free: false, x, g, cum: prefixSums(g), panels };
   }
-  return { x, g, t };
-}
-
-/** Look k from look k − 1: f_k(s) = Σ g_j φ((s − x_j − θΔ)/√Δ)/√Δ on the new continuation intervals. */
-function nextGrid(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number | undefined, resolution: number): StageGrid {
   const delta = t - prev.t;
   const sdInc = Math.sqrt(delta);
   const shift = theta * delta;
-  const { x, w } = panelNodes(intervals, theta * t, Math.sqrt(t), panelWidthFor(t, nextDelta, resolution));
-  const g = new Float64Array(x.length);
-  const px = prev.x;
+  const band = TRUNCATION_SD * sdInc;
+  const half = -0.5 / delta;
   const pg = prev.g;
-  const m = px.length;
-  const inv = 1 / sdInc;
-  // The kernel is negligible (< e^-32) beyond 8 increment SDs; px is sorted, so scan only the band.
-  const band = 8 * sdInc;
-  let start = 0;
+  const nq = GL_X.length;
+  // Per interval of the previous stage: C_r, and the node offsets within a panel.
+  const rows = prev.panels.map((p) => {
+    const maxR = Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
+    const c = new Float64Array(maxR);
+    for (let r = 0; r < maxR; r++) c[r] = Math.exp(half * r * r * p.h * p.h);
+    // Node q of panel p0 lies δ_q = h (1 + X_q) / 2 into it: e_q = E − δ_q with E = centre − a − p0 h, and
+    // B_q = e^{E h/Δ} · e^{−δ_q h/Δ}.
+    const delta_q = new Float64Array(nq);
+    const d = new Float64Array(nq);
+    for (let q = 0; q < nq; q++) {
+      delta_q[q] = 0.5 * p.h * (1 + (GL_X[q] as number));
+      d[q] = Math.exp((-(delta_q[q] as number) * p.h) / delta);
+    }
+    return { ...p, c, delta_q, d };
+  });
   for (let i = 0; i < x.length; i++) {
     const centre = (x[i] as number) - shift;
-    while (start < m && (px[start] as number) < centre - band) start++;
     let s = 0;
-    for (let j = start; j < m; j++) {
-      const u = px[j] as number;
-      if (u > centre + band) break;
-      const z = (centre - u) * inv;
-      s += (pg[j] as number) * Math.exp(-0.5 * z * z);
+    for (const p of rows) {
+      const h = p.h;
+      let p0 = Math.floor((centre - band - p.a) / h);
+      let p1 = Math.floor((centre + band - p.a) / h);
+      if (p0 < 0) p0 = 0;
+      if (p1 > p.n - 1) p1 = p.n - 1;
+      if (p1 < p0) continue;
+      const nr = Math.min(p1 - p0 + 1, p.c.length);
+      const c = p.c;
+      const base = p.start + p0 * nq;
+      const E = centre - p.a - p0 * h;
+      const bStar = Math.exp((E * h) / delta);
+      for (let q = 0; q < nq; q++) {
+        const e = E - (p.delta_q[q] as number);
+        let ab = Math.exp(half * e * e);
+        const b = bStar * (p.d[q] as number);
+        let idx = base + q;
+        for (let r = 0; r < nr; r++) {
+          s += (pg[idx] as number) * ab * (c[r] as number);
+          ab *= b;
+          idx += nq;
+        }
+      }
     }
-    g[i] = (w[i] as number) * s * INV_SQRT_2PI * inv;
+    g[i] = (w[i] as number) * s * INV_SQRT_2PI / sdInc;
   }
-  return { x, g, t };
+  return { t, free: false, x, g, cum: prefixSums(g), panels };
 }
 
-/** P(no stop before look k and S_k > level) from the grid of look k − 1 (Δ, θ as in nextGrid). */
-function upperFrom(prev: StageGrid, t: number, theta: number, level: number): number {
-  const sdInc = Math.sqrt(t - prev.t);
+/** First index j with x[j] ≥ v (x sorted). */
+function lowerBound(x: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = x.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((x[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * P(no stop before look k and S_k > level) when `side` is 1, P(… S_k < level) when it is −1, from the stage of
+ * look k − 1 (information t and drift θ at look k): Σ_j g_j Φ(side (x_j + θΔ − level)/√Δ). Nodes more than 8.5
+ * kernel SDs on the far side count fully (prefix sums), nodes more than 12 SDs on the near side not at all.
+ */
+function crossing(prev: StageGrid, t: number, theta: number, level: number, side: 1 | -1): number {
+  if (prev.free) return normalCdf((side * (theta * t - level)) / Math.sqrt(t));
+  const sd = Math.sqrt(t - prev.t);
   const c = level - theta * (t - prev.t);
-  let s = 0;
-  for (let j = 0; j < prev.x.length; j++) s += (prev.g[j] as number) * normalUpper((c - (prev.x[j] as number)) / sdInc);
+  const x = prev.x;
+  const g = prev.g;
+  const cum = prev.cum;
+  const m = x.length;
+  // Nodes with x_j < c − 12 sd (side 1) or x_j > c + 12 sd (side −1) contribute nothing; the far ones fully.
+  const a = lowerBound(x, c - (side === 1 ? TAIL_ZERO : TAIL_ONE) * sd);
+  const b = lowerBound(x, c + (side === 1 ? TAIL_ONE : TAIL_ZERO) * sd);
+  let s = side === 1 ? (cum[m] as number) - (cum[b] as number) : (cum[a] as number);
+  const k = side * Math.SQRT1_2 / sd;
+  for (let j = a; j < b; j++) s += (g[j] as number) * 0.5 * erfc(k * (c - (x[j] as number)));
   return s;
 }
 
-/** P(no stop before look k and S_k < level). */
-function lowerFrom(prev: StageGrid, t: number, theta: number, level: number): number {
-  const sdInc = Math.sqrt(t - prev.t);
-  const c = level - theta * (t - prev.t);
-  let s = 0;
-  for (let j = 0; j < prev.x.length; j++) s += (prev.g[j] as number) * normalCdf((c - (prev.x[j] as number)) / sdInc);
-  return s;
-}
-
-/** d/dlevel of upperFrom (= −density of S_k at level on the paths still running). */
-function densityFrom(prev: StageGrid, t: number, theta: number, level: number): number {
-  const sdInc = Math.sqrt(t - prev.t);
-  const c = level - theta * (t - prev.t);
-  let s = 0;
-  for (let j = 0; j < prev.x.length; j++) {
-    const z = (c - (prev.x[j] as number)) / sdInc;
-    s += (prev.g[j] as number) * Math.exp(-0.5 * z * z);
+/** Density of S_k at level on the paths still running (d/dlevel of crossing(…, −1)). */
+function densityAt(prev: StageGrid, t: number, theta: number, level: number): number {
+  if (prev.free) {
+    const sd = Math.sqrt(t);
+    const z = (level - theta * t) / sd;
+    return (INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
   }
-  return (s * INV_SQRT_2PI) / sdInc;
+  const sd = Math.sqrt(t - prev.t);
+  const c = level - theta * (t - prev.t);
+  const x = prev.x;
+  const a = lowerBound(x, c - TAIL_ZERO * sd);
+  const b = lowerBound(x, c + TAIL_ZERO * sd);
+  const half = -0.5 / (sd * sd);
+  let s = 0;
+  for (let j = a; j < b; j++) {
+    const d = c - (x[j] as number);
+    s += (prev.g[j] as number) * Math.exp(half * d * d);
+  }
+  return (s * INV_SQRT_2PI) / sd;
 }
 
 /**
  * Solves p(c) = target for c in [lo, hi] where p is continuous and decreasing (increasing when `increasing`),
- * by Newton's method safeguarded with bisection, to |Δc| < 1e-12 (or the bracket's width).
+ * by Newton's method (steps of at most 1) safeguarded with bisection, to |Δc| < 1e-12 (or the bracket's width).
  */
 function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean): number {
   let lo = lo0;
@@ -233,7 +346,8 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
     else lo = c;
     let d = dp(c);
     if (logScale) d /= Math.exp(fv) * target;
-    let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - fv / d : NaN;
+    // Newton steps of at most 1 on the z scale (a flat tail can throw a full step across the bracket).
+    let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, fv / d)) : NaN;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
     if (Math.abs(next - c) < 1e-12 * Math.max(1, Math.abs(c)) || hi - lo < 1e-13) return next;
     c = next;
@@ -242,48 +356,76 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
 }
 
 /**
+ * The recursion shared by every design: at each look, `look` gets the stage of the previous look and returns the
+ * continuation intervals (S scale) of this one after solving its bounds; the stage is then carried to the next
+ * look at drift θ (with windows wide enough for drifts up to `reach`). It may start at look `from.k` from a
+ * given stage. Returns the stage each look saw.
+ */
+function recurse(
+  fractions: readonly number[],
+  theta: number,
+  res: number,
+  look: (k: number, prev: StageGrid, t: number, st: number) => Intervals,
+  reach = theta,
+  from: { k: number; stage: StageGrid } = { k: 0, stage: freeStage(0) },
+): StageGrid[] {
+  let prev = from.stage;
+  const K = fractions.length;
+  const stages: StageGrid[] = [];
+  for (let k = from.k; k < K; k++) {
+    const t = fractions[k] as number;
+    stages[k] = prev;
+    const iv = look(k, prev, t, Math.sqrt(t));
+    if (k < K - 1) prev = propagate(prev, t, theta, iv, (fractions[k + 1] as number) - t, res, reach);
+  }
+  return stages;
+}
+
+/** The S-scale interval (−c √t, c √t) of a two-sided bound c (the whole line when c is infinite). */
+const within = (c: number, st: number): [number, number] => (Number.isFinite(c) ? [-c * st, c * st] : [-Infinity, Infinity]);
+
+/**
  * Two-sided symmetric alpha-spending boundaries ±c_k (z scale) at information fractions 0 < t_1 < … < t_K ≤ 1:
  * P_0(|Z_j| < c_j for j < k, |Z_k| ≥ c_k) = α(t_k) − α(t_{k−1}). A look that may spend no more alpha (the
  * increment underflows) has c_k = Infinity. `spent` is the cumulative alpha α(t_k).
  */
 export function alphaSpendingBoundaries(fractions: readonly number[], alpha: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[] } {
   checkFractions(fractions);
-  const res = grid0.resolution ?? 1;
-  const K = fractions.length;
+  const { boundaries, spent } = efficacyDesign(fractions, alpha, grid0.resolution ?? 1);
+  return { boundaries, spent };
+}
+
+/** The alpha-spending recursion, with the drift-0 stages it used (they serve the futility searches by tilting). */
+function efficacyDesign(fractions: readonly number[], alpha: number, res: number): { boundaries: number[]; spent: number[]; stages: StageGrid[] } {
   const boundaries: number[] = [];
   const spent: number[] = [];
-  let grid: StageGrid | undefined;
   let prevSpent = 0;
-  for (let k = 0; k < K; k++) {
-    const t = fractions[k] as number;
-    const next = fractions[k + 1];
+  // Each search starts from the marginal bound scaled as the previous look's solution was (the ratio varies slowly).
+  let ratio = 1;
+  const stages = recurse(fractions, 0, res, (_k, prev, t, st) => {
     const cum = obrienFlemingAlphaSpent(t, alpha);
     const inc = cum - prevSpent;
-    let c: number;
     const marginal = inc > 0 ? -qnorm(inc / 2) : Infinity;
-    if (!(inc > 0)) c = Infinity;
-    else if (grid === undefined) c = marginal;
-    else if (marginal > BEYOND) c = marginal;
-    else {
-      const g = grid;
-      const st = Math.sqrt(t);
-      const p = (z: number): number => upperFrom(g, t, 0, z * st) + lowerFrom(g, t, 0, -z * st);
-      const dp = (z: number): number => -st * (densityFrom(g, t, 0, z * st) + densityFrom(g, t, 0, -z * st));
-      const start = -qnorm(inc / 2);
-      c = p(start) < inc ? solveMonotone(p, dp, inc, 0, start, start, false, true) : start;
+    let c = marginal;
+    if (inc > 0 && !prev.free && marginal <= BEYOND) {
+      const p = (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
+      const dp = (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
+      // The bound lies below the marginal one (P(continue, |Z_k| ≥ c) ≤ P(|Z_k| ≥ c)).
+      c = solveMonotone(p, dp, inc, 0, marginal, ratio * marginal, false, true);
       if (!Number.isFinite(c)) c = Infinity;
+      else ratio = c / marginal;
     }
     boundaries.push(c);
     spent.push(cum);
     prevSpent = cum;
-    if (k < K - 1) {
-      const b = Number.isFinite(c) ? c * Math.sqrt(t) : Infinity;
-      const iv: Intervals = [[-b, b]];
-      const nd = (next as number) - t;
-      grid = grid === undefined ? firstGrid(t, 0, iv, nd, res) : nextGrid(grid, t, 0, iv, nd, res);
-    }
-  }
-  return { boundaries, spent };
+    return [within(c, st)];
+  }, TILT_MAX);
+  return { boundaries, spent, stages };
+}
+
+/** The drift-0 stages of the efficacy-only regions (as efficacyDesign's for its own boundaries). */
+function efficacyStages(fractions: readonly number[], efficacy: readonly number[], res: number): StageGrid[] {
+  return recurse(fractions, 0, res, (k, _prev, _t, st) => [within(efficacy[k] as number, st)], TILT_MAX);
 }
 
 function checkFractions(fractions: readonly number[]): void {
@@ -305,75 +447,74 @@ export interface FutilityDesign {
 
 /** One-sided beta-spending futility bounds f_k (lower, may be negative) for the efficacy bounds c, at drift θ. */
 function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[] = []): number[] {
-  const K = fractions.length;
   const f: number[] = [];
-  let grid: StageGrid | undefined;
   let cumBeta = 0;
-  for (let k = 0; k < K; k++) {
-    const t = fractions[k] as number;
-    const st = Math.sqrt(t);
+  // Without a start from an earlier pass, a search starts from the bound for the look's own beta, moved as the
+  // previous look's solution was moved from its own.
+  let offset = 0;
+  recurse(fractions, theta, res, (k, prev, t, st) => {
     const target = spend[k] as number;
     let fk: number;
-    if (grid === undefined) {
-      fk = qnorm(target) + st * theta;
-    } else {
-      const g = grid;
-      const p = (z: number): number => cumBeta + lowerFrom(g, t, theta, z * st);
-      const dp = (z: number): number => st * densityFrom(g, t, theta, z * st);
-      const guess = starts[k] ?? (target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8);
-      fk = solveMonotone(p, dp, target, -20, 20, guess, true, false);
+    if (prev.free) fk = qnorm(Math.max(target - cumBeta, 0)) + st * theta;
+    else {
+      const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
+      const dp = (z: number): number => st * densityAt(prev, t, theta, z * st);
+      const own = target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8;
+      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true);
       starts[k] = fk;
+      if (Number.isFinite(fk - own)) offset = fk - own;
     }
     f.push(fk);
-    const ck = c[k] as number;
-    const up = Number.isFinite(ck) ? ck * st : Infinity;
-    if (grid === undefined) cumBeta = normalCdf(fk - st * theta);
-    else cumBeta += lowerFrom(grid, t, theta, fk * st);
-    if (k < K - 1) {
-      const iv: Intervals = fk * st < up ? [[fk * st, up]] : [];
-      const nd = (fractions[k + 1] as number) - t;
-      grid = grid === undefined ? firstGrid(t, theta, iv, nd, res) : nextGrid(grid, t, theta, iv, nd, res);
-    }
-  }
+    cumBeta += crossing(prev, t, theta, fk * st, -1);
+    const up = within(c[k] as number, st)[1];
+    return fk * st < up ? [[fk * st, up]] : [];
+  });
   return f;
 }
 
 /** Two-sided inner bounds a_k ≥ 0 at drift θ; stages flagged in `none` have no futility region. Final look uncapped. */
-function twoSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], none: readonly boolean[], theta: number, res: number, starts: number[] = []): { a: number[]; spent: number[] } {
+function twoSidedFutility(
+  fractions: readonly number[],
+  c: readonly number[],
+  spend: readonly number[],
+  none: readonly boolean[],
+  theta: number,
+  res: number,
+  starts: number[],
+  base: StageGrid[] | undefined,
+): { a: number[]; spent: number[] } {
   const K = fractions.length;
   const a: number[] = [];
   const spent: number[] = [];
-  let grid: StageGrid | undefined;
   let cum = 0;
-  for (let k = 0; k < K; k++) {
-    const t = fractions[k] as number;
-    const st = Math.sqrt(t);
+  // Up to the first look that may have a futility region the regions are the efficacy ones: start there, from
+  // the drift-0 stage tilted to θ.
+  let from: { k: number; stage: StageGrid } | undefined;
+  if (base !== undefined && theta >= 0 && theta <= TILT_MAX) {
+    const k0 = none.findIndex((n, k) => n !== true || k === K - 1);
+    for (let k = 0; k < k0; k++) {
+      a.push(0);
+      spent.push(0);
+    }
+    from = { k: k0, stage: tilt(base[k0] as StageGrid, theta) };
+  }
+  recurse(fractions, theta, res, (k, prev, t, st) => {
     const ck = c[k] as number;
     const target = spend[k] as number;
-    const inner = (z: number): number =>
-      grid === undefined ? normalCdf(z - st * theta) - normalCdf(-z - st * theta) : lowerFrom(grid, t, theta, z * st) - lowerFrom(grid, t, theta, -z * st);
-    let ak: number;
-    if (none[k] === true || !(target > cum)) ak = 0;
-    else {
-      const g = grid;
-      const dp = (z: number): number =>
-        g === undefined
-          ? INV_SQRT_2PI * (Math.exp(-0.5 * (z - st * theta) ** 2) + Math.exp(-0.5 * (z + st * theta) ** 2))
-          : st * (densityFrom(g, t, theta, z * st) + densityFrom(g, t, theta, -z * st));
-      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, false);
+    const inner = (z: number): number => crossing(prev, t, theta, z * st, -1) - crossing(prev, t, theta, -z * st, -1);
+    let ak = 0;
+    if (none[k] !== true && target > cum) {
+      const dp = (z: number): number => st * (densityAt(prev, t, theta, z * st) + densityAt(prev, t, theta, -z * st));
+      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, true);
       starts[k] = ak;
       if (k < K - 1 && ak > ck) ak = ck;
     }
     cum += ak > 0 ? inner(ak) : 0;
     a.push(ak);
     spent.push(cum);
-    if (k < K - 1) {
-      const b = Number.isFinite(ck) ? ck * st : Infinity;
-      const iv: Intervals = ak > 0 ? [[-b, -ak * st], [ak * st, b]] : [[-b, b]];
-      const nd = (fractions[k + 1] as number) - t;
-      grid = grid === undefined ? firstGrid(t, theta, iv, nd, res) : nextGrid(grid, t, theta, iv, nd, res);
-    }
-  }
+    const [lo, hi] = within(ck, st);
+    return ak > 0 ? [[lo, -ak * st], [ak * st, hi]] : [[lo, hi]];
+  }, theta, from);
   return { a, spent };
 }
 
@@ -382,11 +523,13 @@ function twoSidedFutility(fractions: readonly number[], c: readonly number[], sp
  * guess + 0.5] widened towards [lo0, hi0] until it holds a sign change; tolerance `tol` on θ.
  */
 function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number, start?: readonly [number, number]): number {
-  // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger), or from
-  // the two given points ...
-  let x0 = start?.[0] ?? guess + 0.15;
-  let x1 = start?.[1] ?? guess + 0.3;
+  // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger) and a
+  // first step of slope 1 (the final bound moves with the drift almost one for one), or from the two given
+  // points ...
+  let x0 = start?.[0] ?? guess + 0.02;
   let f0 = h(x0);
+  let x1 = start?.[1] ?? x0 - Math.max(-0.5, Math.min(0.5, Number.isFinite(f0) ? f0 : 0.1));
+  if (x1 === x0) return x0;
   let f1 = h(x1);
   for (let it = 0; it < 30 && Number.isFinite(f0) && Number.isFinite(f1) && f1 !== f0; it++) {
     if (Math.abs(f1) < 1e-13) return x1;
@@ -448,7 +591,21 @@ function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, gues
  */
 export function betaSpendingFutility(fractions: readonly number[], efficacy: readonly number[], beta: number, grid0: GridOptions = {}): FutilityDesign {
   checkFractions(fractions);
+  return futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1);
+}
+
+/**
+ * Both designs of a trial sequential analysis at once: the alpha-spending boundaries and the beta-spending
+ * futility design for them (fractions ending at 1), sharing the drift-0 integration stages.
+ */
+export function groupSequentialDesign(fractions: readonly number[], alpha: number, beta: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[]; futility: FutilityDesign } {
+  checkFractions(fractions);
   const res = grid0.resolution ?? 1;
+  const eff = efficacyDesign(fractions, alpha, res);
+  return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages) };
+}
+
+function futilityDesign(fractions: readonly number[], efficacy: readonly number[], beta: number, res: number, fullStages?: StageGrid[]): FutilityDesign {
   const K = fractions.length;
   if (fractions[K - 1] !== 1) throw new RangeError("the futility design needs its last information fraction at 1");
   const spend = fractions.map((t) => obrienFlemingBetaSpent(t, beta));
@@ -457,16 +614,33 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
   const oneStarts: number[] = [];
   // Searches run on a grid half as fine first (a quarter of the work per pass); only the last steps use the full grid.
   const coarse = res / 2;
-  const lastOneSided = (theta: number, r: number): number => (oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts)[K - 1] as number) - cK;
+  // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
+  let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
+  const oneSided = (theta: number, r: number): number[] => {
+    if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts) };
+    return tried.f;
+  };
+  const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
   // The drift of the fixed design with the same α and β is a close first guess (the inflation is small).
   const fixedDrift = cK - qnorm(beta);
-  // The one-sided design only tells which looks get no futility bound (the sign of f_k): a looser tolerance.
-  // Only the signs of its bounds are used: the coarse grid decides unless a bound lies within 1e-3 of 0.
-  let oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-7);
-  let one = oneSidedFutility(fractions, efficacy, spend, oneTheta, coarse, oneStarts);
-  if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-3)) {
+  // The one-sided design only tells which looks get no futility bound (the sign of f_k), so its drift needs only
+  // a loose tolerance (1e-5 in θ moves f_k by less than 1e-5): the coarse grid decides unless a bound lies within
+  // 1e-2 of 0.
+  // A first pass at the search's starting drift often settles the signs already: the bounds move with the drift
+  // by about √t_k per unit (the final one by about 1), so when every bound is farther from 0 than twice the final
+  // bound's miss (plus 1e-2), no drift between the start and the root changes a sign.
+  const x0 = fixedDrift + 0.02;
+  const miss = lastOneSided(x0, coarse);
+  let oneTheta = x0;
+  if (!(Number.isFinite(miss) && tried.f.every((f, k) => k === K - 1 || Math.abs(f) > 2 * Math.abs(miss) + 1e-2))) {
+    oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-5);
+    // (the search's last evaluation lies within its tolerance of the root)
+    if (tried.r === coarse && Math.abs(tried.theta - oneTheta) < 1e-5) oneTheta = tried.theta;
+  }
+  let one = oneSided(oneTheta, coarse);
+  if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-2)) {
     oneTheta = solveDrift((th) => lastOneSided(th, res), -4, 10, fixedDrift, 1e-9, [oneTheta, oneTheta + 1e-4]);
-    one = oneSidedFutility(fractions, efficacy, spend, oneTheta, res, oneStarts);
+    one = oneSided(oneTheta, res);
   }
   const none = one.map((f, k) => k < K - 1 && f < 0);
   let kMin = -1;
@@ -483,7 +657,21 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
     for (let k = kMin - 1; k < K; k++) adjusted[k] = (((spend[k] as number) - base) / (beta - base)) * beta;
   }
   const twoStarts: number[] = [];
-  const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts).a[K - 1] as number) - cK;
+  // Drift-0 stages of the efficacy regions, tilted to each drift tried (computed once per grid).
+  const bases = new Map<number, StageGrid[]>();
+  if (fullStages !== undefined) bases.set(res, fullStages);
+  const baseFor = (r: number): StageGrid[] => {
+    let b = bases.get(r);
+    if (b === undefined) bases.set(r, (b = efficacyStages(fractions, efficacy, r)));
+    return b;
+  };
+  const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts, baseFor(r)).a[K - 1] as number) - cK;
+  if (none.every((n, k) => n || k === K - 1)) {
+    // Only the final look has a futility bound: every pass is a tilt and one root search, so search on the full grid.
+    const drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12);
+    const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
+    return { futility: design.a.slice(0, K - 1).map(() => null), drift, betaSpent: design.spent };
+  }
   // The two-sided design is symmetric in the drift: search θ ≥ 0; coarse first, then polish on the full grid.
   const roughDrift = solveDrift((th) => last(th, coarse), 0, 10, fixedDrift, 1e-8);
   // One Newton step on the full grid with the coarse grid's slope (both grids agree to ~1e-7, so the step leaves
@@ -492,7 +680,7 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
   const hFull = last(roughDrift, res);
   let drift = roughDrift - hFull / slope;
   if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, roughDrift + 1e-5]);
-  const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts);
+  const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
   const futility = design.a.slice(0, K - 1).map((a) => (a <= 1e-5 ? null : a));
   return { futility, drift, betaSpent: design.spent };
 }

@@ -6,6 +6,7 @@ export type { InformationSize, InformationSizeInput } from "./informationSize.js
 export {
   alphaSpendingBoundaries,
   betaSpendingFutility,
+  groupSequentialDesign,
   obrienFlemingAlphaSpent,
   obrienFlemingBetaSpent,
   normalCdf,

@@ -19,10 +19,9 @@
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { effectSizes, studyDataKind } from "../core/escalc.js";
-import { qnorm } from "./groupSequential.js";
 import { rmaUni } from "../core/rma.js";
 import type { StudyRow } from "../types.js";
-import { alphaSpendingBoundaries, betaSpendingFutility } from "./groupSequential.js";
+import { groupSequentialDesign, qnorm } from "./groupSequential.js";
 import { diversity, diversityAdjusted, requiredInformationSize } from "./informationSize.js";
 
 export const TsaMeasureSchema = z.enum(["RR", "OR", "RD"]);
@@ -162,9 +161,9 @@ export function trialSequentialAnalysis(rows: readonly StudyRow[], options: TsaO
   // Boundaries: looks before the RIS, then the final analysis at fraction 1.
   const before = looks.filter((l) => l.fraction < 1);
   const fractions = [...before.map((l) => l.fraction), 1];
-  const alphaDesign = alphaSpendingBoundaries(fractions, o.alpha);
+  const alphaDesign = groupSequentialDesign(fractions, o.alpha, 1 - o.power);
   const finalBoundary = alphaDesign.boundaries[fractions.length - 1] as number;
-  const futilityDesign = betaSpendingFutility(fractions, alphaDesign.boundaries, 1 - o.power);
+  const futilityDesign = alphaDesign.futility;
   looks.forEach((l, j) => {
     if (j < before.length) {
       l.boundary = alphaDesign.boundaries[j] as number;
