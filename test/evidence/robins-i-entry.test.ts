@@ -17,6 +17,7 @@ import { assessRob2, type Rob2AssessmentInput } from "../../src/evidence/rob2.js
 import { assessRobinsI, type RobinsAssessmentInput } from "../../src/evidence/robins-i.js";
 import type { EvidenceBase, EvidenceTrial } from "../../src/evidence/schema.js";
 import { studyRobJudgement } from "../../src/evidence/study-rob.js";
+import { trialRobJudgement } from "../../src/evidence/grade-outcomes.js";
 import { evidenceFiles, type EvidenceContent } from "../../src/evidence/versions.js";
 import type { StoredRobAssessment } from "../../src/store/extraction.js";
 import { LOOP_ROB2 } from "../support/loop-fixture.js";
@@ -106,5 +107,18 @@ describe("ROBINS-I in a study entry", () => {
     expect(studyRobJudgement(rct, "live-birth", { rob2: [a] })).toMatchObject({ judgement: "low", tool: "RoB 2", basis: "RoB 2 overall (algorithm)" });
     const noInfo = assessRobinsI({ study: study.id, answers: { ...ROBINS_ANSWERS, D1: { "1.1": "N" }, D7: { "7.1": "N", "7.2": "NI", "7.3": "N" } } });
     expect(studyRobJudgement({ ...study, rob: null }, "live-birth", { robinsI: [noInfo] })).toMatchObject({ judgement: "not assessed", tool: "ROBINS-I", native: "no information", basis: expect.stringContaining("ROBINS-I overall no information") });
+  });
+
+  it("gives GRADE's current judgement (grade-outcomes trialRobJudgement) for every study and row of the base that has no ROBINS-I", () => {
+    let rows = 0;
+    for (const t of base.trials) {
+      for (const o of t.outcomes) {
+        const mine = studyRobJudgement(t, o.id, { outcome: o.outcome });
+        const grade = trialRobJudgement(t, o.id, "live-birth", []);
+        expect({ trial: t.id, row: o.id, judgement: mine.judgement, tool: mine.tool }).toEqual({ trial: t.id, row: o.id, judgement: grade.judgement, tool: grade.tool });
+        rows++;
+      }
+    }
+    expect(rows).toBeGreaterThan(30);
   });
 });
