@@ -11,6 +11,22 @@ import { checkWritablePath, type OutputFile } from "./files.js";
 /** Option name (as the engine and commander spell it) to the flag a user types, e.g. controlRisk -> --control-risk. */
 export type FlagNames = Readonly<Record<string, string>>;
 
+/** The flag of each option of a command's schema: its name in kebab case (commander's camel case undone). */
+export function flagNamesOf(schema: z.ZodObject): FlagNames {
+  return Object.fromEntries(Object.keys(schema.shape).map((k) => [k, `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`]));
+}
+
+/** A string option matched in upper case (--measure or) lower case (--model random). */
+export const upperCase = <T extends z.ZodType>(s: T) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
+export const lowerCase = <T extends z.ZodType>(s: T) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
+
+/** The output options every analysis command has: --json, --png (beside each SVG) and --title (of the plots). */
+export const OUTPUT_FLAGS = {
+  json: z.boolean().optional(),
+  png: z.boolean().optional(),
+  title: z.string().min(1).optional(),
+};
+
 /** A path option that must name an .svg file. */
 export const svgPathSchema = z
   .string()

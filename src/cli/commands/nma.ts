@@ -11,35 +11,23 @@ import { analyseNetworkTable, type NetworkAnalysis } from "../../app/nma.js";
 import { nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
 import { formatFixed, formatP } from "../../stats/plots/svg.js";
 import { outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
-import { checkPlotPaths, parseFlags, plotFiles, svgPathSchema as svgPath, withFlagNames } from "../flags.js";
+import { OUTPUT_FLAGS, checkPlotPaths, flagNamesOf, lowerCase as lower, parseFlags, plotFiles, svgPathSchema as svgPath, upperCase as upper, withFlagNames } from "../flags.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
-const upper = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
-const lower = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
 export const NmaCliOptionsSchema = z.object({
   measure: upper(NmaMeasureSchema).optional(),
   reference: z.string().min(1).optional(),
   model: lower(NmaModelSchema).optional(),
   tau2: upper(NmaTau2MethodSchema).optional(),
   largerBetter: z.boolean().optional(),
-  json: z.boolean().optional(),
+  ...OUTPUT_FLAGS,
   network: svgPath.optional(),
   forest: svgPath.optional(),
-  png: z.boolean().optional(),
-  title: z.string().min(1).optional(),
 });
 export type NmaCliOptions = z.infer<typeof NmaCliOptionsSchema>;
 
-const FLAG: Record<string, string> = {
-  measure: "--measure",
-  reference: "--reference",
-  model: "--model",
-  tau2: "--tau2",
-  network: "--network",
-  forest: "--forest",
-  title: "--title",
-};
+const FLAG = flagNamesOf(NmaCliOptionsSchema);
 
 /** Runs one network meta-analysis from the command line; returns what to print. */
 export async function runNmaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
