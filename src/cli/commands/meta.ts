@@ -13,8 +13,8 @@ import { i2FromQ } from "../../stats/core/heterogeneity.js";
 import { revmanPValue } from "../../stats/core/revman.js";
 import { analyseStudyTable, type TableAnalysis } from "../../app/meta.js";
 import { baujatPlotSvg, bubblePlotSvg, goshPlotSvg, labbePlotSvg, radialPlotSvg, svgToPng } from "../../stats/plots/index.js";
-import { checkWritablePath, outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
-import { OUTPUT_FLAGS, flagNamesOf, lowerCase as lower, svgPathSchema as svgPath, upperCase as upper } from "../flags.js";
+import { checkWritablePath, readInputFile, type OutputFile } from "../files.js";
+import { OUTPUT_FLAGS, finishOutput, flagNamesOf, printingAction, lowerCase as lower, svgPathSchema as svgPath, upperCase as upper } from "../flags.js";
 import type { ForestPlotOptions } from "../../stats/plots/index.js";
 import {
   MeasureSchema,
@@ -209,9 +209,7 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
     o.json === true
       ? `${metaResultJson(revman === undefined ? result : { ...result, revman: revmanJson(revman) })}\n`
       : formatMetaSummary(result, revman === undefined ? file : `${file} ${revman.outcome.id} ${revman.outcome.name}`) + (revman === undefined ? "" : formatRevmanChecks(revman));
-  await writeAllFiles(files);
-  const stderr = outputNotes(ignored, files, warnings);
-  return { stdout, stderr };
+  return finishOutput(stdout, ignored, files, warnings);
 }
 
 /** The RevMan outcome's stored settings and the number-by-number comparison, for --json. */
@@ -290,12 +288,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--label-c <text>", "forest plot: name of the control arm (default Control)")
     .option("--favours-left <text>", "forest plot: label left of the line of no effect (default Favours [experimental])")
     .option("--favours-right <text>", "forest plot: label right of the line of no effect (default Favours [control])")
-    .action(async (file: string, raw: Record<string, unknown>) => {
-      const { stdout, stderr } = await runMetaCommand(file, raw);
-      io.out(stdout);
-      if (stderr !== "") io.err(stderr);
-      setExit(0);
-    });
+    .action(printingAction(io, setExit, runMetaCommand));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

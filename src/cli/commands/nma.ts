@@ -10,8 +10,8 @@ import { InputError } from "../../shared/errors.js";
 import { analyseNetworkTable, type NetworkAnalysis } from "../../app/nma.js";
 import { nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
 import { formatFixed, formatP } from "../../stats/plots/svg.js";
-import { outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
-import { OUTPUT_FLAGS, checkPlotPaths, flagNamesOf, lowerCase as lower, parseFlags, plotFiles, svgPathSchema as svgPath, upperCase as upper, withFlagNames } from "../flags.js";
+import { readInputFile, type OutputFile } from "../files.js";
+import { OUTPUT_FLAGS, checkPlotPaths, finishOutput, flagNamesOf, printingAction, lowerCase as lower, parseFlags, plotFiles, svgPathSchema as svgPath, upperCase as upper, withFlagNames } from "../flags.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -62,9 +62,7 @@ export async function runNmaCommand(file: string, rawOptions: Record<string, unk
   if (o.network !== undefined && a.networkSvg !== null) files.push(...plotFiles(o.network, a.networkSvg, o.png === true));
   if (o.forest !== undefined && a.forestSvg !== null) files.push(...plotFiles(o.forest, a.forestSvg, o.png === true));
   const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatNmaSummary(result, file);
-  await writeAllFiles(files);
-  const stderr = outputNotes(ignored, files);
-  return { stdout, stderr };
+  return finishOutput(stdout, ignored, files);
 }
 
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
@@ -82,12 +80,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--forest <file.svg>", "write a forest plot of every treatment vs the reference")
     .option("--png", "also write FILE.png beside each SVG")
     .option("--title <text>", "plot title")
-    .action(async (file: string, raw: Record<string, unknown>) => {
-      const { stdout, stderr } = await runNmaCommand(file, raw);
-      io.out(stdout);
-      if (stderr !== "") io.err(stderr);
-      setExit(0);
-    });
+    .action(printingAction(io, setExit, runNmaCommand));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { analyseTsaTable, type TsaAnalysis } from "../../app/tsa.js";
 import type { TsaOptions, TsaResult } from "../../stats/tsa/index.js";
-import { outputNotes, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
-import { OUTPUT_FLAGS, checkPlotPaths, flagNamesOf, lowerCase, parseFlags, plotFiles, svgPathSchema, upperCase, withFlagNames } from "../flags.js";
+import { readInputFile, toJsonWithInf, type OutputFile } from "../files.js";
+import { OUTPUT_FLAGS, checkPlotPaths, finishOutput, flagNamesOf, printingAction, lowerCase, parseFlags, plotFiles, svgPathSchema, upperCase, withFlagNames } from "../flags.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -78,9 +78,7 @@ export async function runTsaCommand(file: string, rawOptions: Record<string, unk
   const { result, ignoredColumns: ignored } = a;
   if (o.plot !== undefined && a.plotSvg !== null) files.push(...plotFiles(o.plot, a.plotSvg, o.png === true));
   const stdout = o.json === true ? `${toJsonWithInf(result)}\n` : formatTsaSummary(result, file);
-  await writeAllFiles(files);
-  const stderr = outputNotes(ignored, files);
-  return { stdout, stderr };
+  return finishOutput(stdout, ignored, files);
 }
 
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
@@ -99,12 +97,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--plot <file.svg>", "write the TSA plot")
     .option("--png", "also write FILE.png beside the SVG")
     .option("--title <text>", "plot title")
-    .action(async (file: string, raw: Record<string, unknown>) => {
-      const { stdout, stderr } = await runTsaCommand(file, raw);
-      io.out(stdout);
-      if (stderr !== "") io.err(stderr);
-      setExit(0);
-    });
+    .action(printingAction(io, setExit, runTsaCommand));
 }
 
 const MEASURE_NAME: Record<string, string> = { RR: "Risk Ratio", OR: "Odds Ratio", RD: "Risk Difference" };

@@ -50,20 +50,21 @@ export async function nmaTsaRoutes(app: FastifyInstance): Promise<void> {
     const r = await nma(req.body as N);
     return { result: r.result, networkSvg: r.networkSvg, forestSvg: r.forestSvg };
   });
-  for (const plot of ["network", "forest"] as const) {
-    app.post(`/api/nma/${plot}.png`, { config: CONFIG, schema: { tags: ["workbench"], summary: `NMA ${plot} plot as PNG`, body: NmaBody } }, async (req, reply) => {
-      const r = await nma(req.body as N, plot);
-      return reply.type("image/png").header("content-disposition", `attachment; filename="nma-${plot}.png"`).send(Buffer.from(r.png ?? new Uint8Array()));
+  const PNG = "image/png";
+  const CSV = "text/csv; charset=utf-8";
+  const ZIP = "application/zip";
+  /** A download: the body (schema `body`) -> [content type, file name, bytes or text]. */
+  function fileRoute<B>(path: string, body: z.ZodType, summary: string, make: (b: B) => Promise<[type: string, name: string, data: string | Uint8Array | null]>): void {
+    app.post(path, { config: CONFIG, schema: { tags: ["workbench"], summary, body } }, async (req, reply) => {
+      const [type, name, data] = await make(req.body as B);
+      return reply.type(type).header("content-disposition", `attachment; filename="${name}"`).send(typeof data === "string" ? data : Buffer.from(data ?? new Uint8Array()));
     });
   }
-  app.post("/api/nma/results.csv", { config: CONFIG, schema: { tags: ["workbench"], summary: "NMA estimates vs the reference, P-scores and league-table pairs as CSV", body: NmaBody } }, async (req, reply) => {
-    const r = await nma(req.body as N);
-    return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="nma-results.csv"').send(r.csv);
-  });
-  app.post("/api/nma/bundle.zip", { config: CONFIG, schema: { tags: ["workbench"], summary: "Reproducible NMA bundle with an equivalent R script (metafor rma.mv)", body: NmaBody } }, async (req, reply) => {
-    const r = await nma(req.body as N, null, true);
-    return reply.type("application/zip").header("content-disposition", 'attachment; filename="nma-bundle.zip"').send(Buffer.from(r.bundle ?? new Uint8Array()));
-  });
+  for (const plot of ["network", "forest"] as const) {
+    fileRoute<N>(`/api/nma/${plot}.png`, NmaBody, `NMA ${plot} plot as PNG`, async (b) => [PNG, `nma-${plot}.png`, (await nma(b, plot)).png]);
+  }
+  fileRoute<N>("/api/nma/results.csv", NmaBody, "NMA estimates vs the reference, P-scores and league-table pairs as CSV", async (b) => [CSV, "nma-results.csv", (await nma(b)).csv]);
+  fileRoute<N>("/api/nma/bundle.zip", NmaBody, "Reproducible NMA bundle with an equivalent R script (metafor rma.mv)", async (b) => [ZIP, "nma-bundle.zip", (await nma(b, null, true)).bundle]);
 
   // the data-entry grids: the command's own reading of the table, problems located by grid row and column
   const grids: Array<[string, string, (g: GridTable) => Promise<GridProblem[]>]> = [
@@ -81,16 +82,7 @@ export async function nmaTsaRoutes(app: FastifyInstance): Promise<void> {
     const r = await tsa(req.body as T);
     return reply.send({ result: r.result, plotSvg: r.plotSvg });
   });
-  app.post("/api/tsa/plot.png", { config: CONFIG, schema: { tags: ["workbench"], summary: "TSA plot as PNG", body: TsaBody } }, async (req, reply) => {
-    const r = await tsa(req.body as T, "tsa");
-    return reply.type("image/png").header("content-disposition", 'attachment; filename="tsa.png"').send(Buffer.from(r.png ?? new Uint8Array()));
-  });
-  app.post("/api/tsa/results.csv", { config: CONFIG, schema: { tags: ["workbench"], summary: "TSA looks (z-curve and boundaries) as CSV", body: TsaBody } }, async (req, reply) => {
-    const r = await tsa(req.body as T);
-    return reply.type("text/csv; charset=utf-8").header("content-disposition", 'attachment; filename="tsa-results.csv"').send(r.csv);
-  });
-  app.post("/api/tsa/bundle.zip", { config: CONFIG, schema: { tags: ["workbench"], summary: "Reproducible TSA bundle with an equivalent R script (rpact boundaries, metafor z-curve)", body: TsaBody } }, async (req, reply) => {
-    const r = await tsa(req.body as T, null, true);
-    return reply.type("application/zip").header("content-disposition", 'attachment; filename="tsa-bundle.zip"').send(Buffer.from(r.bundle ?? new Uint8Array()));
-  });
+  fileRoute<T>("/api/tsa/plot.png", TsaBody, "TSA plot as PNG", async (b) => [PNG, "tsa.png", (await tsa(b, "tsa")).png]);
+  fileRoute<T>("/api/tsa/results.csv", TsaBody, "TSA looks (z-curve and boundaries) as CSV", async (b) => [CSV, "tsa-results.csv", (await tsa(b)).csv]);
+  fileRoute<T>("/api/tsa/bundle.zip", TsaBody, "Reproducible TSA bundle with an equivalent R script (rpact boundaries, metafor z-curve)", async (b) => [ZIP, "tsa-bundle.zip", (await tsa(b, null, true)).bundle]);
 }

@@ -78,6 +78,10 @@ const NMA_EXAMPLE: Record<Layout, string[][]> = {
   ],
 };
 
+/** The page's texts (heading, form, run button, status). */
+const NMA_TEXT = { title: "Network meta-analysis", sub: "The same model and output as “decidua nma”: every treatment against the reference, ranking, league table, inconsistency.", fileHint: "one row per arm or per contrast",
+  form: "Data and options", run: "Run network meta-analysis", busy: "Fitting the network…", empty: "Enter (or upload) a table of arms or contrasts and press “Run network meta-analysis”." };
+
 export function WorkbenchNmaPage(): JSX.Element {
   const src = usePageSource();
   const { source, file } = src;
@@ -135,15 +139,7 @@ export function WorkbenchNmaPage(): JSX.Element {
     <>
       <AnalysisLayout
         kind="nma"
-        text={{
-          title: "Network meta-analysis",
-          sub: "The same model and output as “decidua nma”: every treatment against the reference, ranking, league table, inconsistency.",
-          form: "Data and options",
-          run: "Run network meta-analysis",
-          busy: "Fitting the network…",
-          empty: "Enter (or upload) a table of arms or contrasts and press “Run network meta-analysis”.",
-          fileHint: "one row per arm or per contrast",
-        }}
+        text={NMA_TEXT}
         src={src}
         wb={wb}
         fileNote={

@@ -50,6 +50,10 @@ interface TsaForm {
 
 const num = (x: JNum | null, digits = 2): string => (x === null ? "—" : typeof x === "string" ? (x === "Inf" ? "∞" : "−∞") : fmtNum(x, digits));
 
+/** The page's texts (heading, form, run button, status). */
+const TSA_TEXT = { title: "Trial sequential analysis", sub: "The same analysis as “decidua tsa”: is the evidence already conclusive, or is more information needed?", fileHint: "binary counts, trials in chronological order",
+  form: "Data and anticipated effect", run: "Run trial sequential analysis", busy: "Computing the boundaries…", empty: "Enter (or upload) the trials, give the anticipated control risk and relative risk reduction, and run." };
+
 export function WorkbenchTsaPage(): JSX.Element {
   const src = usePageSource();
   const { source, file } = src;
@@ -98,15 +102,7 @@ export function WorkbenchTsaPage(): JSX.Element {
     <>
       <AnalysisLayout
         kind="tsa"
-        text={{
-          title: "Trial sequential analysis",
-          sub: "The same analysis as “decidua tsa”: is the evidence already conclusive, or is more information needed?",
-          form: "Data and anticipated effect",
-          run: "Run trial sequential analysis",
-          busy: "Computing the boundaries…",
-          empty: "Enter (or upload) the trials, give the anticipated control risk and relative risk reduction, and run.",
-          fileHint: "binary counts, trials in chronological order",
-        }}
+        text={TSA_TEXT}
         src={src}
         wb={wb}
         grid={<GridEditor columns={TSA_COLUMNS} rows={gridRows} onChange={(x) => { setRows(x); clear(); }} problems={problems} />}
