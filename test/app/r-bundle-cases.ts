@@ -35,6 +35,7 @@ export const WORKBENCH_R_CASES: RCase[] = [
   { name: "smoking-nma-reml", kind: "nma", file: "examples/nma/hasselblad1998-smoking.csv", options: { measure: "OR" } },
   { name: "senn-nma-fixed", kind: "nma", file: "examples/nma/senn2013-hba1c.csv", options: { model: "fixed" } },
   { name: "linde-nma-dl", kind: "nma", file: "examples/nma/linde2016-contrasts.csv", options: { measure: "OR", tau2: "DL", reference: "Placebo" } },
+  { name: "smoking-nma-rr-dl", kind: "nma", file: "examples/nma/hasselblad1998-smoking.csv", options: { measure: "RR", tau2: "DL", reference: "self_help", largerBetter: true } },
   { name: "ivig-tsa-rr", kind: "tsa", file: "examples/tsa/ivig-no-live-birth.csv", options: { measure: "RR", controlRisk: 0.43, rrr: 0.2 } },
   { name: "ivig-tsa-or-fixed", kind: "tsa", file: "examples/tsa/ivig-no-live-birth.csv", options: { measure: "OR", controlRisk: 0.43, rrr: 0.35, alpha: 0.05, power: 0.9, model: "fixed" } },
   { name: "ivig-tsa-rd-d2", kind: "tsa", file: "examples/tsa/ivig-no-live-birth.csv", options: { measure: "RD", controlRisk: 0.4, rrr: 0.3, diversity: 0.25 } },
