@@ -1,9 +1,11 @@
 /**
  * Reference values for the workbench's reproducible bundle: for each case, build the bundle exactly as
- * POST /api/meta/bundle.zip and /api/nma/bundle.zip do, run its analysis.R with Rscript (metafor) in a temporary
- * folder, and commit the R script and R's results-R.json under fixtures/workbench/.
+ * POST /api/meta/bundle.zip, /api/nma/bundle.zip and /api/tsa/bundle.zip do, run its analysis.R with Rscript
+ * (metafor; rpact for a TSA) in a temporary folder, and commit the R script and R's results-R.json under
+ * fixtures/workbench/.
  *
- *   npx tsx scripts/workbench-r-fixtures.ts      (from the repository root; needs Rscript with metafor, jsonlite)
+ *   npx tsx scripts/workbench-r-fixtures.ts [CASE ...]   (from the repository root; needs Rscript with metafor,
+ *                                                         rpact, jsonlite; named cases only are rerun, the rest kept)
  *
  * test/app/r-bundle.test.ts (no R needed) checks that the generator still writes these scripts and that Decidua's
  * numbers equal R's.
@@ -17,8 +19,14 @@ import { WORKBENCH_R_CASES, bundleForCase } from "../test/app/r-bundle-cases.js"
 
 const out = join("fixtures", "workbench");
 mkdirSync(out, { recursive: true });
+const only = process.argv.slice(2);
+const previous = only.length > 0 ? (JSON.parse(readFileSync(join(out, "r-results.json"), "utf8")) as { cases: Record<string, unknown> }).cases : {};
 const results: Record<string, unknown> = {};
 for (const c of WORKBENCH_R_CASES) {
+  if (only.length > 0 && !only.includes(c.name)) {
+    results[c.name] = previous[c.name];
+    continue;
+  }
   const zip = unzipSync(await bundleForCase(c));
   const dir = mkdtempSync(join(tmpdir(), "decidua-rbundle-"));
   for (const [name, bytes] of Object.entries(zip)) {
@@ -31,5 +39,5 @@ for (const c of WORKBENCH_R_CASES) {
   rmSync(dir, { recursive: true, force: true });
   console.log(`${c.name}: ok`);
 }
-const r = execFileSync("Rscript", ["-e", 'cat(R.version.string, "; metafor", as.character(packageVersion("metafor")))'], { encoding: "utf8" });
+const r = execFileSync("Rscript", ["-e", 'cat(R.version.string, "; metafor", as.character(packageVersion("metafor")), "; rpact", as.character(packageVersion("rpact")))'], { encoding: "utf8" });
 writeFileSync(join(out, "r-results.json"), `${JSON.stringify({ generated_with: r.trim(), cases: results }, null, 2)}\n`);

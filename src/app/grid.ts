@@ -1,7 +1,7 @@
 /**
  * Use case: the workbench's data-entry grid. The grid's rows become a CSV table that the same parser as
- * `decidua meta` reads (src/stats/input.ts), so every problem the grid shows is the parser's own InputError, with
- * its row and column. `checkGrid` finds one problem per row: it parses, and when a row is at fault, sets that row
+ * `decidua meta` reads (src/stats/input.ts; `decidua nma` and `decidua tsa` pass theirs to checkGridWith), so every
+ * problem the grid shows is the parser's own InputError, with its row and column. `checkGrid` finds one problem per row: it parses, and when a row is at fault, sets that row
  * aside and parses again (at most `maxProblems` times), so several bad cells can be flagged at once.
  */
 import { isInputError } from "../shared/errors.js";
@@ -18,15 +18,20 @@ export interface GridProblem {
   reason: string;
 }
 
-/** Every problem the parser finds, at most one per row (and at most `maxProblems`). */
+/** Every problem the study-table parser of `decidua meta` finds, at most one per row (and at most `maxProblems`). */
 export async function checkGrid(g: GridTable, options: { subgroup?: string; mods?: readonly string[]; intervalScale?: "log" | "raw" } = {}, maxProblems = 20): Promise<GridProblem[]> {
+  return checkGridWith(g, (file, bytes) => parseStudyFile(file, bytes, { ...options, minStudies: 1 }), maxProblems);
+}
+
+/** The grid checked by `parse` (a command's own reading of a CSV file): every problem, at most one per row. */
+export async function checkGridWith(g: GridTable, parse: (file: string, bytes: Uint8Array) => Promise<unknown>, maxProblems = 20): Promise<GridProblem[]> {
   const problems: GridProblem[] = [];
   let keep = g.rows.map((_, i) => i).filter((i) => !(g.rows[i] ?? []).every((c) => c.trim() === ""));
   while (problems.length < maxProblems) {
     const { csv, lines } = gridCsv(g, keep);
     if (lines.length === 0) break;
     try {
-      await parseStudyFile("grid.csv", new TextEncoder().encode(csv), { ...options, minStudies: 1 });
+      await parse("grid.csv", new TextEncoder().encode(csv));
       break;
     } catch (e) {
       if (!isInputError(e)) throw e;

@@ -4,7 +4,7 @@
  * two cannot drift: the scale of a table of estimates with CIs follows `--measure`, `--bias` needs three studies,
  * the funnel's trim-and-fill points are computed when a funnel plot is asked for.
  */
-import { InputError, isInputError } from "../shared/errors.js";
+import { InputError, withFile } from "../shared/errors.js";
 import { parseStudyFile } from "../stats/input.js";
 import { compareWithRevman, decodeRevman5, parseRevman5, revmanOptions, revmanOutcome, type RevmanCheck, type RevmanOutcome } from "../stats/revman5.js";
 import { metaAnalysis } from "../stats/meta.js";
@@ -45,12 +45,6 @@ function fixedModel(o: MetaOptions): boolean {
   if (o.model !== undefined) return o.model === "fixed";
   if (o.preset === "revman-web") return false;
   return o.preset === "revman5" || o.method === "MH" || o.method === "PETO";
-}
-
-/** Engine errors know rows and options, not the file: add it. */
-function withFile(e: unknown, file: string): unknown {
-  if (!isInputError(e) || e.location.file !== undefined) return e;
-  return new InputError(e.reason, { ...e.location, file });
 }
 
 /**

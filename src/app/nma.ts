@@ -3,9 +3,10 @@
  * page (POST /api/nma) both run it: read the table, fit the network (src/stats/nma), draw the plots asked for.
  * The command and the route only translate flags or HTTP bodies into these options, so their numbers cannot drift.
  */
-import { isInputError, InputError } from "../shared/errors.js";
+import { withFile } from "../shared/errors.js";
 import { readStudyTable } from "../stats/input.js";
-import { networkPlotSvg, nmaForestPlotSvg, nmaFromTable, type NmaForestOptions, type NmaOptions, type NmaResult } from "../stats/nma/index.js";
+import { networkPlotSvg, nmaForestPlotSvg, nmaFromTable, nmaStudiesFromTable, type NmaForestOptions, type NmaOptions, type NmaResult } from "../stats/nma/index.js";
+import { checkGridWith, type GridProblem, type GridTable } from "./grid.js";
 
 export interface NetworkTable {
   /** The file's name (its extension chooses CSV or XLSX; errors name it). */
@@ -50,11 +51,15 @@ export async function analyseNetworkTable(
     const forestSvg = plots.forest === undefined || plots.forest === false ? null : nmaForestPlotSvg(result, { ...title, ...(typeof plots.forest === "object" ? definedOnly(plots.forest) : {}) });
     return { result, ignoredColumns, networkSvg, forestSvg };
   } catch (e) {
-    if (isInputError(e) && e.location.file === undefined) throw new InputError(e.reason, { ...e.location, file: table.file });
-    throw e;
+    throw withFile(e, table.file);
   }
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== "")) as Partial<T>;
+}
+
+/** The NMA page's data-entry grid checked as `decidua nma` reads a file (arms or contrasts): located problems. */
+export function checkNetworkGrid(g: GridTable): Promise<GridProblem[]> {
+  return checkGridWith(g, async (file, bytes) => nmaStudiesFromTable(await readStudyTable(file, bytes)));
 }

@@ -3,9 +3,11 @@
  * rma.peto for a pairwise meta-analysis, and metafor's rma.mv with netmeta's contrast-based model for a network.
  * The script reads the bundle's data.csv, runs the analysis with the same settings Decidua resolved (measure, method,
  * model, tau² estimator, test, level, moderators, extra analyses), prints the fits and writes results-R.json with
- * the pooled numbers, so the two can be compared. Pure: text out.
+ * the pooled numbers, so the two can be compared. A trial sequential analysis uses rpact for the boundaries and
+ * metafor for the z-curve. Pure: text out.
  */
 import type { NmaOptions, NmaResult } from "../stats/nma/index.js";
+import type { TsaOptions, TsaResult } from "../stats/tsa/index.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
 
 /** An R string literal. */
@@ -167,6 +169,94 @@ fit <- rma.mv(yi, V, mods = f, data = dat, random = ~ contr | study, rho = 0.5, 
   L.push(String.raw`out <- list(reference = reference,
   estimates = lapply(seq_len(n - 1), function(i) list(treatment = trts[i + 1], estimate = as.numeric(coef(fit)[i]), se = fit$se[i], ci_lb = fit$ci.lb[i], ci_ub = fit$ci.ub[i])),
   tau2 = if (is.null(fit$tau2)) 0 else num(fit$tau2), Q = num(fe$QE), Q_df = num(fe$k - fe$p))
+writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null"), "results-R.json")`);
+  return `${L.join("\n")}\n`;
+}
+
+/**
+ * R code for a trial sequential analysis: the required information size by the TSA manual's formula, the diversity
+ * D² from metafor's DerSimonian-Laird and fixed-effect fits, the cumulative z-curve in the file's order (rma, "DL"
+ * or "EE", escalc's defaults: 0.5 added to zero cells, double-zero studies dropped for RR/OR), and rpact's
+ * Lan-DeMets O'Brien-Fleming boundaries (getDesignGroupSequential, typeOfDesign "asOF", two-sided) at the looks
+ * before the RIS with the final analysis at fraction 1, with non-binding beta-spending futility boundaries ("bsOF").
+ */
+export function tsaRScript(r: TsaResult, options: TsaOptions, versions: { decidua: string }): string {
+  const L: string[] = [];
+  L.push(`# The same trial sequential analysis in R, written by Decidua ${versions.decidua} (the workbench's reproducible bundle).`);
+  L.push(`# Settings Decidua used: measure ${r.measure}, ${r.model === "random" ? "random effects (DerSimonian-Laird)" : "fixed effect"}, alpha ${r.alpha}, power ${r.power}, control risk ${r.control_risk}, RRR ${r.rrr}, diversity ${r.diversity_source === "auto" ? "auto" : r.diversity}.`);
+  L.push(`# Options as given: ${JSON.stringify(options)}`);
+  L.push("# Run from the bundle's folder:  Rscript analysis.R   (needs metafor, rpact and jsonlite)");
+  L.push("suppressPackageStartupMessages({ library(metafor); library(rpact); library(jsonlite) })");
+  L.push("fin <- function(x) if (is.na(x)) NA else if (is.finite(x)) x else if (x > 0) \"Inf\" else \"-Inf\"");
+  L.push('d <- read.csv("data.csv", check.names = FALSE, stringsAsFactors = FALSE)');
+  L.push(`measure <- ${rString(r.measure)}; model <- ${rString(r.model === "random" ? "DL" : "EE")}; alpha <- ${r.alpha}; power <- ${r.power}`);
+  L.push(`pc <- ${r.control_risk}; rrr <- ${r.rrr}; diversity <- ${r.diversity_source === "auto" ? "\"auto\"" : r.diversity}`);
+  L.push(String.raw`es <- escalc(measure = measure, ai = events_t, n1i = total_t, ci = events_c, n2i = total_c, data = d, drop00 = measure != "RD")
+keep <- which(!is.na(es$yi))
+# required information size (TSA manual; Wetterslev 2008): two equal arms, two-sided alpha
+pe <- pc * (1 - rrr); p <- (pc + pe) / 2
+ris <- 4 * (qnorm(1 - alpha / 2) + qnorm(power))^2 * p * (1 - p) / (pc - pe)^2
+fr <- rma(yi, vi, data = es[keep, ], method = "DL"); ff <- rma(yi, vi, data = es[keep, ], method = "EE")
+D2 <- if (!identical(diversity, "auto")) diversity else if (model == "EE") 0 else (fr$se^2 - ff$se^2) / fr$se^2
+ris_adj <- ris / (1 - D2)
+# the cumulative z-curve, one look per study added
+fits <- lapply(seq_along(keep), function(j) rma(yi, vi, data = es[keep[1:j], ], method = model))
+n <- cumsum(d$total_t[keep] + d$total_c[keep]); fraction <- n / ris_adj
+# boundaries at the looks before the RIS; the first look at or past it is the final analysis (fraction 1)
+before <- sum(fraction < 1); t <- c(fraction[fraction < 1], 1)
+if (length(t) > 20) stop("rpact designs have at most 20 looks; this z-curve has ", length(t) - 1, " before the RIS")
+design <- getDesignGroupSequential(typeOfDesign = "asOF", informationRates = t, sided = 2, alpha = alpha)
+print(design)
+cv <- design$criticalValues
+boundary <- c(cv[seq_len(before)], rep(cv[length(t)], length(keep) - before))
+# a check of rpact's numbers: the Armitage-McPherson-Rowe recursion with Simpson's rule on a fine grid (h <= 0.004
+# on the z scale, |z| <= 12); rpact's 91-point rule is coarse when looks are close together
+simpson <- function(a, b, h) {
+  n <- max(2, 2 * ceiling((b - a) / h / 2)); x <- seq(a, b, length.out = n + 1)
+  w <- rep(c(2, 4), length.out = n + 1); w[1] <- 1; w[n + 1] <- 1
+  list(x = x, w = w * (b - a) / n / 3)
+}
+amr_boundaries <- function(t, alpha) {
+  K <- length(t); crit <- numeric(K); spent <- 4 * pnorm(qnorm(1 - alpha / 4) / sqrt(t), lower.tail = FALSE); spent[t >= 1] <- alpha
+  inc <- diff(c(0, spent)); g <- NULL
+  for (k in seq_len(K)) {
+    if (inc[k] <= 0) crit[k] <- Inf
+    else if (k == 1) crit[k] <- qnorm(inc[k] / 2, lower.tail = FALSE)
+    else {
+      r <- sqrt(t[k - 1] / t[k]); s <- sqrt(1 - r^2)
+      exitp <- function(c) sum(g$gw * (pnorm((c - r * g$x) / s, lower.tail = FALSE) + pnorm((-c - r * g$x) / s)))
+      crit[k] <- uniroot(function(c) log(max(exitp(c), 1e-320)) - log(inc[k]), c(0.5, 30), tol = 1e-13)$root
+    }
+    if (k < K) {
+      h <- min(0.004, sqrt((t[k + 1] - t[k]) / t[k]) / 25)
+      cc <- min(crit[k], 12); q <- simpson(-cc, cc, h)
+      f <- if (k == 1) dnorm(q$x) else {
+        r <- sqrt(t[k - 1] / t[k]); s <- sqrt(1 - r^2)
+        as.vector(outer(q$x, g$x, function(z, u) dnorm((z - r * u) / s) / s) %*% g$gw)
+      }
+      g <- list(x = q$x, gw = q$w * f)
+    }
+  }
+  crit
+}
+ck <- amr_boundaries(t, alpha)
+boundary_check <- c(ck[seq_len(before)], rep(ck[length(t)], length(keep) - before))
+# non-binding beta-spending futility boundaries (rpact calls its two-sided beta spending experimental; it is slow)
+futility <- rep(NA, length(keep))
+if (length(t) > 1) {
+  fd <- tryCatch(suppressWarnings(getDesignGroupSequential(typeOfDesign = "asOF", informationRates = t, sided = 2, alpha = alpha,
+    beta = 1 - power, typeBetaSpending = "bsOF", bindingFutility = FALSE)), error = function(e) NULL)
+  if (!is.null(fd)) futility[seq_len(before)] <- fd$futilityBounds[seq_len(before)]
+}
+# the TSA-adjusted CI at the last look: estimate +- boundary x SE (the fine-grid boundary; rpact's beside it)
+last <- fits[[length(fits)]]; b <- boundary_check[length(boundary_check)]
+out <- list(ris = ris, diversity = D2, ris_adjusted = ris_adj, accrued = n[length(n)], I2 = fr$I2,
+  looks = lapply(seq_along(keep), function(j) list(study = d$study[keep[j]], n = n[j], fraction = fraction[j],
+    estimate = as.numeric(fits[[j]]$beta), se = fits[[j]]$se, z = fits[[j]]$zval, tau2 = fits[[j]]$tau2,
+    boundary = fin(boundary[j]), boundary_check = fin(boundary_check[j]), futility = fin(futility[j]))),
+  adjusted_ci = list(estimate = as.numeric(last$beta), se = last$se, critical = fin(b), critical_rpact = fin(boundary[length(boundary)]),
+    ci_lb = fin(as.numeric(last$beta) - b * last$se), ci_ub = fin(as.numeric(last$beta) + b * last$se)),
+  naive_ci = list(ci_lb = as.numeric(last$beta) - qnorm(1 - alpha / 2) * last$se, ci_ub = as.numeric(last$beta) + qnorm(1 - alpha / 2) * last$se))
 writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, na = "null"), "results-R.json")`);
   return `${L.join("\n")}\n`;
 }

@@ -3,11 +3,12 @@
  * (POST /api/tsa) both run it: parse the table (one study is enough), run the engine (src/stats/tsa), draw the
  * plot when asked. The command and the route only translate flags or HTTP bodies into these options.
  */
-import { InputError, isInputError } from "../shared/errors.js";
+import { withFile } from "../shared/errors.js";
 import { parseStudyFile } from "../stats/input.js";
 import { tsaPlotSvg } from "../stats/plots/index.js";
 import { trialSequentialAnalysis, type TsaOptions, type TsaResult } from "../stats/tsa/index.js";
 import type { StudyRow } from "../stats/types.js";
+import { checkGridWith, type GridProblem, type GridTable } from "./grid.js";
 
 export interface TsaTable {
   file: string;
@@ -21,12 +22,6 @@ export interface TsaAnalysis {
   plotSvg: string | null;
 }
 
-/** Engine errors know rows and options, not the file: add it. */
-function withFile(e: unknown, file: string): unknown {
-  if (!isInputError(e) || e.location.file !== undefined) return e;
-  return new InputError(e.reason, { ...e.location, file });
-}
-
 /**
  * Parses the table and runs the TSA with `options`; `plot` draws the TSA plot (false: none). `checkRows` sees the
  * parsed rows before the analysis (the workbench's limits) and may throw.
@@ -38,7 +33,7 @@ export async function analyseTsaTable(
   checkRows: (rows: readonly StudyRow[]) => void = () => {},
 ): Promise<TsaAnalysis> {
   const ignoredColumns: string[] = [];
-  const rows = await parseStudyFile(table.file, table.bytes, { minStudies: 1, onIgnoredColumns: (h) => ignoredColumns.push(...h) });
+  const rows = await readTsaRows(table.file, table.bytes, (h) => ignoredColumns.push(...h));
   checkRows(rows);
   try {
     const result = trialSequentialAnalysis(rows, options);
@@ -52,4 +47,14 @@ export async function analyseTsaTable(
 /** JSON as `decidua tsa --json` writes it: infinite numbers (e.g. an unreachable futility boundary) as "Inf"/"-Inf". */
 export function tsaJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? "Inf" : "-Inf") : v), indent);
+}
+
+/** The study rows of a TSA table: one study is enough; event counts are required (the engine says so otherwise). */
+function readTsaRows(file: string, bytes: Uint8Array, onIgnoredColumns?: (h: string[]) => void): Promise<StudyRow[]> {
+  return parseStudyFile(file, bytes, { minStudies: 1, ...(onIgnoredColumns !== undefined ? { onIgnoredColumns } : {}) });
+}
+
+/** The TSA page's data-entry grid checked as `decidua tsa` reads a file: located problems. */
+export function checkTsaGrid(g: GridTable): Promise<GridProblem[]> {
+  return checkGridWith(g, (file, bytes) => readTsaRows(file, bytes));
 }

@@ -6,10 +6,50 @@
 import { z } from "zod";
 import { InputError, isInputError } from "../shared/errors.js";
 import { svgToPng } from "../stats/plots/png.js";
-import { checkWritablePath, type OutputFile } from "./files.js";
+import { checkWritablePath, outputNotes, writeAllFiles, type OutputFile } from "./files.js";
+import type { CliIO } from "./main.js";
+import type { SetExit } from "./commands/index.js";
 
 /** Option name (as the engine and commander spell it) to the flag a user types, e.g. controlRisk -> --control-risk. */
 export type FlagNames = Readonly<Record<string, string>>;
+
+/** The flag of each option of a command's schema: its name in kebab case (commander's camel case undone). */
+export function flagNamesOf(schema: z.ZodObject): FlagNames {
+  return Object.fromEntries(Object.keys(schema.shape).map((k) => [k, `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`]));
+}
+
+/** A string option matched in upper case (--measure or) lower case (--model random). */
+export const upperCase = <T extends z.ZodType>(s: T) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
+export const lowerCase = <T extends z.ZodType>(s: T) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
+
+/** The output options every analysis command has: --json, --png (beside each SVG) and --title (of the plots). */
+export const OUTPUT_FLAGS = {
+  json: z.boolean().optional(),
+  png: z.boolean().optional(),
+  title: z.string().min(1).optional(),
+};
+
+/** What an analysis command prints: the summary or JSON, and the notes (ignored columns, files written). */
+export interface CommandOutput {
+  stdout: string;
+  stderr: string;
+}
+
+/** Writes the plot files (all or nothing, after everything was computed) and returns the output with its notes. */
+export async function finishOutput(stdout: string, ignored: readonly string[], files: OutputFile[], warnings: readonly string[] = []): Promise<CommandOutput> {
+  await writeAllFiles(files);
+  return { stdout, stderr: outputNotes(ignored, files, warnings) };
+}
+
+/** A command's commander action: run it on the file, print its output and notes, exit 0 (errors: the caller's handler). */
+export function printingAction(io: CliIO, setExit: SetExit, run: (file: string, raw: Record<string, unknown>) => Promise<CommandOutput>) {
+  return async (file: string, raw: Record<string, unknown>): Promise<void> => {
+    const { stdout, stderr } = await run(file, raw);
+    io.out(stdout);
+    if (stderr !== "") io.err(stderr);
+    setExit(0);
+  };
+}
 
 /** A path option that must name an .svg file. */
 export const svgPathSchema = z

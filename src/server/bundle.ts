@@ -2,16 +2,18 @@
  * The workbench's reproducible bundle: one zip with the input table as uploaded, the data as Decidua read it
  * (data.csv, canonical column names), the options as given and as resolved (options.json), Decidua's and its
  * dependencies' versions (versions.json), the results (result.json, results.csv) and an equivalent R script
- * (analysis.R, from src/app/r-script.ts) that reads data.csv and writes results-R.json. Deterministic: fixed
+ * (analysis.R, from src/app/r-script.ts: metafor for pairwise and network analyses, rpact and metafor for a trial
+ * sequential analysis) that reads data.csv and writes results-R.json. Deterministic: fixed
  * timestamps, so the same analysis gives the same bytes.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { strToU8, zipSync, type Zippable } from "fflate";
 import { packageRoot } from "../shared/package-root.js";
-import { metaRScript, nmaRScript } from "../app/r-script.js";
+import { metaRScript, nmaRScript, tsaRScript } from "../app/r-script.js";
 import { readStudyTable } from "../stats/input.js";
 import { nmaStudiesFromTable, type NmaOptions, type NmaResult } from "../stats/nma/index.js";
+import type { TsaOptions, TsaResult } from "../stats/tsa/index.js";
 import type { MetaOptions, MetaResult, StudyRow } from "../stats/types.js";
 import { toCsv } from "./csv.js";
 
@@ -28,7 +30,7 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, "_").replace(/^\.+/, "") || "input";
 }
 
-function readme(kind: string, file: string): string {
+function readme(kind: string, file: string, rPackages: string): string {
   return [
     `Decidua workbench: reproducible bundle of a ${kind}`,
     "",
@@ -38,13 +40,13 @@ function readme(kind: string, file: string): string {
     "versions.json     Decidua's version, Node's and every runtime dependency's",
     "result.json       Decidua's full result (the JSON of the CLI's --json)",
     "results.csv       the results table",
-    "analysis.R        the same analysis in R (metafor); run it here: Rscript analysis.R -> results-R.json",
+    `analysis.R        the same analysis in R (${rPackages}); run it here: Rscript analysis.R -> results-R.json`,
     "",
   ].join("\n");
 }
 
 /** data.csv of a pairwise analysis, and its data shape (mixed shapes fall back to yi/vi as analysed). */
-export function metaDataCsv(rows: readonly StudyRow[], result: MetaResult): { csv: string; kind: "binary" | "continuous" | "generic" } {
+export function metaDataCsv(rows: readonly StudyRow[], result: Pick<MetaResult, "studies">): { csv: string; kind: "binary" | "continuous" | "generic" } {
   const kinds = new Set(rows.map((r) => r.data.kind));
   const year = rows.some((r) => r.year !== undefined);
   const sub = rows.some((r) => r.subgroup !== undefined);
@@ -76,20 +78,25 @@ function resolvedMeta(r: MetaResult): Record<string, unknown> {
   return { measure: r.measure, method: r.method, model: r.model, tau2_method: r.tau2_method, test: r.test, level: r.level, preset: r.preset, model_source: r.model_source ?? null };
 }
 
+/** The zip of one analysis: the same eight files for every kind (see the module comment). */
+function bundleZip(b: { kind: string; rPackages: string; file: string; bytes: Uint8Array; data: string; options: unknown; resolved: unknown; versions: BundleVersions; result: unknown; csv: string; script: string }): Uint8Array {
+  const files: Zippable = {
+    "README.txt": strToU8(readme(b.kind, b.file, b.rPackages)),
+    [`input/${safeName(b.file)}`]: b.bytes,
+    "data.csv": strToU8(b.data),
+    "options.json": strToU8(`${JSON.stringify({ given: b.options, resolved: b.resolved }, null, 2)}\n`),
+    "versions.json": strToU8(`${JSON.stringify(b.versions, null, 2)}\n`),
+    "result.json": strToU8(`${typeof b.result === "string" ? b.result : JSON.stringify(b.result, null, 2)}\n`),
+    "results.csv": strToU8(b.csv),
+    "analysis.R": strToU8(b.script),
+  };
+  return zipSync(files, { level: 6, mtime: MTIME });
+}
+
 /** The bundle of a pairwise meta-analysis. */
 export function metaBundle(a: { file: string; bytes: Uint8Array; rows: readonly StudyRow[]; options: MetaOptions; result: MetaResult; csv: string; versions: BundleVersions }): Uint8Array {
   const data = metaDataCsv(a.rows, a.result);
-  const files: Zippable = {
-    "README.txt": strToU8(readme("meta-analysis", a.file)),
-    [`input/${safeName(a.file)}`]: a.bytes,
-    "data.csv": strToU8(data.csv),
-    "options.json": strToU8(`${JSON.stringify({ given: a.options, resolved: resolvedMeta(a.result) }, null, 2)}\n`),
-    "versions.json": strToU8(`${JSON.stringify(a.versions, null, 2)}\n`),
-    "result.json": strToU8(`${JSON.stringify(a.result, null, 2)}\n`),
-    "results.csv": strToU8(a.csv),
-    "analysis.R": strToU8(metaRScript(a.result, a.options, data.kind, a.versions)),
-  };
-  return zipSync(files, { level: 6, mtime: MTIME });
+  return bundleZip({ kind: "meta-analysis", rPackages: "metafor", file: a.file, bytes: a.bytes, data: data.csv, options: a.options, resolved: resolvedMeta(a.result), versions: a.versions, result: a.result, csv: a.csv, script: metaRScript(a.result, a.options, data.kind, a.versions) });
 }
 
 /** data.csv of a network (arms or contrasts as read), and its layout. */
@@ -107,17 +114,19 @@ export async function nmaDataCsv(file: string, bytes: Uint8Array): Promise<{ csv
 export async function nmaBundle(a: { file: string; bytes: Uint8Array; options: NmaOptions; result: NmaResult; csv: string; versions: BundleVersions }): Promise<Uint8Array> {
   const data = await nmaDataCsv(a.file, a.bytes);
   const r = a.result;
-  const files: Zippable = {
-    "README.txt": strToU8(readme("network meta-analysis", a.file)),
-    [`input/${safeName(a.file)}`]: a.bytes,
-    "data.csv": strToU8(data.csv),
-    "options.json": strToU8(`${JSON.stringify({ given: a.options, resolved: { measure: r.measure, reference: r.reference, model: r.model, tau2_method: r.tau2_method, level: r.level, pscore_direction: r.pscore_direction } }, null, 2)}\n`),
-    "versions.json": strToU8(`${JSON.stringify(a.versions, null, 2)}\n`),
-    "result.json": strToU8(`${JSON.stringify(r, null, 2)}\n`),
-    "results.csv": strToU8(a.csv),
-    "analysis.R": strToU8(nmaRScript(r, a.options, data.layout, a.versions)),
-  };
-  return zipSync(files, { level: 6, mtime: MTIME });
+  const resolved = { measure: r.measure, reference: r.reference, model: r.model, tau2_method: r.tau2_method, level: r.level, pscore_direction: r.pscore_direction };
+  return bundleZip({ kind: "network meta-analysis", rPackages: "metafor", file: a.file, bytes: a.bytes, data: data.csv, options: a.options, resolved, versions: a.versions, result: r, csv: a.csv, script: nmaRScript(r, a.options, data.layout, a.versions) });
+}
+
+/**
+ * The bundle of a trial sequential analysis: data.csv holds the binary rows in the file's order (the z-curve's
+ * order); result.json is the JSON of `decidua tsa --json` (`json`, infinite boundaries as "Inf").
+ */
+export function tsaBundle(a: { file: string; bytes: Uint8Array; rows: readonly StudyRow[]; options: TsaOptions; result: TsaResult; json: string; csv: string; versions: BundleVersions }): Uint8Array {
+  const r = a.result;
+  const resolved = { measure: r.measure, model: r.model, alpha: r.alpha, power: r.power, control_risk: r.control_risk, rrr: r.rrr, diversity: r.diversity, diversity_source: r.diversity_source };
+  const data = metaDataCsv(a.rows, { studies: [] });
+  return bundleZip({ kind: "trial sequential analysis", rPackages: "rpact for the boundaries, metafor for the z-curve", file: a.file, bytes: a.bytes, data: data.csv, options: a.options, resolved, versions: a.versions, result: a.json, csv: a.csv, script: tsaRScript(r, a.options, a.versions) });
 }
 
 let versionsCache: BundleVersions | null = null;

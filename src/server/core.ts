@@ -21,7 +21,7 @@ import { evidenceVersionLabel, type EvidenceVersionRef } from "../evidence/versi
 import { analyseStudyTable } from "../app/meta.js";
 import { analyseNetworkTable } from "../app/nma.js";
 import { analyseTsaTable, tsaJson } from "../app/tsa.js";
-import { metaBundle, nmaBundle, type BundleVersions } from "./bundle.js";
+import { metaBundle, nmaBundle, tsaBundle, type BundleVersions } from "./bundle.js";
 import { nmaIsRatio, type NmaOptions, type NmaResult } from "../stats/nma/index.js";
 import type { TsaOptions, TsaResult } from "../stats/tsa/index.js";
 import { exportSummaryOfFindings, type SofExport, type SofFormat } from "../app/sof.js";
@@ -390,7 +390,7 @@ export type NmaPlotName = (typeof NMA_PLOTS)[number];
 export type WorkbenchJob =
   | { kind?: "meta"; file: MetaUpload; options: MetaOptions; plot: ForestPlotOptions; png: MetaPlotName | null; limits: WorkbenchLimits; bundle?: BundleVersions }
   | { kind: "nma"; file: MetaUpload; options: NmaOptions; plot: NmaPlotBody; png: NmaPlotName | null; limits: WorkbenchLimits; bundle?: BundleVersions }
-  | { kind: "tsa"; file: MetaUpload; options: TsaOptions; plot: { title?: string }; png: "tsa" | null; limits: WorkbenchLimits };
+  | { kind: "tsa"; file: MetaUpload; options: TsaOptions; plot: { title?: string }; png: "tsa" | null; limits: WorkbenchLimits; bundle?: BundleVersions };
 
 export interface NmaPlotBody {
   title?: string;
@@ -426,6 +426,7 @@ export interface TsaWorkbenchOutput {
   plotSvg: string;
   csv: string;
   png: Uint8Array | null;
+  bundle: Uint8Array | null;
 }
 
 /** Thrown (in the worker) when the input is larger than the limits: the route answers 413 or 422. */
@@ -493,11 +494,14 @@ export async function runNmaWorkbench(job: Extract<WorkbenchJob, { kind: "nma" }
   return { result: a.result, networkSvg, forestSvg, csv, png: svg === null ? null : svgToPng(svg), bundle };
 }
 
-/** The TSA page's computation: the use case `decidua tsa` runs (app/tsa.ts), its plot and CSV. */
+/** The TSA page's computation: the use case `decidua tsa` runs (app/tsa.ts), its plot, CSV, optional bundle. */
 export async function runTsaWorkbench(job: Extract<WorkbenchJob, { kind: "tsa" }>): Promise<TsaWorkbenchOutput> {
-  const a = await analyseTsaTable({ file: job.file.name, bytes: new Uint8Array(job.file.content) }, job.options, job.plot, (rows) => studyLimits(job, rows.length));
+  const bytes = new Uint8Array(job.file.content);
+  const a = await analyseTsaTable({ file: job.file.name, bytes }, job.options, job.plot, (rows) => studyLimits(job, rows.length));
   const plotSvg = a.plotSvg ?? "";
-  return { result: JSON.parse(tsaJson(a.result)) as unknown, plotSvg, csv: tsaResultCsv(a.result), png: job.png === "tsa" ? svgToPng(plotSvg) : null };
+  const csv = tsaResultCsv(a.result);
+  const bundle = job.bundle === undefined ? null : tsaBundle({ file: job.file.name, bytes, rows: a.rows, options: job.options, result: a.result, json: tsaJson(a.result, 2), csv, versions: job.bundle });
+  return { result: JSON.parse(tsaJson(a.result)) as unknown, plotSvg, csv, png: job.png === "tsa" ? svgToPng(plotSvg) : null, bundle };
 }
 
 /** Every treatment vs the reference, then the league table's pairs, on the display scale (ratios for OR/RR). */

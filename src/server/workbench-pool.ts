@@ -50,8 +50,8 @@ export class WorkbenchPool {
   }
 
   /** A trial sequential analysis (`decidua tsa`). */
-  async runTsa(file: MetaUpload, options: TsaOptions, plot: { title?: string }, png: "tsa" | null = null): Promise<TsaWorkbenchOutput> {
-    return (await this.job({ kind: "tsa", file: this.copy(file), options, plot, png, limits: this.limits() })) as TsaWorkbenchOutput;
+  async runTsa(file: MetaUpload, options: TsaOptions, plot: { title?: string }, png: "tsa" | null = null, bundle = false): Promise<TsaWorkbenchOutput> {
+    return (await this.job({ kind: "tsa", file: this.copy(file), options, plot, png, limits: this.limits(), ...(bundle ? { bundle: bundleVersions() } : {}) })) as TsaWorkbenchOutput;
   }
 
   private limits(): WorkbenchLimits {

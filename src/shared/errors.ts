@@ -32,6 +32,12 @@ export function isInputError(e: unknown): e is InputError {
   return e instanceof InputError;
 }
 
+/** An engine's InputError knows rows and options, not the file: the same error naming `file` (others unchanged). */
+export function withFile(e: unknown, file: string): unknown {
+  if (!isInputError(e) || e.location.file !== undefined) return e;
+  return new InputError(e.reason, { ...e.location, file });
+}
+
 /**
  * A runner for analyses that may each refuse their input: `run(f, what)` returns f's result, or null with the
  * InputError's reason added to `notes` as "what: reason" (any other error is thrown).

@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { strFromU8, unzipSync } from "fflate";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runNmaCommand } from "../../src/cli/commands/nma.js";
 import { runTsaCommand } from "../../src/cli/commands/tsa.js";
@@ -139,6 +140,26 @@ describe("workbench downloads and the grid check", () => {
     const csv = (await raw("/api/tsa/results.csv", tsaBody)).bytes.toString("utf8");
     expect(csv.split(/\r?\n/)[0]).toBe("study,n,fraction,z,boundary,futility");
     expect(csv).toContain("Christiansen 1995");
+  });
+
+  it("TSA: the reproducible bundle, with the CLI's JSON and the R script of these options", async () => {
+    const zip = await raw("/api/tsa/bundle.zip", tsaBody);
+    expect(zip.status).toBe(200);
+    expect(zip.type).toMatch(/zip/);
+    const files = unzipSync(new Uint8Array(zip.bytes));
+    expect(Object.keys(files).sort()).toEqual(["README.txt", "analysis.R", "data.csv", "input/ivig-no-live-birth.csv", "options.json", "result.json", "results.csv", "versions.json"]);
+    const cli = (await runTsaCommand(TSA_FILE, { json: true, measure: "RR", controlRisk: "0.43", rrr: "0.2" })).stdout;
+    expect(`${strFromU8(files["result.json"]!)}`).toBe(cli);
+    expect(strFromU8(files["analysis.R"]!)).toContain("pc <- 0.43; rrr <- 0.2");
+  });
+
+  it("the NMA and TSA grids are checked by their commands' parsers, by grid row", async () => {
+    const nma = await admin.req("POST", "/api/nma/grid-check", { columns: ["study", "treatment", "events", "total"], rows: [["A", "x", "3", "10"], ["A", "y", "-1", "10"]] });
+    expect(nma.status).toBe(200);
+    expect((nma.body as { problems: unknown[] }).problems).toEqual([expect.objectContaining({ row: 1, field: "events" })]);
+    const tsa = await admin.req("POST", "/api/tsa/grid-check", { columns: ["study", "events_t", "total_t", "events_c", "total_c"], rows: [["A", "3", "10", "2", "x"]] });
+    expect((tsa.body as { problems: unknown[] }).problems).toEqual([expect.objectContaining({ row: 0, field: "total_c" })]);
+    expect((await admin.req("POST", "/api/tsa/grid-check", { columns: [], rows: [] })).status).toBe(400);
   });
 
   it("meta-analysis: bubble plot of a meta-regression and Baujat plot as SVG and PNG; 422 when the analysis has none", async () => {

@@ -13,7 +13,8 @@ import { i2FromQ } from "../../stats/core/heterogeneity.js";
 import { revmanPValue } from "../../stats/core/revman.js";
 import { analyseStudyTable, type TableAnalysis } from "../../app/meta.js";
 import { baujatPlotSvg, bubblePlotSvg, goshPlotSvg, labbePlotSvg, radialPlotSvg, svgToPng } from "../../stats/plots/index.js";
-import { checkWritablePath, outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
+import { checkWritablePath, readInputFile, type OutputFile } from "../files.js";
+import { OUTPUT_FLAGS, finishOutput, flagNamesOf, printingAction, lowerCase as lower, svgPathSchema as svgPath, upperCase as upper } from "../flags.js";
 import type { ForestPlotOptions } from "../../stats/plots/index.js";
 import {
   MeasureSchema,
@@ -31,7 +32,6 @@ import {
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
-const upper = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
 /** Matches an enum value case-insensitively and hands over its canonical spelling (HSK -> HSk). */
 const anyCase = <T extends string>(values: readonly T[], s: z.ZodType) =>
   z.preprocess((v) => (typeof v === "string" ? (values.find((x) => x.toLowerCase() === v.toLowerCase()) ?? v) : v), s);
@@ -42,11 +42,6 @@ const positiveInt = (flag: string) =>
     .transform(Number)
     .refine((n) => n > 0, { message: "must be at least 1" })
     .describe(flag);
-const lower = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
-const svgPath = z
-  .string()
-  .min(1)
-  .refine((p) => p.toLowerCase().endsWith(".svg"), { message: "must name an .svg file" });
 
 /** The command-line options as commander hands them over, validated. */
 export const MetaCliOptionsSchema = z.object({
@@ -85,11 +80,9 @@ export const MetaCliOptionsSchema = z.object({
   labbe: svgPath.optional(),
   goshPlot: svgPath.optional(),
   smdCorrection: lower(z.enum(["exact", "approx"])).optional(),
-  json: z.boolean().optional(),
+  ...OUTPUT_FLAGS,
   forest: svgPath.optional(),
   funnel: svgPath.optional(),
-  png: z.boolean().optional(),
-  title: z.string().min(1).optional(),
   labelE: z.string().min(1).optional(),
   labelC: z.string().min(1).optional(),
   favoursLeft: z.string().min(1).optional(),
@@ -97,34 +90,7 @@ export const MetaCliOptionsSchema = z.object({
 });
 export type MetaCliOptions = z.infer<typeof MetaCliOptionsSchema>;
 
-const FLAG: Record<string, string> = {
-  measure: "--measure",
-  method: "--method",
-  model: "--model",
-  tau2: "--tau2",
-  test: "--test",
-  subgroup: "--subgroup",
-  outcome: "--outcome",
-  preset: "--preset",
-  level: "--level",
-  mods: "--mods",
-  permutations: "--permutations",
-  seed: "--seed",
-  goshSubsets: "--gosh-subsets",
-  bubble: "--bubble",
-  baujat: "--baujat",
-  radial: "--radial",
-  labbe: "--labbe",
-  goshPlot: "--gosh-plot",
-  smdCorrection: "--smd-correction",
-  forest: "--forest",
-  funnel: "--funnel",
-  title: "--title",
-  labelE: "--label-e",
-  labelC: "--label-c",
-  favoursLeft: "--favours-left",
-  favoursRight: "--favours-right",
-};
+const FLAG = flagNamesOf(MetaCliOptionsSchema);
 
 function parseCliOptions(raw: Record<string, unknown>): MetaCliOptions {
   const parsed = MetaCliOptionsSchema.safeParse(raw);
@@ -243,9 +209,7 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
     o.json === true
       ? `${metaResultJson(revman === undefined ? result : { ...result, revman: revmanJson(revman) })}\n`
       : formatMetaSummary(result, revman === undefined ? file : `${file} ${revman.outcome.id} ${revman.outcome.name}`) + (revman === undefined ? "" : formatRevmanChecks(revman));
-  await writeAllFiles(files);
-  const stderr = outputNotes(ignored, files, warnings);
-  return { stdout, stderr };
+  return finishOutput(stdout, ignored, files, warnings);
 }
 
 /** The RevMan outcome's stored settings and the number-by-number comparison, for --json. */
@@ -324,12 +288,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--label-c <text>", "forest plot: name of the control arm (default Control)")
     .option("--favours-left <text>", "forest plot: label left of the line of no effect (default Favours [experimental])")
     .option("--favours-right <text>", "forest plot: label right of the line of no effect (default Favours [control])")
-    .action(async (file: string, raw: Record<string, unknown>) => {
-      const { stdout, stderr } = await runMetaCommand(file, raw);
-      io.out(stdout);
-      if (stderr !== "") io.err(stderr);
-      setExit(0);
-    });
+    .action(printingAction(io, setExit, runMetaCommand));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

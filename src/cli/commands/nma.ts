@@ -10,36 +10,24 @@ import { InputError } from "../../shared/errors.js";
 import { analyseNetworkTable, type NetworkAnalysis } from "../../app/nma.js";
 import { nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
 import { formatFixed, formatP } from "../../stats/plots/svg.js";
-import { outputNotes, readInputFile, writeAllFiles, type OutputFile } from "../files.js";
-import { checkPlotPaths, parseFlags, plotFiles, svgPathSchema as svgPath, withFlagNames } from "../flags.js";
+import { readInputFile, type OutputFile } from "../files.js";
+import { OUTPUT_FLAGS, checkPlotPaths, finishOutput, flagNamesOf, printingAction, lowerCase as lower, parseFlags, plotFiles, svgPathSchema as svgPath, upperCase as upper, withFlagNames } from "../flags.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
-const upper = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), s);
-const lower = (s: z.ZodType) => z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), s);
 export const NmaCliOptionsSchema = z.object({
   measure: upper(NmaMeasureSchema).optional(),
   reference: z.string().min(1).optional(),
   model: lower(NmaModelSchema).optional(),
   tau2: upper(NmaTau2MethodSchema).optional(),
   largerBetter: z.boolean().optional(),
-  json: z.boolean().optional(),
+  ...OUTPUT_FLAGS,
   network: svgPath.optional(),
   forest: svgPath.optional(),
-  png: z.boolean().optional(),
-  title: z.string().min(1).optional(),
 });
 export type NmaCliOptions = z.infer<typeof NmaCliOptionsSchema>;
 
-const FLAG: Record<string, string> = {
-  measure: "--measure",
-  reference: "--reference",
-  model: "--model",
-  tau2: "--tau2",
-  network: "--network",
-  forest: "--forest",
-  title: "--title",
-};
+const FLAG = flagNamesOf(NmaCliOptionsSchema);
 
 /** Runs one network meta-analysis from the command line; returns what to print. */
 export async function runNmaCommand(file: string, rawOptions: Record<string, unknown>): Promise<{ stdout: string; stderr: string }> {
@@ -74,9 +62,7 @@ export async function runNmaCommand(file: string, rawOptions: Record<string, unk
   if (o.network !== undefined && a.networkSvg !== null) files.push(...plotFiles(o.network, a.networkSvg, o.png === true));
   if (o.forest !== undefined && a.forestSvg !== null) files.push(...plotFiles(o.forest, a.forestSvg, o.png === true));
   const stdout = o.json === true ? `${JSON.stringify(result, null, 2)}\n` : formatNmaSummary(result, file);
-  await writeAllFiles(files);
-  const stderr = outputNotes(ignored, files);
-  return { stdout, stderr };
+  return finishOutput(stdout, ignored, files);
 }
 
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
@@ -94,12 +80,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--forest <file.svg>", "write a forest plot of every treatment vs the reference")
     .option("--png", "also write FILE.png beside each SVG")
     .option("--title <text>", "plot title")
-    .action(async (file: string, raw: Record<string, unknown>) => {
-      const { stdout, stderr } = await runNmaCommand(file, raw);
-      io.out(stdout);
-      if (stderr !== "") io.err(stderr);
-      setExit(0);
-    });
+    .action(printingAction(io, setExit, runNmaCommand));
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { analyseTsaTable, type TsaAnalysis } from "../../app/tsa.js";
 import type { TsaOptions, TsaResult } from "../../stats/tsa/index.js";
-import { outputNotes, readInputFile, toJsonWithInf, writeAllFiles, type OutputFile } from "../files.js";
-import { checkPlotPaths, parseFlags, plotFiles, svgPathSchema, withFlagNames } from "../flags.js";
+import { readInputFile, toJsonWithInf, type OutputFile } from "../files.js";
+import { OUTPUT_FLAGS, checkPlotPaths, finishOutput, flagNamesOf, printingAction, lowerCase, parseFlags, plotFiles, svgPathSchema, upperCase, withFlagNames } from "../flags.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -17,7 +17,7 @@ const number = (flag: string) =>
   z.preprocess((v) => (typeof v === "string" && v.trim() !== "" ? Number(v) : v), z.number({ message: `${flag} must be a number` }).finite());
 
 export const TsaCliOptionsSchema = z.object({
-  measure: z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(["RR", "OR", "RD"])),
+  measure: upperCase(z.enum(["RR", "OR", "RD"])),
   controlRisk: number("--control-risk").refine((x) => x > 0 && x < 1, { message: "the control event proportion must be between 0 and 1 (e.g. 0.43)" }),
   rrr: number("--rrr").refine((x) => x > 0 && x < 1, { message: "the relative risk reduction must be between 0 and 1 (e.g. 0.2)" }),
   alpha: number("--alpha").refine((x) => x > 0 && x < 0.5, { message: "alpha must be between 0 and 0.5" }).optional(),
@@ -34,25 +34,13 @@ export const TsaCliOptionsSchema = z.object({
       return v;
     })
     .optional(),
-  model: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(["random", "fixed"])).optional(),
-  json: z.boolean().optional(),
+  model: lowerCase(z.enum(["random", "fixed"])).optional(),
+  ...OUTPUT_FLAGS,
   plot: svgPathSchema.optional(),
-  png: z.boolean().optional(),
-  title: z.string().min(1).optional(),
 });
 export type TsaCliOptions = z.infer<typeof TsaCliOptionsSchema>;
 
-const FLAG: Record<string, string> = {
-  measure: "--measure",
-  controlRisk: "--control-risk",
-  rrr: "--rrr",
-  alpha: "--alpha",
-  power: "--power",
-  diversity: "--diversity",
-  model: "--model",
-  plot: "--plot",
-  title: "--title",
-};
+const FLAG = flagNamesOf(TsaCliOptionsSchema);
 
 function parseCliOptions(raw: Record<string, unknown>): TsaCliOptions {
   for (const need of ["measure", "controlRisk", "rrr"]) {
@@ -90,9 +78,7 @@ export async function runTsaCommand(file: string, rawOptions: Record<string, unk
   const { result, ignoredColumns: ignored } = a;
   if (o.plot !== undefined && a.plotSvg !== null) files.push(...plotFiles(o.plot, a.plotSvg, o.png === true));
   const stdout = o.json === true ? `${toJsonWithInf(result)}\n` : formatTsaSummary(result, file);
-  await writeAllFiles(files);
-  const stderr = outputNotes(ignored, files);
-  return { stdout, stderr };
+  return finishOutput(stdout, ignored, files);
 }
 
 export function register(program: Command, io: CliIO, setExit: SetExit): void {
@@ -111,12 +97,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--plot <file.svg>", "write the TSA plot")
     .option("--png", "also write FILE.png beside the SVG")
     .option("--title <text>", "plot title")
-    .action(async (file: string, raw: Record<string, unknown>) => {
-      const { stdout, stderr } = await runTsaCommand(file, raw);
-      io.out(stdout);
-      if (stderr !== "") io.err(stderr);
-      setExit(0);
-    });
+    .action(printingAction(io, setExit, runTsaCommand));
 }
 
 const MEASURE_NAME: Record<string, string> = { RR: "Risk Ratio", OR: "Odds Ratio", RD: "Risk Difference" };

@@ -24,7 +24,7 @@ export const GridBody = z.object({
   rows: z.array(z.array(z.string().max(200)).max(40)).max(1000),
   options: z.object({ subgroup: z.string().min(1).optional(), mods: z.array(z.string().min(1)).max(20).optional(), measure: z.string().optional() }).default({}),
 });
-const GRID_CONFIG = { inputLimits: { ...DEFAULT_LIMITS, fields: { rows: { maxArray: 1000 } } } };
+export const GRID_CONFIG = { inputLimits: { ...DEFAULT_LIMITS, fields: { rows: { maxArray: 1000 } } } };
 
 /** The upload travels base64 in JSON: its one string may be as long as the body limit allows. */
 const META_CONFIG = { inputLimits: { ...DEFAULT_LIMITS, fields: { "file.contentBase64": { maxString: 64 * 1024 * 1024 } } } };

@@ -94,8 +94,11 @@ export interface WorkbenchRun<R> {
   clear: () => void;
 }
 
-/** The run-and-download state of a workbench page (NMA, TSA): one analysis route, its result, its downloads. */
-export function useWorkbenchRun<R>(path: string, hasFile: boolean, body: () => unknown): WorkbenchRun<R> {
+/**
+ * The run-and-download state of a workbench page (NMA, TSA): one analysis route, its result, its downloads.
+ * `onError` also sees a failed run's error (the data-entry grid shows a located one on its cell).
+ */
+export function useWorkbenchRun<R>(path: string, hasFile: boolean, body: () => unknown, onError: (e: unknown) => void = () => {}): WorkbenchRun<R> {
   const [busy, setBusy] = useState(false);
   const [dl, setDl] = useState("");
   const [error, setError] = useState<Error | null>(null);
@@ -114,6 +117,7 @@ export function useWorkbenchRun<R>(path: string, hasFile: boolean, body: () => u
     } catch (err) {
       setRes(null);
       setError(asError(err));
+      onError(err);
     } finally {
       setBusy(false);
     }

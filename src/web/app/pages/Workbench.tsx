@@ -4,15 +4,14 @@
  * reproducible bundle (input, options, versions, equivalent R script).
  */
 import type { JSX } from "preact";
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { MetaResult } from "../../../stats/types.js";
-import { gridCsv } from "../../../app/grid-csv.js";
 import { api, apiBlob, ApiError, downloadBlob } from "../api.js";
 import { Alert, Badge, Button, Card, DataTable, Icon, PageHead, Progress, Stat, Tabs, fmtNum, fmtP } from "../components/ui.js";
 import { Svg } from "../components/Svg.js";
-import { DataGrid, type GridColumn, type GridProblem } from "../components/DataGrid.js";
+import { BINARY_COLUMNS, BINARY_EXAMPLE, GridEditor, STUDY_COLUMNS, SourceChoice, fitRows, gridUpload, useGridCheck, type GridColumn } from "../components/GridEditor.js";
 import { favoursLabels } from "../favours.js";
-import { FileDrop, WorkbenchTabs, textToBase64, type PickedFile } from "../components/FileDrop.js";
+import { FileDrop, WorkbenchTabs, type PickedFile } from "../components/FileDrop.js";
 
 interface Options {
   measure: string;
@@ -66,12 +65,7 @@ const PRESET_NOTE: Record<string, string> = {
 type DataType = "binary" | "continuous" | "generic-vi" | "generic-sei";
 
 const DATA_COLUMNS: Record<DataType, GridColumn[]> = {
-  binary: [
-    { name: "events_t", label: "Events (exp.)", numeric: true },
-    { name: "total_t", label: "Total (exp.)", numeric: true },
-    { name: "events_c", label: "Events (ctrl)", numeric: true },
-    { name: "total_c", label: "Total (ctrl)", numeric: true },
-  ],
+  binary: BINARY_COLUMNS,
   continuous: [
     { name: "mean_t", label: "Mean (exp.)", numeric: true },
     { name: "sd_t", label: "SD (exp.)", numeric: true },
@@ -91,13 +85,7 @@ const DATA_COLUMNS: Record<DataType, GridColumn[]> = {
 };
 
 const EXAMPLE_ROWS: Record<DataType, string[][]> = {
-  binary: [
-    ["Example A", "2001", "22", "40", "15", "41"],
-    ["Example B", "2005", "31", "52", "24", "50"],
-    ["Example C", "2009", "18", "30", "16", "33"],
-    ["Example D", "2014", "45", "70", "33", "68"],
-    ["Example E", "2019", "27", "45", "20", "47"],
-  ],
+  binary: BINARY_EXAMPLE,
   continuous: [
     ["Example A", "2001", "5.1", "1.2", "40", "4.6", "1.3", "41"],
     ["Example B", "2005", "4.8", "1.1", "52", "4.7", "1.0", "50"],
@@ -165,7 +153,6 @@ export function WorkbenchPage(): JSX.Element {
   const [file, setFile] = useState<PickedFile | null>(null);
   const [dataType, setDataType] = useState<DataType>("binary");
   const [rows, setRows] = useState<string[][]>(EXAMPLE_ROWS.binary);
-  const [problems, setProblems] = useState<GridProblem[]>([]);
   const [opt, setOpt] = useState<Options>(DEFAULTS);
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [good, setGood] = useState(false);
@@ -176,38 +163,23 @@ export function WorkbenchPage(): JSX.Element {
   const [res, setRes] = useState<MetaResponse | null>(null);
   const [tab, setTab] = useState<ResultTab>("forest");
   const [dl, setDl] = useState("");
-  const checkSeq = useRef(0);
 
   const columns: GridColumn[] = [
-    { name: "study", label: "Study" },
-    { name: "year", label: "Year", numeric: true },
+    ...STUDY_COLUMNS,
     ...DATA_COLUMNS[dataType],
     ...(opt.subgroup.trim() ? [{ name: opt.subgroup.trim(), label: opt.subgroup.trim() }] : []),
     ...modsList(opt).map((m) => ({ name: m, label: m })),
   ];
-  const width = columns.length;
-  const gridRows = rows.map((r) => (r.length >= width ? r.slice(0, width) : [...r, ...Array<string>(width - r.length).fill("")]));
+  const gridRows = fitRows(rows, columns.length);
   const binary = source === "grid" ? dataType === "binary" : ["OR", "RR", "RD", ""].includes(opt.measure);
 
   // validation in place: the server's parser checks the grid as it is edited (debounced)
-  useEffect(() => {
-    if (source !== "grid") return;
-    const seq = ++checkSeq.current;
-    const t = setTimeout(() => {
-      const mods = modsList(opt);
-      api<{ problems: GridProblem[] }>("POST", "/api/meta/grid-check", {
-        columns: columns.map((c) => c.name),
-        rows: gridRows,
-        options: { ...(opt.subgroup.trim() ? { subgroup: opt.subgroup.trim() } : {}), ...(mods.length > 0 ? { mods } : {}), ...(opt.measure ? { measure: opt.measure } : {}) },
-      }).then(
-        (r) => {
-          if (seq === checkSeq.current) setProblems(r.problems);
-        },
-        () => {},
-      );
-    }, 350);
-    return () => clearTimeout(t);
-  }, [source, JSON.stringify(gridRows), JSON.stringify(columns.map((c) => c.name)), opt.measure]);
+  const mods = modsList(opt);
+  const { problems, flagRunError } = useGridCheck("/api/meta/grid-check", source === "grid", columns, gridRows, {
+    ...(opt.subgroup.trim() ? { subgroup: opt.subgroup.trim() } : {}),
+    ...(mods.length > 0 ? { mods } : {}),
+    ...(opt.measure ? { measure: opt.measure } : {}),
+  });
 
   function set<K extends keyof Options>(k: K, v: Options[K]): void {
     setOpt((o) => ({ ...o, [k]: v }));
@@ -243,7 +215,7 @@ export function WorkbenchPage(): JSX.Element {
 
   function upload(): { name: string; contentBase64: string } {
     if (source === "file") return { name: file?.name ?? "", contentBase64: file?.contentBase64 ?? "" };
-    return { name: "grid.csv", contentBase64: textToBase64(gridCsv({ columns: columns.map((c) => c.name), rows: gridRows }).csv) };
+    return gridUpload(columns, gridRows);
   }
 
   function body(): unknown {
@@ -267,11 +239,7 @@ export function WorkbenchPage(): JSX.Element {
     } catch (err) {
       setRes(null);
       setError(err instanceof Error ? err : new Error(String(err)));
-      if (source === "grid" && err instanceof ApiError && err.row !== undefined) {
-        // the parser's row (file line) -> the grid row
-        const at = gridCsv({ columns: columns.map((c) => c.name), rows: gridRows }).lines[err.row - 2];
-        if (at !== undefined) setProblems((ps) => [...ps.filter((p) => p.row !== at), { row: at, field: err.field ?? null, reason: err.message }]);
-      }
+      flagRunError(err);
     } finally {
       setBusy(false);
       requestAnimationFrame(() => document.getElementById("wb-results")?.scrollIntoView({ block: "start" }));
@@ -303,8 +271,6 @@ export function WorkbenchPage(): JSX.Element {
   const tr = r?.pooled.transformed;
   const est = r ? (tr && RATIO.has(r.measure) ? tr : r.pooled) : null;
   const apiErr = error instanceof ApiError ? error : null;
-  const rowProblems = problems.filter((p) => p.row !== null);
-  const tableProblems = problems.filter((p) => p.row === null);
   const plotTabs: Array<{ id: ResultTab; label: string }> = [
     { id: "forest", label: "Forest plot" },
     { id: "funnel", label: "Funnel plot" },
@@ -322,31 +288,14 @@ export function WorkbenchPage(): JSX.Element {
         <Card title="Data">
           <div class="stack">
             <div class="row" style="gap:12px;flex-wrap:wrap;align-items:end">
-              <fieldset class="group" style="margin:0">
-                <legend>Source</legend>
-                <label class="check"><input type="radio" name="wb-source" checked={source === "grid"} onChange={() => setSource("grid")} /> Enter or paste in the grid</label>
-                <label class="check"><input type="radio" name="wb-source" checked={source === "file"} onChange={() => setSource("file")} /> Upload a file</label>
-              </fieldset>
+              <SourceChoice name="wb-source" source={source} onChange={setSource} />
               {source === "grid" ? (
                 <Sel id="wb-datatype" label="Data type" value={dataType} onChange={(v) => chooseDataType(v as DataType)} options={[["binary", "Dichotomous (events / total)"], ["continuous", "Continuous (mean, SD, n)"], ["generic-vi", "Generic (yi, vi)"], ["generic-sei", "Generic (yi, SE)"]]} />
               ) : null}
             </div>
             {source === "grid" ? (
               <>
-                <DataGrid columns={columns} rows={gridRows} onChange={(x) => { setRows(x); setRes(null); }} problems={problems} />
-                <div class="row" style="gap:8px">
-                  <Button size="sm" onClick={() => setRows([...gridRows, columns.map(() => "")])}><Icon name="plus" size={14} /> Add row</Button>
-                  <Button size="sm" onClick={() => setRows([columns.map(() => "")])}>Clear</Button>
-                  <span class="small muted">Paste rows copied from a spreadsheet into any cell (a header row is matched to the columns by name).</span>
-                </div>
-                {rowProblems.length > 0 || tableProblems.length > 0 ? (
-                  <ul class="grid-problems" data-testid="grid-problems" aria-live="polite">
-                    {tableProblems.map((p) => <li key={`t-${p.reason}`}>{p.reason}</li>)}
-                    {rowProblems.map((p) => (
-                      <li key={`${p.row}-${p.field}`}>Row {(p.row ?? 0) + 1}{p.field ? <> · <code>{p.field}</code></> : null}: {p.reason}</li>
-                    ))}
-                  </ul>
-                ) : null}
+                <GridEditor columns={columns} rows={gridRows} onChange={(x) => { setRows(x); setRes(null); }} problems={problems} />
               </>
             ) : (
               <>
