@@ -8,39 +8,11 @@ import { useState } from "preact/hooks";
 import type { ParticipantView, TrialSummary, TrialView } from "../../../store/trials.js";
 import type { CriterionResult, EligibilityResult } from "../../../trials/eligibility.js";
 import { TRIAL_MARKERS, TRIAL_MARKER_IDS, type TrialMarkerId } from "../../../trials/markers.js";
-import { ApiError, api, apiBlob, downloadBlob } from "../api.js";
+import { api, apiBlob, downloadBlob } from "../api.js";
 import { RemoteSvg } from "../components/Svg.js";
 import { Alert, Badge, Button, Card, DataTable, Empty, PageHead, Spinner, Tabs } from "../components/ui.js";
-import { useLoad } from "../hooks.js";
+import { useAction, useLoad } from "../hooks.js";
 import { navigate } from "../router.js";
-
-function errText(e: unknown): string {
-  return e instanceof ApiError ? `${e.message}${e.field !== undefined ? ` (${e.field})` : ""}` : e instanceof Error ? e.message : String(e);
-}
-
-/** Runs an API call, showing its error; returns true on success. */
-function useAction(): { busy: boolean; error: string | null; run: (f: () => Promise<unknown>) => Promise<boolean>; clear: () => void } {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  return {
-    busy,
-    error,
-    clear: () => setError(null),
-    run: async (f) => {
-      setBusy(true);
-      setError(null);
-      try {
-        await f();
-        return true;
-      } catch (e) {
-        setError(errText(e));
-        return false;
-      } finally {
-        setBusy(false);
-      }
-    },
-  };
-}
 
 export function TrialsPage(props: { canCreate: boolean }): JSX.Element {
   const list = useLoad(() => api<{ trials: TrialSummary[] }>("GET", "/api/trials"), []);
