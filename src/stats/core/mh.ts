@@ -124,22 +124,7 @@ interface TableSums {
  */
 function tableSums(tables: TwoByTwo, method: "OR" | "RR" | "RD" | "PETO", add: number, weights: Float64Array): TableSums {
   const k = tables.ai.length;
-  let R = 0;
-  let S = 0;
-  let sPR = 0;
-  let sPSQR = 0;
-  let sQS = 0;
-  let sA = 0;
-  let sC = 0;
-  let rrNum = 0;
-  let rdNum = 0;
-  let rdDen = 0;
-  let rdV1 = 0;
-  let rdV2 = 0;
-  let sOE = 0;
-  let sV = 0;
-  let sOE2V = 0;
-  let sVpos = 0;
+  const s: TableSums = { R: 0, S: 0, sPR: 0, sPSQR: 0, sQS: 0, sA: 0, sC: 0, rrNum: 0, rdNum: 0, rdDen: 0, rdV1: 0, rdV2: 0, sOE: 0, sV: 0, sOE2V: 0, sVpos: 0 };
   for (let i = 0; i < k; i++) {
     let a = tables.ai[i] as number;
     let b = tables.bi[i] as number;
@@ -159,24 +144,24 @@ function tableSums(tables: TwoByTwo, method: "OR" | "RR" | "RD" | "PETO", add: n
       const Q = b / N + c / N;
       const Ri = (a / N) * d;
       const Si = (b / N) * c;
-      R += Ri;
-      S += Si;
-      sPR += P * Ri;
-      sPSQR += P * Si + Q * Ri;
-      sQS += Q * Si;
+      s.R += Ri;
+      s.S += Si;
+      s.sPR += P * Ri;
+      s.sPSQR += P * Si + Q * Ri;
+      s.sQS += Q * Si;
       weights[i] = Si;
     } else if (method === "RR") {
-      R += a * (n2 / N);
-      S += c * (n1 / N);
-      sA += a;
-      sC += c;
-      rrNum += (n1 / N) * (n2 / N) * (a + c) - (a / N) * c;
+      s.R += a * (n2 / N);
+      s.S += c * (n1 / N);
+      s.sA += a;
+      s.sC += c;
+      s.rrNum += (n1 / N) * (n2 / N) * (a + c) - (a / N) * c;
       weights[i] = c * (n1 / N);
     } else if (method === "RD") {
-      rdNum += a * (n2 / N) - c * (n1 / N);
-      rdDen += n1 * (n2 / N);
-      rdV1 += c * (n1 / N) ** 2 - a * (n2 / N) ** 2 + ((n1 / N) * (n2 / N) * (n2 - n1)) / 2;
-      rdV2 += (a * (n2 - c)) / N + (c * (n1 - a)) / N;
+      s.rdNum += a * (n2 / N) - c * (n1 / N);
+      s.rdDen += n1 * (n2 / N);
+      s.rdV1 += c * (n1 / N) ** 2 - a * (n2 / N) ** 2 + ((n1 / N) * (n2 / N) * (n2 - n1)) / 2;
+      s.rdV2 += (a * (n2 - c)) / N + (c * (n1 - a)) / N;
       weights[i] = n1 * (n2 / N);
     } else {
       const xt = a + c;
@@ -184,15 +169,15 @@ function tableSums(tables: TwoByTwo, method: "OR" | "RR" | "RD" | "PETO", add: n
       const E = (xt * n1) / N;
       const V = (xt * yt * (n1 / N) * (n2 / N)) / (N - 1);
       weights[i] = V;
-      sOE += a - E;
-      sV += V;
+      s.sOE += a - E;
+      s.sV += V;
       if (V > 0) {
-        sOE2V += (a - E) * (a - E) / V;
-        sVpos += V;
+        s.sOE2V += (a - E) * (a - E) / V;
+        s.sVpos += V;
       }
     }
   }
-  return { R, S, sPR, sPSQR, sQS, sA, sC, rrNum, rdNum, rdDen, rdV1, rdV2, sOE, sV, sOE2V, sVpos };
+  return s;
 }
 
 /** Mantel-Haenszel pooling of 2x2 tables (rma.mh). */
