@@ -19,22 +19,26 @@ export type TestType = z.infer<typeof TestSchema>;
 export const PresetSchema = z.enum(["revman5", "revman-web"]);
 export type Preset = z.infer<typeof PresetSchema>;
 
+/** A number of participants with the event in one arm, and the arm's size (meta-analysis rows, single trials). */
+export const EventCountSchema = z.number().int().nonnegative();
+export const ArmSizeSchema = z.number().int().positive();
+
 /** One study row as read from CSV/XLSX, after header aliasing. Exactly one data shape is filled. */
 export const BinaryDataSchema = z.object({
   kind: z.literal("binary"),
-  events_t: z.number().int().nonnegative(),
-  total_t: z.number().int().positive(),
-  events_c: z.number().int().nonnegative(),
-  total_c: z.number().int().positive(),
+  events_t: EventCountSchema,
+  total_t: ArmSizeSchema,
+  events_c: EventCountSchema,
+  total_c: ArmSizeSchema,
 });
 export const ContinuousDataSchema = z.object({
   kind: z.literal("continuous"),
   mean_t: z.number(),
   sd_t: z.number().nonnegative(),
-  total_t: z.number().int().positive(),
+  total_t: ArmSizeSchema,
   mean_c: z.number(),
   sd_c: z.number().nonnegative(),
-  total_c: z.number().int().positive(),
+  total_c: ArmSizeSchema,
 });
 export const GenericDataSchema = z.object({
   kind: z.literal("generic"),

@@ -20,20 +20,20 @@ function wholeStudies(n: number): number {
   return Math.abs(n - Math.round(n)) >= Math.sqrt(2.220446049250313e-16) ? Math.ceil(n) : Math.round(n);
 }
 
+/** f(0) + f(1) + ... + f(k - 1), in that order. */
+function sumOver(k: number, f: (i: number) => number): number {
+  let s = 0;
+  for (let i = 0; i < k; i++) s += f(i);
+  return s;
+}
+
 export function failSafeN(y: ArrayLike<number>, v: ArrayLike<number>, alpha = 0.05, orwinTarget?: number): FailSafeResult {
   const k = y.length;
-  let sz = 0;
-  let sy = 0;
-  let sw = 0;
-  let swy = 0;
-  for (let i = 0; i < k; i++) {
-    const yi = y[i] as number;
-    const vi = v[i] as number;
-    sz += yi / Math.sqrt(vi);
-    sy += yi;
-    sw += 1 / vi;
-    swy += yi / vi;
-  }
+  // Rosenthal: sum of z values; Orwin: sum of effects; Rosenberg: the fixed-effect sums (weights 1/v)
+  const sz = sumOver(k, (i) => (y[i] as number) / Math.sqrt(v[i] as number));
+  const sy = sumOver(k, (i) => y[i] as number);
+  const sw = sumOver(k, (i) => 1 / (v[i] as number));
+  const swy = sumOver(k, (i) => (y[i] as number) / (v[i] as number));
   const zAvg = Math.abs(sz / Math.sqrt(k));
   const rosenthal = { fsnum: wholeStudies(Math.max(0, k * (zAvg / -qnorm(alpha)) ** 2 - k)), alpha, pval: pnorm(-zAvg) };
   const meanes = sy / k;

@@ -94,28 +94,37 @@ function heterogeneity(yi: Float64Array, vi: Float64Array, beta: number): { QE: 
   return { QE: 0, QEp: 1, I2: 0, H2: 1, k_yi: kyi };
 }
 
-/** Mantel-Haenszel pooling of 2x2 tables (rma.mh). */
-export function rmaMH(tables: TwoByTwo, measure: "OR" | "RR" | "RD", options: RmaMHOptions = {}): RmaMHResult {
+/** The sums over the tables that each pooling method needs (only those of the method asked for are filled). */
+interface TableSums {
+  /** MH OR (Robins-Breslow-Greenland) and RR: sum R_i, sum S_i, and the variance sums. */
+  R: number;
+  S: number;
+  sPR: number;
+  sPSQR: number;
+  sQS: number;
+  /** MH RR: events per arm, and the variance numerator. */
+  sA: number;
+  sC: number;
+  rrNum: number;
+  /** MH RD: numerator, denominator and the two variance sums. */
+  rdNum: number;
+  rdDen: number;
+  rdV1: number;
+  rdV2: number;
+  /** Peto: sum (O - E), sum V, sum (O - E)²/V and sum V over the tables with V > 0. */
+  sOE: number;
+  sV: number;
+  sOE2V: number;
+  sVpos: number;
+}
+
+/**
+ * One pass over the tables for Mantel-Haenszel (OR, RR, RD) or Peto pooling: the sums of the method, and each
+ * table's weight in `weights`. `add` is added to every cell of a table with a zero cell first (RevMan 5's MH).
+ */
+function tableSums(tables: TwoByTwo, method: "OR" | "RR" | "RD" | "PETO", add: number, weights: Float64Array): TableSums {
   const k = tables.ai.length;
-  if (k < 1) throw new InputError("no studies to pool (k = 0)");
-  const level = options.level ?? 95;
-  const add = options.addInMH ?? 0;
-  const weights = options.weights ?? new Float64Array(k);
-  let beta: number;
-  let se: number;
-  // sums
-  let R = 0;
-  let S = 0;
-  let sPR = 0;
-  let sPSQR = 0;
-  let sQS = 0;
-  let sA = 0;
-  let sC = 0;
-  let rrNum = 0;
-  let rdNum = 0;
-  let rdDen = 0;
-  let rdV1 = 0;
-  let rdV2 = 0;
+  const s: TableSums = { R: 0, S: 0, sPR: 0, sPSQR: 0, sQS: 0, sA: 0, sC: 0, rrNum: 0, rdNum: 0, rdDen: 0, rdV1: 0, rdV2: 0, sOE: 0, sV: 0, sOE2V: 0, sVpos: 0 };
   for (let i = 0; i < k; i++) {
     let a = tables.ai[i] as number;
     let b = tables.bi[i] as number;
@@ -130,32 +139,56 @@ export function rmaMH(tables: TwoByTwo, measure: "OR" | "RR" | "RD", options: Rm
     const n1 = a + b;
     const n2 = c + d;
     const N = n1 + n2;
-    if (measure === "OR") {
+    if (method === "OR") {
       const P = a / N + d / N;
       const Q = b / N + c / N;
       const Ri = (a / N) * d;
       const Si = (b / N) * c;
-      R += Ri;
-      S += Si;
-      sPR += P * Ri;
-      sPSQR += P * Si + Q * Ri;
-      sQS += Q * Si;
+      s.R += Ri;
+      s.S += Si;
+      s.sPR += P * Ri;
+      s.sPSQR += P * Si + Q * Ri;
+      s.sQS += Q * Si;
       weights[i] = Si;
-    } else if (measure === "RR") {
-      R += a * (n2 / N);
-      S += c * (n1 / N);
-      sA += a;
-      sC += c;
-      rrNum += (n1 / N) * (n2 / N) * (a + c) - (a / N) * c;
+    } else if (method === "RR") {
+      s.R += a * (n2 / N);
+      s.S += c * (n1 / N);
+      s.sA += a;
+      s.sC += c;
+      s.rrNum += (n1 / N) * (n2 / N) * (a + c) - (a / N) * c;
       weights[i] = c * (n1 / N);
-    } else {
-      rdNum += a * (n2 / N) - c * (n1 / N);
-      rdDen += n1 * (n2 / N);
-      rdV1 += c * (n1 / N) ** 2 - a * (n2 / N) ** 2 + ((n1 / N) * (n2 / N) * (n2 - n1)) / 2;
-      rdV2 += (a * (n2 - c)) / N + (c * (n1 - a)) / N;
+    } else if (method === "RD") {
+      s.rdNum += a * (n2 / N) - c * (n1 / N);
+      s.rdDen += n1 * (n2 / N);
+      s.rdV1 += c * (n1 / N) ** 2 - a * (n2 / N) ** 2 + ((n1 / N) * (n2 / N) * (n2 - n1)) / 2;
+      s.rdV2 += (a * (n2 - c)) / N + (c * (n1 - a)) / N;
       weights[i] = n1 * (n2 / N);
+    } else {
+      const xt = a + c;
+      const yt = b + d;
+      const E = (xt * n1) / N;
+      const V = (xt * yt * (n1 / N) * (n2 / N)) / (N - 1);
+      weights[i] = V;
+      s.sOE += a - E;
+      s.sV += V;
+      if (V > 0) {
+        s.sOE2V += (a - E) * (a - E) / V;
+        s.sVpos += V;
+      }
     }
   }
+  return s;
+}
+
+/** Mantel-Haenszel pooling of 2x2 tables (rma.mh). */
+export function rmaMH(tables: TwoByTwo, measure: "OR" | "RR" | "RD", options: RmaMHOptions = {}): RmaMHResult {
+  const k = tables.ai.length;
+  if (k < 1) throw new InputError("no studies to pool (k = 0)");
+  const level = options.level ?? 95;
+  const weights = options.weights ?? new Float64Array(k);
+  const { R, S, sPR, sPSQR, sQS, sA, sC, rrNum, rdNum, rdDen, rdV1, rdV2 } = tableSums(tables, measure, options.addInMH ?? 0, weights);
+  let beta: number;
+  let se: number;
   if (measure === "OR") {
     if (R === 0 || S === 0) throw new InputError("Mantel-Haenszel odds ratio cannot be estimated: no events or no non-events in one arm across all studies");
     beta = Math.log(R / S);
@@ -181,30 +214,7 @@ export function rmaPeto(tables: TwoByTwo, options: { level?: number } = {}): Rma
   if (k < 1) throw new InputError("no studies to pool (k = 0)");
   const level = options.level ?? 95;
   const weights = new Float64Array(k);
-  let sOE = 0;
-  let sV = 0;
-  let sOE2V = 0;
-  let sVpos = 0;
-  for (let i = 0; i < k; i++) {
-    const a = tables.ai[i] as number;
-    const b = tables.bi[i] as number;
-    const c = tables.ci[i] as number;
-    const d = tables.di[i] as number;
-    const n1 = a + b;
-    const n2 = c + d;
-    const N = n1 + n2;
-    const xt = a + c;
-    const yt = b + d;
-    const E = (xt * n1) / N;
-    const V = (xt * yt * (n1 / N) * (n2 / N)) / (N - 1);
-    weights[i] = V;
-    sOE += a - E;
-    sV += V;
-    if (V > 0) {
-      sOE2V += (a - E) * (a - E) / V;
-      sVpos += V;
-    }
-  }
+  const { sOE, sV, sOE2V, sVpos } = tableSums(tables, "PETO", 0, weights);
   if (sV === 0) throw new InputError("Peto odds ratio cannot be estimated: every study has zero variance (no events or only events)");
   const beta = sOE / sV;
   const se = Math.sqrt(1 / sV);

@@ -98,39 +98,8 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>, work
     v,
     stats(tau2, out, vTerms = true) {
       const ols = tau2 === "ols";
-      const t = ols ? 0 : tau2;
-      if (!vTerms && !ols) return likelihoodSums(y, v, k, t, out, work);
-      let sw = 0;
-      let sw2 = 0;
-      let sw3 = 0;
-      let swy = 0;
-      let swv = 0;
-      let sw2v = 0;
-      let sw3v = 0;
-      let sw2v2 = 0;
-      let sw3v2 = 0;
-      for (let i = 0; i < k; i++) {
-        const vi = v[i] as number;
-        const w = ols ? 1 : 1 / (vi + t);
-        work[i] = w;
-        const w2 = w * w;
-        const w3 = w2 * w;
-        sw += w;
-        sw2 += w2;
-        sw3 += w3;
-        swy += w * (y[i] as number);
-        swv += w * vi;
-        sw2v += w2 * vi;
-        sw3v += w3 * vi;
-        sw2v2 += w2 * vi * vi;
-        sw3v2 += w3 * vi * vi;
-      }
-      residualSums(y, work, k, swy / sw, sw, sw2, sw3, out);
-      out.trPV = swv - sw2v / sw;
-      out.trPVP = sw2v - (2 * sw3v) / sw + (sw2 * sw2v) / (sw * sw);
-      out.trPVPV = sw2v2 - (2 * sw3v2) / sw + (sw2v * sw2v) / (sw * sw);
-      out.logdet = Math.log(sw);
-      return out;
+      likelihoodSums(y, v, k, ols ? null : tau2, out, work);
+      return !vTerms && !ols ? out : vTraces(v, work, k, out);
     },
     q(tau2) {
       return qStatistic(y, v, tau2);
@@ -159,14 +128,17 @@ function residualSums(y: ArrayLike<number>, w: Float64Array, k: number, m: numbe
   out.trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
 }
 
-/** The sums the (RE)ML iterations need (no V traces): the same arithmetic as the full pass, fewer terms. */
-function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t: number, out: WeightedStats, work: Float64Array): WeightedStats {
+/**
+ * The sums the (RE)ML iterations need, at weights 1/(v + t) (unit weights for t = null), with the weights left in
+ * `work`; the traces involving V are NaN (vTraces adds them).
+ */
+function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t: number | null, out: WeightedStats, work: Float64Array): WeightedStats {
   let sw = 0;
   let sw2 = 0;
   let sw3 = 0;
   let swy = 0;
   for (let i = 0; i < k; i++) {
-    const w = 1 / ((v[i] as number) + t);
+    const w = t === null ? 1 : 1 / ((v[i] as number) + t);
     work[i] = w;
     const w2 = w * w;
     sw += w;
@@ -179,6 +151,31 @@ function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t
   out.trPVP = NaN;
   out.trPVPV = NaN;
   out.logdet = Math.log(sw);
+  return out;
+}
+
+/** tr(PV), tr(PVP) and tr(PVPV) from the weights `w` of the pass that filled `out` (its sw and sw2). */
+function vTraces(v: ArrayLike<number>, w: Float64Array, k: number, out: WeightedStats): WeightedStats {
+  const { sw, sw2 } = out;
+  let swv = 0;
+  let sw2v = 0;
+  let sw3v = 0;
+  let sw2v2 = 0;
+  let sw3v2 = 0;
+  for (let i = 0; i < k; i++) {
+    const vi = v[i] as number;
+    const wi = w[i] as number;
+    const w2 = wi * wi;
+    const w3 = w2 * wi;
+    swv += wi * vi;
+    sw2v += w2 * vi;
+    sw3v += w3 * vi;
+    sw2v2 += w2 * vi * vi;
+    sw3v2 += w3 * vi * vi;
+  }
+  out.trPV = swv - sw2v / sw;
+  out.trPVP = sw2v - (2 * sw3v) / sw + (sw2 * sw2v) / (sw * sw);
+  out.trPVPV = sw2v2 - (2 * sw3v2) / sw + (sw2v * sw2v) / (sw * sw);
   return out;
 }
 

@@ -12,14 +12,15 @@ import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { pchisqUpper, pvalNormal, qnorm, zeroin } from "../core/dist.js";
 import gammaln from "@stdlib/math-base-special-gammaln";
+import { ArmSizeSchema, EventCountSchema } from "../types.js";
 import { dhyper } from "./distributions.js";
 
 export const TwoByTwoInputSchema = z
   .object({
-    eventsT: z.number().int().nonnegative(),
-    totalT: z.number().int().positive(),
-    eventsC: z.number().int().nonnegative(),
-    totalC: z.number().int().positive(),
+    eventsT: EventCountSchema,
+    totalT: ArmSizeSchema,
+    eventsC: EventCountSchema,
+    totalC: ArmSizeSchema,
     /** Confidence level in percent. */
     level: z.number().gt(0).lt(100).default(95),
   })
