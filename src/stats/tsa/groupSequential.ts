@@ -9,8 +9,8 @@
  *   f_k(s) = ∫_C f_{k−1}(u) φ((s − u − θΔ_k)/√Δ_k)/√Δ_k du,
  *
  * and the probability of leaving the region at look k is the same integral with the normal tail in place of
- * the density. The grid is composite Gauss–Legendre (8 nodes per panel) on each continuation interval, truncated
- * at θ t_k ± 8 √t_k (the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k) nor
+ * the density. The grid is composite Gauss–Legendre (8 nodes per panel) on each continuation interval within
+ * θ t_k ± 12 √t_k (an end farther out is cut at ± 8 √t_k, where the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k) nor
  * than 4 √Δ_{k+1} (four SDs of the kernel that integrates it), so the narrow kernels of closely spaced looks are
  * resolved. Boundaries agree with a grid four times as fine to about 1e-7 and with an independent fine-grid
  * Simpson computation in R to 1e-7 (test/stats/tsa/boundaries.test.ts, docs/tsa.md).
