@@ -9,8 +9,8 @@
  *   f_k(s) = ∫_C f_{k−1}(u) φ((s − u − θΔ_k)/√Δ_k)/√Δ_k du,
  *
  * and the probability of leaving the region at look k is the same integral with the normal tail in place of
- * the density. The grid is composite Gauss–Legendre (8 nodes per panel) on each continuation interval, truncated
- * at θ t_k ± 8 √t_k (the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k) nor
+ * the density. The grid is composite Gauss–Legendre (8 nodes per panel) on each continuation interval within
+ * θ t_k ± 12 √t_k (an end farther out is cut at ± 8 √t_k, where the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k) nor
  * than 4 √Δ_{k+1} (four SDs of the kernel that integrates it), so the narrow kernels of closely spaced looks are
  * resolved. Boundaries agree with a grid four times as fine to about 1e-7 and with an independent fine-grid
  * Simpson computation in R to 1e-7 (test/stats/tsa/boundaries.test.ts, docs/tsa.md).
@@ -101,6 +101,8 @@ export function obrienFlemingBetaSpent(t: number, beta: number): number {
 interface StageGrid {
   t: number;
   free: boolean;
+  /** f_k is even (drift 0, symmetric regions so far): g[m − 1 − j] = g[j] and x[m − 1 − j] = −x[j]. */
+  symmetric: boolean;
   x: Float64Array;
   g: Float64Array;
   cum: Float64Array;
@@ -121,7 +123,7 @@ type Intervals = ReadonlyArray<readonly [number, number]>;
 const TAIL_ONE = 8.5;
 const TAIL_ZERO = 12;
 
-const freeStage = (t: number): StageGrid => ({ t, free: true, x: new Float64Array(0), g: new Float64Array(0), cum: new Float64Array(1), panels: [] });
+const freeStage = (t: number): StageGrid => ({ t, free: true, symmetric: false, x: new Float64Array(0), g: new Float64Array(0), cum: new Float64Array(1), panels: [] });
 
 /**
  * Grid window at look k: the continuation region within θ t ± 12 √t; a region's end beyond that is cut at
@@ -151,7 +153,7 @@ function tilt(stage: StageGrid, theta: number): StageGrid {
   const c = -0.5 * theta * theta * stage.t;
   const g = new Float64Array(stage.g.length);
   for (let j = 0; j < g.length; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
-  return { ...stage, g, cum: prefixSums(g) };
+  return { ...stage, symmetric: false, g, cum: prefixSums(g) };
 }
 
 function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; w: Float64Array; panels: Panel[] } {
@@ -204,7 +206,13 @@ function prefixSums(g: Float64Array): Float64Array {
  */
 function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
   if (prev.free && covers(intervals, t, theta, reach)) return freeStage(t);
-  const { x, w, panels } = panelNodes(clip(intervals, t, theta, reach), panelWidthFor(t, nextDelta, resolution));
+  const clipped = clip(intervals, t, theta, reach);
+  const { x, w, panels } = panelNodes(clipped, panelWidthFor(t, nextDelta, resolution));
+  // At drift 0 on a symmetric interval from an even density the new density is even: compute half of it.
+  const first = clipped[0];
+  const symmetric = theta === 0 && (prev.free || prev.symmetric) && clipped.length === 1 && first !== undefined && first[0] === -first[1];
+  const m = x.length;
+  if (symmetric) for (let i = 0; i < m >> 1; i++) x[m - 1 - i] = -(x[i] as number);
   const g = new Float64Array(x.length);
   if (prev.free) {
     const sd = Math.sqrt(t);
@@ -213,7 +221,7 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
       const z = ((x[i] as number) - mean) / sd;
       g[i] = ((w[i] as number) * INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
     }
-    return { t, free: false, x, g, cum: prefixSums(g), panels };
+    return { t, free: false, symmetric, x, g, cum: prefixSums(g), panels };
   }
   const delta = t - prev.t;
   const sdInc = Math.sqrt(delta);
@@ -237,7 +245,8 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
     }
     return { ...p, c, delta_q, d };
   });
-  for (let i = 0; i < x.length; i++) {
+  const upto = symmetric ? (m + 1) >> 1 : m;
+  for (let i = 0; i < upto; i++) {
     const centre = (x[i] as number) - shift;
     let s = 0;
     for (const p of rows) {
@@ -266,7 +275,8 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
     }
     g[i] = (w[i] as number) * s * INV_SQRT_2PI / sdInc;
   }
-  return { t, free: false, x, g, cum: prefixSums(g), panels };
+  if (symmetric) for (let i = 0; i < m >> 1; i++) g[m - 1 - i] = g[i] as number;
+  return { t, free: false, symmetric, x, g, cum: prefixSums(g), panels };
 }
 
 /** First index j with x[j] ≥ v (x sorted). */

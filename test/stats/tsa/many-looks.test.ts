@@ -1,0 +1,80 @@
+/**
+ * Designs with many looks (one look per trial, as in a trial sequential analysis) against R
+ * (fixtures/tsa/many-looks.R): alpha-spending boundaries of 30-50 looks, equal, uneven and with a final jump
+ * to the RIS, against an independent Armitage-McPherson-Rowe recursion with Simpson's rule on a fine grid (rpact
+ * accepts at most 20 looks); beta-spending futility designs of 10-12 looks against rpact 3.3.4. Also: the combined
+ * design of `decidua tsa` (groupSequentialDesign, which shares the drift-0 stages between the alpha recursion and
+ * the futility searches) gives the same numbers as the two separate calls.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { alphaSpendingBoundaries, betaSpendingFutility, groupSequentialDesign } from "../../../src/stats/tsa/index.js";
+
+const Fixture = z.object({
+  independent: z.array(z.object({ id: z.string(), alpha: z.number(), informationRates: z.array(z.number()), criticalValues: z.array(z.number()) })),
+  futility: z.array(
+    z.object({
+      id: z.string(),
+      alpha: z.number(),
+      beta: z.number(),
+      informationRates: z.array(z.number()),
+      criticalValues: z.array(z.number()),
+      futilityBounds: z.array(z.number().nullable()),
+      shift: z.number(),
+    }),
+  ),
+});
+const fx = Fixture.parse(JSON.parse(readFileSync(new URL("../../../fixtures/tsa/many-looks.json", import.meta.url), "utf8")));
+const rel = (a: number, b: number): number => Math.abs(a - b) / Math.abs(b);
+
+describe("alpha-spending boundaries with many looks", () => {
+  it("covers 30 to 50 looks", () => {
+    expect(fx.independent.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...fx.independent.map((c) => c.informationRates.length))).toBe(50);
+  });
+
+  for (const c of fx.independent) {
+    it(`${c.id} (${c.informationRates.length} looks): matches the independent fine-grid computation to 1e-6`, () => {
+      const ours = alphaSpendingBoundaries(c.informationRates, c.alpha).boundaries;
+      expect(ours).toHaveLength(c.criticalValues.length);
+      ours.forEach((b, k) => expect(rel(b, c.criticalValues[k] as number)).toBeLessThan(1e-6));
+    });
+  }
+});
+
+describe("beta-spending futility with more looks", () => {
+  for (const c of fx.futility) {
+    it(`${c.id} (${c.informationRates.length} looks): futility bounds and drift as rpact, alone and in the combined design`, () => {
+      const eff = alphaSpendingBoundaries(c.informationRates, c.alpha).boundaries;
+      eff.forEach((b, k) => expect(rel(b, c.criticalValues[k] as number)).toBeLessThan(1e-6));
+      const alone = betaSpendingFutility(c.informationRates, eff, c.beta);
+      const both = groupSequentialDesign(c.informationRates, c.alpha, c.beta);
+      expect(both.boundaries).toEqual(eff);
+      for (const f of [alone, both.futility]) {
+        expect(f.futility).toHaveLength(c.futilityBounds.length);
+        f.futility.forEach((a, k) => {
+          const r = c.futilityBounds[k];
+          if (r === null || r === undefined) expect(a).toBeNull();
+          else expect(rel(a as number, r)).toBeLessThan(1e-6);
+        });
+        expect(rel(f.drift * f.drift, c.shift)).toBeLessThan(1e-5);
+      }
+      expect(rel(both.futility.drift, alone.drift)).toBeLessThan(1e-12);
+    });
+  }
+
+  it("a TSA-like design of 51 looks, every one before the RIS without a futility bound: combined and separate agree", () => {
+    const fr = [...Array.from({ length: 50 }, (_, i) => 0.004 + (0.3 * (i + 1)) / 50), 1];
+    const both = groupSequentialDesign(fr, 0.05, 0.2);
+    const eff = alphaSpendingBoundaries(fr, 0.05).boundaries;
+    const alone = betaSpendingFutility(fr, eff, 0.2);
+    expect(both.boundaries).toEqual(eff);
+    expect(both.futility.futility.every((a) => a === null)).toBe(true);
+    expect(alone.futility).toEqual(both.futility.futility);
+    expect(rel(both.futility.drift, alone.drift)).toBeLessThan(1e-12);
+    // A finer grid moves the drift by less than 1e-8.
+    const fine = betaSpendingFutility(fr, alphaSpendingBoundaries(fr, 0.05, { resolution: 2 }).boundaries, 0.2, { resolution: 2 });
+    expect(rel(both.futility.drift, fine.drift)).toBeLessThan(1e-8);
+  });
+});
