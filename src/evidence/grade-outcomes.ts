@@ -33,8 +33,10 @@ import { metaAnalysis } from "../stats/meta.js";
 import type { MetaResult } from "../stats/types.js";
 import { assessImprecision, treatedRisk, type GradeCertainty, type GradeDomain } from "./grade.js";
 import { placeboRctKindRows, type TherapyOutcomeRow } from "./outcomes.js";
-import { ROB2_DOMAINS, type Rob2Assessment } from "./rob2.js";
-import { ROB1_DOMAINS, type EvidenceBase, type EvidenceOutcomeKind, type EvidenceTrial, type RobAssessment } from "./schema.js";
+import type { Rob2Assessment } from "./rob2.js";
+import type { RobinsAssessment } from "./robins-i.js";
+import type { EvidenceBase, EvidenceOutcomeKind, EvidenceTrial } from "./schema.js";
+import { studyRobJudgement, type StudyRobTool } from "./study-rob.js";
 import { LIVE_BIRTH_FAMILY, type CompletePairCounts } from "./select.js";
 import { GRADE_DOMAINS, GradeOverridesSchema, SOF_OUTCOMES, type GradeDomainName, type GradeDomainOverride, type GradeOverrides, type SofOutcome } from "./grade-overrides.js";
 
@@ -82,6 +84,8 @@ export interface SofTableOptions {
   baseline?: "pooled" | "median";
   /** RoB 2 assessments (rob2.ts); matched to a trial by its id or label, outcome-specific ones first. */
   rob2?: readonly Rob2Assessment[];
+  /** ROBINS-I assessments (robins-i.ts) of non-randomised studies, matched the same way. */
+  robinsI?: readonly RobinsAssessment[];
   /** A reviewer's domain ratings per outcome, each with its reason. */
   overrides?: unknown;
   /** Which outcomes the table lists (default all of SOF_OUTCOMES). */
@@ -99,7 +103,7 @@ export interface TrialRob {
   /** Percent weight in the pooled analysis. */
   weight: number;
   judgement: TrialRobJudgement;
-  tool: "RoB 2" | "RoB 1" | "none";
+  tool: StudyRobTool;
   /** How the judgement was obtained, e.g. "RoB 2 overall (algorithm)" or "RoB 1: 5 of 7 domains not assessed". */
   basis: string;
 }
@@ -226,43 +230,13 @@ function diffWords(d: number): string {
 // ---------------------------------------------------------------------------------------------------------------
 // Risk of bias
 
-/** One overall judgement from a RoB 1 entry: high if any domain is high, not assessed if any is, some concerns (unclear) if any is unclear, else low. */
-export function rob1Overall(rob: RobAssessment): { judgement: TrialRobJudgement; basis: string } {
-  const js = ROB1_DOMAINS.map((d) => rob.domains[d]);
-  const n = (j: string): number => js.filter((x) => x === j).length;
-  if (n("high") > 0) return { judgement: "high", basis: `RoB 1: ${n("high")} of ${js.length} domains at high risk (${rob.assessor})` };
-  if (n("not assessed") > 0) return { judgement: "not assessed", basis: `RoB 1: ${n("not assessed")} of ${js.length} domains not assessed (${rob.assessor})` };
-  if (n("unclear") > 0) return { judgement: "some concerns", basis: `RoB 1: ${n("unclear")} of ${js.length} domains unclear, counted as some concerns (${rob.assessor})` };
-  return { judgement: "low", basis: `RoB 1: all ${js.length} domains at low risk (${rob.assessor})` };
-}
-
-function rob2For(trial: EvidenceTrial, outcomeRow: string, outcome: SofOutcome, list: readonly Rob2Assessment[]): Rob2Assessment | null {
-  const mine = list.filter((a) => a.study === trial.id || a.study === trial.label);
-  return mine.find((a) => a.outcome === outcomeRow || a.outcome === outcome) ?? mine.find((a) => a.outcome === null) ?? null;
-}
-
-/** The judgement of one trial for one outcome: RoB 2 (passed in, then the entry's own `rob2` for this row) before RoB 1. */
-export function trialRobJudgement(trial: EvidenceTrial, outcomeRow: string, outcome: SofOutcome, rob2: readonly Rob2Assessment[]): { judgement: TrialRobJudgement; tool: TrialRob["tool"]; basis: string } {
-  const a = rob2For(trial, outcomeRow, outcome, rob2);
-  if (a !== null) {
-    const missing = ROB2_DOMAINS.filter((d) => a.domains[d].final === "not assessed");
-    const how = a.overall.escalation !== null ? `escalated to high by a reviewer: ${a.overall.escalation.reason}` : ROB2_DOMAINS.some((d) => a.domains[d].override !== null) ? "with reviewer overrides" : "algorithm";
-    return {
-      judgement: a.overall.final,
-      tool: "RoB 2",
-      basis: `RoB 2 overall (${how})${missing.length > 0 ? `; domains not assessed: ${missing.join(", ")}` : ""}`,
-    };
-  }
-  // the trial entry's own RoB 2 (data/trials.json `rob2`, or a stored assessment put into the evidence draft): result-specific
-  const own = trial.rob2;
-  if (own !== undefined && own.outcome === outcomeRow) {
-    const missing = ROB2_DOMAINS.filter((d) => own.judgements[d] === "not assessed");
-    const how = Object.keys(own.overrides).length > 0 ? "with reviewer overrides" : "algorithm";
-    return { judgement: own.overall, tool: "RoB 2", basis: `RoB 2 overall (${how}; ${own.assessor})${missing.length > 0 ? `; domains not assessed: ${missing.join(", ")}` : ""}` };
-  }
-  if (trial.rob !== null) return { ...rob1Overall(trial.rob), tool: "RoB 1" };
-  if (own !== undefined) return { judgement: "not assessed", tool: "none", basis: `RoB 2 is judged for outcome row ${own.outcome} only, not for this result` };
-  return { judgement: "not assessed", tool: "none", basis: "no risk-of-bias assessment stored" };
+/**
+ * The judgement of one trial for one outcome, by the one rule every caller shares (`studyRobJudgement` in
+ * study-rob.ts): RoB 2 passed in, the entry's own RoB 2 or ROBINS-I for this row, ROBINS-I passed in, then RoB 1.
+ */
+export function trialRobJudgement(trial: EvidenceTrial, outcomeRow: string, outcome: SofOutcome, rob2: readonly Rob2Assessment[], robinsI: readonly RobinsAssessment[] = []): { judgement: TrialRobJudgement; tool: TrialRob["tool"]; basis: string } {
+  const r = studyRobJudgement(trial, outcomeRow, { outcome, rob2, robinsI });
+  return { judgement: r.judgement, tool: r.tool, basis: r.basis };
 }
 
 function downgradeForShares(high: number, concerns: number): 0 | 1 | 2 {
@@ -443,7 +417,7 @@ function trialRowsOf(rows: readonly TherapyOutcomeRow[], result: MetaResult | nu
   }));
 }
 
-function outcomeRow(base: EvidenceBase, therapy: TherapyId, intervention: string, outcome: SofOutcome, o: Required<Pick<SofTableOptions, "measure" | "baseline">> & { rob2: readonly Rob2Assessment[]; overrides: GradeOverrides }): SofOutcomeRow {
+function outcomeRow(base: EvidenceBase, therapy: TherapyId, intervention: string, outcome: SofOutcome, o: Required<Pick<SofTableOptions, "measure" | "baseline">> & { rob2: readonly Rob2Assessment[]; robinsI: readonly RobinsAssessment[]; overrides: GradeOverrides }): SofOutcomeRow {
   const info = SOF_OUTCOME_INFO[outcome];
   const rows = placeboRctKindRows(base, therapy, info.kinds);
   if (rows.length === 0) return noDataRow(outcome, intervention);
@@ -482,7 +456,7 @@ function outcomeRow(base: EvidenceBase, therapy: TherapyId, intervention: string
 
   const overrides = o.overrides[outcome] ?? {};
   const robTrials: TrialRob[] = rows.map((r) => {
-    const j = trialRobJudgement(r.trial, r.outcome.id, outcome, o.rob2);
+    const j = trialRobJudgement(r.trial, r.outcome.id, outcome, o.rob2, o.robinsI);
     return { trial: r.trial.id, label: r.trial.label, weight: result.studies.find((s) => s.study === r.row.study)?.weight ?? 0, ...j };
   });
   const robComputed = assessRiskOfBiasWeighted(robTrials);
@@ -578,7 +552,7 @@ export function summaryOfFindingsTable(base: EvidenceBase, therapy: TherapyId, o
   const baseline = options.baseline ?? "pooled";
   const intervention = record.name;
   const outcomes = options.outcomes ?? SOF_OUTCOMES;
-  const rows = outcomes.map((oc) => outcomeRow(base, therapy, intervention, oc, { measure, baseline, rob2: options.rob2 ?? [], overrides }));
+  const rows = outcomes.map((oc) => outcomeRow(base, therapy, intervention, oc, { measure, baseline, rob2: options.rob2 ?? [], robinsI: options.robinsI ?? [], overrides }));
   const footnotes = attachFootnotes(rows);
   return {
     therapy,

@@ -8,10 +8,10 @@
  * moderate → some concerns, serious and critical → high (critical is named in the basis: GRADE may rate down
  * further), no information → not assessed (the risk is unknown; the basis says "no information").
  */
-import { rob1Overall, type TrialRobJudgement } from "./grade-outcomes.js";
+import type { TrialRobJudgement } from "./grade-outcomes.js";
 import { assessRob2, rob2InputOf, ROB2_DOMAINS, type Rob2Assessment } from "./rob2.js";
 import { assessRobinsI, robinsInputOf, ROBINS_DOMAINS, type RobinsAssessment, type RobinsJudgement } from "./robins-i.js";
-import type { EvidenceTrial } from "./schema.js";
+import { ROB1_DOMAINS, type EvidenceTrial, type RobAssessment } from "./schema.js";
 
 export type StudyRobTool = "RoB 2" | "ROBINS-I" | "RoB 1" | "none";
 
@@ -94,4 +94,14 @@ export function studyRobJudgement(trial: EvidenceTrial, row: string, options: St
   const other = trial.rob2 ?? trial.robinsI;
   if (other !== undefined) return { judgement: "not assessed", tool: "none", native: "not assessed", basis: `${other.tool === "RoB2" ? "RoB 2" : "ROBINS-I"} is judged for outcome row ${other.outcome} only, not for this result` };
   return { judgement: "not assessed", tool: "none", native: "not assessed", basis: "no risk-of-bias assessment stored" };
+}
+
+/** One overall judgement from a RoB 1 entry: high if any domain is high, not assessed if any is, some concerns (unclear) if any is unclear, else low. */
+export function rob1Overall(rob: RobAssessment): { judgement: TrialRobJudgement; basis: string } {
+  const js = ROB1_DOMAINS.map((d) => rob.domains[d]);
+  const n = (j: string): number => js.filter((x) => x === j).length;
+  if (n("high") > 0) return { judgement: "high", basis: `RoB 1: ${n("high")} of ${js.length} domains at high risk (${rob.assessor})` };
+  if (n("not assessed") > 0) return { judgement: "not assessed", basis: `RoB 1: ${n("not assessed")} of ${js.length} domains not assessed (${rob.assessor})` };
+  if (n("unclear") > 0) return { judgement: "some concerns", basis: `RoB 1: ${n("unclear")} of ${js.length} domains unclear, counted as some concerns (${rob.assessor})` };
+  return { judgement: "low", basis: `RoB 1: all ${js.length} domains at low risk (${rob.assessor})` };
 }

@@ -13,13 +13,13 @@ import {
   CERTAINTY_SYMBOLS,
   correspondingRisk,
   informativeStatement,
-  rob1Overall,
   SOF_OUTCOMES,
   summaryOfFindingsTable,
   type SofOutcomeRow,
   type TrialRob,
 } from "../../src/evidence/grade-outcomes.js";
 import { optimalInformationSize } from "../../src/evidence/grade.js";
+import { rob1Overall } from "../../src/evidence/study-rob.js";
 import { loadDefaultEvidenceBase } from "../../src/evidence/load.js";
 import { assessRob2, type Rob2AssessmentInput } from "../../src/evidence/rob2.js";
 import { isInputError } from "../../src/shared/errors.js";
