@@ -9,8 +9,8 @@
  * further), no information → not assessed (the risk is unknown; the basis says "no information").
  */
 import type { TrialRobJudgement } from "./grade-outcomes.js";
-import { assessRob2, rob2InputOf, ROB2_DOMAINS, type Rob2Assessment } from "./rob2.js";
-import { assessRobinsI, robinsInputOf, ROBINS_DOMAINS, type RobinsAssessment, type RobinsJudgement } from "./robins-i.js";
+import { ROB2_DOMAINS, type Rob2Assessment } from "./rob2.js";
+import { ROBINS_DOMAINS, type RobinsAssessment, type RobinsJudgement } from "./robins-i.js";
 import { ROB1_DOMAINS, type EvidenceTrial, type RobAssessment } from "./schema.js";
 
 export type StudyRobTool = "RoB 2" | "ROBINS-I" | "RoB 1" | "none";
@@ -67,6 +67,15 @@ function fromRobinsResult(a: RobinsAssessment, assessor: string | null): Reading
   return { tool: "ROBINS-I", overall: a.overall.final, how, assessor, missing: ROBINS_DOMAINS.filter((d) => a.domains[d].final === "not assessed") };
 }
 
+/**
+ * An entry's own stored judgements (data/trials.json `rob2` / `robinsI`), read as stored: `decidua evidence validate`
+ * and publishing recompute them from the answers and refuse an entry whose judgements differ.
+ */
+function fromEntry(tool: Reading["tool"], e: { overall: string; judgements: Record<string, string>; overrides: Record<string, unknown>; assessor: string }, domains: readonly string[], rule: string, overallOverride: string | false): Reading {
+  const how = overallOverride !== false ? `overridden by a reviewer: ${overallOverride}` : Object.keys(e.overrides).length > 0 ? "with reviewer overrides" : rule;
+  return { tool, overall: e.overall, how, assessor: e.assessor, missing: domains.filter((d) => e.judgements[d] === "not assessed") };
+}
+
 /** The assessment of this study's result among `list`: the row's (or outcome's) own first, then one without an outcome. */
 function pick<A extends { study: string; outcome: string | null }>(trial: EvidenceTrial, row: string, outcome: string | undefined, list: readonly A[] | undefined): A | null {
   const mine = (list ?? []).filter((a) => a.study === trial.id || a.study === trial.label);
@@ -76,15 +85,15 @@ function pick<A extends { study: string; outcome: string | null }>(trial: Eviden
 /**
  * The judgement of one study for one outcome row: RoB 2 passed in, then the entry's own `rob2` for this row, the
  * entry's own `robinsI` for this row, ROBINS-I passed in, then RoB 1; otherwise "not assessed" with the reason.
- * The entry's stored judgements are recomputed from its answers (as `decidua evidence validate` checks them).
+ * The entry's stored judgements are read as stored (`decidua evidence validate` recomputes and checks them).
  */
 export function studyRobJudgement(trial: EvidenceTrial, row: string, options: StudyRobOptions = {}): StudyRob {
   const passed2 = pick(trial, row, options.outcome, options.rob2);
   if (passed2 !== null) return onScale(fromRob2Result(passed2, null));
   const own2 = trial.rob2?.outcome === row ? trial.rob2 : undefined;
-  if (own2 !== undefined) return onScale(fromRob2Result(assessRob2(rob2InputOf(trial.label, own2)), own2.assessor));
+  if (own2 !== undefined) return onScale(fromEntry("RoB 2", own2, ROB2_DOMAINS, "algorithm", false));
   const ownI = trial.robinsI?.outcome === row ? trial.robinsI : undefined;
-  if (ownI !== undefined) return onScale(fromRobinsResult(assessRobinsI(robinsInputOf(trial.label, ownI)), ownI.assessor));
+  if (ownI !== undefined) return onScale(fromEntry("ROBINS-I", ownI, ROBINS_DOMAINS, "rules", ownI.overallOverride !== undefined ? ownI.overallOverride.reason : false));
   const passedI = pick(trial, row, options.outcome, options.robinsI);
   if (passedI !== null) return onScale(fromRobinsResult(passedI, null));
   if (trial.rob !== null) {
