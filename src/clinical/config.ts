@@ -92,6 +92,7 @@ const CitationSchema = z.strictObject({
   label: z.string().min(1),
   reference: z.string().min(1),
   pmid: z.string().optional(),
+  doi: z.string().optional(),
   url: z.string().optional(),
 });
 
@@ -167,6 +168,7 @@ export function makeClinicConfig(override: unknown = {}, file?: string): ClinicC
 function stripUndef(c: z.output<typeof CitationSchema>): Citation {
   const out: Citation = { id: c.id, label: c.label, reference: c.reference };
   if (c.pmid !== undefined) out.pmid = c.pmid;
+  if (c.doi !== undefined) out.doi = c.doi;
   if (c.url !== undefined) out.url = c.url;
   return out;
 }

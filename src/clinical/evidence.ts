@@ -80,8 +80,10 @@ export interface TherapyEvidenceView {
 
 export type EvidenceLookup = (therapy: TherapyId, subgroups: readonly PatientSubgroup[]) => TherapyEvidenceView;
 
+/** A citation as people read it: label, publication, then its PMID and DOI when it has them. */
 export function citationText(c: Citation): string {
-  return `${c.label}: ${c.reference}`;
+  const ids = [c.pmid !== undefined ? `PMID ${c.pmid}` : "", c.doi !== undefined ? `doi:${c.doi}` : ""].filter((x) => x !== "");
+  return `${c.label}: ${c.reference}${ids.length > 0 ? `. ${ids.join("; ")}` : ""}`;
 }
 
 export function guidelineView(p: GuidelinePosition): VerdictGuideline {

@@ -9,6 +9,7 @@ import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
 import { addDays, durationText } from "./dates.js";
 import type { PatientRecord } from "./record.js";
 import type { Citation } from "./sources.js";
+import { citationText } from "./evidence.js";
 import { THERAPIES } from "./therapies/index.js";
 
 export type Anchor =
@@ -284,7 +285,7 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
     stopRules: p.stopRules,
     continueRules: p.continueRules,
     notes: p.notes,
-    sources: p.sources.map((c) => `${c.label}: ${c.reference}`),
+    sources: p.sources.map(citationText),
   };
   THERAPIES[therapy].followUp?.(plan, r, { ...opts, config });
   if (windowNotes.length > 0) plan.statusNote = `${windowNotes.join(" ")} ${plan.statusNote}`;

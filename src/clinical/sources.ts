@@ -11,9 +11,10 @@ export interface Citation {
   id: string;
   /** Short label for people: "Quenby 2005". */
   label: string;
-  /** Journal reference or document. */
+  /** The publication (authors, title, journal or web page, year), then in brackets what the rule takes from it. */
   reference: string;
   pmid?: string;
+  doi?: string;
   url?: string;
 }
 

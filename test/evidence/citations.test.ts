@@ -3,11 +3,15 @@
  * points into the project's development material (the shared folder, its numbered source documents, the reference
  * notes) or says how a text was looked up instead of where it was published.
  */
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { defaultEvidenceDir, readEvidenceBase } from "../../src/evidence/load.js";
 import { developmentMaterialReference, validateEvidenceBase } from "../../src/evidence/validate.js";
+import { main } from "../../src/cli/main.js";
+import { CITATIONS } from "../../src/clinical/sources.js";
+import { citationText } from "../../src/clinical/evidence.js";
 
 describe("citations point to publications", () => {
   const { base, problems } = readEvidenceBase(defaultEvidenceDir());
@@ -69,5 +73,39 @@ describe("citations point to publications", () => {
         });
     }
     expect(hits).toEqual([]);
+  });
+
+  it("makes `decidua evidence validate --data DIR` exit 2 on a source cited as a development file, naming file, entry and field", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "decidua-citations-"));
+    try {
+      cpSync(defaultEvidenceDir(), dir, { recursive: true });
+      const path = join(dir, "sources.json");
+      const sources = JSON.parse(readFileSync(path, "utf8")) as Array<Record<string, unknown>>;
+      sources.find((x) => x.id === "dashti-2025")!.citation = "LIT RCT, see ../shared/sources/000_e253df1ecf17f1ef.txt";
+      writeFileSync(path, JSON.stringify(sources));
+      const err: string[] = [];
+      const code = await main(["evidence", "validate", "--data", dir], { out: () => undefined, err: (t) => err.push(t) });
+      expect(code).toBe(2);
+      expect(err.join("")).toMatch(/sources\.json: entry dashti-2025.*citation.*development material/s);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("every citation the clinical rules show names a dated publication, with its identifiers in the shown text", () => {
+    for (const [key, c] of Object.entries(CITATIONS)) {
+      expect(developmentMaterialReference(JSON.stringify(c)), key).toBeNull();
+      if (c.id === "decidua-rule") continue;
+      expect(c.reference, key).toMatch(/\b(19|20)\d\d\b|\bundated\b|\bdate not recorded\b/);
+      const shown = citationText(c);
+      const ids = c as { pmid?: string; doi?: string };
+      if (ids.pmid !== undefined) expect(shown, key).toContain(`PMID ${ids.pmid}`);
+      if (ids.doi !== undefined) expect(shown, key).toContain(`doi:${ids.doi}`);
+    }
+    // the entries that described their content now name the publication; the content stays in brackets
+    expect(citationText(CITATIONS.yamada2022)).toContain("EClinicalMedicine 2022;50:101527 (IVIG 400 mg/kg/day x5");
+    expect(CITATIONS.aoki1993.reference).toMatch(/^Aoki K, .*Am J Obstet Gynecol 1993;169\(3\):649-653/);
+    expect(CITATIONS.acr2020.reference).toMatch(/Arthritis Rheumatol 2020.*read in a secondary source: Medscape/);
+    expect(CITATIONS.source001.reference).toMatch(/^9M Fertility \(Hyderabad, India\)\. LIT therapy: /);
   });
 });
