@@ -44,6 +44,11 @@ describe("alpha-spending boundaries with many looks", () => {
 });
 
 describe("beta-spending futility with more looks", () => {
+  it("covers 10 to 12 looks", () => {
+    expect(fx.futility.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...fx.futility.map((c) => c.informationRates.length))).toBe(12);
+  });
+
   for (const c of fx.futility) {
     it(`${c.id} (${c.informationRates.length} looks): futility bounds and drift as rpact, alone and in the combined design`, () => {
       const eff = alphaSpendingBoundaries(c.informationRates, c.alpha).boundaries;
