@@ -138,7 +138,7 @@ export function trialRobinsIFromStored(entry: EvidenceTrial, outcomeRow: string,
 }
 
 /** The tool a study entry's design calls for: ROBINS-I for a non-randomised study, RoB 2 otherwise. */
-export const robToolFor = (entry: EvidenceTrial): RobToolId => (entry.design.randomised === false ? "robins-i" : "rob2");
+const robToolFor = (entry: EvidenceTrial): RobToolId => (entry.design.randomised === false ? "robins-i" : "rob2");
 
 /** A stored assessment as the entry's field of its tool (`rob2` or `robinsI`), null when the field cannot hold it. */
 function entryRobField(entry: EvidenceTrial, row: string, a: StoredRobAssessment): { rob2: TrialRob2 } | { robinsI: TrialRobinsI } | null {

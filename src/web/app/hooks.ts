@@ -140,7 +140,7 @@ export function useWorkbenchRun<R>(path: string, hasFile: boolean, body: () => u
 }
 
 /** An error as a form shows it: the server's message with the field it names, if any. */
-export function errorText(e: unknown): string {
+function errorText(e: unknown): string {
   return e instanceof ApiError ? `${e.message}${e.field !== undefined ? ` (${e.field})` : ""}` : e instanceof Error ? e.message : String(e);
 }
 
