@@ -1,7 +1,6 @@
 /** Decidua's small component set: cards, badges, buttons, fields, tables, feedback. */
 import type { ButtonHTMLAttributes, ComponentChildren, JSX } from "preact";
-import { useState } from "preact/hooks";
-import { STATUS_LABELS, STATUS_MEANINGS } from "../../../clinical/status.js";
+import { STATUS_MEANINGS } from "../../../clinical/status.js";
 import type { Loaded } from "../hooks.js";
 
 export function cx(...parts: Array<string | false | null | undefined>): string {
@@ -56,9 +55,8 @@ export function Badge(props: { tone: string; children: ComponentChildren; small?
   );
 }
 
-/** Labels and meanings of the verdict statuses: the core's one table (src/clinical/status.ts). */
-export const STATUS_LABEL: Readonly<Record<string, string>> = STATUS_LABELS;
-export const STATUS_EXPLAIN: Readonly<Record<string, string>> = STATUS_MEANINGS;
+/** Meanings of the verdict statuses: the core's one table (src/clinical/status.ts). */
+const STATUS_EXPLAIN: Readonly<Record<string, string>> = STATUS_MEANINGS;
 
 export function StatusBadge(props: { status: string; small?: boolean }): JSX.Element {
   return (
@@ -290,12 +288,6 @@ export function DataTable<R>(props: DataTableProps<R>): JSX.Element {
       </table>
     </div>
   );
-}
-
-/** Collapsible disclosure used for therapy cards and details. */
-export function useToggle(initial = false): [boolean, () => void] {
-  const [v, setV] = useState(initial);
-  return [v, () => setV((x) => !x)];
 }
 
 export function Icon(props: { name: "patients" | "evidence" | "workbench" | "admin" | "search" | "chev" | "print" | "plus" | "logout" | "plan" | "download"; size?: number }): JSX.Element {
