@@ -47,14 +47,9 @@ export function zodErrorBody(err: ZodError | z.core.$ZodError, prefix = ""): Err
   return body;
 }
 
-function hasValidationContext(e: unknown): e is { validationContext: string } {
-  return typeof e === "object" && e !== null && "validationContext" in e;
-}
-
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof ZodError) {
-    const where = hasValidationContext(err) && err.validationContext !== "body" ? "" : "";
-    void reply.code(400).send(zodErrorBody(err, where));
+    void reply.code(400).send(zodErrorBody(err));
     return;
   }
   if (err instanceof HttpError) {
