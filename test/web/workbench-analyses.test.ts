@@ -218,11 +218,13 @@ describe("the NMA and TSA grids: typed and pasted rows give the CLI's numbers", 
     await page.locator("#nma-tau2").selectOption("DL");
     await page.getByRole("button", { name: "Run network meta-analysis" }).click();
     await page.getByTestId("network-plot").locator("svg").waitFor();
+    expect(cli.estimates.length).toBeGreaterThan(1);
     for (const e of cli.estimates) {
       const cell = page.getByTestId(`nma-est-${e.treatment}`);
       expect(await cell.getAttribute("data-value")).toBe(String(e.estimate));
       expect(await cell.getAttribute("data-se")).toBe(String(e.se));
     }
+    expect(cli.pscores.length).toBe(cli.estimates.length + 1);
     for (const p of cli.pscores) expect(await page.getByTestId(`nma-pscore-${p.treatment}`).getAttribute("data-value")).toBe(String(p.pscore));
     expect(await page.getByTestId("nma-tau2").getAttribute("data-value")).toBe(String(cli.heterogeneity.tau2));
     expect(await page.getByTestId("nma-q").getAttribute("data-value")).toBe(String(cli.heterogeneity.Q));
