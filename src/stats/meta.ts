@@ -367,7 +367,7 @@ function pooledOf(f: CoreFit, measure: Measure, method: Method): Pooled {
   return p;
 }
 
-function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
+function heterogeneityOf(f: CoreFit, level: number, scratch: Scratch): Heterogeneity {
   const h: Heterogeneity = {
     tau2: f.tau2,
     tau: Math.sqrt(f.tau2),
@@ -382,7 +382,8 @@ function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
     H2_ci: null,
   };
   if (f.qprofile && f.k >= 2) {
-    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE, beta: f.beta });
+    // tau2ConfInt writes every element of its working array
+    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE, beta: f.beta }, scratch.f64Any(f.y.length));
     h.tau2_ci = ci.tau2;
     h.I2_ci = ci.I2;
     h.H2_ci = ci.H2;
@@ -520,7 +521,7 @@ function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): 
     preset: s.preset,
     level: s.level,
     pooled: pooledOf(fit, s.measure, s.method),
-    heterogeneity: heterogeneityOf(fit, s.level),
+    heterogeneity: heterogeneityOf(fit, s.level, scratch),
     studies,
     notes,
   };
@@ -573,7 +574,7 @@ function addSubgroups(ctx: Context, result: MetaResult, model: "fixed" | "random
       continue;
     }
     const f = fitSubset(ctx, inc, model);
-    subgroups.push({ name: g, k: inc.length, pooled: pooledOf(f, ctx.s.measure, ctx.s.method), heterogeneity: heterogeneityOf(f, ctx.s.level) });
+    subgroups.push({ name: g, k: inc.length, pooled: pooledOf(f, ctx.s.measure, ctx.s.method), heterogeneity: heterogeneityOf(f, ctx.s.level, ctx.scratch) });
   }
   result.subgroups = subgroups;
   if (subgroups.length >= 2) result.subgroup_test = subgroupDifferenceTest(subgroups.map((sg) => ({ estimate: sg.pooled.estimate, se: sg.pooled.se })));
