@@ -205,8 +205,8 @@ export function twoByTwoEffect(measure: "OR" | "RR" | "RD", a: number, b: number
   const n1 = a + b;
   const n2 = c + d;
   if (measure === "OR") {
-    // one logarithm: log((a d) / (b c)) equals escalc's log(a/b) - log(c/d) to a few ulps (the products are exact
-    // for counts below 2^26 each, plus 0.5 corrections)
+    // one logarithm: log((a d) / (b c)) equals escalc's two-logarithm form to a few ulps (the products are exact
+    // for cells below 2^25, with or without the 0.5 correction; docs/stats.md "Speed")
     yi[i] = Math.log((a * d) / (b * c));
     vi[i] = 1 / a + 1 / b + 1 / c + 1 / d;
   } else if (measure === "RR") {
