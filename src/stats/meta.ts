@@ -202,24 +202,14 @@ interface Context {
 const NO_COUNTS = new Float64Array(0);
 
 function buildContext(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): Context {
-  const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection, alloc: scratch });
   const k = rows.length;
   const iv = s.method === "IV";
-  // every element is written below (MH and Peto need binary rows: resolveMetaSettings checked)
+  // MH and Peto need binary rows (resolveMetaSettings checked): effectSizes writes every cell of the four arrays
   const ai = iv ? NO_COUNTS : scratch.f64Any(k);
   const bi = iv ? NO_COUNTS : scratch.f64Any(k);
   const ci = iv ? NO_COUNTS : scratch.f64Any(k);
   const di = iv ? NO_COUNTS : scratch.f64Any(k);
-  if (!iv) {
-    for (let i = 0; i < k; i++) {
-      const d = (rows[i] as StudyRow).data;
-      const binary = d.kind === "binary";
-      ai[i] = binary ? d.events_t : NaN;
-      bi[i] = binary ? d.total_t - d.events_t : NaN;
-      ci[i] = binary ? d.events_c : NaN;
-      di[i] = binary ? d.total_c - d.events_c : NaN;
-    }
-  }
+  const es = effectSizes(rows, s.measure, { smdCorrection: s.smdCorrection, alloc: scratch, counts: iv ? undefined : { ai, bi, ci, di } });
   return { rows, s, es, ai, bi, ci, di, scratch, knhaFallback: false };
 }
 
@@ -377,7 +367,7 @@ function pooledOf(f: CoreFit, measure: Measure, method: Method): Pooled {
   return p;
 }
 
-function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
+function heterogeneityOf(f: CoreFit, level: number, scratch: Scratch): Heterogeneity {
   const h: Heterogeneity = {
     tau2: f.tau2,
     tau: Math.sqrt(f.tau2),
@@ -392,7 +382,8 @@ function heterogeneityOf(f: CoreFit, level: number): Heterogeneity {
     H2_ci: null,
   };
   if (f.qprofile && f.k >= 2) {
-    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE, beta: f.beta });
+    // tau2ConfInt writes every element of its working array
+    const ci = tau2ConfInt(f.y, f.v, { tau2: f.tau2, vt: f.vt, level, QE: f.QE, beta: f.beta }, scratch.f64Any(f.y.length));
     h.tau2_ci = ci.tau2;
     h.I2_ci = ci.I2;
     h.H2_ci = ci.H2;
@@ -478,33 +469,44 @@ function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): 
   const crit = critValue(s.level, null);
   // Peto: each study's estimate is its own (O - E)/V log odds ratio
   const peto = s.method === "PETO" ? rmaPeto({ ai: ctx.ai, bi: ctx.bi, ci: ctx.ci, di: ctx.di }, { level: s.level }) : undefined;
+  const { yi: esYi, vi: esVi, included, corrected, reasons } = ctx.es;
+  const anyReason = reasons.length > 0;
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i] as StudyRow;
-    const ok = ctx.es.included[i] === 1;
-    let y = ok ? (ctx.es.yi[i] as number) : null;
-    let v = ok ? (ctx.es.vi[i] as number) : null;
-    if (peto !== undefined) {
-      const py = peto.yi[i] as number;
-      y = ok && !Number.isNaN(py) ? py : null;
-      v = ok && !Number.isNaN(py) ? (peto.vi[i] as number) : null;
+    const ok = included[i] === 1;
+    let y: number | null = null;
+    let v: number | null = null;
+    let lb: number | null = null;
+    let ub: number | null = null;
+    if (ok) {
+      const py = peto === undefined ? (esYi[i] as number) : (peto.yi[i] as number);
+      if (!Number.isNaN(py)) {
+        const pv = peto === undefined ? (esVi[i] as number) : (peto.vi[i] as number);
+        const half = crit * Math.sqrt(pv);
+        y = py;
+        v = pv;
+        lb = py - half;
+        ub = py + half;
+      }
     }
-    const half = y === null || v === null ? NaN : crit * Math.sqrt(v);
     const st: StudyResult = {
       study: r.study,
       data: r.data,
       yi: y,
       vi: v,
-      ci_lb: y === null ? null : y - half,
-      ci_ub: y === null ? null : y + half,
+      ci_lb: lb,
+      ci_ub: ub,
       weight: wByRow[i] as number,
       included: ok,
-      continuity_corrected: peto === undefined && ctx.es.corrected[i] === 1,
+      continuity_corrected: peto === undefined && corrected[i] === 1,
     };
     if (r.row !== undefined) st.row = r.row;
     if (r.year !== undefined) st.year = r.year;
     if (r.subgroup !== undefined) st.subgroup = r.subgroup;
-    const reason = ctx.es.reasons[i];
-    if (reason !== undefined) st.excluded_reason = reason;
+    if (anyReason) {
+      const reason = reasons[i];
+      if (reason !== undefined) st.excluded_reason = reason;
+    }
     studies[i] = st;
   }
 
@@ -519,7 +521,7 @@ function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): 
     preset: s.preset,
     level: s.level,
     pooled: pooledOf(fit, s.measure, s.method),
-    heterogeneity: heterogeneityOf(fit, s.level),
+    heterogeneity: heterogeneityOf(fit, s.level, scratch),
     studies,
     notes,
   };
@@ -572,7 +574,7 @@ function addSubgroups(ctx: Context, result: MetaResult, model: "fixed" | "random
       continue;
     }
     const f = fitSubset(ctx, inc, model);
-    subgroups.push({ name: g, k: inc.length, pooled: pooledOf(f, ctx.s.measure, ctx.s.method), heterogeneity: heterogeneityOf(f, ctx.s.level) });
+    subgroups.push({ name: g, k: inc.length, pooled: pooledOf(f, ctx.s.measure, ctx.s.method), heterogeneity: heterogeneityOf(f, ctx.s.level, ctx.scratch) });
   }
   result.subgroups = subgroups;
   if (subgroups.length >= 2) result.subgroup_test = subgroupDifferenceTest(subgroups.map((sg) => ({ estimate: sg.pooled.estimate, se: sg.pooled.se })));

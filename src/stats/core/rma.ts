@@ -178,7 +178,7 @@ export interface Tau2ConfInt {
  * rmaUni's QE for the same yi and vi: it is Q(0) computed by the same operations in the same order, so the
  * search starts from it instead of computing Q(0) again.
  */
-export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: Pick<RmaUniResult, "tau2" | "vt" | "level"> & { QE?: number; beta?: number }): Tau2ConfInt {
+export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: Pick<RmaUniResult, "tau2" | "vt" | "level"> & { QE?: number; beta?: number }, work?: Float64Array): Tau2ConfInt {
   const k = yi.length;
   if (k < 2) throw new InputError("a confidence interval for tau² needs at least 2 studies");
   const alpha = 1 - fit.level / 100;
@@ -187,7 +187,10 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   const critU = qchisq(1 - alpha / 2, k - 1);
   const critL = qchisq(alpha / 2, k - 1);
   const centre = fit.beta ?? unweightedMean(yi);
-  const q = (t: number): number => qCentred(yi, vi, t, centre);
+  // the deviations from the centre, computed once for the 20-odd evaluations of Q (`work`: length k, or a new array)
+  const d = work ?? new Float64Array(k);
+  for (let i = 0; i < k; i++) d[i] = (yi[i] as number) - centre;
+  const q = (t: number): number => qCentred(d, vi, t);
   const qMax = q(tau2max);
   const qMin = tau2min === 0 && fit.QE !== undefined ? fit.QE : q(tau2min);
   let lb = NaN;
@@ -223,19 +226,19 @@ function unweightedMean(y: ArrayLike<number>): number {
 }
 
 /**
- * Q(tau2) of the intercept-only model in one pass, about a fixed centre c near the weighted means:
+ * Q(tau2) of the intercept-only model in one pass, from the deviations d = y - c about a fixed centre c near the weighted means:
  * sum w d² - (sum w d)² / sum w with d = y - c and w = 1/(v + tau2). Algebraically qStatistic's two-pass sum
  * sum w (y - ybar_w)²; with c near ybar_w the subtracted term is small, so it loses no accuracy, and its three sums
  * are independent (one division per study instead of two, no second pass). It rounds differently from
  * qStatistic (the last bits), so it serves the Q-profile search only, where the root is found to CONTROL.tol.
  */
-function qCentred(y: ArrayLike<number>, v: ArrayLike<number>, tau2: number, c: number): number {
+function qCentred(dev: Float64Array, v: ArrayLike<number>, tau2: number): number {
   let sw = 0;
   let swd = 0;
   let swd2 = 0;
-  for (let i = 0; i < y.length; i++) {
+  for (let i = 0; i < dev.length; i++) {
     const w = 1 / ((v[i] as number) + tau2);
-    const d = (y[i] as number) - c;
+    const d = dev[i] as number;
     const wd = w * d;
     sw += w;
     swd += wd;
