@@ -243,37 +243,89 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
       delta_q[q] = 0.5 * p.h * (1 + (GL_X[q] as number));
       d[q] = Math.exp((-(delta_q[q] as number) * p.h) / delta);
     }
-    return { ...p, c, delta_q, d };
+    return { ...p, c, delta_q, d, eh2: Math.exp((-p.h * p.h) / delta) };
   });
   const upto = symmetric ? (m + 1) >> 1 : m;
-  for (let i = 0; i < upto; i++) {
-    const centre = (x[i] as number) - shift;
-    let s = 0;
-    for (const p of rows) {
-      const h = p.h;
-      let p0 = Math.floor((centre - band - p.a) / h);
-      let p1 = Math.floor((centre + band - p.a) / h);
-      if (p0 < 0) p0 = 0;
-      if (p1 > p.n - 1) p1 = p.n - 1;
-      if (p1 < p0) continue;
-      const nr = Math.min(p1 - p0 + 1, p.c.length);
-      const c = p.c;
-      const base = p.start + p0 * nq;
-      const E = centre - p.a - p0 * h;
-      const bStar = Math.exp((E * h) / delta);
-      for (let q = 0; q < nq; q++) {
-        const e = E - (p.delta_q[q] as number);
-        let ab = Math.exp(half * e * e);
-        const b = bStar * (p.d[q] as number);
-        let idx = base + q;
-        for (let r = 0; r < nr; r++) {
-          s += (pg[idx] as number) * ab * (c[r] as number);
-          ab *= b;
-          idx += nq;
+  // Along a row of the new grid (node q' of successive new panels, spaced H) the exponentials follow by
+  // recurrence too: when E moves by D (= H − s h, s the panels p0 moved), e_q² changes by D (E + E_old − 2 δ_q),
+  // so A_q gains the common factor e^{−D (E + E_old)/2Δ} and the per-node constant e^{D δ_q/Δ} = u_q d_q^s
+  // (u_q = e^{H δ_q/Δ}), and B* gains e^{D h/Δ}: one exponential per node and previous interval instead of nine.
+  const nRows = rows.length;
+  const ab = new Float64Array(nRows * nq);
+  const bS = new Float64Array(nRows);
+  const eOld = new Float64Array(nRows);
+  const p0Old = new Int32Array(nRows);
+  const valid = new Uint8Array(nRows);
+  const u = new Float64Array(nRows * nq);
+  const uB = new Float64Array(nRows);
+  for (const P of panels) {
+    const H = P.h;
+    for (let r = 0; r < nRows; r++) {
+      const p = rows[r] as (typeof rows)[number];
+      for (let q = 0; q < nq; q++) u[r * nq + q] = Math.exp((H * (p.delta_q[q] as number)) / delta);
+      uB[r] = Math.exp((H * p.h) / delta);
+    }
+    for (let q2 = 0; q2 < nq; q2++) {
+      valid.fill(0);
+      for (let jp = 0; jp < P.n; jp++) {
+        const i = P.start + jp * nq + q2;
+        if (i >= upto) break;
+        const centre = (x[i] as number) - shift;
+        let s = 0;
+        for (let r = 0; r < nRows; r++) {
+          const p = rows[r] as (typeof rows)[number];
+          const h = p.h;
+          let p0 = Math.floor((centre - band - p.a) / h);
+          let p1 = Math.floor((centre + band - p.a) / h);
+          if (p0 < 0) p0 = 0;
+          if (p1 > p.n - 1) p1 = p.n - 1;
+          if (p1 < p0) {
+            valid[r] = 0;
+            continue;
+          }
+          const nr = Math.min(p1 - p0 + 1, p.c.length);
+          const c = p.c;
+          const base = p.start + p0 * nq;
+          const E = centre - p.a - p0 * h;
+          const o = r * nq;
+          if (valid[r] === 0) {
+            bS[r] = Math.exp((E * h) / delta);
+            for (let q = 0; q < nq; q++) {
+              const e = E - (p.delta_q[q] as number);
+              ab[o + q] = Math.exp(half * e * e);
+            }
+            valid[r] = 1;
+          } else {
+            const D = E - (eOld[r] as number);
+            const moved = p0 - (p0Old[r] as number);
+            const common = Math.exp(half * D * (E + (eOld[r] as number)));
+            let fb = uB[r] as number;
+            for (let k = 0; k < moved; k++) fb *= p.eh2;
+            bS[r] = (bS[r] as number) * fb;
+            for (let q = 0; q < nq; q++) {
+              let f = common * (u[o + q] as number);
+              const dq = p.d[q] as number;
+              for (let k = 0; k < moved; k++) f *= dq;
+              ab[o + q] = (ab[o + q] as number) * f;
+            }
+          }
+          eOld[r] = E;
+          p0Old[r] = p0;
+          const bStar = bS[r] as number;
+          for (let q = 0; q < nq; q++) {
+            let a = ab[o + q] as number;
+            const b = bStar * (p.d[q] as number);
+            let idx = base + q;
+            for (let rr = 0; rr < nr; rr++) {
+              s += (pg[idx] as number) * a * (c[rr] as number);
+              a *= b;
+              idx += nq;
+            }
+          }
         }
+        g[i] = ((w[i] as number) * s * INV_SQRT_2PI) / sdInc;
       }
     }
-    g[i] = (w[i] as number) * s * INV_SQRT_2PI / sdInc;
   }
   if (symmetric) for (let i = 0; i < m >> 1; i++) g[m - 1 - i] = g[i] as number;
   return { t, free: false, symmetric, x, g, cum: prefixSums(g), panels };
