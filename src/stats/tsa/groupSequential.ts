@@ -243,7 +243,7 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
       delta_q[q] = 0.5 * p.h * (1 + (GL_X[q] as number));
       d[q] = Math.exp((-(delta_q[q] as number) * p.h) / delta);
     }
-    return { ...p, c, delta_q, d, eh2: Math.exp((-p.h * p.h) / delta) };
+    return { a: p.a, h: p.h, n: p.n, start: p.start, c, delta_q, d, eh2: Math.exp((-p.h * p.h) / delta) };
   });
   const upto = symmetric ? (m + 1) >> 1 : m;
   // Along a row of the new grid (node q' of successive new panels, spaced H) the exponentials follow by
@@ -470,8 +470,13 @@ function efficacyDesign(fractions: readonly number[], alpha: number, res: number
     const marginal = inc > 0 ? -qnorm(inc / 2) : Infinity;
     let c = marginal;
     if (inc > 0 && !prev.free && marginal <= BEYOND) {
-      const p = (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
-      const dp = (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
+      // An even sub-density (symmetric regions so far) crosses both bounds alike: one side, doubled.
+      const p = prev.symmetric
+        ? (z: number): number => 2 * crossing(prev, t, 0, z * st, 1)
+        : (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
+      const dp = prev.symmetric
+        ? (z: number): number => -2 * st * densityAt(prev, t, 0, z * st)
+        : (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
       // The bound lies below the marginal one (P(continue, |Z_k| ≥ c) ≤ P(|Z_k| ≥ c)).
       c = solveMonotone(p, dp, inc, 0, marginal, ratio * marginal, false, true);
       if (!Number.isFinite(c)) c = Infinity;
