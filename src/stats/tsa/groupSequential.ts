@@ -389,6 +389,9 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
 /**
  * Solves p(c) = target for c in [lo, hi] where p is continuous and decreasing (increasing when `increasing`),
  * by Newton's method (steps of at most 1) safeguarded with bisection, to |Δc| < 1e-12 (or the bracket's width).
+ * On the log scale a Newton step from a point where log p is within 1e-7 of its target (a step below 1e-6) is
+ * returned without evaluating p again: Newton's error after it is of order (f''/2f') Δ² ≤ 1e-12 there (log p
+ * is smooth, f' is the exact derivative), so the check would cost a whole crossing sum for nothing.
  */
 function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean): number {
   let lo = lo0;
@@ -411,6 +414,7 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
     // Newton steps of at most 1 on the z scale (a flat tail can throw a full step across the bracket).
     let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, fv / d)) : NaN;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    else if (logScale && Math.abs(fv) < 1e-7 && Math.abs(next - c) < 1e-6) return next;
     if (Math.abs(next - c) < 1e-12 * Math.max(1, Math.abs(c)) || hi - lo < 1e-13) return next;
     c = next;
   }
