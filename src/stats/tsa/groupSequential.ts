@@ -391,9 +391,11 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
  * by Newton's method (steps of at most 1) safeguarded with bisection, to |Δc| < 1e-12 (or the bracket's width).
  * On the log scale a Newton step from a point where log p is within 1e-7 of its target (a step below 1e-6) is
  * returned without evaluating p again: Newton's error after it is of order (f''/2f') Δ² ≤ 1e-12 there (log p
- * is smooth, f' is the exact derivative), so the check would cost a whole crossing sum for nothing.
+ * is smooth, f' is the exact derivative), so the check would cost a whole crossing sum for nothing. `near`
+ * widens that zone for searches that need less (the coarse one-sided futility pass, which only decides signs:
+ * from within 1e-4 the step leaves an error of order 1e-8).
  */
-function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean): number {
+function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean, near = 1e-7): number {
   let lo = lo0;
   let hi = hi0;
   let c = Math.min(Math.max(start, lo), hi);
@@ -414,7 +416,7 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
     // Newton steps of at most 1 on the z scale (a flat tail can throw a full step across the bracket).
     let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, fv / d)) : NaN;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    else if (logScale && Math.abs(fv) < 1e-7 && Math.abs(next - c) < 1e-6) return next;
+    else if (logScale && Math.abs(fv) < near && Math.abs(next - c) < 10 * near) return next;
     if (Math.abs(next - c) < 1e-12 * Math.max(1, Math.abs(c)) || hi - lo < 1e-13) return next;
     c = next;
   }
@@ -517,7 +519,7 @@ export interface FutilityDesign {
 }
 
 /** One-sided beta-spending futility bounds f_k (lower, may be negative) for the efficacy bounds c, at drift θ. */
-function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[] = []): number[] {
+function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[], near: number): number[] {
   const f: number[] = [];
   let cumBeta = 0;
   // Without a start from an earlier pass, a search starts from the bound for the look's own beta, moved as the
@@ -531,7 +533,7 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
       const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
       const dp = (z: number): number => st * densityAt(prev, t, theta, z * st);
       const own = target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8;
-      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true);
+      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true, near);
       starts[k] = fk;
       if (Number.isFinite(fk - own)) offset = fk - own;
     }
@@ -688,7 +690,7 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
   // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
   let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
   const oneSided = (theta: number, r: number): number[] => {
-    if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts) };
+    if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts, r < res ? 1e-4 : 1e-7) };
     return tried.f;
   };
   const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
