@@ -528,6 +528,8 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
   recurse(fractions, theta, res, (k, prev, t, st) => {
     const target = spend[k] as number;
     let fk: number;
+    // A search that met its target leaves cumBeta at the target (to its tolerance): no second exit sum.
+    let met = false;
     if (prev.free) fk = qnorm(Math.max(target - cumBeta, 0)) + st * theta;
     else {
       const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
@@ -536,9 +538,10 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
       fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true, near);
       starts[k] = fk;
       if (Number.isFinite(fk - own)) offset = fk - own;
+      met = target > cumBeta && fk > -20 && fk < 20;
     }
     f.push(fk);
-    cumBeta += crossing(prev, t, theta, fk * st, -1);
+    cumBeta = met ? target : cumBeta + crossing(prev, t, theta, fk * st, -1);
     const up = within(c[k] as number, st)[1];
     return fk * st < up ? [[fk * st, up]] : [];
   });
