@@ -131,8 +131,10 @@ const freeStage = (t: number): StageGrid => ({ t, free: true, symmetric: false, 
  */
 function clip(intervals: Intervals, t: number, theta: number, reach: number): Intervals {
   const sd = Math.sqrt(t);
-  const lo = Math.min(theta, reach) * t;
   const hi = Math.max(theta, reach) * t;
+  // At drift 0 the window is kept symmetric (as wide below as the reach needs above), so that an even
+  // sub-density stays even and is computed by halves.
+  const lo = theta === 0 ? -hi : Math.min(theta, reach) * t;
   return intervals.map(([a, b]) => [a >= lo - FREE_SD * sd ? a : Math.max(a, lo - TRUNCATION_SD * sd), b <= hi + FREE_SD * sd ? b : Math.min(b, hi + TRUNCATION_SD * sd)] as const);
 }
 
