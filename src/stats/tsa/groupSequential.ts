@@ -131,8 +131,10 @@ const freeStage = (t: number): StageGrid => ({ t, free: true, symmetric: false, 
  */
 function clip(intervals: Intervals, t: number, theta: number, reach: number): Intervals {
   const sd = Math.sqrt(t);
-  const lo = Math.min(theta, reach) * t;
   const hi = Math.max(theta, reach) * t;
+  // At drift 0 the window is kept symmetric (as wide below as the reach needs above), so that an even
+  // sub-density stays even and is computed by halves.
+  const lo = theta === 0 ? -hi : Math.min(theta, reach) * t;
   return intervals.map(([a, b]) => [a >= lo - FREE_SD * sd ? a : Math.max(a, lo - TRUNCATION_SD * sd), b <= hi + FREE_SD * sd ? b : Math.min(b, hi + TRUNCATION_SD * sd)] as const);
 }
 
@@ -243,37 +245,89 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
       delta_q[q] = 0.5 * p.h * (1 + (GL_X[q] as number));
       d[q] = Math.exp((-(delta_q[q] as number) * p.h) / delta);
     }
-    return { ...p, c, delta_q, d };
+    return { a: p.a, h: p.h, n: p.n, start: p.start, c, delta_q, d, eh2: Math.exp((-p.h * p.h) / delta) };
   });
   const upto = symmetric ? (m + 1) >> 1 : m;
-  for (let i = 0; i < upto; i++) {
-    const centre = (x[i] as number) - shift;
-    let s = 0;
-    for (const p of rows) {
-      const h = p.h;
-      let p0 = Math.floor((centre - band - p.a) / h);
-      let p1 = Math.floor((centre + band - p.a) / h);
-      if (p0 < 0) p0 = 0;
-      if (p1 > p.n - 1) p1 = p.n - 1;
-      if (p1 < p0) continue;
-      const nr = Math.min(p1 - p0 + 1, p.c.length);
-      const c = p.c;
-      const base = p.start + p0 * nq;
-      const E = centre - p.a - p0 * h;
-      const bStar = Math.exp((E * h) / delta);
-      for (let q = 0; q < nq; q++) {
-        const e = E - (p.delta_q[q] as number);
-        let ab = Math.exp(half * e * e);
-        const b = bStar * (p.d[q] as number);
-        let idx = base + q;
-        for (let r = 0; r < nr; r++) {
-          s += (pg[idx] as number) * ab * (c[r] as number);
-          ab *= b;
-          idx += nq;
+  // Along a row of the new grid (node q' of successive new panels, spaced H) the exponentials follow by
+  // recurrence too: when E moves by D (= H − s h, s the panels p0 moved), e_q² changes by D (E + E_old − 2 δ_q),
+  // so A_q gains the common factor e^{−D (E + E_old)/2Δ} and the per-node constant e^{D δ_q/Δ} = u_q d_q^s
+  // (u_q = e^{H δ_q/Δ}), and B* gains e^{D h/Δ}: one exponential per node and previous interval instead of nine.
+  const nRows = rows.length;
+  const ab = new Float64Array(nRows * nq);
+  const bS = new Float64Array(nRows);
+  const eOld = new Float64Array(nRows);
+  const p0Old = new Int32Array(nRows);
+  const valid = new Uint8Array(nRows);
+  const u = new Float64Array(nRows * nq);
+  const uB = new Float64Array(nRows);
+  for (const P of panels) {
+    const H = P.h;
+    for (let r = 0; r < nRows; r++) {
+      const p = rows[r] as (typeof rows)[number];
+      for (let q = 0; q < nq; q++) u[r * nq + q] = Math.exp((H * (p.delta_q[q] as number)) / delta);
+      uB[r] = Math.exp((H * p.h) / delta);
+    }
+    for (let q2 = 0; q2 < nq; q2++) {
+      valid.fill(0);
+      for (let jp = 0; jp < P.n; jp++) {
+        const i = P.start + jp * nq + q2;
+        if (i >= upto) break;
+        const centre = (x[i] as number) - shift;
+        let s = 0;
+        for (let r = 0; r < nRows; r++) {
+          const p = rows[r] as (typeof rows)[number];
+          const h = p.h;
+          let p0 = Math.floor((centre - band - p.a) / h);
+          let p1 = Math.floor((centre + band - p.a) / h);
+          if (p0 < 0) p0 = 0;
+          if (p1 > p.n - 1) p1 = p.n - 1;
+          if (p1 < p0) {
+            valid[r] = 0;
+            continue;
+          }
+          const nr = Math.min(p1 - p0 + 1, p.c.length);
+          const c = p.c;
+          const base = p.start + p0 * nq;
+          const E = centre - p.a - p0 * h;
+          const o = r * nq;
+          if (valid[r] === 0) {
+            bS[r] = Math.exp((E * h) / delta);
+            for (let q = 0; q < nq; q++) {
+              const e = E - (p.delta_q[q] as number);
+              ab[o + q] = Math.exp(half * e * e);
+            }
+            valid[r] = 1;
+          } else {
+            const D = E - (eOld[r] as number);
+            const moved = p0 - (p0Old[r] as number);
+            const common = Math.exp(half * D * (E + (eOld[r] as number)));
+            let fb = uB[r] as number;
+            for (let k = 0; k < moved; k++) fb *= p.eh2;
+            bS[r] = (bS[r] as number) * fb;
+            for (let q = 0; q < nq; q++) {
+              let f = common * (u[o + q] as number);
+              const dq = p.d[q] as number;
+              for (let k = 0; k < moved; k++) f *= dq;
+              ab[o + q] = (ab[o + q] as number) * f;
+            }
+          }
+          eOld[r] = E;
+          p0Old[r] = p0;
+          const bStar = bS[r] as number;
+          for (let q = 0; q < nq; q++) {
+            let a = ab[o + q] as number;
+            const b = bStar * (p.d[q] as number);
+            let idx = base + q;
+            for (let rr = 0; rr < nr; rr++) {
+              s += (pg[idx] as number) * a * (c[rr] as number);
+              a *= b;
+              idx += nq;
+            }
+          }
         }
+        g[i] = ((w[i] as number) * s * INV_SQRT_2PI) / sdInc;
       }
     }
-    g[i] = (w[i] as number) * s * INV_SQRT_2PI / sdInc;
   }
   if (symmetric) for (let i = 0; i < m >> 1; i++) g[m - 1 - i] = g[i] as number;
   return { t, free: false, symmetric, x, g, cum: prefixSums(g), panels };
@@ -337,8 +391,13 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
 /**
  * Solves p(c) = target for c in [lo, hi] where p is continuous and decreasing (increasing when `increasing`),
  * by Newton's method (steps of at most 1) safeguarded with bisection, to |Δc| < 1e-12 (or the bracket's width).
+ * On the log scale a Newton step from a point where log p is within 1e-7 of its target (a step below 1e-6) is
+ * returned without evaluating p again: Newton's error after it is of order (f''/2f') Δ² ≤ 1e-12 there (log p
+ * is smooth, f' is the exact derivative), so the check would cost a whole crossing sum for nothing. `near`
+ * widens that zone for searches that need less (the coarse one-sided futility pass, which only decides signs:
+ * from within 1e-4 the step leaves an error of order 1e-8).
  */
-function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean): number {
+function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean, near = 1e-7): number {
   let lo = lo0;
   let hi = hi0;
   let c = Math.min(Math.max(start, lo), hi);
@@ -359,6 +418,7 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
     // Newton steps of at most 1 on the z scale (a flat tail can throw a full step across the bracket).
     let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, fv / d)) : NaN;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+    else if (logScale && Math.abs(fv) < near && Math.abs(next - c) < 10 * near) return next;
     if (Math.abs(next - c) < 1e-12 * Math.max(1, Math.abs(c)) || hi - lo < 1e-13) return next;
     c = next;
   }
@@ -418,8 +478,13 @@ function efficacyDesign(fractions: readonly number[], alpha: number, res: number
     const marginal = inc > 0 ? -qnorm(inc / 2) : Infinity;
     let c = marginal;
     if (inc > 0 && !prev.free && marginal <= BEYOND) {
-      const p = (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
-      const dp = (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
+      // An even sub-density (symmetric regions so far) crosses both bounds alike: one side, doubled.
+      const p = prev.symmetric
+        ? (z: number): number => 2 * crossing(prev, t, 0, z * st, 1)
+        : (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
+      const dp = prev.symmetric
+        ? (z: number): number => -2 * st * densityAt(prev, t, 0, z * st)
+        : (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
       // The bound lies below the marginal one (P(continue, |Z_k| ≥ c) ≤ P(|Z_k| ≥ c)).
       c = solveMonotone(p, dp, inc, 0, marginal, ratio * marginal, false, true);
       if (!Number.isFinite(c)) c = Infinity;
@@ -456,7 +521,7 @@ export interface FutilityDesign {
 }
 
 /** One-sided beta-spending futility bounds f_k (lower, may be negative) for the efficacy bounds c, at drift θ. */
-function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[] = []): number[] {
+function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[], near: number): number[] {
   const f: number[] = [];
   let cumBeta = 0;
   // Without a start from an earlier pass, a search starts from the bound for the look's own beta, moved as the
@@ -465,17 +530,20 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
   recurse(fractions, theta, res, (k, prev, t, st) => {
     const target = spend[k] as number;
     let fk: number;
+    // A search that met its target leaves cumBeta at the target (to its tolerance): no second exit sum.
+    let met = false;
     if (prev.free) fk = qnorm(Math.max(target - cumBeta, 0)) + st * theta;
     else {
       const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
       const dp = (z: number): number => st * densityAt(prev, t, theta, z * st);
       const own = target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8;
-      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true);
+      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true, near);
       starts[k] = fk;
       if (Number.isFinite(fk - own)) offset = fk - own;
+      met = target > cumBeta && fk > -20 && fk < 20;
     }
     f.push(fk);
-    cumBeta += crossing(prev, t, theta, fk * st, -1);
+    cumBeta = met ? target : cumBeta + crossing(prev, t, theta, fk * st, -1);
     const up = within(c[k] as number, st)[1];
     return fk * st < up ? [[fk * st, up]] : [];
   });
@@ -627,7 +695,7 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
   // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
   let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
   const oneSided = (theta: number, r: number): number[] => {
-    if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts) };
+    if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts, r < res ? 1e-4 : 1e-7) };
     return tried.f;
   };
   const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
