@@ -22,6 +22,7 @@ import {
 } from "../../src/evidence/rob2.js";
 import { robDomainShares, robSummarySvg, robTrafficLightSvg } from "../../src/evidence/plots/rob.js";
 import { InputError } from "../../src/shared/errors.js";
+import { LOOP_ROB2 } from "../support/loop-fixture.js";
 
 const Y = (a: Rob2Answer | undefined): boolean => a === "Y" || a === "PY";
 const N = (a: Rob2Answer | undefined): boolean => a === "N" || a === "PN";
@@ -205,13 +206,8 @@ describe("RoB 2: follow-on questions", () => {
   });
 });
 
-const LOW_ALL = {
-  D1: { "1.1": "Y", "1.2": "Y", "1.3": "N" },
-  D2: { "2.1": "N", "2.2": "N", "2.6": "Y" },
-  D3: { "3.1": "Y" },
-  D4: { "4.1": "N", "4.2": "N", "4.3": "N" },
-  D5: { "5.1": "Y", "5.2": "N", "5.3": "N" },
-} as const;
+/** Answers the published algorithms judge low in every domain (the loop fixture's). */
+const LOW_ALL = LOOP_ROB2;
 
 describe("RoB 2: overall judgement", () => {
   it("all 4^5 combinations of domain judgements follow: any high -> high; all low -> low; a domain not assessed -> not assessed; else some concerns", () => {
