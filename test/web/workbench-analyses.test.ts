@@ -22,6 +22,25 @@ const dir = mkdtempSync(join(tmpdir(), "decidua-wb2-"));
 // as copied from a spreadsheet: tab-separated, with a header row; Bravo's experimental events (31) exceed its total
 const PASTE = ["study\tyear\tevents_t\ttotal_t\tevents_c\ttotal_c", "Alpha 1999\t1999\t12\t40\t8\t41", "Bravo 2004\t2004\t31\t30\t24\t50", "Charlie 2010\t2010\t18\t30\t16\t33", "Delta 2016\t2016\t45\t70\t33\t68"].join("\n");
 
+interface NmaCliResult {
+  estimates: Array<{ treatment: string; estimate: number; se: number }>;
+  pscores: Array<{ treatment: string; pscore: number }>;
+  heterogeneity: { tau2: number; Q: number };
+}
+
+/** The NMA page shows `decidua nma --json`'s every estimate and SE, P-score and tau², to the digit. */
+async function expectNmaPageEqualsCli(p: Page, cli: NmaCliResult): Promise<void> {
+  expect(cli.estimates.length).toBeGreaterThan(1);
+  for (const e of cli.estimates) {
+    const cell = p.getByTestId(`nma-est-${e.treatment}`);
+    expect(await cell.getAttribute("data-value")).toBe(String(e.estimate));
+    expect(await cell.getAttribute("data-se")).toBe(String(e.se));
+  }
+  expect(cli.pscores.length).toBe(cli.estimates.length + 1);
+  for (const q of cli.pscores) expect(await p.getByTestId(`nma-pscore-${q.treatment}`).getAttribute("data-value")).toBe(String(q.pscore));
+  expect(await p.getByTestId("nma-tau2").getAttribute("data-value")).toBe(String(cli.heterogeneity.tau2));
+}
+
 async function paste(p: Page, testId: string, text: string): Promise<void> {
   await p.getByTestId(testId).locator("input").evaluate((el, t) => {
     const dt = new DataTransfer();
@@ -135,28 +154,14 @@ describe("the data-entry grid", () => {
 describe("NMA and TSA pages show the CLI's numbers", () => {
   test("network meta-analysis: every estimate, the P-scores and tau² equal `decidua nma --json`", async () => {
     const file = "examples/nma/hasselblad1998-smoking.csv";
-    const cli = JSON.parse((await runNmaCommand(file, { json: true, largerBetter: true })).stdout) as {
-      estimates: Array<{ treatment: string; estimate: number; se: number }>;
-      pscores: Array<{ treatment: string; pscore: number }>;
-      heterogeneity: { tau2: number };
-    };
+    const cli = JSON.parse((await runNmaCommand(file, { json: true, largerBetter: true })).stdout) as NmaCliResult;
     await page.goto(`${session.server.base}/workbench`);
     await page.getByRole("link", { name: "Network meta-analysis" }).click();
     await page.locator("#nma-file").setInputFiles(file);
     await page.getByLabel(/larger effects rank higher/).check();
     await page.getByRole("button", { name: "Run network meta-analysis" }).click();
     await page.getByTestId("network-plot").locator("svg").waitFor();
-    expect(cli.estimates.length).toBeGreaterThan(1);
-    for (const e of cli.estimates) {
-      const cell = page.getByTestId(`nma-est-${e.treatment}`);
-      expect(await cell.getAttribute("data-value")).toBe(String(e.estimate));
-      expect(await cell.getAttribute("data-se")).toBe(String(e.se));
-    }
-    expect(cli.pscores.length).toBe(cli.estimates.length + 1);
-    for (const p of cli.pscores) {
-      expect(await page.getByTestId(`nma-pscore-${p.treatment}`).getAttribute("data-value")).toBe(String(p.pscore));
-    }
-    expect(await page.getByTestId("nma-tau2").getAttribute("data-value")).toBe(String(cli.heterogeneity.tau2));
+    await expectNmaPageEqualsCli(page, cli);
     expect((await download(page, "SVG", "network.svg")).toString("utf8")).toContain("<svg");
     await shot(page, "26-workbench-nma");
   });
@@ -196,11 +201,7 @@ function asPasted(file: string): string {
 describe("the NMA and TSA grids: typed and pasted rows give the CLI's numbers", () => {
   test("NMA: a pasted network, a typed cell flagged and fixed in place, estimates, P-scores and tau² of `decidua nma`; every plot, CSV and bundle", async () => {
     const file = "examples/nma/hasselblad1998-smoking.csv";
-    const cli = JSON.parse((await runNmaCommand(file, { json: true, model: "random", tau2: "DL" })).stdout) as {
-      estimates: Array<{ treatment: string; estimate: number; se: number }>;
-      pscores: Array<{ treatment: string; pscore: number }>;
-      heterogeneity: { tau2: number; Q: number };
-    };
+    const cli = JSON.parse((await runNmaCommand(file, { json: true, model: "random", tau2: "DL" })).stdout) as NmaCliResult;
     await page.goto(`${session.server.base}/workbench/nma`);
     await page.getByTestId("data-grid").waitFor();
     // the grid holds the example; a pasted table with its header replaces it
@@ -218,15 +219,7 @@ describe("the NMA and TSA grids: typed and pasted rows give the CLI's numbers", 
     await page.locator("#nma-tau2").selectOption("DL");
     await page.getByRole("button", { name: "Run network meta-analysis" }).click();
     await page.getByTestId("network-plot").locator("svg").waitFor();
-    expect(cli.estimates.length).toBeGreaterThan(1);
-    for (const e of cli.estimates) {
-      const cell = page.getByTestId(`nma-est-${e.treatment}`);
-      expect(await cell.getAttribute("data-value")).toBe(String(e.estimate));
-      expect(await cell.getAttribute("data-se")).toBe(String(e.se));
-    }
-    expect(cli.pscores.length).toBe(cli.estimates.length + 1);
-    for (const p of cli.pscores) expect(await page.getByTestId(`nma-pscore-${p.treatment}`).getAttribute("data-value")).toBe(String(p.pscore));
-    expect(await page.getByTestId("nma-tau2").getAttribute("data-value")).toBe(String(cli.heterogeneity.tau2));
+    await expectNmaPageEqualsCli(page, cli);
     expect(await page.getByTestId("nma-q").getAttribute("data-value")).toBe(String(cli.heterogeneity.Q));
     await shot(page, "28-workbench-nma-grid");
     // the network graph and the forest plot, as SVG and PNG
