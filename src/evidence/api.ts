@@ -304,6 +304,20 @@ function subgroupNoteFor(base: EvidenceBase, therapy: TherapyId, subgroup: Evide
     : `No pooled result specific to ${subgroup}; the GRADE summary is for the overall RPL population and is indirect for this patient.${trialText}`;
 }
 
+// Memo of each therapy's live-birth SoF row per base object: it depends only on the (immutable) base and the therapy,
+// not on the subgroup, so every subgroup's evidence (and every lookup over the same base) reads one pooled row.
+const liveBirthSofMemo = new WeakMap<EvidenceBase, Map<TherapyId, ReturnType<typeof sofSummary>>>();
+
+function liveBirthSof(base: EvidenceBase, therapy: TherapyId): ReturnType<typeof sofSummary> {
+  let byTherapy = liveBirthSofMemo.get(base);
+  if (byTherapy === undefined) {
+    byTherapy = new Map();
+    liveBirthSofMemo.set(base, byTherapy);
+  }
+  if (!byTherapy.has(therapy)) byTherapy.set(therapy, sofSummary(summaryOfFindingsTable(base, therapy, { outcomes: ["live-birth"] }), "live-birth"));
+  return byTherapy.get(therapy)!;
+}
+
 /** The evidence Decidua has for a therapy (and a subgroup where the data allow). Pure. */
 export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts: EvidenceQuery = {}): TherapyEvidence {
   const info = base.therapies.find((t) => t.id === therapy);
@@ -317,7 +331,7 @@ export function evidenceForTherapy(base: EvidenceBase, therapy: TherapyId, opts:
   const views = ranked.map(({ m, r }) => viewResult(base, m, r, concerns));
   // The one GRADE certainty for live birth: the Summary-of-Findings engine (grade-outcomes.ts), the same row the SoF
   // table shows; the published results above stay side by side as evidence, not as a second certainty.
-  const sof = sofSummary(summaryOfFindingsTable(base, therapy, { outcomes: ["live-birth"] }), "live-birth");
+  const sof = liveBirthSof(base, therapy);
   const best = ranked[0];
   const published = best !== undefined ? `; best published result: ${resultText(best.m, best.r)} (side by side below, not graded separately)` : "";
 
