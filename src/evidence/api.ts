@@ -308,7 +308,8 @@ function subgroupNoteFor(base: EvidenceBase, therapy: TherapyId, subgroup: Evide
 // not on the subgroup, so every subgroup's evidence (and every lookup over the same base) reads one pooled row.
 const liveBirthSofMemo = new WeakMap<EvidenceBase, Map<TherapyId, ReturnType<typeof sofSummary>>>();
 
-function liveBirthSof(base: EvidenceBase, therapy: TherapyId): ReturnType<typeof sofSummary> {
+/** A therapy's live-birth Summary-of-Findings row (the verdicts' one GRADE summary), pooled once per base. Pure. */
+export function liveBirthSof(base: EvidenceBase, therapy: TherapyId): ReturnType<typeof sofSummary> {
   let byTherapy = liveBirthSofMemo.get(base);
   if (byTherapy === undefined) {
     byTherapy = new Map();

@@ -6,7 +6,7 @@
  * before and after. Pure.
  */
 import { THERAPY_IDS, type TherapyId } from "../shared/therapy-ids.js";
-import { evidenceForTherapy } from "./api.js";
+import { liveBirthSof } from "./api.js";
 import { summaryOfFindingsTable } from "./grade-outcomes.js";
 import { canonicalJson } from "./canonical.js";
 import type { EvidenceBase } from "./schema.js";
@@ -134,7 +134,7 @@ function tableDiff(table: EvidenceTable, a: readonly Json[], b: readonly Json[])
 
 function sofDigest(base: EvidenceBase, therapy: TherapyId): SofDigest | null {
   if (!base.therapies.some((t) => t.id === therapy)) return null;
-  const s = evidenceForTherapy(base, therapy).summary;
+  const s = liveBirthSof(base, therapy).summary;
   if (s === null) return null;
   return { outcome: s.label, basis: s.basis, effect: s.relative.text, certainty: s.certainty.level, studies: s.studies, participants: s.participants };
 }
