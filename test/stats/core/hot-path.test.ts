@@ -6,6 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/shared/errors.js";
 import { metaAnalysis, type MetaOptions, type StudyRow } from "../../../src/stats/index.js";
+import { BrentSearch, qchisq, UNIROOT_TOL, zeroinFrom } from "../../../src/stats/core/dist.js";
+import { rmaUni, tau2ConfInt } from "../../../src/stats/core/rma.js";
 
 const bin = (study: string, et: number, nt: number, ec: number, nc: number): StudyRow => ({
   study,
@@ -111,5 +113,73 @@ describe("Scratch", () => {
     s.release();
     s.f64(7);
     expect(s.f64(20).every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe("the Q-profile's two searches run side by side", () => {
+  it("two interleaved BrentSearch runs take zeroinFrom's steps and give its roots to the bit", () => {
+    const f1 = (x: number): number => Math.exp(-x) * 30 - 4.2 + 1 / (1 + x);
+    const f2 = (x: number): number => Math.exp(-x) * 30 - 19.7 + 1 / (1 + x);
+    const calls1: number[] = [];
+    const calls2: number[] = [];
+    const r1 = zeroinFrom((x) => (calls1.push(x), f1(x)), 0, 100, f1(0), f1(100), UNIROOT_TOL, 1000);
+    const r2 = zeroinFrom((x) => (calls2.push(x), f2(x)), 0, 100, f2(0), f2(100), UNIROOT_TOL, 1000);
+    const s1 = new BrentSearch(0, 100, f1(0), f1(100), UNIROOT_TOL, 1000);
+    const s2 = new BrentSearch(0, 100, f2(0), f2(100), UNIROOT_TOL, 1000);
+    const seen1: number[] = [];
+    const seen2: number[] = [];
+    let open1 = s1.advance();
+    let open2 = s2.advance();
+    while (open1 || open2) {
+      if (open1) {
+        seen1.push(s1.x);
+        s1.tell(f1(s1.x));
+        open1 = s1.advance();
+      }
+      if (open2) {
+        seen2.push(s2.x);
+        s2.tell(f2(s2.x));
+        open2 = s2.advance();
+      }
+    }
+    expect(calls1.length).toBeGreaterThan(3);
+    expect(seen1).toEqual(calls1);
+    expect(seen2).toEqual(calls2);
+    expect(Object.is(s1.root, r1) && Object.is(s2.root, r2)).toBe(true);
+    // maxit reached: NaN, as zeroin
+    const short = new BrentSearch(0, 100, f1(0), f1(100), UNIROOT_TOL, 2);
+    while (short.advance()) short.tell(f1(short.x));
+    expect(short.root).toBeNaN();
+  });
+
+  it("tau2ConfInt's limits are the roots of Q(tau²) = chi-square quantile found by separate zeroin runs", () => {
+    const y = [0.91, -0.62, 1.35, 0.9, -0.8, 0.2, 0.05, 1.6];
+    const v = [0.04, 0.09, 0.05, 0.2, 0.12, 0.03, 0.07, 0.3];
+    const fit = rmaUni(y, v, { method: "REML" });
+    const ci = tau2ConfInt(y, v, fit);
+    // Q about the pooled estimate, as tau2ConfInt centres it: Q(t) = sum w d² - (sum w d)²/sum w
+    const d = y.map((yi) => yi - fit.beta);
+    const q = (t: number): number => {
+      let sw = 0;
+      let swd = 0;
+      let swd2 = 0;
+      d.forEach((di, i) => {
+        const w = 1 / ((v[i] as number) + t);
+        sw += w;
+        swd += w * di;
+        swd2 += w * di * di;
+      });
+      return swd2 - (swd * swd) / sw;
+    };
+    const tmax = Math.max(100, 10 * fit.tau2);
+    const lo = qchisq(0.975, y.length - 1);
+    const hi = qchisq(0.025, y.length - 1);
+    const lb = zeroinFrom((t) => q(t) - lo, 0, tmax, fit.QE - lo, q(tmax) - lo, UNIROOT_TOL, 1000);
+    const ub = zeroinFrom((t) => q(t) - hi, 0, tmax, fit.QE - hi, q(tmax) - hi, UNIROOT_TOL, 1000);
+    expect(fit.tau2).toBeGreaterThan(0);
+    expect(ci.tau2[0]).toBeCloseTo(lb, 12);
+    expect(ci.tau2[1]).toBeCloseTo(ub, 12);
+    expect(ci.tau2[0]).toBeGreaterThan(0);
+    expect(ci.tau2[1]).toBeGreaterThan(ci.tau2[0]);
   });
 });
