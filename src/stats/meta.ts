@@ -18,7 +18,7 @@ import { permutationTest } from "./core/permutation.js";
 import { interceptDesign, tau2ProfileCi } from "./core/tau2.js";
 import { i2FromQ } from "./core/heterogeneity.js";
 import { revmanTau2FromQ } from "./core/revman.js";
-import { effectSizes, isRatioMeasure, resolveMeasure, type EffectSizes } from "./core/escalc.js";
+import { effectSizes, isRatioMeasure, measureForKind, studyDataKind, type EffectSizes } from "./core/escalc.js";
 import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
 import { rmaUni, tau2ConfInt, type PooledFit, type RmaMethod, type RmaUniResult } from "./core/rma.js";
 import { acquireScratch, type Scratch } from "./core/scratch.js";
@@ -137,11 +137,36 @@ function parseMetaOptions(options: MetaOptions): ResolvedMetaOptions {
   return parsed.data;
 }
 
-/** Parses options (zod) and applies the preset and the data kind. Call once per analysis. */
+/**
+ * The settings of the previous call, for the same parsed options (the identical object, as parseMetaOptions
+ * remembers it) and the same data kind: a loop of analyses builds its settings once. Frozen, as they are shared.
+ */
+let lastSettings: { parsed: ResolvedMetaOptions; kind: StudyRow["data"]["kind"]; settings: MetaSettings } | undefined;
+
+/**
+ * Parses options (zod) and applies the preset and the data kind (the first row's: effectSizes checks that every
+ * row shares it, in its pass over the rows). Call once per analysis.
+ */
 export function resolveMetaSettings(rows: readonly StudyRow[], options: MetaOptions | undefined): MetaSettings {
   const o = options === undefined ? DEFAULT_RESOLVED : parseMetaOptions(options);
-  const measure = resolveMeasure(rows, o.measure);
-  const kind = rows[0]?.data.kind;
+  const first = rows[0];
+  if (first === undefined) throw new InputError("no studies: the data set is empty");
+  const kind = first.data.kind;
+  const last = lastSettings;
+  if (last !== undefined && last.parsed === o && last.kind === kind) return last.settings;
+  try {
+    const settings = Object.freeze(settingsFor(o, kind, options?.test === undefined));
+    lastSettings = { parsed: o, kind, settings };
+    return settings;
+  } catch (e) {
+    // rows of mixed kinds are reported as such, before what the first row's kind does not allow
+    studyDataKind(rows);
+    throw e;
+  }
+}
+
+function settingsFor(o: ResolvedMetaOptions, kind: StudyRow["data"]["kind"], testDefault: boolean): MetaSettings {
+  const measure = measureForKind(kind, o.measure);
   const revman = o.preset === "revman5";
   const revmanWeb = o.preset === "revman-web";
   // RevMan's model default: fixed effect (RevMan 5 and "M-H, Fixed"); RevMan's 2025 methods are random-effects methods.
@@ -156,7 +181,7 @@ export function resolveMetaSettings(rows: readonly StudyRow[], options: MetaOpti
   }
   const tau2: Tau2Method = revman ? "DL" : revmanWeb ? "REML" : o.tau2;
   const smdCorrection = o.smdCorrection ?? (revman || revmanWeb ? "approx" : "exact");
-  const test = revmanWeb && options?.test === undefined ? "knha" : o.test;
+  const test = revmanWeb && testDefault ? "knha" : o.test;
   return {
     measure,
     method,

@@ -55,16 +55,23 @@ export function studyDataKind(rows: readonly StudyRow[]): StudyRow["data"]["kind
   const kind = first.data.kind;
   for (let i = 1; i < rows.length; i++) {
     const r = rows[i] as StudyRow;
-    if (r.data.kind !== kind) {
-      throw new InputError(`study "${r.study}" has ${r.data.kind} data but the first study has ${kind} data; all rows must share one data type`, rowLoc(r));
-    }
+    if (r.data.kind !== kind) throw mixedKinds(r, kind);
   }
   return kind;
 }
 
+/** The error for a row whose data kind differs from the first row's. */
+function mixedKinds(r: StudyRow, firstKind: StudyRow["data"]["kind"]): InputError {
+  return new InputError(`study "${r.study}" has ${r.data.kind} data but the first study has ${firstKind} data; all rows must share one data type`, rowLoc(r));
+}
+
 /** The measure to use: the one asked (checked against the data) or the default for the data kind. */
 export function resolveMeasure(rows: readonly StudyRow[], measure: Measure | undefined): Measure {
-  const kind = studyDataKind(rows);
+  return measureForKind(studyDataKind(rows), measure);
+}
+
+/** The measure to use for data of one kind: the one asked (checked against the kind) or the kind's default. */
+export function measureForKind(kind: StudyRow["data"]["kind"], measure: Measure | undefined): Measure {
   const allowed: readonly Measure[] = MEASURES_BY_KIND[kind];
   if (measure === undefined) return allowed[0] as Measure;
   if (!allowed.includes(measure)) {
@@ -88,7 +95,10 @@ export function isDoubleZero(ai: number, n1: number, ci: number, n2: number): bo
   return (ai === 0 && ci === 0) || (ai === n1 && ci === n2);
 }
 
-/** Effect sizes for every row (input order). Rows must share one data kind; measure must fit it. */
+/**
+ * Effect sizes for every row (input order). Rows must share one data kind (checked here, in the same pass: a row of
+ * another kind than the first is an InputError naming it); measure must fit it.
+ */
 export function effectSizes(rows: readonly StudyRow[], measure: Measure, options: EffectSizeOptions = {}): EffectSizes {
   const k = rows.length;
   const add = options.add ?? 0.5;
@@ -101,9 +111,11 @@ export function effectSizes(rows: readonly StudyRow[], measure: Measure, options
   const included = alloc.u8Any(k);
   const corrected = alloc.u8Any(k);
   let reasons: (string | undefined)[] = [];
+  const kind = rows[0]?.data.kind;
   for (let i = 0; i < k; i++) {
     const r = rows[i] as StudyRow;
     const d = r.data;
+    if (d.kind !== kind) throw mixedKinds(r, kind as StudyRow["data"]["kind"]);
     let y = NaN;
     let v = NaN;
     let reason: string | undefined;

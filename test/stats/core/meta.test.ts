@@ -69,6 +69,15 @@ describe("metaAnalysis", () => {
     expect(g.location).toEqual({ row: 9, field: "therapy" });
     const mixed: StudyRow = { study: "G", row: 10, data: { kind: "generic", yi: 0.1, vi: 0.2 } };
     expect(expectInputError(() => metaAnalysis([...rows, mixed]), /one data type/).location.row).toBe(10);
+    // mixed kinds are named before what the first row's kind does not allow (measure, method), with the same options
+    // as a good call just before (the remembered settings must not skip the check)
+    const contMixed: StudyRow = { study: "H", row: 11, data: { kind: "continuous", mean_t: 1, sd_t: 1, total_t: 10, mean_c: 0, sd_c: 1, total_c: 10 } };
+    expect(metaAnalysis(rows, { measure: "OR", method: "MH" }).method).toBe("MH");
+    expect(expectInputError(() => metaAnalysis([...rows, contMixed], { measure: "OR", method: "MH" }), /one data type/).location.row).toBe(11);
+    expect(expectInputError(() => metaAnalysis([...rows, contMixed], { measure: "MD" }), /one data type/).location.row).toBe(11);
+    expect(expectInputError(() => metaAnalysis([contMixed, ...rows], { method: "MH" }), /one data type/).message).toMatch(/study "A" has binary data but the first study has continuous/);
+    expect(metaAnalysis([contMixed, { ...contMixed, study: "I" }], { method: "IV", model: "fixed" }).measure).toBe("MD");
+    expectInputError(() => metaAnalysis([contMixed, { ...contMixed, study: "I" }], { method: "MH" }), /needs binary/);
     expectInputError(() => metaAnalysis(rows, { tau2: "XX" as never }), /invalid option/);
   });
 
