@@ -75,7 +75,7 @@ describe("metaAnalysis", () => {
     expect(metaAnalysis(rows, { measure: "OR", method: "MH" }).method).toBe("MH");
     expect(expectInputError(() => metaAnalysis([...rows, contMixed], { measure: "OR", method: "MH" }), /one data type/).location.row).toBe(11);
     expect(expectInputError(() => metaAnalysis([...rows, contMixed], { measure: "MD" }), /one data type/).location.row).toBe(11);
-    expect(expectInputError(() => metaAnalysis([contMixed, ...rows], { method: "MH" }), /one data type/).message).toMatch(/study "A" has binary data but the first study has continuous/);
+    expect(expectInputError(() => metaAnalysis([contMixed, ...rows], { method: "MH" }), /one data type/).message).toMatch(/has binary data but the first study has continuous/);
     expect(metaAnalysis([contMixed, { ...contMixed, study: "I" }], { method: "IV", model: "fixed" }).measure).toBe("MD");
     expectInputError(() => metaAnalysis([contMixed, { ...contMixed, study: "I" }], { method: "MH" }), /needs binary/);
     expectInputError(() => metaAnalysis(rows, { tau2: "XX" as never }), /invalid option/);
