@@ -82,19 +82,23 @@ export function rmaUni(yi: ArrayLike<number>, vi: ArrayLike<number>, options: Rm
   const weights = options.weights ?? new Float64Array(k);
   let tau2 = 0;
   let se_tau2: number | null = null;
+  // true when the estimator's last pass left exactly these weights, 1/(v + tau²), in `weights`
+  let weighted = false;
   if (method !== "FE") {
     if (options.tau2Fixed !== undefined) tau2 = options.tau2Fixed;
     else if (k >= 2) {
       // the weights array is the estimator's working memory until the weights are written
-      const est = estimateTau2(yi, vi, method, weights);
+      const design = interceptDesign(yi, vi, weights);
+      const est = tau2Of(design, method);
       tau2 = est.tau2;
       se_tau2 = est.se_tau2;
+      weighted = Object.is(design.weightsAt, tau2);
     }
   }
   let sw = 0;
   let swy = 0;
   for (let i = 0; i < k; i++) {
-    const w = 1 / ((vi[i] as number) + tau2);
+    const w = weighted ? (weights[i] as number) : 1 / ((vi[i] as number) + tau2);
     weights[i] = w;
     sw += w;
     swy += w * (yi[i] as number);

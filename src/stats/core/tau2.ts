@@ -85,26 +85,38 @@ export interface Tau2Estimate {
 // Designs
 // ---------------------------------------------------------------------------------------------------------------
 
+/** The intercept-only design, which also tells at which tau² its working array last received the weights. */
+export interface InterceptDesign extends Tau2Design {
+  /**
+   * The tau² of the last `stats` pass: `work` then holds 1/(v + weightsAt) for every study, computed as rmaUni
+   * computes its model weights (NaN before any pass and after an OLS pass).
+   */
+  readonly weightsAt: number;
+}
+
 /**
  * The intercept-only design: P = W - w w'/sum(w); every sum in one or two passes. `work` (length k, default a new
  * array) holds the weights of the last pass for the second one, so each weight is divided out once.
  */
-export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>, work: Float64Array = new Float64Array(y.length)): Tau2Design {
+export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>, work: Float64Array = new Float64Array(y.length)): InterceptDesign {
   const k = y.length;
-  return {
+  const design = {
     k,
     p: 1,
     y,
     v,
-    stats(tau2, out, vTerms = true) {
+    weightsAt: NaN,
+    stats(tau2: number | "ols", out: WeightedStats, vTerms = true): WeightedStats {
       const ols = tau2 === "ols";
       likelihoodSums(y, v, k, ols ? null : tau2, out, work);
+      design.weightsAt = ols ? NaN : tau2;
       return !vTerms && !ols ? out : vTraces(v, work, k, out);
     },
-    q(tau2) {
+    q(tau2: number): number {
       return qStatistic(y, v, tau2);
     },
   };
+  return design;
 }
 
 /**

@@ -9,6 +9,7 @@ import { metaAnalysis, type MetaOptions, type StudyRow } from "../../../src/stat
 import { BrentSearch, qchisq, UNIROOT_TOL, zeroinFrom } from "../../../src/stats/core/dist.js";
 import { rmaUni, tau2ConfInt } from "../../../src/stats/core/rma.js";
 import { effectSizes, twoByTwoEffect } from "../../../src/stats/core/escalc.js";
+import { interceptDesign, tau2Of } from "../../../src/stats/core/tau2.js";
 
 const bin = (study: string, et: number, nt: number, ec: number, nc: number): StudyRow => ({
   study,
@@ -212,5 +213,25 @@ describe("the log odds ratio's variance with one division", () => {
     // cells whose product leaves the double range: the four reciprocals
     twoByTwoEffect("OR", 1e80, 1e80, 1e80, 1e80, yi, vi, 0);
     expect(vi[0]).toBe(4e-80);
+  });
+});
+
+describe("model weights left by the tau² estimator", () => {
+  it("the intercept design reports the tau² of its last pass, whose weights rmaUni then reuses unchanged", () => {
+    const y = [0.91, -0.62, 1.35, 0.9, -0.8, 0.2, 0.05, 1.6];
+    const v = [0.04, 0.09, 0.05, 0.2, 0.12, 0.03, 0.07, 0.3];
+    const work = new Float64Array(y.length);
+    const design = interceptDesign(y, v, work);
+    expect(design.weightsAt).toBeNaN();
+    const est = tau2Of(design, "REML");
+    expect(design.weightsAt).toBe(est.tau2);
+    work.forEach((w, i) => expect(w).toBe(1 / ((v[i] as number) + est.tau2)));
+    design.stats("ols", { sw: 0, sw2: 0, yPy: 0, yPPy: 0, trP: 0, trPP: 0, trPV: 0, trPVP: 0, trPVPV: 0, logdet: 0 });
+    expect(design.weightsAt).toBeNaN();
+    // every estimator: rmaUni's weights are 1/(v + tau²) whether or not the estimator left them
+    for (const method of ["REML", "ML", "EB", "DL", "PM", "SJ", "HE"] as const) {
+      const fit = rmaUni(y, v, { method });
+      fit.weights.forEach((w, i) => expect(w).toBe(1 / ((v[i] as number) + fit.tau2)));
+    }
   });
 });
