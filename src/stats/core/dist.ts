@@ -62,7 +62,20 @@ export function qt(p: number, df: number): number {
 function memo2(f: (p: number, df: number) => number, max = 4096): (p: number, df: number) => number {
   const cache = new Map<number, Map<number, number>>();
   let size = 0;
+  // the two pairs asked last, (p, df, value) each, checked before the maps: an analysis asks for the same one or two
+  // quantiles over and over (the two Q-profile limits alternate)
+  const recent = new Float64Array([NaN, NaN, NaN, NaN, NaN, NaN]);
   return (p, df) => {
+    if (p === recent[0] && df === recent[1]) return recent[2] as number;
+    if (p === recent[3] && df === recent[4]) return recent[5] as number;
+    const v = lookup(p, df);
+    recent.copyWithin(3, 0, 3);
+    recent[0] = p;
+    recent[1] = df;
+    recent[2] = v;
+    return v;
+  };
+  function lookup(p: number, df: number): number {
     let byDf = cache.get(p);
     if (byDf === undefined) {
       byDf = new Map();
@@ -77,7 +90,7 @@ function memo2(f: (p: number, df: number) => number, max = 4096): (p: number, df
       } else byDf.set(df, v);
     }
     return v;
-  };
+  }
 }
 
 const qchisqMemo = memo2((p, df) => chisqQuantile(p, df));

@@ -6,7 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/shared/errors.js";
 import { metaAnalysis, type MetaOptions, type StudyRow } from "../../../src/stats/index.js";
-import { BrentSearch, qchisq, UNIROOT_TOL, zeroinFrom } from "../../../src/stats/core/dist.js";
+import { BrentSearch, critValue, qchisq, UNIROOT_TOL, zeroinFrom } from "../../../src/stats/core/dist.js";
+import chisqQuantile from "@stdlib/stats-base-dists-chisquare-quantile";
+import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
+import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import { rmaUni, tau2ConfInt } from "../../../src/stats/core/rma.js";
 import { effectSizes, twoByTwoEffect } from "../../../src/stats/core/escalc.js";
 import { interceptDesign, tau2Of } from "../../../src/stats/core/tau2.js";
@@ -233,5 +236,18 @@ describe("model weights left by the tau² estimator", () => {
       const fit = rmaUni(y, v, { method });
       fit.weights.forEach((w, i) => expect(w).toBe(1 / ((v[i] as number) + fit.tau2)));
     }
+  });
+});
+
+describe("remembered quantiles", () => {
+  it("give the quantile function's own value whatever the order of the pairs asked", () => {
+    const pairs: [number, number][] = [[0.975, 9], [0.025, 9], [0.975, 9], [0.975, 10], [0.025, 9], [0.5, 3], [0.975, 9], [0.025, 10]];
+    for (let round = 0; round < 3; round++) {
+      for (const [p, df] of pairs) expect(qchisq(p, df)).toBe(chisqQuantile(p, df));
+    }
+    expect(critValue(95, null)).toBe(-normalQuantile((1 - 95 / 100) / 2, 0, 1));
+    expect(critValue(90, 7)).toBe(-tQuantile((1 - 90 / 100) / 2, 7));
+    expect(critValue(95, null)).toBe(-normalQuantile((1 - 95 / 100) / 2, 0, 1));
+    expect(qchisq(NaN, 3)).toBeNaN();
   });
 });
