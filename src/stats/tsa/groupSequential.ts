@@ -17,7 +17,7 @@
  *
  * Pure functions over numbers; no I/O.
  */
-import erfc from "@stdlib/math-base-special-erfc";
+import { erfc } from "./erfc.js";
 import { qnorm as qnormApprox } from "../core/dist.js";
 
 const INV_SQRT_2PI = 0.3989422804014327;
