@@ -187,6 +187,8 @@ function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array
 export interface GridOptions {
   /** Refinement factor (default 1); tests use 2 or 4 to show the default grid's error. */
   resolution?: number;
+  /** Tests: run the one-sided sign pass of the futility design even where the signs are proved (earlyFutilityNegative). */
+  alwaysOneSided?: boolean;
 }
 
 function panelWidthFor(t: number, nextDelta: number, resolution: number): number {
@@ -260,12 +262,16 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
   const valid = new Uint8Array(nRows);
   const u = new Float64Array(nRows * nq);
   const uB = new Float64Array(nRows);
+  // A row whose factors e^{H h/Δ} would leave the double range (a new grid far coarser than the kernel: a look
+  // just after another) takes its exponentials directly at every node.
+  const direct = new Uint8Array(nRows);
   for (const P of panels) {
     const H = P.h;
     for (let r = 0; r < nRows; r++) {
       const p = rows[r] as (typeof rows)[number];
       for (let q = 0; q < nq; q++) u[r * nq + q] = Math.exp((H * (p.delta_q[q] as number)) / delta);
       uB[r] = Math.exp((H * p.h) / delta);
+      direct[r] = (H * p.h) / delta > 500 ? 1 : 0;
     }
     for (let q2 = 0; q2 < nq; q2++) {
       valid.fill(0);
@@ -296,7 +302,7 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
               const e = E - (p.delta_q[q] as number);
               ab[o + q] = Math.exp(half * e * e);
             }
-            valid[r] = 1;
+            valid[r] = 1 - (direct[r] as number);
           } else {
             const D = E - (eOld[r] as number);
             const moved = p0 - (p0Old[r] as number);
@@ -669,7 +675,7 @@ function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, gues
  */
 export function betaSpendingFutility(fractions: readonly number[], efficacy: readonly number[], beta: number, grid0: GridOptions = {}): FutilityDesign {
   checkFractions(fractions);
-  return futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1);
+  return futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1, undefined, grid0.alwaysOneSided === true);
 }
 
 /**
@@ -680,46 +686,95 @@ export function groupSequentialDesign(fractions: readonly number[], alpha: numbe
   checkFractions(fractions);
   const res = grid0.resolution ?? 1;
   const eff = efficacyDesign(fractions, alpha, res);
-  return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages) };
+  return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages, grid0.alwaysOneSided === true) };
 }
 
-function futilityDesign(fractions: readonly number[], efficacy: readonly number[], beta: number, res: number, fullStages?: StageGrid[]): FutilityDesign {
+/**
+ * Whether every early bound f_k (k < K − 1) of the one-sided beta-spending design (α/2 efficacy bounds c_k,
+ * futility bounds f_k, beta spent as β(t_k)) is negative whatever its drift, shown without computing it.
+ * - The drift: that design rejects with probability 1 − β, and P(reject) ≥ P(Z_K ≥ c_K) − P(futility stop
+ *   before K) ≥ Φ(θ − c_K) − β(t_{K−1}), so θ ≤ θ⁺ = c_K − z_{β − β(t_{K−1})} (taken at least as large as the
+ *   search's first drift, plus 0.01 for the searches' tolerance).
+ * - A bound: f_k < 0 when the futility mass below 0 at look k exceeds β(t_k): cum_{k−1} + P(continue to k,
+ *   Z_k < 0) ≥ P(Z_k < 0) − P(efficacy stop before k) (the paths stopped for futility earlier are cum_{k−1} at
+ *   most). P(Z_k < 0) = Φ(−θ √t_k) falls with θ, and P(efficacy stop before k) — below P(|Z_j| ≥ c_j for some
+ *   j < k), one minus the mass of the efficacy stage before look k — rises with θ (a pathwise shift), so the
+ *   check at θ⁺ holds for every drift below it. That mass at θ⁺ comes from the drift-0 stages by tilting, and is
+ *   largest before the last early look.
+ * The check asks for a margin of 1e-5 in probability over the grid's error (~1e-8); a design it does not clear
+ * (early looks near the RIS) runs the one-sided design.
+ */
+function earlyFutilityNegative(fractions: readonly number[], efficacy: readonly number[], spend: readonly number[], beta: number, firstDrift: number, stages: readonly StageGrid[]): boolean {
+  const K = fractions.length;
+  if (K < 2) return true;
+  const cK = efficacy[K - 1] as number;
+  const thetaMax = Math.max(cK - qnorm(beta - (spend[K - 2] as number)), firstDrift) + 0.01;
+  if (!(thetaMax >= 0 && thetaMax <= TILT_MAX)) return false;
+  const stage = stages[K - 2] as StageGrid;
+  let mass = 1;
+  if (!stage.free) {
+    const c = -0.5 * thetaMax * thetaMax * stage.t;
+    mass = 0;
+    for (let j = 0; j < stage.g.length; j++) mass += (stage.g[j] as number) * Math.exp(thetaMax * (stage.x[j] as number) + c);
+  }
+  const stopped = 1 - mass;
+  for (let k = 0; k < K - 1; k++) {
+    if (!(normalCdf(-thetaMax * Math.sqrt(fractions[k] as number)) - (spend[k] as number) - stopped > 1e-5)) return false;
+  }
+  return true;
+}
+
+function futilityDesign(fractions: readonly number[], efficacy: readonly number[], beta: number, res: number, fullStages: StageGrid[] | undefined, alwaysOneSided: boolean): FutilityDesign {
   const K = fractions.length;
   if (fractions[K - 1] !== 1) throw new RangeError("the futility design needs its last information fraction at 1");
   const spend = fractions.map((t) => obrienFlemingBetaSpent(t, beta));
   const cK = efficacy[K - 1] as number;
-  // Each pass starts its root searches from the previous pass's bounds (they move little with the drift).
-  const oneStarts: number[] = [];
+  // Drift-0 stages of the efficacy regions, tilted to each drift tried (computed once per grid).
+  const bases = new Map<number, StageGrid[]>();
+  if (fullStages !== undefined) bases.set(res, fullStages);
+  const baseFor = (r: number): StageGrid[] => {
+    let b = bases.get(r);
+    if (b === undefined) bases.set(r, (b = efficacyStages(fractions, efficacy, r)));
+    return b;
+  };
+  // The fixed design's drift with the same α and β is a close first guess (the inflation is small).
+  const fixedDrift = cK - qnorm(beta);
   // Searches run on a grid half as fine first (a quarter of the work per pass); only the last steps use the full grid.
   const coarse = res / 2;
-  // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
-  let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
-  const oneSided = (theta: number, r: number): number[] => {
-    if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts, r < res ? 1e-4 : 1e-7) };
-    return tried.f;
+  // The signs of the one-sided design's bounds f_k (k < K − 1): proved negative for every drift it may have when
+  // the early looks lie well before the RIS (earlyFutilityNegative), else from the one-sided design itself.
+  const oneSigns = (): number[] => {
+    // Each pass starts its root searches from the previous pass's bounds (they move little with the drift).
+    const oneStarts: number[] = [];
+    // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
+    let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
+    const oneSided = (theta: number, r: number): number[] => {
+      if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts, r < res ? 1e-4 : 1e-7) };
+      return tried.f;
+    };
+    const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
+    // The one-sided design only tells which looks get no futility bound (the sign of f_k), so its drift needs only
+    // a loose tolerance (1e-5 in θ moves f_k by less than 1e-5): the coarse grid decides unless a bound lies within
+    // 1e-2 of 0.
+    // A first pass at the search's starting drift often settles the signs already: the bounds move with the drift
+    // by about √t_k per unit (the final one by about 1), so when every bound is farther from 0 than twice the final
+    // bound's miss (plus 1e-2), no drift between the start and the root changes a sign.
+    const x0 = fixedDrift + 0.02;
+    const miss = lastOneSided(x0, coarse);
+    let oneTheta = x0;
+    if (!(Number.isFinite(miss) && tried.f.every((f, k) => k === K - 1 || Math.abs(f) > 2 * Math.abs(miss) + 1e-2))) {
+      oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-5);
+      // (the search's last evaluation lies within its tolerance of the root)
+      if (tried.r === coarse && Math.abs(tried.theta - oneTheta) < 1e-5) oneTheta = tried.theta;
+    }
+    let one = oneSided(oneTheta, coarse);
+    if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-2)) {
+      oneTheta = solveDrift((th) => lastOneSided(th, res), -4, 10, fixedDrift, 1e-9, [oneTheta, oneTheta + 1e-4]);
+      one = oneSided(oneTheta, res);
+    }
+    return one;
   };
-  const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
-  // The drift of the fixed design with the same α and β is a close first guess (the inflation is small).
-  const fixedDrift = cK - qnorm(beta);
-  // The one-sided design only tells which looks get no futility bound (the sign of f_k), so its drift needs only
-  // a loose tolerance (1e-5 in θ moves f_k by less than 1e-5): the coarse grid decides unless a bound lies within
-  // 1e-2 of 0.
-  // A first pass at the search's starting drift often settles the signs already: the bounds move with the drift
-  // by about √t_k per unit (the final one by about 1), so when every bound is farther from 0 than twice the final
-  // bound's miss (plus 1e-2), no drift between the start and the root changes a sign.
-  const x0 = fixedDrift + 0.02;
-  const miss = lastOneSided(x0, coarse);
-  let oneTheta = x0;
-  if (!(Number.isFinite(miss) && tried.f.every((f, k) => k === K - 1 || Math.abs(f) > 2 * Math.abs(miss) + 1e-2))) {
-    oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-5);
-    // (the search's last evaluation lies within its tolerance of the root)
-    if (tried.r === coarse && Math.abs(tried.theta - oneTheta) < 1e-5) oneTheta = tried.theta;
-  }
-  let one = oneSided(oneTheta, coarse);
-  if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-2)) {
-    oneTheta = solveDrift((th) => lastOneSided(th, res), -4, 10, fixedDrift, 1e-9, [oneTheta, oneTheta + 1e-4]);
-    one = oneSided(oneTheta, res);
-  }
+  const one = !alwaysOneSided && earlyFutilityNegative(fractions, efficacy, spend, beta, fixedDrift + 0.02, baseFor(res)) ? fractions.map((_, k) => (k < K - 1 ? -1 : 0)) : oneSigns();
   const none = one.map((f, k) => k < K - 1 && f < 0);
   let kMin = -1;
   for (let k = 0; k < K - 1; k++) {
@@ -735,14 +790,6 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
     for (let k = kMin - 1; k < K; k++) adjusted[k] = (((spend[k] as number) - base) / (beta - base)) * beta;
   }
   const twoStarts: number[] = [];
-  // Drift-0 stages of the efficacy regions, tilted to each drift tried (computed once per grid).
-  const bases = new Map<number, StageGrid[]>();
-  if (fullStages !== undefined) bases.set(res, fullStages);
-  const baseFor = (r: number): StageGrid[] => {
-    let b = bases.get(r);
-    if (b === undefined) bases.set(r, (b = efficacyStages(fractions, efficacy, r)));
-    return b;
-  };
   const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts, baseFor(r)).a[K - 1] as number) - cK;
   if (none.every((n, k) => n || k === K - 1)) {
     // Only the final look has a futility bound: every pass is a tilt and one root search, so search on the full grid.
