@@ -319,16 +319,28 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
           }
           eOld[r] = E;
           p0Old[r] = p0;
+          // Σ_r C_r Σ_q g_{p0+r, q} A_q B_q^r, the eight nodes of a panel side by side (independent products).
           const bStar = bS[r] as number;
-          for (let q = 0; q < nq; q++) {
-            let a = ab[o + q] as number;
-            const b = bStar * (p.d[q] as number);
-            let idx = base + q;
-            for (let rr = 0; rr < nr; rr++) {
-              s += (pg[idx] as number) * a * (c[rr] as number);
-              a *= b;
-              idx += nq;
-            }
+          const d = p.d;
+          let a0 = ab[o] as number, a1 = ab[o + 1] as number, a2 = ab[o + 2] as number, a3 = ab[o + 3] as number;
+          let a4 = ab[o + 4] as number, a5 = ab[o + 5] as number, a6 = ab[o + 6] as number, a7 = ab[o + 7] as number;
+          const b0 = bStar * (d[0] as number), b1 = bStar * (d[1] as number), b2 = bStar * (d[2] as number), b3 = bStar * (d[3] as number);
+          const b4 = bStar * (d[4] as number), b5 = bStar * (d[5] as number), b6 = bStar * (d[6] as number), b7 = bStar * (d[7] as number);
+          let idx = base;
+          for (let rr = 0; rr < nr; rr++) {
+            const v =
+              (pg[idx] as number) * a0 + (pg[idx + 1] as number) * a1 + ((pg[idx + 2] as number) * a2 + (pg[idx + 3] as number) * a3) +
+              ((pg[idx + 4] as number) * a4 + (pg[idx + 5] as number) * a5 + ((pg[idx + 6] as number) * a6 + (pg[idx + 7] as number) * a7));
+            s += v * (c[rr] as number);
+            a0 *= b0;
+            a1 *= b1;
+            a2 *= b2;
+            a3 *= b3;
+            a4 *= b4;
+            a5 *= b5;
+            a6 *= b6;
+            a7 *= b7;
+            idx += 8;
           }
         }
         g[i] = ((w[i] as number) * s * INV_SQRT_2PI) / sdInc;
@@ -373,12 +385,17 @@ function crossing(prev: StageGrid, t: number, theta: number, level: number, side
   return s;
 }
 
-/** Density of S_k at level on the paths still running (d/dlevel of crossing(…, −1)). */
+/** d/dlevel of the last densityAt (for third-order root steps; the same exponentials). */
+let densitySlope = 0;
+
+/** Density of S_k at level on the paths still running (d/dlevel of crossing(…, −1)); its slope in densitySlope. */
 function densityAt(prev: StageGrid, t: number, theta: number, level: number): number {
   if (prev.free) {
     const sd = Math.sqrt(t);
     const z = (level - theta * t) / sd;
-    return (INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
+    const v = (INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
+    densitySlope = (-z / sd) * v;
+    return v;
   }
   const sd = Math.sqrt(t - prev.t);
   const c = level - theta * (t - prev.t);
@@ -387,10 +404,14 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
   const b = lowerBound(x, c + TAIL_ZERO * sd);
   const half = -0.5 / (sd * sd);
   let s = 0;
+  let s1 = 0;
   for (let j = a; j < b; j++) {
     const d = c - (x[j] as number);
-    s += (prev.g[j] as number) * Math.exp(half * d * d);
+    const v = (prev.g[j] as number) * Math.exp(half * d * d);
+    s += v;
+    s1 += v * d;
   }
+  densitySlope = (-s1 * INV_SQRT_2PI) / (sd * sd * sd);
   return (s * INV_SQRT_2PI) / sd;
 }
 
@@ -403,7 +424,7 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
  * widens that zone for searches that need less (the coarse one-sided futility pass, which only decides signs:
  * from within 1e-4 the step leaves an error of order 1e-8).
  */
-function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean, near = 1e-7): number {
+function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean, near = 1e-7, ddp?: () => number): number {
   let lo = lo0;
   let hi = hi0;
   let c = Math.min(Math.max(start, lo), hi);
@@ -420,11 +441,22 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
     if (above) hi = c;
     else lo = c;
     let d = dp(c);
-    if (logScale) d /= Math.exp(fv) * target;
+    let step = NaN;
+    if (logScale) {
+      const pv = Math.exp(fv) * target;
+      d /= pv;
+      step = fv / d;
+      if (ddp !== undefined) {
+        // Halley: f'' = p''/p − f'^2 (the same sums), the Newton step divided by 1 − f f''/(2 f'^2).
+        const den = 1 - (fv * (ddp() / pv - d * d)) / (2 * d * d);
+        if (den > 0.5 && den < 2) step /= den;
+      }
+    } else step = fv / d;
     // Newton steps of at most 1 on the z scale (a flat tail can throw a full step across the bracket).
-    let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, fv / d)) : NaN;
+    let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, step)) : NaN;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
     else if (logScale && Math.abs(fv) < near && Math.abs(next - c) < 10 * near) return next;
+    else if (ddp !== undefined && Math.abs(next - c) < 1e-5) return next;
     if (Math.abs(next - c) < 1e-12 * Math.max(1, Math.abs(c)) || hi - lo < 1e-13) return next;
     c = next;
   }
@@ -488,11 +520,23 @@ function efficacyDesign(fractions: readonly number[], alpha: number, res: number
       const p = prev.symmetric
         ? (z: number): number => 2 * crossing(prev, t, 0, z * st, 1)
         : (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
+      // p'' from the density slopes: −2 st² f′(z st), or −st² (f′(z st) − f′(−z st)).
+      let second = 0;
       const dp = prev.symmetric
-        ? (z: number): number => -2 * st * densityAt(prev, t, 0, z * st)
-        : (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
+        ? (z: number): number => {
+            const v = -2 * st * densityAt(prev, t, 0, z * st);
+            second = -2 * st * st * densitySlope;
+            return v;
+          }
+        : (z: number): number => {
+            const up = densityAt(prev, t, 0, z * st);
+            const slopeUp = densitySlope;
+            const v = -st * (up + densityAt(prev, t, 0, -z * st));
+            second = -st * st * (slopeUp - densitySlope);
+            return v;
+          };
       // The bound lies below the marginal one (P(continue, |Z_k| ≥ c) ≤ P(|Z_k| ≥ c)).
-      c = solveMonotone(p, dp, inc, 0, marginal, ratio * marginal, false, true);
+      c = solveMonotone(p, dp, inc, 0, marginal, ratio * marginal, false, true, 1e-7, () => second);
       if (!Number.isFinite(c)) c = Infinity;
       else ratio = c / marginal;
     }
@@ -541,9 +585,14 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
     if (prev.free) fk = qnorm(Math.max(target - cumBeta, 0)) + st * theta;
     else {
       const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
-      const dp = (z: number): number => st * densityAt(prev, t, theta, z * st);
+      let second = 0;
+      const dp = (z: number): number => {
+        const v = st * densityAt(prev, t, theta, z * st);
+        second = st * st * densitySlope;
+        return v;
+      };
       const own = target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8;
-      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true, near);
+      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true, near, () => second);
       starts[k] = fk;
       if (Number.isFinite(fk - own)) offset = fk - own;
       met = target > cumBeta && fk > -20 && fk < 20;
@@ -588,8 +637,15 @@ function twoSidedFutility(
     const inner = (z: number): number => crossing(prev, t, theta, z * st, -1) - crossing(prev, t, theta, -z * st, -1);
     let ak = 0;
     if (none[k] !== true && target > cum) {
-      const dp = (z: number): number => st * (densityAt(prev, t, theta, z * st) + densityAt(prev, t, theta, -z * st));
-      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, true);
+      let second = 0;
+      const dp = (z: number): number => {
+        const up = densityAt(prev, t, theta, z * st);
+        const slopeUp = densitySlope;
+        const v = st * (up + densityAt(prev, t, theta, -z * st));
+        second = st * st * (slopeUp - densitySlope);
+        return v;
+      };
+      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, true, 1e-7, () => second);
       starts[k] = ak;
       if (k < K - 1 && ak > ck) ak = ck;
     }
