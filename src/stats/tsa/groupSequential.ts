@@ -153,12 +153,35 @@ const TILT_MAX = 8;
 function tilt(stage: StageGrid, theta: number): StageGrid {
   if (stage.free || theta === 0) return stage;
   const c = -0.5 * theta * theta * stage.t;
-  const g = new Float64Array(stage.g.length);
-  for (let j = 0; j < g.length; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
-  return { ...stage, symmetric: false, g, cum: prefixSums(g) };
+  const m = stage.g.length;
+  const buf = new Float64Array(2 * m + 1);
+  const g = buf.subarray(0, m);
+  for (let j = 0; j < m; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
+  const cum = buf.subarray(m);
+  prefixSums(g, cum);
+  return { ...stage, symmetric: false, g, cum };
 }
 
-function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; w: Float64Array; panels: Panel[] } {
+/**
+ * Scratch arrays of the convolution (grown as needed, never shrunk): allocating them per look cost more than
+ * the sums that use them (off-heap buffers, and the scavenges they bring).
+ */
+let W: Float64Array = new Float64Array(256);
+let RC: Float64Array = new Float64Array(256);
+let RQ: Float64Array = new Float64Array(64);
+let RD: Float64Array = new Float64Array(64);
+let AB: Float64Array = new Float64Array(64);
+let U: Float64Array = new Float64Array(64);
+let BS: Float64Array = new Float64Array(8);
+let EOLD: Float64Array = new Float64Array(8);
+let UB: Float64Array = new Float64Array(8);
+let P0OLD = new Int32Array(8);
+let VALID = new Uint8Array(8);
+let DIRECT = new Uint8Array(8);
+const atLeast = (a: Float64Array, n: number): Float64Array => (a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length)));
+
+/** The nodes (x, in a new stage buffer that also holds g and the prefix sums) and weights (w, scratch) of a grid. */
+function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; g: Float64Array; cum: Float64Array; w: Float64Array; panels: Panel[] } {
   const panels: Panel[] = [];
   let total = 0;
   for (const [a, b] of intervals) {
@@ -167,8 +190,11 @@ function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array
     panels.push({ a, h: (b - a) / n, n, start: total });
     total += n * GL_X.length;
   }
-  const x = new Float64Array(total);
-  const w = new Float64Array(total);
+  const buf = new Float64Array(3 * total + 1);
+  const x = buf.subarray(0, total);
+  const g = buf.subarray(total, 2 * total);
+  const cum = buf.subarray(2 * total);
+  const w = (W = atLeast(W, total));
   let p = 0;
   for (const { a, h, n } of panels) {
     for (let j = 0; j < n; j++) {
@@ -180,7 +206,7 @@ function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array
       }
     }
   }
-  return { x, w, panels };
+  return { x, g, cum, w, panels };
 }
 
 /** Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k and 4 √Δ_{k+1}, divided by `resolution`. */
@@ -195,10 +221,10 @@ function panelWidthFor(t: number, nextDelta: number, resolution: number): number
   return Math.min(1.5 * Math.sqrt(t), 4 * Math.sqrt(nextDelta)) / resolution;
 }
 
-function prefixSums(g: Float64Array): Float64Array {
-  const cum = new Float64Array(g.length + 1);
+/** cum[j] = g_0 + … + g_{j−1} (cum has one more entry than g, cum[0] = 0). */
+function prefixSums(g: Float64Array, cum: Float64Array): void {
+  cum[0] = 0;
   for (let j = 0; j < g.length; j++) cum[j + 1] = (cum[j] as number) + (g[j] as number);
-  return cum;
 }
 
 /**
@@ -211,13 +237,12 @@ function prefixSums(g: Float64Array): Float64Array {
 function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
   if (prev.free && covers(intervals, t, theta, reach)) return freeStage(t);
   const clipped = clip(intervals, t, theta, reach);
-  const { x, w, panels } = panelNodes(clipped, panelWidthFor(t, nextDelta, resolution));
+  const { x, g, cum, w, panels } = panelNodes(clipped, panelWidthFor(t, nextDelta, resolution));
   // At drift 0 on a symmetric interval from an even density the new density is even: compute half of it.
   const first = clipped[0];
   const symmetric = theta === 0 && (prev.free || prev.symmetric) && clipped.length === 1 && first !== undefined && first[0] === -first[1];
   const m = x.length;
   if (symmetric) for (let i = 0; i < m >> 1; i++) x[m - 1 - i] = -(x[i] as number);
-  const g = new Float64Array(x.length);
   if (prev.free) {
     const sd = Math.sqrt(t);
     const mean = theta * t;
@@ -225,7 +250,8 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
       const z = ((x[i] as number) - mean) / sd;
       g[i] = ((w[i] as number) * INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
     }
-    return { t, free: false, symmetric, x, g, cum: prefixSums(g), panels };
+    prefixSums(g, cum);
+    return { t, free: false, symmetric, x, g, cum, panels };
   }
   const delta = t - prev.t;
   const sdInc = Math.sqrt(delta);
@@ -234,47 +260,59 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
   const half = -0.5 / delta;
   const pg = prev.g;
   const nq = GL_X.length;
-  // Per interval of the previous stage: C_r, and the node offsets within a panel.
-  const rows = prev.panels.map((p) => {
+  // Per interval of the previous stage: C_r (in RC from cOff, cLen of them), and the node offsets within a panel
+  // (RQ, RD from 8 r).
+  const nRows = prev.panels.length;
+  let cTotal = 0;
+  for (const p of prev.panels) cTotal += Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
+  const rc = (RC = atLeast(RC, cTotal));
+  const rq = (RQ = atLeast(RQ, nRows * nq));
+  const rd = (RD = atLeast(RD, nRows * nq));
+  let cOff = 0;
+  const rows = prev.panels.map((p, r) => {
     const maxR = Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
-    const c = new Float64Array(maxR);
-    for (let r = 0; r < maxR; r++) c[r] = Math.exp(half * r * r * p.h * p.h);
+    for (let k = 0; k < maxR; k++) rc[cOff + k] = Math.exp(half * k * k * p.h * p.h);
     // Node q of panel p0 lies δ_q = h (1 + X_q) / 2 into it: e_q = E − δ_q with E = centre − a − p0 h, and
     // B_q = e^{E h/Δ} · e^{−δ_q h/Δ}.
-    const delta_q = new Float64Array(nq);
-    const d = new Float64Array(nq);
     for (let q = 0; q < nq; q++) {
-      delta_q[q] = 0.5 * p.h * (1 + (GL_X[q] as number));
-      d[q] = Math.exp((-(delta_q[q] as number) * p.h) / delta);
+      const dq = 0.5 * p.h * (1 + (GL_X[q] as number));
+      rq[r * nq + q] = dq;
+      rd[r * nq + q] = Math.exp((-dq * p.h) / delta);
     }
-    return { a: p.a, h: p.h, n: p.n, start: p.start, c, delta_q, d, eh2: Math.exp((-p.h * p.h) / delta) };
+    const row = { a: p.a, h: p.h, n: p.n, start: p.start, cOff, cLen: maxR, eh2: Math.exp((-p.h * p.h) / delta) };
+    cOff += maxR;
+    return row;
   });
   const upto = symmetric ? (m + 1) >> 1 : m;
   // Along a row of the new grid (node q' of successive new panels, spaced H) the exponentials follow by
   // recurrence too: when E moves by D (= H − s h, s the panels p0 moved), e_q² changes by D (E + E_old − 2 δ_q),
   // so A_q gains the common factor e^{−D (E + E_old)/2Δ} and the per-node constant e^{D δ_q/Δ} = u_q d_q^s
   // (u_q = e^{H δ_q/Δ}), and B* gains e^{D h/Δ}: one exponential per node and previous interval instead of nine.
-  const nRows = rows.length;
-  const ab = new Float64Array(nRows * nq);
-  const bS = new Float64Array(nRows);
-  const eOld = new Float64Array(nRows);
-  const p0Old = new Int32Array(nRows);
-  const valid = new Uint8Array(nRows);
-  const u = new Float64Array(nRows * nq);
-  const uB = new Float64Array(nRows);
+  const ab = (AB = atLeast(AB, nRows * nq));
+  const u = (U = atLeast(U, nRows * nq));
+  const bS = (BS = atLeast(BS, nRows));
+  const eOld = (EOLD = atLeast(EOLD, nRows));
+  const uB = (UB = atLeast(UB, nRows));
+  if (P0OLD.length < nRows) {
+    P0OLD = new Int32Array(2 * nRows);
+    VALID = new Uint8Array(2 * nRows);
+    DIRECT = new Uint8Array(2 * nRows);
+  }
+  const p0Old = P0OLD;
+  const valid = VALID;
   // A row whose factors e^{H h/Δ} would leave the double range (a new grid far coarser than the kernel: a look
   // just after another) takes its exponentials directly at every node.
-  const direct = new Uint8Array(nRows);
+  const direct = DIRECT;
   for (const P of panels) {
     const H = P.h;
     for (let r = 0; r < nRows; r++) {
       const p = rows[r] as (typeof rows)[number];
-      for (let q = 0; q < nq; q++) u[r * nq + q] = Math.exp((H * (p.delta_q[q] as number)) / delta);
+      for (let q = 0; q < nq; q++) u[r * nq + q] = Math.exp((H * (rq[r * nq + q] as number)) / delta);
       uB[r] = Math.exp((H * p.h) / delta);
       direct[r] = (H * p.h) / delta > 500 ? 1 : 0;
     }
     for (let q2 = 0; q2 < nq; q2++) {
-      valid.fill(0);
+      valid.fill(0, 0, nRows);
       for (let jp = 0; jp < P.n; jp++) {
         const i = P.start + jp * nq + q2;
         if (i >= upto) break;
@@ -291,15 +329,15 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
             valid[r] = 0;
             continue;
           }
-          const nr = Math.min(p1 - p0 + 1, p.c.length);
-          const c = p.c;
+          const nr = Math.min(p1 - p0 + 1, p.cLen);
+          const c0 = p.cOff;
           const base = p.start + p0 * nq;
           const E = centre - p.a - p0 * h;
           const o = r * nq;
           if (valid[r] === 0) {
             bS[r] = Math.exp((E * h) / delta);
             for (let q = 0; q < nq; q++) {
-              const e = E - (p.delta_q[q] as number);
+              const e = E - (rq[o + q] as number);
               ab[o + q] = Math.exp(half * e * e);
             }
             valid[r] = 1 - (direct[r] as number);
@@ -312,7 +350,7 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
             bS[r] = (bS[r] as number) * fb;
             for (let q = 0; q < nq; q++) {
               let f = common * (u[o + q] as number);
-              const dq = p.d[q] as number;
+              const dq = rd[o + q] as number;
               for (let k = 0; k < moved; k++) f *= dq;
               ab[o + q] = (ab[o + q] as number) * f;
             }
@@ -321,17 +359,16 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
           p0Old[r] = p0;
           // Σ_r C_r Σ_q g_{p0+r, q} A_q B_q^r, the eight nodes of a panel side by side (independent products).
           const bStar = bS[r] as number;
-          const d = p.d;
           let a0 = ab[o] as number, a1 = ab[o + 1] as number, a2 = ab[o + 2] as number, a3 = ab[o + 3] as number;
           let a4 = ab[o + 4] as number, a5 = ab[o + 5] as number, a6 = ab[o + 6] as number, a7 = ab[o + 7] as number;
-          const b0 = bStar * (d[0] as number), b1 = bStar * (d[1] as number), b2 = bStar * (d[2] as number), b3 = bStar * (d[3] as number);
-          const b4 = bStar * (d[4] as number), b5 = bStar * (d[5] as number), b6 = bStar * (d[6] as number), b7 = bStar * (d[7] as number);
+          const b0 = bStar * (rd[o] as number), b1 = bStar * (rd[o + 1] as number), b2 = bStar * (rd[o + 2] as number), b3 = bStar * (rd[o + 3] as number);
+          const b4 = bStar * (rd[o + 4] as number), b5 = bStar * (rd[o + 5] as number), b6 = bStar * (rd[o + 6] as number), b7 = bStar * (rd[o + 7] as number);
           let idx = base;
           for (let rr = 0; rr < nr; rr++) {
             const v =
               (pg[idx] as number) * a0 + (pg[idx + 1] as number) * a1 + ((pg[idx + 2] as number) * a2 + (pg[idx + 3] as number) * a3) +
               ((pg[idx + 4] as number) * a4 + (pg[idx + 5] as number) * a5 + ((pg[idx + 6] as number) * a6 + (pg[idx + 7] as number) * a7));
-            s += v * (c[rr] as number);
+            s += v * (rc[c0 + rr] as number);
             a0 *= b0;
             a1 *= b1;
             a2 *= b2;
@@ -348,7 +385,8 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
     }
   }
   if (symmetric) for (let i = 0; i < m >> 1; i++) g[m - 1 - i] = g[i] as number;
-  return { t, free: false, symmetric, x, g, cum: prefixSums(g), panels };
+  prefixSums(g, cum);
+  return { t, free: false, symmetric, x, g, cum, panels };
 }
 
 /** First index j with x[j] ≥ v (x sorted). */
