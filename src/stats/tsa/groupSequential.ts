@@ -789,12 +789,12 @@ export function groupSequentialDesign(fractions: readonly number[], alpha: numbe
  * - The drift: that design rejects with probability 1 − β, and P(reject) ≥ P(Z_K ≥ c_K) − P(futility stop
  *   before K) ≥ Φ(θ − c_K) − β(t_{K−1}), so θ ≤ θ⁺ = c_K − z_{β − β(t_{K−1})} (taken at least as large as the
  *   search's first drift, plus 0.01 for the searches' tolerance).
- * - A bound: f_k < 0 when the futility mass below 0 at look k exceeds β(t_k): cum_{k−1} + P(continue to k,
- *   Z_k < 0) ≥ P(Z_k < 0) − P(efficacy stop before k) (the paths stopped for futility earlier are cum_{k−1} at
- *   most). P(Z_k < 0) = Φ(−θ √t_k) falls with θ, and P(efficacy stop before k) — below P(|Z_j| ≥ c_j for some
- *   j < k), one minus the mass of the efficacy stage before look k — rises with θ (a pathwise shift), so the
- *   check at θ⁺ holds for every drift below it. That mass at θ⁺ comes from the drift-0 stages by tilting, and is
- *   largest before the last early look.
+ * - A bound: f_k < 0 when the futility mass below 0 at look k exceeds β(t_k). That mass, cum_{k−1} + P(continue
+ *   to k, Z_k < 0), is at least P(Z_j < c_j for j < k, Z_k < 0) (a path of this event either stopped for futility
+ *   earlier or reaches look k below 0), which falls with θ (a pathwise shift), so the check at θ⁺ holds for
+ *   every drift below it. It is at least B_k = P(|Z_j| < c_j for j < k, Z_k < 0) at θ⁺: the exit sum below 0 of
+ *   the drift-0 efficacy stage tilted to θ⁺ (Φ(−θ⁺ √t_k) at a look still in closed form). First the cheaper
+ *   B_k ≥ Φ(−θ⁺ √t_k) − P(|Z_j| ≥ c_j for some j < K − 1) (one minus one tilted mass) is tried.
  * The check asks for a margin of 1e-5 in probability over the grid's error (~1e-8); a design it does not clear
  * (early looks near the RIS) runs the one-sided design.
  */
@@ -813,7 +813,12 @@ function earlyFutilityNegative(fractions: readonly number[], efficacy: readonly 
   }
   const stopped = 1 - mass;
   for (let k = 0; k < K - 1; k++) {
-    if (!(normalCdf(-thetaMax * Math.sqrt(fractions[k] as number)) - (spend[k] as number) - stopped > 1e-5)) return false;
+    const t = fractions[k] as number;
+    const free = normalCdf(-thetaMax * Math.sqrt(t));
+    const target = (spend[k] as number) + 1e-5;
+    if (free - stopped > target) continue;
+    const before = stages[k] as StageGrid;
+    if (!((before.free ? free : crossing(tilt(before, thetaMax), t, thetaMax, 0, -1)) > target)) return false;
   }
   return true;
 }
