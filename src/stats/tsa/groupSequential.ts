@@ -700,12 +700,12 @@ function twoSidedFutility(
  * Root of the increasing h(θ) = 0 (regula falsi, Illinois variant), starting from a bracket [guess − 0.25,
  * guess + 0.5] widened towards [lo0, hi0] until it holds a sign change; tolerance `tol` on θ.
  */
-function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number, start?: readonly [number, number]): number {
+function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number, start?: readonly [number, number], f0Known?: number): number {
   // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger) and a
   // first step of slope 1 (the final bound moves with the drift almost one for one), or from the two given
-  // points ...
+  // points (h at the first may be given) ...
   let x0 = start?.[0] ?? guess + 0.02;
-  let f0 = h(x0);
+  let f0 = start !== undefined && f0Known !== undefined ? f0Known : h(x0);
   let x1 = start?.[1] ?? x0 - Math.max(-0.5, Math.min(0.5, Number.isFinite(f0) ? f0 : 0.1));
   if (x1 === x0) return x0;
   let f1 = h(x1);
@@ -903,7 +903,12 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
   const slope = (last(roughDrift + 1e-4, coarse) - last(roughDrift, coarse)) / 1e-4;
   const hFull = last(roughDrift, res);
   let drift = roughDrift - hFull / slope;
-  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, roughDrift + 1e-5]);
+  // A coarse drift farther off (a design the half grid resolves less well) goes on by secant steps on the full grid
+  // from the coarse drift (whose full-grid value is known) and the Newton point.
+  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) {
+    const second = Number.isFinite(drift) && Math.abs(drift - roughDrift) < 0.1 && drift !== roughDrift ? drift : roughDrift + 1e-5;
+    drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, second], hFull);
+  }
   const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
   const futility = design.a.slice(0, K - 1).map((a) => (a <= 1e-5 ? null : a));
   return { futility, drift, betaSpent: design.spent };
