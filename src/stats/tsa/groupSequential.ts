@@ -495,7 +495,9 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
  * returned without evaluating p again: Newton's error after it is of order (f''/2f') Δ² ≤ 1e-12 there (log p
  * is smooth, f' is the exact derivative), so the check would cost a whole crossing sum for nothing. `near`
  * widens that zone for searches that need less (the coarse one-sided futility pass, which only decides signs:
- * from within 1e-4 the step leaves an error of order 1e-8).
+ * from within 1e-4 the step leaves an error of order 1e-8). With `ddp` (p'' at the point dp was last called at)
+ * the steps are Halley's on log p (third order: f'' = p''/p − f'^2 from the same sums), and a step below 1e-5 is
+ * returned without evaluating p again (its error is of order the step cubed).
  */
 function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean, near = 1e-7, ddp?: () => number): number {
   let lo = lo0;
