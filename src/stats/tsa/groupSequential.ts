@@ -17,7 +17,7 @@
  *
  * Pure functions over numbers; no I/O.
  */
-import erfc from "@stdlib/math-base-special-erfc";
+import { erfc, halfErfcSum } from "./erfc.js";
 import { qnorm as qnormApprox } from "../core/dist.js";
 
 const INV_SQRT_2PI = 0.3989422804014327;
@@ -153,12 +153,72 @@ const TILT_MAX = 8;
 function tilt(stage: StageGrid, theta: number): StageGrid {
   if (stage.free || theta === 0) return stage;
   const c = -0.5 * theta * theta * stage.t;
-  const g = new Float64Array(stage.g.length);
-  for (let j = 0; j < g.length; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
-  return { ...stage, symmetric: false, g, cum: prefixSums(g) };
+  const m = stage.g.length;
+  const buf = arenaTake(2 * m + 1);
+  const g = buf.subarray(0, m);
+  for (let j = 0; j < m; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
+  const cum = buf.subarray(m);
+  prefixSums(g, cum);
+  return { ...stage, symmetric: false, g, cum };
 }
 
-function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; w: Float64Array; panels: Panel[] } {
+/**
+ * Scratch arrays of the convolution (grown as needed, never shrunk): allocating them per look cost more than
+ * the sums that use them (off-heap buffers, and the scavenges they bring).
+ */
+let W: Float64Array = new Float64Array(256);
+let RC: Float64Array = new Float64Array(256);
+let RQ: Float64Array = new Float64Array(64);
+let RD: Float64Array = new Float64Array(64);
+let AB: Float64Array = new Float64Array(64);
+let U: Float64Array = new Float64Array(64);
+let BS: Float64Array = new Float64Array(8);
+let EOLD: Float64Array = new Float64Array(8);
+let UB: Float64Array = new Float64Array(8);
+let P0OLD = new Int32Array(8);
+let VALID = new Uint8Array(8);
+let DIRECT = new Uint8Array(8);
+const atLeast = (a: Float64Array, n: number): Float64Array => (a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length)));
+
+/**
+ * The stages' arrays (nodes, sub-density, prefix sums) are views into chunks reused from one design to the next:
+ * no stage outlives the public call that made it (alphaSpendingBoundaries, betaSpendingFutility,
+ * groupSequentialDesign reset the arena on entry; the calls are synchronous and not nested). A design of 50 looks
+ * allocated about 0.4 MB of typed arrays before, and the scavenges that came with it.
+ */
+const ARENA_CHUNK = 1 << 16;
+const ARENA_KEEP = 8;
+const arena: Float64Array[] = [];
+let arenaChunk = 0;
+let arenaPos = 0;
+
+function arenaReset(): void {
+  arenaChunk = 0;
+  arenaPos = 0;
+  // A very large design's chunks are not kept beyond 8 (4 MB).
+  if (arena.length > ARENA_KEEP) arena.length = ARENA_KEEP;
+}
+
+function arenaTake(n: number): Float64Array {
+  if (n > ARENA_CHUNK) return new Float64Array(n);
+  let chunk = arena[arenaChunk];
+  if (chunk !== undefined && arenaPos + n > chunk.length) {
+    arenaChunk++;
+    arenaPos = 0;
+    chunk = arena[arenaChunk];
+  }
+  if (chunk === undefined) {
+    chunk = new Float64Array(ARENA_CHUNK);
+    arena[arenaChunk] = chunk;
+    arenaPos = 0;
+  }
+  const view = chunk.subarray(arenaPos, arenaPos + n);
+  arenaPos += n;
+  return view;
+}
+
+/** The nodes (x, in a new stage buffer that also holds g and the prefix sums) and weights (w, scratch) of a grid. */
+function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; g: Float64Array; cum: Float64Array; w: Float64Array; panels: Panel[] } {
   const panels: Panel[] = [];
   let total = 0;
   for (const [a, b] of intervals) {
@@ -167,8 +227,11 @@ function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array
     panels.push({ a, h: (b - a) / n, n, start: total });
     total += n * GL_X.length;
   }
-  const x = new Float64Array(total);
-  const w = new Float64Array(total);
+  const buf = arenaTake(3 * total + 1);
+  const x = buf.subarray(0, total);
+  const g = buf.subarray(total, 2 * total);
+  const cum = buf.subarray(2 * total);
+  const w = (W = atLeast(W, total));
   let p = 0;
   for (const { a, h, n } of panels) {
     for (let j = 0; j < n; j++) {
@@ -180,23 +243,25 @@ function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array
       }
     }
   }
-  return { x, w, panels };
+  return { x, g, cum, w, panels };
 }
 
 /** Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k and 4 √Δ_{k+1}, divided by `resolution`. */
 export interface GridOptions {
   /** Refinement factor (default 1); tests use 2 or 4 to show the default grid's error. */
   resolution?: number;
+  /** Tests: run the one-sided sign pass of the futility design even where the signs are proved (earlyFutilityNegative). */
+  alwaysOneSided?: boolean;
 }
 
 function panelWidthFor(t: number, nextDelta: number, resolution: number): number {
   return Math.min(1.5 * Math.sqrt(t), 4 * Math.sqrt(nextDelta)) / resolution;
 }
 
-function prefixSums(g: Float64Array): Float64Array {
-  const cum = new Float64Array(g.length + 1);
+/** cum[j] = g_0 + … + g_{j−1} (cum has one more entry than g, cum[0] = 0). */
+function prefixSums(g: Float64Array, cum: Float64Array): void {
+  cum[0] = 0;
   for (let j = 0; j < g.length; j++) cum[j + 1] = (cum[j] as number) + (g[j] as number);
-  return cum;
 }
 
 /**
@@ -209,13 +274,12 @@ function prefixSums(g: Float64Array): Float64Array {
 function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
   if (prev.free && covers(intervals, t, theta, reach)) return freeStage(t);
   const clipped = clip(intervals, t, theta, reach);
-  const { x, w, panels } = panelNodes(clipped, panelWidthFor(t, nextDelta, resolution));
+  const { x, g, cum, w, panels } = panelNodes(clipped, panelWidthFor(t, nextDelta, resolution));
   // At drift 0 on a symmetric interval from an even density the new density is even: compute half of it.
   const first = clipped[0];
   const symmetric = theta === 0 && (prev.free || prev.symmetric) && clipped.length === 1 && first !== undefined && first[0] === -first[1];
   const m = x.length;
   if (symmetric) for (let i = 0; i < m >> 1; i++) x[m - 1 - i] = -(x[i] as number);
-  const g = new Float64Array(x.length);
   if (prev.free) {
     const sd = Math.sqrt(t);
     const mean = theta * t;
@@ -223,7 +287,8 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
       const z = ((x[i] as number) - mean) / sd;
       g[i] = ((w[i] as number) * INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
     }
-    return { t, free: false, symmetric, x, g, cum: prefixSums(g), panels };
+    prefixSums(g, cum);
+    return { t, free: false, symmetric, x, g, cum, panels };
   }
   const delta = t - prev.t;
   const sdInc = Math.sqrt(delta);
@@ -232,43 +297,59 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
   const half = -0.5 / delta;
   const pg = prev.g;
   const nq = GL_X.length;
-  // Per interval of the previous stage: C_r, and the node offsets within a panel.
-  const rows = prev.panels.map((p) => {
+  // Per interval of the previous stage: C_r (in RC from cOff, cLen of them), and the node offsets within a panel
+  // (RQ, RD from 8 r).
+  const nRows = prev.panels.length;
+  let cTotal = 0;
+  for (const p of prev.panels) cTotal += Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
+  const rc = (RC = atLeast(RC, cTotal));
+  const rq = (RQ = atLeast(RQ, nRows * nq));
+  const rd = (RD = atLeast(RD, nRows * nq));
+  let cOff = 0;
+  const rows = prev.panels.map((p, r) => {
     const maxR = Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
-    const c = new Float64Array(maxR);
-    for (let r = 0; r < maxR; r++) c[r] = Math.exp(half * r * r * p.h * p.h);
+    for (let k = 0; k < maxR; k++) rc[cOff + k] = Math.exp(half * k * k * p.h * p.h);
     // Node q of panel p0 lies δ_q = h (1 + X_q) / 2 into it: e_q = E − δ_q with E = centre − a − p0 h, and
     // B_q = e^{E h/Δ} · e^{−δ_q h/Δ}.
-    const delta_q = new Float64Array(nq);
-    const d = new Float64Array(nq);
     for (let q = 0; q < nq; q++) {
-      delta_q[q] = 0.5 * p.h * (1 + (GL_X[q] as number));
-      d[q] = Math.exp((-(delta_q[q] as number) * p.h) / delta);
+      const dq = 0.5 * p.h * (1 + (GL_X[q] as number));
+      rq[r * nq + q] = dq;
+      rd[r * nq + q] = Math.exp((-dq * p.h) / delta);
     }
-    return { a: p.a, h: p.h, n: p.n, start: p.start, c, delta_q, d, eh2: Math.exp((-p.h * p.h) / delta) };
+    const row = { a: p.a, h: p.h, n: p.n, start: p.start, cOff, cLen: maxR, eh2: Math.exp((-p.h * p.h) / delta) };
+    cOff += maxR;
+    return row;
   });
   const upto = symmetric ? (m + 1) >> 1 : m;
   // Along a row of the new grid (node q' of successive new panels, spaced H) the exponentials follow by
   // recurrence too: when E moves by D (= H − s h, s the panels p0 moved), e_q² changes by D (E + E_old − 2 δ_q),
   // so A_q gains the common factor e^{−D (E + E_old)/2Δ} and the per-node constant e^{D δ_q/Δ} = u_q d_q^s
   // (u_q = e^{H δ_q/Δ}), and B* gains e^{D h/Δ}: one exponential per node and previous interval instead of nine.
-  const nRows = rows.length;
-  const ab = new Float64Array(nRows * nq);
-  const bS = new Float64Array(nRows);
-  const eOld = new Float64Array(nRows);
-  const p0Old = new Int32Array(nRows);
-  const valid = new Uint8Array(nRows);
-  const u = new Float64Array(nRows * nq);
-  const uB = new Float64Array(nRows);
+  const ab = (AB = atLeast(AB, nRows * nq));
+  const u = (U = atLeast(U, nRows * nq));
+  const bS = (BS = atLeast(BS, nRows));
+  const eOld = (EOLD = atLeast(EOLD, nRows));
+  const uB = (UB = atLeast(UB, nRows));
+  if (P0OLD.length < nRows) {
+    P0OLD = new Int32Array(2 * nRows);
+    VALID = new Uint8Array(2 * nRows);
+    DIRECT = new Uint8Array(2 * nRows);
+  }
+  const p0Old = P0OLD;
+  const valid = VALID;
+  // A row whose factors e^{H h/Δ} would leave the double range (a new grid far coarser than the kernel: a look
+  // just after another) takes its exponentials directly at every node.
+  const direct = DIRECT;
   for (const P of panels) {
     const H = P.h;
     for (let r = 0; r < nRows; r++) {
       const p = rows[r] as (typeof rows)[number];
-      for (let q = 0; q < nq; q++) u[r * nq + q] = Math.exp((H * (p.delta_q[q] as number)) / delta);
+      for (let q = 0; q < nq; q++) u[r * nq + q] = Math.exp((H * (rq[r * nq + q] as number)) / delta);
       uB[r] = Math.exp((H * p.h) / delta);
+      direct[r] = (H * p.h) / delta > 500 ? 1 : 0;
     }
     for (let q2 = 0; q2 < nq; q2++) {
-      valid.fill(0);
+      valid.fill(0, 0, nRows);
       for (let jp = 0; jp < P.n; jp++) {
         const i = P.start + jp * nq + q2;
         if (i >= upto) break;
@@ -285,18 +366,18 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
             valid[r] = 0;
             continue;
           }
-          const nr = Math.min(p1 - p0 + 1, p.c.length);
-          const c = p.c;
+          const nr = Math.min(p1 - p0 + 1, p.cLen);
+          const c0 = p.cOff;
           const base = p.start + p0 * nq;
           const E = centre - p.a - p0 * h;
           const o = r * nq;
           if (valid[r] === 0) {
             bS[r] = Math.exp((E * h) / delta);
             for (let q = 0; q < nq; q++) {
-              const e = E - (p.delta_q[q] as number);
+              const e = E - (rq[o + q] as number);
               ab[o + q] = Math.exp(half * e * e);
             }
-            valid[r] = 1;
+            valid[r] = 1 - (direct[r] as number);
           } else {
             const D = E - (eOld[r] as number);
             const moved = p0 - (p0Old[r] as number);
@@ -306,23 +387,34 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
             bS[r] = (bS[r] as number) * fb;
             for (let q = 0; q < nq; q++) {
               let f = common * (u[o + q] as number);
-              const dq = p.d[q] as number;
+              const dq = rd[o + q] as number;
               for (let k = 0; k < moved; k++) f *= dq;
               ab[o + q] = (ab[o + q] as number) * f;
             }
           }
           eOld[r] = E;
           p0Old[r] = p0;
+          // Σ_r C_r Σ_q g_{p0+r, q} A_q B_q^r, the eight nodes of a panel side by side (independent products).
           const bStar = bS[r] as number;
-          for (let q = 0; q < nq; q++) {
-            let a = ab[o + q] as number;
-            const b = bStar * (p.d[q] as number);
-            let idx = base + q;
-            for (let rr = 0; rr < nr; rr++) {
-              s += (pg[idx] as number) * a * (c[rr] as number);
-              a *= b;
-              idx += nq;
-            }
+          let a0 = ab[o] as number, a1 = ab[o + 1] as number, a2 = ab[o + 2] as number, a3 = ab[o + 3] as number;
+          let a4 = ab[o + 4] as number, a5 = ab[o + 5] as number, a6 = ab[o + 6] as number, a7 = ab[o + 7] as number;
+          const b0 = bStar * (rd[o] as number), b1 = bStar * (rd[o + 1] as number), b2 = bStar * (rd[o + 2] as number), b3 = bStar * (rd[o + 3] as number);
+          const b4 = bStar * (rd[o + 4] as number), b5 = bStar * (rd[o + 5] as number), b6 = bStar * (rd[o + 6] as number), b7 = bStar * (rd[o + 7] as number);
+          let idx = base;
+          for (let rr = 0; rr < nr; rr++) {
+            const v =
+              (pg[idx] as number) * a0 + (pg[idx + 1] as number) * a1 + ((pg[idx + 2] as number) * a2 + (pg[idx + 3] as number) * a3) +
+              ((pg[idx + 4] as number) * a4 + (pg[idx + 5] as number) * a5 + ((pg[idx + 6] as number) * a6 + (pg[idx + 7] as number) * a7));
+            s += v * (rc[c0 + rr] as number);
+            a0 *= b0;
+            a1 *= b1;
+            a2 *= b2;
+            a3 *= b3;
+            a4 *= b4;
+            a5 *= b5;
+            a6 *= b6;
+            a7 *= b7;
+            idx += 8;
           }
         }
         g[i] = ((w[i] as number) * s * INV_SQRT_2PI) / sdInc;
@@ -330,7 +422,8 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
     }
   }
   if (symmetric) for (let i = 0; i < m >> 1; i++) g[m - 1 - i] = g[i] as number;
-  return { t, free: false, symmetric, x, g, cum: prefixSums(g), panels };
+  prefixSums(g, cum);
+  return { t, free: false, symmetric, x, g, cum, panels };
 }
 
 /** First index j with x[j] ≥ v (x sorted). */
@@ -362,17 +455,20 @@ function crossing(prev: StageGrid, t: number, theta: number, level: number, side
   const a = lowerBound(x, c - (side === 1 ? TAIL_ZERO : TAIL_ONE) * sd);
   const b = lowerBound(x, c + (side === 1 ? TAIL_ONE : TAIL_ZERO) * sd);
   let s = side === 1 ? (cum[m] as number) - (cum[b] as number) : (cum[a] as number);
-  const k = side * Math.SQRT1_2 / sd;
-  for (let j = a; j < b; j++) s += (g[j] as number) * 0.5 * erfc(k * (c - (x[j] as number)));
-  return s;
+  return halfErfcSum(s, g, x, a, b, c, (side * Math.SQRT1_2) / sd);
 }
 
-/** Density of S_k at level on the paths still running (d/dlevel of crossing(…, −1)). */
+/** d/dlevel of the last densityAt (for third-order root steps; the same exponentials). */
+let densitySlope = 0;
+
+/** Density of S_k at level on the paths still running (d/dlevel of crossing(…, −1)); its slope in densitySlope. */
 function densityAt(prev: StageGrid, t: number, theta: number, level: number): number {
   if (prev.free) {
     const sd = Math.sqrt(t);
     const z = (level - theta * t) / sd;
-    return (INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
+    const v = (INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
+    densitySlope = (-z / sd) * v;
+    return v;
   }
   const sd = Math.sqrt(t - prev.t);
   const c = level - theta * (t - prev.t);
@@ -381,10 +477,14 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
   const b = lowerBound(x, c + TAIL_ZERO * sd);
   const half = -0.5 / (sd * sd);
   let s = 0;
+  let s1 = 0;
   for (let j = a; j < b; j++) {
     const d = c - (x[j] as number);
-    s += (prev.g[j] as number) * Math.exp(half * d * d);
+    const v = (prev.g[j] as number) * Math.exp(half * d * d);
+    s += v;
+    s1 += v * d;
   }
+  densitySlope = (-s1 * INV_SQRT_2PI) / (sd * sd * sd);
   return (s * INV_SQRT_2PI) / sd;
 }
 
@@ -395,9 +495,11 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
  * returned without evaluating p again: Newton's error after it is of order (f''/2f') Δ² ≤ 1e-12 there (log p
  * is smooth, f' is the exact derivative), so the check would cost a whole crossing sum for nothing. `near`
  * widens that zone for searches that need less (the coarse one-sided futility pass, which only decides signs:
- * from within 1e-4 the step leaves an error of order 1e-8).
+ * from within 1e-4 the step leaves an error of order 1e-8). With `ddp` (p'' at the point dp was last called at)
+ * the steps are Halley's on log p (third order: f'' = p''/p − f'^2 from the same sums), and a step below 1e-5 is
+ * returned without evaluating p again (its error is of order the step cubed).
  */
-function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean, near = 1e-7): number {
+function solveMonotone(p: (c: number) => number, dp: (c: number) => number, target: number, lo0: number, hi0: number, start: number, increasing: boolean, logScale: boolean, near = 1e-7, ddp?: () => number): number {
   let lo = lo0;
   let hi = hi0;
   let c = Math.min(Math.max(start, lo), hi);
@@ -414,11 +516,22 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
     if (above) hi = c;
     else lo = c;
     let d = dp(c);
-    if (logScale) d /= Math.exp(fv) * target;
+    let step = NaN;
+    if (logScale) {
+      const pv = Math.exp(fv) * target;
+      d /= pv;
+      step = fv / d;
+      if (ddp !== undefined) {
+        // Halley: f'' = p''/p − f'^2 (the same sums), the Newton step divided by 1 − f f''/(2 f'^2).
+        const den = 1 - (fv * (ddp() / pv - d * d)) / (2 * d * d);
+        if (den > 0.5 && den < 2) step /= den;
+      }
+    } else step = fv / d;
     // Newton steps of at most 1 on the z scale (a flat tail can throw a full step across the bracket).
-    let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, fv / d)) : NaN;
+    let next = Number.isFinite(fv) && d !== 0 && Number.isFinite(d) ? c - Math.max(-1, Math.min(1, step)) : NaN;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
     else if (logScale && Math.abs(fv) < near && Math.abs(next - c) < 10 * near) return next;
+    else if (ddp !== undefined && Math.abs(next - c) < 1e-5) return next;
     if (Math.abs(next - c) < 1e-12 * Math.max(1, Math.abs(c)) || hi - lo < 1e-13) return next;
     c = next;
   }
@@ -461,6 +574,7 @@ const within = (c: number, st: number): [number, number] => (Number.isFinite(c) 
  */
 export function alphaSpendingBoundaries(fractions: readonly number[], alpha: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[] } {
   checkFractions(fractions);
+  arenaReset();
   const { boundaries, spent } = efficacyDesign(fractions, alpha, grid0.resolution ?? 1);
   return { boundaries, spent };
 }
@@ -482,11 +596,23 @@ function efficacyDesign(fractions: readonly number[], alpha: number, res: number
       const p = prev.symmetric
         ? (z: number): number => 2 * crossing(prev, t, 0, z * st, 1)
         : (z: number): number => crossing(prev, t, 0, z * st, 1) + crossing(prev, t, 0, -z * st, -1);
+      // p'' from the density slopes: −2 st² f′(z st), or −st² (f′(z st) − f′(−z st)).
+      let second = 0;
       const dp = prev.symmetric
-        ? (z: number): number => -2 * st * densityAt(prev, t, 0, z * st)
-        : (z: number): number => -st * (densityAt(prev, t, 0, z * st) + densityAt(prev, t, 0, -z * st));
+        ? (z: number): number => {
+            const v = -2 * st * densityAt(prev, t, 0, z * st);
+            second = -2 * st * st * densitySlope;
+            return v;
+          }
+        : (z: number): number => {
+            const up = densityAt(prev, t, 0, z * st);
+            const slopeUp = densitySlope;
+            const v = -st * (up + densityAt(prev, t, 0, -z * st));
+            second = -st * st * (slopeUp - densitySlope);
+            return v;
+          };
       // The bound lies below the marginal one (P(continue, |Z_k| ≥ c) ≤ P(|Z_k| ≥ c)).
-      c = solveMonotone(p, dp, inc, 0, marginal, ratio * marginal, false, true);
+      c = solveMonotone(p, dp, inc, 0, marginal, ratio * marginal, false, true, 1e-7, () => second);
       if (!Number.isFinite(c)) c = Infinity;
       else ratio = c / marginal;
     }
@@ -535,9 +661,14 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
     if (prev.free) fk = qnorm(Math.max(target - cumBeta, 0)) + st * theta;
     else {
       const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
-      const dp = (z: number): number => st * densityAt(prev, t, theta, z * st);
+      let second = 0;
+      const dp = (z: number): number => {
+        const v = st * densityAt(prev, t, theta, z * st);
+        second = st * st * densitySlope;
+        return v;
+      };
       const own = target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8;
-      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true, near);
+      fk = solveMonotone(p, dp, target, -20, 20, starts[k] ?? own + offset, true, true, near, () => second);
       starts[k] = fk;
       if (Number.isFinite(fk - own)) offset = fk - own;
       met = target > cumBeta && fk > -20 && fk < 20;
@@ -582,8 +713,15 @@ function twoSidedFutility(
     const inner = (z: number): number => crossing(prev, t, theta, z * st, -1) - crossing(prev, t, theta, -z * st, -1);
     let ak = 0;
     if (none[k] !== true && target > cum) {
-      const dp = (z: number): number => st * (densityAt(prev, t, theta, z * st) + densityAt(prev, t, theta, -z * st));
-      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, true);
+      let second = 0;
+      const dp = (z: number): number => {
+        const up = densityAt(prev, t, theta, z * st);
+        const slopeUp = densitySlope;
+        const v = st * (up + densityAt(prev, t, theta, -z * st));
+        second = st * st * (slopeUp - densitySlope);
+        return v;
+      };
+      ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, true, 1e-7, () => second);
       starts[k] = ak;
       if (k < K - 1 && ak > ck) ak = ck;
     }
@@ -600,12 +738,12 @@ function twoSidedFutility(
  * Root of the increasing h(θ) = 0 (regula falsi, Illinois variant), starting from a bracket [guess − 0.25,
  * guess + 0.5] widened towards [lo0, hi0] until it holds a sign change; tolerance `tol` on θ.
  */
-function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number, start?: readonly [number, number]): number {
+function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, guess: number, tol: number, start?: readonly [number, number], f0Known?: number): number {
   // Secant steps from just above the fixed-design drift (the group sequential drift is a little larger) and a
   // first step of slope 1 (the final bound moves with the drift almost one for one), or from the two given
-  // points ...
+  // points (h at the first may be given) ...
   let x0 = start?.[0] ?? guess + 0.02;
-  let f0 = h(x0);
+  let f0 = start !== undefined && f0Known !== undefined ? f0Known : h(x0);
   let x1 = start?.[1] ?? x0 - Math.max(-0.5, Math.min(0.5, Number.isFinite(f0) ? f0 : 0.1));
   if (x1 === x0) return x0;
   let f1 = h(x1);
@@ -669,7 +807,8 @@ function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, gues
  */
 export function betaSpendingFutility(fractions: readonly number[], efficacy: readonly number[], beta: number, grid0: GridOptions = {}): FutilityDesign {
   checkFractions(fractions);
-  return futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1);
+  arenaReset();
+  return futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1, undefined, grid0.alwaysOneSided === true);
 }
 
 /**
@@ -678,48 +817,103 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
  */
 export function groupSequentialDesign(fractions: readonly number[], alpha: number, beta: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[]; futility: FutilityDesign } {
   checkFractions(fractions);
+  arenaReset();
   const res = grid0.resolution ?? 1;
   const eff = efficacyDesign(fractions, alpha, res);
-  return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages) };
+  return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages, grid0.alwaysOneSided === true) };
 }
 
-function futilityDesign(fractions: readonly number[], efficacy: readonly number[], beta: number, res: number, fullStages?: StageGrid[]): FutilityDesign {
+/**
+ * Whether every early bound f_k (k < K − 1) of the one-sided beta-spending design (α/2 efficacy bounds c_k,
+ * futility bounds f_k, beta spent as β(t_k)) is negative whatever its drift, shown without computing it.
+ * - The drift: that design rejects with probability 1 − β, and P(reject) ≥ P(Z_K ≥ c_K) − P(futility stop
+ *   before K) ≥ Φ(θ − c_K) − β(t_{K−1}), so θ ≤ θ⁺ = c_K − z_{β − β(t_{K−1})} (taken at least as large as the
+ *   search's first drift, plus 0.01 for the searches' tolerance).
+ * - A bound: f_k < 0 when the futility mass below 0 at look k exceeds β(t_k). That mass, cum_{k−1} + P(continue
+ *   to k, Z_k < 0), is at least P(Z_j < c_j for j < k, Z_k < 0) (a path of this event either stopped for futility
+ *   earlier or reaches look k below 0), which falls with θ (a pathwise shift), so the check at θ⁺ holds for
+ *   every drift below it. It is at least B_k = P(|Z_j| < c_j for j < k, Z_k < 0) at θ⁺: the exit sum below 0 of
+ *   the drift-0 efficacy stage tilted to θ⁺ (Φ(−θ⁺ √t_k) at a look still in closed form). First the cheaper
+ *   B_k ≥ Φ(−θ⁺ √t_k) − P(|Z_j| ≥ c_j for some j < K − 1) (one minus one tilted mass) is tried.
+ * The check asks for a margin of 1e-5 in probability over the grid's error (~1e-8); a design it does not clear
+ * (early looks near the RIS) runs the one-sided design.
+ */
+function earlyFutilityNegative(fractions: readonly number[], efficacy: readonly number[], spend: readonly number[], beta: number, firstDrift: number, stages: readonly StageGrid[]): boolean {
+  const K = fractions.length;
+  if (K < 2) return true;
+  const cK = efficacy[K - 1] as number;
+  const thetaMax = Math.max(cK - qnorm(beta - (spend[K - 2] as number)), firstDrift) + 0.01;
+  if (!(thetaMax >= 0 && thetaMax <= TILT_MAX)) return false;
+  const stage = stages[K - 2] as StageGrid;
+  let mass = 1;
+  if (!stage.free) {
+    const c = -0.5 * thetaMax * thetaMax * stage.t;
+    mass = 0;
+    for (let j = 0; j < stage.g.length; j++) mass += (stage.g[j] as number) * Math.exp(thetaMax * (stage.x[j] as number) + c);
+  }
+  const stopped = 1 - mass;
+  for (let k = 0; k < K - 1; k++) {
+    const t = fractions[k] as number;
+    const free = normalCdf(-thetaMax * Math.sqrt(t));
+    const target = (spend[k] as number) + 1e-5;
+    if (free - stopped > target) continue;
+    const before = stages[k] as StageGrid;
+    if (!((before.free ? free : crossing(tilt(before, thetaMax), t, thetaMax, 0, -1)) > target)) return false;
+  }
+  return true;
+}
+
+function futilityDesign(fractions: readonly number[], efficacy: readonly number[], beta: number, res: number, fullStages: StageGrid[] | undefined, alwaysOneSided: boolean): FutilityDesign {
   const K = fractions.length;
   if (fractions[K - 1] !== 1) throw new RangeError("the futility design needs its last information fraction at 1");
   const spend = fractions.map((t) => obrienFlemingBetaSpent(t, beta));
   const cK = efficacy[K - 1] as number;
-  // Each pass starts its root searches from the previous pass's bounds (they move little with the drift).
-  const oneStarts: number[] = [];
+  // Drift-0 stages of the efficacy regions, tilted to each drift tried (computed once per grid).
+  const bases = new Map<number, StageGrid[]>();
+  if (fullStages !== undefined) bases.set(res, fullStages);
+  const baseFor = (r: number): StageGrid[] => {
+    let b = bases.get(r);
+    if (b === undefined) bases.set(r, (b = efficacyStages(fractions, efficacy, r)));
+    return b;
+  };
+  // The fixed design's drift with the same α and β is a close first guess (the inflation is small).
+  const fixedDrift = cK - qnorm(beta);
   // Searches run on a grid half as fine first (a quarter of the work per pass); only the last steps use the full grid.
   const coarse = res / 2;
-  // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
-  let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
-  const oneSided = (theta: number, r: number): number[] => {
-    if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts, r < res ? 1e-4 : 1e-7) };
-    return tried.f;
+  // The signs of the one-sided design's bounds f_k (k < K − 1): proved negative for every drift it may have when
+  // the early looks lie well before the RIS (earlyFutilityNegative), else from the one-sided design itself.
+  const oneSigns = (): number[] => {
+    // Each pass starts its root searches from the previous pass's bounds (they move little with the drift).
+    const oneStarts: number[] = [];
+    // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
+    let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
+    const oneSided = (theta: number, r: number): number[] => {
+      if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts, r < res ? 1e-4 : 1e-7) };
+      return tried.f;
+    };
+    const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
+    // The one-sided design only tells which looks get no futility bound (the sign of f_k), so its drift needs only
+    // a loose tolerance (1e-5 in θ moves f_k by less than 1e-5): the coarse grid decides unless a bound lies within
+    // 1e-2 of 0.
+    // A first pass at the search's starting drift often settles the signs already: the bounds move with the drift
+    // by about √t_k per unit (the final one by about 1), so when every bound is farther from 0 than twice the final
+    // bound's miss (plus 1e-2), no drift between the start and the root changes a sign.
+    const x0 = fixedDrift + 0.02;
+    const miss = lastOneSided(x0, coarse);
+    let oneTheta = x0;
+    if (!(Number.isFinite(miss) && tried.f.every((f, k) => k === K - 1 || Math.abs(f) > 2 * Math.abs(miss) + 1e-2))) {
+      oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-5);
+      // (the search's last evaluation lies within its tolerance of the root)
+      if (tried.r === coarse && Math.abs(tried.theta - oneTheta) < 1e-5) oneTheta = tried.theta;
+    }
+    let one = oneSided(oneTheta, coarse);
+    if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-2)) {
+      oneTheta = solveDrift((th) => lastOneSided(th, res), -4, 10, fixedDrift, 1e-9, [oneTheta, oneTheta + 1e-4]);
+      one = oneSided(oneTheta, res);
+    }
+    return one;
   };
-  const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
-  // The drift of the fixed design with the same α and β is a close first guess (the inflation is small).
-  const fixedDrift = cK - qnorm(beta);
-  // The one-sided design only tells which looks get no futility bound (the sign of f_k), so its drift needs only
-  // a loose tolerance (1e-5 in θ moves f_k by less than 1e-5): the coarse grid decides unless a bound lies within
-  // 1e-2 of 0.
-  // A first pass at the search's starting drift often settles the signs already: the bounds move with the drift
-  // by about √t_k per unit (the final one by about 1), so when every bound is farther from 0 than twice the final
-  // bound's miss (plus 1e-2), no drift between the start and the root changes a sign.
-  const x0 = fixedDrift + 0.02;
-  const miss = lastOneSided(x0, coarse);
-  let oneTheta = x0;
-  if (!(Number.isFinite(miss) && tried.f.every((f, k) => k === K - 1 || Math.abs(f) > 2 * Math.abs(miss) + 1e-2))) {
-    oneTheta = solveDrift((th) => lastOneSided(th, coarse), -4, 10, fixedDrift, 1e-5);
-    // (the search's last evaluation lies within its tolerance of the root)
-    if (tried.r === coarse && Math.abs(tried.theta - oneTheta) < 1e-5) oneTheta = tried.theta;
-  }
-  let one = oneSided(oneTheta, coarse);
-  if (one.some((f, k) => k < K - 1 && Math.abs(f) < 1e-2)) {
-    oneTheta = solveDrift((th) => lastOneSided(th, res), -4, 10, fixedDrift, 1e-9, [oneTheta, oneTheta + 1e-4]);
-    one = oneSided(oneTheta, res);
-  }
+  const one = !alwaysOneSided && earlyFutilityNegative(fractions, efficacy, spend, beta, fixedDrift + 0.02, baseFor(res)) ? fractions.map((_, k) => (k < K - 1 ? -1 : 0)) : oneSigns();
   const none = one.map((f, k) => k < K - 1 && f < 0);
   let kMin = -1;
   for (let k = 0; k < K - 1; k++) {
@@ -735,14 +929,6 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
     for (let k = kMin - 1; k < K; k++) adjusted[k] = (((spend[k] as number) - base) / (beta - base)) * beta;
   }
   const twoStarts: number[] = [];
-  // Drift-0 stages of the efficacy regions, tilted to each drift tried (computed once per grid).
-  const bases = new Map<number, StageGrid[]>();
-  if (fullStages !== undefined) bases.set(res, fullStages);
-  const baseFor = (r: number): StageGrid[] => {
-    let b = bases.get(r);
-    if (b === undefined) bases.set(r, (b = efficacyStages(fractions, efficacy, r)));
-    return b;
-  };
   const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts, baseFor(r)).a[K - 1] as number) - cK;
   if (none.every((n, k) => n || k === K - 1)) {
     // Only the final look has a futility bound: every pass is a tilt and one root search, so search on the full grid.
@@ -757,7 +943,12 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
   const slope = (last(roughDrift + 1e-4, coarse) - last(roughDrift, coarse)) / 1e-4;
   const hFull = last(roughDrift, res);
   let drift = roughDrift - hFull / slope;
-  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, roughDrift + 1e-5]);
+  // A coarse drift farther off (a design the half grid resolves less well) goes on by secant steps on the full grid
+  // from the coarse drift (whose full-grid value is known) and the Newton point.
+  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) {
+    const second = Number.isFinite(drift) && Math.abs(drift - roughDrift) < 0.1 && drift !== roughDrift ? drift : roughDrift + 1e-5;
+    drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, second], hFull);
+  }
   const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
   const futility = design.a.slice(0, K - 1).map((a) => (a <= 1e-5 ? null : a));
   return { futility, drift, betaSpent: design.spent };

@@ -77,3 +77,44 @@ describe("beta-spending futility with more looks", () => {
     expect(rel(both.futility.drift, fine.drift)).toBeLessThan(1e-8);
   });
 });
+
+describe("futility design: proved early signs and closely spaced looks", () => {
+  // Early looks well before the RIS: every early one-sided bound is proved negative without the one-sided design
+  // (earlyFutilityNegative); the result must be the one the one-sided sign pass gives.
+  it("designs whose early looks lie before 40% of the RIS: proved signs give the one-sided pass's design", () => {
+    let seed = 20261201;
+    const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let i = 0; i < 12; i++) {
+      const looks = 10 + Math.floor(rnd() * 41);
+      const tMax = 0.08 + 0.32 * rnd();
+      const fr = [...Array.from({ length: looks }, () => rnd() * tMax).sort((a, b) => a - b), 1];
+      const alpha = i % 3 === 0 ? 0.01 : 0.05;
+      const beta = i % 2 === 0 ? 0.2 : 0.1;
+      const fast = groupSequentialDesign(fr, alpha, beta);
+      const full = groupSequentialDesign(fr, alpha, beta, { alwaysOneSided: true });
+      expect(fast).toEqual(full);
+    }
+  });
+
+  // Two looks 6.6e-6 apart (a study of a few participants after a large one): the new grid is far coarser than
+  // the kernel between them, where the convolution's exponential recurrences used to overflow (the coarse sign
+  // pass then returned futility bounds near 9 and an infinite drift).
+  const close = [
+    { fr: [0.002836513355789376, 0.00756764128432624, 0.016776058854770643, 0.016828902379889075, 0.01962453160251306, 0.03147167358614967, 0.0314782838139755, 0.03650694893382835, 0.0404842925569901, 0.05027736699877056, 0.05147355916400292, 0.06174025576461767, 1], alpha: 0.05, beta: 0.2 },
+    { fr: [0.01, 0.05, 0.1, 0.10001, 0.15, 0.2, 0.25, 0.25002, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 1], alpha: 0.01, beta: 0.3 },
+  ];
+  for (const [i, c] of close.entries()) {
+    it(`closely spaced looks (${i + 1}): the design agrees with a grid twice as fine`, () => {
+      for (const alwaysOneSided of [false, true]) {
+        const d = groupSequentialDesign(c.fr, c.alpha, c.beta, { alwaysOneSided });
+        const fine = groupSequentialDesign(c.fr, c.alpha, c.beta, { resolution: 2 });
+        expect(Number.isFinite(d.futility.drift)).toBe(true);
+        expect(rel(d.futility.drift, fine.futility.drift)).toBeLessThan(1e-6);
+        expect(d.futility.futility.map((a) => a === null)).toEqual(fine.futility.futility.map((a) => a === null));
+        d.futility.futility.forEach((a, k) => {
+          if (a !== null) expect(Math.abs(a - (fine.futility.futility[k] as number))).toBeLessThan(1e-5);
+        });
+      }
+    });
+  }
+});
