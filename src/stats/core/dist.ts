@@ -11,11 +11,18 @@ import tQuantile from "@stdlib/stats-base-dists-t-quantile";
 import chisqQuantile from "@stdlib/stats-base-dists-chisquare-quantile";
 import betainc from "@stdlib/math-base-special-betainc";
 import gammainc from "@stdlib/math-base-special-gammainc";
+import { erfc } from "./erfc.js";
 
-/** Two-sided p-value of a z statistic: 2 * pnorm(|z|, lower.tail = FALSE). */
+/**
+ * Two-sided p-value of a z statistic: 2 * pnorm(|z|, lower.tail = FALSE). The arithmetic of stdlib's normal cdf
+ * at -|z| (0.5 erfc(|z|/(1 sqrt 2))) with core/erfc.ts, which gives stdlib's erfc bit for bit in less time: the
+ * same doubles as 2 * normalCdf(-|z|, 0, 1).
+ */
 export function pvalNormal(z: number): number {
-  return 2 * normalCdf(-Math.abs(z), 0, 1);
+  return 2 * (0.5 * erfc(Math.abs(z) / SQRT2));
 }
+
+const SQRT2 = Math.sqrt(2);
 
 /** Two-sided p-value of a t statistic: 2 * pt(|t|, df, lower.tail = FALSE). */
 export function pvalT(t: number, df: number): number {

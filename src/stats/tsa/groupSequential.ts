@@ -17,7 +17,7 @@
  *
  * Pure functions over numbers; no I/O.
  */
-import { erfc, halfErfcSum } from "./erfc.js";
+import { erfc, halfErfcSum } from "../core/erfc.js";
 import { qnorm as qnormApprox } from "../core/dist.js";
 
 const INV_SQRT_2PI = 0.3989422804014327;

@@ -1,6 +1,8 @@
 import stdlibErfc from "@stdlib/math-base-special-erfc";
 import { describe, expect, it } from "vitest";
-import { erfc, halfErfcSum } from "../../../src/stats/tsa/erfc.js";
+import { erfc, halfErfcSum } from "../../../src/stats/core/erfc.js";
+import { pvalNormal } from "../../../src/stats/core/dist.js";
+import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 
 describe("erfc (s_erf.c with Math.exp)", () => {
   it("equals @stdlib/math-base-special-erfc bit for bit", () => {
@@ -35,5 +37,16 @@ describe("erfc (s_erf.c with Math.exp)", () => {
       for (let j = 18; j < m; j++) s2 += (g[j] as number) * 0.5 * stdlibErfc(k * (c - (x[j] as number)));
       expect(Object.is(halfErfcSum(0.25, g, x, 18, m, c, k), s2)).toBe(true);
     }
+  });
+});
+
+describe("pvalNormal on core/erfc", () => {
+  it("gives stdlib's 2 * normalCdf(-|z|, 0, 1) bit for bit", () => {
+    const zs = [0, -0, 1e-12, 0.5, 1.959963984540054, -1.959963984540054, 3.7, 8.3, 12, 37.7, 38.5, 40, 1e10, Infinity, -Infinity];
+    for (let i = 0; i <= 100_000; i++) zs.push(-45 + (90 * i) / 100_000 + 1e-7 * Math.cos(i));
+    let same = 0;
+    for (const z of zs) if (Object.is(pvalNormal(z), 2 * normalCdf(-Math.abs(z), 0, 1))) same++;
+    expect(same).toBe(zs.length);
+    expect(pvalNormal(NaN)).toBeNaN();
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Complementary error function, the algorithm of FreeBSD's s_erf.c (as @stdlib/math-base-special-erfc, whose
  * coefficients these are) with the polynomials inlined and Math.exp in place of the library's exp: the same
- * values (bit for bit on the points test/stats/tsa/erfc.test.ts checks) at about 1.6 times the speed. The
- * group sequential exit sums spend a fifth of their time here.
+ * values (bit for bit on the points test/stats/core/erfc.test.ts checks) at about 1.6 times the speed. The
+ * group sequential exit sums spend a fifth of their time here, and every two-sided z p-value comes from it
+ * (core/dist.ts pvalNormal).
  *
  * Original notice of s_erf.c:
  *   Copyright (C) 1993 by Sun Microsystems, Inc. All rights reserved.
