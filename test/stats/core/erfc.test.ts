@@ -1,7 +1,8 @@
 import stdlibErfc from "@stdlib/math-base-special-erfc";
 import { describe, expect, it } from "vitest";
 import { erfc, halfErfcSum } from "../../../src/stats/core/erfc.js";
-import { pvalNormal } from "../../../src/stats/core/dist.js";
+import { pchisqUpper, pvalNormal } from "../../../src/stats/core/dist.js";
+import gammainc from "@stdlib/math-base-special-gammainc";
 import normalCdf from "@stdlib/stats-base-dists-normal-cdf";
 
 describe("erfc (s_erf.c with Math.exp)", () => {
@@ -48,5 +49,28 @@ describe("pvalNormal on core/erfc", () => {
     for (const z of zs) if (Object.is(pvalNormal(z), 2 * normalCdf(-Math.abs(z), 0, 1))) same++;
     expect(same).toBe(zs.length);
     expect(pvalNormal(NaN)).toBeNaN();
+  });
+});
+
+describe("pchisqUpper's finite sums", () => {
+  it("give stdlib's gammainc(x/2, df/2, upper) bit for bit, in and out of the finite-sum range", () => {
+    let n = 0;
+    let finite = 0;
+    for (let df = 1; df <= 80; df++) {
+      for (let i = 0; i <= 600; i++) {
+        const x = i === 0 ? 1e-300 : (i * i) / 900 + 1e-6 * Math.sin(i * df);
+        const ours = pchisqUpper(x, df);
+        const lib = gammainc(x / 2, df / 2, true, true);
+        expect(Object.is(ours, lib), `x = ${x}, df = ${df}: ${ours} vs ${lib}`).toBe(true);
+        n++;
+        if (df < 60 && x / 2 >= df / 2 - 1 && x / 2 > 0.2) finite++;
+      }
+    }
+    expect(n).toBe(80 * 601);
+    expect(finite).toBeGreaterThan(10_000);
+    for (const df of [1, 2, 9.5, 0.7]) expect(Object.is(pchisqUpper(1500, df), gammainc(750, df / 2, true, true))).toBe(true);
+    expect(pchisqUpper(0, 3)).toBe(1);
+    expect(pchisqUpper(Infinity, 3)).toBe(0);
+    expect(pchisqUpper(5, 0)).toBeNaN();
   });
 });
