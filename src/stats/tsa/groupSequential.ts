@@ -10,8 +10,9 @@
  *
  * and the probability of leaving the region at look k is the same integral with the normal tail in place of
  * the density. The grid is composite Gauss–Legendre (8 nodes per panel) on each continuation interval within
- * θ t_k ± 12 √t_k (an end farther out is cut at ± 8 √t_k, where the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k) nor
- * than 4 √Δ_{k+1} (four SDs of the kernel that integrates it), so the narrow kernels of closely spaced looks are
+ * θ t_k ± 12 √t_k (an end farther out is cut at ± 8 √t_k, where the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k), nor
+ * than 4 √Δ_{k+1} (four SDs of the kernel that integrates it), nor, after a look that truncated the density, than
+ * 4 √Δ_k (f_k's smoothed steps at the previous region's ends), so the narrow kernels of closely spaced looks are
  * resolved. Boundaries agree with a grid four times as fine to about 1e-7 and with an independent fine-grid
  * Simpson computation in R to 1e-7 (test/stats/tsa/boundaries.test.ts, docs/tsa.md).
  *
@@ -246,7 +247,10 @@ function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array
   return { x, g, cum, w, panels };
 }
 
-/** Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k and 4 √Δ_{k+1}, divided by `resolution`. */
+/**
+ * Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k, 4 √Δ_{k+1} and (after a truncated
+ * look) 4 √Δ_k, divided by `resolution`.
+ */
 export interface GridOptions {
   /** Refinement factor (default 1); tests use 2 or 4 to show the default grid's error. */
   resolution?: number;
@@ -254,8 +258,17 @@ export interface GridOptions {
   alwaysOneSided?: boolean;
 }
 
-function panelWidthFor(t: number, nextDelta: number, resolution: number): number {
-  return Math.min(1.5 * Math.sqrt(t), 4 * Math.sqrt(nextDelta)) / resolution;
+/**
+ * Panel width at look k: 1.5 √t_k (the scale of f_k), 4 √Δ_{k+1} (four SDs of the kernel that carries f_k to the
+ * next look) and, when the previous look truncated the density (prevDelta = Δ_k, 0 after a free stage), 4 √Δ_k:
+ * f_k keeps the ends of the previous continuation region (a futility wedge's or an efficacy bound's) smoothed
+ * only by the kernel of Δ_k, steps of width √Δ_k (and earlier regions' ends, wider ones), which a look just after
+ * another followed by a large step left on panels of 1.5 √t_k (futility bounds and drifts off by up to 0.25 and
+ * 4e-3 against finer grids, boundaries by 2.5e-3, before 2026-12-01).
+ */
+function panelWidthFor(t: number, prevDelta: number, nextDelta: number, resolution: number): number {
+  const w = Math.min(1.5 * Math.sqrt(t), 4 * Math.sqrt(nextDelta));
+  return (prevDelta > 0 ? Math.min(w, 4 * Math.sqrt(prevDelta)) : w) / resolution;
 }
 
 /** cum[j] = g_0 + … + g_{j−1} (cum has one more entry than g, cum[0] = 0). */
@@ -274,7 +287,7 @@ function prefixSums(g: Float64Array, cum: Float64Array): void {
 function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
   if (prev.free && covers(intervals, t, theta, reach)) return freeStage(t);
   const clipped = clip(intervals, t, theta, reach);
-  const { x, g, cum, w, panels } = panelNodes(clipped, panelWidthFor(t, nextDelta, resolution));
+  const { x, g, cum, w, panels } = panelNodes(clipped, panelWidthFor(t, prev.free ? 0 : t - prev.t, nextDelta, resolution));
   // At drift 0 on a symmetric interval from an even density the new density is even: compute half of it.
   const first = clipped[0];
   const symmetric = theta === 0 && (prev.free || prev.symmetric) && clipped.length === 1 && first !== undefined && first[0] === -first[1];
@@ -938,14 +951,16 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
   }
   // The two-sided design is symmetric in the drift: search θ ≥ 0; coarse first, then polish on the full grid.
   const roughDrift = solveDrift((th) => last(th, coarse), 0, 10, fixedDrift, 1e-8);
-  // One Newton step on the full grid with the coarse grid's slope (both grids agree to ~1e-7, so the step leaves
-  // an error of order 1e-13 in θ); the bracketing search remains the fallback.
+  // One Newton step on the full grid with the coarse grid's slope, accepted when it is below 1e-8 (the grids agree:
+  // even a slope off by 10 % leaves an error below 1e-9 in θ).
   const slope = (last(roughDrift + 1e-4, coarse) - last(roughDrift, coarse)) / 1e-4;
   const hFull = last(roughDrift, res);
   let drift = roughDrift - hFull / slope;
-  // A coarse drift farther off (a design the half grid resolves less well) goes on by secant steps on the full grid
-  // from the coarse drift (whose full-grid value is known) and the Newton point.
-  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) {
+  // A coarse drift farther off (a design the half grid resolves less well: looks just after others, whose narrow
+  // kernels the half grid resolves worse, had coarse slopes off by 15 %) goes on by secant steps on the full grid
+  // from the coarse drift (whose full-grid value is known) and the Newton point. Before 2026-12-01 Newton steps up
+  // to 1e-3 were accepted, which left drifts off by up to 2e-5.
+  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-8)) {
     const second = Number.isFinite(drift) && Math.abs(drift - roughDrift) < 0.1 && drift !== roughDrift ? drift : roughDrift + 1e-5;
     drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, second], hFull);
   }
