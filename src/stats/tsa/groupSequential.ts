@@ -10,8 +10,9 @@
  *
  * and the probability of leaving the region at look k is the same integral with the normal tail in place of
  * the density. The grid is composite Gauss–Legendre (8 nodes per panel) on each continuation interval within
- * θ t_k ± 12 √t_k (an end farther out is cut at ± 8 √t_k, where the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k) nor
- * than 4 √Δ_{k+1} (four SDs of the kernel that integrates it), so the narrow kernels of closely spaced looks are
+ * θ t_k ± 12 √t_k (an end farther out is cut at ± 8 √t_k, where the mass beyond is below 1e-15); panels are no wider than 1.5 √t_k (the scale of f_k), nor
+ * than 4 √Δ_{k+1} (four SDs of the kernel that integrates it), nor, after a look that truncated the density, than
+ * 4 √Δ_k (f_k's smoothed steps at the previous region's ends), so the narrow kernels of closely spaced looks are
  * resolved. Boundaries agree with a grid four times as fine to about 1e-7 and with an independent fine-grid
  * Simpson computation in R to 1e-7 (test/stats/tsa/boundaries.test.ts, docs/tsa.md).
  *
@@ -107,6 +108,17 @@ interface StageGrid {
   g: Float64Array;
   cum: Float64Array;
   panels: Panel[];
+  /**
+   * Ends of the continuation regions at this look and at earlier looks close enough before it (information
+   * within 0.14 t of it) that their smoothed steps may still be finer than a later grid's default panels.
+   */
+  edges: Edge[];
+}
+
+/** An end s of a continuation region at the look with information t. */
+interface Edge {
+  s: number;
+  t: number;
 }
 
 interface Panel {
@@ -123,7 +135,7 @@ type Intervals = ReadonlyArray<readonly [number, number]>;
 const TAIL_ONE = 8.5;
 const TAIL_ZERO = 12;
 
-const freeStage = (t: number): StageGrid => ({ t, free: true, symmetric: false, x: new Float64Array(0), g: new Float64Array(0), cum: new Float64Array(1), panels: [] });
+const freeStage = (t: number): StageGrid => ({ t, free: true, symmetric: false, x: new Float64Array(0), g: new Float64Array(0), cum: new Float64Array(1), panels: [], edges: [] });
 
 /**
  * Grid window at look k: the continuation region within θ t ± 12 √t; a region's end beyond that is cut at
@@ -217,15 +229,101 @@ function arenaTake(n: number): Float64Array {
   return view;
 }
 
-/** The nodes (x, in a new stage buffer that also holds g and the prefix sums) and weights (w, scratch) of a grid. */
-function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array; g: Float64Array; cum: Float64Array; w: Float64Array; panels: Panel[] } {
+/**
+ * A zone [lo, hi] of the new grid where panels are no wider than w: around an earlier region's end, whose step
+ * the kernels since have smoothed only to a width of σ = √(t_k − t_j).
+ */
+interface Zone {
+  lo: number;
+  hi: number;
+  w: number;
+}
+
+/**
+ * Zone half-width in SDs of the smoothing: beyond 8 σ the smoothed step differs from its far value by Φ(−8) = 6e-16;
+ * 12 σ also keeps the default panels next to it clear of the step's shoulder (zones of 8 σ left futility bounds off
+ * by 1.4e-8 on the regression design, 12 σ by 9e-9, a grid of 4 √Δ_k throughout by 1e-9).
+ */
+const EDGE_SD = 12;
+/** Panels near a smoothed edge are no wider than 4 σ (as the 4 √Δ_{k+1} of the next kernel). */
+const EDGE_PANEL_SD = 4;
+/** An edge stops mattering once 4 σ ≥ 1.5 √t (the default panel's upper limit): (t − t_j) ≥ 0.140625 t. */
+const EDGE_KEEP = (1.5 / EDGE_PANEL_SD) ** 2;
+
+/**
+ * An edge whose 4 σ is at least a quarter of the default panel width narrows every panel of the grid (at most four
+ * times the nodes, and one row per interval for the convolution's recurrences); a narrower one gets a zone of its
+ * own (a few panels: a grid at 4 σ throughout would hold tens of thousands of nodes after a look of a few
+ * participants, and cost 10-100 times the time).
+ */
+const EDGE_GLOBAL = 4;
+
+/**
+ * The grid at information t (default panel width w0) after a look that truncated the density: the panel width
+ * for the whole grid, and zones around the edges of earlier looks too narrow for it.
+ */
+function edgeGrid(edges: readonly Edge[], t: number, w0: number, resolution: number): { width: number; zones: Zone[] } {
+  let width = w0;
+  const zones: Zone[] = [];
+  for (const e of edges) {
+    const sd = Math.sqrt(t - e.t);
+    const w = (EDGE_PANEL_SD * sd) / resolution;
+    if (w >= w0) continue;
+    if (EDGE_GLOBAL * w >= w0) width = Math.min(width, w);
+    else zones.push({ lo: e.s - EDGE_SD * sd, hi: e.s + EDGE_SD * sd, w });
+  }
+  return { width, zones };
+}
+
+/** The edges a stage at information t with continuation intervals `intervals` carries (its own ends and recent earlier ones). */
+function stageEdges(prev: readonly Edge[], intervals: Intervals, t: number): Edge[] {
+  const out: Edge[] = [];
+  for (const e of prev) if (t - e.t < EDGE_KEEP * t) out.push(e);
+  for (const [a, b] of intervals) {
+    if (!(b > a)) continue;
+    out.push({ s: a, t }, { s: b, t });
+  }
+  return out;
+}
+
+/**
+ * The nodes (x, in a new stage buffer that also holds g and the prefix sums) and weights (w, scratch) of a grid:
+ * panels no wider than panelWidth, and within a zone no wider than its w (each stretch between zone ends has
+ * its own equal panels).
+ */
+function panelNodes(intervals: Intervals, panelWidth: number, zones: readonly Zone[]): { x: Float64Array; g: Float64Array; cum: Float64Array; w: Float64Array; panels: Panel[] } {
   const panels: Panel[] = [];
   let total = 0;
   for (const [a, b] of intervals) {
     if (!(b > a)) continue;
-    const n = Math.max(1, Math.ceil((b - a) / panelWidth));
-    panels.push({ a, h: (b - a) / n, n, start: total });
-    total += n * GL_X.length;
+    let cuts: number[] | undefined;
+    for (const z of zones) {
+      if (z.hi <= a || z.lo >= b) continue;
+      cuts ??= [a, b];
+      if (z.lo > a) cuts.push(z.lo);
+      if (z.hi < b) cuts.push(z.hi);
+    }
+    if (cuts === undefined) {
+      const n = Math.max(1, Math.ceil((b - a) / panelWidth));
+      panels.push({ a, h: (b - a) / n, n, start: total });
+      total += n * GL_X.length;
+      continue;
+    }
+    cuts.sort((u, v) => u - v);
+    let u = a;
+    for (let i = 1; i < cuts.length; i++) {
+      const v = cuts[i] as number;
+      // (cuts closer than 1e-9 of the interval are merged)
+      if (!(v - u > 1e-9 * (b - a)) && v !== b) continue;
+      if (!(v > u)) continue;
+      const mid = 0.5 * (u + v);
+      let width = panelWidth;
+      for (const z of zones) if (z.lo <= mid && mid <= z.hi && z.w < width) width = z.w;
+      const n = Math.max(1, Math.ceil((v - u) / width));
+      panels.push({ a: u, h: (v - u) / n, n, start: total });
+      total += n * GL_X.length;
+      u = v;
+    }
   }
   const buf = arenaTake(3 * total + 1);
   const x = buf.subarray(0, total);
@@ -246,7 +344,10 @@ function panelNodes(intervals: Intervals, panelWidth: number): { x: Float64Array
   return { x, g, cum, w, panels };
 }
 
-/** Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k and 4 √Δ_{k+1}, divided by `resolution`. */
+/**
+ * Integration grid: panels of 8 Gauss–Legendre nodes no wider than 1.5 √t_k, 4 √Δ_{k+1} and (after a truncated
+ * look) 4 √Δ_k, divided by `resolution`.
+ */
 export interface GridOptions {
   /** Refinement factor (default 1); tests use 2 or 4 to show the default grid's error. */
   resolution?: number;
@@ -254,6 +355,14 @@ export interface GridOptions {
   alwaysOneSided?: boolean;
 }
 
+/**
+ * Panel width at look k: 1.5 √t_k (the scale of f_k), 4 √Δ_{k+1} (four SDs of the kernel that carries f_k to the
+ * next look) and, when the previous look truncated the density (prevDelta = Δ_k, 0 after a free stage), 4 √Δ_k:
+ * f_k keeps the ends of the previous continuation region (a futility wedge's or an efficacy bound's) smoothed
+ * only by the kernel of Δ_k, steps of width √Δ_k (and earlier regions' ends, wider ones), which a look just after
+ * another followed by a large step left on panels of 1.5 √t_k (futility bounds and drifts off by up to 0.25 and
+ * 4e-3 against finer grids, boundaries by 2.5e-3, before 2026-12-01).
+ */
 function panelWidthFor(t: number, nextDelta: number, resolution: number): number {
   return Math.min(1.5 * Math.sqrt(t), 4 * Math.sqrt(nextDelta)) / resolution;
 }
@@ -274,10 +383,15 @@ function prefixSums(g: Float64Array, cum: Float64Array): void {
 function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
   if (prev.free && covers(intervals, t, theta, reach)) return freeStage(t);
   const clipped = clip(intervals, t, theta, reach);
-  const { x, g, cum, w, panels } = panelNodes(clipped, panelWidthFor(t, nextDelta, resolution));
+  // f_k keeps the earlier regions' ends smoothed only by the kernels since (width √(t_k − t_j)): panels no wider
+  // than 4 √(t_k − t_j) there.
+  const w0 = panelWidthFor(t, nextDelta, resolution);
+  const grid = prev.free ? { width: w0, zones: [] } : edgeGrid(prev.edges, t, w0, resolution);
+  const { x, g, cum, w, panels } = panelNodes(clipped, grid.width, grid.zones);
+  const edges = stageEdges(prev.edges, clipped, t);
   // At drift 0 on a symmetric interval from an even density the new density is even: compute half of it.
   const first = clipped[0];
-  const symmetric = theta === 0 && (prev.free || prev.symmetric) && clipped.length === 1 && first !== undefined && first[0] === -first[1];
+  const symmetric = theta === 0 && (prev.free || prev.symmetric) && clipped.length === 1 && first !== undefined && first[0] === -first[1] && mirrored(panels);
   const m = x.length;
   if (symmetric) for (let i = 0; i < m >> 1; i++) x[m - 1 - i] = -(x[i] as number);
   if (prev.free) {
@@ -288,7 +402,7 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
       g[i] = ((w[i] as number) * INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
     }
     prefixSums(g, cum);
-    return { t, free: false, symmetric, x, g, cum, panels };
+    return { t, free: false, symmetric, x, g, cum, panels, edges };
   }
   const delta = t - prev.t;
   const sdInc = Math.sqrt(delta);
@@ -423,7 +537,18 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
   }
   if (symmetric) for (let i = 0; i < m >> 1; i++) g[m - 1 - i] = g[i] as number;
   prefixSums(g, cum);
-  return { t, free: false, symmetric, x, g, cum, panels };
+  return { t, free: false, symmetric, x, g, cum, panels, edges };
+}
+
+/** Whether the panels are mirror images about 0 (equal counts and widths in reverse order; the zones of symmetric edges are). */
+function mirrored(panels: readonly Panel[]): boolean {
+  const n = panels.length;
+  for (let i = 0; i < n >> 1; i++) {
+    const p = panels[i] as Panel;
+    const q = panels[n - 1 - i] as Panel;
+    if (p.n !== q.n || Math.abs(p.h - q.h) > 1e-12 * p.h) return false;
+  }
+  return true;
 }
 
 /** First index j with x[j] ≥ v (x sorted). */
@@ -938,14 +1063,16 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
   }
   // The two-sided design is symmetric in the drift: search θ ≥ 0; coarse first, then polish on the full grid.
   const roughDrift = solveDrift((th) => last(th, coarse), 0, 10, fixedDrift, 1e-8);
-  // One Newton step on the full grid with the coarse grid's slope (both grids agree to ~1e-7, so the step leaves
-  // an error of order 1e-13 in θ); the bracketing search remains the fallback.
+  // One Newton step on the full grid with the coarse grid's slope, accepted when it is below 1e-8 (the grids agree:
+  // even a slope off by 10 % leaves an error below 1e-9 in θ).
   const slope = (last(roughDrift + 1e-4, coarse) - last(roughDrift, coarse)) / 1e-4;
   const hFull = last(roughDrift, res);
   let drift = roughDrift - hFull / slope;
-  // A coarse drift farther off (a design the half grid resolves less well) goes on by secant steps on the full grid
-  // from the coarse drift (whose full-grid value is known) and the Newton point.
-  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-3)) {
+  // A coarse drift farther off (a design the half grid resolves less well: looks just after others, whose narrow
+  // kernels the half grid resolves worse, had coarse slopes off by 15 %) goes on by secant steps on the full grid
+  // from the coarse drift (whose full-grid value is known) and the Newton point. Before 2026-12-01 Newton steps up
+  // to 1e-3 were accepted, which left drifts off by up to 2e-5.
+  if (!(Number.isFinite(drift) && Math.abs(drift - roughDrift) < 1e-8)) {
     const second = Number.isFinite(drift) && Math.abs(drift - roughDrift) < 0.1 && drift !== roughDrift ? drift : roughDrift + 1e-5;
     drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, second], hFull);
   }

@@ -103,6 +103,28 @@ describe("futility design: proved early signs and closely spaced looks", () => {
     { fr: [0.002836513355789376, 0.00756764128432624, 0.016776058854770643, 0.016828902379889075, 0.01962453160251306, 0.03147167358614967, 0.0314782838139755, 0.03650694893382835, 0.0404842925569901, 0.05027736699877056, 0.05147355916400292, 0.06174025576461767, 1], alpha: 0.05, beta: 0.2 },
     { fr: [0.01, 0.05, 0.1, 0.10001, 0.15, 0.2, 0.25, 0.25002, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 1], alpha: 0.01, beta: 0.3 },
   ];
+  // A look with a futility wedge, a tiny step (2e-5) and then a large one: f_k after the tiny step keeps the
+  // wedge's and the efficacy bounds' ends smoothed only to a width of √Δ_k, which panels of 1.5 √t_k did not
+  // resolve (before 2026-12-01 the default grid was off by 1.6e-3 in the boundaries, 6.9e-3 in the futility
+  // bounds and 2.8e-3 in the drift). Reference: the design on a grid four times as fine (it agrees with one eight
+  // times as fine to 1e-11). Boundaries and drift to 1e-8 relative, futility bounds to 1e-8 on the z scale.
+  it("a tiny step after a futility look, then a large one: the design agrees with a grid four times as fine to 1e-8", () => {
+    const fr = [0.2, 0.4, 0.55, 0.55002, 0.7, 0.70001, 0.85, 1];
+    const fine = {
+      boundaries: [4.87688494879076, 3.35701192157484, 2.82271979330384, 2.83425142948376, 2.47897243095488, 2.4868557221778, 2.23589139641646, 2.05260456498159],
+      futility: [null, 0.300035952420459, 0.739613213595617, 0.727826287159174, 1.2379384298163, 1.22991618481511, 1.63951476593638],
+      drift: 3.03623760948921,
+    };
+    const d = groupSequentialDesign(fr, 0.05, 0.2);
+    d.boundaries.forEach((b, k) => expect(rel(b, fine.boundaries[k] as number)).toBeLessThan(1e-8));
+    expect(d.futility.futility.map((a) => a === null)).toEqual(fine.futility.map((a) => a === null));
+    d.futility.futility.forEach((a, k) => {
+      // (on the z scale: a futility bound near 0 has no relative precision to speak of)
+      if (a !== null) expect(Math.abs(a - (fine.futility[k] as number))).toBeLessThan(1e-8);
+    });
+    expect(rel(d.futility.drift, fine.drift)).toBeLessThan(1e-8);
+  });
+
   for (const [i, c] of close.entries()) {
     it(`closely spaced looks (${i + 1}): the design agrees with a grid twice as fine`, () => {
       for (const alwaysOneSided of [false, true]) {
