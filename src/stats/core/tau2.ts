@@ -95,11 +95,13 @@ export interface InterceptDesign extends Tau2Design {
 }
 
 /**
- * The intercept-only design: P = W - w w'/sum(w); every sum in one or two passes. `work` (length k, default a new
+ * The intercept-only design: P = W - w w'/sum(w); every sum in one pass (two with the traces involving V). `work` (length k, default a new
  * array) holds the weights of the last pass for the second one, so each weight is divided out once.
  */
 export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>, work: Float64Array = new Float64Array(y.length)): InterceptDesign {
   const k = y.length;
+  // the centre of the next pass's deviations (likelihoodSums): the weighted mean of the last pass
+  let centre = NaN;
   const design = {
     k,
     p: 1,
@@ -108,7 +110,9 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>, work
     weightsAt: NaN,
     stats(tau2: number | "ols", out: WeightedStats, vTerms = true): WeightedStats {
       const ols = tau2 === "ols";
-      likelihoodSums(y, v, k, ols ? null : tau2, out, work);
+      const m = likelihoodSums(y, v, k, ols ? null : tau2, Number.isFinite(centre) ? centre : ((y[0] as number) ?? 0), out, work);
+      // the next pass centres on this pass's weighted mean (kept as it was when this one is not finite)
+      if (Number.isFinite(m)) centre = m;
       design.weightsAt = ols ? NaN : tau2;
       return !vTerms && !ols ? out : vTraces(v, work, k, out);
     },
@@ -120,50 +124,51 @@ export function interceptDesign(y: ArrayLike<number>, v: ArrayLike<number>, work
 }
 
 /**
- * The weighted residual sums y'Py and y'PPy about the weighted mean m, and the traces of P and PP from the weight
- * sums, written into `out` (w: the weights of the first pass). Shared by the full pass and the likelihood-only
- * pass so both do the same arithmetic in the same order.
+ * The sums the (RE)ML iterations need, at weights 1/(v + t) (unit weights for t = null), in one pass over the
+ * studies, with the weights left in `work`; the traces involving V are NaN (vTraces adds them). Returns the weighted
+ * mean m.
+ *
+ * y'Py = sum w (y - m)² and y'PPy = sum w² (y - m)² come from the deviations e = y - c about a fixed centre c:
+ * with delta = m - c = sum w e / sum w, y'Py = sum w e² - delta sum w e and y'PPy = sum w² e² - 2 delta sum w² e +
+ * delta² sum w². The design passes the weighted mean of its previous pass as c (the first pass: the first study's
+ * y), so delta is the change of the mean between two iterations and nothing cancels; the sums are independent, so
+ * one pass replaces two (the second pass of the two-pass form read every weight and y again).
  */
-function residualSums(y: ArrayLike<number>, w: Float64Array, k: number, m: number, sw: number, sw2: number, sw3: number, out: WeightedStats): void {
-  let yPy = 0;
-  let yPPy = 0;
-  for (let i = 0; i < k; i++) {
-    const r = (w[i] as number) * ((y[i] as number) - m);
-    yPy += r * ((y[i] as number) - m);
-    yPPy += r * r;
-  }
-  out.sw = sw;
-  out.sw2 = sw2;
-  out.yPy = yPy;
-  out.yPPy = yPPy;
-  out.trP = sw - sw2 / sw;
-  out.trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
-}
-
-/**
- * The sums the (RE)ML iterations need, at weights 1/(v + t) (unit weights for t = null), with the weights left in
- * `work`; the traces involving V are NaN (vTraces adds them).
- */
-function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t: number | null, out: WeightedStats, work: Float64Array): WeightedStats {
+function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t: number | null, c: number, out: WeightedStats, work: Float64Array): number {
   let sw = 0;
   let sw2 = 0;
   let sw3 = 0;
-  let swy = 0;
+  let swe = 0;
+  let swe2 = 0;
+  let sw2e = 0;
+  let sw2e2 = 0;
   for (let i = 0; i < k; i++) {
     const w = t === null ? 1 : 1 / ((v[i] as number) + t);
     work[i] = w;
     const w2 = w * w;
+    const e = (y[i] as number) - c;
+    const we = w * e;
+    const w2e = w2 * e;
     sw += w;
     sw2 += w2;
     sw3 += w2 * w;
-    swy += w * (y[i] as number);
+    swe += we;
+    swe2 += we * e;
+    sw2e += w2e;
+    sw2e2 += w2e * e;
   }
-  residualSums(y, work, k, swy / sw, sw, sw2, sw3, out);
+  const delta = swe / sw;
+  out.sw = sw;
+  out.sw2 = sw2;
+  out.yPy = swe2 - delta * swe;
+  out.yPPy = sw2e2 - 2 * delta * sw2e + delta * delta * sw2;
+  out.trP = sw - sw2 / sw;
+  out.trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
   out.trPV = NaN;
   out.trPVP = NaN;
   out.trPVPV = NaN;
   out.logdet = Math.log(sw);
-  return out;
+  return c + delta;
 }
 
 /** tr(PV), tr(PVP) and tr(PVPV) from the weights `w` of the pass that filled `out` (its sw and sw2). */

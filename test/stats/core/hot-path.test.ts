@@ -251,3 +251,24 @@ describe("remembered quantiles", () => {
     expect(qchisq(NaN, 3)).toBeNaN();
   });
 });
+
+describe("the likelihood sums in one pass", () => {
+  it("are location-invariant: shifting every y by 1e6 (or starting from an outlier) leaves tau² and its SE as they were", () => {
+    const y = [2.9, 0.31, -0.12, 0.55, 0.9, -0.4, 0.2, 0.05, 1.1, 0.6];
+    const v = [0.3, 0.04, 0.09, 0.05, 0.2, 0.12, 0.03, 0.07, 0.3, 0.1];
+    for (const method of ["REML", "ML", "EB"] as const) {
+      const base = rmaUni(y, v, { method });
+      expect(base.tau2).toBeGreaterThan(0);
+      for (const shift of [1e6, -3e4, 123.456]) {
+        const moved = rmaUni(y.map((x) => x + shift), v, { method });
+        expect(Math.abs(moved.tau2 - base.tau2) / base.tau2).toBeLessThan(1e-8);
+        expect(Math.abs((moved.se_tau2 as number) - (base.se_tau2 as number)) / (base.se_tau2 as number)).toBeLessThan(1e-8);
+        expect(Math.abs(moved.beta - shift - base.beta)).toBeLessThan(1e-8 * Math.abs(shift));
+      }
+      // the same studies in another order (the first study's y is the first pass's centre)
+      const order = [3, 7, 1, 9, 0, 5, 2, 8, 4, 6];
+      const perm = rmaUni(order.map((i) => y[i] as number), order.map((i) => v[i] as number), { method });
+      expect(Math.abs(perm.tau2 - base.tau2) / base.tau2).toBeLessThan(1e-12);
+    }
+  });
+});
