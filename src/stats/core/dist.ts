@@ -186,54 +186,16 @@ export function zeroin(f: (x: number) => number, lower: number, upper: number, t
 
 /** zeroin with f(lower) and f(upper) already known (the same values: the search costs two evaluations less). */
 export function zeroinFrom(f: (x: number) => number, lower: number, upper: number, fLower: number, fUpper: number, tol: number, maxit: number): number {
-  const search = new BrentSearch(lower, upper, fLower, fUpper, tol, maxit);
-  while (search.advance()) search.tell(f(search.x));
-  return search.root;
-}
-
-/**
- * R_zeroin2 as a resumable search: `advance()` runs the algorithm up to its next evaluation of f and returns true
- * with the point in `x`, or false when the search has ended (`root`: the root, or NaN after maxit steps);
- * `tell(f(x))` hands the value back. zeroinFrom is this search driven by a function; a caller that has two
- * searches over one function (the two Q-profile limits) can evaluate both points in one pass over the data.
- * The steps and the result are those of zeroinFrom, to the bit.
- */
-export class BrentSearch {
-  /** The point at which the search needs f (valid after advance() returned true). */
-  x = NaN;
-  /** The result once advance() has returned false. */
-  root = NaN;
-  private a: number;
-  private b: number;
-  private c: number;
-  private fa: number;
-  private fb: number;
-  private fc: number;
-  private left: number;
-  private done = false;
-
-  constructor(lower: number, upper: number, fLower: number, fUpper: number, private readonly tol: number, maxit: number) {
-    this.a = lower;
-    this.b = upper;
-    this.c = lower;
-    this.fa = fLower;
-    this.fb = fUpper;
-    this.fc = fLower;
-    this.left = maxit + 1;
-    if (fLower === 0) this.finish(lower);
-    else if (fUpper === 0) this.finish(upper);
-  }
-
-  private finish(root: number): false {
-    this.root = root;
-    this.done = true;
-    return false;
-  }
-
-  advance(): boolean {
-    if (this.done) return false;
-    if (this.left-- <= 0) return this.finish(NaN);
-    let { a, b, c, fa, fb, fc } = this;
+  let a = lower;
+  let b = upper;
+  let fa = fLower;
+  let fb = fUpper;
+  let c = a;
+  let fc = fa;
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  let left = maxit + 1;
+  while (left-- > 0) {
     const prevStep = b - a;
     if (Math.abs(fc) < Math.abs(fb)) {
       a = b;
@@ -243,9 +205,9 @@ export class BrentSearch {
       fb = fc;
       fc = fa;
     }
-    const tolAct = 2 * DBL_EPSILON * Math.abs(b) + this.tol / 2;
+    const tolAct = 2 * DBL_EPSILON * Math.abs(b) + tol / 2;
     let newStep = (c - b) / 2;
-    if (Math.abs(newStep) <= tolAct || fb === 0) return this.finish(b);
+    if (Math.abs(newStep) <= tolAct || fb === 0) return b;
     if (Math.abs(prevStep) >= tolAct && Math.abs(fa) > Math.abs(fb)) {
       let p: number;
       let q: number;
@@ -266,22 +228,16 @@ export class BrentSearch {
       if (p < 0.75 * cb * q - Math.abs(tolAct * q) / 2 && p < Math.abs((prevStep * q) / 2)) newStep = p / q;
     }
     if (Math.abs(newStep) < tolAct) newStep = newStep > 0 ? tolAct : -tolAct;
-    this.a = b;
-    this.fa = fb;
-    this.b = b + newStep;
-    this.c = c;
-    this.fc = fc;
-    this.x = this.b;
-    return true;
-  }
-
-  tell(fx: number): void {
-    this.fb = fx;
-    if ((fx > 0 && this.fc > 0) || (fx < 0 && this.fc < 0)) {
-      this.c = this.a;
-      this.fc = this.fa;
+    a = b;
+    fa = fb;
+    b += newStep;
+    fb = f(b);
+    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) {
+      c = a;
+      fc = fa;
     }
   }
+  return NaN;
 }
 
 /** R's median. */

@@ -8,7 +8,7 @@
  */
 import { InputError } from "../../shared/errors.js";
 import type { Tau2Method, TestType } from "../types.js";
-import { BrentSearch, critValue, pchisqUpper, pvalNormal, pvalT, qchisq } from "./dist.js";
+import { critValue, pchisqUpper, pvalNormal, pvalT, qchisq, zeroinFrom } from "./dist.js";
 import { h2FromQ, i2FromQ } from "./heterogeneity.js";
 import { CONTROL, interceptDesign, tau2Of, type Tau2Estimate } from "./tau2.js";
 
@@ -194,34 +194,26 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   // the deviations from the centre, computed once for the 20-odd evaluations of Q (`work`: length k, or a new array)
   const d = work ?? new Float64Array(k);
   for (let i = 0; i < k; i++) d[i] = (yi[i] as number) - centre;
-  const qMax = qCentred(d, vi, tau2max);
-  const qMin = tau2min === 0 && fit.QE !== undefined ? fit.QE : qCentred(d, vi, tau2min);
+  const q = (t: number): number => qCentred(d, vi, t);
+  const qMax = q(tau2max);
+  const qMin = tau2min === 0 && fit.QE !== undefined ? fit.QE : q(tau2min);
   let lb = NaN;
   let ub = NaN;
-  // the upper limit is where Q(tau²) falls to the lower chi-square quantile, the lower limit where it falls to the upper
-  let upper: BrentSearch | undefined;
-  let lower: BrentSearch | undefined;
   if (qMin < critL) {
     lb = tau2min;
     ub = tau2min;
   } else if (qMax > critL) {
     ub = tau2max;
   } else {
-    upper = new BrentSearch(tau2min, tau2max, qMin - critL, qMax - critL, CONTROL.tol, CONTROL.confintMaxiter);
+    ub = zeroinFrom((t) => q(t) - critL, tau2min, tau2max, qMin - critL, qMax - critL, CONTROL.tol, CONTROL.confintMaxiter);
   }
   if (qMax > critU) {
     lb = tau2max;
     ub = tau2max;
-    upper = undefined;
   } else if (qMin < critU) {
     lb = tau2min;
   } else {
-    lower = new BrentSearch(tau2min, tau2max, qMin - critU, qMax - critU, CONTROL.tol, CONTROL.confintMaxiter);
-  }
-  if (upper !== undefined || lower !== undefined) {
-    const limits = bothQProfileRoots(d, vi, upper, lower, critL, critU);
-    if (upper !== undefined) ub = limits.ub;
-    if (lower !== undefined) lb = limits.lb;
+    lb = zeroinFrom((t) => q(t) - critU, tau2min, tau2max, qMin - critU, qMax - critU, CONTROL.tol, CONTROL.confintMaxiter);
   }
   const vt = fit.vt;
   return {
@@ -258,61 +250,3 @@ function qCentred(dev: Float64Array, v: ArrayLike<number>, tau2: number): number
   }
   return swd2 - (swd * swd) / sw;
 }
-
-/**
- * Runs the Q-profile searches for the upper limit (Q = critL) and the lower limit (Q = critU) side by side: while
- * both are open, each pass over the studies evaluates Q at both searches' points (`qCentredPair`, the arithmetic of
- * qCentred for each point), so the two searches take the steps, and give the limits, of two separate zeroin runs.
- */
-function bothQProfileRoots(d: Float64Array, v: ArrayLike<number>, upper: BrentSearch | undefined, lower: BrentSearch | undefined, critL: number, critU: number): { lb: number; ub: number } {
-  let upperOpen = upper !== undefined && upper.advance();
-  let lowerOpen = lower !== undefined && lower.advance();
-  const pair = new Float64Array(2);
-  while (upperOpen && lowerOpen) {
-    const u = upper as BrentSearch;
-    const l = lower as BrentSearch;
-    qCentredPair(d, v, u.x, l.x, pair);
-    u.tell((pair[0] as number) - critL);
-    l.tell((pair[1] as number) - critU);
-    upperOpen = u.advance();
-    lowerOpen = l.advance();
-  }
-  while (upperOpen) {
-    const u = upper as BrentSearch;
-    u.tell(qCentred(d, v, u.x) - critL);
-    upperOpen = u.advance();
-  }
-  while (lowerOpen) {
-    const l = lower as BrentSearch;
-    l.tell(qCentred(d, v, l.x) - critU);
-    lowerOpen = l.advance();
-  }
-  return { lb: lower === undefined ? NaN : lower.root, ub: upper === undefined ? NaN : upper.root };
-}
-
-/** qCentred at two values of tau² in one pass (out[0] at t1, out[1] at t2), each with qCentred's operations in its order. */
-function qCentredPair(dev: Float64Array, v: ArrayLike<number>, t1: number, t2: number, out: Float64Array): void {
-  let sw1 = 0;
-  let swd1 = 0;
-  let swd21 = 0;
-  let sw2 = 0;
-  let swd2 = 0;
-  let swd22 = 0;
-  for (let i = 0; i < dev.length; i++) {
-    const vi = v[i] as number;
-    const d = dev[i] as number;
-    const w1 = 1 / (vi + t1);
-    const w2 = 1 / (vi + t2);
-    const wd1 = w1 * d;
-    const wd2 = w2 * d;
-    sw1 += w1;
-    swd1 += wd1;
-    swd21 += wd1 * d;
-    sw2 += w2;
-    swd2 += wd2;
-    swd22 += wd2 * d;
-  }
-  out[0] = swd21 - (swd1 * swd1) / sw1;
-  out[1] = swd22 - (swd2 * swd2) / sw2;
-}
-

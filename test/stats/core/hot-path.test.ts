@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { InputError } from "../../../src/shared/errors.js";
 import { metaAnalysis, type MetaOptions, type StudyRow } from "../../../src/stats/index.js";
-import { BrentSearch, critValue, qchisq, UNIROOT_TOL, zeroinFrom } from "../../../src/stats/core/dist.js";
+import { critValue, qchisq, UNIROOT_TOL, zeroinFrom } from "../../../src/stats/core/dist.js";
 import chisqQuantile from "@stdlib/stats-base-dists-chisquare-quantile";
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
 import tQuantile from "@stdlib/stats-base-dists-t-quantile";
@@ -121,42 +121,7 @@ describe("Scratch", () => {
   });
 });
 
-describe("the Q-profile's two searches run side by side", () => {
-  it("two interleaved BrentSearch runs take zeroinFrom's steps and give its roots to the bit", () => {
-    const f1 = (x: number): number => Math.exp(-x) * 30 - 4.2 + 1 / (1 + x);
-    const f2 = (x: number): number => Math.exp(-x) * 30 - 19.7 + 1 / (1 + x);
-    const calls1: number[] = [];
-    const calls2: number[] = [];
-    const r1 = zeroinFrom((x) => (calls1.push(x), f1(x)), 0, 100, f1(0), f1(100), UNIROOT_TOL, 1000);
-    const r2 = zeroinFrom((x) => (calls2.push(x), f2(x)), 0, 100, f2(0), f2(100), UNIROOT_TOL, 1000);
-    const s1 = new BrentSearch(0, 100, f1(0), f1(100), UNIROOT_TOL, 1000);
-    const s2 = new BrentSearch(0, 100, f2(0), f2(100), UNIROOT_TOL, 1000);
-    const seen1: number[] = [];
-    const seen2: number[] = [];
-    let open1 = s1.advance();
-    let open2 = s2.advance();
-    while (open1 || open2) {
-      if (open1) {
-        seen1.push(s1.x);
-        s1.tell(f1(s1.x));
-        open1 = s1.advance();
-      }
-      if (open2) {
-        seen2.push(s2.x);
-        s2.tell(f2(s2.x));
-        open2 = s2.advance();
-      }
-    }
-    expect(calls1.length).toBeGreaterThan(3);
-    expect(seen1).toEqual(calls1);
-    expect(seen2).toEqual(calls2);
-    expect(Object.is(s1.root, r1) && Object.is(s2.root, r2)).toBe(true);
-    // maxit reached: NaN, as zeroin
-    const short = new BrentSearch(0, 100, f1(0), f1(100), UNIROOT_TOL, 2);
-    while (short.advance()) short.tell(f1(short.x));
-    expect(short.root).toBeNaN();
-  });
-
+describe("the Q-profile limits", () => {
   it("tau2ConfInt's limits are the roots of Q(tau²) = chi-square quantile found by separate zeroin runs", () => {
     const y = [0.91, -0.62, 1.35, 0.9, -0.8, 0.2, 0.05, 1.6];
     const v = [0.04, 0.09, 0.05, 0.2, 0.12, 0.03, 0.07, 0.3];
