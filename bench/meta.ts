@@ -118,6 +118,7 @@ function timeRuns(data: StudyRow[][], run: (rows: StudyRow[]) => number): Timing
     for (const rows of data) check += run(rows);
     const c = process.cpuUsage(c0);
     warmup++;
+    // "no more CPU than wall time" with 2% and 0.5 ms of slack for the clocks' resolution
     if ((c.user + c.system) / 1000 <= (performance.now() - t0) * 1.02 + 0.5) break;
   }
   const runs: { cpu: number; capped: number; wall: number }[] = [];

@@ -229,7 +229,8 @@ const NO_COUNTS = new Float64Array(0);
 function buildContext(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): Context {
   const k = rows.length;
   const iv = s.method === "IV";
-  // MH and Peto need binary rows (resolveMetaSettings checked): effectSizes writes every cell of the four arrays
+  // MH and Peto need binary rows (resolveMetaSettings checked the first row's kind, effectSizes checks every other
+  // row's in its pass): effectSizes writes every cell of the four arrays
   const ai = iv ? NO_COUNTS : scratch.f64Any(k);
   const bi = iv ? NO_COUNTS : scratch.f64Any(k);
   const ci = iv ? NO_COUNTS : scratch.f64Any(k);
