@@ -186,10 +186,14 @@ export function zeroin(f: (x: number) => number, lower: number, upper: number, t
 
 /** zeroin with f(lower) and f(upper) already known (the same values: the search costs two evaluations less). */
 export function zeroinFrom(f: (x: number) => number, lower: number, upper: number, fLower: number, fUpper: number, tol: number, maxit: number): number {
-  let a = lower;
-  let b = upper;
-  let fa = fLower;
-  let fb = fUpper;
+  // The unary pluses are no-ops on numbers, but they let V8 type the arguments as numbers: a caller may pass a small
+  // integer (tau² = 0) where others pass doubles, and without them the optimised loop keeps a, b, c and their f
+  // values as tagged values and boxes every double it assigns to them (two heap numbers per step).
+  let a = +lower;
+  let b = +upper;
+  let fa = +fLower;
+  let fb = +fUpper;
+  tol = +tol;
   let c = a;
   let fc = fa;
   if (fa === 0) return a;

@@ -205,7 +205,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   } else if (qMax > critL) {
     ub = tau2max;
   } else {
-    ub = zeroinFrom((t) => q(t) - critL, tau2min, tau2max, qMin - critL, qMax - critL, CONTROL.tol, CONTROL.confintMaxiter);
+    ub = qLimit(d, vi, critL, tau2min, tau2max, qMin, qMax);
   }
   if (qMax > critU) {
     lb = tau2max;
@@ -213,7 +213,7 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
   } else if (qMin < critU) {
     lb = tau2min;
   } else {
-    lb = zeroinFrom((t) => q(t) - critU, tau2min, tau2max, qMin - critU, qMax - critU, CONTROL.tol, CONTROL.confintMaxiter);
+    lb = qLimit(d, vi, critU, tau2min, tau2max, qMin, qMax);
   }
   const vt = fit.vt;
   return {
@@ -221,6 +221,15 @@ export function tau2ConfInt(yi: ArrayLike<number>, vi: ArrayLike<number>, fit: P
     I2: [(100 * lb) / (vt + lb), (100 * ub) / (vt + ub)],
     H2: [lb / vt + 1, ub / vt + 1],
   };
+}
+
+/**
+ * The tau² at which Q(tau²) = crit, by R_zeroin2 on [tau2min, tau2max] from Q's values there. Both limits' searches
+ * pass through this one function literal, so zeroinFrom's call of it stays monomorphic and V8 inlines Q into the
+ * search (with two literals the call is megamorphic: every step boxes its argument and result).
+ */
+function qLimit(d: Float64Array, vi: ArrayLike<number>, crit: number, tau2min: number, tau2max: number, qMin: number, qMax: number): number {
+  return zeroinFrom((t) => qCentred(d, vi, t) - crit, tau2min, tau2max, qMin - crit, qMax - crit, CONTROL.tol, CONTROL.confintMaxiter);
 }
 
 function unweightedMean(y: ArrayLike<number>): number {
