@@ -66,6 +66,7 @@ const FIELD_WORDS: Readonly<Record<string, string>> = {
   lastMenstrualPeriod: "last menstrual period",
   positiveTestDate: "positive test",
   bleeding: "bleeding",
+  location: "location on ultrasound",
   medications: "Medications",
   name: "name",
   dose: "dose",

@@ -310,6 +310,12 @@ export const PatientRecordSchema = z
         lastMenstrualPeriod: IsoDate.optional(),
         positiveTestDate: IsoDate.optional(),
         bleeding: z.boolean().optional(),
+        /**
+         * Where the pregnancy is on ultrasound: "intrauterine" (a sac in the uterus on a scan), "unknown" (a pregnancy
+         * of unknown location: a positive test with no pregnancy seen in or outside the uterus) or "ectopic". Absent:
+         * no scan recorded. Progesterone for bleeding is for a scan-confirmed intrauterine pregnancy (NICE NG126).
+         */
+        location: z.enum(["intrauterine", "unknown", "ectopic"]).optional(),
       })
       .optional(),
     followUps: z.array(FollowUpSchema).optional(),

@@ -64,7 +64,7 @@ export const RECORD_ALLOW_LIST: Spec = obj({
     bleedingDisorder: "bool",
   }),
   partner: obj({ hiv: "code", hepatitisB: "code", hepatitisC: "code" }),
-  currentPregnancy: obj({ gestationalWeek: "num", lastMenstrualPeriod: "date", positiveTestDate: "date", bleeding: "bool" }),
+  currentPregnancy: obj({ gestationalWeek: "num", lastMenstrualPeriod: "date", positiveTestDate: "date", bleeding: "bool", location: "code" }),
   followUps: arr(obj({ test: "code", date: "date", result: "code" })),
 });
 

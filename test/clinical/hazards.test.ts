@@ -339,4 +339,32 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(events[0]!.detail).toEqual(["reason: result of another patient"]);
     for (const e of events) expect(e.title).not.toMatch(/\blit\b|antibody-result|overrideReason/);
   });
+
+  it("H51 progesterone for bleeding needs a scan-confirmed intrauterine pregnancy: no scan or an unknown location is premature with the scan named, an ectopic pregnancy is not indicated", () => {
+    const bleeding = vignette("v16-pregnant-bleeding");
+    const at = (location: string | undefined): Assessment["therapies"]["progesterone"] => {
+      const rec = structuredClone(bleeding) as { currentPregnancy: Record<string, unknown> };
+      if (location === undefined) delete rec.currentPregnancy.location;
+      else rec.currentPregnancy.location = location;
+      return assess(rec).therapies.progesterone;
+    };
+    const confirmed = at("intrauterine");
+    expect(confirmed.status).toBe("recommended");
+    expect(confirmed.findings.find((f) => f.id === "pregnancy-location")).toMatchObject({ value: "intrauterine", role: "supports", source: "NICE NG126" });
+    for (const location of [undefined, "unknown"]) {
+      const v = at(location);
+      expect(v.status, String(location)).toBe("premature");
+      expect(v.missing.map((m) => m.id)).toEqual(["pregnancy-location"]);
+      expect(v.reasons[0]).toMatch(/scan|ultrasound/);
+      expect(v.reasons.join(" ")).not.toMatch(/another (miscarriage|loss)|wait/i);
+    }
+    const ectopic = at("ectopic");
+    expect(ectopic.status).toBe("not-indicated");
+    expect(ectopic.reasons[0]).toMatch(/^Ectopic pregnancy/);
+    // no other bleeding record anywhere reaches "recommended" without a confirmed intrauterine pregnancy
+    for (const [f, a] of all()) {
+      const rec = readJson(join(VIGNETTES, f)) as { currentPregnancy?: { location?: string } };
+      if (a.therapies.progesterone.status === "recommended") expect(rec.currentPregnancy?.location, f).toBe("intrauterine");
+    }
+  });
 });

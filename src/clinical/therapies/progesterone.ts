@@ -28,7 +28,7 @@ function rule(ctx: RuleContext): VerdictCore {
   const cp = r.currentPregnancy;
   const lossF = lossFinding("losses", "Previous pregnancy losses", dx.lossCount, 1, CITATIONS.prism2019, dx.lossCount >= 1 ? "supports" : "against");
   if (cp === undefined) {
-    const reasons = ["Not pregnant now: progesterone has no proven benefit without bleeding (PROMISE); if bleeding occurs in a future pregnancy after a previous miscarriage, vaginal progesterone becomes the recommended option (PRISM)."];
+    const reasons = ["Not pregnant now: progesterone has no proven benefit without bleeding (PROMISE); if bleeding occurs in a future pregnancy after a previous miscarriage, vaginal progesterone becomes the recommended option once a scan shows the pregnancy in the uterus (PRISM; NICE NG126)."];
     return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [lossF], missing: [] });
   }
   if (cp.bleeding === undefined) {
@@ -37,14 +37,43 @@ function rule(ctx: RuleContext): VerdictCore {
   }
   const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: cp.bleeding ? "yes" : "no", unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding ? "supports" : "against", reading: `Bleeding in the current pregnancy: ${cp.bleeding ? "yes" : "no"}` };
   if (cp.bleeding && dx.lossCount >= 1) {
+    // PRISM started progesterone only with an intrauterine sac on ultrasound, and NICE NG126 offers it once a scan
+    // has confirmed an intrauterine pregnancy: a pregnancy not yet seen in the uterus may be ectopic.
+    if (cp.location === undefined) {
+      const reasons = [
+        `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es), but no scan is recorded: progesterone is for an intrauterine pregnancy confirmed by ultrasound (NICE NG126; PRISM treated only women with an intrauterine sac), and a pregnancy not yet seen in the uterus may be ectopic.`,
+      ];
+      return verdict(def, "premature", "investigation-pending", reasons[0]!, base, {
+        reasons,
+        unmet: [],
+        findings: [bleedF, lossF],
+        missing: [{ id: "pregnancy-location", label: "Pregnancy location on ultrasound", detail: "a transvaginal scan showing the pregnancy in the uterus; record it as the current pregnancy's location" }],
+      });
+    }
+    const located = locationFinding(cp.location);
+    if (cp.location === "unknown") {
+      const reasons = [
+        "Pregnancy of unknown location (no pregnancy seen in or outside the uterus): follow the unknown-location pathway (serial serum hCG and a repeat scan); progesterone is considered once a scan confirms an intrauterine pregnancy (NICE NG126).",
+      ];
+      return verdict(def, "premature", "investigation-pending", reasons[0]!, base, {
+        reasons,
+        unmet: [],
+        findings: [bleedF, lossF, located],
+        missing: [{ id: "pregnancy-location", label: "Pregnancy location on ultrasound", detail: "a repeat scan, with serial serum hCG, that locates the pregnancy" }],
+      });
+    }
+    if (cp.location === "ectopic") {
+      const reasons = ["Ectopic pregnancy: progesterone has no role (PRISM treated intrauterine pregnancies only; NICE NG126 requires a scan-confirmed intrauterine pregnancy); the ectopic pregnancy needs its own management."];
+      return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [bleedF, lossF, located], missing: [] });
+    }
     const reasons = [
-      `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es): vaginal micronised progesterone 400 mg twice daily to 16 weeks (PRISM).`,
+      `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es), intrauterine pregnancy on ultrasound: vaginal micronised progesterone 400 mg twice daily to 16 weeks (PRISM; NICE NG126).`,
       "Guideline support: NICE NG126 offers it in this situation, and ESHRE 2022 and RCOG 2023 reportedly support it (positions as reported in secondary sources; not yet verified against the guideline text).",
     ];
     return verdict(def, "recommended", "guideline-supported", reasons[0]!, base, {
       reasons,
       unmet: [],
-      findings: [bleedF, lossF],
+      findings: [bleedF, lossF, located],
       missing: [],
       benefitClaim: { trial: "PRISM 2019", outcome: "live births", subgroup: "women with previous miscarriages (largest in those with 3 or more)" },
     });
@@ -55,6 +84,21 @@ function rule(ctx: RuleContext): VerdictCore {
       : "Pregnant without bleeding: progesterone did not improve live births in unexplained recurrent miscarriage without bleeding (PROMISE; figures in the evidence block).",
   ];
   return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] });
+}
+
+/** The current pregnancy's location on ultrasound as a finding: intrauterine supports, anything else is against. */
+function locationFinding(location: "intrauterine" | "unknown" | "ectopic"): VerdictFinding {
+  const text = location === "unknown" ? "unknown (nothing seen in or outside the uterus)" : location;
+  return {
+    id: "pregnancy-location",
+    label: "Pregnancy location on ultrasound",
+    value: location,
+    unit: null,
+    cutOff: "intrauterine",
+    source: CITATIONS.nice2021ng126.label,
+    role: location === "intrauterine" ? "supports" : "against",
+    reading: `Pregnancy location on ultrasound: ${text}`,
+  };
 }
 
 export const progesterone: TherapyDefinition = {

@@ -226,6 +226,13 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
                 <TextField form={f} path="record.currentPregnancy.lastMenstrualPeriod" label="Last menstrual period" type="date" />
                 <TextField form={f} path="record.currentPregnancy.positiveTestDate" label="Positive test" type="date" />
                 <YesNoField form={f} path="record.currentPregnancy.bleeding" label="Bleeding" />
+                <SelectField
+                  form={f}
+                  path="record.currentPregnancy.location"
+                  label="Location on ultrasound"
+                  emptyLabel="No scan recorded"
+                  options={opts(["intrauterine", "Intrauterine (sac seen in the uterus)"], ["unknown", "Unknown location (nothing seen)"], ["ectopic", "Ectopic"])}
+                />
               </div>
             </Card>
 
