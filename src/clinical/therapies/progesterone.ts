@@ -47,7 +47,7 @@ function rule(ctx: RuleContext): VerdictCore {
         reasons,
         unmet: [],
         findings: [bleedF, lossF],
-        missing: [{ id: "pregnancy-location", label: "Pregnancy location on ultrasound", detail: "a transvaginal scan showing the pregnancy in the uterus; record it as the current pregnancy's location" }],
+        missing: [{ id: "pregnancy-location", label: "Ultrasound scan showing where the pregnancy is", detail: "a transvaginal scan showing the pregnancy in the uterus; record it as the current pregnancy's location" }],
       });
     }
     const located = locationFinding(cp.location);
@@ -59,7 +59,7 @@ function rule(ctx: RuleContext): VerdictCore {
         reasons,
         unmet: [],
         findings: [bleedF, lossF, located],
-        missing: [{ id: "pregnancy-location", label: "Pregnancy location on ultrasound", detail: "a repeat scan, with serial serum hCG, that locates the pregnancy" }],
+        missing: [{ id: "pregnancy-location", label: "Ultrasound scan showing where the pregnancy is", detail: "a repeat scan, with serial serum hCG, that locates the pregnancy" }],
       });
     }
     if (cp.location === "ectopic") {
