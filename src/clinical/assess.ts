@@ -91,7 +91,7 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
     const ev = lookup(t, subgroups);
     return ev.evidence.origin === "none" ? null : ev.guideline;
   };
-  const ctx: RuleContext = { r, dx, immune, config, guidelines };
+  const ctx: RuleContext = { r, dx, immune, config, guidelines, today: opts.today };
   const cores = {} as Record<TherapyId, VerdictCore>;
   const therapies = {} as Record<TherapyId, TherapyAssessment>;
   for (const t of THERAPY_IDS) {

@@ -30,3 +30,12 @@ const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seven
 export function ordinal(n: number): string {
   return ORDINALS[n - 1] ?? `${n}th`;
 }
+
+/**
+ * Weeks of a current pregnancy on `today` (fractional): from the last menstrual period when it is recorded, else the
+ * recorded gestational week (a record's current week, as the plans read it); undefined when neither is recorded.
+ */
+export function currentGestationalWeek(pregnancy: { lastMenstrualPeriod?: string | undefined; gestationalWeek?: number | undefined }, today: string): number | undefined {
+  if (pregnancy.lastMenstrualPeriod !== undefined) return daysBetween(pregnancy.lastMenstrualPeriod, today) / 7;
+  return pregnancy.gestationalWeek;
+}

@@ -113,6 +113,8 @@ export interface RuleContext {
   dx: Diagnosis;
   immune: ImmuneFinding[];
   config: ClinicConfig;
+  /** The assessment's date (ISO), for the weeks of a current pregnancy dated by its last menstrual period. */
+  today: string;
   /**
    * The guideline positions of the published evidence base for a therapy (what the assessment's evidence lookup
    * returns); null when no evidence base was passed. Read by `guidelineSupport`.

@@ -367,4 +367,26 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
       if (a.therapies.progesterone.status === "recommended") expect(rec.currentPregnancy?.location, f).toBe("intrauterine");
     }
   });
+
+  it("H52 the progesterone regimen is for bleeding in the first 12 weeks: later bleeding is not indicated, an undated pregnancy is premature with the gestational age named", () => {
+    const at = (pregnancy: Record<string, unknown>): Assessment["therapies"]["progesterone"] => {
+      const rec = structuredClone(vignette("v16-pregnant-bleeding")) as { currentPregnancy: Record<string, unknown> };
+      rec.currentPregnancy = { bleeding: true, location: "intrauterine", ...pregnancy };
+      return assess(rec).therapies.progesterone;
+    };
+    // today is 2025-02-15: an LMP of 2024-11-23 is 12 weeks exactly, 2024-11-16 is 13 weeks
+    expect(at({ lastMenstrualPeriod: "2024-11-23" }).status).toBe("recommended");
+    const late = at({ lastMenstrualPeriod: "2024-11-16" });
+    expect(late.status).toBe("not-indicated");
+    expect(late.reasonKind).toBe("timing-mismatch");
+    expect(late.findings.find((f) => f.id === "gestational-age")).toMatchObject({ value: 13, role: "against" });
+    expect(at({ gestationalWeek: 20 }).status).toBe("not-indicated");
+    expect(at({ gestationalWeek: 12.9 }).status).toBe("recommended");
+    const undated = at({});
+    expect(undated.status).toBe("premature");
+    expect(undated.missing.map((m) => m.id)).toEqual(["gestational-age"]);
+    // nothing recorded: both the scan and the dating are named
+    const bare = at({ location: undefined });
+    expect(bare.missing.map((m) => m.id)).toEqual(["pregnancy-location", "gestational-age"]);
+  });
 });

@@ -1,7 +1,8 @@
 /** Progesterone: bleeding in early pregnancy after a previous loss (PRISM); no benefit without bleeding (PROMISE). */
 import type { Protocol } from "../protocols.js";
+import { currentGestationalWeek } from "../dates.js";
 import { CITATIONS } from "../sources.js";
-import { allergy, lossFinding, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, lossFinding, safetyVerdict, verdict, type BaseParts, type MissingItem, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -37,35 +38,42 @@ function rule(ctx: RuleContext): VerdictCore {
   }
   const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: cp.bleeding ? "yes" : "no", unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding ? "supports" : "against", reading: `Bleeding in the current pregnancy: ${cp.bleeding ? "yes" : "no"}` };
   if (cp.bleeding && dx.lossCount >= 1) {
-    // PRISM started progesterone only with an intrauterine sac on ultrasound, and NICE NG126 offers it once a scan
-    // has confirmed an intrauterine pregnancy: a pregnancy not yet seen in the uterus may be ectopic.
-    if (cp.location === undefined) {
-      const reasons = [
-        `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es), but no scan is recorded: progesterone is for an intrauterine pregnancy confirmed by ultrasound (NICE NG126; PRISM treated only women with an intrauterine sac), and a pregnancy not yet seen in the uterus may be ectopic.`,
-      ];
-      return verdict(def, "premature", "investigation-pending", reasons[0]!, base, {
-        reasons,
-        unmet: [],
-        findings: [bleedF, lossF],
-        missing: [{ id: "pregnancy-location", label: "Ultrasound scan showing where the pregnancy is", detail: "a transvaginal scan showing the pregnancy in the uterus; record it as the current pregnancy's location" }],
-      });
-    }
-    const located = locationFinding(cp.location);
-    if (cp.location === "unknown") {
-      const reasons = [
-        "Pregnancy of unknown location (no pregnancy seen in or outside the uterus): follow the unknown-location pathway (serial serum hCG and a repeat scan); progesterone is considered once a scan confirms an intrauterine pregnancy (NICE NG126).",
-      ];
-      return verdict(def, "premature", "investigation-pending", reasons[0]!, base, {
-        reasons,
-        unmet: [],
-        findings: [bleedF, lossF, located],
-        missing: [{ id: "pregnancy-location", label: "Ultrasound scan showing where the pregnancy is", detail: "a repeat scan, with serial serum hCG, that locates the pregnancy" }],
-      });
-    }
+    // PRISM enrolled women bleeding in the first 12 weeks and started progesterone only with an intrauterine sac on
+    // ultrasound; NICE NG126 offers it once a scan has confirmed an intrauterine pregnancy: a pregnancy not yet seen
+    // in the uterus may be ectopic.
+    const week = currentGestationalWeek(cp, ctx.today);
+    const weekF: VerdictFinding | null =
+      week === undefined
+        ? null
+        : { id: "gestational-age", label: "Gestational age", value: Math.floor(week), unit: "weeks", cutOff: `< ${PRISM_LAST_WEEK + 1} weeks (first ${PRISM_LAST_WEEK} weeks)`, source: CITATIONS.prism2019.label, role: week < PRISM_LAST_WEEK + 1 ? "supports" : "against", reading: `Gestational age ${Math.floor(week)} weeks${cp.lastMenstrualPeriod !== undefined ? ` (from the last menstrual period ${cp.lastMenstrualPeriod})` : ""}` };
+    const found = (...more: VerdictFinding[]): VerdictFinding[] => [bleedF, lossF, ...(weekF === null ? [] : [weekF]), ...more];
     if (cp.location === "ectopic") {
       const reasons = ["Ectopic pregnancy: progesterone has no role (PRISM treated intrauterine pregnancies only; NICE NG126 requires a scan-confirmed intrauterine pregnancy); the ectopic pregnancy needs its own management."];
-      return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [bleedF, lossF, located], missing: [] });
+      return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: found(locationFinding(cp.location)), missing: [] });
     }
+    if (week !== undefined && week >= PRISM_LAST_WEEK + 1) {
+      const reasons = [
+        `Bleeding at ${Math.floor(week)} weeks: PRISM enrolled women bleeding in the first ${PRISM_LAST_WEEK} weeks of pregnancy (treated to 16 weeks), and NICE NG126's progesterone recommendation is for threatened miscarriage in early pregnancy; later bleeding needs obstetric assessment, not this regimen.`,
+      ];
+      return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: found(...(cp.location === undefined ? [] : [locationFinding(cp.location)])), missing: [] });
+    }
+    const missing: MissingItem[] = [];
+    const pending: string[] = [];
+    if (cp.location === undefined) {
+      pending.push(`Bleeding in early pregnancy after ${dx.lossCount} previous loss(es), but no scan is recorded: progesterone is for an intrauterine pregnancy confirmed by ultrasound (NICE NG126; PRISM treated only women with an intrauterine sac), and a pregnancy not yet seen in the uterus may be ectopic.`);
+      missing.push({ id: "pregnancy-location", label: "Ultrasound scan showing where the pregnancy is", detail: "a transvaginal scan showing the pregnancy in the uterus; record it as the current pregnancy's location" });
+    } else if (cp.location === "unknown") {
+      pending.push("Pregnancy of unknown location (no pregnancy seen in or outside the uterus): follow the unknown-location pathway (serial serum hCG and a repeat scan); progesterone is considered once a scan confirms an intrauterine pregnancy (NICE NG126).");
+      missing.push({ id: "pregnancy-location", label: "Ultrasound scan showing where the pregnancy is", detail: "a repeat scan, with serial serum hCG, that locates the pregnancy" });
+    }
+    if (week === undefined) {
+      pending.push(`The gestational age is not recorded: PRISM enrolled women bleeding in the first ${PRISM_LAST_WEEK} weeks of pregnancy.`);
+      missing.push({ id: "gestational-age", label: "Gestational age", detail: "the last menstrual period or the week from the scan's dating" });
+    }
+    if (missing.length > 0) {
+      return verdict(def, "premature", "investigation-pending", pending[0]!, base, { reasons: pending, unmet: [], findings: found(...(cp.location === undefined ? [] : [locationFinding(cp.location)])), missing });
+    }
+    const located = locationFinding(cp.location as "intrauterine");
     const reasons = [
       `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es), intrauterine pregnancy on ultrasound: vaginal micronised progesterone 400 mg twice daily to 16 weeks (PRISM; NICE NG126).`,
       "Guideline support: NICE NG126 offers it in this situation, and ESHRE 2022 and RCOG 2023 reportedly support it (positions as reported in secondary sources; not yet verified against the guideline text).",
@@ -73,7 +81,7 @@ function rule(ctx: RuleContext): VerdictCore {
     return verdict(def, "recommended", "guideline-supported", reasons[0]!, base, {
       reasons,
       unmet: [],
-      findings: [bleedF, lossF, located],
+      findings: found(located),
       missing: [],
       benefitClaim: { trial: "PRISM 2019", outcome: "live births", subgroup: "women with previous miscarriages (largest in those with 3 or more)" },
     });
@@ -85,6 +93,9 @@ function rule(ctx: RuleContext): VerdictCore {
   ];
   return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] });
 }
+
+/** PRISM enrolled women with bleeding in the first 12 weeks of pregnancy (the HTA report's objectives). */
+const PRISM_LAST_WEEK = 12;
 
 /** The current pregnancy's location on ultrasound as a finding: intrauterine supports, anything else is against. */
 function locationFinding(location: "intrauterine" | "unknown" | "ectopic"): VerdictFinding {
