@@ -57,6 +57,11 @@ export interface Protocol {
   name: string;
   /** When the protocol starts: before conception (not for a patient already pregnant), in pregnancy, or either. */
   starts: "before-conception" | "in-pregnancy" | "either";
+  /**
+   * For a protocol that starts in pregnancy: the last gestational week (completed weeks) in which it can still
+   * start as published; later in a pregnancy it cannot be followed (the verdict is not-indicated, timing).
+   */
+  latestStartWeek?: number;
   sources: Citation[];
   steps: ProtocolStep[];
   monitoring: string[];

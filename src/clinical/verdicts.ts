@@ -6,6 +6,7 @@
 import type { TherapyId } from "../shared/therapy-ids.js";
 import type { ClinicConfig } from "./config.js";
 import type { CauseId, Diagnosis } from "./diagnosis.js";
+import { currentGestationalWeek } from "./dates.js";
 import { guidelineView, type VerdictGuideline } from "./evidence.js";
 import type { ImmuneFinding, ImmuneMarkerId } from "./immune.js";
 import type { PatientRecord } from "./record.js";
@@ -515,6 +516,13 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     const week = r.currentPregnancy.gestationalWeek;
     reasons.push(`The protocol starts before conception (${protocol.name}); the patient is already pregnant${week !== undefined ? ` (${week} weeks)` : ""}, so it cannot be followed in this pregnancy.`);
     findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: week ?? "pregnant", unit: week !== undefined ? "weeks" : null, cutOff: "not pregnant at the start", source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
+    return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
+  }
+  // ... or one that starts early in pregnancy, for a patient past its start
+  const week = r.currentPregnancy === undefined ? undefined : currentGestationalWeek(r.currentPregnancy, ctx.today);
+  if (protocol.starts === "in-pregnancy" && protocol.latestStartWeek !== undefined && week !== undefined && Math.floor(week) > protocol.latestStartWeek) {
+    reasons.push(`The protocol starts by ${protocol.latestStartWeek} weeks of gestation (${protocol.name}); the patient is at ${Math.floor(week)} weeks, past its start, so it cannot be followed in this pregnancy.`);
+    findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: Math.floor(week), unit: "weeks", cutOff: `≤ ${protocol.latestStartWeek} weeks at the start`, source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
     return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
   }
 

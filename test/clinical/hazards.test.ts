@@ -389,4 +389,21 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const bare = at({ location: undefined });
     expect(bare.missing.map((m) => m.id)).toEqual(["pregnancy-location", "gestational-age"]);
   });
+
+  it("H53 a protocol that starts early in pregnancy is not offered past its start: IVIG (Yamada, 4-6 weeks) at 7 weeks, intralipid after 12 weeks", () => {
+    const at = (pregnancy: Record<string, unknown>): Assessment["therapies"] => {
+      const rec = structuredClone(vignette("v45-pregnant-four-losses-ivig")) as { currentPregnancy: Record<string, unknown> };
+      rec.currentPregnancy = pregnancy;
+      return assess(rec).therapies;
+    };
+    expect(at({ gestationalWeek: 6 }).ivig.status).toBe("protocol-eligible");
+    const late = at({ gestationalWeek: 7 }).ivig;
+    expect(late.status).toBe("not-indicated");
+    expect(late.reasonKind).toBe("timing-mismatch");
+    expect(late.findings.find((f) => f.id === "current-pregnancy")).toMatchObject({ value: 7, cutOff: "≤ 6 weeks at the start", role: "against" });
+    // dated by the last menstrual period on the assessment's date (2025-02-15): 2024-12-28 is 7 weeks
+    expect(at({ lastMenstrualPeriod: "2024-12-28" }).ivig.status).toBe("not-indicated");
+    expect(at({ gestationalWeek: 12 }).intralipid.status).not.toBe("not-indicated");
+    expect(at({ gestationalWeek: 13 }).intralipid.reasonKind).toBe("timing-mismatch");
+  });
 });

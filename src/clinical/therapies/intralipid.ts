@@ -6,6 +6,8 @@ import { immunotherapy, type ProtocolBody } from "./definition.js";
 const PROTOCOL: ProtocolBody = {
   name: "Intralipid 20% infusion within a week of the positive test, then every 2 weeks to 12 weeks",
   starts: "in-pregnancy",
+  // the first infusion within a week of the positive test, the last by 12 weeks: after 12 weeks nothing is left
+  latestStartWeek: 12,
   sources: [CITATIONS.dakhly2016],
   steps: [
     { id: "intralipid-first", name: "the first infusion", label: "Intralipid 20% infusion", kind: "infusion", anchor: { kind: "positive-test", offsetDays: 7 }, dose: { kind: "fixed", text: "volume per the clinic's protocol (2–4 mL of 20% reported; 100 mL not verified)" } },

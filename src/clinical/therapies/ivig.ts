@@ -6,6 +6,7 @@ import { immunotherapy, type ProtocolBody } from "./definition.js";
 const PROTOCOL: ProtocolBody = {
   name: "IVIG 400 mg/kg/day for 5 days starting between 4 and 6 weeks of gestation (Yamada 2022)",
   starts: "in-pregnancy",
+  latestStartWeek: 6,
   sources: [CITATIONS.yamada2022],
   steps: [
     {
