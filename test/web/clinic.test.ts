@@ -14,6 +14,7 @@ const CLINICIAN = { username: "drlee", password: "clinician-pass-1" };
 const RESEARCHER = { username: "research1", password: "researcher-pass-1" };
 const NAME_A = "Anna Quentin-Profila";
 const NAME_B = "Beatrice Okafor-Profilb";
+const NAME_C = "Carys Penhallow-Profilc";
 let patientA = "";
 let patientB = "";
 
@@ -310,6 +311,37 @@ describe("clinic", () => {
     await expect(page.getByTestId("patient-due").first().textContent()).resolves.toMatch(/LIT: .+ due today/);
   });
 
+  // hazard H51: progesterone for bleeding needs a scan that shows the pregnancy in the uterus
+  test("a pregnant patient with bleeding: progesterone waits for the scan, and is recommended once it shows an intrauterine pregnancy", async () => {
+    await page.getByRole("link", { name: "Patients" }).first().click();
+    const patientC = await createPatient(NAME_C, "1991-05-05");
+    await addLoss(0, "7", "2023-03-01");
+    await addLoss(1, "8", "2023-09-01");
+    await fill("record.currentPregnancy.gestationalWeek", "7");
+    await choose("record.currentPregnancy.bleeding", "true");
+    await save();
+    await page.getByTestId("save-ok").waitFor();
+    await page.getByRole("link", { name: "Assessment" }).click();
+    const progesterone = therapyCard("progesterone");
+    await progesterone.waitFor();
+    await expect(progesterone.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("premature");
+    await openCard("progesterone");
+    const missing = progesterone.getByTestId("missing");
+    await missing.waitFor();
+    expect((await missing.textContent()) ?? "").toMatch(/Ultrasound scan showing where the pregnancy is/);
+    await page.goto(`${server.base}/patients/${patientC}`);
+    await page.locator('[name="record.currentPregnancy.location"]').waitFor();
+    await choose("record.currentPregnancy.location", "intrauterine");
+    await save();
+    await page.getByTestId("save-ok").waitFor();
+    const api = await apiSession(server.base, CLINICIAN.username, CLINICIAN.password);
+    const rec = ((await api("GET", `/api/patients/${patientC}`)).json as { patient: { record: { currentPregnancy?: { location?: string; bleeding?: boolean } } } }).patient.record;
+    expect(rec.currentPregnancy).toMatchObject({ location: "intrauterine", bleeding: true });
+    await page.getByRole("link", { name: "Assessment" }).click();
+    await therapyCard("progesterone").locator("[data-status]").first().waitFor();
+    await expect(therapyCard("progesterone").locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("recommended");
+  });
+
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {
     await logout(page);
     await login(page, server.base, RESEARCHER.username, RESEARCHER.password);
@@ -317,6 +349,7 @@ describe("clinic", () => {
     const list = (await page.locator("main").textContent()) ?? "";
     expect(list).not.toContain(NAME_A);
     expect(list).not.toContain(NAME_B);
+    expect(list).not.toContain(NAME_C);
     expect(list).toMatch(/P-[A-Z0-9]{4,}/);
     await shot(page, "09-researcher-patients");
     await page.goto(`${server.base}/patients/${patientA}`);

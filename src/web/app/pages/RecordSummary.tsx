@@ -77,7 +77,7 @@ export function RecordSummary(props: { record: PatientRecordInput; note?: string
               ["Weight", q(r.weight)],
               ["Live births", String(r.liveBirths?.length ?? 0)],
               ["IVF transfers", r.ivf ? String(r.ivf.transfers.length) : null],
-              ["Current pregnancy", r.currentPregnancy?.gestationalWeek !== undefined ? `week ${r.currentPregnancy.gestationalWeek}` : null],
+              ["Current pregnancy", pregnancyText(r.currentPregnancy)],
             ]}
           />
         </Card>
@@ -123,4 +123,17 @@ export function RecordSummary(props: { record: PatientRecordInput; note?: string
       </Card>
     </div>
   );
+}
+
+const LOCATION_TEXT = { intrauterine: "intrauterine on ultrasound", unknown: "location unknown on ultrasound", ectopic: "ectopic" } as const;
+
+/** The current pregnancy in one line: its week or LMP, bleeding, and where the scan places it (null when not pregnant). */
+function pregnancyText(cp: { gestationalWeek?: number; lastMenstrualPeriod?: string; bleeding?: boolean; location?: keyof typeof LOCATION_TEXT } | undefined): string | null {
+  if (cp === undefined) return null;
+  const parts = [
+    cp.gestationalWeek !== undefined ? `week ${cp.gestationalWeek}` : cp.lastMenstrualPeriod !== undefined ? `LMP ${fmtDate(cp.lastMenstrualPeriod)}` : "pregnant, not dated",
+    cp.bleeding === undefined ? "bleeding not recorded" : cp.bleeding ? "bleeding" : "no bleeding",
+    cp.location === undefined ? "no scan recorded" : LOCATION_TEXT[cp.location],
+  ];
+  return parts.join(" · ");
 }
