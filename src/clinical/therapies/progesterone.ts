@@ -46,16 +46,17 @@ function rule(ctx: RuleContext): VerdictCore {
       week === undefined
         ? null
         : { id: "gestational-age", label: "Gestational age", value: Math.floor(week), unit: "weeks", cutOff: `< ${PRISM_LAST_WEEK + 1} weeks (first ${PRISM_LAST_WEEK} weeks)`, source: CITATIONS.prism2019.label, role: week < PRISM_LAST_WEEK + 1 ? "supports" : "against", reading: `Gestational age ${Math.floor(week)} weeks${cp.lastMenstrualPeriod !== undefined ? ` (from the last menstrual period ${cp.lastMenstrualPeriod})` : ""}` };
-    const found = (...more: VerdictFinding[]): VerdictFinding[] => [bleedF, lossF, ...(weekF === null ? [] : [weekF]), ...more];
+    // the findings of every verdict below: bleeding, losses, and the week and the scan where they are recorded
+    const findings = [bleedF, lossF, ...(weekF === null ? [] : [weekF]), ...(cp.location === undefined ? [] : [locationFinding(cp.location)])];
     if (cp.location === "ectopic") {
       const reasons = ["Ectopic pregnancy: progesterone has no role (PRISM treated intrauterine pregnancies only; NICE NG126 requires a scan-confirmed intrauterine pregnancy); the ectopic pregnancy needs its own management."];
-      return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: found(locationFinding(cp.location)), missing: [] });
+      return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings, missing: [] });
     }
     if (week !== undefined && week >= PRISM_LAST_WEEK + 1) {
       const reasons = [
         `Bleeding at ${Math.floor(week)} weeks: PRISM enrolled women bleeding in the first ${PRISM_LAST_WEEK} weeks of pregnancy (treated to 16 weeks), and NICE NG126's progesterone recommendation is for threatened miscarriage in early pregnancy; later bleeding needs obstetric assessment, not this regimen.`,
       ];
-      return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: found(...(cp.location === undefined ? [] : [locationFinding(cp.location)])), missing: [] });
+      return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings, missing: [] });
     }
     const missing: MissingItem[] = [];
     const pending: string[] = [];
@@ -71,9 +72,8 @@ function rule(ctx: RuleContext): VerdictCore {
       missing.push({ id: "gestational-age", label: "Gestational age", detail: "the last menstrual period or the week from the scan's dating" });
     }
     if (missing.length > 0) {
-      return verdict(def, "premature", "investigation-pending", pending[0]!, base, { reasons: pending, unmet: [], findings: found(...(cp.location === undefined ? [] : [locationFinding(cp.location)])), missing });
+      return verdict(def, "premature", "investigation-pending", pending[0]!, base, { reasons: pending, unmet: [], findings, missing });
     }
-    const located = locationFinding(cp.location as "intrauterine");
     const reasons = [
       `Bleeding in early pregnancy after ${dx.lossCount} previous loss(es), intrauterine pregnancy on ultrasound: vaginal micronised progesterone 400 mg twice daily to 16 weeks (PRISM; NICE NG126).`,
       "Guideline support: NICE NG126 offers it in this situation, and ESHRE 2022 and RCOG 2023 reportedly support it (positions as reported in secondary sources; not yet verified against the guideline text).",
@@ -81,7 +81,7 @@ function rule(ctx: RuleContext): VerdictCore {
     return verdict(def, "recommended", "guideline-supported", reasons[0]!, base, {
       reasons,
       unmet: [],
-      findings: found(located),
+      findings,
       missing: [],
       benefitClaim: { trial: "PRISM 2019", outcome: "live births", subgroup: "women with previous miscarriages (largest in those with 3 or more)" },
     });
@@ -94,7 +94,7 @@ function rule(ctx: RuleContext): VerdictCore {
   return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] });
 }
 
-/** PRISM enrolled women with bleeding in the first 12 weeks of pregnancy (the HTA report's objectives). */
+/** PRISM enrolled women with bleeding in the first 12 weeks of pregnancy (its HTA report's objectives; citations.json). */
 const PRISM_LAST_WEEK = 12;
 
 /** The current pregnancy's location on ultrasound as a finding: intrauterine supports, anything else is against. */
