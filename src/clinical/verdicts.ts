@@ -518,7 +518,12 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: week ?? "pregnant", unit: week !== undefined ? "weeks" : null, cutOff: "not pregnant at the start", source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
     return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
   }
-  // ... or one that starts early in pregnancy, for a patient past its start
+  // ... or one given in pregnancy, while the pregnancy is ectopic or past the protocol's start
+  if (protocol.starts === "in-pregnancy" && r.currentPregnancy?.location === "ectopic") {
+    reasons.push(`The current pregnancy is ectopic: the protocol (${protocol.name}) is given in an intrauterine pregnancy, so it does not apply to this one.`);
+    findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: "ectopic", unit: null, cutOff: "intrauterine", source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
+    return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
+  }
   const week = r.currentPregnancy === undefined ? undefined : currentGestationalWeek(r.currentPregnancy, ctx.today);
   if (protocol.starts === "in-pregnancy" && protocol.latestStartWeek !== undefined && week !== undefined && Math.floor(week) > protocol.latestStartWeek) {
     reasons.push(`The protocol starts by ${protocol.latestStartWeek} weeks of gestation (${protocol.name}); the patient is at ${Math.floor(week)} weeks, past its start, so it cannot be followed in this pregnancy.`);

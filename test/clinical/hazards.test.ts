@@ -390,7 +390,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(bare.missing.map((m) => m.id)).toEqual(["pregnancy-location", "gestational-age"]);
   });
 
-  it("H53 a protocol that starts early in pregnancy is not offered past its start: IVIG (Yamada, 4-6 weeks) at 7 weeks, intralipid after 12 weeks", () => {
+  it("H53 a protocol that starts early in pregnancy is not offered past its start (IVIG, Yamada 4-6 weeks, at 7 weeks; intralipid after 12 weeks) or in an ectopic pregnancy", () => {
     const at = (pregnancy: Record<string, unknown>): Assessment["therapies"] => {
       const rec = structuredClone(vignette("v45-pregnant-four-losses-ivig")) as { currentPregnancy: Record<string, unknown> };
       rec.currentPregnancy = pregnancy;
@@ -405,5 +405,10 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(at({ lastMenstrualPeriod: "2024-12-28" }).ivig.status).toBe("not-indicated");
     expect(at({ gestationalWeek: 12 }).intralipid.status).not.toBe("not-indicated");
     expect(at({ gestationalWeek: 13 }).intralipid.reasonKind).toBe("timing-mismatch");
+    // an ectopic pregnancy is not the intrauterine pregnancy these protocols are given in
+    const ectopic = at({ gestationalWeek: 5, location: "ectopic" });
+    expect(ectopic.ivig.status).toBe("not-indicated");
+    expect(ectopic.ivig.reasons[0]).toMatch(/ectopic/);
+    expect(at({ gestationalWeek: 5, location: "intrauterine" }).ivig.status).toBe("protocol-eligible");
   });
 });
