@@ -20,6 +20,7 @@
  */
 import { erfc, halfErfcSum } from "../core/erfc.js";
 import { qnorm as qnormApprox } from "../core/dist.js";
+import { acquireScratch, type Scratch } from "../core/scratch.js";
 
 const INV_SQRT_2PI = 0.3989422804014327;
 /**
@@ -166,7 +167,7 @@ function tilt(stage: StageGrid, theta: number): StageGrid {
   if (stage.free || theta === 0) return stage;
   const c = -0.5 * theta * theta * stage.t;
   const m = stage.g.length;
-  const buf = arenaTake(2 * m + 1);
+  const buf = stageArray(2 * m + 1);
   const g = buf.subarray(0, m);
   for (let j = 0; j < m; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
   const cum = buf.subarray(m);
@@ -193,40 +194,28 @@ let DIRECT = new Uint8Array(8);
 const atLeast = (a: Float64Array, n: number): Float64Array => (a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length)));
 
 /**
- * The stages' arrays (nodes, sub-density, prefix sums) are views into chunks reused from one design to the next:
- * no stage outlives the public call that made it (alphaSpendingBoundaries, betaSpendingFutility,
- * groupSequentialDesign reset the arena on entry; the calls are synchronous and not nested). A design of 50 looks
- * allocated about 0.4 MB of typed arrays before, and the scavenges that came with it.
+ * The stages' arrays (nodes, sub-density, prefix sums) are views of a scratch (core/scratch.ts) that each public
+ * call (alphaSpendingBoundaries, betaSpendingFutility, groupSequentialDesign) takes on entry and releases when it
+ * returns: no stage outlives the call that made it. A design of 50 looks allocated about 0.4 MB of typed arrays
+ * before, and the scavenges that came with it.
  */
-const ARENA_CHUNK = 1 << 16;
-const ARENA_KEEP = 8;
-const arena: Float64Array[] = [];
-let arenaChunk = 0;
-let arenaPos = 0;
+let stageMemory: Scratch | undefined;
 
-function arenaReset(): void {
-  arenaChunk = 0;
-  arenaPos = 0;
-  // A very large design's chunks are not kept beyond 8 (4 MB).
-  if (arena.length > ARENA_KEEP) arena.length = ARENA_KEEP;
+function withStageMemory<T>(run: () => T): T {
+  const outer = stageMemory;
+  const scratch = acquireScratch();
+  stageMemory = scratch;
+  try {
+    return run();
+  } finally {
+    stageMemory = outer;
+    scratch.release();
+  }
 }
 
-function arenaTake(n: number): Float64Array {
-  if (n > ARENA_CHUNK) return new Float64Array(n);
-  let chunk = arena[arenaChunk];
-  if (chunk !== undefined && arenaPos + n > chunk.length) {
-    arenaChunk++;
-    arenaPos = 0;
-    chunk = arena[arenaChunk];
-  }
-  if (chunk === undefined) {
-    chunk = new Float64Array(ARENA_CHUNK);
-    arena[arenaChunk] = chunk;
-    arenaPos = 0;
-  }
-  const view = chunk.subarray(arenaPos, arenaPos + n);
-  arenaPos += n;
-  return view;
+/** An array of n doubles for a stage, every element of which the caller writes. */
+function stageArray(n: number): Float64Array {
+  return stageMemory === undefined ? new Float64Array(n) : stageMemory.f64Any(n);
 }
 
 /**
@@ -325,7 +314,7 @@ function panelNodes(intervals: Intervals, panelWidth: number, zones: readonly Zo
       u = v;
     }
   }
-  const buf = arenaTake(3 * total + 1);
+  const buf = stageArray(3 * total + 1);
   const x = buf.subarray(0, total);
   const g = buf.subarray(total, 2 * total);
   const cum = buf.subarray(2 * total);
@@ -699,9 +688,10 @@ const within = (c: number, st: number): [number, number] => (Number.isFinite(c) 
  */
 export function alphaSpendingBoundaries(fractions: readonly number[], alpha: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[] } {
   checkFractions(fractions);
-  arenaReset();
-  const { boundaries, spent } = efficacyDesign(fractions, alpha, grid0.resolution ?? 1);
-  return { boundaries, spent };
+  return withStageMemory(() => {
+    const { boundaries, spent } = efficacyDesign(fractions, alpha, grid0.resolution ?? 1);
+    return { boundaries, spent };
+  });
 }
 
 /** The alpha-spending recursion, with the drift-0 stages it used (they serve the futility searches by tilting). */
@@ -932,8 +922,7 @@ function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, gues
  */
 export function betaSpendingFutility(fractions: readonly number[], efficacy: readonly number[], beta: number, grid0: GridOptions = {}): FutilityDesign {
   checkFractions(fractions);
-  arenaReset();
-  return futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1, undefined, grid0.alwaysOneSided === true);
+  return withStageMemory(() => futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1, undefined, grid0.alwaysOneSided === true));
 }
 
 /**
@@ -942,10 +931,11 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
  */
 export function groupSequentialDesign(fractions: readonly number[], alpha: number, beta: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[]; futility: FutilityDesign } {
   checkFractions(fractions);
-  arenaReset();
   const res = grid0.resolution ?? 1;
-  const eff = efficacyDesign(fractions, alpha, res);
-  return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages, grid0.alwaysOneSided === true) };
+  return withStageMemory(() => {
+    const eff = efficacyDesign(fractions, alpha, res);
+    return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages, grid0.alwaysOneSided === true) };
+  });
 }
 
 /**
