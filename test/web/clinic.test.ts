@@ -17,6 +17,7 @@ const NAME_B = "Beatrice Okafor-Profilb";
 const NAME_C = "Carys Penhallow-Profilc";
 let patientA = "";
 let patientB = "";
+let patientC = "";
 
 beforeAll(async () => {
   buildWeb();
@@ -314,7 +315,7 @@ describe("clinic", () => {
   // hazard H51: progesterone for bleeding needs a scan that shows the pregnancy in the uterus
   test("a pregnant patient with bleeding: progesterone waits for the scan, and is recommended once it shows an intrauterine pregnancy", async () => {
     await page.getByRole("link", { name: "Patients" }).first().click();
-    const patientC = await createPatient(NAME_C, "1991-05-05");
+    patientC = await createPatient(NAME_C, "1991-05-05");
     await addLoss(0, "7", "2023-03-01");
     await addLoss(1, "8", "2023-09-01");
     await fill("record.currentPregnancy.gestationalWeek", "7");
@@ -362,5 +363,9 @@ describe("clinic", () => {
     await page.goto(`${server.base}/patients/${patientB}/assessment`);
     await therapyCard("lit").waitFor();
     expect(await page.content()).not.toContain("Okafor");
+    // the read-only summary of a pregnant patient: the week, bleeding and the scan's finding (coded fields)
+    await page.goto(`${server.base}/patients/${patientC}`);
+    await page.getByTestId("patient-banner").waitFor();
+    expect(await page.locator("main").textContent()).toContain("week 7 · bleeding · intrauterine on ultrasound");
   });
 });
