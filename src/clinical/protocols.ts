@@ -59,7 +59,8 @@ export interface Protocol {
   starts: "before-conception" | "in-pregnancy" | "either";
   /**
    * For a protocol that starts in pregnancy: the last gestational week (completed weeks) in which it can still
-   * start as published; later in a pregnancy it cannot be followed (the verdict is not-indicated, timing).
+   * start as published; later in a pregnancy it cannot be followed (the verdict is not-indicated, timing: the
+   * immunotherapy ladder in verdicts.ts, and progesterone's own rule).
    */
   latestStartWeek?: number;
   sources: Citation[];

@@ -5,10 +5,14 @@ import { CITATIONS } from "../sources.js";
 import { allergy, lossFinding, safetyVerdict, verdict, type BaseParts, type MissingItem, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
+/** PRISM enrolled women with bleeding in the first 12 weeks of pregnancy (its HTA report's objectives; citations.json). */
+const PRISM_LAST_WEEK = 12;
+
 const PROTOCOL: Protocol = {
   therapy: "progesterone",
   name: "Vaginal micronised progesterone 400 mg twice daily from bleeding to 16 weeks (PRISM)",
   starts: "in-pregnancy",
+  latestStartWeek: PRISM_LAST_WEEK,
   sources: [CITATIONS.prism2019],
   steps: [
     { id: "progesterone", label: "Vaginal micronised progesterone from the onset of bleeding", kind: "medication", anchor: { kind: "start", offsetDays: 0 }, dose: { kind: "fixed", text: "400 mg vaginally twice daily" } },
@@ -45,14 +49,14 @@ function rule(ctx: RuleContext): VerdictCore {
     const weekF: VerdictFinding | null =
       week === undefined
         ? null
-        : { id: "gestational-age", label: "Gestational age", value: Math.floor(week), unit: "weeks", cutOff: `< ${PRISM_LAST_WEEK + 1} weeks (first ${PRISM_LAST_WEEK} weeks)`, source: CITATIONS.prism2019.label, role: week < PRISM_LAST_WEEK + 1 ? "supports" : "against", reading: `Gestational age ${Math.floor(week)} weeks${cp.lastMenstrualPeriod !== undefined ? ` (from the last menstrual period ${cp.lastMenstrualPeriod})` : ""}` };
+        : { id: "gestational-age", label: "Gestational age", value: Math.floor(week), unit: "weeks", cutOff: `< ${PRISM_LAST_WEEK + 1} weeks (first ${PRISM_LAST_WEEK} weeks)`, source: CITATIONS.prism2019.label, role: Math.floor(week) <= PRISM_LAST_WEEK ? "supports" : "against", reading: `Gestational age ${Math.floor(week)} weeks${cp.lastMenstrualPeriod !== undefined ? ` (from the last menstrual period ${cp.lastMenstrualPeriod})` : ""}` };
     // the findings of every verdict below: bleeding, losses, and the week and the scan where they are recorded
     const findings = [bleedF, lossF, ...(weekF === null ? [] : [weekF]), ...(cp.location === undefined ? [] : [locationFinding(cp.location)])];
     if (cp.location === "ectopic") {
       const reasons = ["Ectopic pregnancy: progesterone has no role (PRISM treated intrauterine pregnancies only; NICE NG126 requires a scan-confirmed intrauterine pregnancy); the ectopic pregnancy needs its own management."];
       return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings, missing: [] });
     }
-    if (week !== undefined && week >= PRISM_LAST_WEEK + 1) {
+    if (week !== undefined && Math.floor(week) > PRISM_LAST_WEEK) {
       const reasons = [
         `Bleeding at ${Math.floor(week)} weeks: PRISM enrolled women bleeding in the first ${PRISM_LAST_WEEK} weeks of pregnancy (treated to 16 weeks), and NICE NG126's progesterone recommendation is for threatened miscarriage in early pregnancy; later bleeding needs obstetric assessment, not this regimen.`,
       ];
@@ -93,9 +97,6 @@ function rule(ctx: RuleContext): VerdictCore {
   ];
   return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [bleedF, lossF], missing: [] });
 }
-
-/** PRISM enrolled women with bleeding in the first 12 weeks of pregnancy (its HTA report's objectives; citations.json). */
-const PRISM_LAST_WEEK = 12;
 
 /** The current pregnancy's location on ultrasound as a finding: intrauterine supports, anything else is against. */
 function locationFinding(location: "intrauterine" | "unknown" | "ectopic"): VerdictFinding {
