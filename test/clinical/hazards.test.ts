@@ -411,4 +411,28 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(ectopic.ivig.reasons[0]).toMatch(/ectopic/);
     expect(at({ gestationalWeek: 5, location: "intrauterine" }).ivig.status).toBe("protocol-eligible");
   });
+
+  it("H54 heparin + aspirin for APS is not started in an ectopic current pregnancy: not indicated, the ectopic finding named, the indication kept for the next pregnancy", () => {
+    const at = (location: string | undefined): Assessment["therapies"]["lmwh-aspirin"] => {
+      const rec = structuredClone(vignette("v66-pregnant-aps")) as { currentPregnancy: Record<string, unknown> };
+      if (location !== undefined) rec.currentPregnancy.location = location;
+      return assess(rec).therapies["lmwh-aspirin"];
+    };
+    // LMWH starts at the positive test: an intrauterine or not-yet-located pregnancy keeps the APS verdict
+    for (const location of [undefined, "intrauterine", "unknown"]) expect(at(location).status, String(location)).toBe("recommended");
+    const ectopic = at("ectopic");
+    expect(ectopic.status).toBe("not-indicated");
+    expect(ectopic.reasonKind).toBe("timing-mismatch");
+    expect(ectopic.findings[0]).toMatchObject({ id: "current-pregnancy", value: "ectopic", role: "against" });
+    expect(ectopic.reasons[0]).toMatch(/ectopic/);
+    expect(ectopic.reasons[1]).toMatch(/^For the next pregnancy, the indication stands: APS with 3 losses/);
+    // the guideline marks still sit on the reason that quotes the guidelines
+    for (const g of ectopic.citedGuidelines ?? []) expect(ectopic.reasons[g.reason]).toMatch(/ESHRE 2017/);
+    expect(ectopic.citedGuidelines?.length).toBeGreaterThan(0);
+    // a persistent aPL with two losses (protocol-eligible) is stopped the same way
+    const two = structuredClone(vignette("v09-apl-persistent-two-losses")) as { currentPregnancy?: Record<string, unknown> };
+    expect(assess(two).therapies["lmwh-aspirin"].status).toBe("protocol-eligible");
+    two.currentPregnancy = { gestationalWeek: 6, location: "ectopic" };
+    expect(assess(two).therapies["lmwh-aspirin"].status).toBe("not-indicated");
+  });
 });

@@ -28,7 +28,23 @@ const PROTOCOL: Protocol = {
   notes: [],
 };
 
+/**
+ * In an ectopic current pregnancy the APS regimen has nothing to carry: it is given so that an intrauterine pregnancy
+ * goes on, and the ectopic pregnancy needs its own management first. The indication found stands for the next
+ * pregnancy, and the verdict says so (hazard H54).
+ */
 function rule(ctx: RuleContext): VerdictCore {
+  const v = apsRule(ctx);
+  if (ctx.r.currentPregnancy?.location !== "ectopic" || (v.status !== "recommended" && v.status !== "protocol-eligible")) return v;
+  const reason = `The current pregnancy is ectopic: heparin and aspirin are given to carry an intrauterine pregnancy, so they do not apply to this one, whose own management comes first.`;
+  const reasons = [reason, `For the next pregnancy, the indication stands: ${v.headline.slice(v.headline.indexOf(" — ") + 3)}.`, ...v.reasons];
+  const current: VerdictFinding = { id: "current-pregnancy", label: "Current pregnancy", value: "ectopic", unit: null, cutOff: "intrauterine", source: "ESHRE 2017 and ACR 2020 (APS regimens are given in an intrauterine pregnancy)", role: "against", reading: reason };
+  const base: BaseParts = { safetyChecks: v.safetyChecks, coInterventions: v.coInterventions, criteriaSource: v.criteriaSource };
+  const citedGuidelines = v.citedGuidelines?.map((g) => ({ ...g, reason: g.reason + 2 }));
+  return verdict(lmwhAspirin, "not-indicated", "timing-mismatch", reason, base, { reasons, unmet: v.unmet, findings: [current, ...v.findings], missing: v.missing, ...(citedGuidelines !== undefined ? { citedGuidelines } : {}) });
+}
+
+function apsRule(ctx: RuleContext): VerdictCore {
   const { dx } = ctx;
   const def = lmwhAspirin;
   const safetyChecks = def.safetyChecks(ctx);
