@@ -361,6 +361,13 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const ectopic = at("ectopic");
     expect(ectopic.status).toBe("not-indicated");
     expect(ectopic.reasons[0]).toMatch(/^Ectopic pregnancy/);
+    // the location decides it: an ectopic pregnancy with bleeding not recorded (as read from an EHR) names no pending step
+    const noBleeding = structuredClone(bleeding) as { currentPregnancy: Record<string, unknown> };
+    noBleeding.currentPregnancy = { gestationalWeek: 6, location: "ectopic" };
+    const unrecorded = assess(noBleeding).therapies.progesterone;
+    expect(unrecorded.status).toBe("not-indicated");
+    expect(unrecorded.missing).toEqual([]);
+    expect(unrecorded.findings.map((f) => f.id)).toEqual(["losses", "pregnancy-location"]);
     // no other bleeding record anywhere reaches "recommended" without a confirmed intrauterine pregnancy
     for (const [f, a] of all()) {
       const rec = readJson(join(VIGNETTES, f)) as { currentPregnancy?: { location?: string } };

@@ -25,6 +25,48 @@ describe("FHIR R4 Bundle → patient record", () => {
     });
   }
 
+  describe("an active ectopic pregnancy diagnosis is the current pregnancy's location (H54)", () => {
+    const pregnant = obs("preg", LOINC, "82810-3", {
+      effectiveDateTime: "2026-11-20",
+      valueCodeableConcept: { coding: [{ system: SNOMED, code: "77386006" }] },
+      component: [{ code: { coding: [{ system: LOINC, code: "18185-9" }] }, valueQuantity: q(45, "d") }],
+    });
+    const ectopic = (clinicalStatus: string, onsetDateTime?: string) => ({
+      resourceType: "Condition",
+      id: `ectopic-${clinicalStatus}`,
+      clinicalStatus: { coding: [{ system: "http://terminology.hl7.org/CodeSystem/condition-clinical", code: clinicalStatus }] },
+      code: { coding: [{ system: SNOMED, code: "34801009" }] },
+      subject: { reference: "Patient/rpl-a" },
+      ...(onsetDateTime !== undefined ? { onsetDateTime } : {}),
+    });
+    it("sets currentPregnancy.location with its provenance, and the in-pregnancy verdicts read it", () => {
+      const imp = bundleToRecord(withResources(pregnant, ectopic("active", "2026-11-25")), { today: TODAY });
+      expect(imp.normalised.currentPregnancy).toEqual({ gestationalWeek: 6, location: "ectopic" });
+      expect(imp.provenance["currentPregnancy.location"]).toBe("Condition/ectopic-active");
+      const a = assessRecord(imp.normalised, { today: TODAY });
+      expect(a.therapies.progesterone.status).toBe("not-indicated");
+      expect(a.therapies.ivig.findings.some((f) => f.id === "current-pregnancy" && f.value === "ectopic") || a.therapies.ivig.status === "not-indicated").toBe(true);
+    });
+    it("a resolved one, or one dated before this pregnancy began, is listed and not read", () => {
+      for (const c of [ectopic("resolved", "2026-11-25"), ectopic("active", "2025-03-01")]) {
+        const imp = bundleToRecord(withResources(pregnant, c), { today: TODAY });
+        expect(imp.normalised.currentPregnancy).toEqual({ gestationalWeek: 6 });
+        expect(imp.unmapped.find((u) => u.resource === `Condition/${c.id}`)?.reason).toMatch(c.id === "ectopic-resolved" ? /past ectopic/ : /before the current pregnancy .* began/);
+      }
+      // 2026-11-20 less 6 weeks is 2026-10-09: a diagnosis that day is this pregnancy's
+      expect(bundleToRecord(withResources(pregnant, ectopic("active", "2026-10-09")), { today: TODAY }).normalised.currentPregnancy?.location).toBe("ectopic");
+      expect(bundleToRecord(withResources(pregnant, ectopic("active", "2026-10-08")), { today: TODAY }).normalised.currentPregnancy?.location).toBeUndefined();
+    });
+    it("without a pregnancy status it is itself the current pregnancy, with a warning; undated, it is read with a warning", () => {
+      const alone = bundleToRecord(withResources(ectopic("active", "2026-11-25")), { today: TODAY });
+      expect(alone.normalised.currentPregnancy).toEqual({ location: "ectopic" });
+      expect(alone.warnings.join(" ")).toMatch(/no pregnancy status: read as a current ectopic pregnancy/);
+      const undated = bundleToRecord(withResources(pregnant, ectopic("active")), { today: TODAY });
+      expect(undated.normalised.currentPregnancy?.location).toBe("ectopic");
+      expect(undated.warnings.join(" ")).toMatch(/has no date/);
+    });
+  });
+
   it("converts non-SI units with UCUM and keeps what was written", () => {
     const imp = bundleToRecord(profileBundle("a"), { today: TODAY });
     const r = imp.normalised;

@@ -36,11 +36,16 @@ function rule(ctx: RuleContext): VerdictCore {
     const reasons = ["Not pregnant now: progesterone has no proven benefit without bleeding (PROMISE); if bleeding occurs in a future pregnancy after a previous miscarriage, vaginal progesterone becomes the recommended option once a scan shows the pregnancy in the uterus (PRISM; NICE NG126)."];
     return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [lossF], missing: [] });
   }
+  const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: cp.bleeding === undefined ? "not recorded" : cp.bleeding ? "yes" : "no", unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding === true ? "supports" : cp.bleeding === false ? "against" : "context", reading: `Bleeding in the current pregnancy: ${cp.bleeding === undefined ? "not recorded" : cp.bleeding ? "yes" : "no"}` };
+  // an ectopic pregnancy is decided by its location alone, whether or not bleeding is recorded
+  if (cp.location === "ectopic") {
+    const reasons = ["Ectopic pregnancy: progesterone has no role (PRISM treated intrauterine pregnancies only; NICE NG126 requires a scan-confirmed intrauterine pregnancy); the ectopic pregnancy needs its own management."];
+    return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [...(cp.bleeding === undefined ? [] : [bleedF]), lossF, locationFinding("ectopic")], missing: [] });
+  }
   if (cp.bleeding === undefined) {
     const reasons = ["Pregnant now, but whether there is bleeding is not recorded: the indication depends on it."];
     return verdict(def, "premature", "investigation-pending", reasons[0]!, base, { reasons, unmet: [], findings: [lossF], missing: [{ id: "bleeding", label: "Bleeding in the current pregnancy", detail: "record whether there is vaginal bleeding" }] });
   }
-  const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: cp.bleeding ? "yes" : "no", unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding ? "supports" : "against", reading: `Bleeding in the current pregnancy: ${cp.bleeding ? "yes" : "no"}` };
   if (cp.bleeding && dx.lossCount >= 1) {
     // PRISM enrolled women bleeding in the first 12 weeks and started progesterone only with an intrauterine sac on
     // ultrasound; NICE NG126 offers it once a scan has confirmed an intrauterine pregnancy: a pregnancy not yet seen
@@ -52,10 +57,6 @@ function rule(ctx: RuleContext): VerdictCore {
         : { id: "gestational-age", label: "Gestational age", value: Math.floor(week), unit: "weeks", cutOff: `< ${PRISM_LAST_WEEK + 1} weeks (first ${PRISM_LAST_WEEK} weeks)`, source: CITATIONS.prism2019.label, role: Math.floor(week) <= PRISM_LAST_WEEK ? "supports" : "against", reading: `Gestational age ${Math.floor(week)} weeks${cp.lastMenstrualPeriod !== undefined ? ` (from the last menstrual period ${cp.lastMenstrualPeriod})` : ""}` };
     // the findings of every verdict below: bleeding, losses, and the week and the scan where they are recorded
     const findings = [bleedF, lossF, ...(weekF === null ? [] : [weekF]), ...(cp.location === undefined ? [] : [locationFinding(cp.location)])];
-    if (cp.location === "ectopic") {
-      const reasons = ["Ectopic pregnancy: progesterone has no role (PRISM treated intrauterine pregnancies only; NICE NG126 requires a scan-confirmed intrauterine pregnancy); the ectopic pregnancy needs its own management."];
-      return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, { reasons, unmet: [], findings, missing: [] });
-    }
     if (week !== undefined && Math.floor(week) > PRISM_LAST_WEEK) {
       const reasons = [
         `Bleeding at ${Math.floor(week)} weeks: PRISM enrolled women bleeding in the first ${PRISM_LAST_WEEK} weeks of pregnancy (treated to 16 weeks), and NICE NG126's progesterone recommendation is for threatened miscarriage in early pregnancy; later bleeding needs obstetric assessment, not this regimen.`,

@@ -85,6 +85,7 @@ export const CONDITION_TARGETS = [
   "diabetes",
   "hypertension",
   "pregnancy-loss",
+  "ectopic-pregnancy",
 ] as const;
 export type ConditionTarget = (typeof CONDITION_TARGETS)[number];
 
@@ -188,6 +189,7 @@ export const DEFAULT_CODES = {
     { system: SNOMED, code: "46635009", target: "diabetes" }, // Type 1
     { system: SNOMED, code: "38341003", target: "hypertension" },
     { system: SNOMED, code: "17369002", target: "pregnancy-loss" }, // Miscarriage
+    { system: SNOMED, code: "34801009", target: "ectopic-pregnancy" }, // Ectopic pregnancy: an active one is the current pregnancy's location
   ],
   procedures: [
     { system: SNOMED, code: "233545006", target: "hysteroscopy" },

@@ -298,6 +298,38 @@ function latest<T>(ctx: Ctx, items: Dated<T>[], what: string): Dated<T> | undefi
 }
 
 /**
+ * An active ectopic pregnancy diagnosis (Condition, SNOMED CT 34801009) is where the current pregnancy is: it sets
+ * `currentPregnancy.location` (hazards H51, H53, H54 read it). One dated before the pregnancy status's pregnancy began
+ * (its date less its gestational age) belongs to an earlier pregnancy and is listed, not read. Without a pregnancy
+ * status the active diagnosis is itself the current pregnancy, and a warning says so. An intrauterine finding and
+ * bleeding are not read from the EHR: they stay missing and the progesterone verdict names them (docs/interop.md).
+ */
+/** Ectopic pregnancies are found in the first trimester: an undated pregnancy is taken to have begun at most this long ago. */
+const ECTOPIC_WEEKS_WITHOUT_DATING = 14;
+
+function readEctopic(ctx: Ctx, found: Dated<true> | undefined, preg: Dated<{ gestationalWeek?: number }> | undefined, record: Record<string, unknown>, prov: Record<string, string>): void {
+  if (found === undefined) return;
+  if (preg === undefined) {
+    record.currentPregnancy = { location: "ectopic" };
+    prov["currentPregnancy.location"] = ref(found.source);
+    ctx.warnings.push(`an active ectopic pregnancy diagnosis (${ref(found.source)}) and no pregnancy status: read as a current ectopic pregnancy without a gestational age`);
+    return;
+  }
+  if (found.date !== undefined && preg.date !== undefined) {
+    const weeks = preg.value.gestationalWeek ?? ECTOPIC_WEEKS_WITHOUT_DATING;
+    const began = new Date(`${preg.date}T00:00:00Z`);
+    began.setUTCDate(began.getUTCDate() - 7 * weeks);
+    if (found.date < began.toISOString().slice(0, 10)) {
+      const how = preg.value.gestationalWeek === undefined ? `no gestational age: at most ${ECTOPIC_WEEKS_WITHOUT_DATING} weeks assumed` : `${weeks} weeks`;
+      skip(ctx, found.source, undefined, `an active ectopic pregnancy diagnosis dated ${found.date}, before the current pregnancy (${ref(preg.source)}, ${preg.date}, ${how}) began: not read as its location`);
+      return;
+    }
+  } else ctx.warnings.push(`the active ectopic pregnancy diagnosis ${ref(found.source)} or the pregnancy status has no date: the diagnosis is read as the current pregnancy's location; check it is this pregnancy`);
+  record.currentPregnancy = { ...preg.value, location: "ectopic" };
+  prov["currentPregnancy.location"] = ref(found.source);
+}
+
+/**
  * Maps FHIR R4 content (one or more Bundles, or single resources) to a validated Decidua patient record.
  * Throws InputError for a non-R4 or invalid resource and for a unit that cannot be read.
  */
@@ -327,6 +359,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   let ana: Dated<{ titre: string }>[] = [];
   const safety: Record<string, unknown> = {};
   const pregnancy: Dated<{ gestationalWeek?: number }>[] = [];
+  const ectopic: Dated<true>[] = [];
   const allergies = new Set<AllergyTarget>();
   let allergyResources = 0;
   let allergyUnreadable = 0;
@@ -492,6 +525,10 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
         return skip(ctx, c, c.code, "recorded diagnosis: Decidua reads thyroid function from TSH/TPO results");
       case "pregnancy-loss":
         return skip(ctx, c, c.code, "a loss recorded as a diagnosis: Decidua counts losses from pregnancy-outcome Observations with gestational age");
+      case "ectopic-pregnancy":
+        if (!active) return skip(ctx, c, c.code, `clinical status "${cs}": a past ectopic pregnancy is counted from pregnancy-outcome Observations, not read as the current pregnancy`);
+        ectopic.push({ date: dateOf(c.onsetDateTime, c.recordedDate), value: true, source: c as AnyResource });
+        return;
     }
   };
 
@@ -729,6 +766,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     record.currentPregnancy = preg.value;
     prov.currentPregnancy = ref(preg.source);
   }
+  readEctopic(ctx, latest(ctx, ectopic, "ectopic pregnancy diagnosis"), preg, record, prov);
   if (patient.id !== undefined) record.id = patient.id;
 
   const normalised = validate(record, ctx, opts);
