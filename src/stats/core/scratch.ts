@@ -75,7 +75,23 @@ class Pool<T extends Float64Array | Uint8Array> {
 export class Scratch implements ArrayAllocator {
   private readonly f = new Pool((n) => new Float64Array(n));
   private readonly u = new Pool((n) => new Uint8Array(n));
+  /** Workspaces by the function that makes them. */
+  private readonly kept = new Map<() => object, object>();
   inUse = false;
+
+  /**
+   * A working object that lives with this scratch: made by `make` on first use, the same object for every later
+   * analysis that takes this scratch (for arrays an analysis grows and reuses, like the group sequential
+   * convolution's). Release does not clear it; whoever uses one writes what it reads.
+   */
+  workspace<T extends object>(make: () => T): T {
+    let w = this.kept.get(make) as T | undefined;
+    if (w === undefined) {
+      w = make();
+      this.kept.set(make, w);
+    }
+    return w;
+  }
 
   f64(n: number): Float64Array {
     return this.f.take(n, true);

@@ -163,11 +163,11 @@ function covers(intervals: Intervals, t: number, theta: number, reach: number): 
  */
 const TILT_MAX = 8;
 
-function tilt(stage: StageGrid, theta: number): StageGrid {
+function tilt(mem: StageMemory, stage: StageGrid, theta: number): StageGrid {
   if (stage.free || theta === 0) return stage;
   const c = -0.5 * theta * theta * stage.t;
   const m = stage.g.length;
-  const buf = stageArray(2 * m + 1);
+  const buf = mem.stageArray(2 * m + 1);
   const g = buf.subarray(0, m);
   for (let j = 0; j < m; j++) g[j] = (stage.g[j] as number) * Math.exp(theta * (stage.x[j] as number) + c);
   const cum = buf.subarray(m);
@@ -176,46 +176,54 @@ function tilt(stage: StageGrid, theta: number): StageGrid {
 }
 
 /**
- * Scratch arrays of the convolution (grown as needed, never shrunk): allocating them per look cost more than
- * the sums that use them (off-heap buffers, and the scavenges they bring).
+ * The convolution's working arrays (grown as needed, never shrunk), kept with a scratch from one public call to
+ * the next: allocating them per look cost more than the sums that use them (off-heap buffers, and the scavenges
+ * they bring).
  */
-let W: Float64Array = new Float64Array(256);
-let RC: Float64Array = new Float64Array(256);
-let RQ: Float64Array = new Float64Array(64);
-let RD: Float64Array = new Float64Array(64);
-let AB: Float64Array = new Float64Array(64);
-let U: Float64Array = new Float64Array(64);
-let BS: Float64Array = new Float64Array(8);
-let EOLD: Float64Array = new Float64Array(8);
-let UB: Float64Array = new Float64Array(8);
-let P0OLD = new Int32Array(8);
-let VALID = new Uint8Array(8);
-let DIRECT = new Uint8Array(8);
+class ConvolutionArrays {
+  w: Float64Array = new Float64Array(256);
+  rc: Float64Array = new Float64Array(256);
+  rq: Float64Array = new Float64Array(64);
+  rd: Float64Array = new Float64Array(64);
+  ab: Float64Array = new Float64Array(64);
+  u: Float64Array = new Float64Array(64);
+  bS: Float64Array = new Float64Array(8);
+  eOld: Float64Array = new Float64Array(8);
+  uB: Float64Array = new Float64Array(8);
+  p0Old: Int32Array = new Int32Array(8);
+  valid: Uint8Array = new Uint8Array(8);
+  direct: Uint8Array = new Uint8Array(8);
+}
+const newConvolutionArrays = (): ConvolutionArrays => new ConvolutionArrays();
 const atLeast = (a: Float64Array, n: number): Float64Array => (a.length >= n ? a : new Float64Array(Math.max(n, 2 * a.length)));
 
 /**
- * The stages' arrays (nodes, sub-density, prefix sums) are views of a scratch (core/scratch.ts) that each public
- * call (alphaSpendingBoundaries, betaSpendingFutility, groupSequentialDesign) takes on entry and releases when it
- * returns: no stage outlives the call that made it. A design of 50 looks allocated about 0.4 MB of typed arrays
- * before, and the scavenges that came with it.
+ * The working memory of one public call (alphaSpendingBoundaries, betaSpendingFutility, groupSequentialDesign),
+ * passed to everything that makes a stage:
+ * - the stages' arrays (nodes, sub-density, prefix sums) are views of a scratch (core/scratch.ts) taken on entry
+ *   and released on return, so no stage outlives the call that made it (a design of 50 looks allocated about
+ *   0.4 MB of typed arrays before, and the scavenges that came with it);
+ * - `conv`, the convolution's arrays, is the scratch's workspace.
  */
-let stageMemory: Scratch | undefined;
+class StageMemory {
+  readonly conv: ConvolutionArrays;
+  constructor(private readonly scratch: Scratch) {
+    this.conv = scratch.workspace(newConvolutionArrays);
+  }
 
-function withStageMemory<T>(run: () => T): T {
-  const outer = stageMemory;
-  const scratch = acquireScratch();
-  stageMemory = scratch;
-  try {
-    return run();
-  } finally {
-    stageMemory = outer;
-    scratch.release();
+  /** An array of n doubles for a stage, every element of which the caller writes. */
+  stageArray(n: number): Float64Array {
+    return this.scratch.f64Any(n);
   }
 }
 
-/** An array of n doubles for a stage, every element of which the caller writes. */
-function stageArray(n: number): Float64Array {
-  return stageMemory === undefined ? new Float64Array(n) : stageMemory.f64Any(n);
+function withStageMemory<T>(run: (mem: StageMemory) => T): T {
+  const scratch = acquireScratch();
+  try {
+    return run(new StageMemory(scratch));
+  } finally {
+    scratch.release();
+  }
 }
 
 /**
@@ -280,7 +288,7 @@ function stageEdges(prev: readonly Edge[], intervals: Intervals, t: number): Edg
  * panels no wider than panelWidth, and within a zone no wider than its w (each stretch between zone ends has
  * its own equal panels).
  */
-function panelNodes(intervals: Intervals, panelWidth: number, zones: readonly Zone[]): { x: Float64Array; g: Float64Array; cum: Float64Array; w: Float64Array; panels: Panel[] } {
+function panelNodes(mem: StageMemory, intervals: Intervals, panelWidth: number, zones: readonly Zone[]): { x: Float64Array; g: Float64Array; cum: Float64Array; w: Float64Array; panels: Panel[] } {
   const panels: Panel[] = [];
   let total = 0;
   for (const [a, b] of intervals) {
@@ -314,11 +322,11 @@ function panelNodes(intervals: Intervals, panelWidth: number, zones: readonly Zo
       u = v;
     }
   }
-  const buf = stageArray(3 * total + 1);
+  const buf = mem.stageArray(3 * total + 1);
   const x = buf.subarray(0, total);
   const g = buf.subarray(total, 2 * total);
   const cum = buf.subarray(2 * total);
-  const w = (W = atLeast(W, total));
+  const w = (mem.conv.w = atLeast(mem.conv.w, total));
   let p = 0;
   for (const { a, h, n } of panels) {
     for (let j = 0; j < n; j++) {
@@ -369,14 +377,14 @@ function prefixSums(g: Float64Array, cum: Float64Array): void {
  * follow φ(e − r h) ∝ A · B^r · C_r with A = e^{−e²/2Δ}, B = e^{e h/Δ}, C_r = e^{−r²h²/2Δ}: two exponentials per
  * node and row instead of one per term.
  */
-function propagate(prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
+function propagate(mem: StageMemory, prev: StageGrid, t: number, theta: number, intervals: Intervals, nextDelta: number, resolution: number, reach: number): StageGrid {
   if (prev.free && covers(intervals, t, theta, reach)) return freeStage(t);
   const clipped = clip(intervals, t, theta, reach);
   // f_k keeps the earlier regions' ends smoothed only by the kernels since (width √(t_k − t_j)): panels no wider
   // than 4 √(t_k − t_j) there.
   const w0 = panelWidthFor(t, nextDelta, resolution);
   const grid = prev.free ? { width: w0, zones: [] } : edgeGrid(prev.edges, t, w0, resolution);
-  const { x, g, cum, w, panels } = panelNodes(clipped, grid.width, grid.zones);
+  const { x, g, cum, w, panels } = panelNodes(mem, clipped, grid.width, grid.zones);
   const edges = stageEdges(prev.edges, clipped, t);
   // At drift 0 on a symmetric interval from an even density the new density is even: compute half of it.
   const first = clipped[0];
@@ -405,9 +413,10 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
   const nRows = prev.panels.length;
   let cTotal = 0;
   for (const p of prev.panels) cTotal += Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
-  const rc = (RC = atLeast(RC, cTotal));
-  const rq = (RQ = atLeast(RQ, nRows * nq));
-  const rd = (RD = atLeast(RD, nRows * nq));
+  const conv = mem.conv;
+  const rc = (conv.rc = atLeast(conv.rc, cTotal));
+  const rq = (conv.rq = atLeast(conv.rq, nRows * nq));
+  const rd = (conv.rd = atLeast(conv.rd, nRows * nq));
   let cOff = 0;
   const rows = prev.panels.map((p, r) => {
     const maxR = Math.min(p.n, Math.ceil((2 * band) / p.h) + 2);
@@ -428,21 +437,21 @@ function propagate(prev: StageGrid, t: number, theta: number, intervals: Interva
   // recurrence too: when E moves by D (= H − s h, s the panels p0 moved), e_q² changes by D (E + E_old − 2 δ_q),
   // so A_q gains the common factor e^{−D (E + E_old)/2Δ} and the per-node constant e^{D δ_q/Δ} = u_q d_q^s
   // (u_q = e^{H δ_q/Δ}), and B* gains e^{D h/Δ}: one exponential per node and previous interval instead of nine.
-  const ab = (AB = atLeast(AB, nRows * nq));
-  const u = (U = atLeast(U, nRows * nq));
-  const bS = (BS = atLeast(BS, nRows));
-  const eOld = (EOLD = atLeast(EOLD, nRows));
-  const uB = (UB = atLeast(UB, nRows));
-  if (P0OLD.length < nRows) {
-    P0OLD = new Int32Array(2 * nRows);
-    VALID = new Uint8Array(2 * nRows);
-    DIRECT = new Uint8Array(2 * nRows);
+  const ab = (conv.ab = atLeast(conv.ab, nRows * nq));
+  const u = (conv.u = atLeast(conv.u, nRows * nq));
+  const bS = (conv.bS = atLeast(conv.bS, nRows));
+  const eOld = (conv.eOld = atLeast(conv.eOld, nRows));
+  const uB = (conv.uB = atLeast(conv.uB, nRows));
+  if (conv.p0Old.length < nRows) {
+    conv.p0Old = new Int32Array(2 * nRows);
+    conv.valid = new Uint8Array(2 * nRows);
+    conv.direct = new Uint8Array(2 * nRows);
   }
-  const p0Old = P0OLD;
-  const valid = VALID;
+  const p0Old = conv.p0Old;
+  const valid = conv.valid;
   // A row whose factors e^{H h/Δ} would leave the double range (a new grid far coarser than the kernel: a look
   // just after another) takes its exponentials directly at every node.
-  const direct = DIRECT;
+  const direct = conv.direct;
   for (const P of panels) {
     const H = P.h;
     for (let r = 0; r < nRows; r++) {
@@ -572,16 +581,16 @@ function crossing(prev: StageGrid, t: number, theta: number, level: number, side
   return halfErfcSum(s, g, x, a, b, c, (side * Math.SQRT1_2) / sd);
 }
 
-/** d/dlevel of the last densityAt (for third-order root steps; the same exponentials). */
-let densitySlope = 0;
-
-/** Density of S_k at level on the paths still running (d/dlevel of crossing(…, −1)); its slope in densitySlope. */
-function densityAt(prev: StageGrid, t: number, theta: number, level: number): number {
+/**
+ * Density of S_k at level on the paths still running (d/dlevel of crossing(…, −1)). Its slope (d/dlevel, for
+ * third-order root steps: the same exponentials) is written to slope[at].
+ */
+function densityAt(prev: StageGrid, t: number, theta: number, level: number, slope: Float64Array, at: number): number {
   if (prev.free) {
     const sd = Math.sqrt(t);
     const z = (level - theta * t) / sd;
     const v = (INV_SQRT_2PI * Math.exp(-0.5 * z * z)) / sd;
-    densitySlope = (-z / sd) * v;
+    slope[at] = (-z / sd) * v;
     return v;
   }
   const sd = Math.sqrt(t - prev.t);
@@ -598,7 +607,7 @@ function densityAt(prev: StageGrid, t: number, theta: number, level: number): nu
     s += v;
     s1 += v * d;
   }
-  densitySlope = (-s1 * INV_SQRT_2PI) / (sd * sd * sd);
+  slope[at] = (-s1 * INV_SQRT_2PI) / (sd * sd * sd);
   return (s * INV_SQRT_2PI) / sd;
 }
 
@@ -659,6 +668,7 @@ function solveMonotone(p: (c: number) => number, dp: (c: number) => number, targ
  * given stage. Returns the stage each look saw.
  */
 function recurse(
+  mem: StageMemory,
   fractions: readonly number[],
   theta: number,
   res: number,
@@ -673,7 +683,7 @@ function recurse(
     const t = fractions[k] as number;
     stages[k] = prev;
     const iv = look(k, prev, t, Math.sqrt(t));
-    if (k < K - 1) prev = propagate(prev, t, theta, iv, (fractions[k + 1] as number) - t, res, reach);
+    if (k < K - 1) prev = propagate(mem, prev, t, theta, iv, (fractions[k + 1] as number) - t, res, reach);
   }
   return stages;
 }
@@ -688,20 +698,21 @@ const within = (c: number, st: number): [number, number] => (Number.isFinite(c) 
  */
 export function alphaSpendingBoundaries(fractions: readonly number[], alpha: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[] } {
   checkFractions(fractions);
-  return withStageMemory(() => {
-    const { boundaries, spent } = efficacyDesign(fractions, alpha, grid0.resolution ?? 1);
+  return withStageMemory((mem) => {
+    const { boundaries, spent } = efficacyDesign(mem, fractions, alpha, grid0.resolution ?? 1);
     return { boundaries, spent };
   });
 }
 
 /** The alpha-spending recursion, with the drift-0 stages it used (they serve the futility searches by tilting). */
-function efficacyDesign(fractions: readonly number[], alpha: number, res: number): { boundaries: number[]; spent: number[]; stages: StageGrid[] } {
+function efficacyDesign(mem: StageMemory, fractions: readonly number[], alpha: number, res: number): { boundaries: number[]; spent: number[]; stages: StageGrid[] } {
   const boundaries: number[] = [];
   const spent: number[] = [];
   let prevSpent = 0;
   // Each search starts from the marginal bound scaled as the previous look's solution was (the ratio varies slowly).
   let ratio = 1;
-  const stages = recurse(fractions, 0, res, (_k, prev, t, st) => {
+  const slope = new Float64Array(2);
+  const stages = recurse(mem, fractions, 0, res, (_k, prev, t, st) => {
     const cum = obrienFlemingAlphaSpent(t, alpha);
     const inc = cum - prevSpent;
     const marginal = inc > 0 ? -qnorm(inc / 2) : Infinity;
@@ -715,15 +726,13 @@ function efficacyDesign(fractions: readonly number[], alpha: number, res: number
       let second = 0;
       const dp = prev.symmetric
         ? (z: number): number => {
-            const v = -2 * st * densityAt(prev, t, 0, z * st);
-            second = -2 * st * st * densitySlope;
+            const v = -2 * st * densityAt(prev, t, 0, z * st, slope, 0);
+            second = -2 * st * st * (slope[0] as number);
             return v;
           }
         : (z: number): number => {
-            const up = densityAt(prev, t, 0, z * st);
-            const slopeUp = densitySlope;
-            const v = -st * (up + densityAt(prev, t, 0, -z * st));
-            second = -st * st * (slopeUp - densitySlope);
+            const v = -st * (densityAt(prev, t, 0, z * st, slope, 0) + densityAt(prev, t, 0, -z * st, slope, 1));
+            second = -st * st * ((slope[0] as number) - (slope[1] as number));
             return v;
           };
       // The bound lies below the marginal one (P(continue, |Z_k| ≥ c) ≤ P(|Z_k| ≥ c)).
@@ -740,8 +749,8 @@ function efficacyDesign(fractions: readonly number[], alpha: number, res: number
 }
 
 /** The drift-0 stages of the efficacy-only regions (as efficacyDesign's for its own boundaries). */
-function efficacyStages(fractions: readonly number[], efficacy: readonly number[], res: number): StageGrid[] {
-  return recurse(fractions, 0, res, (k, _prev, _t, st) => [within(efficacy[k] as number, st)], TILT_MAX);
+function efficacyStages(mem: StageMemory, fractions: readonly number[], efficacy: readonly number[], res: number): StageGrid[] {
+  return recurse(mem, fractions, 0, res, (k, _prev, _t, st) => [within(efficacy[k] as number, st)], TILT_MAX);
 }
 
 function checkFractions(fractions: readonly number[]): void {
@@ -762,13 +771,14 @@ export interface FutilityDesign {
 }
 
 /** One-sided beta-spending futility bounds f_k (lower, may be negative) for the efficacy bounds c, at drift θ. */
-function oneSidedFutility(fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[], near: number): number[] {
+function oneSidedFutility(mem: StageMemory, fractions: readonly number[], c: readonly number[], spend: readonly number[], theta: number, res: number, starts: number[], near: number): number[] {
   const f: number[] = [];
   let cumBeta = 0;
   // Without a start from an earlier pass, a search starts from the bound for the look's own beta, moved as the
   // previous look's solution was moved from its own.
   let offset = 0;
-  recurse(fractions, theta, res, (k, prev, t, st) => {
+  const slope = new Float64Array(1);
+  recurse(mem, fractions, theta, res, (k, prev, t, st) => {
     const target = spend[k] as number;
     let fk: number;
     // A search that met its target leaves cumBeta at the target (to its tolerance): no second exit sum.
@@ -778,8 +788,8 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
       const p = (z: number): number => cumBeta + crossing(prev, t, theta, z * st, -1);
       let second = 0;
       const dp = (z: number): number => {
-        const v = st * densityAt(prev, t, theta, z * st);
-        second = st * st * densitySlope;
+        const v = st * densityAt(prev, t, theta, z * st, slope, 0);
+        second = st * st * (slope[0] as number);
         return v;
       };
       const own = target > cumBeta ? qnorm(Math.min(target - cumBeta, 0.5)) + st * theta : st * theta - 8;
@@ -798,6 +808,7 @@ function oneSidedFutility(fractions: readonly number[], c: readonly number[], sp
 
 /** Two-sided inner bounds a_k ≥ 0 at drift θ; stages flagged in `none` have no futility region. Final look uncapped. */
 function twoSidedFutility(
+  mem: StageMemory,
   fractions: readonly number[],
   c: readonly number[],
   spend: readonly number[],
@@ -820,9 +831,10 @@ function twoSidedFutility(
       a.push(0);
       spent.push(0);
     }
-    from = { k: k0, stage: tilt(base[k0] as StageGrid, theta) };
+    from = { k: k0, stage: tilt(mem, base[k0] as StageGrid, theta) };
   }
-  recurse(fractions, theta, res, (k, prev, t, st) => {
+  const slope = new Float64Array(2);
+  recurse(mem, fractions, theta, res, (k, prev, t, st) => {
     const ck = c[k] as number;
     const target = spend[k] as number;
     const inner = (z: number): number => crossing(prev, t, theta, z * st, -1) - crossing(prev, t, theta, -z * st, -1);
@@ -830,10 +842,8 @@ function twoSidedFutility(
     if (none[k] !== true && target > cum) {
       let second = 0;
       const dp = (z: number): number => {
-        const up = densityAt(prev, t, theta, z * st);
-        const slopeUp = densitySlope;
-        const v = st * (up + densityAt(prev, t, theta, -z * st));
-        second = st * st * (slopeUp - densitySlope);
+        const v = st * (densityAt(prev, t, theta, z * st, slope, 0) + densityAt(prev, t, theta, -z * st, slope, 1));
+        second = st * st * ((slope[0] as number) - (slope[1] as number));
         return v;
       };
       ak = solveMonotone((z) => cum + inner(z), dp, target, 0, 20, starts[k] ?? Math.min(Number.isFinite(ck) ? ck : 3, 3) / 2, true, true, 1e-7, () => second);
@@ -922,7 +932,7 @@ function solveDrift(h: (theta: number) => number, lo0: number, hi0: number, gues
  */
 export function betaSpendingFutility(fractions: readonly number[], efficacy: readonly number[], beta: number, grid0: GridOptions = {}): FutilityDesign {
   checkFractions(fractions);
-  return withStageMemory(() => futilityDesign(fractions, efficacy, beta, grid0.resolution ?? 1, undefined, grid0.alwaysOneSided === true));
+  return withStageMemory((mem) => futilityDesign(mem, fractions, efficacy, beta, grid0.resolution ?? 1, undefined, grid0.alwaysOneSided === true));
 }
 
 /**
@@ -932,9 +942,9 @@ export function betaSpendingFutility(fractions: readonly number[], efficacy: rea
 export function groupSequentialDesign(fractions: readonly number[], alpha: number, beta: number, grid0: GridOptions = {}): { boundaries: number[]; spent: number[]; futility: FutilityDesign } {
   checkFractions(fractions);
   const res = grid0.resolution ?? 1;
-  return withStageMemory(() => {
-    const eff = efficacyDesign(fractions, alpha, res);
-    return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(fractions, eff.boundaries, beta, res, eff.stages, grid0.alwaysOneSided === true) };
+  return withStageMemory((mem) => {
+    const eff = efficacyDesign(mem, fractions, alpha, res);
+    return { boundaries: eff.boundaries, spent: eff.spent, futility: futilityDesign(mem, fractions, eff.boundaries, beta, res, eff.stages, grid0.alwaysOneSided === true) };
   });
 }
 
@@ -953,7 +963,7 @@ export function groupSequentialDesign(fractions: readonly number[], alpha: numbe
  * The check asks for a margin of 1e-5 in probability over the grid's error (~1e-8); a design it does not clear
  * (early looks near the RIS) runs the one-sided design.
  */
-function earlyFutilityNegative(fractions: readonly number[], efficacy: readonly number[], spend: readonly number[], beta: number, firstDrift: number, stages: readonly StageGrid[]): boolean {
+function earlyFutilityNegative(mem: StageMemory, fractions: readonly number[], efficacy: readonly number[], spend: readonly number[], beta: number, firstDrift: number, stages: readonly StageGrid[]): boolean {
   const K = fractions.length;
   if (K < 2) return true;
   const cK = efficacy[K - 1] as number;
@@ -973,12 +983,12 @@ function earlyFutilityNegative(fractions: readonly number[], efficacy: readonly 
     const target = (spend[k] as number) + 1e-5;
     if (free - stopped > target) continue;
     const before = stages[k] as StageGrid;
-    if (!((before.free ? free : crossing(tilt(before, thetaMax), t, thetaMax, 0, -1)) > target)) return false;
+    if (!((before.free ? free : crossing(tilt(mem, before, thetaMax), t, thetaMax, 0, -1)) > target)) return false;
   }
   return true;
 }
 
-function futilityDesign(fractions: readonly number[], efficacy: readonly number[], beta: number, res: number, fullStages: StageGrid[] | undefined, alwaysOneSided: boolean): FutilityDesign {
+function futilityDesign(mem: StageMemory, fractions: readonly number[], efficacy: readonly number[], beta: number, res: number, fullStages: StageGrid[] | undefined, alwaysOneSided: boolean): FutilityDesign {
   const K = fractions.length;
   if (fractions[K - 1] !== 1) throw new RangeError("the futility design needs its last information fraction at 1");
   const spend = fractions.map((t) => obrienFlemingBetaSpent(t, beta));
@@ -988,7 +998,7 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
   if (fullStages !== undefined) bases.set(res, fullStages);
   const baseFor = (r: number): StageGrid[] => {
     let b = bases.get(r);
-    if (b === undefined) bases.set(r, (b = efficacyStages(fractions, efficacy, r)));
+    if (b === undefined) bases.set(r, (b = efficacyStages(mem, fractions, efficacy, r)));
     return b;
   };
   // The fixed design's drift with the same α and β is a close first guess (the inflation is small).
@@ -1003,7 +1013,7 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
     // The one-sided bounds of the last drift tried (a search's last step is then not recomputed).
     let tried: { theta: number; r: number; f: number[] } = { theta: NaN, r: NaN, f: [] };
     const oneSided = (theta: number, r: number): number[] => {
-      if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(fractions, efficacy, spend, theta, r, oneStarts, r < res ? 1e-4 : 1e-7) };
+      if (tried.theta !== theta || tried.r !== r) tried = { theta, r, f: oneSidedFutility(mem, fractions, efficacy, spend, theta, r, oneStarts, r < res ? 1e-4 : 1e-7) };
       return tried.f;
     };
     const lastOneSided = (theta: number, r: number): number => (oneSided(theta, r)[K - 1] as number) - cK;
@@ -1028,7 +1038,7 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
     }
     return one;
   };
-  const one = !alwaysOneSided && earlyFutilityNegative(fractions, efficacy, spend, beta, fixedDrift + 0.02, baseFor(res)) ? fractions.map((_, k) => (k < K - 1 ? -1 : 0)) : oneSigns();
+  const one = !alwaysOneSided && earlyFutilityNegative(mem, fractions, efficacy, spend, beta, fixedDrift + 0.02, baseFor(res)) ? fractions.map((_, k) => (k < K - 1 ? -1 : 0)) : oneSigns();
   const none = one.map((f, k) => k < K - 1 && f < 0);
   let kMin = -1;
   for (let k = 0; k < K - 1; k++) {
@@ -1044,11 +1054,11 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
     for (let k = kMin - 1; k < K; k++) adjusted[k] = (((spend[k] as number) - base) / (beta - base)) * beta;
   }
   const twoStarts: number[] = [];
-  const last = (theta: number, r: number): number => (twoSidedFutility(fractions, efficacy, adjusted, none, theta, r, twoStarts, baseFor(r)).a[K - 1] as number) - cK;
+  const last = (theta: number, r: number): number => (twoSidedFutility(mem, fractions, efficacy, adjusted, none, theta, r, twoStarts, baseFor(r)).a[K - 1] as number) - cK;
   if (none.every((n, k) => n || k === K - 1)) {
     // Only the final look has a futility bound: every pass is a tilt and one root search, so search on the full grid.
     const drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12);
-    const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
+    const design = twoSidedFutility(mem, fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
     return { futility: design.a.slice(0, K - 1).map(() => null), drift, betaSpent: design.spent };
   }
   // The two-sided design is symmetric in the drift: search θ ≥ 0; coarse first, then polish on the full grid.
@@ -1066,7 +1076,7 @@ function futilityDesign(fractions: readonly number[], efficacy: readonly number[
     const second = Number.isFinite(drift) && Math.abs(drift - roughDrift) < 0.1 && drift !== roughDrift ? drift : roughDrift + 1e-5;
     drift = solveDrift((th) => last(th, res), 0, 10, fixedDrift, 1e-12, [roughDrift, second], hFull);
   }
-  const design = twoSidedFutility(fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
+  const design = twoSidedFutility(mem, fractions, efficacy, adjusted, none, drift, res, twoStarts, baseFor(res));
   const futility = design.a.slice(0, K - 1).map((a) => (a <= 1e-5 ? null : a));
   return { futility, drift, betaSpent: design.spent };
 }
