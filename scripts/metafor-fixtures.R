@@ -15,7 +15,8 @@
 #
 # Conventions (the same as the engine's documentation, docs/meta-cli.md):
 # - Zero cells: 0.5 added to every cell of a study with a zero cell (escalc's add=1/2, to="only0");
-#   double-zero studies are left out of OR and RR (escalc drop00=TRUE) and kept for RD.
+#   double-zero studies are left out of OR and RR (escalc drop00=TRUE) and kept for RD; under MH they stay in the
+#   MH estimate and are left out of QE for RD too (rma.mh's default drop00 = c(TRUE, FALSE)), except with revman5.
 # - Mantel-Haenszel: rma.mh without correction inside the MH estimate (metafor's default); per-study yi/vi and the
 #   Q statistic from escalc with the zero-cell rule above. k = studies with an estimable yi.
 # - Peto: per-study Peto log OR without any correction ((O-E)/V is defined with single zero cells).
@@ -138,11 +139,17 @@ fit_model <- function(rows, o) {
   if (kind == "binary" && o$method == "MH") {
     add <- if (revman) c(1/2, 1/2) else c(1/2, 0)
     to <- if (revman) c("only0", "only0") else c("only0", "none")
-    drop00 <- c(o$measure %in% c("OR", "RR"), o$measure %in% c("OR", "RR"))
+    # Double-zero tables are out of the per-study estimates behind QE for every measure, RD too (rma.mh's default
+    # drop00 = c(TRUE, FALSE)); in the MH estimate they stay for RD (the default) and are left out for OR and RR
+    # (Decidua's "no information" rule: it changes only an RR table with events in every participant, which
+    # rma.mh's default would keep). RevMan keeps RD double zeros in both.
+    drop00 <- if (revman) rep(o$measure %in% c("OR", "RR"), 2) else c(TRUE, o$measure %in% c("OR", "RR"))
     mh <- rma.mh(measure = o$measure, ai = rows$events_t, n1i = rows$total_t, ci = rows$events_c,
                  n2i = rows$total_c, add = add, to = to, drop00 = drop00, slab = rows$study)
     k <- sum(ok)
-    df <- k - 1
+    df <- mh$k.yi - 1
+    # the studies behind QE (and the RevMan-style random effects below)
+    okq <- ok & !is.na(mh$yi)
     het <- list(tau2 = 0, tau = 0, tau2_se = NULL, tau2_ci = NULL, QE = num(mh$QE), QE_df = df,
                 QE_pval = num(mh$QEp), I2 = num(mh$I2), I2_ci = NULL, H2 = num(mh$H2), H2_ci = NULL)
     if (model == "fixed") {
@@ -154,9 +161,9 @@ fit_model <- function(rows, o) {
                   weights = as.numeric(w), es = es))
     }
     # RevMan 5 random effects for MH analyses: DerSimonian-Laird tau2 from the MH-based Q, then IV pooling.
-    wi <- 1 / es$vi[ok]
+    wi <- 1 / es$vi[okq]
     tau2 <- max(0, (mh$QE - df) / (sum(wi) - sum(wi^2) / sum(wi)))
-    re <- rma(es$yi, es$vi, tau2 = tau2, method = "DL", slab = rows$study)
+    re <- rma(ifelse(okq, es$yi, NA), ifelse(okq, es$vi, NA), tau2 = tau2, method = "DL", slab = rows$study)
     pr <- predict(re)
     w <- rep(0, nrow(rows)); w[re$not.na] <- weights(re)
     p <- list(estimate = num(re$beta), se = num(re$se), zval = num(re$zval), pval = num(re$pval),
@@ -410,7 +417,7 @@ write_cases("nielweise2007", list(
   make_case("nielweise-rd-fixed", "dat.nielweise2007", "RD fixed; double zero kept", nie, list(measure = "RD", model = "fixed")),
   make_case("nielweise-or-mh", "dat.nielweise2007", "OR MH", nie, list(measure = "OR", method = "MH", model = "fixed")),
   make_case("nielweise-rr-mh", "dat.nielweise2007", "RR MH", nie, list(measure = "RR", method = "MH", model = "fixed")),
-  make_case("nielweise-rd-mh", "dat.nielweise2007", "RD MH; double zero kept", nie, list(measure = "RD", method = "MH", model = "fixed")),
+  make_case("nielweise-rd-mh", "dat.nielweise2007", "RD MH; double zero in the MH estimate, out of QE (rma.mh drop00)", nie, list(measure = "RD", method = "MH", model = "fixed")),
   make_case("nielweise-peto", "dat.nielweise2007", "Peto OR", nie, list(method = "PETO", model = "fixed")),
   make_case("nielweise-revman5-or-fixed", "dat.nielweise2007", "RevMan 5: MH OR with 0.5 inside MH", nie,
             list(measure = "OR", model = "fixed", preset = "revman5")),
@@ -561,7 +568,7 @@ write_cases("zero-cells", list(
   make_case("zero-rd-reml", "synthetic", "RD REML: double zeros kept", zc, list(measure = "RD")),
   make_case("zero-or-mh", "synthetic", "OR MH", zc, list(measure = "OR", method = "MH", model = "fixed")),
   make_case("zero-rr-mh", "synthetic", "RR MH", zc, list(measure = "RR", method = "MH", model = "fixed")),
-  make_case("zero-rd-mh", "synthetic", "RD MH: double zeros kept", zc, list(measure = "RD", method = "MH", model = "fixed")),
+  make_case("zero-rd-mh", "synthetic", "RD MH: double zeros in the MH estimate, out of QE (rma.mh drop00)", zc, list(measure = "RD", method = "MH", model = "fixed")),
   make_case("zero-peto", "synthetic", "Peto OR", zc, list(method = "PETO", model = "fixed")),
   make_case("zero-revman5-or", "synthetic", "RevMan 5: OR MH fixed with 0.5 inside MH", zc,
             list(measure = "OR", model = "fixed", preset = "revman5")),

@@ -308,7 +308,7 @@ function fitSubset(ctx: Context, subset: readonly number[], model: "fixed" | "ra
     const pv = atRows(es.vi, subset, identity);
     // rmaMH writes every weight
     const weights = identity ? ctx.scratch.f64Any(k) : undefined;
-    mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv }, weights });
+    mh = rmaMH(t, s.measure as "OR" | "RR" | "RD", { level: s.level, addInMH: s.addInMH, perStudy: { yi: py, vi: pv }, weights, keepDoubleZeroRd: s.preset !== null });
   } else mh = rmaPeto(t, { level: s.level });
   // the studies with a per-study estimate (all of them unless some are double-zero): their rows, estimates, variances
   const allYi = mh.k_yi === k;

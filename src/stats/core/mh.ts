@@ -2,7 +2,9 @@
  * Mantel-Haenszel (OR with the Robins-Breslow-Greenland variance, RR, RD) and Peto odds-ratio pooling,
  * as metafor's rma.mh and rma.peto: the pooled estimate uses the uncorrected 2x2 counts (metafor's
  * add = c(1/2, 0)); heterogeneity (QE, I², H²) uses the per-study escalc estimates with 0.5 added to
- * zero cells; double-zero studies are dropped for OR and RR and kept for RD (as in effectSizes).
+ * zero cells; double-zero studies are dropped from it for every measure, RD too (rma.mh's drop00 = TRUE: they
+ * still count in k and in the MH estimate; rma() with escalc's drop00 = FALSE keeps them for RD), unless
+ * `keepDoubleZeroRd` (the RevMan presets).
  * Peto per-study estimates (O - E)/V need no correction and get none.
  * Option `addInMH` = 0.5 adds 0.5 to every cell of zero-cell studies inside the MH sums too (RevMan 5).
  */
@@ -28,6 +30,8 @@ export interface RmaMHOptions {
   perStudy?: { yi: Float64Array; vi: Float64Array };
   /** Array of length k to hold the weights of the result (default: a new one). */
   weights?: Float64Array | undefined;
+  /** Keep RD double-zero studies in the heterogeneity statistics (as effectSizes does for RD); default false, as rma.mh. */
+  keepDoubleZeroRd?: boolean;
 }
 
 /** k counts the tables used in the pooled estimate. */
@@ -35,7 +39,7 @@ export interface RmaMHResult extends PooledFit {
   measure: "OR" | "RR" | "RD" | "PETO";
   /** Tables with a finite per-study estimate (used for QE). */
   k_yi: number;
-  /** Per-study estimate (escalc, 0.5 added to zero cells; NaN for double-zero studies). */
+  /** Per-study estimate (escalc, 0.5 added to zero cells; NaN for double-zero studies, RD included unless kept). */
   yi: Float64Array;
   vi: Float64Array;
   /** MH (or Peto) weights of each table, not normalised. */
@@ -203,9 +207,30 @@ export function rmaMH(tables: TwoByTwo, measure: "OR" | "RR" | "RD", options: Rm
   }
   const zval = beta / se;
   const crit = critValue(level, null);
-  const { yi, vi } = options.perStudy ?? perStudy(tables, measure, k);
+  const given = options.perStudy ?? perStudy(tables, measure, k);
+  const { yi, vi } = measure === "RD" && options.keepDoubleZeroRd !== true ? withoutDoubleZero(tables, given) : given;
   const het = heterogeneity(yi, vi, beta);
   return { measure, k, k_yi: het.k_yi, beta, se, zval, pval: pvalNormal(zval), ci_lb: beta - crit * se, ci_ub: beta + crit * se, QE: het.QE, QEp: het.QEp, I2: het.I2, H2: het.H2, yi, vi, weights };
+}
+
+/** The per-study estimates with NaN for double-zero tables (copied only when there is one). */
+function withoutDoubleZero(t: TwoByTwo, ps: { yi: Float64Array; vi: Float64Array }): { yi: Float64Array; vi: Float64Array } {
+  let yi = ps.yi;
+  let vi = ps.vi;
+  for (let i = 0; i < yi.length; i++) {
+    const a = t.ai[i] as number;
+    const b = t.bi[i] as number;
+    const c = t.ci[i] as number;
+    const d = t.di[i] as number;
+    if (!((a === 0 && c === 0) || (b === 0 && d === 0))) continue;
+    if (yi === ps.yi) {
+      yi = Float64Array.from(ps.yi);
+      vi = Float64Array.from(ps.vi);
+    }
+    yi[i] = NaN;
+    vi[i] = NaN;
+  }
+  return { yi, vi };
 }
 
 /** Peto's one-step odds ratio (rma.peto). */

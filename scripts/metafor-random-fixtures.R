@@ -1,0 +1,71 @@
+# Random-data reference values for the meta-analysis engine, computed with R metafor.
+#
+#   Rscript scripts/metafor-random-fixtures.R       (from the repository root; writes fixtures/metafor-random/*.json)
+#
+# The curated fixtures (scripts/metafor-fixtures.R) follow published datasets; these follow no one: data sets drawn
+# at random (seeded) with the shapes that break estimators -- k = 2, tau2 = 0 on the boundary, variances a hundred
+# times apart, single- and double-zero 2x2 tables, all-zero arms -- fitted with metafor's defaults.
+# Needs R >= 4 with metafor (3.8.1 was used) and jsonlite. CI never runs this; test/stats/fixtures/metafor-random.test.ts
+# compares the engine against the committed JSON to 6 significant digits (the Q-profile tau2 limits to uniroot's
+# tolerance).
+#
+# generic.json: { id, yi[], vi[], method, test, expected: { tau2, beta, se, ci_lb, ci_ub, zval, pval, QE, I2, H2,
+#                 pi_lb, pi_ub, tau2_lb?, tau2_ub? } }      rma(yi, vi, method, test) and confint()
+# binary.json:  { id, ai[], n1[], ci[], n2[], measure, fit, expected: { beta, se, ci_lb, ci_ub, pval, QE, QE_df, tau2? } }
+#               fit: "EE", "DL", "REML" (rma on escalc's defaults: 0.5 added to zero cells; double-zero tables
+#               left out for OR and RR, as Decidua, kept for RD), "MH" (rma.mh defaults), "PETO" (rma.peto)
+
+suppressPackageStartupMessages({
+  library(metafor)
+  library(jsonlite)
+})
+out_dir <- file.path("fixtures", "metafor-random")
+dir.create(out_dir, recursive = TRUE, showWarnings = FALSE)
+na <- function(x) if (is.null(x) || length(x) != 1 || !is.finite(x)) NA else as.numeric(x)
+
+set.seed(20261201)
+generic <- list()
+for (d in 1:60) {
+  k <- sample(2:15, 1)
+  tau <- sample(c(0, 0.05, 0.3, 1), 1)
+  vi <- runif(k, 0.005, 0.5)^sample(c(1, 2), 1)
+  yi <- rnorm(k, 0.2, sqrt(vi + tau^2))
+  for (m in c("DL", "REML", "ML", "PM", "HE", "HS", "HSk", "SJ", "EB")) for (test in c("z", "knha")) {
+    fit <- tryCatch(suppressWarnings(rma(yi, vi, method = m, test = test)), error = function(e) NULL)
+    if (is.null(fit)) next
+    pr <- predict(fit)
+    ci <- tryCatch(suppressWarnings(confint(fit)$random), error = function(e) NULL)
+    generic[[length(generic) + 1]] <- list(id = sprintf("g%02d-%s-%s", d, m, test), yi = I(yi), vi = I(vi), method = m, test = test,
+      expected = list(tau2 = na(fit$tau2), beta = na(fit$beta), se = na(fit$se), ci_lb = na(fit$ci.lb), ci_ub = na(fit$ci.ub),
+        zval = na(fit$zval), pval = na(fit$pval), QE = na(fit$QE), I2 = na(fit$I2), H2 = na(fit$H2), pi_lb = na(pr$pi.lb), pi_ub = na(pr$pi.ub),
+        tau2_lb = if (is.null(ci)) NA else na(ci[1, 2]), tau2_ub = if (is.null(ci)) NA else na(ci[1, 3])))
+  }
+}
+
+set.seed(7)
+binary <- list()
+for (d in 1:80) {
+  k <- sample(1:12, 1)
+  n1 <- sample(5:200, k, TRUE); n2 <- sample(5:200, k, TRUE)
+  p <- runif(1, 0.001, 0.4)
+  ai <- rbinom(k, n1, p * exp(rnorm(1, 0, 0.3))); ci <- rbinom(k, n2, p)
+  for (measure in c("OR", "RR", "RD")) {
+    dz <- (ai == 0 & ci == 0) | (ai == n1 & ci == n2)
+    keep <- if (measure == "RD") rep(TRUE, k) else !dz
+    add <- function(fit, how) {
+      if (is.null(fit) || !is.finite(fit$beta)) return()
+      binary[[length(binary) + 1]] <<- list(id = sprintf("b%02d-%s-%s", d, measure, how), ai = I(ai), n1 = I(n1), ci = I(ci), n2 = I(n2),
+        measure = measure, fit = how, expected = list(beta = na(fit$beta), se = na(fit$se), ci_lb = na(fit$ci.lb), ci_ub = na(fit$ci.ub),
+          pval = na(fit$pval), QE = na(fit$QE), QE_df = if (is.null(fit$k.yi)) fit$k - 1 else fit$k.yi - 1, tau2 = if (is.null(fit$tau2)) NA else na(fit$tau2)))
+    }
+    tb <- data.frame(ai = ai, n1 = n1, ci = ci, n2 = n2)[keep, , drop = FALSE]
+    fitted <- function(method) tryCatch(suppressWarnings(rma(measure = measure, ai = ai, n1i = n1, ci = ci, n2i = n2, data = tb, method = method)), error = function(e) NULL)
+    if (nrow(tb) >= 1) add(fitted("EE"), "EE")
+    if (nrow(tb) >= 2) { add(fitted("DL"), "DL"); add(fitted("REML"), "REML") }
+    add(tryCatch(suppressWarnings(rma.mh(measure = measure, ai = ai, n1i = n1, ci = ci, n2i = n2)), error = function(e) NULL), "MH")
+    if (measure == "OR") add(tryCatch(suppressWarnings(rma.peto(ai = ai, n1i = n1, ci = ci, n2i = n2)), error = function(e) NULL), "PETO")
+  }
+}
+write_json(generic, file.path(out_dir, "generic.json"), digits = NA, auto_unbox = TRUE, na = "null")
+write_json(binary, file.path(out_dir, "binary.json"), digits = NA, auto_unbox = TRUE, na = "null")
+cat(length(generic), "generic and", length(binary), "binary cases\n")
