@@ -14,6 +14,10 @@
 # binary.json:  { id, ai[], n1[], ci[], n2[], measure, fit, expected: { beta, se, ci_lb, ci_ub, pval, QE, QE_df, tau2? } }
 #               fit: "EE", "DL", "REML" (rma on escalc's defaults: 0.5 added to zero cells; double-zero tables
 #               left out for OR and RR, as Decidua, kept for RD), "MH" (rma.mh defaults), "PETO" (rma.peto)
+# methods.json: { id, yi[], vi[], x[] (numeric moderator), g[] (three levels), method (REML, DL), test, mr?, bias?, inf?,
+#                 loo?, fsn? }: rma(mods = ~ x + g) (b, se, pval, CI, QM, QE, tau2, R2, I2, H2); with test z also
+#                 regtest(model = "lm"), ranktest, trimfill, influence, leave1out and (REML) fsn. A leave1out row
+#                 metafor could not fit is null throughout (the engine must give null there too).
 
 suppressPackageStartupMessages({
   library(metafor)
@@ -66,6 +70,40 @@ for (d in 1:80) {
     if (measure == "OR") add(tryCatch(suppressWarnings(rma.peto(ai = ai, n1i = n1, ci = ci, n2i = n2)), error = function(e) NULL), "PETO")
   }
 }
+set.seed(99)
+methods <- list()
+for (d in 1:80) {
+  k <- sample(4:25, 1)
+  tau <- sample(c(0, 0.1, 0.4), 1)
+  vi <- runif(k, 0.01, 0.3)
+  x <- round(rnorm(k, 10, 3), 1)
+  g <- sample(c("a","b","c"), k, TRUE); if (length(unique(g)) < 3) g[1:3] <- c("a","b","c")
+  yi <- rnorm(k, 0.1 + 0.05 * (x - 10) + ifelse(g == "b", 0.2, 0), sqrt(vi + tau^2))
+  for (m in c("REML", "DL")) for (test in c("z", "knha")) {
+    f0 <- tryCatch(rma(yi, vi, method = m, test = test), error = function(e) NULL)
+    if (is.null(f0)) next
+    case <- list(id = sprintf("m%02d-%s-%s", d, m, test), yi = I(yi), vi = I(vi), x = I(x), g = I(g), method = m, test = test)
+    mr <- tryCatch(rma(yi, vi, mods = ~ x + g, method = m, test = test), error = function(e) NULL)
+    if (!is.null(mr)) case$mr <- list(b = I(as.numeric(mr$beta)), se = I(mr$se), pval = I(mr$pval), ci_lb = I(mr$ci.lb), ci_ub = I(mr$ci.ub),
+      QM = na(mr$QM), QMp = na(mr$QMp), QE = na(mr$QE), QEp = na(mr$QEp), tau2 = na(mr$tau2), R2 = na(mr$R2), I2 = na(mr$I2), H2 = na(mr$H2))
+    if (test == "z") {
+      rt <- regtest(f0, model = "lm"); rk <- suppressWarnings(ranktest(f0)); tf <- trimfill(f0)
+      case$bias <- list(egger_t = na(rt$zval), egger_p = na(rt$pval), egger_df = na(rt$dfs), limit = na(rt$est), limit_lb = na(rt$ci.lb), limit_ub = na(rt$ci.ub),
+        begg_tau = na(rk$tau), begg_p = na(rk$pval), k0 = tf$k0, side = tf$side, tf_beta = na(tf$beta), tf_se = na(tf$se), tf_tau2 = na(tf$tau2), tf_lb = na(tf$ci.lb), tf_ub = na(tf$ci.ub))
+      inf <- influence(f0)
+      case$inf <- list(rstudent = I(inf$inf$rstudent), dffits = I(inf$inf$dffits), cook_d = I(inf$inf$cook.d), cov_r = I(inf$inf$cov.r),
+        tau2_del = I(inf$inf$tau2.del), QE_del = I(inf$inf$QE.del), hat = I(inf$inf$hat), weight = I(inf$inf$weight), dfbetas = I(inf$dfbs$intrcpt), inf = I(inf$is.infl))
+      l1 <- leave1out(f0)
+      case$loo <- list(estimate = I(l1$estimate), se = I(l1$se), tau2 = I(l1$tau2), I2 = I(l1$I2), Q = I(l1$Q))
+      if (m == "REML") {
+        r <- fsn(yi, vi, type = "Rosenthal"); o <- fsn(yi, vi, type = "Orwin"); b <- fsn(yi, vi, type = "Rosenberg")
+        case$fsn <- list(rosenthal = na(r$fsnum), rosenthal_p = na(r$pval), orwin = na(o$fsnum), rosenberg = na(b$fsnum), rosenberg_p = na(b$pval))
+      }
+    }
+    methods[[length(methods) + 1]] <- case
+  }
+}
+write_json(methods, file.path(out_dir, "methods.json"), digits = NA, auto_unbox = TRUE, na = "null")
 write_json(generic, file.path(out_dir, "generic.json"), digits = NA, auto_unbox = TRUE, na = "null")
 write_json(binary, file.path(out_dir, "binary.json"), digits = NA, auto_unbox = TRUE, na = "null")
-cat(length(generic), "generic and", length(binary), "binary cases\n")
+cat(length(generic), "generic,", length(binary), "binary and", length(methods), "methods cases\n")

@@ -28,6 +28,7 @@ import {
   type MetaFunnelData,
   type Heterogeneity,
   type Measure,
+  type MetaLeaveOneOutRow,
   type MetaOptions,
   type MetaRegression,
   type MetaResult,
@@ -555,19 +556,25 @@ function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): 
   if (s.subgroup !== undefined) addSubgroups(ctx, result, model, notes);
   if (s.leaveOneOut) {
     if (incl.length < 2) throw new InputError(`leave-one-out needs at least 2 studies (k = ${incl.length})`);
-    result.leave_one_out = leaveOneOutRun(incl, (sub) => sensFit(ctx, sub, model)).map((r) => ({
+    const failed: string[] = [];
+    const loo = leaveOneOutRun(incl, (sub) => sensFit(ctx, sub, model, failed)).map((r) => ({
       omitted: (rows[r.omittedIndex] as StudyRow).study,
       ...sensitivityRow(r),
     }));
+    result.leave_one_out = loo;
+    failedRefitsNote(notes, "leave-one-out", loo.map((r) => (r.estimate === null ? `without ${r.omitted}` : "")), failed);
   }
   if (s.cumulative) {
     const byYear = incl.every((i) => (rows[i] as StudyRow).year !== undefined);
     const order = byYear ? [...incl].sort((a, b) => ((rows[a] as StudyRow).year as number) - ((rows[b] as StudyRow).year as number)) : incl;
-    result.cumulative = cumulativeRun(order, (sub) => sensFit(ctx, sub, model)).map((r) => ({
+    const failed: string[] = [];
+    const cum = cumulativeRun(order, (sub) => sensFit(ctx, sub, model, failed)).map((r) => ({
       added: (rows[r.addedIndex] as StudyRow).study,
       k: r.k,
       ...sensitivityRow(r),
     }));
+    result.cumulative = cum;
+    failedRefitsNote(notes, "cumulative", cum.map((r) => (r.estimate === null ? `up to ${r.added}` : "")), failed);
     if (!byYear) notes.push("Cumulative analysis in row order (not every study has a year).");
   }
   addBiasAndFunnel(ctx, result, fit, model);
@@ -576,9 +583,30 @@ function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): 
   return result;
 }
 
-function sensFit(ctx: Context, subset: number[], model: "fixed" | "random"): CoreFit {
-  // leave-one-out / cumulative steps may have a single study: fit it as metafor does (tau² = 0)
-  return fitSubset(ctx, subset, model);
+/** The row of a refit that failed: every value NaN (null in JSON), as metafor's leave1out and cumul give NA. */
+const FAILED_REFIT: SensitivityFit = { beta: NaN, se: NaN, ci_lb: NaN, ci_ub: NaN, pval: NaN, tau2: NaN, I2: NaN, QE: NaN };
+
+/**
+ * One leave-one-out or cumulative step (a single study is fitted as metafor does, tau² = 0). A step whose fit fails
+ * with an input error (a tau² search that does not converge on that subset) gives FAILED_REFIT and its message in
+ * `failed`, instead of failing the whole analysis: metafor wraps each refit in try() the same way.
+ */
+function sensFit(ctx: Context, subset: number[], model: "fixed" | "random", failed: string[]): SensitivityFit {
+  try {
+    return fitSubset(ctx, subset, model);
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    failed.push(e.message);
+    return FAILED_REFIT;
+  }
+}
+
+/** Names the steps that failed (one entry per row, "" for a row that fitted) and why. */
+function failedRefitsNote(notes: string[], what: string, steps: readonly string[], failed: readonly string[]): void {
+  const names = steps.filter((x) => x !== "");
+  if (names.length === 0) return;
+  const why = [...new Set(failed)].join("; ");
+  notes.push(`The ${what} refit ${names.join(", ")} could not be fitted (${why}): its row has no values (null in JSON), as metafor gives NA.`);
 }
 
 function addSubgroups(ctx: Context, result: MetaResult, model: "fixed" | "random", notes: string[]): void {
@@ -672,7 +700,8 @@ function funnelData(rows: readonly StudyRow[], fit: CoreFit, filled: readonly { 
 }
 
 /** The columns leave-one-out and cumulative rows share (metafor's leave1out/cumul output). */
-function sensitivityRow(r: SensitivityFit): { estimate: number; se: number; ci_lb: number; ci_ub: number; pval: number; tau2: number; I2: number; QE: number } {
+function sensitivityRow(r: SensitivityFit): Omit<MetaLeaveOneOutRow, "omitted"> {
+  if (Number.isNaN(r.beta)) return { estimate: null, se: null, ci_lb: null, ci_ub: null, pval: null, tau2: null, I2: null, QE: null };
   return { estimate: r.beta, se: r.se, ci_lb: r.ci_lb, ci_ub: r.ci_ub, pval: r.pval, tau2: r.tau2, I2: r.I2, QE: r.QE };
 }
 
@@ -719,8 +748,23 @@ function addModelDiagnostics(ctx: Context, result: MetaResult, fit: CoreFit, mod
   if (s.influence) {
     if (y.length < design.p + 2) throw new InputError(`influence diagnostics need at least ${design.p + 2} studies (k = ${y.length})`);
     const inf = influenceDiagnostics(y, v, design.X, design.names, opts);
-    result.influence = inf.rows.map((r, j) => ({ study: (rows[incl[j] as number] as StudyRow).study, ...r }));
-    result.baujat = inf.baujat.map((b, j) => ({ study: (rows[incl[j] as number] as StudyRow).study, ...b }));
+    // a deletion refit that failed has NaN values: null, as in the JSON (metafor's NA)
+    const na = (x: number): number | null => (Number.isNaN(x) ? null : x);
+    result.influence = inf.rows.map((r, j) => ({
+      study: (rows[incl[j] as number] as StudyRow).study,
+      rstudent: na(r.rstudent),
+      dffits: na(r.dffits),
+      cook_d: na(r.cook_d),
+      cov_r: na(r.cov_r),
+      tau2_del: na(r.tau2_del),
+      QE_del: na(r.QE_del),
+      hat: r.hat,
+      weight: r.weight,
+      dfbetas: r.dfbetas.map(na),
+      // metafor's is.infl is NA | (hat > 3p/k) when the deletion failed: NA unless the hat criterion holds
+      inf: Number.isNaN(r.rstudent) && !r.inf ? null : r.inf,
+    }));
+    result.baujat = inf.baujat.map((b, j) => ({ study: (rows[incl[j] as number] as StudyRow).study, x: b.x, y: na(b.y) }));
   }
   if (s.gosh) {
     const g = gosh(y, v, method, { subsets: s.goshSubsets, seed: s.seed });

@@ -105,10 +105,10 @@ export type ResolvedMetaOptions = z.output<typeof MetaOptionsSchema>;
 const num = z.number();
 const nullableNum = z.number().nullable();
 
-/** Required numeric fields, in this order (the rows of the sensitivity and influence tables are mostly numbers). */
-function numbers<K extends string>(...names: K[]): Record<K, typeof num> {
-  const shape = {} as Record<K, typeof num>;
-  for (const n of names) shape[n] = num;
+/** Numeric fields of a refit, null when that refit could not be fitted (metafor's NA). */
+function refitNumbers<K extends string>(...names: K[]): Record<K, typeof nullableNum> {
+  const shape = {} as Record<K, typeof nullableNum>;
+  for (const n of names) shape[n] = nullableNum;
   return shape;
 }
 
@@ -186,9 +186,10 @@ export const SubgroupResultSchema = z.object({
 });
 export type SubgroupResult = z.infer<typeof SubgroupResultSchema>;
 
+/** A leave-one-out row; every value null when the refit could not be fitted (a note says why). */
 export const LeaveOneOutRowSchema = z.object({
   omitted: z.string(),
-  ...numbers("estimate", "se", "ci_lb", "ci_ub", "pval", "tau2", "I2", "QE"),
+  ...refitNumbers("estimate", "se", "ci_lb", "ci_ub", "pval", "tau2", "I2", "QE"),
 });
 export const CumulativeRowSchema = LeaveOneOutRowSchema.omit({ omitted: true }).extend({ added: z.string(), k: z.number().int() });
 
@@ -276,15 +277,18 @@ export type MetaRegression = z.infer<typeof MetaRegressionSchema>;
 /** metafor influence(): one row per included study. */
 export const InfluenceRowSchema = z.object({
   study: z.string(),
-  ...numbers("rstudent", "dffits", "cook_d", "cov_r", "tau2_del", "QE_del", "hat"),
+  /** hat always; the others null when the model without this study could not be fitted (metafor's NA). */
+  hat: num,
+  ...refitNumbers("rstudent", "dffits", "cook_d", "cov_r", "tau2_del", "QE_del"),
   /** Weight in percent. */
   weight: num,
   /** One value per coefficient (the intercept only for a model without moderators). */
-  dfbetas: z.array(num),
-  /** True when metafor marks the study influential (any of its criteria met). */
-  inf: z.boolean(),
+  dfbetas: z.array(nullableNum),
+  /** True when metafor marks the study influential (any of its criteria met); null (metafor's NA) when the model without it could not be fitted and its hat value does not decide. */
+  inf: z.boolean().nullable(),
 });
-export const BaujatPointSchema = z.object({ study: z.string(), x: num, y: num });
+/** y is null when the model without this study could not be fitted. */
+export const BaujatPointSchema = z.object({ study: z.string(), x: num, y: nullableNum });
 export const GoshSchema = z.object({
   /** All 2^k - 1 subsets (exact) or a random sample of that many subsets. */
   exact: z.boolean(),

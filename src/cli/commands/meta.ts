@@ -467,14 +467,16 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     lines.push("", "Leave-one-out");
     lines.push(pad("Omitted", nameW) + pad(effLabel, 28) + pad("P", 10) + pad("Tau²", 10) + "I²");
     for (const l of r.leave_one_out) {
-      lines.push(pad(l.omitted, nameW) + pad(effectText(r, l.estimate, l.ci_lb, l.ci_ub), 28) + pad(formatPValue(l.pval).replace("P ", "").replace("= ", ""), 10) + pad(fmt(l.tau2, 4), 10) + `${fmt(l.I2, 1)}%`);
+      if (l.estimate === null || l.ci_lb === null || l.ci_ub === null || l.pval === null || l.tau2 === null || l.I2 === null) lines.push(pad(l.omitted, nameW) + "not fitted (see the notes)");
+      else lines.push(pad(l.omitted, nameW) + pad(effectText(r, l.estimate, l.ci_lb, l.ci_ub), 28) + pad(formatPValue(l.pval).replace("P ", "").replace("= ", ""), 10) + pad(fmt(l.tau2, 4), 10) + `${fmt(l.I2, 1)}%`);
     }
   }
   if (r.cumulative !== undefined) {
     lines.push("", "Cumulative");
     lines.push(pad("Added", nameW) + pad("k", 5) + pad(effLabel, 28) + pad("P", 10) + pad("Tau²", 10) + "I²");
     for (const c of r.cumulative) {
-      lines.push(pad(c.added, nameW) + pad(String(c.k), 5) + pad(effectText(r, c.estimate, c.ci_lb, c.ci_ub), 28) + pad(formatPValue(c.pval).replace("P ", "").replace("= ", ""), 10) + pad(fmt(c.tau2, 4), 10) + `${fmt(c.I2, 1)}%`);
+      if (c.estimate === null || c.ci_lb === null || c.ci_ub === null || c.pval === null || c.tau2 === null || c.I2 === null) lines.push(pad(c.added, nameW) + pad(String(c.k), 5) + "not fitted (see the notes)");
+      else lines.push(pad(c.added, nameW) + pad(String(c.k), 5) + pad(effectText(r, c.estimate, c.ci_lb, c.ci_ub), 28) + pad(formatPValue(c.pval).replace("P ", "").replace("= ", ""), 10) + pad(fmt(c.tau2, 4), 10) + `${fmt(c.I2, 1)}%`);
     }
   }
   if (r.bias !== undefined) {
@@ -513,8 +515,10 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     const w = Math.max(12, ...r.influence.map((x) => x.study.length + 2));
     lines.push(pad("Study", w) + ["rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat", "weight"].map((h) => pad(h, 10, true)).join("") + "  dfbetas");
     for (const x of r.influence) {
-      const cells = [x.rstudent, x.dffits, x.cook_d, x.cov_r, x.tau2_del, x.QE_del, x.hat, x.weight].map((v) => pad(fmt(v, 3), 10, true)).join("");
-      lines.push(pad(x.study, w) + cells + "  " + x.dfbetas.map((d) => fmt(d, 3)).join(" ") + (x.inf ? "  *" : ""));
+      // NA (as R prints it) where the model without the study could not be fitted
+      const cell = (v: number | null): string => (v === null ? "NA" : fmt(v, 3));
+      const cells = [x.rstudent, x.dffits, x.cook_d, x.cov_r, x.tau2_del, x.QE_del, x.hat, x.weight].map((v) => pad(cell(v), 10, true)).join("");
+      lines.push(pad(x.study, w) + cells + "  " + x.dfbetas.map(cell).join(" ") + (x.inf ? "  *" : ""));
     }
   }
   if (r.fail_safe !== undefined) {

@@ -126,7 +126,8 @@ export function baujatPlotSvg(result: MetaResult): string {
     title: "Baujat plot",
     xLabel: "Squared Pearson residual (contribution to heterogeneity)",
     yLabel: "Influence on the overall result",
-    points: b.map((p) => ({ x: p.x, y: p.y, label: p.study, cls: "study" })),
+    // a study whose deletion refit failed has no influence value and no point
+    points: b.flatMap((p) => (p.y === null ? [] : [{ x: p.x, y: p.y, label: p.study, cls: "study" }])),
     xInclude: [0],
     yInclude: [0],
   });

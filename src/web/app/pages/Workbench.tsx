@@ -476,7 +476,7 @@ function StudiesTable(props: { r: MetaResult }): JSX.Element {
 
 function Sensitivity(props: { r: MetaResult }): JSX.Element {
   const r = props.r;
-  const t = (x: number): string => fmtNum(RATIO.has(r.measure) ? Math.exp(x) : x);
+  const t = (x: number | null): string => (x === null ? "—" : fmtNum(RATIO.has(r.measure) ? Math.exp(x) : x));
   return (
     <div class="stack">
       {r.subgroups && r.subgroups.length > 0 ? (
