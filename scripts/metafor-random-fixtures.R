@@ -14,6 +14,10 @@
 # binary.json:  { id, ai[], n1[], ci[], n2[], measure, fit, expected: { beta, se, ci_lb, ci_ub, pval, QE, QE_df, tau2? } }
 #               fit: "EE", "DL", "REML" (rma on escalc's defaults: 0.5 added to zero cells; double-zero tables
 #               left out for OR and RR, as Decidua, kept for RD), "MH" (rma.mh defaults), "PETO" (rma.peto)
+# continuous.json: { id, m1[], sd1[], n1[], m2[], sd2[], n2[], sg[] (subgroups A, B), measure (MD, SMD), method (EE,
+#                 REML, DL), yi[], vi[] (escalc), beta, se, ci_lb, ci_ub, tau2, QE, pl_lb?, pl_ub? (confint type "PL",
+#                 REML, k >= 3), sub? { beta[], se[], tau2[], Qb, Qbp } (each subgroup with its own tau2; the test for
+#                 subgroup differences as the fixed-effect Q of the subgroup estimates) }
 # methods.json: { id, yi[], vi[], x[] (numeric moderator), g[] (three levels), method (REML, DL), test, mr?, bias?, inf?,
 #                 loo?, fsn? }: rma(mods = ~ x + g) (b, se, pval, CI, QM, QE, tau2, R2, I2, H2); with test z also
 #                 regtest(model = "lm"), ranktest, trimfill, influence, leave1out and (REML) fsn. A leave1out row
@@ -103,7 +107,33 @@ for (d in 1:80) {
     methods[[length(methods) + 1]] <- case
   }
 }
+set.seed(5)
+continuous <- list()
+for (d in 1:60) {
+  k <- sample(2:14, 1)
+  n1 <- sample(4:80, k, TRUE); n2 <- sample(4:80, k, TRUE)
+  sd1 <- round(runif(k, 0.5, 3), 2); sd2 <- round(sd1 * runif(k, 0.7, 1.4), 2)
+  m1 <- round(rnorm(k, 10.3, 1), 2); m2 <- round(rnorm(k, 10, 1), 2)
+  sg <- sample(c("A","B"), k, TRUE); if (k >= 4) sg[1:2] <- c("A","B")
+  for (measure in c("MD","SMD")) for (m in c("EE","REML","DL")) {
+    es <- escalc(measure, m1i=m1, sd1i=sd1, n1i=n1, m2i=m2, sd2i=sd2, n2i=n2)
+    f <- tryCatch(rma(yi, vi, data=es, method=m), error=function(e) NULL); if (is.null(f)) next
+    case <- list(id=sprintf("c%02d-%s-%s", d, measure, m), m1=I(m1), sd1=I(sd1), n1=I(n1), m2=I(m2), sd2=I(sd2), n2=I(n2), sg=I(sg), measure=measure, method=m,
+      yi=I(as.numeric(es$yi)), vi=I(as.numeric(es$vi)), beta=na(f$beta), se=na(f$se), ci_lb=na(f$ci.lb), ci_ub=na(f$ci.ub), tau2=na(f$tau2), QE=na(f$QE))
+    if (m == "REML" && k >= 3) { pl <- tryCatch(confint(f, type="PL")$random, error=function(e) NULL); if (!is.null(pl)) { case$pl_lb <- na(pl[1,2]); case$pl_ub <- na(pl[1,3]) } }
+    if (k >= 4 && m != "EE") {
+      sub <- lapply(c("A","B"), function(g) tryCatch(rma(yi, vi, data=es, subset=sg==g, method=m), error=function(e) NULL))
+      if (!any(sapply(sub, is.null))) {
+        b <- sapply(sub, function(s) as.numeric(s$beta)); v <- sapply(sub, function(s) s$se^2)
+        fe <- rma(b, v, method="EE")
+        case$sub <- list(beta=I(b), se=I(sqrt(v)), tau2=I(sapply(sub, function(s) s$tau2)), Qb=na(fe$QE), Qbp=na(fe$QEp))
+      }
+    }
+    continuous[[length(continuous)+1]] <- case
+  }
+}
+write_json(continuous, file.path(out_dir, "continuous.json"), digits = NA, auto_unbox = TRUE, na = "null")
 write_json(methods, file.path(out_dir, "methods.json"), digits = NA, auto_unbox = TRUE, na = "null")
 write_json(generic, file.path(out_dir, "generic.json"), digits = NA, auto_unbox = TRUE, na = "null")
 write_json(binary, file.path(out_dir, "binary.json"), digits = NA, auto_unbox = TRUE, na = "null")
-cat(length(generic), "generic,", length(binary), "binary and", length(methods), "methods cases\n")
+cat(length(generic), "generic,", length(binary), "binary,", length(continuous), "continuous and", length(methods), "methods cases\n")
