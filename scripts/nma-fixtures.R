@@ -378,3 +378,43 @@ bk <- with(dat.baker2009, data.frame(study = paste0(study, " (", id, ")"), treat
 write_cases("baker2009", cases_for("baker2009-or", "dat.baker2009",
   "COPD, exacerbations, odds ratio, 8 treatments, multi-arm studies, a study without events left out", bk,
   "binary", "OR", "Placebo"))
+
+# ---------------------------------------------------------------------------------------------------------------
+# Random networks (seeded): shapes no published example has -- 3 to 7 treatments, two- to four-arm studies, sparse
+# designs, zero cells, heterogeneity from none to large -- by the same preparation and analysis as above.
+# ---------------------------------------------------------------------------------------------------------------
+set.seed(20261201)
+random_network <- function(kind) {
+  repeat {
+    nt <- sample(3:7, 1); trts <- LETTERS[1:nt]
+    ns <- sample(nt:(3 * nt), 1)
+    d <- sample(c(0, 0.2, 0.5), 1)
+    eff <- c(0, rnorm(nt - 1, 0, 0.6))
+    rows <- NULL
+    for (s in 1:ns) {
+      na <- sample(c(2, 2, 2, 3, 3, 4), 1)
+      arms <- sort(sample(trts, min(na, nt)))
+      u <- rnorm(1, 0, d)
+      for (a in arms) {
+        n <- sample(10:120, 1)
+        th <- eff[match(a, trts)] + if (a == arms[1]) 0 else u
+        row <- if (kind == "binary") data.frame(study = sprintf("S%02d", s), treatment = a, events = rbinom(1, n, plogis(-1.2 + th)), total = n)
+               else data.frame(study = sprintf("S%02d", s), treatment = a, mean = round(rnorm(1, 10 + th, 2 / sqrt(n)), 3), sd = round(runif(1, 1.5, 2.5), 3), total = n)
+        rows <- rbind(rows, row)
+      }
+    }
+    # connected, every treatment present
+    seen <- "A"; repeat { add <- unique(rows$treatment[rows$study %in% rows$study[rows$treatment %in% seen]]); if (all(add %in% seen)) break; seen <- union(seen, add) }
+    if (length(seen) == nt && "A" %in% rows$treatment) return(rows)
+  }
+}
+rand <- list()
+for (i in 1:8) {
+  rows <- random_network("binary")
+  rand <- c(rand, cases_for(sprintf("random-%02d-or", i), "random", "seeded random binary network", rows, "binary", "OR", "A"))
+}
+for (i in 1:4) {
+  rows <- random_network("continuous")
+  rand <- c(rand, cases_for(sprintf("random-%02d-md", 8 + i), "random", "seeded random continuous network", rows, "continuous", "MD", "A"))
+}
+write_cases("random", rand)
