@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os, { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { metaAnalysis } from "../src/stats/meta.js";
 import { isInputError } from "../src/shared/errors.js";
 import type { StudyRow } from "../src/stats/types.js";
@@ -313,31 +314,44 @@ function runMetafor(data: StudyRow[][], n: number): RTiming | string {
   }
 }
 
-export async function runMetaBench(o: BenchLog): Promise<Record<string, number | string | null>> {
-  const data = generateBinaryMetaAnalyses();
-  const studies = data.reduce((a, d) => a + d.length, 0);
-  o.log(`meta: ${data.length} binary meta-analyses (5-40 studies, ${studies} studies in all), seed ${BENCH_SEED}`);
+/** One process's timings of the three loops (REML, MH, the hand-written REML loop) over the bench data. */
+export interface ProcessTimings {
+  reml: Timing & { warmup: number };
+  mh: Timing & { warmup: number };
+  hand: Timing & { warmup: number };
+  remlFailed: number;
+  mhFailed: number;
+}
 
-  // A fit that stops with an InputError (REML not converging, as metafor's rma would) counts as run, like try() in R.
-  let failed = 0;
+/** The two engine runs the bench times; a fit that stops with an InputError (REML not converging, as metafor's rma would) counts as run, like try() in R. */
+function engineRuns(): { reml: (rows: StudyRow[]) => number; mh: (rows: StudyRow[]) => number; failures: { n: number } } {
+  const failures = { n: 0 };
   const guarded = (f: (rows: StudyRow[]) => number) => (rows: StudyRow[]): number => {
     try {
       return f(rows);
     } catch (e) {
       if (!isInputError(e)) throw e;
-      failed++;
+      failures.n++;
       return 0;
     }
   };
-  const remlRun = guarded((rows) => metaAnalysis(rows, { measure: "OR", model: "random", tau2: "REML" }).pooled.estimate);
-  const mhRun = guarded((rows) => metaAnalysis(rows, { measure: "OR", method: "MH", model: "fixed" }).pooled.estimate);
-  for (const rows of data) remlRun(rows);
-  const remlFailed = failed;
-  failed = 0;
-  for (const rows of data) mhRun(rows);
-  const mhFailed = failed;
-  const reml = timeRuns(data, remlRun);
-  const mh = timeRuns(data, mhRun);
+  return {
+    reml: guarded((rows) => metaAnalysis(rows, { measure: "OR", model: "random", tau2: "REML" }).pooled.estimate),
+    mh: guarded((rows) => metaAnalysis(rows, { measure: "OR", method: "MH", model: "fixed" }).pooled.estimate),
+    failures,
+  };
+}
+
+/** Times REML, MH and the hand-written loop in this process (bench/meta-fork.ts runs it in a fresh one). */
+export function timeThisProcess(data: StudyRow[][]): ProcessTimings {
+  const runs = engineRuns();
+  for (const rows of data) runs.reml(rows);
+  const remlFailed = runs.failures.n;
+  runs.failures.n = 0;
+  for (const rows of data) runs.mh(rows);
+  const mhFailed = runs.failures.n;
+  const reml = timeRuns(data, runs.reml);
+  const mh = timeRuns(data, runs.mh);
   const maxK = data.reduce((m, d) => Math.max(m, d.length), 0);
   const handY = new Float64Array(maxK);
   const handV = new Float64Array(maxK);
@@ -346,6 +360,67 @@ export async function runMetaBench(o: BenchLog): Promise<Record<string, number |
     const est = handWrittenReml(rows, handY, handV, handW);
     return Number.isNaN(est) ? 0 : est;
   });
+  if (!Number.isFinite(reml.check) || !Number.isFinite(mh.check)) throw new Error("bench: a meta-analysis gave a non-finite estimate");
+  return { reml, mh, hand, remlFailed, mhFailed };
+}
+
+/**
+ * Processes the timings run in (`DECIDUA_BENCH_FORKS`, default 5; 0 times in this process). A process's compiled
+ * code and heap layout set its speed for all its passes: the same code on the same data ran at 49,000 REML
+ * analyses per CPU second in one process and 120,000-163,000 in the next five (2026-12-02, the hand-written loop
+ * steady in all six), so one process is one sample, as JMH runs each benchmark in several forks of the JVM.
+ */
+export const META_FORKS = 5;
+
+function timeInForks(forks: number): ProcessTimings[] {
+  const script = fileURLToPath(new URL("./meta-fork.js", import.meta.url));
+  const out: ProcessTimings[] = [];
+  for (let f = 0; f < forks; f++) {
+    const res = spawnSync(process.execPath, [...process.execArgv, script], { encoding: "utf8", maxBuffer: 1 << 24 });
+    if (res.status !== 0) throw new Error(`bench: the timing process ${f + 1} failed: ${res.stderr.slice(0, 500)}`);
+    out.push(JSON.parse(res.stdout.trim().split("\n").pop() ?? "") as ProcessTimings);
+  }
+  return out;
+}
+
+const medianOf = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+/** The timings of every process, summarised: the median process (by its median pass), the slowest and fastest pass of any. */
+function summarise(all: readonly ProcessTimings[], key: "reml" | "mh" | "hand"): Timing & { warmup: number; perProcess: number[] } {
+  const t = all.map((p) => p[key]);
+  return {
+    perSecond: medianOf(t.map((x) => x.perSecond)),
+    perProcessCpuSecond: medianOf(t.map((x) => x.perProcessCpuSecond)),
+    perWallSecond: medianOf(t.map((x) => x.perWallSecond)),
+    fastestPass: Math.max(...t.map((x) => x.fastestPass)),
+    slowestPass: Math.min(...t.map((x) => x.slowestPass)),
+    cpuSeconds: medianOf(t.map((x) => x.cpuSeconds)),
+    check: t[0]?.check ?? 0,
+    warmup: Math.max(...t.map((x) => x.warmup)),
+    perProcess: t.map((x) => x.perSecond),
+  };
+}
+
+export async function runMetaBench(o: BenchLog): Promise<Record<string, number | string | null>> {
+  const data = generateBinaryMetaAnalyses();
+  const studies = data.reduce((a, d) => a + d.length, 0);
+  o.log(`meta: ${data.length} binary meta-analyses (5-40 studies, ${studies} studies in all), seed ${BENCH_SEED}`);
+
+  const forks = Number(process.env.DECIDUA_BENCH_FORKS ?? META_FORKS);
+  const all = forks > 0 ? timeInForks(forks) : [timeThisProcess(data)];
+  const reml = summarise(all, "reml");
+  const mh = summarise(all, "mh");
+  const hand = summarise(all, "hand");
+  const remlFailed = all[0]?.remlFailed ?? 0;
+  const mhFailed = all[0]?.mhFailed ?? 0;
+  const maxK = data.reduce((m, d) => Math.max(m, d.length), 0);
+  const handY = new Float64Array(maxK);
+  const handV = new Float64Array(maxK);
+  const handW = new Float64Array(maxK);
   // the reference must compute what the engine computes: the pooled REML estimate of every analysis
   let handWorst = 0;
   let handOff = 0;
@@ -361,20 +436,24 @@ export async function runMetaBench(o: BenchLog): Promise<Record<string, number |
     if (!(rel <= 1e-8)) handOff++;
     else handWorst = Math.max(handWorst, rel);
   }
-  if (!Number.isFinite(reml.check) || !Number.isFinite(mh.check)) throw new Error("bench: a meta-analysis gave a non-finite estimate");
+  const each = (t: { perProcess: number[] }): string => (t.perProcess.length > 1 ? `; processes ${t.perProcess.map((x) => Math.round(x)).join(", ")}` : "");
   if (remlFailed > 0 || mhFailed > 0) o.log(`  (stopped without a result: REML ${remlFailed} per pass over the data, MH ${mhFailed})`);
   o.log(`  ${machineLine()}`);
-  o.log(`  method: per analysis type untimed passes until one used no more CPU than wall time (REML ${reml.warmup}, MH ${mh.warmup}), then 5 timed passes over the data, median pass; rates per second of CPU time, each pass's capped at its wall time (wall-clock in brackets)`);
-  o.log(`  decidua REML random effects: ${Math.round(reml.perSecond)} analyses/s [${Math.round(reml.perWallSecond)}] (target >= 150000); passes ${Math.round(reml.slowestPass)}-${Math.round(reml.fastestPass)}; process CPU of every thread: ${Math.round(reml.perProcessCpuSecond)}/s`);
-  o.log(`  hand-written REML loop (estimate only, bench/meta.ts handWrittenReml): ${Math.round(hand.perSecond)} analyses/s; passes ${Math.round(hand.slowestPass)}-${Math.round(hand.fastestPass)}; agrees with the engine within ${handWorst.toExponential(1)} on all but ${handOff} analyses`);
+  o.log(
+    `  method: ${forks > 0 ? `${forks} fresh processes (the same flags), each` : "in this process:"} per analysis type untimed passes until one used no more CPU than wall time (REML up to ${reml.warmup}, MH up to ${mh.warmup}), then 5 timed passes over the data, the median pass${forks > 1 ? "; the median process reported" : ""}; rates per second of CPU time, each pass's capped at its wall time (wall-clock in brackets)`,
+  );
+  o.log(`  decidua REML random effects: ${Math.round(reml.perSecond)} analyses/s [${Math.round(reml.perWallSecond)}] (target >= 150000); passes ${Math.round(reml.slowestPass)}-${Math.round(reml.fastestPass)}${each(reml)}; process CPU of every thread: ${Math.round(reml.perProcessCpuSecond)}/s`);
+  o.log(`  hand-written REML loop (estimate only, bench/meta.ts handWrittenReml): ${Math.round(hand.perSecond)} analyses/s; passes ${Math.round(hand.slowestPass)}-${Math.round(hand.fastestPass)}${each(hand)}; agrees with the engine within ${handWorst.toExponential(1)} on all but ${handOff} analyses`);
   o.log(`  decidua REML as a share of the hand-written loop: ${((100 * reml.perSecond) / hand.perSecond).toFixed(1)}% (the target, 150,000 of the issue's 1.45M: ${((100 * 150_000) / 1_450_000).toFixed(1)}%)`);
-  o.log(`  decidua MH fixed effect:     ${Math.round(mh.perSecond)} analyses/s [${Math.round(mh.perWallSecond)}] (target >= 200000); passes ${Math.round(mh.slowestPass)}-${Math.round(mh.fastestPass)}; process CPU of every thread: ${Math.round(mh.perProcessCpuSecond)}/s`);
+  o.log(`  decidua MH fixed effect:     ${Math.round(mh.perSecond)} analyses/s [${Math.round(mh.perWallSecond)}] (target >= 200000); passes ${Math.round(mh.slowestPass)}-${Math.round(mh.fastestPass)}${each(mh)}; process CPU of every thread: ${Math.round(mh.perProcessCpuSecond)}/s`);
 
   const out: Record<string, number | string | null> = {
     meta_analyses: data.length,
     meta_seed: BENCH_SEED,
     load_avg_1m: Math.round((os.loadavg()[0] ?? 0) * 10) / 10,
+    meta_processes: all.length,
     reml_per_s: Math.round(reml.perSecond),
+    reml_per_process_per_s: reml.perProcess.map((x) => Math.round(x)).join(","),
     reml_slowest_pass_per_s: Math.round(reml.slowestPass),
     reml_fastest_pass_per_s: Math.round(reml.fastestPass),
     hand_written_reml_per_s: Math.round(hand.perSecond),
@@ -384,6 +463,7 @@ export async function runMetaBench(o: BenchLog): Promise<Record<string, number |
     reml_wall_per_s: Math.round(reml.perWallSecond),
     reml_not_converged: remlFailed,
     mh_per_s: Math.round(mh.perSecond),
+    mh_per_process_per_s: mh.perProcess.map((x) => Math.round(x)).join(","),
     mh_slowest_pass_per_s: Math.round(mh.slowestPass),
     mh_fastest_pass_per_s: Math.round(mh.fastestPass),
     mh_process_cpu_per_s: Math.round(mh.perProcessCpuSecond),
