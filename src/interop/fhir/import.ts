@@ -297,6 +297,9 @@ function latest<T>(ctx: Ctx, items: Dated<T>[], what: string): Dated<T> | undefi
   return last;
 }
 
+/** Ectopic pregnancies are found in the first trimester: an undated pregnancy is taken to have begun at most this long ago. */
+const ECTOPIC_WEEKS_WITHOUT_DATING = 14;
+
 /**
  * An active ectopic pregnancy diagnosis (Condition, SNOMED CT 34801009) is where the current pregnancy is: it sets
  * `currentPregnancy.location` (hazards H51, H53, H54 read it). One dated before the pregnancy status's pregnancy began
@@ -304,9 +307,6 @@ function latest<T>(ctx: Ctx, items: Dated<T>[], what: string): Dated<T> | undefi
  * status the active diagnosis is itself the current pregnancy, and a warning says so. An intrauterine finding and
  * bleeding are not read from the EHR: they stay missing and the progesterone verdict names them (docs/interop.md).
  */
-/** Ectopic pregnancies are found in the first trimester: an undated pregnancy is taken to have begun at most this long ago. */
-const ECTOPIC_WEEKS_WITHOUT_DATING = 14;
-
 function readEctopic(ctx: Ctx, found: Dated<true> | undefined, preg: Dated<{ gestationalWeek?: number }> | undefined, record: Record<string, unknown>, prov: Record<string, string>): void {
   if (found === undefined) return;
   if (preg === undefined) {
