@@ -18,6 +18,7 @@ import { fileURLToPath } from "node:url";
 import { metaAnalysis } from "../src/stats/meta.js";
 import { isInputError } from "../src/shared/errors.js";
 import type { StudyRow } from "../src/stats/types.js";
+import { median } from "../src/stats/core/dist.js";
 import { mulberry32 } from "../src/stats/core/random.js";
 
 export interface BenchLog {
@@ -192,7 +193,6 @@ interface Timing {
    */
   fastestPass: number;
   slowestPass: number;
-  cpuSeconds: number;
   check: number;
 }
 
@@ -235,7 +235,6 @@ function timeRuns(data: StudyRow[][], run: (rows: StudyRow[]) => number): Timing
     perWallSecond: data.length / median("wall"),
     fastestPass: data.length / Math.min(...cappedPasses),
     slowestPass: data.length / Math.max(...cappedPasses),
-    cpuSeconds: capped,
     check,
     warmup,
   };
@@ -383,23 +382,26 @@ function timeInForks(forks: number): ProcessTimings[] {
   return out;
 }
 
-const medianOf = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-};
+/** What the report reads of every process's timings: the median process (by its median pass), the slowest and fastest pass of any. */
+interface Summary {
+  perSecond: number;
+  perProcessCpuSecond: number;
+  perWallSecond: number;
+  fastestPass: number;
+  slowestPass: number;
+  warmup: number;
+  /** Each process's rate (its median pass). */
+  perProcess: number[];
+}
 
-/** The timings of every process, summarised: the median process (by its median pass), the slowest and fastest pass of any. */
-function summarise(all: readonly ProcessTimings[], key: "reml" | "mh" | "hand"): Timing & { warmup: number; perProcess: number[] } {
+function summarise(all: readonly ProcessTimings[], key: "reml" | "mh" | "hand"): Summary {
   const t = all.map((p) => p[key]);
   return {
-    perSecond: medianOf(t.map((x) => x.perSecond)),
-    perProcessCpuSecond: medianOf(t.map((x) => x.perProcessCpuSecond)),
-    perWallSecond: medianOf(t.map((x) => x.perWallSecond)),
+    perSecond: median(t.map((x) => x.perSecond)),
+    perProcessCpuSecond: median(t.map((x) => x.perProcessCpuSecond)),
+    perWallSecond: median(t.map((x) => x.perWallSecond)),
     fastestPass: Math.max(...t.map((x) => x.fastestPass)),
     slowestPass: Math.min(...t.map((x) => x.slowestPass)),
-    cpuSeconds: medianOf(t.map((x) => x.cpuSeconds)),
-    check: t[0]?.check ?? 0,
     warmup: Math.max(...t.map((x) => x.warmup)),
     perProcess: t.map((x) => x.perSecond),
   };
