@@ -3,6 +3,18 @@
  * the web's record form read the same list.
  */
 
+/**
+ * Where the current pregnancy is on ultrasound: a sac in the uterus, a pregnancy of unknown location (a positive
+ * test with nothing seen in or outside the uterus), or ectopic. With the words the record form offers.
+ */
+export const PREGNANCY_LOCATIONS = ["intrauterine", "unknown", "ectopic"] as const;
+export type PregnancyLocation = (typeof PREGNANCY_LOCATIONS)[number];
+export const PREGNANCY_LOCATION_LABELS: Readonly<Record<PregnancyLocation, string>> = {
+  intrauterine: "Intrauterine (sac seen in the uterus)",
+  unknown: "Unknown location (nothing seen)",
+  ectopic: "Ectopic",
+};
+
 /** How a pregnancy was lost, where known. */
 export const LOSS_MECHANISMS = ["embryonic-death", "fetal-death", "pre-viable-delivery", "cervical-insufficiency", "pprom", "ectopic", "molar"] as const;
 export type LossMechanism = (typeof LOSS_MECHANISMS)[number];

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
 import { ageOn } from "./dates.js";
-import { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, type LossMechanism } from "./record-terms.js";
+import { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, PREGNANCY_LOCATIONS, type LossMechanism } from "./record-terms.js";
 import { TherapyIdSchema, type TherapyId } from "../shared/therapy-ids.js";
 import {
   ACL_IGG_UNITS,
@@ -315,7 +315,7 @@ export const PatientRecordSchema = z
          * of unknown location: a positive test with no pregnancy seen in or outside the uterus) or "ectopic". Absent:
          * no scan recorded. Progesterone for bleeding is for a scan-confirmed intrauterine pregnancy (NICE NG126).
          */
-        location: z.enum(["intrauterine", "unknown", "ectopic"]).optional(),
+        location: z.enum(PREGNANCY_LOCATIONS).optional(),
       })
       .optional(),
     followUps: z.array(FollowUpSchema).optional(),

@@ -18,7 +18,7 @@ import {
   type Json,
 } from "../components/form.js";
 import { UNITS, recordForSave } from "../record.js";
-import { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS } from "../../../clinical/record-terms.js";
+import { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, PREGNANCY_LOCATIONS, PREGNANCY_LOCATION_LABELS } from "../../../clinical/record-terms.js";
 
 const SECTIONS: Array<[string, string]> = [
   ["sec-identity", "Identity"],
@@ -46,6 +46,7 @@ const TREATMENTS = opts(
 const SCREEN = opts(["negative", "Negative"], ["positive", "Positive"], ["immune", "Immune"], ["treated", "Treated"], ["not-tested", "Not tested"]);
 const NORMAL_ABNORMAL = opts(["normal", "Normal"], ["abnormal", "Abnormal"]);
 /** Issue 9 §2: what clinicians record, in their words (the record's values: src/clinical/record.ts). */
+const PREGNANCY_LOCATION = opts(...PREGNANCY_LOCATIONS.map((l): [string, string] => [l, PREGNANCY_LOCATION_LABELS[l]]));
 const LOSS_MECHANISM = opts(...LOSS_MECHANISMS.map((m): [string, string] => [m, LOSS_MECHANISM_LABELS[m].replace(/^./, (c) => c.toUpperCase())]));
 const TB = opts(["negative", "Negative"], ["latent-untreated", "Latent (IGRA/TST positive), not treated"], ["latent-treated", "Latent, treated"], ["active", "Active TB"], ["positive", "Positive, not yet classified"], ["not-tested", "Not tested"]);
 const KARYOTYPE_KIND = opts(["balanced-translocation", "Balanced translocation"], ["robertsonian-translocation", "Robertsonian translocation"], ["inversion", "Inversion"], ["other", "Other"]);
@@ -231,7 +232,7 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
                   path="record.currentPregnancy.location"
                   label="Location on ultrasound"
                   emptyLabel="No scan recorded"
-                  options={opts(["intrauterine", "Intrauterine (sac seen in the uterus)"], ["unknown", "Unknown location (nothing seen)"], ["ectopic", "Ectopic"])}
+                  options={PREGNANCY_LOCATION}
                 />
               </div>
             </Card>

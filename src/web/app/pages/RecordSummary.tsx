@@ -1,6 +1,7 @@
 /** Read-only view of a patient record (researchers): only what was recorded, grouped like the form. */
 import { Fragment, type ComponentChildren, type JSX } from "preact";
 import type { PatientRecordInput } from "../record.js";
+import type { PregnancyLocation } from "../../../clinical/record-terms.js";
 import { Alert, Badge, Card, fmtDate } from "../components/ui.js";
 
 type Q = { value: number; unit?: string; date?: string } | undefined;
@@ -125,10 +126,10 @@ export function RecordSummary(props: { record: PatientRecordInput; note?: string
   );
 }
 
-const LOCATION_TEXT = { intrauterine: "intrauterine on ultrasound", unknown: "location unknown on ultrasound", ectopic: "ectopic" } as const;
+const LOCATION_TEXT: Readonly<Record<PregnancyLocation, string>> = { intrauterine: "intrauterine on ultrasound", unknown: "location unknown on ultrasound", ectopic: "ectopic" };
 
 /** The current pregnancy in one line: its week or LMP, bleeding, and where the scan places it (null when not pregnant). */
-function pregnancyText(cp: { gestationalWeek?: number; lastMenstrualPeriod?: string; bleeding?: boolean; location?: keyof typeof LOCATION_TEXT } | undefined): string | null {
+function pregnancyText(cp: { gestationalWeek?: number; lastMenstrualPeriod?: string; bleeding?: boolean; location?: PregnancyLocation } | undefined): string | null {
   if (cp === undefined) return null;
   const parts = [
     cp.gestationalWeek !== undefined ? `week ${cp.gestationalWeek}` : cp.lastMenstrualPeriod !== undefined ? `LMP ${fmtDate(cp.lastMenstrualPeriod)}` : "pregnant, not dated",
