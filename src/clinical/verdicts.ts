@@ -386,6 +386,14 @@ export function verdict(def: Pick<TherapyDefinition, "id" | "name">, status: Ver
   return v;
 }
 
+/**
+ * The current pregnancy is ectopic, as a finding against a regimen given to carry an intrauterine pregnancy (the
+ * immunotherapy ladder's in-pregnancy protocols, heparin + aspirin in APS: hazards H53, H54).
+ */
+export function ectopicPregnancyFinding(source: string, reading: string): VerdictFinding {
+  return { id: "current-pregnancy", label: "Current pregnancy", value: "ectopic", unit: null, cutOff: "intrauterine", source, role: "against", reading };
+}
+
 /** The safety problems that decide a verdict (severity contraindication). */
 export function blockingSafety(checks: readonly SafetyCheck[]): SafetyCheck[] {
   return checks.filter((s) => s.status === "problem" && s.severity === "contraindication");
@@ -521,7 +529,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   // ... or one given in pregnancy, while the pregnancy is ectopic or past the protocol's start
   if (protocol.starts === "in-pregnancy" && r.currentPregnancy?.location === "ectopic") {
     reasons.push(`The current pregnancy is ectopic: the protocol (${protocol.name}) is given in an intrauterine pregnancy, so it does not apply to this one.`);
-    findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: "ectopic", unit: null, cutOff: "intrauterine", source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
+    findings.push(ectopicPregnancyFinding(spec.criteria, reasons[reasons.length - 1]!));
     return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
   }
   const week = r.currentPregnancy === undefined ? undefined : currentGestationalWeek(r.currentPregnancy, ctx.today);

@@ -2,7 +2,7 @@
 import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
-import { allergy, causeFinding, cited, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, causeFinding, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -38,7 +38,7 @@ function rule(ctx: RuleContext): VerdictCore {
   if (ctx.r.currentPregnancy?.location !== "ectopic" || (v.status !== "recommended" && v.status !== "protocol-eligible")) return v;
   const reason = `The current pregnancy is ectopic: heparin and aspirin are given to carry an intrauterine pregnancy, so they do not apply to this one, whose own management comes first.`;
   const reasons = [reason, `For the next pregnancy, the indication stands: ${v.headline.slice(v.headline.indexOf(" — ") + 3)}.`, ...v.reasons];
-  const current: VerdictFinding = { id: "current-pregnancy", label: "Current pregnancy", value: "ectopic", unit: null, cutOff: "intrauterine", source: "ESHRE 2017 and ACR 2020 (APS regimens are given in an intrauterine pregnancy)", role: "against", reading: reason };
+  const current = ectopicPregnancyFinding("ESHRE 2017 and ACR 2020 (APS regimens are given in an intrauterine pregnancy)", reason);
   const base: BaseParts = { safetyChecks: v.safetyChecks, coInterventions: v.coInterventions, criteriaSource: v.criteriaSource };
   const citedGuidelines = v.citedGuidelines?.map((g) => ({ ...g, reason: g.reason + 2 }));
   return verdict(lmwhAspirin, "not-indicated", "timing-mismatch", reason, base, { reasons, unmet: v.unmet, findings: [current, ...v.findings], missing: v.missing, ...(citedGuidelines !== undefined ? { citedGuidelines } : {}) });

@@ -1,6 +1,7 @@
 /** Progesterone: bleeding in early pregnancy after a previous loss (PRISM); no benefit without bleeding (PROMISE). */
 import type { Protocol } from "../protocols.js";
 import { currentGestationalWeek } from "../dates.js";
+import type { PregnancyLocation } from "../record-terms.js";
 import { CITATIONS } from "../sources.js";
 import { allergy, lossFinding, safetyVerdict, verdict, type BaseParts, type MissingItem, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
@@ -36,7 +37,8 @@ function rule(ctx: RuleContext): VerdictCore {
     const reasons = ["Not pregnant now: progesterone has no proven benefit without bleeding (PROMISE); if bleeding occurs in a future pregnancy after a previous miscarriage, vaginal progesterone becomes the recommended option once a scan shows the pregnancy in the uterus (PRISM; NICE NG126)."];
     return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings: [lossF], missing: [] });
   }
-  const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: cp.bleeding === undefined ? "not recorded" : cp.bleeding ? "yes" : "no", unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding === true ? "supports" : cp.bleeding === false ? "against" : "context", reading: `Bleeding in the current pregnancy: ${cp.bleeding === undefined ? "not recorded" : cp.bleeding ? "yes" : "no"}` };
+  const bleeding = cp.bleeding === undefined ? "not recorded" : cp.bleeding ? "yes" : "no";
+  const bleedF: VerdictFinding = { id: "bleeding", label: "Bleeding in the current pregnancy", value: bleeding, unit: null, cutOff: "present", source: CITATIONS.prism2019.label, role: cp.bleeding === true ? "supports" : cp.bleeding === false ? "against" : "context", reading: `Bleeding in the current pregnancy: ${bleeding}` };
   // an ectopic pregnancy is decided by its location alone, whether or not bleeding is recorded
   if (cp.location === "ectopic") {
     const reasons = ["Ectopic pregnancy: progesterone has no role (PRISM treated intrauterine pregnancies only; NICE NG126 requires a scan-confirmed intrauterine pregnancy); the ectopic pregnancy needs its own management."];
@@ -100,7 +102,7 @@ function rule(ctx: RuleContext): VerdictCore {
 }
 
 /** The current pregnancy's location on ultrasound as a finding: intrauterine supports, anything else is against. */
-function locationFinding(location: "intrauterine" | "unknown" | "ectopic"): VerdictFinding {
+function locationFinding(location: PregnancyLocation): VerdictFinding {
   const text = location === "unknown" ? "unknown (nothing seen in or outside the uterus)" : location;
   return {
     id: "pregnancy-location",
