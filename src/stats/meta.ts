@@ -21,6 +21,7 @@ import { revmanTau2FromQ } from "./core/revman.js";
 import { effectSizes, isRatioMeasure, measureForKind, studyDataKind, type EffectSizes } from "./core/escalc.js";
 import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
 import { rmaUni, tau2ConfInt, type PooledFit, type RmaMethod, type RmaUniResult } from "./core/rma.js";
+import { tryRefit } from "./core/refit.js";
 import { acquireScratch, type Scratch } from "./core/scratch.js";
 import { cumulative as cumulativeRun, leaveOneOut as leaveOneOutRun, type SensitivityFit } from "./core/sensitivity.js";
 import {
@@ -592,13 +593,7 @@ const FAILED_REFIT: SensitivityFit = { beta: NaN, se: NaN, ci_lb: NaN, ci_ub: Na
  * `failed`, instead of failing the whole analysis: metafor wraps each refit in try() the same way.
  */
 function sensFit(ctx: Context, subset: number[], model: "fixed" | "random", failed: string[]): SensitivityFit {
-  try {
-    return fitSubset(ctx, subset, model);
-  } catch (e) {
-    if (!(e instanceof InputError)) throw e;
-    failed.push(e.message);
-    return FAILED_REFIT;
-  }
+  return tryRefit(() => fitSubset(ctx, subset, model), (e) => failed.push(e.message)) ?? FAILED_REFIT;
 }
 
 /** Names the steps that failed (one entry per row, "" for a row that fitted) and why. */

@@ -6,6 +6,7 @@
  * beyond, `subsets` random subsets: a size drawn from Binomial(k, 1/2) (at least 1) and that many studies at random.
  */
 import { rmaUni, type RmaMethod } from "./rma.js";
+import { tryRefit } from "./refit.js";
 import { mulberry32, randomPermutation } from "./random.js";
 
 export const GOSH_EXACT_MAX_K = 15;
@@ -33,16 +34,10 @@ export function gosh(y: ArrayLike<number>, v: ArrayLike<number>, method: RmaMeth
       vs[j] = v[members[j] as number] as number;
     }
     out.k.push(m);
-    try {
-      const r = rmaUni(ys.subarray(0, m), vs.subarray(0, m), { method });
-      out.estimate.push(r.beta);
-      out.I2.push(r.I2);
-      out.tau2.push(r.tau2);
-    } catch {
-      out.estimate.push(NaN);
-      out.I2.push(NaN);
-      out.tau2.push(NaN);
-    }
+    const r = tryRefit(() => rmaUni(ys.subarray(0, m), vs.subarray(0, m), { method }));
+    out.estimate.push(r === undefined ? NaN : r.beta);
+    out.I2.push(r === undefined ? NaN : r.I2);
+    out.tau2.push(r === undefined ? NaN : r.tau2);
   };
   if (exact) {
     const n = 2 ** k;

@@ -18,6 +18,7 @@ import type { TestType } from "../types.js";
 import { pchisq } from "./dist.js";
 import { rmaMods, type MetaRegResult } from "./metareg.js";
 import type { RmaMethod } from "./rma.js";
+import { tryRefit } from "./refit.js";
 import { invertSpd, wls } from "./tau2.js";
 
 export interface InfluenceRow {
@@ -78,14 +79,9 @@ export function influenceDiagnostics(
     for (let a = 0; a < p; a++) for (let c = 0; c < p; c++) h += (xi[a] as number) * (fw.inv[a * p + c] as number) * (xi[c] as number);
     h *= full.weights[i] as number;
     const predFull = dot(xi, b);
-    let del: MetaRegResult | undefined;
-    try {
-      const Xd = new Float64Array((k - 1) * p);
-      for (let j = 0, m = 0; j < k; j++) if (j !== i) Xd.set(X.subarray(j * p, (j + 1) * p), p * m++);
-      del = rmaMods(sub(y, i), sub(v, i), Xd, names, { ...options, skipR2: true });
-    } catch {
-      del = undefined;
-    }
+    const Xd = new Float64Array((k - 1) * p);
+    for (let j = 0, m = 0; j < k; j++) if (j !== i) Xd.set(X.subarray(j * p, (j + 1) * p), p * m++);
+    const del = tryRefit(() => rmaMods(sub(y, i), sub(v, i), Xd, names, { ...options, skipR2: true }));
     const weight = (100 * (full.weights[i] as number)) / sw;
     if (del === undefined) {
       rows.push({ rstudent: NaN, dffits: NaN, cook_d: NaN, cov_r: NaN, tau2_del: NaN, QE_del: NaN, hat: h, weight, dfbetas: new Array<number>(p).fill(NaN), inf: h > (3 * p) / k });

@@ -11,6 +11,7 @@ import type { TestType } from "../types.js";
 import { rmaMods, type MetaRegResult } from "./metareg.js";
 import type { RmaMethod } from "./rma.js";
 import { mulberry32, randomPermutation } from "./random.js";
+import { tryRefit } from "./refit.js";
 
 const COMPTOL = Math.sqrt(2.220446049250313e-16);
 
@@ -85,13 +86,11 @@ export function permutationTest(
   const z: number[][] = names.map(() => []);
   const run = (rowFor: (i: number) => number): void => {
     for (let i = 0; i < k; i++) Xp.set(X.subarray(rowFor(i) * p, (rowFor(i) + 1) * p), i * p);
-    try {
-      const r = rmaMods(y, v, Xp, names, { method: options.method, test: options.test, level: options.level, skipR2: true });
-      qm.push(r.QM);
-      r.coefficients.forEach((c, j) => z[j]?.push(c.zval));
-    } catch {
-      // a fit that fails is left out, as permutest (na.rm = TRUE)
-    }
+    // a fit that fails is left out, as permutest (na.rm = TRUE)
+    const r = tryRefit(() => rmaMods(y, v, Xp, names, { method: options.method, test: options.test, level: options.level, skipR2: true }));
+    if (r === undefined) return;
+    qm.push(r.QM);
+    r.coefficients.forEach((c, j) => z[j]?.push(c.zval));
   };
   if (exact) {
     const arrangement = [...typeOf].sort((a, b) => a - b);
