@@ -12,6 +12,7 @@
  */
 import type { z } from "zod";
 import { InputError } from "../../shared/errors.js";
+import { addDays } from "../../clinical/dates.js";
 import { formatPath, parsePatientRecord, type PatientRecord, type PatientRecordInput } from "../../clinical/record.js";
 import {
   ABNORMAL_CODES,
@@ -317,9 +318,7 @@ function readEctopic(ctx: Ctx, found: Dated<true> | undefined, preg: Dated<{ ges
   }
   if (found.date !== undefined && preg.date !== undefined) {
     const weeks = preg.value.gestationalWeek ?? ECTOPIC_WEEKS_WITHOUT_DATING;
-    const began = new Date(`${preg.date}T00:00:00Z`);
-    began.setUTCDate(began.getUTCDate() - 7 * weeks);
-    if (found.date < began.toISOString().slice(0, 10)) {
+    if (found.date < addDays(preg.date, -7 * weeks)) {
       const how = preg.value.gestationalWeek === undefined ? `no gestational age: at most ${ECTOPIC_WEEKS_WITHOUT_DATING} weeks assumed` : `${weeks} weeks`;
       skip(ctx, found.source, undefined, `an active ectopic pregnancy diagnosis dated ${found.date}, before the current pregnancy (${ref(preg.source)}, ${preg.date}, ${how}) began: not read as its location`);
       return;
