@@ -10,7 +10,7 @@
  */
 import { InputError } from "../../shared/errors.js";
 import { critValue, pchisqUpper, pvalNormal } from "./dist.js";
-import { twoByTwoEffect } from "./escalc.js";
+import { isDoubleZero, twoByTwoEffect } from "./escalc.js";
 import { h2FromQ, i2FromQ } from "./heterogeneity.js";
 import type { PooledFit } from "./rma.js";
 
@@ -219,10 +219,8 @@ function withoutDoubleZero(t: TwoByTwo, ps: { yi: Float64Array; vi: Float64Array
   let vi = ps.vi;
   for (let i = 0; i < yi.length; i++) {
     const a = t.ai[i] as number;
-    const b = t.bi[i] as number;
     const c = t.ci[i] as number;
-    const d = t.di[i] as number;
-    if (!((a === 0 && c === 0) || (b === 0 && d === 0))) continue;
+    if (!isDoubleZero(a, a + (t.bi[i] as number), c, c + (t.di[i] as number))) continue;
     if (yi === ps.yi) {
       yi = Float64Array.from(ps.yi);
       vi = Float64Array.from(ps.vi);
