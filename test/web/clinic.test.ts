@@ -68,6 +68,20 @@ function therapyCard(id: string) {
   return page.locator(`[data-therapy="${id}"]`);
 }
 
+/** The status a therapy card shows (its first data-status badge), once the card is there. */
+async function cardStatus(id: string): Promise<string | null> {
+  const badge = therapyCard(id).locator("[data-status]").first();
+  await badge.waitFor();
+  return badge.getAttribute("data-status");
+}
+
+/** Saves the record, waits for the confirmation and opens the assessment. */
+async function saveAndAssess(): Promise<void> {
+  await save();
+  await page.getByTestId("save-ok").waitFor();
+  await page.getByRole("link", { name: "Assessment" }).click();
+}
+
 async function openCard(id: string): Promise<void> {
   const card = therapyCard(id);
   if ((await card.getAttribute("data-open")) !== "true") await card.locator(".card-head").click();
@@ -200,12 +214,8 @@ describe("clinic", () => {
     await addLoss(0, "8", "2024-02-01", "abnormal");
     await fill("record.losses.0.embryoKaryotype.detail", "47,XX,+16");
     await addLoss(1, "7", "2024-09-12");
-    await save();
-    await page.getByTestId("save-ok").waitFor();
-    await page.getByRole("link", { name: "Assessment" }).click();
-    const lit = therapyCard("lit");
-    await lit.waitFor();
-    await expect(lit.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("not-indicated");
+    await saveAndAssess();
+    expect(await cardStatus("lit")).toBe("not-indicated");
     const workup = ((await page.getByTestId("workup").textContent()) ?? "").toLowerCase();
     expect(workup).toMatch(/karyotype.*missing/);
     expect(workup).toMatch(/uterine anatomy.*missing/);
@@ -320,12 +330,9 @@ describe("clinic", () => {
     await addLoss(1, "8", "2023-09-01");
     await fill("record.currentPregnancy.gestationalWeek", "7");
     await choose("record.currentPregnancy.bleeding", "true");
-    await save();
-    await page.getByTestId("save-ok").waitFor();
-    await page.getByRole("link", { name: "Assessment" }).click();
+    await saveAndAssess();
     const progesterone = therapyCard("progesterone");
-    await progesterone.waitFor();
-    await expect(progesterone.locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("premature");
+    expect(await cardStatus("progesterone")).toBe("premature");
     await openCard("progesterone");
     const missing = progesterone.getByTestId("missing");
     await missing.waitFor();
@@ -339,8 +346,7 @@ describe("clinic", () => {
     const rec = ((await api("GET", `/api/patients/${patientC}`)).json as { patient: { record: { currentPregnancy?: { location?: string; bleeding?: boolean } } } }).patient.record;
     expect(rec.currentPregnancy).toMatchObject({ location: "intrauterine", bleeding: true });
     await page.getByRole("link", { name: "Assessment" }).click();
-    await therapyCard("progesterone").locator("[data-status]").first().waitFor();
-    await expect(therapyCard("progesterone").locator("[data-status]").first().getAttribute("data-status")).resolves.toBe("recommended");
+    expect(await cardStatus("progesterone")).toBe("recommended");
   });
 
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {
