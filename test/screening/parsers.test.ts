@@ -31,6 +31,22 @@ describe("RIS", () => {
     expect(parseRis(fx("crlf.ris"), "crlf.ris")).toMatchObject([{ title: "Heparin and aspirin for antiphospholipid syndrome", year: 2020, authors: ["Rossi, Anna"] }]);
   });
 
+  it("passes over text between records: Ovid's record numbers and an export header", () => {
+    const ovid = parseRis(fx("ovid-numbered.ris"), "ovid-numbered.ris");
+    expect(ovid).toHaveLength(2);
+    expect(ovid[0]).toMatchObject({ title: "Intravenous immunoglobulin in unexplained recurrent miscarriage: a cohort", authors: ["Lindqvist, Maria"], year: 2021, abstract: "Women with four or more losses were followed through their next pregnancy." });
+    // a record with only a short title (ST) is read under it
+    expect(ovid[1]).toMatchObject({ sourceIndex: 2, title: "Prednisolone and uterine NK cells", year: 2022 });
+    expect(parseRis(fx("export-header.ris"), "export-header.ris")).toMatchObject([{ title: "Tacrolimus for women with a raised Th1/Th2 ratio", year: 2020 }]);
+    // a tag line between records is still an error: it belongs to a record whose TY line is missing
+    const stray = inputError(() => parseRis("TY  - JOUR\nTI  - One\nER  - \nAU  - Lost, Record\nTI  - Two\nER  - \n", "stray.ris"));
+    expect(stray.location).toEqual({ file: "stray.ris", row: 4, field: "AU" });
+    // text and no record at all: the first line that is not RIS is named
+    const none = inputError(() => parseRis("1.\nSome title. Some journal. 2019.\n", "none.ris"));
+    expect(none.location).toEqual({ file: "none.ris", row: 1 });
+    expect(none.reason).toMatch(/^not a RIS file: line 1 is not a RIS tag line/);
+  });
+
   it("a record without a title: file, record number, line and field", () => {
     const e = inputError(() => parseRis(fx("no-title.ris"), "no-title.ris"));
     expect(e.location).toEqual({ file: "no-title.ris", row: 7, field: "TI" });

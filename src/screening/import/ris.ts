@@ -1,8 +1,10 @@
 /**
  * RIS (Research Information Systems) reader. Follows the RIS specification: a tag line is two characters (a capital
  * letter then a capital letter or digit), two spaces, a hyphen and a space, then the value; a record starts with TY
- * and ends with ER; a line without a tag continues the value of the previous tag (wrapped abstracts).
- * Titles: TI, T1 (CT, BT as fallbacks); abstract: AB, N2; authors: AU, A1 (A2-A4 are editors, not read as authors);
+ * and ends with ER; a line without a tag continues the value of the previous tag (wrapped abstracts). Text between
+ * records is not part of any record and is passed over, as RIS readers do (bibutils, rispy): Ovid numbers its records
+ * with a line "1." before each TY, and some databases put a header ("Record #1 of 20", "Provider: ...") first.
+ * Titles: TI, T1 (CT, BT, then ST, the short title, as fallbacks); abstract: AB, N2; authors: AU, A1 (A2-A4 are editors, not read as authors);
  * journal: T2, JO, JF, JA, J2; year: PY, Y1, DA; DOI: DO (or a doi.org URL in UR); PMID: AN or a PubMed URL / "PMID:" note.
  */
 import { InputError } from "../../shared/errors.js";
@@ -46,6 +48,8 @@ function doiOf(r: RawRis): string | null {
 export function parseRis(text: string, file: string): BibRecord[] {
   refuseEmpty(text, file, "RIS");
   const reader = new TaggedReader();
+  // the first line of text outside a record: named in the error when the file has no record at all
+  let firstStray: number | null = null;
   for (const [lineNo, line] of numberedLines(text)) {
     const m = TAG_LINE.exec(line);
     if (m !== null) {
@@ -67,20 +71,25 @@ export function parseRis(text: string, file: string): BibRecord[] {
       continue;
     }
     if (line.trim() === "") continue;
-    // continuation of the previous tag's value
-    if (!reader.continue(line)) {
-      const hint = reader.records.length === 0 ? "not a RIS file" : "text outside a record";
-      throw new InputError(`${hint}: line ${lineNo} is not a RIS tag line ("XX  - value")`, { file, row: lineNo });
+    // text between records (record numbers, an export header) belongs to no record
+    if (reader.open === null) {
+      firstStray ??= lineNo;
+      continue;
     }
+    // continuation of the previous tag's value
+    reader.continue(line);
   }
   if (reader.open !== null) throw recordError(file, reader.records.length + 1, reader.open.line, "ER", `record starting at line ${reader.open.line} is not closed by an ER line`);
   const raws: RawRis[] = reader.records;
-  if (raws.length === 0) throw new InputError("not a RIS file: no record (TY ... ER) found", { file });
+  if (raws.length === 0) {
+    if (firstStray !== null) throw new InputError(`not a RIS file: line ${firstStray} is not a RIS tag line ("XX  - value") and no record (TY ... ER) was found`, { file, row: firstStray });
+    throw new InputError("not a RIS file: no record (TY ... ER) found", { file });
+  }
   return raws.map((r, idx) => {
     const draft: DraftRecord = {
       pmid: pmidOf(r),
       doi: doiOf(r),
-      title: first(r, "TI", "T1", "CT", "BT"),
+      title: first(r, "TI", "T1", "CT", "BT", "ST"),
       abstract: first(r, "AB", "N2"),
       authors: [...(r.fields.get("AU") ?? []), ...(r.fields.get("A1") ?? [])],
       journal: first(r, "T2", "JO", "JF", "JA", "J2"),
