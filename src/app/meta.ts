@@ -5,7 +5,8 @@
  * the funnel's trim-and-fill points are computed when a funnel plot is asked for.
  */
 import { InputError, withFile } from "../shared/errors.js";
-import { parseStudyFile } from "../stats/input.js";
+import { readStudyTable, studyRowsFromTable, type StudyTable as ParsedStudyTable } from "../stats/input.js";
+import { isRevman5AnalysesTable, parseRevman5Analyses } from "../stats/revman5-csv.js";
 import { compareWithRevman, decodeRevman5, parseRevman5, revmanOptions, revmanOutcome, type RevmanCheck, type RevmanOutcome } from "../stats/revman5.js";
 import { metaAnalysis } from "../stats/meta.js";
 import { forestPlotSvg, funnelPlotSvg, type ForestPlotOptions } from "../stats/plots/index.js";
@@ -15,7 +16,7 @@ export interface StudyTable {
   /** The file's name (its extension chooses CSV or XLSX; errors name it). */
   file: string;
   bytes: Uint8Array;
-  /** For a RevMan 5 review (.rm5): the outcome to analyse, e.g. "CMP-001.01". */
+  /** For a RevMan 5 review (.rm5): the outcome to analyse, e.g. "CMP-001.01"; for RevMan's data and analyses export, its number, e.g. "1.2". */
   outcome?: string;
 }
 
@@ -48,6 +49,21 @@ function fixedModel(o: MetaOptions): boolean {
 }
 
 /**
+ * The outcome asked for of a RevMan 5 review (.rm5) or of RevMan 5's data and analyses export (a CSV or XLSX whose
+ * columns are RevMan's), or else the study table. --outcome on a plain study table is an error.
+ */
+async function revmanOrTable(table: StudyTable): Promise<{ revman: RevmanOutcome; studyTable?: undefined } | { revman?: undefined; studyTable: ParsedStudyTable }> {
+  if (/\.rm5$/i.test(table.file)) return { revman: revmanOutcome(parseRevman5(decodeRevman5(table.bytes), table.file), table.outcome, table.file) };
+  const studyTable = await readStudyTable(table.file, table.bytes);
+  // RevMan 5's export of its data and analyses: the same outcomes as the review file, numbered as in RevMan ("1.2")
+  if (isRevman5AnalysesTable(studyTable)) return { revman: revmanOutcome(parseRevman5Analyses(studyTable), table.outcome, table.file) };
+  if (table.outcome !== undefined) {
+    throw new InputError("--outcome chooses an outcome of a RevMan 5 review (.rm5) or of RevMan's data and analyses export; this file is a study table", { file: table.file, field: "--outcome" });
+  }
+  return { studyTable };
+}
+
+/**
  * Parses the table and runs the analysis with `options` (the engine's own option names), drawing the plots asked
  * for. `funnelNeedsThree: "skip"` returns no funnel for k < 3 instead of an error (the workbench shows none).
  */
@@ -62,23 +78,21 @@ export async function analyseStudyTable(
   const ignoredColumns: string[] = [];
   const warnings: string[] = [];
   const needsThree = options.bias === true;
-  let revman: RevmanOutcome | undefined;
-  if (/\.rm5$/i.test(table.file)) {
-    revman = revmanOutcome(parseRevman5(decodeRevman5(table.bytes), table.file), table.outcome, table.file);
-    options = revmanOptions(revman, options);
-  } else if (table.outcome !== undefined) {
-    throw new InputError("--outcome chooses an outcome of a RevMan 5 review (.rm5); this file is a study table", { file: table.file, field: "--outcome" });
-  }
-  const rows = revman !== undefined ? revman.studies.map((s) => s.row) : await parseStudyFile(table.file, table.bytes, {
-    ...(options.subgroup !== undefined ? { subgroup: options.subgroup } : {}),
-    ...(options.measure !== undefined ? { intervalScale: options.measure === "OR" || options.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),
-    // one study is enough for a fixed-effect model (as metafor); random effects need two
-    minStudies: needsThree ? 3 : fixedModel(options) ? 1 : 2,
-    ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
-    ...(options.mods !== undefined ? { mods: options.mods } : {}),
-    onIgnoredColumns: (h) => ignoredColumns.push(...h),
-    onWarning: (w) => warnings.push(w),
-  });
+  const { revman, studyTable } = await revmanOrTable(table);
+  if (revman !== undefined) options = revmanOptions(revman, options);
+  const rows =
+    revman !== undefined
+      ? revman.studies.map((s) => s.row)
+      : studyRowsFromTable(studyTable, {
+          ...(options.subgroup !== undefined ? { subgroup: options.subgroup } : {}),
+          ...(options.measure !== undefined ? { intervalScale: options.measure === "OR" || options.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),
+          // one study is enough for a fixed-effect model (as metafor); random effects need two
+          minStudies: needsThree ? 3 : fixedModel(options) ? 1 : 2,
+          ...(needsThree ? { minStudiesReason: "for --bias" } : {}),
+          ...(options.mods !== undefined ? { mods: options.mods } : {}),
+          onIgnoredColumns: (h) => ignoredColumns.push(...h),
+          onWarning: (w) => warnings.push(w),
+        });
   if (revman !== undefined && plots.forest !== undefined && plots.forest !== false) {
     // RevMan's own labels for the arms and the sides of the plot, unless the caller set them
     const f = plots.forest;

@@ -94,6 +94,18 @@ export interface RevmanReview {
 export type Revman5Node = Record<string, unknown>;
 type Node = Revman5Node;
 
+/**
+ * Where a value of an element came from, for an error: by default the element path of the .rm5 file; the reader of
+ * RevMan's CSV export (revman5-csv.ts) builds the same elements from its rows and names the row and column instead.
+ */
+export interface RevmanLocate {
+  /** The location of an attribute of element n (`path`: its place in the .rm5 file). */
+  at(n: Node, attribute: string, path: string): { row?: number; field: string };
+  /** The attribute's name as the file shows it (its column header in the CSV export). */
+  name(attribute: string): string;
+}
+const AT_PATH: RevmanLocate = { at: (_n, _attribute, path) => ({ field: path }), name: (attribute) => attribute };
+
 const ARRAYS = new Set(["COMPARISON", "DICH_OUTCOME", "CONT_OUTCOME", "IV_OUTCOME", "IPD_OUTCOME", "DICH_SUBGROUP", "CONT_SUBGROUP", "IV_SUBGROUP", "IPD_SUBGROUP", "DICH_DATA", "CONT_DATA", "IV_DATA", "IPD_DATA", "STUDY"]);
 
 /** An attribute of a RevMan 5 element as text (undefined when absent). */
@@ -214,7 +226,7 @@ const MEASURES: Record<string, { measure: Measure; method?: Method }> = {
   "STANDARDIZED MEAN DIFFERENCE": { measure: "SMD" },
 };
 
-function outcomeSettings(o: Node, type: RevmanOutcomeType, where: string): { method: Method; measure: Measure; measureLabel: string } {
+function outcomeSettings(o: Node, type: RevmanOutcomeType, where: string, locate: RevmanLocate): { method: Method; measure: Measure; measureLabel: string } {
   const label = attr(o, "EFFECT_MEASURE") ?? "";
   const methodAttr = (attr(o, "METHOD") ?? "IV").toUpperCase();
   if (type === "IV" || type === "IPD") {
@@ -222,32 +234,32 @@ function outcomeSettings(o: Node, type: RevmanOutcomeType, where: string): { met
     return { method: "IV", measure: "GEN", measureLabel: label };
   }
   const m = MEASURES[label.toUpperCase()];
-  if (m === undefined) throw new InputError(`effect measure "${label}" is not one Decidua can compute from ${type === "DICH" ? "dichotomous" : "continuous"} data`, { field: `${where} EFFECT_MEASURE` });
+  if (m === undefined) throw new InputError(`effect measure "${label}" is not one Decidua can compute from ${type === "DICH" ? "dichotomous" : "continuous"} data`, locate.at(o, "EFFECT_MEASURE", `${where} EFFECT_MEASURE`));
   const method: Method = m.method ?? (methodAttr === "MH" ? "MH" : methodAttr === "PETO" ? "PETO" : "IV");
-  if (type === "CONT" && method !== "IV") throw new InputError(`method ${methodAttr} does not apply to continuous data`, { field: `${where} METHOD` });
+  if (type === "CONT" && method !== "IV") throw new InputError(`method ${methodAttr} does not apply to continuous data`, locate.at(o, "METHOD", `${where} METHOD`));
   return { method, measure: m.measure, measureLabel: label };
 }
 
-function dataRow(d: Node, type: RevmanOutcomeType, where: string, logData: boolean, studies: RevmanReview["studies"], subgroup: string | undefined): RevmanStudyRow {
+function dataRow(d: Node, type: RevmanOutcomeType, where: string, logData: boolean, studies: RevmanReview["studies"], subgroup: string | undefined, locate: RevmanLocate): RevmanStudyRow {
   const rawId = attr(d, "STUDY_ID") ?? "";
   const studyId = unescapeId(rawId);
   const known = studies.get(rawId) ?? studies.get(studyId);
   const study = known?.name ?? studyId.replace(/^STD-/, "");
+  const at = (name: string): { row?: number; field: string } => locate.at(d, name, `${where} ${type}_DATA ${studyId} ${name}`);
   const need = (name: string): number => {
     const v = num(d, name);
-    if (v === undefined) throw new InputError(`${name} is missing or not a number`, { field: `${where} ${type}_DATA ${studyId} ${name}` });
+    if (v === undefined) throw new InputError(`${locate.name(name)} is missing or not a number (${study})`, at(name));
     return v;
   };
   const count = (name: string, max?: { name: string; value: number }): number => {
     const v = need(name);
-    const field = `${where} ${type}_DATA ${studyId} ${name}`;
-    if (!Number.isInteger(v) || v < 0) throw new InputError(`${name} must be a whole number of participants, not ${v} (${study})`, { field });
-    if (max !== undefined && v > max.value) throw new InputError(`${name} (${v}) is above ${max.name} (${max.value}) for ${study}`, { field });
+    if (!Number.isInteger(v) || v < 0) throw new InputError(`${locate.name(name)} must be a whole number of participants, not ${v} (${study})`, at(name));
+    if (max !== undefined && v > max.value) throw new InputError(`${locate.name(name)} (${v}) is above ${locate.name(max.name)} (${max.value}) for ${study}`, at(name));
     return v;
   };
   const sd = (name: string): number => {
     const v = need(name);
-    if (!(v >= 0)) throw new InputError(`${name} must not be negative (${study})`, { field: `${where} ${type}_DATA ${studyId} ${name}` });
+    if (!(v >= 0)) throw new InputError(`${locate.name(name)} must not be negative (${study})`, at(name));
     return v;
   };
   let row: StudyRow;
@@ -265,7 +277,7 @@ function dataRow(d: Node, type: RevmanOutcomeType, where: string, logData: boole
   } else {
     const oe = need("O_E");
     const v = need("VAR");
-    if (!(v > 0)) throw new InputError("VAR must be positive", { field: `${where} IPD_DATA ${studyId} VAR` });
+    if (!(v > 0)) throw new InputError(`${locate.name("VAR")} must be positive (${study})`, at("VAR"));
     // Peto's one-step estimate from O - E and its variance V: log effect (O - E) / V with variance 1 / V.
     row = { study, data: { kind: "generic", yi: oe / v, vi: 1 / v } };
   }
@@ -303,7 +315,11 @@ export function parseRevman5(xml: string, file: string): RevmanReview {
   }
 }
 
-function readOutcomes(analyses: Node, studies: RevmanReview["studies"]): RevmanOutcome[] {
+/**
+ * The outcomes of an ANALYSES_AND_DATA element (COMPARISON > {DICH,CONT,IV,IPD}_OUTCOME > [_SUBGROUP >] _DATA), with
+ * the studies' names and years by STUDY_ID. Also reads the elements revman5-csv.ts builds from RevMan's CSV export.
+ */
+export function readOutcomes(analyses: Node, studies: RevmanReview["studies"], locate: RevmanLocate = AT_PATH): RevmanOutcome[] {
   const calculated = attr(analyses, "CALCULATED_DATA") === "YES";
   const outcomes: RevmanOutcome[] = [];
   for (const cmp of children(analyses, "COMPARISON")) {
@@ -312,15 +328,15 @@ function readOutcomes(analyses: Node, studies: RevmanReview["studies"]): RevmanO
       for (const o of children(cmp, `${type}_OUTCOME`)) {
         const id = attr(o, "ID") ?? `${attr(cmp, "ID") ?? "CMP"}.${attr(o, "NO") ?? "?"}`;
         const where = `${type}_OUTCOME ${id}`;
-        const settings = outcomeSettings(o, type, where);
+        const settings = outcomeSettings(o, type, where, locate);
         const logData = attr(o, "LOG_DATA") !== "NO";
         const rows: RevmanStudyRow[] = [];
         const subgroups: RevmanSubgroup[] = [];
-        for (const d of children(o, `${type}_DATA`)) rows.push(dataRow(d, type, where, logData, studies, undefined));
+        for (const d of children(o, `${type}_DATA`)) rows.push(dataRow(d, type, where, logData, studies, undefined, locate));
         for (const sg of children(o, `${type}_SUBGROUP`)) {
           const name = text(sg, "NAME") || `Subgroup ${attr(sg, "NO") ?? subgroups.length + 1}`;
           subgroups.push({ id: attr(sg, "ID") ?? `${id}.${attr(sg, "NO") ?? subgroups.length + 1}`, name, stored: pooledOf(sg) });
-          for (const d of children(sg, `${type}_DATA`)) rows.push(dataRow(d, type, `${where} subgroup ${name}`, logData, studies, name));
+          for (const d of children(sg, `${type}_DATA`)) rows.push(dataRow(d, type, `${where} subgroup ${name}`, logData, studies, name, locate));
         }
         const stored = pooledOf(o);
         if (subgroups.length > 0) {
