@@ -46,6 +46,8 @@ export interface StudyInputOptions {
 /** The canonical column names Decidua reads, by data shape. */
 export const STUDY_COLUMNS = {
   binary: ["events_t", "total_t", "events_c", "total_c"],
+  /** The four cells of the 2x2 table (metafor's ai, bi, ci, di): events and non-events of each arm; read as binary data. */
+  cells: ["events_t", "nonevents_t", "events_c", "nonevents_c"],
   continuous: ["mean_t", "sd_t", "total_t", "mean_c", "sd_c", "total_c"],
   generic: ["yi", "vi", "sei"],
   interval: ["estimate", "ci_lb", "ci_ub"],
@@ -55,8 +57,10 @@ type Field =
   | "study"
   | "year"
   | "events_t"
+  | "nonevents_t"
   | "total_t"
   | "events_c"
+  | "nonevents_c"
   | "total_c"
   | "mean_t"
   | "sd_t"
@@ -73,9 +77,12 @@ type Field =
 export const STUDY_COLUMN_ALIASES: Record<Field, readonly string[]> = {
   study: ["study", "study or subgroup", "studlab", "slab", "study name", "study id", "trial", "author", "authors"],
   year: ["year", "publication year", "pub year"],
-  events_t: ["events t", "ai", "experimental events", "intervention events", "treatment events", "event e", "events e"],
+  // tpos, tneg, cpos, cneg: metafor's dat.bcg (positive and negative cases in the treated and control arms)
+  events_t: ["events t", "ai", "experimental events", "intervention events", "treatment events", "event e", "events e", "tpos"],
+  nonevents_t: ["nonevents t", "non events t", "bi", "experimental non events", "intervention non events", "treatment non events", "tneg"],
   total_t: ["total t", "n1i", "experimental total", "intervention total", "treatment total", "n e", "n t", "n1"],
-  events_c: ["events c", "ci", "control events", "event c"],
+  events_c: ["events c", "ci", "control events", "event c", "cpos"],
+  nonevents_c: ["nonevents c", "non events c", "di", "control non events", "cneg"],
   total_c: ["total c", "n2i", "control total", "n c", "n2"],
   mean_t: ["mean t", "m1i", "experimental mean", "intervention mean", "treatment mean", "mean e"],
   sd_t: ["sd t", "sd1i", "experimental sd", "intervention sd", "treatment sd", "sd e"],
@@ -188,13 +195,14 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   return { fields, subgroup, mods, headings };
 }
 
-type Shape = StudyData["kind"] | "interval";
+type Shape = StudyData["kind"] | "cells" | "interval";
 
 function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
   const loc = { file: table.file, row: table.headerLine };
   const has = (f: Field): boolean => fields.has(f);
   const complete: Shape[] = [];
   if (STUDY_COLUMNS.binary.every((f) => has(f))) complete.push("binary");
+  if (STUDY_COLUMNS.cells.every((f) => has(f))) complete.push("cells");
   if (STUDY_COLUMNS.continuous.every((f) => has(f))) complete.push("continuous");
   if (has("yi") && (has("vi") || has("sei"))) complete.push("generic");
   if (has("estimate") && has("ci_lb") && has("ci_ub")) complete.push("interval");
@@ -226,6 +234,7 @@ function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
   // Nothing complete: name what is missing for the closest shape.
   const candidates: { shape: Shape; need: readonly string[] }[] = [
     { shape: "binary", need: STUDY_COLUMNS.binary },
+    { shape: "cells", need: STUDY_COLUMNS.cells },
     { shape: "continuous", need: STUDY_COLUMNS.continuous },
     { shape: "generic", need: has("sei") ? ["yi", "sei"] : ["yi", "vi"] },
     { shape: "interval", need: STUDY_COLUMNS.interval },
@@ -238,7 +247,7 @@ function detectShape(table: StudyTable, fields: Map<Field, number>): Shape {
   }
   if (best === undefined) {
     throw new InputError(
-      `unknown column set: no effect-size data columns (expected ${STUDY_COLUMNS.binary.join(",")} | ` +
+      `unknown column set: no effect-size data columns (expected ${STUDY_COLUMNS.binary.join(",")} | ${STUDY_COLUMNS.cells.join(",")} | ` +
         `${STUDY_COLUMNS.continuous.join(",")} | yi,vi | yi,sei | estimate,ci_lb,ci_ub)`,
       loc,
     );
@@ -320,6 +329,14 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
         throw new InputError(`events (${events_c}) above total (${total_c})`, where(cell("events_c").header));
       }
       data = { kind: "binary", events_t, total_t, events_c, total_c };
+    } else if (shape === "cells") {
+      // the 2x2 table's cells: each arm's total is its events and non-events
+      const total = (events: Field, nonevents: Field): number => {
+        const n = count(events, false) + count(nonevents, false);
+        if (n === 0) throw new InputError("the arm has no participants (events and non-events are both 0)", where(cell(nonevents).header));
+        return n;
+      };
+      data = { kind: "binary", events_t: count("events_t", false), total_t: total("events_t", "nonevents_t"), events_c: count("events_c", false), total_c: total("events_c", "nonevents_c") };
     } else if (shape === "continuous") {
       const sd = (f: Field): number => {
         const v = number(f);

@@ -28,7 +28,7 @@ export function isRevman5AnalysesTable(table: Pick<StudyTable, "header">): boole
 }
 
 /** The .rm5 attribute each column of a study row fills. */
-const STUDY_COLUMNS: Readonly<Record<string, string>> = {
+const STUDY_ROW_COLUMNS: Readonly<Record<string, string>> = {
   EVENTS_1: "events1",
   MEAN_1: "mean1",
   SD_1: "sd1",
@@ -93,7 +93,7 @@ export function parseRevman5Analyses(table: StudyTable): RevmanReview {
   const headerOf = (k: string): string => table.header[col.get(k) ?? -1] ?? k;
   const where = new WeakMap<Revman5Node, number>();
   const columnOf = (attribute: string): string | undefined => {
-    const k = STUDY_COLUMNS[attribute] ?? POOLED_COLUMNS[attribute] ?? (attribute === "EFFECT_MEASURE" ? "effectmeasure" : attribute === "METHOD" ? "statisticalmethod" : undefined);
+    const k = STUDY_ROW_COLUMNS[attribute] ?? POOLED_COLUMNS[attribute] ?? (attribute === "EFFECT_MEASURE" ? "effectmeasure" : attribute === "METHOD" ? "statisticalmethod" : undefined);
     return k !== undefined && col.has(k) ? headerOf(k) : undefined;
   };
   const locate: RevmanLocate = {
@@ -197,7 +197,7 @@ export function parseRevman5Analyses(table: StudyTable): RevmanReview {
     const studyId = `CSV-ROW-${r.line}`;
     const year = Number(cell("yearofstudy"));
     studies.set(studyId, { name: name === "" ? `row ${r.line}` : name, ...(Number.isInteger(year) && year > 0 ? { year } : {}) });
-    const d: Revman5Node = { ...attributes(r.cells, STUDY_COLUMNS), "@_STUDY_ID": studyId };
+    const d: Revman5Node = { ...attributes(r.cells, STUDY_ROW_COLUMNS), "@_STUDY_ID": studyId };
     where.set(d, r.line);
     (parent[`${o.type}_DATA`] as Revman5Node[]).push(d);
   }

@@ -17,6 +17,20 @@ function table(csv: string, file = "t.csv"): StudyTable {
 }
 
 describe("studyRowsFromTable: shapes and aliases", () => {
+  it("reads the 2x2 table's four cells (metafor's ai, bi, ci, di; dat.bcg's tpos, tneg, cpos, cneg) as binary rows", () => {
+    const expected = [
+      { study: "Aronson", row: 2, year: 1948, data: { kind: "binary", events_t: 4, total_t: 123, events_c: 11, total_c: 139 } },
+      { study: "Ferguson & Simes", row: 3, year: 1949, data: { kind: "binary", events_t: 6, total_t: 306, events_c: 29, total_c: 303 } },
+    ];
+    expect(studyRowsFromTable(table("author,year,ai,bi,ci,di\nAronson,1948,4,119,11,128\nFerguson & Simes,1949,6,300,29,274"))).toEqual(expected);
+    expect(studyRowsFromTable(table("author,year,tpos,tneg,cpos,cneg,ablat\nAronson,1948,4,119,11,128,44\nFerguson & Simes,1949,6,300,29,274,55"))).toEqual(expected);
+    expect(studyRowsFromTable(table("study,Events T,Non-events T,Events C,Non-events C\nA,0,10,3,7\nB,2,8,1,9"))[0]!.data).toEqual({ kind: "binary", events_t: 0, total_t: 10, events_c: 3, total_c: 10 });
+    // an arm with no one in it, a negative cell, cells beside totals
+    expect(inputError(() => studyRowsFromTable(table("study,ai,bi,ci,di\nA,0,0,3,7\nB,2,8,1,9"))).message).toBe('t.csv, row 2, field "bi": the arm has no participants (events and non-events are both 0)');
+    expect(inputError(() => studyRowsFromTable(table("study,ai,bi,ci,di\nA,1,-2,3,7\nB,2,8,1,9"))).message).toBe('t.csv, row 2, field "bi": negative count: -2');
+    expect(inputError(() => studyRowsFromTable(table("study,ai,bi,ci,di,n1i,n2i\nA,1,2,3,7,3,10\nB,2,8,1,9,10,10"))).message).toBe("t.csv, row 1: ambiguous column set: the header fits binary and cells data; keep one kind of columns");
+  });
+
   it("reads binary rows in Decidua's names, with year and subgroup", () => {
     const rows = studyRowsFromTable(
       table("study,year,alloc,events_t,total_t,events_c,total_c\nA,1990,random,4,123,11,139\nB,1991,systematic,6,306,29,303"),
