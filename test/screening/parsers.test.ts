@@ -2,7 +2,7 @@
 // format, PubMed DTD, a CENTRAL-style CSV), and the located errors for bad input.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { guessFormat, parseCsvRecords, parseMedline, parsePubmedXml, parseRis, parseSearchExport } from "../../src/screening/index.js";
+import { describeCsvMapping, guessCsvMapping, guessFormat, parseCsvRecords, parseMedline, parsePubmedXml, parseRis, parseSearchExport } from "../../src/screening/index.js";
 import { inputError } from "../support/input-error.js";
 
 const fx = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
@@ -136,7 +136,35 @@ describe("CSV with a column mapping", () => {
     const t = inputError(() => parseCsvRecords(fx("central-no-title.csv"), "c.csv", { title: "Title", year: "Year" }));
     expect(t.location).toEqual({ file: "c.csv", row: 3, field: "Title" });
     expect(t.reason).toBe("record 2: the record has no title");
-    expect(inputError(() => parseSearchExport("csv", fx("central.csv"), "c.csv")).location.field).toBe("mapping");
+    const none = inputError(() => parseSearchExport("csv", "Name,Year\nA thing,2010\n", "c.csv"));
+    expect(none.location.field).toBe("mapping");
+    expect(none.reason).toMatch(/no column is named like a title/);
+  });
+});
+
+describe("CSV without a mapping: columns by the names the common tools write", () => {
+  it("CENTRAL's and SYNERGY's layouts read as with the mapping written out", () => {
+    expect(guessCsvMapping(fx("central.csv"))).toMatchObject({ title: "Title", abstract: "Abstract", authors: "Author(s)", journal: "Source", year: "Year", doi: "DOI", pmid: "PubMed ID", delimiter: "," });
+    expect(parseSearchExport("csv", fx("central.csv"), "central.csv")).toEqual(parseCsvRecords(fx("central.csv"), "central.csv", { title: "Title", abstract: "Abstract", authors: "Author(s)", journal: "Source", year: "Year", doi: "DOI", pmid: "PubMed ID" }));
+    const synergy = parseSearchExport("csv", fx("synergy-layout.csv"), "s.csv");
+    expect(synergy[0]).toMatchObject({ pmid: "30000001", doi: "10.5555/syn.1", authors: ["Berg, Ulla", "Nilsson, Per"], year: 2011 });
+  });
+
+  it("Scopus, Zotero, Rayyan and a tab-separated Web of Science export", () => {
+    const scopus = '\uFEFF"Authors","Author full names","Title","Year","Source title","DOI","Abstract","PubMed ID"\n"Rossi A.; Chen W.","Rossi, Anna; Chen, Wei","Tacrolimus and live birth","2021","Example Reproductive Medicine","10.1000/erm.21","Women with a raised Th1/Th2 ratio.","33300003"\n';
+    expect(guessCsvMapping(scopus)).toMatchObject({ title: "Title", authors: "Authors", journal: "Source title", year: "Year", doi: "DOI", abstract: "Abstract", pmid: "PubMed ID" });
+    expect(parseSearchExport("csv", scopus, "scopus.csv")[0]).toMatchObject({ title: "Tacrolimus and live birth", authors: ["Rossi A.", "Chen W."], journal: "Example Reproductive Medicine", year: 2021, pmid: "33300003" });
+    const zotero = '"Key","Item Type","Publication Year","Author","Title","Publication Title","DOI","Abstract Note"\n"ABCD1234","journalArticle","2019","Hansen, Maria; Larsen, Peter","Immunoglobulin in recurrent miscarriage","Example Journal","10.1234/ej.19","A trial."\n';
+    expect(parseSearchExport("csv", zotero, "zotero.csv")[0]).toMatchObject({ title: "Immunoglobulin in recurrent miscarriage", authors: ["Hansen, Maria", "Larsen, Peter"], journal: "Example Journal", year: 2019, abstract: "A trial.", doi: "10.1234/ej.19" });
+    const rayyan = "key,title,authors,journal,year,abstract,doi\n1,Lymphocyte immunisation and live birth,Chen W and Moreau C,Fertility Examples,2020,A cohort.,\n";
+    expect(parseSearchExport("csv", rayyan, "rayyan.csv")[0]).toMatchObject({ authors: ["Chen W", "Moreau C"], year: 2020 });
+    const wos = "PT\tAU\tAF\tTI\tSO\tAB\tPY\tDI\tPM\nJ\tOkafor, A\tOkafor, Adaeze\tPrednisolone for uterine NK cells\tEXAMPLE IMMUNOLOGY\tA pilot.\t2018\t10.5555/ei.18\t29000002\n";
+    expect(guessCsvMapping(wos)).toMatchObject({ title: "TI", authors: "AU", journal: "SO", year: "PY", doi: "DI", pmid: "PM", delimiter: "\t" });
+    expect(parseSearchExport("csv", wos, "savedrecs.txt")[0]).toMatchObject({ title: "Prednisolone for uterine NK cells", pmid: "29000002", year: 2018 });
+  });
+
+  it("the summary names the columns taken: describeCsvMapping", () => {
+    expect(describeCsvMapping(guessCsvMapping(fx("central.csv"))!)).toBe("title=Title,abstract=Abstract,authors=Author(s),journal=Source,year=Year,doi=DOI,pmid=PubMed ID");
   });
 });
 
@@ -147,5 +175,6 @@ describe("format guess", () => {
     expect(guessFormat("a.txt", fx("pubmed.xml"))).toBe("pubmed-xml");
     expect(guessFormat("a.csv", fx("central.csv"))).toBe("csv");
     expect(guessFormat("a.doc", "hello")).toBeNull();
+    expect(guessFormat("savedrecs.txt", "PT\tAU\tAF\tTI\nJ\tA\tA\tT\n")).toBe("csv");
   });
 });

@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { type BibRecord, type CsvMapping, CsvMappingSchema, deduplicate, guessFormat, IMPORT_FORMATS, type ImportFormat, parseSearchExport, recordsToRis } from "../../screening/index.js";
+import { type BibRecord, type CsvMapping, CsvMappingSchema, deduplicate, describeCsvMapping, guessCsvMapping, guessFormat, IMPORT_FORMATS, type ImportFormat, parseSearchExport, recordsToRis } from "../../screening/index.js";
 import { InputError } from "../../shared/errors.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
@@ -34,7 +34,7 @@ export function register(program: Command, io: CliIO, _setExit: SetExit): void {
   const screening = program.command("screening").description("study selection: check search exports before importing them");
   screening
     .command("check")
-    .argument("<files...>", "search exports (.ris, .nbib/.txt MEDLINE, PubMed .xml, .csv with --map)")
+    .argument("<files...>", "search exports (.ris, .nbib/.txt MEDLINE, PubMed .xml, .csv: columns by their names, or --map)")
     .option("--format <format>", `one of ${IMPORT_FORMATS.join(", ")} (default: recognised per file)`)
     .option("--map <mapping>", "CSV column mapping, e.g. title=Title,abstract=Abstract,authors=Authors,year=Year,doi=DOI,pmid=PMID")
     .option("--to-ris <file>", "write every record of every file as RIS")
@@ -49,7 +49,7 @@ export function register(program: Command, io: CliIO, _setExit: SetExit): void {
         if (!m.success) throw new InputError(`--map: ${m.error.issues[0]?.message ?? "invalid"} (${m.error.issues[0]?.path.join(".") ?? ""})`, { field: "--map" });
         mapping = m.data;
       }
-      const perFile: Array<{ file: string; format: ImportFormat; records: BibRecord[] }> = [];
+      const perFile: Array<{ file: string; format: ImportFormat; records: BibRecord[]; columns?: string }> = [];
       for (const file of files) {
         let text: string;
         try {
@@ -60,13 +60,15 @@ export function register(program: Command, io: CliIO, _setExit: SetExit): void {
         const name = basename(file);
         const format = o.format ?? guessFormat(name, text);
         if (format === null) throw new InputError("cannot tell the format; give --format", { file: name, field: "--format" });
-        perFile.push({ file: name, format, records: parseSearchExport(format, text, name, mapping) });
+        // a CSV without --map: the columns its header names (said in the summary, to check)
+        const guessed = format === "csv" && mapping === undefined ? guessCsvMapping(text) : null;
+        perFile.push({ file: name, format, records: parseSearchExport(format, text, name, mapping), ...(guessed !== null ? { columns: describeCsvMapping(guessed) } : {}) });
       }
       const all = perFile.flatMap((f) => f.records.map((r) => ({ ...r, id: `${f.file}#${r.sourceIndex}` })));
       const d = deduplicate(all);
       if (o.toRis !== undefined) await writeFile(o.toRis, recordsToRis(all));
       const summary = {
-        files: perFile.map((f) => ({ file: f.file, format: f.format, records: f.records.length })),
+        files: perFile.map((f) => ({ file: f.file, format: f.format, records: f.records.length, ...(f.columns !== undefined ? { columns: f.columns } : {}) })),
         records: all.length,
         duplicatesRemoved: d.removedByRule,
         unique: d.unique.length,
@@ -76,7 +78,7 @@ export function register(program: Command, io: CliIO, _setExit: SetExit): void {
         io.out(JSON.stringify(summary, null, 2) + "\n");
         return;
       }
-      for (const f of summary.files) io.out(`${f.file} (${f.format}): ${f.records} records\n`);
+      for (const f of summary.files) io.out(`${f.file} (${f.format}): ${f.records} records${f.columns !== undefined ? ` (columns by their names: ${f.columns}; --map to choose others)` : ""}\n`);
       io.out(`duplicates: ${d.removedByRule.pmid} by PMID, ${d.removedByRule.doi} by DOI, ${d.removedByRule.title_year_author} by title + year + first author; ${d.unique.length} records to screen; ${d.uncertain.length} uncertain pair(s) for review\n`);
       if (o.toRis !== undefined) io.out(`wrote ${all.length} records to ${o.toRis}\n`);
     });

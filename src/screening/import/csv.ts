@@ -1,6 +1,8 @@
 /**
  * CSV import with a column mapping: the user names which column holds the title, abstract, authors and so on.
- * A mapping that names a column the file does not have is refused before any row is read.
+ * A mapping that names a column the file does not have is refused before any row is read. Without one,
+ * guessCsvMapping reads the header names that exports of the common tools use (Scopus, Web of Science, Zotero,
+ * EndNote, Rayyan, ASReview, Covidence, PubMed's CSV), and the import says which columns it took.
  */
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
@@ -26,6 +28,75 @@ export type CsvMapping = z.output<typeof CsvMappingSchema>;
 export type CsvMappingInput = z.input<typeof CsvMappingSchema>;
 
 const MAPPED = ["title", "abstract", "authors", "journal", "year", "doi", "pmid"] as const;
+
+/**
+ * The header names each field is recognised by, compared in lower case with runs of spaces, dots and underscores
+ * as one space; the first name found wins (so "title" before "short title"). The tags TI, AB, AU, PY, DI, SO are
+ * Web of Science's and RIS's.
+ */
+const HEADER_NAMES: Readonly<Record<(typeof MAPPED)[number], readonly string[]>> = {
+  title: ["title", "article title", "document title", "primary title", "ti", "t1"],
+  abstract: ["abstract", "abstract note", "notes abstract", "ab", "n2"],
+  authors: ["authors", "author", "author(s)", "author full names", "author names", "creators", "au", "af", "a1"],
+  journal: ["journal", "source title", "publication title", "journal title", "journal book", "secondary title", "source", "so", "jo", "t2"],
+  year: ["year", "publication year", "pub year", "py", "y1"],
+  doi: ["doi", "di", "do"],
+  pmid: ["pmid", "pubmed id", "pubmedid", "pm"],
+};
+
+function headerName(h: string): string {
+  return h.replace(/^\uFEFF/, "").trim().toLowerCase().replace(/[\s._/-]+/g, " ").trim();
+}
+
+/** The field delimiter of a CSV export: the one of comma, semicolon and tab that splits its first line most. */
+function delimiterOf(text: string): string {
+  const first = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
+  return [",", ";", "\t"].reduce((best, d) => (first.split(d).length > first.split(best).length ? d : best), ",");
+}
+
+/**
+ * A column mapping from the header of a CSV export (see HEADER_NAMES), or null when no column is named like a title.
+ * Authors are taken as separated by ";" (Scopus, Web of Science, Zotero), or by " and " when the column uses that.
+ */
+export function guessCsvMapping(text: string): CsvMapping | null {
+  const delimiter = delimiterOf(text);
+  let header: string[];
+  let second: string[] | undefined;
+  try {
+    const rows = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, to_line: 2 }) as string[][];
+    header = rows[0] ?? [];
+    second = rows[1];
+  } catch {
+    return null;
+  }
+  const names = header.map(headerName);
+  const pick = (key: (typeof MAPPED)[number]): string | undefined => {
+    for (const n of HEADER_NAMES[key]) {
+      const i = names.indexOf(n);
+      if (i >= 0) return (header[i] as string).replace(/^\uFEFF/, "").trim();
+    }
+    return undefined;
+  };
+  const title = pick("title");
+  if (title === undefined) return null;
+  const mapping: CsvMappingInput = { title, delimiter };
+  for (const key of ["abstract", "authors", "journal", "year", "doi", "pmid"] as const) {
+    const c = pick(key);
+    if (c !== undefined) mapping[key] = c;
+  }
+  if (mapping.authors !== undefined && second !== undefined) {
+    const cell = second[names.indexOf(headerName(mapping.authors))] ?? "";
+    if (!cell.includes(";") && / and /.test(cell)) mapping.authorSeparator = " and ";
+  }
+  return CsvMappingSchema.parse(mapping);
+}
+
+/** The mapping as the user would write it (--map): field=column pairs. */
+export function describeCsvMapping(m: CsvMapping): string {
+  return MAPPED.filter((k) => m[k] !== undefined)
+    .map((k) => `${k}=${m[k] as string}`)
+    .join(",");
+}
 
 export function parseCsvRecords(text: string, file: string, mappingInput: CsvMappingInput): BibRecord[] {
   const parsedMapping = CsvMappingSchema.safeParse(mappingInput);

@@ -1,12 +1,12 @@
 /** One entry point for every import format. */
 import { InputError } from "../../shared/errors.js";
 import type { BibRecord, ImportFormat } from "../record.js";
-import { parseCsvRecords, type CsvMappingInput } from "./csv.js";
+import { guessCsvMapping, parseCsvRecords, type CsvMappingInput } from "./csv.js";
 import { parseMedline } from "./medline.js";
 import { parsePubmedXml } from "./pubmed-xml.js";
 import { parseRis } from "./ris.js";
 
-export { CsvMappingSchema, type CsvMapping, type CsvMappingInput } from "./csv.js";
+export { CsvMappingSchema, describeCsvMapping, guessCsvMapping, type CsvMapping, type CsvMappingInput } from "./csv.js";
 export { parseCsvRecords, parseMedline, parsePubmedXml, parseRis };
 
 /** Parses a whole file in the named format: all records, or an InputError and none. */
@@ -18,9 +18,14 @@ export function parseSearchExport(format: ImportFormat, text: string, file: stri
       return parseMedline(text, file);
     case "pubmed-xml":
       return parsePubmedXml(text, file);
-    case "csv":
-      if (mapping === undefined) throw new InputError("a CSV import needs a column mapping (at least the title column)", { file, field: "mapping" });
-      return parseCsvRecords(text, file, mapping);
+    case "csv": {
+      // without a mapping, the columns are taken by their names (guessCsvMapping); the caller can show which
+      const m = mapping ?? guessCsvMapping(text);
+      if (m === null) {
+        throw new InputError('a CSV import needs a column mapping (at least the title column): no column is named like a title ("Title", "Article Title", "TI", ...)', { file, field: "mapping" });
+      }
+      return parseCsvRecords(text, file, m);
+    }
   }
 }
 
@@ -30,6 +35,8 @@ export function guessFormat(fileName: string, text: string): ImportFormat | null
   if (/^<\?xml|^<!DOCTYPE PubmedArticleSet|^<PubmedArticleSet/.test(head)) return "pubmed-xml";
   if (/^TY  - /.test(head)) return "ris";
   if (/^PMID- /.test(head)) return "medline";
+  // Web of Science's tab-delimited export: a header row of its two-letter tags
+  if (/^PT\tAU\t/.test(head)) return "csv";
   if (/\.ris$/i.test(fileName)) return "ris";
   if (/\.nbib$/i.test(fileName)) return "medline";
   if (/\.xml$/i.test(fileName)) return "pubmed-xml";

@@ -16,6 +16,8 @@ import {
   guessFormat,
   IMPORT_FORMATS,
   parseSearchExport,
+  describeCsvMapping,
+  guessCsvMapping,
   prioritisedQueue,
   recordsToRis,
   type ReviewProtocol,
@@ -159,15 +161,17 @@ export async function screeningRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send({ members: await ss.members(id) });
   });
 
-  app.post("/api/screening/reviews/:id/imports", { schema: { tags: ["screening"], summary: "Import a search export (RIS, MEDLINE, PubMed XML, CSV + mapping): all records or none", params: ReviewParams, body: ImportBody } }, async (req, reply) => {
+  app.post("/api/screening/reviews/:id/imports", { schema: { tags: ["screening"], summary: "Import a search export (RIS, MEDLINE, PubMed XML, CSV with a mapping or columns named as the common tools name them): all records or none", params: ReviewParams, body: ImportBody } }, async (req, reply) => {
     const { id } = req.params as z.infer<typeof ReviewParams>;
     await access(req, id, true);
     const body = req.body as z.infer<typeof ImportBody>;
     const format = body.format ?? guessFormat(body.fileName, body.content);
     if (format === null) throw new HttpError(400, "VALIDATION", `${body.fileName}: cannot tell the format; choose RIS, MEDLINE, PubMed XML or CSV`, "format");
     const records = parseSearchExport(format, body.content, body.fileName, body.mapping);
+    // a CSV without a mapping was read by its column names: the answer says which columns were taken
+    const guessed = format === "csv" && body.mapping === undefined ? guessCsvMapping(body.content) : null;
     const imp = await ss.addImport(id, { fileName: body.fileName, format, sourceDatabase: body.sourceDatabase, searchDate: body.searchDate, searchString: body.searchString }, records, actor(req));
-    return reply.code(201).send({ import: imp });
+    return reply.code(201).send({ import: imp, ...(guessed !== null ? { columns: describeCsvMapping(guessed) } : {}) });
   });
 
   app.get("/api/screening/reviews/:id/duplicates", { schema: { tags: ["screening"], summary: "Duplicates removed per rule and uncertain pairs to review", params: ReviewParams } }, async (req) => {

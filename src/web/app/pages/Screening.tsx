@@ -204,7 +204,7 @@ function Overview(props: { d: ReviewDetail; reload: () => void }): JSX.Element {
 }
 
 function ImportTab(props: { id: string; d: ReviewDetail; reload: () => void }): JSX.Element {
-  const [meta, setMeta] = useState({ sourceDatabase: "PubMed", searchDate: "", searchString: "", format: "", titleColumn: "Title", abstractColumn: "Abstract", authorsColumn: "Authors", yearColumn: "Year", doiColumn: "DOI", pmidColumn: "" });
+  const [meta, setMeta] = useState({ sourceDatabase: "PubMed", searchDate: "", searchString: "", format: "", titleColumn: "", abstractColumn: "", authorsColumn: "", yearColumn: "", doiColumn: "", pmidColumn: "" });
   const [file, setFile] = useState<{ name: string; content: string } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -217,7 +217,8 @@ function ImportTab(props: { id: string; d: ReviewDetail; reload: () => void }): 
     try {
       const body: Record<string, unknown> = { fileName: file.name, sourceDatabase: meta.sourceDatabase, searchDate: meta.searchDate, searchString: meta.searchString, content: file.content };
       if (meta.format) body.format = meta.format;
-      if (meta.format === "csv" || (!meta.format && /\.csv$/i.test(file.name))) {
+      // a CSV with no title column given is read by its column names (the answer says which were taken)
+      if (meta.titleColumn.trim() !== "" && (meta.format === "csv" || (!meta.format && /\.csv$/i.test(file.name)))) {
         const m: Record<string, string> = { title: meta.titleColumn };
         if (meta.abstractColumn) m.abstract = meta.abstractColumn;
         if (meta.authorsColumn) m.authors = meta.authorsColumn;
@@ -226,8 +227,8 @@ function ImportTab(props: { id: string; d: ReviewDetail; reload: () => void }): 
         if (meta.pmidColumn) m.pmid = meta.pmidColumn;
         body.mapping = m;
       }
-      const r = await api<{ import: { recordCount: number } }>("POST", `/api/screening/reviews/${props.id}/imports`, body);
-      setDone(`${r.import.recordCount} records imported from ${file.name}.`);
+      const r = await api<{ import: { recordCount: number }; columns?: string }>("POST", `/api/screening/reviews/${props.id}/imports`, body);
+      setDone(`${r.import.recordCount} records imported from ${file.name}.${r.columns !== undefined ? ` Columns taken by their names: ${r.columns}.` : ""}`);
       props.reload();
     } catch (e) {
       setError(e instanceof ApiError ? `${e.message}${e.field && !e.message.includes(e.field) ? ` (field ${e.field})` : ""}` : msg(e));
@@ -249,13 +250,13 @@ function ImportTab(props: { id: string; d: ReviewDetail; reload: () => void }): 
           </label>
           <label class="field"><span>Format</span>
             <select name="format" value={meta.format} onChange={(e) => setMeta({ ...meta, format: (e.target as HTMLSelectElement).value })}>
-              <option value="">recognise from the file</option><option value="ris">RIS</option><option value="medline">PubMed MEDLINE</option><option value="pubmed-xml">PubMed XML</option><option value="csv">CSV with column mapping</option>
+              <option value="">recognise from the file</option><option value="ris">RIS</option><option value="medline">PubMed MEDLINE</option><option value="pubmed-xml">PubMed XML</option><option value="csv">CSV</option>
             </select>
           </label>
           {inp("sourceDatabase", "Database searched")}
           {inp("searchDate", "Search date", "date")}
           <label class="field"><span>Search string (as run)</span><textarea name="searchString" rows={3} value={meta.searchString} onInput={(e) => setMeta({ ...meta, searchString: (e.target as HTMLTextAreaElement).value })} /></label>
-          <fieldset><legend>CSV column mapping (CSV only)</legend>
+          <fieldset><legend>CSV column mapping (CSV only; leave the title column empty to take the columns by their names, as Scopus, Web of Science, Zotero, Rayyan and CENTRAL name them)</legend>
             {inp("titleColumn", "Title column")}{inp("abstractColumn", "Abstract column")}{inp("authorsColumn", "Authors column (separated by ;)")}{inp("yearColumn", "Year column")}{inp("doiColumn", "DOI column")}{inp("pmidColumn", "PMID column")}
           </fieldset>
         </div>
