@@ -10,7 +10,9 @@ const opts = () => {
   return { newId: () => `id-${++n}`, evidenceVersion: "v1", appUrl: "http://decidua.test", smartLaunchUrl: "http://decidua.test/smart/launch", readAt: "2026-12-01T10:00:00Z", patientReference: "Patient/rpl-a" };
 };
 const igaDeficiency = { resourceType: "Condition", id: "iga", code: { coding: [{ system: SNOMED, code: "29260007" }] }, subject: { reference: "Patient/rpl-a" } };
+// a week before TODAY: a status dated far back would be of a pregnancy that has ended (fhir-import.test.ts)
 const pregnant = obs("preg", LOINC, "82810-3", {
+  effectiveDateTime: "2026-11-24",
   valueCodeableConcept: { coding: [{ system: SNOMED, code: "77386006" }] },
   component: [{ code: { coding: [{ system: LOINC, code: "18185-9" }] }, valueQuantity: { value: 45, unit: "d", system: "http://unitsofmeasure.org", code: "d" } }],
 });

@@ -6,14 +6,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CODE_CHECKS, codeKey, DECIDUA_LOCAL, DEFAULT_CODES, LOINC, NEGATIVE_CODES, NORMAL_CODES, ABNORMAL_CODES, POSITIVE_CODES, PREGNANT_CODES, RXNORM, SNOMED } from "../../src/interop/fhir/codes.js";
+import { CODE_CHECKS, codeKey, DECIDUA_LOCAL, DEFAULT_CODES, LOINC, NEGATIVE_CODES, NORMAL_CODES, ABNORMAL_CODES, POSITIVE_CODES, PREGNANT_CODES, NOT_PREGNANT_CODES, RXNORM, SNOMED } from "../../src/interop/fhir/codes.js";
 import { bundleToRecord } from "../../src/interop/fhir/import.js";
 import { obs, TODAY, withResources } from "./helpers.js";
 
 const defaults = [...DEFAULT_CODES.observations, ...DEFAULT_CODES.conditions, ...DEFAULT_CODES.procedures, ...DEFAULT_CODES.allergies, ...DEFAULT_CODES.outcomes];
 const international = new Set<string>([
   ...defaults.filter((c) => c.system !== DECIDUA_LOCAL).map((c) => codeKey(c.system, c.code)),
-  ...[POSITIVE_CODES, NEGATIVE_CODES, NORMAL_CODES, ABNORMAL_CODES, PREGNANT_CODES].flatMap((s) => [...s]).filter((k) => k.startsWith(`${SNOMED}|`)),
+  ...[POSITIVE_CODES, NEGATIVE_CODES, NORMAL_CODES, ABNORMAL_CODES, PREGNANT_CODES, NOT_PREGNANT_CODES].flatMap((s) => [...s]).filter((k) => k.startsWith(`${SNOMED}|`)),
 ]);
 
 /** LOINC's mod-10 check digit (the digit after the hyphen). */

@@ -25,6 +25,64 @@ describe("FHIR R4 Bundle → patient record", () => {
     });
   }
 
+  describe("the pregnancy status: the latest decides, and one of a pregnancy that has ended is not current (H55)", () => {
+    const status = (id: string, date: string, answer: { system: string; code: string }, gaDays?: number) =>
+      obs(id, LOINC, "82810-3", {
+        effectiveDateTime: date,
+        valueCodeableConcept: { coding: [answer] },
+        ...(gaDays !== undefined ? { component: [{ code: { coding: [{ system: LOINC, code: "18185-9" }] }, valueQuantity: q(gaDays, "d") }] } : {}),
+      });
+    const PREGNANT = { system: SNOMED, code: "77386006" };
+    const outcome = (id: string, date: string, code: string, gaWeeks?: number) =>
+      obs(id, LOINC, "63893-2", {
+        effectiveDateTime: date,
+        valueCodeableConcept: { coding: [{ system: SNOMED, code }] },
+        ...(gaWeeks !== undefined ? { component: [{ code: { coding: [{ system: LOINC, code: "18185-9" }] }, valueQuantity: q(gaWeeks, "wk") }] } : {}),
+      });
+    it("a recent status is the current pregnancy, in SNOMED CT or in IPS's LOINC answer", () => {
+      expect(bundleToRecord(withResources(status("p", "2026-11-20", PREGNANT, 45)), { today: TODAY }).normalised.currentPregnancy).toEqual({ gestationalWeek: 6 });
+      expect(bundleToRecord(withResources(status("p", "2026-11-20", { system: LOINC, code: "LA15173-0" })), { today: TODAY }).normalised.currentPregnancy).toEqual({});
+    });
+    it("a later 'not pregnant' (SNOMED CT 60001007 or LOINC LA26683-5) ends it", () => {
+      for (const np of [{ system: SNOMED, code: "60001007" }, { system: LOINC, code: "LA26683-5" }]) {
+        const imp = bundleToRecord(withResources(status("p", "2026-06-01", PREGNANT, 45), status("np", "2026-09-01", np)), { today: TODAY });
+        expect(imp.normalised.currentPregnancy).toBeUndefined();
+        expect(imp.unmapped.find((u) => u.resource === "Observation/np")?.reason).toMatch(/not pregnant on 2026-09-01: no current pregnancy/);
+      }
+      // and an earlier one does not: the latest decides
+      expect(bundleToRecord(withResources(status("np", "2026-06-01", { system: SNOMED, code: "60001007" }), status("p", "2026-11-20", PREGNANT)), { today: TODAY }).normalised.currentPregnancy).toEqual({});
+    });
+    it("a pregnancy outcome dated on or after the status ends that pregnancy, counted or not", () => {
+      const miscarried = bundleToRecord(withResources(status("p", "2026-05-01", PREGNANT, 42), outcome("loss", "2026-05-20", "17369002", 8)), { today: TODAY });
+      expect(miscarried.normalised.currentPregnancy).toBeUndefined();
+      expect(miscarried.normalised.losses.map((l) => l.date)).toEqual(["2026-05-20"]);
+      expect(miscarried.unmapped.find((u) => u.resource === "Observation/p")?.reason).toMatch(/pregnancy outcome \(Observation\/loss\) is dated 2026-05-20: that pregnancy has ended/);
+      // a birth without a gestational age is not counted, but it still ends the pregnancy
+      expect(bundleToRecord(withResources(status("p", "2026-03-01", PREGNANT), outcome("birth", "2026-09-30", "281050002")), { today: TODAY }).normalised.currentPregnancy).toBeUndefined();
+      // an outcome before the status is an earlier pregnancy's
+      expect(bundleToRecord(withResources(outcome("loss", "2026-05-20", "17369002", 8), status("p", "2026-11-20", PREGNANT)), { today: TODAY }).normalised.currentPregnancy).toEqual({});
+    });
+    it("a status of a pregnancy that began more than 44 weeks ago is not current, with a warning; an undated one is read with a warning", () => {
+      // 2026-03-17 at 7 weeks: began 2026-01-27, exactly 44 weeks (308 days) before 2026-12-01 (still read); at 8 weeks, 45
+      expect(bundleToRecord(withResources(status("p", "2026-03-17", PREGNANT, 49)), { today: TODAY }).normalised.currentPregnancy).toEqual({ gestationalWeek: 7 });
+      const stale = bundleToRecord(withResources(status("p", "2026-03-17", PREGNANT, 56)), { today: TODAY });
+      expect(stale.normalised.currentPregnancy).toBeUndefined();
+      expect(stale.warnings.join(" ")).toMatch(/pregnant on 2026-03-17 at 8 weeks: that pregnancy began more than 44 weeks before 2026-12-01: no current pregnancy is read/);
+      const old = bundleToRecord(withResources(status("p", "2024-04-02", PREGNANT)), { today: TODAY });
+      expect(old.normalised.currentPregnancy).toBeUndefined();
+      const undated = { ...status("p", "2026-11-20", PREGNANT) };
+      delete undated["effectiveDateTime"];
+      const u = bundleToRecord(withResources(undated), { today: TODAY });
+      expect(u.normalised.currentPregnancy).toEqual({});
+      expect(u.warnings.join(" ")).toMatch(/has no date: read as a current pregnancy/);
+    });
+    it("unknown or not yet confirmed is listed and not read", () => {
+      const imp = bundleToRecord(withResources(status("u", "2026-11-20", { system: LOINC, code: "LA4489-6" })), { today: TODAY });
+      expect(imp.normalised.currentPregnancy).toBeUndefined();
+      expect(imp.unmapped.find((x) => x.resource === "Observation/u")?.reason).toMatch(/neither pregnant nor not pregnant/);
+    });
+  });
+
   describe("an active ectopic pregnancy diagnosis is the current pregnancy's location (H54)", () => {
     const pregnant = obs("preg", LOINC, "82810-3", {
       effectiveDateTime: "2026-11-20",

@@ -293,6 +293,7 @@ export const CODE_CHECKS: Readonly<Record<string, CodeCheck>> = {
   [codeKey(SNOMED, "417044008")]: ok("https://build.fhir.org/ig/hl7-eu/EHDSI-Terminology-package/ValueSet-eHDSIOutcomeOfPregnancy-8.1.0.html (Hydatidiform mole, benign)"),
   [codeKey(SNOMED, "281050002")]: ok("https://build.fhir.org/ig/hl7-eu/EHDSI-Terminology-package/ValueSet-eHDSIOutcomeOfPregnancy-8.1.0.html (Livebirth)"),
   [codeKey(SNOMED, "77386006")]: ok("https://hl7.org/fhir/uv/ips/ValueSet-pregnancy-status-uv-ips.json.html (LA15173-0 Pregnant ~ SNOMED CT 77386006)"),
+  [codeKey(SNOMED, "60001007")]: ok("https://hl7.org/fhir/uv/ips/ValueSet-pregnancy-status-uv-ips.json.html (LA26683-5 Not pregnant ~ SNOMED CT 60001007)"),
   [codeKey(SNOMED, "10828004")]: ok("https://loinc.org/10675-7/ (answer list LL360-9: Positive (qualifier value))"),
   [codeKey(SNOMED, "260385009")]: ok("https://loinc.org/10675-7/ (answer list LL360-9: Negative (qualifier value))"),
   [codeKey(SNOMED, "260373001")]: ok("https://hl7.org/fhir/us/covid19library/informative1/ValueSet-detected-not-detected-value-set.json.html (Detected (qualifier value))"),
@@ -326,6 +327,8 @@ export const DEFAULT_CODE_MAP: CodeMap = makeCodeMap();
 export const POSITIVE_CODES = new Set([codeKey(SNOMED, "10828004"), codeKey(SNOMED, "260373001"), codeKey(V3_INTERPRETATION, "POS"), codeKey(V3_INTERPRETATION, "DET")]);
 export const NEGATIVE_CODES = new Set([codeKey(SNOMED, "260385009"), codeKey(SNOMED, "260415000"), codeKey(V3_INTERPRETATION, "NEG"), codeKey(V3_INTERPRETATION, "ND")]);
 /** SNOMED CT 77386006 Pregnant. */
-export const PREGNANT_CODES = new Set([codeKey(SNOMED, "77386006")]);
+/** Pregnancy status answers (IPS value set pregnancy-status-uv-ips: LOINC answers and their SNOMED CT equivalents). */
+export const PREGNANT_CODES = new Set([codeKey(SNOMED, "77386006"), codeKey(LOINC, "LA15173-0")]);
+export const NOT_PREGNANT_CODES = new Set([codeKey(SNOMED, "60001007"), codeKey(LOINC, "LA26683-5")]);
 export const NORMAL_CODES = new Set([codeKey(SNOMED, "17621005"), codeKey(V3_INTERPRETATION, "N")]);
 export const ABNORMAL_CODES = new Set([codeKey(SNOMED, "263654008"), codeKey(V3_INTERPRETATION, "A"), codeKey(V3_INTERPRETATION, "AA")]);

@@ -12,7 +12,7 @@
  */
 import type { z } from "zod";
 import { InputError } from "../../shared/errors.js";
-import { addDays } from "../../clinical/dates.js";
+import { addDays, daysBetween } from "../../clinical/dates.js";
 import { formatPath, parsePatientRecord, type PatientRecord, type PatientRecordInput } from "../../clinical/record.js";
 import {
   ABNORMAL_CODES,
@@ -22,6 +22,7 @@ import {
   NORMAL_CODES,
   OBSERVATION_TARGETS,
   POSITIVE_CODES,
+  NOT_PREGNANT_CODES,
   PREGNANT_CODES,
   UCUM,
   V3_INTERPRETATION,
@@ -298,6 +299,51 @@ function latest<T>(ctx: Ctx, items: Dated<T>[], what: string): Dated<T> | undefi
   return last;
 }
 
+/** No pregnancy lasts longer than this from its start: post-term is 42 weeks, and two weeks more are allowed. */
+const PREGNANCY_WEEKS_AT_MOST = 44;
+
+/**
+ * The current pregnancy from the pregnancy status Observations (LOINC 82810-3; IPS answers pregnant and not pregnant):
+ * the latest decides, and "not pregnant" means none. EHRs keep a "pregnant" status after the pregnancy has ended, so
+ * one is not read as the current pregnancy when a pregnancy outcome (a loss or a birth, counted or not) is dated on or
+ * after it, or when its pregnancy (its date less its gestational age, or its date without one) began more than
+ * PREGNANCY_WEEKS_AT_MOST weeks before today: both are listed, the second with a warning (a pregnancy whose outcome is
+ * not in the EHR). An undated "pregnant" status is read, with a warning (hazard H55).
+ */
+function currentPregnancyOf(
+  ctx: Ctx,
+  statuses: Dated<{ pregnant: boolean; gestationalWeek?: number }>[],
+  outcomes: readonly { date: string; source: AnyResource }[],
+  today: string,
+): Dated<{ gestationalWeek?: number }> | undefined {
+  const last = latest(ctx, statuses, "pregnancy status");
+  if (last === undefined) return undefined;
+  const { pregnant, ...value } = last.value;
+  const current = { ...last, value };
+  if (!pregnant) {
+    skip(ctx, last.source, undefined, `not pregnant${last.date !== undefined ? ` on ${last.date}` : ""}: no current pregnancy`);
+    return undefined;
+  }
+  if (last.date === undefined) {
+    ctx.warnings.push(`the pregnancy status ${ref(last.source)} has no date: read as a current pregnancy; check that she is pregnant now`);
+    return current;
+  }
+  const since = last.date;
+  const ended = outcomes.filter((x) => x.date >= since).sort((a, b) => a.date.localeCompare(b.date))[0];
+  if (ended !== undefined) {
+    skip(ctx, last.source, undefined, `pregnant on ${since}, but a pregnancy outcome (${ref(ended.source)}) is dated ${ended.date}: that pregnancy has ended, no current pregnancy is read`);
+    return undefined;
+  }
+  const began = addDays(since, -7 * (value.gestationalWeek ?? 0));
+  if (daysBetween(began, today) > 7 * PREGNANCY_WEEKS_AT_MOST) {
+    const why = `pregnant on ${since}${value.gestationalWeek !== undefined ? ` at ${value.gestationalWeek} weeks` : ""}: that pregnancy began more than ${PREGNANCY_WEEKS_AT_MOST} weeks before ${today}`;
+    skip(ctx, last.source, undefined, `${why}, not read as a current pregnancy`);
+    ctx.warnings.push(`the latest pregnancy status (${ref(last.source)}) says ${why}: no current pregnancy is read, and that pregnancy's outcome is not in the EHR; record it, or a new pregnancy status`);
+    return undefined;
+  }
+  return current;
+}
+
 /** Ectopic pregnancies are found in the first trimester: an undated pregnancy is taken to have begun at most this long ago. */
 const ECTOPIC_WEEKS_WITHOUT_DATING = 14;
 
@@ -357,7 +403,9 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   const presenceResults: Partial<Record<string, Dated<Presence>[]>> = {};
   let ana: Dated<{ titre: string }>[] = [];
   const safety: Record<string, unknown> = {};
-  const pregnancy: Dated<{ gestationalWeek?: number }>[] = [];
+  const pregnancy: Dated<{ pregnant: boolean; gestationalWeek?: number }>[] = [];
+  // every dated pregnancy outcome, counted or not: a pregnancy status before one of them is of a pregnancy that ended
+  const outcomesSeen: { date: string; source: AnyResource }[] = [];
   const ectopic: Dated<true>[] = [];
   const allergies = new Set<AllergyTarget>();
   let allergyResources = 0;
@@ -435,6 +483,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       case "pregnancy-outcome": {
         const outcome = lookup(ctx.codes.outcomes, o.valueCodeableConcept);
         if (outcome === undefined) return skip(ctx, o, o.valueCodeableConcept, "pregnancy outcome with an unknown code: not counted");
+        if (date !== undefined) outcomesSeen.push({ date, source: r });
         const gaComp = (o.component ?? []).find((c) => lookup(ctx.codes.observations, c.code) === "gestationalAge");
         if (gaComp === undefined) return skip(ctx, o, o.code, `${outcome === "live-birth" ? "birth" : "pregnancy loss"} without a gestational age (component LOINC 18185-9): not counted — enter the week`);
         const i = (o.component ?? []).indexOf(gaComp);
@@ -445,11 +494,12 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
         return;
       }
       case "pregnancy-status": {
-        if (!hasCode(PREGNANT_CODES, [o.valueCodeableConcept])) return skip(ctx, o, o.valueCodeableConcept, "pregnancy status other than pregnant: not read");
+        const pregnant = hasCode(PREGNANT_CODES, [o.valueCodeableConcept]);
+        if (!pregnant && !hasCode(NOT_PREGNANT_CODES, [o.valueCodeableConcept])) return skip(ctx, o, o.valueCodeableConcept, "pregnancy status neither pregnant nor not pregnant (unknown, not yet confirmed): not read");
         const gaComp = (o.component ?? []).find((c) => lookup(ctx.codes.observations, c.code) === "gestationalAge");
         const i = gaComp === undefined ? -1 : (o.component ?? []).indexOf(gaComp);
         const ga = gaComp === undefined ? undefined : quantity(ctx, r, `component[${i}].valueQuantity`, gaComp.valueQuantity, OBSERVATION_TARGETS.gestationalAge);
-        pregnancy.push({ date, value: ga === undefined ? {} : { gestationalWeek: Math.floor(ga.value + 1e-9) }, source: r });
+        pregnancy.push({ date, value: { pregnant, ...(ga === undefined ? {} : { gestationalWeek: Math.floor(ga.value + 1e-9) }) }, source: r });
         return;
       }
       case "karyotype": {
@@ -760,7 +810,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     if (l !== undefined) partner[k] = l.value;
   }
   if (Object.keys(partner).length > 0) record.partner = partner;
-  const preg = latest(ctx, pregnancy, "pregnancy status");
+  const preg = currentPregnancyOf(ctx, pregnancy, outcomesSeen, opts.today);
   if (preg !== undefined) {
     record.currentPregnancy = preg.value;
     prov.currentPregnancy = ref(preg.source);
