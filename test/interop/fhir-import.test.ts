@@ -59,6 +59,10 @@ describe("FHIR R4 Bundle → patient record", () => {
       expect(miscarried.unmapped.find((u) => u.resource === "Observation/p")?.reason).toMatch(/pregnancy outcome \(Observation\/loss\) is dated 2026-05-20: that pregnancy has ended/);
       // a birth without a gestational age is not counted, but it still ends the pregnancy
       expect(bundleToRecord(withResources(status("p", "2026-03-01", PREGNANT), outcome("birth", "2026-09-30", "281050002")), { today: TODAY }).normalised.currentPregnancy).toBeUndefined();
+      // Synthea writes a miscarriage as a Condition (SNOMED CT 19169002) after the "pregnant" status: listed, not counted, and the pregnancy has ended
+      const synthea = bundleToRecord(withResources(status("p", "2026-04-01", PREGNANT), { resourceType: "Condition", id: "mis", code: { coding: [{ system: SNOMED, code: "19169002" }] }, subject: { reference: "Patient/rpl-a" }, onsetDateTime: "2026-05-10T08:00:00-04:00" }), { today: TODAY });
+      expect(synthea.normalised.currentPregnancy).toBeUndefined();
+      expect(synthea.unmapped.find((u) => u.resource === "Condition/mis")?.reason).toMatch(/a loss recorded as a diagnosis/);
       // an outcome before the status is an earlier pregnancy's
       expect(bundleToRecord(withResources(outcome("loss", "2026-05-20", "17369002", 8), status("p", "2026-11-20", PREGNANT)), { today: TODAY }).normalised.currentPregnancy).toEqual({});
     });

@@ -189,6 +189,7 @@ export const DEFAULT_CODES = {
     { system: SNOMED, code: "46635009", target: "diabetes" }, // Type 1
     { system: SNOMED, code: "38341003", target: "hypertension" },
     { system: SNOMED, code: "17369002", target: "pregnancy-loss" }, // Miscarriage
+    { system: SNOMED, code: "19169002", target: "pregnancy-loss" }, // Miscarriage in first trimester (as Synthea writes a loss)
     { system: SNOMED, code: "34801009", target: "ectopic-pregnancy" }, // Ectopic pregnancy: an active one is the current pregnancy's location
   ],
   procedures: [
@@ -283,6 +284,7 @@ export const CODE_CHECKS: Readonly<Record<string, CodeCheck>> = {
   [codeKey(SNOMED, "46635009")]: no("seen as the root of a New Zealand diabetes value set (NZHTS CVDRA Diabetes), its type 1 meaning not shown"),
   [codeKey(SNOMED, "38341003")]: ok("https://build.fhir.org/ig/lk-gov-health-hiu/lk-nehr-fhir-ips/ValueSet-vs-medical-conditions.html (Hypertension, tx.fhir.org expansion)"),
   [codeKey(SNOMED, "17369002")]: ok("https://build.fhir.org/ig/hl7-eu/EHDSI-Terminology-package/ValueSet-eHDSIOutcomeOfPregnancy-8.1.0.html (Miscarriage)"),
+  [codeKey(SNOMED, "19169002")]: no("Synthea's pregnancy module writes a miscarriage as this Condition (Miscarriage in first trimester)"),
   [codeKey(SNOMED, "233545006")]: no(),
   [codeKey(SNOMED, "88355005")]: no(),
   [codeKey(SNOMED, "213020009")]: ok("https://build.fhir.org/ig/openhie/FoodAllergy-webinar/branches/master/failure/output/ValueSet-FoodAllergyVS.html (Allergy to egg protein; also the HL7 AU base example)"),

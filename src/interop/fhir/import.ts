@@ -305,7 +305,8 @@ const PREGNANCY_WEEKS_AT_MOST = 44;
 /**
  * The current pregnancy from the pregnancy status Observations (LOINC 82810-3; IPS answers pregnant and not pregnant):
  * the latest decides, and "not pregnant" means none. EHRs keep a "pregnant" status after the pregnancy has ended, so
- * one is not read as the current pregnancy when a pregnancy outcome (a loss or a birth, counted or not) is dated on or
+ * one is not read as the current pregnancy when a pregnancy outcome (a loss or a birth, counted or not, or a miscarriage
+ * recorded as a Condition, as Synthea writes one) is dated on or
  * after it, or when its pregnancy (its date less its gestational age, or its date without one) began more than
  * PREGNANCY_WEEKS_AT_MOST weeks before today: both are listed, the second with a warning (a pregnancy whose outcome is
  * not in the EHR). An undated "pregnant" status is read, with a warning (hazard H55).
@@ -572,8 +573,12 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
         return skip(ctx, c, c.code, "recorded diagnosis: Decidua derives it from the individual losses");
       case "thyroid-disease":
         return skip(ctx, c, c.code, "recorded diagnosis: Decidua reads thyroid function from TSH/TPO results");
-      case "pregnancy-loss":
+      case "pregnancy-loss": {
+        // not counted, but a loss dated after a pregnancy status ends that pregnancy (currentPregnancyOf)
+        const date = dateOf(c.onsetDateTime, c.recordedDate);
+        if (date !== undefined) outcomesSeen.push({ date, source: c as AnyResource });
         return skip(ctx, c, c.code, "a loss recorded as a diagnosis: Decidua counts losses from pregnancy-outcome Observations with gestational age");
+      }
       case "ectopic-pregnancy":
         if (!active) return skip(ctx, c, c.code, `clinical status "${cs}": a past ectopic pregnancy is counted from pregnancy-outcome Observations, not read as the current pregnancy`);
         ectopic.push({ date: dateOf(c.onsetDateTime, c.recordedDate), value: true, source: c as AnyResource });
