@@ -140,22 +140,23 @@ export function rmaUni(yi: ArrayLike<number>, vi: ArrayLike<number>, options: Rm
   let H2 = 1;
   let vt = 0;
   if (k > 1) {
+    // Q = sum w (y - m0)² at w = 1/v in one pass, from the deviations about the model's estimate (qCentred's sums:
+    // the fixed-effect mean m0 is beta + sum w e / sum w, and Q is sum w e² less (sum w e)² / sum w). With
+    // tau2ConfInt's centre (beta) these are its Q(0), operation for operation.
     let s0 = 0;
     let s02 = 0;
-    let s0y = 0;
+    let s0e = 0;
+    let s0e2 = 0;
     for (let i = 0; i < k; i++) {
       const w = 1 / (vi[i] as number);
+      const e = (yi[i] as number) - beta;
+      const we = w * e;
       s0 += w;
       s02 += w * w;
-      s0y += w * (yi[i] as number);
+      s0e += we;
+      s0e2 += we * e;
     }
-    const m0 = s0y / s0;
-    let q = 0;
-    for (let i = 0; i < k; i++) {
-      const d = (yi[i] as number) - m0;
-      q += (d * d) / (vi[i] as number);
-    }
-    QE = Math.max(0, q);
+    QE = Math.max(0, s0e2 - (s0e * s0e) / s0);
     QEp = pchisqUpper(QE, k - 1);
     const trP = s0 - s02 / s0;
     vt = (k - 1) / trP;

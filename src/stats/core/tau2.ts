@@ -418,7 +418,8 @@ export function logLik(d: Tau2Design, tau2: number, reml: boolean, s: WeightedSt
 /**
  * For metafor's ll0 check: ll(0) - ll(tau2), the (restricted) log likelihood at tau² = 0 minus the one at tau2
  * (tau2 is set to 0 when this exceeds CONTROL.tol). The difference is computed directly, with sum log(v + tau²) - sum log(v) as the logarithm
- * of prod (1 + tau²/v): one logarithm instead of 2k, and no two large sums subtracted. Leaves the sums at tau2 in s.
+ * of prod (v + tau²) / prod v: one logarithm instead of 2k, no division per study, and no two large sums subtracted.
+ * Leaves the sums at tau2 in s.
  */
 export function ll0Gap(d: Tau2Design, tau2: number, reml: boolean, s: WeightedStats = emptyStats()): number {
   const { k, v } = d;
@@ -426,16 +427,22 @@ export function ll0Gap(d: Tau2Design, tau2: number, reml: boolean, s: WeightedSt
   const yPy0 = s.yPy;
   const logdet0 = s.logdet;
   d.stats(tau2, s, false);
+  // prod (v + tau²) / prod v, the two products kept apart (no division per study) and folded into the logarithm
+  // whenever either leaves [1e-150, 1e150]
   let logRatio = 0;
-  let prod = 1;
+  let num = 1;
+  let den = 1;
   for (let i = 0; i < k; i++) {
-    prod *= 1 + tau2 / (v[i] as number);
-    if (prod > 1e250) {
-      logRatio += Math.log(prod);
-      prod = 1;
+    const vi = v[i] as number;
+    num *= vi + tau2;
+    den *= vi;
+    if (!(num < 1e150 && den > 1e-150 && den < 1e150)) {
+      logRatio += Math.log(num / den);
+      num = 1;
+      den = 1;
     }
   }
-  logRatio += Math.log(prod);
+  logRatio += Math.log(num / den);
   if (!Number.isFinite(logRatio)) {
     logRatio = 0;
     for (let i = 0; i < k; i++) logRatio += Math.log1p(tau2 / (v[i] as number));

@@ -99,6 +99,13 @@ describe("the ll0 check's likelihood gap", () => {
         }
       }
     }
+    // variances from 1e-12 to 1e12: the products of v + tau² and of v are folded into the logarithm before they leave the double range
+    const wide = Array.from({ length: 60 }, (_, i) => 10 ** (-12 + (24 * i) / 59));
+    const dw = interceptDesign(wide.map((_, i) => Math.sin(i)), wide);
+    for (const tau2 of [1e-6, 1, 1e6]) {
+      const direct = logLik(dw, 0, true) - logLik(dw, tau2, true);
+      expect(Math.abs(ll0Gap(dw, tau2, true) - direct)).toBeLessThan(1e-9 * Math.max(1, Math.abs(direct)));
+    }
   });
 });
 
