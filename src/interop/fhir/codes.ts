@@ -328,7 +328,6 @@ export const DEFAULT_CODE_MAP: CodeMap = makeCodeMap();
 /** Qualitative results as EHRs code them. */
 export const POSITIVE_CODES = new Set([codeKey(SNOMED, "10828004"), codeKey(SNOMED, "260373001"), codeKey(V3_INTERPRETATION, "POS"), codeKey(V3_INTERPRETATION, "DET")]);
 export const NEGATIVE_CODES = new Set([codeKey(SNOMED, "260385009"), codeKey(SNOMED, "260415000"), codeKey(V3_INTERPRETATION, "NEG"), codeKey(V3_INTERPRETATION, "ND")]);
-/** SNOMED CT 77386006 Pregnant. */
 /** Pregnancy status answers (IPS value set pregnancy-status-uv-ips: LOINC answers and their SNOMED CT equivalents). */
 export const PREGNANT_CODES = new Set([codeKey(SNOMED, "77386006"), codeKey(LOINC, "LA15173-0")]);
 export const NOT_PREGNANT_CODES = new Set([codeKey(SNOMED, "60001007"), codeKey(LOINC, "LA26683-5")]);

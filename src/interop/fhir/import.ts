@@ -305,11 +305,11 @@ const PREGNANCY_WEEKS_AT_MOST = 44;
 /**
  * The current pregnancy from the pregnancy status Observations (LOINC 82810-3; IPS answers pregnant and not pregnant):
  * the latest decides, and "not pregnant" means none. EHRs keep a "pregnant" status after the pregnancy has ended, so
- * one is not read as the current pregnancy when a pregnancy outcome (a loss or a birth, counted or not, or a miscarriage
- * recorded as a Condition, as Synthea writes one) is dated on or
- * after it, or when its pregnancy (its date less its gestational age, or its date without one) began more than
- * PREGNANCY_WEEKS_AT_MOST weeks before today: both are listed, the second with a warning (a pregnancy whose outcome is
- * not in the EHR). An undated "pregnant" status is read, with a warning (hazard H55).
+ * one is not read as the current pregnancy when a pregnancy outcome (a loss or a birth, counted or not, or a
+ * miscarriage recorded as a Condition, as Synthea writes one) is dated on or after it, or when its pregnancy (its date
+ * less its gestational age, or its date without one) began more than PREGNANCY_WEEKS_AT_MOST weeks before today: both
+ * are listed, the second with a warning (a pregnancy whose outcome is not in the EHR). An undated "pregnant" status is
+ * read, with a warning (hazard H55).
  */
 function currentPregnancyOf(
   ctx: Ctx,
