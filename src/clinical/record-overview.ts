@@ -3,11 +3,12 @@ import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
 import { ageOn } from "./dates.js";
 import { diagnose } from "./diagnosis.js";
 import { diagnosisOverview, type DiagnosisOverview } from "./overview.js";
-import { parsePatientRecord, staleAge } from "./record.js";
+import { parsePatientRecord, pregnancyPastTerm, staleAge } from "./record.js";
 
 /**
  * The overview of a stored record, or null when it does not pass the record schema (the record page names why).
- * With today's date and the date of birth, a stale recorded age is among what needs doing (`staleAge`).
+ * With today's date and the date of birth, a stale recorded age (`staleAge`) and a current pregnancy past any term
+ * (`pregnancyPastTerm`) are among what needs doing.
  */
 export function recordOverview(record: unknown, config: ClinicConfig = DEFAULT_CLINIC_CONFIG, on?: { today: string; dateOfBirth: string }): DiagnosisOverview | null {
   try {
@@ -17,6 +18,8 @@ export function recordOverview(record: unknown, config: ClinicConfig = DEFAULT_C
     const o = diagnosisOverview(diagnose(r, config));
     const stale = on !== undefined ? staleAge(parsed, on) : null;
     if (stale !== null) o.needs.push(stale.text);
+    const pastTerm = on !== undefined ? pregnancyPastTerm(parsed, on.today) : null;
+    if (pastTerm !== null) o.needs.push(pastTerm.text);
     return o;
   } catch {
     return null;

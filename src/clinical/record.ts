@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
-import { ageOn } from "./dates.js";
+import { ageOn, daysBetween } from "./dates.js";
 import { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, PREGNANCY_LOCATIONS, type LossMechanism } from "./record-terms.js";
 import { TherapyIdSchema, type TherapyId } from "../shared/therapy-ids.js";
 import {
@@ -693,6 +693,38 @@ export function staleAge(r: { age?: number | undefined }, ctx: { today: string; 
   const fromBirth = ageOn(ctx.dateOfBirth, ctx.today);
   if (r.age >= fromBirth) return null;
   return { recorded: r.age, fromBirth, text: `Age: the record says ${r.age}, but the date of birth ${ctx.dateOfBirth} gives ${fromBirth} on ${ctx.today}; the rules use ${fromBirth} (correct the record)` };
+}
+
+/**
+ * No pregnancy goes on longer than this from its first day (the last menstrual period): post-term is 42 completed
+ * weeks, and induction of labour is recommended after 42 weeks and no later than 42 6/7 (ACOG Practice Bulletin 146, as
+ * the Merck Manual Professional summarises it); two weeks more are allowed for dating error.
+ */
+export const PREGNANCY_WEEKS_AT_MOST = 44;
+
+/**
+ * A current pregnancy that cannot still be going on `today`: its last menstrual period, or without one its positive
+ * test, more than PREGNANCY_WEEKS_AT_MOST weeks before (a record not updated after the pregnancy ended, or a mistyped
+ * year); null otherwise. The assessment and the patient list flag it (hazard H56); the rules read the pregnancy as
+ * recorded, since they cannot tell which date is wrong, and its in-pregnancy verdicts show the impossible week.
+ */
+export function pregnancyPastTerm(
+  r: { currentPregnancy?: { lastMenstrualPeriod?: string | undefined; positiveTestDate?: string | undefined } | undefined },
+  today: string,
+): { weeks: number; text: string } | null {
+  const cp = r.currentPregnancy;
+  if (cp === undefined) return null;
+  const from = cp.lastMenstrualPeriod !== undefined ? { date: cp.lastMenstrualPeriod, what: "last menstrual period" } : cp.positiveTestDate !== undefined ? { date: cp.positiveTestDate, what: "positive pregnancy test" } : undefined;
+  if (from === undefined) return null;
+  const days = daysBetween(from.date, today);
+  if (days <= 7 * PREGNANCY_WEEKS_AT_MOST) return null;
+  const weeks = Math.floor(days / 7);
+  // weeks+days, as obstetric dating is written
+  const dated = `${weeks}${days % 7 > 0 ? `+${days % 7}` : ""} weeks`;
+  return {
+    weeks,
+    text: `Current pregnancy: its ${from.what} (${from.date}) is ${dated} before ${today}, longer than any pregnancy lasts (${PREGNANCY_WEEKS_AT_MOST} weeks); record how it ended, or correct the date. Until then the verdicts read her as pregnant at ${weeks} weeks.`,
+  };
 }
 
 /** The JSON Schema of the patient record as written (generated from PatientRecordSchema). */

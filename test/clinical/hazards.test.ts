@@ -442,4 +442,22 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     two.currentPregnancy = { gestationalWeek: 6, location: "ectopic" };
     expect(assess(two).therapies["lmwh-aspirin"].status).toBe("not-indicated");
   });
+
+  it("H56 a current pregnancy past any term on the assessment date is flagged in the assessment and the patient list", () => {
+    // v66 is at 6 weeks on 2025-02-15 (LMP 2025-01-04): 44 weeks after the LMP it is still a pregnancy, the day after it is not
+    const rec = vignette("v66-pregnant-aps");
+    const on = (d: string): Assessment => assessPatient(rec, { today: d });
+    expect(on("2025-02-15").warnings.join(" ")).not.toMatch(/Current pregnancy/);
+    expect(on("2025-11-08").warnings.join(" ")).not.toMatch(/Current pregnancy/); // 308 days
+    const late = on("2025-11-09");
+    expect(late.warnings.join(" ")).toMatch(/^Current pregnancy: its last menstrual period \(2025-01-04\) is 44\+1 weeks before 2025-11-09, longer than any pregnancy lasts \(44 weeks\); record how it ended, or correct the date/);
+    expect(on("2026-12-02").warnings.join(" ")).toMatch(/is 99\+4 weeks before 2026-12-02/);
+    // the patient list carries it among what needs doing
+    const overview = recordOverview(rec, undefined, { today: "2026-12-02", dateOfBirth: "1990-01-01" });
+    expect(overview?.needs.join(" ")).toMatch(/Current pregnancy: its last menstrual period \(2025-01-04\) is 99\+4 weeks before 2026-12-02/);
+    // without a last menstrual period the positive test dates it; a recorded week alone cannot be dated
+    const byTest = { ...rec, currentPregnancy: { positiveTestDate: "2025-01-20", gestationalWeek: 5 } };
+    expect(assessPatient(byTest, { today: "2026-12-02" }).warnings.join(" ")).toMatch(/its positive pregnancy test \(2025-01-20\)/);
+    expect(assessPatient({ ...rec, currentPregnancy: { gestationalWeek: 5 } }, { today: "2026-12-02" }).warnings.join(" ")).not.toMatch(/Current pregnancy/);
+  });
 });

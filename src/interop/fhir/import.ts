@@ -13,7 +13,7 @@
 import type { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { addDays, daysBetween } from "../../clinical/dates.js";
-import { formatPath, parsePatientRecord, type PatientRecord, type PatientRecordInput } from "../../clinical/record.js";
+import { formatPath, parsePatientRecord, PREGNANCY_WEEKS_AT_MOST, type PatientRecord, type PatientRecordInput } from "../../clinical/record.js";
 import {
   ABNORMAL_CODES,
   codeKey,
@@ -298,9 +298,6 @@ function latest<T>(ctx: Ctx, items: Dated<T>[], what: string): Dated<T> | undefi
   for (const s of sorted.slice(0, -1)) skip(ctx, s.source, undefined, `earlier ${what} (${s.date ?? "undated"}); the latest, ${ref(last.source)} (${last.date ?? "undated"}), is used`);
   return last;
 }
-
-/** No pregnancy lasts longer than this from its start: post-term is 42 weeks, and two weeks more are allowed. */
-const PREGNANCY_WEEKS_AT_MOST = 44;
 
 /**
  * The current pregnancy from the pregnancy status Observations (LOINC 82810-3; IPS answers pregnant and not pregnant):
