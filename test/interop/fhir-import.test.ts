@@ -80,6 +80,23 @@ describe("FHIR R4 Bundle → patient record", () => {
       expect(u.normalised.currentPregnancy).toEqual({});
       expect(u.warnings.join(" ")).toMatch(/has no date: read as a current pregnancy/);
     });
+    it("an estimated delivery date (LOINC 11778-8) dates a status without a gestational age, as the IPS example links them", () => {
+      // the IPS example: pregnant on 2020-01-10, its member EDD 2020-05-02 (began 2019-07-27: 23 weeks on 2020-01-10)
+      const ips = { ...status("ips-status", "2020-01-10", { system: LOINC, code: "LA15173-0" }), hasMember: [{ reference: "Observation/ips-edd" }] };
+      const edd = obs("ips-edd", LOINC, "11778-8", { effectiveDateTime: "2020-01-10", valueDateTime: "2020-05-02" });
+      const then = bundleToRecord(withResources(ips, edd), { today: "2020-02-01" });
+      expect(then.normalised.currentPregnancy).toEqual({ gestationalWeek: 23 });
+      expect(then.provenance["currentPregnancy.gestationalWeek"]).toBe("Observation/ips-edd");
+      // on TODAY that pregnancy began more than 44 weeks ago: not current
+      expect(bundleToRecord(withResources(ips, edd), { today: TODAY }).normalised.currentPregnancy).toBeUndefined();
+      // an EDD that is not a member still dates the status whose pregnancy it spans; one that does not span it is not used
+      const recent = status("s", "2026-11-20", PREGNANT);
+      expect(bundleToRecord(withResources(recent, obs("e", LOINC, "11778-8", { effectiveDateTime: "2026-11-20", valueDateTime: "2027-07-01" })), { today: TODAY }).normalised.currentPregnancy).toEqual({ gestationalWeek: 8 });
+      expect(bundleToRecord(withResources(recent, obs("e", LOINC, "11778-8", { effectiveDateTime: "2025-01-01", valueDateTime: "2025-06-01" })), { today: TODAY }).normalised.currentPregnancy).toEqual({});
+      // an EDD without a date is listed
+      const bad = bundleToRecord(withResources(recent, obs("e", LOINC, "11778-8", { effectiveDateTime: "2026-11-20", valueString: "July" })), { today: TODAY });
+      expect(bad.unmapped.find((u) => u.resource === "Observation/e")?.reason).toMatch(/without a full date/);
+    });
     it("unknown or not yet confirmed is listed and not read", () => {
       const imp = bundleToRecord(withResources(status("u", "2026-11-20", { system: LOINC, code: "LA4489-6" })), { today: TODAY });
       expect(imp.normalised.currentPregnancy).toBeUndefined();

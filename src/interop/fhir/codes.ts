@@ -59,6 +59,8 @@ export const OBSERVATION_TARGETS = {
   creatinine: { kind: "quantity", recordUnit: "µmol/L", ucum: "umol/L", molecularWeight: 113.12 },
   pregnancyOutcome: { kind: "pregnancy-outcome" },
   pregnancyStatus: { kind: "pregnancy-status" },
+  /** The estimated delivery date of the current pregnancy (valueDateTime): dates a pregnancy status without a gestational age. */
+  estimatedDeliveryDate: { kind: "edd" },
   gestationalAge: { kind: "quantity", recordUnit: "wk", ucum: "wk" },
   karyotype: { kind: "karyotype" },
   pregnancyCount: { kind: "count" },
@@ -69,7 +71,7 @@ export const OBSERVATION_TARGETS = {
   hepatitisC: { kind: "presence" },
   tbScreen: { kind: "presence" },
   antiPaternalAntibodies: { kind: "presence" },
-} as const satisfies Record<string, QuantityTarget | { kind: "presence" | "ratio" | "titre" | "pregnancy-outcome" | "pregnancy-status" | "karyotype" | "count" }>;
+} as const satisfies Record<string, QuantityTarget | { kind: "presence" | "ratio" | "titre" | "pregnancy-outcome" | "pregnancy-status" | "edd" | "karyotype" | "count" }>;
 
 export type ObservationTarget = keyof typeof OBSERVATION_TARGETS;
 const OBSERVATION_TARGET_NAMES = Object.keys(OBSERVATION_TARGETS) as [ObservationTarget, ...ObservationTarget[]];
@@ -152,6 +154,7 @@ export const DEFAULT_CODES = {
     obs(LOINC, "63893-2", "pregnancyOutcome"), // Outcome of pregnancy
     obs(LOINC, "18185-9", "gestationalAge"), // Gestational age
     obs(LOINC, "82810-3", "pregnancyStatus"), // Pregnancy status
+    obs(LOINC, "11778-8", "estimatedDeliveryDate"), // Delivery date Estimated
     obs(LOINC, "29770-5", "karyotype"), // Karyotype [Identifier] in Blood or Tissue Nominal
     obs(LOINC, "11996-6", "pregnancyCount"), // [#] Pregnancies
     obs(LOINC, "11612-9", "lossCount"), // [#] Abortions
@@ -261,6 +264,7 @@ export const CODE_CHECKS: Readonly<Record<string, CodeCheck>> = {
   [codeKey(LOINC, "14682-9")]: no(),
   [codeKey(LOINC, "63893-2")]: ok("https://hl7.org/fhir/us/ph-library/2022Sep/Observation-us-ph-pregnancy-outcome-eve-everywoman.html (Outcome of pregnancy)"),
   [codeKey(LOINC, "18185-9")]: no(),
+  [codeKey(LOINC, "11778-8")]: ok("https://github.com/HL7/fhir-ips/blob/master/input/examples/observation-pregnancy-edd-1.xml (Delivery date Estimated: the member of the IPS pregnancy status example)"),
   [codeKey(LOINC, "82810-3")]: ok("https://hl7.org/fhir/uv/ips/Observation-pregnancy-status-example.html (Pregnancy status)"),
   [codeKey(LOINC, "29770-5")]: no(),
   [codeKey(LOINC, "11996-6")]: no("not in the IPS pregnancies summary value set, which has 11612-9 and 11636-8"),

@@ -306,27 +306,45 @@ function latest<T>(ctx: Ctx, items: Dated<T>[], what: string): Dated<T> | undefi
  * miscarriage recorded as a Condition, as Synthea writes one) is dated on or after it, or when its pregnancy (its date
  * less its gestational age, or its date without one) began more than PREGNANCY_WEEKS_AT_MOST weeks before today: both
  * are listed, the second with a warning (a pregnancy whose outcome is not in the EHR). An undated "pregnant" status is
- * read, with a warning (hazard H55).
+ * read, with a warning (hazard H55). A status without a gestational age is dated by an estimated delivery date (LOINC
+ * 11778-8; the IPS example links it as the status's member): the pregnancy began 280 days before it.
  */
 function currentPregnancyOf(
   ctx: Ctx,
   statuses: Dated<{ pregnant: boolean; gestationalWeek?: number }>[],
   outcomes: readonly { date: string; source: AnyResource }[],
+  edds: readonly Dated<string>[],
+  resolve: (reference: string | undefined) => AnyResource | undefined,
   today: string,
-): Dated<{ gestationalWeek?: number }> | undefined {
+): (Dated<{ gestationalWeek?: number }> & { datedBy?: AnyResource }) | undefined {
   const last = latest(ctx, statuses, "pregnancy status");
   if (last === undefined) return undefined;
   const { pregnant, ...value } = last.value;
-  const current = { ...last, value };
   if (!pregnant) {
     skip(ctx, last.source, undefined, `not pregnant${last.date !== undefined ? ` on ${last.date}` : ""}: no current pregnancy`);
     return undefined;
   }
   if (last.date === undefined) {
     ctx.warnings.push(`the pregnancy status ${ref(last.source)} has no date: read as a current pregnancy; check that she is pregnant now`);
-    return current;
+    return { ...last, value };
   }
   const since = last.date;
+  // without a gestational age, an estimated delivery date dates the pregnancy (it began 280 days before): the status's
+  // own member, else the latest one whose pregnancy the status falls in
+  let datedBy: AnyResource | undefined;
+  if (value.gestationalWeek === undefined) {
+    const members = new Set(((last.source as unknown as Observation).hasMember ?? []).map((m) => resolve(m.reference)).filter((x) => x !== undefined));
+    const fits = (e: Dated<string>): boolean => addDays(e.value, -280) <= since && since <= e.value;
+    const edd = edds.find((e) => members.has(e.source)) ?? [...edds].filter(fits).sort((a, b) => (a.date ?? "").localeCompare(b.date ?? "")).pop();
+    if (edd !== undefined) {
+      const weeks = Math.floor(daysBetween(addDays(edd.value, -280), since) / 7);
+      if (weeks >= 0 && weeks <= 45) {
+        value.gestationalWeek = weeks;
+        datedBy = edd.source;
+      } else skip(ctx, edd.source, undefined, `estimated delivery date ${edd.value} puts the pregnancy status of ${since} at ${weeks} weeks: not used to date it`);
+    }
+  }
+  const current = { ...last, value, ...(datedBy !== undefined ? { datedBy } : {}) };
   const ended = outcomes.filter((x) => x.date >= since).sort((a, b) => a.date.localeCompare(b.date))[0];
   if (ended !== undefined) {
     skip(ctx, last.source, undefined, `pregnant on ${since}, but a pregnancy outcome (${ref(ended.source)}) is dated ${ended.date}: that pregnancy has ended, no current pregnancy is read`);
@@ -404,6 +422,8 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   const pregnancy: Dated<{ pregnant: boolean; gestationalWeek?: number }>[] = [];
   // every dated pregnancy outcome, counted or not: a pregnancy status before one of them is of a pregnancy that ended
   const outcomesSeen: { date: string; source: AnyResource }[] = [];
+  // estimated delivery dates (LOINC 11778-8): they date a pregnancy status that has no gestational age
+  const edds: Dated<string>[] = [];
   const ectopic: Dated<true>[] = [];
   const allergies = new Set<AllergyTarget>();
   let allergyResources = 0;
@@ -498,6 +518,12 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
         const i = gaComp === undefined ? -1 : (o.component ?? []).indexOf(gaComp);
         const ga = gaComp === undefined ? undefined : quantity(ctx, r, `component[${i}].valueQuantity`, gaComp.valueQuantity, OBSERVATION_TARGETS.gestationalAge);
         pregnancy.push({ date, value: { pregnant, ...(ga === undefined ? {} : { gestationalWeek: Math.floor(ga.value + 1e-9) }) }, source: r });
+        return;
+      }
+      case "edd": {
+        const edd = o.valueDateTime;
+        if (edd === undefined || !/^\d{4}-\d{2}-\d{2}/.test(edd)) return skip(ctx, o, o.code, "estimated delivery date without a full date (valueDateTime): not read");
+        edds.push({ date, value: edd.slice(0, 10), source: r });
         return;
       }
       case "karyotype": {
@@ -812,10 +838,11 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     if (l !== undefined) partner[k] = l.value;
   }
   if (Object.keys(partner).length > 0) record.partner = partner;
-  const preg = currentPregnancyOf(ctx, pregnancy, outcomesSeen, opts.today);
+  const preg = currentPregnancyOf(ctx, pregnancy, outcomesSeen, edds, resolve, opts.today);
   if (preg !== undefined) {
     record.currentPregnancy = preg.value;
     prov.currentPregnancy = ref(preg.source);
+    if (preg.datedBy !== undefined) prov["currentPregnancy.gestationalWeek"] = ref(preg.datedBy);
   }
   readEctopic(ctx, latest(ctx, ectopic, "ectopic pregnancy diagnosis"), preg, record, prov);
   if (patient.id !== undefined) record.id = patient.id;
