@@ -168,9 +168,35 @@ describe("FHIR R4 Bundle → patient record", () => {
     const imp = bundleToRecord(profileBundle("a"), { today: TODAY });
     const byRes = new Map(imp.unmapped.map((u) => [u.resource, u]));
     expect(byRes.get("Observation/rpl-a-hb")?.code).toContain("http://loinc.org|718-7");
-    expect(byRes.get("MedicationStatement/rpl-a-folate")?.code).toContain("4511");
     expect(byRes.get("Condition/rpl-a-rm")?.reason).toMatch(/derives/);
-    expect(imp.unmapped).toHaveLength(3);
+    expect(imp.unmapped).toHaveLength(2);
+  });
+
+  it("reads active MedicationStatements as the current medications; others are listed", () => {
+    const folate = bundleToRecord(profileBundle("a"), { today: TODAY });
+    expect(folate.normalised.medications).toEqual([{ name: "Folic acid", since: "2024-01-01" }]);
+    expect(folate.normalised.medicationsRecorded).toBe(true);
+    expect(folate.provenance["medications"]).toBe("MedicationStatement/rpl-a-folate");
+    const statement = (id: string, status: string, rest: Record<string, unknown>) => ({ resourceType: "MedicationStatement", id, status, subject: { reference: "Patient/rpl-a" }, ...rest });
+    const imp = bundleToRecord(
+      withResources(
+        // the name from a referenced Medication, the dose from the dosage text, a partial date not read as `since`
+        statement("tac", "active", { medicationReference: { reference: "Medication/m1" }, dosage: [{ text: "1 mg twice daily" }], effectivePeriod: { start: "2025-03" } }),
+        { resourceType: "Medication", id: "m1", code: { coding: [{ system: "http://www.nlm.nih.gov/research/umls/rxnorm", code: "42316", display: "Tacrolimus" }] } },
+        statement("old", "completed", { medicationCodeableConcept: { text: "Prednisolone" } }),
+        statement("nameless", "active", { medicationCodeableConcept: { coding: [{ system: "http://example.org", code: "x1" }] } }),
+      ),
+      { today: TODAY },
+    );
+    expect(imp.normalised.medications).toEqual([{ name: "Tacrolimus", dose: "1 mg twice daily" }]);
+    expect(imp.unmapped.find((u) => u.resource === "MedicationStatement/old")?.reason).toMatch(/status "completed": not a current medication/);
+    expect(imp.unmapped.find((u) => u.resource === "MedicationStatement/nameless")?.reason).toMatch(/without a name/);
+    // only stopped ones: the EHR keeps a list and none is current
+    const none = bundleToRecord(withResources(statement("old", "stopped", { medicationCodeableConcept: { text: "Aspirin" } })), { today: TODAY });
+    expect(none.normalised.medications).toEqual([]);
+    expect(none.normalised.medicationsRecorded).toBe(true);
+    // no statement at all: not recorded
+    expect(bundleToRecord(withResources(), { today: TODAY }).normalised.medicationsRecorded).toBe(false);
   });
 
   it("converts creatinine mg/dL to µmol/L with its molar mass and eGFR annotations", () => {

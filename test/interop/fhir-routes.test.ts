@@ -29,7 +29,9 @@ for (const engine of ["sqlite", "postgres"] as const) {
       expect(body.patient.version).toBe(patient.version + 1);
       expect(body.patient.record.losses).toHaveLength(4);
       expect(body.patient.record.immune.uterineNk.value).toBe(9.5);
-      expect(body.unmapped.map((u) => u.resource)).toContain("MedicationStatement/rpl-a-folate");
+      expect(body.unmapped.map((u) => u.resource)).toContain("Observation/rpl-a-hb");
+      // the active medication statement is the record's current medication
+      expect((body.patient.record as { medications?: unknown }).medications).toEqual([{ name: "Folic acid", since: "2024-01-01" }]);
       patient.version = body.patient.version;
       const a = await doc.req("GET", `/api/patients/${patient.id}/assessment`);
       expect((a.body as { assessment: { therapies: { lit: { status: string } } } }).assessment.therapies.lit.status).toBe("protocol-eligible");

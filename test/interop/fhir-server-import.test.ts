@@ -17,7 +17,7 @@ type Preview = {
   ehrPatient: { fhirId: string; name?: string; birthDate?: string };
   method: string;
   readAt: string;
-  record: { losses: unknown[]; immune?: { uterineNk?: { value: number } } };
+  record: { losses: unknown[]; immune?: { uterineNk?: { value: number } }; medications?: unknown[] };
   unmapped: { resource: string; code: string; reason: string }[];
   warnings: string[];
 };
@@ -123,7 +123,8 @@ for (const engine of ["sqlite", "postgres"] as const) {
       expect(p.ehrPatient).toMatchObject({ fhirId: "rpl-a", birthDate: "1993-05-10" });
       expect(p.record.losses).toHaveLength(4);
       expect(p.record.immune?.uterineNk?.value).toBe(9.5);
-      expect(p.unmapped.map((u) => u.resource)).toEqual(expect.arrayContaining(["Observation/rpl-a-hb", "MedicationStatement/rpl-a-folate"]));
+      expect(p.unmapped.map((u) => u.resource)).toEqual(expect.arrayContaining(["Observation/rpl-a-hb", "Condition/rpl-a-rm"]));
+      expect(p.record.medications).toEqual([{ name: "Folic acid", since: "2024-01-01" }]);
       for (const u of p.unmapped) expect(u.code).not.toBe("");
       // nothing written by the preview
       const before = await doc.req("GET", `/api/patients/${patient.id}`);

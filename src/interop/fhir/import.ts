@@ -661,8 +661,21 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     ctx.provenance[`safety.allergies`] = ref(a);
   };
 
+  // the EHR's medication statements: the active ones are the record's current medications (tacrolimus's interaction
+  // check reads them); any statement at all means the EHR keeps a list, so none active is "none"
+  let medicationStatements = 0;
+  const medications: { name: string; dose?: string; since?: string }[] = [];
   const readMedication = (m: MedicationStatement) => {
-    skip(ctx, m, m.medicationCodeableConcept, `medication (${m.status}) listed for the clinician: the Decidua record has no medication list`);
+    medicationStatements++;
+    const med = resolve(m.medicationReference?.reference) as { code?: CodeableConcept } | undefined;
+    const concept = m.medicationCodeableConcept ?? med?.code;
+    const name = concept?.text ?? concept?.coding?.find((c) => c.display !== undefined)?.display ?? m.medicationReference?.display;
+    if (m.status !== "active") return skip(ctx, m, concept, `medication with status "${m.status}": not a current medication`);
+    if (name === undefined || name.trim() === "") return skip(ctx, m, concept, "an active medication without a name (text or display): check it against the interactions by hand");
+    const dose = (m as { dosage?: { text?: string }[] }).dosage?.find((d) => typeof d.text === "string" && d.text.trim() !== "")?.text;
+    const since = dateOf(m.effectiveDateTime, m.effectivePeriod?.start);
+    medications.push({ name: name.trim(), ...(dose !== undefined ? { dose: dose.trim() } : {}), ...(since !== undefined ? { since } : {}) });
+    ctx.provenance["medications"] = ref(m);
   };
 
   /** The first pass's reader of every resource type Decidua reads, and of a server's OperationOutcome. */
@@ -831,6 +844,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       ctx.warnings.push(`${allergyUnreadable} allergy record(s) could not be read: check them before IVIG, intralipid or any product with egg, soy or peanut`);
   }
   if (Object.keys(safety).length > 0) record.safety = safety;
+  if (medicationStatements > 0) record.medications = medications;
 
   const partner: Record<string, unknown> = {};
   for (const k of ["hiv", "hepatitisB", "hepatitisC"] as const) {
