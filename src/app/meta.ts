@@ -7,7 +7,7 @@
 import { InputError, withFile } from "../shared/errors.js";
 import { readStudyTable, studyRowsFromTable, type StudyTable as ParsedStudyTable } from "../stats/input.js";
 import { isRevman5AnalysesTable, parseRevman5Analyses } from "../stats/revman5-csv.js";
-import { compareWithRevman, decodeRevman5, parseRevman5, revmanOptions, revmanOutcome, type RevmanCheck, type RevmanOutcome } from "../stats/revman5.js";
+import { compareWithRevman, decodeRevman5, parseRevman5, revmanAnalysisRows, revmanOptions, revmanOutcome, type RevmanCheck, type RevmanOutcome } from "../stats/revman5.js";
 import { metaAnalysis } from "../stats/meta.js";
 import { forestPlotSvg, funnelPlotSvg, type ForestPlotOptions } from "../stats/plots/index.js";
 import type { MetaOptions, MetaResult, StudyRow } from "../stats/types.js";
@@ -82,7 +82,7 @@ export async function analyseStudyTable(
   if (revman !== undefined) options = revmanOptions(revman, options);
   const rows =
     revman !== undefined
-      ? revman.studies.map((s) => s.row)
+      ? revmanAnalysisRows(revman)
       : studyRowsFromTable(studyTable, {
           ...(options.subgroup !== undefined ? { subgroup: options.subgroup } : {}),
           ...(options.measure !== undefined ? { intervalScale: options.measure === "OR" || options.measure === "RR" ? ("log" as const) : ("raw" as const) } : {}),

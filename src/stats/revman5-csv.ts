@@ -169,6 +169,7 @@ export function parseRevman5Analyses(table: StudyTable): RevmanReview {
         "@_EFFECT_MEASURE": cell("effectmeasure"),
         "@_RANDOM": cell("analysismodel").toLowerCase() === "random" ? "YES" : "NO",
         ...(logScale === "no" ? { "@_LOG_DATA": "NO" } : {}),
+        ...(cell("swapeventandnon-event").toLowerCase() === "yes" ? { "@_SWAP_EVENTS": "YES" } : {}),
         ...(studyLevel !== undefined ? { "@_CI_STUDY": studyLevel } : {}),
         ...(totalLevel !== undefined ? { "@_CI_TOTAL": totalLevel } : {}),
         NAME: name,

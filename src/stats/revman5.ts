@@ -79,6 +79,11 @@ export interface RevmanOutcome {
   subgroups: RevmanSubgroup[];
   /** Whether RevMan's own results are stored in the file for this outcome. */
   calculated: boolean;
+  /**
+   * RevMan's "swap event and non-event" (dichotomous outcomes): the analysis counts the non-events. The studies' rows
+   * keep the events as entered (the outcome's own events, as the evidence import reads them); revmanAnalysisRows swaps them.
+   */
+  swapEvents: boolean;
   stored: RevmanPooledStored;
 }
 
@@ -240,7 +245,14 @@ function outcomeSettings(o: Node, type: RevmanOutcomeType, where: string, locate
   return { method, measure: m.measure, measureLabel: label };
 }
 
-function dataRow(d: Node, type: RevmanOutcomeType, where: string, logData: boolean, studies: RevmanReview["studies"], subgroup: string | undefined, locate: RevmanLocate): RevmanStudyRow {
+/** How an outcome's data rows are read: ratio estimates on the log scale (LOG_DATA); whether events and non-events are swapped for the analysis (SWAP_EVENTS). */
+interface DataReading {
+  logData: boolean;
+  swapEvents: boolean;
+}
+
+function dataRow(d: Node, type: RevmanOutcomeType, where: string, reading: DataReading, studies: RevmanReview["studies"], subgroup: string | undefined, locate: RevmanLocate): RevmanStudyRow {
+  const { logData } = reading;
   const rawId = attr(d, "STUDY_ID") ?? "";
   const studyId = unescapeId(rawId);
   const known = studies.get(rawId) ?? studies.get(studyId);
@@ -329,14 +341,14 @@ export function readOutcomes(analyses: Node, studies: RevmanReview["studies"], l
         const id = attr(o, "ID") ?? `${attr(cmp, "ID") ?? "CMP"}.${attr(o, "NO") ?? "?"}`;
         const where = `${type}_OUTCOME ${id}`;
         const settings = outcomeSettings(o, type, where, locate);
-        const logData = attr(o, "LOG_DATA") !== "NO";
+        const reading: DataReading = { logData: attr(o, "LOG_DATA") !== "NO", swapEvents: type === "DICH" && attr(o, "SWAP_EVENTS") === "YES" };
         const rows: RevmanStudyRow[] = [];
         const subgroups: RevmanSubgroup[] = [];
-        for (const d of children(o, `${type}_DATA`)) rows.push(dataRow(d, type, where, logData, studies, undefined, locate));
+        for (const d of children(o, `${type}_DATA`)) rows.push(dataRow(d, type, where, reading, studies, undefined, locate));
         for (const sg of children(o, `${type}_SUBGROUP`)) {
           const name = text(sg, "NAME") || `Subgroup ${attr(sg, "NO") ?? subgroups.length + 1}`;
           subgroups.push({ id: attr(sg, "ID") ?? `${id}.${attr(sg, "NO") ?? subgroups.length + 1}`, name, stored: pooledOf(sg) });
-          for (const d of children(sg, `${type}_DATA`)) rows.push(dataRow(d, type, `${where} subgroup ${name}`, logData, studies, name, locate));
+          for (const d of children(sg, `${type}_DATA`)) rows.push(dataRow(d, type, `${where} subgroup ${name}`, reading, studies, name, locate));
         }
         const stored = pooledOf(o);
         if (subgroups.length > 0) {
@@ -360,6 +372,7 @@ export function readOutcomes(analyses: Node, studies: RevmanReview["studies"], l
           studies: rows,
           subgroups,
           calculated: calculated && stored.effect !== undefined,
+          swapEvents: reading.swapEvents,
           stored,
         });
       }
@@ -373,6 +386,13 @@ export function decodeRevman5(bytes: Uint8Array): string {
   const head = new TextDecoder("latin1").decode(bytes.subarray(0, 200));
   const enc = /encoding="([^"]+)"/i.exec(head)?.[1]?.toLowerCase();
   return new TextDecoder(enc === "iso-8859-1" || enc === "latin1" || enc === "windows-1252" ? "latin1" : "utf-8").decode(bytes);
+}
+
+/** The rows an outcome is analysed on: its studies' rows, with events and non-events swapped when the outcome says so. */
+export function revmanAnalysisRows(o: RevmanOutcome): StudyRow[] {
+  return o.studies.map(({ row }) =>
+    o.swapEvents && row.data.kind === "binary" ? { ...row, data: { ...row.data, events_t: row.data.total_t - row.data.events_t, events_c: row.data.total_c - row.data.events_c } } : row,
+  );
 }
 
 /** One outcome by id; InputError listing the outcomes the file holds when it has no such outcome. */

@@ -102,6 +102,15 @@ describe("RevMan 5 data and analyses export (CSV)", () => {
     expect(measure.location).toMatchObject({ file: "edited.csv", field: "Effect Measure" });
   });
 
+  it("the export's Swap event and non-event column swaps them as the review file's SWAP_EVENTS does", async () => {
+    const lines = exportText.replace(/^\uFEFF/, "").split("\r\n").filter((l) => l !== "");
+    const swapped = [`${lines[0]},Swap event and non-event`, ...lines.slice(1).map((l) => (l.startsWith("2,1,0,Live birth,DIC") ? `${l},Yes` : `${l},`))].join("\r\n");
+    const a = await analyseStudyTable({ file: "swapped.csv", bytes: new TextEncoder().encode(swapped), outcome: "2.1" }, {});
+    expect(a.revman!.outcome.swapEvents).toBe(true);
+    expect(a.rows[0]!.data).toEqual({ kind: "binary", events_t: 20, total_t: 40, events_c: 26, total_c: 41 });
+    expect((await analyseStudyTable({ file: "swapped.csv", bytes: new TextEncoder().encode(swapped), outcome: "1.1" }, {})).revman!.outcome.swapEvents).toBe(false);
+  });
+
   it("--outcome on a plain study table is still an error", async () => {
     const e = await inputErrorAsync(() => analyseStudyTable({ file: "plain.csv", bytes: new TextEncoder().encode("study,events_t,total_t,events_c,total_c\nA,1,10,2,10\nB,2,10,3,10\n"), outcome: "1.1" }, {}));
     expect(e.location.field).toBe("--outcome");

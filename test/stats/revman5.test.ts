@@ -7,13 +7,15 @@
  * 0.9569947), Chi² 9.946, I² 39.67 %, Z 3.2876. synthetic-review.rm5 is hand-written (subgroups with random effects,
  * Peto, generic inverse variance, O-E data); its analyses must equal the engine's on the same rows.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyseStudyTable } from "../../src/app/meta.js";
 import { runMetaCommand } from "../../src/cli/commands/meta.js";
 import { inputErrorAsync } from "../support/input-error.js";
 import { metaAnalysis } from "../../src/stats/meta.js";
-import { decodeRevman5, parseRevman5 } from "../../src/stats/revman5.js";
+import { decodeRevman5, parseRevman5, revmanAnalysisRows } from "../../src/stats/revman5.js";
 import type { StudyRow } from "../../src/stats/types.js";
 
 const DIR = "test/stats/fixtures/revman";
@@ -94,6 +96,27 @@ describe("RevMan 5: every outcome type and subgroups", () => {
     const a = await analyseStudyTable({ ...synthetic, outcome: "CMP-001.03" }, {});
     expect(rowsOf("CMP-001.03")[0]!.data).toEqual({ kind: "generic", yi: 0.31, vi: 0.22 * 0.22 });
     expect(a.result.level).toBe(90);
+  });
+
+  it("swap event and non-event (SWAP_EVENTS=\"YES\"): the analysis counts the non-events, in the review and in the CSV export", async () => {
+    const text = decodeRevman5(synthetic.bytes).replace('ID="CMP-001.01" METHOD="MH"', 'ID="CMP-001.01" METHOD="MH" SWAP_EVENTS="YES"');
+    const swapped = parseRevman5(text, "swapped.rm5").outcomes.find((o) => o.id === "CMP-001.01")!;
+    expect(swapped.swapEvents).toBe(true);
+    // the rows keep the events as entered; the analysis counts the non-events
+    expect(swapped.studies[0]!.row.data).toEqual({ kind: "binary", events_t: 20, total_t: 40, events_c: 15, total_c: 41 });
+    const rows = revmanAnalysisRows(swapped);
+    expect(rows[0]!.data).toEqual({ kind: "binary", events_t: 20, total_t: 40, events_c: 26, total_c: 41 });
+    expect(revmanAnalysisRows(review.outcomes.find((o) => o.id === "CMP-001.01")!)[0]!.data).toEqual({ kind: "binary", events_t: 20, total_t: 40, events_c: 15, total_c: 41 });
+    const a = await analyseStudyTable({ file: "swapped.rm5", bytes: new TextEncoder().encode(text), outcome: "CMP-001.01" }, {});
+    expect(a.rows).toEqual(rows);
+    expect(a.result).toEqual(metaAnalysis(rows, { preset: "revman5", measure: "RR", method: "MH", model: "random", subgroup: "subgroup" }));
+    const dir = mkdtempSync(join(tmpdir(), "decidua-rm5-"));
+    try {
+      writeFileSync(join(dir, "swapped.rm5"), text);
+      expect((await runMetaCommand(join(dir, "swapped.rm5"), { outcome: "CMP-001.01" })).stdout).toMatch(/events and non-events swapped/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("O-E and variance: log effect (O-E)/V with variance 1/V", () => {

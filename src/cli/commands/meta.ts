@@ -220,7 +220,7 @@ function revmanJson(r: NonNullable<TableAnalysis["revman"]>): Record<string, unk
     outcome: o.id,
     name: o.name,
     comparison: o.comparison,
-    settings: { type: o.type, method: o.method, model: o.model, effect_measure: o.measureLabel, ci_study: o.studyLevel, ci_total: o.totalLevel },
+    settings: { type: o.type, method: o.method, model: o.model, effect_measure: o.measureLabel, ci_study: o.studyLevel, ci_total: o.totalLevel, swap_events: o.swapEvents },
     stored_results: o.calculated,
     checks: r.checks.map((c) => ({ quantity: c.quantity, revman: c.revman, decidua: c.decidua, relative_difference: c.relativeDifference })),
     max_relative_difference: worst,
@@ -230,7 +230,7 @@ function revmanJson(r: NonNullable<TableAnalysis["revman"]>): Record<string, unk
 /** "RevMan 5 stored results: …" lines under the summary. */
 function formatRevmanChecks(r: NonNullable<TableAnalysis["revman"]>): string {
   const o = r.outcome;
-  const lines = ["", `RevMan 5 settings stored with ${o.id}: ${o.type} data, ${o.method === "MH" ? "M-H" : o.method === "PETO" ? "Peto" : "IV"}, ${o.model === "random" ? "Random" : "Fixed"}, ${o.measureLabel}, ${o.totalLevel}% CI`];
+  const lines = ["", `RevMan 5 settings stored with ${o.id}: ${o.type} data, ${o.method === "MH" ? "M-H" : o.method === "PETO" ? "Peto" : "IV"}, ${o.model === "random" ? "Random" : "Fixed"}, ${o.measureLabel}, ${o.totalLevel}% CI${o.swapEvents ? "; events and non-events swapped (the analysis counts the non-events)" : ""}`];
   if (r.checks.length === 0) lines.push("The file stores no RevMan results for this outcome to compare with.");
   else {
     const worst = r.checks.reduce((m, c) => (c.relativeDifference > m.relativeDifference ? c : m));
@@ -260,7 +260,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--level <percent>", "confidence level in percent (default 95)")
     .option("--test <test>", "z|knha (Knapp-Hartung) (default z)")
     .option("--subgroup <column>", "pool within the groups of this column and test the differences")
-    .option("--outcome <id>", "RevMan 5 file: the outcome to analyse (e.g. CMP-001.01), with the settings stored in the file")
+    .option("--outcome <id>", "RevMan 5 review or data and analyses export: the outcome to analyse (e.g. CMP-001.01, or 1.1 in the export), with the settings stored in the file")
     .option("--leave-one-out", "leave-one-out sensitivity analysis")
     .option("--cumulative", "cumulative meta-analysis (by year, else row order)")
     .option("--bias", "small-study bias: Egger, Begg, trim-and-fill")
