@@ -347,6 +347,14 @@ describe("clinic", () => {
     expect(rec.currentPregnancy).toMatchObject({ location: "intrauterine", bleeding: true });
     await page.getByRole("link", { name: "Assessment" }).click();
     expect(await cardStatus("progesterone")).toBe("recommended");
+    // H56: a last menstrual period more than 44 weeks back is shown above the verdicts, asking for the outcome
+    const p = ((await api("GET", `/api/patients/${patientC}`)).json as { patient: { displayName: string; dateOfBirth: string; version: number; record: { currentPregnancy: Record<string, unknown> } } }).patient;
+    const put = await api("PUT", `/api/patients/${patientC}`, { displayName: p.displayName, dateOfBirth: p.dateOfBirth, record: { ...p.record, currentPregnancy: { ...p.record.currentPregnancy, lastMenstrualPeriod: "2023-10-01" } }, version: p.version });
+    expect(put.status).toBe(200);
+    await page.reload();
+    const warnings = page.getByTestId("assessment-warnings");
+    await warnings.waitFor();
+    expect((await warnings.textContent()) ?? "").toMatch(/Current pregnancy: its last menstrual period \(2023-10-01\) is \d+(\+\d)? weeks before .*record how it ended, or correct the date/);
   });
 
   test("a researcher sees pseudonyms and shifted dates, never a name", async () => {

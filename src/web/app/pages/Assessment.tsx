@@ -67,6 +67,16 @@ export function AssessmentView(props: { patient: Patient }): JSX.Element {
           </div>
         </div>
 
+        {as.warnings.length > 0 ? (
+          <Alert tone="warn">
+            <ul class="plain" data-testid="assessment-warnings">
+              {as.warnings.map((w) => (
+                <li key={w}>{w}</li>
+              ))}
+            </ul>
+          </Alert>
+        ) : null}
+
         <div class="grid cols-2">
           <DiagnosisCard as={as} />
           <WorkupCard items={as.diagnosis.workup} />
