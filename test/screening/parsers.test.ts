@@ -44,7 +44,7 @@ describe("RIS", () => {
     // text and no record at all: the first line that is not RIS is named
     const none = inputError(() => parseRis("1.\nSome title. Some journal. 2019.\n", "none.ris"));
     expect(none.location).toEqual({ file: "none.ris", row: 1 });
-    expect(none.reason).toMatch(/^not a RIS file: line 1 is not a RIS tag line/);
+    expect(none.reason).toMatch(/^not a RIS file: no record \(TY \.\.\. ER\) found; the text from line 1 is outside any record/);
   });
 
   it("a record without a title: file, record number, line and field", () => {

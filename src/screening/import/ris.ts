@@ -3,7 +3,9 @@
  * letter then a capital letter or digit), two spaces, a hyphen and a space, then the value; a record starts with TY
  * and ends with ER; a line without a tag continues the value of the previous tag (wrapped abstracts). Text between
  * records is not part of any record and is passed over, as RIS readers do (bibutils, rispy): Ovid numbers its records
- * with a line "1." before each TY, and some databases put a header ("Record #1 of 20", "Provider: ...") first.
+ * with a line "1." before each TY and writes a journal note (NL) and a link after ER, and some databases put a header
+ * ("Record #1 of 20", "Provider: ...") first. A title, author, abstract, year, DOI or journal tag there is an error: a
+ * record whose TY line is missing.
  * Titles: TI, T1 (CT, BT, then ST, the short title, as fallbacks); abstract: AB, N2; authors: AU, A1 (A2-A4 are editors, not read as authors);
  * journal: T2, JO, JF, JA, J2; year: PY, Y1, DA; DOI: DO (or a doi.org URL in UR); PMID: AN or a PubMed URL / "PMID:" note.
  */
@@ -12,6 +14,9 @@ import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.j
 import { type DraftRecord, finishRecord, recordError, refuseEmpty, numberedLines, TaggedReader, type TaggedRecord } from "./common.js";
 
 const TAG_LINE = /^([A-Z][A-Z0-9])  -(?:\s*$| (.*)$)/;
+
+/** The tags a record is read by: one of them outside a record means a record lost its TY line (an error, not skipped). */
+const RECORD_FIELDS = new Set(["TI", "T1", "CT", "BT", "AB", "N2", "AU", "A1", "PY", "Y1", "DO", "T2", "JO", "JF"]);
 
 type RawRis = TaggedRecord;
 
@@ -64,7 +69,11 @@ export function parseRis(text: string, file: string): BibRecord[] {
         continue;
       }
       if (open === null) {
-        throw new InputError(`not a RIS file: line ${lineNo} has tag ${tag} outside a record (every record starts with "TY  - ")`, { file, row: lineNo, field: tag });
+        // a record's own fields outside a record: its TY line is missing, and the record would be lost
+        if (RECORD_FIELDS.has(tag)) throw new InputError(`not a RIS file: line ${lineNo} has tag ${tag} outside a record (every record starts with "TY  - ")`, { file, row: lineNo, field: tag });
+        // other tags there belong to no record (Ovid writes a journal note, NL, after ER)
+        firstStray ??= lineNo;
+        continue;
       }
       if (tag === "ER") reader.end();
       else reader.add(tag, value);
@@ -82,7 +91,7 @@ export function parseRis(text: string, file: string): BibRecord[] {
   if (reader.open !== null) throw recordError(file, reader.records.length + 1, reader.open.line, "ER", `record starting at line ${reader.open.line} is not closed by an ER line`);
   const raws: RawRis[] = reader.records;
   if (raws.length === 0) {
-    if (firstStray !== null) throw new InputError(`not a RIS file: line ${firstStray} is not a RIS tag line ("XX  - value") and no record (TY ... ER) was found`, { file, row: firstStray });
+    if (firstStray !== null) throw new InputError(`not a RIS file: no record (TY ... ER) found; the text from line ${firstStray} is outside any record`, { file, row: firstStray });
     throw new InputError("not a RIS file: no record (TY ... ER) found", { file });
   }
   return raws.map((r, idx) => {
