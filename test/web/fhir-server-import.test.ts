@@ -101,13 +101,16 @@ describe("patient page: import from the EHR's FHIR server", () => {
     const unmapped = page.getByTestId("fhir-server-unmapped");
     const rows = await unmapped.locator("tbody tr").allTextContents();
     expect(rows.some((r) => r.includes("Observation/rpl-a-hb") && r.includes("http://loinc.org|718-7"))).toBe(true);
-    expect(rows.some((r) => r.includes("MedicationStatement/rpl-a-folate"))).toBe(true);
+    expect(rows.some((r) => r.includes("Condition/rpl-a-rm"))).toBe(true);
+    // the active medication statement is read into the record, not listed
+    expect(rows.some((r) => r.includes("MedicationStatement/rpl-a-folate"))).toBe(false);
     expect(await version()).toBe(1); // nothing saved by reading
     await shot(page, "fhir-server-import-preview");
     await page.getByTestId("fhir-server-save").click();
     await page.getByTestId("fhir-server-saved").waitFor();
     expect(await page.getByTestId("fhir-server-saved").textContent()).toMatch(/from the EHR at \d{1,2} \w{3} 20\d\d, \d\d:\d\d UTC \(Test hospital EHR\)\. \d+ item\(s\) not read/);
     expect(await version()).toBe(2);
+    expect(((await doc("GET", `/api/patients/${patientId}`)).json as { patient: { record: { medications?: unknown } } }).patient.record.medications).toEqual([{ name: "Folic acid", since: "2024-01-01" }]);
     expect(ehr.requests.some((q) => q.startsWith("GET /fhir/Patient/rpl-a/$everything"))).toBe(true);
     // the assessment tab reads the imported record: LIT with the uterine NK finding
     await page.goto(`${srv.base}/patients/${patientId}/assessment`);
