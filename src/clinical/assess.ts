@@ -10,7 +10,7 @@ import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type Verdi
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { ageOn } from "./dates.js";
-import { checkRecordOn, parsePatientRecord, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
+import { checkRecordOn, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
 import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
@@ -125,6 +125,8 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
   if (stale !== null) a.warnings.push(stale.text);
   const pastTerm = pregnancyPastTerm(r, opts.today);
   if (pastTerm !== null) a.warnings.push(pastTerm.text);
+  const ended = pregnancyEndedByOutcome(r);
+  if (ended !== null) a.warnings.push(ended.text);
   if (r.id !== undefined) a.patientId = r.id;
   if (opts.evidenceVersion !== undefined) {
     const label = evidenceVersionLabel(opts.evidenceVersion);

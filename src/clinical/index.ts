@@ -1,5 +1,5 @@
 // Public surface of the clinical domain: patient record, diagnosis, immune findings, verdicts, plans, voices.
-export { PatientRecordSchema, parsePatientRecord, normaliseRecord, patientRecordJsonSchema, parseTitre, checkRecordOn, datedFields, staleAge, pregnancyPastTerm, PREGNANCY_WEEKS_AT_MOST, LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, TB_STATUSES, NK_SPECIMENS, KARYOTYPE_ABNORMALITIES } from "./record.js";
+export { PatientRecordSchema, parsePatientRecord, normaliseRecord, patientRecordJsonSchema, parseTitre, checkRecordOn, datedFields, staleAge, pregnancyPastTerm, pregnancyEndedByOutcome, PREGNANCY_WEEKS_AT_MOST, LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, TB_STATUSES, NK_SPECIMENS, KARYOTYPE_ABNORMALITIES } from "./record.js";
 export type { PatientRecord, PatientRecordInput, Measured, Loss, AplTest } from "./record.js";
 export { DEFAULT_CLINIC_CONFIG, makeClinicConfig, MARKER_IDS } from "./config.js";
 export type { ClinicConfig, ClinicOverride, CutOff, MarkerId } from "./config.js";

@@ -727,6 +727,32 @@ export function pregnancyPastTerm(
   };
 }
 
+/**
+ * A loss or a live birth dated on or after the current pregnancy began (its last menstrual period, or without one its
+ * positive test): the current pregnancy may have ended in it and the record not been updated (hazard H56); null
+ * otherwise. Flagged with pregnancyPastTerm; the rules read the record as it is.
+ */
+export function pregnancyEndedByOutcome(
+  r: {
+    currentPregnancy?: { lastMenstrualPeriod?: string | undefined; positiveTestDate?: string | undefined } | undefined;
+    losses: readonly { date?: string | undefined }[];
+    liveBirths?: readonly { date?: string | undefined }[] | undefined;
+  },
+): { text: string } | null {
+  const cp = r.currentPregnancy;
+  if (cp === undefined) return null;
+  const from = cp.lastMenstrualPeriod !== undefined ? { date: cp.lastMenstrualPeriod, what: "last menstrual period" } : cp.positiveTestDate !== undefined ? { date: cp.positiveTestDate, what: "positive pregnancy test" } : undefined;
+  if (from === undefined) return null;
+  const after = [
+    ...r.losses.filter((l) => l.date !== undefined && l.date >= from.date).map((l) => ({ date: l.date as string, what: "a loss" })),
+    ...(r.liveBirths ?? []).filter((b) => b.date !== undefined && b.date >= from.date).map((b) => ({ date: b.date as string, what: "a live birth" })),
+  ].sort((a, b) => a.date.localeCompare(b.date))[0];
+  if (after === undefined) return null;
+  return {
+    text: `Current pregnancy: ${after.what} is recorded on ${after.date}, after this pregnancy began (${from.what} ${from.date}); if the pregnancy ended then, remove the current pregnancy from the record, otherwise correct the dates.`,
+  };
+}
+
 /** The JSON Schema of the patient record as written (generated from PatientRecordSchema). */
 export function patientRecordJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(PatientRecordSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;

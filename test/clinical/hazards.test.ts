@@ -443,7 +443,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(assess(two).therapies["lmwh-aspirin"].status).toBe("not-indicated");
   });
 
-  it("H56 a current pregnancy past any term on the assessment date is flagged in the assessment and the patient list", () => {
+  it("H56 a current pregnancy past any term on the assessment date, or followed by a dated loss, is flagged in the assessment and the patient list", () => {
     // v66 is at 6 weeks on 2025-02-15 (LMP 2025-01-04): 44 weeks after the LMP it is still a pregnancy, the day after it is not
     const rec = vignette("v66-pregnant-aps");
     const on = (d: string): Assessment => assessPatient(rec, { today: d });
@@ -459,5 +459,13 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const byTest = { ...rec, currentPregnancy: { positiveTestDate: "2025-01-20", gestationalWeek: 5 } };
     expect(assessPatient(byTest, { today: "2026-12-02" }).warnings.join(" ")).toMatch(/its positive pregnancy test \(2025-01-20\)/);
     expect(assessPatient({ ...rec, currentPregnancy: { gestationalWeek: 5 } }, { today: "2026-12-02" }).warnings.join(" ")).not.toMatch(/Current pregnancy/);
+    // a loss dated after the pregnancy began: the record still holds a pregnancy that ended in it
+    const losses = (rec as { losses: Record<string, unknown>[] }).losses;
+    const endedInLoss = { ...rec, losses: [...losses, { gestationalWeek: 8, kind: "clinical", date: "2025-02-10" }] };
+    const w = assessPatient(endedInLoss, { today: "2025-02-15" }).warnings.join(" ");
+    expect(w).toMatch(/^Current pregnancy: a loss is recorded on 2025-02-10, after this pregnancy began \(last menstrual period 2025-01-04\); if the pregnancy ended then, remove the current pregnancy/);
+    expect(recordOverview(endedInLoss, undefined, { today: "2025-02-15", dateOfBirth: "1990-01-01" })?.needs.join(" ")).toMatch(/a loss is recorded on 2025-02-10, after this pregnancy began/);
+    // a loss before it is an earlier pregnancy's
+    expect(assessPatient({ ...rec, losses: [...losses, { gestationalWeek: 8, kind: "clinical", date: "2024-12-01" }] }, { today: "2025-02-15" }).warnings.join(" ")).not.toMatch(/Current pregnancy/);
   });
 });
