@@ -18,7 +18,7 @@ export const BibRecordSchema = z.object({
 export type BibRecord = z.output<typeof BibRecordSchema>;
 
 /** The formats an import can be in. */
-export const IMPORT_FORMATS = ["ris", "medline", "pubmed-xml", "csv"] as const;
+export const IMPORT_FORMATS = ["ris", "medline", "pubmed-xml", "endnote-xml", "csv"] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** "https://doi.org/10.1000/ABC" , "doi:10.1000/abc" → "10.1000/abc"; null when no DOI can be read. */

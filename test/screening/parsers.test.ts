@@ -2,7 +2,7 @@
 // format, PubMed DTD, a CENTRAL-style CSV), and the located errors for bad input.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeCsvMapping, guessCsvMapping, guessFormat, parseCsvRecords, parseMedline, parsePubmedXml, parseRis, parseSearchExport } from "../../src/screening/index.js";
+import { describeCsvMapping, guessCsvMapping, guessFormat, parseCsvRecords, parseEndnoteXml, parseMedline, parsePubmedXml, parseRis, parseSearchExport } from "../../src/screening/index.js";
 import { inputError } from "../support/input-error.js";
 
 const fx = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
@@ -165,6 +165,38 @@ describe("CSV without a mapping: columns by the names the common tools write", (
 
   it("the summary names the columns taken: describeCsvMapping", () => {
     expect(describeCsvMapping(guessCsvMapping(fx("central.csv"))!)).toBe("title=Title,abstract=Abstract,authors=Author(s),journal=Source,year=Year,doi=DOI,pmid=PubMed ID");
+  });
+});
+
+describe("EndNote XML", () => {
+  it("reads titles kept in EndNote's style runs, authors, the journal, year, DOI and PMID", () => {
+    const r = parseEndnoteXml(fx("endnote.xml"), "endnote.xml");
+    expect(r).toEqual([
+      {
+        sourceIndex: 1,
+        pmid: "31000001",
+        doi: "10.1234/ejri.2019.0041",
+        title: "Intravenous immunoglobulin in unexplained recurrent miscarriage & live birth",
+        abstract: "Women with three or more losses were randomised.",
+        authors: ["Hansen, Maria", "Larsen, Peter K."],
+        journal: "Example Journal of Reproductive Immunology",
+        year: 2019,
+      },
+      // the short title when there is no title; the journal from secondary-title; DOI and PMID from the record's URLs
+      { sourceIndex: 2, pmid: "29000002", doi: "10.5555/fertex.2021.77", title: "Lymphocyte immunisation and live birth", abstract: null, authors: ["Chen, Wei"], journal: "Fertility Examples", year: 2021 },
+    ]);
+    expect(guessFormat("library.xml", fx("endnote.xml"))).toBe("endnote-xml");
+    expect(parseSearchExport("endnote-xml", fx("endnote.xml"), "e.xml")).toHaveLength(2);
+  });
+
+  it("bad input: not XML, another XML, a record without a title, a year that is not one", () => {
+    expect(inputError(() => parseEndnoteXml("<xml><records><record>", "e.xml")).reason).toMatch(/not well-formed XML/);
+    expect(inputError(() => parseEndnoteXml(fx("pubmed.xml"), "e.xml")).reason).toMatch(/not an EndNote XML file: the root element is <PubmedArticleSet>/);
+    const noTitle = inputError(() => parseEndnoteXml("<xml><records><record><titles><secondary-title>J</secondary-title></titles></record></records></xml>", "e.xml"));
+    expect(noTitle.location).toEqual({ file: "e.xml", field: "titles/title" });
+    expect(noTitle.reason).toBe("record 1: the record has no title");
+    expect(inputError(() => parseEndnoteXml("<xml><records><record><titles><title>T</title></titles><dates><year>in press</year></dates></record></records></xml>", "e.xml")).location).toMatchObject({ field: "dates/year" });
+    expect(inputError(() => parseEndnoteXml("<xml><records></records></xml>", "e.xml")).reason).toMatch(/holds no record/);
   });
 });
 

@@ -100,3 +100,25 @@ export class TaggedReader {
     this.lastTag = null;
   }
 }
+
+/**
+ * The text of an XML element whose inner markup (<i>, <sup>, EndNote's <style>) was kept raw by the parser: tags
+ * stripped, entities decoded. For a parsed element ({ "#text": ... }) its text; null when there is none.
+ */
+export function markupText(v: unknown): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v === "string" || typeof v === "number") return decodeEntities(String(v).replace(/<[^>]*>/g, ""));
+  if (typeof v === "object" && !Array.isArray(v)) return markupText((v as Record<string, unknown>)["#text"]);
+  return null;
+}
+
+function decodeEntities(s: string): string {
+  return s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
+    .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&amp;/g, "&");
+}

@@ -8,31 +8,13 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, yearOf } from "../record.js";
-import { finishRecord, recordError, refuseEmpty } from "./common.js";
+import { finishRecord, markupText as textOf, recordError, refuseEmpty } from "./common.js";
 
 type Node = Record<string, unknown>;
 
 const asArray = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
 const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Text content of a node whose inner markup (<i>, <sup>, …) was kept raw: tags stripped, entities decoded. */
-function textOf(v: unknown): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v === "string" || typeof v === "number") return decode(String(v).replace(/<[^>]*>/g, ""));
-  if (isNode(v)) return textOf(v["#text"]);
-  return null;
-}
-
-function decode(s: string): string {
-  return s
-    .replace(/&lt;/g, "<")
-    .replace(/&gt;/g, ">")
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&#x([0-9a-f]+);/gi, (_m, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_m, d: string) => String.fromCodePoint(Number(d)))
-    .replace(/&amp;/g, "&");
-}
 
 const child = (n: unknown, ...path: string[]): unknown => {
   let cur: unknown = n;

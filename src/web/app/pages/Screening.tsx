@@ -245,12 +245,12 @@ function ImportTab(props: { id: string; d: ReviewDetail; reload: () => void }): 
         <div class="stack">
           {error ? <Alert tone="error"><span data-testid="import-error">{error}</span></Alert> : null}
           {done ? <Alert tone="ok"><span data-testid="import-done">{done}</span></Alert> : null}
-          <label class="field"><span>File (RIS, PubMed MEDLINE .nbib/.txt, PubMed XML, CSV)</span>
+          <label class="field"><span>File (RIS, PubMed MEDLINE .nbib/.txt, PubMed XML, EndNote XML, CSV)</span>
             <input type="file" name="file" accept=".ris,.nbib,.txt,.xml,.csv" onChange={(e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void f.text().then((content) => setFile({ name: f.name, content })); }} />
           </label>
           <label class="field"><span>Format</span>
             <select name="format" value={meta.format} onChange={(e) => setMeta({ ...meta, format: (e.target as HTMLSelectElement).value })}>
-              <option value="">recognise from the file</option><option value="ris">RIS</option><option value="medline">PubMed MEDLINE</option><option value="pubmed-xml">PubMed XML</option><option value="csv">CSV</option>
+              <option value="">recognise from the file</option><option value="ris">RIS</option><option value="medline">PubMed MEDLINE</option><option value="pubmed-xml">PubMed XML</option><option value="endnote-xml">EndNote XML</option><option value="csv">CSV</option>
             </select>
           </label>
           {inp("sourceDatabase", "Database searched")}
