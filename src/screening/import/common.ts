@@ -101,6 +101,28 @@ export class TaggedReader {
   }
 }
 
+/** An element of a document as fast-xml-parser gives it. */
+export type XmlNode = Record<string, unknown>;
+
+/** A parsed element's children of one name as a list (none, one, or the parser's array). */
+export function asArray(v: unknown): unknown[] {
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+}
+
+export function isXmlNode(v: unknown): v is XmlNode {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The element at `path` below `n` (undefined when any step is missing). */
+export function xmlChild(n: unknown, ...path: string[]): unknown {
+  let cur: unknown = n;
+  for (const p of path) {
+    if (!isXmlNode(cur)) return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
 /**
  * The text of an XML element whose inner markup (<i>, <sup>, EndNote's <style>) was kept raw by the parser: tags
  * stripped, entities decoded. For a parsed element ({ "#text": ... }) its text; null when there is none.

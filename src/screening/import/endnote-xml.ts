@@ -8,20 +8,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
-import { finishRecord, markupText, recordError, refuseEmpty } from "./common.js";
+import { asArray, finishRecord, isXmlNode as isNode, markupText, recordError, refuseEmpty, xmlChild as child, type XmlNode } from "./common.js";
 
-type Node = Record<string, unknown>;
-
-const asArray = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && !Array.isArray(v);
-const child = (n: unknown, ...path: string[]): unknown => {
-  let cur: unknown = n;
-  for (const p of path) {
-    if (!isNode(cur)) return undefined;
-    cur = cur[p];
-  }
-  return cur;
-};
 
 /** The elements whose text is read: kept raw (their <style> runs in order) and stripped by markupText. */
 const TEXT_ELEMENTS = ["title", "short-title", "secondary-title", "full-title", "author", "abstract", "year", "electronic-resource-num", "accession-num", "url", "rec-number"];
@@ -44,7 +32,7 @@ export function parseEndnoteXml(text: string, file: string): BibRecord[] {
   refuseEmpty(text, file, "EndNote XML");
   const valid = XMLValidator.validate(text);
   if (valid !== true) throw new InputError(`not well-formed XML: ${valid.err.msg}`, { file, row: valid.err.line });
-  const doc = parser.parse(text) as Node;
+  const doc = parser.parse(text) as XmlNode;
   const records = child(doc, "xml", "records");
   if (records === undefined) {
     const root = Object.keys(doc).find((k) => !k.startsWith("?")) ?? "(none)";

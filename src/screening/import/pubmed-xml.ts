@@ -8,22 +8,8 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, yearOf } from "../record.js";
-import { finishRecord, markupText as textOf, recordError, refuseEmpty } from "./common.js";
+import { asArray, finishRecord, isXmlNode as isNode, markupText as textOf, recordError, refuseEmpty, xmlChild as child, type XmlNode } from "./common.js";
 
-type Node = Record<string, unknown>;
-
-const asArray = (v: unknown): unknown[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
-const isNode = (v: unknown): v is Node => typeof v === "object" && v !== null && !Array.isArray(v);
-
-
-const child = (n: unknown, ...path: string[]): unknown => {
-  let cur: unknown = n;
-  for (const p of path) {
-    if (!isNode(cur)) return undefined;
-    cur = cur[p];
-  }
-  return cur;
-};
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -41,7 +27,7 @@ export function parsePubmedXml(text: string, file: string): BibRecord[] {
   if (valid !== true) {
     throw new InputError(`not well-formed XML: ${valid.err.msg}`, { file, row: valid.err.line });
   }
-  const doc = parser.parse(text) as Node;
+  const doc = parser.parse(text) as XmlNode;
   const set = doc["PubmedArticleSet"];
   if (!isNode(set)) {
     const root = Object.keys(doc).find((k) => !k.startsWith("?")) ?? "(none)";
