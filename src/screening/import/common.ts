@@ -130,7 +130,7 @@ export function xmlChild(n: unknown, ...path: string[]): unknown {
 export function markupText(v: unknown): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === "string" || typeof v === "number") return decodeEntities(String(v).replace(/<[^>]*>/g, ""));
-  if (typeof v === "object" && !Array.isArray(v)) return markupText((v as Record<string, unknown>)["#text"]);
+  if (isXmlNode(v)) return markupText(v["#text"]);
   return null;
 }
 

@@ -10,7 +10,6 @@ import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
 import { asArray, finishRecord, isXmlNode as isNode, markupText, recordError, refuseEmpty, xmlChild as child, type XmlNode } from "./common.js";
 
-
 /** The elements whose text is read: kept raw (their <style> runs in order) and stripped by markupText. */
 const TEXT_ELEMENTS = ["title", "short-title", "secondary-title", "full-title", "author", "abstract", "year", "electronic-resource-num", "accession-num", "url", "rec-number"];
 

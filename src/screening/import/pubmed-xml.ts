@@ -10,7 +10,6 @@ import { InputError } from "../../shared/errors.js";
 import { type BibRecord, normaliseDoi, yearOf } from "../record.js";
 import { asArray, finishRecord, isXmlNode as isNode, markupText as textOf, recordError, refuseEmpty, xmlChild as child, type XmlNode } from "./common.js";
 
-
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: "@",
