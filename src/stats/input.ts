@@ -9,6 +9,7 @@
  * Every problem is one InputError naming the file, the row (header = row 1) and the column, and why.
  */
 import { InputError } from "../shared/errors.js";
+import { guessDelimiter, normaliseHeader } from "../shared/table-text.js";
 import { effectFromCI } from "./core/escalc.js";
 import { repeatedLabelsWarning, uniqueStudyLabels } from "./core/labels.js";
 import { StudyRowSchema, type StudyData, type StudyRow } from "./types.js";
@@ -103,13 +104,8 @@ const IGNORED_OUTPUT_COLUMNS: readonly RegExp[] = [
   /^(odds ratio|risk ratio|risk difference|mean difference|std mean difference|peto odds ratio)\b/,
 ];
 
-export function normaliseStudyHeader(h: string): string {
-  return h
-    .trim()
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, " ")
-    .trim();
-}
+/** A study table's header as its aliases are compared (shared/table-text.ts). */
+export const normaliseStudyHeader = normaliseHeader;
 
 const ALIAS_TO_FIELD: Map<string, Field> = (() => {
   const m = new Map<string, Field>();
@@ -439,8 +435,7 @@ async function csvTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
   const { parse } = await import("csv-parse/sync");
   const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
   if (text.trim() === "") throw new InputError("empty file", { file });
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? "";
-  const delimiter = [",", ";", "\t"].reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best), ",");
+  const delimiter = guessDelimiter(text);
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { delimiter, info: true, skip_empty_lines: true, relax_quotes: false }) as unknown as {

@@ -7,6 +7,7 @@
 import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
+import { guessDelimiter, normaliseHeader } from "../../shared/table-text.js";
 import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
 import { finishRecord, recordError, refuseEmpty } from "./common.js";
 
@@ -30,36 +31,27 @@ export type CsvMappingInput = z.input<typeof CsvMappingSchema>;
 const MAPPED = ["title", "abstract", "authors", "journal", "year", "doi", "pmid"] as const;
 
 /**
- * The header names each field is recognised by, compared in lower case with runs of spaces, dots and underscores
- * as one space; the first name found wins (so "title" before "short title"). The tags TI, AB, AU, PY, DI, SO are
+ * The header names each field is recognised by, compared as normaliseHeader gives them (lower case, each run of
+ * other characters one space); the first name found wins (so "title" before "short title"). The tags TI, AB, AU, PY, DI, SO are
  * Web of Science's and RIS's.
  */
 const HEADER_NAMES: Readonly<Record<(typeof MAPPED)[number], readonly string[]>> = {
   title: ["title", "article title", "document title", "primary title", "ti", "t1"],
   abstract: ["abstract", "abstract note", "notes abstract", "ab", "n2"],
-  authors: ["authors", "author", "author(s)", "author full names", "author names", "creators", "au", "af", "a1"],
+  authors: ["authors", "author", "author s", "author full names", "author names", "creators", "au", "af", "a1"],
   journal: ["journal", "source title", "publication title", "journal title", "journal book", "secondary title", "source", "so", "jo", "t2"],
   year: ["year", "publication year", "pub year", "py", "y1"],
   doi: ["doi", "di", "do"],
   pmid: ["pmid", "pubmed id", "pubmedid", "pm"],
 };
 
-function headerName(h: string): string {
-  return h.replace(/^\uFEFF/, "").trim().toLowerCase().replace(/[\s._/-]+/g, " ").trim();
-}
-
-/** The field delimiter of a CSV export: the one of comma, semicolon and tab that splits its first line most. */
-function delimiterOf(text: string): string {
-  const first = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";
-  return [",", ";", "\t"].reduce((best, d) => (first.split(d).length > first.split(best).length ? d : best), ",");
-}
 
 /**
  * A column mapping from the header of a CSV export (see HEADER_NAMES), or null when no column is named like a title.
  * Authors are taken as separated by ";" (Scopus, Web of Science, Zotero), or by " and " when the column uses that.
  */
 export function guessCsvMapping(text: string): CsvMapping | null {
-  const delimiter = delimiterOf(text);
+  const delimiter = guessDelimiter(text);
   let header: string[];
   let second: string[] | undefined;
   try {
@@ -69,7 +61,7 @@ export function guessCsvMapping(text: string): CsvMapping | null {
   } catch {
     return null;
   }
-  const names = header.map(headerName);
+  const names = header.map(normaliseHeader);
   const pick = (key: (typeof MAPPED)[number]): string | undefined => {
     for (const n of HEADER_NAMES[key]) {
       const i = names.indexOf(n);
@@ -85,7 +77,7 @@ export function guessCsvMapping(text: string): CsvMapping | null {
     if (c !== undefined) mapping[key] = c;
   }
   if (mapping.authors !== undefined && second !== undefined) {
-    const cell = second[names.indexOf(headerName(mapping.authors))] ?? "";
+    const cell = second[names.indexOf(normaliseHeader(mapping.authors))] ?? "";
     if (!cell.includes(";") && / and /.test(cell)) mapping.authorSeparator = " and ";
   }
   return CsvMappingSchema.parse(mapping);
