@@ -11,68 +11,66 @@
  * Outcome ids are RevMan's analysis numbers ("1.2": comparison 1, outcome 2).
  */
 import { InputError, isInputError } from "../shared/errors.js";
+import { normaliseHeader } from "../shared/table-text.js";
 import type { StudyTable } from "./input.js";
 import { readOutcomes, type Revman5Node, type RevmanLocate, type RevmanReview } from "./revman5.js";
 
-/** A header as compared: lower case, letters, digits, brackets and hyphens only ("I²(Q)" is "i(q)" in any encoding). */
-function headerKey(h: string): string {
-  return h.toLowerCase().replace(/[^a-z0-9()-]/g, "");
-}
-
-const KEY_COLUMNS = ["comparisonnumber", "outcomenumber", "subgroupnumber"] as const;
+/** The numbering columns, as normaliseHeader gives them ("I²(Q)" is "i q" in any encoding of the "²"). */
+const KEY_COLUMNS = ["comparison number", "outcome number", "subgroup number"] as const;
 
 /** Whether a table is RevMan 5's data and analyses export (its three numbering columns are there). */
 export function isRevman5AnalysesTable(table: Pick<StudyTable, "header">): boolean {
-  const keys = new Set(table.header.map(headerKey));
+  const keys = new Set(table.header.map(normaliseHeader));
   return KEY_COLUMNS.every((k) => keys.has(k));
 }
 
 /** The .rm5 attribute each column of a study row fills. */
 const STUDY_ROW_COLUMNS: Readonly<Record<string, string>> = {
-  EVENTS_1: "events1",
-  MEAN_1: "mean1",
-  SD_1: "sd1",
-  TOTAL_1: "total1",
-  EVENTS_2: "events2",
-  MEAN_2: "mean2",
-  SD_2: "sd2",
-  TOTAL_2: "total2",
-  O_E: "o-e",
+  EVENTS_1: "events 1",
+  MEAN_1: "mean 1",
+  SD_1: "sd 1",
+  TOTAL_1: "total 1",
+  EVENTS_2: "events 2",
+  MEAN_2: "mean 2",
+  SD_2: "sd 2",
+  TOTAL_2: "total 2",
+  O_E: "o e",
   VAR: "var",
-  EFFECT_SIZE: "effectestimate",
+  EFFECT_SIZE: "effect estimate",
   SE: "se",
-  CI_START: "cistart",
-  CI_END: "ciend",
+  CI_START: "ci start",
+  CI_END: "ci end",
   WEIGHT: "weight",
 };
 
 /** The .rm5 attribute each column of an outcome or subgroup row fills (the export's Q is the .rm5 file's CHI2, its Qint the test for subgroup differences). */
 const POOLED_COLUMNS: Readonly<Record<string, string>> = {
-  EFFECT_SIZE: "effectestimate",
-  CI_START: "cistart",
-  CI_END: "ciend",
+  EFFECT_SIZE: "effect estimate",
+  CI_START: "ci start",
+  CI_END: "ci end",
   WEIGHT: "weight",
   CHI2: "q",
-  P_CHI2: "p(q)",
-  I2: "i(q)",
+  P_CHI2: "p q",
+  I2: "i q",
   TAU2: "tau",
   Z: "z",
-  P_Z: "p(z)",
+  P_Z: "p z",
   DF: "df",
   Q: "qint",
-  P_Q: "p(qint)",
-  I2_Q: "i(qint)",
+  P_Q: "p qint",
+  I2_Q: "i qint",
 };
 
 type OutcomeType = "DICH" | "CONT" | "IV" | "IPD";
 
 /** The outcome type of a Data Type (RevMan writes DIC, CON, IV, IPD; meta reads the first letter). */
 function outcomeType(dataType: string, method: string): OutcomeType | undefined {
-  const c = dataType.trim().toUpperCase().charAt(0);
-  if (c === "D") return "DICH";
-  if (c === "C") return "CONT";
-  if (c === "I") return method.toUpperCase() === "EXP_O_E_VAR" ? "IPD" : dataType.trim().toUpperCase() === "IPD" ? "IPD" : "IV";
-  if (c === "O" || c === "P") return "IPD";
+  const t = dataType.trim().toUpperCase();
+  // O-E and variance data: RevMan's IPD type, or generic data pooled by its O-E method
+  if (t === "IPD" || t.startsWith("O") || t.startsWith("P") || (t.startsWith("I") && method.toUpperCase() === "EXP_O_E_VAR")) return "IPD";
+  if (t.startsWith("I")) return "IV";
+  if (t.startsWith("D")) return "DICH";
+  if (t.startsWith("C")) return "CONT";
   return undefined;
 }
 
@@ -87,13 +85,13 @@ export function parseRevman5Analyses(table: StudyTable): RevmanReview {
   const { file } = table;
   const col = new Map<string, number>();
   table.header.forEach((h, i) => {
-    const k = headerKey(h);
+    const k = normaliseHeader(h);
     if (k !== "" && !col.has(k)) col.set(k, i);
   });
   const headerOf = (k: string): string => table.header[col.get(k) ?? -1] ?? k;
   const where = new WeakMap<Revman5Node, number>();
   const columnOf = (attribute: string): string | undefined => {
-    const k = STUDY_ROW_COLUMNS[attribute] ?? POOLED_COLUMNS[attribute] ?? (attribute === "EFFECT_MEASURE" ? "effectmeasure" : attribute === "METHOD" ? "statisticalmethod" : undefined);
+    const k = STUDY_ROW_COLUMNS[attribute] ?? POOLED_COLUMNS[attribute] ?? (attribute === "EFFECT_MEASURE" ? "effect measure" : attribute === "METHOD" ? "statistical method" : undefined);
     return k !== undefined && col.has(k) ? headerOf(k) : undefined;
   };
   const locate: RevmanLocate = {
@@ -131,14 +129,14 @@ export function parseRevman5Analyses(table: StudyTable): RevmanReview {
     if (r.cells.every((c) => c.trim() === "")) continue;
     const number = (k: (typeof KEY_COLUMNS)[number]): number => {
       const v = Number(cell(k));
-      if (!Number.isInteger(v) || v < 0) throw new InputError(`"${cell(k)}" is not a ${headerOf(k)}`, { file, row: r.line, field: headerOf(k) });
+      if (!Number.isInteger(v) || v < 0) throw new InputError(`${headerOf(k)} must be a whole number (0 or more), not "${cell(k)}"`, { file, row: r.line, field: headerOf(k) });
       return v;
     };
-    const cmp = number("comparisonnumber");
-    const outc = number("outcomenumber");
-    const grp = number("subgroupnumber");
+    const cmp = number("comparison number");
+    const outc = number("outcome number");
+    const grp = number("subgroup number");
     const name = cell("name");
-    const dataType = cell("datatype");
+    const dataType = cell("data type");
     if (outc === 0) {
       comparison(cmp)["NAME"] = name;
       continue;
@@ -146,37 +144,37 @@ export function parseRevman5Analyses(table: StudyTable): RevmanReview {
     const id = `${cmp}.${outc}`;
     const o = outcomes.get(id);
     if (o === undefined) {
-      const method = cell("statisticalmethod");
+      const method = cell("statistical method");
       const type = outcomeType(dataType, method);
       if (type === undefined) {
         throw new InputError(
-          dataType === "" ? `the first row of analysis ${id} is not its outcome row (it has no ${headerOf("datatype")})` : `data type "${dataType}" is not one RevMan 5 writes (DIC, CON, IV, IPD)`,
-          { file, row: r.line, field: headerOf("datatype") },
+          dataType === "" ? `the first row of analysis ${id} is not its outcome row (it has no ${headerOf("data type")})` : `data type "${dataType}" is not one RevMan 5 writes (DIC, CON, IV, IPD)`,
+          { file, row: r.line, field: headerOf("data type") },
         );
       }
-      const logScale = cell("entereddataareonlogscale(genericinversevarianceonly)").toLowerCase();
+      const logScale = cell("entered data are on log scale generic inverse variance only").toLowerCase();
       const level = (k: string): string | undefined => {
         const v = Number.parseFloat(cell(k).replace("%", ""));
         return Number.isFinite(v) ? String(v) : undefined;
       };
-      const studyLevel = level("studyconfidenceinterval");
-      const totalLevel = level("totalconfidenceinterval");
+      const studyLevel = level("study confidence interval");
+      const totalLevel = level("total confidence interval");
       const node: Revman5Node = {
         ...attributes(r.cells, POOLED_COLUMNS),
         "@_ID": id,
         "@_NO": String(outc),
         "@_METHOD": method,
-        "@_EFFECT_MEASURE": cell("effectmeasure"),
-        "@_RANDOM": cell("analysismodel").toLowerCase() === "random" ? "YES" : "NO",
+        "@_EFFECT_MEASURE": cell("effect measure"),
+        "@_RANDOM": cell("analysis model").toLowerCase() === "random" ? "YES" : "NO",
         ...(logScale === "no" ? { "@_LOG_DATA": "NO" } : {}),
-        ...(cell("swapeventandnon-event").toLowerCase() === "yes" ? { "@_SWAP_EVENTS": "YES" } : {}),
+        ...(cell("swap event and non event").toLowerCase() === "yes" ? { "@_SWAP_EVENTS": "YES" } : {}),
         ...(studyLevel !== undefined ? { "@_CI_STUDY": studyLevel } : {}),
         ...(totalLevel !== undefined ? { "@_CI_TOTAL": totalLevel } : {}),
         NAME: name,
-        GROUP_LABEL_1: cell("grouplabel1"),
-        GROUP_LABEL_2: cell("grouplabel2"),
-        GRAPH_LABEL_1: cell("leftgraphlabel"),
-        GRAPH_LABEL_2: cell("rightgraphlabel"),
+        GROUP_LABEL_1: cell("group label 1"),
+        GROUP_LABEL_2: cell("group label 2"),
+        GRAPH_LABEL_1: cell("left graph label"),
+        GRAPH_LABEL_2: cell("right graph label"),
         [`${type}_DATA`]: [],
         [`${type}_SUBGROUP`]: [],
       };
@@ -186,7 +184,7 @@ export function parseRevman5Analyses(table: StudyTable): RevmanReview {
       continue;
     }
     if (dataType !== "") {
-      if (grp === 0) throw new InputError(`a subgroup row of analysis ${id} needs a ${headerOf("subgroupnumber")} above 0`, { file, row: r.line, field: headerOf("subgroupnumber") });
+      if (grp === 0) throw new InputError(`a subgroup row of analysis ${id} needs a ${headerOf("subgroup number")} above 0`, { file, row: r.line, field: headerOf("subgroup number") });
       const sg: Revman5Node = { ...attributes(r.cells, POOLED_COLUMNS), "@_ID": `${id}.${grp}`, "@_NO": String(grp), NAME: name, [`${o.type}_DATA`]: [] };
       where.set(sg, r.line);
       (o.node[`${o.type}_SUBGROUP`] as Revman5Node[]).push(sg);
@@ -194,9 +192,9 @@ export function parseRevman5Analyses(table: StudyTable): RevmanReview {
       continue;
     }
     const parent = grp === 0 ? o.node : o.subgroups.get(grp);
-    if (parent === undefined) throw new InputError(`study "${name}" is in subgroup ${grp} of analysis ${id}, which has no subgroup row before it`, { file, row: r.line, field: headerOf("subgroupnumber") });
+    if (parent === undefined) throw new InputError(`study "${name}" is in subgroup ${grp} of analysis ${id}, which has no subgroup row before it`, { file, row: r.line, field: headerOf("subgroup number") });
     const studyId = `CSV-ROW-${r.line}`;
-    const year = Number(cell("yearofstudy"));
+    const year = Number(cell("year of study"));
     studies.set(studyId, { name: name === "" ? `row ${r.line}` : name, ...(Number.isInteger(year) && year > 0 ? { year } : {}) });
     const d: Revman5Node = { ...attributes(r.cells, STUDY_ROW_COLUMNS), "@_STUDY_ID": studyId };
     where.set(d, r.line);
