@@ -702,6 +702,18 @@ export function staleAge(r: { age?: number | undefined }, ctx: { today: string; 
  */
 export const PREGNANCY_WEEKS_AT_MOST = 44;
 
+/** Whether a pregnancy that began on `began` (its first day) cannot still be going on `today`. */
+export function pregnancyOver(began: string, today: string): boolean {
+  return daysBetween(began, today) > 7 * PREGNANCY_WEEKS_AT_MOST;
+}
+
+/** The date a current pregnancy is dated from: its last menstrual period, or without one its positive test. */
+function pregnancyDatedFrom(cp: { lastMenstrualPeriod?: string | undefined; positiveTestDate?: string | undefined } | undefined): { date: string; what: string } | undefined {
+  if (cp?.lastMenstrualPeriod !== undefined) return { date: cp.lastMenstrualPeriod, what: "last menstrual period" };
+  if (cp?.positiveTestDate !== undefined) return { date: cp.positiveTestDate, what: "positive pregnancy test" };
+  return undefined;
+}
+
 /**
  * A current pregnancy that cannot still be going on `today`: its last menstrual period, or without one its positive
  * test, more than PREGNANCY_WEEKS_AT_MOST weeks before (a record not updated after the pregnancy ended, or a mistyped
@@ -712,12 +724,9 @@ export function pregnancyPastTerm(
   r: { currentPregnancy?: { lastMenstrualPeriod?: string | undefined; positiveTestDate?: string | undefined } | undefined },
   today: string,
 ): { weeks: number; text: string } | null {
-  const cp = r.currentPregnancy;
-  if (cp === undefined) return null;
-  const from = cp.lastMenstrualPeriod !== undefined ? { date: cp.lastMenstrualPeriod, what: "last menstrual period" } : cp.positiveTestDate !== undefined ? { date: cp.positiveTestDate, what: "positive pregnancy test" } : undefined;
-  if (from === undefined) return null;
+  const from = pregnancyDatedFrom(r.currentPregnancy);
+  if (from === undefined || !pregnancyOver(from.date, today)) return null;
   const days = daysBetween(from.date, today);
-  if (days <= 7 * PREGNANCY_WEEKS_AT_MOST) return null;
   const weeks = Math.floor(days / 7);
   // weeks+days, as obstetric dating is written
   const dated = `${weeks}${days % 7 > 0 ? `+${days % 7}` : ""} weeks`;
@@ -739,9 +748,7 @@ export function pregnancyEndedByOutcome(
     liveBirths?: readonly { date?: string | undefined }[] | undefined;
   },
 ): { text: string } | null {
-  const cp = r.currentPregnancy;
-  if (cp === undefined) return null;
-  const from = cp.lastMenstrualPeriod !== undefined ? { date: cp.lastMenstrualPeriod, what: "last menstrual period" } : cp.positiveTestDate !== undefined ? { date: cp.positiveTestDate, what: "positive pregnancy test" } : undefined;
+  const from = pregnancyDatedFrom(r.currentPregnancy);
   if (from === undefined) return null;
   const after = [
     ...r.losses.filter((l) => l.date !== undefined && l.date >= from.date).map((l) => ({ date: l.date as string, what: "a loss" })),

@@ -13,7 +13,7 @@
 import type { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { addDays, daysBetween } from "../../clinical/dates.js";
-import { formatPath, parsePatientRecord, PREGNANCY_WEEKS_AT_MOST, type PatientRecord, type PatientRecordInput } from "../../clinical/record.js";
+import { formatPath, parsePatientRecord, pregnancyOver, PREGNANCY_WEEKS_AT_MOST, type PatientRecord, type PatientRecordInput } from "../../clinical/record.js";
 import {
   ABNORMAL_CODES,
   codeKey,
@@ -351,7 +351,7 @@ function currentPregnancyOf(
     return undefined;
   }
   const began = addDays(since, -7 * (value.gestationalWeek ?? 0));
-  if (daysBetween(began, today) > 7 * PREGNANCY_WEEKS_AT_MOST) {
+  if (pregnancyOver(began, today)) {
     const why = `pregnant on ${since}${value.gestationalWeek !== undefined ? ` at ${value.gestationalWeek} weeks` : ""}: that pregnancy began more than ${PREGNANCY_WEEKS_AT_MOST} weeks before ${today}`;
     skip(ctx, last.source, undefined, `${why}, not read as a current pregnancy`);
     ctx.warnings.push(`the latest pregnancy status (${ref(last.source)}) says ${why}: no current pregnancy is read, and that pregnancy's outcome is not in the EHR; record it, or a new pregnancy status`);
