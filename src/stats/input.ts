@@ -327,12 +327,15 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
       data = { kind: "binary", events_t, total_t, events_c, total_c };
     } else if (shape === "cells") {
       // the 2x2 table's cells: each arm's total is its events and non-events
-      const total = (events: Field, nonevents: Field): number => {
-        const n = count(events, false) + count(nonevents, false);
-        if (n === 0) throw new InputError("the arm has no participants (events and non-events are both 0)", where(cell(nonevents).header));
-        return n;
+      const arm = (events: Field, nonevents: Field): { events: number; total: number } => {
+        const e = count(events, false);
+        const total = e + count(nonevents, false);
+        if (total === 0) throw new InputError("the arm has no participants (events and non-events are both 0)", where(cell(nonevents).header));
+        return { events: e, total };
       };
-      data = { kind: "binary", events_t: count("events_t", false), total_t: total("events_t", "nonevents_t"), events_c: count("events_c", false), total_c: total("events_c", "nonevents_c") };
+      const t = arm("events_t", "nonevents_t");
+      const c = arm("events_c", "nonevents_c");
+      data = { kind: "binary", events_t: t.events, total_t: t.total, events_c: c.events, total_c: c.total };
     } else if (shape === "continuous") {
       const sd = (f: Field): number => {
         const v = number(f);
