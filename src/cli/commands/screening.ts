@@ -7,7 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { type BibRecord, type CsvMapping, CsvMappingSchema, deduplicate, describeCsvMapping, guessCsvMapping, guessFormat, IMPORT_FORMATS, type ImportFormat, parseSearchExport, recordsToRis } from "../../screening/index.js";
+import { type BibRecord, type CsvMapping, CsvMappingSchema, deduplicate, guessFormat, IMPORT_FORMATS, type ImportFormat, readSearchExport, recordsToRis } from "../../screening/index.js";
 import { InputError } from "../../shared/errors.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
@@ -61,8 +61,8 @@ export function register(program: Command, io: CliIO, _setExit: SetExit): void {
         const format = o.format ?? guessFormat(name, text);
         if (format === null) throw new InputError("cannot tell the format; give --format", { file: name, field: "--format" });
         // a CSV without --map: the columns its header names (said in the summary, to check)
-        const guessed = format === "csv" && mapping === undefined ? guessCsvMapping(text) : null;
-        perFile.push({ file: name, format, records: parseSearchExport(format, text, name, mapping), ...(guessed !== null ? { columns: describeCsvMapping(guessed) } : {}) });
+        const { records, columns } = readSearchExport(format, text, name, mapping);
+        perFile.push({ file: name, format, records, ...(columns !== undefined ? { columns } : {}) });
       }
       const all = perFile.flatMap((f) => f.records.map((r) => ({ ...r, id: `${f.file}#${r.sourceIndex}` })));
       const d = deduplicate(all);

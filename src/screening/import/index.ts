@@ -1,7 +1,7 @@
 /** One entry point for every import format. */
 import { InputError } from "../../shared/errors.js";
 import type { BibRecord, ImportFormat } from "../record.js";
-import { guessCsvMapping, parseCsvRecords, type CsvMappingInput } from "./csv.js";
+import { describeCsvMapping, guessCsvMapping, parseCsvRecords, type CsvMappingInput } from "./csv.js";
 import { looksLikeEndnoteXml, parseEndnoteXml } from "./endnote-xml.js";
 import { parseMedline } from "./medline.js";
 import { parsePubmedXml } from "./pubmed-xml.js";
@@ -10,26 +10,34 @@ import { parseRis } from "./ris.js";
 export { CsvMappingSchema, describeCsvMapping, guessCsvMapping, type CsvMapping, type CsvMappingInput } from "./csv.js";
 export { parseCsvRecords, parseEndnoteXml, parseMedline, parsePubmedXml, parseRis };
 
-/** Parses a whole file in the named format: all records, or an InputError and none. */
-export function parseSearchExport(format: ImportFormat, text: string, file: string, mapping?: CsvMappingInput): BibRecord[] {
+/**
+ * Reads a whole file in the named format: all records, or an InputError and none. A CSV without a mapping is read by
+ * its columns' names (guessCsvMapping), and `columns` says which it took, for the user to check.
+ */
+export function readSearchExport(format: ImportFormat, text: string, file: string, mapping?: CsvMappingInput): { records: BibRecord[]; columns?: string } {
   switch (format) {
     case "ris":
-      return parseRis(text, file);
+      return { records: parseRis(text, file) };
     case "medline":
-      return parseMedline(text, file);
+      return { records: parseMedline(text, file) };
     case "pubmed-xml":
-      return parsePubmedXml(text, file);
+      return { records: parsePubmedXml(text, file) };
     case "endnote-xml":
-      return parseEndnoteXml(text, file);
+      return { records: parseEndnoteXml(text, file) };
     case "csv": {
-      // without a mapping, the columns are taken by their names (guessCsvMapping); the caller can show which
-      const m = mapping ?? guessCsvMapping(text);
-      if (m === null) {
+      if (mapping !== undefined) return { records: parseCsvRecords(text, file, mapping) };
+      const guessed = guessCsvMapping(text);
+      if (guessed === null) {
         throw new InputError('a CSV import needs a column mapping (at least the title column): no column is named like a title ("Title", "Article Title", "TI", ...)', { file, field: "mapping" });
       }
-      return parseCsvRecords(text, file, m);
+      return { records: parseCsvRecords(text, file, guessed), columns: describeCsvMapping(guessed) };
     }
   }
+}
+
+/** readSearchExport's records. */
+export function parseSearchExport(format: ImportFormat, text: string, file: string, mapping?: CsvMappingInput): BibRecord[] {
+  return readSearchExport(format, text, file, mapping).records;
 }
 
 /** Guesses the format from the file name and its first non-blank line (the user can always say it). */

@@ -15,9 +15,7 @@ import {
   findHighlights,
   guessFormat,
   IMPORT_FORMATS,
-  parseSearchExport,
-  describeCsvMapping,
-  guessCsvMapping,
+  readSearchExport,
   prioritisedQueue,
   recordsToRis,
   type ReviewProtocol,
@@ -167,11 +165,10 @@ export async function screeningRoutes(app: FastifyInstance): Promise<void> {
     const body = req.body as z.infer<typeof ImportBody>;
     const format = body.format ?? guessFormat(body.fileName, body.content);
     if (format === null) throw new HttpError(400, "VALIDATION", `${body.fileName}: cannot tell the format; choose RIS, MEDLINE, PubMed XML or CSV`, "format");
-    const records = parseSearchExport(format, body.content, body.fileName, body.mapping);
-    // a CSV without a mapping was read by its column names: the answer says which columns were taken
-    const guessed = format === "csv" && body.mapping === undefined ? guessCsvMapping(body.content) : null;
+    // a CSV without a mapping is read by its column names: the answer says which columns were taken
+    const { records, columns } = readSearchExport(format, body.content, body.fileName, body.mapping);
     const imp = await ss.addImport(id, { fileName: body.fileName, format, sourceDatabase: body.sourceDatabase, searchDate: body.searchDate, searchString: body.searchString }, records, actor(req));
-    return reply.code(201).send({ import: imp, ...(guessed !== null ? { columns: describeCsvMapping(guessed) } : {}) });
+    return reply.code(201).send({ import: imp, ...(columns !== undefined ? { columns } : {}) });
   });
 
   app.get("/api/screening/reviews/:id/duplicates", { schema: { tags: ["screening"], summary: "Duplicates removed per rule and uncertain pairs to review", params: ReviewParams } }, async (req) => {
