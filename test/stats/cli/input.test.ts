@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { parseStudyFile, studyRowsFromTable, type StudyTable } from "../../../src/stats/input.js";
+import { metaAnalysis } from "../../../src/stats/meta.js";
 import { inputError, inputErrorAsync } from "../../support/input-error.js";
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -29,6 +30,18 @@ describe("studyRowsFromTable: shapes and aliases", () => {
     expect(inputError(() => studyRowsFromTable(table("study,ai,bi,ci,di\nA,0,0,3,7\nB,2,8,1,9"))).message).toBe('t.csv, row 2, field "bi": the arm has no participants (events and non-events are both 0)');
     expect(inputError(() => studyRowsFromTable(table("study,ai,bi,ci,di\nA,1,-2,3,7\nB,2,8,1,9"))).message).toBe('t.csv, row 2, field "bi": negative count: -2');
     expect(inputError(() => studyRowsFromTable(table("study,ai,bi,ci,di,n1i,n2i\nA,1,2,3,7,3,10\nB,2,8,1,9,10,10"))).message).toBe("t.csv, row 1: ambiguous column set: the header fits binary and cells data; keep one kind of columns");
+  });
+
+  it("dat.bcg as R's write.csv writes it (tpos, tneg, cpos, cneg, with ablat and alloc) gives metafor's REML RR of the committed fixture", async () => {
+    const fixture = (JSON.parse(readFileSync(new URL("../../../fixtures/metafor/bcg.json", import.meta.url), "utf8")) as Array<{ id: string; rows: Array<{ study: string; events_t: number; total_t: number; events_c: number; total_c: number; year: number }>; expected: { pooled: { estimate: number; se: number; ci_lb: number; ci_ub: number }; heterogeneity: { tau2: number; QE: number } } }>).find((c) => c.id === "bcg-rr-reml")!;
+    const csv = ['"trial","author","year","tpos","tneg","cpos","cneg","ablat","alloc"', ...fixture.rows.map((r, i) => `${i + 1},"${r.study.replace(/ \d{4}$/, "")}",${r.year},${r.events_t},${r.total_t - r.events_t},${r.events_c},${r.total_c - r.events_c},44,"random"`)].join("\n");
+    const rows = await parseStudyFile("dat.bcg.csv", enc(csv));
+    expect(rows.map((r) => r.data)).toEqual(fixture.rows.map((r) => ({ kind: "binary", events_t: r.events_t, total_t: r.total_t, events_c: r.events_c, total_c: r.total_c })));
+    const res = metaAnalysis(rows, { measure: "RR", model: "random", tau2: "REML" });
+    const e = fixture.expected;
+    for (const [got, want] of [[res.pooled.estimate, e.pooled.estimate], [res.pooled.se, e.pooled.se], [res.pooled.ci_lb, e.pooled.ci_lb], [res.pooled.ci_ub, e.pooled.ci_ub], [res.heterogeneity.tau2, e.heterogeneity.tau2], [res.heterogeneity.QE, e.heterogeneity.QE]] as const) {
+      expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-9 * Math.abs(want));
+    }
   });
 
   it("reads binary rows in Decidua's names, with year and subgroup", () => {
