@@ -42,6 +42,12 @@ export interface SafetyCheck {
   severity: "contraindication" | "caution";
   detail: string;
   source: string;
+  /**
+   * For a check read from a test result (an infection screen, IgA, eGFR): the test to do before starting. While
+   * such a check with severity contraindication is unknown, the therapy is premature with this test pending: the
+   * check's answer can make it harmful, and an untested result is never read as negative.
+   */
+  test?: string;
 }
 
 export interface CoIntervention {
@@ -257,10 +263,28 @@ export function allergy(ctx: RuleContext, kinds: string[], label: string, severi
   };
 }
 
-export function screen(id: string, label: string, v: string | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua): SafetyCheck {
-  if (v === undefined || v === "not-tested") return { id, label, status: "unknown", severity, detail: "not tested: screen before starting", source: source.label };
-  if (v === "positive") return { id, label, status: "problem", severity, detail: problem, source: source.label };
-  return { id, label, status: "ok", severity, detail: v, source: source.label };
+/**
+ * How an infection screen's "treated" and "immune" results read for one use. "treated" is an infection that was
+ * there (HIV on treatment is still HIV); "immune" is a result of hepatitis B serology (vaccinated or resolved) and is
+ * not a result of an HIV or hepatitis C test.
+ */
+export interface ScreenReading {
+  treated: "problem" | "ok";
+  immune: "ok" | "unknown";
+}
+
+/** "treated" is still a problem; "immune" reads as protected (hepatitis B serology). */
+export const SCREEN_DEFAULT: ScreenReading = { treated: "problem", immune: "ok" };
+
+/** An infection screen before a therapy: positive (and, by `reading`, treated) is a problem; not tested is unknown. */
+export function screen(id: string, label: string, v: string | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua, reading: ScreenReading = SCREEN_DEFAULT): SafetyCheck {
+  const test = label;
+  if (v === undefined || v === "not-tested") return { id, label, status: "unknown", severity, detail: "not tested: screen before starting", source: source.label, test };
+  if (v === "positive") return { id, label, status: "problem", severity, detail: problem, source: source.label, test };
+  if (v === "treated" && reading.treated === "problem") return { id, label, status: "problem", severity, detail: `${problem} (recorded as treated: a treated infection is still one)`, source: source.label, test };
+  if (v === "immune" && reading.immune === "unknown")
+    return { id, label, status: "unknown", severity, detail: `"immune" is not a result of this test: record negative or positive before starting`, source: source.label, test };
+  return { id, label, status: "ok", severity, detail: v, source: source.label, test };
 }
 
 /**
@@ -273,7 +297,7 @@ export function tbCheck(ctx: RuleContext, therapy: "tnf-inhibitor" | "prednisolo
   const id = "tb";
   const label = tnf ? "Tuberculosis screen" : "Tuberculosis status";
   const source = CITATIONS.decidua.label;
-  if (tb === undefined || tb === "not-tested") return { id, label, status: "unknown", severity: tnf ? "contraindication" : "caution", detail: "not tested: screen (IGRA or TST) before starting", source };
+  if (tb === undefined || tb === "not-tested") return { id, label, status: "unknown", severity: tnf ? "contraindication" : "caution", detail: "not tested: screen (IGRA or TST) before starting", source, test: "Tuberculosis screen (IGRA or TST)" };
   if (tb === "negative") return { id, label, status: "ok", severity: tnf ? "contraindication" : "caution", detail: "negative", source };
   if (tb === "latent-treated")
     return { id, label, status: "problem", severity: "caution", detail: tnf ? "latent TB, treated: monitor for reactivation during treatment" : "latent TB, treated: steroids can reactivate it; monitor", source };
@@ -311,7 +335,7 @@ export function igaCheck(ctx: RuleContext): SafetyCheck {
   const deficient = s.igaDeficiency === true || (level !== undefined && level.value < IGA_DEFICIENCY_G_PER_L);
   const levelText = level !== undefined ? `IgA ${level.value} g/L${level.original !== undefined ? ` (entered ${level.original.value} ${level.original.unit})` : ""}` : "IgA level not recorded";
   if (!deficient) {
-    if (s.igaDeficiency === undefined && level === undefined) return { id, label, status: "unknown", severity: "contraindication", detail: "not recorded: measure IgA before the first infusion", source };
+    if (s.igaDeficiency === undefined && level === undefined) return { id, label, status: "unknown", severity: "contraindication", detail: "not recorded: measure IgA before the first infusion", source, test: "Serum IgA level" };
     return { id, label, status: "ok", severity: "contraindication", detail: level !== undefined ? `${levelText}: not deficient` : "none recorded", source };
   }
   const anti = s.antiIgaAntibodies;
@@ -331,7 +355,7 @@ export const IGA_DEFICIENCY_G_PER_L = 0.07;
 
 export function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["severity"], why: string): SafetyCheck {
   const e = ctx.r.safety.egfr;
-  if (e === undefined) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: "eGFR not recorded: check before starting", source: CITATIONS.decidua.label };
+  if (e === undefined) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: "eGFR not recorded: check before starting", source: CITATIONS.decidua.label, test: "Kidney function (eGFR)" };
   return {
     id: "kidney-function",
     label: "Kidney function (eGFR)",
@@ -397,6 +421,14 @@ export function ectopicPregnancyFinding(source: string, reading: string): Verdic
 /** The safety problems that decide a verdict (severity contraindication). */
 export function blockingSafety(checks: readonly SafetyCheck[]): SafetyCheck[] {
   return checks.filter((s) => s.status === "problem" && s.severity === "contraindication");
+}
+
+/**
+ * The pre-treatment tests not yet done whose result can make the therapy harmful (safety checks read from a test,
+ * severity contraindication, unknown): named as pending investigations.
+ */
+export function pendingSafetyTests(checks: readonly SafetyCheck[]): MissingItem[] {
+  return checks.filter((c) => c.status === "unknown" && c.severity === "contraindication" && c.test !== undefined).map((c) => ({ id: `safety-${c.id}`, label: c.test as string, detail: c.detail }));
 }
 
 /** A contraindicated verdict: there is a harm, and every reason names it. */
@@ -576,6 +608,12 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     if (dx.aps.conflict !== undefined) kind = "conflicting-results";
     short.push(`work-up incomplete: ${wm.map((m) => m.label).join(", ")}`);
     unmet.push(`Structural, chromosomal, hormonal and thrombophilic causes excluded: the work-up is incomplete (${wm.map((m) => `${m.label.toLowerCase()}: ${m.detail}`).join("; ")}).`);
+  }
+  const untested = pendingSafetyTests(safetyChecks);
+  if (untested.length > 0) {
+    missing.push(...untested);
+    short.push(`safety test${untested.length === 1 ? "" : "s"} before starting: ${untested.map((m) => m.label).join(", ")}`);
+    unmet.push(`Safety tests before starting, not recorded: ${untested.map((m) => `${m.label} (${m.detail})`).join("; ")}.`);
   }
   if (!markersMeasured && spec.markers !== null) {
     for (const f of notMeasured)

@@ -468,4 +468,58 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     // a loss before it is an earlier pregnancy's
     expect(assessPatient({ ...rec, losses: [...losses, { gestationalWeek: 8, kind: "clinical", date: "2024-12-01" }] }, { today: "2025-02-15" }).warnings.join(" ")).not.toMatch(/Current pregnancy/);
   });
+  it("H57 a partner's treated infection is still an infection for LIT, and an HIV or hepatitis C result of immune is not read as negative", () => {
+    const rec = vignette("v03-tnf-il10-raised") as { partner: Record<string, string> };
+    const lit = (partner: Record<string, string>) => assess({ ...rec, partner: { ...rec.partner, ...partner } }).therapies.lit;
+    expect(lit({}).status).toBe("protocol-eligible");
+    for (const [field, check] of [["hiv", "partner-hiv"], ["hepatitisB", "partner-hbv"], ["hepatitisC", "partner-hcv"]] as const) {
+      const v = lit({ [field]: "treated" });
+      expect(v.status, field).toBe("contraindicated");
+      expect(v.safetyChecks.find((c) => c.id === check)?.detail, field).toMatch(/recorded as treated: a treated infection is still one/);
+    }
+    // "immune" is hepatitis B serology: protected; for HIV and hepatitis C it is no result, and the screen is pending
+    expect(lit({ hepatitisB: "immune" }).status).toBe("protocol-eligible");
+    for (const field of ["hiv", "hepatitisC"]) {
+      const v = lit({ [field]: "immune" });
+      expect(v.status, field).toBe("premature");
+      expect(v.missing.map((m) => m.id), field).toContain(field === "hiv" ? "safety-partner-hiv" : "safety-partner-hcv");
+    }
+  });
+
+  it("H58 a pre-treatment safety test not done is the pending step: premature naming the test, never read as negative", () => {
+    const rec = vignette("v03-tnf-il10-raised") as { safety: Record<string, unknown>; partner: Record<string, string> };
+    const base = assess(rec);
+    expect(base.therapies["tnf-inhibitor"].status).toBe("protocol-eligible");
+    expect(base.therapies.lit.status).toBe("protocol-eligible");
+    const { tb: _tb, hepatitisB: _hb, ...noScreens } = rec.safety;
+    const a = assess({ ...rec, safety: noScreens, partner: { hiv: "negative", hepatitisB: "negative" } });
+    const tnf = a.therapies["tnf-inhibitor"];
+    expect(tnf.status).toBe("premature");
+    expect(tnf.missing.map((m) => m.id).sort()).toEqual(["safety-hepatitis-b", "safety-tb"]);
+    expect(tnf.headline).toMatch(/safety tests before starting: Tuberculosis screen \(IGRA or TST\), Hepatitis B screen/);
+    expect(tnf.findings.some((f) => f.id === "tnfIl10Ratio" && f.role === "supports")).toBe(true);
+    const lit = a.therapies.lit;
+    expect(lit.status).toBe("premature");
+    expect(lit.missing.map((m) => m.id)).toEqual(["safety-partner-hcv"]);
+    // no plan is drawn for a premature therapy
+    const planned = assessPatient({ ...rec, safety: noScreens }, { today, planStart: "2025-03-01" });
+    expect(planned.therapies["tnf-inhibitor"].plan).toBeNull();
+    expect(assessPatient(rec, { today, planStart: "2025-03-01" }).therapies["tnf-inhibitor"].plan).not.toBeNull();
+    // a safety check that is a question of history (active infection), not a test, does not hold the verdict
+    const { activeInfection: _ai, ...noInfection } = rec.safety;
+    expect(assess({ ...rec, safety: noInfection }).therapies["tnf-inhibitor"].status).toBe("protocol-eligible");
+  });
+
+  it("H59 a soy allergy rules out one progesterone product, not progesterone; a reaction to progesterone is the harm", () => {
+    const rec = vignette("v16-pregnant-bleeding") as { safety: Record<string, unknown> };
+    const withAllergies = (allergies: string[]) => assess({ ...rec, safety: { ...rec.safety, allergies } }).therapies.progesterone;
+    const soy = withAllergies(["soy"]);
+    expect(soy.status).toBe("recommended");
+    const check = soy.safetyChecks.find((c) => c.id === "allergy-soy");
+    expect(check).toMatchObject({ status: "problem", severity: "caution" });
+    expect(check?.detail).toMatch(/use a progesterone product without soya/);
+    const reaction = withAllergies(["progesterone"]);
+    expect(reaction.status).toBe("contraindicated");
+    expect(reaction.reasons[0]).toMatch(/^Safety: progesterone hypersensitivity: a previous reaction to progesterone/);
+  });
 });

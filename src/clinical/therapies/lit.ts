@@ -4,7 +4,7 @@ import { addDays } from "../dates.js";
 import type { Plan, PlanOptions, ProtocolStep } from "../protocols.js";
 import type { PatientRecord } from "../record.js";
 import { CITATIONS } from "../sources.js";
-import { immuneFinding, screen, type RuleContext, type VerdictCore } from "../verdicts.js";
+import { immuneFinding, screen, type RuleContext, type ScreenReading, type VerdictCore } from "../verdicts.js";
 import { immunotherapy, type ProtocolBody } from "./definition.js";
 
 function protocol(config: ClinicConfig): ProtocolBody {
@@ -117,11 +117,14 @@ function refine(v: VerdictCore, ctx: RuleContext): VerdictCore {
   return v;
 }
 
+/** HIV and hepatitis C tests have no "immune" result; a treated infection in the donor is still one. */
+const NO_IMMUNE_RESULT: ScreenReading = { treated: "problem", immune: "unknown" };
+
 export const lit = immunotherapy("lit", {
   safetyChecks: (c) => [
-    screen("partner-hiv", "Partner's HIV status (lymphocyte donor)", c.r.partner.hiv, "contraindication", "partner HIV positive: do not use his cells"),
+    screen("partner-hiv", "Partner's HIV status (lymphocyte donor)", c.r.partner.hiv, "contraindication", "partner HIV positive: do not use his cells", CITATIONS.decidua, NO_IMMUNE_RESULT),
     screen("partner-hbv", "Partner's hepatitis B status", c.r.partner.hepatitisB, "contraindication", "partner hepatitis B positive: do not use his cells"),
-    screen("partner-hcv", "Partner's hepatitis C status", c.r.partner.hepatitisC, "contraindication", "partner hepatitis C positive: do not use his cells"),
+    screen("partner-hcv", "Partner's hepatitis C status", c.r.partner.hepatitisC, "contraindication", "partner hepatitis C positive: do not use his cells", CITATIONS.decidua, NO_IMMUNE_RESULT),
     { id: "transfusion-risks", label: "Transfusion-type risks", status: "ok", severity: "caution", detail: "discuss infection transmission and alloimmunisation (judged low, Kling 2006); Ober 1999 found more losses after LIT", source: CITATIONS.kling2006.label },
   ],
   coInterventions: [

@@ -3,7 +3,7 @@ import type { Protocol } from "../protocols.js";
 import { currentGestationalWeek } from "../dates.js";
 import type { PregnancyLocation } from "../record-terms.js";
 import { CITATIONS } from "../sources.js";
-import { allergy, lossFinding, safetyVerdict, verdict, type BaseParts, type MissingItem, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, blockingSafety, lossFinding, safetyVerdict, verdict, type BaseParts, type MissingItem, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 /** PRISM enrolled women with bleeding in the first 12 weeks of pregnancy (its HTA report's objectives; citations.json). */
@@ -28,9 +28,12 @@ const PROTOCOL: Protocol = {
 function rule(ctx: RuleContext): VerdictCore {
   const { r, dx } = ctx;
   const def = progesterone;
-  const [soy] = def.safetyChecks(ctx) as [ReturnType<typeof allergy>];
-  const base: BaseParts = { safetyChecks: [soy], coInterventions: [], criteriaSource: ["PRISM 2019 (bleeding in early pregnancy after miscarriage)", "PROMISE 2015 (no bleeding)"] };
-  if (soy.status === "problem") return safetyVerdict(def, base, [soy]);
+  const safetyChecks = def.safetyChecks(ctx);
+  const base: BaseParts = { safetyChecks, coInterventions: [], criteriaSource: ["PRISM 2019 (bleeding in early pregnancy after miscarriage)", "PROMISE 2015 (no bleeding)"] };
+  const blocking = blockingSafety(safetyChecks);
+  if (blocking.length > 0) return safetyVerdict(def, base, blocking);
+  // a soy allergy is a caution, not a harm of progesterone: one product (Utrogestan capsules) contains soya lecithin,
+  // and progesterone without soya is given instead (the check names it on every verdict below)
   const cp = r.currentPregnancy;
   const lossF = lossFinding("losses", "Previous pregnancy losses", dx.lossCount, 1, CITATIONS.prism2019, dx.lossCount >= 1 ? "supports" : "against");
   if (cp === undefined) {
@@ -119,7 +122,10 @@ function locationFinding(location: PregnancyLocation): VerdictFinding {
 export const progesterone: TherapyDefinition = {
   ...therapyLabels("progesterone"),
   applicableStatuses: ["recommended", "premature", "not-indicated", "contraindicated"],
-  safetyChecks: (c) => [allergy(c, ["soy"], "Soy allergy", "contraindication", "micronised progesterone capsules (Utrogestan) contain soya lecithin; consider a product without it")],
+  safetyChecks: (c) => [
+    allergy(c, ["progesterone"], "Progesterone hypersensitivity", "contraindication", "a previous reaction to progesterone: any progesterone product can cause it again"),
+    allergy(c, ["soy"], "Soy allergy", "caution", "micronised progesterone capsules (Utrogestan) contain soya lecithin: use a progesterone product without soya"),
+  ],
   coInterventions: [],
   verdict: rule,
   protocol: () => PROTOCOL,

@@ -94,7 +94,7 @@ export type ConditionTarget = (typeof CONDITION_TARGETS)[number];
 export const PROCEDURE_TARGETS = ["hysteroscopy", "3d-ultrasound", "sonohysterography", "mri", "2d-ultrasound", "thrombophilia-screen"] as const;
 export type ProcedureTarget = (typeof PROCEDURE_TARGETS)[number];
 
-export const ALLERGY_TARGETS = ["egg", "soy", "peanut", "aspirin", "heparin", "tacrolimus", "blood-products", "no-known-allergy"] as const;
+export const ALLERGY_TARGETS = ["egg", "soy", "peanut", "aspirin", "heparin", "tacrolimus", "blood-products", "progesterone", "no-known-allergy"] as const;
 export type AllergyTarget = (typeof ALLERGY_TARGETS)[number];
 
 export const OUTCOME_TARGETS = ["clinical", "biochemical", "ectopic", "molar", "live-birth"] as const;
