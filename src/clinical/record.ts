@@ -251,7 +251,7 @@ const SafetySchema = z.strictObject({
   igaLevel: quantity(IGA_UNITS, 0, 50, "IgA level").optional(),
   /** Anti-IgA antibodies, if tested (IVIG anaphylaxis risk in IgA deficiency). */
   antiIgaAntibodies: z.enum(["positive", "negative", "not-tested"], { error: 'must be "positive", "negative" or "not-tested"' }).optional(),
-  allergies: z.array(z.enum(["egg", "soy", "peanut", "aspirin", "heparin", "tacrolimus", "blood-products", "progesterone"])).optional(),
+  allergies: z.array(z.enum(["egg", "soy", "peanut", "aspirin", "heparin", "tacrolimus", "blood-products", "progesterone", "unidentified"])).optional(),
   tb: TbStatus.optional(),
   hepatitisB: ScreenResult.optional(),
   diabetes: z.boolean().optional(),

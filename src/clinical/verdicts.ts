@@ -253,12 +253,19 @@ export function flag(id: string, label: string, value: boolean | undefined, seve
 export function allergy(ctx: RuleContext, kinds: string[], label: string, severity: SafetyCheck["severity"], problem: string): SafetyCheck {
   const hit = kinds.filter((k) => ctx.r.safety.allergies.includes(k));
   const recorded = ctx.r.safety.allergiesRecorded;
+  // an allergy whose substance is not identified (an EHR code Decidua does not map) may be one of these
+  const unidentified = hit.length === 0 && ctx.r.safety.allergies.includes("unidentified");
   return {
     id: `allergy-${kinds.join("-")}`,
     label,
-    status: hit.length > 0 ? "problem" : recorded ? "ok" : "unknown",
+    status: hit.length > 0 ? "problem" : recorded && !unidentified ? "ok" : "unknown",
     severity,
-    detail: hit.length > 0 ? `${problem} (${hit.join(", ")})` : "none recorded",
+    detail:
+      hit.length > 0
+        ? `${problem} (${hit.join(", ")})`
+        : unidentified
+          ? `an allergy is recorded whose substance Decidua could not identify: check that it is not to ${kinds.join(" or ")} before starting`
+          : "none recorded",
     source: CITATIONS.decidua.label,
   };
 }

@@ -232,11 +232,69 @@ describe("FHIR R4 Bundle → patient record", () => {
   it("reads egg/soy/peanut allergies and warns when an allergy cannot be read", () => {
     const allergy = (id: string, code: string) => ({ resourceType: "AllergyIntolerance", id, code: { coding: [{ system: SNOMED, code }] }, patient: { reference: "Patient/rpl-a" } });
     const imp = bundleToRecord(withResources(allergy("x1", "213020009"), allergy("x2", "91935009"), allergy("x3", "300913006")), { today: TODAY });
-    expect(imp.normalised.safety.allergies).toEqual(["egg", "peanut"]);
-    expect(imp.warnings.join(" ")).toMatch(/1 allergy record\(s\) could not be read/);
+    expect(imp.normalised.safety.allergies).toEqual(["egg", "peanut", "unidentified"]);
+    expect(imp.warnings.join(" ")).toMatch(/1 allergy record\(s\) have a code Decidua does not map: recorded as an allergy of unidentified substance/);
     expect(imp.unmapped.find((u) => u.resource === "AllergyIntolerance/x3")?.code).toContain("300913006");
+    // Synthea's egg allergy code
+    expect(bundleToRecord(withResources(allergy("e", "91930004")), { today: TODAY }).normalised.safety.allergies).toEqual(["egg"]);
     // no AllergyIntolerance at all: allergies are not recorded (not "none")
     expect(bundleToRecord(withResources(), { today: TODAY }).normalised.safety.allergiesRecorded).toBe(false);
+  });
+
+  it("H60 an allergy with a code Decidua does not map makes every allergy check unknown, never none recorded", () => {
+    const allergy = (id: string, code: string) => ({ resourceType: "AllergyIntolerance", id, code: { coding: [{ system: SNOMED, code }] }, patient: { reference: "Patient/rpl-a" } });
+    const check = (...codes: string[]) => {
+      const imp = bundleToRecord(withResources(...codes.map((c, i) => allergy(`a${i}`, c))), { today: TODAY });
+      return assessRecord(imp.normalised, { today: TODAY }).therapies.intralipid.safetyChecks.find((c) => c.id === "allergy-egg-soy-peanut");
+    };
+    expect(check("716186003")).toMatchObject({ status: "ok", detail: "none recorded" });
+    const unknown = check("300913006");
+    expect(unknown?.status).toBe("unknown");
+    expect(unknown?.detail).toMatch(/an allergy is recorded whose substance Decidua could not identify: check that it is not to egg or soy or peanut/);
+    // a mapped allergy decides as before
+    expect(check("300913006", "91930004")?.status).toBe("problem");
+  });
+
+  it("reads active and on-hold MedicationRequests (Synthea's medications) as current medications; others are listed", () => {
+    const order = (id: string, status: string, name: string, intent = "order") => ({
+      resourceType: "MedicationRequest",
+      id,
+      status,
+      intent,
+      medicationCodeableConcept: { coding: [{ system: "http://www.nlm.nih.gov/research/umls/rxnorm", code: "1", display: name }] },
+      subject: { reference: "Patient/rpl-a" },
+      authoredOn: "2026-10-01T09:00:00Z",
+      dosageInstruction: [{ text: "one tablet daily" }],
+    });
+    const imp = bundleToRecord(withResources(order("m1", "active", "Clarithromycin 500 MG Oral Tablet"), order("m2", "on-hold", "Fluconazole 150 MG"), order("m3", "completed", "Amoxicillin"), order("m4", "active", "Diltiazem", "proposal")), { today: TODAY });
+    expect(imp.normalised.medications.map((m) => m.name)).toEqual(["Clarithromycin 500 MG Oral Tablet", "Fluconazole 150 MG"]);
+    expect(imp.normalised.medications[0]).toMatchObject({ dose: "one tablet daily", since: "2026-10-01" });
+    expect(imp.unmapped.find((u) => u.resource === "MedicationRequest/m3")?.reason).toMatch(/status "completed": not a current medication/);
+    expect(imp.unmapped.find((u) => u.resource === "MedicationRequest/m4")?.reason).toMatch(/intent proposal/);
+  });
+
+  it("warns first when the EHR records the patient as deceased", () => {
+    const b = withResources();
+    const patient = b.entry[0]!.resource as Record<string, unknown>;
+    b.entry[0] = { ...b.entry[0]!, resource: { ...patient, deceasedDateTime: "2026-06-30" } };
+    expect(bundleToRecord(b, { today: TODAY }).warnings[0]).toMatch(/^the EHR records this patient as deceased \(2026-06-30\)/);
+    b.entry[0] = { ...b.entry[0]!, resource: { ...patient, deceasedBoolean: true } };
+    expect(bundleToRecord(b, { today: TODAY }).warnings[0]).toMatch(/^the EHR records this patient as deceased \(Patient/);
+    expect(bundleToRecord(withResources(), { today: TODAY }).warnings.join(" ")).not.toMatch(/deceased/);
+  });
+
+  it("an estimated delivery date from the last menstrual period or the ovulation date (LOINC 11779-6, 11780-4) dates a pregnancy status", () => {
+    for (const code of ["11778-8", "11779-6", "11780-4"]) {
+      const imp = bundleToRecord(
+        withResources(
+          obs("p", LOINC, "82810-3", { effectiveDateTime: "2026-11-01", valueCodeableConcept: { coding: [{ system: SNOMED, code: "77386006" }] }, hasMember: [{ reference: "Observation/edd" }] }),
+          obs("edd", LOINC, code, { effectiveDateTime: "2026-11-01", valueDateTime: "2027-06-20" }),
+        ),
+        { today: TODAY },
+      );
+      // 280 days before 2027-06-20 is 2026-09-13: 7 weeks on 2026-11-01
+      expect(imp.normalised.currentPregnancy, code).toEqual({ gestationalWeek: 7 });
+    }
   });
 
   it("warns when the EHR counts more losses than it records with a gestational age", () => {

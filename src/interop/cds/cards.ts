@@ -24,6 +24,7 @@ export const PATIENT_VIEW_PREFETCH = {
   reports: "DiagnosticReport?patient=Patient/{{context.patientId}}&_count=200",
   allergies: "AllergyIntolerance?patient=Patient/{{context.patientId}}&_count=200",
   medications: "MedicationStatement?patient=Patient/{{context.patientId}}&_count=200",
+  medicationRequests: "MedicationRequest?patient=Patient/{{context.patientId}}&_count=200",
   partners: "RelatedPerson?patient=Patient/{{context.patientId}}&_count=50",
 } as const;
 export type PrefetchKey = keyof typeof PATIENT_VIEW_PREFETCH;

@@ -155,6 +155,8 @@ export const DEFAULT_CODES = {
     obs(LOINC, "18185-9", "gestationalAge"), // Gestational age
     obs(LOINC, "82810-3", "pregnancyStatus"), // Pregnancy status
     obs(LOINC, "11778-8", "estimatedDeliveryDate"), // Delivery date Estimated
+    obs(LOINC, "11779-6", "estimatedDeliveryDate"), // Delivery date Estimated from last menstrual period
+    obs(LOINC, "11780-4", "estimatedDeliveryDate"), // Delivery date Estimated from ovulation date
     obs(LOINC, "29770-5", "karyotype"), // Karyotype [Identifier] in Blood or Tissue Nominal
     obs(LOINC, "11996-6", "pregnancyCount"), // [#] Pregnancies
     obs(LOINC, "11612-9", "lossCount"), // [#] Abortions
@@ -204,6 +206,7 @@ export const DEFAULT_CODES = {
   ],
   allergies: [
     { system: SNOMED, code: "213020009", target: "egg" }, // Allergy to egg protein
+    { system: SNOMED, code: "91930004", target: "egg" }, // Allergy to eggs (Synthea's egg allergy)
     { system: SNOMED, code: "782594005", target: "soy" }, // Allergy to soy protein
     { system: SNOMED, code: "91935009", target: "peanut" }, // Allergy to peanut
     { system: SNOMED, code: "716186003", target: "no-known-allergy" },
@@ -264,6 +267,8 @@ export const CODE_CHECKS: Readonly<Record<string, CodeCheck>> = {
   [codeKey(LOINC, "14682-9")]: no(),
   [codeKey(LOINC, "63893-2")]: ok("https://hl7.org/fhir/us/ph-library/2022Sep/Observation-us-ph-pregnancy-outcome-eve-everywoman.html (Outcome of pregnancy)"),
   [codeKey(LOINC, "18185-9")]: no(),
+  [codeKey(LOINC, "11779-6")]: ok("https://build.fhir.org/ig/HL7/fhir-ips/ValueSet-edd-method-uv-ips.html (IPS's estimated-delivery-date methods: Delivery date Estimated from last menstrual period)"),
+  [codeKey(LOINC, "11780-4")]: ok("https://build.fhir.org/ig/HL7/fhir-ips/ValueSet-edd-method-uv-ips.html (IPS's estimated-delivery-date methods: Delivery date Estimated from ovulation date)"),
   [codeKey(LOINC, "11778-8")]: ok("https://github.com/HL7/fhir-ips/blob/master/input/examples/observation-pregnancy-edd-1.xml (Delivery date Estimated: the member of the IPS pregnancy status example)"),
   [codeKey(LOINC, "82810-3")]: ok("https://hl7.org/fhir/uv/ips/Observation-pregnancy-status-example.html (Pregnancy status)"),
   [codeKey(LOINC, "29770-5")]: no(),
@@ -292,6 +297,7 @@ export const CODE_CHECKS: Readonly<Record<string, CodeCheck>> = {
   [codeKey(SNOMED, "233545006")]: no(),
   [codeKey(SNOMED, "88355005")]: no(),
   [codeKey(SNOMED, "213020009")]: ok("https://build.fhir.org/ig/openhie/FoodAllergy-webinar/branches/master/failure/output/ValueSet-FoodAllergyVS.html (Allergy to egg protein; also the HL7 AU base example)"),
+  [codeKey(SNOMED, "91930004")]: no("Synthea writes an egg allergy with this code (Allergy to eggs); public ConceptMaps name it \"Allergy to eggs [disorder]\""),
   [codeKey(SNOMED, "782594005")]: ok("https://build.fhir.org/ig/openhie/FoodAllergy-webinar/branches/master/failure/output/ValueSet-FoodAllergyVS.html (Allergy to soy protein)"),
   [codeKey(SNOMED, "91935009")]: ok("https://build.fhir.org/ig/hl7ch/ch-allergyintolerance/ (example Usecase-6: Allergy to peanut (finding)) and the HL7 Europe base example"),
   [codeKey(SNOMED, "716186003")]: ok("https://build.fhir.org/ig/HL7/fhir-ips/ValueSet-absent-or-unknown-snomed-uv-ips.html (No known allergy (situation))"),

@@ -39,6 +39,7 @@ import {
   type CodeableConcept,
   type Condition,
   type DiagnosticReport,
+  type MedicationRequest,
   type MedicationStatement,
   type Observation,
   type Patient,
@@ -425,7 +426,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   // estimated delivery dates (LOINC 11778-8): they date a pregnancy status that has no gestational age
   const edds: Dated<string>[] = [];
   const ectopic: Dated<true>[] = [];
-  const allergies = new Set<AllergyTarget>();
+  const allergies = new Set<AllergyTarget | "unidentified">();
   let allergyResources = 0;
   let allergyUnreadable = 0;
 
@@ -654,8 +655,10 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     if (cs === "inactive" || cs === "resolved") return skip(ctx, a, a.code, `clinical status "${cs}": not read as current`);
     const target = lookup(ctx.codes.allergies, a.code);
     if (target === undefined) {
+      // kept as an allergy of unidentified substance: the allergy checks then read unknown, never "none recorded"
       allergyUnreadable++;
-      return skip(ctx, a, a.code, "allergy with a code Decidua does not read: check it against the therapies' excipients (egg, soy, peanut)");
+      allergies.add("unidentified");
+      return skip(ctx, a, a.code, "allergy with a code Decidua does not map: kept as an allergy of unidentified substance; check it against the therapies' excipients (egg, soy, peanut)");
     }
     if (target !== "no-known-allergy") allergies.add(target);
     ctx.provenance[`safety.allergies`] = ref(a);
@@ -677,6 +680,21 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     medications.push({ name: name.trim(), ...(dose !== undefined ? { dose: dose.trim() } : {}), ...(since !== undefined ? { since } : {}) });
     ctx.provenance["medications"] = ref(m);
   };
+  // the EHR's medication orders (Synthea writes medications as MedicationRequest only): an active or on-hold order
+  // is a current medication; a proposal is not
+  const readMedicationRequest = (m: MedicationRequest) => {
+    medicationStatements++;
+    const med = resolve(m.medicationReference?.reference) as { code?: CodeableConcept } | undefined;
+    const concept = m.medicationCodeableConcept ?? med?.code;
+    const name = concept?.text ?? concept?.coding?.find((c) => c.display !== undefined)?.display ?? m.medicationReference?.display;
+    if (m.status !== "active" && m.status !== "on-hold") return skip(ctx, m, concept, `medication order with status "${m.status}": not a current medication`);
+    if (m.intent === "proposal") return skip(ctx, m, concept, "a proposed medication (intent proposal): not a current medication");
+    if (name === undefined || name.trim() === "") return skip(ctx, m, concept, "an active medication order without a name (text or display): check it against the interactions by hand");
+    const dose = (m as { dosageInstruction?: { text?: string }[] }).dosageInstruction?.find((d) => typeof d.text === "string" && d.text.trim() !== "")?.text;
+    const since = dateOf(m.authoredOn);
+    medications.push({ name: name.trim(), ...(dose !== undefined ? { dose: dose.trim() } : {}), ...(since !== undefined ? { since } : {}) });
+    ctx.provenance["medications"] = ref(m);
+  };
 
   /** The first pass's reader of every resource type Decidua reads, and of a server's OperationOutcome. */
   const readers: Record<ReadResourceType | "OperationOutcome", (r: AnyResource) => void> = {
@@ -689,6 +707,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     Procedure: (r) => readProcedure(r as unknown as Procedure),
     AllergyIntolerance: (r) => readAllergy(r as unknown as AllergyIntolerance),
     MedicationStatement: (r) => readMedication(r as unknown as MedicationStatement),
+    MedicationRequest: (r) => readMedicationRequest(r as unknown as MedicationRequest),
     DiagnosticReport: () => {}, // after procedures (a Procedure may carry its report)
     OperationOutcome: (r) => {
       skip(ctx, r, undefined, "the FHIR server reported a problem with this search: the record may be incomplete");
@@ -711,6 +730,12 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   // ---- assemble the record as written
   const record: Record<string, unknown> = {};
   const prov = ctx.provenance;
+  // a patient the EHR records as deceased: said first, so that nobody plans treatment from her record
+  const deceased = patient as { deceasedBoolean?: unknown; deceasedDateTime?: unknown };
+  if (deceased.deceasedBoolean === true || typeof deceased.deceasedDateTime === "string") {
+    const when = typeof deceased.deceasedDateTime === "string" ? ` (${deceased.deceasedDateTime.slice(0, 10)})` : "";
+    ctx.warnings.unshift(`the EHR records this patient as deceased${when} (${ref(patient as AnyResource)}): check that this is the right patient; her verdicts and plans are not for treatment`);
+  }
   if (patient.birthDate !== undefined && FULL_DATE.test(patient.birthDate)) {
     record.age = ageAt(patient.birthDate.slice(0, 10), opts.today);
     prov.age = ref(patient as AnyResource);
@@ -841,7 +866,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   if (allergyResources > 0) {
     safety.allergies = [...allergies].sort();
     if (allergyUnreadable > 0)
-      ctx.warnings.push(`${allergyUnreadable} allergy record(s) could not be read: check them before IVIG, intralipid or any product with egg, soy or peanut`);
+      ctx.warnings.push(`${allergyUnreadable} allergy record(s) have a code Decidua does not map: recorded as an allergy of unidentified substance; check them before IVIG, intralipid or any product with egg, soy or peanut`);
   }
   if (Object.keys(safety).length > 0) record.safety = safety;
   if (medicationStatements > 0) record.medications = medications;

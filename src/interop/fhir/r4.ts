@@ -112,6 +112,17 @@ export const MedicationStatementSchema = z.looseObject({
   ...effective,
 });
 
+export const MedicationRequestSchema = z.looseObject({
+  ...base,
+  resourceType: z.literal("MedicationRequest"),
+  status: str,
+  intent: str.optional(),
+  medicationCodeableConcept: CodeableConceptSchema.optional(),
+  medicationReference: ReferenceSchema.optional(),
+  subject: ReferenceSchema,
+  authoredOn: str.optional(),
+});
+
 export type Coding = z.infer<typeof CodingSchema>;
 export type CodeableConcept = z.infer<typeof CodeableConceptSchema>;
 export type Quantity = z.infer<typeof QuantitySchema>;
@@ -123,6 +134,7 @@ export type Procedure = z.infer<typeof ProcedureSchema>;
 export type DiagnosticReport = z.infer<typeof DiagnosticReportSchema>;
 export type AllergyIntolerance = z.infer<typeof AllergyIntoleranceSchema>;
 export type MedicationStatement = z.infer<typeof MedicationStatementSchema>;
+export type MedicationRequest = z.infer<typeof MedicationRequestSchema>;
 
 export const READ_SCHEMAS = {
   Patient: PatientSchema,
@@ -133,6 +145,7 @@ export const READ_SCHEMAS = {
   DiagnosticReport: DiagnosticReportSchema,
   AllergyIntolerance: AllergyIntoleranceSchema,
   MedicationStatement: MedicationStatementSchema,
+  MedicationRequest: MedicationRequestSchema,
 } as const;
 export type ReadResourceType = keyof typeof READ_SCHEMAS;
 

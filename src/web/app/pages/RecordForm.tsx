@@ -429,7 +429,7 @@ export function RecordForm(props: { patient: Patient; canEdit: boolean; onSaved:
                   form={f}
                   path="record.safety.allergies"
                   label="Allergies"
-                  options={opts(["egg", "Egg"], ["soy", "Soy"], ["peanut", "Peanut"], ["aspirin", "Aspirin"], ["heparin", "Heparin"], ["tacrolimus", "Tacrolimus"], ["blood-products", "Blood products"], ["progesterone", "Progesterone"])}
+                  options={opts(["egg", "Egg"], ["soy", "Soy"], ["peanut", "Peanut"], ["aspirin", "Aspirin"], ["heparin", "Heparin"], ["tacrolimus", "Tacrolimus"], ["blood-products", "Blood products"], ["progesterone", "Progesterone"], ["unidentified", "Substance not identified"])}
                 />
               </div>
               <h4 style="margin:12px 0 8px">Current medications</h4>
