@@ -110,7 +110,13 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
   const abn = immune.filter((f) => f.status === "abnormal");
   const measured = immune.filter((f) => f.status !== "missing");
   out.push(`Immune (${measured.length} measured, research-grade except aPL/thyroid): ${abn.length > 0 ? abn.map((f) => f.reading).join("; ") : "no abnormal marker"}.`);
-  for (const t of THERAPY_IDS) out.push(verdicts[t].headline);
+  for (const t of THERAPY_IDS) {
+    const v = verdicts[t];
+    // the cautions of a therapy that may be given (an IgA-depleted product, a product without soya, steroids with
+    // diabetes): on the line itself, not only in the JSON
+    const cautions = v.status === "contraindicated" || v.status === "not-indicated" ? [] : v.safetyChecks.filter((c) => c.status === "problem" && c.severity === "caution");
+    out.push(cautions.length === 0 ? v.headline : `${v.headline} Caution: ${cautions.map((c) => `${c.label.toLowerCase()}: ${c.detail}`).join("; ")}.`);
+  }
   return out;
 }
 

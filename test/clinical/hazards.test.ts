@@ -518,6 +518,9 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const check = soy.safetyChecks.find((c) => c.id === "allergy-soy");
     expect(check).toMatchObject({ status: "problem", severity: "caution" });
     expect(check?.detail).toMatch(/use a progesterone product without soya/);
+    // the caution is on the clinician's line, not only in the JSON
+    const line = assess({ ...rec, safety: { ...rec.safety, allergies: ["soy"] } }).clinicianSummary.find((l) => l.startsWith("Progesterone:"));
+    expect(line).toMatch(/^Progesterone: recommended — .* Caution: soy allergy: micronised progesterone capsules \(Utrogestan\) contain soya lecithin: use a progesterone product without soya \(soy\)\.$/);
     const reaction = withAllergies(["progesterone"]);
     expect(reaction.status).toBe("contraindicated");
     expect(reaction.reasons[0]).toMatch(/^Safety: progesterone hypersensitivity: a previous reaction to progesterone/);
