@@ -769,7 +769,9 @@ function addModelDiagnostics(ctx: Context, result: MetaResult, fit: CoreFit, mod
   if (s.failSafe) result.fail_safe = failSafeN(y, v);
   if (s.profileCi) {
     if (model !== "random" || y.length < 2) throw new InputError("--profile-ci needs a random-effects model with at least 2 studies", { field: "profileCi" });
-    result.heterogeneity.tau2_ci_pl = tau2ProfileCi(interceptDesign(y, v), fit.tau2, s.tau2 !== "ML", s.level);
+    // as metafor's confint(type = "PL"): the restricted likelihood for a REML fit, the full likelihood for every
+    // other estimator (ML, and DL, PM, HE, SJ, EB, HS, HSk, PMM)
+    result.heterogeneity.tau2_ci_pl = tau2ProfileCi(interceptDesign(y, v), fit.tau2, s.tau2 === "REML", s.level);
   }
 }
 

@@ -22,6 +22,10 @@ export interface ModeratorDesign {
 }
 
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+/** A number with a decimal comma (one comma, digits on both sides). */
+const DECIMAL_COMMA = /^[-+]?\d+,\d+$/;
+/** Cells that mean "no value" in R and spreadsheet exports. */
+const MISSING = /^(NA|N\/A|NaN|#N\/A)$/i;
 
 export function moderatorDesign(rows: readonly StudyRow[], indices: readonly number[], mods: readonly string[]): ModeratorDesign {
   const k = indices.length;
@@ -32,15 +36,21 @@ export function moderatorDesign(rows: readonly StudyRow[], indices: readonly num
     const raw = indices.map((i) => {
       const r = rows[i] as StudyRow;
       const value = r.moderators?.[mod];
-      if (value === undefined || value.trim() === "") {
-        throw new InputError(`study "${r.study}" has no value for moderator "${mod}"`, { ...(r.row === undefined ? {} : { row: r.row }), field: mod });
+      if (value === undefined || value.trim() === "" || MISSING.test(value.trim())) {
+        // a missing value (empty, or R's NA) is never a level of its own: metafor leaves such a study out of the model
+        throw new InputError(
+          `study "${r.study}" has no value for moderator "${mod}"${value !== undefined && value.trim() !== "" ? ` ("${value.trim()}" is a missing value)` : ""}; fill it in or leave the study out (metafor leaves it out of the model)`,
+          { ...(r.row === undefined ? {} : { row: r.row }), field: mod },
+        );
       }
       return value.trim();
     });
-    if (raw.every((t) => NUMBER.test(t))) {
+    // numbers, or numbers written with a decimal comma throughout (R's write.csv2, Excel in a comma locale)
+    const decimalComma = !raw.every((t) => NUMBER.test(t)) && raw.every((t) => NUMBER.test(t) || DECIMAL_COMMA.test(t)) && raw.every((t) => !t.includes("."));
+    if (raw.every((t) => NUMBER.test(t)) || decimalComma) {
       moderators.push({ name: mod, kind: "numeric" });
       names.push(mod);
-      columns.push(Float64Array.from(raw, Number));
+      columns.push(Float64Array.from(raw, (t) => Number(decimalComma ? t.replace(",", ".") : t)));
       continue;
     }
     const levels = [...new Set(raw)].sort((a, b) => a.localeCompare(b, "en"));
