@@ -131,6 +131,10 @@ describe("clinic", () => {
     // Immune panel: elevated uterine NK.
     await fill("record.immune.uterineNk.value", "11.5");
     await fill("record.immune.peripheralNk.value", "10");
+    // The lymphocyte donor's infection screens: without them LIT is premature, the screens pending (H58).
+    await choose("record.partner.hiv", "negative");
+    await choose("record.partner.hepatitisB", "negative");
+    await choose("record.partner.hepatitisC", "negative");
 
     await save();
     const err = page.locator('[data-field="record.losses.3.gestationalWeek"] .err');
