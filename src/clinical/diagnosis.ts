@@ -330,6 +330,10 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
       );
     } else if (lacks.length > 0) {
       items.push(wi(aplBase, { status: "incomplete", detail: `not tested: ${lacks.join(", ")}`, date: lastDate }));
+    } else if (aps.readings.some((x) => x.positive === null)) {
+      // an anti-β2GPI value without the laboratory's 99th percentile cannot be read: never reported as negative
+      const unread = aps.readings.filter((x) => x.positive === null).map((x) => `${APL_LABELS[x.antibody]} ${x.value ?? ""} ${x.unit ?? ""} on ${x.date}`.replace(/ +/g, " "));
+      items.push(wi(aplBase, { status: "incomplete", detail: `cannot be read without the laboratory's 99th percentile: ${unread.join("; ")}; record the percentile (Sydney criteria: above the 99th percentile)`, date: lastDate }));
     } else {
       items.push(wi(aplBase, { status: "normal", detail: aps.laboratory === "transient" ? "a positive result was not confirmed 12 weeks later (transient)" : "negative", date: lastDate }));
     }

@@ -525,4 +525,17 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(reaction.status).toBe("contraindicated");
     expect(reaction.reasons[0]).toMatch(/^Safety: progesterone hypersensitivity: a previous reaction to progesterone/);
   });
+  it("H61 an anti-β2GPI value without the laboratory's 99th percentile is not read as negative: the work-up names the percentile", () => {
+    const rec = readJson(join(EXAMPLES, "profile-a.json")) as { workup: { antiphospholipid: Record<string, unknown>[] } };
+    const [panel] = rec.workup.antiphospholipid;
+    const withP99 = assess(rec);
+    expect(withP99.diagnosis.workup.find((w) => w.id === "antiphospholipid")).toMatchObject({ status: "normal", detail: "negative" });
+    const noP99 = { ...rec, workup: { ...rec.workup, antiphospholipid: [{ ...panel, b2gpiIgG: { value: 90, unit: "U/mL" } }] } };
+    const a = assess(noP99);
+    const item = a.diagnosis.workup.find((w) => w.id === "antiphospholipid");
+    expect(item?.status).toBe("incomplete");
+    expect(item?.detail).toMatch(/^cannot be read without the laboratory's 99th percentile: anti-β2-glycoprotein I IgG 90 U\/mL on 2024-04-02/);
+    expect(a.therapies.lit.status).toBe("premature");
+    expect(a.therapies.lit.missing.map((m) => m.id)).toContain("antiphospholipid");
+  });
 });
