@@ -64,7 +64,7 @@ function apsRule(ctx: RuleContext): VerdictCore {
   };
   if (dx.aps.laboratory === "persistent") {
     const lossF = lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 3, CITATIONS.eshre2017, "supports");
-    if (dx.aps.met && (dx.lossCount >= 3 || dx.aps.clinical.criteria.some((c) => !c.includes("consecutive")))) {
+    if (dx.aps.met && dx.lossCount >= 3) {
       const reasons = [
         `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${dx.aps.clinical.criteria.join("; ")}.`,
         `${positionText(GUIDELINE_POSITIONS.eshreAps3)}. ${positionText(GUIDELINE_POSITIONS.acrApsStandard)}.`,
@@ -74,6 +74,21 @@ function apsRule(ctx: RuleContext): VerdictCore {
       if (support.note === null) return verdict(def, "recommended", "guideline-supported", `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`, base, parts);
       reasons.push(support.note);
       return verdict(def, "protocol-eligible", "criteria-met", `APS with ${dx.lossCount} losses: ${support.note}`, base, { ...parts, researchNote: `${support.note} ${RESEARCH_MEANING}` });
+    }
+    if (dx.aps.met && dx.aps.clinical.criteria.some((c) => !c.includes("consecutive"))) {
+      // obstetric APS by a later criterion (a fetal death from 10 weeks, a preterm birth for pre-eclampsia or placental
+      // insufficiency), with fewer than three losses: ESHRE's position is on APS with three or more losses and does
+      // not speak for her; the position that does is ACR's on obstetric APS
+      const criterion = dx.aps.clinical.criteria.filter((c) => !c.includes("consecutive")).join("; ");
+      lossF.role = "context";
+      // with two losses ESHRE's two-loss position speaks for her too, beside ACR's (conflicts side by side)
+      const positions = dx.lossCount === 2 ? [GUIDELINE_POSITIONS.acrApsStandard, GUIDELINE_POSITIONS.eshreAps2] : [GUIDELINE_POSITIONS.acrApsStandard];
+      const reasons = [`Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${criterion}.`, positions.map((g) => `${positionText(g)}.`).join(" ")];
+      const parts = { reasons, unmet: [], findings: [aplFinding, lossF], missing: [], citedGuidelines: cited(1, ...positions) };
+      const support = guidelineSupport(ctx, def.id, [GUIDELINE_POSITIONS.acrApsStandard]);
+      if (support.note === null) return verdict(def, "recommended", "guideline-supported", `obstetric APS (${criterion}): guideline-supported (ACR 2020)`, base, parts);
+      reasons.push(support.note);
+      return verdict(def, "protocol-eligible", "criteria-met", `obstetric APS (${criterion}): ${support.note}`, base, { ...parts, researchNote: `${support.note} ${RESEARCH_MEANING}` });
     }
     lossF.role = "context";
     if (dx.lossCount >= 2 && dx.aps.clinical.mechanismPending.length > 0) {
