@@ -64,16 +64,24 @@ function apsRule(ctx: RuleContext): VerdictCore {
   };
   if (dx.aps.laboratory === "persistent") {
     const lossF = lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 3, CITATIONS.eshre2017, "supports");
-    if (dx.aps.met && dx.lossCount >= 3) {
+    // ESHRE's position covers laboratory APS with three or more losses, whether or not the losses also meet the Sydney
+    // clinical criterion (consecutive, before 10 weeks)
+    if (dx.lossCount >= 3) {
       const reasons = [
-        `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${dx.aps.clinical.criteria.join("; ")}.`,
-        `${positionText(GUIDELINE_POSITIONS.eshreAps3)}. ${positionText(GUIDELINE_POSITIONS.acrApsStandard)}.`,
+        dx.aps.met
+          ? `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${dx.aps.clinical.criteria.join("; ")}.`
+          : `Persistent antiphospholipid antibodies (Sydney laboratory criteria): ${aplPositives(dx.aps).join("; ")}, with ${dx.lossCount} losses before 24 weeks (the Sydney clinical criterion is not met: ${dx.aps.clinical.note !== undefined ? dx.aps.clinical.note : "the losses are not three consecutive ones before 10 weeks and none is a recorded fetal death from 10 weeks"}).`,
+        "",
       ];
-      const parts = { reasons, unmet: [], findings: [aplFinding, lossF], missing: [], citedGuidelines: cited(1, GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard) };
-      const support = guidelineSupport(ctx, def.id, [GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard]);
-      if (support.note === null) return verdict(def, "recommended", "guideline-supported", `APS with ${dx.lossCount} losses: guideline-supported (ESHRE 2017, ACR 2020)`, base, parts);
+      // ACR's position is on obstetric APS (the clinical criteria met): it speaks for her only then
+      const positions = dx.aps.met ? [GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard] : [GUIDELINE_POSITIONS.eshreAps3];
+      reasons[1] = positions.map((g) => `${positionText(g)}.`).join(" ");
+      const parts = { reasons, unmet: [], findings: [aplFinding, lossF], missing: [], citedGuidelines: cited(1, ...positions) };
+      const support = guidelineSupport(ctx, def.id, positions);
+      const what = dx.aps.met ? "APS" : "laboratory APS";
+      if (support.note === null) return verdict(def, "recommended", "guideline-supported", `${what} with ${dx.lossCount} losses: guideline-supported (${dx.aps.met ? "ESHRE 2017, ACR 2020" : "ESHRE 2017"})`, base, parts);
       reasons.push(support.note);
-      return verdict(def, "protocol-eligible", "criteria-met", `APS with ${dx.lossCount} losses: ${support.note}`, base, { ...parts, researchNote: `${support.note} ${RESEARCH_MEANING}` });
+      return verdict(def, "protocol-eligible", "criteria-met", `${what} with ${dx.lossCount} losses: ${support.note}`, base, { ...parts, researchNote: `${support.note} ${RESEARCH_MEANING}` });
     }
     if (dx.aps.met && dx.aps.clinical.criteria.some((c) => !c.includes("consecutive"))) {
       // obstetric APS by a later criterion (a fetal death from 10 weeks, a preterm birth for pre-eclampsia or placental
