@@ -104,7 +104,8 @@ export interface Diagnosis {
   };
   type: "primary" | "secondary" | "none";
   typeNote?: string;
-  rif: { met: boolean; failedCycles: number; goodEmbryosInFailedCycles: number; rule: string; source: Citation };
+  /** `agePending`: the transfers meet the rule but the woman's age is not recorded (the rule asks for under 40). */
+  rif: { met: boolean; agePending: boolean; failedCycles: number; goodEmbryosInFailedCycles: number; rule: string; source: Citation };
   aps: ApsAssessment;
   causes: Cause[];
   workup: WorkupItem[];
@@ -414,9 +415,11 @@ function causesFrom(items: WorkupItem[], aps: ApsAssessment): Cause[] {
 function assessRif(r: PatientRecord): Diagnosis["rif"] {
   const failed = r.transfers.filter((t) => t.outcome === "no-implantation" || t.outcome === "biochemical");
   const good = failed.filter((t) => t.quality === "good").reduce((s, t) => s + t.embryos, 0);
-  const ageOk = r.age === undefined || r.age < 40;
+  const transfersMet = failed.length >= 3 && good >= 4;
   return {
-    met: failed.length >= 3 && good >= 4 && ageOk,
+    // an unrecorded age is never read as under 40
+    met: transfersMet && r.age !== undefined && r.age < 40,
+    agePending: transfersMet && r.age === undefined,
     failedCycles: failed.length,
     goodEmbryosInFailedCycles: good,
     rule: "no pregnancy after ≥4 good-quality embryos over ≥3 transfers, woman under 40",

@@ -512,6 +512,16 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     return verdict(def, "not-indicated", "explained-by-other-cause", reasons[0]!, base, rest());
   }
 
+  // the transfers meet the implantation-failure rule, but the age it asks for is not recorded: that is the step pending
+  // when implantation failure is this protocol's only way in
+  const count = spec.lossScope === "first-trimester" ? dx.unexplainedFirstTrimesterLossCount : dx.unexplainedLossCount;
+  if (spec.allowRif && dx.rif.agePending && count < spec.minLosses) {
+    const reason = `Recurrent implantation failure depends on the woman's age, which is not recorded: ${dx.rif.failedCycles} failed transfers with ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos meet the rule (${dx.rif.rule}; ${dx.rif.source.label}) only under 40.`;
+    reasons.push(reason);
+    missing.push({ id: "age", label: "Age (or date of birth)", detail: "recurrent implantation failure is defined for women under 40" });
+    return verdict(def, "premature", "investigation-pending", "age not recorded: recurrent implantation failure is defined for women under 40", base, rest());
+  }
+
   // 3. not recurrent pregnancy loss
   if (dx.lossCount < 2 && !rifOk) {
     findings.push(lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against"));
@@ -520,7 +530,6 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   }
 
   // 4. the protocol's loss criterion
-  const count = spec.lossScope === "first-trimester" ? dx.unexplainedFirstTrimesterLossCount : dx.unexplainedLossCount;
   const scope = spec.lossScope === "first-trimester" ? "Unexplained first-trimester losses" : "Unexplained losses";
   const lossesOk = count >= spec.minLosses;
   findings.push(lossFinding("unexplained-losses", scope, count, spec.minLosses, spec.lossSource, lossesOk || rifOk ? "supports" : "against"));

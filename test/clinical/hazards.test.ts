@@ -538,4 +538,20 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(a.therapies.lit.status).toBe("premature");
     expect(a.therapies.lit.missing.map((m) => m.id)).toContain("antiphospholipid");
   });
+  it("H62 recurrent implantation failure is never assumed when the age is not recorded: the protocols that admit it are premature, naming the age", () => {
+    const rec = vignette("v22-recurrent-implantation-failure");
+    const withAge = assess(rec);
+    expect(withAge.diagnosis.rif.met).toBe(true);
+    expect(withAge.therapies.lit.status).toBe("protocol-eligible");
+    const { age: _age, ...noAge } = rec;
+    const a = assess(noAge);
+    expect(a.diagnosis.rif).toMatchObject({ met: false, agePending: true });
+    for (const t of ["lit", "intralipid"] as const) {
+      expect(a.therapies[t].status, t).toBe("premature");
+      expect(a.therapies[t].missing.map((m) => m.id), t).toEqual(["age"]);
+      expect(a.therapies[t].headline, t).toMatch(/age not recorded: recurrent implantation failure is defined for women under 40/);
+    }
+    // 40 or older: not implantation failure by this rule, and nothing is pending
+    expect(assess({ ...rec, age: 41 }).therapies.lit.status).toBe("not-indicated");
+  });
 });
