@@ -35,6 +35,19 @@ export function ordinal(n: number): string {
  * Weeks of a current pregnancy on `today` (fractional): from the last menstrual period when it is recorded, else the
  * recorded gestational week (a record's current week, as the plans read it); undefined when neither is recorded.
  */
+/** The earliest gestational week at which a pregnancy test is taken as positive: 3 weeks from the last menstrual period (about a week after conception; urine tests turn positive later). */
+export const POSITIVE_TEST_WEEK_AT_LEAST = 3;
+
+/**
+ * The least the gestational age can be on `today` when only the positive pregnancy test dates the pregnancy: the
+ * test was positive at POSITIVE_TEST_WEEK_AT_LEAST weeks or later. Undefined without a test date. A lower bound, for
+ * the gates that stop a protocol past its start; never shown as the gestational age.
+ */
+export function leastGestationalWeek(pregnancy: { positiveTestDate?: string | undefined }, today: string): number | undefined {
+  if (pregnancy.positiveTestDate === undefined) return undefined;
+  return POSITIVE_TEST_WEEK_AT_LEAST + daysBetween(pregnancy.positiveTestDate, today) / 7;
+}
+
 export function currentGestationalWeek(pregnancy: { lastMenstrualPeriod?: string | undefined; gestationalWeek?: number | undefined }, today: string): number | undefined {
   if (pregnancy.lastMenstrualPeriod !== undefined) return daysBetween(pregnancy.lastMenstrualPeriod, today) / 7;
   return pregnancy.gestationalWeek;

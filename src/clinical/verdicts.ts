@@ -6,7 +6,7 @@
 import type { TherapyId } from "../shared/therapy-ids.js";
 import type { ClinicConfig } from "./config.js";
 import type { CauseId, Diagnosis } from "./diagnosis.js";
-import { currentGestationalWeek } from "./dates.js";
+import { currentGestationalWeek, leastGestationalWeek } from "./dates.js";
 import { guidelineView, type VerdictGuideline } from "./evidence.js";
 import type { ImmuneFinding, ImmuneMarkerId } from "./immune.js";
 import type { PatientRecord } from "./record.js";
@@ -584,6 +584,15 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   if (protocol.starts === "in-pregnancy" && protocol.latestStartWeek !== undefined && week !== undefined && Math.floor(week) > protocol.latestStartWeek) {
     reasons.push(`The protocol starts by ${protocol.latestStartWeek} weeks of gestation (${protocol.name}); the patient is at ${Math.floor(week)} weeks, past its start, so it cannot be followed in this pregnancy.`);
     findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: Math.floor(week), unit: "weeks", cutOff: `≤ ${protocol.latestStartWeek} weeks at the start`, source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
+    return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
+  }
+  // ... or past it by the positive test alone, when nothing else dates the pregnancy
+  const least = r.currentPregnancy === undefined || week !== undefined ? undefined : leastGestationalWeek(r.currentPregnancy, ctx.today);
+  if (protocol.starts === "in-pregnancy" && protocol.latestStartWeek !== undefined && least !== undefined && Math.floor(least) > protocol.latestStartWeek) {
+    reasons.push(
+      `The protocol starts by ${protocol.latestStartWeek} weeks of gestation (${protocol.name}); the pregnancy test was positive on ${r.currentPregnancy!.positiveTestDate}, so the patient is at least ${Math.floor(least)} weeks, past its start (record the last menstrual period or a dating scan to date it exactly).`,
+    );
+    findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: Math.floor(least), unit: "weeks at least", cutOff: `≤ ${protocol.latestStartWeek} weeks at the start`, source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
     return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());
   }
 

@@ -554,4 +554,18 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     // 40 or older: not implantation failure by this rule, and nothing is pending
     expect(assess({ ...rec, age: 41 }).therapies.lit.status).toBe("not-indicated");
   });
+  it("H63 a pregnancy dated only by its positive test is at least 3 weeks at the test: protocols past their start are not offered on it", () => {
+    const rec = vignette("v16-pregnant-bleeding") as { currentPregnancy: Record<string, unknown> };
+    const byTest = (positiveTestDate: string) => assess({ ...rec, currentPregnancy: { positiveTestDate, bleeding: true, location: "intrauterine" } });
+    // positive 15 weeks before: at least 18 weeks, past PRISM's 12 and intralipid's 12
+    const late = byTest("2024-11-02");
+    expect(late.therapies.progesterone.status).toBe("not-indicated");
+    expect(late.therapies.progesterone.reasons[0]).toMatch(/^Bleeding at 18 weeks or later \(the pregnancy test was positive on 2024-11-02\)/);
+    expect(late.therapies.intralipid.status).toBe("not-indicated");
+    expect(late.therapies.intralipid.reasons[0]).toMatch(/so the patient is at least 18 weeks, past its start/);
+    // positive a week ago: at least 4 weeks, and the exact age is still the step pending for progesterone
+    const early = byTest("2025-02-08");
+    expect(early.therapies.progesterone.status).toBe("premature");
+    expect(early.therapies.progesterone.missing.map((m) => m.id)).toEqual(["gestational-age"]);
+  });
 });

@@ -1,6 +1,6 @@
 /** Progesterone: bleeding in early pregnancy after a previous loss (PRISM); no benefit without bleeding (PROMISE). */
 import type { Protocol } from "../protocols.js";
-import { currentGestationalWeek } from "../dates.js";
+import { currentGestationalWeek, leastGestationalWeek } from "../dates.js";
 import type { PregnancyLocation } from "../record-terms.js";
 import { CITATIONS } from "../sources.js";
 import { allergy, blockingSafety, lossFinding, safetyVerdict, verdict, type BaseParts, type MissingItem, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
@@ -65,6 +65,14 @@ function rule(ctx: RuleContext): VerdictCore {
     if (week !== undefined && Math.floor(week) > PRISM_LAST_WEEK) {
       const reasons = [
         `Bleeding at ${Math.floor(week)} weeks: PRISM enrolled women bleeding in the first ${PRISM_LAST_WEEK} weeks of pregnancy (treated to 16 weeks), and NICE NG126's progesterone recommendation is for threatened miscarriage in early pregnancy; later bleeding needs obstetric assessment, not this regimen.`,
+      ];
+      return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings, missing: [] });
+    }
+    // dated only by the positive test: past the first 12 weeks whatever the exact date
+    const least = week === undefined ? leastGestationalWeek(cp, ctx.today) : undefined;
+    if (least !== undefined && Math.floor(least) > PRISM_LAST_WEEK) {
+      const reasons = [
+        `Bleeding at ${Math.floor(least)} weeks or later (the pregnancy test was positive on ${cp.positiveTestDate}): PRISM enrolled women bleeding in the first ${PRISM_LAST_WEEK} weeks of pregnancy (treated to 16 weeks); later bleeding needs obstetric assessment, not this regimen.`,
       ];
       return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, { reasons, unmet: [], findings, missing: [] });
     }
