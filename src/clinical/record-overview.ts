@@ -3,7 +3,7 @@ import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
 import { ageOn } from "./dates.js";
 import { diagnose } from "./diagnosis.js";
 import { diagnosisOverview, type DiagnosisOverview } from "./overview.js";
-import { parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge } from "./record.js";
+import { overlappingPregnancies, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge } from "./record.js";
 
 /**
  * The overview of a stored record, or null when it does not pass the record schema (the record page names why).
@@ -23,6 +23,8 @@ export function recordOverview(record: unknown, config: ClinicConfig = DEFAULT_C
     if (pastTerm !== null) o.needs.push(pastTerm.text);
     const ended = pregnancyEndedByOutcome(parsed);
     if (ended !== null) o.needs.push(ended.text);
+    const overlap = overlappingPregnancies(parsed);
+    if (overlap !== null) o.needs.push(overlap.text);
     return o;
   } catch {
     return null;

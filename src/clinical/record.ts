@@ -760,6 +760,40 @@ export function pregnancyEndedByOutcome(
   };
 }
 
+/** Days by which a pregnancy's start, from its end date less its gestational age, may precede the previous end (dating error). */
+export const PREGNANCY_OVERLAP_SLACK_DAYS = 14;
+
+/**
+ * Two dated pregnancies (losses or live births) that cannot both be as recorded: the later one began, by its date
+ * less its gestational age, more than PREGNANCY_OVERLAP_SLACK_DAYS before the earlier one ended, or both end on the
+ * same day. A loss entered twice looks like this, as do two losses or a loss and a birth dated weeks apart. The
+ * first such pair, for the clinician to correct (counted losses decide every verdict); null when none.
+ */
+export function overlappingPregnancies(r: {
+  losses: readonly { date?: string | undefined; gestationalWeek: number }[];
+  liveBirths?: readonly { date?: string | undefined; gestationalWeek: number }[] | undefined;
+}): { text: string } | null {
+  const ends = [
+    ...r.losses.filter((l) => l.date !== undefined).map((l) => ({ date: l.date as string, week: l.gestationalWeek, what: "a loss" })),
+    ...(r.liveBirths ?? []).filter((b) => b.date !== undefined).map((b) => ({ date: b.date as string, week: b.gestationalWeek, what: "a live birth" })),
+  ].sort((a, b) => a.date.localeCompare(b.date));
+  for (let i = 1; i < ends.length; i++) {
+    const prev = ends[i - 1]!;
+    const next = ends[i]!;
+    const gap = daysBetween(prev.date, next.date);
+    const weeks = Math.floor(next.week);
+    if (gap === 0 || gap < next.week * 7 - PREGNANCY_OVERLAP_SLACK_DAYS) {
+      return {
+        text:
+          gap === 0
+            ? `Pregnancy history: ${prev.what === next.what ? `two ${next.what === "a loss" ? "losses" : "live births"}` : `${prev.what} and ${next.what}`} are both recorded on ${next.date}; if one pregnancy was entered twice, remove the copy (every loss counted decides the verdicts).`
+            : `Pregnancy history: ${next.what} on ${next.date} at ${weeks} weeks began about ${Math.round(next.week * 7 - gap)} days before ${prev.what} on ${prev.date} ended; two pregnancies cannot overlap: correct the dates or the weeks, or remove a copy (every loss counted decides the verdicts).`,
+      };
+    }
+  }
+  return null;
+}
+
 /** The JSON Schema of the patient record as written (generated from PatientRecordSchema). */
 export function patientRecordJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(PatientRecordSchema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;

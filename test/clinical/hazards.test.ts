@@ -568,4 +568,18 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(early.therapies.progesterone.status).toBe("premature");
     expect(early.therapies.progesterone.missing.map((m) => m.id)).toEqual(["gestational-age"]);
   });
+  it("H64 a loss entered twice, or two pregnancies that overlap, is flagged in the assessment and the patient list", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as { losses: { date?: string; gestationalWeek: number }[] };
+    expect(assess(rec).warnings.join(" ")).not.toMatch(/Pregnancy history/);
+    const [first] = rec.losses;
+    const twice = { ...rec, losses: [...rec.losses, { ...first }] };
+    expect(assess(twice).warnings.join(" ")).toMatch(new RegExp(`Pregnancy history: two losses are both recorded on ${first!.date}; if one pregnancy was entered twice, remove the copy`));
+    expect(recordOverview(twice, undefined, { today, dateOfBirth: "1990-01-01" })?.needs.join(" ")).toMatch(/two losses are both recorded on/);
+    // an 8-week loss 20 days after another: it began 36 days before the other ended
+    const close = { ...rec, losses: [{ date: "2024-05-01", gestationalWeek: 7, kind: "clinical" }, { date: "2024-05-21", gestationalWeek: 8, kind: "clinical" }, ...rec.losses.slice(1)] };
+    expect(assess(close).warnings.join(" ")).toMatch(/Pregnancy history: a loss on 2024-05-21 at 8 weeks began about 36 days before a loss on 2024-05-01 ended/);
+    // eight weeks apart is possible (the next pregnancy began 2 days after), and within the two weeks' dating slack
+    const apart = { ...rec, losses: [{ date: "2024-05-01", gestationalWeek: 7, kind: "clinical" }, { date: "2024-06-24", gestationalWeek: 8, kind: "clinical" }, ...rec.losses.slice(1)] };
+    expect(assess(apart).warnings.join(" ")).not.toMatch(/Pregnancy history/);
+  });
 });
