@@ -17,7 +17,7 @@ export const NMA_COLUMN_ALIASES: Record<Field, readonly string[]> = {
   study: ["study", "studlab", "study id", "study name", "trial", "author", "id"],
   treatment: ["treatment", "trt", "treat", "arm", "intervention"],
   events: ["events", "event", "r", "xi", "responders"],
-  total: ["total", "n", "ni", "randomized", "randomised", "participants"],
+  total: ["total", "n", "ni", "randomized", "randomised", "participants", "samplesize", "sample size"],
   mean: ["mean", "mi", "y"],
   sd: ["sd", "sdi", "std dev"],
   treatment1: ["treatment1", "treatment 1", "treat1", "t1", "trt1"],

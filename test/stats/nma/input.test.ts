@@ -22,6 +22,14 @@ describe("nma input", () => {
     expect(studies[0]?.kind === "arms" ? studies[0].arms.map((a) => a.treatment) : []).toEqual(["x", "y"]);
   });
 
+  it("reads gemtc's arm-level columns (responders or mean and std.dev, with sampleSize)", () => {
+    const binary = nmaStudiesFromTable(table("study,treatment,responders,sampleSize\nA,x,1,10\nA,y,3,10"));
+    expect(binary.layout).toBe("binary");
+    expect(binary.studies[0]?.kind === "arms" ? binary.studies[0].arms.map((a) => a.total) : []).toEqual([10, 10]);
+    const continuous = nmaStudiesFromTable(table("study,treatment,mean,std.dev,sampleSize\nA,x,1.5,0.5,30\nA,y,2.5,0.7,31"));
+    expect(continuous.layout).toBe("continuous");
+  });
+
   it("multi-arm OR: contrasts vs the first arm, covariance = the baseline arm's variance", () => {
     const t = table("study,treatment,events,total\nS,a,10,50\nS,b,20,50\nS,c,30,60");
     const { studies } = nmaStudiesFromTable(t);
