@@ -143,13 +143,16 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
     const h = normaliseStudyHeader(raw);
     if (h === "") {
       const hasData = table.rows.some((r) => (r.cells[col] ?? "").trim() !== "");
-      if (hasData) throw new InputError(`column ${col + 1} has data but no header`, loc);
+      // R's write.csv writes the row names 1, 2, ... as a first column without a header: passed over
+      const rowNames = col === 0 && table.rows.every((r, i) => (r.cells[0] ?? "").trim() === String(i + 1));
+      if (hasData && !rowNames) throw new InputError(`column ${col + 1} has data but no header`, loc);
       return;
     }
     if (wantedSubgroup !== undefined && h === wantedSubgroup && !headings) {
       if (subgroup !== undefined) throw new InputError(`two columns are named "${options.subgroup}"`, { ...loc, field: raw });
       subgroup = col;
-      return;
+      // the same column may also be a moderator (--subgroup x --mods x)
+      if (!wantedMods.has(h)) return;
     }
     const mod = wantedMods.get(h);
     if (mod !== undefined) {

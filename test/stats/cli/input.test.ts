@@ -17,6 +17,18 @@ function table(csv: string, file = "t.csv"): StudyTable {
   };
 }
 
+describe("studyRowsFromTable: R's write.csv and options sharing a column", () => {
+  it("passes over R's row names (an unnamed first column 1, 2, ...), and refuses an unnamed column of anything else", () => {
+    const rows = studyRowsFromTable(table(`"",study,yi,vi\n1,A,0.1,0.02\n2,B,0.3,0.04`.replace(/"/g, "")));
+    expect(rows.map((r) => r.study)).toEqual(["A", "B"]);
+    expect(inputError(() => studyRowsFromTable(table(",study,yi,vi\nx,A,0.1,0.02\ny,B,0.3,0.04"))).message).toMatch(/column 1 has data but no header/);
+  });
+  it("one column can be both the subgroup and a moderator", () => {
+    const rows = studyRowsFromTable(table("study,yi,vi,g\nA,0.1,0.02,a\nB,0.3,0.04,b\nC,0.2,0.03,a"), { subgroup: "g", mods: ["g"] });
+    expect(rows.map((r) => [r.subgroup, r.moderators?.["g"]])).toEqual([["a", "a"], ["b", "b"], ["a", "a"]]);
+  });
+});
+
 describe("studyRowsFromTable: shapes and aliases", () => {
   it("reads the 2x2 table's four cells (metafor's ai, bi, ci, di; dat.bcg's tpos, tneg, cpos, cneg) as binary rows", () => {
     const expected = [
