@@ -161,6 +161,13 @@ describe("CSV without a mapping: columns by the names the common tools write", (
     const wos = "PT\tAU\tAF\tTI\tSO\tAB\tPY\tDI\tPM\nJ\tOkafor, A\tOkafor, Adaeze\tPrednisolone for uterine NK cells\tEXAMPLE IMMUNOLOGY\tA pilot.\t2018\t10.5555/ei.18\t29000002\n";
     expect(guessCsvMapping(wos)).toMatchObject({ title: "TI", authors: "AU", journal: "SO", year: "PY", doi: "DI", pmid: "PM", delimiter: "\t" });
     expect(parseSearchExport("csv", wos, "savedrecs.txt")[0]).toMatchObject({ title: "Prednisolone for uterine NK cells", pmid: "29000002", year: 2018 });
+    // Embase (and newer Scopus) separate "Surname I." authors by ", " (ASReview's embase.csv layout)
+    const embase = "Title,Author Names,Source,Abstract\nEndoscopic ultrasound in pancreatitis,\"Liu R., Adler D.G.\",Endosc Ultrasound 2014,An overview.\n";
+    expect(guessCsvMapping(embase)).toMatchObject({ authors: "Author Names", authorSeparator: ", " });
+    expect(parseSearchExport("csv", embase, "embase.csv")[0]?.authors).toEqual(["Liu R.", "Adler D.G."]);
+    // a single author, or "Surname, Given" names, are not split at the comma
+    expect(guessCsvMapping("Title,Authors\nA trial,\"Liu R.\"\n")?.authorSeparator).toBe(";");
+    expect(guessCsvMapping("Title,Authors\nA trial,\"Hansen, Maria\"\n")?.authorSeparator).toBe(";");
   });
 
   it("the summary names the columns taken: describeCsvMapping", () => {

@@ -79,9 +79,14 @@ export function guessCsvMapping(text: string): CsvMapping | null {
   if (mapping.authors !== undefined && second !== undefined) {
     const cell = second[names.indexOf(normaliseHeader(mapping.authors))] ?? "";
     if (!cell.includes(";") && / and /.test(cell)) mapping.authorSeparator = " and ";
+    // Embase and Scopus: "Liu R., Adler D.G." (surname, initials with full stops, ", " between authors)
+    else if (!cell.includes(";") && INITIALS_LIST.test(cell.trim())) mapping.authorSeparator = ", ";
   }
   return CsvMappingSchema.parse(mapping);
 }
+
+/** Authors written "Surname I.J." and separated by ", " (Embase's and Scopus's CSV). */
+const INITIALS_LIST = /^[^,;]+ (?:\p{Lu}\.-?)+(?:, [^,;]+ (?:\p{Lu}\.-?)+)+$/u;
 
 /** The mapping as the user would write it (--map): field=column pairs. */
 export function describeCsvMapping(m: CsvMapping): string {
