@@ -170,6 +170,12 @@ function rplType(r: PatientRecord): { type: Diagnosis["type"]; note?: string } {
 // ---------------------------------------------------------------------------------------------------------------
 // APS (Sydney criteria, Miyakis 2006)
 
+/**
+ * A TSH below this is suppressed in any assay's reference range (a Decidua rule: below the lower limit of every
+ * laboratory's range; abnormal TSH → free T4, ESHRE): thyroid function to clarify, never "normal".
+ */
+export const TSH_SUPPRESSED_BELOW = 0.1;
+
 function readApl(t: AplTest): AplReading[] {
   const out: AplReading[] = [];
   if (t.lupusAnticoagulant !== undefined)
@@ -240,7 +246,7 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, co
   const otherCauses: string[] = [];
   if (w.uterineAnatomy?.result === "abnormal") otherCauses.push("uterine anomaly");
   if (w.karyotypeFemale?.result === "abnormal" || w.karyotypeMale?.result === "abnormal") otherCauses.push("parental chromosomal abnormality");
-  if (w.thyroid !== undefined && tshCut !== null && exceeds(w.thyroid.tsh.value, tshCut)) otherCauses.push("thyroid dysfunction");
+  if (w.thyroid !== undefined && ((tshCut !== null && exceeds(w.thyroid.tsh.value, tshCut)) || w.thyroid.tsh.value < TSH_SUPPRESSED_BELOW)) otherCauses.push("thyroid dysfunction");
   if (consecutive >= 3) {
     if (otherCauses.length === 0) criteria.push(`${consecutive} consecutive unexplained losses before 10 weeks`);
     else notes.push(`${consecutive} consecutive early losses do not count as the Sydney clinical criterion while ${otherCauses.join(" and ")} may explain them`);
@@ -345,10 +351,16 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
   if (th === undefined) items.push(wi(thBase, { status: "missing", detail: "TSH not recorded" }));
   else {
     const tshCut = config.cutOffs.tsh;
-    const high = tshCut !== null && exceeds(th.tsh.value, tshCut);
+    const raised = tshCut !== null && exceeds(th.tsh.value, tshCut);
+    const suppressed = th.tsh.value < TSH_SUPPRESSED_BELOW;
+    const high = raised || suppressed;
     const tpoLimit = th.tpoAb?.upperLimit ?? config.cutOffs.tpoAb?.value;
     const tpoPos = th.tpoAb !== undefined && tpoLimit !== undefined && th.tpoAb.value > tpoLimit;
-    const parts = [`TSH ${th.tsh.value} mU/L${tshCut !== null ? ` (${high ? "above" : "within"} ${tshCut.value} mU/L)` : ""}`];
+    const parts = [
+      suppressed
+        ? `TSH ${th.tsh.value} mU/L (suppressed: below ${TSH_SUPPRESSED_BELOW} mU/L, under every laboratory's range; Decidua rule)`
+        : `TSH ${th.tsh.value} mU/L${tshCut !== null ? ` (${raised ? "above" : "within"} ${tshCut.value} mU/L)` : ""}`,
+    ];
     if (th.tpoAb !== undefined) parts.push(`TPO antibodies ${th.tpoAb.value} kU/L (${tpoPos ? "positive" : "negative"})`);
     else parts.push("TPO antibodies not recorded");
     const it: WorkupItem = wi(thBase, { status: high ? "abnormal" : th.tpoAb === undefined ? "incomplete" : "normal", detail: parts.join("; ") });

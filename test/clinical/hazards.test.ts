@@ -582,4 +582,17 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const apart = { ...rec, losses: [{ date: "2024-05-01", gestationalWeek: 7, kind: "clinical" }, { date: "2024-06-24", gestationalWeek: 8, kind: "clinical" }, ...rec.losses.slice(1)] };
     expect(assess(apart).warnings.join(" ")).not.toMatch(/Pregnancy history/);
   });
+  it("H65 a suppressed TSH is thyroid dysfunction to clarify, never normal", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as { workup: { thyroid: { tsh: { value: number; unit: string } } } };
+    const at = (value: number) => assess({ ...rec, workup: { ...rec.workup, thyroid: { ...rec.workup.thyroid, tsh: { value, unit: "mU/L" } } } });
+    expect(at(1.6).diagnosis.workup.find((w) => w.id === "thyroid")?.status).toBe("normal");
+    expect(at(0.1).diagnosis.workup.find((w) => w.id === "thyroid")?.status).toBe("normal");
+    const low = at(0.01);
+    const item = low.diagnosis.workup.find((w) => w.id === "thyroid");
+    expect(item?.status).toBe("abnormal");
+    expect(item?.detail).toMatch(/^TSH 0\.01 mU\/L \(suppressed: below 0\.1 mU\/L, under every laboratory's range; Decidua rule\).*repeat TSH with free T4\/T3/);
+    expect(low.diagnosis.causes.map((c) => c.id)).toContain("thyroid-dysfunction");
+    expect(low.therapies.lit.status).toBe("premature");
+    expect(low.therapies.lit.missing.map((m) => m.id)).toContain("thyroid-follow-up");
+  });
 });
