@@ -10,7 +10,7 @@ import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type Verdi
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { ageOn } from "./dates.js";
-import { checkRecordOn, overlappingPregnancies, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
+import { checkRecordOn, overlappingPregnancies, pregnancyDatingConflict, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
 import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
@@ -127,6 +127,8 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
   if (pastTerm !== null) a.warnings.push(pastTerm.text);
   const ended = pregnancyEndedByOutcome(r);
   if (ended !== null) a.warnings.push(ended.text);
+  const dating = pregnancyDatingConflict(r.currentPregnancy, opts.today);
+  if (dating !== null) a.warnings.push(dating.text);
   const overlap = overlappingPregnancies(r);
   if (overlap !== null) a.warnings.push(overlap.text);
   if (r.id !== undefined) a.patientId = r.id;

@@ -760,6 +760,23 @@ export function pregnancyEndedByOutcome(
   };
 }
 
+/** Weeks by which a recorded gestational week may differ from the last menstrual period's before the two are said to conflict. */
+export const DATING_CONFLICT_WEEKS = 2;
+
+/**
+ * A current pregnancy whose recorded gestational week is more than DATING_CONFLICT_WEEKS ahead of its last menstrual
+ * period on the assessment date. The recorded week carries no date, so it falls behind the period's count as time
+ * passes; ahead of it, one of the two is wrong. The rules read the last menstrual period; the clinician corrects one.
+ */
+export function pregnancyDatingConflict(cp: { lastMenstrualPeriod?: string | undefined; gestationalWeek?: number | undefined } | undefined, today: string): { text: string } | null {
+  if (cp?.lastMenstrualPeriod === undefined || cp.gestationalWeek === undefined) return null;
+  const byLmp = daysBetween(cp.lastMenstrualPeriod, today) / 7;
+  if (cp.gestationalWeek - byLmp <= DATING_CONFLICT_WEEKS) return null;
+  return {
+    text: `Current pregnancy: the recorded gestational week (${cp.gestationalWeek}) and the last menstrual period (${cp.lastMenstrualPeriod}: ${Math.floor(byLmp)} weeks on ${today}) disagree; the rules read the last menstrual period: correct the one that is wrong (a dating scan decides).`,
+  };
+}
+
 /** Days by which a pregnancy's start, from its end date less its gestational age, may precede the previous end (dating error). */
 export const PREGNANCY_OVERLAP_SLACK_DAYS = 14;
 

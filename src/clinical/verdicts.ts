@@ -569,7 +569,9 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   // 5. a protocol that starts before conception, for a patient who is pregnant
   const protocol = def.protocol(ctx.config);
   if (protocol.starts === "before-conception" && r.currentPregnancy !== undefined) {
-    const week = r.currentPregnancy.gestationalWeek;
+    // the week every rule reads: from the last menstrual period when it is recorded, else the recorded week
+    const current = currentGestationalWeek(r.currentPregnancy, ctx.today);
+    const week = current === undefined ? undefined : Math.floor(current);
     reasons.push(`The protocol starts before conception (${protocol.name}); the patient is already pregnant${week !== undefined ? ` (${week} weeks)` : ""}, so it cannot be followed in this pregnancy.`);
     findings.push({ id: "current-pregnancy", label: "Current pregnancy", value: week ?? "pregnant", unit: week !== undefined ? "weeks" : null, cutOff: "not pregnant at the start", source: spec.criteria, role: "against", reading: reasons[reasons.length - 1]! });
     return verdict(def, "not-indicated", "timing-mismatch", reasons[0]!, base, rest());

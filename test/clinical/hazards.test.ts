@@ -595,4 +595,14 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(low.therapies.lit.status).toBe("premature");
     expect(low.therapies.lit.missing.map((m) => m.id)).toContain("thyroid-follow-up");
   });
+  it("H66 a recorded gestational week ahead of the last menstrual period is flagged, and every rule reads the period's week", () => {
+    const rec = vignette("v16-pregnant-bleeding") as { currentPregnancy: Record<string, unknown> };
+    // LMP 2025-01-01 is 6 weeks on 2025-02-15; a recorded week of 20 cannot be
+    const a = assess({ ...rec, currentPregnancy: { ...rec.currentPregnancy, gestationalWeek: 20 } });
+    expect(a.warnings.join(" ")).toMatch(/Current pregnancy: the recorded gestational week \(20\) and the last menstrual period \(2025-01-01: 6 weeks on 2025-02-15\) disagree/);
+    expect(a.therapies.lit.reasons[0]).toMatch(/already pregnant \(6 weeks\)/);
+    expect(a.therapies.progesterone.status).toBe("recommended");
+    // a week recorded earlier falls behind the period's count: no conflict
+    expect(assess({ ...rec, currentPregnancy: { ...rec.currentPregnancy, gestationalWeek: 5 } }).warnings.join(" ")).not.toMatch(/disagree/);
+  });
 });
