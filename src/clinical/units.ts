@@ -69,3 +69,14 @@ export function toCanonical(f: UnitFamily, value: number, unit: string): number 
 export function roundTo(value: number, step: number): number {
   return Math.round(value / step) * step;
 }
+
+/**
+ * eGFR of a woman from serum creatinine by the CKD-EPI 2021 equation without race (Inker LA et al., N Engl J Med
+ * 2021;385:1737-49): 142 x min(Scr/0.7, 1)^-0.241 x max(Scr/0.7, 1)^-1.200 x 0.9938^age x 1.012, Scr in mg/dL
+ * (creatinine in µmol/L / 88.42), in mL/min/1.73 m². Decidua's patients are women; the male constants are not used.
+ */
+export function ckdEpi2021Female(creatinineUmolPerL: number, age: number): number {
+  const scr = creatinineUmolPerL / 88.42;
+  const r = scr / 0.7;
+  return 142 * Math.min(r, 1) ** -0.241 * Math.max(r, 1) ** -1.2 * 0.9938 ** age * 1.012;
+}

@@ -12,6 +12,7 @@ import type { ImmuneFinding, ImmuneMarkerId } from "./immune.js";
 import type { PatientRecord } from "./record.js";
 import { CITATIONS, type Citation, type GuidelinePosition } from "./sources.js";
 import { VERDICT_STATUSES, type ReasonKind, type VerdictStatus } from "./status.js";
+import { ckdEpi2021Female } from "./units.js";
 import type { TherapyDefinition } from "./therapies/definition.js";
 
 export { VERDICT_STATUSES };
@@ -362,6 +363,13 @@ export const IGA_DEFICIENCY_G_PER_L = 0.07;
 
 export function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["severity"], why: string): SafetyCheck {
   const e = ctx.r.safety.egfr;
+  const scr = ctx.r.safety.creatinine;
+  if (e === undefined && scr !== undefined && ctx.r.age !== undefined) {
+    // only a creatinine: the eGFR from it (CKD-EPI 2021, a woman of the recorded age), said as such
+    const value = Math.round(ckdEpi2021Female(scr.value, ctx.r.age));
+    const from = `eGFR ${value} mL/min/1.73m² from creatinine ${scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""}, age ${ctx.r.age} (CKD-EPI 2021, Inker 2021)`;
+    return { id: "kidney-function", label: "Kidney function (eGFR)", status: value < min ? "problem" : "ok", severity, detail: value < min ? `${from}: below ${min}: ${why}` : from, source: "CKD-EPI 2021 (Inker 2021)" };
+  }
   if (e === undefined) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: "eGFR not recorded: check before starting", source: CITATIONS.decidua.label, test: "Kidney function (eGFR)" };
   return {
     id: "kidney-function",

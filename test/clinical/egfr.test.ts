@@ -1,0 +1,37 @@
+/**
+ * CKD-EPI 2021 (Inker 2021, race-free, female constants) checked against the equation evaluated by hand, and the
+ * kidney-function check of tacrolimus and IVIG reading a creatinine when no eGFR is recorded (hazard H67).
+ */
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { assessPatient } from "../../src/clinical/index.js";
+import { ckdEpi2021Female } from "../../src/clinical/units.js";
+import { VIGNETTES, readJson } from "./helpers.js";
+
+describe("CKD-EPI 2021 (female)", () => {
+  it("matches the equation by hand on both sides of kappa (0.7 mg/dL)", () => {
+    // 0.8 mg/dL, 35 years: 142 x 1 x (0.8/0.7)^-1.2 x 0.9938^35 x 1.012
+    expect(ckdEpi2021Female(0.8 * 88.42, 35)).toBeCloseTo(142 * (0.8 / 0.7) ** -1.2 * 0.9938 ** 35 * 1.012, 10);
+    expect(ckdEpi2021Female(0.8 * 88.42, 35)).toBeCloseTo(98.48, 1);
+    // 0.5 mg/dL, 30 years: the alpha branch
+    expect(ckdEpi2021Female(0.5 * 88.42, 30)).toBeCloseTo(142 * (0.5 / 0.7) ** -0.241 * 0.9938 ** 30 * 1.012, 10);
+    // 4.0 mg/dL, 35 years: severe impairment
+    expect(Math.round(ckdEpi2021Female(4 * 88.42, 35))).toBe(14);
+  });
+});
+
+describe("H67 a recorded creatinine is read when no eGFR is recorded", () => {
+  it("H67 tacrolimus and IVIG read the eGFR from a recorded creatinine (CKD-EPI 2021) instead of calling it not recorded", () => {
+    const rec = readJson(join(VIGNETTES, "v05-peripheral-nk-raised.json")) as { age: number; safety: Record<string, unknown> };
+    const { egfr: _e, ...noEgfr } = rec.safety;
+    const at = (value: number, unit: string) => assessPatient({ ...rec, safety: { ...noEgfr, creatinine: { value, unit } } }, { today: "2025-02-15" });
+    const high = at(4, "mg/dL");
+    const check = high.therapies.tacrolimus.safetyChecks.find((c) => c.id === "kidney-function");
+    expect(check?.status).toBe("problem");
+    expect(check?.detail).toMatch(/^eGFR \d+ mL\/min\/1\.73m² from creatinine 353\.68 µmol\/L \(entered 4 mg\/dL\), age \d+ \(CKD-EPI 2021, Inker 2021\): below 60/);
+    expect(high.therapies.tacrolimus.status).toBe("contraindicated");
+    expect(high.therapies.ivig.safetyChecks.find((c) => c.id === "kidney-function")?.status).toBe("problem");
+    const normal = at(62, "µmol/L").therapies.tacrolimus.safetyChecks.find((c) => c.id === "kidney-function");
+    expect(normal?.status).toBe("ok");
+  });
+});
