@@ -128,6 +128,9 @@ describe("clinic", () => {
     await fill("record.workup.antiphospholipid.0.aclIgM.value", "3");
     await fill("record.workup.antiphospholipid.0.b2gpiIgG.value", "2");
     await fill("record.workup.antiphospholipid.0.b2gpiIgM.value", "2");
+    // anti-β2GPI is read against the laboratory's 99th percentile (without it the panel is incomplete, H61)
+    await fill("record.workup.antiphospholipid.0.b2gpiIgG.percentile99", "20");
+    await fill("record.workup.antiphospholipid.0.b2gpiIgM.percentile99", "20");
     // Immune panel: elevated uterine NK.
     await fill("record.immune.uterineNk.value", "11.5");
     await fill("record.immune.peripheralNk.value", "10");
