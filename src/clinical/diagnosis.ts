@@ -406,10 +406,14 @@ export function aplPositives(aps: ApsAssessment): string[] {
   return out;
 }
 
-function causesFrom(items: WorkupItem[], aps: ApsAssessment): Cause[] {
+function causesFrom(items: WorkupItem[], aps: ApsAssessment, lossCount: number): Cause[] {
   const causes: Cause[] = [];
   const item = (id: WorkupItemId) => items.find((i) => i.id === id);
   if (aps.met) causes.push({ id: "aps", label: "Antiphospholipid syndrome", detail: `Sydney criteria met: ${aplPositives(aps).join("; ")} (persistent ≥ 12 weeks); ${aps.clinical.criteria.join("; ")}` });
+  // persistent antibodies with three or more losses: the population ESHRE treats with heparin + aspirin, whether or
+  // not the losses meet the Sydney clinical criterion
+  else if (aps.laboratory === "persistent" && lossCount >= 3)
+    causes.push({ id: "aps", label: "Persistent antiphospholipid antibodies with three or more losses (Sydney laboratory criteria)", detail: `${aplPositives(aps).join("; ")} (persistent ≥ 12 weeks); ${lossCount} losses (ESHRE 2017: heparin + aspirin)` });
   const ua = item("uterine-anatomy");
   if (ua?.status === "abnormal") causes.push({ id: "uterine-anomaly", label: "Uterine anomaly", detail: ua.detail });
   for (const id of ["karyotype-female", "karyotype-male"] as const) {
@@ -465,7 +469,7 @@ export function diagnose(r: PatientRecord, config: ClinicConfig): Diagnosis {
     type: t.type,
     rif: assessRif(r),
     aps,
-    causes: causesFrom(workup, aps),
+    causes: causesFrom(workup, aps, counted.length),
     workup,
     missingWorkup,
     workupComplete: missingWorkup.length === 0,

@@ -605,4 +605,24 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     // a week recorded earlier falls behind the period's count: no conflict
     expect(assess({ ...rec, currentPregnancy: { ...rec.currentPregnancy, gestationalWeek: 5 } }).warnings.join(" ")).not.toMatch(/disagree/);
   });
+  it("H68 a guideline position is cited only for the population it covers: obstetric APS, laboratory APS with three losses, and refractory APS", () => {
+    // obstetric APS by a fetal death at 30 weeks, no loss before 24 weeks: never ESHRE's three-loss position
+    const late = assess(vignette("v78-aps-fetal-death-30-weeks-only")).therapies["lmwh-aspirin"];
+    expect(late.status).toBe("protocol-eligible");
+    expect(late.headline).toMatch(/obstetric APS \(fetal death at 30 weeks/);
+    expect(late.headline).not.toMatch(/APS with 0 losses/);
+    expect(late.citedGuidelines?.map((g) => g.body)).toEqual(["ACR"]);
+    // laboratory APS with three losses: ESHRE's population; an explanation for the immunotherapy ladder
+    const lab = vignette("v79-laboratory-aps-three-losses-one-at-11-weeks") as { losses: { treatedWith?: string[] }[] };
+    const a = assess(lab);
+    expect(a.therapies["lmwh-aspirin"].status).toBe("recommended");
+    expect(a.therapies["lmwh-aspirin"].headline).toMatch(/laboratory APS with 3 losses: guideline-supported \(ESHRE 2017\)$/);
+    expect(a.therapies.lit.reasonKind).toBe("explained-by-other-cause");
+    expect(a.therapies.hydroxychloroquine.status).toBe("not-indicated");
+    // a loss on heparin + aspirin: ACR's refractory position is for obstetric APS, so HCQ is protocol-eligible, not recommended
+    const refractory = { ...lab, losses: lab.losses.map((l, i) => (i === lab.losses.length - 1 ? { ...l, treatedWith: ["lmwh-aspirin"] } : l)) };
+    const hcq = assess(refractory).therapies.hydroxychloroquine;
+    expect(hcq.status).toBe("protocol-eligible");
+    expect(hcq.reasons[0]).toMatch(/short of obstetric APS .*does not speak for her/);
+  });
 });

@@ -1,7 +1,7 @@
 /** Hydroxychloroquine: refractory obstetric APS (ACR 2020); outside APS, the HCQ RCT in unexplained recurrent miscarriage. */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
-import { blockingSafety, causeFinding, cited, egfrCheck, positionText, flag, immunotherapyVerdict, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { blockingSafety, causeFinding, cited, egfrCheck, positionText, flag, immunotherapyVerdict, RESEARCH_MEANING, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -19,13 +19,24 @@ const PROTOCOL: Protocol = {
 function rule(ctx: RuleContext): VerdictCore {
   const { r, dx } = ctx;
   const safetyChecks = hydroxychloroquine.safetyChecks(ctx);
-  if (dx.aps.met) {
+  // APS by the Sydney criteria, or persistent antibodies with three or more losses (ESHRE's heparin + aspirin
+  // population): not unexplained RPL, so never the trial of unexplained RPL below
+  const apsCause = dx.causes.find((c) => c.id === "aps");
+  if (apsCause !== undefined) {
     const blocking = blockingSafety(safetyChecks);
     const base = { safetyChecks, coInterventions: [{ therapy: "lmwh-aspirin" as const, label: "LMWH + low-dose aspirin", note: "HCQ is added to, not substituted for, standard APS treatment" }], criteriaSource: ["ACR 2020 (refractory obstetric APS)"] };
-    const aps = causeFinding(dx.causes.find((c) => c.id === "aps")!);
+    const aps = causeFinding(apsCause);
     aps.role = "supports";
     if (blocking.length > 0) return safetyVerdict(hydroxychloroquine, base, blocking);
     const refractory = r.losses.filter((l) => l.treatedWith.includes("lmwh-aspirin"));
+    if (refractory.length > 0 && !dx.aps.met) {
+      const reasons = [
+        `Persistent antiphospholipid antibodies with ${refractory.length} loss(es) despite LMWH + aspirin, short of obstetric APS (the Sydney clinical criterion is not met): ACR 2020's position on hydroxychloroquine is for refractory obstetric APS, so it does not speak for her.`,
+        `${positionText(GUIDELINE_POSITIONS.acrRefractoryHcq)}.`,
+      ];
+      const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin` };
+      return verdict(hydroxychloroquine, "protocol-eligible", "criteria-met", reasons[0]!, base, { reasons, unmet: ["Obstetric APS (Sydney clinical criterion), the population of ACR 2020's position"], findings: [aps, f], missing: [], researchNote: `${reasons[0]} ${RESEARCH_MEANING}`, citedGuidelines: cited(1, GUIDELINE_POSITIONS.acrRefractoryHcq) });
+    }
     if (refractory.length > 0) {
       const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${positionText(GUIDELINE_POSITIONS.acrRefractoryHcq)}.`];
       const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin (refractory obstetric APS)` };
