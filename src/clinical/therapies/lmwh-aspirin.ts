@@ -1,7 +1,7 @@
 /** Heparin (LMWH) + low-dose aspirin: APS (ESHRE 2017, ACR 2020); hereditary thrombophilia (ESHRE 2017, ALIFE2). */
 import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
-import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
+import { CITATIONS, GUIDELINE_POSITIONS, type GuidelinePosition } from "../sources.js";
 import { allergy, causeFinding, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
@@ -44,6 +44,20 @@ function rule(ctx: RuleContext): VerdictCore {
   return verdict(lmwhAspirin, "not-indicated", "timing-mismatch", reason, base, { reasons, unmet: v.unmet, findings: [current, ...v.findings], missing: v.missing, ...(citedGuidelines !== undefined ? { citedGuidelines } : {}) });
 }
 
+/**
+ * An APS verdict from the guideline positions that cover this patient: every one cited in the second reason;
+ * `recommended` when those the status rests on (`support`, default all) give guideline support (guidelineSupport,
+ * H47), otherwise `protocol-eligible` with the reason why not.
+ */
+function positionedVerdict(ctx: RuleContext, base: BaseParts, what: string, reason: string, findings: VerdictFinding[], positions: readonly GuidelinePosition[], support: readonly GuidelinePosition[] = positions): VerdictCore {
+  const reasons = [reason, positions.map((g) => `${positionText(g)}.`).join(" ")];
+  const parts = { reasons, unmet: [], findings, missing: [], citedGuidelines: cited(1, ...positions) };
+  const s = guidelineSupport(ctx, lmwhAspirin.id, support);
+  if (s.note === null) return verdict(lmwhAspirin, "recommended", "guideline-supported", `${what}: guideline-supported (${support.map((g) => `${g.body} ${g.year ?? ""}`.trim()).join(", ")})`, base, parts);
+  reasons.push(s.note);
+  return verdict(lmwhAspirin, "protocol-eligible", "criteria-met", `${what}: ${s.note}`, base, { ...parts, researchNote: `${s.note} ${RESEARCH_MEANING}` });
+}
+
 function apsRule(ctx: RuleContext): VerdictCore {
   const { dx } = ctx;
   const def = lmwhAspirin;
@@ -67,21 +81,12 @@ function apsRule(ctx: RuleContext): VerdictCore {
     // ESHRE's position covers laboratory APS with three or more losses, whether or not the losses also meet the Sydney
     // clinical criterion (consecutive, before 10 weeks)
     if (dx.lossCount >= 3) {
-      const reasons = [
-        dx.aps.met
-          ? `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${dx.aps.clinical.criteria.join("; ")}.`
-          : `Persistent antiphospholipid antibodies (Sydney laboratory criteria): ${aplPositives(dx.aps).join("; ")}, with ${dx.lossCount} losses before 24 weeks (the Sydney clinical criterion is not met: ${dx.aps.clinical.note !== undefined ? dx.aps.clinical.note : "the losses are not three consecutive ones before 10 weeks and none is a recorded fetal death from 10 weeks"}).`,
-        "",
-      ];
+      const reason = dx.aps.met
+        ? `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${dx.aps.clinical.criteria.join("; ")}.`
+        : `Persistent antiphospholipid antibodies (Sydney laboratory criteria): ${aplPositives(dx.aps).join("; ")}, with ${dx.lossCount} losses before 24 weeks (the Sydney clinical criterion is not met: ${dx.aps.clinical.note ?? "the losses are not three consecutive ones before 10 weeks and none is a recorded fetal death from 10 weeks"}).`;
       // ACR's position is on obstetric APS (the clinical criteria met): it speaks for her only then
       const positions = dx.aps.met ? [GUIDELINE_POSITIONS.eshreAps3, GUIDELINE_POSITIONS.acrApsStandard] : [GUIDELINE_POSITIONS.eshreAps3];
-      reasons[1] = positions.map((g) => `${positionText(g)}.`).join(" ");
-      const parts = { reasons, unmet: [], findings: [aplFinding, lossF], missing: [], citedGuidelines: cited(1, ...positions) };
-      const support = guidelineSupport(ctx, def.id, positions);
-      const what = dx.aps.met ? "APS" : "laboratory APS";
-      if (support.note === null) return verdict(def, "recommended", "guideline-supported", `${what} with ${dx.lossCount} losses: guideline-supported (${dx.aps.met ? "ESHRE 2017, ACR 2020" : "ESHRE 2017"})`, base, parts);
-      reasons.push(support.note);
-      return verdict(def, "protocol-eligible", "criteria-met", `${what} with ${dx.lossCount} losses: ${support.note}`, base, { ...parts, researchNote: `${support.note} ${RESEARCH_MEANING}` });
+      return positionedVerdict(ctx, base, `${dx.aps.met ? "APS" : "laboratory APS"} with ${dx.lossCount} losses`, reason, [aplFinding, lossF], positions);
     }
     if (dx.aps.met && dx.aps.clinical.criteria.some((c) => !c.includes("consecutive"))) {
       // obstetric APS by a later criterion (a fetal death from 10 weeks, a preterm birth for pre-eclampsia or placental
@@ -91,12 +96,8 @@ function apsRule(ctx: RuleContext): VerdictCore {
       lossF.role = "context";
       // with two losses ESHRE's two-loss position speaks for her too, beside ACR's (conflicts side by side)
       const positions = dx.lossCount === 2 ? [GUIDELINE_POSITIONS.acrApsStandard, GUIDELINE_POSITIONS.eshreAps2] : [GUIDELINE_POSITIONS.acrApsStandard];
-      const reasons = [`Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${criterion}.`, positions.map((g) => `${positionText(g)}.`).join(" ")];
-      const parts = { reasons, unmet: [], findings: [aplFinding, lossF], missing: [], citedGuidelines: cited(1, ...positions) };
-      const support = guidelineSupport(ctx, def.id, [GUIDELINE_POSITIONS.acrApsStandard]);
-      if (support.note === null) return verdict(def, "recommended", "guideline-supported", `obstetric APS (${criterion}): guideline-supported (ACR 2020)`, base, parts);
-      reasons.push(support.note);
-      return verdict(def, "protocol-eligible", "criteria-met", `obstetric APS (${criterion}): ${support.note}`, base, { ...parts, researchNote: `${support.note} ${RESEARCH_MEANING}` });
+      // the status rests on ACR's position; ESHRE's two-loss point is cited beside it
+      return positionedVerdict(ctx, base, `obstetric APS (${criterion})`, `Antiphospholipid syndrome (Sydney criteria): ${aplPositives(dx.aps).join("; ")}; ${criterion}.`, [aplFinding, lossF], positions, [GUIDELINE_POSITIONS.acrApsStandard]);
     }
     lossF.role = "context";
     if (dx.lossCount >= 2 && dx.aps.clinical.mechanismPending.length > 0) {
