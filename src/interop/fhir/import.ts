@@ -668,33 +668,31 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   // check reads them); any statement at all means the EHR keeps a list, so none active is "none"
   let medicationStatements = 0;
   const medications: { name: string; dose?: string; since?: string }[] = [];
-  const readMedication = (m: MedicationStatement) => {
+  // a statement or an order: its medication (the concept's text, else a display, else the reference's display), kept
+  // unless `notCurrent` says why it is not a current medication; the dose from the first dosage text
+  const readMedicationEntry = (m: MedicationStatement | MedicationRequest, notCurrent: string | null, what: string, dosage: readonly { text?: unknown }[] | undefined, since: string | undefined) => {
     medicationStatements++;
     const med = resolve(m.medicationReference?.reference) as { code?: CodeableConcept } | undefined;
     const concept = m.medicationCodeableConcept ?? med?.code;
     const name = concept?.text ?? concept?.coding?.find((c) => c.display !== undefined)?.display ?? m.medicationReference?.display;
-    if (m.status !== "active") return skip(ctx, m, concept, `medication with status "${m.status}": not a current medication`);
-    if (name === undefined || name.trim() === "") return skip(ctx, m, concept, "an active medication without a name (text or display): check it against the interactions by hand");
-    const dose = (m as { dosage?: { text?: string }[] }).dosage?.find((d) => typeof d.text === "string" && d.text.trim() !== "")?.text;
-    const since = dateOf(m.effectiveDateTime, m.effectivePeriod?.start);
+    if (notCurrent !== null) return skip(ctx, m, concept, notCurrent);
+    if (name === undefined || name.trim() === "") return skip(ctx, m, concept, `an active ${what} without a name (text or display): check it against the interactions by hand`);
+    const dose = dosage?.find((d): d is { text: string } => typeof d.text === "string" && d.text.trim() !== "")?.text;
     medications.push({ name: name.trim(), ...(dose !== undefined ? { dose: dose.trim() } : {}), ...(since !== undefined ? { since } : {}) });
     ctx.provenance["medications"] = ref(m);
   };
+  const readMedication = (m: MedicationStatement) =>
+    readMedicationEntry(m, m.status === "active" ? null : `medication with status "${m.status}": not a current medication`, "medication", (m as { dosage?: { text?: unknown }[] }).dosage, dateOf(m.effectiveDateTime, m.effectivePeriod?.start));
   // the EHR's medication orders (Synthea writes medications as MedicationRequest only): an active or on-hold order
   // is a current medication; a proposal is not
-  const readMedicationRequest = (m: MedicationRequest) => {
-    medicationStatements++;
-    const med = resolve(m.medicationReference?.reference) as { code?: CodeableConcept } | undefined;
-    const concept = m.medicationCodeableConcept ?? med?.code;
-    const name = concept?.text ?? concept?.coding?.find((c) => c.display !== undefined)?.display ?? m.medicationReference?.display;
-    if (m.status !== "active" && m.status !== "on-hold") return skip(ctx, m, concept, `medication order with status "${m.status}": not a current medication`);
-    if (m.intent === "proposal") return skip(ctx, m, concept, "a proposed medication (intent proposal): not a current medication");
-    if (name === undefined || name.trim() === "") return skip(ctx, m, concept, "an active medication order without a name (text or display): check it against the interactions by hand");
-    const dose = (m as { dosageInstruction?: { text?: string }[] }).dosageInstruction?.find((d) => typeof d.text === "string" && d.text.trim() !== "")?.text;
-    const since = dateOf(m.authoredOn);
-    medications.push({ name: name.trim(), ...(dose !== undefined ? { dose: dose.trim() } : {}), ...(since !== undefined ? { since } : {}) });
-    ctx.provenance["medications"] = ref(m);
-  };
+  const readMedicationRequest = (m: MedicationRequest) =>
+    readMedicationEntry(
+      m,
+      m.status !== "active" && m.status !== "on-hold" ? `medication order with status "${m.status}": not a current medication` : m.intent === "proposal" ? "a proposed medication (intent proposal): not a current medication" : null,
+      "medication order",
+      (m as { dosageInstruction?: { text?: unknown }[] }).dosageInstruction,
+      dateOf(m.authoredOn),
+    );
 
   /** The first pass's reader of every resource type Decidua reads, and of a server's OperationOutcome. */
   const readers: Record<ReadResourceType | "OperationOutcome", (r: AnyResource) => void> = {
