@@ -4,7 +4,7 @@
  * investigations are done, normal, abnormal or missing. A missing investigation is named, never assumed normal.
  * Pure: `today` is passed in.
  */
-import { exceeds, type ClinicConfig } from "./config.js";
+import { exceeds, type ClinicConfig, type CutOff } from "./config.js";
 import { addDays, daysBetween } from "./dates.js";
 import { LOSS_MECHANISM_LABELS, trimesterOf, type AplTest, type Loss, type LossMechanism, type Measured, type PatientRecord } from "./record.js";
 import { CITATIONS, type Citation } from "./sources.js";
@@ -168,13 +168,21 @@ function rplType(r: PatientRecord): { type: Diagnosis["type"]; note?: string } {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// APS (Sydney criteria, Miyakis 2006)
+// Thyroid
 
 /**
  * A TSH below this is suppressed in any assay's reference range (a Decidua rule: below the lower limit of every
  * laboratory's range; abnormal TSH → free T4, ESHRE): thyroid function to clarify, never "normal".
  */
 export const TSH_SUPPRESSED_BELOW = 0.1;
+
+/** How a TSH reads: above the clinic's cut-off (raised), below every laboratory's range (suppressed), or neither. */
+function tshReading(tsh: number, cut: CutOff | null): { raised: boolean; suppressed: boolean } {
+  return { raised: cut !== null && exceeds(tsh, cut), suppressed: tsh < TSH_SUPPRESSED_BELOW };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// APS (Sydney criteria, Miyakis 2006)
 
 function readApl(t: AplTest): AplReading[] {
   const out: AplReading[] = [];
@@ -246,7 +254,8 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, co
   const otherCauses: string[] = [];
   if (w.uterineAnatomy?.result === "abnormal") otherCauses.push("uterine anomaly");
   if (w.karyotypeFemale?.result === "abnormal" || w.karyotypeMale?.result === "abnormal") otherCauses.push("parental chromosomal abnormality");
-  if (w.thyroid !== undefined && ((tshCut !== null && exceeds(w.thyroid.tsh.value, tshCut)) || w.thyroid.tsh.value < TSH_SUPPRESSED_BELOW)) otherCauses.push("thyroid dysfunction");
+  const tsh = w.thyroid === undefined ? undefined : tshReading(w.thyroid.tsh.value, tshCut);
+  if (tsh !== undefined && (tsh.raised || tsh.suppressed)) otherCauses.push("thyroid dysfunction");
   if (consecutive >= 3) {
     if (otherCauses.length === 0) criteria.push(`${consecutive} consecutive unexplained losses before 10 weeks`);
     else notes.push(`${consecutive} consecutive early losses do not count as the Sydney clinical criterion while ${otherCauses.join(" and ")} may explain them`);
@@ -351,8 +360,7 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
   if (th === undefined) items.push(wi(thBase, { status: "missing", detail: "TSH not recorded" }));
   else {
     const tshCut = config.cutOffs.tsh;
-    const raised = tshCut !== null && exceeds(th.tsh.value, tshCut);
-    const suppressed = th.tsh.value < TSH_SUPPRESSED_BELOW;
+    const { raised, suppressed } = tshReading(th.tsh.value, tshCut);
     const high = raised || suppressed;
     const tpoLimit = th.tpoAb?.upperLimit ?? config.cutOffs.tpoAb?.value;
     const tpoPos = th.tpoAb !== undefined && tpoLimit !== undefined && th.tpoAb.value > tpoLimit;
