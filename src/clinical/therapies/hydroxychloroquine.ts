@@ -29,18 +29,18 @@ function rule(ctx: RuleContext): VerdictCore {
     aps.role = "supports";
     if (blocking.length > 0) return safetyVerdict(hydroxychloroquine, base, blocking);
     const refractory = r.losses.filter((l) => l.treatedWith.includes("lmwh-aspirin"));
-    if (refractory.length > 0 && !dx.aps.met) {
+    if (refractory.length > 0) {
+      const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin${dx.aps.met ? " (refractory obstetric APS)" : ""}` };
+      if (dx.aps.met) {
+        const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${positionText(GUIDELINE_POSITIONS.acrRefractoryHcq)}.`];
+        return verdict(hydroxychloroquine, "recommended", "guideline-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps, f], missing: [], citedGuidelines: cited(0, GUIDELINE_POSITIONS.acrRefractoryHcq) });
+      }
+      // laboratory APS: ACR's position is for refractory obstetric APS
       const reasons = [
         `Persistent antiphospholipid antibodies with ${refractory.length} loss(es) despite LMWH + aspirin, short of obstetric APS (the Sydney clinical criterion is not met): ACR 2020's position on hydroxychloroquine is for refractory obstetric APS, so it does not speak for her.`,
         `${positionText(GUIDELINE_POSITIONS.acrRefractoryHcq)}.`,
       ];
-      const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin` };
       return verdict(hydroxychloroquine, "protocol-eligible", "criteria-met", reasons[0]!, base, { reasons, unmet: ["Obstetric APS (Sydney clinical criterion), the population of ACR 2020's position"], findings: [aps, f], missing: [], researchNote: `${reasons[0]} ${RESEARCH_MEANING}`, citedGuidelines: cited(1, GUIDELINE_POSITIONS.acrRefractoryHcq) });
-    }
-    if (refractory.length > 0) {
-      const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${positionText(GUIDELINE_POSITIONS.acrRefractoryHcq)}.`];
-      const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin (refractory obstetric APS)` };
-      return verdict(hydroxychloroquine, "recommended", "guideline-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps, f], missing: [], citedGuidelines: cited(0, GUIDELINE_POSITIONS.acrRefractoryHcq) });
     }
     const reasons = ["APS without a loss on standard treatment: LMWH + low-dose aspirin first; hydroxychloroquine is considered when APS proves refractory (ACR 2020)."];
     return verdict(hydroxychloroquine, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps], missing: [] });
