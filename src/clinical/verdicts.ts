@@ -480,13 +480,18 @@ const EXPLAINING_CAUSES: readonly CauseId[] = ["aps", "uterine-anomaly", "parent
  * 1. a safety contraindication → contraindicated (safety);
  * 2. a cause this therapy does not treat, or every counted loss chromosomally explained → not-indicated
  *    (explained-by-other-cause);
+ * (a protocol that admits RIF, too few losses without it, and transfers that meet the RIF rule while the age is not
+ *    recorded → premature naming the age: an unrecorded age is never read as under 40);
  * 3. not RPL (fewer than 2 losses, no RIF) → not-indicated (pattern-mismatch);
  * 4. fewer qualifying losses than the protocol asks: not-indicated naming the protocol (pattern-mismatch when the
  *    losses are of a kind the protocol does not select, e.g. cervical insufficiency; otherwise
  *    criterion-not-completable); a primary-RPL-only trial for secondary RPL likewise;
- * 5. a pre-conception protocol for a patient already pregnant → not-indicated (timing-mismatch);
+ * 5. a pre-conception protocol for a patient already pregnant, or one given in pregnancy past its start week (by
+ *    the dated week, or by the least week a positive test implies) or in an ectopic pregnancy → not-indicated
+ *    (timing-mismatch);
  * 6. selecting markers measured and all within their cut-offs → not-indicated (marker-normal);
- * 7. a named investigation pending (work-up, thyroid follow-up, aPL repeat or conflict, selecting marker) →
+ * 7. a named investigation pending (work-up, thyroid follow-up, aPL repeat or conflict, a pre-treatment safety test
+ *    whose result can make the therapy harmful, selecting marker) →
  *    premature (investigation-pending / conflicting-results): never for a further loss;
  * 8. otherwise → protocol-eligible (criteria-met).
  */

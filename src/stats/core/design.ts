@@ -46,8 +46,9 @@ export function moderatorDesign(rows: readonly StudyRow[], indices: readonly num
       return value.trim();
     });
     // numbers, or numbers written with a decimal comma throughout (R's write.csv2, Excel in a comma locale)
-    const decimalComma = !raw.every((t) => NUMBER.test(t)) && raw.every((t) => NUMBER.test(t) || DECIMAL_COMMA.test(t)) && raw.every((t) => !t.includes("."));
-    if (raw.every((t) => NUMBER.test(t)) || decimalComma) {
+    const plain = raw.every((t) => NUMBER.test(t));
+    const decimalComma = !plain && raw.every((t) => (NUMBER.test(t) && !t.includes(".")) || DECIMAL_COMMA.test(t));
+    if (plain || decimalComma) {
       moderators.push({ name: mod, kind: "numeric" });
       names.push(mod);
       columns.push(Float64Array.from(raw, (t) => Number(decimalComma ? t.replace(",", ".") : t)));
