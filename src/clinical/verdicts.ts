@@ -368,7 +368,7 @@ export function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["
     // only a creatinine: the eGFR from it (CKD-EPI 2021, a woman of the recorded age), said as such
     const value = Math.round(ckdEpi2021Female(scr.value, ctx.r.age));
     const from = `eGFR ${value} mL/min/1.73m² from creatinine ${scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""}, age ${ctx.r.age} (CKD-EPI 2021, Inker 2021)`;
-    return { id: "kidney-function", label: "Kidney function (eGFR)", status: value < min ? "problem" : "ok", severity, detail: value < min ? `${from}: below ${min}: ${why}` : from, source: "CKD-EPI 2021 (Inker 2021)" };
+    return { id: "kidney-function", label: "Kidney function (eGFR)", status: value < min ? "problem" : "ok", severity, detail: value < min ? `${from}: below ${min}: ${why}` : from, source: CITATIONS.inker2021.label };
   }
   if (e === undefined) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: "eGFR not recorded: check before starting", source: CITATIONS.decidua.label, test: "Kidney function (eGFR)" };
   return {

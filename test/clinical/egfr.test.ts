@@ -1,5 +1,6 @@
 /**
- * CKD-EPI 2021 (Inker 2021, race-free, female constants) checked against the equation evaluated by hand, and the
+ * CKD-EPI 2021 (Inker 2021, race-free, female constants as kidney.org states them) checked against the equation evaluated
+ * by hand and a published worked example, and the
  * kidney-function check of tacrolimus and IVIG reading a creatinine when no eGFR is recorded (hazard H67).
  */
 import { join } from "node:path";
@@ -15,6 +16,8 @@ describe("CKD-EPI 2021 (female)", () => {
     expect(ckdEpi2021Female(0.8 * 88.42, 35)).toBeCloseTo(98.48, 1);
     // 0.5 mg/dL, 30 years: the alpha branch
     expect(ckdEpi2021Female(0.5 * 88.42, 30)).toBeCloseTo(142 * (0.5 / 0.7) ** -0.241 * 0.9938 ** 30 * 1.012, 10);
+    // a published worked example (creatinineclearancecalculator.net, CKD-EPI 2021): a woman of 55, 0.9 mg/dL, "about 76"
+    expect(ckdEpi2021Female(0.9 * 88.42, 55)).toBeCloseTo(75.5, 1);
     // 4.0 mg/dL, 35 years: severe impairment
     expect(Math.round(ckdEpi2021Female(4 * 88.42, 35))).toBe(14);
   });
