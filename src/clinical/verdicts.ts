@@ -44,9 +44,9 @@ export interface SafetyCheck {
   detail: string;
   source: string;
   /**
-   * For a check read from a test result (an infection screen, IgA, eGFR): the test to do before starting. While
-   * such a check with severity contraindication is unknown, the therapy is premature with this test pending: the
-   * check's answer can make it harmful, and an untested result is never read as negative.
+   * On a check read from a test result (an infection screen, IgA, eGFR) whose result is unknown: the test to do
+   * before starting. While such a check with severity contraindication is unknown, the therapy is premature with this
+   * test pending: the check's answer can make it harmful, and an untested result is never read as negative.
    */
   test?: string;
 }
@@ -286,13 +286,13 @@ export const SCREEN_DEFAULT: ScreenReading = { treated: "problem", immune: "ok" 
 
 /** An infection screen before a therapy: positive (and, by `reading`, treated) is a problem; not tested is unknown. */
 export function screen(id: string, label: string, v: string | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua, reading: ScreenReading = SCREEN_DEFAULT): SafetyCheck {
-  const test = label;
-  if (v === undefined || v === "not-tested") return { id, label, status: "unknown", severity, detail: "not tested: screen before starting", source: source.label, test };
-  if (v === "positive") return { id, label, status: "problem", severity, detail: problem, source: source.label, test };
-  if (v === "treated" && reading.treated === "problem") return { id, label, status: "problem", severity, detail: `${problem} (recorded as treated: a treated infection is still one)`, source: source.label, test };
+  // the test to do is named while the result is unknown (as the other test-based checks do)
+  if (v === undefined || v === "not-tested") return { id, label, status: "unknown", severity, detail: "not tested: screen before starting", source: source.label, test: label };
+  if (v === "positive") return { id, label, status: "problem", severity, detail: problem, source: source.label };
+  if (v === "treated" && reading.treated === "problem") return { id, label, status: "problem", severity, detail: `${problem} (recorded as treated: a treated infection is still one)`, source: source.label };
   if (v === "immune" && reading.immune === "unknown")
-    return { id, label, status: "unknown", severity, detail: `"immune" is not a result of this test: record negative or positive before starting`, source: source.label, test };
-  return { id, label, status: "ok", severity, detail: v, source: source.label, test };
+    return { id, label, status: "unknown", severity, detail: `"immune" is not a result of this test: record negative or positive before starting`, source: source.label, test: label };
+  return { id, label, status: "ok", severity, detail: v, source: source.label };
 }
 
 /**
