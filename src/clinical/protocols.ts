@@ -285,7 +285,9 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
     status: "scheduled",
     statusNote: provisional
       ? `Dated from the start; pregnancy steps are provisional, assuming conception in the cycle starting ${lmp ?? ""}.`
-      : "Dated from the start; steps tied to a pregnancy are dated once the pregnancy is recorded.",
+      : lmp !== undefined
+        ? "Dated from the start and from the recorded pregnancy."
+        : "Dated from the start; steps tied to a pregnancy are dated once the pregnancy is recorded.",
     steps,
     monitoring: p.monitoring,
     stopRules: p.stopRules,
@@ -294,6 +296,11 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
     sources: p.sources.map(citationText),
   };
   THERAPIES[therapy].followUp?.(plan, r, { ...opts, config });
-  if (windowNotes.length > 0) plan.statusNote = `${windowNotes.join(" ")} ${plan.statusNote}`;
+  // A required step whose window has passed cannot be given in this pregnancy: the plan is not "scheduled".
+  const missed = steps.filter((s) => s.status === "on-hold" && s.note === "window passed" && s.optional !== true);
+  if (plan.status === "scheduled" && missed.length > 0) {
+    plan.status = "reconsider";
+    plan.statusNote = `${windowNotes.join(" ")} ${missed.map((s) => s.label).join(", ")} cannot be given in this pregnancy as the protocol times it: reconsider the plan.`;
+  } else if (windowNotes.length > 0) plan.statusNote = `${windowNotes.join(" ")} ${plan.statusNote}`;
   return plan;
 }

@@ -625,4 +625,20 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(hcq.status).toBe("protocol-eligible");
     expect(hcq.reasons[0]).toMatch(/short of obstetric APS .*does not speak for her/);
   });
+  it("H69 a plan whose required step's window has passed is not 'scheduled'", () => {
+    // LMP 2024-12-01: the IVIG window (weeks 4-6) ended 2025-01-18, before the plan start
+    const late = planProtocol("ivig", parsePatientRecord({ losses: [], weight: { value: 60, unit: "kg" }, currentPregnancy: { lastMenstrualPeriod: "2024-12-01" } }), { start: "2025-02-10", today: "2025-02-10" });
+    expect(late.steps[0]).toMatchObject({ status: "on-hold", date: null });
+    expect(late.status).toBe("reconsider");
+    expect(late.statusNote).toMatch(/has passed at the plan start 2025-02-10.*IVIG infusion cannot be given in this pregnancy/);
+    expect(late.statusNote).not.toMatch(/dated once the pregnancy is recorded/);
+    // within the window the plan is scheduled and dated from the recorded pregnancy
+    const inTime = planProtocol("ivig", parsePatientRecord({ losses: [], weight: { value: 60, unit: "kg" }, currentPregnancy: { lastMenstrualPeriod: "2025-01-10" } }), { start: "2025-02-10", today: "2025-02-10" });
+    expect(inTime.status).toBe("scheduled");
+    expect(inTime.statusNote).toBe("Dated from the start and from the recorded pregnancy.");
+    // an optional step's passed window (LIT's pregnancy booster) leaves the plan scheduled
+    const lit = planProtocol("lit", parsePatientRecord({ losses: [], currentPregnancy: { lastMenstrualPeriod: "2024-12-01" } }), { start: "2025-02-10", today: "2025-02-10" });
+    expect(lit.steps.find((s) => s.id === "booster-pregnancy")).toMatchObject({ status: "on-hold", optional: true });
+    expect(lit.status).not.toBe("reconsider");
+  });
 });
