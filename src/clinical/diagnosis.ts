@@ -369,10 +369,16 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
         ? `TSH ${th.tsh.value} mU/L (suppressed: below ${TSH_SUPPRESSED_BELOW} mU/L, under every laboratory's range; Decidua rule)`
         : `TSH ${th.tsh.value} mU/L${tshCut !== null ? ` (${raised ? "above" : "within"} ${tshCut.value} mU/L)` : ""}`,
     ];
+    // free T4 has no cut-off of ours (assays' ranges differ): shown, to be read against the laboratory's range
+    if (th.freeT4 !== undefined) parts.push(`free T4 ${Number(th.freeT4.value.toPrecision(4))} pmol/L (read against the laboratory's reference range)`);
     if (th.tpoAb !== undefined) parts.push(`TPO antibodies ${th.tpoAb.value} kU/L (${tpoPos ? "positive" : "negative"})`);
     else parts.push("TPO antibodies not recorded");
     const it: WorkupItem = wi(thBase, { status: high ? "abnormal" : th.tpoAb === undefined ? "incomplete" : "normal", detail: parts.join("; ") });
-    if (high) it.detail += "; repeat TSH with free T4/T3 and TPO antibodies and treat thyroid dysfunction first";
+    if (high)
+      it.detail +=
+        th.freeT4 === undefined
+          ? "; repeat TSH with free T4/T3 and TPO antibodies and treat thyroid dysfunction first"
+          : "; clarify the thyroid dysfunction with the recorded free T4 (and T3, TPO antibodies) and treat it first";
     if (tpoPos && !high) it.detail += "; euthyroid with TPO antibodies: levothyroxine did not improve live birth (TABLET, T4LIFE)";
     const d = th.date ?? th.tsh.date;
     if (d !== undefined) it.date = d;
