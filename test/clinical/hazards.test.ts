@@ -597,7 +597,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     // a recorded free T4 is shown (in pmol/L, against the laboratory's range) and not asked for again
     const withT4 = assess({ ...rec, workup: { ...rec.workup, thyroid: { ...rec.workup.thyroid, tsh: { value: 0.01, unit: "mU/L" }, freeT4: { value: 2.1, unit: "ng/dL" } } } });
     const t4 = withT4.diagnosis.workup.find((w) => w.id === "thyroid")?.detail ?? "";
-    expect(t4).toMatch(/free T4 27\.0\d* pmol\/L \(read against the laboratory's reference range\)/);
+    expect(t4).toMatch(/free T4 27\.03 pmol\/L \(read against the laboratory's reference range\)/);
     expect(t4).toMatch(/clarify the thyroid dysfunction with the recorded free T4/);
     expect(t4).not.toMatch(/repeat TSH with free T4/);
     expect(withT4.therapies.lit.status).toBe("premature");
