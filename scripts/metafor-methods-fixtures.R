@@ -85,13 +85,15 @@ metareg_of <- function(fit) {
                QE = num(fit$QE), QE_df = fit$k - fit$p, QE_pval = num(fit$QEp), R2 = num(fit$R2), I2 = num(fit$I2),
                H2 = num(fit$H2)))
 }
+# influence(): a deletion refit that metafor cannot fit is NA, written as null (Decidua's JSON writes NA as null)
 influence_of <- function(fit, slab) {
   inf <- influence(fit)
   dfb <- do.call(cbind, unclass(inf$dfbs)[seq_len(fit$p)])
-  lapply(seq_len(fit$k), function(i) compact(list(
-    study = slab[i], rstudent = num(inf$inf$rstudent[i]), dffits = num(inf$inf$dffits[i]), cook_d = num(inf$inf$cook.d[i]),
-    cov_r = num(inf$inf$cov.r[i]), tau2_del = num(inf$inf$tau2.del[i]), QE_del = num(inf$inf$QE.del[i]),
-    hat = num(inf$inf$hat[i]), weight = num(inf$inf$weight[i]), dfbetas = I(as.numeric(dfb[i, ])), inf = isTRUE(inf$is.infl[i]))))
+  na <- function(x) { x <- as.numeric(x); if (is.na(x)) NA else x }
+  lapply(seq_len(fit$k), function(i) list(
+    study = slab[i], rstudent = na(inf$inf$rstudent[i]), dffits = na(inf$inf$dffits[i]), cook_d = na(inf$inf$cook.d[i]),
+    cov_r = na(inf$inf$cov.r[i]), tau2_del = na(inf$inf$tau2.del[i]), QE_del = na(inf$inf$QE.del[i]),
+    hat = na(inf$inf$hat[i]), weight = na(inf$inf$weight[i]), dfbetas = I(as.numeric(dfb[i, ])), inf = as.logical(inf$is.infl[i])))
 }
 baujat_of <- function(fit, slab) {
   pdf(NULL); b <- baujat(fit); invisible(dev.off())
@@ -135,6 +137,8 @@ b6 <- bcg[1:6, ]; d6 <- dd[1:6, ]
 add_mr("bcg6-rr-ablat-perm", "dat.bcg (first 6)", "RR ~ ablat, REML, exact permutation test", b6, d6$yi, d6$vi, ~ ablat, "ablat", "REML", measure = "RR", perm = 1000, data = d6)
 b8 <- bcg[c(1, 2, 3, 4, 7, 8, 9, 10), ]; d8 <- dd[c(1, 2, 3, 4, 7, 8, 9, 10), ]
 add_mr("bcg8-rr-alloc-perm-knha", "dat.bcg (8 trials)", "RR ~ allocation, DL, Knapp-Hartung, exact permutation test", b8, d8$yi, d8$vi, ~ alloc, "alloc", "DL", "knha", "RR", perm = 1000, data = d8)
+# a fixed-effect model with k = p fits (QE 0 on 0 df, its p-value 1), as rma.uni
+add_mr("bcg2-rr-ablat-fe", "dat.bcg (first 2)", "RR ~ ablat, fixed effect, k = p", bcg[1:2, ], dd$yi[1:2], dd$vi[1:2], ~ ablat, "ablat", "FE", measure = "RR", data = dd[1:2, ])
 write_cases("meta-regression", mr_cases)
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -146,14 +150,23 @@ add_inf <- function(id, dataset, description, rows, yi, vi, slab, method, test =
   opts <- list(measure = measure, influence = TRUE, test = test)
   if (!is.null(mods)) opts$mods <- I(mods)
   if (method == "FE") opts$model <- "fixed" else opts$tau2 <- method
+  # baujat() cannot draw a plot whose every y is NA (k = p + 1): then only influence() is compared
+  bj <- tryCatch(baujat_of(fit, slab), error = function(e) { invisible(dev.off()); NULL })
   inf_cases[[length(inf_cases) + 1]] <<- case(id, dataset, description, rows, opts,
-    list(influence = influence_of(fit, slab), baujat = baujat_of(fit, slab)))
+    compact(list(influence = influence_of(fit, slab), baujat = bj)))
 }
 add_inf("bcg-rr-reml-influence", "dat.bcg", "RR REML influence and Baujat", bcg, dd$yi, dd$vi, bcg$study, "REML", measure = "RR")
 add_inf("bcg-rr-fe-influence", "dat.bcg", "RR fixed effect influence and Baujat", bcg, dd$yi, dd$vi, bcg$study, "FE", measure = "RR")
 add_inf("bcg-rr-dl-knha-influence", "dat.bcg", "RR DL Knapp-Hartung influence", bcg, dd$yi, dd$vi, bcg$study, "DL", "knha", "RR")
 add_inf("bcg-rr-ablat-reml-influence", "dat.bcg", "RR ~ ablat REML influence", bcg, dd$yi, dd$vi, bcg$study, "REML", measure = "RR", mods_formula = ~ ablat, mods = "ablat", data = dd)
 add_inf("hackshaw-reml-influence", "dat.hackshaw1998", "generic log OR REML influence", hac, hac$yi, hac$vi, hac$study, "REML", measure = "GEN")
+# k = p + 1: metafor refits every deletion it can (k = 1 with the intercept alone: tau² 0, z test; a fixed-effect
+# model with k = p) and reports NA for those it cannot (an estimated tau² with k - 1 = p studies)
+b2 <- bcg[1:2, ]; d2 <- dd[1:2, ]; b3 <- bcg[1:3, ]; d3 <- dd[1:3, ]
+add_inf("bcg2-rr-reml-influence", "dat.bcg (first 2)", "RR REML influence at k = 2 (deletions fit one study)", b2, d2$yi, d2$vi, b2$study, "REML", measure = "RR")
+add_inf("bcg2-rr-dl-knha-influence", "dat.bcg (first 2)", "RR DL Knapp-Hartung influence at k = 2", b2, d2$yi, d2$vi, b2$study, "DL", "knha", "RR")
+add_inf("bcg3-rr-ablat-reml-influence", "dat.bcg (first 3)", "RR ~ ablat REML influence at k = p + 1 (every deletion NA)", b3, d3$yi, d3$vi, b3$study, "REML", measure = "RR", mods_formula = ~ ablat, mods = "ablat", data = d3)
+add_inf("bcg3-rr-ablat-fe-influence", "dat.bcg (first 3)", "RR ~ ablat fixed-effect influence at k = p + 1 (deletions fit k = p)", b3, d3$yi, d3$vi, b3$study, "FE", measure = "RR", mods_formula = ~ ablat, mods = "ablat", data = d3)
 write_cases("influence", inf_cases)
 
 gosh_cases <- list()

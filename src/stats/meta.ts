@@ -741,7 +741,8 @@ function addModelDiagnostics(ctx: Context, result: MetaResult, fit: CoreFit, mod
     result.meta_regression = reg;
   }
   if (s.influence) {
-    if (y.length < design.p + 2) throw new InputError(`influence diagnostics need at least ${design.p + 2} studies (k = ${y.length})`);
+    // as metafor's influence(): any k > 1; a deletion refit that cannot be fitted (k - 1 too few for the model) is NA
+    if (y.length < 2) throw new InputError(`influence diagnostics need at least 2 studies (k = ${y.length})`);
     const inf = influenceDiagnostics(y, v, design.X, design.names, opts);
     // a deletion refit that failed has NaN values: null, as in the JSON (metafor's NA)
     const na = (x: number): number | null => (Number.isNaN(x) ? null : x);

@@ -70,17 +70,23 @@ export interface MetaRegResult {
 /** Fits y ~ X (k x p row-major; the first column the intercept when names[0] is "intrcpt"). */
 export function rmaMods(y: ArrayLike<number>, v: ArrayLike<number>, X: Float64Array, names: readonly string[], options: MetaRegOptions = {}): MetaRegResult {
   const method = options.method ?? "REML";
-  const test = options.test ?? "z";
   const level = options.level ?? 95;
   const k = y.length;
   const p = names.length;
   if (v.length !== k || X.length !== k * p) throw new InputError("yi, vi and the moderators differ in length");
-  if (k <= p) throw new InputError(`a meta-regression with ${p} coefficients needs more than ${p} studies (k = ${k})`);
+  // as rma.uni: one study with the intercept alone fits (tau² 0, z test); otherwise a fixed-effect model or a given
+  // tau² needs k >= p studies, an estimated tau² one more
+  const single = k === 1 && p === 1 && names[0] === "intrcpt";
+  const needed = method === "FE" || options.tau2Fixed !== undefined ? p : p + 1;
+  if (k < 1 || (!single && k < needed))
+    throw new InputError(`a ${method === "FE" ? "fixed-effect" : "random-effects"} model with ${p} coefficient${p === 1 ? "" : "s"} needs at least ${needed} studies (k = ${k})`);
+  const test = single ? "z" : (options.test ?? "z");
   const design = regressionDesign(y, v, X, p);
   let tau2 = 0;
   let se_tau2: number | null = null;
   if (method !== "FE") {
     if (options.tau2Fixed !== undefined) tau2 = options.tau2Fixed;
+    else if (single) tau2 = 0;
     else {
       const est = tau2Of(design, method);
       tau2 = est.tau2;
@@ -149,7 +155,7 @@ export function rmaMods(y: ArrayLike<number>, v: ArrayLike<number>, X: Float64Ar
   }
   let R2: number | null = null;
   if (m > 0 && options.skipR2 !== true) R2 = r2(y, v, method, tau2, QE, k, p);
-  return { k, p, method, test, level, coefficients, vb, tau2, se_tau2, QE, QE_df, QE_pval: pchisqUpper(QE, k - p), QM, QM_df: m, QM_df2, QM_pval, R2, I2, H2, df, s2w, weights, fitted };
+  return { k, p, method, test, level, coefficients, vb, tau2, se_tau2, QE, QE_df, QE_pval: k - p > 0 ? pchisqUpper(QE, k - p) : 1, QM, QM_df: m, QM_df2, QM_pval, R2, I2, H2, df, s2w, weights, fitted };
 }
 
 /**
