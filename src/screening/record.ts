@@ -43,6 +43,14 @@ export function yearOf(raw: string | null | undefined): number | null {
   return m === null ? null : Number(m[1]);
 }
 
+/**
+ * A year field that says the work has no year yet or none known ("n.d.", "no date", "in press", "forthcoming",
+ * "s.d.", "undated"), as reference managers write it: no year, not a malformed one.
+ */
+export function isNoYear(raw: string): boolean {
+  return /^\s*\(?\s*(n\.?\s?d\.?|s\.?\s?d\.?|no date|undated|in press|forthcoming|accepted|submitted)\s*\)?\s*\.?\s*$/i.test(raw);
+}
+
 /** Collapses whitespace; empty → null. */
 export function clean(raw: string | null | undefined): string | null {
   if (raw === null || raw === undefined) return null;

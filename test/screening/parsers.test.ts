@@ -61,6 +61,16 @@ describe("RIS", () => {
     expect(inputError(() => parseRis(fx("bad-year.ris"), "bad-year.ris")).location).toMatchObject({ field: "PY", row: 1 });
     expect(inputError(() => parseRis("", "empty.ris")).reason).toMatch(/empty/);
   });
+  it("a record without a year yet or known ('in press', 'n.d.', 'forthcoming') is kept with no year", () => {
+    const ris = ["in press", "n.d.", "(n.d.)", "Forthcoming", "s.d.", "no date"].map((y, i) => `TY  - JOUR\nTI  - Record ${i + 1}\nPY  - ${y}\nER  - \n`).join("\n");
+    const r = parseRis(ris, "undated.ris");
+    expect(r.map((x) => x.year)).toEqual([null, null, null, null, null, null]);
+    expect(r.map((x) => x.title)).toEqual(["Record 1", "Record 2", "Record 3", "Record 4", "Record 5", "Record 6"]);
+    // the same in a CSV export
+    const csv = parseCsvRecords("Title,Year\nA trial,In press\nAnother,2019\n", "c.csv", { title: "Title", year: "Year" });
+    expect(csv.map((x) => x.year)).toEqual([null, 2019]);
+    expect(inputError(() => parseCsvRecords("Title,Year\nA trial,soon\n", "c.csv", { title: "Title", year: "Year" })).location).toMatchObject({ field: "Year", row: 2 });
+  });
 });
 
 describe("PubMed MEDLINE (.nbib)", () => {
@@ -202,7 +212,9 @@ describe("EndNote XML", () => {
     const noTitle = inputError(() => parseEndnoteXml("<xml><records><record><titles><secondary-title>J</secondary-title></titles></record></records></xml>", "e.xml"));
     expect(noTitle.location).toEqual({ file: "e.xml", field: "titles/title" });
     expect(noTitle.reason).toBe("record 1: the record has no title");
-    expect(inputError(() => parseEndnoteXml("<xml><records><record><titles><title>T</title></titles><dates><year>in press</year></dates></record></records></xml>", "e.xml")).location).toMatchObject({ field: "dates/year" });
+    expect(inputError(() => parseEndnoteXml("<xml><records><record><titles><title>T</title></titles><dates><year>2O19</year></dates></record></records></xml>", "e.xml")).location).toMatchObject({ field: "dates/year" });
+    // EndNote writes "In Press" for a work without a year yet: no year, not an error
+    expect(parseEndnoteXml("<xml><records><record><titles><title>T</title></titles><dates><year>In Press</year></dates></record></records></xml>", "e.xml")[0]).toMatchObject({ title: "T", year: null });
     expect(inputError(() => parseEndnoteXml("<xml><records></records></xml>", "e.xml")).reason).toMatch(/holds no record/);
   });
 });

@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { guessDelimiter, normaliseHeader } from "../../shared/table-text.js";
-import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
+import { type BibRecord, normaliseDoi, normalisePmid, yearOf, isNoYear } from "../record.js";
 import { finishRecord, recordError, refuseEmpty } from "./common.js";
 
 const column = z.string().trim().min(1);
@@ -137,7 +137,7 @@ export function parseCsvRecords(text: string, file: string, mappingInput: CsvMap
     };
     const yearRaw = get("year");
     const year = yearOf(yearRaw);
-    if (yearRaw !== null && year === null) throw recordError(file, n, line, mapping.year ?? "year", `"${yearRaw}" is not a publication year`);
+    if (yearRaw !== null && year === null && !isNoYear(yearRaw)) throw recordError(file, n, line, mapping.year ?? "year", `"${yearRaw}" is not a publication year`);
     const pmidRaw = get("pmid");
     const pmid = normalisePmid(pmidRaw);
     if (pmidRaw !== null && pmid === null) throw recordError(file, n, line, mapping.pmid ?? "pmid", `"${pmidRaw}" is not a PubMed id`);

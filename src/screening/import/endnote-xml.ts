@@ -7,7 +7,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { InputError } from "../../shared/errors.js";
-import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
+import { type BibRecord, normaliseDoi, normalisePmid, yearOf, isNoYear } from "../record.js";
 import { asArray, finishRecord, isXmlNode as isNode, markupText, recordError, refuseEmpty, xmlChild as child, type XmlNode } from "./common.js";
 
 /** The elements whose text is read: kept raw (their <style> runs in order) and stripped by markupText. */
@@ -49,7 +49,7 @@ export function parseEndnoteXml(text: string, file: string): BibRecord[] {
     const urls = asArray(child(rec, "urls", "related-urls", "url")).map((u) => markupText(u)?.trim() ?? "");
     const yearText = text("dates", "year");
     const year = yearOf(yearText);
-    if (yearText !== null && year === null) throw recordError(file, n, undefined, "dates/year", `"${yearText}" is not a publication year`);
+    if (yearText !== null && year === null && !isNoYear(yearText)) throw recordError(file, n, undefined, "dates/year", `"${yearText}" is not a publication year`);
     const accession = text("accession-num");
     const pubmedUrl = urls.map((u) => /pubmed(?:\.ncbi\.nlm\.nih\.gov\/|\/)(\d{1,9})/i.exec(u)?.[1]).find((x) => x !== undefined);
     const pmid = accession !== null && /^\s*(PMID:?\s*)?\d{1,9}\s*$/i.test(accession) ? normalisePmid(accession) : pubmedUrl !== undefined ? String(Number(pubmedUrl)) : null;

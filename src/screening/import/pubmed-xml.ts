@@ -7,7 +7,7 @@
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { InputError } from "../../shared/errors.js";
-import { type BibRecord, normaliseDoi, yearOf } from "../record.js";
+import { type BibRecord, normaliseDoi, yearOf, isNoYear } from "../record.js";
 import { asArray, finishRecord, isXmlNode as isNode, markupText as textOf, recordError, refuseEmpty, xmlChild as child, type XmlNode } from "./common.js";
 
 const parser = new XMLParser({
@@ -63,7 +63,7 @@ export function parsePubmedXml(text: string, file: string): BibRecord[] {
     const pubDate = kind === "article" ? child(article, "Journal", "JournalIssue", "PubDate") : child(article, "Book", "PubDate");
     const yearText = textOf(child(pubDate, "Year")) ?? textOf(child(pubDate, "MedlineDate"));
     const year = yearOf(yearText);
-    if (yearText !== null && year === null) throw recordError(file, n, undefined, "PubDate", `"${yearText}" is not a publication year (PMID ${pmid})`);
+    if (yearText !== null && year === null && !isNoYear(yearText)) throw recordError(file, n, undefined, "PubDate", `"${yearText}" is not a publication year (PMID ${pmid})`);
     const title = kind === "article" ? textOf(child(article, "ArticleTitle")) : (textOf(child(article, "ArticleTitle")) ?? textOf(child(article, "Book", "BookTitle")));
     return finishRecord(
       {

@@ -10,7 +10,7 @@
  * journal: T2, JO, JF, JA, J2; year: PY, Y1, DA; DOI: DO (or a doi.org URL in UR); PMID: AN or a PubMed URL / "PMID:" note.
  */
 import { InputError } from "../../shared/errors.js";
-import { type BibRecord, normaliseDoi, normalisePmid, yearOf } from "../record.js";
+import { type BibRecord, normaliseDoi, normalisePmid, yearOf, isNoYear } from "../record.js";
 import { type DraftRecord, finishRecord, recordError, refuseEmpty, numberedLines, TaggedReader, type TaggedRecord } from "./common.js";
 
 const TAG_LINE = /^([A-Z][A-Z0-9])  -(?:\s*$| (.*)$)/;
@@ -105,7 +105,7 @@ export function parseRis(text: string, file: string): BibRecord[] {
       year: yearOf(first(r, "PY", "Y1", "DA")),
     };
     const yearRaw = first(r, "PY", "Y1");
-    if (yearRaw !== null && draft.year === null) throw recordError(file, idx + 1, r.line, r.fields.has("PY") ? "PY" : "Y1", `"${yearRaw}" is not a publication year`);
+    if (yearRaw !== null && draft.year === null && !isNoYear(yearRaw)) throw recordError(file, idx + 1, r.line, r.fields.has("PY") ? "PY" : "Y1", `"${yearRaw}" is not a publication year`);
     return finishRecord(draft, file, idx + 1, r.line, "TI");
   });
 }
