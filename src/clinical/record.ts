@@ -75,6 +75,10 @@ const LabFlag = z.enum(["elevated", "normal", "low"], { error: 'must be "elevate
 
 /** A titre such as "1:160", "1/160", "160", "negative" or "<1:40". */
 const TITRE_RE = /^\s*(?:(negative|neg|not detected)|<\s*1\s*[:/]\s*(\d+)|(?:1\s*[:/]\s*)?(\d+))\s*$/i;
+/** The ages a record can hold (years): rules that need an age and have none bound their answer by these. */
+export const RECORD_AGE_MIN = 12;
+export const RECORD_AGE_MAX = 65;
+
 export function parseTitre(text: string): number | null {
   const m = TITRE_RE.exec(text);
   if (m === null) return null;
@@ -288,7 +292,7 @@ export const PatientRecordSchema = z
     $schema: z.string().optional(),
     id: z.string().min(1).optional(),
     /** Age in completed years at the assessment. */
-    age: z.number().int({ error: "must be whole years" }).min(12, { error: "impossible age: under 12" }).max(65, { error: "impossible age: over 65" }).optional(),
+    age: z.number().int({ error: "must be whole years" }).min(RECORD_AGE_MIN, { error: `impossible age: under ${RECORD_AGE_MIN}` }).max(RECORD_AGE_MAX, { error: `impossible age: over ${RECORD_AGE_MAX}` }).optional(),
     weight: quantity(WEIGHT_UNITS, 25, 300, "weight").optional(),
     losses: z.array(LossSchema),
     liveBirths: z.array(BirthSchema).optional(),
@@ -598,6 +602,10 @@ function checkDates(r: PatientRecord, file?: string): void {
     if (m !== undefined && (special(m) || special(l.kind)) && m !== l.kind) fail(`losses[${i}].mechanism`, `mechanism "${m}" contradicts kind "${l.kind}"`);
     if ((m === "cervical-insufficiency" || m === "pprom" || m === "pre-viable-delivery") && l.gestationalWeek < 12)
       fail(`losses[${i}].mechanism`, `${LOSS_MECHANISM_LABELS[m]} at ${l.gestationalWeek} weeks is not possible: it is a loss from 12 weeks on`);
+    // a pregnancy is first detectable from about 3 weeks of gestation (a positive test: hazard H63)
+    if (l.gestationalWeek < 3) fail(`losses[${i}].gestationalWeek`, `a pregnancy loss at ${l.gestationalWeek} weeks is not possible: a pregnancy is detectable from 3 weeks of gestation`);
+    if (l.kind === "biochemical" && l.fetalHeartActivitySeen === true)
+      fail(`losses[${i}].fetalHeartActivitySeen`, "a biochemical loss is one never seen on ultrasound; with fetal heart activity seen it is a clinical loss");
     if (m === "fetal-death" && l.gestationalWeek < 10) fail(`losses[${i}].mechanism`, `a fetal death is from 10 weeks on; at ${l.gestationalWeek} weeks record "embryonic-death"`);
   });
   for (const k of ["karyotypeFemale", "karyotypeMale"] as const) {
@@ -702,6 +710,9 @@ export function staleAge(r: { age?: number | undefined }, ctx: { today: string; 
  */
 export const PREGNANCY_WEEKS_AT_MOST = 44;
 
+/** Post-term: 42 completed weeks (ACOG Practice Bulletin 146); a recorded week beyond it is flagged (no dating error to allow). */
+export const POST_TERM_WEEKS = 42;
+
 /** Whether a pregnancy that began on `began` (its first day) cannot still be going on `today`. */
 export function pregnancyOver(began: string, today: string): boolean {
   return daysBetween(began, today) > 7 * PREGNANCY_WEEKS_AT_MOST;
@@ -721,10 +732,17 @@ function pregnancyDatedFrom(cp: { lastMenstrualPeriod?: string | undefined; posi
  * recorded, since they cannot tell which date is wrong, and its in-pregnancy verdicts show the impossible week.
  */
 export function pregnancyPastTerm(
-  r: { currentPregnancy?: { lastMenstrualPeriod?: string | undefined; positiveTestDate?: string | undefined } | undefined },
+  r: { currentPregnancy?: { lastMenstrualPeriod?: string | undefined; positiveTestDate?: string | undefined; gestationalWeek?: number | undefined } | undefined },
   today: string,
 ): { weeks: number; text: string } | null {
   const from = pregnancyDatedFrom(r.currentPregnancy);
+  const week = r.currentPregnancy?.gestationalWeek;
+  if (from === undefined && week !== undefined && week > POST_TERM_WEEKS)
+    // dated only by a recorded week: beyond 42 weeks labour is induced, so the record is stale or mistyped
+    return {
+      weeks: week,
+      text: `Current pregnancy: recorded at ${week} weeks, beyond ${POST_TERM_WEEKS} weeks (post-term, when labour is induced: ACOG Practice Bulletin 146); record how it ended, or correct the week. Until then the verdicts read her as pregnant at ${week} weeks.`,
+    };
   if (from === undefined || !pregnancyOver(from.date, today)) return null;
   const days = daysBetween(from.date, today);
   const weeks = Math.floor(days / 7);

@@ -9,7 +9,7 @@ import type { CauseId, Diagnosis } from "./diagnosis.js";
 import { currentGestationalWeek, leastGestationalWeek } from "./dates.js";
 import { guidelineView, type VerdictGuideline } from "./evidence.js";
 import type { ImmuneFinding, ImmuneMarkerId } from "./immune.js";
-import type { PatientRecord } from "./record.js";
+import { RECORD_AGE_MAX, RECORD_AGE_MIN, type PatientRecord } from "./record.js";
 import { CITATIONS, type Citation, type GuidelinePosition } from "./sources.js";
 import { VERDICT_STATUSES, type ReasonKind, type VerdictStatus } from "./status.js";
 import { ckdEpi2021Female } from "./units.js";
@@ -240,15 +240,21 @@ export function safetyFinding(s: SafetyCheck): VerdictFinding {
   return { id: `safety:${s.id}`, label: s.label, value: s.detail, unit: null, cutOff: null, source: s.source, role: "against", reading: `${s.label}: ${s.detail}` };
 }
 
-export function flag(id: string, label: string, value: boolean | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua): SafetyCheck {
-  return {
+/**
+ * A recorded yes/no safety item. `test`: the investigation that answers it (a G6PD assay, an eye examination), named
+ * as pending while the item is not recorded (pendingSafetyTests); without it the item is history the clinician asks.
+ */
+export function flag(id: string, label: string, value: boolean | undefined, severity: SafetyCheck["severity"], problem: string, source: Citation = CITATIONS.decidua, test?: string): SafetyCheck {
+  const c: SafetyCheck = {
     id,
     label,
     status: value === undefined ? "unknown" : value ? "problem" : "ok",
     severity,
-    detail: value === undefined ? "not recorded: check before starting" : value ? problem : "none recorded",
+    detail: value === undefined ? (test !== undefined ? `not recorded: ${test.toLowerCase()} before starting` : "not recorded: check before starting") : value ? problem : "none recorded",
     source: source.label,
   };
+  if (value === undefined && test !== undefined) c.test = test;
+  return c;
 }
 
 export function allergy(ctx: RuleContext, kinds: string[], label: string, severity: SafetyCheck["severity"], problem: string): SafetyCheck {
@@ -369,6 +375,16 @@ export function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["
     const value = Math.round(ckdEpi2021Female(scr.value, ctx.r.age));
     const from = `eGFR ${value} mL/min/1.73m² from creatinine ${scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""}, age ${ctx.r.age} (CKD-EPI 2021, Inker 2021)`;
     return { id: "kidney-function", label: "Kidney function (eGFR)", status: value < min ? "problem" : "ok", severity, detail: value < min ? `${from}: below ${min}: ${why}` : from, source: CITATIONS.inker2021.label };
+  }
+  if (e === undefined && scr !== undefined) {
+    // a creatinine without an age: CKD-EPI falls with age, so the eGFR lies between its values at the oldest and the
+    // youngest age a record can hold; the check is decided when both sides of the threshold agree
+    const highest = Math.round(ckdEpi2021Female(scr.value, RECORD_AGE_MIN));
+    const lowest = Math.round(ckdEpi2021Female(scr.value, RECORD_AGE_MAX));
+    const from = `eGFR ${lowest}–${highest} mL/min/1.73m² from creatinine ${scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""} at any age from ${RECORD_AGE_MIN} to ${RECORD_AGE_MAX} (CKD-EPI 2021, Inker 2021; age not recorded)`;
+    if (highest < min) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "problem", severity, detail: `${from}: below ${min} at any age: ${why}`, source: CITATIONS.inker2021.label };
+    if (lowest >= min) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "ok", severity, detail: `${from}: at least ${min} at any age`, source: CITATIONS.inker2021.label };
+    return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: `${from}: record the age (or an eGFR) to decide against ${min}`, source: CITATIONS.inker2021.label, test: "Age, or an eGFR" };
   }
   if (e === undefined) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: "eGFR not recorded: check before starting", source: CITATIONS.decidua.label, test: "Kidney function (eGFR)" };
   return {

@@ -33,7 +33,17 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
   const attention = dx.causes.filter((c) => !EXPLAINING.has(c.id));
   const cervical = dx.losses.filter((l) => l.countsForRpl && l.mechanismExcluded).length;
   const losses = plural(dx.lossCount, "pregnancy loss", "pregnancy losses");
-  if (dx.lossCount === 0) out.push("Your record shows no pregnancy loss so far.");
+  // ectopic and molar pregnancies, and losses from 24 weeks, are recorded but not counted as miscarriages
+  const uncounted = dx.losses.filter((l) => !l.countsForRpl);
+  const uncountedText = (() => {
+    if (uncounted.length === 0) return "";
+    const ectopic = uncounted.filter((l) => l.kind === "ectopic").length;
+    const molar = uncounted.filter((l) => l.kind === "molar").length;
+    const late = uncounted.length - ectopic - molar;
+    const parts = [ectopic > 0 ? plural(ectopic, "ectopic pregnancy", "ectopic pregnancies") : "", molar > 0 ? plural(molar, "molar pregnancy", "molar pregnancies") : "", late > 0 ? plural(late, "loss from 24 weeks", "losses from 24 weeks") : ""].filter((x) => x !== "");
+    return ` It also shows ${parts.join(" and ")}: ${uncounted.length === 1 ? "this is" : "these are"} looked after differently and ${uncounted.length === 1 ? "is" : "are"} not counted as miscarriages here.`;
+  })();
+  if (dx.lossCount === 0) out.push(`Your record shows no miscarriage so far.${uncountedText}`);
   else {
     let s = `Your record shows ${losses}.`;
     if (dx.explainedLossCount > 0)
@@ -41,7 +51,7 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
     if (cervical > 0)
       s += ` ${cervical === 1 ? "One loss" : `${cervical} losses`} in the middle of pregnancy came from the cervix opening too early (cervical insufficiency); that has its own treatment, such as a stitch in the cervix, and is not what immune treatments aim at.`;
     if (dx.unexplainedLossCount > 0 && explaining.length === 0) s += ` ${plural(dx.unexplainedLossCount, "loss has", "losses have")} no explanation yet.`;
-    out.push(s);
+    out.push(s + uncountedText);
   }
   if (explaining.length > 0)
     out.push(

@@ -38,3 +38,29 @@ describe("H67 a recorded creatinine is read when no eGFR is recorded", () => {
     expect(normal?.status).toBe("ok");
   });
 });
+
+describe("H67 a creatinine without a recorded age", () => {
+  it("H67 decides the kidney check when every age a record can hold gives the same side of the threshold, else names the age", () => {
+    const rec = readJson(join(VIGNETTES, "v05-peripheral-nk-raised.json")) as { age: number; safety: Record<string, unknown> };
+    const { egfr: _e, ...noEgfr } = rec.safety;
+    const { age: _a, ...noAge } = rec;
+    const at = (value: number, unit: string) => assessPatient({ ...noAge, safety: { ...noEgfr, creatinine: { value, unit } } }, { today: "2025-02-15" });
+    const kidney = (a: ReturnType<typeof at>, t: "tacrolimus" | "ivig") => a.therapies[t].safetyChecks.find((c) => c.id === "kidney-function");
+    // 350 µmol/L: about 17 at 12 years and lower at any older age: below 60 (tacrolimus) and 30 (IVIG) whatever her age
+    const failing = at(350, "µmol/L");
+    const highest = Math.round(ckdEpi2021Female(350, 12));
+    expect(highest).toBeLessThan(30);
+    expect(kidney(failing, "tacrolimus")?.status).toBe("problem");
+    expect(kidney(failing, "tacrolimus")?.detail).toMatch(new RegExp(`^eGFR \\d+–${highest} mL/min/1\\.73m² from creatinine 350 µmol/L at any age from 12 to 65 \\(CKD-EPI 2021, Inker 2021; age not recorded\\): below 60 at any age`));
+    expect(failing.therapies.tacrolimus.status).toBe("contraindicated");
+    expect(failing.therapies.ivig.status).toBe("contraindicated");
+    // 60 µmol/L: at least 60 at 65 years: fine whatever her age
+    expect(Math.round(ckdEpi2021Female(60, 65))).toBeGreaterThanOrEqual(60);
+    expect(kidney(at(60, "µmol/L"), "tacrolimus")?.status).toBe("ok");
+    // 100 µmol/L: above 60 at 12, below at 65: the age decides, and is named as the pending step
+    expect(Math.round(ckdEpi2021Female(100, 12))).toBeGreaterThanOrEqual(60);
+    expect(Math.round(ckdEpi2021Female(100, 65))).toBeLessThan(60);
+    const open = at(100, "µmol/L");
+    expect(kidney(open, "tacrolimus")).toMatchObject({ status: "unknown", test: "Age, or an eGFR" });
+  });
+});

@@ -17,6 +17,7 @@ import {
   type Assessment,
 } from "../../src/clinical/index.js";
 import { InputError } from "../../src/shared/errors.js";
+import { inputError } from "../support/input-error.js";
 import { THERAPY_IDS } from "../../src/shared/therapy-ids.js";
 import { patientHistoryEvents } from "../../src/app/patient-history.js";
 import { EXAMPLES, VIGNETTES, evidenceLookup, readJson, vignetteFiles } from "./helpers.js";
@@ -647,5 +648,49 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const lit = planProtocol("lit", parsePatientRecord({ losses: [], currentPregnancy: { lastMenstrualPeriod: "2024-12-01" } }), { start: "2025-02-10", today: "2025-02-10" });
     expect(lit.steps.find((s) => s.id === "booster-pregnancy")).toMatchObject({ status: "on-hold", optional: true });
     expect(lit.status).not.toBe("reconsider");
+  });
+  it("H70 hydroxychloroquine waits for the G6PD test and the eye examination its protocol excludes on", () => {
+    const rec = vignette("v08-aps-refractory") as { safety: Record<string, unknown> };
+    const { g6pdDeficiency: _g, retinopathy: _r, ...rest } = rec.safety;
+    const aps = assess({ ...rec, safety: rest }).therapies.hydroxychloroquine;
+    expect(aps.status).toBe("premature");
+    expect(aps.missing.map((m) => m.label)).toEqual(["Baseline eye examination (retinopathy)", "G6PD activity test"]);
+    expect(aps.headline).toMatch(/safety tests before starting: Baseline eye examination \(retinopathy\), G6PD activity test; for obstetric APS with 1 loss\(es\) despite LMWH \+ aspirin/);
+    expect(assess(rec).therapies.hydroxychloroquine.status).toBe("recommended");
+    // outside APS, the ladder names them too
+    const u = vignette("v05-peripheral-nk-raised") as { safety: Record<string, unknown> };
+    const { g6pdDeficiency: _g2, ...noG6pd } = u.safety;
+    const hcq = assess({ ...u, safety: noG6pd }).therapies.hydroxychloroquine;
+    expect(assess(u).therapies.hydroxychloroquine.status).toBe("protocol-eligible");
+    expect(hcq.status).toBe("premature");
+    expect(hcq.missing.map((m) => m.label)).toContain("G6PD activity test");
+  });
+  it("H71 a previous reaction to blood products rules LIT out, as it rules IVIG out", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as { safety: Record<string, unknown> };
+    expect(assess(rec).therapies.lit.status).toBe("protocol-eligible");
+    const a = assess({ ...rec, safety: { ...rec.safety, allergies: ["blood-products"] } });
+    expect(a.therapies.lit.status).toBe("contraindicated");
+    expect(a.therapies.lit.headline).toMatch(/reactions to blood products: previous reaction to blood products: LIT injects the partner's blood cells/);
+    expect(a.therapies.ivig.safetyChecks.find((c) => c.id === "allergy-blood-products")?.status).toBe("problem");
+  });
+  it("H72 a current pregnancy recorded beyond 42 weeks, with no date to count from, is flagged", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as Record<string, unknown>;
+    const at = (w: number) => assess({ ...rec, currentPregnancy: { gestationalWeek: w, location: "intrauterine" } }).warnings.join(" ");
+    expect(at(44)).toMatch(/Current pregnancy: recorded at 44 weeks, beyond 42 weeks \(post-term, when labour is induced: ACOG Practice Bulletin 146\); record how it ended, or correct the week/);
+    expect(at(42)).not.toMatch(/beyond 42 weeks/);
+  });
+  it("H73 a loss no pregnancy can have is refused: before 3 weeks, or biochemical with a heartbeat seen", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as { losses: Record<string, unknown>[] };
+    const withLoss = (l: Record<string, unknown>) => ({ ...rec, losses: [...rec.losses.slice(0, 2), { ...rec.losses[2], ...l }] });
+    expect(inputError(() => parsePatientRecord(withLoss({ gestationalWeek: 0 }))).message).toMatch(/losses\[2\]\.gestationalWeek.*a pregnancy loss at 0 weeks is not possible/);
+    expect(inputError(() => parsePatientRecord(withLoss({ kind: "biochemical", fetalHeartActivitySeen: true }))).message).toMatch(/losses\[2\]\.fetalHeartActivitySeen.*a biochemical loss is one never seen on ultrasound/);
+    expect(parsePatientRecord(withLoss({ kind: "biochemical", gestationalWeek: 4 })).losses).toHaveLength(3);
+  });
+  it("H74 the patient's text names ectopic and molar pregnancies instead of saying she has had no loss", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as { losses: Record<string, unknown>[] };
+    const ectopics = { ...rec, losses: rec.losses.map((l) => ({ ...l, kind: "ectopic", mechanism: "ectopic" })) };
+    const text = assess(ectopics).patientSummary.join(" ");
+    expect(text).toMatch(/Your record shows no miscarriage so far\. It also shows 3 ectopic pregnancies: these are looked after differently and are not counted as miscarriages here\./);
+    expect(text).not.toMatch(/no pregnancy loss/);
   });
 });

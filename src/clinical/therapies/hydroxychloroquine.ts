@@ -1,7 +1,7 @@
 /** Hydroxychloroquine: refractory obstetric APS (ACR 2020); outside APS, the HCQ RCT in unexplained recurrent miscarriage. */
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS } from "../sources.js";
-import { blockingSafety, causeFinding, cited, egfrCheck, positionText, flag, immunotherapyVerdict, RESEARCH_MEANING, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { blockingSafety, causeFinding, cited, egfrCheck, pendingSafetyTests, positionText, flag, immunotherapyVerdict, RESEARCH_MEANING, safetyVerdict, verdict, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -28,9 +28,17 @@ function rule(ctx: RuleContext): VerdictCore {
     const aps = causeFinding(apsCause);
     aps.role = "supports";
     if (blocking.length > 0) return safetyVerdict(hydroxychloroquine, base, blocking);
+    const untested = pendingSafetyTests(safetyChecks);
     const refractory = r.losses.filter((l) => l.treatedWith.includes("lmwh-aspirin"));
     if (refractory.length > 0) {
       const f: VerdictFinding = { id: "refractory-aps", label: "Loss despite LMWH + aspirin", value: refractory.length, unit: "losses", cutOff: "≥ 1", source: CITATIONS.acr2020.label, role: "supports", reading: `${refractory.length} loss(es) on LMWH + low-dose aspirin${dx.aps.met ? " (refractory obstetric APS)" : ""}` };
+      if (untested.length > 0) {
+        // a test that can make it harmful (G6PD, the eye examination) is not done yet: that test is the next step
+        const pending = `safety test${untested.length === 1 ? "" : "s"} before starting: ${untested.map((m) => m.label).join(", ")}`;
+        const context = dx.aps.met ? `obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin (ACR 2020's refractory position)` : `persistent antiphospholipid antibodies with ${refractory.length} loss(es) despite LMWH + aspirin`;
+        const reasons = [`Pending before starting, for ${context}: ${untested.map((m) => `${m.label} (${m.detail})`).join("; ")}.`];
+        return verdict(hydroxychloroquine, "premature", "investigation-pending", `${pending}; for ${context}`, base, { reasons, unmet: [`Safety tests before starting, not recorded: ${untested.map((m) => m.label).join("; ")}.`], findings: [aps, f], missing: untested });
+      }
       if (dx.aps.met) {
         const reasons = [`Obstetric APS with ${refractory.length} loss(es) despite LMWH + aspirin: ${positionText(GUIDELINE_POSITIONS.acrRefractoryHcq)}.`];
         return verdict(hydroxychloroquine, "recommended", "guideline-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps, f], missing: [], citedGuidelines: cited(0, GUIDELINE_POSITIONS.acrRefractoryHcq) });
@@ -64,8 +72,9 @@ export const hydroxychloroquine: TherapyDefinition = {
   safetyChecks: (c) => {
     const s = c.r.safety;
     return [
-      flag("retinopathy", "Retinopathy", s.retinopathy, "contraindication", "pre-existing retinopathy"),
-      flag("g6pd", "G6PD deficiency", s.g6pdDeficiency, "contraindication", "risk of haemolysis"),
+      // the protocol excludes retinopathy and G6PD deficiency (REFERENCE §4): both are found by a test, named while pending
+      flag("retinopathy", "Retinopathy", s.retinopathy, "contraindication", "pre-existing retinopathy", CITATIONS.decidua, "Baseline eye examination (retinopathy)"),
+      flag("g6pd", "G6PD deficiency", s.g6pdDeficiency, "contraindication", "risk of haemolysis", CITATIONS.decidua, "G6PD activity test"),
       flag("porphyria", "Porphyria", s.porphyria, "contraindication", "porphyria"),
       flag("liver", "Liver disease", s.liverDisease, "contraindication", "liver failure"),
       flag("psoriasis", "Psoriasis", s.psoriasis, "contraindication", "may worsen psoriasis"),

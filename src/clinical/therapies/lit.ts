@@ -4,7 +4,7 @@ import { addDays } from "../dates.js";
 import type { Plan, PlanOptions, ProtocolStep } from "../protocols.js";
 import type { PatientRecord } from "../record.js";
 import { CITATIONS } from "../sources.js";
-import { immuneFinding, screen, type RuleContext, type ScreenReading, type VerdictCore } from "../verdicts.js";
+import { allergy, immuneFinding, screen, type RuleContext, type ScreenReading, type VerdictCore } from "../verdicts.js";
 import { immunotherapy, type ProtocolBody } from "./definition.js";
 
 function protocol(config: ClinicConfig): ProtocolBody {
@@ -125,6 +125,8 @@ export const lit = immunotherapy("lit", {
     screen("partner-hiv", "Partner's HIV status (lymphocyte donor)", c.r.partner.hiv, "contraindication", "partner HIV positive: do not use his cells", CITATIONS.decidua, NO_IMMUNE_RESULT),
     screen("partner-hbv", "Partner's hepatitis B status", c.r.partner.hepatitisB, "contraindication", "partner hepatitis B positive: do not use his cells"),
     screen("partner-hcv", "Partner's hepatitis C status", c.r.partner.hepatitisC, "contraindication", "partner hepatitis C positive: do not use his cells", CITATIONS.decidua, NO_IMMUNE_RESULT),
+    // the partner's lymphocytes are a blood product: a previous reaction to one rules LIT out, as it does IVIG
+    allergy(c, ["blood-products"], "Reactions to blood products", "contraindication", "previous reaction to blood products: LIT injects the partner's blood cells"),
     { id: "transfusion-risks", label: "Transfusion-type risks", status: "ok", severity: "caution", detail: "discuss infection transmission and alloimmunisation (judged low, Kling 2006); Ober 1999 found more losses after LIT", source: CITATIONS.kling2006.label },
   ],
   coInterventions: [
