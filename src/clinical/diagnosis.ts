@@ -82,8 +82,13 @@ export interface ApsAssessment {
     /** Losses at ≥ 10 weeks whose mechanism is not recorded: a fetal death would meet the criterion, a pre-viable delivery would not. */
     mechanismPending: string[];
   };
-  /** Sydney APS: a clinical and a laboratory criterion. */
+  /** Sydney APS: an obstetric clinical criterion and a laboratory criterion (obstetric APS). */
   met: boolean;
+  /**
+   * Thrombotic APS: persistent antibodies with a recorded vascular thrombosis, the Sydney criteria's other clinical
+   * criterion (Miyakis 2006). Its anticoagulation is not the obstetric protocol's prophylaxis (hazard H75).
+   */
+  thrombotic: boolean;
   source: Citation;
 }
 
@@ -276,6 +281,7 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, co
     readings: all,
     clinical,
     met: laboratory === "persistent" && clinical.met,
+    thrombotic: laboratory === "persistent" && r.safety.thrombosisHistory === true,
     source: CITATIONS.miyakis2006,
   };
   if (conflict !== undefined) a.conflict = conflict;
@@ -428,6 +434,9 @@ function causesFrom(items: WorkupItem[], aps: ApsAssessment, lossCount: number):
   // not the losses meet the Sydney clinical criterion
   else if (aps.laboratory === "persistent" && lossCount >= 3)
     causes.push({ id: "aps", label: "Persistent antiphospholipid antibodies with three or more losses (Sydney laboratory criteria)", detail: `${aplPositives(aps).join("; ")} (persistent ≥ 12 weeks); ${lossCount} losses (ESHRE 2017: heparin + aspirin)` });
+  // thrombotic APS with recurrent losses: the syndrome is diagnosed and has its own treatment
+  else if (aps.thrombotic && lossCount >= 2)
+    causes.push({ id: "aps", label: "Thrombotic antiphospholipid syndrome", detail: `Sydney criteria met by vascular thrombosis: ${aplPositives(aps).join("; ")} (persistent ≥ 12 weeks); a previous thrombosis recorded` });
   const ua = item("uterine-anatomy");
   if (ua?.status === "abnormal") causes.push({ id: "uterine-anomaly", label: "Uterine anomaly", detail: ua.detail });
   for (const id of ["karyotype-female", "karyotype-male"] as const) {

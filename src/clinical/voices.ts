@@ -114,7 +114,10 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
   out.push(
     `RPL: ESHRE ${dx.definitions.eshre.met ? "met" : "not met"} (${plural(dx.lossCount, "loss", "losses")} < 24 wk); RCOG ${dx.definitions.rcog.met ? "met" : "not met"} (${dx.firstTrimesterLossCount} first-trimester); ${dx.definitions.eshre.met ? `${dx.type}${dx.typeNote !== undefined ? ` (${dx.typeNote})` : ""}; ` : ""}unexplained ${dx.unexplainedLossCount}/${dx.lossCount}${dx.rif.met ? `; RIF (${dx.rif.failedCycles} failed transfers, ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos)` : ""}.`,
   );
-  out.push(`APS (Sydney): laboratory ${dx.aps.laboratory}; clinical ${dx.aps.clinical.met ? dx.aps.clinical.criteria.join(", ") : "not met"}; ${dx.aps.met ? "APS" : "no APS"}.`);
+  const thrombosis = dx.aps.thrombotic ? "vascular thrombosis" : "";
+  const clinicalText = [dx.aps.clinical.met ? dx.aps.clinical.criteria.join(", ") : "", thrombosis].filter((x) => x !== "").join(", ");
+  const apsText = dx.aps.met && dx.aps.thrombotic ? "obstetric and thrombotic APS" : dx.aps.met ? "APS" : dx.aps.thrombotic ? "thrombotic APS" : "no APS";
+  out.push(`APS (Sydney): laboratory ${dx.aps.laboratory}; clinical ${clinicalText === "" ? "not met" : clinicalText}; ${apsText}.`);
   out.push(`Work-up: ${dx.workup.map((w) => `${w.label.split(" (")[0]} ${w.status}`).join("; ")}.`);
   if (dx.causes.length > 0) out.push(`Causes: ${dx.causes.map((c) => `${c.label} (${c.detail})`).join("; ")}.`);
   const abn = immune.filter((f) => f.status === "abnormal");
@@ -125,7 +128,7 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
     // the cautions of a therapy that may be given (an IgA-depleted product, a product without soya, steroids with
     // diabetes): on the line itself, not only in the JSON
     const cautions = v.status === "contraindicated" || v.status === "not-indicated" ? [] : v.safetyChecks.filter((c) => c.status === "problem" && c.severity === "caution");
-    out.push(cautions.length === 0 ? v.headline : `${v.headline} Caution: ${cautions.map((c) => `${c.label.toLowerCase()}: ${c.detail}`).join("; ")}.`);
+    out.push(cautions.length === 0 ? v.headline : `${v.headline}${/[.!?]$/.test(v.headline) ? "" : "."} Caution: ${cautions.map((c) => `${c.label.toLowerCase()}: ${c.detail}`).join("; ")}.`);
   }
   return out;
 }

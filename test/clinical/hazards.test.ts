@@ -693,4 +693,27 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(text).toMatch(/Your record shows no miscarriage so far\. It also shows 3 ectopic pregnancies: these are looked after differently and are not counted as miscarriages here\./);
     expect(text).not.toMatch(/no pregnancy loss/);
   });
+  it("H75 a previous thrombosis with persistent antiphospholipid antibodies is thrombotic APS, never 'not indicated' for heparin", () => {
+    const rec = vignette("v07-aps-three-losses") as { losses: unknown[]; safety: Record<string, unknown> };
+    const oneLoss = { ...rec, losses: rec.losses.slice(0, 1) };
+    // without the thrombosis: one loss with persistent antibodies is not obstetric APS
+    expect(assess(oneLoss).therapies["lmwh-aspirin"].status).toBe("not-indicated");
+    const clot = assess({ ...oneLoss, safety: { ...rec.safety, thrombosisHistory: true } });
+    expect(clot.diagnosis.aps.thrombotic).toBe(true);
+    const h = clot.therapies["lmwh-aspirin"];
+    expect(h.status).toBe("premature");
+    expect(h.headline).toMatch(/thrombotic APS \(previous thrombosis, persistent antiphospholipid antibodies\): anticoagulation in pregnancy is needed for the thrombosis itself/);
+    expect(h.missing.map((m) => m.id)).toContain("thrombotic-aps-anticoagulation");
+    expect(h.findings.map((f) => f.id)).toContain("thrombotic-aps");
+    expect(clot.patientSummary.join(" ")).not.toMatch(/heparin[^.]*not a treatment for your situation/i);
+    // with three losses: recommended as before, and the thrombosis named beside the obstetric regimen
+    const three = assess({ ...rec, safety: { ...rec.safety, thrombosisHistory: true } }).therapies["lmwh-aspirin"];
+    expect(three.status).toBe("recommended");
+    expect(three.headline).toMatch(/; thrombotic APS too: .*set with haematology/);
+    expect(three.safetyChecks.find((c) => c.id === "thrombosis")).toMatchObject({ status: "problem", severity: "caution" });
+    // a previous thrombosis without antibodies (hereditary thrombophilia) is named as a caution on the heparin verdict
+    const noApl = assess({ ...rec, workup: { ...(rec as { workup: Record<string, unknown> }).workup, antiphospholipid: [] }, safety: { ...rec.safety, thrombosisHistory: true } });
+    expect(noApl.diagnosis.aps.thrombotic).toBe(false);
+    expect(noApl.clinicianSummary.join(" ")).toMatch(/Caution: previous thrombosis: anticoagulation in pregnancy \(agent and dose\) to be planned with haematology/);
+  });
 });

@@ -2,7 +2,7 @@
 import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS, type GuidelinePosition } from "../sources.js";
-import { allergy, causeFinding, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, blockingSafety, causeFinding, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -34,7 +34,40 @@ const PROTOCOL: Protocol = {
  * pregnancy, and the verdict says so (hazard H54).
  */
 function rule(ctx: RuleContext): VerdictCore {
-  const v = apsRule(ctx);
+  const v = ectopicRule(ctx, apsRule(ctx));
+  return ctx.dx.aps.thrombotic ? thromboticAps(ctx, v) : v;
+}
+
+/**
+ * Thrombotic APS (a previous vascular thrombosis with persistent antibodies: the Sydney criteria's vascular clinical
+ * criterion, Miyakis 2006): anticoagulation in pregnancy is needed for the thrombosis itself, at an agent and dose this
+ * obstetric protocol (prophylactic LMWH) does not set. Never "not indicated"; where the obstetric verdict found no
+ * indication, the pending step is the haematology plan (hazard H75).
+ */
+function thromboticAps(ctx: RuleContext, v: VerdictCore): VerdictCore {
+  if (v.status === "contraindicated") return v;
+  const { dx } = ctx;
+  const reading = `Thrombotic APS: a previous thrombosis with persistent antiphospholipid antibodies (${aplPositives(dx.aps).join("; ")}), the Sydney criteria's vascular clinical criterion (Miyakis 2006)`;
+  const finding: VerdictFinding = { id: "thrombotic-aps", label: "Previous thrombosis with persistent antiphospholipid antibodies", value: "thrombotic APS", unit: null, cutOff: "vascular thrombosis + Sydney laboratory criterion", source: CITATIONS.miyakis2006.label, role: "supports", reading };
+  const plan = "anticoagulation in pregnancy is needed for the thrombosis itself; its agent and dose (which may be higher than this protocol's prophylactic LMWH) are to be set with haematology";
+  const reason = `${reading}: ${plan}.`;
+  if (v.status === "recommended" || v.status === "protocol-eligible" || v.reasonKind === "timing-mismatch") {
+    v.reasons.push(reason);
+    v.findings.push(finding);
+    v.headline += `; thrombotic APS too: ${plan}`;
+    return v;
+  }
+  const base: BaseParts = { safetyChecks: v.safetyChecks, coInterventions: v.coInterventions, criteriaSource: v.criteriaSource };
+  const reasons = [reason, ...v.reasons.map((x) => `For the pregnancy losses alone: ${x}`)];
+  return verdict(lmwhAspirin, "premature", "investigation-pending", `thrombotic APS (previous thrombosis, persistent antiphospholipid antibodies): ${plan}`, base, {
+    reasons,
+    unmet: [],
+    findings: [finding, ...v.findings],
+    missing: [{ id: "thrombotic-aps-anticoagulation", label: "Haematology plan for anticoagulation in pregnancy (thrombotic APS)", detail: reading }, ...v.missing],
+  });
+}
+
+function ectopicRule(ctx: RuleContext, v: VerdictCore): VerdictCore {
   if (ctx.r.currentPregnancy?.location !== "ectopic" || (v.status !== "recommended" && v.status !== "protocol-eligible")) return v;
   const reason = `The current pregnancy is ectopic: heparin and aspirin are given to carry an intrauterine pregnancy, so they do not apply to this one, whose own management comes first.`;
   const reasons = [reason, `For the next pregnancy, the indication stands: ${v.headline.slice(v.headline.indexOf(" — ") + 3)}.`, ...v.reasons];
@@ -63,7 +96,7 @@ function apsRule(ctx: RuleContext): VerdictCore {
   const def = lmwhAspirin;
   const safetyChecks = def.safetyChecks(ctx);
   const base: BaseParts = { safetyChecks, coInterventions: [], criteriaSource: ["ESHRE 2017 and ACR 2020 (APS)", "ESHRE 2017 (hereditary thrombophilia)"] };
-  const blocking = safetyChecks.filter((c) => c.status === "problem");
+  const blocking = blockingSafety(safetyChecks);
   if (blocking.length > 0) return safetyVerdict(def, base, blocking);
   const aplItem = dx.workup.find((w) => w.id === "antiphospholipid")!;
   const aplFinding: VerdictFinding = {
@@ -171,6 +204,8 @@ export const lmwhAspirin: TherapyDefinition = {
     flag("bleeding-disorder", "Bleeding disorder", c.r.safety.bleedingDisorder, "contraindication", "bleeding disorder"),
     allergy(c, ["heparin"], "Heparin allergy or heparin-induced thrombocytopenia", "contraindication", "heparin allergy"),
     allergy(c, ["aspirin"], "Aspirin allergy", "contraindication", "aspirin allergy"),
+    // a previous thrombosis is named on every heparin verdict: its anticoagulation is a decision of its own (H75)
+    flag("thrombosis", "Previous thrombosis", c.r.safety.thrombosisHistory, "caution", "anticoagulation in pregnancy (agent and dose) to be planned with haematology; this protocol's prophylactic dose may not be enough"),
   ],
   coInterventions: [],
   verdict: rule,
