@@ -207,10 +207,13 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
   const recordedLmp = lmpOf(r, opts.today);
   const provisional = recordedLmp === undefined && r.currentPregnancy === undefined && opts.assumedLmp !== undefined;
   const lmp = provisional ? opts.assumedLmp : recordedLmp;
-  const positiveTest = r.currentPregnancy?.positiveTestDate ?? (provisional && lmp !== undefined ? addDays(lmp, 28) : undefined);
+  // a recorded pregnancy has had its positive test: without its date, 4 weeks from the period, and never after the start
+  const pregnantNow = r.currentPregnancy !== undefined && !provisional;
+  const positiveTest = r.currentPregnancy?.positiveTestDate ?? (lmp !== undefined ? addDays(lmp, 28) : pregnantNow ? opts.start : undefined);
   const dates = new Map<string, string | null>();
   const steps: PlannedStep[] = [];
   const windowNotes: string[] = [];
+  const alreadyPregnant = new Set<string>();
   for (const s of p.steps) {
     let date: string | null = null;
     let until: string | undefined;
@@ -248,6 +251,10 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
         const off = a.offsetDays ?? 0;
         when = off === 0 ? "from the positive pregnancy test" : `${durationText(off)} after the positive test`;
         if (positiveTest !== undefined) date = addDays(positiveTest, off);
+        if (pregnantNow && date !== null && date < opts.start) {
+          date = opts.start;
+          alreadyPregnant.add(s.id);
+        }
         break;
       }
       case "text":
@@ -267,6 +274,8 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
       }
     }
     if (s.optional === true) ps.optional = true;
+    // a step timed from the positive test (or meant to begin before conception) for a woman already pregnant: from the start
+    if (alreadyPregnant.has(s.id) || (pregnantNow && a.kind === "start" && /before conception/i.test(s.label))) ps.note = "already pregnant: from the plan start";
     if (provisional && date !== null && (a.kind === "gestational-week" || a.kind === "positive-test")) {
       ps.provisional = true;
       ps.note = `provisional: assumes a pregnancy from the cycle starting ${lmp ?? ""} (positive test at 4 weeks)`;

@@ -694,7 +694,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(text).not.toMatch(/no pregnancy loss/);
   });
   it("H75 a previous thrombosis with persistent antiphospholipid antibodies is thrombotic APS, never 'not indicated' for heparin", () => {
-    const rec = vignette("v07-aps-three-losses") as { losses: unknown[]; safety: Record<string, unknown> };
+    const rec = vignette("v07-aps-three-losses") as { losses: unknown[]; safety: Record<string, unknown>; workup: Record<string, unknown> };
     const oneLoss = { ...rec, losses: rec.losses.slice(0, 1) };
     // without the thrombosis: one loss with persistent antibodies is not obstetric APS
     expect(assess(oneLoss).therapies["lmwh-aspirin"].status).toBe("not-indicated");
@@ -712,7 +712,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(three.headline).toMatch(/; thrombotic APS too: .*set with haematology/);
     expect(three.safetyChecks.find((c) => c.id === "thrombosis")).toMatchObject({ status: "problem", severity: "caution" });
     // a previous thrombosis without antibodies (hereditary thrombophilia) is named as a caution on the heparin verdict
-    const noApl = assess({ ...rec, workup: { ...(rec as { workup: Record<string, unknown> }).workup, antiphospholipid: [] }, safety: { ...rec.safety, thrombosisHistory: true } });
+    const noApl = assess({ ...rec, workup: { ...rec.workup, antiphospholipid: [] }, safety: { ...rec.safety, thrombosisHistory: true } });
     expect(noApl.diagnosis.aps.thrombotic).toBe(false);
     expect(noApl.clinicianSummary.join(" ")).toMatch(/Caution: previous thrombosis: anticoagulation in pregnancy \(agent and dose\) to be planned with haematology/);
   });

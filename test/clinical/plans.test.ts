@@ -138,7 +138,9 @@ describe("plans within the assessment", () => {
     const lmwh = a.therapies["lmwh-aspirin"];
     expect(lmwh.status).toBe("recommended");
     expect(lmwh.plan).not.toBeNull();
-    expect(lmwh.plan!.steps.find((s) => s.id === "lmwh-start")!.date).toBe("2025-01-29");
+    // the positive test (2025-01-29) came before the plan start: LMWH from the start, said so
+    expect(lmwh.plan!.steps.find((s) => s.id === "lmwh-start")).toMatchObject({ date: "2025-02-01", note: "already pregnant: from the plan start" });
+    expect(lmwh.plan!.steps.find((s) => s.id === "lda-start")!.note).toBe("already pregnant: from the plan start");
     expect(lmwh.plan!.steps.find((s) => s.id === "lda-start")!.dose!.text).toMatch(/75–100 mg/);
     // issue 9 §1: losses explained by APS make LIT not-indicated (contraindicated is kept for a harm)
     expect(a.therapies.lit.status).toBe("not-indicated");
@@ -173,5 +175,20 @@ describe("provisional dates for a planned conception cycle", () => {
     const p = planProtocol("ivig", rec({ currentPregnancy: { lastMenstrualPeriod: "2025-01-01" } }), { start: "2025-01-20", assumedLmp: "2025-04-01" });
     expect(p.steps[0]!.date).toBe("2025-01-29");
     expect(p.steps[0]!.provisional).toBeUndefined();
+  });
+});
+
+describe("plans for a woman already pregnant", () => {
+  it("dates a step timed from the positive test from the plan start when the test is not dated (H76)", () => {
+    const r = parsePatientRecord({ losses: [], weight: { value: 65, unit: "kg" }, currentPregnancy: { lastMenstrualPeriod: "2025-01-12" } });
+    const p = planProtocol("lmwh-aspirin", r, { start: "2025-06-02", today: "2025-06-01" });
+    expect(p.steps.find((s) => s.id === "lmwh-start")).toMatchObject({ date: "2025-06-02", note: "already pregnant: from the plan start" });
+    expect(p.steps.find((s) => s.id === "lda-start")).toMatchObject({ date: "2025-06-02", note: "already pregnant: from the plan start" });
+    // a positive test 4 weeks after the period, after the start, keeps its date
+    const early = planProtocol("lmwh-aspirin", parsePatientRecord({ losses: [], currentPregnancy: { lastMenstrualPeriod: "2025-05-20" } }), { start: "2025-06-02", today: "2025-06-01" });
+    expect(early.steps.find((s) => s.id === "lmwh-start")).toMatchObject({ date: "2025-06-17" });
+    expect(early.steps.find((s) => s.id === "lmwh-start")!.note).toBeUndefined();
+    // not pregnant: undated until the pregnancy is recorded
+    expect(planProtocol("lmwh-aspirin", parsePatientRecord({ losses: [] }), { start: "2025-06-02" }).steps.find((s) => s.id === "lmwh-start")!.date).toBeNull();
   });
 });
