@@ -79,6 +79,7 @@ export async function analyseStudyTable(
   const warnings: string[] = [];
   const needsThree = options.bias === true;
   const { revman, studyTable } = await revmanOrTable(table);
+  if (studyTable?.encodingNote !== undefined) warnings.push(`${table.file}: ${studyTable.encodingNote}`);
   if (revman !== undefined) options = revmanOptions(revman, options);
   const rows =
     revman !== undefined

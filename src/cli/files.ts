@@ -5,6 +5,7 @@
 import { access, constants, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { InputError, isInputError } from "../shared/errors.js";
+import { decodeText, encodingNote, notTextReason } from "../shared/text-encoding.js";
 
 /** Bytes of an input file; a missing or unreadable file is an InputError naming it. */
 export async function readInputFile(file: string): Promise<Uint8Array> {
@@ -17,6 +18,20 @@ export async function readInputFile(file: string): Promise<Uint8Array> {
     const code = (e as { code?: string }).code;
     throw new InputError(code === "ENOENT" ? "no such file" : `cannot read the file (${code ?? String(e)})`, { file });
   }
+}
+
+/**
+ * The text of an input file in the encoding it was written in (decodeText: UTF-8 with or without a BOM, UTF-16,
+ * else Windows-1252), with a note when it was not plain UTF-8; a PDF, an archive or binary content is an InputError.
+ */
+export async function readInputText(file: string): Promise<{ text: string; note: string | null }> {
+  const bytes = await readInputFile(file);
+  const why = notTextReason(bytes);
+  if (why !== null) throw new InputError(why, { file });
+  const d = decodeText(bytes);
+  if (d.text.includes("\u0000")) throw new InputError("not a text file: it holds binary content (zero bytes)", { file });
+  const note = encodingNote(d);
+  return { text: d.text, note: note === null ? null : `${file}: ${note}` };
 }
 
 /** InputError (naming the flag) when `path` cannot be written: no such directory, not writable, or a directory. */

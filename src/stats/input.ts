@@ -8,6 +8,7 @@
  *
  * Every problem is one InputError naming the file, the row (header = row 1) and the column, and why.
  */
+import { decodeText, encodingNote } from "../shared/text-encoding.js";
 import { InputError } from "../shared/errors.js";
 import { guessDelimiter, normaliseHeader } from "../shared/table-text.js";
 import { effectFromCI } from "./core/escalc.js";
@@ -22,6 +23,8 @@ export interface StudyTable {
   rows: { line: number; cells: string[] }[];
   /** Numbers may use a decimal comma (semicolon-separated CSV as European spreadsheets write it). */
   decimalComma?: boolean;
+  /** How the text was decoded when it was not plain UTF-8 (Windows-1252, UTF-16): said to the user. */
+  encodingNote?: string;
 }
 
 export interface StudyInputOptions {
@@ -439,7 +442,9 @@ function isZip(bytes: Uint8Array): boolean {
 
 async function csvTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
   const { parse } = await import("csv-parse/sync");
-  const text = new TextDecoder("utf-8").decode(bytes).replace(/^\uFEFF/, "");
+  // Excel's "CSV (Comma delimited)" is Windows-1252 and its "Unicode text" UTF-16: each read as written
+  const decoded = decodeText(bytes);
+  const text = decoded.text;
   if (text.trim() === "") throw new InputError("empty file", { file });
   const delimiter = guessDelimiter(text);
   let records: { record: string[]; info: { lines: number } }[];
@@ -455,8 +460,10 @@ async function csvTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
   }
   const [head, ...rest] = records;
   if (head === undefined) throw new InputError("empty file", { file });
+  const note = encodingNote(decoded);
   return {
     file,
+    ...(note !== null ? { encodingNote: note } : {}),
     header: head.record,
     headerLine: head.info.lines,
     rows: rest.map((r) => ({ line: r.info.lines, cells: r.record })),

@@ -47,7 +47,7 @@ describe("decidua audit --text", () => {
   it("exit 2 for a missing file", async () => {
     const r = await run(["audit", "--text", join(dir, "nope.txt")]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain("nope.txt: cannot read");
+    expect(r.err).toContain("nope.txt: no such file");
   });
 });
 

@@ -1,3 +1,4 @@
+import { decodeText } from "../../shared/text-encoding.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -38,7 +39,8 @@ const AssessOptionsSchema = z.object({
 function readJson(file: string, what: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, "utf8");
+    // a JSON file saved with a byte-order mark (Windows editors) or in UTF-16 reads as its text
+    text = decodeText(new Uint8Array(readFileSync(file))).text;
   } catch (e) {
     throw new InputError(`cannot read ${what}: ${e instanceof Error ? e.message : String(e)}`, { file });
   }

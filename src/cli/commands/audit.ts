@@ -6,8 +6,8 @@
  *   decidua audit FILE                 FILE.json as --json-input, any other file as --text
  * Exit code: 0 when every result is consistent, 1 when any is flagged, 2 on bad input.
  */
+import { readInputText } from "../files.js";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { z } from "zod";
 import { auditArticleText, auditEvidenceBase, auditPrismaFlows, auditReportedResult, ReportedResultSchema } from "../../evidence/audit/index.js";
@@ -36,11 +36,9 @@ export interface AuditCliItem {
 }
 
 async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
+  const { text, note } = await readInputText(file);
+  if (note !== null) process.stderr.write(`decidua: note: ${note}\n`);
+  return text;
 }
 
 /** How a reported result reads when it did not come from a text (the base, a JSON file). */

@@ -15,6 +15,7 @@
  *                                             rob | rob-summary (RoB 1) | rob2 | rob2-summary (RoB 2; robvis style, per
  *                                             therapy) | prisma (PRISMA 2020 flow)
  */
+import { decodeText } from "../../shared/text-encoding.js";
 import { existsSync } from "node:fs";
 import { access, constants, mkdir, readFile, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -430,7 +431,7 @@ function parseChoice<T extends string>(v: string, options: readonly T[], field: 
 async function readJsonFile(path: string, field: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    text = decodeText(new Uint8Array(await readFile(path))).text;
   } catch (e) {
     throw new InputError(`cannot read ${path} (${(e as { code?: string }).code ?? String(e)})`, { file: path, field });
   }

@@ -3,7 +3,8 @@
  * reports the records per file and the duplicates across files per rule; `--to-ris OUT` writes every record as RIS
  * (e.g. to convert a labelled CSV to RIS). Bad input: the file, record, line and field, exit code 2, nothing written.
  */
-import { readFile, writeFile } from "node:fs/promises";
+import { readInputText } from "../files.js";
+import { writeFile } from "node:fs/promises";
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -51,12 +52,8 @@ export function register(program: Command, io: CliIO, _setExit: SetExit): void {
       }
       const perFile: Array<{ file: string; format: ImportFormat; records: BibRecord[]; columns?: string }> = [];
       for (const file of files) {
-        let text: string;
-        try {
-          text = await readFile(file, "utf8");
-        } catch (e) {
-          throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
-        }
+        const { text, note } = await readInputText(file);
+        if (note !== null) io.err(`decidua: note: ${note}\n`);
         const name = basename(file);
         const format = o.format ?? guessFormat(name, text);
         if (format === null) throw new InputError("cannot tell the format; give --format", { file: name, field: "--format" });

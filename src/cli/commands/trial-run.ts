@@ -3,10 +3,9 @@
  * (a finished trial's participant file): thin adapters over src/trials; the generator is the HMAC-DRBG of
  * src/store/drbg.ts seeded with --seed and the stratum.
  */
-import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { csvTable } from "../csv-table.js";
-import { parseJsonText } from "../files.js";
+import { parseJsonText, readInputText } from "../files.js";
 import { InputError } from "../../shared/errors.js";
 import { HmacDrbg } from "../../store/drbg.js";
 import { analyseByStratum, analyseMarkers, analysePrimary, compareBaselineWithReference, type PrimaryAnalysis } from "../../trials/analysis.js";
@@ -101,11 +100,9 @@ function primaryJson(a: PrimaryAnalysis) {
 }
 
 async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, "utf8");
-  } catch (e) {
-    throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
-  }
+  const { text, note } = await readInputText(file);
+  if (note !== null) process.stderr.write(`decidua: note: ${note}\n`);
+  return text;
 }
 
 export function analyseCsv(file: string, text: string, o: AnalyseOptions): { json: Record<string, unknown>; text: string; arms: { treatment: string; control: string }; itt: PrimaryAnalysis; pp: PrimaryAnalysis | null } {

@@ -2,7 +2,7 @@
  * `decidua trial2x2` (one trial's 2x2 table) and `decidua markers FILE` (continuous markers from a CSV):
  * thin adapters over src/stats/trial (see docs/trial-stats.md).
  */
-import { readFile } from "node:fs/promises";
+import { readInputText } from "../files.js";
 import type { Command } from "commander";
 import { csvTable } from "../csv-table.js";
 import { z } from "zod";
@@ -233,12 +233,8 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         const key = String(parsed.error.issues[0]?.path[0] ?? "");
         throw new InputError("is required", { field: key === "pairedBy" ? "--paired-by" : `--${key}` });
       }
-      let text: string;
-      try {
-        text = await readFile(file, "utf8");
-      } catch (e) {
-        throw new InputError(`cannot read: ${e instanceof Error ? e.message : String(e)}`, { file });
-      }
+      const { text, note } = await readInputText(file);
+      if (note !== null) io.err(`decidua: note: ${note}\n`);
       const o = parsed.data;
       const result = markersFromCsv(file, text, { group: o.group, value: o.value, ...(o.pairedBy !== undefined ? { pairedBy: o.pairedBy } : {}) });
       io.out(o.json === true ? JSON.stringify(result, null, 2) + "\n" : markersText(result));
