@@ -22,8 +22,12 @@ export const CsvMappingSchema = z.object({
   year: column.optional(),
   doi: column.optional(),
   pmid: column.optional(),
-  /** Field delimiter (default ","). */
-  delimiter: z.string().length(1).default(","),
+  /** Field delimiter (default ","); "tab" or "\\t" for a tab (a tab typed on a command line is trimmed away). */
+  delimiter: z
+    .string()
+    .transform((d) => (d === "tab" || d === "\\t" ? "\t" : d))
+    .pipe(z.string().length(1))
+    .default(","),
 });
 export type CsvMapping = z.output<typeof CsvMappingSchema>;
 export type CsvMappingInput = z.input<typeof CsvMappingSchema>;
@@ -40,7 +44,7 @@ const HEADER_NAMES: Readonly<Record<(typeof MAPPED)[number], readonly string[]>>
   abstract: ["abstract", "abstract note", "notes abstract", "ab", "n2"],
   authors: ["authors", "author", "author s", "author full names", "author names", "creators", "au", "af", "a1"],
   journal: ["journal", "source title", "publication title", "journal title", "journal book", "secondary title", "source", "so", "jo", "t2"],
-  year: ["year", "publication year", "pub year", "py", "y1"],
+  year: ["year", "publication year", "published year", "pub year", "py", "y1"],
   doi: ["doi", "di", "do"],
   pmid: ["pmid", "pubmed id", "pubmedid", "pm"],
 };
@@ -50,17 +54,12 @@ const HEADER_NAMES: Readonly<Record<(typeof MAPPED)[number], readonly string[]>>
  * A column mapping from the header of a CSV export (see HEADER_NAMES), or null when no column is named like a title.
  * Authors are taken as separated by ";" (Scopus, Web of Science, Zotero), or by " and " when the column uses that.
  */
-export function guessCsvMapping(text: string): CsvMapping | null {
+export function guessCsvMapping(text: string, file = "CSV"): CsvMapping | null {
   const delimiter = guessDelimiter(text);
-  let header: string[];
-  let second: string[] | undefined;
-  try {
-    const rows = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, to_line: 2 }) as string[][];
-    header = rows[0] ?? [];
-    second = rows[1];
-  } catch {
-    return null;
-  }
+  // the header and the first record; a file that cannot be parsed says why (not "no title column")
+  const rows = parseDelimited(text, file, delimiter, { relax_column_count: true, to_line: 2 });
+  const header = rows[0] ?? [];
+  const second = rows[1];
   const names = header.map(normaliseHeader);
   const pick = (key: (typeof MAPPED)[number]): string | undefined => {
     for (const n of HEADER_NAMES[key]) {
@@ -79,14 +78,41 @@ export function guessCsvMapping(text: string): CsvMapping | null {
   if (mapping.authors !== undefined && second !== undefined) {
     const cell = second[names.indexOf(normaliseHeader(mapping.authors))] ?? "";
     if (!cell.includes(";") && / and /.test(cell)) mapping.authorSeparator = " and ";
-    // Embase and Scopus: "Liu R., Adler D.G." (surname, initials with full stops, ", " between authors)
-    else if (!cell.includes(";") && INITIALS_LIST.test(cell.trim())) mapping.authorSeparator = ", ";
+    // Embase and Scopus: "Liu R., Adler D.G." (surname, initials with full stops, ", " between authors); PubMed's
+    // CSV: "Griffin DK, Larkin DM, O'Connor RE." (initials without stops, a full stop after the last)
+    else if (!cell.includes(";") && (INITIALS_LIST.test(cell.trim()) || PUBMED_AUTHORS.test(cell.trim()))) mapping.authorSeparator = ", ";
   }
   return CsvMappingSchema.parse(mapping);
 }
 
 /** Authors written "Surname I.J." and separated by ", " (Embase's and Scopus's CSV). */
 const INITIALS_LIST = /^[^,;]+ (?:\p{Lu}\.-?)+(?:, [^,;]+ (?:\p{Lu}\.-?)+)+$/u;
+/** Authors written "Surname IJ" and separated by ", ", the list ending in a full stop (PubMed's CSV export). */
+const PUBMED_AUTHORS = /^[^,;]+ \p{Lu}{1,4}(?:, [^,;]+ \p{Lu}{1,4})+\.?$/u;
+
+/**
+ * Rows of a delimited text. A file that strict CSV rules refuse is read again leniently, as the exports that make
+ * them are written: a tab-delimited file with quotes as plain characters (Web of Science's tab-delimited export does
+ * not quote fields), or quotes inside unquoted fields; a cell Excel escaped as ="text" (CINAHL's ids) is its text.
+ * Only when that fails too is the strict error reported, with its line.
+ */
+function parseDelimited(text: string, file: string, delimiter: string, extra: { relax_column_count: boolean; to_line?: number }): string[][] {
+  const base = { bom: true, delimiter, skip_empty_lines: true, ...extra };
+  let rows: string[][];
+  try {
+    rows = parse(text, base) as string[][];
+  } catch (e) {
+    try {
+      rows = parse(text, delimiter === "\t" ? { ...base, quote: false } : { ...base, relax_quotes: true }) as string[][];
+    } catch {
+      const err = e as { message?: string; lines?: number };
+      const loc: { file: string; row?: number } = { file };
+      if (typeof err.lines === "number") loc.row = err.lines;
+      throw new InputError(`not a readable CSV file: ${err.message ?? String(e)}`, loc);
+    }
+  }
+  return rows.map((r) => r.map((c) => (/^="(.*)"$/s.test(c) ? c.slice(2, -1) : c)));
+}
 
 /** The mapping as the user would write it (--map): field=column pairs. */
 export function describeCsvMapping(m: CsvMapping): string {
@@ -103,15 +129,7 @@ export function parseCsvRecords(text: string, file: string, mappingInput: CsvMap
   }
   const mapping = parsedMapping.data;
   refuseEmpty(text, file, "CSV");
-  let rows: string[][];
-  try {
-    rows = parse(text, { bom: true, delimiter: mapping.delimiter, relax_column_count: false, skip_empty_lines: true }) as string[][];
-  } catch (e) {
-    const err = e as { message?: string; lines?: number };
-    const loc: { file: string; row?: number } = { file };
-    if (typeof err.lines === "number") loc.row = err.lines;
-    throw new InputError(`not a readable CSV file: ${err.message ?? String(e)}`, loc);
-  }
+  const rows = parseDelimited(text, file, mapping.delimiter, { relax_column_count: false });
   const header = (rows[0] ?? []).map((h) => h.trim());
   const index = new Map<string, number>();
   header.forEach((h, i) => index.set(h.toLowerCase(), i));
@@ -148,7 +166,8 @@ export function parseCsvRecords(text: string, file: string, mappingInput: CsvMap
         doi: normaliseDoi(get("doi")),
         title: get("title"),
         abstract: get("abstract"),
-        authors: authorsRaw === null ? [] : authorsRaw.split(mapping.authorSeparator),
+        // PubMed's CSV ends its author list with a full stop
+        authors: authorsRaw === null ? [] : (mapping.authorSeparator === ", " && PUBMED_AUTHORS.test(authorsRaw) && !INITIALS_LIST.test(authorsRaw) ? authorsRaw.replace(/\.$/, "") : authorsRaw).split(mapping.authorSeparator).map((a) => a.trim()).filter((a) => a !== ""),
         journal: get("journal"),
         year,
       },

@@ -26,7 +26,7 @@ export function readSearchExport(format: ImportFormat, text: string, file: strin
       return { records: parseEndnoteXml(text, file) };
     case "csv": {
       if (mapping !== undefined) return { records: parseCsvRecords(text, file, mapping) };
-      const guessed = guessCsvMapping(text);
+      const guessed = guessCsvMapping(text, file);
       if (guessed === null) {
         throw new InputError('a CSV import needs a column mapping (at least the title column): no column is named like a title ("Title", "Article Title", "TI", ...)', { file, field: "mapping" });
       }
