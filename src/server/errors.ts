@@ -85,5 +85,7 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     return;
   }
   req.log.error({ err }, "internal error");
+  // a defect: always on stderr (with or without a request logger), so that no 500 goes unseen by the operator
+  process.stderr.write(`decidua: internal error on ${req.method} ${req.url.split("?")[0] ?? ""}: ${err.stack ?? err.message}\n`);
   void reply.code(500).send({ error: { message: "internal error", code: "INTERNAL" } } satisfies ErrorBody);
 }

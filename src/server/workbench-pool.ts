@@ -5,7 +5,9 @@
  * when full), and the number of studies is limited (413 for the analysis, 422 for a PNG plot).
  */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { packageRoot } from "../shared/package-root.js";
 import { Piscina } from "piscina";
 import { InputError } from "../shared/errors.js";
 import type { MetaOptions } from "../stats/types.js";
@@ -25,11 +27,19 @@ export interface WorkbenchPoolOptions extends WorkbenchLimits {
   timeBudgetMs: number;
 }
 
-/** The worker module: compiled JavaScript next to this file, or (tests running the TypeScript sources) through tsx. */
-function workerFile(): { filename: string; execArgv: string[] } {
+/**
+ * The worker module: compiled JavaScript next to this file (dist/src/server), the compiled one in the package when
+ * this code runs from the bundled command line (dist/cli, where `decidua serve` and `npm start` run it), or (tests
+ * running the TypeScript sources) the TypeScript through tsx. None of them: an error at start-up, not at the first job.
+ */
+export function workerFile(): { filename: string; execArgv: string[] } {
   const js = fileURLToPath(new URL("./meta-worker.js", import.meta.url));
   if (existsSync(js)) return { filename: js, execArgv: [] };
-  return { filename: fileURLToPath(new URL("./meta-worker.ts", import.meta.url)), execArgv: ["--import", "tsx"] };
+  const compiled = join(packageRoot(), "dist", "src", "server", "meta-worker.js");
+  if (existsSync(compiled)) return { filename: compiled, execArgv: [] };
+  const ts = fileURLToPath(new URL("./meta-worker.ts", import.meta.url));
+  if (existsSync(ts)) return { filename: ts, execArgv: ["--import", "tsx"] };
+  throw new Error(`the workbench worker is missing: neither ${js} nor ${compiled} exists (run npm run build)`);
 }
 
 export class WorkbenchPool {
