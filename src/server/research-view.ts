@@ -259,3 +259,26 @@ export function researchAssessment(assessment: unknown, day0: string | null): un
   };
   return walk(assessment, "");
 }
+
+/**
+ * Text computed from an identified record (a trial's eligibility findings, an exclusion reason) as a researcher may
+ * read it: every calendar date in it withheld ("from 2024-05-30" would give day 0, and with it every date of the
+ * record, away to one who sees the pseudonymised record's relative days), a value that is a date left out.
+ */
+export function withholdDates(v: unknown): unknown {
+  if (typeof v === "string") {
+    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(v)) return undefined;
+    return v.replace(/\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?/g, "[date withheld]").replace(/\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{4}\b/gi, "[date withheld]");
+  }
+  if (Array.isArray(v)) return v.map(withholdDates).filter((x) => x !== undefined);
+  if (typeof v === "object" && v !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      const w = withholdDates(x);
+      if (w !== undefined) out[k] = w;
+    }
+    return out;
+  }
+  return v;
+}
+

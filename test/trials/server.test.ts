@@ -164,4 +164,23 @@ describe("trial routes (real HTTP server, SQLite)", () => {
     const svg = await coord.req("GET", `/api/trials/${trialId}/consort.svg`);
     expect(svg.text).toContain("Emergency unblinding (n = 1)");
   });
+  it("a researcher reads eligibility findings with the record's calendar dates withheld (the research view's rule)", async () => {
+    const rec = { losses: [{ date: "2022-01-10", gestationalWeek: 7, kind: "clinical" }, { date: "2022-09-01", gestationalWeek: 8, kind: "clinical" }], liveBirths: [], workup: { antiphospholipid: [{ date: "2024-03-07", lupusAnticoagulant: "positive" }] } };
+    const p = await inv.req("POST", "/api/patients", { displayName: "Patient dated", dateOfBirth: "1989-02-03", record: rec });
+    const patientId = (p.body as { patient: { id: string } }).patient.id;
+    const path = `/api/trials/${trialId}/eligibility?patientId=${patientId}`;
+    const clinician = await inv.req("GET", path);
+    expect(clinician.text).toMatch(/from 2024-05-30/);
+    const researcher = await coord.req("GET", path);
+    expect(researcher.status).toBe(200);
+    expect(researcher.text).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(researcher.text).toMatch(/a confirmatory repeat ≥ 12 weeks later is needed \(from \[date withheld\]\)/);
+    // the same once enrolled, in the participant the researcher reads
+    const enrolled = await inv.req("POST", `/api/trials/${trialId}/participants`, { patientId });
+    const id = (enrolled.body as { participant: { id: string } }).participant.id;
+    const seen = await coord.req("GET", `/api/trials/${trialId}/participants/${id}`);
+    expect(seen.status).toBe(200);
+    expect(JSON.stringify((seen.body as { participant: { eligibility: unknown } }).participant.eligibility)).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    expect(JSON.stringify((await coord.req("GET", `/api/trials/${trialId}/participants`)).body)).not.toMatch(/2024-05-30/);
+  });
 });

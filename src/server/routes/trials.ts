@@ -20,6 +20,7 @@ import type { TrialProtocol } from "../../trials/protocol.js";
 import { TRIAL_ROLES } from "../../trials/roles.js";
 import { MeanSizeInputSchema, ProportionsSizeInputSchema, sampleSizeTwoMeans, sampleSizeTwoProportions } from "../../trials/sampleSize.js";
 import { routeOf, userOf } from "../auth.js";
+import { withholdDates } from "../research-view.js";
 import { toCsv } from "../csv.js";
 import { shiftDateString } from "../pseudonym.js";
 
@@ -98,6 +99,23 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
     return { members: await trials.listMembers(id, actorOf(req)) };
   });
 
+  // a researcher reads eligibility and participants with the record's calendar dates withheld (the research view's
+  // rule: the findings are text computed from the identified record); other roles may see the record's dates
+  const researcherView = <T>(req: FastifyRequest, v: T): T => {
+    if (userOf(req).role !== "researcher") return v;
+    const scrub = (p: unknown): unknown => {
+      if (typeof p !== "object" || p === null) return p;
+      const o = { ...(p as Record<string, unknown>) };
+      for (const k of ["eligibility", "exclusionReason"]) if (k in o) o[k] = o[k] === null ? null : (withholdDates(o[k]) ?? null);
+      return o;
+    };
+    const o = { ...(v as Record<string, unknown>) };
+    if ("eligibility" in o) o.eligibility = withholdDates(o.eligibility);
+    if ("participant" in o) o.participant = scrub(o.participant);
+    if (Array.isArray(o.participants)) o.participants = o.participants.map(scrub);
+    return o as T;
+  };
+
   const eligibilityFor = async (req: FastifyRequest, trialId: string, patientId: string) => {
     const trial = await trials.getTrial(trialId, actorOf(req));
     const p = await app.store.getPatient(patientId);
@@ -111,7 +129,7 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as { id: string };
     const { patientId } = req.query as z.infer<typeof EligibilityQuery>;
     const r = await eligibilityFor(req, id, patientId);
-    return { eligibility: r.eligibility, strata: r.strata };
+    return researcherView(req, { eligibility: r.eligibility, strata: r.strata });
   });
 
   app.post("/api/trials/:id/participants", { schema: { tags, summary: "Enrol a candidate (eligibility from the record) or a comparison-group member", params: TrialParams, body: EnrolBody } }, async (req, reply) => {
@@ -131,26 +149,26 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
       { patientId: b.patientId, recordVersion: r.patient.version, eligibility: b.groupId !== undefined ? null : r.eligibility, strata, groupId: b.groupId ?? null, exclusionReason: r.eligibility.status === "not-eligible" && b.groupId === undefined ? r.eligibility.reasons.join("; ") : null },
       actorOf(req),
     );
-    return reply.code(201).send({ participant });
+    return reply.code(201).send(researcherView(req, { participant }));
   });
 
-  app.get("/api/trials/:id/participants", { schema: { tags, summary: "Participants (arms hidden from blinded staff)", params: TrialParams } }, async (req) => ({ participants: await trials.participants((req.params as { id: string }).id, actorOf(req)) }));
+  app.get("/api/trials/:id/participants", { schema: { tags, summary: "Participants (arms hidden from blinded staff)", params: TrialParams } }, async (req) => researcherView(req, { participants: await trials.participants((req.params as { id: string }).id, actorOf(req)) }));
 
   app.get("/api/trials/:id/participants/:pid", { schema: { tags, summary: "One participant", params: ParticipantParams } }, async (req) => {
     const { id, pid } = req.params as { id: string; pid: string };
-    return { participant: await trials.participant(id, pid, actorOf(req)) };
+    return researcherView(req, { participant: await trials.participant(id, pid, actorOf(req)) });
   });
 
   app.post("/api/trials/:id/participants/:pid/consent", { schema: { tags, summary: "Record consent (who, when, information-sheet version)", params: ParticipantParams, body: ConsentSchema } }, async (req) => {
     const { id, pid } = req.params as { id: string; pid: string };
     await trials.recordConsent(id, pid, req.body as z.infer<typeof ConsentSchema>, actorOf(req));
-    return { participant: await trials.participant(id, pid, actorOf(req)) };
+    return researcherView(req, { participant: await trials.participant(id, pid, actorOf(req)) });
   });
 
   app.post("/api/trials/:id/participants/:pid/exclusion", { schema: { tags, summary: "Why a candidate is not randomised (declined, other)", params: ParticipantParams, body: ReasonBody } }, async (req) => {
     const { id, pid } = req.params as { id: string; pid: string };
     await trials.setExclusionReason(id, pid, (req.body as z.infer<typeof ReasonBody>).reason, actorOf(req));
-    return { participant: await trials.participant(id, pid, actorOf(req)) };
+    return researcherView(req, { participant: await trials.participant(id, pid, actorOf(req)) });
   });
 
   app.post("/api/trials/:id/participants/:pid/allocation", { schema: { tags, summary: "Allocate (final; concealed sequence on the server)", params: ParticipantParams } }, async (req, reply) => {
