@@ -16,7 +16,9 @@ prop_cases <- list(
   list(p1 = 0.10, p2 = 0.25, power = 0.85, alpha = 0.05, ratio = c(1, 1)),
   list(p1 = 0.80, p2 = 0.635, power = 0.80, alpha = 0.05, ratio = c(2, 1)),
   list(p1 = 0.60, p2 = 0.40, power = 0.90, alpha = 0.05, ratio = c(1, 2)),
-  list(p1 = 0.70, p2 = 0.50, power = 0.80, alpha = 0.05, ratio = c(3, 1))
+  list(p1 = 0.70, p2 = 0.50, power = 0.80, alpha = 0.05, ratio = c(3, 1)),
+  # beyond 10 million per arm: R's uniroot(extendInt = "upX") widens the interval
+  list(p1 = 0.50, p2 = 0.4999, power = 0.80, alpha = 0.05, ratio = c(1, 1))
 )
 prop <- lapply(prop_cases, function(c) {
   k <- c$ratio[2] / c$ratio[1]
@@ -40,7 +42,8 @@ mean_cases <- list(
   list(delta = 2.5, sd = 4, power = 0.80, alpha = 0.01, ratio = c(1, 1)),
   list(delta = 3, sd = 2, power = 0.95, alpha = 0.05, ratio = c(1, 1)),
   list(delta = 1, sd = 2, power = 0.80, alpha = 0.05, ratio = c(2, 1)),
-  list(delta = 0.8, sd = 1.5, power = 0.85, alpha = 0.05, ratio = c(1, 3))
+  list(delta = 0.8, sd = 1.5, power = 0.85, alpha = 0.05, ratio = c(1, 3)),
+  list(delta = 0.001, sd = 1, power = 0.80, alpha = 0.05, ratio = c(1, 1))
 )
 means <- lapply(mean_cases, function(c) {
   k <- c$ratio[2] / c$ratio[1]

@@ -123,6 +123,9 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
       logger: config.logger,
       trustProxy: config.trustProxy,
       bodyLimit: config.bodyLimit,
+      // a request (headers and body) must arrive within 2 minutes: a body sent a byte at a time cannot hold a
+      // connection open for ever (Node's default is no limit; slow headers are already cut at 60 s)
+      requestTimeout: 120_000,
       // fastify's own errors (a URL that does not decode, ...) in the API's error shape, through the same hooks
       frameworkErrors: (err, _req, reply) => {
         const body: ErrorBody = { error: { message: `bad request: ${err.message}`, code: "VALIDATION" } };

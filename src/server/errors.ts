@@ -47,6 +47,16 @@ export function zodErrorBody(err: ZodError | z.core.$ZodError, prefix = ""): Err
   return body;
 }
 
+/**
+ * A write that lost a race with another one: a unique or primary key taken meanwhile (PostgreSQL 23505, SQLite's
+ * constraint codes), or PostgreSQL's serialization failure or deadlock (40001, 40P01). The database kept its
+ * integrity; the request is answered 409 (try again), never 500.
+ */
+export function isConcurrentWriteConflict(err: unknown): boolean {
+  const code = typeof err === "object" && err !== null && "code" in err ? String((err as { code: unknown }).code) : "";
+  return code === "23505" || code === "40001" || code === "40P01" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
   if (err instanceof ZodError) {
     void reply.code(400).send(zodErrorBody(err));
@@ -76,6 +86,10 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
   }
   if (err instanceof ConflictError) {
     void reply.code(409).send({ error: { message: err.message, code: "CONFLICT" } } satisfies ErrorBody);
+    return;
+  }
+  if (isConcurrentWriteConflict(err)) {
+    void reply.code(409).send({ error: { message: "another request changed the same data at the same moment; reload and try again", code: "CONFLICT" } } satisfies ErrorBody);
     return;
   }
   const status = "statusCode" in err && typeof err.statusCode === "number" ? err.statusCode : 500;

@@ -87,8 +87,13 @@ function solve(power: (n1: number) => number, target: number, k: number): number
   // both arms need at least 2 (as R): n1 from max(2, 2/k)
   const lower = Math.max(2, 2 / k);
   if (f(lower) > 0) return lower;
-  const root = zeroin(f, lower, 1e7, UNIROOT_TOL, 1000);
-  if (!Number.isFinite(root)) throw new InputError("no sample size up to 10 million per arm reaches this power");
+  // R's uniroot(c(2, 1e7), extendInt = "upX"): a power not reached at 10 million per arm widens the search upwards
+  // (here by factors of 10, to 10^15) instead of stopping at the interval's end
+  let upper = 1e7;
+  while (f(upper) < 0 && upper < 1e15) upper *= 10;
+  if (!(f(upper) >= 0)) throw new InputError(`no sample size up to ${upper.toExponential(0)} per arm reaches this power: the effect is too small (or none)`);
+  const root = zeroin(f, lower, upper, UNIROOT_TOL, 1000);
+  if (!Number.isFinite(root)) throw new InputError("the sample-size search did not converge");
   return root;
 }
 
