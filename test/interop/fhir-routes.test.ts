@@ -37,6 +37,20 @@ for (const engine of ["sqlite", "postgres"] as const) {
       expect((a.body as { assessment: { therapies: { lit: { status: string } } } }).assessment.therapies.lit.status).toBe("protocol-eligible");
     });
 
+    it("an EHR export of 1,000 entries (as Synthea's) is taken, beyond the 200 entries other requests may hold", async () => {
+      const b = profileBundle("a") as { entry: { resource: Record<string, unknown> }[] };
+      const patientRef = (b.entry.find((e) => e.resource.resourceType === "Patient")!.resource as { id: string }).id;
+      const extra = Array.from({ length: 1000 - b.entry.length }, (_, i) => ({
+        fullUrl: `urn:uuid:enc-${i}`,
+        resource: { resourceType: "Encounter", id: `enc-${i}`, status: "finished", class: { system: "http://terminology.hl7.org/CodeSystem/v3-ActCode", code: "AMB" }, subject: { reference: `Patient/${patientRef}` } },
+      }));
+      const big = { ...b, entry: [...b.entry, ...extra] };
+      const cur = (await doc.req("GET", `/api/patients/${patient.id}`)).body as { patient: { version: number } };
+      const r = await doc.req("POST", `/api/patients/${patient.id}/fhir-import`, { bundle: big, version: cur.patient.version });
+      expect(r.status, r.text.slice(0, 200)).toBe(200);
+      patient.version = (r.body as { patient: { version: number } }).patient.version;
+    });
+
     it("a bad Bundle is a 400 naming the resource and field, and writes nothing", async () => {
       const b = profileBundle("a");
       (b.entry.find((e) => e.resource.id === "rpl-a-tsh")!.resource as { valueQuantity: { code: string } }).valueQuantity.code = "zz";

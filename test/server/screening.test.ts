@@ -145,4 +145,14 @@ describe.each(["sqlite", "postgres"] as const)("screening API on %s", (engine) =
     expect(audit.total).toBe(14 + 6);
     expect(((await admin.req("GET", "/api/audit?action=screening.resolve")).body as { total: number }).total).toBe(4);
   });
+
+  it("imports a search export of 2,000 records (about 600 kB), beyond the other routes' 10,000-character strings", async () => {
+    const r = await lead.req("POST", "/api/screening/reviews", { protocol });
+    const id = (r.body as { review: { id: string } }).review.id;
+    const ris = Array.from({ length: 2000 }, (_, i) => `TY  - JOUR\nTI  - Immunotherapy for recurrent miscarriage: report ${i + 1}\nAU  - Author${i}, A\nPY  - ${2000 + (i % 25)}\nAB  - ${"An abstract sentence. ".repeat(10)}\nER  - \n`).join("\n");
+    expect(ris.length).toBeGreaterThan(500_000);
+    const imp = await lead.req("POST", `/api/screening/reviews/${id}/imports`, { sourceDatabase: "Embase", searchDate: "2026-02-01", searchString: "immun*", fileName: "big.ris", content: ris });
+    expect(imp.status, imp.text.slice(0, 200)).toBe(201);
+    expect(JSON.stringify(imp.body)).toMatch(/2000/);
+  });
 });

@@ -9,6 +9,7 @@
  * the save of exactly that preview as a new record version. A server that does not answer, answers an error, is too
  * slow or too large is a 502 (a 404 when it has no such patient) and nothing is written.
  */
+import { DEFAULT_LIMITS } from "../input-guard.js";
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -27,6 +28,8 @@ import { FhirUnavailableError } from "../fhir/client.js";
 import { readEhrPatientRecord, searchEhrPatients, type EhrReadLimits } from "../fhir/read.js";
 
 const writers = { roles: ["clinician", "admin"] as const };
+/** An EHR's Bundle (Synthea's hold thousands of entries): more entries and a larger body than other requests. */
+const bundleImport = { ...writers, inputLimits: { ...DEFAULT_LIMITS, fields: { "bundle.entry": { maxArray: 20_000 } } } };
 const IdParams = z.object({ id: z.string().min(1).max(100) });
 const ImportBody = z.object({ bundle: z.unknown(), version: z.number().int().positive() });
 const ServerParams = z.object({ serverId: z.string().min(1).max(100) });
@@ -172,7 +175,7 @@ export async function fhirImportRoutes(app: FastifyInstance, opts: FhirImportRou
 
   routes.post(
     "/api/patients/:id/fhir-import",
-    { config: writers, schema: { tags: ["fhir"], summary: "Replace the patient's record with one read from a FHIR R4 Bundle (send the version you loaded)", params: IdParams, body: ImportBody } },
+    { bodyLimit: 32 * 1024 * 1024, config: bundleImport, schema: { tags: ["fhir"], summary: "Replace the patient's record with one read from a FHIR R4 Bundle (send the version you loaded)", params: IdParams, body: ImportBody } },
     async (req) => {
       const p = await patients.load(req.params.id);
       const imp = bundleToRecord(req.body.bundle, { today: patients.today(), file: "bundle" });

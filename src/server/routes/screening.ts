@@ -6,6 +6,7 @@
  * Only members of a review (and administrators, read-only) see it. Every read and write is audited.
  * The queue only reorders the records; every record is still screened by people.
  */
+import { DEFAULT_LIMITS } from "../input-guard.js";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { prismaFlowSvg } from "../../evidence/plots/prisma.js";
@@ -159,7 +160,8 @@ export async function screeningRoutes(app: FastifyInstance): Promise<void> {
     return reply.code(201).send({ members: await ss.members(id) });
   });
 
-  app.post("/api/screening/reviews/:id/imports", { schema: { tags: ["screening"], summary: "Import a search export (RIS, MEDLINE, PubMed XML, CSV with a mapping or columns named as the common tools name them): all records or none", params: ReviewParams, body: ImportBody } }, async (req, reply) => {
+  // a search export of thousands of records: the body and its content string may be as large as the schema allows
+  app.post("/api/screening/reviews/:id/imports", { bodyLimit: 8 * 1024 * 1024, config: { inputLimits: { ...DEFAULT_LIMITS, fields: { content: { maxString: 7_000_000 }, searchString: { maxString: 20_000 } } } }, schema: { tags: ["screening"], summary: "Import a search export (RIS, MEDLINE, PubMed XML, CSV with a mapping or columns named as the common tools name them): all records or none", params: ReviewParams, body: ImportBody } }, async (req, reply) => {
     const { id } = req.params as z.infer<typeof ReviewParams>;
     await access(req, id, true);
     const body = req.body as z.infer<typeof ImportBody>;
