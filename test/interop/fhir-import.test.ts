@@ -283,6 +283,19 @@ describe("FHIR R4 Bundle → patient record", () => {
     expect(bundleToRecord(withResources(), { today: TODAY }).warnings.join(" ")).not.toMatch(/deceased/);
   });
 
+  it("H77 losses recorded only as diagnoses (Synthea's 19169002) are said to be uncounted; a male patient is flagged", () => {
+    const miscarriage = (id: string, onset: string) => ({ resourceType: "Condition", id, code: { coding: [{ system: SNOMED, code: "19169002" }] }, subject: { reference: "Patient/rpl-a" }, onsetDateTime: onset });
+    const imp = bundleToRecord(withResources(miscarriage("m1", "2019-03-02T10:00:00Z"), miscarriage("m2", "2020-06-11T10:00:00Z")), { today: TODAY });
+    const w = imp.warnings.join(" ");
+    expect(w).toMatch(/2 pregnancy losses are recorded only as a diagnosis \(Condition\/m1, Condition\/m2\) without a gestational age, so they are not counted: the loss count and every verdict that reads it may be too low/);
+    expect(bundleToRecord(withResources(), { today: TODAY }).warnings.join(" ")).not.toMatch(/recorded only as a diagnosis/);
+    const b = withResources();
+    const patient = b.entry[0]!.resource as Record<string, unknown>;
+    b.entry[0] = { ...b.entry[0]!, resource: { ...patient, gender: "male" } };
+    expect(bundleToRecord(b, { today: TODAY }).warnings[0]).toMatch(/^the EHR records this patient's gender as male \(Patient\/rpl-a\): check that this is the woman's record/);
+    expect(bundleToRecord(withResources(), { today: TODAY }).warnings.join(" ")).not.toMatch(/gender as male/);
+  });
+
   it("an estimated delivery date from the last menstrual period or the ovulation date (LOINC 11779-6, 11780-4) dates a pregnancy status", () => {
     for (const code of ["11778-8", "11779-6", "11780-4"]) {
       const imp = bundleToRecord(

@@ -151,7 +151,8 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         ...(opts.lmp !== undefined ? { assumedLmp: opts.lmp } : {}),
       };
       // a FHIR R4 Bundle (an EHR export) is mapped to the record first; a Decidua record is assessed as it is
-      const isBundle = typeof raw === "object" && raw !== null && (raw as { resourceType?: unknown }).resourceType === "Bundle";
+      // a single FHIR resource (a Patient read from the EHR) is mapped as bundleToRecord maps one
+      const isBundle = typeof raw === "object" && raw !== null && typeof (raw as { resourceType?: unknown }).resourceType === "string";
       if (isBundle && opts.followups !== undefined) throw new InputError("a FHIR Bundle carries its own results: --followups goes with a Decidua record", { field: "--followups" });
       const record = isBundle ? raw : recordWithFollowups(raw, followups);
       let imp: FhirImport | undefined;
@@ -162,7 +163,12 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       const a = imp !== undefined ? assessRecord(imp.normalised, assessOpts) : assessPatient(record, assessOpts);
       if (opts.fhirOut !== undefined) {
         const b = assessmentToBundle(a, { patientReference: `Patient/${imp?.patient.fhirId ?? a.patientId ?? "unknown"}`, now: new Date().toISOString(), evidenceVersion: evidence !== undefined ? "data/ (bundled)" : "none" });
-        writeFileSync(opts.fhirOut, `${JSON.stringify(b, null, 2)}\n`);
+        try {
+          writeFileSync(opts.fhirOut, `${JSON.stringify(b, null, 2)}\n`);
+        } catch (e) {
+          const code = (e as { code?: string }).code;
+          throw new InputError(`cannot write ${opts.fhirOut} (${code === "ENOENT" ? "no such directory" : code === "EISDIR" ? "it is a directory" : (code ?? String(e))})`, { field: "--fhir-out" });
+        }
       }
       if (opts.json === true) {
         const out = assessmentJson(a) as Record<string, unknown>;

@@ -3,8 +3,7 @@
  * reports the records per file and the duplicates across files per rule; `--to-ris OUT` writes every record as RIS
  * (e.g. to convert a labelled CSV to RIS). Bad input: the file, record, line and field, exit code 2, nothing written.
  */
-import { readInputText } from "../files.js";
-import { writeFile } from "node:fs/promises";
+import { readInputText, writeAllFiles } from "../files.js";
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -63,7 +62,8 @@ export function register(program: Command, io: CliIO, _setExit: SetExit): void {
       }
       const all = perFile.flatMap((f) => f.records.map((r) => ({ ...r, id: `${f.file}#${r.sourceIndex}` })));
       const d = deduplicate(all);
-      if (o.toRis !== undefined) await writeFile(o.toRis, recordsToRis(all));
+      // a directory that does not exist is a located error (exit 2), and no half-written file is left
+      if (o.toRis !== undefined) await writeAllFiles([{ path: o.toRis, content: recordsToRis(all) }]);
       const summary = {
         files: perFile.map((f) => ({ file: f.file, format: f.format, records: f.records.length, ...(f.columns !== undefined ? { columns: f.columns } : {}) })),
         records: all.length,

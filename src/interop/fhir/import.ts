@@ -423,6 +423,8 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   const pregnancy: Dated<{ pregnant: boolean; gestationalWeek?: number }>[] = [];
   // every dated pregnancy outcome, counted or not: a pregnancy status before one of them is of a pregnancy that ended
   const outcomesSeen: { date: string; source: AnyResource }[] = [];
+  // losses recorded only as diagnoses (Synthea's "Miscarriage in first trimester"): not counted, but said (hazard H77)
+  const lossDiagnoses: AnyResource[] = [];
   // estimated delivery dates (LOINC 11778-8): they date a pregnancy status that has no gestational age
   const edds: Dated<string>[] = [];
   const ectopic: Dated<true>[] = [];
@@ -601,6 +603,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
         // not counted, but a loss dated after a pregnancy status ends that pregnancy (currentPregnancyOf)
         const date = dateOf(c.onsetDateTime, c.recordedDate);
         if (date !== undefined) outcomesSeen.push({ date, source: c as AnyResource });
+        lossDiagnoses.push(c as AnyResource);
         return skip(ctx, c, c.code, "a loss recorded as a diagnosis: Decidua counts losses from pregnancy-outcome Observations with gestational age");
       }
       case "ectopic-pregnancy":
@@ -734,6 +737,8 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     const when = typeof deceased.deceasedDateTime === "string" ? ` (${deceased.deceasedDateTime.slice(0, 10)})` : "";
     ctx.warnings.unshift(`the EHR records this patient as deceased${when} (${ref(patient as AnyResource)}): check that this is the right patient; her verdicts and plans are not for treatment`);
   }
+  // the rules read a woman's pregnancy history: a patient recorded as male may be the partner's record
+  if (patient.gender === "male") ctx.warnings.unshift(`the EHR records this patient's gender as male (${ref(patient as AnyResource)}): check that this is the woman's record, not her partner's`);
   if (patient.birthDate !== undefined && FULL_DATE.test(patient.birthDate)) {
     record.age = ageAt(patient.birthDate.slice(0, 10), opts.today);
     prov.age = ref(patient as AnyResource);
@@ -763,6 +768,15 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       ...(l.embryoKaryotype !== undefined ? { embryoKaryotype: l.embryoKaryotype } : {}),
     };
   });
+  // a loss diagnosis on a date no counted loss has: the loss count is short by it, and the assessment says so
+  const uncounted = lossDiagnoses.filter((c) => {
+    const d = dateOf((c as { onsetDateTime?: string }).onsetDateTime, (c as { recordedDate?: string }).recordedDate);
+    return d === undefined || !losses.some((l) => l.date === d);
+  });
+  if (uncounted.length > 0)
+    ctx.warnings.push(
+      `${uncounted.length} pregnancy loss${uncounted.length === 1 ? " is" : "es are"} recorded only as a diagnosis (${uncounted.map((c) => ref(c)).join(", ")}) without a gestational age, so ${uncounted.length === 1 ? "it is" : "they are"} not counted: the loss count and every verdict that reads it may be too low; record each loss with its gestational week`,
+    );
   if (births.length > 0) record.liveBirths = births.sort((a, b) => (a.date ?? "").localeCompare(b.date ?? ""));
   if (counts.lossCount !== undefined && counts.lossCount > losses.length)
     ctx.warnings.push(`the EHR counts ${counts.lossCount} pregnancy losses but only ${losses.length} are recorded with a gestational age: the others are not in this assessment`);
