@@ -4,7 +4,8 @@
  *   2. same DOI (normalised);
  *   3. same normalised title + publication year + first author's surname.
  * Two records carrying different PMIDs are never merged automatically (they are different PubMed entries even if a
- * DOI or title matches): such a pair is listed as uncertain instead. Uncertain pairs also come from near-identical
+ * DOI or title matches), nor two with the same title, year and first author but different DOIs (a paper and its
+ * conference abstract): such a pair is listed as uncertain instead. Uncertain pairs also come from near-identical
  * titles (Dice similarity of character bigrams >= 0.9) in the same year, and from identical titles whose year or
  * first author differ. Uncertain pairs are removed only when a reviewer confirms them ("manual" in the counts).
  */
@@ -119,13 +120,19 @@ export function deduplicate(records: readonly DedupInput[], confirmed: ReadonlyA
   records.forEach((r, i) => {
     if (r.pmid !== null) pmids.set(i, new Set([r.pmid]));
   });
-  const conflictingPmids = (ri: number, rj: number): boolean => {
-    const pi = pmids.get(ri);
-    const pj = pmids.get(rj);
+  /** DOIs held by each group: two reports with different DOIs (a paper and its conference abstract) are two records. */
+  const dois = new Map<number, Set<string>>();
+  records.forEach((r, i) => {
+    if (r.doi !== null) dois.set(i, new Set([r.doi]));
+  });
+  const disjoint = (m: Map<number, Set<string>>, ri: number, rj: number): boolean => {
+    const pi = m.get(ri);
+    const pj = m.get(rj);
     if (pi === undefined || pj === undefined) return false;
     for (const p of pi) if (pj.has(p)) return false;
     return true;
   };
+  const conflictingPmids = (ri: number, rj: number): boolean => disjoint(pmids, ri, rj);
   const uncertain: UncertainPair[] = [];
   const uncertainSeen = new Set<string>();
   const norm = records.map((r) => normaliseTitle(r.title));
@@ -145,13 +152,18 @@ export function deduplicate(records: readonly DedupInput[], confirmed: ReadonlyA
       addUncertain(i, j, `${rule === "doi" ? "same DOI" : "same title, year and first author"} but different PMIDs`);
       return;
     }
+    if (checkPmid && rule === "title_year_author" && disjoint(dois, ri, rj)) {
+      addUncertain(i, j, "same title, year and first author but different DOIs");
+      return;
+    }
     const [keep, drop] = ri < rj ? [ri, rj] : [rj, ri];
     parent[drop] = keep;
     linkRule.set(drop, rule);
-    const pd = pmids.get(drop);
-    if (pd !== undefined) {
-      const pk = pmids.get(keep);
-      if (pk === undefined) pmids.set(keep, pd);
+    for (const m of [pmids, dois]) {
+      const pd = m.get(drop);
+      if (pd === undefined) continue;
+      const pk = m.get(keep);
+      if (pk === undefined) m.set(keep, pd);
       else for (const p of pd) pk.add(p);
     }
   };

@@ -81,3 +81,15 @@ describe("deduplication rules", () => {
     expect(r.unique).toHaveLength(all.length - 3);
   });
 });
+
+describe("different DOIs", () => {
+  it("a paper and its conference abstract (same title, year, first author; different DOIs) are an uncertain pair, not merged", () => {
+    const rec = (id: string, doi: string | null) => ({ id, pmid: null, doi, title: "Hepatic arterial infusion of immune cells: a randomised trial", year: 2014, authors: ["Smith, J"] });
+    const d = deduplicate([rec("a", "10.1371/journal.pone.0086394"), rec("b", "10.1016/j.jvir.2013.12.293")]);
+    expect(d.unique.length).toBe(2);
+    expect(d.removedByRule.title_year_author).toBe(0);
+    expect(d.uncertain).toMatchObject([{ a: "a", b: "b", reason: "same title, year and first author but different DOIs" }]);
+    // one DOI missing: merged by title, year and first author as before
+    expect(deduplicate([rec("a", "10.1371/journal.pone.0086394"), rec("b", null)]).removedByRule.title_year_author).toBe(1);
+  });
+});
