@@ -29,7 +29,15 @@ export interface ImmuneFinding {
   guidelineNote?: string;
   /** Value and unit as written before conversion. */
   original?: { value: number; unit: string };
+  /** Why a measured value is not read against its cut-off (a biopsy outside its window): the step to take. */
+  notValid?: string;
 }
+
+/**
+ * The mid-luteal window of an endometrial biopsy for uterine NK cells: LH+7–9 or cycle day 21 (Quenby 2005, as
+ * REFERENCE §3 gives it), taken as cycle days 19–25 to allow for cycle length (a Decidua rule).
+ */
+export const UTERINE_NK_CYCLE_DAYS = { from: 19, to: 25 } as const;
 
 const MARKER_LABELS: Record<ImmuneMarkerId, string> = {
   peripheralNk: "Peripheral NK cells (% of lymphocytes)",
@@ -110,6 +118,18 @@ function flaggedMarker(marker: ImmuneMarkerId, m: (Measured & { labFlag?: "eleva
   return f;
 }
 
+/** Uterine NK cells, read against the cut-off only when the biopsy's recorded cycle day is in the mid-luteal window. */
+function uterineNkFinding(m: (Measured & { cycleDay?: number }) | undefined, c: CutOff | null): ImmuneFinding {
+  const f = against("uterineNk", m, c, true, nkNote);
+  const day = m?.cycleDay;
+  if (m === undefined || day === undefined || (day >= UTERINE_NK_CYCLE_DAYS.from && day <= UTERINE_NK_CYCLE_DAYS.to)) return f;
+  const why = `biopsy on cycle day ${day}, outside the mid-luteal window (LH+7–9, about day 21; Quenby 2005; days ${UTERINE_NK_CYCLE_DAYS.from}–${UTERINE_NK_CYCLE_DAYS.to} accepted, a Decidua rule): uNK counts change across the cycle, so ${fmt(m.value)}% is not read against the cut-off; repeat the biopsy in the window`;
+  f.status = "missing";
+  f.reading = `${f.label}: ${why}`;
+  f.notValid = why;
+  return f;
+}
+
 export function readImmuneFindings(r: PatientRecord, config: ClinicConfig): ImmuneFinding[] {
   const im = r.immune;
   const c = config.cutOffs;
@@ -118,7 +138,7 @@ export function readImmuneFindings(r: PatientRecord, config: ClinicConfig): Immu
   const out: ImmuneFinding[] = [
     against("peripheralNk", im.peripheralNk, c.peripheralNk, true, nkNote),
     against("nkCytotoxicity", im.nkCytotoxicity, c.nkCytotoxicity, true, nkNote),
-    against("uterineNk", im.uterineNk, c.uterineNk, true, nkNote),
+    uterineNkFinding(im.uterineNk, c.uterineNk),
     against("th1Th2Ratio", im.th1Th2Ratio, c.th1Th2Ratio, true, cytokineNote),
     against("tnfIl10Ratio", im.tnfIl10Ratio, c.tnfIl10Ratio, true, cytokineNote),
     flaggedMarker("il33", im.il33, c.il33, il33Note),

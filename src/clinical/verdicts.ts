@@ -654,9 +654,18 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   const thyroid = dx.causes.find((c) => c.id === "thyroid-dysfunction");
   if (thyroid !== undefined) {
     findings.push(causeFinding(thyroid));
-    missing.push({ id: "thyroid-follow-up", label: "Thyroid follow-up (free T4, TPO antibodies; treat dysfunction)", detail: thyroid.detail });
+    // the step still to take: the tests not yet on file, or with them on file the treatment (or its dose) to review
+    const th = r.workup.thyroid;
+    const tested = th?.freeT4 !== undefined && th.tpoAb !== undefined;
+    const onLevothyroxine = r.medications.some((m) => /levothyroxine|thyroxine|l-thyroxine|euthyrox|eltroxin|synthroid/i.test(m.name));
+    const step = !tested
+      ? { label: "Thyroid follow-up (free T4, TPO antibodies; treat dysfunction)", unmet: "thyroid function to be clarified (free T4, TPO antibodies) and any dysfunction treated first" }
+      : onLevothyroxine
+        ? { label: "Thyroid review: the levothyroxine dose (TSH outside the range on treatment; free T4 and TPO antibodies on file)", unmet: "the levothyroxine dose to be reviewed until the TSH is in range" }
+        : { label: "Thyroid dysfunction to treat or review (free T4 and TPO antibodies on file)", unmet: "the thyroid dysfunction, clarified by the tests on file, to be treated or reviewed first" };
+    missing.push({ id: "thyroid-follow-up", label: step.label, detail: thyroid.detail });
     short.push("thyroid function to clarify or treat first");
-    unmet.push(`Hormonal causes excluded: thyroid function to be clarified (free T4, TPO antibodies) and any dysfunction treated first (${thyroid.detail}).`);
+    unmet.push(`Hormonal causes excluded: ${step.unmet} (${thyroid.detail}).`);
   }
   const wm = workupMissing(dx);
   if (wm.length > 0) {
@@ -673,7 +682,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   }
   if (!markersMeasured && spec.markers !== null) {
     for (const f of notMeasured)
-      missing.push({ id: f.marker, label: f.label, detail: f.status === "missing" ? "not measured (research-grade marker)" : "measured, but no validated cut-off and no laboratory flag" });
+      missing.push({ id: f.marker, label: f.label, detail: f.notValid ?? (f.status === "missing" ? "not measured (research-grade marker)" : "measured, but no validated cut-off and no laboratory flag") });
     const labels = notMeasured.map((f) => f.label);
     unmet.push(`An immune finding the protocol selects on, none measured yet: ${labels.join("; ")} (${spec.markerSource?.label ?? spec.criteria}).`);
     short.push("no selecting immune marker measured");

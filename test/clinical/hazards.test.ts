@@ -602,6 +602,12 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(t4).toMatch(/clarify the thyroid dysfunction with the recorded free T4/);
     expect(t4).not.toMatch(/repeat TSH with free T4/);
     expect(withT4.therapies.lit.status).toBe("premature");
+    // with free T4 and TPO antibodies on file, the step is the treatment (or, on levothyroxine, its dose), not the tests again
+    const tested = { ...rec.workup.thyroid, tsh: { value: 3.2, unit: "mU/L" }, freeT4: { value: 14, unit: "pmol/L" }, tpoAb: { value: 8, unit: "kU/L" } };
+    const done = assess({ ...rec, workup: { ...rec.workup, thyroid: tested } }).therapies.lit;
+    expect(done.missing.find((m) => m.id === "thyroid-follow-up")?.label).toBe("Thyroid dysfunction to treat or review (free T4 and TPO antibodies on file)");
+    const treated = assess({ ...rec, medications: [{ name: "Levothyroxine 150 micrograms" }], workup: { ...rec.workup, thyroid: { ...tested, tsh: { value: 0.05, unit: "mU/L" } } } }).therapies.lit;
+    expect(treated.missing.find((m) => m.id === "thyroid-follow-up")?.label).toMatch(/^Thyroid review: the levothyroxine dose/);
   });
   it("H66 a recorded gestational week ahead of the last menstrual period is flagged, and every rule reads the period's week", () => {
     const rec = vignette("v16-pregnant-bleeding") as { currentPregnancy: Record<string, unknown> };
@@ -715,5 +721,27 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const noApl = assess({ ...rec, workup: { ...rec.workup, antiphospholipid: [] }, safety: { ...rec.safety, thrombosisHistory: true } });
     expect(noApl.diagnosis.aps.thrombotic).toBe(false);
     expect(noApl.clinicianSummary.join(" ")).toMatch(/Caution: previous thrombosis: anticoagulation in pregnancy \(agent and dose\) to be planned with haematology/);
+  });
+  it("H78 a uterine NK biopsy outside the mid-luteal window is not read against the cut-off; the repeat biopsy is the pending step", () => {
+    const rec = vignette("v60-unk-specimen-recorded") as { immune: { uterineNk: Record<string, unknown> } };
+    expect(assess(rec).therapies.prednisolone.status).toBe("protocol-eligible");
+    const early = assess({ ...rec, immune: { ...rec.immune, uterineNk: { ...rec.immune.uterineNk, cycleDay: 4 } } });
+    const unk = early.immune.find((f) => f.marker === "uterineNk");
+    expect(unk?.status).toBe("missing");
+    expect(unk?.reading).toMatch(/biopsy on cycle day 4, outside the mid-luteal window \(LH\+7–9, about day 21; Quenby 2005/);
+    const p = early.therapies.prednisolone;
+    expect(p.status).toBe("premature");
+    expect(p.missing.find((m) => m.id === "uterineNk")?.detail).toMatch(/repeat the biopsy in the window/);
+    // within the window (days 19-25) the value is read as before
+    expect(assess({ ...rec, immune: { ...rec.immune, uterineNk: { ...rec.immune.uterineNk, cycleDay: 23 } } }).therapies.prednisolone.status).toBe("protocol-eligible");
+  });
+  it("H79 an allergy to one of heparin and aspirin contraindicates the pair but keeps the APS indication and names the other drug", () => {
+    const rec = vignette("v07-aps-three-losses") as { safety: Record<string, unknown> };
+    const v = assess({ ...rec, safety: { ...rec.safety, allergies: ["aspirin"] } }).therapies["lmwh-aspirin"];
+    expect(v.status).toBe("contraindicated");
+    expect(v.findings.map((f) => f.id)).toContain("antiphospholipid");
+    expect(v.reasons.join(" ")).toMatch(/The indication is not what rules this out: Antiphospholipid antibodies: .*The allergy rules out aspirin, not heparin \(LMWH\): heparin \(LMWH\) on its own is a decision for the specialist/);
+    const h = assess({ ...rec, safety: { ...rec.safety, allergies: ["heparin"] } }).therapies["lmwh-aspirin"];
+    expect(h.reasons.join(" ")).toMatch(/rules out heparin, not low-dose aspirin/);
   });
 });

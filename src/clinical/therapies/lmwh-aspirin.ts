@@ -97,7 +97,6 @@ function apsRule(ctx: RuleContext): VerdictCore {
   const safetyChecks = def.safetyChecks(ctx);
   const base: BaseParts = { safetyChecks, coInterventions: [], criteriaSource: ["ESHRE 2017 and ACR 2020 (APS)", "ESHRE 2017 (hereditary thrombophilia)"] };
   const blocking = blockingSafety(safetyChecks);
-  if (blocking.length > 0) return safetyVerdict(def, base, blocking);
   const aplItem = dx.workup.find((w) => w.id === "antiphospholipid")!;
   const aplFinding: VerdictFinding = {
     id: "antiphospholipid",
@@ -109,6 +108,19 @@ function apsRule(ctx: RuleContext): VerdictCore {
     role: dx.aps.laboratory === "persistent" ? "supports" : "context",
     reading: `Antiphospholipid antibodies: ${aplItem.detail} (Sydney criteria, Miyakis 2006)`,
   };
+  if (blocking.length > 0) {
+    const v = safetyVerdict(def, base, blocking);
+    // an allergy to one of the two drugs rules out that drug: the indication, when there is one, is still named
+    const ids = new Set(blocking.map((b) => b.id));
+    const one = ids.size === 1 && (ids.has("allergy-heparin") || ids.has("allergy-aspirin")) ? (ids.has("allergy-heparin") ? { out: "heparin", left: "low-dose aspirin" } : { out: "aspirin", left: "heparin (LMWH)" }) : null;
+    if (dx.aps.laboratory === "persistent") {
+      v.findings.push(aplFinding);
+      v.reasons.push(
+        `The indication is not what rules this out: ${aplFinding.reading}${dx.aps.met ? " (antiphospholipid syndrome)" : ""}.${one !== null ? ` The allergy rules out ${one.out}, not ${one.left}: ${one.left} on its own is a decision for the specialist.` : ""}`,
+      );
+    }
+    return v;
+  }
   if (dx.aps.laboratory === "persistent") {
     const lossF = lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 3, CITATIONS.eshre2017, "supports");
     // ESHRE's position covers laboratory APS with three or more losses, whether or not the losses also meet the Sydney
