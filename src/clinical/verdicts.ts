@@ -692,7 +692,13 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     return verdict(def, "premature", kind, short.join("; "), base, rest());
   }
 
-  // 8. eligible
+  // 8. eligible; a loss on an earlier course of this therapy is said, beside the criteria it meets
+  const onCourse = r.losses.filter((l) => l.treatedWith.includes(def.id));
+  if (onCourse.length > 0) {
+    const reading = `${onCourse.length} loss(es) during an earlier course of ${def.name}: the protocol did not prevent ${onCourse.length === 1 ? "it" : "them"}; weigh this before a further course`;
+    findings.push({ id: "earlier-course", label: `Loss during an earlier course of ${def.name}`, value: onCourse.length, unit: "losses", cutOff: null, source: CITATIONS.decidua.label, role: "against", reading });
+    reasons.push(`${reading}.`);
+  }
   const why = [
     rifOk && !lossesOk ? `recurrent implantation failure (${dx.rif.failedCycles} failed transfers)` : `${count} ${scope.toLowerCase()}`,
     dx.workupComplete ? "complete negative standard work-up" : "",

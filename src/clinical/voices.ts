@@ -128,7 +128,7 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
     // the cautions of a therapy that may be given (an IgA-depleted product, a product without soya, steroids with
     // diabetes): on the line itself, not only in the JSON
     const cautions = v.status === "contraindicated" || v.status === "not-indicated" ? [] : v.safetyChecks.filter((c) => c.status === "problem" && c.severity === "caution");
-    out.push(cautions.length === 0 ? v.headline : `${v.headline}${/[.!?]$/.test(v.headline) ? "" : "."} Caution: ${cautions.map((c) => `${c.label.toLowerCase()}: ${c.detail}`).join("; ")}.`);
+    out.push(cautions.length === 0 ? v.headline : `${v.headline}${/[.!?]$/.test(v.headline) ? "" : "."} Caution: ${cautions.map((c) => `${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}: ${c.detail}`).join("; ")}.`);
   }
   return out;
 }

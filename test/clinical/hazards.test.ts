@@ -744,4 +744,17 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const h = assess({ ...rec, safety: { ...rec.safety, allergies: ["heparin"] } }).therapies["lmwh-aspirin"];
     expect(h.reasons.join(" ")).toMatch(/rules out heparin, not low-dose aspirin/);
   });
+  it("H80 a loss during an earlier course of the same immunotherapy is named against it; heparin names severe renal impairment", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as { losses: Record<string, unknown>[]; safety: Record<string, unknown> };
+    const after = { ...rec, losses: rec.losses.map((l, i) => (i >= 1 ? { ...l, treatedWith: ["lit"] } : l)) };
+    const lit = assess(after).therapies.lit;
+    expect(lit.status).toBe("protocol-eligible");
+    expect(lit.findings.find((f) => f.id === "earlier-course")).toMatchObject({ role: "against", value: 2 });
+    expect(lit.reasons.join(" ")).toMatch(/2 loss\(es\) during an earlier course of Lymphocyte immunisation therapy \(LIT\): the protocol did not prevent them/);
+    expect(assess(rec).therapies.lit.findings.map((f) => f.id)).not.toContain("earlier-course");
+    const aps = vignette("v07-aps-three-losses") as { safety: Record<string, unknown> };
+    const h = assess({ ...aps, safety: { ...aps.safety, egfr: { value: 22, unit: "mL/min/1.73m2" } } });
+    expect(h.therapies["lmwh-aspirin"].status).toBe("recommended");
+    expect(h.clinicianSummary.join(" ")).toMatch(/Caution: kidney function \(eGFR\): eGFR 22 below 30 mL\/min\/1\.73m²: LMWH accumulates in severe renal impairment/);
+  });
 });

@@ -2,7 +2,7 @@
 import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS, type GuidelinePosition } from "../sources.js";
-import { allergy, blockingSafety, causeFinding, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, blockingSafety, causeFinding, egfrCheck, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -217,6 +217,8 @@ export const lmwhAspirin: TherapyDefinition = {
     allergy(c, ["heparin"], "Heparin allergy or heparin-induced thrombocytopenia", "contraindication", "heparin allergy"),
     allergy(c, ["aspirin"], "Aspirin allergy", "contraindication", "aspirin allergy"),
     // a previous thrombosis is named on every heparin verdict: its anticoagulation is a decision of its own (H75)
+    // enoxaparin is cleared by the kidneys (a Decidua rule, to be confirmed against the product information)
+    egfrCheck(c, 30, "caution", "LMWH accumulates in severe renal impairment: adjust the dose (or use unfractionated heparin) with anti-Xa monitoring"),
     flag("thrombosis", "Previous thrombosis", c.r.safety.thrombosisHistory, "caution", "anticoagulation in pregnancy (agent and dose) to be planned with haematology; this protocol's prophylactic dose may not be enough"),
   ],
   coInterventions: [],
