@@ -478,9 +478,12 @@ function excelCellText(v: unknown): string {
   if (typeof v === "boolean") return v ? "TRUE" : "FALSE";
   if (v instanceof Date) return v.toISOString();
   if (typeof v === "object") {
-    const o = v as { result?: unknown; richText?: { text: string }[]; text?: unknown; error?: unknown };
+    const o = v as { result?: unknown; richText?: { text: string }[]; text?: unknown; error?: unknown; formula?: unknown; sharedFormula?: unknown };
     if (o.richText !== undefined) return o.richText.map((t) => t.text).join("");
-    if ("result" in o) return excelCellText(o.result);
+    if ("result" in o && o.result !== undefined) return excelCellText(o.result);
+    // a formula saved without its result (written by a program, not recalculated by a spreadsheet): said as such
+    if (o.formula !== undefined || o.sharedFormula !== undefined)
+      return `[formula =${String(o.formula ?? o.sharedFormula)} with no stored result: open and save the file in Excel or LibreOffice so that it stores its results]`;
     if (o.error !== undefined) return String(o.error);
     if (o.text !== undefined) return excelCellText(o.text);
   }

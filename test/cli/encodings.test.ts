@@ -85,3 +85,20 @@ describe("commands read files in the encoding they were written in", () => {
     expect(r.err).toMatch(/article\.pdf: a PDF file, not text: extract its text first/);
   });
 });
+
+describe("spreadsheets written by programs", () => {
+  it("meta: an XLSX formula saved without its result (openxlsx, exceljs) is a located error saying so", async () => {
+    const ExcelJS = (await import("exceljs")).default;
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet("data");
+    ws.addRow(["study", "events_t", "total_t", "events_c", "total_c"]);
+    ws.addRow(["A", 10, 50, 12, 50]);
+    ws.addRow(["B", 8, 40, 11, 40]);
+    ws.getCell("B3").value = { formula: "B2-2" } as never;
+    const f = join(dir, "formulas.xlsx");
+    await wb.xlsx.writeFile(f);
+    const r = await run("meta", f);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/formulas\.xlsx, row 3, field "events_t": not a number: "\[formula =B2-2 with no stored result: open and save the file in Excel or LibreOffice/);
+  });
+});
