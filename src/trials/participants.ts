@@ -49,9 +49,13 @@ export function participantsFromRows(header: readonly string[], rows: readonly (
   const pri = col(cols.pre, "--pre");
   const poi = col(cols.post, "--post");
   const ppi = col(cols.perProtocol, "--per-protocol");
-  const ii = col(cols.id, "--id");
+  // without --id, a column named as participant ids are (REDCap's record_id, "id", …) still guards against a row
+  // entered twice, and the notes say which column was taken
+  const idGuess = cols.id === undefined ? header.find((h) => /^(id|record[ _]?id|participant[ _]?id|subject[ _]?id|patient[ _]?id|study[ _]?id)$/i.test(h.trim())) : undefined;
+  const ii = col(cols.id ?? idGuess, "--id");
   if ((pri < 0) !== (poi < 0)) throw new InputError("--pre and --post go together", loc({ field: pri < 0 ? "--pre" : "--post" }));
   const notes: string[] = [];
+  if (idGuess !== undefined) notes.push(`participant ids from the column "${idGuess}" (set --id to choose another)`);
   const order: string[] = [];
   const seen = new Set<string>();
   const all = rows.map((rec, i): AnalysisParticipant => {
@@ -67,8 +71,8 @@ export function participantsFromRows(header: readonly string[], rows: readonly (
     else throw new InputError(`outcome "${rec[oi] ?? ""}" is not 1/0, yes/no or true/false (empty or NA for not known)`, loc({ row, field: cols.outcome }));
     const id = ii >= 0 ? (rec[ii] ?? "").trim() : `row-${row}`;
     if (ii >= 0) {
-      if (id === "") throw new InputError("empty participant id", loc({ row, field: cols.id }));
-      if (seen.has(id)) throw new InputError(`participant id "${id}" appears twice`, loc({ row, field: cols.id }));
+      if (id === "") throw new InputError("empty participant id", loc({ row, field: cols.id ?? idGuess }));
+      if (seen.has(id)) throw new InputError(`participant id "${id}" appears twice`, loc({ row, field: cols.id ?? idGuess }));
       seen.add(id);
     }
     const p: AnalysisParticipant = { id, arm, outcome };

@@ -91,6 +91,17 @@ describe("decidua trial analyse", () => {
     expect(j.primary.rr).toBeCloseTo(0.8 / (47 / 74), 10);
     expect(j.primary.rd).toBeCloseTo(0.8 - 47 / 74, 10);
   });
+  it("a semicolon-separated file with decimal commas (European Excel) reads as the CSV; a row entered twice under an id column is refused", async () => {
+    const lines = readFileSync(csv, "utf8").trim().split("\n");
+    const semi = file("semicolon.csv", lines.map((l) => l.split(",").join(";")).join("\r\n") + "\r\n");
+    const r = await run(["trial", "analyse", semi, "--arm", "arm", "--outcome", "healthy_newborn", "--json"]);
+    expect(r.code, r.err).toBe(0);
+    expect((JSON.parse(r.out) as { primary: { treatment: { events: number; n: number } } }).primary.treatment).toMatchObject({ events: 60, n: 75 });
+    const withIds = file("ids.csv", ["id," + (lines[0] ?? ""), ...lines.slice(1).map((l, i) => `P${i + 1},${l}`), `P1,${lines[1] ?? ""}`].join("\n") + "\n");
+    const dup = await run(["trial", "analyse", withIds, "--arm", "arm", "--outcome", "healthy_newborn"]);
+    expect(dup.code).toBe(2);
+    expect(dup.err).toMatch(/row \d+, field "id": participant id "P1" appears twice/);
+  });
   it("text output; the treatment is the arm not called placebo even when placebo comes first", async () => {
     const lines = readFileSync(csv, "utf8").trim().split("\n");
     const header = lines[0] ?? "";
