@@ -269,6 +269,16 @@ describe.each(["sqlite", "postgres"] as const)("server on %s", (engine) => {
     // another account from the same address is not locked out
     expect((await new Client(srv.base).login("admin", ADMIN_PASSWORD)).status).toBe(200);
   });
+
+  it("a signed-in session cannot guess the password through the password change: the same per-name limit, each failure audited", async () => {
+    const c = await userClient(srv.base, admin, "pw.guess", "clinician"); // one sign-in
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await c.req("POST", "/api/auth/password", { currentPassword: `guess-${i}-wrong`, newPassword: "Violet-harbour-kettle-92" })).status);
+    expect(statuses.slice(0, 3)).toEqual([400, 400, 400]);
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    const audit = (await admin.req("GET", "/api/audit?action=auth.password-check-failed")).body as { entries: { username: string }[] };
+    expect(audit.entries.filter((e) => e.username === "pw.guess").length).toBeGreaterThanOrEqual(3);
+  });
 });
 
 describe("workbench (POST /api/meta)", () => {

@@ -84,16 +84,31 @@ export function authRoutes(limit: { max: number; timeWindowMs: number }, ttlMs: 
       return { user, csrfToken: req.auth?.csrfToken ?? "" };
     });
 
-    app.post("/api/auth/password", { schema: { tags: ["auth"], summary: "Change your password", body: PasswordBody } }, async (req, reply) => {
-      const user = userOf(req);
-      const body = req.body as z.infer<typeof PasswordBody>;
-      if ((await app.store.authenticate(user.username, body.currentPassword)) === null) throw new HttpError(400, "VALIDATION", "the current password is wrong", "currentPassword");
-      const problem = passwordProblem(body.newPassword, user.username);
-      if (problem !== null) throw new HttpError(400, "VALIDATION", `newPassword: ${problem}`, "newPassword");
-      if (await app.store.passwordReused(user.id, body.newPassword)) throw new HttpError(400, "VALIDATION", "newPassword: choose a password you have not used recently", "newPassword");
-      await app.store.updateUser(user.id, { password: body.newPassword }, actorOf(req));
-      clearSessionCookies(reply);
-      return reply.code(204).send();
-    });
+    app.post(
+      "/api/auth/password",
+      {
+        schema: { tags: ["auth"], summary: "Change your password (the current one is checked as a sign-in is: rate-limited and audited)", body: PasswordBody },
+        // a stolen session must not become a way to guess the password: the same per-name limit as sign-in
+        preHandler: async (req) => {
+          const wait = names.hit(userOf(req).username, Date.now());
+          if (wait > 0) throw new HttpError(429, "RATE_LIMITED", `too many password attempts; try again in ${wait} s`);
+        },
+      },
+      async (req, reply) => {
+        const user = userOf(req);
+        const body = req.body as z.infer<typeof PasswordBody>;
+        if ((await app.store.authenticate(user.username, body.currentPassword)) === null) {
+          req.audited = true;
+          await app.store.audit(null, { ...actorOf(req), action: "auth.password-check-failed", status: 400 });
+          throw new HttpError(400, "VALIDATION", "the current password is wrong", "currentPassword");
+        }
+        const problem = passwordProblem(body.newPassword, user.username);
+        if (problem !== null) throw new HttpError(400, "VALIDATION", `newPassword: ${problem}`, "newPassword");
+        if (await app.store.passwordReused(user.id, body.newPassword)) throw new HttpError(400, "VALIDATION", "newPassword: choose a password you have not used recently", "newPassword");
+        await app.store.updateUser(user.id, { password: body.newPassword }, actorOf(req));
+        clearSessionCookies(reply);
+        return reply.code(204).send();
+      },
+    );
   };
 }
