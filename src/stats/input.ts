@@ -490,7 +490,36 @@ function excelCellText(v: unknown): string {
   return String(v);
 }
 
+/** The most an XLSX workbook may expand to (its parts unzipped): a study table is far smaller; a "zip bomb" is not. */
+export const XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024;
+
+/**
+ * The sum of the uncompressed sizes a ZIP archive declares in its central directory (APPNOTE 4.3.12, 4.3.16), or
+ * null when the directory cannot be found. Read before the workbook is unzipped, so that a small file that would
+ * expand to gigabytes is refused without expanding it.
+ */
+export function zipUncompressedSize(bytes: Uint8Array): number | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // end of central directory: signature 0x06054b50, within the last 64 KiB + 22 bytes
+  for (let e = bytes.length - 22; e >= Math.max(0, bytes.length - 65_557); e--) {
+    if (view.getUint32(e, true) !== 0x06054b50) continue;
+    const count = view.getUint16(e + 10, true);
+    let at = view.getUint32(e + 16, true);
+    let total = 0;
+    for (let i = 0; i < count; i++) {
+      if (at + 46 > bytes.length || view.getUint32(at, true) !== 0x02014b50) return null;
+      total += view.getUint32(at + 24, true);
+      at += 46 + view.getUint16(at + 28, true) + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    }
+    return total;
+  }
+  return null;
+}
+
 async function xlsxTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
+  const expanded = zipUncompressedSize(bytes);
+  if (expanded !== null && expanded > XLSX_MAX_UNCOMPRESSED)
+    throw new InputError(`the workbook expands to ${Math.round(expanded / 1048576)} MB when unzipped (at most ${XLSX_MAX_UNCOMPRESSED / 1048576} MB are read): save the study table on its own, or as CSV`, { file });
   const ExcelJS = (await import("exceljs")).default;
   const wb = new ExcelJS.Workbook();
   try {

@@ -102,3 +102,25 @@ describe("spreadsheets written by programs", () => {
     expect(r.err).toMatch(/formulas\.xlsx, row 3, field "events_t": not a number: "\[formula =B2-2 with no stored result: open and save the file in Excel or LibreOffice/);
   });
 });
+
+describe("a workbook that expands without bound", () => {
+  it("an XLSX whose parts unzip to more than 64 MB is refused before it is unzipped; a real workbook's size is read from its central directory", async () => {
+    const { zipUncompressedSize, XLSX_MAX_UNCOMPRESSED } = await import("../../src/stats/input.js");
+    const { readFileSync } = await import("node:fs");
+    // the example workbook: 16 parts, 19,103 bytes unzipped (as `unzip -l` lists them)
+    expect(zipUncompressedSize(new Uint8Array(readFileSync(new URL("../../examples/meta/bcg-metafor-names.xlsx", import.meta.url))))).toBe(19103);
+    // a sheet of 200 MB of one repeated character compresses to about 200 kB
+    const JSZip = (await import("jszip")).default;
+    const zip = new JSZip();
+    zip.file("[Content_Types].xml", "<Types/>");
+    zip.file("xl/worksheets/sheet1.xml", "a".repeat(200 * 1024 * 1024));
+    const bomb = await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 9 } });
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    expect(zipUncompressedSize(bomb)).toBeGreaterThan(XLSX_MAX_UNCOMPRESSED);
+    const f = join(dir, "bomb.xlsx");
+    writeFileSync(f, bomb);
+    const r = await run("meta", f);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bomb\.xlsx: the workbook expands to 200 MB when unzipped \(at most 64 MB are read\)/);
+  }, 30_000);
+});
