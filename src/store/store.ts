@@ -473,7 +473,9 @@ export class Store {
     const { query, total } = await this.patientQuery(filter);
     const rows = await query
       .select(["id", "pseudonym_id", "display_name", "date_of_birth", "version", "date_shift_days", "followups_rev", "created_at", "created_by", "updated_at", "updated_by"])
-      .orderBy("updated_at", "desc")
+      // the researcher's list in pseudonym order: an order by last change (or registration) would link a row to
+      // the patient seen in clinic that day
+      .orderBy(filter.pseudonymOnly === true ? "pseudonym_id" : "updated_at", filter.pseudonymOnly === true ? "asc" : "desc")
       .orderBy("id")
       .limit(filter.limit ?? 50)
       .offset(filter.offset ?? 0)

@@ -129,6 +129,16 @@ describe.each(ENGINES)("the research view under attack on %s", (engine) => {
     expect(mine.map((l) => l.split(",").slice(1, 5).join(","))).toEqual(["1,0,7,clinical", "2,204,9,clinical", "3,345,6,biochemical"]);
   });
 
+  it("the researcher's list is in pseudonym order, not in the order patients were registered or last changed", async () => {
+    const admin = await adminClient(srv.base);
+    const clinician = await userClient(srv.base, admin, "dr.order", "clinician");
+    for (const n of ["One", "Two", "Three", "Four"]) expect((await clinician.req("POST", "/api/patients", { displayName: `Order ${n}`, dateOfBirth: "1990-01-01", record: { losses: [] } })).status).toBe(201);
+    const list = (await researcher.req("GET", "/api/patients?limit=500")).body as { patients: { pseudonymId: string }[] };
+    const ids = list.patients.map((p) => p.pseudonymId);
+    expect(ids.length).toBeGreaterThanOrEqual(5);
+    expect(ids).toEqual([...ids].sort());
+  });
+
   it("a field unknown to the allow-list (a new record field) is dropped", () => {
     const r = researchRecord({ losses: [{ day: 1, gestationalWeek: 7, kind: "clinical", newFreeText: "Zelda" }], brandNewField: { name: "Zelda" }, immune: { newMarker: { value: 1, note: "Zelda" } } }, null);
     expect(JSON.stringify(r)).not.toContain("Zelda");
