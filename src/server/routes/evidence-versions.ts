@@ -54,6 +54,7 @@ export async function evidenceVersionRoutes(app: FastifyInstance): Promise<void>
   };
 
   /** Every stored patient assessed under both bases on today's date. */
+  const IMPACT_SLICE = 20;
   const impactOf = async (from: { base: EvidenceBase; version?: number }, to: { base: EvidenceBase; version?: number }) => {
     const la = app.core.lookupFor(from.base, from.version);
     const lb = app.core.lookupFor(to.base, to.version);
@@ -61,12 +62,20 @@ export async function evidenceVersionRoutes(app: FastifyInstance): Promise<void>
     const rows = await Promise.all(patients.map(async (p) => ({ id: p.id, p, followups: await followupsFor(p.id) })));
     const day = today();
     const skipped: string[] = [];
-    const changes = verdictChanges(
-      rows,
-      (r) => app.core.assessUnder(la, null, `${r.p.id}@${r.p.version}`, r.p.record, r.followups, day, r.p.dateOfBirth),
-      (r) => app.core.assessUnder(lb, null, `${r.p.id}@${r.p.version}`, r.p.record, r.followups, day, r.p.dateOfBirth),
-      (r) => skipped.push(r.p.pseudonymId),
-    );
+    // every stored patient assessed twice: in slices of 20, yielding to the event loop between them, so that a
+    // large clinic's comparison does not hold up sign-ins, health checks and other users' requests for seconds
+    const changes: PatientVerdictChange[] = [];
+    for (let i = 0; i < rows.length; i += IMPACT_SLICE) {
+      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      changes.push(
+        ...verdictChanges(
+          rows.slice(i, i + IMPACT_SLICE),
+          (r) => app.core.assessUnder(la, null, `${r.p.id}@${r.p.version}`, r.p.record, r.followups, day, r.p.dateOfBirth),
+          (r) => app.core.assessUnder(lb, null, `${r.p.id}@${r.p.version}`, r.p.record, r.followups, day, r.p.dateOfBirth),
+          (r) => skipped.push(r.p.pseudonymId),
+        ),
+      );
+    }
     return { changes, patients: new Map(patients.map((p) => [p.id, p])), assessed: rows.length - skipped.length, skipped, on: day };
   };
   /** The list as the caller may see it: names for clinicians and admins, pseudonym ids for everyone else. */
