@@ -125,8 +125,13 @@ export function PatientsPage(): JSX.Element {
                 </div>
               ),
             },
-            { key: "dob", label: pseudo ? "Date of birth (shifted)" : "Date of birth", render: (p) => <span class="num">{fmtDate(p.dateOfBirth)}</span> },
-            { key: "age", label: "Age", num: true, render: (p) => <span class="num">{ageFrom(p.dateOfBirth) ?? "—"}</span> },
+            // a researcher's list reads no records and shows no dates or ages (docs/security.md): no such columns
+            ...(pseudo
+              ? []
+              : [
+                  { key: "dob", label: "Date of birth", render: (p: PatientSummary) => <span class="num">{fmtDate(p.dateOfBirth)}</span> },
+                  { key: "age", label: "Age", num: true, render: (p: PatientSummary) => <span class="num">{ageFrom(p.dateOfBirth) ?? "—"}</span> },
+                ]),
             {
               key: "diagnosis",
               label: "Diagnosis · what needs doing",
