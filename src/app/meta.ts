@@ -6,6 +6,7 @@
  */
 import { InputError, withFile } from "../shared/errors.js";
 import { readStudyTable, studyRowsFromTable, type StudyTable as ParsedStudyTable } from "../stats/input.js";
+import { isRevmanWebDataRows, revmanWebStudyTable } from "../stats/revman-web-csv.js";
 import { isRevman5AnalysesTable, parseRevman5Analyses } from "../stats/revman5-csv.js";
 import { compareWithRevman, decodeRevman5, parseRevman5, revmanAnalysisRows, revmanOptions, revmanOutcome, type RevmanCheck, type RevmanOutcome } from "../stats/revman5.js";
 import { metaAnalysis } from "../stats/meta.js";
@@ -52,11 +53,16 @@ function fixedModel(o: MetaOptions): boolean {
  * The outcome asked for of a RevMan 5 review (.rm5) or of RevMan 5's data and analyses export (a CSV or XLSX whose
  * columns are RevMan's), or else the study table. --outcome on a plain study table is an error.
  */
-async function revmanOrTable(table: StudyTable): Promise<{ revman: RevmanOutcome; studyTable?: undefined } | { revman?: undefined; studyTable: ParsedStudyTable }> {
+async function revmanOrTable(table: StudyTable): Promise<{ revman: RevmanOutcome; studyTable?: undefined; note?: undefined } | { revman?: undefined; studyTable: ParsedStudyTable; note?: string }> {
   if (/\.rm5$/i.test(table.file)) return { revman: revmanOutcome(parseRevman5(decodeRevman5(table.bytes), table.file), table.outcome, table.file) };
   const studyTable = await readStudyTable(table.file, table.bytes);
   // RevMan 5's export of its data and analyses: the same outcomes as the review file, numbered as in RevMan ("1.2")
   if (isRevman5AnalysesTable(studyTable)) return { revman: revmanOutcome(parseRevman5Analyses(studyTable), table.outcome, table.file) };
+  // RevMan Web's data-rows export: one analysis of it, as a study table
+  if (isRevmanWebDataRows(studyTable)) {
+    const web = revmanWebStudyTable(studyTable, table.outcome);
+    return { studyTable: web.table, note: web.note };
+  }
   if (table.outcome !== undefined) {
     throw new InputError("--outcome chooses an outcome of a RevMan 5 review (.rm5) or of RevMan's data and analyses export; this file is a study table", { file: table.file, field: "--outcome" });
   }
@@ -78,8 +84,9 @@ export async function analyseStudyTable(
   const ignoredColumns: string[] = [];
   const warnings: string[] = [];
   const needsThree = options.bias === true;
-  const { revman, studyTable } = await revmanOrTable(table);
+  const { revman, studyTable, note } = await revmanOrTable(table);
   if (studyTable?.encodingNote !== undefined) warnings.push(`${table.file}: ${studyTable.encodingNote}`);
+  if (note !== undefined) warnings.push(`${table.file}: ${note}`);
   if (revman !== undefined) options = revmanOptions(revman, options);
   const rows =
     revman !== undefined
