@@ -214,6 +214,21 @@ for (m in c("HS", "HSk", "PMM")) for (ds in c("bcg", "normand", "hackshaw")) {
       list(pooled = pooled_of(fit, meas %in% c("OR", "RR")), heterogeneity = het_of(fit, TRUE)))
   }
 }
+# one study with a sampling variance far below the others' (a registry beside small trials): the traces of P must not
+# cancel (tr(PP) was exactly 0 in floating point and REML never stopped)
+extreme <- list(
+  list(id = "registry-rd", yi = c(-9.99999999999994e-05, -0.02, 0.00333333333333333, -0.0154761904761905, -0.00999999999999998),
+       vi = c(6.63266333333333e-12, 0.003912, 0.00326249074074074, 0.00728068479375877, 0.003259)),
+  list(id = "ratio-1e10", yi = c(0.5, -0.2, 0.3, 1.2, 0, 0.8), vi = c(1e-10, 1, 0.5, 2, 0.3, 0.7)),
+  list(id = "ratio-1e12", yi = c(0.5, -0.2, 0.3, 1.2, 0, 0.8, 0.1), vi = c(1e-8, 1, 0.5, 2, 0.3, 0.7, 1e4))
+)
+for (x in extreme) for (m in c("REML", "ML", "DL", "PM")) {
+  fit <- suppressWarnings(rma(x$yi, x$vi, method = m))
+  rows <- lapply(seq_along(x$yi), function(i) list(study = paste0("S", i), yi = x$yi[i], vi = x$vi[i]))
+  misc[[length(misc) + 1]] <- case(paste0("extreme-weights-", x$id, "-", tolower(m)), "constructed", paste("one dominant weight,", m), rows,
+    list(measure = "GEN", tau2 = m),
+    list(pooled = list(estimate = num(fit$beta), se = num(fit$se)), heterogeneity = compact(list(tau2 = num(fit$tau2), tau2_se = num(fit$se.tau2)))))
+}
 write_cases("estimators-and-diagnostics", misc)
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -54,8 +54,30 @@ const HEADER_NAMES: Readonly<Record<(typeof MAPPED)[number], readonly string[]>>
  * A column mapping from the header of a CSV export (see HEADER_NAMES), or null when no column is named like a title.
  * Authors are taken as separated by ";" (Scopus, Web of Science, Zotero), or by " and " when the column uses that.
  */
-export function guessCsvMapping(text: string, file = "CSV"): CsvMapping | null {
-  const delimiter = guessDelimiter(text);
+/**
+ * A text with the lines before its header blanked (line numbers kept): Embase's CSV export starts with its search
+ * query ("SEARCH QUERY", …) and a rule of dashes before the header. The header is the first of the first 30 lines
+ * that `isHeader` accepts; a text whose first line is its header, or with none found, is returned as it is.
+ */
+function withoutPreamble(text: string, isHeader: (cells: string[]) => boolean): string {
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < Math.min(lines.length, 30); i++) {
+    let cells: string[];
+    try {
+      cells = ((parse(lines[i] as string, { bom: true, delimiter: guessDelimiter(lines[i] as string), relax_quotes: true, relax_column_count: true }) as string[][])[0] ?? []).map((c) => c.trim());
+    } catch {
+      continue;
+    }
+    if (isHeader(cells)) return i === 0 ? text : "\n".repeat(i) + lines.slice(i).join("\n");
+  }
+  return text;
+}
+
+const titleHeader = (cells: string[]): boolean => cells.some((c) => HEADER_NAMES.title.includes(normaliseHeader(c)));
+
+export function guessCsvMapping(rawText: string, file = "CSV"): CsvMapping | null {
+  const text = withoutPreamble(rawText, titleHeader);
+  const delimiter = guessDelimiter(text.replace(/^\n+/, ""));
   // the header and the first record; a file that cannot be parsed says why (not "no title column")
   const rows = parseDelimited(text, file, delimiter, { relax_column_count: true, to_line: 2 });
   const header = rows[0] ?? [];
@@ -121,14 +143,16 @@ export function describeCsvMapping(m: CsvMapping): string {
     .join(",");
 }
 
-export function parseCsvRecords(text: string, file: string, mappingInput: CsvMappingInput): BibRecord[] {
+export function parseCsvRecords(rawText: string, file: string, mappingInput: CsvMappingInput): BibRecord[] {
   const parsedMapping = CsvMappingSchema.safeParse(mappingInput);
   if (!parsedMapping.success) {
     const issue = parsedMapping.error.issues[0];
     throw new InputError(`invalid column mapping: ${issue?.message ?? "?"}`, { file, field: `mapping.${issue?.path.map(String).join(".") ?? ""}` });
   }
   const mapping = parsedMapping.data;
-  refuseEmpty(text, file, "CSV");
+  refuseEmpty(rawText, file, "CSV");
+  const wanted = mapping.title.toLowerCase();
+  const text = withoutPreamble(rawText, (cells) => cells.some((c) => c.replace(/^\uFEFF/, "").toLowerCase() === wanted));
   const rows = parseDelimited(text, file, mapping.delimiter, { relax_column_count: false });
   const header = (rows[0] ?? []).map((h) => h.trim());
   const index = new Map<string, number>();

@@ -164,11 +164,50 @@ function likelihoodSums(y: ArrayLike<number>, v: ArrayLike<number>, k: number, t
   out.yPPy = sw2e2 - 2 * delta * sw2e + delta * delta * sw2;
   out.trP = sw - sw2 / sw;
   out.trPP = sw2 - (2 * sw3) / sw + (sw2 * sw2) / (sw * sw);
+  // one weight far above the others (a registry of millions beside small trials): the two forms above cancel to
+  // nothing (tr(PP) exactly 0 where it is 1.8e6); recomputed without the cancellation (rare: never in ordinary data)
+  if (!(out.trPP > 1e-4 * sw2) || !(out.trP > 1e-4 * sw)) dominantWeightTraces(work, k, out);
   out.trPV = NaN;
   out.trPVP = NaN;
   out.trPVPV = NaN;
   out.logdet = Math.log(sw);
   return c + delta;
+}
+
+/**
+ * tr(P) and tr(PP) of the intercept-only model, P = W - w w'/sum w, written so that nothing cancels when one weight
+ * w_m dominates: with S the sum of the weights, o = S - w_m the sum of the others (summed, not subtracted),
+ *   tr(P)  = sum_{i≠m} w_i (S - w_i)/S + w_m o/S,
+ *   tr(PP) = sum_i P_ii² + sum_{i≠j} P_ij² = sum_{i≠m} w_i² ((S - w_i)/S)² + w_m² (o/S)² + (2 w_m² q + q² - r)/S²,
+ * q and r the sums of w_i² and w_i⁴ over the others (q² - r = sum over distinct pairs of the others of w_i² w_j²).
+ */
+function dominantWeightTraces(w: Float64Array, k: number, out: WeightedStats): void {
+  let m = 0;
+  for (let i = 1; i < k; i++) if ((w[i] as number) > (w[m] as number)) m = i;
+  const wm = w[m] as number;
+  let o = 0;
+  let q = 0;
+  let r = 0;
+  for (let i = 0; i < k; i++) {
+    if (i === m) continue;
+    const wi = w[i] as number;
+    o += wi;
+    q += wi * wi;
+    r += wi * wi * wi * wi;
+  }
+  const S = wm + o;
+  let trP = (wm * o) / S;
+  let diag2 = (wm * o) / S;
+  diag2 *= diag2;
+  for (let i = 0; i < k; i++) {
+    if (i === m) continue;
+    const wi = w[i] as number;
+    const f = (S - wi) / S;
+    trP += wi * f;
+    diag2 += wi * wi * f * f;
+  }
+  out.trP = trP;
+  out.trPP = diag2 + (2 * wm * wm * q + (q * q - r)) / (S * S);
 }
 
 /** tr(PV), tr(PVP) and tr(PVPV) from the weights `w` of the pass that filled `out` (its sw and sw2). */
@@ -517,6 +556,8 @@ function fisherScoring(d: Tau2Design, method: "ML" | "REML" | "EB"): Tau2Estimat
     d.stats(tau2, s, false);
     let adj = step(s, k, p) * CONTROL.stepadj;
     if (Number.isNaN(adj)) adj = 0;
+    // an infinite step (a trace that is 0 in floating point) would halve for ever: stop with an error instead
+    if (!Number.isFinite(adj)) throw new InputError(`${method}: the Fisher scoring step is not finite (the studies' sampling variances differ too much for this estimator); try --tau2 DL or PM`);
     while (tau2 + adj < CONTROL.tau2Min) adj /= 2;
     tau2 += adj;
     change = Math.abs(old - tau2);
