@@ -89,11 +89,12 @@ metareg_of <- function(fit) {
 influence_of <- function(fit, slab) {
   inf <- influence(fit)
   dfb <- do.call(cbind, unclass(inf$dfbs)[seq_len(fit$p)])
-  na <- function(x) { x <- as.numeric(x); if (is.na(x)) NA else x }
+  # NA as null; an infinite value (a deletion with s²w = 0) as the string "Inf" / "-Inf", as Decidua's JSON writes it
+  na <- function(x) { x <- as.numeric(x); if (is.na(x)) NA else if (is.infinite(x)) (if (x > 0) "Inf" else "-Inf") else x }
   lapply(seq_len(fit$k), function(i) list(
     study = slab[i], rstudent = na(inf$inf$rstudent[i]), dffits = na(inf$inf$dffits[i]), cook_d = na(inf$inf$cook.d[i]),
     cov_r = na(inf$inf$cov.r[i]), tau2_del = na(inf$inf$tau2.del[i]), QE_del = na(inf$inf$QE.del[i]),
-    hat = na(inf$inf$hat[i]), weight = na(inf$inf$weight[i]), dfbetas = I(as.numeric(dfb[i, ])), inf = as.logical(inf$is.infl[i])))
+    hat = na(inf$inf$hat[i]), weight = na(inf$inf$weight[i]), dfbetas = I(lapply(as.numeric(dfb[i, ]), na)), inf = as.logical(inf$is.infl[i])))
 }
 baujat_of <- function(fit, slab) {
   pdf(NULL); b <- baujat(fit); invisible(dev.off())
@@ -167,6 +168,13 @@ add_inf("bcg2-rr-reml-influence", "dat.bcg (first 2)", "RR REML influence at k =
 add_inf("bcg2-rr-dl-knha-influence", "dat.bcg (first 2)", "RR DL Knapp-Hartung influence at k = 2", b2, d2$yi, d2$vi, b2$study, "DL", "knha", "RR")
 add_inf("bcg3-rr-ablat-reml-influence", "dat.bcg (first 3)", "RR ~ ablat REML influence at k = p + 1 (every deletion NA)", b3, d3$yi, d3$vi, b3$study, "REML", measure = "RR", mods_formula = ~ ablat, mods = "ablat", data = d3)
 add_inf("bcg3-rr-ablat-fe-influence", "dat.bcg (first 3)", "RR ~ ablat fixed-effect influence at k = p + 1 (deletions fit k = p)", b3, d3$yi, d3$vi, b3$study, "FE", measure = "RR", mods_formula = ~ ablat, mods = "ablat", data = d3)
+# a deletion that leaves a moderator level without a study: rank-deficient, NA as metafor (its lm drops the
+# redundant predictor); with Knapp-Hartung the other deletions have k = p and s²w = 0 (infinite residuals, cov.r 0)
+kp1 <- data.frame(study = paste0("S", 1:5), yi = c(0.342763034385346, 0.188822054534718, 0.183960739997261, 0.212246564389312, 0.102823996012208),
+                  vi = c(0.118321237398777, 0.172628300450742, 0.129601004661527, 0.189793206646573, 0.115648284682538),
+                  x = c(2, 6.9, 9.2, 2.8, 1), g = c("hi", "mid", "mid", "mid", "lo"))
+add_inf("kp1-fe-rank-deficient-deletion", "constructed", "yi ~ x + g fixed effect: deleting the only 'hi' study", kp1, kp1$yi, kp1$vi, kp1$study, "FE", measure = "GEN", mods_formula = ~ x + g, mods = c("x", "g"), data = kp1)
+add_inf("kp1-fe-knha-rank-deficient-deletion", "constructed", "yi ~ x + g fixed effect, Knapp-Hartung", kp1, kp1$yi, kp1$vi, kp1$study, "FE", "knha", measure = "GEN", mods_formula = ~ x + g, mods = c("x", "g"), data = kp1)
 write_cases("influence", inf_cases)
 
 gosh_cases <- list()

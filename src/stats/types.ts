@@ -104,11 +104,16 @@ export type ResolvedMetaOptions = z.output<typeof MetaOptionsSchema>;
 
 const num = z.number();
 const nullableNum = z.number().nullable();
+/**
+ * A refit's value: null when it could not be fitted (metafor's NA), and infinite where metafor's is (a Knapp-Hartung
+ * deletion with no residual: s²w = 0), as a number in the result or as "Inf" / "-Inf" in its JSON.
+ */
+const refitNum = z.union([z.number(), z.literal(Infinity), z.literal(-Infinity), z.literal("Inf").transform(() => Infinity), z.literal("-Inf").transform(() => -Infinity)]).nullable();
 
 /** Numeric fields of a refit, null when that refit could not be fitted (metafor's NA). */
-function refitNumbers<K extends string>(...names: K[]): Record<K, typeof nullableNum> {
-  const shape = {} as Record<K, typeof nullableNum>;
-  for (const n of names) shape[n] = nullableNum;
+function refitNumbers<K extends string>(...names: K[]): Record<K, typeof refitNum> {
+  const shape = {} as Record<K, typeof refitNum>;
+  for (const n of names) shape[n] = refitNum;
   return shape;
 }
 
@@ -283,12 +288,12 @@ export const InfluenceRowSchema = z.object({
   /** Weight in percent. */
   weight: num,
   /** One value per coefficient (the intercept only for a model without moderators). */
-  dfbetas: z.array(nullableNum),
+  dfbetas: z.array(refitNum),
   /** True when metafor marks the study influential (any of its criteria met); null (metafor's NA) when the model without it could not be fitted and its hat value does not decide. */
   inf: z.boolean().nullable(),
 });
 /** y is null when the model without this study could not be fitted. */
-export const BaujatPointSchema = z.object({ study: z.string(), x: num, y: nullableNum });
+export const BaujatPointSchema = z.object({ study: z.string(), x: num, y: refitNum });
 export const GoshSchema = z.object({
   /** All 2^k - 1 subsets (exact) or a random sample of that many subsets. */
   exact: z.boolean(),

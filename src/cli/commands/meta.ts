@@ -516,7 +516,7 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     lines.push(pad("Study", w) + ["rstudent", "dffits", "cook.d", "cov.r", "tau2.del", "QE.del", "hat", "weight"].map((h) => pad(h, 10, true)).join("") + "  dfbetas");
     for (const x of r.influence) {
       // NA (as R prints it) where the model without the study could not be fitted
-      const cell = (v: number | null): string => (v === null ? "NA" : fmt(v, 3));
+      const cell = (v: number | null): string => (v === null ? "NA" : Number.isFinite(v) ? fmt(v, 3) : v > 0 ? "Inf" : "-Inf");
       const cells = [x.rstudent, x.dffits, x.cook_d, x.cov_r, x.tau2_del, x.QE_del, x.hat, x.weight].map((v) => pad(cell(v), 10, true)).join("");
       lines.push(pad(x.study, w) + cells + "  " + x.dfbetas.map(cell).join(" ") + (x.inf ? "  *" : ""));
     }

@@ -100,7 +100,8 @@ export function influenceDiagnostics(
     const dfb = b.map((bj, j) => (bj - (bd[j] as number)) / Math.sqrt(s2w * (vbDel[j * p + j] as number)));
     const diff = b.map((bj, j) => bj - (bd[j] as number));
     const cook = quadForm(vbInv, diff, p);
-    const covr = det(del.vb, p) / detFull;
+    // a Knapp-Hartung deletion with no residual (k - 1 = p: s²w = 0) has vb = 0, whose determinant is 0 (metafor's cov.r 0)
+    const covr = del.s2w === 0 && options.test === "knha" ? 0 : det(del.vb, p) / detFull;
     let resid = (y[i] as number) - delpred;
     if (Math.abs(resid) < 100 * DBL_EPSILON) resid = 0;
     const seresid = Math.sqrt((v[i] as number) * s2w + vdelpred + del.tau2 * s2w);

@@ -264,7 +264,9 @@ export function invertSpd(a: Float64Array, p: number, inv: Float64Array, scratch
       let s = a[i * p + j] as number;
       for (let m = 0; m < j; m++) s -= (L[i * p + m] as number) * (L[j * p + m] as number);
       if (i === j) {
-        if (!(s > 0)) return NaN;
+        // a pivot that is rounding error of its diagonal: the column is (numerically) a combination of the ones
+        // before it, as R's QR rank check finds at tol 1e-7 (lm, which rma.uni uses to drop redundant predictors)
+        if (!(s > 1e-14 * (a[i * p + i] as number))) return NaN;
         const d = Math.sqrt(s);
         L[i * p + i] = d;
         logdet += 2 * Math.log(d);
