@@ -81,7 +81,16 @@ export const MetaOptionsSchema = z.object({
   bias: z.boolean().default(false),
   /** Include result.funnel (contour-enhanced funnel plot data); always included when bias is true. */
   funnel: z.boolean().default(false),
-  level: z.number().gt(0).lt(100).default(95),
+  /**
+   * Confidence level in percent. A value below 1 is read as metafor's .level() reads it: above 0.5 a proportion
+   * (0.95 is 95%), else the alpha (0.05 is 95%).
+   */
+  level: z
+    .number()
+    .gt(0)
+    .lt(100)
+    .transform((l) => (l >= 1 ? l : l > 0.5 ? 100 * l : 100 * (1 - l)))
+    .default(95),
   /** Meta-regression on these moderator columns (StudyRow.moderators): numeric, or categorical (dummy coded). */
   mods: z.array(z.string().min(1)).min(1).optional(),
   /** Permutation test of the meta-regression (as metafor permutest): number of random permutations (exact when fewer exist). */

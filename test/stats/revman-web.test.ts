@@ -75,3 +75,22 @@ describe("RevMan Web data-rows export", () => {
     expect(j.studies[0]!.yi).toBeCloseTo(5.0 - 6.5, 12);
   });
 });
+
+describe("--level as metafor reads it", () => {
+  it("a level below 1 is a proportion above 0.5 (0.95) or the alpha (0.05), as metafor's .level(); 90 stays 90%", async () => {
+    const bcg = new URL("../../examples/meta/bcg.csv", import.meta.url).pathname;
+    const ci = async (level: string) => {
+      const r = await run(bcg, "--measure", "RR", "--level", level, "--json");
+      expect(r.code, r.err).toBe(0);
+      const j = JSON.parse(r.out) as { pooled: { ci_lb: number; ci_ub: number } };
+      return [j.pooled.ci_lb, j.pooled.ci_ub];
+    };
+    // metafor: rma(measure = "RR", dat.bcg), REML, 95%: [-1.066898, -0.362167]
+    const p95 = await ci("95");
+    expect(p95[0]).toBeCloseTo(-1.066898, 5);
+    expect(await ci("0.95")).toEqual(p95);
+    expect(await ci("0.05")).toEqual(p95);
+    expect(await ci("90")).not.toEqual(p95);
+    expect(await ci("0.9")).toEqual(await ci("90"));
+  });
+});

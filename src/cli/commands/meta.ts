@@ -257,7 +257,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--method <method>", "pooling: IV|MH|PETO (default IV)")
     .option("--model <model>", "fixed|random|auto (auto: I² < 50% fixed, else random) (default random for IV; fixed for MH, PETO and --preset revman5)")
     .option("--tau2 <estimator>", "tau² estimator: DL|REML|PM|PMM|ML|HE|HS|HSk|SJ|EB (default REML)")
-    .option("--level <percent>", "confidence level in percent (default 95)")
+    .option("--level <percent>", "confidence level in percent (default 95); below 1 as metafor reads it (0.95 or 0.05: 95%)")
     .option("--test <test>", "z|knha (Knapp-Hartung) (default z)")
     .option("--subgroup <column>", "pool within the groups of this column and test the differences")
     .option("--outcome <id>", "RevMan 5 review or data and analyses export: the outcome to analyse (e.g. CMP-001.01, or 1.1 in the export), with the settings stored in the file")
