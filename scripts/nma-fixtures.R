@@ -379,6 +379,16 @@ write_cases("baker2009", cases_for("baker2009-or", "dat.baker2009",
   "COPD, exacerbations, odds ratio, 8 treatments, multi-arm studies, a study without events left out", bk,
   "binary", "OR", "Placebo"))
 
+# A network whose restricted likelihood has two maxima: a local one at tau2 = 0 (the score at 0 is negative) and the
+# global one at tau2 = 2.684 that rma.mv's nlminb finds (found by a differential check of random networks).
+bm <- data.frame(study = paste0("s", c(1, 1, 2, 2, 3, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 8)),
+                 treatment = c("T623", "T696", "T623", "T723", "T278", "T696", "T723", "T278", "T792", "T723", "T792", "T623", "T696", "T623", "T723", "T623", "T723", "T792"),
+                 events = c(20, 38, 0, 3, 21, 19, 29, 45, 36, 31, 35, 3, 0, 12, 0, 41, 22, 2),
+                 total = c(122, 162, 59, 11, 77, 69, 174, 134, 91, 190, 89, 39, 180, 77, 78, 178, 148, 14), stringsAsFactors = FALSE)
+write_cases("reml-bimodal", cases_for("reml-bimodal-or", "constructed",
+  "odds ratio, 5 treatments, a three-arm study, zero cells; REML likelihood with a boundary and an interior maximum", bm,
+  "binary", "OR", "T623"))
+
 # ---------------------------------------------------------------------------------------------------------------
 # Random networks (seeded): shapes no published example has -- 3 to 7 treatments, two- to four-arm studies, sparse
 # designs, zero cells, heterogeneity from none to large -- by the same preparation and analysis as above.

@@ -25,6 +25,15 @@ export function cholesky(a: Float64Array, n: number): boolean {
   return true;
 }
 
+/** log det of a symmetric positive-definite matrix (NaN when it is not positive definite). */
+export function logDetSpd(a: Float64Array, n: number): number {
+  const l = Float64Array.from(a);
+  if (!cholesky(l, n)) return NaN;
+  let s = 0;
+  for (let i = 0; i < n; i++) s += 2 * Math.log(l[i * n + i] as number);
+  return s;
+}
+
 /** Inverse of a symmetric positive-definite matrix (null when it is not positive definite). */
 export function invertSpd(a: Float64Array, n: number): Float64Array | null {
   const l = Float64Array.from(a);

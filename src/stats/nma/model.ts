@@ -10,12 +10,14 @@
  * estimates and Q equal netmeta's graph-theoretical ones.
  *
  * tau² estimators:
- *  - REML: the root of the restricted-likelihood score, by Fisher scoring (0 when the score at 0 is negative);
+ *  - REML: the root of the restricted-likelihood score, by Fisher scoring; when the score at 0 is negative, 0 unless
+ *    scoring from the DL start finds an interior root with a higher restricted likelihood (the likelihood of a
+ *    network can have two maxima);
  *  - DL: netmeta's generalised DerSimonian-Laird (Jackson, White & Riley 2012; Rücker & Schwarzer), the method of
  *    moments on the fixed-effect Q: tau² = max(0, (Q - df) / (tr(W Σ) - tr((X'WX)^-1 X'WΣWX))), W = V^-1.
  */
 import { InputError } from "../../shared/errors.js";
-import { invertSpd, traceProduct } from "./linalg.js";
+import { invertSpd, logDetSpd, traceProduct } from "./linalg.js";
 
 /** A study as the model sees it: treatment indices of its arms (arms[0] baseline), contrasts and covariance. */
 export interface NetworkStudy {
@@ -43,6 +45,11 @@ export interface GlsFit {
   p: number;
   /** Present when derivatives were asked for: REML score and Fisher information at tau2, and the DL traces. */
   score?: number;
+  /**
+   * The restricted log-likelihood at tau2 up to a constant (with derivatives): -(sum_s log det(V_s + tau² Σ_s) +
+   * log det(X'WX) + Q)/2, to compare a boundary maximum with an interior one.
+   */
+  remlLogLik?: number;
   info?: number;
   trace1?: number;
   trace2?: number;
@@ -99,6 +106,7 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
   const XtWX = new Float64Array(p * p);
   const XtWy = new Float64Array(p);
   const Ws: Float64Array[] = [];
+  let logDetV = 0;
   let trA = 0;
   let trAA = 0;
   const K = derivatives ? new Float64Array(p * p) : undefined;
@@ -109,6 +117,7 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
       // Two-arm study: every matrix is a scalar (Σ = 1).
       const w = 1 / ((s.V[0] as number) + tau2);
       if (!(w > 0) || !Number.isFinite(w)) throw new InputError("a study's variance is not positive");
+      if (derivatives) logDetV -= Math.log(w);
       const W = new Float64Array(1);
       W[0] = w;
       Ws.push(W);
@@ -132,6 +141,7 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
     }
     const W = invertSpd(omega, q);
     if (W === null) throw new InputError("a study's covariance matrix is not positive definite");
+    if (derivatives) logDetV += logDetSpd(omega, q);
     Ws.push(W);
     addXtMX(XtWX, p, cols, s.arms, W, q);
     // X' W y
@@ -191,6 +201,7 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
     const trVK = traceProduct(vb, K, p);
     const trPS = trA - trVK;
     fit.score = 0.5 * (quad - trPS);
+    fit.remlLogLik = -0.5 * (logDetV + logDetSpd(XtWX, p) + Q);
     let tr2 = 0;
     {
       const VK = new Float64Array(p * p);
@@ -227,15 +238,32 @@ export function tau2DL(fixed: GlsFit, df: number): number {
  */
 export function tau2REML(studies: readonly NetworkStudy[], cols: Int32Array, p: number, start: number): { tau2: number; iterations: number } {
   const at0 = glsFit(studies, cols, p, 0, true);
-  if ((at0.score as number) <= 0) return { tau2: 0, iterations: 0 };
-  let t = start > 0 ? start : 1e-4;
+  if ((at0.score as number) <= 0) {
+    // a maximum on the boundary; the restricted likelihood of a network need not be unimodal, and one higher inside
+    // is the estimate (metafor's rma.mv, which maximises it numerically, finds it): climb from the DL start too
+    if (!(start > 0)) return { tau2: 0, iterations: 0 };
+    const inner = scoreFrom(studies, cols, p, start, false);
+    if (inner !== null && inner.tau2 > 0 && (glsFit(studies, cols, p, inner.tau2, true).remlLogLik as number) > (at0.remlLogLik as number) + 1e-10) return inner;
+    return { tau2: 0, iterations: 0 };
+  }
+  const r = scoreFrom(studies, cols, p, start > 0 ? start : 1e-4, true);
+  if (r === null) throw new InputError("the REML estimate of tau² did not converge (try --tau2 DL)");
+  return r;
+}
+
+/**
+ * Fisher scoring on the REML score from `t`, halving a step that would leave the parameter space, to a relative
+ * change below 1e-13; null when it does not converge (or, unless `mayReachZero`, when it falls to the boundary).
+ */
+function scoreFrom(studies: readonly NetworkStudy[], cols: Int32Array, p: number, t: number, mayReachZero: boolean): { tau2: number; iterations: number } | null {
   for (let it = 1; it <= 500; it++) {
     const f = glsFit(studies, cols, p, t, true);
     const step = (f.score as number) / (f.info as number);
     let next = t + step;
     if (next <= 0) next = t / 2;
+    if (!mayReachZero && next < 1e-12) return null;
     if (Math.abs(next - t) <= 1e-13 * Math.max(1e-8, t)) return { tau2: next, iterations: it };
     t = next;
   }
-  throw new InputError("the REML estimate of tau² did not converge (try --tau2 DL)");
+  return null;
 }
