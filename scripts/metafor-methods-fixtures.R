@@ -237,6 +237,19 @@ for (x in extreme) for (m in c("REML", "ML", "DL", "PM")) {
     list(measure = "GEN", tau2 = m),
     list(pooled = list(estimate = num(fit$beta), se = num(fit$se)), heterogeneity = compact(list(tau2 = num(fit$tau2), tau2_se = num(fit$se.tau2)))))
 }
+# Egger and Begg on a Peto analysis: regtest()/ranktest() on rma.peto read its yi/vi, which have 1/2 added to the
+# tables with a zero cell (escalc(add = 1/2, to = "only0")), while the pooled estimate and Q use the tables as they are
+for (ds in c("damico2009", "hahn2001")) {
+  dd0 <- if (ds == "damico2009") dat.damico2009 else dat.hahn2001
+  rows <- if (ds == "damico2009") data.frame(study = paste(dd0$study, dd0$year), events_t = dd0$xt, total_t = dd0$nt, events_c = dd0$xc, total_c = dd0$nc, stringsAsFactors = FALSE)
+          else data.frame(study = dd0$study, events_t = dd0$ai, total_t = dd0$n1i, events_c = dd0$ci, total_c = dd0$n2i, stringsAsFactors = FALSE)
+  pt <- rma.peto(ai = rows$events_t, n1i = rows$total_t, ci = rows$events_c, n2i = rows$total_c)
+  eg <- regtest(pt, model = "lm"); rk <- suppressWarnings(ranktest(pt))
+  misc[[length(misc) + 1]] <- case(paste0(ds, "-peto-bias"), paste0("dat.", ds), "Peto OR: Egger and Begg on rma.peto's per-study estimates (zero cells)", rows,
+    list(method = "PETO", model = "fixed", bias = TRUE),
+    list(pooled = list(estimate = num(pt$beta), se = num(pt$se)), heterogeneity = list(QE = num(pt$QE)),
+         bias = list(egger = list(statistic = num(eg$zval), pval = num(eg$pval), limit_estimate = num(eg$est)), begg = list(tau = num(rk$tau), pval = num(rk$pval)))))
+}
 write_cases("estimators-and-diagnostics", misc)
 
 # ---------------------------------------------------------------------------------------------------------------

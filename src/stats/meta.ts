@@ -19,7 +19,7 @@ import { interceptDesign, tau2ProfileCi } from "./core/tau2.js";
 import { i2FromQ } from "./core/heterogeneity.js";
 import { revmanTau2FromQ } from "./core/revman.js";
 import { effectSizes, isRatioMeasure, measureForKind, studyDataKind, type EffectSizes } from "./core/escalc.js";
-import { rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
+import { petoStudyEstimates, rmaMH, rmaPeto, type RmaMHResult } from "./core/mh.js";
 import { rmaUni, tau2ConfInt, type PooledFit, type RmaMethod, type RmaUniResult } from "./core/rma.js";
 import { tryRefit } from "./core/refit.js";
 import { acquireScratch, type Scratch } from "./core/scratch.js";
@@ -664,9 +664,17 @@ function addBiasAndFunnel(ctx: Context, result: MetaResult, fit: CoreFit, model:
   let filled: { yi: number; vi: number }[] = [];
   if (s.bias) {
     if (fit.y.length < 3) throw new InputError(`small-study bias tests need at least 3 studies (k = ${fit.y.length})`);
-    const eg = eggerTest(fit.y, fit.v, s.level);
-    const bg = beggTest(fit.y, fit.v);
-    const tf = trimAndFill(fit.y, fit.v, { method: tfMethod, level: s.level, test: s.method === "IV" ? s.test : "z" });
+    // Peto: the tests read the per-study estimates metafor's rma.peto keeps (0.5 added to a table with a zero cell),
+    // as regtest() and ranktest() on it do; without zero cells they are the (O - E)/V estimates themselves
+    let { y, v } = fit;
+    if (s.method === "PETO") {
+      const pe = petoStudyEstimates({ ai: fit.yvIndex.map((i) => ctx.ai[i] as number), bi: fit.yvIndex.map((i) => ctx.bi[i] as number), ci: fit.yvIndex.map((i) => ctx.ci[i] as number), di: fit.yvIndex.map((i) => ctx.di[i] as number) });
+      y = pe.yi;
+      v = pe.vi;
+    }
+    const eg = eggerTest(y, v, s.level);
+    const bg = beggTest(y, v);
+    const tf = trimAndFill(y, v, { method: tfMethod, level: s.level, test: s.method === "IV" ? s.test : "z" });
     filled = tf.filled;
     result.bias = {
       egger: { statistic: eg.statistic, df: eg.df, pval: eg.pval, intercept: eg.intercept, intercept_se: eg.intercept_se, limit_estimate: eg.limit_estimate, limit_ci_lb: eg.limit_ci_lb, limit_ci_ub: eg.limit_ci_ub },

@@ -82,6 +82,29 @@ function perStudy(t: TwoByTwo, measure: "OR" | "RR" | "RD" | "PETO", k: number):
   return { yi, vi };
 }
 
+/**
+ * The per-study Peto log odds ratios metafor's rma.peto keeps as yi and vi (escalc(measure = "PETO", add = 1/2,
+ * to = "only0", drop00 = TRUE)): 0.5 added to every cell of a table with a zero cell, a table with no events (or only
+ * events) left out (NaN). regtest() and ranktest() on an rma.peto object use these; the pooled estimate and Q use the
+ * uncorrected tables (perStudy above).
+ */
+export function petoStudyEstimates(t: TwoByTwo): { yi: Float64Array; vi: Float64Array } {
+  const k = t.ai.length;
+  const [A, B, C, D] = [new Float64Array(k), new Float64Array(k), new Float64Array(k), new Float64Array(k)];
+  for (let i = 0; i < k; i++) {
+    const [a, b, c, d] = [t.ai[i] as number, t.bi[i] as number, t.ci[i] as number, t.di[i] as number];
+    // double zero (no events, or only events, in both arms): left out before any correction, as drop00 (all cells
+    // 0 make perStudy's own double-zero rule give NaN)
+    if ((a === 0 && c === 0) || (b === 0 && d === 0)) continue;
+    const add = a === 0 || b === 0 || c === 0 || d === 0 ? 0.5 : 0;
+    A[i] = a + add;
+    B[i] = b + add;
+    C[i] = c + add;
+    D[i] = d + add;
+  }
+  return perStudy({ ai: A, bi: B, ci: C, di: D }, "PETO", k);
+}
+
 function heterogeneity(yi: Float64Array, vi: Float64Array, beta: number): { QE: number; QEp: number; I2: number; H2: number; k_yi: number } {
   let q = 0;
   let kyi = 0;
