@@ -109,6 +109,8 @@ export interface Diagnosis {
   };
   type: "primary" | "secondary" | "none";
   typeNote?: string;
+  /** The type rests on an assumption (a live birth or loss without a date): a rule that turns on it names the dates. */
+  typeAssumed?: boolean;
   /** `agePending`: the transfers meet the rule but the woman's age is not recorded (the rule asks for under 40). */
   rif: { met: boolean; agePending: boolean; failedCycles: number; goodEmbryosInFailedCycles: number; rule: string; source: Citation };
   aps: ApsAssessment;
@@ -163,10 +165,10 @@ function consecutiveEarlyUnexplained(r: PatientRecord): number {
   return best;
 }
 
-function rplType(r: PatientRecord): { type: Diagnosis["type"]; note?: string } {
+function rplType(r: PatientRecord): { type: Diagnosis["type"]; note?: string; assumed?: boolean } {
   if (r.liveBirths.length === 0) return { type: r.losses.length > 0 ? "primary" : "none" };
   const dated = r.liveBirths.every((b) => b.date !== undefined) && r.losses.every((l) => l.date !== undefined);
-  if (!dated) return { type: "secondary", note: "a live birth is recorded; dates are missing, so its order relative to the losses is assumed to precede them" };
+  if (!dated) return { type: "secondary", note: "a live birth is recorded; dates are missing, so its order relative to the losses is assumed to precede them", assumed: true };
   const lastLoss = r.losses.reduce<string>((m, l) => (l.date! > m ? l.date! : m), "");
   const anyBirthBeforeLoss = r.liveBirths.some((b) => b.date! < lastLoss);
   return anyBirthBeforeLoss ? { type: "secondary" } : { type: "primary", note: "the live birth(s) came after the losses" };
@@ -498,5 +500,6 @@ export function diagnose(r: PatientRecord, config: ClinicConfig): Diagnosis {
     workupComplete: missingWorkup.length === 0,
   };
   if (t.note !== undefined) d.typeNote = t.note;
+  if (t.assumed === true) d.typeAssumed = true;
   return d;
 }

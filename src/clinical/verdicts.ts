@@ -589,6 +589,13 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     const kind: ReasonKind = otherPattern > 0 && count + otherPattern >= spec.minLosses ? "pattern-mismatch" : "criterion-not-completable";
     return verdict(def, "not-indicated", kind, `${spec.criteria} asks for ${asked}; the record has ${count}`, base, rest());
   }
+  if (spec.primaryOnly === true && dx.type === "secondary" && dx.typeAssumed === true) {
+    // primary or secondary decides this criterion, and the record cannot tell: the dates are the step, not an assumption
+    findings.push({ id: "rpl-type", label: "RPL type", value: "not known (undated)", unit: null, cutOff: "primary", source: spec.lossSource.label, role: "context", reading: `Primary or secondary RPL cannot be told: a live birth or a loss has no date (${spec.lossSource.label} enrolled primary RPL only)` });
+    missing.push({ id: "rpl-type-dates", label: "Dates of the live birth(s) and losses (primary or secondary RPL)", detail: dx.typeNote ?? "a live birth or a loss is undated" });
+    reasons.push(`Pending before this can be decided: the dates of the live birth(s) and losses, which tell primary from secondary RPL (the trial criteria of ${spec.lossSource.label} are for primary RPL).`);
+    return verdict(def, "premature", "investigation-pending", "primary or secondary RPL cannot be told: date the live birth(s) and losses", base, rest());
+  }
   if (spec.primaryOnly === true && dx.type === "secondary") {
     findings.push({ id: "rpl-type", label: "RPL type", value: "secondary", unit: null, cutOff: "primary", source: spec.lossSource.label, role: "against", reading: `Secondary RPL: the trial enrolled women with primary RPL only (${spec.lossSource.label})` });
     reasons.push(`The trial criteria (${spec.lossSource.label}) are for primary RPL; this is secondary RPL.`);

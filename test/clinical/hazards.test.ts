@@ -757,4 +757,16 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(h.therapies["lmwh-aspirin"].status).toBe("recommended");
     expect(h.clinicianSummary.join(" ")).toMatch(/Caution: kidney function \(eGFR\): eGFR 22 below 30 mL\/min\/1\.73m²: LMWH accumulates in severe renal impairment/);
   });
+  it("H81 a live birth without a date does not decide primary or secondary RPL for a rule that turns on it", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as { losses: Record<string, unknown>[] };
+    const four = { ...rec, losses: [...rec.losses, { ...rec.losses[0], date: "2024-11-02" }] };
+    const undated = assess({ ...four, liveBirths: [{ gestationalWeek: 38 }] }).therapies["g-csf"];
+    expect(undated.status).toBe("premature");
+    expect(undated.missing.map((m) => m.id)).toContain("rpl-type-dates");
+    expect(undated.headline).toMatch(/primary or secondary RPL cannot be told: date the live birth\(s\) and losses/);
+    // dated before the losses: secondary, which the trial criteria exclude
+    const dated = assess({ ...four, liveBirths: [{ date: "2015-05-01", gestationalWeek: 38 }] }).therapies["g-csf"];
+    expect(dated.status).toBe("not-indicated");
+    expect(dated.reasons[0]).toMatch(/this is secondary RPL/);
+  });
 });
