@@ -3,6 +3,7 @@
  * trial sequential analysis) and returns the output, or the error as plain data (an InputError's reason and
  * location, or a limit), so the main thread can answer 400/413/422.
  */
+import type { MessagePort } from "node:worker_threads";
 import { isInputError } from "../shared/errors.js";
 import { WorkbenchLimitError, runNmaWorkbench, runTsaWorkbench, runWorkbench, type NmaWorkbenchOutput, type TsaWorkbenchOutput, type WorkbenchJob, type WorkbenchOutput } from "./core.js";
 
@@ -12,7 +13,16 @@ export type WorkerAnswer =
   | { ok: true; out: WorkerOutput }
   | { ok: false; input?: { reason: string; location: Record<string, unknown> }; limit?: { status: 413 | 422; message: string; field: string }; message?: string };
 
-export default async function work(job: WorkbenchJob): Promise<WorkerAnswer> {
+/** The task: the job, and a port on which the worker says when it starts (the time budget counts from then). */
+export interface WorkerTask {
+  job: WorkbenchJob;
+  started?: MessagePort;
+}
+
+export default async function work(task: WorkerTask): Promise<WorkerAnswer> {
+  const { job } = task;
+  task.started?.postMessage("started");
+  task.started?.close();
   try {
     const file = { name: job.file.name, content: Buffer.from(job.file.content) };
     const out = job.kind === "nma" ? await runNmaWorkbench({ ...job, file }) : job.kind === "tsa" ? await runTsaWorkbench({ ...job, file }) : await runWorkbench({ ...job, file });

@@ -17,7 +17,11 @@ import type { NmaOptions } from "../stats/nma/index.js";
 import type { TsaOptions } from "../stats/tsa/index.js";
 import { bundleVersions } from "./bundle.js";
 import { HttpError } from "./errors.js";
-import type { WorkerAnswer, WorkerOutput } from "./meta-worker.js";
+import { MessageChannel } from "node:worker_threads";
+import type { WorkerAnswer, WorkerOutput, WorkerTask } from "./meta-worker.js";
+
+/** piscina's transfer-list type (it infers it from the DOM's postMessage overloads, not Node's). */
+type RunTransferList = NonNullable<Parameters<Piscina["run"]>[1]>["transferList"];
 
 export interface WorkbenchPoolOptions extends WorkbenchLimits {
   threads: number;
@@ -75,16 +79,35 @@ export class WorkbenchPool {
   private async job(job: WorkbenchJob): Promise<WorkerOutput> {
     if (this.pool.queueSize >= this.o.maxQueue) throw new HttpError(503, "UNAVAILABLE", "the workbench is busy; try again in a moment");
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(), this.o.timeBudgetMs);
+    // the time budget counts from the moment a thread starts the job (the worker says so on `started`), not from
+    // the request: a job that waited behind others' long ones still gets its whole budget. Waiting itself is bounded
+    // by the budgets of the jobs that can be ahead of it (the queue and the running threads) and a thread's start-up,
+    // then answered 503.
+    let why: "budget" | "queue" | null = null;
+    const { port1, port2 } = new MessageChannel();
+    let timer = setTimeout(() => {
+      why = "queue";
+      ac.abort();
+      // 10 s more for a thread to start (a cold worker loads the engine)
+    }, this.o.timeBudgetMs * (this.o.maxQueue + this.o.threads + 1) + 10_000);
+    port1.once("message", () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        why = "budget";
+        ac.abort();
+      }, this.o.timeBudgetMs);
+    });
     let answer: WorkerAnswer;
     try {
-      answer = (await this.pool.run(job, { signal: ac.signal })) as WorkerAnswer;
+      answer = (await this.pool.run({ job, started: port2 } satisfies WorkerTask, { signal: ac.signal, transferList: [port2] as unknown as RunTransferList })) as WorkerAnswer;
     } catch (e) {
+      if (ac.signal.aborted && why === "queue") throw new HttpError(503, "UNAVAILABLE", "the workbench is busy; try again in a moment");
       if (ac.signal.aborted) throw new HttpError(422, "TOO_LARGE", `the analysis did not finish within its time budget of ${Math.round(this.o.timeBudgetMs / 1000)} s; use fewer studies`, "file");
       if (e instanceof Error && /queue is at limit/i.test(e.message)) throw new HttpError(503, "UNAVAILABLE", "the workbench is busy; try again in a moment");
       throw e;
     } finally {
       clearTimeout(timer);
+      port1.close();
     }
     if (answer.ok) {
       const out = answer.out as WorkerOutput & { bundle?: Uint8Array | null };
