@@ -88,4 +88,14 @@ describe("the default code map's checks", () => {
     const hbs = bundleToRecord(withResources(obs("hbs", LOINC, "5195-3", { valueCodeableConcept: { coding: [{ system: SNOMED, code: "260385009" }] } })), { today: TODAY });
     expect(hbs.normalised.safety.hepatitisB).toBe("negative");
   });
+
+  it("reads a unit as laboratories spell it: mIU/L as text only, mU/l (a litre written l), µIU/mL", () => {
+    const tsh = (valueQuantity: Record<string, unknown>) => bundleToRecord(withResources(obs("tsh3", LOINC, "11580-8", { valueQuantity })), { today: TODAY }).normalised.workup.thyroid?.tsh.value;
+    expect(tsh({ value: 2.1, unit: "mIU/L" })).toBeCloseTo(2.1, 10);
+    expect(tsh({ value: 2.1, unit: "mU/l", system: "http://unitsofmeasure.org", code: "mU/l" })).toBeCloseTo(2.1, 10);
+    // 1 µIU/mL is 1 mIU/L
+    expect(tsh({ value: 2.1, unit: "µIU/mL" })).toBeCloseTo(2.1, 10);
+    // a unit that is not one stays an error naming the field
+    expect(() => tsh({ value: 2.1, unit: "mg/dL", system: "http://unitsofmeasure.org", code: "mg/dL" })).toThrow(/valueQuantity\.code.*wrong unit/);
+  });
 });

@@ -197,6 +197,20 @@ function skip(ctx: Ctx, r: { resourceType: string; id?: string | undefined }, cc
   ctx.unmapped.push({ resource: ref(r), code: codeText(cc), reason });
 }
 
+/**
+ * A laboratory's everyday spelling of a unit in its UCUM form, for a Quantity whose unit is display text (or a code
+ * written as laboratories write it): "IU" is UCUM's "[IU]" (mIU/L → m[IU]/L), a litre written "l" is "L", "µ" is "u".
+ * (UCUM itself has both "l" and "L" for the litre; "L" is the form the targets are written in.)
+ */
+export function ucumSpelling(unit: string): string {
+  return unit
+    .trim()
+    .replace(/µ|μ/g, "u")
+    .replace(/(^|[^[A-Za-z])([munpk]?)IU(?![A-Za-z\]])/g, "$1$2[IU]")
+    .replace(/\/l$/, "/L")
+    .replace(/^l$/, "L");
+}
+
 /** Converts a FHIR Quantity to the record's unit for `target`. */
 function quantity(ctx: Ctx, r: AnyResource, field: string, q: Quantity | undefined, target: QuantityTarget): { value: number; unit: string } {
   if (q === undefined) return fail(ctx, r, field, "a numeric result (valueQuantity) is required");
@@ -207,7 +221,9 @@ function quantity(ctx: Ctx, r: AnyResource, field: string, q: Quantity | undefin
     return fail(ctx, r, `${field}.system`, `unknown unit system ${q.system}: units must be UCUM (${UCUM})`);
   if (q.comparator !== undefined) skip(ctx, r, undefined, `${field} is "${q.comparator}${q.value} ${unit}": read as ${q.value}`);
   if (unit === target.ucum || (target.sameAs ?? []).includes(unit)) return { value: q.value, unit: target.recordUnit };
-  const c = convertUcum(q.value, unit, target.ucum, target.molecularWeight);
+  const spelled = ucumSpelling(unit);
+  if (spelled === target.ucum || (target.sameAs ?? []).includes(spelled)) return { value: q.value, unit: target.recordUnit };
+  const c = convertUcum(q.value, spelled, target.ucum, target.molecularWeight);
   if (!c.ok) return fail(ctx, r, `${field}.code`, c.kind === "unknown-unit" ? `unknown unit: ${c.message}` : `wrong unit: ${c.message}`);
   return { value: Math.round(c.value * 1e6) / 1e6, unit: target.recordUnit };
 }
