@@ -12,6 +12,27 @@ import { startEhr, type TestEhr } from "./ehr.js";
 import { installSmartAs, type SmartAs } from "./smart-as.js";
 import { profileBundle, profileRecord, TODAY } from "./helpers.js";
 
+/** Follows a redirect chain as a browser does, sending back the cookies each answer set (for its own origin). */
+async function followAsBrowser(start: string): Promise<Response> {
+  const jar = new Map<string, Map<string, string>>();
+  let url = start;
+  for (let hop = 0; hop < 10; hop++) {
+    const origin = new URL(url).origin;
+    const cookies = jar.get(origin);
+    const res = await fetch(url, { redirect: "manual", headers: cookies === undefined ? {} : { cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const eq = pair!.indexOf("=");
+      if (!jar.has(origin)) jar.set(origin, new Map());
+      jar.get(origin)!.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    const loc = res.headers.get("location");
+    if (res.status < 300 || res.status >= 400 || loc === null) return res;
+    url = new URL(loc, url).toString();
+  }
+  throw new Error("too many redirects");
+}
+
 describe("SMART on FHIR app launch", () => {
   let ehr: TestEhr;
   let srv: TestServer;
@@ -92,11 +113,11 @@ describe("SMART on FHIR app launch", () => {
     as.ehrUser = "Practitioner/stranger";
     as.launches.set("launch-a-2", "rpl-a");
     try {
-      // the same redirect chain a browser follows: Decidua → EHR authorize → Decidua callback
-      const res = await fetch(`${srv.base}/smart/launch?iss=${encodeURIComponent(ehr.fhirBase)}&launch=launch-a-2`);
+      // the same redirect chain a browser follows, with its cookies: Decidua → EHR authorize → Decidua callback
+      const res = await followAsBrowser(`${srv.base}/smart/launch?iss=${encodeURIComponent(ehr.fhirBase)}&launch=launch-a-2`);
       expect(res.status).toBe(403);
       expect(await res.text()).toMatch(/not linked to a Decidua clinician/);
-      expect(res.headers.getSetCookie()).toEqual([]);
+      expect(res.headers.getSetCookie().filter((c) => !/^decidua_smart_state=;/.test(c))).toEqual([]);
       expect((await fetch(`${srv.base}/smart/launch?iss=${encodeURIComponent("http://127.0.0.1:9/fhir")}&launch=x`)).status).toBe(400);
       expect((await fetch(`${srv.base}/smart/callback?code=abc&state=never-issued`)).status).toBe(400);
       const admin = await apiSession(srv.base, "admin", ADMIN_PASSWORD);
@@ -105,5 +126,21 @@ describe("SMART on FHIR app launch", () => {
     } finally {
       as.ehrUser = "Practitioner/dr-a";
     }
+  });
+
+  it("a callback forwarded to another browser (its state issued to the first) is refused: no sign-in as the EHR user", async () => {
+    as.launches.set("launch-a-3", "rpl-a");
+    // the first browser starts the launch and is sent to the EHR, which redirects back with code and state
+    const launch = await fetch(`${srv.base}/smart/launch?iss=${encodeURIComponent(ehr.fhirBase)}&launch=launch-a-3`, { redirect: "manual" });
+    expect(launch.status).toBe(302);
+    expect(launch.headers.getSetCookie().some((c) => /^decidua_smart_state=.*HttpOnly.*SameSite=Lax/i.test(c))).toBe(true);
+    const back = await fetch(launch.headers.get("location")!, { redirect: "manual" });
+    const callback = back.headers.get("location")!;
+    expect(callback).toMatch(/\/smart\/callback\?/);
+    // ... and that callback link is opened in another browser, which has no state cookie
+    const other = await fetch(callback, { redirect: "manual" });
+    expect(other.status).toBe(400);
+    expect(await other.text()).toMatch(/not started in this browser/);
+    expect(other.headers.getSetCookie().some((c) => /^decidua_session=/.test(c))).toBe(false);
   });
 });

@@ -92,6 +92,9 @@ async function readEhrRecord(iss: string, patientId: string, accessToken: string
   return bundleToRecord(parts, { today, patientId, file: iss });
 }
 
+/** The cookie that binds a launch's OAuth state to the browser that started it. */
+const STATE_COOKIE = "decidua_smart_state";
+
 export async function smartRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     "/smart/launch",
@@ -139,6 +142,9 @@ export async function smartRoutes(app: FastifyInstance): Promise<void> {
       url.searchParams.set("code_challenge_method", "S256");
       if (q.launch !== undefined) url.searchParams.set("launch", q.launch);
       await app.store.audit(null, { username: null, action: "smart.launch", route: routeOf(req), status: 302, detail: JSON.stringify({ iss: q.iss, mode: data.mode }) });
+      // the state is bound to this browser (RFC 6749 §10.12, login CSRF): the callback must come back with it.
+      // SameSite=Lax, so that the EHR's top-level redirect back carries it
+      void reply.setCookie(STATE_COOKIE, state, { httpOnly: true, sameSite: "lax", secure: req.protocol === "https", path: "/smart/callback", signed: true, maxAge: 600 });
       return reply.redirect(url.toString(), 302);
     },
   );
@@ -147,6 +153,13 @@ export async function smartRoutes(app: FastifyInstance): Promise<void> {
     const url = new URL(req.url, publicBase(req));
     const state = url.searchParams.get("state");
     if (state === null) return htmlPage(reply, 400, "The EHR sent no state", "Start the launch again from the EHR.");
+    // a callback for a launch another browser started (a forwarded link) would sign this browser in as that user
+    const bound = req.unsignCookie(req.cookies[STATE_COOKIE] ?? "");
+    void reply.clearCookie(STATE_COOKIE, { path: "/smart/callback" });
+    if (!bound.valid || bound.value !== state) {
+      await app.store.audit(null, { username: null, action: "smart.refused", route: routeOf(req), status: 400, detail: JSON.stringify({ why: "the callback's state was not issued to this browser" }) });
+      return htmlPage(reply, 400, "This sign-in was not started in this browser", "Start the launch again from the EHR, in this browser.");
+    }
     const taken = await takeSmartLaunch(app.store, state, app.now().toISOString());
     if (taken === null) return htmlPage(reply, 400, "Unknown or expired launch", "Start the launch again from the EHR.");
     const l = LaunchData.parse(taken.data);
