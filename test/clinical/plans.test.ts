@@ -93,6 +93,15 @@ describe("weight-based doses", () => {
     expect(start.dose!.rounded).toEqual({ min: 3.5, max: 6, unit: "mg", step: 0.5 });
     const one = planProtocol("tacrolimus", rec(), { start: "2025-03-08", config: makeClinicConfig({ strengths: { tacrolimusMg: [1, 5] } }) });
     expect(one.steps[0]!.dose!.rounded).toEqual({ min: 4, max: 6, unit: "mg", step: 1 });
+    expect(start.note).toBeUndefined();
+  });
+
+  it("tacrolimus for 140 kg: 7–14 mg/day, said to be above every dose the RPL studies report", () => {
+    const p = planProtocol("tacrolimus", rec({ weight: { value: 140, unit: "kg" } }), { start: "2025-03-08" });
+    const start = p.steps.find((s) => s.id === "tacrolimus-start")!;
+    expect(start.dose!.rounded).toMatchObject({ min: 7, max: 14 });
+    expect(start.note).toMatch(/even the lower end of the weight-based dose \(7 mg\/day\) is above the 4 mg\/day that the RPL studies report at most/);
+    expect(p.notes.join(" ")).toMatch(/^.*Dose: even the lower end/);
   });
 
   it("tacrolimus stops at 10 weeks when pregnant (dated from the LMP)", () => {

@@ -52,4 +52,18 @@ export const tacrolimus = immunotherapy("tacrolimus", {
   },
   protocol: PROTOCOL,
   evidenceSubgroups: ["il33-sst2-elevated", "th1-th2-elevated", "recurrent-implantation-failure"],
+  // Liu 2023 dosed by weight with no cap; at a high weight even its lowest dose exceeds every dose the RPL studies
+  // report (Nakagawa's 1–4 mg/day), which the plan says beside the dose
+  followUp: (plan) => {
+    const step = plan.steps.find((s) => s.id === "tacrolimus-start");
+    // the lower end of the range above every dose reported: a weight above 80 kg
+    const low = step?.dose?.rounded?.min ?? step?.dose?.computed?.min;
+    if (step === undefined || low === undefined || low <= NAKAGAWA_MAX_MG) return;
+    const note = `even the lower end of the weight-based dose (${low} mg/day) is above the ${NAKAGAWA_MAX_MG} mg/day that the RPL studies report at most (Nakagawa's 1–4 mg/day by Th1/Th2 ratio; Liu 2023 set no cap): start at the lower end, with trough levels as in transplant practice`;
+    step.note = step.note === undefined ? note : `${step.note}; ${note}`;
+    plan.notes = [...plan.notes, `Dose: ${note}.`];
+  },
 });
+
+/** The highest daily dose of tacrolimus the RPL studies in the evidence report (Nakagawa: 1–4 mg/day; REFERENCE §4, unverified). */
+const NAKAGAWA_MAX_MG = 4;
