@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { runCli } from "../support/run-cli.js";
 import { decodeText, notTextReason } from "../../src/shared/text-encoding.js";
 
 /** Windows-1252 bytes of a string of ISO-8859-1 letters (their code points are their bytes). */
@@ -17,12 +17,7 @@ const utf16le = (s: string, bom = true): Uint8Array => {
   return bom ? Buffer.concat([Buffer.from([0xff, 0xfe]), b]) : b;
 };
 
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(argv, { out: (t) => (out += t), err: (t) => (err += t) });
-  return { code, out, err };
-}
+const run = (...argv: string[]) => runCli(argv);
 
 let dir: string;
 beforeAll(() => {
