@@ -61,6 +61,18 @@ describe("RIS", () => {
     expect(inputError(() => parseRis(fx("bad-year.ris"), "bad-year.ris")).location).toMatchObject({ field: "PY", row: 1 });
     expect(inputError(() => parseRis("", "empty.ris")).reason).toMatch(/empty/);
   });
+  it("Embase's CSV with its search query above the header; Web of Science's tab file with quotes as text; CINAHL's =\"id\" cells", () => {
+    const embase = '"SEARCH QUERY","\'recurrent miscarriage\':ti"\n-------------------------------------\n\n"Title","Author Names","Publication Year","DOI"\n"IVIG in recurrent miscarriage","Liu R., Adler D.G.","2019","10.1/x"\n"Second",,"soon",\n';
+    const e = parseSearchExport("csv", embase.replace('"soon"', '"2020"'), "embase.csv");
+    expect(e.map((r) => [r.title, r.year])).toEqual([["IVIG in recurrent miscarriage", 2019], ["Second", 2020]]);
+    expect(e[0]?.authors).toEqual(["Liu R.", "Adler D.G."]);
+    // a bad year is located on its line in the file (the preamble counted)
+    expect(inputError(() => parseSearchExport("csv", embase, "embase.csv")).location).toMatchObject({ row: 6 });
+    const wos = 'PT\tAU\tTI\tPY\tFX\nJ\tSmith, J\tIVIG and "natural killer" cells\t2018\tFunded by the "X" trust\n';
+    expect(parseSearchExport("csv", wos, "wos.txt")[0]).toMatchObject({ title: 'IVIG and "natural killer" cells', year: 2018 });
+    const cinahl = 'Article Title,Accession Number,Publication Year\nHeparin in APS,="19326203",2017\n';
+    expect(parseSearchExport("csv", cinahl, "cinahl.csv")[0]).toMatchObject({ title: "Heparin in APS", year: 2017 });
+  });
   it("a record without a year yet or known ('in press', 'n.d.', 'forthcoming') is kept with no year", () => {
     const ris = ["in press", "n.d.", "(n.d.)", "Forthcoming", "s.d.", "no date"].map((y, i) => `TY  - JOUR\nTI  - Record ${i + 1}\nPY  - ${y}\nER  - \n`).join("\n");
     const r = parseRis(ris, "undated.ris");

@@ -55,11 +55,11 @@ const HEADER_NAMES: Readonly<Record<(typeof MAPPED)[number], readonly string[]>>
  * Authors are taken as separated by ";" (Scopus, Web of Science, Zotero), or by " and " when the column uses that.
  */
 /**
- * A text with the lines before its header blanked (line numbers kept): Embase's CSV export starts with its search
- * query ("SEARCH QUERY", …) and a rule of dashes before the header. The header is the first of the first 30 lines
- * that `isHeader` accepts; a text whose first line is its header, or with none found, is returned as it is.
+ * A text without the lines before its header, and how many were dropped (to keep line numbers): Embase's CSV export
+ * starts with its search query ("SEARCH QUERY", …) and a rule of dashes before the header. The header is the first of
+ * the first 30 lines that `isHeader` accepts; a text whose first line is its header, or with none found, is as it is.
  */
-function withoutPreamble(text: string, isHeader: (cells: string[]) => boolean): string {
+function withoutPreamble(text: string, isHeader: (cells: string[]) => boolean): { text: string; skipped: number } {
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < Math.min(lines.length, 30); i++) {
     let cells: string[];
@@ -68,16 +68,16 @@ function withoutPreamble(text: string, isHeader: (cells: string[]) => boolean): 
     } catch {
       continue;
     }
-    if (isHeader(cells)) return i === 0 ? text : "\n".repeat(i) + lines.slice(i).join("\n");
+    if (isHeader(cells)) return i === 0 ? { text, skipped: 0 } : { text: lines.slice(i).join("\n"), skipped: i };
   }
-  return text;
+  return { text, skipped: 0 };
 }
 
 const titleHeader = (cells: string[]): boolean => cells.some((c) => HEADER_NAMES.title.includes(normaliseHeader(c)));
 
 export function guessCsvMapping(rawText: string, file = "CSV"): CsvMapping | null {
-  const text = withoutPreamble(rawText, titleHeader);
-  const delimiter = guessDelimiter(text.replace(/^\n+/, ""));
+  const { text } = withoutPreamble(rawText, titleHeader);
+  const delimiter = guessDelimiter(text);
   // the header and the first record; a file that cannot be parsed says why (not "no title column")
   const rows = parseDelimited(text, file, delimiter, { relax_column_count: true, to_line: 2 });
   const header = rows[0] ?? [];
@@ -152,7 +152,7 @@ export function parseCsvRecords(rawText: string, file: string, mappingInput: Csv
   const mapping = parsedMapping.data;
   refuseEmpty(rawText, file, "CSV");
   const wanted = mapping.title.toLowerCase();
-  const text = withoutPreamble(rawText, (cells) => cells.some((c) => c.replace(/^\uFEFF/, "").toLowerCase() === wanted));
+  const { text, skipped } = withoutPreamble(rawText, (cells) => cells.some((c) => c.replace(/^\uFEFF/, "").toLowerCase() === wanted));
   const rows = parseDelimited(text, file, mapping.delimiter, { relax_column_count: false });
   const header = (rows[0] ?? []).map((h) => h.trim());
   const index = new Map<string, number>();
@@ -170,7 +170,7 @@ export function parseCsvRecords(rawText: string, file: string, mappingInput: Csv
   if (rows.length < 2) throw new InputError("the CSV file has a header but no records", { file, row: 1 });
   return rows.slice(1).map((row, idx) => {
     const n = idx + 1;
-    const line = idx + 2;
+    const line = idx + 2 + skipped;
     const get = (key: (typeof MAPPED)[number]): string | null => {
       const i = col[key];
       if (i === undefined) return null;
