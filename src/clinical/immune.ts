@@ -122,6 +122,11 @@ function flaggedMarker(marker: ImmuneMarkerId, m: (Measured & { labFlag?: "eleva
 function uterineNkFinding(m: (Measured & { cycleDay?: number }) | undefined, c: CutOff | null): ImmuneFinding {
   const f = against("uterineNk", m, c, true, nkNote);
   const day = m?.cycleDay;
+  if (m !== undefined && day === undefined && f.status !== "missing") {
+    // read, but the timing it assumes is said: the count means what the cut-off assumes only mid-luteal
+    f.reading += "; the biopsy's cycle day is not recorded: the cut-off assumes the mid-luteal window (LH+7–9, about day 21)";
+    return f;
+  }
   if (m === undefined || day === undefined || (day >= UTERINE_NK_CYCLE_DAYS.from && day <= UTERINE_NK_CYCLE_DAYS.to)) return f;
   const why = `biopsy on cycle day ${day}, outside the mid-luteal window (LH+7–9, about day 21; Quenby 2005; days ${UTERINE_NK_CYCLE_DAYS.from}–${UTERINE_NK_CYCLE_DAYS.to} accepted, a Decidua rule): uNK counts change across the cycle, so ${fmt(m.value)}% is not read against the cut-off; repeat the biopsy in the window`;
   f.status = "missing";

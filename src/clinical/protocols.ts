@@ -262,7 +262,9 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
         break;
     }
     dates.set(s.id, date);
-    const ps: PlannedStep = { id: s.id, label: s.label, kind: s.kind, date, when, status: "scheduled" };
+    // a step meant to begin before conception, for a woman already pregnant, reads as what it is: from now
+    const label = pregnantNow && a.kind === "start" ? s.label.replace(/,? from before conception/i, ", from the plan start (already pregnant)") : s.label;
+    const ps: PlannedStep = { id: s.id, label, kind: s.kind, date, when, status: "scheduled" };
     if (until !== undefined) ps.until = until;
     if (s.dose !== undefined) ps.dose = computeDose(s.dose, r.weightKg?.value, config);
     if (s.repeat !== undefined) {

@@ -604,6 +604,9 @@ function checkDates(r: PatientRecord, file?: string): void {
       fail(`losses[${i}].mechanism`, `${LOSS_MECHANISM_LABELS[m]} at ${l.gestationalWeek} weeks is not possible: it is a loss from 12 weeks on`);
     // a pregnancy is first detectable from about 3 weeks of gestation (a positive test: hazard H63)
     if (l.gestationalWeek < 3) fail(`losses[${i}].gestationalWeek`, `a pregnancy loss at ${l.gestationalWeek} weeks is not possible: a pregnancy is detectable from 3 weeks of gestation`);
+    // embryonic cardiac activity is first seen on ultrasound from about 5½–6 weeks
+    if (l.fetalHeartActivitySeen === true && l.gestationalWeek < 5)
+      fail(`losses[${i}].fetalHeartActivitySeen`, `fetal heart activity cannot be seen at ${l.gestationalWeek} weeks (it is first seen from about 5½–6 weeks)`);
     if (l.kind === "biochemical" && l.fetalHeartActivitySeen === true)
       fail(`losses[${i}].fetalHeartActivitySeen`, "a biochemical loss is one never seen on ultrasound; with fetal heart activity seen it is a clinical loss");
     if (m === "fetal-death" && l.gestationalWeek < 10) fail(`losses[${i}].mechanism`, `a fetal death is from 10 weeks on; at ${l.gestationalWeek} weeks record "embryonic-death"`);

@@ -714,7 +714,8 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   reasons.push(`Meets the criteria of ${spec.criteria}: ${why.join("; ")}.`);
   if (spec.noBenefitInSelection !== undefined) reasons.push(spec.noBenefitInSelection);
   reasons.push(spec.guidelineCaveat);
-  const headline = spec.noBenefitInSelection !== undefined ? `${spec.noBenefitInSelection} Meets ${spec.criteria}: ${why.join("; ")}. ${spec.guidelineCaveat}` : `${why.join("; ")}. ${spec.guidelineCaveat}`;
+  const failed = onCourse.length > 0 ? ` ${onCourse.length} loss(es) during an earlier course of it.` : "";
+  const headline = spec.noBenefitInSelection !== undefined ? `${spec.noBenefitInSelection} Meets ${spec.criteria}: ${why.join("; ")}.${failed} ${spec.guidelineCaveat}` : `${why.join("; ")}.${failed} ${spec.guidelineCaveat}`;
   const v = verdict(def, "protocol-eligible", "criteria-met", headline, base, { reasons, unmet, findings, missing, researchNote: `${spec.guidelineCaveat} ${RESEARCH_MEANING}` });
   if (spec.noBenefitInSelection !== undefined) v.noBenefitInSelection = spec.noBenefitInSelection;
   return v;

@@ -127,7 +127,8 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
     const v = verdicts[t];
     // the cautions of a therapy that may be given (an IgA-depleted product, a product without soya, steroids with
     // diabetes): on the line itself, not only in the JSON
-    const cautions = v.status === "contraindicated" || v.status === "not-indicated" ? [] : v.safetyChecks.filter((c) => c.status === "problem" && c.severity === "caution");
+    // a previous thrombosis is said on the heparin line whatever the verdict: thromboprophylaxis is its own decision
+    const cautions = v.safetyChecks.filter((c) => c.status === "problem" && c.severity === "caution" && ((v.status !== "contraindicated" && v.status !== "not-indicated") || c.id === "thrombosis"));
     out.push(cautions.length === 0 ? v.headline : `${v.headline}${/[.!?]$/.test(v.headline) ? "" : "."} Caution: ${cautions.map((c) => `${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}: ${c.detail}`).join("; ")}.`);
   }
   return out;
@@ -135,6 +136,8 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
 
 function plainReading(f: ImmuneFinding): string {
   const name = f.label.split(" (")[0]!;
+  // no antibodies against the partner's cells is not an abnormal result: it is what LIT clinics select on
+  if (f.marker === "antiPaternalAntibodies") return `antibodies against your partner's cells: ${f.value === "negative" ? "not found (LIT clinics look for their absence)" : "found"}`;
   if (f.cutOff === null || typeof f.cutOff.value !== "number") return `${name}: ${f.status === "abnormal" ? "outside the usual range" : "within the usual range"}`;
   const unit = f.unit === "%" ? "%" : f.unit === "ratio" || f.unit === "titre" ? "" : ` ${f.unit ?? ""}`;
   const value = f.unit === "titre" ? String(f.value) : `${String(f.value)}${unit}`;

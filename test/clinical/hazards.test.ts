@@ -691,6 +691,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(inputError(() => parsePatientRecord(withLoss({ gestationalWeek: 0 }))).message).toMatch(/losses\[2\]\.gestationalWeek.*a pregnancy loss at 0 weeks is not possible/);
     expect(inputError(() => parsePatientRecord(withLoss({ kind: "biochemical", fetalHeartActivitySeen: true }))).message).toMatch(/losses\[2\]\.fetalHeartActivitySeen.*a biochemical loss is one never seen on ultrasound/);
     expect(parsePatientRecord(withLoss({ kind: "biochemical", gestationalWeek: 4 })).losses).toHaveLength(3);
+    expect(inputError(() => parsePatientRecord(withLoss({ gestationalWeek: 3, fetalHeartActivitySeen: true }))).message).toMatch(/fetal heart activity cannot be seen at 3 weeks/);
   });
   it("H74 the patient's text names ectopic and molar pregnancies instead of saying she has had no loss", () => {
     const rec = vignette("v05-peripheral-nk-raised") as { losses: Record<string, unknown>[] };
@@ -698,6 +699,10 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const text = assess(ectopics).patientSummary.join(" ");
     expect(text).toMatch(/Your record shows no miscarriage so far\. It also shows 3 ectopic pregnancies: these are looked after differently and are not counted as miscarriages here\./);
     expect(text).not.toMatch(/no pregnancy loss/);
+    // no antibodies against the partner's cells is told as what it is, not as a result "outside the usual range"
+    const apa = assess({ ...rec, immune: { antiPaternalAntibodies: { result: "negative" } } }).patientSummary.join(" ");
+    expect(apa).toMatch(/antibodies against your partner's cells: not found \(LIT clinics look for their absence\)/);
+    expect(apa).not.toMatch(/outside the usual range/);
   });
   it("H75 a previous thrombosis with persistent antiphospholipid antibodies is thrombotic APS, never 'not indicated' for heparin", () => {
     const rec = vignette("v07-aps-three-losses") as { losses: unknown[]; safety: Record<string, unknown>; workup: Record<string, unknown> };
@@ -721,6 +726,13 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const noApl = assess({ ...rec, workup: { ...rec.workup, antiphospholipid: [] }, safety: { ...rec.safety, thrombosisHistory: true } });
     expect(noApl.diagnosis.aps.thrombotic).toBe(false);
     expect(noApl.clinicianSummary.join(" ")).toMatch(/Caution: previous thrombosis: anticoagulation in pregnancy \(agent and dose\) to be planned with haematology/);
+    // the plan says it beside the prophylactic dose; an oral anticoagulant already taken is a caution on the line
+    const pregnant = { ...rec, currentPregnancy: { lastMenstrualPeriod: "2025-01-04", location: "intrauterine" }, medications: [{ name: "Warfarin 5 mg" }], safety: { ...rec.safety, thrombosisHistory: true } };
+    const withPlan = assessPatient(pregnant, { today, planStart: "2025-02-16" });
+    const lmwh = withPlan.therapies["lmwh-aspirin"];
+    expect(lmwh.plan?.steps.find((st) => st.id === "lmwh-start")?.note).toMatch(/a previous thrombosis is recorded: the anticoagulant and its dose in pregnancy are set with haematology/);
+    expect(lmwh.plan?.notes.join(" ")).toMatch(/Warfarin 5 mg is recorded: not given with this regimen unless the specialist decides/);
+    expect(withPlan.clinicianSummary.join(" ")).toMatch(/oral anticoagulant: Warfarin 5 mg recorded: heparin and aspirin on top of it raise the bleeding risk; in pregnancy a vitamin K antagonist is replaced by heparin/);
   });
   it("H78 a uterine NK biopsy outside the mid-luteal window is not read against the cut-off; the repeat biopsy is the pending step", () => {
     const rec = vignette("v60-unk-specimen-recorded") as { immune: { uterineNk: Record<string, unknown> } };
@@ -743,6 +755,8 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(v.reasons.join(" ")).toMatch(/The indication is not what rules this out: Antiphospholipid antibodies: .*The allergy rules out aspirin, not heparin \(LMWH\): heparin \(LMWH\) on its own is a decision for the specialist/);
     const h = assess({ ...rec, safety: { ...rec.safety, allergies: ["heparin"] } }).therapies["lmwh-aspirin"];
     expect(h.reasons.join(" ")).toMatch(/rules out heparin, not low-dose aspirin/);
+    // on the clinician's line too
+    expect(v.headline).toMatch(/; the antiphospholipid indication stands: heparin \(LMWH\) on its own is for the specialist$/);
   });
   it("H80 a loss during an earlier course of the same immunotherapy is named against it; heparin names severe renal impairment", () => {
     const rec = vignette("v05-peripheral-nk-raised") as { losses: Record<string, unknown>[]; safety: Record<string, unknown> };
@@ -751,6 +765,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(lit.status).toBe("protocol-eligible");
     expect(lit.findings.find((f) => f.id === "earlier-course")).toMatchObject({ role: "against", value: 2 });
     expect(lit.reasons.join(" ")).toMatch(/2 loss\(es\) during an earlier course of Lymphocyte immunisation therapy \(LIT\): the protocol did not prevent them/);
+    expect(lit.headline).toMatch(/2 loss\(es\) during an earlier course of it\./);
     expect(assess(rec).therapies.lit.findings.map((f) => f.id)).not.toContain("earlier-course");
     const aps = vignette("v07-aps-three-losses") as { safety: Record<string, unknown> };
     const h = assess({ ...aps, safety: { ...aps.safety, egfr: { value: 22, unit: "mL/min/1.73m2" } } });

@@ -192,7 +192,7 @@ describe("plans for a woman already pregnant", () => {
     const r = parsePatientRecord({ losses: [], weight: { value: 65, unit: "kg" }, currentPregnancy: { lastMenstrualPeriod: "2025-01-12" } });
     const p = planProtocol("lmwh-aspirin", r, { start: "2025-06-02", today: "2025-06-01" });
     expect(p.steps.find((s) => s.id === "lmwh-start")).toMatchObject({ date: "2025-06-02", note: "already pregnant: from the plan start" });
-    expect(p.steps.find((s) => s.id === "lda-start")).toMatchObject({ date: "2025-06-02", note: "already pregnant: from the plan start" });
+    expect(p.steps.find((s) => s.id === "lda-start")).toMatchObject({ date: "2025-06-02", note: "already pregnant: from the plan start", label: "Low-dose aspirin daily, from the plan start (already pregnant)" });
     // a positive test 4 weeks after the period, after the start, keeps its date
     const early = planProtocol("lmwh-aspirin", parsePatientRecord({ losses: [], currentPregnancy: { lastMenstrualPeriod: "2025-05-20" } }), { start: "2025-06-02", today: "2025-06-01" });
     expect(early.steps.find((s) => s.id === "lmwh-start")).toMatchObject({ date: "2025-06-17" });

@@ -2,7 +2,7 @@
 import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS, type GuidelinePosition } from "../sources.js";
-import { allergy, blockingSafety, causeFinding, egfrCheck, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type VerdictCore, type VerdictFinding } from "../verdicts.js";
+import { allergy, blockingSafety, causeFinding, egfrCheck, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type SafetyCheck, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
 const PROTOCOL: Protocol = {
@@ -118,6 +118,7 @@ function apsRule(ctx: RuleContext): VerdictCore {
       v.reasons.push(
         `The indication is not what rules this out: ${aplFinding.reading}${dx.aps.met ? " (antiphospholipid syndrome)" : ""}.${one !== null ? ` The allergy rules out ${one.out}, not ${one.left}: ${one.left} on its own is a decision for the specialist.` : ""}`,
       );
+      v.headline += `; the antiphospholipid indication stands${one !== null ? `: ${one.left} on its own is for the specialist` : ""}${dx.aps.thrombotic ? "; the thrombosis still needs anticoagulation, set with haematology" : ""}`;
     }
     return v;
   }
@@ -209,6 +210,26 @@ function apsRule(ctx: RuleContext): VerdictCore {
   return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding], missing: [] });
 }
 
+/** Oral anticoagulants by the names a medication list writes (vitamin K antagonists and the direct oral ones). */
+const ORAL_ANTICOAGULANT = /warfarin|coumadin|marevan|acenocoumarol|sintrom|phenprocoumon|marcumar|fluindione|rivaroxaban|xarelto|apixaban|eliquis|edoxaban|lixiana|savaysa|dabigatran|pradaxa/i;
+
+/**
+ * An oral anticoagulant already taken: heparin and aspirin on top of it raise the bleeding risk, and in pregnancy a
+ * vitamin K antagonist is replaced by heparin (warfarin embryopathy): a caution for the specialist (a Decidua rule, to
+ * be confirmed against the product information).
+ */
+function oralAnticoagulantCheck(c: RuleContext): SafetyCheck {
+  const hit = c.r.medications.filter((m) => ORAL_ANTICOAGULANT.test(m.name));
+  const base = { id: "oral-anticoagulant", label: "Oral anticoagulant", severity: "caution" as const, source: CITATIONS.decidua.label };
+  if (hit.length === 0) return { ...base, status: c.r.medicationsRecorded ? "ok" : "unknown", detail: c.r.medicationsRecorded ? "none recorded" : "medications not recorded" };
+  const pregnant = c.r.currentPregnancy !== undefined;
+  return {
+    ...base,
+    status: "problem",
+    detail: `${hit.map((m) => m.name).join(", ")} recorded: heparin and aspirin on top of it raise the bleeding risk${pregnant ? "; in pregnancy a vitamin K antagonist is replaced by heparin (warfarin embryopathy): now" : ""}; for the specialist`,
+  };
+}
+
 export const lmwhAspirin: TherapyDefinition = {
   ...therapyLabels("lmwh-aspirin"),
   applicableStatuses: ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"],
@@ -216,6 +237,7 @@ export const lmwhAspirin: TherapyDefinition = {
     flag("bleeding-disorder", "Bleeding disorder", c.r.safety.bleedingDisorder, "contraindication", "bleeding disorder"),
     allergy(c, ["heparin"], "Heparin allergy or heparin-induced thrombocytopenia", "contraindication", "heparin allergy"),
     allergy(c, ["aspirin"], "Aspirin allergy", "contraindication", "aspirin allergy"),
+    oralAnticoagulantCheck(c),
     // a previous thrombosis is named on every heparin verdict: its anticoagulation is a decision of its own (H75)
     // enoxaparin is cleared by the kidneys (a Decidua rule, to be confirmed against the product information)
     egfrCheck(c, 30, "caution", "LMWH accumulates in severe renal impairment: adjust the dose (or use unfractionated heparin) with anti-Xa monitoring"),
@@ -224,5 +246,20 @@ export const lmwhAspirin: TherapyDefinition = {
   coInterventions: [],
   verdict: rule,
   protocol: () => PROTOCOL,
+  // the plan says what the verdict says of the dose: a thrombosis (or thrombotic APS) sets its own, and severe renal
+  // impairment changes the prophylactic one (H75, H80)
+  followUp: (plan, r) => {
+    const lmwh = plan.steps.find((s) => s.id === "lmwh-start");
+    if (lmwh === undefined) return;
+    const notes: string[] = [];
+    if (r.safety.thrombosisHistory === true) notes.push("a previous thrombosis is recorded: the anticoagulant and its dose in pregnancy are set with haematology (the 40 mg here is the obstetric APS prophylaxis, which may not be enough)");
+    const egfr = r.safety.egfr?.value;
+    if (egfr !== undefined && egfr < 30) notes.push(`eGFR ${egfr} mL/min/1.73m²: adjust the LMWH dose (or use unfractionated heparin) with anti-Xa monitoring`);
+    const oral = r.medications.find((m) => ORAL_ANTICOAGULANT.test(m.name));
+    if (oral !== undefined) notes.push(`${oral.name} is recorded: not given with this regimen unless the specialist decides (in pregnancy it is replaced by heparin)`);
+    if (notes.length === 0) return;
+    lmwh.note = [lmwh.note, ...notes].filter((x) => x !== undefined).join("; ");
+    plan.notes = [...plan.notes, ...notes.map((n) => `LMWH: ${n}.`)];
+  },
   evidenceSubgroups: ["apl-positive"],
 };
