@@ -500,8 +500,9 @@ export const XLSX_MAX_UNCOMPRESSED = 64 * 1024 * 1024;
  */
 export function zipUncompressedSize(bytes: Uint8Array): number | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // end of central directory: signature 0x06054b50, within the last 64 KiB + 22 bytes
-  for (let e = bytes.length - 22; e >= Math.max(0, bytes.length - 65_557); e--) {
+  // end of central directory: signature 0x06054b50, normally within the last 64 KiB + 22 bytes; searched through the
+  // whole file, since data appended after it (which unzippers pass over) must not hide the sizes
+  for (let e = bytes.length - 22; e >= 0; e--) {
     if (view.getUint32(e, true) !== 0x06054b50) continue;
     const count = view.getUint16(e + 10, true);
     let at = view.getUint32(e + 16, true);
@@ -518,7 +519,8 @@ export function zipUncompressedSize(bytes: Uint8Array): number | null {
 
 async function xlsxTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
   const expanded = zipUncompressedSize(bytes);
-  if (expanded !== null && expanded > XLSX_MAX_UNCOMPRESSED)
+  if (expanded === null) throw new InputError("not a readable XLSX workbook: its ZIP directory is missing or damaged (save it again in Excel or LibreOffice, or as CSV)", { file });
+  if (expanded > XLSX_MAX_UNCOMPRESSED)
     throw new InputError(`the workbook expands to ${Math.round(expanded / 1048576)} MB when unzipped (at most ${XLSX_MAX_UNCOMPRESSED / 1048576} MB are read): save the study table on its own, or as CSV`, { file });
   const ExcelJS = (await import("exceljs")).default;
   const wb = new ExcelJS.Workbook();

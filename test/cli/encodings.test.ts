@@ -117,5 +117,9 @@ describe("a workbook that expands without bound", () => {
     const r = await run("meta", f);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/bomb\.xlsx: the workbook expands to 200 MB when unzipped \(at most 64 MB are read\)/);
+    // bytes appended after the archive (unzippers pass over them) do not hide its sizes
+    const padded = join(dir, "bomb-padded.xlsx");
+    writeFileSync(padded, Buffer.concat([Buffer.from(bomb), Buffer.alloc(70_000, 7)]));
+    expect((await run("meta", padded)).err).toMatch(/expands to 200 MB/);
   }, 30_000);
 });

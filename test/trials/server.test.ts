@@ -182,5 +182,11 @@ describe("trial routes (real HTTP server, SQLite)", () => {
     expect(seen.status).toBe(200);
     expect(JSON.stringify((seen.body as { participant: { eligibility: unknown } }).participant.eligibility)).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     expect(JSON.stringify((await coord.req("GET", `/api/trials/${trialId}/participants`)).body)).not.toMatch(/2024-05-30/);
+    // and in the participant a write route returns (every answer of the trial module passes the same filter)
+    const ae = await coord.req("POST", `/api/trials/${trialId}/participants/${id}/adverse-events`, { term: "rash", onset: "2026-12-01", serious: false, severity: "mild", related: "possibly" });
+    expect(ae.status, ae.text.slice(0, 200)).toBe(201);
+    expect(JSON.stringify((ae.body as { participant: { eligibility: unknown } }).participant.eligibility)).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    // a clinician still reads it as computed
+    expect(JSON.stringify((await inv.req("GET", `/api/trials/${trialId}/participants/${id}`)).body)).toMatch(/2024-05-30/);
   });
 });

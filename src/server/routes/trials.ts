@@ -116,6 +116,10 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
     return o as T;
   };
 
+  // every answer of this module passes through it (routes added later too): a participant returned by a write route
+  // (visits, markers, outcome, adverse events) carries the same eligibility text
+  app.addHook("preSerialization", async (req: FastifyRequest, _reply, payload: unknown) => (typeof payload === "object" && payload !== null && req.auth !== null ? researcherView(req, payload) : payload));
+
   const eligibilityFor = async (req: FastifyRequest, trialId: string, patientId: string) => {
     const trial = await trials.getTrial(trialId, actorOf(req));
     const p = await app.store.getPatient(patientId);
