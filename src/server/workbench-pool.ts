@@ -50,7 +50,9 @@ export class WorkbenchPool {
   private readonly pool: Piscina;
   constructor(private readonly o: WorkbenchPoolOptions) {
     const w = workerFile();
-    this.pool = new Piscina({ filename: w.filename, execArgv: w.execArgv, minThreads: 0, maxThreads: o.threads, maxQueue: o.maxQueue, idleTimeout: 30_000 });
+    // one thread kept alive: with none, a worker stopped for its time budget was not replaced while jobs waited
+    // behind it (they waited for the next request to start a thread)
+    this.pool = new Piscina({ filename: w.filename, execArgv: w.execArgv, minThreads: 1, maxThreads: o.threads, maxQueue: o.maxQueue, idleTimeout: 30_000 });
   }
 
   /** A meta-analysis (`decidua meta`); `png` renders that plot; `bundle` adds the reproducible bundle. */

@@ -97,4 +97,20 @@ describe("the workbench pool's time budget", () => {
       await pool.close();
     }
   }, 30_000);
+  it("a job queued behind one that ran out of time runs as soon as the thread is replaced (not when the next request comes)", async () => {
+    const { WorkbenchPool } = await import("../../src/server/workbench-pool.js");
+    const pool = new WorkbenchPool({ threads: 1, maxQueue: 2, timeBudgetMs: 400, maxStudies: 5000, maxPlotStudies: 5000 });
+    try {
+      const slow = pool.run({ name: "slow.csv", content: Buffer.from(Buffer.from(studies(3000), "base64")) }, { measure: "OR" } as never, {}, "forest");
+      const small = pool.run({ name: "small.csv", content: Buffer.from(Buffer.from(studies(5), "base64")) }, { measure: "OR" } as never, {});
+      await expect(slow).rejects.toMatchObject({ statusCode: 422 });
+      const t0 = Date.now();
+      const out = await small;
+      expect(out.result.k).toBe(5);
+      // the waiting limit would have answered 503 after 400 ms x 4 + 10 s
+      expect(Date.now() - t0).toBeLessThan(9_000);
+    } finally {
+      await pool.close();
+    }
+  }, 40_000);
 });
