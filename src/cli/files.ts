@@ -34,6 +34,13 @@ export async function readInputText(file: string): Promise<{ text: string; note:
   return { text: d.text, note: note === null ? null : `${file}: ${note}` };
 }
 
+/** readInputText with its encoding note written through the command's `err` (as "decidua: note: …"). */
+export async function readNotedText(file: string, io: { err: (text: string) => void }): Promise<string> {
+  const { text, note } = await readInputText(file);
+  if (note !== null) io.err(`decidua: note: ${note}\n`);
+  return text;
+}
+
 /** InputError (naming the flag) when `path` cannot be written: no such directory, not writable, or a directory. */
 export async function checkWritablePath(path: string, flag: string): Promise<void> {
   const dir = dirname(path);

@@ -6,7 +6,7 @@
  *   decidua audit FILE                 FILE.json as --json-input, any other file as --text
  * Exit code: 0 when every result is consistent, 1 when any is flagged, 2 on bad input.
  */
-import { readInputText } from "../files.js";
+import { readNotedText } from "../files.js";
 import { existsSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -35,11 +35,6 @@ export interface AuditCliItem {
   reported?: ReportedResultInput;
 }
 
-async function readText(file: string): Promise<string> {
-  const { text, note } = await readInputText(file);
-  if (note !== null) process.stderr.write(`decidua: note: ${note}\n`);
-  return text;
-}
 
 /** How a reported result reads when it did not come from a text (the base, a JSON file). */
 export function renderReported(r: ReportedResultInput): string {
@@ -109,7 +104,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       if (o.text !== undefined && o.jsonInput !== undefined) throw new InputError("give either --text or --json-input, not both", { field: "--text" });
       const json = o.json === true;
       if (o.text !== undefined) {
-        const text = await readText(o.text);
+        const text = await readNotedText(o.text, io);
         const audit = auditArticleText(text);
         const items: AuditCliItem[] = audit.results.map((r) => ({
           quote: r.quote,
@@ -123,7 +118,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         return;
       }
       if (o.jsonInput !== undefined) {
-        const list = parseJsonInput(o.jsonInput, await readText(o.jsonInput));
+        const list = parseJsonInput(o.jsonInput, await readNotedText(o.jsonInput, io));
         const items: AuditCliItem[] = list.map((r, i) => {
           let a;
           try {

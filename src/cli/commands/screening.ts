@@ -3,7 +3,7 @@
  * reports the records per file and the duplicates across files per rule; `--to-ris OUT` writes every record as RIS
  * (e.g. to convert a labelled CSV to RIS). Bad input: the file, record, line and field, exit code 2, nothing written.
  */
-import { readInputText, writeAllFiles } from "../files.js";
+import { readNotedText, writeAllFiles } from "../files.js";
 import { basename } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -51,8 +51,7 @@ export function register(program: Command, io: CliIO, _setExit: SetExit): void {
       }
       const perFile: Array<{ file: string; format: ImportFormat; records: BibRecord[]; columns?: string }> = [];
       for (const file of files) {
-        const { text, note } = await readInputText(file);
-        if (note !== null) io.err(`decidua: note: ${note}\n`);
+        const text = await readNotedText(file, io);
         const name = basename(file);
         const format = o.format ?? guessFormat(name, text);
         if (format === null) throw new InputError("cannot tell the format; give --format", { file: name, field: "--format" });

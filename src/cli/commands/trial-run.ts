@@ -5,7 +5,7 @@
  */
 import type { Command } from "commander";
 import { csvTable } from "../csv-table.js";
-import { parseJsonText, readInputText } from "../files.js";
+import { parseJsonText, readNotedText } from "../files.js";
 import { InputError } from "../../shared/errors.js";
 import { HmacDrbg } from "../../store/drbg.js";
 import { analyseByStratum, analyseMarkers, analysePrimary, compareBaselineWithReference, type PrimaryAnalysis } from "../../trials/analysis.js";
@@ -99,11 +99,6 @@ function primaryJson(a: PrimaryAnalysis) {
   return { set: a.set, treatment: a.treatment, control: a.control, ...a.summary, notes: a.notes };
 }
 
-async function readText(file: string): Promise<string> {
-  const { text, note } = await readInputText(file);
-  if (note !== null) process.stderr.write(`decidua: note: ${note}\n`);
-  return text;
-}
 
 export function analyseCsv(file: string, text: string, o: AnalyseOptions): { json: Record<string, unknown>; text: string; arms: { treatment: string; control: string }; itt: PrimaryAnalysis; pp: PrimaryAnalysis | null } {
   if (o.arm === undefined) throw new InputError("is required (the column with the arm)", { field: "--arm" });
@@ -238,7 +233,7 @@ export function registerTrialCommand(program: Command, io: CliIO, setExit: SetEx
     .option("--reference <value>", "arm-column value of a non-randomised comparison group (e.g. healthy); its --pre values are compared with each arm's")
     .option("--json", "print JSON")
     .action(async (file: string, o: AnalyseOptions) => {
-      const text = await readText(file);
+      const text = await readNotedText(file, io);
       const a = analyseCsv(file, text, o);
       io.out(o.json === true ? JSON.stringify(a.json, null, 2) + "\n" : a.text);
       setExit(0);
@@ -254,11 +249,11 @@ export function registerTrialCommand(program: Command, io: CliIO, setExit: SetEx
     .option("--as-of <date>", "date of the extraction, YYYY-MM-DD (default: today)")
     .action(async (file: string, o: AnalyseOptions & { protocol?: string; asOf?: string }) => {
       if (o.protocol === undefined) throw new InputError("is required", { field: "--protocol" });
-      const protocol = parseProtocol(parseJsonText(o.protocol, await readText(o.protocol)), o.protocol);
+      const protocol = parseProtocol(parseJsonText(o.protocol, await readNotedText(o.protocol, io)), o.protocol);
       const asOf = o.asOf ?? new Date().toISOString().slice(0, 10);
       if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new InputError("must be a date written YYYY-MM-DD", { field: "--as-of" });
       const treatment = protocol.arms.find((a) => !a.placebo)?.id ?? protocol.arms[0]?.id;
-      const a = analyseCsv(file, await readText(file), { ...o, ...(treatment !== undefined ? { treatment } : {}) });
+      const a = analyseCsv(file, await readNotedText(file, io), { ...o, ...(treatment !== undefined ? { treatment } : {}) });
       const arms = a.arms;
       for (const arm of [arms.treatment, arms.control])
         if (!protocol.arms.some((x) => x.id === arm)) throw new InputError(`arm "${arm}" is not an arm id of the protocol (${protocol.arms.map((x) => x.id).join(", ")})`, { file, field: o.arm });

@@ -2,7 +2,7 @@
  * `decidua trial2x2` (one trial's 2x2 table) and `decidua markers FILE` (continuous markers from a CSV):
  * thin adapters over src/stats/trial (see docs/trial-stats.md).
  */
-import { readInputText } from "../files.js";
+import { readNotedText } from "../files.js";
 import type { Command } from "commander";
 import { csvTable } from "../csv-table.js";
 import { z } from "zod";
@@ -233,8 +233,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         const key = String(parsed.error.issues[0]?.path[0] ?? "");
         throw new InputError("is required", { field: key === "pairedBy" ? "--paired-by" : `--${key}` });
       }
-      const { text, note } = await readInputText(file);
-      if (note !== null) io.err(`decidua: note: ${note}\n`);
+      const text = await readNotedText(file, io);
       const o = parsed.data;
       const result = markersFromCsv(file, text, { group: o.group, value: o.value, ...(o.pairedBy !== undefined ? { pairedBy: o.pairedBy } : {}) });
       io.out(o.json === true ? JSON.stringify(result, null, 2) + "\n" : markersText(result));
