@@ -1,7 +1,7 @@
 /** A CSV input of the command-line adapter read into its header and data rows (a located InputError otherwise). */
 import { parse } from "csv-parse/sync";
 import { InputError } from "../shared/errors.js";
-import { guessDelimiter } from "../shared/table-text.js";
+import { decimalCommaToDot, guessDelimiter } from "../shared/table-text.js";
 
 /**
  * The header and data rows of a CSV text: every row as wide as the header, cells trimmed, a BOM dropped. The
@@ -20,6 +20,6 @@ export function csvTable(file: string, text: string): { header: string[]; rows: 
   const header = records[0];
   if (header === undefined || records.length < 2) throw new InputError("the file has no data rows", { file });
   const rows = records.slice(1);
-  if (delimiter === ";") for (const r of rows) for (let i = 0; i < r.length; i++) if (/^[+-]?\d*,\d+$/.test(r[i] as string)) r[i] = (r[i] as string).replace(",", ".");
+  if (delimiter === ";") for (const r of rows) for (let i = 0; i < r.length; i++) r[i] = decimalCommaToDot(r[i] as string);
   return { header, rows };
 }

@@ -15,6 +15,14 @@ export function normaliseHeader(h: string): string {
     .trim();
 }
 
+/**
+ * A number written with a decimal comma ("0,25", "-1,5": semicolon-separated files as European spreadsheets write
+ * them) in its dot form; any other text as it is.
+ */
+export function decimalCommaToDot(raw: string): string {
+  return /^[+-]?\d*,\d+$/.test(raw) ? raw.replace(",", ".") : raw;
+}
+
 /** The delimiter of a delimited text: whichever of comma, semicolon and tab splits its first line most (comma on a tie). */
 export function guessDelimiter(text: string): "," | ";" | "\t" {
   const first = text.replace(/^\uFEFF/, "").split(/\r?\n/, 1)[0] ?? "";

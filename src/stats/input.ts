@@ -10,7 +10,7 @@
  */
 import { decodeText, encodingNote } from "../shared/text-encoding.js";
 import { InputError } from "../shared/errors.js";
-import { guessDelimiter, normaliseHeader } from "../shared/table-text.js";
+import { decimalCommaToDot, guessDelimiter, normaliseHeader } from "../shared/table-text.js";
 import { effectFromCI } from "./core/escalc.js";
 import { repeatedLabelsWarning, uniqueStudyLabels } from "./core/labels.js";
 import { StudyRowSchema, type StudyData, type StudyRow } from "./types.js";
@@ -299,7 +299,7 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
     const number = (f: Field): number => {
       const { text: raw, header } = cell(f);
       if (raw === "") throw new InputError(`empty cell: a number is required`, where(header));
-      const text = table.decimalComma === true && /^[+-]?\d*,\d+$/.test(raw) ? raw.replace(",", ".") : raw;
+      const text = table.decimalComma === true ? decimalCommaToDot(raw) : raw;
       const v = Number(text);
       if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !Number.isFinite(v)) {
         throw new InputError(`not a number: "${text}"`, where(header));

@@ -7,6 +7,7 @@
  * A study's rows need not be adjacent. Every problem is an InputError naming the file, row and column.
  */
 import { InputError } from "../../shared/errors.js";
+import { decimalCommaToDot } from "../../shared/table-text.js";
 import { normaliseStudyHeader, type StudyTable } from "../input.js";
 import type { NmaArm, NmaContrastRow, NmaStudyInput } from "./types.js";
 
@@ -112,7 +113,7 @@ export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (heade
     const number = (f: Field): number => {
       const raw = text(f);
       if (raw === "") throw new InputError("empty cell: a number is required", where(f));
-      const t = table.decimalComma === true && /^[+-]?\d*,\d+$/.test(raw) ? raw.replace(",", ".") : raw;
+      const t = table.decimalComma === true ? decimalCommaToDot(raw) : raw;
       if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) || !Number.isFinite(Number(t))) throw new InputError(`not a number: "${raw}"`, where(f));
       return Number(t);
     };
