@@ -370,31 +370,28 @@ export const IGA_DEFICIENCY_G_PER_L = 0.07;
 export function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["severity"], why: string): SafetyCheck {
   const e = ctx.r.safety.egfr;
   const scr = ctx.r.safety.creatinine;
-  if (e === undefined && scr !== undefined && ctx.r.age !== undefined) {
-    // only a creatinine: the eGFR from it (CKD-EPI 2021, a woman of the recorded age), said as such
-    const value = Math.round(ckdEpi2021Female(scr.value, ctx.r.age));
-    const from = `eGFR ${value} mL/min/1.73m² from creatinine ${scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""}, age ${ctx.r.age} (CKD-EPI 2021, Inker 2021)`;
-    return { id: "kidney-function", label: "Kidney function (eGFR)", status: value < min ? "problem" : "ok", severity, detail: value < min ? `${from}: below ${min}: ${why}` : from, source: CITATIONS.inker2021.label };
-  }
+  const check = (status: SafetyCheck["status"], detail: string, source: string, test?: string): SafetyCheck =>
+    test === undefined ? { id: "kidney-function", label: "Kidney function (eGFR)", status, severity, detail, source } : { id: "kidney-function", label: "Kidney function (eGFR)", status, severity, detail, source, test };
   if (e === undefined && scr !== undefined) {
+    const creatinine = `creatinine ${scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""}`;
+    const source = CITATIONS.inker2021.label;
+    if (ctx.r.age !== undefined) {
+      // only a creatinine: the eGFR from it (CKD-EPI 2021, a woman of the recorded age), said as such
+      const value = Math.round(ckdEpi2021Female(scr.value, ctx.r.age));
+      const from = `eGFR ${value} mL/min/1.73m² from ${creatinine}, age ${ctx.r.age} (CKD-EPI 2021, Inker 2021)`;
+      return value < min ? check("problem", `${from}: below ${min}: ${why}`, source) : check("ok", from, source);
+    }
     // a creatinine without an age: CKD-EPI falls with age, so the eGFR lies between its values at the oldest and the
     // youngest age a record can hold; the check is decided when both sides of the threshold agree
     const highest = Math.round(ckdEpi2021Female(scr.value, RECORD_AGE_MIN));
     const lowest = Math.round(ckdEpi2021Female(scr.value, RECORD_AGE_MAX));
-    const from = `eGFR ${lowest}–${highest} mL/min/1.73m² from creatinine ${scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""} at any age from ${RECORD_AGE_MIN} to ${RECORD_AGE_MAX} (CKD-EPI 2021, Inker 2021; age not recorded)`;
-    if (highest < min) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "problem", severity, detail: `${from}: below ${min} at any age: ${why}`, source: CITATIONS.inker2021.label };
-    if (lowest >= min) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "ok", severity, detail: `${from}: at least ${min} at any age`, source: CITATIONS.inker2021.label };
-    return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: `${from}: record the age (or an eGFR) to decide against ${min}`, source: CITATIONS.inker2021.label, test: "Age, or an eGFR" };
+    const from = `eGFR ${lowest}–${highest} mL/min/1.73m² from ${creatinine} at any age from ${RECORD_AGE_MIN} to ${RECORD_AGE_MAX} (CKD-EPI 2021, Inker 2021; age not recorded)`;
+    if (highest < min) return check("problem", `${from}: below ${min} at any age: ${why}`, source);
+    if (lowest >= min) return check("ok", `${from}: at least ${min} at any age`, source);
+    return check("unknown", `${from}: record the age (or an eGFR) to decide against ${min}`, source, "Age, or an eGFR");
   }
-  if (e === undefined) return { id: "kidney-function", label: "Kidney function (eGFR)", status: "unknown", severity, detail: "eGFR not recorded: check before starting", source: CITATIONS.decidua.label, test: "Kidney function (eGFR)" };
-  return {
-    id: "kidney-function",
-    label: "Kidney function (eGFR)",
-    status: e.value < min ? "problem" : "ok",
-    severity,
-    detail: e.value < min ? `eGFR ${e.value} below ${min} mL/min/1.73m²: ${why}` : `eGFR ${e.value} mL/min/1.73m²`,
-    source: CITATIONS.decidua.label,
-  };
+  if (e === undefined) return check("unknown", "eGFR not recorded: check before starting", CITATIONS.decidua.label, "Kidney function (eGFR)");
+  return e.value < min ? check("problem", `eGFR ${e.value} below ${min} mL/min/1.73m²: ${why}`, CITATIONS.decidua.label) : check("ok", `eGFR ${e.value} mL/min/1.73m²`, CITATIONS.decidua.label);
 }
 
 export function workupMissing(dx: Diagnosis): MissingItem[] {
