@@ -367,7 +367,7 @@ export function igaCheck(ctx: RuleContext): SafetyCheck {
 /** Selective IgA deficiency: serum IgA below 0.07 g/L. */
 export const IGA_DEFICIENCY_G_PER_L = 0.07;
 
-export function egfrCheck(ctx: RuleContext, min: number, severity: SafetyCheck["severity"], why: string): SafetyCheck {
+export function egfrCheck(ctx: Pick<RuleContext, "r">, min: number, severity: SafetyCheck["severity"], why: string): SafetyCheck {
   const e = ctx.r.safety.egfr;
   const scr = ctx.r.safety.creatinine;
   const check = (status: SafetyCheck["status"], detail: string, source: string, test?: string): SafetyCheck =>

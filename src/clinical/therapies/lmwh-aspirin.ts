@@ -218,7 +218,7 @@ const ORAL_ANTICOAGULANT = /warfarin|coumadin|marevan|acenocoumarol|sintrom|phen
  * vitamin K antagonist is replaced by heparin (warfarin embryopathy): a caution for the specialist (a Decidua rule, to
  * be confirmed against the product information).
  */
-function oralAnticoagulantCheck(c: RuleContext): SafetyCheck {
+function oralAnticoagulantCheck(c: Pick<RuleContext, "r">): SafetyCheck {
   const hit = c.r.medications.filter((m) => ORAL_ANTICOAGULANT.test(m.name));
   const base = { id: "oral-anticoagulant", label: "Oral anticoagulant", severity: "caution" as const, source: CITATIONS.decidua.label };
   if (hit.length === 0) return { ...base, status: c.r.medicationsRecorded ? "ok" : "unknown", detail: c.r.medicationsRecorded ? "none recorded" : "medications not recorded" };
@@ -230,6 +230,20 @@ function oralAnticoagulantCheck(c: RuleContext): SafetyCheck {
   };
 }
 
+/**
+ * The cautions that change this protocol's prophylactic dose, on the verdict's line and beside the plan's LMWH step:
+ * an oral anticoagulant already taken; severe renal impairment (enoxaparin is cleared by the kidneys: a Decidua rule,
+ * to be confirmed against the product information; H80); a previous thrombosis, whose anticoagulation is a decision
+ * of its own (H75).
+ */
+function doseCautions(c: Pick<RuleContext, "r">): SafetyCheck[] {
+  return [
+    oralAnticoagulantCheck(c),
+    egfrCheck(c, 30, "caution", "LMWH accumulates in severe renal impairment: adjust the dose (or use unfractionated heparin) with anti-Xa monitoring"),
+    flag("thrombosis", "Previous thrombosis", c.r.safety.thrombosisHistory, "caution", "anticoagulation in pregnancy (agent and dose) to be planned with haematology; this protocol's prophylactic dose may not be enough"),
+  ];
+}
+
 export const lmwhAspirin: TherapyDefinition = {
   ...therapyLabels("lmwh-aspirin"),
   applicableStatuses: ["recommended", "protocol-eligible", "premature", "not-indicated", "contraindicated"],
@@ -237,11 +251,7 @@ export const lmwhAspirin: TherapyDefinition = {
     flag("bleeding-disorder", "Bleeding disorder", c.r.safety.bleedingDisorder, "contraindication", "bleeding disorder"),
     allergy(c, ["heparin"], "Heparin allergy or heparin-induced thrombocytopenia", "contraindication", "heparin allergy"),
     allergy(c, ["aspirin"], "Aspirin allergy", "contraindication", "aspirin allergy"),
-    oralAnticoagulantCheck(c),
-    // a previous thrombosis is named on every heparin verdict: its anticoagulation is a decision of its own (H75)
-    // enoxaparin is cleared by the kidneys (a Decidua rule, to be confirmed against the product information)
-    egfrCheck(c, 30, "caution", "LMWH accumulates in severe renal impairment: adjust the dose (or use unfractionated heparin) with anti-Xa monitoring"),
-    flag("thrombosis", "Previous thrombosis", c.r.safety.thrombosisHistory, "caution", "anticoagulation in pregnancy (agent and dose) to be planned with haematology; this protocol's prophylactic dose may not be enough"),
+    ...doseCautions(c),
   ],
   coInterventions: [],
   verdict: rule,
@@ -251,12 +261,18 @@ export const lmwhAspirin: TherapyDefinition = {
   followUp: (plan, r) => {
     const lmwh = plan.steps.find((s) => s.id === "lmwh-start");
     if (lmwh === undefined) return;
-    const notes: string[] = [];
-    if (r.safety.thrombosisHistory === true) notes.push("a previous thrombosis is recorded: the anticoagulant and its dose in pregnancy are set with haematology (the 40 mg here is the obstetric APS prophylaxis, which may not be enough)");
-    const egfr = r.safety.egfr?.value;
-    if (egfr !== undefined && egfr < 30) notes.push(`eGFR ${egfr} mL/min/1.73m²: adjust the LMWH dose (or use unfractionated heparin) with anti-Xa monitoring`);
+    // the verdict's own cautions on the dose decide the notes (an eGFR from a creatinine included), in the plan's words
     const oral = r.medications.find((m) => ORAL_ANTICOAGULANT.test(m.name));
-    if (oral !== undefined) notes.push(`${oral.name} is recorded: not given with this regimen unless the specialist decides (in pregnancy it is replaced by heparin)`);
+    const planNote: Record<string, (c: SafetyCheck) => string> = {
+      thrombosis: () => "a previous thrombosis is recorded: the anticoagulant and its dose in pregnancy are set with haematology (the 40 mg here is the obstetric APS prophylaxis, which may not be enough)",
+      "kidney-function": (c) => c.detail,
+      "oral-anticoagulant": () => `${oral?.name ?? "an oral anticoagulant"} is recorded: not given with this regimen unless the specialist decides (in pregnancy it is replaced by heparin)`,
+    };
+    const order = ["thrombosis", "kidney-function", "oral-anticoagulant"];
+    const notes = doseCautions({ r })
+      .filter((c) => c.status === "problem")
+      .sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id))
+      .map((c) => planNote[c.id]!(c));
     if (notes.length === 0) return;
     lmwh.note = [lmwh.note, ...notes].filter((x) => x !== undefined).join("; ");
     plan.notes = [...plan.notes, ...notes.map((n) => `LMWH: ${n}.`)];
