@@ -213,11 +213,12 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
   const dates = new Map<string, string | null>();
   const steps: PlannedStep[] = [];
   const windowNotes: string[] = [];
-  const alreadyPregnant = new Set<string>();
   for (const s of p.steps) {
     let date: string | null = null;
     let until: string | undefined;
     let when: string;
+    // a step timed from the positive test that falls before the start, for a woman already pregnant: from the start
+    let movedToStart = false;
     const a = s.anchor;
     switch (a.kind) {
       case "start":
@@ -253,7 +254,7 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
         if (positiveTest !== undefined) date = addDays(positiveTest, off);
         if (pregnantNow && date !== null && date < opts.start) {
           date = opts.start;
-          alreadyPregnant.add(s.id);
+          movedToStart = true;
         }
         break;
       }
@@ -263,7 +264,8 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
     }
     dates.set(s.id, date);
     // a step meant to begin before conception, for a woman already pregnant, reads as what it is: from now
-    const label = pregnantNow && a.kind === "start" ? s.label.replace(/,? from before conception/i, ", from the plan start (already pregnant)") : s.label;
+    const beforeConception = pregnantNow && a.kind === "start" && /before conception/i.test(s.label);
+    const label = beforeConception ? s.label.replace(/,? from before conception/i, ", from the plan start (already pregnant)") : s.label;
     const ps: PlannedStep = { id: s.id, label, kind: s.kind, date, when, status: "scheduled" };
     if (until !== undefined) ps.until = until;
     if (s.dose !== undefined) ps.dose = computeDose(s.dose, r.weightKg?.value, config);
@@ -276,8 +278,7 @@ export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOpt
       }
     }
     if (s.optional === true) ps.optional = true;
-    // a step timed from the positive test (or meant to begin before conception) for a woman already pregnant: from the start
-    if (alreadyPregnant.has(s.id) || (pregnantNow && a.kind === "start" && /before conception/i.test(s.label))) ps.note = "already pregnant: from the plan start";
+    if (movedToStart || beforeConception) ps.note = "already pregnant: from the plan start";
     if (provisional && date !== null && (a.kind === "gestational-week" || a.kind === "positive-test")) {
       ps.provisional = true;
       ps.note = `provisional: assumes a pregnancy from the cycle starting ${lmp ?? ""} (positive test at 4 weeks)`;
