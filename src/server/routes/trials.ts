@@ -116,8 +116,8 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
     return o as T;
   };
 
-  // every answer of this module passes through it (routes added later too): a participant returned by a write route
-  // (visits, markers, outcome, adverse events) carries the same eligibility text
+  // applied once, here, to every answer of this module (routes added later too), so no route wraps its own: a
+  // participant returned by a write route (visits, markers, outcome, adverse events) carries the same eligibility text
   app.addHook("preSerialization", async (req: FastifyRequest, _reply, payload: unknown) => (typeof payload === "object" && payload !== null && req.auth !== null ? researcherView(req, payload) : payload));
 
   const eligibilityFor = async (req: FastifyRequest, trialId: string, patientId: string) => {
@@ -133,7 +133,7 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
     const { id } = req.params as { id: string };
     const { patientId } = req.query as z.infer<typeof EligibilityQuery>;
     const r = await eligibilityFor(req, id, patientId);
-    return researcherView(req, { eligibility: r.eligibility, strata: r.strata });
+    return { eligibility: r.eligibility, strata: r.strata };
   });
 
   app.post("/api/trials/:id/participants", { schema: { tags, summary: "Enrol a candidate (eligibility from the record) or a comparison-group member", params: TrialParams, body: EnrolBody } }, async (req, reply) => {
@@ -153,26 +153,26 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
       { patientId: b.patientId, recordVersion: r.patient.version, eligibility: b.groupId !== undefined ? null : r.eligibility, strata, groupId: b.groupId ?? null, exclusionReason: r.eligibility.status === "not-eligible" && b.groupId === undefined ? r.eligibility.reasons.join("; ") : null },
       actorOf(req),
     );
-    return reply.code(201).send(researcherView(req, { participant }));
+    return reply.code(201).send({ participant });
   });
 
-  app.get("/api/trials/:id/participants", { schema: { tags, summary: "Participants (arms hidden from blinded staff)", params: TrialParams } }, async (req) => researcherView(req, { participants: await trials.participants((req.params as { id: string }).id, actorOf(req)) }));
+  app.get("/api/trials/:id/participants", { schema: { tags, summary: "Participants (arms hidden from blinded staff)", params: TrialParams } }, async (req) => ({ participants: await trials.participants((req.params as { id: string }).id, actorOf(req)) }));
 
   app.get("/api/trials/:id/participants/:pid", { schema: { tags, summary: "One participant", params: ParticipantParams } }, async (req) => {
     const { id, pid } = req.params as { id: string; pid: string };
-    return researcherView(req, { participant: await trials.participant(id, pid, actorOf(req)) });
+    return { participant: await trials.participant(id, pid, actorOf(req)) };
   });
 
   app.post("/api/trials/:id/participants/:pid/consent", { schema: { tags, summary: "Record consent (who, when, information-sheet version)", params: ParticipantParams, body: ConsentSchema } }, async (req) => {
     const { id, pid } = req.params as { id: string; pid: string };
     await trials.recordConsent(id, pid, req.body as z.infer<typeof ConsentSchema>, actorOf(req));
-    return researcherView(req, { participant: await trials.participant(id, pid, actorOf(req)) });
+    return { participant: await trials.participant(id, pid, actorOf(req)) };
   });
 
   app.post("/api/trials/:id/participants/:pid/exclusion", { schema: { tags, summary: "Why a candidate is not randomised (declined, other)", params: ParticipantParams, body: ReasonBody } }, async (req) => {
     const { id, pid } = req.params as { id: string; pid: string };
     await trials.setExclusionReason(id, pid, (req.body as z.infer<typeof ReasonBody>).reason, actorOf(req));
-    return researcherView(req, { participant: await trials.participant(id, pid, actorOf(req)) });
+    return { participant: await trials.participant(id, pid, actorOf(req)) };
   });
 
   app.post("/api/trials/:id/participants/:pid/allocation", { schema: { tags, summary: "Allocate (final; concealed sequence on the server)", params: ParticipantParams } }, async (req, reply) => {
