@@ -32,17 +32,27 @@ export interface WorkbenchPoolOptions extends WorkbenchLimits {
 }
 
 /**
+ * piscina loads a worker module with `require()` first and `import()` only when that throws. Since Node 20.19,
+ * `require()` of an ES module succeeds (require(esm)), and a worker thread stopped while it instantiates the module
+ * that way (the pool closed at shutdown, or a thread replaced after a job ran out of its time budget) aborts the
+ * whole process: "FATAL ERROR: v8::Module::IsGraphAsync must be used on an instantiated module" (seen in CI, and
+ * in about one of 25 pools closed while their thread loads). With require(esm) off in the worker, piscina's
+ * `require()` throws ERR_REQUIRE_ESM and the module is loaded by `import()`, which a stopped thread leaves cleanly.
+ */
+const WORKER_LOADS_BY_IMPORT: string[] = process.allowedNodeEnvironmentFlags.has("--no-experimental-require-module") ? ["--no-experimental-require-module"] : [];
+
+/**
  * The worker module: compiled JavaScript next to this file (dist/src/server), the compiled one in the package when
  * this code runs from the bundled command line (dist/cli, where `decidua serve` and `npm start` run it), or (tests
  * running the TypeScript sources) the TypeScript through tsx. None of them: an error at start-up, not at the first job.
  */
 export function workerFile(): { filename: string; execArgv: string[] } {
   const js = fileURLToPath(new URL("./meta-worker.js", import.meta.url));
-  if (existsSync(js)) return { filename: js, execArgv: [] };
+  if (existsSync(js)) return { filename: js, execArgv: WORKER_LOADS_BY_IMPORT };
   const compiled = join(packageRoot(), "dist", "src", "server", "meta-worker.js");
-  if (existsSync(compiled)) return { filename: compiled, execArgv: [] };
+  if (existsSync(compiled)) return { filename: compiled, execArgv: WORKER_LOADS_BY_IMPORT };
   const ts = fileURLToPath(new URL("./meta-worker.ts", import.meta.url));
-  if (existsSync(ts)) return { filename: ts, execArgv: ["--import", "tsx"] };
+  if (existsSync(ts)) return { filename: ts, execArgv: [...WORKER_LOADS_BY_IMPORT, "--import", "tsx"] };
   throw new Error(`the workbench worker is missing: neither ${js} nor ${compiled} exists (run npm run build)`);
 }
 

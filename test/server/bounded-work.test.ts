@@ -87,6 +87,25 @@ describe.each(ENGINES)("bounded work on %s", (engine) => {
 });
 
 describe("the workbench pool's time budget", () => {
+  it("its worker threads cannot load the worker by require(esm), whose interruption aborts the whole process", async () => {
+    // piscina tries require() before import(); a thread stopped while require(esm) instantiates the module aborts
+    // Node (v8::Module::IsGraphAsync). The workers run with require(esm) off, so require() throws and import() loads it.
+    const { workerFile } = await import("../../src/server/workbench-pool.js");
+    const { Worker } = await import("node:worker_threads");
+    const w = workerFile();
+    const probe = `const { createRequire } = require("node:module"); const { parentPort, workerData } = require("node:worker_threads");
+      try { createRequire(workerData)(workerData); parentPort.postMessage("loaded by require"); } catch (e) { parentPort.postMessage(e.code); }`;
+    const worker = new Worker(probe, { eval: true, workerData: w.filename, execArgv: w.execArgv });
+    try {
+      const answer = await new Promise((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      });
+      expect(answer).toBe("ERR_REQUIRE_ESM");
+    } finally {
+      await worker.terminate();
+    }
+  }, 30_000);
   it("stops a job that runs out of time: 422 naming the file", async () => {
     const { WorkbenchPool } = await import("../../src/server/workbench-pool.js");
     const pool = new WorkbenchPool({ threads: 1, maxQueue: 2, timeBudgetMs: 30, maxStudies: 5000, maxPlotStudies: 5000 });
