@@ -212,6 +212,15 @@ const ASSESSMENT_FREE_TEXT = new Set(["patientId", "detail", "reading", "note", 
 /** Keys whose text comes from Decidua's own constants (labels, rules, citations, evidence), not from the record. */
 const ASSESSMENT_FIXED_TEXT = new Set(["label", "name", "rule", "title", "citation", "short", "reference", "url", "doi", "statement", "recommendation", "strength", "certainty", "outcome", "measure", "therapy", "guideline", "organisation", "organization", "source", "status", "verified"]);
 
+/** A calendar date as the record writes it (ISO, with an optional time). */
+const ISO_DATE_TIME = /\d{4}-\d{2}-\d{2}(?:T[\d:.]+Z?)?/;
+/** A calendar date in a text: ISO, or as Decidua's texts write one ("30 May 2024"). One definition for the two filters. */
+const CALENDAR_DATE_IN_TEXT = new RegExp(`${ISO_DATE_TIME.source}|\\b\\d{1,2}\\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\\s+\\d{4}\\b`, "i");
+const hasCalendarDate = (v: string): boolean => CALENDAR_DATE_IN_TEXT.test(v);
+const CALENDAR_DATES_IN_TEXT = new RegExp(CALENDAR_DATE_IN_TEXT.source, "gi");
+/** A value that is a date and nothing else. */
+const IS_DATE = new RegExp(`^(?:${ISO_DATE_TIME.source})$`);
+
 /**
  * The assessment a researcher sees: the same structure, with the record's dates as days relative to day 0
  * (`date` → `day`), the assessment date and the plans' dates left out, free-text keys removed, and any other text passed only when it is a code, a
@@ -223,7 +232,7 @@ export function researchAssessment(assessment: unknown, day0: string | null): un
   const walk = (v: unknown, key: string, fromToday = false): unknown => {
     if (typeof v === "number" || typeof v === "boolean" || v === null) return v;
     if (typeof v === "string") {
-      if (/\d{4}-\d{2}-\d{2}/.test(v) || /\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{4}\b/i.test(v)) return undefined;
+      if (hasCalendarDate(v)) return undefined;
       if (CODE.test(v) || TITRE.test(v) || UNIT.test(v)) return v;
       return ASSESSMENT_FIXED_TEXT.has(key) && v.length <= 400 ? v : undefined;
     }
@@ -267,8 +276,8 @@ export function researchAssessment(assessment: unknown, day0: string | null): un
  */
 export function withholdDates(v: unknown): unknown {
   if (typeof v === "string") {
-    if (/^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/.test(v)) return undefined;
-    return v.replace(/\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?/g, "[date withheld]").replace(/\b\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+\d{4}\b/gi, "[date withheld]");
+    if (IS_DATE.test(v)) return undefined;
+    return v.replace(CALENDAR_DATES_IN_TEXT, "[date withheld]");
   }
   if (Array.isArray(v)) return v.map(withholdDates).filter((x) => x !== undefined);
   if (typeof v === "object" && v !== null) {
