@@ -46,7 +46,7 @@ export interface GlsFit {
   /** Present when derivatives were asked for: REML score and Fisher information at tau2, and the DL traces. */
   score?: number;
   /**
-   * The restricted log-likelihood at tau2 up to a constant (with derivatives): -(sum_s log det(V_s + tau² Σ_s) +
+   * The restricted log-likelihood at tau2 up to a constant (with logLik): -(sum_s log det(V_s + tau² Σ_s) +
    * log det(X'WX) + Q)/2, to compare a boundary maximum with an interior one.
    */
   remlLogLik?: number;
@@ -100,9 +100,10 @@ function mul(a: Float64Array, b: Float64Array, q: number): Float64Array {
 
 /**
  * GLS fit of the consistency model at a given tau². With `derivatives`, also the REML score and Fisher information
- * in tau² and the two traces of the generalised DL estimator (meaningful at tau² = 0).
+ * in tau² and the two traces of the generalised DL estimator (meaningful at tau² = 0); with `logLik`, the restricted
+ * log-likelihood (a log-determinant per study, so only the fits that compare two maxima ask for it).
  */
-export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: number, tau2: number, derivatives = false): GlsFit {
+export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: number, tau2: number, derivatives = false, logLik = false): GlsFit {
   const XtWX = new Float64Array(p * p);
   const XtWy = new Float64Array(p);
   const Ws: Float64Array[] = [];
@@ -117,7 +118,7 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
       // Two-arm study: every matrix is a scalar (Σ = 1).
       const w = 1 / ((s.V[0] as number) + tau2);
       if (!(w > 0) || !Number.isFinite(w)) throw new InputError("a study's variance is not positive");
-      if (derivatives) logDetV -= Math.log(w);
+      if (logLik) logDetV -= Math.log(w);
       const W = new Float64Array(1);
       W[0] = w;
       Ws.push(W);
@@ -141,7 +142,7 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
     }
     const W = invertSpd(omega, q);
     if (W === null) throw new InputError("a study's covariance matrix is not positive definite");
-    if (derivatives) logDetV += logDetSpd(omega, q);
+    if (logLik) logDetV += logDetSpd(omega, q);
     Ws.push(W);
     addXtMX(XtWX, p, cols, s.arms, W, q);
     // X' W y
@@ -197,11 +198,11 @@ export function glsFit(studies: readonly NetworkStudy[], cols: Int32Array, p: nu
     }
   });
   const fit: GlsFit = { tau2, beta, vb, Q, p };
+  if (logLik) fit.remlLogLik = -0.5 * (logDetV + logDetSpd(XtWX, p) + Q);
   if (derivatives && K !== undefined && K2 !== undefined) {
     const trVK = traceProduct(vb, K, p);
     const trPS = trA - trVK;
     fit.score = 0.5 * (quad - trPS);
-    fit.remlLogLik = -0.5 * (logDetV + logDetSpd(XtWX, p) + Q);
     let tr2 = 0;
     {
       const VK = new Float64Array(p * p);
@@ -237,13 +238,13 @@ export function tau2DL(fixed: GlsFit, df: number): number {
  * relative change below 1e-13.
  */
 export function tau2REML(studies: readonly NetworkStudy[], cols: Int32Array, p: number, start: number): { tau2: number; iterations: number } {
-  const at0 = glsFit(studies, cols, p, 0, true);
+  const at0 = glsFit(studies, cols, p, 0, true, true);
   if ((at0.score as number) <= 0) {
     // a maximum on the boundary; the restricted likelihood of a network need not be unimodal, and one higher inside
     // is the estimate (metafor's rma.mv, which maximises it numerically, finds it): climb from the DL start too
     if (!(start > 0)) return { tau2: 0, iterations: 0 };
     const inner = scoreFrom(studies, cols, p, start, false);
-    if (inner !== null && inner.tau2 > 0 && (glsFit(studies, cols, p, inner.tau2, true).remlLogLik as number) > (at0.remlLogLik as number) + 1e-10) return inner;
+    if (inner !== null && inner.tau2 > 0 && (glsFit(studies, cols, p, inner.tau2, false, true).remlLogLik as number) > (at0.remlLogLik as number) + 1e-10) return inner;
     return { tau2: 0, iterations: 0 };
   }
   const r = scoreFrom(studies, cols, p, start > 0 ? start : 1e-4, true);
