@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { apiSession, buildWeb, createUser, launchBrowser, login, logout, shot, startServer, type Browser, type TestServer } from "./harness.js";
+import { ADMIN_PASSWORD, apiSession, buildWeb, createUser, launchBrowser, login, logout, shot, startServer, type Browser, type TestServer } from "./harness.js";
 
 const protocol = readFileSync(join(import.meta.dirname, "..", "..", "examples", "trials", "tacrolimus-protocol.json"), "utf8");
 let server: TestServer;
@@ -146,5 +146,29 @@ describe("trials in the browser", () => {
     await page.getByRole("button", { name: "participants", exact: true }).click();
     expect((await download).suggestedFilename()).toBe("participants.csv");
     await shot(page, "63-trial-analysis");
+  });
+
+  test("administrator with no trial role: sees the members instead of an error, no participant, and can give a role", async () => {
+    await logout(page);
+    const errors: string[] = [];
+    page.on("response", (r) => {
+      if (r.url().includes("/api/trials/") && r.status() >= 400) errors.push(`${r.status()} ${r.url()}`);
+    });
+    await login(page, server.base, "admin", ADMIN_PASSWORD);
+    await page.goto(trialUrl);
+    await page.getByTestId("trial-role").waitFor();
+    expect(await page.getByTestId("trial-role").textContent()).toBe("none (administrator)");
+    const members = page.getByRole("table", { name: "Trial members" });
+    await members.getByText("investigator1").waitFor();
+    expect((await members.textContent()) ?? "").toMatch(/coordinator1\s*coordinator.*investigator1\s*investigator.*statistician1\s*statistician/);
+    expect(await page.locator("[data-study-id]").count()).toBe(0);
+    await page.getByLabel("User name").fill("admin");
+    await page.getByLabel("Trial role").selectOption("coordinator");
+    await page.getByRole("button", { name: "Give the role" }).click();
+    // with a role, the administrator works in the trial as its members do
+    await page.locator("[data-study-id]").first().waitFor();
+    expect(await page.getByTestId("trial-role").textContent()).toBe("coordinator");
+    await shot(page, "64-trial-admin-members");
+    expect(errors).toEqual([]);
   });
 });

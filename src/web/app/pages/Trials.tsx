@@ -8,6 +8,7 @@ import { useState } from "preact/hooks";
 import type { ParticipantView, TrialSummary, TrialView } from "../../../store/trials.js";
 import type { CriterionResult, EligibilityResult } from "../../../trials/eligibility.js";
 import { TRIAL_MARKERS, TRIAL_MARKER_IDS, type TrialMarkerId } from "../../../trials/markers.js";
+import { TRIAL_ROLES, type TrialRole } from "../../../trials/roles.js";
 import { api, apiBlob, downloadBlob } from "../api.js";
 import { RemoteSvg } from "../components/Svg.js";
 import { Alert, Badge, Button, Card, DataTable, Empty, PageHead, Spinner, Tabs } from "../components/ui.js";
@@ -294,9 +295,59 @@ function AnalysisTab(props: { trial: TrialView }): JSX.Element {
   );
 }
 
+/**
+ * A trial seen by an administrator who holds no role in it: its members, and a trial role given to a user. The
+ * participants, their records and the CONSORT flow are for the trial's members (a global role gives no access to a
+ * trial's data: src/trials/roles.ts); the administrator can give a role, to someone else or to themself.
+ */
+function TrialMembersCard(props: { trialId: string; onChange: () => void }): JSX.Element {
+  const members = useLoad(() => api<{ members: { userId: string; username: string; role: TrialRole }[] }>("GET", `/api/trials/${props.trialId}/members`), [props.trialId]);
+  const [user, setUser] = useState("");
+  const [role, setRole] = useState<TrialRole>("coordinator");
+  const [done, setDone] = useState<string | null>(null);
+  const act = useAction();
+  return (
+    <Card title="Members">
+      <div class="stack">
+        <Alert tone="info">You hold no role in this trial. Its participants and its CONSORT flow are shown to its members only; give a trial role below (to yourself, too) to work in it.</Alert>
+        {members.loading ? <Spinner /> : members.error ? <Alert tone="error">{members.error.message}</Alert> : (
+          <DataTable
+            caption="Trial members"
+            rows={members.data?.members ?? []}
+            rowKey={(m) => m.userId}
+            empty={<Empty title="No members" />}
+            columns={[
+              { key: "u", label: "User", render: (m) => m.username },
+              { key: "r", label: "Trial role", render: (m) => <Badge tone="info">{m.role}</Badge> },
+            ]}
+          />
+        )}
+        {act.error ? <Alert tone="error">{act.error}</Alert> : null}
+        {done ? <Alert tone="ok">{done}</Alert> : null}
+        <div class="row">
+          <label for="member-user">User name</label>
+          <input id="member-user" class="input" style="width:220px" value={user} onInput={(e) => setUser(e.currentTarget.value.trim())} />
+          <label for="member-role">Trial role</label>
+          <select id="member-role" class="input" value={role} onChange={(e) => setRole(e.currentTarget.value as TrialRole)}>
+            {TRIAL_ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+          </select>
+          <Button variant="primary" busy={act.busy} onClick={() => void act.run(async () => {
+            await api("PUT", `/api/trials/${props.trialId}/members`, { user, role });
+            setDone(`${user} is the trial's ${role}.`);
+            members.reload();
+            props.onChange();
+          })}>Give the role</Button>
+        </div>
+      </div>
+    </Card>
+  );
+}
+
 export function TrialPage(props: { id: string }): JSX.Element {
   const trial = useLoad(() => api<{ trial: TrialView }>("GET", `/api/trials/${props.id}`), [props.id]);
-  const parts = useLoad(() => api<{ participants: ParticipantView[] }>("GET", `/api/trials/${props.id}/participants`), [props.id]);
+  // participants are read by the trial's members only: an administrator who holds no role in it manages its members
+  const myRole = trial.data === null ? undefined : trial.data.trial.myRole;
+  const parts = useLoad(() => (myRole === undefined || myRole === null ? Promise.resolve(null) : api<{ participants: ParticipantView[] }>("GET", `/api/trials/${props.id}/participants`)), [props.id, myRole]);
   const [tab, setTab] = useState<"participants" | "consort" | "analysis">("participants");
   const [selected, setSelected] = useState<string | null>(null);
   const [patientId, setPatientId] = useState("");
@@ -308,6 +359,14 @@ export function TrialPage(props: { id: string }): JSX.Element {
   const t = trial.data.trial;
   const mayEnrol = t.myRole === "coordinator" || t.myRole === "investigator";
   const current = parts.data?.participants.find((p) => p.id === selected) ?? null;
+  if (t.myRole === null) {
+    return (
+      <>
+        <PageHead title={t.title} sub={<>Registration {t.registration} · your role: <span data-testid="trial-role">none (administrator)</span> · {t.allocated} of {t.targetSize} allocated · {t.protocol.blinding}</>} />
+        <TrialMembersCard trialId={t.id} onChange={trial.reload} />
+      </>
+    );
+  }
   return (
     <>
       <PageHead title={t.title} sub={<>Registration {t.registration} · your role: <span data-testid="trial-role">{t.myRole ?? "admin"}</span> · {t.allocated} of {t.targetSize} allocated · {t.protocol.blinding}</>} />
