@@ -388,5 +388,9 @@ describe("clinic", () => {
     await page.goto(`${server.base}/patients/${patientC}`);
     await page.getByTestId("patient-banner").waitFor();
     expect(await page.locator("main").textContent()).toContain("week 7 · bleeding · intrauterine on ultrasound");
+    // the history is not in the research view: a link to it says so instead of showing the API's refusal
+    await page.goto(`${server.base}/patients/${patientA}/history`);
+    await page.getByTestId("history-not-in-research-view").waitFor();
+    expect(await page.locator("main").textContent()).not.toMatch(/forbidden|not allowed|403/i);
   });
 });

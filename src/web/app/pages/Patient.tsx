@@ -100,7 +100,15 @@ export function PatientPage(props: { id: string; tab: PatientTab }): JSX.Element
       ) : null}
       {props.tab === "assessment" ? <AssessmentView patient={p} /> : null}
       {props.tab === "plan" ? <PlanView patient={p} canEdit={canEdit} /> : null}
-      {props.tab === "history" ? <HistoryView patient={p} /> : null}
+      {props.tab === "history" ? (
+        researcher ? (
+          <Alert tone="info">
+            <span data-testid="history-not-in-research-view">The record's history (its versions with their calendar dates and who changed them) is not part of the research view.</span>
+          </Alert>
+        ) : (
+          <HistoryView patient={p} />
+        )
+      ) : null}
     </>
   );
 }
