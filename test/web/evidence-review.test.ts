@@ -32,6 +32,12 @@ describe("evidence review → publish → clinician", () => {
     expect(page.url()).toMatch(/\/review$/);
     expect(await page.getByRole("link", { name: "Patients" }).count()).toBe(0);
     expect(await page.getByTestId("draft-state").textContent()).toContain("Rests on evidence v1; 0 unpublished");
+    // a page not for a reviewer leads back to the reviewer's own start page, not to the patients they cannot open
+    await page.goto(`${server.base}/patients`);
+    await page.getByText("Your role cannot open this page").waitFor();
+    expect([await page.getByTestId("not-found-home").textContent(), await page.getByTestId("not-found-home").getAttribute("href")]).toEqual(["Back to the evidence review", "/review"]);
+    await page.getByTestId("not-found-home").click();
+    await page.getByTestId("draft-state").waitFor();
 
     await page.getByLabel("Trial").selectOption("tang-2013");
     // Tang 2013 reports 12/20 vs 8/20 live births; the reviewer enters a (test) correction of the treated arm to 14/20

@@ -31,10 +31,11 @@ interface Route {
   roles?: User["role"][];
 }
 
-/** Where a user lands after signing in: evidence reviewers see no patient. */
-function homeOf(u: User): string {
-  return u.role === "reviewer" ? "/review" : "/patients";
+/** A user's start page (where they land after signing in, and the way back from a page not there or not for them): evidence reviewers see no patient. */
+function homeLinkOf(u: User): { href: string; label: string } {
+  return u.role === "reviewer" ? { href: "/review", label: "Back to the evidence review" } : { href: "/patients", label: "Back to patients" };
 }
+const homeOf = (u: User): string => homeLinkOf(u).href;
 
 /** Who reads patients (the API refuses everyone else, e.g. evidence reviewers). */
 const PATIENT_READERS: User["role"][] = ["clinician", "researcher", "admin"];
@@ -247,13 +248,13 @@ function App(): JSX.Element {
     });
   };
 
-  let content: JSX.Element = <NotFound />;
+  let content: JSX.Element = <NotFound home={homeLinkOf(user)} />;
   let crumb = "Not found";
   for (const r of ROUTES) {
     const params = matchPath(r.pattern, path === "/" || path === "/login" ? homeOf(user) : path);
     if (params) {
       crumb = r.crumb;
-      content = !allows(r.roles, user) ? <NotFound forbidden /> : r.render(params);
+      content = !allows(r.roles, user) ? <NotFound forbidden home={homeLinkOf(user)} /> : r.render(params);
       break;
     }
   }
