@@ -65,15 +65,22 @@ export interface AplReading {
 
 export interface ApsAssessment {
   /**
-   * persistent: positive twice ≥12 weeks apart; single-positive: repeat needed; transient: positive then negative;
-   * conflicting: two panels of the same day disagree (neither is used; a repeat is needed).
+   * Judged antibody by antibody (Sydney criteria: each positive twice ≥12 weeks apart). persistent: an antibody
+   * positive twice ≥12 weeks apart; single-positive: an antibody positive with no result 12 weeks later yet (its
+   * confirmatory repeat is needed; a negative result sooner does not settle it), whatever the other antibodies did;
+   * transient: every positive antibody negative 12 weeks or more after its first positive; conflicting: two panels
+   * of the same day disagree (neither is used; a repeat is needed).
    */
   laboratory: "persistent" | "single-positive" | "transient" | "negative" | "not-tested" | "conflicting";
   /** Two panels on the same day that disagree: the date and the antibodies; their readings are not used. */
   conflict?: { date: string; antibodies: AplAntibody[] };
   persistentAntibodies: AplAntibody[];
+  /** Antibodies positive and still waiting for their 12-week repeat (single-positive). */
+  pendingAntibodies: AplAntibody[];
+  /** Antibodies positive once and negative 12 weeks or more later. */
+  transientAntibodies: AplAntibody[];
   readings: AplReading[];
-  /** Date from which a confirmatory repeat can be taken (12 weeks after the first positive). */
+  /** Date from which a confirmatory repeat can be taken (12 weeks after the first positive of a pending antibody). */
   repeatDueFrom?: string;
   clinical: {
     met: boolean;
@@ -214,6 +221,9 @@ function readApl(t: AplTest): AplReading[] {
   return out;
 }
 
+/** Sydney criteria (Miyakis 2006): an antiphospholipid antibody counts when positive on two occasions at least 12 weeks apart. */
+const APL_REPEAT_DAYS = 84;
+
 function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, config: ClinicConfig): ApsAssessment {
   const tests = [...r.workup.antiphospholipid].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   const all = tests.flatMap(readApl);
@@ -230,27 +240,31 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, co
     }
   }
   const readings = all.filter((x) => !conflictKeys.has(`${x.antibody}@${x.date}`));
+  // each antibody on its own (hazard H83): one antibody's negative repeat says nothing of another's positive, and a
+  // negative result less than 12 weeks after a positive is not its confirmatory test
   const persistent: AplAntibody[] = [];
-  let anyPositive = false;
-  let firstPositive: string | undefined;
-  let transient = false;
+  const pending: AplAntibody[] = [];
+  const transient: AplAntibody[] = [];
+  let pendingFrom: string | undefined;
   const antibodies: AplAntibody[] = ["lupusAnticoagulant", "aclIgG", "aclIgM", "b2gpiIgG", "b2gpiIgM"];
   for (const ab of antibodies) {
     const rs = readings.filter((x) => x.antibody === ab);
     const pos = rs.filter((x) => x.positive === true);
     if (pos.length === 0) continue;
-    anyPositive = true;
     const first = pos[0]!;
-    if (firstPositive === undefined || first.date < firstPositive) firstPositive = first.date;
-    if (pos.some((p) => daysBetween(first.date, p.date) >= 84)) persistent.push(ab);
-    else if (rs.some((x) => x.positive === false && x.date > first.date)) transient = true;
+    if (pos.some((p) => daysBetween(first.date, p.date) >= APL_REPEAT_DAYS)) persistent.push(ab);
+    else if (rs.some((x) => x.positive === false && daysBetween(first.date, x.date) >= APL_REPEAT_DAYS)) transient.push(ab);
+    else {
+      pending.push(ab);
+      if (pendingFrom === undefined || first.date < pendingFrom) pendingFrom = first.date;
+    }
   }
   let laboratory: ApsAssessment["laboratory"];
   if (tests.length === 0) laboratory = "not-tested";
   else if (persistent.length > 0) laboratory = "persistent";
   else if (conflict !== undefined) laboratory = "conflicting";
-  else if (anyPositive && !transient) laboratory = "single-positive";
-  else if (anyPositive) laboratory = "transient";
+  else if (pending.length > 0) laboratory = "single-positive";
+  else if (transient.length > 0) laboratory = "transient";
   else laboratory = "negative";
 
   const criteria: string[] = [];
@@ -280,6 +294,8 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, co
   const a: ApsAssessment = {
     laboratory,
     persistentAntibodies: persistent,
+    pendingAntibodies: pending,
+    transientAntibodies: transient,
     readings: all,
     clinical,
     met: laboratory === "persistent" && clinical.met,
@@ -287,7 +303,7 @@ function assessAps(r: PatientRecord, losses: LossView[], consecutive: number, co
     source: CITATIONS.miyakis2006,
   };
   if (conflict !== undefined) a.conflict = conflict;
-  if (laboratory === "single-positive" && firstPositive !== undefined) a.repeatDueFrom = addDays(firstPositive, 84);
+  if (laboratory === "single-positive" && pendingFrom !== undefined) a.repeatDueFrom = addDays(pendingFrom, APL_REPEAT_DAYS);
   return a;
 }
 
@@ -348,7 +364,7 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
       items.push(
         wi(aplBase, {
           status: "incomplete",
-          detail: `positive once (${aplPositives(aps).join("; ")}); confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: positive twice ≥12 weeks apart)`,
+          detail: `positive once (${aplPositives(aps, aps.pendingAntibodies).join("; ")}); confirmatory repeat needed on or after ${aps.repeatDueFrom ?? "12 weeks later"} (Sydney criteria: each antibody positive twice ≥12 weeks apart)${aps.transientAntibodies.length > 0 ? `; ${aps.transientAntibodies.map((ab) => APL_LABELS[ab]).join(", ")} positive once and negative 12 weeks later, which does not settle the others` : ""}`,
           date: lastDate,
         }),
       );
@@ -416,9 +432,10 @@ export const APL_LABELS: Readonly<Record<AplAntibody, string>> = {
  * Each positive antibody with its values, units and dates, and the interval in weeks between its first and last
  * positive test: "anticardiolipin IgG 45 GPL (> 40 GPL) on 2024-01-10 and 52 GPL on 2024-04-20, 14.4 weeks apart".
  */
-export function aplPositives(aps: ApsAssessment): string[] {
+export function aplPositives(aps: ApsAssessment, only?: readonly AplAntibody[]): string[] {
   const out: string[] = [];
   for (const ab of Object.keys(APL_LABELS) as AplAntibody[]) {
+    if (only !== undefined && !only.includes(ab)) continue;
     const pos = aps.readings.filter((x) => x.antibody === ab && x.positive === true);
     if (pos.length === 0) continue;
     const parts = pos.map((x, i) => `${x.value !== undefined ? `${x.value} ${x.unit ?? ""}`.trim() : "positive"}${i === 0 ? ` (${x.cutOff})` : ""} on ${x.date}`);

@@ -784,4 +784,29 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(dated.status).toBe("not-indicated");
     expect(dated.reasons[0]).toMatch(/this is secondary RPL/);
   });
+  it("H83 each antiphospholipid antibody is confirmed on its own, by a repeat at least 12 weeks later", () => {
+    const rec = vignette("v07-aps-three-losses") as { workup: Record<string, unknown> };
+    const panels = (a: Record<string, unknown>, b: Record<string, unknown>, bDate: string) => ({
+      ...rec,
+      workup: { ...rec.workup, antiphospholipid: [{ date: "2024-01-10", lupusAnticoagulant: "negative", ...a }, { date: bDate, lupusAnticoagulant: "negative", ...b }] },
+    });
+    const low = { value: 4, unit: "MPL" };
+    // aCL IgG positive, negative 14 weeks later (transient); aCL IgM positive on that second panel: its repeat is pending
+    const mixed = assess(panels({ aclIgG: { value: 62, unit: "GPL" }, aclIgM: low }, { aclIgG: { value: 9, unit: "GPL" }, aclIgM: { value: 88, unit: "MPL" } }, "2024-04-20"));
+    expect([mixed.diagnosis.aps.laboratory, mixed.diagnosis.aps.pendingAntibodies, mixed.diagnosis.aps.transientAntibodies, mixed.diagnosis.aps.repeatDueFrom]).toEqual(["single-positive", ["aclIgM"], ["aclIgG"], "2024-07-13"]);
+    const lmwh = mixed.therapies["lmwh-aspirin"];
+    expect(lmwh.status).toBe("premature");
+    expect(lmwh.reasons[0]).toMatch(/confirmation 12 weeks later \(on or after 2024-07-13\)/);
+    const item = mixed.diagnosis.workup.find((w) => w.id === "antiphospholipid")!;
+    expect(item.status).toBe("incomplete");
+    expect(item.detail).toMatch(/anticardiolipin IgM 88 MPL .* on 2024-04-20, once\); confirmatory repeat needed on or after 2024-07-13/);
+    expect(item.detail).toMatch(/anticardiolipin IgG positive once and negative 12 weeks later, which does not settle the others/);
+    // a negative result 3 weeks after a positive is not its confirmatory test
+    const early = assess(panels({ aclIgG: { value: 85, unit: "GPL" }, aclIgM: low }, { aclIgG: { value: 12, unit: "GPL" }, aclIgM: low }, "2024-01-31"));
+    expect([early.diagnosis.aps.laboratory, early.diagnosis.aps.repeatDueFrom, early.therapies["lmwh-aspirin"].status]).toEqual(["single-positive", "2024-04-03", "premature"]);
+    // the same negative 12 weeks or more later: transient, and the work-up reads it so
+    const late = assess(panels({ aclIgG: { value: 85, unit: "GPL" }, aclIgM: low }, { aclIgG: { value: 12, unit: "GPL" }, aclIgM: low }, "2024-04-03"));
+    expect([late.diagnosis.aps.laboratory, late.therapies["lmwh-aspirin"].status]).toEqual(["transient", "not-indicated"]);
+    expect(late.diagnosis.workup.find((w) => w.id === "antiphospholipid")!.detail).toBe("a positive result was not confirmed 12 weeks later (transient)");
+  });
 });
