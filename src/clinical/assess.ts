@@ -10,6 +10,7 @@ import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type Verdi
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { ageOn } from "./dates.js";
+import { medicationWarnings } from "./medications.js";
 import { checkRecordOn, overlappingPregnancies, pregnancyDatingConflict, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
 import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
@@ -131,6 +132,7 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
   if (dating !== null) a.warnings.push(dating.text);
   const overlap = overlappingPregnancies(r);
   if (overlap !== null) a.warnings.push(overlap.text);
+  a.warnings.push(...medicationWarnings(r));
   if (r.id !== undefined) a.patientId = r.id;
   if (opts.evidenceVersion !== undefined) {
     const label = evidenceVersionLabel(opts.evidenceVersion);

@@ -22,6 +22,9 @@ function names(ts: readonly TherapyId[]): string {
   return n.length <= 1 ? (n[0] ?? "") : `${n.slice(0, -1).join(", ")} and ${n[n.length - 1]!}`;
 }
 
+/** Cautions said on a therapy's line whatever its verdict (they stand for a decision of their own). */
+const ALWAYS_SAID: ReadonlySet<string> = new Set(["thrombosis", "oral-anticoagulant"]);
+
 /**
  * The patient's summary. Every sentence about a therapy is chosen by its verdict's reasonKind, so the text states
  * the true reason (a missing test, a normal marker, a different history, a harm) and cannot contradict the verdict:
@@ -127,8 +130,9 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
     const v = verdicts[t];
     // the cautions of a therapy that may be given (an IgA-depleted product, a product without soya, steroids with
     // diabetes): on the line itself, not only in the JSON
-    // a previous thrombosis is said on the heparin line whatever the verdict: thromboprophylaxis is its own decision
-    const cautions = v.safetyChecks.filter((c) => c.status === "problem" && c.severity === "caution" && ((v.status !== "contraindicated" && v.status !== "not-indicated") || c.id === "thrombosis"));
+    // a previous thrombosis and an oral anticoagulant are said on the heparin line whatever the verdict:
+    // thromboprophylaxis, and replacing warfarin by heparin in pregnancy, are decisions of their own
+    const cautions = v.safetyChecks.filter((c) => c.status === "problem" && c.severity === "caution" && ((v.status !== "contraindicated" && v.status !== "not-indicated") || ALWAYS_SAID.has(c.id)));
     out.push(cautions.length === 0 ? v.headline : `${v.headline}${/[.!?]$/.test(v.headline) ? "" : "."} Caution: ${cautions.map((c) => `${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}: ${c.detail}`).join("; ")}.`);
   }
   return out;

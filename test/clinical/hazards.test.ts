@@ -809,4 +809,21 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect([late.diagnosis.aps.laboratory, late.therapies["lmwh-aspirin"].status]).toEqual(["transient", "not-indicated"]);
     expect(late.diagnosis.workup.find((w) => w.id === "antiphospholipid")!.detail).toBe("a positive result was not confirmed 12 weeks later (transient)");
   });
+  it("H84 methotrexate, and an oral anticoagulant in a pregnancy, are warned of whatever the verdicts", () => {
+    const rec = vignette("v07-aps-three-losses") as Record<string, unknown>;
+    const pregnancy = { lastMenstrualPeriod: "2024-12-21", location: "intrauterine" };
+    // methotrexate before a conception is planned, and in a pregnancy
+    const mtx = assess({ ...rec, medications: [{ name: "Methotrexate", dose: "15 mg weekly" }] });
+    expect(mtx.warnings.join(" ")).toMatch(/Methotrexate 15 mg weekly recorded: methotrexate is teratogenic .* stopped at least 3 months before she tries to conceive/);
+    const mtxPregnant = assess({ ...rec, medications: [{ name: "methotrexate" }], currentPregnancy: pregnancy });
+    expect(mtxPregnant.warnings.join(" ")).toMatch(/in this pregnancy it is stopped now/);
+    // warfarin in a pregnancy, with a heparin verdict of "not indicated" (no APS): the warning, and the caution on the heparin line
+    const noAps = { ...rec, workup: { ...(rec.workup as Record<string, unknown>), antiphospholipid: [{ date: "2024-01-10", lupusAnticoagulant: "negative", aclIgG: { value: 5, unit: "GPL" }, aclIgM: { value: 4, unit: "MPL" } }] } };
+    const warfarin = assess({ ...noAps, medications: [{ name: "Warfarin", dose: "5 mg daily" }], currentPregnancy: pregnancy });
+    expect(warfarin.therapies["lmwh-aspirin"].status).toBe("not-indicated");
+    expect(warfarin.warnings.join(" ")).toMatch(/Warfarin 5 mg daily recorded in a current pregnancy: an oral anticoagulant is replaced by heparin now/);
+    expect(warfarin.clinicianSummary.find((l) => l.startsWith("Heparin"))).toMatch(/Caution: oral anticoagulant: Warfarin recorded: .*replaced by heparin/);
+    // not pregnant, no methotrexate: no such warning
+    expect(assess({ ...noAps, medications: [{ name: "Warfarin" }] }).warnings.join(" ")).not.toMatch(/replaced by heparin now|methotrexate/);
+  });
 });

@@ -2,6 +2,7 @@
 import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS, type GuidelinePosition } from "../sources.js";
+import { ORAL_ANTICOAGULANT } from "../medications.js";
 import { allergy, blockingSafety, causeFinding, egfrCheck, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type SafetyCheck, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
@@ -210,8 +211,6 @@ function apsRule(ctx: RuleContext): VerdictCore {
   return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding], missing: [] });
 }
 
-/** Oral anticoagulants by the names a medication list writes (vitamin K antagonists and the direct oral ones). */
-const ORAL_ANTICOAGULANT = /warfarin|coumadin|marevan|acenocoumarol|sintrom|phenprocoumon|marcumar|fluindione|rivaroxaban|xarelto|apixaban|eliquis|edoxaban|lixiana|savaysa|dabigatran|pradaxa/i;
 
 /**
  * An oral anticoagulant already taken: heparin and aspirin on top of it raise the bleeding risk, and in pregnancy a
