@@ -3,6 +3,7 @@
  * therapy definitions share (src/clinical/therapies/), and the generic ladder for immunotherapies without
  * guideline support. The rule of each therapy lives in its definition; the statuses in status.ts. Pure functions.
  */
+import { lowerFirst } from "../shared/sentence.js";
 import type { TherapyId } from "../shared/therapy-ids.js";
 import type { ClinicConfig } from "./config.js";
 import type { CauseId, Diagnosis } from "./diagnosis.js";
@@ -373,7 +374,8 @@ export function egfrCheck(ctx: Pick<RuleContext, "r">, min: number, severity: Sa
   const check = (status: SafetyCheck["status"], detail: string, source: string, test?: string): SafetyCheck =>
     test === undefined ? { id: "kidney-function", label: "Kidney function (eGFR)", status, severity, detail, source } : { id: "kidney-function", label: "Kidney function (eGFR)", status, severity, detail, source, test };
   if (e === undefined && scr !== undefined) {
-    const creatinine = `creatinine ${scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""}`;
+    // µmol/L to a whole number, as laboratories report it (a conversion from mg/dL gives 212.208); the entered value beside it
+    const creatinine = `creatinine ${scr.original !== undefined ? Math.round(scr.value) : scr.value} µmol/L${scr.original !== undefined ? ` (entered ${scr.original.value} ${scr.original.unit})` : ""}`;
     const source = CITATIONS.inker2021.label;
     if (ctx.r.age !== undefined) {
       // only a creatinine: the eGFR from it (CKD-EPI 2021, a woman of the recorded age), said as such
@@ -461,7 +463,7 @@ export function pendingSafetyTests(checks: readonly SafetyCheck[]): MissingItem[
 
 /** A contraindicated verdict: there is a harm, and every reason names it. */
 export function safetyVerdict(def: Pick<TherapyDefinition, "id" | "name">, base: BaseParts, blocking: readonly SafetyCheck[]): VerdictCore {
-  const reasons = blocking.map((b) => `Safety: ${b.label.toLowerCase()}: ${b.detail}.`);
+  const reasons = blocking.map((b) => `Safety: ${lowerFirst(b.label)}: ${b.detail}.`);
   return verdict(def, "contraindicated", "safety", reasons[0]!, base, { reasons, unmet: [], findings: blocking.map(safetyFinding), missing: [] });
 }
 
@@ -529,7 +531,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   if (untreated.length > 0 || allExplained) {
     for (const c of untreated) {
       findings.push(causeFinding(c));
-      reasons.push(`The losses have an explanation this therapy does not treat: ${c.label.toLowerCase()} (${c.detail}); that cause has its own management.`);
+      reasons.push(`The losses have an explanation this therapy does not treat: ${lowerFirst(c.label)} (${c.detail}); that cause has its own management.`);
     }
     if (allExplained) {
       findings.push(...explainedLossFindings(dx));
@@ -676,7 +678,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     missing.push(...wm);
     if (dx.aps.conflict !== undefined) kind = "conflicting-results";
     short.push(`work-up incomplete: ${wm.map((m) => m.label).join(", ")}`);
-    unmet.push(`Structural, chromosomal, hormonal and thrombophilic causes excluded: the work-up is incomplete (${wm.map((m) => `${m.label.toLowerCase()}: ${m.detail}`).join("; ")}).`);
+    unmet.push(`Structural, chromosomal, hormonal and thrombophilic causes excluded: the work-up is incomplete (${wm.map((m) => `${lowerFirst(m.label)}: ${m.detail}`).join("; ")}).`);
   }
   const untested = pendingSafetyTests(safetyChecks);
   if (untested.length > 0) {

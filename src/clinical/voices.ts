@@ -3,6 +3,7 @@
  * no promise, no dismissal) and the clinician's concise view. Both are built only from the verdicts and findings,
  * so they can never say more than the rules found.
  */
+import { lowerFirst } from "../shared/sentence.js";
 import { THERAPY_IDS, type TherapyId } from "../shared/therapy-ids.js";
 import { DEFAULT_CLINIC_CONFIG } from "./config.js";
 import { PLAIN_NAMES, THERAPIES } from "./therapies/index.js";
@@ -58,9 +59,9 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
   }
   if (explaining.length > 0)
     out.push(
-      `The tests found something that can explain the losses: ${explaining.map((c) => c.label.charAt(0).toLowerCase() + c.label.slice(1)).join(", ")}. That finding has its own treatment and comes first.`,
+      `The tests found something that can explain the losses: ${explaining.map((c) => lowerFirst(c.label)).join(", ")}. That finding has its own treatment and comes first.`,
     );
-  if (attention.length > 0) out.push(`A test result needs attention first: ${attention.map((c) => c.label.charAt(0).toLowerCase() + c.label.slice(1)).join(", ")}.`);
+  if (attention.length > 0) out.push(`A test result needs attention first: ${attention.map((c) => lowerFirst(c.label)).join(", ")}.`);
   if (dx.aps.conflict !== undefined) out.push(`Two antiphospholipid antibody tests taken on the same day (${dx.aps.conflict.date}) disagree, so neither is used; the test needs to be repeated.`);
   if (dx.missingWorkup.length > 0)
     out.push(`Some standard tests are not done or not complete yet: ${dx.missingWorkup.map((w) => w.label).join("; ")}. Until they are, a cause that has a proven treatment could be missed.`);
@@ -133,7 +134,7 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
     // a previous thrombosis and an oral anticoagulant are said on the heparin line whatever the verdict:
     // thromboprophylaxis, and replacing warfarin by heparin in pregnancy, are decisions of their own
     const cautions = v.safetyChecks.filter((c) => c.status === "problem" && c.severity === "caution" && ((v.status !== "contraindicated" && v.status !== "not-indicated") || ALWAYS_SAID.has(c.id)));
-    out.push(cautions.length === 0 ? v.headline : `${v.headline}${/[.!?]$/.test(v.headline) ? "" : "."} Caution: ${cautions.map((c) => `${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}: ${c.detail}`).join("; ")}.`);
+    out.push(cautions.length === 0 ? v.headline : `${v.headline}${/[.!?]$/.test(v.headline) ? "" : "."} Caution: ${cautions.map((c) => `${lowerFirst(c.label)}: ${c.detail}`).join("; ")}.`);
   }
   return out;
 }

@@ -31,7 +31,7 @@ describe("H67 a recorded creatinine is read when no eGFR is recorded", () => {
     const high = at(4, "mg/dL");
     const check = high.therapies.tacrolimus.safetyChecks.find((c) => c.id === "kidney-function");
     expect(check?.status).toBe("problem");
-    expect(check?.detail).toMatch(/^eGFR \d+ mL\/min\/1\.73m² from creatinine 353\.68 µmol\/L \(entered 4 mg\/dL\), age \d+ \(CKD-EPI 2021, Inker 2021\): below 60/);
+    expect(check?.detail).toMatch(/^eGFR \d+ mL\/min\/1\.73m² from creatinine 354 µmol\/L \(entered 4 mg\/dL\), age \d+ \(CKD-EPI 2021, Inker 2021\): below 60/);
     expect(high.therapies.tacrolimus.status).toBe("contraindicated");
     expect(high.therapies.ivig.safetyChecks.find((c) => c.id === "kidney-function")?.status).toBe("problem");
     const normal = at(62, "µmol/L").therapies.tacrolimus.safetyChecks.find((c) => c.id === "kidney-function");

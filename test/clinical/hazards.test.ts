@@ -757,6 +757,13 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(h.reasons.join(" ")).toMatch(/rules out heparin, not low-dose aspirin/);
     // on the clinician's line too
     expect(v.headline).toMatch(/; the antiphospholipid indication stands: heparin \(LMWH\) on its own is for the specialist$/);
+    // one sentence: the allergy's full stop gives way to the clause
+    expect(h.headline).toMatch(/\(heparin\); the antiphospholipid indication stands/);
+    expect(h.headline).not.toMatch(/\.;/);
+    // a cause named inside a sentence keeps its capitals (a name: Sydney); laboratory APS, the losses not consecutive
+    const losses = [{ date: "2019-03-15", gestationalWeek: 6, kind: "clinical" }, { date: "2021-10-15", gestationalWeek: 7, kind: "clinical" }, { date: "2022-03-15", gestationalWeek: 8, kind: "clinical" }];
+    const apart = assess({ ...rec, losses, liveBirths: [{ date: "2020-06-01", gestationalWeek: 39 }] }).therapies.lit;
+    expect(apart.reasons.join(" ")).toMatch(/does not treat: persistent antiphospholipid antibodies with three or more losses \(Sydney laboratory criteria\)/);
   });
   it("H80 a loss during an earlier course of the same immunotherapy is named against it; heparin names severe renal impairment", () => {
     const rec = vignette("v05-peripheral-nk-raised") as { losses: Record<string, unknown>[]; safety: Record<string, unknown> };

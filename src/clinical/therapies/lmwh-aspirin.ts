@@ -119,7 +119,8 @@ function apsRule(ctx: RuleContext): VerdictCore {
       v.reasons.push(
         `The indication is not what rules this out: ${aplFinding.reading}${dx.aps.met ? " (antiphospholipid syndrome)" : ""}.${one !== null ? ` The allergy rules out ${one.out}, not ${one.left}: ${one.left} on its own is a decision for the specialist.` : ""}`,
       );
-      v.headline += `; the antiphospholipid indication stands${one !== null ? `: ${one.left} on its own is for the specialist` : ""}${dx.aps.thrombotic ? "; the thrombosis still needs anticoagulation, set with haematology" : ""}`;
+      // the headline is the first reason, a sentence: its full stop gives way to the clause that continues it
+      v.headline = `${v.headline.replace(/\.$/, "")}; the antiphospholipid indication stands${one !== null ? `: ${one.left} on its own is for the specialist` : ""}${dx.aps.thrombotic ? "; the thrombosis still needs anticoagulation, set with haematology" : ""}`;
     }
     return v;
   }
