@@ -5,7 +5,10 @@
  * Node's CommonJS loader (fastify, pg, better-sqlite3, exceljs and resvg are CommonJS and kept out of the bundle, so
  * loading any of them shows up there).
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 function packagesLoadedBy(argv: string[]): string[] {
@@ -33,5 +36,14 @@ describe("CLI start-up", () => {
   it("decidua --help still lists every command (it loads them all)", () => {
     const loaded = packagesLoadedBy(["--help"]);
     expect(loaded).toContain("fastify");
+  });
+
+  it("stops quietly when its reader closes the pipe early (decidua ... | head)", () => {
+    // the reader takes one byte of an assessment (135 kB, more than a pipe holds) and closes the pipe; the CLI's
+    // stderr goes to a file of its own
+    const r = spawnSync("bash", ["-c", 'node bin/decidua.js assess --json --today 2025-06-01 examples/patients/vignettes/v07-aps-three-losses.json 2>"$1" | head -c 1 >/dev/null; echo "${PIPESTATUS[0]}"; cat "$1"', "_", join(mkdtempSync(join(tmpdir(), "decidua-epipe-")), "stderr")], { cwd: process.cwd(), encoding: "utf8" });
+    const [code, ...stderr] = r.stdout.split("\n");
+    expect(stderr.join("\n")).not.toMatch(/EPIPE|Unhandled 'error' event/);
+    expect(code).toBe("0");
   });
 });
