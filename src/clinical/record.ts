@@ -550,6 +550,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
+/** A schema issue in a reader's words: a field left out is "required", not "expected array, received undefined". */
+function issueMessage(i: z.core.$ZodIssue): string {
+  // zod reports no input unless asked to; its message says what was received
+  if (i.code === "invalid_type" && /received undefined$/.test(i.message)) return `required, and missing (${i.expected === "array" ? "a list; [] when there is none" : `expected ${i.expected}`})`;
+  return i.message;
+}
+
 /**
  * Validates and normalises a record. Bad input throws an InputError naming the field path and why (all problems
  * are listed, the first one is the error's field).
@@ -562,9 +569,9 @@ export function parsePatientRecord(input: unknown, file?: string): PatientRecord
     const field = first === undefined ? "" : formatPath(first.path);
     const lines = issues.map((i) => {
       const p = formatPath(i.path);
-      return p === "" ? i.message : `${p}: ${i.message}`;
+      return p === "" ? issueMessage(i) : `${p}: ${issueMessage(i)}`;
     });
-    const reason = first !== undefined && issues.length === 1 ? first.message : lines.join("; ");
+    const reason = first !== undefined && issues.length === 1 ? issueMessage(first) : lines.join("; ");
     const loc: { file?: string; field?: string } = {};
     if (file !== undefined) loc.file = file;
     if (field !== "") loc.field = field;

@@ -141,8 +141,10 @@ describe("rejections name the field path", () => {
   it("a misspelt field", () => {
     rejects({ ...base(), immune: { uterineNK: { value: 8, unit: "%" } } }, "immune", /Unrecognized key: "uterineNK"/);
   });
-  it("missing losses", () => {
-    rejects({ age: 30 }, "losses", /expected array/);
+  it("missing losses: said to be required (a list, [] for none), not 'expected array, received undefined'", () => {
+    rejects({ age: 30 }, "losses", /field "losses": required, and missing \(a list; \[\] when there is none\)$/);
+    // a value of the wrong type keeps what was received
+    rejects({ age: 30, losses: "three" }, "losses", /expected array, received string/);
   });
   it("an impossible age", () => {
     rejects({ ...base(), age: 80 }, "age", /over 65/);
