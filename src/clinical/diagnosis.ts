@@ -440,7 +440,10 @@ export function aplPositives(aps: ApsAssessment, only?: readonly AplAntibody[]):
     if (pos.length === 0) continue;
     const parts = pos.map((x, i) => `${x.value !== undefined ? `${x.value} ${x.unit ?? ""}`.trim() : "positive"}${i === 0 ? ` (${x.cutOff})` : ""} on ${x.date}`);
     const weeks = pos.length > 1 ? Math.round((daysBetween(pos[0]!.date, pos[pos.length - 1]!.date) / 7) * 10) / 10 : null;
-    out.push(`${APL_LABELS[ab]} ${parts.join(" and ")}${weeks !== null ? `, ${weeks} weeks apart` : ", once"}`);
+    // a negative result between the positives is shown, so a fluctuating antibody can be weighed
+    const between = pos.length > 1 ? aps.readings.filter((x) => x.antibody === ab && x.positive === false && x.date > pos[0]!.date && x.date < pos[pos.length - 1]!.date) : [];
+    const negatives = between.length > 0 ? `, negative between them (${between.map((x) => `${x.value !== undefined ? `${x.value} ${x.unit ?? ""}`.trim() : "negative"} on ${x.date}`).join(", ")})` : "";
+    out.push(`${APL_LABELS[ab]} ${parts.join(" and ")}${weeks !== null ? `, ${weeks} weeks apart` : ", once"}${negatives}`);
   }
   return out;
 }

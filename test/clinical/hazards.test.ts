@@ -815,6 +815,15 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const late = assess(panels({ aclIgG: { value: 85, unit: "GPL" }, aclIgM: low }, { aclIgG: { value: 12, unit: "GPL" }, aclIgM: low }, "2024-04-03"));
     expect([late.diagnosis.aps.laboratory, late.therapies["lmwh-aspirin"].status]).toEqual(["transient", "not-indicated"]);
     expect(late.diagnosis.workup.find((w) => w.id === "antiphospholipid")!.detail).toBe("a positive result was not confirmed 12 weeks later (transient)");
+    // positive, negative, positive: persistent, with the negative result between them shown
+    const rec3 = { ...rec, workup: { ...rec.workup, antiphospholipid: [
+      { date: "2024-01-10", lupusAnticoagulant: "negative", aclIgG: { value: 85, unit: "GPL" }, aclIgM: low },
+      { date: "2024-04-15", lupusAnticoagulant: "negative", aclIgG: { value: 12, unit: "GPL" }, aclIgM: low },
+      { date: "2024-08-15", lupusAnticoagulant: "negative", aclIgG: { value: 70, unit: "GPL" }, aclIgM: low },
+    ] } };
+    const fluctuating = assess(rec3);
+    expect(fluctuating.diagnosis.aps.laboratory).toBe("persistent");
+    expect(fluctuating.diagnosis.workup.find((w) => w.id === "antiphospholipid")!.detail).toMatch(/70 GPL on 2024-08-15, 31\.1 weeks apart, negative between them \(12 GPL on 2024-04-15\)$/);
   });
   it("H84 methotrexate, and an oral anticoagulant in a pregnancy, are warned of whatever the verdicts", () => {
     const rec = vignette("v07-aps-three-losses") as Record<string, unknown>;
