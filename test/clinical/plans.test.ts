@@ -200,4 +200,14 @@ describe("plans for a woman already pregnant", () => {
     // not pregnant: undated until the pregnancy is recorded
     expect(planProtocol("lmwh-aspirin", parsePatientRecord({ losses: [] }), { start: "2025-06-02" }).steps.find((s) => s.id === "lmwh-start")!.date).toBeNull();
   });
+  it("says to continue, not prescribe again, the LMWH and aspirin she already takes", () => {
+    const r = parsePatientRecord({ losses: [], currentPregnancy: { lastMenstrualPeriod: "2025-01-12" }, medications: [{ name: "Enoxaparin", dose: "40 mg daily", since: "2024-11-25" }, { name: "aspirin", dose: "75 mg daily" }] });
+    const p = planProtocol("lmwh-aspirin", r, { start: "2025-06-02", today: "2025-06-01" });
+    expect(p.steps.find((s) => s.id === "lmwh-start")!.note).toBe("already pregnant: from the plan start; already taken (Enoxaparin 40 mg daily since 2024-11-25): continue it at the protocol's dose, not a second prescription");
+    expect(p.steps.find((s) => s.id === "lda-start")!.note).toMatch(/already taken \(aspirin 75 mg daily\): continue it/);
+    expect(p.notes).toContain("LMWH: already taken (Enoxaparin 40 mg daily since 2024-11-25): continue it at the protocol's dose, not a second prescription.");
+    // taking neither: no such note
+    const none = planProtocol("lmwh-aspirin", parsePatientRecord({ losses: [], medications: [{ name: "levothyroxine" }] }), { start: "2025-06-02" });
+    expect(none.steps.map((s) => s.note ?? "").join(" ")).not.toMatch(/already taken/);
+  });
 });

@@ -213,6 +213,11 @@ function apsRule(ctx: RuleContext): VerdictCore {
 }
 
 
+/** Low-molecular-weight heparins (and unfractionated heparin) by the names a medication list writes. */
+const LMWH_NAMES = /enoxaparin|clexane|lovenox|inhixa|dalteparin|fragmin|tinzaparin|innohep|nadroparin|fraxiparin|bemiparin|heparin/i;
+/** Low-dose aspirin (acetylsalicylic acid) by the names a medication list writes. */
+const ASPIRIN_NAMES = /aspirin|acetylsalicylic|\basa\b|cardioaspirin|aspegic|nu-seals/i;
+
 /**
  * An oral anticoagulant already taken: heparin and aspirin on top of it raise the bleeding risk, and in pregnancy a
  * vitamin K antagonist is replaced by heparin (warfarin embryopathy): a caution for the specialist (a Decidua rule, to
@@ -261,6 +266,16 @@ export const lmwhAspirin: TherapyDefinition = {
   followUp: (plan, r) => {
     const lmwh = plan.steps.find((s) => s.id === "lmwh-start");
     if (lmwh === undefined) return;
+    // a drug of the plan she already takes is continued, not started again (a second prescription of the same drug)
+    const taken = (re: RegExp) => r.medications.filter((m) => re.test(m.name)).map((m) => `${m.name}${m.dose !== undefined ? ` ${m.dose}` : ""}${m.since !== undefined ? ` since ${m.since}` : ""}`);
+    for (const [id, re] of [["lmwh-start", LMWH_NAMES], ["lda-start", ASPIRIN_NAMES]] as const) {
+      const step = plan.steps.find((s) => s.id === id);
+      const already = taken(re);
+      if (step === undefined || already.length === 0) continue;
+      const note = `already taken (${already.join(", ")}): continue it at the protocol's dose, not a second prescription`;
+      step.note = [step.note, note].filter((x) => x !== undefined).join("; ");
+      plan.notes = [...plan.notes, `${id === "lmwh-start" ? "LMWH" : "Aspirin"}: ${note}.`];
+    }
     // the verdict's own cautions on the dose decide the notes (an eGFR from a creatinine included), in the plan's words
     const oral = r.medications.find((m) => ORAL_ANTICOAGULANT.test(m.name));
     const planNote: Record<string, (c: SafetyCheck) => string> = {
