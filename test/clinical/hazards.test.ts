@@ -842,4 +842,16 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     // not pregnant, no methotrexate: no such warning
     expect(assess({ ...noAps, medications: [{ name: "Warfarin" }] }).warnings.join(" ")).not.toMatch(/replaced by heparin now|methotrexate/);
   });
+  it("H85 intralipid names impaired liver or kidney function, which slows the clearance of its fat", () => {
+    const rec = vignette("v05-peripheral-nk-raised") as { safety: Record<string, unknown> };
+    const base = assess(rec).therapies.intralipid;
+    expect(base.status).toBe("protocol-eligible");
+    const impaired = assess({ ...rec, safety: { ...rec.safety, liverDisease: true, egfr: { value: 24, unit: "mL/min/1.73m2" } } });
+    const v = impaired.therapies.intralipid;
+    // cautions, not contraindications: the verdict stands, with both said on the clinician's line
+    expect(v.status).toBe("protocol-eligible");
+    expect(v.safetyChecks.filter((c) => c.status === "problem").map((c) => [c.id, c.severity])).toEqual([["liver", "caution"], ["kidney-function", "caution"]]);
+    const line = impaired.clinicianSummary.find((l) => l.startsWith("Intralipid"))!;
+    expect(line).toMatch(/Caution: liver disease: fat elimination may be impaired: given with caution, with serum triglycerides monitored \(product information\); kidney function \(eGFR\): .*24.*renal insufficiency impairs fat elimination/);
+  });
 });

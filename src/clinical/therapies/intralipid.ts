@@ -1,6 +1,6 @@
 /** Intralipid for raised peripheral NK cells (Dakhly 2016). */
 import { CITATIONS } from "../sources.js";
-import { allergy} from "../verdicts.js";
+import { allergy, egfrCheck, flag } from "../verdicts.js";
 import { immunotherapy, type ProtocolBody } from "./definition.js";
 
 const PROTOCOL: ProtocolBody = {
@@ -20,7 +20,12 @@ const PROTOCOL: ProtocolBody = {
 };
 
 export const intralipid = immunotherapy("intralipid", {
-  safetyChecks: (c) => [allergy(c, ["egg", "soy", "peanut"], "Egg, soy or peanut allergy", "contraindication", "intralipid contains soybean oil and egg phospholipids")],
+  safetyChecks: (c) => [
+    allergy(c, ["egg", "soy", "peanut"], "Egg, soy or peanut allergy", "contraindication", "intralipid contains soybean oil and egg phospholipids"),
+    // the fat is cleared less well with impaired liver or kidney function (product information): cautions, with triglycerides watched
+    flag("liver", "Liver disease", c.r.safety.liverDisease, "caution", "fat elimination may be impaired: given with caution, with serum triglycerides monitored (product information)", CITATIONS.intralipidPi),
+    egfrCheck(c, 30, "caution", "renal insufficiency impairs fat elimination: given with caution, with serum triglycerides monitored (product information)"),
+  ],
   selection: {
     minLosses: 3,
     lossScope: "any",
