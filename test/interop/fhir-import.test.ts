@@ -3,7 +3,7 @@ import { assessPatient, assessRecord } from "../../src/clinical/assess.js";
 import { parsePatientRecord } from "../../src/clinical/record.js";
 import { THERAPY_IDS } from "../../src/shared/therapies.js";
 import { bundleToRecord } from "../../src/interop/fhir/import.js";
-import { DECIDUA_LOCAL, LOINC, makeCodeMap, SNOMED } from "../../src/interop/fhir/codes.js";
+import { DECIDUA_LOCAL, LOINC, makeCodeMap, RXNORM, SNOMED } from "../../src/interop/fhir/codes.js";
 import { convertUcum } from "../../src/interop/fhir/ucum.js";
 import { obs, profileBundle, profileRecord, TODAY, withResources } from "./helpers.js";
 import { inputError } from "../support/input-error.js";
@@ -359,5 +359,38 @@ describe("FHIR R4 Bundle → patient record", () => {
       expect(e.location.field).toBe("Observation/w → immune.uterineNk.value");
       expect(e.reason).toMatch(/impossible uterine NK/);
     });
+  });
+});
+
+describe("H86 what an EHR writes in ways the first reading missed", () => {
+  const PREGNANT = { system: SNOMED, code: "77386006" };
+  const acl = (id: string, value: number, rest: Record<string, unknown>) => obs(id, LOINC, "3181-5", { effectiveDateTime: "2026-04-02", valueQuantity: q(value, "[GPL'U]/mL"), ...rest });
+  it("H86 an unconfirmed pregnancy, a contained medicine, a corrected result, a versioned reference, an unknown loss code and a provisional diagnosis are read as they are", () => {
+    // a pregnancy status still preliminary is read as a pregnancy, with a warning
+    const prelim = bundleToRecord(withResources(obs("p", LOINC, "82810-3", { status: "preliminary", effectiveDateTime: "2026-11-20", valueCodeableConcept: { coding: [PREGNANT] } })), { today: TODAY });
+    expect(prelim.normalised.currentPregnancy).toBeDefined();
+    expect(prelim.warnings.join(" ")).toMatch(/Observation\/p: a pregnancy status "pregnant" that is preliminary, not final: read as a current pregnancy/);
+    // a medicine contained in its statement (medicationReference "#m1") is named, so the interaction checks see it
+    const clari = { resourceType: "MedicationStatement", id: "m", status: "active", subject: { reference: "Patient/rpl-a" }, contained: [{ resourceType: "Medication", id: "m1", code: { coding: [{ system: RXNORM, code: "197517", display: "clarithromycin 500 MG Oral Tablet" }] } }], medicationReference: { reference: "#m1" } };
+    expect(bundleToRecord(withResources(clari), { today: TODAY }).normalised.medications.map((m) => m.name)).toEqual(["clarithromycin 500 MG Oral Tablet"]);
+    // a statement or an allergy entered in error keeps no list: "not recorded", never "none"
+    const eie = bundleToRecord(withResources({ ...clari, status: "entered-in-error" }, { resourceType: "AllergyIntolerance", id: "a", patient: { reference: "Patient/rpl-a" }, verificationStatus: { coding: [{ code: "entered-in-error" }] }, code: { coding: [{ system: SNOMED, code: "91930004" }] } }), { today: TODAY }).normalised;
+    expect([eie.medicationsRecorded, eie.safety.allergiesRecorded]).toEqual([false, false]);
+    // a corrected result replaces the final one it corrects, in either order in the Bundle
+    for (const order of [0, 1]) {
+      const pair = [acl("orig", 85, { issued: "2026-04-03T09:00:00Z" }), acl("corr", 4, { status: "corrected", issued: "2026-04-05T09:00:00Z" })];
+      const imp = bundleToRecord(withResources(...(order === 0 ? pair : pair.reverse())), { today: TODAY });
+      expect(imp.normalised.workup.antiphospholipid.find((t) => t.date === "2026-04-02")?.aclIgG?.value).toBe(4);
+    }
+    // a versioned reference to the patient is to her
+    const versioned = bundleToRecord(withResources(acl("v", 62, { subject: { reference: "Patient/rpl-a/_history/3" } })), { today: TODAY });
+    expect(versioned.normalised.workup.antiphospholipid.find((t) => t.date === "2026-04-02")?.aclIgG?.value).toBe(62);
+    // a loss with an outcome code Decidua does not map is not counted, and the warning says the count may be too low
+    const missed = bundleToRecord(withResources(obs("l", LOINC, "63893-2", { effectiveDateTime: "2026-03-01", valueCodeableConcept: { coding: [{ system: SNOMED, code: "16607004", display: "Missed miscarriage" }] }, component: [{ code: { coding: [{ system: LOINC, code: "18185-9" }] }, valueQuantity: q(8, "wk") }] })), { today: TODAY });
+    expect(missed.warnings.join(" ")).toMatch(/Observation\/l: a pregnancy outcome coded .*16607004 \(Missed miscarriage\), which Decidua does not map, is not counted: the loss count may be too low/);
+    // a provisional thrombophilia does not explain the losses
+    const prov = bundleToRecord(withResources({ resourceType: "Condition", id: "t", subject: { reference: "Patient/rpl-a" }, verificationStatus: { coding: [{ code: "provisional" }] }, code: { coding: [{ system: SNOMED, code: "234467004" }] }, recordedDate: "2026-05-01" }), { today: TODAY });
+    expect(prov.normalised.workup.thrombophilia).toBeUndefined();
+    expect(prov.unmapped.find((u) => u.resource === "Condition/t")?.reason).toMatch(/verification status "provisional": a diagnosis not confirmed is not read as one/);
   });
 });

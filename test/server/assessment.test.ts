@@ -128,21 +128,21 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
   it("record validation names the field path inside the record", async () => {
     const bad = structuredClone(profileA) as { losses: Array<{ gestationalWeek: number }> };
     bad.losses[1]!.gestationalWeek = 60;
-    const r = await clinician.req("POST", "/api/patients", { displayName: "Bad Week", dateOfBirth: "1990-01-01", record: bad });
+    const r = await clinician.req("POST", "/api/patients", { displayName: "Bad0 Week", dateOfBirth: "1990-01-01", record: bad });
     expect(r.status).toBe(400);
     expect(errorOf(r).field).toBe("record.losses.1.gestationalWeek");
     expect(errorOf(r).message).toMatch(/over 45/);
     const unit = structuredClone(profileA) as { immune: { uterineNk: { unit: string } } };
     unit.immune.uterineNk.unit = "cells";
-    const u = await clinician.req("POST", "/api/patients", { displayName: "Bad Unit", dateOfBirth: "1990-01-01", record: unit });
+    const u = await clinician.req("POST", "/api/patients", { displayName: "Bad0 Unit", dateOfBirth: "1990-01-01", record: unit });
     expect(errorOf(u).field).toBe("record.immune.uterineNk.unit");
     // a cross-field rule checked after the schema (positive test before the last period)
     const order = { ...profileA, currentPregnancy: { lastMenstrualPeriod: "2026-10-01", positiveTestDate: "2026-09-01" } };
-    const o = await clinician.req("POST", "/api/patients", { displayName: "Bad Order", dateOfBirth: "1990-01-01", record: order });
+    const o = await clinician.req("POST", "/api/patients", { displayName: "Bad0 Order", dateOfBirth: "1990-01-01", record: order });
     expect(o.status).toBe(400);
     expect(errorOf(o).field).toBe("record.currentPregnancy.positiveTestDate");
-    // nothing was saved
-    expect(((await clinician.req("GET", "/api/patients?q=Bad")).body as { total: number }).total).toBe(0);
+    // nothing was saved ("0" is in no pseudonym, so the search cannot match a seeded patient's P-… id)
+    expect(((await clinician.req("GET", "/api/patients?q=Bad0")).body as { total: number }).total).toBe(0);
   });
 
   it("a researcher's assessment carries no record id and no calendar date (days from day 0); assessment reads are audited", async () => {

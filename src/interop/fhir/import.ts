@@ -290,7 +290,8 @@ function pickPatient(entries: Entry[], opts: FhirImportOptions): { patient: Pati
 function refersTo(refs: Set<string>, reference: string | undefined): boolean {
   if (reference === undefined) return false;
   if (refs.has(reference)) return true;
-  const m = /(Patient\/[^/]+)$/.exec(reference);
+  // a versioned reference (Patient/x/_history/3) is to the same patient
+  const m = /(Patient\/[^/]+)(?:\/_history\/[^/]+)?$/.exec(reference);
   return m?.[1] !== undefined && refs.has(m[1]);
 }
 
@@ -308,9 +309,19 @@ interface Dated<T> {
 }
 
 /** Keeps the latest result per key; the superseded ones are listed. */
+/**
+ * Of two results of one test on one date, which the laboratory issued last: a corrected or amended result replaces
+ * the final one it corrects, and then the later `issued` wins; the Bundle's order only when nothing else tells.
+ */
+function issueOrder(a: AnyResource, b: AnyResource): number {
+  const rank = (r: AnyResource) => (r.status === "corrected" || r.status === "amended" ? 1 : 0);
+  const issued = (r: AnyResource) => (typeof r.issued === "string" ? r.issued : "");
+  return rank(a) - rank(b) || issued(a).localeCompare(issued(b));
+}
+
 function latest<T>(ctx: Ctx, items: Dated<T>[], what: string): Dated<T> | undefined {
   if (items.length === 0) return undefined;
-  const sorted = [...items].sort((a, b) => (a.date ?? "").localeCompare(b.date ?? ""));
+  const sorted = [...items].sort((a, b) => (a.date ?? "").localeCompare(b.date ?? "") || issueOrder(a.source, b.source));
   const last = sorted[sorted.length - 1] as Dated<T>;
   for (const s of sorted.slice(0, -1)) skip(ctx, s.source, undefined, `earlier ${what} (${s.date ?? "undated"}); the latest, ${ref(last.source)} (${last.date ?? "undated"}), is used`);
   return last;
@@ -422,7 +433,16 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     if (e.resource.id !== undefined) byId.set(`${e.resource.resourceType}/${e.resource.id}`, e.resource);
     if (e.fullUrl !== undefined) byId.set(e.fullUrl, e.resource);
   }
-  const resolve = (reference: string | undefined) => (reference === undefined ? undefined : byId.get(reference) ?? byId.get(reference.replace(/^.*\/([A-Za-z]+\/[^/]+)$/, "$1")));
+  // a reference by full URL, by type/id, or versioned (type/id/_history/n); "#id" is a resource contained in `from`
+  const resolve = (reference: string | undefined, from?: { contained?: unknown }) => {
+    if (reference === undefined) return undefined;
+    if (reference.startsWith("#")) {
+      const contained = Array.isArray(from?.contained) ? (from.contained as AnyResource[]) : [];
+      return contained.find((c) => c.id === reference.slice(1));
+    }
+    const plain = reference.replace(/\/_history\/[^/]+$/, "");
+    return byId.get(reference) ?? byId.get(plain) ?? byId.get(plain.replace(/^.*\/([A-Za-z]+\/[^/]+)$/, "$1"));
+  };
 
   const quant: Partial<Record<ObservationTarget, Dated<{ value: number; unit: string; extra: Record<string, unknown> }>[]>> = {};
   const apl = new Map<string, { entry: Record<string, unknown>; sources: AnyResource[] }>();
@@ -461,7 +481,13 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       if ((o.hasMember ?? []).length > 0) return skip(ctx, o, o.code, "panel: its member Observations are read one by one");
       return skip(ctx, o, o.code, "no Decidua field for this code (add the clinic's code to the code map if it is one Decidua reads)");
     }
-    if (!isCurrent(o)) return skip(ctx, o, o.code, `status "${o.status}": only final, amended or corrected results are read`);
+    if (!isCurrent(o)) {
+      // a pregnancy not yet confirmed is a pregnancy to plan around: read (pregnant only), said in the warnings, so
+      // no therapy meant for before conception is offered as if she were not pregnant
+      const unconfirmedPregnancy = target === "pregnancyStatus" && (o.status === "preliminary" || o.status === "registered") && hasCode(PREGNANT_CODES, [o.valueCodeableConcept]);
+      if (!unconfirmedPregnancy) return skip(ctx, o, o.code, `status "${o.status}": only final, amended or corrected results are read`);
+      ctx.warnings.push(`${ref(o)}: a pregnancy status "pregnant" that is ${o.status}, not final: read as a current pregnancy; confirm the pregnancy and its dating`);
+    }
     if (o.dataAbsentReason !== undefined && target !== "karyotype") return skip(ctx, o, o.code, `no result (dataAbsentReason: ${codeText(o.dataAbsentReason)})`);
     const date = obsDate(o);
     const spec = OBSERVATION_TARGETS[target];
@@ -519,7 +545,11 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       }
       case "pregnancy-outcome": {
         const outcome = lookup(ctx.codes.outcomes, o.valueCodeableConcept);
-        if (outcome === undefined) return skip(ctx, o, o.valueCodeableConcept, "pregnancy outcome with an unknown code: not counted");
+        if (outcome === undefined) {
+          // a loss the map does not know (a missed miscarriage, a local code) would be missing from the count: said
+          ctx.warnings.push(`${ref(o)}: a pregnancy outcome coded ${codeText(o.valueCodeableConcept)}, which Decidua does not map, is not counted: the loss count may be too low (enter the pregnancy, or add the code to the clinic's code map)`);
+          return skip(ctx, o, o.valueCodeableConcept, "pregnancy outcome with an unknown code: not counted");
+        }
         if (date !== undefined) outcomesSeen.push({ date, source: r });
         const gaComp = (o.component ?? []).find((c) => lookup(ctx.codes.observations, c.code) === "gestationalAge");
         if (gaComp === undefined) return skip(ctx, o, o.code, `${outcome === "live-birth" ? "birth" : "pregnancy loss"} without a gestational age (component LOINC 18185-9): not counted — enter the week`);
@@ -576,7 +606,14 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       slot = { entry: { date }, sources: [] };
       apl.set(date, slot);
     }
-    if (slot.entry[target] !== undefined) skip(ctx, o, o.code, `a second ${target} result on ${date}: the first one is used`);
+    const held = slot.sources.find((x) => lookup(ctx.codes.observations, (x as unknown as Observation).code) === target);
+    if (slot.entry[target] !== undefined && held !== undefined && issueOrder(o as AnyResource, held) > 0) {
+      // a correction (or a later issue) of the result held: it replaces it
+      skip(ctx, held as unknown as Observation, (held as unknown as Observation).code, `${target} on ${date} superseded by ${ref(o)} (${o.status}${typeof o.issued === "string" ? `, issued ${o.issued}` : ""})`);
+      slot.entry[target] = value;
+      slot.sources[slot.sources.indexOf(held)] = o as AnyResource;
+    } else if (slot.entry[target] !== undefined)
+      skip(ctx, o, o.code, `a second ${target} result on ${date}: ${held !== undefined && issueOrder(o as AnyResource, held) < 0 ? `${ref(held)}, a correction or issued later, is used` : "the first one is used"}`);
     else {
       slot.entry[target] = value;
       slot.sources.push(o as AnyResource);
@@ -588,6 +625,11 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     if (target === undefined) return skip(ctx, c, c.code, "diagnosis not read by Decidua");
     const vs = c.verificationStatus?.coding?.[0]?.code;
     if (vs === "refuted" || vs === "entered-in-error") return skip(ctx, c, c.code, `verification status "${vs}": not read`);
+    // a diagnosis not yet confirmed does not explain the losses (a provisional thrombophilia would rule the
+    // immunotherapies out); as a safety item (IgA deficiency, diabetes, hypertension, tuberculosis) it is still read
+    const unconfirmed = vs === "provisional" || vs === "differential" || vs === "unconfirmed";
+    if (unconfirmed && (target === "thrombophilia" || target === "factor-v-leiden" || target === "antiphospholipid-syndrome" || target === "thyroid-disease" || target === "recurrent-miscarriage"))
+      return skip(ctx, c, c.code, `verification status "${vs}": a diagnosis not confirmed is not read as one (confirm it, or enter the result it rests on)`);
     const cs = c.clinicalStatus?.coding?.[0]?.code;
     const active = cs === undefined || cs === "active" || cs === "recurrence" || cs === "relapse";
     switch (target) {
@@ -667,8 +709,9 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   };
 
   const readAllergy = (a: AllergyIntolerance) => {
-    allergyResources++;
     const vs = a.verificationStatus?.coding?.[0]?.code;
+    // an allergy entered in error is no record: it does not make the allergy list "reviewed" (none would read "none recorded")
+    if (vs !== "entered-in-error") allergyResources++;
     const cs = a.clinicalStatus?.coding?.[0]?.code;
     if (vs === "refuted" || vs === "entered-in-error") return skip(ctx, a, a.code, `verification status "${vs}": not an allergy`);
     if (cs === "inactive" || cs === "resolved") return skip(ctx, a, a.code, `clinical status "${cs}": not read as current`);
@@ -690,8 +733,9 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   // a statement or an order: its medication (the concept's text, else a display, else the reference's display), kept
   // unless `notCurrent` says why it is not a current medication; the dose from the first dosage text
   const readMedicationEntry = (m: MedicationStatement | MedicationRequest, notCurrent: string | null, what: string, dosage: readonly { text?: unknown }[] | undefined, since: string | undefined) => {
-    medicationStatements++;
-    const med = resolve(m.medicationReference?.reference) as { code?: CodeableConcept } | undefined;
+    // a statement entered in error is no statement: it does not make the list "kept" (none active would read "none")
+    if (m.status !== "entered-in-error") medicationStatements++;
+    const med = resolve(m.medicationReference?.reference, m as { contained?: unknown }) as { code?: CodeableConcept } | undefined;
     const concept = m.medicationCodeableConcept ?? med?.code;
     const name = concept?.text ?? concept?.coding?.find((c) => c.display !== undefined)?.display ?? m.medicationReference?.display;
     if (notCurrent !== null) return skip(ctx, m, concept, notCurrent);
