@@ -393,4 +393,23 @@ describe("H86 what an EHR writes in ways the first reading missed", () => {
     expect(prov.normalised.workup.thrombophilia).toBeUndefined();
     expect(prov.unmapped.find((u) => u.resource === "Condition/t")?.reason).toMatch(/verification status "provisional": a diagnosis not confirmed is not read as one/);
   });
+  it("units as EHRs display them are read, and a result written as text is listed while the rest of the Bundle is read", () => {
+    const disp = (value: number, unit: string) => ({ value, unit });
+    const imp = bundleToRecord(
+      withResources(
+        obs("g", LOINC, "62238-1", { effectiveDateTime: "2026-04-02", valueQuantity: disp(95, "mL/min/1.73m2") }),
+        obs("w", LOINC, "29463-7", { effectiveDateTime: "2026-04-02", valueQuantity: disp(143, "lbs") }),
+        acl("a", 12, { valueQuantity: disp(12, "GPL U/mL") }),
+        obs("m", LOINC, "3182-3", { effectiveDateTime: "2026-04-02", valueString: "<9.4" }),
+      ),
+      { today: TODAY },
+    );
+    expect(imp.normalised.safety.egfr?.value).toBe(95);
+    expect(imp.normalised.weightKg?.value).toBeCloseTo(64.86, 2);
+    const panel = imp.normalised.workup.antiphospholipid.find((t) => t.date === "2026-04-02");
+    expect(panel?.aclIgG?.value).toBe(12);
+    // the IgM written as text is not read: not tested, never normal
+    expect(panel?.aclIgM).toBeUndefined();
+    expect(imp.unmapped.find((u) => u.resource === "Observation/m")?.reason).toBe('a result written as text ("<9.4"): not read; enter it as a number with its unit');
+  });
 });

@@ -203,12 +203,21 @@ function skip(ctx: Ctx, r: { resourceType: string; id?: string | undefined }, cc
  * (UCUM itself has both "l" and "L" for the litre; "L" is the form the targets are written in.)
  */
 export function ucumSpelling(unit: string): string {
-  return unit
+  const u = unit
     .trim()
     .replace(/µ|μ/g, "u")
     .replace(/(^|[^[A-Za-z])([munpk]?)IU(?![A-Za-z\]])/g, "$1$2[IU]")
     .replace(/\/l$/, "/L")
     .replace(/^l$/, "L");
+  // units as EHRs display them rather than in UCUM: the eGFR's body-surface unit, pounds, weeks, and the
+  // anticardiolipin units written with a space or a hyphen ("GPL U/mL", "MPL-U/mL")
+  if (/^m[lL]\/min\/1[.,]73\s*m(2|²|\^2)$/.test(u)) return "mL/min/{1.73_m2}";
+  if (/^(lbs?|pounds?)$/i.test(u)) return "[lb_av]";
+  if (/^(weeks?|wks?)$/i.test(u)) return "wk";
+  if (/^days?$/i.test(u)) return "d";
+  const apl = /^(GPL|MPL)[\s-]?U(nits?)?\/m[lL]$/i.exec(u);
+  if (apl !== null) return `[${apl[1]!.toUpperCase()}'U]/mL`;
+  return u;
 }
 
 /** Converts a FHIR Quantity to the record's unit for `target`. */
@@ -494,6 +503,10 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     switch (spec.kind) {
       case "quantity": {
         if (target === "gestationalAge") return skip(ctx, o, o.code, "a gestational age on its own: Decidua reads it as a component of the pregnancy-outcome Observation (LOINC 63893-2)");
+        // a result given as text ("<9.4", "> 60") or only as an interpretation has no number and no unit to read:
+        // listed (the test reads as not done, never as normal), and the rest of the Bundle is read
+        if (o.valueQuantity === undefined)
+          return skip(ctx, o, o.code, `${o.valueString !== undefined ? `a result written as text ("${o.valueString}")` : "a result without a number (valueQuantity)"}: not read; enter it as a number with its unit`);
         const q = quantity(ctx, r, "valueQuantity", o.valueQuantity, spec);
         const extra: Record<string, unknown> = {};
         const high = o.referenceRange?.[0]?.high;
