@@ -392,6 +392,11 @@ describe("H86 what an EHR writes in ways the first reading missed", () => {
     const prov = bundleToRecord(withResources({ resourceType: "Condition", id: "t", subject: { reference: "Patient/rpl-a" }, verificationStatus: { coding: [{ code: "provisional" }] }, code: { coding: [{ system: SNOMED, code: "234467004" }] }, recordedDate: "2026-05-01" }), { today: TODAY });
     expect(prov.normalised.workup.thrombophilia).toBeUndefined();
     expect(prov.unmapped.find((u) => u.resource === "Condition/t")?.reason).toMatch(/verification status "provisional": a diagnosis not confirmed is not read as one/);
+    // a result contained in its report is read with it (not "not tested")
+    const la = { resourceType: "Observation", id: "la", status: "final", code: { coding: [{ system: LOINC, code: "75514-0" }] }, effectiveDateTime: "2026-04-02", valueCodeableConcept: { coding: [{ system: SNOMED, code: "10828004" }] } };
+    const report = { resourceType: "DiagnosticReport", id: "panel", status: "final", subject: { reference: "Patient/rpl-a" }, code: { coding: [{ system: LOINC, code: "75882-1" }] }, effectiveDateTime: "2026-04-02", contained: [la], result: [{ reference: "#la" }] };
+    const contained = bundleToRecord(withResources(report), { today: TODAY });
+    expect(contained.normalised.workup.antiphospholipid.find((t) => t.date === "2026-04-02")?.lupusAnticoagulant).toBe("positive");
   });
   it("units as EHRs display them are read, and a result written as text is listed while the rest of the Bundle is read", () => {
     const disp = (value: number, unit: string) => ({ value, unit });

@@ -717,7 +717,17 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       karyo.female.push({ date: dateOf(d.effectiveDateTime, d.effectivePeriod?.start, d.issued), value: { result, ...(d.conclusion !== undefined ? { detail: d.conclusion } : {}) }, source: d as AnyResource });
       return;
     }
-    if ((d.result ?? []).length > 0) return skip(ctx, d, d.code, "report: its result Observations are read one by one");
+    if ((d.result ?? []).length > 0) {
+      // results contained in the report ("#la", as some laboratories send a panel) are read here, as results of the
+      // report's patient; the others are entries of the Bundle, read one by one
+      for (const res of d.result ?? []) {
+        if (res.reference?.startsWith("#") !== true) continue;
+        const o = resolve(res.reference, d as { contained?: unknown });
+        if (o?.resourceType === "Observation") readObservation(o as unknown as Observation, o);
+        else skip(ctx, d, d.code, `result ${res.reference} is not a contained Observation: not read`);
+      }
+      return skip(ctx, d, d.code, (d.result ?? []).some((x) => x.reference?.startsWith("#") === true) ? "report: its contained results are read with it, its other results one by one" : "report: its result Observations are read one by one");
+    }
     return skip(ctx, d, d.code, "report not read by Decidua");
   };
 
