@@ -392,6 +392,13 @@ describe("H86 what an EHR writes in ways the first reading missed", () => {
     const prov = bundleToRecord(withResources({ resourceType: "Condition", id: "t", subject: { reference: "Patient/rpl-a" }, verificationStatus: { coding: [{ code: "provisional" }] }, code: { coding: [{ system: SNOMED, code: "234467004" }] }, recordedDate: "2026-05-01" }), { today: TODAY });
     expect(prov.normalised.workup.thrombophilia).toBeUndefined();
     expect(prov.unmapped.find((u) => u.resource === "Condition/t")?.reason).toMatch(/verification status "provisional": a diagnosis not confirmed is not read as one/);
+    // the EHR's own loss count below the losses read: one may be entered twice
+    const profile = profileBundle("a");
+    const twice = structuredClone(profile);
+    const loss = twice.entry.find((e) => e.resource.id === "rpl-a-loss-2")!;
+    twice.entry.push({ resource: { ...structuredClone(loss.resource), id: "rpl-a-loss-2-again" } });
+    expect(bundleToRecord(twice, { today: TODAY }).warnings.join(" ")).toMatch(/the EHR counts 4 pregnancy losses but 5 are recorded: one may be entered twice/);
+    expect(bundleToRecord(profile, { today: TODAY }).warnings.join(" ")).not.toMatch(/entered twice/);
     // a result contained in its report is read with it (not "not tested")
     const la = { resourceType: "Observation", id: "la", status: "final", code: { coding: [{ system: LOINC, code: "75514-0" }] }, effectiveDateTime: "2026-04-02", valueCodeableConcept: { coding: [{ system: SNOMED, code: "10828004" }] } };
     const report = { resourceType: "DiagnosticReport", id: "panel", status: "final", subject: { reference: "Patient/rpl-a" }, code: { coding: [{ system: LOINC, code: "75882-1" }] }, effectiveDateTime: "2026-04-02", contained: [la], result: [{ reference: "#la" }] };

@@ -863,6 +863,11 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
   if (births.length > 0) record.liveBirths = births.sort((a, b) => (a.date ?? "").localeCompare(b.date ?? ""));
   if (counts.lossCount !== undefined && counts.lossCount > losses.length)
     ctx.warnings.push(`the EHR counts ${counts.lossCount} pregnancy losses but only ${losses.length} are recorded with a gestational age: the others are not in this assessment`);
+  // fewer losses in the EHR's own count than read: one may be entered twice (the verdicts count every one read)
+  // (clinical miscarriages only: an obstetric history's count may leave out biochemical losses)
+  const countedAsLosses = losses.filter((l) => l.kind === "clinical").length;
+  if (counts.lossCount !== undefined && counts.lossCount < countedAsLosses)
+    ctx.warnings.push(`the EHR counts ${counts.lossCount} pregnancy losses but ${countedAsLosses} are recorded: one may be entered twice; check the losses before relying on the count`);
   if (counts.liveBirthCount !== undefined && counts.liveBirthCount > births.length)
     ctx.warnings.push(`the EHR counts ${counts.liveBirthCount} live births but only ${births.length} are recorded with a gestational age`);
 
