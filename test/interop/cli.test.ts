@@ -30,6 +30,22 @@ describe("decidua assess with a FHIR Bundle", () => {
     expect(txt.out).toMatch(/Observation\/rpl-a-hb .*718-7/);
   });
 
+  it("assesses one of two Patients in a Bundle (hers and her partner's) named with --patient", async () => {
+    const b = profileBundle("a");
+    const partner = { resource: { resourceType: "Patient", id: "rpl-a-partner", gender: "male" } };
+    const two = join(tmp, "two-patients.json");
+    writeFileSync(two, JSON.stringify({ ...b, entry: [...b.entry, partner] }));
+    const refused = await run(["assess", two, "--json", "--today", "2026-12-01"]);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/holds 2 patients .*name the one to read \(decidua assess --patient ID\)/);
+    const chosen = await run(["assess", two, "--json", "--today", "2026-12-01", "--patient", "rpl-a"]);
+    expect(chosen.code).toBe(0);
+    expect((JSON.parse(chosen.out) as { fhirImport: { patient: { fhirId: string } } }).fhirImport.patient.fhirId).toBe("rpl-a");
+    // with a Decidua record it has nothing to choose
+    const record = await run(["assess", recordFile, "--today", "2026-12-01", "--patient", "rpl-a"]);
+    expect([record.code, /--patient/.test(record.err)]).toEqual([2, true]);
+  });
+
   it("writes the assessment as a FHIR Bundle with --fhir-out", async () => {
     const out = join(tmp, "assessment.json");
     const r = await run(["assess", bundleFile, "--today", "2026-12-01", "--fhir-out", out]);

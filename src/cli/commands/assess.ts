@@ -34,6 +34,7 @@ const AssessOptionsSchema = z.object({
   fhirCodes: FileOption,
   fhirOut: FileOption,
   followups: FileOption,
+  patient: z.string().min(1).max(200).optional(),
 });
 
 function readJson(file: string, what: string): unknown {
@@ -113,6 +114,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--clinic <file>", "clinic configuration (JSON) overriding the default cut-offs")
     .option("--schema", "print the patient record's JSON Schema and exit")
     .option("--fhir-codes <file>", "with a FHIR Bundle: the clinic's local codes (JSON code map, see docs/interop.md)")
+    .option("--patient <id>", "with a FHIR Bundle holding more than one Patient (her partner's too): the id of the one to assess")
     .option("--followups <file>", "follow-up results and outcomes (JSON array, as POST /api/patients/:id/followups takes them): anti-paternal antibody results update the LIT plan")
     .option("--fhir-out <file>", "also write the assessment as a FHIR R4 Bundle (GuidanceResponse, DetectedIssue, CarePlan, DocumentReference)")
     .action((file: string | undefined, rawOpts: unknown) => {
@@ -154,11 +156,12 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       // a single FHIR resource (a Patient read from the EHR) is mapped as bundleToRecord maps one
       const isBundle = typeof raw === "object" && raw !== null && typeof (raw as { resourceType?: unknown }).resourceType === "string";
       if (isBundle && opts.followups !== undefined) throw new InputError("a FHIR Bundle carries its own results: --followups goes with a Decidua record", { field: "--followups" });
+      if (!isBundle && opts.patient !== undefined) throw new InputError("--patient names a Patient of a FHIR Bundle; a Decidua record is one patient's", { field: "--patient" });
       const record = isBundle ? raw : recordWithFollowups(raw, followups);
       let imp: FhirImport | undefined;
       if (isBundle) {
         const codeMap = opts.fhirCodes !== undefined ? makeCodeMapFrom(opts.fhirCodes) : undefined;
-        imp = bundleToRecord(record, { today, file, ...(codeMap !== undefined ? { codeMap } : {}) });
+        imp = bundleToRecord(record, { today, file, ...(codeMap !== undefined ? { codeMap } : {}), ...(opts.patient !== undefined ? { patientId: opts.patient } : {}) });
       }
       const a = imp !== undefined ? assessRecord(imp.normalised, assessOpts) : assessPatient(record, assessOpts);
       if (opts.fhirOut !== undefined) {

@@ -283,7 +283,7 @@ function pickPatient(entries: Entry[], opts: FhirImportOptions): { patient: Pati
     chosen = patients.find((p) => p.resource.id === opts.patientId);
     if (chosen === undefined) throw new InputError(`the Bundle holds no Patient/${opts.patientId}`, { ...where, field: "Patient" });
   } else if (patients.length > 1) {
-    throw new InputError(`the Bundle holds ${patients.length} patients (${patients.map((p) => ref(p.resource)).join(", ")}): name the one to read`, { ...where, field: "Patient" });
+    throw new InputError(`the Bundle holds ${patients.length} patients (${patients.map((p) => ref(p.resource)).join(", ")}): name the one to read (decidua assess --patient ID)`, { ...where, field: "Patient" });
   }
   const e = chosen as Entry;
   const refs = new Set<string>();
