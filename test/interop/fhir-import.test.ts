@@ -399,6 +399,15 @@ describe("H86 what an EHR writes in ways the first reading missed", () => {
     twice.entry.push({ resource: { ...structuredClone(loss.resource), id: "rpl-a-loss-2-again" } });
     expect(bundleToRecord(twice, { today: TODAY }).warnings.join(" ")).toMatch(/the EHR counts 4 pregnancy losses but 5 are recorded: one may be entered twice/);
     expect(bundleToRecord(profile, { today: TODAY }).warnings.join(" ")).not.toMatch(/entered twice/);
+    // a panel carrying its results as components: each one Decidua reads is read
+    const panel = obs("panel", "urn:lab:codes", "APL-PANEL", { effectiveDateTime: "2026-04-02", component: [
+      { code: { coding: [{ system: LOINC, code: "3181-5" }] }, valueQuantity: q(55, "[GPL'U]/mL") },
+      { code: { coding: [{ system: LOINC, code: "3182-3" }] }, valueQuantity: q(4, "[MPL'U]/mL") },
+    ] });
+    const fromPanel = bundleToRecord(withResources(panel), { today: TODAY });
+    const read = fromPanel.normalised.workup.antiphospholipid.find((t) => t.date === "2026-04-02");
+    expect([read?.aclIgG?.value, read?.aclIgM?.value]).toEqual([55, 4]);
+    expect(fromPanel.unmapped.find((u) => u.resource === "Observation/panel")?.reason).toBe("panel: its components [0], [1] are read as results of their own");
     // a result contained in its report is read with it (not "not tested")
     const la = { resourceType: "Observation", id: "la", status: "final", code: { coding: [{ system: LOINC, code: "75514-0" }] }, effectiveDateTime: "2026-04-02", valueCodeableConcept: { coding: [{ system: SNOMED, code: "10828004" }] } };
     const report = { resourceType: "DiagnosticReport", id: "panel", status: "final", subject: { reference: "Patient/rpl-a" }, code: { coding: [{ system: LOINC, code: "75882-1" }] }, effectiveDateTime: "2026-04-02", contained: [la], result: [{ reference: "#la" }] };

@@ -488,6 +488,16 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     const target = lookup(ctx.codes.observations, o.code);
     if (target === undefined) {
       if ((o.hasMember ?? []).length > 0) return skip(ctx, o, o.code, "panel: its member Observations are read one by one");
+      // a panel that carries its results as components (aCL IgG and IgM in one Observation): each component Decidua
+      // reads is read as a result of its own, with the panel's status, date and patient
+      const parts = (o.component ?? []).map((c, i) => ({ c, i })).filter(({ c }) => lookup(ctx.codes.observations, c.code) !== undefined);
+      if (parts.length > 0) {
+        for (const { c, i } of parts) {
+          const part = { ...o, id: `${o.id ?? "(no id)"}.component[${i}]`, code: c.code, valueQuantity: c.valueQuantity, valueCodeableConcept: c.valueCodeableConcept, valueString: c.valueString, interpretation: c.interpretation, referenceRange: c.referenceRange, dataAbsentReason: c.dataAbsentReason, component: undefined, hasMember: undefined } as Observation;
+          readObservation(part, part as unknown as AnyResource);
+        }
+        return skip(ctx, o, o.code, `panel: its components ${parts.map(({ i }) => `[${i}]`).join(", ")} are read as results of their own`);
+      }
       return skip(ctx, o, o.code, "no Decidua field for this code (add the clinic's code to the code map if it is one Decidua reads)");
     }
     if (!isCurrent(o)) {
