@@ -389,6 +389,32 @@ write_cases("reml-bimodal", cases_for("reml-bimodal-or", "constructed",
   "odds ratio, 5 treatments, a three-arm study, zero cells; REML likelihood with a boundary and an interior maximum", bm,
   "binary", "OR", "T623"))
 
+# The restricted log-likelihood of that network as rma.mv computes it (tau2 fixed, method REML), on a grid through
+# both maxima: the engine's remlLogLik, which decides between a boundary and an interior maximum, must differ from it
+# by one constant only (test/stats/nma/reml-loglik.test.ts).
+reml_loglik_grid <- function(rows, measure, reference, grid) {
+  prep <- prep_arms(rows, measure)
+  st <- prep$studies
+  trts <- unique(unlist(lapply(st, `[[`, "arms")))
+  trts <- c(reference, setdiff(trts, reference))
+  n <- length(trts); p <- n - 1
+  r <- do.call(rbind, lapply(st, function(s) data.frame(study = s$study, trt = s$arms[-1], base = s$arms[1], yi = s$y, stringsAsFactors = FALSE)))
+  X <- matrix(0, nrow(r), p, dimnames = list(NULL, paste0("d", 2:n)))
+  for (i in seq_len(nrow(r))) {
+    it <- match(r$trt[i], trts); ib <- match(r$base[i], trts)
+    if (it > 1) X[i, it - 1] <- 1
+    if (ib > 1) X[i, ib - 1] <- -1
+  }
+  dat <- data.frame(r, X); dat$contr <- factor(dat$trt)
+  f <- as.formula(paste("~ 0 +", paste(colnames(X), collapse = " + ")))
+  V <- bldiag(lapply(st, `[[`, "V"))
+  ll <- sapply(grid, function(t) as.numeric(logLik(rma.mv(yi, V, mods = f, data = dat, random = ~ contr | study, rho = 0.5, tau2 = t, method = "REML"))))
+  list(dataset = "constructed", measure = measure, reference = reference, rows = rows, tau2 = grid, remlLogLik = ll)
+}
+dir.create(file.path(out_dir, "loglik"), showWarnings = FALSE)
+writeLines(toJSON(reml_loglik_grid(bm, "OR", "T623", c(0, 0.05, 0.25, 1, 2, 2.684, 4, 8)), auto_unbox = TRUE, digits = NA, pretty = TRUE),
+           file.path(out_dir, "loglik", "reml-bimodal.json"))
+
 # ---------------------------------------------------------------------------------------------------------------
 # Random networks (seeded): shapes no published example has -- 3 to 7 treatments, two- to four-arm studies, sparse
 # designs, zero cells, heterogeneity from none to large -- by the same preparation and analysis as above.
