@@ -4,6 +4,7 @@
  * guideline support. The rule of each therapy lives in its definition; the statuses in status.ts. Pure functions.
  */
 import { lowerFirst } from "../shared/sentence.js";
+import { medicationText } from "./medications.js";
 import type { TherapyId } from "../shared/therapy-ids.js";
 import type { ClinicConfig } from "./config.js";
 import type { CauseId, Diagnosis } from "./diagnosis.js";
@@ -337,7 +338,7 @@ export function medicationsCheck(ctx: RuleContext, why: string): SafetyCheck {
   const source = CITATIONS.decidua.label;
   if (!r.medicationsRecorded) return { id, label, status: "unknown", severity: "caution", detail: `not recorded: ${why}`, source };
   if (r.medications.length === 0) return { id, label, status: "ok", severity: "caution", detail: "none recorded", source };
-  return { id, label, status: "problem", severity: "caution", detail: `${r.medications.map((m) => `${m.name}${m.dose !== undefined ? ` ${m.dose}` : ""}`).join(", ")}: ${why}`, source };
+  return { id, label, status: "problem", severity: "caution", detail: `${r.medications.map((m) => medicationText(m)).join(", ")}: ${why}`, source };
 }
 
 /** IgA deficiency before IVIG: with anti-IgA antibodies (or not tested for them) anaphylaxis is a harm; without them an IgA-depleted product is a caution. */

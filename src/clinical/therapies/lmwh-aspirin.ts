@@ -2,7 +2,7 @@
 import { aplPositives } from "../diagnosis.js";
 import type { Protocol } from "../protocols.js";
 import { CITATIONS, GUIDELINE_POSITIONS, type GuidelinePosition } from "../sources.js";
-import { ORAL_ANTICOAGULANT } from "../medications.js";
+import { ASPIRIN_NAMES, LMWH_NAMES, medicationText, ORAL_ANTICOAGULANT } from "../medications.js";
 import { allergy, blockingSafety, causeFinding, egfrCheck, cited, ectopicPregnancyFinding, flag, guidelineSupport, lossFinding, positionText, RESEARCH_MEANING, safetyVerdict, verdict, type BaseParts, type RuleContext, type SafetyCheck, type VerdictCore, type VerdictFinding } from "../verdicts.js";
 import { therapyLabels, type TherapyDefinition } from "./definition.js";
 
@@ -212,12 +212,6 @@ function apsRule(ctx: RuleContext): VerdictCore {
   return verdict(def, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aplFinding], missing: [] });
 }
 
-
-/** Low-molecular-weight heparins (and unfractionated heparin) by the names a medication list writes. */
-const LMWH_NAMES = /enoxaparin|clexane|lovenox|inhixa|dalteparin|fragmin|tinzaparin|innohep|nadroparin|fraxiparin|bemiparin|heparin/i;
-/** Low-dose aspirin (acetylsalicylic acid) by the names a medication list writes. */
-const ASPIRIN_NAMES = /aspirin|acetylsalicylic|\basa\b|cardioaspirin|aspegic|nu-seals/i;
-
 /**
  * An oral anticoagulant already taken: heparin and aspirin on top of it raise the bleeding risk, and in pregnancy a
  * vitamin K antagonist is replaced by heparin (warfarin embryopathy): a caution for the specialist (a Decidua rule, to
@@ -267,7 +261,7 @@ export const lmwhAspirin: TherapyDefinition = {
     const lmwh = plan.steps.find((s) => s.id === "lmwh-start");
     if (lmwh === undefined) return;
     // a drug of the plan she already takes is continued, not started again (a second prescription of the same drug)
-    const taken = (re: RegExp) => r.medications.filter((m) => re.test(m.name)).map((m) => `${m.name}${m.dose !== undefined ? ` ${m.dose}` : ""}${m.since !== undefined ? ` since ${m.since}` : ""}`);
+    const taken = (re: RegExp) => r.medications.filter((m) => re.test(m.name)).map((m) => medicationText(m, true));
     for (const [id, re] of [["lmwh-start", LMWH_NAMES], ["lda-start", ASPIRIN_NAMES]] as const) {
       const step = plan.steps.find((s) => s.id === id);
       const already = taken(re);
