@@ -296,11 +296,13 @@ function pickPatient(entries: Entry[], opts: FhirImportOptions): { patient: Pati
   return { patient: e.resource as unknown as Patient, refs };
 }
 
+/** A reference without its version: `Patient/x/_history/3` is a reference to `Patient/x`. */
+const unversioned = (reference: string): string => reference.replace(/\/_history\/[^/]+$/, "");
+
 function refersTo(refs: Set<string>, reference: string | undefined): boolean {
   if (reference === undefined) return false;
   if (refs.has(reference)) return true;
-  // a versioned reference (Patient/x/_history/3) is to the same patient
-  const m = /(Patient\/[^/]+)(?:\/_history\/[^/]+)?$/.exec(reference);
+  const m = /(Patient\/[^/]+)$/.exec(unversioned(reference));
   return m?.[1] !== undefined && refs.has(m[1]);
 }
 
@@ -317,7 +319,6 @@ interface Dated<T> {
   source: AnyResource;
 }
 
-/** Keeps the latest result per key; the superseded ones are listed. */
 /**
  * Of two results of one test on one date, which the laboratory issued last: a corrected or amended result replaces
  * the final one it corrects, and then the later `issued` wins; the Bundle's order only when nothing else tells.
@@ -328,6 +329,7 @@ function issueOrder(a: AnyResource, b: AnyResource): number {
   return rank(a) - rank(b) || issued(a).localeCompare(issued(b));
 }
 
+/** Keeps the latest result per key; the superseded ones are listed. */
 function latest<T>(ctx: Ctx, items: Dated<T>[], what: string): Dated<T> | undefined {
   if (items.length === 0) return undefined;
   const sorted = [...items].sort((a, b) => (a.date ?? "").localeCompare(b.date ?? "") || issueOrder(a.source, b.source));
@@ -431,6 +433,9 @@ function readEctopic(ctx: Ctx, found: Dated<true> | undefined, preg: Dated<{ ges
  * Maps FHIR R4 content (one or more Bundles, or single resources) to a validated Decidua patient record.
  * Throws InputError for a non-R4 or invalid resource and for a unit that cannot be read.
  */
+/** The diagnoses that explain the losses (or rest on results Decidua reads itself): unconfirmed, they are not read (H86). */
+const EXPLAINING_DIAGNOSES: ReadonlySet<string> = new Set(["thrombophilia", "factor-v-leiden", "antiphospholipid-syndrome", "thyroid-disease", "recurrent-miscarriage"]);
+
 export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImport {
   const inputs = Array.isArray(input) ? input : [input];
   const entries = collect(inputs, opts.file);
@@ -449,7 +454,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       const contained = Array.isArray(from?.contained) ? (from.contained as AnyResource[]) : [];
       return contained.find((c) => c.id === reference.slice(1));
     }
-    const plain = reference.replace(/\/_history\/[^/]+$/, "");
+    const plain = unversioned(reference);
     return byId.get(reference) ?? byId.get(plain) ?? byId.get(plain.replace(/^.*\/([A-Za-z]+\/[^/]+)$/, "$1"));
   };
 
@@ -629,18 +634,19 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
       slot = { entry: { date }, sources: [] };
       apl.set(date, slot);
     }
+    if (slot.entry[target] === undefined) {
+      slot.entry[target] = value;
+      slot.sources.push(o as AnyResource);
+      return;
+    }
     const held = slot.sources.find((x) => lookup(ctx.codes.observations, (x as unknown as Observation).code) === target);
-    if (slot.entry[target] !== undefined && held !== undefined && issueOrder(o as AnyResource, held) > 0) {
+    const order = held === undefined ? 0 : issueOrder(o as AnyResource, held);
+    if (held !== undefined && order > 0) {
       // a correction (or a later issue) of the result held: it replaces it
       skip(ctx, held as unknown as Observation, (held as unknown as Observation).code, `${target} on ${date} superseded by ${ref(o)} (${o.status}${typeof o.issued === "string" ? `, issued ${o.issued}` : ""})`);
       slot.entry[target] = value;
       slot.sources[slot.sources.indexOf(held)] = o as AnyResource;
-    } else if (slot.entry[target] !== undefined)
-      skip(ctx, o, o.code, `a second ${target} result on ${date}: ${held !== undefined && issueOrder(o as AnyResource, held) < 0 ? `${ref(held)}, a correction or issued later, is used` : "the first one is used"}`);
-    else {
-      slot.entry[target] = value;
-      slot.sources.push(o as AnyResource);
-    }
+    } else skip(ctx, o, o.code, `a second ${target} result on ${date}: ${held !== undefined && order < 0 ? `${ref(held)}, a correction or issued later, is used` : "the first one is used"}`);
   };
 
   const readCondition = (c: Condition) => {
@@ -651,7 +657,7 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
     // a diagnosis not yet confirmed does not explain the losses (a provisional thrombophilia would rule the
     // immunotherapies out); as a safety item (IgA deficiency, diabetes, hypertension, tuberculosis) it is still read
     const unconfirmed = vs === "provisional" || vs === "differential" || vs === "unconfirmed";
-    if (unconfirmed && (target === "thrombophilia" || target === "factor-v-leiden" || target === "antiphospholipid-syndrome" || target === "thyroid-disease" || target === "recurrent-miscarriage"))
+    if (unconfirmed && EXPLAINING_DIAGNOSES.has(target))
       return skip(ctx, c, c.code, `verification status "${vs}": a diagnosis not confirmed is not read as one (confirm it, or enter the result it rests on)`);
     const cs = c.clinicalStatus?.coding?.[0]?.code;
     const active = cs === undefined || cs === "active" || cs === "recurrence" || cs === "relapse";
