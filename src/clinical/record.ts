@@ -551,10 +551,19 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 /** A schema issue in a reader's words: a field left out is "required", not "expected array, received undefined". */
-function issueMessage(i: z.core.$ZodIssue): string {
-  // zod reports no input unless asked to; its message says what was received
-  if (i.code === "invalid_type" && /received undefined$/.test(i.message)) return `required, and missing (${i.expected === "array" ? "a list; [] when there is none" : `expected ${i.expected}`})`;
+function issueMessage(i: z.core.$ZodIssue, input: unknown): string {
+  if (i.code === "invalid_type" && valueAt(input, i.path) === undefined) return `required, and missing (${i.expected === "array" ? "a list; [] when there is none" : `expected ${i.expected}`})`;
   return i.message;
+}
+
+/** The value at a schema issue's path in the input (undefined when a step of the path is not there). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v = input;
+  for (const k of path) {
+    if (typeof v !== "object" || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[k];
+  }
+  return v;
 }
 
 /**
@@ -569,9 +578,9 @@ export function parsePatientRecord(input: unknown, file?: string): PatientRecord
     const field = first === undefined ? "" : formatPath(first.path);
     const lines = issues.map((i) => {
       const p = formatPath(i.path);
-      return p === "" ? issueMessage(i) : `${p}: ${issueMessage(i)}`;
+      return p === "" ? issueMessage(i, input) : `${p}: ${issueMessage(i, input)}`;
     });
-    const reason = first !== undefined && issues.length === 1 ? issueMessage(first) : lines.join("; ");
+    const reason = first !== undefined && issues.length === 1 ? issueMessage(first, input) : lines.join("; ");
     const loc: { file?: string; field?: string } = {};
     if (file !== undefined) loc.file = file;
     if (field !== "") loc.field = field;
