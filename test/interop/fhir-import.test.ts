@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { assessPatient, assessRecord } from "../../src/clinical/assess.js";
 import { parsePatientRecord } from "../../src/clinical/record.js";
 import { THERAPY_IDS } from "../../src/shared/therapies.js";
-import { bundleToRecord } from "../../src/interop/fhir/import.js";
+import { bundleToRecord, ucumSpelling } from "../../src/interop/fhir/import.js";
 import { DECIDUA_LOCAL, LOINC, makeCodeMap, RXNORM, SNOMED } from "../../src/interop/fhir/codes.js";
 import { convertUcum } from "../../src/interop/fhir/ucum.js";
 import { obs, profileBundle, profileRecord, TODAY, withResources } from "./helpers.js";
@@ -432,5 +432,9 @@ describe("H86 what an EHR writes in ways the first reading missed", () => {
     // the IgM written as text is not read: not tested, never normal
     expect(panel?.aclIgM).toBeUndefined();
     expect(imp.unmapped.find((u) => u.resource === "Observation/m")?.reason).toBe('a result written as text ("<9.4"): not read; enter it as a number with its unit');
+    // each display spelling the reader knows, in its UCUM form
+    expect(["mL/min/1.73 m²", "ml/min/1,73m2", "lbs", "pounds", "weeks", "wks", "days", "GPL U/mL", "MPL-U/mL", "gpl units/ml"].map(ucumSpelling)).toEqual([
+      "mL/min/{1.73_m2}", "mL/min/{1.73_m2}", "[lb_av]", "[lb_av]", "wk", "wk", "d", "[GPL'U]/mL", "[MPL'U]/mL", "[GPL'U]/mL",
+    ]);
   });
 });
