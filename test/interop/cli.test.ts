@@ -56,18 +56,25 @@ describe("decidua assess with a FHIR Bundle", () => {
     expect(b.entry[0]!.resource.subject?.reference).toBe("Patient/rpl-a");
   });
 
-  it("exits 2 naming the resource and field for an unknown unit, and writes nothing", async () => {
+  it("lists a result in an unknown unit as not read and assesses the rest; exits 2 naming the field for an impossible value, and writes nothing", async () => {
     const b = profileBundle("a");
-    const tsh = b.entry.find((e) => e.resource.id === "rpl-a-tsh")!.resource as { valueQuantity: { code: string } };
+    const tsh = b.entry.find((e) => e.resource.id === "rpl-a-tsh")!.resource as { valueQuantity: { code: string; value: number } };
     tsh.valueQuantity.code = "microunits";
-    const f = join(tmp, "bad.json");
+    const f = join(tmp, "unit.json");
     writeFileSync(f, JSON.stringify(b));
-    const out = join(tmp, "never.json");
-    const r = await run(["assess", f, "--today", "2026-12-01", "--fhir-out", out]);
+    const listed = await run(["assess", f, "--today", "2026-12-01", "--json"]);
+    expect(listed.code).toBe(0);
+    const out = JSON.parse(listed.out) as { fhirImport: { unmapped: { resource: string; reason: string }[] } };
+    expect(out.fhirImport.unmapped.find((u) => u.resource === "Observation/rpl-a-tsh")?.reason).toMatch(/unknown unit.*not read/);
+    tsh.valueQuantity.code = "m[IU]/L";
+    tsh.valueQuantity.value = 9000;
+    const bad = join(tmp, "bad.json");
+    writeFileSync(bad, JSON.stringify(b));
+    const never = join(tmp, "never.json");
+    const r = await run(["assess", bad, "--today", "2026-12-01", "--fhir-out", never]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain('field "Observation/rpl-a-tsh.valueQuantity.code"');
-    expect(r.err).toMatch(/unknown unit/);
-    expect(existsSync(out)).toBe(false);
+    expect(r.err).toContain('field "Observation/rpl-a-tsh → workup.thyroid.tsh.value"');
+    expect(existsSync(never)).toBe(false);
   });
 
   it("reads a clinic's local codes with --fhir-codes and rejects a bad code map", async () => {

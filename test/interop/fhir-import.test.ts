@@ -5,7 +5,7 @@ import { THERAPY_IDS } from "../../src/shared/therapies.js";
 import { bundleToRecord, ucumSpelling } from "../../src/interop/fhir/import.js";
 import { DECIDUA_LOCAL, LOINC, makeCodeMap, RXNORM, SNOMED } from "../../src/interop/fhir/codes.js";
 import { convertUcum } from "../../src/interop/fhir/ucum.js";
-import { obs, profileBundle, profileRecord, TODAY, withResources } from "./helpers.js";
+import { obs, profileBundle, profileRecord, TODAY, withResources, type Json } from "./helpers.js";
 import { inputError } from "../support/input-error.js";
 
 const UCUM = "http://unitsofmeasure.org";
@@ -342,14 +342,41 @@ describe("FHIR R4 Bundle → patient record", () => {
       expect(e2.location.field).toBe("entry[1] (Observation/o2).valueQuantity.value");
     });
 
-    it("rejects an unknown or inconvertible unit", () => {
-      const e = inputError(() => bundleToRecord(withResources(obs("o3", LOINC, "3016-3", { valueQuantity: q(1.6, "mIU per litre") })), { today: TODAY }));
-      expect(e.location.field).toBe("Observation/o3.valueQuantity.code");
-      expect(e.reason).toMatch(/unknown unit/);
-      const e2 = inputError(() => bundleToRecord(withResources(obs("o4", LOINC, "3016-3", { valueQuantity: q(1.6, "mg") })), { today: TODAY }));
-      expect(e2.reason).toMatch(/cannot be converted/);
-      const e3 = inputError(() => bundleToRecord(withResources(obs("o5", LOINC, "3016-3", { valueQuantity: { value: 1.6 } })), { today: TODAY }));
-      expect(e3.reason).toMatch(/no unit/);
+    it("lists a result whose unit cannot be read as not read, reads the rest of the Bundle, and refuses only a record that is impossible (H87)", () => {
+      const notRead = (o: Json) => {
+        const imp = bundleToRecord(withResources(o), { today: TODAY });
+        // the TSH counts as not done, never as normal: the thyroid work-up is missing
+        expect(imp.normalised.workup.thyroid).toBeUndefined();
+        return imp.unmapped.find((u) => u.resource === `Observation/${String(o.id)}`)?.reason ?? "";
+      };
+      expect(notRead(obs("o3", LOINC, "3016-3", { valueQuantity: q(1.6, "mIU per litre") }))).toMatch(/^valueQuantity\.code: unknown unit: .*not read \(the test counts as not done\); enter it in m\[IU\]\/L/);
+      expect(notRead(obs("o4", LOINC, "3016-3", { valueQuantity: q(1.6, "mg") }))).toMatch(/^valueQuantity\.code: wrong unit: "mg" cannot be converted/);
+      expect(notRead(obs("o5", LOINC, "3016-3", { valueQuantity: { value: 1.6 } }))).toMatch(/^valueQuantity\.code: the quantity has no unit/);
+      expect(notRead(obs("o6", LOINC, "3016-3", { valueQuantity: { value: 1.6, unit: "mU/L", system: "http://example.org/units", code: "mu" } }))).toMatch(/^valueQuantity\.system: unknown unit system/);
+      // an anticardiolipin result in plain U/mL is not in GPL units: not read, and the panel's other results are
+      const plain = bundleToRecord(
+        withResources(
+          obs("aplain", LOINC, "3181-5", { effectiveDateTime: "2026-04-02", valueQuantity: { value: 85, unit: "U/mL" } }),
+          obs("lan", LOINC, "75514-0", { effectiveDateTime: "2026-04-02", valueCodeableConcept: { coding: [{ system: SNOMED, code: "260385009" }] } }),
+        ),
+        { today: TODAY },
+      );
+      const panel = plain.normalised.workup.antiphospholipid.find((t) => t.date === "2026-04-02");
+      expect(panel?.aclIgG).toBeUndefined();
+      expect(panel?.lupusAnticoagulant).toBe("negative");
+      expect(plain.unmapped.find((u) => u.resource === "Observation/aplain")?.reason).toMatch(/wrong unit: "U\/mL" cannot be converted to "\[GPL'U\]\/mL".*not read/);
+      // a reference limit in a unit that cannot be read: the value is read, the limit is listed as not read
+      const limit = bundleToRecord(
+        withResources(obs("alim", LOINC, "3181-5", { effectiveDateTime: "2026-04-02", valueQuantity: q(30, "[GPL'U]/mL"), referenceRange: [{ high: { value: 20, unit: "U/mL" } }] })),
+        { today: TODAY },
+      );
+      const withLimit = limit.normalised.workup.antiphospholipid.find((t) => t.date === "2026-04-02");
+      expect(withLimit?.aclIgG?.value).toBe(30);
+      expect(withLimit?.aclIgG?.percentile99).toBeUndefined();
+      expect(limit.unmapped.find((u) => u.resource === "Observation/alim")?.reason).toMatch(/^referenceRange\[0\]\.high\.code: wrong unit.*reference limit is not read/);
+      // an impossible value still refuses the whole import, naming the resource and the field
+      const e = inputError(() => bundleToRecord(withResources(obs("o7", LOINC, "3016-3", { valueQuantity: q(9000, "m[IU]/L") })), { today: TODAY }));
+      expect(e.location.field).toBe("Observation/o7 → workup.thyroid.tsh.value");
     });
 
     it("names the resource when the mapped record fails the record's validation", () => {

@@ -53,10 +53,11 @@ for (const engine of ["sqlite", "postgres"] as const) {
 
     it("a bad Bundle is a 400 naming the resource and field, and writes nothing", async () => {
       const b = profileBundle("a");
-      (b.entry.find((e) => e.resource.id === "rpl-a-tsh")!.resource as { valueQuantity: { code: string } }).valueQuantity.code = "zz";
+      // an impossible TSH (the record's range ends at 500 mIU/L) refuses the whole import
+      (b.entry.find((e) => e.resource.id === "rpl-a-tsh")!.resource as { valueQuantity: { value: number } }).valueQuantity.value = 9000;
       const r = await doc.req("POST", `/api/patients/${patient.id}/fhir-import`, { bundle: b, version: patient.version });
       expect(r.status).toBe(400);
-      expect(errorOf(r).field).toBe("Observation/rpl-a-tsh.valueQuantity.code");
+      expect(errorOf(r).field).toBe("Observation/rpl-a-tsh → workup.thyroid.tsh.value");
       const stu3 = await doc.req("POST", `/api/patients/${patient.id}/fhir-import`, { bundle: { resourceType: "Bundle", type: "collection", entry: [{ resource: { resourceType: "ProcedureRequest" } }] }, version: patient.version });
       expect(stu3.status).toBe(400);
       expect(errorOf(stu3).message).toMatch(/not FHIR R4/);

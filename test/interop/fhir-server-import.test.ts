@@ -187,15 +187,16 @@ for (const engine of ["sqlite", "postgres"] as const) {
     });
 
     it("a record the mapper refuses is a 400 naming the resource, and nothing is written", async () => {
-      const tsh = (await ehr.repo.readResource("Observation", "rpl-a-tsh")) as unknown as { valueQuantity: { code: string } };
-      const original = tsh.valueQuantity.code;
-      await ehr.repo.updateResource({ ...(tsh as object), valueQuantity: { ...tsh.valueQuantity, code: "zz" } } as never);
+      // an impossible TSH (the record's range ends at 500 mIU/L)
+      const tsh = (await ehr.repo.readResource("Observation", "rpl-a-tsh")) as unknown as { valueQuantity: { value: number } };
+      const original = tsh.valueQuantity.value;
+      await ehr.repo.updateResource({ ...(tsh as object), valueQuantity: { ...tsh.valueQuantity, value: 9000 } } as never);
       try {
         const r = await doc.req("POST", `/api/patients/${patient.id}/fhir-server-import/preview`, { serverId: servers.search, ehrPatientId: "rpl-a" });
         expect(r.status).toBe(400);
-        expect(errorOf(r).field).toBe("Observation/rpl-a-tsh.valueQuantity.code");
+        expect(errorOf(r).field).toBe("Observation/rpl-a-tsh → workup.thyroid.tsh.value");
       } finally {
-        await ehr.repo.updateResource({ ...(tsh as object), valueQuantity: { ...tsh.valueQuantity, code: original } } as never);
+        await ehr.repo.updateResource({ ...(tsh as object), valueQuantity: { ...tsh.valueQuantity, value: original } } as never);
       }
       const p = await doc.req("GET", `/api/patients/${patient.id}`);
       expect((p.body as { patient: { version: number } }).patient.version).toBe(patient.version);

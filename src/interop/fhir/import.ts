@@ -220,21 +220,34 @@ export function ucumSpelling(unit: string): string {
   return u;
 }
 
-/** Converts a FHIR Quantity to the record's unit for `target`. */
-function quantity(ctx: Ctx, r: AnyResource, field: string, q: Quantity | undefined, target: QuantityTarget): { value: number; unit: string } {
-  if (q === undefined) return fail(ctx, r, field, "a numeric result (valueQuantity) is required");
-  if (q.value === undefined) return fail(ctx, r, `${field}.value`, "the quantity has no value");
+/** A Quantity read in the record's unit, or why it cannot be: `field` is where in the resource, `why` the reason. */
+type QuantityRead = { ok: true; value: number; unit: string } | { ok: false; field: string; why: string };
+
+/**
+ * Reads a FHIR Quantity in the record's unit for `target`: converted through UCUM, or the reason it cannot be (no
+ * value, no unit, a unit system that is not UCUM, a unit UCUM does not know, or one not convertible to the target).
+ */
+function readQuantity(ctx: Ctx, r: AnyResource, field: string, q: Quantity | undefined, target: QuantityTarget): QuantityRead {
+  if (q === undefined) return { ok: false, field, why: "a numeric result (valueQuantity) is required" };
+  if (q.value === undefined) return { ok: false, field: `${field}.value`, why: "the quantity has no value" };
   const unit = q.system === undefined || q.system === UCUM ? (q.code ?? q.unit) : q.unit;
-  if (unit === undefined || unit === "") return fail(ctx, r, `${field}.code`, `the quantity has no unit (expected ${target.ucum} or a UCUM unit convertible to it)`);
+  if (unit === undefined || unit === "") return { ok: false, field: `${field}.code`, why: `the quantity has no unit (expected ${target.ucum} or a UCUM unit convertible to it)` };
   if (q.system !== undefined && q.system !== UCUM && q.code !== undefined)
-    return fail(ctx, r, `${field}.system`, `unknown unit system ${q.system}: units must be UCUM (${UCUM})`);
+    return { ok: false, field: `${field}.system`, why: `unknown unit system ${q.system}: units must be UCUM (${UCUM})` };
   if (q.comparator !== undefined) skip(ctx, r, undefined, `${field} is "${q.comparator}${q.value} ${unit}": read as ${q.value}`);
-  if (unit === target.ucum || (target.sameAs ?? []).includes(unit)) return { value: q.value, unit: target.recordUnit };
+  if (unit === target.ucum || (target.sameAs ?? []).includes(unit)) return { ok: true, value: q.value, unit: target.recordUnit };
   const spelled = ucumSpelling(unit);
-  if (spelled === target.ucum || (target.sameAs ?? []).includes(spelled)) return { value: q.value, unit: target.recordUnit };
+  if (spelled === target.ucum || (target.sameAs ?? []).includes(spelled)) return { ok: true, value: q.value, unit: target.recordUnit };
   const c = convertUcum(q.value, spelled, target.ucum, target.molecularWeight);
-  if (!c.ok) return fail(ctx, r, `${field}.code`, c.kind === "unknown-unit" ? `unknown unit: ${c.message}` : `wrong unit: ${c.message}`);
-  return { value: Math.round(c.value * 1e6) / 1e6, unit: target.recordUnit };
+  if (!c.ok) return { ok: false, field: `${field}.code`, why: c.kind === "unknown-unit" ? `unknown unit: ${c.message}` : `wrong unit: ${c.message}` };
+  return { ok: true, value: Math.round(c.value * 1e6) / 1e6, unit: target.recordUnit };
+}
+
+/** Converts a FHIR Quantity to the record's unit for `target`; a Quantity that cannot be read refuses the import. */
+function quantity(ctx: Ctx, r: AnyResource, field: string, q: Quantity | undefined, target: QuantityTarget): { value: number; unit: string } {
+  const read = readQuantity(ctx, r, field, q, target);
+  if (!read.ok) return fail(ctx, r, read.field, read.why);
+  return { value: read.value, unit: read.unit };
 }
 
 type Presence = "positive" | "negative";
@@ -522,17 +535,25 @@ export function bundleToRecord(input: unknown, opts: FhirImportOptions): FhirImp
         // listed (the test reads as not done, never as normal), and the rest of the Bundle is read
         if (o.valueQuantity === undefined)
           return skip(ctx, o, o.code, `${o.valueString !== undefined ? `a result written as text ("${o.valueString}")` : "a result without a number (valueQuantity)"}: not read; enter it as a number with its unit`);
-        const q = quantity(ctx, r, "valueQuantity", o.valueQuantity, spec);
+        // a result whose unit cannot be read (unknown to UCUM, or not convertible to the record's unit: an
+        // anticardiolipin result in plain "U/mL" is not in GPL units) is listed as not read, like a text result: the
+        // test reads as not done, never as normal, and the rest of the Bundle is read (H87)
+        const q = readQuantity(ctx, r, "valueQuantity", o.valueQuantity, spec);
+        if (!q.ok) return skip(ctx, o, o.code, `${q.field}: ${q.why}; not read (the test counts as not done); enter it in ${spec.ucum} or a unit convertible to it`);
         const extra: Record<string, unknown> = {};
         const high = o.referenceRange?.[0]?.high;
-        if (high !== undefined && (target === "aclIgG" || target === "aclIgM" || target === "b2gpiIgG" || target === "b2gpiIgM"))
-          extra.percentile99 = quantity(ctx, r, "referenceRange[0].high", { ...high, ...(high.code === undefined && high.unit === undefined ? { code: o.valueQuantity?.code, unit: o.valueQuantity?.unit, system: o.valueQuantity?.system } : {}) }, spec).value;
-        if (high !== undefined && target === "tpoAb")
-          extra.upperLimit = quantity(ctx, r, "referenceRange[0].high", { ...high, ...(high.code === undefined && high.unit === undefined ? { code: o.valueQuantity?.code, unit: o.valueQuantity?.unit, system: o.valueQuantity?.system } : {}) }, spec).value;
+        const limitKey = target === "aclIgG" || target === "aclIgM" || target === "b2gpiIgG" || target === "b2gpiIgM" ? "percentile99" : target === "tpoAb" ? "upperLimit" : undefined;
+        if (high !== undefined && limitKey !== undefined) {
+          // the reference range's high end, in the result's own unit when it gives none
+          const sameUnit = high.code === undefined && high.unit === undefined ? { code: o.valueQuantity?.code, unit: o.valueQuantity?.unit, system: o.valueQuantity?.system } : {};
+          const limit = readQuantity(ctx, r, "referenceRange[0].high", { ...high, ...sameUnit }, spec);
+          if (limit.ok) extra[limitKey] = limit.value;
+          else skip(ctx, o, o.code, `${limit.field}: ${limit.why}; the laboratory's reference limit is not read (the result is judged without it)`);
+        }
         const flag = labFlag(o);
         if (flag !== undefined && ["ifnGamma", "tnfAlpha", "il4", "il10", "tgfBeta", "il33", "sst2"].includes(target)) extra.labFlag = flag;
         if (["aclIgG", "aclIgM", "b2gpiIgG", "b2gpiIgM"].includes(target)) return addApl(o, date, target, { value: q.value, unit: q.unit, ...extra });
-        (quant[target] ??= []).push({ date, value: { ...q, extra }, source: r });
+        (quant[target] ??= []).push({ date, value: { value: q.value, unit: q.unit, extra }, source: r });
         return;
       }
       case "ratio": {
