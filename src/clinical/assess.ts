@@ -10,10 +10,11 @@ import { noEvidenceLookup, type EvidenceLookup, type PatientSubgroup, type Verdi
 import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { ageOn } from "./dates.js";
-import { medicationWarnings } from "./medications.js";
+import { medicationWarnings, therapyAlreadyTaken } from "./medications.js";
 import { checkRecordOn, overlappingPregnancies, pregnancyDatingConflict, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
 import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
+import { alreadyTakenCheck } from "./verdicts.js";
 import { clinicianSummary, patientSummary } from "./voices.js";
 import { evidenceVersionLabel, type EvidenceVersionRef } from "../evidence/versions.js";
 
@@ -97,6 +98,10 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
   const therapies = {} as Record<TherapyId, TherapyAssessment>;
   for (const t of THERAPY_IDS) {
     const core = THERAPIES[t].verdict(ctx);
+    // the therapy already on her medication list (tacrolimus after a transplant, hydroxychloroquine for lupus): said
+    // on its line whatever the verdict, so no verdict reads as "stop what you take"
+    const taken = alreadyTakenCheck(therapyAlreadyTaken(t, r.medications));
+    if (taken !== null) core.safetyChecks.push(taken);
     cores[t] = core;
     const ev = lookup(t, subgroups);
     // The verdict object itself becomes the therapy's assessment: evidence and plan are added, nothing is copied.

@@ -305,29 +305,58 @@ export function screen(id: string, label: string, v: string | undefined, severit
 
 /**
  * Tuberculosis before an immunosuppressant. TNF-α inhibitors: active TB, untreated latent TB, or a positive screen
- * not recorded as latent or active are contraindications; treated latent TB is a caution. Steroids: a caution.
+ * not recorded as latent or active are contraindications; treated latent TB is a caution. Steroids and tacrolimus
+ * (immunosuppressants that also reactivate tuberculosis): active TB is a contraindication, the rest cautions.
  */
-export function tbCheck(ctx: RuleContext, therapy: "tnf-inhibitor" | "prednisolone"): SafetyCheck {
+export function tbCheck(ctx: RuleContext, therapy: "tnf-inhibitor" | "prednisolone" | "tacrolimus"): SafetyCheck {
   const tb = ctx.r.safety.tb;
   const tnf = therapy === "tnf-inhibitor";
+  const drug = therapy === "prednisolone" ? "steroids" : "tacrolimus";
   const id = "tb";
   const label = tnf ? "Tuberculosis screen" : "Tuberculosis status";
   const source = CITATIONS.decidua.label;
   if (tb === undefined || tb === "not-tested") return { id, label, status: "unknown", severity: tnf ? "contraindication" : "caution", detail: "not tested: screen (IGRA or TST) before starting", source, test: "Tuberculosis screen (IGRA or TST)" };
   if (tb === "negative") return { id, label, status: "ok", severity: tnf ? "contraindication" : "caution", detail: "negative", source };
   if (tb === "latent-treated")
-    return { id, label, status: "problem", severity: "caution", detail: tnf ? "latent TB, treated: monitor for reactivation during treatment" : "latent TB, treated: steroids can reactivate it; monitor", source };
+    return { id, label, status: "problem", severity: "caution", detail: tnf ? "latent TB, treated: monitor for reactivation during treatment" : `latent TB, treated: ${drug} can reactivate it; monitor`, source };
   const what = tb === "active" ? "active tuberculosis" : tb === "latent-untreated" ? "latent TB (IGRA/TST positive), not treated" : "TB screen positive, latent or active not recorded";
   if (!tnf)
     return tb === "active"
-      ? { id, label, status: "problem", severity: "contraindication", detail: "active tuberculosis: systemic steroids worsen it; treat TB first", source }
-      : { id, label, status: "problem", severity: "caution", detail: `${what}: steroids can reactivate it; monitor`, source };
+      ? { id, label, status: "problem", severity: "contraindication", detail: `active tuberculosis: ${therapy === "prednisolone" ? "systemic steroids worsen it" : "an immunosuppressant worsens it"}; treat TB first`, source }
+      : { id, label, status: "problem", severity: "caution", detail: `${what}: ${drug} can reactivate it; monitor`, source };
   return { id, label, status: "problem", severity: "contraindication", detail: `${what}: TNF inhibitors reactivate tuberculosis${tb === "latent-untreated" ? " (treat latent TB first)" : tb === "positive" ? " (record whether latent or active)" : ""}`, source };
+}
+
+/**
+ * Hepatitis B before weeks of immunosuppression (a glucocorticoid course, tacrolimus): a positive HBsAg is a caution
+ * naming the reactivation risk and the hepatology review with antiviral prophylaxis before the start; not tested is
+ * unknown, naming the screen (a Decidua rule from the known reactivation risk of immunosuppression; confirm with
+ * local protocol). The TNF-α inhibitors keep their own contraindication (tnf-inhibitor.ts).
+ */
+export function hepatitisBReactivationCheck(ctx: RuleContext, drug: string): SafetyCheck {
+  return screen("hepatitis-b", "Hepatitis B screen (HBsAg)", ctx.r.safety.hepatitisB, "caution", `hepatitis B: ${drug} can reactivate it; hepatology review and antiviral prophylaxis before starting`);
 }
 
 /** A current systemic infection before an immunosuppressant or immunostimulant: a harm. */
 export function infectionCheck(ctx: RuleContext): SafetyCheck {
   return flag("active-infection", "Active infection", ctx.r.safety.activeInfection, "contraindication", "current systemic infection: treat it before starting");
+}
+
+/**
+ * The therapy (or one of its class) already on her medication list: a caution said on the therapy's line whatever its
+ * verdict. The verdict is about a course for the losses; it is never a reason to stop what she takes (its prescriber
+ * decides), and a course would not be a second prescription. Null when none is recorded.
+ */
+export function alreadyTakenCheck(taken: readonly { name: string; dose?: string | undefined; since?: string | undefined }[]): SafetyCheck | null {
+  if (taken.length === 0) return null;
+  return {
+    id: "already-taken",
+    label: "Already taken",
+    status: "problem",
+    severity: "caution",
+    detail: `${taken.map((m) => medicationText(m, true)).join(", ")} on the medication list: this verdict is about a course for the losses, not about what she takes now; it is no reason to stop it (its prescriber decides), and a course would not be a second prescription`,
+    source: CITATIONS.decidua.label,
+  };
 }
 
 /** Current medications, for interactions: a caution listing them (unknown when the record does not say). */

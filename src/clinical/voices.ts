@@ -24,7 +24,7 @@ function names(ts: readonly TherapyId[]): string {
 }
 
 /** Cautions said on a therapy's line whatever its verdict (they stand for a decision of their own). */
-const ALWAYS_SAID: ReadonlySet<string> = new Set(["thrombosis", "oral-anticoagulant"]);
+const ALWAYS_SAID: ReadonlySet<string> = new Set(["thrombosis", "oral-anticoagulant", "already-taken"]);
 
 /**
  * The patient's summary. Every sentence about a therapy is chosen by its verdict's reasonKind, so the text states
@@ -103,10 +103,17 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
   if (during.length > 0) out.push(`${cap(names(during))}: used during a pregnancy (for example when there is bleeding after a previous loss), not before one.`);
   const normal = by("not-indicated", "marker-normal");
   if (normal.length > 0) out.push(`${cap(names(normal))}: the test result${normal.length === 1 ? " it relies" : "s they rely"} on ${normal.length === 1 ? "is" : "are"} in the usual range, so nothing in your results points to ${normal.length === 1 ? "it" : "them"}.`);
+  const taking = (t: TherapyId) => verdicts[t].safetyChecks.some((c) => c.id === "already-taken");
   for (const t of by("contraindicated")) {
-    const harm = verdicts[t].safetyChecks.filter((c) => c.status === "problem" && c.severity === "contraindication").map((c) => c.label.toLowerCase());
-    out.push(`${cap(PLAIN_NAMES[t])} could harm you because of ${harm.join(", ")}; it should not be used.`);
+    const harm = verdicts[t].safetyChecks.filter((c) => c.status === "problem" && c.severity === "contraindication").map((c) => lowerFirst(c.label));
+    out.push(`${cap(PLAIN_NAMES[t])} could harm you because of ${harm.join(", ")}; ${taking(t) ? "it should not be started as a treatment for the losses" : "it should not be used"}.`);
   }
+  // a medicine she already takes (for the losses or for another reason) is never to be stopped because of this summary
+  const taken = THERAPY_IDS.filter(taking);
+  if (taken.length > 0)
+    out.push(
+      `Your medication list shows that you already take ${names(taken)}. Keep taking ${taken.length === 1 ? "it" : "them"} as prescribed: what this summary says is about a course of treatment for the losses, and any change is for the doctor who prescribes ${taken.length === 1 ? "it" : "them"} to decide with you.`,
+    );
   out.push(
     "Many people with recurrent losses go on to have a baby, with or without treatment. A good next question for your clinic is: which specific finding in my case supports this treatment? This summary lists the finding behind every answer.",
   );

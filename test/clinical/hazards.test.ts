@@ -842,6 +842,52 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     // not pregnant, no methotrexate: no such warning
     expect(assess({ ...noAps, medications: [{ name: "Warfarin" }] }).warnings.join(" ")).not.toMatch(/replaced by heparin now|methotrexate/);
   });
+  it("H88 mycophenolate and leflunomide are warned of whatever the verdicts, before a conception and in a pregnancy", () => {
+    const rec = vignette("v01-th1th2-three-losses");
+    const mmf = assess({ ...rec, medications: [{ name: "Mycophenolate mofetil", dose: "1 g twice daily" }] });
+    expect(mmf.warnings.join(" ")).toMatch(/Mycophenolate mofetil 1 g twice daily recorded: mycophenolate causes first-trimester losses and malformations .* at least 6 weeks before she tries to conceive/);
+    const pregnant = assess({ ...rec, medications: [{ name: "CellCept" }], currentPregnancy: { lastMenstrualPeriod: "2025-01-10", location: "intrauterine" } });
+    expect(pregnant.warnings.join(" ")).toMatch(/CellCept recorded: .*in this pregnancy its prescriber is told now, to replace it/);
+    expect(assess({ ...rec, medications: [{ name: "Arava", dose: "20 mg daily" }] }).warnings.join(" ")).toMatch(/Arava 20 mg daily recorded: leflunomide is teratogenic .*wash-out/);
+    expect(assess({ ...rec, medications: [{ name: "Levothyroxine" }] }).warnings).toEqual([]);
+  });
+  it("H89 a therapy she already takes is named on its line, and no verdict tells her to stop it", () => {
+    // a kidney transplant on tacrolimus, with an eGFR that makes a course of tacrolimus for the losses harmful
+    const rec = vignette("v24-low-egfr-th1th2") as { medications?: unknown };
+    const onIt = assess({ ...rec, medications: [{ name: "Tacrolimus", dose: "3 mg twice daily", since: "2018-01-01" }] });
+    const v = onIt.therapies.tacrolimus;
+    expect(v.status).toBe("contraindicated");
+    expect(v.safetyChecks.find((c) => c.id === "already-taken")?.detail).toMatch(/^Tacrolimus 3 mg twice daily since 2018-01-01 on the medication list: .*no reason to stop it \(its prescriber decides\)/);
+    expect(onIt.clinicianSummary.find((l) => l.startsWith("Tacrolimus"))).toMatch(/Caution: already taken: Tacrolimus 3 mg/);
+    const text = onIt.patientSummary.join(" ");
+    expect(text).not.toMatch(/Tacrolimus[^.]*it should not be used/i);
+    expect(text).toMatch(/it should not be started as a treatment for the losses/);
+    expect(text).toMatch(/you already take tacrolimus .*Keep taking it as prescribed/);
+    // hydroxychloroquine for lupus, a glucocorticoid and a TNF-α inhibitor are each named on their own line
+    const others = assess({ ...rec, medications: [{ name: "Plaquenil", dose: "200 mg twice daily" }, { name: "Prednisolone", dose: "5 mg daily" }, { name: "Humira" }] });
+    expect((["hydroxychloroquine", "prednisolone", "tnf-inhibitor"] as const).map((t) => others.therapies[t].safetyChecks.some((c) => c.id === "already-taken"))).toEqual([true, true, true]);
+    expect(others.therapies.lit.safetyChecks.some((c) => c.id === "already-taken")).toBe(false);
+    // without it on the list, the contraindicated line keeps its plain wording
+    expect(assess(rec).patientSummary.join(" ")).toMatch(/Tacrolimus[^.]*kidney function \(eGFR\); it should not be used/);
+  });
+  it("H90 active tuberculosis contraindicates tacrolimus; hepatitis B is named before steroids and tacrolimus; a peanut allergy before progesterone", () => {
+    const rec = vignette("v01-th1th2-three-losses") as { safety: Record<string, unknown> };
+    expect(assess(rec).therapies.tacrolimus.status).toBe("protocol-eligible");
+    const tb = assess({ ...rec, safety: { ...rec.safety, tb: "active" } }).therapies.tacrolimus;
+    expect(tb.status).toBe("contraindicated");
+    expect(tb.safetyChecks.find((c) => c.id === "tb")?.detail).toMatch(/active tuberculosis: an immunosuppressant worsens it; treat TB first/);
+    const hbv = assess({ ...rec, safety: { ...rec.safety, hepatitisB: "positive" } });
+    for (const t of ["tacrolimus", "prednisolone"] as const) {
+      const c = hbv.therapies[t].safetyChecks.find((x) => x.id === "hepatitis-b");
+      expect([c?.status, c?.severity], t).toEqual(["problem", "caution"]);
+      expect(c?.detail, t).toMatch(/can reactivate it; hepatology review and antiviral prophylaxis before starting/);
+    }
+    expect(hbv.clinicianSummary.find((l) => l.startsWith("Tacrolimus"))).toMatch(/Caution: hepatitis B screen \(HBsAg\): hepatitis B: tacrolimus can reactivate it/);
+    const bleeding = vignette("v16-pregnant-bleeding") as { safety: Record<string, unknown> };
+    const peanut = assess({ ...bleeding, safety: { ...bleeding.safety, allergies: ["peanut"] } }).therapies.progesterone;
+    expect(peanut.safetyChecks.find((c) => c.id === "allergy-peanut")?.status).toBe("problem");
+    expect(peanut.status).toBe("recommended");
+  });
   it("H85 intralipid names impaired liver or kidney function, which slows the clearance of its fat", () => {
     const rec = vignette("v05-peripheral-nk-raised") as { safety: Record<string, unknown> };
     const base = assess(rec).therapies.intralipid;

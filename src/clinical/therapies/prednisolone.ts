@@ -1,6 +1,6 @@
 /** Prednisolone for raised uterine NK cells (Quenby 2005, Tang 2013). */
 import { CITATIONS } from "../sources.js";
-import { flag, infectionCheck, tbCheck } from "../verdicts.js";
+import { flag, hepatitisBReactivationCheck, infectionCheck, tbCheck } from "../verdicts.js";
 import { immunotherapy, type ProtocolBody } from "./definition.js";
 
 const PROTOCOL: ProtocolBody = {
@@ -24,6 +24,7 @@ export const prednisolone = immunotherapy("prednisolone", {
     flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "steroids worsen glucose control; gestational diabetes risk"),
     flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "steroids raise blood pressure"),
     tbCheck(c, "prednisolone"),
+    hepatitisBReactivationCheck(c, "weeks of a glucocorticoid at 20 mg/day"),
     infectionCheck(c),
   ],
   selection: {

@@ -133,6 +133,7 @@ export const progesterone: TherapyDefinition = {
   safetyChecks: (c) => [
     allergy(c, ["progesterone"], "Progesterone hypersensitivity", "contraindication", "a previous reaction to progesterone: any progesterone product can cause it again"),
     allergy(c, ["soy"], "Soy allergy", "caution", "micronised progesterone capsules (Utrogestan) contain soya lecithin: use a progesterone product without soya"),
+    allergy(c, ["peanut"], "Peanut allergy", "caution", "some micronised progesterone capsules (Prometrium) contain peanut oil: use a product without it, checking its excipients"),
   ],
   coInterventions: [],
   verdict: rule,

@@ -1,6 +1,6 @@
 /** Tacrolimus: the tacrolimus RCT (Liu 2023) criteria and weight-based regimen. */
 import { CITATIONS } from "../sources.js";
-import { allergy, egfrCheck, flag, infectionCheck, medicationsCheck } from "../verdicts.js";
+import { allergy, egfrCheck, flag, hepatitisBReactivationCheck, infectionCheck, medicationsCheck, tbCheck } from "../verdicts.js";
 import { immunotherapy, type ProtocolBody } from "./definition.js";
 
 const PROTOCOL: ProtocolBody = {
@@ -33,6 +33,8 @@ export const tacrolimus = immunotherapy("tacrolimus", {
   safetyChecks: (c) => [
     egfrCheck(c, 60, "contraindication", "tacrolimus is nephrotoxic"),
     infectionCheck(c),
+    tbCheck(c, "tacrolimus"),
+    hepatitisBReactivationCheck(c, "tacrolimus"),
     medicationsCheck(c, "tacrolimus is metabolised by CYP3A4: check every current medication for interactions"),
     flag("diabetes", "Diabetes", c.r.safety.diabetes, "caution", "tacrolimus raises blood glucose: monitor closely"),
     flag("hypertension", "Hypertension", c.r.safety.hypertension, "caution", "tacrolimus raises blood pressure: monitor closely"),
