@@ -11,7 +11,7 @@ import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { ageOn } from "./dates.js";
 import { medicationWarnings, therapyAlreadyTaken } from "./medications.js";
-import { checkRecordOn, overlappingPregnancies, pregnancyDatingConflict, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
+import { checkRecordOn, overlappingPregnancies, pregnancyDatingConflict, currentPregnancyDatingWarning, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
 import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
 import { alreadyTakenCheck } from "./verdicts.js";
@@ -135,6 +135,8 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
   if (ended !== null) a.warnings.push(ended.text);
   const dating = pregnancyDatingConflict(r.currentPregnancy, opts.today);
   if (dating !== null) a.warnings.push(dating.text);
+  const undated = currentPregnancyDatingWarning(r.currentPregnancy, opts.today);
+  if (undated !== null) a.warnings.push(undated.text);
   const overlap = overlappingPregnancies(r);
   if (overlap !== null) a.warnings.push(overlap.text);
   a.warnings.push(...medicationWarnings(r));

@@ -31,10 +31,6 @@ export function ordinal(n: number): string {
   return ORDINALS[n - 1] ?? `${n}th`;
 }
 
-/**
- * Weeks of a current pregnancy on `today` (fractional): from the last menstrual period when it is recorded, else the
- * recorded gestational week (a record's current week, as the plans read it); undefined when neither is recorded.
- */
 /** The earliest gestational week at which a pregnancy test is taken as positive: 3 weeks from the last menstrual period (about a week after conception; urine tests turn positive later). */
 export const POSITIVE_TEST_WEEK_AT_LEAST = 3;
 
@@ -48,6 +44,10 @@ export function leastGestationalWeek(pregnancy: { positiveTestDate?: string | un
   return POSITIVE_TEST_WEEK_AT_LEAST + daysBetween(pregnancy.positiveTestDate, today) / 7;
 }
 
+/**
+ * Weeks of a current pregnancy on `today` (fractional): from the last menstrual period when it is recorded, else the
+ * recorded gestational week (a record's current week, as the plans read it); undefined when neither is recorded.
+ */
 export function currentGestationalWeek(pregnancy: { lastMenstrualPeriod?: string | undefined; gestationalWeek?: number | undefined }, today: string): number | undefined {
   if (pregnancy.lastMenstrualPeriod !== undefined) return daysBetween(pregnancy.lastMenstrualPeriod, today) / 7;
   return pregnancy.gestationalWeek;

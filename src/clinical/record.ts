@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
-import { ageOn, daysBetween } from "./dates.js";
+import { POSITIVE_TEST_WEEK_AT_LEAST, ageOn, currentGestationalWeek, daysBetween } from "./dates.js";
 import { LOSS_MECHANISMS, LOSS_MECHANISM_LABELS, PREGNANCY_LOCATIONS, type LossMechanism } from "./record-terms.js";
 import { TherapyIdSchema, type TherapyId } from "../shared/therapy-ids.js";
 import {
@@ -812,6 +812,28 @@ export function pregnancyDatingConflict(cp: { lastMenstrualPeriod?: string | und
   return {
     text: `Current pregnancy: the recorded gestational week (${cp.gestationalWeek}) and the last menstrual period (${cp.lastMenstrualPeriod}: ${Math.floor(byLmp)} weeks on ${today}) disagree; the rules read the last menstrual period: correct the one that is wrong (a dating scan decides).`,
   };
+}
+
+/** The earliest gestational week at which an ultrasound scan shows a sac in the uterus (a sac is seen from about 4.5 to 5 weeks; a Decidua rule). */
+export const SAC_VISIBLE_FROM_WEEK = 4;
+
+/**
+ * A current pregnancy whose dating cannot be as recorded, or that has none: no last menstrual period, week or
+ * positive test (the protocols given in pregnancy wait for the dating: H91); dated earlier than a pregnancy test turns
+ * positive; or intrauterine on a scan before a sac can be seen. For the clinician to correct; null when none.
+ */
+export function currentPregnancyDatingWarning(cp: { lastMenstrualPeriod?: string | undefined; gestationalWeek?: number | undefined; positiveTestDate?: string | undefined; location?: string | undefined } | undefined, today: string): { text: string } | null {
+  if (cp === undefined) return null;
+  const week = currentGestationalWeek(cp, today);
+  if (week === undefined && cp.positiveTestDate === undefined)
+    return { text: "Current pregnancy: no last menstrual period, gestational week or positive test date is recorded: date it (the protocols given in pregnancy start within a window of weeks, and wait for the dating)." };
+  if (week === undefined) return null;
+  const how = cp.lastMenstrualPeriod !== undefined ? `by the last menstrual period (${cp.lastMenstrualPeriod})` : "as recorded";
+  if (week < POSITIVE_TEST_WEEK_AT_LEAST)
+    return { text: `Current pregnancy: ${Math.floor(week)} weeks on ${today} ${how}, earlier than a pregnancy test turns positive (about ${POSITIVE_TEST_WEEK_AT_LEAST} weeks): check the dating.` };
+  if (cp.location === "intrauterine" && week < SAC_VISIBLE_FROM_WEEK)
+    return { text: `Current pregnancy: intrauterine on ultrasound at ${Math.floor(week)} weeks ${how}, earlier than a sac in the uterus can be seen (about ${SAC_VISIBLE_FROM_WEEK}–5 weeks): check the dating or the scan.` };
+  return null;
 }
 
 /** Days by which a pregnancy's start, from its end date less its gestational age, may precede the previous end (dating error). */

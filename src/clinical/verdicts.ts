@@ -723,6 +723,21 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     unmet.push(`An immune finding the protocol selects on, none measured yet: ${labels.join("; ")} (${spec.markerSource?.label ?? spec.criteria}).`);
     short.push("no selecting immune marker measured");
   }
+  // a protocol given in pregnancy needs the pregnancy located and dated: a pregnancy of unknown location may be
+  // ectopic (the protocol is for an intrauterine one), and one with no date cannot be placed in the protocol's start
+  // window (H91)
+  if (protocol.starts === "in-pregnancy" && r.currentPregnancy !== undefined) {
+    if (r.currentPregnancy.location === "unknown") {
+      missing.push({ id: "pregnancy-location", label: "Ultrasound scan locating the pregnancy", detail: "a pregnancy of unknown location (nothing seen in or outside the uterus): serial serum hCG and a repeat scan; the protocol is given in an intrauterine pregnancy" });
+      short.push("the pregnancy's location: a repeat scan with serial hCG (pregnancy of unknown location)");
+      unmet.push(`An intrauterine pregnancy (${protocol.name}): the pregnancy's location is unknown.`);
+    }
+    if (protocol.latestStartWeek !== undefined && week === undefined && leastGestationalWeek(r.currentPregnancy, ctx.today) === undefined) {
+      missing.push({ id: "pregnancy-dating", label: "Gestational age (last menstrual period, positive test date or dating scan)", detail: `the protocol starts by ${protocol.latestStartWeek} weeks of gestation; the current pregnancy has no date` });
+      short.push("the pregnancy's dating (the protocol has a start window)");
+      unmet.push(`A start by ${protocol.latestStartWeek} weeks of gestation (${protocol.name}): the current pregnancy is not dated.`);
+    }
+  }
   if (missing.length > 0) {
     reasons.push(`Pending before this can be decided: ${missing.map((m) => m.label).join("; ")}.`);
     return verdict(def, "premature", kind, short.join("; "), base, rest());

@@ -888,6 +888,27 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(peanut.safetyChecks.find((c) => c.id === "allergy-peanut")?.status).toBe("problem");
     expect(peanut.status).toBe("recommended");
   });
+  it("H91 a protocol given in pregnancy waits for the pregnancy's location and dating, and impossible dating is flagged", () => {
+    const rec = vignette("v45-pregnant-four-losses-ivig");
+    expect(assess(rec).therapies.ivig.status).toBe("protocol-eligible");
+    // a pregnancy of unknown location may be ectopic: the scan (with serial hCG) is the step
+    const pul = assess({ ...rec, currentPregnancy: { lastMenstrualPeriod: "2025-01-11", location: "unknown" } }).therapies.ivig;
+    expect([pul.status, pul.reasonKind]).toEqual(["premature", "investigation-pending"]);
+    expect(pul.missing.map((m) => m.id)).toEqual(["pregnancy-location"]);
+    expect(pul.headline).toMatch(/a repeat scan with serial hCG/);
+    // a pregnancy with no date cannot be placed in the start window (IVIG by 6 weeks): the dating is the step
+    const undated = assess({ ...rec, currentPregnancy: {} });
+    expect(undated.therapies.ivig.status).toBe("premature");
+    expect(undated.therapies.ivig.missing.map((m) => m.id)).toEqual(["pregnancy-dating"]);
+    expect(undated.warnings.join(" ")).toMatch(/Current pregnancy: no last menstrual period, gestational week or positive test date is recorded: date it/);
+    // a positive test alone dates it (at least 3 weeks): no dating step, no warning
+    const byTest = assess({ ...rec, currentPregnancy: { positiveTestDate: "2025-02-10" } });
+    expect(byTest.therapies.ivig.missing.map((m) => m.id)).not.toContain("pregnancy-dating");
+    expect(byTest.warnings.join(" ")).not.toMatch(/Current pregnancy:/);
+    // 0 weeks, or intrauterine on a scan at 3 weeks: flagged for the clinician to correct
+    expect(assess({ ...rec, currentPregnancy: { gestationalWeek: 0, location: "intrauterine" } }).warnings.join(" ")).toMatch(/0 weeks on 2025-02-15 as recorded, earlier than a pregnancy test turns positive/);
+    expect(assess({ ...rec, currentPregnancy: { lastMenstrualPeriod: "2025-01-22", location: "intrauterine" } }).warnings.join(" ")).toMatch(/intrauterine on ultrasound at 3 weeks by the last menstrual period \(2025-01-22\), earlier than a sac/);
+  });
   it("H85 intralipid names impaired liver or kidney function, which slows the clearance of its fat", () => {
     const rec = vignette("v05-peripheral-nk-raised") as { safety: Record<string, unknown> };
     const base = assess(rec).therapies.intralipid;
