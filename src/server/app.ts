@@ -71,10 +71,13 @@ const DEFAULT_ROUTE_BODY_LIMIT = 256 * 1024;
 
 /** Refused requests written to the audit log (with who, from where and why). */
 const REFUSALS = new Set([401, 403, 404, 409, 413, 422, 429]);
+/** A request about one patient refused as invalid (400) is audited too: it names a patient, and its answer can tell of the record. */
+const auditedRefusal = (req: FastifyRequest, status: number): boolean => REFUSALS.has(status) || (status === 400 && (req.routeOptions.url ?? "").startsWith("/api/patients/:id"));
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * One audit entry per refused API request (401, 403, 404, 409, 413, 422, 429 and rate-limited logins), written
+ * One audit entry per refused API request (401, 403, 404, 409, 413, 422, 429, rate-limited logins, and a 400 about one
+ * patient), written
  * before the answer leaves. The patient a request named goes into the detail, not the patient column: no patient
  * data was read or written.
  */
@@ -180,7 +183,7 @@ export async function buildServer(configInput: ServerConfigInput, hooks: ServerH
       void reply.header("x-content-type-options", "nosniff");
       void reply.header("referrer-policy", "no-referrer");
       void reply.header("x-frame-options", "DENY");
-      if (req.url.startsWith("/api/") && !req.url.startsWith("/api/docs") && REFUSALS.has(reply.statusCode) && !req.audited) await auditRefusal(store, req, reply.statusCode, payload);
+      if (req.url.startsWith("/api/") && !req.url.startsWith("/api/docs") && auditedRefusal(req, reply.statusCode) && !req.audited) await auditRefusal(store, req, reply.statusCode, payload);
       if (req.url.startsWith("/api/docs")) {
         // the API description: the same headers as the UI (swagger-ui sets its own script hashes when it can)
         if (!reply.hasHeader("content-security-policy")) void reply.header("content-security-policy", UI_CSP);

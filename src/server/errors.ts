@@ -3,6 +3,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ZodError, type z } from "zod";
 import { isInputError } from "../shared/errors.js";
 import { ConflictError, NotFoundError, PasswordBusyError } from "../store/index.js";
+import { withholdDates } from "./research-view.js";
+import { isPseudonymised } from "./routes/views.js";
 
 export type ErrorCode = "VALIDATION" | "UNAUTHENTICATED" | "CSRF" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "TOO_LARGE" | "UNAVAILABLE" | "INTERNAL";
 
@@ -58,26 +60,30 @@ export function isConcurrentWriteConflict(err: unknown): boolean {
 }
 
 export function errorHandler(err: FastifyError | Error, req: FastifyRequest, reply: FastifyReply): void {
+  // a researcher reads the research view, which has no calendar dates: an error about a record (a date of birth after
+  // the assessment date, a loss dated after a follow-up) would give them away, so its dates are withheld too
+  const pseudonymised = req.auth !== null && req.auth !== undefined && isPseudonymised(req.auth.user.role);
+  const send = (status: number, errorBody: ErrorBody): void => void reply.code(status).send(pseudonymised ? (withholdDates(errorBody) as ErrorBody) : errorBody);
   if (err instanceof ZodError) {
-    void reply.code(400).send(zodErrorBody(err));
+    send(400, zodErrorBody(err));
     return;
   }
   if (err instanceof HttpError) {
     const body: ErrorBody = { error: { message: err.message, code: err.code } };
     if (err.field !== undefined) body.error.field = err.field;
     if (err.row !== undefined) body.error.row = err.row;
-    void reply.code(err.statusCode).send(body);
+    send(err.statusCode, body);
     return;
   }
   if (isInputError(err)) {
     const body: ErrorBody = { error: { message: err.message, code: "VALIDATION" } };
     if (err.location.field !== undefined) body.error.field = bracketsToDots(err.location.field);
     if (err.location.row !== undefined) body.error.row = err.location.row;
-    void reply.code(400).send(body);
+    send(400, body);
     return;
   }
   if (err instanceof NotFoundError) {
-    void reply.code(404).send({ error: { message: err.message, code: "NOT_FOUND" } } satisfies ErrorBody);
+    send(404, { error: { message: err.message, code: "NOT_FOUND" } } satisfies ErrorBody);
     return;
   }
   if (err instanceof PasswordBusyError) {
@@ -85,21 +91,21 @@ export function errorHandler(err: FastifyError | Error, req: FastifyRequest, rep
     return;
   }
   if (err instanceof ConflictError) {
-    void reply.code(409).send({ error: { message: err.message, code: "CONFLICT" } } satisfies ErrorBody);
+    send(409, { error: { message: err.message, code: "CONFLICT" } } satisfies ErrorBody);
     return;
   }
   if (isConcurrentWriteConflict(err)) {
-    void reply.code(409).send({ error: { message: "another request changed the same data at the same moment; reload and try again", code: "CONFLICT" } } satisfies ErrorBody);
+    send(409, { error: { message: "another request changed the same data at the same moment; reload and try again", code: "CONFLICT" } } satisfies ErrorBody);
     return;
   }
   const status = "statusCode" in err && typeof err.statusCode === "number" ? err.statusCode : 500;
   if (status >= 400 && status < 500) {
     const code: ErrorCode = status === 413 ? "TOO_LARGE" : status === 429 ? "RATE_LIMITED" : status === 404 ? "NOT_FOUND" : status === 401 ? "UNAUTHENTICATED" : status === 403 ? "FORBIDDEN" : "VALIDATION";
-    void reply.code(status).send({ error: { message: err.message, code } } satisfies ErrorBody);
+    send(status, { error: { message: err.message, code } } satisfies ErrorBody);
     return;
   }
   req.log.error({ err }, "internal error");
   // a defect: always on stderr (with or without a request logger), so that no 500 goes unseen by the operator
   process.stderr.write(`decidua: internal error on ${req.method} ${req.url.split("?")[0] ?? ""}: ${err.stack ?? err.message}\n`);
-  void reply.code(500).send({ error: { message: "internal error", code: "INTERNAL" } } satisfies ErrorBody);
+  send(500, { error: { message: "internal error", code: "INTERNAL" } } satisfies ErrorBody);
 }

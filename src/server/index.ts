@@ -5,4 +5,4 @@ export type { ServerConfig, ServerConfigInput, ServerHooks } from "./config.js";
 export { HttpError } from "./errors.js";
 export type { ErrorBody, ErrorCode } from "./errors.js";
 export { SESSION_COOKIE, CSRF_COOKIE, CSRF_HEADER } from "./auth.js";
-export { pseudonymiseValue, shiftDateString } from "./pseudonym.js";
+export { pseudonymiseValue, shiftDateString } from "../shared/pseudonym.js";

@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { type Kysely, type Transaction } from "kysely";
 import { z } from "zod";
 import { InputError } from "../shared/errors.js";
+import { pseudonymiseValue } from "../shared/pseudonym.js";
 import type { EligibilityResult } from "../trials/eligibility.js";
 import { parseProtocol, type TrialProtocol } from "../trials/protocol.js";
 import { kitCode, minimise, permutedBlocks, stratumKey, type PriorAllocation } from "../trials/randomisation.js";
@@ -180,7 +181,8 @@ export interface AllocationView {
 export interface ParticipantView {
   id: string;
   studyId: string;
-  patientId: string;
+  /** The clinic's patient id; null for the statistician, who reads the trial as the pseudonymised export does. */
+  patientId: string | null;
   groupId: string | null;
   eligibilityStatus: TrialParticipantsTable["eligibility_status"];
   eligibility: EligibilityResult | null;
@@ -280,6 +282,8 @@ export class TrialStore {
       const user = await trx.selectFrom("users").select(["id", "username", "role"]).where((eb) => eb.or([eb("id", "=", member.user), eb("username", "=", member.user)])).executeTakeFirst();
       if (user === undefined) throw new InputError(`no user "${member.user}"`, { field: "user" });
       if (user.role === "clinician" && member.role === "statistician") throw new InputError("a clinician account cannot be the trial statistician", { field: "role" });
+      // an evidence reviewer sees no patient: a trial role would show the participants and their eligibility findings
+      if (user.role === "reviewer") throw new InputError(`${user.username} is an evidence reviewer, who sees no patient: a trial role is for clinicians and researchers`, { field: "user" });
       const existing = await this.roleOf(trx, trialId, user.id);
       if (existing === null) await trx.insertInto("trial_members").values({ trial_id: trialId, user_id: user.id, role: member.role, added_at: this.iso(), added_by: actor.username }).execute();
       else await trx.updateTable("trial_members").set({ role: member.role }).where("trial_id", "=", trialId).where("user_id", "=", user.id).execute();
@@ -578,16 +582,38 @@ export class TrialStore {
     const { role, protocol } = await this.access(this.db, trialId, actor, "view");
     const rows = await this.db.selectFrom("trial_participants").selectAll().where("trial_id", "=", trialId).orderBy("created_at").orderBy("study_id").execute();
     await this.store.auditRead({ username: actor.username, action: "trial.participants", route: actor.route, detail: `${trialId}: ${rows.length}` });
-    return this.views(trialId, role, protocol, rows, this.iso().slice(0, 10));
+    return this.forViewer(role, rows, await this.views(trialId, role, protocol, rows, this.iso().slice(0, 10)));
   }
 
   async participant(trialId: string, participantId: string, actor: TrialActor): Promise<ParticipantView> {
     const { role, protocol } = await this.access(this.db, trialId, actor, "view");
     const row = await this.participantRow(this.db, trialId, participantId);
     await this.store.auditRead({ username: actor.username, action: "trial.participant", route: actor.route, patientId: row.patient_id, detail: `${trialId} ${row.study_id}` });
-    const [v] = await this.views(trialId, role, protocol, [row], this.iso().slice(0, 10));
+    const [v] = await this.forViewer(role, [row], await this.views(trialId, role, protocol, [row], this.iso().slice(0, 10)));
     if (v === undefined) throw new NotFoundError(`no participant ${participantId}`);
     return v;
+  }
+
+  /**
+   * The statistician reads participants as the pseudonymised export gives them: every date shifted by the patient's
+   * own offset (the same shift as the export, so comparing the two tells nothing), dates inside texts too, and no
+   * clinic patient id. Real dates beside shifted ones would give the shift away, and with it the record's dates.
+   * The coordinator and the investigators, who see the patients, read the real dates.
+   */
+  private async forViewer(role: TrialRole | null, rows: readonly TrialParticipantsTable[], views: ParticipantView[]): Promise<ParticipantView[]> {
+    if (role !== "statistician") return views;
+    const shifts = await this.dateShifts(rows);
+    return views.map((v) => {
+      const patient = rows.find((r) => r.id === v.id)?.patient_id;
+      return { ...(pseudonymiseValue(v, patient === undefined ? 0 : (shifts.get(patient) ?? 0), new Set(["id"])) as ParticipantView), patientId: null };
+    });
+  }
+
+  /** Each participant's patient's date shift (days), the one the pseudonymised exports use. */
+  private async dateShifts(rows: readonly TrialParticipantsTable[]): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const shifts = await this.db.selectFrom("patients").select(["id", "date_shift_days"]).where("id", "in", rows.map((r) => r.patient_id)).execute();
+    return new Map(shifts.map((r) => [r.id, Number(r.date_shift_days)]));
   }
 
   /**
@@ -626,10 +652,10 @@ export class TrialStore {
   async unblindedData(trialId: string, actor: TrialActor): Promise<{ protocol: TrialProtocol; participants: (ParticipantView & { dateShiftDays: number })[] }> {
     const { protocol } = await this.access(this.db, trialId, actor, "analyse");
     const rows = await this.db.selectFrom("trial_participants").selectAll().where("trial_id", "=", trialId).orderBy("study_id").execute();
-    const shifts = rows.length > 0 ? await this.db.selectFrom("patients").select(["id", "date_shift_days"]).where("id", "in", rows.map((r) => r.patient_id)).execute() : [];
+    const shifts = await this.dateShifts(rows);
     await this.store.auditRead({ username: actor.username, action: "trial.unblinded-data", route: actor.route, detail: `${trialId}: ${rows.length}` });
     const views = await this.views(trialId, "statistician", protocol, rows, this.iso().slice(0, 10));
-    return { protocol, participants: views.map((v) => ({ ...v, dateShiftDays: Number(shifts.find((s) => s.id === v.patientId)?.date_shift_days ?? 0) })) };
+    return { protocol, participants: views.map((v) => ({ ...v, dateShiftDays: v.patientId === null ? 0 : (shifts.get(v.patientId) ?? 0) })) };
   }
 }
 

@@ -148,7 +148,7 @@ describe.each(["sqlite", "postgres"] as const)("assessment, plan and seeded pati
   it("a researcher's assessment carries no record id and no calendar date (days from day 0); assessment reads are audited", async () => {
     // issue 10: no calendar dates for researchers (the shifted "today" gave the shift away); see docs/security.md
     const id = byName("Example A").id;
-    const r = await researcher.req("GET", `/api/patients/${id}/assessment?date=2026-11-20`);
+    const r = await researcher.req("GET", `/api/patients/${id}/assessment`);
     expect(r.status).toBe(200);
     const body = r.body as { patient: Summary; assessment: Assessment };
     expect(body.patient.displayName).toBeNull();

@@ -58,10 +58,11 @@ const YEAR = /\b(1987|2019|2023|2024|2025|2026)\b/;
 describe.each(ENGINES)("the research view under attack on %s", (engine) => {
   let srv: TestServer;
   let researcher: Client;
+  let admin: Client;
   let patientId: string;
   beforeAll(async () => {
     srv = await startServer(engine, {}, () => new Date("2026-11-20T10:00:00Z"));
-    const admin = await adminClient(srv.base);
+    admin = await adminClient(srv.base);
     const clinician = await userClient(srv.base, admin, "dr.plant", "clinician");
     researcher = await userClient(srv.base, admin, "res.attack", "researcher");
     const created = await clinician.req("POST", "/api/patients", { displayName: "Zelda Quixote", dateOfBirth: "1987-04-23", record: RECORD });
@@ -89,7 +90,14 @@ describe.each(ENGINES)("the research view under attack on %s", (engine) => {
     const one = await get(`/api/patients/${patientId}`);
     await get(`/api/patients/${patientId}/followups`);
     await get(`/api/patients/${patientId}/assessment`, true);
-    await get(`/api/patients/${patientId}/assessment?date=2026-11-20`, true);
+    // an assessment date of the researcher's choosing is refused: which dates a record accepts would give its dates away
+    const chosen = await researcher.req("GET", `/api/patients/${patientId}/assessment?date=1987-04-22`);
+    expect(chosen.status).toBe(400);
+    expect(chosen.text).toMatch(/the research view is assessed on today's date/);
+    texts.push(["assessment?date=", chosen.text]);
+    // and the refusal is in the audit log, naming the patient (a 400 about a patient is audited)
+    const audit = (await admin.req("GET", "/api/audit?limit=50")).body as { entries: { username: string | null; action: string; status: number | null; detail: string | null }[] };
+    expect(audit.entries.find((e) => e.username === "res.attack" && e.action === "request.refused" && e.status === 400)?.detail).toContain(patientId);
     await get("/api/research/export?format=json");
     await get("/api/research/export?format=csv");
     const zip = await fetch(srv.base + "/api/research/export", { headers: { cookie: [...researcher.cookies].map(([k, v]) => `${k}=${v}`).join("; ") } });

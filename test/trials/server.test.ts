@@ -158,6 +158,30 @@ describe("trial routes (real HTTP server, SQLite)", () => {
     for (const x of ["trial.create", "trial.enrol", "trial.consent", "trial.allocate", "trial.visit", "trial.marker", "trial.outcome", "trial.adverse-event", "trial.export"]) expect(actions.has(x)).toBe(true);
   });
 
+  it("the statistician reads participants as the export gives them: dates shifted by the same offset, no clinic patient id; an evidence reviewer gets no trial role", async () => {
+    const real = ((await inv.req("GET", `/api/trials/${trialId}/participants/${pid}`)).body as { participant: { patientId: string | null; consent: { consentedOn: string } } }).participant;
+    expect(real.patientId).toBe(ids["patient-eligible"]);
+    const seen = await stat.req("GET", `/api/trials/${trialId}/participants`);
+    expect(seen.status).toBe(200);
+    const mine = (seen.body as { participants: { id: string; studyId: string; patientId: string | null; consent: { consentedOn: string } | null }[] }).participants.find((p) => p.id === pid)!;
+    expect(mine.patientId).toBeNull();
+    expect(seen.text).not.toContain(ids["patient-eligible"] ?? "none");
+    // a date the statistician reads is the export's date, not the real one: the two cannot be compared for the shift
+    expect(mine.consent?.consentedOn).not.toBe(real.consent.consentedOn);
+    const exp = await stat.req("GET", `/api/trials/${trialId}/export/participants`);
+    const row = exp.text.split(/\r?\n/).find((l) => l.startsWith(`${mine.studyId},`))!;
+    expect(row.split(",")[4]).toBe(mine.consent?.consentedOn);
+    const one = ((await stat.req("GET", `/api/trials/${trialId}/participants/${pid}`)).body as { participant: { patientId: string | null; consent: { consentedOn: string } } }).participant;
+    expect([one.patientId, one.consent.consentedOn]).toEqual([null, mine.consent?.consentedOn]);
+    // an evidence reviewer sees no patient, so no trial role either
+    const rev = await userClient(srv.base, admin, "rev-trial", "reviewer");
+    const users = (await admin.req("GET", "/api/users")).body as { users: { id: string; username: string }[] };
+    const refused = await coord.req("PUT", `/api/trials/${trialId}/members`, { user: users.users.find((u) => u.username === "rev-trial")!.id, role: "investigator" });
+    expect(refused.status).toBe(400);
+    expect(errorOf(refused).message).toMatch(/evidence reviewer, who sees no patient/);
+    expect((await rev.req("GET", `/api/trials/${trialId}/participants`)).status).toBe(404);
+  });
+
   it("emergency unblinding by the coordinator with a reason appears in CONSORT", async () => {
     const u = await coord.req("POST", `/api/trials/${trialId}/participants/${pid}/unblinding`, { reason: "anaphylaxis, treating team needs the arm" });
     expect(u.status).toBe(200);

@@ -384,6 +384,8 @@ describe("clinic", () => {
     await page.goto(`${server.base}/patients/${patientB}/assessment`);
     await therapyCard("lit").waitFor();
     expect(await page.content()).not.toContain("Okafor");
+    // assessed on today's date only: no assessment date to choose (H92)
+    expect(await page.locator("#assess-date").count()).toBe(0);
     // the read-only summary of a pregnant patient: the week, bleeding and the scan's finding (coded fields)
     await page.goto(`${server.base}/patients/${patientC}`);
     await page.getByTestId("patient-banner").waitFor();

@@ -118,6 +118,9 @@ export async function patientRoutes(app: FastifyInstance): Promise<void> {
     const { date } = req.query as z.infer<typeof AssessmentQuery>;
     const p = await load(id);
     const pseudo = isPseudonymised(userOf(req).role);
+    // the research view is assessed on today's date: an assessment date of their choosing would let a researcher find
+    // the record's calendar dates by which dates it accepts (a date of birth after it is refused)
+    if (pseudo && date !== undefined) throw new HttpError(400, "VALIDATION", "the research view is assessed on today's date: an assessment date cannot be chosen", "date");
     const today = date ?? todayOf();
     if (pseudo) {
       const rows = await app.store.listFollowups(id);

@@ -22,7 +22,7 @@ import { MeanSizeInputSchema, ProportionsSizeInputSchema, sampleSizeTwoMeans, sa
 import { routeOf, userOf } from "../auth.js";
 import { withholdDates } from "../research-view.js";
 import { toCsv } from "../csv.js";
-import { shiftDateString } from "../pseudonym.js";
+import { shiftDateString } from "../../shared/pseudonym.js";
 
 const TrialParams = z.object({ id: z.uuid() });
 const ParticipantParams = z.object({ id: z.uuid(), pid: z.uuid() });

@@ -10,6 +10,7 @@ import { diagnosisOverview } from "../../../clinical/overview.js";
 import { verdictDigest } from "../../../clinical/digest.js";
 import { Alert, Badge, Button, Card, Icon, Spinner, StatusBadge, cx, fmtDate } from "../components/ui.js";
 import { useLoad } from "../hooks.js";
+import { isResearcher, useSession } from "../session.js";
 import { TitledList } from "../components/lists.js";
 import { TherapyEvidencePanel } from "../components/EvidencePanel.js";
 
@@ -23,9 +24,11 @@ function today(): string {
 
 export function AssessmentView(props: { patient: Patient }): JSX.Element {
   const p = props.patient;
+  // the research view is assessed on the server's today only (a chosen date would reveal the record's dates)
+  const researcher = isResearcher(useSession().user);
   const [date, setDate] = useState(today());
   const a = useLoad(
-    () => api<{ patient: PatientSummary; assessment: Assessment }>("GET", `/api/patients/${p.id}/assessment${qs({ date })}`),
+    () => api<{ patient: PatientSummary; assessment: Assessment }>("GET", `/api/patients/${p.id}/assessment${researcher ? "" : qs({ date })}`),
     [p.id, p.version, date],
   );
 
@@ -59,8 +62,12 @@ export function AssessmentView(props: { patient: Patient }): JSX.Element {
               ))}
           </div>
           <div class="row">
-            <label for="assess-date" class="small muted">Assessment date</label>
-            <input id="assess-date" type="date" class="input" style="width:auto" value={date} onInput={(e) => e.currentTarget.value && setDate(e.currentTarget.value)} />
+            {researcher ? null : (
+              <>
+                <label for="assess-date" class="small muted">Assessment date</label>
+                <input id="assess-date" type="date" class="input" style="width:auto" value={date} onInput={(e) => e.currentTarget.value && setDate(e.currentTarget.value)} />
+              </>
+            )}
             <Button onClick={printSummary}>
               <Icon name="print" size={16} /> Print patient summary
             </Button>
