@@ -110,10 +110,21 @@ case <- function(id, dataset, description, rows, options, expected) {
 # Meta-regression
 # ---------------------------------------------------------------------------------------------------------------
 mr_cases <- list()
-add_mr <- function(id, dataset, description, rows, yi, vi, mods_formula, mods, method, test = "z", measure, perm = NULL, data) {
+add_mr <- function(id, dataset, description, rows, yi, vi, mods_formula, mods, method, test = "z", measure, perm = NULL, data, bias = FALSE) {
   fit <- rma(yi, vi, mods = mods_formula, data = data, method = method, test = test)
   exp <- list(k = fit$k, meta_regression = metareg_of(fit))
   opts <- list(measure = measure, mods = I(mods), test = test)
+  if (bias) {
+    # regtest on a meta-regression: yi ~ mods + sei by lm (the sei coefficient's t on k - p - 1 df, no limit
+    # estimate); ranktest reads the estimates whatever the model; trimfill refuses a model with moderators
+    eg <- regtest(fit, model = "lm")
+    cf <- coef(summary(eg$fit))
+    rk <- suppressWarnings(ranktest(fit))
+    exp$bias <- list(egger = list(statistic = num(eg$zval), df = num(eg$dfs), pval = num(eg$pval),
+                                  intercept = num(cf["Xsei", 1]), intercept_se = num(cf["Xsei", 2])),
+                     begg = list(tau = num(rk$tau), pval = num(rk$pval)))
+    opts$bias <- TRUE
+  }
   if (method == "FE") opts$model <- "fixed" else opts$tau2 <- method
   if (!is.null(perm)) {
     pt <- permutest(fit, iter = perm, progbar = FALSE)
@@ -133,6 +144,10 @@ add_mr("bcg-rr-alloc-reml", "dat.bcg", "RR ~ allocation (categorical), REML", bc
 add_mr("bcg-rr-ablat-year-reml", "dat.bcg", "RR ~ ablat + year, REML", bcg, dd$yi, dd$vi, ~ ablat + year, c("ablat", "year"), "REML", measure = "RR", data = dd)
 add_mr("bcg-rr-ablat-alloc-dl-knha", "dat.bcg", "RR ~ ablat + alloc, DL, Knapp-Hartung", bcg, dd$yi, dd$vi, ~ ablat + alloc, c("ablat", "alloc"), "DL", "knha", "RR", data = dd)
 add_mr("bangert-length-grade-reml", "dat.bangertdrowns2004", "generic ~ length + grade, REML", ban, ban$yi, ban$vi, ~ length + grade, c("length", "grade"), "REML", measure = "GEN", data = ban)
+# small-study tests of a meta-regression (--bias with --mods): Egger's regression with the moderators
+add_mr("bcg-rr-ablat-reml-bias", "dat.bcg", "RR ~ ablat, REML, Egger's test with the moderator", bcg, dd$yi, dd$vi, ~ ablat, "ablat", "REML", measure = "RR", data = dd, bias = TRUE)
+add_mr("bcg-rr-alloc-dl-knha-bias", "dat.bcg", "RR ~ allocation (categorical), DL, Knapp-Hartung, Egger's test with the moderator", bcg, dd$yi, dd$vi, ~ alloc, "alloc", "DL", "knha", "RR", data = dd, bias = TRUE)
+add_mr("bangert-length-grade-reml-bias", "dat.bangertdrowns2004", "generic ~ length + grade, REML, Egger's test with both moderators", ban, ban$yi, ban$vi, ~ length + grade, c("length", "grade"), "REML", measure = "GEN", data = ban, bias = TRUE)
 # exact permutation tests: 6 studies with distinct latitudes (720 permutations), 8 studies by allocation
 b6 <- bcg[1:6, ]; d6 <- dd[1:6, ]
 add_mr("bcg6-rr-ablat-perm", "dat.bcg (first 6)", "RR ~ ablat, REML, exact permutation test", b6, d6$yi, d6$vi, ~ ablat, "ablat", "REML", measure = "RR", perm = 1000, data = d6)

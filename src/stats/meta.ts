@@ -7,7 +7,7 @@
  * random-effects methods (REML, Q-profile CI for tau², Hartung-Knapp-Sidik-Jonkman CI, prediction interval).
  */
 import { InputError } from "../shared/errors.js";
-import { beggTest, eggerTest, trimAndFill } from "./core/bias.js";
+import { beggTest, eggerTest, eggerTestWithMods, trimAndFill } from "./core/bias.js";
 import { critValue, pchisqUpper } from "./core/dist.js";
 import { moderatorDesign, interceptOnly } from "./core/design.js";
 import { failSafeN } from "./core/failsafe.js";
@@ -578,6 +578,10 @@ function analyse(rows: readonly StudyRow[], s: MetaSettings, scratch: Scratch): 
     failedRefitsNote(notes, "cumulative", cum.map((r) => (r.estimate === null ? `up to ${r.added}` : "")), failed);
     if (!byYear) notes.push("Cumulative analysis in row order (not every study has a year).");
   }
+  // metafor's leave1out and cumul refuse a model with moderators: here they refit the pooled model, and say so
+  if (s.mods !== undefined && (s.leaveOneOut || s.cumulative))
+    notes.push(`${s.leaveOneOut ? (s.cumulative ? "Leave-one-out and cumulative" : "Leave-one-out") : "Cumulative"} analyses refit the pooled model without the moderators (metafor's leave1out and cumul apply to models without moderators).`);
+  if (s.permutations !== undefined && s.mods === undefined) notes.push("--permutations tests a meta-regression's moderators (give --mods); not used for the pooled model.");
   addBiasAndFunnel(ctx, result, fit, model);
   addModelDiagnostics(ctx, result, fit, model, incl);
   if (ctx.knhaFallback) notes.push("Knapp-Hartung needs at least 2 studies: single-study fits (a subgroup, a leave-one-out or cumulative step) use the z test.");
@@ -672,15 +676,25 @@ function addBiasAndFunnel(ctx: Context, result: MetaResult, fit: CoreFit, model:
       y = pe.yi;
       v = pe.vi;
     }
-    const eg = eggerTest(y, v, s.level);
     const bg = beggTest(y, v);
-    const tf = trimAndFill(y, v, { method: tfMethod, level: s.level, test: s.method === "IV" ? s.test : "z" });
-    filled = tf.filled;
-    result.bias = {
-      egger: { statistic: eg.statistic, df: eg.df, pval: eg.pval, intercept: eg.intercept, intercept_se: eg.intercept_se, limit_estimate: eg.limit_estimate, limit_ci_lb: eg.limit_ci_lb, limit_ci_ub: eg.limit_ci_ub },
-      begg: { tau: bg.tau, pval: bg.pval, exact: bg.exact },
-      trimfill: { k0: tf.k0, side: tf.side, estimate: tf.estimate, se: tf.se, ci_lb: tf.ci_lb, ci_ub: tf.ci_ub, tau2: tf.tau2, pval: tf.pval, se_k0: tf.se_k0 },
-    };
+    if (s.mods !== undefined && s.method === "IV") {
+      // a meta-regression: Egger's regression carries the moderators (regtest on the rma with mods); trim-and-fill
+      // applies to models without moderators (metafor's trimfill refuses one); the rank test reads the estimates
+      // themselves, as ranktest does whatever the model
+      const design = moderatorDesign(rows, fit.yvIndex, s.mods);
+      const eg = eggerTestWithMods(y, v, design.X, design.p);
+      result.bias = { egger: { statistic: eg.statistic, df: eg.df, pval: eg.pval, intercept: eg.intercept, intercept_se: eg.intercept_se }, begg: { tau: bg.tau, pval: bg.pval, exact: bg.exact } };
+      result.notes.push("Small-study tests with --mods: Egger's regression includes the moderators (as metafor's regtest on a meta-regression; no limit estimate); trim-and-fill applies to models without moderators and is not given.");
+    } else {
+      const eg = eggerTest(y, v, s.level);
+      const tf = trimAndFill(y, v, { method: tfMethod, level: s.level, test: s.method === "IV" ? s.test : "z" });
+      filled = tf.filled;
+      result.bias = {
+        egger: { statistic: eg.statistic, df: eg.df, pval: eg.pval, intercept: eg.intercept, intercept_se: eg.intercept_se, limit_estimate: eg.limit_estimate, limit_ci_lb: eg.limit_ci_lb, limit_ci_ub: eg.limit_ci_ub },
+        begg: { tau: bg.tau, pval: bg.pval, exact: bg.exact },
+        trimfill: { k0: tf.k0, side: tf.side, estimate: tf.estimate, se: tf.se, ci_lb: tf.ci_lb, ci_ub: tf.ci_ub, tau2: tf.tau2, pval: tf.pval, se_k0: tf.se_k0 },
+      };
+    }
   }
   if (s.bias || s.funnel) result.funnel = funnelData(rows, fit, filled);
 }

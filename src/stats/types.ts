@@ -209,7 +209,8 @@ export const CumulativeRowSchema = LeaveOneOutRowSchema.omit({ omitted: true }).
 
 export const BiasSchema = z.object({
   /**
-   * Egger (regtest model = "lm", predictor = "sei"): statistic = t of the sei coefficient, df = k - 2.
+   * Egger (regtest model = "lm", predictor = "sei"): statistic = t of the sei coefficient, df = k - 2 (k - p - 1 with
+   * --mods, the moderators in the regression as regtest on a meta-regression: then no limit estimate).
    * intercept/intercept_se = that coefficient (Egger's intercept in the classical SND-on-precision form);
    * limit_* = regtest's limit estimate (effect as sei -> 0) with its t-based CI.
    */
@@ -225,6 +226,7 @@ export const BiasSchema = z.object({
   }),
   /** Begg (ranktest): Kendall's tau; exact = p from the exact null distribution (no ties). */
   begg: z.object({ tau: num, pval: num, exact: z.boolean().optional() }),
+  /** Absent for a meta-regression (trim-and-fill applies to models without moderators, as metafor's trimfill). */
   trimfill: z.object({
     k0: z.number().int(),
     side: z.enum(["left", "right"]),
@@ -235,7 +237,7 @@ export const BiasSchema = z.object({
     tau2: num,
     pval: num.optional(),
     se_k0: num.optional(),
-  }),
+  }).optional(),
 });
 
 export const FunnelDataSchema = z.object({

@@ -27,7 +27,7 @@ describe("funnelPlotSvg with trim-and-fill (dat.hackshaw1998)", () => {
     const points = byClass(svg, "point");
     expect(points).toHaveLength(funnel.points.length);
     const hollow = points.filter((p) => p.attrs.fill === "#ffffff");
-    expect(hollow).toHaveLength(hackshaw.bias!.trimfill.k0);
+    expect(hollow).toHaveLength(hackshaw.bias!.trimfill!.k0);
     expect(hollow).toHaveLength(7);
     expect(points.filter((p) => p.attrs.fill === "#000000")).toHaveLength(37);
   });

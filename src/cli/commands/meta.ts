@@ -485,7 +485,8 @@ export function formatMetaSummary(r: MetaResult, file: string): string {
     lines.push(`Egger's regression test: intercept ${fmt(b.egger.intercept, 3)} (SE ${fmt(b.egger.intercept_se, 3)}), t = ${fmt(b.egger.statistic)}, df = ${b.egger.df} (${formatPValue(b.egger.pval)})`);
     lines.push(`Begg's rank correlation: Kendall's tau = ${fmt(b.begg.tau, 3)} (${formatPValue(b.begg.pval)})`);
     const tf = b.trimfill;
-    lines.push(`Trim-and-fill (L0): ${tf.k0} stud${tf.k0 === 1 ? "y" : "ies"} filled on the ${tf.side}; adjusted ${effectText(r, tf.estimate, tf.ci_lb, tf.ci_ub)}`);
+    if (tf !== undefined) lines.push(`Trim-and-fill (L0): ${tf.k0} stud${tf.k0 === 1 ? "y" : "ies"} filled on the ${tf.side}; adjusted ${effectText(r, tf.estimate, tf.ci_lb, tf.ci_ub)}`);
+    else lines.push("Trim-and-fill: not applicable to a meta-regression (models without moderators only)");
   }
   if (r.heterogeneity.tau2_ci_pl !== undefined) {
     const [lb, ub] = r.heterogeneity.tau2_ci_pl;

@@ -1,11 +1,13 @@
 /**
- * Small-study bias: Egger's regression test (metafor regtest(model = "lm", predictor = "sei")),
+ * Small-study bias: Egger's regression test (metafor regtest(model = "lm", predictor = "sei"), with a
+ * meta-regression's moderators too),
  * Begg and Mazumdar's rank correlation (ranktest, Kendall's tau with R's exact p when there are no
  * ties), Duval and Tweedie's trim-and-fill (trimfill, L0 estimator).
  */
 import { InputError } from "../../shared/errors.js";
 import { critValue, pvalNormal, pvalT } from "./dist.js";
 import { metaRegCoef, wlsLine } from "./metareg.js";
+import { wls } from "./tau2.js";
 import type { TestType } from "../types.js";
 import { rmaUni, type RmaMethod, type RmaUniResult } from "./rma.js";
 
@@ -46,6 +48,40 @@ export function eggerTest(yi: ArrayLike<number>, vi: ArrayLike<number>, level = 
   const t = b1 / se1;
   const crit = critValue(level, df);
   return { statistic: t, df, pval: pvalT(t, df), intercept: b1, intercept_se: se1, limit_estimate: b0, limit_ci_lb: b0 - crit * se0, limit_ci_ub: b0 + crit * se0 };
+}
+
+/**
+ * Egger's regression test for a meta-regression, as metafor's regtest(rma(yi, vi, mods = X), model = "lm"): the
+ * weighted least-squares fit yi ~ X + sei (weights 1/vi, the residual variance estimated, as lm()), and the t test of
+ * the sei coefficient with k - p - 1 degrees of freedom, p the columns of X (its intercept included). `intercept` and
+ * `intercept_se` are that coefficient, as in eggerTest; regtest gives no limit estimate for a model with moderators,
+ * so none is returned. X is k x p, row-major (the meta-regression's design).
+ */
+export function eggerTestWithMods(yi: ArrayLike<number>, vi: ArrayLike<number>, X: Float64Array, p: number): Omit<EggerResult, "limit_estimate" | "limit_ci_lb" | "limit_ci_ub"> {
+  const k = yi.length;
+  const q = p + 1;
+  if (k <= q) throw new InputError(`Egger's test with ${p - 1} moderator column${p === 2 ? "" : "s"} needs more than ${q} studies (k = ${k})`);
+  const Xa = new Float64Array(k * q);
+  const w = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    for (let a = 0; a < p; a++) Xa[i * q + a] = X[i * p + a] as number;
+    Xa[i * q + p] = Math.sqrt(vi[i] as number);
+    w[i] = 1 / (vi[i] as number);
+  }
+  const { b, inv } = wls(Xa, q, yi, w);
+  let rss = 0;
+  for (let i = 0; i < k; i++) {
+    let fitted = 0;
+    for (let a = 0; a < q; a++) fitted += (Xa[i * q + a] as number) * (b[a] as number);
+    const r = (yi[i] as number) - fitted;
+    rss += (w[i] as number) * r * r;
+  }
+  const df = k - q;
+  const sigma2 = rss / df;
+  const coef = b[p] as number;
+  const se = Math.sqrt(sigma2 * (inv[p * q + p] as number));
+  const t = coef / se;
+  return { statistic: t, df, pval: pvalT(t, df), intercept: coef, intercept_se: se };
 }
 
 /** Number of permutations of n items with each number of inversions (Mahonian numbers), as doubles. */

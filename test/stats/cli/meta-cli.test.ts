@@ -88,8 +88,8 @@ describe("decidua meta: results", () => {
     expect(sens.cumulative?.map((c) => c.added)).toEqual(e2.cumulative.map((c) => c.added));
     expectClose(sens.bias?.egger.pval ?? NaN, e2.bias.egger.pval);
     expectClose(sens.bias?.begg.tau ?? NaN, e2.bias.begg.tau);
-    expect(sens.bias?.trimfill.k0).toBe(e2.bias.trimfill.k0);
-    expectClose(sens.bias?.trimfill.estimate ?? NaN, e2.bias.trimfill.estimate);
+    expect(sens.bias?.trimfill?.k0).toBe(e2.bias.trimfill!.k0);
+    expectClose(sens.bias?.trimfill?.estimate ?? NaN, e2.bias.trimfill!.estimate);
   });
 
   it("reads XLSX with metafor's column names and continuous and generic CSV", async () => {
@@ -204,7 +204,7 @@ describe("decidua meta: results", () => {
     const funnel = join(dir, "tf.svg");
     const r = await run(example("bcg.csv"), "--measure", "RR", "--bias", "--funnel", funnel, "--json");
     expect(r.code).toBe(0);
-    const k0 = (JSON.parse(r.out) as { bias: { trimfill: { k0: number } } }).bias.trimfill.k0;
+    const k0 = (JSON.parse(r.out) as { bias: { trimfill: { k0: number } } }).bias.trimfill!.k0;
     expect(k0).toBeGreaterThan(0);
     const svg = readFileSync(funnel, "utf8");
     expect(svg.match(/class="point filled"/g)?.length).toBe(k0);

@@ -29,6 +29,18 @@ function expectInputError(f: () => unknown, pattern: RegExp): InputError {
 }
 
 describe("metaAnalysis", () => {
+  it("small-study tests of a meta-regression: Egger carries the moderators (values in fixtures/metafor-methods), no trim-and-fill, and says so", () => {
+    const withYear = rows.map((r, i) => ({ ...r, moderators: { year: String(r.year ?? 2000 + i) } }));
+    const plain = metaAnalysis(withYear, { measure: "OR", bias: true });
+    expect(plain.bias?.trimfill).toBeDefined();
+    const mr = metaAnalysis(withYear, { measure: "OR", bias: true, mods: ["year"] });
+    expect(mr.bias?.trimfill).toBeUndefined();
+    expect(mr.bias?.egger.limit_estimate).toBeUndefined();
+    // one more column in the regression: one degree of freedom fewer
+    expect(mr.bias?.egger.df).toBe((plain.bias?.egger.df ?? 0) - 1);
+    expect(mr.notes.join(" ")).toMatch(/Egger's regression includes the moderators .*trim-and-fill applies to models without moderators and is not given/);
+    expect(MetaResultSchema.safeParse(mr).success).toBe(true);
+  });
   it("follows metafor's defaults and the JSON contract", () => {
     const r = metaAnalysis(rows);
     expect(MetaResultSchema.safeParse(r).success).toBe(true);
@@ -145,7 +157,7 @@ describe("metaAnalysis", () => {
 
   it("funnel data include filled studies when bias tests run", () => {
     const r = metaAnalysis(rows, { bias: true, model: "fixed" });
-    expect(r.funnel!.points.filter((p) => p.filled).length).toBe(r.bias!.trimfill.k0);
+    expect(r.funnel!.points.filter((p) => p.filled).length).toBe(r.bias!.trimfill!.k0);
     expect(r.funnel!.contours).toEqual([0.1, 0.05, 0.01]);
     expect(r.funnel!.se_max).toBe(Math.max(...r.funnel!.points.map((p) => p.sei)));
     expect(metaAnalysis(rows, { funnel: true }).funnel!.points.length).toBe(4);

@@ -516,7 +516,12 @@ function Sensitivity(props: { r: MetaResult }): JSX.Element {
         <dl class="facts" style="margin-top:8px">
           <dt>Egger's test</dt><dd>intercept {fmtNum(r.bias.egger.intercept)} (SE {fmtNum(r.bias.egger.intercept_se)}), p {pEq(r.bias.egger.pval)}</dd>
           <dt>Begg's test</dt><dd>Kendall's τ = {fmtNum(r.bias.begg.tau, 3)}, p {pEq(r.bias.begg.pval)}</dd>
-          <dt>Trim and fill</dt><dd>{r.bias.trimfill.k0} {r.bias.trimfill.k0 === 1 ? "study" : "studies"} filled on the {r.bias.trimfill.side}; adjusted {r.measure} {t(r.bias.trimfill.estimate)} ({t(r.bias.trimfill.ci_lb)} to {t(r.bias.trimfill.ci_ub)})</dd>
+          <dt>Trim and fill</dt>
+          {r.bias.trimfill ? (
+            <dd>{r.bias.trimfill.k0} {r.bias.trimfill.k0 === 1 ? "study" : "studies"} filled on the {r.bias.trimfill.side}; adjusted {r.measure} {t(r.bias.trimfill.estimate)} ({t(r.bias.trimfill.ci_lb)} to {t(r.bias.trimfill.ci_ub)})</dd>
+          ) : (
+            <dd>not applicable to a meta-regression (models without moderators only)</dd>
+          )}
         </dl>
       ) : null}
       {r.meta_regression ? (
