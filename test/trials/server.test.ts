@@ -213,4 +213,22 @@ describe("trial routes (real HTTP server, SQLite)", () => {
     // a clinician still reads it as computed
     expect(JSON.stringify((await inv.req("GET", `/api/trials/${trialId}/participants/${id}`)).body)).toMatch(/2024-05-30/);
   });
+
+  it("eligibility reads the age from the date of birth on today's date, not a typed-in age that has gone stale", async () => {
+    const aged = { ...protocol, registration: "ChiCTR2000000099", eligibility: { ...(protocol.eligibility as Record<string, unknown>), inclusion: [...((protocol.eligibility as { inclusion: unknown[] }).inclusion), { kind: "age", min: 18, max: 35 }] } };
+    const created = await coord.req("POST", "/api/trials", { protocol: aged });
+    expect(created.status, created.text.slice(0, 200)).toBe(201);
+    const tid = (created.body as { trial: { id: string } }).trial.id;
+    expect((await coord.req("PUT", `/api/trials/${tid}/members`, { user: ids.inv, role: "investigator" })).status).toBe(200);
+    const born = "1980-03-03";
+    const expectedAge = new Date().getUTCFullYear() - 1980 - (new Date().toISOString().slice(5, 10) < "03-03" ? 1 : 0);
+    for (const [name, record] of [["stale", { ...eligibleRecord, age: 33 }], ["untyped", (({ age: _age, ...rest }) => rest)(eligibleRecord)]] as const) {
+      const p = await inv.req("POST", "/api/patients", { displayName: `Patient ${name} age`, dateOfBirth: born, record });
+      expect(p.status, p.text.slice(0, 200)).toBe(201);
+      const el = await inv.req("GET", `/api/trials/${tid}/eligibility?patientId=${(p.body as { patient: { id: string } }).patient.id}`);
+      const e = (el.body as { eligibility: { status: string; criteria: { label: string; status: string; detail: string }[] } }).eligibility;
+      expect(e.status, name).toBe("not-eligible");
+      expect(JSON.stringify(e), name).toContain(`age ${expectedAge} years`);
+    }
+  });
 });

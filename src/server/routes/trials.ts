@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { DEFAULT_CLINIC_CONFIG } from "../../clinical/config.js";
+import { ageOn } from "../../clinical/dates.js";
 import { parsePatientRecord } from "../../clinical/record.js";
 import { InputError, noteRefusals } from "../../shared/errors.js";
 import { TrialStore, type ParticipantView, type TrialActor, type TrialOutcome } from "../../store/trials.js";
@@ -125,7 +126,10 @@ export async function trialRoutes(app: FastifyInstance): Promise<void> {
     const p = await app.store.getPatient(patientId);
     if (p === null) throw new NotFoundError(`no patient ${patientId}`);
     await app.store.auditRead({ username: userOf(req).username, action: "trial.eligibility", patientId, route: routeOf(req), detail: trialId });
-    const record = parsePatientRecord(p.record);
+    // the age is read from the date of birth on today's date, as the assessment reads it (a typed-in age is the age
+    // when the record was written, and goes stale)
+    const parsed = parsePatientRecord(p.record);
+    const record = p.dateOfBirth !== "" ? { ...parsed, age: ageOn(p.dateOfBirth, app.now().toISOString().slice(0, 10)) } : parsed;
     return { trial, patient: p, eligibility: assessEligibility(trial.protocol, record, DEFAULT_CLINIC_CONFIG), strata: strataFromRecord(trial.protocol.strata, record, DEFAULT_CLINIC_CONFIG) };
   };
 
