@@ -604,6 +604,35 @@ export function trimesterOf(week: number): 1 | 2 | 3 {
   return week < 13 ? 1 : week < 28 ? 2 : 3;
 }
 
+/** Normal variants written in a karyotype that do not make it abnormal: inv(9)(p11q13)/(p12q13), heterochromatin and satellite variants (9qh+, 15ps+, 21pstk+). */
+const KARYOTYPE_NORMAL_VARIANT = /^(inv\(9\)\(p1[12]q1[23]\)|(\d{1,2}|[XY])(q|p)?(h|s|stk|ps|pstk|cenh)[+-])$/i;
+/** A structural rearrangement (translocation, Robertsonian, derivative, deletion, duplication, isochromosome, ring, insertion, inversion). */
+const KARYOTYPE_REARRANGEMENT = /^(t|rob|der|del|dup|i|idic|r|ins|inv|mar)\(/i;
+
+/**
+ * The abnormality an ISCN karyotype written as detail shows, or null when it shows none or is not written in ISCN
+ * ("46,XX", "46,XY,inv(9)(p11q13)" and heterochromatin variants are normal; "46,XX,t(11;22)(q23;q11.2)", "47,XX,+16",
+ * "45,X", "69,XXX", "mos 45,X/46,XX" are not). A record whose result says normal while its detail shows an abnormality
+ * contradicts itself (hazard H94).
+ */
+export function karyotypeDetailAbnormality(detail: string | undefined): string | null {
+  const t = detail?.trim();
+  if (t === undefined || t === "") return null;
+  if (/^mos\b|\//i.test(t)) return `a mosaic karyotype (${t})`;
+  const m = /^(\d{2,3})\s*,\s*([XY]+)\s*(?:,(.*))?$/i.exec(t);
+  if (m === null) return null;
+  const count = Number(m[1]);
+  const sex = (m[2] as string).toUpperCase();
+  if (count !== 46) return `${count} chromosomes (${t})`;
+  if (sex !== "XX" && sex !== "XY") return `sex chromosomes ${sex} (${t})`;
+  for (const part of (m[3] ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "")) {
+    if (KARYOTYPE_NORMAL_VARIANT.test(part)) continue;
+    if (/^[+-]/.test(part)) return `a chromosome gained or lost (${part})`;
+    if (KARYOTYPE_REARRANGEMENT.test(part)) return `a structural rearrangement (${part})`;
+  }
+  return null;
+}
+
 /** Consistency checks across fields that a schema cannot express: a record that cannot describe an impossible history. */
 function checkDates(r: PatientRecord, file?: string): void {
   const fail = failer(file);
@@ -630,7 +659,16 @@ function checkDates(r: PatientRecord, file?: string): void {
   for (const k of ["karyotypeFemale", "karyotypeMale"] as const) {
     const kt = r.workup[k];
     if (kt?.abnormality !== undefined && kt.result !== "abnormal") fail(`workup.${k}.abnormality`, "an abnormality kind is recorded with a normal karyotype");
+    const shown = kt?.result === "normal" ? karyotypeDetailAbnormality(kt.detail) : null;
+    if (shown !== null) fail(`workup.${k}.result`, `the karyotype is recorded as normal, but its detail shows ${shown}: record the result as abnormal, with its kind`);
   }
+  r.losses.forEach((l, i) => {
+    const shown = l.embryoKaryotype === "normal" ? karyotypeDetailAbnormality(l.embryoKaryotypeDetail) : null;
+    if (shown !== null) fail(`losses[${i}].embryoKaryotype.result`, `the pregnancy tissue's karyotype is recorded as normal, but its detail shows ${shown}: record it as abnormal`);
+  });
+  const th = r.workup.thrombophilia;
+  if (th?.result === "normal" && (th.findings ?? []).length > 0)
+    fail("workup.thrombophilia.findings", `thrombophilia findings (${(th.findings ?? []).join(", ")}) are recorded with a normal screen: record the result as abnormal, or remove the findings`);
   if (r.immune.peripheralNk?.specimen === "endometrial-biopsy") fail("immune.peripheralNk.specimen", "peripheral NK cells are counted in peripheral blood; an endometrial biopsy count belongs in immune.uterineNk");
   if (r.immune.uterineNk?.specimen === "peripheral-blood") fail("immune.uterineNk.specimen", "uterine NK cells are counted in an endometrial biopsy; a blood count belongs in immune.peripheralNk");
   const iga = r.safety.igaLevel;

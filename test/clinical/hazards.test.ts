@@ -909,6 +909,19 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(assess({ ...rec, currentPregnancy: { gestationalWeek: 0, location: "intrauterine" } }).warnings.join(" ")).toMatch(/0 weeks on 2025-02-15 as recorded, earlier than a pregnancy test turns positive/);
     expect(assess({ ...rec, currentPregnancy: { lastMenstrualPeriod: "2025-01-22", location: "intrauterine" } }).warnings.join(" ")).toMatch(/intrauterine on ultrasound at 3 weeks by the last menstrual period \(2025-01-22\), earlier than a sac/);
   });
+  it("H94 a result recorded as normal whose own detail shows an abnormality is refused, naming the field", () => {
+    const rec = vignette("v01-th1th2-three-losses") as { workup: Record<string, unknown>; losses: Record<string, unknown>[] };
+    rejects(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, karyotypeFemale: { result: "normal", detail: "46,XX,t(11;22)(q23;q11.2)" } } }), "workup.karyotypeFemale.result", /recorded as normal, but its detail shows a structural rearrangement \(t\(11;22\)\(q23;q11\.2\)\)/);
+    rejects(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, karyotypeMale: { result: "normal", detail: "47,XXY" } } }), "workup.karyotypeMale.result", /47 chromosomes/);
+    rejects(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, karyotypeMale: { result: "normal", detail: "46,XY,-21,+mar" } } }), "workup.karyotypeMale.result", /a chromosome gained or lost \(-21\)/);
+    rejects(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, karyotypeMale: { result: "normal", detail: "mos 45,X/46,XY" } } }), "workup.karyotypeMale.result", /a mosaic karyotype/);
+    rejects(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, thrombophilia: { result: "normal", findings: ["factor-v-leiden"] } } }), "workup.thrombophilia.findings", /factor-v-leiden\) are recorded with a normal screen/);
+    const losses = rec.losses.map((l, i) => (i === 0 ? { ...l, embryoKaryotype: { result: "normal", detail: "47,XX,+16" } } : l));
+    rejects(() => parsePatientRecord({ ...rec, losses }), "losses[0].embryoKaryotype.result", /pregnancy tissue's karyotype is recorded as normal, but its detail shows 47 chromosomes \(47,XX,\+16\)/);
+    // normal variants, and details that are not ISCN, are read as recorded
+    for (const detail of ["46,XX", "46, XY", "46,XX,inv(9)(p11q13)", "46,XY,9qh+", "46,XX,15ps+", "normal female karyotype"])
+      expect(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, karyotypeFemale: { result: "normal", detail } } }), detail).not.toThrow();
+  });
   it("H85 intralipid names impaired liver or kidney function, which slows the clearance of its fat", () => {
     const rec = vignette("v05-peripheral-nk-raised") as { safety: Record<string, unknown> };
     const base = assess(rec).therapies.intralipid;
