@@ -106,6 +106,8 @@ export interface Diagnosis {
   explainedLossCount: number;
   unexplainedLossCount: number;
   unexplainedFirstTrimesterLossCount: number;
+  /** Unexplained losses not counting biochemical ones (clinical miscarriages: seen on ultrasound or histology). */
+  unexplainedClinicalLossCount: number;
   /** Longest run of consecutive unexplained losses before 10 weeks (Sydney clinical criterion). */
   consecutiveUnexplainedBefore10Weeks: number;
   stillbirths: number;
@@ -504,6 +506,7 @@ export function diagnose(r: PatientRecord, config: ClinicConfig): Diagnosis {
     explainedLossCount: counted.filter((l) => l.explained).length,
     unexplainedLossCount: unexplained.length,
     unexplainedFirstTrimesterLossCount: unexplained.filter((l) => l.trimester === 1).length,
+    unexplainedClinicalLossCount: unexplained.filter((l) => l.kind !== "biochemical").length,
     consecutiveUnexplainedBefore10Weeks: consecutive,
     stillbirths: losses.filter((l) => l.gestationalWeek >= 24 && l.kind === "clinical").length,
     losses,

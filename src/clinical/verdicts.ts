@@ -502,8 +502,8 @@ export function safetyVerdict(def: Pick<TherapyDefinition, "id" | "name">, base:
 
 export interface ImmunoSpec {
   minLosses: number;
-  /** Which losses count towards the criterion. */
-  lossScope: "first-trimester" | "any";
+  /** Which losses count towards the criterion: first-trimester ones, every one, or clinical miscarriages (biochemical losses not counted). */
+  lossScope: "first-trimester" | "any" | "clinical";
   lossSource: Citation;
   primaryOnly?: boolean;
   allowRif: boolean;
@@ -572,7 +572,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
 
   // the transfers meet the implantation-failure rule, but the age it asks for is not recorded: that is the step pending
   // when implantation failure is this protocol's only way in
-  const count = spec.lossScope === "first-trimester" ? dx.unexplainedFirstTrimesterLossCount : dx.unexplainedLossCount;
+  const count = spec.lossScope === "first-trimester" ? dx.unexplainedFirstTrimesterLossCount : spec.lossScope === "clinical" ? dx.unexplainedClinicalLossCount : dx.unexplainedLossCount;
   if (spec.allowRif && dx.rif.agePending && count < spec.minLosses) {
     const reason = `Recurrent implantation failure depends on the woman's age, which is not recorded: ${dx.rif.failedCycles} failed transfers with ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos meet the rule (${dx.rif.rule}; ${dx.rif.source.label}) only under 40.`;
     reasons.push(reason);
@@ -588,7 +588,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   }
 
   // 4. the protocol's loss criterion
-  const scope = spec.lossScope === "first-trimester" ? "Unexplained first-trimester losses" : "Unexplained losses";
+  const scope = spec.lossScope === "first-trimester" ? "Unexplained first-trimester losses" : spec.lossScope === "clinical" ? "Unexplained miscarriages (not counting biochemical losses)" : "Unexplained losses";
   const lossesOk = count >= spec.minLosses;
   findings.push(lossFinding("unexplained-losses", scope, count, spec.minLosses, spec.lossSource, lossesOk || rifOk ? "supports" : "against"));
   findings.push(...explainedLossFindings(dx));
@@ -606,12 +606,14 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   if (!lossesOk && !rifOk) {
     const notSelected = dx.losses.filter((l) => l.countsForRpl && l.mechanismExcluded);
     const secondTrimester = spec.lossScope === "first-trimester" ? dx.losses.filter((l) => l.countsForRpl && !l.explained && !l.mechanismExcluded && l.trimester !== 1) : [];
-    const otherPattern = notSelected.length + secondTrimester.length;
+    const biochemical = spec.lossScope === "clinical" ? dx.unexplainedLossCount - dx.unexplainedClinicalLossCount : 0;
+    const otherPattern = notSelected.length + secondTrimester.length + biochemical;
     const asked = `${spec.minLosses} or more ${scope.toLowerCase()}${spec.allowRif ? " (or recurrent implantation failure with good-quality embryos)" : ""}`;
     const why: string[] = [];
     if (dx.explainedLossCount > 0) why.push(`${dx.explainedLossCount} of ${dx.lossCount} losses explained by an abnormal embryo karyotype`);
     if (notSelected.length > 0) why.push(`${notSelected.length} ${notSelected.length === 1 ? "loss" : "losses"} from ${[...new Set(notSelected.map((l) => l.mechanismLabel))].join(" / ")}, a mechanism this protocol does not select`);
     if (secondTrimester.length > 0) why.push(`${secondTrimester.length} second-trimester or later ${secondTrimester.length === 1 ? "loss" : "losses"}, outside the first-trimester pattern it selects`);
+    if (biochemical > 0) why.push(`${biochemical} biochemical ${biochemical === 1 ? "loss" : "losses"}, which it does not count`);
     const text = `${spec.criteria} asks for ${asked}; the record has ${count}${why.length > 0 ? ` (${why.join("; ")})` : ""}.`;
     unmet.push(`${asked} (${spec.lossSource.label}): ${count} recorded${why.length > 0 ? `, ${why.join("; ")}` : ""}.`);
     reasons.push(`Not indicated: ${text}`);

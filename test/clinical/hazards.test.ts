@@ -71,7 +71,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const a = assess(vignette("v47-three-losses-four-loss-protocols"));
     expect(a.therapies.ivig.status).toBe("not-indicated");
     expect(a.therapies.ivig.reasonKind).toBe("criterion-not-completable");
-    expect(a.therapies.ivig.headline).toMatch(/Yamada 2022 .* asks for 4 or more unexplained losses; the record has 3/);
+    expect(a.therapies.ivig.headline).toMatch(/Yamada 2022 .* asks for 4 or more unexplained miscarriages \(not counting biochemical losses\); the record has 3/);
   });
 
   it("H04 a pre-conception protocol is not protocol-eligible for a pregnant patient, and says why", () => {
@@ -921,6 +921,15 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     // normal variants, and details that are not ISCN, are read as recorded
     for (const detail of ["46,XX", "46, XY", "46,XX,inv(9)(p11q13)", "46,XY,9qh+", "46,XX,15ps+", "normal female karyotype"])
       expect(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, karyotypeFemale: { result: "normal", detail } } }), detail).not.toThrow();
+  });
+  it("H95 a protocol that does not count biochemical losses (IVIG, Yamada 2022) is not met by them, and says so", () => {
+    const rec = vignette("v48-four-losses-primary") as { losses: Record<string, unknown>[] };
+    expect(assess(rec).therapies.ivig.status).toBe("protocol-eligible");
+    // two of the four losses biochemical: two miscarriages remain, below the four the trial enrolled
+    const losses = rec.losses.map((l, i) => (i < 2 ? { ...l, kind: "biochemical", gestationalWeek: 5 } : l));
+    const v = assess({ ...rec, losses }).therapies.ivig;
+    expect([v.status, v.reasonKind]).toEqual(["not-indicated", "pattern-mismatch"]);
+    expect(v.reasons[0]).toMatch(/asks for 4 or more unexplained miscarriages \(not counting biochemical losses\); the record has 2 \(2 biochemical losses, which it does not count\)/);
   });
   it("H85 intralipid names impaired liver or kidney function, which slows the clearance of its fat", () => {
     const rec = vignette("v05-peripheral-nk-raised") as { safety: Record<string, unknown> };

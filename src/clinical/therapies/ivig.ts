@@ -33,13 +33,15 @@ export const ivig = immunotherapy("ivig", {
     allergy(c, ["blood-products"], "Reactions to blood products", "contraindication", "previous reaction to blood products"),
   ],
   selection: {
+    // Yamada 2022 enrolled 4 or more miscarriages, biochemical losses not counted (data/trials.json); its women had
+    // primary RPL, Christiansen 2015's (4 or more after a birth) secondary, so either history meets a published protocol
     minLosses: 4,
-    lossScope: "any",
+    lossScope: "clinical",
     lossSource: CITATIONS.yamada2022,
     allowRif: false,
     markers: null,
     treats: [],
-    criteria: "Yamada 2022 (≥4 unexplained losses; 400 mg/kg/day for 5 days from 4–6 weeks)",
+    criteria: "Yamada 2022 (≥4 unexplained miscarriages, biochemical losses not counted; 400 mg/kg/day for 5 days from 4–6 weeks)",
     guidelineCaveat:
       "Guidelines do not endorse IVIG for RPL: ESHRE 2017 advised against it (a 2022 revision for ≥4 unexplained losses is reported but unverified), Choosing Wisely Canada 2022 and the Australian NBA do not support it.",
   },
