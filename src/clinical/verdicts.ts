@@ -506,6 +506,8 @@ export interface ImmunoSpec {
   lossScope: "first-trimester" | "any" | "clinical";
   lossSource: Citation;
   primaryOnly?: boolean;
+  /** The ages (years, inclusive) the trial enrolled, when it set them: outside them the protocol is not met. */
+  ageRange?: { min: number; max: number; source: Citation };
   allowRif: boolean;
   /** Immune markers of which at least one must be abnormal; null when the trial selected on the history alone. */
   markers: readonly ImmuneMarkerId[] | null;
@@ -631,6 +633,21 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     findings.push({ id: "rpl-type", label: "RPL type", value: "secondary", unit: null, cutOff: "primary", source: spec.lossSource.label, role: "against", reading: `Secondary RPL: the trial enrolled women with primary RPL only (${spec.lossSource.label})` });
     reasons.push(`The trial criteria (${spec.lossSource.label}) are for primary RPL; this is secondary RPL.`);
     return verdict(def, "not-indicated", "criterion-not-completable", reasons[0]!, base, rest());
+  }
+
+  // the ages the trial enrolled: a criterion a patient cannot complete when she is outside them (not recorded: asked for)
+  if (spec.ageRange !== undefined) {
+    const { min, max, source } = spec.ageRange;
+    if (r.age === undefined) {
+      missing.push({ id: "age", label: "Age (or date of birth)", detail: `${source.label} enrolled women aged ${min} to ${max}` });
+    } else if (r.age < min || r.age > max) {
+      findings.push({ id: "age", label: "Age", value: r.age, unit: "years", cutOff: `${min}–${max} years`, source: source.label, role: "against", reading: `Age ${r.age}: ${source.label} enrolled women aged ${min} to ${max}` });
+      reasons.push(`Not indicated: ${spec.criteria} enrolled women aged ${min} to ${max}; she is ${r.age}.`);
+      unmet.push(`Age ${min} to ${max} years (${source.label}): ${r.age}.`);
+      return verdict(def, "not-indicated", "criterion-not-completable", `${spec.criteria} enrolled women aged ${min} to ${max}; she is ${r.age}`, base, rest());
+    } else {
+      findings.push({ id: "age", label: "Age", value: r.age, unit: "years", cutOff: `${min}–${max} years`, source: source.label, role: "supports", reading: `Age ${r.age}, within the ${min}–${max} years ${source.label} enrolled` });
+    }
   }
 
   // 5. a protocol that starts before conception, for a patient who is pregnant

@@ -931,6 +931,19 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect([v.status, v.reasonKind]).toEqual(["not-indicated", "pattern-mismatch"]);
     expect(v.reasons[0]).toMatch(/asks for 4 or more unexplained miscarriages \(not counting biochemical losses\); the record has 2 \(2 biochemical losses, which it does not count\)/);
   });
+  it("H96 the HCQ RCT's own criteria: 2 or more miscarriages, ages 20 to 40, no antiphospholipid cause", () => {
+    const rec = vignette("v36-ectopic-and-molar-not-counted") as { age: number };
+    expect(assess(rec).therapies.hydroxychloroquine.status).toBe("protocol-eligible");
+    const older = assess({ ...rec, age: 45 }).therapies.hydroxychloroquine;
+    expect([older.status, older.reasonKind]).toEqual(["not-indicated", "criterion-not-completable"]);
+    expect(older.headline).toMatch(/enrolled women aged 20 to 40; she is 45/);
+    const { age: _age, ...noAge } = rec;
+    const unknown = assess(noAge).therapies.hydroxychloroquine;
+    expect([unknown.status, unknown.missing.map((m) => m.id)]).toEqual(["premature", ["age"]]);
+    const apl = assess(vignette("v09-apl-persistent-two-losses")).therapies.hydroxychloroquine;
+    expect([apl.status, apl.reasonKind]).toEqual(["not-indicated", "pattern-mismatch"]);
+    expect(apl.reasons[0]).toMatch(/enrolled women with no antiphospholipid cause/);
+  });
   it("H85 intralipid names impaired liver or kidney function, which slows the clearance of its fat", () => {
     const rec = vignette("v05-peripheral-nk-raised") as { safety: Record<string, unknown> };
     const base = assess(rec).therapies.intralipid;

@@ -53,10 +53,19 @@ function rule(ctx: RuleContext): VerdictCore {
     const reasons = ["APS without a loss on standard treatment: LMWH + low-dose aspirin first; hydroxychloroquine is considered when APS proves refractory (ACR 2020)."];
     return verdict(hydroxychloroquine, "not-indicated", "guideline-not-supported", reasons[0]!, base, { reasons, unmet: [], findings: [aps], missing: [] });
   }
+  // persistent antiphospholipid antibodies short of APS: the RCT in unexplained recurrent miscarriage excluded an
+  // antiphospholipid cause, so her history is not the one it selects (heparin + aspirin is the question for her)
+  if (dx.aps.laboratory === "persistent") {
+    const reasons = [`Not indicated: ${CITATIONS.hcqRct.label} enrolled women with no antiphospholipid cause; persistent antiphospholipid antibodies are recorded (heparin + aspirin is the question for her, on its own line).`];
+    const f: VerdictFinding = { id: "antiphospholipid", label: "Antiphospholipid antibodies", value: "persistent", unit: null, cutOff: "none (trial exclusion)", source: CITATIONS.hcqRct.label, role: "against", reading: "Persistent antiphospholipid antibodies: excluded from the HCQ RCT in unexplained recurrent miscarriage" };
+    return verdict(hydroxychloroquine, "not-indicated", "pattern-mismatch", reasons[0]!, { safetyChecks, coInterventions: [], criteriaSource: [CITATIONS.hcqRct.label] }, { reasons, unmet: ["No antiphospholipid cause (the trial's exclusion)"], findings: [f], missing: [] });
+  }
   return immunotherapyVerdict(ctx, hydroxychloroquine, {
-    minLosses: 3,
+    // Ibrahim 2025 enrolled women aged 20 to 40 with 2 or more unexplained miscarriages (data/trials.json)
+    minLosses: 2,
     lossScope: "any",
     lossSource: CITATIONS.hcqRct,
+    ageRange: { min: 20, max: 40, source: CITATIONS.hcqRct },
     allowRif: false,
     markers: null,
     treats: ["aps"],
