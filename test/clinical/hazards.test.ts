@@ -234,6 +234,11 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     expect(claim).toMatch(/previous miscarriages/);
     for (const [f, a] of vignetteFiles().map((x) => [x, assess(readJson(join(VIGNETTES, x)), { evidence: true })] as const))
       for (const t of THERAPY_IDS) for (const r of a.therapies[t].reasons) if (/improved live birth/.test(r)) expect(a.therapies[t].evidence.effect?.excludesNoEffect, `${f} ${t}`).toBe(true);
+    // a finding citing a trial whose abstract gives the direction only (Dashti 2025: no counts) never calls it an improvement
+    const rec = vignette("v01-th1th2-three-losses") as { immune: Record<string, unknown> };
+    const ana = assess({ ...rec, immune: { ...rec.immune, ana: { titre: "1:320" } } }).therapies.lit.findings.find((x) => x.id === "ana" || x.label.startsWith("ANA"))!;
+    expect(ana.reading).toMatch(/the direction only: no counts or confidence intervals/);
+    expect(ana.reading).not.toMatch(/outcomes improved/);
   });
 
   it("H22 a guideline position cited in a reason carries the same verified mark as in the guideline list", () => {

@@ -111,7 +111,7 @@ function refine(v: VerdictCore, ctx: RuleContext): VerdictCore {
   if (ana !== undefined && ana.status === "abnormal" && (v.status === "protocol-eligible" || v.status === "premature")) {
     const f = immuneFinding(ana, "context");
     f.source = CITATIONS.dashti2025.label;
-    f.reading += `; in the LIT trial of ANA-positive women (${CITATIONS.dashti2025.label}) outcomes improved, but less than in ANA-negative women`;
+    f.reading += `; in the LIT trial of ANA-positive women (${CITATIONS.dashti2025.label}) the abstract reports better outcomes with LIT, less so than in ANA-negative women (the direction only: no counts or confidence intervals, so not shown to be a benefit)`;
     v.findings.push(f);
   }
   return v;
