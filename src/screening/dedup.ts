@@ -57,18 +57,25 @@ export function normaliseTitle(title: string): string {
     .trim();
 }
 
-/** Surname of the first author ("Smith, J", "Smith J", "J. Smith" → "smith"). */
+/**
+ * Initials as the databases write them after a surname: "OB" (MEDLINE), "O.B." (Embase, Ovid, Scopus), "O-B.",
+ * "J.-P.", or one word of "O. B.".
+ */
+const INITIALS = /^\p{Lu}(?:\.?-?\p{Lu}){0,3}\.?$/u;
+
+/**
+ * Surname of the first author: the words before the trailing initials ("Smith, J", "Smith J", "Christiansen O.B.",
+ * "van der Berg K." → "smith", "christiansen", "vanderberg"), the last word without initials ("J. Smith", "John
+ * Smith" → "smith"). Before a comma when there is one ("Smith, John"; "Smith J.A., Doe K." when a list was not split).
+ */
 export function firstAuthorSurname(authors: string[]): string | null {
   const a = authors[0]?.trim();
   if (a === undefined || a === "") return null;
-  let surname: string;
-  if (a.includes(",")) surname = a.split(",")[0] as string;
-  else {
-    const parts = a.split(/\s+/);
-    // "Smith J" / "Smith JA" (MEDLINE AU) vs "John Smith"
-    const last = parts[parts.length - 1] as string;
-    surname = parts.length > 1 && /^[A-Z]{1,3}$/.test(last) ? (parts[0] as string) : last;
-  }
+  const words = (a.includes(",") ? (a.split(",")[0] as string) : a).trim().split(/\s+/);
+  let end = words.length;
+  // the first word is the surname even when it looks like initials ("Wu J", "LI X")
+  while (end > 1 && INITIALS.test(words[end - 1] as string)) end--;
+  const surname = end < words.length || a.includes(",") ? words.slice(0, end).join("") : (words[words.length - 1] as string);
   const s = surname.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z]/g, "");
   return s === "" ? null : s;
 }

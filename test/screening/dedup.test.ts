@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { deduplicate, type DedupInput, firstAuthorSurname, normaliseTitle, parseCsvRecords, parseMedline, parseRis, titleSimilarity } from "../../src/screening/index.js";
+import { deduplicate, type DedupInput, firstAuthorSurname, normaliseTitle, parseCsvRecords, parseMedline, parseRis, parseSearchExport, titleSimilarity } from "../../src/screening/index.js";
 
 const fx = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
 const TOPICS = ["heparin", "aspirin", "progesterone", "prednisolone", "intralipid", "tacrolimus", "metformin", "hydroxychloroquine"];
@@ -91,5 +91,48 @@ describe("different DOIs", () => {
     expect(d.uncertain).toMatchObject([{ a: "a", b: "b", reason: "same title, year and first author but different DOIs" }]);
     // one DOI missing: merged by title, year and first author as before
     expect(deduplicate([rec("a", "10.1371/journal.pone.0086394"), rec("b", null)]).removedByRule.title_year_author).toBe(1);
+  });
+});
+
+describe("one trial found in PubMed, Embase (Ovid) and CINAHL (EBSCO)", () => {
+  it("is merged by its DOI: the Embase and CINAHL accession numbers are not PMIDs that conflict", () => {
+    const all = [
+      ...parseMedline(fx("pubmed-ivig.nbib"), "p.nbib").map((x, i) => ({ ...x, id: `pubmed-${i + 1}` })),
+      ...parseRis(fx("ovid-embase.ris"), "o.ris").map((x, i) => ({ ...x, id: `embase-${i + 1}` })),
+      ...parseRis(fx("cinahl-ebsco.ris"), "c.ris").map((x, i) => ({ ...x, id: `cinahl-${i + 1}` })),
+    ];
+    const r = deduplicate(all);
+    expect(r.duplicates).toEqual([
+      { id: "embase-1", duplicateOf: "pubmed-1", rule: "doi" },
+      { id: "cinahl-1", duplicateOf: "pubmed-1", rule: "doi" },
+    ]);
+    expect(r.uncertain).toEqual([]);
+  });
+});
+
+describe("first author written \"Surname I.J.\" (Embase, Ovid, Scopus)", () => {
+  it("the surname is read before initials with full stops and hyphens, with or without a comma", () => {
+    for (const a of ["Christiansen O.B.", "Christiansen O-B.", "Christiansen O. B.", "Christiansen OB", "Christiansen, O.B.", "Christiansen O.B., Larsen E.C.", "Christiansen, Ole B."]) expect(firstAuthorSurname([a])).toBe("christiansen");
+    expect(firstAuthorSurname(["Dupont J.-P."])).toBe("dupont");
+    expect(firstAuthorSurname(["J.-P. Dupont"])).toBe("dupont");
+    expect(firstAuthorSurname(["van der Berg K."])).toBe("vanderberg");
+    expect(firstAuthorSurname(["van der Berg, K."])).toBe("vanderberg");
+    expect(firstAuthorSurname(["Wu J"])).toBe("wu");
+  });
+
+  const ids = (file: string, records: ReadonlyArray<Omit<DedupInput, "id">>): DedupInput[] => records.map((x, i) => ({ ...x, id: `${file}#${i + 1}` }));
+  it("Embase's RIS and CSV merge with Zotero's, PubMed's and a MEDLINE-style RIS by title, year and first author", () => {
+    const pair = (a: DedupInput[], b: DedupInput[]) => deduplicate([...a, ...b]);
+    const embase = ids("embase-nodoi.ris", parseRis(fx("embase-nodoi.ris"), "e.ris"));
+    const z = pair(embase, ids("zotero-nodoi.ris", parseRis(fx("zotero-nodoi.ris"), "z.ris")));
+    expect(z.duplicates).toEqual([{ id: "zotero-nodoi.ris#1", duplicateOf: "embase-nodoi.ris#1", rule: "title_year_author" }]);
+    expect(z.uncertain).toEqual([]);
+    const m = pair(ids("medline-style-nodoi.ris", parseRis(fx("medline-style-nodoi.ris"), "m.ris")), embase);
+    expect(m.duplicates).toEqual([{ id: "embase-nodoi.ris#1", duplicateOf: "medline-style-nodoi.ris#1", rule: "title_year_author" }]);
+    const csv = ids("embase-export.csv", parseSearchExport("csv", fx("embase-export.csv"), "embase.csv"));
+    expect(csv[0]?.authors).toEqual(["Christiansen O.B.", "Larsen E.C."]);
+    const p = pair(csv, ids("pubmed-ivig.nbib", parseMedline(fx("pubmed-ivig.nbib"), "p.nbib")));
+    expect(p.duplicates).toEqual([{ id: "pubmed-ivig.nbib#1", duplicateOf: "embase-export.csv#1", rule: "title_year_author" }]);
+    expect(p.uncertain).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // format, PubMed DTD, a CENTRAL-style CSV), and the located errors for bad input.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { describeCsvMapping, guessCsvMapping, guessFormat, parseCsvRecords, parseEndnoteXml, parseMedline, parsePubmedXml, parseRis, parseSearchExport } from "../../src/screening/index.js";
+import { type BibRecord, describeCsvMapping, guessCsvMapping, guessFormat, parseCsvRecords, parseEndnoteXml, parseMedline, parsePubmedXml, parseRis, parseSearchExport, recordsToRis } from "../../src/screening/index.js";
 import { inputError } from "../support/input-error.js";
 
 const fx = (name: string): string => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), "utf8");
@@ -13,6 +13,7 @@ describe("RIS", () => {
     expect(r).toHaveLength(4);
     expect(r[0]).toEqual({
       sourceIndex: 1,
+      // AN of a record whose provider (DP) is the NLM: its PMID
       pmid: "31000001",
       doi: "10.1234/ejri.2019.0041",
       title: "Intravenous immunoglobulin in women with unexplained recurrent miscarriage: a randomised placebo-controlled trial",
@@ -198,12 +199,14 @@ describe("CSV without a mapping: columns by the names the common tools write", (
 });
 
 describe("EndNote XML", () => {
-  it("reads titles kept in EndNote's style runs, authors, the journal, year, DOI and PMID", () => {
+  it("reads titles kept in EndNote's style runs, authors, the journal, year, DOI, accession number and PMID", () => {
     const r = parseEndnoteXml(fx("endnote.xml"), "endnote.xml");
     expect(r).toEqual([
       {
         sourceIndex: 1,
-        pmid: "31000001",
+        // accession-num of a record that names no remote database: not taken for a PMID
+        pmid: null,
+        accession: { database: null, number: "31000001" },
         doi: "10.1234/ejri.2019.0041",
         title: "Intravenous immunoglobulin in unexplained recurrent miscarriage & live birth",
         abstract: "Women with three or more losses were randomised.",
@@ -239,5 +242,74 @@ describe("format guess", () => {
     expect(guessFormat("a.csv", fx("central.csv"))).toBe("csv");
     expect(guessFormat("a.doc", "hello")).toBeNull();
     expect(guessFormat("savedrecs.txt", "PT\tAU\tAF\tTI\nJ\tA\tA\tT\n")).toBe("csv");
+  });
+});
+
+describe("accession numbers: a PMID only when the record comes from PubMed or MEDLINE", () => {
+  it("Ovid Embase's and EBSCO CINAHL's AN stay the database's accession numbers, not PMIDs", () => {
+    const ovid = parseRis(fx("ovid-embase.ris"), "ovid-embase.ris");
+    expect(ovid[0]).toMatchObject({ pmid: null, accession: { database: "Embase", number: "612345678" }, doi: "10.1111/1471-0528.15697" });
+    expect(ovid[1]).toMatchObject({ pmid: null, accession: { database: "Embase", number: "2014123456" } });
+    const cinahl = parseRis(fx("cinahl-ebsco.ris"), "cinahl-ebsco.ris");
+    expect(cinahl[0]).toMatchObject({ pmid: null, accession: { database: "cin20", number: "137123456" }, doi: "10.1111/1471-0528.15697" });
+  });
+
+  it("AN is the PMID when DB or DP names MEDLINE or PubMed, or a PubMed URL gives the same number", () => {
+    const ris = (lines: string): string => `TY  - JOUR\nTI  - Intravenous immunoglobulin for recurrent miscarriage\n${lines}\nER  - \n`;
+    const ovidMedline = parseRis(ris("DB  - Ovid MEDLINE(R) ALL\nAN  - 30974019"), "m.ris")[0];
+    expect(ovidMedline).toMatchObject({ pmid: "30974019" });
+    expect(ovidMedline).not.toHaveProperty("accession");
+    expect(parseRis(ris("AN  - 30974019\nDB  - mdc\nDP  - EBSCOhost"), "m.ris")[0]?.pmid).toBe("30974019");
+    expect(parseRis(ris("AN  - 30974019\nDP  - PubMed"), "m.ris")[0]?.pmid).toBe("30974019");
+    const linked = parseRis(ris("AN  - 30974019\nUR  - https://www.ncbi.nlm.nih.gov/pubmed/30974019"), "m.ris")[0];
+    expect(linked).toMatchObject({ pmid: "30974019" });
+    expect(linked).not.toHaveProperty("accession");
+    // an AN whose record names no database is not taken for a PMID
+    expect(parseRis(ris("AN  - 30974019"), "m.ris")[0]).toMatchObject({ pmid: null, accession: { database: null, number: "30974019" } });
+    // a PubMed link to another record: the link gives the PMID, the AN is an accession number
+    expect(parseRis(ris("DB  - Embase\nAN  - 612345678\nUR  - https://pubmed.ncbi.nlm.nih.gov/30974019/"), "m.ris")[0]).toMatchObject({ pmid: "30974019", accession: { database: "Embase", number: "612345678" } });
+  });
+
+  it("EndNote's accession-num is the PMID for a MEDLINE record and Embase's number for an Embase one", () => {
+    const r = parseEndnoteXml(fx("endnote-medline-embase.xml"), "endnote.xml");
+    expect(r[0]).toMatchObject({ pmid: "30974019", doi: "10.1111/1471-0528.15697" });
+    expect(r[0]).not.toHaveProperty("accession");
+    expect(r[1]).toMatchObject({ pmid: null, accession: { database: "Embase", number: "612345678" } });
+  });
+
+  it("RIS written back keeps an accession number as AN with its DB, and a PMID as a PMID", () => {
+    const records = [...parseMedline(fx("pubmed-ivig.nbib"), "p.nbib").slice(0, 1), ...parseRis(fx("ovid-embase.ris"), "o.ris"), ...parseRis(fx("cinahl-ebsco.ris"), "c.ris")];
+    const text = recordsToRis(records);
+    expect(text).toContain("AN  - 612345678\r\nDB  - Embase\r\n");
+    expect(text).toContain("AN  - 137123456\r\nDB  - cin20\r\n");
+    const back = parseRis(text, "back.ris");
+    expect(back.map((b) => [b.pmid, b.accession ?? null])).toEqual([
+      ["31234567", null],
+      [null, { database: "Embase", number: "612345678" }],
+      [null, { database: "Embase", number: "2014123456" }],
+      [null, { database: "cin20", number: "137123456" }],
+    ]);
+    // a record with both: the PMID as a PubMed link beside the database's AN
+    const both = recordsToRis([{ ...(records[1] as BibRecord), pmid: "31234567" }]);
+    expect(parseRis(both, "both.ris")[0]).toMatchObject({ pmid: "31234567", accession: { database: "Embase", number: "612345678" } });
+  });
+});
+
+describe("Rayyan's CSV: authors joined by \" and \", decided from the records", () => {
+  const trialAuthors = ["Christiansen, O. B.", "Larsen, E. C."];
+  it("a first record whose quoted abstract spans lines", () => {
+    expect(guessCsvMapping(fx("rayyan-multiline.csv"))?.authorSeparator).toBe(" and ");
+    const r = parseSearchExport("csv", fx("rayyan-multiline.csv"), "rayyan.csv");
+    expect(r.map((x) => x.authors)).toEqual([[...trialAuthors, "Egerup, P."], ["Nakagawa, K."]]);
+    expect(r[0]?.abstract).toBe('BACKGROUND: Line one. METHODS: "quoted" two. RESULTS: 54%.');
+  });
+
+  it("a first record with one author, and a file of one record", () => {
+    expect(parseSearchExport("csv", fx("rayyan-single-first.csv"), "rayyan.csv").map((x) => x.authors)).toEqual([["Nakagawa, K."], trialAuthors]);
+    expect(parseSearchExport("csv", fx("rayyan-oneline.csv"), "rayyan.csv").map((x) => x.authors)).toEqual([trialAuthors]);
+  });
+
+  it("a corporate author with \"and\" in its name is not a list", () => {
+    expect(guessCsvMapping('Title,Authors\nA guideline,Royal College of Obstetricians and Gynaecologists\nA trial,"Hansen, Maria"\n')?.authorSeparator).toBe(";");
   });
 });

@@ -1,6 +1,6 @@
 /** Helpers shared by the importers: located errors and the final check of each record. */
 import { InputError } from "../../shared/errors.js";
-import { type BibRecord, clean } from "../record.js";
+import { type Accession, type BibRecord, clean, namesPubmed, normalisePmid } from "../record.js";
 
 /** An error about record `n` (1-based) of `file`, starting at `line`, in `field`. */
 export function recordError(file: string, n: number, line: number | undefined, field: string, reason: string): InputError {
@@ -27,6 +27,20 @@ export interface DraftRecord {
   authors: string[];
   journal: string | null;
   year: number | null;
+  accession?: Accession;
+}
+
+/**
+ * What a record's accession number (RIS AN, EndNote accession-num) is: its PMID when the record comes from PubMed or
+ * MEDLINE (a database or provider in `provenance` naming them, or the same PMID given elsewhere in the record: a
+ * PubMed link, a "PMID:" note), otherwise the number of the record in `database`; Ovid Embase's AN 612345678 and
+ * EBSCO CINAHL's AN 137123456 are not PMIDs. `pmidElsewhere` is the record's PMID when the accession number is not one.
+ */
+export function readAccessionNumber(number: string | null, database: string | null, provenance: readonly string[], pmidElsewhere: string | null): { pmid: string | null; accession?: Accession } {
+  if (number === null || number.trim() === "") return { pmid: pmidElsewhere };
+  const asPmid = /^\s*(PMID:?\s*)?\d{1,9}\s*$/i.test(number) ? normalisePmid(number) : null;
+  if (asPmid !== null && (provenance.some(namesPubmed) || asPmid === pmidElsewhere)) return { pmid: asPmid };
+  return { pmid: pmidElsewhere, accession: { database, number: number.trim() } };
 }
 
 /** Turns a draft into a record, refusing one without a title (the one field screening cannot do without). */
@@ -42,6 +56,7 @@ export function finishRecord(d: DraftRecord, file: string, n: number, line: numb
     authors: d.authors.map((a) => a.trim()).filter((a) => a !== ""),
     journal: clean(d.journal),
     year: d.year,
+    ...(d.accession !== undefined ? { accession: d.accession } : {}),
   };
 }
 

@@ -51,10 +51,6 @@ const HEADER_NAMES: Readonly<Record<(typeof MAPPED)[number], readonly string[]>>
 
 
 /**
- * A column mapping from the header of a CSV export (see HEADER_NAMES), or null when no column is named like a title.
- * Authors are taken as separated by ";" (Scopus, Web of Science, Zotero), or by " and " when the column uses that.
- */
-/**
  * A text without the lines before its header, and how many were dropped (to keep line numbers): Embase's CSV export
  * starts with its search query ("SEARCH QUERY", …) and a rule of dashes before the header. The header is the first of
  * the first 30 lines that `isHeader` accepts; a text whose first line is its header, or with none found, is as it is.
@@ -75,13 +71,17 @@ function withoutPreamble(text: string, isHeader: (cells: string[]) => boolean): 
 
 const titleHeader = (cells: string[]): boolean => cells.some((c) => HEADER_NAMES.title.includes(normaliseHeader(c)));
 
+/**
+ * A column mapping from the header of a CSV export (see HEADER_NAMES), or null when no column is named like a title.
+ * The authors' separator is the one the records' cells show (authorSeparatorOf).
+ */
 export function guessCsvMapping(rawText: string, file = "CSV"): CsvMapping | null {
   const { text } = withoutPreamble(rawText, titleHeader);
   const delimiter = guessDelimiter(text);
-  // the header and the first record; a file that cannot be parsed says why (not "no title column")
-  const rows = parseDelimited(text, file, delimiter, { relax_column_count: true, to_line: 2 });
+  // every record: a file that cannot be parsed says why (not "no title column"), and the authors' separator is read
+  // from all of them (a first record may have one author, or a quoted abstract over several lines)
+  const rows = parseDelimited(text, file, delimiter, { relax_column_count: true });
   const header = rows[0] ?? [];
-  const second = rows[1];
   const names = header.map(normaliseHeader);
   const pick = (key: (typeof MAPPED)[number]): string | undefined => {
     for (const n of HEADER_NAMES[key]) {
@@ -97,14 +97,33 @@ export function guessCsvMapping(rawText: string, file = "CSV"): CsvMapping | nul
     const c = pick(key);
     if (c !== undefined) mapping[key] = c;
   }
-  if (mapping.authors !== undefined && second !== undefined) {
-    const cell = second[names.indexOf(normaliseHeader(mapping.authors))] ?? "";
-    if (!cell.includes(";") && / and /.test(cell)) mapping.authorSeparator = " and ";
-    // Embase and Scopus: "Liu R., Adler D.G." (surname, initials with full stops, ", " between authors); PubMed's
-    // CSV: "Griffin DK, Larkin DM, O'Connor RE." (initials without stops, a full stop after the last)
-    else if (!cell.includes(";") && (INITIALS_LIST.test(cell.trim()) || PUBMED_AUTHORS.test(cell.trim()))) mapping.authorSeparator = ", ";
+  if (mapping.authors !== undefined) {
+    const at = names.indexOf(normaliseHeader(mapping.authors));
+    mapping.authorSeparator = authorSeparatorOf(rows.slice(1).map((r) => (r[at] ?? "").trim()));
   }
   return CsvMappingSchema.parse(mapping);
+}
+
+/**
+ * How the authors column of a file separates its authors, from the cells of all its records: ";" when any cell has
+ * one (Scopus, Web of Science, Zotero) or none shows another separator; " and " when a cell joins names by it
+ * (Rayyan); ", " when a cell is a list of "Surname I.J." names (Embase's and Scopus's CSV) or of "Surname IJ" names
+ * ending in a full stop (PubMed's CSV).
+ */
+function authorSeparatorOf(cells: readonly string[]): string {
+  if (cells.some((c) => c.includes(";"))) return ";";
+  if (cells.some(isAndList)) return " and ";
+  if (cells.some((c) => INITIALS_LIST.test(c) || PUBMED_AUTHORS.test(c))) return ", ";
+  return ";";
+}
+
+/**
+ * Rayyan's authors: names joined by " and ", each "Surname, Given" ("Christiansen, O. B. and Larsen, E. C.") or
+ * "Surname IJ" ("Chen W and Moreau C"); a corporate author ("Royal College of Obstetricians and Gynaecologists") is not.
+ */
+function isAndList(cell: string): boolean {
+  const names = cell.split(" and ");
+  return names.length > 1 && names.every((n) => /^[^,]+, [^,]+$/.test(n.trim()) || /^[^,]+ \p{Lu}[\p{Lu}.\- ]*$/u.test(n.trim()));
 }
 
 /** Authors written "Surname I.J." and separated by ", " (Embase's and Scopus's CSV). */

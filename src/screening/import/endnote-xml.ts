@@ -2,16 +2,18 @@
  * EndNote XML (File > Export, "XML" type: <xml><records><record>…), the export EndNote users hand to screening tools.
  * Parsed with fast-xml-parser. Read per record: titles/title (short-title as a fallback), contributors/authors/author,
  * the journal from periodical/full-title or titles/secondary-title, abstract, dates/year, the DOI from
- * electronic-resource-num (or a doi.org URL), and the PMID from accession-num when it is a PubMed id (or a PubMed URL).
+ * electronic-resource-num (or a doi.org URL), and the PMID from accession-num when the record comes from PubMed or
+ * MEDLINE (remote-database-name or -provider naming them, or a PubMed URL with the same number; otherwise accession-num
+ * is the accession number of the remote database, Embase's for instance) or from a PubMed URL.
  * EndNote wraps text in <style face=… font=…> runs; they are kept raw and stripped, so their order is kept.
  */
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { InputError } from "../../shared/errors.js";
-import { type BibRecord, normaliseDoi, normalisePmid, yearOf, isNoYear } from "../record.js";
-import { asArray, finishRecord, isXmlNode as isNode, markupText, recordError, refuseEmpty, xmlChild as child, type XmlNode } from "./common.js";
+import { type BibRecord, normaliseDoi, pubmedUrlPmid, yearOf, isNoYear } from "../record.js";
+import { asArray, finishRecord, isXmlNode as isNode, markupText, readAccessionNumber, recordError, refuseEmpty, xmlChild as child, type XmlNode } from "./common.js";
 
 /** The elements whose text is read: kept raw (their <style> runs in order) and stripped by markupText. */
-const TEXT_ELEMENTS = ["title", "short-title", "secondary-title", "full-title", "author", "abstract", "year", "electronic-resource-num", "accession-num", "url", "rec-number"];
+const TEXT_ELEMENTS = ["title", "short-title", "secondary-title", "full-title", "author", "abstract", "year", "electronic-resource-num", "accession-num", "remote-database-name", "remote-database-provider", "url", "rec-number"];
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -50,12 +52,12 @@ export function parseEndnoteXml(text: string, file: string): BibRecord[] {
     const yearText = text("dates", "year");
     const year = yearOf(yearText);
     if (yearText !== null && year === null && !isNoYear(yearText)) throw recordError(file, n, undefined, "dates/year", `"${yearText}" is not a publication year`);
-    const accession = text("accession-num");
-    const pubmedUrl = urls.map((u) => /pubmed(?:\.ncbi\.nlm\.nih\.gov\/|\/)(\d{1,9})/i.exec(u)?.[1]).find((x) => x !== undefined);
-    const pmid = accession !== null && /^\s*(PMID:?\s*)?\d{1,9}\s*$/i.test(accession) ? normalisePmid(accession) : pubmedUrl !== undefined ? String(Number(pubmedUrl)) : null;
+    const database = text("remote-database-name");
+    const provenance = [database, text("remote-database-provider")].filter((d) => d !== null);
+    const pubmedUrl = urls.map(pubmedUrlPmid).find((p) => p !== null) ?? null;
     return finishRecord(
       {
-        pmid,
+        ...readAccessionNumber(text("accession-num"), database, provenance, pubmedUrl),
         doi: normaliseDoi(text("electronic-resource-num")) ?? normaliseDoi(urls.find((u) => /doi\.org\//i.test(u)) ?? null),
         title: text("titles", "title") ?? text("titles", "short-title"),
         abstract: text("abstract"),

@@ -7,11 +7,12 @@
  * ("Record #1 of 20", "Provider: ...") first. A title, author, abstract, year, DOI or journal tag there is an error: a
  * record whose TY line is missing.
  * Titles: TI, T1 (CT, BT, then ST, the short title, as fallbacks); abstract: AB, N2; authors: AU, A1 (A2-A4 are editors, not read as authors);
- * journal: T2, JO, JF, JA, J2; year: PY, Y1, DA; DOI: DO (or a doi.org URL in UR); PMID: AN or a PubMed URL / "PMID:" note.
+ * journal: T2, JO, JF, JA, J2; year: PY, Y1, DA; DOI: DO (or a doi.org URL in UR); PMID: AN when the record comes from
+ * PubMed or MEDLINE (DB, DP), or a PubMed URL / "PMID:" note; any other AN is the accession number of the database DB names.
  */
 import { InputError } from "../../shared/errors.js";
-import { type BibRecord, normaliseDoi, normalisePmid, yearOf, isNoYear } from "../record.js";
-import { type DraftRecord, finishRecord, recordError, refuseEmpty, numberedLines, TaggedReader, type TaggedRecord } from "./common.js";
+import { type Accession, type BibRecord, normaliseDoi, normalisePmid, pubmedUrlPmid, yearOf, isNoYear } from "../record.js";
+import { type DraftRecord, finishRecord, readAccessionNumber, recordError, refuseEmpty, numberedLines, TaggedReader, type TaggedRecord } from "./common.js";
 
 const TAG_LINE = /^([A-Z][A-Z0-9])  -(?:\s*$| (.*)$)/;
 
@@ -28,16 +29,20 @@ function first(r: RawRis, ...tags: string[]): string | null {
   return null;
 }
 
-function pmidOf(r: RawRis): string | null {
-  const an = first(r, "AN");
-  if (an !== null && /^\s*(PMID:?\s*)?\d{1,9}\s*$/i.test(an)) return normalisePmid(an);
+/**
+ * The PMID and the accession number: AN is the PMID only when DB or DP names PubMed or MEDLINE (Ovid MEDLINE, EBSCO's
+ * MEDLINE) or a PubMed URL or "PMID:" note gives the same number; otherwise it is the accession number of the database
+ * DB names (Ovid Embase, EBSCO CINAHL), and the PMID is the one a PubMed URL (UR, L2) or note (N1, M1) gives.
+ */
+function identifiersOf(r: RawRis): { pmid: string | null; accession?: Accession } {
+  let elsewhere: string | null = null;
   for (const t of ["UR", "L2", "N1", "M1"]) {
     for (const v of r.fields.get(t) ?? []) {
-      const m = /pubmed(?:\.ncbi\.nlm\.nih\.gov\/|\/|\.gov\/)(\d{1,9})|PMID:?\s*(\d{1,9})/i.exec(v);
-      if (m !== null) return String(Number(m[1] ?? m[2]));
+      elsewhere ??= pubmedUrlPmid(v) ?? normalisePmid(/PMID:?\s*(\d{1,9})/i.exec(v)?.[1]);
     }
   }
-  return null;
+  const provenance = [...(r.fields.get("DB") ?? []), ...(r.fields.get("DP") ?? [])];
+  return readAccessionNumber(first(r, "AN"), first(r, "DB"), provenance, elsewhere);
 }
 
 function doiOf(r: RawRis): string | null {
@@ -96,7 +101,7 @@ export function parseRis(text: string, file: string): BibRecord[] {
   }
   return raws.map((r, idx) => {
     const draft: DraftRecord = {
-      pmid: pmidOf(r),
+      ...identifiersOf(r),
       doi: doiOf(r),
       title: first(r, "TI", "T1", "CT", "BT", "ST"),
       abstract: first(r, "AB", "N2"),
