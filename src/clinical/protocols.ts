@@ -4,6 +4,7 @@
  * and planProtocol, which turns a protocol into a dated plan for one patient. Follow-up results (the anti-paternal
  * antibody check after LIT) change the plan. Pure: dates come in as parameters.
  */
+import { InputError } from "../shared/errors.js";
 import type { TherapyId } from "../shared/therapy-ids.js";
 import { DEFAULT_CLINIC_CONFIG, type ClinicConfig } from "./config.js";
 import { addDays, durationText } from "./dates.js";
@@ -186,6 +187,16 @@ export interface PlanOptions {
   assumedLmp?: string;
 }
 
+/** How far a plan's start may lie from the assessment date, either way (a plan is made for a course now or soon). */
+export const PLAN_START_WITHIN_DAYS = 2 * 365;
+
+/** A plan starts within PLAN_START_WITHIN_DAYS of today (a start in 1900 or 9999 is a typing error, not a plan). */
+function checkPlanStart(start: string, today: string | undefined): void {
+  if (today === undefined) return;
+  if (start < addDays(today, -PLAN_START_WITHIN_DAYS) || start > addDays(today, PLAN_START_WITHIN_DAYS))
+    throw new InputError(`a plan starting on ${start} is more than 2 years from today (${today}): check the date`, { field: "startDate" });
+}
+
 function lmpOf(r: PatientRecord, today: string | undefined): string | undefined {
   const cp = r.currentPregnancy;
   if (cp === undefined) return undefined;
@@ -202,6 +213,7 @@ export function repeatText(count: number, everyDays: number): string {
 
 /** Turns a protocol into a dated plan for the patient; follow-up results after the start update it. */
 export function planProtocol(therapy: TherapyId, r: PatientRecord, opts: PlanOptions): Plan {
+  checkPlanStart(opts.start, opts.today);
   const config = opts.config ?? DEFAULT_CLINIC_CONFIG;
   const p = protocolFor(therapy, config);
   const recordedLmp = lmpOf(r, opts.today);

@@ -58,8 +58,19 @@ describe.each(["sqlite", "postgres"] as const)("kept plans and decisions on %s",
     const future = await clinician.req("POST", `/api/patients/${a}/therapy-events`, { therapy: "lit", event: "stopped", date: "2026-12-18" });
     expect(future.status).toBe(400);
     expect(errorOf(future).field).toBe("date");
+    // a therapy stopped before every recorded start of it is a typing error
+    const early = await clinician.req("POST", `/api/patients/${a}/therapy-events`, { therapy: "lit", event: "stopped", date: "2020-01-01" });
+    expect(early.status).toBe(400);
+    expect(errorOf(early).message).toMatch(/stopped on 2020-01-01, before it was started \(2026-11-01\)/);
     const list = (await clinician.req("GET", `/api/patients/${a}/plans`)).body as { therapyEvents: Array<{ event: string; date: string; note: string | null }> };
     expect(list.therapyEvents.map((e) => `${e.event} ${e.date}`)).toEqual(["started 2026-11-01", "stopped 2026-11-18"]);
+    // a plan starting in 1900 or 9999 is refused, naming the field, whether built or kept
+    for (const [path, startDate] of [["plan", "1900-01-01"], ["plans", "9999-12-31"]] as const) {
+      const r = await clinician.req("POST", `/api/patients/${a}/${path}`, { therapy: "lit", startDate });
+      expect(r.status, path).toBe(400);
+      expect(errorOf(r).field, path).toBe("startDate");
+      expect(errorOf(r).message).toMatch(/more than 2 years from today/);
+    }
   });
 
   it("a follow-up entered in error is kept, marked, and no longer read by the rules", async () => {

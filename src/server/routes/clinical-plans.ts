@@ -57,6 +57,11 @@ export async function clinicalPlanRoutes(app: FastifyInstance): Promise<void> {
     const p = await load(id);
     if (body.date > today()) throw new InputError(`${body.date} is after today ${today()}`, { field: "date" });
     if (body.date < p.dateOfBirth) throw new InputError(`${body.date} is before the date of birth`, { field: "date" });
+    if (body.event === "stopped") {
+      // a therapy is stopped after it was started: a stop dated before every recorded start is a typing error
+      const starts = (await app.store.listTherapyEvents(id)).filter((e) => e.therapy === body.therapy && e.event === "started").map((e) => e.date);
+      if (starts.length > 0 && starts.every((d) => d > body.date)) throw new InputError(`stopped on ${body.date}, before it was started (${starts.sort()[0]})`, { field: "date" });
+    }
     const e = await app.store.addTherapyEvent(id, { therapy: body.therapy, event: body.event, date: body.date, note: body.note ?? null }, actor(req));
     return reply.code(201).send({ event: e });
   });
