@@ -53,6 +53,40 @@ export function recordWithFollowups(record: unknown, followups: readonly Clinica
   };
 }
 
+/** Days within which a follow-up's outcome and a dated event of the record are taken to be the same one. */
+const SAME_EVENT_DAYS = 7;
+
+const daysApart = (a: string, b: string): number => Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
+
+/**
+ * The outcomes follow-ups report that the record the rules read does not hold (a pregnancy, a loss, a live birth):
+ * the rules read the record only, so each is said, for the clinician to record (a follow-up is never merged into the
+ * history on its own: the same loss entered in both would count twice). Plain text, one per follow-up.
+ */
+export function outcomesNotInRecord(
+  r: { losses: readonly { date?: string | undefined }[]; liveBirths: readonly { date?: string | undefined }[]; currentPregnancy?: unknown },
+  followups: readonly (ClinicalFollowUp & { gestationalWeek?: unknown })[],
+): string[] {
+  const out: string[] = [];
+  const dated = (xs: readonly { date?: string | undefined }[]) => xs.map((x) => x.date).filter((d): d is string => d !== undefined);
+  const losses = dated(r.losses);
+  const births = dated(r.liveBirths);
+  const outcomes = followups.filter((f) => f.kind === "loss" || f.kind === "live-birth");
+  const week = (f: { gestationalWeek?: unknown }) => (typeof f.gestationalWeek === "number" ? ` at ${f.gestationalWeek} weeks` : "");
+  for (const f of followups) {
+    if (f.kind === "pregnancy") {
+      const ended = [...losses, ...births, ...outcomes.map((o) => o.date)].some((d) => d >= f.date);
+      if (r.currentPregnancy === undefined && !ended)
+        out.push(`The follow-up of ${f.date} reports a pregnancy, but the record has no current pregnancy: the rules read the record, so record the pregnancy (its dating and scan) for the verdicts to take it into account.`);
+    } else if (f.kind === "loss" && !losses.some((d) => daysApart(d, f.date) <= SAME_EVENT_DAYS)) {
+      out.push(`The follow-up of ${f.date} reports a loss${week(f)} that is not among the record's dated losses: the rules count the record's losses only, so add it to the history.`);
+    } else if (f.kind === "live-birth" && !births.some((d) => daysApart(d, f.date) <= SAME_EVENT_DAYS)) {
+      out.push(`The follow-up of ${f.date} reports a live birth${week(f)} that is not among the record's live births: add it to the history (it decides primary or secondary RPL).`);
+    }
+  }
+  return out;
+}
+
 /**
  * Refuses a follow-up that cannot be true (issue 9 §3): reported after `today` (an outcome in the future) or dated
  * before the date of birth. InputError naming the field (HTTP 400, CLI exit 2).

@@ -26,7 +26,7 @@ import { nmaIsRatio, type NmaOptions, type NmaResult } from "../stats/nma/index.
 import type { TsaOptions, TsaResult } from "../stats/tsa/index.js";
 import { exportSummaryOfFindings, type SofExport, type SofFormat } from "../app/sof.js";
 import type { SofTableOptions } from "../evidence/grade-outcomes.js";
-import { antibodyFollowups, recordWithFollowups, type ClinicalFollowUp } from "../app/followups.js";
+import { antibodyFollowups, outcomesNotInRecord, recordWithFollowups, type ClinicalFollowUp } from "../app/followups.js";
 export type { ClinicalFollowUp } from "../app/followups.js";
 import type { MetaOptions, MetaResult } from "../stats/types.js";
 import { baujatPlotSvg, bubblePlotSvg, forestPlotSvg, funnelPlotSvg, svgToPng, type ForestPlotOptions } from "../stats/plots/index.js";
@@ -58,6 +58,7 @@ import { liveBirthNetwork, type LiveBirthNetwork } from "../evidence/network.js"
 import { networkPlotSvg, nmaForestPlotSvg } from "../stats/nma/plots.js";
 import type { BaseAuditEntry, EvidenceBase, EvidenceSubgroup, Reproduction, TherapyEvidence } from "../evidence/index.js";
 import type { StudyRow } from "../stats/types.js";
+import type { ReadOptionNames } from "../stats/input.js";
 
 /** The patient record as the API accepts it: schema (values with units, dates YYYY-MM-DD). */
 export const RecordBodySchema = PatientRecordSchema;
@@ -77,6 +78,22 @@ export class AssessmentBody {
 export interface MetaUpload {
   name: string;
   content: Buffer;
+  /** What of the file is read, as the API's options.outcome (a RevMan outcome) and options.sheet (a worksheet) choose it. */
+  outcome?: string;
+  sheet?: string;
+}
+
+/** The API names the options choosing what of an upload is read by their fields (errors name them so). */
+export const API_READ_OPTION_NAMES: ReadOptionNames = { sheet: "options.sheet", outcome: "options.outcome" };
+
+/** An upload as the use cases read it (src/app): its name, bytes and what of it is read, errors naming the API's fields. */
+function uploadTable(file: MetaUpload): { file: string; bytes: Uint8Array; outcome?: string; sheet?: string; names: ReadOptionNames } {
+  return { file: file.name, bytes: new Uint8Array(file.content), ...(file.outcome !== undefined ? { outcome: file.outcome } : {}), ...(file.sheet !== undefined ? { sheet: file.sheet } : {}), names: API_READ_OPTION_NAMES };
+}
+
+/** The choices of what of an upload was read, as options.json of a bundle records them beside the engine's options. */
+function readChoices(file: MetaUpload): { outcome?: string; sheet?: string } {
+  return { ...(file.outcome !== undefined ? { outcome: file.outcome } : {}), ...(file.sheet !== undefined ? { sheet: file.sheet } : {}) };
 }
 
 /** Runs a record check and names a failing field as the API does: "record.<path>" (dateOfBirth stays top-level). */
@@ -241,7 +258,7 @@ export class CoreServices {
   /** The assessment under a given evidence lookup (the verdict-change check assesses under two bases). */
   assessUnder(lookup: EvidenceLookup, version: EvidenceVersionRef | null, key: string, record: unknown, followups: readonly ClinicalFollowUp[], today: string, dateOfBirth?: string): Assessment {
     const r = this.normalise(key, record, followups);
-    return inRecord(() =>
+    const a = inRecord(() =>
       assessRecord(r, {
         today,
         evidence: lookup,
@@ -249,6 +266,8 @@ export class CoreServices {
         ...(version !== null ? { evidenceVersion: version } : {}),
       }),
     );
+    a.warnings.push(...outcomesNotInRecord(r, followups));
+    return a;
   }
 
   /**
@@ -359,12 +378,7 @@ export class CoreServices {
 
   /** The workbench: the use case `decidua meta` runs (app/meta.ts), with a forest plot and, from k = 3, a funnel plot. */
   async meta(file: MetaUpload, options: MetaOptions, plot: ForestPlotOptions = {}): Promise<{ result: MetaResult; forestSvg: string; funnelSvg: string | null; csv: string }> {
-    const a = await analyseStudyTable(
-      { file: file.name, bytes: new Uint8Array(file.content) },
-      options,
-      { forest: plot, funnel: plot.title !== undefined ? { title: plot.title } : true },
-      "skip",
-    );
+    const a = await analyseStudyTable(uploadTable(file), options, { forest: plot, funnel: plot.title !== undefined ? { title: plot.title } : true }, "skip");
     return { result: a.result, forestSvg: a.forestSvg ?? "", funnelSvg: a.funnelSvg, csv: metaResultCsv(a.result) };
   }
 
@@ -456,7 +470,7 @@ function optionalPlot(f: () => string): string | null {
 export async function runWorkbench(job: WorkbenchJob & { kind?: "meta" }): Promise<WorkbenchOutput> {
   // the use case `decidua meta` runs (app/meta.ts), with the workbench's limits checked before any analysis
   const a = await analyseStudyTable(
-    { file: job.file.name, bytes: new Uint8Array(job.file.content) },
+    uploadTable(job.file),
     job.options,
     { forest: job.plot, funnel: job.plot.title !== undefined ? { title: job.plot.title } : true },
     "skip",
@@ -470,7 +484,7 @@ export async function runWorkbench(job: WorkbenchJob & { kind?: "meta" }): Promi
   const svg = job.png === null ? null : svgs[job.png];
   if (job.png !== null && job.png !== "funnel" && svg === null) throw new WorkbenchLimitError(422, `no ${job.png} plot for this analysis (${PLOT_NEEDS[job.png]})`, "plot");
   const csv = metaResultCsv(result);
-  const bundle = job.bundle === undefined ? null : metaBundle({ file: job.file.name, bytes: new Uint8Array(job.file.content), rows: a.rows, options: job.options, result, csv, versions: job.bundle });
+  const bundle = job.bundle === undefined ? null : metaBundle({ file: job.file.name, bytes: new Uint8Array(job.file.content), read: readChoices(job.file), rows: a.rows, options: job.options, result, csv, versions: job.bundle });
   return { result, forestSvg, funnelSvg, baujatSvg, bubbleSvg, csv, png: svg === null ? null : svgToPng(svg), bundle };
 }
 
@@ -485,22 +499,22 @@ const PLOT_NEEDS: Record<MetaPlotName, string> = {
 export async function runNmaWorkbench(job: Extract<WorkbenchJob, { kind: "nma" }>): Promise<NmaWorkbenchOutput> {
   const title = job.plot.title !== undefined ? { title: job.plot.title } : {};
   const forest = { ...(job.plot.favoursLeft ? { favoursLeft: job.plot.favoursLeft } : {}), ...(job.plot.favoursRight ? { favoursRight: job.plot.favoursRight } : {}) };
-  const a = await analyseNetworkTable({ file: job.file.name, bytes: new Uint8Array(job.file.content) }, job.options, { ...title, network: true, forest }, (n) => studyLimits(job, n, "rows"));
+  const a = await analyseNetworkTable(uploadTable(job.file), job.options, { ...title, network: true, forest }, (n) => studyLimits(job, n, "rows"));
   const networkSvg = a.networkSvg ?? "";
   const forestSvg = a.forestSvg ?? "";
   const svg = job.png === "network" ? networkSvg : job.png === "forest" ? forestSvg : null;
   const csv = nmaResultCsv(a.result);
-  const bundle = job.bundle === undefined ? null : await nmaBundle({ file: job.file.name, bytes: new Uint8Array(job.file.content), options: job.options, result: a.result, csv, versions: job.bundle });
+  const bundle = job.bundle === undefined ? null : await nmaBundle({ file: job.file.name, bytes: new Uint8Array(job.file.content), read: readChoices(job.file), options: job.options, result: a.result, csv, versions: job.bundle });
   return { result: a.result, networkSvg, forestSvg, csv, png: svg === null ? null : svgToPng(svg), bundle };
 }
 
 /** The TSA page's computation: the use case `decidua tsa` runs (app/tsa.ts), its plot, CSV, optional bundle. */
 export async function runTsaWorkbench(job: Extract<WorkbenchJob, { kind: "tsa" }>): Promise<TsaWorkbenchOutput> {
   const bytes = new Uint8Array(job.file.content);
-  const a = await analyseTsaTable({ file: job.file.name, bytes }, job.options, job.plot, (rows) => studyLimits(job, rows.length));
+  const a = await analyseTsaTable(uploadTable(job.file), job.options, job.plot, (rows) => studyLimits(job, rows.length));
   const plotSvg = a.plotSvg ?? "";
   const csv = tsaResultCsv(a.result);
-  const bundle = job.bundle === undefined ? null : tsaBundle({ file: job.file.name, bytes, rows: a.rows, options: job.options, result: a.result, json: tsaJson(a.result, 2), csv, versions: job.bundle });
+  const bundle = job.bundle === undefined ? null : tsaBundle({ file: job.file.name, bytes, read: readChoices(job.file), rows: a.rows, options: job.options, result: a.result, json: tsaJson(a.result, 2), csv, versions: job.bundle });
   return { result: JSON.parse(tsaJson(a.result)) as unknown, plotSvg, csv, png: job.png === "tsa" ? svgToPng(plotSvg) : null, bundle };
 }
 

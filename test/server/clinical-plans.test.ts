@@ -73,6 +73,14 @@ describe.each(["sqlite", "postgres"] as const)("kept plans and decisions on %s",
     }
   });
 
+  it("an outcome a follow-up reports that the record does not hold is said beside the assessment, until it is entered in error", async () => {
+    const f = (await clinician.req("POST", `/api/patients/${b}/followups`, { kind: "loss", date: "2026-11-10", gestationalWeek: 8 })).body as { followup: { id: string } };
+    const warnings = async () => ((await clinician.req("GET", `/api/patients/${b}/assessment?date=2026-11-20`)).body as { assessment: { warnings: string[] } }).assessment.warnings.join(" ");
+    expect(await warnings()).toMatch(/follow-up of 2026-11-10 reports a loss at 8 weeks that is not among the record's dated losses/);
+    expect((await clinician.req("POST", `/api/patients/${b}/followups/${f.followup.id}/entered-in-error`, { reason: "another patient's result" })).status).toBe(204);
+    expect(await warnings()).not.toMatch(/reports a loss/);
+  });
+
   it("a follow-up entered in error is kept, marked, and no longer read by the rules", async () => {
     const f = (await clinician.req("POST", `/api/patients/${a}/followups`, { kind: "antibody-result", date: "2026-11-19", test: "anti-paternal-antibody", positive: false })).body as { followup: { id: string } };
     const before = (await clinician.req("POST", `/api/patients/${a}/plan`, { therapy: "lit", startDate: "2026-09-01" })).body as { plan: { status: string } };

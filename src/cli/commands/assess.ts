@@ -10,12 +10,12 @@ import { makeClinicConfig } from "../../clinical/config.js";
 import type { EvidenceLookup } from "../../clinical/evidence.js";
 import { evidenceLookupFromBase } from "../../clinical/evidence-base.js";
 import { loadDefaultEvidenceBase } from "../../evidence/load.js";
-import { patientRecordJsonSchema } from "../../clinical/record.js";
+import { parsePatientRecord, patientRecordJsonSchema } from "../../clinical/record.js";
 import { verdictDigest } from "../../clinical/digest.js";
 import { InputError } from "../../shared/errors.js";
 import { THERAPY_IDS } from "../../shared/therapy-ids.js";
 import { parseJsonText } from "../files.js";
-import { parseFollowupList, recordWithFollowups } from "../../app/followups.js";
+import { outcomesNotInRecord, parseFollowupList, recordWithFollowups } from "../../app/followups.js";
 import type { CliIO } from "../main.js";
 import type { SetExit } from "./index.js";
 
@@ -164,6 +164,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         imp = bundleToRecord(record, { today, file, ...(codeMap !== undefined ? { codeMap } : {}), ...(opts.patient !== undefined ? { patientId: opts.patient } : {}) });
       }
       const a = imp !== undefined ? assessRecord(imp.normalised, assessOpts) : assessPatient(record, assessOpts);
+      if (imp === undefined && followups.length > 0) a.warnings.push(...outcomesNotInRecord(parsePatientRecord(record, file), followups));
       if (opts.fhirOut !== undefined) {
         const b = assessmentToBundle(a, { patientReference: `Patient/${imp?.patient.fhirId ?? a.patientId ?? "unknown"}`, now: new Date().toISOString(), evidenceVersion: evidence !== undefined ? "data/ (bundled)" : "none" });
         try {
