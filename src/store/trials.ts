@@ -538,7 +538,7 @@ export class TrialStore {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [consents, allocs, outcomes, visits, markers, aes] = await Promise.all([
-      this.db.selectFrom("trial_consents").selectAll().where("participant_id", "in", ids).orderBy("created_at").execute(),
+      this.db.selectFrom("trial_consents").selectAll().where("participant_id", "in", ids).orderBy("consented_on").orderBy("created_at").execute(),
       this.db.selectFrom("trial_allocations").selectAll().where("participant_id", "in", ids).execute(),
       this.db.selectFrom("trial_outcomes").selectAll().where("participant_id", "in", ids).execute(),
       this.db.selectFrom("trial_visits").selectAll().where("participant_id", "in", ids).execute(),
@@ -550,7 +550,8 @@ export class TrialStore {
     );
     const seeArms = protocol.blinding === "open" || mayDo(role, "see-arms");
     return rows.map((r) => {
-      const c = consents.find((x) => x.participant_id === r.id);
+      // a participant who consents again (a new information sheet version) is shown with the latest consent
+      const c = consents.filter((x) => x.participant_id === r.id).at(-1);
       const a = allocs.find((x) => x.participant_id === r.id);
       const o = outcomes.find((x) => x.participant_id === r.id);
       const outcome = o !== undefined ? { data: JSON.parse(o.data) as TrialOutcome, version: Number(o.version) } : null;

@@ -152,6 +152,10 @@ describe.each(ENGINES)("trial store on %s", (engine) => {
     const ctl = await trials.addParticipant(t.id, { patientId: patients[1] as string, recordVersion: 1, eligibility: null, strata: {}, groupId: "healthy-pregnant" }, a("coord"));
     const noStratum = await trials.addParticipant(t.id, { patientId: patients[2] as string, recordVersion: 1, eligibility: eligible, strata: {} }, a("coord"));
     for (const p of [p1, ctl, noStratum]) await trials.recordConsent(t.id, p.id, { takenBy: "Dr C", consentedOn: "2025-01-03", sheetVersion: "1.1" }, a("coord"));
+    // consent taken again (an earlier sheet recorded late, then the current one): the participant shows the latest
+    await trials.recordConsent(t.id, ctl.id, { takenBy: "Dr C", consentedOn: "2025-01-01", sheetVersion: "1.0" }, a("coord"));
+    await trials.recordConsent(t.id, ctl.id, { takenBy: "Dr D", consentedOn: "2025-01-05", sheetVersion: "1.1" }, a("coord"));
+    expect((await trials.participant(t.id, ctl.id, a("coord"))).consent).toEqual({ takenBy: "Dr D", consentedOn: "2025-01-05", sheetVersion: "1.1" });
     const al = await trials.allocate(t.id, p1.id, a("coord"));
     expect(["lit", "routine"]).toContain(al.arm); // open trial: the arm is shown
     await expect(trials.allocate(t.id, ctl.id, a("coord"))).rejects.toThrow(/comparison group/);
