@@ -139,6 +139,11 @@ describe("study selection in the browser", () => {
     await shot(page, "61-screening-conflicts");
     const resolve = async (n: number, outcome: "include" | "exclude") => {
       const card = page.locator("section.card", { hasText: new RegExp(` ${n} of `) });
+      // a resolution says how it was settled: without it the page asks, and nothing is resolved
+      await card.getByTestId(`resolve-${outcome}`).click();
+      await page.getByText("Say how the conflict was settled").waitFor();
+      expect(await page.locator("section.card", { hasText: new RegExp(` ${n} of `) }).count()).toBe(1);
+      await card.getByTestId("resolve-note").fill("by consensus at the review meeting");
       await card.getByTestId(`resolve-${outcome}`).click();
       await expect.poll(async () => page.locator("section.card", { hasText: new RegExp(` ${n} of `) }).count()).toBe(0);
     };
@@ -176,6 +181,7 @@ describe("study selection in the browser", () => {
     await page.goto(`${server.base}${reviewUrl}/conflicts`);
     await page.getByRole("tab", { name: "Full text" }).last().click();
     await expect.poll(async () => page.getByTestId("conflict").count()).toBe(1);
+    await page.getByTestId("resolve-note").fill("third reviewer (lead1)");
     await page.getByTestId("resolve-include").click();
     await expect.poll(async () => page.getByTestId("conflict").count()).toBe(0);
 

@@ -383,10 +383,17 @@ function ConflictsTab(props: { id: string; reasons: string[] }): JSX.Element {
   const data = useLoad(() => api<{ conflicts: Conflict[] }>("GET", `/api/screening/reviews/${props.id}/conflicts?stage=${stage}`), [props.id, stage]);
   const [error, setError] = useState<string | null>(null);
   const [reason, setReason] = useState(props.reasons[0] ?? "");
+  // how each conflict was settled, in the reviewer's words (the resolution is kept with it)
+  const [notes, setNotes] = useState<Record<string, string>>({});
   async function resolve(recordId: string, outcome: "include" | "exclude"): Promise<void> {
     setError(null);
+    const note = (notes[recordId] ?? "").trim();
+    if (note.length < 3) {
+      setError("Say how the conflict was settled (by consensus, by a third reviewer…) before resolving it.");
+      return;
+    }
     try {
-      await api("POST", `/api/screening/reviews/${props.id}/resolutions`, { recordId, stage, outcome, reason: stage === "full_text" && outcome === "exclude" ? reason : null, note: "resolved by consensus / third reviewer" });
+      await api("POST", `/api/screening/reviews/${props.id}/resolutions`, { recordId, stage, outcome, reason: stage === "full_text" && outcome === "exclude" ? reason : null, note });
       data.reload();
     } catch (e) {
       setError(msg(e));
@@ -401,6 +408,10 @@ function ConflictsTab(props: { id: string; reasons: string[] }): JSX.Element {
         <Card key={c.record.id} title={c.record.title}>
           <div data-testid="conflict" data-record-id={c.record.id}>
             <p>{c.votes.map((v) => `${v.reviewer}: ${v.vote}${v.reason ? ` (${v.reason})` : ""}`).join(" · ")}</p>
+            <label class="field">
+              <span>How it was settled</span>
+              <input class="input" data-testid="resolve-note" value={notes[c.record.id] ?? ""} placeholder="by consensus, by a third reviewer (name)…" onInput={(e) => setNotes({ ...notes, [c.record.id]: (e.target as HTMLInputElement).value })} />
+            </label>
             <Button variant="primary" onClick={() => void resolve(c.record.id, "include")} data-testid="resolve-include">Resolve: include</Button> <Button variant="danger" onClick={() => void resolve(c.record.id, "exclude")} data-testid="resolve-exclude">Resolve: exclude</Button>
           </div>
         </Card>
