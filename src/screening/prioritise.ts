@@ -176,7 +176,8 @@ export interface StoppingAid {
   window: number;
   /**
    * A rough extrapolation: the recent rate applied to every unscreened record. Under a prioritised order the rate
-   * falls as screening goes on, so this tends to overstate what remains; it is an estimate, not a guarantee.
+   * falls as screening goes on, so this tends to overstate what remains; it is an estimate, not a guarantee. NaN (null
+   * in JSON) before anything is screened.
    */
   estimatedRemainingRelevant: number;
   statement: string;
@@ -188,11 +189,14 @@ export function stoppingAid(labelsInOrder: readonly boolean[], unscreened: numbe
   for (let i = labelsInOrder.length - 1; i >= 0 && labelsInOrder[i] === false; i--) consecutive++;
   const recent = labelsInOrder.slice(-window);
   const recentRelevant = recent.filter((x) => x).length;
-  const est = recent.length === 0 ? 0 : (recentRelevant / recent.length) * unscreened;
+  // with nothing screened there is no rate to extrapolate: no estimate (NaN), and the statement says so
+  const est = recent.length === 0 ? NaN : (recentRelevant / recent.length) * unscreened;
   const relevantFound = labelsInOrder.filter((x) => x).length;
   const statement =
-    `${consecutive} record(s) in a row judged irrelevant; ${relevantFound} relevant of ${labelsInOrder.length} screened. ` +
-    `Estimate only: at the rate of the last ${recent.length} decisions, about ${est.toFixed(1)} relevant record(s) may remain among ${unscreened} unscreened. ` +
+    (recent.length === 0
+      ? `Nothing screened yet: no estimate of the relevant records among the ${unscreened} unscreened. `
+      : `${consecutive} record(s) in a row judged irrelevant; ${relevantFound} relevant of ${labelsInOrder.length} screened. ` +
+        `Estimate only: at the rate of the last ${recent.length} decisions, about ${est.toFixed(1)} relevant record(s) may remain among ${unscreened} unscreened. `) +
     "The order is a machine suggestion; every record is still screened by people and none is excluded by the tool.";
   return { screened: labelsInOrder.length, relevantFound, unscreened, consecutiveIrrelevant: consecutive, recentRelevant, window: recent.length, estimatedRemainingRelevant: est, statement };
 }

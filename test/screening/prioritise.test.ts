@@ -48,6 +48,11 @@ describe("TF-IDF + naive Bayes", () => {
     expect(s.estimatedRemainingRelevant).toBeCloseTo(23.5, 12);
     expect(s.statement).toMatch(/Estimate only/);
     expect(s.statement).toMatch(/every record is still screened by people/);
+    // nothing screened: no rate, so no estimate ("the last 0 decisions" would be no estimate dressed as one)
+    const none = stoppingAid([], 30);
+    expect(none.estimatedRemainingRelevant).toBeNaN();
+    expect(none.statement).toMatch(/^Nothing screened yet: no estimate of the relevant records among the 30 unscreened/);
+    expect(none.statement).not.toMatch(/last 0 decisions/);
   });
 
   it("WSS@95 and recall@10% from an order (Cohen 2006 definition)", () => {
