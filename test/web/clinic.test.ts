@@ -373,6 +373,9 @@ describe("clinic", () => {
     expect(list).not.toContain(NAME_B);
     expect(list).not.toContain(NAME_C);
     expect(list).toMatch(/P-[A-Z0-9]{4,}/);
+    // the list reads no records and withholds who and when: no column says otherwise
+    expect(list).not.toContain("record needs correction");
+    expect(list).not.toMatch(/— by|Created|Last updated/);
     await shot(page, "09-researcher-patients");
     await page.goto(`${server.base}/patients/${patientA}`);
     await page.getByTestId("patient-banner").waitFor();

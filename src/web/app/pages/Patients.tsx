@@ -132,32 +132,37 @@ export function PatientsPage(): JSX.Element {
                   { key: "dob", label: "Date of birth", render: (p: PatientSummary) => <span class="num">{fmtDate(p.dateOfBirth)}</span> },
                   { key: "age", label: "Age", num: true, render: (p: PatientSummary) => <span class="num">{ageFrom(p.dateOfBirth) ?? "—"}</span> },
                 ]),
-            {
-              key: "diagnosis",
-              label: "Diagnosis · what needs doing",
-              render: (p) =>
-                p.diagnosis ? (
-                  <div data-testid="patient-diagnosis">
-                    <div class="small">{p.diagnosis.label}</div>
-                    {p.diagnosis.needs.length > 0 ? (
-                      <div class="small muted" title={p.diagnosis.needs.join("\n")}>
-                        To do: {p.diagnosis.needs.map((n) => n.split(":")[0]).join("; ")}
+            // nor a diagnosis (it reads no records) nor who and when (record metadata is withheld)
+            ...(pseudo
+              ? []
+              : [
+                {
+                  key: "diagnosis",
+                  label: "Diagnosis · what needs doing",
+                  render: (p: PatientSummary) =>
+                    p.diagnosis ? (
+                      <div data-testid="patient-diagnosis">
+                        <div class="small">{p.diagnosis.label}</div>
+                        {p.diagnosis.needs.length > 0 ? (
+                          <div class="small muted" title={p.diagnosis.needs.join("\n")}>
+                            To do: {p.diagnosis.needs.map((n) => n.split(":")[0]).join("; ")}
+                          </div>
+                        ) : (
+                          <div class="small muted">Work-up complete</div>
+                        )}
+                        {p.due !== undefined && p.due.length > 0 ? (
+                          <div class="small" data-testid="patient-due" style="color:var(--warn)">
+                            {p.due.map((d) => d.text).join("; ")}
+                          </div>
+                        ) : null}
                       </div>
                     ) : (
-                      <div class="small muted">Work-up complete</div>
-                    )}
-                    {p.due !== undefined && p.due.length > 0 ? (
-                      <div class="small" data-testid="patient-due" style="color:var(--warn)">
-                        {p.due.map((d) => d.text).join("; ")}
-                      </div>
-                    ) : null}
-                  </div>
-                ) : (
-                  <span class="small muted">record needs correction</span>
-                ),
-            },
-            { key: "created", label: "Created", render: (p) => <span class="num">{fmtDate(p.createdAt)} <span class="muted small">by {p.createdBy}</span></span> },
-            { key: "updated", label: "Last updated", render: (p) => <span class="num">{fmtDate(p.updatedAt)} <span class="muted small">by {p.updatedBy}</span></span> },
+                      <span class="small muted">record needs correction</span>
+                    ),
+                },
+                { key: "created", label: "Created", render: (p: PatientSummary) => <span class="num">{fmtDate(p.createdAt)} <span class="muted small">by {p.createdBy}</span></span> },
+                { key: "updated", label: "Last updated", render: (p: PatientSummary) => <span class="num">{fmtDate(p.updatedAt)} <span class="muted small">by {p.updatedBy}</span></span> },
+                ]),
             { key: "version", label: "Version", num: true, render: (p) => <span class="num">v{p.version}</span> },
             {
               key: "open",
