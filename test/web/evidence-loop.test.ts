@@ -130,7 +130,7 @@ describe("the whole evidence loop in the browser", () => {
     await page.getByRole("link", { name: /Example A/ }).click();
     const notice = page.getByTestId("evidence-notice");
     await notice.waitFor();
-    expect(await notice.textContent()).toMatch(/Verdict changed with evidence v2.*Prednisolone evidence: .*Tang 2013.* → .*Loop fixture 2026/s);
+    expect(await notice.textContent()).toMatch(/Evidence cited changed with evidence v2.*Prednisolone evidence: .*Tang 2013.* → .*Loop fixture 2026/s);
     await page.getByRole("link", { name: "Assessment" }).click();
     const version = page.getByTestId("evidence-version");
     await version.waitFor();

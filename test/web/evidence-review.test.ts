@@ -68,11 +68,11 @@ describe("evidence review → publish → clinician", () => {
     await login(page, server.base, "drev", CLINICIAN_PW);
     const mark = page.getByTestId("evidence-notice-mark").first();
     await mark.waitFor();
-    expect(await mark.textContent()).toContain("verdict changed with evidence v2");
+    expect(await mark.textContent()).toContain("evidence cited changed with evidence v2");
     await page.getByRole("link", { name: /Example A/ }).click();
     const notice = page.getByTestId("evidence-notice");
     await notice.waitFor();
-    expect(await notice.textContent()).toMatch(/Verdict changed with evidence v2.*Prednisolone evidence: .* → .*Tang 2013/s);
+    expect(await notice.textContent()).toMatch(/Evidence cited changed with evidence v2.*Prednisolone evidence: .* → .*Tang 2013/s);
     await page.getByRole("link", { name: "Assessment" }).click();
     const version = page.getByTestId("evidence-version");
     await version.waitFor();

@@ -16,6 +16,14 @@ export function loadNotices(patient?: string): Promise<EvidenceNotices> {
   return api<EvidenceNotices>("GET", `/api/evidence/notices${qs({ patient })}`);
 }
 
+/**
+ * What the changes are, in a word: "Verdict changed" when a status changed, else "Evidence cited changed" (the
+ * status stayed; the evidence or guideline positions it cites moved).
+ */
+export function noticeHeading(changes: ReadonlyArray<{ kind: string }>): string {
+  return changes.some((c) => c.kind === "status") ? "Verdict changed" : "Evidence cited changed";
+}
+
 /** "Verdict changed with evidence v3: IVIG protocol-eligible → not-indicated", one line per change. */
 export function PatientEvidenceNotice(props: { patientId: string }): JSX.Element | null {
   const n = useLoad(() => loadNotices(props.patientId), [props.patientId]);
@@ -24,7 +32,7 @@ export function PatientEvidenceNotice(props: { patientId: string }): JSX.Element
   return (
     <Alert tone="warn">
       <div data-testid="evidence-notice">
-        <b>Verdict changed with evidence v{d.version.number}</b> ({d.version.label}):
+        <b>{noticeHeading(d.changes)} with evidence v{d.version.number}</b> ({d.version.label}):
         <ul class="small" style="margin:4px 0 0 16px">
           {d.changes.map((c) => (
             <li key={`${c.therapy}-${c.kind}`}>{c.text}</li>

@@ -3,7 +3,7 @@ import type { JSX } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { api, patientLabel, qs, type Patient, type PatientSummary } from "../api.js";
 import { Alert, Badge, Button, Card, Empty, Icon, LoadedTable, PageHead, fmtDate, initials } from "../components/ui.js";
-import { loadNotices } from "../components/EvidenceNotice.js";
+import { loadNotices, noticeHeading } from "../components/EvidenceNotice.js";
 import { TextField, useForm, useSubmit, type Json } from "../components/form.js";
 import { useDebounced, useLoad } from "../hooks.js";
 import { navigate } from "../router.js";
@@ -35,7 +35,11 @@ export function PatientsPage(): JSX.Element {
   const pseudo = list.data?.pseudonymised ?? user.role === "researcher";
   const notices = useLoad(() => (user.role === "clinician" || user.role === "admin" ? loadNotices() : Promise.resolve(null)), [user.role]);
   const changedBy = new Map<string, string[]>();
-  for (const c of notices.data?.changes ?? []) changedBy.set(c.patientId, [...(changedBy.get(c.patientId) ?? []), c.text]);
+  const changesOf = new Map<string, Array<{ kind: string }>>();
+  for (const c of notices.data?.changes ?? []) {
+    changedBy.set(c.patientId, [...(changedBy.get(c.patientId) ?? []), c.text]);
+    changesOf.set(c.patientId, [...(changesOf.get(c.patientId) ?? []), c]);
+  }
   useEffect(() => {
     // "/" jumps to the search box, as in most clinical systems.
     const onKey = (e: KeyboardEvent): void => {
@@ -117,7 +121,7 @@ export function PatientsPage(): JSX.Element {
                     {!pseudo ? <div class="small muted mono">{p.pseudonymId}</div> : null}
                     {changedBy.has(p.id) && notices.data?.version ? (
                       <div class="small" data-testid="evidence-notice-mark" title={changedBy.get(p.id)!.join("\n")}>
-                        <Badge tone="warn" small>verdict changed with evidence v{notices.data.version.number}</Badge> {changedBy.get(p.id)![0]}
+                        <Badge tone="warn" small>{noticeHeading(changesOf.get(p.id) ?? []).toLowerCase()} with evidence v{notices.data.version.number}</Badge> {changedBy.get(p.id)![0]}
                         {changedBy.get(p.id)!.length > 1 ? ` (+${changedBy.get(p.id)!.length - 1})` : ""}
                       </div>
                     ) : null}
