@@ -5,7 +5,7 @@
  * the funnel's trim-and-fill points are computed when a funnel plot is asked for.
  */
 import { InputError, withFile } from "../shared/errors.js";
-import { readStudyTable, studyRowsFromTable, type StudyTable as ParsedStudyTable } from "../stats/input.js";
+import { CLI_READ_OPTION_NAMES, readStudyTable, studyRowsFromTable, tableReadOptions, type ReadOptionNames, type StudyTable as ParsedStudyTable } from "../stats/input.js";
 import { isRevmanWebDataRows, revmanWebStudyTable } from "../stats/revman-web-csv.js";
 import { isRevman5AnalysesTable, parseRevman5Analyses } from "../stats/revman5-csv.js";
 import { compareWithRevman, decodeRevman5, parseRevman5, revmanAnalysisRows, revmanOptions, revmanOutcome, type RevmanCheck, type RevmanOutcome } from "../stats/revman5.js";
@@ -19,6 +19,10 @@ export interface StudyTable {
   bytes: Uint8Array;
   /** For a RevMan 5 review (.rm5): the outcome to analyse, e.g. "CMP-001.01"; for RevMan's data and analyses export, its number, e.g. "1.2". */
   outcome?: string;
+  /** For an XLSX workbook: the worksheet to read (its name or number); default the first. */
+  sheet?: string;
+  /** How the caller names the options outcome and sheet in errors (default the command line's --outcome, --sheet). */
+  names?: ReadOptionNames;
 }
 
 export interface PlotRequest {
@@ -51,20 +55,25 @@ function fixedModel(o: MetaOptions): boolean {
 
 /**
  * The outcome asked for of a RevMan 5 review (.rm5) or of RevMan 5's data and analyses export (a CSV or XLSX whose
- * columns are RevMan's), or else the study table. --outcome on a plain study table is an error.
+ * columns are RevMan's), or else the study table (of the worksheet `sheet` of a workbook). An outcome asked of a plain
+ * study table is an error.
  */
 async function revmanOrTable(table: StudyTable): Promise<{ revman: RevmanOutcome; studyTable?: undefined; note?: undefined } | { revman?: undefined; studyTable: ParsedStudyTable; note?: string }> {
-  if (/\.rm5$/i.test(table.file)) return { revman: revmanOutcome(parseRevman5(decodeRevman5(table.bytes), table.file), table.outcome, table.file) };
-  const studyTable = await readStudyTable(table.file, table.bytes);
+  const names = table.names ?? CLI_READ_OPTION_NAMES;
+  if (/\.rm5$/i.test(table.file)) {
+    if (table.sheet !== undefined) throw new InputError(`${names.sheet} chooses a worksheet of an XLSX workbook; this file is a RevMan 5 review`, { file: table.file, field: names.sheet });
+    return { revman: revmanOutcome(parseRevman5(decodeRevman5(table.bytes), table.file), table.outcome, table.file, names.outcome) };
+  }
+  const studyTable = await readStudyTable(table.file, table.bytes, tableReadOptions(table));
   // RevMan 5's export of its data and analyses: the same outcomes as the review file, numbered as in RevMan ("1.2")
-  if (isRevman5AnalysesTable(studyTable)) return { revman: revmanOutcome(parseRevman5Analyses(studyTable), table.outcome, table.file) };
+  if (isRevman5AnalysesTable(studyTable)) return { revman: revmanOutcome(parseRevman5Analyses(studyTable), table.outcome, table.file, names.outcome) };
   // RevMan Web's data-rows export: one analysis of it, as a study table
   if (isRevmanWebDataRows(studyTable)) {
-    const web = revmanWebStudyTable(studyTable, table.outcome);
+    const web = revmanWebStudyTable(studyTable, table.outcome, names.outcome);
     return { studyTable: web.table, note: web.note };
   }
   if (table.outcome !== undefined) {
-    throw new InputError("--outcome chooses an outcome of a RevMan 5 review (.rm5) or of RevMan's data and analyses export; this file is a study table", { file: table.file, field: "--outcome" });
+    throw new InputError(`${names.outcome} chooses an outcome of a RevMan 5 review (.rm5) or of RevMan's data and analyses export; this file is a study table`, { file: table.file, field: names.outcome });
   }
   return { studyTable };
 }

@@ -4,7 +4,7 @@
  * The command and the route only translate flags or HTTP bodies into these options, so their numbers cannot drift.
  */
 import { withFile } from "../shared/errors.js";
-import { readStudyTable } from "../stats/input.js";
+import { readStudyTable, tableReadOptions, type ReadOptionNames } from "../stats/input.js";
 import { networkPlotSvg, nmaForestPlotSvg, nmaFromTable, nmaStudiesFromTable, type NmaForestOptions, type NmaOptions, type NmaResult } from "../stats/nma/index.js";
 import { checkGridWith, type GridProblem, type GridTable } from "./grid.js";
 
@@ -12,6 +12,10 @@ export interface NetworkTable {
   /** The file's name (its extension chooses CSV or XLSX; errors name it). */
   file: string;
   bytes: Uint8Array;
+  /** For an XLSX workbook: the worksheet to read (its name or number); default the first. */
+  sheet?: string;
+  /** How the caller names the option sheet in errors (default --sheet). */
+  names?: ReadOptionNames;
 }
 
 export interface NetworkPlotRequest {
@@ -41,7 +45,7 @@ export async function analyseNetworkTable(
   plots: NetworkPlotRequest = {},
   checkTable: (dataRows: number) => void = () => {},
 ): Promise<NetworkAnalysis> {
-  const t = await readStudyTable(table.file, table.bytes);
+  const t = await readStudyTable(table.file, table.bytes, tableReadOptions(table));
   checkTable(t.rows.length);
   const ignoredColumns: string[] = [];
   const result = nmaFromTable(t, options, (h) => ignoredColumns.push(...h));

@@ -4,7 +4,7 @@
  * plot when asked. The command and the route only translate flags or HTTP bodies into these options.
  */
 import { withFile } from "../shared/errors.js";
-import { parseStudyFile } from "../stats/input.js";
+import { parseStudyFile, tableReadOptions, type ReadOptionNames, type TableReadOptions } from "../stats/input.js";
 import { tsaPlotSvg } from "../stats/plots/index.js";
 import { trialSequentialAnalysis, type TsaOptions, type TsaResult } from "../stats/tsa/index.js";
 import type { StudyRow } from "../stats/types.js";
@@ -13,6 +13,10 @@ import { checkGridWith, type GridProblem, type GridTable } from "./grid.js";
 export interface TsaTable {
   file: string;
   bytes: Uint8Array;
+  /** For an XLSX workbook: the worksheet to read (its name or number); default the first. */
+  sheet?: string;
+  /** How the caller names the option sheet in errors (default --sheet). */
+  names?: ReadOptionNames;
 }
 
 export interface TsaAnalysis {
@@ -33,7 +37,7 @@ export async function analyseTsaTable(
   checkRows: (rows: readonly StudyRow[]) => void = () => {},
 ): Promise<TsaAnalysis> {
   const ignoredColumns: string[] = [];
-  const rows = await readTsaRows(table.file, table.bytes, (h) => ignoredColumns.push(...h));
+  const rows = await readTsaRows(table.file, table.bytes, (h) => ignoredColumns.push(...h), tableReadOptions(table));
   checkRows(rows);
   try {
     const result = trialSequentialAnalysis(rows, options);
@@ -50,8 +54,8 @@ export function tsaJson(value: unknown, indent?: number): string {
 }
 
 /** The study rows of a TSA table: one study is enough; event counts are required (the engine says so otherwise). */
-function readTsaRows(file: string, bytes: Uint8Array, onIgnoredColumns?: (h: string[]) => void): Promise<StudyRow[]> {
-  return parseStudyFile(file, bytes, { minStudies: 1, ...(onIgnoredColumns !== undefined ? { onIgnoredColumns } : {}) });
+function readTsaRows(file: string, bytes: Uint8Array, onIgnoredColumns?: (h: string[]) => void, read: TableReadOptions = {}): Promise<StudyRow[]> {
+  return parseStudyFile(file, bytes, { minStudies: 1, ...(onIgnoredColumns !== undefined ? { onIgnoredColumns } : {}) }, read);
 }
 
 /** The TSA page's data-entry grid checked as `decidua tsa` reads a file: located problems. */

@@ -17,7 +17,7 @@
  * assessment", "Incomplete outcome data", "Selective reporting", "Other bias"); an item named otherwise is listed as
  * skipped.
  */
-import { attr, revman5Root, type Revman5Node } from "../stats/revman5.js";
+import { attr, revman5Root, unescapeId, type Revman5Node } from "../stats/revman5.js";
 import { InputError } from "../shared/errors.js";
 import type { TherapyId } from "../shared/therapies.js";
 import type { RevmanOutcome, RevmanReview } from "../stats/revman5.js";
@@ -56,8 +56,6 @@ function textOf(v: unknown): string {
   if (typeof v === "object" && v !== null) return Object.entries(v as Node).filter(([k]) => !k.startsWith("@_")).map(([, x]) => textOf(x)).join(" ");
   return "";
 }
-
-const unescapeId = (id: string): string => id.replace(/_x([0-9a-fA-F]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 
 const RESULT: Record<string, RevmanRob1Entry["judgement"]> = { YES: "low", LOW: "low", NO: "high", HIGH: "high", UNKNOWN: "unclear", UNCLEAR: "unclear" };
 
@@ -157,12 +155,20 @@ export interface Rm5ImportResult {
   skipped: Rm5Skipped[];
 }
 
-/** A lower-case hyphenated id from free text ("MRC-1 1974" → "mrc-1-1974"). */
+/** Latin letters NFKD does not decompose into a base letter and marks, as they are transliterated. */
+const LETTERS_WITHOUT_DECOMPOSITION: Readonly<Record<string, string>> = { ł: "l", ø: "o", đ: "d", ß: "ss", æ: "ae", œ: "oe", þ: "th", ð: "d", ħ: "h", ı: "i" };
+
+/**
+ * A lower-case hyphenated id from free text ("MRC-1 1974" → "mrc-1-1974"): letters with marks lose them (NFKD,
+ * "Périno" → "perino"), the letters NFKD leaves whole are transliterated ("Jabłonowska" → "jablonowska", "Straße"
+ * → "strasse"); anything else separates words.
+ */
 export function evidenceIdFrom(text: string): string {
   const s = text
+    .toLowerCase()
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
+    .replace(/[łøđßæœþðħı]/g, (c) => LETTERS_WITHOUT_DECOMPOSITION[c] ?? c)
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
   return s === "" ? "x" : s;

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { strToU8, zipSync, type Zippable } from "fflate";
 import { packageRoot } from "../shared/package-root.js";
 import { metaRScript, nmaRScript, tsaRScript } from "../app/r-script.js";
-import { readStudyTable } from "../stats/input.js";
+import { readStudyTable, type TableReadOptions } from "../stats/input.js";
 import { nmaStudiesFromTable, type NmaOptions, type NmaResult } from "../stats/nma/index.js";
 import type { TsaOptions, TsaResult } from "../stats/tsa/index.js";
 import type { MetaOptions, MetaResult, StudyRow } from "../stats/types.js";
@@ -93,15 +93,21 @@ function bundleZip(b: { kind: string; rPackages: string; file: string; bytes: Ui
   return zipSync(files, { level: 6, mtime: MTIME });
 }
 
-/** The bundle of a pairwise meta-analysis. */
-export function metaBundle(a: { file: string; bytes: Uint8Array; rows: readonly StudyRow[]; options: MetaOptions; result: MetaResult; csv: string; versions: BundleVersions }): Uint8Array {
-  const data = metaDataCsv(a.rows, a.result);
-  return bundleZip({ kind: "meta-analysis", rPackages: "metafor", file: a.file, bytes: a.bytes, data: data.csv, options: a.options, resolved: resolvedMeta(a.result), versions: a.versions, result: a.result, csv: a.csv, script: metaRScript(a.result, a.options, data.kind, a.versions) });
+/** What of the input file was read (a RevMan outcome, a worksheet): recorded in options.json beside the options given. */
+export interface BundleRead {
+  outcome?: string;
+  sheet?: string;
 }
 
-/** data.csv of a network (arms or contrasts as read), and its layout. */
-export async function nmaDataCsv(file: string, bytes: Uint8Array): Promise<{ csv: string; layout: "binary" | "continuous" | "contrast" }> {
-  const { layout, studies } = nmaStudiesFromTable(await readStudyTable(file, bytes));
+/** The bundle of a pairwise meta-analysis. */
+export function metaBundle(a: { file: string; bytes: Uint8Array; read?: BundleRead; rows: readonly StudyRow[]; options: MetaOptions; result: MetaResult; csv: string; versions: BundleVersions }): Uint8Array {
+  const data = metaDataCsv(a.rows, a.result);
+  return bundleZip({ kind: "meta-analysis", rPackages: "metafor", file: a.file, bytes: a.bytes, data: data.csv, options: { ...a.read, ...a.options }, resolved: resolvedMeta(a.result), versions: a.versions, result: a.result, csv: a.csv, script: metaRScript(a.result, a.options, data.kind, a.versions) });
+}
+
+/** data.csv of a network (arms or contrasts as read, of the worksheet `read.sheet` of a workbook), and its layout. */
+export async function nmaDataCsv(file: string, bytes: Uint8Array, read: TableReadOptions = {}): Promise<{ csv: string; layout: "binary" | "continuous" | "contrast" }> {
+  const { layout, studies } = nmaStudiesFromTable(await readStudyTable(file, bytes, read));
   if (layout === "contrast") {
     return { layout, csv: toCsv(["study", "treatment1", "treatment2", "yi", "sei"], studies.flatMap((s) => (s.kind === "contrasts" ? s.contrasts.map((c) => [s.study, c.treatment1, c.treatment2, c.yi, Math.sqrt(c.vi)]) : []))) };
   }
@@ -111,22 +117,22 @@ export async function nmaDataCsv(file: string, bytes: Uint8Array): Promise<{ csv
 }
 
 /** The bundle of a network meta-analysis. */
-export async function nmaBundle(a: { file: string; bytes: Uint8Array; options: NmaOptions; result: NmaResult; csv: string; versions: BundleVersions }): Promise<Uint8Array> {
-  const data = await nmaDataCsv(a.file, a.bytes);
+export async function nmaBundle(a: { file: string; bytes: Uint8Array; read?: BundleRead; options: NmaOptions; result: NmaResult; csv: string; versions: BundleVersions }): Promise<Uint8Array> {
+  const data = await nmaDataCsv(a.file, a.bytes, a.read?.sheet !== undefined ? { sheet: a.read.sheet } : {});
   const r = a.result;
   const resolved = { measure: r.measure, reference: r.reference, model: r.model, tau2_method: r.tau2_method, level: r.level, pscore_direction: r.pscore_direction };
-  return bundleZip({ kind: "network meta-analysis", rPackages: "metafor", file: a.file, bytes: a.bytes, data: data.csv, options: a.options, resolved, versions: a.versions, result: r, csv: a.csv, script: nmaRScript(r, a.options, data.layout, a.versions) });
+  return bundleZip({ kind: "network meta-analysis", rPackages: "metafor", file: a.file, bytes: a.bytes, data: data.csv, options: { ...a.read, ...a.options }, resolved, versions: a.versions, result: r, csv: a.csv, script: nmaRScript(r, a.options, data.layout, a.versions) });
 }
 
 /**
  * The bundle of a trial sequential analysis: data.csv holds the binary rows in the file's order (the z-curve's
  * order); result.json is the JSON of `decidua tsa --json` (`json`, infinite boundaries as "Inf").
  */
-export function tsaBundle(a: { file: string; bytes: Uint8Array; rows: readonly StudyRow[]; options: TsaOptions; result: TsaResult; json: string; csv: string; versions: BundleVersions }): Uint8Array {
+export function tsaBundle(a: { file: string; bytes: Uint8Array; read?: BundleRead; rows: readonly StudyRow[]; options: TsaOptions; result: TsaResult; json: string; csv: string; versions: BundleVersions }): Uint8Array {
   const r = a.result;
   const resolved = { measure: r.measure, model: r.model, alpha: r.alpha, power: r.power, control_risk: r.control_risk, rrr: r.rrr, diversity: r.diversity, diversity_source: r.diversity_source };
   const data = metaDataCsv(a.rows, { studies: [] });
-  return bundleZip({ kind: "trial sequential analysis", rPackages: "rpact for the boundaries, metafor for the z-curve", file: a.file, bytes: a.bytes, data: data.csv, options: a.options, resolved, versions: a.versions, result: a.json, csv: a.csv, script: tsaRScript(r, a.options, a.versions) });
+  return bundleZip({ kind: "trial sequential analysis", rPackages: "rpact for the boundaries, metafor for the z-curve", file: a.file, bytes: a.bytes, data: data.csv, options: { ...a.read, ...a.options }, resolved, versions: a.versions, result: a.json, csv: a.csv, script: tsaRScript(r, a.options, a.versions) });
 }
 
 let versionsCache: BundleVersions | null = null;

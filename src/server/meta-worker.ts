@@ -24,7 +24,7 @@ export default async function work(task: WorkerTask): Promise<WorkerAnswer> {
   task.started?.postMessage("started");
   task.started?.close();
   try {
-    const file = { name: job.file.name, content: Buffer.from(job.file.content) };
+    const file = { ...job.file, content: Buffer.from(job.file.content) };
     const out = job.kind === "nma" ? await runNmaWorkbench({ ...job, file }) : job.kind === "tsa" ? await runTsaWorkbench({ ...job, file }) : await runWorkbench({ ...job, file });
     return { ok: true, out };
   } catch (e) {

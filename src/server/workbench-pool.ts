@@ -85,7 +85,7 @@ export class WorkbenchPool {
   }
 
   private copy(file: MetaUpload): MetaUpload {
-    return { name: file.name, content: new Uint8Array(file.content) as Buffer };
+    return { ...file, content: new Uint8Array(file.content) as Buffer };
   }
 
   private async job(job: WorkbenchJob): Promise<WorkerOutput> {

@@ -8,8 +8,10 @@
  *
  * Every problem is one InputError naming the file, the row (header = row 1) and the column, and why.
  */
+import type { Worksheet } from "exceljs";
+import { z } from "zod";
 import { decodeText, encodingNote } from "../shared/text-encoding.js";
-import { InputError } from "../shared/errors.js";
+import { InputError, isInputError, type InputLocation } from "../shared/errors.js";
 import { decimalCommaToDot, guessDelimiter, normaliseHeader } from "../shared/table-text.js";
 import { effectFromCI } from "./core/escalc.js";
 import { repeatedLabelsWarning, uniqueStudyLabels } from "./core/labels.js";
@@ -25,7 +27,48 @@ export interface StudyTable {
   decimalComma?: boolean;
   /** How the text was decoded when it was not plain UTF-8 (Windows-1252, UTF-16): said to the user. */
   encodingNote?: string;
+  /** For an XLSX workbook: the worksheet read and the workbook's others (an error can name the one that has the columns). */
+  worksheet?: WorksheetRead;
 }
+
+/** The worksheet of an XLSX workbook a table was read from. */
+export interface WorksheetRead {
+  name: string;
+  /** True when the caller chose it (--sheet); false for the first worksheet, read by default. */
+  chosen: boolean;
+  /** The option choosing a worksheet, as the caller names it (--sheet; the API's options.sheet). */
+  option: string;
+  /** The workbook's other worksheets that could be read as tables. */
+  others: { name: string; table: StudyTable }[];
+}
+
+/**
+ * The options that choose what part of a file is read, as the caller names them in its errors: the command line's
+ * flags by default; the API names its fields (options.sheet, options.outcome).
+ */
+export interface ReadOptionNames {
+  /** The worksheet of an XLSX workbook. */
+  sheet: string;
+  /** The outcome of a RevMan file (stats/revman5.ts, revman-web-csv.ts). */
+  outcome: string;
+}
+export const CLI_READ_OPTION_NAMES: ReadOptionNames = { sheet: "--sheet", outcome: "--outcome" };
+
+/** What part of a file `readStudyTable` reads. */
+export interface TableReadOptions {
+  /** The worksheet of an XLSX workbook: its name (in any case) or its number (1 = the first); default the first. */
+  sheet?: string;
+  /** How the caller names the options in errors (default CLI_READ_OPTION_NAMES). */
+  names?: ReadOptionNames;
+}
+
+/** The read options of a caller's request that carries them beside its file (`sheet`, `names`). */
+export function tableReadOptions(t: { sheet?: string | undefined; names?: ReadOptionNames | undefined }): TableReadOptions {
+  return { ...(t.sheet !== undefined ? { sheet: t.sheet } : {}), ...(t.names !== undefined ? { names: t.names } : {}) };
+}
+
+/** A worksheet as --sheet (and the API's options.sheet) names it: its name or its number. */
+export const WorksheetChoiceSchema = z.string().min(1, "names a worksheet: its name or its number (1 = the first)");
 
 export interface StudyInputOptions {
   /** Name of the column holding the subgroup (matched case-insensitively). */
@@ -125,11 +168,69 @@ interface ColumnMap {
   mods: Map<string, number>;
   /** Subgroups from RevMan 5 heading rows (--subgroup "Study or Subgroup"). */
   headings: boolean;
+  /** Header cells that match no known column (not used). */
+  unknown: string[];
 }
 
 /** RevMan 5 writes these summary rows into its data exports under "Study or Subgroup"; they are not studies. */
 const REVMAN_SUMMARY_ROW = /^(sub)?total \(\d+(\.\d+)?% ci\)|^total events|^heterogeneity:|^test for (overall effect|subgroup differences)/i;
 const REVMAN_STUDY_HEADER = "study or subgroup";
+
+/**
+ * A column whose header is empty. R's write.csv writes the row names 1, 2, ... as a first column without a header:
+ * it is passed over; any other unnamed column with data is an error (what it holds is unknown). Every table reader
+ * (study tables, networks) checks its unnamed columns here.
+ */
+export function checkUnnamedColumn(table: StudyTable, col: number): void {
+  const hasData = table.rows.some((r) => (r.cells[col] ?? "").trim() !== "");
+  const rowNames = col === 0 && table.rows.every((r, i) => (r.cells[0] ?? "").trim() === String(i + 1));
+  if (hasData && !rowNames) throw new InputError(`column ${col + 1} has data but no header`, { file: table.file, row: table.headerLine });
+}
+
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * The number in a cell of a table (`text` trimmed), with a decimal comma where the table uses one. InputError at
+ * `where` for an empty cell, for R's NA (a missing value: `study` must be given one, or its `leaveOut` left out)
+ * and for anything else that is not a number.
+ */
+export function numberCell(text: string, table: Pick<StudyTable, "decimalComma">, where: InputLocation & { field: string }, missing: { study: string; leaveOut: string }): number {
+  if (text === "") throw new InputError("empty cell: a number is required", where);
+  if (text === "NA") throw new InputError(`study "${missing.study}" has no value for "${where.field}" ("NA" is R's missing value); fill it in or leave the ${missing.leaveOut} out`, where);
+  const t = table.decimalComma === true ? decimalCommaToDot(text) : text;
+  if (!NUMBER.test(t) || !Number.isFinite(Number(t))) throw new InputError(`not a number: "${text}"`, where);
+  return Number(t);
+}
+
+/**
+ * The header checks of a table reader (`readHeader`: columns found, shape told), run on the table. When they fail on
+ * the worksheet a workbook was read from by default and pass on another of its worksheets, the error says so and
+ * how to choose that one.
+ */
+export function headerOnWorksheetWithColumns<T>(table: StudyTable, readHeader: (t: StudyTable) => T): T {
+  try {
+    return readHeader(table);
+  } catch (e) {
+    const ws = table.worksheet;
+    if (!isInputError(e) || ws === undefined || ws.chosen) throw e;
+    const fits = ws.others.find((o) => {
+      try {
+        readHeader(o.table);
+        return true;
+      } catch (x) {
+        if (isInputError(x)) return false;
+        throw x;
+      }
+    });
+    if (fits === undefined) throw e;
+    throw new InputError(`${e.reason}; worksheet "${ws.name}" was read; worksheet "${fits.name}" has the columns: use ${worksheetChoice(ws.option, fits.name)}`, e.location);
+  }
+}
+
+/** How to choose a worksheet: --sheet Data (quoted when the name needs it on a command line), options.sheet "Data". */
+function worksheetChoice(option: string, name: string): string {
+  return `${option} ${option.startsWith("--") && /^[\w.-]+$/.test(name) ? name : JSON.stringify(name)}`;
+}
 
 function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   const loc = { file: table.file, row: table.headerLine };
@@ -145,10 +246,7 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   table.header.forEach((raw, col) => {
     const h = normaliseStudyHeader(raw);
     if (h === "") {
-      const hasData = table.rows.some((r) => (r.cells[col] ?? "").trim() !== "");
-      // R's write.csv writes the row names 1, 2, ... as a first column without a header: passed over
-      const rowNames = col === 0 && table.rows.every((r, i) => (r.cells[0] ?? "").trim() === String(i + 1));
-      if (hasData && !rowNames) throw new InputError(`column ${col + 1} has data but no header`, loc);
+      checkUnnamedColumn(table, col);
       return;
     }
     if (wantedSubgroup !== undefined && h === wantedSubgroup && !headings) {
@@ -189,12 +287,11 @@ function mapColumns(table: StudyTable, options: StudyInputOptions): ColumnMap {
   for (const m of options.mods ?? []) {
     if (!mods.has(m)) throw new InputError(`no column named "${m}" for --mods (columns: ${table.header.join(", ")})`, { ...loc, field: "--mods" });
   }
-  if (unknown.length > 0) options.onIgnoredColumns?.(unknown);
   studyCandidates.sort((a, b) => a.rank - b.rank);
   const study = studyCandidates[0];
   if (study === undefined) throw new InputError(`missing required column "study"`, { ...loc, field: "study" });
   fields.set("study", study.col);
-  return { fields, subgroup, mods, headings };
+  return { fields, subgroup, mods, headings, unknown };
 }
 
 type Shape = StudyData["kind"] | "cells" | "interval";
@@ -265,12 +362,15 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
   if (table.header.length === 0 || table.header.every((h) => h.trim() === "")) {
     throw new InputError("empty file: no header row", { file: table.file });
   }
-  const { fields, subgroup, mods, headings } = mapColumns(table, options);
+  const { fields, subgroup, mods, headings, unknown, shape } = headerOnWorksheetWithColumns(table, (t) => {
+    const columns = mapColumns(t, options);
+    return { ...columns, shape: detectShape(t, columns.fields) };
+  });
+  if (unknown.length > 0) options.onIgnoredColumns?.(unknown);
   const studyCol = fields.get("study") ?? 0;
   const revmanExport = normaliseStudyHeader(table.header[studyCol] ?? "") === REVMAN_STUDY_HEADER;
   const dataCols = [...fields.entries()].filter(([f]) => f !== "study" && f !== "year").map(([, c]) => c);
   let heading: string | undefined;
-  const shape = detectShape(table, fields);
   if (shape === "interval" && options.intervalScale === undefined) {
     throw new InputError(
       "estimates with confidence intervals need the measure: --measure OR or RR for ratios (log scale), RD, MD, SMD or GEN for differences",
@@ -297,14 +397,8 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
     };
     const where = (header: string) => ({ file: table.file, row: r.line, field: header });
     const number = (f: Field): number => {
-      const { text: raw, header } = cell(f);
-      if (raw === "") throw new InputError(`empty cell: a number is required`, where(header));
-      const text = table.decimalComma === true ? decimalCommaToDot(raw) : raw;
-      const v = Number(text);
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !Number.isFinite(v)) {
-        throw new InputError(`not a number: "${text}"`, where(header));
-      }
-      return v;
+      const { text, header } = cell(f);
+      return numberCell(text, table, where(header), { study: cell("study").text, leaveOut: "study" });
     };
     const count = (f: Field, positive: boolean): number => {
       const v = number(f);
@@ -385,7 +479,8 @@ export function studyRowsFromTable(table: StudyTable, options: StudyInputOptions
     const row: StudyRow = { study: studyCell.text, row: r.line, data };
     if (fields.has("year")) {
       const y = cell("year");
-      if (y.text !== "") {
+      // a year is optional: R's NA (missing) as an empty cell
+      if (y.text !== "" && y.text !== "NA") {
         const v = number("year");
         if (!Number.isInteger(v)) throw new InputError(`year is not a whole number: ${y.text}`, where(y.header));
         row.year = v;
@@ -517,31 +612,71 @@ export function zipUncompressedSize(bytes: Uint8Array): number | null {
   return null;
 }
 
-async function xlsxTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
-  const expanded = zipUncompressedSize(bytes);
-  if (expanded === null) throw new InputError("not a readable XLSX workbook: its ZIP directory is missing or damaged (save it again in Excel or LibreOffice, or as CSV)", { file });
-  if (expanded > XLSX_MAX_UNCOMPRESSED)
-    throw new InputError(`the workbook expands to ${Math.round(expanded / 1048576)} MB when unzipped (at most ${XLSX_MAX_UNCOMPRESSED / 1048576} MB are read): save the study table on its own, or as CSV`, { file });
-  const ExcelJS = (await import("exceljs")).default;
-  const wb = new ExcelJS.Workbook();
+/**
+ * The cells of each worksheet (by name) that hold a formula whose stored result is the empty text: t="str" with an
+ * empty <v>, as a spreadsheet saves =IF(C10="","",…) copied below the data. exceljs reads such a cell as a formula
+ * with no result, as it reads a formula never computed (no <v> at all: a program wrote the file); the two differ only
+ * in the file's XML, which is read for them here. Worksheets whose parts cannot be found have no entry.
+ */
+async function emptyTextFormulaCells(bytes: Uint8Array): Promise<Map<string, Set<string>>> {
+  const { unzipSync, strFromU8 } = await import("fflate");
+  const { XMLParser } = await import("fast-xml-parser");
+  let parts: Record<string, Uint8Array>;
   try {
-    // exceljs's typings ask for a Node Buffer; it reads any ArrayBuffer view.
-    await wb.xlsx.load(bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
-  } catch (e) {
-    throw new InputError(`not a readable XLSX workbook: ${e instanceof Error ? e.message : String(e)}`, { file });
+    parts = unzipSync(bytes, { filter: (f) => f.name === "xl/workbook.xml" || f.name === "xl/_rels/workbook.xml.rels" || /^xl\/worksheets\/[^/]+\.xml$/.test(f.name) });
+  } catch {
+    return new Map();
   }
-  const ws = wb.worksheets[0];
-  if (ws === undefined) throw new InputError("empty file: the workbook has no worksheet", { file });
+  const workbook = parts["xl/workbook.xml"];
+  const rels = parts["xl/_rels/workbook.xml.rels"];
+  if (workbook === undefined || rels === undefined) return new Map();
+  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: "", removeNSPrefix: true, isArray: (name) => name === "sheet" || name === "Relationship" });
+  type Element = Record<string, unknown>;
+  const list = (v: unknown): Element[] => (Array.isArray(v) ? (v as Element[]) : []);
+  const attr = (e: Element, name: string): string => (typeof e[name] === "string" ? (e[name] as string) : "");
+  const targets = new Map<string, string>();
+  const relsDoc = parser.parse(strFromU8(rels)) as { Relationships?: { Relationship?: unknown } };
+  for (const r of list(relsDoc.Relationships?.Relationship)) {
+    const target = attr(r, "Target");
+    targets.set(attr(r, "Id"), target.startsWith("/") ? target.slice(1) : `xl/${target.replace(/^\.\//, "")}`);
+  }
+  const out = new Map<string, Set<string>>();
+  const wbDoc = parser.parse(strFromU8(workbook)) as { workbook?: { sheets?: { sheet?: unknown } } };
+  for (const sheet of list(wbDoc.workbook?.sheets?.sheet)) {
+    const xml = parts[targets.get(attr(sheet, "id")) ?? ""];
+    if (xml === undefined) continue;
+    const cells = new Set<string>();
+    for (const m of strFromU8(xml).matchAll(/<(?:[\w.-]+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?c>)/g)) {
+      const attrs = m[1] ?? "";
+      const content = m[2] ?? "";
+      if (!/\bt="str"/.test(attrs) || !/<(?:[\w.-]+:)?f\b/.test(content) || !/<(?:[\w.-]+:)?v\s*(?:\/>|><\/(?:[\w.-]+:)?v>)/.test(content)) continue;
+      const address = /\br="([A-Z]+\d+)"/.exec(attrs)?.[1];
+      if (address !== undefined) cells.add(address);
+    }
+    out.set(attr(sheet, "name"), cells);
+  }
+  return out;
+}
+
+/**
+ * A worksheet's cells as a table: the first row with a cell is the header; rows with no cell (empty, or only
+ * formulas whose result is the empty text: `emptyText`) are passed over, as blank lines of a CSV file are. Null when
+ * the worksheet has no cells.
+ */
+function worksheetTable(file: string, ws: Worksheet, emptyText: ReadonlySet<string>): StudyTable | null {
   const lines: { line: number; cells: string[] }[] = [];
   ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     const cells: string[] = [];
     const n = row.cellCount;
-    for (let c = 1; c <= n; c++) cells.push(excelCellText(row.getCell(c).value).trim());
+    for (let c = 1; c <= n; c++) {
+      const cell = row.getCell(c);
+      cells.push(emptyText.has(cell.address) ? "" : excelCellText(cell.value).trim());
+    }
     lines.push({ line: rowNumber, cells });
   });
   const nonEmpty = lines.filter((l) => l.cells.some((c) => c !== ""));
   const [head, ...rest] = nonEmpty;
-  if (head === undefined) throw new InputError("empty file: the first worksheet has no cells", { file });
+  if (head === undefined) return null;
   let width = head.cells.length;
   while (width > 0 && head.cells[width - 1] === "") width--;
   return {
@@ -557,17 +692,75 @@ async function xlsxTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
   };
 }
 
-/** Bytes of a CSV (comma, semicolon or tab separated) or XLSX file -> table of strings. */
-export async function readStudyTable(file: string, bytes: Uint8Array): Promise<StudyTable> {
+/** The worksheet `choice` names (its name in any case, else its number), or the first; InputError naming the option. */
+function chooseWorksheet(file: string, sheets: readonly Worksheet[], choice: string | undefined, option: string): Worksheet {
+  const first = sheets[0];
+  if (first === undefined) throw new InputError("empty file: the workbook has no worksheet", { file });
+  if (choice === undefined) return first;
+  const byName = sheets.find((s) => s.name === choice) ?? sheets.find((s) => s.name.toLowerCase() === choice.toLowerCase());
+  const byNumber = /^\s*\d+\s*$/.test(choice) ? sheets[Number(choice) - 1] : undefined;
+  const ws = byName ?? byNumber;
+  if (ws === undefined) {
+    throw new InputError(`no worksheet "${choice}" in the workbook (it has: ${sheets.map((s, i) => `${i + 1} "${s.name}"`).join(", ")})`, { file, field: option });
+  }
+  return ws;
+}
+
+async function xlsxTable(file: string, bytes: Uint8Array, read: TableReadOptions): Promise<StudyTable> {
+  const expanded = zipUncompressedSize(bytes);
+  if (expanded === null) throw new InputError("not a readable XLSX workbook: its ZIP directory is missing or damaged (save it again in Excel or LibreOffice, or as CSV)", { file });
+  if (expanded > XLSX_MAX_UNCOMPRESSED)
+    throw new InputError(`the workbook expands to ${Math.round(expanded / 1048576)} MB when unzipped (at most ${XLSX_MAX_UNCOMPRESSED / 1048576} MB are read): save the study table on its own, or as CSV`, { file });
+  const ExcelJS = (await import("exceljs")).default;
+  const wb = new ExcelJS.Workbook();
+  try {
+    // exceljs's typings ask for a Node Buffer; it reads any ArrayBuffer view.
+    await wb.xlsx.load(bytes as unknown as Parameters<typeof wb.xlsx.load>[0]);
+  } catch (e) {
+    throw new InputError(`not a readable XLSX workbook: ${e instanceof Error ? e.message : String(e)}`, { file });
+  }
+  const option = (read.names ?? CLI_READ_OPTION_NAMES).sheet;
+  const ws = chooseWorksheet(file, wb.worksheets, read.sheet, option);
+  const emptyText = await emptyTextFormulaCells(bytes);
+  const none = new Set<string>();
+  const table = worksheetTable(file, ws, emptyText.get(ws.name) ?? none);
+  // the other worksheets, for an error naming the one that has the columns (those that cannot be read are left out)
+  const others: { name: string; table: StudyTable }[] = [];
+  if (read.sheet === undefined) {
+    for (const other of wb.worksheets) {
+      if (other === ws) continue;
+      try {
+        const t = worksheetTable(file, other, emptyText.get(other.name) ?? none);
+        if (t !== null) others.push({ name: other.name, table: t });
+      } catch (e) {
+        if (!isInputError(e)) throw e;
+      }
+    }
+  }
+  if (table === null) {
+    const hint = others[0] === undefined ? "" : `; worksheet "${others[0].name}" has cells: use ${worksheetChoice(option, others[0].name)}`;
+    throw new InputError(`empty file: worksheet "${ws.name}" has no cells${hint}`, { file });
+  }
+  return { ...table, worksheet: { name: ws.name, chosen: read.sheet !== undefined, option, others } };
+}
+
+/**
+ * Bytes of a CSV (comma, semicolon or tab separated) or XLSX file -> table of strings. `read.sheet` chooses the
+ * worksheet of a workbook (an error for a CSV file).
+ */
+export async function readStudyTable(file: string, bytes: Uint8Array, read: TableReadOptions = {}): Promise<StudyTable> {
   if (bytes.length === 0) throw new InputError("empty file", { file });
   const lower = file.toLowerCase();
-  if (lower.endsWith(".xlsx") || isZip(bytes)) return xlsxTable(file, bytes);
+  if (lower.endsWith(".xlsx") || isZip(bytes)) return xlsxTable(file, bytes, read);
   if (lower.endsWith(".xls")) throw new InputError("old .xls workbooks are not read: save as .xlsx or .csv", { file });
+  if (read.sheet !== undefined) {
+    const option = (read.names ?? CLI_READ_OPTION_NAMES).sheet;
+    throw new InputError(`${option} chooses a worksheet of an XLSX workbook; this file is not one`, { file, field: option });
+  }
   return csvTable(file, bytes);
 }
 
 /** Bytes of a study file -> validated StudyRow[]. */
-export async function parseStudyFile(file: string, bytes: Uint8Array, options: StudyInputOptions = {}): Promise<StudyRow[]> {
-  return studyRowsFromTable(await readStudyTable(file, bytes), options);
+export async function parseStudyFile(file: string, bytes: Uint8Array, options: StudyInputOptions = {}, read: TableReadOptions = {}): Promise<StudyRow[]> {
+  return studyRowsFromTable(await readStudyTable(file, bytes, read), options);
 }
-

@@ -11,7 +11,7 @@
  */
 import { InputError } from "../shared/errors.js";
 import { normaliseHeader } from "../shared/table-text.js";
-import type { StudyTable } from "./input.js";
+import { CLI_READ_OPTION_NAMES, type StudyTable } from "./input.js";
 
 const COLUMNS = {
   group: "analysis group",
@@ -42,7 +42,7 @@ export function isRevmanWebDataRows(table: Pick<StudyTable, "header">): boolean 
 }
 
 /** The one analysis of a RevMan Web data-rows export asked for, as a plain study table, with what was read. */
-export function revmanWebStudyTable(table: StudyTable, outcome: string | undefined): { table: StudyTable; analysis: string; note: string } {
+export function revmanWebStudyTable(table: StudyTable, outcome: string | undefined, option = CLI_READ_OPTION_NAMES.outcome): { table: StudyTable; analysis: string; note: string } {
   const index = new Map(table.header.map((h, i) => [normaliseHeader(h), i]));
   const at = (c: Column): number => index.get(COLUMNS[c]) ?? -1;
   const cell = (r: { cells: string[] }, c: Column): string => (at(c) < 0 ? "" : (r.cells[at(c)] ?? "").trim());
@@ -57,11 +57,11 @@ export function revmanWebStudyTable(table: StudyTable, outcome: string | undefin
   const list = [...analyses.entries()].map(([id, a]) => `${id} ${a.name} (${a.rows.length} studies)`).join("; ");
   let id = outcome;
   if (id === undefined) {
-    if (analyses.size !== 1) throw new InputError(`a RevMan Web export with ${analyses.size} analyses: choose one with --outcome (${list})`, { file: table.file, field: "--outcome" });
+    if (analyses.size !== 1) throw new InputError(`a RevMan Web export with ${analyses.size} analyses: choose one with ${option} (${list})`, { file: table.file, field: option });
     id = [...analyses.keys()][0] as string;
   }
   const chosen = analyses.get(id);
-  if (chosen === undefined) throw new InputError(`no analysis ${id} in this RevMan Web export (it holds ${list})`, { file: table.file, field: "--outcome" });
+  if (chosen === undefined) throw new InputError(`no analysis ${id} in this RevMan Web export (it holds ${list})`, { file: table.file, field: option });
   const num = (r: { cells: string[] }, c: Column): number => Number(cell(r, c) === "" ? "0" : cell(r, c));
   // the data type, from the cells RevMan filled: cases (dichotomous), means and SDs (continuous), O-E and variance
   // or the generic estimate and SE (neither is read: their scale is in the settings file)
@@ -69,7 +69,7 @@ export function revmanWebStudyTable(table: StudyTable, outcome: string | undefin
   const continuous = any("sdE") || any("sdC");
   const dichotomous = !continuous && (any("casesE") || any("casesC") || chosen.rows.every((r) => num(r, "nE") > 0 || num(r, "nC") > 0)) && !any("givSe") && !any("variance");
   if (!continuous && !dichotomous)
-    throw new InputError(`analysis ${id} holds ${any("variance") ? "O-E and variance" : "generic inverse-variance"} data, whose scale is in RevMan's settings file: export it as a study table (study, yi, sei)`, { file: table.file, field: "--outcome" });
+    throw new InputError(`analysis ${id} holds ${any("variance") ? "O-E and variance" : "generic inverse-variance"} data, whose scale is in RevMan's settings file: export it as a study table (study, yi, sei)`, { file: table.file, field: option });
   const hasSubgroups = chosen.rows.some((r) => cell(r, "subgroup") !== "");
   const header = ["study", ...(dichotomous ? ["events_t", "total_t", "events_c", "total_c"] : ["mean_t", "sd_t", "total_t", "mean_c", "sd_c", "total_c"]), ...(hasSubgroups ? ["subgroup"] : [])];
   const rows = chosen.rows.map((r) => ({

@@ -9,8 +9,10 @@
  * EFFECT_MEASURE="OR", DICH_DATA EVENTS_1/TOTAL_1/EVENTS_2/TOTAL_2, CONT_DATA MEAN_1/SD_1/TOTAL_1, IV_DATA
  * EFFECT_SIZE/SE, IPD_DATA O_E/VAR). Group 1 is the experimental arm, group 2 the control arm.
  */
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { XMLParser, XMLValidator, type EntityDecoderOptions } from "fast-xml-parser";
+import { z } from "zod";
 import { InputError, isInputError } from "../shared/errors.js";
+import { CLI_READ_OPTION_NAMES } from "./input.js";
 import type { Measure, MetaOptions, MetaResult, Method, Pooled, StudyRow } from "./types.js";
 
 export type RevmanOutcomeType = "DICH" | "CONT" | "IV" | "IPD";
@@ -119,9 +121,73 @@ export function attr(n: Node, name: string): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
+/** A reference in XML text that an XML parser refuses (`reference`: as written, to find its line). */
+class XmlReferenceError extends Error {
+  constructor(
+    message: string,
+    readonly reference: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The entities XML itself defines (XML 1.0, section 4.6). */
+const XML_ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/** A reference (&name; &#322; &#x142;), or an "&" that starts none (no name, no ";"). */
+const XML_REFERENCE = /&(#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*)?(;)?/g;
+
+/** A character XML may hold (XML 1.0 production Char; XML 1.1 also allows the other control characters by reference). */
+function isXmlChar(cp: number, version: number): boolean {
+  if (cp === 0x9 || cp === 0xa || cp === 0xd || (version > 1 && cp >= 0x1 && cp <= 0x1f)) return true;
+  return (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+/**
+ * References in text and attribute values decoded as an XML parser decodes them (XML 1.0, sections 4.1 and 4.6),
+ * for fast-xml-parser (which by itself decodes the five entities only): character references, decimal and hex
+ * (&#322; &#x142; for ł), the five entities XML defines, and those the DOCTYPE declares. A reference to anything else
+ * is not well-formed: XmlReferenceError. Each reference is decoded once (&#38;amp; is the text "&amp;").
+ */
+class XmlReferences implements EntityDecoderOptions {
+  private declared = new Map<string, string>();
+  private version = 1;
+  reset(): void {
+    this.declared.clear();
+    this.version = 1;
+  }
+  setXmlVersion(version: number): void {
+    this.version = version;
+  }
+  addInputEntities(entities: Record<string, string>): void {
+    for (const [name, value] of Object.entries(entities)) this.declared.set(name, value);
+  }
+  setExternalEntities(entities: Record<string, string>): void {
+    this.addInputEntities(entities);
+  }
+  decode(text: string): string {
+    if (!text.includes("&")) return text;
+    return text.replace(XML_REFERENCE, (ref: string, body: string | undefined, semicolon: string | undefined, at: number) => {
+      if (body === undefined || semicolon === undefined) {
+        const shown = text.slice(at, at + 12).split(/\s/)[0] ?? ref;
+        throw new XmlReferenceError(`"${shown}" is not a reference ("&" starts &name; or &#number; and is written &amp; otherwise)`, shown);
+      }
+      if (body.startsWith("#")) {
+        const cp = body.startsWith("#x") ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+        if (!isXmlChar(cp, this.version)) throw new XmlReferenceError(`"${ref}" refers to no XML character`, ref);
+        return String.fromCodePoint(cp);
+      }
+      const value = XML_ENTITIES[body] ?? this.declared.get(body);
+      if (value === undefined) throw new XmlReferenceError(`the entity "${ref}" is not declared (XML knows &amp; &lt; &gt; &quot; &apos; and character references such as &#160;)`, ref);
+      return value;
+    });
+  }
+}
+
 /**
  * The COCHRANE_REVIEW element of a RevMan 5 file's XML text; `isArray` names the elements always read as lists.
- * InputError names the file (and the line) when the text is not well-formed XML or not a RevMan 5 review.
+ * References (&#322;, &amp;) are decoded as an XML parser decodes them (XmlReferences). InputError names the file
+ * (and the line) when the text is not well-formed XML or not a RevMan 5 review.
  */
 export function revman5Root(xml: string, file: string, isArray?: (name: string) => boolean): Node {
   const valid = XMLValidator.validate(xml);
@@ -131,12 +197,17 @@ export function revman5Root(xml: string, file: string, isArray?: (name: string) 
     attributeNamePrefix: "@_",
     parseAttributeValue: false,
     parseTagValue: false,
+    entityDecoder: new XmlReferences(),
     ...(isArray !== undefined ? { isArray } : {}),
   });
   let doc: Node;
   try {
     doc = parser.parse(xml) as Node;
   } catch (e) {
+    if (e instanceof XmlReferenceError) {
+      const at = xml.indexOf(e.reference);
+      throw new InputError(`not well-formed XML: ${e.message}`, at < 0 ? { file } : { file, row: xml.slice(0, at).split("\n").length });
+    }
     throw new InputError(`cannot read the XML: ${e instanceof Error ? e.message : String(e)}`, { file });
   }
   const review = doc["COCHRANE_REVIEW"];
@@ -166,7 +237,7 @@ function children(n: Node, name: string): Node[] {
 }
 
 /** RevMan escapes characters in ids as _xHHHH_ (e.g. STD-MRC_x002d_1 for STD-MRC-1). */
-function unescapeId(id: string): string {
+export function unescapeId(id: string): string {
   return id.replace(/_x([0-9a-fA-F]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
@@ -395,14 +466,20 @@ export function revmanAnalysisRows(o: RevmanOutcome): StudyRow[] {
   );
 }
 
-/** One outcome by id; InputError listing the outcomes the file holds when it has no such outcome. */
-export function revmanOutcome(review: RevmanReview, id: string | undefined, file: string): RevmanOutcome {
-  if (id === undefined && review.outcomes.length === 1) return revmanOutcome(review, review.outcomes[0]!.id, file);
+/** An outcome as --outcome (and the API's options.outcome) names it: "CMP-001.01" in a review, "1.2" in an export. */
+export const RevmanOutcomeIdSchema = z.string().min(1);
+
+/**
+ * One outcome by id; InputError listing the outcomes the file holds when it has no such outcome. `option` is the
+ * option choosing it as the caller names it (the API's options.outcome).
+ */
+export function revmanOutcome(review: RevmanReview, id: string | undefined, file: string, option = CLI_READ_OPTION_NAMES.outcome): RevmanOutcome {
+  if (id === undefined && review.outcomes.length === 1) return revmanOutcome(review, review.outcomes[0]!.id, file, option);
   const list = review.outcomes.map((o) => `${o.id} (${o.name || o.comparison}, ${o.studies.length} studies)`).join("; ");
-  if (id === undefined) throw new InputError(`a RevMan file holds several outcomes: choose one with --outcome (${list === "" ? "none found" : list})`, { file, field: "--outcome" });
+  if (id === undefined) throw new InputError(`a RevMan file holds several outcomes: choose one with ${option} (${list === "" ? "none found" : list})`, { file, field: option });
   const o = review.outcomes.find((x) => x.id === id);
-  if (o === undefined) throw new InputError(`no outcome "${id}" in this review (it has: ${list === "" ? "none" : list})`, { file, field: "--outcome" });
-  if (o.studies.length === 0) throw new InputError(`outcome ${id} has no study data`, { file, field: "--outcome" });
+  if (o === undefined) throw new InputError(`no outcome "${id}" in this review (it has: ${list === "" ? "none" : list})`, { file, field: option });
+  if (o.studies.length === 0) throw new InputError(`outcome ${id} has no study data`, { file, field: option });
   return o;
 }
 
@@ -428,8 +505,12 @@ export interface RevmanCheck {
   quantity: string;
   revman: number;
   decidua: number;
-  /** |decidua - revman| / max(|revman|, 1e-300); 0 when both are 0. */
-  relativeDifference: number;
+  /**
+   * |decidua - revman| / |revman|; where RevMan stored 0, which no relative difference can be taken of, the absolute
+   * difference |decidua - revman| (`absolute`).
+   */
+  difference: number;
+  absolute: boolean;
 }
 
 /**
@@ -444,7 +525,7 @@ export function compareWithRevman(o: RevmanOutcome, result: MetaResult): RevmanC
   const add = (quantity: string, revman: number | undefined, decidua: number | undefined): void => {
     if (revman === undefined || decidua === undefined || !Number.isFinite(revman)) return;
     const diff = Math.abs(decidua - revman);
-    out.push({ quantity, revman, decidua, relativeDifference: diff === 0 ? 0 : diff / Math.max(Math.abs(revman), 1e-300) });
+    out.push({ quantity, revman, decidua, difference: revman === 0 ? diff : diff / Math.abs(revman), absolute: revman === 0 });
   };
   o.studies.forEach((s, i) => {
     const r = result.studies[i];

@@ -12,6 +12,8 @@ import { isRatioMeasure } from "../../stats/core/escalc.js";
 import { i2FromQ } from "../../stats/core/heterogeneity.js";
 import { revmanPValue } from "../../stats/core/revman.js";
 import { analyseStudyTable, type TableAnalysis } from "../../app/meta.js";
+import { WorksheetChoiceSchema } from "../../stats/input.js";
+import { RevmanOutcomeIdSchema, type RevmanCheck } from "../../stats/revman5.js";
 import { baujatPlotSvg, bubblePlotSvg, goshPlotSvg, labbePlotSvg, radialPlotSvg, svgToPng } from "../../stats/plots/index.js";
 import { checkWritablePath, readInputFile, type OutputFile } from "../files.js";
 import { OUTPUT_FLAGS, finishOutput, flagNamesOf, printingAction, lowerCase as lower, svgPathSchema as svgPath, upperCase as upper } from "../flags.js";
@@ -51,7 +53,8 @@ export const MetaCliOptionsSchema = z.object({
   tau2: anyCase(Tau2MethodSchema.options, Tau2MethodSchema).optional(),
   test: lower(TestSchema).optional(),
   subgroup: z.string().min(1).optional(),
-  outcome: z.string().min(1).optional(),
+  outcome: RevmanOutcomeIdSchema.optional(),
+  sheet: WorksheetChoiceSchema.optional(),
   leaveOneOut: z.boolean().optional(),
   cumulative: z.boolean().optional(),
   bias: z.boolean().optional(),
@@ -179,7 +182,7 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
   let analysis: TableAnalysis;
   const files: OutputFile[] = [];
   try {
-    analysis = await analyseStudyTable({ file, bytes, ...(o.outcome !== undefined ? { outcome: o.outcome } : {}) }, engineOptions(o), {
+    analysis = await analyseStudyTable({ file, bytes, ...(o.outcome !== undefined ? { outcome: o.outcome } : {}), ...(o.sheet !== undefined ? { sheet: o.sheet } : {}) }, engineOptions(o), {
       forest: o.forest !== undefined ? forestOptions(o) : false,
       funnel: o.funnel !== undefined,
     });
@@ -215,15 +218,17 @@ export async function runMetaCommand(file: string, rawOptions: Record<string, un
 /** The RevMan outcome's stored settings and the number-by-number comparison, for --json. */
 function revmanJson(r: NonNullable<TableAnalysis["revman"]>): Record<string, unknown> {
   const o = r.outcome;
-  const worst = r.checks.reduce((m, c) => Math.max(m, c.relativeDifference), 0);
+  const largest = (absolute: boolean): number => r.checks.reduce((m, c) => (c.absolute === absolute ? Math.max(m, c.difference) : m), 0);
   return {
     outcome: o.id,
     name: o.name,
     comparison: o.comparison,
     settings: { type: o.type, method: o.method, model: o.model, effect_measure: o.measureLabel, ci_study: o.studyLevel, ci_total: o.totalLevel, swap_events: o.swapEvents },
     stored_results: o.calculated,
-    checks: r.checks.map((c) => ({ quantity: c.quantity, revman: c.revman, decidua: c.decidua, relative_difference: c.relativeDifference })),
-    max_relative_difference: worst,
+    // where RevMan stored 0 the difference is absolute (no relative difference can be taken of 0)
+    checks: r.checks.map((c) => ({ quantity: c.quantity, revman: c.revman, decidua: c.decidua, [c.absolute ? "absolute_difference" : "relative_difference"]: c.difference })),
+    max_relative_difference: largest(false),
+    ...(r.checks.some((c) => c.absolute) ? { max_absolute_difference: largest(true) } : {}),
   };
 }
 
@@ -233,8 +238,14 @@ function formatRevmanChecks(r: NonNullable<TableAnalysis["revman"]>): string {
   const lines = ["", `RevMan 5 settings stored with ${o.id}: ${o.type} data, ${o.method === "MH" ? "M-H" : o.method === "PETO" ? "Peto" : "IV"}, ${o.model === "random" ? "Random" : "Fixed"}, ${o.measureLabel}, ${o.totalLevel}% CI${o.swapEvents ? "; events and non-events swapped (the analysis counts the non-events)" : ""}`];
   if (r.checks.length === 0) lines.push("The file stores no RevMan results for this outcome to compare with.");
   else {
-    const worst = r.checks.reduce((m, c) => (c.relativeDifference > m.relativeDifference ? c : m));
-    lines.push(`RevMan's stored results: ${r.checks.length} numbers compared; largest relative difference ${worst.relativeDifference.toExponential(1)} (${worst.quantity})`);
+    const worst = (checks: RevmanCheck[]): RevmanCheck | undefined => checks.reduce<RevmanCheck | undefined>((m, c) => (m === undefined || c.difference > m.difference ? c : m), undefined);
+    const relative = worst(r.checks.filter((c) => !c.absolute));
+    const absolute = worst(r.checks.filter((c) => c.absolute));
+    const said = [
+      ...(relative !== undefined ? [`largest relative difference ${relative.difference.toExponential(1)} (${relative.quantity})`] : []),
+      ...(absolute !== undefined ? [`where RevMan stored 0: largest absolute difference ${absolute.difference.toExponential(1)} (${absolute.quantity})`] : []),
+    ];
+    lines.push(`RevMan's stored results: ${r.checks.length} numbers compared; ${said.join("; ")}`);
   }
   return `${lines.join("\n")}\n`;
 }
@@ -261,6 +272,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--test <test>", "z|knha (Knapp-Hartung) (default z)")
     .option("--subgroup <column>", "pool within the groups of this column and test the differences")
     .option("--outcome <id>", "RevMan 5 review or data and analyses export: the outcome to analyse (e.g. CMP-001.01, or 1.1 in the export), with the settings stored in the file")
+    .option("--sheet <name|number>", "XLSX workbook: the worksheet to read, by name or number (default the first)")
     .option("--leave-one-out", "leave-one-out sensitivity analysis")
     .option("--cumulative", "cumulative meta-analysis (by year, else row order)")
     .option("--bias", "small-study bias: Egger, Begg, trim-and-fill")

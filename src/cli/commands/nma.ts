@@ -9,6 +9,7 @@ import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { analyseNetworkTable, type NetworkAnalysis } from "../../app/nma.js";
 import { nmaIsRatio, NmaMeasureSchema, NmaModelSchema, NmaTau2MethodSchema, type NmaOptions, type NmaResult } from "../../stats/nma/index.js";
+import { WorksheetChoiceSchema } from "../../stats/input.js";
 import { formatFixed, formatP } from "../../stats/plots/svg.js";
 import { readInputFile, type OutputFile } from "../files.js";
 import { OUTPUT_FLAGS, checkPlotPaths, finishOutput, flagNamesOf, printingAction, lowerCase as lower, parseFlags, plotFiles, svgPathSchema as svgPath, upperCase as upper, withFlagNames } from "../flags.js";
@@ -21,6 +22,7 @@ export const NmaCliOptionsSchema = z.object({
   model: lower(NmaModelSchema).optional(),
   tau2: upper(NmaTau2MethodSchema).optional(),
   largerBetter: z.boolean().optional(),
+  sheet: WorksheetChoiceSchema.optional(),
   ...OUTPUT_FLAGS,
   network: svgPath.optional(),
   forest: svgPath.optional(),
@@ -54,7 +56,7 @@ export async function runNmaCommand(file: string, rawOptions: Record<string, unk
   let a: NetworkAnalysis;
   try {
     // the use case the workbench's NMA page runs too (src/app/nma.ts)
-    a = await analyseNetworkTable({ file, bytes }, options, { ...(o.title !== undefined ? { title: o.title } : {}), network: o.network !== undefined, forest: o.forest !== undefined });
+    a = await analyseNetworkTable({ file, bytes, ...(o.sheet !== undefined ? { sheet: o.sheet } : {}) }, options, { ...(o.title !== undefined ? { title: o.title } : {}), network: o.network !== undefined, forest: o.forest !== undefined });
   } catch (e) {
     throw withFlagNames(e, FLAG);
   }
@@ -75,6 +77,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--model <model>", "fixed|random (default random)")
     .option("--tau2 <estimator>", "REML (as metafor rma.mv, default) | DL (netmeta's generalised DerSimonian-Laird)")
     .option("--larger-better", "the outcome is good (e.g. live birth): larger effects rank higher in the P-scores")
+    .option("--sheet <name|number>", "XLSX workbook: the worksheet to read, by name or number (default the first)")
     .option("--json", "print one JSON object instead of the summary")
     .option("--network <file.svg>", "write the network graph")
     .option("--forest <file.svg>", "write a forest plot of every treatment vs the reference")

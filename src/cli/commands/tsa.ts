@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { InputError } from "../../shared/errors.js";
 import { analyseTsaTable, type TsaAnalysis } from "../../app/tsa.js";
+import { WorksheetChoiceSchema } from "../../stats/input.js";
 import type { TsaOptions, TsaResult } from "../../stats/tsa/index.js";
 import { readInputFile, toJsonWithInf, type OutputFile } from "../files.js";
 import { OUTPUT_FLAGS, checkPlotPaths, finishOutput, flagNamesOf, printingAction, lowerCase, parseFlags, plotFiles, svgPathSchema, upperCase, withFlagNames } from "../flags.js";
@@ -35,6 +36,7 @@ export const TsaCliOptionsSchema = z.object({
     })
     .optional(),
   model: lowerCase(z.enum(["random", "fixed"])).optional(),
+  sheet: WorksheetChoiceSchema.optional(),
   ...OUTPUT_FLAGS,
   plot: svgPathSchema.optional(),
 });
@@ -71,7 +73,7 @@ export async function runTsaCommand(file: string, rawOptions: Record<string, unk
   let a: TsaAnalysis;
   try {
     // the use case the workbench's TSA page runs too (src/app/tsa.ts)
-    a = await analyseTsaTable({ file, bytes }, engineOptions(o), o.plot !== undefined ? (o.title !== undefined ? { title: o.title } : {}) : false);
+    a = await analyseTsaTable({ file, bytes, ...(o.sheet !== undefined ? { sheet: o.sheet } : {}) }, engineOptions(o), o.plot !== undefined ? (o.title !== undefined ? { title: o.title } : {}) : false);
   } catch (e) {
     throw withFlagNames(e, FLAG, file);
   }
@@ -93,6 +95,7 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
     .option("--power <p>", "power 1 - beta (default 0.8)")
     .option("--diversity <d>", "auto (D² from the DerSimonian-Laird fit) or a value in [0, 1) (default auto)")
     .option("--model <model>", "random (DerSimonian-Laird, default) | fixed")
+    .option("--sheet <name|number>", "XLSX workbook: the worksheet to read, by name or number (default the first)")
     .option("--json", "print one JSON object instead of the summary (infinite boundaries as \"Inf\")")
     .option("--plot <file.svg>", "write the TSA plot")
     .option("--png", "also write FILE.png beside the SVG")

@@ -2,18 +2,30 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { MetaOptionsSchema } from "../../stats/types.js";
+import { WorksheetChoiceSchema } from "../../stats/input.js";
+import { RevmanOutcomeIdSchema } from "../../stats/revman5.js";
 import { ForestPlotOptionsSchema } from "../../stats/plots/index.js";
 import { HttpError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../input-guard.js";
 import { checkGrid } from "../../app/grid.js";
 import type { MetaPlotName } from "../core.js";
 
+/**
+ * The workbench's options: the engine's, and what of the upload is read (validated as `decidua meta` validates
+ * --outcome and --sheet): the outcome of a RevMan export with several, the worksheet of a workbook. Those two are
+ * taken off before the engine sees the options.
+ */
+export const MetaRequestOptionsSchema = MetaOptionsSchema.extend({
+  outcome: RevmanOutcomeIdSchema.optional(),
+  sheet: WorksheetChoiceSchema.optional(),
+});
+
 export const MetaBody = z.object({
   file: z.object({
     name: z.string().regex(/\.(csv|xlsx)$/i, "the file must be .csv or .xlsx"),
     contentBase64: z.string().min(1, "the file is empty"),
   }),
-  options: MetaOptionsSchema.default(MetaOptionsSchema.parse({})),
+  options: MetaRequestOptionsSchema.default(MetaRequestOptionsSchema.parse({})),
   /** Forest plot labels and layout (title, favoursLeft/Right, experimentalLabel, ...). */
   plot: ForestPlotOptionsSchema.partial().default({}),
 });
@@ -34,7 +46,8 @@ export async function metaRoutes(app: FastifyInstance): Promise<void> {
   const run = async (body: z.infer<typeof MetaBody>, png: MetaPlotName | null = null, bundle = false) => {
     const content = Buffer.from(body.file.contentBase64, "base64");
     if (content.length === 0) throw new HttpError(400, "VALIDATION", "the file is empty", "file.contentBase64");
-    return app.workbench.run({ name: body.file.name, content }, body.options, body.plot, png, bundle);
+    const { outcome, sheet, ...options } = body.options;
+    return app.workbench.run({ name: body.file.name, content, ...(outcome !== undefined ? { outcome } : {}), ...(sheet !== undefined ? { sheet } : {}) }, options, body.plot, png, bundle);
   };
 
   app.post("/api/meta", { config: META_CONFIG, schema: { tags: ["workbench"], summary: "Meta-analysis of an uploaded CSV/XLSX (same engine as `decidua meta`)", body: MetaBody } }, async (req) => {

@@ -8,11 +8,13 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { NmaOptionsSchema } from "../../stats/nma/index.js";
 import { TsaOptionsSchema } from "../../stats/tsa/index.js";
+import { WorksheetChoiceSchema } from "../../stats/input.js";
 import { HttpError } from "../errors.js";
 import { DEFAULT_LIMITS } from "../input-guard.js";
 import { checkNetworkGrid } from "../../app/nma.js";
 import { checkTsaGrid } from "../../app/tsa.js";
 import type { GridProblem, GridTable } from "../../app/grid.js";
+import type { MetaUpload } from "../core.js";
 import { GRID_CONFIG, GridBody } from "./meta.js";
 
 const Upload = z.object({
@@ -20,31 +22,40 @@ const Upload = z.object({
   contentBase64: z.string().min(1, "the file is empty"),
 });
 
+/** The worksheet of an uploaded workbook (as --sheet): taken off the options before the engine sees them. */
+const Sheet = { sheet: WorksheetChoiceSchema.optional() };
+
 export const NmaBody = z.object({
   file: Upload,
-  options: NmaOptionsSchema.default({}),
+  options: NmaOptionsSchema.extend(Sheet).default({}),
   plot: z.object({ title: z.string().min(1).max(300).optional(), favoursLeft: z.string().max(100).optional(), favoursRight: z.string().max(100).optional() }).default({}),
 });
 
 export const TsaBody = z.object({
   file: Upload,
-  options: TsaOptionsSchema,
+  options: TsaOptionsSchema.extend(Sheet),
   plot: z.object({ title: z.string().min(1).max(300).optional() }).default({}),
 });
 
 const CONFIG = { inputLimits: { ...DEFAULT_LIMITS, fields: { "file.contentBase64": { maxString: 64 * 1024 * 1024 } } } };
 
-function upload(file: z.infer<typeof Upload>): { name: string; content: Buffer } {
+function upload(file: z.infer<typeof Upload>, sheet: string | undefined): MetaUpload {
   const content = Buffer.from(file.contentBase64, "base64");
   if (content.length === 0) throw new HttpError(400, "VALIDATION", "the file is empty", "file.contentBase64");
-  return { name: file.name, content };
+  return { name: file.name, content, ...(sheet !== undefined ? { sheet } : {}) };
+}
+
+/** The engine's options of a body: without the worksheet, which says what of the upload is read. */
+function engineOptions<O extends { sheet?: string | undefined }>(options: O): Omit<O, "sheet"> {
+  const { sheet: _sheet, ...rest } = options;
+  return rest;
 }
 
 export async function nmaTsaRoutes(app: FastifyInstance): Promise<void> {
   type N = z.infer<typeof NmaBody>;
   type T = z.infer<typeof TsaBody>;
-  const nma = (b: N, png: "network" | "forest" | null = null, bundle = false) => app.workbench.runNma(upload(b.file), b.options, b.plot, png, bundle);
-  const tsa = (b: T, png: "tsa" | null = null, bundle = false) => app.workbench.runTsa(upload(b.file), b.options, b.plot, png, bundle);
+  const nma = (b: N, png: "network" | "forest" | null = null, bundle = false) => app.workbench.runNma(upload(b.file, b.options.sheet), engineOptions(b.options), b.plot, png, bundle);
+  const tsa = (b: T, png: "tsa" | null = null, bundle = false) => app.workbench.runTsa(upload(b.file, b.options.sheet), engineOptions(b.options), b.plot, png, bundle);
 
   app.post("/api/nma", { config: CONFIG, schema: { tags: ["workbench"], summary: "Network meta-analysis of an uploaded CSV/XLSX (the use case of `decidua nma`)", body: NmaBody } }, async (req) => {
     const r = await nma(req.body as N);

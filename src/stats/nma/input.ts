@@ -7,8 +7,7 @@
  * A study's rows need not be adjacent. Every problem is an InputError naming the file, row and column.
  */
 import { InputError } from "../../shared/errors.js";
-import { decimalCommaToDot } from "../../shared/table-text.js";
-import { normaliseStudyHeader, type StudyTable } from "../input.js";
+import { checkUnnamedColumn, headerOnWorksheetWithColumns, normaliseStudyHeader, numberCell, type StudyTable } from "../input.js";
 import type { NmaArm, NmaContrastRow, NmaStudyInput } from "./types.js";
 
 type Field = "study" | "treatment" | "events" | "total" | "mean" | "sd" | "treatment1" | "treatment2" | "yi" | "sei" | "vi";
@@ -44,8 +43,8 @@ const LAYOUTS: { layout: NmaLayout; need: Field[] }[] = [
   { layout: "contrast", need: ["study", "treatment1", "treatment2", "yi"] },
 ];
 
-/** Pure: a table of strings -> the studies of a network, in order of first appearance. */
-export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (headers: string[]) => void): { layout: NmaLayout; studies: NmaStudyInput[] } {
+/** The header of a network table: the column of each field, the layout, the header cells not used. */
+function nmaColumns(table: StudyTable): { cols: Map<Field, number>; layout: NmaLayout; unknown: string[] } {
   const headLoc = { file: table.file, row: table.headerLine };
   if (table.header.length === 0 || table.header.every((h) => h.trim() === "")) throw new InputError("empty file: no header row", { file: table.file });
   const cols = new Map<Field, number>();
@@ -64,7 +63,7 @@ export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (heade
     }
     const h = normaliseStudyHeader(raw);
     if (h === "") {
-      if (table.rows.some((r) => (r.cells[col] ?? "").trim() !== "")) throw new InputError(`column ${col + 1} has data but no header`, headLoc);
+      checkUnnamedColumn(table, col);
       return;
     }
     const f = ALIAS.get(h);
@@ -76,7 +75,6 @@ export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (heade
     if (prev !== undefined) throw new InputError(`ambiguous columns: "${table.header[prev]}" and "${raw}" both mean ${f}`, { ...headLoc, field: raw });
     cols.set(f, col);
   });
-  if (unknown.length > 0) onIgnoredColumns?.(unknown);
   const has = (f: Field): boolean => cols.has(f);
   let layout: NmaLayout;
   if (has("treatment1") || has("treatment2")) {
@@ -98,7 +96,14 @@ export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (heade
   if (extra.length > 0) {
     throw new InputError(`ambiguous column set: ${layout} input, but also ${extra.map((f) => `"${table.header[cols.get(f) ?? 0]}"`).join(", ")}`, { ...headLoc, field: table.header[cols.get(extra[0] as Field) ?? 0] });
   }
+  return { cols, layout, unknown };
+}
 
+/** Pure: a table of strings -> the studies of a network, in order of first appearance. */
+export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (headers: string[]) => void): { layout: NmaLayout; studies: NmaStudyInput[] } {
+  const { cols, layout, unknown } = headerOnWorksheetWithColumns(table, nmaColumns);
+  if (unknown.length > 0) onIgnoredColumns?.(unknown);
+  const has = (f: Field): boolean => cols.has(f);
   const byStudy = new Map<string, NmaStudyInput>();
   for (const r of table.rows) {
     if (r.cells.every((c) => c.trim() === "")) continue;
@@ -110,13 +115,7 @@ export function nmaStudiesFromTable(table: StudyTable, onIgnoredColumns?: (heade
       if (t === "") throw new InputError(`empty ${f === "study" ? "study label" : "treatment name"}`, where(f));
       return t;
     };
-    const number = (f: Field): number => {
-      const raw = text(f);
-      if (raw === "") throw new InputError("empty cell: a number is required", where(f));
-      const t = table.decimalComma === true ? decimalCommaToDot(raw) : raw;
-      if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) || !Number.isFinite(Number(t))) throw new InputError(`not a number: "${raw}"`, where(f));
-      return Number(t);
-    };
+    const number = (f: Field): number => numberCell(text(f), table, where(f), { study: text("study"), leaveOut: "row" });
     const count = (f: Field, positive: boolean): number => {
       const v = number(f);
       if (!Number.isInteger(v)) throw new InputError(`not a whole number: ${v}`, where(f));
