@@ -19,6 +19,8 @@ export interface WorkupItem {
   status: WorkupStatus;
   /** What was found, or what still has to be done. */
   detail: string;
+  /** A finding within a normal item worth saying beside its status (thyroid function normal with TPO antibodies). */
+  alongside?: string;
   date?: string;
   /** Who asks for this investigation (paraphrased). */
   guidance: string;
@@ -405,7 +407,10 @@ function workupItems(r: PatientRecord, aps: ApsAssessment, config: ClinicConfig)
         th.freeT4 === undefined
           ? "; repeat TSH with free T4/T3 and TPO antibodies and treat thyroid dysfunction first"
           : "; clarify the thyroid dysfunction with the recorded free T4 (and T3, TPO antibodies) and treat it first";
-    if (tpoPos && !high) it.detail += "; euthyroid with TPO antibodies: levothyroxine did not improve live birth (TABLET, T4LIFE)";
+    if (tpoPos && !high) {
+      it.detail += "; euthyroid with TPO antibodies: levothyroxine did not improve live birth (TABLET, T4LIFE)";
+      it.alongside = `TPO antibodies ${th.tpoAb?.value ?? ""} kU/L, positive`;
+    }
     const d = th.date ?? th.tsh.date;
     if (d !== undefined) it.date = d;
     items.push(it);

@@ -129,7 +129,7 @@ export function clinicianSummary(dx: Diagnosis, immune: ImmuneFinding[], verdict
   const clinicalText = [dx.aps.clinical.met ? dx.aps.clinical.criteria.join(", ") : "", thrombosis].filter((x) => x !== "").join(", ");
   const apsText = dx.aps.met && dx.aps.thrombotic ? "obstetric and thrombotic APS" : dx.aps.met ? "APS" : dx.aps.thrombotic ? "thrombotic APS" : "no APS";
   out.push(`APS (Sydney): laboratory ${dx.aps.laboratory}; clinical ${clinicalText === "" ? "not met" : clinicalText}; ${apsText}.`);
-  out.push(`Work-up: ${dx.workup.map((w) => `${w.label.split(" (")[0]} ${w.status}`).join("; ")}.`);
+  out.push(`Work-up: ${dx.workup.map((w) => `${w.label.split(" (")[0]} ${w.status}${w.alongside !== undefined ? ` (${w.alongside})` : ""}`).join("; ")}.`);
   if (dx.causes.length > 0) out.push(`Causes: ${dx.causes.map((c) => `${c.label} (${c.detail})`).join("; ")}.`);
   const abn = immune.filter((f) => f.status === "abnormal");
   const measured = immune.filter((f) => f.status !== "missing");

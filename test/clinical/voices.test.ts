@@ -36,5 +36,9 @@ describe("the two voices", () => {
     expect(a.clinicianSummary.filter((l) => / — /.test(l))).toHaveLength(11);
     expect(a.clinicianSummary[1]).toMatch(/^APS \(Sydney\): laboratory negative/);
     expect(a.clinicianSummary[2]).toMatch(/^Work-up: .*Antiphospholipid antibodies normal/);
+    // thyroid function normal with TPO antibodies: the antibodies are said beside "normal", not only in the detail
+    const rec = readJson(join(EXAMPLES, "profile-a.json")) as { workup: { thyroid: Record<string, unknown> } };
+    const tpo = assessPatient({ ...rec, workup: { ...rec.workup, thyroid: { ...rec.workup.thyroid, tsh: { value: 1.8, unit: "mIU/L" }, tpoAb: { value: 420, unit: "kU/L" } } } }, { today: "2025-02-15" });
+    expect(tpo.clinicianSummary.find((l) => l.startsWith("Work-up:"))).toMatch(/Thyroid function normal \(TPO antibodies 420 kU\/L, positive\)/);
   });
 });
