@@ -585,7 +585,11 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   // 3. not recurrent pregnancy loss
   if (dx.lossCount < 2 && !rifOk) {
     findings.push(lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against"));
-    reasons.push(`${dx.lossCount} pregnancy loss${dx.lossCount === 1 ? "" : "es"} recorded: this is not recurrent pregnancy loss (ESHRE: 2 or more)${spec.allowRif ? ", and recurrent implantation failure is not established" : ""}.`);
+    // recurrent implantation failure not established: say which part of its rule is not met (the transfers, or the age)
+    const rifWhy = dx.rif.failedCycles >= 3 && dx.rif.goodEmbryosInFailedCycles >= 4 && r.age !== undefined && r.age >= 40
+      ? ` (the transfers meet ${dx.rif.source.label}'s rule, but it is defined for women under 40; she is ${r.age})`
+      : dx.rif.failedCycles > 0 ? ` (${dx.rif.failedCycles} failed transfers with ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos; ${dx.rif.rule}, ${dx.rif.source.label})` : "";
+    reasons.push(`${dx.lossCount} pregnancy loss${dx.lossCount === 1 ? "" : "es"} recorded: this is not recurrent pregnancy loss (ESHRE: 2 or more)${spec.allowRif ? `, and recurrent implantation failure is not established${rifWhy}` : ""}.`);
     return verdict(def, "not-indicated", "pattern-mismatch", reasons[0]!, base, rest());
   }
 

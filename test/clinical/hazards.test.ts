@@ -192,6 +192,8 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const rif = { age: 30, losses: [], ivf: { transfers: [1, 2, 3].map((i) => ({ date: `2024-0${i}-01`, embryos: 2, quality: "good", outcome: "no-implantation" })) } };
     expect(assess(rif).diagnosis.rif.met).toBe(true);
     expect(assess(rif, { dateOfBirth: "1980-01-01" }).diagnosis.rif.met).toBe(false); // 45 on the assessment date
+    // and the verdict says which part of the rule is not met: the age, not the transfers
+    expect(assess(rif, { dateOfBirth: "1980-01-01" }).therapies.lit.reasons[0]).toMatch(/recurrent implantation failure is not established \(the transfers meet Coughlan 2014's rule, but it is defined for women under 40; she is 45\)/);
   });
 
   it("H18 two aPL panels of the same day that disagree are a conflict: neither wins, a repeat is asked for", () => {
