@@ -11,7 +11,7 @@ import { readImmuneFindings, type ImmuneFinding } from "./immune.js";
 import { planProtocol, type Plan } from "./protocols.js";
 import { ageOn } from "./dates.js";
 import { medicationWarnings, therapyAlreadyTaken } from "./medications.js";
-import { checkRecordOn, overlappingPregnancies, pregnancyDatingConflict, currentPregnancyDatingWarning, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
+import { checkRecordOn, overlappingPregnancies, pregnancyDatingConflict, currentPregnancyDatingWarning, karyotypeVariantWarnings, parsePatientRecord, pregnancyEndedByOutcome, pregnancyPastTerm, staleAge, type PatientRecord } from "./record.js";
 import { THERAPIES } from "./therapies/index.js";
 import type { BenefitClaim, RuleContext, VerdictCore } from "./verdicts.js";
 import { alreadyTakenCheck } from "./verdicts.js";
@@ -140,6 +140,7 @@ export function assessRecord(record: PatientRecord, opts: AssessOptions): Assess
   const overlap = overlappingPregnancies(r);
   if (overlap !== null) a.warnings.push(overlap.text);
   a.warnings.push(...medicationWarnings(r));
+  a.warnings.push(...karyotypeVariantWarnings(r));
   if (r.id !== undefined) a.patientId = r.id;
   if (opts.evidenceVersion !== undefined) {
     const label = evidenceVersionLabel(opts.evidenceVersion);

@@ -633,6 +633,23 @@ export function karyotypeDetailAbnormality(detail: string | undefined): string |
   return null;
 }
 
+/**
+ * A parental karyotype recorded as abnormal whose ISCN detail shows only normal variants ("46,XY,inv(9)(p11q13)",
+ * "46,XX,9qh+"): a warning for the clinician to check the laboratory's report (the rules read it as recorded).
+ */
+export function karyotypeVariantWarnings(r: { workup: { karyotypeFemale?: { result: string; detail?: string | undefined } | undefined; karyotypeMale?: { result: string; detail?: string | undefined } | undefined } }): string[] {
+  const out: string[] = [];
+  for (const [k, who] of [["karyotypeFemale", "The woman's"], ["karyotypeMale", "The partner's"]] as const) {
+    const kt = r.workup[k];
+    const m = kt?.result === "abnormal" ? /^\s*46\s*,\s*(XX|XY)\s*,(.+)$/i.exec(kt.detail ?? "") : null;
+    if (m === null) continue;
+    const parts = (m[2] as string).split(",").map((x) => x.trim()).filter((x) => x !== "");
+    if (parts.length > 0 && parts.every((x) => KARYOTYPE_NORMAL_VARIANT.test(x)))
+      out.push(`${who} karyotype is recorded as abnormal, but its detail (${kt?.detail?.trim() ?? ""}) shows only a normal variant, which does not explain pregnancy losses: check the laboratory's report (the rules read the karyotype as recorded).`);
+  }
+  return out;
+}
+
 /** Consistency checks across fields that a schema cannot express: a record that cannot describe an impossible history. */
 function checkDates(r: PatientRecord, file?: string): void {
   const fail = failer(file);

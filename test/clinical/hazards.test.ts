@@ -925,6 +925,10 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     rejects(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, thrombophilia: { result: "normal", findings: ["factor-v-leiden"] } } }), "workup.thrombophilia.findings", /factor-v-leiden\) are recorded with a normal screen/);
     const losses = rec.losses.map((l, i) => (i === 0 ? { ...l, embryoKaryotype: { result: "normal", detail: "47,XX,+16" } } : l));
     rejects(() => parsePatientRecord({ ...rec, losses }), "losses[0].embryoKaryotype.result", /pregnancy tissue's karyotype is recorded as normal, but its detail shows 47 chromosomes \(47,XX,\+16\)/);
+    // a normal variant recorded as abnormal is read as recorded, with a warning to check the report
+    const variant = assess({ ...rec, workup: { ...rec.workup, karyotypeMale: { result: "abnormal", abnormality: "inversion", detail: "46,XY,inv(9)(p11q13)" } } });
+    expect(variant.warnings.join(" ")).toMatch(/partner's karyotype is recorded as abnormal, but its detail \(46,XY,inv\(9\)\(p11q13\)\) shows only a normal variant/);
+    expect(assess({ ...rec, workup: { ...rec.workup, karyotypeMale: { result: "abnormal", abnormality: "inversion", detail: "46,XY,inv(6)(p21q13)" } } }).warnings.join(" ")).not.toMatch(/normal variant/);
     // normal variants, and details that are not ISCN, are read as recorded
     for (const detail of ["46,XX", "46, XY", "46,XX,inv(9)(p11q13)", "46,XY,9qh+", "46,XX,15ps+", "normal female karyotype"])
       expect(() => parsePatientRecord({ ...rec, workup: { ...rec.workup, karyotypeFemale: { result: "normal", detail } } }), detail).not.toThrow();
