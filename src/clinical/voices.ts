@@ -57,9 +57,17 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
     if (dx.unexplainedLossCount > 0 && explaining.length === 0) s += ` ${plural(dx.unexplainedLossCount, "loss has", "losses have")} no explanation yet.`;
     out.push(s + uncountedText);
   }
-  if (explaining.length > 0)
+  // a hereditary thrombophilia is not a cause with a treatment that prevents losses (heparin did not improve live
+  // births with it: ALIFE2), so it is said apart, with what it does matter for, never as "its own treatment"
+  const treatable = explaining.filter((c) => c.id !== "hereditary-thrombophilia");
+  const thrombophilia = explaining.find((c) => c.id === "hereditary-thrombophilia");
+  if (treatable.length > 0)
     out.push(
-      `The tests found something that can explain the losses: ${explaining.map((c) => lowerFirst(c.label)).join(", ")}. That finding has its own treatment and comes first.`,
+      `The tests found something that can explain the losses: ${treatable.map((c) => lowerFirst(c.label)).join(", ")}. That finding has its own treatment and comes first.`,
+    );
+  if (thrombophilia !== undefined)
+    out.push(
+      `The tests found ${lowerFirst(thrombophilia.label)}. It is linked with pregnancy losses, but treatment to thin the blood did not improve the chance of a live birth for it in a large trial (ALIFE2); it matters for the risk of blood clots, which your clinic will talk through with you.`,
     );
   if (attention.length > 0) out.push(`A test result needs attention first: ${attention.map((c) => lowerFirst(c.label)).join(", ")}.`);
   if (dx.aps.conflict !== undefined) out.push(`Two antiphospholipid antibody tests taken on the same day (${dx.aps.conflict.date}) disagree, so neither is used; the test needs to be repeated.`);

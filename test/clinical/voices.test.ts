@@ -24,6 +24,12 @@ describe("the two voices", () => {
     expect(text).not.toMatch(/It is too early to decide about lymphocyte immunisation/);
   });
 
+  it("a hereditary thrombophilia is not told to have 'its own treatment': heparin did not improve live births with it", () => {
+    const text = assess(join(VIGNETTES, "v13-factor-v-leiden.json")).patientSummary.join(" ");
+    expect(text).toMatch(/The tests found .*thrombophilia.*did not improve the chance of a live birth for it in a large trial \(ALIFE2\)/);
+    expect(text).not.toMatch(/has its own treatment/);
+  });
+
   it("APS: the patient is told the finding has its own treatment and that guidelines support heparin + aspirin", () => {
     const text = assess(join(VIGNETTES, "v07-aps-three-losses.json")).patientSummary.join(" ");
     expect(text).toMatch(/antiphospholipid syndrome/);
