@@ -74,11 +74,16 @@ export function patientSummary(dx: Diagnosis, immune: ImmuneFinding[], verdicts:
   if (dx.missingWorkup.length > 0)
     out.push(`Some standard tests are not done or not complete yet: ${dx.missingWorkup.map((w) => w.label).join("; ")}. Until they are, a cause that has a proven treatment could be missed.`);
   else if (dx.lossCount >= 2 && dx.causes.length === 0) out.push("The standard tests that look for known causes have all come back normal. That is common, and it does not mean nothing can be done.");
-  const abnormal = immune.filter((f) => f.status === "abnormal");
+  // antinuclear antibodies are the one immune test ESHRE says could be considered (to help explain losses, ESHRE 2017
+  // [V]); the others are not recommended outside research: said apart, so neither is misstated
+  const abnormal = immune.filter((f) => f.status === "abnormal" && f.marker !== "ana");
+  const ana = immune.find((f) => f.status === "abnormal" && f.marker === "ana");
   if (abnormal.length > 0)
     out.push(
       `Your immune tests showed: ${abnormal.map(plainReading).join("; ")}. These tests are not standard: the main guidelines do not recommend them outside research because it is not proven that the results predict or change what happens in a pregnancy.`,
     );
+  if (ana !== undefined)
+    out.push(`Your antinuclear antibody test showed: ${plainReading(ana)}. Guidelines say this test can be considered to help explain losses, but a raised result does not point to a treatment that is proven to help.`);
 
   const by = (status: VerdictCore["status"], kind?: VerdictCore["reasonKind"]) => THERAPY_IDS.filter((t) => verdicts[t].status === status && (kind === undefined || verdicts[t].reasonKind === kind));
   for (const t of by("recommended")) out.push(`${cap(PLAIN_NAMES[t])}: guidelines support this for someone in your situation. ${verdicts[t].reasons[0] ?? ""}`.trim());

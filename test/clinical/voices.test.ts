@@ -30,6 +30,13 @@ describe("the two voices", () => {
     expect(text).not.toMatch(/has its own treatment/);
   });
 
+  it("antinuclear antibodies are said as ESHRE words them (could be considered), apart from the tests not recommended outside research", () => {
+    const rec = readJson(join(VIGNETTES, "v01-th1th2-three-losses.json")) as { immune: Record<string, unknown> };
+    const lines = assessPatient({ ...rec, immune: { ...rec.immune, ana: { titre: "1:320" } } }, { today: "2025-02-15" }).patientSummary;
+    expect(lines.find((l) => l.startsWith("Your immune tests showed"))).not.toMatch(/Antinuclear/);
+    expect(lines.find((l) => l.startsWith("Your antinuclear antibody test showed"))).toMatch(/1:320 .*can be considered to help explain losses, but a raised result does not point to a treatment that is proven to help/);
+  });
+
   it("APS: the patient is told the finding has its own treatment and that guidelines support heparin + aspirin", () => {
     const text = assess(join(VIGNETTES, "v07-aps-three-losses.json")).patientSummary.join(" ");
     expect(text).toMatch(/antiphospholipid syndrome/);
