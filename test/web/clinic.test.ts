@@ -309,7 +309,9 @@ describe("clinic", () => {
     await expect(page.getByTestId("override-reason").textContent()).resolves.toMatch(/approved research protocol, written consent/);
     await expect(page.getByTestId("kept-plans").textContent()).resolves.toMatch(/version 1 .* by drlee · verdict then: not-indicated/);
     // issue 9 §5: which therapy was actually started, and when
-    await page.locator('[name="therapyEventNote"]').fill("first injection given");
+    // each field of the row has an accessible name
+    await page.getByLabel("Note on the start or stop (optional)").fill("first injection given");
+    await expect(page.getByLabel("Date started or stopped").count()).resolves.toBe(1);
     await page.getByRole("button", { name: "Record", exact: true }).click();
     await expect(page.getByTestId("therapy-events").textContent()).resolves.toMatch(/Lymphocyte immunisation therapy \(LIT\) started on .*first injection given/);
     await shot(page, "08d-kept-plan", false);

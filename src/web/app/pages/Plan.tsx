@@ -163,12 +163,12 @@ export function PlanView(props: { patient: Patient; canEdit: boolean }): JSX.Ele
           ) : null}
           <div class="row no-print" style="padding:8px 18px" aria-label="Record a therapy started or stopped">
             <span class="small">{nameOf(therapy)}</span>
-            <select name="therapyEvent" class="input" style="width:auto" value={event.event} onChange={(e) => setEvent({ ...event, event: e.currentTarget.value as "started" | "stopped" })}>
+            <select name="therapyEvent" aria-label={`${nameOf(therapy)}: started or stopped`} class="input" style="width:auto" value={event.event} onChange={(e) => setEvent({ ...event, event: e.currentTarget.value as "started" | "stopped" })}>
               <option value="started">started</option>
               <option value="stopped">stopped</option>
             </select>
-            <input name="therapyEventDate" class="input" type="date" style="width:auto" value={event.date} onInput={(e) => setEvent({ ...event, date: e.currentTarget.value })} />
-            <input name="therapyEventNote" class="input" placeholder="note (optional)" value={event.note} onInput={(e) => setEvent({ ...event, note: e.currentTarget.value })} />
+            <input name="therapyEventDate" aria-label="Date started or stopped" class="input" type="date" style="width:auto" value={event.date} onInput={(e) => setEvent({ ...event, date: e.currentTarget.value })} />
+            <input name="therapyEventNote" aria-label="Note on the start or stop (optional)" class="input" placeholder="note (optional)" value={event.note} onInput={(e) => setEvent({ ...event, note: e.currentTarget.value })} />
             <Button onClick={() => void recordEvent()}>Record</Button>
           </div>
           {eventError ? <div style="padding:0 18px 8px"><Alert tone="warn">{eventError}</Alert></div> : null}
