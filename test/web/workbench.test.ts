@@ -124,4 +124,22 @@ describe("workbench", () => {
     expect(await alert.textContent()).toMatch(/events_t/);
     await shot(page, "23-workbench-error", false);
   });
+
+  test("a RevMan export with several outcomes: the page asks for the outcome beside its field, and analyses the one chosen", async () => {
+    // the analysis options of the earlier tests are reset by reloading the page
+    await page.reload();
+    await page.locator("#wb-file").setInputFiles(join(import.meta.dirname, "..", "stats", "fixtures", "revman", "revman5-export.csv"));
+    await page.getByRole("button", { name: "Run analysis" }).click();
+    const err = page.getByTestId("outcome-error");
+    await err.waitFor();
+    expect(await err.textContent()).toMatch(/options\.outcome/);
+    await page.locator("#wb-outcome").fill("1.1");
+    await page.getByRole("button", { name: "Run analysis" }).click();
+    await page.getByTestId("pooled-estimate").waitFor();
+    const call = await apiSession(server.base, "admin", ADMIN_PASSWORD);
+    const r = await call("POST", "/api/meta", { file: { name: "revman5-export.csv", contentBase64: readFileSync(join(import.meta.dirname, "..", "stats", "fixtures", "revman", "revman5-export.csv")).toString("base64") }, options: { outcome: "1.1", method: "IV", model: "random", tau2: "REML", test: "z", level: 95, smdCorrection: "exact", leaveOneOut: false, cumulative: false, bias: false } });
+    expect(r.status).toBe(200);
+    const res = (r.json as { result: { pooled: { estimate: number; transformed?: { estimate: number } } } }).result;
+    expect(await page.getByTestId("pooled-estimate").textContent()).toBe((res.pooled.transformed?.estimate ?? res.pooled.estimate).toFixed(2));
+  });
 });

@@ -28,6 +28,9 @@ interface Options {
   cumulative: boolean;
   bias: boolean;
   influence: boolean;
+  /** The outcome of a RevMan export holding several (its number, e.g. "1.1"), and the worksheet of a workbook. */
+  outcome: string;
+  sheet: string;
 }
 
 type PresetKey = "method" | "model" | "tau2" | "test" | "smdCorrection";
@@ -47,6 +50,8 @@ const DEFAULTS: Options = {
   cumulative: false,
   bias: false,
   influence: false,
+  outcome: "",
+  sheet: "",
 };
 
 /** What each preset sets in the form (the engine resolves the same from the preset: src/stats/meta.ts). */
@@ -134,6 +139,8 @@ function optionsBody(o: Options, touched: ReadonlySet<string>): Record<string, u
   const mods = modsList(o);
   if (mods.length > 0) out["mods"] = mods;
   if (o.influence) out["influence"] = true;
+  if (o.outcome.trim()) out["outcome"] = o.outcome.trim();
+  if (o.sheet.trim()) out["sheet"] = o.sheet.trim();
   return out;
 }
 
@@ -300,8 +307,20 @@ export function WorkbenchPage(): JSX.Element {
             ) : (
               <>
                 <FileDrop id="wb-file" file={file} hint="one row per study" onFile={(f) => { setFile(f); setSource("file"); setRes(null); setError(null); }} />
+                <div class="row" style="gap:12px;flex-wrap:wrap;align-items:end">
+                  <div class="field">
+                    <label for="wb-outcome">Outcome of a RevMan export</label>
+                    <input id="wb-outcome" class="input" style="width:9em" placeholder="e.g. 1.1" value={opt.outcome} onInput={(e) => set("outcome", e.currentTarget.value)} />
+                    {apiErr?.field === "options.outcome" ? <div class="err" data-testid="outcome-error">{apiErr.message}</div> : null}
+                  </div>
+                  <div class="field">
+                    <label for="wb-sheet">Worksheet of a workbook</label>
+                    <input id="wb-sheet" class="input" style="width:9em" placeholder="name or number" value={opt.sheet} onInput={(e) => set("sheet", e.currentTarget.value)} />
+                    {apiErr?.field === "options.sheet" ? <div class="err" data-testid="sheet-error">{apiErr.message}</div> : null}
+                  </div>
+                </div>
                 <div class="small muted">
-                  Columns: <code>study</code> and either <code>events_t, total_t, events_c, total_c</code>, or <code>mean_t, sd_t, total_t, mean_c, sd_c, total_c</code>, or <code>yi, vi</code>.{" "}
+                  Columns: <code>study</code> and either <code>events_t, total_t, events_c, total_c</code>, or <code>mean_t, sd_t, total_t, mean_c, sd_c, total_c</code>, or <code>yi, vi</code>; or a RevMan 5 / RevMan Web analysis export (choose its outcome).{" "}
                   <a href="#" onClick={(e) => { e.preventDefault(); downloadBlob(new Blob([EXAMPLE_CSV], { type: "text/csv" }), "example.csv"); }}>Example file</a>
                 </div>
               </>
