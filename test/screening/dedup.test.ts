@@ -132,7 +132,9 @@ describe("first author written \"Surname I.J.\" (Embase, Ovid, Scopus)", () => {
     const csv = ids("embase-export.csv", parseSearchExport("csv", fx("embase-export.csv"), "embase.csv"));
     expect(csv[0]?.authors).toEqual(["Christiansen O.B.", "Larsen E.C."]);
     const p = pair(csv, ids("pubmed-ivig.nbib", parseMedline(fx("pubmed-ivig.nbib"), "p.nbib")));
-    expect(p.duplicates).toEqual([{ id: "pubmed-ivig.nbib#1", duplicateOf: "embase-export.csv#1", rule: "title_year_author" }]);
+    // Embase's CSV names its PubMed id "MEDLINE PMID": the two merge by that id
+    expect(csv[0]?.pmid).toBe("31234567");
+    expect(p.duplicates).toEqual([{ id: "pubmed-ivig.nbib#1", duplicateOf: "embase-export.csv#1", rule: "pmid" }]);
     expect(p.uncertain).toEqual([]);
   });
 });

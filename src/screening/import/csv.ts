@@ -46,7 +46,8 @@ const HEADER_NAMES: Readonly<Record<(typeof MAPPED)[number], readonly string[]>>
   journal: ["journal", "source title", "publication title", "journal title", "journal book", "secondary title", "source", "so", "jo", "t2"],
   year: ["year", "publication year", "published year", "pub year", "py", "y1"],
   doi: ["doi", "di", "do"],
-  pmid: ["pmid", "pubmed id", "pubmedid", "pm"],
+  // Embase's CSV export names its PubMed id "MEDLINE PMID" (its "PUI" is Embase's own number, not a PMID)
+  pmid: ["pmid", "pubmed id", "pubmedid", "pm", "medline pmid"],
 };
 
 
