@@ -500,10 +500,21 @@ export function safetyVerdict(def: Pick<TherapyDefinition, "id" | "name">, base:
 // ---------------------------------------------------------------------------------------------------------------
 // The generic ladder for immunotherapies without guideline support
 
+/**
+ * The losses a protocol's loss criterion counts, one definition for its count and its label: first-trimester ones,
+ * every one, or clinical miscarriages (biochemical losses not counted).
+ */
+const LOSS_SCOPES = {
+  "first-trimester": { label: "Unexplained first-trimester losses", count: (dx: Diagnosis) => dx.unexplainedFirstTrimesterLossCount },
+  any: { label: "Unexplained losses", count: (dx: Diagnosis) => dx.unexplainedLossCount },
+  clinical: { label: "Unexplained miscarriages (not counting biochemical losses)", count: (dx: Diagnosis) => dx.unexplainedClinicalLossCount },
+} as const;
+export type LossScope = keyof typeof LOSS_SCOPES;
+
 export interface ImmunoSpec {
   minLosses: number;
-  /** Which losses count towards the criterion: first-trimester ones, every one, or clinical miscarriages (biochemical losses not counted). */
-  lossScope: "first-trimester" | "any" | "clinical";
+  /** Which losses count towards the criterion (LOSS_SCOPES). */
+  lossScope: LossScope;
   lossSource: Citation;
   primaryOnly?: boolean;
   /** The ages (years, inclusive) the trial enrolled, when it set them: outside them the protocol is not met. */
@@ -574,7 +585,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
 
   // the transfers meet the implantation-failure rule, but the age it asks for is not recorded: that is the step pending
   // when implantation failure is this protocol's only way in
-  const count = spec.lossScope === "first-trimester" ? dx.unexplainedFirstTrimesterLossCount : spec.lossScope === "clinical" ? dx.unexplainedClinicalLossCount : dx.unexplainedLossCount;
+  const count = LOSS_SCOPES[spec.lossScope].count(dx);
   if (spec.allowRif && dx.rif.agePending && count < spec.minLosses) {
     const reason = `Recurrent implantation failure depends on the woman's age, which is not recorded: ${dx.rif.failedCycles} failed transfers with ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos meet the rule (${dx.rif.rule}; ${dx.rif.source.label}) only under 40.`;
     reasons.push(reason);
@@ -594,7 +605,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   }
 
   // 4. the protocol's loss criterion
-  const scope = spec.lossScope === "first-trimester" ? "Unexplained first-trimester losses" : spec.lossScope === "clinical" ? "Unexplained miscarriages (not counting biochemical losses)" : "Unexplained losses";
+  const scope = LOSS_SCOPES[spec.lossScope].label;
   const lossesOk = count >= spec.minLosses;
   findings.push(lossFinding("unexplained-losses", scope, count, spec.minLosses, spec.lossSource, lossesOk || rifOk ? "supports" : "against"));
   findings.push(...explainedLossFindings(dx));
