@@ -123,7 +123,7 @@ export interface Diagnosis {
   /** The type rests on an assumption (a live birth or loss without a date): a rule that turns on it names the dates. */
   typeAssumed?: boolean;
   /** `agePending`: the transfers meet the rule but the woman's age is not recorded (the rule asks for under 40). */
-  rif: { met: boolean; agePending: boolean; failedCycles: number; goodEmbryosInFailedCycles: number; rule: string; source: Citation };
+  rif: { met: boolean; agePending: boolean; transfersMet: boolean; failedCycles: number; goodEmbryosInFailedCycles: number; rule: string; source: Citation };
   aps: ApsAssessment;
   causes: Cause[];
   workup: WorkupItem[];
@@ -488,6 +488,7 @@ function assessRif(r: PatientRecord): Diagnosis["rif"] {
     // an unrecorded age is never read as under 40
     met: transfersMet && r.age !== undefined && r.age < 40,
     agePending: transfersMet && r.age === undefined,
+    transfersMet,
     failedCycles: failed.length,
     goodEmbryosInFailedCycles: good,
     rule: "no pregnancy after ≥4 good-quality embryos over ≥3 transfers, woman under 40",

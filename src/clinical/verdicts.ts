@@ -597,7 +597,7 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
   if (dx.lossCount < 2 && !rifOk) {
     findings.push(lossFinding("losses", "Pregnancy losses before 24 weeks", dx.lossCount, 2, CITATIONS.eshreRplDefinition, "against"));
     // recurrent implantation failure not established: say which part of its rule is not met (the transfers, or the age)
-    const rifWhy = dx.rif.failedCycles >= 3 && dx.rif.goodEmbryosInFailedCycles >= 4 && r.age !== undefined && r.age >= 40
+    const rifWhy = dx.rif.transfersMet && r.age !== undefined
       ? ` (the transfers meet ${dx.rif.source.label}'s rule, but it is defined for women under 40; she is ${r.age})`
       : dx.rif.failedCycles > 0 ? ` (${dx.rif.failedCycles} failed transfers with ${dx.rif.goodEmbryosInFailedCycles} good-quality embryos; ${dx.rif.rule}, ${dx.rif.source.label})` : "";
     reasons.push(`${dx.lossCount} pregnancy loss${dx.lossCount === 1 ? "" : "es"} recorded: this is not recurrent pregnancy loss (ESHRE: 2 or more)${spec.allowRif ? `, and recurrent implantation failure is not established${rifWhy}` : ""}.`);
@@ -655,13 +655,14 @@ export function immunotherapyVerdict(ctx: RuleContext, def: TherapyDefinition, s
     const { min, max, source } = spec.ageRange;
     if (r.age === undefined) {
       missing.push({ id: "age", label: "Age (or date of birth)", detail: `${source.label} enrolled women aged ${min} to ${max}` });
-    } else if (r.age < min || r.age > max) {
-      findings.push({ id: "age", label: "Age", value: r.age, unit: "years", cutOff: `${min}–${max} years`, source: source.label, role: "against", reading: `Age ${r.age}: ${source.label} enrolled women aged ${min} to ${max}` });
-      reasons.push(`Not indicated: ${spec.criteria} enrolled women aged ${min} to ${max}; she is ${r.age}.`);
-      unmet.push(`Age ${min} to ${max} years (${source.label}): ${r.age}.`);
-      return verdict(def, "not-indicated", "criterion-not-completable", `${spec.criteria} enrolled women aged ${min} to ${max}; she is ${r.age}`, base, rest());
     } else {
-      findings.push({ id: "age", label: "Age", value: r.age, unit: "years", cutOff: `${min}–${max} years`, source: source.label, role: "supports", reading: `Age ${r.age}, within the ${min}–${max} years ${source.label} enrolled` });
+      const within = r.age >= min && r.age <= max;
+      findings.push({ id: "age", label: "Age", value: r.age, unit: "years", cutOff: `${min}–${max} years`, source: source.label, role: within ? "supports" : "against", reading: within ? `Age ${r.age}, within the ${min}–${max} years ${source.label} enrolled` : `Age ${r.age}: ${source.label} enrolled women aged ${min} to ${max}` });
+      if (!within) {
+        reasons.push(`Not indicated: ${spec.criteria} enrolled women aged ${min} to ${max}; she is ${r.age}.`);
+        unmet.push(`Age ${min} to ${max} years (${source.label}): ${r.age}.`);
+        return verdict(def, "not-indicated", "criterion-not-completable", `${spec.criteria} enrolled women aged ${min} to ${max}; she is ${r.age}`, base, rest());
+      }
     }
   }
 
