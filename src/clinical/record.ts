@@ -609,6 +609,14 @@ const KARYOTYPE_NORMAL_VARIANT = /^(inv\(9\)\(p1[12]q1[23]\)|(\d{1,2}|[XY])(q|p)
 /** A structural rearrangement (translocation, Robertsonian, derivative, deletion, duplication, isochromosome, ring, insertion, inversion). */
 const KARYOTYPE_REARRANGEMENT = /^(t|rob|der|del|dup|i|idic|r|ins|inv|mar)\(/i;
 
+/** An ISCN karyotype written as detail, read: its chromosome count, sex chromosomes and the parts after them; null when the text is not ISCN. */
+function iscnKaryotype(detail: string | undefined): { text: string; count: number; sex: string; parts: string[] } | null {
+  const text = detail?.trim() ?? "";
+  const m = /^(\d{2,3})\s*,\s*([XY]+)\s*(?:,(.*))?$/i.exec(text);
+  if (m === null) return null;
+  return { text, count: Number(m[1]), sex: (m[2] as string).toUpperCase(), parts: (m[3] ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "") };
+}
+
 /**
  * The abnormality an ISCN karyotype written as detail shows, or null when it shows none or is not written in ISCN
  * ("46,XX", "46,XY,inv(9)(p11q13)" and heterochromatin variants are normal; "46,XX,t(11;22)(q23;q11.2)", "47,XX,+16",
@@ -616,16 +624,13 @@ const KARYOTYPE_REARRANGEMENT = /^(t|rob|der|del|dup|i|idic|r|ins|inv|mar)\(/i;
  * contradicts itself (hazard H94).
  */
 export function karyotypeDetailAbnormality(detail: string | undefined): string | null {
-  const t = detail?.trim();
-  if (t === undefined || t === "") return null;
+  const t = detail?.trim() ?? "";
   if (/^mos\b|\//i.test(t)) return `a mosaic karyotype (${t})`;
-  const m = /^(\d{2,3})\s*,\s*([XY]+)\s*(?:,(.*))?$/i.exec(t);
-  if (m === null) return null;
-  const count = Number(m[1]);
-  const sex = (m[2] as string).toUpperCase();
-  if (count !== 46) return `${count} chromosomes (${t})`;
-  if (sex !== "XX" && sex !== "XY") return `sex chromosomes ${sex} (${t})`;
-  for (const part of (m[3] ?? "").split(",").map((x) => x.trim()).filter((x) => x !== "")) {
+  const k = iscnKaryotype(t);
+  if (k === null) return null;
+  if (k.count !== 46) return `${k.count} chromosomes (${t})`;
+  if (k.sex !== "XX" && k.sex !== "XY") return `sex chromosomes ${k.sex} (${t})`;
+  for (const part of k.parts) {
     if (KARYOTYPE_NORMAL_VARIANT.test(part)) continue;
     if (/^[+-]/.test(part)) return `a chromosome gained or lost (${part})`;
     if (KARYOTYPE_REARRANGEMENT.test(part)) return `a structural rearrangement (${part})`;
@@ -641,11 +646,10 @@ export function karyotypeVariantWarnings(r: { workup: { karyotypeFemale?: { resu
   const out: string[] = [];
   for (const [k, who] of [["karyotypeFemale", "The woman's"], ["karyotypeMale", "The partner's"]] as const) {
     const kt = r.workup[k];
-    const m = kt?.result === "abnormal" ? /^\s*46\s*,\s*(XX|XY)\s*,(.+)$/i.exec(kt.detail ?? "") : null;
-    if (m === null) continue;
-    const parts = (m[2] as string).split(",").map((x) => x.trim()).filter((x) => x !== "");
-    if (parts.length > 0 && parts.every((x) => KARYOTYPE_NORMAL_VARIANT.test(x)))
-      out.push(`${who} karyotype is recorded as abnormal, but its detail (${kt?.detail?.trim() ?? ""}) shows only a normal variant, which does not explain pregnancy losses: check the laboratory's report (the rules read the karyotype as recorded).`);
+    const iscn = kt?.result === "abnormal" ? iscnKaryotype(kt.detail) : null;
+    if (iscn === null || iscn.count !== 46 || (iscn.sex !== "XX" && iscn.sex !== "XY") || iscn.parts.length === 0) continue;
+    if (iscn.parts.every((x) => KARYOTYPE_NORMAL_VARIANT.test(x)))
+      out.push(`${who} karyotype is recorded as abnormal, but its detail (${iscn.text}) shows only a normal variant, which does not explain pregnancy losses: check the laboratory's report (the rules read the karyotype as recorded).`);
   }
   return out;
 }
