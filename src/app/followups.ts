@@ -5,6 +5,7 @@
  * `record.followUps` (the LIT plan reads them). Pure.
  */
 import { z } from "zod";
+import { daysBetween } from "../clinical/dates.js";
 import { InputError } from "../shared/errors.js";
 import { TherapyIdSchema } from "../shared/therapy-ids.js";
 
@@ -56,7 +57,6 @@ export function recordWithFollowups(record: unknown, followups: readonly Clinica
 /** Days within which a follow-up's outcome and a dated event of the record are taken to be the same one. */
 const SAME_EVENT_DAYS = 7;
 
-const daysApart = (a: string, b: string): number => Math.abs(Date.parse(a) - Date.parse(b)) / 86_400_000;
 
 /**
  * The outcomes follow-ups report that the record the rules read does not hold (a pregnancy, a loss, a live birth):
@@ -78,9 +78,9 @@ export function outcomesNotInRecord(
       const ended = [...losses, ...births, ...outcomes.map((o) => o.date)].some((d) => d >= f.date);
       if (r.currentPregnancy === undefined && !ended)
         out.push(`The follow-up of ${f.date} reports a pregnancy, but the record has no current pregnancy: the rules read the record, so record the pregnancy (its dating and scan) for the verdicts to take it into account.`);
-    } else if (f.kind === "loss" && !losses.some((d) => daysApart(d, f.date) <= SAME_EVENT_DAYS)) {
+    } else if (f.kind === "loss" && !losses.some((d) => Math.abs(daysBetween(d, f.date)) <= SAME_EVENT_DAYS)) {
       out.push(`The follow-up of ${f.date} reports a loss${week(f)} that is not among the record's dated losses: the rules count the record's losses only, so add it to the history.`);
-    } else if (f.kind === "live-birth" && !births.some((d) => daysApart(d, f.date) <= SAME_EVENT_DAYS)) {
+    } else if (f.kind === "live-birth" && !births.some((d) => Math.abs(daysBetween(d, f.date)) <= SAME_EVENT_DAYS)) {
       out.push(`The follow-up of ${f.date} reports a live birth${week(f)} that is not among the record's live births: add it to the history (it decides primary or secondary RPL).`);
     }
   }

@@ -2,7 +2,7 @@ import { decodeText } from "../../shared/text-encoding.js";
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
-import { assessPatient, assessRecord, type Assessment } from "../../clinical/assess.js";
+import { assessRecord, type Assessment } from "../../clinical/assess.js";
 import { bundleToRecord, type FhirImport } from "../../interop/fhir/import.js";
 import { makeCodeMap } from "../../interop/fhir/codes.js";
 import { assessmentToBundle } from "../../interop/fhir/export.js";
@@ -163,8 +163,10 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
         const codeMap = opts.fhirCodes !== undefined ? makeCodeMapFrom(opts.fhirCodes) : undefined;
         imp = bundleToRecord(record, { today, file, ...(codeMap !== undefined ? { codeMap } : {}), ...(opts.patient !== undefined ? { patientId: opts.patient } : {}) });
       }
-      const a = imp !== undefined ? assessRecord(imp.normalised, assessOpts) : assessPatient(record, assessOpts);
-      if (imp === undefined && followups.length > 0) a.warnings.push(...outcomesNotInRecord(parsePatientRecord(record, file), followups));
+      // the record read once: assessed, and compared with the outcomes its follow-ups report
+      const normalised = imp !== undefined ? imp.normalised : parsePatientRecord(record, file);
+      const a = assessRecord(normalised, assessOpts);
+      if (imp === undefined) a.warnings.push(...outcomesNotInRecord(normalised, followups));
       if (opts.fhirOut !== undefined) {
         const b = assessmentToBundle(a, { patientReference: `Patient/${imp?.patient.fhirId ?? a.patientId ?? "unknown"}`, now: new Date().toISOString(), evidenceVersion: evidence !== undefined ? "data/ (bundled)" : "none" });
         try {
