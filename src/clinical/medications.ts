@@ -37,6 +37,7 @@ const LEFLUNOMIDE = /leflunomide|arava|teriflunomide|aubagio/i;
  * is never a reason to stop what she takes, and it is not a second prescription.
  */
 export const THERAPY_MEDICINES: Partial<Record<TherapyId, RegExp>> = {
+  "lmwh-aspirin": new RegExp(`${LMWH_NAMES.source}|${ASPIRIN_NAMES.source}`, "i"),
   tacrolimus: /tacrolimus|prograf|advagraf|envarsus|adport|modigraf|dailiport/i,
   prednisolone: /prednis|methylprednisolone|medrol|deltacortril|dexamethasone/i,
   hydroxychloroquine: /hydroxychloroquine|plaquenil|quensyl|\bhcq\b/i,
@@ -50,7 +51,6 @@ export const THERAPY_MEDICINES: Partial<Record<TherapyId, RegExp>> = {
 
 /** The recorded medications that are the therapy itself (or of its class): empty when none, or for LIT. */
 export function therapyAlreadyTaken<M extends { name: string }>(therapy: TherapyId, medications: readonly M[]): M[] {
-  if (therapy === "lmwh-aspirin") return medications.filter((m) => LMWH_NAMES.test(m.name) || ASPIRIN_NAMES.test(m.name));
   const names = THERAPY_MEDICINES[therapy];
   return names === undefined ? [] : medications.filter((m) => names.test(m.name));
 }

@@ -874,6 +874,7 @@ describe("hazard controls (docs/safety/hazard-log.md)", () => {
     const others = assess({ ...rec, medications: [{ name: "Plaquenil", dose: "200 mg twice daily" }, { name: "Prednisolone", dose: "5 mg daily" }, { name: "Humira" }] });
     expect((["hydroxychloroquine", "prednisolone", "tnf-inhibitor"] as const).map((t) => others.therapies[t].safetyChecks.some((c) => c.id === "already-taken"))).toEqual([true, true, true]);
     expect(others.therapies.lit.safetyChecks.some((c) => c.id === "already-taken")).toBe(false);
+    expect(assess({ ...rec, medications: [{ name: "Enoxaparin", dose: "40 mg daily" }] }).therapies["lmwh-aspirin"].safetyChecks.some((c) => c.id === "already-taken")).toBe(true);
     // without it on the list, the contraindicated line keeps its plain wording
     expect(assess(rec).patientSummary.join(" ")).toMatch(/Tacrolimus[^.]*kidney function \(eGFR\); it should not be used/);
   });
