@@ -38,8 +38,8 @@ export interface WorksheetRead {
   chosen: boolean;
   /** The option choosing a worksheet, as the caller names it (--sheet; the API's options.sheet). */
   option: string;
-  /** The workbook's other worksheets that could be read as tables. */
-  others: { name: string; table: StudyTable }[];
+  /** The workbook's other worksheets that can be read as tables: read when asked (an error naming the one with the columns). */
+  others: () => { name: string; table: StudyTable }[];
 }
 
 /**
@@ -213,7 +213,7 @@ export function headerOnWorksheetWithColumns<T>(table: StudyTable, readHeader: (
   } catch (e) {
     const ws = table.worksheet;
     if (!isInputError(e) || ws === undefined || ws.chosen) throw e;
-    const fits = ws.others.find((o) => {
+    const fits = ws.others().find((o) => {
       try {
         readHeader(o.table);
         return true;
@@ -724,21 +724,27 @@ async function xlsxTable(file: string, bytes: Uint8Array, read: TableReadOptions
   const emptyText = await emptyTextFormulaCells(bytes);
   const none = new Set<string>();
   const table = worksheetTable(file, ws, emptyText.get(ws.name) ?? none);
-  // the other worksheets, for an error naming the one that has the columns (those that cannot be read are left out)
-  const others: { name: string; table: StudyTable }[] = [];
-  if (read.sheet === undefined) {
+  // the other worksheets, for an error naming the one that has the columns (those that cannot be read are left out):
+  // read only when an error needs them, once
+  let othersRead: { name: string; table: StudyTable }[] | undefined;
+  const others = (): { name: string; table: StudyTable }[] => {
+    if (othersRead !== undefined) return othersRead;
+    othersRead = [];
+    if (read.sheet !== undefined) return othersRead;
     for (const other of wb.worksheets) {
       if (other === ws) continue;
       try {
         const t = worksheetTable(file, other, emptyText.get(other.name) ?? none);
-        if (t !== null) others.push({ name: other.name, table: t });
+        if (t !== null) othersRead.push({ name: other.name, table: t });
       } catch (e) {
         if (!isInputError(e)) throw e;
       }
     }
-  }
+    return othersRead;
+  };
   if (table === null) {
-    const hint = others[0] === undefined ? "" : `; worksheet "${others[0].name}" has cells: use ${worksheetChoice(option, others[0].name)}`;
+    const first = others()[0];
+    const hint = first === undefined ? "" : `; worksheet "${first.name}" has cells: use ${worksheetChoice(option, first.name)}`;
     throw new InputError(`empty file: worksheet "${ws.name}" has no cells${hint}`, { file });
   }
   return { ...table, worksheet: { name: ws.name, chosen: read.sheet !== undefined, option, others } };
