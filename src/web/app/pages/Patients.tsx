@@ -34,12 +34,9 @@ export function PatientsPage(): JSX.Element {
   );
   const pseudo = list.data?.pseudonymised ?? user.role === "researcher";
   const notices = useLoad(() => (user.role === "clinician" || user.role === "admin" ? loadNotices() : Promise.resolve(null)), [user.role]);
-  const changedBy = new Map<string, string[]>();
-  const changesOf = new Map<string, Array<{ kind: string }>>();
-  for (const c of notices.data?.changes ?? []) {
-    changedBy.set(c.patientId, [...(changedBy.get(c.patientId) ?? []), c.text]);
-    changesOf.set(c.patientId, [...(changesOf.get(c.patientId) ?? []), c]);
-  }
+  // each patient's changes at the current evidence version (their texts and kinds)
+  const changesOf = new Map<string, Array<{ kind: string; text: string }>>();
+  for (const c of notices.data?.changes ?? []) changesOf.set(c.patientId, [...(changesOf.get(c.patientId) ?? []), c]);
   useEffect(() => {
     // "/" jumps to the search box, as in most clinical systems.
     const onKey = (e: KeyboardEvent): void => {
@@ -119,10 +116,10 @@ export function PatientsPage(): JSX.Element {
                       <b>{patientLabel(p)}</b>
                     </a>
                     {!pseudo ? <div class="small muted mono">{p.pseudonymId}</div> : null}
-                    {changedBy.has(p.id) && notices.data?.version ? (
-                      <div class="small" data-testid="evidence-notice-mark" title={changedBy.get(p.id)!.join("\n")}>
-                        <Badge tone="warn" small>{noticeHeading(changesOf.get(p.id) ?? []).toLowerCase()} with evidence v{notices.data.version.number}</Badge> {changedBy.get(p.id)![0]}
-                        {changedBy.get(p.id)!.length > 1 ? ` (+${changedBy.get(p.id)!.length - 1})` : ""}
+                    {changesOf.has(p.id) && notices.data?.version ? (
+                      <div class="small" data-testid="evidence-notice-mark" title={changesOf.get(p.id)!.map((c) => c.text).join("\n")}>
+                        <Badge tone="warn" small>{noticeHeading(changesOf.get(p.id)!).toLowerCase()} with evidence v{notices.data.version.number}</Badge> {changesOf.get(p.id)![0]!.text}
+                        {changesOf.get(p.id)!.length > 1 ? ` (+${changesOf.get(p.id)!.length - 1})` : ""}
                       </div>
                     ) : null}
                   </div>
