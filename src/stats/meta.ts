@@ -9,7 +9,7 @@
 import { InputError } from "../shared/errors.js";
 import { beggTest, eggerTest, eggerTestWithMods, trimAndFill } from "./core/bias.js";
 import { critValue, pchisqUpper } from "./core/dist.js";
-import { moderatorDesign, interceptOnly } from "./core/design.js";
+import { moderatorDesign, interceptOnly, type ModeratorDesign } from "./core/design.js";
 import { failSafeN } from "./core/failsafe.js";
 import { gosh } from "./core/gosh.js";
 import { influenceDiagnostics } from "./core/influence.js";
@@ -223,6 +223,13 @@ interface Context {
   scratch: Scratch;
   /** Set when a single-study fit had to use the z test instead of Knapp-Hartung (t with 0 df is undefined). */
   knhaFallback: boolean;
+  /** The meta-regression's design of the included studies (--mods), built once: Egger's test and the meta-regression read it. */
+  modsDesign?: ModeratorDesign;
+}
+
+/** The design of `--mods` over the included studies, built on first use and kept on the analysis's context. */
+function modsDesignOf(ctx: Context, incl: readonly number[], mods: readonly string[]): ModeratorDesign {
+  return (ctx.modsDesign ??= moderatorDesign(ctx.rows, incl, mods));
 }
 
 /** The 2x2 counts of an inverse-variance analysis: none (they are needed by MH and Peto only). */
@@ -681,7 +688,7 @@ function addBiasAndFunnel(ctx: Context, result: MetaResult, fit: CoreFit, model:
       // a meta-regression: Egger's regression carries the moderators (regtest on the rma with mods); trim-and-fill
       // applies to models without moderators (metafor's trimfill refuses one); the rank test reads the estimates
       // themselves, as ranktest does whatever the model
-      const design = moderatorDesign(rows, fit.yvIndex, s.mods);
+      const design = modsDesignOf(ctx, fit.yvIndex, s.mods);
       const eg = eggerTestWithMods(y, v, design.X, design.p);
       result.bias = { egger: { statistic: eg.statistic, df: eg.df, pval: eg.pval, intercept: eg.intercept, intercept_se: eg.intercept_se }, begg: { tau: bg.tau, pval: bg.pval, exact: bg.exact } };
       result.notes.push("Small-study tests with --mods: Egger's regression includes the moderators (as metafor's regtest on a meta-regression; no limit estimate); trim-and-fill applies to models without moderators and is not given.");
@@ -737,7 +744,7 @@ function addModelDiagnostics(ctx: Context, result: MetaResult, fit: CoreFit, mod
   const opts = { method, test: s.test, level: s.level };
   let design = interceptOnly(y.length);
   if (s.mods !== undefined) {
-    design = moderatorDesign(rows, incl, s.mods);
+    design = modsDesignOf(ctx, incl, s.mods);
     const mr = rmaMods(y, v, design.X, design.names, opts);
     const reg: MetaRegression = {
       moderators: design.moderators,
