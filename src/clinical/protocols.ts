@@ -190,11 +190,14 @@ export interface PlanOptions {
 /** How far a plan's start may lie from the assessment date, either way (a plan is made for a course now or soon). */
 export const PLAN_START_WITHIN_DAYS = 2 * 365;
 
-/** A plan starts within PLAN_START_WITHIN_DAYS of today (a start in 1900 or 9999 is a typing error, not a plan). */
-function checkPlanStart(start: string, today: string | undefined): void {
+/**
+ * A plan starts within PLAN_START_WITHIN_DAYS of today (a start in 1900 or 9999 is a typing error, not a plan);
+ * `field` names the start as the caller takes it (the API's startDate, the command line's --plan).
+ */
+export function checkPlanStart(start: string, today: string | undefined, field = "startDate"): void {
   if (today === undefined) return;
   if (start < addDays(today, -PLAN_START_WITHIN_DAYS) || start > addDays(today, PLAN_START_WITHIN_DAYS))
-    throw new InputError(`a plan starting on ${start} is more than 2 years from today (${today}): check the date`, { field: "startDate" });
+    throw new InputError(`a plan starting on ${start} is more than 2 years from today (${today}): check the date`, { field });
 }
 
 function lmpOf(r: PatientRecord, today: string | undefined): string | undefined {

@@ -62,6 +62,10 @@ describe("decidua assess", () => {
     const bad = await run(["assess", join(EXAMPLES, "profile-a.json"), "--plan", "next week"]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--plan/);
+    // a start years away is a typing error, named as the command line takes it
+    const far = await run(["assess", join(EXAMPLES, "profile-a.json"), "--today", "2024-09-01", "--plan", "1900-01-01"]);
+    expect(far.code).toBe(2);
+    expect(far.err).toMatch(/field "--plan": a plan starting on 1900-01-01 is more than 2 years from today/);
   });
 
   it("--clinic applies the clinic's cut-offs (uterine NK 10%: profile (a) no longer qualifies for LIT)", async () => {

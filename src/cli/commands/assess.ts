@@ -7,6 +7,7 @@ import { bundleToRecord, type FhirImport } from "../../interop/fhir/import.js";
 import { makeCodeMap } from "../../interop/fhir/codes.js";
 import { assessmentToBundle } from "../../interop/fhir/export.js";
 import { makeClinicConfig } from "../../clinical/config.js";
+import { checkPlanStart } from "../../clinical/protocols.js";
 import type { EvidenceLookup } from "../../clinical/evidence.js";
 import { evidenceLookupFromBase } from "../../clinical/evidence-base.js";
 import { loadDefaultEvidenceBase } from "../../evidence/load.js";
@@ -137,6 +138,8 @@ export function register(program: Command, io: CliIO, setExit: SetExit): void {
       const today = opts.today ?? new Date().toISOString().slice(0, 10);
       // follow-ups are read into the record as the server reads a stored patient's (app/followups.ts)
       const followups = opts.followups !== undefined ? parseFollowupList(readJson(opts.followups, "follow-ups"), today, opts.followups) : [];
+      // the plan's start checked as the command line names it (the plan itself checks it again as startDate)
+      if (opts.plan !== undefined) checkPlanStart(opts.plan, today, "--plan");
       const raw = readJson(file, "patient record");
       let evidence: EvidenceLookup | undefined;
       try {
